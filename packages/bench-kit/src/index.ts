@@ -1,0 +1,164 @@
+/**
+ * Internal benchmark helpers: measure an operation, compare it with a
+ * baseline measured in the same run, and write the package's results to
+ * `docs/bench/<package>.json` (rendered into `docs/benchmarks.md` by the
+ * root `pnpm bench`).
+ *
+ * @packageDocumentation
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { performance } from 'node:perf_hooks'
+
+/** One measured operation. Times are per operation. */
+export interface Measurement {
+  name: string
+  /** Operations per second (1000 / meanMs). */
+  opsPerSec: number
+  meanMs: number
+  p50Ms: number
+  p99Ms: number
+  samples: number
+  /** Free-form parameters (group size, payload size, …). */
+  params?: Record<string, string | number>
+}
+
+/** A ratio between two measurements of the same run. */
+export interface Comparison {
+  name: string
+  subject: string
+  baseline: string
+  /** subject time / baseline time (lower is better for the subject). */
+  ratio: number
+  /** The target stated by the issue, e.g. "≤ 3×". */
+  target?: string
+  /** Whether the target is met, when a target is given. */
+  met?: boolean
+}
+
+export interface MeasureOptions {
+  /** Keep sampling at least this long. @default 300 */
+  minTimeMs?: number
+  /** @default 5 */
+  minSamples?: number
+  /** @default 10_000 */
+  maxSamples?: number
+  /** Untimed runs before sampling. @default 2 */
+  warmup?: number
+  params?: Record<string, string | number>
+}
+
+/** Time `fn` repeatedly and summarise. `fn` may be async. */
+export async function measure(
+  name: string,
+  fn: () => unknown,
+  options: MeasureOptions = {},
+): Promise<Measurement> {
+  const { minTimeMs = 300, minSamples = 5, maxSamples = 10_000, warmup = 2 } = options
+  for (let i = 0; i < warmup; i++) await fn()
+  const times: number[] = []
+  const start = performance.now()
+  while (
+    times.length < maxSamples &&
+    (times.length < minSamples || performance.now() - start < minTimeMs)
+  ) {
+    const t0 = performance.now()
+    await fn()
+    times.push(performance.now() - t0)
+  }
+  return summarise(name, times, options.params)
+}
+
+/** Summarise externally collected per-operation times (ms). */
+export function summarise(
+  name: string,
+  times: number[],
+  params?: Record<string, string | number>,
+): Measurement {
+  const sorted = [...times].sort((a, b) => a - b)
+  const mean = sorted.reduce((s, t) => s + t, 0) / Math.max(1, sorted.length)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
+  const m: Measurement = {
+    name,
+    opsPerSec: mean > 0 ? 1000 / mean : 0,
+    meanMs: mean,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    samples: sorted.length,
+  }
+  if (params) m.params = params
+  return m
+}
+
+/**
+ * Compare two measurements by mean time. `target` is a maximum ratio
+ * (e.g. `3` for "within 3× the baseline").
+ */
+export function compare(
+  name: string,
+  subject: Measurement,
+  baseline: Measurement,
+  target?: number,
+): Comparison {
+  const ratio = subject.meanMs / baseline.meanMs
+  const c: Comparison = { name, subject: subject.name, baseline: baseline.name, ratio }
+  if (target !== undefined) {
+    c.target = `≤ ${target}×`
+    c.met = ratio <= target
+  }
+  return c
+}
+
+/** Everything one package's benchmark run reports. */
+export interface BenchReport {
+  /** Package name, e.g. `@demls/wire`. */
+  package: string
+  title: string
+  measurements: Measurement[]
+  comparisons: Comparison[]
+  notes?: string[]
+}
+
+function repoRoot(): string {
+  let dir = process.cwd()
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
+    const up = dirname(dir)
+    if (up === dir) return process.cwd()
+    dir = up
+  }
+  return dir
+}
+
+/** Write the report to `docs/bench/<package>.json` and print a table. */
+export function writeReport(report: BenchReport): string {
+  const root = repoRoot()
+  const outDir = resolve(root, 'docs', 'bench')
+  mkdirSync(outDir, { recursive: true })
+  const file = join(outDir, `${report.package.replace(/^@/, '').replace(/\//g, '-')}.json`)
+  const machine = {
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    date: new Date().toISOString(),
+  }
+  writeFileSync(file, `${JSON.stringify({ ...report, machine }, null, 2)}\n`)
+  console.table(
+    report.measurements.map((m) => ({
+      name: m.name,
+      'ops/s': m.opsPerSec.toFixed(1),
+      'mean ms': m.meanMs.toFixed(3),
+      'p99 ms': m.p99Ms.toFixed(3),
+      n: m.samples,
+    })),
+  )
+  console.table(
+    report.comparisons.map((c) => ({
+      name: c.name,
+      ratio: c.ratio.toFixed(2),
+      target: c.target ?? '',
+      met: c.met === undefined ? '' : c.met ? 'yes' : 'NO',
+    })),
+  )
+  return file
+}

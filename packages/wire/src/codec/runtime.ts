@@ -1,0 +1,121 @@
+// Shared glue between the generated typed API (gen/messages.ts) and the
+// protobufjs static code (gen/pb.js). Internal to @demls/wire.
+import Long from 'long'
+import $protobuf from 'protobufjs/minimal.js'
+import { DecodeError, InvalidMessageError } from '../errors/wire-errors.js'
+import * as generated from '../gen/pb.js'
+import type { PbMessageType } from '../gen/pb.js'
+
+// Bundlers for browsers cannot run protobufjs's `require('long')` probe;
+// give it Long explicitly so 64-bit fields decode exactly everywhere.
+if (!$protobuf.util.Long) {
+  $protobuf.util.Long = Long
+  $protobuf.configure()
+}
+
+export const pb = generated
+
+const U64_MAX = (1n << 64n) - 1n
+const I64_MIN = -(1n << 63n)
+const I64_MAX = (1n << 63n) - 1n
+const EMPTY = new Uint8Array(0)
+
+interface LongLike {
+  low: number
+  high: number
+}
+
+function toLongBits(v: bigint): LongLike {
+  const u = BigInt.asUintN(64, v)
+  return { low: Number(u & 0xffffffffn) | 0, high: Number(u >> 32n) | 0 }
+}
+
+function checkInteger(v: bigint | number, min: bigint, max: bigint, what: string): bigint {
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) throw new RangeError(`${what}: ${v} is not a safe integer`)
+    v = BigInt(v)
+  } else if (typeof v !== 'bigint') {
+    throw new TypeError(`${what}: expected bigint or number, got ${typeof v}`)
+  }
+  if (v < min || v > max) throw new RangeError(`${what}: ${v} out of range`)
+  return v
+}
+
+export function u64In(v: bigint | number): LongLike | number {
+  const b = checkInteger(v, 0n, U64_MAX, 'uint64')
+  return b === 0n ? 0 : toLongBits(b)
+}
+
+export function i64In(v: bigint | number): LongLike | number {
+  const b = checkInteger(v, I64_MIN, I64_MAX, 'int64')
+  return b === 0n ? 0 : toLongBits(b)
+}
+
+function longToBigInt(v: unknown, signed: boolean): bigint {
+  if (v == null) return 0n
+  if (typeof v === 'number') return BigInt(v)
+  const { low, high } = v as LongLike
+  const u = (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0)
+  return signed ? BigInt.asIntN(64, u) : u
+}
+
+export function u64Out(v: unknown): bigint {
+  return longToBigInt(v, false)
+}
+
+export function i64Out(v: unknown): bigint {
+  return longToBigInt(v, true)
+}
+
+export function bytesIn(v: Uint8Array): Uint8Array {
+  if (!(v instanceof Uint8Array)) throw new TypeError('bytes field: expected a Uint8Array')
+  return v
+}
+
+export function bytesOut(v: unknown): Uint8Array {
+  // Decoded bytes are views into the private copy made by decodeWith.
+  return v instanceof Uint8Array && v.length > 0 ? v : EMPTY.slice()
+}
+
+export function oneofIn(type: string, oneof: string, v: object, members: readonly string[]): void {
+  const rec = v as Record<string, unknown>
+  const set = members.filter((m) => rec[m] != null)
+  if (set.length > 1) {
+    throw new InvalidMessageError(type, `oneof ${oneof} has ${set.length} members set (${set.join(', ')})`)
+  }
+  const tag = rec[oneof]
+  if (tag != null && set.length === 1 && tag !== set[0]) {
+    throw new InvalidMessageError(type, `oneof ${oneof} says ${String(tag)} but ${set[0]} is set`)
+  }
+}
+
+export function encodeWith(type: string, codec: PbMessageType, build: () => object): Uint8Array<ArrayBuffer> {
+  let obj: object
+  try {
+    obj = build()
+  } catch (err) {
+    if (err instanceof InvalidMessageError) throw err
+    throw new InvalidMessageError(type, (err as Error).message, { cause: err })
+  }
+  const writer = new $protobuf.Writer()
+  codec.encode(obj, writer)
+  // protobufjs pools small buffers; copy so callers own an exact buffer.
+  return writer.finish().slice() as Uint8Array<ArrayBuffer>
+}
+
+export function decodeWith<T>(
+  type: string,
+  codec: PbMessageType,
+  bytes: Uint8Array,
+  convert: (m: Record<string, unknown>) => T,
+): T {
+  if (!(bytes instanceof Uint8Array)) throw new DecodeError(type, 'input is not a Uint8Array')
+  try {
+    // A private copy: decoded byte fields are views into it, so later
+    // mutation of the caller's buffer cannot change a decoded message.
+    const reader = new $protobuf.Reader(bytes.slice())
+    return convert(codec.decode(reader) as Record<string, unknown>)
+  } catch (err) {
+    throw new DecodeError(type, err instanceof Error ? err.message : String(err), { cause: err })
+  }
+}

@@ -1,0 +1,2880 @@
+/*eslint-disable block-scoped-var, id-length, no-control-regex, no-magic-numbers, no-mixed-operators, no-prototype-builtins, no-redeclare, no-shadow, no-var, sort-vars, default-case, jsdoc/require-param*/
+import $protobuf from "protobufjs/minimal.js";
+
+const $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
+const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError;
+
+const $root = $protobuf.roots["default"] || ($protobuf.roots["default"] = {});
+
+export const consensus = $root.consensus = (() => {
+
+    const consensus = {};
+
+    consensus.v1 = (function() {
+
+        const v1 = {};
+
+        v1.Proposal = (function() {
+
+            const Proposal = function (properties) {
+                this.votes = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            Proposal.prototype.name = "";
+            Proposal.prototype.payload = $util.newBuffer([]);
+            Proposal.prototype.proposalId = 0;
+            Proposal.prototype.proposalOwner = $util.newBuffer([]);
+            Proposal.prototype.votes = $util.emptyArray;
+            Proposal.prototype.expectedVotersCount = 0;
+            Proposal.prototype.round = 0;
+            Proposal.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+            Proposal.prototype.expirationTimestamp = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+            Proposal.prototype.livenessCriteriaYes = false;
+
+            Proposal.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(82).string(message.name);
+                if (message.payload != null && $Object.hasOwnProperty.call(message, "payload") && message.payload.length)
+                    writer.uint32(90).bytes(message.payload);
+                if (message.proposalId != null && $Object.hasOwnProperty.call(message, "proposalId") && message.proposalId !== 0)
+                    writer.uint32(96).uint32(message.proposalId);
+                if (message.proposalOwner != null && $Object.hasOwnProperty.call(message, "proposalOwner") && message.proposalOwner.length)
+                    writer.uint32(106).bytes(message.proposalOwner);
+                if (message.votes != null && message.votes.length)
+                    for (let i = 0; i < message.votes.length; ++i)
+                        $root.consensus.v1.Vote.encode(message.votes[i], writer.uint32(114).fork(), _depth + 1).ldelim();
+                if (message.expectedVotersCount != null && $Object.hasOwnProperty.call(message, "expectedVotersCount") && message.expectedVotersCount !== 0)
+                    writer.uint32(120).uint32(message.expectedVotersCount);
+                if (message.round != null && $Object.hasOwnProperty.call(message, "round") && message.round !== 0)
+                    writer.uint32(128).uint32(message.round);
+                if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
+                    writer.uint32(136).uint64(message.timestamp);
+                if (message.expirationTimestamp != null && $Object.hasOwnProperty.call(message, "expirationTimestamp") && (typeof message.expirationTimestamp === "object" ? message.expirationTimestamp.low || message.expirationTimestamp.high : message.expirationTimestamp !== 0))
+                    writer.uint32(144).uint64(message.expirationTimestamp);
+                if (message.livenessCriteriaYes != null && $Object.hasOwnProperty.call(message, "livenessCriteriaYes") && message.livenessCriteriaYes !== false)
+                    writer.uint32(152).bool(message.livenessCriteriaYes);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            Proposal.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.consensus.v1.Proposal();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.payload = value;
+                            else
+                                delete message.payload;
+                            continue;
+                        }
+                    case 12: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.proposalId = value;
+                            else
+                                delete message.proposalId;
+                            continue;
+                        }
+                    case 13: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.proposalOwner = value;
+                            else
+                                delete message.proposalOwner;
+                            continue;
+                        }
+                    case 14: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.votes && message.votes.length))
+                                message.votes = [];
+                            message.votes.push($root.consensus.v1.Vote.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 15: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.expectedVotersCount = value;
+                            else
+                                delete message.expectedVotersCount;
+                            continue;
+                        }
+                    case 16: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.round = value;
+                            else
+                                delete message.round;
+                            continue;
+                        }
+                    case 17: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.timestamp = value;
+                            else
+                                delete message.timestamp;
+                            continue;
+                        }
+                    case 18: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.expirationTimestamp = value;
+                            else
+                                delete message.expirationTimestamp;
+                            continue;
+                        }
+                    case 19: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.livenessCriteriaYes = value;
+                            else
+                                delete message.livenessCriteriaYes;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Proposal;
+        })();
+
+        v1.Vote = (function() {
+
+            const Vote = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            Vote.prototype.voteId = 0;
+            Vote.prototype.voteOwner = $util.newBuffer([]);
+            Vote.prototype.proposalId = 0;
+            Vote.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+            Vote.prototype.vote = false;
+            Vote.prototype.parentHash = $util.newBuffer([]);
+            Vote.prototype.receivedHash = $util.newBuffer([]);
+            Vote.prototype.voteHash = $util.newBuffer([]);
+            Vote.prototype.signature = $util.newBuffer([]);
+
+            Vote.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.voteId != null && $Object.hasOwnProperty.call(message, "voteId") && message.voteId !== 0)
+                    writer.uint32(160).uint32(message.voteId);
+                if (message.voteOwner != null && $Object.hasOwnProperty.call(message, "voteOwner") && message.voteOwner.length)
+                    writer.uint32(170).bytes(message.voteOwner);
+                if (message.proposalId != null && $Object.hasOwnProperty.call(message, "proposalId") && message.proposalId !== 0)
+                    writer.uint32(176).uint32(message.proposalId);
+                if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
+                    writer.uint32(184).uint64(message.timestamp);
+                if (message.vote != null && $Object.hasOwnProperty.call(message, "vote") && message.vote !== false)
+                    writer.uint32(192).bool(message.vote);
+                if (message.parentHash != null && $Object.hasOwnProperty.call(message, "parentHash") && message.parentHash.length)
+                    writer.uint32(202).bytes(message.parentHash);
+                if (message.receivedHash != null && $Object.hasOwnProperty.call(message, "receivedHash") && message.receivedHash.length)
+                    writer.uint32(210).bytes(message.receivedHash);
+                if (message.voteHash != null && $Object.hasOwnProperty.call(message, "voteHash") && message.voteHash.length)
+                    writer.uint32(218).bytes(message.voteHash);
+                if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                    writer.uint32(226).bytes(message.signature);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            Vote.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.consensus.v1.Vote();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 20: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.voteId = value;
+                            else
+                                delete message.voteId;
+                            continue;
+                        }
+                    case 21: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.voteOwner = value;
+                            else
+                                delete message.voteOwner;
+                            continue;
+                        }
+                    case 22: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.proposalId = value;
+                            else
+                                delete message.proposalId;
+                            continue;
+                        }
+                    case 23: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.timestamp = value;
+                            else
+                                delete message.timestamp;
+                            continue;
+                        }
+                    case 24: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.vote = value;
+                            else
+                                delete message.vote;
+                            continue;
+                        }
+                    case 25: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.parentHash = value;
+                            else
+                                delete message.parentHash;
+                            continue;
+                        }
+                    case 26: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.receivedHash = value;
+                            else
+                                delete message.receivedHash;
+                            continue;
+                        }
+                    case 27: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.voteHash = value;
+                            else
+                                delete message.voteHash;
+                            continue;
+                        }
+                    case 28: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.signature = value;
+                            else
+                                delete message.signature;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Vote;
+        })();
+
+        return v1;
+    })();
+
+    return consensus;
+})();
+
+export const de_mls = $root.de_mls = (() => {
+
+    const de_mls = {};
+
+    de_mls.messages = (function() {
+
+        const messages = {};
+
+        messages.v1 = (function() {
+
+            const v1 = {};
+
+            v1.AppMessage = (function() {
+
+                const AppMessage = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                AppMessage.prototype.conversationMessage = null;
+                AppMessage.prototype.banRequest = null;
+                AppMessage.prototype.proposal = null;
+                AppMessage.prototype.vote = null;
+                AppMessage.prototype.votePayload = null;
+                AppMessage.prototype.userVote = null;
+                AppMessage.prototype.proposalAdded = null;
+                AppMessage.prototype.commitCandidate = null;
+                AppMessage.prototype.conversationSync = null;
+                AppMessage.prototype.memberWelcome = null;
+                AppMessage.prototype.membershipChange = null;
+
+                let $oneOfFields;
+
+                $Object.defineProperty(AppMessage.prototype, "payload", {
+                    get: $util.oneOfGetter($oneOfFields = ["conversationMessage", "banRequest", "proposal", "vote", "votePayload", "userVote", "proposalAdded", "commitCandidate", "conversationSync", "memberWelcome", "membershipChange"]),
+                    set: $util.oneOfSetter($oneOfFields)
+                });
+
+                AppMessage.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.conversationMessage != null && $Object.hasOwnProperty.call(message, "conversationMessage"))
+                        $root.de_mls.messages.v1.ConversationMessage.encode(message.conversationMessage, writer.uint32(10).fork(), _depth + 1).ldelim();
+                    if (message.banRequest != null && $Object.hasOwnProperty.call(message, "banRequest"))
+                        $root.de_mls.messages.v1.BanRequest.encode(message.banRequest, writer.uint32(18).fork(), _depth + 1).ldelim();
+                    if (message.proposal != null && $Object.hasOwnProperty.call(message, "proposal"))
+                        $root.consensus.v1.Proposal.encode(message.proposal, writer.uint32(26).fork(), _depth + 1).ldelim();
+                    if (message.vote != null && $Object.hasOwnProperty.call(message, "vote"))
+                        $root.consensus.v1.Vote.encode(message.vote, writer.uint32(34).fork(), _depth + 1).ldelim();
+                    if (message.votePayload != null && $Object.hasOwnProperty.call(message, "votePayload"))
+                        $root.de_mls.messages.v1.VotePayload.encode(message.votePayload, writer.uint32(42).fork(), _depth + 1).ldelim();
+                    if (message.userVote != null && $Object.hasOwnProperty.call(message, "userVote"))
+                        $root.de_mls.messages.v1.UserVote.encode(message.userVote, writer.uint32(50).fork(), _depth + 1).ldelim();
+                    if (message.proposalAdded != null && $Object.hasOwnProperty.call(message, "proposalAdded"))
+                        $root.de_mls.messages.v1.ProposalAdded.encode(message.proposalAdded, writer.uint32(58).fork(), _depth + 1).ldelim();
+                    if (message.commitCandidate != null && $Object.hasOwnProperty.call(message, "commitCandidate"))
+                        $root.de_mls.messages.v1.CommitCandidate.encode(message.commitCandidate, writer.uint32(66).fork(), _depth + 1).ldelim();
+                    if (message.conversationSync != null && $Object.hasOwnProperty.call(message, "conversationSync"))
+                        $root.de_mls.messages.v1.ConversationSync.encode(message.conversationSync, writer.uint32(74).fork(), _depth + 1).ldelim();
+                    if (message.memberWelcome != null && $Object.hasOwnProperty.call(message, "memberWelcome"))
+                        $root.de_mls.messages.v1.MemberWelcome.encode(message.memberWelcome, writer.uint32(82).fork(), _depth + 1).ldelim();
+                    if (message.membershipChange != null && $Object.hasOwnProperty.call(message, "membershipChange"))
+                        $root.de_mls.messages.v1.EventMembershipChange.encode(message.membershipChange, writer.uint32(90).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                AppMessage.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.AppMessage();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.conversationMessage = $root.de_mls.messages.v1.ConversationMessage.decode(reader, reader.size(), $undefined, _depth + 1, message.conversationMessage);
+                                message.payload = "conversationMessage";
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                message.banRequest = $root.de_mls.messages.v1.BanRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.banRequest);
+                                message.payload = "banRequest";
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                message.proposal = $root.consensus.v1.Proposal.decode(reader, reader.size(), $undefined, _depth + 1, message.proposal);
+                                message.payload = "proposal";
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                message.vote = $root.consensus.v1.Vote.decode(reader, reader.size(), $undefined, _depth + 1, message.vote);
+                                message.payload = "vote";
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 2)
+                                    break;
+                                message.votePayload = $root.de_mls.messages.v1.VotePayload.decode(reader, reader.size(), $undefined, _depth + 1, message.votePayload);
+                                message.payload = "votePayload";
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 2)
+                                    break;
+                                message.userVote = $root.de_mls.messages.v1.UserVote.decode(reader, reader.size(), $undefined, _depth + 1, message.userVote);
+                                message.payload = "userVote";
+                                continue;
+                            }
+                        case 7: {
+                                if (wireType !== 2)
+                                    break;
+                                message.proposalAdded = $root.de_mls.messages.v1.ProposalAdded.decode(reader, reader.size(), $undefined, _depth + 1, message.proposalAdded);
+                                message.payload = "proposalAdded";
+                                continue;
+                            }
+                        case 8: {
+                                if (wireType !== 2)
+                                    break;
+                                message.commitCandidate = $root.de_mls.messages.v1.CommitCandidate.decode(reader, reader.size(), $undefined, _depth + 1, message.commitCandidate);
+                                message.payload = "commitCandidate";
+                                continue;
+                            }
+                        case 9: {
+                                if (wireType !== 2)
+                                    break;
+                                message.conversationSync = $root.de_mls.messages.v1.ConversationSync.decode(reader, reader.size(), $undefined, _depth + 1, message.conversationSync);
+                                message.payload = "conversationSync";
+                                continue;
+                            }
+                        case 10: {
+                                if (wireType !== 2)
+                                    break;
+                                message.memberWelcome = $root.de_mls.messages.v1.MemberWelcome.decode(reader, reader.size(), $undefined, _depth + 1, message.memberWelcome);
+                                message.payload = "memberWelcome";
+                                continue;
+                            }
+                        case 11: {
+                                if (wireType !== 2)
+                                    break;
+                                message.membershipChange = $root.de_mls.messages.v1.EventMembershipChange.decode(reader, reader.size(), $undefined, _depth + 1, message.membershipChange);
+                                message.payload = "membershipChange";
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return AppMessage;
+            })();
+
+            v1.ConversationMessage = (function() {
+
+                const ConversationMessage = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                ConversationMessage.prototype.message = $util.newBuffer([]);
+                ConversationMessage.prototype.sender = $util.newBuffer([]);
+                ConversationMessage.prototype.conversationId = "";
+                ConversationMessage.prototype.senderCredential = $util.newBuffer([]);
+
+                ConversationMessage.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.message != null && $Object.hasOwnProperty.call(message, "message") && message.message.length)
+                        writer.uint32(10).bytes(message.message);
+                    if (message.sender != null && $Object.hasOwnProperty.call(message, "sender") && message.sender.length)
+                        writer.uint32(18).bytes(message.sender);
+                    if (message.conversationId != null && $Object.hasOwnProperty.call(message, "conversationId") && message.conversationId !== "")
+                        writer.uint32(26).string(message.conversationId);
+                    if (message.senderCredential != null && $Object.hasOwnProperty.call(message, "senderCredential") && message.senderCredential.length)
+                        writer.uint32(34).bytes(message.senderCredential);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                ConversationMessage.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.ConversationMessage();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.message = value;
+                                else
+                                    delete message.message;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.sender = value;
+                                else
+                                    delete message.sender;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.conversationId = value;
+                                else
+                                    delete message.conversationId;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.senderCredential = value;
+                                else
+                                    delete message.senderCredential;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return ConversationMessage;
+            })();
+
+            v1.BanRequest = (function() {
+
+                const BanRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                BanRequest.prototype.userToBan = $util.newBuffer([]);
+                BanRequest.prototype.conversationId = "";
+
+                BanRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.userToBan != null && $Object.hasOwnProperty.call(message, "userToBan") && message.userToBan.length)
+                        writer.uint32(10).bytes(message.userToBan);
+                    if (message.conversationId != null && $Object.hasOwnProperty.call(message, "conversationId") && message.conversationId !== "")
+                        writer.uint32(18).string(message.conversationId);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                BanRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.BanRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.userToBan = value;
+                                else
+                                    delete message.userToBan;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.conversationId = value;
+                                else
+                                    delete message.conversationId;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return BanRequest;
+            })();
+
+            v1.TypeMembershipChange = (function() {
+                const valuesById = $Object.create(null), values = $Object.create(valuesById);
+                values[valuesById[0] = "Add"] = 0;
+                return values;
+            })();
+
+            v1.EventMembershipChange = (function() {
+
+                const EventMembershipChange = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                EventMembershipChange.prototype.conversationId = "";
+                EventMembershipChange.prototype.member = $util.newBuffer([]);
+                EventMembershipChange.prototype.changeType = 0;
+
+                EventMembershipChange.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.conversationId != null && $Object.hasOwnProperty.call(message, "conversationId") && message.conversationId !== "")
+                        writer.uint32(10).string(message.conversationId);
+                    if (message.member != null && $Object.hasOwnProperty.call(message, "member") && message.member.length)
+                        writer.uint32(18).bytes(message.member);
+                    if (message.changeType != null && $Object.hasOwnProperty.call(message, "changeType") && message.changeType !== 0)
+                        writer.uint32(24).int32(message.changeType);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                EventMembershipChange.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.EventMembershipChange();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.conversationId = value;
+                                else
+                                    delete message.conversationId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.member = value;
+                                else
+                                    delete message.member;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.int32())
+                                    message.changeType = value;
+                                else
+                                    delete message.changeType;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return EventMembershipChange;
+            })();
+
+            v1.CommitCandidate = (function() {
+
+                const CommitCandidate = function (properties) {
+                    this.mlsProposals = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                CommitCandidate.prototype.conversationId = $util.newBuffer([]);
+                CommitCandidate.prototype.mlsProposals = $util.emptyArray;
+                CommitCandidate.prototype.commitMessage = $util.newBuffer([]);
+                CommitCandidate.prototype.stewardMemberId = $util.newBuffer([]);
+
+                CommitCandidate.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.conversationId != null && $Object.hasOwnProperty.call(message, "conversationId") && message.conversationId.length)
+                        writer.uint32(10).bytes(message.conversationId);
+                    if (message.mlsProposals != null && message.mlsProposals.length)
+                        for (let i = 0; i < message.mlsProposals.length; ++i)
+                            writer.uint32(18).bytes(message.mlsProposals[i]);
+                    if (message.commitMessage != null && $Object.hasOwnProperty.call(message, "commitMessage") && message.commitMessage.length)
+                        writer.uint32(26).bytes(message.commitMessage);
+                    if (message.stewardMemberId != null && $Object.hasOwnProperty.call(message, "stewardMemberId") && message.stewardMemberId.length)
+                        writer.uint32(34).bytes(message.stewardMemberId);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                CommitCandidate.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.CommitCandidate();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.conversationId = value;
+                                else
+                                    delete message.conversationId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.mlsProposals && message.mlsProposals.length))
+                                    message.mlsProposals = [];
+                                message.mlsProposals.push(reader.bytes());
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.commitMessage = value;
+                                else
+                                    delete message.commitMessage;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.stewardMemberId = value;
+                                else
+                                    delete message.stewardMemberId;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return CommitCandidate;
+            })();
+
+            v1.UserVote = (function() {
+
+                const UserVote = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                UserVote.prototype.proposalId = 0;
+                UserVote.prototype.vote = false;
+                UserVote.prototype.conversationId = "";
+
+                UserVote.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.proposalId != null && $Object.hasOwnProperty.call(message, "proposalId") && message.proposalId !== 0)
+                        writer.uint32(8).uint32(message.proposalId);
+                    if (message.vote != null && $Object.hasOwnProperty.call(message, "vote") && message.vote !== false)
+                        writer.uint32(16).bool(message.vote);
+                    if (message.conversationId != null && $Object.hasOwnProperty.call(message, "conversationId") && message.conversationId !== "")
+                        writer.uint32(26).string(message.conversationId);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                UserVote.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.UserVote();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.proposalId = value;
+                                else
+                                    delete message.proposalId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.bool())
+                                    message.vote = value;
+                                else
+                                    delete message.vote;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.conversationId = value;
+                                else
+                                    delete message.conversationId;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return UserVote;
+            })();
+
+            v1.ProposalAdded = (function() {
+
+                const ProposalAdded = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                ProposalAdded.prototype.conversationId = "";
+                ProposalAdded.prototype.request = null;
+
+                ProposalAdded.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.conversationId != null && $Object.hasOwnProperty.call(message, "conversationId") && message.conversationId !== "")
+                        writer.uint32(10).string(message.conversationId);
+                    if (message.request != null && $Object.hasOwnProperty.call(message, "request"))
+                        $root.de_mls.messages.v1.ConversationUpdateRequest.encode(message.request, writer.uint32(18).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                ProposalAdded.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.ProposalAdded();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.conversationId = value;
+                                else
+                                    delete message.conversationId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                message.request = $root.de_mls.messages.v1.ConversationUpdateRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.request);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return ProposalAdded;
+            })();
+
+            v1.VotePayload = (function() {
+
+                const VotePayload = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                VotePayload.prototype.conversationId = "";
+                VotePayload.prototype.proposalId = 0;
+                VotePayload.prototype.payload = $util.newBuffer([]);
+                VotePayload.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                VotePayload.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.conversationId != null && $Object.hasOwnProperty.call(message, "conversationId") && message.conversationId !== "")
+                        writer.uint32(330).string(message.conversationId);
+                    if (message.proposalId != null && $Object.hasOwnProperty.call(message, "proposalId") && message.proposalId !== 0)
+                        writer.uint32(336).uint32(message.proposalId);
+                    if (message.payload != null && $Object.hasOwnProperty.call(message, "payload") && message.payload.length)
+                        writer.uint32(346).bytes(message.payload);
+                    if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
+                        writer.uint32(352).uint64(message.timestamp);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                VotePayload.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.VotePayload();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 41: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.conversationId = value;
+                                else
+                                    delete message.conversationId;
+                                continue;
+                            }
+                        case 42: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.proposalId = value;
+                                else
+                                    delete message.proposalId;
+                                continue;
+                            }
+                        case 43: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.payload = value;
+                                else
+                                    delete message.payload;
+                                continue;
+                            }
+                        case 44: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.timestamp = value;
+                                else
+                                    delete message.timestamp;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return VotePayload;
+            })();
+
+            v1.ConversationUpdateRequest = (function() {
+
+                const ConversationUpdateRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                ConversationUpdateRequest.prototype.memberInvite = null;
+                ConversationUpdateRequest.prototype.removeMember = null;
+                ConversationUpdateRequest.prototype.emergencyCriteria = null;
+                ConversationUpdateRequest.prototype.stewardElection = null;
+
+                let $oneOfFields;
+
+                $Object.defineProperty(ConversationUpdateRequest.prototype, "payload", {
+                    get: $util.oneOfGetter($oneOfFields = ["memberInvite", "removeMember", "emergencyCriteria", "stewardElection"]),
+                    set: $util.oneOfSetter($oneOfFields)
+                });
+
+                ConversationUpdateRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.memberInvite != null && $Object.hasOwnProperty.call(message, "memberInvite"))
+                        $root.de_mls.messages.v1.MemberInvite.encode(message.memberInvite, writer.uint32(10).fork(), _depth + 1).ldelim();
+                    if (message.removeMember != null && $Object.hasOwnProperty.call(message, "removeMember"))
+                        $root.de_mls.messages.v1.RemoveMember.encode(message.removeMember, writer.uint32(18).fork(), _depth + 1).ldelim();
+                    if (message.emergencyCriteria != null && $Object.hasOwnProperty.call(message, "emergencyCriteria"))
+                        $root.de_mls.messages.v1.EmergencyCriteriaProposal.encode(message.emergencyCriteria, writer.uint32(26).fork(), _depth + 1).ldelim();
+                    if (message.stewardElection != null && $Object.hasOwnProperty.call(message, "stewardElection"))
+                        $root.de_mls.messages.v1.StewardElectionProposal.encode(message.stewardElection, writer.uint32(34).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                ConversationUpdateRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.ConversationUpdateRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.memberInvite = $root.de_mls.messages.v1.MemberInvite.decode(reader, reader.size(), $undefined, _depth + 1, message.memberInvite);
+                                message.payload = "memberInvite";
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                message.removeMember = $root.de_mls.messages.v1.RemoveMember.decode(reader, reader.size(), $undefined, _depth + 1, message.removeMember);
+                                message.payload = "removeMember";
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                message.emergencyCriteria = $root.de_mls.messages.v1.EmergencyCriteriaProposal.decode(reader, reader.size(), $undefined, _depth + 1, message.emergencyCriteria);
+                                message.payload = "emergencyCriteria";
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                message.stewardElection = $root.de_mls.messages.v1.StewardElectionProposal.decode(reader, reader.size(), $undefined, _depth + 1, message.stewardElection);
+                                message.payload = "stewardElection";
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return ConversationUpdateRequest;
+            })();
+
+            v1.StewardElectionProposal = (function() {
+
+                const StewardElectionProposal = function (properties) {
+                    this.proposedStewards = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                StewardElectionProposal.prototype.proposedStewards = $util.emptyArray;
+                StewardElectionProposal.prototype.electionEpoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                StewardElectionProposal.prototype.retryRound = 0;
+
+                StewardElectionProposal.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.proposedStewards != null && message.proposedStewards.length)
+                        for (let i = 0; i < message.proposedStewards.length; ++i)
+                            writer.uint32(10).bytes(message.proposedStewards[i]);
+                    if (message.electionEpoch != null && $Object.hasOwnProperty.call(message, "electionEpoch") && (typeof message.electionEpoch === "object" ? message.electionEpoch.low || message.electionEpoch.high : message.electionEpoch !== 0))
+                        writer.uint32(16).uint64(message.electionEpoch);
+                    if (message.retryRound != null && $Object.hasOwnProperty.call(message, "retryRound") && message.retryRound !== 0)
+                        writer.uint32(24).uint32(message.retryRound);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                StewardElectionProposal.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.StewardElectionProposal();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.proposedStewards && message.proposedStewards.length))
+                                    message.proposedStewards = [];
+                                message.proposedStewards.push(reader.bytes());
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.electionEpoch = value;
+                                else
+                                    delete message.electionEpoch;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.retryRound = value;
+                                else
+                                    delete message.retryRound;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return StewardElectionProposal;
+            })();
+
+            v1.ViolationType = (function() {
+                const valuesById = $Object.create(null), values = $Object.create(valuesById);
+                values[valuesById[0] = "VIOLATION_UNSPECIFIED"] = 0;
+                values[valuesById[1] = "BROKEN_COMMIT"] = 1;
+                values[valuesById[2] = "BROKEN_MLS_PROPOSAL"] = 2;
+                values[valuesById[3] = "CENSORSHIP_INACTIVITY"] = 3;
+                values[valuesById[4] = "SCORE_BELOW_THRESHOLD"] = 4;
+                values[valuesById[5] = "DEADLOCK"] = 5;
+                values[valuesById[6] = "MISBEHAVING_COMMIT"] = 6;
+                return values;
+            })();
+
+            v1.ViolationEvidence = (function() {
+
+                const ViolationEvidence = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                ViolationEvidence.prototype.violationType = 0;
+                ViolationEvidence.prototype.targetMemberId = $util.newBuffer([]);
+                ViolationEvidence.prototype.evidencePayload = $util.newBuffer([]);
+                ViolationEvidence.prototype.epoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                ViolationEvidence.prototype.creatorMemberId = $util.newBuffer([]);
+
+                ViolationEvidence.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.violationType != null && $Object.hasOwnProperty.call(message, "violationType") && message.violationType !== 0)
+                        writer.uint32(8).int32(message.violationType);
+                    if (message.targetMemberId != null && $Object.hasOwnProperty.call(message, "targetMemberId") && message.targetMemberId.length)
+                        writer.uint32(18).bytes(message.targetMemberId);
+                    if (message.evidencePayload != null && $Object.hasOwnProperty.call(message, "evidencePayload") && message.evidencePayload.length)
+                        writer.uint32(26).bytes(message.evidencePayload);
+                    if (message.epoch != null && $Object.hasOwnProperty.call(message, "epoch") && (typeof message.epoch === "object" ? message.epoch.low || message.epoch.high : message.epoch !== 0))
+                        writer.uint32(32).uint64(message.epoch);
+                    if (message.creatorMemberId != null && $Object.hasOwnProperty.call(message, "creatorMemberId") && message.creatorMemberId.length)
+                        writer.uint32(42).bytes(message.creatorMemberId);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                ViolationEvidence.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.ViolationEvidence();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.int32())
+                                    message.violationType = value;
+                                else
+                                    delete message.violationType;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.targetMemberId = value;
+                                else
+                                    delete message.targetMemberId;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.evidencePayload = value;
+                                else
+                                    delete message.evidencePayload;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.epoch = value;
+                                else
+                                    delete message.epoch;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.creatorMemberId = value;
+                                else
+                                    delete message.creatorMemberId;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return ViolationEvidence;
+            })();
+
+            v1.EmergencyCriteriaProposal = (function() {
+
+                const EmergencyCriteriaProposal = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                EmergencyCriteriaProposal.prototype.evidence = null;
+
+                EmergencyCriteriaProposal.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.evidence != null && $Object.hasOwnProperty.call(message, "evidence"))
+                        $root.de_mls.messages.v1.ViolationEvidence.encode(message.evidence, writer.uint32(10).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                EmergencyCriteriaProposal.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.EmergencyCriteriaProposal();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.evidence = $root.de_mls.messages.v1.ViolationEvidence.decode(reader, reader.size(), $undefined, _depth + 1, message.evidence);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return EmergencyCriteriaProposal;
+            })();
+
+            v1.MemberInvite = (function() {
+
+                const MemberInvite = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                MemberInvite.prototype.keyPackageBytes = $util.newBuffer([]);
+                MemberInvite.prototype.memberId = $util.newBuffer([]);
+
+                MemberInvite.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.keyPackageBytes != null && $Object.hasOwnProperty.call(message, "keyPackageBytes") && message.keyPackageBytes.length)
+                        writer.uint32(10).bytes(message.keyPackageBytes);
+                    if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId.length)
+                        writer.uint32(18).bytes(message.memberId);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                MemberInvite.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.MemberInvite();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.keyPackageBytes = value;
+                                else
+                                    delete message.keyPackageBytes;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.memberId = value;
+                                else
+                                    delete message.memberId;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return MemberInvite;
+            })();
+
+            v1.RemoveMember = (function() {
+
+                const RemoveMember = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                RemoveMember.prototype.memberId = $util.newBuffer([]);
+
+                RemoveMember.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId.length)
+                        writer.uint32(10).bytes(message.memberId);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                RemoveMember.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.RemoveMember();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.memberId = value;
+                                else
+                                    delete message.memberId;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return RemoveMember;
+            })();
+
+            v1.MemberWelcome = (function() {
+
+                const MemberWelcome = function (properties) {
+                    this.joinerIdentities = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                MemberWelcome.prototype.welcomeBytes = $util.newBuffer([]);
+                MemberWelcome.prototype.conversationSyncBytes = $util.newBuffer([]);
+                MemberWelcome.prototype.joinerIdentities = $util.emptyArray;
+
+                MemberWelcome.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.welcomeBytes != null && $Object.hasOwnProperty.call(message, "welcomeBytes") && message.welcomeBytes.length)
+                        writer.uint32(10).bytes(message.welcomeBytes);
+                    if (message.conversationSyncBytes != null && $Object.hasOwnProperty.call(message, "conversationSyncBytes") && message.conversationSyncBytes.length)
+                        writer.uint32(18).bytes(message.conversationSyncBytes);
+                    if (message.joinerIdentities != null && message.joinerIdentities.length)
+                        for (let i = 0; i < message.joinerIdentities.length; ++i)
+                            writer.uint32(26).bytes(message.joinerIdentities[i]);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                MemberWelcome.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.MemberWelcome();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.welcomeBytes = value;
+                                else
+                                    delete message.welcomeBytes;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.conversationSyncBytes = value;
+                                else
+                                    delete message.conversationSyncBytes;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.joinerIdentities && message.joinerIdentities.length))
+                                    message.joinerIdentities = [];
+                                message.joinerIdentities.push(reader.bytes());
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return MemberWelcome;
+            })();
+
+            v1.ConversationSync = (function() {
+
+                const ConversationSync = function (properties) {
+                    this.stewardMembers = [];
+                    this.peerScores = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                ConversationSync.prototype.stewardMembers = $util.emptyArray;
+                ConversationSync.prototype.electionEpoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                ConversationSync.prototype.snMin = 0;
+                ConversationSync.prototype.snMax = 0;
+                ConversationSync.prototype.allowSubsetCandidates = false;
+                ConversationSync.prototype.peerScores = $util.emptyArray;
+                ConversationSync.prototype.timing = null;
+                ConversationSync.prototype.retryRound = 0;
+                ConversationSync.prototype.maxReelectionAttempts = 0;
+                ConversationSync.prototype.livenessCriteriaYes = false;
+                ConversationSync.prototype.thresholdPeerScore = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+                ConversationSync.prototype.pendingUpdateMaxEpochs = 0;
+
+                ConversationSync.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.stewardMembers != null && message.stewardMembers.length)
+                        for (let i = 0; i < message.stewardMembers.length; ++i)
+                            writer.uint32(10).bytes(message.stewardMembers[i]);
+                    if (message.electionEpoch != null && $Object.hasOwnProperty.call(message, "electionEpoch") && (typeof message.electionEpoch === "object" ? message.electionEpoch.low || message.electionEpoch.high : message.electionEpoch !== 0))
+                        writer.uint32(16).uint64(message.electionEpoch);
+                    if (message.snMin != null && $Object.hasOwnProperty.call(message, "snMin") && message.snMin !== 0)
+                        writer.uint32(24).uint32(message.snMin);
+                    if (message.snMax != null && $Object.hasOwnProperty.call(message, "snMax") && message.snMax !== 0)
+                        writer.uint32(32).uint32(message.snMax);
+                    if (message.allowSubsetCandidates != null && $Object.hasOwnProperty.call(message, "allowSubsetCandidates") && message.allowSubsetCandidates !== false)
+                        writer.uint32(40).bool(message.allowSubsetCandidates);
+                    if (message.peerScores != null && message.peerScores.length)
+                        for (let i = 0; i < message.peerScores.length; ++i)
+                            $root.de_mls.messages.v1.PeerScore.encode(message.peerScores[i], writer.uint32(50).fork(), _depth + 1).ldelim();
+                    if (message.timing != null && $Object.hasOwnProperty.call(message, "timing"))
+                        $root.de_mls.messages.v1.TimingConfig.encode(message.timing, writer.uint32(58).fork(), _depth + 1).ldelim();
+                    if (message.retryRound != null && $Object.hasOwnProperty.call(message, "retryRound") && message.retryRound !== 0)
+                        writer.uint32(64).uint32(message.retryRound);
+                    if (message.maxReelectionAttempts != null && $Object.hasOwnProperty.call(message, "maxReelectionAttempts") && message.maxReelectionAttempts !== 0)
+                        writer.uint32(72).uint32(message.maxReelectionAttempts);
+                    if (message.livenessCriteriaYes != null && $Object.hasOwnProperty.call(message, "livenessCriteriaYes") && message.livenessCriteriaYes !== false)
+                        writer.uint32(80).bool(message.livenessCriteriaYes);
+                    if (message.thresholdPeerScore != null && $Object.hasOwnProperty.call(message, "thresholdPeerScore") && (typeof message.thresholdPeerScore === "object" ? message.thresholdPeerScore.low || message.thresholdPeerScore.high : message.thresholdPeerScore !== 0))
+                        writer.uint32(88).int64(message.thresholdPeerScore);
+                    if (message.pendingUpdateMaxEpochs != null && $Object.hasOwnProperty.call(message, "pendingUpdateMaxEpochs") && message.pendingUpdateMaxEpochs !== 0)
+                        writer.uint32(96).uint32(message.pendingUpdateMaxEpochs);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                ConversationSync.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.ConversationSync();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.stewardMembers && message.stewardMembers.length))
+                                    message.stewardMembers = [];
+                                message.stewardMembers.push(reader.bytes());
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.electionEpoch = value;
+                                else
+                                    delete message.electionEpoch;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.snMin = value;
+                                else
+                                    delete message.snMin;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.snMax = value;
+                                else
+                                    delete message.snMax;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.bool())
+                                    message.allowSubsetCandidates = value;
+                                else
+                                    delete message.allowSubsetCandidates;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.peerScores && message.peerScores.length))
+                                    message.peerScores = [];
+                                message.peerScores.push($root.de_mls.messages.v1.PeerScore.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 7: {
+                                if (wireType !== 2)
+                                    break;
+                                message.timing = $root.de_mls.messages.v1.TimingConfig.decode(reader, reader.size(), $undefined, _depth + 1, message.timing);
+                                continue;
+                            }
+                        case 8: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.retryRound = value;
+                                else
+                                    delete message.retryRound;
+                                continue;
+                            }
+                        case 9: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.maxReelectionAttempts = value;
+                                else
+                                    delete message.maxReelectionAttempts;
+                                continue;
+                            }
+                        case 10: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.bool())
+                                    message.livenessCriteriaYes = value;
+                                else
+                                    delete message.livenessCriteriaYes;
+                                continue;
+                            }
+                        case 11: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.thresholdPeerScore = value;
+                                else
+                                    delete message.thresholdPeerScore;
+                                continue;
+                            }
+                        case 12: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.pendingUpdateMaxEpochs = value;
+                                else
+                                    delete message.pendingUpdateMaxEpochs;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return ConversationSync;
+            })();
+
+            v1.PeerScore = (function() {
+
+                const PeerScore = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                PeerScore.prototype.memberId = $util.newBuffer([]);
+                PeerScore.prototype.score = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+                PeerScore.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId.length)
+                        writer.uint32(10).bytes(message.memberId);
+                    if (message.score != null && $Object.hasOwnProperty.call(message, "score") && (typeof message.score === "object" ? message.score.low || message.score.high : message.score !== 0))
+                        writer.uint32(16).int64(message.score);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                PeerScore.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.PeerScore();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.memberId = value;
+                                else
+                                    delete message.memberId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.score = value;
+                                else
+                                    delete message.score;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return PeerScore;
+            })();
+
+            v1.TimingConfig = (function() {
+
+                const TimingConfig = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                TimingConfig.prototype.commitInactivityDurationMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                TimingConfig.prototype.freezeDurationMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                TimingConfig.prototype.proposalExpirationMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                TimingConfig.prototype.consensusTimeoutMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                TimingConfig.prototype.recoveryInactivityDurationMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                TimingConfig.prototype.votingInactivityDurationMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                TimingConfig.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.commitInactivityDurationMs != null && $Object.hasOwnProperty.call(message, "commitInactivityDurationMs") && (typeof message.commitInactivityDurationMs === "object" ? message.commitInactivityDurationMs.low || message.commitInactivityDurationMs.high : message.commitInactivityDurationMs !== 0))
+                        writer.uint32(8).uint64(message.commitInactivityDurationMs);
+                    if (message.freezeDurationMs != null && $Object.hasOwnProperty.call(message, "freezeDurationMs") && (typeof message.freezeDurationMs === "object" ? message.freezeDurationMs.low || message.freezeDurationMs.high : message.freezeDurationMs !== 0))
+                        writer.uint32(16).uint64(message.freezeDurationMs);
+                    if (message.proposalExpirationMs != null && $Object.hasOwnProperty.call(message, "proposalExpirationMs") && (typeof message.proposalExpirationMs === "object" ? message.proposalExpirationMs.low || message.proposalExpirationMs.high : message.proposalExpirationMs !== 0))
+                        writer.uint32(24).uint64(message.proposalExpirationMs);
+                    if (message.consensusTimeoutMs != null && $Object.hasOwnProperty.call(message, "consensusTimeoutMs") && (typeof message.consensusTimeoutMs === "object" ? message.consensusTimeoutMs.low || message.consensusTimeoutMs.high : message.consensusTimeoutMs !== 0))
+                        writer.uint32(32).uint64(message.consensusTimeoutMs);
+                    if (message.recoveryInactivityDurationMs != null && $Object.hasOwnProperty.call(message, "recoveryInactivityDurationMs") && (typeof message.recoveryInactivityDurationMs === "object" ? message.recoveryInactivityDurationMs.low || message.recoveryInactivityDurationMs.high : message.recoveryInactivityDurationMs !== 0))
+                        writer.uint32(40).uint64(message.recoveryInactivityDurationMs);
+                    if (message.votingInactivityDurationMs != null && $Object.hasOwnProperty.call(message, "votingInactivityDurationMs") && (typeof message.votingInactivityDurationMs === "object" ? message.votingInactivityDurationMs.low || message.votingInactivityDurationMs.high : message.votingInactivityDurationMs !== 0))
+                        writer.uint32(48).uint64(message.votingInactivityDurationMs);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                TimingConfig.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.TimingConfig();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.commitInactivityDurationMs = value;
+                                else
+                                    delete message.commitInactivityDurationMs;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.freezeDurationMs = value;
+                                else
+                                    delete message.freezeDurationMs;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.proposalExpirationMs = value;
+                                else
+                                    delete message.proposalExpirationMs;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.consensusTimeoutMs = value;
+                                else
+                                    delete message.consensusTimeoutMs;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.recoveryInactivityDurationMs = value;
+                                else
+                                    delete message.recoveryInactivityDurationMs;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.votingInactivityDurationMs = value;
+                                else
+                                    delete message.votingInactivityDurationMs;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return TimingConfig;
+            })();
+
+            v1.Outcome = (function() {
+                const valuesById = $Object.create(null), values = $Object.create(valuesById);
+                values[valuesById[0] = "OUTCOME_UNSPECIFIED"] = 0;
+                values[valuesById[1] = "OUTCOME_ACCEPTED"] = 1;
+                values[valuesById[2] = "OUTCOME_REJECTED"] = 2;
+                return values;
+            })();
+
+            v1.WelcomeSubtopicEnvelope = (function() {
+
+                const WelcomeSubtopicEnvelope = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                WelcomeSubtopicEnvelope.prototype.welcome = null;
+
+                WelcomeSubtopicEnvelope.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.welcome != null && $Object.hasOwnProperty.call(message, "welcome"))
+                        $root.de_mls.messages.v1.MemberWelcome.encode(message.welcome, writer.uint32(18).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                WelcomeSubtopicEnvelope.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.WelcomeSubtopicEnvelope();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                message.welcome = $root.de_mls.messages.v1.MemberWelcome.decode(reader, reader.size(), $undefined, _depth + 1, message.welcome);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return WelcomeSubtopicEnvelope;
+            })();
+
+            return v1;
+        })();
+
+        return messages;
+    })();
+
+    return de_mls;
+})();
+
+export const demls = $root.demls = (() => {
+
+    const demls = {};
+
+    demls.transport = (function() {
+
+        const transport = {};
+
+        transport.v1 = (function() {
+
+            const v1 = {};
+
+            v1.Subtopic = (function() {
+                const valuesById = $Object.create(null), values = $Object.create(valuesById);
+                values[valuesById[0] = "SUBTOPIC_UNSPECIFIED"] = 0;
+                values[valuesById[1] = "SUBTOPIC_APP"] = 1;
+                values[valuesById[2] = "SUBTOPIC_WELCOME"] = 2;
+                return values;
+            })();
+
+            v1.Envelope = (function() {
+
+                const Envelope = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                Envelope.prototype.version = 0;
+                Envelope.prototype.conversationId = "";
+                Envelope.prototype.subtopic = 0;
+                Envelope.prototype.senderAppId = $util.newBuffer([]);
+                Envelope.prototype.payload = $util.newBuffer([]);
+
+                Envelope.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.version != null && $Object.hasOwnProperty.call(message, "version") && message.version !== 0)
+                        writer.uint32(8).uint32(message.version);
+                    if (message.conversationId != null && $Object.hasOwnProperty.call(message, "conversationId") && message.conversationId !== "")
+                        writer.uint32(18).string(message.conversationId);
+                    if (message.subtopic != null && $Object.hasOwnProperty.call(message, "subtopic") && message.subtopic !== 0)
+                        writer.uint32(24).int32(message.subtopic);
+                    if (message.senderAppId != null && $Object.hasOwnProperty.call(message, "senderAppId") && message.senderAppId.length)
+                        writer.uint32(34).bytes(message.senderAppId);
+                    if (message.payload != null && $Object.hasOwnProperty.call(message, "payload") && message.payload.length)
+                        writer.uint32(42).bytes(message.payload);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                Envelope.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.demls.transport.v1.Envelope();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.version = value;
+                                else
+                                    delete message.version;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.conversationId = value;
+                                else
+                                    delete message.conversationId;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.int32())
+                                    message.subtopic = value;
+                                else
+                                    delete message.subtopic;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.senderAppId = value;
+                                else
+                                    delete message.senderAppId;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.payload = value;
+                                else
+                                    delete message.payload;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return Envelope;
+            })();
+
+            v1.WelcomeChannelMessage = (function() {
+
+                const WelcomeChannelMessage = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                WelcomeChannelMessage.prototype.welcome = null;
+                WelcomeChannelMessage.prototype.keyPackage = null;
+
+                let $oneOfFields;
+
+                $Object.defineProperty(WelcomeChannelMessage.prototype, "body", {
+                    get: $util.oneOfGetter($oneOfFields = ["welcome", "keyPackage"]),
+                    set: $util.oneOfSetter($oneOfFields)
+                });
+
+                WelcomeChannelMessage.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.welcome != null && $Object.hasOwnProperty.call(message, "welcome"))
+                        $root.de_mls.messages.v1.MemberWelcome.encode(message.welcome, writer.uint32(18).fork(), _depth + 1).ldelim();
+                    if (message.keyPackage != null && $Object.hasOwnProperty.call(message, "keyPackage"))
+                        $root.de_mls.messages.v1.MemberInvite.encode(message.keyPackage, writer.uint32(82).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                WelcomeChannelMessage.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.demls.transport.v1.WelcomeChannelMessage();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                message.welcome = $root.de_mls.messages.v1.MemberWelcome.decode(reader, reader.size(), $undefined, _depth + 1, message.welcome);
+                                message.body = "welcome";
+                                continue;
+                            }
+                        case 10: {
+                                if (wireType !== 2)
+                                    break;
+                                message.keyPackage = $root.de_mls.messages.v1.MemberInvite.decode(reader, reader.size(), $undefined, _depth + 1, message.keyPackage);
+                                message.body = "keyPackage";
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return WelcomeChannelMessage;
+            })();
+
+            return v1;
+        })();
+
+        return transport;
+    })();
+
+    return demls;
+})();
+
+export {
+  $root as default
+};

@@ -1,0 +1,71 @@
+import { DecodeError, MessageTooLargeError } from '../errors/wire-errors.js'
+import { Subtopic, decodeEnvelope as decodeEnvelopeMessage, encodeEnvelope as encodeEnvelopeMessage } from '../gen/messages.js'
+import type { SubtopicName } from './topics.js'
+
+/** Envelope format version written by this package. */
+export const ENVELOPE_VERSION = 1
+
+/**
+ * Largest packet (encoded {@link TransportEnvelope}) a demls transport
+ * accepts or sends: 4 MiB less 64 KiB of headroom for gossipsub's own
+ * framing, under its 4 MiB inbound limit (a larger message is dropped by
+ * gossipsub peers without any error to the publisher).
+ */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024 - 64 * 1024
+
+/**
+ * What every demls transport publishes: the application payload tagged
+ * with the conversation, the subtopic and the sender's app id (used to drop
+ * our own messages, which gossipsub does not filter).
+ */
+export interface TransportEnvelope {
+  version: number
+  conversationId: string
+  subtopic: SubtopicName
+  /** Random per-process id of the sending application instance. */
+  senderAppId: Uint8Array
+  payload: Uint8Array
+}
+
+const TO_WIRE = { app: Subtopic.SUBTOPIC_APP, welcome: Subtopic.SUBTOPIC_WELCOME } as const
+
+/**
+ * Encode an envelope, enforcing {@link MAX_MESSAGE_BYTES}.
+ *
+ * @throws {MessageTooLargeError} when the encoded packet exceeds the limit
+ */
+export function encodeTransportEnvelope(
+  envelope: Omit<TransportEnvelope, 'version'> & { version?: number },
+  limit = MAX_MESSAGE_BYTES,
+): Uint8Array<ArrayBuffer> {
+  // Cheap pre-check before encoding a huge payload.
+  if (envelope.payload.length > limit) throw new MessageTooLargeError(envelope.payload.length, limit)
+  const bytes = encodeEnvelopeMessage({
+    version: envelope.version ?? ENVELOPE_VERSION,
+    conversationId: envelope.conversationId,
+    subtopic: TO_WIRE[envelope.subtopic],
+    senderAppId: envelope.senderAppId,
+    payload: envelope.payload,
+  })
+  if (bytes.length > limit) throw new MessageTooLargeError(bytes.length, limit)
+  return bytes
+}
+
+/**
+ * Decode and validate an envelope from untrusted bytes.
+ *
+ * @throws {DecodeError} on malformed bytes, an unknown version or subtopic,
+ * an empty conversation id, or a packet over {@link MAX_MESSAGE_BYTES}
+ */
+export function decodeTransportEnvelope(bytes: Uint8Array, limit = MAX_MESSAGE_BYTES): TransportEnvelope {
+  const type = 'demls.transport.v1.Envelope'
+  if (bytes.length > limit) throw new DecodeError(type, `packet of ${bytes.length} bytes exceeds ${limit}`)
+  const m = decodeEnvelopeMessage(bytes)
+  if (m.version !== ENVELOPE_VERSION) throw new DecodeError(type, `unsupported version ${m.version}`)
+  const subtopic: SubtopicName | undefined =
+    m.subtopic === Subtopic.SUBTOPIC_APP ? 'app' : m.subtopic === Subtopic.SUBTOPIC_WELCOME ? 'welcome' : undefined
+  if (subtopic === undefined) throw new DecodeError(type, `unknown subtopic ${m.subtopic}`)
+  if (m.conversationId.length === 0) throw new DecodeError(type, 'empty conversation id')
+  if (m.senderAppId.length === 0) throw new DecodeError(type, 'empty sender app id')
+  return { version: m.version, conversationId: m.conversationId, subtopic, senderAppId: m.senderAppId, payload: m.payload }
+}

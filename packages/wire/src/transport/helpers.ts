@@ -1,0 +1,107 @@
+import { AbortError, DecodeError, MessageTooLargeError } from '../errors/wire-errors.js'
+import { MAX_MESSAGE_BYTES, decodeTransportEnvelope, encodeTransportEnvelope } from './envelope.js'
+import { parseTopic, topicFor } from './topics.js'
+import type { AbortOptions, DroppedPacket, InboundPacket, OutboundPacket, TopicReadiness, Transport } from './types.js'
+
+/** Equality of two byte strings (not constant-time; for ids, not secrets). */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/**
+ * Build the wire bytes of an outbound packet for a transport whose app id
+ * is `appId`. Shared by every transport implementation.
+ *
+ * @throws {MessageTooLargeError}
+ */
+export function wrapOutbound(appId: Uint8Array, packet: OutboundPacket): { topic: string; bytes: Uint8Array } {
+  const topic = topicFor(packet.conversationId, packet.subtopic)
+  const bytes = encodeTransportEnvelope({
+    conversationId: packet.conversationId,
+    subtopic: packet.subtopic,
+    senderAppId: appId,
+    payload: packet.payload,
+  })
+  return { topic, bytes }
+}
+
+/**
+ * Validate inbound wire bytes received on `topic` by a transport whose app
+ * id is `appId`: either a packet to deliver or a drop with its reason.
+ * Shared by every transport implementation.
+ */
+export function unwrapInbound(
+  appId: Uint8Array,
+  topic: string,
+  bytes: Uint8Array,
+  receivedAt: number,
+): { packet: InboundPacket } | { drop: DroppedPacket } {
+  if (bytes.length > MAX_MESSAGE_BYTES) {
+    return { drop: { topic, reason: 'too-large', bytes: bytes.length, error: new MessageTooLargeError(bytes.length, MAX_MESSAGE_BYTES) } }
+  }
+  let envelope
+  try {
+    envelope = decodeTransportEnvelope(bytes)
+  } catch (err) {
+    return { drop: { topic, reason: 'malformed', bytes: bytes.length, error: err as DecodeError } }
+  }
+  if (bytesEqual(envelope.senderAppId, appId)) return { drop: { topic, reason: 'self', bytes: bytes.length } }
+  let expected: ReturnType<typeof parseTopic>
+  try {
+    expected = parseTopic(topic)
+  } catch (err) {
+    return { drop: { topic, reason: 'topic-mismatch', bytes: bytes.length, error: err as Error } }
+  }
+  if (expected.conversationId !== envelope.conversationId || expected.subtopic !== envelope.subtopic) {
+    return { drop: { topic, reason: 'topic-mismatch', bytes: bytes.length } }
+  }
+  return { packet: { topic, envelope, bytes: bytes.length, receivedAt } }
+}
+
+/** Throw an {@link AbortError} if `signal` is aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason })
+}
+
+/** Options of {@link waitForReadiness}. */
+export interface WaitForReadinessOptions extends AbortOptions {
+  /** Required mesh peers. @default 1 */
+  minPeers?: number
+}
+
+/**
+ * Resolve once `topic` has at least `minPeers` mesh peers on `transport`.
+ *
+ * @throws {AbortError} when the signal aborts first
+ */
+export function waitForReadiness(
+  transport: Transport,
+  topic: string,
+  options: WaitForReadinessOptions = {},
+): Promise<TopicReadiness> {
+  const minPeers = options.minPeers ?? 1
+  const { signal } = options
+  const ok = (r: TopicReadiness) => r.meshPeers >= minPeers
+  const now = transport.readiness(topic)
+  if (ok(now)) return Promise.resolve(now)
+  if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }))
+  return new Promise((resolve, reject) => {
+    const onReadiness = (e: CustomEvent<TopicReadiness>) => {
+      if (e.detail.topic !== topic || !ok(e.detail)) return
+      cleanup()
+      resolve(e.detail)
+    }
+    const onAbort = () => {
+      cleanup()
+      reject(new AbortError(undefined, { cause: signal?.reason }))
+    }
+    const cleanup = () => {
+      transport.removeEventListener('readiness', onReadiness)
+      signal?.removeEventListener('abort', onAbort)
+    }
+    transport.addEventListener('readiness', onReadiness)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}

@@ -1,0 +1,124 @@
+import type { TypedEventTarget } from './events.js'
+import type { TransportEnvelope } from './envelope.js'
+import type { SubtopicName } from './topics.js'
+
+/** Options of every async demls API. */
+export interface AbortOptions {
+  /** Cancels the operation; it then rejects with an `AbortError`. */
+  signal?: AbortSignal
+}
+
+/** What to publish: the transport adds its app id and derives the topic. */
+export interface OutboundPacket {
+  conversationId: string
+  subtopic: SubtopicName
+  payload: Uint8Array
+}
+
+/** Options of {@link Transport.publish}. */
+export interface PublishOptions extends AbortOptions {
+  /**
+   * Resolve with `recipients: 0` instead of rejecting with `NoPeersError`
+   * when nobody else is subscribed (a one-member group, for example).
+   * @default false
+   */
+  allowNoPeers?: boolean
+}
+
+/** Outcome of a publish. */
+export interface PublishResult {
+  topic: string
+  /** Size of the packet on the wire. */
+  bytes: number
+  /** Peers the packet was handed to (mesh or fan-out peers for gossipsub). */
+  recipients: number
+}
+
+/** A validated inbound packet from another application instance. */
+export interface InboundPacket {
+  topic: string
+  envelope: TransportEnvelope
+  /** Size of the packet on the wire. */
+  bytes: number
+  /** When the transport received it, in ms of the transport's clock. */
+  receivedAt: number
+}
+
+/** Why a transport dropped an inbound packet instead of delivering it. */
+export type DropReason =
+  | 'malformed' // not a valid envelope
+  | 'too-large'
+  | 'self' // our own app id (gossipsub does not filter our own messages)
+  | 'topic-mismatch' // envelope conversation/subtopic differ from the topic it came on
+  | 'not-subscribed'
+
+/** An inbound packet the transport dropped. */
+export interface DroppedPacket {
+  topic: string
+  reason: DropReason
+  bytes: number
+  error?: Error
+}
+
+/** Readiness of one topic. */
+export interface TopicReadiness {
+  topic: string
+  /** Peers in our mesh for the topic (gossipsub) or reachable subscribers (memory). */
+  meshPeers: number
+  /** Peers known to be subscribed to the topic. */
+  subscribers: number
+  /** True when a publish would reach at least one peer. */
+  ready: boolean
+}
+
+/** Events every {@link Transport} emits. */
+export interface TransportEvents {
+  [key: string]: unknown
+  /** A packet from another application instance, already validated. */
+  message: InboundPacket
+  /** A packet dropped before delivery, with the reason. */
+  drop: DroppedPacket
+  /** The readiness of a subscribed topic changed. */
+  readiness: TopicReadiness
+}
+
+/**
+ * The pub/sub transport every demls layer above the wire talks to.
+ * Implemented by `@demls/transport-memory` and `@demls/transport-gossipsub`;
+ * both pass the same compliance suite.
+ *
+ * Contract:
+ * - `start`/`stop` are idempotent; `publish` before `start` rejects with
+ *   `TransportNotStartedError`.
+ * - Packets are wrapped in a {@link TransportEnvelope} carrying `appId`;
+ *   packets carrying our own `appId` are never delivered to us.
+ * - Packets over `MAX_MESSAGE_BYTES` are refused with `MessageTooLargeError`.
+ * - Delivery is best-effort and unordered, like gossipsub.
+ */
+export interface Transport extends TypedEventTarget<TransportEvents> {
+  /** This application instance's id, stamped on every packet it sends. */
+  readonly appId: Uint8Array
+  /** Whether `start` has completed and `stop` has not been called. */
+  readonly isStarted: boolean
+  start(options?: AbortOptions): Promise<void>
+  stop(options?: AbortOptions): Promise<void>
+  /** Start receiving a topic (idempotent). */
+  subscribe(topic: string): void
+  /** Stop receiving a topic (idempotent). */
+  unsubscribe(topic: string): void
+  /** Topics currently subscribed. */
+  getTopics(): string[]
+  /**
+   * Publish a packet to `topicFor(packet.conversationId, packet.subtopic)`.
+   *
+   * @throws {TransportNotStartedError} before `start`
+   * @throws {MessageTooLargeError} when the packet exceeds the size limit
+   * @throws {NoPeersError} when nobody else is subscribed (unless `allowNoPeers`)
+   * @throws {AbortError} when `options.signal` aborts
+   */
+  publish(packet: OutboundPacket, options?: PublishOptions): Promise<PublishResult>
+  /** Current readiness of a topic. */
+  readiness(topic: string): TopicReadiness
+}
+
+export type { SubtopicName }
