@@ -62,3 +62,4 @@ export type {
   Transport,
   TransportEvents,
 } from './transport/types.js'
+export { type Clock, type TimerHandle, systemClock } from './transport/clock.js'

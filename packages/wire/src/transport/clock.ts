@@ -1,0 +1,44 @@
+/** Handle of a timer scheduled on a {@link Clock}. */
+export type TimerHandle = { readonly __timer: unique symbol } | number | object
+
+/**
+ * The only source of time for demls: protocol code never reads the system
+ * clock itself. `@demls/transport-memory` provides a virtual clock driven
+ * by its scheduler; {@link systemClock} is the real one.
+ */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. Never decreases. */
+  now(): number
+  /** Call `fn` once, `delayMs` from now on this clock. */
+  setTimer(fn: () => void, delayMs: number): TimerHandle
+  /** Cancel a timer (no-op if it already fired or was cleared). */
+  clearTimer(handle: TimerHandle): void
+}
+
+/**
+ * Wall-clock time with `setTimeout`; `now()` is clamped so it never goes
+ * backwards when the system clock is adjusted.
+ *
+ * @example
+ * ```ts
+ * import { systemClock } from '@demls/wire'
+ * const started = systemClock.now()
+ * systemClock.setTimer(() => console.log(systemClock.now() - started), 10)
+ * ```
+ */
+export const systemClock: Clock = (() => {
+  let last = 0
+  return {
+    now(): number {
+      const t = Date.now()
+      last = t > last ? t : last
+      return last
+    },
+    setTimer(fn: () => void, delayMs: number): TimerHandle {
+      return setTimeout(fn, Math.max(0, delayMs)) as unknown as TimerHandle
+    },
+    clearTimer(handle: TimerHandle): void {
+      clearTimeout(handle as Parameters<typeof clearTimeout>[0])
+    },
+  }
+})()
