@@ -13,6 +13,12 @@ export interface Clock {
   setTimer(fn: () => void, delayMs: number): TimerHandle
   /** Cancel a timer (no-op if it already fired or was cleared). */
   clearTimer(handle: TimerHandle): void
+  /**
+   * Virtual clocks only: register async work started by a timer or a
+   * delivery, so the scheduler waits for it before advancing time. Drivers
+   * call it when present; real clocks omit it.
+   */
+  track?(work: Promise<unknown>): void
 }
 
 /**
