@@ -67,6 +67,33 @@ export function i64Out(v: unknown): bigint {
   return longToBigInt(v, true)
 }
 
+export function u32In(v: number): number {
+  // A negative int32 is taken as its two's complement (`v >>> 0`), as
+  // protobufjs always did: ids folded with `^` are often negative numbers.
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < -0x80000000 || v > 0xffffffff) {
+    throw new RangeError(`uint32: ${String(v)} is not an integer in [-2^31, 2^32-1]`)
+  }
+  return v >>> 0
+}
+
+export function enumIn(v: number): number {
+  // Enums are int32 on the wire; unknown values are allowed (open enums).
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) {
+    throw new RangeError(`enum: ${String(v)} is not an int32`)
+  }
+  return v
+}
+
+// A lone UTF-16 surrogate has no UTF-8 encoding: protobufjs would write
+// CESU-8 bytes that prost (and our own strict decoder) reject.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+export function strIn(v: string): string {
+  if (typeof v !== 'string') throw new TypeError(`string field: expected a string, got ${typeof v}`)
+  if (LONE_SURROGATE.test(v)) throw new RangeError('string field: lone UTF-16 surrogate (not valid UTF-8)')
+  return v
+}
+
 export function bytesIn(v: Uint8Array): Uint8Array {
   if (!(v instanceof Uint8Array)) throw new TypeError('bytes field: expected a Uint8Array')
   return v

@@ -17,6 +17,7 @@ export class DecodeError extends DemlsError {
 
 /** A value passed to an encoder cannot be represented on the wire. */
 export class InvalidMessageError extends DemlsError {
+  /** Fully qualified protobuf name of the message being encoded. */
   readonly messageType: string
 
   constructor(messageType: string, reason: string, options: DemlsErrorOptions = {}) {
@@ -28,7 +29,9 @@ export class InvalidMessageError extends DemlsError {
 
 /** A packet is larger than {@link MAX_MESSAGE_BYTES}. */
 export class MessageTooLargeError extends DemlsError {
+  /** Size of the refused packet (or payload), in bytes. */
   readonly size: number
+  /** The limit it exceeds, in bytes. */
   readonly limit: number
 
   constructor(size: number, limit: number) {
@@ -41,6 +44,7 @@ export class MessageTooLargeError extends DemlsError {
 
 /** A topic string is not a demls topic. */
 export class InvalidTopicError extends DemlsError {
+  /** The refused topic (or conversation id). */
   readonly topic: string
 
   constructor(topic: string, reason: string) {
@@ -68,6 +72,7 @@ export class TransportNotStartedError extends DemlsError {
 
 /** Nobody is subscribed to the topic, so a publish would reach no one. */
 export class NoPeersError extends DemlsError {
+  /** The topic nobody else is subscribed to. */
   readonly topic: string
 
   constructor(topic: string, options: DemlsErrorOptions = {}) {

@@ -37,7 +37,7 @@ export const systemClock: Clock = (() => {
   return {
     now(): number {
       const t = Date.now()
-      last = t > last ? t : last
+      last = Math.max(t, last)
       return last
     },
     setTimer(fn: () => void, delayMs: number): TimerHandle {

@@ -1,4 +1,4 @@
-import { DecodeError, MessageTooLargeError } from '../errors/wire-errors.js'
+import { DecodeError, InvalidMessageError, MessageTooLargeError } from '../errors/wire-errors.js'
 import { Subtopic, decodeEnvelope as decodeEnvelopeMessage, encodeEnvelope as encodeEnvelopeMessage } from '../gen/messages.js'
 import type { SubtopicName } from './topics.js'
 
@@ -19,11 +19,15 @@ export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024 - 64 * 1024
  * our own messages, which gossipsub does not filter).
  */
 export interface TransportEnvelope {
+  /** Envelope format version ({@link ENVELOPE_VERSION}). */
   version: number
+  /** The conversation (group) the packet belongs to; never empty. */
   conversationId: string
+  /** The conversation channel it was sent on. */
   subtopic: SubtopicName
   /** Random per-process id of the sending application instance. */
   senderAppId: Uint8Array
+  /** The encoded application message. */
   payload: Uint8Array
 }
 
@@ -33,6 +37,7 @@ const TO_WIRE = { app: Subtopic.SUBTOPIC_APP, welcome: Subtopic.SUBTOPIC_WELCOME
  * Encode an envelope, enforcing {@link MAX_MESSAGE_BYTES}.
  *
  * @throws {MessageTooLargeError} when the encoded packet exceeds the limit
+ * @throws {InvalidMessageError} when a field cannot be encoded (unknown subtopic, lone surrogate in the id, …)
  */
 export function encodeTransportEnvelope(
   envelope: Omit<TransportEnvelope, 'version'> & { version?: number },
@@ -40,6 +45,9 @@ export function encodeTransportEnvelope(
 ): Uint8Array<ArrayBuffer> {
   // Cheap pre-check before encoding a huge payload.
   if (envelope.payload.length > limit) throw new MessageTooLargeError(envelope.payload.length, limit)
+  if (!Object.hasOwn(TO_WIRE, envelope.subtopic)) {
+    throw new InvalidMessageError('demls.transport.v1.Envelope', `unknown subtopic ${String(envelope.subtopic)}`)
+  }
   const bytes = encodeEnvelopeMessage({
     version: envelope.version ?? ENVELOPE_VERSION,
     conversationId: envelope.conversationId,

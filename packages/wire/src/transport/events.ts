@@ -18,12 +18,18 @@ export interface TypedEventTarget<EventMap extends Record<string, unknown>> exte
     listener: EventHandler<EventMap[K]> | null,
     options?: boolean | EventListenerOptions,
   ): void
-  /** Dispatch `detail` to the listeners of `type`; a throwing listener cannot break the emitter. */
+  /**
+   * Dispatch `detail` to the listeners of `type`. A throwing listener does not
+   * stop the others, and its error is reported instead of thrown.
+   */
   safeDispatch<K extends keyof EventMap & string>(type: K, detail: EventMap[K]): boolean
 }
 
 /**
- * Base class for emitters of typed events.
+ * Base class for emitters of typed events. Unlike a bare `EventTarget`, a
+ * listener that throws cannot crash the process or stop later listeners:
+ * its error goes to {@link TypedEventEmitter.onListenerError} (by default
+ * `console.error`).
  *
  * @example
  * ```ts
@@ -36,20 +42,60 @@ export class TypedEventEmitter<EventMap extends Record<string, unknown>>
   extends EventTarget
   implements TypedEventTarget<EventMap>
 {
+  readonly #listeners = new Map<string, { fn: EventHandler<unknown>; once: boolean }[]>()
+
+  /** Called with the error of a throwing listener. Override to route it elsewhere. */
+  onListenerError(error: unknown, type: string): void {
+    console.error(`listener of "${type}" threw`, error)
+  }
+
   override addEventListener<K extends keyof EventMap & string>(
     type: K,
     listener: EventHandler<EventMap[K]> | null,
     options?: boolean | AddEventListenerOptions,
   ): void {
-    super.addEventListener(type, listener as EventListener | null, options)
+    if (listener == null) return
+    const opts = typeof options === 'object' ? options : {}
+    if (opts.signal?.aborted) return
+    let list = this.#listeners.get(type)
+    if (list === undefined) {
+      list = []
+      this.#listeners.set(type, list)
+    }
+    if (list.some((l) => l.fn === listener)) return
+    list.push({ fn: listener as EventHandler<unknown>, once: opts.once === true })
+    opts.signal?.addEventListener('abort', () => this.removeEventListener(type, listener), { once: true })
   }
 
   override removeEventListener<K extends keyof EventMap & string>(
     type: K,
     listener: EventHandler<EventMap[K]> | null,
-    options?: boolean | EventListenerOptions,
+    _options?: boolean | EventListenerOptions,
   ): void {
-    super.removeEventListener(type, listener as EventListener | null, options)
+    const list = this.#listeners.get(type)
+    if (list === undefined) return
+    const i = list.findIndex((l) => l.fn === listener)
+    if (i >= 0) list.splice(i, 1)
+  }
+
+  override dispatchEvent(event: Event): boolean {
+    const list = this.#listeners.get(event.type)
+    if (list === undefined || list.length === 0) return !event.defaultPrevented
+    for (const l of [...list]) {
+      if (l.once) this.removeEventListener(event.type as keyof EventMap & string, l.fn as EventHandler<EventMap[keyof EventMap & string]>)
+      try {
+        if (typeof l.fn === 'function') l.fn.call(this, event as CustomEvent<unknown>)
+        else l.fn.handleEvent(event as CustomEvent<unknown>)
+      } catch (err) {
+        this.onListenerError(err, event.type)
+      }
+    }
+    return !event.defaultPrevented
+  }
+
+  /** Number of listeners of `type`. */
+  listenerCount(type: keyof EventMap & string): number {
+    return this.#listeners.get(type)?.length ?? 0
   }
 
   safeDispatch<K extends keyof EventMap & string>(type: K, detail: EventMap[K]): boolean {

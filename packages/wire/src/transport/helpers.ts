@@ -1,5 +1,5 @@
-import { AbortError, DecodeError, MessageTooLargeError } from '../errors/wire-errors.js'
-import { MAX_MESSAGE_BYTES, decodeTransportEnvelope, encodeTransportEnvelope } from './envelope.js'
+import { AbortError, type DecodeError, MessageTooLargeError } from '../errors/wire-errors.js'
+import { MAX_MESSAGE_BYTES, type TransportEnvelope, decodeTransportEnvelope, encodeTransportEnvelope } from './envelope.js'
 import { parseTopic, topicFor } from './topics.js'
 import type { AbortOptions, DroppedPacket, InboundPacket, OutboundPacket, TopicReadiness, Transport } from './types.js'
 
@@ -41,7 +41,7 @@ export function unwrapInbound(
   if (bytes.length > MAX_MESSAGE_BYTES) {
     return { drop: { topic, reason: 'too-large', bytes: bytes.length, error: new MessageTooLargeError(bytes.length, MAX_MESSAGE_BYTES) } }
   }
-  let envelope
+  let envelope: TransportEnvelope
   try {
     envelope = decodeTransportEnvelope(bytes)
   } catch (err) {

@@ -25,29 +25,47 @@ const FROM_WIRE: Record<string, SubtopicName> = { app_msg: 'app', welcome: 'welc
  * ```ts
  * topicFor('chat', 'app') // '/chat/1/app_msg/proto'
  * ```
+ *
+ * @throws {InvalidTopicError} on an empty or non-well-formed id or an unknown subtopic
  */
 export function topicFor(conversationId: string, subtopic: SubtopicName): string {
   if (conversationId.length === 0) throw new InvalidTopicError('', 'empty conversation id')
-  const sub = WIRE_SUBTOPIC[subtopic]
+  const sub = Object.hasOwn(WIRE_SUBTOPIC, subtopic) ? WIRE_SUBTOPIC[subtopic] : undefined
   if (sub === undefined) throw new InvalidTopicError(String(subtopic), 'unknown subtopic')
-  return `/${encodeURIComponent(conversationId)}/${CONVERSATION_VERSION}/${sub}/proto`
+  let encoded: string
+  try {
+    encoded = encodeURIComponent(conversationId)
+  } catch {
+    throw new InvalidTopicError(conversationId, 'conversation id is not well-formed Unicode (lone surrogate)')
+  }
+  return `/${encoded}/${CONVERSATION_VERSION}/${sub}/proto`
 }
 
-/** Parse a topic made by {@link topicFor}. */
+/**
+ * Parse a topic made by {@link topicFor}; the inverse of it.
+ *
+ * @throws {InvalidTopicError} when `topic` is not exactly what `topicFor` returns for some id and subtopic
+ */
 export function parseTopic(topic: string): { conversationId: string; subtopic: SubtopicName } {
   const parts = topic.split('/')
   if (parts.length !== 5 || parts[0] !== '' || parts[4] !== 'proto') {
     throw new InvalidTopicError(topic, 'expected /{conversation}/{version}/{subtopic}/proto')
   }
   if (parts[2] !== CONVERSATION_VERSION) throw new InvalidTopicError(topic, `unsupported version ${parts[2]}`)
-  const subtopic = FROM_WIRE[parts[3] ?? '']
+  const wireSub = parts[3] ?? ''
+  const subtopic = Object.hasOwn(FROM_WIRE, wireSub) ? FROM_WIRE[wireSub] : undefined
   if (subtopic === undefined) throw new InvalidTopicError(topic, `unknown subtopic ${parts[3]}`)
   let conversationId: string
+  let canonical: boolean
   try {
     conversationId = decodeURIComponent(parts[1] ?? '')
+    // One topic per conversation: refuse other spellings of the same id
+    // (`%61` for `a`, lower-case hex, a raw `é`), which would bypass topic matching.
+    canonical = encodeURIComponent(conversationId) === parts[1]
   } catch {
     throw new InvalidTopicError(topic, 'malformed conversation id')
   }
   if (conversationId.length === 0) throw new InvalidTopicError(topic, 'empty conversation id')
+  if (!canonical) throw new InvalidTopicError(topic, 'conversation id is not in canonical percent-encoding')
   return { conversationId, subtopic }
 }

@@ -10,8 +10,11 @@ export interface AbortOptions {
 
 /** What to publish: the transport adds its app id and derives the topic. */
 export interface OutboundPacket {
+  /** The conversation (group) the packet belongs to. */
   conversationId: string
+  /** Which of the conversation's two channels carries it. */
   subtopic: SubtopicName
+  /** The encoded application message. */
   payload: Uint8Array
 }
 
@@ -27,6 +30,7 @@ export interface PublishOptions extends AbortOptions {
 
 /** Outcome of a publish. */
 export interface PublishResult {
+  /** The topic the packet was published on. */
   topic: string
   /** Size of the packet on the wire. */
   bytes: number
@@ -36,7 +40,9 @@ export interface PublishResult {
 
 /** A validated inbound packet from another application instance. */
 export interface InboundPacket {
+  /** The topic it arrived on. */
   topic: string
+  /** The validated envelope (conversation, subtopic, sender app id, payload). */
   envelope: TransportEnvelope
   /** Size of the packet on the wire. */
   bytes: number
@@ -54,14 +60,19 @@ export type DropReason =
 
 /** An inbound packet the transport dropped. */
 export interface DroppedPacket {
+  /** The topic it arrived on. */
   topic: string
+  /** Why it was dropped. */
   reason: DropReason
+  /** Size of the packet on the wire. */
   bytes: number
+  /** The error behind the drop, when there is one (e.g. the `DecodeError`). */
   error?: Error
 }
 
 /** Readiness of one topic. */
 export interface TopicReadiness {
+  /** The topic described. */
   topic: string
   /** Peers in our mesh for the topic (gossipsub) or reachable subscribers (memory). */
   meshPeers: number
@@ -100,7 +111,9 @@ export interface Transport extends TypedEventTarget<TransportEvents> {
   readonly appId: Uint8Array
   /** Whether `start` has completed and `stop` has not been called. */
   readonly isStarted: boolean
+  /** Start the transport (idempotent). */
   start(options?: AbortOptions): Promise<void>
+  /** Stop the transport and release its resources (idempotent). */
   stop(options?: AbortOptions): Promise<void>
   /** Start receiving a topic (idempotent). */
   subscribe(topic: string): void

@@ -1,0 +1,160 @@
+import type { TimingConfig, TimingConfigInit } from '@demls/wire'
+import { InvalidConfigError } from '../errors.js'
+
+/** Bounds of the steward list (mirrors `@demls/steward`'s `StewardListConfig`). */
+export interface StewardBounds {
+  /** @default 1 */
+  snMin: number
+  /** @default 2 */
+  snMax: number
+  /** Accept candidates covering a subset of the approved work. @default false */
+  allowSubsetCandidates: boolean
+}
+
+/**
+ * Per-conversation protocol configuration, fixed at creation. Joiners take
+ * the group's values from `ConversationSync`. Durations are milliseconds.
+ * Defaults are the reference's (`reference-architecture.md` §12.1) except
+ * {@link ConversationConfig.commitBatchWindowMs}, which is ours.
+ */
+export interface ConversationConfig {
+  /** RFC inactivity timer #1: the epoch steward is inactive after this. @default 60_000 */
+  commitInactivityMs: number
+  /** Freeze window (Freezing → Selection). @default 30_000 */
+  freezeDurationMs: number
+  /** RFC inactivity timer #2, used in recovery and after a rejected election. @default 5_000 */
+  recoveryInactivityMs: number
+  /** RFC inactivity timer #3; 0 derives commit + recovery inactivity. @default 0 */
+  votingInactivityMs: number
+  /** Consensus proposal lifetime (whole seconds on the wire, ≥ 1 s). @default 600_000 */
+  proposalExpirationMs: number
+  /** Every member times out an open proposal after this. @default 30_000 */
+  consensusTimeoutMs: number
+  /** A buffered update older than this many epochs is dropped. @default 3 */
+  pendingUpdateMaxEpochs: number
+  /** Election retries after the first attempt before a Deadlock ECP. @default 1 */
+  maxReelectionAttempts: number
+  /** Auto-vote delay for ordinary proposals. @default 10_000 */
+  votingDelayMs: number
+  /** Auto-vote delay for steward elections. @default 5_000 */
+  electionVotingDelayMs: number
+  /** Silent voters count as YES; also the auto-vote value. @default true */
+  livenessCriteriaYes: boolean
+  /** Consensus sessions kept per conversation. @default 10 */
+  maxConsensusSessions: number
+  /** MLS proposals per commit. @default 50 */
+  commitBatchMax: number
+  /**
+   * Beyond the reference: once work is approved the epoch steward commits
+   * after this short batching window instead of waiting for the whole
+   * inactivity window (which stays the deadline for declaring it inactive).
+   * @default 1_000
+   */
+  commitBatchWindowMs: number
+  /** Steward list bounds. @default { snMin: 1, snMax: 2, allowSubsetCandidates: false } */
+  stewardList: StewardBounds
+}
+
+/** The reference defaults (plus our batching window). */
+export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.freeze({
+  commitInactivityMs: 60_000,
+  freezeDurationMs: 30_000,
+  recoveryInactivityMs: 5_000,
+  votingInactivityMs: 0,
+  proposalExpirationMs: 600_000,
+  consensusTimeoutMs: 30_000,
+  pendingUpdateMaxEpochs: 3,
+  maxReelectionAttempts: 1,
+  votingDelayMs: 10_000,
+  electionVotingDelayMs: 5_000,
+  livenessCriteriaYes: true,
+  maxConsensusSessions: 10,
+  commitBatchMax: 50,
+  commitBatchWindowMs: 1_000,
+  stewardList: Object.freeze({ snMin: 1, snMax: 2, allowSubsetCandidates: false }),
+})
+
+/** Input of {@link resolveConfig}: any subset of the configuration. */
+export type ConversationConfigInit = Partial<Omit<ConversationConfig, 'stewardList'>> & {
+  stewardList?: Partial<StewardBounds>
+}
+
+/**
+ * Fill defaults and validate.
+ *
+ * @throws {InvalidConfigError} on a non-positive duration, a proposal
+ * expiration under one second, or bad steward bounds
+ */
+export function resolveConfig(init: ConversationConfigInit = {}): ConversationConfig {
+  const c: ConversationConfig = {
+    ...DEFAULT_CONVERSATION_CONFIG,
+    ...init,
+    stewardList: { ...DEFAULT_CONVERSATION_CONFIG.stewardList, ...init.stewardList },
+  }
+  const positive: (keyof ConversationConfig)[] = [
+    'commitInactivityMs',
+    'freezeDurationMs',
+    'recoveryInactivityMs',
+    'consensusTimeoutMs',
+    'votingDelayMs',
+    'electionVotingDelayMs',
+    'maxConsensusSessions',
+    'commitBatchMax',
+  ]
+  for (const k of positive) {
+    const v = c[k] as number
+    if (!Number.isFinite(v) || v <= 0) throw new InvalidConfigError(`${k} must be > 0 (got ${v})`)
+  }
+  const nonNegative: (keyof ConversationConfig)[] = [
+    'votingInactivityMs',
+    'pendingUpdateMaxEpochs',
+    'maxReelectionAttempts',
+    'commitBatchWindowMs',
+  ]
+  for (const k of nonNegative) {
+    const v = c[k] as number
+    if (!Number.isFinite(v) || v < 0) throw new InvalidConfigError(`${k} must be ≥ 0 (got ${v})`)
+  }
+  if (c.proposalExpirationMs < 1_000) {
+    throw new InvalidConfigError(`proposalExpirationMs must be ≥ 1000 (got ${c.proposalExpirationMs})`)
+  }
+  const { snMin, snMax } = c.stewardList
+  if (!Number.isInteger(snMin) || !Number.isInteger(snMax) || snMin < 1 || snMin > snMax) {
+    throw new InvalidConfigError(`steward bounds must satisfy 1 ≤ snMin ≤ snMax (got ${snMin}, ${snMax})`)
+  }
+  return c
+}
+
+/** RFC timer #3: the configured value, or commit + recovery inactivity when 0. */
+export function votingInactivityWindow(c: ConversationConfig): number {
+  return c.votingInactivityMs > 0 ? c.votingInactivityMs : c.commitInactivityMs + c.recoveryInactivityMs
+}
+
+/** The six timing fields as sent in `ConversationSync.timing` (ms). */
+export function toTiming(c: ConversationConfig): TimingConfigInit {
+  return {
+    commitInactivityDurationMs: BigInt(c.commitInactivityMs),
+    freezeDurationMs: BigInt(c.freezeDurationMs),
+    proposalExpirationMs: BigInt(c.proposalExpirationMs),
+    consensusTimeoutMs: BigInt(c.consensusTimeoutMs),
+    recoveryInactivityDurationMs: BigInt(c.recoveryInactivityMs),
+    votingInactivityDurationMs: BigInt(c.votingInactivityMs),
+  }
+}
+
+/**
+ * Apply a synced `TimingConfig`: only non-zero fields overwrite (the
+ * reference's `apply_timing`). Returns a new config.
+ */
+export function applyTiming(c: ConversationConfig, t: TimingConfig): ConversationConfig {
+  const pick = (v: bigint, current: number) => (v > 0n ? Number(v) : current)
+  return {
+    ...c,
+    commitInactivityMs: pick(t.commitInactivityDurationMs, c.commitInactivityMs),
+    freezeDurationMs: pick(t.freezeDurationMs, c.freezeDurationMs),
+    proposalExpirationMs: pick(t.proposalExpirationMs, c.proposalExpirationMs),
+    consensusTimeoutMs: pick(t.consensusTimeoutMs, c.consensusTimeoutMs),
+    recoveryInactivityMs: pick(t.recoveryInactivityDurationMs, c.recoveryInactivityMs),
+    votingInactivityMs: pick(t.votingInactivityDurationMs, c.votingInactivityMs),
+  }
+}

@@ -1,0 +1,147 @@
+import type { ConversationUpdateRequest } from '@demls/wire'
+import { toHex } from '../util/bytes.js'
+
+/** A consensus proposal id (u32). */
+export type ProposalId = number
+
+/** A set that remembers its last `capacity` entries (FIFO eviction). */
+export class BoundedSet<T> {
+  readonly #items = new Set<T>()
+  readonly capacity: number
+
+  constructor(capacity: number) {
+    this.capacity = capacity
+  }
+
+  has(item: T): boolean {
+    return this.#items.has(item)
+  }
+
+  /** Add; returns false if already present. Evicts the oldest past capacity. */
+  add(item: T): boolean {
+    if (this.#items.has(item)) return false
+    this.#items.add(item)
+    if (this.#items.size > this.capacity) {
+      const oldest = this.#items.values().next().value as T
+      this.#items.delete(oldest)
+    }
+    return true
+  }
+
+  get size(): number {
+    return this.#items.size
+  }
+
+  values(): T[] {
+    return [...this.#items]
+  }
+}
+
+/** Target of an add/remove request: `add:<hex>` / `remove:<hex>`, or undefined. */
+export function targetKey(request: ConversationUpdateRequest): string | undefined {
+  if (request.payload === 'memberInvite' && request.memberInvite) return `add:${toHex(request.memberInvite.memberId)}`
+  if (request.payload === 'removeMember' && request.removeMember) return `remove:${toHex(request.removeMember.memberId)}`
+  return undefined
+}
+
+/** The member id an add/remove request targets. */
+export function targetMemberId(request: ConversationUpdateRequest): Uint8Array | undefined {
+  if (request.payload === 'memberInvite') return request.memberInvite?.memberId
+  if (request.payload === 'removeMember') return request.removeMember?.memberId
+  return undefined
+}
+
+/** An add/remove request seen but not yet proposed (KeyPackage buffering). */
+export interface PendingUpdate {
+  request: ConversationUpdateRequest
+  /** Epoch at which it was first seen. */
+  firstSeenEpoch: bigint
+}
+
+/**
+ * Every per-conversation queue and dedup cache (the reference's
+ * `ConversationQueues`), with no I/O and no clock.
+ */
+export class ConversationQueues {
+  /** Our own open proposals (we are the owner). */
+  readonly voting = new Map<ProposalId, ConversationUpdateRequest>()
+  /** Approved add/remove work, in approval order. */
+  readonly approved = new Map<ProposalId, ConversationUpdateRequest>()
+  /** Buffered requests keyed by {@link targetKey}. */
+  readonly pendingUpdates = new Map<string, PendingUpdate>()
+  /** Proposals already resolved (late votes are benign). */
+  readonly resolved = new BoundedSet<ProposalId>(256)
+  /** SHA-256 (hex) of the last commits merged. */
+  readonly committedHashes = new BoundedSet<string>(10)
+  /** SHA-256 (hex) of the last welcomes seen. */
+  readonly welcomeHashes = new BoundedSet<string>(10)
+  /** Member ids (hex) with an in-flight score-removal ECP. */
+  readonly pendingRemovalTargets = new Set<string>()
+  /** Open emergency proposals (ours or observed): the partial freeze. */
+  readonly activeEmergencies = new Set<ProposalId>()
+  /** Urgent single-target removal (hex member id), if any. */
+  urgentTarget: string | undefined
+
+  /** Whether an add/remove for this target is already approved. */
+  isApprovedTarget(key: string): boolean {
+    for (const r of this.approved.values()) if (targetKey(r) === key) return true
+    return false
+  }
+
+  /** Whether an add/remove for this target is one of our open proposals. */
+  isVotingTarget(key: string): boolean {
+    for (const r of this.voting.values()) if (targetKey(r) === key) return true
+    return false
+  }
+
+  /** Approved add/remove entries (the MLS-producing work), in approval order. */
+  approvedMlsWork(): [ProposalId, ConversationUpdateRequest][] {
+    return [...this.approved].filter(([, r]) => r.payload === 'memberInvite' || r.payload === 'removeMember')
+  }
+
+  /** Buffer a request seen at `epoch` (first sighting wins). */
+  bufferUpdate(request: ConversationUpdateRequest, epoch: bigint): boolean {
+    const key = targetKey(request)
+    if (key === undefined || this.pendingUpdates.has(key)) return false
+    this.pendingUpdates.set(key, { request, firstSeenEpoch: epoch })
+    return true
+  }
+
+  /**
+   * Drop buffered updates first seen before `epoch − maxEpochs` (the
+   * reference's `first_seen < current − max`).
+   */
+  expireUpdates(epoch: bigint, maxEpochs: number): number {
+    let dropped = 0
+    for (const [key, u] of this.pendingUpdates) {
+      if (u.firstSeenEpoch + BigInt(maxEpochs) < epoch) {
+        this.pendingUpdates.delete(key)
+        dropped++
+      }
+    }
+    return dropped
+  }
+
+  /**
+   * Drop buffered updates that the membership already satisfies (adds of
+   * members, removes of non-members).
+   */
+  pruneSatisfiedUpdates(isMember: (memberIdHex: string) => boolean): number {
+    let dropped = 0
+    for (const [key, u] of this.pendingUpdates) {
+      const [action, hex] = key.split(':') as [string, string]
+      const member = isMember(hex)
+      if ((action === 'add' && member) || (action === 'remove' && !member)) {
+        this.pendingUpdates.delete(key)
+        dropped++
+      }
+      void u
+    }
+    return dropped
+  }
+
+  /** Forget approved removals whose target has left, and their pending marks. */
+  dropDepartedRemovals(isMember: (memberIdHex: string) => boolean): void {
+    for (const hex of [...this.pendingRemovalTargets]) if (!isMember(hex)) this.pendingRemovalTargets.delete(hex)
+  }
+}

@@ -1,0 +1,136 @@
+import type { CommitCandidate } from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { toHex } from '../util/bytes.js'
+import type { RankedCandidate } from './selection-order.js'
+
+/** Kind of an MLS message, read from its framing without processing it. */
+export type MlsMessageKind = 'proposal' | 'commit' | 'application' | 'welcome' | 'key-package' | 'other'
+
+/** A commit candidate held for the current freeze round. */
+export interface BufferedCandidate extends RankedCandidate {
+  candidate: CommitCandidate
+  /** Hex of {@link RankedCandidate.commitHash}. */
+  hashHex: string
+  /** Built by us (our pending commit), not received. */
+  isLocal: boolean
+  /** Our own Welcome and joiner ids, for a local candidate that adds members. */
+  welcome?: Uint8Array
+  joinerIds?: Uint8Array[]
+}
+
+/** Why a received candidate was not buffered (all are benign drops). */
+export type CandidateDropReason =
+  | 'already-committed'
+  | 'empty-payload'
+  | 'empty-steward-id'
+  | 'wrong-conversation'
+  | 'wire-kind-mismatch'
+  | 'duplicate'
+  | 'buffer-full'
+
+/** Outcome of {@link FreezeRounds.offer}. */
+export type OfferOutcome =
+  | { kind: 'buffered'; stewardMemberId: Uint8Array; opened: boolean }
+  | { kind: 'stashed-early' }
+  | { kind: 'dropped'; reason: CandidateDropReason }
+
+/** SHA-256 of a commit message (the candidate identity and dedup key). */
+export function commitHashOf(commitMessage: Uint8Array): Uint8Array {
+  return sha256(commitMessage)
+}
+
+/**
+ * Pre-checks of a received candidate that need no round state
+ * (`reference-architecture.md` §9.1, plus the conversation-id check the
+ * reference skips — deviation 5).
+ */
+export function precheckCandidate(
+  c: CommitCandidate,
+  conversationIdBytes: Uint8Array,
+  inspect: (bytes: Uint8Array) => MlsMessageKind,
+  alreadyCommitted: (hashHex: string) => boolean,
+): { ok: true; commitHash: Uint8Array; hashHex: string } | { ok: false; reason: CandidateDropReason } {
+  if (c.commitMessage.length === 0 || c.mlsProposals.length === 0) return { ok: false, reason: 'empty-payload' }
+  const commitHash = commitHashOf(c.commitMessage)
+  const hashHex = toHex(commitHash)
+  if (alreadyCommitted(hashHex)) return { ok: false, reason: 'already-committed' }
+  if (c.stewardMemberId.length === 0) return { ok: false, reason: 'empty-steward-id' }
+  if (toHex(c.conversationId) !== toHex(conversationIdBytes)) return { ok: false, reason: 'wrong-conversation' }
+  if (inspect(c.commitMessage) !== 'commit') return { ok: false, reason: 'wire-kind-mismatch' }
+  for (const p of c.mlsProposals) if (inspect(p) !== 'proposal') return { ok: false, reason: 'wire-kind-mismatch' }
+  return { ok: true, commitHash, hashHex }
+}
+
+/**
+ * The freeze round of the current epoch plus the stash of candidates that
+ * arrived before we saw any approved work (replayed after every consensus
+ * outcome). Both are capped at the member count.
+ */
+export class FreezeRounds {
+  #round: { epoch: bigint; candidates: Map<string, BufferedCandidate> } | undefined
+  #stash: { epoch: bigint; items: Map<string, BufferedCandidate> } | undefined
+
+  /** The open round's epoch, if a round is open. */
+  get openEpoch(): bigint | undefined {
+    return this.#round?.epoch
+  }
+
+  /** Candidates of the open round for `epoch` (empty otherwise). */
+  candidates(epoch: bigint): BufferedCandidate[] {
+    return this.#round?.epoch === epoch ? [...this.#round.candidates.values()] : []
+  }
+
+  /** Number of candidates in the open round for `epoch`. */
+  count(epoch: bigint): number {
+    return this.#round?.epoch === epoch ? this.#round.candidates.size : 0
+  }
+
+  /** Open (or keep) the round for `epoch`; a round of another epoch is discarded. */
+  open(epoch: bigint): void {
+    if (this.#round?.epoch !== epoch) this.#round = { epoch, candidates: new Map() }
+  }
+
+  /** Close the round. */
+  clear(): void {
+    this.#round = undefined
+  }
+
+  /**
+   * Offer a pre-checked candidate at `epoch`. Without an open round it is
+   * buffered into a new round when approved work exists, else stashed.
+   */
+  offer(b: BufferedCandidate, epoch: bigint, cap: number, hasApprovedWork: boolean): OfferOutcome {
+    let opened = false
+    if (this.#round?.epoch !== epoch) {
+      if (!hasApprovedWork) return this.#stashEarly(b, epoch, cap)
+      this.open(epoch)
+      opened = true
+    }
+    const round = this.#round as { epoch: bigint; candidates: Map<string, BufferedCandidate> }
+    if (round.candidates.has(b.hashHex)) return { kind: 'dropped', reason: 'duplicate' }
+    if (round.candidates.size >= Math.max(1, cap)) return { kind: 'dropped', reason: 'buffer-full' }
+    round.candidates.set(b.hashHex, b)
+    return { kind: 'buffered', stewardMemberId: b.stewardMemberId, opened }
+  }
+
+  /** Take the stashed candidates of `epoch` (stale epochs are dropped). */
+  takeStashed(epoch: bigint): BufferedCandidate[] {
+    const s = this.#stash
+    this.#stash = undefined
+    return s?.epoch === epoch ? [...s.items.values()] : []
+  }
+
+  /** Number of stashed candidates (any epoch). */
+  get stashedCount(): number {
+    return this.#stash?.items.size ?? 0
+  }
+
+  #stashEarly(b: BufferedCandidate, epoch: bigint, cap: number): OfferOutcome {
+    if (this.#stash?.epoch !== epoch) this.#stash = { epoch, items: new Map() }
+    const items = this.#stash.items
+    if (items.has(b.hashHex)) return { kind: 'dropped', reason: 'duplicate' }
+    if (items.size >= Math.max(1, cap)) return { kind: 'dropped', reason: 'buffer-full' }
+    items.set(b.hashHex, b)
+    return { kind: 'stashed-early' }
+  }
+}

@@ -1,0 +1,81 @@
+import { type ConversationUpdateRequest, ViolationType } from '@demls/wire'
+import { type ConversationQueues, type ProposalId, targetKey } from '../conversation/queues.js'
+import { toHex } from '../util/bytes.js'
+
+/** What the caller must do after a proposal resolved (queue effects already applied). */
+export type ConsensusApplyResult =
+  | { kind: 'election-accepted'; request: ConversationUpdateRequest }
+  | { kind: 'election-rejected'; request: ConversationUpdateRequest }
+  /** Score ECP accepted: the removal is queued and must be committed now, alone. */
+  | { kind: 'urgent-removal'; target: Uint8Array }
+  /** Deadlock ECP accepted: enter recovery mode and freeze. */
+  | { kind: 'recovery-mode-opened' }
+  /** An ordinary removal was approved and queued. */
+  | { kind: 'queued-removal'; target: Uint8Array }
+  /** An add/remove was rejected; its buffered update can be dropped. */
+  | { kind: 'rejected-membership'; target: Uint8Array }
+  | { kind: 'no-action'; reason?: 'duplicate-target' }
+
+/**
+ * The pure queue effects of a resolved proposal (the reference's
+ * `apply_consensus_result`, `reference-architecture.md` §8.3), with one
+ * generalisation: an add or remove whose target is already approved is a
+ * no-op (the reference deduplicates removals only).
+ *
+ * Mutates `queues` (voting → approved, urgent target) and returns the
+ * follow-up the stateful code must perform.
+ */
+export function applyConsensusResult(
+  queues: ConversationQueues,
+  proposalId: ProposalId,
+  approved: boolean,
+  request: ConversationUpdateRequest,
+): ConsensusApplyResult {
+  queues.voting.delete(proposalId)
+
+  if (request.payload === 'stewardElection') {
+    return approved ? { kind: 'election-accepted', request } : { kind: 'election-rejected', request }
+  }
+
+  const evidence = request.payload === 'emergencyCriteria' ? request.emergencyCriteria?.evidence : undefined
+  const isEmergency = request.payload === 'emergencyCriteria'
+  const transforms =
+    approved &&
+    evidence !== undefined &&
+    evidence.violationType === ViolationType.SCORE_BELOW_THRESHOLD &&
+    evidence.targetMemberId.length > 0
+
+  if (!approved) {
+    if (request.payload === 'memberInvite' && request.memberInvite) {
+      return { kind: 'rejected-membership', target: request.memberInvite.memberId }
+    }
+    if (request.payload === 'removeMember' && request.removeMember) {
+      return { kind: 'rejected-membership', target: request.removeMember.memberId }
+    }
+    return { kind: 'no-action' }
+  }
+
+  // The request that enters the approved queue, if any.
+  let queued: ConversationUpdateRequest | undefined
+  if (transforms) {
+    queued = { payload: 'removeMember', removeMember: { memberId: evidence.targetMemberId } }
+  } else if (!isEmergency) {
+    queued = request
+  }
+
+  if (queued !== undefined) {
+    const key = targetKey(queued)
+    if (key !== undefined && queues.isApprovedTarget(key)) return { kind: 'no-action', reason: 'duplicate-target' }
+    queues.approved.set(proposalId, queued)
+  }
+
+  if (transforms) {
+    queues.urgentTarget = toHex(evidence.targetMemberId)
+    return { kind: 'urgent-removal', target: evidence.targetMemberId }
+  }
+  if (evidence?.violationType === ViolationType.DEADLOCK) return { kind: 'recovery-mode-opened' }
+  if (queued?.payload === 'removeMember' && queued.removeMember) {
+    return { kind: 'queued-removal', target: queued.removeMember.memberId }
+  }
+  return { kind: 'no-action' }
+}

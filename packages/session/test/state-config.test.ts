@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest'
+import {
+  DEFAULT_CONVERSATION_CONFIG,
+  applyTiming,
+  resolveConfig,
+  toTiming,
+  votingInactivityWindow,
+} from '../src/conversation/config.js'
+import { isLowerPriority, proposalKindOf } from '../src/conversation/proposal-kind.js'
+import { StateMachine } from '../src/conversation/state-machine.js'
+import { InvalidConfigError } from '../src/errors.js'
+
+describe('StateMachine (reference state_machine.rs + phase_timer.rs cases)', () => {
+  it('starts working with no anchor', () => {
+    const sm = new StateMachine()
+    expect(sm.state).toBe('working')
+    expect(sm.anchor).toBeUndefined()
+    expect(sm.mode).toBe('normal')
+  })
+
+  it('freezing only from working or reelection, and anchors the freeze start', () => {
+    const sm = new StateMachine()
+    expect(sm.startFreezing(100)).toBe(true)
+    expect(sm.anchor).toBe(100)
+    expect(sm.startFreezing(200)).toBe(false)
+    sm.startSelection()
+    expect(sm.anchor).toBe(100)
+    expect(sm.startFreezing(300)).toBe(false)
+    sm.startReelection()
+    expect(sm.anchor).toBeUndefined()
+    expect(sm.startFreezing(400)).toBe(true)
+  })
+
+  it('working clears the anchor; anchorIfUnset keeps the first value', () => {
+    const sm = new StateMachine()
+    expect(sm.anchorIfUnset(5)).toBe(5)
+    expect(sm.anchorIfUnset(9)).toBe(5)
+    sm.startWorking()
+    expect(sm.anchor).toBeUndefined()
+  })
+
+  it('recovery mode is orthogonal to the state', () => {
+    const sm = new StateMachine()
+    sm.enterRecovery()
+    sm.startFreezing(1)
+    expect(sm.mode).toBe('recovery')
+    sm.exitRecovery()
+    expect(sm.mode).toBe('normal')
+    expect(sm.state).toBe('freezing')
+  })
+
+  it('messaging is blocked while freezing, selecting or pending a join', () => {
+    const sm = new StateMachine()
+    expect(sm.blocksMessaging).toBe(false)
+    sm.startFreezing(1)
+    expect(sm.blocksMessaging).toBe(true)
+    sm.startSelection()
+    expect(sm.blocksMessaging).toBe(true)
+    expect(new StateMachine('pending-join', 0).blocksMessaging).toBe(true)
+  })
+
+  it('a pending join expires after 3 × commit inactivity', () => {
+    const c = resolveConfig()
+    const sm = new StateMachine('pending-join', 1_000)
+    expect(sm.pendingJoinExpired(1_000 + 3 * c.commitInactivityMs - 1, c)).toBe(false)
+    expect(sm.pendingJoinExpired(1_000 + 3 * c.commitInactivityMs, c)).toBe(true)
+  })
+})
+
+describe('ConversationConfig (reference config.rs cases)', () => {
+  it('defaults are the reference values', () => {
+    const c = resolveConfig()
+    expect(c.commitInactivityMs).toBe(60_000)
+    expect(c.freezeDurationMs).toBe(30_000)
+    expect(c.recoveryInactivityMs).toBe(5_000)
+    expect(c.proposalExpirationMs).toBe(600_000)
+    expect(c.consensusTimeoutMs).toBe(30_000)
+    expect(c.votingDelayMs).toBe(10_000)
+    expect(c.electionVotingDelayMs).toBe(5_000)
+    expect(c.pendingUpdateMaxEpochs).toBe(3)
+    expect(c.maxReelectionAttempts).toBe(1)
+    expect(c.maxConsensusSessions).toBe(10)
+    expect(c.commitBatchMax).toBe(50)
+    expect(c.livenessCriteriaYes).toBe(true)
+    expect(c.stewardList).toEqual({ snMin: 1, snMax: 2, allowSubsetCandidates: false })
+    expect(c.votingDelayMs < c.consensusTimeoutMs && c.consensusTimeoutMs < c.commitInactivityMs).toBe(true)
+  })
+
+  it('voting inactivity derives commit + recovery when 0', () => {
+    expect(votingInactivityWindow(resolveConfig())).toBe(65_000)
+    expect(votingInactivityWindow(resolveConfig({ votingInactivityMs: 7 }))).toBe(7)
+  })
+
+  it('timing round-trips and only non-zero synced fields overwrite', () => {
+    const c = resolveConfig({ commitInactivityMs: 2_000 })
+    const t = toTiming(c)
+    expect(t.commitInactivityDurationMs).toBe(2_000n)
+    const applied = applyTiming(DEFAULT_CONVERSATION_CONFIG, {
+      commitInactivityDurationMs: 2_000n,
+      freezeDurationMs: 0n,
+      proposalExpirationMs: 0n,
+      consensusTimeoutMs: 0n,
+      recoveryInactivityDurationMs: 0n,
+      votingInactivityDurationMs: 0n,
+    })
+    expect(applied.commitInactivityMs).toBe(2_000)
+    expect(applied.freezeDurationMs).toBe(30_000)
+  })
+
+  it('rejects bad values with InvalidConfigError', () => {
+    expect(() => resolveConfig({ commitInactivityMs: 0 })).toThrow(InvalidConfigError)
+    expect(() => resolveConfig({ proposalExpirationMs: 500 })).toThrow(InvalidConfigError)
+    expect(() => resolveConfig({ stewardList: { snMin: 3, snMax: 2 } })).toThrow(InvalidConfigError)
+    expect(() => resolveConfig({ stewardList: { snMin: 0 } })).toThrow(/snMin/)
+  })
+})
+
+describe('proposal kinds (reference proposal_kind.rs cases)', () => {
+  it('classifies and orders priorities', () => {
+    expect(proposalKindOf(undefined)).toBe('commit')
+    expect(proposalKindOf({ payload: 'removeMember', removeMember: { memberId: new Uint8Array(20) } })).toBe('commit')
+    expect(
+      proposalKindOf({
+        payload: 'stewardElection',
+        stewardElection: { proposedStewards: [], electionEpoch: 0n, retryRound: 0 },
+      }),
+    ).toBe('election')
+    expect(proposalKindOf({ payload: 'emergencyCriteria', emergencyCriteria: {} })).toBe('emergency')
+    expect(isLowerPriority('commit', 'election')).toBe(true)
+    expect(isLowerPriority('election', 'emergency')).toBe(true)
+    expect(isLowerPriority('emergency', 'commit')).toBe(false)
+  })
+})
