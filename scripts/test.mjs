@@ -2,12 +2,13 @@
 // line ("N passed, N failed") built from the vitest JSON reports, so CI and
 // people see the same count. Exit code is turbo's.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const dirs = ['packages', 'examples']
   .filter((d) => existsSync(d))
   .flatMap((d) => readdirSync(d).map((p) => join(d, p)))
+  .filter((p) => statSync(p).isDirectory())
 for (const d of dirs) rmSync(join(d, '.vitest-report.json'), { force: true })
 
 const args = ['run', 'test', ...process.argv.slice(2)]
