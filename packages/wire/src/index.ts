@@ -22,6 +22,7 @@
  *
  * @packageDocumentation
  */
+export { bytesEqual, compareBytes, fromHex, toHex } from './bytes.js'
 export { DemlsError, type DemlsErrorOptions } from './errors/demls-error.js'
 export {
   AbortError,
@@ -42,7 +43,6 @@ export {
 } from './transport/envelope.js'
 export { type EventHandler, TypedEventEmitter, type TypedEventTarget } from './transport/events.js'
 export {
-  bytesEqual,
   throwIfAborted,
   unwrapInbound,
   waitForReadiness,

@@ -1,14 +1,9 @@
 import { AbortError, type DecodeError, MessageTooLargeError } from '../errors/wire-errors.js'
+import { bytesEqual } from '../bytes.js'
 import { MAX_MESSAGE_BYTES, type TransportEnvelope, decodeTransportEnvelope, encodeTransportEnvelope } from './envelope.js'
 import { parseTopic, topicFor } from './topics.js'
 import type { AbortOptions, DroppedPacket, InboundPacket, OutboundPacket, TopicReadiness, Transport } from './types.js'
 
-/** Equality of two byte strings (not constant-time; for ids, not secrets). */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
 
 /**
  * Build the wire bytes of an outbound packet for a transport whose app id

@@ -1,0 +1,41 @@
+import { secp256k1 } from '@noble/curves/secp256k1.js'
+import { InvalidArgumentError } from '../errors.js'
+import type { ConsensusSigner } from '../types.js'
+import { ethereumAddress, signPersonalMessage, verifyPersonalMessage } from './eip191.js'
+
+/**
+ * The default {@link ConsensusSigner}: Ethereum personal-message signing
+ * (EIP-191, keccak-256, secp256k1) with identity = the 20-byte address, as
+ * the crate's `EthereumConsensusSigner` (alloy `PrivateKeySigner`).
+ *
+ * @example
+ * ```ts
+ * const signer = new EthereumSigner(privateKey)
+ * const sig = signer.sign(payload)
+ * signer.verify(signer.identity, payload, sig) // true
+ * ```
+ */
+export class EthereumSigner implements ConsensusSigner {
+  /** The 20-byte Ethereum address. */
+  readonly identity: Uint8Array
+  readonly #privateKey: Uint8Array
+
+  /** @param privateKey - 32-byte secp256k1 private key */
+  constructor(privateKey: Uint8Array) {
+    if (!secp256k1.utils.isValidSecretKey(privateKey)) {
+      throw new InvalidArgumentError('not a valid 32-byte secp256k1 private key')
+    }
+    this.#privateKey = Uint8Array.from(privateKey)
+    this.identity = ethereumAddress(this.#privateKey)
+  }
+
+  /** 65-byte r ‖ s ‖ v (v = 27/28) signature of `payload` as a personal message. */
+  sign(payload: Uint8Array): Uint8Array {
+    return signPersonalMessage(this.#privateKey, payload)
+  }
+
+  /** Recover the signer of `signature` and compare it with `identity` (must be 20 bytes). */
+  verify(identity: Uint8Array, payload: Uint8Array, signature: Uint8Array): boolean {
+    return verifyPersonalMessage(identity, payload, signature)
+  }
+}

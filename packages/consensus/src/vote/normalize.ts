@@ -1,0 +1,18 @@
+import type { Vote, VoteInit } from '@demls/wire'
+
+const EMPTY = new Uint8Array(0)
+
+/** A full `Vote` (as `@demls/wire` decodes it) from a `VoteInit`: absent fields take their proto3 defaults. */
+export function toVote(init: VoteInit): Vote {
+  return {
+    voteId: init.voteId ?? 0,
+    voteOwner: init.voteOwner ?? EMPTY,
+    proposalId: init.proposalId ?? 0,
+    timestamp: BigInt(init.timestamp ?? 0),
+    vote: init.vote ?? false,
+    parentHash: init.parentHash ?? EMPTY,
+    receivedHash: init.receivedHash ?? EMPTY,
+    voteHash: init.voteHash ?? EMPTY,
+    signature: init.signature ?? EMPTY,
+  }
+}

@@ -1,0 +1,77 @@
+import { type ScoreInput, toScore } from './i64.js'
+
+/**
+ * Scoreable protocol events (reference `ScoreEvent`). Each maps to one
+ * delta in a {@link ScoreDeltas} table.
+ */
+export const ScoreEvent = {
+  /** Accepted ECP target: commit does not match the voted proposals / forged author. */
+  BrokenCommit: 'BrokenCommit',
+  /** Accepted ECP target: MLS proposal does not match the voted action. */
+  BrokenMlsProposal: 'BrokenMlsProposal',
+  /** Accepted ECP target: steward did not commit in time. */
+  CensorshipInactivity: 'CensorshipInactivity',
+  /** Creator of an accepted ECP. */
+  EmergencyYesCreator: 'EmergencyYesCreator',
+  /** Creator of a rejected ECP (false accusation). */
+  EmergencyNoCreator: 'EmergencyNoCreator',
+  /** MLS-verified committer of the applied candidate. */
+  SuccessfulCommit: 'SuccessfulCommit',
+  /** Losing candidate whose claimed author is on the steward list. */
+  HonestCommitAttempt: 'HonestCommitAttempt',
+  /** Losing candidate from a non-steward, or a staged commit from a non-steward. */
+  MisbehavingCommit: 'MisbehavingCommit',
+} as const
+/** A value of {@link ScoreEvent}. */
+export type ScoreEvent = (typeof ScoreEvent)[keyof typeof ScoreEvent]
+
+/** Every {@link ScoreEvent}, in declaration order. */
+export const SCORE_EVENTS: readonly ScoreEvent[] = Object.freeze(Object.values(ScoreEvent))
+
+/** A delta table. Events missing from it count 0. */
+export type ScoreDeltas = Readonly<Partial<Record<ScoreEvent, bigint>>>
+
+/** Input of a delta table: `bigint` or safe-integer `number` values. */
+export type ScoreDeltasInit = Readonly<Partial<Record<ScoreEvent, ScoreInput>>>
+
+/**
+ * Reference default deltas (`default_score_deltas`; "placeholders pending
+ * tuning" upstream): BrokenCommit −50, BrokenMlsProposal −30,
+ * CensorshipInactivity −40, MisbehavingCommit −10, EmergencyYesCreator +20,
+ * EmergencyNoCreator −50, SuccessfulCommit +10, HonestCommitAttempt +5.
+ */
+export const DEFAULT_SCORE_DELTAS: ScoreDeltas = Object.freeze({
+  BrokenCommit: -50n,
+  BrokenMlsProposal: -30n,
+  CensorshipInactivity: -40n,
+  MisbehavingCommit: -10n,
+  EmergencyYesCreator: 20n,
+  EmergencyNoCreator: -50n,
+  SuccessfulCommit: 10n,
+  HonestCommitAttempt: 5n,
+})
+
+/** Starting score of a newly tracked member (`DEFAULT_PEER_SCORE`). */
+export const DEFAULT_PEER_SCORE = 100n
+
+/** Default removal threshold (`DEFAULT_THRESHOLD_PEER_SCORE`); removable when score ≤ threshold. */
+export const DEFAULT_THRESHOLD_PEER_SCORE = 0n
+
+/**
+ * Validate a delta table. Only known events are kept.
+ *
+ * @throws {InvalidScoreError} when a delta is not an i64
+ */
+export function scoreDeltas(init: ScoreDeltasInit): ScoreDeltas {
+  const out: Partial<Record<ScoreEvent, bigint>> = {}
+  for (const event of SCORE_EVENTS) {
+    const v = init[event]
+    if (v !== undefined) out[event] = toScore(v, `delta for ${event}`)
+  }
+  return Object.freeze(out)
+}
+
+/** The delta of `event` in `table`; 0 when absent. */
+export function scoreDelta(table: ScoreDeltas, event: ScoreEvent): bigint {
+  return table[event] ?? 0n
+}

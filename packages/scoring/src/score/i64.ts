@@ -1,0 +1,31 @@
+import { InvalidScoreError } from '../errors.js'
+
+/** Smallest i64 score. */
+export const I64_MIN = -(1n << 63n)
+/** Largest i64 score. */
+export const I64_MAX = (1n << 63n) - 1n
+
+/** A score input: a `bigint` in i64 range, or a safe-integer `number`. */
+export type ScoreInput = bigint | number
+
+/**
+ * Normalise a score/delta/threshold to an i64 `bigint`.
+ *
+ * @throws {InvalidScoreError} for fractional, unsafe or out-of-range values
+ */
+export function toScore(value: ScoreInput, what = 'score'): bigint {
+  if (typeof value === 'bigint') {
+    if (value < I64_MIN || value > I64_MAX) throw new InvalidScoreError(value, what)
+    return value
+  }
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value)
+  throw new InvalidScoreError(value, what)
+}
+
+/** i64 addition that saturates at {@link I64_MIN} / {@link I64_MAX} (Rust `saturating_add`). */
+export function saturatingAdd(a: bigint, b: bigint): bigint {
+  const sum = a + b
+  if (sum > I64_MAX) return I64_MAX
+  if (sum < I64_MIN) return I64_MIN
+  return sum
+}

@@ -1,0 +1,81 @@
+import { equalBytes } from '../bytes.js'
+import { toEpoch } from '../generation/inputs.js'
+import type { EpochAndBackup, Eligibility, EpochInput, MemberId, StewardList } from '../types.js'
+
+const everyone: Eligibility = () => true
+
+/**
+ * Whether `epoch` is outside the list's span `[electionEpoch,
+ * electionEpoch + length)`: before the election epoch, or at/after its end.
+ */
+export function isListExhausted(list: StewardList, epoch: EpochInput): boolean {
+  const e = toEpoch(epoch)
+  if (e < list.electionEpoch) return true
+  return e - list.electionEpoch >= BigInt(list.members.length)
+}
+
+function stewardFrom(
+  list: StewardList,
+  epoch: bigint,
+  offset: number,
+  eligible: Eligibility,
+): MemberId | undefined {
+  if (isListExhausted(list, epoch)) return undefined
+  const len = list.members.length
+  const start = (Number(epoch - list.electionEpoch) + offset) % len
+  for (let step = 0; step < len; step++) {
+    const candidate = list.members[(start + step) % len] as MemberId
+    if (eligible(candidate)) return candidate
+  }
+  return undefined
+}
+
+/**
+ * The steward serving `epoch`: slot `(epoch − electionEpoch) mod length`,
+ * walking forward cyclically to the first member `eligible` accepts.
+ * `undefined` when the list is exhausted at `epoch` or nobody is eligible.
+ */
+export function epochSteward(
+  list: StewardList,
+  epoch: EpochInput,
+  eligible: Eligibility = everyone,
+): MemberId | undefined {
+  return stewardFrom(list, toEpoch(epoch), 0, eligible)
+}
+
+/**
+ * The epoch steward and its backup: the backup walk starts one slot after
+ * the epoch's slot and skips the epoch steward and ineligible members.
+ */
+export function epochAndBackup(
+  list: StewardList,
+  epoch: EpochInput,
+  eligible: Eligibility = everyone,
+): EpochAndBackup {
+  const e = toEpoch(epoch)
+  const steward = stewardFrom(list, e, 0, eligible)
+  const backup =
+    steward === undefined
+      ? undefined
+      : stewardFrom(list, e, 1, (c) => !equalBytes(c, steward) && eligible(c))
+  return { epochSteward: steward, backup }
+}
+
+/**
+ * The member responsible for proposing the next election: the epoch
+ * steward at the list's own election epoch, i.e. the first eligible
+ * member walking from index 0.
+ */
+export function electionProposer(list: StewardList, eligible: Eligibility = everyone): MemberId | undefined {
+  return stewardFrom(list, list.electionEpoch, 0, eligible)
+}
+
+/** List members passing `eligible`, in rotation order (`ConversationSync.steward_members`). */
+export function stewardMembers(list: StewardList, eligible: Eligibility = everyone): MemberId[] {
+  return list.members.filter((m) => eligible(m))
+}
+
+/** Whether `memberId` is on the list. */
+export function listContains(list: StewardList, memberId: MemberId): boolean {
+  return list.members.some((m) => equalBytes(m, memberId))
+}

@@ -1,0 +1,113 @@
+import {
+  type AbortOptions,
+  NoPeersError,
+  type OutboundPacket,
+  type PublishOptions,
+  type PublishResult,
+  type TopicReadiness,
+  TransportNotStartedError,
+  type TransportEvents,
+  TypedEventEmitter,
+  throwIfAborted,
+  unwrapInbound,
+  wrapOutbound,
+} from '@demls/wire'
+import { UnknownPeerError } from '../errors.js'
+import type { SeededRandom } from '../random/seeded-random.js'
+import type { NetworkHost } from './host.js'
+import type { MemoryTransport } from './types.js'
+
+/** The transport a {@link MemoryNetwork} hands out (internal class). */
+export class MemoryTransportImpl extends TypedEventEmitter<TransportEvents> implements MemoryTransport {
+  readonly peerId: string
+  readonly appId: Uint8Array
+  /** Per-peer random stream (app id, then fault draws for its packets). */
+  readonly rng: SeededRandom
+  /** Bumped by every stop: deliveries scheduled before are dropped. */
+  generation = 0
+  removed = false
+  readonly topics = new Set<string>()
+  /** Last readiness reported per subscribed topic. */
+  readonly lastReadiness = new Map<string, TopicReadiness>()
+  private started = false
+  private readonly host: NetworkHost
+
+  constructor(host: NetworkHost, peerId: string, appId: Uint8Array, rng: SeededRandom) {
+    super()
+    this.host = host
+    this.peerId = peerId
+    this.appId = appId
+    this.rng = rng
+  }
+
+  get isStarted(): boolean {
+    return this.started
+  }
+
+  async start(options: AbortOptions = {}): Promise<void> {
+    throwIfAborted(options.signal)
+    if (this.removed) throw new UnknownPeerError(this.peerId)
+    if (this.started) return
+    this.started = true
+    this.host.onLifecycle(this)
+  }
+
+  async stop(options: AbortOptions = {}): Promise<void> {
+    throwIfAborted(options.signal)
+    this.halt()
+  }
+
+  /** Synchronous stop (also used by `removeTransport`). */
+  halt(): void {
+    if (!this.started) return
+    this.started = false
+    this.generation++
+    this.host.onLifecycle(this)
+  }
+
+  subscribe(topic: string): void {
+    if (this.topics.has(topic)) return
+    this.topics.add(topic)
+    this.host.onSubscription(this, topic)
+  }
+
+  unsubscribe(topic: string): void {
+    if (!this.topics.delete(topic)) return
+    this.lastReadiness.delete(topic)
+    this.host.onSubscription(this, topic)
+  }
+
+  getTopics(): string[] {
+    return [...this.topics]
+  }
+
+  async publish(packet: OutboundPacket, options: PublishOptions = {}): Promise<PublishResult> {
+    if (!this.started) throw new TransportNotStartedError('publish')
+    throwIfAborted(options.signal)
+    const { topic, bytes } = wrapOutbound(this.appId, packet)
+    if (this.host.readinessFor(this, topic).meshPeers === 0 && options.allowNoPeers !== true) {
+      throw new NoPeersError(topic)
+    }
+    const recipients = this.host.send(this, topic, bytes)
+    return { topic, bytes: bytes.length, recipients }
+  }
+
+  readiness(topic: string): TopicReadiness {
+    return this.host.readinessFor(this, topic)
+  }
+
+  /** Called by the network when a copy arrives; true when emitted as a message. */
+  receive(topic: string, bytes: Uint8Array): boolean {
+    if (!this.topics.has(topic)) {
+      this.safeDispatch('drop', { topic, reason: 'not-subscribed', bytes: bytes.length })
+      return false
+    }
+    const result = unwrapInbound(this.appId, topic, bytes, this.host.now())
+    if ('drop' in result) {
+      this.safeDispatch('drop', result.drop)
+      return false
+    }
+    this.safeDispatch('message', result.packet)
+    return true
+  }
+}

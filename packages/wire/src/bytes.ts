@@ -1,0 +1,52 @@
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
+/**
+ * Equality of two byte strings (not constant-time: for ids and public
+ * values, not secrets).
+ */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/**
+ * Byte-lexicographic comparison (a proper prefix sorts first), the order of
+ * Rust's `Vec<u8>`: negative, zero or positive like `Array.prototype.sort`
+ * comparators.
+ */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - (b[i] as number)
+    if (d !== 0) return d
+  }
+  return a.length - b.length
+}
+
+/**
+ * Lower-case hex without a prefix (the map-key format for member ids).
+ *
+ * @example
+ * ```ts
+ * toHex(new Uint8Array([1, 171])) // '01ab'
+ * ```
+ */
+export function toHex(bytes: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i] as number]
+  return s
+}
+
+/**
+ * Bytes of a hex string, with or without `0x`.
+ *
+ * @throws {TypeError} on an odd length or a non-hex character
+ */
+export function fromHex(hex: string): Uint8Array<ArrayBuffer> {
+  const h = hex.startsWith('0x') || hex.startsWith('0X') ? hex.slice(2) : hex
+  if (h.length % 2 !== 0 || /[^0-9a-fA-F]/.test(h)) throw new TypeError(`not a hex string: ${hex}`)
+  const out = new Uint8Array(h.length / 2)
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(h.slice(i * 2, i * 2 + 2), 16)
+  return out
+}
