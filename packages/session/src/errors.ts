@@ -35,3 +35,48 @@ export class InvalidSyncError extends DemlsError {
     this.name = 'InvalidSyncError'
   }
 }
+
+/** A joiner's protocol plug-ins differ from the group's (joining would fork). */
+export class PluginMismatchError extends DemlsError {
+  /** The group's plug-ins (`role=id@version`). */
+  readonly group: string[]
+  /** Ours. */
+  readonly local: string[]
+
+  constructor(group: string[], local: string[]) {
+    super(`the group runs plug-ins [${group.join(', ')}] but we run [${local.join(', ')}]`, 'PLUGIN_MISMATCH')
+    this.name = 'PluginMismatchError'
+    this.group = group
+    this.local = local
+  }
+}
+
+/** The conversation is gone (we left or were removed). */
+export class ConversationClosedError extends DemlsError {
+  constructor(conversationId: string) {
+    super(`conversation ${conversationId} is closed`, 'CONVERSATION_CLOSED')
+    this.name = 'ConversationClosedError'
+  }
+}
+
+/** An argument is invalid (unknown member, bad key package, …). */
+export class InvalidArgumentError extends DemlsError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, 'INVALID_ARGUMENT', options)
+    this.name = 'InvalidArgumentError'
+  }
+}
+
+/** No Welcome admitted us before the join deadline. */
+export class WelcomeTimeoutError extends DemlsError {
+  readonly conversationId: string
+  /** Milliseconds waited. */
+  readonly elapsedMs: number
+
+  constructor(conversationId: string, elapsedMs: number) {
+    super(`no welcome for ${conversationId} after ${elapsedMs} ms`, 'WELCOME_TIMEOUT')
+    this.name = 'WelcomeTimeoutError'
+    this.conversationId = conversationId
+    this.elapsedMs = elapsedMs
+  }
+}

@@ -1,25 +1,33 @@
 /**
- * de-MLS conversations. This release holds the pure protocol core that the
- * `Conversation` state machine is built on (`Conversation` and the `User`
- * driver land next): the conversation configuration with the reference
- * defaults, the phase state machine, proposal priorities (partial freeze),
- * the per-conversation queues, the queue effects of a resolved proposal,
- * the freeze round's candidate buffer, the deterministic commit prefix,
- * the candidate selection order, and `ConversationSync` validation.
+ * de-MLS conversations: end-to-end encrypted groups with no server, whose
+ * membership changes are voted on and committed by a rotating set of
+ * stewards.
+ *
+ * - {@link Conversation} is the sans-I/O protocol state machine of one
+ *   conversation (receive packets, `poll` at `nextWakeupAt`, drain outbound
+ *   packets and events; time is always a parameter).
+ * - {@link User} drives conversations over a `Transport` with an injected
+ *   `Clock` and exposes everything as RxJS observables.
+ * - {@link defaultPlugins} wires the default MLS, consensus, steward-list
+ *   and scoring plug-ins; override any one of them.
+ * - The pure decisions (commit prefix, candidate order, consensus-result
+ *   effects, sync validation) are exported for tools and tests.
  *
  * @example
  * ```ts
- * import { ConversationQueues, applyConsensusResult, commitPrefix, resolveConfig } from '@demls/session'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * import { User } from '@demls/session'
  *
- * const config = resolveConfig({ commitInactivityMs: 2_000 })
- * const queues = new ConversationQueues()
- * const joiner = new Uint8Array(20).fill(7)
- * applyConsensusResult(queues, 1, true, {
- *   payload: 'memberInvite',
- *   memberInvite: { memberId: joiner, keyPackageBytes: new Uint8Array([1]) },
- * })
- * const prefix = commitPrefix({ approved: queues.approvedMlsWork(), isMember: () => false, max: config.commitBatchMax })
- * console.log(prefix.map((e) => e.action)) // ['add']
+ * const net = new MemoryNetwork({ seed: 1, startTime: Date.now() })
+ * const alice = await User.create({ privateKey: aliceKey, transport: net.createTransport('alice'), clock: net.clock })
+ * const bob = await User.create({ privateKey: bobKey, transport: net.createTransport('bob'), clock: net.clock })
+ * await alice.createConversation('chat')
+ * const joining = bob.join('chat') // announces a key package; the group votes; a steward commits
+ * await net.runUntil(() => bob.conversation('chat') !== undefined, { maxMs: 120_000 })
+ * const chat = await joining
+ * chat.messages$.subscribe((m) => console.log(new TextDecoder().decode(m.body)))
+ * await alice.conversation('chat')!.sendMessage(new TextEncoder().encode('hello bob'))
+ * await net.advance(100)
  * ```
  *
  * @packageDocumentation
@@ -44,7 +52,28 @@ export {
   targetMemberId,
 } from './conversation/queues.js'
 export { type ConversationState, type OperatingMode, StateMachine } from './conversation/state-machine.js'
-export { ConversationBlockedError, InvalidConfigError, InvalidSyncError, PartialFreezeError } from './errors.js'
+export {
+  ConversationBlockedError,
+  ConversationClosedError,
+  InvalidArgumentError,
+  InvalidConfigError,
+  InvalidSyncError,
+  PartialFreezeError,
+  PluginMismatchError,
+  WelcomeTimeoutError,
+} from './errors.js'
+export {
+  Conversation,
+  type ConversationInbound,
+  type CreateConversationInit,
+  type JoinConversationInit,
+} from './conversation/conversation.js'
+export { DEFAULT_MLS_PLUGIN, type PluginOverrides, defaultPlugins } from './conversation/default-plugins.js'
+export type { ConversationEvent, ConversationOutbound, InboundDropReason } from './conversation/events.js'
+export { type ConversationPluginsFactory, type PluginIdentity, type ScoringInit, pluginVersions } from './conversation/plugins.js'
+export { type CreatorVote, selfLeaveProposalId } from './voting/proposals.js'
+export { ConversationHandle } from './user/handle.js'
+export { type ChatMessage, type JoinOptions, User, type UserEvent, type UserInit } from './user/user.js'
 export {
   type BufferedCandidate,
   type CandidateDropReason,

@@ -271,6 +271,7 @@ describe('ConversationSync (nested PeerScore with negative int64, TimingConfig, 
     livenessCriteriaYes: true,
     thresholdPeerScore: -10n,
     pendingUpdateMaxEpochs: 3,
+    demlsPlugins: [], // demls extension field 100, absent here
   }
   // PeerScore{aa, -5}: member_id 0a 01 aa; score (2<<3|0 = 0x10):
   // -5 = 0xffff_ffff_ffff_fffb; low 7 bits 0x7b|0x80 = fb, then eight
@@ -317,6 +318,17 @@ describe('ConversationSync (nested PeerScore with negative int64, TimingConfig, 
     expectBytes(encodePeerScore({ score: -1n }), '10 ffffffffffffffffff01')
     expect(() => encodePeerScore({ score: 1n << 63n })).toThrow(InvalidMessageError)
     expect(() => encodePeerScore({ score: -(1n << 63n) - 1n })).toThrow(InvalidMessageError)
+  })
+})
+
+describe('ConversationSync demls extension (field 100)', () => {
+  it('encodes PluginVersion entries after every reference field, with a two-byte tag', () => {
+    // field 100, wire type 2: (100<<3|2) = 802 = varint a2 06; then len; then
+    // PluginVersion{role "r" (0a 01 72), id "i" (12 01 69), version "1" (1a 01 31)} = 9 bytes.
+    expectBytes(
+      encodeConversationSync({ snMax: 2, demlsPlugins: [{ role: 'r', id: 'i', version: '1' }] }),
+      '20 02  a206 09 0a0172 120169 1a0131',
+    )
   })
 })
 

@@ -1278,6 +1278,8 @@ export interface ConversationSync {
   thresholdPeerScore: bigint
   /** field 12, uint32 */
   pendingUpdateMaxEpochs: number
+  /** field 100, repeated PluginVersion */
+  demlsPlugins: PluginVersion[]
 }
 
 /** Input of {@link encodeConversationSync}: every field optional; absent and default values are not written. */
@@ -1306,6 +1308,8 @@ export interface ConversationSyncInit {
   thresholdPeerScore?: bigint | number | null
   /** field 12, uint32 (encode also takes a negative int32 as its two's complement, like `>>> 0`) */
   pendingUpdateMaxEpochs?: number | null
+  /** field 100, repeated PluginVersion */
+  demlsPlugins?: readonly (PluginVersionInit)[] | null
 }
 
 function toConversationSync(v: ConversationSyncInit): Record<string, unknown> {
@@ -1322,6 +1326,7 @@ function toConversationSync(v: ConversationSyncInit): Record<string, unknown> {
   if (v.livenessCriteriaYes != null) o.livenessCriteriaYes = v.livenessCriteriaYes
   if (v.thresholdPeerScore != null) o.thresholdPeerScore = i64In(v.thresholdPeerScore)
   if (v.pendingUpdateMaxEpochs != null) o.pendingUpdateMaxEpochs = u32In(v.pendingUpdateMaxEpochs)
+  if (v.demlsPlugins != null && v.demlsPlugins.length > 0) o.demlsPlugins = v.demlsPlugins.map((x) => toPluginVersion(x))
   return o
 }
 
@@ -1338,6 +1343,7 @@ function fromConversationSync(m: Record<string, unknown>): ConversationSync {
     livenessCriteriaYes: (m.livenessCriteriaYes as boolean | undefined) ?? false,
     thresholdPeerScore: i64Out(m.thresholdPeerScore),
     pendingUpdateMaxEpochs: (m.pendingUpdateMaxEpochs as number | undefined) ?? 0,
+    demlsPlugins: ((m.demlsPlugins as unknown[] | undefined) ?? []).map((x) => fromPluginVersion(x as Record<string, unknown>)),
   }
   if (Object.hasOwn(m, 'timing') && m.timing != null) {
     v.timing = fromTimingConfig(m.timing as Record<string, unknown>)
@@ -1362,6 +1368,65 @@ export function encodeConversationSync(value: ConversationSyncInit): Uint8Array<
  */
 export function decodeConversationSync(bytes: Uint8Array): ConversationSync {
   return decodeWith('de_mls.messages.v1.ConversationSync', pb.de_mls.messages.v1.ConversationSync, bytes, fromConversationSync)
+}
+
+/**
+ * `de_mls.messages.v1.PluginVersion` as returned by {@link decodePluginVersion}: every field present,
+ * proto3 defaults filled in.
+ */
+export interface PluginVersion {
+  /** field 1, string */
+  role: string
+  /** field 2, string */
+  id: string
+  /** field 3, string */
+  version: string
+}
+
+/** Input of {@link encodePluginVersion}: every field optional; absent and default values are not written. */
+export interface PluginVersionInit {
+  /** field 1, string */
+  role?: string | null
+  /** field 2, string */
+  id?: string | null
+  /** field 3, string */
+  version?: string | null
+}
+
+function toPluginVersion(v: PluginVersionInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.role != null) o.role = strIn(v.role)
+  if (v.id != null) o.id = strIn(v.id)
+  if (v.version != null) o.version = strIn(v.version)
+  return o
+}
+
+function fromPluginVersion(m: Record<string, unknown>): PluginVersion {
+  const v: PluginVersion = {
+    role: (m.role as string | undefined) ?? '',
+    id: (m.id as string | undefined) ?? '',
+    version: (m.version as string | undefined) ?? '',
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.PluginVersion` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ */
+export function encodePluginVersion(value: PluginVersionInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.PluginVersion', pb.de_mls.messages.v1.PluginVersion, () => toPluginVersion(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.PluginVersion` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ */
+export function decodePluginVersion(bytes: Uint8Array): PluginVersion {
+  return decodeWith('de_mls.messages.v1.PluginVersion', pb.de_mls.messages.v1.PluginVersion, bytes, fromPluginVersion)
 }
 
 /**
@@ -1851,6 +1916,15 @@ export const schema = {
       { name: 'livenessCriteriaYes', id: 10, kind: 'bool', repeated: false },
       { name: 'thresholdPeerScore', id: 11, kind: 'int64', repeated: false },
       { name: 'pendingUpdateMaxEpochs', id: 12, kind: 'uint32', repeated: false },
+      { name: 'demlsPlugins', id: 100, kind: 'message', repeated: true, ref: 'PluginVersion' },
+    ],
+  },
+  PluginVersion: {
+    fullName: 'de_mls.messages.v1.PluginVersion',
+    fields: [
+      { name: 'role', id: 1, kind: 'string', repeated: false },
+      { name: 'id', id: 2, kind: 'string', repeated: false },
+      { name: 'version', id: 3, kind: 'string', repeated: false },
     ],
   },
   PeerScore: {

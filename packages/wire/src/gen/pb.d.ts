@@ -29,6 +29,7 @@ export declare const de_mls: {
       RemoveMember: PbMessageType
       MemberWelcome: PbMessageType
       ConversationSync: PbMessageType
+      PluginVersion: PbMessageType
       PeerScore: PbMessageType
       TimingConfig: PbMessageType
       WelcomeSubtopicEnvelope: PbMessageType

@@ -2079,6 +2079,7 @@ export const de_mls = $root.de_mls = (() => {
                 const ConversationSync = function (properties) {
                     this.stewardMembers = [];
                     this.peerScores = [];
+                    this.demlsPlugins = [];
                     if (properties)
                         for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                             if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -2097,6 +2098,7 @@ export const de_mls = $root.de_mls = (() => {
                 ConversationSync.prototype.livenessCriteriaYes = false;
                 ConversationSync.prototype.thresholdPeerScore = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
                 ConversationSync.prototype.pendingUpdateMaxEpochs = 0;
+                ConversationSync.prototype.demlsPlugins = $util.emptyArray;
 
                 ConversationSync.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -2131,6 +2133,9 @@ export const de_mls = $root.de_mls = (() => {
                         writer.uint32(88).int64(message.thresholdPeerScore);
                     if (message.pendingUpdateMaxEpochs != null && $Object.hasOwnProperty.call(message, "pendingUpdateMaxEpochs") && message.pendingUpdateMaxEpochs !== 0)
                         writer.uint32(96).uint32(message.pendingUpdateMaxEpochs);
+                    if (message.demlsPlugins != null && message.demlsPlugins.length)
+                        for (let i = 0; i < message.demlsPlugins.length; ++i)
+                            $root.de_mls.messages.v1.PluginVersion.encode(message.demlsPlugins[i], writer.uint32(802).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -2267,6 +2272,14 @@ export const de_mls = $root.de_mls = (() => {
                                     delete message.pendingUpdateMaxEpochs;
                                 continue;
                             }
+                        case 100: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.demlsPlugins && message.demlsPlugins.length))
+                                    message.demlsPlugins = [];
+                                message.demlsPlugins.push($root.de_mls.messages.v1.PluginVersion.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
                         }
                         reader.skipType(wireType, _depth, tag);
                         if (!reader.discardUnknown) {
@@ -2285,6 +2298,112 @@ export const de_mls = $root.de_mls = (() => {
                 };
 
                 return ConversationSync;
+            })();
+
+            v1.PluginVersion = (function() {
+
+                const PluginVersion = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                PluginVersion.prototype.role = "";
+                PluginVersion.prototype.id = "";
+                PluginVersion.prototype.version = "";
+
+                PluginVersion.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.role != null && $Object.hasOwnProperty.call(message, "role") && message.role !== "")
+                        writer.uint32(10).string(message.role);
+                    if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
+                        writer.uint32(18).string(message.id);
+                    if (message.version != null && $Object.hasOwnProperty.call(message, "version") && message.version !== "")
+                        writer.uint32(26).string(message.version);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                PluginVersion.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.PluginVersion();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.role = value;
+                                else
+                                    delete message.role;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.id = value;
+                                else
+                                    delete message.id;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.version = value;
+                                else
+                                    delete message.version;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return PluginVersion;
             })();
 
             v1.PeerScore = (function() {

@@ -1,0 +1,412 @@
+// Benchmark of @demls/mls: our wrapper (crypto 'auto' = node:crypto backend)
+// vs raw ts-mls on the same provider (wrapper overhead) vs raw ts-mls on its
+// default provider, next to the crypto floor measured in the same run.
+// Run: `pnpm bench` (or `npx tsx bench/run.ts`) in packages/mls after a
+// build (`#crypto-backend` resolves to dist/ at run time).
+// Writes docs/bench/demls-mls.json.
+//
+// Group of N = creator + (N-1) members added by ONE commit. Every flavour
+// runs the same protocol: one proposal message per add (authored by the
+// committer) + a commit by reference with the ratchet tree in the Welcome.
+import { createCipheriv, createDecipheriv, generateKeyPairSync, sign, verify } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
+import { type Comparison, type Measurement, compare, measure, summarise, writeReport } from '@demls-dev/bench-kit'
+import {
+  type CiphersuiteImpl,
+  type ClientState,
+  type CryptoProvider,
+  type KeyPackage,
+  type MLSMessage,
+  type PrivateKeyPackage,
+  type PrivateMessage,
+  createApplicationMessage,
+  createCommit,
+  createGroup,
+  createProposal,
+  decodeMlsMessage,
+  defaultCapabilities,
+  defaultCryptoProvider,
+  defaultLifetime,
+  emptyPskIndex,
+  encodeMlsMessage,
+  generateKeyPackage,
+  generateKeyPackageWithKey,
+  getCiphersuiteFromName,
+  getCiphersuiteImpl,
+  joinGroup,
+  processPrivateMessage,
+} from 'ts-mls'
+import { defaultClientConfig } from 'ts-mls/clientConfig.js'
+import { nodeCryptoBackend } from '../src/crypto/node-backend.js'
+import { cryptoProviderFromBackend } from '../src/crypto/provider.js'
+import { type MlsClient, type MlsService, createMlsClient } from '../src/index.js'
+
+const SIZES = (process.env.BENCH_SIZES ?? '10,100,500').split(',').map(Number)
+const SUITE = getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519')
+const PAYLOAD = 256
+const measurements: Measurement[] = []
+const comparisons: Comparison[] = []
+const notes: string[] = []
+const push = (m: Measurement) => {
+  measurements.push(m)
+  return m
+}
+/**
+ * Run the flavours' samples interleaved (A B C A B C …) so that JIT warm-up,
+ * GC and machine drift hit every flavour alike; returns one measurement each.
+ */
+async function duel(
+  entries: { name: string; fn: (i: number) => Promise<unknown>; samples?: number }[],
+  samples: number,
+  params: Record<string, number>,
+  warmup = 0,
+): Promise<Measurement[]> {
+  for (let w = 0; w < warmup; w++) for (const e of entries) await e.fn(-1 - w)
+  const times = entries.map(() => [] as number[])
+  for (let i = 0; i < samples; i++) {
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[(k + i) % entries.length]!
+      if (i >= (e.samples ?? samples)) continue
+      const t0 = performance.now()
+      await e.fn(i)
+      times[(k + i) % entries.length]!.push(performance.now() - t0)
+    }
+  }
+  return entries.map((e, k) => push(summarise(e.name, times[k]!, params)))
+}
+
+const rid = () => crypto.getRandomValues(new Uint8Array(20))
+const payload = crypto.getRandomValues(new Uint8Array(PAYLOAD))
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`
+
+interface Flavour {
+  label: string
+  impl: CiphersuiteImpl
+}
+const implOf = (p: CryptoProvider) => getCiphersuiteImpl(SUITE, p)
+const FAST: Flavour = { label: 'raw ts-mls (same node:crypto provider)', impl: await implOf(cryptoProviderFromBackend(nodeCryptoBackend())) }
+const DEF: Flavour = { label: 'raw ts-mls (default provider)', impl: await implOf(defaultCryptoProvider) }
+const OURS = 'demls'
+
+// ---------------------------------------------------------------- crypto floor
+// One application message, sent and received, needs at least: one Ed25519
+// signature (sender), one verification (receiver), and AES-128-GCM twice on
+// each side (the content and the sender data). That is the floor: node:crypto,
+// keys already imported as KeyObjects. (The ~10 HKDF/HMAC derivations of the
+// secret-tree ratchet and sender-data key are NOT counted: pure overhead to us.)
+const { privateKey: edSk, publicKey: edPk } = generateKeyPairSync('ed25519')
+const aesKey = crypto.getRandomValues(new Uint8Array(16))
+const nonce = crypto.getRandomValues(new Uint8Array(12))
+const tbs = crypto.getRandomValues(new Uint8Array(PAYLOAD + 80))
+function gcm(pt: Uint8Array): Uint8Array {
+  const c = createCipheriv('aes-128-gcm', aesKey, nonce)
+  const ct = Buffer.concat([c.update(pt), c.final(), c.getAuthTag()])
+  const d = createDecipheriv('aes-128-gcm', aesKey, nonce)
+  d.setAuthTag(ct.subarray(ct.length - 16))
+  return Buffer.concat([d.update(ct.subarray(0, ct.length - 16)), d.final()])
+}
+const floorRoundTrip = push(
+  await measure(
+    'crypto floor: 1 app message (Ed25519 sign + verify, 4× AES-128-GCM, node:crypto)',
+    () => {
+      const sig = sign(null, tbs, edSk)
+      if (!verify(null, tbs, edPk, sig)) throw new Error('verify')
+      gcm(payload)
+      gcm(new Uint8Array(12))
+    },
+    { minTimeMs: 300 },
+  ),
+)
+push(await measure('crypto floor: Ed25519 sign (node:crypto)', () => sign(null, tbs, edSk), { minTimeMs: 200 }))
+push(await measure('crypto floor: Ed25519 verify (node:crypto)', () => verify(null, tbs, edPk, sign(null, tbs, edSk)), { minTimeMs: 200 }))
+push(await measure('crypto floor: AES-128-GCM seal+open 256 B (node:crypto)', () => gcm(payload), { minTimeMs: 200 }))
+
+// ---------------------------------------------------------------- key packages
+const kpClient = await createMlsClient({ memberId: rid() })
+const sigFast = await FAST.impl.signature.keygen()
+const cred = () => ({ credentialType: 'basic' as const, identity: rid() })
+const [kpOurs, kpFast, kpDef] = (await duel(
+  [
+    { name: 'key package generate · demls', fn: () => kpClient.generateKeyPackage() },
+    {
+      name: `key package generate · ${FAST.label}`,
+      fn: async () => {
+        const kp = await generateKeyPackageWithKey(cred(), defaultCapabilities(), defaultLifetime, [], sigFast, FAST.impl)
+        encodeMlsMessage({ version: 'mls10', wireformat: 'mls_key_package', keyPackage: kp.publicPackage })
+      },
+    },
+    {
+      name: `key package generate · ${DEF.label}`,
+      fn: () => generateKeyPackage(cred(), defaultCapabilities(), defaultLifetime, [], DEF.impl),
+    },
+  ],
+  400,
+  {},
+  20,
+)) as [Measurement, Measurement, Measurement]
+comparisons.push(compare('key package: demls vs raw ts-mls, same provider', kpOurs, kpFast, 1.1))
+comparisons.push(compare('key package: demls vs raw ts-mls default provider', kpOurs, kpDef))
+notes.push(`crypto floor per app message = ${floorRoundTrip.meanMs.toFixed(3)} ms (${floorRoundTrip.opsPerSec.toFixed(0)}/s)`)
+
+// ---------------------------------------------------------------- per group size
+type Raw = { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }
+const config = { ...defaultClientConfig, lifetimeConfig: { ...defaultClientConfig.lifetimeConfig } }
+
+async function rawKp(impl: CiphersuiteImpl): Promise<Raw> {
+  return generateKeyPackage(cred(), defaultCapabilities(), { notBefore: 0n, notAfter: 2n ** 62n }, [], impl)
+}
+
+/** Raw ts-mls doing our operation: key-package bytes in, proposal/commit/Welcome bytes out. */
+async function rawCommitAdd(base: ClientState, kpBytes: Uint8Array[], impl: CiphersuiteImpl, tree = true) {
+  let s = base
+  const proposalBytes: Uint8Array[] = []
+  for (const bytes of kpBytes) {
+    const m = decodeMlsMessage(bytes, 0)![0]
+    if (m.wireformat !== 'mls_key_package') throw new Error('kp')
+    const r = await createProposal(s, false, { proposalType: 'add', add: { keyPackage: m.keyPackage } }, impl)
+    s = r.newState
+    proposalBytes.push(encodeMlsMessage(r.message))
+  }
+  const c = await createCommit({ state: s, cipherSuite: impl }, { ratchetTreeExtension: tree })
+  const welcomeBytes = encodeMlsMessage({ version: 'mls10', wireformat: 'mls_welcome', welcome: c.welcome! })
+  return { ...c, proposalBytes, welcomeBytes, commitBytes: encodeMlsMessage(c.commit) }
+}
+
+function pm(m: MLSMessage) {
+  if (m.wireformat !== 'mls_private_message') throw new Error('expected private message')
+  return m.privateMessage
+}
+
+for (const N of SIZES) {
+  const heavy = N >= 500
+  const joinSamples = N >= 100 ? 3 : 2
+  console.error(`[mls bench] N=${N}: preparing`)
+
+  // Members added by one commit: our clients, raw fast packages, raw default packages, filler.
+  const oursJoiners: MlsClient[] = await Promise.all(Array.from({ length: joinSamples + 1 }, () => createMlsClient({ memberId: rid() })))
+  const fastJoiners = await Promise.all(Array.from({ length: joinSamples + 1 }, () => rawKp(FAST.impl)))
+  const defJoiners = await Promise.all(Array.from({ length: joinSamples + 1 }, () => rawKp(DEF.impl)))
+  const fillerCount = N - 1 - oursJoiners.length - fastJoiners.length - defJoiners.length
+  if (fillerCount < 0) throw new Error(`N=${N} too small`)
+  const filler: Raw[] = []
+  for (let i = 0; i < fillerCount; i++) filler.push(await rawKp(FAST.impl))
+  // Interleave the flavours' joiners (ours, fast, default, ours, …) so that
+  // the i-th joiner of every flavour sits at a comparable tree position: the
+  // cost of processing an update path depends on where the leaf is.
+  const kpMsg = (k: Raw) => encodeMlsMessage({ version: 'mls10', wireformat: 'mls_key_package', keyPackage: k.publicPackage })
+  const interleave = async (oc: MlsClient[], fk: Raw[], dk: Raw[]) => {
+    const out: Uint8Array[] = []
+    for (let i = 0; i < oc.length; i++) out.push(await oc[i]!.generateKeyPackage(), kpMsg(fk[i]!), kpMsg(dk[i]!))
+    return [...out, ...filler.map(kpMsg)]
+  }
+  const allKpBytes = await interleave(oursJoiners, fastJoiners, defJoiners)
+  const inputs = allKpBytes.map((keyPackage) => ({ action: 'add' as const, keyPackage }))
+
+  // ---- commit adding N-1
+  const creatorClient = await createMlsClient({ memberId: rid() })
+  const creator = await creatorClient.createGroup(`bench-${N}`)
+  const otherCreator = await (await createMlsClient({ memberId: rid() })).createGroup(`bench-extra-${N}`)
+  const rawCreatorKp = await rawKp(FAST.impl)
+  const rawCreatorFast = await createGroup(new TextEncoder().encode(`raw-${N}`), rawCreatorKp.publicPackage, rawCreatorKp.privatePackage, [], FAST.impl, config)
+  const defCreatorKp = await rawKp(DEF.impl)
+  const rawCreatorDef = await createGroup(new TextEncoder().encode(`def-${N}`), defCreatorKp.publicPackage, defCreatorKp.privatePackage, [], DEF.impl, config)
+  console.error(`[mls bench] N=${N}: commit`)
+  const commitName = `commit adding ${N - 1} (group of ${N})`
+  const [commitOurs, commitFast, commitDef] = await duel(
+    [
+      {
+        name: `${commitName} · ${OURS}`,
+        fn: async () => {
+          await creator.createCommitCandidate(inputs)
+          await creator.discardOwnCommit()
+        },
+      },
+      { name: `${commitName} · ${FAST.label}`, fn: () => rawCommitAdd(rawCreatorFast, allKpBytes, FAST.impl) },
+      { name: `${commitName} · ${DEF.label}`, fn: () => rawCommitAdd(rawCreatorDef, allKpBytes, DEF.impl), samples: heavy ? 1 : N >= 100 ? 2 : 5 },
+    ],
+    heavy ? 2 : N >= 100 ? 4 : 10,
+    { N },
+    heavy ? 0 : 1,
+  )
+  comparisons.push(compare(`commit add N=${N}: demls vs raw ts-mls, same provider`, commitOurs!, commitFast!, 1.1))
+  comparisons.push(compare(`commit add N=${N}: demls vs raw ts-mls default provider`, commitOurs!, commitDef!))
+
+  // The real group: our creator commits, everyone joins from one Welcome.
+  const cand = await creator.createCommitCandidate(inputs)
+  await creator.mergeOwnCommit()
+  const welcomeBytes = cand.welcome!
+  const noTree = await rawCommitAdd(rawCreatorFast, allKpBytes, FAST.impl, false)
+  const noTreeWelcome = noTree.welcomeBytes
+  const proposalsSize = cand.proposals.reduce((sum, p) => sum + p.length, 0)
+  notes.push(
+    `N=${N} sizes: Welcome with ratchet tree ${kb(welcomeBytes.length)} (without tree ${kb(noTreeWelcome.length)}); ` +
+      `commit ${kb(cand.commit.length)} + ${N - 1} add proposals ${kb(proposalsSize)} (avg ${(proposalsSize / (N - 1)).toFixed(0)} B); ` +
+      `exported creator state ${kb(creator.exportState().length)}`,
+  )
+
+  // ---- Welcome processing. Each sample is a different joiner; for small N
+  // extra rounds (fresh joiners, a candidate built then discarded — its
+  // Welcome is still valid) give more samples. The last round is the real group.
+  console.error(`[mls bench] N=${N}: join`)
+  const joinName = `Welcome processing (join, group of ${N})`
+  const joinTimes: [number[], number[], number[]] = [[], [], []]
+  const joinRound = async (wBytes: Uint8Array, oc: MlsClient[], fk: Raw[], dk: Raw[]) => {
+    const groups: MlsService[] = []
+    const fsOut: ClientState[] = []
+    const dsOut: ClientState[] = []
+    const join = (j: Raw, impl: CiphersuiteImpl) => {
+      const w = decodeMlsMessage(wBytes, 0)![0]
+      if (w.wireformat !== 'mls_welcome') throw new Error('welcome')
+      return joinGroup(w.welcome, j.publicPackage, j.privatePackage, emptyPskIndex, impl, undefined, undefined, config)
+    }
+    const fns = [
+      async (i: number) => groups.push((await oc[i]!.joinFromWelcome(wBytes))!),
+      async (i: number) => fsOut.push(await join(fk[i]!, FAST.impl)),
+      async (i: number) => dsOut.push(await join(dk[i]!, DEF.impl)),
+    ]
+    for (let i = 0; i < oc.length; i++) {
+      for (let k = 0; k < 3; k++) {
+        const f = (k + i) % 3
+        const t0 = performance.now()
+        await fns[f]!(i)
+        joinTimes[f]!.push(performance.now() - t0)
+      }
+    }
+    return { groups, fsOut, dsOut }
+  }
+  const extraRounds = N >= 500 ? 0 : N >= 100 ? 2 : 8
+  for (let r = 0; r < extraRounds; r++) {
+    const oc = await Promise.all(oursJoiners.map(() => createMlsClient({ memberId: rid() })))
+    const fk = await Promise.all(fastJoiners.map(() => rawKp(FAST.impl)))
+    const dk = await Promise.all(defJoiners.map(() => rawKp(DEF.impl)))
+    const kpBytes = await interleave(oc, fk, dk)
+    const other = await otherCreator.createCommitCandidate(kpBytes.map((keyPackage) => ({ action: 'add' as const, keyPackage })))
+    await otherCreator.discardOwnCommit()
+    await joinRound(other.welcome!, oc, fk, dk)
+  }
+  const real = await joinRound(welcomeBytes, oursJoiners, fastJoiners, defJoiners)
+  const oursGroups = real.groups
+  const fastStates = real.fsOut
+  const defStates = real.dsOut
+  const [joinOurs, joinFast, joinDef] = [OURS, FAST.label, DEF.label].map((l, k) =>
+    push(summarise(`${joinName} · ${l}`, joinTimes[k]!, { N })),
+  )
+  comparisons.push(compare(`join N=${N}: demls vs raw ts-mls, same provider`, joinOurs!, joinFast!, 1.1))
+  comparisons.push(compare(`join N=${N}: demls vs raw ts-mls default provider`, joinOurs!, joinDef!))
+
+  // ---- commit processing by a member (a removal: 1 proposal + commit with path)
+  console.error(`[mls bench] N=${N}: process commit`)
+  const removal = await creator.createCommitCandidate([{ action: 'remove', memberId: creator.members()[N - 1]! }])
+  const member = oursGroups[1]!
+  const rawProcess = async (state: ClientState, impl: CiphersuiteImpl) => {
+    let st = state
+    for (const p of removal.proposals) st = (await processPrivateMessage(st, pm(decodeMlsMessage(p, 0)![0]), emptyPskIndex, impl)).newState
+    return processPrivateMessage(st, pm(decodeMlsMessage(removal.commit, 0)![0]), emptyPskIndex, impl)
+  }
+  const stageName = `commit processing by a member (remove 1, group of ${N})`
+  const [stageOurs, stageFast, stageDef] = await duel(
+    [
+      {
+        name: `${stageName} · ${OURS}`,
+        fn: async () => {
+          const r = await member.stageRemoteCommit(removal)
+          if (r.status !== 'staged') throw new Error(r.error.message)
+          await member.discardStagedCommit()
+        },
+      },
+      { name: `${stageName} · ${FAST.label}`, fn: () => rawProcess(fastStates[1]!, FAST.impl) },
+      { name: `${stageName} · ${DEF.label}`, fn: () => rawProcess(defStates[1]!, DEF.impl), samples: heavy ? 3 : 10 },
+    ],
+    heavy ? 6 : N >= 100 ? 20 : 60,
+    { N },
+    2,
+  )
+  comparisons.push(compare(`process commit N=${N}: demls vs raw ts-mls, same provider`, stageOurs!, stageFast!, 1.1))
+  comparisons.push(compare(`process commit N=${N}: demls vs raw ts-mls default provider`, stageOurs!, stageDef!))
+  await creator.discardOwnCommit()
+
+  // ---- application messages (256 B) between two members, interleaved per message
+  console.error(`[mls bench] N=${N}: app messages`)
+  const M = heavy ? 600 : 1000
+  const MDEF = heavy ? 100 : 200
+  const [sender, receiver] = [oursGroups[0]!, oursGroups[2]!]
+  let fs = fastStates[0]!
+  let fr = fastStates[2]!
+  let ds = defStates[0]!
+  let dr = defStates[2]!
+  const cOurs: Uint8Array[] = []
+  const cFast: Uint8Array[] = []
+  const cDef: Uint8Array[] = []
+  const wrap = (privateMessage: PrivateMessage) =>
+    encodeMlsMessage({ version: 'mls10', wireformat: 'mls_private_message', privateMessage })
+  const encName = `app message encrypt 256 B (group of ${N})`
+  const decName = `app message decrypt 256 B (group of ${N})`
+  const [encOurs, encFast, encDef] = await duel(
+    [
+      { name: `${encName} · ${OURS}`, fn: async () => cOurs.push(await sender.encrypt(payload)) },
+      {
+        name: `${encName} · ${FAST.label}`,
+        fn: async () => {
+          const o = await createApplicationMessage(fs, payload, FAST.impl)
+          fs = o.newState
+          cFast.push(wrap(o.privateMessage))
+        },
+      },
+      {
+        name: `${encName} · ${DEF.label}`,
+        samples: MDEF,
+        fn: async () => {
+          const o = await createApplicationMessage(ds, payload, DEF.impl)
+          ds = o.newState
+          cDef.push(wrap(o.privateMessage))
+        },
+      },
+    ],
+    M,
+    { N },
+  )
+  const [decOurs, decFast, decDef] = await duel(
+    [
+      { name: `${decName} · ${OURS}`, fn: (i) => receiver.decrypt(cOurs[i]!) },
+      {
+        name: `${decName} · ${FAST.label}`,
+        fn: async (i) => {
+          fr = (await processPrivateMessage(fr, pm(decodeMlsMessage(cFast[i]!, 0)![0]), emptyPskIndex, FAST.impl)).newState
+        },
+      },
+      {
+        name: `${decName} · ${DEF.label}`,
+        samples: MDEF,
+        fn: async (i) => {
+          dr = (await processPrivateMessage(dr, pm(decodeMlsMessage(cDef[i]!, 0)![0]), emptyPskIndex, DEF.impl)).newState
+        },
+      },
+    ],
+    M,
+    { N },
+  )
+  const round = (e: Measurement, d: Measurement, name: string): Measurement =>
+    push({ ...summarise(name, [e.meanMs + d.meanMs], { N }), samples: e.samples })
+  const rtOurs = round(encOurs!, decOurs!, `app message encrypt+decrypt (group of ${N}) · ${OURS}`)
+  const rtFast = round(encFast!, decFast!, `app message encrypt+decrypt (group of ${N}) · ${FAST.label}`)
+  const rtDef = round(encDef!, decDef!, `app message encrypt+decrypt (group of ${N}) · ${DEF.label}`)
+  comparisons.push(compare(`app message N=${N}: demls vs crypto floor`, rtOurs, floorRoundTrip, 3))
+  comparisons.push(compare(`app message N=${N}: demls vs raw ts-mls, same provider`, rtOurs, rtFast, 1.1))
+  comparisons.push(compare(`app message N=${N}: demls vs raw ts-mls default provider`, rtOurs, rtDef))
+  comparisons.push(compare(`app message N=${N}: raw ts-mls default provider vs crypto floor`, rtDef, floorRoundTrip))
+  notes.push(
+    `N=${N} app messages/s: demls encrypt ${encOurs!.opsPerSec.toFixed(0)}, decrypt ${decOurs!.opsPerSec.toFixed(0)}; ` +
+      `default provider encrypt ${encDef!.opsPerSec.toFixed(0)}, decrypt ${decDef!.opsPerSec.toFixed(0)}; ` +
+      `256 B message = ${cOurs[0]!.length} B on the wire`,
+  )
+}
+
+notes.push(
+  'Wrapper-overhead targets (≤ 1.1×) compare demls with raw ts-mls on the same node:crypto provider doing the same protocol; ' +
+    'N=500 joins and commits rest on 2–4 samples, so the ±10 % run-to-run noise of this shared 2-core VM can flip a ≤ 1.1× verdict. ' +
+    'Crypto floor per app message = one Ed25519 sign + one verify + AES-128-GCM seal and open of the content and of the sender data (node:crypto, pre-imported keys); ' +
+    'the ~10 HKDF/HMAC ratchet derivations are deliberately not counted as floor.',
+)
+const file = writeReport({ package: '@demls/mls', title: 'MLS layer (ts-mls 1.6.4 wrapper)', measurements, comparisons, notes })
+for (const n of notes) console.log(n)
+console.log(`wrote ${file}`)

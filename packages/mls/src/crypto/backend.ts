@@ -1,0 +1,89 @@
+/** A value or a promise of it: backends may answer synchronously. */
+export type MaybePromise<T> = T | Promise<T>
+
+/**
+ * The primitives of ciphersuite `MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519`
+ * that dominate MLS message cost. A backend may answer synchronously
+ * (node:crypto) or asynchronously (WebCrypto). HPKE (X25519 seal/open) is
+ * not part of it: it stays on `@hpke/core`.
+ *
+ * Implement it to plug in another crypto library; pass it as
+ * `crypto` in {@link MlsClientInit}. Every method must be a pure function of
+ * its inputs (keys may be cached internally).
+ */
+export interface CryptoBackend {
+  /** Short name for diagnostics, e.g. `node` or `web`. */
+  readonly name: string
+  /** SHA-256 digest. */
+  sha256(data: Uint8Array): MaybePromise<Uint8Array>
+  /** HMAC-SHA-256. */
+  hmacSha256(key: Uint8Array, data: Uint8Array): MaybePromise<Uint8Array>
+  /**
+   * Ed25519 signature. `signKey` is either the 32-byte seed or a 48-byte
+   * PKCS#8 encoding of it (what ts-mls's default provider generates).
+   */
+  ed25519Sign(signKey: Uint8Array, message: Uint8Array): MaybePromise<Uint8Array>
+  /** Ed25519 verification; returns false (never throws) on a bad signature or key. */
+  ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): MaybePromise<boolean>
+  /** Fresh Ed25519 key pair: `signKey` is the 32-byte seed. */
+  ed25519Keygen(): MaybePromise<{ signKey: Uint8Array; publicKey: Uint8Array }>
+  /** AES-GCM (key of 16 or 32 bytes, 12-byte nonce); returns ciphertext ‖ 16-byte tag. */
+  aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): MaybePromise<Uint8Array>
+  /** AES-GCM open; throws when authentication fails. */
+  aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): MaybePromise<Uint8Array>
+}
+
+/** Shape shared by the platform modules behind `#crypto-backend`. */
+export type CryptoBackendFactory = () => Promise<CryptoBackend>
+
+/** DER prefix of a PKCS#8 Ed25519 private key (followed by the 32-byte seed). */
+export const ED25519_PKCS8_PREFIX = new Uint8Array([
+  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+])
+/** DER prefix of an SPKI Ed25519 public key (followed by the 32-byte key). */
+export const ED25519_SPKI_PREFIX = new Uint8Array([
+  0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+])
+
+/** The 32-byte Ed25519 seed from a raw seed or a 48-byte PKCS#8 blob. */
+export function ed25519Seed(signKey: Uint8Array): Uint8Array {
+  if (signKey.length === 32) return signKey
+  if (signKey.length === 48) return signKey.subarray(16)
+  throw new Error(`unsupported Ed25519 private key length ${signKey.length}`)
+}
+
+/** PKCS#8 DER of an Ed25519 seed (raw seeds are wrapped, PKCS#8 passes through). */
+export function ed25519Pkcs8(signKey: Uint8Array): Uint8Array {
+  if (signKey.length === 48) return signKey
+  const out = new Uint8Array(48)
+  out.set(ED25519_PKCS8_PREFIX)
+  out.set(ed25519Seed(signKey), 16)
+  return out
+}
+
+/** SPKI DER of a raw 32-byte Ed25519 public key. */
+export function ed25519Spki(publicKey: Uint8Array): Uint8Array {
+  const out = new Uint8Array(ED25519_SPKI_PREFIX.length + publicKey.length)
+  out.set(ED25519_SPKI_PREFIX)
+  out.set(publicKey, ED25519_SPKI_PREFIX.length)
+  return out
+}
+
+/** A small bounded cache: cleared wholesale when full (keys are cheap to re-import). */
+export class KeyCache<V> {
+  readonly #map = new Map<string, V>()
+  readonly #max: number
+
+  constructor(max: number) {
+    this.#max = max
+  }
+
+  get(key: string): V | undefined {
+    return this.#map.get(key)
+  }
+
+  set(key: string, value: V): void {
+    if (this.#map.size >= this.#max) this.#map.clear()
+    this.#map.set(key, value)
+  }
+}

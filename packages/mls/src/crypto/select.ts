@@ -1,0 +1,39 @@
+import { type CryptoProvider, defaultCryptoProvider } from 'ts-mls'
+import { createPlatformCryptoBackend } from '#crypto-backend'
+import { CryptoBackendError } from '../errors.js'
+import type { CryptoBackend } from './backend.js'
+import { cryptoProviderFromBackend } from './provider.js'
+import { webCryptoBackend } from './web-backend.js'
+
+/**
+ * Which crypto implementation an {@link MlsClient} uses:
+ * - `'auto'` (default): the fastest correct backend for the platform —
+ *   synchronous `node:crypto` with cached KeyObjects in Node, WebCrypto with
+ *   keys imported once (plus @noble/hashes) elsewhere. Chosen through the
+ *   package's `#crypto-backend` import conditions, so browser bundles never
+ *   reference `node:crypto`.
+ * - `'web'`: the WebCrypto backend, on any platform.
+ * - `'default'`: ts-mls's stock provider (slow; for baselines and interop).
+ * - a {@link CryptoBackend}: your own primitives.
+ *
+ * All choices are wire-compatible; members of one group may differ.
+ */
+export type CryptoChoice = 'auto' | 'web' | 'default' | CryptoBackend
+
+/** A resolved choice: the ts-mls provider plus a name for diagnostics. */
+export interface ResolvedCrypto {
+  readonly name: string
+  readonly provider: CryptoProvider
+}
+
+/** Resolve a {@link CryptoChoice} to a provider. */
+export async function resolveCrypto(choice: CryptoChoice = 'auto'): Promise<ResolvedCrypto> {
+  try {
+    if (choice === 'default') return { name: 'ts-mls-default', provider: defaultCryptoProvider }
+    const backend =
+      choice === 'auto' ? await createPlatformCryptoBackend() : choice === 'web' ? await webCryptoBackend() : choice
+    return { name: backend.name, provider: cryptoProviderFromBackend(backend) }
+  } catch (cause) {
+    throw new CryptoBackendError(String(cause), { cause })
+  }
+}

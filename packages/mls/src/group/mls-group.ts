@@ -1,0 +1,261 @@
+import { throwIfAborted } from '@demls/wire'
+import { type ClientState, createApplicationMessage, mlsExporter } from 'ts-mls'
+import { unprotectPrivateMessage } from 'ts-mls/messageProtection.js'
+import { type BuiltCandidate, buildCandidate } from '../candidate/create.js'
+import { type StagedState, stageCandidate } from '../candidate/stage.js'
+import {
+  GroupInactiveError,
+  InvalidMemberIdError,
+  PendingCommitError,
+  UnexpectedMessageKindError,
+  WrongEpochError,
+  WrongGroupError,
+} from '../errors.js'
+import { isMemberId } from '../identity/member-id.js'
+import { bytesEqual, utf8Decoder } from '../internal/bytes.js'
+import { decodeMls, encodeMls } from '../message/codec.js'
+import { type MessageKind, inspectMessageKind, kindOf } from '../message/inspect.js'
+import { encodeExportedState } from '../state/codec.js'
+import type {
+  AbortOptions,
+  CommitCandidate,
+  CommitInput,
+  CommitOptions,
+  DecryptedMessage,
+  MergeResult,
+  MlsService,
+  RemoteCandidate,
+  StageResult,
+} from '../types.js'
+import type { GroupDeps } from './context.js'
+import { identityAtLeaf, leafIndexOf, membersOf } from './members.js'
+import { mapOpenError } from './decrypt-errors.js'
+
+/** Our pending own commit. */
+export interface PendingOwnCommit {
+  candidate: CommitCandidate
+  newState: ClientState
+  consumed: Uint8Array[]
+}
+
+/**
+ * Wipe secrets ts-mls reports as consumed (best effort: JS may hold copies).
+ * `fill(0)` rather than ts-mls's `zeroOutUint8Array`, which draws random
+ * bytes first and costs ~2 µs per buffer on the message hot path.
+ */
+function zeroAll(secrets: readonly Uint8Array[]): void {
+  for (const s of secrets) s.fill(0)
+}
+
+/** The ts-mls-backed {@link MlsService}. */
+export class TsMlsGroup implements MlsService {
+  readonly conversationId: string
+  readonly groupId: Uint8Array
+  readonly memberId: Uint8Array
+  #state: ClientState
+  #pending: PendingOwnCommit | undefined
+  #staged: StagedState | undefined
+  #tail: Promise<void> | undefined
+  readonly #deps: GroupDeps
+
+  constructor(state: ClientState, deps: GroupDeps, pending?: PendingOwnCommit) {
+    this.#state = state
+    this.#deps = deps
+    this.#pending = pending
+    this.groupId = state.groupContext.groupId
+    this.conversationId = utf8Decoder.decode(this.groupId)
+    this.memberId = deps.memberId
+  }
+
+  /**
+   * Run `fn` after every earlier mutating call settled. When nothing is in
+   * flight `fn` starts at once (no extra microtask hop on the hot path).
+   */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const prev = this.#tail
+    const run = prev === undefined ? fn() : prev.then(fn, fn)
+    const tail: Promise<void> = run.then(
+      () => this.#settle(tail),
+      () => this.#settle(tail),
+    )
+    this.#tail = tail
+    return run
+  }
+
+  #settle(tail: Promise<void>): void {
+    if (this.#tail === tail) this.#tail = undefined
+  }
+
+  #assertActive(): void {
+    if (this.#state.groupActiveState.kind !== 'active') throw new GroupInactiveError()
+  }
+
+  epoch(): bigint {
+    return this.#state.groupContext.epoch
+  }
+
+  isActive(): boolean {
+    return this.#state.groupActiveState.kind === 'active'
+  }
+
+  members(): Uint8Array[] {
+    return membersOf(this.#state)
+  }
+
+  isMember(memberId: Uint8Array): boolean {
+    if (!isMemberId(memberId)) throw new InvalidMemberIdError('expected 20 bytes')
+    return leafIndexOf(this.#state, memberId) !== undefined
+  }
+
+  epochAuthenticator(): Uint8Array {
+    return this.#state.keySchedule.epochAuthenticator.slice()
+  }
+
+  exportSecret(label: string, context: Uint8Array, length: number): Promise<Uint8Array> {
+    return mlsExporter(this.#state.keySchedule.exporterSecret, label, context, length, this.#deps.impl)
+  }
+
+  hasPendingCommit(): boolean {
+    return this.#pending !== undefined
+  }
+
+  hasStagedCommit(): boolean {
+    return this.#staged !== undefined
+  }
+
+  createCommitCandidate(inputs: readonly CommitInput[], options: CommitOptions = {}): Promise<CommitCandidate> {
+    return this.#exclusive(async () => {
+      throwIfAborted(options.signal)
+      this.#assertActive()
+      if (this.#pending !== undefined) throw new PendingCommitError('an own commit is already pending')
+      const built: BuiltCandidate = await buildCandidate(
+        this.#state,
+        inputs,
+        this.#deps,
+        options.nowMs ?? Date.now(),
+        options.signal,
+      )
+      this.#pending = { candidate: built.candidate, newState: built.newState, consumed: built.consumed }
+      return built.candidate
+    })
+  }
+
+  mergeOwnCommit(): Promise<MergeResult> {
+    return this.#exclusive(async () => {
+      const pending = this.#pending
+      if (pending === undefined) throw new PendingCommitError('no own commit is pending')
+      this.#state = pending.newState
+      this.#pending = undefined
+      this.#staged = undefined
+      zeroAll(pending.consumed)
+      return {
+        epoch: this.#state.groupContext.epoch,
+        changes: pending.candidate.changes,
+        selfRemoved: false,
+        welcome: pending.candidate.welcome,
+      }
+    })
+  }
+
+  discardOwnCommit(): Promise<void> {
+    return this.#exclusive(async () => {
+      this.#pending = undefined
+    })
+  }
+
+  stageRemoteCommit(candidate: RemoteCandidate, options: AbortOptions = {}): Promise<StageResult> {
+    return this.#exclusive(async () => {
+      throwIfAborted(options.signal)
+      this.#staged = undefined
+      const r = await stageCandidate(this.#state, candidate, this.#deps, options.signal)
+      if ('status' in r) return r
+      this.#staged = r
+      return r.result
+    })
+  }
+
+  mergeStagedCommit(): Promise<MergeResult> {
+    return this.#exclusive(async () => {
+      const staged = this.#staged
+      if (staged === undefined) throw new PendingCommitError('no remote commit is staged')
+      this.#state = staged.newState
+      this.#staged = undefined
+      this.#pending = undefined
+      zeroAll(staged.consumed)
+      return {
+        epoch: this.#state.groupContext.epoch,
+        changes: staged.result.changes,
+        selfRemoved: staged.result.selfRemoved,
+        welcome: undefined,
+      }
+    })
+  }
+
+  discardStagedCommit(): Promise<void> {
+    return this.#exclusive(async () => {
+      this.#staged = undefined
+    })
+  }
+
+  encrypt(plaintext: Uint8Array, options: AbortOptions = {}): Promise<Uint8Array> {
+    return this.#exclusive(async () => {
+      throwIfAborted(options.signal)
+      this.#assertActive()
+      const r = await createApplicationMessage(this.#state, plaintext, this.#deps.impl)
+      this.#state = r.newState
+      if (this.#pending === undefined && this.#staged === undefined) zeroAll(r.consumed)
+      return encodeMls({ version: 'mls10', wireformat: 'mls_private_message', privateMessage: r.privateMessage })
+    })
+  }
+
+  decrypt(bytes: Uint8Array, options: AbortOptions = {}): Promise<DecryptedMessage> {
+    return this.#exclusive(async () => {
+      throwIfAborted(options.signal)
+      const message = decodeMls(bytes)
+      if (message.wireformat !== 'mls_private_message') {
+        throw new UnexpectedMessageKindError('application message', kindOf(message))
+      }
+      const pm = message.privateMessage
+      const state = this.#state
+      if (!bytesEqual(pm.groupId, state.groupContext.groupId)) throw new WrongGroupError()
+      if (pm.epoch !== state.groupContext.epoch) throw new WrongEpochError(pm.epoch, state.groupContext.epoch)
+      if (pm.contentType !== 'application') throw new UnexpectedMessageKindError('application message', pm.contentType)
+      this.#assertActive()
+      let result: Awaited<ReturnType<typeof unprotectPrivateMessage>>
+      try {
+        result = await unprotectPrivateMessage(
+          state.keySchedule.senderDataSecret,
+          pm,
+          state.secretTree,
+          state.ratchetTree,
+          state.groupContext,
+          state.clientConfig.keyRetentionConfig,
+          this.#deps.impl,
+        )
+      } catch (cause) {
+        throw mapOpenError(cause)
+      }
+      const content = result.content.content
+      if (content.contentType !== 'application' || content.sender.senderType !== 'member') {
+        throw new UnexpectedMessageKindError('application message', content.contentType)
+      }
+      const sender = identityAtLeaf(state, content.sender.leafIndex)
+      if (sender === undefined) throw mapOpenError(new Error('sender leaf is blank'))
+      this.#state = { ...state, secretTree: result.tree }
+      if (this.#pending === undefined && this.#staged === undefined) zeroAll(result.consumed)
+      return { plaintext: content.applicationData, sender, epoch: state.groupContext.epoch }
+    })
+  }
+
+  inspectMessageKind(message: Uint8Array): MessageKind {
+    return inspectMessageKind(message)
+  }
+
+  exportState(): Uint8Array {
+    return encodeExportedState({
+      state: this.#state,
+      publicHandshakes: this.#deps.publicHandshakes,
+      pending: this.#pending,
+    })
+  }
+}

@@ -1,0 +1,257 @@
+import type { AbortOptions } from '@demls/wire'
+import type { DemlsError } from '@demls/wire'
+import type { KeyPackageInfo } from './key-package/codec.js'
+import type { MessageKind } from './message/inspect.js'
+
+export type { AbortOptions } from '@demls/wire'
+
+/** Direction of a membership change. */
+export type MembershipAction = 'add' | 'remove'
+
+/** One (action, target member id) pair of a commit. */
+export interface MembershipChange {
+  /** Whether the target is added or removed. */
+  action: MembershipAction
+  /** The 20-byte member id of the target. */
+  memberId: Uint8Array
+}
+
+/** One input of {@link MlsService.createCommitCandidate}. */
+export type CommitInput =
+  | {
+      /** Add the owner of `keyPackage`. */
+      action: 'add'
+      /** Key-package bytes as produced by {@link MlsClient.generateKeyPackage}. */
+      keyPackage: Uint8Array
+    }
+  | {
+      /** Remove the member `memberId`. */
+      action: 'remove'
+      /** 20-byte member id of a current member other than ourselves. */
+      memberId: Uint8Array
+    }
+
+/**
+ * Our commit candidate: MLS proposal messages authored by us, plus a commit
+ * that references them (by reference), plus the Welcome for added members.
+ * It stays pending until {@link MlsService.mergeOwnCommit} or
+ * {@link MlsService.discardOwnCommit}.
+ */
+export interface CommitCandidate {
+  /** One MLS proposal message per input, in input order. Receivers process them before the commit. */
+  proposals: Uint8Array[]
+  /** The MLS commit message. */
+  commit: Uint8Array
+  /** Welcome for the added members (ratchet tree included), when the batch adds anyone. */
+  welcome: Uint8Array | undefined
+  /** Member ids of the added members, in input order. */
+  joiners: Uint8Array[]
+  /** Deduplicated, sorted (action, target) set of the batch. */
+  changes: MembershipChange[]
+  /** Epoch the commit was built in (the group moves to `epoch + 1` when it is merged). */
+  epoch: bigint
+}
+
+/** Options of {@link MlsService.createCommitCandidate}. */
+export interface CommitOptions extends AbortOptions {
+  /**
+   * Clock (ms since the Unix epoch) used to check the added key packages'
+   * lifetimes. ts-mls 1.6.4 additionally checks them against `Date.now()`
+   * while building the commit. @default Date.now()
+   */
+  nowMs?: number
+}
+
+/** A remote candidate to stage: the committer's proposal messages and its commit. */
+export interface RemoteCandidate {
+  /** MLS proposal messages, processed in order before the commit. */
+  proposals: readonly Uint8Array[]
+  /** The MLS commit message. */
+  commit: Uint8Array
+}
+
+/** Why a remote candidate could not be staged (the reference's "Abort" cases: no penalty). */
+export type StageAbortReason =
+  | 'malformed'
+  | 'wrong-group'
+  | 'older-epoch'
+  | 'future-epoch'
+  | 'not-a-proposal'
+  | 'not-a-commit'
+  | 'mls-failure'
+
+/** A remote candidate that was processed and is held, unmerged, in the staged slot. */
+export interface StagedCommit {
+  /** Discriminant. */
+  status: 'staged'
+  /** MLS-verified member id of the committer. */
+  committer: Uint8Array
+  /** Whether the commit removes us. */
+  selfRemoved: boolean
+  /** Deduplicated, sorted (action, target) set of everything the commit applies. */
+  changes: MembershipChange[]
+  /** MLS-verified sender of each bundled proposal, in bundle order. */
+  proposalSenders: Uint8Array[]
+  /**
+   * True when a bundled proposal (or a proposal the commit applies) was not
+   * authored by the committer. de-MLS treats this as a broken commit.
+   */
+  bundleSenderMismatch: boolean
+  /** Number of applied proposals that are neither Add nor Remove. */
+  otherProposals: number
+  /** The epoch the group reaches when the staged commit is merged. */
+  epoch: bigint
+}
+
+/** A remote candidate that could not be staged. Nothing changed. */
+export interface AbortedStage {
+  /** Discriminant. */
+  status: 'aborted'
+  /** Typed reason. */
+  reason: StageAbortReason
+  /** The underlying typed error (e.g. `WrongEpochError`, `InvalidCommitError`). */
+  error: DemlsError
+}
+
+/** Outcome of {@link MlsService.stageRemoteCommit}. */
+export type StageResult = StagedCommit | AbortedStage
+
+/** What a merge did. */
+export interface MergeResult {
+  /** The new epoch. */
+  epoch: bigint
+  /** Sorted (action, target) set that was applied. */
+  changes: MembershipChange[]
+  /** Whether the merged commit removed us (the group is then inactive). */
+  selfRemoved: boolean
+  /** The Welcome to distribute (own commits that added members only). */
+  welcome: Uint8Array | undefined
+}
+
+/** A decrypted application message. */
+export interface DecryptedMessage {
+  /** The plaintext. */
+  plaintext: Uint8Array
+  /** MLS-authenticated sender member id. */
+  sender: Uint8Array
+  /** Epoch it was sent in (always the current epoch). */
+  epoch: bigint
+}
+
+/**
+ * One MLS group as seen by one member: the de-MLS `MlsService`. All
+ * mutating calls are serialised internally, so concurrent calls are safe.
+ *
+ * Epochs are `bigint` (MLS epochs are u64); compare with `===` or `<`.
+ *
+ * Pending slots: at most one own commit (from {@link createCommitCandidate})
+ * and one staged remote commit (from {@link stageRemoteCommit}) exist at a
+ * time. Staging never touches our own pending commit; merging either one
+ * clears both.
+ */
+export interface MlsService {
+  /** Conversation id (the group id as UTF-8). */
+  readonly conversationId: string
+  /** MLS group id (UTF-8 bytes of the conversation id). */
+  readonly groupId: Uint8Array
+  /** Our member id. */
+  readonly memberId: Uint8Array
+  /** Current epoch. */
+  epoch(): bigint
+  /** False once a merged commit removed us. */
+  isActive(): boolean
+  /** Member ids (credential identities) in leaf order. */
+  members(): Uint8Array[]
+  /** Whether `memberId` is a current member. */
+  isMember(memberId: Uint8Array): boolean
+  /** The epoch authenticator of the current epoch (equal on all members of an epoch). */
+  epochAuthenticator(): Uint8Array
+  /** MLS exporter: `MLS-Exporter(label, context, length)` of the current epoch. */
+  exportSecret(label: string, context: Uint8Array, length: number): Promise<Uint8Array>
+  /** Whether our own commit candidate is pending. */
+  hasPendingCommit(): boolean
+  /** Whether a remote commit is staged. */
+  hasStagedCommit(): boolean
+  /**
+   * Build our commit candidate from Add/Remove inputs. Fails with
+   * `PendingCommitError` if one is already pending, `InvalidKeyPackageError`
+   * / `InvalidProposalError` for bad inputs, `GroupInactiveError` if we
+   * were removed. The group state is unchanged until merged.
+   */
+  createCommitCandidate(inputs: readonly CommitInput[], options?: CommitOptions): Promise<CommitCandidate>
+  /** Apply our pending commit. */
+  mergeOwnCommit(): Promise<MergeResult>
+  /** Drop our pending commit (and its proposals); no-op if none. */
+  discardOwnCommit(): Promise<void>
+  /**
+   * Process a remote candidate's proposals then its commit without applying
+   * them. Replaces any previously staged commit. Never throws for bad input:
+   * returns an {@link AbortedStage}.
+   */
+  stageRemoteCommit(candidate: RemoteCandidate, options?: AbortOptions): Promise<StageResult>
+  /** Apply the staged commit (our own pending commit, if any, is discarded). */
+  mergeStagedCommit(): Promise<MergeResult>
+  /** Drop the staged commit; no-op if none. */
+  discardStagedCommit(): Promise<void>
+  /** Encrypt an application message for the current epoch. */
+  encrypt(plaintext: Uint8Array, options?: AbortOptions): Promise<Uint8Array>
+  /**
+   * Decrypt an application message: strict (same group, current epoch,
+   * application content only). Throws `MlsDecodeError`, `WrongGroupError`,
+   * `WrongEpochError`, `UnexpectedMessageKindError`, `ReplayError` or
+   * `MlsAuthenticationError`; the state is unchanged on error.
+   */
+  decrypt(message: Uint8Array, options?: AbortOptions): Promise<DecryptedMessage>
+  /** Classify MLS bytes without processing them. */
+  inspectMessageKind(message: Uint8Array): MessageKind
+  /**
+   * Serialise everything needed to continue: the MLS group state (incl.
+   * signature and tree private keys and epoch secrets) and our pending own
+   * commit, if any. The staged remote commit is NOT included. **The bytes
+   * are secret: encrypt them at rest.**
+   */
+  exportState(): Uint8Array
+}
+
+/** Options of {@link MlsClient.generateKeyPackage}. */
+export interface GenerateKeyPackageOptions {
+  /** Validity in seconds from now. @default 90 days */
+  lifetimeSeconds?: number
+  /** Clock, in ms since the epoch. @default Date.now() */
+  nowMs?: number
+}
+
+/**
+ * A member's MLS identity: its member id, Ed25519 signature key, the
+ * private halves of the key packages it published, and a crypto provider.
+ */
+export interface MlsClient {
+  /** Our 20-byte member id. */
+  readonly memberId: Uint8Array
+  /** Our Ed25519 MLS signature public key. */
+  readonly signaturePublicKey: Uint8Array
+  /** Name of the crypto backend in use (`node`, `web`, `ts-mls-default`, …). */
+  readonly cryptoName: string
+  /**
+   * Generate a key package (MLSMessage bytes) to announce. Its private keys
+   * are kept in memory until a Welcome consumes them.
+   */
+  generateKeyPackage(options?: GenerateKeyPackageOptions): Promise<Uint8Array>
+  /** Number of generated key packages not yet consumed by a Welcome. */
+  pendingKeyPackages(): number
+  /** Verify a key package's signatures, credential and lifetime. Throws `InvalidKeyPackageError` / `MlsDecodeError`. */
+  validateKeyPackage(keyPackage: Uint8Array, options?: { nowMs?: number }): Promise<KeyPackageInfo>
+  /**
+   * Create a one-member group whose group id is the UTF-8 of
+   * `conversationId`. `nowMs` sets our leaf's key-package lifetime start.
+   */
+  createGroup(conversationId: string, options?: AbortOptions & { nowMs?: number }): Promise<MlsService>
+  /**
+   * Join from Welcome bytes; resolves `undefined` when the Welcome holds no
+   * secrets for any of our key packages. Throws `MlsDecodeError` /
+   * `InvalidWelcomeError` when it is for us but unusable.
+   */
+  joinFromWelcome(welcome: Uint8Array, options?: AbortOptions): Promise<MlsService | undefined>
+  /** Restore a group from {@link MlsService.exportState} bytes. */
+  importGroup(state: Uint8Array, options?: AbortOptions): Promise<MlsService>
+}

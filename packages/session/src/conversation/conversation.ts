@@ -1,0 +1,542 @@
+import { ConsensusService } from '@demls/consensus'
+import type { MlsService } from '@demls/mls'
+import { StewardListService } from '@demls/steward'
+import {
+  type MemberInvite,
+  type MemberWelcome,
+  type SubtopicName,
+  TypeMembershipChange,
+  bytesEqual,
+  decodeAppMessage,
+  decodeConversationUpdateRequest,
+  encodeConversationUpdateRequest,
+  decodeWelcomeChannelMessage,
+  toHex,
+} from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
+import {
+  ConversationBlockedError,
+  ConversationClosedError,
+  InvalidArgumentError,
+  InvalidSyncError,
+} from '../errors.js'
+import {
+  advanceFreeze,
+  onCandidateReceived,
+  phaseDeadline,
+  startFreezeOnInactivity,
+} from '../freeze/commit-flow.js'
+import { driveBufferedProposals, takeoverDeadline } from '../stewardship/stewardship.js'
+import { applySync } from '../sync/conversation-sync.js'
+import { handleOutcomes } from '../voting/outcome.js'
+import {
+  castVote,
+  initiateProposal,
+  onIncomingProposal,
+  onIncomingVote,
+  selfLeaveProposalId,
+  targetInFlight,
+  tickDeadlines,
+} from '../voting/proposals.js'
+import { type ConversationConfig, type ConversationConfigInit, resolveConfig } from './config.js'
+import { ConversationCore } from './core.js'
+import type { ConversationEvent, ConversationOutbound } from './events.js'
+import type { ConversationPluginsFactory } from './plugins.js'
+import type { ConversationState, OperatingMode } from './state-machine.js'
+
+/** A packet handed to {@link Conversation.receive}. */
+export interface ConversationInbound {
+  subtopic: SubtopicName
+  payload: Uint8Array
+}
+
+/** Options of {@link Conversation.create}. */
+export interface CreateConversationInit {
+  conversationId: string
+  plugins: ConversationPluginsFactory
+  config?: ConversationConfigInit
+  /** Current time (ms since the Unix epoch). */
+  now: number
+}
+
+/** Options of {@link Conversation.join}. */
+export interface JoinConversationInit {
+  plugins: ConversationPluginsFactory
+  /** The Welcome and its encrypted sync, as broadcast by the committing steward. */
+  welcome: MemberWelcome
+  /** Local configuration; the group's synced values overwrite the shared fields. */
+  config?: ConversationConfigInit
+  now: number
+}
+
+function buildCore(
+  id: string,
+  plugins: ConversationPluginsFactory,
+  mls: MlsService,
+  config: ConversationConfig,
+): ConversationCore {
+  return new ConversationCore({
+    id,
+    memberId: mls.memberId,
+    config,
+    plugins,
+    mls,
+    consensus: new ConsensusService({ plugin: plugins.consensus, maxSessionsPerScope: config.maxConsensusSessions }),
+    steward: new StewardListService({
+      config: config.stewardList,
+      conversationId: id,
+      maxRetries: config.maxReelectionAttempts,
+      plugin: plugins.stewardList,
+    }),
+    scoring: plugins.makeScoring({}),
+  })
+}
+
+/**
+ * One de-MLS conversation as seen by one member: a sans-I/O state machine
+ * (the Rust 4.x `Conversation`). It never touches a socket or a timer: feed
+ * it packets with {@link Conversation.receive}, call
+ * {@link Conversation.poll} at {@link Conversation.nextWakeupAt}, and
+ * publish what {@link Conversation.drainOutbound} returns. Time is always a
+ * parameter (`now`, ms since the Unix epoch). Calls are serialised
+ * internally, so they may overlap.
+ *
+ * @example
+ * ```ts
+ * const conv = await Conversation.create({ conversationId: 'chat', plugins, now: clock.now() })
+ * await conv.sendMessage(new TextEncoder().encode('hi'), clock.now())
+ * for (const out of conv.drainOutbound()) await transport.publish({ conversationId: 'chat', ...out })
+ * ```
+ */
+export class Conversation {
+  readonly #core: ConversationCore
+  #chain: Promise<unknown> = Promise.resolve()
+
+  private constructor(core: ConversationCore) {
+    this.#core = core
+  }
+
+  /** Create a conversation: we are its only member and steward, at epoch 0. */
+  static async create(init: CreateConversationInit): Promise<Conversation> {
+    const config = resolveConfig(init.config)
+    const mls = await init.plugins.createMls(init.conversationId, init.now)
+    const core = buildCore(init.conversationId, init.plugins, mls, config)
+    core.steward.installList(core.epoch(), [core.memberId], 1, 0)
+    core.scoring.addMember(core.memberId)
+    core.phaseChanged()
+    return new Conversation(core)
+  }
+
+  /**
+   * Join from a Welcome broadcast by the committing steward. Resolves
+   * `undefined` when the Welcome is not for us.
+   *
+   * @throws {PluginMismatchError} when the group runs other protocol plug-ins
+   * @throws {InvalidSyncError} when the sync is structurally invalid or rejected
+   */
+  static async join(init: JoinConversationInit): Promise<Conversation | undefined> {
+    const mls = await init.plugins.welcomeMls(init.welcome.welcomeBytes)
+    if (mls === undefined) return undefined
+    const config = resolveConfig(init.config)
+    const core = buildCore(mls.conversationId, init.plugins, mls, config)
+    for (const m of mls.members()) core.scoring.addMember(m)
+    for (const j of init.welcome.joinerIdentities) core.joinEpochs.set(toHex(j), mls.epoch())
+    const decrypted = await mls.decrypt(init.welcome.conversationSyncBytes)
+    const app = decodeAppMessage(decrypted.plaintext)
+    if (app.conversationSync === undefined) throw new InvalidSyncError('the welcome carries no ConversationSync')
+    const rejected = applySync(core, app.conversationSync)
+    if (rejected !== undefined) throw new InvalidSyncError(`rejected: ${rejected}`)
+    core.queues.welcomeHashes.add(toHex(sha256(init.welcome.welcomeBytes)))
+    core.phaseChanged()
+    await core.sendEncrypted({
+      membershipChange: { conversationId: core.id, member: core.memberId, changeType: TypeMembershipChange.Add },
+    })
+    return new Conversation(core)
+  }
+
+  #run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#chain.then(fn, fn)
+    this.#chain = next.catch(() => undefined)
+    return next
+  }
+
+  #assertOpen(): void {
+    if (this.#core.left) throw new ConversationClosedError(this.#core.id)
+  }
+
+  /** The conversation id. */
+  get id(): string {
+    return this.#core.id
+  }
+
+  /** Our member id. */
+  get memberId(): Uint8Array {
+    return this.#core.memberId
+  }
+
+  /** Feed one inbound packet (already unwrapped by the transport). */
+  receive(packet: ConversationInbound, now: number): Promise<void> {
+    return this.#run(async () => {
+      if (this.#core.left) return
+      if (packet.subtopic === 'welcome') await this.#onWelcomeChannel(packet.payload, now)
+      else await this.#onAppChannel(packet.payload, now)
+      await handleOutcomes(this.#core, now)
+      // A candidate may have completed the round: select without waiting for the window.
+      if (!this.#core.left) await advanceFreeze(this.#core, now)
+    })
+  }
+
+  async #onWelcomeChannel(payload: Uint8Array, now: number): Promise<void> {
+    const core = this.#core
+    let msg: ReturnType<typeof decodeWelcomeChannelMessage>
+    try {
+      msg = decodeWelcomeChannelMessage(payload)
+    } catch (err) {
+      core.emit({ type: 'dropped', reason: 'undecodable', detail: 'welcome channel', error: err as Error })
+      return
+    }
+    if (msg.keyPackage !== undefined) await this.#sponsor(msg.keyPackage, now)
+    // Welcomes on this channel are for joiners; members learn them on the app channel.
+  }
+
+  async #onAppChannel(payload: Uint8Array, now: number): Promise<void> {
+    const core = this.#core
+    // MLS messages start with the u16 version 0x0001; a leading 0x00 is no valid protobuf tag.
+    if (payload.length > 0 && payload[0] !== 0x00) {
+      let app: ReturnType<typeof decodeAppMessage>
+      try {
+        app = decodeAppMessage(payload)
+      } catch (err) {
+        core.emit({ type: 'dropped', reason: 'undecodable', error: err as Error })
+        return
+      }
+      if (app.commitCandidate !== undefined) await onCandidateReceived(core, app.commitCandidate, now)
+      else if (app.memberWelcome !== undefined) this.#onWelcomeBroadcast(app.memberWelcome)
+      else core.emit({ type: 'dropped', reason: 'unexpected-plaintext', detail: app.payload ?? 'empty' })
+      return
+    }
+    if (core.mls.inspectMessageKind(payload) !== 'application') {
+      core.emit({ type: 'dropped', reason: 'decrypt-failed', detail: 'not an application message' })
+      return
+    }
+    let decrypted: Awaited<ReturnType<MlsService['decrypt']>>
+    try {
+      decrypted = await core.mls.decrypt(payload)
+    } catch (err) {
+      const reason = (err as Error).name === 'WrongEpochError' ? 'wrong-epoch' : 'decrypt-failed'
+      core.emit({ type: 'dropped', reason, error: err as Error })
+      return
+    }
+    let app: ReturnType<typeof decodeAppMessage>
+    try {
+      app = decodeAppMessage(decrypted.plaintext)
+    } catch (err) {
+      core.emit({ type: 'dropped', reason: 'undecodable', error: err as Error })
+      return
+    }
+    const sender = decrypted.sender
+    switch (app.payload) {
+      case 'conversationMessage':
+        core.emit({ type: 'message', sender, body: app.conversationMessage!.message, epoch: decrypted.epoch })
+        break
+      case 'proposal':
+        onIncomingProposal(core, app.proposal!, sender, now)
+        break
+      case 'vote':
+        onIncomingVote(core, app.vote!, sender, now)
+        break
+      case 'membershipChange':
+        if (bytesEqual(app.membershipChange!.member, sender)) core.emit({ type: 'membership-notice', member: sender })
+        else core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'membership notice for someone else' })
+        break
+      case 'banRequest':
+        await this.#onBanRequest(app.banRequest!.userToBan, now)
+        break
+      case 'conversationSync':
+        core.emit({ type: 'dropped', reason: 'duplicate', detail: 'sync after join is a no-op' })
+        break
+      default:
+        core.emit({ type: 'dropped', reason: 'legacy', detail: app.payload ?? 'empty' })
+    }
+  }
+
+  #onWelcomeBroadcast(welcome: MemberWelcome): void {
+    const core = this.#core
+    if (welcome.welcomeBytes.length === 0) {
+      core.emit({ type: 'dropped', reason: 'undecodable', detail: 'empty welcome' })
+      return
+    }
+    if (!core.queues.welcomeHashes.add(toHex(sha256(welcome.welcomeBytes)))) {
+      core.emit({ type: 'dropped', reason: 'welcome-duplicate' })
+      return
+    }
+    core.emit({ type: 'welcome-ready', welcome, mintedLocally: false })
+  }
+
+  async #onBanRequest(target: Uint8Array, now: number): Promise<void> {
+    const core = this.#core
+    if (!core.mls.isMember(target)) {
+      core.emit({ type: 'dropped', reason: 'not-member', detail: 'ban target is not a member' })
+      return
+    }
+    const request = { payload: 'removeMember' as const, removeMember: { memberId: target } }
+    core.queues.bufferUpdate(request, core.epoch())
+    if (core.isEpochSteward() && core.sm.state === 'working' && !targetInFlight(core, request)) {
+      await initiateProposal(core, request, 'deferred', now)
+    }
+  }
+
+  /** A joiner's key-package announcement (`sponsor_member`). */
+  async #sponsor(invite: MemberInvite, now: number): Promise<void> {
+    const core = this.#core
+    if (core.sm.state !== 'working') {
+      core.emit({ type: 'dropped', reason: 'not-working', detail: 'key-package announcement' })
+      return
+    }
+    let info: Awaited<ReturnType<typeof core.plugins.mls.validateKeyPackage>>
+    try {
+      info = await core.plugins.mls.validateKeyPackage(invite.keyPackageBytes, { nowMs: now })
+    } catch (err) {
+      core.emit({ type: 'dropped', reason: 'invalid-proposal', detail: 'bad key package', error: err as Error })
+      return
+    }
+    if (!bytesEqual(info.memberId, invite.memberId)) {
+      core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'key package identity differs from member id' })
+      return
+    }
+    if (core.mls.isMember(info.memberId) || bytesEqual(info.memberId, core.memberId)) return
+    const request = { payload: 'memberInvite' as const, memberInvite: { keyPackageBytes: invite.keyPackageBytes, memberId: info.memberId } }
+    if (targetInFlight(core, request)) return
+    if (core.isEpochSteward()) await initiateProposal(core, request, 'deferred', now)
+    else core.queues.bufferUpdate(request, core.epoch())
+  }
+
+  /** Advance time-driven logic: auto-votes, timeouts, freeze rounds, commits. */
+  poll(now: number): Promise<void> {
+    return this.#run(async () => {
+      const core = this.#core
+      if (core.left) return
+      const steps: [string, () => Promise<void>][] = [
+        ['tick-deadlines', () => tickDeadlines(core, now)],
+        ['consensus-outcomes', () => handleOutcomes(core, now)],
+        ['advance-freeze', () => advanceFreeze(core, now)],
+        ['buffered-proposals', () => driveBufferedProposals(core, now)],
+        ['freeze-on-inactivity', () => startFreezeOnInactivity(core, now)],
+        // Our own candidate may have completed the round.
+        ['advance-freeze', () => advanceFreeze(core, now)],
+      ]
+      for (const [name, step] of steps) {
+        try {
+          await step()
+        } catch (err) {
+          core.error(name, err)
+        }
+        if (core.left) return
+      }
+    })
+  }
+
+  /** Packets to publish, in order; clears the buffer. */
+  drainOutbound(): ConversationOutbound[] {
+    return this.#core.outbound.splice(0)
+  }
+
+  /** Events, in order; clears the buffer. */
+  drainEvents(): ConversationEvent[] {
+    return this.#core.events.splice(0)
+  }
+
+  /** When `poll` should next run (ms), or undefined when nothing is scheduled. Accounts for every timer. */
+  nextWakeupAt(): number | undefined {
+    const core = this.#core
+    if (core.left) return undefined
+    const times: number[] = []
+    for (const a of core.autoVotes.values()) times.push(a.fireAt)
+    for (const t of core.timeouts.values()) times.push(t)
+    const phase = phaseDeadline(core)
+    if (phase !== undefined) times.push(phase)
+    const takeover = takeoverDeadline(core)
+    if (takeover !== undefined) times.push(takeover)
+    // Approved work not yet anchored: poll soon so the anchor is set.
+    if (core.sm.state === 'working' && core.sm.anchor === undefined && core.queues.approved.size > 0) times.push(0)
+    return times.length === 0 ? undefined : Math.min(...times)
+  }
+
+  /**
+   * Send an encrypted chat message.
+   *
+   * @throws {ConversationBlockedError} while Freezing or Selecting
+   */
+  sendMessage(body: Uint8Array, _now: number): Promise<void> {
+    return this.#run(async () => {
+      this.#assertOpen()
+      const core = this.#core
+      if (core.sm.blocksMessaging) throw new ConversationBlockedError('send a message', core.sm.state)
+      await core.sendEncrypted({
+        conversationMessage: { message: body, sender: core.memberId, conversationId: core.id },
+      })
+    })
+  }
+
+  /**
+   * Propose adding the owner of `keyPackage`, with our YES bundled.
+   * Resolves the proposal id, or `undefined` when the joiner is already a
+   * member or already proposed.
+   *
+   * @throws {ConversationBlockedError} unless Working
+   * @throws {InvalidArgumentError} on an invalid key package
+   */
+  addMember(keyPackage: Uint8Array, now: number): Promise<number | undefined> {
+    return this.#run(async () => {
+      this.#assertOpen()
+      const core = this.#core
+      if (core.sm.state !== 'working') throw new ConversationBlockedError('add a member', core.sm.state)
+      let info: Awaited<ReturnType<typeof core.plugins.mls.validateKeyPackage>>
+      try {
+        info = await core.plugins.mls.validateKeyPackage(keyPackage, { nowMs: now })
+      } catch (err) {
+        throw new InvalidArgumentError('invalid key package', { cause: err })
+      }
+      if (core.mls.isMember(info.memberId)) return undefined
+      const request = { payload: 'memberInvite' as const, memberInvite: { keyPackageBytes: keyPackage, memberId: info.memberId } }
+      if (targetInFlight(core, request)) return undefined
+      return initiateProposal(core, request, 'yes', now)
+    })
+  }
+
+  /**
+   * Propose removing a member, with our YES bundled.
+   *
+   * @throws {ConversationBlockedError} unless Working
+   * @throws {InvalidArgumentError} when `memberId` is not a member
+   */
+  removeMember(memberId: Uint8Array, now: number): Promise<number | undefined> {
+    return this.#run(async () => {
+      this.#assertOpen()
+      const core = this.#core
+      if (core.sm.state !== 'working') throw new ConversationBlockedError('remove a member', core.sm.state)
+      if (!core.mls.isMember(memberId)) throw new InvalidArgumentError(`${toHex(memberId)} is not a member`)
+      const request = { payload: 'removeMember' as const, removeMember: { memberId } }
+      if (targetInFlight(core, request)) return undefined
+      return initiateProposal(core, request, 'yes', now)
+    })
+  }
+
+  /**
+   * Vote on an open proposal (cancels the pending auto-vote).
+   *
+   * @throws {ConversationBlockedError} while Freezing or Selecting
+   */
+  vote(proposalId: number, choice: boolean, now: number): Promise<void> {
+    return this.#run(async () => {
+      this.#assertOpen()
+      const core = this.#core
+      if (core.sm.blocksMessaging) throw new ConversationBlockedError('vote', core.sm.state)
+      await castVote(core, proposalId, choice, now)
+      await handleOutcomes(core, now)
+    })
+  }
+
+  /**
+   * Leave (self-removal): a one-voter proposal with a deterministic id that
+   * resolves at once; another steward commits it. A second call is a no-op.
+   * Resolves whether a proposal was sent.
+   */
+  leave(now: number): Promise<boolean> {
+    return this.#run(async () => {
+      this.#assertOpen()
+      const core = this.#core
+      const id = selfLeaveProposalId(core.memberId)
+      if (core.consensus.getSession(core.id, id) !== undefined || core.queues.resolved.has(id)) return false
+      const request = { payload: 'removeMember' as const, removeMember: { memberId: core.memberId } }
+      const payload = encodeConversationUpdateRequest(request)
+      const proposal = core.consensus.createProposal(
+        core.id,
+        {
+          payload,
+          expectedVotersCount: 1,
+          proposalId: id,
+          name: `self-leave:${toHex(core.memberId)}`,
+          expirationSeconds: Math.max(1, Math.ceil(core.config.proposalExpirationMs / 1000)),
+          livenessCriteriaYes: true,
+          vote: true,
+        },
+        now,
+      )
+      core.requests.set(id, decodeConversationUpdateRequest(payload))
+      await core.sendEncrypted({ proposal })
+      await handleOutcomes(core, now)
+      return true
+    })
+  }
+
+  /** Current MLS members (member ids in leaf order). */
+  members(): Uint8Array[] {
+    return this.#core.mls.members()
+  }
+
+  /** Current MLS epoch. */
+  epoch(): bigint {
+    return this.#core.epoch()
+  }
+
+  /** The epoch authenticator (equal on every member of an epoch; compare to detect forks). */
+  epochAuthenticator(): Uint8Array {
+    return this.#core.mls.epochAuthenticator()
+  }
+
+  /** Protocol phase. */
+  state(): ConversationState {
+    return this.#core.sm.state
+  }
+
+  /** Operating mode. */
+  mode(): OperatingMode {
+    return this.#core.sm.mode
+  }
+
+  /** Whether our own removal has been committed. */
+  get isClosed(): boolean {
+    return this.#core.left
+  }
+
+  /** Whether we are on the current steward list. */
+  isSteward(): boolean {
+    return this.#core.steward.isSteward(this.#core.memberId)
+  }
+
+  /** Whether we are this epoch's steward. */
+  isEpochSteward(): boolean {
+    return this.#core.isEpochSteward()
+  }
+
+  /** The installed steward list (rotation order), if any. */
+  stewards(): Uint8Array[] {
+    return [...(this.#core.steward.currentList()?.members ?? [])]
+  }
+
+  /** Every tracked member's score. */
+  memberScores(): { memberId: Uint8Array; score: bigint }[] {
+    return this.#core.scoring.allMembersWithScores()
+  }
+
+  /** Number of buffered (not yet proposed) add/remove requests. */
+  pendingUpdateCount(): number {
+    return this.#core.queues.pendingUpdates.size
+  }
+
+  /** Number of approved add/remove entries waiting for a commit. */
+  approvedCount(): number {
+    return this.#core.queues.approvedMlsWork().length
+  }
+
+  /** Retry round of the steward election in progress (0 normally). */
+  electionRound(): number {
+    return this.#core.steward.nextElectionRound
+  }
+
+  /** The current configuration (after any sync). */
+  config(): ConversationConfig {
+    return this.#core.config
+  }
+}

@@ -1,0 +1,164 @@
+import type { ConsensusService } from '@demls/consensus'
+import type { MlsService } from '@demls/mls'
+import type { PeerScoringPlugin, ScoreOp } from '@demls/scoring'
+import type { StewardListService } from '@demls/steward'
+import { type AppMessageInit, type ConversationUpdateRequest, encodeAppMessage, toHex } from '@demls/wire'
+import { FreezeRounds } from '../freeze/candidate-buffer.js'
+import { type PrefixEntry, commitPrefix } from '../freeze/selection-order.js'
+import type { ConversationConfig } from './config.js'
+import type { ConversationEvent, ConversationOutbound } from './events.js'
+import type { ConversationPluginsFactory } from './plugins.js'
+import { ConversationQueues, type ProposalId } from './queues.js'
+import { StateMachine } from './state-machine.js'
+
+/** A scheduled auto-vote. */
+export interface AutoVote {
+  fireAt: number
+  choice: boolean
+}
+
+/**
+ * The whole state of one conversation, shared by the flow modules
+ * (`voting/`, `freeze/`, `stewardship/`, `sync/`). Internal: the public
+ * handle is `Conversation`.
+ *
+ * @internal
+ */
+export class ConversationCore {
+  readonly id: string
+  readonly idBytes: Uint8Array
+  readonly memberId: Uint8Array
+  readonly memberHex: string
+  config: ConversationConfig
+  readonly plugins: ConversationPluginsFactory
+  readonly mls: MlsService
+  readonly consensus: ConsensusService
+  readonly steward: StewardListService
+  readonly scoring: PeerScoringPlugin
+  readonly queues = new ConversationQueues()
+  readonly rounds = new FreezeRounds()
+  readonly sm = new StateMachine('working')
+  readonly outbound: ConversationOutbound[] = []
+  readonly events: ConversationEvent[] = []
+  /** Due auto-votes by proposal id. */
+  readonly autoVotes = new Map<ProposalId, AutoVote>()
+  /** Consensus timeouts of every open proposal (ours and peers'). */
+  readonly timeouts = new Map<ProposalId, number>()
+  /** Decoded requests of every proposal we know, by id. */
+  readonly requests = new Map<ProposalId, ConversationUpdateRequest | undefined>()
+  /** Epoch at which each member (hex) joined, recorded from merged adds. */
+  readonly joinEpochs = new Map<string, bigint>()
+  /** Anchor of the backup steward's takeover of buffered updates. */
+  takeoverAnchor: number | undefined
+  /** Last freeze-progress count reported. */
+  lastProgress = -1
+  /** Set once our removal was merged. */
+  left = false
+
+  constructor(init: {
+    id: string
+    memberId: Uint8Array
+    config: ConversationConfig
+    plugins: ConversationPluginsFactory
+    mls: MlsService
+    consensus: ConsensusService
+    steward: StewardListService
+    scoring: PeerScoringPlugin
+  }) {
+    this.id = init.id
+    this.idBytes = new TextEncoder().encode(init.id)
+    this.memberId = init.memberId
+    this.memberHex = toHex(init.memberId)
+    this.config = init.config
+    this.plugins = init.plugins
+    this.mls = init.mls
+    this.consensus = init.consensus
+    this.steward = init.steward
+    this.scoring = init.scoring
+  }
+
+  emit(event: ConversationEvent): void {
+    this.events.push(event)
+  }
+
+  error(operation: string, err: unknown): void {
+    this.emit({ type: 'error', operation, error: err instanceof Error ? err : new Error(String(err)) })
+  }
+
+  /** Queue a plaintext AppMessage on the app channel. */
+  sendPlain(message: AppMessageInit): void {
+    this.outbound.push({ subtopic: 'app', payload: encodeAppMessage(message) })
+  }
+
+  /** Encrypt an AppMessage for the current epoch and queue it. */
+  async sendEncrypted(message: AppMessageInit): Promise<void> {
+    const ciphertext = await this.mls.encrypt(encodeAppMessage(message))
+    this.outbound.push({ subtopic: 'app', payload: ciphertext })
+  }
+
+  epoch(): bigint {
+    return this.mls.epoch()
+  }
+
+  memberSet(): Set<string> {
+    return new Set(this.mls.members().map(toHex))
+  }
+
+  isMemberHex(hex: string): boolean {
+    return this.memberSet().has(hex)
+  }
+
+  /** Members with an approved removal queued. */
+  approvedRemovalTargets(): Set<string> {
+    const out = new Set<string>()
+    for (const r of this.queues.approved.values()) {
+      if (r.payload === 'removeMember' && r.removeMember) out.add(toHex(r.removeMember.memberId))
+    }
+    return out
+  }
+
+  /** Live-rotation eligibility: an MLS member with no approved removal. */
+  eligibility(): (id: Uint8Array) => boolean {
+    const members = this.memberSet()
+    const removing = this.approvedRemovalTargets()
+    return (id) => {
+      const h = toHex(id)
+      return members.has(h) && !removing.has(h)
+    }
+  }
+
+  epochSteward(): Uint8Array | undefined {
+    return this.steward.epochSteward(this.epoch(), this.eligibility())
+  }
+
+  isEpochSteward(): boolean {
+    const s = this.epochSteward()
+    return s !== undefined && toHex(s) === this.memberHex
+  }
+
+  /** On the current list (exhausted lists still count), or anyone in recovery. */
+  mayCommit(): boolean {
+    return this.sm.mode === 'recovery' || this.steward.isSteward(this.memberId)
+  }
+
+  /** The work the next commit must carry (deviation 2). */
+  prefix(): PrefixEntry[] {
+    const members = this.memberSet()
+    return commitPrefix({
+      approved: this.queues.approvedMlsWork(),
+      isMember: (h) => members.has(h),
+      urgentTarget: this.queues.urgentTarget,
+      max: this.config.commitBatchMax,
+    })
+  }
+
+  /** Apply score ops, tolerating untracked members. */
+  applyScores(ops: ScoreOp[]): void {
+    if (ops.length > 0) this.scoring.applyOps(ops)
+  }
+
+  /** The phase-change event for the current state. */
+  phaseChanged(): void {
+    this.emit({ type: 'phase-change', state: this.sm.state, mode: this.sm.mode })
+  }
+}

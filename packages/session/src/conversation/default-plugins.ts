@@ -1,0 +1,55 @@
+import { type ConsensusPlugin, EthereumSigner, defaultConsensusPlugin, ethereumAddress } from '@demls/consensus'
+import { CIPHERSUITE_NAME, type CryptoChoice, type MlsClient, createMlsClient } from '@demls/mls'
+import { type PeerScoringPlugin, defaultPeerScoring } from '@demls/scoring'
+import { DEFAULT_STEWARD_LIST_PLUGIN, type StewardListPlugin } from '@demls/steward'
+import type { ConversationPluginsFactory, PluginIdentity, ScoringInit } from './plugins.js'
+
+/** Identity of the default MLS layer. */
+export const DEFAULT_MLS_PLUGIN: PluginIdentity = Object.freeze({ id: `ts-mls/${CIPHERSUITE_NAME}`, version: '1' })
+
+/** Overrides of {@link defaultPlugins}: replace any one plug-in. */
+export interface PluginOverrides {
+  /** A consensus plug-in (e.g. another result rule). @default hashgraph-like with an Ethereum signer from the key */
+  consensus?: ConsensusPlugin | ((signer: EthereumSigner) => ConsensusPlugin)
+  /** A steward-list algorithm. @default the deterministic SHA-256 list */
+  stewardList?: StewardListPlugin
+  /** A scoring factory. @default the reference delta table */
+  makeScoring?: (init: ScoringInit) => PeerScoringPlugin
+  /** An MLS client. @default a ts-mls client for the key's member id */
+  mls?: MlsClient
+  /** Identity of a custom MLS client. @default {@link DEFAULT_MLS_PLUGIN} */
+  mlsIdentity?: PluginIdentity
+  /** Crypto backend of the default MLS client. @default 'auto' */
+  crypto?: CryptoChoice
+}
+
+/**
+ * The default plug-ins for a member whose secp256k1 key is `privateKey`:
+ * member id = its 20-byte Ethereum address, ts-mls with the fastest crypto
+ * backend, hashgraph-like consensus with EIP-191 vote signatures, the
+ * deterministic steward list and the reference score table. Override any
+ * one through `overrides`.
+ */
+export async function defaultPlugins(
+  privateKey: Uint8Array,
+  overrides: PluginOverrides = {},
+): Promise<ConversationPluginsFactory> {
+  const memberId = ethereumAddress(privateKey)
+  const signer = new EthereumSigner(privateKey)
+  const consensus =
+    typeof overrides.consensus === 'function'
+      ? overrides.consensus(signer)
+      : (overrides.consensus ?? defaultConsensusPlugin(signer))
+  const mls = overrides.mls ?? (await createMlsClient({ memberId, ...(overrides.crypto ? { crypto: overrides.crypto } : {}) }))
+  const makeScoring = overrides.makeScoring ?? ((init: ScoringInit) => defaultPeerScoring(init))
+  return {
+    mls,
+    mlsIdentity: overrides.mlsIdentity ?? DEFAULT_MLS_PLUGIN,
+    consensus,
+    stewardList: overrides.stewardList ?? DEFAULT_STEWARD_LIST_PLUGIN,
+    createMls: (conversationId, nowMs) => mls.createGroup(conversationId, { nowMs }),
+    welcomeMls: (welcome) => mls.joinFromWelcome(welcome),
+    generateKeyPackage: (nowMs) => mls.generateKeyPackage({ nowMs }),
+    makeScoring,
+  }
+}

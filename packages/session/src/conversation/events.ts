@@ -1,0 +1,60 @@
+import type { ConversationUpdateRequest, MemberWelcome, SubtopicName } from '@demls/wire'
+import type { ConversationState, OperatingMode } from './state-machine.js'
+
+/** Why an inbound packet was dropped (always benign for the group). */
+export type InboundDropReason =
+  | 'undecodable' // not a protobuf AppMessage / welcome-channel message we understand
+  | 'unexpected-plaintext' // a plaintext AppMessage that must be encrypted
+  | 'decrypt-failed' // MLS refused it (wrong group, replay, bad signature, …)
+  | 'wrong-epoch' // MLS ciphertext of another epoch
+  | 'not-member' // sender or vote owner is not a member
+  | 'unauthorized' // hardening check failed (owner ≠ sender, expected voters ≠ members, fast-path abuse)
+  | 'invalid-proposal'
+  | 'invalid-vote'
+  | 'partial-freeze' // a lower-priority proposal while an emergency is open
+  | 'duplicate'
+  | 'late' // for a resolved proposal
+  | 'candidate' // a commit candidate was refused (see detail)
+  | 'welcome-duplicate'
+  | 'not-working' // the request needs the Working state
+  | 'legacy' // a legacy or unknown AppMessage variant
+  | 'self'
+
+/** Everything a conversation reports, in order. Drained with `drainEvents()`. */
+export type ConversationEvent =
+  /** A decrypted chat message; `sender` is the MLS-authenticated member id. */
+  | { type: 'message'; sender: Uint8Array; body: Uint8Array; epoch: bigint }
+  /** A member announced it joined (its encrypted `EventMembershipChange`). */
+  | { type: 'membership-notice'; member: Uint8Array }
+  | { type: 'phase-change'; state: ConversationState; mode: OperatingMode }
+  /** A peer's votable proposal arrived, or we opened one without our vote. */
+  | { type: 'vote-requested'; proposalId: number; request: ConversationUpdateRequest | undefined }
+  /** We opened a proposal with our YES bundled. */
+  | { type: 'own-proposal-submitted'; proposalId: number; request: ConversationUpdateRequest }
+  /** A proposal resolved (emitted before its effects). `failed` = undecided at timeout (treated as NO). */
+  | {
+      type: 'consensus-reached'
+      proposalId: number
+      approved: boolean
+      failed: boolean
+      request: ConversationUpdateRequest | undefined
+    }
+  /** A commit merged: `batch` is the approved work it carried, in approval order. */
+  | { type: 'commit-applied'; epoch: bigint; committer: Uint8Array; batch: ConversationUpdateRequest[] }
+  /** A Welcome for joiners: minted by us, or seen on the group channel. */
+  | { type: 'welcome-ready'; welcome: MemberWelcome; mintedLocally: boolean }
+  | { type: 'freeze-progress'; received: number; expected: number }
+  | { type: 'member-joined'; memberId: Uint8Array; epoch: bigint }
+  | { type: 'member-left'; memberId: Uint8Array; epoch: bigint }
+  /** Our own removal was committed; the conversation is dead. */
+  | { type: 'leaving'; epoch: bigint }
+  /** An inbound packet was dropped, with a typed reason. */
+  | { type: 'dropped'; reason: InboundDropReason; detail?: string; error?: Error }
+  /** A background step failed (the conversation keeps working). */
+  | { type: 'error'; operation: string; error: Error }
+
+/** A packet the conversation wants published on one of its subtopics. */
+export interface ConversationOutbound {
+  subtopic: SubtopicName
+  payload: Uint8Array
+}

@@ -1,0 +1,56 @@
+import type { ConsensusPlugin } from '@demls/consensus'
+import type { MlsClient, MlsService } from '@demls/mls'
+import type { PeerScoringPlugin } from '@demls/scoring'
+import type { StewardListPlugin } from '@demls/steward'
+import type { PluginVersionInit } from '@demls/wire'
+
+/** Stable identity of a protocol plug-in. */
+export interface PluginIdentity {
+  readonly id: string
+  readonly version: string
+}
+
+/** Options of {@link ConversationPluginsFactory.makeScoring}. */
+export interface ScoringInit {
+  /** Starting score of a member. */
+  defaultScore?: bigint
+  /** Removal threshold (removable when score ≤ threshold). */
+  threshold?: bigint
+}
+
+/**
+ * Everything protocol-deciding a conversation is built from, mirroring the
+ * Rust 3.0 `ConversationPluginsFactory` (`create_mls`, `welcome_mls`,
+ * `make_steward_list`, `make_scoring`, `generate_key_package`) plus the
+ * consensus plug-in. Every member of a group must run the same plug-ins
+ * (same `id` and `version`); they travel in `ConversationSync` and a
+ * joiner whose plug-ins differ is refused with `PluginMismatchError`.
+ */
+export interface ConversationPluginsFactory {
+  /** The MLS client (identity, key packages, groups). */
+  readonly mls: MlsClient
+  /** Identity of the MLS layer (library and ciphersuite). */
+  readonly mlsIdentity: PluginIdentity
+  /** Consensus: storage, vote signer, result rule. */
+  readonly consensus: ConsensusPlugin
+  /** Steward list algorithm. */
+  readonly stewardList: StewardListPlugin
+  /** Create our MLS group for a new conversation. */
+  createMls(conversationId: string, nowMs: number): Promise<MlsService>
+  /** Join from a Welcome; `undefined` when it is not for us. */
+  welcomeMls(welcome: Uint8Array): Promise<MlsService | undefined>
+  /** A fresh key package to announce. */
+  generateKeyPackage(nowMs: number): Promise<Uint8Array>
+  /** The per-conversation scoring service. */
+  makeScoring(init: ScoringInit): PeerScoringPlugin
+}
+
+/** The plug-in list carried in `ConversationSync.demls_plugins`. */
+export function pluginVersions(f: ConversationPluginsFactory, scoring: PeerScoringPlugin): PluginVersionInit[] {
+  return [
+    { role: 'mls', id: f.mlsIdentity.id, version: f.mlsIdentity.version },
+    { role: 'consensus', id: f.consensus.id, version: f.consensus.version },
+    { role: 'steward-list', id: f.stewardList.id, version: f.stewardList.version },
+    { role: 'scoring', id: scoring.id, version: scoring.version },
+  ]
+}

@@ -1,0 +1,356 @@
+import type { CommitInput, MergeResult, StageResult } from '@demls/mls'
+import { type ScoreOp, ScoreEvent } from '@demls/scoring'
+import {
+  type CommitCandidate,
+  type ConversationUpdateRequest,
+  type MemberWelcome,
+  bytesEqual,
+  encodeAppMessage,
+  encodeWelcomeChannelMessage,
+  toHex,
+} from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
+import type { ConversationCore } from '../conversation/core.js'
+import { targetKey } from '../conversation/queues.js'
+import { reconcileStewardList, initiateStewardElection } from '../stewardship/stewardship.js'
+import { buildSync } from '../sync/conversation-sync.js'
+import { type BufferedCandidate, commitHashOf, precheckCandidate } from './candidate-buffer.js'
+import { type PrefixEntry, actionSetKey, orderCandidates } from './selection-order.js'
+
+/**
+ * How long approved work may wait in Working before we enter Freezing
+ * ourselves: the epoch steward commits after the short batching window;
+ * other stewards after the commit-inactivity window (the epoch steward is
+ * then inactive); plain members after commit + recovery inactivity; in
+ * recovery or after a rejected election, the recovery window.
+ */
+export function freezeEntryWindow(core: ConversationCore): number {
+  const c = core.config
+  if (core.sm.mode === 'recovery' || core.steward.nextElectionRound > 0) return c.recoveryInactivityMs
+  if (core.isEpochSteward()) return c.commitBatchWindowMs
+  if (core.mayCommit()) return c.commitInactivityMs
+  return c.commitInactivityMs + c.recoveryInactivityMs
+}
+
+/** Every poll: enter Freezing once approved work waited long enough. */
+export async function startFreezeOnInactivity(core: ConversationCore, now: number): Promise<void> {
+  if (core.sm.state !== 'working') return
+  for (const r of core.queues.voting.values()) if (r.payload === 'stewardElection') return
+  if (core.prefix().length === 0) {
+    core.sm.clearAnchor()
+    return
+  }
+  const anchor = core.sm.anchorIfUnset(now)
+  if (now >= anchor + freezeEntryWindow(core)) await enterFreezing(core, now)
+}
+
+/** Enter Freezing (from Working or Reelection) and mint our candidate if we may commit. */
+export async function enterFreezing(core: ConversationCore, now: number): Promise<boolean> {
+  if (!core.sm.startFreezing(now)) return false
+  core.rounds.open(core.epoch())
+  core.lastProgress = -1
+  core.phaseChanged()
+  await buildOwnCandidate(core, now)
+  return true
+}
+
+/** Build, buffer and broadcast our commit candidate for the deterministic prefix. */
+export async function buildOwnCandidate(core: ConversationCore, now: number): Promise<void> {
+  if (!core.mayCommit() || core.mls.hasPendingCommit()) return
+  const prefix = core.prefix()
+  if (prefix.length === 0) return
+  // We never commit our own removal: another steward does.
+  if (prefix.some((e) => e.action === 'remove' && bytesEqual(e.memberId, core.memberId))) return
+  const inputs: CommitInput[] = prefix.map((e) =>
+    e.action === 'add'
+      ? { action: 'add', keyPackage: (e.request.memberInvite as { keyPackageBytes: Uint8Array }).keyPackageBytes }
+      : { action: 'remove', memberId: e.memberId },
+  )
+  let built: Awaited<ReturnType<typeof core.mls.createCommitCandidate>>
+  try {
+    built = await core.mls.createCommitCandidate(inputs, { nowMs: now })
+  } catch (err) {
+    core.error('build-commit-candidate', err)
+    return
+  }
+  const candidate: CommitCandidate = {
+    conversationId: core.idBytes,
+    mlsProposals: built.proposals,
+    commitMessage: built.commit,
+    stewardMemberId: core.memberId,
+  }
+  const commitHash = commitHashOf(built.commit)
+  const local: BufferedCandidate = {
+    candidate,
+    commitHash,
+    hashHex: toHex(commitHash),
+    isLocal: true,
+    proposalCount: built.proposals.length,
+    stewardMemberId: core.memberId,
+    joinerIds: built.joiners,
+    ...(built.welcome ? { welcome: built.welcome } : {}),
+  }
+  core.rounds.offer(local, core.epoch(), core.mls.members().length + 1, true)
+  core.sendPlain({ commitCandidate: candidate })
+}
+
+/** A plaintext `CommitCandidate` arrived on the app channel. */
+export async function onCandidateReceived(core: ConversationCore, c: CommitCandidate, now: number): Promise<void> {
+  const check = precheckCandidate(c, core.idBytes, (b) => core.mls.inspectMessageKind(b), (h) =>
+    core.queues.committedHashes.has(h),
+  )
+  if (!check.ok) {
+    core.emit({ type: 'dropped', reason: 'candidate', detail: check.reason })
+    return
+  }
+  if (bytesEqual(c.stewardMemberId, core.memberId)) {
+    core.emit({ type: 'dropped', reason: 'candidate', detail: 'claims to be ours' })
+    return
+  }
+  const buffered: BufferedCandidate = {
+    candidate: c,
+    commitHash: check.commitHash,
+    hashHex: check.hashHex,
+    isLocal: false,
+    proposalCount: c.mlsProposals.length,
+    stewardMemberId: c.stewardMemberId,
+  }
+  await offerCandidate(core, buffered, now)
+}
+
+async function offerCandidate(core: ConversationCore, b: BufferedCandidate, now: number): Promise<void> {
+  const outcome = core.rounds.offer(b, core.epoch(), core.mls.members().length + 1, core.prefix().length > 0)
+  if (outcome.kind === 'dropped') {
+    core.emit({ type: 'dropped', reason: 'candidate', detail: outcome.reason })
+    return
+  }
+  if (outcome.kind === 'buffered' && (core.sm.state === 'working' || core.sm.state === 'reelection')) {
+    await enterFreezing(core, now)
+  }
+}
+
+/** After every consensus outcome: replay candidates that arrived before the work was approved. */
+export async function replayStashedCandidates(core: ConversationCore, now: number): Promise<void> {
+  if (core.prefix().length === 0) return
+  for (const b of core.rounds.takeStashed(core.epoch())) await offerCandidate(core, b, now)
+}
+
+/** How many candidates the round waits for: the eligible stewards (all eligible members in recovery). */
+function expectedCandidates(core: ConversationCore): number {
+  const eligible = core.eligibility()
+  if (core.sm.mode === 'recovery') return Math.max(1, core.mls.members().filter(eligible).length)
+  const list = core.steward.currentList()
+  if (list === undefined) return 1
+  return Math.max(1, list.members.filter(eligible).length)
+}
+
+/** Deadline of the current phase (deviation 8: every timer counts). */
+export function phaseDeadline(core: ConversationCore): number | undefined {
+  const anchor = core.sm.anchor
+  if (anchor === undefined) return undefined
+  if (core.sm.state === 'freezing') return anchor + core.config.freezeDurationMs
+  if (core.sm.state === 'working') return anchor + freezeEntryWindow(core)
+  return undefined
+}
+
+/** Every poll while Freezing: report progress; move to Selection when all candidates are in or the window ends. */
+export async function advanceFreeze(core: ConversationCore, now: number): Promise<void> {
+  if (core.sm.state !== 'freezing') return
+  const received = core.rounds.count(core.epoch())
+  const expected = expectedCandidates(core)
+  if (received !== core.lastProgress) {
+    core.lastProgress = received
+    core.emit({ type: 'freeze-progress', received, expected })
+  }
+  const deadline = (core.sm.anchor ?? now) + core.config.freezeDurationMs
+  if (received >= expected || now >= deadline) {
+    core.sm.startSelection()
+    core.phaseChanged()
+    await finalizeFreeze(core, now)
+  }
+}
+
+/** Why a staged candidate was rejected, with the penalty it earns. */
+function validateStaged(
+  core: ConversationCore,
+  staged: Extract<StageResult, { status: 'staged' }>,
+  claimed: Uint8Array,
+  expectedKey: string,
+): ScoreOp | undefined | 'ok' {
+  if (staged.bundleSenderMismatch) return { memberId: staged.committer, event: ScoreEvent.BrokenCommit }
+  if (!bytesEqual(staged.committer, claimed)) return { memberId: staged.committer, event: ScoreEvent.BrokenCommit }
+  if (core.sm.mode !== 'recovery' && core.steward.currentList() !== undefined && !core.steward.isSteward(staged.committer)) {
+    return { memberId: staged.committer, event: ScoreEvent.MisbehavingCommit }
+  }
+  if (staged.otherProposals > 0 || actionSetKey(staged.changes) !== expectedKey) {
+    return { memberId: staged.committer, event: ScoreEvent.BrokenMlsProposal }
+  }
+  return 'ok'
+}
+
+/** Selection: order, stage and apply the first valid candidate (`finalize_freeze_round`). */
+export async function finalizeFreeze(core: ConversationCore, now: number): Promise<void> {
+  const epoch = core.epoch()
+  const prefix = core.prefix()
+  const expectedKey = actionSetKey(prefix)
+  const epochSteward = core.epochSteward()
+  const membersBefore = core.mls.members()
+  const ordered = orderCandidates(
+    core.rounds.candidates(epoch),
+    prefix.length,
+    epochSteward,
+    core.steward.config.allowSubsetCandidates,
+  )
+  const penalties: ScoreOp[] = []
+  let winner: { candidate: BufferedCandidate; merge: MergeResult; committer: Uint8Array; index: number } | undefined
+  for (const [index, c] of ordered.entries()) {
+    if (c.isLocal) {
+      if (!core.mls.hasPendingCommit()) continue
+      try {
+        winner = { candidate: c, merge: await core.mls.mergeOwnCommit(), committer: core.memberId, index }
+        break
+      } catch (err) {
+        core.error('merge-own-commit', err)
+        continue
+      }
+    }
+    const staged = await core.mls.stageRemoteCommit({ proposals: c.candidate.mlsProposals, commit: c.candidate.commitMessage })
+    if (staged.status === 'aborted') continue // unauthenticated: no penalty
+    const verdict = validateStaged(core, staged, c.stewardMemberId, expectedKey)
+    if (verdict !== 'ok') {
+      if (verdict) penalties.push(verdict)
+      await core.mls.discardStagedCommit()
+      continue
+    }
+    try {
+      winner = { candidate: c, merge: await core.mls.mergeStagedCommit(), committer: staged.committer, index }
+      break
+    } catch (err) {
+      core.error('merge-staged-commit', err)
+      await core.mls.discardStagedCommit()
+    }
+  }
+  core.rounds.clear()
+  if (winner === undefined) {
+    await core.mls.discardOwnCommit()
+    core.applyScores(penalties)
+    await onNoCandidate(core, prefix.length > 0, epochSteward, now)
+    return
+  }
+  await onApplied(core, winner, ordered, prefix, epochSteward, membersBefore, penalties, now)
+}
+
+async function onApplied(
+  core: ConversationCore,
+  winner: { candidate: BufferedCandidate; merge: MergeResult; committer: Uint8Array; index: number },
+  ordered: BufferedCandidate[],
+  prefix: PrefixEntry[],
+  epochSteward: Uint8Array | undefined,
+  membersBefore: Uint8Array[],
+  penalties: ScoreOp[],
+  now: number,
+): Promise<void> {
+  const { merge } = winner
+  const epoch = merge.epoch
+  core.queues.committedHashes.add(winner.candidate.hashHex)
+  // Drain the approved entries the commit carried.
+  const applied = new Set(merge.changes.map((ch) => `${ch.action}:${toHex(ch.memberId)}`))
+  const batch: ConversationUpdateRequest[] = []
+  for (const [id, r] of [...core.queues.approved]) {
+    const key = targetKey(r)
+    if (key !== undefined && applied.has(key)) {
+      batch.push(r)
+      core.queues.approved.delete(id)
+    }
+  }
+  if (core.queues.urgentTarget !== undefined && applied.has(`remove:${core.queues.urgentTarget}`)) {
+    core.queues.urgentTarget = undefined
+  }
+  for (const ch of merge.changes) if (ch.action === 'add') core.joinEpochs.set(toHex(ch.memberId), epoch)
+  // Scoring side effects (reference §9.4).
+  const ops: ScoreOp[] = [...penalties, { memberId: winner.committer, event: ScoreEvent.SuccessfulCommit }]
+  if (
+    epochSteward !== undefined &&
+    !bytesEqual(epochSteward, winner.committer) &&
+    !bytesEqual(epochSteward, core.memberId)
+  ) {
+    ops.push({ memberId: epochSteward, event: ScoreEvent.CensorshipInactivity })
+  }
+  for (const c of ordered.slice(winner.index + 1)) {
+    if (c.isLocal) continue
+    const honest = core.steward.isSteward(c.stewardMemberId)
+    ops.push({ memberId: c.stewardMemberId, event: honest ? ScoreEvent.HonestCommitAttempt : ScoreEvent.MisbehavingCommit })
+  }
+  core.applyScores(ops)
+  core.emit({ type: 'commit-applied', epoch, committer: winner.committer, batch })
+  void prefix
+  if (merge.selfRemoved) {
+    core.left = true
+    core.autoVotes.clear()
+    core.timeouts.clear()
+    core.emit({ type: 'leaving', epoch })
+    return
+  }
+  // Membership diff events.
+  const before = new Set(membersBefore.map(toHex))
+  const after = core.mls.members()
+  const afterSet = new Set(after.map(toHex))
+  for (const m of after) if (!before.has(toHex(m))) core.emit({ type: 'member-joined', memberId: m, epoch })
+  for (const m of membersBefore) if (!afterSet.has(toHex(m))) core.emit({ type: 'member-left', memberId: m, epoch })
+  if (winner.candidate.isLocal && merge.welcome !== undefined) {
+    await reconcileStewardList(core, now)
+    await publishWelcome(core, merge.welcome, winner.candidate.joinerIds ?? [])
+  }
+  await onConversationUpdated(core, now)
+}
+
+/** Committing steward: encrypt the sync at the new epoch and broadcast the Welcome. */
+async function publishWelcome(core: ConversationCore, welcomeBytes: Uint8Array, joiners: Uint8Array[]): Promise<void> {
+  const syncBytes = await core.mls.encrypt(encodeAppMessage({ conversationSync: buildSync(core) }))
+  const welcome: MemberWelcome = { welcomeBytes, conversationSyncBytes: syncBytes, joinerIdentities: joiners }
+  core.queues.welcomeHashes.add(toHex(sha256(welcomeBytes)))
+  core.sendPlain({ memberWelcome: welcome })
+  core.outbound.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ welcome }) })
+  core.emit({ type: 'welcome-ready', welcome, mintedLocally: true })
+}
+
+/** Housekeeping after a merged commit (`on_conversation_updated`). */
+export async function onConversationUpdated(core: ConversationCore, now: number): Promise<void> {
+  const members = core.mls.members()
+  core.scoring.syncMembers(members)
+  const set = new Set(members.map(toHex))
+  core.queues.pruneSatisfiedUpdates((h) => set.has(h))
+  core.queues.expireUpdates(core.epoch(), core.config.pendingUpdateMaxEpochs)
+  core.queues.dropDepartedRemovals((h) => set.has(h))
+  for (const [id, r] of [...core.queues.approved]) {
+    const key = targetKey(r)
+    if (key === undefined) continue
+    const [action, hex] = key.split(':') as [string, string]
+    if ((action === 'add' && set.has(hex)) || (action === 'remove' && !set.has(hex))) core.queues.approved.delete(id)
+  }
+  core.steward.resetRetry()
+  core.sm.startWorking()
+  await reconcileStewardList(core, now)
+  if (core.sm.mode === 'recovery') await initiateStewardElection(core, true, now)
+  core.phaseChanged()
+}
+
+/** No candidate applied (Layer 2): penalise the epoch steward and re-elect, or go back to work. */
+async function onNoCandidate(
+  core: ConversationCore,
+  hadWork: boolean,
+  epochSteward: Uint8Array | undefined,
+  now: number,
+): Promise<void> {
+  if (!hadWork) {
+    core.sm.startWorking()
+    core.phaseChanged()
+    return
+  }
+  if (epochSteward !== undefined && !bytesEqual(epochSteward, core.memberId)) {
+    core.applyScores([{ memberId: epochSteward, event: ScoreEvent.CensorshipInactivity }])
+  }
+  core.sm.startReelection()
+  core.phaseChanged()
+  await initiateStewardElection(core, true, now)
+}

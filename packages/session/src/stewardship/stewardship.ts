@@ -1,0 +1,114 @@
+import { toHex } from '@demls/wire'
+import { votingInactivityWindow } from '../conversation/config.js'
+import type { ConversationCore } from '../conversation/core.js'
+import { targetKey } from '../conversation/queues.js'
+import { initiateProposal, targetInFlight } from '../voting/proposals.js'
+
+/**
+ * After a merged commit: keep the steward list covering the epoch
+ * (`reference-architecture.md` §6.5). A small group (settled members ≤
+ * sn_max) regenerates locally; a larger one elects.
+ */
+export async function reconcileStewardList(core: ConversationCore, now: number): Promise<void> {
+  const decision = core.steward.reconcile(core.epoch(), core.mls.members(), core.joinEpochs)
+  if (decision.kind === 'install') {
+    core.steward.installList(core.epoch(), decision.pool, decision.size, decision.retryRound)
+  } else if (decision.kind === 'needs-election') {
+    await initiateStewardElection(core, false, now)
+  }
+}
+
+/** The candidate pool of an election: settled members (in recovery, minus approved removals). */
+function electionPool(core: ConversationCore, recovery: boolean): Uint8Array[] {
+  const epoch = core.epoch()
+  const removing = recovery ? core.approvedRemovalTargets() : new Set<string>()
+  return core.mls.members().filter((m) => {
+    const h = toHex(m)
+    const joined = core.joinEpochs.get(h)
+    return (joined === undefined || joined < epoch) && !removing.has(h)
+  })
+}
+
+/**
+ * File a `StewardElectionProposal` if we are the responsible proposer
+ * (`initiate_steward_election`). Skipped when one of ours is in flight.
+ */
+export async function initiateStewardElection(core: ConversationCore, recovery: boolean, now: number): Promise<void> {
+  for (const r of core.queues.voting.values()) if (r.payload === 'stewardElection') return
+  const decision = core.steward.proposeElection({
+    epoch: core.epoch(),
+    pool: electionPool(core, recovery),
+    self: core.memberId,
+    eligible: core.eligibility(),
+    recovery,
+  })
+  if (decision.kind !== 'proposed') return
+  try {
+    await initiateProposal(
+      core,
+      {
+        payload: 'stewardElection',
+        stewardElection: {
+          proposedStewards: decision.proposedStewards,
+          electionEpoch: decision.electionEpoch,
+          retryRound: decision.retryRound,
+        },
+      },
+      'deferred',
+      now,
+    )
+  } catch (err) {
+    core.error('steward-election', err)
+  }
+}
+
+/** Buffered add/remove requests worth proposing now. */
+function actionableUpdates(core: ConversationCore) {
+  const members = core.memberSet()
+  return [...core.queues.pendingUpdates.values()].filter((u) => {
+    const key = targetKey(u.request)
+    if (key === undefined || targetInFlight(core, u.request)) return false
+    const [action, hex] = key.split(':') as [string, string]
+    return action === 'add' ? !members.has(hex) : members.has(hex)
+  })
+}
+
+/** Propose every actionable buffered update (`Deferred`). */
+export async function drainBufferedUpdates(core: ConversationCore, now: number): Promise<void> {
+  for (const u of actionableUpdates(core)) {
+    try {
+      await initiateProposal(core, u.request, 'deferred', now)
+    } catch (err) {
+      core.error('propose-buffered-update', err)
+      return
+    }
+  }
+}
+
+/**
+ * Backup proposal takeover (`drive_buffered_proposals`, every poll): the
+ * epoch steward proposes buffered updates at once; another steward after
+ * the voting-inactivity window; plain members never.
+ */
+export async function driveBufferedProposals(core: ConversationCore, now: number): Promise<void> {
+  if (core.sm.state !== 'working' || core.queues.approved.size > 0 || actionableUpdates(core).length === 0) {
+    core.takeoverAnchor = undefined
+    return
+  }
+  if (core.isEpochSteward()) {
+    core.takeoverAnchor = undefined
+    await drainBufferedUpdates(core, now)
+    return
+  }
+  if (!core.steward.isSteward(core.memberId)) return
+  core.takeoverAnchor ??= now
+  if (now >= core.takeoverAnchor + votingInactivityWindow(core.config)) {
+    core.takeoverAnchor = undefined
+    await drainBufferedUpdates(core, now)
+  }
+}
+
+/** Deadline of the backup takeover, if its anchor is set (deviation 8). */
+export function takeoverDeadline(core: ConversationCore): number | undefined {
+  return core.takeoverAnchor === undefined ? undefined : core.takeoverAnchor + votingInactivityWindow(core.config)
+}

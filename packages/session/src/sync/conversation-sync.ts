@@ -1,0 +1,88 @@
+import type { ConversationSync, ConversationSyncInit, PluginVersion } from '@demls/wire'
+import { applyTiming, toTiming } from '../conversation/config.js'
+import type { ConversationCore } from '../conversation/core.js'
+import { pluginVersions } from '../conversation/plugins.js'
+import { PluginMismatchError } from '../errors.js'
+import { type SyncRejectReason, validateSync } from './validate-sync.js'
+
+/**
+ * The governance state a joiner needs (`reference-architecture.md` §6.6),
+ * built by the committing steward after merging. Unlike the reference, the
+ * whole steward list is sent (not only its eligible members), so a joiner's
+ * rotation is identical to the older members' (gap §14.4); the plug-in
+ * identities ride in the demls extension field.
+ */
+export function buildSync(core: ConversationCore): ConversationSyncInit {
+  const list = core.steward.currentList()
+  return {
+    stewardMembers: list ? [...list.members] : [core.memberId],
+    electionEpoch: list?.electionEpoch ?? core.epoch(),
+    snMin: core.steward.config.snMin,
+    snMax: core.steward.config.snMax,
+    allowSubsetCandidates: core.steward.config.allowSubsetCandidates,
+    peerScores: core.scoring.snapshot(),
+    timing: toTiming(core.config),
+    retryRound: list?.retryRound ?? 0,
+    maxReelectionAttempts: core.steward.maxRetries,
+    livenessCriteriaYes: core.config.livenessCriteriaYes,
+    thresholdPeerScore: core.scoring.threshold(),
+    pendingUpdateMaxEpochs: core.config.pendingUpdateMaxEpochs,
+    demlsPlugins: pluginVersions(core.plugins, core.scoring),
+  }
+}
+
+/** Compare the group's plug-ins with ours (only when the group sent them). */
+export function checkPlugins(core: ConversationCore, theirs: readonly PluginVersion[]): void {
+  if (theirs.length === 0) return // a reference peer: nothing to compare
+  const ours = pluginVersions(core.plugins, core.scoring)
+  const key = (p: { role?: string | null; id?: string | null; version?: string | null }) =>
+    `${p.role}=${p.id}@${p.version}`
+  const mine = new Set(ours.map(key))
+  const differing = theirs.filter((p) => !mine.has(key(p)))
+  if (differing.length > 0 || theirs.length !== ours.length) {
+    throw new PluginMismatchError(theirs.map(key), ours.map(key))
+  }
+}
+
+/**
+ * Validate and apply a sync received by a joiner. Returns the reject reason
+ * when validation fails (a silent reject, as the reference).
+ *
+ * @throws {InvalidSyncError} for the reference's hard errors
+ * @throws {PluginMismatchError} when the group's plug-ins differ from ours
+ */
+export function applySync(core: ConversationCore, sync: ConversationSync): SyncRejectReason | undefined {
+  checkPlugins(core, sync.demlsPlugins)
+  const members = core.memberSet()
+  const verdict = validateSync(sync, {
+    currentEpoch: core.epoch(),
+    isMember: (h) => members.has(h),
+    localDefaultScore: core.scoring.defaultScore(),
+    validateOrder: ({ proposed, epoch, retryRound, snMin, snMax }) =>
+      core.steward.plugin.validate({
+        proposed,
+        epoch,
+        retryRound,
+        pool: proposed,
+        conversationId: core.idBytes,
+        config: { snMin, snMax },
+      }),
+  })
+  if (!verdict.ok) return verdict.reason
+  core.steward.setConfig({
+    snMin: sync.snMin,
+    snMax: sync.snMax,
+    allowSubsetCandidates: sync.allowSubsetCandidates,
+  })
+  core.steward.installList(sync.electionEpoch, sync.stewardMembers, sync.stewardMembers.length, sync.retryRound)
+  core.steward.setMaxRetries(sync.maxReelectionAttempts)
+  core.scoring.setThreshold(sync.thresholdPeerScore)
+  core.scoring.applySnapshot(sync.peerScores)
+  core.config = {
+    ...applyTiming(core.config, sync.timing!),
+    livenessCriteriaYes: sync.livenessCriteriaYes,
+    pendingUpdateMaxEpochs: sync.pendingUpdateMaxEpochs,
+    stewardList: { snMin: sync.snMin, snMax: sync.snMax, allowSubsetCandidates: sync.allowSubsetCandidates },
+  }
+  return undefined
+}

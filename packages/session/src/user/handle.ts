@@ -1,0 +1,105 @@
+import { type Observable, filter, map, startWith } from 'rxjs'
+import type { Conversation } from '../conversation/conversation.js'
+import type { ConversationState } from '../conversation/state-machine.js'
+import type { ChatMessage, User, UserEvent } from './user.js'
+
+/**
+ * A conversation as seen through its {@link User}: the `Conversation` API
+ * without the `now` parameters (the user's clock supplies them), plus RxJS
+ * streams. Every call publishes what it produced.
+ */
+export class ConversationHandle {
+  readonly #conv: Conversation
+  readonly #user: User
+  readonly #after: (work: Promise<unknown>) => Promise<unknown>
+  /** This conversation's events. */
+  readonly events$: Observable<UserEvent>
+  /** Decrypted chat messages. */
+  readonly messages$: Observable<ChatMessage>
+  /** Phase changes, starting with the current phase. */
+  readonly phase$: Observable<ConversationState>
+  /** Member list after every change, starting with the current one. */
+  readonly members$: Observable<Uint8Array[]>
+
+  /** @internal */
+  constructor(conv: Conversation, user: User, after: (work: Promise<unknown>) => Promise<unknown>) {
+    this.#conv = conv
+    this.#user = user
+    this.#after = after
+    this.events$ = user.eventsOf(conv.id)
+    this.messages$ = user.messages$.pipe(filter((m) => m.conversationId === conv.id))
+    this.phase$ = this.events$.pipe(
+      filter((e): e is Extract<UserEvent, { type: 'phase-change' }> => e.type === 'phase-change'),
+      map((e) => e.state),
+      startWith(conv.state()),
+    )
+    this.members$ = this.events$.pipe(
+      filter((e) => e.type === 'commit-applied'),
+      map(() => conv.members()),
+      startWith(conv.members()),
+    )
+  }
+
+  /** The conversation id. */
+  get id(): string {
+    return this.#conv.id
+  }
+
+  /** The underlying sans-I/O conversation. */
+  get conversation(): Conversation {
+    return this.#conv
+  }
+
+  async #do<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work
+    } finally {
+      await this.#after(Promise.resolve())
+    }
+  }
+
+  /** Send an encrypted chat message. */
+  sendMessage(body: Uint8Array): Promise<void> {
+    return this.#do(this.#conv.sendMessage(body, this.#user.clock.now()))
+  }
+
+  /** Propose adding the owner of a key package (our YES bundled); resolves the proposal id. */
+  addMember(keyPackage: Uint8Array): Promise<number | undefined> {
+    return this.#do(this.#conv.addMember(keyPackage, this.#user.clock.now()))
+  }
+
+  /** Propose removing a member (our YES bundled); resolves the proposal id. */
+  removeMember(memberId: Uint8Array): Promise<number | undefined> {
+    return this.#do(this.#conv.removeMember(memberId, this.#user.clock.now()))
+  }
+
+  /** Vote on an open proposal. */
+  vote(proposalId: number, choice: boolean): Promise<void> {
+    return this.#do(this.#conv.vote(proposalId, choice, this.#user.clock.now()))
+  }
+
+  /** Leave the conversation (self-removal). */
+  leave(): Promise<boolean> {
+    return this.#do(this.#conv.leave(this.#user.clock.now()))
+  }
+
+  /** Current members. */
+  members(): Uint8Array[] {
+    return this.#conv.members()
+  }
+
+  /** Current MLS epoch. */
+  epoch(): bigint {
+    return this.#conv.epoch()
+  }
+
+  /** Current epoch authenticator. */
+  epochAuthenticator(): Uint8Array {
+    return this.#conv.epochAuthenticator()
+  }
+
+  /** Current phase. */
+  state(): ConversationState {
+    return this.#conv.state()
+  }
+}

@@ -1,0 +1,109 @@
+import { emergencyScoreOps } from '@demls/scoring'
+import { type ConversationUpdateRequest, toHex } from '@demls/wire'
+import type { ConversationCore } from '../conversation/core.js'
+import { enterFreezing, replayStashedCandidates } from '../freeze/commit-flow.js'
+import { drainBufferedUpdates, initiateStewardElection } from '../stewardship/stewardship.js'
+import { applyConsensusResult } from './apply-result.js'
+import { decodeRequest } from './proposals.js'
+
+/** Drain the consensus outcome queue and apply each outcome (`handle_consensus_outcome`). */
+export async function handleOutcomes(core: ConversationCore, now: number): Promise<void> {
+  for (const event of core.consensus.drainEvents()) {
+    if (event.scope !== core.id) continue
+    const approved = event.type === 'ConsensusReached' && event.result
+    try {
+      await handleOutcome(core, event.proposalId, approved, event.type === 'ConsensusFailed', now)
+    } catch (err) {
+      core.error('consensus-outcome', err)
+    }
+  }
+}
+
+function requestOf(core: ConversationCore, proposalId: number): ConversationUpdateRequest | undefined {
+  if (core.requests.has(proposalId)) return core.requests.get(proposalId)
+  const p = core.consensus.getProposal(core.id, proposalId)
+  return p ? decodeRequest(p.payload) : undefined
+}
+
+async function handleOutcome(
+  core: ConversationCore,
+  proposalId: number,
+  approved: boolean,
+  failed: boolean,
+  now: number,
+): Promise<void> {
+  core.autoVotes.delete(proposalId)
+  core.timeouts.delete(proposalId)
+  if (!core.queues.resolved.add(proposalId)) return
+  const request = requestOf(core, proposalId)
+  core.emit({ type: 'consensus-reached', proposalId, approved, failed, request })
+  if (request === undefined) return
+  const result = applyConsensusResult(core.queues, proposalId, approved, request)
+  await replayStashedCandidates(core, now)
+  switch (result.kind) {
+    case 'election-accepted':
+      installElectedList(core, request)
+      if (core.isEpochSteward()) await drainBufferedUpdates(core, now)
+      break
+    case 'election-rejected':
+      core.steward.bumpRetry()
+      if (!core.steward.retriesExhausted()) await initiateStewardElection(core, true, now)
+      break
+    case 'recovery-mode-opened':
+      core.sm.enterRecovery()
+      await enterFreezing(core, now)
+      break
+    case 'urgent-removal':
+      await enterFreezing(core, now)
+      if (core.steward.isSteward(result.target)) await initiateStewardElection(core, true, now)
+      break
+    case 'queued-removal':
+      if (core.steward.isSteward(result.target)) await initiateStewardElection(core, true, now)
+      break
+    case 'rejected-membership':
+      for (const [key, u] of [...core.queues.pendingUpdates]) {
+        if (key.endsWith(`:${toHex(result.target)}`) && u.request.payload === request.payload) {
+          core.queues.pendingUpdates.delete(key)
+        }
+      }
+      break
+    default:
+      break
+  }
+  const evidence = request.payload === 'emergencyCriteria' ? request.emergencyCriteria?.evidence : undefined
+  if (evidence !== undefined) {
+    // Deviation 4: the creator is the proposal's owner (its authenticated sender), not the self-declared field.
+    const owner = core.consensus.getProposal(core.id, proposalId)?.proposalOwner
+    core.applyScores(emergencyScoreOps(evidence, approved, owner))
+    if (evidence.targetMemberId.length > 0) core.queues.pendingRemovalTargets.delete(toHex(evidence.targetMemberId))
+    core.queues.activeEmergencies.delete(proposalId)
+    if (core.sm.state === 'reelection') {
+      core.sm.startWorking()
+      core.phaseChanged()
+    }
+  } else {
+    core.queues.activeEmergencies.delete(proposalId)
+  }
+}
+
+/** Validate an accepted election by regenerating it, then install it. */
+function installElectedList(core: ConversationCore, request: ConversationUpdateRequest): void {
+  const e = request.stewardElection
+  if (e === undefined) return
+  let valid = false
+  try {
+    valid = core.steward.validateProposed(e.proposedStewards, e.electionEpoch, e.proposedStewards, e.retryRound)
+  } catch {
+    valid = false
+  }
+  if (!valid) {
+    core.emit({ type: 'dropped', reason: 'invalid-proposal', detail: 'elected list does not regenerate' })
+    return
+  }
+  core.steward.installList(e.electionEpoch, e.proposedStewards, e.proposedStewards.length, e.retryRound)
+  core.sm.exitRecovery()
+  if (core.sm.state === 'reelection') {
+    core.sm.startWorking()
+    core.phaseChanged()
+  }
+}

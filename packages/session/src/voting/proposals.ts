@@ -1,0 +1,243 @@
+import type { ReceiveOptions } from '@demls/consensus'
+import {
+  type ConversationUpdateRequest,
+  type ConversationUpdateRequestInit,
+  type Proposal,
+  type Vote,
+  bytesEqual,
+  decodeConversationUpdateRequest,
+  encodeConversationUpdateRequest,
+  toHex,
+} from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
+import type { ConversationCore } from '../conversation/core.js'
+import type { InboundDropReason } from '../conversation/events.js'
+import { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
+import { targetKey } from '../conversation/queues.js'
+import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
+
+/** Who votes first on a proposal we open: we bundle YES, or we vote later like everyone. */
+export type CreatorVote = 'yes' | 'deferred'
+
+/** The reference's deterministic self-leave id: big-endian u32 of SHA-256(member id)[0..4]. */
+export function selfLeaveProposalId(memberId: Uint8Array): number {
+  const h = sha256(memberId)
+  return (((h[0] as number) << 24) | ((h[1] as number) << 16) | ((h[2] as number) << 8) | (h[3] as number)) >>> 0
+}
+
+/** Decode a proposal payload; undefined when it is not a ConversationUpdateRequest. */
+export function decodeRequest(payload: Uint8Array): ConversationUpdateRequest | undefined {
+  try {
+    const r = decodeConversationUpdateRequest(payload)
+    return r.payload === undefined ? undefined : r
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Whether a new proposal of `kind` may be opened now (`reference-architecture.md`
+ * §4.4): never while freezing or selecting; in reelection only elections and
+ * emergencies; never below an open emergency (partial freeze).
+ *
+ * @throws {ConversationBlockedError}
+ * @throws {PartialFreezeError}
+ */
+export function checkProposalAllowed(core: ConversationCore, kind: ProposalKind): void {
+  const state = core.sm.state
+  if (state === 'freezing' || state === 'selection' || state === 'pending-join') {
+    throw new ConversationBlockedError(`open a ${kind} proposal`, state)
+  }
+  if (state === 'reelection' && kind === 'commit') throw new ConversationBlockedError(`open a ${kind} proposal`, state)
+  if (core.queues.activeEmergencies.size > 0 && isLowerPriority(kind, 'emergency')) throw new PartialFreezeError(kind)
+}
+
+function votingDelay(core: ConversationCore, kind: ProposalKind): number {
+  return kind === 'election' ? core.config.electionVotingDelayMs : core.config.votingDelayMs
+}
+
+function track(core: ConversationCore, proposalId: number, request: ConversationUpdateRequest | undefined, now: number): void {
+  core.requests.set(proposalId, request)
+  // Deviation 3: every member times out every open proposal.
+  if (!core.timeouts.has(proposalId)) core.timeouts.set(proposalId, now + core.config.consensusTimeoutMs)
+}
+
+/**
+ * Open a proposal (`initiate_proposal`). With `'yes'` our vote is bundled;
+ * with `'deferred'` the bare proposal is sent and we auto-vote later.
+ * Returns the proposal id.
+ */
+export async function initiateProposal(
+  core: ConversationCore,
+  init: ConversationUpdateRequestInit,
+  creatorVote: CreatorVote,
+  now: number,
+  fixedId?: number,
+): Promise<number> {
+  const payload = encodeConversationUpdateRequest(init)
+  const request = decodeConversationUpdateRequest(payload)
+  const kind = proposalKindOf(request)
+  checkProposalAllowed(core, kind)
+  const expectedVotersCount = core.mls.members().length
+  const proposal = core.consensus.createProposal(
+    core.id,
+    {
+      payload,
+      expectedVotersCount,
+      expirationSeconds: Math.max(1, Math.ceil(core.config.proposalExpirationMs / 1000)),
+      livenessCriteriaYes: core.config.livenessCriteriaYes,
+      ...(creatorVote === 'yes' ? { vote: true } : {}),
+      ...(fixedId !== undefined ? { proposalId: fixedId } : {}),
+    },
+    now,
+  )
+  const id = proposal.proposalId
+  core.queues.voting.set(id, request)
+  if (kind === 'emergency') core.queues.activeEmergencies.add(id)
+  track(core, id, request, now)
+  await core.sendEncrypted({ proposal })
+  if (creatorVote === 'yes') {
+    core.emit({ type: 'own-proposal-submitted', proposalId: id, request })
+  } else {
+    core.emit({ type: 'vote-requested', proposalId: id, request })
+    core.autoVotes.set(id, { fireAt: now + votingDelay(core, kind), choice: core.config.livenessCriteriaYes })
+  }
+  return id
+}
+
+/** Map a consensus error to a drop reason. */
+function dropReasonOf(err: unknown): InboundDropReason {
+  const name = (err as Error | undefined)?.name
+  if (name === 'UnauthorizedError') return 'unauthorized'
+  if (name === 'InvalidVoteError' || name === 'InvalidSignatureError' || name === 'InvalidHashChainError') return 'invalid-vote'
+  return 'invalid-proposal'
+}
+
+/** The hardening options every receive uses (deviation 4). */
+function hardening(core: ConversationCore, sender: Uint8Array): ReceiveOptions {
+  const members = core.memberSet()
+  return {
+    expectedMemberCount: members.size,
+    members: (owner) => members.has(toHex(owner)),
+    sender,
+  }
+}
+
+/** A proposal received from `sender` (MLS-authenticated). */
+export function onIncomingProposal(core: ConversationCore, proposal: Proposal, sender: Uint8Array, now: number): void {
+  const request = decodeRequest(proposal.payload)
+  const kind = proposalKindOf(request)
+  if (core.queues.activeEmergencies.size > 0 && isLowerPriority(kind, 'emergency')) {
+    core.emit({ type: 'dropped', reason: 'partial-freeze', detail: `proposal ${proposal.proposalId}` })
+    return
+  }
+  if (kind === 'emergency' && !request?.emergencyCriteria?.evidence) {
+    core.emit({ type: 'dropped', reason: 'invalid-proposal', detail: 'emergency proposal without evidence' })
+    return
+  }
+  const options = hardening(core, sender)
+  if (proposal.expectedVotersCount === 1) {
+    // Self-leave fast path: owner = sender = removal target, or nothing.
+    const target = request?.payload === 'removeMember' ? request.removeMember?.memberId : undefined
+    if (!bytesEqual(proposal.proposalOwner, sender) || target === undefined || !bytesEqual(target, sender)) {
+      core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'fast-path proposal not a self-leave' })
+      return
+    }
+    delete options.expectedMemberCount
+  }
+  let result: ReturnType<typeof core.consensus.receiveProposal>
+  try {
+    result = core.consensus.receiveProposal(core.id, proposal, now, options)
+  } catch (err) {
+    core.emit({ type: 'dropped', reason: dropReasonOf(err), detail: (err as Error).message, error: err as Error })
+    return
+  }
+  if (result.status !== 'accepted') {
+    core.emit({ type: 'dropped', reason: result.status === 'duplicate' ? 'duplicate' : 'late' })
+    return
+  }
+  if (kind === 'emergency') core.queues.activeEmergencies.add(proposal.proposalId)
+  if (request && (request.payload === 'memberInvite' || request.payload === 'removeMember')) {
+    core.queues.bufferUpdate(request, core.epoch())
+  }
+  if (result.state !== 'active') {
+    core.requests.set(proposal.proposalId, request)
+    return
+  }
+  track(core, proposal.proposalId, request, now)
+  if (proposal.expectedVotersCount > 1 && !hasOwnVote(core, proposal)) {
+    core.emit({ type: 'vote-requested', proposalId: proposal.proposalId, request })
+    core.autoVotes.set(proposal.proposalId, {
+      fireAt: now + votingDelay(core, kind),
+      choice: proposal.livenessCriteriaYes,
+    })
+  }
+}
+
+function hasOwnVote(core: ConversationCore, proposal: Proposal): boolean {
+  return proposal.votes.some((v) => bytesEqual(v.voteOwner, core.memberId))
+}
+
+/** A single vote received from `sender` (MLS-authenticated). */
+export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8Array, now: number): void {
+  try {
+    const r = core.consensus.receiveVote(core.id, vote, now, hardening(core, sender))
+    if (r.status === 'duplicate' || r.status === 'conflicting') core.emit({ type: 'dropped', reason: 'duplicate' })
+    else if (r.status === 'late') core.emit({ type: 'dropped', reason: 'late' })
+  } catch (err) {
+    core.emit({ type: 'dropped', reason: dropReasonOf(err), detail: (err as Error).message, error: err as Error })
+  }
+}
+
+/** Cast our vote and broadcast it (manual or automatic). */
+export async function castVote(core: ConversationCore, proposalId: number, choice: boolean, now: number): Promise<void> {
+  core.autoVotes.delete(proposalId)
+  const vote = core.consensus.castVote(core.id, proposalId, choice, now)
+  await core.sendEncrypted({ vote })
+}
+
+/**
+ * First step of `poll`: fire due auto-votes and consensus timeouts. Their
+ * outcomes are left in the consensus event queue.
+ */
+export async function tickDeadlines(core: ConversationCore, now: number): Promise<void> {
+  const dueVotes = [...core.autoVotes].filter(([, a]) => a.fireAt <= now)
+  const dueTimeouts = [...core.timeouts].filter(([, t]) => t <= now)
+  for (const [id, a] of dueVotes) {
+    core.autoVotes.delete(id)
+    const session = core.consensus.getSession(core.id, id)
+    if (session === undefined || session.state !== 'active') continue
+    if (core.sm.blocksMessaging) {
+      // Cannot send while the epoch changes; retry after it settles.
+      core.autoVotes.set(id, { fireAt: now + core.config.recoveryInactivityMs, choice: a.choice })
+      continue
+    }
+    try {
+      await castVote(core, id, a.choice, now)
+    } catch (err) {
+      if ((err as Error).name !== 'AlreadyVotedError') core.error('auto-vote', err)
+    }
+  }
+  for (const [id] of dueTimeouts) {
+    core.timeouts.delete(id)
+    const session = core.consensus.getSession(core.id, id)
+    if (session === undefined || session.state !== 'active') continue
+    try {
+      core.consensus.handleTimeout(core.id, id, now)
+    } catch (err) {
+      core.error('consensus-timeout', err)
+    }
+  }
+}
+
+/** Whether an add/remove for this request's target is already in flight or approved. */
+export function targetInFlight(core: ConversationCore, request: ConversationUpdateRequest): boolean {
+  const key = targetKey(request)
+  if (key === undefined) return false
+  if (core.queues.isApprovedTarget(key) || core.queues.isVotingTarget(key)) return true
+  for (const p of core.consensus.activeProposals(core.id)) {
+    const r = core.requests.get(p.proposalId)
+    if (r !== undefined && targetKey(r) === key) return true
+  }
+  return false
+}

@@ -1,0 +1,123 @@
+import { ethereumAddress } from '@demls/consensus'
+import { MemoryNetwork, type FaultsInit } from '@demls/transport-memory'
+import { type ConversationConfigInit, type PluginOverrides, User, type UserEvent } from '../../src/index.js'
+
+/** Hardhat/Anvil public development keys (accounts #0–#9), as the reference tests use. */
+export const DEV_KEYS = [
+  'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+  '59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
+  '5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
+  '7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
+  '47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a',
+  '8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba',
+  '92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e',
+  '4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356',
+  'dbda1821b80551c9d65939addd1af8dc2e6bf5dba8f9a2c8e1fb10b7f4a7d4e6',
+  '2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6',
+].map((h) => Uint8Array.from(h.match(/../g)!.map((b) => Number.parseInt(b, 16))))
+
+/** A deterministic key for member `i` (dev keys first, then derived ones). */
+export function keyFor(i: number): Uint8Array {
+  if (i < DEV_KEYS.length) return DEV_KEYS[i]!
+  const k = new Uint8Array(32)
+  k[0] = 0x11
+  k[30] = (i >> 8) & 0xff
+  k[31] = i & 0xff
+  return k
+}
+
+/** The reference harness's fast timing, scaled to virtual time. */
+export const FAST: ConversationConfigInit = {
+  commitInactivityMs: 2_000,
+  freezeDurationMs: 1_000,
+  recoveryInactivityMs: 500,
+  votingDelayMs: 300,
+  electionVotingDelayMs: 300,
+  consensusTimeoutMs: 1_500,
+  proposalExpirationMs: 60_000,
+  commitBatchWindowMs: 100,
+}
+
+export interface Member {
+  user: User
+  name: string
+  events: UserEvent[]
+}
+
+export interface Scenario {
+  net: MemoryNetwork
+  members: Member[]
+  /** Run virtual time until `predicate` holds (throws after maxMs). */
+  until(predicate: () => boolean, maxMs?: number): Promise<number>
+  stop(): Promise<void>
+}
+
+export async function scenario(
+  n: number,
+  init: { seed?: number; faults?: FaultsInit; config?: ConversationConfigInit; plugins?: (i: number) => PluginOverrides } = {},
+): Promise<Scenario> {
+  // ts-mls validates the lifetimes of key packages we add against the system
+  // clock, so virtual time starts at the real time (rounded to a second).
+  const startTime = Math.floor(Date.now() / 1000) * 1000
+  const net = new MemoryNetwork({ seed: init.seed ?? 1, startTime, ...(init.faults ? { faults: init.faults } : {}) })
+  const members: Member[] = []
+  for (let i = 0; i < n; i++) {
+    const name = `m${i}`
+    const user = await User.create({
+      privateKey: keyFor(i),
+      transport: net.createTransport(name),
+      clock: net.clock,
+      config: { ...FAST, ...init.config },
+      random: () => 0.5,
+      ...(init.plugins ? { plugins: init.plugins(i) } : {}),
+    })
+    const m: Member = { user, name, events: [] }
+    user.events$.subscribe((e) => m.events.push(e))
+    members.push(m)
+  }
+  return {
+    net,
+    members,
+    until: (predicate, maxMs = 120_000) => net.runUntil(predicate, { maxMs }),
+    stop: async () => {
+      for (const m of members) await m.user.stop()
+    },
+  }
+}
+
+export const memberIdOf = (i: number) => ethereumAddress(keyFor(i))
+export const text = (s: string) => new TextEncoder().encode(s)
+export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
+
+/** Conversation handle of member `i` (throws when absent). */
+export function conv(s: Scenario, i: number, id: string) {
+  const c = s.members[i]!.user.conversation(id)
+  if (!c) throw new Error(`${s.members[i]!.name} has no conversation ${id}`)
+  return c
+}
+
+/** Whether every listed member is Working in `id` at one epoch with one member set and one authenticator. */
+export function converged(s: Scenario, id: string, indexes = s.members.map((_, i) => i)): boolean {
+  const cs = indexes.map((i) => s.members[i]!.user.conversation(id))
+  if (cs.some((c) => c === undefined || c.state() !== 'working')) return false
+  const first = cs[0]!
+  const members = first.members().map(hex).sort().join()
+  const auth = hex(first.epochAuthenticator())
+  return cs.every(
+    (c) => c!.epoch() === first.epoch() && c!.members().map(hex).sort().join() === members && hex(c!.epochAuthenticator()) === auth,
+  )
+}
+
+/** Member 0 creates `id`; members 1..n-1 join by announcing key packages; wait until all converge. */
+export async function bootstrap(s: Scenario, id: string, count = s.members.length): Promise<void> {
+  await s.members[0]!.user.createConversation(id)
+  const joins = s.members.slice(1, count).map((m) => m.user.join(id))
+  await s.until(() => s.members.slice(1, count).every((m) => m.user.conversation(id) !== undefined))
+  await Promise.all(joins)
+  await s.until(() => converged(s, id, [...Array(count).keys()]) && conv(s, 0, id).members().length === count)
+}
+
+/** Events of member `i` of one type. */
+export function eventsOf<T extends UserEvent['type']>(s: Scenario, i: number, type: T): Extract<UserEvent, { type: T }>[] {
+  return s.members[i]!.events.filter((e): e is Extract<UserEvent, { type: T }> => e.type === type)
+}
