@@ -82,4 +82,4 @@ export {
   DEFAULT_KEY_PACKAGE_LIFETIME_SECONDS,
   type KeyPackageLifetime,
 } from './key-package/lifetime.js'
-export { inspectMessageKind, type MessageKind } from './message/inspect.js'
+export { inspectMessageEpoch, inspectMessageKind, type MessageKind } from './message/inspect.js'

@@ -204,6 +204,8 @@ export interface MlsService {
   decrypt(message: Uint8Array, options?: AbortOptions): Promise<DecryptedMessage>
   /** Classify MLS bytes without processing them. */
   inspectMessageKind(message: Uint8Array): MessageKind
+  /** The epoch a handshake or application message was framed in, without processing it. */
+  inspectMessageEpoch(message: Uint8Array): bigint | undefined
   /**
    * Serialise everything needed to continue: the MLS group state (incl.
    * signature and tree private keys and epoch secrets) and our pending own

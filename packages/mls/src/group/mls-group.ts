@@ -14,7 +14,7 @@ import {
 import { isMemberId } from '../identity/member-id.js'
 import { bytesEqual, utf8Decoder } from '../internal/bytes.js'
 import { decodeMls, encodeMls } from '../message/codec.js'
-import { type MessageKind, inspectMessageKind, kindOf } from '../message/inspect.js'
+import { type MessageKind, inspectMessageEpoch, inspectMessageKind, kindOf } from '../message/inspect.js'
 import { encodeExportedState } from '../state/codec.js'
 import type {
   AbortOptions,
@@ -249,6 +249,10 @@ export class TsMlsGroup implements MlsService {
 
   inspectMessageKind(message: Uint8Array): MessageKind {
     return inspectMessageKind(message)
+  }
+
+  inspectMessageEpoch(message: Uint8Array): bigint | undefined {
+    return inspectMessageEpoch(message)
   }
 
   exportState(): Uint8Array {

@@ -48,3 +48,21 @@ export function framingOf(message: MLSMessage): { groupId: Uint8Array; epoch: bi
   if (message.wireformat === 'mls_public_message') return message.publicMessage.content
   return undefined
 }
+
+/**
+ * The epoch a handshake or application message was framed in, read without
+ * processing it; `undefined` for other messages or bytes that do not decode.
+ *
+ * @example
+ * ```ts
+ * import { inspectMessageEpoch } from '@demls/mls'
+ * inspectMessageEpoch(new Uint8Array([1, 2, 3])) // undefined
+ * ```
+ */
+export function inspectMessageEpoch(bytes: Uint8Array): bigint | undefined {
+  try {
+    return framingOf(decodeMls(bytes))?.epoch
+  } catch {
+    return undefined
+  }
+}

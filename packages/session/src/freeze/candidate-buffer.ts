@@ -27,6 +27,8 @@ export type CandidateDropReason =
   | 'wire-kind-mismatch'
   | 'duplicate'
   | 'buffer-full'
+  | 'stale-epoch' // framed in an epoch we already left
+  | 'future-epoch' // framed in an epoch we have not reached
 
 /** Outcome of {@link FreezeRounds.offer}. */
 export type OfferOutcome =

@@ -103,6 +103,11 @@ export async function onCandidateReceived(core: ConversationCore, c: CommitCandi
     core.emit({ type: 'dropped', reason: 'candidate', detail: check.reason })
     return
   }
+  const framed = core.mls.inspectMessageEpoch(c.commitMessage)
+  if (framed !== undefined && framed !== core.epoch()) {
+    core.emit({ type: 'dropped', reason: 'candidate', detail: framed < core.epoch() ? 'stale-epoch' : 'future-epoch' })
+    return
+  }
   if (bytesEqual(c.stewardMemberId, core.memberId)) {
     core.emit({ type: 'dropped', reason: 'candidate', detail: 'claims to be ours' })
     return

@@ -1,6 +1,12 @@
 import { ethereumAddress } from '@demls/consensus'
 import { MemoryNetwork, type FaultsInit } from '@demls/transport-memory'
-import { type ConversationConfigInit, type PluginOverrides, User, type UserEvent } from '../../src/index.js'
+import {
+  type ConversationConfigInit,
+  type ConversationPluginsFactory,
+  type PluginOverrides,
+  User,
+  type UserEvent,
+} from '../../src/index.js'
 
 /** Hardhat/Anvil public development keys (accounts #0–#9), as the reference tests use. */
 export const DEV_KEYS = [
@@ -54,7 +60,7 @@ export interface Scenario {
 
 export async function scenario(
   n: number,
-  init: { seed?: number; faults?: FaultsInit; config?: ConversationConfigInit; plugins?: (i: number) => PluginOverrides } = {},
+  init: { seed?: number; faults?: FaultsInit; config?: ConversationConfigInit; plugins?: (i: number) => PluginOverrides | ConversationPluginsFactory } = {},
 ): Promise<Scenario> {
   // ts-mls validates the lifetimes of key packages we add against the system
   // clock, so virtual time starts at the real time (rounded to a second).
