@@ -65,7 +65,12 @@ export interface JoinOptions extends AbortOptions {
 
 interface PendingJoin {
   welcome: (w: MemberWelcome) => void
+  /** App-channel packets seen while pending, replayed once joined (deviation 6). */
+  backlog: { subtopic: 'app' | 'welcome'; payload: Uint8Array }[]
 }
+
+/** At most this many packets are held for a pending join. */
+const JOIN_BACKLOG_LIMIT = 1024
 
 interface Entry {
   conversation: Conversation
@@ -219,20 +224,25 @@ export class User {
         timer = this.clock.setTimer(publish, delay + jitter)
         delay = Math.min(30_000, delay * 2)
       }
-      this.#pending.set(conversationId, {
+      const pending: PendingJoin = {
+        backlog: [],
         welcome: (w) => {
           if (done) return
           this.#spawn(
             (async () => {
               const conversation = await Conversation.join({ plugins: this.plugins, welcome: w, config, now: this.clock.now() })
               if (conversation === undefined || done) return
+              // What the group said between our Welcome and now (an election in flight, votes, chat).
+              for (const p of pending.backlog) await conversation.receive(p, this.clock.now())
+              pending.backlog.length = 0
               finish(undefined, this.#register(conversation))
             })().catch((err) => finish(err as Error)),
             conversationId,
             'join',
           )
         },
-      })
+      }
+      this.#pending.set(conversationId, pending)
       publish()
     })
   }
@@ -283,6 +293,7 @@ export class User {
     if (pending) {
       const welcome = this.#welcomeIn(subtopic, payload)
       if (welcome) pending.welcome(welcome)
+      else if (subtopic === 'app' && pending.backlog.length < JOIN_BACKLOG_LIMIT) pending.backlog.push({ subtopic, payload })
       return
     }
     const entry = this.#entries.get(conversationId)

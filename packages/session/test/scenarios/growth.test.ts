@@ -34,3 +34,28 @@ describe('a 20-member group grown by batched joins', () => {
     await s.stop()
   }, 300_000)
 })
+
+describe('protocol_join_scale (deviation 6: a joiner welcomed in an election epoch learns the elected list)', () => {
+  it('grows to 11 members one at a time with sn = (1, 2) without forking', async () => {
+    const s = await scenario(11, { config: { stewardList: { snMin: 1, snMax: 2 } } })
+    const id = 'scale'
+    await s.members[0]!.user.createConversation(id)
+    let elections = 0
+    for (let i = 1; i < 11; i++) {
+      const joining = s.members[i]!.user.join(id)
+      await s.until(() => s.members[i]!.user.conversation(id) !== undefined, 300_000)
+      await joining
+      const inGroup = [...Array(i + 1).keys()]
+      await s.until(() => converged(s, id, inGroup) && conv(s, 0, id).members().length === i + 1, 300_000)
+      // Every member, including the newest, holds the same steward list.
+      await s.until(() => {
+        const lists = inGroup.map((k) => conv(s, k, id).conversation.stewards().map(hex).join())
+        return lists.every((l) => l === lists[0])
+      }, 60_000)
+      elections = eventsOf(s, 0, 'consensus-reached').filter((e) => e.request?.payload === 'stewardElection').length
+    }
+    expect(elections).toBeGreaterThan(0)
+    expect(converged(s, id)).toBe(true)
+    await s.stop()
+  }, 300_000)
+})

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import { ConversationBlockedError, WelcomeTimeoutError } from '../../src/index.js'
+import { bootstrap, conv, converged, eventsOf, hex, memberIdOf, scenario, text } from './harness.js'
+
+describe('phase gates, self-leave and join deadlines', () => {
+  it('chat and votes are refused while freezing, and the freeze waits for every eligible steward', async () => {
+    const s = await scenario(4, { config: { stewardList: { snMin: 1, snMax: 3 }, freezeDurationMs: 5_000 } })
+    await bootstrap(s, 'gate', 3)
+    // One more commit so the three settled members become the steward list.
+    const joining = s.members[3]!.user.join('gate')
+    await s.until(() => s.members[3]!.user.conversation('gate') !== undefined)
+    await joining
+    await s.until(() => converged(s, 'gate') && conv(s, 0, 'gate').conversation.stewards().length === 3)
+    const stewards = conv(s, 0, 'gate').conversation.stewards().map(hex)
+    expect(stewards).not.toContain(hex(memberIdOf(3)))
+    // Mute one steward: its candidate never arrives, so the others wait the whole freeze window.
+    const silent = [0, 1, 2].find((i) => !conv(s, i, 'gate').conversation.isEpochSteward())!
+    const active = [0, 1, 2].find((i) => i !== silent && conv(s, i, 'gate').conversation.isEpochSteward())!
+    s.net.mute(s.members[silent]!.name)
+    await conv(s, active, 'gate').removeMember(memberIdOf(3))
+    await s.until(() => conv(s, active, 'gate').state() === 'freezing')
+    const frozenAt = s.net.clock.now()
+    await expect(conv(s, active, 'gate').sendMessage(text('blocked'))).rejects.toBeInstanceOf(ConversationBlockedError)
+    await expect(conv(s, active, 'gate').vote(1, true)).rejects.toBeInstanceOf(ConversationBlockedError)
+    await s.until(() => conv(s, active, 'gate').state() === 'working')
+    expect(s.net.clock.now() - frozenAt).toBeGreaterThanOrEqual(5_000)
+    expect(conv(s, active, 'gate').members()).toHaveLength(3)
+    await s.stop()
+  })
+
+  it('a member of a live group leaves: one proposal, committed by another steward, observed as leaving', async () => {
+    const s = await scenario(3)
+    await bootstrap(s, 'bye')
+    const leaver = 2
+    expect(await conv(s, leaver, 'bye').leave()).toBe(true)
+    expect(await conv(s, leaver, 'bye').leave()).toBe(false)
+    await s.until(() => eventsOf(s, leaver, 'leaving').length === 1)
+    await s.until(() => converged(s, 'bye', [0, 1]) && conv(s, 0, 'bye').members().length === 2)
+    // Nobody was asked to vote on a self-leave.
+    for (const i of [0, 1]) {
+      expect(eventsOf(s, i, 'vote-requested').filter((e) => e.request?.removeMember && hex(e.request.removeMember.memberId) === hex(memberIdOf(leaver)))).toHaveLength(0)
+    }
+    await s.stop()
+  })
+
+  it('a pending join expires after 3 × commit inactivity with WelcomeTimeoutError', async () => {
+    const s = await scenario(1)
+    const started = s.net.clock.now()
+    let error: unknown
+    s.members[0]!.user.join('nobody-here').catch((e) => {
+      error = e
+    })
+    await s.until(() => error !== undefined, 600_000)
+    expect(error).toBeInstanceOf(WelcomeTimeoutError)
+    expect((error as WelcomeTimeoutError).elapsedMs).toBeGreaterThanOrEqual(3 * 2_000)
+    expect(s.net.clock.now() - started).toBeLessThan(3 * 2_000 + 31_000)
+    await s.stop()
+  })
+
+  it('a join is cancelled through its signal with AbortError', async () => {
+    const s = await scenario(1)
+    const ac = new AbortController()
+    let error: unknown
+    s.members[0]!.user.join('nobody-here', { signal: ac.signal }).catch((e) => {
+      error = e
+    })
+    await s.net.advance(1_000)
+    ac.abort()
+    await s.until(() => error !== undefined)
+    expect((error as Error).name).toBe('AbortError')
+    await s.stop()
+  })
+})
