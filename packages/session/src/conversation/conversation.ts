@@ -6,6 +6,7 @@ import {
   type MemberWelcome,
   type SubtopicName,
   TypeMembershipChange,
+  type ViolationEvidenceInit,
   bytesEqual,
   decodeAppMessage,
   decodeConversationUpdateRequest,
@@ -26,6 +27,7 @@ import {
   phaseDeadline,
   startFreezeOnInactivity,
 } from '../freeze/commit-flow.js'
+import { submitEmergency } from '../stewardship/emergency.js'
 import { driveBufferedProposals, takeoverDeadline } from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
 import { handleOutcomes } from '../voting/outcome.js'
@@ -434,6 +436,22 @@ export class Conversation {
       if (core.sm.blocksMessaging) throw new ConversationBlockedError('vote', core.sm.state)
       await castVote(core, proposalId, choice, now)
       await handleOutcomes(core, now)
+    })
+  }
+
+  /**
+   * File an Emergency Criteria Proposal (our YES bundled; we are the
+   * creator). Resolves the proposal id. While it is open, lower-priority
+   * proposals are neither created nor accepted (partial freeze).
+   *
+   * @throws {ConversationBlockedError} while Freezing or Selecting
+   */
+  submitEmergency(evidence: ViolationEvidenceInit, now: number): Promise<number> {
+    return this.#run(async () => {
+      this.#assertOpen()
+      const id = await submitEmergency(this.#core, evidence, now)
+      await handleOutcomes(this.#core, now)
+      return id
     })
   }
 

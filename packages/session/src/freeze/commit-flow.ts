@@ -12,7 +12,8 @@ import {
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { targetKey } from '../conversation/queues.js'
-import { reconcileStewardList, initiateStewardElection } from '../stewardship/stewardship.js'
+import { sweepScoreRemovals } from '../stewardship/emergency.js'
+import { initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
 import { buildSync } from '../sync/conversation-sync.js'
 import { type BufferedCandidate, commitHashOf, precheckCandidate } from './candidate-buffer.js'
 import { type PrefixEntry, actionSetKey, orderCandidates } from './selection-order.js'
@@ -307,6 +308,7 @@ async function onApplied(
     await publishWelcome(core, merge.welcome, winner.candidate.joinerIds ?? [])
   }
   await onConversationUpdated(core, now)
+  await sweepScoreRemovals(core, now)
 }
 
 /** Committing steward: encrypt the sync at the new epoch and broadcast the Welcome. */
@@ -358,4 +360,5 @@ async function onNoCandidate(
   core.sm.startReelection()
   core.phaseChanged()
   await initiateStewardElection(core, true, now)
+  await sweepScoreRemovals(core, now)
 }

@@ -1,3 +1,4 @@
+import type { ViolationEvidenceInit } from '@demls/wire'
 import { type Observable, filter, map, startWith } from 'rxjs'
 import type { Conversation } from '../conversation/conversation.js'
 import type { ConversationState } from '../conversation/state-machine.js'
@@ -76,6 +77,11 @@ export class ConversationHandle {
   /** Vote on an open proposal. */
   vote(proposalId: number, choice: boolean): Promise<void> {
     return this.#do(this.#conv.vote(proposalId, choice, this.#user.clock.now()))
+  }
+
+  /** File an Emergency Criteria Proposal (our YES bundled); resolves the proposal id. */
+  submitEmergency(evidence: ViolationEvidenceInit): Promise<number> {
+    return this.#do(this.#conv.submitEmergency(evidence, this.#user.clock.now()))
   }
 
   /** Leave the conversation (self-removal). */

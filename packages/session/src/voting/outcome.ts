@@ -2,6 +2,7 @@ import { emergencyScoreOps } from '@demls/scoring'
 import { type ConversationUpdateRequest, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { enterFreezing, replayStashedCandidates } from '../freeze/commit-flow.js'
+import { fileDeadlock, sweepScoreRemovals } from '../stewardship/emergency.js'
 import { drainBufferedUpdates, initiateStewardElection } from '../stewardship/stewardship.js'
 import { applyConsensusResult } from './apply-result.js'
 import { decodeRequest } from './proposals.js'
@@ -47,7 +48,8 @@ async function handleOutcome(
       break
     case 'election-rejected':
       core.steward.bumpRetry()
-      if (!core.steward.retriesExhausted()) await initiateStewardElection(core, true, now)
+      if (core.steward.retriesExhausted()) await fileDeadlock(core, now)
+      else await initiateStewardElection(core, true, now)
       break
     case 'recovery-mode-opened':
       core.sm.enterRecovery()
@@ -81,6 +83,7 @@ async function handleOutcome(
       core.sm.startWorking()
       core.phaseChanged()
     }
+    await sweepScoreRemovals(core, now)
   } else {
     core.queues.activeEmergencies.delete(proposalId)
   }

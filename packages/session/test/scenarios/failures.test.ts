@@ -1,0 +1,76 @@
+import { defaultPeerScoring, deadlock, brokenCommit } from '@demls/scoring'
+import { describe, expect, it } from 'vitest'
+import { bootstrap, conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
+
+describe('steward failures and emergencies (reference §13.2, protocol_freeze)', () => {
+  it('silent_steward_drives_observer_to_reelection', async () => {
+    const s = await scenario(3, { config: { stewardList: { snMin: 1, snMax: 1 } } })
+    await bootstrap(s, 'sil')
+    const steward = [0, 1, 2].find((i) => conv(s, i, 'sil').conversation.isSteward())!
+    const observer = [0, 1, 2].find((i) => i !== steward)!
+    s.net.mute(s.members[steward]!.name)
+    await conv(s, observer, 'sil').removeMember(memberIdOf(steward))
+    await s.until(() => conv(s, observer, 'sil').state() === 'reelection', 120_000)
+    expect(eventsOf(s, observer, 'phase-change').map((e) => e.state)).toContain('reelection')
+    await s.stop()
+  })
+
+  it('deadlock_ecp_force_freezes_the_group (and opens recovery mode)', async () => {
+    const s = await scenario(2, { config: { stewardList: { snMin: 2, snMax: 2 } } })
+    await bootstrap(s, 'dl')
+    await conv(s, 0, 'dl').submitEmergency(deadlock(conv(s, 0, 'dl').epoch()))
+    await s.until(() => [0, 1].every((i) => eventsOf(s, i, 'phase-change').some((e) => e.state === 'freezing' && e.mode === 'recovery')))
+    for (const i of [0, 1]) expect(conv(s, i, 'dl').conversation.mode()).toBe('recovery')
+    await s.stop()
+  })
+
+  it('active_emergency_drops_incoming_lower_priority_proposal', async () => {
+    const s = await scenario(3, { config: { consensusTimeoutMs: 30_000 } })
+    await bootstrap(s, 'pf1')
+    const [alice, bob, charlie] = [0, 1, 2]
+    // Nothing resolves during the test: bob only listens, alice and charlie cannot hear each other.
+    s.net.mute(s.members[bob]!.name)
+    s.net.partition([s.members[alice]!.name], [s.members[charlie]!.name])
+    await conv(s, charlie, 'pf1').removeMember(memberIdOf(alice))
+    await s.until(() => conv(s, bob, 'pf1').conversation.pendingUpdateCount() === 1)
+    // Alice's emergency proposal reaches bob only.
+    await conv(s, alice, 'pf1').submitEmergency(brokenCommit(memberIdOf(charlie), conv(s, alice, 'pf1').epoch()))
+    await s.until(() => eventsOf(s, bob, 'vote-requested').some((e) => e.request?.payload === 'emergencyCriteria'))
+    const before = eventsOf(s, bob, 'dropped').filter((e) => e.reason === 'partial-freeze').length
+    await conv(s, charlie, 'pf1').removeMember(memberIdOf(bob))
+    await s.until(() => eventsOf(s, bob, 'dropped').filter((e) => e.reason === 'partial-freeze').length === before + 1)
+    expect(conv(s, bob, 'pf1').conversation.pendingUpdateCount()).toBe(1)
+    // Locally, a lower-priority proposal is refused while the emergency is open.
+    await expect(conv(s, alice, 'pf1').removeMember(memberIdOf(bob))).rejects.toMatchObject({ name: 'PartialFreezeError' })
+    await s.stop()
+  })
+
+  it('a silent epoch steward is penalised by the backup commit, falls below threshold and is removed by a score ECP', async () => {
+    const s = await scenario(4, {
+      config: { stewardList: { snMin: 1, snMax: 3 } },
+      plugins: () => ({ makeScoring: (init) => defaultPeerScoring({ ...init, deltas: { CensorshipInactivity: -200 } }) }),
+    })
+    await bootstrap(s, 'sc', 3)
+    const joining = s.members[3]!.user.join('sc')
+    await s.until(() => s.members[3]!.user.conversation('sc') !== undefined)
+    await joining
+    await s.until(() => converged(s, 'sc') && conv(s, 0, 'sc').conversation.stewards().length === 3)
+    const silent = [0, 1, 2].find((i) => conv(s, i, 'sc').conversation.isEpochSteward())!
+    const actor = [0, 1, 2].find((i) => i !== silent)!
+    s.net.mute(s.members[silent]!.name)
+    await conv(s, actor, 'sc').removeMember(memberIdOf(3))
+    // The backup commits after the inactivity window; the silent steward is penalised,
+    // a steward files SCORE_BELOW_THRESHOLD, and an urgent commit removes it.
+    const rest = [0, 1, 2].filter((i) => i !== silent)
+    await s.until(
+      () => converged(s, 'sc', rest) && conv(s, rest[0]!, 'sc').members().length === 2,
+      300_000,
+    )
+    const members = conv(s, rest[0]!, 'sc').members().map(hex)
+    expect(members).not.toContain(hex(memberIdOf(silent)))
+    expect(members).not.toContain(hex(memberIdOf(3)))
+    const ecps = eventsOf(s, rest[0]!, 'consensus-reached').filter((e) => e.request?.payload === 'emergencyCriteria')
+    expect(ecps.some((e) => e.approved)).toBe(true)
+    await s.stop()
+  }, 120_000)
+})
