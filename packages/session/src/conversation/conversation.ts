@@ -23,10 +23,22 @@ import {
 } from '../errors.js'
 import {
   advanceFreeze,
+  applyReplay,
   onCandidateReceived,
   phaseDeadline,
   startFreezeOnInactivity,
 } from '../freeze/commit-flow.js'
+import {
+  catchUpDeadline,
+  hasCurrentFuture,
+  isBehind,
+  onControl,
+  recordWelcome,
+  requestCatchUp,
+  resendWelcome,
+  stashFuture,
+  takeCurrentFuture,
+} from '../sync/catch-up.js'
 import { submitEmergency } from '../stewardship/emergency.js'
 import { driveBufferedProposals, takeoverDeadline } from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
@@ -185,7 +197,18 @@ export class Conversation {
       await handleOutcomes(this.#core, now)
       // A candidate may have completed the round: select without waiting for the window.
       if (!this.#core.left) await advanceFreeze(this.#core, now)
+      await this.#drainFuture(now)
     })
+  }
+
+  /** Process packets stashed for the epoch we just reached (after commits, incl. catch-up). */
+  async #drainFuture(now: number): Promise<void> {
+    const core = this.#core
+    for (let round = 0; round < 16 && !core.left && hasCurrentFuture(core); round++) {
+      for (const payload of takeCurrentFuture(core)) await this.#onAppChannel(payload, now)
+      await handleOutcomes(core, now)
+      if (!core.left) await advanceFreeze(core, now)
+    }
   }
 
   async #onWelcomeChannel(payload: Uint8Array, now: number): Promise<void> {
@@ -212,8 +235,17 @@ export class Conversation {
         core.emit({ type: 'dropped', reason: 'undecodable', error: err as Error })
         return
       }
-      if (app.commitCandidate !== undefined) await onCandidateReceived(core, app.commitCandidate, now)
-      else if (app.memberWelcome !== undefined) this.#onWelcomeBroadcast(app.memberWelcome)
+      if (app.commitCandidate !== undefined) {
+        const framed = core.mls.inspectMessageEpoch(app.commitCandidate.commitMessage)
+        if (framed !== undefined && framed > core.epoch()) {
+          // A commit from an epoch we have not reached: we are behind.
+          stashFuture(core, framed, payload)
+          requestCatchUp(core, now)
+        } else await onCandidateReceived(core, app.commitCandidate, now)
+      } else if (app.demlsControl !== undefined) {
+        const replay = onControl(core, app.demlsControl, now)
+        if (replay !== undefined) await applyReplay(core, replay, now)
+      } else if (app.memberWelcome !== undefined) this.#onWelcomeBroadcast(app.memberWelcome)
       else core.emit({ type: 'dropped', reason: 'unexpected-plaintext', detail: app.payload ?? 'empty' })
       return
     }
@@ -225,8 +257,15 @@ export class Conversation {
     try {
       decrypted = await core.mls.decrypt(payload)
     } catch (err) {
-      const reason = (err as Error).name === 'WrongEpochError' ? 'wrong-epoch' : 'decrypt-failed'
-      core.emit({ type: 'dropped', reason, error: err as Error })
+      const e = err as Error & { direction?: string; messageEpoch?: bigint }
+      if (e.name === 'WrongEpochError' && e.direction === 'future' && e.messageEpoch !== undefined) {
+        // Sent in an epoch we have not reached: keep it, and catch up.
+        stashFuture(core, e.messageEpoch, payload)
+        requestCatchUp(core, now)
+        return
+      }
+      const reason = e.name === 'WrongEpochError' ? 'wrong-epoch' : 'decrypt-failed'
+      core.emit({ type: 'dropped', reason, error: e })
       return
     }
     let app: ReturnType<typeof decodeAppMessage>
@@ -272,6 +311,7 @@ export class Conversation {
       core.emit({ type: 'dropped', reason: 'welcome-duplicate' })
       return
     }
+    recordWelcome(core, welcome)
     core.emit({ type: 'welcome-ready', welcome, mintedLocally: false })
   }
 
@@ -306,7 +346,12 @@ export class Conversation {
       core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'key package identity differs from member id' })
       return
     }
-    if (core.mls.isMember(info.memberId) || bytesEqual(info.memberId, core.memberId)) return
+    if (bytesEqual(info.memberId, core.memberId)) return
+    if (core.mls.isMember(info.memberId)) {
+      // Already admitted: it missed its Welcome.
+      resendWelcome(core, info.memberId, now)
+      return
+    }
     const request = { payload: 'memberInvite' as const, memberInvite: { keyPackageBytes: invite.keyPackageBytes, memberId: info.memberId } }
     if (targetInFlight(core, request)) return
     if (core.isEpochSteward()) await initiateProposal(core, request, 'deferred', now)
@@ -326,6 +371,8 @@ export class Conversation {
         ['freeze-on-inactivity', () => startFreezeOnInactivity(core, now)],
         // Our own candidate may have completed the round.
         ['advance-freeze', () => advanceFreeze(core, now)],
+        // Still behind the group: ask again.
+        ['catch-up', async () => (isBehind(core) ? requestCatchUp(core, now) : undefined)],
       ]
       for (const [name, step] of steps) {
         try {
@@ -335,6 +382,7 @@ export class Conversation {
         }
         if (core.left) return
       }
+      await this.#drainFuture(now)
     })
   }
 
@@ -359,8 +407,8 @@ export class Conversation {
     if (phase !== undefined) times.push(phase)
     const takeover = takeoverDeadline(core)
     if (takeover !== undefined) times.push(takeover)
-    // Approved work not yet anchored: poll soon so the anchor is set.
-    if (core.sm.state === 'working' && core.sm.anchor === undefined && core.queues.approved.size > 0) times.push(0)
+    const catchUp = catchUpDeadline(core)
+    if (catchUp !== undefined) times.push(catchUp)
     return times.length === 0 ? undefined : Math.min(...times)
   }
 

@@ -14,6 +14,7 @@ import type { ConversationCore } from '../conversation/core.js'
 import { targetKey } from '../conversation/queues.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
+import { precheckReplay, recordMerged, recordWelcome } from '../sync/catch-up.js'
 import { buildSync } from '../sync/conversation-sync.js'
 import { type BufferedCandidate, commitHashOf, precheckCandidate } from './candidate-buffer.js'
 import { type PrefixEntry, actionSetKey, orderCandidates } from './selection-order.js'
@@ -33,12 +34,21 @@ export function freezeEntryWindow(core: ConversationCore): number {
   return c.commitInactivityMs + c.recoveryInactivityMs
 }
 
+/**
+ * Whether approved work is waiting for a freeze we may start: Working, a
+ * non-empty commit prefix, and no steward election of ours in flight (the
+ * reference waits for its own election first).
+ */
+export function freezePending(core: ConversationCore): boolean {
+  if (core.sm.state !== 'working') return false
+  for (const r of core.queues.voting.values()) if (r.payload === 'stewardElection') return false
+  return core.prefix().length > 0
+}
+
 /** Every poll: enter Freezing once approved work waited long enough. */
 export async function startFreezeOnInactivity(core: ConversationCore, now: number): Promise<void> {
-  if (core.sm.state !== 'working') return
-  for (const r of core.queues.voting.values()) if (r.payload === 'stewardElection') return
-  if (core.prefix().length === 0) {
-    core.sm.clearAnchor()
+  if (!freezePending(core)) {
+    if (core.sm.state === 'working') core.sm.clearAnchor()
     return
   }
   const anchor = core.sm.anchorIfUnset(now)
@@ -130,6 +140,9 @@ async function offerCandidate(core: ConversationCore, b: BufferedCandidate, now:
     core.emit({ type: 'dropped', reason: 'candidate', detail: outcome.reason })
     return
   }
+  // Fork safety (beyond the reference): echo every new candidate once, so a
+  // member misses one only if every copy is lost, not just the author's.
+  if (!b.isLocal) core.sendPlain({ commitCandidate: b.candidate })
   if (outcome.kind === 'buffered' && (core.sm.state === 'working' || core.sm.state === 'reelection')) {
     await enterFreezing(core, now)
   }
@@ -150,13 +163,16 @@ function expectedCandidates(core: ConversationCore): number {
   return Math.max(1, list.members.filter(eligible).length)
 }
 
-/** Deadline of the current phase (deviation 8: every timer counts). */
+/**
+ * Deadline of the current phase (deviation 8: every timer counts). In
+ * Working with pending work not yet anchored, `0` asks for a poll at once
+ * (the poll anchors it).
+ */
 export function phaseDeadline(core: ConversationCore): number | undefined {
   const anchor = core.sm.anchor
-  if (anchor === undefined) return undefined
-  if (core.sm.state === 'freezing') return anchor + core.config.freezeDurationMs
-  if (core.sm.state === 'working') return anchor + freezeEntryWindow(core)
-  return undefined
+  if (core.sm.state === 'freezing') return anchor === undefined ? 0 : anchor + core.config.freezeDurationMs
+  if (!freezePending(core)) return undefined
+  return anchor === undefined ? 0 : anchor + freezeEntryWindow(core)
 }
 
 /** Every poll while Freezing: report progress; move to Selection when all candidates are in or the window ends. */
@@ -256,9 +272,53 @@ async function onApplied(
   penalties: ScoreOp[],
   now: number,
 ): Promise<void> {
-  const { merge } = winner
+  // Scoring side effects (reference §9.4).
+  const ops: ScoreOp[] = [...penalties]
+  if (
+    epochSteward !== undefined &&
+    !bytesEqual(epochSteward, winner.committer) &&
+    !bytesEqual(epochSteward, core.memberId)
+  ) {
+    ops.push({ memberId: epochSteward, event: ScoreEvent.CensorshipInactivity })
+  }
+  for (const c of ordered.slice(winner.index + 1)) {
+    if (c.isLocal) continue
+    const honest = core.steward.isSteward(c.stewardMemberId)
+    ops.push({ memberId: c.stewardMemberId, event: honest ? ScoreEvent.HonestCommitAttempt : ScoreEvent.MisbehavingCommit })
+  }
+  void prefix
+  const welcome = winner.candidate.isLocal ? winner.merge.welcome : undefined
+  await afterMerge(core, {
+    merge: winner.merge,
+    committer: winner.committer,
+    candidate: winner.candidate.candidate,
+    hashHex: winner.candidate.hashHex,
+    membersBefore,
+    ops,
+    welcome,
+    joinerIds: winner.candidate.joinerIds ?? [],
+    now,
+  })
+}
+
+/** Everything that follows a merged commit, however it was chosen (selection or catch-up). */
+async function afterMerge(
+  core: ConversationCore,
+  m: {
+    merge: MergeResult
+    committer: Uint8Array
+    candidate: CommitCandidate
+    hashHex: string
+    membersBefore: Uint8Array[]
+    ops: ScoreOp[]
+    welcome: Uint8Array | undefined
+    joinerIds: Uint8Array[]
+    now: number
+  },
+): Promise<void> {
+  const { merge, now } = m
   const epoch = merge.epoch
-  core.queues.committedHashes.add(winner.candidate.hashHex)
+  core.queues.committedHashes.add(m.hashHex)
   // Drain the approved entries the commit carried.
   const applied = new Set(merge.changes.map((ch) => `${ch.action}:${toHex(ch.memberId)}`))
   const batch: ConversationUpdateRequest[] = []
@@ -273,23 +333,8 @@ async function onApplied(
     core.queues.urgentTarget = undefined
   }
   for (const ch of merge.changes) if (ch.action === 'add') core.joinEpochs.set(toHex(ch.memberId), epoch)
-  // Scoring side effects (reference §9.4).
-  const ops: ScoreOp[] = [...penalties, { memberId: winner.committer, event: ScoreEvent.SuccessfulCommit }]
-  if (
-    epochSteward !== undefined &&
-    !bytesEqual(epochSteward, winner.committer) &&
-    !bytesEqual(epochSteward, core.memberId)
-  ) {
-    ops.push({ memberId: epochSteward, event: ScoreEvent.CensorshipInactivity })
-  }
-  for (const c of ordered.slice(winner.index + 1)) {
-    if (c.isLocal) continue
-    const honest = core.steward.isSteward(c.stewardMemberId)
-    ops.push({ memberId: c.stewardMemberId, event: honest ? ScoreEvent.HonestCommitAttempt : ScoreEvent.MisbehavingCommit })
-  }
-  core.applyScores(ops)
-  core.emit({ type: 'commit-applied', epoch, committer: winner.committer, batch })
-  void prefix
+  core.applyScores([...m.ops, { memberId: m.committer, event: ScoreEvent.SuccessfulCommit }])
+  core.emit({ type: 'commit-applied', epoch, committer: m.committer, batch })
   if (merge.selfRemoved) {
     core.left = true
     core.autoVotes.clear()
@@ -297,18 +342,54 @@ async function onApplied(
     core.emit({ type: 'leaving', epoch })
     return
   }
+  recordMerged(core, epoch - 1n, m.candidate)
   // Membership diff events.
-  const before = new Set(membersBefore.map(toHex))
+  const before = new Set(m.membersBefore.map(toHex))
   const after = core.mls.members()
   const afterSet = new Set(after.map(toHex))
-  for (const m of after) if (!before.has(toHex(m))) core.emit({ type: 'member-joined', memberId: m, epoch })
-  for (const m of membersBefore) if (!afterSet.has(toHex(m))) core.emit({ type: 'member-left', memberId: m, epoch })
-  if (winner.candidate.isLocal && merge.welcome !== undefined) {
+  for (const x of after) if (!before.has(toHex(x))) core.emit({ type: 'member-joined', memberId: x, epoch })
+  for (const x of m.membersBefore) if (!afterSet.has(toHex(x))) core.emit({ type: 'member-left', memberId: x, epoch })
+  if (m.welcome !== undefined) {
     await reconcileStewardList(core, now)
-    await publishWelcome(core, merge.welcome, winner.candidate.joinerIds ?? [])
+    await publishWelcome(core, m.welcome, m.joinerIds)
   }
   await onConversationUpdated(core, now)
   await sweepScoreRemovals(core, now)
+}
+
+/**
+ * Catch-up: apply a commit the group merged while we missed it, replayed
+ * by a peer. It must stage under MLS, come from an authorised committer and
+ * carry only its own proposals; the approved prefix is not required (we may
+ * have missed the votes too). Any round or pending commit of ours is
+ * abandoned. Returns whether it was applied.
+ */
+export async function applyReplay(core: ConversationCore, c: CommitCandidate, now: number): Promise<boolean> {
+  const hashHex = precheckReplay(core, c)
+  if (hashHex === undefined) return false
+  const staged = await core.mls.stageRemoteCommit({ proposals: c.mlsProposals, commit: c.commitMessage })
+  if (staged.status === 'aborted') return false
+  const authorised = core.sm.mode === 'recovery' || core.steward.currentList() === undefined || core.steward.isSteward(staged.committer)
+  if (staged.bundleSenderMismatch || !bytesEqual(staged.committer, c.stewardMemberId) || !authorised || staged.otherProposals > 0) {
+    await core.mls.discardStagedCommit()
+    core.emit({ type: 'dropped', reason: 'candidate', detail: 'replayed commit failed validation' })
+    return false
+  }
+  const membersBefore = core.mls.members()
+  const merge = await core.mls.mergeStagedCommit()
+  core.rounds.clear()
+  await afterMerge(core, {
+    merge,
+    committer: staged.committer,
+    candidate: c,
+    hashHex,
+    membersBefore,
+    ops: [],
+    welcome: undefined,
+    joinerIds: [],
+    now,
+  })
+  return true
 }
 
 /** Committing steward: encrypt the sync at the new epoch and broadcast the Welcome. */
@@ -316,6 +397,7 @@ async function publishWelcome(core: ConversationCore, welcomeBytes: Uint8Array, 
   const syncBytes = await core.mls.encrypt(encodeAppMessage({ conversationSync: buildSync(core) }))
   const welcome: MemberWelcome = { welcomeBytes, conversationSyncBytes: syncBytes, joinerIdentities: joiners }
   core.queues.welcomeHashes.add(toHex(sha256(welcomeBytes)))
+  recordWelcome(core, welcome)
   core.sendPlain({ memberWelcome: welcome })
   core.outbound.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ welcome }) })
   core.emit({ type: 'welcome-ready', welcome, mintedLocally: true })

@@ -269,7 +269,7 @@ export function decodeVote(bytes: Uint8Array): Vote {
  */
 export interface AppMessage {
   /** Which member of oneof `payload` is set, if any. */
-  payload?: 'conversationMessage' | 'banRequest' | 'proposal' | 'vote' | 'votePayload' | 'userVote' | 'proposalAdded' | 'commitCandidate' | 'conversationSync' | 'memberWelcome' | 'membershipChange'
+  payload?: 'conversationMessage' | 'banRequest' | 'proposal' | 'vote' | 'votePayload' | 'userVote' | 'proposalAdded' | 'commitCandidate' | 'conversationSync' | 'memberWelcome' | 'membershipChange' | 'demlsControl'
   /** field 1, ConversationMessage */
   conversationMessage?: ConversationMessage
   /** field 2, BanRequest */
@@ -292,12 +292,14 @@ export interface AppMessage {
   memberWelcome?: MemberWelcome
   /** field 11, EventMembershipChange */
   membershipChange?: EventMembershipChange
+  /** field 100, DemlsControl */
+  demlsControl?: DemlsControl
 }
 
 /** Input of {@link encodeAppMessage}: every field optional; absent and default values are not written. */
 export interface AppMessageInit {
   /** Optional: the member of oneof `payload` that is set (must then name it). */
-  payload?: 'conversationMessage' | 'banRequest' | 'proposal' | 'vote' | 'votePayload' | 'userVote' | 'proposalAdded' | 'commitCandidate' | 'conversationSync' | 'memberWelcome' | 'membershipChange'
+  payload?: 'conversationMessage' | 'banRequest' | 'proposal' | 'vote' | 'votePayload' | 'userVote' | 'proposalAdded' | 'commitCandidate' | 'conversationSync' | 'memberWelcome' | 'membershipChange' | 'demlsControl'
   /** field 1, ConversationMessage */
   conversationMessage?: ConversationMessageInit | null
   /** field 2, BanRequest */
@@ -320,11 +322,13 @@ export interface AppMessageInit {
   memberWelcome?: MemberWelcomeInit | null
   /** field 11, EventMembershipChange */
   membershipChange?: EventMembershipChangeInit | null
+  /** field 100, DemlsControl */
+  demlsControl?: DemlsControlInit | null
 }
 
 function toAppMessage(v: AppMessageInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
-  oneofIn('de_mls.messages.v1.AppMessage', 'payload', v, ['conversationMessage', 'banRequest', 'proposal', 'vote', 'votePayload', 'userVote', 'proposalAdded', 'commitCandidate', 'conversationSync', 'memberWelcome', 'membershipChange'])
+  oneofIn('de_mls.messages.v1.AppMessage', 'payload', v, ['conversationMessage', 'banRequest', 'proposal', 'vote', 'votePayload', 'userVote', 'proposalAdded', 'commitCandidate', 'conversationSync', 'memberWelcome', 'membershipChange', 'demlsControl'])
   if (v.conversationMessage != null) o.conversationMessage = toConversationMessage(v.conversationMessage)
   if (v.banRequest != null) o.banRequest = toBanRequest(v.banRequest)
   if (v.proposal != null) o.proposal = toProposal(v.proposal)
@@ -336,6 +340,7 @@ function toAppMessage(v: AppMessageInit): Record<string, unknown> {
   if (v.conversationSync != null) o.conversationSync = toConversationSync(v.conversationSync)
   if (v.memberWelcome != null) o.memberWelcome = toMemberWelcome(v.memberWelcome)
   if (v.membershipChange != null) o.membershipChange = toEventMembershipChange(v.membershipChange)
+  if (v.demlsControl != null) o.demlsControl = toDemlsControl(v.demlsControl)
   return o
 }
 
@@ -386,6 +391,10 @@ function fromAppMessage(m: Record<string, unknown>): AppMessage {
     v.membershipChange = fromEventMembershipChange(m.membershipChange as Record<string, unknown>)
     v.payload = 'membershipChange'
   }
+  if (Object.hasOwn(m, 'demlsControl') && m.demlsControl != null) {
+    v.demlsControl = fromDemlsControl(m.demlsControl as Record<string, unknown>)
+    v.payload = 'demlsControl'
+  }
   return v
 }
 
@@ -406,6 +415,246 @@ export function encodeAppMessage(value: AppMessageInit): Uint8Array<ArrayBuffer>
  */
 export function decodeAppMessage(bytes: Uint8Array): AppMessage {
   return decodeWith('de_mls.messages.v1.AppMessage', pb.de_mls.messages.v1.AppMessage, bytes, fromAppMessage)
+}
+
+/**
+ * `de_mls.messages.v1.DemlsControl` as returned by {@link decodeDemlsControl}: every field present,
+ * proto3 defaults filled in, the set oneof member named by `body`.
+ */
+export interface DemlsControl {
+  /** Which member of oneof `body` is set, if any. */
+  body?: 'attestation' | 'commitRequest' | 'commitReplay'
+  /** field 1, EpochAttestation */
+  attestation?: EpochAttestation
+  /** field 2, CommitRequest */
+  commitRequest?: CommitRequest
+  /** field 3, CommitReplay */
+  commitReplay?: CommitReplay
+}
+
+/** Input of {@link encodeDemlsControl}: every field optional; absent and default values are not written. */
+export interface DemlsControlInit {
+  /** Optional: the member of oneof `body` that is set (must then name it). */
+  body?: 'attestation' | 'commitRequest' | 'commitReplay'
+  /** field 1, EpochAttestation */
+  attestation?: EpochAttestationInit | null
+  /** field 2, CommitRequest */
+  commitRequest?: CommitRequestInit | null
+  /** field 3, CommitReplay */
+  commitReplay?: CommitReplayInit | null
+}
+
+function toDemlsControl(v: DemlsControlInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  oneofIn('de_mls.messages.v1.DemlsControl', 'body', v, ['attestation', 'commitRequest', 'commitReplay'])
+  if (v.attestation != null) o.attestation = toEpochAttestation(v.attestation)
+  if (v.commitRequest != null) o.commitRequest = toCommitRequest(v.commitRequest)
+  if (v.commitReplay != null) o.commitReplay = toCommitReplay(v.commitReplay)
+  return o
+}
+
+function fromDemlsControl(m: Record<string, unknown>): DemlsControl {
+  const v: DemlsControl = {
+  }
+  if (Object.hasOwn(m, 'attestation') && m.attestation != null) {
+    v.attestation = fromEpochAttestation(m.attestation as Record<string, unknown>)
+    v.body = 'attestation'
+  }
+  if (Object.hasOwn(m, 'commitRequest') && m.commitRequest != null) {
+    v.commitRequest = fromCommitRequest(m.commitRequest as Record<string, unknown>)
+    v.body = 'commitRequest'
+  }
+  if (Object.hasOwn(m, 'commitReplay') && m.commitReplay != null) {
+    v.commitReplay = fromCommitReplay(m.commitReplay as Record<string, unknown>)
+    v.body = 'commitReplay'
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.DemlsControl` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ */
+export function encodeDemlsControl(value: DemlsControlInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.DemlsControl', pb.de_mls.messages.v1.DemlsControl, () => toDemlsControl(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.DemlsControl` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ */
+export function decodeDemlsControl(bytes: Uint8Array): DemlsControl {
+  return decodeWith('de_mls.messages.v1.DemlsControl', pb.de_mls.messages.v1.DemlsControl, bytes, fromDemlsControl)
+}
+
+/**
+ * `de_mls.messages.v1.EpochAttestation` as returned by {@link decodeEpochAttestation}: every field present,
+ * proto3 defaults filled in.
+ */
+export interface EpochAttestation {
+  /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  epoch: bigint
+  /** field 2, bytes */
+  commitHash: Uint8Array
+  /** field 3, bytes */
+  memberId: Uint8Array
+}
+
+/** Input of {@link encodeEpochAttestation}: every field optional; absent and default values are not written. */
+export interface EpochAttestationInit {
+  /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  epoch?: bigint | number | null
+  /** field 2, bytes */
+  commitHash?: Uint8Array | null
+  /** field 3, bytes */
+  memberId?: Uint8Array | null
+}
+
+function toEpochAttestation(v: EpochAttestationInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.epoch != null) o.epoch = u64In(v.epoch)
+  if (v.commitHash != null) o.commitHash = bytesIn(v.commitHash)
+  if (v.memberId != null) o.memberId = bytesIn(v.memberId)
+  return o
+}
+
+function fromEpochAttestation(m: Record<string, unknown>): EpochAttestation {
+  const v: EpochAttestation = {
+    epoch: u64Out(m.epoch),
+    commitHash: bytesOut(m.commitHash),
+    memberId: bytesOut(m.memberId),
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.EpochAttestation` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ */
+export function encodeEpochAttestation(value: EpochAttestationInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.EpochAttestation', pb.de_mls.messages.v1.EpochAttestation, () => toEpochAttestation(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.EpochAttestation` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ */
+export function decodeEpochAttestation(bytes: Uint8Array): EpochAttestation {
+  return decodeWith('de_mls.messages.v1.EpochAttestation', pb.de_mls.messages.v1.EpochAttestation, bytes, fromEpochAttestation)
+}
+
+/**
+ * `de_mls.messages.v1.CommitRequest` as returned by {@link decodeCommitRequest}: every field present,
+ * proto3 defaults filled in.
+ */
+export interface CommitRequest {
+  /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  fromEpoch: bigint
+  /** field 2, bytes */
+  memberId: Uint8Array
+}
+
+/** Input of {@link encodeCommitRequest}: every field optional; absent and default values are not written. */
+export interface CommitRequestInit {
+  /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  fromEpoch?: bigint | number | null
+  /** field 2, bytes */
+  memberId?: Uint8Array | null
+}
+
+function toCommitRequest(v: CommitRequestInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.fromEpoch != null) o.fromEpoch = u64In(v.fromEpoch)
+  if (v.memberId != null) o.memberId = bytesIn(v.memberId)
+  return o
+}
+
+function fromCommitRequest(m: Record<string, unknown>): CommitRequest {
+  const v: CommitRequest = {
+    fromEpoch: u64Out(m.fromEpoch),
+    memberId: bytesOut(m.memberId),
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.CommitRequest` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ */
+export function encodeCommitRequest(value: CommitRequestInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.CommitRequest', pb.de_mls.messages.v1.CommitRequest, () => toCommitRequest(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.CommitRequest` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ */
+export function decodeCommitRequest(bytes: Uint8Array): CommitRequest {
+  return decodeWith('de_mls.messages.v1.CommitRequest', pb.de_mls.messages.v1.CommitRequest, bytes, fromCommitRequest)
+}
+
+/**
+ * `de_mls.messages.v1.CommitReplay` as returned by {@link decodeCommitReplay}: every field present,
+ * proto3 defaults filled in.
+ */
+export interface CommitReplay {
+  /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  fromEpoch: bigint
+  /** field 2, CommitCandidate */
+  candidate?: CommitCandidate
+}
+
+/** Input of {@link encodeCommitReplay}: every field optional; absent and default values are not written. */
+export interface CommitReplayInit {
+  /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  fromEpoch?: bigint | number | null
+  /** field 2, CommitCandidate */
+  candidate?: CommitCandidateInit | null
+}
+
+function toCommitReplay(v: CommitReplayInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.fromEpoch != null) o.fromEpoch = u64In(v.fromEpoch)
+  if (v.candidate != null) o.candidate = toCommitCandidate(v.candidate)
+  return o
+}
+
+function fromCommitReplay(m: Record<string, unknown>): CommitReplay {
+  const v: CommitReplay = {
+    fromEpoch: u64Out(m.fromEpoch),
+  }
+  if (Object.hasOwn(m, 'candidate') && m.candidate != null) {
+    v.candidate = fromCommitCandidate(m.candidate as Record<string, unknown>)
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.CommitReplay` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ */
+export function encodeCommitReplay(value: CommitReplayInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.CommitReplay', pb.de_mls.messages.v1.CommitReplay, () => toCommitReplay(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.CommitReplay` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ */
+export function decodeCommitReplay(bytes: Uint8Array): CommitReplay {
+  return decodeWith('de_mls.messages.v1.CommitReplay', pb.de_mls.messages.v1.CommitReplay, bytes, fromCommitReplay)
 }
 
 /**
@@ -1788,6 +2037,37 @@ export const schema = {
       { name: 'conversationSync', id: 9, kind: 'message', repeated: false, ref: 'ConversationSync', oneof: 'payload' },
       { name: 'memberWelcome', id: 10, kind: 'message', repeated: false, ref: 'MemberWelcome', oneof: 'payload' },
       { name: 'membershipChange', id: 11, kind: 'message', repeated: false, ref: 'EventMembershipChange', oneof: 'payload' },
+      { name: 'demlsControl', id: 100, kind: 'message', repeated: false, ref: 'DemlsControl', oneof: 'payload' },
+    ],
+  },
+  DemlsControl: {
+    fullName: 'de_mls.messages.v1.DemlsControl',
+    fields: [
+      { name: 'attestation', id: 1, kind: 'message', repeated: false, ref: 'EpochAttestation', oneof: 'body' },
+      { name: 'commitRequest', id: 2, kind: 'message', repeated: false, ref: 'CommitRequest', oneof: 'body' },
+      { name: 'commitReplay', id: 3, kind: 'message', repeated: false, ref: 'CommitReplay', oneof: 'body' },
+    ],
+  },
+  EpochAttestation: {
+    fullName: 'de_mls.messages.v1.EpochAttestation',
+    fields: [
+      { name: 'epoch', id: 1, kind: 'uint64', repeated: false },
+      { name: 'commitHash', id: 2, kind: 'bytes', repeated: false },
+      { name: 'memberId', id: 3, kind: 'bytes', repeated: false },
+    ],
+  },
+  CommitRequest: {
+    fullName: 'de_mls.messages.v1.CommitRequest',
+    fields: [
+      { name: 'fromEpoch', id: 1, kind: 'uint64', repeated: false },
+      { name: 'memberId', id: 2, kind: 'bytes', repeated: false },
+    ],
+  },
+  CommitReplay: {
+    fullName: 'de_mls.messages.v1.CommitReplay',
+    fields: [
+      { name: 'fromEpoch', id: 1, kind: 'uint64', repeated: false },
+      { name: 'candidate', id: 2, kind: 'message', repeated: false, ref: 'CommitCandidate' },
     ],
   },
   ConversationMessage: {

@@ -14,6 +14,10 @@ export declare const de_mls: {
   messages: {
     v1: {
       AppMessage: PbMessageType
+      DemlsControl: PbMessageType
+      EpochAttestation: PbMessageType
+      CommitRequest: PbMessageType
+      CommitReplay: PbMessageType
       ConversationMessage: PbMessageType
       BanRequest: PbMessageType
       EventMembershipChange: PbMessageType

@@ -421,11 +421,12 @@ export const de_mls = $root.de_mls = (() => {
                 AppMessage.prototype.conversationSync = null;
                 AppMessage.prototype.memberWelcome = null;
                 AppMessage.prototype.membershipChange = null;
+                AppMessage.prototype.demlsControl = null;
 
                 let $oneOfFields;
 
                 $Object.defineProperty(AppMessage.prototype, "payload", {
-                    get: $util.oneOfGetter($oneOfFields = ["conversationMessage", "banRequest", "proposal", "vote", "votePayload", "userVote", "proposalAdded", "commitCandidate", "conversationSync", "memberWelcome", "membershipChange"]),
+                    get: $util.oneOfGetter($oneOfFields = ["conversationMessage", "banRequest", "proposal", "vote", "votePayload", "userVote", "proposalAdded", "commitCandidate", "conversationSync", "memberWelcome", "membershipChange", "demlsControl"]),
                     set: $util.oneOfSetter($oneOfFields)
                 });
 
@@ -458,6 +459,8 @@ export const de_mls = $root.de_mls = (() => {
                         $root.de_mls.messages.v1.MemberWelcome.encode(message.memberWelcome, writer.uint32(82).fork(), _depth + 1).ldelim();
                     if (message.membershipChange != null && $Object.hasOwnProperty.call(message, "membershipChange"))
                         $root.de_mls.messages.v1.EventMembershipChange.encode(message.membershipChange, writer.uint32(90).fork(), _depth + 1).ldelim();
+                    if (message.demlsControl != null && $Object.hasOwnProperty.call(message, "demlsControl"))
+                        $root.de_mls.messages.v1.DemlsControl.encode(message.demlsControl, writer.uint32(802).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -568,6 +571,13 @@ export const de_mls = $root.de_mls = (() => {
                                 message.payload = "membershipChange";
                                 continue;
                             }
+                        case 100: {
+                                if (wireType !== 2)
+                                    break;
+                                message.demlsControl = $root.de_mls.messages.v1.DemlsControl.decode(reader, reader.size(), $undefined, _depth + 1, message.demlsControl);
+                                message.payload = "demlsControl";
+                                continue;
+                            }
                         }
                         reader.skipType(wireType, _depth, tag);
                         if (!reader.discardUnknown) {
@@ -586,6 +596,404 @@ export const de_mls = $root.de_mls = (() => {
                 };
 
                 return AppMessage;
+            })();
+
+            v1.DemlsControl = (function() {
+
+                const DemlsControl = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                DemlsControl.prototype.attestation = null;
+                DemlsControl.prototype.commitRequest = null;
+                DemlsControl.prototype.commitReplay = null;
+
+                let $oneOfFields;
+
+                $Object.defineProperty(DemlsControl.prototype, "body", {
+                    get: $util.oneOfGetter($oneOfFields = ["attestation", "commitRequest", "commitReplay"]),
+                    set: $util.oneOfSetter($oneOfFields)
+                });
+
+                DemlsControl.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.attestation != null && $Object.hasOwnProperty.call(message, "attestation"))
+                        $root.de_mls.messages.v1.EpochAttestation.encode(message.attestation, writer.uint32(10).fork(), _depth + 1).ldelim();
+                    if (message.commitRequest != null && $Object.hasOwnProperty.call(message, "commitRequest"))
+                        $root.de_mls.messages.v1.CommitRequest.encode(message.commitRequest, writer.uint32(18).fork(), _depth + 1).ldelim();
+                    if (message.commitReplay != null && $Object.hasOwnProperty.call(message, "commitReplay"))
+                        $root.de_mls.messages.v1.CommitReplay.encode(message.commitReplay, writer.uint32(26).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                DemlsControl.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.DemlsControl();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.attestation = $root.de_mls.messages.v1.EpochAttestation.decode(reader, reader.size(), $undefined, _depth + 1, message.attestation);
+                                message.body = "attestation";
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                message.commitRequest = $root.de_mls.messages.v1.CommitRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.commitRequest);
+                                message.body = "commitRequest";
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                message.commitReplay = $root.de_mls.messages.v1.CommitReplay.decode(reader, reader.size(), $undefined, _depth + 1, message.commitReplay);
+                                message.body = "commitReplay";
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return DemlsControl;
+            })();
+
+            v1.EpochAttestation = (function() {
+
+                const EpochAttestation = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                EpochAttestation.prototype.epoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                EpochAttestation.prototype.commitHash = $util.newBuffer([]);
+                EpochAttestation.prototype.memberId = $util.newBuffer([]);
+
+                EpochAttestation.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.epoch != null && $Object.hasOwnProperty.call(message, "epoch") && (typeof message.epoch === "object" ? message.epoch.low || message.epoch.high : message.epoch !== 0))
+                        writer.uint32(8).uint64(message.epoch);
+                    if (message.commitHash != null && $Object.hasOwnProperty.call(message, "commitHash") && message.commitHash.length)
+                        writer.uint32(18).bytes(message.commitHash);
+                    if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId.length)
+                        writer.uint32(26).bytes(message.memberId);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                EpochAttestation.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.EpochAttestation();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.epoch = value;
+                                else
+                                    delete message.epoch;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.commitHash = value;
+                                else
+                                    delete message.commitHash;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.memberId = value;
+                                else
+                                    delete message.memberId;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return EpochAttestation;
+            })();
+
+            v1.CommitRequest = (function() {
+
+                const CommitRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                CommitRequest.prototype.fromEpoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                CommitRequest.prototype.memberId = $util.newBuffer([]);
+
+                CommitRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.fromEpoch != null && $Object.hasOwnProperty.call(message, "fromEpoch") && (typeof message.fromEpoch === "object" ? message.fromEpoch.low || message.fromEpoch.high : message.fromEpoch !== 0))
+                        writer.uint32(8).uint64(message.fromEpoch);
+                    if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId.length)
+                        writer.uint32(18).bytes(message.memberId);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                CommitRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.CommitRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.fromEpoch = value;
+                                else
+                                    delete message.fromEpoch;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.memberId = value;
+                                else
+                                    delete message.memberId;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return CommitRequest;
+            })();
+
+            v1.CommitReplay = (function() {
+
+                const CommitReplay = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                CommitReplay.prototype.fromEpoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                CommitReplay.prototype.candidate = null;
+
+                CommitReplay.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.fromEpoch != null && $Object.hasOwnProperty.call(message, "fromEpoch") && (typeof message.fromEpoch === "object" ? message.fromEpoch.low || message.fromEpoch.high : message.fromEpoch !== 0))
+                        writer.uint32(8).uint64(message.fromEpoch);
+                    if (message.candidate != null && $Object.hasOwnProperty.call(message, "candidate"))
+                        $root.de_mls.messages.v1.CommitCandidate.encode(message.candidate, writer.uint32(18).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                CommitReplay.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.CommitReplay();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.fromEpoch = value;
+                                else
+                                    delete message.fromEpoch;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                message.candidate = $root.de_mls.messages.v1.CommitCandidate.decode(reader, reader.size(), $undefined, _depth + 1, message.candidate);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return CommitReplay;
             })();
 
             v1.ConversationMessage = (function() {

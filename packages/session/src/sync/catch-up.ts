@@ -1,0 +1,165 @@
+import {
+  type CommitCandidate,
+  type DemlsControl,
+  type MemberWelcome,
+  bytesEqual,
+  encodeWelcomeChannelMessage,
+  toHex,
+} from '@demls/wire'
+import type { ConversationCore } from '../conversation/core.js'
+import { commitHashOf, precheckCandidate } from '../freeze/candidate-buffer.js'
+
+/** Commits kept for replay to members that missed them. */
+const COMMIT_LOG_SIZE = 16
+/** Future-epoch packets kept until we reach their epoch. */
+const FUTURE_STASH_SIZE = 512
+/** Minimum spacing of our catch-up requests, and of our replies per epoch. */
+const REQUEST_INTERVAL_MS = 1_000
+const REPLY_INTERVAL_MS = 500
+const WELCOME_RESEND_INTERVAL_MS = 2_000
+
+/**
+ * Catch-up state of one conversation (beyond the reference; landscape
+ * §2.1.4): the log of merged commits, packets from epochs we have not
+ * reached, and rate limits.
+ *
+ * @internal
+ */
+export class CatchUpState {
+  /** Merged commit candidates by the epoch they left (as a decimal string). */
+  readonly log = new Map<string, CommitCandidate>()
+  /** App-channel packets framed in epochs we have not reached. */
+  readonly future: { epoch: bigint; payload: Uint8Array }[] = []
+  /** Welcomes seen, by joiner (hex), for re-sending to joiners who missed them. */
+  readonly welcomes = new Map<string, MemberWelcome>()
+  lastRequestAt = Number.NEGATIVE_INFINITY
+  /** Highest epoch the group is known to have reached (from attestations and future packets). */
+  knownEpoch = 0n
+  readonly lastReplyAt = new Map<string, number>()
+  readonly lastWelcomeAt = new Map<string, number>()
+}
+
+function bounded<K, V>(map: Map<K, V>, size: number): void {
+  while (map.size > size) map.delete(map.keys().next().value as K)
+}
+
+/** After merging: log the commit and attest the epoch we reached. */
+export function recordMerged(core: ConversationCore, fromEpoch: bigint, candidate: CommitCandidate): void {
+  core.catchUp.log.set(String(fromEpoch), candidate)
+  bounded(core.catchUp.log, COMMIT_LOG_SIZE)
+  core.sendPlain({
+    demlsControl: {
+      attestation: { epoch: core.epoch(), commitHash: commitHashOf(candidate.commitMessage), memberId: core.memberId },
+    },
+  })
+}
+
+/** Remember a Welcome so a joiner who missed it can get it again. */
+export function recordWelcome(core: ConversationCore, welcome: MemberWelcome): void {
+  for (const j of welcome.joinerIdentities) core.catchUp.welcomes.set(toHex(j), welcome)
+  bounded(core.catchUp.welcomes, 64)
+}
+
+/**
+ * A joiner already in the group announced a key package again: it missed
+ * its Welcome. Stewards re-send it (rate-limited per joiner).
+ */
+export function resendWelcome(core: ConversationCore, joiner: Uint8Array, now: number): boolean {
+  const hex = toHex(joiner)
+  const welcome = core.catchUp.welcomes.get(hex)
+  if (welcome === undefined || !core.steward.isSteward(core.memberId)) return false
+  if (now - (core.catchUp.lastWelcomeAt.get(hex) ?? Number.NEGATIVE_INFINITY) < WELCOME_RESEND_INTERVAL_MS) return false
+  core.catchUp.lastWelcomeAt.set(hex, now)
+  core.outbound.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ welcome }) })
+  return true
+}
+
+/** Record that the group reached `epoch`. */
+export function noteEpoch(core: ConversationCore, epoch: bigint): void {
+  if (epoch > core.catchUp.knownEpoch) core.catchUp.knownEpoch = epoch
+}
+
+/** Whether we know the group is ahead of us. */
+export function isBehind(core: ConversationCore): boolean {
+  return core.catchUp.knownEpoch > core.epoch()
+}
+
+/** When the next catch-up request is due while we are behind (for `nextWakeupAt`). */
+export function catchUpDeadline(core: ConversationCore): number | undefined {
+  return isBehind(core) && !core.left ? core.catchUp.lastRequestAt + REQUEST_INTERVAL_MS : undefined
+}
+
+/** Evidence that we are behind: ask for the commit that left our epoch (rate-limited). */
+export function requestCatchUp(core: ConversationCore, now: number): void {
+  if (now - core.catchUp.lastRequestAt < REQUEST_INTERVAL_MS) return
+  core.catchUp.lastRequestAt = now
+  core.sendPlain({ demlsControl: { commitRequest: { fromEpoch: core.epoch(), memberId: core.memberId } } })
+}
+
+/** Keep a packet framed in a future epoch until we get there. */
+export function stashFuture(core: ConversationCore, epoch: bigint, payload: Uint8Array): void {
+  noteEpoch(core, epoch)
+  const f = core.catchUp.future
+  f.push({ epoch, payload })
+  if (f.length > FUTURE_STASH_SIZE) f.splice(0, f.length - FUTURE_STASH_SIZE)
+}
+
+/** Take the stashed packets of the current epoch (older ones are dropped). */
+export function takeCurrentFuture(core: ConversationCore): Uint8Array[] {
+  const epoch = core.epoch()
+  const f = core.catchUp.future
+  const now = f.filter((p) => p.epoch === epoch).map((p) => p.payload)
+  const later = f.filter((p) => p.epoch > epoch)
+  f.length = 0
+  f.push(...later)
+  return now
+}
+
+/** Whether stashed packets wait for the current epoch. */
+export function hasCurrentFuture(core: ConversationCore): boolean {
+  const epoch = core.epoch()
+  return core.catchUp.future.some((p) => p.epoch === epoch)
+}
+
+/**
+ * Handle a control message. Replays are applied by the caller
+ * (`applyReplay`), which needs the freeze flow.
+ */
+export function onControl(core: ConversationCore, control: DemlsControl, now: number): CommitCandidate | undefined {
+  if (control.attestation !== undefined) {
+    noteEpoch(core, control.attestation.epoch)
+    if (control.attestation.epoch > core.epoch()) requestCatchUp(core, now)
+    return undefined
+  }
+  if (control.commitRequest !== undefined) {
+    const key = String(control.commitRequest.fromEpoch)
+    const candidate = core.catchUp.log.get(key)
+    if (candidate === undefined) return undefined
+    // The committer and the stewards answer; everyone else stays quiet.
+    if (!bytesEqual(candidate.stewardMemberId, core.memberId) && !core.steward.isSteward(core.memberId)) return undefined
+    if (now - (core.catchUp.lastReplyAt.get(key) ?? Number.NEGATIVE_INFINITY) < REPLY_INTERVAL_MS) return undefined
+    core.catchUp.lastReplyAt.set(key, now)
+    core.sendPlain({ demlsControl: { commitReplay: { fromEpoch: control.commitRequest.fromEpoch, candidate } } })
+    return undefined
+  }
+  if (control.commitReplay?.candidate !== undefined) {
+    // Others' replies count as ours for the rate limit.
+    core.catchUp.lastReplyAt.set(String(control.commitReplay.fromEpoch), now)
+    if (control.commitReplay.fromEpoch !== core.epoch()) return undefined
+    return control.commitReplay.candidate
+  }
+  return undefined
+}
+
+/**
+ * Validate a replayed commit for catch-up: same conversation, right kinds,
+ * framed in our epoch, not already merged. Returns the commit hash hex.
+ */
+export function precheckReplay(core: ConversationCore, c: CommitCandidate): string | undefined {
+  const check = precheckCandidate(c, core.idBytes, (b) => core.mls.inspectMessageKind(b), (h) =>
+    core.queues.committedHashes.has(h),
+  )
+  if (!check.ok) return undefined
+  if (core.mls.inspectMessageEpoch(c.commitMessage) !== core.epoch()) return undefined
+  return check.hashHex
+}

@@ -1,0 +1,387 @@
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { PeerId } from '@libp2p/interface'
+import {
+  AbortError,
+  type AbortOptions,
+  type Clock,
+  NoPeersError,
+  type OutboundPacket,
+  type PublishOptions,
+  type PublishResult,
+  type TopicReadiness,
+  type Transport,
+  type TransportEvents,
+  TransportNotStartedError,
+  TypedEventEmitter,
+  parseTopic,
+  systemClock,
+  throwIfAborted,
+  unwrapInbound,
+  wrapOutbound,
+} from '@demls/wire'
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
+import { DialFailedError, InvalidNodeError, PublishFailedError } from '../errors.js'
+import { type GossipsubNode, createGossipsubNode } from '../node/create-node.js'
+import { Redialer } from '../redial/redialer.js'
+import type { GossipsubTransportInit } from './init.js'
+
+/**
+ * gossipsub's class has `getMeshPeers`, its exported interface does not;
+ * `streamsOutbound` (peer id → open outbound stream) is internal and read
+ * only when present.
+ */
+type GossipsubInternals = GossipSub & { getMeshPeers(topic: string): string[]; streamsOutbound?: unknown }
+
+interface PubsubMessage {
+  topic: string
+  data: Uint8Array
+}
+
+const toAddr = (a: Multiaddr | string): Multiaddr => (typeof a === 'string' ? multiaddr(a) : a)
+
+/** A libp2p Buffer or subarray as a plain `Uint8Array` view (no copy). */
+function plainBytes(data: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(data) === Uint8Array.prototype ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}
+
+function isDemlsTopic(topic: string): boolean {
+  try {
+    parseTopic(topic)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work
+  throwIfAborted(signal)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AbortError(undefined, { cause: signal.reason }))
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(v)
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(e)
+      },
+    )
+  })
+}
+
+/**
+ * A demls `Transport` (from `@demls/wire`) over js-libp2p gossipsub. Create it with
+ * {@link gossipsubTransport}.
+ *
+ * Readiness of a topic is read live from gossipsub: `meshPeers` is
+ * `getMeshPeers(topic).length` (0 for topics we are not subscribed to),
+ * `subscribers` is `getSubscribers(topic).length` (connected peers that
+ * announced the topic), and `ready` is true when a publish would reach a
+ * peer: some mesh peer, or some subscriber gossipsub already has an
+ * outbound stream to (it flood-publishes our own packets to every such
+ * subscriber, mesh or not). `publish` is gated on `ready`.
+ * A `readiness` event is emitted for a subscribed topic whenever one of
+ * the three values changes; changes are looked for on every gossipsub
+ * `subscription-change`, `gossipsub:graft`, `gossipsub:prune` and
+ * `gossipsub:heartbeat` (1 s) and every libp2p `peer:connect` /
+ * `peer:disconnect` (at once and again one macrotask later, as gossipsub
+ * updates some state after its events), after our own subscribe, start and
+ * stop, and on every `readiness(topic)` call — a value a caller has seen has
+ * always been emitted.
+ */
+export class GossipsubTransport extends TypedEventEmitter<TransportEvents> implements Transport {
+  readonly appId: Uint8Array
+  readonly #init: GossipsubTransportInit
+  readonly #clock: Clock
+  readonly #topics = new Set<string>()
+  readonly #last = new Map<string, TopicReadiness>()
+  readonly #redialer: Redialer
+  readonly #dialTimeoutMs: number
+  #node: GossipsubNode | undefined
+  readonly #ownNode: boolean
+  #started = false
+  #starting: Promise<void> | undefined
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined
+  #detach: (() => void) | undefined
+
+  constructor(init: GossipsubTransportInit = {}) {
+    super()
+    this.#init = init
+    this.#clock = init.clock ?? systemClock
+    this.#node = init.node
+    this.#ownNode = init.ownNode ?? init.node === undefined
+    this.#dialTimeoutMs = init.dialTimeoutMs ?? 5_000
+    this.appId = init.appId ?? globalThis.crypto.getRandomValues(new Uint8Array(16))
+    const self = this
+    this.#redialer = new Redialer(
+      {
+        dial: (addr) => this.#dialRaw(addr),
+        isConnected: (peerId) => this.#node?.getConnections().some((c) => c.remotePeer.toString() === peerId) ?? false,
+        get active() {
+          return self.#started
+        },
+      },
+      init.redial ?? {},
+    )
+    for (const a of init.bootstrap ?? []) this.#redialer.remember(toAddr(a))
+  }
+
+  get isStarted(): boolean {
+    return this.#started
+  }
+
+  /** The libp2p node (undefined before the first `start` when the transport creates it). */
+  get node(): GossipsubNode | undefined {
+    return this.#node
+  }
+
+  /** Our libp2p peer id, once the node exists. */
+  get peerId(): PeerId | undefined {
+    return this.#node?.peerId
+  }
+
+  /** Addresses other peers can dial (empty while stopped). */
+  multiaddrs(): Multiaddr[] {
+    if (!this.#started || this.#node === undefined) return []
+    return this.#node.getMultiaddrs()
+  }
+
+  /**
+   * Start the node (if owned), subscribe our topics and dial the bootstrap
+   * and previously dialled peers, waiting for those dials (each bounded by
+   * `dialTimeoutMs`; failures are retried in the background). Idempotent;
+   * concurrent calls share one start. Aborting rejects this call with an
+   * `AbortError` but does not undo a start already under way (call `stop`).
+   *
+   * @throws {InvalidNodeError} when a passed-in node is not started (and not owned) or has no gossipsub
+   */
+  async start(options: AbortOptions = {}): Promise<void> {
+    throwIfAborted(options.signal)
+    if (this.#started) return
+    this.#starting ??= this.#doStart().finally(() => {
+      this.#starting = undefined
+    })
+    await abortable(this.#starting, options.signal)
+  }
+
+  async #doStart(): Promise<void> {
+    let node = this.#node
+    if (node === undefined) {
+      node = await createGossipsubNode({
+        ...(this.#init.listen ? { listen: this.#init.listen } : {}),
+        ...(this.#init.privateKey ? { privateKey: this.#init.privateKey } : {}),
+        ...(this.#init.gossipsub ? { gossipsub: this.#init.gossipsub } : {}),
+      })
+      this.#node = node
+    }
+    const pubsub = node.services.pubsub as GossipSub | undefined
+    if (pubsub === undefined || typeof pubsub.publish !== 'function') throw new InvalidNodeError('no gossipsub service at services.pubsub')
+    if (this.#ownNode) {
+      if (node.status !== 'started') await node.start()
+    } else if (node.status !== 'started') {
+      throw new InvalidNodeError('the node is not started (pass ownNode: true to let the transport start it)')
+    }
+    this.#attach(node, pubsub)
+    for (const topic of this.#topics) pubsub.subscribe(topic)
+    this.#started = true
+    this.#scheduleRefresh()
+    await this.#redialer.dialAll()
+  }
+
+  /** Stop: unsubscribe (or stop the node if owned), cancel redials (idempotent). */
+  async stop(options: AbortOptions = {}): Promise<void> {
+    throwIfAborted(options.signal)
+    if (this.#starting !== undefined) await this.#starting.catch(() => undefined)
+    if (!this.#started) return
+    this.#started = false
+    this.#redialer.cancel()
+    this.#detach?.()
+    this.#detach = undefined
+    const node = this.#node
+    if (node !== undefined) {
+      if (this.#ownNode) await abortable(Promise.resolve(node.stop()), options.signal)
+      else for (const topic of this.#topics) node.services.pubsub.unsubscribe(topic)
+    }
+    this.#refresh()
+  }
+
+  /**
+   * Dial a peer and remember its address for redials. Resolves with its peer id.
+   *
+   * @throws {TransportNotStartedError} before `start`
+   * @throws {DialFailedError} when the dial fails or times out
+   * @throws {AbortError} when `options.signal` aborts
+   */
+  async dial(addr: Multiaddr | string, options: AbortOptions = {}): Promise<PeerId> {
+    if (!this.#started || this.#node === undefined) throw new TransportNotStartedError('dial')
+    throwIfAborted(options.signal)
+    const ma = toAddr(addr)
+    const conn = await this.#dialConn(ma, options.signal)
+    this.#redialer.remember(ma, conn.remotePeer.toString())
+    return conn.remotePeer
+  }
+
+  async #dialConn(ma: Multiaddr, signal?: AbortSignal) {
+    const node = this.#node
+    if (node === undefined) throw new TransportNotStartedError('dial')
+    const timeout = AbortSignal.timeout(this.#dialTimeoutMs)
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout
+    try {
+      return await node.dial(ma, { signal: combined })
+    } catch (err) {
+      if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason })
+      throw new DialFailedError(ma.toString(), { cause: err })
+    }
+  }
+
+  async #dialRaw(ma: Multiaddr): Promise<string> {
+    const conn = await this.#dialConn(ma)
+    return conn.remotePeer.toString()
+  }
+
+  subscribe(topic: string): void {
+    if (this.#topics.has(topic)) return
+    this.#topics.add(topic)
+    if (this.#started) this.#node?.services.pubsub.subscribe(topic)
+    this.#scheduleRefresh()
+  }
+
+  unsubscribe(topic: string): void {
+    if (!this.#topics.delete(topic)) return
+    this.#last.delete(topic)
+    if (this.#started) this.#node?.services.pubsub.unsubscribe(topic)
+  }
+
+  getTopics(): string[] {
+    return [...this.#topics]
+  }
+
+  async publish(packet: OutboundPacket, options: PublishOptions = {}): Promise<PublishResult> {
+    const node = this.#node
+    if (!this.#started || node === undefined) throw new TransportNotStartedError('publish')
+    throwIfAborted(options.signal)
+    const { topic, bytes } = wrapOutbound(this.appId, packet)
+    // Gate on readiness: publishing to nobody would still mark the bytes as
+    // seen, and gossipsub would refuse the same bytes for 2 minutes.
+    if (!this.#compute(topic).ready) {
+      if (options.allowNoPeers === true) return { topic, bytes: bytes.length, recipients: 0 }
+      throw new NoPeersError(topic)
+    }
+    let recipients: number
+    try {
+      recipients = (await node.services.pubsub.publish(topic, bytes)).recipients.length
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      if (message.includes('NoPeersSubscribedToTopic')) {
+        if (options.allowNoPeers === true) return { topic, bytes: bytes.length, recipients: 0 }
+        throw new NoPeersError(topic, { cause: err })
+      }
+      // Identical bytes within gossipsub's seen window: already on the network.
+      if (message.includes('PublishError.Duplicate')) return { topic, bytes: bytes.length, recipients: 0 }
+      throw new PublishFailedError(topic, { cause: err })
+    }
+    return { topic, bytes: bytes.length, recipients }
+  }
+
+  /**
+   * Current readiness of `topic`, read live from gossipsub. For a
+   * subscribed topic, a change seen here that no `readiness` event has
+   * reported yet is emitted first, so listeners never lag behind callers.
+   */
+  readiness(topic: string): TopicReadiness {
+    const now = this.#compute(topic)
+    if (this.#topics.has(topic)) this.#observe(now)
+    return now
+  }
+
+  #compute(topic: string): TopicReadiness {
+    const node = this.#node
+    if (!this.#started || node === undefined) return { topic, meshPeers: 0, subscribers: 0, ready: false }
+    const pubsub = node.services.pubsub as GossipsubInternals
+    const meshPeers = this.#topics.has(topic) ? pubsub.getMeshPeers(topic).length : 0
+    const subscribers = pubsub.getSubscribers(topic)
+    // gossipsub hands a packet only to subscribers it has an outbound stream
+    // to; one that announced the topic before that stream opened gets nothing.
+    const streams = pubsub.streamsOutbound
+    const reachable = streams instanceof Map ? subscribers.filter((p) => streams.has(p.toString())).length : subscribers.length
+    return { topic, meshPeers, subscribers: subscribers.length, ready: meshPeers > 0 || reachable > 0 }
+  }
+
+  /** Emit `now` if it differs from the last value reported for its topic. */
+  #observe(now: TopicReadiness): void {
+    const before = this.#last.get(now.topic)
+    if (before && before.meshPeers === now.meshPeers && before.subscribers === now.subscribers && before.ready === now.ready) return
+    this.#last.set(now.topic, now)
+    // A first observation that nothing is reachable is not a change worth reporting.
+    if (before === undefined && !now.ready && now.meshPeers === 0 && now.subscribers === 0) return
+    this.safeDispatch('readiness', now)
+  }
+
+  #attach(node: GossipsubNode, pubsub: GossipSub): void {
+    const onMessage = (e: CustomEvent<PubsubMessage>) => this.#onMessage(e.detail)
+    const onChange = () => {
+      this.#refresh()
+      this.#scheduleRefresh()
+    }
+    const onDisconnect = (e: CustomEvent<PeerId>) => {
+      onChange()
+      this.#redialer.onDisconnect(e.detail.toString())
+    }
+    const changes = ['subscription-change', 'gossipsub:graft', 'gossipsub:prune', 'gossipsub:heartbeat'] as const
+    pubsub.addEventListener('message', onMessage)
+    for (const c of changes) pubsub.addEventListener(c, onChange)
+    node.addEventListener('peer:connect', onChange)
+    node.addEventListener('peer:disconnect', onDisconnect)
+    this.#detach = () => {
+      pubsub.removeEventListener('message', onMessage)
+      for (const c of changes) pubsub.removeEventListener(c, onChange)
+      node.removeEventListener('peer:connect', onChange)
+      node.removeEventListener('peer:disconnect', onDisconnect)
+      if (this.#refreshTimer !== undefined) clearTimeout(this.#refreshTimer)
+      this.#refreshTimer = undefined
+    }
+  }
+
+  #onMessage(msg: PubsubMessage): void {
+    if (!this.#started) return
+    const { topic } = msg
+    const data = plainBytes(msg.data)
+    if (!this.#topics.has(topic)) {
+      // Another user of a shared node may subscribe to non-demls topics.
+      if (isDemlsTopic(topic)) this.safeDispatch('drop', { topic, reason: 'not-subscribed', bytes: data.length })
+      return
+    }
+    const result = unwrapInbound(this.appId, topic, data, this.#clock.now())
+    if ('drop' in result) this.safeDispatch('drop', result.drop)
+    else this.safeDispatch('message', result.packet)
+  }
+
+  /** Coalesce readiness checks into one macrotask (gossipsub updates its mesh after some events fire). */
+  #scheduleRefresh(): void {
+    if (this.#refreshTimer !== undefined) return
+    this.#refreshTimer = setTimeout(() => {
+      this.#refreshTimer = undefined
+      this.#refresh()
+    }, 0)
+  }
+
+  #refresh(): void {
+    for (const topic of [...this.#topics]) this.readiness(topic)
+  }
+}
+
+/**
+ * Create a demls `Transport` (from `@demls/wire`) over js-libp2p gossipsub.
+ *
+ * @example
+ * ```ts
+ * const transport = gossipsubTransport({ bootstrap: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3Koo…'] })
+ * await transport.start()
+ * ```
+ */
+export function gossipsubTransport(init: GossipsubTransportInit = {}): GossipsubTransport {
+  return new GossipsubTransport(init)
+}

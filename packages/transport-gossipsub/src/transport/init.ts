@@ -1,0 +1,65 @@
+import type { GossipsubOpts } from '@libp2p/gossipsub'
+import type { PrivateKey } from '@libp2p/interface'
+import type { Clock } from '@demls/wire'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import type { GossipsubNode } from '../node/create-node.js'
+import type { RedialInit } from '../redial/redialer.js'
+
+/** Options of {@link gossipsubTransport}. */
+export interface GossipsubTransportInit {
+  /**
+   * An existing libp2p node with gossipsub under `services.pubsub` (for
+   * example one shared with other protocols). Its gossipsub should use the
+   * demls options (see {@link demlsGossipsubOptions}): with another
+   * signature policy or message id, duplicates are not collapsed.
+   * @default a node made by {@link createGossipsubNode} from `listen`, `privateKey` and `gossipsub`
+   */
+  node?: GossipsubNode
+  /**
+   * Whether `start`/`stop` also start and stop the libp2p node.
+   * @default true for a node the transport creates, false for one passed in `node`
+   */
+  ownNode?: boolean
+  /**
+   * Addresses to listen on (ignored when `node` is given).
+   * @default ['/ip4/127.0.0.1/tcp/0']
+   */
+  listen?: string[]
+  /**
+   * Peers dialled on every `start`, remembered and redialled after a
+   * disconnect.
+   * @default []
+   */
+  bootstrap?: Array<Multiaddr | string>
+  /**
+   * Redial policy for remembered peers, or `false` to never redial.
+   * @default { initialDelayMs: 250, maxDelayMs: 10_000, maxAttempts: Infinity }
+   */
+  redial?: RedialInit | false
+  /**
+   * App id stamped on every packet (our own packets are dropped on receipt).
+   * @default 16 random bytes
+   */
+  appId?: Uint8Array
+  /**
+   * Identity key of the node the transport creates (ignored when `node` is given).
+   * @default a fresh Ed25519 key
+   */
+  privateKey?: PrivateKey
+  /**
+   * Extra gossipsub options of the node the transport creates (ignored
+   * when `node` is given); the demls ones always win.
+   * @default {}
+   */
+  gossipsub?: Partial<GossipsubOpts>
+  /**
+   * Clock stamping `receivedAt` of inbound packets.
+   * @default systemClock from `@demls/wire`
+   */
+  clock?: Clock
+  /**
+   * Timeout of one dial (bootstrap, `dial` and redials), in ms.
+   * @default 5_000
+   */
+  dialTimeoutMs?: number
+}
