@@ -23,6 +23,7 @@ import {
 } from '../errors.js'
 import {
   advanceFreeze,
+  applyForkSwitch,
   applyReplay,
   onCandidateReceived,
   phaseDeadline,
@@ -244,7 +245,8 @@ export class Conversation {
         } else await onCandidateReceived(core, app.commitCandidate, now)
       } else if (app.demlsControl !== undefined) {
         const replay = onControl(core, app.demlsControl, now)
-        if (replay !== undefined) await applyReplay(core, replay, now)
+        if (replay?.kind === 'catch-up') await applyReplay(core, replay.candidate, now)
+        else if (replay?.kind === 'fork') await applyForkSwitch(core, replay.candidate, now)
       } else if (app.memberWelcome !== undefined) this.#onWelcomeBroadcast(app.memberWelcome)
       else core.emit({ type: 'dropped', reason: 'unexpected-plaintext', detail: app.payload ?? 'empty' })
       return

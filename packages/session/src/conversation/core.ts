@@ -32,7 +32,8 @@ export class ConversationCore {
   readonly memberHex: string
   config: ConversationConfig
   readonly plugins: ConversationPluginsFactory
-  readonly mls: MlsService
+  /** Replaced only when a fork is healed. */
+  mls: MlsService
   readonly consensus: ConsensusService
   readonly steward: StewardListService
   readonly scoring: PeerScoringPlugin
@@ -57,6 +58,8 @@ export class ConversationCore {
   lastProgress = -1
   /** Set once our removal was merged. */
   left = false
+  /** State before the last merge, to heal a fork on the next epoch. */
+  branch: import('../sync/fork.js').BranchPoint | undefined
 
   constructor(init: {
     id: string

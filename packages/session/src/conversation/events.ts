@@ -46,6 +46,8 @@ export type ConversationEvent =
   | { type: 'freeze-progress'; received: number; expected: number }
   | { type: 'member-joined'; memberId: Uint8Array; epoch: bigint }
   | { type: 'member-left'; memberId: Uint8Array; epoch: bigint }
+  /** We were on a losing branch: the commit we merged at `epoch − 1` was replaced by the group's. */
+  | { type: 'fork-healed'; epoch: bigint; abandoned: Uint8Array; adopted: Uint8Array }
   /** Our own removal was committed; the conversation is dead. */
   | { type: 'leaving'; epoch: bigint }
   /** An inbound packet was dropped, with a typed reason. */

@@ -15,6 +15,7 @@ import { targetKey } from '../conversation/queues.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
 import { precheckReplay, recordMerged, recordWelcome } from '../sync/catch-up.js'
+import { type BranchPoint, captureBranchPoint, stageOnBranchPoint } from '../sync/fork.js'
 import { buildSync } from '../sync/conversation-sync.js'
 import { type BufferedCandidate, commitHashOf, precheckCandidate } from './candidate-buffer.js'
 import { type PrefixEntry, actionSetKey, orderCandidates } from './selection-order.js'
@@ -213,6 +214,7 @@ function validateStaged(
 /** Selection: order, stage and apply the first valid candidate (`finalize_freeze_round`). */
 export async function finalizeFreeze(core: ConversationCore, now: number): Promise<void> {
   const epoch = core.epoch()
+  const branch = captureBranchPoint(core)
   const prefix = core.prefix()
   const expectedKey = actionSetKey(prefix)
   const epochSteward = core.epochSteward()
@@ -259,7 +261,7 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
     await onNoCandidate(core, prefix.length > 0, epochSteward, now)
     return
   }
-  await onApplied(core, winner, ordered, prefix, epochSteward, membersBefore, penalties, now)
+  await onApplied(core, winner, ordered, prefix, epochSteward, membersBefore, penalties, branch, now)
 }
 
 async function onApplied(
@@ -270,6 +272,7 @@ async function onApplied(
   epochSteward: Uint8Array | undefined,
   membersBefore: Uint8Array[],
   penalties: ScoreOp[],
+  branch: Omit<BranchPoint, 'hashHex'>,
   now: number,
 ): Promise<void> {
   // Scoring side effects (reference §9.4).
@@ -297,6 +300,7 @@ async function onApplied(
     ops,
     welcome,
     joinerIds: winner.candidate.joinerIds ?? [],
+    branch,
     now,
   })
 }
@@ -313,11 +317,13 @@ async function afterMerge(
     ops: ScoreOp[]
     welcome: Uint8Array | undefined
     joinerIds: Uint8Array[]
+    branch: Omit<BranchPoint, 'hashHex'>
     now: number
   },
 ): Promise<void> {
   const { merge, now } = m
   const epoch = merge.epoch
+  core.branch = { ...m.branch, hashHex: m.hashHex }
   core.queues.committedHashes.add(m.hashHex)
   // Drain the approved entries the commit carried.
   const applied = new Set(merge.changes.map((ch) => `${ch.action}:${toHex(ch.memberId)}`))
@@ -376,6 +382,7 @@ export async function applyReplay(core: ConversationCore, c: CommitCandidate, no
     return false
   }
   const membersBefore = core.mls.members()
+  const branch = captureBranchPoint(core)
   const merge = await core.mls.mergeStagedCommit()
   core.rounds.clear()
   await afterMerge(core, {
@@ -387,9 +394,51 @@ export async function applyReplay(core: ConversationCore, c: CommitCandidate, no
     ops: [],
     welcome: undefined,
     joinerIds: [],
+    branch,
     now,
   })
   return true
+}
+
+/**
+ * Fork healing: the group merged `c` (smaller commit hash) at the epoch we
+ * left by merging another commit. Validate it against our saved branch
+ * point and, if it holds, adopt it in place of ours. Returns whether we
+ * switched.
+ */
+export async function applyForkSwitch(core: ConversationCore, c: CommitCandidate, now: number): Promise<boolean> {
+  const hashHex = toHex(commitHashOf(c.commitMessage))
+  const abandoned = core.branch?.hashHex
+  const switched = await stageOnBranchPoint(core, c, hashHex)
+  if (switched === undefined || abandoned === undefined) return false
+  const { hashHex: _old, ...branch } = switched.branch
+  core.mls = switched.mls
+  const merge = await core.mls.mergeStagedCommit()
+  core.rounds.clear()
+  if (core.sm.state !== 'working') core.sm.startWorking()
+  core.emit({
+    type: 'fork-healed',
+    epoch: merge.epoch,
+    abandoned: commitHashFromHex(abandoned),
+    adopted: commitHashOf(c.commitMessage),
+  })
+  await afterMerge(core, {
+    merge,
+    committer: switched.committer,
+    candidate: c,
+    hashHex,
+    membersBefore: switched.membersBefore,
+    ops: [],
+    welcome: undefined,
+    joinerIds: [],
+    branch,
+    now,
+  })
+  return true
+}
+
+function commitHashFromHex(h: string): Uint8Array {
+  return Uint8Array.from(h.match(/../g) ?? [], (b) => Number.parseInt(b, 16))
 }
 
 /** Committing steward: encrypt the sync at the new epoch and broadcast the Welcome. */

@@ -8,6 +8,7 @@ import {
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { commitHashOf, precheckCandidate } from '../freeze/candidate-buffer.js'
+import { prefersAttested } from './fork.js'
 
 /** Commits kept for replay to members that missed them. */
 const COMMIT_LOG_SIZE = 16
@@ -90,10 +91,10 @@ export function catchUpDeadline(core: ConversationCore): number | undefined {
 }
 
 /** Evidence that we are behind: ask for the commit that left our epoch (rate-limited). */
-export function requestCatchUp(core: ConversationCore, now: number): void {
+export function requestCatchUp(core: ConversationCore, now: number, fromEpoch = core.epoch()): void {
   if (now - core.catchUp.lastRequestAt < REQUEST_INTERVAL_MS) return
   core.catchUp.lastRequestAt = now
-  core.sendPlain({ demlsControl: { commitRequest: { fromEpoch: core.epoch(), memberId: core.memberId } } })
+  core.sendPlain({ demlsControl: { commitRequest: { fromEpoch, memberId: core.memberId } } })
 }
 
 /** Keep a packet framed in a future epoch until we get there. */
@@ -125,10 +126,17 @@ export function hasCurrentFuture(core: ConversationCore): boolean {
  * Handle a control message. Replays are applied by the caller
  * (`applyReplay`), which needs the freeze flow.
  */
-export function onControl(core: ConversationCore, control: DemlsControl, now: number): CommitCandidate | undefined {
+export function onControl(
+  core: ConversationCore,
+  control: DemlsControl,
+  now: number,
+): { kind: 'catch-up' | 'fork'; candidate: CommitCandidate } | undefined {
   if (control.attestation !== undefined) {
-    noteEpoch(core, control.attestation.epoch)
-    if (control.attestation.epoch > core.epoch()) requestCatchUp(core, now)
+    const a = control.attestation
+    noteEpoch(core, a.epoch)
+    if (a.epoch > core.epoch()) requestCatchUp(core, now)
+    // A branch with a smaller commit hash at our epoch: fetch it (fork healing).
+    else if (prefersAttested(core, a.epoch, a.commitHash)) requestCatchUp(core, now, a.epoch - 1n)
     return undefined
   }
   if (control.commitRequest !== undefined) {
@@ -143,10 +151,12 @@ export function onControl(core: ConversationCore, control: DemlsControl, now: nu
     return undefined
   }
   if (control.commitReplay?.candidate !== undefined) {
+    const r = control.commitReplay
     // Others' replies count as ours for the rate limit.
-    core.catchUp.lastReplyAt.set(String(control.commitReplay.fromEpoch), now)
-    if (control.commitReplay.fromEpoch !== core.epoch()) return undefined
-    return control.commitReplay.candidate
+    core.catchUp.lastReplyAt.set(String(r.fromEpoch), now)
+    if (r.fromEpoch === core.epoch()) return { kind: 'catch-up', candidate: r.candidate! }
+    if (r.fromEpoch + 1n === core.epoch()) return { kind: 'fork', candidate: r.candidate! }
+    return undefined
   }
   return undefined
 }

@@ -1,0 +1,104 @@
+import type { PeerScoreEntry } from '@demls/scoring'
+import type { StewardListSnapshot } from '@demls/steward'
+import { type CommitCandidate, type ConversationUpdateRequest, bytesEqual, compareBytes, fromHex, toHex } from '@demls/wire'
+import type { ConversationCore } from '../conversation/core.js'
+import type { PendingUpdate, ProposalId } from '../conversation/queues.js'
+
+/**
+ * Everything needed to undo the last merge: the MLS state and the session
+ * state just before it, and the hash of the commit merged from there
+ * (fork healing, beyond the reference; landscape §2.1.4).
+ *
+ * @internal
+ */
+export interface BranchPoint {
+  /** Epoch before the merge. */
+  epoch: bigint
+  /** `MlsService.exportState()` before the merge. */
+  mlsState: Uint8Array
+  /** Hex SHA-256 of the commit merged from this point. */
+  hashHex: string
+  approved: [ProposalId, ConversationUpdateRequest][]
+  urgentTarget: string | undefined
+  pendingUpdates: [string, PendingUpdate][]
+  pendingRemovalTargets: string[]
+  joinEpochs: [string, bigint][]
+  scores: PeerScoreEntry[]
+  steward: StewardListSnapshot | undefined
+}
+
+/** Capture the state before a merge (call before staging or merging). */
+export function captureBranchPoint(core: ConversationCore): Omit<BranchPoint, 'hashHex'> {
+  let steward: StewardListSnapshot | undefined
+  try {
+    steward = core.steward.snapshot()
+  } catch {
+    steward = undefined
+  }
+  return {
+    epoch: core.epoch(),
+    mlsState: core.mls.exportState(),
+    approved: [...core.queues.approved],
+    urgentTarget: core.queues.urgentTarget,
+    pendingUpdates: [...core.queues.pendingUpdates],
+    pendingRemovalTargets: [...core.queues.pendingRemovalTargets],
+    joinEpochs: [...core.joinEpochs],
+    scores: core.scoring.allMembersWithScores(),
+    steward,
+  }
+}
+
+function restoreSession(core: ConversationCore, bp: BranchPoint): void {
+  const q = core.queues
+  q.approved.clear()
+  for (const [k, v] of bp.approved) q.approved.set(k, v)
+  q.urgentTarget = bp.urgentTarget
+  q.pendingUpdates.clear()
+  for (const [k, v] of bp.pendingUpdates) q.pendingUpdates.set(k, v)
+  q.pendingRemovalTargets.clear()
+  for (const t of bp.pendingRemovalTargets) q.pendingRemovalTargets.add(t)
+  core.joinEpochs.clear()
+  for (const [k, v] of bp.joinEpochs) core.joinEpochs.set(k, v)
+  const keep = new Set(bp.scores.map((e) => toHex(e.memberId)))
+  for (const e of core.scoring.allMembersWithScores()) if (!keep.has(toHex(e.memberId))) core.scoring.removeMember(e.memberId)
+  core.scoring.applySnapshot(bp.scores)
+  if (bp.steward) core.steward.restore(bp.steward)
+}
+
+/**
+ * Whether an attested commit for our current epoch should replace ours:
+ * the branch with the smaller commit hash wins, on every member alike.
+ */
+export function prefersAttested(core: ConversationCore, epoch: bigint, commitHash: Uint8Array): boolean {
+  const bp = core.branch
+  return bp !== undefined && epoch === core.epoch() && bp.epoch + 1n === epoch && compareBytes(commitHash, fromHex(bp.hashHex)) < 0
+}
+
+/**
+ * Switch to the branch of `candidate`, merged at our branch point by other
+ * members: stage it against the saved state in a separate MLS instance,
+ * check it like a catch-up commit, and only then adopt it. Returns the
+ * merged result for the caller's post-merge bookkeeping, or undefined.
+ */
+export async function stageOnBranchPoint(
+  core: ConversationCore,
+  candidate: CommitCandidate,
+  hashHex: string,
+): Promise<{ mls: Awaited<ReturnType<ConversationCore['plugins']['mls']['importGroup']>>; committer: Uint8Array; membersBefore: Uint8Array[]; branch: BranchPoint } | undefined> {
+  const bp = core.branch
+  if (bp === undefined || compareBytes(fromHex(hashHex), fromHex(bp.hashHex)) >= 0) return undefined
+  if (core.mls.inspectMessageEpoch(candidate.commitMessage) !== bp.epoch) return undefined
+  const alt = await core.plugins.mls.importGroup(bp.mlsState)
+  if (alt.hasPendingCommit()) await alt.discardOwnCommit()
+  const staged = await alt.stageRemoteCommit({ proposals: candidate.mlsProposals, commit: candidate.commitMessage })
+  if (staged.status === 'aborted') return undefined
+  const stewards = bp.steward?.list.members ?? []
+  const authorised =
+    core.sm.mode === 'recovery' || stewards.length === 0 || stewards.some((m) => bytesEqual(m, staged.committer))
+  if (staged.bundleSenderMismatch || !bytesEqual(staged.committer, candidate.stewardMemberId) || !authorised || staged.otherProposals > 0) {
+    return undefined
+  }
+  const membersBefore = alt.members()
+  restoreSession(core, bp)
+  return { mls: alt, committer: staged.committer, membersBefore, branch: bp }
+}
