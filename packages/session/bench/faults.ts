@@ -8,9 +8,8 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ethereumAddress } from '@demls/consensus'
 import { MemoryNetwork } from '@demls/transport-memory'
-import { User } from '../src/index.js'
+import { FAST_TIMING as FAST, User } from '../src/index.js'
 
-const FAST = { commitInactivityMs: 2_000, freezeDurationMs: 1_000, recoveryInactivityMs: 500, votingDelayMs: 300, electionVotingDelayMs: 300, consensusTimeoutMs: 1_500, proposalExpirationMs: 600_000, commitBatchWindowMs: 100 }
 const BOUND_MS = 60_000 // derived in the issue 8 notes: announce retries + one full commit attempt
 const key = (i: number) => { const k = new Uint8Array(32); k[0] = 0x44; k[31] = i + 1; return k }
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')

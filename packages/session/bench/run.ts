@@ -9,18 +9,8 @@ import { compare, summarise, writeReport, type Comparison, type Measurement } fr
 import { ethereumAddress } from '@demls/consensus'
 import { createMlsClient, type MlsService } from '@demls/mls'
 import { MemoryNetwork } from '@demls/transport-memory'
-import { User } from '../src/index.js'
+import { FAST_TIMING as FAST, User } from '../src/index.js'
 
-const FAST = {
-  commitInactivityMs: 2_000,
-  freezeDurationMs: 1_000,
-  recoveryInactivityMs: 500,
-  votingDelayMs: 300,
-  electionVotingDelayMs: 300,
-  consensusTimeoutMs: 1_500,
-  proposalExpirationMs: 600_000,
-  commitBatchWindowMs: 100,
-}
 const key = (i: number) => {
   const k = new Uint8Array(32)
   k[0] = 0x22

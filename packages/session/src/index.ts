@@ -36,6 +36,7 @@ export {
   type ConversationConfig,
   type ConversationConfigInit,
   DEFAULT_CONVERSATION_CONFIG,
+  FAST_TIMING,
   type StewardBounds,
   applyTiming,
   resolveConfig,

@@ -14,7 +14,7 @@
  *    chat being received by the group.
  */
 import { type Measurement, compare, summarise, writeReport } from '@demls-dev/bench-kit'
-import { type ConversationConfigInit, User } from '@demls/session'
+import { User, FAST_TIMING } from '@demls/session'
 import { systemClock, topicFor } from '@demls/wire'
 import { type GossipsubNode, type GossipsubTransport, createGossipsubNode, gossipsubTransport } from '../src/index.js'
 
@@ -136,16 +136,7 @@ const notes: string[] = []
   await Promise.all(nodes.map((n) => n.stop()))
 }
 
-const FAST: ConversationConfigInit = {
-  commitInactivityMs: 2_000,
-  freezeDurationMs: 1_000,
-  recoveryInactivityMs: 500,
-  votingDelayMs: 300,
-  electionVotingDelayMs: 300,
-  consensusTimeoutMs: 1_500,
-  proposalExpirationMs: 60_000,
-  commitBatchWindowMs: 100,
-}
+const FAST = FAST_TIMING
 function keyFor(i: number): Uint8Array {
   const k = new Uint8Array(32)
   k[0] = 0x11

@@ -1,4 +1,4 @@
-import { type ConversationConfigInit, User, type UserEvent } from '@demls/session'
+import { User, type UserEvent, FAST_TIMING } from '@demls/session'
 import { systemClock, topicFor } from '@demls/wire'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Nodes, waitUntil } from './helpers.js'
@@ -12,17 +12,7 @@ const KEYS = [
   '47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a',
 ].map((h) => Uint8Array.from(h.match(/../g)!.map((b) => Number.parseInt(b, 16))))
 
-/** The session scenario harness's FAST timing, here in real time. */
-const FAST: ConversationConfigInit = {
-  commitInactivityMs: 2_000,
-  freezeDurationMs: 1_000,
-  recoveryInactivityMs: 500,
-  votingDelayMs: 300,
-  electionVotingDelayMs: 300,
-  consensusTimeoutMs: 1_500,
-  proposalExpirationMs: 60_000,
-  commitBatchWindowMs: 100,
-}
+const FAST = FAST_TIMING
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
 

@@ -74,6 +74,23 @@ export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.
   stewardList: Object.freeze({ snMin: 1, snMax: 2, allowSubsetCandidates: false }),
 })
 
+/**
+ * A fast timing profile for simulations, tests and demos (seconds instead
+ * of minutes): commit inactivity 2 s, freeze 1 s, recovery 0.5 s, auto-votes
+ * after 0.3 s, consensus timeout 1.5 s, batching window 0.1 s. Not for
+ * production networks, whose delivery times are longer.
+ */
+export const FAST_TIMING: Readonly<ConversationConfigInit> = Object.freeze({
+  commitInactivityMs: 2_000,
+  freezeDurationMs: 1_000,
+  recoveryInactivityMs: 500,
+  votingDelayMs: 300,
+  electionVotingDelayMs: 300,
+  consensusTimeoutMs: 1_500,
+  proposalExpirationMs: 60_000,
+  commitBatchWindowMs: 100,
+})
+
 /** Input of {@link resolveConfig}: any subset of the configuration. */
 export type ConversationConfigInit = Partial<Omit<ConversationConfig, 'stewardList'>> & {
   stewardList?: Partial<StewardBounds>

@@ -3,6 +3,7 @@ import { MemoryNetwork, type FaultsInit } from '@demls/transport-memory'
 import {
   type ConversationConfigInit,
   type ConversationPluginsFactory,
+  FAST_TIMING,
   type PluginOverrides,
   User,
   type UserEvent,
@@ -32,17 +33,8 @@ export function keyFor(i: number): Uint8Array {
   return k
 }
 
-/** The reference harness's fast timing, scaled to virtual time. */
-export const FAST: ConversationConfigInit = {
-  commitInactivityMs: 2_000,
-  freezeDurationMs: 1_000,
-  recoveryInactivityMs: 500,
-  votingDelayMs: 300,
-  electionVotingDelayMs: 300,
-  consensusTimeoutMs: 1_500,
-  proposalExpirationMs: 60_000,
-  commitBatchWindowMs: 100,
-}
+/** The fast timing profile (exported by @demls/session). */
+export const FAST: ConversationConfigInit = FAST_TIMING
 
 export interface Member {
   user: User
