@@ -1,6 +1,5 @@
 import { ConsensusService } from '@demls/consensus'
 import type { MlsService } from '@demls/mls'
-import { StewardListService } from '@demls/steward'
 import {
   type MemberInvite,
   type MemberWelcome,
@@ -97,12 +96,7 @@ function buildCore(
     plugins,
     mls,
     consensus: new ConsensusService({ plugin: plugins.consensus, maxSessionsPerScope: config.maxConsensusSessions }),
-    steward: new StewardListService({
-      config: config.stewardList,
-      conversationId: id,
-      maxRetries: config.maxReelectionAttempts,
-      plugin: plugins.stewardList,
-    }),
+    steward: plugins.makeStewardList(id, { config: config.stewardList, maxRetries: config.maxReelectionAttempts }),
     scoring: plugins.makeScoring({}),
   })
 }

@@ -1,7 +1,7 @@
 import { type ConsensusPlugin, EthereumSigner, defaultConsensusPlugin, ethereumAddress } from '@demls/consensus'
 import { CIPHERSUITE_NAME, type CryptoChoice, type MlsClient, createMlsClient } from '@demls/mls'
 import { type PeerScoringPlugin, defaultPeerScoring } from '@demls/scoring'
-import { DEFAULT_STEWARD_LIST_PLUGIN, type StewardListPlugin } from '@demls/steward'
+import { DEFAULT_STEWARD_LIST_PLUGIN, type StewardListPlugin, StewardListService } from '@demls/steward'
 import type { ConversationPluginsFactory, PluginIdentity, ScoringInit } from './plugins.js'
 
 /** Identity of the default MLS layer. */
@@ -42,11 +42,14 @@ export async function defaultPlugins(
       : (overrides.consensus ?? defaultConsensusPlugin(signer))
   const mls = overrides.mls ?? (await createMlsClient({ memberId, ...(overrides.crypto ? { crypto: overrides.crypto } : {}) }))
   const makeScoring = overrides.makeScoring ?? ((init: ScoringInit) => defaultPeerScoring(init))
+  const stewardList = overrides.stewardList ?? DEFAULT_STEWARD_LIST_PLUGIN
   return {
     mls,
     mlsIdentity: overrides.mlsIdentity ?? DEFAULT_MLS_PLUGIN,
     consensus,
-    stewardList: overrides.stewardList ?? DEFAULT_STEWARD_LIST_PLUGIN,
+    stewardList,
+    makeStewardList: (conversationId, init) =>
+      new StewardListService({ config: init.config, conversationId, maxRetries: init.maxRetries, plugin: stewardList }),
     createMls: (conversationId, nowMs) => mls.createGroup(conversationId, { nowMs }),
     welcomeMls: (welcome) => mls.joinFromWelcome(welcome),
     generateKeyPackage: (nowMs) => mls.generateKeyPackage({ nowMs }),

@@ -1,7 +1,7 @@
 import type { ConsensusPlugin } from '@demls/consensus'
 import type { MlsClient, MlsService } from '@demls/mls'
 import type { PeerScoringPlugin } from '@demls/scoring'
-import type { StewardListPlugin } from '@demls/steward'
+import type { StewardListConfigInit, StewardListPlugin, StewardListService } from '@demls/steward'
 import type { PluginVersionInit } from '@demls/wire'
 
 /** Stable identity of a protocol plug-in. */
@@ -43,6 +43,8 @@ export interface ConversationPluginsFactory {
   generateKeyPackage(nowMs: number): Promise<Uint8Array>
   /** The per-conversation scoring service. */
   makeScoring(init: ScoringInit): PeerScoringPlugin
+  /** The per-conversation steward-list service, running {@link ConversationPluginsFactory.stewardList}. */
+  makeStewardList(conversationId: string, init: { config: StewardListConfigInit; maxRetries: number }): StewardListService
 }
 
 /** The plug-in list carried in `ConversationSync.demls_plugins`. */
