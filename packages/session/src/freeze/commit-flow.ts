@@ -410,7 +410,12 @@ export async function applyForkSwitch(core: ConversationCore, c: CommitCandidate
   const hashHex = toHex(commitHashOf(c.commitMessage))
   const abandoned = core.branch?.hashHex
   const switched = await stageOnBranchPoint(core, c, hashHex)
-  if (switched === undefined || abandoned === undefined) return false
+  if (typeof switched === 'string' || abandoned === undefined) {
+    if (typeof switched === 'string' && switched !== 'not a smaller hash') {
+      core.emit({ type: 'dropped', reason: 'candidate', detail: `fork switch refused: ${switched}` })
+    }
+    return false
+  }
   const { hashHex: _old, ...branch } = switched.branch
   core.mls = switched.mls
   const merge = await core.mls.mergeStagedCommit()

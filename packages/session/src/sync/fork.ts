@@ -84,19 +84,23 @@ export async function stageOnBranchPoint(
   core: ConversationCore,
   candidate: CommitCandidate,
   hashHex: string,
-): Promise<{ mls: Awaited<ReturnType<ConversationCore['plugins']['mls']['importGroup']>>; committer: Uint8Array; membersBefore: Uint8Array[]; branch: BranchPoint } | undefined> {
+): Promise<
+  | { mls: Awaited<ReturnType<ConversationCore['plugins']['mls']['importGroup']>>; committer: Uint8Array; membersBefore: Uint8Array[]; branch: BranchPoint }
+  | string
+> {
   const bp = core.branch
-  if (bp === undefined || compareBytes(fromHex(hashHex), fromHex(bp.hashHex)) >= 0) return undefined
-  if (core.mls.inspectMessageEpoch(candidate.commitMessage) !== bp.epoch) return undefined
+  if (bp === undefined) return 'no branch point'
+  if (compareBytes(fromHex(hashHex), fromHex(bp.hashHex)) >= 0) return 'not a smaller hash'
+  if (core.mls.inspectMessageEpoch(candidate.commitMessage) !== bp.epoch) return 'framed in another epoch'
   const alt = await core.plugins.mls.importGroup(bp.mlsState)
   if (alt.hasPendingCommit()) await alt.discardOwnCommit()
   const staged = await alt.stageRemoteCommit({ proposals: candidate.mlsProposals, commit: candidate.commitMessage })
-  if (staged.status === 'aborted') return undefined
+  if (staged.status === 'aborted') return `staging aborted: ${staged.reason} ${staged.error.message}`
   const stewards = bp.steward?.list.members ?? []
   const authorised =
     core.sm.mode === 'recovery' || stewards.length === 0 || stewards.some((m) => bytesEqual(m, staged.committer))
   if (staged.bundleSenderMismatch || !bytesEqual(staged.committer, candidate.stewardMemberId) || !authorised || staged.otherProposals > 0) {
-    return undefined
+    return 'failed validation'
   }
   const membersBefore = alt.members()
   restoreSession(core, bp)
