@@ -373,6 +373,29 @@ async function afterMerge(
 export async function applyReplay(core: ConversationCore, c: CommitCandidate, now: number): Promise<boolean> {
   const hashHex = precheckReplay(core, c)
   if (hashHex === undefined) return false
+  // Our own candidate, merged by others while we still waited in the round:
+  // merge our pending commit, which also yields the Welcome to publish.
+  const own = core.rounds.candidates(core.epoch()).find((b) => b.isLocal && b.hashHex === hashHex)
+  if (own !== undefined && core.mls.hasPendingCommit()) {
+    const membersBefore = core.mls.members()
+    const branch = captureBranchPoint(core)
+    const merge = await core.mls.mergeOwnCommit()
+    core.rounds.clear()
+    await afterMerge(core, {
+      merge,
+      committer: core.memberId,
+      candidate: c,
+      hashHex,
+      membersBefore,
+      ops: [],
+      welcome: merge.welcome,
+      joinerIds: own.joinerIds ?? [],
+      branch,
+      now,
+    })
+    return true
+  }
+  if (bytesEqual(c.stewardMemberId, core.memberId)) return false // ours, but no longer pending
   const staged = await core.mls.stageRemoteCommit({ proposals: c.mlsProposals, commit: c.commitMessage })
   if (staged.status === 'aborted') return false
   const authorised = core.sm.mode === 'recovery' || core.steward.currentList() === undefined || core.steward.isSteward(staged.committer)
