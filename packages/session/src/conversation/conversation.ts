@@ -31,11 +31,11 @@ import {
 import {
   catchUpDeadline,
   hasCurrentFuture,
-  isBehind,
   onControl,
   recordWelcome,
   requestCatchUp,
   resendWelcome,
+  retryCatchUp,
   stashFuture,
   takeCurrentFuture,
 } from '../sync/catch-up.js'
@@ -367,8 +367,8 @@ export class Conversation {
         ['freeze-on-inactivity', () => startFreezeOnInactivity(core, now)],
         // Our own candidate may have completed the round.
         ['advance-freeze', () => advanceFreeze(core, now)],
-        // Still behind the group: ask again.
-        ['catch-up', async () => (isBehind(core) ? requestCatchUp(core, now) : undefined)],
+        // Still behind the group, or on a losing branch: ask again.
+        ['catch-up', async () => retryCatchUp(core, now)],
       ]
       for (const [name, step] of steps) {
         try {

@@ -3,7 +3,9 @@ import {
   type DemlsControl,
   type MemberWelcome,
   bytesEqual,
+  compareBytes,
   encodeWelcomeChannelMessage,
+  fromHex,
   toHex,
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
@@ -36,6 +38,9 @@ export class CatchUpState {
   lastRequestAt = Number.NEGATIVE_INFINITY
   /** Highest epoch the group is known to have reached (from attestations and future packets). */
   knownEpoch = 0n
+  lastAttestAt = Number.NEGATIVE_INFINITY
+  /** A better branch attested at our epoch, which we keep asking for until we switch. */
+  wantBranch: { epoch: bigint; commitHash: Uint8Array } | undefined
   readonly lastReplyAt = new Map<string, number>()
   readonly lastWelcomeAt = new Map<string, number>()
 }
@@ -48,6 +53,15 @@ function bounded<K, V>(map: Map<K, V>, size: number): void {
 export function recordMerged(core: ConversationCore, fromEpoch: bigint, candidate: CommitCandidate): void {
   core.catchUp.log.set(String(fromEpoch), candidate)
   bounded(core.catchUp.log, COMMIT_LOG_SIZE)
+  core.catchUp.lastAttestAt = Number.NEGATIVE_INFINITY
+  attest(core, Number.NEGATIVE_INFINITY)
+}
+
+/** Broadcast which commit brought us to our epoch (rate-limited re-sends). */
+function attest(core: ConversationCore, now: number): void {
+  const candidate = core.catchUp.log.get(String(core.epoch() - 1n))
+  if (candidate === undefined || now - core.catchUp.lastAttestAt < REQUEST_INTERVAL_MS) return
+  core.catchUp.lastAttestAt = now
   core.sendPlain({
     demlsControl: {
       attestation: { epoch: core.epoch(), commitHash: commitHashOf(candidate.commitMessage), memberId: core.memberId },
@@ -85,16 +99,36 @@ export function isBehind(core: ConversationCore): boolean {
   return core.catchUp.knownEpoch > core.epoch()
 }
 
-/** When the next catch-up request is due while we are behind (for `nextWakeupAt`). */
+/** Whether a better branch at our epoch is still wanted. */
+export function wantsBranch(core: ConversationCore): boolean {
+  const w = core.catchUp.wantBranch
+  if (w === undefined) return false
+  if (!prefersAttested(core, w.epoch, w.commitHash)) {
+    core.catchUp.wantBranch = undefined
+    return false
+  }
+  return true
+}
+
+/** When the next catch-up or branch request is due (for `nextWakeupAt`). */
 export function catchUpDeadline(core: ConversationCore): number | undefined {
-  return isBehind(core) && !core.left ? core.catchUp.lastRequestAt + REQUEST_INTERVAL_MS : undefined
+  if (core.left || !(isBehind(core) || wantsBranch(core))) return undefined
+  return core.catchUp.lastRequestAt + REQUEST_INTERVAL_MS
+}
+
+/** Every poll: keep asking while we are behind or on a losing branch. */
+export function retryCatchUp(core: ConversationCore, now: number): void {
+  if (isBehind(core)) requestCatchUp(core, now)
+  else if (wantsBranch(core)) requestCatchUp(core, now, core.epoch() - 1n, core.catchUp.wantBranch?.commitHash)
 }
 
 /** Evidence that we are behind: ask for the commit that left our epoch (rate-limited). */
-export function requestCatchUp(core: ConversationCore, now: number, fromEpoch = core.epoch()): void {
+export function requestCatchUp(core: ConversationCore, now: number, fromEpoch = core.epoch(), commitHash?: Uint8Array): void {
   if (now - core.catchUp.lastRequestAt < REQUEST_INTERVAL_MS) return
   core.catchUp.lastRequestAt = now
-  core.sendPlain({ demlsControl: { commitRequest: { fromEpoch, memberId: core.memberId } } })
+  core.sendPlain({
+    demlsControl: { commitRequest: { fromEpoch, memberId: core.memberId, ...(commitHash ? { commitHash } : {}) } },
+  })
 }
 
 /** Keep a packet framed in a future epoch until we get there. */
@@ -136,15 +170,30 @@ export function onControl(
     noteEpoch(core, a.epoch)
     if (a.epoch > core.epoch()) requestCatchUp(core, now)
     // A branch with a smaller commit hash at our epoch: fetch it (fork healing).
-    else if (prefersAttested(core, a.epoch, a.commitHash)) requestCatchUp(core, now, a.epoch - 1n)
+    else if (prefersAttested(core, a.epoch, a.commitHash)) {
+      const w = core.catchUp.wantBranch
+      if (w === undefined || w.epoch !== a.epoch || compareBytes(a.commitHash, w.commitHash) < 0) {
+        core.catchUp.wantBranch = { epoch: a.epoch, commitHash: a.commitHash }
+      }
+      requestCatchUp(core, now, a.epoch - 1n, core.catchUp.wantBranch?.commitHash)
+    } else if (a.epoch === core.epoch() && core.branch !== undefined && compareBytes(fromHex(core.branch.hashHex), a.commitHash) < 0) {
+      // Someone is on a worse branch at our epoch: make sure it hears of ours.
+      attest(core, now)
+    }
     return undefined
   }
   if (control.commitRequest !== undefined) {
-    const key = String(control.commitRequest.fromEpoch)
+    const req = control.commitRequest
+    const key = String(req.fromEpoch)
     const candidate = core.catchUp.log.get(key)
     if (candidate === undefined) return undefined
-    // The committer and the stewards answer; everyone else stays quiet.
-    if (!bytesEqual(candidate.stewardMemberId, core.memberId) && !core.steward.isSteward(core.memberId)) return undefined
+    if (req.commitHash.length > 0) {
+      // A specific commit (fork healing): whoever holds it answers.
+      if (!bytesEqual(commitHashOf(candidate.commitMessage), req.commitHash)) return undefined
+    } else if (!bytesEqual(candidate.stewardMemberId, core.memberId) && !core.steward.isSteward(core.memberId)) {
+      // Plain catch-up: the committer and the stewards answer; everyone else stays quiet.
+      return undefined
+    }
     if (now - (core.catchUp.lastReplyAt.get(key) ?? Number.NEGATIVE_INFINITY) < REPLY_INTERVAL_MS) return undefined
     core.catchUp.lastReplyAt.set(key, now)
     core.sendPlain({ demlsControl: { commitReplay: { fromEpoch: control.commitRequest.fromEpoch, candidate } } })

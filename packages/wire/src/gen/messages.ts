@@ -558,6 +558,8 @@ export interface CommitRequest {
   fromEpoch: bigint
   /** field 2, bytes */
   memberId: Uint8Array
+  /** field 3, bytes */
+  commitHash: Uint8Array
 }
 
 /** Input of {@link encodeCommitRequest}: every field optional; absent and default values are not written. */
@@ -566,12 +568,15 @@ export interface CommitRequestInit {
   fromEpoch?: bigint | number | null
   /** field 2, bytes */
   memberId?: Uint8Array | null
+  /** field 3, bytes */
+  commitHash?: Uint8Array | null
 }
 
 function toCommitRequest(v: CommitRequestInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
   if (v.fromEpoch != null) o.fromEpoch = u64In(v.fromEpoch)
   if (v.memberId != null) o.memberId = bytesIn(v.memberId)
+  if (v.commitHash != null) o.commitHash = bytesIn(v.commitHash)
   return o
 }
 
@@ -579,6 +584,7 @@ function fromCommitRequest(m: Record<string, unknown>): CommitRequest {
   const v: CommitRequest = {
     fromEpoch: u64Out(m.fromEpoch),
     memberId: bytesOut(m.memberId),
+    commitHash: bytesOut(m.commitHash),
   }
   return v
 }
@@ -2061,6 +2067,7 @@ export const schema = {
     fields: [
       { name: 'fromEpoch', id: 1, kind: 'uint64', repeated: false },
       { name: 'memberId', id: 2, kind: 'bytes', repeated: false },
+      { name: 'commitHash', id: 3, kind: 'bytes', repeated: false },
     ],
   },
   CommitReplay: {

@@ -822,6 +822,7 @@ export const de_mls = $root.de_mls = (() => {
 
                 CommitRequest.prototype.fromEpoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
                 CommitRequest.prototype.memberId = $util.newBuffer([]);
+                CommitRequest.prototype.commitHash = $util.newBuffer([]);
 
                 CommitRequest.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -834,6 +835,8 @@ export const de_mls = $root.de_mls = (() => {
                         writer.uint32(8).uint64(message.fromEpoch);
                     if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId.length)
                         writer.uint32(18).bytes(message.memberId);
+                    if (message.commitHash != null && $Object.hasOwnProperty.call(message, "commitHash") && message.commitHash.length)
+                        writer.uint32(26).bytes(message.commitHash);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -883,6 +886,15 @@ export const de_mls = $root.de_mls = (() => {
                                     message.memberId = value;
                                 else
                                     delete message.memberId;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.commitHash = value;
+                                else
+                                    delete message.commitHash;
                                 continue;
                             }
                         }
