@@ -441,7 +441,7 @@ export async function applyForkSwitch(core: ConversationCore, c: CommitCandidate
   }
   const { hashHex: _old, ...branch } = switched.branch
   core.mls = switched.mls
-  const merge = await core.mls.mergeStagedCommit()
+  const merge = switched.own ? await core.mls.mergeOwnCommit() : await core.mls.mergeStagedCommit()
   core.rounds.clear()
   if (core.sm.state !== 'working') core.sm.startWorking()
   core.emit({

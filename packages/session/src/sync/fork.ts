@@ -85,7 +85,14 @@ export async function stageOnBranchPoint(
   candidate: CommitCandidate,
   hashHex: string,
 ): Promise<
-  | { mls: Awaited<ReturnType<ConversationCore['plugins']['mls']['importGroup']>>; committer: Uint8Array; membersBefore: Uint8Array[]; branch: BranchPoint }
+  | {
+      mls: Awaited<ReturnType<ConversationCore['plugins']['mls']['importGroup']>>
+      committer: Uint8Array
+      membersBefore: Uint8Array[]
+      branch: BranchPoint
+      /** The winning commit is ours: merge the restored pending commit (MLS cannot stage its own). */
+      own: boolean
+    }
   | string
 > {
   const bp = core.branch
@@ -93,6 +100,12 @@ export async function stageOnBranchPoint(
   if (compareBytes(fromHex(hashHex), fromHex(bp.hashHex)) >= 0) return 'not a smaller hash'
   if (core.mls.inspectMessageEpoch(candidate.commitMessage) !== bp.epoch) return 'framed in another epoch'
   const alt = await core.plugins.mls.importGroup(bp.mlsState)
+  if (bytesEqual(candidate.stewardMemberId, core.memberId)) {
+    if (!alt.hasPendingCommit()) return 'our candidate is no longer pending'
+    const membersBefore = alt.members()
+    restoreSession(core, bp)
+    return { mls: alt, committer: core.memberId, membersBefore, branch: bp, own: true }
+  }
   if (alt.hasPendingCommit()) await alt.discardOwnCommit()
   const staged = await alt.stageRemoteCommit({ proposals: candidate.mlsProposals, commit: candidate.commitMessage })
   if (staged.status === 'aborted') return `staging aborted: ${staged.reason} ${staged.error.message}`
@@ -104,5 +117,5 @@ export async function stageOnBranchPoint(
   }
   const membersBefore = alt.members()
   restoreSession(core, bp)
-  return { mls: alt, committer: staged.committer, membersBefore, branch: bp }
+  return { mls: alt, committer: staged.committer, membersBefore, branch: bp, own: false }
 }
