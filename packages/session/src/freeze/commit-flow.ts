@@ -356,7 +356,9 @@ async function afterMerge(
   for (const x of after) if (!before.has(toHex(x))) core.emit({ type: 'member-joined', memberId: x, epoch })
   for (const x of m.membersBefore) if (!afterSet.has(toHex(x))) core.emit({ type: 'member-left', memberId: x, epoch })
   if (m.welcome !== undefined) {
-    await reconcileStewardList(core, now)
+    // The sync must carry the list for the new epoch; an election, if one is
+    // needed, is opened once we are back in Working (onConversationUpdated).
+    await reconcileStewardList(core, now, false)
     await publishWelcome(core, m.welcome, m.joinerIds)
   }
   await onConversationUpdated(core, now)

@@ -9,11 +9,11 @@ import { initiateProposal, targetInFlight } from '../voting/proposals.js'
  * (`reference-architecture.md` §6.5). A small group (settled members ≤
  * sn_max) regenerates locally; a larger one elects.
  */
-export async function reconcileStewardList(core: ConversationCore, now: number): Promise<void> {
+export async function reconcileStewardList(core: ConversationCore, now: number, elect = true): Promise<void> {
   const decision = core.steward.reconcile(core.epoch(), core.mls.members(), core.joinEpochs)
   if (decision.kind === 'install') {
     core.steward.installList(core.epoch(), decision.pool, decision.size, decision.retryRound)
-  } else if (decision.kind === 'needs-election') {
+  } else if (decision.kind === 'needs-election' && elect) {
     await initiateStewardElection(core, false, now)
   }
 }

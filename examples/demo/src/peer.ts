@@ -1,0 +1,161 @@
+/**
+ * One de-MLS peer in its own OS process. This file is the part of the demo
+ * that uses the API; everything it does is a few calls on a `User`:
+ *
+ * - `gossipsubTransport({ bootstrap })` from `@demls/transport-gossipsub`:
+ *   a libp2p node on 127.0.0.1 with a random port, dialling the peers the
+ *   orchestrator names. `multiaddrs()` is what other peers dial.
+ * - `User.create({ privateKey, transport, clock: systemClock, config })`:
+ *   the driver of every conversation of this identity, with real time.
+ * - `user.createConversation(id)` / `user.join(id)`: found a group, or
+ *   announce a key package and wait until the group voted us in and a
+ *   steward's commit sent us a Welcome.
+ * - `user.conversation(id)`: the handle with `sendMessage`,
+ *   `removeMember`, `members()`, `epoch()`, `epochAuthenticator()`,
+ *   `state()` and `events$` / `messages$` / `phase$`.
+ * - `user.events$`: every event of every conversation (votes, consensus,
+ *   commits, joins, leaves, chat, drops, errors), forwarded to the parent.
+ * - `user.stop()`: stop its timers and its transport (how a peer "goes
+ *   silent" in step 5).
+ *
+ * Run by `main.ts` through `child_process.fork`; it talks only over IPC.
+ */
+import type { ConversationUpdateRequest } from '@demls/wire'
+import { type UserEvent, User } from '@demls/session'
+import { gossipsubTransport } from '@demls/transport-gossipsub'
+import { systemClock, topicFor } from '@demls/wire'
+import { FAST, hex, keyFor, unhex } from './keys.js'
+import type { Command, EventSummary, Report, Status } from './protocol.js'
+
+let user: User | undefined
+
+function send(report: Report): void {
+  if (process.connected) process.send?.(report)
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+function describeRequest(r: ConversationUpdateRequest | undefined): Pick<EventSummary, 'proposal' | 'member' | 'stewards'> {
+  if (r?.payload === 'memberInvite' && r.memberInvite) return { proposal: 'add', member: hex(r.memberInvite.memberId) }
+  if (r?.payload === 'removeMember' && r.removeMember) return { proposal: 'remove', member: hex(r.removeMember.memberId) }
+  if (r?.payload === 'stewardElection' && r.stewardElection)
+    return { proposal: 'steward-election', stewards: r.stewardElection.proposedStewards.map(hex) }
+  if (r?.payload === 'emergencyCriteria') return { proposal: 'emergency' }
+  return {}
+}
+
+/** Flatten a `UserEvent` for the parent (bigints and bytes do not survive JSON). */
+function summarize(e: UserEvent): EventSummary | undefined {
+  switch (e.type) {
+    case 'message':
+      return { kind: e.type, by: hex(e.sender), text: new TextDecoder().decode(e.body), epoch: String(e.epoch) }
+    case 'phase-change':
+      return { kind: e.type, state: e.state, mode: e.mode }
+    case 'vote-requested':
+    case 'own-proposal-submitted':
+      return { kind: e.type, proposalId: e.proposalId, ...describeRequest(e.request) }
+    case 'consensus-reached':
+      return { kind: e.type, proposalId: e.proposalId, approved: e.approved, failed: e.failed, ...describeRequest(e.request) }
+    case 'commit-applied':
+      return {
+        kind: e.type,
+        epoch: String(e.epoch),
+        by: hex(e.committer),
+        batch: e.batch.map((r) => {
+          const d = describeRequest(r)
+          return `${d.proposal ?? '?'} ${d.member ?? ''}`.trim()
+        }),
+      }
+    case 'member-joined':
+    case 'member-left':
+      return { kind: e.type, member: hex(e.memberId), epoch: String(e.epoch) }
+    case 'leaving':
+      return { kind: e.type, epoch: String(e.epoch) }
+    case 'fork-healed':
+      return { kind: e.type, epoch: String(e.epoch) }
+    case 'dropped':
+      return { kind: e.type, reason: e.reason }
+    case 'error':
+      return { kind: e.type, reason: e.operation, error: e.error?.message ?? String(e.error) }
+    case 'welcome-ready':
+      return { kind: e.type, ...(e.mintedLocally ? { reason: 'minted' } : {}) }
+    case 'membership-notice':
+      return { kind: e.type, member: hex(e.member) }
+    case 'freeze-progress':
+      return undefined // too chatty for a timeline
+    default:
+      return { kind: e.type }
+  }
+}
+
+function status(conversationId: string): Status {
+  const c = user?.conversation(conversationId)
+  if (c === undefined)
+    return { joined: false, state: 'none', mode: 'none', epoch: '-', members: [], stewards: [], isEpochSteward: false, authenticator: '' }
+  return {
+    joined: true,
+    state: c.state(),
+    mode: c.conversation.mode(),
+    epoch: String(c.epoch()),
+    members: c.members().map(hex),
+    stewards: c.conversation.stewards().map(hex),
+    isEpochSteward: c.conversation.isEpochSteward(),
+    authenticator: hex(c.epochAuthenticator()),
+  }
+}
+
+function handle(conversationId: string) {
+  const c = user?.conversation(conversationId)
+  if (c === undefined) throw new Error(`not a member of ${conversationId}`)
+  return c
+}
+
+async function run(cmd: Command): Promise<Omit<Extract<Report, { type: 'reply' }>, 'type' | 'seq' | 'ok'>> {
+  switch (cmd.type) {
+    case 'start': {
+      const transport = gossipsubTransport({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: cmd.bootstrap })
+      user = await User.create({ privateKey: keyFor(cmd.index), transport, clock: systemClock, config: FAST })
+      user.events$.subscribe((e) => {
+        const event = summarize(e)
+        if (event) send({ type: 'event', at: Date.now(), event })
+      })
+      return { memberId: hex(user.memberId), addrs: transport.multiaddrs().map(String) }
+    }
+    case 'create':
+      await user?.createConversation(cmd.conversationId)
+      return {}
+    case 'join': {
+      if (!user) throw new Error('not started')
+      // Announce only once our key package can reach someone subscribed to the welcome channel.
+      const welcome = topicFor(cmd.conversationId, 'welcome')
+      for (let i = 0; i < 100 && !user.transport.readiness(welcome).ready; i++) await sleep(100)
+      await user.join(cmd.conversationId, { signal: AbortSignal.timeout(cmd.timeoutMs) })
+      return {}
+    }
+    case 'send':
+      await handle(cmd.conversationId).sendMessage(new TextEncoder().encode(cmd.text))
+      return {}
+    case 'remove': {
+      const proposalId = await handle(cmd.conversationId).removeMember(unhex(cmd.member))
+      return proposalId === undefined ? {} : { proposalId }
+    }
+    case 'silence':
+      await user?.stop()
+      return {}
+    case 'status':
+      return { status: status(cmd.conversationId) }
+    case 'stop':
+      await user?.stop().catch(() => undefined)
+      setTimeout(() => process.exit(0), 50)
+      return {}
+  }
+}
+
+process.on('message', (cmd: Command) => {
+  run(cmd).then(
+    (result) => send({ type: 'reply', seq: cmd.seq, ok: true, ...result }),
+    (err: unknown) => send({ type: 'reply', seq: cmd.seq, ok: false, error: err instanceof Error ? err.message : String(err) }),
+  )
+})
+// The orchestrator went away (crash, Ctrl-C): never outlive it.
+process.on('disconnect', () => process.exit(0))

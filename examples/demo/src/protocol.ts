@@ -1,0 +1,76 @@
+/**
+ * The IPC protocol between the orchestrator (`main.ts`) and each peer
+ * process (`peer.ts`). It is demo plumbing, not de-MLS: the parent sends
+ * small commands, each peer answers every command with one `reply` (same
+ * `seq`) and streams what its `User` reports as `event`s.
+ *
+ * Member ids are hex strings here because IPC is JSON.
+ */
+import type { ConversationState, OperatingMode } from '@demls/session'
+
+/** Parent → peer. Every command carries a `seq` that its reply echoes. */
+export type Command =
+  /** Start the gossipsub transport (dialling `bootstrap`) and create the `User`. */
+  | { type: 'start'; seq: number; index: number; bootstrap: string[] }
+  /** `user.createConversation(id)`: we become its only member and steward. */
+  | { type: 'create'; seq: number; conversationId: string }
+  /** `user.join(id)`: announce a key package; replies once a Welcome made us a member. */
+  | { type: 'join'; seq: number; conversationId: string; timeoutMs: number }
+  /** `conversation.sendMessage(text)`. */
+  | { type: 'send'; seq: number; conversationId: string; text: string }
+  /** `conversation.removeMember(member)`: open a removal proposal with our YES. */
+  | { type: 'remove'; seq: number; conversationId: string; member: string }
+  /** Go silent: stop the `User` (its timers and its transport) but keep the process. */
+  | { type: 'silence'; seq: number }
+  /** A snapshot of one conversation. */
+  | { type: 'status'; seq: number; conversationId: string }
+  /** Stop the `User` and exit. */
+  | { type: 'stop'; seq: number }
+
+/** What a peer reports about one conversation. */
+export interface Status {
+  joined: boolean
+  state: ConversationState | 'none'
+  mode: OperatingMode | 'none'
+  epoch: string
+  members: string[]
+  stewards: string[]
+  isEpochSteward: boolean
+  authenticator: string
+}
+
+/** A `UserEvent`, flattened to JSON-friendly fields. */
+export interface EventSummary {
+  kind: string
+  epoch?: string
+  /** Committer of a commit, sender of a message. */
+  by?: string
+  /** The member a join / leave / proposal is about. */
+  member?: string
+  proposalId?: number
+  /** `add`, `remove`, `steward-election`, `emergency`. */
+  proposal?: string
+  stewards?: string[]
+  approved?: boolean
+  failed?: boolean
+  batch?: string[]
+  state?: string
+  mode?: string
+  reason?: string
+  text?: string
+  error?: string
+}
+
+/** Peer → parent. */
+export type Report =
+  | {
+      type: 'reply'
+      seq: number
+      ok: boolean
+      error?: string
+      memberId?: string
+      addrs?: string[]
+      proposalId?: number
+      status?: Status
+    }
+  | { type: 'event'; at: number; event: EventSummary }
