@@ -51,6 +51,13 @@ export interface ConversationConfig {
    * @default 1_000
    */
   commitBatchWindowMs: number
+  /**
+   * Beyond the reference: every member re-broadcasts its epoch attestation
+   * this often, so members that were cut off, muted or partitioned learn
+   * that the group moved on (or moved to another branch) and catch up.
+   * @default 10_000
+   */
+  attestationIntervalMs: number
   /** Steward list bounds. @default { snMin: 1, snMax: 2, allowSubsetCandidates: false } */
   stewardList: StewardBounds
 }
@@ -71,13 +78,15 @@ export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.
   maxConsensusSessions: 10,
   commitBatchMax: 50,
   commitBatchWindowMs: 1_000,
+  attestationIntervalMs: 10_000,
   stewardList: Object.freeze({ snMin: 1, snMax: 2, allowSubsetCandidates: false }),
 })
 
 /**
  * A fast timing profile for simulations, tests and demos (seconds instead
  * of minutes): commit inactivity 2 s, freeze 1 s, recovery 0.5 s, auto-votes
- * after 0.3 s, consensus timeout 1.5 s, batching window 0.1 s. Not for
+ * after 0.3 s, consensus timeout 1.5 s, batching window 0.1 s, attestations
+ * every 2 s. Not for
  * production networks, whose delivery times are longer.
  */
 export const FAST_TIMING: Readonly<ConversationConfigInit> = Object.freeze({
@@ -89,6 +98,7 @@ export const FAST_TIMING: Readonly<ConversationConfigInit> = Object.freeze({
   consensusTimeoutMs: 1_500,
   proposalExpirationMs: 60_000,
   commitBatchWindowMs: 100,
+  attestationIntervalMs: 2_000,
 })
 
 /** Input of {@link resolveConfig}: any subset of the configuration. */
@@ -117,6 +127,7 @@ export function resolveConfig(init: ConversationConfigInit = {}): ConversationCo
     'electionVotingDelayMs',
     'maxConsensusSessions',
     'commitBatchMax',
+    'attestationIntervalMs',
   ]
   for (const k of positive) {
     const v = c[k] as number

@@ -29,7 +29,9 @@ import {
   startFreezeOnInactivity,
 } from '../freeze/commit-flow.js'
 import {
+  attestationDeadline,
   catchUpDeadline,
+  heartbeat,
   hasCurrentFuture,
   onControl,
   recordWelcome,
@@ -369,6 +371,8 @@ export class Conversation {
         ['advance-freeze', () => advanceFreeze(core, now)],
         // Still behind the group, or on a losing branch: ask again.
         ['catch-up', async () => retryCatchUp(core, now)],
+        // Re-attest our epoch now and then, so cut-off members learn where the group is.
+        ['attestation', async () => heartbeat(core, now)],
       ]
       for (const [name, step] of steps) {
         try {
@@ -405,6 +409,8 @@ export class Conversation {
     if (takeover !== undefined) times.push(takeover)
     const catchUp = catchUpDeadline(core)
     if (catchUp !== undefined) times.push(catchUp)
+    const attestation = attestationDeadline(core)
+    if (attestation !== undefined) times.push(attestation)
     return times.length === 0 ? undefined : Math.min(...times)
   }
 

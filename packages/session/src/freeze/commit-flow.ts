@@ -348,7 +348,7 @@ async function afterMerge(
     core.emit({ type: 'leaving', epoch })
     return
   }
-  recordMerged(core, epoch - 1n, m.candidate)
+  recordMerged(core, epoch - 1n, m.candidate, now)
   // Membership diff events.
   const before = new Set(m.membersBefore.map(toHex))
   const after = core.mls.members()

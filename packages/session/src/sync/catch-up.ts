@@ -50,11 +50,22 @@ function bounded<K, V>(map: Map<K, V>, size: number): void {
 }
 
 /** After merging: log the commit and attest the epoch we reached. */
-export function recordMerged(core: ConversationCore, fromEpoch: bigint, candidate: CommitCandidate): void {
+export function recordMerged(core: ConversationCore, fromEpoch: bigint, candidate: CommitCandidate, now: number): void {
   core.catchUp.log.set(String(fromEpoch), candidate)
   bounded(core.catchUp.log, COMMIT_LOG_SIZE)
   core.catchUp.lastAttestAt = Number.NEGATIVE_INFINITY
-  attest(core, Number.NEGATIVE_INFINITY)
+  attest(core, now)
+}
+
+/** Periodic attestation (heartbeat), due at this time. */
+export function attestationDeadline(core: ConversationCore): number | undefined {
+  if (core.left || !core.catchUp.log.has(String(core.epoch() - 1n))) return undefined
+  return core.catchUp.lastAttestAt + core.config.attestationIntervalMs
+}
+
+/** Every poll: re-attest when the interval has passed. */
+export function heartbeat(core: ConversationCore, now: number): void {
+  if (now - core.catchUp.lastAttestAt >= core.config.attestationIntervalMs) attest(core, now)
 }
 
 /** Broadcast which commit brought us to our epoch (rate-limited re-sends). */
@@ -178,6 +189,9 @@ export function onControl(
       requestCatchUp(core, now, a.epoch - 1n, core.catchUp.wantBranch?.commitHash)
     } else if (a.epoch === core.epoch() && core.branch !== undefined && compareBytes(fromHex(core.branch.hashHex), a.commitHash) < 0) {
       // Someone is on a worse branch at our epoch: make sure it hears of ours.
+      attest(core, now)
+    } else if (a.epoch < core.epoch()) {
+      // Someone is behind: our attestation tells it to catch up.
       attest(core, now)
     }
     return undefined

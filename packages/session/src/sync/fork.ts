@@ -112,9 +112,10 @@ export async function stageOnBranchPoint(
   const stewards = bp.steward?.list.members ?? []
   const authorised =
     core.sm.mode === 'recovery' || stewards.length === 0 || stewards.some((m) => bytesEqual(m, staged.committer))
-  if (staged.bundleSenderMismatch || !bytesEqual(staged.committer, candidate.stewardMemberId) || !authorised || staged.otherProposals > 0) {
-    return 'failed validation'
-  }
+  if (staged.bundleSenderMismatch) return 'bundle sender mismatch'
+  if (!bytesEqual(staged.committer, candidate.stewardMemberId)) return 'committer is not the claimed steward'
+  if (!authorised) return 'committer not on the steward list at the branch point'
+  if (staged.otherProposals > 0) return 'carries non add/remove proposals'
   const membersBefore = alt.members()
   restoreSession(core, bp)
   return { mls: alt, committer: staged.committer, membersBefore, branch: bp, own: false }
