@@ -243,6 +243,7 @@ export class Conversation {
         const replay = onControl(core, app.demlsControl, now)
         if (replay?.kind === 'catch-up') await applyReplay(core, replay.candidate, now)
         else if (replay?.kind === 'fork') await applyForkSwitch(core, replay.candidate, now)
+        else if (replay?.kind === 'resend-proposal' && !core.sm.blocksMessaging) await core.sendEncrypted({ proposal: replay.proposal })
       } else if (app.memberWelcome !== undefined) this.#onWelcomeBroadcast(app.memberWelcome)
       else core.emit({ type: 'dropped', reason: 'unexpected-plaintext', detail: app.payload ?? 'empty' })
       return

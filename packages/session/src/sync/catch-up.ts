@@ -2,6 +2,7 @@ import {
   type CommitCandidate,
   type DemlsControl,
   type MemberWelcome,
+  type Proposal,
   bytesEqual,
   compareBytes,
   encodeWelcomeChannelMessage,
@@ -39,6 +40,9 @@ export class CatchUpState {
   /** Highest epoch the group is known to have reached (from attestations and future packets). */
   knownEpoch = 0n
   lastAttestAt = Number.NEGATIVE_INFINITY
+  /** Rate limits of proposal requests (ours) and re-sends (as owner), by proposal id. */
+  readonly proposalRequestAt = new Map<number, number>()
+  readonly proposalResendAt = new Map<number, number>()
   /** A better branch attested at our epoch, which we keep asking for until we switch. */
   wantBranch: { epoch: bigint; commitHash: Uint8Array } | undefined
   readonly lastReplyAt = new Map<string, number>()
@@ -142,6 +146,18 @@ export function requestCatchUp(core: ConversationCore, now: number, fromEpoch = 
   })
 }
 
+/**
+ * We hold votes for a proposal we never received (it was lost): ask its
+ * owner to send it again (rate-limited per proposal).
+ */
+export function requestProposal(core: ConversationCore, proposalId: number, now: number): void {
+  const m = core.catchUp.proposalRequestAt
+  if (now - (m.get(proposalId) ?? Number.NEGATIVE_INFINITY) < REQUEST_INTERVAL_MS) return
+  m.set(proposalId, now)
+  bounded(m, 256)
+  core.sendPlain({ demlsControl: { proposalRequest: { proposalId, memberId: core.memberId } } })
+}
+
 /** Keep a packet framed in a future epoch until we get there. */
 export function stashFuture(core: ConversationCore, epoch: bigint, payload: Uint8Array): void {
   noteEpoch(core, epoch)
@@ -175,7 +191,21 @@ export function onControl(
   core: ConversationCore,
   control: DemlsControl,
   now: number,
-): { kind: 'catch-up' | 'fork'; candidate: CommitCandidate } | undefined {
+):
+  | { kind: 'catch-up' | 'fork'; candidate: CommitCandidate }
+  | { kind: 'resend-proposal'; proposal: Proposal }
+  | undefined {
+  if (control.proposalRequest !== undefined) {
+    // Only the owner can re-send: receivers require owner = MLS sender.
+    const id = control.proposalRequest.proposalId
+    const p = core.consensus.getProposal(core.id, id)
+    if (p === undefined || !bytesEqual(p.proposalOwner, core.memberId)) return undefined
+    const m = core.catchUp.proposalResendAt
+    if (now - (m.get(id) ?? Number.NEGATIVE_INFINITY) < REPLY_INTERVAL_MS) return undefined
+    m.set(id, now)
+    bounded(m, 256)
+    return { kind: 'resend-proposal', proposal: { ...p, votes: [], round: 1 } }
+  }
   if (control.attestation !== undefined) {
     const a = control.attestation
     noteEpoch(core, a.epoch)

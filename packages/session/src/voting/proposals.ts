@@ -15,6 +15,7 @@ import type { InboundDropReason } from '../conversation/events.js'
 import { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
 import { targetKey } from '../conversation/queues.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
+import { requestProposal } from '../sync/catch-up.js'
 
 /** Who votes first on a proposal we open: we bundle YES, or we vote later like everyone. */
 export type CreatorVote = 'yes' | 'deferred'
@@ -184,6 +185,8 @@ export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8
     const r = core.consensus.receiveVote(core.id, vote, now, hardening(core, sender))
     if (r.status === 'duplicate' || r.status === 'conflicting') core.emit({ type: 'dropped', reason: 'duplicate' })
     else if (r.status === 'late') core.emit({ type: 'dropped', reason: 'late' })
+    // A vote for a proposal we never received: it was lost; ask its owner for it.
+    else if (r.status === 'buffered') requestProposal(core, vote.proposalId, now)
   } catch (err) {
     core.emit({ type: 'dropped', reason: dropReasonOf(err), detail: (err as Error).message, error: err as Error })
   }

@@ -423,33 +423,38 @@ export function decodeAppMessage(bytes: Uint8Array): AppMessage {
  */
 export interface DemlsControl {
   /** Which member of oneof `body` is set, if any. */
-  body?: 'attestation' | 'commitRequest' | 'commitReplay'
+  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest'
   /** field 1, EpochAttestation */
   attestation?: EpochAttestation
   /** field 2, CommitRequest */
   commitRequest?: CommitRequest
   /** field 3, CommitReplay */
   commitReplay?: CommitReplay
+  /** field 4, ProposalRequest */
+  proposalRequest?: ProposalRequest
 }
 
 /** Input of {@link encodeDemlsControl}: every field optional; absent and default values are not written. */
 export interface DemlsControlInit {
   /** Optional: the member of oneof `body` that is set (must then name it). */
-  body?: 'attestation' | 'commitRequest' | 'commitReplay'
+  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest'
   /** field 1, EpochAttestation */
   attestation?: EpochAttestationInit | null
   /** field 2, CommitRequest */
   commitRequest?: CommitRequestInit | null
   /** field 3, CommitReplay */
   commitReplay?: CommitReplayInit | null
+  /** field 4, ProposalRequest */
+  proposalRequest?: ProposalRequestInit | null
 }
 
 function toDemlsControl(v: DemlsControlInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
-  oneofIn('de_mls.messages.v1.DemlsControl', 'body', v, ['attestation', 'commitRequest', 'commitReplay'])
+  oneofIn('de_mls.messages.v1.DemlsControl', 'body', v, ['attestation', 'commitRequest', 'commitReplay', 'proposalRequest'])
   if (v.attestation != null) o.attestation = toEpochAttestation(v.attestation)
   if (v.commitRequest != null) o.commitRequest = toCommitRequest(v.commitRequest)
   if (v.commitReplay != null) o.commitReplay = toCommitReplay(v.commitReplay)
+  if (v.proposalRequest != null) o.proposalRequest = toProposalRequest(v.proposalRequest)
   return o
 }
 
@@ -467,6 +472,10 @@ function fromDemlsControl(m: Record<string, unknown>): DemlsControl {
   if (Object.hasOwn(m, 'commitReplay') && m.commitReplay != null) {
     v.commitReplay = fromCommitReplay(m.commitReplay as Record<string, unknown>)
     v.body = 'commitReplay'
+  }
+  if (Object.hasOwn(m, 'proposalRequest') && m.proposalRequest != null) {
+    v.proposalRequest = fromProposalRequest(m.proposalRequest as Record<string, unknown>)
+    v.body = 'proposalRequest'
   }
   return v
 }
@@ -488,6 +497,59 @@ export function encodeDemlsControl(value: DemlsControlInit): Uint8Array<ArrayBuf
  */
 export function decodeDemlsControl(bytes: Uint8Array): DemlsControl {
   return decodeWith('de_mls.messages.v1.DemlsControl', pb.de_mls.messages.v1.DemlsControl, bytes, fromDemlsControl)
+}
+
+/**
+ * `de_mls.messages.v1.ProposalRequest` as returned by {@link decodeProposalRequest}: every field present,
+ * proto3 defaults filled in.
+ */
+export interface ProposalRequest {
+  /** field 1, uint32 */
+  proposalId: number
+  /** field 2, bytes */
+  memberId: Uint8Array
+}
+
+/** Input of {@link encodeProposalRequest}: every field optional; absent and default values are not written. */
+export interface ProposalRequestInit {
+  /** field 1, uint32 (encode also takes a negative int32 as its two's complement, like `>>> 0`) */
+  proposalId?: number | null
+  /** field 2, bytes */
+  memberId?: Uint8Array | null
+}
+
+function toProposalRequest(v: ProposalRequestInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.proposalId != null) o.proposalId = u32In(v.proposalId)
+  if (v.memberId != null) o.memberId = bytesIn(v.memberId)
+  return o
+}
+
+function fromProposalRequest(m: Record<string, unknown>): ProposalRequest {
+  const v: ProposalRequest = {
+    proposalId: (m.proposalId as number | undefined) ?? 0,
+    memberId: bytesOut(m.memberId),
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.ProposalRequest` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ */
+export function encodeProposalRequest(value: ProposalRequestInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.ProposalRequest', pb.de_mls.messages.v1.ProposalRequest, () => toProposalRequest(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.ProposalRequest` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ */
+export function decodeProposalRequest(bytes: Uint8Array): ProposalRequest {
+  return decodeWith('de_mls.messages.v1.ProposalRequest', pb.de_mls.messages.v1.ProposalRequest, bytes, fromProposalRequest)
 }
 
 /**
@@ -2052,6 +2114,14 @@ export const schema = {
       { name: 'attestation', id: 1, kind: 'message', repeated: false, ref: 'EpochAttestation', oneof: 'body' },
       { name: 'commitRequest', id: 2, kind: 'message', repeated: false, ref: 'CommitRequest', oneof: 'body' },
       { name: 'commitReplay', id: 3, kind: 'message', repeated: false, ref: 'CommitReplay', oneof: 'body' },
+      { name: 'proposalRequest', id: 4, kind: 'message', repeated: false, ref: 'ProposalRequest', oneof: 'body' },
+    ],
+  },
+  ProposalRequest: {
+    fullName: 'de_mls.messages.v1.ProposalRequest',
+    fields: [
+      { name: 'proposalId', id: 1, kind: 'uint32', repeated: false },
+      { name: 'memberId', id: 2, kind: 'bytes', repeated: false },
     ],
   },
   EpochAttestation: {

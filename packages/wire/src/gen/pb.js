@@ -610,11 +610,12 @@ export const de_mls = $root.de_mls = (() => {
                 DemlsControl.prototype.attestation = null;
                 DemlsControl.prototype.commitRequest = null;
                 DemlsControl.prototype.commitReplay = null;
+                DemlsControl.prototype.proposalRequest = null;
 
                 let $oneOfFields;
 
                 $Object.defineProperty(DemlsControl.prototype, "body", {
-                    get: $util.oneOfGetter($oneOfFields = ["attestation", "commitRequest", "commitReplay"]),
+                    get: $util.oneOfGetter($oneOfFields = ["attestation", "commitRequest", "commitReplay", "proposalRequest"]),
                     set: $util.oneOfSetter($oneOfFields)
                 });
 
@@ -631,6 +632,8 @@ export const de_mls = $root.de_mls = (() => {
                         $root.de_mls.messages.v1.CommitRequest.encode(message.commitRequest, writer.uint32(18).fork(), _depth + 1).ldelim();
                     if (message.commitReplay != null && $Object.hasOwnProperty.call(message, "commitReplay"))
                         $root.de_mls.messages.v1.CommitReplay.encode(message.commitReplay, writer.uint32(26).fork(), _depth + 1).ldelim();
+                    if (message.proposalRequest != null && $Object.hasOwnProperty.call(message, "proposalRequest"))
+                        $root.de_mls.messages.v1.ProposalRequest.encode(message.proposalRequest, writer.uint32(34).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -685,6 +688,13 @@ export const de_mls = $root.de_mls = (() => {
                                 message.body = "commitReplay";
                                 continue;
                             }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                message.proposalRequest = $root.de_mls.messages.v1.ProposalRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.proposalRequest);
+                                message.body = "proposalRequest";
+                                continue;
+                            }
                         }
                         reader.skipType(wireType, _depth, tag);
                         if (!reader.discardUnknown) {
@@ -703,6 +713,100 @@ export const de_mls = $root.de_mls = (() => {
                 };
 
                 return DemlsControl;
+            })();
+
+            v1.ProposalRequest = (function() {
+
+                const ProposalRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                ProposalRequest.prototype.proposalId = 0;
+                ProposalRequest.prototype.memberId = $util.newBuffer([]);
+
+                ProposalRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.proposalId != null && $Object.hasOwnProperty.call(message, "proposalId") && message.proposalId !== 0)
+                        writer.uint32(8).uint32(message.proposalId);
+                    if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId.length)
+                        writer.uint32(18).bytes(message.memberId);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                ProposalRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.ProposalRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.proposalId = value;
+                                else
+                                    delete message.proposalId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.memberId = value;
+                                else
+                                    delete message.memberId;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return ProposalRequest;
             })();
 
             v1.EpochAttestation = (function() {
