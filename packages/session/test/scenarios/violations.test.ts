@@ -1,0 +1,115 @@
+import type { MlsService } from '@demls/mls'
+import { encodeAppMessage } from '@demls/wire'
+import { describe, expect, it } from 'vitest'
+import { type ConversationEvent, defaultPlugins } from '../../src/index.js'
+import { bootstrap, conv, eventsOf, hex, keyFor, memberIdOf, scenario } from './harness.js'
+
+/** Every member's MLS group is captured so a test can act as a misbehaving member. */
+async function setup() {
+  const groups = new Map<number, MlsService>()
+  const factories = await Promise.all(
+    [0, 1, 2].map(async (i) => {
+      const d = await defaultPlugins(keyFor(i))
+      return {
+        ...d,
+        createMls: async (id: string, now: number) => {
+          const g = await d.createMls(id, now)
+          groups.set(i, g)
+          return g
+        },
+        welcomeMls: async (w: Uint8Array) => {
+          const g = await d.welcomeMls(w)
+          if (g) groups.set(i, g)
+          return g
+        },
+      }
+    }),
+  )
+  // sn = (1, 1): one steward; nobody else may commit.
+  const s = await scenario(3, { config: { stewardList: { snMin: 1, snMax: 1 } }, plugins: (i) => factories[i]! })
+  await bootstrap(s, 'v')
+  const steward = [0, 1, 2].find((i) => conv(s, i, 'v').conversation.isSteward())!
+  const others = [0, 1, 2].filter((i) => i !== steward) as [number, number]
+  return { s, groups, steward, others }
+}
+
+/** Approve removing `target` (proposed by `by`), with the steward muted so it never commits. */
+async function approveRemoval(s: Awaited<ReturnType<typeof setup>>['s'], steward: number, by: number, target: number, observer: number) {
+  s.net.mute(s.members[steward]!.name)
+  const id = await conv(s, by, 'v').removeMember(memberIdOf(target))
+  await s.until(() => eventsOf(s, observer, 'consensus-reached').some((e) => e.proposalId === id && e.approved))
+}
+
+/** Hand a crafted candidate to `observer` and return what it reported. */
+async function deliverCandidate(
+  s: Awaited<ReturnType<typeof setup>>['s'],
+  observer: number,
+  built: { proposals: Uint8Array[]; commit: Uint8Array },
+  claimed: Uint8Array,
+): Promise<ConversationEvent[]> {
+  const c = conv(s, observer, 'v').conversation
+  c.drainEvents()
+  const payload = encodeAppMessage({
+    commitCandidate: { conversationId: new TextEncoder().encode('v'), mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: claimed },
+  })
+  await c.receive({ subtopic: 'app', payload }, s.net.clock.now())
+  await c.poll(s.net.clock.now() + 10_000) // past the freeze window: selection runs
+  return c.drainEvents()
+}
+
+const scoreOf = (s: Awaited<ReturnType<typeof setup>>['s'], observer: number, member: number) =>
+  conv(s, observer, 'v').conversation.memberScores().find((e) => hex(e.memberId) === hex(memberIdOf(member)))?.score
+
+describe('violations detected in Selection (reference 3.0 core_violations)', () => {
+  it('a member cannot commit its own approved removal (MLS refuses it)', async () => {
+    const { s, groups, steward, others } = await setup()
+    const [forger, observer] = others
+    await approveRemoval(s, steward, observer, forger, observer)
+    const built = await groups.get(forger)!.createCommitCandidate([{ action: 'remove', memberId: memberIdOf(forger) }]).catch(() => undefined)
+    expect(built).toBeUndefined() // MLS forbids committing one's own removal
+    await s.stop()
+  })
+
+  it('forged steward identity on a valid batch: BrokenCommit on the real committer', async () => {
+    const { s, groups, steward, others } = await setup()
+    const [forger, observer] = others
+    // Approve removing the observer, so the forger can build the exact approved batch.
+    await approveRemoval(s, steward, forger, observer, forger)
+    await s.until(() => conv(s, observer, 'v').conversation.approvedCount() === 1)
+    const built = await groups.get(forger)!.createCommitCandidate([{ action: 'remove', memberId: memberIdOf(observer) }], { nowMs: s.net.clock.now() })
+    const before = scoreOf(s, observer, forger)!
+    const events = await deliverCandidate(s, observer, built, memberIdOf(steward))
+    expect(events.some((e) => e.type === 'commit-applied')).toBe(false)
+    expect(scoreOf(s, observer, forger)).toBe(before - 50n)
+    await s.stop()
+  })
+
+  it('committer not on the steward list: MisbehavingCommit (−10) on it, and the commit is refused', async () => {
+    const { s, groups, steward, others } = await setup()
+    const [outsider, observer] = others
+    await approveRemoval(s, steward, outsider, observer, outsider)
+    await s.until(() => conv(s, observer, 'v').conversation.approvedCount() === 1)
+    const built = await groups.get(outsider)!.createCommitCandidate([{ action: 'remove', memberId: memberIdOf(observer) }], { nowMs: s.net.clock.now() })
+    const before = scoreOf(s, observer, outsider)!
+    const events = await deliverCandidate(s, observer, built, memberIdOf(outsider))
+    expect(events.some((e) => e.type === 'commit-applied')).toBe(false)
+    expect(scoreOf(s, observer, outsider)).toBe(before - 10n)
+    await s.stop()
+  })
+
+  it('(action, target) mismatch: the steward commits other work than approved → BrokenMlsProposal (−30)', async () => {
+    const { s, groups, steward, others } = await setup()
+    const [target, observer] = others
+    await approveRemoval(s, steward, observer, target, observer)
+    // The steward commits the removal of the observer instead of the approved target.
+    const built = await groups.get(steward)!.createCommitCandidate([{ action: 'remove', memberId: memberIdOf(observer) }], { nowMs: s.net.clock.now() })
+    const before = scoreOf(s, observer, steward)!
+    const events = await deliverCandidate(s, observer, built, memberIdOf(steward))
+    expect(events.some((e) => e.type === 'commit-applied')).toBe(false)
+    // BrokenMlsProposal (−30) for the mismatch, and CensorshipInactivity (−40) because the
+    // freeze ended with approved work and no valid candidate from the epoch steward (Layer 2).
+    expect(scoreOf(s, observer, steward)).toBe(before - 30n - 40n)
+    expect(events.some((e) => e.type === 'phase-change' && e.state === 'reelection')).toBe(true)
+    await s.stop()
+  })
+})
