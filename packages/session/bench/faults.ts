@@ -9,17 +9,11 @@ import { join } from 'node:path'
 import { ethereumAddress } from '@demls/consensus'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { FAST_TIMING as FAST, User } from '../src/index.js'
+import { keyFor } from '../test/scenarios/harness.js'
 
 const BOUND_MS = 60_000 // derived in the issue 8 notes: announce retries + one full commit attempt
-// The Hardhat/Anvil public development keys #0–#4, as the reference tests use.
-const DEV_KEYS = [
-  'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
-  '59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
-  '5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
-  '7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
-  '47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a',
-]
-const key = (i: number) => Uint8Array.from(DEV_KEYS[i]!.match(/../g)!, (b) => Number.parseInt(b, 16))
+// The Hardhat/Anvil public development keys, as the reference tests use.
+const key = keyFor
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 
 type Outcome = 'converged' | 'forked' | 'stalled'

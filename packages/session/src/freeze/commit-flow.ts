@@ -15,7 +15,7 @@ import { targetKey } from '../conversation/queues.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
 import { precheckReplay, recordMerged, recordWelcome } from '../sync/catch-up.js'
-import { type BranchPoint, captureBranchPoint, stageOnBranchPoint } from '../sync/fork.js'
+import { type BranchPoint, captureBranchPoint, replayRefusal, stageOnBranchPoint } from '../sync/fork.js'
 import { buildSync } from '../sync/conversation-sync.js'
 import { type BufferedCandidate, commitHashOf, precheckCandidate } from './candidate-buffer.js'
 import { type PrefixEntry, actionSetKey, orderCandidates } from './selection-order.js'
@@ -378,47 +378,33 @@ export async function applyReplay(core: ConversationCore, c: CommitCandidate, no
   // Our own candidate, merged by others while we still waited in the round:
   // merge our pending commit, which also yields the Welcome to publish.
   const own = core.rounds.candidates(core.epoch()).find((b) => b.isLocal && b.hashHex === hashHex)
-  if (own !== undefined && core.mls.hasPendingCommit()) {
-    const membersBefore = core.mls.members()
-    const branch = captureBranchPoint(core)
-    const merge = await core.mls.mergeOwnCommit()
-    core.rounds.clear()
-    await afterMerge(core, {
-      merge,
-      committer: core.memberId,
-      candidate: c,
-      hashHex,
-      membersBefore,
-      ops: [],
-      welcome: merge.welcome,
-      joinerIds: own.joinerIds ?? [],
-      branch,
-      now,
-    })
-    return true
-  }
-  if (bytesEqual(c.stewardMemberId, core.memberId)) return false // ours, but no longer pending
-  const staged = await core.mls.stageRemoteCommit({ proposals: c.mlsProposals, commit: c.commitMessage })
-  if (staged.status === 'aborted') return false
-  const authorised = core.sm.mode === 'recovery' || core.steward.currentList() === undefined || core.steward.isSteward(staged.committer)
-  if (staged.bundleSenderMismatch || !bytesEqual(staged.committer, c.stewardMemberId) || !authorised || staged.otherProposals > 0) {
-    await core.mls.discardStagedCommit()
-    core.emit({ type: 'dropped', reason: 'candidate', detail: 'replayed commit failed validation' })
-    return false
+  const ownMerge = own !== undefined && core.mls.hasPendingCommit()
+  let committer = core.memberId
+  if (!ownMerge) {
+    if (bytesEqual(c.stewardMemberId, core.memberId)) return false // ours, but no longer pending
+    const staged = await core.mls.stageRemoteCommit({ proposals: c.mlsProposals, commit: c.commitMessage })
+    if (staged.status === 'aborted') return false
+    const refusal = replayRefusal(staged, c, core.sm.mode === 'recovery', core.steward.currentList()?.members)
+    if (refusal !== undefined) {
+      await core.mls.discardStagedCommit()
+      core.emit({ type: 'dropped', reason: 'candidate', detail: `replayed commit refused: ${refusal}` })
+      return false
+    }
+    committer = staged.committer
   }
   const membersBefore = core.mls.members()
   const branch = captureBranchPoint(core)
-  const merge = await core.mls.mergeStagedCommit()
+  const merge = ownMerge ? await core.mls.mergeOwnCommit() : await core.mls.mergeStagedCommit()
   core.rounds.clear()
   await afterMerge(core, {
     merge,
-    committer: staged.committer,
+    committer,
     candidate: c,
     hashHex,
     membersBefore,
     ops: [],
-    welcome: undefined,
-    joinerIds: [],
+    welcome: ownMerge ? merge.welcome : undefined,
+    joinerIds: ownMerge ? (own?.joinerIds ?? []) : [],
     branch,
     now,
   })

@@ -1,3 +1,4 @@
+import type { StagedCommit } from '@demls/mls'
 import type { PeerScoreEntry } from '@demls/scoring'
 import type { StewardListSnapshot } from '@demls/steward'
 import { type CommitCandidate, type ConversationUpdateRequest, bytesEqual, compareBytes, fromHex, toHex } from '@demls/wire'
@@ -66,6 +67,28 @@ function restoreSession(core: ConversationCore, bp: BranchPoint): void {
 }
 
 /**
+ * Why a staged commit replayed by a peer (catch-up or fork switch) may not
+ * be adopted, or undefined when it may: it must carry only the committer's
+ * own add/remove proposals, the committer must be the claimed steward, and
+ * it must be on `stewards` (unless in recovery or no list is known). The
+ * approved prefix is not checked: we may have missed the votes.
+ */
+export function replayRefusal(
+  staged: StagedCommit,
+  candidate: CommitCandidate,
+  recovery: boolean,
+  stewards: readonly Uint8Array[] | undefined,
+): string | undefined {
+  if (staged.bundleSenderMismatch) return 'bundle sender mismatch'
+  if (!bytesEqual(staged.committer, candidate.stewardMemberId)) return 'committer is not the claimed steward'
+  if (!recovery && stewards !== undefined && stewards.length > 0 && !stewards.some((m) => bytesEqual(m, staged.committer))) {
+    return 'committer not on the steward list'
+  }
+  if (staged.otherProposals > 0) return 'carries non add/remove proposals'
+  return undefined
+}
+
+/**
  * Whether an attested commit for our current epoch should replace ours:
  * the branch with the smaller commit hash wins, on every member alike.
  */
@@ -109,13 +132,8 @@ export async function stageOnBranchPoint(
   if (alt.hasPendingCommit()) await alt.discardOwnCommit()
   const staged = await alt.stageRemoteCommit({ proposals: candidate.mlsProposals, commit: candidate.commitMessage })
   if (staged.status === 'aborted') return `staging aborted: ${staged.reason} ${staged.error.message}`
-  const stewards = bp.steward?.list.members ?? []
-  const authorised =
-    core.sm.mode === 'recovery' || stewards.length === 0 || stewards.some((m) => bytesEqual(m, staged.committer))
-  if (staged.bundleSenderMismatch) return 'bundle sender mismatch'
-  if (!bytesEqual(staged.committer, candidate.stewardMemberId)) return 'committer is not the claimed steward'
-  if (!authorised) return 'committer not on the steward list at the branch point'
-  if (staged.otherProposals > 0) return 'carries non add/remove proposals'
+  const refusal = replayRefusal(staged, candidate, core.sm.mode === 'recovery', bp.steward?.list.members)
+  if (refusal !== undefined) return refusal
   const membersBefore = alt.members()
   restoreSession(core, bp)
   return { mls: alt, committer: staged.committer, membersBefore, branch: bp, own: false }
