@@ -112,4 +112,19 @@ describe('applyConsensusResult (reference apply_result.rs cases)', () => {
     expect(applyConsensusResult(q, 2, true, invite(3)).kind).toBe('no-action')
     expect(q.approved.size).toBe(1)
   })
+
+  it('approved work the membership already satisfies is not queued (a caught-up member must not revive it)', () => {
+    const q = new ConversationQueues()
+    const members = new Set([toHex(id(3))])
+    const isMember = (h: string) => members.has(h)
+    // The joiner was added by a commit we caught up on before our votes resolved.
+    expect(applyConsensusResult(q, 1, true, invite(3), isMember)).toEqual({ kind: 'no-action', reason: 'already-satisfied' })
+    // A removal of someone already gone.
+    expect(applyConsensusResult(q, 2, true, remove(4), isMember)).toEqual({ kind: 'no-action', reason: 'already-satisfied' })
+    expect(q.approved.size).toBe(0)
+    // Unsatisfied work is queued as before.
+    expect(applyConsensusResult(q, 3, true, remove(3), isMember).kind).toBe('queued-removal')
+    expect(applyConsensusResult(q, 4, true, invite(5), isMember).kind).toBe('no-action')
+    expect([...q.approved.keys()]).toEqual([3, 4])
+  })
 })

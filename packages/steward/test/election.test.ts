@@ -107,6 +107,24 @@ describe('elections', () => {
     expect(svc.proposeElection({ epoch: 1n, pool: mems, self: proposer, recovery: true }).kind).toBe('proposed')
   })
 
+  it('electableList is what proposeElection files, round by round, and installs nothing', () => {
+    const svc = new StewardListService({ config: { snMin: 1, snMax: 2 }, conversationId: 'chat' })
+    svc.installList(0n, mems, 2)
+    const proposer = svc.electionProposer() as Uint8Array
+    const before = svc.currentList()
+    for (const round of [0, 1, 2]) {
+      if (round > 0) svc.bumpRetry()
+      const d = svc.proposeElection({ epoch: 2n, pool: mems, self: proposer })
+      const preview = svc.electableList(2n, mems, round)
+      expect(d.kind === 'proposed' && d.proposedStewards.map(toHex)).toEqual(preview.members.map(toHex))
+      expect(preview.retryRound).toBe(round)
+    }
+    expect(svc.currentList()).toBe(before)
+    // Different rounds give different seeds (over five members, lists of two differ for some round).
+    const lists = new Set([0, 1, 2, 3].map((r) => svc.electableList(2n, mems, r).members.map(toHex).join()))
+    expect(lists.size).toBeGreaterThan(1)
+  })
+
   it('a custom plug-in is used by the service', () => {
     const reversed: StewardListPlugin = {
       ...deterministicStewardList,

@@ -42,7 +42,7 @@ import {
   takeCurrentFuture,
 } from '../sync/catch-up.js'
 import { submitEmergency } from '../stewardship/emergency.js'
-import { driveBufferedProposals, takeoverDeadline } from '../stewardship/stewardship.js'
+import { driveBufferedProposals, expireAwaitedElection, takeoverDeadline } from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
 import { handleOutcomes } from '../voting/outcome.js'
 import {
@@ -364,6 +364,7 @@ export class Conversation {
       if (core.left) return
       const steps: [string, () => Promise<void>][] = [
         ['tick-deadlines', () => tickDeadlines(core, now)],
+        ['election-wait', async () => expireAwaitedElection(core, now)],
         ['consensus-outcomes', () => handleOutcomes(core, now)],
         ['advance-freeze', () => advanceFreeze(core, now)],
         ['buffered-proposals', () => driveBufferedProposals(core, now)],
@@ -410,6 +411,7 @@ export class Conversation {
     if (takeover !== undefined) times.push(takeover)
     const catchUp = catchUpDeadline(core)
     if (catchUp !== undefined) times.push(catchUp)
+    if (core.awaitedElection !== undefined) times.push(core.awaitedElection.until)
     const attestation = attestationDeadline(core)
     if (attestation !== undefined) times.push(attestation)
     return times.length === 0 ? undefined : Math.min(...times)

@@ -58,6 +58,12 @@ export class ConversationCore {
   lastProgress = -1
   /** Set once our removal was merged. */
   left = false
+  /**
+   * An election our list requires at `epoch` (the list is exhausted and
+   * more than snMax members are settled) that has not landed here yet; we
+   * wait for it until `until` (ms) before committing under the old list.
+   */
+  awaitedElection: { epoch: bigint; until: number } | undefined
   /** State before the last merge, to heal a fork on the next epoch. */
   branch: import('../sync/fork.js').BranchPoint | undefined
 
@@ -140,6 +146,22 @@ export class ConversationCore {
   isEpochSteward(): boolean {
     const s = this.epochSteward()
     return s !== undefined && toHex(s) === this.memberHex
+  }
+
+  /**
+   * Whether a steward election for the current epoch (or a later one) is
+   * still open here, or one our list requires has not arrived yet (see
+   * {@link ConversationCore.awaitedElection}): until then our steward list
+   * may be stale.
+   */
+  electionOpen(): boolean {
+    const epoch = this.epoch()
+    if (this.awaitedElection?.epoch === epoch) return true
+    for (const [id, r] of this.requests) {
+      if (r?.payload !== 'stewardElection' || this.queues.resolved.has(id)) continue
+      if ((r.stewardElection?.electionEpoch ?? -1n) >= epoch) return true
+    }
+    return false
   }
 
   /** On the current list (exhausted lists still count), or anyone in recovery. */

@@ -48,6 +48,12 @@ export type ConversationEvent =
   | { type: 'member-left'; memberId: Uint8Array; epoch: bigint }
   /** We were on a losing branch: the commit we merged at `epoch − 1` was replaced by the group's. */
   | { type: 'fork-healed'; epoch: bigint; abandoned: Uint8Array; adopted: Uint8Array }
+  /**
+   * We missed the election at `epoch` but adopted a commit made under its
+   * list, so we installed that list (the one its proposer files in
+   * `retryRound`, which regenerates from the settled members).
+   */
+  | { type: 'steward-list-inferred'; epoch: bigint; retryRound: number; stewards: Uint8Array[] }
   /** Our own removal was committed; the conversation is dead. */
   | { type: 'leaving'; epoch: bigint }
   /** An inbound packet was dropped, with a typed reason. */

@@ -13,9 +13,9 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { targetKey } from '../conversation/queues.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
-import { initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
+import { electableLists, initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
 import { precheckReplay, recordMerged, recordWelcome } from '../sync/catch-up.js'
-import { type BranchPoint, captureBranchPoint, replayRefusal, stageOnBranchPoint } from '../sync/fork.js'
+import { type BranchPoint, captureBranchPoint, checkReplay, installInferred, stageOnBranchPoint } from '../sync/fork.js'
 import { buildSync } from '../sync/conversation-sync.js'
 import { type BufferedCandidate, commitHashOf, precheckCandidate } from './candidate-buffer.js'
 import { type PrefixEntry, actionSetKey, orderCandidates } from './selection-order.js'
@@ -37,12 +37,16 @@ export function freezeEntryWindow(core: ConversationCore): number {
 
 /**
  * Whether approved work is waiting for a freeze we may start: Working, a
- * non-empty commit prefix, and no steward election of ours in flight (the
- * reference waits for its own election first).
+ * non-empty commit prefix, and no steward election open for this epoch.
+ * The reference waits for its own election; we wait for any we know of,
+ * since committing under a list about to be replaced forks the group
+ * (a member whose election result is late would mint and select under
+ * the old list while the others use the new one). Every member times out
+ * every proposal, so the wait is bounded.
  */
 export function freezePending(core: ConversationCore): boolean {
   if (core.sm.state !== 'working') return false
-  for (const r of core.queues.voting.values()) if (r.payload === 'stewardElection') return false
+  if (core.electionOpen()) return false
   return core.prefix().length > 0
 }
 
@@ -136,7 +140,9 @@ export async function onCandidateReceived(core: ConversationCore, c: CommitCandi
 }
 
 async function offerCandidate(core: ConversationCore, b: BufferedCandidate, now: number): Promise<void> {
-  const outcome = core.rounds.offer(b, core.epoch(), core.mls.members().length + 1, core.prefix().length > 0)
+  // With an election open, keep it stashed: it is judged once the list is settled.
+  const ready = core.prefix().length > 0 && !core.electionOpen()
+  const outcome = core.rounds.offer(b, core.epoch(), core.mls.members().length + 1, ready)
   if (outcome.kind === 'dropped') {
     core.emit({ type: 'dropped', reason: 'candidate', detail: outcome.reason })
     return
@@ -151,7 +157,7 @@ async function offerCandidate(core: ConversationCore, b: BufferedCandidate, now:
 
 /** After every consensus outcome: replay candidates that arrived before the work was approved. */
 export async function replayStashedCandidates(core: ConversationCore, now: number): Promise<void> {
-  if (core.prefix().length === 0) return
+  if (core.prefix().length === 0 || core.electionOpen()) return
   for (const b of core.rounds.takeStashed(core.epoch())) await offerCandidate(core, b, now)
 }
 
@@ -384,12 +390,15 @@ export async function applyReplay(core: ConversationCore, c: CommitCandidate, no
     if (bytesEqual(c.stewardMemberId, core.memberId)) return false // ours, but no longer pending
     const staged = await core.mls.stageRemoteCommit({ proposals: c.mlsProposals, commit: c.commitMessage })
     if (staged.status === 'aborted') return false
-    const refusal = replayRefusal(staged, c, core.sm.mode === 'recovery', core.steward.currentList()?.members)
-    if (refusal !== undefined) {
+    const epoch = core.epoch()
+    const electable = electableLists(core, epoch, core.mls.members(), core.joinEpochs, core.steward.isExhausted(epoch))
+    const check = checkReplay(staged, c, core.sm.mode === 'recovery', core.steward.currentList()?.members, electable)
+    if (!check.ok) {
       await core.mls.discardStagedCommit()
-      core.emit({ type: 'dropped', reason: 'candidate', detail: `replayed commit refused: ${refusal}` })
+      core.emit({ type: 'dropped', reason: 'candidate', detail: `replayed commit refused: ${check.reason}` })
       return false
     }
+    if (check.inferred) installInferred(core, epoch, check.inferred)
     committer = staged.committer
   }
   const membersBefore = core.mls.members()

@@ -11,11 +11,62 @@ import { initiateProposal, targetInFlight } from '../voting/proposals.js'
  */
 export async function reconcileStewardList(core: ConversationCore, now: number, elect = true): Promise<void> {
   const decision = core.steward.reconcile(core.epoch(), core.mls.members(), core.joinEpochs)
-  if (decision.kind === 'install') {
-    core.steward.installList(core.epoch(), decision.pool, decision.size, decision.retryRound)
-  } else if (decision.kind === 'needs-election' && elect) {
-    await initiateStewardElection(core, false, now)
+  if (decision.kind === 'needs-election') {
+    // Beyond the reference: every member knows an election is due, so none
+    // commits under the exhausted list until it lands (or the wait ends).
+    if (core.awaitedElection?.epoch !== core.epoch()) {
+      core.awaitedElection = { epoch: core.epoch(), until: now + electionWaitMs(core) }
+    }
+    if (elect) await initiateStewardElection(core, false, now)
+  } else {
+    core.awaitedElection = undefined
+    if (decision.kind === 'install') {
+      core.steward.installList(core.epoch(), decision.pool, decision.size, decision.retryRound)
+    }
   }
+}
+
+/**
+ * How long a member waits for a due election before committing under the
+ * exhausted list (the reference's behaviour): the election's voting delay
+ * and consensus timeout, plus one commit-inactivity window for the
+ * commit that follows it to reach us.
+ */
+export function electionWaitMs(core: ConversationCore): number {
+  const c = core.config
+  return c.electionVotingDelayMs + c.consensusTimeoutMs + c.commitInactivityMs
+}
+
+/** Every poll: stop waiting for a due election once its wait is over. */
+export function expireAwaitedElection(core: ConversationCore, now: number): void {
+  const a = core.awaitedElection
+  if (a !== undefined && (a.epoch !== core.epoch() || now >= a.until)) core.awaitedElection = undefined
+}
+
+/**
+ * The lists a missed election at `epoch` could have installed (every retry
+ * round over the settled `members`), when our list is exhausted there.
+ * A replayed commit whose committer is on one of them was made under an
+ * election we did not see.
+ */
+export function electableLists(
+  core: ConversationCore,
+  epoch: bigint,
+  members: readonly Uint8Array[],
+  joinEpochs: ReadonlyMap<string, bigint>,
+  exhausted: boolean,
+): { pool: Uint8Array[]; retryRound: number; members: readonly Uint8Array[] }[] {
+  if (!exhausted) return []
+  const pool = members.filter((m) => {
+    const joined = joinEpochs.get(toHex(m))
+    return joined === undefined || joined < epoch
+  })
+  if (pool.length <= core.steward.config.snMax) return []
+  const out = []
+  for (let r = 0; r <= core.steward.maxRetries; r++) {
+    out.push({ pool, retryRound: r, members: core.steward.electableList(epoch, pool, r).members })
+  }
+  return out
 }
 
 /** The candidate pool of an election: settled members (in recovery, minus approved removals). */

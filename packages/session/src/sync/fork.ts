@@ -4,6 +4,7 @@ import type { StewardListSnapshot } from '@demls/steward'
 import { type CommitCandidate, type ConversationUpdateRequest, bytesEqual, compareBytes, fromHex, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import type { PendingUpdate, ProposalId } from '../conversation/queues.js'
+import { electableLists } from '../stewardship/stewardship.js'
 
 /**
  * Everything needed to undo the last merge: the MLS state and the session
@@ -66,26 +67,38 @@ function restoreSession(core: ConversationCore, bp: BranchPoint): void {
   if (bp.steward) core.steward.restore(bp.steward)
 }
 
+/** A list a missed election could have installed (see `electableLists`). */
+export interface ElectableList {
+  pool: Uint8Array[]
+  retryRound: number
+  members: readonly Uint8Array[]
+}
+
 /**
- * Why a staged commit replayed by a peer (catch-up or fork switch) may not
- * be adopted, or undefined when it may: it must carry only the committer's
- * own add/remove proposals, the committer must be the claimed steward, and
- * it must be on `stewards` (unless in recovery or no list is known). The
- * approved prefix is not checked: we may have missed the votes.
+ * Whether a staged commit replayed by a peer (catch-up or fork switch) may
+ * be adopted: it must carry only the committer's own add/remove
+ * proposals, the committer must be the claimed steward, and it must be on
+ * `stewards` (unless in recovery or no list is known) or, when our list
+ * was exhausted there, on a list a missed election could have installed
+ * (`inferred`: install it with the commit). The approved prefix is not
+ * checked: we may have missed the votes.
  */
-export function replayRefusal(
+export function checkReplay(
   staged: StagedCommit,
   candidate: CommitCandidate,
   recovery: boolean,
   stewards: readonly Uint8Array[] | undefined,
-): string | undefined {
-  if (staged.bundleSenderMismatch) return 'bundle sender mismatch'
-  if (!bytesEqual(staged.committer, candidate.stewardMemberId)) return 'committer is not the claimed steward'
-  if (!recovery && stewards !== undefined && stewards.length > 0 && !stewards.some((m) => bytesEqual(m, staged.committer))) {
-    return 'committer not on the steward list'
-  }
-  if (staged.otherProposals > 0) return 'carries non add/remove proposals'
-  return undefined
+  electable: readonly ElectableList[] = [],
+): { ok: false; reason: string } | { ok: true; inferred?: ElectableList } {
+  if (staged.bundleSenderMismatch) return { ok: false, reason: 'bundle sender mismatch' }
+  if (!bytesEqual(staged.committer, candidate.stewardMemberId)) return { ok: false, reason: 'committer is not the claimed steward' }
+  if (staged.otherProposals > 0) return { ok: false, reason: 'carries non add/remove proposals' }
+  const on = (list: readonly Uint8Array[]) => list.some((m) => bytesEqual(m, staged.committer))
+  if (recovery || stewards === undefined || stewards.length === 0 || on(stewards)) return { ok: true }
+  const inferred = electable.find((l) => on(l.members))
+  if (inferred !== undefined) return { ok: true, inferred }
+  const short = (m: Uint8Array) => toHex(m).slice(0, 8)
+  return { ok: false, reason: `committer ${short(staged.committer)} not on the steward list [${stewards.map(short).join(', ')}]` }
 }
 
 /**
@@ -132,9 +145,23 @@ export async function stageOnBranchPoint(
   if (alt.hasPendingCommit()) await alt.discardOwnCommit()
   const staged = await alt.stageRemoteCommit({ proposals: candidate.mlsProposals, commit: candidate.commitMessage })
   if (staged.status === 'aborted') return `staging aborted: ${staged.reason} ${staged.error.message}`
-  const refusal = replayRefusal(staged, candidate, core.sm.mode === 'recovery', bp.steward?.list.members)
-  if (refusal !== undefined) return refusal
+  // The list at the branch point, or the one installed since: an election
+  // for that epoch may have resolved here only after we merged.
+  const stewards = [...(bp.steward?.list.members ?? []), ...(core.steward.currentList()?.members ?? [])]
+  const bpList = bp.steward?.list
+  const exhausted = bpList !== undefined && core.steward.plugin.isExhausted(bpList, bp.epoch)
+  const electable = electableLists(core, bp.epoch, alt.members(), new Map(bp.joinEpochs), exhausted)
+  const check = checkReplay(staged, candidate, core.sm.mode === 'recovery', stewards, electable)
+  if (!check.ok) return check.reason
   const membersBefore = alt.members()
   restoreSession(core, bp)
+  if (check.inferred) installInferred(core, bp.epoch, check.inferred)
   return { mls: alt, committer: staged.committer, membersBefore, branch: bp, own: false }
+}
+
+/** Install the list of an election we missed but whose commit we adopt. */
+export function installInferred(core: ConversationCore, epoch: bigint, l: ElectableList): void {
+  core.steward.installList(epoch, l.pool, l.members.length, l.retryRound)
+  if (core.awaitedElection?.epoch === epoch) core.awaitedElection = undefined
+  core.emit({ type: 'steward-list-inferred', epoch, retryRound: l.retryRound, stewards: [...l.members] })
 }

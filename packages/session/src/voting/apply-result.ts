@@ -14,13 +14,19 @@ export type ConsensusApplyResult =
   | { kind: 'queued-removal'; target: Uint8Array }
   /** An add/remove was rejected; its buffered update can be dropped. */
   | { kind: 'rejected-membership'; target: Uint8Array }
-  | { kind: 'no-action'; reason?: 'duplicate-target' }
+  | { kind: 'no-action'; reason?: 'duplicate-target' | 'already-satisfied' }
 
 /**
  * The pure queue effects of a resolved proposal (the reference's
  * `apply_consensus_result`, `reference-architecture.md` §8.3), with one
  * generalisation: an add or remove whose target is already approved is a
  * no-op (the reference deduplicates removals only).
+ *
+ * A second generalisation when `isMember` is given: an add of a current
+ * member or a remove of a non-member is not queued. Such work is already
+ * satisfied (a member that caught up on the commit before its votes
+ * resolved), and queuing it would revive it once the membership changes
+ * again: a removed member re-added by a stale approval.
  *
  * Mutates `queues` (voting → approved, urgent target) and returns the
  * follow-up the stateful code must perform.
@@ -30,6 +36,7 @@ export function applyConsensusResult(
   proposalId: ProposalId,
   approved: boolean,
   request: ConversationUpdateRequest,
+  isMember?: (memberIdHex: string) => boolean,
 ): ConsensusApplyResult {
   queues.voting.delete(proposalId)
 
@@ -66,6 +73,10 @@ export function applyConsensusResult(
   if (queued !== undefined) {
     const key = targetKey(queued)
     if (key !== undefined && queues.isApprovedTarget(key)) return { kind: 'no-action', reason: 'duplicate-target' }
+    if (key !== undefined && isMember !== undefined && !transforms) {
+      const [action, hex] = key.split(':') as [string, string]
+      if ((action === 'add') === isMember(hex)) return { kind: 'no-action', reason: 'already-satisfied' }
+    }
     queues.approved.set(proposalId, queued)
   }
 

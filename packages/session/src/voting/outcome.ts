@@ -39,8 +39,8 @@ async function handleOutcome(
   const request = requestOf(core, proposalId)
   core.emit({ type: 'consensus-reached', proposalId, approved, failed, request })
   if (request === undefined) return
-  const result = applyConsensusResult(core.queues, proposalId, approved, request)
-  await replayStashedCandidates(core, now)
+  const members = new Set(core.mls.members().map(toHex))
+  const result = applyConsensusResult(core.queues, proposalId, approved, request, (hex) => members.has(hex))
   switch (result.kind) {
     case 'election-accepted':
       installElectedList(core, request)
@@ -72,6 +72,8 @@ async function handleOutcome(
     default:
       break
   }
+  // After the switch: an accepted election installs its list first.
+  await replayStashedCandidates(core, now)
   const evidence = request.payload === 'emergencyCriteria' ? request.emergencyCriteria?.evidence : undefined
   if (evidence !== undefined) {
     // Deviation 4: the creator is the proposal's owner (its authenticated sender), not the self-declared field.
@@ -104,6 +106,7 @@ function installElectedList(core: ConversationCore, request: ConversationUpdateR
     return
   }
   core.steward.installList(e.electionEpoch, e.proposedStewards, e.proposedStewards.length, e.retryRound)
+  if (core.awaitedElection !== undefined && e.electionEpoch >= core.awaitedElection.epoch) core.awaitedElection = undefined
   core.sm.exitRecovery()
   if (core.sm.state === 'reelection') {
     core.sm.startWorking()

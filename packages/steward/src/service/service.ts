@@ -259,15 +259,30 @@ export class StewardListService {
     }
     if (init.pool.length === 0) return { kind: 'skip', reason: ElectionSkip.NoEligibleCandidates }
     const retryRound = this.#nextElectionRound
-    const list = this.plugin.generate({
-      epoch,
+    const list = this.electableList(epoch, init.pool, retryRound)
+    return { kind: 'proposed', proposedStewards: [...list.members], electionEpoch: epoch, retryRound }
+  }
+
+  /**
+   * The list an election at `epoch` over `pool` proposes in `retryRound`
+   * (what {@link StewardListService.proposeElection} files), without
+   * installing it. A member that missed an election can tell from it
+   * which lists the group may have elected.
+   *
+   * @example
+   * ```ts
+   * const rounds = [0, 1, 2].map((r) => svc.electableList(4n, settled, r))
+   * ```
+   */
+  electableList(epoch: EpochInput, pool: readonly MemberId[], retryRound: number): StewardList {
+    return this.plugin.generate({
+      epoch: toEpoch(epoch),
       retryRound,
-      members: init.pool,
+      members: pool,
       conversationId: this.#conversationId,
       config: this.#config,
-      size: computeListSize(this.#config, init.pool.length),
+      size: computeListSize(this.#config, pool.length),
     })
-    return { kind: 'proposed', proposedStewards: [...list.members], electionEpoch: epoch, retryRound }
   }
 
   /**
