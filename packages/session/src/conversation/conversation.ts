@@ -220,7 +220,7 @@ export class Conversation {
     }
     if (msg.keyPackage !== undefined) await this.#sponsor(msg.keyPackage, now)
     else if (msg.joinProbe !== undefined) onJoinProbe(core, msg.joinProbe, now)
-    else if (msg.joinBeacon !== undefined) onJoinBeacon(core, msg.joinBeacon)
+    else if (msg.joinBeacon !== undefined) onJoinBeacon(core, msg.joinBeacon, now)
     // Welcomes and join statuses on this channel are for joiners; members learn Welcomes on the app channel.
   }
 

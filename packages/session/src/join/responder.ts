@@ -40,6 +40,8 @@ export class JoinResponderState {
   readonly pending = new Map<string, PendingAnswer>()
   /** Nonces (hex) a beacon was sent or seen for. */
   readonly answered = new BoundedSet<string>(512)
+  /** The prober (hex) of every recent probe, by nonce (hex): a beacon heard for it counts against that prober. */
+  readonly proberOf = new Map<string, string>()
   /** When we last re-sent a status to each joiner (hex). */
   readonly lastStatusAt = new Map<string, number>()
   /** Global budget: beacons sent in the current one-second window. */
@@ -85,11 +87,15 @@ export function onJoinProbe(core: ConversationCore, probe: JoinProbe, now: numbe
   }
   const state = core.joinResponder
   const nonceHex = toHex(probe.nonce)
+  const proberHex = toHex(probe.memberId)
+  if (!state.proberOf.has(nonceHex)) {
+    state.proberOf.set(nonceHex, proberHex)
+    bounded(state.proberOf, 512)
+  }
   if (state.answered.has(nonceHex) || state.pending.has(nonceHex)) {
     core.emit({ type: 'dropped', reason: 'duplicate', detail: 'join probe' })
     return
   }
-  const proberHex = toHex(probe.memberId)
   if (now - (state.lastAnswerAt.get(proberHex) ?? Number.NEGATIVE_INFINITY) < core.config.probeAnswerIntervalMs) {
     core.emit({ type: 'dropped', reason: 'rate-limited', detail: 'join probe: prober answered recently' })
     return
@@ -114,15 +120,26 @@ export function onJoinProbe(core: ConversationCore, probe: JoinProbe, now: numbe
 
 /**
  * Another member's beacon: if it is valid (signed by a current member, for
- * this conversation) its probe is answered, so we stay silent.
+ * this conversation) its probe is answered, so we stay silent, and it
+ * counts against its prober's rate limit as if we had sent it (the group
+ * answers a prober about once per `probeAnswerIntervalMs`, not once per
+ * member).
  */
-export function onJoinBeacon(core: ConversationCore, beacon: JoinBeacon): void {
+export function onJoinBeacon(core: ConversationCore, beacon: JoinBeacon, now: number): void {
+  const state = core.joinResponder
   const nonceHex = toHex(beacon.nonce)
-  if (!core.joinResponder.pending.has(nonceHex)) return
+  const proberHex = state.proberOf.get(nonceHex)
+  if (proberHex === undefined || state.answered.has(nonceHex)) return
   if (beacon.conversationId !== core.id || !core.mls.isMember(beacon.responder)) return
   if (!verifyJoinBeacon(core.plugins.consensus.signer, beacon)) return
-  core.joinResponder.pending.delete(nonceHex)
-  core.joinResponder.answered.add(nonceHex)
+  state.pending.delete(nonceHex)
+  state.answered.add(nonceHex)
+  const last = state.lastAnswerAt.get(proberHex) ?? Number.NEGATIVE_INFINITY
+  if (now > last) {
+    state.lastAnswerAt.delete(proberHex)
+    state.lastAnswerAt.set(proberHex, now)
+    bounded(state.lastAnswerAt, MAX_PROBERS)
+  }
 }
 
 /** When the next delayed probe answer is due. */
