@@ -1,5 +1,6 @@
 import { EthereumSigner, ethereumAddress } from '@demls/consensus'
-import { JoinStatusKind, decodeJoinBeacon, decodeJoinStatus, encodeJoinBeacon, encodeJoinStatus } from '@demls/wire'
+import { JoinStatusKind, decodeJoinBeacon, decodeJoinStatus, encodeJoinBeacon, encodeJoinStatus, toHex } from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, it } from 'vitest'
 import {
   JOIN_BEACON_DOMAIN,
@@ -11,6 +12,7 @@ import {
   verifyJoinStatus,
 } from '../src/index.js'
 import { Backoff } from '../src/user/join/backoff.js'
+import { JoinTrust } from '../src/user/join/trust.js'
 import { DEV_KEYS } from './scenarios/harness.js'
 
 const alice = new EthereumSigner(DEV_KEYS[0]!)
@@ -92,5 +94,71 @@ describe('signed beacons and statuses', () => {
 
   it('the phases are in order', () => {
     expect(JOIN_PHASES).toEqual(['probing', 'beacon', 'announcing', 'acked', 'admitted', 'welcomed', 'synced', 'ready'])
+  })
+})
+
+describe('what a joiner believes (JoinTrust)', () => {
+  const joiner = new EthereumSigner(DEV_KEYS[2]!)
+  const steward = new EthereumSigner(DEV_KEYS[3]!)
+  const outsider = new EthereumSigner(DEV_KEYS[4]!)
+  const kp = new Uint8Array([1, 2, 3])
+  const trust = (trusted?: Uint8Array[]) =>
+    new JoinTrust({
+      conversationId: 'chat',
+      memberId: joiner.identity,
+      verifier: joiner,
+      trusted: trusted && new Set(trusted.map(toHex)),
+      isOurKeyPackage: (h) => h === toHex(sha256(kp)),
+    })
+  const beacon = (by: EthereumSigner, fields: Partial<Parameters<typeof signJoinBeacon>[1]> = {}) =>
+    decodeJoinBeacon(encodeJoinBeacon(signJoinBeacon(by, { conversationId: 'chat', epoch: 1n, nonce, signedAtMs: 1, ...fields })))
+  const status = (by: EthereumSigner, kind: number, fields: Partial<Parameters<typeof signJoinStatus>[1]> = {}) =>
+    decodeJoinStatus(
+      encodeJoinStatus(
+        signJoinStatus(by, { conversationId: 'chat', joiner: joiner.identity, status: kind, proposalId: 9, keyPackageHash: sha256(kp), ...fields }),
+      ),
+    )
+
+  it('a beacon must echo a nonce we sent, name this conversation and be signed by its responder', () => {
+    const t = trust()
+    expect(t.acceptBeacon(beacon(alice))).toBe(false) // no probe sent yet
+    t.probed(nonce)
+    expect(t.acceptBeacon(beacon(alice, { conversationId: 'other' }))).toBe(false)
+    expect(t.acceptBeacon({ ...beacon(alice), responder: bob.identity })).toBe(false)
+    expect(t.acceptBeacon(beacon(alice))).toBe(true)
+  })
+
+  it('a status must be about our key package and for us', () => {
+    const t = trust()
+    expect(t.acceptStatus(status(alice, JoinStatusKind.JOIN_STATUS_ACKED, { keyPackageHash: sha256(new Uint8Array([9])) }))).toBe(false)
+    expect(t.acceptStatus(status(alice, JoinStatusKind.JOIN_STATUS_ACKED, { joiner: bob.identity }))).toBe(false)
+    expect(t.acceptStatus(status(alice, JoinStatusKind.JOIN_STATUS_ACKED, { conversationId: 'other' }))).toBe(false)
+    expect(t.acceptStatus({ ...status(outsider, JoinStatusKind.JOIN_STATUS_ADMITTED), responder: alice.identity })).toBe(false)
+    expect(t.acceptStatus(status(alice, JoinStatusKind.JOIN_STATUS_ADMITTED))).toBe(true)
+  })
+
+  it('REJECTED counts only from a beacon signer, the epoch steward it named, or the acker of that proposal', () => {
+    const t = trust()
+    const rejected = (by: EthereumSigner, proposalId = 9) => status(by, JoinStatusKind.JOIN_STATUS_REJECTED, { proposalId })
+    expect(t.acceptStatus(rejected(outsider))).toBe(false)
+    expect(t.acceptStatus(rejected(alice))).toBe(false)
+    t.probed(nonce)
+    expect(t.acceptBeacon(beacon(alice, { epochSteward: steward.identity }))).toBe(true)
+    expect(t.acceptStatus(rejected(alice))).toBe(true)
+    expect(t.acceptStatus(rejected(steward))).toBe(true)
+    expect(t.acceptStatus(rejected(bob))).toBe(false)
+    // Without probing (probe: false), the member that acknowledged the proposal may reject it.
+    expect(t.acceptStatus(status(bob, JoinStatusKind.JOIN_STATUS_ACKED, { proposalId: 10 }))).toBe(true)
+    expect(t.acceptStatus(rejected(bob, 10))).toBe(true)
+    expect(t.acceptStatus(rejected(bob, 11))).toBe(false)
+  })
+
+  it('with trusted members, nobody else counts', () => {
+    const t = trust([steward.identity])
+    t.probed(nonce)
+    expect(t.acceptBeacon(beacon(alice))).toBe(false)
+    expect(t.acceptStatus(status(alice, JoinStatusKind.JOIN_STATUS_ACKED))).toBe(false)
+    expect(t.acceptBeacon(beacon(steward))).toBe(true)
+    expect(t.acceptStatus(status(steward, JoinStatusKind.JOIN_STATUS_REJECTED))).toBe(true)
   })
 })

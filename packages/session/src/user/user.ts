@@ -195,7 +195,7 @@ export class User {
    *   signal: AbortSignal.timeout(120_000),
    *   onProgress: (p) => console.log(p.phase, p.elapsedMs),
    * })
-   * // probing 0, probing 2, beacon 25, announcing 25, acked 60, admitted 420, welcomed 560, synced 561, ready 561
+   * // probing 0, probing 0, beacon 25, announcing 25, acked 60, admitted 420, welcomed 560, synced 560, ready 560
    * ```
    *
    * @throws {AbortError} when `options.signal` aborts or the user stops (with `elapsedMs`)
@@ -230,7 +230,7 @@ export class User {
       conversationId,
       {
         config,
-        timeoutMs: Math.max(0, timeoutMs - (this.clock.now() - started)),
+        timeoutMs,
         probe: options.probe ?? announce,
         keyPackage,
         trusted: options.trustedMembers === undefined ? undefined : new Set(options.trustedMembers.map(toHex)),

@@ -116,7 +116,10 @@ describe('joiner state machine (probe → beacon → announce → acked → admi
     await s.stop()
   })
 
-  it('join rejected by vote: the members vote NO and the joiner gets RejectedError', async () => {
+  it.each([
+    ['', true, ['probing', 'beacon', 'announcing', 'acked']],
+    [' (probe: false: the REJECTED comes from the acker)', false, ['announcing', 'acked']],
+  ] as const)('join rejected by vote: the members vote NO and the joiner gets RejectedError%s', async (_, probe, phases) => {
     const s = await scenario(3)
     await bootstrap(s, 'no', 2)
     for (const i of [0, 1]) {
@@ -124,7 +127,7 @@ describe('joiner state machine (probe → beacon → announce → acked → admi
         if (e.type === 'vote-requested' && e.request?.payload === 'memberInvite') void conv(s, i, 'no').vote(e.proposalId, false)
       })
     }
-    const j = joining(s, 2, 'no')
+    const j = joining(s, 2, 'no', { probe })
     await s.until(() => j.out.done)
     expect(j.out.error).toBeInstanceOf(RejectedError)
     const err = j.out.error as RejectedError
@@ -135,7 +138,7 @@ describe('joiner state machine (probe → beacon → announce → acked → admi
     expect(err.proposalId).toBe(outcome.proposalId)
     expect([hex(memberIdOf(0)), hex(memberIdOf(1))]).toContain(hex(err.responder))
     expect(err.elapsedMs).toBeGreaterThan(0)
-    expect(phasesOf(j.progress)).toEqual(['probing', 'beacon', 'announcing', 'acked'])
+    expect(phasesOf(j.progress)).toEqual(phases)
     expect(s.members[2]!.user.conversation('no')).toBeUndefined()
     expect(s.members[2]!.user.transport.getTopics()).toEqual([])
     expect(conv(s, 0, 'no').members()).toHaveLength(2)

@@ -8,7 +8,6 @@ import {
   type TimerHandle,
   type TopicReadiness,
   type Transport,
-  bytesEqual,
   decodeAppMessage,
   decodeWelcomeChannelMessage,
   encodeWelcomeChannelMessage,
@@ -22,10 +21,10 @@ import { Conversation } from '../../conversation/conversation.js'
 import type { ConversationPluginsFactory } from '../../conversation/plugins.js'
 import { NoReadyPeersError, RejectedError, WelcomeTimeoutError } from '../../errors.js'
 import { PROBE_NONCE_LENGTH } from '../../join/responder.js'
-import { verifyJoinBeacon, verifyJoinStatus } from '../../join/signing.js'
 import type { ConversationHandle } from '../handle.js'
 import { Backoff, type JoinRetryInit } from './backoff.js'
 import { JOIN_PHASES, type JoinPhase, type JoinProgress } from './progress.js'
+import { JoinTrust } from './trust.js'
 
 /** What a join attempt needs from its `User`. @internal */
 export interface JoinHost {
@@ -61,8 +60,8 @@ export interface JoinSettings {
 
 /** At most this many packets are held while pending, replayed once joined. */
 const BACKLOG_LIMIT = 1024
-/** Our probe nonces remembered (a beacon must echo one). */
-const NONCE_LIMIT = 64
+/** Welcomes remembered (each is tried once). */
+const WELCOME_LIMIT = 64
 /** A new peer on the welcome channel triggers a probe at most this often. */
 const PROBE_REACT_INTERVAL_MS = 1_000
 
@@ -92,15 +91,11 @@ export class JoinAttempt {
   readonly #started: number
   readonly #topic: string
   readonly #timers = new Map<Timer, TimerHandle>()
-  readonly #nonces = new Set<string>()
-  /** Members (hex) whose REJECTED we believe: beacon signers, the stewards they name, proposal ackers. */
-  readonly #responders = new Set<string>()
-  readonly #ackers = new Map<number, string>()
+  readonly #trust: JoinTrust
   readonly #backlog: { subtopic: 'app' | 'welcome'; payload: Uint8Array }[] = []
   readonly #welcomes = new Set<string>()
   readonly #probeBackoff: Backoff
   readonly #announceBackoff: Backoff
-  readonly #kpHash: string | undefined
   readonly #announcement: Uint8Array | undefined
   #welcomeChain: Promise<void> = Promise.resolve()
   #resolve!: (h: ConversationHandle) => void
@@ -122,8 +117,16 @@ export class JoinAttempt {
     this.#topic = topicFor(conversationId, 'welcome')
     this.#probeBackoff = new Backoff(settings.retry, host.random)
     this.#announceBackoff = new Backoff(settings.retry, host.random)
+    const kpHash = settings.keyPackage === undefined ? undefined : toHex(sha256(settings.keyPackage))
+    this.#trust = new JoinTrust({
+      conversationId,
+      memberId: host.memberId,
+      verifier: host.plugins.consensus.signer,
+      trusted: settings.trusted,
+      // With `announce: false`, the key packages we handed out through `User.keyPackage`.
+      isOurKeyPackage: (hash) => (kpHash !== undefined ? hash === kpHash : host.issuedKeyPackage(hash)),
+    })
     if (settings.keyPackage !== undefined) {
-      this.#kpHash = toHex(sha256(settings.keyPackage))
       this.#announcement = encodeWelcomeChannelMessage({
         keyPackage: { keyPackageBytes: settings.keyPackage, memberId: host.memberId },
       })
@@ -138,7 +141,8 @@ export class JoinAttempt {
   start(): void {
     const signal = this.#s.signal
     signal?.addEventListener('abort', this.#onAbort, { once: true })
-    this.#setTimer('deadline', this.#onDeadline, this.#s.timeoutMs)
+    // The deadline counts from the `join` call (the key package was minted in between).
+    this.#setTimer('deadline', this.#onDeadline, Math.max(0, this.#s.timeoutMs - this.#elapsed()))
     if (this.#s.probe) {
       this.#host.transport.addEventListener('readiness', this.#onReadiness)
       this.#emit({ phase: 'probing', probesSent: 0, transportReady: this.#ready() })
@@ -245,8 +249,7 @@ export class JoinAttempt {
       this.#lastProbeSkipped = false
       this.#lastProbeAt = this.#host.clock.now()
       const nonce = randomBytes(PROBE_NONCE_LENGTH)
-      this.#nonces.add(toHex(nonce))
-      if (this.#nonces.size > NONCE_LIMIT) this.#nonces.delete(this.#nonces.values().next().value as string)
+      this.#trust.probed(nonce)
       this.#probesSent++
       this.#host.publish(
         this.conversationId,
@@ -274,16 +277,8 @@ export class JoinAttempt {
     this.#probeTick()
   }
 
-  #trusted(member: Uint8Array): boolean {
-    return this.#s.trusted === undefined || this.#s.trusted.has(toHex(member))
-  }
-
   #onBeacon(b: JoinBeacon): void {
-    if (b.conversationId !== this.conversationId || !this.#nonces.has(toHex(b.nonce))) return
-    if (!this.#trusted(b.responder) || !verifyJoinBeacon(this.#host.plugins.consensus.signer, b)) return
-    this.#responders.add(toHex(b.responder))
-    if (b.epochSteward.length > 0) this.#responders.add(toHex(b.epochSteward))
-    if (this.#reachable) return
+    if (!this.#trust.acceptBeacon(b) || this.#reachable) return
     this.#reachable = true
     this.#clearTimer('probe')
     this.#emit({
@@ -308,13 +303,8 @@ export class JoinAttempt {
   }
 
   #onStatus(st: JoinStatus): void {
-    if (st.conversationId !== this.conversationId || !bytesEqual(st.joiner, this.#host.memberId)) return
-    const hash = toHex(st.keyPackageHash)
-    const ours = this.#kpHash !== undefined ? hash === this.#kpHash : this.#host.issuedKeyPackage(hash)
-    if (!ours || !this.#trusted(st.responder) || !verifyJoinStatus(this.#host.plugins.consensus.signer, st)) return
-    const responder = toHex(st.responder)
+    if (!this.#trust.acceptStatus(st)) return
     if (st.status === JoinStatusKind.JOIN_STATUS_ACKED) {
-      this.#ackers.set(st.proposalId, responder)
       this.#reachable = true
       this.#clearTimer('probe')
       this.#emit({ phase: 'acked', responder: st.responder, proposalId: st.proposalId })
@@ -323,8 +313,6 @@ export class JoinAttempt {
       this.#clearTimer('probe')
       this.#emit({ phase: 'admitted', responder: st.responder, proposalId: st.proposalId })
     } else if (st.status === JoinStatusKind.JOIN_STATUS_REJECTED) {
-      // Only from someone who answered us: a beacon signer, a steward it named, or the proposal's acker.
-      if (!this.#responders.has(responder) && this.#ackers.get(st.proposalId) !== responder) return
       if (!this.#phaseBefore('welcomed')) return
       this.#finish(new RejectedError(this.conversationId, this.#elapsed(), st.proposalId, st.responder))
     }
@@ -337,6 +325,7 @@ export class JoinAttempt {
     const hash = toHex(sha256(w.welcomeBytes))
     if (this.#welcomes.has(hash)) return
     this.#welcomes.add(hash)
+    if (this.#welcomes.size > WELCOME_LIMIT) this.#welcomes.delete(this.#welcomes.values().next().value as string)
     const work = this.#welcomeChain.then(() => this.#tryWelcome(w))
     this.#welcomeChain = work.catch(() => undefined)
     this.#host.spawn(
@@ -351,6 +340,9 @@ export class JoinAttempt {
     const clock = this.#host.clock
     const conversation = await Conversation.join({ plugins: this.#host.plugins, welcome: w, config: this.#s.config, now: clock.now() })
     if (conversation === undefined || this.#done) return
+    // We are in: no more retries, and the deadline no longer applies (only an abort does).
+    for (const t of this.#timers.values()) this.#host.clock.clearTimer(t)
+    this.#timers.clear()
     this.#emit({ phase: 'welcomed', epoch: conversation.epoch() })
     // What the group said between our Welcome and now (an election in flight, votes, chat).
     for (const p of this.#backlog) {
