@@ -67,16 +67,68 @@ export class InvalidArgumentError extends DemlsError {
   }
 }
 
-/** No Welcome admitted us before the join deadline. */
+/**
+ * No Welcome admitted us before the join deadline, although the group was
+ * reachable (a beacon answered our probe, a member acknowledged our key
+ * package, or probing was off).
+ */
 export class WelcomeTimeoutError extends DemlsError {
   readonly conversationId: string
   /** Milliseconds waited. */
   readonly elapsedMs: number
+  /** The last join phase reached (see `JoinProgress`), if any. */
+  readonly phase: string | undefined
 
-  constructor(conversationId: string, elapsedMs: number) {
-    super(`no welcome for ${conversationId} after ${elapsedMs} ms`, 'WELCOME_TIMEOUT')
+  constructor(conversationId: string, elapsedMs: number, phase?: string) {
+    super(
+      `no welcome for ${conversationId} after ${elapsedMs} ms${phase === undefined ? '' : ` (last phase: ${phase})`}`,
+      'WELCOME_TIMEOUT',
+    )
     this.name = 'WelcomeTimeoutError'
     this.conversationId = conversationId
     this.elapsedMs = elapsedMs
+    this.phase = phase
+  }
+}
+
+/**
+ * No ready member answered our join probes (no valid beacon, no status and
+ * no Welcome) before the join deadline: the group does not exist, nobody
+ * is online, or its members do not speak the joiner handshake (join with
+ * `probe: false` then).
+ */
+export class NoReadyPeersError extends DemlsError {
+  readonly conversationId: string
+  /** Milliseconds waited. */
+  readonly elapsedMs: number
+  /** Probes published (probes are only sent while the transport reaches a peer). */
+  readonly probesSent: number
+
+  constructor(conversationId: string, elapsedMs: number, probesSent: number) {
+    super(`no ready member of ${conversationId} answered ${probesSent} probe(s) in ${elapsedMs} ms`, 'NO_READY_PEERS')
+    this.name = 'NoReadyPeersError'
+    this.conversationId = conversationId
+    this.elapsedMs = elapsedMs
+    this.probesSent = probesSent
+  }
+}
+
+/** The group voted against our join: a verified `REJECTED` status for our key package. */
+export class RejectedError extends DemlsError {
+  readonly conversationId: string
+  /** Milliseconds from the join call to the rejection. */
+  readonly elapsedMs: number
+  /** The membership proposal that was rejected. */
+  readonly proposalId: number
+  /** The member that reported it (its signature was verified). */
+  readonly responder: Uint8Array
+
+  constructor(conversationId: string, elapsedMs: number, proposalId: number, responder: Uint8Array) {
+    super(`the members of ${conversationId} rejected our join (proposal ${proposalId}) after ${elapsedMs} ms`, 'JOIN_REJECTED')
+    this.name = 'RejectedError'
+    this.conversationId = conversationId
+    this.elapsedMs = elapsedMs
+    this.proposalId = proposalId
+    this.responder = responder
   }
 }

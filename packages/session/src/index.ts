@@ -22,7 +22,7 @@
  * const alice = await User.create({ privateKey: aliceKey, transport: net.createTransport('alice'), clock: net.clock })
  * const bob = await User.create({ privateKey: bobKey, transport: net.createTransport('bob'), clock: net.clock })
  * await alice.createConversation('chat')
- * const joining = bob.join('chat') // announces a key package; the group votes; a steward commits
+ * const joining = bob.join('chat') // probes, announces a key package; the group votes; a steward commits
  * await net.runUntil(() => bob.conversation('chat') !== undefined, { maxMs: 120_000 })
  * const chat = await joining
  * chat.messages$.subscribe((m) => console.log(new TextDecoder().decode(m.body)))
@@ -59,8 +59,10 @@ export {
   InvalidArgumentError,
   InvalidConfigError,
   InvalidSyncError,
+  NoReadyPeersError,
   PartialFreezeError,
   PluginMismatchError,
+  RejectedError,
   WelcomeTimeoutError,
 } from './errors.js'
 export {
@@ -75,6 +77,29 @@ export { type ConversationPluginsFactory, type PluginIdentity, type ScoringInit,
 export { type CreatorVote, selfLeaveProposalId } from './voting/proposals.js'
 export { ConversationHandle } from './user/handle.js'
 export { type ChatMessage, type JoinOptions, User, type UserEvent, type UserInit } from './user/user.js'
+export type { JoinRetryInit } from './user/join/backoff.js'
+export {
+  JOIN_PHASES,
+  type JoinAnnouncingProgress,
+  type JoinBeaconProgress,
+  type JoinPhase,
+  type JoinProbingProgress,
+  type JoinProgress,
+  type JoinProgressBase,
+  type JoinReadyProgress,
+  type JoinStatusProgress,
+  type JoinWelcomedProgress,
+} from './user/join/progress.js'
+export {
+  JOIN_BEACON_DOMAIN,
+  JOIN_STATUS_DOMAIN,
+  joinBeaconSigningPayload,
+  joinStatusSigningPayload,
+  signJoinBeacon,
+  signJoinStatus,
+  verifyJoinBeacon,
+  verifyJoinStatus,
+} from './join/signing.js'
 export {
   type BufferedCandidate,
   type CandidateDropReason,

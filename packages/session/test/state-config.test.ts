@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   DEFAULT_CONVERSATION_CONFIG,
+  FAST_TIMING,
   applyTiming,
   resolveConfig,
   toTiming,
@@ -86,6 +87,13 @@ describe('ConversationConfig (reference config.rs cases)', () => {
     expect(c.votingDelayMs < c.consensusTimeoutMs && c.consensusTimeoutMs < c.commitInactivityMs).toBe(true)
   })
 
+  it('joiner-handshake defaults (beyond the reference)', () => {
+    const c = resolveConfig()
+    expect([c.probeAnswerIntervalMs, c.probeAnswerDelayMs, c.probeAnswersPerSecond]).toEqual([2_000, 500, 20])
+    expect(resolveConfig(FAST_TIMING).probeAnswerDelayMs).toBe(100)
+    expect(resolveConfig({ probeAnswerDelayMs: 0 }).probeAnswerDelayMs).toBe(0)
+  })
+
   it('voting inactivity derives commit + recovery when 0', () => {
     expect(votingInactivityWindow(resolveConfig())).toBe(65_000)
     expect(votingInactivityWindow(resolveConfig({ votingInactivityMs: 7 }))).toBe(7)
@@ -112,6 +120,9 @@ describe('ConversationConfig (reference config.rs cases)', () => {
     expect(() => resolveConfig({ proposalExpirationMs: 500 })).toThrow(InvalidConfigError)
     expect(() => resolveConfig({ stewardList: { snMin: 3, snMax: 2 } })).toThrow(InvalidConfigError)
     expect(() => resolveConfig({ stewardList: { snMin: 0 } })).toThrow(/snMin/)
+    expect(() => resolveConfig({ probeAnswerIntervalMs: 0 })).toThrow(/probeAnswerIntervalMs/)
+    expect(() => resolveConfig({ probeAnswersPerSecond: 0 })).toThrow(/probeAnswersPerSecond/)
+    expect(() => resolveConfig({ probeAnswerDelayMs: -1 })).toThrow(/probeAnswerDelayMs/)
   })
 })
 

@@ -26,6 +26,7 @@ export { bytesEqual, compareBytes, fromHex, toHex } from './bytes.js'
 export { DemlsError, type DemlsErrorOptions } from './errors/demls-error.js'
 export {
   AbortError,
+  type AbortErrorOptions,
   DecodeError,
   InvalidMessageError,
   InvalidTopicError,

@@ -51,6 +51,13 @@ import {
   encodeVote,
   encodeVotePayload,
   encodeWelcomeChannelMessage,
+  JoinStatusKind,
+  decodeJoinBeacon,
+  decodeJoinProbe,
+  decodeJoinStatus,
+  encodeJoinBeacon,
+  encodeJoinProbe,
+  encodeJoinStatus,
 } from '../src/index.js'
 
 /** Hex (spaces and `|` allowed as separators) to bytes. */
@@ -492,6 +499,87 @@ describe('demls.transport.v1 Envelope and WelcomeChannelMessage', () => {
       '52 06 0a0102 120103',
     )
     expect(decodeWelcomeChannelMessage(hex('52 00')).body).toBe('keyPackage')
+  })
+
+  // The joiner handshake (demls extension): WelcomeChannelMessage fields 11-13.
+  const nonce = hex('000102030405060708090a0b0c0d0e0f')
+  const probeBytes = [
+    '0a 01 aa', // member_id (1<<3|2)
+    '12 10 000102030405060708090a0b0c0d0e0f', // nonce (2<<3|2), 16 bytes
+    '18 ac02', // sent_at_ms (3<<3|0) = 300: 0x2c|0x80, 0x02
+  ].join('')
+  it('JoinProbe', () => {
+    const probe = { memberId: hex('aa'), nonce, sentAtMs: 300n }
+    expectBytes(encodeJoinProbe(probe), probeBytes)
+    expect(decodeJoinProbe(hex(probeBytes))).toStrictEqual(probe)
+  })
+  const beaconBytes = [
+    '0a 01 63', // conversation_id (1<<3|2) "c"
+    '10 05', // epoch (2<<3|0)
+    '1a 01 01', // epoch_steward (3<<3|2)
+    '22 01 02', // responder (4<<3|2)
+    '28 03', // member_count (5<<3|0)
+    '32 02 0304', // nonce (6<<3|2)
+    '38 8001', // signed_at_ms (7<<3|0) = 128
+    '42 01 05', // signature (8<<3|2)
+  ].join('')
+  it('JoinBeacon', () => {
+    const beacon = {
+      conversationId: 'c',
+      epoch: 5n,
+      epochSteward: hex('01'),
+      responder: hex('02'),
+      memberCount: 3,
+      nonce: hex('0304'),
+      signedAtMs: 128n,
+      signature: hex('05'),
+    }
+    expectBytes(encodeJoinBeacon(beacon), beaconBytes)
+    expect(decodeJoinBeacon(hex(beaconBytes))).toStrictEqual(beacon)
+  })
+  const statusBytes = [
+    '0a 01 63', // conversation_id (1<<3|2) "c"
+    '12 01 01', // joiner (2<<3|2)
+    '18 03', // status (3<<3|0) JOIN_STATUS_REJECTED
+    '20 ac02', // proposal_id (4<<3|0) = 300
+    '28 02', // epoch (5<<3|0)
+    '32 01 02', // responder (6<<3|2)
+    '3a 01 03', // key_package_hash (7<<3|2)
+    '40 01', // signed_at_ms (8<<3|0)
+    '4a 01 04', // signature (9<<3|2)
+  ].join('')
+  it('JoinStatus', () => {
+    const status = {
+      conversationId: 'c',
+      joiner: hex('01'),
+      status: JoinStatusKind.JOIN_STATUS_REJECTED,
+      proposalId: 300,
+      epoch: 2n,
+      responder: hex('02'),
+      keyPackageHash: hex('03'),
+      signedAtMs: 1n,
+      signature: hex('04'),
+    }
+    expectBytes(encodeJoinStatus(status), statusBytes)
+    expect(decodeJoinStatus(hex(statusBytes))).toStrictEqual(status)
+    expect(JoinStatusKind.JOIN_STATUS_ACKED).toBe(1)
+    expect(JoinStatusKind.JOIN_STATUS_ADMITTED).toBe(2)
+  })
+  it('WelcomeChannelMessage: join_probe = 11 (0x5a), join_beacon = 12 (0x62), join_status = 13 (0x6a)', () => {
+    // 3 + 18 + 3 = 24 = 0x18 bytes of probe; 3+2+3+3+2+4+3+3 = 23 = 0x17 of beacon; 3+3+2+3+2+3+3+2+3 = 24 = 0x18 of status
+    expectBytes(encodeWelcomeChannelMessage({ joinProbe: { memberId: hex('aa'), nonce, sentAtMs: 300 } }), `5a 18 ${probeBytes}`)
+    expectBytes(encodeWelcomeChannelMessage({ joinBeacon: decodeJoinBeacon(hex(beaconBytes)) }), `62 17 ${beaconBytes}`)
+    expectBytes(encodeWelcomeChannelMessage({ joinStatus: decodeJoinStatus(hex(statusBytes)) }), `6a 18 ${statusBytes}`)
+    const decoded = decodeWelcomeChannelMessage(hex(`62 17 ${beaconBytes}`))
+    expect(decoded.body).toBe('joinBeacon')
+    expect(decoded.joinBeacon?.memberCount).toBe(3)
+    expect(decodeWelcomeChannelMessage(hex('6a 00')).body).toBe('joinStatus')
+    // An empty probe is still tagged.
+    expect(decodeWelcomeChannelMessage(hex('5a 00')).body).toBe('joinProbe')
+  })
+  it('a peer that only knows welcome / key_package sees an unknown field: skipped, no body', () => {
+    // Field 14 (0x72), length-delimited, is unknown to us as 11-13 are to the reference.
+    expect(decodeWelcomeChannelMessage(hex('72 02 0a00')).body).toBeUndefined()
   })
 })
 

@@ -309,6 +309,14 @@ describe('waitForReadiness', () => {
     expect(() => throwIfAborted(new AbortController().signal)).not.toThrow()
     expect(() => throwIfAborted(AbortSignal.abort())).toThrow(AbortError)
   })
+
+  it('AbortError carries the elapsed time when the operation measured it', () => {
+    expect(new AbortError().elapsedMs).toBeUndefined()
+    const err = new AbortError('join aborted', { elapsedMs: 1_234, cause: 'user' })
+    expect(err.elapsedMs).toBe(1_234)
+    expect(err.code).toBe('ABORTED')
+    expect(err.cause).toBe('user')
+  })
 })
 
 describe('TypedEventEmitter', () => {

@@ -58,6 +58,26 @@ export interface ConversationConfig {
    * @default 10_000
    */
   attestationIntervalMs: number
+  /**
+   * Beyond the reference (joiner handshake): answer at most one join probe
+   * per prober (its self-declared member id) per this interval.
+   * @default 2_000
+   */
+  probeAnswerIntervalMs: number
+  /**
+   * Beyond the reference: how long a member that is not the epoch steward
+   * waits per rank before answering a join probe (another steward waits one
+   * step per position on the list, a plain member more); it stays silent if
+   * it heard another member's beacon for the probe meanwhile.
+   * @default 500
+   */
+  probeAnswerDelayMs: number
+  /**
+   * Beyond the reference: at most this many join beacons per second in
+   * total, whoever asks (bounds amplification by forged prober ids).
+   * @default 20
+   */
+  probeAnswersPerSecond: number
   /** Steward list bounds. @default { snMin: 1, snMax: 2, allowSubsetCandidates: false } */
   stewardList: StewardBounds
 }
@@ -79,6 +99,9 @@ export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.
   commitBatchMax: 50,
   commitBatchWindowMs: 1_000,
   attestationIntervalMs: 10_000,
+  probeAnswerIntervalMs: 2_000,
+  probeAnswerDelayMs: 500,
+  probeAnswersPerSecond: 20,
   stewardList: Object.freeze({ snMin: 1, snMax: 2, allowSubsetCandidates: false }),
 })
 
@@ -86,8 +109,8 @@ export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.
  * A fast timing profile for simulations, tests and demos (seconds instead
  * of minutes): commit inactivity 2 s, freeze 1 s, recovery 0.5 s, auto-votes
  * after 0.3 s, consensus timeout 1.5 s, batching window 0.1 s, attestations
- * every 2 s. Not for
- * production networks, whose delivery times are longer.
+ * every 2 s, join-probe answers staggered by 0.1 s. Not for production
+ * networks, whose delivery times are longer.
  */
 export const FAST_TIMING: Readonly<ConversationConfigInit> = Object.freeze({
   commitInactivityMs: 2_000,
@@ -99,6 +122,7 @@ export const FAST_TIMING: Readonly<ConversationConfigInit> = Object.freeze({
   proposalExpirationMs: 60_000,
   commitBatchWindowMs: 100,
   attestationIntervalMs: 2_000,
+  probeAnswerDelayMs: 100,
 })
 
 /** Input of {@link resolveConfig}: any subset of the configuration. */
@@ -128,6 +152,8 @@ export function resolveConfig(init: ConversationConfigInit = {}): ConversationCo
     'maxConsensusSessions',
     'commitBatchMax',
     'attestationIntervalMs',
+    'probeAnswerIntervalMs',
+    'probeAnswersPerSecond',
   ]
   for (const k of positive) {
     const v = c[k] as number
@@ -138,6 +164,7 @@ export function resolveConfig(init: ConversationConfigInit = {}): ConversationCo
     'pendingUpdateMaxEpochs',
     'maxReelectionAttempts',
     'commitBatchWindowMs',
+    'probeAnswerDelayMs',
   ]
   for (const k of nonNegative) {
     const v = c[k] as number

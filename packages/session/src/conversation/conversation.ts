@@ -41,6 +41,7 @@ import {
   stashFuture,
   takeCurrentFuture,
 } from '../sync/catch-up.js'
+import { answerDueProbes, joinAnswerDeadline, onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
 import { submitEmergency } from '../stewardship/emergency.js'
 import { driveBufferedProposals, expireAwaitedElection, takeoverDeadline } from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
@@ -218,7 +219,9 @@ export class Conversation {
       return
     }
     if (msg.keyPackage !== undefined) await this.#sponsor(msg.keyPackage, now)
-    // Welcomes on this channel are for joiners; members learn them on the app channel.
+    else if (msg.joinProbe !== undefined) onJoinProbe(core, msg.joinProbe, now)
+    else if (msg.joinBeacon !== undefined) onJoinBeacon(core, msg.joinBeacon, now)
+    // Welcomes and join statuses on this channel are for joiners; members learn Welcomes on the app channel.
   }
 
   async #onAppChannel(payload: Uint8Array, now: number): Promise<void> {
@@ -352,7 +355,11 @@ export class Conversation {
       return
     }
     const request = { payload: 'memberInvite' as const, memberInvite: { keyPackageBytes: invite.keyPackageBytes, memberId: info.memberId } }
-    if (targetInFlight(core, request)) return
+    if (targetInFlight(core, request)) {
+      // The joiner may have missed our acknowledgement or admission.
+      onRepeatedAnnouncement(core, request.memberInvite, now)
+      return
+    }
     if (core.isEpochSteward()) await initiateProposal(core, request, 'deferred', now)
     else core.queues.bufferUpdate(request, core.epoch())
   }
@@ -375,6 +382,8 @@ export class Conversation {
         ['catch-up', async () => retryCatchUp(core, now)],
         // Re-attest our epoch now and then, so cut-off members learn where the group is.
         ['attestation', async () => heartbeat(core, now)],
+        // Join probes nobody answered within our stagger delay.
+        ['join-probes', async () => answerDueProbes(core, now)],
       ]
       for (const [name, step] of steps) {
         try {
@@ -414,6 +423,8 @@ export class Conversation {
     if (core.awaitedElection !== undefined) times.push(core.awaitedElection.until)
     const attestation = attestationDeadline(core)
     if (attestation !== undefined) times.push(attestation)
+    const probes = joinAnswerDeadline(core)
+    if (probes !== undefined) times.push(probes)
     return times.length === 0 ? undefined : Math.min(...times)
   }
 

@@ -5,6 +5,7 @@ import type { StewardListService } from '@demls/steward'
 import { type AppMessageInit, type ConversationUpdateRequest, encodeAppMessage, toHex } from '@demls/wire'
 import { FreezeRounds } from '../freeze/candidate-buffer.js'
 import { type PrefixEntry, commitPrefix } from '../freeze/selection-order.js'
+import { JoinResponderState } from '../join/responder.js'
 import { CatchUpState } from '../sync/catch-up.js'
 import type { ConversationConfig } from './config.js'
 import type { ConversationEvent, ConversationOutbound } from './events.js'
@@ -41,6 +42,8 @@ export class ConversationCore {
   readonly rounds = new FreezeRounds()
   /** Commit log, future-epoch stash and rate limits of the catch-up layer. */
   readonly catchUp = new CatchUpState()
+  /** Rate limits and delayed answers of the joiner handshake. */
+  readonly joinResponder = new JoinResponderState()
   readonly sm = new StateMachine('working')
   readonly outbound: ConversationOutbound[] = []
   readonly events: ConversationEvent[] = []

@@ -17,6 +17,7 @@ export type InboundDropReason =
   | 'candidate' // a commit candidate was refused (see detail)
   | 'welcome-duplicate'
   | 'not-working' // the request needs the Working state
+  | 'rate-limited' // a join probe over its per-prober or global answer budget
   | 'legacy' // a legacy or unknown AppMessage variant
   | 'self'
 

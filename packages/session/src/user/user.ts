@@ -1,24 +1,18 @@
-import {
-  AbortError,
-  type AbortOptions,
-  type Clock,
-  type InboundPacket,
-  type MemberWelcome,
-  type TimerHandle,
-  type Transport,
-  decodeAppMessage,
-  decodeWelcomeChannelMessage,
-  encodeWelcomeChannelMessage,
-  topicFor,
-} from '@demls/wire'
+import { AbortError, type Clock, type InboundPacket, type TimerHandle, type Transport, toHex, topicFor } from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { type Observable, Subject, filter, map } from 'rxjs'
 import type { ConversationConfigInit } from '../conversation/config.js'
 import { Conversation } from '../conversation/conversation.js'
 import { type PluginOverrides, defaultPlugins } from '../conversation/default-plugins.js'
 import type { ConversationEvent } from '../conversation/events.js'
 import type { ConversationPluginsFactory } from '../conversation/plugins.js'
-import { WelcomeTimeoutError } from '../errors.js'
+import { InvalidArgumentError } from '../errors.js'
 import { ConversationHandle } from './handle.js'
+import { JoinAttempt, type JoinHost } from './join/attempt.js'
+import type { JoinOptions } from './join/options.js'
+import type { JoinProgress } from './join/progress.js'
+
+export type { JoinOptions } from './join/options.js'
 
 /** Options of {@link User.create}. */
 export interface UserInit {
@@ -50,27 +44,8 @@ export interface ChatMessage {
   epoch: bigint
 }
 
-/** Options of {@link User.join}. */
-export interface JoinOptions extends AbortOptions {
-  /** Conversation configuration (the group's synced values overwrite the shared ones). */
-  config?: ConversationConfigInit
-  /**
-   * Announce a fresh key package on the welcome channel. Set to `false` when
-   * a member adds us with a key package we gave it out of band
-   * ({@link User.keyPackage}); we then only wait for the Welcome.
-   * @default true
-   */
-  announce?: boolean
-}
-
-interface PendingJoin {
-  welcome: (w: MemberWelcome) => void
-  /** App-channel packets seen while pending, replayed once joined (deviation 6). */
-  backlog: { subtopic: 'app' | 'welcome'; payload: Uint8Array }[]
-}
-
-/** At most this many packets are held for a pending join. */
-const JOIN_BACKLOG_LIMIT = 1024
+/** Key packages issued by {@link User.keyPackage} that we remember (to recognise statuses about them). */
+const ISSUED_KEY_PACKAGES = 32
 
 interface Entry {
   conversation: Conversation
@@ -105,8 +80,12 @@ export class User {
   readonly #random: () => number
   readonly #entries = new Map<string, Entry>()
   readonly #handles = new Map<string, ConversationHandle>()
-  readonly #pending = new Map<string, PendingJoin>()
+  readonly #pending = new Map<string, JoinAttempt>()
+  readonly #issued = new Set<string>()
   readonly #events = new Subject<UserEvent>()
+  readonly #joinProgress = new Subject<JoinProgress>()
+  /** What join attempts use of this user. */
+  readonly #joinHost: JoinHost
   #publishing: Promise<unknown> = Promise.resolve()
   #stopped = false
 
@@ -114,6 +93,12 @@ export class User {
   readonly events$: Observable<UserEvent> = this.#events.asObservable()
   /** Every decrypted chat message. */
   readonly messages$: Observable<ChatMessage>
+  /**
+   * Progress of every join in flight ({@link JoinProgress}, by phase).
+   * Filter by `conversationId` for one join, or pass
+   * {@link JoinOptions.onProgress}.
+   */
+  readonly joinProgress$: Observable<JoinProgress> = this.#joinProgress.asObservable()
 
   private constructor(memberId: Uint8Array, plugins: ConversationPluginsFactory, init: UserInit) {
     this.memberId = memberId
@@ -126,6 +111,22 @@ export class User {
       filter((e): e is Extract<UserEvent, { type: 'message' }> => e.type === 'message'),
       map((e) => ({ conversationId: e.conversationId, sender: e.sender, body: e.body, epoch: e.epoch })),
     )
+    this.#joinHost = {
+      memberId,
+      plugins,
+      transport: this.transport,
+      clock: this.clock,
+      random: this.#random,
+      publish: (id, subtopic, payload) => this.#publish(id, subtopic, payload),
+      spawn: (work, id, operation) => this.#spawn(work, id, operation),
+      progress: (p) => this.#joinProgress.next(p),
+      register: (conversation) => this.#register(conversation),
+      issuedKeyPackage: (hash) => this.#issued.has(hash),
+      settled: (id, failed) => {
+        this.#pending.delete(id)
+        if (failed && !this.#handles.has(id)) this.#unsubscribe(id)
+      },
+    }
     this.transport.addEventListener('message', (e) => this.#spawn(this.#onPacket(e.detail), e.detail.envelope.conversationId, 'receive'))
   }
 
@@ -151,9 +152,16 @@ export class User {
     )
   }
 
-  /** A fresh key package of ours (for an out-of-band `addMember`). */
-  keyPackage(): Promise<Uint8Array> {
-    return this.plugins.generateKeyPackage(this.clock.now())
+  /**
+   * A fresh key package of ours (for an out-of-band `addMember`). We
+   * remember the last few, so a `join(id, { announce: false })` recognises
+   * the group's statuses about them.
+   */
+  async keyPackage(): Promise<Uint8Array> {
+    const kp = await this.plugins.generateKeyPackage(this.clock.now())
+    this.#issued.add(toHex(sha256(kp)))
+    if (this.#issued.size > ISSUED_KEY_PACKAGES) this.#issued.delete(this.#issued.values().next().value as string)
+    return kp
   }
 
   /** Create a conversation in which we are the only member and steward. */
@@ -171,80 +179,71 @@ export class User {
   }
 
   /**
-   * Join a conversation: announce a key package on its welcome channel
-   * (republished with exponential backoff from 3 s to 30 s, ¼ jitter) and
-   * resolve once a Welcome made us a working member.
+   * Join a conversation, driving the joiner state machine (beyond the
+   * reference): subscribe and probe until a ready member answers with a
+   * signed beacon; announce a fresh key package (republished with
+   * exponential backoff, 3 s doubling to 30 s, jitter up to ¼, inside the
+   * deadline); follow the signed statuses (acknowledged, admitted) and
+   * resolve once a Welcome made us a working member. Every step is
+   * published on {@link User.joinProgress$} and given to
+   * `options.onProgress`. A second call while a join of the same
+   * conversation is pending returns the same promise.
    *
-   * @throws {AbortError} when `options.signal` aborts
-   * @throws {WelcomeTimeoutError} when no Welcome came within 3 × commit inactivity
+   * @example
+   * ```ts
+   * const chat = await bob.join('chat', {
+   *   signal: AbortSignal.timeout(120_000),
+   *   onProgress: (p) => console.log(p.phase, p.elapsedMs),
+   * })
+   * // probing 0, probing 0, beacon 25, announcing 25, acked 60, admitted 420, welcomed 560, synced 560, ready 560
+   * ```
+   *
+   * @throws {AbortError} when `options.signal` aborts or the user stops (with `elapsedMs`)
+   * @throws {NoReadyPeersError} when no ready member answered a probe before the deadline
+   * @throws {WelcomeTimeoutError} when the group was reachable but no Welcome came before the deadline
+   * @throws {RejectedError} when a member reported (signed) that the group voted against us
+   * @throws {InvalidArgumentError} on a non-positive `timeoutMs`
    */
   async join(conversationId: string, options: JoinOptions = {}): Promise<ConversationHandle> {
     const existing = this.#handles.get(conversationId)
     if (existing) return existing
-    if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason })
-    this.#subscribe(conversationId)
+    const inFlight = this.#pending.get(conversationId)
+    if (inFlight) return inFlight.promise
+    if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason, elapsedMs: 0 })
     const config = { ...this.#config, ...options.config }
+    const timeoutMs = options.timeoutMs ?? 3 * (config.commitInactivityMs ?? 60_000)
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new InvalidArgumentError(`timeoutMs must be > 0 (got ${timeoutMs})`)
+    const announce = options.announce !== false
     const started = this.clock.now()
-    const announce =
-      options.announce === false
-        ? new Uint8Array(0)
-        : encodeWelcomeChannelMessage({
-            keyPackage: {
-              keyPackageBytes: await this.#track(this.plugins.generateKeyPackage(started)),
-              memberId: this.memberId,
-            },
-          })
-    const commitInactivity = config.commitInactivityMs ?? 60_000
-    return new Promise<ConversationHandle>((resolve, reject) => {
-      let timer: TimerHandle | undefined
-      let delay = 3_000
-      let done = false
-      const finish = (err?: Error, handle?: ConversationHandle) => {
-        if (done) return
-        done = true
-        if (timer !== undefined) this.clock.clearTimer(timer)
-        this.#pending.delete(conversationId)
-        options.signal?.removeEventListener('abort', onAbort)
-        if (err) {
-          if (!this.#handles.has(conversationId)) this.#unsubscribe(conversationId)
-          reject(err)
-        } else resolve(handle as ConversationHandle)
-      }
-      const onAbort = () => finish(new AbortError(undefined, { cause: options.signal?.reason }))
-      options.signal?.addEventListener('abort', onAbort, { once: true })
-      const publish = () => {
-        if (done) return
-        const elapsed = this.clock.now() - started
-        if (elapsed >= 3 * commitInactivity) {
-          finish(new WelcomeTimeoutError(conversationId, elapsed))
-          return
-        }
-        if (options.announce !== false) this.#publish(conversationId, 'welcome', announce)
-        const jitter = Math.floor(this.#random() * (delay / 4))
-        timer = this.clock.setTimer(publish, delay + jitter)
-        delay = Math.min(30_000, delay * 2)
-      }
-      const pending: PendingJoin = {
-        backlog: [],
-        welcome: (w) => {
-          if (done) return
-          this.#spawn(
-            (async () => {
-              const conversation = await Conversation.join({ plugins: this.plugins, welcome: w, config, now: this.clock.now() })
-              if (conversation === undefined || done) return
-              // What the group said between our Welcome and now (an election in flight, votes, chat).
-              for (const p of pending.backlog) await conversation.receive(p, this.clock.now())
-              pending.backlog.length = 0
-              finish(undefined, this.#register(conversation))
-            })().catch((err) => finish(err as Error)),
-            conversationId,
-            'join',
-          )
-        },
-      }
-      this.#pending.set(conversationId, pending)
-      publish()
-    })
+    this.#subscribe(conversationId)
+    let keyPackage: Uint8Array | undefined
+    try {
+      keyPackage = announce ? await this.#track(this.plugins.generateKeyPackage(started)) : undefined
+    } catch (err) {
+      this.#unsubscribe(conversationId)
+      throw err
+    }
+    const raced = this.#handles.get(conversationId) ?? this.#pending.get(conversationId)
+    if (raced) return raced instanceof JoinAttempt ? raced.promise : raced
+    const attempt = new JoinAttempt(
+      this.#joinHost,
+      conversationId,
+      {
+        config,
+        timeoutMs,
+        probe: options.probe ?? announce,
+        keyPackage,
+        trusted: options.trustedMembers === undefined ? undefined : new Set(options.trustedMembers.map(toHex)),
+        retry: options.retry ?? {},
+        signal: options.signal,
+        onProgress: options.onProgress,
+      },
+      started,
+    )
+    this.#pending.set(conversationId, attempt)
+    if (options.signal?.aborted) attempt.abort(options.signal.reason)
+    else attempt.start()
+    return attempt.promise
   }
 
   /** The handle of a conversation we are in. */
@@ -260,10 +259,12 @@ export class User {
   /** Stop every timer and the transport. */
   async stop(): Promise<void> {
     this.#stopped = true
+    for (const attempt of [...this.#pending.values()]) attempt.abort(new Error('the user stopped'))
     for (const e of this.#entries.values()) if (e.timer !== undefined) this.clock.clearTimer(e.timer)
     await this.#publishing
     await this.transport.stop()
     this.#events.complete()
+    this.#joinProgress.complete()
   }
 
   #subscribe(id: string): void {
@@ -291,25 +292,13 @@ export class User {
     const { conversationId, subtopic, payload } = packet.envelope
     const pending = this.#pending.get(conversationId)
     if (pending) {
-      const welcome = this.#welcomeIn(subtopic, payload)
-      if (welcome) pending.welcome(welcome)
-      else if (subtopic === 'app' && pending.backlog.length < JOIN_BACKLOG_LIMIT) pending.backlog.push({ subtopic, payload })
+      pending.onPacket(subtopic, payload)
       return
     }
     const entry = this.#entries.get(conversationId)
     if (!entry) return
     await entry.conversation.receive({ subtopic, payload }, this.clock.now())
     this.#flush(conversationId)
-  }
-
-  #welcomeIn(subtopic: string, payload: Uint8Array): MemberWelcome | undefined {
-    try {
-      if (subtopic === 'welcome') return decodeWelcomeChannelMessage(payload).welcome
-      if (payload[0] !== 0x00) return decodeAppMessage(payload).memberWelcome
-    } catch {
-      return undefined
-    }
-    return undefined
   }
 
   #publish(conversationId: string, subtopic: 'app' | 'welcome', payload: Uint8Array): void {

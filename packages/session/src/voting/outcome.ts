@@ -4,6 +4,7 @@ import type { ConversationCore } from '../conversation/core.js'
 import { enterFreezing, replayStashedCandidates } from '../freeze/commit-flow.js'
 import { fileDeadlock, sweepScoreRemovals } from '../stewardship/emergency.js'
 import { drainBufferedUpdates, initiateStewardElection } from '../stewardship/stewardship.js'
+import { onInviteResolved } from '../join/responder.js'
 import { applyConsensusResult } from './apply-result.js'
 import { decodeRequest } from './proposals.js'
 
@@ -39,6 +40,8 @@ async function handleOutcome(
   const request = requestOf(core, proposalId)
   core.emit({ type: 'consensus-reached', proposalId, approved, failed, request })
   if (request === undefined) return
+  // Joiner handshake: the proposal's owner reports the vote to the joiner.
+  onInviteResolved(core, proposalId, request, approved, now)
   const members = new Set(core.mls.members().map(toHex))
   const result = applyConsensusResult(core.queues, proposalId, approved, request, (hex) => members.has(hex))
   switch (result.kind) {

@@ -15,6 +15,7 @@ import type { InboundDropReason } from '../conversation/events.js'
 import { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
 import { targetKey } from '../conversation/queues.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
+import { onInviteProposed } from '../join/responder.js'
 import { requestProposal } from '../sync/catch-up.js'
 
 /** Who votes first on a proposal we open: we bundle YES, or we vote later like everyone. */
@@ -97,6 +98,8 @@ export async function initiateProposal(
   if (kind === 'emergency') core.queues.activeEmergencies.add(id)
   track(core, id, request, now)
   await core.sendEncrypted({ proposal })
+  // Joiner handshake: tell the joiner its key package became a proposal.
+  onInviteProposed(core, id, request, now)
   if (creatorVote === 'yes') {
     core.emit({ type: 'own-proposal-submitted', proposalId: id, request })
   } else {

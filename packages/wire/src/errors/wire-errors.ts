@@ -54,11 +54,24 @@ export class InvalidTopicError extends DemlsError {
   }
 }
 
+/** Options of the {@link AbortError} constructor. */
+export interface AbortErrorOptions extends DemlsErrorOptions {
+  /** How long the operation ran before it was aborted, in ms. */
+  elapsedMs?: number
+}
+
 /** An operation was cancelled through its `AbortSignal`. */
 export class AbortError extends DemlsError {
-  constructor(message = 'the operation was aborted', options: DemlsErrorOptions = {}) {
+  /**
+   * How long the operation ran before it was aborted (ms), when the
+   * operation measures it (e.g. `User.join`).
+   */
+  readonly elapsedMs: number | undefined
+
+  constructor(message = 'the operation was aborted', options: AbortErrorOptions = {}) {
     super(message, 'ABORTED', options)
     this.name = 'AbortError'
+    this.elapsedMs = options.elapsedMs
   }
 }
 

@@ -68,6 +68,23 @@ export const Subtopic = {
 export type Subtopic = (typeof Subtopic)[keyof typeof Subtopic] | (number & {})
 
 /**
+ * `demls.transport.v1.JoinStatusKind` (enum).
+ *
+ * @example
+ * ```ts
+ * JoinStatusKind.JOIN_STATUS_UNSPECIFIED // 0
+ * ```
+ */
+export const JoinStatusKind = {
+  JOIN_STATUS_UNSPECIFIED: 0,
+  JOIN_STATUS_ACKED: 1,
+  JOIN_STATUS_ADMITTED: 2,
+  JOIN_STATUS_REJECTED: 3,
+} as const
+/** A value of {@link JoinStatusKind} (unknown values from the wire are kept as numbers). */
+export type JoinStatusKind = (typeof JoinStatusKind)[keyof typeof JoinStatusKind] | (number & {})
+
+/**
  * `consensus.v1.Proposal` as returned by {@link decodeProposal}: every field present,
  * proto3 defaults filled in.
  */
@@ -2002,28 +2019,43 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
  */
 export interface WelcomeChannelMessage {
   /** Which member of oneof `body` is set, if any. */
-  body?: 'welcome' | 'keyPackage'
+  body?: 'welcome' | 'keyPackage' | 'joinProbe' | 'joinBeacon' | 'joinStatus'
   /** field 2, de_mls.messages.v1.MemberWelcome */
   welcome?: MemberWelcome
   /** field 10, de_mls.messages.v1.MemberInvite */
   keyPackage?: MemberInvite
+  /** field 11, JoinProbe */
+  joinProbe?: JoinProbe
+  /** field 12, JoinBeacon */
+  joinBeacon?: JoinBeacon
+  /** field 13, JoinStatus */
+  joinStatus?: JoinStatus
 }
 
 /** Input of {@link encodeWelcomeChannelMessage}: every field optional; absent and default values are not written. */
 export interface WelcomeChannelMessageInit {
   /** Optional: the member of oneof `body` that is set (must then name it). */
-  body?: 'welcome' | 'keyPackage'
+  body?: 'welcome' | 'keyPackage' | 'joinProbe' | 'joinBeacon' | 'joinStatus'
   /** field 2, de_mls.messages.v1.MemberWelcome */
   welcome?: MemberWelcomeInit | null
   /** field 10, de_mls.messages.v1.MemberInvite */
   keyPackage?: MemberInviteInit | null
+  /** field 11, JoinProbe */
+  joinProbe?: JoinProbeInit | null
+  /** field 12, JoinBeacon */
+  joinBeacon?: JoinBeaconInit | null
+  /** field 13, JoinStatus */
+  joinStatus?: JoinStatusInit | null
 }
 
 function toWelcomeChannelMessage(v: WelcomeChannelMessageInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
-  oneofIn('demls.transport.v1.WelcomeChannelMessage', 'body', v, ['welcome', 'keyPackage'])
+  oneofIn('demls.transport.v1.WelcomeChannelMessage', 'body', v, ['welcome', 'keyPackage', 'joinProbe', 'joinBeacon', 'joinStatus'])
   if (v.welcome != null) o.welcome = toMemberWelcome(v.welcome)
   if (v.keyPackage != null) o.keyPackage = toMemberInvite(v.keyPackage)
+  if (v.joinProbe != null) o.joinProbe = toJoinProbe(v.joinProbe)
+  if (v.joinBeacon != null) o.joinBeacon = toJoinBeacon(v.joinBeacon)
+  if (v.joinStatus != null) o.joinStatus = toJoinStatus(v.joinStatus)
   return o
 }
 
@@ -2037,6 +2069,18 @@ function fromWelcomeChannelMessage(m: Record<string, unknown>): WelcomeChannelMe
   if (Object.hasOwn(m, 'keyPackage') && m.keyPackage != null) {
     v.keyPackage = fromMemberInvite(m.keyPackage as Record<string, unknown>)
     v.body = 'keyPackage'
+  }
+  if (Object.hasOwn(m, 'joinProbe') && m.joinProbe != null) {
+    v.joinProbe = fromJoinProbe(m.joinProbe as Record<string, unknown>)
+    v.body = 'joinProbe'
+  }
+  if (Object.hasOwn(m, 'joinBeacon') && m.joinBeacon != null) {
+    v.joinBeacon = fromJoinBeacon(m.joinBeacon as Record<string, unknown>)
+    v.body = 'joinBeacon'
+  }
+  if (Object.hasOwn(m, 'joinStatus') && m.joinStatus != null) {
+    v.joinStatus = fromJoinStatus(m.joinStatus as Record<string, unknown>)
+    v.body = 'joinStatus'
   }
   return v
 }
@@ -2058,6 +2102,249 @@ export function encodeWelcomeChannelMessage(value: WelcomeChannelMessageInit): U
  */
 export function decodeWelcomeChannelMessage(bytes: Uint8Array): WelcomeChannelMessage {
   return decodeWith('demls.transport.v1.WelcomeChannelMessage', pb.demls.transport.v1.WelcomeChannelMessage, bytes, fromWelcomeChannelMessage)
+}
+
+/**
+ * `demls.transport.v1.JoinProbe` as returned by {@link decodeJoinProbe}: every field present,
+ * proto3 defaults filled in.
+ */
+export interface JoinProbe {
+  /** field 1, bytes */
+  memberId: Uint8Array
+  /** field 2, bytes */
+  nonce: Uint8Array
+  /** field 3, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  sentAtMs: bigint
+}
+
+/** Input of {@link encodeJoinProbe}: every field optional; absent and default values are not written. */
+export interface JoinProbeInit {
+  /** field 1, bytes */
+  memberId?: Uint8Array | null
+  /** field 2, bytes */
+  nonce?: Uint8Array | null
+  /** field 3, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  sentAtMs?: bigint | number | null
+}
+
+function toJoinProbe(v: JoinProbeInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.memberId != null) o.memberId = bytesIn(v.memberId)
+  if (v.nonce != null) o.nonce = bytesIn(v.nonce)
+  if (v.sentAtMs != null) o.sentAtMs = u64In(v.sentAtMs)
+  return o
+}
+
+function fromJoinProbe(m: Record<string, unknown>): JoinProbe {
+  const v: JoinProbe = {
+    memberId: bytesOut(m.memberId),
+    nonce: bytesOut(m.nonce),
+    sentAtMs: u64Out(m.sentAtMs),
+  }
+  return v
+}
+
+/**
+ * Encode `demls.transport.v1.JoinProbe` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ */
+export function encodeJoinProbe(value: JoinProbeInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('demls.transport.v1.JoinProbe', pb.demls.transport.v1.JoinProbe, () => toJoinProbe(value))
+}
+
+/**
+ * Decode `demls.transport.v1.JoinProbe` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ */
+export function decodeJoinProbe(bytes: Uint8Array): JoinProbe {
+  return decodeWith('demls.transport.v1.JoinProbe', pb.demls.transport.v1.JoinProbe, bytes, fromJoinProbe)
+}
+
+/**
+ * `demls.transport.v1.JoinBeacon` as returned by {@link decodeJoinBeacon}: every field present,
+ * proto3 defaults filled in.
+ */
+export interface JoinBeacon {
+  /** field 1, string */
+  conversationId: string
+  /** field 2, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  epoch: bigint
+  /** field 3, bytes */
+  epochSteward: Uint8Array
+  /** field 4, bytes */
+  responder: Uint8Array
+  /** field 5, uint32 */
+  memberCount: number
+  /** field 6, bytes */
+  nonce: Uint8Array
+  /** field 7, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  signedAtMs: bigint
+  /** field 8, bytes */
+  signature: Uint8Array
+}
+
+/** Input of {@link encodeJoinBeacon}: every field optional; absent and default values are not written. */
+export interface JoinBeaconInit {
+  /** field 1, string */
+  conversationId?: string | null
+  /** field 2, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  epoch?: bigint | number | null
+  /** field 3, bytes */
+  epochSteward?: Uint8Array | null
+  /** field 4, bytes */
+  responder?: Uint8Array | null
+  /** field 5, uint32 (encode also takes a negative int32 as its two's complement, like `>>> 0`) */
+  memberCount?: number | null
+  /** field 6, bytes */
+  nonce?: Uint8Array | null
+  /** field 7, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  signedAtMs?: bigint | number | null
+  /** field 8, bytes */
+  signature?: Uint8Array | null
+}
+
+function toJoinBeacon(v: JoinBeaconInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.conversationId != null) o.conversationId = strIn(v.conversationId)
+  if (v.epoch != null) o.epoch = u64In(v.epoch)
+  if (v.epochSteward != null) o.epochSteward = bytesIn(v.epochSteward)
+  if (v.responder != null) o.responder = bytesIn(v.responder)
+  if (v.memberCount != null) o.memberCount = u32In(v.memberCount)
+  if (v.nonce != null) o.nonce = bytesIn(v.nonce)
+  if (v.signedAtMs != null) o.signedAtMs = u64In(v.signedAtMs)
+  if (v.signature != null) o.signature = bytesIn(v.signature)
+  return o
+}
+
+function fromJoinBeacon(m: Record<string, unknown>): JoinBeacon {
+  const v: JoinBeacon = {
+    conversationId: (m.conversationId as string | undefined) ?? '',
+    epoch: u64Out(m.epoch),
+    epochSteward: bytesOut(m.epochSteward),
+    responder: bytesOut(m.responder),
+    memberCount: (m.memberCount as number | undefined) ?? 0,
+    nonce: bytesOut(m.nonce),
+    signedAtMs: u64Out(m.signedAtMs),
+    signature: bytesOut(m.signature),
+  }
+  return v
+}
+
+/**
+ * Encode `demls.transport.v1.JoinBeacon` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ */
+export function encodeJoinBeacon(value: JoinBeaconInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('demls.transport.v1.JoinBeacon', pb.demls.transport.v1.JoinBeacon, () => toJoinBeacon(value))
+}
+
+/**
+ * Decode `demls.transport.v1.JoinBeacon` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ */
+export function decodeJoinBeacon(bytes: Uint8Array): JoinBeacon {
+  return decodeWith('demls.transport.v1.JoinBeacon', pb.demls.transport.v1.JoinBeacon, bytes, fromJoinBeacon)
+}
+
+/**
+ * `demls.transport.v1.JoinStatus` as returned by {@link decodeJoinStatus}: every field present,
+ * proto3 defaults filled in.
+ */
+export interface JoinStatus {
+  /** field 1, string */
+  conversationId: string
+  /** field 2, bytes */
+  joiner: Uint8Array
+  /** field 3, JoinStatusKind */
+  status: JoinStatusKind
+  /** field 4, uint32 */
+  proposalId: number
+  /** field 5, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  epoch: bigint
+  /** field 6, bytes */
+  responder: Uint8Array
+  /** field 7, bytes */
+  keyPackageHash: Uint8Array
+  /** field 8, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  signedAtMs: bigint
+  /** field 9, bytes */
+  signature: Uint8Array
+}
+
+/** Input of {@link encodeJoinStatus}: every field optional; absent and default values are not written. */
+export interface JoinStatusInit {
+  /** field 1, string */
+  conversationId?: string | null
+  /** field 2, bytes */
+  joiner?: Uint8Array | null
+  /** field 3, JoinStatusKind */
+  status?: JoinStatusKind | null
+  /** field 4, uint32 (encode also takes a negative int32 as its two's complement, like `>>> 0`) */
+  proposalId?: number | null
+  /** field 5, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  epoch?: bigint | number | null
+  /** field 6, bytes */
+  responder?: Uint8Array | null
+  /** field 7, bytes */
+  keyPackageHash?: Uint8Array | null
+  /** field 8, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  signedAtMs?: bigint | number | null
+  /** field 9, bytes */
+  signature?: Uint8Array | null
+}
+
+function toJoinStatus(v: JoinStatusInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.conversationId != null) o.conversationId = strIn(v.conversationId)
+  if (v.joiner != null) o.joiner = bytesIn(v.joiner)
+  if (v.status != null) o.status = enumIn(v.status)
+  if (v.proposalId != null) o.proposalId = u32In(v.proposalId)
+  if (v.epoch != null) o.epoch = u64In(v.epoch)
+  if (v.responder != null) o.responder = bytesIn(v.responder)
+  if (v.keyPackageHash != null) o.keyPackageHash = bytesIn(v.keyPackageHash)
+  if (v.signedAtMs != null) o.signedAtMs = u64In(v.signedAtMs)
+  if (v.signature != null) o.signature = bytesIn(v.signature)
+  return o
+}
+
+function fromJoinStatus(m: Record<string, unknown>): JoinStatus {
+  const v: JoinStatus = {
+    conversationId: (m.conversationId as string | undefined) ?? '',
+    joiner: bytesOut(m.joiner),
+    status: (m.status as JoinStatusKind | undefined) ?? 0,
+    proposalId: (m.proposalId as number | undefined) ?? 0,
+    epoch: u64Out(m.epoch),
+    responder: bytesOut(m.responder),
+    keyPackageHash: bytesOut(m.keyPackageHash),
+    signedAtMs: u64Out(m.signedAtMs),
+    signature: bytesOut(m.signature),
+  }
+  return v
+}
+
+/**
+ * Encode `demls.transport.v1.JoinStatus` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ */
+export function encodeJoinStatus(value: JoinStatusInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('demls.transport.v1.JoinStatus', pb.demls.transport.v1.JoinStatus, () => toJoinStatus(value))
+}
+
+/**
+ * Decode `demls.transport.v1.JoinStatus` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ */
+export function decodeJoinStatus(bytes: Uint8Array): JoinStatus {
+  return decodeWith('demls.transport.v1.JoinStatus', pb.demls.transport.v1.JoinStatus, bytes, fromJoinStatus)
 }
 
 /** Field-level description of every message, for tools and property tests. */
@@ -2323,6 +2610,44 @@ export const schema = {
     fields: [
       { name: 'welcome', id: 2, kind: 'message', repeated: false, ref: 'MemberWelcome', oneof: 'body' },
       { name: 'keyPackage', id: 10, kind: 'message', repeated: false, ref: 'MemberInvite', oneof: 'body' },
+      { name: 'joinProbe', id: 11, kind: 'message', repeated: false, ref: 'JoinProbe', oneof: 'body' },
+      { name: 'joinBeacon', id: 12, kind: 'message', repeated: false, ref: 'JoinBeacon', oneof: 'body' },
+      { name: 'joinStatus', id: 13, kind: 'message', repeated: false, ref: 'JoinStatus', oneof: 'body' },
+    ],
+  },
+  JoinProbe: {
+    fullName: 'demls.transport.v1.JoinProbe',
+    fields: [
+      { name: 'memberId', id: 1, kind: 'bytes', repeated: false },
+      { name: 'nonce', id: 2, kind: 'bytes', repeated: false },
+      { name: 'sentAtMs', id: 3, kind: 'uint64', repeated: false },
+    ],
+  },
+  JoinBeacon: {
+    fullName: 'demls.transport.v1.JoinBeacon',
+    fields: [
+      { name: 'conversationId', id: 1, kind: 'string', repeated: false },
+      { name: 'epoch', id: 2, kind: 'uint64', repeated: false },
+      { name: 'epochSteward', id: 3, kind: 'bytes', repeated: false },
+      { name: 'responder', id: 4, kind: 'bytes', repeated: false },
+      { name: 'memberCount', id: 5, kind: 'uint32', repeated: false },
+      { name: 'nonce', id: 6, kind: 'bytes', repeated: false },
+      { name: 'signedAtMs', id: 7, kind: 'uint64', repeated: false },
+      { name: 'signature', id: 8, kind: 'bytes', repeated: false },
+    ],
+  },
+  JoinStatus: {
+    fullName: 'demls.transport.v1.JoinStatus',
+    fields: [
+      { name: 'conversationId', id: 1, kind: 'string', repeated: false },
+      { name: 'joiner', id: 2, kind: 'bytes', repeated: false },
+      { name: 'status', id: 3, kind: 'enum', repeated: false, ref: 'JoinStatusKind' },
+      { name: 'proposalId', id: 4, kind: 'uint32', repeated: false },
+      { name: 'epoch', id: 5, kind: 'uint64', repeated: false },
+      { name: 'responder', id: 6, kind: 'bytes', repeated: false },
+      { name: 'keyPackageHash', id: 7, kind: 'bytes', repeated: false },
+      { name: 'signedAtMs', id: 8, kind: 'uint64', repeated: false },
+      { name: 'signature', id: 9, kind: 'bytes', repeated: false },
     ],
   },
 } as const

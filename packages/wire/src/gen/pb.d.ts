@@ -46,6 +46,9 @@ export declare const demls: {
     v1: {
       Envelope: PbMessageType
       WelcomeChannelMessage: PbMessageType
+      JoinProbe: PbMessageType
+      JoinBeacon: PbMessageType
+      JoinStatus: PbMessageType
     }
   }
 }

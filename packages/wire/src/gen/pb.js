@@ -3423,11 +3423,14 @@ export const demls = $root.demls = (() => {
 
                 WelcomeChannelMessage.prototype.welcome = null;
                 WelcomeChannelMessage.prototype.keyPackage = null;
+                WelcomeChannelMessage.prototype.joinProbe = null;
+                WelcomeChannelMessage.prototype.joinBeacon = null;
+                WelcomeChannelMessage.prototype.joinStatus = null;
 
                 let $oneOfFields;
 
                 $Object.defineProperty(WelcomeChannelMessage.prototype, "body", {
-                    get: $util.oneOfGetter($oneOfFields = ["welcome", "keyPackage"]),
+                    get: $util.oneOfGetter($oneOfFields = ["welcome", "keyPackage", "joinProbe", "joinBeacon", "joinStatus"]),
                     set: $util.oneOfSetter($oneOfFields)
                 });
 
@@ -3442,6 +3445,12 @@ export const demls = $root.demls = (() => {
                         $root.de_mls.messages.v1.MemberWelcome.encode(message.welcome, writer.uint32(18).fork(), _depth + 1).ldelim();
                     if (message.keyPackage != null && $Object.hasOwnProperty.call(message, "keyPackage"))
                         $root.de_mls.messages.v1.MemberInvite.encode(message.keyPackage, writer.uint32(82).fork(), _depth + 1).ldelim();
+                    if (message.joinProbe != null && $Object.hasOwnProperty.call(message, "joinProbe"))
+                        $root.demls.transport.v1.JoinProbe.encode(message.joinProbe, writer.uint32(90).fork(), _depth + 1).ldelim();
+                    if (message.joinBeacon != null && $Object.hasOwnProperty.call(message, "joinBeacon"))
+                        $root.demls.transport.v1.JoinBeacon.encode(message.joinBeacon, writer.uint32(98).fork(), _depth + 1).ldelim();
+                    if (message.joinStatus != null && $Object.hasOwnProperty.call(message, "joinStatus"))
+                        $root.demls.transport.v1.JoinStatus.encode(message.joinStatus, writer.uint32(106).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -3489,6 +3498,27 @@ export const demls = $root.demls = (() => {
                                 message.body = "keyPackage";
                                 continue;
                             }
+                        case 11: {
+                                if (wireType !== 2)
+                                    break;
+                                message.joinProbe = $root.demls.transport.v1.JoinProbe.decode(reader, reader.size(), $undefined, _depth + 1, message.joinProbe);
+                                message.body = "joinProbe";
+                                continue;
+                            }
+                        case 12: {
+                                if (wireType !== 2)
+                                    break;
+                                message.joinBeacon = $root.demls.transport.v1.JoinBeacon.decode(reader, reader.size(), $undefined, _depth + 1, message.joinBeacon);
+                                message.body = "joinBeacon";
+                                continue;
+                            }
+                        case 13: {
+                                if (wireType !== 2)
+                                    break;
+                                message.joinStatus = $root.demls.transport.v1.JoinStatus.decode(reader, reader.size(), $undefined, _depth + 1, message.joinStatus);
+                                message.body = "joinStatus";
+                                continue;
+                            }
                         }
                         reader.skipType(wireType, _depth, tag);
                         if (!reader.discardUnknown) {
@@ -3507,6 +3537,465 @@ export const demls = $root.demls = (() => {
                 };
 
                 return WelcomeChannelMessage;
+            })();
+
+            v1.JoinProbe = (function() {
+
+                const JoinProbe = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                JoinProbe.prototype.memberId = $util.newBuffer([]);
+                JoinProbe.prototype.nonce = $util.newBuffer([]);
+                JoinProbe.prototype.sentAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                JoinProbe.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId.length)
+                        writer.uint32(10).bytes(message.memberId);
+                    if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce") && message.nonce.length)
+                        writer.uint32(18).bytes(message.nonce);
+                    if (message.sentAtMs != null && $Object.hasOwnProperty.call(message, "sentAtMs") && (typeof message.sentAtMs === "object" ? message.sentAtMs.low || message.sentAtMs.high : message.sentAtMs !== 0))
+                        writer.uint32(24).uint64(message.sentAtMs);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                JoinProbe.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.demls.transport.v1.JoinProbe();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.memberId = value;
+                                else
+                                    delete message.memberId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.nonce = value;
+                                else
+                                    delete message.nonce;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.sentAtMs = value;
+                                else
+                                    delete message.sentAtMs;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return JoinProbe;
+            })();
+
+            v1.JoinBeacon = (function() {
+
+                const JoinBeacon = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                JoinBeacon.prototype.conversationId = "";
+                JoinBeacon.prototype.epoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                JoinBeacon.prototype.epochSteward = $util.newBuffer([]);
+                JoinBeacon.prototype.responder = $util.newBuffer([]);
+                JoinBeacon.prototype.memberCount = 0;
+                JoinBeacon.prototype.nonce = $util.newBuffer([]);
+                JoinBeacon.prototype.signedAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                JoinBeacon.prototype.signature = $util.newBuffer([]);
+
+                JoinBeacon.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.conversationId != null && $Object.hasOwnProperty.call(message, "conversationId") && message.conversationId !== "")
+                        writer.uint32(10).string(message.conversationId);
+                    if (message.epoch != null && $Object.hasOwnProperty.call(message, "epoch") && (typeof message.epoch === "object" ? message.epoch.low || message.epoch.high : message.epoch !== 0))
+                        writer.uint32(16).uint64(message.epoch);
+                    if (message.epochSteward != null && $Object.hasOwnProperty.call(message, "epochSteward") && message.epochSteward.length)
+                        writer.uint32(26).bytes(message.epochSteward);
+                    if (message.responder != null && $Object.hasOwnProperty.call(message, "responder") && message.responder.length)
+                        writer.uint32(34).bytes(message.responder);
+                    if (message.memberCount != null && $Object.hasOwnProperty.call(message, "memberCount") && message.memberCount !== 0)
+                        writer.uint32(40).uint32(message.memberCount);
+                    if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce") && message.nonce.length)
+                        writer.uint32(50).bytes(message.nonce);
+                    if (message.signedAtMs != null && $Object.hasOwnProperty.call(message, "signedAtMs") && (typeof message.signedAtMs === "object" ? message.signedAtMs.low || message.signedAtMs.high : message.signedAtMs !== 0))
+                        writer.uint32(56).uint64(message.signedAtMs);
+                    if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                        writer.uint32(66).bytes(message.signature);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                JoinBeacon.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.demls.transport.v1.JoinBeacon();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.conversationId = value;
+                                else
+                                    delete message.conversationId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.epoch = value;
+                                else
+                                    delete message.epoch;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.epochSteward = value;
+                                else
+                                    delete message.epochSteward;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.responder = value;
+                                else
+                                    delete message.responder;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.memberCount = value;
+                                else
+                                    delete message.memberCount;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.nonce = value;
+                                else
+                                    delete message.nonce;
+                                continue;
+                            }
+                        case 7: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.signedAtMs = value;
+                                else
+                                    delete message.signedAtMs;
+                                continue;
+                            }
+                        case 8: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.signature = value;
+                                else
+                                    delete message.signature;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return JoinBeacon;
+            })();
+
+            v1.JoinStatusKind = (function() {
+                const valuesById = $Object.create(null), values = $Object.create(valuesById);
+                values[valuesById[0] = "JOIN_STATUS_UNSPECIFIED"] = 0;
+                values[valuesById[1] = "JOIN_STATUS_ACKED"] = 1;
+                values[valuesById[2] = "JOIN_STATUS_ADMITTED"] = 2;
+                values[valuesById[3] = "JOIN_STATUS_REJECTED"] = 3;
+                return values;
+            })();
+
+            v1.JoinStatus = (function() {
+
+                const JoinStatus = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                JoinStatus.prototype.conversationId = "";
+                JoinStatus.prototype.joiner = $util.newBuffer([]);
+                JoinStatus.prototype.status = 0;
+                JoinStatus.prototype.proposalId = 0;
+                JoinStatus.prototype.epoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                JoinStatus.prototype.responder = $util.newBuffer([]);
+                JoinStatus.prototype.keyPackageHash = $util.newBuffer([]);
+                JoinStatus.prototype.signedAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                JoinStatus.prototype.signature = $util.newBuffer([]);
+
+                JoinStatus.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.conversationId != null && $Object.hasOwnProperty.call(message, "conversationId") && message.conversationId !== "")
+                        writer.uint32(10).string(message.conversationId);
+                    if (message.joiner != null && $Object.hasOwnProperty.call(message, "joiner") && message.joiner.length)
+                        writer.uint32(18).bytes(message.joiner);
+                    if (message.status != null && $Object.hasOwnProperty.call(message, "status") && message.status !== 0)
+                        writer.uint32(24).int32(message.status);
+                    if (message.proposalId != null && $Object.hasOwnProperty.call(message, "proposalId") && message.proposalId !== 0)
+                        writer.uint32(32).uint32(message.proposalId);
+                    if (message.epoch != null && $Object.hasOwnProperty.call(message, "epoch") && (typeof message.epoch === "object" ? message.epoch.low || message.epoch.high : message.epoch !== 0))
+                        writer.uint32(40).uint64(message.epoch);
+                    if (message.responder != null && $Object.hasOwnProperty.call(message, "responder") && message.responder.length)
+                        writer.uint32(50).bytes(message.responder);
+                    if (message.keyPackageHash != null && $Object.hasOwnProperty.call(message, "keyPackageHash") && message.keyPackageHash.length)
+                        writer.uint32(58).bytes(message.keyPackageHash);
+                    if (message.signedAtMs != null && $Object.hasOwnProperty.call(message, "signedAtMs") && (typeof message.signedAtMs === "object" ? message.signedAtMs.low || message.signedAtMs.high : message.signedAtMs !== 0))
+                        writer.uint32(64).uint64(message.signedAtMs);
+                    if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                        writer.uint32(74).bytes(message.signature);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                JoinStatus.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.demls.transport.v1.JoinStatus();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.conversationId = value;
+                                else
+                                    delete message.conversationId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.joiner = value;
+                                else
+                                    delete message.joiner;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.int32())
+                                    message.status = value;
+                                else
+                                    delete message.status;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.proposalId = value;
+                                else
+                                    delete message.proposalId;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.epoch = value;
+                                else
+                                    delete message.epoch;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.responder = value;
+                                else
+                                    delete message.responder;
+                                continue;
+                            }
+                        case 7: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.keyPackageHash = value;
+                                else
+                                    delete message.keyPackageHash;
+                                continue;
+                            }
+                        case 8: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.signedAtMs = value;
+                                else
+                                    delete message.signedAtMs;
+                                continue;
+                            }
+                        case 9: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.signature = value;
+                                else
+                                    delete message.signature;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return JoinStatus;
             })();
 
             return v1;

@@ -1,0 +1,265 @@
+import {
+  type ConversationUpdateRequest,
+  type JoinBeacon,
+  type JoinProbe,
+  JoinStatusKind,
+  bytesEqual,
+  encodeWelcomeChannelMessage,
+  toHex,
+} from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
+import type { ConversationCore } from '../conversation/core.js'
+import { BoundedSet } from '../conversation/queues.js'
+import { signJoinBeacon, signJoinStatus, verifyJoinBeacon } from './signing.js'
+
+/** Length of a probe nonce. */
+export const PROBE_NONCE_LENGTH = 16
+/** Probes waiting for our (delayed) answer at most. */
+const MAX_PENDING_ANSWERS = 32
+/** Prober ids whose last answer time we remember. */
+const MAX_PROBERS = 256
+/** Plain members spread their answers over this many delay steps. */
+const MEMBER_SPREAD = 8
+
+interface PendingAnswer {
+  prober: Uint8Array
+  nonce: Uint8Array
+  fireAt: number
+}
+
+/**
+ * Member-side state of the joiner handshake (beyond the reference): rate
+ * limits and delayed answers to join probes, and re-sends of join statuses.
+ *
+ * @internal
+ */
+export class JoinResponderState {
+  /** When we last sent a beacon to each prober (hex member id). */
+  readonly lastAnswerAt = new Map<string, number>()
+  /** Probes we answer at `fireAt` unless another member answered first, by nonce (hex). */
+  readonly pending = new Map<string, PendingAnswer>()
+  /** Nonces (hex) a beacon was sent or seen for. */
+  readonly answered = new BoundedSet<string>(512)
+  /** The prober (hex) of every recent probe, by nonce (hex): a beacon heard for it counts against that prober. */
+  readonly proberOf = new Map<string, string>()
+  /** When we last re-sent a status to each joiner (hex). */
+  readonly lastStatusAt = new Map<string, number>()
+  /** Global budget: beacons sent in the current one-second window. */
+  windowStart = Number.NEGATIVE_INFINITY
+  windowCount = 0
+}
+
+function bounded<K, V>(map: Map<K, V>, size: number): void {
+  while (map.size > size) map.delete(map.keys().next().value as K)
+}
+
+/**
+ * How long we wait before answering a probe: the epoch steward at once,
+ * another steward one step per position on the list, a plain member after
+ * every steward plus a spread derived from its id and the nonce (so members
+ * do not all answer at the same instant). Deterministic; a member stays
+ * silent if it hears a valid beacon for the nonce meanwhile.
+ */
+function answerDelay(core: ConversationCore, nonce: Uint8Array): number {
+  const step = core.config.probeAnswerDelayMs
+  if (core.isEpochSteward()) return 0
+  const stewards = core.steward.currentList()?.members ?? []
+  const epochSteward = core.epochSteward()
+  const others = stewards.filter((s) => epochSteward === undefined || !bytesEqual(s, epochSteward))
+  const index = others.findIndex((s) => bytesEqual(s, core.memberId))
+  if (index >= 0) return step * (index + 1)
+  const seed = new Uint8Array(core.memberId.length + nonce.length)
+  seed.set(core.memberId, 0)
+  seed.set(nonce, core.memberId.length)
+  const spread = (sha256(seed)[0] ?? 0) % MEMBER_SPREAD
+  return step * (others.length + 1 + spread)
+}
+
+/** A join probe arrived on the welcome channel. */
+export function onJoinProbe(core: ConversationCore, probe: JoinProbe, now: number): void {
+  if (probe.nonce.length !== PROBE_NONCE_LENGTH || probe.memberId.length === 0 || probe.memberId.length > 64) {
+    core.emit({ type: 'dropped', reason: 'undecodable', detail: 'malformed join probe' })
+    return
+  }
+  if (core.sm.state !== 'working') {
+    core.emit({ type: 'dropped', reason: 'not-working', detail: 'join probe' })
+    return
+  }
+  const state = core.joinResponder
+  const nonceHex = toHex(probe.nonce)
+  const proberHex = toHex(probe.memberId)
+  if (!state.proberOf.has(nonceHex)) {
+    state.proberOf.set(nonceHex, proberHex)
+    bounded(state.proberOf, 512)
+  }
+  if (state.answered.has(nonceHex) || state.pending.has(nonceHex)) {
+    core.emit({ type: 'dropped', reason: 'duplicate', detail: 'join probe' })
+    return
+  }
+  if (now - (state.lastAnswerAt.get(proberHex) ?? Number.NEGATIVE_INFINITY) < core.config.probeAnswerIntervalMs) {
+    core.emit({ type: 'dropped', reason: 'rate-limited', detail: 'join probe: prober answered recently' })
+    return
+  }
+  for (const p of state.pending.values()) {
+    if (bytesEqual(p.prober, probe.memberId)) {
+      core.emit({ type: 'dropped', reason: 'rate-limited', detail: 'join probe: prober already waiting for an answer' })
+      return
+    }
+  }
+  const delay = answerDelay(core, probe.nonce)
+  if (delay === 0) {
+    answer(core, probe.memberId, probe.nonce, now)
+    return
+  }
+  if (state.pending.size >= MAX_PENDING_ANSWERS) {
+    core.emit({ type: 'dropped', reason: 'rate-limited', detail: 'join probe: too many waiting' })
+    return
+  }
+  state.pending.set(nonceHex, { prober: probe.memberId, nonce: probe.nonce, fireAt: now + delay })
+}
+
+/**
+ * Another member's beacon: if it is valid (signed by a current member, for
+ * this conversation) its probe is answered, so we stay silent, and it
+ * counts against its prober's rate limit as if we had sent it (the group
+ * answers a prober about once per `probeAnswerIntervalMs`, not once per
+ * member).
+ */
+export function onJoinBeacon(core: ConversationCore, beacon: JoinBeacon, now: number): void {
+  const state = core.joinResponder
+  const nonceHex = toHex(beacon.nonce)
+  const proberHex = state.proberOf.get(nonceHex)
+  if (proberHex === undefined || state.answered.has(nonceHex)) return
+  if (beacon.conversationId !== core.id || !core.mls.isMember(beacon.responder)) return
+  if (!verifyJoinBeacon(core.plugins.consensus.signer, beacon)) return
+  state.pending.delete(nonceHex)
+  state.answered.add(nonceHex)
+  const last = state.lastAnswerAt.get(proberHex) ?? Number.NEGATIVE_INFINITY
+  if (now > last) {
+    state.lastAnswerAt.delete(proberHex)
+    state.lastAnswerAt.set(proberHex, now)
+    bounded(state.lastAnswerAt, MAX_PROBERS)
+  }
+}
+
+/** When the next delayed probe answer is due. */
+export function joinAnswerDeadline(core: ConversationCore): number | undefined {
+  let at: number | undefined
+  for (const p of core.joinResponder.pending.values()) if (at === undefined || p.fireAt < at) at = p.fireAt
+  return at
+}
+
+/** Every poll: answer the probes nobody answered in time. */
+export function answerDueProbes(core: ConversationCore, now: number): void {
+  const state = core.joinResponder
+  for (const [nonceHex, p] of [...state.pending]) {
+    if (p.fireAt > now) continue
+    state.pending.delete(nonceHex)
+    if (core.sm.state !== 'working') continue
+    if (now - (state.lastAnswerAt.get(toHex(p.prober)) ?? Number.NEGATIVE_INFINITY) < core.config.probeAnswerIntervalMs) continue
+    answer(core, p.prober, p.nonce, now)
+  }
+}
+
+/** Send a signed beacon for one probe, within the global budget. */
+function answer(core: ConversationCore, prober: Uint8Array, nonce: Uint8Array, now: number): void {
+  const state = core.joinResponder
+  if (now - state.windowStart >= 1_000) {
+    state.windowStart = now
+    state.windowCount = 0
+  }
+  if (state.windowCount >= core.config.probeAnswersPerSecond) {
+    core.emit({ type: 'dropped', reason: 'rate-limited', detail: 'join probe: beacon budget exhausted' })
+    return
+  }
+  state.windowCount++
+  state.lastAnswerAt.delete(toHex(prober))
+  state.lastAnswerAt.set(toHex(prober), now)
+  bounded(state.lastAnswerAt, MAX_PROBERS)
+  state.answered.add(toHex(nonce))
+  const joinBeacon = signJoinBeacon(core.plugins.consensus.signer, {
+    conversationId: core.id,
+    epoch: core.epoch(),
+    epochSteward: core.epochSteward() ?? null,
+    memberCount: core.mls.members().length,
+    nonce,
+    signedAtMs: Math.max(0, Math.floor(now)),
+  })
+  core.outbound.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ joinBeacon }) })
+}
+
+/** Publish a signed status about a joiner's key package. */
+function sendStatus(
+  core: ConversationCore,
+  status: JoinStatusKind,
+  invite: { memberId: Uint8Array; keyPackageBytes: Uint8Array },
+  proposalId: number,
+  now: number,
+): void {
+  core.joinResponder.lastStatusAt.set(toHex(invite.memberId), now)
+  bounded(core.joinResponder.lastStatusAt, MAX_PROBERS)
+  const joinStatus = signJoinStatus(core.plugins.consensus.signer, {
+    conversationId: core.id,
+    joiner: invite.memberId,
+    status,
+    proposalId,
+    epoch: core.epoch(),
+    keyPackageHash: sha256(invite.keyPackageBytes),
+    signedAtMs: Math.max(0, Math.floor(now)),
+  })
+  core.outbound.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ joinStatus }) })
+}
+
+/** We opened membership proposal `proposalId` for a joiner: acknowledge its announcement. */
+export function onInviteProposed(core: ConversationCore, proposalId: number, request: ConversationUpdateRequest, now: number): void {
+  if (request.payload !== 'memberInvite' || request.memberInvite === undefined) return
+  sendStatus(core, JoinStatusKind.JOIN_STATUS_ACKED, request.memberInvite, proposalId, now)
+}
+
+/** Whether we speak for a proposal: its owner, or the epoch steward when the owner is unknown or gone. */
+function speaksFor(core: ConversationCore, proposalId: number): boolean {
+  const owner = core.consensus.getProposal(core.id, proposalId)?.proposalOwner
+  if (owner !== undefined && owner.length > 0 && core.mls.isMember(owner)) return bytesEqual(owner, core.memberId)
+  return core.isEpochSteward()
+}
+
+/** A membership proposal resolved: its owner tells the joiner (ADMITTED or REJECTED). */
+export function onInviteResolved(
+  core: ConversationCore,
+  proposalId: number,
+  request: ConversationUpdateRequest,
+  approved: boolean,
+  now: number,
+): void {
+  if (request.payload !== 'memberInvite' || request.memberInvite === undefined) return
+  if (!speaksFor(core, proposalId)) return
+  const status = approved ? JoinStatusKind.JOIN_STATUS_ADMITTED : JoinStatusKind.JOIN_STATUS_REJECTED
+  sendStatus(core, status, request.memberInvite, proposalId, now)
+}
+
+/**
+ * A joiner re-announced a key package that is already being voted on or
+ * approved: it may have missed our status, so the proposal's owner re-sends
+ * it (at most once per `probeAnswerIntervalMs` per joiner).
+ */
+export function onRepeatedAnnouncement(
+  core: ConversationCore,
+  invite: { memberId: Uint8Array; keyPackageBytes: Uint8Array },
+  now: number,
+): void {
+  const last = core.joinResponder.lastStatusAt.get(toHex(invite.memberId)) ?? Number.NEGATIVE_INFINITY
+  if (now - last < core.config.probeAnswerIntervalMs) return
+  const find = (m: Map<number, ConversationUpdateRequest>) => {
+    for (const [id, r] of m) if (r.payload === 'memberInvite' && r.memberInvite && bytesEqual(r.memberInvite.memberId, invite.memberId)) return id
+    return undefined
+  }
+  const voting = find(core.queues.voting)
+  const approved = voting === undefined ? find(core.queues.approved) : undefined
+  const id = voting ?? approved
+  if (id === undefined || !speaksFor(core, id)) return
+  const kind = voting !== undefined ? JoinStatusKind.JOIN_STATUS_ACKED : JoinStatusKind.JOIN_STATUS_ADMITTED
+  // Report on the key package the proposal carries (the joiner recognises its own).
+  const request = core.queues.voting.get(id) ?? core.queues.approved.get(id)
+  const carried = request?.memberInvite ?? invite
+  sendStatus(core, kind, carried, id, now)
+}

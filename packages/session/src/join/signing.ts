@@ -1,0 +1,83 @@
+import type { ConsensusSigner } from '@demls/consensus'
+import {
+  type JoinBeacon,
+  type JoinBeaconInit,
+  type JoinStatus,
+  type JoinStatusInit,
+  encodeJoinBeacon,
+  encodeJoinStatus,
+} from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
+
+/** Domain tag of {@link signJoinBeacon} signatures. */
+export const JOIN_BEACON_DOMAIN = 'demls/join-beacon/v1'
+/** Domain tag of {@link signJoinStatus} signatures. */
+export const JOIN_STATUS_DOMAIN = 'demls/join-status/v1'
+
+const encoder = new TextEncoder()
+
+/** `domain ‖ 0x00 ‖ SHA-256(body)`: what the member key signs (as an EIP-191 personal message by default). */
+function signingPayload(domain: string, body: Uint8Array): Uint8Array {
+  const tag = encoder.encode(domain)
+  const out = new Uint8Array(tag.length + 1 + 32)
+  out.set(tag, 0)
+  out.set(sha256(body), tag.length + 1)
+  return out
+}
+
+/** The bytes a beacon's signature covers: its canonical encoding with an empty signature, domain-separated. */
+export function joinBeaconSigningPayload(beacon: JoinBeaconInit): Uint8Array {
+  return signingPayload(JOIN_BEACON_DOMAIN, encodeJoinBeacon({ ...beacon, signature: null }))
+}
+
+/** The bytes a status's signature covers: its canonical encoding with an empty signature, domain-separated. */
+export function joinStatusSigningPayload(status: JoinStatusInit): Uint8Array {
+  return signingPayload(JOIN_STATUS_DOMAIN, encodeJoinStatus({ ...status, signature: null }))
+}
+
+/**
+ * Sign a beacon with a member's key: `responder` becomes the signer's
+ * identity. With the default plug-ins the signature is EIP-191 secp256k1
+ * and recovers the member id.
+ *
+ * @example
+ * ```ts
+ * import { EthereumSigner } from '@demls/consensus'
+ * const beacon = signJoinBeacon(new EthereumSigner(key), { conversationId: 'chat', epoch: 3n, nonce, signedAtMs: Date.now() })
+ * verifyJoinBeacon(new EthereumSigner(otherKey), beacon) // true: anyone can verify
+ * ```
+ */
+export function signJoinBeacon(
+  signer: Pick<ConsensusSigner, 'identity' | 'sign'>,
+  fields: Omit<JoinBeaconInit, 'responder' | 'signature'>,
+): JoinBeaconInit {
+  const unsigned: JoinBeaconInit = { ...fields, responder: signer.identity }
+  return { ...unsigned, signature: signer.sign(joinBeaconSigningPayload(unsigned)) }
+}
+
+/** Sign a join status with a member's key: `responder` becomes the signer's identity. */
+export function signJoinStatus(
+  signer: Pick<ConsensusSigner, 'identity' | 'sign'>,
+  fields: Omit<JoinStatusInit, 'responder' | 'signature'>,
+): JoinStatusInit {
+  const unsigned: JoinStatusInit = { ...fields, responder: signer.identity }
+  return { ...unsigned, signature: signer.sign(joinStatusSigningPayload(unsigned)) }
+}
+
+/** Whether a beacon's signature is by its `responder`. Never throws. */
+export function verifyJoinBeacon(verifier: Pick<ConsensusSigner, 'verify'>, beacon: JoinBeacon): boolean {
+  try {
+    return verifier.verify(beacon.responder, joinBeaconSigningPayload(beacon), beacon.signature)
+  } catch {
+    return false
+  }
+}
+
+/** Whether a status's signature is by its `responder`. Never throws. */
+export function verifyJoinStatus(verifier: Pick<ConsensusSigner, 'verify'>, status: JoinStatus): boolean {
+  try {
+    return verifier.verify(status.responder, joinStatusSigningPayload(status), status.signature)
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,386 @@
+import {
+  AbortError,
+  type Clock,
+  type JoinBeacon,
+  type JoinStatus,
+  JoinStatusKind,
+  type MemberWelcome,
+  type TimerHandle,
+  type TopicReadiness,
+  type Transport,
+  decodeAppMessage,
+  decodeWelcomeChannelMessage,
+  encodeWelcomeChannelMessage,
+  toHex,
+  topicFor,
+} from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { randomBytes } from '@noble/hashes/utils.js'
+import type { ConversationConfigInit } from '../../conversation/config.js'
+import { Conversation } from '../../conversation/conversation.js'
+import type { ConversationPluginsFactory } from '../../conversation/plugins.js'
+import { NoReadyPeersError, RejectedError, WelcomeTimeoutError } from '../../errors.js'
+import { PROBE_NONCE_LENGTH } from '../../join/responder.js'
+import type { ConversationHandle } from '../handle.js'
+import { Backoff, type JoinRetryInit } from './backoff.js'
+import { JOIN_PHASES, type JoinPhase, type JoinProgress } from './progress.js'
+import { JoinTrust } from './trust.js'
+
+/** What a join attempt needs from its `User`. @internal */
+export interface JoinHost {
+  readonly memberId: Uint8Array
+  readonly plugins: ConversationPluginsFactory
+  readonly transport: Transport
+  readonly clock: Clock
+  readonly random: () => number
+  publish(conversationId: string, subtopic: 'app' | 'welcome', payload: Uint8Array): void
+  /** Tracked fire-and-forget work. */
+  spawn(work: Promise<unknown>, conversationId: string, operation: string): void
+  progress(progress: JoinProgress): void
+  /** Register a joined conversation (start driving it) and return its handle. */
+  register(conversation: Conversation): ConversationHandle
+  /** Whether we issued the key package with this SHA-256 (hex) out of band. */
+  issuedKeyPackage(hashHex: string): boolean
+  /** The attempt ended (success or not). */
+  settled(conversationId: string, failed: boolean): void
+}
+
+/** Resolved settings of one join. @internal */
+export interface JoinSettings {
+  config: ConversationConfigInit
+  timeoutMs: number
+  probe: boolean
+  /** Our announced key package, or undefined with `announce: false`. */
+  keyPackage: Uint8Array | undefined
+  trusted: Set<string> | undefined
+  retry: JoinRetryInit
+  signal: AbortSignal | undefined
+  onProgress: ((p: JoinProgress) => void) | undefined
+}
+
+/** At most this many packets are held while pending, replayed once joined. */
+const BACKLOG_LIMIT = 1024
+/** Welcomes remembered (each is tried once). */
+const WELCOME_LIMIT = 64
+/** A new peer on the welcome channel triggers a probe at most this often. */
+const PROBE_REACT_INTERVAL_MS = 1_000
+
+type Timer = 'deadline' | 'probe' | 'announce'
+
+/** A progress event without the fields the attempt fills in (distributes over the union). */
+type Step<P = JoinProgress> = P extends JoinProgress ? Omit<P, 'conversationId' | 'elapsedMs'> : never
+
+/**
+ * One `User.join` in flight: the joiner state machine (beyond the
+ * reference; calimero's readiness design, landscape §2.10).
+ *
+ * probing (subscribe; probe while the transport reaches a peer, retried
+ * with backoff) → beacon (a valid signed answer echoing one of our nonces)
+ * → announcing (key package published, republished with backoff) → acked →
+ * admitted (verified statuses bound to our key package) → welcomed →
+ * synced → ready. Every exit path clears its timers and listeners.
+ *
+ * @internal
+ */
+export class JoinAttempt {
+  readonly conversationId: string
+  /** Settles with the handle, or a typed error. */
+  readonly promise: Promise<ConversationHandle>
+  readonly #host: JoinHost
+  readonly #s: JoinSettings
+  readonly #started: number
+  readonly #topic: string
+  readonly #timers = new Map<Timer, TimerHandle>()
+  readonly #trust: JoinTrust
+  readonly #backlog: { subtopic: 'app' | 'welcome'; payload: Uint8Array }[] = []
+  readonly #welcomes = new Set<string>()
+  readonly #probeBackoff: Backoff
+  readonly #announceBackoff: Backoff
+  readonly #announcement: Uint8Array | undefined
+  #welcomeChain: Promise<void> = Promise.resolve()
+  #resolve!: (h: ConversationHandle) => void
+  #reject!: (e: Error) => void
+  #phase: JoinPhase | undefined
+  #done = false
+  #probesSent = 0
+  #lastProbeAt = Number.NEGATIVE_INFINITY
+  #lastProbeSkipped = false
+  #meshPeers = 0
+  #announcements = 0
+  #reachable = false
+
+  constructor(host: JoinHost, conversationId: string, settings: JoinSettings, started: number) {
+    this.#host = host
+    this.conversationId = conversationId
+    this.#s = settings
+    this.#started = started
+    this.#topic = topicFor(conversationId, 'welcome')
+    this.#probeBackoff = new Backoff(settings.retry, host.random)
+    this.#announceBackoff = new Backoff(settings.retry, host.random)
+    const kpHash = settings.keyPackage === undefined ? undefined : toHex(sha256(settings.keyPackage))
+    this.#trust = new JoinTrust({
+      conversationId,
+      memberId: host.memberId,
+      verifier: host.plugins.consensus.signer,
+      trusted: settings.trusted,
+      // With `announce: false`, the key packages we handed out through `User.keyPackage`.
+      isOurKeyPackage: (hash) => (kpHash !== undefined ? hash === kpHash : host.issuedKeyPackage(hash)),
+    })
+    if (settings.keyPackage !== undefined) {
+      this.#announcement = encodeWelcomeChannelMessage({
+        keyPackage: { keyPackageBytes: settings.keyPackage, memberId: host.memberId },
+      })
+    }
+    this.promise = new Promise<ConversationHandle>((resolve, reject) => {
+      this.#resolve = resolve
+      this.#reject = reject
+    })
+  }
+
+  /** Start: deadline, abort listener, then probing (or announcing at once). */
+  start(): void {
+    const signal = this.#s.signal
+    signal?.addEventListener('abort', this.#onAbort, { once: true })
+    // The deadline counts from the `join` call (the key package was minted in between).
+    this.#setTimer('deadline', this.#onDeadline, Math.max(0, this.#s.timeoutMs - this.#elapsed()))
+    if (this.#s.probe) {
+      this.#host.transport.addEventListener('readiness', this.#onReadiness)
+      this.#emit({ phase: 'probing', probesSent: 0, transportReady: this.#ready() })
+      this.#probeTick()
+    } else {
+      this.#reachable = true
+      if (this.#announcement !== undefined) this.#announceTick()
+    }
+  }
+
+  /** Cancel from outside (the user stops). */
+  abort(reason: unknown): void {
+    this.#finish(new AbortError(`join of ${this.conversationId} aborted`, { cause: reason, elapsedMs: this.#elapsed() }))
+  }
+
+  /** A packet of this conversation while we are not a member yet. */
+  onPacket(subtopic: 'app' | 'welcome', payload: Uint8Array): void {
+    if (this.#done) return
+    if (subtopic === 'app') {
+      const welcome = this.#appWelcome(payload)
+      if (welcome !== undefined) this.#onWelcome(welcome)
+      else if (this.#backlog.length < BACKLOG_LIMIT) this.#backlog.push({ subtopic, payload })
+      return
+    }
+    let msg: ReturnType<typeof decodeWelcomeChannelMessage>
+    try {
+      msg = decodeWelcomeChannelMessage(payload)
+    } catch {
+      return
+    }
+    if (msg.welcome !== undefined) this.#onWelcome(msg.welcome)
+    else if (msg.joinBeacon !== undefined) this.#onBeacon(msg.joinBeacon)
+    else if (msg.joinStatus !== undefined) this.#onStatus(msg.joinStatus)
+    // Probes of other joiners and key-package announcements are for members.
+  }
+
+  #appWelcome(payload: Uint8Array): MemberWelcome | undefined {
+    // MLS messages start with 0x00 (version 1); plaintext AppMessages never do.
+    if (payload.length === 0 || payload[0] === 0x00) return undefined
+    try {
+      return decodeAppMessage(payload).memberWelcome
+    } catch {
+      return undefined
+    }
+  }
+
+  #elapsed(): number {
+    return this.#host.clock.now() - this.#started
+  }
+
+  #ready(): boolean {
+    return this.#host.transport.readiness(this.#topic).ready
+  }
+
+  #setTimer(name: Timer, fn: () => void, delay: number): void {
+    const old = this.#timers.get(name)
+    if (old !== undefined) this.#host.clock.clearTimer(old)
+    this.#timers.set(
+      name,
+      this.#host.clock.setTimer(() => {
+        this.#timers.delete(name)
+        fn()
+      }, delay),
+    )
+  }
+
+  #clearTimer(name: Timer): void {
+    const t = this.#timers.get(name)
+    if (t !== undefined) this.#host.clock.clearTimer(t)
+    this.#timers.delete(name)
+  }
+
+  /** Schedule a retry if it fits strictly inside the deadline (jitter included). */
+  #retry(name: Timer, fn: () => void, backoff: Backoff): void {
+    const delay = backoff.next()
+    if (this.#elapsed() + delay < this.#s.timeoutMs) this.#setTimer(name, fn, delay)
+  }
+
+  #emit(p: Step): void {
+    const rank = JOIN_PHASES.indexOf(p.phase)
+    const current = this.#phase === undefined ? -1 : JOIN_PHASES.indexOf(this.#phase)
+    if (rank < current) return
+    this.#phase = p.phase
+    const progress = { conversationId: this.conversationId, elapsedMs: this.#elapsed(), ...p } as JoinProgress
+    this.#host.progress(progress)
+    try {
+      this.#s.onProgress?.(progress)
+    } catch {
+      // A throwing callback must not break the join.
+    }
+  }
+
+  #phaseBefore(phase: JoinPhase): boolean {
+    return this.#phase === undefined || JOIN_PHASES.indexOf(this.#phase) < JOIN_PHASES.indexOf(phase)
+  }
+
+  // ---------------------------------------------------------------- probing
+
+  readonly #probeTick = (): void => {
+    if (this.#done || this.#reachable) return
+    const readiness = this.#host.transport.readiness(this.#topic)
+    this.#meshPeers = readiness.meshPeers
+    if (readiness.ready) {
+      this.#lastProbeSkipped = false
+      this.#lastProbeAt = this.#host.clock.now()
+      const nonce = randomBytes(PROBE_NONCE_LENGTH)
+      this.#trust.probed(nonce)
+      this.#probesSent++
+      this.#host.publish(
+        this.conversationId,
+        'welcome',
+        encodeWelcomeChannelMessage({
+          joinProbe: { memberId: this.#host.memberId, nonce, sentAtMs: Math.max(0, Math.floor(this.#host.clock.now())) },
+        }),
+      )
+      this.#emit({ phase: 'probing', probesSent: this.#probesSent, transportReady: true })
+    } else this.#lastProbeSkipped = true
+    this.#retry('probe', this.#probeTick, this.#probeBackoff)
+  }
+
+  /**
+   * A peer appeared on the welcome channel: probe at once (at most once per
+   * {@link PROBE_REACT_INTERVAL_MS}) instead of waiting for the next retry.
+   */
+  readonly #onReadiness = (e: CustomEvent<TopicReadiness>): void => {
+    if (this.#done || this.#reachable || e.detail.topic !== this.#topic) return
+    const grew = e.detail.meshPeers > this.#meshPeers
+    this.#meshPeers = e.detail.meshPeers
+    if (!e.detail.ready || !(grew || this.#lastProbeSkipped)) return
+    if (this.#host.clock.now() - this.#lastProbeAt < PROBE_REACT_INTERVAL_MS) return
+    this.#clearTimer('probe')
+    this.#probeTick()
+  }
+
+  #onBeacon(b: JoinBeacon): void {
+    if (!this.#trust.acceptBeacon(b) || this.#reachable) return
+    this.#reachable = true
+    this.#clearTimer('probe')
+    this.#emit({
+      phase: 'beacon',
+      responder: b.responder,
+      epoch: b.epoch,
+      epochSteward: b.epochSteward,
+      memberCount: b.memberCount,
+    })
+    if (this.#announcement !== undefined) this.#announceTick()
+  }
+
+  // ------------------------------------------------------------- announcing
+
+  readonly #announceTick = (): void => {
+    if (this.#done || this.#announcement === undefined) return
+    this.#announcements++
+    this.#host.publish(this.conversationId, 'welcome', this.#announcement)
+    if (this.#phaseBefore('acked')) this.#emit({ phase: 'announcing', announcements: this.#announcements })
+    // Keep republishing until the Welcome: a member that already added us re-sends it.
+    this.#retry('announce', this.#announceTick, this.#announceBackoff)
+  }
+
+  #onStatus(st: JoinStatus): void {
+    if (!this.#trust.acceptStatus(st)) return
+    if (st.status === JoinStatusKind.JOIN_STATUS_ACKED) {
+      this.#reachable = true
+      this.#clearTimer('probe')
+      this.#emit({ phase: 'acked', responder: st.responder, proposalId: st.proposalId })
+    } else if (st.status === JoinStatusKind.JOIN_STATUS_ADMITTED) {
+      this.#reachable = true
+      this.#clearTimer('probe')
+      this.#emit({ phase: 'admitted', responder: st.responder, proposalId: st.proposalId })
+    } else if (st.status === JoinStatusKind.JOIN_STATUS_REJECTED) {
+      if (!this.#phaseBefore('welcomed')) return
+      this.#finish(new RejectedError(this.conversationId, this.#elapsed(), st.proposalId, st.responder))
+    }
+  }
+
+  // -------------------------------------------------------------- welcomed
+
+  #onWelcome(w: MemberWelcome): void {
+    if (w.welcomeBytes.length === 0) return
+    const hash = toHex(sha256(w.welcomeBytes))
+    if (this.#welcomes.has(hash)) return
+    this.#welcomes.add(hash)
+    if (this.#welcomes.size > WELCOME_LIMIT) this.#welcomes.delete(this.#welcomes.values().next().value as string)
+    const work = this.#welcomeChain.then(() => this.#tryWelcome(w))
+    this.#welcomeChain = work.catch(() => undefined)
+    this.#host.spawn(
+      work.catch((err) => this.#finish(err as Error)),
+      this.conversationId,
+      'join',
+    )
+  }
+
+  async #tryWelcome(w: MemberWelcome): Promise<void> {
+    if (this.#done) return
+    const clock = this.#host.clock
+    const conversation = await Conversation.join({ plugins: this.#host.plugins, welcome: w, config: this.#s.config, now: clock.now() })
+    if (conversation === undefined || this.#done) return
+    // We are in: no more retries, and the deadline no longer applies (only an abort does).
+    for (const t of this.#timers.values()) this.#host.clock.clearTimer(t)
+    this.#timers.clear()
+    this.#emit({ phase: 'welcomed', epoch: conversation.epoch() })
+    // What the group said between our Welcome and now (an election in flight, votes, chat).
+    for (const p of this.#backlog) {
+      if (this.#done) return
+      await conversation.receive(p, clock.now())
+    }
+    this.#backlog.length = 0
+    if (this.#done) return
+    this.#emit({ phase: 'synced', epoch: conversation.epoch() })
+    const handle = this.#host.register(conversation)
+    this.#emit({ phase: 'ready', epoch: conversation.epoch(), memberCount: conversation.members().length })
+    this.#finish(undefined, handle)
+  }
+
+  // ------------------------------------------------------------------- end
+
+  readonly #onDeadline = (): void => {
+    const elapsed = this.#elapsed()
+    if (this.#reachable) this.#finish(new WelcomeTimeoutError(this.conversationId, elapsed, this.#phase))
+    else this.#finish(new NoReadyPeersError(this.conversationId, elapsed, this.#probesSent))
+  }
+
+  readonly #onAbort = (): void => {
+    this.#finish(
+      new AbortError(`join of ${this.conversationId} aborted`, { cause: this.#s.signal?.reason, elapsedMs: this.#elapsed() }),
+    )
+  }
+
+  #finish(err: Error | undefined, handle?: ConversationHandle): void {
+    if (this.#done) return
+    this.#done = true
+    for (const t of this.#timers.values()) this.#host.clock.clearTimer(t)
+    this.#timers.clear()
+    this.#s.signal?.removeEventListener('abort', this.#onAbort)
+    this.#host.transport.removeEventListener('readiness', this.#onReadiness)
+    this.#backlog.length = 0
+    this.#host.settled(this.conversationId, err !== undefined)
+    if (err !== undefined) this.#reject(err)
+    else this.#resolve(handle as ConversationHandle)
+  }
+}

@@ -1,0 +1,34 @@
+/** Retry schedule of join probes and key-package announcements. */
+export interface JoinRetryInit {
+  /** First retry delay. @default 3_000 */
+  initialMs?: number
+  /** Largest delay (before jitter). @default 30_000 */
+  maxMs?: number
+}
+
+/**
+ * Exponential backoff with jitter (calimero's join retry): the delay starts
+ * at `initialMs`, doubles up to `maxMs`, and each delay gets a jitter of up
+ * to a quarter of itself.
+ *
+ * @internal
+ */
+export class Backoff {
+  readonly #max: number
+  readonly #random: () => number
+  #step: number
+
+  constructor(init: JoinRetryInit, random: () => number) {
+    this.#step = init.initialMs ?? 3_000
+    this.#max = Math.max(this.#step, init.maxMs ?? 30_000)
+    this.#random = random
+  }
+
+  /** The next delay (ms): the current step plus jitter in [0, step/4); the step then doubles up to the cap. */
+  next(): number {
+    const base = this.#step
+    const jitter = Math.floor(Math.min(Math.max(this.#random(), 0), 0.999_999) * (base / 4))
+    this.#step = Math.min(this.#max, base * 2)
+    return base + jitter
+  }
+}

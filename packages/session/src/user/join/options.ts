@@ -1,0 +1,40 @@
+import type { AbortOptions } from '@demls/wire'
+import type { ConversationConfigInit } from '../../conversation/config.js'
+import type { JoinRetryInit } from './backoff.js'
+import type { JoinProgress } from './progress.js'
+
+/** Options of `User.join`. */
+export interface JoinOptions extends AbortOptions {
+  /** Conversation configuration (the group's synced values overwrite the shared ones). */
+  config?: ConversationConfigInit
+  /**
+   * Announce a fresh key package on the welcome channel. Set to `false` when
+   * a member adds us with a key package we gave it out of band
+   * (`User.keyPackage`); we then only wait for the Welcome.
+   * @default true
+   */
+  announce?: boolean
+  /**
+   * Probe for a ready member before announcing, and announce only once a
+   * signed beacon answered. Set to `false` for groups of reference peers,
+   * which never answer probes: the key package is then announced at once.
+   * @default the value of `announce`
+   */
+  probe?: boolean
+  /**
+   * The join deadline (ms from the call): `NoReadyPeersError` or
+   * `WelcomeTimeoutError` after it.
+   * @default 3 × commitInactivityMs of the configuration
+   */
+  timeoutMs?: number
+  /** Called for every {@link JoinProgress} step of this join (also on `User.joinProgress$`). */
+  onProgress?: (progress: JoinProgress) => void
+  /**
+   * Member ids we trust out of band (a sponsor, an inviter). When given,
+   * only beacons and statuses signed by one of them count; otherwise any
+   * valid signature does (see the trust limits in the package README).
+   */
+  trustedMembers?: readonly Uint8Array[]
+  /** Retry schedule of probes and announcements. @default { initialMs: 3_000, maxMs: 30_000 } */
+  retry?: JoinRetryInit
+}

@@ -1,0 +1,102 @@
+/**
+ * The phases of a join, in order. A join may skip phases (no `probing` or
+ * `beacon` with `probe: false`, no `announcing` with `announce: false`, no
+ * `acked`/`admitted` when those statuses were lost or the group runs
+ * reference peers) but never goes back.
+ *
+ * - `probing`: subscribed; probes are sent while the transport reaches a peer.
+ * - `beacon`: a ready member answered with a signed beacon.
+ * - `announcing`: our key package is published (and republished with backoff).
+ * - `acked`: a member opened a membership proposal for it.
+ * - `admitted`: the members voted YES; a steward commits the Add next.
+ * - `welcomed`: a Welcome for us was accepted (MLS joined, sync applied).
+ * - `synced`: what the group said since the Welcome was replayed.
+ * - `ready`: the conversation is registered; `join` resolves.
+ */
+export type JoinPhase = 'probing' | 'beacon' | 'announcing' | 'acked' | 'admitted' | 'welcomed' | 'synced' | 'ready'
+
+/** Every {@link JoinPhase}, in order. */
+export const JOIN_PHASES: readonly JoinPhase[] = Object.freeze([
+  'probing',
+  'beacon',
+  'announcing',
+  'acked',
+  'admitted',
+  'welcomed',
+  'synced',
+  'ready',
+])
+
+/** Fields of every {@link JoinProgress} event. */
+export interface JoinProgressBase {
+  /** The conversation being joined. */
+  conversationId: string
+  /** Milliseconds since `join` was called (on the user's clock). */
+  elapsedMs: number
+}
+
+/** Probing: emitted when probing starts (`probesSent: 0`) and for every probe sent. */
+export interface JoinProbingProgress extends JoinProgressBase {
+  phase: 'probing'
+  /** Probes published so far. */
+  probesSent: number
+  /** Whether the transport currently reaches a peer on the welcome channel. */
+  transportReady: boolean
+}
+
+/** A valid signed beacon answered one of our probes (claims of its signer, unverifiable before the Welcome). */
+export interface JoinBeaconProgress extends JoinProgressBase {
+  phase: 'beacon'
+  /** The member that signed it. */
+  responder: Uint8Array
+  /** The group's epoch, as the responder reports it. */
+  epoch: bigint
+  /** The epoch steward, as the responder reports it (empty when unknown). */
+  epochSteward: Uint8Array
+  /** Members, as the responder reports it. */
+  memberCount: number
+}
+
+/** Our key package was published: emitted for every (re)publication until it is acknowledged. */
+export interface JoinAnnouncingProgress extends JoinProgressBase {
+  phase: 'announcing'
+  /** Publications so far. */
+  announcements: number
+}
+
+/** A verified `ACKED` or `ADMITTED` status for our key package. */
+export interface JoinStatusProgress extends JoinProgressBase {
+  phase: 'acked' | 'admitted'
+  /** The member that signed it. */
+  responder: Uint8Array
+  /** The membership proposal. */
+  proposalId: number
+}
+
+/** A Welcome for us was accepted, or the backlog since it was replayed. */
+export interface JoinWelcomedProgress extends JoinProgressBase {
+  phase: 'welcomed' | 'synced'
+  /** Our epoch. */
+  epoch: bigint
+}
+
+/** The conversation is ours: `join` resolves right after this event. */
+export interface JoinReadyProgress extends JoinProgressBase {
+  phase: 'ready'
+  /** Our epoch. */
+  epoch: bigint
+  /** Members of the group. */
+  memberCount: number
+}
+
+/**
+ * A step of {@link User.join}, published on `User.joinProgress$` and given
+ * to `JoinOptions.onProgress`. Discriminated by `phase`.
+ */
+export type JoinProgress =
+  | JoinProbingProgress
+  | JoinBeaconProgress
+  | JoinAnnouncingProgress
+  | JoinStatusProgress
+  | JoinWelcomedProgress
+  | JoinReadyProgress

@@ -1,0 +1,81 @@
+import type { ConsensusSigner } from '@demls/consensus'
+import { type JoinBeacon, type JoinStatus, JoinStatusKind, bytesEqual, toHex } from '@demls/wire'
+import { verifyJoinBeacon, verifyJoinStatus } from '../../join/signing.js'
+
+/** Bound of every per-join set (nonces, responders, ackers). */
+const LIMIT = 64
+
+function remember<T>(set: Set<T>, item: T): void {
+  set.add(item)
+  if (set.size > LIMIT) set.delete(set.values().next().value as T)
+}
+
+/**
+ * What a joiner believes before its Welcome (see "Trust limits" in the
+ * README). A beacon counts if it names this conversation, echoes one of our
+ * probe nonces and is signed by its `responder`. A status counts if it
+ * names this conversation, us and the SHA-256 of our key package, and is
+ * signed by its `responder`; a REJECTED must also come from a beacon
+ * signer, an epoch steward a beacon named, or the member that acknowledged
+ * that proposal. With `trusted` ids, only their signatures count.
+ *
+ * @internal
+ */
+export class JoinTrust {
+  readonly #conversationId: string
+  readonly #memberId: Uint8Array
+  readonly #verifier: Pick<ConsensusSigner, 'verify'>
+  readonly #trusted: Set<string> | undefined
+  readonly #isOurKeyPackage: (hashHex: string) => boolean
+  readonly #nonces = new Set<string>()
+  readonly #responders = new Set<string>()
+  readonly #ackers = new Map<number, string>()
+
+  constructor(init: {
+    conversationId: string
+    memberId: Uint8Array
+    verifier: Pick<ConsensusSigner, 'verify'>
+    trusted: Set<string> | undefined
+    isOurKeyPackage: (hashHex: string) => boolean
+  }) {
+    this.#conversationId = init.conversationId
+    this.#memberId = init.memberId
+    this.#verifier = init.verifier
+    this.#trusted = init.trusted
+    this.#isOurKeyPackage = init.isOurKeyPackage
+  }
+
+  /** Record a nonce we sent in a probe. */
+  probed(nonce: Uint8Array): void {
+    remember(this.#nonces, toHex(nonce))
+  }
+
+  #trusts(member: Uint8Array): boolean {
+    return this.#trusted === undefined || this.#trusted.has(toHex(member))
+  }
+
+  /** Whether a beacon answers one of our probes (and remember who answered). */
+  acceptBeacon(b: JoinBeacon): boolean {
+    if (b.conversationId !== this.#conversationId || !this.#nonces.has(toHex(b.nonce))) return false
+    if (!this.#trusts(b.responder) || !verifyJoinBeacon(this.#verifier, b)) return false
+    remember(this.#responders, toHex(b.responder))
+    if (b.epochSteward.length > 0) remember(this.#responders, toHex(b.epochSteward))
+    return true
+  }
+
+  /** Whether a status is about our key package, validly signed, and (for REJECTED) from someone who answered us. */
+  acceptStatus(st: JoinStatus): boolean {
+    if (st.conversationId !== this.#conversationId || !bytesEqual(st.joiner, this.#memberId)) return false
+    if (!this.#isOurKeyPackage(toHex(st.keyPackageHash))) return false
+    if (!this.#trusts(st.responder) || !verifyJoinStatus(this.#verifier, st)) return false
+    const responder = toHex(st.responder)
+    if (st.status === JoinStatusKind.JOIN_STATUS_ACKED) {
+      this.#ackers.set(st.proposalId, responder)
+      if (this.#ackers.size > LIMIT) this.#ackers.delete(this.#ackers.keys().next().value as number)
+    }
+    if (st.status === JoinStatusKind.JOIN_STATUS_REJECTED) {
+      return this.#responders.has(responder) || this.#ackers.get(st.proposalId) === responder
+    }
+    return true
+  }
+}
