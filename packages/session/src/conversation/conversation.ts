@@ -413,6 +413,7 @@ export class Conversation {
     if (core.left) return undefined
     const times: number[] = []
     for (const a of core.autoVotes.values()) times.push(a.fireAt)
+    for (const e of core.voteEchoes.values()) times.push(e.fireAt)
     for (const t of core.timeouts.values()) times.push(t)
     const phase = phaseDeadline(core)
     if (phase !== undefined) times.push(phase)

@@ -2,7 +2,7 @@ import type { ConsensusService } from '@demls/consensus'
 import type { MlsService } from '@demls/mls'
 import type { PeerScoringPlugin, ScoreOp } from '@demls/scoring'
 import type { StewardListService } from '@demls/steward'
-import { type AppMessageInit, type ConversationUpdateRequest, encodeAppMessage, toHex } from '@demls/wire'
+import { type AppMessageInit, type ConversationUpdateRequest, type Vote, encodeAppMessage, toHex } from '@demls/wire'
 import { FreezeRounds } from '../freeze/candidate-buffer.js'
 import { type PrefixEntry, commitPrefix } from '../freeze/selection-order.js'
 import { JoinResponderState } from '../join/responder.js'
@@ -49,6 +49,8 @@ export class ConversationCore {
   readonly events: ConversationEvent[] = []
   /** Due auto-votes by proposal id. */
   readonly autoVotes = new Map<ProposalId, AutoVote>()
+  /** Our votes to send once more if their proposal is still open then (fire time, vote). */
+  readonly voteEchoes = new Map<ProposalId, { fireAt: number; vote: Vote }>()
   /** Consensus timeouts of every open proposal (ours and peers'). */
   readonly timeouts = new Map<ProposalId, number>()
   /** Decoded requests of every proposal we know, by id. */

@@ -350,6 +350,7 @@ async function afterMerge(
   if (merge.selfRemoved) {
     core.left = true
     core.autoVotes.clear()
+    core.voteEchoes.clear()
     core.timeouts.clear()
     core.emit({ type: 'leaving', epoch })
     return

@@ -223,16 +223,22 @@ function speaksFor(core: ConversationCore, proposalId: number): boolean {
   return core.isEpochSteward()
 }
 
-/** A membership proposal resolved: its owner tells the joiner (ADMITTED or REJECTED). */
+/**
+ * A membership proposal resolved: its owner tells the joiner (ADMITTED or
+ * REJECTED). An undecided vote (`failed`: too few votes arrived before the
+ * timeout, usually through message loss) is no rejection: nothing is sent,
+ * and the joiner's next announcement opens a new vote.
+ */
 export function onInviteResolved(
   core: ConversationCore,
   proposalId: number,
   request: ConversationUpdateRequest,
   approved: boolean,
+  failed: boolean,
   now: number,
 ): void {
   if (request.payload !== 'memberInvite' || request.memberInvite === undefined) return
-  if (!speaksFor(core, proposalId)) return
+  if (failed || !speaksFor(core, proposalId)) return
   const status = approved ? JoinStatusKind.JOIN_STATUS_ADMITTED : JoinStatusKind.JOIN_STATUS_REJECTED
   sendStatus(core, status, request.memberInvite, proposalId, now)
 }

@@ -35,13 +35,14 @@ async function handleOutcome(
   now: number,
 ): Promise<void> {
   core.autoVotes.delete(proposalId)
+  core.voteEchoes.delete(proposalId)
   core.timeouts.delete(proposalId)
   if (!core.queues.resolved.add(proposalId)) return
   const request = requestOf(core, proposalId)
   core.emit({ type: 'consensus-reached', proposalId, approved, failed, request })
   if (request === undefined) return
   // Joiner handshake: the proposal's owner reports the vote to the joiner.
-  onInviteResolved(core, proposalId, request, approved, now)
+  onInviteResolved(core, proposalId, request, approved, failed, now)
   const members = new Set(core.mls.members().map(toHex))
   const result = applyConsensusResult(core.queues, proposalId, approved, request, (hex) => members.has(hex))
   switch (result.kind) {

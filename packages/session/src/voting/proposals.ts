@@ -195,11 +195,38 @@ export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8
   }
 }
 
-/** Cast our vote and broadcast it (manual or automatic). */
+/**
+ * Cast our vote and broadcast it (manual or automatic). Beyond the
+ * reference, the vote is sent once more halfway to the consensus timeout
+ * if the proposal is still open then: a vote lost on the way leaves its
+ * proposal undecided on some members and approved on others, and that
+ * split costs a whole freeze round (receivers drop the copy as a
+ * duplicate).
+ */
 export async function castVote(core: ConversationCore, proposalId: number, choice: boolean, now: number): Promise<void> {
   core.autoVotes.delete(proposalId)
   const vote = core.consensus.castVote(core.id, proposalId, choice, now)
   await core.sendEncrypted({ vote })
+  core.voteEchoes.set(proposalId, { fireAt: now + Math.floor(core.config.consensusTimeoutMs / 2), vote })
+}
+
+/** Send our vote again for proposals still open at their echo time. */
+async function echoVotes(core: ConversationCore, now: number): Promise<void> {
+  for (const [id, e] of [...core.voteEchoes]) {
+    if (e.fireAt > now) continue
+    if (core.sm.blocksMessaging) {
+      // Not while the epoch changes (it would be framed in the old epoch); once it settles.
+      e.fireAt = now + core.config.recoveryInactivityMs
+      continue
+    }
+    core.voteEchoes.delete(id)
+    if (core.consensus.getSession(core.id, id)?.state !== 'active') continue
+    try {
+      await core.sendEncrypted({ vote: e.vote })
+    } catch (err) {
+      core.error('vote-echo', err)
+    }
+  }
 }
 
 /**
@@ -224,6 +251,7 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
       if ((err as Error).name !== 'AlreadyVotedError') core.error('auto-vote', err)
     }
   }
+  await echoVotes(core, now)
   for (const [id] of dueTimeouts) {
     core.timeouts.delete(id)
     const session = core.consensus.getSession(core.id, id)
