@@ -85,30 +85,43 @@ export async function drainBufferedUpdates(core: ConversationCore, now: number):
   }
 }
 
+/** Whether buffered updates wait for us to propose them: we are a steward, Working, with nothing approved. */
+function takeoverPending(core: ConversationCore): boolean {
+  return (
+    core.sm.state === 'working' &&
+    core.queues.approved.size === 0 &&
+    core.steward.isSteward(core.memberId) &&
+    actionableUpdates(core).length > 0
+  )
+}
+
 /**
  * Backup proposal takeover (`drive_buffered_proposals`, every poll): the
  * epoch steward proposes buffered updates at once; another steward after
- * the voting-inactivity window; plain members never.
+ * the voting-inactivity window; plain members never. After a drain the
+ * anchor restarts, so updates that could not be proposed are retried one
+ * window later.
  */
 export async function driveBufferedProposals(core: ConversationCore, now: number): Promise<void> {
-  if (core.sm.state !== 'working' || core.queues.approved.size > 0 || actionableUpdates(core).length === 0) {
+  if (!takeoverPending(core)) {
     core.takeoverAnchor = undefined
     return
   }
-  if (core.isEpochSteward()) {
-    core.takeoverAnchor = undefined
-    await drainBufferedUpdates(core, now)
-    return
+  if (!core.isEpochSteward()) {
+    core.takeoverAnchor ??= now
+    if (now < core.takeoverAnchor + votingInactivityWindow(core.config)) return
   }
-  if (!core.steward.isSteward(core.memberId)) return
-  core.takeoverAnchor ??= now
-  if (now >= core.takeoverAnchor + votingInactivityWindow(core.config)) {
-    core.takeoverAnchor = undefined
-    await drainBufferedUpdates(core, now)
-  }
+  core.takeoverAnchor = now
+  await drainBufferedUpdates(core, now)
+  if (!takeoverPending(core)) core.takeoverAnchor = undefined
 }
 
-/** Deadline of the backup takeover, if its anchor is set (deviation 8). */
+/**
+ * Deadline of the backup takeover (deviation 8): the anchor plus the
+ * window, or `0` (poll at once) when updates wait and no poll anchored
+ * them yet — they arrive outside `poll`.
+ */
 export function takeoverDeadline(core: ConversationCore): number | undefined {
-  return core.takeoverAnchor === undefined ? undefined : core.takeoverAnchor + votingInactivityWindow(core.config)
+  if (core.takeoverAnchor !== undefined) return core.takeoverAnchor + votingInactivityWindow(core.config)
+  return takeoverPending(core) ? 0 : undefined
 }
