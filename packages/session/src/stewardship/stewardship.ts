@@ -18,20 +18,27 @@ export async function reconcileStewardList(core: ConversationCore, now: number, 
   }
 }
 
-/** The candidate pool of an election: settled members (in recovery, minus approved removals). */
-function electionPool(core: ConversationCore, recovery: boolean): Uint8Array[] {
+/**
+ * The candidate pool of an election: settled members (in recovery, minus
+ * approved removals). A recovery election with no settled candidate left
+ * (the settled ones are all being removed) takes the members who joined
+ * this epoch, rather than none.
+ */
+export function electionPool(core: ConversationCore, recovery: boolean): Uint8Array[] {
   const epoch = core.epoch()
   const removing = recovery ? core.approvedRemovalTargets() : new Set<string>()
-  return core.mls.members().filter((m) => {
-    const h = toHex(m)
-    const joined = core.joinEpochs.get(h)
-    return (joined === undefined || joined < epoch) && !removing.has(h)
+  const candidates = core.mls.members().filter((m) => !removing.has(toHex(m)))
+  const settled = candidates.filter((m) => {
+    const joined = core.joinEpochs.get(toHex(m))
+    return joined === undefined || joined < epoch
   })
+  return recovery && settled.length === 0 ? candidates : settled
 }
 
 /**
  * File a `StewardElectionProposal` if we are the responsible proposer
- * (`initiate_steward_election`). Skipped when one of ours is in flight.
+ * (`initiate_steward_election`; when no list member is eligible, the head
+ * of the proposed list). Skipped when one of ours is in flight.
  */
 export async function initiateStewardElection(core: ConversationCore, recovery: boolean, now: number): Promise<void> {
   for (const r of core.queues.voting.values()) if (r.payload === 'stewardElection') return
