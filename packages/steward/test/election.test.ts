@@ -125,6 +125,27 @@ describe('elections', () => {
     expect(lists.size).toBeGreaterThan(1)
   })
 
+  it('when no list member is eligible, the head of the list generated over the pool is responsible', () => {
+    const svc = new StewardListService({ config: { snMin: 1, snMax: 1 }, conversationId: 'chat' })
+    svc.installList(0n, [member(1)], 1)
+    const gone = (m: Uint8Array) => toHex(m) !== toHex(member(1))
+    const pool = members([2, 3])
+    expect(svc.electionProposer(gone)).toBeUndefined()
+    const head = generateStewardList({ epoch: 1n, members: pool, conversationId: 'chat', config: { snMin: 1, snMax: 1 } })[0]!
+    expect(toHex(svc.responsibleProposer({ epoch: 1n, pool, eligible: gone })!)).toBe(toHex(head))
+    const other = pool.find((m) => toHex(m) !== toHex(head))!
+    expect(svc.proposeElection({ epoch: 1n, pool, self: other, eligible: gone, recovery: true })).toEqual({
+      kind: 'skip',
+      reason: ElectionSkip.NotResponsibleProposer,
+    })
+    const d = svc.proposeElection({ epoch: 1n, pool, self: head, eligible: gone, recovery: true })
+    expect(d).toEqual({ kind: 'proposed', proposedStewards: [head], electionEpoch: 1n, retryRound: 0 })
+    // An eligible list member stays responsible; without a list, nobody is.
+    expect(toHex(svc.responsibleProposer({ epoch: 1n, pool })!)).toBe(toHex(member(1)))
+    expect(new StewardListService().responsibleProposer({ epoch: 1n, pool })).toBeUndefined()
+    expect(svc.responsibleProposer({ epoch: 1n, pool: [], eligible: gone })).toBeUndefined()
+  })
+
   it('a custom plug-in is used by the service', () => {
     const reversed: StewardListPlugin = {
       ...deterministicStewardList,

@@ -80,6 +80,29 @@ export interface ConversationConfig {
   probeAnswersPerSecond: number
   /** Steward list bounds. @default { snMin: 1, snMax: 2, allowSubsetCandidates: false } */
   stewardList: StewardBounds
+  /**
+   * Test-only: restore reference behaviours that demls deliberately fixes,
+   * so a test can show what each fix changes. Local, never synced. Absent
+   * in production.
+   *
+   * @internal
+   */
+  referenceGaps?: ReferenceGaps
+}
+
+/**
+ * Reference (Rust 4.x) gaps that can be switched back on for tests, one
+ * per deviation in `docs/deviations.md`. All default to off.
+ *
+ * @internal
+ */
+export interface ReferenceGaps {
+  /** Deviation 1 off: forced freezes mint no candidate, and only stewards mint in recovery mode. */
+  forcedFreezeMintsNothing?: boolean
+  /** Deviation 3 off: only a proposal's owner times it out. */
+  onlyOwnerTimesOut?: boolean
+  /** Deviation 8 off: `nextWakeupAt` ignores the backup-takeover deadline. */
+  wakeupIgnoresTakeover?: boolean
 }
 
 /** The reference defaults (plus our batching window). */

@@ -417,7 +417,7 @@ export class Conversation {
     for (const t of core.timeouts.values()) times.push(t)
     const phase = phaseDeadline(core)
     if (phase !== undefined) times.push(phase)
-    const takeover = takeoverDeadline(core)
+    const takeover = core.config.referenceGaps?.wakeupIgnoresTakeover ? undefined : takeoverDeadline(core)
     if (takeover !== undefined) times.push(takeover)
     const catchUp = catchUpDeadline(core)
     if (catchUp !== undefined) times.push(catchUp)

@@ -60,19 +60,25 @@ export async function startFreezeOnInactivity(core: ConversationCore, now: numbe
   if (now >= anchor + freezeEntryWindow(core)) await enterFreezing(core, now)
 }
 
-/** Enter Freezing (from Working or Reelection) and mint our candidate if we may commit. */
-export async function enterFreezing(core: ConversationCore, now: number): Promise<boolean> {
+/**
+ * Enter Freezing (from Working or Reelection) and mint our candidate if we
+ * may commit. A `forced` freeze (accepted Deadlock ECP, urgent removal)
+ * mints too (deviation 1).
+ */
+export async function enterFreezing(core: ConversationCore, now: number, forced = false): Promise<boolean> {
   if (!core.sm.startFreezing(now)) return false
   core.rounds.open(core.epoch())
   core.lastProgress = -1
   core.phaseChanged()
-  await buildOwnCandidate(core, now)
+  if (!(forced && core.config.referenceGaps?.forcedFreezeMintsNothing)) await buildOwnCandidate(core, now)
   return true
 }
 
 /** Build, buffer and broadcast our commit candidate for the deterministic prefix. */
 export async function buildOwnCandidate(core: ConversationCore, now: number): Promise<void> {
-  if (!core.mayCommit() || core.mls.hasPendingCommit()) return
+  // Deviation 1: in recovery mode any member mints (the reference gates minting on the steward list).
+  const mayMint = core.config.referenceGaps?.forcedFreezeMintsNothing ? core.steward.isSteward(core.memberId) : core.mayCommit()
+  if (!mayMint || core.mls.hasPendingCommit()) return
   const prefix = core.prefix()
   if (prefix.length === 0) return
   // We never commit our own removal: another steward does.

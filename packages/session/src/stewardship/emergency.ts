@@ -2,6 +2,7 @@ import { deadlock, emergencyUpdateRequest, scoreBelowThreshold, withCreator } fr
 import { type ViolationEvidenceInit, bytesEqual, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { initiateProposal } from '../voting/proposals.js'
+import { electionPool } from './stewardship.js'
 
 /**
  * File an Emergency Criteria Proposal with our YES bundled; we are its
@@ -38,10 +39,12 @@ export async function sweepScoreRemovals(core: ConversationCore, now: number): P
 
 /**
  * Layer 3: after election retries are exhausted, the responsible proposer
- * (first eligible list member) files a Deadlock ECP with its YES bundled.
+ * (first eligible list member, or the head of the list generated over the
+ * election pool when no list member is eligible) files a Deadlock ECP with
+ * its YES bundled.
  */
 export async function fileDeadlock(core: ConversationCore, now: number): Promise<void> {
-  const proposer = core.steward.electionProposer(core.eligibility())
+  const proposer = core.steward.responsibleProposer({ epoch: core.epoch(), pool: electionPool(core, true), eligible: core.eligibility() })
   if (proposer === undefined || !bytesEqual(proposer, core.memberId)) return
   try {
     await submitEmergency(core, deadlock(core.epoch()), now)

@@ -69,20 +69,27 @@ export function electableLists(
   return out
 }
 
-/** The candidate pool of an election: settled members (in recovery, minus approved removals). */
-function electionPool(core: ConversationCore, recovery: boolean): Uint8Array[] {
+/**
+ * The candidate pool of an election: settled members (in recovery, minus
+ * approved removals). A recovery election with no settled candidate left
+ * (the settled ones are all being removed) takes the members who joined
+ * this epoch, rather than none.
+ */
+export function electionPool(core: ConversationCore, recovery: boolean): Uint8Array[] {
   const epoch = core.epoch()
   const removing = recovery ? core.approvedRemovalTargets() : new Set<string>()
-  return core.mls.members().filter((m) => {
-    const h = toHex(m)
-    const joined = core.joinEpochs.get(h)
-    return (joined === undefined || joined < epoch) && !removing.has(h)
+  const candidates = core.mls.members().filter((m) => !removing.has(toHex(m)))
+  const settled = candidates.filter((m) => {
+    const joined = core.joinEpochs.get(toHex(m))
+    return joined === undefined || joined < epoch
   })
+  return recovery && settled.length === 0 ? candidates : settled
 }
 
 /**
  * File a `StewardElectionProposal` if we are the responsible proposer
- * (`initiate_steward_election`). Skipped when one of ours is in flight.
+ * (`initiate_steward_election`; when no list member is eligible, the head
+ * of the proposed list). Skipped when one of ours is in flight.
  */
 export async function initiateStewardElection(core: ConversationCore, recovery: boolean, now: number): Promise<void> {
   for (const r of core.queues.voting.values()) if (r.payload === 'stewardElection') return
@@ -136,30 +143,43 @@ export async function drainBufferedUpdates(core: ConversationCore, now: number):
   }
 }
 
+/** Whether buffered updates wait for us to propose them: we are a steward, Working, with nothing approved. */
+function takeoverPending(core: ConversationCore): boolean {
+  return (
+    core.sm.state === 'working' &&
+    core.queues.approved.size === 0 &&
+    core.steward.isSteward(core.memberId) &&
+    actionableUpdates(core).length > 0
+  )
+}
+
 /**
  * Backup proposal takeover (`drive_buffered_proposals`, every poll): the
  * epoch steward proposes buffered updates at once; another steward after
- * the voting-inactivity window; plain members never.
+ * the voting-inactivity window; plain members never. After a drain the
+ * anchor restarts, so updates that could not be proposed are retried one
+ * window later.
  */
 export async function driveBufferedProposals(core: ConversationCore, now: number): Promise<void> {
-  if (core.sm.state !== 'working' || core.queues.approved.size > 0 || actionableUpdates(core).length === 0) {
+  if (!takeoverPending(core)) {
     core.takeoverAnchor = undefined
     return
   }
-  if (core.isEpochSteward()) {
-    core.takeoverAnchor = undefined
-    await drainBufferedUpdates(core, now)
-    return
+  if (!core.isEpochSteward()) {
+    core.takeoverAnchor ??= now
+    if (now < core.takeoverAnchor + votingInactivityWindow(core.config)) return
   }
-  if (!core.steward.isSteward(core.memberId)) return
-  core.takeoverAnchor ??= now
-  if (now >= core.takeoverAnchor + votingInactivityWindow(core.config)) {
-    core.takeoverAnchor = undefined
-    await drainBufferedUpdates(core, now)
-  }
+  core.takeoverAnchor = now
+  await drainBufferedUpdates(core, now)
+  if (!takeoverPending(core)) core.takeoverAnchor = undefined
 }
 
-/** Deadline of the backup takeover, if its anchor is set (deviation 8). */
+/**
+ * Deadline of the backup takeover (deviation 8): the anchor plus the
+ * window, or `0` (poll at once) when updates wait and no poll anchored
+ * them yet — they arrive outside `poll`.
+ */
 export function takeoverDeadline(core: ConversationCore): number | undefined {
-  return core.takeoverAnchor === undefined ? undefined : core.takeoverAnchor + votingInactivityWindow(core.config)
+  if (core.takeoverAnchor !== undefined) return core.takeoverAnchor + votingInactivityWindow(core.config)
+  return takeoverPending(core) ? 0 : undefined
 }

@@ -57,10 +57,10 @@ async function handleOutcome(
       break
     case 'recovery-mode-opened':
       core.sm.enterRecovery()
-      await enterFreezing(core, now)
+      await enterFreezing(core, now, true)
       break
     case 'urgent-removal':
-      await enterFreezing(core, now)
+      await enterFreezing(core, now, true)
       if (core.steward.isSteward(result.target)) await initiateStewardElection(core, true, now)
       break
     case 'queued-removal':

@@ -58,9 +58,10 @@ function votingDelay(core: ConversationCore, kind: ProposalKind): number {
   return kind === 'election' ? core.config.electionVotingDelayMs : core.config.votingDelayMs
 }
 
-function track(core: ConversationCore, proposalId: number, request: ConversationUpdateRequest | undefined, now: number): void {
+function track(core: ConversationCore, proposalId: number, request: ConversationUpdateRequest | undefined, own: boolean, now: number): void {
   core.requests.set(proposalId, request)
-  // Deviation 3: every member times out every open proposal.
+  // Deviation 3: every member times out every open proposal (the reference: only its owner).
+  if (!own && core.config.referenceGaps?.onlyOwnerTimesOut) return
   if (!core.timeouts.has(proposalId)) core.timeouts.set(proposalId, now + core.config.consensusTimeoutMs)
 }
 
@@ -96,7 +97,7 @@ export async function initiateProposal(
   const id = proposal.proposalId
   core.queues.voting.set(id, request)
   if (kind === 'emergency') core.queues.activeEmergencies.add(id)
-  track(core, id, request, now)
+  track(core, id, request, true, now)
   await core.sendEncrypted({ proposal })
   // Joiner handshake: tell the joiner its key package became a proposal.
   onInviteProposed(core, id, request, now)
@@ -168,7 +169,7 @@ export function onIncomingProposal(core: ConversationCore, proposal: Proposal, s
     core.requests.set(proposal.proposalId, request)
     return
   }
-  track(core, proposal.proposalId, request, now)
+  track(core, proposal.proposalId, request, false, now)
   if (proposal.expectedVotersCount > 1 && !hasOwnVote(core, proposal)) {
     core.emit({ type: 'vote-requested', proposalId: proposal.proposalId, request })
     core.autoVotes.set(proposal.proposalId, {

@@ -47,6 +47,32 @@ describe('protocol_join_lifecycle / protocol_leave_sync / standalone_constructio
     await s.stop()
   })
 
+  it('conversation_sync_propagates_divergent_per_conversation_config', async () => {
+    const s = await scenario(2)
+    const group = {
+      commitInactivityMs: 3_000,
+      freezeDurationMs: 1_200,
+      recoveryInactivityMs: 700,
+      consensusTimeoutMs: 1_700,
+      livenessCriteriaYes: false,
+      pendingUpdateMaxEpochs: 7,
+      stewardList: { snMin: 2, snMax: 4, allowSubsetCandidates: true },
+    }
+    const alice = await s.members[0]!.user.createConversation('cfg', group)
+    // With liveness NO the auto-votes are NO, so the creator endorses the joiner itself.
+    const kp = await s.members[1]!.user.keyPackage()
+    const joining = s.members[1]!.user.join('cfg', { announce: false })
+    await alice.addMember(kp)
+    await s.until(() => s.members[1]!.user.conversation('cfg') !== undefined)
+    await joining
+    // The joiner's local defaults (FAST timing, reference bounds) differ; the group's values win.
+    const { commitInactivityMs, freezeDurationMs, recoveryInactivityMs, consensusTimeoutMs, livenessCriteriaYes, pendingUpdateMaxEpochs, stewardList } =
+      conv(s, 1, 'cfg').conversation.config()
+    expect({ commitInactivityMs, freezeDurationMs, recoveryInactivityMs, consensusTimeoutMs, livenessCriteriaYes, pendingUpdateMaxEpochs, stewardList }).toEqual(group)
+    expect(s.members[1]!.user.conversation('cfg')!.conversation.stewards().map(hex)).toEqual(conv(s, 0, 'cfg').conversation.stewards().map(hex))
+    await s.stop()
+  })
+
   it('create_builds_a_working_steward_session_without_user', async () => {
     const s = await scenario(1)
     const c = await s.members[0]!.user.createConversation('standalone')

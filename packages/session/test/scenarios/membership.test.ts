@@ -11,6 +11,21 @@ describe('protocol_membership (reference §13.2)', () => {
     await s.stop()
   })
 
+  it('concurrent_joins_leave_joiners_with_empty_buffers (reference 3.0 recovery_cascade)', async () => {
+    // Three joiners announce at once and hear each other's key packages while pending.
+    const s = await scenario(4, { config: { stewardList: { snMin: 1, snMax: 5 } } })
+    await bootstrap(s, 'cj')
+    for (const i of [0, 1, 2, 3]) expect(conv(s, i, 'cj').conversation.pendingUpdateCount()).toBe(0)
+    // Nobody later re-proposes an add for a member already in the group.
+    const mark = s.members.map((m) => m.events.length)
+    await s.net.advance(20_000)
+    for (const i of [0, 1, 2, 3]) {
+      expect(s.members[i]!.events.slice(mark[i]).filter((e) => e.type === 'vote-requested' && e.request?.memberInvite)).toHaveLength(0)
+    }
+    expect(converged(s, 'cj')).toBe(true)
+    await s.stop()
+  })
+
   it('removed_member_observes_leaving_and_group_shrinks', async () => {
     const s = await scenario(3, { config: { stewardList: { snMin: 1, snMax: 2 } } })
     await bootstrap(s, 'rm')

@@ -243,24 +243,42 @@ export class StewardListService {
   }
 
   /**
+   * The member responsible for the next election and, after it, the
+   * Deadlock ECP: the {@link StewardListService.electionProposer}; when no
+   * member of the installed list is eligible (every steward left or is
+   * being removed), the head of the list generated over `pool` at `epoch`
+   * with the live retry round, so a group that lost all its stewards can
+   * still elect. `undefined` without a list or with an empty pool.
+   */
+  responsibleProposer(init: Pick<ProposeElectionInit, 'epoch' | 'pool' | 'eligible'>): MemberId | undefined {
+    if (this.#list === undefined) return undefined
+    return this.electionProposer(init.eligible) ?? this.#generateOver(init.epoch, init.pool)?.[0]
+  }
+
+  #generateOver(epoch: EpochInput, pool: readonly MemberId[]): MemberId[] | undefined {
+    if (pool.length === 0) return undefined
+    return [...this.electableList(epoch, pool, this.#nextElectionRound).members]
+  }
+
+  /**
    * Whether to open a steward election at `epoch`. Skips when the list
    * still covers the epoch (unless `recovery`), when `self` is not the
-   * election proposer, or when the pool is empty; otherwise generates over
-   * the pool with the live retry round as seed.
+   * {@link StewardListService.responsibleProposer}, or when the pool is
+   * empty; otherwise generates over the pool with the live retry round as
+   * seed.
    */
   proposeElection(init: ProposeElectionInit): ElectionDecision {
     const epoch = toEpoch(init.epoch)
     if (!init.recovery && !this.isExhausted(epoch)) {
       return { kind: 'skip', reason: ElectionSkip.NotExhausted }
     }
-    const proposer = this.electionProposer(init.eligible)
+    const proposer = this.responsibleProposer(init)
     if (proposer === undefined || !equalBytes(proposer, init.self)) {
       return { kind: 'skip', reason: ElectionSkip.NotResponsibleProposer }
     }
-    if (init.pool.length === 0) return { kind: 'skip', reason: ElectionSkip.NoEligibleCandidates }
-    const retryRound = this.#nextElectionRound
-    const list = this.electableList(epoch, init.pool, retryRound)
-    return { kind: 'proposed', proposedStewards: [...list.members], electionEpoch: epoch, retryRound }
+    const proposedStewards = this.#generateOver(epoch, init.pool)
+    if (proposedStewards === undefined) return { kind: 'skip', reason: ElectionSkip.NoEligibleCandidates }
+    return { kind: 'proposed', proposedStewards, electionEpoch: epoch, retryRound: this.#nextElectionRound }
   }
 
   /**
