@@ -22,7 +22,8 @@ describe('pending-join eviction (reference 3.0 pending_join_eviction: 3 × commi
     // The group never hears the joiner.
     s.net.partition([joiner.name], [s.members[0]!.name, s.members[1]!.name])
     const started = s.net.clock.now()
-    const out = joinOutcome(joiner.user.join(id))
+    // Announce without probing (a probing joiner would end with NoReadyPeersError here).
+    const out = joinOutcome(joiner.user.join(id, { probe: false }))
     expect(joiner.user.transport.getTopics()).toContain(topicFor(id, 'welcome'))
     await s.until(() => out.done, 300_000)
     const commitInactivity = conv(s, 0, id).conversation.config().commitInactivityMs

@@ -1,0 +1,183 @@
+// One seeded fault run on the memory network, shared by the fault test
+// (test/scenarios/faults.test.ts) and the diagnostic table
+// (bench/faults.ts → docs/fault-runs.md).
+//
+// Five members: member 0 creates the conversation, members 1–4 join one at
+// a time, then member 1 proposes removing member 4. Every packet may be
+// lost, duplicated, reordered and delayed. Seeds ≡ 3 (mod 10) cut member 1
+// off while member 3 joins and heal it 3 s later; seeds ≡ 7 mute the epoch
+// steward for the whole removal.
+import { ethereumAddress } from '@demls/consensus'
+import { MemoryNetwork } from '@demls/transport-memory'
+import { type ConversationConfig, FAST_TIMING, User, type UserEvent, resolveConfig } from '../../src/index.js'
+import { keyFor } from './harness.js'
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
+
+/** Options of {@link faultRun}. */
+export interface FaultRunInit {
+  seed: number
+  /** Loss probability per delivery. */
+  loss: number
+  /** Cut a member off during a join / mute the epoch steward (by seed). @default true */
+  variants?: boolean
+}
+
+/** What one run found. */
+export interface FaultRunReport {
+  seed: number
+  loss: number
+  outcome: 'converged' | 'forked' | 'stalled'
+  /** The step that did not settle (`join2`, `remove`, …), if any. */
+  failedStep: string | undefined
+  /** Members at one epoch with different epoch authenticators, at the end of a step. */
+  forks: string[]
+  /** Members added more often than approving votes for them resolved. */
+  unapprovedJoins: string[]
+  /** Per join: virtual ms from the first approving outcome to the group converging with the joiner. */
+  joinLatencyMs: number[]
+  /** `fork-healed` events seen. */
+  healed: number
+  /** `steward-list-inferred` events seen. */
+  inferred: number
+  /** One line per member (epoch, phase, authenticator, stewards) when the run failed. */
+  detail: string[]
+}
+
+/** The timing every member runs with. */
+export const FAULT_CONFIG = resolveConfig({ ...FAST_TIMING, commitInactivityMs: 2_000 })
+
+/**
+ * The longest a step may take, derived from the timers. A join waits for
+ * announcements (3 s, 6 s, 12 s apart, plus a quarter of jitter) and the
+ * vote (voting delay plus consensus timeout, since every member times out
+ * every proposal). The commit may have to wait for a due election
+ * (`electionWaitMs`), for the backup steward (commit inactivity plus
+ * recovery inactivity), for the freeze window, and for one failed round
+ * (another freeze plus catch-up). Stragglers then learn the commit within
+ * two attestation intervals. Under 10 % loss every message may need a
+ * retry, so the sum is doubled.
+ */
+export function stepBoundMs(c: ConversationConfig = FAULT_CONFIG): number {
+  const announce = (3_000 + 6_000 + 12_000) * 1.25
+  const vote = c.votingDelayMs + c.consensusTimeoutMs
+  const electionWait = c.electionVotingDelayMs + c.consensusTimeoutMs + c.commitInactivityMs
+  const commit = c.commitInactivityMs + c.recoveryInactivityMs + 2 * c.freezeDurationMs
+  const stragglers = 2 * c.attestationIntervalMs
+  return Math.ceil(announce + 2 * (vote + electionWait + commit + stragglers))
+}
+
+/** The bound on approval → convergence of a join (the step bound without the announcements). */
+export function joinBoundMs(c: ConversationConfig = FAULT_CONFIG): number {
+  return stepBoundMs(c) - (3_000 + 6_000 + 12_000) * 1.25
+}
+
+/** Run one seeded fault run. Never throws for protocol failures: they are in the report. */
+export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
+  const { seed, loss } = init
+  const variants = init.variants ?? true
+  const net = new MemoryNetwork({
+    seed,
+    startTime: Math.floor(Date.now() / 1000) * 1000,
+    faults: { loss, duplicate: 0.05, reorder: 0.1, reorderWindowMs: 50, jitterMs: 20 },
+  })
+  const users: User[] = []
+  for (let i = 0; i < 5; i++) {
+    users.push(await User.create({ privateKey: keyFor(i), transport: net.createTransport(`p${i}`), clock: net.clock, config: FAULT_CONFIG, random: () => 0.5 }))
+  }
+  const id = 'faults'
+  const report: FaultRunReport = {
+    seed,
+    loss,
+    outcome: 'converged',
+    failedStep: undefined,
+    forks: [],
+    unapprovedJoins: [],
+    joinLatencyMs: [],
+    healed: 0,
+    inferred: 0,
+    detail: [],
+  }
+  const approvedAt = new Map<string, number>() // joiner → first approving outcome (virtual ms)
+  const approvals = new Map<string, Set<number>>() // joiner → approving proposal ids
+  const joins = new Map<string, Set<bigint>>() // member → epochs it was added at
+  const onEvent = (e: UserEvent) => {
+    if (e.type === 'fork-healed') report.healed++
+    else if (e.type === 'steward-list-inferred') report.inferred++
+    else if (e.type === 'consensus-reached' && e.approved && e.request?.payload === 'memberInvite' && e.request.memberInvite) {
+      const j = hex(e.request.memberInvite.memberId)
+      if (!approvedAt.has(j)) approvedAt.set(j, net.clock.now())
+      const set = approvals.get(j) ?? new Set()
+      set.add(e.proposalId)
+      approvals.set(j, set)
+    } else if (e.type === 'member-joined') {
+      const j = hex(e.memberId)
+      const set = joins.get(j) ?? new Set()
+      set.add(e.epoch)
+      joins.set(j, set)
+    }
+  }
+  for (const u of users) u.events$.subscribe(onEvent)
+
+  const conversations = () => users.map((u) => u.conversation(id)?.conversation)
+  const forks = (): string[] => {
+    const byEpoch = new Map<bigint, Map<string, string[]>>()
+    conversations().forEach((c, i) => {
+      if (!c) return
+      const auths = byEpoch.get(c.epoch()) ?? new Map<string, string[]>()
+      const a = hex(c.epochAuthenticator()).slice(0, 16)
+      auths.set(a, [...(auths.get(a) ?? []), `p${i}`])
+      byEpoch.set(c.epoch(), auths)
+    })
+    return [...byEpoch]
+      .filter(([, auths]) => auths.size > 1)
+      .map(([epoch, auths]) => `epoch ${epoch}: ${[...auths].map(([a, who]) => `${who.join('+')}@${a}`).join(' vs ')}`)
+  }
+  const settled = (n: number, size: number) => {
+    const cs = conversations().slice(0, n)
+    return cs.every((c) => c?.state() === 'working' && c.epoch() === cs[0]!.epoch() && c.members().length === size) && forks().length === 0
+  }
+  const bound = stepBoundMs()
+  let step = 'create'
+  try {
+    await users[0]!.createConversation(id)
+    for (let i = 1; i < 5; i++) {
+      step = `join${i}`
+      const partitioned = variants && seed % 10 === 3 && i === 3
+      if (partitioned) net.partition(['p1'])
+      const phases: string[] = []
+      users[i]!.join(id, { timeoutMs: bound, onProgress: (p) => phases.push(`${p.phase}@${p.elapsedMs}`) }).catch((err: Error) => {
+        report.detail.push(`p${i} join failed: ${err.name} ${err.message} after ${phases.join(' ')}`)
+      })
+      if (partitioned) {
+        await net.runUntil(() => users[i]!.conversation(id) !== undefined, { maxMs: bound })
+        await net.advance(3_000)
+        net.heal()
+      }
+      await net.runUntil(() => settled(i + 1, i + 1), { maxMs: bound })
+      const at = approvedAt.get(hex(users[i]!.memberId))
+      if (at !== undefined) report.joinLatencyMs.push(net.clock.now() - at)
+    }
+    step = 'remove'
+    const muted = variants && seed % 10 === 7 ? [0, 2, 3].find((i) => users[i]!.conversation(id)!.conversation.isEpochSteward()) : undefined
+    if (muted !== undefined) net.mute(`p${muted}`)
+    await users[1]!.conversation(id)!.removeMember(ethereumAddress(keyFor(4)))
+    await net.runUntil(() => settled(4, 4), { maxMs: bound })
+    if (muted !== undefined) net.unmute(`p${muted}`)
+  } catch {
+    report.failedStep = step
+    report.forks = forks()
+    report.outcome = report.forks.length > 0 ? 'forked' : 'stalled'
+    report.detail.push(...conversations().map((c, i) =>
+      c
+        ? `p${i}: epoch ${c.epoch()} ${c.state()}/${c.mode()} auth ${hex(c.epochAuthenticator()).slice(0, 8)} members ${c.members().length} stewards ${c.stewards().map((s) => hex(s).slice(0, 4)).join(',')}`
+        : `p${i}: not in the conversation`,
+    ))
+  }
+  for (const [member, epochs] of joins) {
+    const approved = approvals.get(member)?.size ?? 0
+    if (epochs.size > approved) report.unapprovedJoins.push(`${member.slice(0, 8)} added ${epochs.size}× with ${approved} approval(s)`)
+  }
+  for (const u of users) await u.stop()
+  return report
+}
