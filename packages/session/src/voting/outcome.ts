@@ -35,7 +35,6 @@ async function handleOutcome(
   now: number,
 ): Promise<void> {
   core.autoVotes.delete(proposalId)
-  core.voteEchoes.delete(proposalId)
   core.timeouts.delete(proposalId)
   if (!core.queues.resolved.add(proposalId)) return
   const request = requestOf(core, proposalId)

@@ -198,11 +198,12 @@ export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8
 
 /**
  * Cast our vote and broadcast it (manual or automatic). Beyond the
- * reference, the vote is sent once more halfway to the consensus timeout
- * if the proposal is still open then: a vote lost on the way leaves its
- * proposal undecided on some members and approved on others, and that
- * split costs a whole freeze round (receivers drop the copy as a
- * duplicate).
+ * reference, the vote is sent once more halfway to the consensus timeout,
+ * even if the proposal already resolved here (our vote may be the one
+ * that completed it for us but was lost on the way to others). A lost
+ * vote leaves its proposal undecided on some members and approved on
+ * others, and that split costs a whole freeze round. Receivers drop the
+ * copy as a duplicate or late vote.
  */
 export async function castVote(core: ConversationCore, proposalId: number, choice: boolean, now: number): Promise<void> {
   core.autoVotes.delete(proposalId)
@@ -211,7 +212,7 @@ export async function castVote(core: ConversationCore, proposalId: number, choic
   core.voteEchoes.set(proposalId, { fireAt: now + Math.floor(core.config.consensusTimeoutMs / 2), vote })
 }
 
-/** Send our vote again for proposals still open at their echo time. */
+/** Send our votes again at their echo time. */
 async function echoVotes(core: ConversationCore, now: number): Promise<void> {
   for (const [id, e] of [...core.voteEchoes]) {
     if (e.fireAt > now) continue
@@ -221,7 +222,6 @@ async function echoVotes(core: ConversationCore, now: number): Promise<void> {
       continue
     }
     core.voteEchoes.delete(id)
-    if (core.consensus.getSession(core.id, id)?.state !== 'active') continue
     try {
       await core.sendEncrypted({ vote: e.vote })
     } catch (err) {

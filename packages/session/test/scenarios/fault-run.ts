@@ -6,7 +6,7 @@
 // a time, then member 1 proposes removing member 4. Every packet may be
 // lost, duplicated, reordered and delayed. Seeds ≡ 3 (mod 10) cut member 1
 // off while member 3 joins and heal it 3 s later; seeds ≡ 7 mute the epoch
-// steward for the whole removal.
+// steward until the others have committed the removal without it.
 import { ethereumAddress } from '@demls/consensus'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { type ConversationConfig, FAST_TIMING, User, type UserEvent, resolveConfig } from '../../src/index.js'
@@ -21,6 +21,10 @@ export interface FaultRunInit {
   loss: number
   /** Cut a member off during a join / mute the epoch steward (by seed). @default true */
   variants?: boolean
+  /** Every event of member `i`, with the virtual time (diagnostics). */
+  trace?: (i: number, e: UserEvent, now: number) => void
+  /** Called once the network and users exist (diagnostics). */
+  setup?: (net: MemoryNetwork, users: User[]) => void
 }
 
 /** What one run found. */
@@ -85,6 +89,7 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
   for (let i = 0; i < 5; i++) {
     users.push(await User.create({ privateKey: keyFor(i), transport: net.createTransport(`p${i}`), clock: net.clock, config: FAULT_CONFIG, random: () => 0.5 }))
   }
+  init.setup?.(net, users)
   const id = 'faults'
   const report: FaultRunReport = {
     seed,
@@ -101,6 +106,25 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
   const approvedAt = new Map<string, number>() // joiner → first approving outcome (virtual ms)
   const approvals = new Map<string, Set<number>>() // joiner → approving proposal ids
   const joins = new Map<string, Set<bigint>>() // member → epochs it was added at
+  const notes: string[][] = [[], [], [], [], []] // per member: candidate refusals and healing, for failure reports
+  const note = (i: number, line: string) => {
+    const n = notes[i]!
+    if (n.at(-1) !== line) n.push(line)
+    if (n.length > 12) n.shift()
+  }
+  const transportDrops = new Map<string, number>() // `p<i> <reason>` → count
+  for (const [i, u] of users.entries()) {
+    u.events$.subscribe((e) => {
+      init.trace?.(i, e, net.clock.now())
+      const t = net.clock.now() % 100_000
+      if (e.type === 'dropped' && e.reason === 'candidate') note(i, `${t} ${e.detail}`)
+      else if (e.type === 'fork-healed' || e.type === 'steward-list-inferred' || e.type === 'commit-applied') note(i, `${t} ${e.type} ${e.epoch}`)
+    })
+    u.transport.addEventListener('drop', (e) => {
+      const k = `p${i} ${e.detail.reason}`
+      transportDrops.set(k, (transportDrops.get(k) ?? 0) + 1)
+    })
+  }
   const onEvent = (e: UserEvent) => {
     if (e.type === 'fork-healed') report.healed++
     else if (e.type === 'steward-list-inferred') report.inferred++
@@ -120,10 +144,10 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
   for (const u of users) u.events$.subscribe(onEvent)
 
   const conversations = () => users.map((u) => u.conversation(id)?.conversation)
-  const forks = (): string[] => {
+  const forks = (among = [0, 1, 2, 3, 4]): string[] => {
     const byEpoch = new Map<bigint, Map<string, string[]>>()
     conversations().forEach((c, i) => {
-      if (!c) return
+      if (!c || !among.includes(i)) return
       const auths = byEpoch.get(c.epoch()) ?? new Map<string, string[]>()
       const a = hex(c.epochAuthenticator()).slice(0, 16)
       auths.set(a, [...(auths.get(a) ?? []), `p${i}`])
@@ -133,10 +157,12 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
       .filter(([, auths]) => auths.size > 1)
       .map(([epoch, auths]) => `epoch ${epoch}: ${[...auths].map(([a, who]) => `${who.join('+')}@${a}`).join(' vs ')}`)
   }
-  const settled = (n: number, size: number) => {
-    const cs = conversations().slice(0, n)
-    return cs.every((c) => c?.state() === 'working' && c.epoch() === cs[0]!.epoch() && c.members().length === size) && forks().length === 0
+  /** Members `among` are Working at one epoch with `size` members and one authenticator. */
+  const settled = (among: number[], size: number) => {
+    const cs = conversations().filter((_, i) => among.includes(i))
+    return cs.every((c) => c?.state() === 'working' && c.epoch() === cs[0]!.epoch() && c.members().length === size) && forks(among).length === 0
   }
+  const first = (n: number) => [...Array(n).keys()]
   const bound = stepBoundMs()
   let step = 'create'
   try {
@@ -154,7 +180,7 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
         await net.advance(3_000)
         net.heal()
       }
-      await net.runUntil(() => settled(i + 1, i + 1), { maxMs: bound })
+      await net.runUntil(() => settled(first(i + 1), i + 1), { maxMs: bound })
       const at = approvedAt.get(hex(users[i]!.memberId))
       if (at !== undefined) report.joinLatencyMs.push(net.clock.now() - at)
     }
@@ -162,8 +188,15 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
     const muted = variants && seed % 10 === 7 ? [0, 2, 3].find((i) => users[i]!.conversation(id)!.conversation.isEpochSteward()) : undefined
     if (muted !== undefined) net.mute(`p${muted}`)
     await users[1]!.conversation(id)!.removeMember(ethereumAddress(keyFor(4)))
-    await net.runUntil(() => settled(4, 4), { maxMs: bound })
-    if (muted !== undefined) net.unmute(`p${muted}`)
+    if (muted !== undefined) {
+      // The others go on without the muted steward (its backup commits) …
+      await net.runUntil(() => settled(first(4).filter((i) => i !== muted), 4), { maxMs: bound })
+      // … and once it can speak again, everyone ends on one branch, whichever
+      // wins (the muted steward may have merged its own candidate meanwhile).
+      step = 'remove, after the mute'
+      net.unmute(`p${muted}`)
+    }
+    await net.runUntil(() => settled(first(4), 4), { maxMs: bound })
   } catch {
     report.failedStep = step
     report.forks = forks()
@@ -173,6 +206,8 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
         ? `p${i}: epoch ${c.epoch()} ${c.state()}/${c.mode()} auth ${hex(c.epochAuthenticator()).slice(0, 8)} members ${c.members().length} stewards ${c.stewards().map((s) => hex(s).slice(0, 4)).join(',')}`
         : `p${i}: not in the conversation`,
     ))
+    for (const [i, n] of notes.entries()) report.detail.push(`p${i} recent: ${n.join(' | ')}`)
+    report.detail.push(`transport drops: ${[...transportDrops].map(([k, v]) => `${k}×${v}`).join(', ') || 'none'}`)
   }
   for (const [member, epochs] of joins) {
     const approved = approvals.get(member)?.size ?? 0
