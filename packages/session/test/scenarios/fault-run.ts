@@ -51,29 +51,40 @@ export interface FaultRunReport {
 /** The timing every member runs with. */
 export const FAULT_CONFIG = resolveConfig({ ...FAST_TIMING, commitInactivityMs: 2_000 })
 
+/** Gaps before the 2nd, 3rd and 4th key-package announcement (3 s doubling, plus up to ¼ jitter). */
+const ANNOUNCE_GAPS_MS = [3_000, 6_000, 12_000].map((g) => g * 1.25)
+
 /**
- * The longest a step may take, derived from the timers. A join waits for
- * announcements (3 s, 6 s, 12 s apart, plus a quarter of jitter) and the
- * vote (voting delay plus consensus timeout, since every member times out
- * every proposal). The commit may have to wait for a due election
- * (`electionWaitMs`), for the backup steward (commit inactivity plus
- * recovery inactivity), for the freeze window, and for one failed round
- * (another freeze plus catch-up). Stragglers then learn the commit within
- * two attestation intervals. Under 10 % loss every message may need a
- * retry, so the sum is doubled.
+ * The protocol's share of a step, derived from the timers: the vote
+ * (voting delay plus consensus timeout, since every member times out every
+ * proposal), a due election the commit may wait for (`electionWaitMs`), the
+ * commit itself (the backup steward after commit plus recovery inactivity,
+ * the freeze window, and one failed round: another freeze window), and
+ * stragglers learning the commit within two attestation intervals. Under
+ * 10 % loss any of these may need one retry, so the sum is doubled.
  */
-export function stepBoundMs(c: ConversationConfig = FAULT_CONFIG): number {
-  const announce = (3_000 + 6_000 + 12_000) * 1.25
+function protocolMs(c: ConversationConfig): number {
   const vote = c.votingDelayMs + c.consensusTimeoutMs
   const electionWait = c.electionVotingDelayMs + c.consensusTimeoutMs + c.commitInactivityMs
   const commit = c.commitInactivityMs + c.recoveryInactivityMs + 2 * c.freezeDurationMs
   const stragglers = 2 * c.attestationIntervalMs
-  return Math.ceil(announce + 2 * (vote + electionWait + commit + stragglers))
+  return 2 * (vote + electionWait + commit + stragglers)
 }
 
-/** The bound on approval → convergence of a join (the step bound without the announcements). */
+/** The longest a step may take: the joiner's first four announcements, then the protocol's share. */
+export function stepBoundMs(c: ConversationConfig = FAULT_CONFIG): number {
+  return Math.ceil(ANNOUNCE_GAPS_MS.reduce((a, b) => a + b, 0) + protocolMs(c))
+}
+
+/**
+ * The bound on a join from its first approving outcome (on any member) to
+ * the whole group converging with the joiner. A lost vote can leave the
+ * first approval local to one member while the owner's vote is undecided;
+ * the joiner's next announcement (at most the longest gap above) then opens
+ * a new vote. Add the protocol's share.
+ */
 export function joinBoundMs(c: ConversationConfig = FAULT_CONFIG): number {
-  return stepBoundMs(c) - (3_000 + 6_000 + 12_000) * 1.25
+  return Math.ceil(Math.max(...ANNOUNCE_GAPS_MS) + protocolMs(c))
 }
 
 /** Run one seeded fault run. Never throws for protocol failures: they are in the report. */
