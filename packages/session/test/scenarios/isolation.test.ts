@@ -55,6 +55,8 @@ describe('multi-conversation isolation (reference 3.0 multi_conversation_isolati
   it('traffic, votes, a commit, an emergency and recovery mode in one conversation leave the others untouched', async () => {
     const s = await scenario(4, { config })
     await threeConversations(s)
+    // Let the bootstrap's vote echoes land first (each vote is sent once more, half a consensus timeout later).
+    await s.net.advance(conv(s, 0, 'beta').conversation.config().consensusTimeoutMs)
     const before = { beta0: snapshot(s, 0, 'beta'), beta3: snapshot(s, 3, 'beta'), gamma: snapshot(s, 0, 'gamma') }
     const alphaEpoch = conv(s, 0, 'alpha').epoch()
     const mark = s.members[0]!.events.length
