@@ -67,15 +67,25 @@ export class InvalidArgumentError extends DemlsError {
   }
 }
 
+/** A join that ended without making us a member: which conversation, and how long it took. */
+export abstract class JoinError extends DemlsError {
+  readonly conversationId: string
+  /** Milliseconds from the join call to the failure. */
+  readonly elapsedMs: number
+
+  constructor(message: string, code: string, conversationId: string, elapsedMs: number) {
+    super(message, code)
+    this.conversationId = conversationId
+    this.elapsedMs = elapsedMs
+  }
+}
+
 /**
  * No Welcome admitted us before the join deadline, although the group was
  * reachable (a beacon answered our probe, a member acknowledged our key
  * package, or probing was off).
  */
-export class WelcomeTimeoutError extends DemlsError {
-  readonly conversationId: string
-  /** Milliseconds waited. */
-  readonly elapsedMs: number
+export class WelcomeTimeoutError extends JoinError {
   /** The last join phase reached (see `JoinProgress`), if any. */
   readonly phase: string | undefined
 
@@ -83,10 +93,10 @@ export class WelcomeTimeoutError extends DemlsError {
     super(
       `no welcome for ${conversationId} after ${elapsedMs} ms${phase === undefined ? '' : ` (last phase: ${phase})`}`,
       'WELCOME_TIMEOUT',
+      conversationId,
+      elapsedMs,
     )
     this.name = 'WelcomeTimeoutError'
-    this.conversationId = conversationId
-    this.elapsedMs = elapsedMs
     this.phase = phase
   }
 }
@@ -97,37 +107,27 @@ export class WelcomeTimeoutError extends DemlsError {
  * is online, or its members do not speak the joiner handshake (join with
  * `probe: false` then).
  */
-export class NoReadyPeersError extends DemlsError {
-  readonly conversationId: string
-  /** Milliseconds waited. */
-  readonly elapsedMs: number
+export class NoReadyPeersError extends JoinError {
   /** Probes published (probes are only sent while the transport reaches a peer). */
   readonly probesSent: number
 
   constructor(conversationId: string, elapsedMs: number, probesSent: number) {
-    super(`no ready member of ${conversationId} answered ${probesSent} probe(s) in ${elapsedMs} ms`, 'NO_READY_PEERS')
+    super(`no ready member of ${conversationId} answered ${probesSent} probe(s) in ${elapsedMs} ms`, 'NO_READY_PEERS', conversationId, elapsedMs)
     this.name = 'NoReadyPeersError'
-    this.conversationId = conversationId
-    this.elapsedMs = elapsedMs
     this.probesSent = probesSent
   }
 }
 
 /** The group voted against our join: a verified `REJECTED` status for our key package. */
-export class RejectedError extends DemlsError {
-  readonly conversationId: string
-  /** Milliseconds from the join call to the rejection. */
-  readonly elapsedMs: number
+export class RejectedError extends JoinError {
   /** The membership proposal that was rejected. */
   readonly proposalId: number
   /** The member that reported it (its signature was verified). */
   readonly responder: Uint8Array
 
   constructor(conversationId: string, elapsedMs: number, proposalId: number, responder: Uint8Array) {
-    super(`the members of ${conversationId} rejected our join (proposal ${proposalId}) after ${elapsedMs} ms`, 'JOIN_REJECTED')
+    super(`the members of ${conversationId} rejected our join (proposal ${proposalId}) after ${elapsedMs} ms`, 'JOIN_REJECTED', conversationId, elapsedMs)
     this.name = 'RejectedError'
-    this.conversationId = conversationId
-    this.elapsedMs = elapsedMs
     this.proposalId = proposalId
     this.responder = responder
   }

@@ -59,6 +59,7 @@ export {
   InvalidArgumentError,
   InvalidConfigError,
   InvalidSyncError,
+  JoinError,
   NoReadyPeersError,
   PartialFreezeError,
   PluginMismatchError,

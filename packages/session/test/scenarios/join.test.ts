@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest'
 import {
   type JoinPhase,
   type JoinProgress,
+  JoinError,
   NoReadyPeersError,
   RejectedError,
   WelcomeTimeoutError,
@@ -104,6 +105,7 @@ describe('joiner state machine (probe → beacon → announce → acked → admi
     await s.until(() => a.out.done && b.out.done)
     for (const j of [a, b]) {
       expect(j.out.error).toBeInstanceOf(NoReadyPeersError)
+      expect(j.out.error).toBeInstanceOf(JoinError)
       const err = j.out.error as NoReadyPeersError
       expect(err.elapsedMs).toBe(20_000)
       expect(err.conversationId).toBe('ghost')
@@ -130,6 +132,7 @@ describe('joiner state machine (probe → beacon → announce → acked → admi
     const j = joining(s, 2, 'no', { probe })
     await s.until(() => j.out.done)
     expect(j.out.error).toBeInstanceOf(RejectedError)
+    expect((j.out.error as JoinError).conversationId).toBe('no')
     const err = j.out.error as RejectedError
     const outcome = eventsOf(s, 0, 'consensus-reached').find(
       (e) => e.request?.memberInvite !== undefined && hex(e.request.memberInvite.memberId) === hex(memberIdOf(2)),
