@@ -22,6 +22,11 @@ import {
   Subtopic,
   ViolationType,
   decodeAppMessage,
+  decodeEpochAttestation,
+  decodeStewardListNotice,
+  encodeDemlsControl,
+  encodeEpochAttestation,
+  encodeStewardListNotice,
   decodeCommitCandidate,
   decodeConversationSync,
   decodeConversationUpdateRequest,
@@ -663,5 +668,39 @@ describe('documented leniencies (see README, Known limits)', () => {
     expect(back.version).toBe(2)
     expectBytes(encodeEnvelope(back), '0802') // unknown field not re-emitted
     expect(decodeVote(hex('c00102')).vote).toBe(true)
+  })
+})
+
+describe('demls control: steward list sync', () => {
+  const attestationBytes = [
+    '08 07', // epoch (1<<3|0)
+    '12 01 aa', // commit_hash (2<<3|2)
+    '1a 01 bb', // member_id (3<<3|2)
+    '20 05', // steward_list_epoch (4<<3|0)
+    '28 01', // steward_list_round (5<<3|0)
+  ].join('')
+  it('EpochAttestation carries the list it was made under (fields 4 and 5)', () => {
+    const a = { epoch: 7n, commitHash: hex('aa'), memberId: hex('bb'), stewardListEpoch: 5n, stewardListRound: 1 }
+    expectBytes(encodeEpochAttestation(a), attestationBytes)
+    expect(decodeEpochAttestation(hex(attestationBytes))).toStrictEqual(a)
+  })
+  it('an attestation without list fields is the original three-field encoding', () => {
+    expectBytes(encodeEpochAttestation({ epoch: 7n, commitHash: hex('aa'), memberId: hex('bb') }), '08 07 12 01 aa 1a 01 bb')
+  })
+  const noticeBytes = [
+    '08 04', // election_epoch (1<<3|0)
+    '10 02', // retry_round (2<<3|0)
+    '1a 01 01', // members[0] (3<<3|2)
+    '1a 01 02', // members[1]
+  ].join('')
+  it('StewardListNotice', () => {
+    const n = { electionEpoch: 4n, retryRound: 2, members: [hex('01'), hex('02')] }
+    expectBytes(encodeStewardListNotice(n), noticeBytes)
+    expect(decodeStewardListNotice(hex(noticeBytes))).toStrictEqual(n)
+  })
+  it('DemlsControl: steward_list = 5 (0x2a), inside AppMessage.demls_control = 100 (a2 06)', () => {
+    const control = encodeDemlsControl({ stewardList: { electionEpoch: 4n, retryRound: 2, members: [hex('01'), hex('02')] } })
+    expectBytes(control, `2a 0a ${noticeBytes}`) // 10 bytes of notice
+    expectBytes(encodeAppMessage({ demlsControl: { stewardList: { electionEpoch: 4n, retryRound: 2, members: [hex('01'), hex('02')] } } }), `a2 06 0c 2a 0a ${noticeBytes}`)
   })
 })

@@ -45,6 +45,7 @@ import { answerDueProbes, joinAnswerDeadline, onJoinBeacon, onJoinProbe, onRepea
 import { submitEmergency } from '../stewardship/emergency.js'
 import { driveBufferedProposals, expireAwaitedElection, takeoverDeadline } from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
+import { onListAttested, onStewardListNotice, recordEpoch } from '../sync/steward-sync.js'
 import { handleOutcomes } from '../voting/outcome.js'
 import {
   castVote,
@@ -135,6 +136,7 @@ export class Conversation {
     const core = buildCore(init.conversationId, init.plugins, mls, config)
     core.steward.installList(core.epoch(), [core.memberId], 1, 0)
     core.scoring.addMember(core.memberId)
+    recordEpoch(core)
     core.phaseChanged()
     return new Conversation(core)
   }
@@ -153,6 +155,7 @@ export class Conversation {
     const core = buildCore(mls.conversationId, init.plugins, mls, config)
     for (const m of mls.members()) core.scoring.addMember(m)
     for (const j of init.welcome.joinerIdentities) core.joinEpochs.set(toHex(j), mls.epoch())
+    recordEpoch(core)
     const decrypted = await mls.decrypt(init.welcome.conversationSyncBytes)
     const app = decodeAppMessage(decrypted.plaintext)
     if (app.conversationSync === undefined) throw new InvalidSyncError('the welcome carries no ConversationSync')
@@ -244,6 +247,7 @@ export class Conversation {
         } else await onCandidateReceived(core, app.commitCandidate, now)
       } else if (app.demlsControl !== undefined) {
         const replay = onControl(core, app.demlsControl, now)
+        if (app.demlsControl.attestation !== undefined) await onListAttested(core, app.demlsControl.attestation, now)
         if (replay?.kind === 'catch-up') await applyReplay(core, replay.candidate, now)
         else if (replay?.kind === 'fork') await applyForkSwitch(core, replay.candidate, now)
         else if (replay?.kind === 'resend-proposal' && !core.sm.blocksMessaging) await core.sendEncrypted({ proposal: replay.proposal })
@@ -297,6 +301,11 @@ export class Conversation {
         break
       case 'conversationSync':
         core.emit({ type: 'dropped', reason: 'duplicate', detail: 'sync after join is a no-op' })
+        break
+      case 'demlsControl':
+        // Only the steward-list notice travels encrypted (its sender must be a member).
+        if (app.demlsControl?.stewardList !== undefined) onStewardListNotice(core, app.demlsControl.stewardList)
+        else core.emit({ type: 'dropped', reason: 'legacy', detail: 'encrypted control other than a steward list' })
         break
       default:
         core.emit({ type: 'dropped', reason: 'legacy', detail: app.payload ?? 'empty' })

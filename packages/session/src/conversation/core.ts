@@ -69,6 +69,8 @@ export class ConversationCore {
    * wait for it until `until` (ms) before committing under the old list.
    */
   awaitedElection: { epoch: bigint; until: number } | undefined
+  /** Membership of recent epochs, to validate steward lists sent by peers (`sync/steward-sync.ts`). */
+  readonly epochHistory = new Map<bigint, import('../sync/steward-sync.js').EpochMembership>()
   /** State before the last merge, to heal a fork on the next epoch. */
   branch: import('../sync/fork.js').BranchPoint | undefined
 

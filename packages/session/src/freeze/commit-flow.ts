@@ -17,6 +17,7 @@ import { electableLists, initiateStewardElection, reconcileStewardList } from '.
 import { precheckReplay, recordMerged, recordWelcome } from '../sync/catch-up.js'
 import { type BranchPoint, captureBranchPoint, checkReplay, installInferred, stageOnBranchPoint } from '../sync/fork.js'
 import { buildSync } from '../sync/conversation-sync.js'
+import { recordEpoch } from '../sync/steward-sync.js'
 import { type BufferedCandidate, commitHashOf, precheckCandidate } from './candidate-buffer.js'
 import { type PrefixEntry, actionSetKey, orderCandidates } from './selection-order.js'
 
@@ -351,6 +352,7 @@ async function afterMerge(
     core.queues.urgentTarget = undefined
   }
   for (const ch of merge.changes) if (ch.action === 'add') core.joinEpochs.set(toHex(ch.memberId), epoch)
+  recordEpoch(core)
   core.applyScores([...m.ops, { memberId: m.committer, event: ScoreEvent.SuccessfulCommit }])
   core.emit({ type: 'commit-applied', epoch, committer: m.committer, batch })
   if (merge.selfRemoved) {

@@ -10,6 +10,7 @@ import {
   toHex,
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
+import { listStamp } from './steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../freeze/candidate-buffer.js'
 import { prefersAttested } from './fork.js'
 
@@ -30,6 +31,8 @@ const WELCOME_RESEND_INTERVAL_MS = 2_000
  * @internal
  */
 export class CatchUpState {
+  /** When we last sent our steward list to a member (hex) holding an older one. */
+  readonly listSentAt = new Map<string, number>()
   /** Merged commit candidates by the epoch they left (as a decimal string). */
   readonly log = new Map<string, CommitCandidate>()
   /** App-channel packets framed in epochs we have not reached. */
@@ -79,7 +82,12 @@ function attest(core: ConversationCore, now: number): void {
   core.catchUp.lastAttestAt = now
   core.sendPlain({
     demlsControl: {
-      attestation: { epoch: core.epoch(), commitHash: commitHashOf(candidate.commitMessage), memberId: core.memberId },
+      attestation: {
+        epoch: core.epoch(),
+        commitHash: commitHashOf(candidate.commitMessage),
+        memberId: core.memberId,
+        ...listStamp(core),
+      },
     },
   })
 }

@@ -440,7 +440,7 @@ export function decodeAppMessage(bytes: Uint8Array): AppMessage {
  */
 export interface DemlsControl {
   /** Which member of oneof `body` is set, if any. */
-  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest'
+  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList'
   /** field 1, EpochAttestation */
   attestation?: EpochAttestation
   /** field 2, CommitRequest */
@@ -449,12 +449,14 @@ export interface DemlsControl {
   commitReplay?: CommitReplay
   /** field 4, ProposalRequest */
   proposalRequest?: ProposalRequest
+  /** field 5, StewardListNotice */
+  stewardList?: StewardListNotice
 }
 
 /** Input of {@link encodeDemlsControl}: every field optional; absent and default values are not written. */
 export interface DemlsControlInit {
   /** Optional: the member of oneof `body` that is set (must then name it). */
-  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest'
+  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList'
   /** field 1, EpochAttestation */
   attestation?: EpochAttestationInit | null
   /** field 2, CommitRequest */
@@ -463,15 +465,18 @@ export interface DemlsControlInit {
   commitReplay?: CommitReplayInit | null
   /** field 4, ProposalRequest */
   proposalRequest?: ProposalRequestInit | null
+  /** field 5, StewardListNotice */
+  stewardList?: StewardListNoticeInit | null
 }
 
 function toDemlsControl(v: DemlsControlInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
-  oneofIn('de_mls.messages.v1.DemlsControl', 'body', v, ['attestation', 'commitRequest', 'commitReplay', 'proposalRequest'])
+  oneofIn('de_mls.messages.v1.DemlsControl', 'body', v, ['attestation', 'commitRequest', 'commitReplay', 'proposalRequest', 'stewardList'])
   if (v.attestation != null) o.attestation = toEpochAttestation(v.attestation)
   if (v.commitRequest != null) o.commitRequest = toCommitRequest(v.commitRequest)
   if (v.commitReplay != null) o.commitReplay = toCommitReplay(v.commitReplay)
   if (v.proposalRequest != null) o.proposalRequest = toProposalRequest(v.proposalRequest)
+  if (v.stewardList != null) o.stewardList = toStewardListNotice(v.stewardList)
   return o
 }
 
@@ -494,6 +499,10 @@ function fromDemlsControl(m: Record<string, unknown>): DemlsControl {
     v.proposalRequest = fromProposalRequest(m.proposalRequest as Record<string, unknown>)
     v.body = 'proposalRequest'
   }
+  if (Object.hasOwn(m, 'stewardList') && m.stewardList != null) {
+    v.stewardList = fromStewardListNotice(m.stewardList as Record<string, unknown>)
+    v.body = 'stewardList'
+  }
   return v
 }
 
@@ -514,6 +523,65 @@ export function encodeDemlsControl(value: DemlsControlInit): Uint8Array<ArrayBuf
  */
 export function decodeDemlsControl(bytes: Uint8Array): DemlsControl {
   return decodeWith('de_mls.messages.v1.DemlsControl', pb.de_mls.messages.v1.DemlsControl, bytes, fromDemlsControl)
+}
+
+/**
+ * `de_mls.messages.v1.StewardListNotice` as returned by {@link decodeStewardListNotice}: every field present,
+ * proto3 defaults filled in.
+ */
+export interface StewardListNotice {
+  /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  electionEpoch: bigint
+  /** field 2, uint32 */
+  retryRound: number
+  /** field 3, repeated bytes */
+  members: Uint8Array[]
+}
+
+/** Input of {@link encodeStewardListNotice}: every field optional; absent and default values are not written. */
+export interface StewardListNoticeInit {
+  /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  electionEpoch?: bigint | number | null
+  /** field 2, uint32 (encode also takes a negative int32 as its two's complement, like `>>> 0`) */
+  retryRound?: number | null
+  /** field 3, repeated bytes */
+  members?: readonly (Uint8Array)[] | null
+}
+
+function toStewardListNotice(v: StewardListNoticeInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.electionEpoch != null) o.electionEpoch = u64In(v.electionEpoch)
+  if (v.retryRound != null) o.retryRound = u32In(v.retryRound)
+  if (v.members != null && v.members.length > 0) o.members = v.members.map((x) => bytesIn(x))
+  return o
+}
+
+function fromStewardListNotice(m: Record<string, unknown>): StewardListNotice {
+  const v: StewardListNotice = {
+    electionEpoch: u64Out(m.electionEpoch),
+    retryRound: (m.retryRound as number | undefined) ?? 0,
+    members: ((m.members as unknown[] | undefined) ?? []).map((x) => bytesOut(x)),
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.StewardListNotice` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ */
+export function encodeStewardListNotice(value: StewardListNoticeInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.StewardListNotice', pb.de_mls.messages.v1.StewardListNotice, () => toStewardListNotice(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.StewardListNotice` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ */
+export function decodeStewardListNotice(bytes: Uint8Array): StewardListNotice {
+  return decodeWith('de_mls.messages.v1.StewardListNotice', pb.de_mls.messages.v1.StewardListNotice, bytes, fromStewardListNotice)
 }
 
 /**
@@ -580,6 +648,10 @@ export interface EpochAttestation {
   commitHash: Uint8Array
   /** field 3, bytes */
   memberId: Uint8Array
+  /** field 4, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  stewardListEpoch: bigint
+  /** field 5, uint32 */
+  stewardListRound: number
 }
 
 /** Input of {@link encodeEpochAttestation}: every field optional; absent and default values are not written. */
@@ -590,6 +662,10 @@ export interface EpochAttestationInit {
   commitHash?: Uint8Array | null
   /** field 3, bytes */
   memberId?: Uint8Array | null
+  /** field 4, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  stewardListEpoch?: bigint | number | null
+  /** field 5, uint32 (encode also takes a negative int32 as its two's complement, like `>>> 0`) */
+  stewardListRound?: number | null
 }
 
 function toEpochAttestation(v: EpochAttestationInit): Record<string, unknown> {
@@ -597,6 +673,8 @@ function toEpochAttestation(v: EpochAttestationInit): Record<string, unknown> {
   if (v.epoch != null) o.epoch = u64In(v.epoch)
   if (v.commitHash != null) o.commitHash = bytesIn(v.commitHash)
   if (v.memberId != null) o.memberId = bytesIn(v.memberId)
+  if (v.stewardListEpoch != null) o.stewardListEpoch = u64In(v.stewardListEpoch)
+  if (v.stewardListRound != null) o.stewardListRound = u32In(v.stewardListRound)
   return o
 }
 
@@ -605,6 +683,8 @@ function fromEpochAttestation(m: Record<string, unknown>): EpochAttestation {
     epoch: u64Out(m.epoch),
     commitHash: bytesOut(m.commitHash),
     memberId: bytesOut(m.memberId),
+    stewardListEpoch: u64Out(m.stewardListEpoch),
+    stewardListRound: (m.stewardListRound as number | undefined) ?? 0,
   }
   return v
 }
@@ -2402,6 +2482,15 @@ export const schema = {
       { name: 'commitRequest', id: 2, kind: 'message', repeated: false, ref: 'CommitRequest', oneof: 'body' },
       { name: 'commitReplay', id: 3, kind: 'message', repeated: false, ref: 'CommitReplay', oneof: 'body' },
       { name: 'proposalRequest', id: 4, kind: 'message', repeated: false, ref: 'ProposalRequest', oneof: 'body' },
+      { name: 'stewardList', id: 5, kind: 'message', repeated: false, ref: 'StewardListNotice', oneof: 'body' },
+    ],
+  },
+  StewardListNotice: {
+    fullName: 'de_mls.messages.v1.StewardListNotice',
+    fields: [
+      { name: 'electionEpoch', id: 1, kind: 'uint64', repeated: false },
+      { name: 'retryRound', id: 2, kind: 'uint32', repeated: false },
+      { name: 'members', id: 3, kind: 'bytes', repeated: true },
     ],
   },
   ProposalRequest: {
@@ -2417,6 +2506,8 @@ export const schema = {
       { name: 'epoch', id: 1, kind: 'uint64', repeated: false },
       { name: 'commitHash', id: 2, kind: 'bytes', repeated: false },
       { name: 'memberId', id: 3, kind: 'bytes', repeated: false },
+      { name: 'stewardListEpoch', id: 4, kind: 'uint64', repeated: false },
+      { name: 'stewardListRound', id: 5, kind: 'uint32', repeated: false },
     ],
   },
   CommitRequest: {

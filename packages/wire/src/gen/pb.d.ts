@@ -15,6 +15,7 @@ export declare const de_mls: {
     v1: {
       AppMessage: PbMessageType
       DemlsControl: PbMessageType
+      StewardListNotice: PbMessageType
       ProposalRequest: PbMessageType
       EpochAttestation: PbMessageType
       CommitRequest: PbMessageType

@@ -611,11 +611,12 @@ export const de_mls = $root.de_mls = (() => {
                 DemlsControl.prototype.commitRequest = null;
                 DemlsControl.prototype.commitReplay = null;
                 DemlsControl.prototype.proposalRequest = null;
+                DemlsControl.prototype.stewardList = null;
 
                 let $oneOfFields;
 
                 $Object.defineProperty(DemlsControl.prototype, "body", {
-                    get: $util.oneOfGetter($oneOfFields = ["attestation", "commitRequest", "commitReplay", "proposalRequest"]),
+                    get: $util.oneOfGetter($oneOfFields = ["attestation", "commitRequest", "commitReplay", "proposalRequest", "stewardList"]),
                     set: $util.oneOfSetter($oneOfFields)
                 });
 
@@ -634,6 +635,8 @@ export const de_mls = $root.de_mls = (() => {
                         $root.de_mls.messages.v1.CommitReplay.encode(message.commitReplay, writer.uint32(26).fork(), _depth + 1).ldelim();
                     if (message.proposalRequest != null && $Object.hasOwnProperty.call(message, "proposalRequest"))
                         $root.de_mls.messages.v1.ProposalRequest.encode(message.proposalRequest, writer.uint32(34).fork(), _depth + 1).ldelim();
+                    if (message.stewardList != null && $Object.hasOwnProperty.call(message, "stewardList"))
+                        $root.de_mls.messages.v1.StewardListNotice.encode(message.stewardList, writer.uint32(42).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -695,6 +698,13 @@ export const de_mls = $root.de_mls = (() => {
                                 message.body = "proposalRequest";
                                 continue;
                             }
+                        case 5: {
+                                if (wireType !== 2)
+                                    break;
+                                message.stewardList = $root.de_mls.messages.v1.StewardListNotice.decode(reader, reader.size(), $undefined, _depth + 1, message.stewardList);
+                                message.body = "stewardList";
+                                continue;
+                            }
                         }
                         reader.skipType(wireType, _depth, tag);
                         if (!reader.discardUnknown) {
@@ -713,6 +723,113 @@ export const de_mls = $root.de_mls = (() => {
                 };
 
                 return DemlsControl;
+            })();
+
+            v1.StewardListNotice = (function() {
+
+                const StewardListNotice = function (properties) {
+                    this.members = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                StewardListNotice.prototype.electionEpoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                StewardListNotice.prototype.retryRound = 0;
+                StewardListNotice.prototype.members = $util.emptyArray;
+
+                StewardListNotice.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.electionEpoch != null && $Object.hasOwnProperty.call(message, "electionEpoch") && (typeof message.electionEpoch === "object" ? message.electionEpoch.low || message.electionEpoch.high : message.electionEpoch !== 0))
+                        writer.uint32(8).uint64(message.electionEpoch);
+                    if (message.retryRound != null && $Object.hasOwnProperty.call(message, "retryRound") && message.retryRound !== 0)
+                        writer.uint32(16).uint32(message.retryRound);
+                    if (message.members != null && message.members.length)
+                        for (let i = 0; i < message.members.length; ++i)
+                            writer.uint32(26).bytes(message.members[i]);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                StewardListNotice.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.StewardListNotice();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.electionEpoch = value;
+                                else
+                                    delete message.electionEpoch;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.retryRound = value;
+                                else
+                                    delete message.retryRound;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.members && message.members.length))
+                                    message.members = [];
+                                message.members.push(reader.bytes());
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return StewardListNotice;
             })();
 
             v1.ProposalRequest = (function() {
@@ -821,6 +938,8 @@ export const de_mls = $root.de_mls = (() => {
                 EpochAttestation.prototype.epoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
                 EpochAttestation.prototype.commitHash = $util.newBuffer([]);
                 EpochAttestation.prototype.memberId = $util.newBuffer([]);
+                EpochAttestation.prototype.stewardListEpoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                EpochAttestation.prototype.stewardListRound = 0;
 
                 EpochAttestation.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -835,6 +954,10 @@ export const de_mls = $root.de_mls = (() => {
                         writer.uint32(18).bytes(message.commitHash);
                     if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId.length)
                         writer.uint32(26).bytes(message.memberId);
+                    if (message.stewardListEpoch != null && $Object.hasOwnProperty.call(message, "stewardListEpoch") && (typeof message.stewardListEpoch === "object" ? message.stewardListEpoch.low || message.stewardListEpoch.high : message.stewardListEpoch !== 0))
+                        writer.uint32(32).uint64(message.stewardListEpoch);
+                    if (message.stewardListRound != null && $Object.hasOwnProperty.call(message, "stewardListRound") && message.stewardListRound !== 0)
+                        writer.uint32(40).uint32(message.stewardListRound);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -893,6 +1016,24 @@ export const de_mls = $root.de_mls = (() => {
                                     message.memberId = value;
                                 else
                                     delete message.memberId;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.stewardListEpoch = value;
+                                else
+                                    delete message.stewardListEpoch;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.stewardListRound = value;
+                                else
+                                    delete message.stewardListRound;
                                 continue;
                             }
                         }
