@@ -235,6 +235,7 @@ export class User {
         keyPackage,
         trusted: options.trustedMembers === undefined ? undefined : new Set(options.trustedMembers.map(toHex)),
         retry: options.retry ?? {},
+        probeRetry: options.probeRetry ?? { initialMs: 1_000, maxMs: 5_000 },
         signal: options.signal,
         onProgress: options.onProgress,
       },

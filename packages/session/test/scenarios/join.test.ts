@@ -109,8 +109,9 @@ describe('joiner state machine (probe → beacon → announce → acked → admi
       const err = j.out.error as NoReadyPeersError
       expect(err.elapsedMs).toBe(20_000)
       expect(err.conversationId).toBe('ghost')
-      // 0, 3.375 s, 10.125 s (random = 0.5); the next step (23.6 s) is past the deadline.
-      expect(err.probesSent).toBe(3)
+      // Probes at 0, 1.125, 3.375, 7.875, 13.5 and 19.125 s (1 s doubling to 5 s, random = 0.5);
+      // the next (24.75 s) is past the deadline.
+      expect(err.probesSent).toBe(6)
       expect(phasesOf(j.progress)).toEqual(['probing'])
     }
     expect(s.net.clock.now() - start).toBe(20_000)

@@ -54,6 +54,7 @@ export interface JoinSettings {
   keyPackage: Uint8Array | undefined
   trusted: Set<string> | undefined
   retry: JoinRetryInit
+  probeRetry: JoinRetryInit
   signal: AbortSignal | undefined
   onProgress: ((p: JoinProgress) => void) | undefined
 }
@@ -115,7 +116,7 @@ export class JoinAttempt {
     this.#s = settings
     this.#started = started
     this.#topic = topicFor(conversationId, 'welcome')
-    this.#probeBackoff = new Backoff(settings.retry, host.random)
+    this.#probeBackoff = new Backoff(settings.probeRetry, host.random)
     this.#announceBackoff = new Backoff(settings.retry, host.random)
     const kpHash = settings.keyPackage === undefined ? undefined : toHex(sha256(settings.keyPackage))
     this.#trust = new JoinTrust({

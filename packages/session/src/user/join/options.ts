@@ -35,6 +35,13 @@ export interface JoinOptions extends AbortOptions {
    * valid signature does (see the trust limits in the package README).
    */
   trustedMembers?: readonly Uint8Array[]
-  /** Retry schedule of probes and announcements. @default { initialMs: 3_000, maxMs: 30_000 } */
+  /** Retry schedule of key-package announcements. @default { initialMs: 3_000, maxMs: 30_000 } */
   retry?: JoinRetryInit
+  /**
+   * Retry schedule of probes. Probes are small and their answers
+   * rate-limited, so they repeat faster than announcements: under loss the
+   * first ready member is found within a few seconds.
+   * @default { initialMs: 1_000, maxMs: 5_000 }
+   */
+  probeRetry?: JoinRetryInit
 }
