@@ -15,9 +15,9 @@ import { targetKey } from '../conversation/queues.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { electableLists, initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
 import { precheckReplay, recordMerged, recordWelcome } from '../sync/catch-up.js'
-import { type BranchPoint, captureBranchPoint, checkReplay, installInferred, stageOnBranchPoint } from '../sync/fork.js'
+import { type BranchPoint, captureBranchPoint, checkReplay, stageOnBranchPoint } from '../sync/fork.js'
 import { buildSync } from '../sync/conversation-sync.js'
-import { recordEpoch } from '../sync/steward-sync.js'
+import { adoptMissedList, recordEpoch } from '../sync/steward-sync.js'
 import { type BufferedCandidate, commitHashOf, precheckCandidate } from './candidate-buffer.js'
 import { type PrefixEntry, actionSetKey, orderCandidates } from './selection-order.js'
 
@@ -407,7 +407,7 @@ export async function applyReplay(core: ConversationCore, c: CommitCandidate, no
       core.emit({ type: 'dropped', reason: 'candidate', detail: `replayed commit refused: ${check.reason}` })
       return false
     }
-    if (check.inferred) installInferred(core, epoch, check.inferred)
+    if (check.inferred) adoptMissedList(core, epoch, check.inferred.members, check.inferred.retryRound)
     committer = staged.committer
   }
   const membersBefore = core.mls.members()

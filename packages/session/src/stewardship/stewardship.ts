@@ -1,3 +1,4 @@
+import { settledMembers } from '@demls/steward'
 import { toHex } from '@demls/wire'
 import { votingInactivityWindow } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
@@ -55,16 +56,13 @@ export function electableLists(
   members: readonly Uint8Array[],
   joinEpochs: ReadonlyMap<string, bigint>,
   exhausted: boolean,
-): { pool: Uint8Array[]; retryRound: number; members: readonly Uint8Array[] }[] {
+): { retryRound: number; members: readonly Uint8Array[] }[] {
   if (!exhausted) return []
-  const pool = members.filter((m) => {
-    const joined = joinEpochs.get(toHex(m))
-    return joined === undefined || joined < epoch
-  })
+  const pool = settledMembers(members, joinEpochs, epoch)
   if (pool.length <= core.steward.config.snMax) return []
   const out = []
   for (let r = 0; r <= core.steward.maxRetries; r++) {
-    out.push({ pool, retryRound: r, members: core.steward.electableList(epoch, pool, r).members })
+    out.push({ retryRound: r, members: core.steward.electableList(epoch, pool, r).members })
   }
   return out
 }
@@ -79,10 +77,7 @@ export function electionPool(core: ConversationCore, recovery: boolean): Uint8Ar
   const epoch = core.epoch()
   const removing = recovery ? core.approvedRemovalTargets() : new Set<string>()
   const candidates = core.mls.members().filter((m) => !removing.has(toHex(m)))
-  const settled = candidates.filter((m) => {
-    const joined = core.joinEpochs.get(toHex(m))
-    return joined === undefined || joined < epoch
-  })
+  const settled = settledMembers(candidates, core.joinEpochs, epoch)
   return recovery && settled.length === 0 ? candidates : settled
 }
 

@@ -5,6 +5,7 @@ import { type CommitCandidate, type ConversationUpdateRequest, bytesEqual, compa
 import type { ConversationCore } from '../conversation/core.js'
 import type { PendingUpdate, ProposalId } from '../conversation/queues.js'
 import { electableLists } from '../stewardship/stewardship.js'
+import { adoptMissedList } from './steward-sync.js'
 
 /**
  * Everything needed to undo the last merge: the MLS state and the session
@@ -69,7 +70,6 @@ function restoreSession(core: ConversationCore, bp: BranchPoint): void {
 
 /** A list a missed election could have installed (see `electableLists`). */
 export interface ElectableList {
-  pool: Uint8Array[]
   retryRound: number
   members: readonly Uint8Array[]
 }
@@ -155,13 +155,6 @@ export async function stageOnBranchPoint(
   if (!check.ok) return check.reason
   const membersBefore = alt.members()
   restoreSession(core, bp)
-  if (check.inferred) installInferred(core, bp.epoch, check.inferred)
+  if (check.inferred) adoptMissedList(core, bp.epoch, check.inferred.members, check.inferred.retryRound)
   return { mls: alt, committer: staged.committer, membersBefore, branch: bp, own: false }
-}
-
-/** Install the list of an election we missed but whose commit we adopt. */
-export function installInferred(core: ConversationCore, epoch: bigint, l: ElectableList): void {
-  core.steward.installList(epoch, l.pool, l.members.length, l.retryRound)
-  if (core.awaitedElection?.epoch === epoch) core.awaitedElection = undefined
-  core.emit({ type: 'steward-list-inferred', epoch, retryRound: l.retryRound, stewards: [...l.members] })
 }

@@ -1,3 +1,4 @@
+import { settledMembers } from '@demls/steward'
 import { type EpochAttestation, type StewardListNotice, bytesEqual, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 
@@ -84,10 +85,7 @@ export function stewardListRefusal(n: StewardListNotice, ctx: StewardListContext
   if (n.retryRound > ctx.maxRetries) return 'retry round beyond the cap'
   const seen = ctx.membershipAt(n.electionEpoch)
   if (seen === undefined) return 'epoch not in our history'
-  const pool = seen.members.filter((m) => {
-    const joined = seen.joinEpochs.get(toHex(m))
-    return joined === undefined || joined < n.electionEpoch
-  })
+  const pool = settledMembers(seen.members, seen.joinEpochs, n.electionEpoch)
   if (pool.length === 0) return 'no settled member at that epoch'
   const expected = ctx.electable(n.electionEpoch, pool, n.retryRound)
   if (expected.length !== n.members.length || expected.some((m, i) => !bytesEqual(m, n.members[i] as Uint8Array))) {
@@ -110,7 +108,15 @@ export function onStewardListNotice(core: ConversationCore, n: StewardListNotice
     if (refusal !== 'not newer than ours') core.emit({ type: 'dropped', reason: 'invalid-proposal', detail: `steward list refused: ${refusal}` })
     return
   }
-  core.steward.installList(n.electionEpoch, n.members, n.members.length, n.retryRound)
+  adoptMissedList(core, n.electionEpoch, n.members, n.retryRound)
+}
+
+/**
+ * Install the list of an election we missed (sent by a peer, or inferred
+ * from a replayed commit's committer) and stop waiting for that election.
+ */
+export function adoptMissedList(core: ConversationCore, epoch: bigint, stewards: readonly Uint8Array[], retryRound: number): void {
+  core.steward.installList(epoch, stewards, stewards.length, retryRound)
   if (!core.steward.isExhausted(core.epoch())) core.awaitedElection = undefined
-  core.emit({ type: 'steward-list-inferred', epoch: n.electionEpoch, retryRound: n.retryRound, stewards: [...n.members] })
+  core.emit({ type: 'steward-list-inferred', epoch, retryRound, stewards: [...stewards] })
 }
