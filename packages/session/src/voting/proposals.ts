@@ -198,21 +198,24 @@ export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8
 
 /**
  * Cast our vote and broadcast it (manual or automatic). Beyond the
- * reference, the vote is sent once more halfway to the consensus timeout,
- * even if the proposal already resolved here (our vote may be the one
- * that completed it for us but was lost on the way to others). A lost
- * vote leaves its proposal undecided on some members and approved on
- * others, and that split costs a whole freeze round. Receivers drop the
- * copy as a duplicate or late vote.
+ * reference, the vote is sent once more halfway to the consensus timeout
+ * when the proposal is still open here then, or when our own vote is what
+ * completed it here (others may lack exactly that vote). A lost vote
+ * leaves its proposal undecided on some members and approved on others,
+ * and that split costs a whole freeze round. Receivers drop the copy as a
+ * duplicate or late vote. A vote that did not complete the proposal and
+ * finds it resolved at echo time is not sent again, which keeps large
+ * groups from paying O(N²) extra decryptions per proposal.
  */
 export async function castVote(core: ConversationCore, proposalId: number, choice: boolean, now: number): Promise<void> {
   core.autoVotes.delete(proposalId)
   const vote = core.consensus.castVote(core.id, proposalId, choice, now)
   await core.sendEncrypted({ vote })
-  core.voteEchoes.set(proposalId, { fireAt: now + Math.floor(core.config.consensusTimeoutMs / 2), vote })
+  const completed = core.consensus.getSession(core.id, proposalId)?.state !== 'active'
+  core.voteEchoes.set(proposalId, { fireAt: now + Math.floor(core.config.consensusTimeoutMs / 2), vote, completed })
 }
 
-/** Send our votes again at their echo time. */
+/** Send our votes again at their echo time (see {@link castVote}). */
 async function echoVotes(core: ConversationCore, now: number): Promise<void> {
   for (const [id, e] of [...core.voteEchoes]) {
     if (e.fireAt > now) continue
@@ -222,6 +225,7 @@ async function echoVotes(core: ConversationCore, now: number): Promise<void> {
       continue
     }
     core.voteEchoes.delete(id)
+    if (!e.completed && core.consensus.getSession(core.id, id)?.state !== 'active') continue
     try {
       await core.sendEncrypted({ vote: e.vote })
     } catch (err) {
