@@ -49,8 +49,8 @@ export class ConversationCore {
   readonly events: ConversationEvent[] = []
   /** Due auto-votes by proposal id. */
   readonly autoVotes = new Map<ProposalId, AutoVote>()
-  /** Our votes to send once more (fire time, vote, whether our vote completed the proposal here). */
-  readonly voteEchoes = new Map<ProposalId, { fireAt: number; vote: Vote; completed: boolean }>()
+  /** Our votes to send once more unless others' votes decide without them (fire time, vote). */
+  readonly voteEchoes = new Map<ProposalId, { fireAt: number; vote: Vote }>()
   /** Consensus timeouts of every open proposal (ours and peers'). */
   readonly timeouts = new Map<ProposalId, number>()
   /** Decoded requests of every proposal we know, by id. */

@@ -199,20 +199,43 @@ export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8
 /**
  * Cast our vote and broadcast it (manual or automatic). Beyond the
  * reference, the vote is sent once more halfway to the consensus timeout
- * when the proposal is still open here then, or when our own vote is what
- * completed it here (others may lack exactly that vote). A lost vote
- * leaves its proposal undecided on some members and approved on others,
- * and that split costs a whole freeze round. Receivers drop the copy as a
- * duplicate or late vote. A vote that did not complete the proposal and
- * finds it resolved at echo time is not sent again, which keeps large
- * groups from paying O(N²) extra decryptions per proposal.
+ * unless, by then, the other members' votes decide the proposal here
+ * without ours (see {@link decidedWithoutUs}). A lost vote leaves its
+ * proposal undecided on some members and approved on others, and that
+ * split costs a whole freeze round; in a small group every vote counts.
+ * Receivers drop the copy as a duplicate or late vote. Large groups rarely
+ * echo, so they do not pay O(N²) extra decryptions per proposal.
  */
 export async function castVote(core: ConversationCore, proposalId: number, choice: boolean, now: number): Promise<void> {
   core.autoVotes.delete(proposalId)
   const vote = core.consensus.castVote(core.id, proposalId, choice, now)
   await core.sendEncrypted({ vote })
-  const completed = core.consensus.getSession(core.id, proposalId)?.state !== 'active'
-  core.voteEchoes.set(proposalId, { fireAt: now + Math.floor(core.config.consensusTimeoutMs / 2), vote, completed })
+  core.voteEchoes.set(proposalId, { fireAt: now + Math.floor(core.config.consensusTimeoutMs / 2), vote })
+}
+
+/**
+ * Whether the votes of the other members we hold decide the proposal (by
+ * the group's consensus rule, before any timeout): then every member that
+ * holds them decides the same without our vote, and an echo is useless.
+ */
+function decidedWithoutUs(core: ConversationCore, proposalId: number): boolean {
+  const session = core.consensus.getSession(core.id, proposalId)
+  if (session === undefined) return true
+  let yes = 0
+  let no = 0
+  for (const v of session.proposal.votes) {
+    if (bytesEqual(v.voteOwner, core.memberId)) continue
+    if (v.vote) yes++
+    else no++
+  }
+  const outcome = core.plugins.consensus.rule({
+    expectedVoters: session.proposal.expectedVotersCount,
+    yes,
+    no,
+    livenessCriteriaYes: session.proposal.livenessCriteriaYes,
+    timedOut: false,
+  })
+  return outcome === 'yes' || outcome === 'no'
 }
 
 /** Send our votes again at their echo time (see {@link castVote}). */
@@ -225,7 +248,7 @@ async function echoVotes(core: ConversationCore, now: number): Promise<void> {
       continue
     }
     core.voteEchoes.delete(id)
-    if (!e.completed && core.consensus.getSession(core.id, id)?.state !== 'active') continue
+    if (decidedWithoutUs(core, id)) continue
     try {
       await core.sendEncrypted({ vote: e.vote })
     } catch (err) {
