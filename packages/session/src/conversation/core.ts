@@ -49,7 +49,7 @@ export class ConversationCore {
   readonly events: ConversationEvent[] = []
   /** Due auto-votes by proposal id. */
   readonly autoVotes = new Map<ProposalId, AutoVote>()
-  /** Our votes to send once more unless others' votes decide without them (fire time, vote). */
+  /** Our votes to send once more if still needed at `fireAt` (see `castVote`). */
   readonly voteEchoes = new Map<ProposalId, { fireAt: number; vote: Vote }>()
   /** Consensus timeouts of every open proposal (ours and peers'). */
   readonly timeouts = new Map<ProposalId, number>()

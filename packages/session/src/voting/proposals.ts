@@ -199,12 +199,12 @@ export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8
 /**
  * Cast our vote and broadcast it (manual or automatic). Beyond the
  * reference, the vote is sent once more halfway to the consensus timeout
- * unless, by then, the other members' votes decide the proposal here
- * without ours (see {@link decidedWithoutUs}). A lost vote leaves its
- * proposal undecided on some members and approved on others, and that
- * split costs a whole freeze round; in a small group every vote counts.
- * Receivers drop the copy as a duplicate or late vote. Large groups rarely
- * echo, so they do not pay O(N²) extra decryptions per proposal.
+ * if the proposal is still open here then, or if every vote is needed to
+ * decide it (see {@link votePivotal}). A lost vote leaves its proposal
+ * undecided on some members and approved on others, and that split costs
+ * a whole freeze round. Receivers drop the copy as a duplicate or late
+ * vote. In larger groups a resolved proposal is not echoed, so they do not
+ * pay O(N²) extra decryptions per proposal.
  */
 export async function castVote(core: ConversationCore, proposalId: number, choice: boolean, now: number): Promise<void> {
   core.autoVotes.delete(proposalId)
@@ -214,28 +214,17 @@ export async function castVote(core: ConversationCore, proposalId: number, choic
 }
 
 /**
- * Whether the votes of the other members we hold decide the proposal (by
- * the group's consensus rule, before any timeout): then every member that
- * holds them decides the same without our vote, and an echo is useless.
+ * Whether the group's rule cannot decide the proposal without our vote even
+ * if every other member votes alike (the default rule's unanimity for
+ * n ≤ 2): then a member that lost our vote can only time out.
  */
-function decidedWithoutUs(core: ConversationCore, proposalId: number): boolean {
-  const session = core.consensus.getSession(core.id, proposalId)
-  if (session === undefined) return true
-  let yes = 0
-  let no = 0
-  for (const v of session.proposal.votes) {
-    if (bytesEqual(v.voteOwner, core.memberId)) continue
-    if (v.vote) yes++
-    else no++
-  }
-  const outcome = core.plugins.consensus.rule({
-    expectedVoters: session.proposal.expectedVotersCount,
-    yes,
-    no,
-    livenessCriteriaYes: session.proposal.livenessCriteriaYes,
-    timedOut: false,
-  })
-  return outcome === 'yes' || outcome === 'no'
+function votePivotal(core: ConversationCore, proposalId: number): boolean {
+  const p = core.consensus.getSession(core.id, proposalId)?.proposal
+  if (p === undefined) return false
+  const others = Math.max(0, p.expectedVotersCount - 1)
+  const tally = { expectedVoters: p.expectedVotersCount, livenessCriteriaYes: p.livenessCriteriaYes, timedOut: false }
+  const undecided = (o: string) => o !== 'yes' && o !== 'no'
+  return undecided(core.plugins.consensus.rule({ ...tally, yes: others, no: 0 })) || undecided(core.plugins.consensus.rule({ ...tally, yes: 0, no: others }))
 }
 
 /** Send our votes again at their echo time (see {@link castVote}). */
@@ -248,7 +237,7 @@ async function echoVotes(core: ConversationCore, now: number): Promise<void> {
       continue
     }
     core.voteEchoes.delete(id)
-    if (decidedWithoutUs(core, id)) continue
+    if (core.consensus.getSession(core.id, id)?.state !== 'active' && !votePivotal(core, id)) continue
     try {
       await core.sendEncrypted({ vote: e.vote })
     } catch (err) {
