@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { ConversationBlockedError, WelcomeTimeoutError } from '../../src/index.js'
-import { bootstrap, conv, converged, eventsOf, hex, memberIdOf, scenario, text } from './harness.js'
+import { bootstrap, bootstrapThreeStewards, conv, converged, eventsOf, hex, memberIdOf, scenario, text } from './harness.js'
 
 describe('phase gates, self-leave and join deadlines', () => {
   it('chat and votes are refused while freezing, and the freeze waits for every eligible steward', async () => {
     const s = await scenario(4, { config: { stewardList: { snMin: 1, snMax: 3 }, freezeDurationMs: 5_000 } })
-    await bootstrap(s, 'gate', 3)
-    // One more commit so the three settled members become the steward list.
-    const joining = s.members[3]!.user.join('gate')
-    await s.until(() => s.members[3]!.user.conversation('gate') !== undefined)
-    await joining
-    await s.until(() => converged(s, 'gate') && conv(s, 0, 'gate').conversation.stewards().length === 3)
+    // One more commit after the first three, so those three become the steward list.
+    await bootstrapThreeStewards(s, 'gate')
     const stewards = conv(s, 0, 'gate').conversation.stewards().map(hex)
     expect(stewards).not.toContain(hex(memberIdOf(3)))
     // Mute one steward: its candidate never arrives, so the others wait the whole freeze window.

@@ -4,6 +4,8 @@ import {
   type ConversationConfigInit,
   type ConversationPluginsFactory,
   FAST_TIMING,
+  type JoinOptions,
+  type JoinProgress,
   type PluginOverrides,
   User,
   type UserEvent,
@@ -118,4 +120,35 @@ export async function bootstrap(s: Scenario, id: string, count = s.members.lengt
 /** Events of member `i` of one type. */
 export function eventsOf<T extends UserEvent['type']>(s: Scenario, i: number, type: T): Extract<UserEvent, { type: T }>[] {
   return s.members[i]!.events.filter((e): e is Extract<UserEvent, { type: T }> => e.type === type)
+}
+
+/** Run a join, capturing its progress and outcome. */
+export function joining(s: Scenario, i: number, id: string, options: JoinOptions = {}) {
+  const progress: JoinProgress[] = []
+  const out: { error?: unknown; done: boolean } = { done: false }
+  const promise = s.members[i]!.user.join(id, { ...options, onProgress: (p) => progress.push(p) }).then(
+    (h) => {
+      out.done = true
+      return h
+    },
+    (err) => {
+      out.error = err
+      out.done = true
+      return undefined
+    },
+  )
+  return { progress, out, promise }
+}
+
+/**
+ * Member 0 creates `id`, members 1–2 join, then member 3 joins: one more
+ * commit, after which the three settled members are the steward list
+ * (the scenario needs `stewardList.snMax` ≥ 3). Waits until all four converge.
+ */
+export async function bootstrapThreeStewards(s: Scenario, id: string): Promise<void> {
+  await bootstrap(s, id, 3)
+  const joiner = s.members[3]!.user.join(id)
+  await s.until(() => s.members[3]!.user.conversation(id) !== undefined)
+  await joiner
+  await s.until(() => converged(s, id) && conv(s, 0, id).conversation.stewards().length === 3)
 }

@@ -22,7 +22,7 @@ import {
   signJoinBeacon,
   signJoinStatus,
 } from '../../src/index.js'
-import { type Scenario, bootstrap, conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
+import { type Scenario, bootstrap, bootstrapThreeStewards, conv, converged, eventsOf, hex, joining, memberIdOf, scenario } from './harness.js'
 
 /** Phases in order, consecutive repeats collapsed. */
 const phasesOf = (progress: JoinProgress[]): JoinPhase[] =>
@@ -48,24 +48,6 @@ async function tap(s: Scenario, name: string, conversationId: string) {
 
 const beaconsIn = (seen: WelcomeChannelMessage[]) => seen.filter((m) => m.joinBeacon !== undefined).map((m) => m.joinBeacon!)
 const probesIn = (seen: WelcomeChannelMessage[]) => seen.filter((m) => m.joinProbe !== undefined).map((m) => m.joinProbe!)
-
-/** Run a join, capturing its progress and outcome. */
-function joining(s: Scenario, i: number, id: string, options: Parameters<Scenario['members'][number]['user']['join']>[1] = {}) {
-  const progress: JoinProgress[] = []
-  const out: { error?: unknown; done: boolean } = { done: false }
-  const promise = s.members[i]!.user.join(id, { ...options, onProgress: (p) => progress.push(p) }).then(
-    (h) => {
-      out.done = true
-      return h
-    },
-    (err) => {
-      out.error = err
-      out.done = true
-      return undefined
-    },
-  )
-  return { progress, out, promise }
-}
 
 const ATTACKER_KEY = new Uint8Array(32).fill(0x42)
 const attacker = new EthereumSigner(ATTACKER_KEY)
@@ -328,11 +310,7 @@ describe('members answer probes (only when working, staggered, rate-limited)', (
 
   it('members do not answer probes while they are not working', async () => {
     const s = await scenario(4, { config: { stewardList: { snMin: 1, snMax: 3 }, freezeDurationMs: 5_000 } })
-    await bootstrap(s, 'busy', 3)
-    const joining3 = s.members[3]!.user.join('busy')
-    await s.until(() => s.members[3]!.user.conversation('busy') !== undefined)
-    await joining3
-    await s.until(() => converged(s, 'busy') && conv(s, 0, 'busy').conversation.stewards().length === 3)
+    await bootstrapThreeStewards(s, 'busy')
     // A muted steward never sends its candidate, so the freeze lasts its whole window.
     const silent = [0, 1, 2].find((i) => !conv(s, i, 'busy').conversation.isEpochSteward())!
     const active = [0, 1, 2].find((i) => i !== silent && conv(s, i, 'busy').conversation.isEpochSteward())!

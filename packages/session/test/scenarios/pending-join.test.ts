@@ -1,17 +1,7 @@
 import { topicFor } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { WelcomeTimeoutError } from '../../src/index.js'
-import { bootstrap, conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
-
-/** Join `id` and capture how it ends. */
-function joinOutcome(join: Promise<unknown>) {
-  const out: { error?: unknown; done: boolean } = { done: false }
-  join.then(
-    () => (out.done = true),
-    (error) => Object.assign(out, { error, done: true }),
-  )
-  return out
-}
+import { bootstrap, conv, converged, eventsOf, hex, joining, memberIdOf, scenario } from './harness.js'
 
 describe('pending-join eviction (reference 3.0 pending_join_eviction: 3 × commit inactivity)', () => {
   it('pending_join_expires_evicts_the_entry_and_stops_announcing', async () => {
@@ -23,7 +13,7 @@ describe('pending-join eviction (reference 3.0 pending_join_eviction: 3 × commi
     s.net.partition([joiner.name], [s.members[0]!.name, s.members[1]!.name])
     const started = s.net.clock.now()
     // Announce without probing (a probing joiner would end with NoReadyPeersError here).
-    const out = joinOutcome(joiner.user.join(id, { probe: false }))
+    const { out } = joining(s, 2, id, { probe: false })
     expect(joiner.user.transport.getTopics()).toContain(topicFor(id, 'welcome'))
     await s.until(() => out.done, 300_000)
     const commitInactivity = conv(s, 0, id).conversation.config().commitInactivityMs
@@ -56,16 +46,16 @@ describe('pending-join eviction (reference 3.0 pending_join_eviction: 3 × commi
     const plain = [0, 1, 2].filter((i) => i !== steward)
     const [ghost, late] = [3, 4]
     s.net.partition([s.members[ghost]!.name], [s.members[steward]!.name])
-    const out = joinOutcome(s.members[ghost]!.user.join(id))
+    const { out } = joining(s, ghost, id)
     await s.until(() => plain.every((i) => conv(s, i, id).conversation.pendingUpdateCount() === 1))
     await s.until(() => out.done, 300_000)
     expect(out.error).toBeInstanceOf(WelcomeTimeoutError)
     for (const i of plain) expect(conv(s, i, id).conversation.pendingUpdateCount()).toBe(1)
     // The next commit (another joiner) ages the buffered key package out.
     const mark = s.members.map((m) => m.events.length)
-    const joining = s.members[late]!.user.join(id)
+    const lateJoin = s.members[late]!.user.join(id)
     await s.until(() => s.members[late]!.user.conversation(id) !== undefined)
-    await joining
+    await lateJoin
     await s.until(() => converged(s, id, [0, 1, 2, late]))
     for (const i of plain) expect(conv(s, i, id).conversation.pendingUpdateCount()).toBe(0)
     // Nobody ever proposes the ghost, whoever becomes steward.
