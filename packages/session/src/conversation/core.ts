@@ -53,7 +53,7 @@ export class ConversationCore {
   readonly voteEchoes = new Map<ProposalId, { fireAt: number; vote: Vote }>()
   /** Consensus timeouts of every open proposal (ours and peers'). */
   readonly timeouts = new Map<ProposalId, number>()
-  /** Decoded requests of every proposal we know, by id. */
+  /** Decoded requests of the proposals we know that have not resolved yet, by id. */
   readonly requests = new Map<ProposalId, ConversationUpdateRequest | undefined>()
   /** Epoch at which each member (hex) joined, recorded from merged adds. */
   readonly joinEpochs = new Map<string, bigint>()

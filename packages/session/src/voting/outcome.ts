@@ -38,6 +38,8 @@ async function handleOutcome(
   core.timeouts.delete(proposalId)
   if (!core.queues.resolved.add(proposalId)) return
   const request = requestOf(core, proposalId)
+  // Only open proposals stay in `requests` (it would otherwise grow for the conversation's lifetime).
+  core.requests.delete(proposalId)
   core.emit({ type: 'consensus-reached', proposalId, approved, failed, request })
   if (request === undefined) return
   // Joiner handshake: the proposal's owner reports the vote to the joiner.
