@@ -400,7 +400,7 @@ export async function applyReplay(core: ConversationCore, c: CommitCandidate, no
     const staged = await core.mls.stageRemoteCommit({ proposals: c.mlsProposals, commit: c.commitMessage })
     if (staged.status === 'aborted') return false
     const epoch = core.epoch()
-    const electable = electableLists(core, epoch, core.mls.members(), core.joinEpochs, core.steward.isExhausted(epoch))
+    const electable = () => electableLists(core, epoch, core.mls.members(), core.joinEpochs, core.steward.isExhausted(epoch))
     const check = checkReplay(staged, c, core.sm.mode === 'recovery', core.steward.currentList()?.members, electable)
     if (!check.ok) {
       await core.mls.discardStagedCommit()

@@ -80,7 +80,8 @@ export interface ElectableList {
  * proposals, the committer must be the claimed steward, and it must be on
  * `stewards` (unless in recovery or no list is known) or, when our list
  * was exhausted there, on a list a missed election could have installed
- * (`inferred`: install it with the commit). The approved prefix is not
+ * (`electable`, computed only when needed; `inferred`: install it with the
+ * commit). The approved prefix is not
  * checked: we may have missed the votes.
  */
 export function checkReplay(
@@ -88,14 +89,14 @@ export function checkReplay(
   candidate: CommitCandidate,
   recovery: boolean,
   stewards: readonly Uint8Array[] | undefined,
-  electable: readonly ElectableList[] = [],
+  electable: () => readonly ElectableList[] = () => [],
 ): { ok: false; reason: string } | { ok: true; inferred?: ElectableList } {
   if (staged.bundleSenderMismatch) return { ok: false, reason: 'bundle sender mismatch' }
   if (!bytesEqual(staged.committer, candidate.stewardMemberId)) return { ok: false, reason: 'committer is not the claimed steward' }
   if (staged.otherProposals > 0) return { ok: false, reason: 'carries non add/remove proposals' }
   const on = (list: readonly Uint8Array[]) => list.some((m) => bytesEqual(m, staged.committer))
   if (recovery || stewards === undefined || stewards.length === 0 || on(stewards)) return { ok: true }
-  const inferred = electable.find((l) => on(l.members))
+  const inferred = electable().find((l) => on(l.members))
   if (inferred !== undefined) return { ok: true, inferred }
   const short = (m: Uint8Array) => toHex(m).slice(0, 8)
   return { ok: false, reason: `committer ${short(staged.committer)} not on the steward list [${stewards.map(short).join(', ')}]` }
@@ -150,7 +151,7 @@ export async function stageOnBranchPoint(
   const stewards = [...(bp.steward?.list.members ?? []), ...(core.steward.currentList()?.members ?? [])]
   const bpList = bp.steward?.list
   const exhausted = bpList !== undefined && core.steward.plugin.isExhausted(bpList, bp.epoch)
-  const electable = electableLists(core, bp.epoch, alt.members(), new Map(bp.joinEpochs), exhausted)
+  const electable = () => electableLists(core, bp.epoch, alt.members(), new Map(bp.joinEpochs), exhausted)
   const check = checkReplay(staged, candidate, core.sm.mode === 'recovery', stewards, electable)
   if (!check.ok) return check.reason
   const membersBefore = alt.members()
