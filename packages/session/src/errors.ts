@@ -20,6 +20,22 @@ export class ConversationBlockedError extends DemlsError {
   }
 }
 
+/**
+ * A chat message could not wait for the epoch change in flight: the send
+ * queue already holds `ConversationConfig.sendQueueMax` messages or
+ * `sendQueueMaxBytes` bytes. Retry once the group is working again.
+ */
+export class SendQueueFullError extends DemlsError {
+  /** Messages waiting when this one was refused. */
+  readonly queued: number
+
+  constructor(queued: number, bytes: number) {
+    super(`the send queue is full (${queued} message(s), ${bytes} bytes wait for the epoch change)`, 'SEND_QUEUE_FULL')
+    this.name = 'SendQueueFullError'
+    this.queued = queued
+  }
+}
+
 /** An emergency proposal is open, so lower-priority proposals are refused. */
 export class PartialFreezeError extends DemlsError {
   constructor(kind: string) {

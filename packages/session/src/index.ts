@@ -55,6 +55,7 @@ export {
 export { type ConversationState, type OperatingMode, StateMachine } from './conversation/state-machine.js'
 export {
   ConversationBlockedError,
+  SendQueueFullError,
   ConversationClosedError,
   InvalidArgumentError,
   InvalidConfigError,

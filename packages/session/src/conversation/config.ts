@@ -78,6 +78,16 @@ export interface ConversationConfig {
    * @default 20
    */
   probeAnswersPerSecond: number
+  /**
+   * Local: chat messages sent while an epoch change is in flight (Freezing
+   * or Selection) wait in a queue and are sent, in order, once the group is
+   * working again. At most this many wait; one more is refused with
+   * `SendQueueFullError`. Never synced.
+   * @default 256
+   */
+  sendQueueMax: number
+  /** Local: at most this many body bytes wait in the send queue (see {@link ConversationConfig.sendQueueMax}). @default 1_048_576 */
+  sendQueueMaxBytes: number
   /** Steward list bounds. @default { snMin: 1, snMax: 2, allowSubsetCandidates: false } */
   stewardList: StewardBounds
   /**
@@ -125,6 +135,8 @@ export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.
   probeAnswerIntervalMs: 2_000,
   probeAnswerDelayMs: 500,
   probeAnswersPerSecond: 20,
+  sendQueueMax: 256,
+  sendQueueMaxBytes: 1_048_576,
   stewardList: Object.freeze({ snMin: 1, snMax: 2, allowSubsetCandidates: false }),
 })
 
@@ -177,6 +189,8 @@ export function resolveConfig(init: ConversationConfigInit = {}): ConversationCo
     'attestationIntervalMs',
     'probeAnswerIntervalMs',
     'probeAnswersPerSecond',
+    'sendQueueMax',
+    'sendQueueMaxBytes',
   ]
   for (const k of positive) {
     const v = c[k] as number

@@ -19,6 +19,7 @@ import {
   ConversationClosedError,
   InvalidArgumentError,
   InvalidSyncError,
+  SendQueueFullError,
 } from '../errors.js'
 import {
   advanceFreeze,
@@ -58,9 +59,38 @@ import {
 } from '../voting/proposals.js'
 import { type ConversationConfig, type ConversationConfigInit, resolveConfig } from './config.js'
 import { ConversationCore } from './core.js'
-import type { ConversationEvent, ConversationOutbound } from './events.js'
+import type { ConversationEvent, ConversationOutbound, InboundDropReason } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
 import type { ConversationState, OperatingMode } from './state-machine.js'
+
+/** A FIFO of chat messages waiting for an epoch change, with their promises. */
+class SendQueue {
+  #items: { body: Uint8Array; resolve: () => void; reject: (err: unknown) => void }[] = []
+  bytes = 0
+
+  get size(): number {
+    return this.#items.length
+  }
+
+  push(body: Uint8Array): Promise<void> {
+    const copy = body.slice()
+    return new Promise<void>((resolve, reject) => {
+      this.#items.push({ body: copy, resolve, reject })
+      this.bytes += copy.length
+    })
+  }
+
+  takeAll(): { body: Uint8Array; resolve: () => void; reject: (err: unknown) => void }[] {
+    const items = this.#items
+    this.#items = []
+    this.bytes = 0
+    return items
+  }
+
+  failAll(err: unknown): void {
+    for (const item of this.takeAll()) item.reject(err)
+  }
+}
 
 /** A packet handed to {@link Conversation.receive}. */
 export interface ConversationInbound {
@@ -124,6 +154,8 @@ function buildCore(
 export class Conversation {
   readonly #core: ConversationCore
   #chain: Promise<unknown> = Promise.resolve()
+  /** Chat messages waiting for the epoch change in flight (see {@link Conversation.sendMessage}). */
+  readonly #sendQueue = new SendQueue()
 
   private constructor(core: ConversationCore) {
     this.#core = core
@@ -170,9 +202,40 @@ export class Conversation {
   }
 
   #run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.#chain.then(fn, fn)
+    const step = async () => {
+      try {
+        return await fn()
+      } finally {
+        await this.#flushSendQueue()
+      }
+    }
+    const next = this.#chain.then(step, step)
     this.#chain = next.catch(() => undefined)
     return next
+  }
+
+  /** Send the queued chat messages once messaging is open again; fail them if we left. */
+  async #flushSendQueue(): Promise<void> {
+    const core = this.#core
+    if (this.#sendQueue.size === 0) return
+    if (core.left) {
+      this.#sendQueue.failAll(new ConversationClosedError(core.id))
+      return
+    }
+    if (core.sm.blocksMessaging) return
+    for (const item of this.#sendQueue.takeAll()) {
+      try {
+        await this.#encryptChat(item.body)
+        item.resolve()
+      } catch (err) {
+        item.reject(err)
+      }
+    }
+  }
+
+  #encryptChat(body: Uint8Array): Promise<void> {
+    const core = this.#core
+    return core.sendEncrypted({ conversationMessage: { message: body, sender: core.memberId, conversationId: core.id } })
   }
 
   #assertOpen(): void {
@@ -439,19 +502,45 @@ export class Conversation {
   }
 
   /**
-   * Send an encrypted chat message.
+   * Send an encrypted chat message. While an epoch change is in flight
+   * (Freezing or Selection) the message waits, in order, and is encrypted
+   * and queued for publication in the next epoch as soon as the group is
+   * working again; the promise settles then. Messages are never reordered:
+   * a message sent while others wait queues behind them.
    *
-   * @throws {ConversationBlockedError} while Freezing or Selecting
+   * @throws {SendQueueFullError} when `sendQueueMax` messages or `sendQueueMaxBytes` bytes already wait
+   * @throws {ConversationClosedError} when we left (also for queued messages if we leave first)
    */
-  sendMessage(body: Uint8Array, _now: number): Promise<void> {
-    return this.#run(async () => {
+  async sendMessage(body: Uint8Array, _now: number): Promise<void> {
+    const queued = await this.#run(async () => {
       this.#assertOpen()
       const core = this.#core
-      if (core.sm.blocksMessaging) throw new ConversationBlockedError('send a message', core.sm.state)
-      await core.sendEncrypted({
-        conversationMessage: { message: body, sender: core.memberId, conversationId: core.id },
-      })
+      if (!core.sm.blocksMessaging && this.#sendQueue.size === 0) {
+        await this.#encryptChat(body)
+        return undefined
+      }
+      const { sendQueueMax, sendQueueMaxBytes } = core.config
+      if (this.#sendQueue.size >= sendQueueMax || this.#sendQueue.bytes + body.length > sendQueueMaxBytes) {
+        throw new SendQueueFullError(this.#sendQueue.size, this.#sendQueue.bytes)
+      }
+      // Wrapped in an object: returning the bare promise would make the mutex wait for it.
+      return { sent: this.#sendQueue.push(body) }
     })
+    await queued?.sent
+  }
+
+  /**
+   * Every inbound packet dropped so far, by reason (gossip delivers
+   * duplicates and late packets routinely; only the first of each kind per
+   * epoch becomes a `dropped` event).
+   */
+  dropCounts(): Partial<Record<InboundDropReason, number>> {
+    return this.#core.drops.totals()
+  }
+
+  /** Chat messages waiting for the epoch change in flight. */
+  queuedMessageCount(): number {
+    return this.#sendQueue.size
   }
 
   /**

@@ -12,6 +12,7 @@ import type { ConversationEvent, ConversationOutbound } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
 import { ConversationQueues, type ProposalId } from './queues.js'
 import { StateMachine } from './state-machine.js'
+import { DropCounter } from './drop-counter.js'
 
 /** A scheduled auto-vote. */
 export interface AutoVote {
@@ -47,6 +48,8 @@ export class ConversationCore {
   readonly sm = new StateMachine('working')
   readonly outbound: ConversationOutbound[] = []
   readonly events: ConversationEvent[] = []
+  /** Counts of dropped packets; repeats within an epoch are counted, not emitted. */
+  readonly drops = new DropCounter()
   /** Due auto-votes by proposal id. */
   readonly autoVotes = new Map<ProposalId, AutoVote>()
   /** Our votes to send once more if still needed at `fireAt` (see `castVote`). */
@@ -97,6 +100,11 @@ export class ConversationCore {
   }
 
   emit(event: ConversationEvent): void {
+    if (event.type === 'dropped' && !this.drops.admit(event, this.epoch())) {
+      return
+    }
+    const summary = this.drops.takeSummary(this.epoch())
+    if (summary !== undefined) this.events.push(summary)
     this.events.push(event)
   }
 

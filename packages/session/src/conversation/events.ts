@@ -8,7 +8,8 @@ export type InboundDropReason =
   | 'decrypt-failed' // MLS refused it (wrong group, replay, bad signature, …)
   | 'wrong-epoch' // MLS ciphertext of another epoch
   | 'not-member' // sender or vote owner is not a member
-  | 'unauthorized' // hardening check failed (owner ≠ sender, expected voters ≠ members, fast-path abuse)
+  | 'unauthorized' // hardening check failed (owner ≠ sender, vote owner not a member, fast-path abuse)
+  | 'membership-changed' // a proposal made for another member count (a commit crossed it in flight)
   | 'invalid-proposal'
   | 'invalid-vote'
   | 'partial-freeze' // a lower-priority proposal while an emergency is open
@@ -59,6 +60,12 @@ export type ConversationEvent =
   | { type: 'leaving'; epoch: bigint }
   /** An inbound packet was dropped, with a typed reason. */
   | { type: 'dropped'; reason: InboundDropReason; detail?: string; error?: Error }
+  /**
+   * Repeats of drops already reported in `epoch` (same reason and detail)
+   * are counted, not emitted one by one; this reports how many, by reason,
+   * once the epoch has changed. `Conversation.dropCounts()` has the totals.
+   */
+  | { type: 'drops-suppressed'; epoch: bigint; counts: Partial<Record<InboundDropReason, number>> }
   /** A background step failed (the conversation keeps working). */
   | { type: 'error'; operation: string; error: Error }
 

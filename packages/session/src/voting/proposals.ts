@@ -113,7 +113,9 @@ export async function initiateProposal(
 /** Map a consensus error to a drop reason. */
 function dropReasonOf(err: unknown): InboundDropReason {
   const name = (err as Error | undefined)?.name
-  if (name === 'UnauthorizedError') return 'unauthorized'
+  if (name === 'UnauthorizedError') {
+    return (err as { check?: string }).check === 'expected-voters' ? 'membership-changed' : 'unauthorized'
+  }
   if (name === 'InvalidVoteError' || name === 'InvalidSignatureError' || name === 'InvalidHashChainError') return 'invalid-vote'
   return 'invalid-proposal'
 }
