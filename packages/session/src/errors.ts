@@ -36,6 +36,27 @@ export class SendQueueFullError extends DemlsError {
   }
 }
 
+/**
+ * Minting or merging a commit failed (reported as an `error` event; the
+ * conversation keeps working and retries on the next freeze round). The
+ * MLS layer's error is the `cause`: an expired key package, a commit the
+ * MLS library refused, a stalled crypto call.
+ */
+export class CommitFailedError extends DemlsError {
+  /** Which step failed: minting our candidate, merging it, or merging a peer's staged commit. */
+  readonly stage: 'mint' | 'merge-own' | 'merge-staged'
+  /** The epoch the commit was for. */
+  readonly epoch: bigint
+
+  constructor(stage: 'mint' | 'merge-own' | 'merge-staged', epoch: bigint, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause)
+    super(`could not ${stage === 'mint' ? 'mint a commit' : 'merge a commit'} at epoch ${epoch}: ${why}`, 'COMMIT_FAILED', { cause })
+    this.name = 'CommitFailedError'
+    this.stage = stage
+    this.epoch = epoch
+  }
+}
+
 /** An emergency proposal is open, so lower-priority proposals are refused. */
 export class PartialFreezeError extends DemlsError {
   constructor(kind: string) {

@@ -56,6 +56,7 @@ export { type ConversationState, type OperatingMode, StateMachine } from './conv
 export {
   ConversationBlockedError,
   SendQueueFullError,
+  CommitFailedError,
   ConversationClosedError,
   InvalidArgumentError,
   InvalidConfigError,

@@ -14,6 +14,7 @@ import type { ConversationCore } from '../conversation/core.js'
 import { targetKey } from '../conversation/queues.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { electableLists, initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
+import { CommitFailedError } from '../errors.js'
 import { precheckReplay, recordMerged, recordWelcome } from '../sync/catch-up.js'
 import { type BranchPoint, captureBranchPoint, checkReplay, stageOnBranchPoint } from '../sync/fork.js'
 import { buildSync } from '../sync/conversation-sync.js'
@@ -93,7 +94,7 @@ export async function buildOwnCandidate(core: ConversationCore, now: number): Pr
   try {
     built = await core.mls.createCommitCandidate(inputs, { nowMs: now })
   } catch (err) {
-    core.error('build-commit-candidate', err)
+    core.error('build-commit-candidate', new CommitFailedError('mint', core.epoch(), err))
     return
   }
   const candidate: CommitCandidate = {
@@ -247,7 +248,7 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
         winner = { candidate: c, merge: await core.mls.mergeOwnCommit(), committer: core.memberId, index }
         break
       } catch (err) {
-        core.error('merge-own-commit', err)
+        core.error('merge-own-commit', new CommitFailedError('merge-own', core.epoch(), err))
         continue
       }
     }
@@ -263,7 +264,7 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
       winner = { candidate: c, merge: await core.mls.mergeStagedCommit(), committer: staged.committer, index }
       break
     } catch (err) {
-      core.error('merge-staged-commit', err)
+      core.error('merge-staged-commit', new CommitFailedError('merge-staged', core.epoch(), err))
       await core.mls.discardStagedCommit()
     }
   }
