@@ -91,7 +91,17 @@ function summarize(e: UserEvent): EventSummary | undefined {
 function status(conversationId: string): Status {
   const c = user?.conversation(conversationId)
   if (c === undefined)
-    return { joined: false, state: 'none', mode: 'none', epoch: '-', members: [], stewards: [], isEpochSteward: false, authenticator: '' }
+    return {
+      joined: false,
+      state: 'none',
+      mode: 'none',
+      epoch: '-',
+      members: [],
+      stewards: [],
+      isEpochSteward: false,
+      authenticator: '',
+      rss: process.memoryUsage().rss,
+    }
   return {
     joined: true,
     state: c.state(),
@@ -101,6 +111,7 @@ function status(conversationId: string): Status {
     stewards: c.conversation.stewards().map(hex),
     isEpochSteward: c.conversation.isEpochSteward(),
     authenticator: hex(c.epochAuthenticator()),
+    rss: process.memoryUsage().rss,
   }
 }
 

@@ -20,7 +20,7 @@ describe('phase gates, self-leave and join deadlines', () => {
     const frozenAt = s.net.clock.now()
     const frozenEpoch = conv(s, active, 'gate').epoch()
     let sent = false
-    const sending = conv(s, active, 'gate')
+    void conv(s, active, 'gate')
       .sendMessage(text('sent during the freeze'))
       .then(() => {
         sent = true
