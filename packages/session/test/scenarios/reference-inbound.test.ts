@@ -4,7 +4,7 @@ import { deadlock, emergencyUpdateRequest, withCreator } from '@demls/scoring'
 import { type ConversationUpdateRequestInit, encodeAppMessage, encodeConversationUpdateRequest } from '@demls/wire'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ConversationEvent, defaultPlugins, selfLeaveProposalId } from '../../src/index.js'
-import { type Scenario, bootstrap, conv, keyFor, memberIdOf, scenario } from './harness.js'
+import { type Scenario, bootstrap, conv, hex, keyFor, memberIdOf, scenario } from './harness.js'
 
 /**
  * The reference's `src/conversation/inbound.rs` fast-path authorisation
@@ -123,5 +123,20 @@ describe('deviation 5: an emergency proposal without evidence is rejected', () =
     expect(dropped(events)).toEqual([])
     expect(voteRequested(events, proposal.proposalId)).toBe(true)
     await conv(s, 1, ID).conversation.vote(proposal.proposalId, false, s.net.clock.now())
+  })
+})
+
+describe('deviation 4: an ECP’s creator is its proposal owner, not the self-declared field', () => {
+  it('a rejected ECP whose creator field names bob penalises alice, who owns it', async () => {
+    const bob = conv(s, 1, ID).conversation
+    const scoreOf = (i: number) => bob.memberScores().find((m) => hex(m.memberId) === hex(memberIdOf(i)))!.score
+    const [aliceBefore, bobBefore] = [scoreOf(0), scoreOf(1)]
+    const forged = request(emergencyUpdateRequest(withCreator(deadlock(bob.epoch()), memberIdOf(1))))
+    const { proposal, events } = await sendAsAlice(0, { payload: forged, expectedVotersCount: 2, vote: true })
+    expect(voteRequested(events, proposal.proposalId)).toBe(true)
+    await bob.vote(proposal.proposalId, false, s.net.clock.now())
+    expect(reached(bob.drainEvents(), proposal.proposalId)?.approved).toBe(false)
+    expect(scoreOf(0)).toBeLessThan(aliceBefore)
+    expect(scoreOf(1)).toBe(bobBefore)
   })
 })

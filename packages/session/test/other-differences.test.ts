@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { Bed } from './sansio.js'
+import { hex, memberIdOf } from './scenarios/harness.js'
+
+const scoreOf = (c: { memberScores(): { memberId: Uint8Array; score: bigint }[] }, i: number) =>
+  c.memberScores().find((m) => hex(m.memberId) === hex(memberIdOf(i)))!.score
+
+/** Differences from the reference listed in `docs/deviations.md` that no other test pinned end to end. */
+
+describe('deviation 2: a capped batch is valid at the receivers', () => {
+  it('with commitBatchMax = 1 and two approved adds, a member accepts a commit carrying only the first, then the second', async () => {
+    const bed = await Bed.create('cap', 4, { commitBatchMax: 1 })
+    await bed.add(1)
+    const [alice, bob] = [bed.conv(0), bed.conv(1)]
+    const mark = bed.eventsOf(1, 'commit-applied').length
+    const aliceBefore = scoreOf(bob, 0)
+    await alice.addMember(await bed.peers[2]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await alice.addMember(await bed.peers[3]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.flush()
+    // Both adds are approved on bob before the first commit.
+    await bed.until(() => bob.approvedCount() === 2 || bob.epoch() > 1n)
+    expect(bob.approvedCount()).toBe(2)
+    await bed.until(() => bob.epoch() === 2n)
+    const first = bed.eventsOf(1, 'commit-applied')[mark]!
+    expect(first.batch).toHaveLength(1)
+    expect(hex(first.committer)).toBe(hex(memberIdOf(0)))
+    // The rest of the approved work waits for the next commit.
+    expect(bob.approvedCount()).toBe(1)
+    await bed.until(() => bob.epoch() === 3n)
+    expect(bed.eventsOf(1, 'commit-applied').slice(mark).map((e) => e.batch.length)).toEqual([1, 1])
+    expect(bob.members()).toHaveLength(4)
+    // No penalty on the committer for the partial batches: its score only rose (two successful commits).
+    expect(scoreOf(bob, 0)).toBeGreaterThan(aliceBefore)
+  })
+})
+
+describe('votes: a vote is sent once more halfway to the consensus timeout when every vote is needed', () => {
+  it('n = 2: the only other vote is lost on its first sending, and the proposal still passes before the timeout', async () => {
+    const bed = await Bed.create('echo', 3)
+    await bed.add(1)
+    const alice = bed.conv(0)
+    const timeout = alice.config().consensusTimeoutMs
+    // Drop bob's first encrypted packet to alice: his vote.
+    let lost = 0
+    bed.intercept = (from, to, p) => {
+      if (from === 1 && to === 0 && p.subtopic === 'app' && p.payload[0] === 0 && lost === 0) {
+        lost++
+        return undefined
+      }
+      return p
+    }
+    const t0 = bed.now
+    const id = await alice.addMember(await bed.peers[2]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.flush()
+    await bed.until(() => bed.eventsOf(0, 'consensus-reached').some((e) => e.proposalId === id))
+    expect(lost).toBe(1)
+    const outcome = bed.eventsOf(0, 'consensus-reached').find((e) => e.proposalId === id)!
+    expect(outcome).toMatchObject({ approved: true, failed: false })
+    expect(bed.now).toBeLessThan(t0 + timeout)
+  })
+})
