@@ -34,10 +34,11 @@ export class Bed {
   readonly peers: Peer[] = []
   intercept: Intercept | undefined
   readonly #config: ConversationConfigInit
-  readonly #id: string
+  /** The conversation id. */
+  readonly id: string
 
   private constructor(id: string, config: ConversationConfigInit, now: number) {
-    this.#id = id
+    this.id = id
     this.#config = config
     this.now = now
   }
