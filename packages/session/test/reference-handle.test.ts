@@ -1,7 +1,9 @@
+import { ConsensusService, EthereumSigner, defaultConsensusPlugin } from '@demls/consensus'
 import { brokenCommit } from '@demls/scoring'
+import { encodeAppMessage, encodeConversationUpdateRequest } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { Bed } from './sansio.js'
-import { memberIdOf } from './scenarios/harness.js'
+import { keyFor, memberIdOf } from './scenarios/harness.js'
 
 /**
  * The 9 unit tests of the reference's `src/conversation/handle.rs`, against
@@ -64,29 +66,31 @@ describe('reference: handle.rs', () => {
     expect(alice.drainEvents()).toEqual([])
   })
 
-  it('register_auto_vote_replaces_existing_entry: one auto-vote per proposal, fired once at the voting delay', async () => {
+  it('register_auto_vote_replaces_existing_entry: a second delivery of a proposal is a duplicate and arms no second auto-vote; one vote fires at the voting delay', async () => {
     const bed = await Bed.create('h4', 2)
     await bed.add(1)
-    const [alice, bob] = [bed.conv(0), bed.conv(1)]
+    const bob = bed.conv(1)
     const delay = bob.config().votingDelayMs
-    const id = await alice.removeMember(memberIdOf(1), bed.now)
-    // Deliver the proposal to bob twice: the second copy (refused by MLS as a replay) arms nothing.
-    const proposal = bed.peers[0]!.conversation!.drainOutbound()
-    bed.peers[0]!.sent.push(...proposal)
-    for (const p of proposal) await bob.receive(p, bed.now)
+    // Alice's proposal, encrypted twice by her MLS group (two distinct ciphertexts of one proposal).
     const t0 = bed.now
+    const signer = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(keyFor(0))) })
+    const payload = encodeConversationUpdateRequest({ payload: 'removeMember', removeMember: { memberId: memberIdOf(1) } })
+    const proposal = signer.createProposal('h4', { payload, expectedVotersCount: 2, expirationSeconds: 60, vote: true }, t0)
+    bob.drainEvents()
+    for (let copy = 0; copy < 2; copy++) {
+      await bob.receive({ subtopic: 'app', payload: await bed.peers[0]!.mls!.encrypt(encodeAppMessage({ proposal })) }, t0)
+    }
+    const events = bob.drainEvents()
+    expect(events.filter((e) => e.type === 'vote-requested')).toHaveLength(1)
+    expect(events.filter((e) => e.type === 'dropped').map((e) => (e as { reason: string }).reason)).toEqual(['duplicate'])
     expect(bob.nextWakeupAt()).toBe(t0 + delay)
-    const sentBefore = bob.drainOutbound().length
-    expect(sentBefore).toBe(0)
     await bob.poll(t0 + delay - 1)
     expect(bob.drainOutbound()).toHaveLength(0)
     await bob.poll(t0 + delay)
-    const votes = bob.drainOutbound()
-    expect(votes).toHaveLength(1)
+    expect(bob.drainOutbound()).toHaveLength(1)
     // Nothing else is armed for it but the echo of that vote and the consensus timeout.
     await bob.poll(t0 + delay + 1)
     expect(bob.drainOutbound()).toHaveLength(0)
-    void id
   })
 
   it('cancel_auto_vote_removes_only_the_targeted_proposal: a manual vote replaces its auto-vote, the other proposal keeps its own', async () => {

@@ -1,3 +1,4 @@
+import type { MlsService } from '@demls/mls'
 import { type AppMessage, decodeAppMessage, decodeWelcomeChannelMessage } from '@demls/wire'
 import {
   Conversation,
@@ -25,6 +26,8 @@ export interface Peer {
   events: ConversationEvent[]
   /** Every packet this member published. */
   sent: ConversationOutbound[]
+  /** This member's MLS group (to act as a malicious member: encrypt arbitrary messages under its identity). */
+  mls?: MlsService
 }
 
 export type Intercept = (from: number, to: number, packet: ConversationOutbound) => ConversationOutbound | undefined
@@ -47,7 +50,23 @@ export class Bed {
   static async create(id: string, n: number, config: ConversationConfigInit = {}): Promise<Bed> {
     // ts-mls checks key-package lifetimes against the system clock: start at the real time.
     const bed = new Bed(id, { ...FAST_TIMING, attestationIntervalMs: 3_600_000, ...config }, Math.floor(Date.now() / 1000) * 1000)
-    for (let i = 0; i < n; i++) bed.peers.push({ index: i, plugins: await defaultPlugins(keyFor(i)), skewMs: 0, events: [], sent: [] })
+    for (let i = 0; i < n; i++) {
+      const defaults = await defaultPlugins(keyFor(i))
+      const peer: Peer = { index: i, plugins: defaults, skewMs: 0, events: [], sent: [] }
+      peer.plugins = {
+        ...defaults,
+        createMls: async (id, now) => {
+          peer.mls = await defaults.createMls(id, now)
+          return peer.mls
+        },
+        welcomeMls: async (welcome) => {
+          const mls = await defaults.welcomeMls(welcome)
+          if (mls !== undefined) peer.mls = mls
+          return mls
+        },
+      }
+      bed.peers.push(peer)
+    }
     const c = await Conversation.create({ conversationId: id, plugins: bed.peers[0]!.plugins, config: bed.#config, now: bed.now })
     bed.peers[0]!.conversation = c
     await bed.flush()
