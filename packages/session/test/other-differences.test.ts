@@ -58,4 +58,24 @@ describe('votes: a vote is sent once more halfway to the consensus timeout when 
     expect(outcome).toMatchObject({ approved: true, failed: false })
     expect(bed.now).toBeLessThan(t0 + timeout)
   })
+
+  it('n = 3: a vote whose proposal already resolved is not sent again', async () => {
+    const bed = await Bed.create('no-echo', 4)
+    await bed.add(1)
+    await bed.add(2)
+    const alice = bed.conv(0)
+    const half = alice.config().consensusTimeoutMs / 2
+    // Let the echoes of the votes on the earlier adds (n = 2 then: pivotal, so echoed) go out first.
+    await bed.run(2 * half)
+    const t0 = bed.now
+    const ciphertexts = (i: number) => bed.peers[i]!.sent.filter((p) => p.subtopic === 'app' && p.payload[0] === 0).length
+    const id = await alice.addMember(await bed.peers[3]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.flush()
+    // Bob and carol vote at the voting delay; the proposal resolves everywhere at once.
+    await bed.until(() => [0, 1, 2].every((i) => bed.eventsOf(i, 'consensus-reached').some((e) => e.proposalId === id)))
+    const after = [ciphertexts(1), ciphertexts(2)]
+    await bed.run(t0 + 2 * half - bed.now)
+    expect([ciphertexts(1), ciphertexts(2)]).toEqual(after)
+  })
 })
+
