@@ -79,3 +79,34 @@ describe('votes: a vote is sent once more halfway to the consensus timeout when 
   })
 })
 
+describe('commit timing: who freezes on its own timer, and when', () => {
+  it('with the epoch steward silent, the other steward freezes after commitInactivityMs and a plain member after that plus recoveryInactivityMs', async () => {
+    const bed = await Bed.create('windows', 4)
+    await bed.add(1)
+    await bed.add(2)
+    const stewards = [0, 1, 2].filter((i) => bed.conv(i).isSteward())
+    const e = stewards.find((i) => bed.conv(i).isEpochSteward())!
+    const x = stewards.find((i) => i !== e)!
+    const p = [0, 1, 2].find((i) => !stewards.includes(i))!
+    const { commitInactivityMs, recoveryInactivityMs } = bed.conv(x).config()
+    // The epoch steward is silent, and x's packets do not reach p: each freezes on its own timer.
+    bed.intercept = (from, to, packet) => (from === e || (from === x && to === p && packet.payload[0] !== 0) ? undefined : packet)
+    await bed.conv(x).addMember(await bed.peers[3]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.flush()
+    const approvedAt = new Map<number, number>()
+    const frozenAt = new Map<number, number>()
+    await bed.until(() => {
+      for (const i of [x, p]) {
+        if (!approvedAt.has(i) && bed.conv(i).approvedCount() > 0) approvedAt.set(i, bed.now)
+        if (!frozenAt.has(i) && bed.conv(i).state() === 'freezing') frozenAt.set(i, bed.now)
+      }
+      return frozenAt.size === 2
+    }, 10_000, 10)
+    const waited = (i: number) => frozenAt.get(i)! - approvedAt.get(i)!
+    expect(waited(x)).toBeGreaterThanOrEqual(commitInactivityMs)
+    expect(waited(x)).toBeLessThanOrEqual(commitInactivityMs + 20)
+    expect(waited(p)).toBeGreaterThanOrEqual(commitInactivityMs + recoveryInactivityMs)
+    expect(waited(p)).toBeLessThanOrEqual(commitInactivityMs + recoveryInactivityMs + 20)
+  })
+})
+
