@@ -53,6 +53,7 @@ export {
   targetMemberId,
 } from './conversation/queues.js'
 export { type ConversationState, type OperatingMode, StateMachine } from './conversation/state-machine.js'
+export type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntry } from './conversation/queries.js'
 export {
   ConversationBlockedError,
   SendQueueFullError,

@@ -44,7 +44,12 @@ import {
 } from '../sync/catch-up.js'
 import { answerDueProbes, joinAnswerDeadline, onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
 import { submitEmergency } from '../stewardship/emergency.js'
-import { driveBufferedProposals, expireAwaitedElection, takeoverDeadline } from '../stewardship/stewardship.js'
+import {
+  driveBufferedProposals,
+  expireAwaitedElection,
+  proposeRegeneratedList,
+  takeoverDeadline,
+} from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
 import { onListAttested, onStewardListNotice, recordEpoch } from '../sync/steward-sync.js'
 import { handleOutcomes } from '../voting/outcome.js'
@@ -61,6 +66,16 @@ import { type ConversationConfig, type ConversationConfigInit, resolveConfig } f
 import { ConversationCore } from './core.js'
 import type { ConversationEvent, ConversationOutbound, InboundDropReason } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
+import {
+  type ApprovedProposal,
+  type FreezeCandidateCount,
+  type MemberRole,
+  type MemberRoleEntry,
+  approvedProposals,
+  freezeCandidateCount,
+  memberRoles,
+  pendingLeaves,
+} from './queries.js'
 import type { ConversationState, OperatingMode } from './state-machine.js'
 
 /** A FIFO of chat messages waiting for an epoch change, with their promises. */
@@ -649,6 +664,79 @@ export class Conversation {
       await handleOutcomes(core, now)
       return true
     })
+  }
+
+  /**
+   * Ask the group to regenerate the steward list now (the reference's admin
+   * `regenerate_steward_list`): opens a steward election over the settled
+   * members at the current epoch, seeded with the live retry round, with
+   * our YES bundled. Unlike the reference, which installs the list locally
+   * without a vote, the list changes only if the group accepts the
+   * election, and every member regenerates the elected list before
+   * installing it. Resolves the proposal id, or `undefined` when a steward
+   * election is already open.
+   *
+   * @example
+   * ```ts
+   * const id = await conv.regenerateStewardList(now)
+   * // later: a 'consensus-reached' event for `id`, then conv.stewards() is the new list
+   * ```
+   *
+   * @throws {ConversationBlockedError} while Freezing or Selecting
+   * @throws {PartialFreezeError} while an emergency proposal is open
+   */
+  regenerateStewardList(now: number): Promise<number | undefined> {
+    return this.#run(async () => {
+      this.#assertOpen()
+      const id = await proposeRegeneratedList(this.#core, now)
+      await handleOutcomes(this.#core, now)
+      return id
+    })
+  }
+
+  /**
+   * Every current member with its role in this epoch, in leaf order (the
+   * reference's `member_roles`; see {@link MemberRole}).
+   */
+  memberRoles(): MemberRoleEntry[] {
+    return memberRoles(this.#core)
+  }
+
+  /** The role of `memberId` (default: ours) in this epoch, or `undefined` when it is not a member. */
+  role(memberId: Uint8Array = this.#core.memberId): MemberRole | undefined {
+    const hex = toHex(memberId)
+    return memberRoles(this.#core).find((e) => toHex(e.memberId) === hex)?.role
+  }
+
+  /** Whether recovery mode is on (a Deadlock ECP was accepted; any member may commit until an election lands). */
+  isInRecoveryMode(): boolean {
+    return this.#core.sm.mode === 'recovery'
+  }
+
+  /**
+   * Freeze-round progress (the reference's `freeze_candidate_count`): the
+   * candidates buffered for this epoch (0 outside Freezing and Selection)
+   * and how many the round waits for.
+   */
+  freezeCandidateCount(): FreezeCandidateCount {
+    return freezeCandidateCount(this.#core)
+  }
+
+  /**
+   * Members whose self-leave was received and approved but not committed
+   * yet (the reference's `pending_leave_member_ids`), in leaf order.
+   */
+  pendingLeaves(): Uint8Array[] {
+    return pendingLeaves(this.#core)
+  }
+
+  /**
+   * The approved add/remove work of this epoch in approval order, with
+   * proposal ids, and whether the next commit carries each entry (the
+   * reference's `approved_proposals_for_current_epoch`).
+   */
+  approvedProposals(): ApprovedProposal[] {
+    return approvedProposals(this.#core)
   }
 
   /** Current MLS members (member ids in leaf order). */

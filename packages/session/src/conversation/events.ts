@@ -29,6 +29,12 @@ export type ConversationEvent =
   /** A member announced it joined (its encrypted `EventMembershipChange`). */
   | { type: 'membership-notice'; member: Uint8Array }
   | { type: 'phase-change'; state: ConversationState; mode: OperatingMode }
+  /**
+   * The operating mode changed: `recovery` once a Deadlock ECP is accepted
+   * (any member may then commit), `normal` once an election installs a new
+   * steward list. Emitted before the phase change that follows it.
+   */
+  | { type: 'mode-change'; mode: OperatingMode }
   /** A peer's votable proposal arrived, or we opened one without our vote. */
   | { type: 'vote-requested'; proposalId: number; request: ConversationUpdateRequest | undefined }
   /** We opened a proposal with our YES bundled. */

@@ -170,7 +170,7 @@ export async function replayStashedCandidates(core: ConversationCore, now: numbe
 }
 
 /** How many candidates the round waits for: the eligible stewards (all eligible members in recovery). */
-function expectedCandidates(core: ConversationCore): number {
+export function expectedCandidates(core: ConversationCore): number {
   const eligible = core.eligibility()
   if (core.sm.mode === 'recovery') return Math.max(1, core.mls.members().filter(eligible).length)
   const list = core.steward.currentList()
