@@ -1,5 +1,5 @@
 import type { ViolationEvidenceInit } from '@demls/wire'
-import { type Observable, filter, map, startWith } from 'rxjs'
+import { type Observable, defer, filter, map, startWith } from 'rxjs'
 import type { Conversation } from '../conversation/conversation.js'
 import type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntry } from '../conversation/queries.js'
 import type { ConversationState, OperatingMode } from '../conversation/state-machine.js'
@@ -32,20 +32,27 @@ export class ConversationHandle {
     this.#after = after
     this.events$ = user.eventsOf(conv.id)
     this.messages$ = user.messages$.pipe(filter((m) => m.conversationId === conv.id))
-    this.phase$ = this.events$.pipe(
-      filter((e): e is Extract<UserEvent, { type: 'phase-change' }> => e.type === 'phase-change'),
-      map((e) => e.state),
-      startWith(conv.state()),
+    // `defer`: each subscriber starts with the value current when it subscribes, not at construction.
+    this.phase$ = defer(() =>
+      this.events$.pipe(
+        filter((e): e is Extract<UserEvent, { type: 'phase-change' }> => e.type === 'phase-change'),
+        map((e) => e.state),
+        startWith(conv.state()),
+      ),
     )
-    this.members$ = this.events$.pipe(
-      filter((e) => e.type === 'commit-applied'),
-      map(() => conv.members()),
-      startWith(conv.members()),
+    this.members$ = defer(() =>
+      this.events$.pipe(
+        filter((e) => e.type === 'commit-applied'),
+        map(() => conv.members()),
+        startWith(conv.members()),
+      ),
     )
-    this.mode$ = this.events$.pipe(
-      filter((e): e is Extract<UserEvent, { type: 'mode-change' }> => e.type === 'mode-change'),
-      map((e) => e.mode),
-      startWith(conv.mode()),
+    this.mode$ = defer(() =>
+      this.events$.pipe(
+        filter((e): e is Extract<UserEvent, { type: 'mode-change' }> => e.type === 'mode-change'),
+        map((e) => e.mode),
+        startWith(conv.mode()),
+      ),
     )
   }
 
