@@ -130,6 +130,44 @@ export interface JoinConversationInit {
   /** Local configuration; the group's synced values overwrite the shared fields. */
   config?: ConversationConfigInit
   now: number
+  /**
+   * Called when we refuse the group after MLS accepted its Welcome (a
+   * plug-in mismatch or an invalid `ConversationSync`), before `join`
+   * throws. `outbound` holds our encrypted self-leave proposal, exactly as
+   * {@link Conversation.leave} sends it: publish it on the app channel so
+   * the group removes our leaf (otherwise the group keeps a member that
+   * never votes). Without this callback nothing is sent.
+   */
+  onRefusal?: (outbound: ConversationOutbound[], reason: Error) => void | Promise<void>
+}
+
+/**
+ * Open our self-leave: a one-voter proposal with the deterministic id,
+ * resolved at once, that another steward commits. Returns false when one
+ * is already open or resolved.
+ */
+async function proposeSelfLeave(core: ConversationCore, now: number): Promise<boolean> {
+  const id = selfLeaveProposalId(core.memberId)
+  if (core.consensus.getSession(core.id, id) !== undefined || core.queues.resolved.has(id)) return false
+  const request = { payload: 'removeMember' as const, removeMember: { memberId: core.memberId } }
+  const payload = encodeConversationUpdateRequest(request)
+  const proposal = core.consensus.createProposal(
+    core.id,
+    {
+      payload,
+      expectedVotersCount: 1,
+      proposalId: id,
+      name: `self-leave:${toHex(core.memberId)}`,
+      expirationSeconds: Math.max(1, Math.ceil(core.config.proposalExpirationMs / 1000)),
+      livenessCriteriaYes: true,
+      vote: true,
+    },
+    now,
+  )
+  core.requests.set(id, decodeConversationUpdateRequest(payload))
+  await core.sendEncrypted({ proposal })
+  await handleOutcomes(core, now)
+  return true
 }
 
 function buildCore(
@@ -192,6 +230,10 @@ export class Conversation {
    * Join from a Welcome broadcast by the committing steward. Resolves
    * `undefined` when the Welcome is not for us.
    *
+   * Unlike the reference, which joins even when the sync is rejected, we
+   * refuse such a group; since MLS already made us a member, our self-leave
+   * goes to `init.onRefusal` first.
+   *
    * @throws {PluginMismatchError} when the group runs other protocol plug-ins
    * @throws {InvalidSyncError} when the sync is structurally invalid or rejected
    */
@@ -203,17 +245,35 @@ export class Conversation {
     for (const m of mls.members()) core.scoring.addMember(m)
     for (const j of init.welcome.joinerIdentities) core.joinEpochs.set(toHex(j), mls.epoch())
     recordEpoch(core)
-    const decrypted = await mls.decrypt(init.welcome.conversationSyncBytes)
-    const app = decodeAppMessage(decrypted.plaintext)
-    if (app.conversationSync === undefined) throw new InvalidSyncError('the welcome carries no ConversationSync')
-    const rejected = applySync(core, app.conversationSync)
-    if (rejected !== undefined) throw new InvalidSyncError(`rejected: ${rejected}`)
+    try {
+      const decrypted = await mls.decrypt(init.welcome.conversationSyncBytes)
+      const app = decodeAppMessage(decrypted.plaintext)
+      if (app.conversationSync === undefined) throw new InvalidSyncError('the welcome carries no ConversationSync')
+      const rejected = applySync(core, app.conversationSync)
+      if (rejected !== undefined) throw new InvalidSyncError(`rejected: ${rejected}`)
+    } catch (err) {
+      // MLS made us a member: leave again, or our leaf stays in the group as a member that never votes.
+      await Conversation.#leaveRefused(core, init, err)
+      throw err
+    }
     core.queues.welcomeHashes.add(toHex(sha256(init.welcome.welcomeBytes)))
     core.phaseChanged()
     await core.sendEncrypted({
       membershipChange: { conversationId: core.id, member: core.memberId, changeType: TypeMembershipChange.Add },
     })
     return new Conversation(core)
+  }
+
+  /** A Welcome we refuse after MLS accepted it: hand our self-leave to `onRefusal`. */
+  static async #leaveRefused(core: ConversationCore, init: JoinConversationInit, reason: unknown): Promise<void> {
+    if (init.onRefusal === undefined) return
+    try {
+      await proposeSelfLeave(core, init.now)
+    } catch {
+      return // nothing we could send (the reason is what the caller needs)
+    }
+    const outbound = core.outbound.splice(0).filter((o) => o.subtopic === 'app')
+    await init.onRefusal(outbound, reason as Error)
   }
 
   #run<T>(fn: () => Promise<T>): Promise<T> {
@@ -641,28 +701,7 @@ export class Conversation {
   leave(now: number): Promise<boolean> {
     return this.#run(async () => {
       this.#assertOpen()
-      const core = this.#core
-      const id = selfLeaveProposalId(core.memberId)
-      if (core.consensus.getSession(core.id, id) !== undefined || core.queues.resolved.has(id)) return false
-      const request = { payload: 'removeMember' as const, removeMember: { memberId: core.memberId } }
-      const payload = encodeConversationUpdateRequest(request)
-      const proposal = core.consensus.createProposal(
-        core.id,
-        {
-          payload,
-          expectedVotersCount: 1,
-          proposalId: id,
-          name: `self-leave:${toHex(core.memberId)}`,
-          expirationSeconds: Math.max(1, Math.ceil(core.config.proposalExpirationMs / 1000)),
-          livenessCriteriaYes: true,
-          vote: true,
-        },
-        now,
-      )
-      core.requests.set(id, decodeConversationUpdateRequest(payload))
-      await core.sendEncrypted({ proposal })
-      await handleOutcomes(core, now)
-      return true
+      return proposeSelfLeave(this.#core, now)
     })
   }
 
