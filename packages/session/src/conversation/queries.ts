@@ -20,13 +20,13 @@ import type { ProposalId } from './queues.js'
  */
 export type MemberRole = 'epoch-steward' | 'backup-steward' | 'steward' | 'member'
 
-/** One member and its role, as returned by {@link memberRoles}. */
+/** One member and its role, as returned by {@link Conversation.memberRoles}. */
 export interface MemberRoleEntry {
   memberId: Uint8Array
   role: MemberRole
 }
 
-/** One entry of the approved queue, as returned by {@link approvedProposals}. */
+/** One entry of the approved queue, as returned by {@link Conversation.approvedProposals}. */
 export interface ApprovedProposal {
   /** The consensus proposal that approved it. */
   proposalId: ProposalId
@@ -47,7 +47,7 @@ export interface ApprovedProposal {
   request: ConversationUpdateRequest
 }
 
-/** Freeze-round progress, as returned by {@link freezeCandidateCount}. */
+/** Freeze-round progress, as returned by {@link Conversation.freezeCandidateCount}. */
 export interface FreezeCandidateCount {
   /** Commit candidates buffered for the current epoch (0 outside Freezing and Selection). */
   received: number
