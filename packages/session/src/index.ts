@@ -53,6 +53,7 @@ export {
   targetMemberId,
 } from './conversation/queues.js'
 export { type ConversationState, type OperatingMode, StateMachine } from './conversation/state-machine.js'
+export type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntry } from './conversation/queries.js'
 export {
   ConversationBlockedError,
   SendQueueFullError,
@@ -75,7 +76,7 @@ export {
   type JoinConversationInit,
 } from './conversation/conversation.js'
 export { DEFAULT_MLS_PLUGIN, type PluginOverrides, defaultPlugins } from './conversation/default-plugins.js'
-export type { ConversationEvent, ConversationOutbound, InboundDropReason } from './conversation/events.js'
+export type { CommitSource, ConversationEvent, ConversationOutbound, InboundDropReason } from './conversation/events.js'
 export { type ConversationPluginsFactory, type PluginIdentity, type ScoringInit, pluginVersions } from './conversation/plugins.js'
 export { type CreatorVote, selfLeaveProposalId } from './voting/proposals.js'
 export { ConversationHandle } from './user/handle.js'

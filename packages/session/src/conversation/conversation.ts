@@ -44,7 +44,12 @@ import {
 } from '../sync/catch-up.js'
 import { answerDueProbes, joinAnswerDeadline, onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
 import { submitEmergency } from '../stewardship/emergency.js'
-import { driveBufferedProposals, expireAwaitedElection, takeoverDeadline } from '../stewardship/stewardship.js'
+import {
+  driveBufferedProposals,
+  expireAwaitedElection,
+  proposeRegeneratedList,
+  takeoverDeadline,
+} from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
 import { onListAttested, onStewardListNotice, recordEpoch } from '../sync/steward-sync.js'
 import { handleOutcomes } from '../voting/outcome.js'
@@ -61,6 +66,16 @@ import { type ConversationConfig, type ConversationConfigInit, resolveConfig } f
 import { ConversationCore } from './core.js'
 import type { ConversationEvent, ConversationOutbound, InboundDropReason } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
+import {
+  type ApprovedProposal,
+  type FreezeCandidateCount,
+  type MemberRole,
+  type MemberRoleEntry,
+  approvedProposals,
+  freezeCandidateCount,
+  memberRoles,
+  pendingLeaves,
+} from './queries.js'
 import type { ConversationState, OperatingMode } from './state-machine.js'
 
 /** A FIFO of chat messages waiting for an epoch change, with their promises. */
@@ -115,6 +130,44 @@ export interface JoinConversationInit {
   /** Local configuration; the group's synced values overwrite the shared fields. */
   config?: ConversationConfigInit
   now: number
+  /**
+   * Called when we refuse the group after MLS accepted its Welcome (a
+   * plug-in mismatch or an invalid `ConversationSync`), before `join`
+   * throws. `outbound` holds our encrypted self-leave proposal, exactly as
+   * {@link Conversation.leave} sends it: publish it on the app channel so
+   * the group removes our leaf (otherwise the group keeps a member that
+   * never votes). Without this callback nothing is sent.
+   */
+  onRefusal?: (outbound: ConversationOutbound[], reason: Error) => void | Promise<void>
+}
+
+/**
+ * Open our self-leave: a one-voter proposal with the deterministic id,
+ * resolved at once, that another steward commits. Returns false when one
+ * is already open or resolved.
+ */
+async function proposeSelfLeave(core: ConversationCore, now: number): Promise<boolean> {
+  const id = selfLeaveProposalId(core.memberId)
+  if (core.consensus.getSession(core.id, id) !== undefined || core.queues.resolved.has(id)) return false
+  const request = { payload: 'removeMember' as const, removeMember: { memberId: core.memberId } }
+  const payload = encodeConversationUpdateRequest(request)
+  const proposal = core.consensus.createProposal(
+    core.id,
+    {
+      payload,
+      expectedVotersCount: 1,
+      proposalId: id,
+      name: `self-leave:${toHex(core.memberId)}`,
+      expirationSeconds: Math.max(1, Math.ceil(core.config.proposalExpirationMs / 1000)),
+      livenessCriteriaYes: true,
+      vote: true,
+    },
+    now,
+  )
+  core.requests.set(id, decodeConversationUpdateRequest(payload))
+  await core.sendEncrypted({ proposal })
+  await handleOutcomes(core, now)
+  return true
 }
 
 function buildCore(
@@ -177,6 +230,10 @@ export class Conversation {
    * Join from a Welcome broadcast by the committing steward. Resolves
    * `undefined` when the Welcome is not for us.
    *
+   * Unlike the reference, which joins even when the sync is rejected, we
+   * refuse such a group; since MLS already made us a member, our self-leave
+   * goes to `init.onRefusal` first.
+   *
    * @throws {PluginMismatchError} when the group runs other protocol plug-ins
    * @throws {InvalidSyncError} when the sync is structurally invalid or rejected
    */
@@ -188,17 +245,35 @@ export class Conversation {
     for (const m of mls.members()) core.scoring.addMember(m)
     for (const j of init.welcome.joinerIdentities) core.joinEpochs.set(toHex(j), mls.epoch())
     recordEpoch(core)
-    const decrypted = await mls.decrypt(init.welcome.conversationSyncBytes)
-    const app = decodeAppMessage(decrypted.plaintext)
-    if (app.conversationSync === undefined) throw new InvalidSyncError('the welcome carries no ConversationSync')
-    const rejected = applySync(core, app.conversationSync)
-    if (rejected !== undefined) throw new InvalidSyncError(`rejected: ${rejected}`)
+    try {
+      const decrypted = await mls.decrypt(init.welcome.conversationSyncBytes)
+      const app = decodeAppMessage(decrypted.plaintext)
+      if (app.conversationSync === undefined) throw new InvalidSyncError('the welcome carries no ConversationSync')
+      const rejected = applySync(core, app.conversationSync)
+      if (rejected !== undefined) throw new InvalidSyncError(`rejected: ${rejected}`)
+    } catch (err) {
+      // MLS made us a member: leave again, or our leaf stays in the group as a member that never votes.
+      await Conversation.#leaveRefused(core, init, err)
+      throw err
+    }
     core.queues.welcomeHashes.add(toHex(sha256(init.welcome.welcomeBytes)))
     core.phaseChanged()
     await core.sendEncrypted({
       membershipChange: { conversationId: core.id, member: core.memberId, changeType: TypeMembershipChange.Add },
     })
     return new Conversation(core)
+  }
+
+  /** A Welcome we refuse after MLS accepted it: hand our self-leave to `onRefusal`. */
+  static async #leaveRefused(core: ConversationCore, init: JoinConversationInit, reason: unknown): Promise<void> {
+    if (init.onRefusal === undefined) return
+    try {
+      await proposeSelfLeave(core, init.now)
+    } catch {
+      return // nothing we could send (the reason is what the caller needs)
+    }
+    const outbound = core.outbound.splice(0).filter((o) => o.subtopic === 'app')
+    await init.onRefusal(outbound, reason as Error)
   }
 
   #run<T>(fn: () => Promise<T>): Promise<T> {
@@ -626,29 +701,81 @@ export class Conversation {
   leave(now: number): Promise<boolean> {
     return this.#run(async () => {
       this.#assertOpen()
-      const core = this.#core
-      const id = selfLeaveProposalId(core.memberId)
-      if (core.consensus.getSession(core.id, id) !== undefined || core.queues.resolved.has(id)) return false
-      const request = { payload: 'removeMember' as const, removeMember: { memberId: core.memberId } }
-      const payload = encodeConversationUpdateRequest(request)
-      const proposal = core.consensus.createProposal(
-        core.id,
-        {
-          payload,
-          expectedVotersCount: 1,
-          proposalId: id,
-          name: `self-leave:${toHex(core.memberId)}`,
-          expirationSeconds: Math.max(1, Math.ceil(core.config.proposalExpirationMs / 1000)),
-          livenessCriteriaYes: true,
-          vote: true,
-        },
-        now,
-      )
-      core.requests.set(id, decodeConversationUpdateRequest(payload))
-      await core.sendEncrypted({ proposal })
-      await handleOutcomes(core, now)
-      return true
+      return proposeSelfLeave(this.#core, now)
     })
+  }
+
+  /**
+   * Ask the group to regenerate the steward list now (the reference's admin
+   * `regenerate_steward_list`): opens a steward election over the settled
+   * members at the current epoch, seeded with the live retry round, with
+   * our YES bundled. Unlike the reference, which installs the list locally
+   * without a vote, the list changes only if the group accepts the
+   * election, and every member regenerates the elected list before
+   * installing it. Resolves the proposal id, or `undefined` when a steward
+   * election is already open.
+   *
+   * @example
+   * ```ts
+   * const id = await conv.regenerateStewardList(now)
+   * // later: a 'consensus-reached' event for `id`, then conv.stewards() is the new list
+   * ```
+   *
+   * @throws {ConversationBlockedError} while Freezing or Selecting
+   * @throws {PartialFreezeError} while an emergency proposal is open
+   */
+  regenerateStewardList(now: number): Promise<number | undefined> {
+    return this.#run(async () => {
+      this.#assertOpen()
+      const id = await proposeRegeneratedList(this.#core, now)
+      await handleOutcomes(this.#core, now)
+      return id
+    })
+  }
+
+  /**
+   * Every current member with its role in this epoch, in leaf order (the
+   * reference's `member_roles`; see {@link MemberRole}).
+   */
+  memberRoles(): MemberRoleEntry[] {
+    return memberRoles(this.#core)
+  }
+
+  /** The role of `memberId` (default: ours) in this epoch, or `undefined` when it is not a member. */
+  role(memberId: Uint8Array = this.#core.memberId): MemberRole | undefined {
+    const hex = toHex(memberId)
+    return memberRoles(this.#core).find((e) => toHex(e.memberId) === hex)?.role
+  }
+
+  /** Whether recovery mode is on (a Deadlock ECP was accepted; any member may commit until an election lands). */
+  isInRecoveryMode(): boolean {
+    return this.#core.sm.mode === 'recovery'
+  }
+
+  /**
+   * Freeze-round progress (the reference's `freeze_candidate_count`): the
+   * candidates buffered for this epoch (0 outside Freezing and Selection)
+   * and how many the round waits for.
+   */
+  freezeCandidateCount(): FreezeCandidateCount {
+    return freezeCandidateCount(this.#core)
+  }
+
+  /**
+   * Members whose self-leave was received and approved but not committed
+   * yet (the reference's `pending_leave_member_ids`), in leaf order.
+   */
+  pendingLeaves(): Uint8Array[] {
+    return pendingLeaves(this.#core)
+  }
+
+  /**
+   * The approved add/remove work of this epoch in approval order, with
+   * proposal ids, and whether the next commit carries each entry (the
+   * reference's `approved_proposals_for_current_epoch`).
+   */
+  approvedProposals(): ApprovedProposal[] {
+    return approvedProposals(this.#core)
   }
 
   /** Current MLS members (member ids in leaf order). */

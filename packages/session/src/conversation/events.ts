@@ -22,6 +22,18 @@ export type InboundDropReason =
   | 'legacy' // a legacy or unknown AppMessage variant
   | 'self'
 
+/**
+ * How an applied commit was chosen:
+ * - `freeze`: selected in a freeze round we took part in (the reference's
+ *   only path);
+ * - `catch-up`: a commit the group merged while we missed it, replayed by a
+ *   peer (we may have missed its votes too, so `batch` may be empty while
+ *   the membership changed);
+ * - `fork-switch`: the group's commit replaced the one we had merged at the
+ *   previous epoch (a `fork-healed` event precedes it).
+ */
+export type CommitSource = 'freeze' | 'catch-up' | 'fork-switch'
+
 /** Everything a conversation reports, in order. Drained with `drainEvents()`. */
 export type ConversationEvent =
   /** A decrypted chat message; `sender` is the MLS-authenticated member id. */
@@ -29,6 +41,12 @@ export type ConversationEvent =
   /** A member announced it joined (its encrypted `EventMembershipChange`). */
   | { type: 'membership-notice'; member: Uint8Array }
   | { type: 'phase-change'; state: ConversationState; mode: OperatingMode }
+  /**
+   * The operating mode changed: `recovery` once a Deadlock ECP is accepted
+   * (any member may then commit), `normal` once an election installs a new
+   * steward list. Emitted before the phase change that follows it.
+   */
+  | { type: 'mode-change'; mode: OperatingMode }
   /** A peer's votable proposal arrived, or we opened one without our vote. */
   | { type: 'vote-requested'; proposalId: number; request: ConversationUpdateRequest | undefined }
   /** We opened a proposal with our YES bundled. */
@@ -41,8 +59,22 @@ export type ConversationEvent =
       failed: boolean
       request: ConversationUpdateRequest | undefined
     }
-  /** A commit merged: `batch` is the approved work it carried, in approval order. */
-  | { type: 'commit-applied'; epoch: bigint; committer: Uint8Array; batch: ConversationUpdateRequest[] }
+  /**
+   * A commit merged, however it reached us: `source` says how (see
+   * {@link CommitSource}), `batch` is the approved work of ours it carried
+   * (in approval order) and `empty` is `batch.length === 0`. Fired for
+   * every applied commit, since the membership changed; the reference
+   * fires `CommitApplied` only for `source === 'freeze' && !empty`, so
+   * filter on that for its semantics.
+   */
+  | {
+      type: 'commit-applied'
+      epoch: bigint
+      committer: Uint8Array
+      batch: ConversationUpdateRequest[]
+      source: CommitSource
+      empty: boolean
+    }
   /** A Welcome for joiners: minted by us, or seen on the group channel. */
   | { type: 'welcome-ready'; welcome: MemberWelcome; mintedLocally: boolean }
   | { type: 'freeze-progress'; received: number; expected: number }

@@ -11,6 +11,7 @@ import {
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { ConversationCore } from '../conversation/core.js'
+import type { CommitSource } from '../conversation/events.js'
 import { targetKey } from '../conversation/queues.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { electableLists, initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
@@ -170,7 +171,7 @@ export async function replayStashedCandidates(core: ConversationCore, now: numbe
 }
 
 /** How many candidates the round waits for: the eligible stewards (all eligible members in recovery). */
-function expectedCandidates(core: ConversationCore): number {
+export function expectedCandidates(core: ConversationCore): number {
   const eligible = core.eligibility()
   if (core.sm.mode === 'recovery') return Math.max(1, core.mls.members().filter(eligible).length)
   const list = core.steward.currentList()
@@ -315,6 +316,7 @@ async function onApplied(
     welcome,
     joinerIds: winner.candidate.joinerIds ?? [],
     branch,
+    source: 'freeze',
     now,
   })
 }
@@ -332,6 +334,8 @@ async function afterMerge(
     welcome: Uint8Array | undefined
     joinerIds: Uint8Array[]
     branch: Omit<BranchPoint, 'hashHex'>
+    /** How the commit was chosen (reported in `commit-applied`). */
+    source: CommitSource
     now: number
   },
 ): Promise<void> {
@@ -355,7 +359,7 @@ async function afterMerge(
   for (const ch of merge.changes) if (ch.action === 'add') core.joinEpochs.set(toHex(ch.memberId), epoch)
   recordEpoch(core)
   core.applyScores([...m.ops, { memberId: m.committer, event: ScoreEvent.SuccessfulCommit }])
-  core.emit({ type: 'commit-applied', epoch, committer: m.committer, batch })
+  core.emit({ type: 'commit-applied', epoch, committer: m.committer, batch, source: m.source, empty: batch.length === 0 })
   if (merge.selfRemoved) {
     core.left = true
     core.autoVotes.clear()
@@ -425,6 +429,7 @@ export async function applyReplay(core: ConversationCore, c: CommitCandidate, no
     welcome: ownMerge ? merge.welcome : undefined,
     joinerIds: ownMerge ? (own?.joinerIds ?? []) : [],
     branch,
+    source: 'catch-up',
     now,
   })
   return true
@@ -467,6 +472,7 @@ export async function applyForkSwitch(core: ConversationCore, c: CommitCandidate
     welcome: undefined,
     joinerIds: [],
     branch,
+    source: 'fork-switch',
     now,
   })
   return true

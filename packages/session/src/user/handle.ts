@@ -1,7 +1,8 @@
 import type { ViolationEvidenceInit } from '@demls/wire'
-import { type Observable, filter, map, startWith } from 'rxjs'
+import { type Observable, defer, filter, map, startWith } from 'rxjs'
 import type { Conversation } from '../conversation/conversation.js'
-import type { ConversationState } from '../conversation/state-machine.js'
+import type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntry } from '../conversation/queries.js'
+import type { ConversationState, OperatingMode } from '../conversation/state-machine.js'
 import type { ChatMessage, User, UserEvent } from './user.js'
 
 /**
@@ -21,6 +22,8 @@ export class ConversationHandle {
   readonly phase$: Observable<ConversationState>
   /** Member list after every change, starting with the current one. */
   readonly members$: Observable<Uint8Array[]>
+  /** Operating mode changes (`normal` ↔ `recovery`), starting with the current mode. */
+  readonly mode$: Observable<OperatingMode>
 
   /** @internal */
   constructor(conv: Conversation, user: User, after: (work: Promise<unknown>) => Promise<unknown>) {
@@ -29,15 +32,27 @@ export class ConversationHandle {
     this.#after = after
     this.events$ = user.eventsOf(conv.id)
     this.messages$ = user.messages$.pipe(filter((m) => m.conversationId === conv.id))
-    this.phase$ = this.events$.pipe(
-      filter((e): e is Extract<UserEvent, { type: 'phase-change' }> => e.type === 'phase-change'),
-      map((e) => e.state),
-      startWith(conv.state()),
+    // `defer`: each subscriber starts with the value current when it subscribes, not at construction.
+    this.phase$ = defer(() =>
+      this.events$.pipe(
+        filter((e): e is Extract<UserEvent, { type: 'phase-change' }> => e.type === 'phase-change'),
+        map((e) => e.state),
+        startWith(conv.state()),
+      ),
     )
-    this.members$ = this.events$.pipe(
-      filter((e) => e.type === 'commit-applied'),
-      map(() => conv.members()),
-      startWith(conv.members()),
+    this.members$ = defer(() =>
+      this.events$.pipe(
+        filter((e) => e.type === 'commit-applied'),
+        map(() => conv.members()),
+        startWith(conv.members()),
+      ),
+    )
+    this.mode$ = defer(() =>
+      this.events$.pipe(
+        filter((e): e is Extract<UserEvent, { type: 'mode-change' }> => e.type === 'mode-change'),
+        map((e) => e.mode),
+        startWith(conv.mode()),
+      ),
     )
   }
 
@@ -87,6 +102,45 @@ export class ConversationHandle {
   /** Leave the conversation (self-removal). */
   leave(): Promise<boolean> {
     return this.#do(this.#conv.leave(this.#user.clock.now()))
+  }
+
+  /**
+   * Ask the group to regenerate the steward list: opens a steward election
+   * (our YES bundled) instead of the reference's unvoted local install.
+   * Resolves the proposal id, or `undefined` when an election is open.
+   */
+  regenerateStewardList(): Promise<number | undefined> {
+    return this.#do(this.#conv.regenerateStewardList(this.#user.clock.now()))
+  }
+
+  /** Every current member with its role in this epoch, in leaf order. */
+  memberRoles(): MemberRoleEntry[] {
+    return this.#conv.memberRoles()
+  }
+
+  /** The role of `memberId` (default: ours), or `undefined` when it is not a member. */
+  role(memberId?: Uint8Array): MemberRole | undefined {
+    return this.#conv.role(memberId)
+  }
+
+  /** Whether recovery mode is on. */
+  isInRecoveryMode(): boolean {
+    return this.#conv.isInRecoveryMode()
+  }
+
+  /** Freeze-round progress: candidates received for this epoch and expected. */
+  freezeCandidateCount(): FreezeCandidateCount {
+    return this.#conv.freezeCandidateCount()
+  }
+
+  /** Members whose self-leave is approved but not committed yet. */
+  pendingLeaves(): Uint8Array[] {
+    return this.#conv.pendingLeaves()
+  }
+
+  /** The approved add/remove work of this epoch, with proposal ids and whether the next commit carries it. */
+  approvedProposals(): ApprovedProposal[] {
+    return this.#conv.approvedProposals()
   }
 
   /** Current members. */

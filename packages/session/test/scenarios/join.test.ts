@@ -17,6 +17,7 @@ import {
   type JoinProgress,
   JoinError,
   NoReadyPeersError,
+  PluginMismatchError,
   RejectedError,
   WelcomeTimeoutError,
   signJoinBeacon,
@@ -391,6 +392,38 @@ describe('forged handshake messages', () => {
     expect(j.out.error).toBeUndefined()
     expect(s.members[1]!.user.conversation('guarded')).toBeDefined()
     expect(forged).toBeGreaterThan(0)
+    await s.stop()
+  })
+
+  it('trust limit: a forged beacon naming other plug-ins makes the joiner refuse (as a forged REJECTED would), unless it names the members it trusts', async () => {
+    const s = await scenario(2)
+    await s.members[0]!.user.createConversation('plugs')
+    const evil = await tap(s, 'attacker', 'plugs')
+    evil.on((m) => {
+      if (m.joinProbe === undefined) return
+      evil.publish({
+        joinBeacon: signJoinBeacon(attacker, {
+          conversationId: 'plugs',
+          epoch: 0n,
+          memberCount: 1,
+          nonce: m.joinProbe.nonce,
+          signedAtMs: 1,
+          plugins: [{ role: 'consensus', id: 'other', version: '9' }],
+        }),
+      })
+    })
+    // The attacker's beacon comes first (the member is out of reach meanwhile): the joiner refuses without announcing.
+    s.net.partition([s.members[0]!.name], [s.members[1]!.name])
+    const fooled = joining(s, 1, 'plugs')
+    await s.until(() => fooled.out.done)
+    s.net.heal()
+    expect(fooled.out.error).toBeInstanceOf(PluginMismatchError)
+    expect(evil.seen.filter((m) => m.keyPackage !== undefined)).toHaveLength(0)
+    // With the member named out of band, only its beacon counts, and the join succeeds.
+    const careful = joining(s, 1, 'plugs', { trustedMembers: [memberIdOf(0)] })
+    await s.until(() => careful.out.done)
+    expect(careful.out.error).toBeUndefined()
+    expect(s.members[1]!.user.conversation('plugs')).toBeDefined()
     await s.stop()
   })
 

@@ -2264,6 +2264,8 @@ export interface JoinBeacon {
   signedAtMs: bigint
   /** field 8, bytes */
   signature: Uint8Array
+  /** field 9, repeated de_mls.messages.v1.PluginVersion */
+  plugins: PluginVersion[]
 }
 
 /** Input of {@link encodeJoinBeacon}: every field optional; absent and default values are not written. */
@@ -2284,6 +2286,8 @@ export interface JoinBeaconInit {
   signedAtMs?: bigint | number | null
   /** field 8, bytes */
   signature?: Uint8Array | null
+  /** field 9, repeated de_mls.messages.v1.PluginVersion */
+  plugins?: readonly (PluginVersionInit)[] | null
 }
 
 function toJoinBeacon(v: JoinBeaconInit): Record<string, unknown> {
@@ -2296,6 +2300,7 @@ function toJoinBeacon(v: JoinBeaconInit): Record<string, unknown> {
   if (v.nonce != null) o.nonce = bytesIn(v.nonce)
   if (v.signedAtMs != null) o.signedAtMs = u64In(v.signedAtMs)
   if (v.signature != null) o.signature = bytesIn(v.signature)
+  if (v.plugins != null && v.plugins.length > 0) o.plugins = v.plugins.map((x) => toPluginVersion(x))
   return o
 }
 
@@ -2309,6 +2314,7 @@ function fromJoinBeacon(m: Record<string, unknown>): JoinBeacon {
     nonce: bytesOut(m.nonce),
     signedAtMs: u64Out(m.signedAtMs),
     signature: bytesOut(m.signature),
+    plugins: ((m.plugins as unknown[] | undefined) ?? []).map((x) => fromPluginVersion(x as Record<string, unknown>)),
   }
   return v
 }
@@ -2725,6 +2731,7 @@ export const schema = {
       { name: 'nonce', id: 6, kind: 'bytes', repeated: false },
       { name: 'signedAtMs', id: 7, kind: 'uint64', repeated: false },
       { name: 'signature', id: 8, kind: 'bytes', repeated: false },
+      { name: 'plugins', id: 9, kind: 'message', repeated: true, ref: 'PluginVersion' },
     ],
   },
   JoinStatus: {

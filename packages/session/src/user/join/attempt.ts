@@ -18,9 +18,10 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { ConversationConfigInit } from '../../conversation/config.js'
 import { Conversation } from '../../conversation/conversation.js'
-import type { ConversationPluginsFactory } from '../../conversation/plugins.js'
+import { type ConversationPluginsFactory, pluginVersions } from '../../conversation/plugins.js'
 import { NoReadyPeersError, RejectedError, WelcomeTimeoutError } from '../../errors.js'
 import { PROBE_NONCE_LENGTH } from '../../join/responder.js'
+import { pluginMismatch } from '../../sync/conversation-sync.js'
 import type { ConversationHandle } from '../handle.js'
 import { Backoff, type JoinRetryInit } from './backoff.js'
 import { JOIN_PHASES, type JoinPhase, type JoinProgress } from './progress.js'
@@ -280,6 +281,14 @@ export class JoinAttempt {
 
   #onBeacon(b: JoinBeacon): void {
     if (!this.#trust.acceptBeacon(b) || this.#reachable) return
+    // The group runs other plug-ins: joining would fork it, and once added we
+    // would refuse its Welcome. Refuse now, before anyone proposes us. (A
+    // forged beacon can cause this too: see "Trust limits" in the README.)
+    const mismatch = pluginMismatch(b.plugins, pluginVersions(this.#host.plugins, this.#host.plugins.makeScoring({})))
+    if (mismatch !== undefined) {
+      this.#finish(mismatch)
+      return
+    }
     this.#reachable = true
     this.#clearTimer('probe')
     this.#emit({
@@ -339,7 +348,16 @@ export class JoinAttempt {
   async #tryWelcome(w: MemberWelcome): Promise<void> {
     if (this.#done) return
     const clock = this.#host.clock
-    const conversation = await Conversation.join({ plugins: this.#host.plugins, welcome: w, config: this.#s.config, now: clock.now() })
+    const conversation = await Conversation.join({
+      plugins: this.#host.plugins,
+      welcome: w,
+      config: this.#s.config,
+      now: clock.now(),
+      // We refuse the group (plug-ins, invalid sync) but MLS made us a member: leave again.
+      onRefusal: (outbound) => {
+        for (const o of outbound) this.#host.publish(this.conversationId, 'app', o.payload)
+      },
+    })
     if (conversation === undefined || this.#done) return
     // We are in: no more retries, and the deadline no longer applies (only an abort does).
     for (const t of this.#timers.values()) this.#host.clock.clearTimer(t)
