@@ -29,8 +29,15 @@ async function sendAsAlice(owner: number, init: { payload: Uint8Array; expectedV
   const proposal = signerOf(owner).createProposal(ID, { expirationSeconds: 60, livenessCriteriaYes: true, ...init }, now)
   const bob = conv(s, 1, ID).conversation
   bob.drainEvents()
+  const before = bob.dropCounts()
   await bob.receive({ subtopic: 'app', payload: await aliceMls.encrypt(encodeAppMessage({ proposal })) }, now)
-  return { proposal, events: bob.drainEvents() }
+  // Drops counted by this delivery (a repeat of a drop already reported in this epoch is counted, not emitted).
+  const newDrops = Object.fromEntries(
+    Object.entries(bob.dropCounts())
+      .map(([k, v]) => [k, (v ?? 0) - (before[k as keyof typeof before] ?? 0)] as const)
+      .filter(([, v]) => v > 0),
+  )
+  return { proposal, events: bob.drainEvents(), newDrops }
 }
 
 const request = (r: ConversationUpdateRequestInit) => encodeConversationUpdateRequest(r)
@@ -72,22 +79,25 @@ describe('reference: inbound.rs (fast-path authorisation of one-voter proposals)
   })
 
   it('fast_path_rejects_target_other_than_sender: a one-voter removal of someone else (a forged self-leave) is unauthorized', async () => {
-    const { proposal, events } = await sendAsAlice(0, { payload: removeOf(1), expectedVotersCount: 1, proposalId: selfLeaveProposalId(memberIdOf(1)), vote: true })
-    expect(dropped(events)).toMatchObject([{ reason: 'unauthorized', detail: 'fast-path proposal not a self-leave' }])
+    const { proposal, events, newDrops } = await sendAsAlice(0, { payload: removeOf(1), expectedVotersCount: 1, proposalId: selfLeaveProposalId(memberIdOf(1)), vote: true })
+    expect(newDrops).toEqual({ unauthorized: 1 })
+    for (const d of dropped(events)) expect(d).toMatchObject({ reason: 'unauthorized', detail: 'fast-path proposal not a self-leave' })
     expect(reached(events, proposal.proposalId)).toBeUndefined()
   })
 
   it('fast_path_rejects_owner_mismatch: a self-leave owned by someone other than its MLS sender is unauthorized', async () => {
     // Owned and signed by charlie (member 2), removing alice, sent by alice.
-    const { proposal, events } = await sendAsAlice(2, { payload: removeOf(0), expectedVotersCount: 1, vote: true })
-    expect(dropped(events)).toMatchObject([{ reason: 'unauthorized', detail: 'fast-path proposal not a self-leave' }])
+    const { proposal, events, newDrops } = await sendAsAlice(2, { payload: removeOf(0), expectedVotersCount: 1, vote: true })
+    expect(newDrops).toEqual({ unauthorized: 1 })
+    for (const d of dropped(events)) expect(d).toMatchObject({ reason: 'unauthorized', detail: 'fast-path proposal not a self-leave' })
     expect(reached(events, proposal.proposalId)).toBeUndefined()
   })
 
   it('fast_path_rejects_non_remove_payload: a one-voter proposal whose payload is not a removal is unauthorized', async () => {
     for (const payload of [new Uint8Array(8).fill(0xff), request({ payload: 'memberInvite', memberInvite: { memberId: memberIdOf(2), keyPackageBytes: new Uint8Array(4) } })]) {
-      const { proposal, events } = await sendAsAlice(0, { payload, expectedVotersCount: 1, vote: true })
-      expect(dropped(events)).toMatchObject([{ reason: 'unauthorized' }])
+      const { proposal, events, newDrops } = await sendAsAlice(0, { payload, expectedVotersCount: 1, vote: true })
+      expect(newDrops).toEqual({ unauthorized: 1 })
+      for (const d of dropped(events)) expect(d).toMatchObject({ reason: 'unauthorized' })
       expect(reached(events, proposal.proposalId)).toBeUndefined()
     }
   })
