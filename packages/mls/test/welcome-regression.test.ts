@@ -35,6 +35,33 @@ async function play(n: number, steps: readonly Step[]): Promise<Map<number, MlsS
 }
 
 describe('Welcome validation regression', () => {
+  /*
+   * The soak sequence, 12 clients, group `soak`. Every member agrees on the
+   * tree all along; only the joiner of the last add rejected its Welcome.
+   * Leaf L sits at node 2L; with 16 leaves the root is node 15 and node 7
+   * is the root of leaves 0..7.
+   *
+   * - (2 remove 5): a Remove forces an UpdatePath. Committer leaf 2 sets its
+   *   direct path nodes 5, 3, 7, 15 with empty unmerged_leaves.
+   * - (1 add 9): Add-only commits carry no path. Client 9 takes the first
+   *   blank leaf, 5, and the non-blank parents on its direct path (7 and 15)
+   *   list it: node 7 [5], node 15 [5].
+   * - (3 remove 7): removing leaf 7 blanks nodes 13, 11, 7, 15; committer
+   *   leaf 3's UpdatePath resets 5, 3, 7, 15 to empty lists.
+   * - (4 add 10): client 10 takes leaf 7: node 7 [7], node 15 [7].
+   * - (9 add 11): client 11 takes leaf 9 (node 18). On its direct path
+   *   (17, 19, 23, 15) only the root is non-blank: node 15 [7, 9].
+   *
+   * The tree is RFC-valid: node 7 lists leaf 7 and the nodes between leaf 7
+   * and node 7 (13, 11) are blank; node 15 lists 7 and 9, and the one
+   * non-blank node strictly between (node 7) lists 7. But ts-mls 1.6.4's
+   * joiner-side `validateRatchetTree` checked, for unmerged leaf 7 of node 7,
+   * every non-blank node on leaf 7's WHOLE direct path, including node 15
+   * above node 7, for an unmerged_leaves list EQUAL to node 7's: [7, 9] ≠
+   * [7], so the Welcome was refused. The bug is in ts-mls, not in how we
+   * build, stage or merge commits (existing members never run that check,
+   * which is why they all agree); fixed by patches/ts-mls@1.6.4.patch.
+   */
   it('a joiner accepts the Welcome after adds and removes by varying committers (soak sequence)', async () => {
     const steps: Step[] = [
       [0, 'add', 1],
