@@ -81,4 +81,27 @@ describe('Welcome validation regression', () => {
     const groups = await play(12, steps)
     expect(groups.size).toBe(10)
   })
+
+  it('a member removed by a commit that also adds a joiner into its freed leaf stages it as selfRemoved', async () => {
+    // ts-mls 1.6.4 judged "removed" by a blank own leaf after the whole
+    // commit; the Add refilled it, so the removed member tried to decrypt the
+    // UpdatePath and the stage aborted with an mls-failure (see ts-mls-patches.test.ts).
+    const [a, b, c] = await Promise.all([client(), client(), client()])
+    const ga = await a.createGroup('swap')
+    const addB = await ga.createCommitCandidate([{ action: 'add', keyPackage: await b.generateKeyPackage() }])
+    await ga.mergeOwnCommit()
+    const gb = (await b.joinFromWelcome(addB.welcome!))!
+    const swap = await ga.createCommitCandidate([
+      { action: 'remove', memberId: b.memberId },
+      { action: 'add', keyPackage: await c.generateKeyPackage() },
+    ])
+    const onB = await gb.stageRemoteCommit(swap)
+    if (onB.status !== 'staged') throw new Error(onB.error.message)
+    expect(onB.selfRemoved).toBe(true)
+    await gb.mergeStagedCommit()
+    expect(gb.isActive()).toBe(false)
+    await ga.mergeOwnCommit()
+    const gc = (await c.joinFromWelcome(swap.welcome!))!
+    expect(gc.epochAuthenticator()).toEqual(ga.epochAuthenticator())
+  })
 })

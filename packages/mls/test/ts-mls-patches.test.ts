@@ -1,5 +1,9 @@
 /**
- * ts-mls 1.6.4 `validateRatchetTree` (run by every joiner on the tree of its
+ * The two ts-mls 1.6.4 bugs fixed by patches/ts-mls@1.6.4.patch, reproduced
+ * with ts-mls alone (no demls wrapper) so they double as the upstream
+ * reproductions in packages/mls/UPSTREAM.md.
+ *
+ * 1. ts-mls 1.6.4 `validateRatchetTree` (run by every joiner on the tree of its
  * Welcome) rejected valid trees with "non-blank intermediate node must list
  * leaf node in its unmerged_leaves". For each unmerged leaf L of a parent P it
  * required every non-blank node on L's WHOLE direct path (P itself and the
@@ -7,11 +11,14 @@
  * §12.4.3.1 only requires every non-blank node strictly between L and P to
  * list L. When two leaves are added under a non-blank ancestor A but only one
  * of them also lies under a non-blank lower node P, P lists [L] and A lists
- * [M, L]: a valid tree that 1.6.4 rejects. The fix is a pnpm patch of ts-mls
- * (patches/ts-mls@1.6.4.patch); see packages/mls/UPSTREAM.md.
+ * [M, L]: a valid tree that 1.6.4 rejects.
  *
- * This test uses ts-mls directly (one committer, no wrapper) so it doubles
- * as the upstream reproduction.
+ * 2. `applyProposals` decided "the commit removes us" by looking for a blank
+ * own leaf in the tree after all proposals. Adds are applied after Removes
+ * and take the leftmost blank leaf, so a commit that removes us AND adds
+ * someone refills our leaf: the removed member then tried to decrypt the
+ * UpdatePath (whose secrets exclude it) and failed with "No overlap between
+ * provided private keys and update path" instead of learning its removal.
  */
 import {
   type ClientState,
@@ -26,6 +33,7 @@ import {
   getCiphersuiteFromName,
   getCiphersuiteImpl,
   joinGroup,
+  processPrivateMessage,
 } from 'ts-mls'
 import { describe, expect, it } from 'vitest'
 
@@ -87,5 +95,35 @@ describe('ts-mls ratchet-tree validation on join (RFC 9420 §12.4.3.1)', () => {
       const joined = await joinGroup(add.welcome!, joiner.publicPackage, joiner.privatePackage, emptyPskIndex, impl)
       expect(joined.keySchedule.epochAuthenticator).toEqual(add.newState.keySchedule.epochAuthenticator)
     }
+  })
+
+  it('a member removed by a commit that also adds someone into its leaf learns its removal', async () => {
+    const alice = await keyPackage('alice')
+    const bob = await keyPackage('bob')
+    const carol = await keyPackage('carol')
+    let aliceState = await createGroup(new TextEncoder().encode('self'), alice.publicPackage, alice.privatePackage, [], impl)
+    const addBob = await createCommit(
+      { state: aliceState, cipherSuite: impl },
+      { ratchetTreeExtension: true, extraProposals: [{ proposalType: 'add', add: { keyPackage: bob.publicPackage } }] },
+    )
+    aliceState = addBob.newState
+    const bobState = await joinGroup(addBob.welcome!, bob.publicPackage, bob.privatePackage, emptyPskIndex, impl)
+    // alice removes bob (leaf 1) and adds carol in one commit: carol takes leaf 1
+    const swap = await createCommit(
+      { state: aliceState, cipherSuite: impl },
+      {
+        ratchetTreeExtension: true,
+        extraProposals: [
+          { proposalType: 'remove', remove: { removed: 1 } },
+          { proposalType: 'add', add: { keyPackage: carol.publicPackage } },
+        ],
+      },
+    )
+    if (swap.commit.wireformat !== 'mls_private_message') throw new Error('unreachable')
+    const onBob = await processPrivateMessage(bobState, swap.commit.privateMessage, emptyPskIndex, impl)
+    expect(onBob.newState.groupActiveState.kind).toBe('removedFromGroup')
+    const carolState = await joinGroup(swap.welcome!, carol.publicPackage, carol.privatePackage, emptyPskIndex, impl)
+    expect(carolState.privatePath.leafIndex).toBe(1)
+    expect(carolState.keySchedule.epochAuthenticator).toEqual(swap.newState.keySchedule.epochAuthenticator)
   })
 })
