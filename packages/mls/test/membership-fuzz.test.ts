@@ -32,6 +32,8 @@ interface FuzzOptions {
   maxMembers: number
   /** Probability that a step batches 2–3 changes into one commit. */
   batchRate: number
+  /** Log progress every this many steps (long runs). */
+  progressEvery?: number
 }
 
 interface FuzzStats {
@@ -115,6 +117,9 @@ async function churn(opts: FuzzOptions): Promise<FuzzStats> {
       stats.joins += joining.length
       stats.removes += removed.size
       stats.maxSize = Math.max(stats.maxSize, members.size)
+      if (opts.progressEvery !== undefined && (step + 1) % opts.progressEvery === 0) {
+        console.log(`membership fuzz seed=${opts.seed}: ${step + 1} steps, ${members.size} members, epoch ${committer.epoch()}`)
+      }
     } catch (e) {
       const tail = log.slice(-8).join('\n  ')
       throw new Error(
@@ -148,7 +153,7 @@ describe('membership churn fuzz', () => {
       const seeds = envSeeds.length > 0 ? envSeeds : [Math.floor(Math.random() * 2 ** 31)]
       for (const seed of seeds) {
         const t0 = performance.now()
-        const stats = await churn({ seed, steps: envSteps, maxMembers: 16, batchRate: 0.2 })
+        const stats = await churn({ seed, steps: envSteps, maxMembers: 16, batchRate: 0.2, progressEvery: 500 })
         console.log(
           `membership fuzz seed=${seed}: ${stats.steps} steps (${stats.adds} adds, ${stats.removes} removes, max ${stats.maxSize} members) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
         )
