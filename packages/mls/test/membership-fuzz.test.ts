@@ -9,6 +9,11 @@
  *   MLS_FUZZ_STEPS=5000 MLS_FUZZ_SEED=42 npx vitest run test/membership-fuzz.test.ts
  * `MLS_FUZZ_SEED` accepts a comma-separated list; each seed runs
  * `MLS_FUZZ_STEPS` steps. A failure names its seed and step.
+ *
+ * Runs done on the shared 2-vCPU VM (load average 20–50) with the patched
+ * ts-mls, all passing: seed 20261122 × 5000 steps (3233 adds, 3219 removes,
+ * up to 16 members) in 1376 s; seeds 7, 8, 9 × 1000 steps in 201 / 183 / 179 s.
+ * Without the patch the CI seeds fail within a few dozen steps.
  */
 import { describe, expect, it } from 'vitest'
 import { type CommitInput, type MlsClient, type MlsService, memberIdToHex } from '../src/index.js'
