@@ -56,8 +56,8 @@ export interface CommitCandidate {
 export interface CommitOptions extends AbortOptions {
   /**
    * Clock (ms since the Unix epoch) used to check the added key packages'
-   * lifetimes. ts-mls 1.6.4 additionally checks them against `Date.now()`
-   * while building the commit. @default Date.now()
+   * lifetimes, both by demls and by ts-mls while it builds the commit (no
+   * check uses the wall clock). @default Date.now()
    */
   nowMs?: number
 }

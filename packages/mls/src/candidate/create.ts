@@ -1,7 +1,7 @@
 import { throwIfAborted } from '@demls/wire'
 import { type ClientState, type KeyPackage, type Proposal, createCommit, createProposal } from 'ts-mls'
 import { InvalidProposalError } from '../errors.js'
-import type { GroupDeps } from '../group/context.js'
+import { type GroupDeps, clientConfigAt } from '../group/context.js'
 import { leafIndexOf } from '../group/members.js'
 import { assertMemberId } from '../identity/member-id.js'
 import { toHex } from '../internal/bytes.js'
@@ -70,7 +70,8 @@ export async function buildCandidate(
     }
   }
 
-  let current = state
+  // Every ts-mls check below (the added key packages' lifetimes) runs at `nowMs`.
+  let current: ClientState = { ...state, clientConfig: clientConfigAt(deps.clientConfig, nowMs) }
   const consumed: Uint8Array[] = []
   const proposalMessages: Uint8Array[] = []
   for (const proposal of proposals) {
