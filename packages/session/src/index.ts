@@ -18,7 +18,7 @@
  * import { MemoryNetwork } from '@demls/transport-memory'
  * import { User } from '@demls/session'
  *
- * const net = new MemoryNetwork({ seed: 1, startTime: Date.now() })
+ * const net = new MemoryNetwork({ seed: 1 })
  * const alice = await User.create({ privateKey: aliceKey, transport: net.createTransport('alice'), clock: net.clock })
  * const bob = await User.create({ privateKey: bobKey, transport: net.createTransport('bob'), clock: net.clock })
  * await alice.createConversation('chat')
