@@ -35,7 +35,7 @@ import {
   heartbeat,
   hasCurrentFuture,
   onControl,
-  recordWelcome,
+  noteWelcomeBroadcast,
   requestCatchUp,
   resendWelcome,
   retryCatchUp,
@@ -469,7 +469,8 @@ export class Conversation {
       core.emit({ type: 'dropped', reason: 'welcome-duplicate' })
       return
     }
-    recordWelcome(core, welcome)
+    // Plaintext: recorded for re-sending only if it matches a commit we merged, never over the recorded one.
+    noteWelcomeBroadcast(core, welcome)
     core.emit({ type: 'welcome-ready', welcome, mintedLocally: false })
   }
 
