@@ -155,6 +155,9 @@ describe('adversarial joiner: a fake group under the same conversation id', () =
     const j = joining(s, 1, 'capture', { timeoutMs: 60_000 })
     await s.until(() => j.out.done)
     fake.stop()
+    // Not captured: the same key package opened the real Welcome.
+    expect(j.out.error).toBeUndefined()
+    expect(conv(s, 1, 'capture').members().map(hex).sort()).toEqual([memberIdOf(0), memberIdOf(1)].map(hex).sort())
     // The fake Welcome came first and was refused (without trustedMembers: the beacon signer is not in that group).
     expect(fake.welcomes.length).toBeGreaterThanOrEqual(1)
     const drops = dropped(j.progress)
@@ -193,6 +196,8 @@ describe('adversarial joiner: a fake group under the same conversation id', () =
     const careful = joining(t, 1, 'lure', { timeoutMs: 60_000, trustedMembers: [memberIdOf(0)] })
     await t.until(() => careful.out.done)
     fake2.stop()
+    expect(careful.out.error).toBeUndefined()
+    expect(conv(t, 1, 'lure').members().map(hex).sort()).toEqual([memberIdOf(0), memberIdOf(1)].map(hex).sort())
     expect(fake2.welcomes.length).toBeGreaterThanOrEqual(1)
     const drops = dropped(careful.progress)
     expect(drops.length).toBeGreaterThanOrEqual(1)
