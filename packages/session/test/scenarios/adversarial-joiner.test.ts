@@ -1,4 +1,5 @@
 import { EthereumSigner, ethereumAddress } from '@demls/consensus'
+import { createMlsClient } from '@demls/mls'
 import type { MemoryTransport } from '@demls/transport-memory'
 import {
   type MemberWelcome,
@@ -71,7 +72,7 @@ async function outsider(s: Scenario, name: string, conversationId: string) {
  * publishes what its group sends (its Welcome on both channels). With
  * `answerProbes`, it also answers probes with its own signed beacon.
  */
-async function fakeGroup(s: Scenario, conversationId: string, answerProbes: boolean) {
+async function fakeGroup(s: Scenario, conversationId: string, answerProbes: boolean, forgeLeaf?: Uint8Array) {
   const raw = await outsider(s, 'outsider', conversationId)
   const plugins = await defaultPlugins(OUTSIDER_KEY)
   const clock = s.net.clock
@@ -91,9 +92,23 @@ async function fakeGroup(s: Scenario, conversationId: string, answerProbes: bool
   const step = (work: () => Promise<void>) => {
     chain = chain.then(work).then(flush, () => undefined)
   }
+  // A leaf claiming someone else's member id (basic credentials are not bound to consensus keys),
+  // added in the same commit as the joiner (as a member it would have to vote, and never would).
+  let forged: Uint8Array | undefined
+  if (forgeLeaf !== undefined) {
+    const forger = await createMlsClient({ memberId: forgeLeaf })
+    forged = encodeWelcomeChannelMessage({
+      keyPackage: { keyPackageBytes: await forger.generateKeyPackage({ nowMs: clock.now() }), memberId: forgeLeaf },
+    })
+  }
   raw.onWelcomeChannel((m) => {
     if (m.keyPackage === undefined && !(answerProbes && m.joinProbe !== undefined)) return
     const payload = encodeWelcomeChannelMessage(m)
+    if (m.keyPackage !== undefined && forged !== undefined) {
+      const leaf = forged
+      forged = undefined
+      step(() => c.receive({ subtopic: 'welcome', payload: leaf }, clock.now()))
+    }
     step(() => c.receive({ subtopic: 'welcome', payload }, clock.now()))
   })
   let stopped = false
@@ -205,6 +220,19 @@ describe('adversarial joiner: a fake group under the same conversation id', () =
     expect(careful.out.error).toBeUndefined()
     expect(conv(t, 1, 'lure').members().map(hex).sort()).toEqual([memberIdOf(0), memberIdOf(1)].map(hex).sort())
     await t.stop()
+  })
+
+  it('trust limit: MLS credentials are not bound to consensus keys, so an outsider whose fake group holds a leaf claiming the answering (or trusted) member id captures a joiner whose Welcome it sends first', async () => {
+    const s = await scenario(2, { config: SLOW })
+    await s.members[0]!.user.createConversation('forged-leaf')
+    const fake = await fakeGroup(s, 'forged-leaf', false, memberIdOf(0))
+    const j = joining(s, 1, 'forged-leaf', { timeoutMs: 60_000, trustedMembers: [memberIdOf(0)] })
+    await s.until(() => j.out.done)
+    fake.stop()
+    expect(j.out.error).toBeUndefined()
+    expect(dropped(j.progress)).toHaveLength(0)
+    expect(conv(s, 1, 'forged-leaf').members().map(hex).sort()).toEqual([OUTSIDER, memberIdOf(0), memberIdOf(1)].map(hex).sort())
+    await s.stop()
   })
 
   it('trust limit: a beacon plus a REJECTED from an outsider ends a join without trustedMembers, not with them', async () => {
