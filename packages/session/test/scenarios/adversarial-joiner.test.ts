@@ -72,11 +72,11 @@ async function outsider(s: Scenario, name: string, conversationId: string) {
  * publishes what its group sends (its Welcome on both channels). With
  * `answerProbes`, it also answers probes with its own signed beacon.
  */
-async function fakeGroup(s: Scenario, conversationId: string, answerProbes: boolean, forgeLeaf?: Uint8Array) {
+async function fakeGroup(s: Scenario, conversationId: string, answerProbes: boolean, forgeLeaf?: Uint8Array, groupId = conversationId) {
   const raw = await outsider(s, 'outsider', conversationId)
   const plugins = await defaultPlugins(OUTSIDER_KEY)
   const clock = s.net.clock
-  const c = await Conversation.create({ conversationId, plugins, config: FAST_TIMING, now: clock.now() })
+  const c = await Conversation.create({ conversationId: groupId, plugins, config: FAST_TIMING, now: clock.now() })
   const welcomes: MemberWelcome[] = []
   let chain: Promise<void> = Promise.resolve()
   const flush = () => {
@@ -187,6 +187,24 @@ describe('adversarial joiner: a fake group under the same conversation id', () =
     expect(members).toEqual([memberIdOf(0), memberIdOf(1)].map(hex).sort())
     expect(members).not.toContain(hex(OUTSIDER))
     await s.until(() => converged(s, 'capture'))
+    await s.stop()
+  })
+
+  it("a Welcome into another conversation's group, published on ours, is refused", async () => {
+    const s = await scenario(2, { config: SLOW })
+    await s.members[0]!.user.createConversation('here')
+    // Its group even holds a leaf claiming the answering member's id: only the group id gives it away.
+    const fake = await fakeGroup(s, 'here', false, memberIdOf(0), 'elsewhere')
+    const j = joining(s, 1, 'here', { timeoutMs: 60_000 })
+    await s.until(() => j.out.done)
+    fake.stop()
+    expect(j.out.error).toBeUndefined()
+    expect(conv(s, 1, 'here').members().map(hex).sort()).toEqual([memberIdOf(0), memberIdOf(1)].map(hex).sort())
+    expect(fake.welcomes.length).toBeGreaterThanOrEqual(1)
+    const drops = dropped(j.progress)
+    expect(drops.length).toBeGreaterThanOrEqual(1)
+    expect((drops[0]!.error as ForeignWelcomeError).reason).toBe('other-conversation')
+    expect(s.members[1]!.user.conversation('elsewhere')).toBeUndefined()
     await s.stop()
   })
 
