@@ -208,6 +208,36 @@ describe('adversarial joiner: a fake group under the same conversation id', () =
     await s.stop()
   })
 
+  it('while probing, a Welcome that comes before any beacon waits for one, then is checked against its signer', async () => {
+    const s = await scenario(2, { config: SLOW })
+    const alice = await s.members[0]!.user.createConversation('early')
+    const kp = await s.members[1]!.user.keyPackage()
+    const fake = await fakeGroup(s, 'early', false)
+    const tapper = await outsider(s, 'tapper', 'early')
+    // The real member is out of reach: no beacon yet. The outsider gets the out-of-band key package and sends its Welcome.
+    s.net.partition([s.members[0]!.name])
+    const j = joining(s, 1, 'early', { announce: false, probe: true, timeoutMs: 60_000 })
+    tapper.publish('welcome', encodeWelcomeChannelMessage({ keyPackage: { keyPackageBytes: kp, memberId: memberIdOf(1) } }))
+    await s.until(() => fake.welcomes.length > 0)
+    // (Its group's own ACKED/ADMITTED statuses count too: false progress, see the trust limits.)
+    const t0 = s.net.clock.now()
+    await s.until(() => s.net.clock.now() >= t0 + 5_000)
+    expect(j.out.done).toBe(false)
+    expect(dropped(j.progress)).toHaveLength(0)
+    // The member comes back: its beacon arrives, the held Welcome is checked and refused, and the member adds us.
+    s.net.heal()
+    // (No `beacon` progress: the outsider's statuses already moved the phase past it.)
+    await s.until(() => dropped(j.progress).length > 0)
+    // Refused because a beacon signer exists now and is not in the group.
+    expect((dropped(j.progress)[0]!.error as ForeignWelcomeError).reason).toBe('not-answered')
+    await alice.addMember(kp)
+    await s.until(() => j.out.done)
+    fake.stop()
+    expect(j.out.error).toBeUndefined()
+    expect(conv(s, 1, 'early').members().map(hex).sort()).toEqual([memberIdOf(0), memberIdOf(1)].map(hex).sort())
+    await s.stop()
+  })
+
   it('trust limit: an outsider that also answers the probe with its own beacon captures a joiner without trustedMembers (its Welcome comes first); with trustedMembers the joiner refuses it and joins the real group', async () => {
     const s = await scenario(2, { config: SLOW })
     await s.members[0]!.user.createConversation('lure')

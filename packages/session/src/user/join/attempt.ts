@@ -349,11 +349,11 @@ export class JoinAttempt {
     if (!this.#trust.acceptStatus(st)) return
     if (st.status === JoinStatusKind.JOIN_STATUS_ACKED) {
       this.#reachable = true
-      this.#clearTimer('probe')
+      if (this.#probingDone()) this.#clearTimer('probe')
       this.#emit({ phase: 'acked', responder: st.responder, proposalId: st.proposalId })
     } else if (st.status === JoinStatusKind.JOIN_STATUS_ADMITTED) {
       this.#reachable = true
-      this.#clearTimer('probe')
+      if (this.#probingDone()) this.#clearTimer('probe')
       this.#emit({ phase: 'admitted', responder: st.responder, proposalId: st.proposalId })
     } else if (st.status === JoinStatusKind.JOIN_STATUS_REJECTED) {
       if (!this.#phaseBefore('welcomed')) return
