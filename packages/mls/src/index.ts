@@ -35,6 +35,7 @@ export type {
   CommitOptions,
   DecryptedMessage,
   GenerateKeyPackageOptions,
+  JoinFromWelcomeOptions,
   MembershipAction,
   MembershipChange,
   MergeResult,

@@ -169,3 +169,32 @@ export class RejectedError extends JoinError {
     this.responder = responder
   }
 }
+
+/**
+ * Why a joiner refused a Welcome that MLS could process: the group it leads
+ * to is not the one the joiner was answered by. Not a join failure: the
+ * Welcome is dropped (reported as a `welcome-dropped` join progress) and the
+ * join goes on with the same key package.
+ */
+export class ForeignWelcomeError extends DemlsError {
+  /**
+   * - `other-conversation`: the group id is another conversation's.
+   * - `not-answered`: no member of the group signed a beacon that answered our probes.
+   * - `untrusted`: none of `JoinOptions.trustedMembers` is a member of the group.
+   */
+  readonly reason: 'other-conversation' | 'not-answered' | 'untrusted'
+  /** The members of the refused group. */
+  readonly members: Uint8Array[]
+
+  constructor(reason: ForeignWelcomeError['reason'], conversationId: string, members: Uint8Array[]) {
+    const why = {
+      'other-conversation': 'is for another conversation',
+      'not-answered': 'leads to a group none of whose members answered our probes',
+      untrusted: 'leads to a group none of whose members we trust',
+    }[reason]
+    super(`a Welcome for ${conversationId} ${why} (${members.length} member(s))`, 'FOREIGN_WELCOME')
+    this.name = 'ForeignWelcomeError'
+    this.reason = reason
+    this.members = members
+  }
+}

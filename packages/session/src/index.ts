@@ -59,6 +59,7 @@ export {
   SendQueueFullError,
   CommitFailedError,
   ConversationClosedError,
+  ForeignWelcomeError,
   InvalidArgumentError,
   InvalidConfigError,
   InvalidSyncError,
@@ -92,6 +93,7 @@ export {
   type JoinProgressBase,
   type JoinReadyProgress,
   type JoinStatusProgress,
+  type JoinWelcomeDroppedProgress,
   type JoinWelcomedProgress,
 } from './user/join/progress.js'
 export {

@@ -35,7 +35,7 @@ import {
   heartbeat,
   hasCurrentFuture,
   onControl,
-  recordWelcome,
+  noteWelcomeBroadcast,
   requestCatchUp,
   resendWelcome,
   retryCatchUp,
@@ -139,6 +139,13 @@ export interface JoinConversationInit {
    * never votes). Without this callback nothing is sent.
    */
   onRefusal?: (outbound: ConversationOutbound[], reason: Error) => void | Promise<void>
+  /**
+   * Inspect the group before joining it: throw to refuse it (e.g. a group
+   * none of the members we were answered by belongs to). The Welcome is
+   * then dropped without consuming our key package and without sending
+   * anything (`onRefusal` is not called: we never belonged to it).
+   */
+  acceptGroup?: (group: MlsService) => void | Promise<void>
 }
 
 /**
@@ -238,8 +245,10 @@ export class Conversation {
    * @throws {InvalidSyncError} when the sync is structurally invalid or rejected
    */
   static async join(init: JoinConversationInit): Promise<Conversation | undefined> {
-    const mls = await init.plugins.welcomeMls(init.welcome.welcomeBytes)
+    const mls = await init.plugins.welcomeMls(init.welcome.welcomeBytes, init.acceptGroup)
     if (mls === undefined) return undefined
+    // Again, for a plug-in that ignores `accept` (its key package is then lost, but we do not join).
+    await init.acceptGroup?.(mls)
     const config = resolveConfig(init.config)
     const core = buildCore(mls.conversationId, init.plugins, mls, config)
     for (const m of mls.members()) core.scoring.addMember(m)
@@ -460,7 +469,8 @@ export class Conversation {
       core.emit({ type: 'dropped', reason: 'welcome-duplicate' })
       return
     }
-    recordWelcome(core, welcome)
+    // Plaintext: recorded for re-sending only if it matches a commit we merged, never over the recorded one.
+    noteWelcomeBroadcast(core, welcome)
     core.emit({ type: 'welcome-ready', welcome, mintedLocally: false })
   }
 

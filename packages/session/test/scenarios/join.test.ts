@@ -27,7 +27,10 @@ import { type Scenario, bootstrap, bootstrapThreeStewards, conv, converged, even
 
 /** Phases in order, consecutive repeats collapsed. */
 const phasesOf = (progress: JoinProgress[]): JoinPhase[] =>
-  progress.map((p) => p.phase).filter((p, i, all) => i === 0 || all[i - 1] !== p)
+  progress
+    .map((p) => p.phase)
+    .filter((p): p is JoinPhase => p !== 'welcome-dropped')
+    .filter((p, i, all) => i === 0 || all[i - 1] !== p)
 
 /** A raw transport on the network that sees (and may publish on) one conversation's welcome channel. */
 async function tap(s: Scenario, name: string, conversationId: string) {
