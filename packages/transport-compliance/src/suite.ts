@@ -194,7 +194,7 @@ export function transportComplianceTests(
         const controller = new AbortController()
         const wait = waitForReadiness(a, topic, { signal: controller.signal })
         controller.abort()
-        await expect(wait).rejects.toMatchObject({ name: 'AbortError' })
+        await expect(wait).rejects.toMatchObject({ code: 'ABORTED' })
       })
     })
 
@@ -204,7 +204,6 @@ export function transportComplianceTests(
         const got = collect(b)
         await subscribeAll([a, b])
         await expect(a.publish(packet(new Uint8Array(MAX_MESSAGE_BYTES + 1)))).rejects.toMatchObject({
-          name: 'MessageTooLargeError',
           code: 'MESSAGE_TOO_LARGE',
         })
         await h.settle()
@@ -215,7 +214,7 @@ export function transportComplianceTests(
       it('rejects with NoPeersError when nobody else is subscribed, unless allowNoPeers', async () => {
         const [a, b] = (await h.create(2)) as [Transport, Transport]
         a.subscribe(topic)
-        await expect(a.publish(packet(text('x')))).rejects.toMatchObject({ name: 'NoPeersError', code: 'NO_PEERS' })
+        await expect(a.publish(packet(text('x')))).rejects.toMatchObject({ code: 'NO_PEERS' })
         const r = await a.publish(packet(text('x')), { allowNoPeers: true })
         expect(r).toMatchObject({ topic, recipients: 0 })
         expect(b.isStarted).toBe(true)
@@ -228,7 +227,6 @@ export function transportComplianceTests(
         const controller = new AbortController()
         controller.abort()
         await expect(a.publish(packet(text('x')), { signal: controller.signal })).rejects.toMatchObject({
-          name: 'AbortError',
           code: 'ABORTED',
         })
         await h.settle()
@@ -240,10 +238,7 @@ export function transportComplianceTests(
       it('rejects publish before start with TransportNotStartedError', async () => {
         const [a] = (await h.create(1, { started: false })) as [Transport]
         expect(a.isStarted).toBe(false)
-        await expect(a.publish(packet(text('x')), { allowNoPeers: true })).rejects.toMatchObject({
-          name: 'TransportNotStartedError',
-          code: 'TRANSPORT_NOT_STARTED',
-        })
+        await expect(a.publish(packet(text('x')), { allowNoPeers: true })).rejects.toMatchObject({ code: 'TRANSPORT_NOT_STARTED' })
       })
 
       it('start and stop are idempotent', async () => {
@@ -254,9 +249,7 @@ export function transportComplianceTests(
         await a.stop()
         await a.stop()
         expect(a.isStarted).toBe(false)
-        await expect(a.publish(packet(text('x')), { allowNoPeers: true })).rejects.toMatchObject({
-          name: 'TransportNotStartedError',
-        })
+        await expect(a.publish(packet(text('x')), { allowNoPeers: true })).rejects.toMatchObject({ code: 'TRANSPORT_NOT_STARTED' })
       })
 
       it('a stopped peer leaves the mesh of the others', async () => {

@@ -410,14 +410,14 @@ export class Conversation {
     try {
       decrypted = await core.mls.decrypt(payload)
     } catch (err) {
-      const e = err as Error & { direction?: string; messageEpoch?: bigint }
-      if (e.name === 'WrongEpochError' && e.direction === 'future' && e.messageEpoch !== undefined) {
+      const e = err as Error & { code?: string; direction?: string; messageEpoch?: bigint }
+      if (e.code === 'MLS_WRONG_EPOCH' && e.direction === 'future' && e.messageEpoch !== undefined) {
         // Sent in an epoch we have not reached: keep it, and catch up.
         stashFuture(core, e.messageEpoch, payload)
         requestCatchUp(core, now)
         return
       }
-      const reason = e.name === 'WrongEpochError' ? 'wrong-epoch' : 'decrypt-failed'
+      const reason = e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed'
       core.emit({ type: 'dropped', reason, error: e })
       return
     }
