@@ -109,3 +109,11 @@ describe('docs/errors.md', () => {
     expect(missing).toEqual([])
   })
 })
+
+describe('DemlsError message', () => {
+  it('does not repeat details the short message already contains', () => {
+    const err = new DecodeError('x.Y', 'index out of range', { cause: new RangeError('index out of range') })
+    expect(err.details).toBe('index out of range')
+    expect(err.message).toBe('cannot decode x.Y: index out of range\n\nDocs: /docs/errors.md#decode-error')
+  })
+})

@@ -43,7 +43,7 @@ export function assertConversationId(id: unknown): asserts id is string {
   if (bytes > MAX_CONVERSATION_ID_BYTES) {
     throw new InvalidConversationIdError(id, `is ${bytes} UTF-8 bytes long (at most ${MAX_CONVERSATION_ID_BYTES})`)
   }
-  const bad = /[\/\s\p{Cc}]/u.exec(id)
+  const bad = /[/\s\p{Cc}]/u.exec(id)
   if (bad !== null) {
     const what = bad[0] === '/' ? "'/'" : `U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
     throw new InvalidConversationIdError(id, `contains ${what} at index ${bad.index} (no '/', whitespace or control characters in a topic)`)

@@ -93,7 +93,8 @@ export class DemlsError extends Error {
     const details = options.details ?? messageOf(root)
     const docsPath = options.docsPath ?? docsPathOf(code)
     const lines = [shortMessage]
-    if (details !== undefined && details !== '' && details !== shortMessage) lines.push('', `Details: ${details}`)
+    // Details already spelled out in the short message (`cannot decode X: <reason>`) are not repeated.
+    if (details !== undefined && details !== '' && !shortMessage.includes(details)) lines.push('', `Details: ${details}`)
     else if (docsPath !== '') lines.push('')
     if (docsPath !== '') lines.push(`Docs: ${docsPath}`)
     super(lines.join('\n'), options.cause === undefined ? undefined : { cause: options.cause })
