@@ -43,8 +43,9 @@ export interface UserInit {
 
 /**
  * A join in flight, as listed by {@link User.joins}: `phase` is the last
- * {@link JoinPhase} reached, or `starting` while the key package is being
- * minted (before the first progress event).
+ * {@link JoinPhase} reached, or `starting` before the first one (while the
+ * key package is minted, and with `probe: false, announce: false` until the
+ * Welcome).
  */
 export interface PendingJoin {
   /** The conversation being joined. */
