@@ -142,7 +142,7 @@ export class CommitFailedError extends DemlsError {
   readonly epoch: bigint
 
   constructor(stage: 'mint' | 'merge-own' | 'merge-staged', epoch: bigint, cause: unknown) {
-    const why = cause instanceof Error ? cause.message : String(cause)
+    const why = cause instanceof DemlsError ? cause.shortMessage : cause instanceof Error ? cause.message : String(cause)
     super(`could not ${stage === 'mint' ? 'mint a commit' : 'merge a commit'} at epoch ${epoch}: ${why}`, 'COMMIT_FAILED', { cause })
     this.name = 'CommitFailedError'
     this.stage = stage
