@@ -111,6 +111,7 @@ describe('after user.stop()', () => {
       ['vote', () => chat.vote(1, true)],
       ['leave', () => chat.leave()],
       ['submitEmergency', () => chat.submitEmergency(deadlock(chat.epoch()))],
+      ['regenerateStewardList', () => chat.regenerateStewardList()],
     ]
     for (const [operation, call] of calls) {
       const err = await rejection(call)
@@ -283,6 +284,7 @@ describe('{ signal } on every async call', () => {
         () => chat.vote(1, true, { signal }),
         () => chat.submitEmergency(deadlock(chat.epoch()), { signal }),
         () => chat.leave({ signal }),
+        () => chat.regenerateStewardList({ signal }),
       ]) {
         expect(await rejection(call)).toBeInstanceOf(AbortError)
       }

@@ -763,14 +763,15 @@ export class Conversation {
    *
    * @throws {ConversationBlockedError} while Freezing or Selecting
    * @throws {PartialFreezeError} while an emergency proposal is open
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
    */
-  regenerateStewardList(now: number): Promise<number | undefined> {
+  regenerateStewardList(now: number, options: AbortOptions = {}): Promise<number | undefined> {
     return this.#run(async () => {
       this.#assertOpen()
       const id = await proposeRegeneratedList(this.#core, now)
       await handleOutcomes(this.#core, now)
       return id
-    })
+    }, options.signal)
   }
 
   /**

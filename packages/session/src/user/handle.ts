@@ -147,9 +147,12 @@ export class ConversationHandle {
    * Ask the group to regenerate the steward list: opens a steward election
    * (our YES bundled) instead of the reference's unvoted local install.
    * Resolves the proposal id, or `undefined` when an election is open.
+   *
+   * @throws {UserStoppedError} after `user.stop()`
+   * @throws {AbortError} when `options.signal` aborts before the election is opened
    */
-  regenerateStewardList(): Promise<number | undefined> {
-    return this.#do(this.#conv.regenerateStewardList(this.#user.clock.now()))
+  regenerateStewardList(options?: AbortOptions): Promise<number | undefined> {
+    return this.#do('regenerateStewardList', options, (now) => this.#conv.regenerateStewardList(now, options))
   }
 
   /** Every current member with its role in this epoch, in leaf order. */
