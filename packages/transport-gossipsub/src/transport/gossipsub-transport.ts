@@ -174,6 +174,7 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
         ...(this.#init.listen ? { listen: this.#init.listen } : {}),
         ...(this.#init.privateKey ? { privateKey: this.#init.privateKey } : {}),
         ...(this.#init.gossipsub ? { gossipsub: this.#init.gossipsub } : {}),
+        ...(this.#init.scoring ? { scoring: this.#init.scoring } : {}),
       })
       this.#node = node
     }
