@@ -153,6 +153,42 @@ export function transportComplianceTests(
       })
     })
 
+    describe('duplicates and publish stats', () => {
+      it('a second publish of identical bytes reaches nobody and is delivered once (gossipsub message id = sha256 of the bytes)', async () => {
+        const [a, b] = (await h.create(2)) as [Transport, Transport]
+        const got = collect(b)
+        await subscribeAll([a, b])
+        expect((await a.publish(packet(text('same')))).recipients).toBe(1)
+        expect((await a.publish(packet(text('same')))).recipients).toBe(0)
+        await h.waitFor(() => got.on(topic).length >= 1)
+        await h.settle()
+        expect(got.on(topic)).toHaveLength(1)
+      })
+
+      it('publishStats (optional) counts publishes that reached nobody: no peers and duplicates', async () => {
+        const [a, b] = (await h.create(2)) as [Transport, Transport]
+        if (a.publishStats === undefined) return
+        const before = a.publishStats()
+        a.subscribe(topic)
+        await expect(a.publish(packet(text('alone')))).rejects.toMatchObject({ name: 'NoPeersError' })
+        await a.publish(packet(text('alone')), { allowNoPeers: true })
+        await subscribeAll([a, b])
+        await a.publish(packet(text('dup')))
+        await a.publish(packet(text('dup')))
+        await a.publish(packet(text('fresh')))
+        const after = a.publishStats()
+        expect({
+          published: after.published - before.published,
+          reachedNobody: after.reachedNobody - before.reachedNobody,
+          noPeers: after.noPeers - before.noPeers,
+          duplicates: after.duplicates - before.duplicates,
+        }).toEqual({ published: 5, reachedNobody: 3, noPeers: 2, duplicates: 1 })
+        // A snapshot, not a live object.
+        after.published += 100
+        expect(a.publishStats!().published).toBe(after.published - 100)
+      })
+    })
+
     describe('readiness', () => {
       it('counts mesh peers and subscribers as peers subscribe and unsubscribe', async () => {
         const [a, b, c] = (await h.create(3)) as [Transport, Transport, Transport]

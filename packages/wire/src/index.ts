@@ -59,6 +59,7 @@ export type {
   OutboundPacket,
   PublishOptions,
   PublishResult,
+  PublishStats,
   TopicReadiness,
   Transport,
   TransportEvents,
