@@ -255,7 +255,7 @@ class KvStorage implements Storage {
   batch(operations: readonly BatchOperation[], options: AbortOptions = {}): Promise<void> {
     return this.track(async () => {
       const checked = validateBatch(operations)
-      const raw: RawOperation[] = await Promise.all(
+      const prepared = Promise.all(
         checked.map(async (op): Promise<RawOperation> => {
           const key = await this.storedKey(op.segments)
           if (op.type === 'del') return { type: 'del', key: key.stored }
@@ -263,7 +263,11 @@ class KvStorage implements Storage {
           return { type: 'put', key: key.stored, value }
         }),
       )
+      prepared.catch(() => undefined)
+      // The slot in the write order is taken now, synchronously with the call.
       await this.chained(options.signal, async () => {
+        const raw = await prepared
+        throwIfAborted(options.signal)
         try {
           await this.backend.write(raw)
         } catch (err) {
@@ -283,8 +287,10 @@ class KvStorage implements Storage {
 
   delete(prefix: StorageKey, options: AbortOptions = {}): Promise<number> {
     return this.track(async () => {
-      const [gte, lt] = await this.range(prefix)
+      const range = this.range(prefix)
+      range.catch(() => undefined)
       return this.chained(options.signal, async () => {
+        const [gte, lt] = await range
         try {
           const ops: RawOperation[] = []
           for await (const key of this.backend.keys(gte, lt)) ops.push({ type: 'del', key })
