@@ -30,6 +30,7 @@ const FORMAT = 'demls-storage'
 const VERSION = 1
 const SALT_BYTES = 16
 const ENCRYPTION_KEY_BYTES = 32
+const DECRYPT_CONCURRENCY = 64
 
 /** The format record, stored as JSON under {@link META_KEY}. */
 interface Meta {
@@ -218,22 +219,32 @@ class KvStorage implements Storage {
         }
         return
       }
-      const found: { encoded: Uint8Array; value: Uint8Array }[] = []
+      // Decrypt up to DECRYPT_CONCURRENCY records at once: WebCrypto calls
+      // are asynchronous, and one at a time leaves the crypto threads idle.
+      const found: { encodedKey: Uint8Array; value: Uint8Array }[] = []
+      let pending: Promise<{ encodedKey: Uint8Array; value: Uint8Array }>[] = []
+      const drain = async () => {
+        found.push(...(await Promise.all(pending)))
+        pending = []
+      }
       try {
         for await (const [k, v] of self.backend.iterate(gte, lt)) {
           if (self.isClosed) throw new StorageClosedError()
           throwIfAborted(options.signal)
-          const { encodedKey, value } = await keys.open(k, v)
-          found.push({ encoded: encodedKey, value })
+          const opened = keys.open(k, v)
+          opened.catch(() => undefined)
+          pending.push(opened)
+          if (pending.length >= DECRYPT_CONCURRENCY) await drain()
         }
+        await drain()
       } catch (err) {
         throw self.isClosed && !(err instanceof DemlsError) ? new StorageClosedError() : wrap(err, 'iterate')
       }
-      found.sort((a, b) => compareBytes(a.encoded, b.encoded))
+      found.sort((a, b) => compareBytes(a.encodedKey, b.encodedKey))
       for (const f of found) {
         if (self.isClosed) throw new StorageClosedError()
         throwIfAborted(options.signal)
-        yield { key: decodeStoredKey(f.encoded), value: f.value }
+        yield { key: decodeStoredKey(f.encodedKey), value: f.value }
       }
     }
     return run()
