@@ -6,7 +6,7 @@
  * figures are dominated by the file system's fsync.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { compare, measure, writeReport } from '@demls-dev/bench-kit'
 import { type BatchOperation, type Storage, levelStorage, memoryStorage } from '../src/index.js'
@@ -15,6 +15,7 @@ const SLICES = 8
 const SLICE_BYTES = 1024
 const STATE_BYTES = 64 * 1024
 const READ_KEYS = 100
+const loadAtStart = loadavg()[0]!
 const root = mkdtempSync(join(tmpdir(), 'demls-storage-bench-'))
 const encryptionKey = new Uint8Array(32).fill(5)
 const fill = (n: number) => {
@@ -63,6 +64,7 @@ rmSync(root, { recursive: true, force: true })
 const notes = [
   `step batch: level ${plain.write.meanMs.toFixed(2)} ms plain, ${enc.write.meanMs.toFixed(2)} ms encrypted (each an fsynced LevelDB batch)`,
   `memory store step batch (no disk): ${mem.write.meanMs.toFixed(3)} ms`,
+  `1-minute load average ${loadAtStart.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end of the run (write figures move a lot on a shared, loaded machine)`,
   'encryption: AES-256-GCM per value and HMAC-SHA-256 per key segment through WebCrypto (node:crypto underneath in Node)',
 ]
 const file = writeReport({
