@@ -14,5 +14,7 @@ export interface Backend {
   /** Keys with `gte <= key < lt`, in byte order. */
   keys(gte: Uint8Array, lt: Uint8Array): AsyncIterable<Uint8Array>
   write(operations: RawOperation[]): Promise<void>
+  /** Rewrite the files so deleted records are gone from them (LevelDB); absent where that is not possible. */
+  compact?(): Promise<void>
   close(): Promise<void>
 }

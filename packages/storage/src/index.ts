@@ -49,7 +49,7 @@ export {
   type StorageLimitKind,
   StorageOpenError,
 } from './errors.js'
-export { type LevelStorageInit, levelStorage } from './level.js'
+export { type LevelStorage, type LevelStorageInit, levelStorage } from './level.js'
 export { type MemoryStorageInit, memoryStorage } from './memory.js'
 export {
   type BatchOperation,

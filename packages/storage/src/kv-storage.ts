@@ -61,7 +61,7 @@ export function checkEncryptionKey(key: unknown): Uint8Array | undefined {
  * Open a store over `backend`: read (or, on an empty backend, write) the
  * format record and check the encryption key against it.
  */
-export async function openKvStorage(backend: Backend, init: StorageInit): Promise<Storage> {
+export async function openKvStorage(backend: Backend, init: StorageInit): Promise<CompactableStorage> {
   const encryptionKey = checkEncryptionKey(init.encryptionKey)
   throwIfAborted(init.signal)
   let metaBytes: Uint8Array | undefined
@@ -117,13 +117,18 @@ export async function openKvStorage(backend: Backend, init: StorageInit): Promis
   return new KvStorage(backend, keys)
 }
 
+/** A {@link Storage} with `compact` (what both backends get; only level exposes it). */
+export interface CompactableStorage extends Storage {
+  compact(options?: AbortOptions): Promise<void>
+}
+
 interface PreparedKey {
   encoded: Uint8Array
   stored: Uint8Array
 }
 
 /** The one {@link Storage} implementation; backends differ only below it. */
-class KvStorage implements Storage {
+class KvStorage implements CompactableStorage {
   private isClosed = false
   private readonly pending = new Set<Promise<unknown>>()
   /** Writes reach the backend in call order. */
@@ -313,6 +318,21 @@ class KvStorage implements Storage {
         }
       })
     }, options.signal)
+  }
+
+  /** See {@link LevelStorage.compact}. */
+  compact(options: AbortOptions = {}): Promise<void> {
+    return this.track(
+      () =>
+        this.chained(options.signal, async () => {
+          try {
+            await this.backend.compact?.()
+          } catch (err) {
+            throw wrap(err, 'compact')
+          }
+        }),
+      options.signal,
+    )
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { throwIfAborted } from '@demls/wire'
+import { type AbortOptions, throwIfAborted } from '@demls/wire'
 import { Level } from 'level'
 import type { Backend, RawOperation } from './backend.js'
 import { StorageInputError, StorageOpenError } from './errors.js'
@@ -14,7 +14,26 @@ export interface LevelStorageInit extends StorageInit {
   location: string
 }
 
+/**
+ * The store {@link levelStorage} returns: a {@link Storage} that can also
+ * compact its files.
+ */
+export interface LevelStorage extends Storage {
+  /**
+   * Rewrite LevelDB's files so that records removed by `del` and `delete`
+   * are gone from them, not only marked deleted (LevelDB otherwise keeps
+   * the old bytes in its log and table files until a later compaction).
+   * Call it after deleting secrets that must not outlive their retention,
+   * e.g. after an epoch's secrets fall out of the window. It runs after
+   * every earlier write, and later writes wait for it. It cannot erase
+   * copies the file system or an SSD keeps, and is a no-op in browsers.
+   */
+  compact(options?: AbortOptions): Promise<void>
+}
+
 type Db = Level<Uint8Array, Uint8Array>
+const ALL_START = new Uint8Array([0x00])
+const ALL_END = new Uint8Array([0xff])
 
 /** Node's Buffer is a Uint8Array subclass; hand out plain copies. */
 function plain(bytes: Uint8Array): Uint8Array {
@@ -50,6 +69,12 @@ class LevelBackend implements Backend {
     await this.db.batch(operations, { sync: true })
   }
 
+  async compact(): Promise<void> {
+    // classic-level has compactRange; browser-level (IndexedDB) does not.
+    const db = this.db as Db & { compactRange?: (start: Uint8Array, end: Uint8Array) => Promise<void> }
+    if (typeof db.compactRange === 'function') await db.compactRange(ALL_START, ALL_END)
+  }
+
   close(): Promise<void> {
     return this.db.close()
   }
@@ -76,7 +101,7 @@ class LevelBackend implements Backend {
  * await store.close()
  * ```
  */
-export async function levelStorage(init: LevelStorageInit): Promise<Storage> {
+export async function levelStorage(init: LevelStorageInit): Promise<LevelStorage> {
   if (typeof init?.location !== 'string' || init.location.length === 0) {
     throw new StorageInputError('levelStorage needs a location (a directory in Node, a database name in a browser)')
   }

@@ -157,3 +157,27 @@ describe('levelStorage', () => {
     await expect(levelStorage({ location })).rejects.toBeInstanceOf(StorageCorruptError)
   })
 })
+
+describe('levelStorage compact', () => {
+  it('removes the bytes of deleted records from the files', async () => {
+    const location = join(dir(), 'db')
+    const s = await levelStorage({ location }) // plain, so the bytes are searchable
+    const secret = 'EPOCH-SECRET-41-abcdefghijklmnop'
+    await s.put(['conv', 'c', 'secret', '0000000041'], bytes(secret))
+    await s.put(['conv', 'c', 'state'], bytes('kept'))
+    await s.close()
+    const t = await levelStorage({ location }) // reopening moves the log into a table file
+    await t.del(['conv', 'c', 'secret', '0000000041'])
+    await t.close()
+    expect(diskBytes(location).includes(secret)).toBe(true) // a delete alone leaves the bytes
+    const u = await levelStorage({ location })
+    await u.compact()
+    expect(await u.get(['conv', 'c', 'state'])).toEqual(bytes('kept'))
+    await u.close()
+    expect(diskBytes(location).includes(secret)).toBe(false)
+    const v = await levelStorage({ location })
+    expect(await v.get(['conv', 'c', 'state'])).toEqual(bytes('kept'))
+    await v.close()
+    await expect(v.compact()).rejects.toThrow('closed')
+  })
+})
