@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { AbortError } from '@demls/wire'
 import { Level } from 'level'
 import { describe, expect, it } from 'vitest'
 import {
@@ -137,6 +138,12 @@ describe('levelStorage', () => {
     await expect(levelStorage({ location: join(dir(), 'db'), encryptionKey: new Uint8Array(16) })).rejects.toBeInstanceOf(
       StorageInputError,
     )
+  })
+
+  it('an aborted open rejects with AbortError and leaves the location free', async () => {
+    const location = join(dir(), 'db')
+    await expect(levelStorage({ location, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError)
+    await (await levelStorage({ location })).close()
   })
 
   it('a directory in use by another open store fails with StorageOpenError', async () => {
