@@ -110,3 +110,66 @@ describe('commit timing: who freezes on its own timer, and when', () => {
   })
 })
 
+
+describe('commit timing: the freeze-entry window after a rejected election', () => {
+  it('after a rejected election (retry round > 0) the new epoch steward waits the recovery window, not the commit batch window, before freezing', async () => {
+    // The only steward goes silent and its removal is approved: no list member is eligible, so an election opens.
+    const bed = await Bed.create('rejected-window', 3, { stewardList: { snMin: 1, snMax: 1 }, maxReelectionAttempts: 3 })
+    await bed.add(1)
+    await bed.add(2)
+    const s = [0, 1, 2].find((i) => bed.conv(i).isSteward())!
+    const live = [0, 1, 2].filter((i) => i !== s)
+    bed.intercept = (from, _to, p) => (from === s ? undefined : p)
+    await bed.conv(live[0]!).removeMember(memberIdOf(s), bed.now)
+    await bed.flush()
+    const { commitBatchWindowMs, recoveryInactivityMs } = bed.conv(live[0]!).config()
+    expect(commitBatchWindowMs).toBeLessThan(recoveryInactivityMs)
+    // The live members vote NO on the first election (round 0) and let the retry (round 1) pass.
+    const seen = new Map<number, number>(live.map((i) => [i, 0]))
+    const voteDownFirstElection = async () => {
+      for (const i of live) {
+        const requests = bed.eventsOf(i, 'vote-requested')
+        for (const r of requests.slice(seen.get(i))) {
+          if (r.request?.stewardElection?.retryRound !== 0) continue
+          await bed.conv(i).vote(r.proposalId, false, bed.clock(i))
+        }
+        seen.set(i, requests.length)
+      }
+      await bed.flush()
+    }
+    // Per live member: when it saw the retry election pass (and who it elected), when it next entered Freezing.
+    const electedAt = new Map<number, { at: number; steward: number; round: number; freezes: number }>()
+    const frozenAt = new Map<number, number>()
+    const elected = (i: number) => bed.eventsOf(i, 'consensus-reached').some((e) => e.request?.payload === 'stewardElection' && e.approved)
+    const freezes = (i: number) => bed.eventsOf(i, 'phase-change').filter((e) => e.state === 'freezing').length
+    const end = bed.now + 30_000
+    // Until the removal lands.
+    while (!live.every((i) => bed.conv(i).members().length === 2)) {
+      if (bed.now > end) throw new Error('no removal within 30 s')
+      bed.now += 10
+      await bed.poll()
+      await voteDownFirstElection()
+      for (const i of live) {
+        const seenElection = electedAt.get(i)
+        if (seenElection === undefined && elected(i)) {
+          const steward = live.find((j) => bed.conv(i).stewards().map(hex).includes(hex(memberIdOf(j))))!
+          electedAt.set(i, { at: bed.now, steward, round: bed.conv(i).electionRound(), freezes: freezes(i) })
+        } else if (seenElection !== undefined && !frozenAt.has(i) && freezes(i) > seenElection.freezes) frozenAt.set(i, bed.now)
+      }
+    }
+    for (const i of live) {
+      const outcomes = bed.eventsOf(i, 'consensus-reached').filter((e) => e.request?.payload === 'stewardElection')
+      expect(outcomes.slice(0, 2).map((e) => [e.request!.stewardElection!.retryRound, e.approved])).toEqual([
+        [0, false],
+        [1, true],
+      ])
+    }
+    // The elected steward serves this epoch; the retry round stays 1 until the next merge. Outside a
+    // retry it would have frozen commitBatchWindowMs after the election passed.
+    const e = electedAt.get(live[0]!)!.steward
+    expect(electedAt.get(e)!.round).toBe(1)
+    const waited = frozenAt.get(e)! - electedAt.get(e)!.at
+    expect(waited).toBeGreaterThanOrEqual(recoveryInactivityMs - 10)
+    expect(waited).toBeLessThanOrEqual(recoveryInactivityMs + 20)
+  })
+})
