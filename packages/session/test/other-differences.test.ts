@@ -173,3 +173,42 @@ describe('commit timing: the freeze-entry window after a rejected election', () 
     expect(waited).toBeLessThanOrEqual(recoveryInactivityMs + 20)
   })
 })
+
+describe('steward list: a recovery election with no settled candidate', () => {
+  it("when every settled member is being removed, the recovery election takes this epoch's joiner, which then commits the removals", async () => {
+    const bed = await Bed.create('joiner-pool', 3, { stewardList: { snMin: 1, snMax: 1 } })
+    await bed.add(1)
+    const a = [0, 1].find((i) => bed.conv(i).isSteward())!
+    const b = [0, 1].find((i) => i !== a)!
+    // c joins: it is the only member who joined at this epoch.
+    await bed.add(2)
+    const c = 2
+    const joinEpoch = bed.conv(c).epoch()
+    expect(bed.conv(c).stewards().map(hex)).toEqual([hex(memberIdOf(a))])
+    // Let the election that followed c's join (settled a, b > snMax) settle first.
+    await bed.until(() => bed.conv(c).nextWakeupAt() === undefined || bed.conv(c).nextWakeupAt()! > bed.now + 60_000, 10_000)
+    const mark = new Map([b, c].map((i) => [i, bed.eventsOf(i, 'consensus-reached').length]))
+    const elections = (i: number) => bed.eventsOf(i, 'consensus-reached').slice(mark.get(i)).filter((e) => e.request?.payload === 'stewardElection')
+    // The only steward goes silent; c asks to remove b, then a (b's removal is approved first).
+    bed.intercept = (from, _to, p) => (from === a ? undefined : p)
+    const removeB = await bed.conv(c).removeMember(memberIdOf(b), bed.now)
+    await bed.flush()
+    await bed.conv(b).vote(removeB!, true, bed.now)
+    await bed.flush()
+    const removeA = await bed.conv(c).removeMember(memberIdOf(a), bed.now)
+    await bed.flush()
+    await bed.conv(b).vote(removeA!, true, bed.now)
+    await bed.flush()
+    // Both settled members (a, b) are being removed: the recovery election's pool is the joiner alone.
+    await bed.until(() => [b, c].every((i) => elections(i).length > 0), 10_000, 10)
+    for (const i of [b, c]) {
+      const election = elections(i)[0]!
+      expect(election.approved).toBe(true)
+      expect(election.request!.stewardElection!.electionEpoch).toBe(joinEpoch)
+      expect(election.request!.stewardElection!.proposedStewards.map(hex)).toEqual([hex(memberIdOf(c))])
+    }
+    // The joiner, now the steward, commits both removals.
+    await bed.until(() => bed.conv(c).members().length === 1, 10_000)
+    expect(bed.conv(c).members().map(hex)).toEqual([hex(memberIdOf(c))])
+  })
+})
