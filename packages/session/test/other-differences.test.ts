@@ -212,3 +212,83 @@ describe('steward list: a recovery election with no settled candidate', () => {
     expect(bed.conv(c).members().map(hex)).toEqual([hex(memberIdOf(c))])
   })
 })
+
+describe('ConversationSync: the whole steward list', () => {
+  it('a joiner admitted by the recovery commit that removes a silent steward gets the whole list, the removed steward included, like the older members', async () => {
+    const bed = await Bed.create('sync-list', 4, { stewardList: { snMin: 1, snMax: 2 }, maxReelectionAttempts: 1 })
+    await bed.add(1)
+    await bed.add(2)
+    await bed.until(() => [0, 1, 2].every((i) => bed.conv(i).stewards().length === 2))
+    const s = [0, 1, 2].find((i) => bed.conv(i).isSteward())!
+    const live = [0, 1, 2].filter((i) => i !== s)
+    const joiner = 3
+    // A steward goes silent; its removal and the joiner's add are approved, and every election is voted
+    // down until the Deadlock ECP opens recovery mode, whose commit carries both.
+    bed.intercept = (from, _to, p) => (from === s ? undefined : p)
+    await bed.conv(live[0]!).removeMember(memberIdOf(s), bed.now)
+    await bed.conv(live[0]!).addMember(await bed.peers[joiner]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.flush()
+    const seen = new Map<number, number>(live.map((i) => [i, 0]))
+    const voteDownElections = async () => {
+      for (const i of live) {
+        const requests = bed.eventsOf(i, 'vote-requested')
+        for (const r of requests.slice(seen.get(i))) {
+          if (r.request?.payload === 'stewardElection' && bed.conv(i).mode() === 'normal') await bed.conv(i).vote(r.proposalId, false, bed.clock(i))
+        }
+        seen.set(i, requests.length)
+      }
+      await bed.flush()
+    }
+    const end = bed.now + 60_000
+    while (bed.peers[joiner]!.conversation === undefined) {
+      if (bed.now > end) throw new Error('the joiner was not admitted within 60 s')
+      bed.now += 50
+      await bed.poll()
+      await voteDownElections()
+    }
+    // At the moment it joins (before the recovery election that follows the commit resolves), the joiner's
+    // list is the older members' list: the removed steward, no longer a member, included.
+    const j = bed.conv(joiner)
+    const listOf = (i: number) => bed.conv(i).stewards().map(hex)
+    expect(j.members().map(hex)).not.toContain(hex(memberIdOf(s)))
+    for (const i of live) {
+      expect(bed.conv(i).epoch()).toBe(j.epoch())
+      expect(listOf(i)).toHaveLength(2)
+      expect(listOf(i)).toContain(hex(memberIdOf(s)))
+      expect(listOf(joiner)).toEqual(listOf(i))
+    }
+  })
+
+  it('known gap (pinned as it is): a joiner admitted by the recovery commit that removes every listed steward refuses the sync (no-steward-is-member)', async () => {
+    // With one steward, the whole list is [the removed steward]: the joiner's validation (as the reference's,
+    // which would send an empty list) refuses it, and Conversation.join throws InvalidSyncError. A re-sent
+    // Welcome carries the same sync. See docs/claims.md.
+    const bed = await Bed.create('sync-list-1', 4, { stewardList: { snMin: 1, snMax: 1 }, maxReelectionAttempts: 1 })
+    await bed.add(1)
+    await bed.add(2)
+    const s = [0, 1, 2].find((i) => bed.conv(i).isSteward())!
+    const live = [0, 1, 2].filter((i) => i !== s)
+    bed.intercept = (from, _to, p) => (from === s ? undefined : p)
+    await bed.conv(live[0]!).removeMember(memberIdOf(s), bed.now)
+    await bed.conv(live[0]!).addMember(await bed.peers[3]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.flush()
+    const seen = new Map<number, number>(live.map((i) => [i, 0]))
+    const end = bed.now + 60_000
+    const run = async () => {
+      while (bed.peers[3]!.conversation === undefined) {
+        if (bed.now > end) throw new Error('the joiner was not admitted within 60 s')
+        bed.now += 50
+        await bed.poll()
+        for (const i of live) {
+          const requests = bed.eventsOf(i, 'vote-requested')
+          for (const r of requests.slice(seen.get(i))) {
+            if (r.request?.payload === 'stewardElection' && bed.conv(i).mode() === 'normal') await bed.conv(i).vote(r.proposalId, false, bed.clock(i))
+          }
+          seen.set(i, requests.length)
+        }
+        await bed.flush()
+      }
+    }
+    await expect(run()).rejects.toThrow(/rejected: no-steward-is-member/)
+  })
+})
