@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { Bed } from './sansio.js'
+
+/** Catch-up claims of `docs/deviations.md` ("catch-up and fork safety") and the session README ("Under message loss"). */
+
+describe('catch-up: attestations and lost proposals', () => {
+  it('the member that committed re-attests its epoch every attestationIntervalMs while idle', async () => {
+    const interval = 2_000
+    const bed = await Bed.create('attest', 2, { attestationIntervalMs: interval })
+    await bed.add(1)
+    const attestations = () => bed.plaintextSent(0).filter((m) => m.demlsControl?.attestation !== undefined).length
+    const t0 = bed.now
+    const before = attestations()
+    const at: number[] = []
+    while (bed.now < t0 + 5 * interval) {
+      bed.now += 50
+      await bed.poll()
+      for (let k = at.length; k < attestations() - before; k++) at.push(bed.now)
+    }
+    expect(at.length).toBeGreaterThanOrEqual(4)
+    expect(at.length).toBeLessThanOrEqual(6)
+    for (let k = 1; k < at.length; k++) {
+      expect(at[k]! - at[k - 1]!).toBeGreaterThanOrEqual(interval)
+      expect(at[k]! - at[k - 1]!).toBeLessThanOrEqual(interval + 50)
+    }
+  })
+
+  it('a member holding votes for a proposal it never received asks for it, and the owner re-sends it, so it resolves there too', async () => {
+    const bed = await Bed.create('lost-proposal', 4)
+    await bed.add(1)
+    await bed.add(2)
+    const [alice, bob] = [bed.conv(0), bed.conv(1)]
+    // Alice's proposal never reaches bob on its first sending.
+    let dropped = 0
+    bed.intercept = (from, to, p) => {
+      if (from === 0 && to === 1 && p.subtopic === 'app' && dropped === 0) {
+        dropped++
+        return undefined
+      }
+      return p
+    }
+    const id = await alice.addMember(await bed.peers[3]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.flush()
+    expect(dropped).toBe(1)
+    expect(bed.eventsOf(1, 'vote-requested').some((e) => e.proposalId === id)).toBe(false)
+    // Carol's vote reaches bob, who holds it and asks alice for the proposal; bob resolves it well before the timeout.
+    const t0 = bed.now
+    await bed.until(() => bed.eventsOf(1, 'consensus-reached').some((e) => e.proposalId === id), bob.config().consensusTimeoutMs, 10)
+    expect(bed.now - t0).toBeLessThan(bob.config().consensusTimeoutMs)
+    expect(bed.eventsOf(1, 'consensus-reached').find((e) => e.proposalId === id)?.approved).toBe(true)
+  })
+})
