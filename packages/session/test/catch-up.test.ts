@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Bed } from './sansio.js'
+import { hex } from './scenarios/harness.js'
 
 /** Catch-up claims of `docs/deviations.md` ("catch-up and fork safety") and the session README ("Under message loss"). */
 
@@ -48,5 +49,25 @@ describe('catch-up: attestations and lost proposals', () => {
     await bed.until(() => bed.eventsOf(1, 'consensus-reached').some((e) => e.proposalId === id), bob.config().consensusTimeoutMs, 10)
     expect(bed.now - t0).toBeLessThan(bob.config().consensusTimeoutMs)
     expect(bed.eventsOf(1, 'consensus-reached').find((e) => e.proposalId === id)?.approved).toBe(true)
+  })
+
+  it('every member echoes a new commit candidate once', async () => {
+    const bed = await Bed.create('echo', 4)
+    await bed.add(1)
+    await bed.add(2)
+    const committed = bed.eventsOf(0, 'commit-applied').length
+    const sent = [0, 1, 2].map((i) => bed.candidatesSent(i).length)
+    await bed.conv(0).addMember(await bed.peers[3]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.flush()
+    await bed.until(() => [0, 1, 2].every((i) => bed.conv(i).members().length === 4))
+    expect(bed.eventsOf(0, 'commit-applied').length).toBe(committed + 1)
+    const committer = bed.eventsOf(0, 'commit-applied').at(-1)!.committer
+    const by = [0, 1, 2].map((i) => bed.candidatesSent(i).slice(sent[i]))
+    const key = (c: { commitMessage: Uint8Array }) => hex(c.commitMessage)
+    const authored = by.flat().filter((c) => hex(c.stewardMemberId) === hex(committer))
+    const distinct = new Set(authored.map(key))
+    expect(distinct.size).toBe(1)
+    // Each of the three members sent that candidate exactly once: the author its own, the other two their echo.
+    for (const i of [0, 1, 2]) expect(by[i]!.filter((c) => distinct.has(key(c)))).toHaveLength(1)
   })
 })
