@@ -1,6 +1,7 @@
+import { encodeWelcomeChannelMessage } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { Bed } from './sansio.js'
-import { hex } from './scenarios/harness.js'
+import { hex, memberIdOf } from './scenarios/harness.js'
 
 /** Catch-up claims of `docs/deviations.md` ("catch-up and fork safety") and the session README ("Under message loss"). */
 
@@ -69,5 +70,25 @@ describe('catch-up: attestations and lost proposals', () => {
     expect(distinct.size).toBe(1)
     // Each of the three members sent that candidate exactly once: the author its own, the other two their echo.
     for (const i of [0, 1, 2]) expect(by[i]!.filter((c) => distinct.has(key(c)))).toHaveLength(1)
+  })
+
+  it('a joiner that missed its Welcome gets it re-sent by a steward when it announces its key package again', async () => {
+    const bed = await Bed.create('welcome-resend', 3)
+    await bed.add(1)
+    // Every Welcome to member 2 is lost.
+    bed.intercept = (_from, to, p) => (to === 2 && p.subtopic === 'welcome' ? undefined : p)
+    const kp = await bed.peers[2]!.plugins.generateKeyPackage(bed.now)
+    await bed.conv(0).addMember(kp, bed.now)
+    await bed.flush()
+    await bed.until(() => [0, 1].every((i) => bed.conv(i).members().length === 3))
+    expect(bed.peers[2]!.conversation).toBeUndefined()
+    bed.intercept = undefined
+    // The joiner announces the same key package again; the members see it is already in the group.
+    const announce = { subtopic: 'welcome' as const, payload: encodeWelcomeChannelMessage({ keyPackage: { keyPackageBytes: kp, memberId: memberIdOf(2) } }) }
+    for (const i of [0, 1]) await bed.conv(i).receive(announce, bed.now)
+    await bed.flush()
+    expect(bed.peers[2]!.conversation).toBeDefined()
+    expect(bed.conv(2).epoch()).toBe(bed.conv(0).epoch())
+    expect(bed.conv(2).members().map(hex).sort()).toEqual(bed.conv(0).members().map(hex).sort())
   })
 })
