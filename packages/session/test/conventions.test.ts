@@ -51,6 +51,20 @@ describe('conventions (README "Conventions", architecture.md)', () => {
     expect(offenders).toEqual([])
   })
 
+  it('time is a parameter: no protocol package but mls reads the system clock (wire only in its system Clock)', () => {
+    const offenders: string[] = []
+    for (const pkg of PROTOCOL.filter((p) => p !== 'mls')) {
+      for (const file of sources(join(packagesDir, pkg, 'src'))) {
+        if (file.endsWith(join('wire', 'src', 'transport', 'clock.ts'))) continue
+        const code = readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => !/^\s*(\*|\/\/|\/\*)/.test(l))
+        for (const l of code) if (/\b(Date\.now|performance\.now|new Date)\s*\(/.test(l)) offenders.push(`${file}: ${l.trim()}`)
+      }
+    }
+    expect(offenders).toEqual([])
+  })
+
   it('ESM only: every published package is "type": "module"', () => {
     for (const pkg of [...PROTOCOL, 'transport-memory', 'transport-gossipsub']) expect(manifest(pkg).type, pkg).toBe('module')
   })
