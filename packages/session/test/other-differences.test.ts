@@ -292,3 +292,40 @@ describe('ConversationSync: the whole steward list', () => {
     await expect(run()).rejects.toThrow(/rejected: no-steward-is-member/)
   })
 })
+
+describe('elections and commits: no freeze while a steward election is open', () => {
+  it('approved work waits for an open election that outlasts the commit-inactivity window: nobody freezes before it resolves', async () => {
+    // The election's voting delay (5 s) is longer than commit inactivity (2 s).
+    const bed = await Bed.create('election-gate', 6, { electionVotingDelayMs: 5_000, consensusTimeoutMs: 10_000 })
+    for (const i of [1, 2, 3]) await bed.add(i)
+    const older = [0, 1, 2, 3]
+    // The next commit exhausts the list with more settled members than snMax: an election opens at once.
+    const mark = new Map(older.map((i) => [i, bed.eventsOf(i, 'vote-requested').length]))
+    await bed.conv(0).addMember(await bed.peers[4]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.flush()
+    const electionOpen = () => older.some((i) => bed.eventsOf(i, 'vote-requested').slice(mark.get(i)).some((e) => e.request?.payload === 'stewardElection'))
+    await bed.until(() => bed.peers[4]!.conversation !== undefined && electionOpen(), 10_000, 10)
+    const electionDone = () => bed.eventsOf(0, 'consensus-reached').some((e) => e.request?.payload === 'stewardElection')
+    expect(electionDone()).toBe(false)
+    // While it is open, an add is approved at once (every member votes YES by hand).
+    const freezes = (i: number) => bed.eventsOf(i, 'phase-change').filter((e) => e.state === 'freezing').length
+    const before = older.map(freezes)
+    const id = await bed.conv(0).addMember(await bed.peers[5]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.flush()
+    for (const i of [1, 2, 3, 4]) await bed.conv(i).vote(id!, true, bed.now)
+    await bed.flush()
+    expect(bed.eventsOf(0, 'consensus-reached').find((e) => e.proposalId === id)?.approved).toBe(true)
+    expect(electionDone()).toBe(false)
+    const approvedAt = bed.now
+    let resolvedAt: number | undefined
+    let frozeAt: number | undefined
+    await bed.until(() => {
+      if (resolvedAt === undefined && electionDone()) resolvedAt = bed.now
+      if (frozeAt === undefined && older.some((i) => freezes(i) > before[i]!)) frozeAt = bed.now
+      return frozeAt !== undefined
+    }, 20_000, 10)
+    expect(resolvedAt).toBeDefined()
+    expect(resolvedAt! - approvedAt).toBeGreaterThan(bed.conv(0).config().commitInactivityMs)
+    expect(frozeAt!).toBeGreaterThanOrEqual(resolvedAt!)
+  })
+})
