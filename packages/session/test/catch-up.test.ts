@@ -91,4 +91,30 @@ describe('catch-up: attestations and lost proposals', () => {
     expect(bed.conv(2).epoch()).toBe(bed.conv(0).epoch())
     expect(bed.conv(2).members().map(hex).sort()).toEqual(bed.conv(0).members().map(hex).sort())
   })
+
+  it('a chat from an epoch it has not reached is kept, and read once the member caught up to that epoch', async () => {
+    const bed = await Bed.create('future', 4)
+    await bed.add(1)
+    await bed.add(2)
+    const [alice, carol] = [bed.conv(0), bed.conv(2)]
+    const epoch = carol.epoch()
+    // Carol hears nothing of the next commit.
+    bed.intercept = (_from, to, p) => (to === 2 ? undefined : p)
+    await alice.addMember(await bed.peers[3]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.flush()
+    await bed.until(() => alice.epoch() === epoch + 1n && bed.conv(1).epoch() === epoch + 1n)
+    expect(carol.epoch()).toBe(epoch)
+    // Alice's chat, framed in the new epoch, reaches carol first.
+    await alice.sendMessage(new TextEncoder().encode('from the future'), bed.now)
+    const chat = alice.drainOutbound()
+    expect(chat).toHaveLength(1)
+    bed.peers[0]!.sent.push(...chat)
+    await carol.receive(chat[0]!, bed.now)
+    const read = () => bed.eventsOf(2, 'message').some((e) => new TextDecoder().decode(e.body) === 'from the future')
+    expect(read()).toBe(false)
+    // Carol catches up (it asked at once); the kept chat is read at its epoch.
+    bed.intercept = undefined
+    await bed.until(() => carol.epoch() === epoch + 1n && read(), 10_000, 10)
+    expect(bed.eventsOf(2, 'message').find((e) => new TextDecoder().decode(e.body) === 'from the future')?.epoch).toBe(epoch + 1n)
+  })
 })
