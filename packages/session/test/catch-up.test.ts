@@ -1,4 +1,4 @@
-import { encodeWelcomeChannelMessage } from '@demls/wire'
+import { decodeAppMessage, encodeAppMessage, encodeWelcomeChannelMessage } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { Bed } from './sansio.js'
 import { hex, memberIdOf } from './scenarios/harness.js'
@@ -116,5 +116,41 @@ describe('catch-up: attestations and lost proposals', () => {
     bed.intercept = undefined
     await bed.until(() => carol.epoch() === epoch + 1n && read(), 10_000, 10)
     expect(bed.eventsOf(2, 'message').find((e) => new TextDecoder().decode(e.body) === 'from the future')?.epoch).toBe(epoch + 1n)
+  })
+
+  it('a member answers an attestation of an older epoch or a worse branch at once with its own, and stays silent for its own commit', async () => {
+    const bed = await Bed.create('attest-back', 3)
+    await bed.add(1)
+    await bed.add(2)
+    const alice = bed.conv(0)
+    const epoch = alice.epoch()
+    // Past the re-send limit, long before the (hour-long) periodic attestation.
+    bed.now += 5_000
+    alice.drainOutbound()
+    // The commit hash alice attested after her last merge.
+    const own = bed
+      .plaintextSent(0)
+      .flatMap((m) => (m.demlsControl?.attestation ? [m.demlsControl.attestation] : []))
+      .at(-1)!
+    expect(own.epoch).toBe(epoch)
+    const attestationFrom = (i: number, e: bigint) => ({
+      subtopic: 'app' as const,
+      payload: encodeAppMessage({ demlsControl: { attestation: { epoch: e, commitHash: own.commitHash, memberId: memberIdOf(i) } } }),
+    })
+    const attestationsOut = () =>
+      alice.drainOutbound().filter((p) => p.subtopic === 'app' && p.payload[0] !== 0 && decodeAppMessage(p.payload).demlsControl?.attestation !== undefined)
+    // Control: an attestation of our epoch and commit gets no answer.
+    await alice.receive(attestationFrom(1, epoch), bed.now)
+    expect(attestationsOut()).toHaveLength(0)
+    // A member one epoch behind: alice attests at once.
+    await alice.receive(attestationFrom(2, epoch - 1n), bed.now)
+    const out = attestationsOut()
+    expect(out).toHaveLength(1)
+    expect(decodeAppMessage(out[0]!.payload).demlsControl!.attestation!.epoch).toBe(epoch)
+    // A member on a worse branch of our epoch (a larger commit hash): alice attests at once too.
+    bed.now += 2_000
+    const worse = { subtopic: 'app' as const, payload: encodeAppMessage({ demlsControl: { attestation: { epoch, commitHash: new Uint8Array(32).fill(0xff), memberId: memberIdOf(1) } } }) }
+    await alice.receive(worse, bed.now)
+    expect(attestationsOut()).toHaveLength(1)
   })
 })
