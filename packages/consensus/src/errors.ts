@@ -10,6 +10,7 @@ export type InvalidVoteReason =
   | 'timestamp-before-proposal'
   | 'timestamp-after-expiration'
   | 'duplicate-owner'
+  | 'oversized'
 
 /**
  * A vote failed validation (empty field, wrong hash, timestamp outside the
@@ -139,6 +140,58 @@ export class SessionLimitError extends DemlsError {
     this.name = 'SessionLimitError'
     this.scope = scope
     this.limit = limit
+  }
+}
+
+/**
+ * The proposal's owner already holds its share of the scope's active
+ * sessions (`maxSessionsPerOwner` for normal proposals,
+ * `maxPrioritySessionsPerOwner` for priority ones), or a normal proposal
+ * would take one of the sessions reserved for priority proposals. Nothing
+ * is evicted. Code `SESSION_QUOTA`.
+ */
+export class SessionQuotaError extends DemlsError {
+  /** The scope. */
+  readonly scope: string
+  /** Which rule refused it: the owner's share, or the priority reserve. */
+  readonly quota: 'owner' | 'reserve'
+  /** The limit that was reached. */
+  readonly limit: number
+
+  constructor(scope: string, quota: 'owner' | 'reserve', limit: number) {
+    super(
+      quota === 'owner'
+        ? `the proposal owner already holds ${limit} active consensus sessions in scope "${scope}"`
+        : `the ${limit} remaining consensus sessions of scope "${scope}" are reserved for priority proposals`,
+      'SESSION_QUOTA',
+    )
+    this.name = 'SessionQuotaError'
+    this.scope = scope
+    this.quota = quota
+    this.limit = limit
+  }
+}
+
+/**
+ * A received proposal's `timestamp` is further from local time than the
+ * receiver tolerates (see `ReceiveOptions.clockSkew`): more than
+ * `futureSeconds` ahead, or more than `pastSeconds` behind. Code
+ * `CLOCK_SKEW`.
+ */
+export class ClockSkewError extends DemlsError {
+  /** The proposal's id. */
+  readonly proposalId: number
+  /** Whether the timestamp is ahead of local time or behind it. */
+  readonly direction: 'future' | 'past'
+  /** How far from local time, in whole seconds. */
+  readonly skewSeconds: number
+
+  constructor(proposalId: number, direction: 'future' | 'past', skewSeconds: number) {
+    super(`proposal ${proposalId} is dated ${skewSeconds} s in the ${direction}`, 'CLOCK_SKEW')
+    this.name = 'ClockSkewError'
+    this.proposalId = proposalId
+    this.direction = direction
+    this.skewSeconds = skewSeconds
   }
 }
 

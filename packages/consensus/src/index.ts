@@ -41,6 +41,7 @@
  */
 export {
   AlreadyVotedError,
+  ClockSkewError,
   InvalidConsensusArgumentError,
   InvalidHashChainError,
   InvalidProposalError,
@@ -51,6 +52,7 @@ export {
   SessionLimitError,
   SessionNotActiveError,
   SessionNotFoundError,
+  SessionQuotaError,
   UnauthorizedError,
 } from './errors.js'
 export { defaultRandom, foldUuid, randomId, randomUuid, randomUuidBytes } from './ids/random-id.js'
@@ -65,9 +67,11 @@ export { consensusResult, requiredVotes } from './rule/consensus-result.js'
 export type {
   AcceptedResult,
   BufferedResult,
+  ClockSkewTolerance,
   ConflictingResult,
   DuplicateResult,
   LateResult,
+  ProposalPriority,
   ReceiveOptions,
   ReceiveProposalResult,
   ReceiveVoteResult,
@@ -79,7 +83,13 @@ export {
   type CreateProposalInit,
   DEFAULT_MAX_SESSIONS_PER_SCOPE,
   DEFAULT_PENDING_VOTE_LIMIT,
+  DEFAULT_PENDING_VOTE_MAX_BYTES,
   DEFAULT_RESOLVED_CACHE_SIZE,
+  type SessionQuotas,
+  checkProposalClock,
+  checkSessionQuota,
+  recommendedSessionQuotas,
+  voteByteSize,
 } from './session/service.js'
 export { nowSeconds } from './session/time.js'
 export {

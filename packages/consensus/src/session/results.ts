@@ -76,4 +76,30 @@ export interface ReceiveOptions {
    * @default undefined (no check)
    */
   sender?: Uint8Array
+  /**
+   * Beyond the crate: refuse a proposal whose `timestamp` is more than
+   * `futureSeconds` ahead of local time or more than `pastSeconds` behind
+   * it (`ClockSkewError`). See `checkProposalClock`.
+   * @default undefined (no check)
+   */
+  clockSkew?: ClockSkewTolerance
+  /**
+   * Beyond the crate: the class of the proposal, for the per-owner quotas
+   * and the priority reserve of `ConsensusServiceInit`. Priority
+   * proposals (steward elections, emergencies) may use the reserved
+   * sessions. Ignored by `receiveVote`.
+   * @default 'normal'
+   */
+  priority?: ProposalPriority
+}
+
+/** Class of a proposal for the session quotas: `priority` may use the reserved sessions. */
+export type ProposalPriority = 'normal' | 'priority'
+
+/** How far a received proposal's timestamp may be from local time, in whole seconds. */
+export interface ClockSkewTolerance {
+  /** At most this many seconds ahead of local time. */
+  futureSeconds: number
+  /** At most this many seconds behind local time. */
+  pastSeconds: number
 }

@@ -1,6 +1,7 @@
-import { type Proposal, type Vote, bytesEqual } from '@demls/wire'
+import { type Proposal, type Vote, bytesEqual, toHex } from '@demls/wire'
 import {
   AlreadyVotedError,
+  ClockSkewError,
   InvalidConsensusArgumentError,
   InvalidProposalError,
   InvalidVoteError,
@@ -8,6 +9,7 @@ import {
   SessionLimitError,
   SessionNotActiveError,
   SessionNotFoundError,
+  SessionQuotaError,
   UnauthorizedError,
 } from '../errors.js'
 import { defaultRandom } from '../ids/random-id.js'
@@ -23,7 +25,15 @@ import type {
 } from '../types.js'
 import { buildVote } from '../vote/build-vote.js'
 import { checkVoteWindow, validateVote, validateVoteChain, verifyVoteIntegrity } from '../vote/validate-vote.js'
-import type { AcceptedResult, ReceiveOptions, ReceiveProposalResult, ReceiveVoteResult, TimeoutResult } from './results.js'
+import type {
+  AcceptedResult,
+  ClockSkewTolerance,
+  ProposalPriority,
+  ReceiveOptions,
+  ReceiveProposalResult,
+  ReceiveVoteResult,
+  TimeoutResult,
+} from './results.js'
 import { nowSeconds } from './time.js'
 
 /** Default cap on sessions per scope (de-mls `max_consensus_sessions`). */
@@ -32,6 +42,96 @@ export const DEFAULT_MAX_SESSIONS_PER_SCOPE = 10
 export const DEFAULT_RESOLVED_CACHE_SIZE = 256
 /** Default number of votes held per scope while their proposal is unknown. */
 export const DEFAULT_PENDING_VOTE_LIMIT = 64
+/** Default byte budget of the votes held per scope while their proposal is unknown. */
+export const DEFAULT_PENDING_VOTE_MAX_BYTES = 64 * 1024
+
+/** Per-owner shares of a scope's sessions and the reserve for priority proposals. */
+export interface SessionQuotas {
+  /** Active normal sessions one proposal owner may hold. */
+  maxSessionsPerOwner: number
+  /** Active priority sessions one proposal owner may hold. */
+  maxPrioritySessionsPerOwner: number
+  /** Sessions only priority proposals may take (normal ones stop at `cap − reserved`). */
+  reservedPrioritySessions: number
+}
+
+/**
+ * The recommended quotas for a session cap (what `@demls/session` uses):
+ * a quarter of the cap per owner (at least 1), one priority session per
+ * owner, and two sessions reserved for priority proposals (fewer when the
+ * cap is under 3). With the default cap of 10: 2 per owner, 1 priority
+ * per owner, 2 reserved, so one member can hold at most 3 sessions, the
+ * other members' normal proposals always have 8 − 2 = 6 sessions, and a
+ * priority proposal always finds one of the 2 reserved sessions even if
+ * that member holds a priority session too.
+ *
+ * @throws {InvalidConsensusArgumentError} when `cap` is not a positive integer
+ */
+export function recommendedSessionQuotas(cap: number): SessionQuotas {
+  if (!Number.isInteger(cap) || cap < 1) throw new InvalidConsensusArgumentError('cap must be a positive integer')
+  return {
+    maxSessionsPerOwner: Math.max(1, Math.floor(cap / 4)),
+    maxPrioritySessionsPerOwner: 1,
+    reservedPrioritySessions: Math.min(2, cap - 1),
+  }
+}
+
+/**
+ * Whether a new session of `priority` owned by `owner` may be opened next
+ * to the scope's `active` sessions (a pure function of the quotas):
+ * the owner holds fewer than its share of that class, and a normal
+ * proposal leaves the reserved sessions free. The overall cap is checked
+ * separately (resolved sessions may be evicted for it).
+ *
+ * @returns the refusal, or `undefined` when it fits
+ */
+export function checkSessionQuota(
+  scope: string,
+  active: readonly { owner: Uint8Array; priority: ProposalPriority }[],
+  owner: Uint8Array,
+  priority: ProposalPriority,
+  cap: number,
+  quotas: SessionQuotas,
+): SessionQuotaError | undefined {
+  const share = priority === 'priority' ? quotas.maxPrioritySessionsPerOwner : quotas.maxSessionsPerOwner
+  let own = 0
+  for (const s of active) if (s.priority === priority && bytesEqual(s.owner, owner)) own++
+  if (own >= share) return new SessionQuotaError(scope, 'owner', share)
+  if (priority === 'normal' && active.length >= cap - quotas.reservedPrioritySessions) {
+    return new SessionQuotaError(scope, 'reserve', quotas.reservedPrioritySessions)
+  }
+  return undefined
+}
+
+/**
+ * Check a received proposal's creation `timestamp` (whole Unix seconds)
+ * against local time `nowSec`: at most `futureSeconds` ahead and at most
+ * `pastSeconds` behind.
+ *
+ * @returns the refusal, or `undefined` when within tolerance
+ */
+export function checkProposalClock(
+  proposalId: number,
+  timestamp: bigint,
+  nowSec: bigint,
+  tolerance: ClockSkewTolerance,
+): ClockSkewError | undefined {
+  if (timestamp > nowSec + BigInt(tolerance.futureSeconds)) return new ClockSkewError(proposalId, 'future', Number(timestamp - nowSec))
+  if (timestamp + BigInt(tolerance.pastSeconds) < nowSec) return new ClockSkewError(proposalId, 'past', Number(nowSec - timestamp))
+  return undefined
+}
+
+/** Bytes a buffered vote holds: its byte fields plus a fixed overhead for the rest. */
+export function voteByteSize(vote: Vote): number {
+  return (
+    64 +
+    vote.voteOwner.length +
+    vote.parentHash.length +
+    vote.receivedHash.length +
+    vote.voteHash.length +
+    vote.signature.length
+  )
+}
 
 /** Options of {@link ConsensusService}. */
 export interface ConsensusServiceInit {
@@ -56,6 +156,36 @@ export interface ConsensusServiceInit {
    */
   pendingVoteLimit?: number
   /**
+   * Byte budget (see {@link voteByteSize}) of the votes held per scope
+   * whose proposal has not arrived yet. Over it (or over
+   * `pendingVoteLimit`), the oldest vote of the voter holding the most
+   * bytes is dropped first, so a flooding voter pushes out its own votes
+   * before anyone else's. A vote alone over the budget is refused
+   * ({@link InvalidVoteError} `oversized`).
+   * @default 65_536
+   */
+  pendingVoteMaxBytes?: number
+  /**
+   * Active normal sessions one proposal owner may hold per scope; one more
+   * is refused with {@link SessionQuotaError} (nothing is evicted). The
+   * crate has no such limit. See {@link recommendedSessionQuotas}.
+   * @default maxSessionsPerScope (no per-owner limit)
+   */
+  maxSessionsPerOwner?: number
+  /**
+   * Active priority sessions (`ReceiveOptions.priority`) one owner may hold per scope.
+   * @default maxSessionsPerScope (no per-owner limit)
+   */
+  maxPrioritySessionsPerOwner?: number
+  /**
+   * Sessions of the cap only priority proposals may take: a normal
+   * proposal is refused ({@link SessionQuotaError} `reserve`) when
+   * `maxSessionsPerScope − reservedPrioritySessions` sessions are active.
+   * Must be below the cap.
+   * @default 0
+   */
+  reservedPrioritySessions?: number
+  /**
    * Random source for proposal and vote ids.
    * @default crypto.getRandomValues
    */
@@ -70,11 +200,33 @@ export interface CreateProposalInit extends Omit<ProposalInit, 'owner' | 'random
    * @default undefined
    */
   vote?: boolean
+  /**
+   * The proposal's class for the session quotas (see `ReceiveOptions.priority`).
+   * @default 'normal'
+   */
+  priority?: ProposalPriority
 }
 
 interface PendingVote {
   vote: Vote
   options: ReceiveOptions
+  bytes: number
+}
+
+/** Index of the oldest buffered vote of the voter whose buffered votes hold the most bytes. */
+function heaviestVotersOldest(pending: readonly PendingVote[]): number {
+  const bytesOf = new Map<string, number>()
+  const key = (v: Vote) => toHex(v.voteOwner)
+  for (const p of pending) bytesOf.set(key(p.vote), (bytesOf.get(key(p.vote)) ?? 0) + p.bytes)
+  let heaviest = ''
+  let most = -1
+  for (const [k, b] of bytesOf) {
+    if (b > most) {
+      heaviest = k
+      most = b
+    }
+  }
+  return pending.findIndex((p) => key(p.vote) === heaviest)
 }
 
 function snapshot(proposal: Proposal): Proposal {
@@ -103,6 +255,10 @@ export class ConsensusService {
   readonly #maxSessions: number
   readonly #resolvedCacheSize: number
   readonly #pendingLimit: number
+  readonly #pendingMaxBytes: number
+  readonly #quotas: SessionQuotas
+  /** Class of each session opened here, by scope and proposal id (normal when absent). */
+  readonly #priority = new Map<string, Set<number>>()
   readonly #random: RandomSource
   readonly #events: ConsensusEvent[] = []
   readonly #resolved = new Map<string, Set<number>>()
@@ -116,9 +272,27 @@ export class ConsensusService {
     this.#maxSessions = init.maxSessionsPerScope ?? DEFAULT_MAX_SESSIONS_PER_SCOPE
     this.#resolvedCacheSize = init.resolvedCacheSize ?? DEFAULT_RESOLVED_CACHE_SIZE
     this.#pendingLimit = init.pendingVoteLimit ?? DEFAULT_PENDING_VOTE_LIMIT
+    this.#pendingMaxBytes = init.pendingVoteMaxBytes ?? DEFAULT_PENDING_VOTE_MAX_BYTES
     this.#random = init.random ?? defaultRandom
     if (!Number.isInteger(this.#maxSessions) || this.#maxSessions < 1) {
       throw new InvalidConsensusArgumentError('maxSessionsPerScope must be a positive integer')
+    }
+    this.#quotas = {
+      maxSessionsPerOwner: init.maxSessionsPerOwner ?? this.#maxSessions,
+      maxPrioritySessionsPerOwner: init.maxPrioritySessionsPerOwner ?? this.#maxSessions,
+      reservedPrioritySessions: init.reservedPrioritySessions ?? 0,
+    }
+    const { maxSessionsPerOwner, maxPrioritySessionsPerOwner, reservedPrioritySessions } = this.#quotas
+    for (const [name, v, min] of [
+      ['maxSessionsPerOwner', maxSessionsPerOwner, 1],
+      ['maxPrioritySessionsPerOwner', maxPrioritySessionsPerOwner, 1],
+      ['reservedPrioritySessions', reservedPrioritySessions, 0],
+      ['pendingVoteMaxBytes', this.#pendingMaxBytes, 1],
+    ] as const) {
+      if (!Number.isInteger(v) || v < min) throw new InvalidConsensusArgumentError(`${name} must be an integer ≥ ${min}`)
+    }
+    if (reservedPrioritySessions >= this.#maxSessions) {
+      throw new InvalidConsensusArgumentError('reservedPrioritySessions must be below maxSessionsPerScope')
     }
   }
 
@@ -134,6 +308,7 @@ export class ConsensusService {
    *
    * @throws {InvalidProposalError} on zero expected voters or a bad lifetime
    * @throws {SessionLimitError} when the scope is full of active sessions
+   * @throws {SessionQuotaError} when this member holds its share of them, or only reserved ones are left
    */
   createProposal(scope: string, init: CreateProposalInit, now: number): Proposal {
     const proposal = createProposal({ ...init, owner: this.#signer.identity, random: this.#random }, now)
@@ -141,8 +316,11 @@ export class ConsensusService {
     if (this.#storage.getSession(scope, proposal.proposalId) !== undefined) {
       throw new InvalidProposalError(`proposal ${proposal.proposalId} already exists in scope "${scope}"`)
     }
+    const priority = init.priority ?? 'normal'
+    this.#checkQuota(scope, proposal.proposalOwner, priority)
     this.#makeRoom(scope)
     const session: ConsensusSession = { scope, proposal, state: 'active', createdAt: Number(nowSec) }
+    this.#setPriority(scope, proposal.proposalId, priority)
     if (init.vote !== undefined) {
       const vote = buildVote({ proposal, choice: init.vote, signer: this.#signer, now, random: this.#random })
       this.#addVote(session, vote)
@@ -200,6 +378,8 @@ export class ConsensusService {
    * @throws {ProposalExpiredError} when `now` is at or past its expiration
    * @throws {InvalidVoteError | InvalidSignatureError | InvalidHashChainError} on a bad embedded vote
    * @throws {SessionLimitError} when the scope is full of active sessions
+   * @throws {SessionQuotaError} when the owner holds its share of them, or only reserved ones are left
+   * @throws {ClockSkewError} when `options.clockSkew` is set and the timestamp is outside it
    */
   receiveProposal(scope: string, proposal: Proposal, now: number, options: ReceiveOptions = {}): ReceiveProposalResult {
     const nowSec = nowSeconds(now)
@@ -222,6 +402,10 @@ export class ConsensusService {
       throw new InvalidProposalError(`proposal carries ${proposal.votes.length} votes for ${n} expected voters`)
     }
     if (nowSec >= proposal.expirationTimestamp) throw new ProposalExpiredError(id)
+    if (options.clockSkew !== undefined) {
+      const skew = checkProposalClock(id, proposal.timestamp, nowSec, options.clockSkew)
+      if (skew !== undefined) throw skew
+    }
     for (let i = 0; i < proposal.votes.length; i++) {
       const vote = proposal.votes[i]!
       validateVote(vote, proposal, nowSec, this.#signer)
@@ -230,7 +414,10 @@ export class ConsensusService {
       }
     }
     validateVoteChain(proposal.votes)
+    const priority = options.priority ?? 'normal'
+    this.#checkQuota(scope, proposal.proposalOwner, priority)
     this.#makeRoom(scope)
+    this.#setPriority(scope, id, priority)
     const session: ConsensusSession = {
       scope,
       proposal: { ...proposal, votes: proposal.votes.slice(), round: proposal.votes.length > 0 ? 2 : 1 },
@@ -262,6 +449,9 @@ export class ConsensusService {
       if (this.#resolved.get(scope)?.has(vote.proposalId) === true) return { status: 'late' }
       this.#checkVoter(vote, options)
       verifyVoteIntegrity(vote, this.#signer)
+      if (voteByteSize(vote) > this.#pendingMaxBytes) {
+        throw new InvalidVoteError('oversized', `vote of ${voteByteSize(vote)} bytes exceeds the ${this.#pendingMaxBytes}-byte buffer`)
+      }
       this.#buffer(scope, vote, options)
       return { status: 'buffered' }
     }
@@ -345,6 +535,40 @@ export class ConsensusService {
     this.#storage.deleteScope(scope)
     this.#resolved.delete(scope)
     this.#pending.delete(scope)
+    this.#priority.delete(scope)
+  }
+
+  /** Bytes of the votes held for the scope while their proposal is unknown. */
+  pendingVoteBytes(scope: string): number {
+    let total = 0
+    for (const p of this.#pending.get(scope) ?? []) total += p.bytes
+    return total
+  }
+
+  #setPriority(scope: string, proposalId: number, priority: ProposalPriority): void {
+    let ids = this.#priority.get(scope)
+    if (priority === 'normal') {
+      ids?.delete(proposalId)
+      return
+    }
+    if (ids === undefined) {
+      ids = new Set()
+      this.#priority.set(scope, ids)
+    }
+    ids.add(proposalId)
+  }
+
+  #checkQuota(scope: string, owner: Uint8Array, priority: ProposalPriority): void {
+    const ids = this.#priority.get(scope)
+    const active = this.#storage
+      .listScopeSessions(scope)
+      .filter((s) => s.state === 'active')
+      .map((s) => ({
+        owner: s.proposal.proposalOwner,
+        priority: ids?.has(s.proposal.proposalId) === true ? ('priority' as const) : ('normal' as const),
+      }))
+    const refusal = checkSessionQuota(scope, active, owner, priority, this.#maxSessions, this.#quotas)
+    if (refusal !== undefined) throw refusal
   }
 
   #voteOf(session: ConsensusSession, owner: Uint8Array): Vote | undefined {
@@ -439,6 +663,7 @@ export class ConsensusService {
     for (const s of resolved) {
       if (count < this.#maxSessions) break
       this.#storage.removeSession(scope, s.proposal.proposalId)
+      this.#priority.get(scope)?.delete(s.proposal.proposalId)
       this.#rememberResolved(scope, s.proposal.proposalId)
       count--
     }
@@ -452,8 +677,15 @@ export class ConsensusService {
       this.#pending.set(scope, pending)
     }
     if (pending.some((p) => p.vote.proposalId === vote.proposalId && bytesEqual(p.vote.voteHash, vote.voteHash))) return
-    pending.push({ vote, options })
-    while (pending.length > this.#pendingLimit) pending.shift()
+    const bytes = voteByteSize(vote)
+    pending.push({ vote, options, bytes })
+    let total = 0
+    for (const p of pending) total += p.bytes
+    while (pending.length > this.#pendingLimit || total > this.#pendingMaxBytes) {
+      const i = heaviestVotersOldest(pending)
+      total -= pending[i]!.bytes
+      pending.splice(i, 1)
+    }
   }
 
   /** Apply buffered votes of a newly opened session, in arrival order; invalid ones are dropped. */

@@ -1,3 +1,4 @@
+import { type ClockSkewTolerance, type SessionQuotas, recommendedSessionQuotas } from '@demls/consensus'
 import type { TimingConfig, TimingConfigInit } from '@demls/wire'
 import { InvalidConfigError } from '../errors.js'
 
@@ -42,6 +43,26 @@ export interface ConversationConfig {
   livenessCriteriaYes: boolean
   /** Consensus sessions kept per conversation. @default 10 */
   maxConsensusSessions: number
+  /**
+   * Beyond the reference: active consensus sessions one member's ordinary
+   * proposals may hold; its next proposal is refused (`quota` drop) until
+   * one resolves. Steward elections and emergencies count apart (one per
+   * member) and may also use the two sessions kept for them. Local; 0
+   * derives a quarter of `maxConsensusSessions`, at least 1 (see
+   * {@link consensusQuotas}).
+   * @default 0
+   */
+  maxSessionsPerMember: number
+  /**
+   * Beyond the reference: a received proposal dated more than this ahead
+   * of local time, or older than the proposal lifetime plus this, is
+   * dropped (`clock-skew`). Local; 0 derives the consensus timeout (a
+   * proposal dated further ahead could not gather votes, which must not
+   * predate it, before every member times it out). Whole seconds on the
+   * wire: rounded up, at least 1 s. See {@link proposalClockTolerance}.
+   * @default 0
+   */
+  proposalClockSkewMs: number
   /** MLS proposals per commit. @default 50 */
   commitBatchMax: number
   /**
@@ -129,6 +150,8 @@ export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.
   electionVotingDelayMs: 5_000,
   livenessCriteriaYes: true,
   maxConsensusSessions: 10,
+  maxSessionsPerMember: 0,
+  proposalClockSkewMs: 0,
   commitBatchMax: 50,
   commitBatchWindowMs: 1_000,
   attestationIntervalMs: 10_000,
@@ -184,6 +207,8 @@ const FIELD_RULES: Readonly<Record<Exclude<keyof ConversationConfig, 'stewardLis
   electionVotingDelayMs: { kind: 'int', min: 1 },
   livenessCriteriaYes: { kind: 'bool' },
   maxConsensusSessions: { kind: 'int', min: 1 },
+  maxSessionsPerMember: { kind: 'int', min: 0 },
+  proposalClockSkewMs: { kind: 'int', min: 0 },
   commitBatchMax: { kind: 'int', min: 1 },
   commitBatchWindowMs: { kind: 'int', min: 0 },
   attestationIntervalMs: { kind: 'int', min: 1 },
@@ -342,6 +367,28 @@ export function resolveConfig(init: ConversationConfigInit = {}): ConversationCo
     })
   }
   return c
+}
+
+/**
+ * The consensus-session quotas (beyond the reference): `maxSessionsPerMember`
+ * ordinary sessions per proposal owner (0 derives a quarter of the cap, at
+ * least 1), one election or emergency per owner, and two sessions (fewer
+ * under a cap of 3) only elections and emergencies may take.
+ */
+export function consensusQuotas(c: ConversationConfig): SessionQuotas {
+  const q = recommendedSessionQuotas(c.maxConsensusSessions)
+  return c.maxSessionsPerMember > 0 ? { ...q, maxSessionsPerOwner: c.maxSessionsPerMember } : q
+}
+
+/**
+ * How far a received proposal's timestamp may be from local time: ahead by
+ * the skew tolerance (`proposalClockSkewMs`, or the consensus timeout when
+ * 0), behind by the proposal lifetime plus that tolerance; whole seconds,
+ * rounded up.
+ */
+export function proposalClockTolerance(c: ConversationConfig): ClockSkewTolerance {
+  const skew = Math.max(1, Math.ceil((c.proposalClockSkewMs > 0 ? c.proposalClockSkewMs : c.consensusTimeoutMs) / 1000))
+  return { futureSeconds: skew, pastSeconds: Math.ceil(c.proposalExpirationMs / 1000) + skew }
 }
 
 /** RFC timer #3: the configured value, or commit + recovery inactivity when 0. */

@@ -64,7 +64,7 @@ import {
   targetInFlight,
   tickDeadlines,
 } from '../voting/proposals.js'
-import { type ConversationConfig, type ConversationConfigInit, resolveConfig } from './config.js'
+import { type ConversationConfig, type ConversationConfigInit, consensusQuotas, resolveConfig } from './config.js'
 import { ConversationCore } from './core.js'
 import type { ConversationEvent, ConversationOutbound, InboundDropReason } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
@@ -170,6 +170,7 @@ async function proposeSelfLeave(core: ConversationCore, now: number): Promise<bo
       expirationSeconds: Math.max(1, Math.ceil(core.config.proposalExpirationMs / 1000)),
       livenessCriteriaYes: true,
       vote: true,
+      priority: 'priority', // decided at once: never holds a session
     },
     now,
   )
@@ -191,7 +192,7 @@ function buildCore(
     config,
     plugins,
     mls,
-    consensus: new ConsensusService({ plugin: plugins.consensus, maxSessionsPerScope: config.maxConsensusSessions }),
+    consensus: new ConsensusService({ plugin: plugins.consensus, maxSessionsPerScope: config.maxConsensusSessions, ...consensusQuotas(config) }),
     steward: plugins.makeStewardList(id, { config: config.stewardList, maxRetries: config.maxReelectionAttempts }),
     scoring: plugins.makeScoring({}),
   })

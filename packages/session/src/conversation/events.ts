@@ -15,6 +15,8 @@ export type InboundDropReason =
   | 'partial-freeze' // a lower-priority proposal while an emergency is open
   | 'duplicate'
   | 'late' // for a resolved proposal
+  | 'quota' // a proposal over its owner's share of the consensus sessions, or past the cap (see detail)
+  | 'clock-skew' // a proposal dated too far ahead of local time or too far behind it
   | 'candidate' // a commit candidate was refused (see detail)
   | 'welcome-duplicate'
   | 'not-working' // the request needs the Working state

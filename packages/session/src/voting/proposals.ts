@@ -10,6 +10,7 @@ import {
   toHex,
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { proposalClockTolerance } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 import type { InboundDropReason } from '../conversation/events.js'
 import { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
@@ -91,6 +92,7 @@ export async function initiateProposal(
       livenessCriteriaYes: core.config.livenessCriteriaYes,
       ...(creatorVote === 'yes' ? { vote: true } : {}),
       ...(fixedId !== undefined ? { proposalId: fixedId } : {}),
+      priority: kind === 'commit' ? 'normal' : 'priority',
     },
     now,
   )
@@ -121,6 +123,8 @@ function dropReasonOf(err: unknown): InboundDropReason {
   if (code === 'UNAUTHORIZED') {
     return (err as { check?: string }).check === 'expected-voters' ? 'membership-changed' : 'unauthorized'
   }
+  if (code === 'SESSION_QUOTA' || code === 'SESSION_LIMIT') return 'quota'
+  if (code === 'CLOCK_SKEW') return 'clock-skew'
   if (code === 'INVALID_VOTE' || code === 'INVALID_SIGNATURE' || code === 'INVALID_HASH_CHAIN') return 'invalid-vote'
   return 'invalid-proposal'
 }
@@ -147,7 +151,8 @@ export function onIncomingProposal(core: ConversationCore, proposal: Proposal, s
     core.emit({ type: 'dropped', reason: 'invalid-proposal', detail: 'emergency proposal without evidence' })
     return
   }
-  const options = hardening(core, sender)
+  // Elections and emergencies may use the reserved sessions; the timestamp is checked against our clock.
+  const options: ReceiveOptions = { ...hardening(core, sender), priority: kind === 'commit' ? 'normal' : 'priority', clockSkew: proposalClockTolerance(core.config) }
   if (proposal.expectedVotersCount === 1) {
     // Self-leave fast path: owner = sender = removal target, or nothing.
     const target = request?.payload === 'removeMember' ? request.removeMember?.memberId : undefined
@@ -156,6 +161,7 @@ export function onIncomingProposal(core: ConversationCore, proposal: Proposal, s
       return
     }
     delete options.expectedMemberCount
+    options.priority = 'priority' // a self-leave is decided at once: it never holds a session
   }
   let result: ReturnType<typeof core.consensus.receiveProposal>
   try {
