@@ -96,8 +96,9 @@ export function checkSessionQuota(
   const share = priority === 'priority' ? quotas.maxPrioritySessionsPerOwner : quotas.maxSessionsPerOwner
   let own = 0
   for (const s of active) if (s.priority === priority && bytesEqual(s.owner, owner)) own++
-  if (own >= share) return new SessionQuotaError(scope, 'owner', share)
-  if (priority === 'normal' && active.length >= cap - quotas.reservedPrioritySessions) {
+  // A share of the whole cap is no quota: a full scope is a `SessionLimitError`.
+  if (own >= share && share < cap) return new SessionQuotaError(scope, 'owner', share)
+  if (priority === 'normal' && quotas.reservedPrioritySessions > 0 && active.length >= cap - quotas.reservedPrioritySessions) {
     return new SessionQuotaError(scope, 'reserve', quotas.reservedPrioritySessions)
   }
   return undefined
