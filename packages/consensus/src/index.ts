@@ -88,6 +88,7 @@ export {
   type SessionQuotas,
   checkProposalClock,
   checkSessionQuota,
+  maxOwnerNormalSessions,
   recommendedSessionQuotas,
   voteByteSize,
 } from './session/service.js'

@@ -10,6 +10,7 @@ import {
   buildVote,
   checkProposalClock,
   checkSessionQuota,
+  maxOwnerNormalSessions,
   recommendedSessionQuotas,
   voteByteSize,
 } from '../src/index.js'
@@ -58,25 +59,27 @@ describe('adversarial: one member floods the consensus sessions (the issue: a pr
     expect(receiveEcp).toThrow(SessionLimitError)
   })
 
-  it('with the recommended quotas the flooder holds 2 sessions; an honest proposal and an emergency proposal against it are accepted', () => {
+  it('with the recommended quotas the flooder holds 5 sessions; an honest proposal and an emergency proposal against it are accepted', () => {
     const { alice, mallory, refused, receiveHonest, receiveEcp } = flood({ maxSessionsPerScope: CAP, ...QUOTAS })
-    expect(QUOTAS).toEqual({ maxSessionsPerOwner: 2, maxPrioritySessionsPerOwner: 1, reservedPrioritySessions: 2 })
+    expect(QUOTAS).toEqual({ maxSessionsPerOwner: 2, maxPrioritySessionsPerOwner: 2, reservedPrioritySessions: 3 })
+    // The pool (10 − 3 reserved) less the 2 kept for the other owners.
+    expect(maxOwnerNormalSessions(CAP, QUOTAS)).toBe(5)
     const active = alice.activeProposals(S)
-    expect(active).toHaveLength(2)
+    expect(active).toHaveLength(5)
     expect(active.every((p) => Buffer.from(p.proposalOwner).equals(Buffer.from(mallory.identity)))).toBe(true)
-    expect(refused).toHaveLength(10)
+    expect(refused).toHaveLength(7)
     for (const err of refused) expect(err).toMatchObject({ name: 'SessionQuotaError', code: 'SESSION_QUOTA', quota: 'owner', limit: 2 })
     expect(receiveHonest()).toMatchObject({ status: 'accepted', state: 'active' })
     expect(receiveEcp()).toMatchObject({ status: 'accepted', state: 'active' })
   })
 
-  it('the flooder never evicts another member’s active session, and its priority proposals get one reserved session at most', () => {
+  it('the flooder never evicts another member’s active session; with its priority share used, a reserved session is left for an honest emergency', () => {
     const alice = member(ALICE_KEY, 1, { maxSessionsPerScope: CAP, ...QUOTAS })
     const owners = [BOB_KEY, CHARLIE_KEY, ...[1, 2, 3].map((i) => new Uint8Array(32).fill(0x20 + i))].map((k, i) =>
       member(k, 10 + i, { maxSessionsPerScope: 100 }),
     )
     const mallory = owners[1]!
-    // Four honest owners (Bob and three more) fill the normal share: 8 − 0 … each at most 2.
+    // Four honest owners (Bob and three more), 2 proposals each, fill the pool of 7.
     let opened = 0
     for (const o of [owners[0]!, owners[2]!, owners[3]!, owners[4]!]) {
       for (let k = 0; k < 2; k++) {
@@ -90,15 +93,16 @@ describe('adversarial: one member floods the consensus sessions (the issue: a pr
       }
     }
     expect(opened).toBe(CAP - QUOTAS.reservedPrioritySessions)
+    expect(alice.activeProposals(S)).toHaveLength(7)
     const before = alice.activeProposals(S).map((p) => p.proposalId)
-    // Mallory: a normal proposal finds only the reserve; its priority proposals take one reserved session.
+    // Mallory: a normal proposal finds only the reserve; its priority proposals take two reserved sessions, not three.
     const normal = mallory.createProposal(S, { payload, expectedVotersCount: 3 }, T0)
     expect(() => alice.receiveProposal(S, wireP(normal), T0)).toThrow(SessionQuotaError)
-    const e1 = mallory.createProposal(S, { payload, expectedVotersCount: 3 }, T0)
-    const e2 = mallory.createProposal(S, { payload, expectedVotersCount: 3 }, T0)
-    expect(alice.receiveProposal(S, wireP(e1), T0, { priority: 'priority' })).toMatchObject({ status: 'accepted' })
-    expect(() => alice.receiveProposal(S, wireP(e2), T0, { priority: 'priority' })).toThrow(
-      expect.objectContaining({ code: 'SESSION_QUOTA', quota: 'owner', limit: 1 }),
+    const [e1, e2, e3] = [1, 2, 3].map(() => mallory.createProposal(S, { payload, expectedVotersCount: 3 }, T0))
+    expect(alice.receiveProposal(S, wireP(e1!), T0, { priority: 'priority' })).toMatchObject({ status: 'accepted' })
+    expect(alice.receiveProposal(S, wireP(e2!), T0, { priority: 'priority' })).toMatchObject({ status: 'accepted' })
+    expect(() => alice.receiveProposal(S, wireP(e3!), T0, { priority: 'priority' })).toThrow(
+      expect.objectContaining({ code: 'SESSION_QUOTA', quota: 'owner', limit: 2 }),
     )
     // The last reserved session is still there for an honest emergency.
     const ecp = owners[0]!.createProposal(S, { payload, expectedVotersCount: 3 }, T0)
@@ -109,10 +113,10 @@ describe('adversarial: one member floods the consensus sessions (the issue: a pr
 
   it('an owner’s own proposals are held to the same quotas (it does not send what receivers refuse)', () => {
     const alice = member(ALICE_KEY, 1, { maxSessionsPerScope: CAP, ...QUOTAS })
-    alice.createProposal(S, { payload, expectedVotersCount: 3 }, T0)
-    alice.createProposal(S, { payload, expectedVotersCount: 3 }, T0)
+    for (let k = 0; k < 5; k++) alice.createProposal(S, { payload, expectedVotersCount: 3 }, T0)
     expect(() => alice.createProposal(S, { payload, expectedVotersCount: 3 }, T0)).toThrow(SessionQuotaError)
-    // An election or emergency still fits; a second one does not.
+    // Elections or emergencies still fit, two of them.
+    alice.createProposal(S, { payload, expectedVotersCount: 3, priority: 'priority' }, T0)
     alice.createProposal(S, { payload, expectedVotersCount: 3, priority: 'priority' }, T0)
     expect(() => alice.createProposal(S, { payload, expectedVotersCount: 3, priority: 'priority' }, T0)).toThrow(SessionQuotaError)
     // Once one resolves, the owner may propose again.
@@ -126,7 +130,14 @@ describe('adversarial: one member floods the consensus sessions (the issue: a pr
     const b = new Uint8Array([2])
     const q = { maxSessionsPerOwner: 1, maxPrioritySessionsPerOwner: 1, reservedPrioritySessions: 1 }
     expect(checkSessionQuota(S, [], a, 'normal', 3, q)).toBeUndefined()
+    // Over its share, an owner may take a pool session only while one stays free for the others.
     expect(checkSessionQuota(S, [{ owner: a, priority: 'normal' }], a, 'normal', 3, q)).toMatchObject({ quota: 'owner' })
+    expect(checkSessionQuota(S, [{ owner: a, priority: 'normal' }], a, 'normal', 4, q)).toBeUndefined()
+    // Priority sessions fill the reserve first, then overflow into the pool.
+    expect(checkSessionQuota(S, [{ owner: b, priority: 'priority' }], a, 'normal', 3, q)).toBeUndefined()
+    expect(
+      checkSessionQuota(S, [{ owner: b, priority: 'priority' }, { owner: new Uint8Array([3]), priority: 'priority' }], a, 'normal', 3, q),
+    ).toBeUndefined()
     expect(checkSessionQuota(S, [{ owner: a, priority: 'normal' }], a, 'priority', 3, q)).toBeUndefined()
     const two = [
       { owner: a, priority: 'normal' as const },
@@ -134,7 +145,7 @@ describe('adversarial: one member floods the consensus sessions (the issue: a pr
     ]
     expect(checkSessionQuota(S, two, new Uint8Array([3]), 'normal', 3, q)).toMatchObject({ quota: 'reserve' })
     expect(checkSessionQuota(S, two, new Uint8Array([3]), 'priority', 3, q)).toBeUndefined()
-    expect(recommendedSessionQuotas(1)).toEqual({ maxSessionsPerOwner: 1, maxPrioritySessionsPerOwner: 1, reservedPrioritySessions: 0 })
+    expect(recommendedSessionQuotas(1)).toEqual({ maxSessionsPerOwner: 1, maxPrioritySessionsPerOwner: 2, reservedPrioritySessions: 0 })
     expect(recommendedSessionQuotas(2).reservedPrioritySessions).toBe(1)
     expect(recommendedSessionQuotas(40).maxSessionsPerOwner).toBe(10)
     expect(() => recommendedSessionQuotas(0)).toThrow(InvalidConsensusArgumentError)

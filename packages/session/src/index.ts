@@ -40,6 +40,7 @@ export {
   type StewardBounds,
   applyTiming,
   consensusQuotas,
+  memberProposalSlots,
   mergeConfigInit,
   proposalClockTolerance,
   resolveConfig,

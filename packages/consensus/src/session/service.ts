@@ -45,6 +45,16 @@ export const DEFAULT_PENDING_VOTE_LIMIT = 64
 /** Default byte budget of the votes held per scope while their proposal is unknown. */
 export const DEFAULT_PENDING_VOTE_MAX_BYTES = 64 * 1024
 
+/**
+ * The most normal sessions one owner can hold under `quotas` (see
+ * {@link checkSessionQuota}): its share, or the pool less the share kept
+ * for the others when that is more.
+ */
+export function maxOwnerNormalSessions(cap: number, quotas: SessionQuotas): number {
+  const pool = cap - quotas.reservedPrioritySessions
+  return Math.min(pool, Math.max(quotas.maxSessionsPerOwner, pool - quotas.maxSessionsPerOwner))
+}
+
 /** Per-owner shares of a scope's sessions and the reserve for priority proposals. */
 export interface SessionQuotas {
   /** Active normal sessions one proposal owner may hold. */
@@ -57,13 +67,16 @@ export interface SessionQuotas {
 
 /**
  * The recommended quotas for a session cap (what `@demls/session` uses):
- * a quarter of the cap per owner (at least 1), one priority session per
- * owner, and two sessions reserved for priority proposals (fewer when the
- * cap is under 3). With the default cap of 10: 2 per owner, 1 priority
- * per owner, 2 reserved, so one member can hold at most 3 sessions, the
- * other members' normal proposals always have 8 − 2 = 6 sessions, and a
- * priority proposal always finds one of the 2 reserved sessions even if
- * that member holds a priority session too.
+ * a quarter of the cap per owner (at least 1), two priority sessions per
+ * owner, and three sessions reserved for priority proposals (one more than
+ * an owner's priority share; fewer when the cap is under 4). With the
+ * default cap of 10 (a pool of 7 and a reserve of 3), see
+ * {@link checkSessionQuota}: one owner holds at most 5 normal sessions
+ * (the pool less the 2 kept for the others) and 2 priority ones; whatever
+ * it does, the other members can still open 2 normal proposals, and a
+ * priority proposal of another member (an emergency against it) always
+ * finds a reserved session. The guarantees need
+ * `cap ≥ reserve + 2 × share`.
  *
  * @throws {InvalidConsensusArgumentError} when `cap` is not a positive integer
  */
@@ -71,17 +84,30 @@ export function recommendedSessionQuotas(cap: number): SessionQuotas {
   if (!Number.isInteger(cap) || cap < 1) throw new InvalidConsensusArgumentError('cap must be a positive integer')
   return {
     maxSessionsPerOwner: Math.max(1, Math.floor(cap / 4)),
-    maxPrioritySessionsPerOwner: 1,
-    reservedPrioritySessions: Math.min(2, cap - 1),
+    maxPrioritySessionsPerOwner: 2,
+    reservedPrioritySessions: Math.min(3, cap - 1),
   }
 }
 
 /**
  * Whether a new session of `priority` owned by `owner` may be opened next
- * to the scope's `active` sessions (a pure function of the quotas):
- * the owner holds fewer than its share of that class, and a normal
- * proposal leaves the reserved sessions free. The overall cap is checked
- * separately (resolved sessions may be evicted for it).
+ * to the scope's `active` sessions (a pure function of the quotas). The
+ * cap is split into a normal pool (`cap − reservedPrioritySessions`) and
+ * the reserve; priority sessions fill the reserve first and overflow into
+ * the pool.
+ *
+ * - normal: refused (`reserve`) when the pool is full; refused (`owner`)
+ *   when the owner already holds `maxSessionsPerOwner` normal sessions
+ *   *and* opening one more would leave fewer than `maxSessionsPerOwner`
+ *   pool sessions free for the other owners. So one owner may use more
+ *   than its share while the scope is quiet (an epoch steward proposing a
+ *   batch of joins), but never the last `maxSessionsPerOwner` sessions of
+ *   the pool, nor the reserve.
+ * - priority: refused (`owner`) when the owner already holds
+ *   `maxPrioritySessionsPerOwner` priority sessions.
+ *
+ * A share as large as the cap is no quota (the crate's behaviour); the cap
+ * itself is checked separately (resolved sessions may be evicted for it).
  *
  * @returns the refusal, or `undefined` when it fits
  */
@@ -93,14 +119,22 @@ export function checkSessionQuota(
   cap: number,
   quotas: SessionQuotas,
 ): SessionQuotaError | undefined {
-  const share = priority === 'priority' ? quotas.maxPrioritySessionsPerOwner : quotas.maxSessionsPerOwner
+  const reserved = quotas.reservedPrioritySessions
   let own = 0
-  for (const s of active) if (s.priority === priority && bytesEqual(s.owner, owner)) own++
-  // A share of the whole cap is no quota: a full scope is a `SessionLimitError`.
-  if (own >= share && share < cap) return new SessionQuotaError(scope, 'owner', share)
-  if (priority === 'normal' && quotas.reservedPrioritySessions > 0 && active.length >= cap - quotas.reservedPrioritySessions) {
-    return new SessionQuotaError(scope, 'reserve', quotas.reservedPrioritySessions)
+  let normal = 0
+  for (const s of active) {
+    if (s.priority === 'normal') normal++
+    if (s.priority === priority && bytesEqual(s.owner, owner)) own++
   }
+  if (priority === 'priority') {
+    const share = quotas.maxPrioritySessionsPerOwner
+    return own >= share && share < cap ? new SessionQuotaError(scope, 'owner', share) : undefined
+  }
+  const pool = cap - reserved
+  const used = normal + Math.max(0, active.length - normal - reserved)
+  if (reserved > 0 && used >= pool) return new SessionQuotaError(scope, 'reserve', reserved)
+  const share = quotas.maxSessionsPerOwner
+  if (share < cap && own >= share && pool - (used + 1) < share) return new SessionQuotaError(scope, 'owner', share)
   return undefined
 }
 

@@ -1,4 +1,4 @@
-import { type ClockSkewTolerance, type SessionQuotas, recommendedSessionQuotas } from '@demls/consensus'
+import { type ClockSkewTolerance, type SessionQuotas, maxOwnerNormalSessions, recommendedSessionQuotas } from '@demls/consensus'
 import type { TimingConfig, TimingConfigInit } from '@demls/wire'
 import { InvalidConfigError } from '../errors.js'
 
@@ -44,12 +44,14 @@ export interface ConversationConfig {
   /** Consensus sessions kept per conversation. @default 10 */
   maxConsensusSessions: number
   /**
-   * Beyond the reference: active consensus sessions one member's ordinary
-   * proposals may hold; its next proposal is refused (`quota` drop) until
-   * one resolves. Steward elections and emergencies count apart (one per
-   * member) and may also use the two sessions kept for them. Local; 0
-   * derives a quarter of `maxConsensusSessions`, at least 1 (see
-   * {@link consensusQuotas}).
+   * Beyond the reference: a member's share of the active consensus
+   * sessions for ordinary proposals. Over it, its next proposal is taken
+   * only while this many sessions stay free for the other members (so a
+   * steward can open a batch of joins in a quiet group), else refused
+   * (`quota` drop) until one resolves. Steward elections and emergencies
+   * count apart (two per member) and may also use the three sessions kept
+   * for them. Local; 0 derives a quarter of `maxConsensusSessions`, at
+   * least 1 (see {@link consensusQuotas}).
    * @default 0
    */
   maxSessionsPerMember: number
@@ -370,14 +372,25 @@ export function resolveConfig(init: ConversationConfigInit = {}): ConversationCo
 }
 
 /**
- * The consensus-session quotas (beyond the reference): `maxSessionsPerMember`
- * ordinary sessions per proposal owner (0 derives a quarter of the cap, at
- * least 1), one election or emergency per owner, and two sessions (fewer
- * under a cap of 3) only elections and emergencies may take.
+ * The consensus-session quotas (beyond the reference; `@demls/consensus`
+ * `checkSessionQuota`): each member's share of ordinary sessions is
+ * `maxSessionsPerMember` (0 derives a quarter of the cap, at least 1), and
+ * it may hold more only while that many stay free for the others; two
+ * elections or emergencies per member; three sessions (fewer under a cap
+ * of 4) only elections and emergencies may take.
  */
 export function consensusQuotas(c: ConversationConfig): SessionQuotas {
   const q = recommendedSessionQuotas(c.maxConsensusSessions)
   return c.maxSessionsPerMember > 0 ? { ...q, maxSessionsPerOwner: c.maxSessionsPerMember } : q
+}
+
+/**
+ * The most ordinary proposals one member can have open at once under
+ * {@link consensusQuotas} (5 by default): a proposer that opens several at
+ * a time (e.g. a batch of joins) should open no more.
+ */
+export function memberProposalSlots(c: ConversationConfig): number {
+  return maxOwnerNormalSessions(c.maxConsensusSessions, consensusQuotas(c))
 }
 
 /**
