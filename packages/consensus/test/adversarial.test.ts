@@ -244,6 +244,27 @@ describe('adversarial: votes buffered before their proposal stay within a byte b
     expect(alice.getProposal(S, 7)!.votes.map((v) => v.voteId)).toContain(honest.voteId)
   })
 
+  it('with maxVoteBytes, a bloated vote on an open session is refused instead of held (sessions grow by at most n × maxVoteBytes)', () => {
+    const bob = member(BOB_KEY, 5)
+    const p = bob.createProposal(S, { payload, expectedVotersCount: 3, proposalId: 9 }, T0)
+    const bloated = bloatedVote(CHARLIE_KEY, 9, 64 * 1024, 3)
+    // Without the limit (the crate): held in the session.
+    const before = member(ALICE_KEY, 1)
+    before.receiveProposal(S, wireP(p), T0)
+    expect(before.receiveVote(S, wireV(bloated), T0)).toMatchObject({ status: 'accepted' })
+    const alice = member(ALICE_KEY, 1, { maxVoteBytes: 1024 })
+    alice.receiveProposal(S, wireP(p), T0)
+    expect(() => alice.receiveVote(S, wireV(bloated), T0)).toThrow(expect.objectContaining({ reason: 'oversized' }))
+    expect(alice.getProposal(S, 9)!.votes).toHaveLength(0)
+    // An honest vote fits easily.
+    const honest = member(CHARLIE_KEY, 6)
+    honest.receiveProposal(S, wireP(p), T0)
+    const v = honest.castVote(S, 9, true, T0)
+    expect(voteByteSize(v)).toBeLessThan(300)
+    expect(alice.receiveVote(S, wireV(v), T0)).toMatchObject({ status: 'accepted' })
+    expect(() => member(ALICE_KEY, 1, { maxVoteBytes: 0 })).toThrow(InvalidConsensusArgumentError)
+  })
+
   it('a single vote over the whole budget is refused as oversized', () => {
     const alice = member(ALICE_KEY, 1, { pendingVoteMaxBytes: 4 * 1024 })
     expect(() => alice.receiveVote(S, wireV(bloatedVote(CHARLIE_KEY, 5, 4 * 1024, 1)), T0)).toThrow(

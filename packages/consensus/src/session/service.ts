@@ -201,6 +201,16 @@ export interface ConsensusServiceInit {
    */
   pendingVoteMaxBytes?: number
   /**
+   * Beyond the crate: a vote (single or embedded in a proposal) larger
+   * than this ({@link voteByteSize}) is refused ({@link InvalidVoteError}
+   * `oversized`), so the votes a session holds stay within
+   * `expectedVotersCount × maxVoteBytes`. An honest vote is about 250
+   * bytes (the hash-link fields are signed but otherwise unchecked, so a
+   * voter could make them any size).
+   * @default Infinity (no limit)
+   */
+  maxVoteBytes?: number
+  /**
    * Active normal sessions one proposal owner may hold per scope; one more
    * is refused with {@link SessionQuotaError} (nothing is evicted). The
    * crate has no such limit. See {@link recommendedSessionQuotas}.
@@ -291,6 +301,7 @@ export class ConsensusService {
   readonly #resolvedCacheSize: number
   readonly #pendingLimit: number
   readonly #pendingMaxBytes: number
+  readonly #maxVoteBytes: number
   readonly #quotas: SessionQuotas
   /** Class of each session opened here, by scope and proposal id (normal when absent). */
   readonly #priority = new Map<string, Set<number>>()
@@ -308,6 +319,8 @@ export class ConsensusService {
     this.#resolvedCacheSize = init.resolvedCacheSize ?? DEFAULT_RESOLVED_CACHE_SIZE
     this.#pendingLimit = init.pendingVoteLimit ?? DEFAULT_PENDING_VOTE_LIMIT
     this.#pendingMaxBytes = init.pendingVoteMaxBytes ?? DEFAULT_PENDING_VOTE_MAX_BYTES
+    this.#maxVoteBytes = init.maxVoteBytes ?? Number.POSITIVE_INFINITY
+    if (!(this.#maxVoteBytes >= 1)) throw new InvalidConsensusArgumentError('maxVoteBytes must be ≥ 1')
     this.#random = init.random ?? defaultRandom
     if (!Number.isInteger(this.#maxSessions) || this.#maxSessions < 1) {
       throw new InvalidConsensusArgumentError('maxSessionsPerScope must be a positive integer')
@@ -430,7 +443,10 @@ export class ConsensusService {
     if (options.sender !== undefined && !bytesEqual(proposal.proposalOwner, options.sender)) {
       throw new UnauthorizedError('sender-mismatch', 'proposal owner is not the authenticated sender')
     }
-    for (const vote of proposal.votes) this.#checkVoter(vote, options)
+    for (const vote of proposal.votes) {
+      this.#checkVoter(vote, options)
+      this.#checkVoteSize(vote)
+    }
     const n = proposal.expectedVotersCount
     if (n < 1) throw new InvalidProposalError('proposal expects zero voters')
     if (proposal.votes.length > n) {
@@ -483,6 +499,7 @@ export class ConsensusService {
     if (session === undefined) {
       if (this.#resolved.get(scope)?.has(vote.proposalId) === true) return { status: 'late' }
       this.#checkVoter(vote, options)
+      this.#checkVoteSize(vote)
       verifyVoteIntegrity(vote, this.#signer)
       if (voteByteSize(vote) > this.#pendingMaxBytes) {
         throw new InvalidVoteError('oversized', `vote of ${voteByteSize(vote)} bytes exceeds the ${this.#pendingMaxBytes}-byte buffer`)
@@ -495,6 +512,7 @@ export class ConsensusService {
     // Same owner and hash = the same vote (the hash covers every field but the signature).
     if (existing !== undefined && bytesEqual(existing.voteHash, vote.voteHash)) return { status: 'duplicate' }
     this.#checkVoter(vote, options)
+    this.#checkVoteSize(vote)
     if (existing !== undefined) {
       validateVote(vote, session.proposal, nowSec, this.#signer)
       return { status: 'conflicting', existing }
@@ -591,6 +609,11 @@ export class ConsensusService {
       this.#priority.set(scope, ids)
     }
     ids.add(proposalId)
+  }
+
+  #checkVoteSize(vote: Vote): void {
+    const size = voteByteSize(vote)
+    if (size > this.#maxVoteBytes) throw new InvalidVoteError('oversized', `vote of ${size} bytes exceeds ${this.#maxVoteBytes} bytes`)
   }
 
   #checkQuota(scope: string, owner: Uint8Array, priority: ProposalPriority): void {

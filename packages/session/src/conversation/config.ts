@@ -385,6 +385,13 @@ export function consensusQuotas(c: ConversationConfig): SessionQuotas {
 }
 
 /**
+ * Beyond the reference: a consensus vote larger than this (its byte
+ * fields plus 64) is dropped as `invalid-vote`; an honest one is about 250
+ * bytes. Bounds what a voter can add to a session it votes on.
+ */
+export const MAX_VOTE_BYTES = 1_024
+
+/**
  * The most ordinary proposals one member can have open at once under
  * {@link consensusQuotas} (5 by default): a proposer that opens several at
  * a time (e.g. a batch of joins) should open no more.

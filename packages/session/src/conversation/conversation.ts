@@ -64,7 +64,7 @@ import {
   targetInFlight,
   tickDeadlines,
 } from '../voting/proposals.js'
-import { type ConversationConfig, type ConversationConfigInit, consensusQuotas, resolveConfig } from './config.js'
+import { type ConversationConfig, type ConversationConfigInit, MAX_VOTE_BYTES, consensusQuotas, resolveConfig } from './config.js'
 import { ConversationCore } from './core.js'
 import type { ConversationEvent, ConversationOutbound, InboundDropReason } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
@@ -192,7 +192,7 @@ function buildCore(
     config,
     plugins,
     mls,
-    consensus: new ConsensusService({ plugin: plugins.consensus, maxSessionsPerScope: config.maxConsensusSessions, ...consensusQuotas(config) }),
+    consensus: new ConsensusService({ plugin: plugins.consensus, maxSessionsPerScope: config.maxConsensusSessions, ...consensusQuotas(config), maxVoteBytes: MAX_VOTE_BYTES }),
     steward: plugins.makeStewardList(id, { config: config.stewardList, maxRetries: config.maxReelectionAttempts }),
     scoring: plugins.makeScoring({}),
   })
