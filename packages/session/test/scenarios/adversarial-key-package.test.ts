@@ -1,0 +1,71 @@
+import { DEFAULT_KEY_PACKAGE_LIFETIME_SECONDS } from '@demls/mls'
+import { describe, expect, it } from 'vitest'
+import { type ConversationPluginsFactory, RejectedError, defaultPlugins } from '../../src/index.js'
+import { type Scenario, bootstrap, conv, converged, eventsOf, hex, joining, keyFor, memberIdOf, scenario } from './harness.js'
+
+/**
+ * Deviation 9: a joiner that gets a key package approved whose lifetime
+ * ends between the vote and the commit must not block the group. Without
+ * the fix every commit attempt failed on that key package (the whole batch,
+ * every round), so no membership change ever landed again.
+ */
+
+/** Plug-ins whose key packages expire `validForMs` after they are generated. */
+async function shortLived(i: number, validForMs: number): Promise<ConversationPluginsFactory> {
+  const defaults = await defaultPlugins(keyFor(i))
+  const back = DEFAULT_KEY_PACKAGE_LIFETIME_SECONDS * 1000 - validForMs
+  return { ...defaults, generateKeyPackage: (nowMs) => defaults.generateKeyPackage(nowMs - back) }
+}
+
+async function attackScenario(n: number, attacker: number): Promise<Scenario> {
+  const bad = await shortLived(attacker, 4_000)
+  // The epoch steward batches for 8 s: the key package expires after its vote, before the commit.
+  const config = { commitBatchWindowMs: 8_000, commitInactivityMs: 10_000 }
+  return scenario(n, { config, plugins: (i) => (i === attacker ? bad : {}) })
+}
+
+const expiredOn = (s: Scenario, i: number, id: string) =>
+  eventsOf(s, i, 'commit-applied')
+    .filter((e) => e.conversationId === id)
+    .flatMap((e) => e.expired ?? [])
+    .map((r) => hex(r.memberInvite!.memberId))
+
+describe('adversarial joiner: an approved key package that expires before the commit', () => {
+  it('the other approved add of the batch still commits, the joiner gets RejectedError, no fork', async () => {
+    const s = await attackScenario(4, 2)
+    await bootstrap(s, 'kp', 2)
+    const attacker = joining(s, 2, 'kp')
+    const honest = joining(s, 3, 'kp')
+    await s.until(() => attacker.out.done && honest.out.done)
+    expect(attacker.out.error).toBeInstanceOf(RejectedError)
+    expect(honest.out.error).toBeUndefined()
+    await s.until(() => converged(s, 'kp', [0, 1, 3]) && conv(s, 0, 'kp').members().length === 3)
+    const members = conv(s, 1, 'kp').members().map(hex).sort()
+    expect(members).toEqual([0, 1, 3].map((i) => hex(memberIdOf(i))).sort())
+    // Every member that merged the commit dropped the expired add alike.
+    for (const i of [0, 1]) {
+      expect(expiredOn(s, i, 'kp')).toEqual([hex(memberIdOf(2))])
+      expect(conv(s, i, 'kp').approvedProposals()).toEqual([])
+    }
+    expect(s.members[2]!.user.conversation('kp')).toBeUndefined()
+    await s.stop()
+  })
+
+  it('alone in the batch: an empty commit drains it, and a later add still lands', async () => {
+    const s = await attackScenario(4, 2)
+    await bootstrap(s, 'solo', 2)
+    const attacker = joining(s, 2, 'solo')
+    await s.until(() => attacker.out.done)
+    expect(attacker.out.error).toBeInstanceOf(RejectedError)
+    await s.until(() => converged(s, 'solo', [0, 1]) && conv(s, 1, 'solo').approvedProposals().length === 0)
+    const drain = eventsOf(s, 1, 'commit-applied').find((e) => e.conversationId === 'solo' && e.expired !== undefined)!
+    expect(drain).toMatchObject({ empty: true, source: 'freeze' })
+    expect(expiredOn(s, 0, 'solo')).toEqual([hex(memberIdOf(2))])
+    // The group is not stalled: the next joiner gets in.
+    const honest = joining(s, 3, 'solo')
+    await s.until(() => honest.out.done)
+    expect(honest.out.error).toBeUndefined()
+    await s.until(() => converged(s, 'solo', [0, 1, 3]) && conv(s, 0, 'solo').members().length === 3)
+    await s.stop()
+  })
+})
