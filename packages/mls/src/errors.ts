@@ -157,3 +157,27 @@ export class CryptoBackendError extends DemlsError {
     this.name = 'CryptoBackendError'
   }
 }
+
+/**
+ * The loaded ts-mls does not carry the demls patch (`patches/ts-mls@1.6.4.patch`,
+ * shipped in this package). Without it Welcomes into some trees fail, a
+ * member can misread its own removal, and key-package lifetimes are checked
+ * against the wall clock instead of the injected clock. Apply the patch to
+ * your install (see this package's README, "Installing outside the demls
+ * workspace") and restart.
+ */
+export class TsMlsUnpatchedError extends DemlsError {
+  /** The path of the patch file inside this package. */
+  readonly patchFile: string
+
+  constructor(reason: string, options: DemlsErrorOptions = {}) {
+    super(
+      `the loaded ts-mls lacks the demls patch (${reason}). Apply node_modules/@demls/mls/patches/ts-mls@1.6.4.patch ` +
+        "to ts-mls 1.6.4: pnpm `patchedDependencies`, or `patch-package` with npm (see @demls/mls README, \"Installing outside the demls workspace\")",
+      'MLS_TS_MLS_UNPATCHED',
+      options,
+    )
+    this.name = 'TsMlsUnpatchedError'
+    this.patchFile = 'patches/ts-mls@1.6.4.patch'
+  }
+}

@@ -59,6 +59,7 @@ export {
   InvalidStateError,
   InvalidWelcomeError,
   MlsAuthenticationError,
+  TsMlsUnpatchedError,
   MlsDecodeError,
   PendingCommitError,
   ReplayError,

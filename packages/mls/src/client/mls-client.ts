@@ -25,6 +25,7 @@ import { TsMlsGroup } from '../group/mls-group.js'
 import { memberIdAuthenticationService } from '../identity/authentication-service.js'
 import { assertMemberId } from '../identity/member-id.js'
 import { bytesEqual, toHex, utf8 } from '../internal/bytes.js'
+import { assertTsMlsPatched } from '../internal/patch-check.js'
 import type { KeyPackageInfo } from '../key-package/codec.js'
 import { encodeKeyPackageMessage } from '../key-package/codec.js'
 import { DEFAULT_KEY_PACKAGE_LIFETIME_SECONDS, lifetimeFrom } from '../key-package/lifetime.js'
@@ -218,11 +219,15 @@ function ciphersuiteFor(choice: CryptoChoice): Promise<{ name: string; impl: Cip
  * Create an MLS client for one member.
  *
  * @throws {@link InvalidMemberIdError} when `memberId` is not 20 bytes,
- *   {@link CryptoBackendError} when the crypto choice is unavailable.
+ *   {@link CryptoBackendError} when the crypto choice is unavailable,
+ *   {@link TsMlsUnpatchedError} when the loaded ts-mls lacks the demls patch
+ *   (probed once per process).
  */
 export async function createMlsClient(init: MlsClientInit): Promise<MlsClient> {
   assertMemberId(init.memberId)
   const { name, impl } = await ciphersuiteFor(init.crypto ?? 'auto')
+  // Fail fast on a ts-mls without our patch (a consumer outside the workspace).
+  await assertTsMlsPatched(impl)
   let sig: { signKey: Uint8Array; publicKey: Uint8Array }
   if (init.signatureKey) {
     sig = { signKey: init.signatureKey.privateKey.slice(), publicKey: init.signatureKey.publicKey.slice() }
