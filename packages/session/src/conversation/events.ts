@@ -77,7 +77,8 @@ export type ConversationEvent =
       /**
        * Approved adds left out because their joiner's key package expired
        * (deviation 9); they left the approved queue and the joiner was told
-       * REJECTED. Absent when none.
+       * REJECTED. After a `catch-up` or `fork-switch` commit: the approved
+       * adds expired by our clock. Absent when none.
        */
       expired?: ConversationUpdateRequest[]
     }

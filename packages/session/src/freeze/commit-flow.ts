@@ -324,13 +324,11 @@ async function onApplied(
   // expired, as we checked when validating it) leave the approved queue on
   // every member that merged it; the joiner is told REJECTED.
   const carried = new Set(winner.merge.changes.map((ch) => `${ch.action}:${toHex(ch.memberId)}`))
-  const expired: ConversationUpdateRequest[] = []
-  for (const e of prefix) {
-    if (carried.has(`${e.action}:${toHex(e.memberId)}`) || !core.queues.approved.has(e.proposalId)) continue
-    core.queues.approved.delete(e.proposalId)
-    expired.push(e.request)
-    onInviteResolved(core, e.proposalId, e.request, false, false, now)
-  }
+  const expired = dropExpired(
+    core,
+    prefix.filter((e) => !carried.has(`${e.action}:${toHex(e.memberId)}`)),
+    now,
+  )
   const welcome = winner.candidate.isLocal ? winner.merge.welcome : undefined
   await afterMerge(core, {
     merge: winner.merge,
@@ -348,6 +346,18 @@ async function onApplied(
   })
 }
 
+/** Drop approved adds whose key package expired (deviation 9) and tell their joiners REJECTED. */
+function dropExpired(core: ConversationCore, entries: readonly PrefixEntry[], now: number): ConversationUpdateRequest[] {
+  const dropped: ConversationUpdateRequest[] = []
+  for (const e of entries) {
+    if (!core.queues.approved.has(e.proposalId)) continue
+    core.queues.approved.delete(e.proposalId)
+    dropped.push(e.request)
+    onInviteResolved(core, e.proposalId, e.request, false, false, now)
+  }
+  return dropped
+}
+
 /** Everything that follows a merged commit, however it was chosen (selection or catch-up). */
 async function afterMerge(
   core: ConversationCore,
@@ -363,7 +373,7 @@ async function afterMerge(
     branch: Omit<BranchPoint, 'hashHex'>
     /** How the commit was chosen (reported in `commit-applied`). */
     source: CommitSource
-    /** Approved adds the commit left out because their key package expired (deviation 9). */
+    /** Approved adds a selected commit left out because their key package expired (deviation 9). */
     expired?: ConversationUpdateRequest[]
     now: number
   },
@@ -386,6 +396,11 @@ async function afterMerge(
     core.queues.urgentTarget = undefined
   }
   for (const ch of merge.changes) if (ch.action === 'add') core.joinEpochs.set(toHex(ch.memberId), epoch)
+  // Deviation 9: a commit we did not select (catch-up, fork switch) may have
+  // left out adds whose key package expired; we cannot tell which it was
+  // meant to carry, so drop those expired by our own clock, lest we freeze
+  // alone on dead work the group already drained.
+  const expired = m.source === 'freeze' ? (m.expired ?? []) : dropExpired(core, expiredAdds(core.prefix(), now), now)
   recordEpoch(core)
   core.applyScores([...m.ops, { memberId: m.committer, event: ScoreEvent.SuccessfulCommit }])
   core.emit({
@@ -395,7 +410,7 @@ async function afterMerge(
     batch,
     source: m.source,
     empty: batch.length === 0,
-    ...(m.expired !== undefined && m.expired.length > 0 ? { expired: m.expired } : {}),
+    ...(expired.length > 0 ? { expired } : {}),
   })
   if (merge.selfRemoved) {
     core.left = true

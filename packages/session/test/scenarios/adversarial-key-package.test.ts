@@ -1,6 +1,6 @@
 import { DEFAULT_KEY_PACKAGE_LIFETIME_SECONDS } from '@demls/mls'
 import { describe, expect, it } from 'vitest'
-import { type ConversationPluginsFactory, RejectedError, defaultPlugins } from '../../src/index.js'
+import { type ConversationConfigInit, type ConversationPluginsFactory, RejectedError, defaultPlugins } from '../../src/index.js'
 import { type Scenario, bootstrap, conv, converged, eventsOf, hex, joining, keyFor, memberIdOf, scenario } from './harness.js'
 
 /**
@@ -17,10 +17,10 @@ async function shortLived(i: number, validForMs: number): Promise<ConversationPl
   return { ...defaults, generateKeyPackage: (nowMs) => defaults.generateKeyPackage(nowMs - back) }
 }
 
-async function attackScenario(n: number, attacker: number): Promise<Scenario> {
+async function attackScenario(n: number, attacker: number, extra: ConversationConfigInit = {}): Promise<Scenario> {
   const bad = await shortLived(attacker, 4_000)
   // The epoch steward batches for 8 s: the key package expires after its vote, before the commit.
-  const config = { commitBatchWindowMs: 8_000, commitInactivityMs: 10_000 }
+  const config = { commitBatchWindowMs: 8_000, commitInactivityMs: 10_000, ...extra }
   return scenario(n, { config, plugins: (i) => (i === attacker ? bad : {}) })
 }
 
@@ -66,6 +66,36 @@ describe('adversarial joiner: an approved key package that expires before the co
     await s.until(() => honest.out.done)
     expect(honest.out.error).toBeUndefined()
     await s.until(() => converged(s, 'solo', [0, 1, 3]) && conv(s, 0, 'solo').members().length === 3)
+    await s.stop()
+  })
+
+  it('a member that missed the commit drops the expired add when it catches up', async () => {
+    const s = await attackScenario(4, 3, { stewardList: { snMin: 1, snMax: 1 } })
+    const id = 'late'
+    await bootstrap(s, id, 3)
+    const attacker = joining(s, 3, id, { timeoutMs: 120_000 })
+    await s.until(() => [0, 1, 2].every((i) => conv(s, i, id).approvedProposals().length === 1))
+    const epoch = conv(s, 0, id).epoch()
+    const steward = [0, 1, 2].find((i) => conv(s, i, id).conversation.isEpochSteward())!
+    const laggard = [0, 1, 2].find((i) => i !== steward)!
+    const others = [0, 1, 2, 3].filter((i) => i !== laggard).map((i) => s.members[i]!.name)
+    // The laggard misses the commit that leaves the expired add out.
+    s.net.partition([s.members[laggard]!.name], others)
+    await s.until(() => conv(s, steward, id).epoch() === epoch + 1n)
+    expect(expiredOn(s, steward, id)).toEqual([hex(memberIdOf(3))])
+    const mark = s.members[laggard]!.events.length
+    // Past the laggard's own freeze round (it cannot commit alone: a plain member).
+    await s.net.advance(20_000)
+    expect(conv(s, laggard, id).epoch()).toBe(epoch)
+    s.net.heal()
+    await s.until(() => conv(s, laggard, id).epoch() === epoch + 1n)
+    const caughtUp = s.members[laggard]!.events.slice(mark).find((e) => e.type === 'commit-applied')
+    expect(caughtUp).toMatchObject({ source: 'catch-up', epoch: epoch + 1n })
+    expect(expiredOn(s, laggard, id)).toEqual([hex(memberIdOf(3))])
+    expect(conv(s, laggard, id).approvedProposals()).toEqual([])
+    await s.until(() => attacker.out.done && converged(s, id, [0, 1, 2]))
+    expect(attacker.out.error).toBeInstanceOf(RejectedError)
+    expect(conv(s, laggard, id).members()).toHaveLength(3)
     await s.stop()
   })
 })
