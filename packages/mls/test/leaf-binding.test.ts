@@ -106,6 +106,8 @@ describe('leaf binding: bound clients', () => {
     // A signer that does not produce EIP-191 signatures of its identity.
     const liar = { identity: ALICE, sign: () => new Uint8Array(65) }
     await expect(createMlsClient({ memberId: ALICE, identitySigner: liar })).rejects.toBeInstanceOf(InvalidMemberIdError)
+    // Requiring bindings without being able to bind our own leaves.
+    await expect(createMlsClient({ memberId: ALICE, requireIdentityBinding: true })).rejects.toBeInstanceOf(InvalidMemberIdError)
   })
 
   it('IdentityBindingError names the reason and the claimed member id', () => {

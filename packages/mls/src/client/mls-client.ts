@@ -91,7 +91,7 @@ export interface MlsClientInit {
    * `validateKeyPackage` and commit candidates, every leaf of a Welcome's
    * ratchet tree, and every leaf a remote commit adds or changes.
    * Reference (Rust) de-MLS peers send no binding: set `false` to admit
-   * them (see docs/deviations.md).
+   * them (see docs/deviations.md). `true` needs an `identitySigner`.
    * @default true when `identitySigner` is given, false otherwise
    */
   requireIdentityBinding?: boolean
@@ -284,7 +284,9 @@ function ciphersuiteFor(choice: CryptoChoice): Promise<{ name: string; impl: Cip
 /**
  * Create an MLS client for one member.
  *
- * @throws {@link InvalidMemberIdError} when `memberId` is not 20 bytes,
+ * @throws {@link InvalidMemberIdError} when `memberId` is not 20 bytes, when
+ *   `identitySigner` is not the key of `memberId`, or when
+ *   `requireIdentityBinding` is true without an `identitySigner`;
  *   {@link CryptoBackendError} when the crypto choice is unavailable.
  */
 export async function createMlsClient(init: MlsClientInit): Promise<MlsClient> {
@@ -295,6 +297,10 @@ export async function createMlsClient(init: MlsClientInit): Promise<MlsClient> {
     sig = { signKey: init.signatureKey.privateKey.slice(), publicKey: init.signatureKey.publicKey.slice() }
   } else {
     sig = await impl.signature.keygen()
+  }
+  if (init.requireIdentityBinding === true && init.identitySigner === undefined) {
+    // Our own leaves would be unbound: we would refuse every Welcome, even into a group we were added to.
+    throw new InvalidMemberIdError('requireIdentityBinding needs an identitySigner')
   }
   let proof: Uint8Array | undefined
   if (init.identitySigner !== undefined) {
