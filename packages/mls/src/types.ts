@@ -175,7 +175,7 @@ export interface MlsService {
   /**
    * Build our commit candidate from Add/Remove inputs. Fails with
    * `PendingCommitError` if one is already pending, `InvalidKeyPackageError`
-   * / `InvalidProposalError` for bad inputs, `GroupInactiveError` if we
+   * / `InvalidCommitInputError` for bad inputs, `GroupInactiveError` if we
    * were removed. The group state is unchanged until merged.
    */
   createCommitCandidate(inputs: readonly CommitInput[], options?: CommitOptions): Promise<CommitCandidate>

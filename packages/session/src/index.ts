@@ -39,8 +39,10 @@ export {
   FAST_TIMING,
   type StewardBounds,
   applyTiming,
+  mergeConfigInit,
   resolveConfig,
   toTiming,
+  validateConfigInit,
   votingInactivityWindow,
 } from './conversation/config.js'
 export { type ProposalKind, isLowerPriority, proposalKindOf } from './conversation/proposal-kind.js'
@@ -59,15 +61,21 @@ export {
   SendQueueFullError,
   CommitFailedError,
   ConversationClosedError,
+  ConversationExistsError,
   ForeignWelcomeError,
   InvalidArgumentError,
   InvalidConfigError,
+  type InvalidConfigErrorOptions,
+  InvalidConversationIdError,
+  InvalidPrivateKeyError,
   InvalidSyncError,
+  InvalidUserInitError,
   JoinError,
   NoReadyPeersError,
   PartialFreezeError,
   PluginMismatchError,
   RejectedError,
+  UserStoppedError,
   WelcomeTimeoutError,
 } from './errors.js'
 export {
@@ -81,7 +89,8 @@ export type { CommitSource, ConversationEvent, ConversationOutbound, InboundDrop
 export { type ConversationPluginsFactory, type PluginIdentity, type ScoringInit, pluginVersions } from './conversation/plugins.js'
 export { type CreatorVote, selfLeaveProposalId } from './voting/proposals.js'
 export { ConversationHandle } from './user/handle.js'
-export { type ChatMessage, type JoinOptions, User, type UserEvent, type UserInit } from './user/user.js'
+export { type ChatMessage, type JoinOptions, type PendingJoin, User, type UserEvent, type UserInit } from './user/user.js'
+export { MAX_CONVERSATION_ID_BYTES, assertConversationId } from './user/validate.js'
 export type { JoinRetryInit } from './user/join/backoff.js'
 export {
   JOIN_PHASES,

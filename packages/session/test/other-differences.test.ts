@@ -110,3 +110,222 @@ describe('commit timing: who freezes on its own timer, and when', () => {
   })
 })
 
+
+describe('commit timing: the freeze-entry window after a rejected election', () => {
+  it('after a rejected election (retry round > 0) the new epoch steward waits the recovery window, not the commit batch window, before freezing', async () => {
+    // The only steward goes silent and its removal is approved: no list member is eligible, so an election opens.
+    const bed = await Bed.create('rejected-window', 3, { stewardList: { snMin: 1, snMax: 1 }, maxReelectionAttempts: 3 })
+    await bed.add(1)
+    await bed.add(2)
+    const s = [0, 1, 2].find((i) => bed.conv(i).isSteward())!
+    const live = [0, 1, 2].filter((i) => i !== s)
+    bed.intercept = (from, _to, p) => (from === s ? undefined : p)
+    await bed.conv(live[0]!).removeMember(memberIdOf(s), bed.now)
+    await bed.flush()
+    const { commitBatchWindowMs, recoveryInactivityMs } = bed.conv(live[0]!).config()
+    expect(commitBatchWindowMs).toBeLessThan(recoveryInactivityMs)
+    // The live members vote NO on the first election (round 0) and let the retry (round 1) pass.
+    const seen = new Map<number, number>(live.map((i) => [i, 0]))
+    const voteDownFirstElection = async () => {
+      for (const i of live) {
+        const requests = bed.eventsOf(i, 'vote-requested')
+        for (const r of requests.slice(seen.get(i))) {
+          if (r.request?.stewardElection?.retryRound !== 0) continue
+          await bed.conv(i).vote(r.proposalId, false, bed.clock(i))
+        }
+        seen.set(i, requests.length)
+      }
+      await bed.flush()
+    }
+    // Per live member: when it saw the retry election pass (and who it elected), when it next entered Freezing.
+    const electedAt = new Map<number, { at: number; steward: number; round: number; freezes: number }>()
+    const frozenAt = new Map<number, number>()
+    const elected = (i: number) => bed.eventsOf(i, 'consensus-reached').some((e) => e.request?.payload === 'stewardElection' && e.approved)
+    const freezes = (i: number) => bed.eventsOf(i, 'phase-change').filter((e) => e.state === 'freezing').length
+    const end = bed.now + 30_000
+    // Until the removal lands.
+    while (!live.every((i) => bed.conv(i).members().length === 2)) {
+      if (bed.now > end) throw new Error('no removal within 30 s')
+      bed.now += 10
+      await bed.poll()
+      await voteDownFirstElection()
+      for (const i of live) {
+        const seenElection = electedAt.get(i)
+        if (seenElection === undefined && elected(i)) {
+          const steward = live.find((j) => bed.conv(i).stewards().map(hex).includes(hex(memberIdOf(j))))!
+          electedAt.set(i, { at: bed.now, steward, round: bed.conv(i).electionRound(), freezes: freezes(i) })
+        } else if (seenElection !== undefined && !frozenAt.has(i) && freezes(i) > seenElection.freezes) frozenAt.set(i, bed.now)
+      }
+    }
+    for (const i of live) {
+      const outcomes = bed.eventsOf(i, 'consensus-reached').filter((e) => e.request?.payload === 'stewardElection')
+      expect(outcomes.slice(0, 2).map((e) => [e.request!.stewardElection!.retryRound, e.approved])).toEqual([
+        [0, false],
+        [1, true],
+      ])
+    }
+    // The elected steward serves this epoch; the retry round stays 1 until the next merge. Outside a
+    // retry it would have frozen commitBatchWindowMs after the election passed.
+    const e = electedAt.get(live[0]!)!.steward
+    expect(electedAt.get(e)!.round).toBe(1)
+    const waited = frozenAt.get(e)! - electedAt.get(e)!.at
+    expect(waited).toBeGreaterThanOrEqual(recoveryInactivityMs - 10)
+    expect(waited).toBeLessThanOrEqual(recoveryInactivityMs + 20)
+  })
+})
+
+describe('steward list: a recovery election with no settled candidate', () => {
+  it("when every settled member is being removed, the recovery election takes this epoch's joiner, which then commits the removals", async () => {
+    const bed = await Bed.create('joiner-pool', 3, { stewardList: { snMin: 1, snMax: 1 } })
+    await bed.add(1)
+    const a = [0, 1].find((i) => bed.conv(i).isSteward())!
+    const b = [0, 1].find((i) => i !== a)!
+    // c joins: it is the only member who joined at this epoch.
+    await bed.add(2)
+    const c = 2
+    const joinEpoch = bed.conv(c).epoch()
+    expect(bed.conv(c).stewards().map(hex)).toEqual([hex(memberIdOf(a))])
+    // Let the election that followed c's join (settled a, b > snMax) settle first.
+    await bed.until(() => bed.conv(c).nextWakeupAt() === undefined || bed.conv(c).nextWakeupAt()! > bed.now + 60_000, 10_000)
+    const mark = new Map([b, c].map((i) => [i, bed.eventsOf(i, 'consensus-reached').length]))
+    const elections = (i: number) => bed.eventsOf(i, 'consensus-reached').slice(mark.get(i)).filter((e) => e.request?.payload === 'stewardElection')
+    // The only steward goes silent; c asks to remove b, then a (b's removal is approved first).
+    bed.intercept = (from, _to, p) => (from === a ? undefined : p)
+    const removeB = await bed.conv(c).removeMember(memberIdOf(b), bed.now)
+    await bed.flush()
+    await bed.conv(b).vote(removeB!, true, bed.now)
+    await bed.flush()
+    const removeA = await bed.conv(c).removeMember(memberIdOf(a), bed.now)
+    await bed.flush()
+    await bed.conv(b).vote(removeA!, true, bed.now)
+    await bed.flush()
+    // Both settled members (a, b) are being removed: the recovery election's pool is the joiner alone.
+    await bed.until(() => [b, c].every((i) => elections(i).length > 0), 10_000, 10)
+    for (const i of [b, c]) {
+      const election = elections(i)[0]!
+      expect(election.approved).toBe(true)
+      expect(election.request!.stewardElection!.electionEpoch).toBe(joinEpoch)
+      expect(election.request!.stewardElection!.proposedStewards.map(hex)).toEqual([hex(memberIdOf(c))])
+    }
+    // The joiner, now the steward, commits both removals.
+    await bed.until(() => bed.conv(c).members().length === 1, 10_000)
+    expect(bed.conv(c).members().map(hex)).toEqual([hex(memberIdOf(c))])
+  })
+})
+
+describe('ConversationSync: the whole steward list', () => {
+  it('a joiner admitted by the recovery commit that removes a silent steward gets the whole list, the removed steward included, like the older members', async () => {
+    const bed = await Bed.create('sync-list', 4, { stewardList: { snMin: 1, snMax: 2 }, maxReelectionAttempts: 1 })
+    await bed.add(1)
+    await bed.add(2)
+    await bed.until(() => [0, 1, 2].every((i) => bed.conv(i).stewards().length === 2))
+    const s = [0, 1, 2].find((i) => bed.conv(i).isSteward())!
+    const live = [0, 1, 2].filter((i) => i !== s)
+    const joiner = 3
+    // A steward goes silent; its removal and the joiner's add are approved, and every election is voted
+    // down until the Deadlock ECP opens recovery mode, whose commit carries both.
+    bed.intercept = (from, _to, p) => (from === s ? undefined : p)
+    await bed.conv(live[0]!).removeMember(memberIdOf(s), bed.now)
+    await bed.conv(live[0]!).addMember(await bed.peers[joiner]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.flush()
+    const seen = new Map<number, number>(live.map((i) => [i, 0]))
+    const voteDownElections = async () => {
+      for (const i of live) {
+        const requests = bed.eventsOf(i, 'vote-requested')
+        for (const r of requests.slice(seen.get(i))) {
+          if (r.request?.payload === 'stewardElection' && bed.conv(i).mode() === 'normal') await bed.conv(i).vote(r.proposalId, false, bed.clock(i))
+        }
+        seen.set(i, requests.length)
+      }
+      await bed.flush()
+    }
+    const end = bed.now + 60_000
+    while (bed.peers[joiner]!.conversation === undefined) {
+      if (bed.now > end) throw new Error('the joiner was not admitted within 60 s')
+      bed.now += 50
+      await bed.poll()
+      await voteDownElections()
+    }
+    // At the moment it joins (before the recovery election that follows the commit resolves), the joiner's
+    // list is the older members' list: the removed steward, no longer a member, included.
+    const j = bed.conv(joiner)
+    const listOf = (i: number) => bed.conv(i).stewards().map(hex)
+    expect(j.members().map(hex)).not.toContain(hex(memberIdOf(s)))
+    for (const i of live) {
+      expect(bed.conv(i).epoch()).toBe(j.epoch())
+      expect(listOf(i)).toHaveLength(2)
+      expect(listOf(i)).toContain(hex(memberIdOf(s)))
+      expect(listOf(joiner)).toEqual(listOf(i))
+    }
+  })
+
+  it('known gap (pinned as it is): a joiner admitted by the recovery commit that removes every listed steward refuses the sync (no-steward-is-member)', async () => {
+    // With one steward, the whole list is [the removed steward]: the joiner's validation (as the reference's,
+    // which would send an empty list) refuses it, and Conversation.join throws InvalidSyncError. A re-sent
+    // Welcome carries the same sync. See docs/claims.md.
+    const bed = await Bed.create('sync-list-1', 4, { stewardList: { snMin: 1, snMax: 1 }, maxReelectionAttempts: 1 })
+    await bed.add(1)
+    await bed.add(2)
+    const s = [0, 1, 2].find((i) => bed.conv(i).isSteward())!
+    const live = [0, 1, 2].filter((i) => i !== s)
+    bed.intercept = (from, _to, p) => (from === s ? undefined : p)
+    await bed.conv(live[0]!).removeMember(memberIdOf(s), bed.now)
+    await bed.conv(live[0]!).addMember(await bed.peers[3]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.flush()
+    const seen = new Map<number, number>(live.map((i) => [i, 0]))
+    const end = bed.now + 60_000
+    const run = async () => {
+      while (bed.peers[3]!.conversation === undefined) {
+        if (bed.now > end) throw new Error('the joiner was not admitted within 60 s')
+        bed.now += 50
+        await bed.poll()
+        for (const i of live) {
+          const requests = bed.eventsOf(i, 'vote-requested')
+          for (const r of requests.slice(seen.get(i))) {
+            if (r.request?.payload === 'stewardElection' && bed.conv(i).mode() === 'normal') await bed.conv(i).vote(r.proposalId, false, bed.clock(i))
+          }
+          seen.set(i, requests.length)
+        }
+        await bed.flush()
+      }
+    }
+    await expect(run()).rejects.toThrow(/rejected: no-steward-is-member/)
+  })
+})
+
+describe('elections and commits: no freeze while a steward election is open', () => {
+  it('approved work waits for an open election that outlasts the commit-inactivity window: nobody freezes before it resolves', async () => {
+    // The election's voting delay (5 s) is longer than commit inactivity (2 s).
+    const bed = await Bed.create('election-gate', 6, { electionVotingDelayMs: 5_000, consensusTimeoutMs: 10_000 })
+    for (const i of [1, 2, 3]) await bed.add(i)
+    const older = [0, 1, 2, 3]
+    // The next commit exhausts the list with more settled members than snMax: an election opens at once.
+    const mark = new Map(older.map((i) => [i, bed.eventsOf(i, 'vote-requested').length]))
+    await bed.conv(0).addMember(await bed.peers[4]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.flush()
+    const electionOpen = () => older.some((i) => bed.eventsOf(i, 'vote-requested').slice(mark.get(i)).some((e) => e.request?.payload === 'stewardElection'))
+    await bed.until(() => bed.peers[4]!.conversation !== undefined && electionOpen(), 10_000, 10)
+    const electionDone = () => bed.eventsOf(0, 'consensus-reached').some((e) => e.request?.payload === 'stewardElection')
+    expect(electionDone()).toBe(false)
+    // While it is open, an add is approved at once (every member votes YES by hand).
+    const freezes = (i: number) => bed.eventsOf(i, 'phase-change').filter((e) => e.state === 'freezing').length
+    const before = older.map(freezes)
+    const id = await bed.conv(0).addMember(await bed.peers[5]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.flush()
+    for (const i of [1, 2, 3, 4]) await bed.conv(i).vote(id!, true, bed.now)
+    await bed.flush()
+    expect(bed.eventsOf(0, 'consensus-reached').find((e) => e.proposalId === id)?.approved).toBe(true)
+    expect(electionDone()).toBe(false)
+    const approvedAt = bed.now
+    let resolvedAt: number | undefined
+    let frozeAt: number | undefined
+    await bed.until(() => {
+      if (resolvedAt === undefined && electionDone()) resolvedAt = bed.now
+      if (frozeAt === undefined && older.some((i) => freezes(i) > before[i]!)) frozeAt = bed.now
+      return frozeAt !== undefined
+    }, 20_000, 10)
+    expect(resolvedAt).toBeDefined()
+    expect(resolvedAt! - approvedAt).toBeGreaterThan(bed.conv(0).config().commitInactivityMs)
+    expect(frozeAt!).toBeGreaterThanOrEqual(resolvedAt!)
+  })
+})

@@ -1,6 +1,8 @@
 import { ConsensusService } from '@demls/consensus'
 import type { MlsService } from '@demls/mls'
 import {
+  AbortError,
+  type AbortOptions,
   type MemberInvite,
   type MemberWelcome,
   type SubtopicName,
@@ -285,7 +287,13 @@ export class Conversation {
     await init.onRefusal(outbound, reason as Error)
   }
 
-  #run<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Run `fn` after every earlier call (the mutex), then send the chat that
+   * waited for the epoch change. With a `signal`: an aborted signal rejects
+   * at once, and an abort while waiting for the mutex rejects with
+   * `AbortError` and `fn` never runs; once `fn` runs it completes.
+   */
+  #run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const step = async () => {
       try {
         return await fn()
@@ -293,9 +301,24 @@ export class Conversation {
         await this.#flushSendQueue()
       }
     }
-    const next = this.#chain.then(step, step)
-    this.#chain = next.catch(() => undefined)
-    return next
+    if (signal === undefined) {
+      const next = this.#chain.then(step, step)
+      this.#chain = next.catch(() => undefined)
+      return next
+    }
+    if (signal.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }))
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new AbortError('aborted while waiting for the conversation', { cause: signal.reason }))
+      signal.addEventListener('abort', onAbort, { once: true })
+      const guarded = async (): Promise<T> => {
+        signal.removeEventListener('abort', onAbort)
+        if (signal.aborted) throw new AbortError('aborted while waiting for the conversation', { cause: signal.reason })
+        return step()
+      }
+      const next = this.#chain.then(guarded, guarded)
+      this.#chain = next.catch(() => undefined)
+      next.then(resolve, reject)
+    })
   }
 
   /** Send the queued chat messages once messaging is open again; fail them if we left. */
@@ -410,14 +433,14 @@ export class Conversation {
     try {
       decrypted = await core.mls.decrypt(payload)
     } catch (err) {
-      const e = err as Error & { direction?: string; messageEpoch?: bigint }
-      if (e.name === 'WrongEpochError' && e.direction === 'future' && e.messageEpoch !== undefined) {
+      const e = err as Error & { code?: string; direction?: string; messageEpoch?: bigint }
+      if (e.code === 'MLS_WRONG_EPOCH' && e.direction === 'future' && e.messageEpoch !== undefined) {
         // Sent in an epoch we have not reached: keep it, and catch up.
         stashFuture(core, e.messageEpoch, payload)
         requestCatchUp(core, now)
         return
       }
-      const reason = e.name === 'WrongEpochError' ? 'wrong-epoch' : 'decrypt-failed'
+      const reason = e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed'
       core.emit({ type: 'dropped', reason, error: e })
       return
     }
@@ -595,8 +618,9 @@ export class Conversation {
    *
    * @throws {SendQueueFullError} when `sendQueueMax` messages or `sendQueueMaxBytes` bytes already wait
    * @throws {ConversationClosedError} when we left (also for queued messages if we leave first)
+   * @throws {AbortError} when `options.signal` aborts before the call's turn (the message is then neither sent nor queued; once queued, it stays)
    */
-  async sendMessage(body: Uint8Array, _now: number): Promise<void> {
+  async sendMessage(body: Uint8Array, _now: number, options: AbortOptions = {}): Promise<void> {
     const queued = await this.#run(async () => {
       this.#assertOpen()
       const core = this.#core
@@ -610,7 +634,7 @@ export class Conversation {
       }
       // Wrapped in an object: returning the bare promise would make the mutex wait for it.
       return { sent: this.#sendQueue.push(body) }
-    })
+    }, options.signal)
     await queued?.sent
   }
 
@@ -635,8 +659,9 @@ export class Conversation {
    *
    * @throws {ConversationBlockedError} unless Working
    * @throws {InvalidArgumentError} on an invalid key package
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
    */
-  addMember(keyPackage: Uint8Array, now: number): Promise<number | undefined> {
+  addMember(keyPackage: Uint8Array, now: number, options: AbortOptions = {}): Promise<number | undefined> {
     return this.#run(async () => {
       this.#assertOpen()
       const core = this.#core
@@ -651,7 +676,7 @@ export class Conversation {
       const request = { payload: 'memberInvite' as const, memberInvite: { keyPackageBytes: keyPackage, memberId: info.memberId } }
       if (targetInFlight(core, request)) return undefined
       return initiateProposal(core, request, 'yes', now)
-    })
+    }, options.signal)
   }
 
   /**
@@ -659,8 +684,9 @@ export class Conversation {
    *
    * @throws {ConversationBlockedError} unless Working
    * @throws {InvalidArgumentError} when `memberId` is not a member
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
    */
-  removeMember(memberId: Uint8Array, now: number): Promise<number | undefined> {
+  removeMember(memberId: Uint8Array, now: number, options: AbortOptions = {}): Promise<number | undefined> {
     return this.#run(async () => {
       this.#assertOpen()
       const core = this.#core
@@ -669,22 +695,23 @@ export class Conversation {
       const request = { payload: 'removeMember' as const, removeMember: { memberId } }
       if (targetInFlight(core, request)) return undefined
       return initiateProposal(core, request, 'yes', now)
-    })
+    }, options.signal)
   }
 
   /**
    * Vote on an open proposal (cancels the pending auto-vote).
    *
    * @throws {ConversationBlockedError} while Freezing or Selecting
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
    */
-  vote(proposalId: number, choice: boolean, now: number): Promise<void> {
+  vote(proposalId: number, choice: boolean, now: number, options: AbortOptions = {}): Promise<void> {
     return this.#run(async () => {
       this.#assertOpen()
       const core = this.#core
       if (core.sm.blocksMessaging) throw new ConversationBlockedError('vote', core.sm.state)
       await castVote(core, proposalId, choice, now)
       await handleOutcomes(core, now)
-    })
+    }, options.signal)
   }
 
   /**
@@ -693,26 +720,29 @@ export class Conversation {
    * proposals are neither created nor accepted (partial freeze).
    *
    * @throws {ConversationBlockedError} while Freezing or Selecting
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
    */
-  submitEmergency(evidence: ViolationEvidenceInit, now: number): Promise<number> {
+  submitEmergency(evidence: ViolationEvidenceInit, now: number, options: AbortOptions = {}): Promise<number> {
     return this.#run(async () => {
       this.#assertOpen()
       const id = await submitEmergency(this.#core, evidence, now)
       await handleOutcomes(this.#core, now)
       return id
-    })
+    }, options.signal)
   }
 
   /**
    * Leave (self-removal): a one-voter proposal with a deterministic id that
    * resolves at once; another steward commits it. A second call is a no-op.
    * Resolves whether a proposal was sent.
+   *
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
    */
-  leave(now: number): Promise<boolean> {
+  leave(now: number, options: AbortOptions = {}): Promise<boolean> {
     return this.#run(async () => {
       this.#assertOpen()
       return proposeSelfLeave(this.#core, now)
-    })
+    }, options.signal)
   }
 
   /**
@@ -733,14 +763,15 @@ export class Conversation {
    *
    * @throws {ConversationBlockedError} while Freezing or Selecting
    * @throws {PartialFreezeError} while an emergency proposal is open
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
    */
-  regenerateStewardList(now: number): Promise<number | undefined> {
+  regenerateStewardList(now: number, options: AbortOptions = {}): Promise<number | undefined> {
     return this.#run(async () => {
       this.#assertOpen()
       const id = await proposeRegeneratedList(this.#core, now)
       await handleOutcomes(this.#core, now)
       return id
-    })
+    }, options.signal)
   }
 
   /**

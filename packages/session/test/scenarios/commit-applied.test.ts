@@ -1,4 +1,6 @@
+import { compareBytes } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
+import type { UserEvent } from '../../src/index.js'
 import { bootstrap, bootstrapThreeStewards, conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
 
 // `commit-applied` fires for every applied commit (members$ follows it), with
@@ -86,6 +88,9 @@ describe('commit-applied: source and empty', () => {
       expect(applied).toHaveLength(1)
       expect(applied[0]).toMatchObject({ source: 'fork-switch', epoch: epoch + 1n })
       expect(after.indexOf(applied[0]!)).toBeGreaterThan(healed)
+      // The branch with the smaller commit hash wins.
+      const h = after[healed] as Extract<UserEvent, { type: 'fork-healed' }>
+      expect(compareBytes(h.adopted, h.abandoned)).toBeLessThan(0)
     }
     await s.stop()
   })

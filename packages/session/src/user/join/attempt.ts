@@ -152,6 +152,16 @@ export class JoinAttempt {
     })
   }
 
+  /** The last phase reached, if any progress was made. */
+  get phase(): JoinPhase | undefined {
+    return this.#phase
+  }
+
+  /** When the join was called (ms, on the user's clock). */
+  get startedAt(): number {
+    return this.#started
+  }
+
   /** Start: deadline, abort listener, then probing (or announcing at once). */
   start(): void {
     const signal = this.#s.signal

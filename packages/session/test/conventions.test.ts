@@ -1,0 +1,95 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { builtinModules } from 'node:module'
+import { join } from 'node:path'
+import * as consensus from '@demls/consensus'
+import * as mls from '@demls/mls'
+import * as scoring from '@demls/scoring'
+import * as steward from '@demls/steward'
+import * as memory from '@demls/transport-memory'
+import * as wire from '@demls/wire'
+import { describe, expect, it } from 'vitest'
+import * as session from '../src/index.js'
+
+/**
+ * The repository-wide conventions the root README and docs/architecture.md
+ * state: ESM only, no Node built-ins in protocol packages, a package graph
+ * whose arrows point down only, every error a named DemlsError subclass.
+ */
+
+const packagesDir = new URL('../../', import.meta.url).pathname
+const PROTOCOL = ['wire', 'mls', 'consensus', 'steward', 'scoring', 'session']
+
+function sources(dir: string): string[] {
+  const out: string[] = []
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name)
+    if (e.isDirectory()) out.push(...sources(p))
+    else if (p.endsWith('.ts') || p.endsWith('.js')) out.push(p)
+  }
+  return out
+}
+
+function manifest(pkg: string): { type?: string; dependencies?: Record<string, string> } {
+  return JSON.parse(readFileSync(join(packagesDir, pkg, 'package.json'), 'utf8'))
+}
+
+describe('conventions (README "Conventions", architecture.md)', () => {
+  it('no Node built-ins in protocol packages (the mls node crypto backend aside, which has a web twin)', () => {
+    const builtins = new Set(builtinModules)
+    const offenders: string[] = []
+    for (const pkg of PROTOCOL) {
+      for (const file of sources(join(packagesDir, pkg, 'src'))) {
+        if (file.endsWith(join('mls', 'src', 'crypto', 'node-backend.ts'))) continue
+        const text = readFileSync(file, 'utf8')
+        for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"]+)['"]/g)) {
+          const spec = m[1]!
+          if (spec.startsWith('node:') || builtins.has(spec.split('/')[0]!)) offenders.push(`${file}: ${spec}`)
+        }
+        if (/\bprocess\.|\bBuffer\./.test(text)) offenders.push(`${file}: process/Buffer global`)
+      }
+    }
+    expect(offenders).toEqual([])
+  })
+
+  it('time is a parameter: no protocol package but mls reads the system clock (wire only in its system Clock)', () => {
+    const offenders: string[] = []
+    for (const pkg of PROTOCOL.filter((p) => p !== 'mls')) {
+      for (const file of sources(join(packagesDir, pkg, 'src'))) {
+        if (file.endsWith(join('wire', 'src', 'transport', 'clock.ts'))) continue
+        const code = readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => !/^\s*(\*|\/\/|\/\*)/.test(l))
+        for (const l of code) if (/\b(Date\.now|performance\.now|new Date)\s*\(/.test(l)) offenders.push(`${file}: ${l.trim()}`)
+      }
+    }
+    expect(offenders).toEqual([])
+  })
+
+  it('ESM only: every published package is "type": "module"', () => {
+    for (const pkg of [...PROTOCOL, 'transport-memory', 'transport-gossipsub']) expect(manifest(pkg).type, pkg).toBe('module')
+  })
+
+  it('the package graph points down only: wire depends on no @demls package, the plug-in layers and transports on wire only', () => {
+    const deps = (pkg: string) => Object.keys(manifest(pkg).dependencies ?? {}).filter((d) => d.startsWith('@demls/')).sort()
+    expect(deps('wire')).toEqual([])
+    for (const pkg of ['mls', 'consensus', 'steward', 'scoring', 'transport-memory', 'transport-gossipsub']) expect(deps(pkg), pkg).toEqual(['@demls/wire'])
+    expect(deps('session')).toEqual(['@demls/consensus', '@demls/mls', '@demls/scoring', '@demls/steward', '@demls/wire'])
+  })
+
+  it('every exported error class is a named DemlsError subclass', () => {
+    const modules: Record<string, Record<string, unknown>> = { wire, mls, consensus, steward, scoring, session, memory }
+    const classes: string[] = []
+    for (const [pkg, mod] of Object.entries(modules)) {
+      for (const [name, value] of Object.entries(mod)) {
+        if (typeof value !== 'function' || !(value.prototype instanceof Error)) continue
+        classes.push(`${pkg}.${name}`)
+        expect(value === wire.DemlsError || value.prototype instanceof wire.DemlsError, `${pkg}.${name} extends DemlsError`).toBe(true)
+        expect(value.name, `${pkg}.${name}`).toBe(name)
+      }
+    }
+    // Sanity: the scan found the error classes of every package.
+    for (const pkg of ['wire', 'mls', 'consensus', 'steward', 'scoring', 'session']) {
+      expect(classes.some((c) => c.startsWith(`${pkg}.`)), pkg).toBe(true)
+    }
+  })
+})

@@ -1,0 +1,120 @@
+import type { AbortOptions } from '@demls/wire'
+
+/**
+ * A key: a tuple of string segments, outermost namespace first, e.g.
+ * `['conv', conversationId, 'mls', 'state']`. A key has at least one
+ * segment; a prefix (for {@link Storage.entries} and {@link Storage.delete})
+ * may have none, and matches whole segments only: `['conv', 'a']` matches
+ * `['conv', 'a', 'x']` but not `['conv', 'ab']`.
+ *
+ * Keys sort segment by segment, each by its UTF-8 bytes, a shorter tuple
+ * before its extensions. Encode numbers that must sort (epochs, counters)
+ * as fixed-width strings, e.g. zero-padded decimal or hex.
+ */
+export type StorageKey = readonly string[]
+
+/** Write `value` under `key` (replacing any value there). */
+export interface PutOperation {
+  type: 'put'
+  key: StorageKey
+  value: Uint8Array
+}
+
+/** Delete `key` (a no-op when it is absent). */
+export interface DelOperation {
+  type: 'del'
+  key: StorageKey
+}
+
+/** One operation of an atomic {@link Storage.batch}. */
+export type BatchOperation = PutOperation | DelOperation
+
+/** One entry yielded by {@link Storage.entries}. */
+export interface StorageEntry {
+  key: string[]
+  value: Uint8Array
+}
+
+/**
+ * The storage the session writes its state through: an ordered map from
+ * {@link StorageKey} to bytes, with atomic, durable batches.
+ *
+ * Guarantees every implementation gives (and `test/conformance.ts` checks):
+ *
+ * - **Atomic.** A {@link Storage.batch} is applied whole or not at all, also
+ *   across a crash or power loss, and also when one of its operations is
+ *   invalid (it is then rejected before anything is written).
+ * - **Durable.** When a `batch`, `put`, `del` or `delete` promise resolves,
+ *   its effect survives a crash of the process (LevelDB writes with
+ *   `sync: true`).
+ * - **Isolated values.** Values are copied in and out; mutating a buffer
+ *   after `put` or after `get` changes nothing stored.
+ * - **Abortable.** Every async call takes `{ signal }` and rejects with
+ *   `AbortError` when it is aborted before it writes; a write that has been
+ *   handed to the backend completes (so it stays atomic).
+ * - **Bounded.** Keys, values and batches above {@link STORAGE_LIMITS} are
+ *   rejected with `StorageLimitError`.
+ */
+export interface Storage {
+  /** Whether {@link Storage.close} was called. */
+  readonly closed: boolean
+  /** Whether values (and key names) are encrypted at rest. */
+  readonly encrypted: boolean
+  /** The value under `key`, or `undefined`. */
+  get(key: StorageKey, options?: AbortOptions): Promise<Uint8Array | undefined>
+  /** The values under `keys`, in the same order (`undefined` where absent). */
+  getMany(keys: readonly StorageKey[], options?: AbortOptions): Promise<(Uint8Array | undefined)[]>
+  /**
+   * Every entry whose key starts with `prefix` (whole segments; `[]` for
+   * all), in key order. Encrypted stores read the whole range before
+   * yielding its first entry (their on-disk order is by keyed hash); plain
+   * stores stream. Writes made during the iteration may or may not be seen.
+   */
+  entries(prefix: StorageKey, options?: AbortOptions): AsyncIterableIterator<StorageEntry>
+  /** Apply `operations` atomically and durably, in order (a later operation on the same key wins). */
+  batch(operations: readonly BatchOperation[], options?: AbortOptions): Promise<void>
+  /** `batch([{ type: 'put', key, value }])`. */
+  put(key: StorageKey, value: Uint8Array, options?: AbortOptions): Promise<void>
+  /** `batch([{ type: 'del', key }])`. */
+  del(key: StorageKey, options?: AbortOptions): Promise<void>
+  /**
+   * Delete every entry under `prefix` (e.g. a whole conversation) in one
+   * atomic, durable batch, and resolve with how many were deleted. `[]`
+   * deletes everything.
+   */
+  delete(prefix: StorageKey, options?: AbortOptions): Promise<number>
+  /**
+   * Close the store. Pending calls settle first; later calls reject with
+   * `StorageClosedError`. Closing twice is a no-op.
+   */
+  close(): Promise<void>
+}
+
+/** Options shared by every store. */
+export interface StorageInit extends AbortOptions {
+  /**
+   * 32 bytes. When given, values are encrypted with AES-256-GCM and key
+   * names replaced by keyed hashes (see the package README). A store is
+   * created encrypted or plain and must be reopened the same way.
+   * @default undefined (plain)
+   */
+  encryptionKey?: Uint8Array
+}
+
+/**
+ * Byte limits on inputs. Keys are measured in their encoded form (each
+ * segment's UTF-8 bytes plus one terminator byte, plus one more byte per
+ * 0x00 byte); values in plaintext bytes.
+ */
+export const STORAGE_LIMITS = Object.freeze({
+  /** Encoded key or prefix length. */
+  maxKeyBytes: 1024,
+  /** Segments in a key or prefix. */
+  maxKeySegments: 16,
+  /** Value length: 16 MiB. */
+  maxValueBytes: 16 * 1024 * 1024,
+  /** Operations in one batch. */
+  maxBatchOperations: 10_000,
+  /** Keys plus values of one batch: 64 MiB. */
+  maxBatchBytes: 64 * 1024 * 1024,
+})

@@ -1,0 +1,13 @@
+import { join } from 'node:path'
+import { levelStorage } from '../src/index.js'
+import { runConformance } from './conformance.js'
+import { tempDirs } from './helpers.js'
+
+const dir = tempDirs()
+const key = new Uint8Array(32).fill(9)
+runConformance({ name: 'levelStorage()', encrypted: false, open: () => levelStorage({ location: join(dir(), 'db') }) })
+runConformance({
+  name: 'levelStorage({ encryptionKey })',
+  encrypted: true,
+  open: () => levelStorage({ location: join(dir(), 'db'), encryptionKey: key }),
+})
