@@ -96,6 +96,32 @@ export class InvalidKeyPackageError extends DemlsError {
   }
 }
 
+/** Why a leaf's identity binding is refused (see {@link IdentityBindingError}). */
+export type IdentityBindingFailure = 'missing' | 'malformed' | 'mismatch'
+
+/**
+ * A leaf node (in a key package, a Welcome's ratchet tree or a commit) is
+ * not bound to the member id its credential claims: the demls binding
+ * extension is `missing`, `malformed` (wrong length, duplicated, not a
+ * recoverable signature) or signed by another key (`mismatch`). A
+ * {@link InvalidKeyPackageError}, so callers that refuse bad key packages
+ * refuse these too.
+ */
+export class IdentityBindingError extends InvalidKeyPackageError {
+  /** What is wrong with the binding. */
+  readonly reason: IdentityBindingFailure
+  /** The member id the leaf claims. */
+  readonly memberId: Uint8Array
+
+  constructor(reason: IdentityBindingFailure, memberId: Uint8Array, options: DemlsErrorOptions = {}) {
+    const hex = Array.from(memberId, (b) => b.toString(16).padStart(2, '0')).join('')
+    super(`identity binding ${reason} for 0x${hex}`, options)
+    this.name = 'IdentityBindingError'
+    this.reason = reason
+    this.memberId = memberId.slice()
+  }
+}
+
 /** A member id is not exactly 20 bytes (an Ethereum address). */
 export class InvalidMemberIdError extends DemlsError {
   constructor(reason: string, options: DemlsErrorOptions = {}) {
