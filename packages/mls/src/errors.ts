@@ -96,6 +96,32 @@ export class InvalidKeyPackageError extends DemlsError {
   }
 }
 
+/** Why a leaf's identity binding is refused (see {@link IdentityBindingError}). */
+export type IdentityBindingFailure = 'missing' | 'malformed' | 'mismatch'
+
+/**
+ * A leaf node (in a key package, a Welcome's ratchet tree or a commit) is
+ * not bound to the member id its credential claims: the demls binding
+ * extension is `missing`, `malformed` (wrong length, duplicated, not a
+ * recoverable signature) or signed by another key (`mismatch`). A
+ * {@link InvalidKeyPackageError}, so callers that refuse bad key packages
+ * refuse these too.
+ */
+export class IdentityBindingError extends InvalidKeyPackageError {
+  /** What is wrong with the binding. */
+  readonly reason: IdentityBindingFailure
+  /** The member id the leaf claims. */
+  readonly memberId: Uint8Array
+
+  constructor(reason: IdentityBindingFailure, memberId: Uint8Array, options: DemlsErrorOptions = {}) {
+    const hex = Array.from(memberId, (b) => b.toString(16).padStart(2, '0')).join('')
+    super(`identity binding ${reason} for 0x${hex}`, options)
+    this.name = 'IdentityBindingError'
+    this.reason = reason
+    this.memberId = memberId.slice()
+  }
+}
+
 /** A member id is not exactly 20 bytes (an Ethereum address). */
 export class InvalidMemberIdError extends DemlsError {
   constructor(reason: string, options: DemlsErrorOptions = {}) {
@@ -155,5 +181,29 @@ export class CryptoBackendError extends DemlsError {
   constructor(reason: string, options: DemlsErrorOptions = {}) {
     super(`crypto backend unavailable: ${reason}`, 'MLS_CRYPTO_BACKEND', options)
     this.name = 'CryptoBackendError'
+  }
+}
+
+/**
+ * The loaded ts-mls does not carry the demls patch (`patches/ts-mls@1.6.4.patch`,
+ * shipped in this package). Without it Welcomes into some trees fail, a
+ * member can misread its own removal, and key-package lifetimes are checked
+ * against the wall clock instead of the injected clock. Apply the patch to
+ * your install (see this package's README, "Installing outside the demls
+ * workspace") and restart.
+ */
+export class TsMlsUnpatchedError extends DemlsError {
+  /** The path of the patch file inside this package. */
+  readonly patchFile: string
+
+  constructor(reason: string, options: DemlsErrorOptions = {}) {
+    super(
+      `the loaded ts-mls lacks the demls patch (${reason}). Apply node_modules/@demls/mls/patches/ts-mls@1.6.4.patch ` +
+        "to ts-mls 1.6.4: pnpm `patchedDependencies`, or `patch-package` with npm (see @demls/mls README, \"Installing outside the demls workspace\")",
+      'MLS_TS_MLS_UNPATCHED',
+      options,
+    )
+    this.name = 'TsMlsUnpatchedError'
+    this.patchFile = 'patches/ts-mls@1.6.4.patch'
   }
 }

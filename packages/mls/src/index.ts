@@ -52,6 +52,8 @@ export {
   DemlsError,
   type DemlsErrorOptions,
   GroupInactiveError,
+  IdentityBindingError,
+  type IdentityBindingFailure,
   InvalidCommitError,
   InvalidCommitInputError,
   InvalidKeyPackageError,
@@ -59,6 +61,7 @@ export {
   InvalidStateError,
   InvalidWelcomeError,
   MlsAuthenticationError,
+  TsMlsUnpatchedError,
   MlsDecodeError,
   PendingCommitError,
   ReplayError,
@@ -78,6 +81,17 @@ export {
   memberIdFromHex,
   memberIdToHex,
 } from './identity/member-id.js'
+export {
+  type BindableLeaf,
+  type IdentitySigner,
+  LEAF_BINDING_EXTENSION_TYPE,
+  LEAF_BINDING_LABEL,
+  LEAF_BINDING_PROOF_LENGTH,
+  leafBindingDigest,
+  leafBindingFailure,
+  leafBindingSignedHash,
+  recoverLeafBinding,
+} from './identity/leaf-binding.js'
 export { decodeKeyPackage, type KeyPackageInfo } from './key-package/codec.js'
 export {
   DEFAULT_KEY_PACKAGE_LIFETIME_SECONDS,

@@ -241,7 +241,11 @@ export interface MlsClient {
   generateKeyPackage(options?: GenerateKeyPackageOptions): Promise<Uint8Array>
   /** Number of generated key packages not yet consumed by a Welcome. */
   pendingKeyPackages(): number
-  /** Verify a key package's signatures, credential and lifetime. Throws `InvalidKeyPackageError` / `MlsDecodeError`. */
+  /**
+   * Verify a key package's signatures, credential and lifetime, and (when the
+   * client requires identity binding) that its leaf is bound to its member id.
+   * Throws `InvalidKeyPackageError` (`IdentityBindingError` for the binding) / `MlsDecodeError`.
+   */
   validateKeyPackage(keyPackage: Uint8Array, options?: { nowMs?: number }): Promise<KeyPackageInfo>
   /**
    * Create a one-member group whose group id is the UTF-8 of

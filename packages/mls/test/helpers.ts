@@ -1,4 +1,14 @@
-import { type CryptoChoice, type MlsClient, type MlsService, createMlsClient, memberIdFromHex } from '../src/index.js'
+import { secp256k1 } from '@noble/curves/secp256k1.js'
+import { keccak_256 } from '@noble/hashes/sha3.js'
+import {
+  type CryptoChoice,
+  type IdentitySigner,
+  type MlsClient,
+  type MlsClientInit,
+  type MlsService,
+  createMlsClient,
+  memberIdFromHex,
+} from '../src/index.js'
 
 export const HARDHAT = [
   '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
@@ -46,4 +56,36 @@ export async function assertExchange(groups: MlsService[]): Promise<void> {
       if (d.sender.join() !== from.memberId.join()) throw new Error('sender mismatch')
     }
   }
+}
+
+/** Hardhat's well-known private keys of {@link HARDHAT} (test only). */
+export const HARDHAT_KEYS = [
+  'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+  '59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
+  '5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
+].map((h) => Uint8Array.from(h.match(/../g) ?? [], (b) => Number.parseInt(b, 16)))
+
+/** An EIP-191 identity signer over a raw secp256k1 key (what `@demls/consensus`'s `EthereumSigner` does). */
+export function identitySignerOf(privateKey: Uint8Array): IdentitySigner {
+  const identity = keccak_256(secp256k1.getPublicKey(privateKey, false).subarray(1)).slice(12)
+  return {
+    identity,
+    sign(payload: Uint8Array): Uint8Array {
+      const prefix = new TextEncoder().encode(`\x19Ethereum Signed Message:\n${payload.length}`)
+      const buf = new Uint8Array(prefix.length + payload.length)
+      buf.set(prefix, 0)
+      buf.set(payload, prefix.length)
+      const rec = secp256k1.sign(keccak_256(buf), privateKey, { prehash: false, format: 'recovered' })
+      const out = new Uint8Array(65)
+      out.set(rec.subarray(1, 65), 0)
+      out[64] = 27 + (rec[0] ?? 0)
+      return out
+    },
+  }
+}
+
+/** A client whose leaves are bound to a (fresh, or given) secp256k1 key; it requires bindings. */
+export function boundClient(privateKey: Uint8Array = secp256k1.utils.randomSecretKey(), extra: Partial<MlsClientInit> = {}): Promise<MlsClient> {
+  const identitySigner = identitySignerOf(privateKey)
+  return createMlsClient({ memberId: identitySigner.identity, identitySigner, ...extra })
 }

@@ -130,10 +130,13 @@ export {
 export {
   type CommitAction,
   type CommitPrefixInit,
+  KEY_PACKAGE_EXPIRY_TOLERANCE_MS,
   type PrefixEntry,
   type RankedCandidate,
   actionSetKey,
   commitPrefix,
+  coversPrefix,
+  expiredAdds,
   orderCandidates,
 } from './freeze/selection-order.js'
 export { type SyncRejectReason, type SyncValidationContext, validateSync } from './sync/validate-sync.js'

@@ -36,8 +36,8 @@ describe('precheckCandidate (reference buffer_commit_candidate pre-checks)', () 
   it('accepts a well-formed candidate', () => {
     expect(precheckCandidate(cand(1), conv, inspect, never).ok).toBe(true)
   })
-  it('drops empty payloads', () => {
-    expect(precheckCandidate({ ...cand(1), mlsProposals: [] }, conv, inspect, never)).toEqual({ ok: false, reason: 'empty-payload' })
+  it('drops an empty commit message; a commit without proposals is kept (deviation 9: it drains expired adds)', () => {
+    expect(precheckCandidate({ ...cand(1), mlsProposals: [] }, conv, inspect, never).ok).toBe(true)
     expect(precheckCandidate({ ...cand(1), commitMessage: new Uint8Array(0) }, conv, inspect, never)).toEqual({
       ok: false,
       reason: 'empty-payload',

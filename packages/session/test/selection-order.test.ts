@@ -1,6 +1,17 @@
 import type { ConversationUpdateRequest } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { actionSetKey, commitPrefix, orderCandidates } from '../src/freeze/selection-order.js'
+import { DEFAULT_KEY_PACKAGE_LIFETIME_SECONDS } from '@demls/mls'
+import { defaultPlugins } from '../src/index.js'
+import {
+  KEY_PACKAGE_EXPIRY_TOLERANCE_MS,
+  type PrefixEntry,
+  actionSetKey,
+  commitPrefix,
+  coversPrefix,
+  expiredAdds,
+  orderCandidates,
+} from '../src/freeze/selection-order.js'
+import { keyFor } from './scenarios/harness.js'
 import { toHex } from '../src/util/bytes.js'
 
 const id = (n: number) => new Uint8Array(20).fill(n)
@@ -99,5 +110,59 @@ describe('commitPrefix (deterministic prefix, deviation 2)', () => {
       { action: 'add', memberId: id(4) },
     ])
     expect(a).toBe(b)
+  })
+})
+
+describe('expiredAdds and coversPrefix (deviation 9: adds whose key package expired may be left out)', () => {
+  const T0 = 1_700_000_000_000
+  const lifetimeMs = DEFAULT_KEY_PACKAGE_LIFETIME_SECONDS * 1000
+  const add = async (i: number, generatedAt: number, proposalId: number): Promise<PrefixEntry> => {
+    const keyPackageBytes = await (await defaultPlugins(keyFor(i))).generateKeyPackage(generatedAt)
+    const memberId = (await defaultPlugins(keyFor(i))).mls.memberId
+    const request = { payload: 'memberInvite', memberInvite: { memberId, keyPackageBytes } } as ConversationUpdateRequest
+    return { proposalId, request, action: 'add', memberId }
+  }
+  const remove = (n: number, proposalId: number): PrefixEntry => ({
+    proposalId,
+    action: 'remove',
+    memberId: id(n),
+    request: { payload: 'removeMember', removeMember: { memberId: id(n) } } as ConversationUpdateRequest,
+  })
+
+  it('an add is expired once its notAfter second is past; removes never are', async () => {
+    const fresh = await add(1, T0, 1)
+    const dying = await add(2, T0 - lifetimeMs + 10_000, 2) // notAfter = T0 + 10 s
+    const prefix = [fresh, dying, remove(9, 3)]
+    expect(expiredAdds(prefix, T0).map((e) => e.proposalId)).toEqual([])
+    expect(expiredAdds(prefix, T0 + 10_999).map((e) => e.proposalId)).toEqual([])
+    expect(expiredAdds(prefix, T0 + 11_000).map((e) => e.proposalId)).toEqual([2])
+    // A receiver's view: expired within the tolerance of its clock.
+    expect(expiredAdds(prefix, T0 + KEY_PACKAGE_EXPIRY_TOLERANCE_MS).map((e) => e.proposalId)).toEqual([2])
+  })
+
+  it('an undecodable key package counts as expired (every member decodes the same bytes)', () => {
+    const bad: PrefixEntry = {
+      proposalId: 4,
+      action: 'add',
+      memberId: id(4),
+      request: { payload: 'memberInvite', memberInvite: { memberId: id(4), keyPackageBytes: new Uint8Array([1, 2]) } } as ConversationUpdateRequest,
+    }
+    expect(expiredAdds([bad], T0)).toEqual([bad])
+  })
+
+  it('a commit must carry the prefix minus only omittable entries, and nothing else', async () => {
+    const a = await add(1, T0, 1)
+    const b = await add(2, T0, 2)
+    const r = remove(9, 3)
+    const prefix = [a, b, r]
+    const act = (e: PrefixEntry) => ({ action: e.action, memberId: e.memberId })
+    expect(coversPrefix([a, b, r].map(act), prefix, [])).toEqual({ ok: true, omitted: [] })
+    expect(coversPrefix([a, r].map(act), prefix, [b])).toEqual({ ok: true, omitted: [b] })
+    expect(coversPrefix([r].map(act), prefix, [a, b])).toEqual({ ok: true, omitted: [a, b] })
+    expect(coversPrefix([], [b], [b])).toEqual({ ok: true, omitted: [b] })
+    // Leaving out work that is not omittable, or adding work beyond the prefix, is refused.
+    expect(coversPrefix([a, r].map(act), prefix, []).ok).toBe(false)
+    expect(coversPrefix([b, r].map(act), prefix, [b]).ok).toBe(false)
+    expect(coversPrefix([a, b, r, remove(8, 5)].map(act), prefix, []).ok).toBe(false)
   })
 })

@@ -3,6 +3,7 @@ import { type ClientState, type KeyPackage, type Proposal, createCommit, createP
 import { InvalidCommitInputError } from '../errors.js'
 import { type GroupDeps, clientConfigAt } from '../group/context.js'
 import { leafIndexOf } from '../group/members.js'
+import { assertLeafBinding } from '../identity/leaf-binding.js'
 import { assertMemberId } from '../identity/member-id.js'
 import { toHex } from '../internal/bytes.js'
 import { decodeKeyPackageInternal } from '../key-package/codec.js'
@@ -43,6 +44,8 @@ export async function buildCandidate(
       // each key package to name the bad one (see below).
       const { keyPackage, info } = decodeKeyPackageInternal(input.keyPackage)
       checkLifetime(info, nowMs)
+      // A key package claiming someone else's member id never reaches a commit of ours.
+      if (deps.requireIdentityBinding) assertLeafBinding(keyPackage.leafNode)
       const id = toHex(info.memberId)
       if (leafIndexOf(state, info.memberId) !== undefined) {
         throw new InvalidCommitInputError(`0x${id} is already a member`)

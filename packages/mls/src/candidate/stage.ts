@@ -10,6 +10,7 @@ import {
 } from 'ts-mls'
 import {
   type DemlsError,
+  IdentityBindingError,
   InvalidCommitError,
   type MlsDecodeError,
   UnexpectedMessageKindError,
@@ -18,6 +19,7 @@ import {
 } from '../errors.js'
 import type { GroupDeps } from '../group/context.js'
 import { identityAtLeaf } from '../group/members.js'
+import { leafBindingFailure } from '../identity/leaf-binding.js'
 import { bytesEqual } from '../internal/bytes.js'
 import { decodeMls } from '../message/codec.js'
 import { framingOf, kindOf } from '../message/inspect.js'
@@ -167,6 +169,15 @@ export async function stageCandidate(
       otherProposals++
     }
   }
+  if (deps.requireIdentityBinding) {
+    const unbound = unboundChangedLeaf(state, newState)
+    if (unbound !== undefined) {
+      return abort(
+        'mls-failure',
+        new InvalidCommitError(`the commit brings a leaf not bound to its member id: ${unbound.message}`, { cause: unbound }),
+      )
+    }
+  }
   const selfRemoved = newState.groupActiveState.kind === 'removedFromGroup'
   return {
     result: {
@@ -182,4 +193,39 @@ export async function stageCandidate(
     newState: { ...newState, clientConfig: deps.clientConfig },
     consumed,
   }
+}
+
+/**
+ * The first leaf of `after` that is new or changed (credential, signature
+ * key or extensions) relative to `before` and is not bound to its member id:
+ * added members, and any leaf an update path or Update proposal replaces.
+ */
+function unboundChangedLeaf(before: ClientState, after: ClientState): IdentityBindingError | undefined {
+  const tree = after.ratchetTree
+  for (let i = 0; i < tree.length; i += 2) {
+    const node = tree[i]
+    if (node?.nodeType !== 'leaf') continue
+    const old = before.ratchetTree[i]
+    const leaf = node.leaf
+    if (old?.nodeType === 'leaf' && sameBinding(old.leaf, leaf)) continue
+    const failure = leafBindingFailure(leaf)
+    if (failure !== undefined) {
+      const id = leaf.credential.credentialType === 'basic' ? leaf.credential.identity : new Uint8Array(0)
+      return new IdentityBindingError(failure, id)
+    }
+  }
+  return undefined
+}
+
+type TreeLeaf = Extract<ClientState['ratchetTree'][number], { nodeType: 'leaf' }>['leaf']
+
+function sameBinding(a: TreeLeaf, b: TreeLeaf): boolean {
+  if (!bytesEqual(a.signaturePublicKey, b.signaturePublicKey)) return false
+  const ca = a.credential
+  const cb = b.credential
+  if (ca.credentialType !== 'basic' || cb.credentialType !== 'basic' || !bytesEqual(ca.identity, cb.identity)) return false
+  if (a.extensions.length !== b.extensions.length) return false
+  return a.extensions.every(
+    (e, i) => e.extensionType === b.extensions[i]?.extensionType && bytesEqual(e.extensionData, b.extensions[i]!.extensionData),
+  )
 }

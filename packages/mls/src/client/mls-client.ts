@@ -18,13 +18,28 @@ import {
 import { makeKeyPackageRef } from 'ts-mls/keyPackage.js'
 import { CIPHERSUITE_NAME } from '../crypto/provider.js'
 import { type CryptoChoice, resolveCrypto } from '../crypto/select.js'
-import { InvalidStateError, InvalidWelcomeError, UnexpectedMessageKindError } from '../errors.js'
+import {
+  IdentityBindingError,
+  InvalidMemberIdError,
+  InvalidStateError,
+  InvalidWelcomeError,
+  UnexpectedMessageKindError,
+} from '../errors.js'
 import type { GroupDeps } from '../group/context.js'
 import { identityAtLeaf } from '../group/members.js'
 import { TsMlsGroup } from '../group/mls-group.js'
 import { memberIdAuthenticationService } from '../identity/authentication-service.js'
+import {
+  type IdentitySigner,
+  LEAF_BINDING_EXTENSION_TYPE,
+  assertLeafBinding,
+  leafBindingExtension,
+  leafBindingFailure,
+  signLeafBinding,
+} from '../identity/leaf-binding.js'
 import { assertMemberId } from '../identity/member-id.js'
 import { bytesEqual, toHex, utf8 } from '../internal/bytes.js'
+import { assertTsMlsPatched } from '../internal/patch-check.js'
 import type { KeyPackageInfo } from '../key-package/codec.js'
 import { encodeKeyPackageMessage } from '../key-package/codec.js'
 import { DEFAULT_KEY_PACKAGE_LIFETIME_SECONDS, lifetimeFrom } from '../key-package/lifetime.js'
@@ -63,6 +78,24 @@ export interface MlsClientInit {
    * @default false
    */
   publicHandshakes?: boolean
+  /**
+   * The member's secp256k1 key, as an EIP-191 signer whose `identity` is
+   * `memberId` (`@demls/consensus`'s `EthereumSigner` fits). It signs, once,
+   * the binding of our MLS signature key to our member id, carried in every
+   * leaf we create (key packages, our own group) as the
+   * `LEAF_BINDING_EXTENSION_TYPE` LeafNode extension. Without it our leaves
+   * carry no binding and peers that require one refuse them.
+   */
+  identitySigner?: IdentitySigner
+  /**
+   * Refuse leaves that are not bound to their member id: key packages in
+   * `validateKeyPackage` and commit candidates, every leaf of a Welcome's
+   * ratchet tree, and every leaf a remote commit adds or changes.
+   * Reference (Rust) de-MLS peers send no binding: set `false` to admit
+   * them (see docs/deviations.md). `true` needs an `identitySigner`.
+   * @default true when `identitySigner` is given, false otherwise
+   */
+  requireIdentityBinding?: boolean
 }
 
 const DEFAULT_RETENTION: KeyRetention = {
@@ -84,16 +117,26 @@ class TsMlsClient implements MlsClient {
   readonly #impl: CiphersuiteImpl
   readonly #config: ClientConfig
   readonly #publicHandshakes: boolean
+  readonly #requireBinding: boolean
+  readonly #bindingProof: Uint8Array | undefined
   readonly #keyPackages = new Map<string, StoredKeyPackage>()
   readonly #refs = new Map<string, string>()
 
-  constructor(init: MlsClientInit, impl: CiphersuiteImpl, cryptoName: string, sig: { signKey: Uint8Array; publicKey: Uint8Array }) {
+  constructor(
+    init: MlsClientInit,
+    impl: CiphersuiteImpl,
+    cryptoName: string,
+    sig: { signKey: Uint8Array; publicKey: Uint8Array },
+    bindingProof: Uint8Array | undefined,
+  ) {
     this.memberId = init.memberId.slice()
     this.#impl = impl
     this.cryptoName = cryptoName
     this.#signKey = sig.signKey
     this.signaturePublicKey = sig.publicKey
     this.#publicHandshakes = init.publicHandshakes ?? false
+    this.#bindingProof = bindingProof
+    this.#requireBinding = init.requireIdentityBinding ?? bindingProof !== undefined
     this.#config = {
       keyRetentionConfig: { ...DEFAULT_RETENTION, ...init.keyRetention },
       lifetimeConfig: defaultLifetimeConfig,
@@ -104,17 +147,27 @@ class TsMlsClient implements MlsClient {
   }
 
   #deps(publicHandshakes = this.#publicHandshakes): GroupDeps {
-    return { impl: this.#impl, clientConfig: this.#config, memberId: this.memberId, publicHandshakes }
+    return {
+      impl: this.#impl,
+      clientConfig: this.#config,
+      memberId: this.memberId,
+      publicHandshakes,
+      requireIdentityBinding: this.#requireBinding,
+    }
   }
 
   async #newKeyPackage(lifetimeSeconds: number, nowMs: number): Promise<StoredKeyPackage> {
+    const capabilities = defaultCapabilities()
+    const proof = this.#bindingProof
+    if (proof !== undefined) capabilities.extensions = [...capabilities.extensions, LEAF_BINDING_EXTENSION_TYPE]
     return generateKeyPackageWithKey(
       { credentialType: 'basic', identity: this.memberId },
-      defaultCapabilities(),
+      capabilities,
       lifetimeFrom(nowMs, lifetimeSeconds),
       [],
       { signKey: this.#signKey, publicKey: this.signaturePublicKey },
       this.#impl,
+      proof === undefined ? [] : [leafBindingExtension(proof)],
     )
   }
 
@@ -134,7 +187,9 @@ class TsMlsClient implements MlsClient {
   }
 
   async validateKeyPackage(keyPackage: Uint8Array, options: { nowMs?: number } = {}): Promise<KeyPackageInfo> {
-    return (await validateKeyPackageInternal(keyPackage, this.#impl, options.nowMs ?? Date.now())).info
+    const { keyPackage: kp, info } = await validateKeyPackageInternal(keyPackage, this.#impl, options.nowMs ?? Date.now())
+    if (this.#requireBinding) assertLeafBinding(kp.leafNode)
+    return info
   }
 
   async createGroup(conversationId: string, options: AbortOptions & { nowMs?: number } = {}): Promise<MlsService> {
@@ -178,6 +233,19 @@ class TsMlsClient implements MlsClient {
     } catch (cause) {
       throw new InvalidWelcomeError(String(cause), { cause })
     }
+    if (this.#requireBinding) {
+      // Every leaf, not only the sender's: a group holding a leaf that claims
+      // a member id without its key is a forgery (trustedMembers, beacon signer).
+      for (const node of state.ratchetTree) {
+        if (node?.nodeType !== 'leaf') continue
+        const failure = leafBindingFailure(node.leaf)
+        if (failure !== undefined) {
+          const id = node.leaf.credential.credentialType === 'basic' ? node.leaf.credential.identity : new Uint8Array(0)
+          const cause = new IdentityBindingError(failure, id)
+          throw new InvalidWelcomeError(`a leaf of the group is not bound to its member id: ${cause.message}`, { cause })
+        }
+      }
+    }
     const group = new TsMlsGroup(state, this.#deps())
     // Refused (e.g. a group the caller does not recognise): the key package stays for the real Welcome.
     await options.accept?.(group)
@@ -217,18 +285,43 @@ function ciphersuiteFor(choice: CryptoChoice): Promise<{ name: string; impl: Cip
 /**
  * Create an MLS client for one member.
  *
- * @throws {@link InvalidMemberIdError} when `memberId` is not 20 bytes,
- *   {@link CryptoBackendError} when the crypto choice is unavailable.
+ * @throws {@link InvalidMemberIdError} when `memberId` is not 20 bytes, when
+ *   `identitySigner` is not the key of `memberId`, or when
+ *   `requireIdentityBinding` is true without an `identitySigner`;
+ *   {@link CryptoBackendError} when the crypto choice is unavailable;
+ *   {@link TsMlsUnpatchedError} when the loaded ts-mls lacks the demls patch
+ *   (probed once per process).
  */
 export async function createMlsClient(init: MlsClientInit): Promise<MlsClient> {
   assertMemberId(init.memberId)
   const { name, impl } = await ciphersuiteFor(init.crypto ?? 'auto')
+  // Fail fast on a ts-mls without our patch (a consumer outside the workspace).
+  await assertTsMlsPatched(impl)
   let sig: { signKey: Uint8Array; publicKey: Uint8Array }
   if (init.signatureKey) {
     sig = { signKey: init.signatureKey.privateKey.slice(), publicKey: init.signatureKey.publicKey.slice() }
   } else {
     sig = await impl.signature.keygen()
   }
-  return new TsMlsClient(init, impl, name, sig)
+  if (init.requireIdentityBinding === true && init.identitySigner === undefined) {
+    // Our own leaves would be unbound: we would refuse every Welcome, even into a group we were added to.
+    throw new InvalidMemberIdError('requireIdentityBinding needs an identitySigner')
+  }
+  let proof: Uint8Array | undefined
+  if (init.identitySigner !== undefined) {
+    if (!bytesEqual(init.identitySigner.identity, init.memberId)) {
+      throw new InvalidMemberIdError('the identity signer is not the key of memberId')
+    }
+    proof = await signLeafBinding(init.identitySigner, sig.publicKey)
+    const failure = leafBindingFailure({
+      credential: { credentialType: 'basic', identity: init.memberId },
+      signaturePublicKey: sig.publicKey,
+      extensions: [leafBindingExtension(proof)],
+    })
+    if (failure !== undefined) {
+      throw new InvalidMemberIdError(`the identity signer's binding signature is ${failure} (not an EIP-191 signer of memberId?)`)
+    }
+  }
+  return new TsMlsClient(init, impl, name, sig, proof)
 }
 

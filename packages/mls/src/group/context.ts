@@ -11,6 +11,8 @@ export interface GroupDeps {
   readonly memberId: Uint8Array
   /** Send proposals and commits as PublicMessage instead of PrivateMessage. */
   readonly publicHandshakes: boolean
+  /** Refuse leaves not bound to their member id (key packages we add, leaves remote commits add or change). */
+  readonly requireIdentityBinding: boolean
 }
 
 /**

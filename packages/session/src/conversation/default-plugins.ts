@@ -21,14 +21,24 @@ export interface PluginOverrides {
   mlsIdentity?: PluginIdentity
   /** Crypto backend of the default MLS client. @default 'auto' */
   crypto?: CryptoChoice
+  /**
+   * Refuse MLS leaves not bound to their member id by the member's key (key
+   * packages, Welcome trees, leaves added or changed by commits); see
+   * docs/security.md, "Identity". Our own leaves are always bound. Set
+   * `false` only to admit reference (Rust) peers, whose leaves carry no
+   * binding (docs/deviations.md). Ignored with a custom `mls`.
+   * @default true
+   */
+  requireIdentityBinding?: boolean
 }
 
 /**
  * The default plug-ins for a member whose secp256k1 key is `privateKey`:
  * member id = its 20-byte Ethereum address, ts-mls with the fastest crypto
- * backend, hashgraph-like consensus with EIP-191 vote signatures, the
- * deterministic steward list and the reference score table. Override any
- * one through `overrides`.
+ * backend and every MLS leaf bound to that key (required of peers too),
+ * hashgraph-like consensus with EIP-191 vote signatures, the deterministic
+ * steward list and the reference score table. Override any one through
+ * `overrides`.
  */
 export async function defaultPlugins(
   privateKey: Uint8Array,
@@ -40,7 +50,14 @@ export async function defaultPlugins(
     typeof overrides.consensus === 'function'
       ? overrides.consensus(signer)
       : (overrides.consensus ?? defaultConsensusPlugin(signer))
-  const mls = overrides.mls ?? (await createMlsClient({ memberId, ...(overrides.crypto ? { crypto: overrides.crypto } : {}) }))
+  const mls =
+    overrides.mls ??
+    (await createMlsClient({
+      memberId,
+      identitySigner: signer,
+      requireIdentityBinding: overrides.requireIdentityBinding ?? true,
+      ...(overrides.crypto ? { crypto: overrides.crypto } : {}),
+    }))
   const makeScoring = overrides.makeScoring ?? ((init: ScoringInit) => defaultPeerScoring(init))
   const stewardList = overrides.stewardList ?? DEFAULT_STEWARD_LIST_PLUGIN
   return {

@@ -76,6 +76,13 @@ export type ConversationEvent =
       batch: ConversationUpdateRequest[]
       source: CommitSource
       empty: boolean
+      /**
+       * Approved adds left out because their joiner's key package expired
+       * (deviation 9); they left the approved queue and the joiner was told
+       * REJECTED. After a `catch-up` or `fork-switch` commit: the approved
+       * adds expired by our clock. Absent when none.
+       */
+      expired?: ConversationUpdateRequest[]
     }
   /** A Welcome for joiners: minted by us, or seen on the group channel. */
   | { type: 'welcome-ready'; welcome: MemberWelcome; mintedLocally: boolean }

@@ -52,7 +52,8 @@ export function precheckCandidate(
   inspect: (bytes: Uint8Array) => MlsMessageKind,
   alreadyCommitted: (hashHex: string) => boolean,
 ): { ok: true; commitHash: Uint8Array; hashHex: string } | { ok: false; reason: CandidateDropReason } {
-  if (c.commitMessage.length === 0 || c.mlsProposals.length === 0) return { ok: false, reason: 'empty-payload' }
+  // No proposals is fine: a commit that leaves out only expired adds is empty (deviation 9).
+  if (c.commitMessage.length === 0) return { ok: false, reason: 'empty-payload' }
   const commitHash = commitHashOf(c.commitMessage)
   const hashHex = toHex(commitHash)
   if (alreadyCommitted(hashHex)) return { ok: false, reason: 'already-committed' }

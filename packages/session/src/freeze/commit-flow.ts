@@ -21,7 +21,14 @@ import { type BranchPoint, captureBranchPoint, checkReplay, stageOnBranchPoint }
 import { buildSync } from '../sync/conversation-sync.js'
 import { adoptMissedList, recordEpoch } from '../sync/steward-sync.js'
 import { type BufferedCandidate, commitHashOf, precheckCandidate } from './candidate-buffer.js'
-import { type PrefixEntry, actionSetKey, orderCandidates } from './selection-order.js'
+import { onInviteResolved } from '../join/responder.js'
+import {
+  KEY_PACKAGE_EXPIRY_TOLERANCE_MS,
+  type PrefixEntry,
+  coversPrefix,
+  expiredAdds,
+  orderCandidates,
+} from './selection-order.js'
 
 /**
  * How long approved work may wait in Working before we enter Freezing
@@ -86,7 +93,12 @@ export async function buildOwnCandidate(core: ConversationCore, now: number): Pr
   if (prefix.length === 0) return
   // We never commit our own removal: another steward does.
   if (prefix.some((e) => e.action === 'remove' && bytesEqual(e.memberId, core.memberId))) return
-  const inputs: CommitInput[] = prefix.map((e) =>
+  // Deviation 9: leave out adds whose key package expired by our clock (one
+  // such add would fail the whole batch, every round). Receivers accept the
+  // omission by their own check; when nothing is left, the commit is empty
+  // and still drains the expired adds on every member.
+  const expired = new Set(expiredAdds(prefix, now).map((e) => e.proposalId))
+  const inputs: CommitInput[] = prefix.filter((e) => !expired.has(e.proposalId)).map((e) =>
     e.action === 'add'
       ? { action: 'add', keyPackage: (e.request.memberInvite as { keyPackageBytes: Uint8Array }).keyPackageBytes }
       : { action: 'remove', memberId: e.memberId },
@@ -213,14 +225,15 @@ function validateStaged(
   core: ConversationCore,
   staged: Extract<StageResult, { status: 'staged' }>,
   claimed: Uint8Array,
-  expectedKey: string,
+  prefix: PrefixEntry[],
+  omittable: PrefixEntry[],
 ): ScoreOp | undefined | 'ok' {
   if (staged.bundleSenderMismatch) return { memberId: staged.committer, event: ScoreEvent.BrokenCommit }
   if (!bytesEqual(staged.committer, claimed)) return { memberId: staged.committer, event: ScoreEvent.BrokenCommit }
   if (core.sm.mode !== 'recovery' && core.steward.currentList() !== undefined && !core.steward.isSteward(staged.committer)) {
     return { memberId: staged.committer, event: ScoreEvent.MisbehavingCommit }
   }
-  if (staged.otherProposals > 0 || actionSetKey(staged.changes) !== expectedKey) {
+  if (staged.otherProposals > 0 || !coversPrefix(staged.changes, prefix, omittable).ok) {
     return { memberId: staged.committer, event: ScoreEvent.BrokenMlsProposal }
   }
   return 'ok'
@@ -231,14 +244,17 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   const epoch = core.epoch()
   const branch = captureBranchPoint(core)
   const prefix = core.prefix()
-  const expectedKey = actionSetKey(prefix)
+  // Deviation 9: adds whose key package expired (by our clock, with a
+  // tolerance for the committer's) may be left out; a fuller candidate ranks first.
+  const omittable = expiredAdds(prefix, now + KEY_PACKAGE_EXPIRY_TOLERANCE_MS)
+  const fewest = prefix.length - omittable.length
   const epochSteward = core.epochSteward()
   const membersBefore = core.mls.members()
   const ordered = orderCandidates(
-    core.rounds.candidates(epoch),
+    core.rounds.candidates(epoch).filter((c) => c.proposalCount >= fewest),
     prefix.length,
     epochSteward,
-    core.steward.config.allowSubsetCandidates,
+    core.steward.config.allowSubsetCandidates || omittable.length > 0,
   )
   const penalties: ScoreOp[] = []
   let winner: { candidate: BufferedCandidate; merge: MergeResult; committer: Uint8Array; index: number } | undefined
@@ -255,7 +271,7 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
     }
     const staged = await core.mls.stageRemoteCommit({ proposals: c.candidate.mlsProposals, commit: c.candidate.commitMessage })
     if (staged.status === 'aborted') continue // unauthenticated: no penalty
-    const verdict = validateStaged(core, staged, c.stewardMemberId, expectedKey)
+    const verdict = validateStaged(core, staged, c.stewardMemberId, prefix, omittable)
     if (verdict !== 'ok') {
       if (verdict) penalties.push(verdict)
       await core.mls.discardStagedCommit()
@@ -304,7 +320,15 @@ async function onApplied(
     const honest = core.steward.isSteward(c.stewardMemberId)
     ops.push({ memberId: c.stewardMemberId, event: honest ? ScoreEvent.HonestCommitAttempt : ScoreEvent.MisbehavingCommit })
   }
-  void prefix
+  // Deviation 9: the approved adds the commit left out (their key package
+  // expired, as we checked when validating it) leave the approved queue on
+  // every member that merged it; the joiner is told REJECTED.
+  const carried = new Set(winner.merge.changes.map((ch) => `${ch.action}:${toHex(ch.memberId)}`))
+  const expired = dropExpired(
+    core,
+    prefix.filter((e) => !carried.has(`${e.action}:${toHex(e.memberId)}`)),
+    now,
+  )
   const welcome = winner.candidate.isLocal ? winner.merge.welcome : undefined
   await afterMerge(core, {
     merge: winner.merge,
@@ -317,8 +341,21 @@ async function onApplied(
     joinerIds: winner.candidate.joinerIds ?? [],
     branch,
     source: 'freeze',
+    expired,
     now,
   })
+}
+
+/** Drop approved adds whose key package expired (deviation 9) and tell their joiners REJECTED. */
+function dropExpired(core: ConversationCore, entries: readonly PrefixEntry[], now: number): ConversationUpdateRequest[] {
+  const dropped: ConversationUpdateRequest[] = []
+  for (const e of entries) {
+    if (!core.queues.approved.has(e.proposalId)) continue
+    core.queues.approved.delete(e.proposalId)
+    dropped.push(e.request)
+    onInviteResolved(core, e.proposalId, e.request, false, false, now)
+  }
+  return dropped
 }
 
 /** Everything that follows a merged commit, however it was chosen (selection or catch-up). */
@@ -336,6 +373,8 @@ async function afterMerge(
     branch: Omit<BranchPoint, 'hashHex'>
     /** How the commit was chosen (reported in `commit-applied`). */
     source: CommitSource
+    /** Approved adds a selected commit left out because their key package expired (deviation 9). */
+    expired?: ConversationUpdateRequest[]
     now: number
   },
 ): Promise<void> {
@@ -357,9 +396,22 @@ async function afterMerge(
     core.queues.urgentTarget = undefined
   }
   for (const ch of merge.changes) if (ch.action === 'add') core.joinEpochs.set(toHex(ch.memberId), epoch)
+  // Deviation 9: a commit we did not select (catch-up, fork switch) may have
+  // left out adds whose key package expired; we cannot tell which it was
+  // meant to carry, so drop those expired by our own clock, lest we freeze
+  // alone on dead work the group already drained.
+  const expired = m.source === 'freeze' ? (m.expired ?? []) : dropExpired(core, expiredAdds(core.prefix(), now), now)
   recordEpoch(core)
   core.applyScores([...m.ops, { memberId: m.committer, event: ScoreEvent.SuccessfulCommit }])
-  core.emit({ type: 'commit-applied', epoch, committer: m.committer, batch, source: m.source, empty: batch.length === 0 })
+  core.emit({
+    type: 'commit-applied',
+    epoch,
+    committer: m.committer,
+    batch,
+    source: m.source,
+    empty: batch.length === 0,
+    ...(expired.length > 0 ? { expired } : {}),
+  })
   if (merge.selfRemoved) {
     core.left = true
     core.autoVotes.clear()

@@ -1,3 +1,4 @@
+import { decodeKeyPackage } from '@demls/mls'
 import type { ConversationUpdateRequest } from '@demls/wire'
 import type { ProposalId } from '../conversation/queues.js'
 import { compareBytes, toHex } from '../util/bytes.js'
@@ -56,6 +57,52 @@ export function commitPrefix(init: CommitPrefixInit): PrefixEntry[] {
     if (out.length >= init.max || init.urgentTarget !== undefined) break
   }
   return out
+}
+
+/**
+ * How far ahead of its own clock a member accepts that an approved add was
+ * left out of a commit because its key package expired (deviation 9):
+ * covers clock skew between the committer and the receivers, and the
+ * delivery and freeze delay between minting and selection.
+ */
+export const KEY_PACKAGE_EXPIRY_TOLERANCE_MS = 5 * 60_000
+
+/**
+ * The adds of `prefix` whose key package has expired at `atMs` (its
+ * `notAfter` second is before `atMs`), or cannot be decoded. Removes are
+ * never returned.
+ */
+export function expiredAdds(prefix: readonly PrefixEntry[], atMs: number): PrefixEntry[] {
+  const at = BigInt(Math.floor(atMs / 1000))
+  return prefix.filter((e) => {
+    if (e.action !== 'add') return false
+    const bytes = e.request.memberInvite?.keyPackageBytes
+    if (bytes === undefined) return true
+    try {
+      return decodeKeyPackage(bytes).lifetime.notAfter < at
+    } catch {
+      return true
+    }
+  })
+}
+
+/**
+ * Whether a commit's `changes` are exactly `prefix` minus some entries of
+ * `omittable`; if so, the entries it left out.
+ */
+export function coversPrefix(
+  changes: readonly CommitAction[],
+  prefix: readonly PrefixEntry[],
+  omittable: readonly PrefixEntry[],
+): { ok: true; omitted: PrefixEntry[] } | { ok: false } {
+  const key = (a: CommitAction) => `${a.action}:${toHex(a.memberId)}`
+  const wanted = new Set(prefix.map(key))
+  const carried = new Set(changes.map(key))
+  for (const k of carried) if (!wanted.has(k)) return { ok: false }
+  const mayOmit = new Set(omittable.map(key))
+  const omitted = prefix.filter((e) => !carried.has(key(e)))
+  if (omitted.some((e) => !mayOmit.has(key(e)))) return { ok: false }
+  return { ok: true, omitted }
 }
 
 /** Canonical form of an action set: deduplicated, sorted `action:hex` strings. */

@@ -1,5 +1,5 @@
 import { EthereumSigner, ethereumAddress } from '@demls/consensus'
-import { createMlsClient } from '@demls/mls'
+import { IdentityBindingError, InvalidWelcomeError, createMlsClient } from '@demls/mls'
 import type { MemoryTransport } from '@demls/transport-memory'
 import {
   type MemberWelcome,
@@ -74,7 +74,8 @@ async function outsider(s: Scenario, name: string, conversationId: string) {
  */
 async function fakeGroup(s: Scenario, conversationId: string, answerProbes: boolean, forgeLeaf?: Uint8Array, groupId = conversationId) {
   const raw = await outsider(s, 'outsider', conversationId)
-  const plugins = await defaultPlugins(OUTSIDER_KEY)
+  // The outsider skips the identity-binding checks (it would refuse its own forged leaf otherwise).
+  const plugins = await defaultPlugins(OUTSIDER_KEY, { requireIdentityBinding: false })
   const clock = s.net.clock
   const c = await Conversation.create({ conversationId: groupId, plugins, config: FAST_TIMING, now: clock.now() })
   const welcomes: MemberWelcome[] = []
@@ -92,7 +93,7 @@ async function fakeGroup(s: Scenario, conversationId: string, answerProbes: bool
   const step = (work: () => Promise<void>) => {
     chain = chain.then(work).then(flush, () => undefined)
   }
-  // A leaf claiming someone else's member id (basic credentials are not bound to consensus keys),
+  // A leaf claiming someone else's member id, without the binding only that member's key can sign,
   // added in the same commit as the joiner (as a member it would have to vote, and never would).
   let forged: Uint8Array | undefined
   if (forgeLeaf !== undefined) {
@@ -191,7 +192,8 @@ describe('adversarial joiner: a fake group under the same conversation id', () =
   })
 
   it("a Welcome into another conversation's group, published on ours, is refused", async () => {
-    const s = await scenario(2, { config: SLOW })
+    // A joiner that does not require identity bindings (as with reference peers): the forged leaf is not what gives it away.
+    const s = await scenario(2, { config: SLOW, plugins: (i) => (i === 1 ? { requireIdentityBinding: false } : {}) })
     await s.members[0]!.user.createConversation('here')
     // Its group even holds a leaf claiming the answering member's id: only the group id gives it away.
     const fake = await fakeGroup(s, 'here', false, memberIdOf(0), 'elsewhere')
@@ -270,13 +272,47 @@ describe('adversarial joiner: a fake group under the same conversation id', () =
     await t.stop()
   })
 
-  it('trust limit: MLS credentials are not bound to consensus keys, so an outsider whose fake group holds a leaf claiming the answering (or trusted) member id captures a joiner whose Welcome it sends first', async () => {
-    const s = await scenario(2, { config: SLOW })
-    await s.members[0]!.user.createConversation('forged-leaf')
+  // The real member is cut off until the fake group's Welcome has reached the joiner (no race between
+  // the two Welcomes); the joiner's key package reaches the outsider out of band (announce: false).
+  async function forgedLeafJoin(s: Scenario) {
+    const alice = await s.members[0]!.user.createConversation('forged-leaf')
+    const kp = await s.members[1]!.user.keyPackage()
     const fake = await fakeGroup(s, 'forged-leaf', false, memberIdOf(0))
-    const j = joining(s, 1, 'forged-leaf', { timeoutMs: 60_000, trustedMembers: [memberIdOf(0)] })
+    const tapper = await outsider(s, 'tapper', 'forged-leaf')
+    s.net.partition([s.members[0]!.name])
+    const j = joining(s, 1, 'forged-leaf', { announce: false, probe: true, timeoutMs: 60_000, trustedMembers: [memberIdOf(0)] })
+    tapper.publish('welcome', encodeWelcomeChannelMessage({ keyPackage: { keyPackageBytes: kp, memberId: memberIdOf(1) } }))
+    await s.until(() => fake.welcomes.length > 0 && (j.out.done || dropped(j.progress).length > 0))
+    return { alice, kp, fake, j }
+  }
+
+  it('an outsider whose fake group holds a leaf claiming the answering (or trusted) member id, sending its Welcome first, does not capture the joiner: the leaf is not bound to that member key', async () => {
+    const s = await scenario(2, { config: SLOW })
+    const { alice, kp, fake, j } = await forgedLeafJoin(s)
+    expect(j.out.done).toBe(false)
+    const drops = dropped(j.progress)
+    expect(drops.length).toBeGreaterThanOrEqual(1)
+    expect(drops[0]!.reason).toBe('invalid')
+    expect(drops[0]!.error).toBeInstanceOf(InvalidWelcomeError)
+    const cause = (drops[0]!.error as InvalidWelcomeError).cause as IdentityBindingError
+    expect(cause).toBeInstanceOf(IdentityBindingError)
+    expect(cause.reason).toBe('missing')
+    expect(hex(cause.memberId)).toBe(hex(memberIdOf(0)))
+    // The real member comes back and adds us: the same key package opens the real Welcome.
+    s.net.heal()
+    await alice.addMember(kp)
     await s.until(() => j.out.done)
     fake.stop()
+    expect(j.out.error).toBeUndefined()
+    expect(conv(s, 1, 'forged-leaf').members().map(hex).sort()).toEqual([memberIdOf(0), memberIdOf(1)].map(hex).sort())
+    await s.stop()
+  })
+
+  it('trust limit (compatibility): a joiner with requireIdentityBinding false is captured by that fake group even with trustedMembers', async () => {
+    const s = await scenario(2, { config: SLOW, plugins: (i) => (i === 1 ? { requireIdentityBinding: false } : {}) })
+    const { fake, j } = await forgedLeafJoin(s)
+    fake.stop()
+    expect(j.out.done).toBe(true)
     expect(j.out.error).toBeUndefined()
     expect(dropped(j.progress)).toHaveLength(0)
     expect(conv(s, 1, 'forged-leaf').members().map(hex).sort()).toEqual([OUTSIDER, memberIdOf(0), memberIdOf(1)].map(hex).sort())
