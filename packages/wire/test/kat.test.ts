@@ -474,7 +474,11 @@ describe('demls.transport.v1 Envelope and WelcomeChannelMessage', () => {
       payload: hex('2200'),
     }
     expectBytes(encodeEnvelope(env), expected)
-    expect(decodeEnvelope(hex(expected))).toStrictEqual(env)
+    // An absent sequence (older demls peers) decodes as 0.
+    expect(decodeEnvelope(hex(expected))).toStrictEqual({ ...env, sequence: 0n })
+    // sequence = 6 (6<<3|0), a varint after the payload.
+    expectBytes(encodeEnvelope({ ...env, sequence: 300n }), `${expected}30ac02`)
+    expect(decodeEnvelope(hex(`${expected}30ac02`))).toStrictEqual({ ...env, sequence: 300n })
   })
   it('encodeTransportEnvelope writes the same bytes', () => {
     const bytes = encodeTransportEnvelope({

@@ -2037,6 +2037,8 @@ export interface Envelope {
   senderAppId: Uint8Array
   /** field 5, bytes */
   payload: Uint8Array
+  /** field 6, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  sequence: bigint
 }
 
 /** Input of {@link encodeEnvelope}: every field optional; absent and default values are not written. */
@@ -2051,6 +2053,8 @@ export interface EnvelopeInit {
   senderAppId?: Uint8Array | null
   /** field 5, bytes */
   payload?: Uint8Array | null
+  /** field 6, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  sequence?: bigint | number | null
 }
 
 function toEnvelope(v: EnvelopeInit): Record<string, unknown> {
@@ -2060,6 +2064,7 @@ function toEnvelope(v: EnvelopeInit): Record<string, unknown> {
   if (v.subtopic != null) o.subtopic = enumIn(v.subtopic)
   if (v.senderAppId != null) o.senderAppId = bytesIn(v.senderAppId)
   if (v.payload != null) o.payload = bytesIn(v.payload)
+  if (v.sequence != null) o.sequence = u64In(v.sequence)
   return o
 }
 
@@ -2070,6 +2075,7 @@ function fromEnvelope(m: Record<string, unknown>): Envelope {
     subtopic: (m.subtopic as Subtopic | undefined) ?? 0,
     senderAppId: bytesOut(m.senderAppId),
     payload: bytesOut(m.payload),
+    sequence: u64Out(m.sequence),
   }
   return v
 }
@@ -2694,6 +2700,7 @@ export const schema = {
       { name: 'subtopic', id: 3, kind: 'enum', repeated: false, ref: 'Subtopic' },
       { name: 'senderAppId', id: 4, kind: 'bytes', repeated: false },
       { name: 'payload', id: 5, kind: 'bytes', repeated: false },
+      { name: 'sequence', id: 6, kind: 'uint64', repeated: false },
     ],
   },
   WelcomeChannelMessage: {

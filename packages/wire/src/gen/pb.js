@@ -3437,6 +3437,7 @@ export const demls = $root.demls = (() => {
                 Envelope.prototype.subtopic = 0;
                 Envelope.prototype.senderAppId = $util.newBuffer([]);
                 Envelope.prototype.payload = $util.newBuffer([]);
+                Envelope.prototype.sequence = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
                 Envelope.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -3455,6 +3456,8 @@ export const demls = $root.demls = (() => {
                         writer.uint32(34).bytes(message.senderAppId);
                     if (message.payload != null && $Object.hasOwnProperty.call(message, "payload") && message.payload.length)
                         writer.uint32(42).bytes(message.payload);
+                    if (message.sequence != null && $Object.hasOwnProperty.call(message, "sequence") && (typeof message.sequence === "object" ? message.sequence.low || message.sequence.high : message.sequence !== 0))
+                        writer.uint32(48).uint64(message.sequence);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -3531,6 +3534,15 @@ export const demls = $root.demls = (() => {
                                     message.payload = value;
                                 else
                                     delete message.payload;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.sequence = value;
+                                else
+                                    delete message.sequence;
                                 continue;
                             }
                         }

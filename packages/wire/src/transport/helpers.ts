@@ -5,9 +5,17 @@ import { parseTopic, topicFor } from './topics.js'
 import type { AbortOptions, DroppedPacket, InboundPacket, OutboundPacket, TopicReadiness, Transport } from './types.js'
 
 
+/** Publishes wrapped by this process (see {@link wrapOutbound}). */
+let publishSequence = 0n
+
 /**
  * Build the wire bytes of an outbound packet for a transport whose app id
- * is `appId`. Shared by every transport implementation.
+ * is `appId`. Shared by every transport implementation. Every call writes a
+ * new `sequence` (a process-wide counter), so two publishes of the same
+ * payload never have the same bytes: gossipsub's message id is the hash of
+ * the bytes, and a re-send that must arrive (a re-announcement, a vote
+ * echo, a heartbeat) would otherwise be dropped as a duplicate for as long
+ * as its seen cache remembers the first.
  *
  * @throws {MessageTooLargeError}
  */
@@ -18,6 +26,7 @@ export function wrapOutbound(appId: Uint8Array, packet: OutboundPacket): { topic
     subtopic: packet.subtopic,
     senderAppId: appId,
     payload: packet.payload,
+    sequence: ++publishSequence,
   })
   return { topic, bytes }
 }
