@@ -78,6 +78,16 @@ export interface ConversationConfig {
    * @default 20
    */
   probeAnswersPerSecond: number
+  /**
+   * Beyond the reference: key-package announcements kept in arrival order
+   * while the consensus-session cap keeps them from being proposed (see
+   * {@link joinQueueBoundMs}). Announcements past this count are dropped
+   * (`queue-full`); the joiner's re-announcement tries again.
+   * @default 256
+   */
+  joinQueueMax: number
+  /** Beyond the reference: byte budget of the queued key packages (together). @default 1_048_576 */
+  joinQueueMaxBytes: number
   /** Steward list bounds. @default { snMin: 1, snMax: 2, allowSubsetCandidates: false } */
   stewardList: StewardBounds
   /**
@@ -125,6 +135,8 @@ export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.
   probeAnswerIntervalMs: 2_000,
   probeAnswerDelayMs: 500,
   probeAnswersPerSecond: 20,
+  joinQueueMax: 256,
+  joinQueueMaxBytes: 1_048_576,
   stewardList: Object.freeze({ snMin: 1, snMax: 2, allowSubsetCandidates: false }),
 })
 
@@ -177,6 +189,8 @@ export function resolveConfig(init: ConversationConfigInit = {}): ConversationCo
     'attestationIntervalMs',
     'probeAnswerIntervalMs',
     'probeAnswersPerSecond',
+    'joinQueueMax',
+    'joinQueueMaxBytes',
   ]
   for (const k of positive) {
     const v = c[k] as number
@@ -206,6 +220,42 @@ export function resolveConfig(init: ConversationConfigInit = {}): ConversationCo
 /** RFC timer #3: the configured value, or commit + recovery inactivity when 0. */
 export function votingInactivityWindow(c: ConversationConfig): number {
   return c.votingInactivityMs > 0 ? c.votingInactivityMs : c.commitInactivityMs + c.recoveryInactivityMs
+}
+
+/**
+ * Consensus sessions the epoch steward leaves free when it proposes queued
+ * joins, so that a steward election and an emergency proposal can always
+ * be opened (and received) meanwhile.
+ */
+export const RESERVED_CONSENSUS_SESSIONS = 2
+
+/** Membership proposals open at once for queued joins: the session cap less the reserve, at least one. */
+export function joinProposalSlots(c: ConversationConfig): number {
+  return Math.max(1, c.maxConsensusSessions - RESERVED_CONSENSUS_SESSIONS)
+}
+
+/**
+ * Beyond the reference: how long a joiner that is `position`-th (1-based)
+ * in the join queue waits at most, from the moment its announcement
+ * reaches the group, until it is admitted or rejected, when members are
+ * live. Joins are proposed in arrival order, {@link joinProposalSlots} at
+ * a time, and the next batch is opened once the previous one is committed.
+ * One batch takes at most: the vote (voting delay, then the consensus
+ * timeout, after which every member resolves it), the commit (the voting
+ * inactivity window, after which a backup steward or any member commits),
+ * the freeze round, and a steward election that may be due
+ * (its voting delay and timeout plus one commit-inactivity window). Add
+ * the joiner's announcement schedule (an announcement lost on the way is
+ * repeated after `JoinOptions.retry.initialMs`, 3 s by default).
+ */
+export function joinQueueBoundMs(c: ConversationConfig, position: number): number {
+  const batch =
+    c.votingDelayMs +
+    c.consensusTimeoutMs +
+    votingInactivityWindow(c) +
+    c.freezeDurationMs +
+    (c.electionVotingDelayMs + c.consensusTimeoutMs + c.commitInactivityMs)
+  return Math.ceil(Math.max(1, position) / joinProposalSlots(c)) * batch + 3_000
 }
 
 /** The six timing fields as sent in `ConversationSync.timing` (ms). */

@@ -43,7 +43,7 @@ import {
 } from '../sync/catch-up.js'
 import { answerDueProbes, joinAnswerDeadline, onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
 import { submitEmergency } from '../stewardship/emergency.js'
-import { driveBufferedProposals, expireAwaitedElection, takeoverDeadline } from '../stewardship/stewardship.js'
+import { drainBufferedUpdates, driveBufferedProposals, expireAwaitedElection, takeoverDeadline } from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
 import { onListAttested, onStewardListNotice, recordEpoch } from '../sync/steward-sync.js'
 import { handleOutcomes } from '../voting/outcome.js'
@@ -339,12 +339,24 @@ export class Conversation {
     }
   }
 
-  /** A joiner's key-package announcement (`sponsor_member`). */
+  /**
+   * A joiner's key-package announcement (`sponsor_member`). Beyond the
+   * reference, it is queued (arrival order, one entry per joiner, bounded
+   * by `joinQueueMax` and `joinQueueMaxBytes`) rather than proposed or
+   * dropped on the spot: the epoch steward proposes queued joins in order
+   * as consensus sessions free up (`drainBufferedUpdates`), also when it
+   * arrived outside Working or beyond the session cap.
+   */
   async #sponsor(invite: MemberInvite, now: number): Promise<void> {
     const core = this.#core
-    if (core.sm.state !== 'working') {
-      core.emit({ type: 'dropped', reason: 'not-working', detail: 'key-package announcement' })
-      return
+    const key = `add:${toHex(invite.memberId)}`
+    if (!core.queues.pendingUpdates.has(key) && !core.mls.isMember(invite.memberId)) {
+      // Checked before the key package is validated, so a flood costs no crypto.
+      const load = core.queues.announcementLoad()
+      if (load.count >= core.config.joinQueueMax || load.bytes + invite.keyPackageBytes.length > core.config.joinQueueMaxBytes) {
+        core.emit({ type: 'dropped', reason: 'queue-full', detail: 'key-package announcement' })
+        return
+      }
     }
     let info: Awaited<ReturnType<typeof core.plugins.mls.validateKeyPackage>>
     try {
@@ -369,8 +381,17 @@ export class Conversation {
       onRepeatedAnnouncement(core, request.memberInvite, now)
       return
     }
-    if (core.isEpochSteward()) await initiateProposal(core, request, 'deferred', now)
-    else core.queues.bufferUpdate(request, core.epoch())
+    const queued = core.queues.pendingUpdates.get(key)
+    if (queued !== undefined && !bytesEqual(queued.request.memberInvite?.keyPackageBytes ?? new Uint8Array(), invite.keyPackageBytes)) {
+      // A new key package of a queued joiner (a new attempt): it replaces the old one in place.
+      queued.request = decodeConversationUpdateRequest(encodeConversationUpdateRequest(request))
+    }
+    core.queues.queueAnnouncement(decodeConversationUpdateRequest(encodeConversationUpdateRequest(request)), core.epoch(), now)
+    if (core.sm.state !== 'working') {
+      core.emit({ type: 'dropped', reason: 'not-working', detail: 'key-package announcement (queued)' })
+      return
+    }
+    if (core.isEpochSteward()) await drainBufferedUpdates(core, now)
   }
 
   /** Advance time-driven logic: auto-votes, timeouts, freeze rounds, commits. */

@@ -56,6 +56,13 @@ export interface PendingUpdate {
   request: ConversationUpdateRequest
   /** Epoch at which it was first seen. */
   firstSeenEpoch: bigint
+  /**
+   * Set for a joiner's own key-package announcement (the join queue):
+   * when it was last announced (ms). Such entries are not dropped by epoch
+   * (a queued joiner keeps its place however many commits go by), only
+   * when not re-announced for a while (`expireAnnouncements`).
+   */
+  announcedAt?: number
 }
 
 /**
@@ -108,13 +115,54 @@ export class ConversationQueues {
   }
 
   /**
+   * Queue a joiner's announcement (arrival order, one entry per joiner:
+   * a re-announcement keeps the first one's place and refreshes it).
+   * Returns false when already queued.
+   */
+  queueAnnouncement(request: ConversationUpdateRequest, epoch: bigint, now: number): boolean {
+    const key = targetKey(request)
+    if (key === undefined) return false
+    const existing = this.pendingUpdates.get(key)
+    if (existing !== undefined) {
+      existing.announcedAt = now
+      return false
+    }
+    this.pendingUpdates.set(key, { request, firstSeenEpoch: epoch, announcedAt: now })
+    return true
+  }
+
+  /** Queued announcements: how many, and the bytes of their key packages. */
+  announcementLoad(): { count: number; bytes: number } {
+    let count = 0
+    let bytes = 0
+    for (const u of this.pendingUpdates.values()) {
+      if (u.announcedAt === undefined) continue
+      count++
+      bytes += u.request.memberInvite?.keyPackageBytes.length ?? 0
+    }
+    return { count, bytes }
+  }
+
+  /** Drop queued announcements not repeated within `ttlMs` (the joiner gave up). */
+  expireAnnouncements(now: number, ttlMs: number): number {
+    let dropped = 0
+    for (const [key, u] of this.pendingUpdates) {
+      if (u.announcedAt !== undefined && now - u.announcedAt > ttlMs) {
+        this.pendingUpdates.delete(key)
+        dropped++
+      }
+    }
+    return dropped
+  }
+
+  /**
    * Drop buffered updates first seen before `epoch − maxEpochs` (the
    * reference's `first_seen < current − max`).
    */
   expireUpdates(epoch: bigint, maxEpochs: number): number {
     let dropped = 0
     for (const [key, u] of this.pendingUpdates) {
-      if (u.firstSeenEpoch + BigInt(maxEpochs) < epoch) {
+      if (u.announcedAt === undefined && u.firstSeenEpoch + BigInt(maxEpochs) < epoch) {
         this.pendingUpdates.delete(key)
         dropped++
       }

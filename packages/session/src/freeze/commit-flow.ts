@@ -486,6 +486,12 @@ async function publishWelcome(core: ConversationCore, welcomeBytes: Uint8Array, 
   core.emit({ type: 'welcome-ready', welcome, mintedLocally: true })
 }
 
+/**
+ * A queued join announcement is forgotten when its joiner has not repeated
+ * it for this long (it gave up): four times the joiner's default backoff cap.
+ */
+const ANNOUNCEMENT_TTL_MS = 120_000
+
 /** Housekeeping after a merged commit (`on_conversation_updated`). */
 export async function onConversationUpdated(core: ConversationCore, now: number): Promise<void> {
   const members = core.mls.members()
@@ -493,6 +499,7 @@ export async function onConversationUpdated(core: ConversationCore, now: number)
   const set = new Set(members.map(toHex))
   core.queues.pruneSatisfiedUpdates((h) => set.has(h))
   core.queues.expireUpdates(core.epoch(), core.config.pendingUpdateMaxEpochs)
+  core.queues.expireAnnouncements(now, ANNOUNCEMENT_TTL_MS)
   core.queues.dropDepartedRemovals((h) => set.has(h))
   for (const [id, r] of [...core.queues.approved]) {
     const key = targetKey(r)
