@@ -40,9 +40,12 @@ export {
   type StewardBounds,
   RESERVED_CONSENSUS_SESSIONS,
   applyTiming,
+  deadMemberRemovalBoundMs,
+  deadMemberWindowMs,
   joinProposalSlots,
   joinQueueBoundMs,
   resolveConfig,
+  suspectWindowMs,
   toTiming,
   votingInactivityWindow,
 } from './conversation/config.js'

@@ -88,6 +88,17 @@ export interface ConversationConfig {
   joinQueueMax: number
   /** Beyond the reference: byte budget of the queued key packages (together). @default 1_048_576 */
   joinQueueMaxBytes: number
+  /**
+   * Beyond the reference: a member from which we have received no
+   * authenticated traffic (an MLS-authenticated message: a vote, a
+   * proposal, a chat message, its encrypted presence) for this long is
+   * proposed for removal by the acting epoch steward, and every voter
+   * votes YES on such a removal only if it, too, has not heard from the
+   * member for this long. Local: not synced; 0 derives three times the
+   * suspect window ({@link suspectWindowMs}), at least that window.
+   * @default 0
+   */
+  deadMemberAfterMs: number
   /** Steward list bounds. @default { snMin: 1, snMax: 2, allowSubsetCandidates: false } */
   stewardList: StewardBounds
   /**
@@ -137,6 +148,7 @@ export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.
   probeAnswersPerSecond: 20,
   joinQueueMax: 256,
   joinQueueMaxBytes: 1_048_576,
+  deadMemberAfterMs: 0,
   stewardList: Object.freeze({ snMin: 1, snMax: 2, allowSubsetCandidates: false }),
 })
 
@@ -202,10 +214,16 @@ export function resolveConfig(init: ConversationConfigInit = {}): ConversationCo
     'maxReelectionAttempts',
     'commitBatchWindowMs',
     'probeAnswerDelayMs',
+    'deadMemberAfterMs',
   ]
   for (const k of nonNegative) {
     const v = c[k] as number
     if (!Number.isFinite(v) || v < 0) throw new InvalidConfigError(`${k} must be ≥ 0 (got ${v})`)
+  }
+  if (c.deadMemberAfterMs > 0 && c.deadMemberAfterMs < suspectWindowMs(c)) {
+    throw new InvalidConfigError(
+      `deadMemberAfterMs must be 0 or ≥ 2 × attestationIntervalMs + freezeDurationMs = ${suspectWindowMs(c)} (got ${c.deadMemberAfterMs})`,
+    )
   }
   if (c.proposalExpirationMs < 1_000) {
     throw new InvalidConfigError(`proposalExpirationMs must be ≥ 1000 (got ${c.proposalExpirationMs})`)
@@ -215,6 +233,43 @@ export function resolveConfig(init: ConversationConfigInit = {}): ConversationCo
     throw new InvalidConfigError(`steward bounds must satisfy 1 ≤ snMin ≤ snMax (got ${snMin}, ${snMax})`)
   }
   return c
+}
+
+/**
+ * Beyond the reference: a member not heard from for this long is not
+ * trusted to act as epoch steward (the next steward on the list acts at
+ * once instead of waiting out the inactivity window). Two presence
+ * intervals plus a freeze window, during which nobody sends encrypted
+ * messages.
+ */
+export function suspectWindowMs(c: ConversationConfig): number {
+  return 2 * c.attestationIntervalMs + c.freezeDurationMs
+}
+
+/** The dead-member window: the configured `deadMemberAfterMs`, or three suspect windows when 0. */
+export function deadMemberWindowMs(c: ConversationConfig): number {
+  return c.deadMemberAfterMs > 0 ? c.deadMemberAfterMs : 3 * suspectWindowMs(c)
+}
+
+/**
+ * Beyond the reference: how long after a member's last authenticated
+ * message its removal is committed at most, while the other members are
+ * live: the dead-member window, one presence interval (our polling
+ * granularity), the vote (voting delay and consensus timeout), the commit
+ * (the voting-inactivity window), the freeze round, and a steward election
+ * that may be due (its voting delay and timeout plus a commit-inactivity
+ * window).
+ */
+export function deadMemberRemovalBoundMs(c: ConversationConfig): number {
+  return (
+    deadMemberWindowMs(c) +
+    c.attestationIntervalMs +
+    c.votingDelayMs +
+    c.consensusTimeoutMs +
+    votingInactivityWindow(c) +
+    c.freezeDurationMs +
+    (c.electionVotingDelayMs + c.consensusTimeoutMs + c.commitInactivityMs)
+  )
 }
 
 /** RFC timer #3: the configured value, or commit + recovery inactivity when 0. */

@@ -43,6 +43,8 @@ import {
 } from '../sync/catch-up.js'
 import { answerDueProbes, joinAnswerDeadline, onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
 import { submitEmergency } from '../stewardship/emergency.js'
+import { noteSeen, presenceDeadline, presenceHeartbeat, proposeDeadMembers, syncLastSeen } from '../stewardship/liveness.js'
+import { suspectWindowMs } from './config.js'
 import { drainBufferedUpdates, driveBufferedProposals, expireAwaitedElection, takeoverDeadline } from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
 import { onListAttested, onStewardListNotice, recordEpoch } from '../sync/steward-sync.js'
@@ -137,6 +139,8 @@ export class Conversation {
     core.steward.installList(core.epoch(), [core.memberId], 1, 0)
     core.scoring.addMember(core.memberId)
     recordEpoch(core)
+    core.now = init.now
+    syncLastSeen(core, init.now)
     core.phaseChanged()
     return new Conversation(core)
   }
@@ -162,6 +166,8 @@ export class Conversation {
     const rejected = applySync(core, app.conversationSync)
     if (rejected !== undefined) throw new InvalidSyncError(`rejected: ${rejected}`)
     core.queues.welcomeHashes.add(toHex(sha256(init.welcome.welcomeBytes)))
+    core.now = init.now
+    syncLastSeen(core, init.now)
     core.phaseChanged()
     await core.sendEncrypted({
       membershipChange: { conversationId: core.id, member: core.memberId, changeType: TypeMembershipChange.Add },
@@ -193,6 +199,7 @@ export class Conversation {
   receive(packet: ConversationInbound, now: number): Promise<void> {
     return this.#run(async () => {
       if (this.#core.left) return
+      this.#tick(now)
       if (packet.subtopic === 'welcome') await this.#onWelcomeChannel(packet.payload, now)
       else await this.#onAppChannel(packet.payload, now)
       await handleOutcomes(this.#core, now)
@@ -200,6 +207,18 @@ export class Conversation {
       if (!this.#core.left) await advanceFreeze(this.#core, now)
       await this.#drainFuture(now)
     })
+  }
+
+  /**
+   * Set the time of this call. A gap longer than the suspect window since
+   * the last call means we were not driven (a suspended process): we did
+   * not hear anyone because we did not listen, so every member's silence
+   * clock restarts.
+   */
+  #tick(now: number): void {
+    const core = this.#core
+    if (now - core.now > suspectWindowMs(core.config)) syncLastSeen(core, now, true)
+    if (now > core.now) core.now = now
   }
 
   /** Process packets stashed for the epoch we just reached (after commits, incl. catch-up). */
@@ -282,6 +301,8 @@ export class Conversation {
       return
     }
     const sender = decrypted.sender
+    // MLS authenticated the sender: it is alive.
+    noteSeen(core, sender, now)
     switch (app.payload) {
       case 'conversationMessage':
         core.emit({ type: 'message', sender, body: app.conversationMessage!.message, epoch: decrypted.epoch })
@@ -305,6 +326,8 @@ export class Conversation {
       case 'demlsControl':
         // Only the steward-list notice travels encrypted (its sender must be a member).
         if (app.demlsControl?.stewardList !== undefined) onStewardListNotice(core, app.demlsControl.stewardList)
+        // An encrypted attestation is a presence (stewardship/liveness.ts): already recorded above.
+        else if (app.demlsControl?.attestation !== undefined && bytesEqual(app.demlsControl.attestation.memberId, sender)) break
         else core.emit({ type: 'dropped', reason: 'legacy', detail: 'encrypted control other than a steward list' })
         break
       default:
@@ -399,6 +422,7 @@ export class Conversation {
     return this.#run(async () => {
       const core = this.#core
       if (core.left) return
+      this.#tick(now)
       const steps: [string, () => Promise<void>][] = [
         ['tick-deadlines', () => tickDeadlines(core, now)],
         ['election-wait', async () => expireAwaitedElection(core, now)],
@@ -414,6 +438,9 @@ export class Conversation {
         ['attestation', async () => heartbeat(core, now)],
         // Join probes nobody answered within our stagger delay.
         ['join-probes', async () => answerDueProbes(core, now)],
+        // Tell the group we are alive (authenticated), and propose removing members that are not.
+        ['presence', () => presenceHeartbeat(core, now)],
+        ['dead-members', () => proposeDeadMembers(core, now)],
       ]
       for (const [name, step] of steps) {
         try {
@@ -456,6 +483,8 @@ export class Conversation {
     if (attestation !== undefined) times.push(attestation)
     const probes = joinAnswerDeadline(core)
     if (probes !== undefined) times.push(probes)
+    const presence = presenceDeadline(core)
+    if (presence !== undefined) times.push(presence)
     return times.length === 0 ? undefined : Math.min(...times)
   }
 
@@ -618,9 +647,19 @@ export class Conversation {
     return this.#core.steward.isSteward(this.#core.memberId)
   }
 
-  /** Whether we are this epoch's steward. */
+  /** Whether we act as this epoch's steward (see {@link Conversation.epochSteward}). */
   isEpochSteward(): boolean {
     return this.#core.isEpochSteward()
+  }
+
+  /**
+   * The member acting as this epoch's steward here: the steward the
+   * rotation names, unless we have not heard from it for the suspect
+   * window (`suspectWindowMs`), then the next steward in rotation we have
+   * heard from.
+   */
+  epochSteward(): Uint8Array | undefined {
+    return this.#core.actingEpochSteward()
   }
 
   /** The installed steward list (rotation order), if any. */

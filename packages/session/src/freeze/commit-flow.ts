@@ -13,6 +13,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { targetKey } from '../conversation/queues.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
+import { syncLastSeen } from '../stewardship/liveness.js'
 import { electableLists, initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
 import { precheckReplay, recordMerged, recordWelcome } from '../sync/catch-up.js'
 import { type BranchPoint, captureBranchPoint, checkReplay, stageOnBranchPoint } from '../sync/fork.js'
@@ -500,6 +501,7 @@ export async function onConversationUpdated(core: ConversationCore, now: number)
   core.queues.pruneSatisfiedUpdates((h) => set.has(h))
   core.queues.expireUpdates(core.epoch(), core.config.pendingUpdateMaxEpochs)
   core.queues.expireAnnouncements(now, ANNOUNCEMENT_TTL_MS)
+  syncLastSeen(core, now)
   core.queues.dropDepartedRemovals((h) => set.has(h))
   for (const [id, r] of [...core.queues.approved]) {
     const key = targetKey(r)

@@ -92,7 +92,8 @@ export async function initiateStewardElection(core: ConversationCore, recovery: 
     epoch: core.epoch(),
     pool: electionPool(core, recovery),
     self: core.memberId,
-    eligible: core.eligibility(),
+    // Who proposes: the first list member we have heard from lately (a silent one would never propose).
+    eligible: actingEligibility(core),
     recovery,
   })
   if (decision.kind !== 'proposed') return
@@ -113,6 +114,12 @@ export async function initiateStewardElection(core: ConversationCore, recovery: 
   } catch (err) {
     core.error('steward-election', err)
   }
+}
+
+/** Eligibility for acting roles: {@link ConversationCore.eligibility} minus members we have not heard from lately. */
+function actingEligibility(core: ConversationCore): (id: Uint8Array) => boolean {
+  const eligible = core.eligibility()
+  return (id) => eligible(id) && !core.isSuspect(toHex(id))
 }
 
 /** Buffered add/remove requests worth proposing now. */

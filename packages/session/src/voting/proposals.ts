@@ -16,6 +16,7 @@ import { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversat
 import { targetKey } from '../conversation/queues.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
 import { onInviteProposed } from '../join/responder.js'
+import { INACTIVE_REMOVAL_NAME, judgeInactiveRemoval } from '../stewardship/liveness.js'
 import { requestProposal } from '../sync/catch-up.js'
 
 /** Who votes first on a proposal we open: we bundle YES, or we vote later like everyone. */
@@ -75,8 +76,9 @@ export async function initiateProposal(
   init: ConversationUpdateRequestInit,
   creatorVote: CreatorVote,
   now: number,
-  fixedId?: number,
+  options: { fixedId?: number; name?: string; livenessCriteriaYes?: boolean } = {},
 ): Promise<number> {
+  const { fixedId, name } = options
   const payload = encodeConversationUpdateRequest(init)
   const request = decodeConversationUpdateRequest(payload)
   const kind = proposalKindOf(request)
@@ -88,9 +90,10 @@ export async function initiateProposal(
       payload,
       expectedVotersCount,
       expirationSeconds: Math.max(1, Math.ceil(core.config.proposalExpirationMs / 1000)),
-      livenessCriteriaYes: core.config.livenessCriteriaYes,
+      livenessCriteriaYes: options.livenessCriteriaYes ?? core.config.livenessCriteriaYes,
       ...(creatorVote === 'yes' ? { vote: true } : {}),
       ...(fixedId !== undefined ? { proposalId: fixedId } : {}),
+      ...(name !== undefined ? { name } : {}),
     },
     now,
   )
@@ -172,9 +175,14 @@ export function onIncomingProposal(core: ConversationCore, proposal: Proposal, s
   track(core, proposal.proposalId, request, false, now)
   if (proposal.expectedVotersCount > 1 && !hasOwnVote(core, proposal)) {
     core.emit({ type: 'vote-requested', proposalId: proposal.proposalId, request })
+    // A removal for inactivity is judged from our own observation when the vote fires.
+    // (Such a removal must count silent voters as NO; one that does not is refused.)
+    const inactive =
+      proposal.name === INACTIVE_REMOVAL_NAME && request?.payload === 'removeMember' ? request.removeMember?.memberId : undefined
     core.autoVotes.set(proposal.proposalId, {
       fireAt: now + votingDelay(core, kind),
-      choice: proposal.livenessCriteriaYes,
+      choice: inactive !== undefined ? false : proposal.livenessCriteriaYes,
+      ...(inactive !== undefined && !proposal.livenessCriteriaYes ? { judgeInactive: inactive } : {}),
     })
   }
 }
@@ -259,11 +267,12 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
     if (session === undefined || session.state !== 'active') continue
     if (core.sm.blocksMessaging) {
       // Cannot send while the epoch changes; retry after it settles.
-      core.autoVotes.set(id, { fireAt: now + core.config.recoveryInactivityMs, choice: a.choice })
+      core.autoVotes.set(id, { ...a, fireAt: now + core.config.recoveryInactivityMs })
       continue
     }
     try {
-      await castVote(core, id, a.choice, now)
+      const choice = a.judgeInactive !== undefined ? judgeInactiveRemoval(core, a.judgeInactive, now) : a.choice
+      await castVote(core, id, choice, now)
     } catch (err) {
       if ((err as Error).name !== 'AlreadyVotedError') core.error('auto-vote', err)
     }
