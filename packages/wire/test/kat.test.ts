@@ -686,7 +686,12 @@ describe('demls control: steward list sync', () => {
   it('EpochAttestation carries the list it was made under (fields 4 and 5)', () => {
     const a = { epoch: 7n, commitHash: hex('aa'), memberId: hex('bb'), stewardListEpoch: 5n, stewardListRound: 1 }
     expectBytes(encodeEpochAttestation(a), attestationBytes)
-    expect(decodeEpochAttestation(hex(attestationBytes))).toStrictEqual(a)
+    expect(decodeEpochAttestation(hex(attestationBytes))).toStrictEqual({ ...a, signedAtMs: 0n, signature: new Uint8Array() })
+  })
+  it('EpochAttestation signed_at_ms = 6 (0x30) and signature = 7 (0x3a) follow the list fields', () => {
+    const a = { epoch: 7n, commitHash: hex('aa'), memberId: hex('bb'), stewardListEpoch: 5n, stewardListRound: 1, signedAtMs: 300n, signature: hex('cc') }
+    expectBytes(encodeEpochAttestation(a), `${attestationBytes} 30 ac 02 3a 01 cc`)
+    expect(decodeEpochAttestation(hex(`${attestationBytes}30ac023a01cc`))).toStrictEqual(a)
   })
   it('an attestation without list fields is the original three-field encoding', () => {
     expectBytes(encodeEpochAttestation({ epoch: 7n, commitHash: hex('aa'), memberId: hex('bb') }), '08 07 12 01 aa 1a 01 bb')

@@ -58,9 +58,11 @@ export interface PendingUpdate {
   firstSeenEpoch: bigint
   /**
    * Set for a joiner's own key-package announcement (the join queue):
-   * when it was last announced (ms). Such entries are not dropped by epoch
-   * (a queued joiner keeps its place however many commits go by), only
-   * when not re-announced for a while (`expireAnnouncements`).
+   * when it was last announced (ms). A re-announcement keeps the entry's
+   * place and restarts its age (`firstSeenEpoch` too), so a joiner that
+   * keeps announcing keeps its place however many commits go by, while one
+   * that gave up ages out after `pendingUpdateMaxEpochs` commits, or after
+   * `expireAnnouncements` when no commit happens.
    */
   announcedAt?: number
 }
@@ -124,7 +126,9 @@ export class ConversationQueues {
     if (key === undefined) return false
     const existing = this.pendingUpdates.get(key)
     if (existing !== undefined) {
+      // Still waiting: it keeps its place, and its age restarts.
       existing.announcedAt = now
+      existing.firstSeenEpoch = epoch
       return false
     }
     this.pendingUpdates.set(key, { request, firstSeenEpoch: epoch, announcedAt: now })
@@ -162,7 +166,7 @@ export class ConversationQueues {
   expireUpdates(epoch: bigint, maxEpochs: number): number {
     let dropped = 0
     for (const [key, u] of this.pendingUpdates) {
-      if (u.announcedAt === undefined && u.firstSeenEpoch + BigInt(maxEpochs) < epoch) {
+      if (u.firstSeenEpoch + BigInt(maxEpochs) < epoch) {
         this.pendingUpdates.delete(key)
         dropped++
       }

@@ -14,11 +14,18 @@ export const INACTIVE_REMOVAL_NAME = 'demls/inactive-member/v1'
 /**
  * Record MLS-authenticated traffic from `sender` (a decrypted message:
  * the MLS layer verified the sender's signature). Never called for
- * plaintext claims.
+ * unsigned plaintext claims; signed attestations go through
+ * {@link noteSeenAt} (`sync/catch-up.ts`).
  */
 export function noteSeen(core: ConversationCore, sender: Uint8Array, now: number): void {
-  const hex = toHex(sender)
-  if (core.lastSeen.has(hex) && (core.lastSeen.get(hex) as number) < now) core.lastSeen.set(hex, now)
+  noteSeenAt(core, sender, now)
+}
+
+/** Record that `member` (a tracked member) was alive at `at`, if later than what we had. */
+export function noteSeenAt(core: ConversationCore, member: Uint8Array, at: number): void {
+  const hex = toHex(member)
+  const seen = core.lastSeen.get(hex)
+  if (seen !== undefined && seen < at) core.lastSeen.set(hex, at)
 }
 
 /**

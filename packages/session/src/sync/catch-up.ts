@@ -1,6 +1,7 @@
 import {
   type CommitCandidate,
   type DemlsControl,
+  type EpochAttestation,
   type MemberWelcome,
   type Proposal,
   bytesEqual,
@@ -10,6 +11,9 @@ import {
   toHex,
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
+import { suspectWindowMs } from '../conversation/config.js'
+import { signAttestation, verifyAttestation } from '../join/signing.js'
+import { noteSeenAt } from '../stewardship/liveness.js'
 import { listStamp } from './steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../freeze/candidate-buffer.js'
 import { prefersAttested } from './fork.js'
@@ -50,6 +54,8 @@ export class CatchUpState {
   wantBranch: { epoch: bigint; commitHash: Uint8Array } | undefined
   readonly lastReplyAt = new Map<string, number>()
   readonly lastWelcomeAt = new Map<string, number>()
+  /** When we last checked a signed attestation of each member (hex), for the rate limit. */
+  readonly attestationCheckedAt = new Map<string, number>()
 }
 
 function bounded<K, V>(map: Map<K, V>, size: number): void {
@@ -82,14 +88,36 @@ function attest(core: ConversationCore, now: number): void {
   core.catchUp.lastAttestAt = now
   core.sendPlain({
     demlsControl: {
-      attestation: {
+      // Signed, so that members on another epoch or branch (who cannot decrypt us) still know we are alive.
+      attestation: signAttestation(core.plugins.consensus.signer, core.id, {
         epoch: core.epoch(),
         commitHash: commitHashOf(candidate.commitMessage),
-        memberId: core.memberId,
         ...listStamp(core),
-      },
+        signedAtMs: Math.max(0, Math.floor(now)),
+      }),
     },
   })
+}
+
+/**
+ * A plaintext attestation is a sign of life only when signed by its
+ * `memberId`, a current member, and signed within the suspect window of
+ * our clock; the member counts as seen at the signing time (not now), so
+ * replaying a captured attestation cannot keep a dead member alive.
+ */
+function noteSignedAttestation(core: ConversationCore, a: EpochAttestation, now: number): void {
+  const signedAt = Number(a.signedAtMs)
+  if (signedAt === 0 || Math.abs(now - signedAt) > suspectWindowMs(core.config)) return
+  const hex = toHex(a.memberId)
+  const seen = core.lastSeen.get(hex)
+  if (seen === undefined || seen >= signedAt) return
+  // One signature check per member per interval: forged copies cost us little.
+  const checked = core.catchUp.attestationCheckedAt.get(hex) ?? Number.NEGATIVE_INFINITY
+  if (now - checked < REPLY_INTERVAL_MS) return
+  core.catchUp.attestationCheckedAt.set(hex, now)
+  bounded(core.catchUp.attestationCheckedAt, 1024)
+  if (!verifyAttestation(core.plugins.consensus.signer, core.id, a)) return
+  noteSeenAt(core, a.memberId, Math.min(now, signedAt))
 }
 
 /** Remember a Welcome so a joiner who missed it can get it again. */
@@ -216,6 +244,7 @@ export function onControl(
   }
   if (control.attestation !== undefined) {
     const a = control.attestation
+    noteSignedAttestation(core, a, now)
     noteEpoch(core, a.epoch)
     if (a.epoch > core.epoch()) requestCatchUp(core, now)
     // A branch with a smaller commit hash at our epoch: fetch it (fork healing).
