@@ -19,6 +19,8 @@ export interface AutoVote {
   choice: boolean
   /** A removal for inactivity of this member: the choice is judged when the vote fires. */
   judgeInactive?: Uint8Array
+  /** A score-removal emergency against this member: judged from our own scores when the vote fires. */
+  judgeScore?: Uint8Array
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   type ConversationUpdateRequestInit,
   type Proposal,
   type Vote,
+  ViolationType,
   bytesEqual,
   decodeConversationUpdateRequest,
   encodeConversationUpdateRequest,
@@ -179,10 +180,17 @@ export function onIncomingProposal(core: ConversationCore, proposal: Proposal, s
     // (Such a removal must count silent voters as NO; one that does not is refused.)
     const inactive =
       proposal.name === INACTIVE_REMOVAL_NAME && request?.payload === 'removeMember' ? request.removeMember?.memberId : undefined
+    // A score-removal emergency is judged from our own scores when the vote fires.
+    const evidence = request?.payload === 'emergencyCriteria' ? request.emergencyCriteria?.evidence : undefined
+    const scoreTarget =
+      evidence?.violationType === ViolationType.SCORE_BELOW_THRESHOLD && evidence.targetMemberId.length > 0
+        ? evidence.targetMemberId
+        : undefined
     core.autoVotes.set(proposal.proposalId, {
       fireAt: now + votingDelay(core, kind),
       choice: inactive !== undefined ? false : proposal.livenessCriteriaYes,
       ...(inactive !== undefined && !proposal.livenessCriteriaYes ? { judgeInactive: inactive } : {}),
+      ...(scoreTarget !== undefined ? { judgeScore: scoreTarget } : {}),
     })
   }
 }
@@ -202,6 +210,19 @@ export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8
   } catch (err) {
     core.emit({ type: 'dropped', reason: dropReasonOf(err), detail: (err as Error).message, error: err as Error })
   }
+}
+
+/**
+ * Our vote on a SCORE_BELOW_THRESHOLD emergency: YES only if our own score
+ * of the target is at or below the threshold too. Scores are local (each
+ * member's record of what it saw), and a member whose view of a round was
+ * skewed (approvals that reached it late, a candidate it filtered) can
+ * drive an honest steward's score down on its own; the others' scores
+ * then outvote its emergency instead of auto-approving it.
+ */
+export function judgeScoreRemoval(core: ConversationCore, target: Uint8Array): boolean {
+  const score = core.scoring.scoreFor(target)
+  return score !== undefined && score <= core.scoring.threshold()
 }
 
 /**
@@ -271,7 +292,12 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
       continue
     }
     try {
-      const choice = a.judgeInactive !== undefined ? judgeInactiveRemoval(core, a.judgeInactive, now) : a.choice
+      const choice =
+        a.judgeInactive !== undefined
+          ? judgeInactiveRemoval(core, a.judgeInactive, now)
+          : a.judgeScore !== undefined
+            ? judgeScoreRemoval(core, a.judgeScore)
+            : a.choice
       await castVote(core, id, choice, now)
     } catch (err) {
       if ((err as Error).name !== 'AlreadyVotedError') core.error('auto-vote', err)
