@@ -233,6 +233,9 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   const expectedKey = actionSetKey(prefix)
   const epochSteward = core.epochSteward()
   const membersBefore = core.mls.members()
+  // Whether the epoch steward sent a candidate at all (even one our view of the approvals filters out).
+  const sentCandidate =
+    epochSteward !== undefined && core.rounds.candidates(epoch).some((c) => bytesEqual(c.stewardMemberId, epochSteward))
   const ordered = orderCandidates(
     core.rounds.candidates(epoch),
     prefix.length,
@@ -269,13 +272,15 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
     }
   }
   core.rounds.clear()
+  // It did its job unless its candidate was broken (penalised above).
+  const stewardSubmitted = sentCandidate && !penalties.some((p) => epochSteward !== undefined && bytesEqual(p.memberId, epochSteward))
   if (winner === undefined) {
     await core.mls.discardOwnCommit()
     core.applyScores(penalties)
-    await onNoCandidate(core, prefix.length > 0, epochSteward, now)
+    await onNoCandidate(core, prefix.length > 0, stewardSubmitted ? undefined : epochSteward, now)
     return
   }
-  await onApplied(core, winner, ordered, prefix, epochSteward, membersBefore, penalties, branch, now)
+  await onApplied(core, winner, ordered, prefix, stewardSubmitted ? undefined : epochSteward, membersBefore, penalties, branch, now)
 }
 
 async function onApplied(
@@ -289,7 +294,10 @@ async function onApplied(
   branch: Omit<BranchPoint, 'hashHex'>,
   now: number,
 ): Promise<void> {
-  // Scoring side effects (reference §9.4).
+  // Scoring side effects (reference §9.4). `epochSteward` is undefined when
+  // it did send a candidate: beyond the reference, a steward whose
+  // candidate lost or did not match our (possibly late) view of the
+  // approvals is not penalised for censorship.
   const ops: ScoreOp[] = [...penalties]
   if (
     epochSteward !== undefined &&
