@@ -44,8 +44,8 @@ export function withGossipDedup(
     if (!t.isStarted) return (original as (...a: unknown[]) => Promise<PublishResult>)(packet, ...rest)
     const { topic, bytes } = wrapOutbound(t.appId, packet)
     const now = clock.now()
-    let cache = seen.get(topic)
-    if (cache === undefined) seen.set(topic, (cache = new Map()))
+    const cache = seen.get(topic) ?? new Map<string, number>()
+    seen.set(topic, cache)
     for (const [id, at] of cache) {
       if (now - at < windowMs) break
       cache.delete(id)
