@@ -91,7 +91,7 @@ export interface ConversationConfig {
   /**
    * Beyond the reference: a member from which we have received no
    * authenticated traffic (an MLS-authenticated message: a vote, a
-   * proposal, a chat message, its encrypted presence) for this long is
+   * proposal, a chat message) or signed attestation for this long is
    * proposed for removal by the acting epoch steward, and every voter
    * votes YES on such a removal only if it, too, has not heard from the
    * member for this long. Local: not synced; 0 derives three times the
@@ -238,7 +238,7 @@ export function resolveConfig(init: ConversationConfigInit = {}): ConversationCo
 /**
  * Beyond the reference: a member not heard from for this long is not
  * trusted to act as epoch steward (the next steward on the list acts at
- * once instead of waiting out the inactivity window). Two presence
+ * once instead of waiting out the inactivity window). Two attestation
  * intervals plus a freeze window, during which nobody sends encrypted
  * messages.
  */
@@ -254,7 +254,7 @@ export function deadMemberWindowMs(c: ConversationConfig): number {
 /**
  * Beyond the reference: how long after a member's last authenticated
  * message its removal is committed at most, while the other members are
- * live: the dead-member window, one presence interval (our polling
+ * live: the dead-member window, one attestation interval (our polling
  * granularity), the vote (voting delay and consensus timeout), the commit
  * (the voting-inactivity window), the freeze round, and a steward election
  * that may be due (its voting delay and timeout plus a commit-inactivity

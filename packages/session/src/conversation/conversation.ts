@@ -43,7 +43,7 @@ import {
 } from '../sync/catch-up.js'
 import { answerDueProbes, joinAnswerDeadline, onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
 import { submitEmergency } from '../stewardship/emergency.js'
-import { noteSeen, presenceDeadline, presenceHeartbeat, proposeDeadMembers, syncLastSeen } from '../stewardship/liveness.js'
+import { noteSeen, proposeDeadMembers, syncLastSeen } from '../stewardship/liveness.js'
 import { suspectWindowMs } from './config.js'
 import { drainBufferedUpdates, driveBufferedProposals, expireAwaitedElection, takeoverDeadline } from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
@@ -326,8 +326,6 @@ export class Conversation {
       case 'demlsControl':
         // Only the steward-list notice travels encrypted (its sender must be a member).
         if (app.demlsControl?.stewardList !== undefined) onStewardListNotice(core, app.demlsControl.stewardList)
-        // An encrypted attestation is a presence (stewardship/liveness.ts): already recorded above.
-        else if (app.demlsControl?.attestation !== undefined && bytesEqual(app.demlsControl.attestation.memberId, sender)) break
         else core.emit({ type: 'dropped', reason: 'legacy', detail: 'encrypted control other than a steward list' })
         break
       default:
@@ -434,12 +432,11 @@ export class Conversation {
         ['advance-freeze', () => advanceFreeze(core, now)],
         // Still behind the group, or on a losing branch: ask again.
         ['catch-up', async () => retryCatchUp(core, now)],
-        // Re-attest our epoch now and then, so cut-off members learn where the group is.
+        // Re-attest our epoch now and then (signed), so cut-off members learn where the group is and everyone that we are alive.
         ['attestation', async () => heartbeat(core, now)],
         // Join probes nobody answered within our stagger delay.
         ['join-probes', async () => answerDueProbes(core, now)],
-        // Tell the group we are alive (authenticated), and propose removing members that are not.
-        ['presence', () => presenceHeartbeat(core, now)],
+        // Propose removing members we have not heard from for the dead-member window.
         ['dead-members', () => proposeDeadMembers(core, now)],
       ]
       for (const [name, step] of steps) {
@@ -483,8 +480,6 @@ export class Conversation {
     if (attestation !== undefined) times.push(attestation)
     const probes = joinAnswerDeadline(core)
     if (probes !== undefined) times.push(probes)
-    const presence = presenceDeadline(core)
-    if (presence !== undefined) times.push(presence)
     return times.length === 0 ? undefined : Math.min(...times)
   }
 

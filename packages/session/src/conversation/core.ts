@@ -85,10 +85,6 @@ export class ConversationCore {
   readonly lastSeen = new Map<string, number>()
   /** The time of the call (`receive` or `poll`) being processed. */
   now = 0
-  /** Encrypted messages we sent (presence is skipped while this moves). */
-  encryptedSent = 0
-  /** Presence bookkeeping: the last check, and {@link encryptedSent} then. */
-  presence = { checkedAt: Number.NEGATIVE_INFINITY, sentAtCheck: -1 }
   /** When we last proposed each member's removal for inactivity (hex → ms). */
   readonly inactiveProposedAt = new Map<string, number>()
 
@@ -130,7 +126,6 @@ export class ConversationCore {
   /** Encrypt an AppMessage for the current epoch and queue it. */
   async sendEncrypted(message: AppMessageInit): Promise<void> {
     const ciphertext = await this.mls.encrypt(encodeAppMessage(message))
-    this.encryptedSent++
     this.outbound.push({ subtopic: 'app', payload: ciphertext })
   }
 

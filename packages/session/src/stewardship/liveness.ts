@@ -14,8 +14,10 @@ export const INACTIVE_REMOVAL_NAME = 'demls/inactive-member/v1'
 /**
  * Record MLS-authenticated traffic from `sender` (a decrypted message:
  * the MLS layer verified the sender's signature). Never called for
- * unsigned plaintext claims; signed attestations go through
- * {@link noteSeenAt} (`sync/catch-up.ts`).
+ * unsigned plaintext claims. Signed epoch attestations (every member
+ * sends one each `attestationIntervalMs`, without a commit hash before
+ * its first merged commit) go through {@link noteSeenAt}
+ * (`sync/catch-up.ts`).
  */
 export function noteSeen(core: ConversationCore, sender: Uint8Array, now: number): void {
   noteSeenAt(core, sender, now)
@@ -46,35 +48,6 @@ export function looksDead(core: ConversationCore, hex: string, now: number): boo
   if (hex === core.memberHex) return false
   const seen = core.lastSeen.get(hex)
   return seen !== undefined && now - seen >= deadMemberWindowMs(core.config)
-}
-
-/** When our next presence check is due (for `nextWakeupAt`). */
-export function presenceDeadline(core: ConversationCore): number | undefined {
-  if (core.left) return undefined
-  return core.presence.checkedAt + core.config.attestationIntervalMs
-}
-
-/**
- * Every poll: once per attestation interval, if we sent no encrypted
- * message since the last check, send an encrypted presence (our epoch
- * attestation inside `AppMessage.demls_control`): its MLS sender is what
- * others record as seen. Skipped while the epoch changes (retried at the
- * next poll).
- */
-export async function presenceHeartbeat(core: ConversationCore, now: number): Promise<void> {
-  const p = core.presence
-  if (now - p.checkedAt < core.config.attestationIntervalMs) return
-  if (core.sm.blocksMessaging) {
-    // Not while the epoch changes; again after the recovery window.
-    p.checkedAt = now - core.config.attestationIntervalMs + core.config.recoveryInactivityMs
-    return
-  }
-  const active = core.encryptedSent !== p.sentAtCheck
-  p.checkedAt = now
-  if (!active) {
-    await core.sendEncrypted({ demlsControl: { attestation: { epoch: core.epoch(), memberId: core.memberId } } })
-  }
-  p.sentAtCheck = core.encryptedSent
 }
 
 /**

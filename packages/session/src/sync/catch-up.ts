@@ -72,7 +72,7 @@ export function recordMerged(core: ConversationCore, fromEpoch: bigint, candidat
 
 /** Periodic attestation (heartbeat), due at this time. */
 export function attestationDeadline(core: ConversationCore): number | undefined {
-  if (core.left || !core.catchUp.log.has(String(core.epoch() - 1n))) return undefined
+  if (core.left) return undefined
   return core.catchUp.lastAttestAt + core.config.attestationIntervalMs
 }
 
@@ -81,17 +81,23 @@ export function heartbeat(core: ConversationCore, now: number): void {
   if (now - core.catchUp.lastAttestAt >= core.config.attestationIntervalMs) attest(core, now)
 }
 
-/** Broadcast which commit brought us to our epoch (rate-limited re-sends). */
+/**
+ * Broadcast which commit brought us to our epoch (rate-limited re-sends),
+ * signed by our member key. A member that has merged no commit since it
+ * joined (no commit to name) sends the same attestation without a commit
+ * hash: a presence, which makes no branch claim. Either is a sign of life
+ * that members on any epoch or branch can check (`noteSignedAttestation`).
+ */
 function attest(core: ConversationCore, now: number): void {
+  if (now - core.catchUp.lastAttestAt < REQUEST_INTERVAL_MS) return
   const candidate = core.catchUp.log.get(String(core.epoch() - 1n))
-  if (candidate === undefined || now - core.catchUp.lastAttestAt < REQUEST_INTERVAL_MS) return
   core.catchUp.lastAttestAt = now
   core.sendPlain({
     demlsControl: {
       // Signed, so that members on another epoch or branch (who cannot decrypt us) still know we are alive.
       attestation: signAttestation(core.plugins.consensus.signer, core.id, {
         epoch: core.epoch(),
-        commitHash: commitHashOf(candidate.commitMessage),
+        ...(candidate !== undefined ? { commitHash: commitHashOf(candidate.commitMessage) } : {}),
         ...listStamp(core),
         signedAtMs: Math.max(0, Math.floor(now)),
       }),
@@ -246,15 +252,17 @@ export function onControl(
     const a = control.attestation
     noteSignedAttestation(core, a, now)
     noteEpoch(core, a.epoch)
+    // A presence (no commit hash) claims no branch.
+    const claimsBranch = a.commitHash.length > 0
     if (a.epoch > core.epoch()) requestCatchUp(core, now)
     // A branch with a smaller commit hash at our epoch: fetch it (fork healing).
-    else if (prefersAttested(core, a.epoch, a.commitHash)) {
+    else if (claimsBranch && prefersAttested(core, a.epoch, a.commitHash)) {
       const w = core.catchUp.wantBranch
       if (w === undefined || w.epoch !== a.epoch || compareBytes(a.commitHash, w.commitHash) < 0) {
         core.catchUp.wantBranch = { epoch: a.epoch, commitHash: a.commitHash }
       }
       requestCatchUp(core, now, a.epoch - 1n, core.catchUp.wantBranch?.commitHash)
-    } else if (a.epoch === core.epoch() && core.branch !== undefined && compareBytes(fromHex(core.branch.hashHex), a.commitHash) < 0) {
+    } else if (claimsBranch && a.epoch === core.epoch() && core.branch !== undefined && compareBytes(fromHex(core.branch.hashHex), a.commitHash) < 0) {
       // Someone is on a worse branch at our epoch: make sure it hears of ours.
       attest(core, now)
     } else if (a.epoch < core.epoch()) {
