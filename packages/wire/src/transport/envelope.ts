@@ -30,7 +30,7 @@ export interface TransportEnvelope {
   /** The encoded application message. */
   payload: Uint8Array
   /**
-   * Per-sender publish counter (0 when absent). Only there to make every
+   * Publish counter of the sender's app id (0 when absent). Only there to make every
    * publish unique on the wire, so gossipsub's duplicate cache (message id =
    * hash of the bytes) does not swallow a deliberate re-send of the same
    * payload. Receivers must not use it for deduplication or rate limits.
