@@ -57,14 +57,30 @@ describe('GossipsubTransport', () => {
   })
 
   describe('duplicates', () => {
-    it('publishing identical bytes twice resolves (recipients 0) and is delivered once', async () => {
+    it('publishing the same payload twice sends two distinct messages (envelope sequence), both delivered', async () => {
       const [a, b] = await nodes.create(2)
       const got = collect(b!)
       a!.subscribe(topic)
       b!.subscribe(topic)
       await waitUntil(() => a!.readiness(topic).meshPeers === 1)
+      // A deliberate re-send (re-announcement, vote echo, heartbeat) must not be a gossipsub duplicate.
       expect((await a!.publish(packet(text('same')))).recipients).toBe(1)
-      expect((await a!.publish(packet(text('same')))).recipients).toBe(0)
+      expect((await a!.publish(packet(text('same')))).recipients).toBe(1)
+      await waitUntil(() => got.messages.length >= 2)
+      await sleep(300)
+      expect(got.messages).toHaveLength(2)
+    })
+
+    it('identical wire bytes published twice reach nobody the second time and are delivered once', async () => {
+      const [a, b] = await nodes.create(2)
+      const got = collect(b!)
+      a!.subscribe(topic)
+      b!.subscribe(topic)
+      await waitUntil(() => a!.readiness(topic).meshPeers === 1)
+      const bytes = encodeTransportEnvelope({ conversationId, subtopic: 'app', senderAppId: a!.appId, payload: text('same') })
+      await a!.node!.services.pubsub.publish(topic, bytes)
+      // Gossipsub's seen cache: the second publish of the same bytes reaches nobody.
+      expect((await a!.node!.services.pubsub.publish(topic, bytes)).recipients).toHaveLength(0)
       await waitUntil(() => got.messages.length >= 1)
       await sleep(300)
       expect(got.messages).toHaveLength(1)
