@@ -402,11 +402,7 @@ export class Conversation {
       onRepeatedAnnouncement(core, request.memberInvite, now)
       return
     }
-    const queued = core.queues.pendingUpdates.get(key)
-    if (queued !== undefined && !bytesEqual(queued.request.memberInvite?.keyPackageBytes ?? new Uint8Array(), invite.keyPackageBytes)) {
-      // A new key package of a queued joiner (a new attempt): it replaces the old one in place.
-      queued.request = decodeConversationUpdateRequest(encodeConversationUpdateRequest(request))
-    }
+    // First sighting wins: anyone can mint a key package naming any member id, so a later one never replaces it.
     core.queues.queueAnnouncement(decodeConversationUpdateRequest(encodeConversationUpdateRequest(request)), core.epoch(), now)
     if (core.sm.state !== 'working') {
       core.emit({ type: 'dropped', reason: 'not-working', detail: 'key-package announcement (queued)' })

@@ -37,6 +37,13 @@ export class BoundedSet<T> {
   }
 }
 
+function bytesEqualOrBothMissing(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 /** Target of an add/remove request: `add:<hex>` / `remove:<hex>`, or undefined. */
 export function targetKey(request: ConversationUpdateRequest): string | undefined {
   if (request.payload === 'memberInvite' && request.memberInvite) return `add:${toHex(request.memberInvite.memberId)}`
@@ -118,7 +125,8 @@ export class ConversationQueues {
 
   /**
    * Queue a joiner's announcement (arrival order, one entry per joiner:
-   * a re-announcement keeps the first one's place and refreshes it).
+   * a re-announcement of the same key package keeps the first one's place
+   * and refreshes it; another key package for a queued id is ignored).
    * Returns false when already queued.
    */
   queueAnnouncement(request: ConversationUpdateRequest, epoch: bigint, now: number): boolean {
@@ -126,9 +134,13 @@ export class ConversationQueues {
     if (key === undefined) return false
     const existing = this.pendingUpdates.get(key)
     if (existing !== undefined) {
-      // Still waiting: it keeps its place, and its age restarts.
-      existing.announcedAt = now
-      existing.firstSeenEpoch = epoch
+      // The same announcement again: it keeps its place, and its age restarts.
+      // Another key package for the same id does not refresh it (the queued one ages out).
+      const same = bytesEqualOrBothMissing(existing.request.memberInvite?.keyPackageBytes, request.memberInvite?.keyPackageBytes)
+      if (same) {
+        existing.announcedAt = now
+        existing.firstSeenEpoch = epoch
+      }
       return false
     }
     this.pendingUpdates.set(key, { request, firstSeenEpoch: epoch, announcedAt: now })
