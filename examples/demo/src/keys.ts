@@ -12,6 +12,7 @@
  */
 import { type ConversationConfigInit, FAST_TIMING } from '@demls/session'
 import { fromHex, toHex } from '@demls/wire'
+import { createHash } from 'node:crypto'
 
 /** Hardhat/Anvil public development keys #0–#4 (never use them for anything real). */
 const DEV_KEYS = [
@@ -25,11 +26,15 @@ const DEV_KEYS = [
 /** How many peers the demo runs. */
 export const PEERS = DEV_KEYS.length
 
-/** The private key of peer `i`. */
+/**
+ * The private key of peer `i`: the development keys for 0–4, then a key
+ * derived from `i` (SHA-256 of a label, a valid secp256k1 scalar with
+ * overwhelming probability) for the larger real-network runs.
+ */
 export function keyFor(i: number): Uint8Array {
   const h = DEV_KEYS[i]
-  if (h === undefined) throw new Error(`no key for peer ${i}`)
-  return fromHex(h)
+  if (h !== undefined) return fromHex(h)
+  return new Uint8Array(createHash('sha256').update(`demls demo peer ${i}`).digest())
 }
 
 /** The fast timing profile exported by @demls/session (commit inactivity 2 s, freeze 1 s, auto-votes after 0.3 s, …). */

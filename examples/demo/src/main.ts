@@ -23,7 +23,8 @@
  */
 import { PEERS } from './keys.js'
 import { PeerProcess } from './peers.js'
-import type { EventSummary, Status } from './protocol.js'
+import type { EventSummary } from './protocol.js'
+import { converged as convergedIn, sleep, waitFor } from './swarm.js'
 import { type DemoReport, type StepResult, printSummary } from './summary.js'
 import { Timeline } from './timeline.js'
 
@@ -35,33 +36,12 @@ const timeline = new Timeline(t0, names)
 const peers: PeerProcess[] = []
 const report: DemoReport = { ok: false, totalMs: 0, steps: [], joined: 0, chat: { delivered: 0, expected: 0 }, recovery: undefined, eviction: undefined, removal: undefined }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
-
 function killAll(): void {
   for (const p of peers) p.kill()
 }
 
-/** Poll `check` until it returns a value (not undefined); throw after `timeoutMs`. */
-async function waitFor<T>(label: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = await check()
-    if (v !== undefined) return v
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`)
-    await sleep(200)
-  }
-}
-
 /** Statuses of `group` when they all agree (working, one epoch, one authenticator, `size` members). */
-async function converged(group: PeerProcess[], size: number): Promise<Status[] | undefined> {
-  const all = await Promise.all(group.map((p) => p.status(ID)))
-  const first = all[0]
-  if (first === undefined || first.members.length !== size) return undefined
-  const same = all.every(
-    (s) => s.state === 'working' && s.epoch === first.epoch && s.authenticator === first.authenticator && s.members.join() === first.members.join(),
-  )
-  return same ? all : undefined
-}
+const converged = (group: PeerProcess[], size: number) => convergedIn(ID, group, size)
 
 /** Peers still taking part: neither silenced nor removed. */
 const live = () => peers.filter((p) => !p.silenced && !p.removed)

@@ -23,9 +23,15 @@
 import type { ConversationUpdateRequest } from '@demls/wire'
 import { type UserEvent, User } from '@demls/session'
 import { gossipsubTransport } from '@demls/transport-gossipsub'
-import { systemClock, topicFor } from '@demls/wire'
+import { DemlsError, systemClock, topicFor } from '@demls/wire'
 import { FAST, hex, keyFor, unhex } from './keys.js'
 import type { Command, EventSummary, Report, Status } from './protocol.js'
+
+/** The one-line message of an error (`shortMessage` of a `DemlsError`). */
+function oneLine(err: unknown): string {
+  if (err instanceof DemlsError) return err.shortMessage
+  return err instanceof Error ? err.message : String(err)
+}
 
 let user: User | undefined
 
@@ -76,7 +82,7 @@ function summarize(e: UserEvent): EventSummary | undefined {
     case 'dropped':
       return { kind: e.type, reason: e.reason }
     case 'error':
-      return { kind: e.type, reason: e.operation, error: e.error?.message ?? String(e.error) }
+      return { kind: e.type, reason: e.operation, error: oneLine(e.error) }
     case 'welcome-ready':
       return { kind: e.type, ...(e.mintedLocally ? { reason: 'minted' } : {}) }
     case 'membership-notice':
@@ -91,7 +97,17 @@ function summarize(e: UserEvent): EventSummary | undefined {
 function status(conversationId: string): Status {
   const c = user?.conversation(conversationId)
   if (c === undefined)
-    return { joined: false, state: 'none', mode: 'none', epoch: '-', members: [], stewards: [], isEpochSteward: false, authenticator: '' }
+    return {
+      joined: false,
+      state: 'none',
+      mode: 'none',
+      epoch: '-',
+      members: [],
+      stewards: [],
+      isEpochSteward: false,
+      authenticator: '',
+      rss: process.memoryUsage().rss,
+    }
   return {
     joined: true,
     state: c.state(),
@@ -101,6 +117,7 @@ function status(conversationId: string): Status {
     stewards: c.conversation.stewards().map(hex),
     isEpochSteward: c.conversation.isEpochSteward(),
     authenticator: hex(c.epochAuthenticator()),
+    rss: process.memoryUsage().rss,
   }
 }
 
@@ -154,7 +171,7 @@ async function run(cmd: Command): Promise<Omit<Extract<Report, { type: 'reply' }
 process.on('message', (cmd: Command) => {
   run(cmd).then(
     (result) => send({ type: 'reply', seq: cmd.seq, ok: true, ...result }),
-    (err: unknown) => send({ type: 'reply', seq: cmd.seq, ok: false, error: err instanceof Error ? err.message : String(err) }),
+    (err: unknown) => send({ type: 'reply', seq: cmd.seq, ok: false, error: oneLine(err) }),
   )
 })
 // The orchestrator went away (crash, Ctrl-C): never outlive it.

@@ -37,6 +37,8 @@ export interface Status {
   stewards: string[]
   isEpochSteward: boolean
   authenticator: string
+  /** The peer process's resident set size (bytes). */
+  rss: number
 }
 
 /** A `UserEvent`, flattened to JSON-friendly fields. */

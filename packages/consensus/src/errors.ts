@@ -161,11 +161,11 @@ export class UnauthorizedError extends DemlsError {
 
 /**
  * An argument is outside its domain (negative count, non-integer, `now` not
- * a finite number of milliseconds). Code `INVALID_ARGUMENT`.
+ * a finite number of milliseconds). Code `CONSENSUS_INVALID_ARGUMENT`.
  */
-export class InvalidArgumentError extends DemlsError {
+export class InvalidConsensusArgumentError extends DemlsError {
   constructor(message: string) {
-    super(message, 'INVALID_ARGUMENT')
-    this.name = 'InvalidArgumentError'
+    super(message, 'CONSENSUS_INVALID_ARGUMENT')
+    this.name = 'InvalidConsensusArgumentError'
   }
 }

@@ -41,7 +41,7 @@
  */
 export {
   AlreadyVotedError,
-  InvalidArgumentError,
+  InvalidConsensusArgumentError,
   InvalidHashChainError,
   InvalidProposalError,
   InvalidSignatureError,

@@ -8,7 +8,7 @@ import {
   type ConsensusSession,
   EthereumSigner,
   InMemoryConsensusStorage,
-  InvalidArgumentError,
+  InvalidConsensusArgumentError,
   buildVote,
   consensusResult,
   createProposal,
@@ -70,7 +70,7 @@ describe('plug-in, storage, time', () => {
 
   it('now is milliseconds, floored to whole seconds; bad values are refused', () => {
     expect(nowSeconds(T0 + 999)).toBe(BigInt(T0 / 1000))
-    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => nowSeconds(bad)).toThrow(InvalidArgumentError)
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => nowSeconds(bad)).toThrow(InvalidConsensusArgumentError)
   })
 
   it('every error is a DemlsError with its class name and a stable code', () => {
@@ -85,7 +85,7 @@ describe('plug-in, storage, time', () => {
       new E.AlreadyVotedError(1),
       new E.SessionLimitError('s', 10),
       new E.UnauthorizedError('not-a-member', 'x'),
-      new E.InvalidArgumentError('x'),
+      new E.InvalidConsensusArgumentError('x'),
     ]
     const codes = new Set<string>()
     for (const err of errors) {

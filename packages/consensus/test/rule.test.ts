@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type ConsensusOutcome, InvalidArgumentError, consensusResult, requiredVotes } from '../src/index.js'
+import { type ConsensusOutcome, InvalidConsensusArgumentError, consensusResult, requiredVotes } from '../src/index.js'
 
 const r = (expectedVoters: number, yes: number, no: number, livenessCriteriaYes: boolean, timedOut: boolean) =>
   consensusResult({ expectedVoters, yes, no, livenessCriteriaYes, timedOut })
@@ -91,9 +91,9 @@ describe('consensusResult — edge cases', () => {
   })
 
   it('rejects counts outside the u32 domain', () => {
-    expect(() => r(-1, 0, 0, true, false)).toThrow(InvalidArgumentError)
-    expect(() => r(3, 1.5, 0, true, false)).toThrow(InvalidArgumentError)
-    expect(() => r(2 ** 32, 0, 0, true, false)).toThrow(InvalidArgumentError)
+    expect(() => r(-1, 0, 0, true, false)).toThrow(InvalidConsensusArgumentError)
+    expect(() => r(3, 1.5, 0, true, false)).toThrow(InvalidConsensusArgumentError)
+    expect(() => r(2 ** 32, 0, 0, true, false)).toThrow(InvalidConsensusArgumentError)
   })
 
   it('matches ceil(2n/3) computed with bigint', () => {

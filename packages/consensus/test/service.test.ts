@@ -309,6 +309,22 @@ describe('ConsensusService — duplicates, unknown, expired, invalid', () => {
   })
 })
 
+describe('zero expected voters (docs/deviations.md: the crate decides YES at timeout, demls rejects)', () => {
+  it('no proposal with zero expected voters is ever opened or held, so nothing can time out to YES', () => {
+    const { alice, bob } = trio()
+    const p = alice.createProposal(S, { payload, expectedVotersCount: 1, vote: true }, T0)
+    const zero = wireP({ ...p, expectedVotersCount: 0, votes: [] })
+    // Refused on receipt, with or without the hardening options.
+    expect(() => bob.receiveProposal(S, zero, T0)).toThrow(InvalidProposalError)
+    expect(() => bob.receiveProposal(S, zero, T0, { expectedMemberCount: 0 })).toThrow(InvalidProposalError)
+    expect(bob.getSession(S, zero.proposalId)).toBeUndefined()
+    expect(() => bob.handleTimeout(S, zero.proposalId, T0 + 60_000)).toThrow(SessionNotFoundError)
+    expect(bob.drainEvents()).toEqual([])
+    // And the rule itself never decides n = 0: failed (treated as NO) at the timeout, where the crate says YES.
+    expect(defaultConsensusPlugin(new EthereumSigner(ALICE_KEY)).rule({ expectedVoters: 0, yes: 0, no: 0, livenessCriteriaYes: true, timedOut: true })).toBe('failed')
+  })
+})
+
 describe('ConsensusService — resolved sessions never re-emit', () => {
   it('a vote for a reached session is late, with no event', () => {
     const { alice, bob, charlie } = trio()

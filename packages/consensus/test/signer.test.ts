@@ -5,7 +5,7 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { describe, expect, it } from 'vitest'
 import {
   EthereumSigner,
-  InvalidArgumentError,
+  InvalidConsensusArgumentError,
   ethereumAddress,
   hashPersonalMessage,
   recoverPersonalMessageAddress,
@@ -101,7 +101,7 @@ describe('Ethereum signer — encoding variants', () => {
   })
 
   it('refuses an invalid private key', () => {
-    expect(() => new EthereumSigner(new Uint8Array(32))).toThrow(InvalidArgumentError)
-    expect(() => new EthereumSigner(new Uint8Array(31).fill(1))).toThrow(InvalidArgumentError)
+    expect(() => new EthereumSigner(new Uint8Array(32))).toThrow(InvalidConsensusArgumentError)
+    expect(() => new EthereumSigner(new Uint8Array(31).fill(1))).toThrow(InvalidConsensusArgumentError)
   })
 })

@@ -3,7 +3,7 @@ import { decodeVote, encodeVote } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import {
   EthereumSigner,
-  InvalidArgumentError,
+  InvalidConsensusArgumentError,
   InvalidHashChainError,
   InvalidSignatureError,
   InvalidVoteError,
@@ -79,9 +79,9 @@ describe('computeVoteHash', () => {
   it('accepts number timestamps and defaults, rejects out-of-range ids', () => {
     expect(computeVoteHash({ timestamp: 5 })).toEqual(computeVoteHash({ timestamp: 5n, vote: false }))
     expect(computeVoteHash({}).length).toBe(32)
-    expect(() => computeVoteHash({ voteId: -1 })).toThrow(InvalidArgumentError)
-    expect(() => computeVoteHash({ proposalId: 2 ** 32 })).toThrow(InvalidArgumentError)
-    expect(() => computeVoteHash({ timestamp: 1n << 64n })).toThrow(InvalidArgumentError)
+    expect(() => computeVoteHash({ voteId: -1 })).toThrow(InvalidConsensusArgumentError)
+    expect(() => computeVoteHash({ proposalId: 2 ** 32 })).toThrow(InvalidConsensusArgumentError)
+    expect(() => computeVoteHash({ timestamp: 1n << 64n })).toThrow(InvalidConsensusArgumentError)
   })
 })
 

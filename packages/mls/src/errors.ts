@@ -108,10 +108,10 @@ export class InvalidMemberIdError extends DemlsError {
  * A commit-candidate input cannot be used: adding an existing member,
  * removing a non-member, removing ourselves, or the same target twice.
  */
-export class InvalidProposalError extends DemlsError {
+export class InvalidCommitInputError extends DemlsError {
   constructor(reason: string, options: DemlsErrorOptions = {}) {
-    super(`invalid proposal: ${reason}`, 'MLS_INVALID_PROPOSAL', options)
-    this.name = 'InvalidProposalError'
+    super(`invalid commit input: ${reason}`, 'MLS_INVALID_COMMIT_INPUT', options)
+    this.name = 'InvalidCommitInputError'
   }
 }
 

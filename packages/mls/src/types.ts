@@ -56,8 +56,8 @@ export interface CommitCandidate {
 export interface CommitOptions extends AbortOptions {
   /**
    * Clock (ms since the Unix epoch) used to check the added key packages'
-   * lifetimes. ts-mls 1.6.4 additionally checks them against `Date.now()`
-   * while building the commit. @default Date.now()
+   * lifetimes, both by demls and by ts-mls while it builds the commit (no
+   * check uses the wall clock). @default Date.now()
    */
   nowMs?: number
 }
@@ -175,7 +175,7 @@ export interface MlsService {
   /**
    * Build our commit candidate from Add/Remove inputs. Fails with
    * `PendingCommitError` if one is already pending, `InvalidKeyPackageError`
-   * / `InvalidProposalError` for bad inputs, `GroupInactiveError` if we
+   * / `InvalidCommitInputError` for bad inputs, `GroupInactiveError` if we
    * were removed. The group state is unchanged until merged.
    */
   createCommitCandidate(inputs: readonly CommitInput[], options?: CommitOptions): Promise<CommitCandidate>
@@ -252,8 +252,22 @@ export interface MlsClient {
    * Join from Welcome bytes; resolves `undefined` when the Welcome holds no
    * secrets for any of our key packages. Throws `MlsDecodeError` /
    * `InvalidWelcomeError` when it is for us but unusable.
+   *
+   * The key package the Welcome was for is consumed only when the join
+   * succeeds: a Welcome that fails (or that `accept` refuses) leaves it in
+   * place, so a later Welcome for the same key package still works.
    */
-  joinFromWelcome(welcome: Uint8Array, options?: AbortOptions): Promise<MlsService | undefined>
+  joinFromWelcome(welcome: Uint8Array, options?: JoinFromWelcomeOptions): Promise<MlsService | undefined>
   /** Restore a group from {@link MlsService.exportState} bytes. */
   importGroup(state: Uint8Array, options?: AbortOptions): Promise<MlsService>
+}
+
+/** Options of {@link MlsClient.joinFromWelcome}. */
+export interface JoinFromWelcomeOptions extends AbortOptions {
+  /**
+   * Inspect the group the Welcome leads to before our key package is
+   * consumed (its members, group id, epoch). Throw to refuse it: the
+   * error propagates and the key package stays usable for another Welcome.
+   */
+  accept?: (group: MlsService) => void | Promise<void>
 }

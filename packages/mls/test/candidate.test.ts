@@ -14,7 +14,7 @@ import { defaultClientConfig } from 'ts-mls/clientConfig.js'
 import { describe, expect, it } from 'vitest'
 import {
   InvalidCommitError,
-  InvalidProposalError,
+  InvalidCommitInputError,
   type RemoteCandidate,
   MlsDecodeError,
   UnexpectedMessageKindError,
@@ -109,22 +109,22 @@ describe('staging remote candidates', () => {
     const [a, b] = await groupOf([await client(), await client()])
     const outsider = await client()
     await expect(a!.createCommitCandidate([{ action: 'remove', memberId: outsider.memberId }])).rejects.toBeInstanceOf(
-      InvalidProposalError,
+      InvalidCommitInputError,
     )
     await expect(a!.createCommitCandidate([{ action: 'remove', memberId: a!.memberId }])).rejects.toBeInstanceOf(
-      InvalidProposalError,
+      InvalidCommitInputError,
     )
     const bAgain = await client(b!.memberId)
     await expect(
       a!.createCommitCandidate([{ action: 'add', keyPackage: await bAgain.generateKeyPackage() }]),
-    ).rejects.toBeInstanceOf(InvalidProposalError)
+    ).rejects.toBeInstanceOf(InvalidCommitInputError)
     const kp = await outsider.generateKeyPackage()
     await expect(
       a!.createCommitCandidate([
         { action: 'add', keyPackage: kp },
         { action: 'add', keyPackage: kp },
       ]),
-    ).rejects.toBeInstanceOf(InvalidProposalError)
+    ).rejects.toBeInstanceOf(InvalidCommitInputError)
     expect(a!.hasPendingCommit()).toBe(false)
     await assertExchange([a!, b!])
   })

@@ -77,6 +77,34 @@ describe('group lifecycle', () => {
     expect(b.pendingKeyPackages()).toBe(0)
   })
 
+  it('a Welcome refused by accept, or that fails, leaves the key package for the next Welcome', async () => {
+    const b = await client()
+    const kp = await b.generateKeyPackage()
+    // Two groups under one conversation id both add the same key package.
+    const [fake] = await groupOf([await client()], 'same')
+    const [real] = await groupOf([await client()], 'same')
+    const fakeWelcome = (await fake!.createCommitCandidate([{ action: 'add', keyPackage: kp }])).welcome!
+    const realWelcome = (await real!.createCommitCandidate([{ action: 'add', keyPackage: kp }])).welcome!
+    const refusal = new Error('not the group that answered us')
+    let seen: Uint8Array[] = []
+    await expect(
+      b.joinFromWelcome(fakeWelcome, {
+        accept: (g) => {
+          seen = g.members()
+          throw refusal
+        },
+      }),
+    ).rejects.toBe(refusal)
+    expect(seen).toHaveLength(2)
+    expect(b.pendingKeyPackages()).toBe(1)
+    // A garbage Welcome fails and consumes nothing either.
+    await expect(b.joinFromWelcome(new Uint8Array([1, 2, 3]))).rejects.toThrow()
+    expect(b.pendingKeyPackages()).toBe(1)
+    const g = await b.joinFromWelcome(realWelcome, { accept: () => undefined })
+    expect(g?.members().map(memberIdToHex)).toContain(memberIdToHex(real!.memberId))
+    expect(b.pendingKeyPackages()).toBe(0)
+  })
+
   it('inspects message kinds without processing', async () => {
     const [a, b] = await groupOf([await client(), await client()])
     const c = await client()

@@ -1,10 +1,103 @@
-import { DemlsError } from '@demls/wire'
+import { DemlsError, type DemlsErrorOptions } from '@demls/wire'
 
-/** A {@link ConversationConfig} value is out of range. */
+/** Options of the {@link InvalidConfigError} constructor. */
+export interface InvalidConfigErrorOptions extends DemlsErrorOptions {
+  /** The offending configuration field (dotted for nested ones, e.g. `stewardList.snMin`). */
+  field?: string
+}
+
+/**
+ * A {@link ConversationConfig} value is missing its type, out of range, or
+ * an unknown key. Code `INVALID_CONFIG`.
+ */
 export class InvalidConfigError extends DemlsError {
-  constructor(message: string) {
-    super(message, 'INVALID_CONFIG')
+  /** The offending field (`stewardList.snMin` for nested ones), when one is to blame. */
+  readonly field: string | undefined
+
+  constructor(message: string, options: InvalidConfigErrorOptions = {}) {
+    super(message, 'INVALID_CONFIG', options)
     this.name = 'InvalidConfigError'
+    this.field = options.field
+  }
+}
+
+/**
+ * An option of `UserInit` is missing or unusable (`transport`,
+ * `clock`, `random`, `plugins`, or the options object itself). Code
+ * `INVALID_USER_INIT`.
+ */
+export class InvalidUserInitError extends DemlsError {
+  /** The offending field of `UserInit`. */
+  readonly field: string
+
+  constructor(field: string, reason: string) {
+    super(`User.create: ${field} ${reason}`, 'INVALID_USER_INIT')
+    this.name = 'InvalidUserInitError'
+    this.field = field
+  }
+}
+
+/**
+ * The private key given to `User.create` is not 32 bytes of a valid
+ * secp256k1 scalar (non-zero, below the curve order). Code
+ * `INVALID_PRIVATE_KEY`.
+ */
+export class InvalidPrivateKeyError extends DemlsError {
+  /** Always `privateKey`. */
+  readonly field = 'privateKey'
+
+  constructor(reason: string) {
+    super(`User.create: privateKey ${reason}`, 'INVALID_PRIVATE_KEY')
+    this.name = 'InvalidPrivateKeyError'
+  }
+}
+
+/**
+ * A conversation id is unusable: not a string, empty, too long, or with a
+ * character that does not belong in a topic `/{id}/1/app_msg/proto`
+ * (`/`, whitespace, control characters, lone surrogates). Code
+ * `INVALID_CONVERSATION_ID`.
+ */
+export class InvalidConversationIdError extends DemlsError {
+  /** The refused id (as given). */
+  readonly conversationId: unknown
+
+  constructor(conversationId: unknown, reason: string) {
+    const shown = typeof conversationId === 'string' ? JSON.stringify(conversationId) : String(conversationId)
+    super(`invalid conversation id ${shown}: ${reason}`, 'INVALID_CONVERSATION_ID')
+    this.name = 'InvalidConversationIdError'
+    this.conversationId = conversationId
+  }
+}
+
+/**
+ * `createConversation` for an id we already created, joined, or are
+ * joining. Code `CONVERSATION_EXISTS`.
+ */
+export class ConversationExistsError extends DemlsError {
+  /** The conversation id. */
+  readonly conversationId: string
+  /** `member` when we are in it, `joining` when a join is in flight, `creating` when a creation is. */
+  readonly state: 'member' | 'joining' | 'creating'
+
+  constructor(conversationId: string, state: 'member' | 'joining' | 'creating') {
+    const why = state === 'member' ? 'we are already a member' : state === 'joining' ? 'a join is in progress' : 'it is being created'
+    super(`conversation ${conversationId} already exists (${why})`, 'CONVERSATION_EXISTS')
+    this.name = 'ConversationExistsError'
+    this.conversationId = conversationId
+    this.state = state
+  }
+}
+
+/** A call on a `User` (or one of its handles) after `user.stop()`. Code `USER_STOPPED`. */
+export class UserStoppedError extends DemlsError {
+  /** The refused operation, e.g. `createConversation`. */
+  readonly operation: string
+
+  constructor(operation: string) {
+    super(`cannot ${operation}: the user is stopped`, 'USER_STOPPED')
+    this.name = 'UserStoppedError'
+    this.operation = operation
   }
 }
 
@@ -17,6 +110,43 @@ export class ConversationBlockedError extends DemlsError {
     super(`cannot ${operation} while ${state}`, 'CONVERSATION_BLOCKED')
     this.name = 'ConversationBlockedError'
     this.state = state
+  }
+}
+
+/**
+ * A chat message could not wait for the epoch change in flight: the send
+ * queue already holds `ConversationConfig.sendQueueMax` messages or
+ * `sendQueueMaxBytes` bytes. Retry once the group is working again.
+ */
+export class SendQueueFullError extends DemlsError {
+  /** Messages waiting when this one was refused. */
+  readonly queued: number
+
+  constructor(queued: number, bytes: number) {
+    super(`the send queue is full (${queued} message(s), ${bytes} bytes wait for the epoch change)`, 'SEND_QUEUE_FULL')
+    this.name = 'SendQueueFullError'
+    this.queued = queued
+  }
+}
+
+/**
+ * Minting or merging a commit failed (reported as an `error` event; the
+ * conversation keeps working and retries on the next freeze round). The
+ * MLS layer's error is the `cause`: an expired key package, a commit the
+ * MLS library refused, a stalled crypto call.
+ */
+export class CommitFailedError extends DemlsError {
+  /** Which step failed: minting our candidate, merging it, or merging a peer's staged commit. */
+  readonly stage: 'mint' | 'merge-own' | 'merge-staged'
+  /** The epoch the commit was for. */
+  readonly epoch: bigint
+
+  constructor(stage: 'mint' | 'merge-own' | 'merge-staged', epoch: bigint, cause: unknown) {
+    const why = cause instanceof DemlsError ? cause.shortMessage : cause instanceof Error ? cause.message : String(cause)
+    super(`could not ${stage === 'mint' ? 'mint a commit' : 'merge a commit'} at epoch ${epoch}: ${why}`, 'COMMIT_FAILED', { cause })
+    this.name = 'CommitFailedError'
+    this.stage = stage
+    this.epoch = epoch
   }
 }
 
@@ -130,5 +260,34 @@ export class RejectedError extends JoinError {
     this.name = 'RejectedError'
     this.proposalId = proposalId
     this.responder = responder
+  }
+}
+
+/**
+ * Why a joiner refused a Welcome that MLS could process: the group it leads
+ * to is not the one the joiner was answered by. Not a join failure: the
+ * Welcome is dropped (reported as a `welcome-dropped` join progress) and the
+ * join goes on with the same key package.
+ */
+export class ForeignWelcomeError extends DemlsError {
+  /**
+   * - `other-conversation`: the group id is another conversation's.
+   * - `not-answered`: no member of the group signed a beacon that answered our probes.
+   * - `untrusted`: none of `JoinOptions.trustedMembers` is a member of the group.
+   */
+  readonly reason: 'other-conversation' | 'not-answered' | 'untrusted'
+  /** The members of the refused group. */
+  readonly members: Uint8Array[]
+
+  constructor(reason: ForeignWelcomeError['reason'], conversationId: string, members: Uint8Array[]) {
+    const why = {
+      'other-conversation': 'is for another conversation',
+      'not-answered': 'leads to a group none of whose members answered our probes',
+      untrusted: 'leads to a group none of whose members we trust',
+    }[reason]
+    super(`a Welcome for ${conversationId} ${why} (${members.length} member(s))`, 'FOREIGN_WELCOME')
+    this.name = 'ForeignWelcomeError'
+    this.reason = reason
+    this.members = members
   }
 }

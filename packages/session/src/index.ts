@@ -18,7 +18,7 @@
  * import { MemoryNetwork } from '@demls/transport-memory'
  * import { User } from '@demls/session'
  *
- * const net = new MemoryNetwork({ seed: 1, startTime: Date.now() })
+ * const net = new MemoryNetwork({ seed: 1 })
  * const alice = await User.create({ privateKey: aliceKey, transport: net.createTransport('alice'), clock: net.clock })
  * const bob = await User.create({ privateKey: bobKey, transport: net.createTransport('bob'), clock: net.clock })
  * await alice.createConversation('chat')
@@ -44,9 +44,11 @@ export {
   deadMemberWindowMs,
   joinProposalSlots,
   joinQueueBoundMs,
+  mergeConfigInit,
   resolveConfig,
   suspectWindowMs,
   toTiming,
+  validateConfigInit,
   votingInactivityWindow,
 } from './conversation/config.js'
 export { type ProposalKind, isLowerPriority, proposalKindOf } from './conversation/proposal-kind.js'
@@ -59,17 +61,27 @@ export {
   targetMemberId,
 } from './conversation/queues.js'
 export { type ConversationState, type OperatingMode, StateMachine } from './conversation/state-machine.js'
+export type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntry } from './conversation/queries.js'
 export {
   ConversationBlockedError,
+  SendQueueFullError,
+  CommitFailedError,
   ConversationClosedError,
+  ConversationExistsError,
+  ForeignWelcomeError,
   InvalidArgumentError,
   InvalidConfigError,
+  type InvalidConfigErrorOptions,
+  InvalidConversationIdError,
+  InvalidPrivateKeyError,
   InvalidSyncError,
+  InvalidUserInitError,
   JoinError,
   NoReadyPeersError,
   PartialFreezeError,
   PluginMismatchError,
   RejectedError,
+  UserStoppedError,
   WelcomeTimeoutError,
 } from './errors.js'
 export {
@@ -79,11 +91,12 @@ export {
   type JoinConversationInit,
 } from './conversation/conversation.js'
 export { DEFAULT_MLS_PLUGIN, type PluginOverrides, defaultPlugins } from './conversation/default-plugins.js'
-export type { ConversationEvent, ConversationOutbound, InboundDropReason } from './conversation/events.js'
+export type { CommitSource, ConversationEvent, ConversationOutbound, InboundDropReason } from './conversation/events.js'
 export { type ConversationPluginsFactory, type PluginIdentity, type ScoringInit, pluginVersions } from './conversation/plugins.js'
 export { type CreatorVote, selfLeaveProposalId } from './voting/proposals.js'
 export { ConversationHandle } from './user/handle.js'
-export { type ChatMessage, type JoinOptions, User, type UserEvent, type UserInit } from './user/user.js'
+export { type ChatMessage, type JoinOptions, type PendingJoin, User, type UserEvent, type UserInit } from './user/user.js'
+export { MAX_CONVERSATION_ID_BYTES, assertConversationId } from './user/validate.js'
 export type { JoinRetryInit } from './user/join/backoff.js'
 export {
   JOIN_PHASES,
@@ -95,6 +108,7 @@ export {
   type JoinProgressBase,
   type JoinReadyProgress,
   type JoinStatusProgress,
+  type JoinWelcomeDroppedProgress,
   type JoinWelcomedProgress,
 } from './user/join/progress.js'
 export {

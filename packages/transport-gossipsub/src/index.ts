@@ -41,11 +41,15 @@ import './polyfill/with-resolvers.js'
 export { DialFailedError, InvalidNodeError, PublishFailedError } from './errors.js'
 export {
   DEFAULT_LISTEN,
+  DEMLS_SCORING,
+  type DemlsScoringInit,
   type GossipsubNode,
   type GossipsubNodeInit,
   type GossipsubServices,
+  type PeerScoreParamsInit,
   createGossipsubNode,
   demlsGossipsubOptions,
+  demlsScoreParams,
 } from './node/create-node.js'
 export type { RedialInit } from './redial/redialer.js'
 export { GossipsubTransport, gossipsubTransport } from './transport/gossipsub-transport.js'

@@ -100,6 +100,32 @@ describe('GossipsubTransport', () => {
     })
   })
 
+  describe('publish stats', () => {
+    it('counts publishes that reached nobody: no peers (rejected or allowNoPeers) and duplicates', async () => {
+      const [a] = await nodes.create(1)
+      expect(a!.publishStats()).toEqual({ published: 0, reachedNobody: 0, noPeers: 0, duplicates: 0 })
+      a!.subscribe(topic)
+      await expect(a!.publish(packet(text('alone')))).rejects.toMatchObject({ name: 'NoPeersError' })
+      await a!.publish(packet(text('alone')), { allowNoPeers: true })
+      expect(a!.publishStats()).toEqual({ published: 2, reachedNobody: 2, noPeers: 2, duplicates: 0 })
+
+      const [b] = await nodes.create(1, { init: { bootstrap: [a!.multiaddrs()[0]!] } })
+      b!.subscribe(topic)
+      await waitUntil(() => a!.readiness(topic).ready)
+      expect((await a!.publish(packet(text('once')))).recipients).toBe(1)
+      expect((await a!.publish(packet(text('once')))).recipients).toBe(0)
+      expect((await a!.publish(packet(text('twice')))).recipients).toBe(1)
+      expect(a!.publishStats()).toEqual({ published: 5, reachedNobody: 3, noPeers: 2, duplicates: 1 })
+      // Refused before anything was attempted: not counted.
+      await expect(a!.publish(packet(new Uint8Array(MAX_MESSAGE_BYTES)))).rejects.toMatchObject({ name: 'MessageTooLargeError' })
+      expect(a!.publishStats().published).toBe(5)
+      // A snapshot, not a live view.
+      const snap = a!.publishStats()
+      snap.published = 99
+      expect(a!.publishStats().published).toBe(5)
+    })
+  })
+
   describe('existing node', () => {
     it('uses a node passed in without owning it', async () => {
       const node = await createGossipsubNode()

@@ -37,7 +37,7 @@ export { DEFAULT_START_TIME, type RunUntilOptions, VirtualClock, type VirtualClo
 export { yieldMacrotask } from './clock/yield.js'
 export { DuplicatePeerError, InvalidFaultsError, SchedulerBusyError, TimeoutError, UnknownPeerError } from './errors.js'
 export { DEFAULT_FAULTS, type Faults, type FaultsInit, resolveFaults } from './faults/faults.js'
-export { MemoryNetwork, type MemoryNetworkInit, memoryNetwork } from './network/memory-network.js'
+export { GOSSIPSUB_SEEN_TTL_MS, MemoryNetwork, type MemoryNetworkInit, memoryNetwork } from './network/memory-network.js'
 export type {
   DeliverRawOptions,
   DeliverTrace,

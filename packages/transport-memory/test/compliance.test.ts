@@ -31,8 +31,6 @@ function harness(faults: FaultsInit = {}): () => TransportHarness {
 }
 
 transportComplianceTests('MemoryNetwork (perfect links)', harness())
-transportComplianceTests(
-  'MemoryNetwork (jitter, reordering, duplicates)',
-  harness({ delayMs: 20, jitterMs: 80, reorder: 0.3, duplicate: 0.3 }),
-  { allowDuplicates: true },
-)
+// The duplicate fault's extra copies are dropped by the receivers' seen
+// caches (as on gossipsub), so every packet is still delivered exactly once.
+transportComplianceTests('MemoryNetwork (jitter, reordering, duplicates)', harness({ delayMs: 20, jitterMs: 80, reorder: 0.3, duplicate: 0.3 }))

@@ -37,10 +37,10 @@ describe('fault model', () => {
     expect(all.box(all.peers[1]!)).toHaveLength(0)
   })
 
-  it('duplicates packets at the configured rate; every copy is a full packet', async () => {
+  it('duplicates packets at the configured rate; every copy is a full packet (duplicate window off)', async () => {
     const N = 3000
     const p = 0.4
-    const { net, peers, box, send } = await mesh(2, { seed: 12, faults: { duplicate: p, jitterMs: 10 } })
+    const { net, peers, box, send } = await mesh(2, { seed: 12, faults: { duplicate: p, jitterMs: 10 }, dropDuplicatesWithinMs: false })
     for (let i = 0; i < N; i++) await send(peers[0]!, i)
     await net.advance(100)
     const got = box(peers[1]!)

@@ -26,7 +26,8 @@ describe('traffic statistics', () => {
       duplicated: 0,
       rejected: 1,
     })
-    expect(app.droppedBy).toEqual({ loss: 0, partition: 0, mute: 2, offline: 0 })
+    expect(app.droppedBy).toEqual({ loss: 0, partition: 0, mute: 2, offline: 0, duplicate: 0 })
+    expect(app).toMatchObject({ reachedNobody: 0, duplicatePublishes: 0 })
     const w = net.topicStats(welcome)
     expect(w).toMatchObject({ published: 1, sent: 2, delivered: 2 })
     const all = net.stats()

@@ -23,7 +23,7 @@
  * @packageDocumentation
  */
 export { bytesEqual, compareBytes, fromHex, toHex } from './bytes.js'
-export { DemlsError, type DemlsErrorOptions } from './errors/demls-error.js'
+export { DemlsError, type DemlsErrorOptions, docsPathOf } from './errors/demls-error.js'
 export {
   AbortError,
   type AbortErrorOptions,
@@ -59,6 +59,7 @@ export type {
   OutboundPacket,
   PublishOptions,
   PublishResult,
+  PublishStats,
   TopicReadiness,
   Transport,
   TransportEvents,

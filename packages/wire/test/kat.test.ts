@@ -542,9 +542,41 @@ describe('demls.transport.v1 Envelope and WelcomeChannelMessage', () => {
       nonce: hex('0304'),
       signedAtMs: 128n,
       signature: hex('05'),
+      plugins: [],
     }
     expectBytes(encodeJoinBeacon(beacon), beaconBytes)
     expect(decodeJoinBeacon(hex(beaconBytes))).toStrictEqual(beacon)
+  })
+  it('JoinBeacon with plug-in descriptors (field 9, after the signature; covered by it since it is signed with the signature empty)', () => {
+    const plugins = [
+      { role: 'mls', id: 'm', version: '1' },
+      { role: 's', id: '', version: '2' },
+    ]
+    const beacon = {
+      conversationId: 'c',
+      epoch: 5n,
+      epochSteward: hex('01'),
+      responder: hex('02'),
+      memberCount: 3,
+      nonce: hex('0304'),
+      signedAtMs: 128n,
+      signature: hex('05'),
+      plugins,
+    }
+    const pluginBytes = [
+      '4a 0b', // plugins (9<<3|2), 11 bytes:
+      '0a 03 6d6c73', //   role (1<<3|2) "mls"
+      '12 01 6d', //   id (2<<3|2) "m"
+      '1a 01 31', //   version (3<<3|2) "1"
+      '4a 06', // plugins, 6 bytes: role "s", id "" omitted, version "2"
+      '0a 01 73',
+      '1a 01 32',
+    ].join('')
+    expectBytes(encodeJoinBeacon(beacon), beaconBytes + pluginBytes)
+    expect(decodeJoinBeacon(hex(beaconBytes + pluginBytes))).toStrictEqual(beacon)
+    // What the member signs: every field but the signature, plug-ins included.
+    const unsigned = beaconBytes.replace("42 01 05", '')
+    expectBytes(encodeJoinBeacon({ ...beacon, signature: null }), unsigned + pluginBytes)
   })
   const statusBytes = [
     '0a 01 63', // conversation_id (1<<3|2) "c"

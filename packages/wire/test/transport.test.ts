@@ -352,7 +352,7 @@ describe('DemlsError.walk', () => {
     const err = new DecodeError('x.Y', 'bad', { cause: mid })
     expect(err).toBeInstanceOf(DemlsError)
     expect(err.code).toBe('DECODE_ERROR')
-    expect(err.message).toBe('cannot decode x.Y: bad')
+    expect(err.shortMessage).toBe('cannot decode x.Y: bad')
     expect(err.walk()).toBe(root)
     expect(err.walk((e) => e instanceof TypeError)).toBe(root)
     expect(err.walk((e) => (e as Error).message === 'mid')).toBe(mid)

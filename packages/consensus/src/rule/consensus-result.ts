@@ -1,11 +1,11 @@
-import { InvalidArgumentError } from '../errors.js'
+import { InvalidConsensusArgumentError } from '../errors.js'
 import type { ConsensusOutcome, ConsensusTally } from '../types.js'
 
 const U32_MAX = 0xffff_ffff
 
 function checkCount(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 0 || value > U32_MAX) {
-    throw new InvalidArgumentError(`${name} must be an integer in [0, 2^32 - 1], got ${value}`)
+    throw new InvalidConsensusArgumentError(`${name} must be an integer in [0, 2^32 - 1], got ${value}`)
   }
 }
 
@@ -43,7 +43,7 @@ export function requiredVotes(expectedVoters: number): number {
  * evaluate as YES): never decides — `'undecided'`, or `'failed'` at the
  * timeout.
  *
- * @throws {InvalidArgumentError} when a count is not an integer in the u32 range
+ * @throws {InvalidConsensusArgumentError} when a count is not an integer in the u32 range
  * @example
  * ```ts
  * consensusResult({ expectedVoters: 3, yes: 1, no: 1, livenessCriteriaYes: true, timedOut: false }) // 'yes'

@@ -1,7 +1,7 @@
 import { type Proposal, type Vote, bytesEqual } from '@demls/wire'
 import {
   AlreadyVotedError,
-  InvalidArgumentError,
+  InvalidConsensusArgumentError,
   InvalidProposalError,
   InvalidVoteError,
   ProposalExpiredError,
@@ -118,7 +118,7 @@ export class ConsensusService {
     this.#pendingLimit = init.pendingVoteLimit ?? DEFAULT_PENDING_VOTE_LIMIT
     this.#random = init.random ?? defaultRandom
     if (!Number.isInteger(this.#maxSessions) || this.#maxSessions < 1) {
-      throw new InvalidArgumentError('maxSessionsPerScope must be a positive integer')
+      throw new InvalidConsensusArgumentError('maxSessionsPerScope must be a positive integer')
     }
   }
 

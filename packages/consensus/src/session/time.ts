@@ -1,11 +1,11 @@
-import { InvalidArgumentError } from '../errors.js'
+import { InvalidConsensusArgumentError } from '../errors.js'
 
 /**
  * Whole Unix seconds of a millisecond timestamp (`floor(now / 1000)`).
  *
- * @throws {InvalidArgumentError} when `now` is not a finite, non-negative number
+ * @throws {InvalidConsensusArgumentError} when `now` is not a finite, non-negative number
  */
 export function nowSeconds(now: number): bigint {
-  if (!Number.isFinite(now) || now < 0) throw new InvalidArgumentError(`now must be milliseconds since the Unix epoch, got ${now}`)
+  if (!Number.isFinite(now) || now < 0) throw new InvalidConsensusArgumentError(`now must be milliseconds since the Unix epoch, got ${now}`)
   return BigInt(Math.floor(now / 1000))
 }

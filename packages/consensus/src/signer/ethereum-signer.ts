@@ -1,5 +1,5 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { InvalidArgumentError } from '../errors.js'
+import { InvalidConsensusArgumentError } from '../errors.js'
 import type { ConsensusSigner } from '../types.js'
 import { ethereumAddress, signPersonalMessage, verifyPersonalMessage } from './eip191.js'
 
@@ -23,7 +23,7 @@ export class EthereumSigner implements ConsensusSigner {
   /** @param privateKey - 32-byte secp256k1 private key */
   constructor(privateKey: Uint8Array) {
     if (!secp256k1.utils.isValidSecretKey(privateKey)) {
-      throw new InvalidArgumentError('not a valid 32-byte secp256k1 private key')
+      throw new InvalidConsensusArgumentError('not a valid 32-byte secp256k1 private key')
     }
     this.#privateKey = Uint8Array.from(privateKey)
     this.identity = ethereumAddress(this.#privateKey)

@@ -1,6 +1,6 @@
 import type { VoteInit } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { InvalidArgumentError } from '../errors.js'
+import { InvalidConsensusArgumentError } from '../errors.js'
 
 const U64_MAX = (1n << 64n) - 1n
 
@@ -10,7 +10,7 @@ const U64_MAX = (1n << 64n) - 1n
  * vote (one byte 0/1) ‖ parent_hash ‖ received_hash` — no length prefixes.
  * Absent fields take their proto3 defaults. Returns 32 bytes.
  *
- * @throws {InvalidArgumentError} when an id is not a u32 or the timestamp not a u64
+ * @throws {InvalidConsensusArgumentError} when an id is not a u32 or the timestamp not a u64
  * @example
  * ```ts
  * const hash = computeVoteHash({ voteId: 1, voteOwner: owner, proposalId: 2, timestamp: 1_700_000_000n, vote: true })
@@ -23,11 +23,11 @@ export function computeVoteHash(vote: VoteInit): Uint8Array {
   const voteId = vote.voteId ?? 0
   const proposalId = vote.proposalId ?? 0
   const timestamp = BigInt(vote.timestamp ?? 0)
-  if (!Number.isInteger(voteId) || voteId < 0 || voteId > 0xffff_ffff) throw new InvalidArgumentError('voteId must be a u32')
+  if (!Number.isInteger(voteId) || voteId < 0 || voteId > 0xffff_ffff) throw new InvalidConsensusArgumentError('voteId must be a u32')
   if (!Number.isInteger(proposalId) || proposalId < 0 || proposalId > 0xffff_ffff) {
-    throw new InvalidArgumentError('proposalId must be a u32')
+    throw new InvalidConsensusArgumentError('proposalId must be a u32')
   }
-  if (timestamp < 0n || timestamp > U64_MAX) throw new InvalidArgumentError('timestamp must be a u64')
+  if (timestamp < 0n || timestamp > U64_MAX) throw new InvalidConsensusArgumentError('timestamp must be a u64')
   const buf = new Uint8Array(4 + owner.length + 4 + 8 + 1 + parent.length + received.length)
   const view = new DataView(buf.buffer)
   let o = 0

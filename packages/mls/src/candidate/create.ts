@@ -1,7 +1,7 @@
 import { throwIfAborted } from '@demls/wire'
 import { type ClientState, type KeyPackage, type Proposal, createCommit, createProposal } from 'ts-mls'
-import { InvalidProposalError } from '../errors.js'
-import type { GroupDeps } from '../group/context.js'
+import { InvalidCommitInputError } from '../errors.js'
+import { type GroupDeps, clientConfigAt } from '../group/context.js'
 import { leafIndexOf } from '../group/members.js'
 import { assertMemberId } from '../identity/member-id.js'
 import { toHex } from '../internal/bytes.js'
@@ -45,11 +45,11 @@ export async function buildCandidate(
       checkLifetime(info, nowMs)
       const id = toHex(info.memberId)
       if (leafIndexOf(state, info.memberId) !== undefined) {
-        throw new InvalidProposalError(`0x${id} is already a member`)
+        throw new InvalidCommitInputError(`0x${id} is already a member`)
       }
-      if (seen.has(id)) throw new InvalidProposalError(`0x${id} appears twice in the batch`)
+      if (seen.has(id)) throw new InvalidCommitInputError(`0x${id} appears twice in the batch`)
       const sigKey = toHex(info.signaturePublicKey)
-      if (seenKeys.has(sigKey)) throw new InvalidProposalError('two key packages share a signature key')
+      if (seenKeys.has(sigKey)) throw new InvalidCommitInputError('two key packages share a signature key')
       seen.add(id)
       seenKeys.add(sigKey)
       proposals.push({ proposalType: 'add', add: { keyPackage: keyPackage as KeyPackage } })
@@ -59,18 +59,19 @@ export async function buildCandidate(
       assertMemberId(input.memberId, 'remove target')
       const id = toHex(input.memberId)
       const leaf = leafIndexOf(state, input.memberId)
-      if (leaf === undefined) throw new InvalidProposalError(`0x${id} is not a member`)
-      if (leaf === state.privatePath.leafIndex) throw new InvalidProposalError('cannot commit our own removal')
-      if (seen.has(id)) throw new InvalidProposalError(`0x${id} appears twice in the batch`)
+      if (leaf === undefined) throw new InvalidCommitInputError(`0x${id} is not a member`)
+      if (leaf === state.privatePath.leafIndex) throw new InvalidCommitInputError('cannot commit our own removal')
+      if (seen.has(id)) throw new InvalidCommitInputError(`0x${id} appears twice in the batch`)
       seen.add(id)
       proposals.push({ proposalType: 'remove', remove: { removed: leaf } })
       changes.push({ action: 'remove', memberId: input.memberId })
     } else {
-      throw new InvalidProposalError(`unknown action ${String((input as { action: unknown }).action)}`)
+      throw new InvalidCommitInputError(`unknown action ${String((input as { action: unknown }).action)}`)
     }
   }
 
-  let current = state
+  // Every ts-mls check below (the added key packages' lifetimes) runs at `nowMs`.
+  let current: ClientState = { ...state, clientConfig: clientConfigAt(deps.clientConfig, nowMs) }
   const consumed: Uint8Array[] = []
   const proposalMessages: Uint8Array[] = []
   for (const proposal of proposals) {
@@ -91,7 +92,7 @@ export async function buildCandidate(
     for (const input of inputs) {
       if (input.action === 'add') await validateKeyPackageInternal(input.keyPackage, deps.impl, nowMs)
     }
-    throw new InvalidProposalError(`the commit could not be built: ${String(cause)}`, { cause })
+    throw new InvalidCommitInputError(`the commit could not be built: ${String(cause)}`, { cause })
   }
   consumed.push(...commit.consumed)
   const welcome =

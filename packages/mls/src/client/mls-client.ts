@@ -32,7 +32,7 @@ import { validateKeyPackageInternal } from '../key-package/validate.js'
 import { decodeMls } from '../message/codec.js'
 import { kindOf } from '../message/inspect.js'
 import { decodeExportedState } from '../state/codec.js'
-import type { AbortOptions, GenerateKeyPackageOptions, MlsClient, MlsService } from '../types.js'
+import type { AbortOptions, GenerateKeyPackageOptions, JoinFromWelcomeOptions, MlsClient, MlsService } from '../types.js'
 
 /** How many past messages / epochs a member can still decrypt. */
 export interface KeyRetention {
@@ -145,7 +145,7 @@ class TsMlsClient implements MlsClient {
     return new TsMlsGroup(state, this.#deps())
   }
 
-  async joinFromWelcome(welcomeBytes: Uint8Array, options: AbortOptions = {}): Promise<MlsService | undefined> {
+  async joinFromWelcome(welcomeBytes: Uint8Array, options: JoinFromWelcomeOptions = {}): Promise<MlsService | undefined> {
     throwIfAborted(options.signal)
     const message = decodeMls(welcomeBytes, 'Welcome')
     if (message.wireformat !== 'mls_welcome') throw new UnexpectedMessageKindError('welcome', kindOf(message))
@@ -178,9 +178,12 @@ class TsMlsClient implements MlsClient {
     } catch (cause) {
       throw new InvalidWelcomeError(String(cause), { cause })
     }
+    const group = new TsMlsGroup(state, this.#deps())
+    // Refused (e.g. a group the caller does not recognise): the key package stays for the real Welcome.
+    await options.accept?.(group)
     this.#keyPackages.delete(refHex)
     this.#refs.delete(refHex)
-    return new TsMlsGroup(state, this.#deps())
+    return group
   }
 
   async importGroup(bytes: Uint8Array, options: AbortOptions = {}): Promise<MlsService> {

@@ -17,8 +17,20 @@ export function toUnixSeconds(nowMs: number): bigint {
   return BigInt(Math.floor(nowMs / 1000))
 }
 
-/** The lifetime of a key package generated at `nowMs` valid for `seconds`. */
+const MAX_UINT64 = (1n << 64n) - 1n
+
+/**
+ * The lifetime of a key package generated at `nowMs` valid for `seconds`.
+ * Both ends are clamped to the u64 range of the wire format: near the Unix
+ * epoch (e.g. a virtual clock starting at 0) `notBefore` would otherwise go
+ * negative and encode as a time about 2^64 s in the future.
+ */
 export function lifetimeFrom(nowMs: number, seconds: number): KeyPackageLifetime {
   const now = toUnixSeconds(nowMs)
-  return { notBefore: now - BigInt(KEY_PACKAGE_CLOCK_SKEW_SECONDS), notAfter: now + BigInt(Math.floor(seconds)) }
+  const notBefore = now - BigInt(KEY_PACKAGE_CLOCK_SKEW_SECONDS)
+  const notAfter = now + BigInt(Math.floor(seconds))
+  return {
+    notBefore: notBefore < 0n ? 0n : notBefore > MAX_UINT64 ? MAX_UINT64 : notBefore,
+    notAfter: notAfter < 0n ? 0n : notAfter > MAX_UINT64 ? MAX_UINT64 : notAfter,
+  }
 }

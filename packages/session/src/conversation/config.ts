@@ -79,6 +79,16 @@ export interface ConversationConfig {
    */
   probeAnswersPerSecond: number
   /**
+   * Local: chat messages sent while an epoch change is in flight (Freezing
+   * or Selection) wait in a queue and are sent, in order, once the group is
+   * working again. At most this many wait; one more is refused with
+   * `SendQueueFullError`. Never synced.
+   * @default 256
+   */
+  sendQueueMax: number
+  /** Local: at most this many body bytes wait in the send queue (see {@link ConversationConfig.sendQueueMax}). @default 1_048_576 */
+  sendQueueMaxBytes: number
+  /**
    * Beyond the reference: key-package announcements kept in arrival order
    * while the consensus-session cap keeps them from being proposed (see
    * {@link joinQueueBoundMs}). Announcements past this count are dropped
@@ -146,6 +156,8 @@ export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.
   probeAnswerIntervalMs: 2_000,
   probeAnswerDelayMs: 500,
   probeAnswersPerSecond: 20,
+  sendQueueMax: 256,
+  sendQueueMaxBytes: 1_048_576,
   joinQueueMax: 256,
   joinQueueMaxBytes: 1_048_576,
   deadMemberAfterMs: 0,
@@ -177,60 +189,190 @@ export type ConversationConfigInit = Partial<Omit<ConversationConfig, 'stewardLi
   stewardList?: Partial<StewardBounds>
 }
 
+/** Kind and range of each configuration field (the rules of {@link validateConfigInit}). */
+type FieldRule =
+  | { kind: 'int'; min: number; max?: number }
+  | { kind: 'bool' }
+
+/** ms durations and counts are integers: durations travel as u64 on the wire (`toTiming`). */
+const FIELD_RULES: Readonly<Record<Exclude<keyof ConversationConfig, 'stewardList' | 'referenceGaps'>, FieldRule>> = {
+  commitInactivityMs: { kind: 'int', min: 1 },
+  freezeDurationMs: { kind: 'int', min: 1 },
+  recoveryInactivityMs: { kind: 'int', min: 1 },
+  votingInactivityMs: { kind: 'int', min: 0 },
+  proposalExpirationMs: { kind: 'int', min: 1_000 },
+  consensusTimeoutMs: { kind: 'int', min: 1 },
+  pendingUpdateMaxEpochs: { kind: 'int', min: 0 },
+  maxReelectionAttempts: { kind: 'int', min: 0 },
+  votingDelayMs: { kind: 'int', min: 1 },
+  electionVotingDelayMs: { kind: 'int', min: 1 },
+  livenessCriteriaYes: { kind: 'bool' },
+  maxConsensusSessions: { kind: 'int', min: 1 },
+  commitBatchMax: { kind: 'int', min: 1 },
+  commitBatchWindowMs: { kind: 'int', min: 0 },
+  attestationIntervalMs: { kind: 'int', min: 1 },
+  probeAnswerIntervalMs: { kind: 'int', min: 1 },
+  probeAnswerDelayMs: { kind: 'int', min: 0 },
+  probeAnswersPerSecond: { kind: 'int', min: 1 },
+  sendQueueMax: { kind: 'int', min: 1 },
+  sendQueueMaxBytes: { kind: 'int', min: 1 },
+  joinQueueMax: { kind: 'int', min: 1 },
+  joinQueueMaxBytes: { kind: 'int', min: 1 },
+  deadMemberAfterMs: { kind: 'int', min: 0 },
+}
+
+const STEWARD_RULES: Readonly<Record<keyof StewardBounds, FieldRule>> = {
+  snMin: { kind: 'int', min: 1, max: 0xffff_ffff },
+  snMax: { kind: 'int', min: 1, max: 0xffff_ffff },
+  allowSubsetCandidates: { kind: 'bool' },
+}
+
+const GAP_KEYS: readonly (keyof ReferenceGaps)[] = ['forcedFreezeMintsNothing', 'onlyOwnerTimesOut', 'wakeupIgnoresTakeover']
+
+/** Edit distance, for "did you mean" hints. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0]!
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j]!
+      row[j] = Math.min(up + 1, row[j - 1]! + 1, diag + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1))
+      diag = up
+    }
+  }
+  return row[b.length]!
+}
+
+function unknownKey(key: string, known: readonly string[], prefix: string): InvalidConfigError {
+  let best: string | undefined
+  let bestDistance = Number.POSITIVE_INFINITY
+  for (const k of known) {
+    const d = distance(key, k)
+    if (d < bestDistance) {
+      best = k
+      bestDistance = d
+    }
+  }
+  const hint = best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 4)) ? ` (did you mean ${prefix}${best}?)` : ''
+  return new InvalidConfigError(`unknown config key ${prefix}${key}${hint}`, { field: `${prefix}${key}` })
+}
+
+function shown(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : typeof v === 'bigint' ? `${v}n` : String(v)
+}
+
+function checkField(field: string, v: unknown, rule: FieldRule): void {
+  if (rule.kind === 'bool') {
+    if (typeof v !== 'boolean') throw new InvalidConfigError(`${field} must be a boolean (got ${shown(v)})`, { field })
+    return
+  }
+  if (typeof v !== 'number') {
+    throw new InvalidConfigError(`${field} must be a number (got ${typeof v} ${shown(v)})`, { field })
+  }
+  if (!Number.isFinite(v)) throw new InvalidConfigError(`${field} must be finite (got ${v})`, { field })
+  if (!Number.isSafeInteger(v)) throw new InvalidConfigError(`${field} must be an integer (got ${v})`, { field })
+  if (v < rule.min) throw new InvalidConfigError(`${field} must be ${rule.min === 1 ? '> 0' : `≥ ${rule.min}`} (got ${v})`, { field })
+  if (rule.max !== undefined && v > rule.max) throw new InvalidConfigError(`${field} must be ≤ ${rule.max} (got ${v})`, { field })
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
 /**
- * Fill defaults and validate.
+ * Check a (partial) configuration without filling defaults: every key is
+ * known (a misspelling names the closest key), every value has its type
+ * (numbers, not strings), numbers are finite integers in range
+ * (durations `> 0`, or `≥ 0` where 0 means "off" or "derived";
+ * `proposalExpirationMs ≥ 1000`; `1 ≤ snMin ≤ snMax`). `undefined` values
+ * count as absent.
  *
- * @throws {InvalidConfigError} on a non-positive duration, a proposal
- * expiration under one second, or bad steward bounds
+ * @throws {InvalidConfigError} naming the offending `field`
+ */
+export function validateConfigInit(init: unknown): asserts init is ConversationConfigInit | undefined {
+  if (init === undefined) return
+  if (!isPlainObject(init)) throw new InvalidConfigError(`config must be an object (got ${init === null ? 'null' : typeof init})`)
+  for (const [key, v] of Object.entries(init)) {
+    if (v === undefined) continue
+    if (key === 'stewardList') {
+      if (!isPlainObject(v)) throw new InvalidConfigError(`stewardList must be an object (got ${shown(v)})`, { field: key })
+      for (const [sub, sv] of Object.entries(v)) {
+        if (sv === undefined) continue
+        const rule = Object.hasOwn(STEWARD_RULES, sub) ? STEWARD_RULES[sub as keyof StewardBounds] : undefined
+        if (rule === undefined) throw unknownKey(sub, Object.keys(STEWARD_RULES), 'stewardList.')
+        checkField(`stewardList.${sub}`, sv, rule)
+      }
+    } else if (key === 'referenceGaps') {
+      if (!isPlainObject(v)) throw new InvalidConfigError(`referenceGaps must be an object (got ${shown(v)})`, { field: key })
+      for (const [sub, sv] of Object.entries(v)) {
+        if (!(GAP_KEYS as readonly string[]).includes(sub)) throw unknownKey(sub, GAP_KEYS, 'referenceGaps.')
+        if (sv !== undefined) checkField(`referenceGaps.${sub}`, sv, { kind: 'bool' })
+      }
+    } else {
+      const rule = Object.hasOwn(FIELD_RULES, key) ? FIELD_RULES[key as keyof typeof FIELD_RULES] : undefined
+      if (rule === undefined) throw unknownKey(key, [...Object.keys(FIELD_RULES), 'stewardList'], '')
+      checkField(key, v, rule)
+    }
+  }
+  const sl = (init as ConversationConfigInit).stewardList
+  if (sl?.snMin !== undefined && sl.snMax !== undefined && sl.snMin > sl.snMax) {
+    throw new InvalidConfigError(`steward bounds must satisfy 1 ≤ snMin ≤ snMax (got ${sl.snMin}, ${sl.snMax})`, {
+      field: 'stewardList.snMin',
+    })
+  }
+}
+
+/** `init` without its `undefined` values (so they do not overwrite defaults). */
+function defined<T extends object>(init: T | undefined): Partial<T> {
+  const out: Partial<T> = {}
+  if (init === undefined) return out
+  for (const [k, v] of Object.entries(init)) if (v !== undefined) (out as Record<string, unknown>)[k] = v
+  return out
+}
+
+/**
+ * Layer configurations: later ones win, field by field (`stewardList` too);
+ * `undefined` values are ignored. Does not validate.
+ */
+export function mergeConfigInit(...layers: (ConversationConfigInit | undefined)[]): ConversationConfigInit {
+  let out: ConversationConfigInit = {}
+  for (const layer of layers) {
+    if (layer === undefined) continue
+    const { stewardList, ...rest } = defined(layer)
+    out = { ...out, ...rest }
+    if (stewardList !== undefined) out.stewardList = { ...out.stewardList, ...defined(stewardList) }
+  }
+  return out
+}
+
+/**
+ * Fill defaults and validate (see {@link validateConfigInit}).
+ *
+ * @throws {InvalidConfigError} on an unknown key, a value of the wrong type,
+ * a non-integer or out-of-range number (e.g. a non-positive duration, a
+ * proposal expiration under one second), or bad steward bounds; its
+ * `field` names the key
  */
 export function resolveConfig(init: ConversationConfigInit = {}): ConversationConfig {
+  validateConfigInit(init)
+  const { stewardList, ...rest } = defined(init)
   const c: ConversationConfig = {
     ...DEFAULT_CONVERSATION_CONFIG,
-    ...init,
-    stewardList: { ...DEFAULT_CONVERSATION_CONFIG.stewardList, ...init.stewardList },
-  }
-  const positive: (keyof ConversationConfig)[] = [
-    'commitInactivityMs',
-    'freezeDurationMs',
-    'recoveryInactivityMs',
-    'consensusTimeoutMs',
-    'votingDelayMs',
-    'electionVotingDelayMs',
-    'maxConsensusSessions',
-    'commitBatchMax',
-    'attestationIntervalMs',
-    'probeAnswerIntervalMs',
-    'probeAnswersPerSecond',
-    'joinQueueMax',
-    'joinQueueMaxBytes',
-  ]
-  for (const k of positive) {
-    const v = c[k] as number
-    if (!Number.isFinite(v) || v <= 0) throw new InvalidConfigError(`${k} must be > 0 (got ${v})`)
-  }
-  const nonNegative: (keyof ConversationConfig)[] = [
-    'votingInactivityMs',
-    'pendingUpdateMaxEpochs',
-    'maxReelectionAttempts',
-    'commitBatchWindowMs',
-    'probeAnswerDelayMs',
-    'deadMemberAfterMs',
-  ]
-  for (const k of nonNegative) {
-    const v = c[k] as number
-    if (!Number.isFinite(v) || v < 0) throw new InvalidConfigError(`${k} must be ≥ 0 (got ${v})`)
+    ...rest,
+    stewardList: { ...DEFAULT_CONVERSATION_CONFIG.stewardList, ...defined(stewardList) },
   }
   if (c.deadMemberAfterMs > 0 && c.deadMemberAfterMs < suspectWindowMs(c)) {
     throw new InvalidConfigError(
       `deadMemberAfterMs must be 0 or ≥ 2 × attestationIntervalMs + freezeDurationMs = ${suspectWindowMs(c)} (got ${c.deadMemberAfterMs})`,
+      { field: 'deadMemberAfterMs' },
     )
   }
-  if (c.proposalExpirationMs < 1_000) {
-    throw new InvalidConfigError(`proposalExpirationMs must be ≥ 1000 (got ${c.proposalExpirationMs})`)
-  }
   const { snMin, snMax } = c.stewardList
-  if (!Number.isInteger(snMin) || !Number.isInteger(snMax) || snMin < 1 || snMin > snMax) {
-    throw new InvalidConfigError(`steward bounds must satisfy 1 ≤ snMin ≤ snMax (got ${snMin}, ${snMax})`)
+  if (snMin > snMax) {
+    throw new InvalidConfigError(`steward bounds must satisfy 1 ≤ snMin ≤ snMax (got ${snMin}, ${snMax})`, {
+      field: snMin !== DEFAULT_CONVERSATION_CONFIG.stewardList.snMin ? 'stewardList.snMin' : 'stewardList.snMax',
+    })
   }
   return c
 }

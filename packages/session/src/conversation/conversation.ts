@@ -1,6 +1,8 @@
 import { ConsensusService } from '@demls/consensus'
 import type { MlsService } from '@demls/mls'
 import {
+  AbortError,
+  type AbortOptions,
   type MemberInvite,
   type MemberWelcome,
   type SubtopicName,
@@ -19,6 +21,7 @@ import {
   ConversationClosedError,
   InvalidArgumentError,
   InvalidSyncError,
+  SendQueueFullError,
 } from '../errors.js'
 import {
   advanceFreeze,
@@ -34,9 +37,10 @@ import {
   heartbeat,
   hasCurrentFuture,
   onControl,
-  recordWelcome,
+  noteWelcomeBroadcast,
   requestCatchUp,
   resendWelcome,
+  startHeartbeat,
   retryCatchUp,
   stashFuture,
   takeCurrentFuture,
@@ -45,7 +49,13 @@ import { answerDueProbes, joinAnswerDeadline, onJoinBeacon, onJoinProbe, onRepea
 import { submitEmergency } from '../stewardship/emergency.js'
 import { noteSeen, proposeDeadMembers, syncLastSeen } from '../stewardship/liveness.js'
 import { suspectWindowMs } from './config.js'
-import { drainBufferedUpdates, driveBufferedProposals, expireAwaitedElection, takeoverDeadline } from '../stewardship/stewardship.js'
+import {
+  drainBufferedUpdates,
+  driveBufferedProposals,
+  expireAwaitedElection,
+  proposeRegeneratedList,
+  takeoverDeadline,
+} from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
 import { onListAttested, onStewardListNotice, recordEpoch } from '../sync/steward-sync.js'
 import { handleOutcomes } from '../voting/outcome.js'
@@ -60,9 +70,48 @@ import {
 } from '../voting/proposals.js'
 import { type ConversationConfig, type ConversationConfigInit, resolveConfig } from './config.js'
 import { ConversationCore } from './core.js'
-import type { ConversationEvent, ConversationOutbound } from './events.js'
+import type { ConversationEvent, ConversationOutbound, InboundDropReason } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
+import {
+  type ApprovedProposal,
+  type FreezeCandidateCount,
+  type MemberRole,
+  type MemberRoleEntry,
+  approvedProposals,
+  freezeCandidateCount,
+  memberRoles,
+  pendingLeaves,
+} from './queries.js'
 import type { ConversationState, OperatingMode } from './state-machine.js'
+
+/** A FIFO of chat messages waiting for an epoch change, with their promises. */
+class SendQueue {
+  #items: { body: Uint8Array; resolve: () => void; reject: (err: unknown) => void }[] = []
+  bytes = 0
+
+  get size(): number {
+    return this.#items.length
+  }
+
+  push(body: Uint8Array): Promise<void> {
+    const copy = body.slice()
+    return new Promise<void>((resolve, reject) => {
+      this.#items.push({ body: copy, resolve, reject })
+      this.bytes += copy.length
+    })
+  }
+
+  takeAll(): { body: Uint8Array; resolve: () => void; reject: (err: unknown) => void }[] {
+    const items = this.#items
+    this.#items = []
+    this.bytes = 0
+    return items
+  }
+
+  failAll(err: unknown): void {
+    for (const item of this.takeAll()) item.reject(err)
+  }
+}
 
 /** A packet handed to {@link Conversation.receive}. */
 export interface ConversationInbound {
@@ -87,6 +136,51 @@ export interface JoinConversationInit {
   /** Local configuration; the group's synced values overwrite the shared fields. */
   config?: ConversationConfigInit
   now: number
+  /**
+   * Called when we refuse the group after MLS accepted its Welcome (a
+   * plug-in mismatch or an invalid `ConversationSync`), before `join`
+   * throws. `outbound` holds our encrypted self-leave proposal, exactly as
+   * {@link Conversation.leave} sends it: publish it on the app channel so
+   * the group removes our leaf (otherwise the group keeps a member that
+   * never votes). Without this callback nothing is sent.
+   */
+  onRefusal?: (outbound: ConversationOutbound[], reason: Error) => void | Promise<void>
+  /**
+   * Inspect the group before joining it: throw to refuse it (e.g. a group
+   * none of the members we were answered by belongs to). The Welcome is
+   * then dropped without consuming our key package and without sending
+   * anything (`onRefusal` is not called: we never belonged to it).
+   */
+  acceptGroup?: (group: MlsService) => void | Promise<void>
+}
+
+/**
+ * Open our self-leave: a one-voter proposal with the deterministic id,
+ * resolved at once, that another steward commits. Returns false when one
+ * is already open or resolved.
+ */
+async function proposeSelfLeave(core: ConversationCore, now: number): Promise<boolean> {
+  const id = selfLeaveProposalId(core.memberId)
+  if (core.consensus.getSession(core.id, id) !== undefined || core.queues.resolved.has(id)) return false
+  const request = { payload: 'removeMember' as const, removeMember: { memberId: core.memberId } }
+  const payload = encodeConversationUpdateRequest(request)
+  const proposal = core.consensus.createProposal(
+    core.id,
+    {
+      payload,
+      expectedVotersCount: 1,
+      proposalId: id,
+      name: `self-leave:${toHex(core.memberId)}`,
+      expirationSeconds: Math.max(1, Math.ceil(core.config.proposalExpirationMs / 1000)),
+      livenessCriteriaYes: true,
+      vote: true,
+    },
+    now,
+  )
+  core.requests.set(id, decodeConversationUpdateRequest(payload))
+  await core.sendEncrypted({ proposal })
+  await handleOutcomes(core, now)
+  return true
 }
 
 function buildCore(
@@ -126,6 +220,8 @@ function buildCore(
 export class Conversation {
   readonly #core: ConversationCore
   #chain: Promise<unknown> = Promise.resolve()
+  /** Chat messages waiting for the epoch change in flight (see {@link Conversation.sendMessage}). */
+  readonly #sendQueue = new SendQueue()
 
   private constructor(core: ConversationCore) {
     this.#core = core
@@ -141,6 +237,7 @@ export class Conversation {
     recordEpoch(core)
     core.now = init.now
     syncLastSeen(core, init.now)
+    startHeartbeat(core, init.now)
     core.phaseChanged()
     return new Conversation(core)
   }
@@ -149,25 +246,38 @@ export class Conversation {
    * Join from a Welcome broadcast by the committing steward. Resolves
    * `undefined` when the Welcome is not for us.
    *
+   * Unlike the reference, which joins even when the sync is rejected, we
+   * refuse such a group; since MLS already made us a member, our self-leave
+   * goes to `init.onRefusal` first.
+   *
    * @throws {PluginMismatchError} when the group runs other protocol plug-ins
    * @throws {InvalidSyncError} when the sync is structurally invalid or rejected
    */
   static async join(init: JoinConversationInit): Promise<Conversation | undefined> {
-    const mls = await init.plugins.welcomeMls(init.welcome.welcomeBytes)
+    const mls = await init.plugins.welcomeMls(init.welcome.welcomeBytes, init.acceptGroup)
     if (mls === undefined) return undefined
+    // Again, for a plug-in that ignores `accept` (its key package is then lost, but we do not join).
+    await init.acceptGroup?.(mls)
     const config = resolveConfig(init.config)
     const core = buildCore(mls.conversationId, init.plugins, mls, config)
     for (const m of mls.members()) core.scoring.addMember(m)
     for (const j of init.welcome.joinerIdentities) core.joinEpochs.set(toHex(j), mls.epoch())
     recordEpoch(core)
-    const decrypted = await mls.decrypt(init.welcome.conversationSyncBytes)
-    const app = decodeAppMessage(decrypted.plaintext)
-    if (app.conversationSync === undefined) throw new InvalidSyncError('the welcome carries no ConversationSync')
-    const rejected = applySync(core, app.conversationSync)
-    if (rejected !== undefined) throw new InvalidSyncError(`rejected: ${rejected}`)
+    try {
+      const decrypted = await mls.decrypt(init.welcome.conversationSyncBytes)
+      const app = decodeAppMessage(decrypted.plaintext)
+      if (app.conversationSync === undefined) throw new InvalidSyncError('the welcome carries no ConversationSync')
+      const rejected = applySync(core, app.conversationSync)
+      if (rejected !== undefined) throw new InvalidSyncError(`rejected: ${rejected}`)
+    } catch (err) {
+      // MLS made us a member: leave again, or our leaf stays in the group as a member that never votes.
+      await Conversation.#leaveRefused(core, init, err)
+      throw err
+    }
     core.queues.welcomeHashes.add(toHex(sha256(init.welcome.welcomeBytes)))
     core.now = init.now
     syncLastSeen(core, init.now)
+    startHeartbeat(core, init.now)
     core.phaseChanged()
     await core.sendEncrypted({
       membershipChange: { conversationId: core.id, member: core.memberId, changeType: TypeMembershipChange.Add },
@@ -175,10 +285,74 @@ export class Conversation {
     return new Conversation(core)
   }
 
-  #run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.#chain.then(fn, fn)
-    this.#chain = next.catch(() => undefined)
-    return next
+  /** A Welcome we refuse after MLS accepted it: hand our self-leave to `onRefusal`. */
+  static async #leaveRefused(core: ConversationCore, init: JoinConversationInit, reason: unknown): Promise<void> {
+    if (init.onRefusal === undefined) return
+    try {
+      await proposeSelfLeave(core, init.now)
+    } catch {
+      return // nothing we could send (the reason is what the caller needs)
+    }
+    const outbound = core.outbound.splice(0).filter((o) => o.subtopic === 'app')
+    await init.onRefusal(outbound, reason as Error)
+  }
+
+  /**
+   * Run `fn` after every earlier call (the mutex), then send the chat that
+   * waited for the epoch change. With a `signal`: an aborted signal rejects
+   * at once, and an abort while waiting for the mutex rejects with
+   * `AbortError` and `fn` never runs; once `fn` runs it completes.
+   */
+  #run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const step = async () => {
+      try {
+        return await fn()
+      } finally {
+        await this.#flushSendQueue()
+      }
+    }
+    if (signal === undefined) {
+      const next = this.#chain.then(step, step)
+      this.#chain = next.catch(() => undefined)
+      return next
+    }
+    if (signal.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }))
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new AbortError('aborted while waiting for the conversation', { cause: signal.reason }))
+      signal.addEventListener('abort', onAbort, { once: true })
+      const guarded = async (): Promise<T> => {
+        signal.removeEventListener('abort', onAbort)
+        if (signal.aborted) throw new AbortError('aborted while waiting for the conversation', { cause: signal.reason })
+        return step()
+      }
+      const next = this.#chain.then(guarded, guarded)
+      this.#chain = next.catch(() => undefined)
+      next.then(resolve, reject)
+    })
+  }
+
+  /** Send the queued chat messages once messaging is open again; fail them if we left. */
+  async #flushSendQueue(): Promise<void> {
+    const core = this.#core
+    if (this.#sendQueue.size === 0) return
+    if (core.left) {
+      this.#sendQueue.failAll(new ConversationClosedError(core.id))
+      return
+    }
+    if (core.sm.blocksMessaging) return
+    for (const item of this.#sendQueue.takeAll()) {
+      try {
+        await this.#encryptChat(item.body)
+        item.resolve()
+      } catch (err) {
+        item.reject(err)
+      }
+    }
+  }
+
+  #encryptChat(body: Uint8Array): Promise<void> {
+    const core = this.#core
+    return core.sendEncrypted({ conversationMessage: { message: body, sender: core.memberId, conversationId: core.id } })
   }
 
   #assertOpen(): void {
@@ -282,14 +456,14 @@ export class Conversation {
     try {
       decrypted = await core.mls.decrypt(payload)
     } catch (err) {
-      const e = err as Error & { direction?: string; messageEpoch?: bigint }
-      if (e.name === 'WrongEpochError' && e.direction === 'future' && e.messageEpoch !== undefined) {
+      const e = err as Error & { code?: string; direction?: string; messageEpoch?: bigint }
+      if (e.code === 'MLS_WRONG_EPOCH' && e.direction === 'future' && e.messageEpoch !== undefined) {
         // Sent in an epoch we have not reached: keep it, and catch up.
         stashFuture(core, e.messageEpoch, payload)
         requestCatchUp(core, now)
         return
       }
-      const reason = e.name === 'WrongEpochError' ? 'wrong-epoch' : 'decrypt-failed'
+      const reason = e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed'
       core.emit({ type: 'dropped', reason, error: e })
       return
     }
@@ -343,7 +517,8 @@ export class Conversation {
       core.emit({ type: 'dropped', reason: 'welcome-duplicate' })
       return
     }
-    recordWelcome(core, welcome)
+    // Plaintext: recorded for re-sending only if it matches a commit we merged, never over the recorded one.
+    noteWelcomeBroadcast(core, welcome)
     core.emit({ type: 'welcome-ready', welcome, mintedLocally: false })
   }
 
@@ -480,19 +655,46 @@ export class Conversation {
   }
 
   /**
-   * Send an encrypted chat message.
+   * Send an encrypted chat message. While an epoch change is in flight
+   * (Freezing or Selection) the message waits, in order, and is encrypted
+   * and queued for publication in the next epoch as soon as the group is
+   * working again; the promise settles then. Messages are never reordered:
+   * a message sent while others wait queues behind them.
    *
-   * @throws {ConversationBlockedError} while Freezing or Selecting
+   * @throws {SendQueueFullError} when `sendQueueMax` messages or `sendQueueMaxBytes` bytes already wait
+   * @throws {ConversationClosedError} when we left (also for queued messages if we leave first)
+   * @throws {AbortError} when `options.signal` aborts before the call's turn (the message is then neither sent nor queued; once queued, it stays)
    */
-  sendMessage(body: Uint8Array, _now: number): Promise<void> {
-    return this.#run(async () => {
+  async sendMessage(body: Uint8Array, _now: number, options: AbortOptions = {}): Promise<void> {
+    const queued = await this.#run(async () => {
       this.#assertOpen()
       const core = this.#core
-      if (core.sm.blocksMessaging) throw new ConversationBlockedError('send a message', core.sm.state)
-      await core.sendEncrypted({
-        conversationMessage: { message: body, sender: core.memberId, conversationId: core.id },
-      })
-    })
+      if (!core.sm.blocksMessaging && this.#sendQueue.size === 0) {
+        await this.#encryptChat(body)
+        return undefined
+      }
+      const { sendQueueMax, sendQueueMaxBytes } = core.config
+      if (this.#sendQueue.size >= sendQueueMax || this.#sendQueue.bytes + body.length > sendQueueMaxBytes) {
+        throw new SendQueueFullError(this.#sendQueue.size, this.#sendQueue.bytes)
+      }
+      // Wrapped in an object: returning the bare promise would make the mutex wait for it.
+      return { sent: this.#sendQueue.push(body) }
+    }, options.signal)
+    await queued?.sent
+  }
+
+  /**
+   * Every inbound packet dropped so far, by reason (gossip delivers
+   * duplicates and late packets routinely; only the first of each kind per
+   * epoch becomes a `dropped` event).
+   */
+  dropCounts(): Partial<Record<InboundDropReason, number>> {
+    return this.#core.drops.totals()
+  }
+
+  /** Chat messages waiting for the epoch change in flight. */
+  queuedMessageCount(): number {
+    return this.#sendQueue.size
   }
 
   /**
@@ -502,8 +704,9 @@ export class Conversation {
    *
    * @throws {ConversationBlockedError} unless Working
    * @throws {InvalidArgumentError} on an invalid key package
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
    */
-  addMember(keyPackage: Uint8Array, now: number): Promise<number | undefined> {
+  addMember(keyPackage: Uint8Array, now: number, options: AbortOptions = {}): Promise<number | undefined> {
     return this.#run(async () => {
       this.#assertOpen()
       const core = this.#core
@@ -518,7 +721,7 @@ export class Conversation {
       const request = { payload: 'memberInvite' as const, memberInvite: { keyPackageBytes: keyPackage, memberId: info.memberId } }
       if (targetInFlight(core, request)) return undefined
       return initiateProposal(core, request, 'yes', now)
-    })
+    }, options.signal)
   }
 
   /**
@@ -526,8 +729,9 @@ export class Conversation {
    *
    * @throws {ConversationBlockedError} unless Working
    * @throws {InvalidArgumentError} when `memberId` is not a member
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
    */
-  removeMember(memberId: Uint8Array, now: number): Promise<number | undefined> {
+  removeMember(memberId: Uint8Array, now: number, options: AbortOptions = {}): Promise<number | undefined> {
     return this.#run(async () => {
       this.#assertOpen()
       const core = this.#core
@@ -536,22 +740,23 @@ export class Conversation {
       const request = { payload: 'removeMember' as const, removeMember: { memberId } }
       if (targetInFlight(core, request)) return undefined
       return initiateProposal(core, request, 'yes', now)
-    })
+    }, options.signal)
   }
 
   /**
    * Vote on an open proposal (cancels the pending auto-vote).
    *
    * @throws {ConversationBlockedError} while Freezing or Selecting
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
    */
-  vote(proposalId: number, choice: boolean, now: number): Promise<void> {
+  vote(proposalId: number, choice: boolean, now: number, options: AbortOptions = {}): Promise<void> {
     return this.#run(async () => {
       this.#assertOpen()
       const core = this.#core
       if (core.sm.blocksMessaging) throw new ConversationBlockedError('vote', core.sm.state)
       await castVote(core, proposalId, choice, now)
       await handleOutcomes(core, now)
-    })
+    }, options.signal)
   }
 
   /**
@@ -560,47 +765,103 @@ export class Conversation {
    * proposals are neither created nor accepted (partial freeze).
    *
    * @throws {ConversationBlockedError} while Freezing or Selecting
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
    */
-  submitEmergency(evidence: ViolationEvidenceInit, now: number): Promise<number> {
+  submitEmergency(evidence: ViolationEvidenceInit, now: number, options: AbortOptions = {}): Promise<number> {
     return this.#run(async () => {
       this.#assertOpen()
       const id = await submitEmergency(this.#core, evidence, now)
       await handleOutcomes(this.#core, now)
       return id
-    })
+    }, options.signal)
   }
 
   /**
    * Leave (self-removal): a one-voter proposal with a deterministic id that
    * resolves at once; another steward commits it. A second call is a no-op.
    * Resolves whether a proposal was sent.
+   *
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
    */
-  leave(now: number): Promise<boolean> {
+  leave(now: number, options: AbortOptions = {}): Promise<boolean> {
     return this.#run(async () => {
       this.#assertOpen()
-      const core = this.#core
-      const id = selfLeaveProposalId(core.memberId)
-      if (core.consensus.getSession(core.id, id) !== undefined || core.queues.resolved.has(id)) return false
-      const request = { payload: 'removeMember' as const, removeMember: { memberId: core.memberId } }
-      const payload = encodeConversationUpdateRequest(request)
-      const proposal = core.consensus.createProposal(
-        core.id,
-        {
-          payload,
-          expectedVotersCount: 1,
-          proposalId: id,
-          name: `self-leave:${toHex(core.memberId)}`,
-          expirationSeconds: Math.max(1, Math.ceil(core.config.proposalExpirationMs / 1000)),
-          livenessCriteriaYes: true,
-          vote: true,
-        },
-        now,
-      )
-      core.requests.set(id, decodeConversationUpdateRequest(payload))
-      await core.sendEncrypted({ proposal })
-      await handleOutcomes(core, now)
-      return true
-    })
+      return proposeSelfLeave(this.#core, now)
+    }, options.signal)
+  }
+
+  /**
+   * Ask the group to regenerate the steward list now (the reference's admin
+   * `regenerate_steward_list`): opens a steward election over the settled
+   * members at the current epoch, seeded with the live retry round, with
+   * our YES bundled. Unlike the reference, which installs the list locally
+   * without a vote, the list changes only if the group accepts the
+   * election, and every member regenerates the elected list before
+   * installing it. Resolves the proposal id, or `undefined` when a steward
+   * election is already open.
+   *
+   * @example
+   * ```ts
+   * const id = await conv.regenerateStewardList(now)
+   * // later: a 'consensus-reached' event for `id`, then conv.stewards() is the new list
+   * ```
+   *
+   * @throws {ConversationBlockedError} while Freezing or Selecting
+   * @throws {PartialFreezeError} while an emergency proposal is open
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
+   */
+  regenerateStewardList(now: number, options: AbortOptions = {}): Promise<number | undefined> {
+    return this.#run(async () => {
+      this.#assertOpen()
+      const id = await proposeRegeneratedList(this.#core, now)
+      await handleOutcomes(this.#core, now)
+      return id
+    }, options.signal)
+  }
+
+  /**
+   * Every current member with its role in this epoch, in leaf order (the
+   * reference's `member_roles`; see {@link MemberRole}).
+   */
+  memberRoles(): MemberRoleEntry[] {
+    return memberRoles(this.#core)
+  }
+
+  /** The role of `memberId` (default: ours) in this epoch, or `undefined` when it is not a member. */
+  role(memberId: Uint8Array = this.#core.memberId): MemberRole | undefined {
+    const hex = toHex(memberId)
+    return memberRoles(this.#core).find((e) => toHex(e.memberId) === hex)?.role
+  }
+
+  /** Whether recovery mode is on (a Deadlock ECP was accepted; any member may commit until an election lands). */
+  isInRecoveryMode(): boolean {
+    return this.#core.sm.mode === 'recovery'
+  }
+
+  /**
+   * Freeze-round progress (the reference's `freeze_candidate_count`): the
+   * candidates buffered for this epoch (0 outside Freezing and Selection)
+   * and how many the round waits for.
+   */
+  freezeCandidateCount(): FreezeCandidateCount {
+    return freezeCandidateCount(this.#core)
+  }
+
+  /**
+   * Members whose self-leave was received and approved but not committed
+   * yet (the reference's `pending_leave_member_ids`), in leaf order.
+   */
+  pendingLeaves(): Uint8Array[] {
+    return pendingLeaves(this.#core)
+  }
+
+  /**
+   * The approved add/remove work of this epoch in approval order, with
+   * proposal ids, and whether the next commit carries each entry (the
+   * reference's `approved_proposals_for_current_epoch`).
+   */
+  approvedProposals(): ApprovedProposal[] {
+    return approvedProposals(this.#core)
   }
 
   /** Current MLS members (member ids in leaf order). */
@@ -647,7 +908,10 @@ export class Conversation {
    * The member acting as this epoch's steward here: the steward the
    * rotation names, unless we have not heard from it for the suspect
    * window (`suspectWindowMs`), then the next steward in rotation we have
-   * heard from.
+   * heard from. The member {@link Conversation.memberRoles} marks
+   * `epoch-steward` (`undefined` when it marks none: no list, an exhausted
+   * list, nobody eligible). Equal to the shared rotation's epoch steward
+   * while every steward is heard from; otherwise a local view.
    */
   epochSteward(): Uint8Array | undefined {
     return this.#core.actingEpochSteward()

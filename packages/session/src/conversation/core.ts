@@ -12,6 +12,7 @@ import type { ConversationEvent, ConversationOutbound } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
 import { ConversationQueues, type ProposalId } from './queues.js'
 import { StateMachine } from './state-machine.js'
+import { DropCounter } from './drop-counter.js'
 
 /** A scheduled auto-vote. */
 export interface AutoVote {
@@ -51,6 +52,8 @@ export class ConversationCore {
   readonly sm = new StateMachine('working')
   readonly outbound: ConversationOutbound[] = []
   readonly events: ConversationEvent[] = []
+  /** Counts of dropped packets; repeats within an epoch are counted, not emitted. */
+  readonly drops = new DropCounter()
   /** Due auto-votes by proposal id. */
   readonly autoVotes = new Map<ProposalId, AutoVote>()
   /** Our votes to send once more if still needed at `fireAt` (see `castVote`). */
@@ -111,6 +114,11 @@ export class ConversationCore {
   }
 
   emit(event: ConversationEvent): void {
+    if (event.type === 'dropped' && !this.drops.admit(event, this.epoch())) {
+      return
+    }
+    const summary = this.drops.takeSummary(this.epoch())
+    if (summary !== undefined) this.events.push(summary)
     this.events.push(event)
   }
 
@@ -189,8 +197,22 @@ export class ConversationCore {
   actingEpochSteward(): Uint8Array | undefined {
     const canonical = this.epochSteward()
     if (canonical === undefined || !this.isSuspect(toHex(canonical))) return canonical
+    return this.steward.epochSteward(this.epoch(), this.actingEligibility())
+  }
+
+  /**
+   * The acting epoch steward ({@link actingEpochSteward}) and the steward
+   * that would act after it (the next eligible steward in rotation we have
+   * heard from lately). What `memberRoles` reports.
+   */
+  actingStewards(): { epochSteward: Uint8Array | undefined; backup: Uint8Array | undefined } {
+    return this.steward.epochAndBackup(this.epoch(), this.actingEligibility())
+  }
+
+  /** {@link eligibility} minus the members we have not heard from for the suspect window. */
+  actingEligibility(): (id: Uint8Array) => boolean {
     const eligible = this.eligibility()
-    return this.steward.epochSteward(this.epoch(), (id) => eligible(id) && !this.isSuspect(toHex(id)))
+    return (id) => eligible(id) && !this.isSuspect(toHex(id))
   }
 
   isEpochSteward(): boolean {

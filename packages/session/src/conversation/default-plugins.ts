@@ -51,7 +51,7 @@ export async function defaultPlugins(
     makeStewardList: (conversationId, init) =>
       new StewardListService({ config: init.config, conversationId, maxRetries: init.maxRetries, plugin: stewardList }),
     createMls: (conversationId, nowMs) => mls.createGroup(conversationId, { nowMs }),
-    welcomeMls: (welcome) => mls.joinFromWelcome(welcome),
+    welcomeMls: (welcome, accept) => mls.joinFromWelcome(welcome, accept === undefined ? {} : { accept }),
     generateKeyPackage: (nowMs) => mls.generateKeyPackage({ nowMs }),
     makeScoring,
   }

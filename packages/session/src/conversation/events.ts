@@ -8,7 +8,8 @@ export type InboundDropReason =
   | 'decrypt-failed' // MLS refused it (wrong group, replay, bad signature, …)
   | 'wrong-epoch' // MLS ciphertext of another epoch
   | 'not-member' // sender or vote owner is not a member
-  | 'unauthorized' // hardening check failed (owner ≠ sender, expected voters ≠ members, fast-path abuse)
+  | 'unauthorized' // hardening check failed (owner ≠ sender, vote owner not a member, fast-path abuse)
+  | 'membership-changed' // a proposal made for another member count (a commit crossed it in flight)
   | 'invalid-proposal'
   | 'invalid-vote'
   | 'partial-freeze' // a lower-priority proposal while an emergency is open
@@ -22,6 +23,18 @@ export type InboundDropReason =
   | 'legacy' // a legacy or unknown AppMessage variant
   | 'self'
 
+/**
+ * How an applied commit was chosen:
+ * - `freeze`: selected in a freeze round we took part in (the reference's
+ *   only path);
+ * - `catch-up`: a commit the group merged while we missed it, replayed by a
+ *   peer (we may have missed its votes too, so `batch` may be empty while
+ *   the membership changed);
+ * - `fork-switch`: the group's commit replaced the one we had merged at the
+ *   previous epoch (a `fork-healed` event precedes it).
+ */
+export type CommitSource = 'freeze' | 'catch-up' | 'fork-switch'
+
 /** Everything a conversation reports, in order. Drained with `drainEvents()`. */
 export type ConversationEvent =
   /** A decrypted chat message; `sender` is the MLS-authenticated member id. */
@@ -29,6 +42,12 @@ export type ConversationEvent =
   /** A member announced it joined (its encrypted `EventMembershipChange`). */
   | { type: 'membership-notice'; member: Uint8Array }
   | { type: 'phase-change'; state: ConversationState; mode: OperatingMode }
+  /**
+   * The operating mode changed: `recovery` once a Deadlock ECP is accepted
+   * (any member may then commit), `normal` once an election installs a new
+   * steward list. Emitted before the phase change that follows it.
+   */
+  | { type: 'mode-change'; mode: OperatingMode }
   /** A peer's votable proposal arrived, or we opened one without our vote. */
   | { type: 'vote-requested'; proposalId: number; request: ConversationUpdateRequest | undefined }
   /** We opened a proposal with our YES bundled. */
@@ -41,8 +60,22 @@ export type ConversationEvent =
       failed: boolean
       request: ConversationUpdateRequest | undefined
     }
-  /** A commit merged: `batch` is the approved work it carried, in approval order. */
-  | { type: 'commit-applied'; epoch: bigint; committer: Uint8Array; batch: ConversationUpdateRequest[] }
+  /**
+   * A commit merged, however it reached us: `source` says how (see
+   * {@link CommitSource}), `batch` is the approved work of ours it carried
+   * (in approval order) and `empty` is `batch.length === 0`. Fired for
+   * every applied commit, since the membership changed; the reference
+   * fires `CommitApplied` only for `source === 'freeze' && !empty`, so
+   * filter on that for its semantics.
+   */
+  | {
+      type: 'commit-applied'
+      epoch: bigint
+      committer: Uint8Array
+      batch: ConversationUpdateRequest[]
+      source: CommitSource
+      empty: boolean
+    }
   /** A Welcome for joiners: minted by us, or seen on the group channel. */
   | { type: 'welcome-ready'; welcome: MemberWelcome; mintedLocally: boolean }
   | { type: 'freeze-progress'; received: number; expected: number }
@@ -60,6 +93,12 @@ export type ConversationEvent =
   | { type: 'leaving'; epoch: bigint }
   /** An inbound packet was dropped, with a typed reason. */
   | { type: 'dropped'; reason: InboundDropReason; detail?: string; error?: Error }
+  /**
+   * Repeats of drops already reported in `epoch` (same reason and detail)
+   * are counted, not emitted one by one; this reports how many, by reason,
+   * once the epoch has changed. `Conversation.dropCounts()` has the totals.
+   */
+  | { type: 'drops-suppressed'; epoch: bigint; counts: Partial<Record<InboundDropReason, number>> }
   /** A background step failed (the conversation keeps working). */
   | { type: 'error'; operation: string; error: Error }
 

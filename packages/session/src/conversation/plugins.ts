@@ -37,8 +37,13 @@ export interface ConversationPluginsFactory {
   readonly stewardList: StewardListPlugin
   /** Create our MLS group for a new conversation. */
   createMls(conversationId: string, nowMs: number): Promise<MlsService>
-  /** Join from a Welcome; `undefined` when it is not for us. */
-  welcomeMls(welcome: Uint8Array): Promise<MlsService | undefined>
+  /**
+   * Join from a Welcome; `undefined` when it is not for us. `accept` (see
+   * `MlsClient.joinFromWelcome`) may refuse the group before our key
+   * package is consumed; an implementation that ignores it loses the key
+   * package to a refused Welcome (the session checks the group again).
+   */
+  welcomeMls(welcome: Uint8Array, accept?: (group: MlsService) => void | Promise<void>): Promise<MlsService | undefined>
   /** A fresh key package to announce. */
   generateKeyPackage(nowMs: number): Promise<Uint8Array>
   /** The per-conversation scoring service. */

@@ -80,12 +80,18 @@ export class StateMachine {
     return this.#set('reelection', undefined)
   }
 
-  enterRecovery(): void {
+  /** → recovery mode. Returns whether the mode changed. */
+  enterRecovery(): boolean {
+    const changed = this.#mode !== 'recovery'
     this.#mode = 'recovery'
+    return changed
   }
 
-  exitRecovery(): void {
+  /** → normal mode. Returns whether the mode changed. */
+  exitRecovery(): boolean {
+    const changed = this.#mode !== 'normal'
     this.#mode = 'normal'
+    return changed
   }
 
   /** Chat and manual votes are refused while an epoch change is in flight. */

@@ -11,10 +11,12 @@ import {
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { ConversationCore } from '../conversation/core.js'
+import type { CommitSource } from '../conversation/events.js'
 import { targetKey } from '../conversation/queues.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { syncLastSeen } from '../stewardship/liveness.js'
 import { electableLists, initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
+import { CommitFailedError } from '../errors.js'
 import { precheckReplay, recordMerged, recordWelcome } from '../sync/catch-up.js'
 import { type BranchPoint, captureBranchPoint, checkReplay, stageOnBranchPoint } from '../sync/fork.js'
 import { buildSync } from '../sync/conversation-sync.js'
@@ -94,7 +96,7 @@ export async function buildOwnCandidate(core: ConversationCore, now: number): Pr
   try {
     built = await core.mls.createCommitCandidate(inputs, { nowMs: now })
   } catch (err) {
-    core.error('build-commit-candidate', err)
+    core.error('build-commit-candidate', new CommitFailedError('mint', core.epoch(), err))
     return
   }
   const candidate: CommitCandidate = {
@@ -170,7 +172,7 @@ export async function replayStashedCandidates(core: ConversationCore, now: numbe
 }
 
 /** How many candidates the round waits for: the eligible stewards (all eligible members in recovery). */
-function expectedCandidates(core: ConversationCore): number {
+export function expectedCandidates(core: ConversationCore): number {
   const eligible = core.eligibility()
   if (core.sm.mode === 'recovery') return Math.max(1, core.mls.members().filter(eligible).length)
   const list = core.steward.currentList()
@@ -251,7 +253,7 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
         winner = { candidate: c, merge: await core.mls.mergeOwnCommit(), committer: core.memberId, index }
         break
       } catch (err) {
-        core.error('merge-own-commit', err)
+        core.error('merge-own-commit', new CommitFailedError('merge-own', core.epoch(), err))
         continue
       }
     }
@@ -267,7 +269,7 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
       winner = { candidate: c, merge: await core.mls.mergeStagedCommit(), committer: staged.committer, index }
       break
     } catch (err) {
-      core.error('merge-staged-commit', err)
+      core.error('merge-staged-commit', new CommitFailedError('merge-staged', core.epoch(), err))
       await core.mls.discardStagedCommit()
     }
   }
@@ -323,6 +325,7 @@ async function onApplied(
     welcome,
     joinerIds: winner.candidate.joinerIds ?? [],
     branch,
+    source: 'freeze',
     now,
   })
 }
@@ -340,6 +343,8 @@ async function afterMerge(
     welcome: Uint8Array | undefined
     joinerIds: Uint8Array[]
     branch: Omit<BranchPoint, 'hashHex'>
+    /** How the commit was chosen (reported in `commit-applied`). */
+    source: CommitSource
     now: number
   },
 ): Promise<void> {
@@ -363,7 +368,7 @@ async function afterMerge(
   for (const ch of merge.changes) if (ch.action === 'add') core.joinEpochs.set(toHex(ch.memberId), epoch)
   recordEpoch(core)
   core.applyScores([...m.ops, { memberId: m.committer, event: ScoreEvent.SuccessfulCommit }])
-  core.emit({ type: 'commit-applied', epoch, committer: m.committer, batch })
+  core.emit({ type: 'commit-applied', epoch, committer: m.committer, batch, source: m.source, empty: batch.length === 0 })
   if (merge.selfRemoved) {
     core.left = true
     core.autoVotes.clear()
@@ -433,6 +438,7 @@ export async function applyReplay(core: ConversationCore, c: CommitCandidate, no
     welcome: ownMerge ? merge.welcome : undefined,
     joinerIds: ownMerge ? (own?.joinerIds ?? []) : [],
     branch,
+    source: 'catch-up',
     now,
   })
   return true
@@ -475,6 +481,7 @@ export async function applyForkSwitch(core: ConversationCore, c: CommitCandidate
     welcome: undefined,
     joinerIds: [],
     branch,
+    source: 'fork-switch',
     now,
   })
   return true

@@ -9,6 +9,7 @@ import {
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { ConversationCore } from '../conversation/core.js'
+import { pluginVersions } from '../conversation/plugins.js'
 import { BoundedSet } from '../conversation/queues.js'
 import { signJoinBeacon, signJoinStatus, verifyJoinBeacon } from './signing.js'
 
@@ -184,6 +185,8 @@ function answer(core: ConversationCore, prober: Uint8Array, nonce: Uint8Array, n
     memberCount: core.mls.members().length,
     nonce,
     signedAtMs: Math.max(0, Math.floor(now)),
+    // Signed with the rest: a joiner running other plug-ins refuses before announcing.
+    plugins: pluginVersions(core.plugins, core.scoring),
   })
   core.outbound.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ joinBeacon }) })
 }

@@ -93,7 +93,7 @@ export async function initiateStewardElection(core: ConversationCore, recovery: 
     pool: electionPool(core, recovery),
     self: core.memberId,
     // Who proposes: the first list member we have heard from lately (a silent one would never propose).
-    eligible: actingEligibility(core),
+    eligible: core.actingEligibility(),
     recovery,
   })
   if (decision.kind !== 'proposed') return
@@ -116,10 +116,31 @@ export async function initiateStewardElection(core: ConversationCore, recovery: 
   }
 }
 
-/** Eligibility for acting roles: {@link ConversationCore.eligibility} minus members we have not heard from lately. */
-function actingEligibility(core: ConversationCore): (id: Uint8Array) => boolean {
-  const eligible = core.eligibility()
-  return (id) => eligible(id) && !core.isSuspect(toHex(id))
+/**
+ * The admin `regenerateStewardList`: open a steward election over the
+ * settled members at the current epoch, with the live retry round as seed,
+ * whether or not the installed list is exhausted. The reference's
+ * `regenerate_steward_list` installs that list locally without a vote; here
+ * the group votes on it (our YES bundled; the others auto-vote by the liveness flag), and every
+ * member validates the elected list by regenerating it before installing
+ * it, so a list change stays something members can check. Resolves the
+ * proposal id, or `undefined` when an election is already open.
+ *
+ * @throws {ConversationBlockedError} while Freezing or Selecting
+ * @throws {PartialFreezeError} while an emergency proposal is open
+ */
+export async function proposeRegeneratedList(core: ConversationCore, now: number): Promise<number | undefined> {
+  for (const [id, r] of core.requests) if (r?.payload === 'stewardElection' && !core.queues.resolved.has(id)) return undefined
+  const epoch = core.epoch()
+  const pool = electionPool(core, false)
+  const round = core.steward.nextElectionRound
+  const list = core.steward.electableList(epoch, pool, round)
+  return initiateProposal(
+    core,
+    { payload: 'stewardElection', stewardElection: { proposedStewards: [...list.members], electionEpoch: epoch, retryRound: round } },
+    'yes',
+    now,
+  )
 }
 
 /** Buffered add/remove requests worth proposing now. */

@@ -41,8 +41,10 @@ export class CatchUpState {
   readonly log = new Map<string, CommitCandidate>()
   /** App-channel packets framed in epochs we have not reached. */
   readonly future: { epoch: bigint; payload: Uint8Array }[] = []
-  /** Welcomes seen, by joiner (hex), for re-sending to joiners who missed them. */
+  /** Welcomes recorded, by joiner (hex), for re-sending to joiners who missed them (see {@link recordWelcome}). */
   readonly welcomes = new Map<string, MemberWelcome>()
+  /** Broadcast Welcomes not (yet) matching a commit we merged, oldest first (see {@link noteWelcomeBroadcast}). */
+  readonly unmatchedWelcomes: MemberWelcome[] = []
   lastRequestAt = Number.NEGATIVE_INFINITY
   /** Highest epoch the group is known to have reached (from attestations and future packets). */
   knownEpoch = 0n
@@ -70,15 +72,31 @@ export function recordMerged(core: ConversationCore, fromEpoch: bigint, candidat
   attest(core, now)
 }
 
-/** Periodic attestation (heartbeat), due at this time. */
+/**
+ * Start the heartbeat of a conversation we created or joined at `now`: the
+ * first periodic attestation is due one interval later (a joiner is seen
+ * through its membership-change message and the commit that added it).
+ */
+export function startHeartbeat(core: ConversationCore, now: number): void {
+  if (core.catchUp.lastAttestAt === Number.NEGATIVE_INFINITY) core.catchUp.lastAttestAt = now
+}
+
+/** Whether anyone could hear an attestation: we are not alone in the group. */
+function hasPeers(core: ConversationCore): boolean {
+  return core.mls.members().length > 1
+}
+
+/** Periodic attestation (heartbeat), due at this time; none once we left or while we are the only member. */
 export function attestationDeadline(core: ConversationCore): number | undefined {
-  if (core.left) return undefined
+  if (core.left || !hasPeers(core)) return undefined
+  // Never attested: due now (the last time we were given).
+  if (core.catchUp.lastAttestAt === Number.NEGATIVE_INFINITY) return core.now
   return core.catchUp.lastAttestAt + core.config.attestationIntervalMs
 }
 
-/** Every poll: re-attest when the interval has passed. */
+/** Every poll: re-attest when the interval has passed (not while we are the only member). */
 export function heartbeat(core: ConversationCore, now: number): void {
-  if (now - core.catchUp.lastAttestAt >= core.config.attestationIntervalMs) attest(core, now)
+  if (now - core.catchUp.lastAttestAt >= core.config.attestationIntervalMs && hasPeers(core)) attest(core, now)
 }
 
 /**
@@ -126,10 +144,64 @@ function noteSignedAttestation(core: ConversationCore, a: EpochAttestation, now:
   noteSeenAt(core, a.memberId, Math.min(now, signedAt))
 }
 
-/** Remember a Welcome so a joiner who missed it can get it again. */
+/** Broadcast Welcomes kept until a merge matches them. */
+const UNMATCHED_WELCOME_LIMIT = 16
+
+/** Remember the Welcome our own commit minted, so a joiner who missed it can get it again (it replaces any other). */
 export function recordWelcome(core: ConversationCore, welcome: MemberWelcome): void {
   for (const j of welcome.joinerIdentities) core.catchUp.welcomes.set(toHex(j), welcome)
   bounded(core.catchUp.welcomes, 64)
+}
+
+/**
+ * Whether a broadcast Welcome matches a commit we merged: an MLS Welcome
+ * whose joiners are all members that one merged commit added, with its
+ * sync framed in the epoch that commit reached. (The broadcast is
+ * plaintext: anyone can publish one, so this is checked, not assumed.)
+ */
+function matchesMerge(core: ConversationCore, welcome: MemberWelcome): boolean {
+  if (welcome.joinerIdentities.length === 0 || core.mls.inspectMessageKind(welcome.welcomeBytes) !== 'welcome') return false
+  const epochs = welcome.joinerIdentities.map((j) => (core.mls.isMember(j) ? core.joinEpochs.get(toHex(j)) : undefined))
+  const epoch = epochs[0]
+  if (epoch === undefined || epochs.some((e) => e !== epoch)) return false
+  return core.mls.inspectMessageEpoch(welcome.conversationSyncBytes) === epoch
+}
+
+/** Record a matching Welcome for joiners that have none yet: the first one recorded stays. */
+function adopt(core: ConversationCore, welcome: MemberWelcome): void {
+  for (const j of welcome.joinerIdentities) {
+    const hex = toHex(j)
+    if (!core.catchUp.welcomes.has(hex)) core.catchUp.welcomes.set(hex, welcome)
+  }
+  bounded(core.catchUp.welcomes, 64)
+}
+
+/**
+ * A Welcome broadcast on the app channel by another member (the committing
+ * steward). It is recorded for re-sending only once it matches a commit we
+ * merged ({@link matchesMerge}), and never replaces a recorded one: an
+ * outsider's Welcome published after the real one cannot displace it.
+ * Until then it waits (bounded) in case our merge comes after it.
+ */
+export function noteWelcomeBroadcast(core: ConversationCore, welcome: MemberWelcome): void {
+  if (matchesMerge(core, welcome)) {
+    adopt(core, welcome)
+    return
+  }
+  const pending = core.catchUp.unmatchedWelcomes
+  pending.push(welcome)
+  if (pending.length > UNMATCHED_WELCOME_LIMIT) pending.shift()
+}
+
+/** Adopt the waiting broadcast Welcomes that now match a commit we merged (oldest first). */
+function adoptMatched(core: ConversationCore): void {
+  const pending = core.catchUp.unmatchedWelcomes
+  for (let i = 0; i < pending.length; ) {
+    if (matchesMerge(core, pending[i]!)) {
+      adopt(core, pending[i]!)
+      pending.splice(i, 1)
+    } else i++
+  }
 }
 
 /**
@@ -138,6 +210,7 @@ export function recordWelcome(core: ConversationCore, welcome: MemberWelcome): v
  */
 export function resendWelcome(core: ConversationCore, joiner: Uint8Array, now: number): boolean {
   const hex = toHex(joiner)
+  if (!core.catchUp.welcomes.has(hex)) adoptMatched(core)
   const welcome = core.catchUp.welcomes.get(hex)
   if (welcome === undefined || !core.steward.isSteward(core.memberId)) return false
   if (now - (core.catchUp.lastWelcomeAt.get(hex) ?? Number.NEGATIVE_INFINITY) < WELCOME_RESEND_INTERVAL_MS) return false

@@ -1,4 +1,4 @@
-import type { ConversationSync, ConversationSyncInit, PluginVersion } from '@demls/wire'
+import type { ConversationSync, ConversationSyncInit, PluginVersion, PluginVersionInit } from '@demls/wire'
 import { applyTiming, toTiming } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { pluginVersions } from '../conversation/plugins.js'
@@ -31,17 +31,25 @@ export function buildSync(core: ConversationCore): ConversationSyncInit {
   }
 }
 
-/** Compare the group's plug-ins with ours (only when the group sent them). */
-export function checkPlugins(core: ConversationCore, theirs: readonly PluginVersion[]): void {
-  if (theirs.length === 0) return // a reference peer: nothing to compare
-  const ours = pluginVersions(core.plugins, core.scoring)
+/**
+ * The mismatch between the group's plug-ins and ours, or `undefined` when
+ * they agree or the group sent none (a reference peer, or a member
+ * predating the field: nothing to compare).
+ */
+export function pluginMismatch(theirs: readonly PluginVersion[], ours: readonly PluginVersionInit[]): PluginMismatchError | undefined {
+  if (theirs.length === 0) return undefined
   const key = (p: { role?: string | null; id?: string | null; version?: string | null }) =>
     `${p.role}=${p.id}@${p.version}`
   const mine = new Set(ours.map(key))
   const differing = theirs.filter((p) => !mine.has(key(p)))
-  if (differing.length > 0 || theirs.length !== ours.length) {
-    throw new PluginMismatchError(theirs.map(key), ours.map(key))
-  }
+  if (differing.length > 0 || theirs.length !== ours.length) return new PluginMismatchError(theirs.map(key), ours.map(key))
+  return undefined
+}
+
+/** Compare the group's plug-ins with ours (only when the group sent them). */
+export function checkPlugins(core: ConversationCore, theirs: readonly PluginVersion[]): void {
+  const mismatch = pluginMismatch(theirs, pluginVersions(core.plugins, core.scoring))
+  if (mismatch !== undefined) throw mismatch
 }
 
 /**

@@ -1,13 +1,20 @@
-import type { ViolationEvidenceInit } from '@demls/wire'
-import { type Observable, filter, map, startWith } from 'rxjs'
+import { type AbortOptions, type ViolationEvidenceInit, throwIfAborted } from '@demls/wire'
+import { type Observable, defer, filter, map, startWith } from 'rxjs'
 import type { Conversation } from '../conversation/conversation.js'
-import type { ConversationState } from '../conversation/state-machine.js'
+import type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntry } from '../conversation/queries.js'
+import type { ConversationState, OperatingMode } from '../conversation/state-machine.js'
+import { UserStoppedError } from '../errors.js'
 import type { ChatMessage, User, UserEvent } from './user.js'
 
 /**
  * A conversation as seen through its {@link User}: the `Conversation` API
  * without the `now` parameters (the user's clock supplies them), plus RxJS
  * streams. Every call publishes what it produced.
+ *
+ * Every action takes a trailing `{ signal }`: an aborted signal rejects
+ * with `AbortError` before any work, and an abort while the call waits
+ * for the conversation (calls run one at a time) rejects without running
+ * it. After `user.stop()` every action rejects with `UserStoppedError`.
  */
 export class ConversationHandle {
   readonly #conv: Conversation
@@ -21,6 +28,8 @@ export class ConversationHandle {
   readonly phase$: Observable<ConversationState>
   /** Member list after every change, starting with the current one. */
   readonly members$: Observable<Uint8Array[]>
+  /** Operating mode changes (`normal` ↔ `recovery`), starting with the current mode. */
+  readonly mode$: Observable<OperatingMode>
 
   /** @internal */
   constructor(conv: Conversation, user: User, after: (work: Promise<unknown>) => Promise<unknown>) {
@@ -29,15 +38,27 @@ export class ConversationHandle {
     this.#after = after
     this.events$ = user.eventsOf(conv.id)
     this.messages$ = user.messages$.pipe(filter((m) => m.conversationId === conv.id))
-    this.phase$ = this.events$.pipe(
-      filter((e): e is Extract<UserEvent, { type: 'phase-change' }> => e.type === 'phase-change'),
-      map((e) => e.state),
-      startWith(conv.state()),
+    // `defer`: each subscriber starts with the value current when it subscribes, not at construction.
+    this.phase$ = defer(() =>
+      this.events$.pipe(
+        filter((e): e is Extract<UserEvent, { type: 'phase-change' }> => e.type === 'phase-change'),
+        map((e) => e.state),
+        startWith(conv.state()),
+      ),
     )
-    this.members$ = this.events$.pipe(
-      filter((e) => e.type === 'commit-applied'),
-      map(() => conv.members()),
-      startWith(conv.members()),
+    this.members$ = defer(() =>
+      this.events$.pipe(
+        filter((e) => e.type === 'commit-applied'),
+        map(() => conv.members()),
+        startWith(conv.members()),
+      ),
+    )
+    this.mode$ = defer(() =>
+      this.events$.pipe(
+        filter((e): e is Extract<UserEvent, { type: 'mode-change' }> => e.type === 'mode-change'),
+        map((e) => e.mode),
+        startWith(conv.mode()),
+      ),
     )
   }
 
@@ -51,42 +72,117 @@ export class ConversationHandle {
     return this.#conv
   }
 
-  async #do<T>(work: Promise<T>): Promise<T> {
+  /** Refuse after `stop()` or on an aborted signal, else run `work` (at once) and publish what it produced. */
+  async #do<T>(operation: string, options: AbortOptions | undefined, work: (now: number) => Promise<T>): Promise<T> {
+    if (this.#user.isStopped) throw new UserStoppedError(operation)
+    throwIfAborted(options?.signal)
     try {
-      return await work
+      return await work(this.#user.clock.now())
     } finally {
       await this.#after(Promise.resolve())
     }
   }
 
-  /** Send an encrypted chat message. */
-  sendMessage(body: Uint8Array): Promise<void> {
-    return this.#do(this.#conv.sendMessage(body, this.#user.clock.now()))
+  /**
+   * Send an encrypted chat message.
+   *
+   * @throws {UserStoppedError} after `user.stop()`
+   * @throws {AbortError} when `options.signal` aborts before the message is sent
+   */
+  sendMessage(body: Uint8Array, options?: AbortOptions): Promise<void> {
+    return this.#do('sendMessage', options, (now) => this.#conv.sendMessage(body, now, options))
   }
 
-  /** Propose adding the owner of a key package (our YES bundled); resolves the proposal id. */
-  addMember(keyPackage: Uint8Array): Promise<number | undefined> {
-    return this.#do(this.#conv.addMember(keyPackage, this.#user.clock.now()))
+  /**
+   * Propose adding the owner of a key package (our YES bundled); resolves the proposal id.
+   *
+   * @throws {UserStoppedError} after `user.stop()`
+   * @throws {AbortError} when `options.signal` aborts before the proposal is made
+   */
+  addMember(keyPackage: Uint8Array, options?: AbortOptions): Promise<number | undefined> {
+    return this.#do('addMember', options, (now) => this.#conv.addMember(keyPackage, now, options))
   }
 
-  /** Propose removing a member (our YES bundled); resolves the proposal id. */
-  removeMember(memberId: Uint8Array): Promise<number | undefined> {
-    return this.#do(this.#conv.removeMember(memberId, this.#user.clock.now()))
+  /**
+   * Propose removing a member (our YES bundled); resolves the proposal id.
+   *
+   * @throws {UserStoppedError} after `user.stop()`
+   * @throws {AbortError} when `options.signal` aborts before the proposal is made
+   */
+  removeMember(memberId: Uint8Array, options?: AbortOptions): Promise<number | undefined> {
+    return this.#do('removeMember', options, (now) => this.#conv.removeMember(memberId, now, options))
   }
 
-  /** Vote on an open proposal. */
-  vote(proposalId: number, choice: boolean): Promise<void> {
-    return this.#do(this.#conv.vote(proposalId, choice, this.#user.clock.now()))
+  /**
+   * Vote on an open proposal.
+   *
+   * @throws {UserStoppedError} after `user.stop()`
+   * @throws {AbortError} when `options.signal` aborts before the vote is cast
+   */
+  vote(proposalId: number, choice: boolean, options?: AbortOptions): Promise<void> {
+    return this.#do('vote', options, (now) => this.#conv.vote(proposalId, choice, now, options))
   }
 
-  /** File an Emergency Criteria Proposal (our YES bundled); resolves the proposal id. */
-  submitEmergency(evidence: ViolationEvidenceInit): Promise<number> {
-    return this.#do(this.#conv.submitEmergency(evidence, this.#user.clock.now()))
+  /**
+   * File an Emergency Criteria Proposal (our YES bundled); resolves the proposal id.
+   *
+   * @throws {UserStoppedError} after `user.stop()`
+   * @throws {AbortError} when `options.signal` aborts before the proposal is made
+   */
+  submitEmergency(evidence: ViolationEvidenceInit, options?: AbortOptions): Promise<number> {
+    return this.#do('submitEmergency', options, (now) => this.#conv.submitEmergency(evidence, now, options))
   }
 
-  /** Leave the conversation (self-removal). */
-  leave(): Promise<boolean> {
-    return this.#do(this.#conv.leave(this.#user.clock.now()))
+  /**
+   * Leave the conversation (self-removal).
+   *
+   * @throws {UserStoppedError} after `user.stop()`
+   * @throws {AbortError} when `options.signal` aborts before the proposal is made
+   */
+  leave(options?: AbortOptions): Promise<boolean> {
+    return this.#do('leave', options, (now) => this.#conv.leave(now, options))
+  }
+
+  /**
+   * Ask the group to regenerate the steward list: opens a steward election
+   * (our YES bundled) instead of the reference's unvoted local install.
+   * Resolves the proposal id, or `undefined` when an election is open.
+   *
+   * @throws {UserStoppedError} after `user.stop()`
+   * @throws {AbortError} when `options.signal` aborts before the election is opened
+   */
+  regenerateStewardList(options?: AbortOptions): Promise<number | undefined> {
+    return this.#do('regenerateStewardList', options, (now) => this.#conv.regenerateStewardList(now, options))
+  }
+
+  /** Every current member with its role in this epoch, in leaf order. */
+  memberRoles(): MemberRoleEntry[] {
+    return this.#conv.memberRoles()
+  }
+
+  /** The role of `memberId` (default: ours), or `undefined` when it is not a member. */
+  role(memberId?: Uint8Array): MemberRole | undefined {
+    return this.#conv.role(memberId)
+  }
+
+  /** Whether recovery mode is on. */
+  isInRecoveryMode(): boolean {
+    return this.#conv.isInRecoveryMode()
+  }
+
+  /** Freeze-round progress: candidates received for this epoch and expected. */
+  freezeCandidateCount(): FreezeCandidateCount {
+    return this.#conv.freezeCandidateCount()
+  }
+
+  /** Members whose self-leave is approved but not committed yet. */
+  pendingLeaves(): Uint8Array[] {
+    return this.#conv.pendingLeaves()
+  }
+
+  /** The approved add/remove work of this epoch, with proposal ids and whether the next commit carries it. */
+  approvedProposals(): ApprovedProposal[] {
+    return this.#conv.approvedProposals()
   }
 
   /** Current members. */

@@ -1,16 +1,27 @@
-import { AbortError, type Clock, type InboundPacket, type TimerHandle, type Transport, toHex, topicFor } from '@demls/wire'
+import {
+  type AbortOptions,
+  AbortError,
+  type Clock,
+  type InboundPacket,
+  type TimerHandle,
+  type Transport,
+  throwIfAborted,
+  toHex,
+  topicFor,
+} from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { type Observable, Subject, filter, map } from 'rxjs'
-import type { ConversationConfigInit } from '../conversation/config.js'
+import { type ConversationConfigInit, mergeConfigInit, resolveConfig } from '../conversation/config.js'
 import { Conversation } from '../conversation/conversation.js'
 import { type PluginOverrides, defaultPlugins } from '../conversation/default-plugins.js'
 import type { ConversationEvent } from '../conversation/events.js'
 import type { ConversationPluginsFactory } from '../conversation/plugins.js'
-import { InvalidArgumentError } from '../errors.js'
+import { ConversationExistsError, InvalidArgumentError, UserStoppedError } from '../errors.js'
 import { ConversationHandle } from './handle.js'
 import { JoinAttempt, type JoinHost } from './join/attempt.js'
 import type { JoinOptions } from './join/options.js'
-import type { JoinProgress } from './join/progress.js'
+import type { JoinPhase, JoinProgress } from './join/progress.js'
+import { assertConversationId, validateUserInit } from './validate.js'
 
 export type { JoinOptions } from './join/options.js'
 
@@ -28,6 +39,30 @@ export interface UserInit {
   config?: ConversationConfigInit
   /** Random numbers in [0, 1) for retry jitter (seed it in simulations). @default Math.random */
   random?: () => number
+}
+
+/**
+ * A join in flight, as listed by {@link User.joins}: `phase` is the last
+ * {@link JoinPhase} reached, or `starting` before the first one (while the
+ * key package is minted, and with `probe: false, announce: false` until the
+ * Welcome).
+ */
+export interface PendingJoin {
+  /** The conversation being joined. */
+  conversationId: string
+  /** The last phase reached (`starting` before the first one). */
+  phase: JoinPhase | 'starting'
+  /** When `join` was called (ms since the Unix epoch, on the user's clock). */
+  startedAt: number
+  /** Milliseconds since `join` was called (on the user's clock). */
+  elapsedMs: number
+}
+
+/** A join call, from its start (before the attempt exists) to its end. */
+interface JoinCall {
+  startedAt: number
+  attempt: JoinAttempt | undefined
+  promise: Promise<ConversationHandle>
 }
 
 /** A conversation event tagged with its conversation. */
@@ -81,6 +116,10 @@ export class User {
   readonly #entries = new Map<string, Entry>()
   readonly #handles = new Map<string, ConversationHandle>()
   readonly #pending = new Map<string, JoinAttempt>()
+  /** Every join call in flight, including the key-package minting before its attempt exists. */
+  readonly #joinCalls = new Map<string, JoinCall>()
+  /** Conversations whose `createConversation` is in flight. */
+  readonly #creating = new Map<string, Promise<ConversationHandle>>()
   readonly #issued = new Set<string>()
   readonly #events = new Subject<UserEvent>()
   readonly #joinProgress = new Subject<JoinProgress>()
@@ -88,6 +127,7 @@ export class User {
   readonly #joinHost: JoinHost
   #publishing: Promise<unknown> = Promise.resolve()
   #stopped = false
+  #stopping: Promise<void> | undefined
 
   /** Every event of every conversation, plus lifecycle events. */
   readonly events$: Observable<UserEvent> = this.#events.asObservable()
@@ -130,11 +170,33 @@ export class User {
     this.transport.addEventListener('message', (e) => this.#spawn(this.#onPacket(e.detail), e.detail.envelope.conversationId, 'receive'))
   }
 
-  /** Build the plug-ins, start the transport, and return the user. */
-  static async create(init: UserInit): Promise<User> {
+  /**
+   * Validate the options, build the plug-ins, start the transport, and
+   * return the user.
+   *
+   * @throws {InvalidPrivateKeyError} unless `privateKey` is 32 bytes of a valid secp256k1 scalar
+   * @throws {InvalidUserInitError} on a missing or unusable `transport`, `clock`, `random` or `plugins`, or an unknown option
+   * @throws {InvalidConfigError} on an invalid `config` (unknown key, wrong type, out of range; `field` names it)
+   * @throws {AbortError} when `options.signal` is aborted
+   */
+  static async create(init: UserInit, options: AbortOptions = {}): Promise<User> {
+    throwIfAborted(options.signal)
+    validateUserInit(init)
+    resolveConfig(init.config)
     const plugins = isFactory(init.plugins) ? init.plugins : await defaultPlugins(init.privateKey, init.plugins ?? {})
-    if (!init.transport.isStarted) await init.transport.start()
+    throwIfAborted(options.signal)
+    if (!init.transport.isStarted) await init.transport.start(options.signal === undefined ? undefined : { signal: options.signal })
     return new User(plugins.mls.memberId, plugins, init)
+  }
+
+  /** Whether {@link User.stop} was called: every later call throws {@link UserStoppedError}. */
+  get isStopped(): boolean {
+    return this.#stopped
+  }
+
+  /** @throws {UserStoppedError} after `stop()` */
+  #assertRunning(operation: string): void {
+    if (this.#stopped) throw new UserStoppedError(operation)
   }
 
   /** Register work with the clock (virtual clocks wait for it) and return it unchanged. */
@@ -156,25 +218,70 @@ export class User {
    * A fresh key package of ours (for an out-of-band `addMember`). We
    * remember the last few, so a `join(id, { announce: false })` recognises
    * the group's statuses about them.
+   *
+   * @throws {UserStoppedError} after `stop()`
+   * @throws {AbortError} when `options.signal` aborts before the key package is ready
    */
-  async keyPackage(): Promise<Uint8Array> {
+  async keyPackage(options: AbortOptions = {}): Promise<Uint8Array> {
+    this.#assertRunning('keyPackage')
+    throwIfAborted(options.signal)
     const kp = await this.plugins.generateKeyPackage(this.clock.now())
+    throwIfAborted(options.signal)
     this.#issued.add(toHex(sha256(kp)))
     if (this.#issued.size > ISSUED_KEY_PACKAGES) this.#issued.delete(this.#issued.values().next().value as string)
     return kp
   }
 
-  /** Create a conversation in which we are the only member and steward. */
-  async createConversation(conversationId: string, config?: ConversationConfigInit): Promise<ConversationHandle> {
+  /**
+   * Create a conversation in which we are the only member and steward.
+   * `config` is layered over the user's configuration, field by field.
+   *
+   * @throws {ConversationExistsError} when we already created or joined `conversationId`, or a join or creation of it is in flight
+   * @throws {InvalidConversationIdError} on an id that cannot name a topic
+   * @throws {InvalidConfigError} on an invalid `config` (`field` names the key)
+   * @throws {UserStoppedError} after `stop()`
+   * @throws {AbortError} when `options.signal` aborts before the conversation is registered
+   */
+  async createConversation(
+    conversationId: string,
+    config?: ConversationConfigInit,
+    options: AbortOptions = {},
+  ): Promise<ConversationHandle> {
+    this.#assertRunning('createConversation')
+    throwIfAborted(options.signal)
+    assertConversationId(conversationId)
+    const merged = mergeConfigInit(this.#config, config)
+    resolveConfig(merged)
+    if (this.#handles.has(conversationId)) throw new ConversationExistsError(conversationId, 'member')
+    if (this.#joinCalls.has(conversationId)) throw new ConversationExistsError(conversationId, 'joining')
+    if (this.#creating.has(conversationId)) throw new ConversationExistsError(conversationId, 'creating')
+    const creating = this.#create(conversationId, merged, options.signal)
+    this.#creating.set(conversationId, creating)
+    try {
+      return await creating
+    } finally {
+      this.#creating.delete(conversationId)
+    }
+  }
+
+  async #create(conversationId: string, config: ConversationConfigInit, signal: AbortSignal | undefined): Promise<ConversationHandle> {
     this.#subscribe(conversationId)
-    const conversation = await this.#track(
-      Conversation.create({
-        conversationId,
-        plugins: this.plugins,
-        config: { ...this.#config, ...config },
-        now: this.clock.now(),
-      }),
-    )
+    let conversation: Conversation
+    try {
+      conversation = await this.#track(
+        Conversation.create({
+          conversationId,
+          plugins: this.plugins,
+          config,
+          now: this.clock.now(),
+        }),
+      )
+      this.#assertRunning('createConversation')
+      throwIfAborted(signal)
+    } catch (err) {
+      this.#unsubscribe(conversationId)
+      throw err
+    }
     return this.#register(conversation)
   }
 
@@ -186,8 +293,11 @@ export class User {
    * deadline); follow the signed statuses (acknowledged, admitted) and
    * resolve once a Welcome made us a working member. Every step is
    * published on {@link User.joinProgress$} and given to
-   * `options.onProgress`. A second call while a join of the same
-   * conversation is pending returns the same promise.
+   * `options.onProgress`, and the join is listed by {@link User.joins}
+   * until it settles. A second call while a join (or a creation) of the
+   * same conversation is pending returns the same promise; a call for a
+   * conversation we are already in resolves its existing handle (joining
+   * is idempotent; `createConversation` is not, it throws).
    *
    * @example
    * ```ts
@@ -203,22 +313,48 @@ export class User {
    * @throws {WelcomeTimeoutError} when the group was reachable but no Welcome came before the deadline
    * @throws {RejectedError} when a member reported (signed) that the group voted against us
    * @throws {InvalidArgumentError} on a non-positive `timeoutMs`
+   * @throws {InvalidConversationIdError} on an id that cannot name a topic
+   * @throws {InvalidConfigError} on an invalid `options.config` (`field` names the key)
+   * @throws {UserStoppedError} after `stop()`
    */
   async join(conversationId: string, options: JoinOptions = {}): Promise<ConversationHandle> {
+    this.#assertRunning('join')
+    if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason, elapsedMs: 0 })
+    assertConversationId(conversationId)
+    const config = mergeConfigInit(this.#config, options.config)
+    const resolved = resolveConfig(config)
+    const timeoutMs = options.timeoutMs ?? 3 * resolved.commitInactivityMs
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new InvalidArgumentError(`timeoutMs must be > 0 (got ${timeoutMs})`)
     const existing = this.#handles.get(conversationId)
     if (existing) return existing
-    const inFlight = this.#pending.get(conversationId)
+    const inFlight = this.#joinCalls.get(conversationId)
     if (inFlight) return inFlight.promise
-    if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason, elapsedMs: 0 })
-    const config = { ...this.#config, ...options.config }
-    const timeoutMs = options.timeoutMs ?? 3 * (config.commitInactivityMs ?? 60_000)
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new InvalidArgumentError(`timeoutMs must be > 0 (got ${timeoutMs})`)
+    const creating = this.#creating.get(conversationId)
+    if (creating) return creating
+    const call: JoinCall = { startedAt: this.clock.now(), attempt: undefined, promise: Promise.resolve(undefined as never) }
+    call.promise = this.#join(conversationId, options, config, timeoutMs, call)
+    this.#joinCalls.set(conversationId, call)
+    const forget = () => {
+      if (this.#joinCalls.get(conversationId) === call) this.#joinCalls.delete(conversationId)
+    }
+    call.promise.then(forget, forget)
+    return call.promise
+  }
+
+  async #join(
+    conversationId: string,
+    options: JoinOptions,
+    config: ConversationConfigInit,
+    timeoutMs: number,
+    call: JoinCall,
+  ): Promise<ConversationHandle> {
     const announce = options.announce !== false
-    const started = this.clock.now()
+    const started = call.startedAt
     this.#subscribe(conversationId)
     let keyPackage: Uint8Array | undefined
     try {
       keyPackage = announce ? await this.#track(this.plugins.generateKeyPackage(started)) : undefined
+      if (this.#stopped) throw new AbortError(`join of ${conversationId} aborted`, { cause: new UserStoppedError('join'), elapsedMs: this.clock.now() - started })
     } catch (err) {
       this.#unsubscribe(conversationId)
       throw err
@@ -242,6 +378,7 @@ export class User {
       started,
     )
     this.#pending.set(conversationId, attempt)
+    call.attempt = attempt
     if (options.signal?.aborted) attempt.abort(options.signal.reason)
     else attempt.start()
     return attempt.promise
@@ -252,15 +389,52 @@ export class User {
     return this.#handles.get(conversationId)
   }
 
-  /** Ids of our conversations. */
+  /**
+   * Ids of the conversations we are a working member of (created, or
+   * joined and ready). Joins in flight are not listed: see {@link User.joins}.
+   */
   conversations(): string[] {
     return [...this.#handles.keys()]
   }
 
-  /** Stop every timer and the transport. */
-  async stop(): Promise<void> {
+  /**
+   * The joins in flight, oldest first: the conversation, the last phase
+   * reached (`starting` while the key package is minted), when `join` was
+   * called and how long ago. A join leaves this list when it settles; a
+   * successful one then appears in {@link User.conversations}.
+   *
+   * @example
+   * ```ts
+   * for (const j of user.joins()) console.log(`${j.conversationId}: ${j.phase} for ${j.elapsedMs} ms`)
+   * ```
+   */
+  joins(): PendingJoin[] {
+    const now = this.clock.now()
+    const out: PendingJoin[] = []
+    for (const [conversationId, call] of this.#joinCalls) {
+      if (this.#handles.has(conversationId)) continue
+      out.push({ conversationId, phase: call.attempt?.phase ?? 'starting', startedAt: call.startedAt, elapsedMs: now - call.startedAt })
+    }
+    return out
+  }
+
+  /**
+   * Stop every timer, abort every join in flight (`AbortError`), and stop
+   * the transport. Every later call on the user or its handles throws
+   * {@link UserStoppedError}; a second `stop` returns the first one's promise.
+   *
+   * @throws {AbortError} when `options.signal` is already aborted (nothing is stopped then)
+   */
+  stop(options: AbortOptions = {}): Promise<void> {
+    if (this.#stopping !== undefined) return this.#stopping
+    if (options.signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: options.signal.reason }))
+    this.#stopping = this.#stop()
+    return this.#stopping
+  }
+
+  async #stop(): Promise<void> {
     this.#stopped = true
-    for (const attempt of [...this.#pending.values()]) attempt.abort(new Error('the user stopped'))
+    for (const attempt of [...this.#pending.values()]) attempt.abort(new UserStoppedError('join'))
     for (const e of this.#entries.values()) if (e.timer !== undefined) this.clock.clearTimer(e.timer)
     await this.#publishing
     await this.transport.stop()

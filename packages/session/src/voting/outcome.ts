@@ -57,7 +57,7 @@ async function handleOutcome(
       else await initiateStewardElection(core, true, now)
       break
     case 'recovery-mode-opened':
-      core.sm.enterRecovery()
+      if (core.sm.enterRecovery()) core.emit({ type: 'mode-change', mode: 'recovery' })
       await enterFreezing(core, now, true)
       break
     case 'urgent-removal':
@@ -112,7 +112,7 @@ function installElectedList(core: ConversationCore, request: ConversationUpdateR
   }
   core.steward.installList(e.electionEpoch, e.proposedStewards, e.proposedStewards.length, e.retryRound)
   if (core.awaitedElection !== undefined && e.electionEpoch >= core.awaitedElection.epoch) core.awaitedElection = undefined
-  core.sm.exitRecovery()
+  if (core.sm.exitRecovery()) core.emit({ type: 'mode-change', mode: 'normal' })
   if (core.sm.state === 'reelection') {
     core.sm.startWorking()
     core.phaseChanged()

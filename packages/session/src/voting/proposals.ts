@@ -114,11 +114,18 @@ export async function initiateProposal(
   return id
 }
 
-/** Map a consensus error to a drop reason. */
+/** The one-line message of an error (a `DemlsError`'s `shortMessage`). */
+function shortMessageOf(err: unknown): string {
+  return (err as { shortMessage?: string }).shortMessage ?? (err as Error).message
+}
+
+/** Map a consensus error (by `code`) to a drop reason. */
 function dropReasonOf(err: unknown): InboundDropReason {
-  const name = (err as Error | undefined)?.name
-  if (name === 'UnauthorizedError') return 'unauthorized'
-  if (name === 'InvalidVoteError' || name === 'InvalidSignatureError' || name === 'InvalidHashChainError') return 'invalid-vote'
+  const code = (err as { code?: unknown } | undefined)?.code
+  if (code === 'UNAUTHORIZED') {
+    return (err as { check?: string }).check === 'expected-voters' ? 'membership-changed' : 'unauthorized'
+  }
+  if (code === 'INVALID_VOTE' || code === 'INVALID_SIGNATURE' || code === 'INVALID_HASH_CHAIN') return 'invalid-vote'
   return 'invalid-proposal'
 }
 
@@ -158,7 +165,7 @@ export function onIncomingProposal(core: ConversationCore, proposal: Proposal, s
   try {
     result = core.consensus.receiveProposal(core.id, proposal, now, options)
   } catch (err) {
-    core.emit({ type: 'dropped', reason: dropReasonOf(err), detail: (err as Error).message, error: err as Error })
+    core.emit({ type: 'dropped', reason: dropReasonOf(err), detail: shortMessageOf(err), error: err as Error })
     return
   }
   if (result.status !== 'accepted') {
@@ -208,7 +215,7 @@ export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8
     // A vote for a proposal we never received: it was lost; ask its owner for it.
     else if (r.status === 'buffered') requestProposal(core, vote.proposalId, now)
   } catch (err) {
-    core.emit({ type: 'dropped', reason: dropReasonOf(err), detail: (err as Error).message, error: err as Error })
+    core.emit({ type: 'dropped', reason: dropReasonOf(err), detail: shortMessageOf(err), error: err as Error })
   }
 }
 
@@ -300,7 +307,7 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
             : a.choice
       await castVote(core, id, choice, now)
     } catch (err) {
-      if ((err as Error).name !== 'AlreadyVotedError') core.error('auto-vote', err)
+      if ((err as { code?: unknown }).code !== 'ALREADY_VOTED') core.error('auto-vote', err)
     }
   }
   await echoVotes(core, now)

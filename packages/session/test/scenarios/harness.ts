@@ -59,14 +59,13 @@ export async function scenario(
     faults?: FaultsInit
     config?: ConversationConfigInit
     plugins?: (i: number) => PluginOverrides | ConversationPluginsFactory
-    /** Called with each member's transport before its user is created (e.g. `withGossipDedup`). */
+    /** Called with each member's transport before its user is created (e.g. to lose one chosen packet). */
     transport?: (i: number, transport: MemoryTransport, net: MemoryNetwork) => void
   } = {},
 ): Promise<Scenario> {
-  // ts-mls validates the lifetimes of key packages we add against the system
-  // clock, so virtual time starts at the real time (rounded to a second).
-  const startTime = Math.floor(Date.now() / 1000) * 1000
-  const net = new MemoryNetwork({ seed: init.seed ?? 1, startTime, ...(init.faults ? { faults: init.faults } : {}) })
+  // Virtual time starts at the memory network's default (2023-11-14): every
+  // MLS-layer time check uses the injected clock, never the wall clock.
+  const net = new MemoryNetwork({ seed: init.seed ?? 1, ...(init.faults ? { faults: init.faults } : {}) })
   const members: Member[] = []
   for (let i = 0; i < n; i++) {
     const name = `m${i}`

@@ -4,12 +4,11 @@ import { encodeWelcomeChannelMessage, topicFor } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { defaultPlugins, joinQueueBoundMs, resolveConfig } from '../../src/index.js'
 import { FAST, bootstrap, conv, converged, joining, scenario } from './harness.js'
-import { withGossipDedup } from './gossip-dedup.js'
 
 describe('joins beyond the consensus-session cap wait in order', () => {
   it('20 joiners announcing at once into a 3-member group are all admitted within the bound', async () => {
     const n = 23
-    const s = await scenario(n, { transport: (_i, t: MemoryTransport, net) => void withGossipDedup(t, net.clock) })
+    const s = await scenario(n)
     await bootstrap(s, 'q', 3)
     const config = resolveConfig(FAST)
     const bound = joinQueueBoundMs(config, 20)
@@ -32,7 +31,6 @@ describe('join queue under an announcement flood', () => {
   it('a flood of valid announcements neither displaces a queued joiner nor grows the queue past its budget', async () => {
     const s = await scenario(5, {
       config: { joinQueueMax: 4, joinQueueMaxBytes: 64 * 1024 },
-      transport: (_i, t: MemoryTransport, net) => void withGossipDedup(t, net.clock),
     })
     await bootstrap(s, 'f', 3)
     const tap = s.net.createTransport('outsider') as MemoryTransport

@@ -18,6 +18,68 @@ export interface GossipsubServices {
 /** A libp2p node usable by a {@link GossipsubTransport}. */
 export type GossipsubNode = Libp2p<GossipsubServices>
 
+/** gossipsub's peer-score parameters (`@libp2p/gossipsub` `PeerScoreParams`), every field optional. */
+export type PeerScoreParamsInit = NonNullable<GossipsubOpts['scoreParams']>
+
+/**
+ * The part of gossipsub's peer scoring demls sets: the IP colocation
+ * penalty (gossipsub's P6). gossipsub's own defaults (threshold 10,
+ * weight −5, no whitelist, scores kept for an hour) score every peer
+ * negative once about 14 peers have connected from one IP, and then stop
+ * sending to them: every loopback test network and every group behind one
+ * NAT hits that. See the package README for the trade-off.
+ */
+export interface DemlsScoringInit {
+  /**
+   * IPs whose peers are never penalised for sharing an address
+   * (gossipsub's `IPColocationFactorWhitelist`, exact address strings as
+   * gossipsub reads them from the connection, e.g. `'127.0.0.1'`, `'::1'`,
+   * `'203.0.113.7'`). Replaces the default list; pass `[]` to whitelist
+   * nothing.
+   * @default ['127.0.0.1', '::1']
+   */
+  ipColocationWhitelist?: Iterable<string>
+  /**
+   * How many peers connected to us from one (non-whitelisted) IP carry no
+   * penalty (gossipsub's `IPColocationFactorThreshold`, ≥ 1). Above it each
+   * of them loses `weight × surplus²`.
+   * @default 100
+   */
+  ipColocationThreshold?: number
+  /**
+   * Weight of the penalty (gossipsub's `IPColocationFactorWeight`, ≤ 0;
+   * `0` turns the penalty off).
+   * @default -5
+   */
+  ipColocationWeight?: number
+}
+
+/** The demls scoring defaults (see {@link DemlsScoringInit}). */
+export const DEMLS_SCORING: Readonly<{
+  ipColocationWhitelist: readonly string[]
+  ipColocationThreshold: number
+  ipColocationWeight: number
+}> = Object.freeze({
+  ipColocationWhitelist: Object.freeze(['127.0.0.1', '::1']),
+  ipColocationThreshold: 100,
+  ipColocationWeight: -5,
+})
+
+/**
+ * The gossipsub peer-score parameters demls uses: gossipsub's defaults,
+ * with the IP colocation penalty from `scoring` (over
+ * {@link DEMLS_SCORING}), and then every field of `override` on top (a
+ * caller's explicit `gossipsub.scoreParams` always wins).
+ */
+export function demlsScoreParams(scoring: DemlsScoringInit = {}, override: PeerScoreParamsInit = {}): PeerScoreParamsInit {
+  return {
+    IPColocationFactorWhitelist: new Set(scoring.ipColocationWhitelist ?? DEMLS_SCORING.ipColocationWhitelist),
+    IPColocationFactorThreshold: scoring.ipColocationThreshold ?? DEMLS_SCORING.ipColocationThreshold,
+    IPColocationFactorWeight: scoring.ipColocationWeight ?? DEMLS_SCORING.ipColocationWeight,
+    ...override,
+  }
+}
+
 /** Options of {@link createGossipsubNode}. */
 export interface GossipsubNodeInit {
   /**
@@ -35,9 +97,16 @@ export interface GossipsubNodeInit {
    * options demls relies on always win: `globalSignaturePolicy:
    * 'StrictNoSign'`, a sha256 `msgIdFn`, `emitSelf: false`,
    * `allowPublishToZeroTopicPeers: false`, `ignoreDuplicatePublishError: true`.
+   * A `scoreParams` here is merged over the demls scoring (its fields win).
    * @default {}
    */
   gossipsub?: Partial<GossipsubOpts>
+  /**
+   * The IP colocation part of gossipsub's peer scoring (see
+   * {@link DemlsScoringInit}); fields of `gossipsub.scoreParams` win over it.
+   * @default {@link DEMLS_SCORING}: loopback whitelisted, 100 peers per IP before any penalty
+   */
+  scoring?: DemlsScoringInit
   /**
    * Inbound connection attempts accepted per second from one host. libp2p's
    * default of 5 refuses (ECONNRESET) the 6th peer dialling from the same
@@ -53,11 +122,14 @@ export const DEFAULT_LISTEN = ['/ip4/127.0.0.1/tcp/0']
 /**
  * The gossipsub options every demls node uses: unsigned messages
  * (`StrictNoSign`; MLS authenticates content) whose id is the sha256 of the
- * bytes, so the same packet is delivered once however many paths it takes.
+ * bytes, so the same packet is delivered once however many paths it takes,
+ * and peer scoring that does not mute a group on one host or behind one
+ * NAT ({@link demlsScoreParams} from `scoring`, under `extra.scoreParams`).
  */
-export function demlsGossipsubOptions(extra: Partial<GossipsubOpts> = {}): Partial<GossipsubOpts> {
+export function demlsGossipsubOptions(extra: Partial<GossipsubOpts> = {}, scoring: DemlsScoringInit = {}): Partial<GossipsubOpts> {
   return {
     ...extra,
+    scoreParams: demlsScoreParams(scoring, extra.scoreParams),
     globalSignaturePolicy: StrictNoSign,
     msgIdFn: (msg) => sha256(msg.data),
     emitSelf: false,
@@ -91,7 +163,7 @@ export async function createGossipsubNode(init: GossipsubNodeInit = {}): Promise
     connectionManager: { inboundConnectionThreshold: init.inboundConnectionThreshold ?? 100 },
     services: {
       identify: identify(),
-      pubsub: gossipsub(demlsGossipsubOptions(init.gossipsub)),
+      pubsub: gossipsub(demlsGossipsubOptions(init.gossipsub, init.scoring)),
     },
   })
   return node as unknown as GossipsubNode

@@ -8,6 +8,7 @@ import {
   type OutboundPacket,
   type PublishOptions,
   type PublishResult,
+  type PublishStats,
   type TopicReadiness,
   type Transport,
   type TransportEvents,
@@ -30,7 +31,12 @@ import type { GossipsubTransportInit } from './init.js'
  * `streamsOutbound` (peer id → open outbound stream) is internal and read
  * only when present.
  */
-type GossipsubInternals = GossipSub & { getMeshPeers(topic: string): string[]; streamsOutbound?: unknown }
+type GossipsubInternals = GossipSub & {
+  getMeshPeers(topic: string): string[]
+  streamsOutbound?: unknown
+  /** The class's publish takes per-call options the interface does not show. */
+  publish(topic: string, data: Uint8Array, opts?: { ignoreDuplicatePublishError?: boolean }): Promise<{ recipients: PeerId[] }>
+}
 
 interface PubsubMessage {
   topic: string
@@ -106,6 +112,7 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
   #starting: Promise<void> | undefined
   #refreshTimer: ReturnType<typeof setTimeout> | undefined
   #detach: (() => void) | undefined
+  readonly #publishStats: PublishStats = { published: 0, reachedNobody: 0, noPeers: 0, duplicates: 0 }
 
   constructor(init: GossipsubTransportInit = {}) {
     super()
@@ -174,6 +181,7 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
         ...(this.#init.listen ? { listen: this.#init.listen } : {}),
         ...(this.#init.privateKey ? { privateKey: this.#init.privateKey } : {}),
         ...(this.#init.gossipsub ? { gossipsub: this.#init.gossipsub } : {}),
+        ...(this.#init.scoring ? { scoring: this.#init.scoring } : {}),
       })
       this.#node = node
     }
@@ -264,26 +272,43 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
     if (!this.#started || node === undefined) throw new TransportNotStartedError('publish')
     throwIfAborted(options.signal)
     const { topic, bytes } = wrapOutbound(this.appId, packet)
+    const stats = this.#publishStats
+    stats.published++
+    const nobody = (cause: 'noPeers' | 'duplicates', err?: unknown): PublishResult => {
+      stats.reachedNobody++
+      stats[cause]++
+      if (cause === 'noPeers' && options.allowNoPeers !== true) throw new NoPeersError(topic, err === undefined ? undefined : { cause: err })
+      return { topic, bytes: bytes.length, recipients: 0 }
+    }
     // Gate on readiness: publishing to nobody would still mark the bytes as
     // seen, and gossipsub would refuse the same bytes for 2 minutes.
-    if (!this.#compute(topic).ready) {
-      if (options.allowNoPeers === true) return { topic, bytes: bytes.length, recipients: 0 }
-      throw new NoPeersError(topic)
-    }
+    if (!this.#compute(topic).ready) return nobody('noPeers')
     let recipients: number
     try {
-      recipients = (await node.services.pubsub.publish(topic, bytes)).recipients.length
+      // Ask for the duplicate error so a duplicate is told apart (and counted).
+      const result = await (node.services.pubsub as GossipsubInternals).publish(topic, bytes, { ignoreDuplicatePublishError: false })
+      recipients = result.recipients.length
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
-      if (message.includes('NoPeersSubscribedToTopic')) {
-        if (options.allowNoPeers === true) return { topic, bytes: bytes.length, recipients: 0 }
-        throw new NoPeersError(topic, { cause: err })
-      }
+      if (message.includes('NoPeersSubscribedToTopic')) return nobody('noPeers', err)
       // Identical bytes within gossipsub's seen window: already on the network.
-      if (message.includes('PublishError.Duplicate')) return { topic, bytes: bytes.length, recipients: 0 }
+      if (message.includes('PublishError.Duplicate')) return nobody('duplicates')
       throw new PublishFailedError(topic, { cause: err })
     }
+    if (recipients === 0) {
+      stats.reachedNobody++
+      stats.noPeers++
+    }
     return { topic, bytes: bytes.length, recipients }
+  }
+
+  /**
+   * Counters of publishes that reached nobody: no reachable subscriber
+   * (`noPeers`) or identical bytes already seen within gossipsub's 2-minute
+   * window (`duplicates`). Since the transport was created; a snapshot.
+   */
+  publishStats(): PublishStats {
+    return { ...this.#publishStats }
   }
 
   /**

@@ -2,7 +2,7 @@ import type { GossipsubOpts } from '@libp2p/gossipsub'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Clock } from '@demls/wire'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { GossipsubNode } from '../node/create-node.js'
+import type { DemlsScoringInit, GossipsubNode } from '../node/create-node.js'
 import type { RedialInit } from '../redial/redialer.js'
 
 /** Options of {@link gossipsubTransport}. */
@@ -52,6 +52,12 @@ export interface GossipsubTransportInit {
    * @default {}
    */
   gossipsub?: Partial<GossipsubOpts>
+  /**
+   * IP colocation scoring of the node the transport creates (ignored when
+   * `node` is given); see {@link DemlsScoringInit}.
+   * @default loopback whitelisted, 100 peers per IP before any penalty
+   */
+  scoring?: DemlsScoringInit
   /**
    * Clock stamping `receivedAt` of inbound packets.
    * @default systemClock from `@demls/wire`

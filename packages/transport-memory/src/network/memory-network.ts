@@ -1,6 +1,6 @@
 import type { TopicReadiness } from '@demls/wire'
 import { type RunUntilOptions, VirtualClock } from '../clock/virtual-clock.js'
-import { DuplicatePeerError, UnknownPeerError } from '../errors.js'
+import { DuplicatePeerError, InvalidFaultsError, UnknownPeerError } from '../errors.js'
 import { type Faults, type FaultsInit, resolveFaults } from '../faults/faults.js'
 import { PartitionTable } from '../faults/partitions.js'
 import { planDelivery } from '../faults/plan.js'
@@ -8,6 +8,7 @@ import { SeededRandom } from '../random/seeded-random.js'
 import { type NetworkDropReason, type NetworkStats, StatsCollector, type TrafficStats } from '../stats/traffic-stats.js'
 import type { NetworkHost } from './host.js'
 import { MemoryTransportImpl } from './memory-transport.js'
+import { SeenCache, seenKey } from './seen-cache.js'
 import type {
   DeliverRawOptions,
   MemoryTransport,
@@ -30,6 +31,20 @@ export interface MemoryNetworkInit {
    * @default a perfect network with 5 ms latency
    */
   faults?: FaultsInit
+  /**
+   * Model gossipsub's duplicate suppression: every peer remembers the
+   * packets (their exact bytes; gossipsub's message id is the sha256 of
+   * the bytes) it published or received for this many ms of virtual time.
+   * Within that window, a publish of identical bytes by a peer that has
+   * seen them reaches nobody (`recipients: 0`, counted in
+   * `duplicatePublishes` and the transport's `publishStats().duplicates`),
+   * and a copy arriving at a peer that has seen them is dropped with reason
+   * `duplicate` (this also removes the second copy of the `duplicate`
+   * fault). A stopped peer forgets what it has seen. `false` or `0`
+   * delivers every copy, as this network did before.
+   * @default 120_000 (gossipsub's `seenTTL`), i.e. on
+   */
+  dropDuplicatesWithinMs?: number | false
   /**
    * Virtual time at the start, in ms since the Unix epoch.
    * @default 1_700_000_000_000
@@ -55,6 +70,9 @@ export interface MemoryNetworkInit {
    */
   trace?: (event: NetworkTraceEvent) => void
 }
+
+/** gossipsub's default `seenTTL`: how long a message id stays in its seen cache. */
+export const GOSSIPSUB_SEEN_TTL_MS = 120_000
 
 const ZERO = (topic: string): TopicReadiness => ({ topic, meshPeers: 0, subscribers: 0, ready: false })
 
@@ -113,6 +131,8 @@ export class MemoryNetwork {
   private readonly trace: ((event: NetworkTraceEvent) => void) | undefined
   private currentFaults: Faults
   private readonly host: NetworkHost
+  /** The duplicate window in ms, or 0 when duplicates are delivered. */
+  readonly dropDuplicatesWithinMs: number
 
   constructor(init: MemoryNetworkInit = {}) {
     const clockInit: ConstructorParameters<typeof VirtualClock>[0] = {}
@@ -122,6 +142,11 @@ export class MemoryNetwork {
     this.clock = new VirtualClock(clockInit)
     this.seedKey = `${typeof init.seed}:${String(init.seed ?? 0)}`
     this.currentFaults = resolveFaults(init.faults)
+    const window = init.dropDuplicatesWithinMs ?? GOSSIPSUB_SEEN_TTL_MS
+    if (window !== false && !(Number.isFinite(window) && window >= 0)) {
+      throw new InvalidFaultsError(`dropDuplicatesWithinMs must be false or a finite number ≥ 0, got ${window}`)
+    }
+    this.dropDuplicatesWithinMs = window === false ? 0 : window
     this.trace = init.trace
     this.host = {
       now: () => this.clock.now(),
@@ -159,7 +184,8 @@ export class MemoryNetwork {
     const rng = new SeededRandom(`${this.seedKey}\u0000${peerId}`)
     const generated = rng.bytes(16)
     const appId = init.appId === undefined ? generated : Uint8Array.from(init.appId)
-    const t = new MemoryTransportImpl(this.host, peerId, appId, rng)
+    const seen = this.dropDuplicatesWithinMs > 0 ? new SeenCache(this.dropDuplicatesWithinMs) : undefined
+    const t = new MemoryTransportImpl(this.host, peerId, appId, rng, seen)
     this.transports.set(peerId, t)
     return t
   }
@@ -294,7 +320,8 @@ export class MemoryNetwork {
     s.sent++
     const delay = options.delayMs ?? this.currentFaults.delayMs
     const generation = to.generation
-    this.clock.schedule(this.clock.now() + Math.max(0, delay), () => this.arrive(undefined, to, generation, topic, copy))
+    const key = to.seen === undefined ? '' : seenKey(copy)
+    this.clock.schedule(this.clock.now() + Math.max(0, delay), () => this.arrive(undefined, to, generation, topic, copy, key))
   }
 
   // ── time ─────────────────────────────────────────────────────────────
@@ -389,7 +416,7 @@ export class MemoryNetwork {
     for (const [p, r] of changed) p.safeDispatch('readiness', { ...r })
   }
 
-  private send(from: MemoryTransportImpl, topic: string, bytes: Uint8Array): number {
+  private send(from: MemoryTransportImpl, topic: string, bytes: Uint8Array): { recipients: number; duplicate: boolean } {
     const s = this.counters.of(topic)
     s.published++
     s.publishedBytes += bytes.length
@@ -404,11 +431,24 @@ export class MemoryNetwork {
       }
     }
     const now = this.clock.now()
+    // Like the gossipsub transport: with nobody reachable nothing is handed
+    // to the network, so the bytes are not marked as seen either.
+    const key = from.seen === undefined || recipients.length === 0 ? '' : seenKey(bytes)
+    if (from.seen !== undefined && recipients.length > 0) {
+      if (from.seen.has(key, bytes, now)) {
+        s.reachedNobody++
+        s.duplicatePublishes++
+        this.trace?.({ type: 'publish', at: now, from: from.peerId, topic, bytes: bytes.length, recipients: 0, duplicate: true })
+        return { recipients: 0, duplicate: true }
+      }
+      from.seen.add(key, bytes, now)
+    }
+    if (recipients.length === 0) s.reachedNobody++
     this.trace?.({ type: 'publish', at: now, from: from.peerId, topic, bytes: bytes.length, recipients: recipients.length })
     for (const to of partitioned) this.dropped(from.peerId, to.peerId, topic, bytes.length, 'partition')
     if (this.muted.get(from.peerId)?.outbound === true) {
       for (const to of recipients) this.dropped(from.peerId, to.peerId, topic, bytes.length, 'mute')
-      return recipients.length
+      return { recipients: recipients.length, duplicate: false }
     }
     const faults = this.currentFaults
     for (const to of recipients) {
@@ -420,15 +460,23 @@ export class MemoryNetwork {
       if (plan.duplicated) s.duplicated++
       if (plan.reordered) s.reordered++
       const generation = to.generation
+      const toKey = to.seen === undefined ? '' : key || seenKey(bytes)
       for (const delay of plan.delays) {
         s.sent++
-        this.clock.schedule(now + delay, () => this.arrive(from.peerId, to, generation, topic, bytes))
+        this.clock.schedule(now + delay, () => this.arrive(from.peerId, to, generation, topic, bytes, toKey))
       }
     }
-    return recipients.length
+    return { recipients: recipients.length, duplicate: false }
   }
 
-  private arrive(from: string | undefined, to: MemoryTransportImpl, generation: number, topic: string, bytes: Uint8Array): void {
+  private arrive(
+    from: string | undefined,
+    to: MemoryTransportImpl,
+    generation: number,
+    topic: string,
+    bytes: Uint8Array,
+    key: string,
+  ): void {
     if (to.removed || !to.isStarted || to.generation !== generation) {
       this.dropped(from, to.peerId, topic, bytes.length, 'offline')
       return
@@ -439,6 +487,10 @@ export class MemoryNetwork {
     }
     if (this.muted.get(to.peerId)?.inbound === true) {
       this.dropped(from, to.peerId, topic, bytes.length, 'mute')
+      return
+    }
+    if (to.seen?.checkAndAdd(key, bytes, this.clock.now()) === true) {
+      this.dropped(from, to.peerId, topic, bytes.length, 'duplicate')
       return
     }
     const s = this.counters.of(topic)

@@ -4,6 +4,7 @@ import {
   type OutboundPacket,
   type PublishOptions,
   type PublishResult,
+  type PublishStats,
   type TopicReadiness,
   TransportNotStartedError,
   type TransportEvents,
@@ -15,6 +16,7 @@ import {
 import { UnknownPeerError } from '../errors.js'
 import type { SeededRandom } from '../random/seeded-random.js'
 import type { NetworkHost } from './host.js'
+import type { SeenCache } from './seen-cache.js'
 import type { MemoryTransport } from './types.js'
 
 /** The transport a {@link MemoryNetwork} hands out (internal class). */
@@ -29,11 +31,15 @@ export class MemoryTransportImpl extends TypedEventEmitter<TransportEvents> impl
   readonly topics = new Set<string>()
   /** Last readiness reported per subscribed topic. */
   readonly lastReadiness = new Map<string, TopicReadiness>()
+  /** This peer's gossipsub seen cache, when the network drops duplicates. */
+  readonly seen: SeenCache | undefined
+  private readonly counters: PublishStats = { published: 0, reachedNobody: 0, noPeers: 0, duplicates: 0 }
   private started = false
   private readonly host: NetworkHost
 
-  constructor(host: NetworkHost, peerId: string, appId: Uint8Array, rng: SeededRandom) {
+  constructor(host: NetworkHost, peerId: string, appId: Uint8Array, rng: SeededRandom, seen?: SeenCache) {
     super()
+    this.seen = seen
     this.host = host
     this.peerId = peerId
     this.appId = appId
@@ -62,6 +68,8 @@ export class MemoryTransportImpl extends TypedEventEmitter<TransportEvents> impl
     if (!this.started) return
     this.started = false
     this.generation++
+    // A gossipsub node that stops forgets what it has seen.
+    this.seen?.clear()
     this.host.onLifecycle(this)
   }
 
@@ -85,11 +93,23 @@ export class MemoryTransportImpl extends TypedEventEmitter<TransportEvents> impl
     if (!this.started) throw new TransportNotStartedError('publish')
     throwIfAborted(options.signal)
     const { topic, bytes } = wrapOutbound(this.appId, packet)
+    this.counters.published++
     if (this.host.readinessFor(this, topic).meshPeers === 0 && options.allowNoPeers !== true) {
+      this.counters.reachedNobody++
+      this.counters.noPeers++
       throw new NoPeersError(topic)
     }
-    const recipients = this.host.send(this, topic, bytes)
+    const { recipients, duplicate } = this.host.send(this, topic, bytes)
+    if (duplicate || recipients === 0) {
+      this.counters.reachedNobody++
+      if (duplicate) this.counters.duplicates++
+      else this.counters.noPeers++
+    }
     return { topic, bytes: bytes.length, recipients }
+  }
+
+  publishStats(): PublishStats {
+    return { ...this.counters }
   }
 
   readiness(topic: string): TopicReadiness {

@@ -1,10 +1,15 @@
-import type { Transport } from '@demls/wire'
+import type { PublishStats, Transport } from '@demls/wire'
 import type { NetworkDropReason } from '../stats/traffic-stats.js'
 
 /** A `Transport` (from `@demls/wire`) attached to a {@link MemoryNetwork}. */
 export interface MemoryTransport extends Transport {
   /** Name of this peer on its network (unique per network). */
   readonly peerId: string
+  /**
+   * Counters of this peer's publishes that reached nobody (no reachable
+   * subscriber, or dropped as a duplicate). A snapshot.
+   */
+  publishStats(): PublishStats
 }
 
 /** A peer of a {@link MemoryNetwork}: its peer id or its transport. */
@@ -51,8 +56,10 @@ export interface PublishTrace {
   from: string
   topic: string
   bytes: number
-  /** Peers it was sent to. */
+  /** Peers it was sent to (0 for a duplicate). */
   recipients: number
+  /** Present when the packet was dropped as a duplicate of bytes the sender had seen. */
+  duplicate?: true
 }
 
 /** A copy handed to the receiving transport. */

@@ -8,6 +8,11 @@ export type NetworkDropReason =
   | 'mute'
   /** The recipient was stopped or removed before the delivery was due. */
   | 'offline'
+  /**
+   * The recipient had already seen identical bytes within the duplicate
+   * window (gossipsub's seen cache; see `dropDuplicatesWithinMs`).
+   */
+  | 'duplicate'
 
 /** Traffic counters of one topic (or of the whole network). */
 export interface TrafficStats {
@@ -15,6 +20,17 @@ export interface TrafficStats {
   published: number
   /** Wire bytes of those packets. */
   publishedBytes: number
+  /**
+   * Accepted packets that reached no peer: published with `allowNoPeers`
+   * while no subscriber was reachable, or dropped as duplicates
+   * (`duplicatePublishes`).
+   */
+  reachedNobody: number
+  /**
+   * Publishes of bytes the sender had already published or received within
+   * the duplicate window: gossipsub sends them to nobody.
+   */
+  duplicatePublishes: number
   /** Copies handed to the scheduler (after loss, including duplicates). */
   sent: number
   /** Copies that reached a started, subscribed transport. */
@@ -49,11 +65,13 @@ export function emptyTrafficStats(): TrafficStats {
   return {
     published: 0,
     publishedBytes: 0,
+    reachedNobody: 0,
+    duplicatePublishes: 0,
     sent: 0,
     delivered: 0,
     deliveredBytes: 0,
     dropped: 0,
-    droppedBy: { loss: 0, partition: 0, mute: 0, offline: 0 },
+    droppedBy: { loss: 0, partition: 0, mute: 0, offline: 0, duplicate: 0 },
     duplicated: 0,
     reordered: 0,
     rejected: 0,
@@ -67,6 +85,8 @@ function copy(s: TrafficStats): TrafficStats {
 function add(into: TrafficStats, s: TrafficStats): void {
   into.published += s.published
   into.publishedBytes += s.publishedBytes
+  into.reachedNobody += s.reachedNobody
+  into.duplicatePublishes += s.duplicatePublishes
   into.sent += s.sent
   into.delivered += s.delivered
   into.deliveredBytes += s.deliveredBytes

@@ -130,6 +130,145 @@ export function encodeWith(type: string, codec: PbMessageType, build: () => obje
   return writer.finish().slice() as Uint8Array<ArrayBuffer>
 }
 
+// ---------------------------------------------------------------------------
+// demls extension fields, read as the reference reads them.
+//
+// Field 100 (`AppMessage.demls_control`, `ConversationSync.demls_plugins`) is
+// unknown to the Rust reference, so prost skips it without looking inside.
+// protobufjs would instead (1) let `demls_control` win the `payload` oneof
+// over a reference payload that precedes it on the wire (`2200a20600` would
+// read as demlsControl where prost reads `vote`) and (2) throw on malformed
+// bytes inside field 100 of a message prost accepts. Before decoding, these
+// messages are rewritten so that both libraries see the same message:
+// - AppMessage: a reference payload field (1–11) with a wire type other
+//   than length-delimited is an error (as in prost); when any reference
+//   payload field is present, every field-100 occurrence is dropped (the
+//   last reference payload on the wire wins, as in prost); otherwise a
+//   field-100 occurrence whose content does not decode as DemlsControl is
+//   dropped (prost reads such a message as one with no payload). A nested
+//   ConversationSync (field 9) is rewritten by the next rule.
+// - ConversationSync: a field-100 occurrence whose content does not decode
+//   as PluginVersion is dropped.
+// ---------------------------------------------------------------------------
+
+interface FieldSpan {
+  field: number
+  wireType: number
+  /** Offsets of the whole field (tag included) and of its length-delimited value. */
+  start: number
+  end: number
+  valueStart: number
+}
+
+/** The top-level fields of `bytes`, or undefined when they do not parse (the decoder then reports it). */
+function scanFields(bytes: Uint8Array): FieldSpan[] | undefined {
+  const r = new $protobuf.Reader(bytes)
+  const out: FieldSpan[] = []
+  try {
+    while (r.pos < r.len) {
+      const start = r.pos
+      const tag = r.uint32()
+      const field = tag >>> 3
+      const wireType = tag & 7
+      let valueStart = r.pos
+      if (wireType === 2) {
+        const len = r.uint32()
+        valueStart = r.pos
+        r.skip(len)
+      } else r.skipType(wireType)
+      out.push({ field, wireType, start, end: r.pos, valueStart })
+    }
+  } catch {
+    return undefined
+  }
+  return out
+}
+
+function decodes(codec: PbMessageType, bytes: Uint8Array): boolean {
+  try {
+    codec.decode(new $protobuf.Reader(bytes))
+    return true
+  } catch {
+    return false
+  }
+}
+
+function varint(n: number): number[] {
+  const out: number[] = []
+  let v = n >>> 0
+  while (v > 0x7f) {
+    out.push((v & 0x7f) | 0x80)
+    v >>>= 7
+  }
+  out.push(v)
+  return out
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+
+const EXTENSION_FIELD = 100
+
+/** ConversationSync: drop field-100 occurrences that are not valid PluginVersion messages. */
+function guardConversationSync(bytes: Uint8Array): Uint8Array {
+  const spans = scanFields(bytes)
+  if (spans === undefined) return bytes
+  const codec = pb.de_mls.messages.v1.PluginVersion as unknown as PbMessageType
+  const keep = spans.filter(
+    (f) => f.field !== EXTENSION_FIELD || f.wireType !== 2 || decodes(codec, bytes.subarray(f.valueStart, f.end)),
+  )
+  return keep.length === spans.length ? bytes : concat(keep.map((f) => bytes.subarray(f.start, f.end)))
+}
+
+const APP_MESSAGE_PAYLOADS = 11
+const APP_MESSAGE_SYNC_FIELD = 9
+
+/** AppMessage: see the rules above. */
+function guardAppMessage(bytes: Uint8Array): Uint8Array {
+  const spans = scanFields(bytes)
+  if (spans === undefined) return bytes
+  const isReference = (f: FieldSpan) => f.field >= 1 && f.field <= APP_MESSAGE_PAYLOADS
+  const wrongType = spans.find((f) => isReference(f) && f.wireType !== 2)
+  if (wrongType !== undefined) {
+    throw new Error(`invalid wire type ${wrongType.wireType} for payload field ${wrongType.field} (expected 2)`)
+  }
+  const hasReferencePayload = spans.some(isReference)
+  const control = pb.de_mls.messages.v1.DemlsControl as unknown as PbMessageType
+  let changed = false
+  const parts: Uint8Array[] = []
+  for (const f of spans) {
+    if (f.field === EXTENSION_FIELD && f.wireType === 2) {
+      if (hasReferencePayload || !decodes(control, bytes.subarray(f.valueStart, f.end))) {
+        changed = true
+        continue
+      }
+    }
+    if (f.field === APP_MESSAGE_SYNC_FIELD) {
+      const value = bytes.subarray(f.valueStart, f.end)
+      const guarded = guardConversationSync(value)
+      if (guarded !== value) {
+        changed = true
+        parts.push(Uint8Array.from([...varint((APP_MESSAGE_SYNC_FIELD << 3) | 2), ...varint(guarded.length)]), guarded)
+        continue
+      }
+    }
+    parts.push(bytes.subarray(f.start, f.end))
+  }
+  return changed ? concat(parts) : bytes
+}
+
+const GUARDS: Record<string, (bytes: Uint8Array) => Uint8Array> = {
+  'de_mls.messages.v1.AppMessage': guardAppMessage,
+  'de_mls.messages.v1.ConversationSync': guardConversationSync,
+}
+
 export function decodeWith<T>(
   type: string,
   codec: PbMessageType,
@@ -140,7 +279,8 @@ export function decodeWith<T>(
   try {
     // A private copy: decoded byte fields are views into it, so later
     // mutation of the caller's buffer cannot change a decoded message.
-    const reader = new $protobuf.Reader(bytes.slice())
+    const copy = bytes.slice()
+    const reader = new $protobuf.Reader(GUARDS[type]?.(copy) ?? copy)
     return convert(codec.decode(reader) as Record<string, unknown>)
   } catch (err) {
     throw new DecodeError(type, err instanceof Error ? err.message : String(err), { cause: err })

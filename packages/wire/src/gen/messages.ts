@@ -2282,6 +2282,8 @@ export interface JoinBeacon {
   signedAtMs: bigint
   /** field 8, bytes */
   signature: Uint8Array
+  /** field 9, repeated de_mls.messages.v1.PluginVersion */
+  plugins: PluginVersion[]
 }
 
 /** Input of {@link encodeJoinBeacon}: every field optional; absent and default values are not written. */
@@ -2302,6 +2304,8 @@ export interface JoinBeaconInit {
   signedAtMs?: bigint | number | null
   /** field 8, bytes */
   signature?: Uint8Array | null
+  /** field 9, repeated de_mls.messages.v1.PluginVersion */
+  plugins?: readonly (PluginVersionInit)[] | null
 }
 
 function toJoinBeacon(v: JoinBeaconInit): Record<string, unknown> {
@@ -2314,6 +2318,7 @@ function toJoinBeacon(v: JoinBeaconInit): Record<string, unknown> {
   if (v.nonce != null) o.nonce = bytesIn(v.nonce)
   if (v.signedAtMs != null) o.signedAtMs = u64In(v.signedAtMs)
   if (v.signature != null) o.signature = bytesIn(v.signature)
+  if (v.plugins != null && v.plugins.length > 0) o.plugins = v.plugins.map((x) => toPluginVersion(x))
   return o
 }
 
@@ -2327,6 +2332,7 @@ function fromJoinBeacon(m: Record<string, unknown>): JoinBeacon {
     nonce: bytesOut(m.nonce),
     signedAtMs: u64Out(m.signedAtMs),
     signature: bytesOut(m.signature),
+    plugins: ((m.plugins as unknown[] | undefined) ?? []).map((x) => fromPluginVersion(x as Record<string, unknown>)),
   }
   return v
 }
@@ -2746,6 +2752,7 @@ export const schema = {
       { name: 'nonce', id: 6, kind: 'bytes', repeated: false },
       { name: 'signedAtMs', id: 7, kind: 'uint64', repeated: false },
       { name: 'signature', id: 8, kind: 'bytes', repeated: false },
+      { name: 'plugins', id: 9, kind: 'message', repeated: true, ref: 'PluginVersion' },
     ],
   },
   JoinStatus: {

@@ -3825,6 +3825,7 @@ export const demls = $root.demls = (() => {
             v1.JoinBeacon = (function() {
 
                 const JoinBeacon = function (properties) {
+                    this.plugins = [];
                     if (properties)
                         for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                             if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -3839,6 +3840,7 @@ export const demls = $root.demls = (() => {
                 JoinBeacon.prototype.nonce = $util.newBuffer([]);
                 JoinBeacon.prototype.signedAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
                 JoinBeacon.prototype.signature = $util.newBuffer([]);
+                JoinBeacon.prototype.plugins = $util.emptyArray;
 
                 JoinBeacon.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -3863,6 +3865,9 @@ export const demls = $root.demls = (() => {
                         writer.uint32(56).uint64(message.signedAtMs);
                     if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
                         writer.uint32(66).bytes(message.signature);
+                    if (message.plugins != null && message.plugins.length)
+                        for (let i = 0; i < message.plugins.length; ++i)
+                            $root.de_mls.messages.v1.PluginVersion.encode(message.plugins[i], writer.uint32(74).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -3966,6 +3971,14 @@ export const demls = $root.demls = (() => {
                                     message.signature = value;
                                 else
                                     delete message.signature;
+                                continue;
+                            }
+                        case 9: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.plugins && message.plugins.length))
+                                    message.plugins = [];
+                                message.plugins.push($root.de_mls.messages.v1.PluginVersion.decode(reader, reader.size(), $undefined, _depth + 1));
                                 continue;
                             }
                         }

@@ -38,6 +38,33 @@ export interface PublishResult {
   recipients: number
 }
 
+/**
+ * Counters of a transport's publishes that reached nobody (see
+ * {@link Transport.publishStats}). Publishes refused before anything was
+ * attempted (not started, aborted, too large) are not counted.
+ */
+export interface PublishStats {
+  /** Publishes attempted: every `publish` call that got past those checks. */
+  published: number
+  /**
+   * Publishes that reached no peer: `noPeers + duplicates` (whether they
+   * resolved with `recipients: 0` or rejected with `NoPeersError`).
+   */
+  reachedNobody: number
+  /**
+   * Publishes that found no reachable subscriber: rejected with
+   * `NoPeersError`, or resolved with `recipients: 0` under `allowNoPeers`.
+   */
+  noPeers: number
+  /**
+   * Publishes dropped as duplicates: bytes identical to a packet this peer
+   * already published or received within the seen window (gossipsub's
+   * message id is the sha256 of the bytes, remembered for 2 minutes). They
+   * resolve with `recipients: 0` and send nothing.
+   */
+  duplicates: number
+}
+
 /** A validated inbound packet from another application instance. */
 export interface InboundPacket {
   /** The topic it arrived on. */
@@ -132,6 +159,12 @@ export interface Transport extends TypedEventTarget<TransportEvents> {
   publish(packet: OutboundPacket, options?: PublishOptions): Promise<PublishResult>
   /** Current readiness of a topic. */
   readiness(topic: string): TopicReadiness
+  /**
+   * Counters of publishes that reached nobody (no reachable peer, or
+   * dropped as a duplicate), since the transport was created. Optional:
+   * transports written before it may lack it; both demls transports have it.
+   */
+  publishStats?(): PublishStats
 }
 
 export type { SubtopicName }

@@ -18,9 +18,18 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { ConversationConfigInit } from '../../conversation/config.js'
 import { Conversation } from '../../conversation/conversation.js'
-import type { ConversationPluginsFactory } from '../../conversation/plugins.js'
-import { NoReadyPeersError, RejectedError, WelcomeTimeoutError } from '../../errors.js'
+import { type ConversationPluginsFactory, pluginVersions } from '../../conversation/plugins.js'
+import type { MlsService } from '@demls/mls'
+import {
+  ForeignWelcomeError,
+  InvalidSyncError,
+  NoReadyPeersError,
+  PluginMismatchError,
+  RejectedError,
+  WelcomeTimeoutError,
+} from '../../errors.js'
 import { PROBE_NONCE_LENGTH } from '../../join/responder.js'
+import { pluginMismatch } from '../../sync/conversation-sync.js'
 import type { ConversationHandle } from '../handle.js'
 import { Backoff, type JoinRetryInit } from './backoff.js'
 import { JOIN_PHASES, type JoinPhase, type JoinProgress } from './progress.js'
@@ -63,6 +72,8 @@ export interface JoinSettings {
 const BACKLOG_LIMIT = 1024
 /** Welcomes remembered (each is tried once). */
 const WELCOME_LIMIT = 64
+/** Welcomes held until a beacon tells us which group answered (the oldest are dropped). */
+const HELD_LIMIT = 16
 /** A new peer on the welcome channel triggers a probe at most this often. */
 const PROBE_REACT_INTERVAL_MS = 1_000
 
@@ -95,6 +106,8 @@ export class JoinAttempt {
   readonly #trust: JoinTrust
   readonly #backlog: { subtopic: 'app' | 'welcome'; payload: Uint8Array }[] = []
   readonly #welcomes = new Set<string>()
+  /** Welcomes that came before any beacon while probing: checked once one is accepted. */
+  readonly #held = new Map<string, MemberWelcome>()
   readonly #probeBackoff: Backoff
   readonly #announceBackoff: Backoff
   readonly #announcement: Uint8Array | undefined
@@ -109,6 +122,7 @@ export class JoinAttempt {
   #meshPeers = 0
   #announcements = 0
   #reachable = false
+  #beaconSeen = false
 
   constructor(host: JoinHost, conversationId: string, settings: JoinSettings, started: number) {
     this.#host = host
@@ -136,6 +150,16 @@ export class JoinAttempt {
       this.#resolve = resolve
       this.#reject = reject
     })
+  }
+
+  /** The last phase reached, if any progress was made. */
+  get phase(): JoinPhase | undefined {
+    return this.#phase
+  }
+
+  /** When the join was called (ms, on the user's clock). */
+  get startedAt(): number {
+    return this.#started
   }
 
   /** Start: deadline, abort listener, then probing (or announcing at once). */
@@ -222,11 +246,16 @@ export class JoinAttempt {
     if (this.#elapsed() + delay < this.#s.timeoutMs) this.#setTimer(name, fn, delay)
   }
 
-  #emit(p: Step): void {
+  #emit(p: Exclude<Step, { phase: 'welcome-dropped' }>): void {
     const rank = JOIN_PHASES.indexOf(p.phase)
     const current = this.#phase === undefined ? -1 : JOIN_PHASES.indexOf(this.#phase)
     if (rank < current) return
-    this.#phase = p.phase
+    this.#phase = p.phase as JoinPhase
+    this.#notify(p)
+  }
+
+  /** Publish an event without moving the phase. */
+  #notify(p: Step): void {
     const progress = { conversationId: this.conversationId, elapsedMs: this.#elapsed(), ...p } as JoinProgress
     this.#host.progress(progress)
     try {
@@ -242,8 +271,13 @@ export class JoinAttempt {
 
   // ---------------------------------------------------------------- probing
 
+  /** Probing goes on until a beacon, or until the group is reachable otherwise and no Welcome waits for a beacon. */
+  #probingDone(): boolean {
+    return this.#done || this.#beaconSeen || (this.#reachable && this.#held.size === 0)
+  }
+
   readonly #probeTick = (): void => {
-    if (this.#done || this.#reachable) return
+    if (this.#probingDone()) return
     const readiness = this.#host.transport.readiness(this.#topic)
     this.#meshPeers = readiness.meshPeers
     if (readiness.ready) {
@@ -269,7 +303,7 @@ export class JoinAttempt {
    * {@link PROBE_REACT_INTERVAL_MS}) instead of waiting for the next retry.
    */
   readonly #onReadiness = (e: CustomEvent<TopicReadiness>): void => {
-    if (this.#done || this.#reachable || e.detail.topic !== this.#topic) return
+    if (this.#probingDone() || e.detail.topic !== this.#topic) return
     const grew = e.detail.meshPeers > this.#meshPeers
     this.#meshPeers = e.detail.meshPeers
     if (!e.detail.ready || !(grew || this.#lastProbeSkipped)) return
@@ -279,7 +313,25 @@ export class JoinAttempt {
   }
 
   #onBeacon(b: JoinBeacon): void {
-    if (!this.#trust.acceptBeacon(b) || this.#reachable) return
+    if (!this.#trust.acceptBeacon(b)) return
+    this.#beaconSeen = true
+    this.#clearTimer('probe')
+    if (!this.#reachable) this.#onFirstReach(b)
+    // Welcomes that came before any beacon can be checked now.
+    const held = [...this.#held.values()]
+    this.#held.clear()
+    for (const w of held) this.#onWelcome(w)
+  }
+
+  #onFirstReach(b: JoinBeacon): void {
+    // The group runs other plug-ins: joining would fork it, and once added we
+    // would refuse its Welcome. Refuse now, before anyone proposes us. (A
+    // forged beacon can cause this too: see "Trust limits" in the README.)
+    const mismatch = pluginMismatch(b.plugins, pluginVersions(this.#host.plugins, this.#host.plugins.makeScoring({})))
+    if (mismatch !== undefined) {
+      this.#finish(mismatch)
+      return
+    }
     this.#reachable = true
     this.#clearTimer('probe')
     this.#emit({
@@ -307,11 +359,11 @@ export class JoinAttempt {
     if (!this.#trust.acceptStatus(st)) return
     if (st.status === JoinStatusKind.JOIN_STATUS_ACKED) {
       this.#reachable = true
-      this.#clearTimer('probe')
+      if (this.#probingDone()) this.#clearTimer('probe')
       this.#emit({ phase: 'acked', responder: st.responder, proposalId: st.proposalId })
     } else if (st.status === JoinStatusKind.JOIN_STATUS_ADMITTED) {
       this.#reachable = true
-      this.#clearTimer('probe')
+      if (this.#probingDone()) this.#clearTimer('probe')
       this.#emit({ phase: 'admitted', responder: st.responder, proposalId: st.proposalId })
     } else if (st.status === JoinStatusKind.JOIN_STATUS_REJECTED) {
       if (!this.#phaseBefore('welcomed')) return
@@ -322,9 +374,17 @@ export class JoinAttempt {
   // -------------------------------------------------------------- welcomed
 
   #onWelcome(w: MemberWelcome): void {
-    if (w.welcomeBytes.length === 0) return
+    if (this.#done || w.welcomeBytes.length === 0) return
     const hash = toHex(sha256(w.welcomeBytes))
     if (this.#welcomes.has(hash)) return
+    if (this.#s.probe && !this.#trust.anchored()) {
+      // Probing and no beacon yet: we cannot tell the group that answers us from another one. Wait for a beacon.
+      this.#held.delete(hash)
+      this.#held.set(hash, w)
+      if (this.#held.size > HELD_LIMIT) this.#held.delete(this.#held.keys().next().value as string)
+      if (!this.#timers.has('probe')) this.#probeTick()
+      return
+    }
     this.#welcomes.add(hash)
     if (this.#welcomes.size > WELCOME_LIMIT) this.#welcomes.delete(this.#welcomes.values().next().value as string)
     const work = this.#welcomeChain.then(() => this.#tryWelcome(w))
@@ -339,7 +399,29 @@ export class JoinAttempt {
   async #tryWelcome(w: MemberWelcome): Promise<void> {
     if (this.#done) return
     const clock = this.#host.clock
-    const conversation = await Conversation.join({ plugins: this.#host.plugins, welcome: w, config: this.#s.config, now: clock.now() })
+    let conversation: Conversation | undefined
+    try {
+      conversation = await Conversation.join({
+        plugins: this.#host.plugins,
+        welcome: w,
+        config: this.#s.config,
+        now: clock.now(),
+        // Only the group that answered us (checked before our key package is consumed).
+        acceptGroup: (group) => this.#acceptGroup(group),
+        // We refuse the group (plug-ins, invalid sync) but MLS made us a member: leave again.
+        onRefusal: (outbound) => {
+          for (const o of outbound) this.#host.publish(this.conversationId, 'app', o.payload)
+        },
+      })
+    } catch (err) {
+      // The group that answered us runs other plug-ins or sent an invalid sync: the join ends.
+      if (err instanceof PluginMismatchError || err instanceof InvalidSyncError) throw err
+      // Garbage, unusable or foreign: anyone can publish one. Drop it and wait for the real Welcome.
+      if (!this.#done) {
+        this.#notify({ phase: 'welcome-dropped', reason: err instanceof ForeignWelcomeError ? 'foreign' : 'invalid', error: err as Error })
+      }
+      return
+    }
     if (conversation === undefined || this.#done) return
     // We are in: no more retries, and the deadline no longer applies (only an abort does).
     for (const t of this.#timers.values()) this.#host.clock.clearTimer(t)
@@ -356,6 +438,14 @@ export class JoinAttempt {
     const handle = this.#host.register(conversation)
     this.#emit({ phase: 'ready', epoch: conversation.epoch(), memberCount: conversation.members().length })
     this.#finish(undefined, handle)
+  }
+
+  /** Refuse a group that is not the one that answered us (throws {@link ForeignWelcomeError}). */
+  #acceptGroup(group: MlsService): void {
+    const members = group.members()
+    if (group.conversationId !== this.conversationId) throw new ForeignWelcomeError('other-conversation', this.conversationId, members)
+    const reason = this.#trust.checkGroup(members)
+    if (reason !== undefined) throw new ForeignWelcomeError(reason, this.conversationId, members)
   }
 
   // ------------------------------------------------------------------- end
@@ -380,6 +470,7 @@ export class JoinAttempt {
     this.#s.signal?.removeEventListener('abort', this.#onAbort)
     this.#host.transport.removeEventListener('readiness', this.#onReadiness)
     this.#backlog.length = 0
+    this.#held.clear()
     this.#host.settled(this.conversationId, err !== undefined)
     if (err !== undefined) this.#reject(err)
     else this.#resolve(handle as ConversationHandle)

@@ -31,8 +31,11 @@ export interface JoinOptions extends AbortOptions {
   onProgress?: (progress: JoinProgress) => void
   /**
    * Member ids we trust out of band (a sponsor, an inviter). When given,
-   * only beacons and statuses signed by one of them count; otherwise any
-   * valid signature does (see the trust limits in the package README).
+   * only beacons and statuses signed by one of them count, and only a
+   * Welcome into a group one of them is a member of is accepted; otherwise
+   * any valid signature counts, and a Welcome is accepted into a group a
+   * beacon signer is a member of (see the trust limits in the package
+   * README).
    */
   trustedMembers?: readonly Uint8Array[]
   /** Retry schedule of key-package announcements. @default { initialMs: 3_000, maxMs: 30_000 } */

@@ -90,6 +90,23 @@ export interface JoinReadyProgress extends JoinProgressBase {
 }
 
 /**
+ * A Welcome on this conversation's channels was dropped and the join goes
+ * on (with the same key package). Not a phase: it is not in
+ * {@link JOIN_PHASES} and leaves the current phase unchanged.
+ *
+ * - `invalid`: MLS could not use it (`MlsDecodeError`, `InvalidWelcomeError`:
+ *   garbage, or not encrypted to our key package as it claims).
+ * - `foreign`: MLS could, but the group is not the one we were answered by
+ *   (`ForeignWelcomeError`, see its `reason`).
+ */
+export interface JoinWelcomeDroppedProgress extends JoinProgressBase {
+  phase: 'welcome-dropped'
+  reason: 'invalid' | 'foreign'
+  /** The typed cause. */
+  error: Error
+}
+
+/**
  * A step of {@link User.join}, published on `User.joinProgress$` and given
  * to `JoinOptions.onProgress`. Discriminated by `phase`.
  */
@@ -100,3 +117,4 @@ export type JoinProgress =
   | JoinStatusProgress
   | JoinWelcomedProgress
   | JoinReadyProgress
+  | JoinWelcomeDroppedProgress

@@ -17,7 +17,9 @@ function remember<T>(set: Set<T>, item: T): void {
  * names this conversation, us and the SHA-256 of our key package, and is
  * signed by its `responder`; a REJECTED must also come from a beacon
  * signer, an epoch steward a beacon named, or the member that acknowledged
- * that proposal. With `trusted` ids, only their signatures count.
+ * that proposal. With `trusted` ids, only their signatures count. A
+ * Welcome counts if its group has a trusted member, or (without `trusted`)
+ * a member that signed one of the beacons ({@link JoinTrust.checkGroup}).
  *
  * @internal
  */
@@ -29,6 +31,8 @@ export class JoinTrust {
   readonly #isOurKeyPackage: (hashHex: string) => boolean
   readonly #nonces = new Set<string>()
   readonly #responders = new Set<string>()
+  /** Members whose own signed beacon answered one of our probes. */
+  readonly #signers = new Set<string>()
   readonly #ackers = new Map<number, string>()
 
   constructor(init: {
@@ -59,8 +63,27 @@ export class JoinTrust {
     if (b.conversationId !== this.#conversationId || !this.#nonces.has(toHex(b.nonce))) return false
     if (!this.#trusts(b.responder) || !verifyJoinBeacon(this.#verifier, b)) return false
     remember(this.#responders, toHex(b.responder))
+    remember(this.#signers, toHex(b.responder))
     if (b.epochSteward.length > 0) remember(this.#responders, toHex(b.epochSteward))
     return true
+  }
+
+  /** Whether a Welcome's group can be checked against someone: trusted members, or a beacon signer. */
+  anchored(): boolean {
+    return this.#trusted !== undefined || this.#signers.size > 0
+  }
+
+  /**
+   * Whether the group a Welcome leads to is the one that answered us: with
+   * `trusted` ids one of them must be a member; otherwise, once a beacon
+   * was accepted, one of its signers must be (not merely an epoch steward a
+   * beacon named). Undefined when it is, or the reason it is not.
+   */
+  checkGroup(members: readonly Uint8Array[]): 'untrusted' | 'not-answered' | undefined {
+    const ids = members.map(toHex)
+    if (this.#trusted !== undefined) return ids.some((m) => this.#trusted!.has(m)) ? undefined : 'untrusted'
+    if (this.#signers.size === 0) return undefined
+    return ids.some((m) => this.#signers.has(m)) ? undefined : 'not-answered'
   }
 
   /** Whether a status is about our key package, validly signed, and (for REJECTED) from someone who answered us. */

@@ -1,0 +1,216 @@
+/**
+ * The real-network benchmark (`pnpm bench` runs it; `pnpm --filter
+ * @demls-dev/demo soak` alone): peer processes over libp2p gossipsub on
+ * 127.0.0.1 with FAST timing and real time, as users run the library.
+ *
+ *  1. 30 peers: 29 joiners staggered by 500 ms form one group (target ≤ 30 s);
+ *  2. 20 joiners at once into a new group (target: all admitted ≤ 20 s);
+ *  3. a soak (SOAK_MINUTES, default 8): a 10-member group, a join every
+ *     minute, a removal by vote every 90 s, one member killed with SIGKILL,
+ *     every member chatting every 5 s. Targets: 100 % delivery among the
+ *     members present throughout, 0 failed sends, 0 ghost members, the
+ *     killed member removed within 2 minutes, resident memory flat.
+ *
+ * Writes `docs/bench/demls-dev-demo.json` (rendered into docs/benchmarks.md).
+ */
+import { type Comparison, type Measurement, summarise, writeReport } from '@demls-dev/bench-kit'
+import { cpus } from 'node:os'
+import type { PeerProcess } from './peers.js'
+import { converged, sleep, startSwarm, waitFor } from './swarm.js'
+
+const SIZE = 30
+const BURST = 20
+const SOAK_MS = Number(process.env.SOAK_MINUTES ?? 8) * 60_000
+const peers: PeerProcess[] = []
+const measurements: Measurement[] = []
+const comparisons: Comparison[] = []
+const notes: string[] = []
+
+function killAll(): void {
+  for (const p of peers) p.kill()
+}
+process.on('exit', killAll)
+process.on('SIGINT', () => process.exit(130))
+
+/** A target as a comparison row: the measured value against the target value (ratio ≤ 1 meets it). */
+function target(name: string, measured: number, limit: number, unit: string): void {
+  comparisons.push({ name, subject: `${measured.toFixed(1)} ${unit}`, baseline: `${limit} ${unit} (target)`, ratio: measured / limit, target: '≤ 1×', met: measured <= limit })
+}
+
+async function join(p: PeerProcess, id: string, timeoutMs: number): Promise<number> {
+  const t0 = Date.now()
+  await p.request({ type: 'join', conversationId: id, timeoutMs }, timeoutMs + 10_000)
+  return Date.now() - t0
+}
+
+async function staggered(): Promise<void> {
+  const id = 'staggered'
+  await peers[0]!.request({ type: 'create', conversationId: id })
+  const t0 = Date.now()
+  const latencies = await Promise.all(
+    peers.slice(1).map(async (p, k) => {
+      await sleep(k * 500)
+      return join(p, id, 120_000)
+    }),
+  )
+  await waitFor('30 converged', 60_000, () => converged(id, peers, SIZE), 250)
+  const formedS = (Date.now() - t0) / 1000
+  measurements.push(summarise(`join, ${SIZE - 1} staggered by 500 ms (per joiner)`, latencies, { peers: SIZE }))
+  target(`${SIZE} peers staggered form one group`, formedS, 30, 's')
+}
+
+async function burst(): Promise<void> {
+  const id = 'burst'
+  const joiners = peers.slice(SIZE - BURST)
+  await peers[0]!.request({ type: 'create', conversationId: id })
+  const t0 = Date.now()
+  const latencies = await Promise.all(joiners.map((p) => join(p, id, 120_000)))
+  const admittedS = (Date.now() - t0) / 1000
+  await waitFor(`${BURST + 1} converged`, 60_000, () => converged(id, [peers[0]!, ...joiners], BURST + 1), 250)
+  measurements.push(summarise(`join, ${BURST} at once (per joiner)`, latencies, { joiners: BURST }))
+  target(`${BURST} concurrent joiners all admitted`, admittedS, 20, 's')
+}
+
+async function soak(): Promise<void> {
+  const id = 'soak'
+  const creator = peers[0]!
+  await creator.request({ type: 'create', conversationId: id })
+  const initial = peers.slice(1, 10)
+  for (const p of initial) await join(p, id, 120_000)
+  const members = new Set<PeerProcess>([creator, ...initial])
+  const throughout = new Set(members)
+  const pool = peers.slice(10)
+  const victim = initial.at(-1)!
+  let failedSends = 0
+  let sent = 0
+  const sentBy = new Map<PeerProcess, string[]>()
+  const rssStart = new Map<PeerProcess, number>()
+  const rssEnd = new Map<PeerProcess, number>()
+  const removals: number[] = []
+  let killedAt = 0
+  let killRemovedAfterS = Number.NaN
+  const t0 = Date.now()
+  let nextJoin = t0 + 60_000
+  let nextRemove = t0 + 90_000
+  const killAt = t0 + Math.min(150_000, SOAK_MS / 3)
+  let nextChat = t0
+  let nextRss = t0 + 60_000
+  let seq = 0
+  const live = () => [...members].filter((p) => p !== victim || killedAt === 0)
+  while (Date.now() - t0 < SOAK_MS) {
+    const now = Date.now()
+    if (now >= nextChat) {
+      nextChat = now + 5_000
+      seq++
+      await Promise.all(
+        live().map(async (p) => {
+          const text = `soak:${p.name}:${seq}`
+          sent++
+          try {
+            await p.request({ type: 'send', conversationId: id, text }, 30_000)
+            sentBy.set(p, [...(sentBy.get(p) ?? []), text])
+          } catch {
+            failedSends++
+          }
+        }),
+      )
+    }
+    if (now >= nextRss) {
+      nextRss = Number.POSITIVE_INFINITY
+      for (const p of live()) rssStart.set(p, (await p.status(id)).rss)
+    }
+    if (now >= nextJoin && pool.length > 0) {
+      nextJoin = now + 60_000
+      const p = pool.shift()!
+      join(p, id, 120_000).then(
+        () => members.add(p),
+        () => notes.push(`soak: ${p.name} failed to join`),
+      )
+    }
+    if (now >= nextRemove) {
+      nextRemove = now + 90_000
+      const target = [...members].reverse().find((p) => !throughout.has(p)) ?? [...members].reverse().find((p) => p !== creator && p !== victim)
+      if (target) {
+        throughout.delete(target)
+        const by = live().find((p) => p !== target)!
+        const r0 = Date.now()
+        by.request({ type: 'remove', conversationId: id, member: target.memberId }, 30_000)
+          .then(() => waitFor('removal', 60_000, async () => ((await by.status(id)).members.includes(target.memberId) ? undefined : true), 500))
+          .then(
+            () => {
+              removals.push(Date.now() - r0)
+              members.delete(target)
+            },
+            () => notes.push(`soak: removing ${target.name} did not complete within 60 s`),
+          )
+      }
+    }
+    if (killedAt === 0 && now >= killAt) {
+      killedAt = Date.now()
+      throughout.delete(victim)
+      victim.kill()
+      const watcher = creator
+      waitFor('killed member removed', 300_000, async () => ((await watcher.status(id)).members.includes(victim.memberId) ? undefined : true), 1_000).then(
+        () => {
+          killRemovedAfterS = (Date.now() - killedAt) / 1000
+          members.delete(victim)
+        },
+        () => undefined,
+      )
+    }
+    await sleep(250)
+  }
+  await sleep(10_000)
+  for (const p of live()) rssEnd.set(p, (await p.status(id)).rss)
+  // Delivery among the members present throughout.
+  const stay = [...throughout]
+  let expected = 0
+  let delivered = 0
+  for (const s of stay) {
+    for (const text of sentBy.get(s) ?? []) {
+      for (const r of stay) {
+        if (r === s) continue
+        expected++
+        if (r.events.some((e) => e.event.kind === 'message' && e.event.text === text)) delivered++
+      }
+    }
+  }
+  // Ghosts: MLS members that no live member process is.
+  const status = await creator.status(id)
+  const liveIds = new Set(live().map((p) => p.memberId))
+  const ghosts = status.members.filter((m) => !liveIds.has(m))
+  const growth = [...rssEnd].map(([p, end]) => end / (rssStart.get(p) ?? end))
+  const maxGrowth = Math.max(1, ...growth)
+  measurements.push(summarise('soak: removal by vote (proposal to committed)', removals.length ? removals : [Number.NaN]))
+  comparisons.push({ name: 'soak: delivery among members present throughout', subject: `${delivered}`, baseline: `${expected}`, ratio: expected ? delivered / expected : 0, target: '= 1×', met: delivered === expected })
+  target('soak: failed sends', failedSends, 0, 'sends')
+  target('soak: ghost members at the end', ghosts.length, 0, 'members')
+  target('soak: SIGKILLed member removed after', Number.isNaN(killRemovedAfterS) ? Number.POSITIVE_INFINITY : killRemovedAfterS, 120, 's')
+  target('soak: peak RSS growth per peer (end / minute 1)', maxGrowth, 1.5, '×')
+  notes.push(
+    `soak: ${SOAK_MS / 60_000} min, ${sent} sends (${failedSends} failed), ${delivered}/${expected} deliveries among ${stay.length} members present throughout, ${removals.length} removals, final group ${status.members.length} at epoch ${status.epoch}, ghosts: ${ghosts.length}, killed member removed after ${killRemovedAfterS.toFixed(1)} s`,
+  )
+}
+
+const watchdog = setTimeout(() => {
+  console.error('the network benchmark did not finish in time')
+  killAll()
+  process.exit(1)
+}, SOAK_MS + 15 * 60_000)
+
+try {
+  await startSwarm({ size: SIZE, fanout: 3 }, peers)
+  for (const [name, phase] of [['staggered', staggered], ['burst', burst], ['soak', soak]] as const) {
+    try {
+      await phase()
+    } catch (err) {
+      notes.push(`${name} failed: ${err instanceof Error ? err.message : String(err)}`)
+    }
+  }
+} finally {
+  clearTimeout(watchdog)
+  notes.unshift(`${SIZE} peer processes (one OS process each) over libp2p gossipsub on 127.0.0.1, FAST timing, real time, on this ${cpus().length}-core machine; each peer dials up to 3 earlier peers.`)
+  writeReport({ package: '@demls-dev/demo', title: 'the real network: peer processes over gossipsub', measurements, comparisons, notes })
+  await Promise.all(peers.map((p) => p.stop(2_000).catch(() => p.kill())))
+}
+process.exit(0)

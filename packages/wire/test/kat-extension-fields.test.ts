@@ -1,0 +1,90 @@
+// Known answers for the demls extension field 100 (AppMessage.demls_control,
+// ConversationSync.demls_plugins), read exactly as the Rust reference (prost,
+// to which field 100 is unknown) reads the same bytes. Every byte string is
+// written out by hand:
+//   0x22 = field 4 (vote), wire type 2          0x0a = field 1, wire type 2
+//   0xa2 0x06 = field 100, wire type 2          0xa0 0x06 = field 100, wire type 0
+//   0x4a = field 9 (conversation_sync), wt 2    0x18 = field 3 (sn_min), wire type 0
+//   0x20 = field 4, wire type 0 (wrong for an embedded message)
+//   `0a 05 01` = field 1, length 5, one byte: a truncated message.
+import { describe, expect, it } from 'vitest'
+import { DecodeError, decodeAppMessage, decodeConversationSync, encodeAppMessage, encodeConversationSync } from '../src/index.js'
+
+const h = (s: string) => Uint8Array.from(s.replace(/\s+/g, '').match(/../g) ?? [], (b) => Number.parseInt(b, 16))
+
+describe('field 100 is read as the reference reads it', () => {
+  it('2200a20600: a vote followed by field 100 is a vote (prost skips field 100)', () => {
+    const m = decodeAppMessage(h('2200 a20600'))
+    expect(m.payload).toBe('vote')
+    expect(m.vote).toBeDefined()
+    expect(m.demlsControl).toBeUndefined()
+  })
+
+  it('a206002200: field 100 before a vote is a vote too', () => {
+    const m = decodeAppMessage(h('a20600 2200'))
+    expect(m.payload).toBe('vote')
+    expect(m.demlsControl).toBeUndefined()
+  })
+
+  it('two reference payloads: the last one on the wire wins (prost oneof semantics)', () => {
+    expect(decodeAppMessage(h('0a00 2200')).payload).toBe('vote')
+    expect(decodeAppMessage(h('2200 0a00')).payload).toBe('conversationMessage')
+    expect(decodeAppMessage(h('2200 a20600 0a00')).payload).toBe('conversationMessage')
+  })
+
+  it('malformed content inside field 100 next to a reference payload does not fail the message', () => {
+    const m = decodeAppMessage(h('2200 a206030a0501'))
+    expect(m.payload).toBe('vote')
+    expect(m.demlsControl).toBeUndefined()
+  })
+
+  it('malformed field 100 alone: a message with no payload (prost accepts it with payload None)', () => {
+    const m = decodeAppMessage(h('a206030a0501'))
+    expect(m.payload).toBeUndefined()
+    expect(m.demlsControl).toBeUndefined()
+  })
+
+  it('field 100 alone and well formed is our control message (the reference sees no payload)', () => {
+    const bytes = encodeAppMessage({ demlsControl: { commitRequest: { fromEpoch: 3n } } })
+    expect(decodeAppMessage(bytes).payload).toBe('demlsControl')
+    expect(decodeAppMessage(h('a20600')).payload).toBe('demlsControl')
+  })
+
+  it('field 100 with another wire type is skipped (both libraries)', () => {
+    expect(decodeAppMessage(h('2200 a00601')).payload).toBe('vote')
+    expect(decodeAppMessage(h('a00601')).payload).toBeUndefined()
+  })
+
+  it('a reference payload field with a wrong wire type is an error, as in prost (it is not read as field 100 or ignored)', () => {
+    expect(() => decodeAppMessage(h('2000'))).toThrow(DecodeError)
+    expect(() => decodeAppMessage(h('2000 a20600'))).toThrow(DecodeError)
+  })
+
+  it('ConversationSync: malformed demls_plugins entries are skipped, valid ones kept', () => {
+    const sync = decodeConversationSync(h('1801 a206030a0501'))
+    expect(sync.snMin).toBe(1)
+    expect(sync.demlsPlugins).toEqual([])
+    // Invalid UTF-8 in a plug-in id: prost never looks inside field 100.
+    expect(decodeConversationSync(h('1801 a206030a01ff')).snMin).toBe(1)
+    const good = encodeConversationSync({ snMin: 1, demlsPlugins: [{ role: 'mls', id: 'x', version: '1' }] })
+    const mixed = new Uint8Array([...good, ...h('a206030a0501')])
+    expect(decodeConversationSync(mixed).demlsPlugins).toEqual([{ role: 'mls', id: 'x', version: '1' }])
+  })
+
+  it('a ConversationSync nested in an AppMessage gets the same treatment', () => {
+    // 4a 08 | 18 01 a2 06 03 0a 05 01
+    const m = decodeAppMessage(h('4a08 1801a206030a0501'))
+    expect(m.payload).toBe('conversationSync')
+    expect(m.conversationSync?.snMin).toBe(1)
+    expect(m.conversationSync?.demlsPlugins).toEqual([])
+  })
+
+  it('well-formed messages decode unchanged (round trip)', () => {
+    const bytes = encodeAppMessage({
+      conversationSync: { snMin: 1, snMax: 2, demlsPlugins: [{ role: 'consensus', id: 'hashgraph-like', version: '0.5.1' }] },
+    })
+    const m = decodeAppMessage(bytes)
+    expect(m.conversationSync?.demlsPlugins).toEqual([{ role: 'consensus', id: 'hashgraph-like', version: '0.5.1' }])
+    expect(encodeAppMessage({ conversationSync: m.conversationSync! })).toEqual(bytes)
+  })
+})
