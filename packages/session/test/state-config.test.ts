@@ -148,6 +148,31 @@ describe('ConversationConfig (reference config.rs cases)', () => {
     expect(resolveConfig({ stewardList: { snMax: undefined } }).stewardList.snMax).toBe(2)
   })
 
+  it('join queue and dead-member fields go through the validator', () => {
+    const field = (init: unknown) => {
+      try {
+        resolveConfig(init as never)
+      } catch (err) {
+        return (err as InvalidConfigError).field
+      }
+      return 'valid'
+    }
+    expect(DEFAULT_CONVERSATION_CONFIG.joinQueueMax).toBe(256)
+    expect(DEFAULT_CONVERSATION_CONFIG.joinQueueMaxBytes).toBe(1_048_576)
+    expect(DEFAULT_CONVERSATION_CONFIG.deadMemberAfterMs).toBe(0)
+    expect(field({ joinQueueMax: 4, joinQueueMaxBytes: 65_536, deadMemberAfterMs: 0 })).toBe('valid')
+    expect(field({ joinQueueMax: 0 })).toBe('joinQueueMax')
+    expect(field({ joinQueueMax: 1.5 })).toBe('joinQueueMax')
+    expect(field({ joinQueueMaxBytes: '1024' })).toBe('joinQueueMaxBytes')
+    expect(field({ deadMemberAfterMs: -1 })).toBe('deadMemberAfterMs')
+    expect(field({ deadMemberAfterMs: Number.POSITIVE_INFINITY })).toBe('deadMemberAfterMs')
+    // Non-zero but shorter than the suspect window (2 × 10 s + 30 s by default).
+    expect(field({ deadMemberAfterMs: 49_999 })).toBe('deadMemberAfterMs')
+    expect(field({ deadMemberAfterMs: 50_000 })).toBe('valid')
+    expect(() => validateConfigInit({ joinQueueMaxByte: 1 })).toThrow('unknown config key joinQueueMaxByte (did you mean joinQueueMaxBytes?)')
+    expect(() => validateConfigInit({ deadMemberAfter: 1 })).toThrow('(did you mean deadMemberAfterMs?)')
+  })
+
   it('mergeConfigInit layers field by field, stewardList too, skipping undefined', () => {
     expect(
       mergeConfigInit({ commitInactivityMs: 1_000, stewardList: { snMin: 2, snMax: 3 } }, { commitInactivityMs: undefined, stewardList: { snMax: 4 } }),

@@ -474,7 +474,11 @@ describe('demls.transport.v1 Envelope and WelcomeChannelMessage', () => {
       payload: hex('2200'),
     }
     expectBytes(encodeEnvelope(env), expected)
-    expect(decodeEnvelope(hex(expected))).toStrictEqual(env)
+    // An absent sequence (older demls peers) decodes as 0.
+    expect(decodeEnvelope(hex(expected))).toStrictEqual({ ...env, sequence: 0n })
+    // sequence = 6 (6<<3|0), a varint after the payload.
+    expectBytes(encodeEnvelope({ ...env, sequence: 300n }), `${expected}30ac02`)
+    expect(decodeEnvelope(hex(`${expected}30ac02`))).toStrictEqual({ ...env, sequence: 300n })
   })
   it('encodeTransportEnvelope writes the same bytes', () => {
     const bytes = encodeTransportEnvelope({
@@ -714,7 +718,12 @@ describe('demls control: steward list sync', () => {
   it('EpochAttestation carries the list it was made under (fields 4 and 5)', () => {
     const a = { epoch: 7n, commitHash: hex('aa'), memberId: hex('bb'), stewardListEpoch: 5n, stewardListRound: 1 }
     expectBytes(encodeEpochAttestation(a), attestationBytes)
-    expect(decodeEpochAttestation(hex(attestationBytes))).toStrictEqual(a)
+    expect(decodeEpochAttestation(hex(attestationBytes))).toStrictEqual({ ...a, signedAtMs: 0n, signature: new Uint8Array() })
+  })
+  it('EpochAttestation signed_at_ms = 6 (0x30) and signature = 7 (0x3a) follow the list fields', () => {
+    const a = { epoch: 7n, commitHash: hex('aa'), memberId: hex('bb'), stewardListEpoch: 5n, stewardListRound: 1, signedAtMs: 300n, signature: hex('cc') }
+    expectBytes(encodeEpochAttestation(a), `${attestationBytes} 30 ac 02 3a 01 cc`)
+    expect(decodeEpochAttestation(hex(`${attestationBytes}30ac023a01cc`))).toStrictEqual(a)
   })
   it('an attestation without list fields is the original three-field encoding', () => {
     expectBytes(encodeEpochAttestation({ epoch: 7n, commitHash: hex('aa'), memberId: hex('bb') }), '08 07 12 01 aa 1a 01 bb')

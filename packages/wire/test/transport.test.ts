@@ -167,8 +167,20 @@ describe('wrapOutbound / unwrapInbound', () => {
       topic,
       bytes: bytes.length,
       receivedAt: 1234,
-      envelope: { version: 1, conversationId: 'a/b', subtopic: 'app', senderAppId: PEER, payload },
+      envelope: { version: 1, conversationId: 'a/b', subtopic: 'app', senderAppId: PEER, payload, sequence: expect.any(BigInt) },
     })
+  })
+
+  it('never writes the same bytes twice for the same packet (gossipsub would drop the re-send)', () => {
+    const a = wrapOutbound(PEER, packet)
+    const b = wrapOutbound(PEER, packet)
+    expect(bytesEqual(a.bytes, b.bytes)).toBe(false)
+    const ra = unwrapInbound(ME, a.topic, a.bytes, 0)
+    const rb = unwrapInbound(ME, b.topic, b.bytes, 0)
+    if (!('packet' in ra) || !('packet' in rb)) throw new Error('dropped')
+    // The payload, which receivers deduplicate on, is unchanged.
+    expect(ra.packet.envelope.payload).toStrictEqual(rb.packet.envelope.payload)
+    expect(rb.packet.envelope.sequence).toBe((ra.packet.envelope.sequence ?? 0n) + 1n)
   })
 
   it('drops our own packets (self)', () => {

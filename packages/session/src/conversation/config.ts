@@ -111,6 +111,27 @@ export interface ConversationConfig {
   sendQueueMax: number
   /** Local: at most this many body bytes wait in the send queue (see {@link ConversationConfig.sendQueueMax}). @default 1_048_576 */
   sendQueueMaxBytes: number
+  /**
+   * Beyond the reference: key-package announcements kept in arrival order
+   * while the consensus-session cap keeps them from being proposed (see
+   * {@link joinQueueBoundMs}). Announcements past this count are dropped
+   * (`queue-full`); the joiner's re-announcement tries again.
+   * @default 256
+   */
+  joinQueueMax: number
+  /** Beyond the reference: byte budget of the queued key packages (together). @default 1_048_576 */
+  joinQueueMaxBytes: number
+  /**
+   * Beyond the reference: a member from which we have received no
+   * authenticated traffic (an MLS-authenticated message: a vote, a
+   * proposal, a chat message) or signed attestation for this long is
+   * proposed for removal by the acting epoch steward, and every voter
+   * votes YES on such a removal only if it, too, has not heard from the
+   * member for this long. Local: not synced; 0 derives three times the
+   * suspect window ({@link suspectWindowMs}), at least that window.
+   * @default 0
+   */
+  deadMemberAfterMs: number
   /** Steward list bounds. @default { snMin: 1, snMax: 2, allowSubsetCandidates: false } */
   stewardList: StewardBounds
   /**
@@ -162,6 +183,9 @@ export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.
   probeAnswersPerSecond: 20,
   sendQueueMax: 256,
   sendQueueMaxBytes: 1_048_576,
+  joinQueueMax: 256,
+  joinQueueMaxBytes: 1_048_576,
+  deadMemberAfterMs: 0,
   stewardList: Object.freeze({ snMin: 1, snMax: 2, allowSubsetCandidates: false }),
 })
 
@@ -219,6 +243,9 @@ const FIELD_RULES: Readonly<Record<Exclude<keyof ConversationConfig, 'stewardLis
   probeAnswersPerSecond: { kind: 'int', min: 1 },
   sendQueueMax: { kind: 'int', min: 1 },
   sendQueueMaxBytes: { kind: 'int', min: 1 },
+  joinQueueMax: { kind: 'int', min: 1 },
+  joinQueueMaxBytes: { kind: 'int', min: 1 },
+  deadMemberAfterMs: { kind: 'int', min: 0 },
 }
 
 const STEWARD_RULES: Readonly<Record<keyof StewardBounds, FieldRule>> = {
@@ -362,6 +389,12 @@ export function resolveConfig(init: ConversationConfigInit = {}): ConversationCo
     ...rest,
     stewardList: { ...DEFAULT_CONVERSATION_CONFIG.stewardList, ...defined(stewardList) },
   }
+  if (c.deadMemberAfterMs > 0 && c.deadMemberAfterMs < suspectWindowMs(c)) {
+    throw new InvalidConfigError(
+      `deadMemberAfterMs must be 0 or ≥ 2 × attestationIntervalMs + freezeDurationMs = ${suspectWindowMs(c)} (got ${c.deadMemberAfterMs})`,
+      { field: 'deadMemberAfterMs' },
+    )
+  }
   const { snMin, snMax } = c.stewardList
   if (snMin > snMax) {
     throw new InvalidConfigError(`steward bounds must satisfy 1 ≤ snMin ≤ snMax (got ${snMin}, ${snMax})`, {
@@ -411,9 +444,86 @@ export function proposalClockTolerance(c: ConversationConfig): ClockSkewToleranc
   return { futureSeconds: skew, pastSeconds: Math.ceil(c.proposalExpirationMs / 1000) + skew }
 }
 
+/**
+ * Beyond the reference: a member not heard from for this long is not
+ * trusted to act as epoch steward (the next steward on the list acts at
+ * once instead of waiting out the inactivity window). Two attestation
+ * intervals plus a freeze window, during which nobody sends encrypted
+ * messages.
+ */
+export function suspectWindowMs(c: ConversationConfig): number {
+  return 2 * c.attestationIntervalMs + c.freezeDurationMs
+}
+
+/** The dead-member window: the configured `deadMemberAfterMs`, or three suspect windows when 0. */
+export function deadMemberWindowMs(c: ConversationConfig): number {
+  return c.deadMemberAfterMs > 0 ? c.deadMemberAfterMs : 3 * suspectWindowMs(c)
+}
+
+/**
+ * Beyond the reference: how long after a member's last authenticated
+ * message its removal is committed at most, while the other members are
+ * live: the dead-member window, one attestation interval (our polling
+ * granularity), the vote (voting delay and consensus timeout), the commit
+ * (the voting-inactivity window), the freeze round, and a steward election
+ * that may be due (its voting delay and timeout plus a commit-inactivity
+ * window).
+ */
+export function deadMemberRemovalBoundMs(c: ConversationConfig): number {
+  return (
+    deadMemberWindowMs(c) +
+    c.attestationIntervalMs +
+    c.votingDelayMs +
+    c.consensusTimeoutMs +
+    votingInactivityWindow(c) +
+    c.freezeDurationMs +
+    (c.electionVotingDelayMs + c.consensusTimeoutMs + c.commitInactivityMs)
+  )
+}
+
 /** RFC timer #3: the configured value, or commit + recovery inactivity when 0. */
 export function votingInactivityWindow(c: ConversationConfig): number {
   return c.votingInactivityMs > 0 ? c.votingInactivityMs : c.commitInactivityMs + c.recoveryInactivityMs
+}
+
+/**
+ * Consensus sessions the epoch steward leaves free when it proposes queued
+ * joins, so that a steward election and an emergency proposal can always
+ * be opened (and received) meanwhile.
+ */
+export const RESERVED_CONSENSUS_SESSIONS = 2
+
+/**
+ * Membership proposals open at once for queued joins: the session cap less
+ * the reserve, and no more than one member may hold under the per-member
+ * quotas ({@link memberProposalSlots}, 5 by default); at least one.
+ */
+export function joinProposalSlots(c: ConversationConfig): number {
+  return Math.max(1, Math.min(c.maxConsensusSessions - RESERVED_CONSENSUS_SESSIONS, memberProposalSlots(c)))
+}
+
+/**
+ * Beyond the reference: how long a joiner that is `position`-th (1-based)
+ * in the join queue waits at most, from the moment its announcement
+ * reaches the group, until it is admitted or rejected, when members are
+ * live. Joins are proposed in arrival order, {@link joinProposalSlots} at
+ * a time, and the next batch is opened once the previous one is committed.
+ * One batch takes at most: the vote (voting delay, then the consensus
+ * timeout, after which every member resolves it), the commit (the voting
+ * inactivity window, after which a backup steward or any member commits),
+ * the freeze round, and a steward election that may be due
+ * (its voting delay and timeout plus one commit-inactivity window). Add
+ * the joiner's announcement schedule (an announcement lost on the way is
+ * repeated after `JoinOptions.retry.initialMs`, 3 s by default).
+ */
+export function joinQueueBoundMs(c: ConversationConfig, position: number): number {
+  const batch =
+    c.votingDelayMs +
+    c.consensusTimeoutMs +
+    votingInactivityWindow(c) +
+    c.freezeDurationMs +
+    (c.electionVotingDelayMs + c.consensusTimeoutMs + c.commitInactivityMs)
+  return Math.ceil(Math.max(1, position) / joinProposalSlots(c)) * batch + 3_000
 }
 
 /** The six timing fields as sent in `ConversationSync.timing` (ms). */

@@ -40,13 +40,17 @@ import {
   noteWelcomeBroadcast,
   requestCatchUp,
   resendWelcome,
+  startHeartbeat,
   retryCatchUp,
   stashFuture,
   takeCurrentFuture,
 } from '../sync/catch-up.js'
 import { answerDueProbes, joinAnswerDeadline, onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
 import { submitEmergency } from '../stewardship/emergency.js'
+import { noteSeen, proposeDeadMembers, syncLastSeen } from '../stewardship/liveness.js'
+import { suspectWindowMs } from './config.js'
 import {
+  drainBufferedUpdates,
   driveBufferedProposals,
   expireAwaitedElection,
   proposeRegeneratedList,
@@ -232,6 +236,9 @@ export class Conversation {
     core.steward.installList(core.epoch(), [core.memberId], 1, 0)
     core.scoring.addMember(core.memberId)
     recordEpoch(core)
+    core.now = init.now
+    syncLastSeen(core, init.now)
+    startHeartbeat(core, init.now)
     core.phaseChanged()
     return new Conversation(core)
   }
@@ -269,6 +276,9 @@ export class Conversation {
       throw err
     }
     core.queues.welcomeHashes.add(toHex(sha256(init.welcome.welcomeBytes)))
+    core.now = init.now
+    syncLastSeen(core, init.now)
+    startHeartbeat(core, init.now)
     core.phaseChanged()
     await core.sendEncrypted({
       membershipChange: { conversationId: core.id, member: core.memberId, changeType: TypeMembershipChange.Add },
@@ -364,6 +374,7 @@ export class Conversation {
   receive(packet: ConversationInbound, now: number): Promise<void> {
     return this.#run(async () => {
       if (this.#core.left) return
+      this.#tick(now)
       if (packet.subtopic === 'welcome') await this.#onWelcomeChannel(packet.payload, now)
       else await this.#onAppChannel(packet.payload, now)
       await handleOutcomes(this.#core, now)
@@ -371,6 +382,18 @@ export class Conversation {
       if (!this.#core.left) await advanceFreeze(this.#core, now)
       await this.#drainFuture(now)
     })
+  }
+
+  /**
+   * Set the time of this call. A gap longer than the suspect window since
+   * the last call means we were not driven (a suspended process): we did
+   * not hear anyone because we did not listen, so every member's silence
+   * clock restarts.
+   */
+  #tick(now: number): void {
+    const core = this.#core
+    if (now - core.now > suspectWindowMs(core.config)) syncLastSeen(core, now, true)
+    if (now > core.now) core.now = now
   }
 
   /** Process packets stashed for the epoch we just reached (after commits, incl. catch-up). */
@@ -453,6 +476,8 @@ export class Conversation {
       return
     }
     const sender = decrypted.sender
+    // MLS authenticated the sender: it is alive.
+    noteSeen(core, sender, now)
     switch (app.payload) {
       case 'conversationMessage':
         core.emit({ type: 'message', sender, body: app.conversationMessage!.message, epoch: decrypted.epoch })
@@ -511,12 +536,24 @@ export class Conversation {
     }
   }
 
-  /** A joiner's key-package announcement (`sponsor_member`). */
+  /**
+   * A joiner's key-package announcement (`sponsor_member`). Beyond the
+   * reference, it is queued (arrival order, one entry per joiner, bounded
+   * by `joinQueueMax` and `joinQueueMaxBytes`) rather than proposed or
+   * dropped on the spot: the epoch steward proposes queued joins in order
+   * as consensus sessions free up (`drainBufferedUpdates`), also when it
+   * arrived outside Working or beyond the session cap.
+   */
   async #sponsor(invite: MemberInvite, now: number): Promise<void> {
     const core = this.#core
-    if (core.sm.state !== 'working') {
-      core.emit({ type: 'dropped', reason: 'not-working', detail: 'key-package announcement' })
-      return
+    const key = `add:${toHex(invite.memberId)}`
+    if (!core.queues.pendingUpdates.has(key) && !core.mls.isMember(invite.memberId)) {
+      // Checked before the key package is validated, so a flood costs no crypto.
+      const load = core.queues.announcementLoad()
+      if (load.count >= core.config.joinQueueMax || load.bytes + invite.keyPackageBytes.length > core.config.joinQueueMaxBytes) {
+        core.emit({ type: 'dropped', reason: 'queue-full', detail: 'key-package announcement' })
+        return
+      }
     }
     let info: Awaited<ReturnType<typeof core.plugins.mls.validateKeyPackage>>
     try {
@@ -541,8 +578,13 @@ export class Conversation {
       onRepeatedAnnouncement(core, request.memberInvite, now)
       return
     }
-    if (core.isEpochSteward()) await initiateProposal(core, request, 'deferred', now)
-    else core.queues.bufferUpdate(request, core.epoch())
+    // First sighting wins: anyone can mint a key package naming any member id, so a later one never replaces it.
+    core.queues.queueAnnouncement(decodeConversationUpdateRequest(encodeConversationUpdateRequest(request)), core.epoch(), now)
+    if (core.sm.state !== 'working') {
+      core.emit({ type: 'dropped', reason: 'not-working', detail: 'key-package announcement (queued)' })
+      return
+    }
+    if (core.isEpochSteward()) await drainBufferedUpdates(core, now)
   }
 
   /** Advance time-driven logic: auto-votes, timeouts, freeze rounds, commits. */
@@ -550,6 +592,7 @@ export class Conversation {
     return this.#run(async () => {
       const core = this.#core
       if (core.left) return
+      this.#tick(now)
       const steps: [string, () => Promise<void>][] = [
         ['tick-deadlines', () => tickDeadlines(core, now)],
         ['election-wait', async () => expireAwaitedElection(core, now)],
@@ -561,10 +604,12 @@ export class Conversation {
         ['advance-freeze', () => advanceFreeze(core, now)],
         // Still behind the group, or on a losing branch: ask again.
         ['catch-up', async () => retryCatchUp(core, now)],
-        // Re-attest our epoch now and then, so cut-off members learn where the group is.
+        // Re-attest our epoch now and then (signed), so cut-off members learn where the group is and everyone that we are alive.
         ['attestation', async () => heartbeat(core, now)],
         // Join probes nobody answered within our stagger delay.
         ['join-probes', async () => answerDueProbes(core, now)],
+        // Propose removing members we have not heard from for the dead-member window.
+        ['dead-members', () => proposeDeadMembers(core, now)],
       ]
       for (const [name, step] of steps) {
         try {
@@ -855,9 +900,22 @@ export class Conversation {
     return this.#core.steward.isSteward(this.#core.memberId)
   }
 
-  /** Whether we are this epoch's steward. */
+  /** Whether we act as this epoch's steward (see {@link Conversation.epochSteward}). */
   isEpochSteward(): boolean {
     return this.#core.isEpochSteward()
+  }
+
+  /**
+   * The member acting as this epoch's steward here: the steward the
+   * rotation names, unless we have not heard from it for the suspect
+   * window (`suspectWindowMs`), then the next steward in rotation we have
+   * heard from. The member {@link Conversation.memberRoles} marks
+   * `epoch-steward` (`undefined` when it marks none: no list, an exhausted
+   * list, nobody eligible). Equal to the shared rotation's epoch steward
+   * while every steward is heard from; otherwise a local view.
+   */
+  epochSteward(): Uint8Array | undefined {
+    return this.#core.actingEpochSteward()
   }
 
   /** The installed steward list (rotation order), if any. */

@@ -7,7 +7,7 @@ import { FreezeRounds } from '../freeze/candidate-buffer.js'
 import { type PrefixEntry, commitPrefix } from '../freeze/selection-order.js'
 import { JoinResponderState } from '../join/responder.js'
 import { CatchUpState } from '../sync/catch-up.js'
-import type { ConversationConfig } from './config.js'
+import { type ConversationConfig, suspectWindowMs } from './config.js'
 import type { ConversationEvent, ConversationOutbound } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
 import { ConversationQueues, type ProposalId } from './queues.js'
@@ -18,6 +18,10 @@ import { DropCounter } from './drop-counter.js'
 export interface AutoVote {
   fireAt: number
   choice: boolean
+  /** A removal for inactivity of this member: the choice is judged when the vote fires. */
+  judgeInactive?: Uint8Array
+  /** A score-removal emergency against this member: judged from our own scores when the vote fires. */
+  judgeScore?: Uint8Array
 }
 
 /**
@@ -76,6 +80,16 @@ export class ConversationCore {
   readonly epochHistory = new Map<bigint, import('../sync/steward-sync.js').EpochMembership>()
   /** State before the last merge, to heal a fork on the next epoch. */
   branch: import('../sync/fork.js').BranchPoint | undefined
+  /**
+   * When we last received MLS-authenticated traffic from each member (hex,
+   * ms); members are entered with the time we learned of them (a grace
+   * period). See `stewardship/liveness.ts`.
+   */
+  readonly lastSeen = new Map<string, number>()
+  /** The time of the call (`receive` or `poll`) being processed. */
+  now = 0
+  /** When we last proposed each member's removal for inactivity (hex → ms). */
+  readonly inactiveProposedAt = new Map<string, number>()
 
   constructor(init: {
     id: string
@@ -154,12 +168,55 @@ export class ConversationCore {
     }
   }
 
+  /**
+   * The epoch steward every member computes alike (installed list, MLS
+   * members, approved removals). Candidate selection orders by it, so it
+   * must not depend on local observations.
+   */
   epochSteward(): Uint8Array | undefined {
     return this.steward.epochSteward(this.epoch(), this.eligibility())
   }
 
+  /** Whether we have not heard from `hex` for the suspect window (never true for us). */
+  isSuspect(hex: string, now = this.now): boolean {
+    if (hex === this.memberHex) return false
+    const seen = this.lastSeen.get(hex)
+    return seen !== undefined && now - seen >= suspectWindowMs(this.config)
+  }
+
+  /**
+   * Beyond the reference: the steward that acts as epoch steward here (it
+   * commits after the batching window, proposes buffered updates, answers
+   * probes first). The {@link epochSteward}, unless we have not heard from
+   * it for the suspect window: then the next steward in rotation we have
+   * heard from, so a dead steward does not cost every epoch it rotates
+   * onto an inactivity window. Local: members that disagree only differ
+   * in timing (who commits first); candidate order uses the shared
+   * {@link epochSteward}.
+   */
+  actingEpochSteward(): Uint8Array | undefined {
+    const canonical = this.epochSteward()
+    if (canonical === undefined || !this.isSuspect(toHex(canonical))) return canonical
+    return this.steward.epochSteward(this.epoch(), this.actingEligibility())
+  }
+
+  /**
+   * The acting epoch steward ({@link actingEpochSteward}) and the steward
+   * that would act after it (the next eligible steward in rotation we have
+   * heard from lately). What `memberRoles` reports.
+   */
+  actingStewards(): { epochSteward: Uint8Array | undefined; backup: Uint8Array | undefined } {
+    return this.steward.epochAndBackup(this.epoch(), this.actingEligibility())
+  }
+
+  /** {@link eligibility} minus the members we have not heard from for the suspect window. */
+  actingEligibility(): (id: Uint8Array) => boolean {
+    const eligible = this.eligibility()
+    return (id) => eligible(id) && !this.isSuspect(toHex(id))
+  }
+
   isEpochSteward(): boolean {
-    const s = this.epochSteward()
+    const s = this.actingEpochSteward()
     return s !== undefined && toHex(s) === this.memberHex
   }
 

@@ -21,6 +21,7 @@ export type InboundDropReason =
   | 'welcome-duplicate'
   | 'not-working' // the request needs the Working state
   | 'rate-limited' // a join probe over its per-prober or global answer budget
+  | 'queue-full' // a key-package announcement beyond the join queue's count or byte budget
   | 'legacy' // a legacy or unknown AppMessage variant
   | 'self'
 

@@ -17,6 +17,15 @@ import type { ProposalId } from './queues.js'
  * approved are skipped. When the list no longer covers the epoch (an
  * election is due), its members are all `steward` and nobody is
  * `epoch-steward` or `backup-steward`.
+ *
+ * Beyond the reference, roles are the *acting* ones: a steward we have not
+ * heard from for the suspect window (`suspectWindowMs`) is skipped too, so
+ * `epoch-steward` is the member that does the epoch steward's work here
+ * ({@link Conversation.epochSteward}, {@link Conversation.isEpochSteward})
+ * and `backup-steward` the one that would act after it. While every
+ * steward is heard from this is exactly the shared rotation; otherwise it
+ * is a local view and members may differ (candidate order and scoring keep
+ * using the shared rotation).
  */
 export type MemberRole = 'epoch-steward' | 'backup-steward' | 'steward' | 'member'
 
@@ -60,7 +69,7 @@ export function memberRoles(core: ConversationCore): MemberRoleEntry[] {
   const epoch = core.epoch()
   const hasList = core.steward.currentList() !== undefined
   const exhausted = core.steward.isExhausted(epoch)
-  const { epochSteward, backup } = core.steward.epochAndBackup(epoch, core.eligibility())
+  const { epochSteward, backup } = core.actingStewards()
   const es = epochSteward === undefined ? undefined : toHex(epochSteward)
   const bs = backup === undefined ? undefined : toHex(backup)
   return core.mls.members().map((memberId) => {

@@ -37,6 +37,13 @@ export class BoundedSet<T> {
   }
 }
 
+function bytesEqualOrBothMissing(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 /** Target of an add/remove request: `add:<hex>` / `remove:<hex>`, or undefined. */
 export function targetKey(request: ConversationUpdateRequest): string | undefined {
   if (request.payload === 'memberInvite' && request.memberInvite) return `add:${toHex(request.memberInvite.memberId)}`
@@ -56,6 +63,15 @@ export interface PendingUpdate {
   request: ConversationUpdateRequest
   /** Epoch at which it was first seen. */
   firstSeenEpoch: bigint
+  /**
+   * Set for a joiner's own key-package announcement (the join queue):
+   * when it was last announced (ms). A re-announcement keeps the entry's
+   * place and restarts its age (`firstSeenEpoch` too), so a joiner that
+   * keeps announcing keeps its place however many commits go by, while one
+   * that gave up ages out after `pendingUpdateMaxEpochs` commits, or after
+   * `expireAnnouncements` when no commit happens.
+   */
+  announcedAt?: number
 }
 
 /**
@@ -105,6 +121,54 @@ export class ConversationQueues {
     if (key === undefined || this.pendingUpdates.has(key)) return false
     this.pendingUpdates.set(key, { request, firstSeenEpoch: epoch })
     return true
+  }
+
+  /**
+   * Queue a joiner's announcement (arrival order, one entry per joiner:
+   * a re-announcement of the same key package keeps the first one's place
+   * and refreshes it; another key package for a queued id is ignored).
+   * Returns false when already queued.
+   */
+  queueAnnouncement(request: ConversationUpdateRequest, epoch: bigint, now: number): boolean {
+    const key = targetKey(request)
+    if (key === undefined) return false
+    const existing = this.pendingUpdates.get(key)
+    if (existing !== undefined) {
+      // The same announcement again: it keeps its place, and its age restarts.
+      // Another key package for the same id does not refresh it (the queued one ages out).
+      const same = bytesEqualOrBothMissing(existing.request.memberInvite?.keyPackageBytes, request.memberInvite?.keyPackageBytes)
+      if (same) {
+        existing.announcedAt = now
+        existing.firstSeenEpoch = epoch
+      }
+      return false
+    }
+    this.pendingUpdates.set(key, { request, firstSeenEpoch: epoch, announcedAt: now })
+    return true
+  }
+
+  /** Queued announcements: how many, and the bytes of their key packages. */
+  announcementLoad(): { count: number; bytes: number } {
+    let count = 0
+    let bytes = 0
+    for (const u of this.pendingUpdates.values()) {
+      if (u.announcedAt === undefined) continue
+      count++
+      bytes += u.request.memberInvite?.keyPackageBytes.length ?? 0
+    }
+    return { count, bytes }
+  }
+
+  /** Drop queued announcements not repeated within `ttlMs` (the joiner gave up). */
+  expireAnnouncements(now: number, ttlMs: number): number {
+    let dropped = 0
+    for (const [key, u] of this.pendingUpdates) {
+      if (u.announcedAt !== undefined && now - u.announcedAt > ttlMs) {
+        this.pendingUpdates.delete(key)
+        dropped++
+      }
+    }
+    return dropped
   }
 
   /**

@@ -14,6 +14,7 @@ import type { ConversationCore } from '../conversation/core.js'
 import type { CommitSource } from '../conversation/events.js'
 import { targetKey } from '../conversation/queues.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
+import { syncLastSeen } from '../stewardship/liveness.js'
 import { electableLists, initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
 import { CommitFailedError } from '../errors.js'
 import { precheckReplay, recordMerged, recordWelcome } from '../sync/catch-up.js'
@@ -250,6 +251,9 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   const fewest = prefix.length - omittable.length
   const epochSteward = core.epochSteward()
   const membersBefore = core.mls.members()
+  // Whether the epoch steward sent a candidate at all (even one our view of the approvals filters out).
+  const sentCandidate =
+    epochSteward !== undefined && core.rounds.candidates(epoch).some((c) => bytesEqual(c.stewardMemberId, epochSteward))
   const ordered = orderCandidates(
     core.rounds.candidates(epoch).filter((c) => c.proposalCount >= fewest),
     prefix.length,
@@ -286,13 +290,15 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
     }
   }
   core.rounds.clear()
+  // It did its job unless its candidate was broken (penalised above).
+  const stewardSubmitted = sentCandidate && !penalties.some((p) => epochSteward !== undefined && bytesEqual(p.memberId, epochSteward))
   if (winner === undefined) {
     await core.mls.discardOwnCommit()
     core.applyScores(penalties)
-    await onNoCandidate(core, prefix.length > 0, epochSteward, now)
+    await onNoCandidate(core, prefix.length > 0, stewardSubmitted ? undefined : epochSteward, now)
     return
   }
-  await onApplied(core, winner, ordered, prefix, epochSteward, membersBefore, penalties, branch, now)
+  await onApplied(core, winner, ordered, prefix, stewardSubmitted ? undefined : epochSteward, membersBefore, penalties, branch, now)
 }
 
 async function onApplied(
@@ -306,7 +312,10 @@ async function onApplied(
   branch: Omit<BranchPoint, 'hashHex'>,
   now: number,
 ): Promise<void> {
-  // Scoring side effects (reference §9.4).
+  // Scoring side effects (reference §9.4). `epochSteward` is undefined when
+  // it did send a candidate: beyond the reference, a steward whose
+  // candidate lost or did not match our (possibly late) view of the
+  // approvals is not penalised for censorship.
   const ops: ScoreOp[] = [...penalties]
   if (
     epochSteward !== undefined &&
@@ -545,6 +554,12 @@ async function publishWelcome(core: ConversationCore, welcomeBytes: Uint8Array, 
   core.emit({ type: 'welcome-ready', welcome, mintedLocally: true })
 }
 
+/**
+ * A queued join announcement is forgotten when its joiner has not repeated
+ * it for this long (it gave up): four times the joiner's default backoff cap.
+ */
+const ANNOUNCEMENT_TTL_MS = 120_000
+
 /** Housekeeping after a merged commit (`on_conversation_updated`). */
 export async function onConversationUpdated(core: ConversationCore, now: number): Promise<void> {
   const members = core.mls.members()
@@ -552,6 +567,8 @@ export async function onConversationUpdated(core: ConversationCore, now: number)
   const set = new Set(members.map(toHex))
   core.queues.pruneSatisfiedUpdates((h) => set.has(h))
   core.queues.expireUpdates(core.epoch(), core.config.pendingUpdateMaxEpochs)
+  core.queues.expireAnnouncements(now, ANNOUNCEMENT_TTL_MS)
+  syncLastSeen(core, now)
   core.queues.dropDepartedRemovals((h) => set.has(h))
   for (const [id, r] of [...core.queues.approved]) {
     const key = targetKey(r)

@@ -1,9 +1,12 @@
 import type { ConsensusSigner } from '@demls/consensus'
 import {
+  type EpochAttestation,
+  type EpochAttestationInit,
   type JoinBeacon,
   type JoinBeaconInit,
   type JoinStatus,
   type JoinStatusInit,
+  encodeEpochAttestation,
   encodeJoinBeacon,
   encodeJoinStatus,
 } from '@demls/wire'
@@ -13,6 +16,9 @@ import { sha256 } from '@noble/hashes/sha2.js'
 export const JOIN_BEACON_DOMAIN = 'demls/join-beacon/v1'
 /** Domain tag of {@link signJoinStatus} signatures. */
 export const JOIN_STATUS_DOMAIN = 'demls/join-status/v1'
+
+/** Domain tag of {@link signAttestation} signatures. */
+export const ATTESTATION_DOMAIN = 'demls/epoch-attestation/v1'
 
 const encoder = new TextEncoder()
 
@@ -77,6 +83,40 @@ export function verifyJoinBeacon(verifier: Pick<ConsensusSigner, 'verify'>, beac
 export function verifyJoinStatus(verifier: Pick<ConsensusSigner, 'verify'>, status: JoinStatus): boolean {
   try {
     return verifier.verify(status.responder, joinStatusSigningPayload(status), status.signature)
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The bytes an epoch attestation's signature covers: the conversation id,
+ * a zero byte and its canonical encoding with an empty signature, hashed
+ * and domain-separated (so it cannot be replayed into another group).
+ */
+export function attestationSigningPayload(conversationId: string, attestation: EpochAttestationInit): Uint8Array {
+  const id = encoder.encode(conversationId)
+  const body = encodeEpochAttestation({ ...attestation, signature: null })
+  const joined = new Uint8Array(id.length + 1 + body.length)
+  joined.set(id, 0)
+  joined.set(body, id.length + 1)
+  return signingPayload(ATTESTATION_DOMAIN, joined)
+}
+
+/** Sign an epoch attestation with a member's key: `memberId` becomes the signer's identity. */
+export function signAttestation(
+  signer: Pick<ConsensusSigner, 'identity' | 'sign'>,
+  conversationId: string,
+  fields: Omit<EpochAttestationInit, 'memberId' | 'signature'>,
+): EpochAttestationInit {
+  const unsigned: EpochAttestationInit = { ...fields, memberId: signer.identity }
+  return { ...unsigned, signature: signer.sign(attestationSigningPayload(conversationId, unsigned)) }
+}
+
+/** Whether an attestation carries a signature by its `memberId`. Never throws. */
+export function verifyAttestation(verifier: Pick<ConsensusSigner, 'verify'>, conversationId: string, a: EpochAttestation): boolean {
+  if (a.signature.length === 0) return false
+  try {
+    return verifier.verify(a.memberId, attestationSigningPayload(conversationId, a), a.signature)
   } catch {
     return false
   }

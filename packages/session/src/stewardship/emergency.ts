@@ -1,5 +1,5 @@
 import { deadlock, emergencyUpdateRequest, scoreBelowThreshold, withCreator } from '@demls/scoring'
-import { type ViolationEvidenceInit, bytesEqual, toHex } from '@demls/wire'
+import { type ViolationEvidenceInit, ViolationType, bytesEqual, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { initiateProposal } from '../voting/proposals.js'
 import { electionPool } from './stewardship.js'
@@ -10,7 +10,17 @@ import { electionPool } from './stewardship.js'
  * Resolves the proposal id.
  */
 export function submitEmergency(core: ConversationCore, evidence: ViolationEvidenceInit, now: number): Promise<number> {
-  return initiateProposal(core, emergencyUpdateRequest(withCreator(evidence, core.memberId)), 'yes', now)
+  // Beyond the reference: a score removal counts silent voters as NO, so it
+  // passes only on explicit YES votes of members whose own scores agree
+  // (`judgeScoreRemoval`), never by silence.
+  const scoreRemoval = evidence.violationType === ViolationType.SCORE_BELOW_THRESHOLD
+  return initiateProposal(
+    core,
+    emergencyUpdateRequest(withCreator(evidence, core.memberId)),
+    'yes',
+    now,
+    scoreRemoval ? { livenessCriteriaYes: false } : {},
+  )
 }
 
 /**

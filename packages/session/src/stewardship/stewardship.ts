@@ -1,6 +1,6 @@
 import { settledMembers } from '@demls/steward'
 import { toHex } from '@demls/wire'
-import { votingInactivityWindow } from '../conversation/config.js'
+import { joinProposalSlots, votingInactivityWindow } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { targetKey } from '../conversation/queues.js'
 import { initiateProposal, targetInFlight } from '../voting/proposals.js'
@@ -92,7 +92,8 @@ export async function initiateStewardElection(core: ConversationCore, recovery: 
     epoch: core.epoch(),
     pool: electionPool(core, recovery),
     self: core.memberId,
-    eligible: core.eligibility(),
+    // Who proposes: the first list member we have heard from lately (a silent one would never propose).
+    eligible: core.actingEligibility(),
     recovery,
   })
   if (decision.kind !== 'proposed') return
@@ -153,9 +154,23 @@ function actionableUpdates(core: ConversationCore) {
   })
 }
 
-/** Propose every actionable buffered update (`Deferred`). */
+/**
+ * Consensus sessions still free for buffered updates: the cap less the
+ * reserve for elections and emergencies ({@link joinProposalSlots}) less
+ * the proposals open now.
+ */
+export function freeProposalSlots(core: ConversationCore): number {
+  return joinProposalSlots(core.config) - core.consensus.activeProposals(core.id).length
+}
+
+/**
+ * Propose actionable buffered updates (`Deferred`) in arrival order while
+ * consensus sessions are free; the rest wait for the next drain (when a
+ * proposal resolves), in the same order.
+ */
 export async function drainBufferedUpdates(core: ConversationCore, now: number): Promise<void> {
   for (const u of actionableUpdates(core)) {
+    if (freeProposalSlots(core) <= 0) return
     try {
       await initiateProposal(core, u.request, 'deferred', now)
     } catch (err) {
@@ -171,6 +186,7 @@ function takeoverPending(core: ConversationCore): boolean {
     core.sm.state === 'working' &&
     core.queues.approved.size === 0 &&
     core.steward.isSteward(core.memberId) &&
+    freeProposalSlots(core) > 0 &&
     actionableUpdates(core).length > 0
   )
 }

@@ -1,6 +1,7 @@
 import {
   type CommitCandidate,
   type DemlsControl,
+  type EpochAttestation,
   type MemberWelcome,
   type Proposal,
   bytesEqual,
@@ -10,6 +11,9 @@ import {
   toHex,
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
+import { suspectWindowMs } from '../conversation/config.js'
+import { signAttestation, verifyAttestation } from '../join/signing.js'
+import { noteSeenAt } from '../stewardship/liveness.js'
 import { listStamp } from './steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../freeze/candidate-buffer.js'
 import { prefersAttested } from './fork.js'
@@ -52,6 +56,8 @@ export class CatchUpState {
   wantBranch: { epoch: bigint; commitHash: Uint8Array } | undefined
   readonly lastReplyAt = new Map<string, number>()
   readonly lastWelcomeAt = new Map<string, number>()
+  /** When we last checked a signed attestation of each member (hex), for the rate limit. */
+  readonly attestationCheckedAt = new Map<string, number>()
 }
 
 function bounded<K, V>(map: Map<K, V>, size: number): void {
@@ -66,32 +72,76 @@ export function recordMerged(core: ConversationCore, fromEpoch: bigint, candidat
   attest(core, now)
 }
 
-/** Periodic attestation (heartbeat), due at this time. */
+/**
+ * Start the heartbeat of a conversation we created or joined at `now`: the
+ * first periodic attestation is due one interval later (a joiner is seen
+ * through its membership-change message and the commit that added it).
+ */
+export function startHeartbeat(core: ConversationCore, now: number): void {
+  if (core.catchUp.lastAttestAt === Number.NEGATIVE_INFINITY) core.catchUp.lastAttestAt = now
+}
+
+/** Whether anyone could hear an attestation: we are not alone in the group. */
+function hasPeers(core: ConversationCore): boolean {
+  return core.mls.members().length > 1
+}
+
+/** Periodic attestation (heartbeat), due at this time; none once we left or while we are the only member. */
 export function attestationDeadline(core: ConversationCore): number | undefined {
-  if (core.left || !core.catchUp.log.has(String(core.epoch() - 1n))) return undefined
+  if (core.left || !hasPeers(core)) return undefined
+  // Never attested: due now (the last time we were given).
+  if (core.catchUp.lastAttestAt === Number.NEGATIVE_INFINITY) return core.now
   return core.catchUp.lastAttestAt + core.config.attestationIntervalMs
 }
 
-/** Every poll: re-attest when the interval has passed. */
+/** Every poll: re-attest when the interval has passed (not while we are the only member). */
 export function heartbeat(core: ConversationCore, now: number): void {
-  if (now - core.catchUp.lastAttestAt >= core.config.attestationIntervalMs) attest(core, now)
+  if (now - core.catchUp.lastAttestAt >= core.config.attestationIntervalMs && hasPeers(core)) attest(core, now)
 }
 
-/** Broadcast which commit brought us to our epoch (rate-limited re-sends). */
+/**
+ * Broadcast which commit brought us to our epoch (rate-limited re-sends),
+ * signed by our member key. A member that has merged no commit since it
+ * joined (no commit to name) sends the same attestation without a commit
+ * hash: a presence, which makes no branch claim. Either is a sign of life
+ * that members on any epoch or branch can check (`noteSignedAttestation`).
+ */
 function attest(core: ConversationCore, now: number): void {
+  if (now - core.catchUp.lastAttestAt < REQUEST_INTERVAL_MS) return
   const candidate = core.catchUp.log.get(String(core.epoch() - 1n))
-  if (candidate === undefined || now - core.catchUp.lastAttestAt < REQUEST_INTERVAL_MS) return
   core.catchUp.lastAttestAt = now
   core.sendPlain({
     demlsControl: {
-      attestation: {
+      // Signed, so that members on another epoch or branch (who cannot decrypt us) still know we are alive.
+      attestation: signAttestation(core.plugins.consensus.signer, core.id, {
         epoch: core.epoch(),
-        commitHash: commitHashOf(candidate.commitMessage),
-        memberId: core.memberId,
+        ...(candidate !== undefined ? { commitHash: commitHashOf(candidate.commitMessage) } : {}),
         ...listStamp(core),
-      },
+        signedAtMs: Math.max(0, Math.floor(now)),
+      }),
     },
   })
+}
+
+/**
+ * A plaintext attestation is a sign of life only when signed by its
+ * `memberId`, a current member, and signed within the suspect window of
+ * our clock; the member counts as seen at the signing time (not now), so
+ * replaying a captured attestation cannot keep a dead member alive.
+ */
+function noteSignedAttestation(core: ConversationCore, a: EpochAttestation, now: number): void {
+  const signedAt = Number(a.signedAtMs)
+  if (signedAt === 0 || Math.abs(now - signedAt) > suspectWindowMs(core.config)) return
+  const hex = toHex(a.memberId)
+  const seen = core.lastSeen.get(hex)
+  if (seen === undefined || seen >= signedAt) return
+  // One signature check per member per interval: forged copies cost us little.
+  const checked = core.catchUp.attestationCheckedAt.get(hex) ?? Number.NEGATIVE_INFINITY
+  if (now - checked < REPLY_INTERVAL_MS) return
+  core.catchUp.attestationCheckedAt.set(hex, now)
+  bounded(core.catchUp.attestationCheckedAt, 1024)
+  if (!verifyAttestation(core.plugins.consensus.signer, core.id, a)) return
+  noteSeenAt(core, a.memberId, Math.min(now, signedAt))
 }
 
 /** Broadcast Welcomes kept until a merge matches them. */
@@ -273,16 +323,19 @@ export function onControl(
   }
   if (control.attestation !== undefined) {
     const a = control.attestation
+    noteSignedAttestation(core, a, now)
     noteEpoch(core, a.epoch)
+    // A presence (no commit hash) claims no branch.
+    const claimsBranch = a.commitHash.length > 0
     if (a.epoch > core.epoch()) requestCatchUp(core, now)
     // A branch with a smaller commit hash at our epoch: fetch it (fork healing).
-    else if (prefersAttested(core, a.epoch, a.commitHash)) {
+    else if (claimsBranch && prefersAttested(core, a.epoch, a.commitHash)) {
       const w = core.catchUp.wantBranch
       if (w === undefined || w.epoch !== a.epoch || compareBytes(a.commitHash, w.commitHash) < 0) {
         core.catchUp.wantBranch = { epoch: a.epoch, commitHash: a.commitHash }
       }
       requestCatchUp(core, now, a.epoch - 1n, core.catchUp.wantBranch?.commitHash)
-    } else if (a.epoch === core.epoch() && core.branch !== undefined && compareBytes(fromHex(core.branch.hashHex), a.commitHash) < 0) {
+    } else if (claimsBranch && a.epoch === core.epoch() && core.branch !== undefined && compareBytes(fromHex(core.branch.hashHex), a.commitHash) < 0) {
       // Someone is on a worse branch at our epoch: make sure it hears of ours.
       attest(core, now)
     } else if (a.epoch < core.epoch()) {

@@ -4,6 +4,7 @@ import {
   type ConversationUpdateRequestInit,
   type Proposal,
   type Vote,
+  ViolationType,
   bytesEqual,
   decodeConversationUpdateRequest,
   encodeConversationUpdateRequest,
@@ -17,6 +18,7 @@ import { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversat
 import { targetKey } from '../conversation/queues.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
 import { onInviteProposed } from '../join/responder.js'
+import { INACTIVE_REMOVAL_NAME, judgeInactiveRemoval } from '../stewardship/liveness.js'
 import { requestProposal } from '../sync/catch-up.js'
 
 /** Who votes first on a proposal we open: we bundle YES, or we vote later like everyone. */
@@ -76,8 +78,9 @@ export async function initiateProposal(
   init: ConversationUpdateRequestInit,
   creatorVote: CreatorVote,
   now: number,
-  fixedId?: number,
+  options: { fixedId?: number; name?: string; livenessCriteriaYes?: boolean } = {},
 ): Promise<number> {
+  const { fixedId, name } = options
   const payload = encodeConversationUpdateRequest(init)
   const request = decodeConversationUpdateRequest(payload)
   const kind = proposalKindOf(request)
@@ -89,10 +92,11 @@ export async function initiateProposal(
       payload,
       expectedVotersCount,
       expirationSeconds: Math.max(1, Math.ceil(core.config.proposalExpirationMs / 1000)),
-      livenessCriteriaYes: core.config.livenessCriteriaYes,
+      livenessCriteriaYes: options.livenessCriteriaYes ?? core.config.livenessCriteriaYes,
       ...(creatorVote === 'yes' ? { vote: true } : {}),
       ...(fixedId !== undefined ? { proposalId: fixedId } : {}),
       priority: kind === 'commit' ? 'normal' : 'priority',
+      ...(name !== undefined ? { name } : {}),
     },
     now,
   )
@@ -185,9 +189,21 @@ export function onIncomingProposal(core: ConversationCore, proposal: Proposal, s
   track(core, proposal.proposalId, request, false, now)
   if (proposal.expectedVotersCount > 1 && !hasOwnVote(core, proposal)) {
     core.emit({ type: 'vote-requested', proposalId: proposal.proposalId, request })
+    // A removal for inactivity is judged from our own observation when the vote fires.
+    // (Such a removal must count silent voters as NO; one that does not is refused.)
+    const inactive =
+      proposal.name === INACTIVE_REMOVAL_NAME && request?.payload === 'removeMember' ? request.removeMember?.memberId : undefined
+    // A score-removal emergency is judged from our own scores when the vote fires.
+    const evidence = request?.payload === 'emergencyCriteria' ? request.emergencyCriteria?.evidence : undefined
+    const scoreTarget =
+      evidence?.violationType === ViolationType.SCORE_BELOW_THRESHOLD && evidence.targetMemberId.length > 0
+        ? evidence.targetMemberId
+        : undefined
     core.autoVotes.set(proposal.proposalId, {
       fireAt: now + votingDelay(core, kind),
-      choice: proposal.livenessCriteriaYes,
+      choice: inactive !== undefined ? false : proposal.livenessCriteriaYes,
+      ...(inactive !== undefined && !proposal.livenessCriteriaYes ? { judgeInactive: inactive } : {}),
+      ...(scoreTarget !== undefined ? { judgeScore: scoreTarget } : {}),
     })
   }
 }
@@ -207,6 +223,19 @@ export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8
   } catch (err) {
     core.emit({ type: 'dropped', reason: dropReasonOf(err), detail: shortMessageOf(err), error: err as Error })
   }
+}
+
+/**
+ * Our vote on a SCORE_BELOW_THRESHOLD emergency: YES only if our own score
+ * of the target is at or below the threshold too. Scores are local (each
+ * member's record of what it saw), and a member whose view of a round was
+ * skewed (approvals that reached it late, a candidate it filtered) can
+ * drive an honest steward's score down on its own; the others' scores
+ * then outvote its emergency instead of auto-approving it.
+ */
+export function judgeScoreRemoval(core: ConversationCore, target: Uint8Array): boolean {
+  const score = core.scoring.scoreFor(target)
+  return score !== undefined && score <= core.scoring.threshold()
 }
 
 /**
@@ -272,11 +301,17 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
     if (session === undefined || session.state !== 'active') continue
     if (core.sm.blocksMessaging) {
       // Cannot send while the epoch changes; retry after it settles.
-      core.autoVotes.set(id, { fireAt: now + core.config.recoveryInactivityMs, choice: a.choice })
+      core.autoVotes.set(id, { ...a, fireAt: now + core.config.recoveryInactivityMs })
       continue
     }
     try {
-      await castVote(core, id, a.choice, now)
+      const choice =
+        a.judgeInactive !== undefined
+          ? judgeInactiveRemoval(core, a.judgeInactive, now)
+          : a.judgeScore !== undefined
+            ? judgeScoreRemoval(core, a.judgeScore)
+            : a.choice
+      await castVote(core, id, choice, now)
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'ALREADY_VOTED') core.error('auto-vote', err)
     }

@@ -37,7 +37,7 @@ async function deadlockWithApprovedWork(config: ConversationConfigInit = {}) {
 
 /**
  * Three members; the creator (always a steward) files a SCORE_BELOW_THRESHOLD
- * ECP against member 2. Its acceptance queues an urgent removal and forces
+ * ECP against member 2 and member 1 votes YES. Its acceptance queues an urgent removal and forces
  * a freeze. Resolves when the ECP is accepted on the creator.
  */
 async function urgentRemoval(config: ConversationConfigInit = {}) {
@@ -45,6 +45,9 @@ async function urgentRemoval(config: ConversationConfigInit = {}) {
   await bootstrap(s, 'ur')
   const mark = s.members[0]!.events.length
   const ecp = await conv(s, 0, 'ur').submitEmergency(scoreBelowThreshold(memberIdOf(2), conv(s, 0, 'ur').epoch(), -1n))
+  // Member 2's score is fine on member 1, which would vote NO on its own: it agrees explicitly.
+  await s.until(() => eventsOf(s, 1, 'vote-requested').some((e) => e.proposalId === ecp))
+  await conv(s, 1, 'ur').vote(ecp, true)
   await s.until(() => eventsOf(s, 0, 'consensus-reached').some((e) => e.proposalId === ecp && e.approved))
   expect(since(s, 0, mark).forcedFreeze).toBe(true)
   return { s, mark, acceptedAt: s.net.clock.now(), freeze: conv(s, 0, 'ur').conversation.config().freezeDurationMs }

@@ -1,5 +1,5 @@
 import { ethereumAddress } from '@demls/consensus'
-import { MemoryNetwork, type FaultsInit } from '@demls/transport-memory'
+import { MemoryNetwork, type FaultsInit, type MemoryTransport } from '@demls/transport-memory'
 import {
   type ConversationConfigInit,
   type ConversationPluginsFactory,
@@ -54,7 +54,14 @@ export interface Scenario {
 
 export async function scenario(
   n: number,
-  init: { seed?: number; faults?: FaultsInit; config?: ConversationConfigInit; plugins?: (i: number) => PluginOverrides | ConversationPluginsFactory } = {},
+  init: {
+    seed?: number
+    faults?: FaultsInit
+    config?: ConversationConfigInit
+    plugins?: (i: number) => PluginOverrides | ConversationPluginsFactory
+    /** Called with each member's transport before its user is created (e.g. to lose one chosen packet). */
+    transport?: (i: number, transport: MemoryTransport, net: MemoryNetwork) => void
+  } = {},
 ): Promise<Scenario> {
   // Virtual time starts at the memory network's default (2023-11-14): every
   // MLS-layer time check uses the injected clock, never the wall clock.
@@ -62,9 +69,11 @@ export async function scenario(
   const members: Member[] = []
   for (let i = 0; i < n; i++) {
     const name = `m${i}`
+    const transport = net.createTransport(name) as MemoryTransport
+    init.transport?.(i, transport, net)
     const user = await User.create({
       privateKey: keyFor(i),
-      transport: net.createTransport(name),
+      transport,
       clock: net.clock,
       config: { ...FAST, ...init.config },
       random: () => 0.5,

@@ -112,4 +112,24 @@ describe('violations detected in Selection (reference 3.0 core_violations)', () 
     expect(events.some((e) => e.type === 'phase-change' && e.state === 'reelection')).toBe(true)
     await s.stop()
   })
+
+  it('a candidate carrying an approval that has not reached us yet costs its steward nothing (no censorship penalty)', async () => {
+    const { s, groups, steward, others } = await setup()
+    const [target, observer] = others
+    await approveRemoval(s, steward, observer, target, observer)
+    // The steward also saw the observer's removal approved (its votes reached the steward first): two removals.
+    const built = await groups.get(steward)!.createCommitCandidate(
+      [
+        { action: 'remove', memberId: memberIdOf(target) },
+        { action: 'remove', memberId: memberIdOf(observer) },
+      ],
+      { nowMs: s.net.clock.now() },
+    )
+    const before = scoreOf(s, observer, steward)!
+    const events = await deliverCandidate(s, observer, built, memberIdOf(steward))
+    expect(events.some((e) => e.type === 'commit-applied')).toBe(false)
+    // The reference charges CensorshipInactivity (−40): the steward did commit, against approvals we lacked.
+    expect(scoreOf(s, observer, steward)).toBe(before)
+    await s.stop()
+  })
 })

@@ -652,6 +652,10 @@ export interface EpochAttestation {
   stewardListEpoch: bigint
   /** field 5, uint32 */
   stewardListRound: number
+  /** field 6, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  signedAtMs: bigint
+  /** field 7, bytes */
+  signature: Uint8Array
 }
 
 /** Input of {@link encodeEpochAttestation}: every field optional; absent and default values are not written. */
@@ -666,6 +670,10 @@ export interface EpochAttestationInit {
   stewardListEpoch?: bigint | number | null
   /** field 5, uint32 (encode also takes a negative int32 as its two's complement, like `>>> 0`) */
   stewardListRound?: number | null
+  /** field 6, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  signedAtMs?: bigint | number | null
+  /** field 7, bytes */
+  signature?: Uint8Array | null
 }
 
 function toEpochAttestation(v: EpochAttestationInit): Record<string, unknown> {
@@ -675,6 +683,8 @@ function toEpochAttestation(v: EpochAttestationInit): Record<string, unknown> {
   if (v.memberId != null) o.memberId = bytesIn(v.memberId)
   if (v.stewardListEpoch != null) o.stewardListEpoch = u64In(v.stewardListEpoch)
   if (v.stewardListRound != null) o.stewardListRound = u32In(v.stewardListRound)
+  if (v.signedAtMs != null) o.signedAtMs = u64In(v.signedAtMs)
+  if (v.signature != null) o.signature = bytesIn(v.signature)
   return o
 }
 
@@ -685,6 +695,8 @@ function fromEpochAttestation(m: Record<string, unknown>): EpochAttestation {
     memberId: bytesOut(m.memberId),
     stewardListEpoch: u64Out(m.stewardListEpoch),
     stewardListRound: (m.stewardListRound as number | undefined) ?? 0,
+    signedAtMs: u64Out(m.signedAtMs),
+    signature: bytesOut(m.signature),
   }
   return v
 }
@@ -2037,6 +2049,8 @@ export interface Envelope {
   senderAppId: Uint8Array
   /** field 5, bytes */
   payload: Uint8Array
+  /** field 6, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  sequence: bigint
 }
 
 /** Input of {@link encodeEnvelope}: every field optional; absent and default values are not written. */
@@ -2051,6 +2065,8 @@ export interface EnvelopeInit {
   senderAppId?: Uint8Array | null
   /** field 5, bytes */
   payload?: Uint8Array | null
+  /** field 6, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  sequence?: bigint | number | null
 }
 
 function toEnvelope(v: EnvelopeInit): Record<string, unknown> {
@@ -2060,6 +2076,7 @@ function toEnvelope(v: EnvelopeInit): Record<string, unknown> {
   if (v.subtopic != null) o.subtopic = enumIn(v.subtopic)
   if (v.senderAppId != null) o.senderAppId = bytesIn(v.senderAppId)
   if (v.payload != null) o.payload = bytesIn(v.payload)
+  if (v.sequence != null) o.sequence = u64In(v.sequence)
   return o
 }
 
@@ -2070,6 +2087,7 @@ function fromEnvelope(m: Record<string, unknown>): Envelope {
     subtopic: (m.subtopic as Subtopic | undefined) ?? 0,
     senderAppId: bytesOut(m.senderAppId),
     payload: bytesOut(m.payload),
+    sequence: u64Out(m.sequence),
   }
   return v
 }
@@ -2514,6 +2532,8 @@ export const schema = {
       { name: 'memberId', id: 3, kind: 'bytes', repeated: false },
       { name: 'stewardListEpoch', id: 4, kind: 'uint64', repeated: false },
       { name: 'stewardListRound', id: 5, kind: 'uint32', repeated: false },
+      { name: 'signedAtMs', id: 6, kind: 'uint64', repeated: false },
+      { name: 'signature', id: 7, kind: 'bytes', repeated: false },
     ],
   },
   CommitRequest: {
@@ -2700,6 +2720,7 @@ export const schema = {
       { name: 'subtopic', id: 3, kind: 'enum', repeated: false, ref: 'Subtopic' },
       { name: 'senderAppId', id: 4, kind: 'bytes', repeated: false },
       { name: 'payload', id: 5, kind: 'bytes', repeated: false },
+      { name: 'sequence', id: 6, kind: 'uint64', repeated: false },
     ],
   },
   WelcomeChannelMessage: {

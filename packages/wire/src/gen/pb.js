@@ -940,6 +940,8 @@ export const de_mls = $root.de_mls = (() => {
                 EpochAttestation.prototype.memberId = $util.newBuffer([]);
                 EpochAttestation.prototype.stewardListEpoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
                 EpochAttestation.prototype.stewardListRound = 0;
+                EpochAttestation.prototype.signedAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                EpochAttestation.prototype.signature = $util.newBuffer([]);
 
                 EpochAttestation.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -958,6 +960,10 @@ export const de_mls = $root.de_mls = (() => {
                         writer.uint32(32).uint64(message.stewardListEpoch);
                     if (message.stewardListRound != null && $Object.hasOwnProperty.call(message, "stewardListRound") && message.stewardListRound !== 0)
                         writer.uint32(40).uint32(message.stewardListRound);
+                    if (message.signedAtMs != null && $Object.hasOwnProperty.call(message, "signedAtMs") && (typeof message.signedAtMs === "object" ? message.signedAtMs.low || message.signedAtMs.high : message.signedAtMs !== 0))
+                        writer.uint32(48).uint64(message.signedAtMs);
+                    if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                        writer.uint32(58).bytes(message.signature);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -1034,6 +1040,24 @@ export const de_mls = $root.de_mls = (() => {
                                     message.stewardListRound = value;
                                 else
                                     delete message.stewardListRound;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.signedAtMs = value;
+                                else
+                                    delete message.signedAtMs;
+                                continue;
+                            }
+                        case 7: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.signature = value;
+                                else
+                                    delete message.signature;
                                 continue;
                             }
                         }
@@ -3437,6 +3461,7 @@ export const demls = $root.demls = (() => {
                 Envelope.prototype.subtopic = 0;
                 Envelope.prototype.senderAppId = $util.newBuffer([]);
                 Envelope.prototype.payload = $util.newBuffer([]);
+                Envelope.prototype.sequence = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
                 Envelope.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -3455,6 +3480,8 @@ export const demls = $root.demls = (() => {
                         writer.uint32(34).bytes(message.senderAppId);
                     if (message.payload != null && $Object.hasOwnProperty.call(message, "payload") && message.payload.length)
                         writer.uint32(42).bytes(message.payload);
+                    if (message.sequence != null && $Object.hasOwnProperty.call(message, "sequence") && (typeof message.sequence === "object" ? message.sequence.low || message.sequence.high : message.sequence !== 0))
+                        writer.uint32(48).uint64(message.sequence);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -3531,6 +3558,15 @@ export const demls = $root.demls = (() => {
                                     message.payload = value;
                                 else
                                     delete message.payload;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.sequence = value;
+                                else
+                                    delete message.sequence;
                                 continue;
                             }
                         }

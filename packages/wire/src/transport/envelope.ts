@@ -29,6 +29,13 @@ export interface TransportEnvelope {
   senderAppId: Uint8Array
   /** The encoded application message. */
   payload: Uint8Array
+  /**
+   * Publish counter of the sender's app id (0 when absent). Only there to make every
+   * publish unique on the wire, so gossipsub's duplicate cache (message id =
+   * hash of the bytes) does not swallow a deliberate re-send of the same
+   * payload. Receivers must not use it for deduplication or rate limits.
+   */
+  sequence?: bigint
 }
 
 const TO_WIRE = { app: Subtopic.SUBTOPIC_APP, welcome: Subtopic.SUBTOPIC_WELCOME } as const
@@ -54,6 +61,7 @@ export function encodeTransportEnvelope(
     subtopic: TO_WIRE[envelope.subtopic],
     senderAppId: envelope.senderAppId,
     payload: envelope.payload,
+    ...(envelope.sequence !== undefined && envelope.sequence > 0n ? { sequence: envelope.sequence } : {}),
   })
   if (bytes.length > limit) throw new MessageTooLargeError(bytes.length, limit)
   return bytes
@@ -75,5 +83,12 @@ export function decodeTransportEnvelope(bytes: Uint8Array, limit = MAX_MESSAGE_B
   if (subtopic === undefined) throw new DecodeError(type, `unknown subtopic ${m.subtopic}`)
   if (m.conversationId.length === 0) throw new DecodeError(type, 'empty conversation id')
   if (m.senderAppId.length === 0) throw new DecodeError(type, 'empty sender app id')
-  return { version: m.version, conversationId: m.conversationId, subtopic, senderAppId: m.senderAppId, payload: m.payload }
+  return {
+    version: m.version,
+    conversationId: m.conversationId,
+    subtopic,
+    senderAppId: m.senderAppId,
+    payload: m.payload,
+    ...(m.sequence > 0n ? { sequence: m.sequence } : {}),
+  }
 }

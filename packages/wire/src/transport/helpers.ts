@@ -5,9 +5,18 @@ import { parseTopic, topicFor } from './topics.js'
 import type { AbortOptions, DroppedPacket, InboundPacket, OutboundPacket, TopicReadiness, Transport } from './types.js'
 
 
+/** Publishes wrapped so far per app id object (see {@link wrapOutbound}). */
+const publishSequence = new WeakMap<Uint8Array, bigint>()
+
 /**
  * Build the wire bytes of an outbound packet for a transport whose app id
- * is `appId`. Shared by every transport implementation.
+ * is `appId`. Shared by every transport implementation. Every call writes a
+ * new `sequence` (a counter per `appId` instance, so a replayed simulation
+ * writes the same bytes), so two publishes of the same
+ * payload never have the same bytes: gossipsub's message id is the hash of
+ * the bytes, and a re-send that must arrive (a re-announcement, a vote
+ * echo, a heartbeat) would otherwise be dropped as a duplicate for as long
+ * as its seen cache remembers the first.
  *
  * @throws {MessageTooLargeError}
  */
@@ -18,8 +27,15 @@ export function wrapOutbound(appId: Uint8Array, packet: OutboundPacket): { topic
     subtopic: packet.subtopic,
     senderAppId: appId,
     payload: packet.payload,
+    sequence: nextSequence(appId),
   })
   return { topic, bytes }
+}
+
+function nextSequence(appId: Uint8Array): bigint {
+  const next = (publishSequence.get(appId) ?? 0n) + 1n
+  publishSequence.set(appId, next)
+  return next
 }
 
 /**

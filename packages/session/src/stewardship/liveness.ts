@@ -1,0 +1,101 @@
+import { toHex } from '@demls/wire'
+import { deadMemberWindowMs } from '../conversation/config.js'
+import type { ConversationCore } from '../conversation/core.js'
+import { initiateProposal, targetInFlight } from '../voting/proposals.js'
+
+/**
+ * Name of a removal proposal filed because its target went silent. Voters
+ * judge such a proposal from their own observation (see
+ * {@link judgeInactiveRemoval}); any other removal keeps the configured
+ * auto-vote.
+ */
+export const INACTIVE_REMOVAL_NAME = 'demls/inactive-member/v1'
+
+/**
+ * Record MLS-authenticated traffic from `sender` (a decrypted message:
+ * the MLS layer verified the sender's signature). Never called for
+ * unsigned plaintext claims. Signed epoch attestations (every member
+ * sends one each `attestationIntervalMs`, without a commit hash before
+ * its first merged commit) go through {@link noteSeenAt}
+ * (`sync/catch-up.ts`).
+ */
+export function noteSeen(core: ConversationCore, sender: Uint8Array, now: number): void {
+  noteSeenAt(core, sender, now)
+}
+
+/** Record that `member` (a tracked member) was alive at `at`, if later than what we had. */
+export function noteSeenAt(core: ConversationCore, member: Uint8Array, at: number): void {
+  const hex = toHex(member)
+  const seen = core.lastSeen.get(hex)
+  if (seen !== undefined && seen < at) core.lastSeen.set(hex, at)
+}
+
+/**
+ * Keep the last-seen table on the MLS membership: new members start at
+ * `now` (a grace period), departed ones are forgotten. When we ourselves
+ * were not driven for a suspect window (a suspended process), everyone's
+ * silence is ours: restart every member's clock.
+ */
+export function syncLastSeen(core: ConversationCore, now: number, restart = false): void {
+  const members = core.memberSet()
+  for (const hex of [...core.lastSeen.keys()]) if (!members.has(hex)) core.lastSeen.delete(hex)
+  for (const hex of members) if (restart || !core.lastSeen.has(hex)) core.lastSeen.set(hex, now)
+  for (const hex of [...core.inactiveProposedAt.keys()]) if (!members.has(hex)) core.inactiveProposedAt.delete(hex)
+}
+
+/** Whether we have not heard from `target` (hex) for the dead-member window. */
+export function looksDead(core: ConversationCore, hex: string, now: number): boolean {
+  if (hex === core.memberHex) return false
+  const seen = core.lastSeen.get(hex)
+  return seen !== undefined && now - seen >= deadMemberWindowMs(core.config)
+}
+
+/**
+ * Whether we propose removals for inactivity: we act as epoch steward, or
+ * no steward acts (we heard from none lately) and we are the first member
+ * we heard from lately in member-id order.
+ */
+function responsibleForDead(core: ConversationCore): boolean {
+  if (core.isEpochSteward()) return true
+  if (core.actingEpochSteward() !== undefined) return false
+  const live = core.mls.members().map(toHex).filter((h) => !core.isSuspect(h)).sort()
+  return live[0] === core.memberHex
+}
+
+/**
+ * Every poll: the acting epoch steward (or, when no steward acts, the
+ * first live member in member-id order) proposes the removal of each member
+ * it has not heard from for the dead-member window (with its YES; named
+ * {@link INACTIVE_REMOVAL_NAME}; silent voters count NO, so the removal
+ * needs explicit YES votes from the rule's majority), unless a removal of it is already in
+ * flight or approved. A removal that failed is not proposed again for
+ * another window.
+ */
+export async function proposeDeadMembers(core: ConversationCore, now: number): Promise<void> {
+  if (core.sm.state !== 'working' || core.queues.activeEmergencies.size > 0 || !responsibleForDead(core)) return
+  const window = deadMemberWindowMs(core.config)
+  for (const member of core.mls.members()) {
+    const hex = toHex(member)
+    if (!looksDead(core, hex, now)) continue
+    if (now - (core.inactiveProposedAt.get(hex) ?? Number.NEGATIVE_INFINITY) < window) continue
+    const request = { payload: 'removeMember' as const, removeMember: { memberId: member } }
+    if (targetInFlight(core, request)) continue
+    core.inactiveProposedAt.set(hex, now)
+    try {
+      // Silent voters count NO: only members that also stopped hearing the target remove it.
+      await initiateProposal(core, request, 'yes', now, { name: INACTIVE_REMOVAL_NAME, livenessCriteriaYes: false })
+    } catch (err) {
+      core.error('inactive-removal', err)
+      return
+    }
+  }
+}
+
+/**
+ * A voter's choice on a removal named {@link INACTIVE_REMOVAL_NAME}: YES
+ * only if it, too, has not heard from the target for the dead-member
+ * window (the target itself votes NO). Undefined for any other proposal.
+ */
+export function judgeInactiveRemoval(core: ConversationCore, target: Uint8Array, now: number): boolean {
+  return looksDead(core, toHex(target), now)
+}
