@@ -146,7 +146,7 @@ async function run(cmd: Command): Promise<Omit<Extract<Report, { type: 'reply' }
       // Announce only once our key package can reach someone subscribed to the welcome channel.
       const welcome = topicFor(cmd.conversationId, 'welcome')
       for (let i = 0; i < 100 && !user.transport.readiness(welcome).ready; i++) await sleep(100)
-      await user.join(cmd.conversationId, { signal: AbortSignal.timeout(cmd.timeoutMs) })
+      await user.join(cmd.conversationId, { timeoutMs: cmd.timeoutMs, signal: AbortSignal.timeout(cmd.timeoutMs + 1_000) })
       return {}
     }
     case 'send':

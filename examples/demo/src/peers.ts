@@ -79,8 +79,8 @@ export class PeerProcess {
     })
   }
 
-  async status(conversationId: string): Promise<Status> {
-    const r = await this.request({ type: 'status', conversationId })
+  async status(conversationId: string, timeoutMs = 10_000): Promise<Status> {
+    const r = await this.request({ type: 'status', conversationId }, timeoutMs)
     if (!r.status) throw new Error(`${this.name}: empty status`)
     return r.status
   }

@@ -53,7 +53,7 @@ async function staggered(): Promise<void> {
       return join(p, id, 120_000)
     }),
   )
-  await waitFor('30 converged', 60_000, () => converged(id, peers, SIZE), 250)
+  await waitFor('30 converged', 60_000, () => converged(id, peers, SIZE, 30_000), 1_000)
   const formedS = (Date.now() - t0) / 1000
   measurements.push(summarise(`join, ${SIZE - 1} staggered by 500 ms (per joiner)`, latencies, { peers: SIZE }))
   target(`${SIZE} peers staggered form one group`, formedS, 30, 's')
@@ -66,7 +66,7 @@ async function burst(): Promise<void> {
   const t0 = Date.now()
   const latencies = await Promise.all(joiners.map((p) => join(p, id, 120_000)))
   const admittedS = (Date.now() - t0) / 1000
-  await waitFor(`${BURST + 1} converged`, 60_000, () => converged(id, [peers[0]!, ...joiners], BURST + 1), 250)
+  await waitFor(`${BURST + 1} converged`, 60_000, () => converged(id, [peers[0]!, ...joiners], BURST + 1, 30_000), 1_000)
   measurements.push(summarise(`join, ${BURST} at once (per joiner)`, latencies, { joiners: BURST }))
   target(`${BURST} concurrent joiners all admitted`, admittedS, 20, 's')
 }

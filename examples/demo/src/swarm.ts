@@ -22,8 +22,8 @@ export async function waitFor<T>(label: string, timeoutMs: number, check: () => 
 }
 
 /** Statuses of `group` in `conversationId` when they all agree (working, one epoch, one authenticator, `size` members). */
-export async function converged(conversationId: string, group: PeerProcess[], size: number): Promise<Status[] | undefined> {
-  const all = await Promise.all(group.map((p) => p.status(conversationId)))
+export async function converged(conversationId: string, group: PeerProcess[], size: number, timeoutMs = 10_000): Promise<Status[] | undefined> {
+  const all = await Promise.all(group.map((p) => p.status(conversationId, timeoutMs)))
   const first = all[0]
   if (first === undefined || first.members.length !== size) return undefined
   const same = all.every(
