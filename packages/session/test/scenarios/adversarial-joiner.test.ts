@@ -90,8 +90,11 @@ async function fakeGroup(s: Scenario, conversationId: string, answerProbes: bool
     }
     c.drainEvents()
   }
+  // Registered with the virtual clock, like a User's work: otherwise time runs on while the outsider
+  // still builds its commit (under load, past every deadline of the test) and its Welcome comes late or never.
   const step = (work: () => Promise<void>) => {
     chain = chain.then(work).then(flush, () => undefined)
+    clock.track(chain)
   }
   // A leaf claiming someone else's member id, without the binding only that member's key can sign,
   // added in the same commit as the joiner (as a member it would have to vote, and never would).
