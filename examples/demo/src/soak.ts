@@ -1,7 +1,8 @@
 /**
- * The real-network benchmark (`pnpm bench` runs it; `pnpm --filter
- * @demls-dev/demo soak` alone): peer processes over libp2p gossipsub on
- * 127.0.0.1 with FAST timing and real time, as users run the library.
+ * The real-network benchmark (`pnpm --filter @demls-dev/demo soak`; not yet
+ * part of `pnpm bench`, since the group does not converge reliably at 20–30
+ * peer processes yet): peer processes over libp2p gossipsub on 127.0.0.1
+ * with FAST timing and real time, as users run the library.
  *
  *  1. 30 peers: 29 joiners staggered by 500 ms form one group (target ≤ 30 s);
  *  2. 20 joiners at once into a new group (target: all admitted ≤ 20 s);
@@ -61,7 +62,9 @@ async function staggered(): Promise<void> {
 
 async function burst(): Promise<void> {
   const id = 'burst'
-  const joiners = peers.slice(SIZE - BURST)
+  // Peers 1–BURST: each dialled its predecessor, so they and the creator form a connected
+  // subgraph (gossipsub relays a topic only through peers subscribed to it).
+  const joiners = peers.slice(1, 1 + BURST)
   await peers[0]!.request({ type: 'create', conversationId: id })
   const t0 = Date.now()
   const latencies = await Promise.all(joiners.map((p) => join(p, id, 120_000)))
