@@ -147,6 +147,21 @@ export class ConversationQueues {
     return true
   }
 
+  /**
+   * Forget a queued announcement of exactly this request's key package (its
+   * add was dropped because that key package expired: proposing it again
+   * would only be dropped again). Another key package for the same joiner
+   * stays queued.
+   */
+  forgetAnnouncement(request: ConversationUpdateRequest): boolean {
+    const key = targetKey(request)
+    const queued = key === undefined ? undefined : this.pendingUpdates.get(key)
+    if (queued === undefined || !bytesEqualOrBothMissing(queued.request.memberInvite?.keyPackageBytes, request.memberInvite?.keyPackageBytes)) {
+      return false
+    }
+    return this.pendingUpdates.delete(key!)
+  }
+
   /** Queued announcements: how many, and the bytes of their key packages. */
   announcementLoad(): { count: number; bytes: number } {
     let count = 0

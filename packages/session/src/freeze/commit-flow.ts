@@ -361,6 +361,7 @@ function dropExpired(core: ConversationCore, entries: readonly PrefixEntry[], no
   for (const e of entries) {
     if (!core.queues.approved.has(e.proposalId)) continue
     core.queues.approved.delete(e.proposalId)
+    core.queues.forgetAnnouncement(e.request)
     dropped.push(e.request)
     onInviteResolved(core, e.proposalId, e.request, false, false, now)
   }

@@ -61,6 +61,11 @@ describe('adversarial joiner: an approved key package that expires before the co
     const drain = eventsOf(s, 1, 'commit-applied').find((e) => e.conversationId === 'solo' && e.expired !== undefined)!
     expect(drain).toMatchObject({ empty: true, source: 'freeze' })
     expect(expiredOn(s, 0, 'solo')).toEqual([hex(memberIdOf(2))])
+    // The expired key package is not proposed again from the join queue (it would only be dropped again).
+    const drains = () => eventsOf(s, 1, 'commit-applied').filter((e) => e.conversationId === 'solo' && e.expired !== undefined).length
+    await s.net.advance(15_000)
+    expect(drains()).toBe(1)
+    expect(conv(s, 0, 'solo').conversation.pendingUpdateCount()).toBe(0)
     // The group is not stalled: the next joiner gets in.
     const honest = joining(s, 3, 'solo')
     await s.until(() => honest.out.done)
