@@ -17,29 +17,18 @@ describe('Layer 3: election rejected → retries exhausted → Deadlock ECP → 
     const bed = await Bed.create('layer3', 3, { stewardList: { snMin: 1, snMax: 1 }, maxReelectionAttempts: 1 })
     await bed.add(1)
     await bed.add(2)
-    const s = [0, 1, 2].find((i) => bed.conv(i).isSteward())!
-    const live = [0, 1, 2].filter((i) => i !== s)
     // The steward goes silent (its packets are lost).
-    bed.intercept = (from, _to, p) => (from === s ? undefined : p)
+    const { s, live } = bed.silenceSteward([0, 1, 2])
     await bed.conv(live[0]!).removeMember(memberIdOf(s), bed.now)
     await bed.flush()
 
     // The live members vote NO on every steward election until a Deadlock ECP shows up.
-    const seen = new Map<number, number>(live.map((i) => [i, 0]))
-    let deadlockFiled = false
-    const voteDownElections = async () => {
-      for (const i of live) {
-        const requests = bed.eventsOf(i, 'vote-requested')
-        for (const r of requests.slice(seen.get(i))) {
-          if (r.request?.payload !== 'stewardElection' || deadlockFiled) continue
-          await bed.conv(i).vote(r.proposalId, false, bed.clock(i))
-        }
-        seen.set(i, requests.length)
-        const own = bed.eventsOf(i, 'own-proposal-submitted')
-        if (own.some((e) => e.request.emergencyCriteria?.evidence?.violationType === ViolationType.DEADLOCK)) deadlockFiled = true
-      }
-      await bed.flush()
-    }
+    const deadlockFiled = () =>
+      live.some((i) =>
+        bed.eventsOf(i, 'own-proposal-submitted').some((e) => e.request.emergencyCriteria?.evidence?.violationType === ViolationType.DEADLOCK),
+      )
+    const voteDownElections = () =>
+      bed.answerVoteRequests(live, (_i, r) => (r.request?.payload === 'stewardElection' && !deadlockFiled() ? false : undefined))
     const removed = () => live.every((i) => bed.conv(i).members().length === 2)
     const end = bed.now + 60_000
     while (!removed()) {

@@ -7,6 +7,13 @@ const scoreOf = (c: { memberScores(): { memberId: Uint8Array; score: bigint }[] 
 
 /** Differences from the reference listed in `docs/deviations.md` that no other test pinned end to end. */
 
+
+/** Vote NO on steward elections until the member is in recovery mode (leave everything else to the auto-vote). */
+const electionsBeforeRecovery =
+  (bed: Bed) =>
+  (i: number, r: { request?: { payload?: string } | undefined }): false | undefined =>
+    r.request?.payload === 'stewardElection' && bed.conv(i).mode() === 'normal' ? false : undefined
+
 describe('deviation 2: a capped batch is valid at the receivers', () => {
   it('with commitBatchMax = 1 and two approved adds, a member accepts a commit carrying only the first, then the second', async () => {
     const bed = await Bed.create('cap', 4, { commitBatchMax: 1 })
@@ -117,26 +124,13 @@ describe('commit timing: the freeze-entry window after a rejected election', () 
     const bed = await Bed.create('rejected-window', 3, { stewardList: { snMin: 1, snMax: 1 }, maxReelectionAttempts: 3 })
     await bed.add(1)
     await bed.add(2)
-    const s = [0, 1, 2].find((i) => bed.conv(i).isSteward())!
-    const live = [0, 1, 2].filter((i) => i !== s)
-    bed.intercept = (from, _to, p) => (from === s ? undefined : p)
+    const { s, live } = bed.silenceSteward([0, 1, 2])
     await bed.conv(live[0]!).removeMember(memberIdOf(s), bed.now)
     await bed.flush()
     const { commitBatchWindowMs, recoveryInactivityMs } = bed.conv(live[0]!).config()
     expect(commitBatchWindowMs).toBeLessThan(recoveryInactivityMs)
     // The live members vote NO on the first election (round 0) and let the retry (round 1) pass.
-    const seen = new Map<number, number>(live.map((i) => [i, 0]))
-    const voteDownFirstElection = async () => {
-      for (const i of live) {
-        const requests = bed.eventsOf(i, 'vote-requested')
-        for (const r of requests.slice(seen.get(i))) {
-          if (r.request?.stewardElection?.retryRound !== 0) continue
-          await bed.conv(i).vote(r.proposalId, false, bed.clock(i))
-        }
-        seen.set(i, requests.length)
-      }
-      await bed.flush()
-    }
+    const voteDownFirstElection = () => bed.answerVoteRequests(live, (_i, r) => (r.request?.stewardElection?.retryRound === 0 ? false : undefined))
     // Per live member: when it saw the retry election pass (and who it elected), when it next entered Freezing.
     const electedAt = new Map<number, { at: number; steward: number; round: number; freezes: number }>()
     const frozenAt = new Map<number, number>()
@@ -219,26 +213,14 @@ describe('ConversationSync: the whole steward list', () => {
     await bed.add(1)
     await bed.add(2)
     await bed.until(() => [0, 1, 2].every((i) => bed.conv(i).stewards().length === 2))
-    const s = [0, 1, 2].find((i) => bed.conv(i).isSteward())!
-    const live = [0, 1, 2].filter((i) => i !== s)
     const joiner = 3
     // A steward goes silent; its removal and the joiner's add are approved, and every election is voted
     // down until the Deadlock ECP opens recovery mode, whose commit carries both.
-    bed.intercept = (from, _to, p) => (from === s ? undefined : p)
+    const { s, live } = bed.silenceSteward([0, 1, 2])
     await bed.conv(live[0]!).removeMember(memberIdOf(s), bed.now)
     await bed.conv(live[0]!).addMember(await bed.peers[joiner]!.plugins.generateKeyPackage(bed.now), bed.now)
     await bed.flush()
-    const seen = new Map<number, number>(live.map((i) => [i, 0]))
-    const voteDownElections = async () => {
-      for (const i of live) {
-        const requests = bed.eventsOf(i, 'vote-requested')
-        for (const r of requests.slice(seen.get(i))) {
-          if (r.request?.payload === 'stewardElection' && bed.conv(i).mode() === 'normal') await bed.conv(i).vote(r.proposalId, false, bed.clock(i))
-        }
-        seen.set(i, requests.length)
-      }
-      await bed.flush()
-    }
+    const voteDownElections = () => bed.answerVoteRequests(live, electionsBeforeRecovery(bed))
     const end = bed.now + 60_000
     while (bed.peers[joiner]!.conversation === undefined) {
       if (bed.now > end) throw new Error('the joiner was not admitted within 60 s')
@@ -266,27 +248,17 @@ describe('ConversationSync: the whole steward list', () => {
     const bed = await Bed.create('sync-list-1', 4, { stewardList: { snMin: 1, snMax: 1 }, maxReelectionAttempts: 1 })
     await bed.add(1)
     await bed.add(2)
-    const s = [0, 1, 2].find((i) => bed.conv(i).isSteward())!
-    const live = [0, 1, 2].filter((i) => i !== s)
-    bed.intercept = (from, _to, p) => (from === s ? undefined : p)
+    const { s, live } = bed.silenceSteward([0, 1, 2])
     await bed.conv(live[0]!).removeMember(memberIdOf(s), bed.now)
     await bed.conv(live[0]!).addMember(await bed.peers[3]!.plugins.generateKeyPackage(bed.now), bed.now)
     await bed.flush()
-    const seen = new Map<number, number>(live.map((i) => [i, 0]))
     const end = bed.now + 60_000
     const run = async () => {
       while (bed.peers[3]!.conversation === undefined) {
         if (bed.now > end) throw new Error('the joiner was not admitted within 60 s')
         bed.now += 50
         await bed.poll()
-        for (const i of live) {
-          const requests = bed.eventsOf(i, 'vote-requested')
-          for (const r of requests.slice(seen.get(i))) {
-            if (r.request?.payload === 'stewardElection' && bed.conv(i).mode() === 'normal') await bed.conv(i).vote(r.proposalId, false, bed.clock(i))
-          }
-          seen.set(i, requests.length)
-        }
-        await bed.flush()
+        await bed.answerVoteRequests(live, electionsBeforeRecovery(bed))
       }
     }
     await expect(run()).rejects.toThrow(/rejected: no-steward-is-member/)

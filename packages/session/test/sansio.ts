@@ -37,6 +37,8 @@ export class Bed {
   readonly peers: Peer[] = []
   intercept: Intercept | undefined
   readonly #config: ConversationConfigInit
+  /** Vote requests already answered by {@link Bed.answerVoteRequests}, per member. */
+  readonly #answered = new Map<number, number>()
   /** The conversation id. */
   readonly id: string
 
@@ -143,6 +145,36 @@ export class Bed {
       this.now += step
       await this.poll()
     }
+  }
+
+  /**
+   * The steward among `members` goes silent (every packet it sends is lost).
+   * Returns it and the others.
+   */
+  silenceSteward(members: number[]): { s: number; live: number[] } {
+    const s = members.find((i) => this.conv(i).isSteward())!
+    this.intercept = (from, _to, p) => (from === s ? undefined : p)
+    return { s, live: members.filter((i) => i !== s) }
+  }
+
+  /**
+   * Answer the vote requests members `who` received since the last call:
+   * `choose` returns the vote, or undefined to leave the request to the
+   * auto-vote. Then deliver what the votes produced.
+   */
+  async answerVoteRequests(
+    who: number[],
+    choose: (i: number, request: Extract<ConversationEvent, { type: 'vote-requested' }>) => boolean | undefined,
+  ): Promise<void> {
+    for (const i of who) {
+      const requests = this.eventsOf(i, 'vote-requested')
+      for (const r of requests.slice(this.#answered.get(i) ?? 0)) {
+        const choice = choose(i, r)
+        if (choice !== undefined) await this.conv(i).vote(r.proposalId, choice, this.clock(i))
+      }
+      this.#answered.set(i, requests.length)
+    }
+    await this.flush()
   }
 
   /** Member 0 adds member `i` with a fresh key package; wait until `i` is in. */
