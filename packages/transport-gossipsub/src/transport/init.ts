@@ -12,7 +12,7 @@ export interface GossipsubTransportInit {
    * example one shared with other protocols). Its gossipsub should use the
    * demls options (see {@link demlsGossipsubOptions}): with another
    * signature policy or message id, duplicates are not collapsed.
-   * @default a node made by {@link createGossipsubNode} from `listen`, `privateKey` and `gossipsub`
+   * @default a node made by {@link createGossipsubNode} from `listen`, `privateKey`, `gossipsub`, `scoring` and `dialInsecure`
    */
   node?: GossipsubNode
   /**
@@ -22,9 +22,16 @@ export interface GossipsubTransportInit {
   ownNode?: boolean
   /**
    * Addresses to listen on (ignored when `node` is given).
-   * @default ['/ip4/127.0.0.1/tcp/0']
+   * @default {@link DEFAULT_LISTEN}: in Node TCP and WebSockets on 127.0.0.1; in browsers none
    */
   listen?: string[]
+  /**
+   * Browsers only (ignored when `node` is given): also dial plain `ws://`
+   * and private or loopback addresses, which libp2p's browser defaults
+   * refuse. See `GossipsubNodeInit.dialInsecure`.
+   * @default false
+   */
+  dialInsecure?: boolean
   /**
    * Peers dialled on every `start`, remembered and redialled after a
    * disconnect.
