@@ -1,0 +1,42 @@
+/**
+ * What the bundled page exposes as `window.demls`, the only way the Node
+ * side of a test drives it (through `page.evaluate`). Everything crossing
+ * the boundary is JSON: member ids and keys as lower-case hex.
+ */
+export interface PageApi {
+  /** Start a `User` on the browser entry of the gossipsub transport, dialling `bootstrap` (`/ws` addresses). Resolves our member id. */
+  start(init: { privateKeyHex: string; bootstrap: string[] }): Promise<string>
+  /** Join `conversationId` once the welcome topic is reachable; resolves when the group's Welcome was applied. */
+  join(conversationId: string, timeoutMs: number): Promise<void>
+  /** Send a chat message. */
+  send(conversationId: string, text: string): Promise<void>
+  /** Propose our own removal (self-leave). Resolves whether a proposal was made. */
+  leave(conversationId: string): Promise<boolean>
+  /** The state of `conversationId` as this page sees it. */
+  status(conversationId: string): PageStatus
+  /** Chat messages received (not our own), in arrival order. */
+  messages(conversationId: string): Array<{ from: string; text: string; at: number }>
+  /** Types of every `UserEvent` so far, in order (for diagnostics and assertions). */
+  eventTypes(): string[]
+  /** Error events, one line each. */
+  errors(): string[]
+  /** Stop the user and its transport. */
+  stop(): Promise<void>
+}
+
+/** One page's view of a conversation. */
+export interface PageStatus {
+  joined: boolean
+  state: string
+  epoch: string
+  members: string[]
+  authenticator: string
+  /** Remote addresses of the page's libp2p connections. */
+  connections: string[]
+}
+
+declare global {
+  interface Window {
+    demls: PageApi
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The page bundled for Chromium. It imports the protocol packages as any
+ * web app would: `@demls/session` (the `User`), `@demls/mls` (member id
+ * helpers; its `#crypto-backend` resolves to the WebCrypto backend in a
+ * browser build) and `@demls/transport-gossipsub`, whose `browser` export
+ * condition gives the WebSockets-only entry. It exposes `window.demls`.
+ */
+import { memberIdToHex } from '@demls/mls'
+import { FAST_TIMING, User, type UserEvent } from '@demls/session'
+import { type GossipsubTransport, gossipsubTransport } from '@demls/transport-gossipsub'
+import { DemlsError, fromHex, systemClock, toHex, topicFor } from '@demls/wire'
+import type { PageApi, PageStatus } from './api.js'
+
+let user: User | undefined
+let transport: GossipsubTransport | undefined
+const events: UserEvent[] = []
+const received = new Map<string, Array<{ from: string; text: string; at: number }>>()
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+function running(): User {
+  if (user === undefined) throw new Error('start() first')
+  return user
+}
+
+function handle(conversationId: string) {
+  const c = running().conversation(conversationId)
+  if (c === undefined) throw new Error(`not a member of ${conversationId}`)
+  return c
+}
+
+const api: PageApi = {
+  async start({ privateKeyHex, bootstrap }) {
+    transport = gossipsubTransport({ bootstrap, dialInsecure: true })
+    user = await User.create({ privateKey: fromHex(privateKeyHex), transport, clock: systemClock, config: FAST_TIMING })
+    user.events$.subscribe((e) => {
+      events.push(e)
+      if (e.type !== 'message') return
+      const list = received.get(e.conversationId) ?? []
+      list.push({ from: memberIdToHex(e.sender), text: new TextDecoder().decode(e.body), at: Date.now() })
+      received.set(e.conversationId, list)
+    })
+    return memberIdToHex(user.memberId)
+  },
+
+  async join(conversationId, timeoutMs) {
+    const u = running()
+    const welcome = topicFor(conversationId, 'welcome')
+    const deadline = Date.now() + timeoutMs
+    while (!u.transport.readiness(welcome).ready) {
+      if (Date.now() > deadline) throw new Error(`welcome topic of ${conversationId} not reachable within ${timeoutMs} ms`)
+      await sleep(50)
+    }
+    await u.join(conversationId, { timeoutMs, signal: AbortSignal.timeout(timeoutMs + 1_000) })
+  },
+
+  async send(conversationId, text) {
+    await handle(conversationId).sendMessage(new TextEncoder().encode(text))
+  },
+
+  leave: (conversationId) => handle(conversationId).leave(),
+
+  status(conversationId): PageStatus {
+    const connections = (transport?.node?.getConnections() ?? []).map((c) => c.remoteAddr.toString())
+    const c = user?.conversation(conversationId)
+    if (c === undefined) return { joined: false, state: 'none', epoch: '-', members: [], authenticator: '', connections }
+    return {
+      joined: true,
+      state: c.state(),
+      epoch: String(c.epoch()),
+      members: c.members().map(memberIdToHex),
+      authenticator: toHex(c.epochAuthenticator()),
+      connections,
+    }
+  },
+
+  messages: (conversationId) => [...(received.get(conversationId) ?? [])],
+
+  eventTypes: () => events.map((e) => e.type),
+
+  errors: () =>
+    events.flatMap((e) =>
+      e.type === 'error' ? [`${e.operation}: ${e.error instanceof DemlsError ? e.error.shortMessage : String(e.error)}`] : [],
+    ),
+
+  async stop() {
+    await user?.stop()
+  },
+}
+
+window.demls = api
