@@ -10,6 +10,8 @@ export interface PageApi {
   join(conversationId: string, timeoutMs: number): Promise<void>
   /** Send a chat message. */
   send(conversationId: string, text: string): Promise<void>
+  /** From now on answer every chat `ping N` received in `conversationId` with `pong N` (for round-trip latency). */
+  echo(conversationId: string): void
   /** Propose our own removal (self-leave). Resolves whether a proposal was made. */
   leave(conversationId: string): Promise<boolean>
   /** The state of `conversationId` as this page sees it. */

@@ -15,6 +15,7 @@ let user: User | undefined
 let transport: GossipsubTransport | undefined
 const events: UserEvent[] = []
 const received = new Map<string, Array<{ from: string; text: string; at: number }>>()
+const echoing = new Set<string>()
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
@@ -37,8 +38,10 @@ const api: PageApi = {
       events.push(e)
       if (e.type !== 'message') return
       const list = received.get(e.conversationId) ?? []
-      list.push({ from: memberIdToHex(e.sender), text: new TextDecoder().decode(e.body), at: Date.now() })
+      const text = new TextDecoder().decode(e.body)
+      list.push({ from: memberIdToHex(e.sender), text, at: Date.now() })
       received.set(e.conversationId, list)
+      if (echoing.has(e.conversationId) && text.startsWith('ping ')) void api.send(e.conversationId, `pong ${text.slice(5)}`)
     })
     return memberIdToHex(user.memberId)
   },
@@ -56,6 +59,10 @@ const api: PageApi = {
 
   async send(conversationId, text) {
     await handle(conversationId).sendMessage(new TextEncoder().encode(text))
+  },
+
+  echo(conversationId) {
+    echoing.add(conversationId)
   },
 
   leave: (conversationId) => handle(conversationId).leave(),

@@ -8,17 +8,10 @@ import { bundlePage } from '../src/bundle.js'
 import { launchChromium } from '../src/chromium.js'
 import { BrowserPeer } from '../src/driver.js'
 import { type PageServer, servePage } from '../src/server.js'
-import { KEYS } from './keys.js'
+import { KEYS } from '../src/keys.js'
+import { until } from '../src/until.js'
 
 const id = 'browser-chat'
-
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 describe('de-MLS in headless Chromium: a Node creator and two browser pages over loopback WebSockets', () => {
   let server: PageServer
