@@ -4,8 +4,17 @@
  * the boundary is JSON: member ids and keys as lower-case hex.
  */
 export interface PageApi {
-  /** Start a `User` on the browser entry of the gossipsub transport, dialling `bootstrap` (`/ws` addresses). Resolves our member id. */
-  start(init: { privateKeyHex: string; bootstrap: string[] }): Promise<string>
+  /**
+   * Start a `User` on the browser entry of the gossipsub transport, dialling
+   * `bootstrap` (`/ws` addresses). With `webrtc`, the transport also gets
+   * js-libp2p's WebRTC transport and listens on a relayed address. Resolves
+   * our member id.
+   */
+  start(init: { privateKeyHex: string; bootstrap: string[]; webrtc?: boolean }): Promise<string>
+  /** Our libp2p addresses (with `webrtc`, the `…/p2p-circuit/webrtc/p2p/…` one once a relay slot is reserved). */
+  addrs(): string[]
+  /** Dial a libp2p address; resolves the remote address of the connection. */
+  dial(addr: string): Promise<string>
   /** Join `conversationId` once the welcome topic is reachable; resolves when the group's Welcome was applied. */
   join(conversationId: string, timeoutMs: number): Promise<void>
   /** Send a chat message. */

@@ -3,8 +3,10 @@
  * web app would: `@demls/session` (the `User`), `@demls/mls` (member id
  * helpers; its `#crypto-backend` resolves to the WebCrypto backend in a
  * browser build) and `@demls/transport-gossipsub`, whose `browser` export
- * condition gives the WebSockets-only entry. It exposes `window.demls`.
+ * condition gives the browser entry (WebSockets, plus js-libp2p's WebRTC
+ * transport from `@libp2p/webrtc` when asked). It exposes `window.demls`.
  */
+import { webRTC } from '@libp2p/webrtc'
 import { memberIdToHex } from '@demls/mls'
 import { FAST_TIMING, User, type UserEvent } from '@demls/session'
 import { type GossipsubTransport, gossipsubTransport } from '@demls/transport-gossipsub'
@@ -31,8 +33,8 @@ function handle(conversationId: string) {
 }
 
 const api: PageApi = {
-  async start({ privateKeyHex, bootstrap }) {
-    transport = gossipsubTransport({ bootstrap, dialInsecure: true })
+  async start({ privateKeyHex, bootstrap, webrtc = false }) {
+    transport = gossipsubTransport({ bootstrap, dialInsecure: true, ...(webrtc ? { webRTC: webRTC() } : {}) })
     user = await User.create({ privateKey: fromHex(privateKeyHex), transport, clock: systemClock, config: FAST_TIMING })
     user.events$.subscribe((e) => {
       events.push(e)
@@ -44,6 +46,15 @@ const api: PageApi = {
       if (echoing.has(e.conversationId) && text.startsWith('ping ')) void api.send(e.conversationId, `pong ${text.slice(5)}`)
     })
     return memberIdToHex(user.memberId)
+  },
+
+  addrs: () => transport?.multiaddrs().map(String) ?? [],
+
+  async dial(addr) {
+    if (transport === undefined) throw new Error('start() first')
+    await transport.dial(addr, { signal: AbortSignal.timeout(15_000) })
+    const conns = transport.node?.getConnections().filter((c) => addr.endsWith(c.remotePeer.toString())) ?? []
+    return conns.map((c) => c.remoteAddr.toString()).find((a) => a.includes('/webrtc')) ?? conns[0]?.remoteAddr.toString() ?? ''
   },
 
   async join(conversationId, timeoutMs) {

@@ -18,4 +18,4 @@
 import './polyfill/with-resolvers.js'
 
 export * from './shared.js'
-export { DEFAULT_LISTEN, createGossipsubNode, gossipsubTransport } from './platform/browser.js'
+export { DEFAULT_LISTEN, WEBRTC_LISTEN, createGossipsubNode, gossipsubTransport } from './platform/browser.js'

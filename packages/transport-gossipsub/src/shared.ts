@@ -7,6 +7,7 @@ export {
   type GossipsubNode,
   type GossipsubNodeInit,
   type GossipsubServices,
+  type Libp2pTransportFactory,
   type PeerScoreParamsInit,
   demlsGossipsubOptions,
   demlsScoreParams,

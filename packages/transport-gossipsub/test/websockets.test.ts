@@ -29,6 +29,14 @@ describe('WebSockets', () => {
     expect(page!.multiaddrs()).toEqual([])
   })
 
+  it('relay: true runs a circuit relay v2 server (the hop protocol is served); off by default', async () => {
+    const HOP = '/libp2p/circuit/relay/0.2.0/hop'
+    const [plain] = await nodes.create(1)
+    const [relay] = await nodes.create(1, { init: { relay: true } })
+    expect(plain!.node!.getProtocols()).not.toContain(HOP)
+    expect(relay!.node!.getProtocols()).toContain(HOP)
+  })
+
   it('a browser-entry node reaches a Node peer over its /ws address only, and packets flow both ways', async () => {
     const [node] = await nodes.create(1)
     const [page] = await browserNodes.create(1)

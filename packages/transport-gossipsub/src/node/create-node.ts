@@ -122,17 +122,39 @@ export interface GossipsubNodeInit {
    * @default false
    */
   dialInsecure?: boolean
+  /**
+   * Node only: also run a circuit relay v2 server (`@libp2p/circuit-relay-v2`,
+   * its default limits), so that browsers connected to this peer can
+   * reserve a relayed address on it and reach each other over WebRTC.
+   * @default false
+   */
+  relay?: boolean
+  /**
+   * Browsers only: js-libp2p's WebRTC transport, as made by `webRTC()` from
+   * `@libp2p/webrtc` (which the app installs; it is not a dependency of this
+   * package). With it the page also gets the circuit relay transport and
+   * listens on `/p2p-circuit` and `/webrtc` by default: it reserves a slot on
+   * a connected Node peer started with `relay: true`, and other pages dial
+   * its `…/p2p-circuit/webrtc/p2p/…` address for a direct connection.
+   * @default none: WebSockets to Node peers only
+   */
+  webRTC?: Libp2pTransportFactory
 }
+
+/** One js-libp2p transport factory, as the `transports` list of `createLibp2p` takes. */
+export type Libp2pTransportFactory = NonNullable<Libp2pOptions['transports']>[number]
 
 /**
  * What differs between the Node and the browser build of the package: the
- * libp2p transports and the default listen addresses.
+ * libp2p transports, the default listen addresses and extra services.
  */
 export interface NodePlatform {
   /** Fresh libp2p transport factories for one node. */
-  transports(): NonNullable<Libp2pOptions['transports']>
+  transports(init: GossipsubNodeInit): Libp2pTransportFactory[]
   /** Listen addresses used when `listen` is not given. */
-  defaultListen: readonly string[]
+  defaultListen(init: GossipsubNodeInit): string[]
+  /** Services added next to identify and gossipsub. */
+  services(init: GossipsubNodeInit): Record<string, (components: never) => unknown>
 }
 
 /**
@@ -166,14 +188,15 @@ export async function buildGossipsubNode(platform: NodePlatform, init: Gossipsub
   const node = await createLibp2p<{ identify: Identify; pubsub: GossipSub }>({
     start: false,
     ...(init.privateKey ? { privateKey: init.privateKey } : {}),
-    addresses: { listen: init.listen ?? [...platform.defaultListen] },
-    transports: platform.transports(),
+    addresses: { listen: init.listen ?? platform.defaultListen(init) },
+    transports: platform.transports(init),
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionMonitor: { abortConnectionOnPingFailure: false },
     connectionManager: { inboundConnectionThreshold: init.inboundConnectionThreshold ?? 100 },
     ...(init.dialInsecure === true ? { connectionGater: { denyDialMultiaddr: () => false } } : {}),
     services: {
+      ...platform.services(init),
       identify: identify(),
       pubsub: gossipsub(demlsGossipsubOptions(init.gossipsub, init.scoring)),
     },

@@ -1,3 +1,4 @@
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { type GossipsubNode, type GossipsubNodeInit, type NodePlatform, buildGossipsubNode } from '../node/create-node.js'
@@ -10,15 +11,21 @@ import type { GossipsubTransportInit } from '../transport/init.js'
  */
 export const DEFAULT_LISTEN: readonly string[] = Object.freeze(['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'])
 
-/** Node: TCP and WebSockets (listening and dialling). */
+/** Node: TCP and WebSockets (listening and dialling), and a circuit relay server with `relay: true`. */
 export const nodePlatform: NodePlatform = {
   transports: () => [tcp(), webSockets()],
-  defaultListen: DEFAULT_LISTEN,
+  defaultListen: () => [...DEFAULT_LISTEN],
+  services: (init) => {
+    const services: ReturnType<NodePlatform['services']> = {}
+    if (init.relay === true) services.relay = circuitRelayServer()
+    return services
+  },
 }
 
 /**
  * Create (without starting) the libp2p node the transport uses when none
- * is passed in: TCP and WebSockets, noise, yamux, identify and gossipsub,
+ * is passed in: TCP and WebSockets, noise, yamux, identify and gossipsub
+ * (and a circuit relay server for browsers with `relay: true`),
  * with the connection monitor's abort-on-ping-failure turned off (under
  * load, pings time out and libp2p would close every connection, and
  * nothing redials). In browsers the package's browser entry makes a

@@ -190,6 +190,8 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
       node = await this.#createNode({
         ...(this.#init.listen ? { listen: this.#init.listen } : {}),
         ...(this.#init.dialInsecure !== undefined ? { dialInsecure: this.#init.dialInsecure } : {}),
+        ...(this.#init.relay !== undefined ? { relay: this.#init.relay } : {}),
+        ...(this.#init.webRTC !== undefined ? { webRTC: this.#init.webRTC } : {}),
         ...(this.#init.privateKey ? { privateKey: this.#init.privateKey } : {}),
         ...(this.#init.gossipsub ? { gossipsub: this.#init.gossipsub } : {}),
         ...(this.#init.scoring ? { scoring: this.#init.scoring } : {}),

@@ -2,7 +2,7 @@ import type { GossipsubOpts } from '@libp2p/gossipsub'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Clock } from '@demls/wire'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { DemlsScoringInit, GossipsubNode } from '../node/create-node.js'
+import type { DemlsScoringInit, GossipsubNode, Libp2pTransportFactory } from '../node/create-node.js'
 import type { RedialInit } from '../redial/redialer.js'
 
 /** Options of {@link gossipsubTransport}. */
@@ -32,6 +32,19 @@ export interface GossipsubTransportInit {
    * @default false
    */
   dialInsecure?: boolean
+  /**
+   * Node only (ignored when `node` is given): also run a circuit relay
+   * server for browsers. See `GossipsubNodeInit.relay`.
+   * @default false
+   */
+  relay?: boolean
+  /**
+   * Browsers only (ignored when `node` is given): js-libp2p's WebRTC
+   * transport (`webRTC()` from `@libp2p/webrtc`) for direct page-to-page
+   * connections through a Node relay. See `GossipsubNodeInit.webRTC`.
+   * @default none
+   */
+  webRTC?: Libp2pTransportFactory
   /**
    * Peers dialled on every `start`, remembered and redialled after a
    * disconnect.
