@@ -10,8 +10,10 @@
  * receives what it missed (catch-up is the session's job).
  *
  * This is the Node entry: nodes listen on TCP and WebSockets on 127.0.0.1.
- * Bundlers that honour the `browser` export condition get the browser
- * entry instead (WebSockets only, dialling; no Node built-ins), with the
+ * With `relay: true` a Node peer also runs a circuit relay v2 server, so
+ * that pages can connect to each other over WebRTC through it. Bundlers
+ * that honour the `browser` export condition get the browser entry instead
+ * (WebSockets, dialling; optionally WebRTC; no Node built-ins), with the
  * same API.
  *
  * Importing this package installs a `Promise.withResolvers` polyfill when
