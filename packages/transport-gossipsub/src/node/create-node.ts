@@ -155,6 +155,8 @@ export interface NodePlatform {
   defaultListen(init: GossipsubNodeInit): string[]
   /** Services added next to identify and gossipsub. */
   services(init: GossipsubNodeInit): Record<string, (components: never) => unknown>
+  /** SHA-256 for message ids (native in Node: every packet, at every hop, is hashed). @default noble's sha256 */
+  sha256?: (data: Uint8Array) => Uint8Array
 }
 
 /**
@@ -163,13 +165,18 @@ export interface NodePlatform {
  * bytes, so the same packet is delivered once however many paths it takes,
  * and peer scoring that does not mute a group on one host or behind one
  * NAT ({@link demlsScoreParams} from `scoring`, under `extra.scoreParams`).
+ * `hash` is the message-id SHA-256 (a platform passes its native one).
  */
-export function demlsGossipsubOptions(extra: Partial<GossipsubOpts> = {}, scoring: DemlsScoringInit = {}): Partial<GossipsubOpts> {
+export function demlsGossipsubOptions(
+  extra: Partial<GossipsubOpts> = {},
+  scoring: DemlsScoringInit = {},
+  hash: (data: Uint8Array) => Uint8Array = sha256,
+): Partial<GossipsubOpts> {
   return {
     ...extra,
     scoreParams: demlsScoreParams(scoring, extra.scoreParams),
     globalSignaturePolicy: StrictNoSign,
-    msgIdFn: (msg) => sha256(msg.data),
+    msgIdFn: (msg) => hash(msg.data),
     emitSelf: false,
     allowPublishToZeroTopicPeers: false,
     ignoreDuplicatePublishError: true,
@@ -198,7 +205,7 @@ export async function buildGossipsubNode(platform: NodePlatform, init: Gossipsub
     services: {
       ...platform.services(init),
       identify: identify(),
-      pubsub: gossipsub(demlsGossipsubOptions(init.gossipsub, init.scoring)),
+      pubsub: gossipsub(demlsGossipsubOptions(init.gossipsub, init.scoring, platform.sha256)),
     },
   })
   return node as unknown as GossipsubNode

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
@@ -15,6 +16,7 @@ export const DEFAULT_LISTEN: readonly string[] = Object.freeze(['/ip4/127.0.0.1/
 export const nodePlatform: NodePlatform = {
   transports: () => [tcp(), webSockets()],
   defaultListen: () => [...DEFAULT_LISTEN],
+  sha256: (data) => new Uint8Array(createHash('sha256').update(data).digest()),
   services: (init) => {
     const services: ReturnType<NodePlatform['services']> = {}
     if (init.relay === true) services.relay = circuitRelayServer()
