@@ -5,7 +5,7 @@ import type { PeerProcess } from './peers.js'
 const N = Number(process.env.NET_SIZE ?? 20)
 const peers: PeerProcess[] = []
 try {
-  await startSwarm({ size: N, fanout: 3 }, peers)
+  await startSwarm({ size: N, fanout: 3, timing: 'lan' }, peers)
   const id = 'idle'
   await peers[0]!.request({ type: 'create', conversationId: id })
   const t0 = Date.now()

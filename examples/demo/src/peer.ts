@@ -21,7 +21,7 @@
  * Run by `main.ts` through `child_process.fork`; it talks only over IPC.
  */
 import type { ConversationUpdateRequest } from '@demls/wire'
-import { type UserEvent, User } from '@demls/session'
+import { LAN_TIMING, type UserEvent, User } from '@demls/session'
 import { gossipsubTransport } from '@demls/transport-gossipsub'
 import { DemlsError, systemClock, topicFor } from '@demls/wire'
 import { FAST, hex, keyFor, unhex } from './keys.js'
@@ -138,7 +138,7 @@ async function run(cmd: Command): Promise<Omit<Extract<Report, { type: 'reply' }
   switch (cmd.type) {
     case 'start': {
       const transport = gossipsubTransport({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: cmd.bootstrap })
-      user = await User.create({ privateKey: keyFor(cmd.index), transport, clock: systemClock, config: FAST })
+      user = await User.create({ privateKey: keyFor(cmd.index), transport, clock: systemClock, config: cmd.timing === 'lan' ? LAN_TIMING : FAST })
       user.events$.subscribe((e) => {
         const event = summarize(e)
         if (event) send({ type: 'event', at: Date.now(), event: { ...event, conversation: e.conversationId } })

@@ -10,8 +10,8 @@ import type { ConversationState, OperatingMode } from '@demls/session'
 
 /** Parent → peer. Every command carries a `seq` that its reply echoes. */
 export type Command =
-  /** Start the gossipsub transport (dialling `bootstrap`) and create the `User`. */
-  | { type: 'start'; seq: number; index: number; bootstrap: string[] }
+  /** Start the gossipsub transport (dialling `bootstrap`) and create the `User` (`timing`: `FAST_TIMING` or `LAN_TIMING`, default fast). */
+  | { type: 'start'; seq: number; index: number; bootstrap: string[]; timing?: 'fast' | 'lan' }
   /** `user.createConversation(id)`: we become its only member and steward. */
   | { type: 'create'; seq: number; conversationId: string }
   /** `user.join(id)`: announce a key package; replies once a Welcome made us a member. */

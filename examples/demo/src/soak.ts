@@ -202,7 +202,7 @@ const watchdog = setTimeout(() => {
 }, SOAK_MS + 15 * 60_000)
 
 try {
-  await startSwarm({ size: SIZE, fanout: 3 }, peers)
+  await startSwarm({ size: SIZE, fanout: 3, timing: 'lan' }, peers)
   for (const [name, phase] of [['staggered', staggered], ['burst', burst], ['soak', soak]] as const) {
     try {
       await phase()

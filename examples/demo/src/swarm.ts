@@ -40,6 +40,8 @@ export interface SwarmInit {
   fanout?: number
   /** Called for every event any peer reports. */
   onEvent?: (peer: PeerProcess, e: RecordedEvent) => void
+  /** The timing profile of every peer: `FAST_TIMING` or `LAN_TIMING` (many processes on one small machine). @default 'fast' */
+  timing?: 'fast' | 'lan'
   /** Deadline for one peer's start (ms). @default 60_000 */
   startTimeoutMs?: number
 }
@@ -62,7 +64,7 @@ export async function startSwarm(init: SwarmInit, peers: PeerProcess[] = []): Pr
       targets.add(k === 1 ? p.index - 1 : Math.floor((p.index * k) / (fanout + 1)))
     }
     const bootstrap = [...targets].filter((t) => t >= 0 && t < p.index).flatMap((t) => peers[t]!.addrs)
-    const r = await p.request({ type: 'start', index: p.index, bootstrap }, init.startTimeoutMs ?? 60_000)
+    const r = await p.request({ type: 'start', index: p.index, bootstrap, timing: init.timing ?? 'fast' }, init.startTimeoutMs ?? 60_000)
     p.memberId = r.memberId ?? ''
     p.addrs = r.addrs ?? []
   }

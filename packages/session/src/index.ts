@@ -37,6 +37,7 @@ export {
   type ConversationConfigInit,
   DEFAULT_CONVERSATION_CONFIG,
   FAST_TIMING,
+  LAN_TIMING,
   type StewardBounds,
   RESERVED_CONSENSUS_SESSIONS,
   applyTiming,

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest'
 import {
   DEFAULT_CONVERSATION_CONFIG,
   FAST_TIMING,
+  LAN_TIMING,
   applyTiming,
   mergeConfigInit,
   resolveConfig,
   toTiming,
   validateConfigInit,
   votingInactivityWindow,
+  suspectWindowMs,
+  deadMemberWindowMs,
 } from '../src/conversation/config.js'
 import { isLowerPriority, proposalKindOf } from '../src/conversation/proposal-kind.js'
 import { StateMachine } from '../src/conversation/state-machine.js'
@@ -94,6 +97,17 @@ describe('ConversationConfig (reference config.rs cases)', () => {
     expect([c.probeAnswerIntervalMs, c.probeAnswerDelayMs, c.probeAnswersPerSecond]).toEqual([2_000, 500, 20])
     expect(resolveConfig(FAST_TIMING).probeAnswerDelayMs).toBe(100)
     expect(resolveConfig({ probeAnswerDelayMs: 0 }).probeAnswerDelayMs).toBe(0)
+  })
+
+  it('LAN_TIMING keeps FAST_TIMING on the happy path and lengthens only the failure windows', () => {
+    const fast = resolveConfig(FAST_TIMING)
+    const lan = resolveConfig(LAN_TIMING)
+    for (const k of ['votingDelayMs', 'electionVotingDelayMs', 'freezeDurationMs', 'commitBatchWindowMs', 'probeAnswerDelayMs'] as const) {
+      expect(lan[k]).toBe(fast[k])
+    }
+    expect([lan.consensusTimeoutMs, lan.commitInactivityMs, lan.attestationIntervalMs]).toEqual([5_000, 6_000, 4_000])
+    expect(suspectWindowMs(lan)).toBe(9_000)
+    expect(deadMemberWindowMs(lan)).toBe(27_000)
   })
 
   it('voting inactivity derives commit + recovery when 0', () => {

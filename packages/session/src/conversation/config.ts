@@ -209,6 +209,29 @@ export const FAST_TIMING: Readonly<ConversationConfigInit> = Object.freeze({
   probeAnswerDelayMs: 100,
 })
 
+/**
+ * {@link FAST_TIMING} for real networks of many peer processes on small
+ * machines (a loopback test network, a LAN, a demo on a laptop): the same
+ * speed when nothing fails (votes resolve as soon as they are all in,
+ * commits follow approvals at once), but failure windows long enough for
+ * a peer that is seconds behind on its CPU: consensus timeout 5 s, commit
+ * inactivity 6 s, attestations every 4 s (a member is suspect after 9 s
+ * of silence and proposed for removal after 27 s). Under FAST_TIMING a
+ * busy peer's late votes count as missing and its late attestations as
+ * silence, and the group spends its time on removals and elections.
+ *
+ * @example
+ * ```ts
+ * const user = await User.create({ privateKey, transport, clock: systemClock, config: LAN_TIMING })
+ * ```
+ */
+export const LAN_TIMING: Readonly<ConversationConfigInit> = Object.freeze({
+  ...FAST_TIMING,
+  commitInactivityMs: 6_000,
+  consensusTimeoutMs: 5_000,
+  attestationIntervalMs: 4_000,
+})
+
 /** Input of {@link resolveConfig}: any subset of the configuration. */
 export type ConversationConfigInit = Partial<Omit<ConversationConfig, 'stewardList'>> & {
   stewardList?: Partial<StewardBounds>
