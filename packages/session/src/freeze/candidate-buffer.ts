@@ -64,6 +64,9 @@ export function precheckCandidate(
   return { ok: true, commitHash, hashHex }
 }
 
+/** At most this many distinct candidates are echoed per epoch (more means a flood, not a freeze round). */
+export const ECHO_MEMORY = 64
+
 /**
  * The freeze round of the current epoch plus the stash of candidates that
  * arrived before we saw any approved work (replayed after every consensus
@@ -72,6 +75,24 @@ export function precheckCandidate(
 export class FreezeRounds {
   #round: { epoch: bigint; candidates: Map<string, BufferedCandidate> } | undefined
   #stash: { epoch: bigint; items: Map<string, BufferedCandidate> } | undefined
+  /** Candidates echoed at one epoch (kept across rounds: a cleared round must not echo them again). */
+  #echoed: { epoch: bigint; hashes: Set<string> } = { epoch: -1n, hashes: new Set() }
+
+  /**
+   * Whether to echo the candidate `hashHex` of `epoch`: true the first time
+   * only (recorded), false for every later copy, and false once
+   * {@link ECHO_MEMORY} candidates were echoed at this epoch. Each copy of
+   * a re-sent candidate has new wire bytes, so gossipsub's seen cache does
+   * not stop a second echo: without this, a refused candidate was echoed
+   * again for every copy that came back after its round was cleared.
+   */
+  firstEcho(hashHex: string, epoch: bigint): boolean {
+    if (this.#echoed.epoch !== epoch) this.#echoed = { epoch, hashes: new Set() }
+    const hashes = this.#echoed.hashes
+    if (hashes.has(hashHex) || hashes.size >= ECHO_MEMORY) return false
+    hashes.add(hashHex)
+    return true
+  }
 
   /** The open round's epoch, if a round is open. */
   get openEpoch(): bigint | undefined {

@@ -169,9 +169,9 @@ async function offerCandidate(core: ConversationCore, b: BufferedCandidate, now:
     core.emit({ type: 'dropped', reason: 'candidate', detail: outcome.reason })
     return
   }
-  // Fork safety (beyond the reference): echo every new candidate once, so a
-  // member misses one only if every copy is lost, not just the author's.
-  if (!b.isLocal) core.sendPlain({ commitCandidate: b.candidate })
+  // Fork safety (beyond the reference): echo every new candidate once per
+  // epoch, so a member misses one only if every copy is lost, not just the author's.
+  if (!b.isLocal && core.rounds.firstEcho(b.hashHex, core.epoch())) core.sendPlain({ commitCandidate: b.candidate })
   if (outcome.kind === 'buffered' && (core.sm.state === 'working' || core.sm.state === 'reelection')) {
     await enterFreezing(core, now)
   }

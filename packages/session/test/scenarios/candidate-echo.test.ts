@@ -1,0 +1,71 @@
+import type { MlsService } from '@demls/mls'
+import { decodeAppMessage, encodeAppMessage, type OutboundPacket } from '@demls/wire'
+import { describe, expect, it } from 'vitest'
+import { defaultPlugins } from '../../src/index.js'
+import { bootstrap, conv, eventsOf, hex, keyFor, memberIdOf, scenario } from './harness.js'
+
+/**
+ * A member echoes each commit candidate at most once per epoch, whatever
+ * happens to its rounds. A refused candidate used to be echoed again every
+ * time a copy came back after its round was cleared (each copy has new
+ * wire bytes, so gossipsub's seen cache does not stop it), and a group in
+ * Reelection multiplied one candidate into a packet storm.
+ */
+describe('candidate echoes', () => {
+  it('a refused candidate that keeps arriving is echoed once, not once per copy', async () => {
+    const groups = new Map<number, MlsService>()
+    const factories = await Promise.all(
+      [0, 1, 2].map(async (i) => {
+        const d = await defaultPlugins(keyFor(i))
+        return {
+          ...d,
+          createMls: async (id: string, now: number) => {
+            const g = await d.createMls(id, now)
+            groups.set(i, g)
+            return g
+          },
+          welcomeMls: async (w: Uint8Array) => {
+            const g = await d.welcomeMls(w)
+            if (g) groups.set(i, g)
+            return g
+          },
+        }
+      }),
+    )
+    const s = await scenario(3, { config: { stewardList: { snMin: 1, snMax: 1 } }, plugins: (i) => factories[i]! })
+    await bootstrap(s, 'e')
+    const steward = [0, 1, 2].find((i) => conv(s, i, 'e').conversation.isSteward())!
+    const [outsider, observer] = [0, 1, 2].filter((i) => i !== steward) as [number, number]
+    // Approved work the muted steward never commits; the outsider (not a steward) commits it instead.
+    s.net.mute(s.members[steward]!.name)
+    const id = await conv(s, outsider, 'e').removeMember(memberIdOf(observer))
+    await s.until(() => eventsOf(s, outsider, 'consensus-reached').some((e) => e.proposalId === id && e.approved))
+    await s.until(() => conv(s, observer, 'e').conversation.approvedCount() === 1)
+    const built = await groups.get(outsider)!.createCommitCandidate([{ action: 'remove', memberId: memberIdOf(observer) }], { nowMs: s.net.clock.now() })
+    const c = conv(s, observer, 'e').conversation
+    const sent: OutboundPacket[] = []
+    const drain = c.drainOutbound.bind(c)
+    c.drainOutbound = () => {
+      const out = drain()
+      sent.push(...out)
+      return out
+    }
+    const payload = encodeAppMessage({
+      commitCandidate: { conversationId: new TextEncoder().encode('e'), mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: memberIdOf(outsider) },
+    })
+    const epoch = c.epoch()
+    for (let k = 0; k < 5; k++) {
+      await c.receive({ subtopic: 'app', payload }, s.net.clock.now())
+      await s.net.advance(c.config().freezeDurationMs * 3) // past the freeze window: selection refuses it
+    }
+    expect(c.epoch()).toBe(epoch)
+    expect(eventsOf(s, observer, 'commit-applied').some((e) => hex(e.committer) === hex(memberIdOf(outsider)))).toBe(false)
+    const echoes = sent.filter((p) => {
+      if (p.subtopic !== 'app' || p.payload[0] === 0) return false
+      const m = decodeAppMessage(p.payload)
+      return m.commitCandidate !== undefined && hex(m.commitCandidate.commitMessage) === hex(built.commit)
+    })
+    expect(echoes).toHaveLength(1)
+    await s.stop()
+  })
+})
