@@ -15,9 +15,9 @@ export const STORM_PACKETS_PER_100MS_PER_USER = 25
 export interface Storm {
   /** Virtual time (ms since the Unix epoch) when it tripped. */
   at: number
-  /** Packets in the window, by sender, largest first. */
+  /** Packets in the window, by sender, largest first (those with at least a tenth of them). */
   bySender: [string, number][]
-  /** Packets in the window, by topic and size, largest first (e.g. `/sim/1/app_msg/proto 412 B`). */
+  /** Packets in the window, by topic and size, largest first (e.g. `/sim/1/app_msg/proto 412 B`; those with at least a tenth of them). */
   byKind: [string, number][]
 }
 
@@ -52,7 +52,8 @@ export class StormGuard {
     const kind = `${e.topic} ${e.bytes} B`
     this.#kinds.set(kind, (this.#kinds.get(kind) ?? 0) + 1)
     if (this.#count <= this.#budget) return
-    const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 5)
+    // The five largest entries that hold at least a tenth of the window's packets.
+    const top = (m: Map<string, number>) => [...m].filter(([, n]) => n * 10 >= this.#count).sort((a, b) => b[1] - a[1]).slice(0, 5)
     this.storm = { at: e.at, bySender: top(this.#senders), byKind: top(this.#kinds) }
     this.onStorm?.(this.storm)
   }
