@@ -107,6 +107,7 @@ function status(conversationId: string): Status {
       isEpochSteward: false,
       authenticator: '',
       rss: process.memoryUsage().rss,
+      cpuMs: cpuMs(),
     }
   return {
     joined: true,
@@ -118,7 +119,13 @@ function status(conversationId: string): Status {
     isEpochSteward: c.conversation.isEpochSteward(),
     authenticator: hex(c.epochAuthenticator()),
     rss: process.memoryUsage().rss,
+    cpuMs: cpuMs(),
   }
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage()
+  return Math.round((u.user + u.system) / 1000)
 }
 
 function handle(conversationId: string) {
@@ -134,7 +141,12 @@ async function run(cmd: Command): Promise<Omit<Extract<Report, { type: 'reply' }
       user = await User.create({ privateKey: keyFor(cmd.index), transport, clock: systemClock, config: FAST })
       user.events$.subscribe((e) => {
         const event = summarize(e)
-        if (event) send({ type: 'event', at: Date.now(), event })
+        if (event) send({ type: 'event', at: Date.now(), event: { ...event, conversation: e.conversationId } })
+      })
+      user.joinProgress$.subscribe((p) => {
+        if (p.phase === 'probing' && p.probesSent > 0) return // one line per phase is enough
+        const detail = p.phase === 'welcome-dropped' ? { reason: p.reason, error: oneLine(p.error) } : {}
+        send({ type: 'event', at: Date.now(), event: { kind: 'join-progress', state: p.phase, conversation: p.conversationId, ...detail } })
       })
       return { memberId: hex(user.memberId), addrs: transport.multiaddrs().map(String) }
     }

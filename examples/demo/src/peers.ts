@@ -36,7 +36,9 @@ export class PeerProcess {
   constructor(index: number, onEvent: (peer: PeerProcess, e: RecordedEvent) => void) {
     this.index = index
     this.name = `peer${index}`
-    this.#child = fork(PEER_PATH, [], { execArgv: ['--import', TSX_LOADER], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    // DEMO_PROFILE_PEER=<i,j,…>: those peers write a V8 CPU profile into DEMO_PROFILE_DIR (default ./profiles) when it exits.
+    const profile = (process.env.DEMO_PROFILE_PEER ?? '').split(',').includes(String(index)) ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DEMO_PROFILE_DIR ?? 'profiles'}`] : []
+    this.#child = fork(PEER_PATH, [], { execArgv: ['--import', TSX_LOADER, ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     this.#child.on('message', (r: Report) => {
       if (r.type === 'event') {
         const e = { at: r.at, event: r.event }
@@ -62,6 +64,8 @@ export class PeerProcess {
     return new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(seq)
+        // DEMO_REPORT_ON_TIMEOUT=1 (with NODE_OPTIONS=--report-on-signal): snapshot what the unresponsive peer is doing.
+        if (process.env.DEMO_REPORT_ON_TIMEOUT) this.#child.kill('SIGUSR2')
         reject(new Error(`${this.name}: '${cmd.type}' got no reply within ${timeoutMs} ms`))
       }, timeoutMs)
       this.#pending.set(seq, {

@@ -39,11 +39,15 @@ export interface Status {
   authenticator: string
   /** The peer process's resident set size (bytes). */
   rss: number
+  /** CPU time the peer process used so far (user + system, ms). */
+  cpuMs: number
 }
 
 /** A `UserEvent`, flattened to JSON-friendly fields. */
 export interface EventSummary {
   kind: string
+  /** The conversation it belongs to. */
+  conversation?: string
   epoch?: string
   /** Committer of a commit, sender of a message. */
   by?: string

@@ -1,6 +1,6 @@
 /**
- * The de-MLS `Transport` (from `@demls/wire`) over js-libp2p gossipsub (libp2p 3, TCP,
- * noise, yamux, identify; `StrictNoSign` messages whose id is the sha256
+ * The de-MLS `Transport` (from `@demls/wire`) over js-libp2p gossipsub (libp2p 3, TCP
+ * and WebSockets, noise, yamux, identify; `StrictNoSign` messages whose id is the sha256
  * of their bytes). Topics are `topicFor(conversationId, subtopic)` from
  * `@demls/wire`; our own packets are dropped by app id; packets over
  * `MAX_MESSAGE_BYTES` are refused before publishing; publishing with nobody
@@ -9,8 +9,17 @@
  * disconnect. Gossipsub keeps no history: a peer that was offline never
  * receives what it missed (catch-up is the session's job).
  *
+ * This is the Node entry: nodes listen on TCP and WebSockets on 127.0.0.1.
+ * With `relay: true` a Node peer also runs a circuit relay v2 server, so
+ * that pages can connect to each other over WebRTC through it. Bundlers
+ * that honour the `browser` export condition get the browser entry instead
+ * (WebSockets, dialling; optionally WebRTC; no Node built-ins), with the
+ * same API.
+ *
  * Importing this package installs a `Promise.withResolvers` polyfill when
- * missing (Node 20), before libp2p loads.
+ * missing (Node 20), before libp2p loads, and, for dialling `/ws`
+ * addresses, the `ws` package's client as `globalThis.WebSocket` when
+ * there is none (Node 20).
  *
  * @example
  * ```ts
@@ -37,20 +46,7 @@
  * @packageDocumentation
  */
 import './polyfill/with-resolvers.js'
+import './polyfill/websocket.js'
 
-export { DialFailedError, InvalidNodeError, PublishFailedError } from './errors.js'
-export {
-  DEFAULT_LISTEN,
-  DEMLS_SCORING,
-  type DemlsScoringInit,
-  type GossipsubNode,
-  type GossipsubNodeInit,
-  type GossipsubServices,
-  type PeerScoreParamsInit,
-  createGossipsubNode,
-  demlsGossipsubOptions,
-  demlsScoreParams,
-} from './node/create-node.js'
-export type { RedialInit } from './redial/redialer.js'
-export { GossipsubTransport, gossipsubTransport } from './transport/gossipsub-transport.js'
-export type { GossipsubTransportInit } from './transport/init.js'
+export * from './shared.js'
+export { DEFAULT_LISTEN, createGossipsubNode, gossipsubTransport } from './platform/node.js'

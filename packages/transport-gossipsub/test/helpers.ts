@@ -16,11 +16,20 @@ export async function waitUntil(predicate: () => boolean, timeoutMs = 10_000, la
 export class Nodes {
   readonly all: GossipsubTransport[] = []
 
+  /**
+   * @param make - the entry's `gossipsubTransport` (Node by default)
+   * @param base - options every transport gets (a `create` call's `init` wins)
+   */
+  constructor(
+    readonly make: (init: GossipsubTransportInit) => GossipsubTransport = gossipsubTransport,
+    readonly base: GossipsubTransportInit = {},
+  ) {}
+
   /** Make `n` transports; when `started`, start them and dial every pair (full mesh on loopback). */
   async create(n: number, { started = true, init = {} }: { started?: boolean; init?: GossipsubTransportInit } = {}) {
     const made: GossipsubTransport[] = []
     for (let i = 0; i < n; i++) {
-      const t = gossipsubTransport(init)
+      const t = this.make({ ...this.base, ...init })
       this.all.push(t)
       made.push(t)
       if (!started) continue

@@ -88,8 +88,8 @@ export class ConversationCore {
   readonly lastSeen = new Map<string, number>()
   /** The time of the call (`receive` or `poll`) being processed. */
   now = 0
-  /** When we last proposed each member's removal for inactivity (hex → ms). */
-  readonly inactiveProposedAt = new Map<string, number>()
+  /** When we last proposed each member's removal for inactivity, and how often since we last heard it (hex → entry). */
+  readonly inactiveProposedAt = new Map<string, { at: number; attempts: number }>()
 
   constructor(init: {
     id: string

@@ -27,7 +27,25 @@ export function noteSeen(core: ConversationCore, sender: Uint8Array, now: number
 export function noteSeenAt(core: ConversationCore, member: Uint8Array, at: number): void {
   const hex = toHex(member)
   const seen = core.lastSeen.get(hex)
-  if (seen !== undefined && seen < at) core.lastSeen.set(hex, at)
+  if (seen !== undefined && seen < at) {
+    core.lastSeen.set(hex, at)
+    core.inactiveProposedAt.delete(hex)
+  }
+}
+
+/** At most this many dead-member windows between two removal proposals of one silent member. */
+export const INACTIVE_REPROPOSE_MAX_WINDOWS = 16
+
+/**
+ * How long after our `attempts`-th removal proposal of a member we have not
+ * heard from since we propose it again: one dead-member window, doubling
+ * with each attempt (capped at {@link INACTIVE_REPROPOSE_MAX_WINDOWS}). A
+ * removal the others voted down means they still hear the member (or are
+ * too slow to answer): proposing it every window would only load a
+ * group that is already struggling.
+ */
+export function inactiveReproposeDelayMs(windowMs: number, attempts: number): number {
+  return windowMs * Math.min(INACTIVE_REPROPOSE_MAX_WINDOWS, 2 ** Math.max(0, attempts - 1))
 }
 
 /**
@@ -68,8 +86,9 @@ function responsibleForDead(core: ConversationCore): boolean {
  * it has not heard from for the dead-member window (with its YES; named
  * {@link INACTIVE_REMOVAL_NAME}; silent voters count NO, so the removal
  * needs explicit YES votes from the rule's majority), unless a removal of it is already in
- * flight or approved. A removal that failed is not proposed again for
- * another window.
+ * flight or approved. A removal that failed is proposed again only after
+ * a growing wait ({@link inactiveReproposeDelayMs}), reset when we hear
+ * from the member.
  */
 export async function proposeDeadMembers(core: ConversationCore, now: number): Promise<void> {
   if (core.sm.state !== 'working' || core.queues.activeEmergencies.size > 0 || !responsibleForDead(core)) return
@@ -77,10 +96,11 @@ export async function proposeDeadMembers(core: ConversationCore, now: number): P
   for (const member of core.mls.members()) {
     const hex = toHex(member)
     if (!looksDead(core, hex, now)) continue
-    if (now - (core.inactiveProposedAt.get(hex) ?? Number.NEGATIVE_INFINITY) < window) continue
+    const last = core.inactiveProposedAt.get(hex)
+    if (last !== undefined && now - last.at < inactiveReproposeDelayMs(window, last.attempts)) continue
     const request = { payload: 'removeMember' as const, removeMember: { memberId: member } }
     if (targetInFlight(core, request)) continue
-    core.inactiveProposedAt.set(hex, now)
+    core.inactiveProposedAt.set(hex, { at: now, attempts: (last?.attempts ?? 0) + 1 })
     try {
       // Silent voters count NO: only members that also stopped hearing the target remove it.
       await initiateProposal(core, request, 'yes', now, { name: INACTIVE_REMOVAL_NAME, livenessCriteriaYes: false })

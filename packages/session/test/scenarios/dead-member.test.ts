@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deadMemberRemovalBoundMs, resolveConfig, suspectWindowMs } from '../../src/index.js'
+import { deadMemberRemovalBoundMs, deadMemberWindowMs, resolveConfig, suspectWindowMs } from '../../src/index.js'
 import { FAST, type Scenario, bootstrap, bootstrapThreeStewards, conv, converged, hex, memberIdOf, scenario } from './harness.js'
 
 const config = resolveConfig(FAST)
@@ -82,6 +82,30 @@ describe('dead members are removed by a vote of those who also stopped hearing t
     expect(outcomes.length).toBeGreaterThan(0)
     expect(outcomes.every((a) => !a)).toBe(true)
     for (const i of [0, 1, 2, 3]) expect(conv(s, i, 'n').members().length).toBe(4)
+    await s.stop()
+  }, 120_000)
+
+  it('a removal the others vote down is proposed again only after a doubling wait, not every window', async () => {
+    const s = await scenario(4, { config: { stewardList: { snMax: 2 } } })
+    await bootstrap(s, 'b', 4)
+    const proposerId = conv(s, 0, 'b').conversation.epochSteward()!
+    const proposer = [0, 1, 2, 3].find((i) => hex(memberIdOf(i)) === hex(proposerId))!
+    const target = [0, 1, 2, 3].find((i) => i !== proposer)!
+    const proposedAt: number[] = []
+    s.members[proposer]!.user.events$.subscribe((e) => {
+      if (e.type === 'own-proposal-submitted' && e.request?.payload === 'removeMember' && hex(e.request.removeMember!.memberId) === hex(memberIdOf(target))) {
+        proposedAt.push(s.net.clock.now())
+      }
+    })
+    s.net.partition([s.members[proposer]!.name], [s.members[target]!.name])
+    const window = deadMemberWindowMs(config)
+    await s.until(() => proposedAt.length > 0, 60_000)
+    await s.net.advance(10 * window)
+    // Every window would be 11 proposals; doubling waits give t0, +1, +3, +7 windows.
+    expect(proposedAt.length).toBe(4)
+    const gaps = proposedAt.slice(1).map((t, k) => (t - proposedAt[k]!) / window)
+    expect(gaps.map((g) => Math.floor(g))).toEqual([1, 2, 4])
+    for (const i of [0, 1, 2, 3]) expect(conv(s, i, 'b').members().length).toBe(4)
     await s.stop()
   }, 120_000)
 })

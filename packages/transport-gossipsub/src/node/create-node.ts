@@ -4,9 +4,8 @@ import { type GossipSub, type GossipsubOpts, StrictNoSign, gossipsub } from '@li
 import { identify } from '@libp2p/identify'
 import type { Identify } from '@libp2p/identify'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { createLibp2p } from 'libp2p'
+import { type Libp2pOptions, createLibp2p } from 'libp2p'
 
 /** The services a libp2p node needs for a {@link GossipsubTransport}: gossipsub under `pubsub`. */
 export interface GossipsubServices {
@@ -84,7 +83,8 @@ export function demlsScoreParams(scoring: DemlsScoringInit = {}, override: PeerS
 export interface GossipsubNodeInit {
   /**
    * Addresses to listen on.
-   * @default ['/ip4/127.0.0.1/tcp/0']
+   * @default {@link DEFAULT_LISTEN}: in Node TCP and WebSockets on
+   * 127.0.0.1 (any free ports); in browsers none (a browser only dials)
    */
   listen?: string[]
   /**
@@ -114,10 +114,50 @@ export interface GossipsubNodeInit {
    * @default 100
    */
   inboundConnectionThreshold?: number
+  /**
+   * Browsers only: also dial plain `ws://` (no TLS) and private or
+   * loopback addresses, both of which libp2p's browser defaults refuse.
+   * For a page talking to peers on its own machine or LAN; on the open
+   * internet browsers dial `wss` addresses. Node dials them anyway.
+   * @default false
+   */
+  dialInsecure?: boolean
+  /**
+   * Node only: also run a circuit relay v2 server (`@libp2p/circuit-relay-v2`,
+   * its default limits), so that browsers connected to this peer can
+   * reserve a relayed address on it and reach each other over WebRTC.
+   * @default false
+   */
+  relay?: boolean
+  /**
+   * Browsers only: js-libp2p's WebRTC transport, as made by `webRTC()` from
+   * `@libp2p/webrtc` (which the app installs; it is not a dependency of this
+   * package). With it the page also gets the circuit relay transport and
+   * listens on `/p2p-circuit` and `/webrtc` by default: it reserves a slot on
+   * a connected Node peer started with `relay: true`, and other pages dial
+   * its `…/p2p-circuit/webrtc/p2p/…` address for a direct connection.
+   * @default none: WebSockets to Node peers only
+   */
+  webRTC?: Libp2pTransportFactory
 }
 
-/** The default listen address: TCP on loopback, any free port. */
-export const DEFAULT_LISTEN = ['/ip4/127.0.0.1/tcp/0']
+/** One js-libp2p transport factory, as the `transports` list of `createLibp2p` takes. */
+export type Libp2pTransportFactory = NonNullable<Libp2pOptions['transports']>[number]
+
+/**
+ * What differs between the Node and the browser build of the package: the
+ * libp2p transports, the default listen addresses and extra services.
+ */
+export interface NodePlatform {
+  /** Fresh libp2p transport factories for one node. */
+  transports(init: GossipsubNodeInit): Libp2pTransportFactory[]
+  /** Listen addresses used when `listen` is not given. */
+  defaultListen(init: GossipsubNodeInit): string[]
+  /** Services added next to identify and gossipsub. */
+  services(init: GossipsubNodeInit): Record<string, (components: never) => unknown>
+  /** SHA-256 for message ids (native in Node: every packet, at every hop, is hashed). @default noble's sha256 */
+  sha256?: (data: Uint8Array) => Uint8Array
+}
 
 /**
  * The gossipsub options every demls node uses: unsigned messages
@@ -125,13 +165,18 @@ export const DEFAULT_LISTEN = ['/ip4/127.0.0.1/tcp/0']
  * bytes, so the same packet is delivered once however many paths it takes,
  * and peer scoring that does not mute a group on one host or behind one
  * NAT ({@link demlsScoreParams} from `scoring`, under `extra.scoreParams`).
+ * `hash` is the message-id SHA-256 (a platform passes its native one).
  */
-export function demlsGossipsubOptions(extra: Partial<GossipsubOpts> = {}, scoring: DemlsScoringInit = {}): Partial<GossipsubOpts> {
+export function demlsGossipsubOptions(
+  extra: Partial<GossipsubOpts> = {},
+  scoring: DemlsScoringInit = {},
+  hash: (data: Uint8Array) => Uint8Array = sha256,
+): Partial<GossipsubOpts> {
   return {
     ...extra,
     scoreParams: demlsScoreParams(scoring, extra.scoreParams),
     globalSignaturePolicy: StrictNoSign,
-    msgIdFn: (msg) => sha256(msg.data),
+    msgIdFn: (msg) => hash(msg.data),
     emitSelf: false,
     allowPublishToZeroTopicPeers: false,
     ignoreDuplicatePublishError: true,
@@ -139,31 +184,28 @@ export function demlsGossipsubOptions(extra: Partial<GossipsubOpts> = {}, scorin
 }
 
 /**
- * Create (without starting) the libp2p node the transport uses when none
- * is passed in: TCP, noise, yamux, identify and gossipsub, with the
- * connection monitor's abort-on-ping-failure turned off (under load, pings
- * time out and libp2p would close every connection, and nothing redials).
- *
- * @example
- * ```ts
- * import { createGossipsubNode, gossipsubTransport } from '@demls/transport-gossipsub'
- * const node = await createGossipsubNode({ gossipsub: { heartbeatInterval: 500 } })
- * const transport = gossipsubTransport({ node, ownNode: true })
- * ```
+ * Create (without starting) a libp2p node for a {@link GossipsubTransport}
+ * from the transports of `platform`: noise, yamux, identify and gossipsub
+ * with the demls options, and the connection monitor's abort-on-ping-failure
+ * turned off (under load, pings time out and libp2p would close every
+ * connection, and nothing redials). The package entries wrap it as
+ * `createGossipsubNode`.
  */
-export async function createGossipsubNode(init: GossipsubNodeInit = {}): Promise<GossipsubNode> {
+export async function buildGossipsubNode(platform: NodePlatform, init: GossipsubNodeInit = {}): Promise<GossipsubNode> {
   const node = await createLibp2p<{ identify: Identify; pubsub: GossipSub }>({
     start: false,
     ...(init.privateKey ? { privateKey: init.privateKey } : {}),
-    addresses: { listen: init.listen ?? DEFAULT_LISTEN },
-    transports: [tcp()],
+    addresses: { listen: init.listen ?? platform.defaultListen(init) },
+    transports: platform.transports(init),
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionMonitor: { abortConnectionOnPingFailure: false },
     connectionManager: { inboundConnectionThreshold: init.inboundConnectionThreshold ?? 100 },
+    ...(init.dialInsecure === true ? { connectionGater: { denyDialMultiaddr: () => false } } : {}),
     services: {
+      ...platform.services(init),
       identify: identify(),
-      pubsub: gossipsub(demlsGossipsubOptions(init.gossipsub, init.scoring)),
+      pubsub: gossipsub(demlsGossipsubOptions(init.gossipsub, init.scoring, platform.sha256)),
     },
   })
   return node as unknown as GossipsubNode

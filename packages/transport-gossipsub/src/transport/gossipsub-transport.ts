@@ -22,7 +22,7 @@ import {
 } from '@demls/wire'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { DialFailedError, InvalidNodeError, PublishFailedError } from '../errors.js'
-import { type GossipsubNode, createGossipsubNode } from '../node/create-node.js'
+import type { GossipsubNode, GossipsubNodeInit } from '../node/create-node.js'
 import { Redialer } from '../redial/redialer.js'
 import type { GossipsubTransportInit } from './init.js'
 
@@ -78,9 +78,13 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promis
   })
 }
 
+/** Makes the libp2p node of a transport that was not given one (`createGossipsubNode` of the package entry). */
+export type GossipsubNodeFactory = (init: GossipsubNodeInit) => Promise<GossipsubNode>
+
 /**
  * A demls `Transport` (from `@demls/wire`) over js-libp2p gossipsub. Create it with
- * {@link gossipsubTransport}.
+ * {@link gossipsubTransport}, which passes the node factory of the
+ * platform (TCP + WebSockets in Node, WebSockets in browsers).
  *
  * Readiness of a topic is read live from gossipsub: `meshPeers` is
  * `getMeshPeers(topic).length` (0 for topics we are not subscribed to),
@@ -101,6 +105,7 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promis
 export class GossipsubTransport extends TypedEventEmitter<TransportEvents> implements Transport {
   readonly appId: Uint8Array
   readonly #init: GossipsubTransportInit
+  readonly #createNode: GossipsubNodeFactory
   readonly #clock: Clock
   readonly #topics = new Set<string>()
   readonly #last = new Map<string, TopicReadiness>()
@@ -114,9 +119,14 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
   #detach: (() => void) | undefined
   readonly #publishStats: PublishStats = { published: 0, reachedNobody: 0, noPeers: 0, duplicates: 0 }
 
-  constructor(init: GossipsubTransportInit = {}) {
+  /**
+   * @param init - options (see {@link GossipsubTransportInit})
+   * @param createNode - makes the libp2p node when `init.node` is not given
+   */
+  constructor(init: GossipsubTransportInit, createNode: GossipsubNodeFactory) {
     super()
     this.#init = init
+    this.#createNode = createNode
     this.#clock = init.clock ?? systemClock
     this.#node = init.node
     this.#ownNode = init.ownNode ?? init.node === undefined
@@ -177,8 +187,11 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
   async #doStart(): Promise<void> {
     let node = this.#node
     if (node === undefined) {
-      node = await createGossipsubNode({
+      node = await this.#createNode({
         ...(this.#init.listen ? { listen: this.#init.listen } : {}),
+        ...(this.#init.dialInsecure !== undefined ? { dialInsecure: this.#init.dialInsecure } : {}),
+        ...(this.#init.relay !== undefined ? { relay: this.#init.relay } : {}),
+        ...(this.#init.webRTC !== undefined ? { webRTC: this.#init.webRTC } : {}),
         ...(this.#init.privateKey ? { privateKey: this.#init.privateKey } : {}),
         ...(this.#init.gossipsub ? { gossipsub: this.#init.gossipsub } : {}),
         ...(this.#init.scoring ? { scoring: this.#init.scoring } : {}),
@@ -396,17 +409,4 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
   #refresh(): void {
     for (const topic of [...this.#topics]) this.readiness(topic)
   }
-}
-
-/**
- * Create a demls `Transport` (from `@demls/wire`) over js-libp2p gossipsub.
- *
- * @example
- * ```ts
- * const transport = gossipsubTransport({ bootstrap: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3Koo…'] })
- * await transport.start()
- * ```
- */
-export function gossipsubTransport(init: GossipsubTransportInit = {}): GossipsubTransport {
-  return new GossipsubTransport(init)
 }

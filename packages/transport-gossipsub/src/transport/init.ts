@@ -2,7 +2,7 @@ import type { GossipsubOpts } from '@libp2p/gossipsub'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Clock } from '@demls/wire'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { DemlsScoringInit, GossipsubNode } from '../node/create-node.js'
+import type { DemlsScoringInit, GossipsubNode, Libp2pTransportFactory } from '../node/create-node.js'
 import type { RedialInit } from '../redial/redialer.js'
 
 /** Options of {@link gossipsubTransport}. */
@@ -12,7 +12,7 @@ export interface GossipsubTransportInit {
    * example one shared with other protocols). Its gossipsub should use the
    * demls options (see {@link demlsGossipsubOptions}): with another
    * signature policy or message id, duplicates are not collapsed.
-   * @default a node made by {@link createGossipsubNode} from `listen`, `privateKey` and `gossipsub`
+   * @default a node made by {@link createGossipsubNode} from `listen`, `privateKey`, `gossipsub`, `scoring` and `dialInsecure`
    */
   node?: GossipsubNode
   /**
@@ -22,9 +22,29 @@ export interface GossipsubTransportInit {
   ownNode?: boolean
   /**
    * Addresses to listen on (ignored when `node` is given).
-   * @default ['/ip4/127.0.0.1/tcp/0']
+   * @default {@link DEFAULT_LISTEN}: in Node TCP and WebSockets on 127.0.0.1; in browsers none
    */
   listen?: string[]
+  /**
+   * Browsers only (ignored when `node` is given): also dial plain `ws://`
+   * and private or loopback addresses, which libp2p's browser defaults
+   * refuse. See `GossipsubNodeInit.dialInsecure`.
+   * @default false
+   */
+  dialInsecure?: boolean
+  /**
+   * Node only (ignored when `node` is given): also run a circuit relay
+   * server for browsers. See `GossipsubNodeInit.relay`.
+   * @default false
+   */
+  relay?: boolean
+  /**
+   * Browsers only (ignored when `node` is given): js-libp2p's WebRTC
+   * transport (`webRTC()` from `@libp2p/webrtc`) for direct page-to-page
+   * connections through a Node relay. See `GossipsubNodeInit.webRTC`.
+   * @default none
+   */
+  webRTC?: Libp2pTransportFactory
   /**
    * Peers dialled on every `start`, remembered and redialled after a
    * disconnect.

@@ -1,0 +1,17 @@
+// What the Node and the browser entries of the package share: everything
+// but the node factory, its default listen addresses and gossipsubTransport.
+export { DialFailedError, InvalidNodeError, PublishFailedError } from './errors.js'
+export {
+  DEMLS_SCORING,
+  type DemlsScoringInit,
+  type GossipsubNode,
+  type GossipsubNodeInit,
+  type GossipsubServices,
+  type Libp2pTransportFactory,
+  type PeerScoreParamsInit,
+  demlsGossipsubOptions,
+  demlsScoreParams,
+} from './node/create-node.js'
+export type { RedialInit } from './redial/redialer.js'
+export { GossipsubTransport, type GossipsubNodeFactory } from './transport/gossipsub-transport.js'
+export type { GossipsubTransportInit } from './transport/init.js'
