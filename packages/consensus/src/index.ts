@@ -101,8 +101,10 @@ export {
   hashPersonalMessage,
   recoverPersonalMessageAddress,
   signPersonalMessage,
+  signatureBackend,
   verifyPersonalMessage,
 } from './signer/eip191.js'
+export type { Secp256k1Backend } from '@demls/eip191'
 export { EthereumSigner } from './signer/ethereum-signer.js'
 export { InMemoryConsensusStorage } from './storage/in-memory.js'
 export type {
