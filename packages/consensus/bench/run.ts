@@ -3,11 +3,11 @@
  * against the native recovery floors, per-vote bookkeeping cost against the
  * number of votes held, vote creation (sign), and the result rule.
  */
-import { type Measurement, compare, measure, writeReport } from '@demls-dev/bench-kit'
+import { type Measurement, compare, measure, perOperation as perOp, writeReport } from '@demls-dev/bench-kit'
 import { hexToBytes } from '@noble/hashes/utils.js'
 import { EthereumSigner, buildVote, consensusResult, createProposal, signatureBackend } from '../src/index.js'
 import { benchBookkeeping } from './bookkeeping.js'
-import { benchValidation, perOp } from './validation.js'
+import { benchValidation } from './validation.js'
 
 const backend = signatureBackend()
 console.log(`secp256k1 signature backend: ${backend}`)

@@ -3,8 +3,7 @@
  * native recovery floors, measured in interleaved batches so every subject
  * sees the same machine load.
  */
-import { performance } from 'node:perf_hooks'
-import { type Measurement, summarise } from '@demls-dev/bench-kit'
+import { type Measurement, measureInterleaved } from '@demls-dev/bench-kit'
 import { nativeSecp256k1Backend, nobleBackend } from '@demls/eip191'
 import { encodeVote } from '@demls/wire'
 import { keccak_256 } from '@noble/hashes/sha3.js'
@@ -14,11 +13,6 @@ import { EthereumSigner, buildVote, createProposal, hashPersonalMessage, validat
 const ALICE = hexToBytes('ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80')
 const BOB = hexToBytes('59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d')
 const NOW = 1_700_000_000_000
-
-/** Per-operation figures from samples that each ran `batch` operations. */
-export function perOp(m: Measurement, batch: number): Measurement {
-  return { ...m, opsPerSec: m.opsPerSec * batch, meanMs: m.meanMs / batch, p50Ms: m.p50Ms / batch, p99Ms: m.p99Ms / batch }
-}
 
 export interface ValidationResult {
   nativeValidation: Measurement
@@ -55,43 +49,30 @@ export function benchValidation(ms: number): ValidationResult {
     return { msg, hash, compact: v.signature.subarray(0, 64), recovery: (v.signature[64]! - 27) as 0 | 1 }
   })
   const BATCH = 16
-  const NOBLE_BATCH = 2
   let i = 0
-  const subjects: [string, number, () => void][] = [
-    ['validate vote · native', BATCH, () => validateVote(votes[i++ % POOL]!, proposal, nowSec, nativeVerifier)],
-    ['validate vote · noble', NOBLE_BATCH, () => validateVote(votes[i++ % POOL]!, proposal, nowSec, nobleVerifier)],
+  const [nativeValidation, nobleValidation, cryptoFloor, recoverFloor] = measureInterleaved(
     [
-      'native crypto floor (keccak EIP-191 + libsecp256k1 recover + keccak address)',
-      BATCH,
-      () => {
-        const r = raw[i++ % POOL]!
-        const pub = native.recoverPublicKey(keccak_256(r.msg), r.compact, r.recovery)!
-        keccak_256(pub.subarray(1)).slice(12)
+      { name: 'validate vote · native', batch: BATCH, fn: () => validateVote(votes[i++ % POOL]!, proposal, nowSec, nativeVerifier) },
+      { name: 'validate vote · noble', batch: 2, fn: () => validateVote(votes[i++ % POOL]!, proposal, nowSec, nobleVerifier) },
+      {
+        name: 'native crypto floor (keccak EIP-191 + libsecp256k1 recover + keccak address)',
+        batch: BATCH,
+        fn: () => {
+          const r = raw[i++ % POOL]!
+          const pub = native.recoverPublicKey(keccak_256(r.msg), r.compact, r.recovery)!
+          keccak_256(pub.subarray(1)).slice(12)
+        },
+      },
+      {
+        name: 'native recovery floor (libsecp256k1 ecdsaRecover alone)',
+        batch: BATCH,
+        fn: () => {
+          const r = raw[i++ % POOL]!
+          native.recoverPublicKey(r.hash, r.compact, r.recovery)
+        },
       },
     ],
-    [
-      'native recovery floor (libsecp256k1 ecdsaRecover alone)',
-      BATCH,
-      () => {
-        const r = raw[i++ % POOL]!
-        native.recoverPublicKey(r.hash, r.compact, r.recovery)
-      },
-    ],
-  ]
-  const times = subjects.map(() => [] as number[])
-  const run = (k: number): number => {
-    const [, batch, fn] = subjects[k]!
-    const t = performance.now()
-    for (let b = 0; b < batch; b++) fn()
-    return performance.now() - t
-  }
-  for (let w = 0; w < 5; w++) for (let k = 0; k < subjects.length; k++) run(k)
-  const start = performance.now()
-  while (performance.now() - start < ms || times[0]!.length < 20) {
-    for (let k = 0; k < subjects.length; k++) times[k]!.push(run(k))
-  }
-  const [nativeValidation, nobleValidation, cryptoFloor, recoverFloor] = subjects.map(([name, batch], k) =>
-    perOp(summarise(name, times[k]!, { batch }), batch),
+    { minTimeMs: ms, warmup: 5 },
   ) as [Measurement, Measurement, Measurement, Measurement]
   return { nativeValidation, nobleValidation, cryptoFloor, recoverFloor, batch: BATCH }
 }

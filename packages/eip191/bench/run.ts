@@ -2,8 +2,7 @@
  * @demls/eip191 benchmarks: EIP-191 signer recovery and signing on the
  * native and noble backends, interleaved, plus the bare native recovery.
  */
-import { performance } from 'node:perf_hooks'
-import { compare, summarise, writeReport } from '@demls-dev/bench-kit'
+import { type Measurement, compare, measureInterleaved, writeReport } from '@demls-dev/bench-kit'
 import { hexToBytes } from '@noble/hashes/utils.js'
 import {
   type Secp256k1Backend,
@@ -33,35 +32,24 @@ const recover = (b: Secp256k1Backend) => () => {
 const sign = (b: Secp256k1Backend) => () => {
   signPersonalMessage(key, messages[i++ % POOL]!, b)
 }
-const subjects: [string, number, () => void][] = [
-  ['recover EIP-191 signer (180-byte message) · native', 16, recover(native)],
-  ['recover EIP-191 signer (180-byte message) · noble', 2, recover(nobleBackend)],
+const m = measureInterleaved(
   [
-    'libsecp256k1 ecdsaRecover alone',
-    16,
-    () => {
-      const k = i++ % POOL
-      native.recoverPublicKey(hashes[k]!, sigs[k]!.subarray(0, 64), (sigs[k]![64]! - 27) as 0 | 1)
+    { name: 'recover EIP-191 signer (180-byte message) · native', batch: 16, fn: recover(native) },
+    { name: 'recover EIP-191 signer (180-byte message) · noble', batch: 2, fn: recover(nobleBackend) },
+    {
+      name: 'libsecp256k1 ecdsaRecover alone',
+      batch: 16,
+      fn: () => {
+        const k = i++ % POOL
+        native.recoverPublicKey(hashes[k]!, sigs[k]!.subarray(0, 64), (sigs[k]![64]! - 27) as 0 | 1)
+      },
     },
+    { name: 'sign EIP-191 (180-byte message) · native', batch: 16, fn: sign(native) },
+    { name: 'sign EIP-191 (180-byte message) · noble', batch: 4, fn: sign(nobleBackend) },
   ],
-  ['sign EIP-191 (180-byte message) · native', 16, sign(native)],
-  ['sign EIP-191 (180-byte message) · noble', 4, sign(nobleBackend)],
-]
-const times = subjects.map(() => [] as number[])
-const run = (k: number): number => {
-  const [, batch, fn] = subjects[k]!
-  const t = performance.now()
-  for (let b = 0; b < batch; b++) fn()
-  return performance.now() - t
-}
-for (let w = 0; w < 3; w++) for (let k = 0; k < subjects.length; k++) run(k)
-const start = performance.now()
-while (performance.now() - start < 6000 || times[0]!.length < 20) for (let k = 0; k < subjects.length; k++) times[k]!.push(run(k))
-const m = subjects.map(([name, batch], k) => {
-  const s = summarise(name, times[k]!, { batch })
-  return { ...s, opsPerSec: s.opsPerSec * batch, meanMs: s.meanMs / batch, p50Ms: s.p50Ms / batch, p99Ms: s.p99Ms / batch }
-})
-const [recNative, recNoble, bare, signNative, signNoble] = m as [(typeof m)[0], (typeof m)[0], (typeof m)[0], (typeof m)[0], (typeof m)[0]]
+  { minTimeMs: 6000 },
+)
+const [recNative, recNoble, bare, signNative, signNoble] = m as [Measurement, Measurement, Measurement, Measurement, Measurement]
 writeReport({
   package: '@demls/eip191',
   title: 'EIP-191 signatures: native libsecp256k1 vs noble',

@@ -1,8 +1,13 @@
-import { type Secp256k1Backend, defaultSecp256k1Backend } from '@demls/eip191'
+import {
+  type Secp256k1Backend,
+  defaultSecp256k1Backend,
+  ethereumAddress,
+  signPersonalMessage,
+  verifyPersonalMessage,
+} from '@demls/eip191'
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { InvalidConsensusArgumentError } from '../errors.js'
 import type { ConsensusSigner } from '../types.js'
-import { ethereumAddress, signPersonalMessage, verifyPersonalMessage } from './eip191.js'
 
 /**
  * The default {@link ConsensusSigner}: Ethereum personal-message signing
