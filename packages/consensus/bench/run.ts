@@ -5,12 +5,14 @@
  */
 import { type Measurement, compare, measure, perOperation as perOp, writeReport } from '@demls-dev/bench-kit'
 import { hexToBytes } from '@noble/hashes/utils.js'
+import { defaultSecp256k1Backend } from '@demls/eip191'
 import { EthereumSigner, buildVote, consensusResult, createProposal, signatureBackend } from '../src/index.js'
 import { benchBookkeeping } from './bookkeeping.js'
 import { benchValidation } from './validation.js'
 
 const backend = signatureBackend()
-console.log(`secp256k1 signature backend: ${backend}`)
+const keccak = defaultSecp256k1Backend().keccak
+console.log(`secp256k1 signature backend: ${backend} (keccak-256: ${keccak})`)
 
 const v = benchValidation(10_000)
 
@@ -87,10 +89,10 @@ writeReport({
     ),
   ],
   notes: [
-    `Signature backend chosen at load: ${backend} (@demls/eip191 signatureBackend()). The noble rows force @noble/curves through EthereumSigner's backend option.`,
+    `Signature backend chosen at load: ${backend}, keccak-256 ${keccak} (@demls/eip191 signatureBackend()). The noble rows force @noble/curves through EthereumSigner's backend option.`,
     'Validation = SHA-256 vote-hash recompute + protobuf re-encode + EIP-191 keccak + secp256k1 recovery + keccak address + compare + time-window checks.',
-    'Native crypto floor = keccak-256 of the EIP-191 message + libsecp256k1 recovery + keccak address derivation, on the same votes. Native ecdsaRecover alone = the addon call on the precomputed hash.',
+    'Native crypto floor = keccak-256 of the EIP-191 message + libsecp256k1 recovery + keccak address derivation, on the same votes, with the native backend’s keccak. Native ecdsaRecover alone = the addon call on the precomputed hash.',
     `Validation rows run in interleaved batches (${v.batch} votes; 2 for noble) so all see the same load; per-operation figures.`,
-    `receiveVote rows: a proposal expecting 3N voters (never decided), N votes from N distinct signers; the time per vote of the last ${TAIL} votes (the session already holds about N), ${REPS} fresh sessions per N, interleaved across N; the N comparisons use medians. "bookkeeping only" uses a signer whose verify accepts everything, to isolate the service's own work from the curve.`,
+    `receiveVote rows: a proposal expecting 3N voters (never decided), N votes from N distinct signers; each of the last ${TAIL} votes timed on its own (the session already holds about N), ${REPS} fresh sessions per N, interleaved across N; the N comparisons use medians (a preemption on the shared machine spoils single samples). "bookkeeping only" uses a signer whose verify accepts everything, to isolate the service's own work from the curve.`,
   ],
 })

@@ -6,7 +6,6 @@
 import { type Measurement, measureInterleaved } from '@demls-dev/bench-kit'
 import { nativeSecp256k1Backend, nobleBackend } from '@demls/eip191'
 import { encodeVote } from '@demls/wire'
-import { keccak_256 } from '@noble/hashes/sha3.js'
 import { hexToBytes } from '@noble/hashes/utils.js'
 import { EthereumSigner, buildVote, createProposal, hashPersonalMessage, validateVote } from '../src/index.js'
 
@@ -55,12 +54,12 @@ export function benchValidation(ms: number): ValidationResult {
       { name: 'validate vote · native', batch: BATCH, fn: () => validateVote(votes[i++ % POOL]!, proposal, nowSec, nativeVerifier) },
       { name: 'validate vote · noble', batch: 2, fn: () => validateVote(votes[i++ % POOL]!, proposal, nowSec, nobleVerifier) },
       {
-        name: 'native crypto floor (keccak EIP-191 + libsecp256k1 recover + keccak address)',
+        name: `native crypto floor (keccak EIP-191 + libsecp256k1 recover + keccak address; keccak ${native.keccak})`,
         batch: BATCH,
         fn: () => {
           const r = raw[i++ % POOL]!
-          const pub = native.recoverPublicKey(keccak_256(r.msg), r.compact, r.recovery)!
-          keccak_256(pub.subarray(1)).slice(12)
+          const pub = native.recoverPublicKey(native.keccak256(r.msg), r.compact, r.recovery)!
+          native.keccak256(pub.subarray(1)).slice(12)
         },
       },
       {

@@ -16,6 +16,7 @@ import {
 } from '../src/index.js'
 
 console.log(`secp256k1 signature backend: ${signatureBackend()}`)
+
 const native = nativeSecp256k1Backend()
 if (native === undefined) throw new Error(`native backend unavailable: ${nativeBackendUnavailableReason()}`)
 
@@ -61,6 +62,6 @@ writeReport({
   ],
   notes: [
     `Default backend at load: ${signatureBackend()}. Both backends are called explicitly here.`,
-    'Interleaved batches (16 operations; 2 or 4 for noble), per-operation figures. keccak-256 is @noble/hashes on both backends.',
+    `Interleaved batches (16 operations; 2 or 4 for noble), per-operation figures. keccak-256 runs on each backend's own keccak (native: ${native.keccak}).`,
   ],
 })

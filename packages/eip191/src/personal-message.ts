@@ -1,5 +1,4 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { keccak_256 } from '@noble/hashes/sha3.js'
 import { platformBackend } from '#secp256k1-platform'
 import type { Secp256k1Backend } from './backend/types.js'
 import { addressEquals, addressOfUncompressed, recoverHashAddress, signHash } from './signature.js'
@@ -10,14 +9,16 @@ const encoder = new TextEncoder()
 /**
  * EIP-191 personal-message hash: keccak-256 of
  * `"\x19Ethereum Signed Message:\n" ‖ decimal(len) ‖ message`.
+ *
+ * @param backend - whose keccak-256 to use; defaults to the platform's
  */
-export function hashPersonalMessage(message: Uint8Array): Uint8Array {
+export function hashPersonalMessage(message: Uint8Array, backend: Secp256k1Backend = platformBackend): Uint8Array {
   const len = encoder.encode(String(message.length))
   const buf = new Uint8Array(PREFIX.length + len.length + message.length)
   buf.set(PREFIX, 0)
   buf.set(len, PREFIX.length)
   buf.set(message, PREFIX.length + len.length)
-  return keccak_256(buf)
+  return backend.keccak256(buf)
 }
 
 /**
@@ -55,7 +56,7 @@ export function signPersonalMessage(
   message: Uint8Array,
   backend: Secp256k1Backend = platformBackend,
 ): Uint8Array {
-  return signHash(hashPersonalMessage(message), privateKey, backend)
+  return signHash(hashPersonalMessage(message, backend), privateKey, backend)
 }
 
 /**
@@ -71,7 +72,7 @@ export function recoverPersonalMessageAddress(
   signature: Uint8Array,
   backend: Secp256k1Backend = platformBackend,
 ): Uint8Array | undefined {
-  return recoverHashAddress(hashPersonalMessage(message), signature, backend)
+  return recoverHashAddress(hashPersonalMessage(message, backend), signature, backend)
 }
 
 /**

@@ -1,4 +1,3 @@
-import { keccak_256 } from '@noble/hashes/sha3.js'
 import { platformBackend } from '#secp256k1-platform'
 import type { Secp256k1Backend } from './backend/types.js'
 
@@ -61,9 +60,14 @@ export function parseRecoverableSignature(signature: Uint8Array): { compact: Uin
   return { compact, recovery: recovery === 0 ? 1 : 0 }
 }
 
-/** Ethereum address of a 65-byte uncompressed public key: the last 20 bytes of keccak-256(x ‖ y). */
-export function addressOfUncompressed(publicKey: Uint8Array): Uint8Array {
-  return keccak_256(publicKey.subarray(1)).slice(12)
+/**
+ * Ethereum address of a 65-byte uncompressed public key: the last 20 bytes
+ * of keccak-256(x ‖ y).
+ *
+ * @param backend - whose keccak-256 to use; defaults to the platform's
+ */
+export function addressOfUncompressed(publicKey: Uint8Array, backend: Secp256k1Backend = platformBackend): Uint8Array {
+  return backend.keccak256(publicKey.subarray(1)).slice(12)
 }
 
 /**
@@ -83,7 +87,7 @@ export function recoverHashAddress(
   const parsed = parseRecoverableSignature(signature)
   if (parsed === undefined) return undefined
   const publicKey = backend.recoverPublicKey(hash, parsed.compact, parsed.recovery)
-  return publicKey === undefined ? undefined : addressOfUncompressed(publicKey)
+  return publicKey === undefined ? undefined : addressOfUncompressed(publicKey, backend)
 }
 
 /**

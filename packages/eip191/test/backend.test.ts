@@ -7,7 +7,7 @@ import { defaultSecp256k1Backend, nativeBackendUnavailableReason, nativeSecp256k
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 // Platforms the secp256k1 package ships a prebuilt binary for.
-const PREBUILT = ['linux-x64', 'darwin-arm64', 'win32-x64']
+const PREBUILT = ['linux-x64', 'darwin-arm64', 'win32-x64'] // secp256k1's prebuilds
 
 describe('backend selection', () => {
   it('Node with a prebuilt binary uses native libsecp256k1', () => {
@@ -16,6 +16,8 @@ describe('backend selection', () => {
       expect(nativeBackendUnavailableReason()).toBeUndefined()
       expect(nativeSecp256k1Backend()?.name).toBe('native')
       expect(signatureBackend()).toBe('native')
+      // The keccak package ships a linux-x64 prebuild too (not darwin-arm64: noble keccak there).
+      if (here === 'linux-x64') expect(nativeSecp256k1Backend()?.keccak).toBe('native')
     } else {
       expect(signatureBackend()).toBe('noble')
     }
@@ -55,5 +57,6 @@ describe('backend selection', () => {
     // And the Node selector is where the addon is reached.
     expect(readFileSync(toSrc(map.node), 'utf8')).toMatch(/from '\.\/native\.js'/)
     expect(readFileSync(join(root, 'src/backend/native.ts'), 'utf8')).toMatch(/'secp256k1\/bindings'/)
+    expect(readFileSync(join(root, 'src/backend/native.ts'), 'utf8')).toMatch(/'keccak\/package\.json'/)
   })
 })

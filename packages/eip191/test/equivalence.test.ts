@@ -184,6 +184,22 @@ describe('randomised equivalence (fast-check)', () => {
     )
   })
 
+  it('keccak-256: native and noble give the same digest for random inputs (0 to 1,000 bytes, across the 136-byte rate)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 1000 }), (data) => {
+        expect(bytesToHex(native().keccak256(data))).toBe(bytesToHex(noble.keccak256(data)))
+      }),
+      { numRuns: 500 },
+    )
+    for (const len of [0, 135, 136, 137, 271, 272, 273]) {
+      const data = new Uint8Array(len).fill(0xa5)
+      expect(bytesToHex(native().keccak256(data))).toBe(bytesToHex(noble.keccak256(data)))
+    }
+    // Known answer (Ethereum's empty-input hash), and not SHA3-256's.
+    expect(bytesToHex(native().keccak256(new Uint8Array(0)))).toBe('c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470')
+    expect(native().keccak256(new Uint8Array(3))).toBeInstanceOf(Uint8Array)
+  })
+
   it('random 65-byte strings and random hashes: the backends agree on the raw curve operation', () => {
     fc.assert(
       fc.property(

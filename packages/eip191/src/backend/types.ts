@@ -1,5 +1,6 @@
 /**
- * The two secp256k1 operations EIP-191 needs, behind one interface so the
+ * The secp256k1 operations EIP-191 needs, and the keccak-256 around them,
+ * behind one interface so the
  * implementation can be chosen per platform: native libsecp256k1 in Node
  * (when its prebuilt binary loads), `@noble/curves` everywhere else.
  *
@@ -11,6 +12,14 @@
 export interface Secp256k1Backend {
   /** Stable name, printed by benchmarks: `'native'` (libsecp256k1) or `'noble'` (@noble/curves). */
   readonly name: 'native' | 'noble'
+  /**
+   * Where {@link Secp256k1Backend.keccak256} runs: `'native'` (the `keccak`
+   * package's prebuilt addon) or `'noble'` (@noble/hashes). The native
+   * curve backend uses noble's keccak on platforms without a keccak prebuild.
+   */
+  readonly keccak: 'native' | 'noble'
+  /** keccak-256 (the Ethereum one, not SHA3-256) of `data`: 32 bytes. */
+  keccak256(data: Uint8Array): Uint8Array
   /**
    * The signer's 65-byte uncompressed public key (`04 ‖ x ‖ y`), or
    * `undefined` when no point recovers (r is not an x-coordinate, or the
