@@ -91,6 +91,44 @@ export function summarise(
   return m
 }
 
+/** Per-operation figures from samples that each ran `batch` operations. */
+export function perOperation(m: Measurement, batch: number): Measurement {
+  return { ...m, opsPerSec: m.opsPerSec * batch, meanMs: m.meanMs / batch, p50Ms: m.p50Ms / batch, p99Ms: m.p99Ms / batch }
+}
+
+/** One subject of {@link measureInterleaved}: `fn` runs one operation; a sample runs `batch` of them. */
+export interface InterleavedSubject {
+  name: string
+  batch: number
+  fn: () => void
+}
+
+/**
+ * Time several synchronous subjects in round-robin batches (one batch of
+ * each per round) for at least `minTimeMs` and `minSamples` rounds, so every
+ * subject sees the same machine load; returns per-operation figures in the
+ * subjects' order. Ratios between them are what to report on a shared box.
+ */
+export function measureInterleaved(
+  subjects: readonly InterleavedSubject[],
+  options: { minTimeMs?: number; minSamples?: number; warmup?: number } = {},
+): Measurement[] {
+  const { minTimeMs = 5000, minSamples = 20, warmup = 3 } = options
+  const times = subjects.map(() => [] as number[])
+  const run = (k: number): number => {
+    const { batch, fn } = subjects[k]!
+    const t = performance.now()
+    for (let b = 0; b < batch; b++) fn()
+    return performance.now() - t
+  }
+  for (let w = 0; w < warmup; w++) for (let k = 0; k < subjects.length; k++) run(k)
+  const start = performance.now()
+  while (performance.now() - start < minTimeMs || (times[0]?.length ?? minSamples) < minSamples) {
+    for (let k = 0; k < subjects.length; k++) times[k]!.push(run(k))
+  }
+  return subjects.map(({ name, batch }, k) => perOperation(summarise(name, times[k]!, { batch }), batch))
+}
+
 /**
  * Compare two measurements by mean time. `target` is a maximum ratio
  * (e.g. `3` for "within 3× the baseline").

@@ -1,118 +1,98 @@
 /**
- * @demls/consensus benchmarks: vote validation vs the raw crypto floor
- * (keccak-256 of the EIP-191 message + secp256k1 public-key recovery +
- * address derivation), vote creation (sign), and the result rule.
+ * @demls/consensus benchmarks: vote validation on both secp256k1 backends
+ * against the native recovery floors, per-vote bookkeeping cost against the
+ * number of votes held, vote creation (sign), and the result rule.
  */
-import { performance } from 'node:perf_hooks'
-import { compare, measure, summarise, writeReport } from '@demls-dev/bench-kit'
-import { encodeVote } from '@demls/wire'
-import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { keccak_256 } from '@noble/hashes/sha3.js'
+import { type Measurement, compare, measure, perOperation as perOp, writeReport } from '@demls-dev/bench-kit'
 import { hexToBytes } from '@noble/hashes/utils.js'
-import {
-  EthereumSigner,
-  buildVote,
-  consensusResult,
-  createProposal,
-  validateVote,
-} from '../src/index.js'
+import { defaultSecp256k1Backend } from '@demls/eip191'
+import { EthereumSigner, buildVote, consensusResult, createProposal, signatureBackend } from '../src/index.js'
+import { benchBookkeeping } from './bookkeeping.js'
+import { benchValidation } from './validation.js'
 
-const ALICE = hexToBytes('ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80')
+const backend = signatureBackend()
+const keccak = defaultSecp256k1Backend().keccak
+console.log(`secp256k1 signature backend: ${backend} (keccak-256: ${keccak})`)
+
+const v = benchValidation(10_000)
+
 const BOB = hexToBytes('59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d')
 const NOW = 1_700_000_000_000
-const alice = new EthereumSigner(ALICE)
 const bob = new EthereumSigner(BOB)
-const proposal = createProposal({ payload: new Uint8Array(64), owner: alice.identity, expectedVotersCount: 100 }, NOW)
-const first = buildVote({ proposal, choice: true, signer: alice, now: NOW })
-proposal.votes.push(first)
-
-// A pool of distinct signed votes so validation is not measured on one cached input.
-const POOL = 64
-const votes = Array.from({ length: POOL }, () => buildVote({ proposal, choice: true, signer: bob, now: NOW + 1000 }))
-const nowSec = BigInt(NOW / 1000) + 2n
-
-// Raw floor inputs: the exact EIP-191 message bytes and signatures the validator recovers.
-const PREFIX = new TextEncoder().encode('\x19Ethereum Signed Message:\n')
-const raw = votes.map((v) => {
-  const payload = encodeVote({ ...v, signature: undefined })
-  const len = new TextEncoder().encode(String(payload.length))
-  const msg = new Uint8Array(PREFIX.length + len.length + payload.length)
-  msg.set(PREFIX)
-  msg.set(len, PREFIX.length)
-  msg.set(payload, PREFIX.length + len.length)
-  return { msg, sig: v.signature }
-})
-
+const proposal = createProposal({ payload: new Uint8Array(64), owner: bob.identity, expectedVotersCount: 100 }, NOW)
 const BATCH = 16
-let i = 0
-let j = 0
-const validateBatch = (): void => {
-  for (let k = 0; k < BATCH; k++) validateVote(votes[i++ % POOL]!, proposal, nowSec, alice)
-}
-const floorBatch = (): void => {
-  for (let k = 0; k < BATCH; k++) {
-    const { msg, sig } = raw[j++ % POOL]!
-    const s = secp256k1.Signature.fromBytes(sig.subarray(0, 64), 'compact').addRecoveryBit(sig[64]! - 27)
-    const pub = s.recoverPublicKey(keccak_256(msg)).toBytes(false)
-    keccak_256(pub.subarray(1)).slice(12)
-  }
-}
-// Interleave subject and floor batches so both see the same machine load (the CI box is shared).
-for (let w = 0; w < 3; w++) {
-  validateBatch()
-  floorBatch()
-}
-const vTimes: number[] = []
-const fTimes: number[] = []
-const start = performance.now()
-while (performance.now() - start < 10_000 || vTimes.length < 20) {
-  let t = performance.now()
-  validateBatch()
-  vTimes.push(performance.now() - t)
-  t = performance.now()
-  floorBatch()
-  fTimes.push(performance.now() - t)
-}
-const validation = summarise('validate vote (hash + recover + compare)', vTimes, { batch: BATCH })
-const floor = summarise('raw floor (keccak EIP-191 + recoverPublicKey + address)', fTimes, { batch: BATCH })
-const signing = await measure(
-  'create vote (hash + sign)',
-  () => {
-    for (let k = 0; k < BATCH; k++) buildVote({ proposal, choice: k % 2 === 0, signer: bob, now: NOW + 1000 })
-  },
-  { minTimeMs: 3000, params: { batch: BATCH } },
+const signing = perOp(
+  await measure(
+    `create vote (hash + sign) · ${backend}`,
+    () => {
+      for (let k = 0; k < BATCH; k++) buildVote({ proposal, choice: k % 2 === 0, signer: bob, now: NOW + 1000 })
+    },
+    { minTimeMs: 2000, params: { batch: BATCH } },
+  ),
+  BATCH,
 )
 let n = 3
 const RULE_BATCH = 10_000
-const rule = await measure(
-  'consensusResult',
-  () => {
-    for (let k = 0; k < RULE_BATCH; k++) {
-      n = n >= 1000 ? 3 : n + 1
-      consensusResult({ expectedVoters: n, yes: n >> 1, no: n >> 2, livenessCriteriaYes: (n & 1) === 0, timedOut: (n & 2) === 0 })
-    }
-  },
-  { minTimeMs: 2000, params: { batch: RULE_BATCH } },
+const rule = perOp(
+  await measure(
+    'consensusResult',
+    () => {
+      for (let k = 0; k < RULE_BATCH; k++) {
+        n = n >= 1000 ? 3 : n + 1
+        consensusResult({ expectedVoters: n, yes: n >> 1, no: n >> 2, livenessCriteriaYes: (n & 1) === 0, timedOut: (n & 2) === 0 })
+      }
+    },
+    { minTimeMs: 1000, params: { batch: RULE_BATCH } },
+  ),
+  RULE_BATCH,
 )
 
-// Per-operation figures (each sample runs a batch).
-const perOp = (m: typeof validation, batch: number) => ({
-  ...m,
-  opsPerSec: m.opsPerSec * batch,
-  meanMs: m.meanMs / batch,
-  p50Ms: m.p50Ms / batch,
-  p99Ms: m.p99Ms / batch,
-})
-const measurements = [perOp(validation, BATCH), perOp(floor, BATCH), perOp(signing, BATCH), perOp(rule, RULE_BATCH)]
-const [v, f] = measurements as [typeof validation, typeof floor]
+const SIZES = [10, 100, 1000]
+const TAIL = 20
+const REPS = 25
+const rows = benchBookkeeping(SIZES, REPS, TAIL)
+const first = rows[0]!
+const mid = rows[1]!
+const last = rows.at(-1)!
+// Few samples per size and GC pauses land on whichever size is running: compare medians.
+const median = (m: Measurement): Measurement => ({ ...m, meanMs: m.p50Ms })
+
 writeReport({
   package: '@demls/consensus',
-  title: 'Consensus: vote validation, vote creation, result rule',
-  measurements,
-  comparisons: [compare('vote validation vs raw secp256k1 recovery floor', v, f, 1.25)],
+  title: 'Consensus: vote validation (native vs noble), per-vote bookkeeping against N, vote creation, result rule',
+  measurements: [
+    v.nativeValidation,
+    v.nobleValidation,
+    v.cryptoFloor,
+    v.recoverFloor,
+    signing,
+    rule,
+    ...rows.flatMap((r) => [r.full, r.bookkeeping]),
+  ],
+  comparisons: [
+    compare('vote validation (native) vs native crypto floor', v.nativeValidation, v.cryptoFloor, 1.3),
+    compare('vote validation (native) vs native ecdsaRecover alone', v.nativeValidation, v.recoverFloor),
+    compare('vote validation: noble vs native', v.nobleValidation, v.nativeValidation),
+    compare(`receiveVote per vote, N=${last.n} vs N=${first.n} (full, medians)`, median(last.full), median(first.full), 1.3),
+    compare(`receiveVote per vote, N=${mid.n} vs N=${first.n} (full, medians)`, median(mid.full), median(first.full), 1.3),
+    compare(
+      `receiveVote per vote, N=${last.n} vs N=${first.n} (bookkeeping only, medians)`,
+      median(last.bookkeeping),
+      median(first.bookkeeping),
+      1.3,
+    ),
+    compare(
+      `receiveVote per vote, N=${mid.n} vs N=${first.n} (bookkeeping only, medians)`,
+      median(mid.bookkeeping),
+      median(first.bookkeeping),
+      1.3,
+    ),
+  ],
   notes: [
-    'Validation = SHA-256 vote-hash recompute + protobuf re-encode + EIP-191 keccak + secp256k1 recovery + address compare + time-window checks.',
-    'Floor = keccak-256 of the EIP-191 message + secp256k1 recoverPublicKey + keccak address derivation, on the same votes.',
-    `Per-operation figures; each sample runs a batch (${BATCH} votes, ${RULE_BATCH} rule evaluations).`,
+    `Signature backend chosen at load: ${backend}, keccak-256 ${keccak} (@demls/eip191 signatureBackend()). The noble rows force @noble/curves through EthereumSigner's backend option.`,
+    'Validation = SHA-256 vote-hash recompute + protobuf re-encode + EIP-191 keccak + secp256k1 recovery + keccak address + compare + time-window checks.',
+    'Native crypto floor = keccak-256 of the EIP-191 message + libsecp256k1 recovery + keccak address derivation, on the same votes, with the native backend’s keccak. Native ecdsaRecover alone = the addon call on the precomputed hash.',
+    `Validation rows run in interleaved batches (${v.batch} votes; 2 for noble) so all see the same load; per-operation figures.`,
+    `receiveVote rows: a proposal expecting 3N voters (never decided), N votes from N distinct signers; each of the last ${TAIL} votes timed on its own (the session already holds about N), ${REPS} fresh sessions per N, interleaved across N; the N comparisons use medians (a preemption on the shared machine spoils single samples). "bookkeeping only" uses a signer whose verify accepts everything, to isolate the service's own work from the curve.`,
   ],
 })

@@ -93,6 +93,8 @@ export {
   voteByteSize,
 } from './session/service.js'
 export { nowSeconds } from './session/time.js'
+// EIP-191 signing and recovery live in @demls/eip191 (shared with
+// @demls/mls, native backend in Node); re-exported so this API is unchanged.
 export {
   ADDRESS_LENGTH,
   SIGNATURE_LENGTH,
@@ -101,8 +103,10 @@ export {
   hashPersonalMessage,
   recoverPersonalMessageAddress,
   signPersonalMessage,
+  signatureBackend,
   verifyPersonalMessage,
-} from './signer/eip191.js'
+} from '@demls/eip191'
+export type { Secp256k1Backend } from '@demls/eip191'
 export { EthereumSigner } from './signer/ethereum-signer.js'
 export { InMemoryConsensusStorage } from './storage/in-memory.js'
 export type {

@@ -6,7 +6,7 @@
 // simulation of N members in one process does O(N²) signature checks per
 // proposal).
 import { compare, summarise, writeReport, type Comparison, type Measurement } from '@demls-dev/bench-kit'
-import { ethereumAddress } from '@demls/consensus'
+import { ethereumAddress, signatureBackend } from '@demls/consensus'
 import { createMlsClient, type MlsService } from '@demls/mls'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { FAST_TIMING as FAST, User } from '../src/index.js'
@@ -88,8 +88,9 @@ const comparisons: Comparison[] = []
 const notes: string[] = [
   `Joiners arrive in batches of ${batch}; each batch is admitted by one commit (a membership change). CPU is process CPU (user+system) for the whole growth, all simulated members in one process on the virtual clock.`,
   'The MLS baseline performs the same commits, the same commit processing by every existing member and the same Welcome processing with @demls/mls (itself within ~1.1× of raw ts-mls on the same crypto provider, see the @demls/mls report).',
-  'Per-member CPU divides by the members at the end. The protocol cost is dominated by vote signatures: each proposal is voted by every member and every vote is verified by every member (secp256k1 recovery, ~2–4 ms each), which grows as O(N²) per proposal in a one-process simulation and O(N) per member in a deployment.',
+  `Per-member CPU divides by the members at the end. Each proposal is voted by every member and every vote is verified by every member (EIP-191 secp256k1 recovery on the ${signatureBackend()} backend; see the @demls/consensus report for its cost), which grows as O(N²) per proposal in a one-process simulation and O(N) per member in a deployment.`,
 ]
+console.log(`secp256k1 signature backend: ${signatureBackend()}`)
 for (const n of sizes) {
   const p = await protocolGrowth(n, batch)
   const m = await mlsGrowth(n, batch)

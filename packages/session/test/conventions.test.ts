@@ -17,7 +17,13 @@ import * as session from '../src/index.js'
  */
 
 const packagesDir = new URL('../../', import.meta.url).pathname
-const PROTOCOL = ['wire', 'mls', 'consensus', 'steward', 'scoring', 'session']
+const PROTOCOL = ['wire', 'eip191', 'mls', 'consensus', 'steward', 'scoring', 'session']
+// Node-only modules reached through a package's "node" import condition, each with a non-Node twin.
+const NODE_ONLY = [
+  join('mls', 'src', 'crypto', 'node-backend.ts'),
+  join('eip191', 'src', 'backend', 'native.ts'),
+  join('eip191', 'src', 'backend', 'platform-node.ts'),
+]
 
 function sources(dir: string): string[] {
   const out: string[] = []
@@ -34,12 +40,12 @@ function manifest(pkg: string): { type?: string; dependencies?: Record<string, s
 }
 
 describe('conventions (README "Conventions", architecture.md)', () => {
-  it('no Node built-ins in protocol packages (the mls node crypto backend aside, which has a web twin)', () => {
+  it('no Node built-ins in protocol packages (the Node-only backends of mls and eip191 aside, which have non-Node twins)', () => {
     const builtins = new Set(builtinModules)
     const offenders: string[] = []
     for (const pkg of PROTOCOL) {
       for (const file of sources(join(packagesDir, pkg, 'src'))) {
-        if (file.endsWith(join('mls', 'src', 'crypto', 'node-backend.ts'))) continue
+        if (NODE_ONLY.some((f) => file.endsWith(f))) continue
         const text = readFileSync(file, 'utf8')
         for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"]+)['"]/g)) {
           const spec = m[1]!
@@ -69,10 +75,12 @@ describe('conventions (README "Conventions", architecture.md)', () => {
     for (const pkg of [...PROTOCOL, 'transport-memory', 'transport-gossipsub']) expect(manifest(pkg).type, pkg).toBe('module')
   })
 
-  it('the package graph points down only: wire depends on no @demls package, the plug-in layers and transports on wire only', () => {
+  it('the package graph points down only: wire and eip191 depend on no @demls package, mls and consensus on eip191 and wire, the other plug-in layers and transports on wire only', () => {
     const deps = (pkg: string) => Object.keys(manifest(pkg).dependencies ?? {}).filter((d) => d.startsWith('@demls/')).sort()
     expect(deps('wire')).toEqual([])
-    for (const pkg of ['mls', 'consensus', 'steward', 'scoring', 'transport-memory', 'transport-gossipsub']) expect(deps(pkg), pkg).toEqual(['@demls/wire'])
+    expect(deps('eip191')).toEqual([])
+    for (const pkg of ['mls', 'consensus']) expect(deps(pkg), pkg).toEqual(['@demls/eip191', '@demls/wire'])
+    for (const pkg of ['steward', 'scoring', 'transport-memory', 'transport-gossipsub']) expect(deps(pkg), pkg).toEqual(['@demls/wire'])
     expect(deps('session')).toEqual(['@demls/consensus', '@demls/mls', '@demls/scoring', '@demls/steward', '@demls/wire'])
   })
 

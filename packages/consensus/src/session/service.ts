@@ -35,6 +35,7 @@ import type {
   TimeoutResult,
 } from './results.js'
 import { nowSeconds } from './time.js'
+import { VoteIndexes } from './vote-index.js'
 
 /** Default cap on sessions per scope (de-mls `max_consensus_sessions`). */
 export const DEFAULT_MAX_SESSIONS_PER_SCOPE = 10
@@ -309,6 +310,7 @@ export class ConsensusService {
   readonly #events: ConsensusEvent[] = []
   readonly #resolved = new Map<string, Set<number>>()
   readonly #pending = new Map<string, PendingVote[]>()
+  readonly #votes = new VoteIndexes()
 
   constructor(init: ConsensusServiceInit) {
     this.plugin = init.plugin
@@ -457,12 +459,12 @@ export class ConsensusService {
       const skew = checkProposalClock(id, proposal.timestamp, nowSec, options.clockSkew)
       if (skew !== undefined) throw skew
     }
-    for (let i = 0; i < proposal.votes.length; i++) {
-      const vote = proposal.votes[i]!
+    const owners = new Set<string>()
+    for (const vote of proposal.votes) {
       validateVote(vote, proposal, nowSec, this.#signer)
-      for (let j = 0; j < i; j++) {
-        if (bytesEqual(proposal.votes[j]!.voteOwner, vote.voteOwner)) throw new InvalidVoteError('duplicate-owner')
-      }
+      const owner = toHex(vote.voteOwner)
+      if (owners.has(owner)) throw new InvalidVoteError('duplicate-owner')
+      owners.add(owner)
     }
     validateVoteChain(proposal.votes)
     const priority = options.priority ?? 'normal'
@@ -630,12 +632,13 @@ export class ConsensusService {
   }
 
   #voteOf(session: ConsensusSession, owner: Uint8Array): Vote | undefined {
-    for (const v of session.proposal.votes) if (bytesEqual(v.voteOwner, owner)) return v
-    return undefined
+    return this.#votes.of(session, session.proposal.votes).voteOf(owner)
   }
 
   #addVote(session: ConsensusSession, vote: Vote): void {
+    const index = this.#votes.of(session, session.proposal.votes)
     session.proposal.votes.push(vote)
+    index.add(vote)
     session.proposal.round = 2
   }
 
@@ -653,12 +656,7 @@ export class ConsensusService {
 
   #evaluate(session: ConsensusSession, timedOut: boolean, nowSec: bigint): void {
     if (session.state !== 'active') return
-    let yes = 0
-    let no = 0
-    for (const v of session.proposal.votes) {
-      if (v.vote) yes++
-      else no++
-    }
+    const { yes, no } = this.#votes.of(session, session.proposal.votes)
     const outcome = this.#rule({
       expectedVoters: session.proposal.expectedVotersCount,
       yes,

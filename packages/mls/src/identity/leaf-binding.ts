@@ -1,4 +1,4 @@
-import { secp256k1 } from '@noble/curves/secp256k1.js'
+import { recoverHashAddress } from '@demls/eip191'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { keccak_256 } from '@noble/hashes/sha3.js'
 import type { Credential, Extension } from 'ts-mls'
@@ -80,16 +80,11 @@ export function recoverLeafBinding(
   proof: Uint8Array,
 ): Uint8Array | undefined {
   if (proof.length !== LEAF_BINDING_PROOF_LENGTH) return undefined
-  const v = proof[64] ?? 255
-  const recovery = v === 27 || v === 28 ? v - 27 : -1
-  if (recovery < 0) return undefined
-  try {
-    const sig = secp256k1.Signature.fromBytes(proof.subarray(0, 64), 'compact').addRecoveryBit(recovery)
-    const point = sig.recoverPublicKey(leafBindingSignedHash(signaturePublicKey, memberId))
-    return keccak_256(point.toBytes(false).subarray(1)).slice(12)
-  } catch {
-    return undefined
-  }
+  // Only v = 27/28 (what signers emit); the rest of the acceptance rule
+  // (scalar ranges, high-s normalised like alloy) is @demls/eip191's.
+  const v = proof[64]
+  if (v !== 27 && v !== 28) return undefined
+  return recoverHashAddress(leafBindingSignedHash(signaturePublicKey, memberId), proof)
 }
 
 /** The extension carrying `proof`. */
