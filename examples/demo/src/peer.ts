@@ -80,7 +80,7 @@ function summarize(e: UserEvent): EventSummary | undefined {
     case 'fork-healed':
       return { kind: e.type, epoch: String(e.epoch) }
     case 'dropped':
-      return { kind: e.type, reason: e.reason }
+      return { kind: e.type, reason: e.reason, ...(e.detail !== undefined ? { detail: e.detail } : {}) }
     case 'error':
       return { kind: e.type, reason: e.operation, error: oneLine(e.error) }
     case 'welcome-ready':

@@ -63,6 +63,8 @@ export interface EventSummary {
   state?: string
   mode?: string
   reason?: string
+  /** What a `dropped` event says about its packet. */
+  detail?: string
   text?: string
   error?: string
 }

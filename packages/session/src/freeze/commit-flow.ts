@@ -456,7 +456,10 @@ async function afterMerge(
  */
 export async function applyReplay(core: ConversationCore, c: CommitCandidate, now: number): Promise<boolean> {
   const hashHex = precheckReplay(core, c)
-  if (hashHex === undefined) return false
+  if (hashHex === undefined) {
+    core.emit({ type: 'dropped', reason: 'candidate', detail: 'replayed commit not for our epoch, or already merged' })
+    return false
+  }
   // Our own candidate, merged by others while we still waited in the round:
   // merge our pending commit, which also yields the Welcome to publish.
   const own = core.rounds.candidates(core.epoch()).find((b) => b.isLocal && b.hashHex === hashHex)
@@ -465,7 +468,10 @@ export async function applyReplay(core: ConversationCore, c: CommitCandidate, no
   if (!ownMerge) {
     if (bytesEqual(c.stewardMemberId, core.memberId)) return false // ours, but no longer pending
     const staged = await core.mls.stageRemoteCommit({ proposals: c.mlsProposals, commit: c.commitMessage })
-    if (staged.status === 'aborted') return false
+    if (staged.status === 'aborted') {
+      core.emit({ type: 'dropped', reason: 'candidate', detail: `replayed commit refused by MLS: ${staged.reason}`, error: staged.error })
+      return false
+    }
     const epoch = core.epoch()
     const electable = () => electableLists(core, epoch, core.mls.members(), core.joinEpochs, core.steward.isExhausted(epoch))
     const check = checkReplay(staged, c, core.sm.mode === 'recovery', core.steward.currentList()?.members, electable)

@@ -1,5 +1,5 @@
 import type { MlsService } from '@demls/mls'
-import { decodeAppMessage, encodeAppMessage, type OutboundPacket } from '@demls/wire'
+import { decodeAppMessage, encodeAppMessage } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { defaultPlugins } from '../../src/index.js'
 import { bootstrap, conv, eventsOf, hex, keyFor, memberIdOf, scenario } from './harness.js'
@@ -43,7 +43,7 @@ describe('candidate echoes', () => {
     await s.until(() => conv(s, observer, 'e').conversation.approvedCount() === 1)
     const built = await groups.get(outsider)!.createCommitCandidate([{ action: 'remove', memberId: memberIdOf(observer) }], { nowMs: s.net.clock.now() })
     const c = conv(s, observer, 'e').conversation
-    const sent: OutboundPacket[] = []
+    const sent: ReturnType<typeof c.drainOutbound> = []
     const drain = c.drainOutbound.bind(c)
     c.drainOutbound = () => {
       const out = drain()
