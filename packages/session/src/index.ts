@@ -55,8 +55,8 @@ export {
   votingInactivityWindow,
 } from './conversation/config.js'
 export { type ProposalKind, isLowerPriority, proposalKindOf } from './conversation/proposal-kind.js'
+export { BoundedSet } from './state/bounded.js'
 export {
-  BoundedSet,
   ConversationQueues,
   type PendingUpdate,
   type ProposalId,

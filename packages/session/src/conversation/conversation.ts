@@ -47,7 +47,8 @@ import {
 } from '../sync/catch-up.js'
 import { answerDueProbes, joinAnswerDeadline, onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
 import { submitEmergency } from '../stewardship/emergency.js'
-import { noteSeen, proposeDeadMembers, syncLastSeen } from '../stewardship/liveness.js'
+import { proposeDeadMembers } from '../stewardship/dead-members.js'
+import { noteSeen, syncLastSeen } from '../stewardship/liveness.js'
 import { suspectWindowMs } from './config.js'
 import {
   drainBufferedUpdates,

@@ -5,14 +5,16 @@ import type { StewardListService } from '@demls/steward'
 import { type AppMessageInit, type ConversationUpdateRequest, type Vote, encodeAppMessage, toHex } from '@demls/wire'
 import { FreezeRounds } from '../freeze/candidate-buffer.js'
 import { type PrefixEntry, commitPrefix } from '../freeze/selection-order.js'
-import { JoinResponderState } from '../join/responder.js'
-import { CatchUpState } from '../sync/catch-up.js'
 import { type ConversationConfig, suspectWindowMs } from './config.js'
 import type { ConversationEvent, ConversationOutbound } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
 import { ConversationQueues, type ProposalId } from './queues.js'
 import { StateMachine } from './state-machine.js'
 import { DropCounter } from './drop-counter.js'
+import type { BranchPoint } from '../state/branch-point.js'
+import { CatchUpState } from '../state/catch-up-state.js'
+import type { EpochMembership } from '../state/epoch-history.js'
+import { JoinResponderState } from '../state/responder-state.js'
 
 /** A scheduled auto-vote. */
 export interface AutoVote {
@@ -77,9 +79,9 @@ export class ConversationCore {
    */
   awaitedElection: { epoch: bigint; until: number } | undefined
   /** Membership of recent epochs, to validate steward lists sent by peers (`sync/steward-sync.ts`). */
-  readonly epochHistory = new Map<bigint, import('../sync/steward-sync.js').EpochMembership>()
+  readonly epochHistory = new Map<bigint, EpochMembership>()
   /** State before the last merge, to heal a fork on the next epoch. */
-  branch: import('../sync/fork.js').BranchPoint | undefined
+  branch: BranchPoint | undefined
   /**
    * When we last received MLS-authenticated traffic from each member (hex,
    * ms); members are entered with the time we learned of them (a grace

@@ -1,41 +1,9 @@
 import type { ConversationUpdateRequest } from '@demls/wire'
+import { BoundedSet } from '../state/bounded.js'
 import { toHex } from '../util/bytes.js'
 
 /** A consensus proposal id (u32). */
 export type ProposalId = number
-
-/** A set that remembers its last `capacity` entries (FIFO eviction). */
-export class BoundedSet<T> {
-  readonly #items = new Set<T>()
-  readonly capacity: number
-
-  constructor(capacity: number) {
-    this.capacity = capacity
-  }
-
-  has(item: T): boolean {
-    return this.#items.has(item)
-  }
-
-  /** Add; returns false if already present. Evicts the oldest past capacity. */
-  add(item: T): boolean {
-    if (this.#items.has(item)) return false
-    this.#items.add(item)
-    if (this.#items.size > this.capacity) {
-      const oldest = this.#items.values().next().value as T
-      this.#items.delete(oldest)
-    }
-    return true
-  }
-
-  get size(): number {
-    return this.#items.size
-  }
-
-  values(): T[] {
-    return [...this.#items]
-  }
-}
 
 function bytesEqualOrBothMissing(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   if (a === undefined || b === undefined) return a === b

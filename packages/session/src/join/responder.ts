@@ -10,7 +10,7 @@ import {
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { pluginVersions } from '../conversation/plugins.js'
-import { BoundedSet } from '../conversation/queues.js'
+import { evictOldest } from '../state/bounded.js'
 import { signJoinBeacon, signJoinStatus, verifyJoinBeacon } from './signing.js'
 
 /** Length of a probe nonce. */
@@ -21,38 +21,6 @@ const MAX_PENDING_ANSWERS = 32
 const MAX_PROBERS = 256
 /** Plain members spread their answers over this many delay steps. */
 const MEMBER_SPREAD = 8
-
-interface PendingAnswer {
-  prober: Uint8Array
-  nonce: Uint8Array
-  fireAt: number
-}
-
-/**
- * Member-side state of the joiner handshake (beyond the reference): rate
- * limits and delayed answers to join probes, and re-sends of join statuses.
- *
- * @internal
- */
-export class JoinResponderState {
-  /** When we last sent a beacon to each prober (hex member id). */
-  readonly lastAnswerAt = new Map<string, number>()
-  /** Probes we answer at `fireAt` unless another member answered first, by nonce (hex). */
-  readonly pending = new Map<string, PendingAnswer>()
-  /** Nonces (hex) a beacon was sent or seen for. */
-  readonly answered = new BoundedSet<string>(512)
-  /** The prober (hex) of every recent probe, by nonce (hex): a beacon heard for it counts against that prober. */
-  readonly proberOf = new Map<string, string>()
-  /** When we last re-sent a status to each joiner (hex). */
-  readonly lastStatusAt = new Map<string, number>()
-  /** Global budget: beacons sent in the current one-second window. */
-  windowStart = Number.NEGATIVE_INFINITY
-  windowCount = 0
-}
-
-function bounded<K, V>(map: Map<K, V>, size: number): void {
-  while (map.size > size) map.delete(map.keys().next().value as K)
-}
 
 /**
  * How long we wait before answering a probe: the epoch steward at once,
@@ -91,7 +59,7 @@ export function onJoinProbe(core: ConversationCore, probe: JoinProbe, now: numbe
   const proberHex = toHex(probe.memberId)
   if (!state.proberOf.has(nonceHex)) {
     state.proberOf.set(nonceHex, proberHex)
-    bounded(state.proberOf, 512)
+    evictOldest(state.proberOf, 512)
   }
   if (state.answered.has(nonceHex) || state.pending.has(nonceHex)) {
     core.emit({ type: 'dropped', reason: 'duplicate', detail: 'join probe' })
@@ -139,7 +107,7 @@ export function onJoinBeacon(core: ConversationCore, beacon: JoinBeacon, now: nu
   if (now > last) {
     state.lastAnswerAt.delete(proberHex)
     state.lastAnswerAt.set(proberHex, now)
-    bounded(state.lastAnswerAt, MAX_PROBERS)
+    evictOldest(state.lastAnswerAt, MAX_PROBERS)
   }
 }
 
@@ -176,7 +144,7 @@ function answer(core: ConversationCore, prober: Uint8Array, nonce: Uint8Array, n
   state.windowCount++
   state.lastAnswerAt.delete(toHex(prober))
   state.lastAnswerAt.set(toHex(prober), now)
-  bounded(state.lastAnswerAt, MAX_PROBERS)
+  evictOldest(state.lastAnswerAt, MAX_PROBERS)
   state.answered.add(toHex(nonce))
   const joinBeacon = signJoinBeacon(core.plugins.consensus.signer, {
     conversationId: core.id,
@@ -200,7 +168,7 @@ function sendStatus(
   now: number,
 ): void {
   core.joinResponder.lastStatusAt.set(toHex(invite.memberId), now)
-  bounded(core.joinResponder.lastStatusAt, MAX_PROBERS)
+  evictOldest(core.joinResponder.lastStatusAt, MAX_PROBERS)
   const joinStatus = signJoinStatus(core.plugins.consensus.signer, {
     conversationId: core.id,
     joiner: invite.memberId,

@@ -1,6 +1,7 @@
 import { settledMembers } from '@demls/steward'
 import { type EpochAttestation, type StewardListNotice, bytesEqual, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
+import type { EpochMembership } from '../state/epoch-history.js'
 
 /**
  * Steward-list sync (beyond the reference). A member that missed a steward
@@ -16,11 +17,6 @@ import type { ConversationCore } from '../conversation/core.js'
 /** Epochs of membership kept for validating steward lists (`epoch → members`). */
 const HISTORY_EPOCHS = 16
 
-/** Who was in the group at an epoch, and when each member joined. */
-export interface EpochMembership {
-  members: Uint8Array[]
-  joinEpochs: Map<string, bigint>
-}
 
 /** Remember the membership of the epoch we just reached. */
 export function recordEpoch(core: ConversationCore): void {
