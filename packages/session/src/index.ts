@@ -60,9 +60,8 @@ export {
   ConversationQueues,
   type PendingUpdate,
   type ProposalId,
-  targetKey,
-  targetMemberId,
 } from './conversation/queues.js'
+export { targetKey, targetMemberId } from './rules/targets.js'
 export { type ConversationState, type OperatingMode, StateMachine } from './conversation/state-machine.js'
 export type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntry } from './conversation/queries.js'
 export {
@@ -124,15 +123,8 @@ export {
   verifyJoinBeacon,
   verifyJoinStatus,
 } from './join/signing.js'
-export {
-  type BufferedCandidate,
-  type CandidateDropReason,
-  FreezeRounds,
-  type MlsMessageKind,
-  type OfferOutcome,
-  commitHashOf,
-  precheckCandidate,
-} from './freeze/candidate-buffer.js'
+export { type BufferedCandidate, FreezeRounds, type OfferOutcome } from './freeze/candidate-buffer.js'
+export { type CandidateDropReason, type MlsMessageKind, commitHashOf, precheckCandidate } from './rules/candidate-check.js'
 export {
   type CommitAction,
   type CommitPrefixInit,
@@ -144,6 +136,6 @@ export {
   coversPrefix,
   expiredAdds,
   orderCandidates,
-} from './freeze/selection-order.js'
-export { type SyncRejectReason, type SyncValidationContext, validateSync } from './sync/validate-sync.js'
-export { type ConsensusApplyResult, applyConsensusResult } from './voting/apply-result.js'
+} from './rules/selection-order.js'
+export { type SyncRejectReason, type SyncValidationContext, validateSync } from './rules/validate-sync.js'
+export { type ConsensusApplyResult, applyConsensusResult } from './rules/apply-result.js'

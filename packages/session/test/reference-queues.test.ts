@@ -3,9 +3,9 @@ import type { ConversationUpdateRequest } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { ConversationQueues } from '../src/conversation/queues.js'
 import { BoundedSet } from '../src/state/bounded.js'
-import { commitPrefix } from '../src/freeze/selection-order.js'
+import { commitPrefix } from '../src/rules/selection-order.js'
 import { toHex } from '../src/util/bytes.js'
-import { applyConsensusResult } from '../src/voting/apply-result.js'
+import { applyConsensusResult } from '../src/rules/apply-result.js'
 import { selfLeaveProposalId } from '../src/voting/proposals.js'
 
 /**

@@ -1,6 +1,6 @@
 import type { ConversationUpdateRequest } from '@demls/wire'
 import { BoundedSet } from '../state/bounded.js'
-import { toHex } from '../util/bytes.js'
+import { targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
 
 /** A consensus proposal id (u32). */
 export type ProposalId = number
@@ -10,20 +10,6 @@ function bytesEqualOrBothMissing(a: Uint8Array | undefined, b: Uint8Array | unde
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
-}
-
-/** Target of an add/remove request: `add:<hex>` / `remove:<hex>`, or undefined. */
-export function targetKey(request: ConversationUpdateRequest): string | undefined {
-  if (request.payload === 'memberInvite' && request.memberInvite) return `add:${toHex(request.memberInvite.memberId)}`
-  if (request.payload === 'removeMember' && request.removeMember) return `remove:${toHex(request.removeMember.memberId)}`
-  return undefined
-}
-
-/** The member id an add/remove request targets. */
-export function targetMemberId(request: ConversationUpdateRequest): Uint8Array | undefined {
-  if (request.payload === 'memberInvite') return request.memberInvite?.memberId
-  if (request.payload === 'removeMember') return request.removeMember?.memberId
-  return undefined
 }
 
 /** An add/remove request seen but not yet proposed (KeyPackage buffering). */
@@ -176,13 +162,11 @@ export class ConversationQueues {
   pruneSatisfiedUpdates(isMember: (memberIdHex: string) => boolean): number {
     let dropped = 0
     for (const [key, u] of this.pendingUpdates) {
-      const [action, hex] = key.split(':') as [string, string]
-      const member = isMember(hex)
-      if ((action === 'add' && member) || (action === 'remove' && !member)) {
+      const target = targetOf(u.request)
+      if (target !== undefined && targetSatisfied(target, isMember)) {
         this.pendingUpdates.delete(key)
         dropped++
       }
-      void u
     }
     return dropped
   }

@@ -10,6 +10,7 @@ import {
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { pluginVersions } from '../conversation/plugins.js'
+import { probeAnswerDelay } from '../rules/answer-delay.js'
 import { evictOldest } from '../state/bounded.js'
 import { signJoinBeacon, signJoinStatus, verifyJoinBeacon } from './signing.js'
 
@@ -19,29 +20,17 @@ export const PROBE_NONCE_LENGTH = 16
 const MAX_PENDING_ANSWERS = 32
 /** Prober ids whose last answer time we remember. */
 const MAX_PROBERS = 256
-/** Plain members spread their answers over this many delay steps. */
-const MEMBER_SPREAD = 8
 
-/**
- * How long we wait before answering a probe: the epoch steward at once,
- * another steward one step per position on the list, a plain member after
- * every steward plus a spread derived from its id and the nonce (so members
- * do not all answer at the same instant). Deterministic; a member stays
- * silent if it hears a valid beacon for the nonce meanwhile.
- */
+/** Our delay before answering a probe ({@link probeAnswerDelay}). */
 function answerDelay(core: ConversationCore, nonce: Uint8Array): number {
-  const step = core.config.probeAnswerDelayMs
-  if (core.isEpochSteward()) return 0
-  const stewards = core.steward.currentList()?.members ?? []
-  const epochSteward = core.epochSteward()
-  const others = stewards.filter((s) => epochSteward === undefined || !bytesEqual(s, epochSteward))
-  const index = others.findIndex((s) => bytesEqual(s, core.memberId))
-  if (index >= 0) return step * (index + 1)
-  const seed = new Uint8Array(core.memberId.length + nonce.length)
-  seed.set(core.memberId, 0)
-  seed.set(nonce, core.memberId.length)
-  const spread = (sha256(seed)[0] ?? 0) % MEMBER_SPREAD
-  return step * (others.length + 1 + spread)
+  return probeAnswerDelay({
+    stepMs: core.config.probeAnswerDelayMs,
+    self: core.memberId,
+    actingEpochSteward: core.isEpochSteward(),
+    stewards: core.steward.currentList()?.members ?? [],
+    epochSteward: core.epochSteward(),
+    nonce,
+  })
 }
 
 /** A join probe arrived on the welcome channel. */

@@ -15,7 +15,7 @@ import { suspectWindowMs } from '../conversation/config.js'
 import { signAttestation, verifyAttestation } from '../join/signing.js'
 import { noteSeenAt } from '../stewardship/liveness.js'
 import { listStamp } from './steward-sync.js'
-import { commitHashOf, precheckCandidate } from '../freeze/candidate-buffer.js'
+import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
 import { type BranchTip, prefersAttested, winsFork } from '../rules/fork-choice.js'
 
 /** Commits kept for replay to members that missed them. */

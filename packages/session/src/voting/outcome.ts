@@ -5,7 +5,7 @@ import { enterFreezing, replayStashedCandidates } from '../freeze/commit-flow.js
 import { fileDeadlock, sweepScoreRemovals } from '../stewardship/emergency.js'
 import { drainBufferedUpdates, initiateStewardElection } from '../stewardship/stewardship.js'
 import { onInviteResolved } from '../join/responder.js'
-import { applyConsensusResult } from './apply-result.js'
+import { applyConsensusResult } from '../rules/apply-result.js'
 import { decodeRequest } from './proposals.js'
 
 /** Drain the consensus outcome queue and apply each outcome (`handle_consensus_outcome`). */

@@ -15,7 +15,8 @@ import { proposalClockTolerance } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 import type { InboundDropReason } from '../conversation/events.js'
 import { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
-import { targetKey } from '../conversation/queues.js'
+import { targetKey } from '../rules/targets.js'
+import { isVotePivotal } from '../rules/vote-pivotality.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
 import { onInviteProposed } from '../join/responder.js'
 import { INACTIVE_REMOVAL_NAME, judgeInactiveRemoval } from '../stewardship/liveness.js'
@@ -255,18 +256,10 @@ export async function castVote(core: ConversationCore, proposalId: number, choic
   core.voteEchoes.set(proposalId, { fireAt: now + Math.floor(core.config.consensusTimeoutMs / 2), vote })
 }
 
-/**
- * Whether the group's rule cannot decide the proposal without our vote even
- * if every other member votes alike (the default rule's unanimity for
- * n ≤ 2): then a member that lost our vote can only time out.
- */
+/** Whether our vote on an open proposal is pivotal ({@link isVotePivotal}). */
 function votePivotal(core: ConversationCore, proposalId: number): boolean {
   const p = core.consensus.getSession(core.id, proposalId)?.proposal
-  if (p === undefined) return false
-  const others = Math.max(0, p.expectedVotersCount - 1)
-  const tally = { expectedVoters: p.expectedVotersCount, livenessCriteriaYes: p.livenessCriteriaYes, timedOut: false }
-  const undecided = (o: string) => o !== 'yes' && o !== 'no'
-  return undecided(core.plugins.consensus.rule({ ...tally, yes: others, no: 0 })) || undecided(core.plugins.consensus.rule({ ...tally, yes: 0, no: others }))
+  return p !== undefined && isVotePivotal(core.plugins.consensus.rule, p)
 }
 
 /** Send our votes again at their echo time (see {@link castVote}). */
