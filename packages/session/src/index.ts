@@ -10,8 +10,9 @@
  *   `Clock` and exposes everything as RxJS observables.
  * - {@link defaultPlugins} wires the default MLS, consensus, steward-list
  *   and scoring plug-ins; override any one of them.
- * - The pure decisions (commit prefix, candidate order, consensus-result
- *   effects, sync validation) are exported for tools and tests.
+ * - The pure decisions (commit prefix, candidate order, score deltas, fork
+ *   choice, sync validation, …) are the `@demls/session/rules` subpath, for
+ *   tools and tests; this root export is the public surface only.
  *
  * @example
  * ```ts
@@ -54,15 +55,9 @@ export {
   validateConfigInit,
   votingInactivityWindow,
 } from './conversation/config.js'
-export { type ProposalKind, isLowerPriority, proposalKindOf } from './conversation/proposal-kind.js'
-export { BoundedSet } from './state/bounded.js'
-export {
-  ConversationQueues,
-  type PendingUpdate,
-  type ProposalId,
-} from './conversation/queues.js'
-export { targetKey, targetMemberId } from './rules/targets.js'
-export { type ConversationState, type OperatingMode, StateMachine } from './conversation/state-machine.js'
+export type { ProposalKind } from './conversation/proposal-kind.js'
+export type { ProposalId } from './conversation/queues.js'
+export type { ConversationState, OperatingMode } from './conversation/state-machine.js'
 export type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntry } from './conversation/queries.js'
 export {
   ConversationBlockedError,
@@ -123,19 +118,3 @@ export {
   verifyJoinBeacon,
   verifyJoinStatus,
 } from './join/signing.js'
-export { type BufferedCandidate, FreezeRounds, type OfferOutcome } from './freeze/candidate-buffer.js'
-export { type CandidateDropReason, type MlsMessageKind, commitHashOf, precheckCandidate } from './rules/candidate-check.js'
-export {
-  type CommitAction,
-  type CommitPrefixInit,
-  KEY_PACKAGE_EXPIRY_TOLERANCE_MS,
-  type PrefixEntry,
-  type RankedCandidate,
-  actionSetKey,
-  commitPrefix,
-  coversPrefix,
-  expiredAdds,
-  orderCandidates,
-} from './rules/selection-order.js'
-export { type SyncRejectReason, type SyncValidationContext, validateSync } from './rules/validate-sync.js'
-export { type ConsensusApplyResult, applyConsensusResult } from './rules/apply-result.js'

@@ -143,8 +143,21 @@ export class ConversationCore {
     return this.mls.epoch()
   }
 
-  memberSet(): Set<string> {
-    return new Set(this.mls.members().map(toHex))
+  /** The member set of {@link memberSet}, cached for one MLS instance and epoch. */
+  #members: { mls: MlsService; epoch: bigint; set: ReadonlySet<string> } | undefined
+
+  /**
+   * The current MLS members (hex). Membership changes only with the epoch
+   * (a merge) or with the MLS instance (a fork switch), so the set is built
+   * once per epoch and instance, not on every packet.
+   */
+  memberSet(): ReadonlySet<string> {
+    const epoch = this.mls.epoch()
+    const cached = this.#members
+    if (cached !== undefined && cached.mls === this.mls && cached.epoch === epoch) return cached.set
+    const set: ReadonlySet<string> = new Set(this.mls.members().map(toHex))
+    this.#members = { mls: this.mls, epoch, set }
+    return set
   }
 
   isMemberHex(hex: string): boolean {

@@ -49,6 +49,7 @@ export { type StewardListContext, listNewer, stewardListRefusal } from './stewar
 export { type Target, type TargetAction, keyOfTarget, targetKey, targetMemberId, targetOf, targetSatisfied } from './targets.js'
 export { type SyncRejectReason, type SyncValidationContext, validateSync } from './validate-sync.js'
 export { type PivotalityInput, isVotePivotal } from './vote-pivotality.js'
+export { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
 // State types the rules above read.
 export { ConversationQueues, type PendingUpdate, type ProposalId } from '../conversation/queues.js'
 export { BoundedSet } from '../state/bounded.js'

@@ -1,20 +1,8 @@
-import type { StagedCommit } from '@demls/mls'
 import type { CommitCandidate } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
+import { id, staged } from './fixtures.js'
 import { checkReplay } from '../../src/rules/replay-check.js'
 
-const id = (n: number) => new Uint8Array(20).fill(n)
-const staged = (committer: number, extra: Partial<StagedCommit> = {}): StagedCommit => ({
-  status: 'staged',
-  committer: id(committer),
-  selfRemoved: false,
-  changes: [],
-  proposalSenders: [],
-  bundleSenderMismatch: false,
-  otherProposals: 0,
-  epoch: 2n,
-  ...extra,
-})
 const candidate = (steward: number): CommitCandidate => ({
   conversationId: new Uint8Array([1]),
   stewardMemberId: id(steward),

@@ -1,20 +1,8 @@
-import type { StagedCommit } from '@demls/mls'
 import { ScoreEvent } from '@demls/scoring'
 import { describe, expect, it } from 'vitest'
+import { id, staged } from './fixtures.js'
 import { appliedScores, censorshipSuspect, judgeStaged, noCandidateScores } from '../../src/rules/selection-scores.js'
 
-const id = (n: number) => new Uint8Array(20).fill(n)
-const staged = (committer: number, extra: Partial<StagedCommit> = {}): StagedCommit => ({
-  status: 'staged',
-  committer: id(committer),
-  selfRemoved: false,
-  changes: [],
-  proposalSenders: [],
-  bundleSenderMismatch: false,
-  otherProposals: 0,
-  epoch: 2n,
-  ...extra,
-})
 const stewards = new Set([1, 2])
 const judge = { claimed: id(1), recovery: false, listKnown: true, isSteward: (m: Uint8Array) => stewards.has(m[0]!), coversPrefix: () => true }
 
