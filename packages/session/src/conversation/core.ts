@@ -13,12 +13,12 @@ import { StateMachine } from './state-machine.js'
 import { DropCounter } from './drop-counter.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { CatchUpState } from '../state/catch-up-state.js'
+import { DeadlineTable } from '../state/deadlines.js'
 import type { EpochMembership } from '../state/epoch-history.js'
 import { JoinResponderState } from '../state/responder-state.js'
 
-/** A scheduled auto-vote. */
+/** A scheduled auto-vote (its time is its entry's deadline in {@link ConversationCore.autoVotes}). */
 export interface AutoVote {
-  fireAt: number
   choice: boolean
   /** A removal for inactivity of this member: the choice is judged when the vote fires. */
   judgeInactive?: Uint8Array
@@ -57,11 +57,11 @@ export class ConversationCore {
   /** Counts of dropped packets; repeats within an epoch are counted, not emitted. */
   readonly drops = new DropCounter()
   /** Due auto-votes by proposal id. */
-  readonly autoVotes = new Map<ProposalId, AutoVote>()
-  /** Our votes to send once more if still needed at `fireAt` (see `castVote`). */
-  readonly voteEchoes = new Map<ProposalId, { fireAt: number; vote: Vote }>()
+  readonly autoVotes = new DeadlineTable<ProposalId, AutoVote>()
+  /** Our votes to send once more if still needed at their deadline (see `castVote`). */
+  readonly voteEchoes = new DeadlineTable<ProposalId, Vote>()
   /** Consensus timeouts of every open proposal (ours and peers'). */
-  readonly timeouts = new Map<ProposalId, number>()
+  readonly timeouts = new DeadlineTable<ProposalId>()
   /** Decoded requests of the proposals we know that have not resolved yet, by id. */
   readonly requests = new Map<ProposalId, ConversationUpdateRequest | undefined>()
   /** Epoch at which each member (hex) joined, recorded from merged adds. */

@@ -408,9 +408,9 @@ async function afterMerge(
   })
   if (merge.selfRemoved) {
     core.left = true
-    core.autoVotes.clear()
-    core.voteEchoes.clear()
-    core.timeouts.clear()
+    core.autoVotes.clearAll()
+    core.voteEchoes.clearAll()
+    core.timeouts.clearAll()
     core.emit({ type: 'leaving', epoch })
     return
   }

@@ -34,8 +34,8 @@ async function handleOutcome(
   failed: boolean,
   now: number,
 ): Promise<void> {
-  core.autoVotes.delete(proposalId)
-  core.timeouts.delete(proposalId)
+  core.autoVotes.clear(proposalId)
+  core.timeouts.clear(proposalId)
   if (!core.queues.resolved.add(proposalId)) return
   const request = requestOf(core, proposalId)
   // Only open proposals stay in `requests` (it would otherwise grow for the conversation's lifetime).
