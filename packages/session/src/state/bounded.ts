@@ -4,23 +4,24 @@
  * entries and evicts the oldest (insertion order, FIFO).
  */
 
+/** A `Map` or a `Set`: what {@link evictOldest} needs. */
+export interface InsertionOrdered<K> {
+  readonly size: number
+  keys(): Iterator<K>
+  delete(key: K): boolean
+}
+
 /**
- * Evict the oldest entries of `map` (insertion order) until at most `size`
- * remain. Returns how many were evicted.
+ * Evict the oldest entries of a map or set (insertion order) until at most
+ * `size` remain. Returns how many were evicted.
  */
-export function evictOldest<K, V>(map: Map<K, V>, size: number): number {
+export function evictOldest<K>(collection: InsertionOrdered<K>, size: number): number {
   let evicted = 0
-  while (map.size > size) {
-    map.delete(map.keys().next().value as K)
+  while (collection.size > size) {
+    collection.delete(collection.keys().next().value as K)
     evicted++
   }
   return evicted
-}
-
-/** Set `key` in `map` and evict the oldest entries past `size`. */
-export function setBounded<K, V>(map: Map<K, V>, key: K, value: V, size: number): void {
-  map.set(key, value)
-  evictOldest(map, size)
 }
 
 /** Drop the oldest entries of `list` (index 0 first) until at most `size` remain. */
@@ -45,10 +46,7 @@ export class BoundedSet<T> {
   add(item: T): boolean {
     if (this.#items.has(item)) return false
     this.#items.add(item)
-    if (this.#items.size > this.capacity) {
-      const oldest = this.#items.values().next().value as T
-      this.#items.delete(oldest)
-    }
+    evictOldest(this.#items, this.capacity)
     return true
   }
 

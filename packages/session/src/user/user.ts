@@ -22,6 +22,7 @@ import type { JoinOptions } from './join/options.js'
 import type { JoinPhase, JoinProgress } from './join/progress.js'
 import type { ChatMessage, UserEvent } from './types.js'
 import { assertConversationId, validateUserInit } from './validate.js'
+import { evictOldest } from '../state/bounded.js'
 
 export type { ChatMessage, UserEvent } from './types.js'
 
@@ -216,7 +217,7 @@ export class User {
     const kp = await this.plugins.generateKeyPackage(this.clock.now())
     throwIfAborted(options.signal)
     this.#issued.add(toHex(sha256(kp)))
-    if (this.#issued.size > ISSUED_KEY_PACKAGES) this.#issued.delete(this.#issued.values().next().value as string)
+    evictOldest(this.#issued, ISSUED_KEY_PACKAGES)
     return kp
   }
 
