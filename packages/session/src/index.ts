@@ -10,8 +10,9 @@
  *   `Clock` and exposes everything as RxJS observables.
  * - {@link defaultPlugins} wires the default MLS, consensus, steward-list
  *   and scoring plug-ins; override any one of them.
- * - The pure decisions (commit prefix, candidate order, consensus-result
- *   effects, sync validation) are exported for tools and tests.
+ * - The pure decisions (commit prefix, candidate order, score deltas, fork
+ *   choice, sync validation, …) are the `@demls/session/rules` subpath, for
+ *   tools and tests; this root export is the public surface only.
  *
  * @example
  * ```ts
@@ -55,16 +56,9 @@ export {
   validateConfigInit,
   votingInactivityWindow,
 } from './conversation/config.js'
-export { type ProposalKind, isLowerPriority, proposalKindOf } from './conversation/proposal-kind.js'
-export {
-  BoundedSet,
-  ConversationQueues,
-  type PendingUpdate,
-  type ProposalId,
-  targetKey,
-  targetMemberId,
-} from './conversation/queues.js'
-export { type ConversationState, type OperatingMode, StateMachine } from './conversation/state-machine.js'
+export type { ProposalKind } from './conversation/proposal-kind.js'
+export type { ProposalId } from './conversation/queues.js'
+export type { ConversationState, OperatingMode } from './conversation/state-machine.js'
 export type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntry } from './conversation/queries.js'
 export {
   ConversationBlockedError,
@@ -125,26 +119,3 @@ export {
   verifyJoinBeacon,
   verifyJoinStatus,
 } from './join/signing.js'
-export {
-  type BufferedCandidate,
-  type CandidateDropReason,
-  FreezeRounds,
-  type MlsMessageKind,
-  type OfferOutcome,
-  commitHashOf,
-  precheckCandidate,
-} from './freeze/candidate-buffer.js'
-export {
-  type CommitAction,
-  type CommitPrefixInit,
-  KEY_PACKAGE_EXPIRY_TOLERANCE_MS,
-  type PrefixEntry,
-  type RankedCandidate,
-  actionSetKey,
-  commitPrefix,
-  coversPrefix,
-  expiredAdds,
-  orderCandidates,
-} from './freeze/selection-order.js'
-export { type SyncRejectReason, type SyncValidationContext, validateSync } from './sync/validate-sync.js'
-export { type ConsensusApplyResult, applyConsensusResult } from './voting/apply-result.js'

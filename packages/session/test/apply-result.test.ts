@@ -2,7 +2,7 @@ import { type ConversationUpdateRequest, ViolationType } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { ConversationQueues } from '../src/conversation/queues.js'
 import { toHex } from '../src/util/bytes.js'
-import { applyConsensusResult } from '../src/voting/apply-result.js'
+import { applyConsensusResult } from '../src/rules/apply-result.js'
 
 const id = (n: number) => new Uint8Array(20).fill(n)
 const remove = (n: number): ConversationUpdateRequest => ({ payload: 'removeMember', removeMember: { memberId: id(n) } })

@@ -1,12 +1,7 @@
 import type { CommitCandidate } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import {
-  type BufferedCandidate,
-  FreezeRounds,
-  type MlsMessageKind,
-  commitHashOf,
-  precheckCandidate,
-} from '../src/freeze/candidate-buffer.js'
+import { type BufferedCandidate, FreezeRounds } from '../src/freeze/candidate-buffer.js'
+import { type MlsMessageKind, commitHashOf, precheckCandidate } from '../src/rules/candidate-check.js'
 import { toHex } from '../src/util/bytes.js'
 
 const enc = new TextEncoder()

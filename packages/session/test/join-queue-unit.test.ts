@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ConversationQueues, targetKey } from '../src/conversation/queues.js'
+import { ConversationQueues } from '../src/conversation/queues.js'
+import { targetKey } from '../src/rules/targets.js'
 
 const invite = (id: number, kp: number[]) => ({
   payload: 'memberInvite' as const,

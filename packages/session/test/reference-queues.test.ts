@@ -1,10 +1,11 @@
 import { deadlock, emergencyUpdateRequest, scoreBelowThreshold, withCreator } from '@demls/scoring'
 import type { ConversationUpdateRequest } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { BoundedSet, ConversationQueues } from '../src/conversation/queues.js'
-import { commitPrefix } from '../src/freeze/selection-order.js'
+import { ConversationQueues } from '../src/conversation/queues.js'
+import { BoundedSet } from '../src/state/bounded.js'
+import { commitPrefix } from '../src/rules/selection-order.js'
 import { toHex } from '../src/util/bytes.js'
-import { applyConsensusResult } from '../src/voting/apply-result.js'
+import { applyConsensusResult } from '../src/rules/apply-result.js'
 import { selfLeaveProposalId } from '../src/voting/proposals.js'
 
 /**

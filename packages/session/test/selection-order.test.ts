@@ -10,7 +10,7 @@ import {
   coversPrefix,
   expiredAdds,
   orderCandidates,
-} from '../src/freeze/selection-order.js'
+} from '../src/rules/selection-order.js'
 import { keyFor } from './scenarios/harness.js'
 import { toHex } from '../src/util/bytes.js'
 

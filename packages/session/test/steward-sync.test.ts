@@ -1,6 +1,7 @@
 import { StewardListService } from '@demls/steward'
 import { describe, expect, it } from 'vitest'
-import { type EpochMembership, type StewardListContext, stewardListRefusal } from '../src/sync/steward-sync.js'
+import type { EpochMembership } from '../src/state/epoch-history.js'
+import { type StewardListContext, stewardListRefusal } from '../src/rules/steward-list.js'
 import { toHex } from '../src/util/bytes.js'
 
 const id = (n: number) => new Uint8Array(20).fill(n)

@@ -1,7 +1,7 @@
 import { type ConversationSync, decodeConversationSync, encodeConversationSync } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { InvalidSyncError } from '../src/errors.js'
-import { type SyncValidationContext, validateSync } from '../src/sync/validate-sync.js'
+import { type SyncValidationContext, validateSync } from '../src/rules/validate-sync.js'
 import { toHex } from '../src/util/bytes.js'
 
 const id = (n: number) => new Uint8Array(20).fill(n)

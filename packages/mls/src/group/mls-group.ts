@@ -30,13 +30,7 @@ import type {
 import type { GroupDeps } from './context.js'
 import { identityAtLeaf, leafIndexOf, membersOf } from './members.js'
 import { mapOpenError } from './decrypt-errors.js'
-
-/** Our pending own commit. */
-export interface PendingOwnCommit {
-  candidate: CommitCandidate
-  newState: ClientState
-  consumed: Uint8Array[]
-}
+import type { PendingOwnCommit } from './pending-commit.js'
 
 /**
  * Wipe secrets ts-mls reports as consumed (best effort: JS may hold copies).

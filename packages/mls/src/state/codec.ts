@@ -1,6 +1,6 @@
 import { type ClientConfig, type ClientState, decodeGroupState, encodeGroupState } from 'ts-mls'
 import { MlsDecodeError } from '../errors.js'
-import type { PendingOwnCommit } from '../group/mls-group.js'
+import type { PendingOwnCommit } from '../group/pending-commit.js'
 import type { MembershipChange } from '../types.js'
 
 const MAGIC = [0x44, 0x4d, 0x4c, 0x53] // "DMLS"

@@ -47,7 +47,8 @@ import {
 } from '../sync/catch-up.js'
 import { answerDueProbes, joinAnswerDeadline, onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
 import { submitEmergency } from '../stewardship/emergency.js'
-import { noteSeen, proposeDeadMembers, syncLastSeen } from '../stewardship/liveness.js'
+import { proposeDeadMembers } from '../stewardship/dead-members.js'
+import { noteSeen, syncLastSeen } from '../stewardship/liveness.js'
 import { suspectWindowMs } from './config.js'
 import {
   drainBufferedUpdates,
@@ -638,9 +639,10 @@ export class Conversation {
     const core = this.#core
     if (core.left) return undefined
     const times: number[] = []
-    for (const a of core.autoVotes.values()) times.push(a.fireAt)
-    for (const e of core.voteEchoes.values()) times.push(e.fireAt)
-    for (const t of core.timeouts.values()) times.push(t)
+    for (const table of [core.autoVotes, core.voteEchoes, core.timeouts]) {
+      const next = table.next()
+      if (next !== undefined) times.push(next)
+    }
     const phase = phaseDeadline(core)
     if (phase !== undefined) times.push(phase)
     const takeover = core.config.referenceGaps?.wakeupIgnoresTakeover ? undefined : takeoverDeadline(core)

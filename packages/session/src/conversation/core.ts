@@ -4,19 +4,21 @@ import type { PeerScoringPlugin, ScoreOp } from '@demls/scoring'
 import type { StewardListService } from '@demls/steward'
 import { type AppMessageInit, type ConversationUpdateRequest, type Vote, encodeAppMessage, toHex } from '@demls/wire'
 import { FreezeRounds } from '../freeze/candidate-buffer.js'
-import { type PrefixEntry, commitPrefix } from '../freeze/selection-order.js'
-import { JoinResponderState } from '../join/responder.js'
-import { CatchUpState } from '../sync/catch-up.js'
+import { type PrefixEntry, commitPrefix } from '../rules/selection-order.js'
 import { type ConversationConfig, suspectWindowMs } from './config.js'
 import type { ConversationEvent, ConversationOutbound } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
 import { ConversationQueues, type ProposalId } from './queues.js'
 import { StateMachine } from './state-machine.js'
 import { DropCounter } from './drop-counter.js'
+import type { BranchPoint } from '../state/branch-point.js'
+import { CatchUpState } from '../state/catch-up-state.js'
+import { DeadlineTable } from '../state/deadlines.js'
+import type { EpochMembership } from '../state/epoch-history.js'
+import { JoinResponderState } from '../state/responder-state.js'
 
-/** A scheduled auto-vote. */
+/** A scheduled auto-vote (its time is its entry's deadline in {@link ConversationCore.autoVotes}). */
 export interface AutoVote {
-  fireAt: number
   choice: boolean
   /** A removal for inactivity of this member: the choice is judged when the vote fires. */
   judgeInactive?: Uint8Array
@@ -55,11 +57,11 @@ export class ConversationCore {
   /** Counts of dropped packets; repeats within an epoch are counted, not emitted. */
   readonly drops = new DropCounter()
   /** Due auto-votes by proposal id. */
-  readonly autoVotes = new Map<ProposalId, AutoVote>()
-  /** Our votes to send once more if still needed at `fireAt` (see `castVote`). */
-  readonly voteEchoes = new Map<ProposalId, { fireAt: number; vote: Vote }>()
+  readonly autoVotes = new DeadlineTable<ProposalId, AutoVote>()
+  /** Our votes to send once more if still needed at their deadline (see `castVote`). */
+  readonly voteEchoes = new DeadlineTable<ProposalId, Vote>()
   /** Consensus timeouts of every open proposal (ours and peers'). */
-  readonly timeouts = new Map<ProposalId, number>()
+  readonly timeouts = new DeadlineTable<ProposalId>()
   /** Decoded requests of the proposals we know that have not resolved yet, by id. */
   readonly requests = new Map<ProposalId, ConversationUpdateRequest | undefined>()
   /** Epoch at which each member (hex) joined, recorded from merged adds. */
@@ -77,9 +79,9 @@ export class ConversationCore {
    */
   awaitedElection: { epoch: bigint; until: number } | undefined
   /** Membership of recent epochs, to validate steward lists sent by peers (`sync/steward-sync.ts`). */
-  readonly epochHistory = new Map<bigint, import('../sync/steward-sync.js').EpochMembership>()
+  readonly epochHistory = new Map<bigint, EpochMembership>()
   /** State before the last merge, to heal a fork on the next epoch. */
-  branch: import('../sync/fork.js').BranchPoint | undefined
+  branch: BranchPoint | undefined
   /**
    * When we last received MLS-authenticated traffic from each member (hex,
    * ms); members are entered with the time we learned of them (a grace
@@ -141,8 +143,21 @@ export class ConversationCore {
     return this.mls.epoch()
   }
 
-  memberSet(): Set<string> {
-    return new Set(this.mls.members().map(toHex))
+  /** The member set of {@link memberSet}, cached for one MLS instance and epoch. */
+  #members: { mls: MlsService; epoch: bigint; set: ReadonlySet<string> } | undefined
+
+  /**
+   * The current MLS members (hex). Membership changes only with the epoch
+   * (a merge) or with the MLS instance (a fork switch), so the set is built
+   * once per epoch and instance, not on every packet.
+   */
+  memberSet(): ReadonlySet<string> {
+    const epoch = this.mls.epoch()
+    const cached = this.#members
+    if (cached !== undefined && cached.mls === this.mls && cached.epoch === epoch) return cached.set
+    const set: ReadonlySet<string> = new Set(this.mls.members().map(toHex))
+    this.#members = { mls: this.mls, epoch, set }
+    return set
   }
 
   isMemberHex(hex: string): boolean {

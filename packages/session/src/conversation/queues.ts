@@ -1,61 +1,15 @@
 import type { ConversationUpdateRequest } from '@demls/wire'
-import { toHex } from '../util/bytes.js'
+import { BoundedSet } from '../state/bounded.js'
+import { targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
 
 /** A consensus proposal id (u32). */
 export type ProposalId = number
-
-/** A set that remembers its last `capacity` entries (FIFO eviction). */
-export class BoundedSet<T> {
-  readonly #items = new Set<T>()
-  readonly capacity: number
-
-  constructor(capacity: number) {
-    this.capacity = capacity
-  }
-
-  has(item: T): boolean {
-    return this.#items.has(item)
-  }
-
-  /** Add; returns false if already present. Evicts the oldest past capacity. */
-  add(item: T): boolean {
-    if (this.#items.has(item)) return false
-    this.#items.add(item)
-    if (this.#items.size > this.capacity) {
-      const oldest = this.#items.values().next().value as T
-      this.#items.delete(oldest)
-    }
-    return true
-  }
-
-  get size(): number {
-    return this.#items.size
-  }
-
-  values(): T[] {
-    return [...this.#items]
-  }
-}
 
 function bytesEqualOrBothMissing(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   if (a === undefined || b === undefined) return a === b
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
-}
-
-/** Target of an add/remove request: `add:<hex>` / `remove:<hex>`, or undefined. */
-export function targetKey(request: ConversationUpdateRequest): string | undefined {
-  if (request.payload === 'memberInvite' && request.memberInvite) return `add:${toHex(request.memberInvite.memberId)}`
-  if (request.payload === 'removeMember' && request.removeMember) return `remove:${toHex(request.removeMember.memberId)}`
-  return undefined
-}
-
-/** The member id an add/remove request targets. */
-export function targetMemberId(request: ConversationUpdateRequest): Uint8Array | undefined {
-  if (request.payload === 'memberInvite') return request.memberInvite?.memberId
-  if (request.payload === 'removeMember') return request.removeMember?.memberId
-  return undefined
 }
 
 /** An add/remove request seen but not yet proposed (KeyPackage buffering). */
@@ -208,13 +162,11 @@ export class ConversationQueues {
   pruneSatisfiedUpdates(isMember: (memberIdHex: string) => boolean): number {
     let dropped = 0
     for (const [key, u] of this.pendingUpdates) {
-      const [action, hex] = key.split(':') as [string, string]
-      const member = isMember(hex)
-      if ((action === 'add' && member) || (action === 'remove' && !member)) {
+      const target = targetOf(u.request)
+      if (target !== undefined && targetSatisfied(target, isMember)) {
         this.pendingUpdates.delete(key)
         dropped++
       }
-      void u
     }
     return dropped
   }

@@ -1,10 +1,6 @@
 import type { CommitCandidate } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
-import { toHex } from '../util/bytes.js'
-import type { RankedCandidate } from './selection-order.js'
-
-/** Kind of an MLS message, read from its framing without processing it. */
-export type MlsMessageKind = 'proposal' | 'commit' | 'application' | 'welcome' | 'key-package' | 'other'
+import type { CandidateDropReason } from '../rules/candidate-check.js'
+import type { RankedCandidate } from '../rules/selection-order.js'
 
 /** A commit candidate held for the current freeze round. */
 export interface BufferedCandidate extends RankedCandidate {
@@ -18,51 +14,11 @@ export interface BufferedCandidate extends RankedCandidate {
   joinerIds?: Uint8Array[]
 }
 
-/** Why a received candidate was not buffered (all are benign drops). */
-export type CandidateDropReason =
-  | 'already-committed'
-  | 'empty-payload'
-  | 'empty-steward-id'
-  | 'wrong-conversation'
-  | 'wire-kind-mismatch'
-  | 'duplicate'
-  | 'buffer-full'
-  | 'stale-epoch' // framed in an epoch we already left
-  | 'future-epoch' // framed in an epoch we have not reached
-
 /** Outcome of {@link FreezeRounds.offer}. */
 export type OfferOutcome =
   | { kind: 'buffered'; stewardMemberId: Uint8Array; opened: boolean }
   | { kind: 'stashed-early' }
   | { kind: 'dropped'; reason: CandidateDropReason }
-
-/** SHA-256 of a commit message (the candidate identity and dedup key). */
-export function commitHashOf(commitMessage: Uint8Array): Uint8Array {
-  return sha256(commitMessage)
-}
-
-/**
- * Pre-checks of a received candidate that need no round state
- * (`reference-architecture.md` §9.1, plus the conversation-id check the
- * reference skips — deviation 5).
- */
-export function precheckCandidate(
-  c: CommitCandidate,
-  conversationIdBytes: Uint8Array,
-  inspect: (bytes: Uint8Array) => MlsMessageKind,
-  alreadyCommitted: (hashHex: string) => boolean,
-): { ok: true; commitHash: Uint8Array; hashHex: string } | { ok: false; reason: CandidateDropReason } {
-  // No proposals is fine: a commit that leaves out only expired adds is empty (deviation 9).
-  if (c.commitMessage.length === 0) return { ok: false, reason: 'empty-payload' }
-  const commitHash = commitHashOf(c.commitMessage)
-  const hashHex = toHex(commitHash)
-  if (alreadyCommitted(hashHex)) return { ok: false, reason: 'already-committed' }
-  if (c.stewardMemberId.length === 0) return { ok: false, reason: 'empty-steward-id' }
-  if (toHex(c.conversationId) !== toHex(conversationIdBytes)) return { ok: false, reason: 'wrong-conversation' }
-  if (inspect(c.commitMessage) !== 'commit') return { ok: false, reason: 'wire-kind-mismatch' }
-  for (const p of c.mlsProposals) if (inspect(p) !== 'proposal') return { ok: false, reason: 'wire-kind-mismatch' }
-  return { ok: true, commitHash, hashHex }
-}
 
 /** At most this many distinct candidates are echoed per epoch (more means a flood, not a freeze round). */
 export const ECHO_MEMORY = 64

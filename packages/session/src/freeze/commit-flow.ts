@@ -1,4 +1,4 @@
-import type { CommitInput, MergeResult, StageResult } from '@demls/mls'
+import type { CommitInput, MergeResult } from '@demls/mls'
 import { type ScoreOp, ScoreEvent } from '@demls/scoring'
 import {
   type CommitCandidate,
@@ -12,16 +12,21 @@ import {
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { ConversationCore } from '../conversation/core.js'
 import type { CommitSource } from '../conversation/events.js'
-import { targetKey } from '../conversation/queues.js'
+import { keyOfTarget, targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
+import { freezeEntryWindowFor } from '../rules/freeze-window.js'
+import { appliedScores, censorshipSuspect, judgeStaged, noCandidateScores } from '../rules/selection-scores.js'
 import { syncLastSeen } from '../stewardship/liveness.js'
 import { electableLists, initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
 import { CommitFailedError } from '../errors.js'
 import { precheckReplay, recordMerged, recordWelcome } from '../sync/catch-up.js'
-import { type BranchPoint, captureBranchPoint, checkReplay, stageOnBranchPoint } from '../sync/fork.js'
+import type { BranchPoint } from '../state/branch-point.js'
+import { checkReplay } from '../rules/replay-check.js'
+import { captureBranchPoint, stageOnBranchPoint } from '../sync/fork.js'
 import { buildSync } from '../sync/conversation-sync.js'
 import { adoptMissedList, recordEpoch } from '../sync/steward-sync.js'
-import { type BufferedCandidate, commitHashOf, precheckCandidate } from './candidate-buffer.js'
+import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
+import type { BufferedCandidate } from './candidate-buffer.js'
 import { onInviteResolved } from '../join/responder.js'
 import {
   KEY_PACKAGE_EXPIRY_TOLERANCE_MS,
@@ -29,21 +34,18 @@ import {
   coversPrefix,
   expiredAdds,
   orderCandidates,
-} from './selection-order.js'
+} from '../rules/selection-order.js'
 
-/**
- * How long approved work may wait in Working before we enter Freezing
- * ourselves: the epoch steward commits after the short batching window;
- * other stewards after the commit-inactivity window (the epoch steward is
- * then inactive); plain members after commit + recovery inactivity; in
- * recovery or after a rejected election, the recovery window.
- */
+/** Our freeze-entry window ({@link freezeEntryWindowFor}) for our current role. */
 export function freezeEntryWindow(core: ConversationCore): number {
-  const c = core.config
-  if (core.sm.mode === 'recovery' || core.steward.nextElectionRound > 0) return c.recoveryInactivityMs
-  if (core.isEpochSteward()) return c.commitBatchWindowMs
-  if (core.mayCommit()) return c.commitInactivityMs
-  return c.commitInactivityMs + c.recoveryInactivityMs
+  return freezeEntryWindowFor(
+    {
+      recovering: core.sm.mode === 'recovery' || core.steward.nextElectionRound > 0,
+      actingEpochSteward: core.isEpochSteward(),
+      mayCommit: core.mayCommit(),
+    },
+    core.config,
+  )
 }
 
 /**
@@ -221,25 +223,6 @@ export async function advanceFreeze(core: ConversationCore, now: number): Promis
   }
 }
 
-/** Why a staged candidate was rejected, with the penalty it earns. */
-function validateStaged(
-  core: ConversationCore,
-  staged: Extract<StageResult, { status: 'staged' }>,
-  claimed: Uint8Array,
-  prefix: PrefixEntry[],
-  omittable: PrefixEntry[],
-): ScoreOp | undefined | 'ok' {
-  if (staged.bundleSenderMismatch) return { memberId: staged.committer, event: ScoreEvent.BrokenCommit }
-  if (!bytesEqual(staged.committer, claimed)) return { memberId: staged.committer, event: ScoreEvent.BrokenCommit }
-  if (core.sm.mode !== 'recovery' && core.steward.currentList() !== undefined && !core.steward.isSteward(staged.committer)) {
-    return { memberId: staged.committer, event: ScoreEvent.MisbehavingCommit }
-  }
-  if (staged.otherProposals > 0 || !coversPrefix(staged.changes, prefix, omittable).ok) {
-    return { memberId: staged.committer, event: ScoreEvent.BrokenMlsProposal }
-  }
-  return 'ok'
-}
-
 /** Selection: order, stage and apply the first valid candidate (`finalize_freeze_round`). */
 export async function finalizeFreeze(core: ConversationCore, now: number): Promise<void> {
   const epoch = core.epoch()
@@ -275,9 +258,15 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
     }
     const staged = await core.mls.stageRemoteCommit({ proposals: c.candidate.mlsProposals, commit: c.candidate.commitMessage })
     if (staged.status === 'aborted') continue // unauthenticated: no penalty
-    const verdict = validateStaged(core, staged, c.stewardMemberId, prefix, omittable)
+    const verdict = judgeStaged(staged, {
+      claimed: c.stewardMemberId,
+      recovery: core.sm.mode === 'recovery',
+      listKnown: core.steward.currentList() !== undefined,
+      isSteward: (id) => core.steward.isSteward(id),
+      coversPrefix: () => coversPrefix(staged.changes, prefix, omittable).ok,
+    })
     if (verdict !== 'ok') {
-      if (verdict) penalties.push(verdict)
+      penalties.push(verdict)
       await core.mls.discardStagedCommit()
       continue
     }
@@ -291,14 +280,14 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   }
   core.rounds.clear()
   // It did its job unless its candidate was broken (penalised above).
-  const stewardSubmitted = sentCandidate && !penalties.some((p) => epochSteward !== undefined && bytesEqual(p.memberId, epochSteward))
+  const suspect = censorshipSuspect(epochSteward, sentCandidate, penalties)
   if (winner === undefined) {
     await core.mls.discardOwnCommit()
     core.applyScores(penalties)
-    await onNoCandidate(core, prefix.length > 0, stewardSubmitted ? undefined : epochSteward, now)
+    await onNoCandidate(core, prefix.length > 0, suspect, now)
     return
   }
-  await onApplied(core, winner, ordered, prefix, stewardSubmitted ? undefined : epochSteward, membersBefore, penalties, branch, now)
+  await onApplied(core, winner, ordered, prefix, suspect, membersBefore, penalties, branch, now)
 }
 
 async function onApplied(
@@ -316,26 +305,21 @@ async function onApplied(
   // it did send a candidate: beyond the reference, a steward whose
   // candidate lost or did not match our (possibly late) view of the
   // approvals is not penalised for censorship.
-  const ops: ScoreOp[] = [...penalties]
-  if (
-    epochSteward !== undefined &&
-    !bytesEqual(epochSteward, winner.committer) &&
-    !bytesEqual(epochSteward, core.memberId)
-  ) {
-    ops.push({ memberId: epochSteward, event: ScoreEvent.CensorshipInactivity })
-  }
-  for (const c of ordered.slice(winner.index + 1)) {
-    if (c.isLocal) continue
-    const honest = core.steward.isSteward(c.stewardMemberId)
-    ops.push({ memberId: c.stewardMemberId, event: honest ? ScoreEvent.HonestCommitAttempt : ScoreEvent.MisbehavingCommit })
-  }
+  const ops = appliedScores({
+    penalties,
+    suspect: epochSteward,
+    committer: winner.committer,
+    self: core.memberId,
+    after: ordered.slice(winner.index + 1),
+    isSteward: (id) => core.steward.isSteward(id),
+  })
   // Deviation 9: the approved adds the commit left out (their key package
   // expired, as we checked when validating it) leave the approved queue on
   // every member that merged it; the joiner is told REJECTED.
-  const carried = new Set(winner.merge.changes.map((ch) => `${ch.action}:${toHex(ch.memberId)}`))
+  const carried = new Set(winner.merge.changes.map((ch) => keyOfTarget({ action: ch.action, member: ch.memberId })))
   const expired = dropExpired(
     core,
-    prefix.filter((e) => !carried.has(`${e.action}:${toHex(e.memberId)}`)),
+    prefix.filter((e) => !carried.has(keyOfTarget({ action: e.action, member: e.memberId }))),
     now,
   )
   const welcome = winner.candidate.isLocal ? winner.merge.welcome : undefined
@@ -393,7 +377,7 @@ async function afterMerge(
   core.branch = { ...m.branch, hashHex: m.hashHex }
   core.queues.committedHashes.add(m.hashHex)
   // Drain the approved entries the commit carried.
-  const applied = new Set(merge.changes.map((ch) => `${ch.action}:${toHex(ch.memberId)}`))
+  const applied = new Set(merge.changes.map((ch) => keyOfTarget({ action: ch.action, member: ch.memberId })))
   const batch: ConversationUpdateRequest[] = []
   for (const [id, r] of [...core.queues.approved]) {
     const key = targetKey(r)
@@ -424,9 +408,9 @@ async function afterMerge(
   })
   if (merge.selfRemoved) {
     core.left = true
-    core.autoVotes.clear()
-    core.voteEchoes.clear()
-    core.timeouts.clear()
+    core.autoVotes.clearAll()
+    core.voteEchoes.clearAll()
+    core.timeouts.clearAll()
     core.emit({ type: 'leaving', epoch })
     return
   }
@@ -578,10 +562,8 @@ export async function onConversationUpdated(core: ConversationCore, now: number)
   syncLastSeen(core, now)
   core.queues.dropDepartedRemovals((h) => set.has(h))
   for (const [id, r] of [...core.queues.approved]) {
-    const key = targetKey(r)
-    if (key === undefined) continue
-    const [action, hex] = key.split(':') as [string, string]
-    if ((action === 'add' && set.has(hex)) || (action === 'remove' && !set.has(hex))) core.queues.approved.delete(id)
+    const target = targetOf(r)
+    if (target !== undefined && targetSatisfied(target, (h) => set.has(h))) core.queues.approved.delete(id)
   }
   core.steward.resetRetry()
   core.sm.startWorking()
@@ -602,9 +584,7 @@ async function onNoCandidate(
     core.phaseChanged()
     return
   }
-  if (epochSteward !== undefined && !bytesEqual(epochSteward, core.memberId)) {
-    core.applyScores([{ memberId: epochSteward, event: ScoreEvent.CensorshipInactivity }])
-  }
+  core.applyScores(noCandidateScores(hadWork, epochSteward, core.memberId))
   core.sm.startReelection()
   core.phaseChanged()
   await initiateStewardElection(core, true, now)

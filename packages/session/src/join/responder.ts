@@ -10,7 +10,8 @@ import {
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { pluginVersions } from '../conversation/plugins.js'
-import { BoundedSet } from '../conversation/queues.js'
+import { probeAnswerDelay } from '../rules/answer-delay.js'
+import { evictOldest } from '../state/bounded.js'
 import { signJoinBeacon, signJoinStatus, verifyJoinBeacon } from './signing.js'
 
 /** Length of a probe nonce. */
@@ -19,61 +20,17 @@ export const PROBE_NONCE_LENGTH = 16
 const MAX_PENDING_ANSWERS = 32
 /** Prober ids whose last answer time we remember. */
 const MAX_PROBERS = 256
-/** Plain members spread their answers over this many delay steps. */
-const MEMBER_SPREAD = 8
 
-interface PendingAnswer {
-  prober: Uint8Array
-  nonce: Uint8Array
-  fireAt: number
-}
-
-/**
- * Member-side state of the joiner handshake (beyond the reference): rate
- * limits and delayed answers to join probes, and re-sends of join statuses.
- *
- * @internal
- */
-export class JoinResponderState {
-  /** When we last sent a beacon to each prober (hex member id). */
-  readonly lastAnswerAt = new Map<string, number>()
-  /** Probes we answer at `fireAt` unless another member answered first, by nonce (hex). */
-  readonly pending = new Map<string, PendingAnswer>()
-  /** Nonces (hex) a beacon was sent or seen for. */
-  readonly answered = new BoundedSet<string>(512)
-  /** The prober (hex) of every recent probe, by nonce (hex): a beacon heard for it counts against that prober. */
-  readonly proberOf = new Map<string, string>()
-  /** When we last re-sent a status to each joiner (hex). */
-  readonly lastStatusAt = new Map<string, number>()
-  /** Global budget: beacons sent in the current one-second window. */
-  windowStart = Number.NEGATIVE_INFINITY
-  windowCount = 0
-}
-
-function bounded<K, V>(map: Map<K, V>, size: number): void {
-  while (map.size > size) map.delete(map.keys().next().value as K)
-}
-
-/**
- * How long we wait before answering a probe: the epoch steward at once,
- * another steward one step per position on the list, a plain member after
- * every steward plus a spread derived from its id and the nonce (so members
- * do not all answer at the same instant). Deterministic; a member stays
- * silent if it hears a valid beacon for the nonce meanwhile.
- */
+/** Our delay before answering a probe ({@link probeAnswerDelay}). */
 function answerDelay(core: ConversationCore, nonce: Uint8Array): number {
-  const step = core.config.probeAnswerDelayMs
-  if (core.isEpochSteward()) return 0
-  const stewards = core.steward.currentList()?.members ?? []
-  const epochSteward = core.epochSteward()
-  const others = stewards.filter((s) => epochSteward === undefined || !bytesEqual(s, epochSteward))
-  const index = others.findIndex((s) => bytesEqual(s, core.memberId))
-  if (index >= 0) return step * (index + 1)
-  const seed = new Uint8Array(core.memberId.length + nonce.length)
-  seed.set(core.memberId, 0)
-  seed.set(nonce, core.memberId.length)
-  const spread = (sha256(seed)[0] ?? 0) % MEMBER_SPREAD
-  return step * (others.length + 1 + spread)
+  return probeAnswerDelay({
+    stepMs: core.config.probeAnswerDelayMs,
+    self: core.memberId,
+    actingEpochSteward: core.isEpochSteward(),
+    stewards: core.steward.currentList()?.members ?? [],
+    epochSteward: core.epochSteward(),
+    nonce,
+  })
 }
 
 /** A join probe arrived on the welcome channel. */
@@ -91,7 +48,7 @@ export function onJoinProbe(core: ConversationCore, probe: JoinProbe, now: numbe
   const proberHex = toHex(probe.memberId)
   if (!state.proberOf.has(nonceHex)) {
     state.proberOf.set(nonceHex, proberHex)
-    bounded(state.proberOf, 512)
+    evictOldest(state.proberOf, 512)
   }
   if (state.answered.has(nonceHex) || state.pending.has(nonceHex)) {
     core.emit({ type: 'dropped', reason: 'duplicate', detail: 'join probe' })
@@ -139,7 +96,7 @@ export function onJoinBeacon(core: ConversationCore, beacon: JoinBeacon, now: nu
   if (now > last) {
     state.lastAnswerAt.delete(proberHex)
     state.lastAnswerAt.set(proberHex, now)
-    bounded(state.lastAnswerAt, MAX_PROBERS)
+    evictOldest(state.lastAnswerAt, MAX_PROBERS)
   }
 }
 
@@ -176,7 +133,7 @@ function answer(core: ConversationCore, prober: Uint8Array, nonce: Uint8Array, n
   state.windowCount++
   state.lastAnswerAt.delete(toHex(prober))
   state.lastAnswerAt.set(toHex(prober), now)
-  bounded(state.lastAnswerAt, MAX_PROBERS)
+  evictOldest(state.lastAnswerAt, MAX_PROBERS)
   state.answered.add(toHex(nonce))
   const joinBeacon = signJoinBeacon(core.plugins.consensus.signer, {
     conversationId: core.id,
@@ -200,7 +157,7 @@ function sendStatus(
   now: number,
 ): void {
   core.joinResponder.lastStatusAt.set(toHex(invite.memberId), now)
-  bounded(core.joinResponder.lastStatusAt, MAX_PROBERS)
+  evictOldest(core.joinResponder.lastStatusAt, MAX_PROBERS)
   const joinStatus = signJoinStatus(core.plugins.consensus.signer, {
     conversationId: core.id,
     joiner: invite.memberId,

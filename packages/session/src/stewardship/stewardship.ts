@@ -2,7 +2,7 @@ import { settledMembers } from '@demls/steward'
 import { toHex } from '@demls/wire'
 import { joinProposalSlots, votingInactivityWindow } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
-import { targetKey } from '../conversation/queues.js'
+import { targetOf, targetSatisfied } from '../rules/targets.js'
 import { initiateProposal, targetInFlight } from '../voting/proposals.js'
 
 /**
@@ -147,10 +147,9 @@ export async function proposeRegeneratedList(core: ConversationCore, now: number
 function actionableUpdates(core: ConversationCore) {
   const members = core.memberSet()
   return [...core.queues.pendingUpdates.values()].filter((u) => {
-    const key = targetKey(u.request)
-    if (key === undefined || targetInFlight(core, u.request)) return false
-    const [action, hex] = key.split(':') as [string, string]
-    return action === 'add' ? !members.has(hex) : members.has(hex)
+    const target = targetOf(u.request)
+    if (target === undefined || targetInFlight(core, u.request)) return false
+    return !targetSatisfied(target, (h) => members.has(h))
   })
 }
 

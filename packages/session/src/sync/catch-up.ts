@@ -5,18 +5,18 @@ import {
   type MemberWelcome,
   type Proposal,
   bytesEqual,
-  compareBytes,
   encodeWelcomeChannelMessage,
   fromHex,
   toHex,
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
+import { evictOldest, trimOldest } from '../state/bounded.js'
 import { suspectWindowMs } from '../conversation/config.js'
 import { signAttestation, verifyAttestation } from '../join/signing.js'
 import { noteSeenAt } from '../stewardship/liveness.js'
 import { listStamp } from './steward-sync.js'
-import { commitHashOf, precheckCandidate } from '../freeze/candidate-buffer.js'
-import { prefersAttested } from './fork.js'
+import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
+import { type BranchTip, prefersAttested, winsFork } from '../rules/fork-choice.js'
 
 /** Commits kept for replay to members that missed them. */
 const COMMIT_LOG_SIZE = 16
@@ -27,47 +27,10 @@ const REQUEST_INTERVAL_MS = 1_000
 const REPLY_INTERVAL_MS = 500
 const WELCOME_RESEND_INTERVAL_MS = 2_000
 
-/**
- * Catch-up state of one conversation (beyond the reference; landscape
- * §2.1.4): the log of merged commits, packets from epochs we have not
- * reached, and rate limits.
- *
- * @internal
- */
-export class CatchUpState {
-  /** When we last sent our steward list to a member (hex) holding an older one. */
-  readonly listSentAt = new Map<string, number>()
-  /** Merged commit candidates by the epoch they left (as a decimal string). */
-  readonly log = new Map<string, CommitCandidate>()
-  /** App-channel packets framed in epochs we have not reached. */
-  readonly future: { epoch: bigint; payload: Uint8Array }[] = []
-  /** Welcomes recorded, by joiner (hex), for re-sending to joiners who missed them (see {@link recordWelcome}). */
-  readonly welcomes = new Map<string, MemberWelcome>()
-  /** Broadcast Welcomes not (yet) matching a commit we merged, oldest first (see {@link noteWelcomeBroadcast}). */
-  readonly unmatchedWelcomes: MemberWelcome[] = []
-  lastRequestAt = Number.NEGATIVE_INFINITY
-  /** Highest epoch the group is known to have reached (from attestations and future packets). */
-  knownEpoch = 0n
-  lastAttestAt = Number.NEGATIVE_INFINITY
-  /** Rate limits of proposal requests (ours) and re-sends (as owner), by proposal id. */
-  readonly proposalRequestAt = new Map<number, number>()
-  readonly proposalResendAt = new Map<number, number>()
-  /** A better branch attested at our epoch, which we keep asking for until we switch. */
-  wantBranch: { epoch: bigint; commitHash: Uint8Array } | undefined
-  readonly lastReplyAt = new Map<string, number>()
-  readonly lastWelcomeAt = new Map<string, number>()
-  /** When we last checked a signed attestation of each member (hex), for the rate limit. */
-  readonly attestationCheckedAt = new Map<string, number>()
-}
-
-function bounded<K, V>(map: Map<K, V>, size: number): void {
-  while (map.size > size) map.delete(map.keys().next().value as K)
-}
-
 /** After merging: log the commit and attest the epoch we reached. */
 export function recordMerged(core: ConversationCore, fromEpoch: bigint, candidate: CommitCandidate, now: number): void {
   core.catchUp.log.set(String(fromEpoch), candidate)
-  bounded(core.catchUp.log, COMMIT_LOG_SIZE)
+  evictOldest(core.catchUp.log, COMMIT_LOG_SIZE)
   core.catchUp.lastAttestAt = Number.NEGATIVE_INFINITY
   attest(core, now)
 }
@@ -139,7 +102,7 @@ function noteSignedAttestation(core: ConversationCore, a: EpochAttestation, now:
   const checked = core.catchUp.attestationCheckedAt.get(hex) ?? Number.NEGATIVE_INFINITY
   if (now - checked < REPLY_INTERVAL_MS) return
   core.catchUp.attestationCheckedAt.set(hex, now)
-  bounded(core.catchUp.attestationCheckedAt, 1024)
+  evictOldest(core.catchUp.attestationCheckedAt, 1024)
   if (!verifyAttestation(core.plugins.consensus.signer, core.id, a)) return
   noteSeenAt(core, a.memberId, Math.min(now, signedAt))
 }
@@ -150,7 +113,7 @@ const UNMATCHED_WELCOME_LIMIT = 16
 /** Remember the Welcome our own commit minted, so a joiner who missed it can get it again (it replaces any other). */
 export function recordWelcome(core: ConversationCore, welcome: MemberWelcome): void {
   for (const j of welcome.joinerIdentities) core.catchUp.welcomes.set(toHex(j), welcome)
-  bounded(core.catchUp.welcomes, 64)
+  evictOldest(core.catchUp.welcomes, 64)
 }
 
 /**
@@ -173,7 +136,7 @@ function adopt(core: ConversationCore, welcome: MemberWelcome): void {
     const hex = toHex(j)
     if (!core.catchUp.welcomes.has(hex)) core.catchUp.welcomes.set(hex, welcome)
   }
-  bounded(core.catchUp.welcomes, 64)
+  evictOldest(core.catchUp.welcomes, 64)
 }
 
 /**
@@ -190,7 +153,7 @@ export function noteWelcomeBroadcast(core: ConversationCore, welcome: MemberWelc
   }
   const pending = core.catchUp.unmatchedWelcomes
   pending.push(welcome)
-  if (pending.length > UNMATCHED_WELCOME_LIMIT) pending.shift()
+  trimOldest(pending, UNMATCHED_WELCOME_LIMIT)
 }
 
 /** Adopt the waiting broadcast Welcomes that now match a commit we merged (oldest first). */
@@ -229,11 +192,17 @@ export function isBehind(core: ConversationCore): boolean {
   return core.catchUp.knownEpoch > core.epoch()
 }
 
+/** Our last merge as the fork-choice rule sees it. */
+function branchTip(core: ConversationCore): BranchTip | undefined {
+  const bp = core.branch
+  return bp === undefined ? undefined : { epoch: bp.epoch, commitHash: fromHex(bp.hashHex) }
+}
+
 /** Whether a better branch at our epoch is still wanted. */
 export function wantsBranch(core: ConversationCore): boolean {
   const w = core.catchUp.wantBranch
   if (w === undefined) return false
-  if (!prefersAttested(core, w.epoch, w.commitHash)) {
+  if (!prefersAttested(branchTip(core), core.epoch(), w.epoch, w.commitHash)) {
     core.catchUp.wantBranch = undefined
     return false
   }
@@ -269,7 +238,7 @@ export function requestProposal(core: ConversationCore, proposalId: number, now:
   const m = core.catchUp.proposalRequestAt
   if (now - (m.get(proposalId) ?? Number.NEGATIVE_INFINITY) < REQUEST_INTERVAL_MS) return
   m.set(proposalId, now)
-  bounded(m, 256)
+  evictOldest(m, 256)
   core.sendPlain({ demlsControl: { proposalRequest: { proposalId, memberId: core.memberId } } })
 }
 
@@ -278,7 +247,7 @@ export function stashFuture(core: ConversationCore, epoch: bigint, payload: Uint
   noteEpoch(core, epoch)
   const f = core.catchUp.future
   f.push({ epoch, payload })
-  if (f.length > FUTURE_STASH_SIZE) f.splice(0, f.length - FUTURE_STASH_SIZE)
+  trimOldest(f, FUTURE_STASH_SIZE)
 }
 
 /** Take the stashed packets of the current epoch (older ones are dropped). */
@@ -318,7 +287,7 @@ export function onControl(
     const m = core.catchUp.proposalResendAt
     if (now - (m.get(id) ?? Number.NEGATIVE_INFINITY) < REPLY_INTERVAL_MS) return undefined
     m.set(id, now)
-    bounded(m, 256)
+    evictOldest(m, 256)
     return { kind: 'resend-proposal', proposal: { ...p, votes: [], round: 1 } }
   }
   if (control.attestation !== undefined) {
@@ -329,13 +298,13 @@ export function onControl(
     const claimsBranch = a.commitHash.length > 0
     if (a.epoch > core.epoch()) requestCatchUp(core, now)
     // A branch with a smaller commit hash at our epoch: fetch it (fork healing).
-    else if (claimsBranch && prefersAttested(core, a.epoch, a.commitHash)) {
+    else if (claimsBranch && prefersAttested(branchTip(core), core.epoch(), a.epoch, a.commitHash)) {
       const w = core.catchUp.wantBranch
-      if (w === undefined || w.epoch !== a.epoch || compareBytes(a.commitHash, w.commitHash) < 0) {
+      if (w === undefined || w.epoch !== a.epoch || winsFork(a.commitHash, w.commitHash)) {
         core.catchUp.wantBranch = { epoch: a.epoch, commitHash: a.commitHash }
       }
       requestCatchUp(core, now, a.epoch - 1n, core.catchUp.wantBranch?.commitHash)
-    } else if (claimsBranch && a.epoch === core.epoch() && core.branch !== undefined && compareBytes(fromHex(core.branch.hashHex), a.commitHash) < 0) {
+    } else if (claimsBranch && a.epoch === core.epoch() && core.branch !== undefined && winsFork(fromHex(core.branch.hashHex), a.commitHash)) {
       // Someone is on a worse branch at our epoch: make sure it hears of ours.
       attest(core, now)
     } else if (a.epoch < core.epoch()) {

@@ -3,7 +3,7 @@ import { applyTiming, toTiming } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { pluginVersions } from '../conversation/plugins.js'
 import { PluginMismatchError } from '../errors.js'
-import { type SyncRejectReason, validateSync } from './validate-sync.js'
+import { type SyncRejectReason, validateSync } from '../rules/validate-sync.js'
 
 /**
  * The governance state a joiner needs (`reference-architecture.md` §6.6),

@@ -1,34 +1,11 @@
-import type { StagedCommit } from '@demls/mls'
-import type { PeerScoreEntry } from '@demls/scoring'
 import type { StewardListSnapshot } from '@demls/steward'
-import { type CommitCandidate, type ConversationUpdateRequest, bytesEqual, compareBytes, fromHex, toHex } from '@demls/wire'
+import { type CommitCandidate, bytesEqual, fromHex, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
-import type { PendingUpdate, ProposalId } from '../conversation/queues.js'
+import { winsFork } from '../rules/fork-choice.js'
+import { checkReplay } from '../rules/replay-check.js'
+import type { BranchPoint } from '../state/branch-point.js'
 import { electableLists } from '../stewardship/stewardship.js'
 import { adoptMissedList } from './steward-sync.js'
-
-/**
- * Everything needed to undo the last merge: the MLS state and the session
- * state just before it, and the hash of the commit merged from there
- * (fork healing, beyond the reference; landscape §2.1.4).
- *
- * @internal
- */
-export interface BranchPoint {
-  /** Epoch before the merge. */
-  epoch: bigint
-  /** `MlsService.exportState()` before the merge. */
-  mlsState: Uint8Array
-  /** Hex SHA-256 of the commit merged from this point. */
-  hashHex: string
-  approved: [ProposalId, ConversationUpdateRequest][]
-  urgentTarget: string | undefined
-  pendingUpdates: [string, PendingUpdate][]
-  pendingRemovalTargets: string[]
-  joinEpochs: [string, bigint][]
-  scores: PeerScoreEntry[]
-  steward: StewardListSnapshot | undefined
-}
 
 /** Capture the state before a merge (call before staging or merging). */
 export function captureBranchPoint(core: ConversationCore): Omit<BranchPoint, 'hashHex'> {
@@ -68,49 +45,6 @@ function restoreSession(core: ConversationCore, bp: BranchPoint): void {
   if (bp.steward) core.steward.restore(bp.steward)
 }
 
-/** A list a missed election could have installed (see `electableLists`). */
-export interface ElectableList {
-  retryRound: number
-  members: readonly Uint8Array[]
-}
-
-/**
- * Whether a staged commit replayed by a peer (catch-up or fork switch) may
- * be adopted: it must carry only the committer's own add/remove
- * proposals, the committer must be the claimed steward, and it must be on
- * `stewards` (unless in recovery or no list is known) or, when our list
- * was exhausted there, on a list a missed election could have installed
- * (`electable`, computed only when needed; `inferred`: install it with the
- * commit). The approved prefix is not
- * checked: we may have missed the votes.
- */
-export function checkReplay(
-  staged: StagedCommit,
-  candidate: CommitCandidate,
-  recovery: boolean,
-  stewards: readonly Uint8Array[] | undefined,
-  electable: () => readonly ElectableList[] = () => [],
-): { ok: false; reason: string } | { ok: true; inferred?: ElectableList } {
-  if (staged.bundleSenderMismatch) return { ok: false, reason: 'bundle sender mismatch' }
-  if (!bytesEqual(staged.committer, candidate.stewardMemberId)) return { ok: false, reason: 'committer is not the claimed steward' }
-  if (staged.otherProposals > 0) return { ok: false, reason: 'carries non add/remove proposals' }
-  const on = (list: readonly Uint8Array[]) => list.some((m) => bytesEqual(m, staged.committer))
-  if (recovery || stewards === undefined || stewards.length === 0 || on(stewards)) return { ok: true }
-  const inferred = electable().find((l) => on(l.members))
-  if (inferred !== undefined) return { ok: true, inferred }
-  const short = (m: Uint8Array) => toHex(m).slice(0, 8)
-  return { ok: false, reason: `committer ${short(staged.committer)} not on the steward list [${stewards.map(short).join(', ')}]` }
-}
-
-/**
- * Whether an attested commit for our current epoch should replace ours:
- * the branch with the smaller commit hash wins, on every member alike.
- */
-export function prefersAttested(core: ConversationCore, epoch: bigint, commitHash: Uint8Array): boolean {
-  const bp = core.branch
-  return bp !== undefined && epoch === core.epoch() && bp.epoch + 1n === epoch && compareBytes(commitHash, fromHex(bp.hashHex)) < 0
-}
-
 /**
  * Switch to the branch of `candidate`, merged at our branch point by other
  * members: stage it against the saved state in a separate MLS instance,
@@ -134,7 +68,7 @@ export async function stageOnBranchPoint(
 > {
   const bp = core.branch
   if (bp === undefined) return 'no branch point'
-  if (compareBytes(fromHex(hashHex), fromHex(bp.hashHex)) >= 0) return 'not a smaller hash'
+  if (!winsFork(fromHex(hashHex), fromHex(bp.hashHex))) return 'not a smaller hash'
   if (core.mls.inspectMessageEpoch(candidate.commitMessage) !== bp.epoch) return 'framed in another epoch'
   const alt = await core.plugins.mls.importGroup(bp.mlsState)
   if (bytesEqual(candidate.stewardMemberId, core.memberId)) {

@@ -1,6 +1,7 @@
-import { settledMembers } from '@demls/steward'
 import { type EpochAttestation, type StewardListNotice, bytesEqual, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
+import { listNewer, stewardListRefusal } from '../rules/steward-list.js'
+import { evictOldest } from '../state/bounded.js'
 
 /**
  * Steward-list sync (beyond the reference). A member that missed a steward
@@ -16,11 +17,6 @@ import type { ConversationCore } from '../conversation/core.js'
 /** Epochs of membership kept for validating steward lists (`epoch → members`). */
 const HISTORY_EPOCHS = 16
 
-/** Who was in the group at an epoch, and when each member joined. */
-export interface EpochMembership {
-  members: Uint8Array[]
-  joinEpochs: Map<string, bigint>
-}
 
 /** Remember the membership of the epoch we just reached. */
 export function recordEpoch(core: ConversationCore): void {
@@ -35,11 +31,6 @@ export function listStamp(core: ConversationCore): { stewardListEpoch: bigint; s
   return l === undefined ? undefined : { stewardListEpoch: l.electionEpoch, stewardListRound: l.retryRound }
 }
 
-/** Whether stamp `a` is newer than `b` (later epoch, or the same epoch and a later round). */
-function newer(a: { epoch: bigint; round: number }, b: { epoch: bigint; round: number }): boolean {
-  return a.epoch > b.epoch || (a.epoch === b.epoch && a.round > b.round)
-}
-
 /**
  * An attestation at our epoch: if its sender holds an older list than
  * ours, send ours (encrypted, at most once per attestation interval per
@@ -48,50 +39,15 @@ function newer(a: { epoch: bigint; round: number }, b: { epoch: bigint; round: n
 export async function onListAttested(core: ConversationCore, a: EpochAttestation, now: number): Promise<void> {
   const ours = core.steward.currentList()
   if (ours === undefined || a.epoch !== core.epoch() || a.stewardListEpoch === 0n || core.sm.blocksMessaging) return
-  if (!newer({ epoch: ours.electionEpoch, round: ours.retryRound }, { epoch: a.stewardListEpoch, round: a.stewardListRound })) return
+  if (!listNewer({ epoch: ours.electionEpoch, round: ours.retryRound }, { epoch: a.stewardListEpoch, round: a.stewardListRound })) return
   if (bytesEqual(a.memberId, core.memberId) || !core.mls.isMember(a.memberId)) return
   const key = toHex(a.memberId)
   const sent = core.catchUp.listSentAt
   if (now - (sent.get(key) ?? Number.NEGATIVE_INFINITY) < core.config.attestationIntervalMs) return
   sent.set(key, now)
-  if (sent.size > 256) sent.delete(sent.keys().next().value as string)
+  evictOldest(sent, 256)
   const notice = { electionEpoch: ours.electionEpoch, retryRound: ours.retryRound, members: [...ours.members] }
   await core.sendEncrypted({ demlsControl: { stewardList: notice } })
-}
-
-/** What {@link stewardListRefusal} checks a notice against. */
-export interface StewardListContext {
-  /** Our epoch. */
-  epoch: bigint
-  /** Stamp of our installed list, if any. */
-  ours: { epoch: bigint; round: number } | undefined
-  /** Highest retry round an election may use. */
-  maxRetries: number
-  /** Membership we saw at an epoch, if we remember it. */
-  membershipAt: (epoch: bigint) => EpochMembership | undefined
-  /** The list an election at `epoch` over `pool` proposes in `round`. */
-  electable: (epoch: bigint, pool: Uint8Array[], round: number) => readonly Uint8Array[]
-}
-
-/**
- * Why a steward list sent by a member may not be installed, or undefined
- * when it may: it must be newer than ours, from an epoch we have reached
- * and still remember, and exactly the list an election over the settled
- * members of that epoch proposes in its retry round.
- */
-export function stewardListRefusal(n: StewardListNotice, ctx: StewardListContext): string | undefined {
-  if (n.electionEpoch > ctx.epoch) return 'from a later epoch'
-  if (ctx.ours !== undefined && !newer({ epoch: n.electionEpoch, round: n.retryRound }, ctx.ours)) return 'not newer than ours'
-  if (n.retryRound > ctx.maxRetries) return 'retry round beyond the cap'
-  const seen = ctx.membershipAt(n.electionEpoch)
-  if (seen === undefined) return 'epoch not in our history'
-  const pool = settledMembers(seen.members, seen.joinEpochs, n.electionEpoch)
-  if (pool.length === 0) return 'no settled member at that epoch'
-  const expected = ctx.electable(n.electionEpoch, pool, n.retryRound)
-  if (expected.length !== n.members.length || expected.some((m, i) => !bytesEqual(m, n.members[i] as Uint8Array))) {
-    return 'does not regenerate from the settled members'
-  }
-  return undefined
 }
 
 /** A steward list from an authenticated member: install it if it is valid and newer. */

@@ -4,10 +4,10 @@ import type { Conversation } from '../conversation/conversation.js'
 import type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntry } from '../conversation/queries.js'
 import type { ConversationState, OperatingMode } from '../conversation/state-machine.js'
 import { UserStoppedError } from '../errors.js'
-import type { ChatMessage, User, UserEvent } from './user.js'
+import type { ChatMessage, HandleOwner, UserEvent } from './types.js'
 
 /**
- * A conversation as seen through its {@link User}: the `Conversation` API
+ * A conversation as seen through its `User`: the `Conversation` API
  * without the `now` parameters (the user's clock supplies them), plus RxJS
  * streams. Every call publishes what it produced.
  *
@@ -18,7 +18,7 @@ import type { ChatMessage, User, UserEvent } from './user.js'
  */
 export class ConversationHandle {
   readonly #conv: Conversation
-  readonly #user: User
+  readonly #user: HandleOwner
   readonly #after: (work: Promise<unknown>) => Promise<unknown>
   /** This conversation's events. */
   readonly events$: Observable<UserEvent>
@@ -32,7 +32,7 @@ export class ConversationHandle {
   readonly mode$: Observable<OperatingMode>
 
   /** @internal */
-  constructor(conv: Conversation, user: User, after: (work: Promise<unknown>) => Promise<unknown>) {
+  constructor(conv: Conversation, user: HandleOwner, after: (work: Promise<unknown>) => Promise<unknown>) {
     this.#conv = conv
     this.#user = user
     this.#after = after

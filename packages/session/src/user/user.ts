@@ -14,14 +14,17 @@ import { type Observable, Subject, filter, map } from 'rxjs'
 import { type ConversationConfigInit, mergeConfigInit, resolveConfig } from '../conversation/config.js'
 import { Conversation } from '../conversation/conversation.js'
 import { type PluginOverrides, defaultPlugins } from '../conversation/default-plugins.js'
-import type { ConversationEvent } from '../conversation/events.js'
 import type { ConversationPluginsFactory } from '../conversation/plugins.js'
 import { ConversationExistsError, InvalidArgumentError, UserStoppedError } from '../errors.js'
 import { ConversationHandle } from './handle.js'
 import { JoinAttempt, type JoinHost } from './join/attempt.js'
 import type { JoinOptions } from './join/options.js'
 import type { JoinPhase, JoinProgress } from './join/progress.js'
+import type { ChatMessage, UserEvent } from './types.js'
 import { assertConversationId, validateUserInit } from './validate.js'
+import { evictOldest } from '../state/bounded.js'
+
+export type { ChatMessage, UserEvent } from './types.js'
 
 export type { JoinOptions } from './join/options.js'
 
@@ -63,20 +66,6 @@ interface JoinCall {
   startedAt: number
   attempt: JoinAttempt | undefined
   promise: Promise<ConversationHandle>
-}
-
-/** A conversation event tagged with its conversation. */
-export type UserEvent =
-  | (ConversationEvent & { conversationId: string })
-  | { type: 'conversation-created'; conversationId: string }
-  | { type: 'conversation-removed'; conversationId: string }
-
-/** A decrypted chat message. */
-export interface ChatMessage {
-  conversationId: string
-  sender: Uint8Array
-  body: Uint8Array
-  epoch: bigint
 }
 
 /** Key packages issued by {@link User.keyPackage} that we remember (to recognise statuses about them). */
@@ -228,7 +217,7 @@ export class User {
     const kp = await this.plugins.generateKeyPackage(this.clock.now())
     throwIfAborted(options.signal)
     this.#issued.add(toHex(sha256(kp)))
-    if (this.#issued.size > ISSUED_KEY_PACKAGES) this.#issued.delete(this.#issued.values().next().value as string)
+    evictOldest(this.#issued, ISSUED_KEY_PACKAGES)
     return kp
   }
 

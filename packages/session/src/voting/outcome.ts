@@ -5,7 +5,7 @@ import { enterFreezing, replayStashedCandidates } from '../freeze/commit-flow.js
 import { fileDeadlock, sweepScoreRemovals } from '../stewardship/emergency.js'
 import { drainBufferedUpdates, initiateStewardElection } from '../stewardship/stewardship.js'
 import { onInviteResolved } from '../join/responder.js'
-import { applyConsensusResult } from './apply-result.js'
+import { applyConsensusResult } from '../rules/apply-result.js'
 import { decodeRequest } from './proposals.js'
 
 /** Drain the consensus outcome queue and apply each outcome (`handle_consensus_outcome`). */
@@ -34,8 +34,8 @@ async function handleOutcome(
   failed: boolean,
   now: number,
 ): Promise<void> {
-  core.autoVotes.delete(proposalId)
-  core.timeouts.delete(proposalId)
+  core.autoVotes.clear(proposalId)
+  core.timeouts.clear(proposalId)
   if (!core.queues.resolved.add(proposalId)) return
   const request = requestOf(core, proposalId)
   // Only open proposals stay in `requests` (it would otherwise grow for the conversation's lifetime).

@@ -15,7 +15,8 @@ import { proposalClockTolerance } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 import type { InboundDropReason } from '../conversation/events.js'
 import { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
-import { targetKey } from '../conversation/queues.js'
+import { targetKey } from '../rules/targets.js'
+import { isVotePivotal } from '../rules/vote-pivotality.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
 import { onInviteProposed } from '../join/responder.js'
 import { INACTIVE_REMOVAL_NAME, judgeInactiveRemoval } from '../stewardship/liveness.js'
@@ -111,7 +112,7 @@ export async function initiateProposal(
     core.emit({ type: 'own-proposal-submitted', proposalId: id, request })
   } else {
     core.emit({ type: 'vote-requested', proposalId: id, request })
-    core.autoVotes.set(id, { fireAt: now + votingDelay(core, kind), choice: core.config.livenessCriteriaYes })
+    core.autoVotes.set(id, now + votingDelay(core, kind), { choice: core.config.livenessCriteriaYes })
   }
   return id
 }
@@ -199,8 +200,7 @@ export function onIncomingProposal(core: ConversationCore, proposal: Proposal, s
       evidence?.violationType === ViolationType.SCORE_BELOW_THRESHOLD && evidence.targetMemberId.length > 0
         ? evidence.targetMemberId
         : undefined
-    core.autoVotes.set(proposal.proposalId, {
-      fireAt: now + votingDelay(core, kind),
+    core.autoVotes.set(proposal.proposalId, now + votingDelay(core, kind), {
       choice: inactive !== undefined ? false : proposal.livenessCriteriaYes,
       ...(inactive !== undefined && !proposal.livenessCriteriaYes ? { judgeInactive: inactive } : {}),
       ...(scoreTarget !== undefined ? { judgeScore: scoreTarget } : {}),
@@ -249,39 +249,30 @@ export function judgeScoreRemoval(core: ConversationCore, target: Uint8Array): b
  * pay O(N²) extra decryptions per proposal.
  */
 export async function castVote(core: ConversationCore, proposalId: number, choice: boolean, now: number): Promise<void> {
-  core.autoVotes.delete(proposalId)
+  core.autoVotes.clear(proposalId)
   const vote = core.consensus.castVote(core.id, proposalId, choice, now)
   await core.sendEncrypted({ vote })
-  core.voteEchoes.set(proposalId, { fireAt: now + Math.floor(core.config.consensusTimeoutMs / 2), vote })
+  core.voteEchoes.set(proposalId, now + Math.floor(core.config.consensusTimeoutMs / 2), vote)
 }
 
-/**
- * Whether the group's rule cannot decide the proposal without our vote even
- * if every other member votes alike (the default rule's unanimity for
- * n ≤ 2): then a member that lost our vote can only time out.
- */
+/** Whether our vote on an open proposal is pivotal ({@link isVotePivotal}). */
 function votePivotal(core: ConversationCore, proposalId: number): boolean {
   const p = core.consensus.getSession(core.id, proposalId)?.proposal
-  if (p === undefined) return false
-  const others = Math.max(0, p.expectedVotersCount - 1)
-  const tally = { expectedVoters: p.expectedVotersCount, livenessCriteriaYes: p.livenessCriteriaYes, timedOut: false }
-  const undecided = (o: string) => o !== 'yes' && o !== 'no'
-  return undecided(core.plugins.consensus.rule({ ...tally, yes: others, no: 0 })) || undecided(core.plugins.consensus.rule({ ...tally, yes: 0, no: others }))
+  return p !== undefined && isVotePivotal(core.plugins.consensus.rule, p)
 }
 
 /** Send our votes again at their echo time (see {@link castVote}). */
 async function echoVotes(core: ConversationCore, now: number): Promise<void> {
-  for (const [id, e] of [...core.voteEchoes]) {
-    if (e.fireAt > now) continue
+  for (const [id, e] of core.voteEchoes.due(now)) {
     if (core.sm.blocksMessaging) {
       // Not while the epoch changes (it would be framed in the old epoch); once it settles.
-      e.fireAt = now + core.config.recoveryInactivityMs
+      core.voteEchoes.set(id, now + core.config.recoveryInactivityMs, e.value)
       continue
     }
-    core.voteEchoes.delete(id)
+    core.voteEchoes.clear(id)
     if (core.consensus.getSession(core.id, id)?.state !== 'active' && !votePivotal(core, id)) continue
     try {
-      await core.sendEncrypted({ vote: e.vote })
+      await core.sendEncrypted({ vote: e.value })
     } catch (err) {
       core.error('vote-echo', err)
     }
@@ -293,15 +284,15 @@ async function echoVotes(core: ConversationCore, now: number): Promise<void> {
  * outcomes are left in the consensus event queue.
  */
 export async function tickDeadlines(core: ConversationCore, now: number): Promise<void> {
-  const dueVotes = [...core.autoVotes].filter(([, a]) => a.fireAt <= now)
-  const dueTimeouts = [...core.timeouts].filter(([, t]) => t <= now)
-  for (const [id, a] of dueVotes) {
-    core.autoVotes.delete(id)
+  const dueVotes = core.autoVotes.due(now)
+  const dueTimeouts = core.timeouts.due(now)
+  for (const [id, { value: a }] of dueVotes) {
+    core.autoVotes.clear(id)
     const session = core.consensus.getSession(core.id, id)
     if (session === undefined || session.state !== 'active') continue
     if (core.sm.blocksMessaging) {
       // Cannot send while the epoch changes; retry after it settles.
-      core.autoVotes.set(id, { ...a, fireAt: now + core.config.recoveryInactivityMs })
+      core.autoVotes.set(id, now + core.config.recoveryInactivityMs, a)
       continue
     }
     try {
@@ -318,7 +309,7 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
   }
   await echoVotes(core, now)
   for (const [id] of dueTimeouts) {
-    core.timeouts.delete(id)
+    core.timeouts.clear(id)
     const session = core.consensus.getSession(core.id, id)
     if (session === undefined || session.state !== 'active') continue
     try {

@@ -1,12 +1,14 @@
 import type { TopicReadiness } from '@demls/wire'
-import type { MemoryTransportImpl } from './memory-transport.js'
 
-/** What a transport needs from its network (internal). */
-export interface NetworkHost {
+/**
+ * What a transport needs from its network (internal). Generic over the
+ * transport type so that this file imports no transport (no import cycle).
+ */
+export interface NetworkHost<T> {
   now(): number
-  readinessFor(transport: MemoryTransportImpl, topic: string): TopicReadiness
+  readinessFor(transport: T, topic: string): TopicReadiness
   /** Hand a packet to the network: how many peers it went to, and whether it was dropped as a duplicate. */
-  send(transport: MemoryTransportImpl, topic: string, bytes: Uint8Array): { recipients: number; duplicate: boolean }
-  onLifecycle(transport: MemoryTransportImpl): void
-  onSubscription(transport: MemoryTransportImpl, topic: string): void
+  send(transport: T, topic: string, bytes: Uint8Array): { recipients: number; duplicate: boolean }
+  onLifecycle(transport: T): void
+  onSubscription(transport: T, topic: string): void
 }

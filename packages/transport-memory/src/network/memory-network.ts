@@ -130,7 +130,7 @@ export class MemoryNetwork {
   private readonly counters = new StatsCollector()
   private readonly trace: ((event: NetworkTraceEvent) => void) | undefined
   private currentFaults: Faults
-  private readonly host: NetworkHost
+  private readonly host: NetworkHost<MemoryTransportImpl>
   /** The duplicate window in ms, or 0 when duplicates are delivered. */
   readonly dropDuplicatesWithinMs: number
 

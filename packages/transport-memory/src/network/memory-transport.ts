@@ -35,9 +35,9 @@ export class MemoryTransportImpl extends TypedEventEmitter<TransportEvents> impl
   readonly seen: SeenCache | undefined
   private readonly counters: PublishStats = { published: 0, reachedNobody: 0, noPeers: 0, duplicates: 0 }
   private started = false
-  private readonly host: NetworkHost
+  private readonly host: NetworkHost<MemoryTransportImpl>
 
-  constructor(host: NetworkHost, peerId: string, appId: Uint8Array, rng: SeededRandom, seen?: SeenCache) {
+  constructor(host: NetworkHost<MemoryTransportImpl>, peerId: string, appId: Uint8Array, rng: SeededRandom, seen?: SeenCache) {
     super()
     this.seen = seen
     this.host = host

@@ -34,6 +34,7 @@ import type { ConversationHandle } from '../handle.js'
 import { Backoff, type JoinRetryInit } from './backoff.js'
 import { JOIN_PHASES, type JoinPhase, type JoinProgress } from './progress.js'
 import { JoinTrust } from './trust.js'
+import { evictOldest } from '../../state/bounded.js'
 
 /** What a join attempt needs from its `User`. @internal */
 export interface JoinHost {
@@ -381,12 +382,12 @@ export class JoinAttempt {
       // Probing and no beacon yet: we cannot tell the group that answers us from another one. Wait for a beacon.
       this.#held.delete(hash)
       this.#held.set(hash, w)
-      if (this.#held.size > HELD_LIMIT) this.#held.delete(this.#held.keys().next().value as string)
+      evictOldest(this.#held, HELD_LIMIT)
       if (!this.#timers.has('probe')) this.#probeTick()
       return
     }
     this.#welcomes.add(hash)
-    if (this.#welcomes.size > WELCOME_LIMIT) this.#welcomes.delete(this.#welcomes.values().next().value as string)
+    evictOldest(this.#welcomes, WELCOME_LIMIT)
     const work = this.#welcomeChain.then(() => this.#tryWelcome(w))
     this.#welcomeChain = work.catch(() => undefined)
     this.#host.spawn(

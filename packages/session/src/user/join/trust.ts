@@ -1,13 +1,14 @@
 import type { ConsensusSigner } from '@demls/consensus'
 import { type JoinBeacon, type JoinStatus, JoinStatusKind, bytesEqual, toHex } from '@demls/wire'
 import { verifyJoinBeacon, verifyJoinStatus } from '../../join/signing.js'
+import { evictOldest } from '../../state/bounded.js'
 
 /** Bound of every per-join set (nonces, responders, ackers). */
 const LIMIT = 64
 
 function remember<T>(set: Set<T>, item: T): void {
   set.add(item)
-  if (set.size > LIMIT) set.delete(set.values().next().value as T)
+  evictOldest(set, LIMIT)
 }
 
 /**
@@ -94,7 +95,7 @@ export class JoinTrust {
     const responder = toHex(st.responder)
     if (st.status === JoinStatusKind.JOIN_STATUS_ACKED) {
       this.#ackers.set(st.proposalId, responder)
-      if (this.#ackers.size > LIMIT) this.#ackers.delete(this.#ackers.keys().next().value as number)
+      evictOldest(this.#ackers, LIMIT)
     }
     if (st.status === JoinStatusKind.JOIN_STATUS_REJECTED) {
       return this.#responders.has(responder) || this.#ackers.get(st.proposalId) === responder

@@ -1,5 +1,6 @@
 import { type ConversationUpdateRequest, ViolationType } from '@demls/wire'
-import { type ConversationQueues, type ProposalId, targetKey } from '../conversation/queues.js'
+import type { ConversationQueues, ProposalId } from '../conversation/queues.js'
+import { keyOfTarget, targetOf, targetSatisfied } from './targets.js'
 import { toHex } from '../util/bytes.js'
 
 /** What the caller must do after a proposal resolved (queue effects already applied). */
@@ -71,11 +72,10 @@ export function applyConsensusResult(
   }
 
   if (queued !== undefined) {
-    const key = targetKey(queued)
-    if (key !== undefined && queues.isApprovedTarget(key)) return { kind: 'no-action', reason: 'duplicate-target' }
-    if (key !== undefined && isMember !== undefined && !transforms) {
-      const [action, hex] = key.split(':') as [string, string]
-      if ((action === 'add') === isMember(hex)) return { kind: 'no-action', reason: 'already-satisfied' }
+    const target = targetOf(queued)
+    if (target !== undefined && queues.isApprovedTarget(keyOfTarget(target))) return { kind: 'no-action', reason: 'duplicate-target' }
+    if (target !== undefined && isMember !== undefined && !transforms && targetSatisfied(target, isMember)) {
+      return { kind: 'no-action', reason: 'already-satisfied' }
     }
     queues.approved.set(proposalId, queued)
   }

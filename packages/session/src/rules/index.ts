@@ -1,0 +1,56 @@
+/**
+ * `@demls/session/rules`: the pure decisions of a de-MLS conversation, for
+ * tools, simulators and tests. Every function here is deterministic and
+ * does no I/O: it reads the inputs it is given (no clock, no network, no
+ * MLS group) and returns a decision; only {@link applyConsensusResult}
+ * changes its argument (the queues it is given).
+ *
+ * - Candidate checks and selection: {@link precheckCandidate},
+ *   {@link commitPrefix}, {@link orderCandidates}, {@link coversPrefix},
+ *   {@link judgeStaged} and the score deltas of a selection
+ *   ({@link appliedScores}, {@link noCandidateScores}, {@link censorshipSuspect}).
+ * - Fork choice: {@link winsFork}, {@link prefersAttested}; replayed
+ *   commits: {@link checkReplay}.
+ * - Timing: {@link freezeEntryWindowFor}, {@link probeAnswerDelay}; votes:
+ *   {@link isVotePivotal}, {@link applyConsensusResult}.
+ * - Membership targets: {@link targetOf}, {@link targetSatisfied}.
+ * - Received state: {@link validateSync}, {@link stewardListRefusal}.
+ *
+ * @packageDocumentation
+ */
+export { MEMBER_ANSWER_SPREAD, type AnswerDelayInput, probeAnswerDelay } from './answer-delay.js'
+export { type ConsensusApplyResult, applyConsensusResult } from './apply-result.js'
+export { type CandidateDropReason, type MlsMessageKind, commitHashOf, precheckCandidate } from './candidate-check.js'
+export { type BranchTip, prefersAttested, winsFork } from './fork-choice.js'
+export { type FreezeRole, freezeEntryWindowFor } from './freeze-window.js'
+export { type ElectableList, checkReplay } from './replay-check.js'
+export {
+  type CommitAction,
+  type CommitPrefixInit,
+  KEY_PACKAGE_EXPIRY_TOLERANCE_MS,
+  type PrefixEntry,
+  type RankedCandidate,
+  actionSetKey,
+  commitPrefix,
+  coversPrefix,
+  expiredAdds,
+  orderCandidates,
+} from './selection-order.js'
+export {
+  type AppliedSelection,
+  type RankedSteward,
+  type StagedJudgement,
+  appliedScores,
+  censorshipSuspect,
+  judgeStaged,
+  noCandidateScores,
+} from './selection-scores.js'
+export { type StewardListContext, listNewer, stewardListRefusal } from './steward-list.js'
+export { type Target, type TargetAction, keyOfTarget, targetKey, targetMemberId, targetOf, targetSatisfied } from './targets.js'
+export { type SyncRejectReason, type SyncValidationContext, validateSync } from './validate-sync.js'
+export { type PivotalityInput, isVotePivotal } from './vote-pivotality.js'
+export { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
+// State types the rules above read.
+export { ConversationQueues, type PendingUpdate, type ProposalId } from '../conversation/queues.js'
+export { BoundedSet } from '../state/bounded.js'
+export type { EpochMembership } from '../state/epoch-history.js'

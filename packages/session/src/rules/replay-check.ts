@@ -1,0 +1,36 @@
+import type { StagedCommit } from '@demls/mls'
+import { type CommitCandidate, bytesEqual, toHex } from '@demls/wire'
+
+/** A list a missed election could have installed (see `electableLists`). */
+export interface ElectableList {
+  retryRound: number
+  members: readonly Uint8Array[]
+}
+
+/**
+ * Whether a staged commit replayed by a peer (catch-up or fork switch) may
+ * be adopted: it must carry only the committer's own add/remove
+ * proposals, the committer must be the claimed steward, and it must be on
+ * `stewards` (unless in recovery or no list is known) or, when our list
+ * was exhausted there, on a list a missed election could have installed
+ * (`electable`, computed only when needed; `inferred`: install it with the
+ * commit). The approved prefix is not
+ * checked: we may have missed the votes.
+ */
+export function checkReplay(
+  staged: StagedCommit,
+  candidate: CommitCandidate,
+  recovery: boolean,
+  stewards: readonly Uint8Array[] | undefined,
+  electable: () => readonly ElectableList[] = () => [],
+): { ok: false; reason: string } | { ok: true; inferred?: ElectableList } {
+  if (staged.bundleSenderMismatch) return { ok: false, reason: 'bundle sender mismatch' }
+  if (!bytesEqual(staged.committer, candidate.stewardMemberId)) return { ok: false, reason: 'committer is not the claimed steward' }
+  if (staged.otherProposals > 0) return { ok: false, reason: 'carries non add/remove proposals' }
+  const on = (list: readonly Uint8Array[]) => list.some((m) => bytesEqual(m, staged.committer))
+  if (recovery || stewards === undefined || stewards.length === 0 || on(stewards)) return { ok: true }
+  const inferred = electable().find((l) => on(l.members))
+  if (inferred !== undefined) return { ok: true, inferred }
+  const short = (m: Uint8Array) => toHex(m).slice(0, 8)
+  return { ok: false, reason: `committer ${short(staged.committer)} not on the steward list [${stewards.map(short).join(', ')}]` }
+}

@@ -1,0 +1,104 @@
+import { type ScoreOp, ScoreEvent } from '@demls/scoring'
+import type { StagedCommit } from '@demls/mls'
+import { bytesEqual } from '@demls/wire'
+
+/** What a staged remote candidate is judged against (besides the staged commit itself). */
+export interface StagedJudgement {
+  /** The steward the candidate claims as its committer. */
+  claimed: Uint8Array
+  /** Recovery mode: anyone may commit. */
+  recovery: boolean
+  /** Whether we hold a steward list (without one, anyone may commit). */
+  listKnown: boolean
+  /** Whether a member is on our steward list. */
+  isSteward: (memberId: Uint8Array) => boolean
+  /** Whether the staged changes cover the commit prefix (called last, only when needed). */
+  coversPrefix: () => boolean
+}
+
+/**
+ * A staged remote candidate's verdict during selection: `'ok'`, or the
+ * penalty its committer earns (reference §9.4): a broken bundle or a
+ * committer other than the claimed steward is a broken commit; a committer
+ * off our list (outside recovery) a misbehaving commit; non add/remove
+ * proposals or changes that do not cover the prefix a broken MLS proposal.
+ */
+export function judgeStaged(staged: StagedCommit, j: StagedJudgement): ScoreOp | 'ok' {
+  if (staged.bundleSenderMismatch) return { memberId: staged.committer, event: ScoreEvent.BrokenCommit }
+  if (!bytesEqual(staged.committer, j.claimed)) return { memberId: staged.committer, event: ScoreEvent.BrokenCommit }
+  if (!j.recovery && j.listKnown && !j.isSteward(staged.committer)) {
+    return { memberId: staged.committer, event: ScoreEvent.MisbehavingCommit }
+  }
+  if (staged.otherProposals > 0 || !j.coversPrefix()) return { memberId: staged.committer, event: ScoreEvent.BrokenMlsProposal }
+  return 'ok'
+}
+
+/**
+ * The epoch steward to penalise for censorship, if any: it did its job when
+ * it sent a candidate (even one our view of the approvals filtered out),
+ * unless that candidate earned a penalty in this selection.
+ *
+ * @param sentCandidate - whether the epoch steward sent a candidate this round
+ * @param penalties - the penalties of this selection so far
+ */
+export function censorshipSuspect(
+  epochSteward: Uint8Array | undefined,
+  sentCandidate: boolean,
+  penalties: readonly ScoreOp[],
+): Uint8Array | undefined {
+  if (epochSteward === undefined) return undefined
+  const submitted = sentCandidate && !penalties.some((p) => bytesEqual(p.memberId, epochSteward))
+  return submitted ? undefined : epochSteward
+}
+
+/** A candidate of the selection order, as the score rules see it. */
+export interface RankedSteward {
+  stewardMemberId: Uint8Array
+  /** Our own candidate (never scored). */
+  isLocal: boolean
+}
+
+/** What {@link appliedScores} needs to know about a selection that merged a candidate. */
+export interface AppliedSelection {
+  /** Penalties of the candidates judged before the winner. */
+  penalties: readonly ScoreOp[]
+  /** The epoch steward to penalise for censorship ({@link censorshipSuspect}). */
+  suspect: Uint8Array | undefined
+  /** The committer of the merged candidate. */
+  committer: Uint8Array
+  /** Our member id. */
+  self: Uint8Array
+  /** Candidates ranked after the winner (never staged). */
+  after: readonly RankedSteward[]
+  /** Whether a member is on our steward list. */
+  isSteward: (memberId: Uint8Array) => boolean
+}
+
+/**
+ * The score deltas of a selection that merged a candidate (reference §9.4;
+ * the committer's `SuccessfulCommit` is applied with the merge): the
+ * penalties, censorship for an epoch steward that neither committed nor
+ * sent a candidate (never ourselves), and for every remote candidate ranked
+ * after the winner an honest attempt (a steward) or a misbehaving commit.
+ */
+export function appliedScores(s: AppliedSelection): ScoreOp[] {
+  const ops: ScoreOp[] = [...s.penalties]
+  if (s.suspect !== undefined && !bytesEqual(s.suspect, s.committer) && !bytesEqual(s.suspect, s.self)) {
+    ops.push({ memberId: s.suspect, event: ScoreEvent.CensorshipInactivity })
+  }
+  for (const c of s.after) {
+    if (c.isLocal) continue
+    ops.push({ memberId: c.stewardMemberId, event: s.isSteward(c.stewardMemberId) ? ScoreEvent.HonestCommitAttempt : ScoreEvent.MisbehavingCommit })
+  }
+  return ops
+}
+
+/**
+ * The censorship penalty of a selection that merged nothing although
+ * approved work was due (Layer 2): the suspect epoch steward's, unless it
+ * is ourselves. Empty when there was no work.
+ */
+export function noCandidateScores(hadWork: boolean, suspect: Uint8Array | undefined, self: Uint8Array): ScoreOp[] {
+  if (!hadWork || suspect === undefined || bytesEqual(suspect, self)) return []
+  return [{ memberId: suspect, event: ScoreEvent.CensorshipInactivity }]
+}

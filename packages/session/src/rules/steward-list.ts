@@ -1,0 +1,43 @@
+import { settledMembers } from '@demls/steward'
+import { type StewardListNotice, bytesEqual } from '@demls/wire'
+import type { EpochMembership } from '../state/epoch-history.js'
+
+/** Whether stamp `a` is newer than `b` (later epoch, or the same epoch and a later round). */
+export function listNewer(a: { epoch: bigint; round: number }, b: { epoch: bigint; round: number }): boolean {
+  return a.epoch > b.epoch || (a.epoch === b.epoch && a.round > b.round)
+}
+
+/** What {@link stewardListRefusal} checks a notice against. */
+export interface StewardListContext {
+  /** Our epoch. */
+  epoch: bigint
+  /** Stamp of our installed list, if any. */
+  ours: { epoch: bigint; round: number } | undefined
+  /** Highest retry round an election may use. */
+  maxRetries: number
+  /** Membership we saw at an epoch, if we remember it. */
+  membershipAt: (epoch: bigint) => EpochMembership | undefined
+  /** The list an election at `epoch` over `pool` proposes in `round`. */
+  electable: (epoch: bigint, pool: Uint8Array[], round: number) => readonly Uint8Array[]
+}
+
+/**
+ * Why a steward list sent by a member may not be installed, or undefined
+ * when it may: it must be newer than ours, from an epoch we have reached
+ * and still remember, and exactly the list an election over the settled
+ * members of that epoch proposes in its retry round.
+ */
+export function stewardListRefusal(n: StewardListNotice, ctx: StewardListContext): string | undefined {
+  if (n.electionEpoch > ctx.epoch) return 'from a later epoch'
+  if (ctx.ours !== undefined && !listNewer({ epoch: n.electionEpoch, round: n.retryRound }, ctx.ours)) return 'not newer than ours'
+  if (n.retryRound > ctx.maxRetries) return 'retry round beyond the cap'
+  const seen = ctx.membershipAt(n.electionEpoch)
+  if (seen === undefined) return 'epoch not in our history'
+  const pool = settledMembers(seen.members, seen.joinEpochs, n.electionEpoch)
+  if (pool.length === 0) return 'no settled member at that epoch'
+  const expected = ctx.electable(n.electionEpoch, pool, n.retryRound)
+  if (expected.length !== n.members.length || expected.some((m, i) => !bytesEqual(m, n.members[i] as Uint8Array))) {
+    return 'does not regenerate from the settled members'
+  }
+  return undefined
+}

@@ -1,0 +1,60 @@
+/**
+ * The one bounded-collection helper of the session state: every cache and
+ * rate-limit table that must not grow with hostile input keeps its newest
+ * entries and evicts the oldest (insertion order, FIFO).
+ */
+
+/** A `Map` or a `Set`: what {@link evictOldest} needs. */
+export interface InsertionOrdered<K> {
+  readonly size: number
+  keys(): Iterator<K>
+  delete(key: K): boolean
+}
+
+/**
+ * Evict the oldest entries of a map or set (insertion order) until at most
+ * `size` remain. Returns how many were evicted.
+ */
+export function evictOldest<K>(collection: InsertionOrdered<K>, size: number): number {
+  let evicted = 0
+  while (collection.size > size) {
+    collection.delete(collection.keys().next().value as K)
+    evicted++
+  }
+  return evicted
+}
+
+/** Drop the oldest entries of `list` (index 0 first) until at most `size` remain. */
+export function trimOldest<T>(list: T[], size: number): void {
+  if (list.length > size) list.splice(0, list.length - size)
+}
+
+/** A set that remembers its last `capacity` entries (FIFO eviction). */
+export class BoundedSet<T> {
+  readonly #items = new Set<T>()
+  readonly capacity: number
+
+  constructor(capacity: number) {
+    this.capacity = capacity
+  }
+
+  has(item: T): boolean {
+    return this.#items.has(item)
+  }
+
+  /** Add; returns false if already present. Evicts the oldest past capacity. */
+  add(item: T): boolean {
+    if (this.#items.has(item)) return false
+    this.#items.add(item)
+    evictOldest(this.#items, this.capacity)
+    return true
+  }
+
+  get size(): number {
+    return this.#items.size
+  }
+
+  values(): T[] {
+    return [...this.#items]
+  }
+}

@@ -1,0 +1,27 @@
+import type { PeerScoreEntry } from '@demls/scoring'
+import type { StewardListSnapshot } from '@demls/steward'
+import type { ConversationUpdateRequest } from '@demls/wire'
+import type { PendingUpdate, ProposalId } from '../conversation/queues.js'
+
+/**
+ * Everything needed to undo the last merge: the MLS state and the session
+ * state just before it, and the hash of the commit merged from there
+ * (fork healing, beyond the reference; landscape §2.1.4).
+ *
+ * @internal
+ */
+export interface BranchPoint {
+  /** Epoch before the merge. */
+  epoch: bigint
+  /** `MlsService.exportState()` before the merge. */
+  mlsState: Uint8Array
+  /** Hex SHA-256 of the commit merged from this point. */
+  hashHex: string
+  approved: [ProposalId, ConversationUpdateRequest][]
+  urgentTarget: string | undefined
+  pendingUpdates: [string, PendingUpdate][]
+  pendingRemovalTargets: string[]
+  joinEpochs: [string, bigint][]
+  scores: PeerScoreEntry[]
+  steward: StewardListSnapshot | undefined
+}

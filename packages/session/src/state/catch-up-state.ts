@@ -1,0 +1,34 @@
+import type { CommitCandidate, MemberWelcome } from '@demls/wire'
+
+/**
+ * Catch-up state of one conversation (beyond the reference; landscape
+ * §2.1.4): the log of merged commits, packets from epochs we have not
+ * reached, and rate limits.
+ *
+ * @internal
+ */
+export class CatchUpState {
+  /** When we last sent our steward list to a member (hex) holding an older one. */
+  readonly listSentAt = new Map<string, number>()
+  /** Merged commit candidates by the epoch they left (as a decimal string). */
+  readonly log = new Map<string, CommitCandidate>()
+  /** App-channel packets framed in epochs we have not reached. */
+  readonly future: { epoch: bigint; payload: Uint8Array }[] = []
+  /** Welcomes recorded, by joiner (hex), for re-sending to joiners who missed them (see {@link recordWelcome}). */
+  readonly welcomes = new Map<string, MemberWelcome>()
+  /** Broadcast Welcomes not (yet) matching a commit we merged, oldest first (see {@link noteWelcomeBroadcast}). */
+  readonly unmatchedWelcomes: MemberWelcome[] = []
+  lastRequestAt = Number.NEGATIVE_INFINITY
+  /** Highest epoch the group is known to have reached (from attestations and future packets). */
+  knownEpoch = 0n
+  lastAttestAt = Number.NEGATIVE_INFINITY
+  /** Rate limits of proposal requests (ours) and re-sends (as owner), by proposal id. */
+  readonly proposalRequestAt = new Map<number, number>()
+  readonly proposalResendAt = new Map<number, number>()
+  /** A better branch attested at our epoch, which we keep asking for until we switch. */
+  wantBranch: { epoch: bigint; commitHash: Uint8Array } | undefined
+  readonly lastReplyAt = new Map<string, number>()
+  readonly lastWelcomeAt = new Map<string, number>()
+  /** When we last checked a signed attestation of each member (hex), for the rate limit. */
+  readonly attestationCheckedAt = new Map<string, number>()
+}
