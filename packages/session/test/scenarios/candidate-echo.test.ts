@@ -1,8 +1,7 @@
-import type { MlsService } from '@demls/mls'
 import { decodeAppMessage, encodeAppMessage } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { defaultPlugins } from '../../src/index.js'
-import { bootstrap, conv, eventsOf, hex, keyFor, memberIdOf, scenario } from './harness.js'
+import { capturingPlugins } from './capture-groups.js'
+import { bootstrap, conv, eventsOf, hex, memberIdOf, scenario } from './harness.js'
 
 /**
  * A member echoes each commit candidate at most once per epoch, whatever
@@ -13,26 +12,8 @@ import { bootstrap, conv, eventsOf, hex, keyFor, memberIdOf, scenario } from './
  */
 describe('candidate echoes', () => {
   it('a refused candidate that keeps arriving is echoed once, not once per copy', async () => {
-    const groups = new Map<number, MlsService>()
-    const factories = await Promise.all(
-      [0, 1, 2].map(async (i) => {
-        const d = await defaultPlugins(keyFor(i))
-        return {
-          ...d,
-          createMls: async (id: string, now: number) => {
-            const g = await d.createMls(id, now)
-            groups.set(i, g)
-            return g
-          },
-          welcomeMls: async (w: Uint8Array) => {
-            const g = await d.welcomeMls(w)
-            if (g) groups.set(i, g)
-            return g
-          },
-        }
-      }),
-    )
-    const s = await scenario(3, { config: { stewardList: { snMin: 1, snMax: 1 } }, plugins: (i) => factories[i]! })
+    const { groups, plugins } = await capturingPlugins(3)
+    const s = await scenario(3, { config: { stewardList: { snMin: 1, snMax: 1 } }, plugins })
     await bootstrap(s, 'e')
     const steward = [0, 1, 2].find((i) => conv(s, i, 'e').conversation.isSteward())!
     const [outsider, observer] = [0, 1, 2].filter((i) => i !== steward) as [number, number]

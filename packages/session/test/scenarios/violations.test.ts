@@ -1,32 +1,14 @@
-import type { MlsService } from '@demls/mls'
 import { encodeAppMessage } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { type ConversationEvent, defaultPlugins } from '../../src/index.js'
-import { bootstrap, conv, eventsOf, hex, keyFor, memberIdOf, scenario } from './harness.js'
+import type { ConversationEvent } from '../../src/index.js'
+import { capturingPlugins } from './capture-groups.js'
+import { bootstrap, conv, eventsOf, hex, memberIdOf, scenario } from './harness.js'
 
 /** Every member's MLS group is captured so a test can act as a misbehaving member. */
 async function setup() {
-  const groups = new Map<number, MlsService>()
-  const factories = await Promise.all(
-    [0, 1, 2].map(async (i) => {
-      const d = await defaultPlugins(keyFor(i))
-      return {
-        ...d,
-        createMls: async (id: string, now: number) => {
-          const g = await d.createMls(id, now)
-          groups.set(i, g)
-          return g
-        },
-        welcomeMls: async (w: Uint8Array) => {
-          const g = await d.welcomeMls(w)
-          if (g) groups.set(i, g)
-          return g
-        },
-      }
-    }),
-  )
+  const { groups, plugins } = await capturingPlugins(3)
   // sn = (1, 1): one steward; nobody else may commit.
-  const s = await scenario(3, { config: { stewardList: { snMin: 1, snMax: 1 } }, plugins: (i) => factories[i]! })
+  const s = await scenario(3, { config: { stewardList: { snMin: 1, snMax: 1 } }, plugins })
   await bootstrap(s, 'v')
   const steward = [0, 1, 2].find((i) => conv(s, i, 'v').conversation.isSteward())!
   const others = [0, 1, 2].filter((i) => i !== steward) as [number, number]

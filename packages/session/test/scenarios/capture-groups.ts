@@ -1,0 +1,30 @@
+import type { MlsService } from '@demls/mls'
+import { defaultPlugins } from '../../src/index.js'
+import { keyFor } from './harness.js'
+
+/**
+ * Default plug-ins for members `0..n-1` that record each member's MLS group
+ * (created or joined), so a test can act as a misbehaving member with it.
+ */
+export async function capturingPlugins(n: number) {
+  const groups = new Map<number, MlsService>()
+  const factories = await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const d = await defaultPlugins(keyFor(i))
+      return {
+        ...d,
+        createMls: async (id: string, now: number) => {
+          const g = await d.createMls(id, now)
+          groups.set(i, g)
+          return g
+        },
+        welcomeMls: async (w: Uint8Array) => {
+          const g = await d.welcomeMls(w)
+          if (g) groups.set(i, g)
+          return g
+        },
+      }
+    }),
+  )
+  return { groups, plugins: (i: number) => factories[i]! }
+}
