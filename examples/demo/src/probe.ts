@@ -1,3 +1,12 @@
+/**
+ * A diagnostic of the real network (`pnpm --filter @demls-dev/demo probe`):
+ * NET_SIZE peer processes (default 20) on LAN_TIMING, joins staggered by
+ * 500 ms; every two seconds it prints, for each peer, how long a status
+ * request took (`!` over a second), its epoch and member count, and the CPU
+ * seconds it used so far. NET_EVENTS=<file> writes every peer event as JSON
+ * lines at the end. Used to find the failures in docs/fault-runs.md.
+ */
+import { writeFileSync } from 'node:fs'
 import { sleep, startSwarm } from './swarm.js'
 import type { PeerProcess } from './peers.js'
 const N = Number(process.env.NET_SIZE ?? 20)
@@ -24,7 +33,8 @@ try {
     await sleep(2_000)
   }
 } finally {
-  const { writeFileSync } = await import('node:fs')
-  writeFileSync('/tmp/resp.jsonl', peers.flatMap((p) => p.events.map((e) => JSON.stringify({ peer: p.name, at: e.at - t0, ...e.event }))).join('\n'))
+  if (process.env.NET_EVENTS) {
+    writeFileSync(process.env.NET_EVENTS, peers.flatMap((p) => p.events.map((e) => JSON.stringify({ peer: p.name, at: e.at - t0, ...e.event }))).join('\n'))
+  }
   await Promise.all(peers.map((p) => p.stop(3_000).catch(() => p.kill())))
 }
