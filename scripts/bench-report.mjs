@@ -20,7 +20,7 @@ for (const f of files) {
   if (r.comparisons.length) {
     lines.push('| comparison | subject | baseline | ratio | target | met |', '|---|---|---|---|---|---|')
     for (const c of r.comparisons) {
-      lines.push(`| ${c.name} | ${c.subject} | ${c.baseline} | ${fmt(c.ratio, 2)}× | ${c.target ?? ''} | ${c.met === undefined ? '' : c.met ? 'yes' : '**no**'} |`)
+      lines.push(`| ${c.name} | ${c.subject} | ${c.baseline} | ${c.ratio === null || c.ratio === undefined || Number.isNaN(c.ratio) ? "—" : `${fmt(c.ratio, 2)}×`} | ${c.target ?? ''} | ${c.met === undefined ? '' : c.met ? 'yes' : '**no**'} |`)
     }
     lines.push('')
   }
