@@ -172,12 +172,14 @@ export class TsMlsGroup implements MlsService {
     return this.#exclusive(async () => {
       const staged = this.#staged
       if (staged === undefined) throw new PendingCommitError('no remote commit is staged')
+      const from = this.#state.groupContext.epoch
       this.#state = staged.newState
       this.#staged = undefined
       this.#pending = undefined
       zeroAll(staged.consumed)
       return {
-        epoch: this.#state.groupContext.epoch,
+        // A removed member's state stays at the old epoch (it cannot derive the new one); the group reached `from + 1`.
+        epoch: staged.result.selfRemoved ? from + 1n : this.#state.groupContext.epoch,
         changes: staged.result.changes,
         selfRemoved: staged.result.selfRemoved,
         welcome: undefined,

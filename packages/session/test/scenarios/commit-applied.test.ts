@@ -38,6 +38,9 @@ describe('commit-applied: source and empty', () => {
     await conv(s, steward, id).removeMember(memberIdOf(target))
     await s.until(() => eventsOf(s, target, 'leaving').length === 1)
     expect(eventsOf(s, steward, 'commit-applied').at(-1)).toMatchObject({ source: 'freeze', empty: false, epoch: epoch + 1n })
+    // The removed member reports the epoch its removal reached, like the others.
+    expect(eventsOf(s, target, 'leaving')[0]!.epoch).toBe(epoch + 1n)
+    expect(eventsOf(s, target, 'commit-applied').at(-1)!.epoch).toBe(epoch + 1n)
     const mark = s.members[laggard]!.events.length
     s.net.heal()
     await s.until(() => converged(s, id, [laggard, steward]) && conv(s, laggard, id).members().length === 2)
