@@ -38,6 +38,16 @@ async function silentSteward(s: Scenario, threeStewards = false, loss = 0) {
   return { victim, live, removedAfter, actingVictim }
 }
 
+/** A 4-member group with two stewards: the epoch steward (who proposes removals of the silent) and another member. */
+async function proposerAndTarget(id: string) {
+  const s = await scenario(4, { config: { stewardList: { snMax: 2 } } })
+  await bootstrap(s, id, 4)
+  const proposerId = conv(s, 0, id).conversation.epochSteward()!
+  const proposer = [0, 1, 2, 3].find((i) => hex(memberIdOf(i)) === hex(proposerId))!
+  const target = [0, 1, 2, 3].find((i) => i !== proposer)!
+  return { s, proposer, target }
+}
+
 describe('dead members are removed by a vote of those who also stopped hearing them', () => {
   it('a silent sole steward is removed within the bound, never acts as epoch steward once suspected, and nobody else is removed', async () => {
     const s = await scenario(4, { config: { stewardList: { snMax: 2 } } })
@@ -65,11 +75,7 @@ describe('dead members are removed by a vote of those who also stopped hearing t
   }, 120_000)
 
   it('a member cut off from the proposer only is not removed: those who still hear it vote NO', async () => {
-    const s = await scenario(4, { config: { stewardList: { snMax: 2 } } })
-    await bootstrap(s, 'n', 4)
-    const proposerId = conv(s, 0, 'n').conversation.epochSteward()!
-    const proposer = [0, 1, 2, 3].find((i) => hex(memberIdOf(i)) === hex(proposerId))!
-    const target = [0, 1, 2, 3].find((i) => i !== proposer)!
+    const { s, proposer, target } = await proposerAndTarget('n')
     const outcomes: boolean[] = []
     for (const m of s.members) {
       m.user.events$.subscribe((e) => {
@@ -86,11 +92,7 @@ describe('dead members are removed by a vote of those who also stopped hearing t
   }, 120_000)
 
   it('a removal the others vote down is proposed again only after a doubling wait, not every window', async () => {
-    const s = await scenario(4, { config: { stewardList: { snMax: 2 } } })
-    await bootstrap(s, 'b', 4)
-    const proposerId = conv(s, 0, 'b').conversation.epochSteward()!
-    const proposer = [0, 1, 2, 3].find((i) => hex(memberIdOf(i)) === hex(proposerId))!
-    const target = [0, 1, 2, 3].find((i) => i !== proposer)!
+    const { s, proposer, target } = await proposerAndTarget('b')
     const proposedAt: number[] = []
     s.members[proposer]!.user.events$.subscribe((e) => {
       if (e.type === 'own-proposal-submitted' && e.request?.payload === 'removeMember' && hex(e.request.removeMember!.memberId) === hex(memberIdOf(target))) {
