@@ -29,6 +29,8 @@ export interface PageApi {
   messages(conversationId: string): Array<{ from: string; text: string; at: number }>
   /** Types of every `UserEvent` so far, in order (for diagnostics and assertions). */
   eventTypes(): string[]
+  /** Whether the transport reaches a peer subscribed to the conversation's app channel. */
+  ready(conversationId: string): boolean
   /** Error events, one line each. */
   errors(): string[]
   /** Stop the user and its transport. */

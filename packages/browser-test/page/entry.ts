@@ -96,6 +96,9 @@ const api: PageApi = {
 
   eventTypes: () => events.map((e) => e.type),
 
+  /** Whether the transport reaches a peer subscribed to the conversation's app channel. */
+  ready: (conversationId) => transport?.readiness(topicFor(conversationId, 'app')).ready === true,
+
   errors: () =>
     events.flatMap((e) =>
       e.type === 'error' ? [`${e.operation}: ${e.error instanceof DemlsError ? e.error.shortMessage : String(e.error)}`] : [],

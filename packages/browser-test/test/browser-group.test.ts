@@ -151,6 +151,9 @@ describe('de-MLS in headless Chromium: a Node creator and two browser pages over
         return conns.length > 0 && conns.every((a) => a.includes('/webrtc'))
       }
       await until('pages connected only to each other, over WebRTC', async () => (await onlyWebRtc(c)) && (await onlyWebRtc(d)), 15_000)
+      // As an application does: send once gossipsub reaches a subscriber over the new connection
+      // (a publish before that reaches nobody; the transport counts it in publishStats()).
+      await until('each page reaches the other on the app channel', async () => (await c.call('ready', rid)) && (await d.call('ready', rid)), 15_000)
       await c.call('send', rid, 'over webrtc from c')
       await d.call('send', rid, 'over webrtc from d')
       await until('page-to-page chat', async () => (await c.call('messages', rid)).length >= 1 && (await d.call('messages', rid)).length >= 1, 15_000)
