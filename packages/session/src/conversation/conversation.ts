@@ -354,7 +354,7 @@ export class Conversation {
 
   #encryptChat(body: Uint8Array): Promise<void> {
     const core = this.#core
-    return core.sendEncrypted({ conversationMessage: { message: body, sender: core.memberId, conversationId: core.id } })
+    return core.sendEncrypted({ conversationMessage: { message: body, sender: core.memberId, conversationId: core.id } }, { retryUnreached: true })
   }
 
   #assertOpen(): void {

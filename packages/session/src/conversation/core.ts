@@ -134,9 +134,9 @@ export class ConversationCore {
   }
 
   /** Encrypt an AppMessage for the current epoch and queue it. */
-  async sendEncrypted(message: AppMessageInit): Promise<void> {
+  async sendEncrypted(message: AppMessageInit, options: { retryUnreached?: boolean } = {}): Promise<void> {
     const ciphertext = await this.mls.encrypt(encodeAppMessage(message))
-    this.outbound.push({ subtopic: 'app', payload: ciphertext })
+    this.outbound.push({ subtopic: 'app', payload: ciphertext, ...(options.retryUnreached === true ? { retryUnreached: true } : {}) })
   }
 
   epoch(): bigint {

@@ -24,6 +24,13 @@ import type { ChatMessage, UserEvent } from './types.js'
 import { assertConversationId, validateUserInit } from './validate.js'
 import { evictOldest } from '../state/bounded.js'
 
+/**
+ * Delays (ms) of the re-publishes of a chat packet that reached nobody:
+ * about 8 s in all, then it is given up (counted in the transport's
+ * `publishStats().reachedNobody`).
+ */
+export const UNREACHED_RETRY_MS: readonly number[] = Object.freeze([250, 500, 1_000, 2_000, 4_000])
+
 export type { ChatMessage, UserEvent } from './types.js'
 
 export type { JoinOptions } from './join/options.js'
@@ -115,6 +122,8 @@ export class User {
   /** What join attempts use of this user. */
   readonly #joinHost: JoinHost
   #publishing: Promise<unknown> = Promise.resolve()
+  /** Timers of pending re-publishes of chat that reached nobody. */
+  readonly #retries = new Set<TimerHandle>()
   #stopped = false
   #stopping: Promise<void> | undefined
 
@@ -425,6 +434,8 @@ export class User {
     this.#stopped = true
     for (const attempt of [...this.#pending.values()]) attempt.abort(new UserStoppedError('join'))
     for (const e of this.#entries.values()) if (e.timer !== undefined) this.clock.clearTimer(e.timer)
+    for (const handle of this.#retries) this.clock.clearTimer(handle)
+    this.#retries.clear()
     await this.#publishing
     await this.transport.stop()
     this.#events.complete()
@@ -465,10 +476,11 @@ export class User {
     this.#flush(conversationId)
   }
 
-  #publish(conversationId: string, subtopic: 'app' | 'welcome', payload: Uint8Array): void {
+  #publish(conversationId: string, subtopic: 'app' | 'welcome', payload: Uint8Array, retryUnreached = false, attempt = 0): void {
     const send = async () => {
       try {
-        await this.transport.publish({ conversationId, subtopic, payload }, { allowNoPeers: true })
+        const r = await this.transport.publish({ conversationId, subtopic, payload }, { allowNoPeers: true })
+        if (retryUnreached && r.recipients === 0) this.#republishLater(conversationId, subtopic, payload, attempt)
       } catch (err) {
         this.#events.next({ type: 'error', conversationId, operation: 'publish', error: err as Error })
       }
@@ -477,12 +489,30 @@ export class User {
     this.#track(this.#publishing)
   }
 
+  /**
+   * A chat packet reached nobody (no reachable subscriber yet: a new
+   * connection, a short partition): publish it again after
+   * {@link UNREACHED_RETRY_MS}[attempt], while we still hold the
+   * conversation. The transport did not mark unreached bytes as seen, so
+   * the same bytes go out again.
+   */
+  #republishLater(conversationId: string, subtopic: 'app' | 'welcome', payload: Uint8Array, attempt: number): void {
+    const delay = UNREACHED_RETRY_MS[attempt]
+    if (delay === undefined || this.#stopped) return
+    const handle = this.clock.setTimer(() => {
+      this.#retries.delete(handle)
+      if (this.#stopped || !this.#entries.has(conversationId)) return
+      this.#publish(conversationId, subtopic, payload, true, attempt + 1)
+    }, delay)
+    this.#retries.add(handle)
+  }
+
   /** Publish outbound, emit events, and reschedule the conversation's poll. */
   #flush(id: string): void {
     const entry = this.#entries.get(id)
     if (!entry) return
     const conv = entry.conversation
-    for (const out of conv.drainOutbound()) this.#publish(id, out.subtopic, out.payload)
+    for (const out of conv.drainOutbound()) this.#publish(id, out.subtopic, out.payload, out.retryUnreached === true)
     for (const e of conv.drainEvents()) this.#events.next({ ...e, conversationId: id })
     if (conv.isClosed) {
       this.#remove(id)
