@@ -7,13 +7,18 @@ import { bootstrap, conv, eventsOf, scenario } from './harness.js'
  * up, a short partition) is published again a few times before it is given
  * up, instead of being lost while `sendMessage` said it was sent.
  */
+/** A two-member group, cut in two; member 0 then sends `text`. */
+async function sentWhilePartitioned(id: string, text: string) {
+  const s = await scenario(2)
+  await bootstrap(s, id, 2)
+  s.net.partition([s.members[0]!.name], [s.members[1]!.name])
+  await conv(s, 0, id).sendMessage(new TextEncoder().encode(text))
+  return s
+}
+
 describe('chat that reached nobody', () => {
   it('is published again and delivered once a subscriber is reachable within the retry window', async () => {
-    const s = await scenario(2)
-    await bootstrap(s, 'u', 2)
-    const [a, b] = s.members
-    s.net.partition([a!.name], [b!.name])
-    await conv(s, 0, 'u').sendMessage(new TextEncoder().encode('are you there?'))
+    const s = await sentWhilePartitioned('u', 'are you there?')
     await s.net.advance(600)
     expect(eventsOf(s, 1, 'message')).toHaveLength(0)
     s.net.heal()
@@ -26,11 +31,7 @@ describe('chat that reached nobody', () => {
   })
 
   it('is given up after the retry window: nothing is delivered after a long partition', async () => {
-    const s = await scenario(2)
-    await bootstrap(s, 'g', 2)
-    const [a, b] = s.members
-    s.net.partition([a!.name], [b!.name])
-    await conv(s, 0, 'g').sendMessage(new TextEncoder().encode('lost'))
+    const s = await sentWhilePartitioned('g', 'lost')
     await s.net.advance(UNREACHED_RETRY_MS.reduce((x, y) => x + y, 0) + 1_000)
     s.net.heal()
     await s.net.advance(5_000)
