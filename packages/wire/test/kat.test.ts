@@ -532,18 +532,18 @@ describe('demls.transport.v1 Envelope and WelcomeChannelMessage', () => {
     '38 8001', // signed_at_ms (7<<3|0) = 128
     '42 01 05', // signature (8<<3|2)
   ].join('')
+  const beaconFields = () => ({
+    conversationId: 'c',
+    epoch: 5n,
+    epochSteward: hex('01'),
+    responder: hex('02'),
+    memberCount: 3,
+    nonce: hex('0304'),
+    signedAtMs: 128n,
+    signature: hex('05'),
+  })
   it('JoinBeacon', () => {
-    const beacon = {
-      conversationId: 'c',
-      epoch: 5n,
-      epochSteward: hex('01'),
-      responder: hex('02'),
-      memberCount: 3,
-      nonce: hex('0304'),
-      signedAtMs: 128n,
-      signature: hex('05'),
-      plugins: [],
-    }
+    const beacon = { ...beaconFields(), plugins: [] }
     expectBytes(encodeJoinBeacon(beacon), beaconBytes)
     expect(decodeJoinBeacon(hex(beaconBytes))).toStrictEqual(beacon)
   })
@@ -552,17 +552,7 @@ describe('demls.transport.v1 Envelope and WelcomeChannelMessage', () => {
       { role: 'mls', id: 'm', version: '1' },
       { role: 's', id: '', version: '2' },
     ]
-    const beacon = {
-      conversationId: 'c',
-      epoch: 5n,
-      epochSteward: hex('01'),
-      responder: hex('02'),
-      memberCount: 3,
-      nonce: hex('0304'),
-      signedAtMs: 128n,
-      signature: hex('05'),
-      plugins,
-    }
+    const beacon = { ...beaconFields(), plugins }
     const pluginBytes = [
       '4a 0b', // plugins (9<<3|2), 11 bytes:
       '0a 03 6d6c73', //   role (1<<3|2) "mls"
