@@ -291,3 +291,35 @@ export class ForeignWelcomeError extends DemlsError {
     this.members = members
   }
 }
+
+/**
+ * The saved state of a conversation (in the `storage` given to
+ * `User.create`) cannot be read back: truncated, of an unknown format
+ * version, or not this conversation's. The conversation is not restored;
+ * its stored state is left in place for inspection. Code `STATE_CORRUPT`.
+ */
+export class StateCorruptError extends DemlsError {
+  /** The conversation whose state is unreadable. */
+  readonly conversationId: string
+
+  constructor(conversationId: string, reason: string, options: DemlsErrorOptions = {}) {
+    super(`saved state of ${conversationId} is unreadable: ${reason}`, 'STATE_CORRUPT', options)
+    this.name = 'StateCorruptError'
+    this.conversationId = conversationId
+  }
+}
+
+/**
+ * The `storage` given to `User.create` holds another member's state: each
+ * store belongs to one private key. Code `STORAGE_OWNER_MISMATCH`.
+ */
+export class StorageOwnerError extends DemlsError {
+  /** The member id (hex) the store belongs to. */
+  readonly owner: string
+
+  constructor(owner: string, memberId: string) {
+    super(`the storage belongs to member ${owner}, not to ${memberId}`, 'STORAGE_OWNER_MISMATCH')
+    this.name = 'StorageOwnerError'
+    this.owner = owner
+  }
+}

@@ -79,6 +79,8 @@ export {
   PartialFreezeError,
   PluginMismatchError,
   RejectedError,
+  StateCorruptError,
+  StorageOwnerError,
   UserStoppedError,
   WelcomeTimeoutError,
 } from './errors.js'
@@ -87,6 +89,7 @@ export {
   type ConversationInbound,
   type CreateConversationInit,
   type JoinConversationInit,
+  type RestoreConversationInit,
 } from './conversation/conversation.js'
 export { DEFAULT_MLS_PLUGIN, type PluginOverrides, defaultPlugins } from './conversation/default-plugins.js'
 export type { CommitSource, ConversationEvent, ConversationOutbound, InboundDropReason } from './conversation/events.js'

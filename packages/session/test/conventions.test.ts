@@ -75,13 +75,13 @@ describe('conventions (README "Conventions", architecture.md)', () => {
     for (const pkg of [...PROTOCOL, 'transport-memory', 'transport-gossipsub']) expect(manifest(pkg).type, pkg).toBe('module')
   })
 
-  it('the package graph points down only: wire and eip191 depend on no @demls package, mls and consensus on eip191 and wire, the other plug-in layers and transports on wire only', () => {
+  it('the package graph points down only: wire and eip191 depend on no @demls package, mls and consensus on eip191 and wire, the other plug-in layers, transports and storage on wire only', () => {
     const deps = (pkg: string) => Object.keys(manifest(pkg).dependencies ?? {}).filter((d) => d.startsWith('@demls/')).sort()
     expect(deps('wire')).toEqual([])
     expect(deps('eip191')).toEqual([])
     for (const pkg of ['mls', 'consensus']) expect(deps(pkg), pkg).toEqual(['@demls/eip191', '@demls/wire'])
-    for (const pkg of ['steward', 'scoring', 'transport-memory', 'transport-gossipsub']) expect(deps(pkg), pkg).toEqual(['@demls/wire'])
-    expect(deps('session')).toEqual(['@demls/consensus', '@demls/mls', '@demls/scoring', '@demls/steward', '@demls/wire'])
+    for (const pkg of ['steward', 'scoring', 'storage', 'transport-memory', 'transport-gossipsub']) expect(deps(pkg), pkg).toEqual(['@demls/wire'])
+    expect(deps('session')).toEqual(['@demls/consensus', '@demls/mls', '@demls/scoring', '@demls/steward', '@demls/storage', '@demls/wire'])
   })
 
   it('every exported error class is a named DemlsError subclass', () => {

@@ -49,6 +49,7 @@ export {
   type StorageLimitKind,
   StorageOpenError,
 } from './errors.js'
+export { deriveStorageKey } from './derive-key.js'
 export { type LevelStorage, type LevelStorageInit, levelStorage } from './level.js'
 export { type MemoryStorageInit, memoryStorage } from './memory.js'
 export {

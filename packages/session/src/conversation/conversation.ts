@@ -22,6 +22,7 @@ import {
   InvalidArgumentError,
   InvalidSyncError,
   SendQueueFullError,
+  StateCorruptError,
 } from '../errors.js'
 import {
   advanceFreeze,
@@ -58,6 +59,7 @@ import {
   takeoverDeadline,
 } from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
+import { readSavedConversation, restoreInto, saveConversation } from '../persist/snapshot.js'
 import { onListAttested, onStewardListNotice, recordEpoch } from '../sync/steward-sync.js'
 import { handleOutcomes } from '../voting/outcome.js'
 import {
@@ -128,6 +130,19 @@ export interface CreateConversationInit {
   /** Current time (ms since the Unix epoch). */
   now: number
 }
+
+/** Options of {@link Conversation.restore}. */
+export interface RestoreConversationInit {
+  conversationId: string
+  plugins: ConversationPluginsFactory
+  /** Bytes saved from this conversation by the same member (see {@link Conversation.enableSaving}). */
+  state: Uint8Array
+  /** Current time (ms since the Unix epoch). */
+  now: number
+}
+
+/** Events that do not make the state worth saving on their own (an attacker can cause them at will). */
+const UNSAVED_EVENTS: ReadonlySet<ConversationEvent['type']> = new Set(['dropped', 'error', 'message'])
 
 /** Options of {@link Conversation.join}. */
 export interface JoinConversationInit {
@@ -225,6 +240,15 @@ export class Conversation {
   /** Chat messages waiting for the epoch change in flight (see {@link Conversation.sendMessage}). */
   readonly #sendQueue = new SendQueue()
 
+  /** Set by {@link Conversation.enableSaving}: packets wait in `#ready` until their step ends and its state is saved. */
+  #saving = false
+  /** Outbound of completed steps (while saving). */
+  readonly #ready: ConversationOutbound[] = []
+  /** The state at the end of the last step that changed it, not taken yet (see {@link Conversation.takeSave}). */
+  #pendingSave: Uint8Array | undefined
+  /** Epoch at the last save. */
+  #savedEpoch: bigint | undefined
+
   private constructor(core: ConversationCore) {
     this.#core = core
   }
@@ -240,6 +264,44 @@ export class Conversation {
     core.now = init.now
     syncLastSeen(core, init.now)
     startHeartbeat(core, init.now)
+    core.phaseChanged()
+    return new Conversation(core)
+  }
+
+  /**
+   * Resume a conversation from the bytes {@link Conversation.takeSave}
+   * returned (the same member, the same plug-ins): the MLS group at the
+   * epoch it had, the steward list, scores, approved work, the commit log
+   * and our signed votes. Every member gets a fresh liveness grace period,
+   * and we attest our epoch at once, so the group tells us what we missed
+   * and we catch up as any member that fell behind.
+   *
+   * @throws {StateCorruptError} when the bytes are not a readable state of this conversation and member
+   */
+  static async restore(init: RestoreConversationInit): Promise<Conversation> {
+    const corrupt = (reason: string, cause: unknown) => new StateCorruptError(init.conversationId, reason, { cause })
+    let read: ReturnType<typeof readSavedConversation>
+    let config: ConversationConfig
+    try {
+      read = readSavedConversation(init.state, init.conversationId, init.plugins.mls.memberId)
+      config = resolveConfig(read.saved.config)
+    } catch (err) {
+      throw corrupt((err as Error).message, err)
+    }
+    let mls: MlsService
+    try {
+      mls = await init.plugins.mls.importGroup(read.mlsState)
+    } catch (err) {
+      throw corrupt(`MLS state: ${(err as Error).message}`, err)
+    }
+    if (mls.conversationId !== init.conversationId) throw corrupt('the MLS group is of another conversation', undefined)
+    const core = buildCore(init.conversationId, init.plugins, mls, config)
+    restoreInto(core, read.saved)
+    recordEpoch(core)
+    core.now = init.now
+    // Heard from everyone now: a restart is not evidence that the others went quiet.
+    syncLastSeen(core, init.now, true)
+    // No startHeartbeat: our first attestation is due at once (the group answers with what we missed).
     core.phaseChanged()
     return new Conversation(core)
   }
@@ -311,6 +373,7 @@ export class Conversation {
         return await fn()
       } finally {
         await this.#flushSendQueue()
+        this.#endStep()
       }
     }
     if (signal === undefined) {
@@ -626,7 +689,47 @@ export class Conversation {
 
   /** Packets to publish, in order; clears the buffer. */
   drainOutbound(): ConversationOutbound[] {
+    if (this.#saving) return this.#ready.splice(0)
     return this.#core.outbound.splice(0)
+  }
+
+  /**
+   * Save the state after every step that changed it, and hold each step's
+   * packets until that step has ended (beyond the reference; what
+   * `User.create({ storage })` uses). From now on {@link drainOutbound}
+   * returns only packets of completed steps, and {@link takeSave} the state
+   * those steps produced: write it durably before publishing them, so a
+   * crash can never leave a packet sent whose state is lost (a vote cast
+   * twice differently, a key used twice).
+   */
+  enableSaving(): void {
+    if (this.#saving) return
+    this.#saving = true
+    this.#endStep(true)
+  }
+
+  /**
+   * The state saved at the end of the last step that changed it (sent
+   * packets, merged a commit, or emitted an event other than a drop, an
+   * error or a chat message), once; `undefined` when nothing changed since
+   * the last call. Only with {@link enableSaving}.
+   */
+  takeSave(): Uint8Array | undefined {
+    const save = this.#pendingSave
+    this.#pendingSave = undefined
+    return save
+  }
+
+  /** End of a step (while saving): release its packets and save its state if it changed. */
+  #endStep(force = false): void {
+    if (!this.#saving) return
+    const core = this.#core
+    const sent = core.outbound.length > 0
+    for (const o of core.outbound.splice(0)) this.#ready.push(o)
+    const changed = force || sent || core.epoch() !== this.#savedEpoch || core.events.some((e) => !UNSAVED_EVENTS.has(e.type))
+    if (!changed || core.left) return
+    this.#pendingSave = saveConversation(core, core.now)
+    this.#savedEpoch = core.epoch()
   }
 
   /** Events, in order; clears the buffer. */

@@ -17,6 +17,9 @@ import { DeadlineTable } from '../state/deadlines.js'
 import type { EpochMembership } from '../state/epoch-history.js'
 import { JoinResponderState } from '../state/responder-state.js'
 
+/** How many of our own signed votes {@link ConversationCore.ownVotes} keeps. */
+export const OWN_VOTES_KEPT = 64
+
 /** A scheduled auto-vote (its time is its entry's deadline in {@link ConversationCore.autoVotes}). */
 export interface AutoVote {
   choice: boolean
@@ -60,6 +63,12 @@ export class ConversationCore {
   readonly autoVotes = new DeadlineTable<ProposalId, AutoVote>()
   /** Our votes to send once more if still needed at their deadline (see `castVote`). */
   readonly voteEchoes = new DeadlineTable<ProposalId, Vote>()
+  /**
+   * The votes we signed, by proposal (the last {@link OWN_VOTES_KEPT}): saved
+   * with the state, so that after a restart we send the same vote again
+   * instead of casting another one (`persist/`).
+   */
+  readonly ownVotes = new Map<ProposalId, Vote>()
   /** Consensus timeouts of every open proposal (ours and peers'). */
   readonly timeouts = new DeadlineTable<ProposalId>()
   /** Decoded requests of the proposals we know that have not resolved yet, by id. */

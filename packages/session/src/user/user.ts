@@ -15,7 +15,8 @@ import { type ConversationConfigInit, mergeConfigInit, resolveConfig } from '../
 import { Conversation } from '../conversation/conversation.js'
 import { type PluginOverrides, defaultPlugins } from '../conversation/default-plugins.js'
 import type { ConversationPluginsFactory } from '../conversation/plugins.js'
-import { ConversationExistsError, InvalidArgumentError, UserStoppedError } from '../errors.js'
+import { ConversationExistsError, InvalidArgumentError, StateCorruptError, StorageOwnerError, UserStoppedError } from '../errors.js'
+import type { ConversationOutbound } from '../conversation/events.js'
 import { ConversationHandle } from './handle.js'
 import { JoinAttempt, type JoinHost } from './join/attempt.js'
 import type { JoinOptions } from './join/options.js'
@@ -23,6 +24,7 @@ import type { JoinPhase, JoinProgress } from './join/progress.js'
 import type { ChatMessage, UserEvent } from './types.js'
 import { assertConversationId, validateUserInit } from './validate.js'
 import { evictOldest } from '../state/bounded.js'
+import type { Storage } from '@demls/storage'
 
 /**
  * Delays (ms) of the re-publishes of a chat packet that reached nobody:
@@ -49,7 +51,29 @@ export interface UserInit {
   config?: ConversationConfigInit
   /** Random numbers in [0, 1) for retry jitter (seed it in simulations). @default Math.random */
   random?: () => number
+  /**
+   * Where every conversation's state is saved (beyond the reference): a
+   * `Storage` of `@demls/storage`, e.g. `levelStorage({ location,
+   * encryptionKey: await deriveStorageKey(privateKey) })`. `create` resumes
+   * every conversation saved there (see {@link User.conversations}); the
+   * state each step produced is durable before any packet of that step is
+   * published; a conversation we leave is deleted; `stop()` closes it. A
+   * store belongs to one member. Joins in flight are not saved.
+   */
+  storage?: Storage
+  /**
+   * What `create` does with a saved conversation it cannot read
+   * ({@link StateCorruptError}): `'throw'` fails `create`; `'skip'` leaves it
+   * out (its bytes stay in the store) and lists it in
+   * {@link User.unreadableConversations}.
+   * @default 'throw'
+   */
+  onCorruptState?: 'throw' | 'skip'
 }
+
+/** Storage keys: the owner record and each conversation's state. */
+const OWNER_KEY = ['user', 'member-id']
+const stateKey = (conversationId: string) => ['conv', conversationId, 'state']
 
 /**
  * A join in flight, as listed by {@link User.joins}: `phase` is the last
@@ -124,6 +148,9 @@ export class User {
   #publishing: Promise<unknown> = Promise.resolve()
   /** Timers of pending re-publishes of chat that reached nobody. */
   readonly #retries = new Set<TimerHandle>()
+  readonly #storage: Storage | undefined
+  /** Saved conversations that could not be read (`onCorruptState: 'skip'`), reported once events can be seen. */
+  #unreadable: StateCorruptError[] = []
   #stopped = false
   #stopping: Promise<void> | undefined
 
@@ -145,6 +172,7 @@ export class User {
     this.clock = init.clock
     this.#config = init.config ?? {}
     this.#random = init.random ?? Math.random
+    this.#storage = init.storage
     this.messages$ = this.events$.pipe(
       filter((e): e is Extract<UserEvent, { type: 'message' }> => e.type === 'message'),
       map((e) => ({ conversationId: e.conversationId, sender: e.sender, body: e.body, epoch: e.epoch })),
@@ -183,8 +211,24 @@ export class User {
     resolveConfig(init.config)
     const plugins = isFactory(init.plugins) ? init.plugins : await defaultPlugins(init.privateKey, init.plugins ?? {})
     throwIfAborted(options.signal)
+    if (init.storage !== undefined) await claimStorage(init.storage, plugins.mls.memberId, options.signal)
+    const restored = init.storage === undefined ? { conversations: [], unreadable: [] } : await restoreAll(init, plugins, options.signal)
     if (!init.transport.isStarted) await init.transport.start(options.signal === undefined ? undefined : { signal: options.signal })
-    return new User(plugins.mls.memberId, plugins, init)
+    const user = new User(plugins.mls.memberId, plugins, init)
+    user.#unreadable = restored.unreadable
+    for (const conversation of restored.conversations) {
+      user.#subscribe(conversation.id)
+      user.#register(conversation)
+    }
+    return user
+  }
+
+  /**
+   * The saved conversations `create` could not read and left out
+   * (`onCorruptState: 'skip'`); their bytes are still in the store.
+   */
+  unreadableConversations(): StateCorruptError[] {
+    return [...this.#unreadable]
   }
 
   /** Whether {@link User.stop} was called: every later call throws {@link UserStoppedError}. */
@@ -438,6 +482,7 @@ export class User {
     this.#retries.clear()
     await this.#publishing
     await this.transport.stop()
+    if (this.#storage !== undefined && !this.#storage.closed) await this.#storage.close()
     this.#events.complete()
     this.#joinProgress.complete()
   }
@@ -454,6 +499,7 @@ export class User {
 
   #register(conversation: Conversation): ConversationHandle {
     const id = conversation.id
+    if (this.#storage !== undefined) conversation.enableSaving()
     this.#entries.set(id, { conversation, timer: undefined, wakeAt: undefined })
     const handle = new ConversationHandle(conversation, this, (work) => this.#track(work.then(() => this.#flush(id))))
     this.#handles.set(id, handle)
@@ -490,6 +536,32 @@ export class User {
   }
 
   /**
+   * Write a conversation's state, then publish the packets of the steps
+   * that produced it (in the publish order): a packet never leaves before
+   * its state is durable. When the write fails, they are not sent (an
+   * `error` event, `operation: 'save'`); the protocol's own re-sends
+   * recover from such a loss.
+   */
+  #save(conversationId: string, state: Uint8Array, outbound: readonly ConversationOutbound[]): void {
+    const storage = this.#storage as Storage
+    const write = async () => {
+      try {
+        await storage.put(stateKey(conversationId), state)
+      } catch (err) {
+        this.#events.next({ type: 'error', conversationId, operation: 'save', error: err as Error })
+        return false
+      }
+      return true
+    }
+    const written = this.#publishing.then(write)
+    this.#publishing = written
+    this.#track(written)
+    written.then((ok) => {
+      if (ok) for (const out of outbound) this.#publish(conversationId, out.subtopic, out.payload, out.retryUnreached === true)
+    })
+  }
+
+  /**
    * A chat packet reached nobody (no reachable subscriber yet: a new
    * connection, a short partition): publish it again after
    * {@link UNREACHED_RETRY_MS}[attempt], while we still hold the
@@ -512,7 +584,10 @@ export class User {
     const entry = this.#entries.get(id)
     if (!entry) return
     const conv = entry.conversation
-    for (const out of conv.drainOutbound()) this.#publish(id, out.subtopic, out.payload, out.retryUnreached === true)
+    const save = this.#storage === undefined ? undefined : conv.takeSave()
+    const outbound = conv.drainOutbound()
+    if (save !== undefined) this.#save(id, save, outbound)
+    else for (const out of outbound) this.#publish(id, out.subtopic, out.payload, out.retryUnreached === true)
     for (const e of conv.drainEvents()) this.#events.next({ ...e, conversationId: id })
     if (conv.isClosed) {
       this.#remove(id)
@@ -542,6 +617,19 @@ export class User {
     this.#entries.delete(id)
     this.#handles.delete(id)
     this.#unsubscribe(id)
+    const storage = this.#storage
+    if (storage !== undefined) {
+      // We left (or were removed): nothing of the conversation stays on disk.
+      const forget = async () => {
+        try {
+          await storage.delete(['conv', id])
+        } catch (err) {
+          this.#events.next({ type: 'error', conversationId: id, operation: 'save', error: err as Error })
+        }
+      }
+      this.#publishing = this.#publishing.then(forget)
+      this.#track(this.#publishing)
+    }
     this.#events.next({ type: 'conversation-removed', conversationId: id })
   }
 
@@ -549,4 +637,38 @@ export class User {
   eventsOf(conversationId: string): Observable<UserEvent> {
     return this.events$.pipe(filter((e) => e.conversationId === conversationId))
   }
+}
+
+/**
+ * Mark `storage` as ours, or refuse it when it holds another member's state.
+ *
+ * @throws {StorageOwnerError} when the store belongs to another member
+ */
+async function claimStorage(storage: Storage, memberId: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+  const opts = signal === undefined ? {} : { signal }
+  const owner = await storage.get(OWNER_KEY, opts)
+  if (owner === undefined) await storage.put(OWNER_KEY, memberId, opts)
+  else if (toHex(owner) !== toHex(memberId)) throw new StorageOwnerError(toHex(owner), toHex(memberId))
+}
+
+/** Every conversation saved in the store, resumed (see {@link Conversation.restore}). */
+async function restoreAll(
+  init: UserInit,
+  plugins: ConversationPluginsFactory,
+  signal: AbortSignal | undefined,
+): Promise<{ conversations: Conversation[]; unreadable: StateCorruptError[] }> {
+  const storage = init.storage as Storage
+  const conversations: Conversation[] = []
+  const unreadable: StateCorruptError[] = []
+  for await (const { key, value } of storage.entries(['conv'], signal === undefined ? {} : { signal })) {
+    if (key.length !== 3 || key[2] !== 'state') continue
+    const conversationId = key[1] as string
+    try {
+      conversations.push(await Conversation.restore({ conversationId, plugins, state: value, now: init.clock.now() }))
+    } catch (err) {
+      if (!(err instanceof StateCorruptError) || init.onCorruptState !== 'skip') throw err
+      unreadable.push(err)
+    }
+  }
+  return { conversations, unreadable }
 }

@@ -7,7 +7,7 @@ export const MAX_CONVERSATION_ID_BYTES = 128
 /** The secp256k1 group order n: a private key is a scalar in [1, n − 1]. */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
 
-const USER_INIT_KEYS = ['privateKey', 'transport', 'clock', 'plugins', 'config', 'random'] as const
+const USER_INIT_KEYS = ['privateKey', 'transport', 'clock', 'plugins', 'config', 'random', 'storage', 'onCorruptState'] as const
 
 const TRANSPORT_METHODS = [
   'start',
@@ -109,6 +109,17 @@ export function validateUserInit(init: unknown): void {
   }
   if (o.random !== undefined && typeof o.random !== 'function') {
     throw new InvalidUserInitError('random', `must be a function returning numbers in [0, 1) (got ${typeof o.random})`)
+  }
+  if (o.storage !== undefined) {
+    const st = o.storage as Record<string, unknown> | null
+    const methods = ['get', 'put', 'del', 'delete', 'entries', 'batch', 'close']
+    if (typeof st !== 'object' || st === null || methods.some((m) => typeof st[m] !== 'function')) {
+      throw new InvalidUserInitError('storage', `must be a Storage of @demls/storage (${methods.join(', ')})`)
+    }
+    if (st.closed === true) throw new InvalidUserInitError('storage', 'is closed')
+  }
+  if (o.onCorruptState !== undefined && o.onCorruptState !== 'throw' && o.onCorruptState !== 'skip') {
+    throw new InvalidUserInitError('onCorruptState', `must be 'throw' or 'skip' (got ${String(o.onCorruptState)})`)
   }
   if (o.plugins !== undefined && (typeof o.plugins !== 'object' || o.plugins === null)) {
     throw new InvalidUserInitError('plugins', `must be an object of plug-in overrides or a plug-ins factory (got ${o.plugins === null ? 'null' : typeof o.plugins})`)

@@ -12,7 +12,7 @@ import {
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { proposalClockTolerance } from '../conversation/config.js'
-import type { ConversationCore } from '../conversation/core.js'
+import { type ConversationCore, OWN_VOTES_KEPT } from '../conversation/core.js'
 import type { InboundDropReason } from '../conversation/events.js'
 import { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
 import { targetKey } from '../rules/targets.js'
@@ -21,6 +21,8 @@ import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
 import { onInviteProposed } from '../join/responder.js'
 import { INACTIVE_REMOVAL_NAME, judgeInactiveRemoval } from '../stewardship/liveness.js'
 import { requestProposal } from '../sync/catch-up.js'
+import { evictOldest } from '../state/bounded.js'
+import { savedVote } from '../persist/snapshot.js'
 
 /** Who votes first on a proposal we open: we bundle YES, or we vote later like everyone. */
 export type CreatorVote = 'yes' | 'deferred'
@@ -188,6 +190,7 @@ export function onIncomingProposal(core: ConversationCore, proposal: Proposal, s
     return
   }
   track(core, proposal.proposalId, request, false, now)
+  if (proposal.expectedVotersCount > 1 && !hasOwnVote(core, proposal) && resendSavedVote(core, proposal.proposalId, now)) return
   if (proposal.expectedVotersCount > 1 && !hasOwnVote(core, proposal)) {
     core.emit({ type: 'vote-requested', proposalId: proposal.proposalId, request })
     // A removal for inactivity is judged from our own observation when the vote fires.
@@ -206,6 +209,24 @@ export function onIncomingProposal(core: ConversationCore, proposal: Proposal, s
       ...(scoreTarget !== undefined ? { judgeScore: scoreTarget } : {}),
     })
   }
+}
+
+/**
+ * A proposal we voted on before a restart (our signed vote was saved):
+ * record that vote and send it again, never another one. Returns whether
+ * there was one.
+ */
+function resendSavedVote(core: ConversationCore, proposalId: number, now: number): boolean {
+  const vote = savedVote(core, proposalId)
+  if (vote === undefined) return false
+  try {
+    core.consensus.receiveVote(core.id, vote, now, hardening(core, core.memberId))
+  } catch (err) {
+    core.error('saved-vote', err)
+    return true
+  }
+  core.voteEchoes.set(proposalId, now, vote)
+  return true
 }
 
 function hasOwnVote(core: ConversationCore, proposal: Proposal): boolean {
@@ -251,6 +272,8 @@ export function judgeScoreRemoval(core: ConversationCore, target: Uint8Array): b
 export async function castVote(core: ConversationCore, proposalId: number, choice: boolean, now: number): Promise<void> {
   core.autoVotes.clear(proposalId)
   const vote = core.consensus.castVote(core.id, proposalId, choice, now)
+  core.ownVotes.set(proposalId, vote)
+  evictOldest(core.ownVotes, OWN_VOTES_KEPT)
   await core.sendEncrypted({ vote })
   core.voteEchoes.set(proposalId, now + Math.floor(core.config.consensusTimeoutMs / 2), vote)
 }

@@ -9,6 +9,7 @@ import {
   type PluginOverrides,
   User,
   type UserEvent,
+  type UserInit,
 } from '../../src/index.js'
 
 /** Hardhat/Anvil public development keys (accounts #0–#9), as the reference tests use. */
@@ -61,6 +62,8 @@ export async function scenario(
     plugins?: (i: number) => PluginOverrides | ConversationPluginsFactory
     /** Called with each member's transport before its user is created (e.g. to lose one chosen packet). */
     transport?: (i: number, transport: MemoryTransport, net: MemoryNetwork) => void
+    /** More `User.create` options of member `i` (e.g. a `storage`). */
+    userInit?: (i: number) => Partial<UserInit>
   } = {},
 ): Promise<Scenario> {
   // Virtual time starts at the memory network's default (2023-11-14): every
@@ -78,6 +81,7 @@ export async function scenario(
       config: { ...FAST, ...init.config },
       random: () => 0.5,
       ...(init.plugins ? { plugins: init.plugins(i) } : {}),
+      ...init.userInit?.(i),
     })
     const m: Member = { user, name, events: [] }
     user.events$.subscribe((e) => m.events.push(e))

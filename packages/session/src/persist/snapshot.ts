@@ -1,0 +1,120 @@
+import type { PeerScoreEntry } from '@demls/scoring'
+import type { StewardListSnapshot } from '@demls/steward'
+import {
+  type Vote,
+  bytesEqual,
+  decodeCommitCandidate,
+  decodeConversationUpdateRequest,
+  decodeVote,
+  encodeCommitCandidate,
+  encodeConversationUpdateRequest,
+  encodeVote,
+} from '@demls/wire'
+import type { ConversationConfig } from '../conversation/config.js'
+import type { ConversationCore } from '../conversation/core.js'
+import type { ProposalId } from '../conversation/queues.js'
+import type { OperatingMode } from '../conversation/state-machine.js'
+import type { EpochMembership } from '../state/epoch-history.js'
+import { packSnapshot, unpackSnapshot } from './codec.js'
+
+/** Merged commits kept in a saved state for answering catch-up requests (the newest). */
+const SAVED_LOG_ENTRIES = 16
+
+/**
+ * What a member needs to resume a conversation after a restart, beside
+ * its MLS state: everything that decides what it commits and how it
+ * votes. Not saved (rebuilt or re-learned from the group): consensus
+ * sessions in flight (our own votes on them are kept, see `ownVotes`),
+ * liveness observations (every member gets a fresh grace period), the
+ * fork branch point (a fork that spans our restart is healed by the
+ * others), rate limits and stashed future packets.
+ *
+ * @internal
+ */
+export interface SavedConversation {
+  id: string
+  memberId: Uint8Array
+  /** Our clock when the state was saved (ms). */
+  savedAt: number
+  config: ConversationConfig
+  steward: StewardListSnapshot | undefined
+  scores: PeerScoreEntry[]
+  joinEpochs: Map<string, bigint>
+  /** Approved work not committed yet: proposal id and the encoded request. */
+  approved: [ProposalId, Uint8Array][]
+  urgentTarget: string | undefined
+  pendingRemovalTargets: string[]
+  mode: OperatingMode
+  /** The newest merged commits (epoch left, encoded candidate), for catch-up answers. */
+  log: [string, Uint8Array][]
+  epochHistory: Map<bigint, EpochMembership>
+  /** Our signed votes (encoded) on proposals that may still be open: never vote differently after a restart. */
+  ownVotes: [ProposalId, Uint8Array][]
+}
+
+/** Serialise the state of `core` (the MLS state as the binary section). */
+export function saveConversation(core: ConversationCore, now: number): Uint8Array {
+  let steward: StewardListSnapshot | undefined
+  try {
+    steward = core.steward.snapshot()
+  } catch {
+    steward = undefined // no list installed yet
+  }
+  const log = [...core.catchUp.log].sort((a, b) => (BigInt(a[0]) < BigInt(b[0]) ? -1 : 1)).slice(-SAVED_LOG_ENTRIES)
+  const saved: SavedConversation = {
+    id: core.id,
+    memberId: core.memberId,
+    savedAt: now,
+    config: core.config,
+    steward,
+    scores: core.scoring.allMembersWithScores(),
+    joinEpochs: core.joinEpochs,
+    approved: [...core.queues.approved].map(([id, r]) => [id, encodeConversationUpdateRequest(r)]),
+    urgentTarget: core.queues.urgentTarget,
+    pendingRemovalTargets: [...core.queues.pendingRemovalTargets],
+    mode: core.sm.mode,
+    log: log.map(([epoch, c]) => [epoch, encodeCommitCandidate(c)]),
+    epochHistory: core.epochHistory,
+    ownVotes: [...core.ownVotes].map(([id, v]) => [id, encodeVote(v)]),
+  }
+  return packSnapshot(saved, core.mls.exportState())
+}
+
+/**
+ * Read {@link saveConversation} bytes back.
+ *
+ * @throws {Error} with the reason when the bytes are not a saved state of `conversationId` for `memberId`
+ */
+export function readSavedConversation(
+  bytes: Uint8Array,
+  conversationId: string,
+  memberId: Uint8Array,
+): { saved: SavedConversation; mlsState: Uint8Array } {
+  const { header, binary } = unpackSnapshot(bytes)
+  const saved = header as SavedConversation
+  if (typeof saved !== 'object' || saved === null || saved.id !== conversationId) throw new Error('the state is of another conversation')
+  if (!(saved.memberId instanceof Uint8Array) || !bytesEqual(saved.memberId, memberId)) throw new Error('the state is of another member')
+  if (binary.length === 0) throw new Error('no MLS state')
+  return { saved, mlsState: binary }
+}
+
+/** Install a saved state (read with {@link readSavedConversation}) into a core built over the restored MLS group. */
+export function restoreInto(core: ConversationCore, saved: SavedConversation): void {
+  if (saved.steward !== undefined) core.steward.restore(saved.steward)
+  for (const m of core.mls.members()) core.scoring.addMember(m)
+  core.scoring.applySnapshot(saved.scores)
+  for (const [k, v] of saved.joinEpochs) core.joinEpochs.set(k, v)
+  for (const [id, r] of saved.approved) core.queues.approved.set(id, decodeConversationUpdateRequest(r))
+  core.queues.urgentTarget = saved.urgentTarget
+  for (const t of saved.pendingRemovalTargets) core.queues.pendingRemovalTargets.add(t)
+  if (saved.mode === 'recovery') core.sm.enterRecovery()
+  for (const [epoch, c] of saved.log) core.catchUp.log.set(epoch, decodeCommitCandidate(c))
+  for (const [epoch, m] of saved.epochHistory) core.epochHistory.set(epoch, m)
+  for (const [id, v] of saved.ownVotes) core.ownVotes.set(id, decodeVote(v))
+}
+
+/** Our vote saved before a restart for `proposalId`, if any (see {@link SavedConversation.ownVotes}). */
+export function savedVote(core: ConversationCore, proposalId: ProposalId): Vote | undefined {
+  const v = core.ownVotes.get(proposalId)
+  return v !== undefined && bytesEqual(v.voteOwner, core.memberId) ? v : undefined
+}
