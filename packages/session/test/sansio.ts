@@ -36,6 +36,13 @@ export class Bed {
   now: number
   readonly peers: Peer[] = []
   intercept: Intercept | undefined
+  /**
+   * Called before a member's outbound is drained; returning `'crash'` kills
+   * it there (its outbound is lost and its conversation removed; packets to
+   * it are dropped until the test gives it a conversation again), and
+   * `'crash-after-send'` kills it right after that outbound is delivered.
+   */
+  onDrain: ((peer: Peer) => 'crash' | 'crash-after-send' | undefined) | undefined
   readonly #config: ConversationConfigInit
   /** Vote requests already answered by {@link Bed.answerVoteRequests}, per member. */
   readonly #answered = new Map<number, number>()
@@ -94,7 +101,14 @@ export class Bed {
         const c = from.conversation
         if (c === undefined) continue
         from.events.push(...c.drainEvents())
+        const fate = this.onDrain?.(from)
+        if (fate === 'crash') {
+          c.drainOutbound()
+          from.conversation = undefined
+          continue
+        }
         const out = c.drainOutbound()
+        if (fate === 'crash-after-send') from.conversation = undefined
         from.sent.push(...out)
         for (const packet of out) {
           moved = true

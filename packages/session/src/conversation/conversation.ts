@@ -59,7 +59,7 @@ import {
   takeoverDeadline,
 } from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
-import { readSavedConversation, restoreInto, saveConversation } from '../persist/snapshot.js'
+import { readSavedConversation, restoreInto, saveConversation, savedOpenProposals } from '../persist/snapshot.js'
 import { onListAttested, onStewardListNotice, recordEpoch } from '../sync/steward-sync.js'
 import { handleOutcomes } from '../voting/outcome.js'
 import {
@@ -67,6 +67,7 @@ import {
   initiateProposal,
   onIncomingProposal,
   onIncomingVote,
+  restoreOpenProposals,
   selfLeaveProposalId,
   targetInFlight,
   tickDeadlines,
@@ -296,11 +297,12 @@ export class Conversation {
     }
     if (mls.conversationId !== init.conversationId) throw corrupt('the MLS group is of another conversation', undefined)
     const core = buildCore(init.conversationId, init.plugins, mls, config)
-    restoreInto(core, read.saved)
+    restoreInto(core, read.saved, init.now)
     recordEpoch(core)
     core.now = init.now
     // Heard from everyone now: a restart is not evidence that the others went quiet.
     syncLastSeen(core, init.now, true)
+    restoreOpenProposals(core, savedOpenProposals(read.saved), init.now)
     // No startHeartbeat: our first attestation is due at once (the group answers with what we missed).
     core.phaseChanged()
     return new Conversation(core)
@@ -728,7 +730,7 @@ export class Conversation {
     for (const o of core.outbound.splice(0)) this.#ready.push(o)
     const changed = force || sent || core.epoch() !== this.#savedEpoch || core.events.some((e) => !UNSAVED_EVENTS.has(e.type))
     if (!changed || core.left) return
-    this.#pendingSave = saveConversation(core, core.now)
+    this.#pendingSave = saveConversation(core, core.now, this.#ready)
     this.#savedEpoch = core.epoch()
   }
 

@@ -1,8 +1,11 @@
 import type { PeerScoreEntry } from '@demls/scoring'
 import type { StewardListSnapshot } from '@demls/steward'
 import {
+  type Proposal,
   type Vote,
   bytesEqual,
+  decodeProposal,
+  encodeProposal,
   decodeCommitCandidate,
   decodeConversationUpdateRequest,
   decodeVote,
@@ -12,9 +15,11 @@ import {
 } from '@demls/wire'
 import type { ConversationConfig } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationOutbound } from '../conversation/events.js'
 import type { ProposalId } from '../conversation/queues.js'
 import type { OperatingMode } from '../conversation/state-machine.js'
 import type { EpochMembership } from '../state/epoch-history.js'
+import type { BufferedCandidate } from '../freeze/candidate-buffer.js'
 import { packSnapshot, unpackSnapshot } from './codec.js'
 
 /** Merged commits kept in a saved state for answering catch-up requests (the newest). */
@@ -50,10 +55,28 @@ export interface SavedConversation {
   epochHistory: Map<bigint, EpochMembership>
   /** Our signed votes (encoded) on proposals that may still be open: never vote differently after a restart. */
   ownVotes: [ProposalId, Uint8Array][]
+  /** The proposals open when we saved (encoded, with the votes we had), ours and peers'. */
+  open: Uint8Array[]
+  /**
+   * The packets of the steps this state includes that may not have left
+   * yet (the transactional outbox): published again after a restart, so a
+   * crash between the write and the publish loses nothing. A packet sent
+   * twice is harmless (the same bytes: gossip drops the copy, MLS refuses
+   * a second decryption).
+   */
+  outbox: ConversationOutbound[]
+  /**
+   * The freeze round of our epoch, when one is open: its candidates (ours
+   * with the Welcome of our pending commit, which MLS keeps in its state),
+   * and the freeze start when we were freezing. A restarted steward then
+   * selects from the same candidates and sends its own Welcome, instead of
+   * minting a second commit for the epoch.
+   */
+  round: { freezingSince: number | undefined; candidates: BufferedCandidate[] } | undefined
 }
 
 /** Serialise the state of `core` (the MLS state as the binary section). */
-export function saveConversation(core: ConversationCore, now: number): Uint8Array {
+export function saveConversation(core: ConversationCore, now: number, outbox: readonly ConversationOutbound[]): Uint8Array {
   let steward: StewardListSnapshot | undefined
   try {
     steward = core.steward.snapshot()
@@ -76,6 +99,9 @@ export function saveConversation(core: ConversationCore, now: number): Uint8Arra
     log: log.map(([epoch, c]) => [epoch, encodeCommitCandidate(c)]),
     epochHistory: core.epochHistory,
     ownVotes: [...core.ownVotes].map(([id, v]) => [id, encodeVote(v)]),
+    open: core.consensus.activeProposals(core.id).map((p) => encodeProposal(p)),
+    round: savedRound(core),
+    outbox: outbox.map((o) => ({ subtopic: o.subtopic, payload: o.payload, ...(o.retryUnreached === true ? { retryUnreached: true } : {}) })),
   }
   return packSnapshot(saved, core.mls.exportState())
 }
@@ -99,7 +125,7 @@ export function readSavedConversation(
 }
 
 /** Install a saved state (read with {@link readSavedConversation}) into a core built over the restored MLS group. */
-export function restoreInto(core: ConversationCore, saved: SavedConversation): void {
+export function restoreInto(core: ConversationCore, saved: SavedConversation, now: number): void {
   if (saved.steward !== undefined) core.steward.restore(saved.steward)
   for (const m of core.mls.members()) core.scoring.addMember(m)
   core.scoring.applySnapshot(saved.scores)
@@ -111,6 +137,31 @@ export function restoreInto(core: ConversationCore, saved: SavedConversation): v
   for (const [epoch, c] of saved.log) core.catchUp.log.set(epoch, decodeCommitCandidate(c))
   for (const [epoch, m] of saved.epochHistory) core.epochHistory.set(epoch, m)
   for (const [id, v] of saved.ownVotes) core.ownVotes.set(id, decodeVote(v))
+  for (const o of saved.outbox) core.outbound.push(o)
+  restoreRound(core, saved.round, now)
+}
+
+function savedRound(core: ConversationCore): SavedConversation['round'] {
+  const epoch = core.epoch()
+  if (core.rounds.openEpoch !== epoch) return undefined
+  return { freezingSince: core.sm.state === 'freezing' ? core.sm.anchor : undefined, candidates: core.rounds.candidates(epoch) }
+}
+
+function restoreRound(core: ConversationCore, round: SavedConversation['round'], now: number): void {
+  if (round === undefined) return
+  const epoch = core.epoch()
+  const cap = core.mls.members().length + 1
+  for (const c of round.candidates) {
+    // Our candidate only with the pending commit it was minted from (they are saved together).
+    if (c.isLocal && !core.mls.hasPendingCommit()) continue
+    core.rounds.offer(c, epoch, cap, true)
+  }
+  if (round.freezingSince !== undefined) core.sm.startFreezing(Math.min(round.freezingSince, now))
+}
+
+/** The proposals that were open when the state was saved (see {@link SavedConversation.open}). */
+export function savedOpenProposals(saved: SavedConversation): Proposal[] {
+  return saved.open.map((b) => decodeProposal(b))
 }
 
 /** Our vote saved before a restart for `proposalId`, if any (see {@link SavedConversation.ownVotes}). */

@@ -233,6 +233,25 @@ function hasOwnVote(core: ConversationCore, proposal: Proposal): boolean {
   return proposal.votes.some((v) => bytesEqual(v.voteOwner, core.memberId))
 }
 
+/**
+ * After a restart: take back the proposals that were open when we saved,
+ * each as if received again from its owner, then the votes we had on it
+ * (our own included, so we never cast another).
+ */
+export function restoreOpenProposals(core: ConversationCore, proposals: readonly Proposal[], now: number): void {
+  for (const p of proposals) {
+    const [first, ...rest] = p.votes
+    onIncomingProposal(core, { ...p, votes: first === undefined ? [] : [first] }, p.proposalOwner, now)
+    for (const v of rest) {
+      try {
+        core.consensus.receiveVote(core.id, v, now, hardening(core, v.voteOwner))
+      } catch {
+        // a vote the session no longer takes (expired, duplicate): it changes nothing
+      }
+    }
+  }
+}
+
 /** A single vote received from `sender` (MLS-authenticated). */
 export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8Array, now: number): void {
   try {
