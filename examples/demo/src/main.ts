@@ -8,6 +8,9 @@
  *      members vote, the epoch steward commits and its Welcome brings them in;
  *   3. the commits behind that, and the steward list the group then elects;
  *   4. every peer sends one end-to-end encrypted message; all are delivered;
+ *   4b. a plain member is killed with SIGKILL; the others chat on; it starts
+ *      again from its encrypted LevelDB directory, resumes the conversation
+ *      at its epoch and chats again (every peer keeps its state on disk);
  *   5a. the epoch steward goes silent; a member proposes removing a plain
  *      member; after the commit-inactivity window the backup steward commits
  *      instead (if a steward election won the race, that is reported);
@@ -21,6 +24,9 @@
  *
  * Run: `pnpm demo` at the repo root, or `pnpm start` here.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { PEERS } from './keys.js'
 import { PeerProcess } from './peers.js'
 import type { EventSummary } from './protocol.js'
@@ -29,16 +35,32 @@ import { type DemoReport, type StepResult, printSummary } from './summary.js'
 import { Timeline } from './timeline.js'
 
 const ID = 'demo'
-const TOTAL_DEADLINE_MS = 115_000
+const TOTAL_DEADLINE_MS = 150_000
+/** Every peer keeps its state in an encrypted LevelDB directory under here (deleted at exit). */
+const STATE_DIR = mkdtempSync(join(tmpdir(), 'demls-demo-'))
+const stateOf = (index: number) => join(STATE_DIR, `peer${index}`)
 const t0 = Date.now()
 const names = new Map<string, string>()
 const timeline = new Timeline(t0, names)
 const peers: PeerProcess[] = []
-const report: DemoReport = { ok: false, totalMs: 0, steps: [], joined: 0, chat: { delivered: 0, expected: 0 }, recovery: undefined, eviction: undefined, removal: undefined }
+const report: DemoReport = {
+  ok: false,
+  totalMs: 0,
+  steps: [],
+  joined: 0,
+  chat: { delivered: 0, expected: 0 },
+  restart: undefined,
+  recovery: undefined,
+  eviction: undefined,
+  removal: undefined,
+}
 
 function killAll(): void {
   for (const p of peers) p.kill()
+  rmSync(STATE_DIR, { recursive: true, force: true })
 }
+
+const onPeerEvent = (p: PeerProcess, e: { at: number; event: EventSummary }) => timeline.event(p.index, e.at, e.event)
 
 /** Statuses of `group` when they all agree (working, one epoch, one authenticator, `size` members). */
 const converged = (group: PeerProcess[], size: number) => convergedIn(ID, group, size)
@@ -79,13 +101,13 @@ async function step(name: string, deadlineMs: number, body: (since: number) => P
 
 async function run(): Promise<void> {
   await step('0. start 5 peer processes', 60_000, async () => {
-    for (let i = 0; i < PEERS; i++) peers.push(new PeerProcess(i, (p, e) => timeline.event(p.index, e.at, e.event)))
+    for (let i = 0; i < PEERS; i++) peers.push(new PeerProcess(i, onPeerEvent))
     // Most of this step is five Node processes loading libp2p and MLS at once.
     // Each peer dials every earlier one (a full mesh on loopback), so the group
     // stays connected when any one of them goes silent later.
     for (const p of peers) {
       const bootstrap = peers.slice(0, p.index).flatMap((q) => q.addrs)
-      const r = await p.request({ type: 'start', index: p.index, bootstrap }, 55_000)
+      const r = await p.request({ type: 'start', index: p.index, bootstrap, storage: stateOf(p.index) }, 55_000)
       p.memberId = r.memberId ?? ''
       p.addrs = r.addrs ?? []
       names.set(p.memberId, p.name)
@@ -140,6 +162,45 @@ async function run(): Promise<void> {
     await waitFor(`${expected} deliveries`, 15_000, () => (delivered() >= expected ? true : undefined))
     report.chat.delivered = delivered()
     return { delivered: report.chat.delivered, note: `${report.chat.delivered}/${expected} delivered, each peer got the other 4` }
+  })
+
+  await step('4b. a peer is killed (SIGKILL) and restarts from disk', 45_000, async () => {
+    const statuses = await Promise.all(peers.map((p) => p.status(ID)))
+    // A plain member (not a steward), so that steps 5a-6 play as before.
+    const stewards = statuses[0]!.stewards
+    const victim = peers.filter((p) => !stewards.includes(p.memberId)).at(-1)
+    if (victim === undefined) throw new Error('no plain member to kill')
+    const epochAtKill = statuses[victim.index]!.epoch
+    timeline.say(`${victim.name} is killed with SIGKILL at epoch ${epochAtKill}; its state is in an encrypted LevelDB directory`)
+    victim.kill()
+    await victim.exited()
+    const others = peers.filter((p) => p !== victim)
+    const away = `while ${victim.name} was down`
+    const downSince = Date.now()
+    await Promise.all(others.map((p) => p.request({ type: 'send', conversationId: ID, text: `${away}, from ${p.name}` })))
+    await waitFor('the others to read each other', 10_000, () =>
+      others.every((p) => p.eventsOf('message', downSince).filter((m) => m.text?.startsWith(away)).length >= others.length - 1) ? true : undefined,
+    )
+    const restarted = new PeerProcess(victim.index, onPeerEvent)
+    peers[victim.index] = restarted
+    const r = await restarted.request({ type: 'start', index: victim.index, bootstrap: others.flatMap((q) => q.addrs), storage: stateOf(victim.index) }, 55_000)
+    restarted.memberId = r.memberId ?? ''
+    restarted.addrs = r.addrs ?? []
+    const resumed = r.restored?.find((c) => c.conversationId === ID)
+    if (resumed === undefined) throw new Error(`${victim.name} did not resume "${ID}" from its store`)
+    timeline.say(`${restarted.name} started again: resumed "${ID}" at epoch ${resumed.epoch} from its store, still a member`)
+    const all = await waitFor(`${PEERS} converged members`, 20_000, () => converged(peers, PEERS))
+    const backSince = Date.now()
+    await restarted.request({ type: 'send', conversationId: ID, text: `${restarted.name} is back` })
+    const reached = () => others.filter((p) => p.eventsOf('message', backSince).some((m) => m.by === restarted.memberId)).length
+    await waitFor('its chat to reach the others', 10_000, () => (reached() === others.length ? true : undefined))
+    // No backfill of chat yet: what was sent while it was down is lost to it.
+    const missed = others.length - restarted.eventsOf('message').filter((m) => m.text?.startsWith(away)).length
+    report.restart = { peer: restarted.name, epochAtKill, resumedAt: resumed.epoch, convergedAt: all[0]!.epoch, missedChats: missed, chatAfterDelivered: reached() }
+    return {
+      delivered: reached(),
+      note: `${victim.name} killed at epoch ${epochAtKill}, resumed at ${resumed.epoch} from disk (converged at ${all[0]!.epoch}); missed ${missed} chats sent while down (no backfill yet); its next chat reached ${reached()}/${others.length}`,
+    }
   })
 
   // Steps 5a and 5b share these.
@@ -227,6 +288,7 @@ const nameIds = (s: string) => s.replace(/[0-9a-f]{40}/g, (m) => timeline.name(m
 async function shutdown(code: number): Promise<never> {
   timeline.flush()
   await Promise.all(peers.map((p) => p.stop().catch(() => p.kill())))
+  rmSync(STATE_DIR, { recursive: true, force: true })
   process.exit(code)
 }
 

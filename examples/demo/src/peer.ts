@@ -17,11 +17,16 @@
  *   commits, joins, leaves, chat, drops, errors), forwarded to the parent.
  * - `user.stop()`: stop its timers and its transport (how a peer "goes
  *   silent" in step 5).
+ * - `levelStorage({ location, encryptionKey: await deriveStorageKey(key) })`
+ *   from `@demls/storage`, given to `User.create` as `storage`: every
+ *   conversation's state is saved in an encrypted LevelDB directory, so a
+ *   peer killed with SIGKILL (step 4b) starts again where it was.
  *
  * Run by `main.ts` through `child_process.fork`; it talks only over IPC.
  */
 import type { ConversationUpdateRequest } from '@demls/wire'
 import { LAN_TIMING, type UserEvent, User } from '@demls/session'
+import { deriveStorageKey, levelStorage } from '@demls/storage'
 import { gossipsubTransport } from '@demls/transport-gossipsub'
 import { DemlsError, systemClock, topicFor } from '@demls/wire'
 import { FAST, hex, keyFor, unhex } from './keys.js'
@@ -138,7 +143,15 @@ async function run(cmd: Command): Promise<Omit<Extract<Report, { type: 'reply' }
   switch (cmd.type) {
     case 'start': {
       const transport = gossipsubTransport({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: cmd.bootstrap })
-      user = await User.create({ privateKey: keyFor(cmd.index), transport, clock: systemClock, config: cmd.timing === 'lan' ? LAN_TIMING : FAST })
+      const privateKey = keyFor(cmd.index)
+      const storage = cmd.storage === undefined ? undefined : await levelStorage({ location: cmd.storage, encryptionKey: await deriveStorageKey(privateKey) })
+      user = await User.create({
+        privateKey,
+        transport,
+        clock: systemClock,
+        config: cmd.timing === 'lan' ? LAN_TIMING : FAST,
+        ...(storage !== undefined ? { storage } : {}),
+      })
       user.events$.subscribe((e) => {
         const event = summarize(e)
         if (event) send({ type: 'event', at: Date.now(), event: { ...event, conversation: e.conversationId } })
@@ -148,7 +161,8 @@ async function run(cmd: Command): Promise<Omit<Extract<Report, { type: 'reply' }
         const detail = p.phase === 'welcome-dropped' ? { reason: p.reason, error: oneLine(p.error) } : {}
         send({ type: 'event', at: Date.now(), event: { kind: 'join-progress', state: p.phase, conversation: p.conversationId, ...detail } })
       })
-      return { memberId: hex(user.memberId), addrs: transport.multiaddrs().map(String) }
+      const restored = user.conversations().map((id) => ({ conversationId: id, epoch: String(user?.conversation(id)?.epoch()) }))
+      return { memberId: hex(user.memberId), addrs: transport.multiaddrs().map(String), restored }
     }
     case 'create':
       await user?.createConversation(cmd.conversationId)

@@ -107,4 +107,10 @@ export class PeerProcess {
   kill(): void {
     if (!this.#exited) this.#child.kill('SIGKILL')
   }
+
+  /** Resolves once the process has exited. */
+  exited(): Promise<void> {
+    if (this.#exited) return Promise.resolve()
+    return new Promise<void>((r) => this.#child.once('exit', () => r()))
+  }
 }

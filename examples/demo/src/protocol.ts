@@ -10,8 +10,11 @@ import type { ConversationState, OperatingMode } from '@demls/session'
 
 /** Parent → peer. Every command carries a `seq` that its reply echoes. */
 export type Command =
-  /** Start the gossipsub transport (dialling `bootstrap`) and create the `User` (`timing`: `FAST_TIMING` or `LAN_TIMING`, default fast). */
-  | { type: 'start'; seq: number; index: number; bootstrap: string[]; timing?: 'fast' | 'lan' }
+  /**
+   * Start the gossipsub transport (dialling `bootstrap`) and create the `User` (`timing`: `FAST_TIMING` or `LAN_TIMING`, default fast),
+   * with its state in an encrypted LevelDB store in the directory `storage` when given (resuming what is saved there).
+   */
+  | { type: 'start'; seq: number; index: number; bootstrap: string[]; timing?: 'fast' | 'lan'; storage?: string }
   /** `user.createConversation(id)`: we become its only member and steward. */
   | { type: 'create'; seq: number; conversationId: string }
   /** `user.join(id)`: announce a key package; replies once a Welcome made us a member. */
@@ -78,6 +81,8 @@ export type Report =
       error?: string
       memberId?: string
       addrs?: string[]
+      /** Conversations resumed from the store at start, with their epochs. */
+      restored?: { conversationId: string; epoch: string }[]
       proposalId?: number
       status?: Status
     }
