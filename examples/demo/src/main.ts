@@ -194,12 +194,22 @@ async function run(): Promise<void> {
     await restarted.request({ type: 'send', conversationId: ID, text: `${restarted.name} is back` })
     const reached = () => others.filter((p) => p.eventsOf('message', backSince).some((m) => m.by === restarted.memberId)).length
     await waitFor('its chat to reach the others', 10_000, () => (reached() === others.length ? true : undefined))
-    // No backfill of chat yet: what was sent while it was down is lost to it.
-    const missed = others.length - restarted.eventsOf('message').filter((m) => m.text?.startsWith(away)).length
-    report.restart = { peer: restarted.name, epochAtKill, resumedAt: resumed.epoch, convergedAt: all[0]!.epoch, missedChats: missed, chatAfterDelivered: reached() }
+    // What was sent while it was down comes back from the stewards' history (chat backfill).
+    const recovered = () => restarted.eventsOf('message').filter((m) => m.text?.startsWith(away)).length
+    await waitFor('the chat it missed, from the history of the others', 10_000, () => (recovered() >= others.length ? true : undefined)).catch(() => undefined)
+    const missed = others.length - recovered()
+    report.restart = {
+      peer: restarted.name,
+      epochAtKill,
+      resumedAt: resumed.epoch,
+      convergedAt: all[0]!.epoch,
+      missedChats: missed,
+      recoveredChats: recovered(),
+      chatAfterDelivered: reached(),
+    }
     return {
       delivered: reached(),
-      note: `${victim.name} killed at epoch ${epochAtKill}, resumed at ${resumed.epoch} from disk (converged at ${all[0]!.epoch}); missed ${missed} chats sent while down (no backfill yet); its next chat reached ${reached()}/${others.length}`,
+      note: `${victim.name} killed at epoch ${epochAtKill}, resumed at ${resumed.epoch} from disk (converged at ${all[0]!.epoch}); recovered ${recovered()}/${others.length} chats sent while down (backfill); its next chat reached ${reached()}/${others.length}`,
     }
   })
 

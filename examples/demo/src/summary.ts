@@ -30,7 +30,9 @@ export interface DemoReport {
   /** Who committed the silent steward's eviction and which stewards were elected (step 5b). */
   eviction: { committer: string; stewards: string[] } | undefined
   /** The peer killed with SIGKILL and restarted from its store in step 4b. */
-  restart: { peer: string; epochAtKill: string; resumedAt: string; convergedAt: string; missedChats: number; chatAfterDelivered: number } | undefined
+  restart:
+    | { peer: string; epochAtKill: string; resumedAt: string; convergedAt: string; missedChats: number; recoveredChats: number; chatAfterDelivered: number }
+    | undefined
   /** The member removed by vote in step 6 and whether it saw `leaving`. */
   removal: { removed: string; sawLeaving: boolean; members: number } | undefined
   failure?: string
@@ -57,7 +59,7 @@ export function printSummary(report: DemoReport): void {
   console.log(
     `\n${report.ok ? 'OK' : 'FAILED'} in ${(report.totalMs / 1000).toFixed(1)}s — joined ${report.joined}/5, chat ${report.chat.delivered}/${report.chat.expected} delivered` +
       (report.restart
-        ? `, ${report.restart.peer} killed and resumed from disk at epoch ${report.restart.resumedAt} (missed ${report.restart.missedChats} chats sent while down)`
+        ? `, ${report.restart.peer} killed and resumed from disk at epoch ${report.restart.resumedAt} (recovered ${report.restart.recoveredChats} chats sent while down, missed ${report.restart.missedChats})`
         : '') +
       (report.recovery ? `, silent ${report.recovery.silent} recovered by ${report.recovery.how} (${report.recovery.committer})` : '') +
       (report.eviction ? ` and evicted (by ${report.eviction.committer})` : '') +

@@ -29,7 +29,8 @@ describe('demo', () => {
       expect(report.joined).toBe(5)
       expect(report.chat).toEqual({ delivered: 20, expected: 20 })
       // A peer killed with SIGKILL resumed from its LevelDB directory at the epoch it had, and its next chat reached all 4.
-      expect(report.restart).toMatchObject({ chatAfterDelivered: 4 })
+      // The 4 chats sent while it was down came back from the others' history (backfill).
+      expect(report.restart).toMatchObject({ chatAfterDelivered: 4, recoveredChats: 4, missedChats: 0 })
       expect(report.restart?.resumedAt).toBe(report.restart?.epochAtKill)
       expect(report.recovery?.how).toMatch(/^(backup-steward|re-election)$/)
       expect(report.recovery?.committer).not.toBe(report.recovery?.silent)

@@ -96,6 +96,7 @@ export type { CommitSource, ConversationEvent, ConversationOutbound, InboundDrop
 export { type ConversationPluginsFactory, type PluginIdentity, type ScoringInit, pluginVersions } from './conversation/plugins.js'
 export { type CreatorVote, selfLeaveProposalId } from './voting/proposals.js'
 export { ConversationHandle } from './user/handle.js'
+export { HISTORY_LIMITS } from './sync/backfill.js'
 export { type ChatMessage, type JoinOptions, type PendingJoin, UNREACHED_RETRY_MS, User, type UserEvent, type UserInit } from './user/user.js'
 export { MAX_CONVERSATION_ID_BYTES, assertConversationId } from './user/validate.js'
 export type { JoinRetryInit } from './user/join/backoff.js'

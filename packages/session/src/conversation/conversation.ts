@@ -3,6 +3,7 @@ import type { MlsService } from '@demls/mls'
 import {
   AbortError,
   type AbortOptions,
+  type HistoryReply,
   type MemberInvite,
   type MemberWelcome,
   type SubtopicName,
@@ -59,6 +60,7 @@ import {
   takeoverDeadline,
 } from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
+import { answerHistory, historyDeadline, keepChat, requestHistory, retryHistory, takeHistoryReply } from '../sync/backfill.js'
 import { readSavedConversation, restoreInto, saveConversation, savedOpenProposals } from '../persist/snapshot.js'
 import { onListAttested, onStewardListNotice, recordEpoch } from '../sync/steward-sync.js'
 import { handleOutcomes } from '../voting/outcome.js'
@@ -303,6 +305,8 @@ export class Conversation {
     // Heard from everyone now: a restart is not evidence that the others went quiet.
     syncLastSeen(core, init.now, true)
     restoreOpenProposals(core, savedOpenProposals(read.saved), init.now)
+    // What the group said while we were down (within the members' history bound).
+    requestHistory(core, read.saved.savedAt, init.now)
     // No startHeartbeat: our first attestation is due at once (the group answers with what we missed).
     core.phaseChanged()
     return new Conversation(core)
@@ -417,9 +421,21 @@ export class Conversation {
     }
   }
 
-  #encryptChat(body: Uint8Array): Promise<void> {
+  /** Feed a history reply's packets through the app channel and report what they gave. */
+  async #backfill(reply: HistoryReply, now: number): Promise<void> {
     const core = this.#core
-    return core.sendEncrypted({ conversationMessage: { message: body, sender: core.memberId, conversationId: core.id } }, { retryUnreached: true })
+    const packets = takeHistoryReply(core, reply, now)
+    if (packets.length === 0) return
+    const before = core.events.filter((e) => e.type === 'message').length
+    for (const p of packets) await this.#onAppChannel(p, now)
+    const messages = core.events.filter((e) => e.type === 'message').length - before
+    core.emit({ type: 'backfill', packets: packets.length, messages })
+  }
+
+  async #encryptChat(body: Uint8Array): Promise<void> {
+    const core = this.#core
+    await core.sendEncrypted({ conversationMessage: { message: body, sender: core.memberId, conversationId: core.id } }, { retryUnreached: true })
+    keepChat(core, core.outbound.at(-1)!.payload, core.now)
   }
 
   #assertOpen(): void {
@@ -511,6 +527,11 @@ export class Conversation {
         if (replay?.kind === 'catch-up') await applyReplay(core, replay.candidate, now)
         else if (replay?.kind === 'fork') await applyForkSwitch(core, replay.candidate, now)
         else if (replay?.kind === 'resend-proposal' && !core.sm.blocksMessaging) await core.sendEncrypted({ proposal: replay.proposal })
+        if (app.demlsControl.historyRequest !== undefined) {
+          const refused = answerHistory(core, app.demlsControl.historyRequest, now)
+          if (refused !== undefined) core.emit({ type: 'dropped', reason: 'unauthorized', detail: refused })
+        }
+        if (app.demlsControl.historyReply !== undefined) await this.#backfill(app.demlsControl.historyReply, now)
       } else if (app.memberWelcome !== undefined) this.#onWelcomeBroadcast(app.memberWelcome)
       else core.emit({ type: 'dropped', reason: 'unexpected-plaintext', detail: app.payload ?? 'empty' })
       return
@@ -546,6 +567,7 @@ export class Conversation {
     noteSeen(core, sender, now)
     switch (app.payload) {
       case 'conversationMessage':
+        keepChat(core, payload, now)
         core.emit({ type: 'message', sender, body: app.conversationMessage!.message, epoch: decrypted.epoch })
         break
       case 'proposal':
@@ -665,6 +687,7 @@ export class Conversation {
         ['consensus-outcomes', () => handleOutcomes(core, now)],
         ['advance-freeze', () => advanceFreeze(core, now)],
         ['buffered-proposals', () => driveBufferedProposals(core, now)],
+        ['history-request', async () => retryHistory(core, now)],
         ['freeze-on-inactivity', () => startFreezeOnInactivity(core, now)],
         // Our own candidate may have completed the round.
         ['advance-freeze', () => advanceFreeze(core, now)],
@@ -750,6 +773,8 @@ export class Conversation {
     }
     const phase = phaseDeadline(core)
     if (phase !== undefined) times.push(phase)
+    const history = historyDeadline(core)
+    if (history !== undefined) times.push(history)
     const takeover = core.config.referenceGaps?.wakeupIgnoresTakeover ? undefined : takeoverDeadline(core)
     if (takeover !== undefined) times.push(takeover)
     const catchUp = catchUpDeadline(core)
@@ -773,9 +798,10 @@ export class Conversation {
    * @throws {ConversationClosedError} when we left (also for queued messages if we leave first)
    * @throws {AbortError} when `options.signal` aborts before the call's turn (the message is then neither sent nor queued; once queued, it stays)
    */
-  async sendMessage(body: Uint8Array, _now: number, options: AbortOptions = {}): Promise<void> {
+  async sendMessage(body: Uint8Array, now: number, options: AbortOptions = {}): Promise<void> {
     const queued = await this.#run(async () => {
       this.#assertOpen()
+      this.#tick(now)
       const core = this.#core
       if (!core.sm.blocksMessaging && this.#sendQueue.size === 0) {
         await this.#encryptChat(body)

@@ -16,6 +16,7 @@ import { CatchUpState } from '../state/catch-up-state.js'
 import { DeadlineTable } from '../state/deadlines.js'
 import type { EpochMembership } from '../state/epoch-history.js'
 import { JoinResponderState } from '../state/responder-state.js'
+import { HistoryState } from '../state/history-state.js'
 
 /** How many of our own signed votes {@link ConversationCore.ownVotes} keeps. */
 export const OWN_VOTES_KEPT = 64
@@ -52,6 +53,8 @@ export class ConversationCore {
   readonly rounds = new FreezeRounds()
   /** Commit log, future-epoch stash and rate limits of the catch-up layer. */
   readonly catchUp = new CatchUpState()
+  /** Chat kept for members that were away, and our own backfill request (`sync/backfill.ts`). */
+  readonly history = new HistoryState()
   /** Rate limits and delayed answers of the joiner handshake. */
   readonly joinResponder = new JoinResponderState()
   readonly sm = new StateMachine('working')

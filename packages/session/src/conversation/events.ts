@@ -100,6 +100,15 @@ export type ConversationEvent =
   | { type: 'steward-list-inferred'; epoch: bigint; retryRound: number; stewards: Uint8Array[] }
   /** Our own removal was committed; the conversation is dead. */
   | { type: 'leaving'; epoch: bigint }
+  /**
+   * Chat recovered after a restart (beyond the reference): a member's
+   * history reply gave `packets` we had not seen from another responder,
+   * of which `messages` decrypted to chat now (each also a `message`
+   * event). The rest were ours, already read, of an epoch we have not
+   * reached yet (they are read once we catch up), or beyond the epoch keys
+   * we kept: counted here, not lost silently.
+   */
+  | { type: 'backfill'; packets: number; messages: number }
   /** An inbound packet was dropped, with a typed reason. */
   | { type: 'dropped'; reason: InboundDropReason; detail?: string; error?: Error }
   /**

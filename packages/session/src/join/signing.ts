@@ -94,12 +94,20 @@ export function verifyJoinStatus(verifier: Pick<ConsensusSigner, 'verify'>, stat
  * and domain-separated (so it cannot be replayed into another group).
  */
 export function attestationSigningPayload(conversationId: string, attestation: EpochAttestationInit): Uint8Array {
+  return signedPayload(ATTESTATION_DOMAIN, conversationId, encodeEpochAttestation({ ...attestation, signature: null }))
+}
+
+/**
+ * `domain ‖ 0x00 ‖ SHA-256(conversation id ‖ 0x00 ‖ body)`: what a member
+ * key signs for a conversation-bound statement (`body` is the message
+ * encoded with an empty signature).
+ */
+export function signedPayload(domain: string, conversationId: string, body: Uint8Array): Uint8Array {
   const id = encoder.encode(conversationId)
-  const body = encodeEpochAttestation({ ...attestation, signature: null })
   const joined = new Uint8Array(id.length + 1 + body.length)
   joined.set(id, 0)
   joined.set(body, id.length + 1)
-  return signingPayload(ATTESTATION_DOMAIN, joined)
+  return signingPayload(domain, joined)
 }
 
 /** Sign an epoch attestation with a member's key: `memberId` becomes the signer's identity. */

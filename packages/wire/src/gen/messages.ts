@@ -440,7 +440,7 @@ export function decodeAppMessage(bytes: Uint8Array): AppMessage {
  */
 export interface DemlsControl {
   /** Which member of oneof `body` is set, if any. */
-  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList'
+  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList' | 'historyRequest' | 'historyReply'
   /** field 1, EpochAttestation */
   attestation?: EpochAttestation
   /** field 2, CommitRequest */
@@ -451,12 +451,16 @@ export interface DemlsControl {
   proposalRequest?: ProposalRequest
   /** field 5, StewardListNotice */
   stewardList?: StewardListNotice
+  /** field 6, HistoryRequest */
+  historyRequest?: HistoryRequest
+  /** field 7, HistoryReply */
+  historyReply?: HistoryReply
 }
 
 /** Input of {@link encodeDemlsControl}: every field optional; absent and default values are not written. */
 export interface DemlsControlInit {
   /** Optional: the member of oneof `body` that is set (must then name it). */
-  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList'
+  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList' | 'historyRequest' | 'historyReply'
   /** field 1, EpochAttestation */
   attestation?: EpochAttestationInit | null
   /** field 2, CommitRequest */
@@ -467,16 +471,22 @@ export interface DemlsControlInit {
   proposalRequest?: ProposalRequestInit | null
   /** field 5, StewardListNotice */
   stewardList?: StewardListNoticeInit | null
+  /** field 6, HistoryRequest */
+  historyRequest?: HistoryRequestInit | null
+  /** field 7, HistoryReply */
+  historyReply?: HistoryReplyInit | null
 }
 
 function toDemlsControl(v: DemlsControlInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
-  oneofIn('de_mls.messages.v1.DemlsControl', 'body', v, ['attestation', 'commitRequest', 'commitReplay', 'proposalRequest', 'stewardList'])
+  oneofIn('de_mls.messages.v1.DemlsControl', 'body', v, ['attestation', 'commitRequest', 'commitReplay', 'proposalRequest', 'stewardList', 'historyRequest', 'historyReply'])
   if (v.attestation != null) o.attestation = toEpochAttestation(v.attestation)
   if (v.commitRequest != null) o.commitRequest = toCommitRequest(v.commitRequest)
   if (v.commitReplay != null) o.commitReplay = toCommitReplay(v.commitReplay)
   if (v.proposalRequest != null) o.proposalRequest = toProposalRequest(v.proposalRequest)
   if (v.stewardList != null) o.stewardList = toStewardListNotice(v.stewardList)
+  if (v.historyRequest != null) o.historyRequest = toHistoryRequest(v.historyRequest)
+  if (v.historyReply != null) o.historyReply = toHistoryReply(v.historyReply)
   return o
 }
 
@@ -503,6 +513,14 @@ function fromDemlsControl(m: Record<string, unknown>): DemlsControl {
     v.stewardList = fromStewardListNotice(m.stewardList as Record<string, unknown>)
     v.body = 'stewardList'
   }
+  if (Object.hasOwn(m, 'historyRequest') && m.historyRequest != null) {
+    v.historyRequest = fromHistoryRequest(m.historyRequest as Record<string, unknown>)
+    v.body = 'historyRequest'
+  }
+  if (Object.hasOwn(m, 'historyReply') && m.historyReply != null) {
+    v.historyReply = fromHistoryReply(m.historyReply as Record<string, unknown>)
+    v.body = 'historyReply'
+  }
   return v
 }
 
@@ -523,6 +541,124 @@ export function encodeDemlsControl(value: DemlsControlInit): Uint8Array<ArrayBuf
  */
 export function decodeDemlsControl(bytes: Uint8Array): DemlsControl {
   return decodeWith('de_mls.messages.v1.DemlsControl', pb.de_mls.messages.v1.DemlsControl, bytes, fromDemlsControl)
+}
+
+/**
+ * `de_mls.messages.v1.HistoryRequest` as returned by {@link decodeHistoryRequest}: every field present,
+ * proto3 defaults filled in.
+ */
+export interface HistoryRequest {
+  /** field 1, bytes */
+  memberId: Uint8Array
+  /** field 2, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  sinceMs: bigint
+  /** field 3, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  signedAtMs: bigint
+  /** field 4, bytes */
+  signature: Uint8Array
+}
+
+/** Input of {@link encodeHistoryRequest}: every field optional; absent and default values are not written. */
+export interface HistoryRequestInit {
+  /** field 1, bytes */
+  memberId?: Uint8Array | null
+  /** field 2, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  sinceMs?: bigint | number | null
+  /** field 3, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  signedAtMs?: bigint | number | null
+  /** field 4, bytes */
+  signature?: Uint8Array | null
+}
+
+function toHistoryRequest(v: HistoryRequestInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.memberId != null) o.memberId = bytesIn(v.memberId)
+  if (v.sinceMs != null) o.sinceMs = u64In(v.sinceMs)
+  if (v.signedAtMs != null) o.signedAtMs = u64In(v.signedAtMs)
+  if (v.signature != null) o.signature = bytesIn(v.signature)
+  return o
+}
+
+function fromHistoryRequest(m: Record<string, unknown>): HistoryRequest {
+  const v: HistoryRequest = {
+    memberId: bytesOut(m.memberId),
+    sinceMs: u64Out(m.sinceMs),
+    signedAtMs: u64Out(m.signedAtMs),
+    signature: bytesOut(m.signature),
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.HistoryRequest` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ */
+export function encodeHistoryRequest(value: HistoryRequestInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.HistoryRequest', pb.de_mls.messages.v1.HistoryRequest, () => toHistoryRequest(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.HistoryRequest` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ */
+export function decodeHistoryRequest(bytes: Uint8Array): HistoryRequest {
+  return decodeWith('de_mls.messages.v1.HistoryRequest', pb.de_mls.messages.v1.HistoryRequest, bytes, fromHistoryRequest)
+}
+
+/**
+ * `de_mls.messages.v1.HistoryReply` as returned by {@link decodeHistoryReply}: every field present,
+ * proto3 defaults filled in.
+ */
+export interface HistoryReply {
+  /** field 1, bytes */
+  toMember: Uint8Array
+  /** field 2, repeated bytes */
+  packets: Uint8Array[]
+}
+
+/** Input of {@link encodeHistoryReply}: every field optional; absent and default values are not written. */
+export interface HistoryReplyInit {
+  /** field 1, bytes */
+  toMember?: Uint8Array | null
+  /** field 2, repeated bytes */
+  packets?: readonly (Uint8Array)[] | null
+}
+
+function toHistoryReply(v: HistoryReplyInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.toMember != null) o.toMember = bytesIn(v.toMember)
+  if (v.packets != null && v.packets.length > 0) o.packets = v.packets.map((x) => bytesIn(x))
+  return o
+}
+
+function fromHistoryReply(m: Record<string, unknown>): HistoryReply {
+  const v: HistoryReply = {
+    toMember: bytesOut(m.toMember),
+    packets: ((m.packets as unknown[] | undefined) ?? []).map((x) => bytesOut(x)),
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.HistoryReply` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ */
+export function encodeHistoryReply(value: HistoryReplyInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.HistoryReply', pb.de_mls.messages.v1.HistoryReply, () => toHistoryReply(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.HistoryReply` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ */
+export function decodeHistoryReply(bytes: Uint8Array): HistoryReply {
+  return decodeWith('de_mls.messages.v1.HistoryReply', pb.de_mls.messages.v1.HistoryReply, bytes, fromHistoryReply)
 }
 
 /**
@@ -2507,6 +2643,24 @@ export const schema = {
       { name: 'commitReplay', id: 3, kind: 'message', repeated: false, ref: 'CommitReplay', oneof: 'body' },
       { name: 'proposalRequest', id: 4, kind: 'message', repeated: false, ref: 'ProposalRequest', oneof: 'body' },
       { name: 'stewardList', id: 5, kind: 'message', repeated: false, ref: 'StewardListNotice', oneof: 'body' },
+      { name: 'historyRequest', id: 6, kind: 'message', repeated: false, ref: 'HistoryRequest', oneof: 'body' },
+      { name: 'historyReply', id: 7, kind: 'message', repeated: false, ref: 'HistoryReply', oneof: 'body' },
+    ],
+  },
+  HistoryRequest: {
+    fullName: 'de_mls.messages.v1.HistoryRequest',
+    fields: [
+      { name: 'memberId', id: 1, kind: 'bytes', repeated: false },
+      { name: 'sinceMs', id: 2, kind: 'uint64', repeated: false },
+      { name: 'signedAtMs', id: 3, kind: 'uint64', repeated: false },
+      { name: 'signature', id: 4, kind: 'bytes', repeated: false },
+    ],
+  },
+  HistoryReply: {
+    fullName: 'de_mls.messages.v1.HistoryReply',
+    fields: [
+      { name: 'toMember', id: 1, kind: 'bytes', repeated: false },
+      { name: 'packets', id: 2, kind: 'bytes', repeated: true },
     ],
   },
   StewardListNotice: {

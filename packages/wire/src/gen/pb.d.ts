@@ -15,6 +15,8 @@ export declare const de_mls: {
     v1: {
       AppMessage: PbMessageType
       DemlsControl: PbMessageType
+      HistoryRequest: PbMessageType
+      HistoryReply: PbMessageType
       StewardListNotice: PbMessageType
       ProposalRequest: PbMessageType
       EpochAttestation: PbMessageType

@@ -612,11 +612,13 @@ export const de_mls = $root.de_mls = (() => {
                 DemlsControl.prototype.commitReplay = null;
                 DemlsControl.prototype.proposalRequest = null;
                 DemlsControl.prototype.stewardList = null;
+                DemlsControl.prototype.historyRequest = null;
+                DemlsControl.prototype.historyReply = null;
 
                 let $oneOfFields;
 
                 $Object.defineProperty(DemlsControl.prototype, "body", {
-                    get: $util.oneOfGetter($oneOfFields = ["attestation", "commitRequest", "commitReplay", "proposalRequest", "stewardList"]),
+                    get: $util.oneOfGetter($oneOfFields = ["attestation", "commitRequest", "commitReplay", "proposalRequest", "stewardList", "historyRequest", "historyReply"]),
                     set: $util.oneOfSetter($oneOfFields)
                 });
 
@@ -637,6 +639,10 @@ export const de_mls = $root.de_mls = (() => {
                         $root.de_mls.messages.v1.ProposalRequest.encode(message.proposalRequest, writer.uint32(34).fork(), _depth + 1).ldelim();
                     if (message.stewardList != null && $Object.hasOwnProperty.call(message, "stewardList"))
                         $root.de_mls.messages.v1.StewardListNotice.encode(message.stewardList, writer.uint32(42).fork(), _depth + 1).ldelim();
+                    if (message.historyRequest != null && $Object.hasOwnProperty.call(message, "historyRequest"))
+                        $root.de_mls.messages.v1.HistoryRequest.encode(message.historyRequest, writer.uint32(50).fork(), _depth + 1).ldelim();
+                    if (message.historyReply != null && $Object.hasOwnProperty.call(message, "historyReply"))
+                        $root.de_mls.messages.v1.HistoryReply.encode(message.historyReply, writer.uint32(58).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -705,6 +711,20 @@ export const de_mls = $root.de_mls = (() => {
                                 message.body = "stewardList";
                                 continue;
                             }
+                        case 6: {
+                                if (wireType !== 2)
+                                    break;
+                                message.historyRequest = $root.de_mls.messages.v1.HistoryRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.historyRequest);
+                                message.body = "historyRequest";
+                                continue;
+                            }
+                        case 7: {
+                                if (wireType !== 2)
+                                    break;
+                                message.historyReply = $root.de_mls.messages.v1.HistoryReply.decode(reader, reader.size(), $undefined, _depth + 1, message.historyReply);
+                                message.body = "historyReply";
+                                continue;
+                            }
                         }
                         reader.skipType(wireType, _depth, tag);
                         if (!reader.discardUnknown) {
@@ -723,6 +743,219 @@ export const de_mls = $root.de_mls = (() => {
                 };
 
                 return DemlsControl;
+            })();
+
+            v1.HistoryRequest = (function() {
+
+                const HistoryRequest = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                HistoryRequest.prototype.memberId = $util.newBuffer([]);
+                HistoryRequest.prototype.sinceMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                HistoryRequest.prototype.signedAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                HistoryRequest.prototype.signature = $util.newBuffer([]);
+
+                HistoryRequest.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId.length)
+                        writer.uint32(10).bytes(message.memberId);
+                    if (message.sinceMs != null && $Object.hasOwnProperty.call(message, "sinceMs") && (typeof message.sinceMs === "object" ? message.sinceMs.low || message.sinceMs.high : message.sinceMs !== 0))
+                        writer.uint32(16).uint64(message.sinceMs);
+                    if (message.signedAtMs != null && $Object.hasOwnProperty.call(message, "signedAtMs") && (typeof message.signedAtMs === "object" ? message.signedAtMs.low || message.signedAtMs.high : message.signedAtMs !== 0))
+                        writer.uint32(24).uint64(message.signedAtMs);
+                    if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                        writer.uint32(34).bytes(message.signature);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                HistoryRequest.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.HistoryRequest();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.memberId = value;
+                                else
+                                    delete message.memberId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.sinceMs = value;
+                                else
+                                    delete message.sinceMs;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.signedAtMs = value;
+                                else
+                                    delete message.signedAtMs;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.signature = value;
+                                else
+                                    delete message.signature;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return HistoryRequest;
+            })();
+
+            v1.HistoryReply = (function() {
+
+                const HistoryReply = function (properties) {
+                    this.packets = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                HistoryReply.prototype.toMember = $util.newBuffer([]);
+                HistoryReply.prototype.packets = $util.emptyArray;
+
+                HistoryReply.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.toMember != null && $Object.hasOwnProperty.call(message, "toMember") && message.toMember.length)
+                        writer.uint32(10).bytes(message.toMember);
+                    if (message.packets != null && message.packets.length)
+                        for (let i = 0; i < message.packets.length; ++i)
+                            writer.uint32(18).bytes(message.packets[i]);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                HistoryReply.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.HistoryReply();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.toMember = value;
+                                else
+                                    delete message.toMember;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.packets && message.packets.length))
+                                    message.packets = [];
+                                message.packets.push(reader.bytes());
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return HistoryReply;
             })();
 
             v1.StewardListNotice = (function() {

@@ -1,0 +1,133 @@
+import { type HistoryReply, type HistoryRequest, type HistoryRequestInit, encodeHistoryRequest, toHex } from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
+import type { ConversationCore } from '../conversation/core.js'
+import { signedPayload } from '../join/signing.js'
+import { evictOldest } from '../state/bounded.js'
+
+/**
+ * Chat backfill (beyond the reference; compare Waku Store): every member
+ * keeps the encrypted chat packets of the last {@link HISTORY_LIMITS}
+ * (count, bytes, age); a member that restarted from its saved state asks
+ * for what it missed with a signed {@link HistoryRequest}, and stewards
+ * answer with the packets they kept, exactly as they travelled. The
+ * returning member feeds them through its normal receive path: what its
+ * retained epoch keys can decrypt becomes chat, the rest (ours, already
+ * read, beyond our keys) is counted in the `backfill` event.
+ */
+export const HISTORY_LIMITS = Object.freeze({
+  /** Packets kept per conversation. */
+  packets: 256,
+  /** Bytes kept per conversation. */
+  bytes: 1024 * 1024,
+  /** Age of the oldest packet kept. */
+  ageMs: 10 * 60_000,
+  /** Bytes of packets in one reply (the newest that fit are left out). */
+  replyBytes: 256 * 1024,
+  /** A responder answers each member at most this often. */
+  answerIntervalMs: 10_000,
+  /** A request is signed within this much of the responder's clock. */
+  requestSkewMs: 60_000,
+  /** Replies are taken for this long after our request. */
+  requestWindowMs: 60_000,
+  /** Our request is sent again after this long without a reply, at most {@link HISTORY_LIMITS.requestAttempts} times in all. */
+  retryMs: 3_000,
+  requestAttempts: 3,
+})
+
+/** Domain tag of history-request signatures. */
+export const HISTORY_REQUEST_DOMAIN = 'demls/history-request/v1'
+
+/** Keep an encrypted chat packet (received or sent by us) for members that were away. */
+export function keepChat(core: ConversationCore, payload: Uint8Array, now: number): void {
+  const h = core.history
+  h.kept.push({ at: now, payload })
+  h.bytes += payload.length
+  while (h.kept.length > 0 && (h.kept.length > HISTORY_LIMITS.packets || h.bytes > HISTORY_LIMITS.bytes || h.kept[0]!.at < now - HISTORY_LIMITS.ageMs)) {
+    h.bytes -= h.kept.shift()!.payload.length
+  }
+}
+
+function requestPayload(conversationId: string, r: HistoryRequestInit): Uint8Array {
+  return signedPayload(HISTORY_REQUEST_DOMAIN, conversationId, encodeHistoryRequest({ ...r, signature: null }))
+}
+
+/** Ask the group for the chat it kept since `sinceMs` (after a restart). */
+export function requestHistory(core: ConversationCore, sinceMs: number, now: number): void {
+  core.history.request = { sinceMs, firstAt: now, lastAt: now, attempts: 1, answered: false }
+  sendRequest(core, sinceMs, now)
+}
+
+function sendRequest(core: ConversationCore, sinceMs: number, now: number): void {
+  const unsigned: HistoryRequestInit = { memberId: core.memberId, sinceMs: BigInt(Math.max(0, Math.floor(sinceMs))), signedAtMs: BigInt(Math.max(0, Math.floor(now))) }
+  const signer = core.plugins.consensus.signer
+  core.sendPlain({ demlsControl: { historyRequest: { ...unsigned, signature: signer.sign(requestPayload(core.id, unsigned)) } } })
+}
+
+/** When our request should be sent again, if it is still unanswered. */
+export function historyDeadline(core: ConversationCore): number | undefined {
+  const r = core.history.request
+  if (r === undefined || r.answered || r.attempts >= HISTORY_LIMITS.requestAttempts) return undefined
+  return r.lastAt + HISTORY_LIMITS.retryMs
+}
+
+/** Every poll: send our unanswered request again (new signing time, so new bytes that gossip does not drop). */
+export function retryHistory(core: ConversationCore, now: number): void {
+  const r = core.history.request
+  const due = historyDeadline(core)
+  if (r === undefined || due === undefined || now < due) return
+  r.attempts++
+  r.lastAt = now
+  sendRequest(core, r.sinceMs, now)
+}
+
+/**
+ * A member asks for the chat we kept. Stewards answer (every member when
+ * no list is installed), once per member per {@link HISTORY_LIMITS.answerIntervalMs},
+ * only a current member whose signature checks and who signed within
+ * {@link HISTORY_LIMITS.requestSkewMs} of our clock (so a captured request
+ * cannot be replayed later); the reply is bounded in bytes. Returns why it
+ * was not answered, or undefined.
+ */
+export function answerHistory(core: ConversationCore, req: HistoryRequest, now: number): string | undefined {
+  const hex = toHex(req.memberId)
+  if (hex === core.memberHex) return 'own request'
+  if (core.steward.currentList() !== undefined && !core.steward.isSteward(core.memberId)) return undefined
+  if (!core.isMemberHex(hex)) return 'history request from a non-member'
+  if (Math.abs(now - Number(req.signedAtMs)) > HISTORY_LIMITS.requestSkewMs) return 'history request signed too far from our clock'
+  if (now - (core.history.answeredAt.get(hex) ?? Number.NEGATIVE_INFINITY) < HISTORY_LIMITS.answerIntervalMs) return undefined
+  if (!core.plugins.consensus.signer.verify(req.memberId, requestPayload(core.id, req), req.signature)) return 'history request with a bad signature'
+  core.history.answeredAt.set(hex, now)
+  evictOldest(core.history.answeredAt, 256)
+  const since = Number(req.sinceMs)
+  const packets: Uint8Array[] = []
+  let bytes = 0
+  for (const k of core.history.kept) {
+    if (k.at < since) continue
+    if (bytes + k.payload.length > HISTORY_LIMITS.replyBytes) break
+    packets.push(k.payload)
+    bytes += k.payload.length
+  }
+  core.sendPlain({ demlsControl: { historyReply: { toMember: req.memberId, packets } } })
+  return undefined
+}
+
+/**
+ * A reply: the packets to feed through the receive path, when it is for
+ * us and our request is recent (otherwise none: anyone can publish a
+ * reply, but it can only hand us packets it could have published anyway);
+ * packets already taken from another responder are left out.
+ */
+export function takeHistoryReply(core: ConversationCore, reply: HistoryReply, now: number): Uint8Array[] {
+  const r = core.history.request
+  if (toHex(reply.toMember) !== core.memberHex || r === undefined || now - r.firstAt > HISTORY_LIMITS.requestWindowMs) return []
+  r.answered = true
+  const out: Uint8Array[] = []
+  for (const p of reply.packets.slice(0, HISTORY_LIMITS.packets)) {
+    const h = toHex(sha256(p))
+    if (core.history.taken.has(h)) continue
+    core.history.taken.add(h)
+    out.push(p)
+  }
+  evictOldest(core.history.taken, 4 * HISTORY_LIMITS.packets)
+  return out
+}
