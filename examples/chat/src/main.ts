@@ -1,0 +1,130 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * demls-chat: end-to-end encrypted group chat in a terminal, with no
+ * server. Each run is one member (a profile directory holds its key and its
+ * encrypted state); members find each other over libp2p gossipsub, vote on
+ * who joins, and rotating stewards commit the changes.
+ *
+ *   pnpm chat --profile alice                         # first terminal
+ *   pnpm chat --profile bob --peer <alice's address>  # second terminal
+ *
+ * See README.md for the commands.
+ */
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { FAST_TIMING, LAN_TIMING, User } from '@demls/session'
+import { deriveStorageKey, levelStorage } from '@demls/storage'
+import { gossipsubTransport } from '@demls/transport-gossipsub'
+import { systemClock, toHex } from '@demls/wire'
+import { HELP, type Session, explain, run } from './commands.js'
+import { loadOrCreateKey } from './identity.js'
+import { renderEvent, renderJoin } from './render.js'
+
+const USAGE = `usage: demls-chat [--profile <name> | --dir <path>] [--listen <multiaddr>] [--peer <multiaddr>]… [--timing lan|fast|default]
+
+  --profile <name>   keep the identity and state in ~/.demls-chat/<name> (default: "default")
+  --dir <path>       … or in this directory
+  --listen <addr>    where to listen (default /ip4/127.0.0.1/tcp/0: a free port on this machine)
+  --peer <addr>      a member to connect to (repeatable); its address is printed when it starts
+  --timing <name>    protocol timers: lan (default; seconds), fast (tests), default (the reference's minutes)
+  --help             this text
+
+${HELP}`
+
+const { values } = parseArgs({
+  options: {
+    profile: { type: 'string' },
+    dir: { type: 'string' },
+    listen: { type: 'string' },
+    peer: { type: 'string', multiple: true },
+    timing: { type: 'string' },
+    help: { type: 'boolean' },
+  },
+  strict: true,
+})
+
+if (values.help) {
+  console.log(USAGE)
+  process.exit(0)
+}
+
+const dir = values.dir ?? join(homedir(), '.demls-chat', values.profile ?? 'default')
+const timing = values.timing ?? 'lan'
+if (!['lan', 'fast', 'default'].includes(timing)) {
+  console.error(`unknown --timing ${timing}\n\n${USAGE}`)
+  process.exit(2)
+}
+
+const { privateKey, created } = loadOrCreateKey(dir)
+let storage: Awaited<ReturnType<typeof levelStorage>>
+try {
+  storage = await levelStorage({ location: join(dir, 'state'), encryptionKey: await deriveStorageKey(privateKey) })
+} catch (err) {
+  console.error(`cannot open ${join(dir, 'state')}: ${err instanceof Error ? err.message : String(err)} (is another demls-chat using this profile?)`)
+  process.exit(1)
+}
+const transport = gossipsubTransport({ listen: [values.listen ?? '/ip4/127.0.0.1/tcp/0'], bootstrap: values.peer ?? [] })
+const user = await User.create({
+  privateKey,
+  transport,
+  clock: systemClock,
+  storage,
+  ...(timing === 'default' ? {} : { config: timing === 'fast' ? FAST_TIMING : LAN_TIMING }),
+})
+
+const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '> ', terminal: process.stdin.isTTY === true })
+
+function print(line: string): void {
+  if (process.stdout.isTTY) {
+    process.stdout.write('\r\x1b[K')
+    process.stdout.write(`${line}\n`)
+    rl.prompt(true)
+  } else process.stdout.write(`${line}\n`)
+}
+
+let stopping = false
+const session: Session = {
+  user,
+  print,
+  current: user.conversations()[0],
+  async quit() {
+    if (stopping) return
+    stopping = true
+    print('bye: your groups and messages stay in this profile')
+    await user.stop()
+    rl.close()
+    process.exit(0)
+  },
+}
+
+user.events$.subscribe((e) => {
+  const line = renderEvent(e, user.memberId)
+  if (line !== undefined) print(line)
+})
+user.joinProgress$.subscribe((p) => {
+  const line = renderJoin(p)
+  if (line !== undefined) print(line)
+})
+
+print(`${created ? 'new identity' : 'identity'} 0x${toHex(user.memberId)} (profile ${dir})`)
+print(`listening on ${transport.multiaddrs().map(String).join(', ')}`)
+const groups = user.conversations()
+if (groups.length > 0) print(`back in ${groups.map((g) => `${g} (epoch ${user.conversation(g)?.epoch()})`).join(', ')}; talking in ${session.current}`)
+else print('you are in no group yet: /create <group> or /join <group>; /help lists the commands')
+
+// One line at a time, in order.
+let chain = Promise.resolve()
+rl.on('line', (line) => {
+  chain = chain.then(() =>
+    run(session, line).catch((err) => {
+      const words = line.trim().split(/\s+/)
+      print(`! ${explain(err, words[0]?.startsWith('/') ? (words[1] ?? session.current) : session.current)}`)
+    }),
+  )
+})
+rl.on('close', () => void session.quit())
+process.on('SIGINT', () => void session.quit())
+process.on('SIGTERM', () => void session.quit())
+rl.prompt()
