@@ -97,6 +97,7 @@ export { type ConversationPluginsFactory, type PluginIdentity, type ScoringInit,
 export { type CreatorVote, selfLeaveProposalId } from './voting/proposals.js'
 export { ConversationHandle } from './user/handle.js'
 export { HISTORY_LIMITS } from './sync/backfill.js'
+export { AVAILABILITY_LIMITS } from './sync/limits.js'
 export { type ChatMessage, type JoinOptions, type PendingJoin, UNREACHED_RETRY_MS, User, type UserEvent, type UserInit } from './user/user.js'
 export { MAX_CONVERSATION_ID_BYTES, assertConversationId } from './user/validate.js'
 export type { JoinRetryInit } from './user/join/backoff.js'

@@ -517,9 +517,9 @@ export class Conversation {
       if (app.commitCandidate !== undefined) {
         const framed = core.mls.inspectMessageEpoch(app.commitCandidate.commitMessage)
         if (framed !== undefined && framed > core.epoch()) {
-          // A commit from an epoch we have not reached: we are behind.
-          stashFuture(core, framed, payload)
-          requestCatchUp(core, now)
+          // A commit from an epoch we have not reached: we are behind (unless it is beyond any plausible horizon).
+          if (stashFuture(core, framed, payload, now)) requestCatchUp(core, now)
+          else core.emit({ type: 'dropped', reason: 'wrong-epoch', detail: 'candidate framed beyond the future horizon' })
         } else await onCandidateReceived(core, app.commitCandidate, now)
       } else if (app.demlsControl !== undefined) {
         const replay = onControl(core, app.demlsControl, now)
@@ -546,9 +546,9 @@ export class Conversation {
     } catch (err) {
       const e = err as Error & { code?: string; direction?: string; messageEpoch?: bigint }
       if (e.code === 'MLS_WRONG_EPOCH' && e.direction === 'future' && e.messageEpoch !== undefined) {
-        // Sent in an epoch we have not reached: keep it, and catch up.
-        stashFuture(core, e.messageEpoch, payload)
-        requestCatchUp(core, now)
+        // Sent in an epoch we have not reached: keep it, and catch up (unless beyond any plausible horizon).
+        if (stashFuture(core, e.messageEpoch, payload, now)) requestCatchUp(core, now)
+        else core.emit({ type: 'dropped', reason: 'wrong-epoch', detail: 'framed beyond the future horizon' })
         return
       }
       const reason = e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed'

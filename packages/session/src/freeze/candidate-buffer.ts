@@ -1,6 +1,7 @@
 import type { CommitCandidate } from '@demls/wire'
 import type { CandidateDropReason } from '../rules/candidate-check.js'
 import type { RankedCandidate } from '../rules/selection-order.js'
+import { AVAILABILITY_LIMITS } from '../sync/limits.js'
 
 /** A commit candidate held for the current freeze round. */
 export interface BufferedCandidate extends RankedCandidate {
@@ -88,7 +89,7 @@ export class FreezeRounds {
     }
     const round = this.#round as { epoch: bigint; candidates: Map<string, BufferedCandidate> }
     if (round.candidates.has(b.hashHex)) return { kind: 'dropped', reason: 'duplicate' }
-    if (round.candidates.size >= Math.max(1, cap)) return { kind: 'dropped', reason: 'buffer-full' }
+    if (round.candidates.size >= Math.max(1, cap) || overBytes(round.candidates, b)) return { kind: 'dropped', reason: 'buffer-full' }
     round.candidates.set(b.hashHex, b)
     return { kind: 'buffered', stewardMemberId: b.stewardMemberId, opened }
   }
@@ -109,8 +110,20 @@ export class FreezeRounds {
     if (this.#stash?.epoch !== epoch) this.#stash = { epoch, items: new Map() }
     const items = this.#stash.items
     if (items.has(b.hashHex)) return { kind: 'dropped', reason: 'duplicate' }
-    if (items.size >= Math.max(1, cap)) return { kind: 'dropped', reason: 'buffer-full' }
+    if (items.size >= Math.max(1, cap) || overBytes(items, b)) return { kind: 'dropped', reason: 'buffer-full' }
     items.set(b.hashHex, b)
     return { kind: 'stashed-early' }
   }
+}
+
+/** Bytes a buffered candidate holds. */
+function candidateBytes(b: BufferedCandidate): number {
+  return b.candidate.commitMessage.length + b.candidate.mlsProposals.reduce((n, p) => n + p.length, 0) + (b.welcome?.length ?? 0)
+}
+
+/** Whether adding `b` would take the candidates held past {@link AVAILABILITY_LIMITS.roundBytes}. */
+function overBytes(held: Map<string, BufferedCandidate>, b: BufferedCandidate): boolean {
+  let total = candidateBytes(b)
+  for (const c of held.values()) total += candidateBytes(c)
+  return total > AVAILABILITY_LIMITS.roundBytes
 }

@@ -58,3 +58,46 @@ export class BoundedSet<T> {
     return [...this.#items]
   }
 }
+
+/**
+ * Drop the oldest entries of `list` until at most `count` remain and
+ * their `bytes` sum to at most `maxBytes` (the newest entry alone may
+ * exceed it only if it is the last one; callers refuse oversized entries
+ * first). Returns the bytes kept.
+ */
+export function trimOldestBytes<T>(list: T[], count: number, maxBytes: number, bytes: (item: T) => number): number {
+  trimOldest(list, count)
+  let total = 0
+  for (const item of list) total += bytes(item)
+  while (list.length > 1 && total > maxBytes) total -= bytes(list.shift() as T)
+  return total
+}
+
+/**
+ * A token bucket: at most `capacity` units at once, refilled at
+ * `capacity` per `periodMs`. Budgets the work hostile input can make us do
+ * (answers sent, requests broadcast) per conversation.
+ */
+export class TokenBucket {
+  readonly capacity: number
+  readonly periodMs: number
+  #tokens: number
+  #at: number | undefined
+
+  constructor(capacity: number, periodMs: number) {
+    this.capacity = capacity
+    this.periodMs = periodMs
+    this.#tokens = capacity
+  }
+
+  /** Take `cost` units at time `now` if available; returns whether it did. */
+  take(now: number, cost = 1): boolean {
+    if (this.#at !== undefined && now > this.#at) {
+      this.#tokens = Math.min(this.capacity, this.#tokens + ((now - this.#at) * this.capacity) / this.periodMs)
+    }
+    this.#at = this.#at === undefined ? now : Math.max(this.#at, now)
+    if (this.#tokens < cost) return false
+    this.#tokens -= cost
+    return true
+  }
+}

@@ -1,4 +1,6 @@
 import type { CommitCandidate, MemberWelcome } from '@demls/wire'
+import { AVAILABILITY_LIMITS } from '../sync/limits.js'
+import { TokenBucket } from './bounded.js'
 
 /**
  * Catch-up state of one conversation (beyond the reference; landscape
@@ -19,14 +21,28 @@ export class CatchUpState {
   /** Broadcast Welcomes not (yet) matching a commit we merged, oldest first (see {@link noteWelcomeBroadcast}). */
   readonly unmatchedWelcomes: MemberWelcome[] = []
   lastRequestAt = Number.NEGATIVE_INFINITY
-  /** Highest epoch the group is known to have reached (from attestations and future packets). */
+  /** Highest epoch the group is known to have reached (from members' attestations and future packets). */
   knownEpoch = 0n
+  /** When {@link CatchUpState.knownEpoch} was last raised or confirmed: a claim that never materialises decays. */
+  knownEpochAt = Number.NEGATIVE_INFINITY
+  /** Spacing of our catch-up requests: doubles while they bring nothing, back to 1 s when we advance. */
+  requestBackoffMs = 1_000
+  /** Our epoch when we last requested. */
+  requestEpoch = -1n
+  /** Signature checks of members' attestations (hex → the epoch claimed, when, and the result). */
+  readonly claimChecks = new Map<string, { epoch: bigint; at: number; ok: boolean }>()
+  /** When we last checked a commit request of each member (hex). */
+  readonly requestChecks = new Map<string, number>()
+  /** Budget of commit-replay bytes we send. */
+  readonly replyBudget = new TokenBucket(AVAILABILITY_LIMITS.replyBytes, AVAILABILITY_LIMITS.budgetPeriodMs)
+  /** Budget of proposal requests we broadcast. */
+  readonly proposalRequestBudget = new TokenBucket(AVAILABILITY_LIMITS.proposalRequests, AVAILABILITY_LIMITS.budgetPeriodMs)
   lastAttestAt = Number.NEGATIVE_INFINITY
   /** Rate limits of proposal requests (ours) and re-sends (as owner), by proposal id. */
   readonly proposalRequestAt = new Map<number, number>()
   readonly proposalResendAt = new Map<number, number>()
-  /** A better branch attested at our epoch, which we keep asking for until we switch. */
-  wantBranch: { epoch: bigint; commitHash: Uint8Array } | undefined
+  /** A better branch attested at our epoch, which we keep asking for until we switch (or the claim decays). */
+  wantBranch: { epoch: bigint; commitHash: Uint8Array; at: number } | undefined
   readonly lastReplyAt = new Map<string, number>()
   readonly lastWelcomeAt = new Map<string, number>()
   /** When we last checked a signed attestation of each member (hex), for the rate limit. */

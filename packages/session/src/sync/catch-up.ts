@@ -10,7 +10,9 @@ import {
   toHex,
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
-import { evictOldest, trimOldest } from '../state/bounded.js'
+import { evictOldest, trimOldestBytes } from '../state/bounded.js'
+import { attestedByMember, commitRequestRefusal, signCommitRequest } from './claims.js'
+import { AVAILABILITY_LIMITS } from './limits.js'
 import { suspectWindowMs } from '../conversation/config.js'
 import { signAttestation, verifyAttestation } from '../join/signing.js'
 import { noteSeenAt } from '../stewardship/liveness.js'
@@ -20,8 +22,6 @@ import { type BranchTip, prefersAttested, winsFork } from '../rules/fork-choice.
 
 /** Commits kept for replay to members that missed them. */
 const COMMIT_LOG_SIZE = 16
-/** Future-epoch packets kept until we reach their epoch. */
-const FUTURE_STASH_SIZE = 512
 /** Minimum spacing of our catch-up requests, and of our replies per epoch. */
 const REQUEST_INTERVAL_MS = 1_000
 const REPLY_INTERVAL_MS = 500
@@ -153,7 +153,7 @@ export function noteWelcomeBroadcast(core: ConversationCore, welcome: MemberWelc
   }
   const pending = core.catchUp.unmatchedWelcomes
   pending.push(welcome)
-  trimOldest(pending, UNMATCHED_WELCOME_LIMIT)
+  trimOldestBytes(pending, UNMATCHED_WELCOME_LIMIT, AVAILABILITY_LIMITS.unmatchedWelcomeBytes, welcomeBytes)
 }
 
 /** Adopt the waiting broadcast Welcomes that now match a commit we merged (oldest first). */
@@ -182,9 +182,24 @@ export function resendWelcome(core: ConversationCore, joiner: Uint8Array, now: n
   return true
 }
 
-/** Record that the group reached `epoch`. */
-export function noteEpoch(core: ConversationCore, epoch: bigint): void {
-  if (epoch > core.catchUp.knownEpoch) core.catchUp.knownEpoch = epoch
+const welcomeBytes = (w: MemberWelcome) => w.welcomeBytes.length + w.conversationSyncBytes.length + 32 * w.joinerIdentities.length
+
+/** Record that the group reached `epoch` (a member's attestation, or a packet framed there). */
+export function noteEpoch(core: ConversationCore, epoch: bigint, now: number): void {
+  const c = core.catchUp
+  if (epoch > c.knownEpoch) c.knownEpoch = epoch
+  if (epoch >= c.knownEpoch) c.knownEpochAt = now
+}
+
+/**
+ * Claims that never materialise decay: a "the group is ahead" or "a better
+ * branch exists" that brought nothing within {@link AVAILABILITY_LIMITS.claimTtlMs}
+ * is forgotten, so a forged or stale claim cannot keep us requesting forever.
+ */
+export function expireClaims(core: ConversationCore, now: number): void {
+  const c = core.catchUp
+  if (c.knownEpoch > core.epoch() && now - c.knownEpochAt > AVAILABILITY_LIMITS.claimTtlMs) c.knownEpoch = core.epoch()
+  if (c.wantBranch !== undefined && now - c.wantBranch.at > AVAILABILITY_LIMITS.claimTtlMs) c.wantBranch = undefined
 }
 
 /** Whether we know the group is ahead of us. */
@@ -212,22 +227,34 @@ export function wantsBranch(core: ConversationCore): boolean {
 /** When the next catch-up or branch request is due (for `nextWakeupAt`). */
 export function catchUpDeadline(core: ConversationCore): number | undefined {
   if (core.left || !(isBehind(core) || wantsBranch(core))) return undefined
-  return core.catchUp.lastRequestAt + REQUEST_INTERVAL_MS
+  const c = core.catchUp
+  const retry = c.lastRequestAt + c.requestBackoffMs
+  // The claim's expiry, when it comes first.
+  const expiry = Math.min(isBehind(core) ? c.knownEpochAt : Number.POSITIVE_INFINITY, c.wantBranch?.at ?? Number.POSITIVE_INFINITY)
+  return Math.min(retry, expiry + AVAILABILITY_LIMITS.claimTtlMs + 1)
 }
 
-/** Every poll: keep asking while we are behind or on a losing branch. */
+/** Every poll: keep asking while we are behind or on a losing branch (with backoff, until the claim decays). */
 export function retryCatchUp(core: ConversationCore, now: number): void {
+  expireClaims(core, now)
   if (isBehind(core)) requestCatchUp(core, now)
   else if (wantsBranch(core)) requestCatchUp(core, now, core.epoch() - 1n, core.catchUp.wantBranch?.commitHash)
 }
 
 /** Evidence that we are behind: ask for the commit that left our epoch (rate-limited). */
 export function requestCatchUp(core: ConversationCore, now: number, fromEpoch = core.epoch(), commitHash?: Uint8Array): void {
-  if (now - core.catchUp.lastRequestAt < REQUEST_INTERVAL_MS) return
-  core.catchUp.lastRequestAt = now
-  core.sendPlain({
-    demlsControl: { commitRequest: { fromEpoch, memberId: core.memberId, ...(commitHash ? { commitHash } : {}) } },
-  })
+  const c = core.catchUp
+  // Back off while our requests bring nothing; start over once we advanced.
+  if (c.requestEpoch !== core.epoch()) {
+    c.requestEpoch = core.epoch()
+    c.requestBackoffMs = REQUEST_INTERVAL_MS
+  }
+  if (now - c.lastRequestAt < c.requestBackoffMs) return
+  if (c.lastRequestAt !== Number.NEGATIVE_INFINITY && now - c.lastRequestAt < 4 * c.requestBackoffMs) {
+    c.requestBackoffMs = Math.min(AVAILABILITY_LIMITS.requestBackoffMaxMs, 2 * c.requestBackoffMs)
+  }
+  c.lastRequestAt = now
+  core.sendPlain({ demlsControl: { commitRequest: signCommitRequest(core, { fromEpoch, ...(commitHash ? { commitHash } : {}) }, now) } })
 }
 
 /**
@@ -237,17 +264,23 @@ export function requestCatchUp(core: ConversationCore, now: number, fromEpoch = 
 export function requestProposal(core: ConversationCore, proposalId: number, now: number): void {
   const m = core.catchUp.proposalRequestAt
   if (now - (m.get(proposalId) ?? Number.NEGATIVE_INFINITY) < REQUEST_INTERVAL_MS) return
+  // Votes for unknown proposals cannot make us broadcast more than the budget.
+  if (!core.catchUp.proposalRequestBudget.take(now)) return
   m.set(proposalId, now)
   evictOldest(m, 256)
   core.sendPlain({ demlsControl: { proposalRequest: { proposalId, memberId: core.memberId } } })
 }
 
 /** Keep a packet framed in a future epoch until we get there. */
-export function stashFuture(core: ConversationCore, epoch: bigint, payload: Uint8Array): void {
-  noteEpoch(core, epoch)
+export function stashFuture(core: ConversationCore, epoch: bigint, payload: Uint8Array, now: number): boolean {
+  // The epoch in a packet's framing is not authenticated: beyond the horizon it is noise, and
+  // otherwise it only says the group is at least one epoch ahead.
+  if (epoch > core.epoch() + BigInt(AVAILABILITY_LIMITS.futureHorizonEpochs) || payload.length > AVAILABILITY_LIMITS.futureBytes) return false
+  noteEpoch(core, core.epoch() + 1n, now)
   const f = core.catchUp.future
   f.push({ epoch, payload })
-  trimOldest(f, FUTURE_STASH_SIZE)
+  trimOldestBytes(f, AVAILABILITY_LIMITS.futurePackets, AVAILABILITY_LIMITS.futureBytes, (p) => p.payload.length)
+  return true
 }
 
 /** Take the stashed packets of the current epoch (older ones are dropped). */
@@ -293,16 +326,20 @@ export function onControl(
   if (control.attestation !== undefined) {
     const a = control.attestation
     noteSignedAttestation(core, a, now)
-    noteEpoch(core, a.epoch)
+    // Only a current member's signed word makes us believe the group is ahead or on another branch.
+    const fromMember = a.epoch >= core.epoch() && attestedByMember(core, a, now)
+    if (fromMember) noteEpoch(core, a.epoch, now)
     // A presence (no commit hash) claims no branch.
-    const claimsBranch = a.commitHash.length > 0
-    if (a.epoch > core.epoch()) requestCatchUp(core, now)
+    const claimsBranch = fromMember && a.commitHash.length > 0
+    if (a.epoch > core.epoch()) {
+      if (fromMember) requestCatchUp(core, now)
+    }
     // A branch with a smaller commit hash at our epoch: fetch it (fork healing).
     else if (claimsBranch && prefersAttested(branchTip(core), core.epoch(), a.epoch, a.commitHash)) {
       const w = core.catchUp.wantBranch
       if (w === undefined || w.epoch !== a.epoch || winsFork(a.commitHash, w.commitHash)) {
-        core.catchUp.wantBranch = { epoch: a.epoch, commitHash: a.commitHash }
-      }
+        core.catchUp.wantBranch = { epoch: a.epoch, commitHash: a.commitHash, at: now }
+      } else if (bytesEqual(w.commitHash, a.commitHash)) w.at = now
       requestCatchUp(core, now, a.epoch - 1n, core.catchUp.wantBranch?.commitHash)
     } else if (claimsBranch && a.epoch === core.epoch() && core.branch !== undefined && winsFork(fromHex(core.branch.hashHex), a.commitHash)) {
       // Someone is on a worse branch at our epoch: make sure it hears of ours.
@@ -318,6 +355,11 @@ export function onControl(
     const key = String(req.fromEpoch)
     const candidate = core.catchUp.log.get(key)
     if (candidate === undefined) return undefined
+    const refused = commitRequestRefusal(core, req, now)
+    if (refused !== undefined) {
+      if (refused !== 'commit request rate') core.emit({ type: 'dropped', reason: 'unauthorized', detail: refused })
+      return undefined
+    }
     if (req.commitHash.length > 0) {
       // A specific commit (fork healing): whoever holds it answers.
       if (!bytesEqual(commitHashOf(candidate.commitMessage), req.commitHash)) return undefined
@@ -326,6 +368,9 @@ export function onControl(
       return undefined
     }
     if (now - (core.catchUp.lastReplyAt.get(key) ?? Number.NEGATIVE_INFINITY) < REPLY_INTERVAL_MS) return undefined
+    // What replays we send is budgeted in bytes, whoever asks.
+    const bytes = candidate.commitMessage.length + candidate.mlsProposals.reduce((n, p) => n + p.length, 0)
+    if (!core.catchUp.replyBudget.take(now, Math.min(bytes, AVAILABILITY_LIMITS.replyBytes))) return undefined
     core.catchUp.lastReplyAt.set(key, now)
     core.sendPlain({ demlsControl: { commitReplay: { fromEpoch: control.commitRequest.fromEpoch, candidate } } })
     return undefined

@@ -867,6 +867,10 @@ export interface CommitRequest {
   memberId: Uint8Array
   /** field 3, bytes */
   commitHash: Uint8Array
+  /** field 4, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  signedAtMs: bigint
+  /** field 5, bytes */
+  signature: Uint8Array
 }
 
 /** Input of {@link encodeCommitRequest}: every field optional; absent and default values are not written. */
@@ -877,6 +881,10 @@ export interface CommitRequestInit {
   memberId?: Uint8Array | null
   /** field 3, bytes */
   commitHash?: Uint8Array | null
+  /** field 4, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  signedAtMs?: bigint | number | null
+  /** field 5, bytes */
+  signature?: Uint8Array | null
 }
 
 function toCommitRequest(v: CommitRequestInit): Record<string, unknown> {
@@ -884,6 +892,8 @@ function toCommitRequest(v: CommitRequestInit): Record<string, unknown> {
   if (v.fromEpoch != null) o.fromEpoch = u64In(v.fromEpoch)
   if (v.memberId != null) o.memberId = bytesIn(v.memberId)
   if (v.commitHash != null) o.commitHash = bytesIn(v.commitHash)
+  if (v.signedAtMs != null) o.signedAtMs = u64In(v.signedAtMs)
+  if (v.signature != null) o.signature = bytesIn(v.signature)
   return o
 }
 
@@ -892,6 +902,8 @@ function fromCommitRequest(m: Record<string, unknown>): CommitRequest {
     fromEpoch: u64Out(m.fromEpoch),
     memberId: bytesOut(m.memberId),
     commitHash: bytesOut(m.commitHash),
+    signedAtMs: u64Out(m.signedAtMs),
+    signature: bytesOut(m.signature),
   }
   return v
 }
@@ -2696,6 +2708,8 @@ export const schema = {
       { name: 'fromEpoch', id: 1, kind: 'uint64', repeated: false },
       { name: 'memberId', id: 2, kind: 'bytes', repeated: false },
       { name: 'commitHash', id: 3, kind: 'bytes', repeated: false },
+      { name: 'signedAtMs', id: 4, kind: 'uint64', repeated: false },
+      { name: 'signature', id: 5, kind: 'bytes', repeated: false },
     ],
   },
   CommitReplay: {

@@ -1325,6 +1325,8 @@ export const de_mls = $root.de_mls = (() => {
                 CommitRequest.prototype.fromEpoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
                 CommitRequest.prototype.memberId = $util.newBuffer([]);
                 CommitRequest.prototype.commitHash = $util.newBuffer([]);
+                CommitRequest.prototype.signedAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                CommitRequest.prototype.signature = $util.newBuffer([]);
 
                 CommitRequest.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -1339,6 +1341,10 @@ export const de_mls = $root.de_mls = (() => {
                         writer.uint32(18).bytes(message.memberId);
                     if (message.commitHash != null && $Object.hasOwnProperty.call(message, "commitHash") && message.commitHash.length)
                         writer.uint32(26).bytes(message.commitHash);
+                    if (message.signedAtMs != null && $Object.hasOwnProperty.call(message, "signedAtMs") && (typeof message.signedAtMs === "object" ? message.signedAtMs.low || message.signedAtMs.high : message.signedAtMs !== 0))
+                        writer.uint32(32).uint64(message.signedAtMs);
+                    if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                        writer.uint32(42).bytes(message.signature);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -1397,6 +1403,24 @@ export const de_mls = $root.de_mls = (() => {
                                     message.commitHash = value;
                                 else
                                     delete message.commitHash;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.signedAtMs = value;
+                                else
+                                    delete message.signedAtMs;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.signature = value;
+                                else
+                                    delete message.signature;
                                 continue;
                             }
                         }

@@ -35,6 +35,7 @@ import { Backoff, type JoinRetryInit } from './backoff.js'
 import { JOIN_PHASES, type JoinPhase, type JoinProgress } from './progress.js'
 import { JoinTrust } from './trust.js'
 import { evictOldest } from '../../state/bounded.js'
+import { AVAILABILITY_LIMITS } from '../../sync/limits.js'
 
 /** What a join attempt needs from its `User`. @internal */
 export interface JoinHost {
@@ -106,6 +107,8 @@ export class JoinAttempt {
   readonly #timers = new Map<Timer, TimerHandle>()
   readonly #trust: JoinTrust
   readonly #backlog: { subtopic: 'app' | 'welcome'; payload: Uint8Array }[] = []
+  /** Bytes in {@link JoinAttempt.#backlog} (bounded by `AVAILABILITY_LIMITS.joinBacklogBytes`). */
+  #backlogBytes = 0
   readonly #welcomes = new Set<string>()
   /** Welcomes that came before any beacon while probing: checked once one is accepted. */
   readonly #held = new Map<string, MemberWelcome>()
@@ -190,7 +193,10 @@ export class JoinAttempt {
     if (subtopic === 'app') {
       const welcome = this.#appWelcome(payload)
       if (welcome !== undefined) this.#onWelcome(welcome)
-      else if (this.#backlog.length < BACKLOG_LIMIT) this.#backlog.push({ subtopic, payload })
+      else if (this.#backlog.length < BACKLOG_LIMIT && this.#backlogBytes + payload.length <= AVAILABILITY_LIMITS.joinBacklogBytes) {
+        this.#backlog.push({ subtopic, payload })
+        this.#backlogBytes += payload.length
+      }
       return
     }
     let msg: ReturnType<typeof decodeWelcomeChannelMessage>
@@ -434,6 +440,7 @@ export class JoinAttempt {
       await conversation.receive(p, clock.now())
     }
     this.#backlog.length = 0
+    this.#backlogBytes = 0
     if (this.#done) return
     this.#emit({ phase: 'synced', epoch: conversation.epoch() })
     const handle = this.#host.register(conversation)
@@ -471,6 +478,7 @@ export class JoinAttempt {
     this.#s.signal?.removeEventListener('abort', this.#onAbort)
     this.#host.transport.removeEventListener('readiness', this.#onReadiness)
     this.#backlog.length = 0
+    this.#backlogBytes = 0
     this.#held.clear()
     this.#host.settled(this.conversationId, err !== undefined)
     if (err !== undefined) this.#reject(err)
