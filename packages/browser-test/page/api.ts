@@ -7,10 +7,15 @@ export interface PageApi {
   /**
    * Start a `User` on the browser entry of the gossipsub transport, dialling
    * `bootstrap` (`/ws` addresses). With `webrtc`, the transport also gets
-   * js-libp2p's WebRTC transport and listens on a relayed address. Resolves
-   * our member id.
+   * js-libp2p's WebRTC transport and listens on a relayed address. With
+   * `storage`, the user's state lives in the IndexedDB database of that
+   * name (`levelStorage` of `@demls/storage`, encrypted with the key derived
+   * from the private key): after a reload, `start` with the same key and
+   * name resumes every conversation. Resolves our member id.
    */
-  start(init: { privateKeyHex: string; bootstrap: string[]; webrtc?: boolean }): Promise<string>
+  start(init: { privateKeyHex: string; bootstrap: string[]; webrtc?: boolean; storage?: string }): Promise<string>
+  /** The conversations the user is in (after a `start` over a store: those it resumed). */
+  conversations(): Array<{ id: string; epoch: string }>
   /** Our libp2p addresses (with `webrtc`, the `…/p2p-circuit/webrtc/p2p/…` one once a relay slot is reserved). */
   addrs(): string[]
   /** Dial a libp2p address; resolves the remote address of the connection. */

@@ -4,11 +4,14 @@
  * helpers; its `#crypto-backend` resolves to the WebCrypto backend in a
  * browser build) and `@demls/transport-gossipsub`, whose `browser` export
  * condition gives the browser entry (WebSockets, plus js-libp2p's WebRTC
- * transport from `@libp2p/webrtc` when asked). It exposes `window.demls`.
+ * transport from `@libp2p/webrtc` when asked), and `@demls/storage`, whose
+ * LevelDB resolves to IndexedDB in a browser build. It exposes
+ * `window.demls`.
  */
 import { webRTC } from '@libp2p/webrtc'
 import { memberIdToHex } from '@demls/mls'
 import { FAST_TIMING, User, type UserEvent } from '@demls/session'
+import { deriveStorageKey, levelStorage } from '@demls/storage'
 import { type GossipsubTransport, gossipsubTransport } from '@demls/transport-gossipsub'
 import { DemlsError, fromHex, systemClock, toHex, topicFor } from '@demls/wire'
 import type { PageApi, PageStatus } from './api.js'
@@ -33,9 +36,12 @@ function handle(conversationId: string) {
 }
 
 const api: PageApi = {
-  async start({ privateKeyHex, bootstrap, webrtc = false }) {
+  async start({ privateKeyHex, bootstrap, webrtc = false, storage }) {
+    const privateKey = fromHex(privateKeyHex)
     transport = gossipsubTransport({ bootstrap, dialInsecure: true, ...(webrtc ? { webRTC: webRTC() } : {}) })
-    user = await User.create({ privateKey: fromHex(privateKeyHex), transport, clock: systemClock, config: FAST_TIMING })
+    // IndexedDB in a browser (browser-level), encrypted with the key derived from the member key.
+    const store = storage === undefined ? undefined : await levelStorage({ location: storage, encryptionKey: await deriveStorageKey(privateKey) })
+    user = await User.create({ privateKey, transport, clock: systemClock, config: FAST_TIMING, ...(store !== undefined ? { storage: store } : {}) })
     user.events$.subscribe((e) => {
       events.push(e)
       if (e.type !== 'message') return
@@ -47,6 +53,8 @@ const api: PageApi = {
     })
     return memberIdToHex(user.memberId)
   },
+
+  conversations: () => (user?.conversations() ?? []).map((id) => ({ id, epoch: String(user?.conversation(id)?.epoch()) })),
 
   addrs: () => transport?.multiaddrs().map(String) ?? [],
 

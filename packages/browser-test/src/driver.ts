@@ -31,6 +31,15 @@ export class BrowserPeer {
     return peer
   }
 
+  /**
+   * Reload the page (everything in its JavaScript heap is gone; its
+   * IndexedDB stays) and wait for the bundle again.
+   */
+  async reload(): Promise<void> {
+    await this.page.reload({ waitUntil: 'load' })
+    await this.page.waitForFunction(() => typeof window.demls === 'object', { timeout: 15_000 })
+  }
+
   /** Call `window.demls[name](...args)` in the page. */
   call<K extends keyof PageApi>(name: K, ...args: Parameters<PageApi[K]>): ReturnType<Async<PageApi[K]>> {
     return this.page.evaluate((n, a) => (window.demls[n] as (...x: unknown[]) => unknown)(...a), name, args as unknown[]) as ReturnType<

@@ -123,6 +123,33 @@ describe('de-MLS in headless Chromium: a Node creator and two browser pages over
     console.log(`browser group: 2 pages joined a Node creator in ${joinMs} ms; chat both ways; page b left`)
   })
 
+  it('a page keeps its state in IndexedDB: it reloads, resumes the conversation at its epoch, reads what was said meanwhile and chats on', async () => {
+    const rid = 'idb-chat'
+    await creator.createConversation(rid)
+    const ws = transport.multiaddrs().find((a) => a.toString().includes('/ws/'))!.toString()
+    const e = await BrowserPeer.open(browser, server.url)
+    pages.push(e)
+    const init = { privateKeyHex: KEYS[4]!, bootstrap: [ws], storage: 'demls-e' }
+    const ids = [memberIdToHex(creator.memberId), await e.call('start', init)]
+    expect(await e.call('conversations')).toEqual([])
+    await e.call('join', rid, 30_000)
+    await until('two members converged', () => agree(creator, rid, [e], ids, ids), 30_000)
+    const before = await e.status(rid)
+
+    // The page goes away without stopping (a reload); the group says something meanwhile.
+    await e.page.reload({ waitUntil: 'load' })
+    await creator.conversation(rid)!.sendMessage(new TextEncoder().encode('while the page reloaded'))
+    await e.page.waitForFunction(() => typeof window.demls === 'object', { timeout: 15_000 })
+    expect(await e.call('start', init)).toBe(ids[1])
+    expect(await e.call('conversations')).toEqual([{ id: rid, epoch: before.epoch }])
+    await until('the reloaded page agrees with the group again', () => agree(creator, rid, [e], ids, ids), 30_000)
+    expect((await e.status(rid)).authenticator).toBe(before.authenticator)
+    await until('what was said during the reload came back (backfill)', async () => (await e.call('messages', rid)).some((m) => m.text === 'while the page reloaded'), 15_000)
+    await e.call('send', rid, 'back from a reload')
+    await until('its chat reaches the Node peer', () => creatorEvents.flatMap(texts).some((m) => m.text === 'back from a reload'), 15_000)
+    expect(await e.call('errors')).toEqual([])
+  })
+
   it("two pages connect directly over WebRTC through the Node peer's circuit relay, and keep chatting once the Node peer is gone", async () => {
     const rid = 'webrtc-chat'
     const relayTransport = gossipsubTransport({ relay: true })
