@@ -524,8 +524,8 @@ export class Conversation {
       } else if (app.demlsControl !== undefined) {
         const replay = onControl(core, app.demlsControl, now)
         if (app.demlsControl.attestation !== undefined) await onListAttested(core, app.demlsControl.attestation, now)
-        if (replay?.kind === 'catch-up') await applyReplay(core, replay.candidate, now)
-        else if (replay?.kind === 'fork') await applyForkSwitch(core, replay.candidate, now)
+        if (replay?.kind === 'catch-up') await applyReplay(core, replay.candidate, now, replay.certificates)
+        else if (replay?.kind === 'fork') await applyForkSwitch(core, replay.candidate, now, replay.certificates)
         else if (replay?.kind === 'resend-proposal' && !core.sm.blocksMessaging) await core.sendEncrypted({ proposal: replay.proposal })
         if (app.demlsControl.historyRequest !== undefined) {
           const refused = answerHistory(core, app.demlsControl.historyRequest, now)
@@ -571,10 +571,10 @@ export class Conversation {
         core.emit({ type: 'message', sender, body: app.conversationMessage!.message, epoch: decrypted.epoch })
         break
       case 'proposal':
-        onIncomingProposal(core, app.proposal!, sender, now)
+        onIncomingProposal(core, app.proposal!, sender, now, app.demlsVoteBindings)
         break
       case 'vote':
-        onIncomingVote(core, app.vote!, sender, now)
+        onIncomingVote(core, app.vote!, sender, now, app.demlsVoteBindings[0])
         break
       case 'membershipChange':
         if (bytesEqual(app.membershipChange!.member, sender)) core.emit({ type: 'membership-notice', member: sender })

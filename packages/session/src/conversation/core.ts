@@ -13,6 +13,7 @@ import { StateMachine } from './state-machine.js'
 import { DropCounter } from './drop-counter.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { CatchUpState } from '../state/catch-up-state.js'
+import { CertificateState } from '../state/certificate-state.js'
 import { DeadlineTable } from '../state/deadlines.js'
 import type { EpochMembership } from '../state/epoch-history.js'
 import { JoinResponderState } from '../state/responder-state.js'
@@ -53,6 +54,8 @@ export class ConversationCore {
   readonly rounds = new FreezeRounds()
   /** Commit log, future-epoch stash and rate limits of the catch-up layer. */
   readonly catchUp = new CatchUpState()
+  /** Vote bindings and approval certificates (what lets others verify our replays). */
+  readonly certificates = new CertificateState()
   /** Chat kept for members that were away, and our own backfill request (`sync/backfill.ts`). */
   readonly history = new HistoryState()
   /** Rate limits and delayed answers of the joiner handshake. */

@@ -1,6 +1,7 @@
 import type { CommitInput, MergeResult } from '@demls/mls'
 import { type ScoreOp, ScoreEvent } from '@demls/scoring'
 import {
+  type ApprovalCertificate,
   type CommitCandidate,
   type ConversationUpdateRequest,
   type MemberWelcome,
@@ -22,12 +23,13 @@ import { CommitFailedError } from '../errors.js'
 import { precheckReplay, recordMerged, recordWelcome } from '../sync/catch-up.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { checkReplay } from '../rules/replay-check.js'
-import { captureBranchPoint, stageOnBranchPoint } from '../sync/fork.js'
+import { NOT_PREFERRED, captureBranchPoint, stageOnBranchPoint } from '../sync/fork.js'
 import { buildSync } from '../sync/conversation-sync.js'
 import { adoptMissedList, recordEpoch } from '../sync/steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
 import type { BufferedCandidate } from './candidate-buffer.js'
 import { onInviteResolved } from '../join/responder.js'
+import { authorizeChanges, takeApprovedCertificates } from '../voting/certificates.js'
 import {
   KEY_PACKAGE_EXPIRY_TOLERANCE_MS,
   type PrefixEntry,
@@ -298,7 +300,7 @@ async function onApplied(
   epochSteward: Uint8Array | undefined,
   membersBefore: Uint8Array[],
   penalties: ScoreOp[],
-  branch: Omit<BranchPoint, 'hashHex'>,
+  branch: Omit<BranchPoint, 'hashHex' | 'committer'>,
   now: number,
 ): Promise<void> {
   // Scoring side effects (reference §9.4). `epochSteward` is undefined when
@@ -364,17 +366,22 @@ async function afterMerge(
     ops: ScoreOp[]
     welcome: Uint8Array | undefined
     joinerIds: Uint8Array[]
-    branch: Omit<BranchPoint, 'hashHex'>
+    branch: Omit<BranchPoint, 'hashHex' | 'committer'>
     /** How the commit was chosen (reported in `commit-applied`). */
     source: CommitSource
     /** Approved adds a selected commit left out because their key package expired (deviation 9). */
     expired?: ConversationUpdateRequest[]
+    /** Verified certificates of a replayed commit's changes (default: those of our own approvals). */
+    certificates?: ApprovalCertificate[]
     now: number
   },
 ): Promise<void> {
   const { merge, now } = m
   const epoch = merge.epoch
-  core.branch = { ...m.branch, hashHex: m.hashHex }
+  core.branch = { ...m.branch, hashHex: m.hashHex, committer: m.committer }
+  // Keep what proves the commit's changes, for the members we replay it to.
+  const own = takeApprovedCertificates(core, merge.changes)
+  core.certificates.keepLogged(epoch - 1n, m.certificates ?? own)
   core.queues.committedHashes.add(m.hashHex)
   // Drain the approved entries the commit carried.
   const applied = new Set(merge.changes.map((ch) => keyOfTarget({ action: ch.action, member: ch.memberId })))
@@ -438,7 +445,12 @@ async function afterMerge(
  * have missed the votes too). Any round or pending commit of ours is
  * abandoned. Returns whether it was applied.
  */
-export async function applyReplay(core: ConversationCore, c: CommitCandidate, now: number): Promise<boolean> {
+export async function applyReplay(
+  core: ConversationCore,
+  c: CommitCandidate,
+  now: number,
+  offered: readonly ApprovalCertificate[] = [],
+): Promise<boolean> {
   const hashHex = precheckReplay(core, c)
   if (hashHex === undefined) {
     core.emit({ type: 'dropped', reason: 'candidate', detail: 'replayed commit not for our epoch, or already merged' })
@@ -449,6 +461,7 @@ export async function applyReplay(core: ConversationCore, c: CommitCandidate, no
   const own = core.rounds.candidates(core.epoch()).find((b) => b.isLocal && b.hashHex === hashHex)
   const ownMerge = own !== undefined && core.mls.hasPendingCommit()
   let committer = core.memberId
+  let certificates: ApprovalCertificate[] | undefined
   if (!ownMerge) {
     if (bytesEqual(c.stewardMemberId, core.memberId)) return false // ours, but no longer pending
     const staged = await core.mls.stageRemoteCommit({ proposals: c.mlsProposals, commit: c.commitMessage })
@@ -464,6 +477,15 @@ export async function applyReplay(core: ConversationCore, c: CommitCandidate, no
       core.emit({ type: 'dropped', reason: 'candidate', detail: `replayed commit refused: ${check.reason}` })
       return false
     }
+    // No membership change without a vote we can verify: our own approval, or a certificate.
+    const approvedKeys = new Set(core.queues.approvedMlsWork().flatMap(([, r]) => targetKey(r) ?? []))
+    const auth = authorizeChanges(core, staged.changes, offered, core.memberSet(), approvedKeys)
+    if (!auth.ok) {
+      await core.mls.discardStagedCommit()
+      core.emit({ type: 'dropped', reason: 'unauthorized', detail: `replayed commit refused: ${auth.reason}` })
+      return false
+    }
+    certificates = auth.certificates
     if (check.inferred) adoptMissedList(core, epoch, check.inferred.members, check.inferred.retryRound)
     committer = staged.committer
   }
@@ -482,6 +504,7 @@ export async function applyReplay(core: ConversationCore, c: CommitCandidate, no
     joinerIds: ownMerge ? (own?.joinerIds ?? []) : [],
     branch,
     source: 'catch-up',
+    ...(certificates !== undefined ? { certificates } : {}),
     now,
   })
   return true
@@ -493,17 +516,22 @@ export async function applyReplay(core: ConversationCore, c: CommitCandidate, no
  * point and, if it holds, adopt it in place of ours. Returns whether we
  * switched.
  */
-export async function applyForkSwitch(core: ConversationCore, c: CommitCandidate, now: number): Promise<boolean> {
+export async function applyForkSwitch(
+  core: ConversationCore,
+  c: CommitCandidate,
+  now: number,
+  offered: readonly ApprovalCertificate[] = [],
+): Promise<boolean> {
   const hashHex = toHex(commitHashOf(c.commitMessage))
   const abandoned = core.branch?.hashHex
-  const switched = await stageOnBranchPoint(core, c, hashHex)
+  const switched = await stageOnBranchPoint(core, c, hashHex, offered)
   if (typeof switched === 'string' || abandoned === undefined) {
-    if (typeof switched === 'string' && switched !== 'not a smaller hash') {
+    if (typeof switched === 'string' && switched !== NOT_PREFERRED) {
       core.emit({ type: 'dropped', reason: 'candidate', detail: `fork switch refused: ${switched}` })
     }
     return false
   }
-  const { hashHex: _old, ...branch } = switched.branch
+  const { hashHex: _old, committer: _oldCommitter, ...branch } = switched.branch
   core.mls = switched.mls
   const merge = switched.own ? await core.mls.mergeOwnCommit() : await core.mls.mergeStagedCommit()
   core.rounds.clear()
@@ -525,6 +553,7 @@ export async function applyForkSwitch(core: ConversationCore, c: CommitCandidate
     joinerIds: [],
     branch,
     source: 'fork-switch',
+    ...(switched.certificates !== undefined ? { certificates: switched.certificates } : {}),
     now,
   })
   return true

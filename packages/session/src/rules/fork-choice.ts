@@ -1,32 +1,81 @@
-import { compareBytes } from '@demls/wire'
+import { compareBytes, toHex } from '@demls/wire'
+
+/**
+ * One side of a fork: the commit merged from an epoch, as the fork-choice
+ * rule sees it.
+ */
+export interface BranchClaim {
+  /** The committer's rank on the steward list of the epoch the commit left ({@link committerRank}). */
+  committerRank: number
+  /** SHA-256 of the commit. */
+  commitHash: Uint8Array
+}
+
+/** The list a rank is read from (a `StewardList` of `@demls/steward`). */
+export interface RankList {
+  /** Stewards in rotation order. */
+  readonly members: readonly Uint8Array[]
+  /** First epoch the list serves. */
+  readonly electionEpoch: bigint
+}
+
+/**
+ * A committer's rank for a commit leaving `epoch`: its distance, walking
+ * the rotation forward, from the slot that serves `epoch` (0 = the epoch
+ * steward's slot, 1 = the next …). `Infinity` when there is no list, the
+ * list does not serve `epoch`, or the committer is not on it (recovery
+ * commits). Every member holding the same list computes the same rank, and
+ * a committer cannot change its own.
+ *
+ * @example
+ * ```ts
+ * committerRank({ members: [a, b, c], electionEpoch: 10n }, 11n, b) // 0: b serves epoch 11
+ * committerRank({ members: [a, b, c], electionEpoch: 10n }, 11n, a) // 2
+ * ```
+ */
+export function committerRank(list: RankList | undefined, epoch: bigint, committer: Uint8Array | undefined): number {
+  if (list === undefined || committer === undefined || committer.length === 0) return Number.POSITIVE_INFINITY
+  const len = list.members.length
+  if (len === 0 || epoch < list.electionEpoch || epoch - list.electionEpoch >= BigInt(len)) return Number.POSITIVE_INFINITY
+  const index = list.members.findIndex((m) => toHex(m) === toHex(committer))
+  if (index < 0) return Number.POSITIVE_INFINITY
+  const slot = Number(epoch - list.electionEpoch) % len
+  return (index - slot + len) % len
+}
 
 /**
  * The fork-choice rule (fork healing, beyond the reference; landscape
- * §2.1.4): of two commits merged from the same epoch, the one with the
- * smaller SHA-256 commit hash wins, on every member alike. The only place
- * the session compares two branches.
+ * §2.1.4): of two commits merged from the same epoch, the one whose
+ * committer ranks first on that epoch's steward list wins
+ * ({@link committerRank}); between equal ranks (two recovery commits, or
+ * one committer that signed two commits) the smaller SHA-256 commit hash
+ * wins. The hash alone would let a committer regenerate its commit until
+ * it wins; its rank it cannot change. The only place the session compares
+ * two branches.
  *
- * @returns whether the branch of `hash` beats the branch of `other`
+ * @returns whether branch `a` beats branch `b`
  */
-export function winsFork(hash: Uint8Array, other: Uint8Array): boolean {
-  return compareBytes(hash, other) < 0
+export function winsFork(a: BranchClaim, b: BranchClaim): boolean {
+  if (a.committerRank !== b.committerRank) return a.committerRank < b.committerRank
+  return compareBytes(a.commitHash, b.commitHash) < 0
 }
 
-/** Where we branched: the epoch we merged from and the hash of the commit we merged. */
-export interface BranchTip {
+/** Where we branched: the epoch we merged from and the commit we merged. */
+export interface BranchTip extends BranchClaim {
   /** Epoch before our last merge. */
   epoch: bigint
-  /** SHA-256 of the commit we merged from `epoch`. */
-  commitHash: Uint8Array
 }
 
 /**
  * Whether an attested commit that reached `attestedEpoch` should replace
  * the one we merged to reach `currentEpoch`: it must leave the same epoch
- * as ours and win the fork choice ({@link winsFork}).
+ * as ours, be another commit, and win the fork choice ({@link winsFork}).
+ * The attested rank is the attester's claim: it only decides whether we
+ * fetch that commit; the switch itself ranks the committer MLS
+ * authenticates.
  *
  * @param tip - our last merge, if we kept its branch point
  */
-export function prefersAttested(tip: BranchTip | undefined, currentEpoch: bigint, attestedEpoch: bigint, commitHash: Uint8Array): boolean {
-  return tip !== undefined && attestedEpoch === currentEpoch && tip.epoch + 1n === attestedEpoch && winsFork(commitHash, tip.commitHash)
+export function prefersAttested(tip: BranchTip | undefined, currentEpoch: bigint, attestedEpoch: bigint, attested: BranchClaim): boolean {
+  return tip !== undefined && attestedEpoch === currentEpoch && tip.epoch + 1n === attestedEpoch && winsFork(attested, tip)
 }

@@ -9,8 +9,9 @@
  *   {@link commitPrefix}, {@link orderCandidates}, {@link coversPrefix},
  *   {@link judgeStaged} and the score deltas of a selection
  *   ({@link appliedScores}, {@link noCandidateScores}, {@link censorshipSuspect}).
- * - Fork choice: {@link winsFork}, {@link prefersAttested}; replayed
- *   commits: {@link checkReplay}.
+ * - Fork choice: {@link winsFork}, {@link committerRank},
+ *   {@link prefersAttested}; replayed commits: {@link checkReplay};
+ *   approval certificates: {@link verifyCertificate}, {@link verifyVoteBinding}.
  * - Timing: {@link freezeEntryWindowFor}, {@link probeAnswerDelay}; votes:
  *   {@link isVotePivotal}, {@link applyConsensusResult}.
  * - Membership targets: {@link targetOf}, {@link targetSatisfied}.
@@ -21,7 +22,17 @@
 export { MEMBER_ANSWER_SPREAD, type AnswerDelayInput, probeAnswerDelay } from './answer-delay.js'
 export { type ConsensusApplyResult, applyConsensusResult } from './apply-result.js'
 export { type CandidateDropReason, type MlsMessageKind, commitHashOf, precheckCandidate } from './candidate-check.js'
-export { type BranchTip, prefersAttested, winsFork } from './fork-choice.js'
+export {
+  type CertificateContext,
+  type CertificateRefusal,
+  MAX_CERTIFICATE_VOTES,
+  VOTE_BINDING_DOMAIN,
+  proposalDigest,
+  verifyCertificate,
+  verifyVoteBinding,
+  voteBindingPayload,
+} from './certificate.js'
+export { type BranchClaim, type BranchTip, type RankList, committerRank, prefersAttested, winsFork } from './fork-choice.js'
 export { type FreezeRole, freezeEntryWindowFor } from './freeze-window.js'
 export { type ElectableList, checkReplay } from './replay-check.js'
 export {

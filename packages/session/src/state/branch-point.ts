@@ -17,6 +17,8 @@ export interface BranchPoint {
   mlsState: Uint8Array
   /** Hex SHA-256 of the commit merged from this point. */
   hashHex: string
+  /** MLS-authenticated committer of that commit (ranked by the fork choice). */
+  committer: Uint8Array
   approved: [ProposalId, ConversationUpdateRequest][]
   urgentTarget: string | undefined
   pendingUpdates: [string, PendingUpdate][]

@@ -42,7 +42,7 @@ export class CatchUpState {
   readonly proposalRequestAt = new Map<number, number>()
   readonly proposalResendAt = new Map<number, number>()
   /** A better branch attested at our epoch, which we keep asking for until we switch (or the claim decays). */
-  wantBranch: { epoch: bigint; commitHash: Uint8Array; at: number } | undefined
+  wantBranch: { epoch: bigint; commitHash: Uint8Array; committerRank: number; at: number } | undefined
   readonly lastReplyAt = new Map<string, number>()
   readonly lastWelcomeAt = new Map<string, number>()
   /** When we last checked a signed attestation of each member (hex), for the rate limit. */

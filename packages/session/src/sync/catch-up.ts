@@ -1,10 +1,12 @@
 import {
+  type ApprovalCertificate,
   type CommitCandidate,
   type DemlsControl,
   type EpochAttestation,
   type MemberWelcome,
   type Proposal,
   bytesEqual,
+  encodeApprovalCertificate,
   encodeWelcomeChannelMessage,
   fromHex,
   toHex,
@@ -18,7 +20,7 @@ import { signAttestation, verifyAttestation } from '../join/signing.js'
 import { noteSeenAt } from '../stewardship/liveness.js'
 import { listStamp } from './steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
-import { type BranchTip, prefersAttested, winsFork } from '../rules/fork-choice.js'
+import { type BranchClaim, type BranchTip, committerRank, prefersAttested, winsFork } from '../rules/fork-choice.js'
 
 /** Commits kept for replay to members that missed them. */
 const COMMIT_LOG_SIZE = 16
@@ -79,6 +81,7 @@ function attest(core: ConversationCore, now: number): void {
       attestation: signAttestation(core.plugins.consensus.signer, core.id, {
         epoch: core.epoch(),
         ...(candidate !== undefined ? { commitHash: commitHashOf(candidate.commitMessage) } : {}),
+        ...(candidate !== undefined && core.branch?.epoch === core.epoch() - 1n ? { committer: core.branch.committer } : {}),
         ...listStamp(core),
         signedAtMs: Math.max(0, Math.floor(now)),
       }),
@@ -210,14 +213,21 @@ export function isBehind(core: ConversationCore): boolean {
 /** Our last merge as the fork-choice rule sees it. */
 function branchTip(core: ConversationCore): BranchTip | undefined {
   const bp = core.branch
-  return bp === undefined ? undefined : { epoch: bp.epoch, commitHash: fromHex(bp.hashHex) }
+  return bp === undefined ? undefined : { epoch: bp.epoch, ...claimOf(core, bp.committer, fromHex(bp.hashHex)) }
+}
+
+/** A commit that left the epoch of our branch point, ranked on the list we held there (see `sync/fork.ts branchClaim`). */
+function claimOf(core: ConversationCore, committer: Uint8Array, commitHash: Uint8Array): BranchClaim {
+  const bp = core.branch
+  const list = bp?.steward?.list ?? core.steward.currentList()
+  return { committerRank: committerRank(list, bp?.epoch ?? core.epoch() - 1n, committer), commitHash }
 }
 
 /** Whether a better branch at our epoch is still wanted. */
 export function wantsBranch(core: ConversationCore): boolean {
   const w = core.catchUp.wantBranch
   if (w === undefined) return false
-  if (!prefersAttested(branchTip(core), core.epoch(), w.epoch, w.commitHash)) {
+  if (!prefersAttested(branchTip(core), core.epoch(), w.epoch, w)) {
     core.catchUp.wantBranch = undefined
     return false
   }
@@ -309,7 +319,7 @@ export function onControl(
   control: DemlsControl,
   now: number,
 ):
-  | { kind: 'catch-up' | 'fork'; candidate: CommitCandidate }
+  | { kind: 'catch-up' | 'fork'; candidate: CommitCandidate; certificates: ApprovalCertificate[] }
   | { kind: 'resend-proposal'; proposal: Proposal }
   | undefined {
   if (control.proposalRequest !== undefined) {
@@ -334,14 +344,21 @@ export function onControl(
     if (a.epoch > core.epoch()) {
       if (fromMember) requestCatchUp(core, now)
     }
-    // A branch with a smaller commit hash at our epoch: fetch it (fork healing).
-    else if (claimsBranch && prefersAttested(branchTip(core), core.epoch(), a.epoch, a.commitHash)) {
+    // A branch that wins the fork choice at our epoch: fetch it (fork healing).
+    else if (claimsBranch && prefersAttested(branchTip(core), core.epoch(), a.epoch, claimOf(core, a.committer, a.commitHash))) {
+      const claim = claimOf(core, a.committer, a.commitHash)
       const w = core.catchUp.wantBranch
-      if (w === undefined || w.epoch !== a.epoch || winsFork(a.commitHash, w.commitHash)) {
-        core.catchUp.wantBranch = { epoch: a.epoch, commitHash: a.commitHash, at: now }
+      if (w === undefined || w.epoch !== a.epoch || winsFork(claim, w)) {
+        core.catchUp.wantBranch = { epoch: a.epoch, ...claim, at: now }
       } else if (bytesEqual(w.commitHash, a.commitHash)) w.at = now
       requestCatchUp(core, now, a.epoch - 1n, core.catchUp.wantBranch?.commitHash)
-    } else if (claimsBranch && a.epoch === core.epoch() && core.branch !== undefined && winsFork(fromHex(core.branch.hashHex), a.commitHash)) {
+    } else if (
+      claimsBranch &&
+      a.epoch === core.epoch() &&
+      core.branch !== undefined &&
+      !bytesEqual(fromHex(core.branch.hashHex), a.commitHash) &&
+      winsFork(branchTip(core)!, claimOf(core, a.committer, a.commitHash))
+    ) {
       // Someone is on a worse branch at our epoch: make sure it hears of ours.
       attest(core, now)
     } else if (a.epoch < core.epoch()) {
@@ -368,19 +385,23 @@ export function onControl(
       return undefined
     }
     if (now - (core.catchUp.lastReplyAt.get(key) ?? Number.NEGATIVE_INFINITY) < REPLY_INTERVAL_MS) return undefined
-    // What replays we send is budgeted in bytes, whoever asks.
-    const bytes = candidate.commitMessage.length + candidate.mlsProposals.reduce((n, p) => n + p.length, 0)
+    // What replays we send is budgeted in bytes, whoever asks (the certificates count too).
+    const certificates = core.certificates.log.get(key) ?? []
+    const bytes =
+      candidate.commitMessage.length +
+      candidate.mlsProposals.reduce((n, p) => n + p.length, 0) +
+      certificates.reduce((n, c) => n + encodeApprovalCertificate(c).length, 0)
     if (!core.catchUp.replyBudget.take(now, Math.min(bytes, AVAILABILITY_LIMITS.replyBytes))) return undefined
     core.catchUp.lastReplyAt.set(key, now)
-    core.sendPlain({ demlsControl: { commitReplay: { fromEpoch: control.commitRequest.fromEpoch, candidate } } })
+    core.sendPlain({ demlsControl: { commitReplay: { fromEpoch: control.commitRequest.fromEpoch, candidate, certificates } } })
     return undefined
   }
   if (control.commitReplay?.candidate !== undefined) {
     const r = control.commitReplay
     // Others' replies count as ours for the rate limit.
     core.catchUp.lastReplyAt.set(String(r.fromEpoch), now)
-    if (r.fromEpoch === core.epoch()) return { kind: 'catch-up', candidate: r.candidate! }
-    if (r.fromEpoch + 1n === core.epoch()) return { kind: 'fork', candidate: r.candidate! }
+    if (r.fromEpoch === core.epoch()) return { kind: 'catch-up', candidate: r.candidate!, certificates: r.certificates }
+    if (r.fromEpoch + 1n === core.epoch()) return { kind: 'fork', candidate: r.candidate!, certificates: r.certificates }
     return undefined
   }
   return undefined

@@ -1,14 +1,16 @@
 import type { StewardListSnapshot } from '@demls/steward'
-import { type CommitCandidate, bytesEqual, fromHex, toHex } from '@demls/wire'
+import { type ApprovalCertificate, type CommitCandidate, bytesEqual, fromHex, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
-import { winsFork } from '../rules/fork-choice.js'
+import { type BranchClaim, committerRank, winsFork } from '../rules/fork-choice.js'
 import { checkReplay } from '../rules/replay-check.js'
+import { targetKey } from '../rules/targets.js'
+import { authorizeChanges } from '../voting/certificates.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { electableLists } from '../stewardship/stewardship.js'
 import { adoptMissedList } from './steward-sync.js'
 
 /** Capture the state before a merge (call before staging or merging). */
-export function captureBranchPoint(core: ConversationCore): Omit<BranchPoint, 'hashHex'> {
+export function captureBranchPoint(core: ConversationCore): Omit<BranchPoint, 'hashHex' | 'committer'> {
   let steward: StewardListSnapshot | undefined
   try {
     steward = core.steward.snapshot()
@@ -45,6 +47,14 @@ function restoreSession(core: ConversationCore, bp: BranchPoint): void {
   if (bp.steward) core.steward.restore(bp.steward)
 }
 
+/** Why a fork switch was not even tried: our branch wins the fork choice (not worth an event). */
+export const NOT_PREFERRED = 'not preferred by the fork choice'
+
+/** A commit merged from the branch point, as the fork choice ranks it (on the list we held there). */
+export function branchClaim(core: ConversationCore, bp: Pick<BranchPoint, 'epoch' | 'steward'>, committer: Uint8Array, commitHash: Uint8Array): BranchClaim {
+  return { committerRank: committerRank(bp.steward?.list ?? core.steward.currentList(), bp.epoch, committer), commitHash }
+}
+
 /**
  * Switch to the branch of `candidate`, merged at our branch point by other
  * members: stage it against the saved state in a separate MLS instance,
@@ -55,6 +65,7 @@ export async function stageOnBranchPoint(
   core: ConversationCore,
   candidate: CommitCandidate,
   hashHex: string,
+  offered: readonly ApprovalCertificate[] = [],
 ): Promise<
   | {
       mls: Awaited<ReturnType<ConversationCore['plugins']['mls']['importGroup']>>
@@ -63,12 +74,17 @@ export async function stageOnBranchPoint(
       branch: BranchPoint
       /** The winning commit is ours: merge the restored pending commit (MLS cannot stage its own). */
       own: boolean
+      /** What proves the winning commit's changes (undefined for ours: our own approvals). */
+      certificates?: ApprovalCertificate[]
     }
   | string
 > {
   const bp = core.branch
   if (bp === undefined) return 'no branch point'
-  if (!winsFork(fromHex(hashHex), fromHex(bp.hashHex))) return 'not a smaller hash'
+  // Ranked by the claimed committer first (cheap); staging below makes sure the claim is the MLS committer.
+  if (!winsFork(branchClaim(core, bp, candidate.stewardMemberId, fromHex(hashHex)), branchClaim(core, bp, bp.committer, fromHex(bp.hashHex)))) {
+    return NOT_PREFERRED
+  }
   if (core.mls.inspectMessageEpoch(candidate.commitMessage) !== bp.epoch) return 'framed in another epoch'
   const alt = await core.plugins.mls.importGroup(bp.mlsState)
   if (bytesEqual(candidate.stewardMemberId, core.memberId)) {
@@ -89,7 +105,11 @@ export async function stageOnBranchPoint(
   const check = checkReplay(staged, candidate, core.sm.mode === 'recovery', stewards, electable)
   if (!check.ok) return check.reason
   const membersBefore = alt.members()
+  // The other branch's changes need our approval at the branch point, or certificates we verify.
+  const approvedKeys = new Set([...bp.approved, ...core.queues.approved].flatMap(([, r]) => targetKey(r) ?? []))
+  const auth = authorizeChanges(core, staged.changes, offered, new Set(membersBefore.map(toHex)), approvedKeys)
+  if (!auth.ok) return auth.reason
   restoreSession(core, bp)
   if (check.inferred) adoptMissedList(core, bp.epoch, check.inferred.members, check.inferred.retryRound)
-  return { mls: alt, committer: staged.committer, membersBefore, branch: bp, own: false }
+  return { mls: alt, committer: staged.committer, membersBefore, branch: bp, own: false, certificates: auth.certificates }
 }

@@ -6,6 +6,7 @@ import { fileDeadlock, sweepScoreRemovals } from '../stewardship/emergency.js'
 import { drainBufferedUpdates, initiateStewardElection } from '../stewardship/stewardship.js'
 import { onInviteResolved } from '../join/responder.js'
 import { applyConsensusResult } from '../rules/apply-result.js'
+import { certifyApproval } from './certificates.js'
 import { decodeRequest } from './proposals.js'
 
 /** Drain the consensus outcome queue and apply each outcome (`handle_consensus_outcome`). */
@@ -44,6 +45,7 @@ async function handleOutcome(
   if (request === undefined) return
   // Joiner handshake: the proposal's owner reports the vote to the joiner.
   onInviteResolved(core, proposalId, request, approved, failed, now)
+  if (approved) certifyApproval(core, proposalId, request)
   const members = new Set(core.mls.members().map(toHex))
   const result = applyConsensusResult(core.queues, proposalId, approved, request, (hex) => members.has(hex))
   switch (result.kind) {

@@ -19,6 +19,7 @@ import { targetKey } from '../rules/targets.js'
 import { isVotePivotal } from '../rules/vote-pivotality.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
 import { onInviteProposed } from '../join/responder.js'
+import { bindOwnVote, bindingsOf, noteBindings } from './certificates.js'
 import { INACTIVE_REMOVAL_NAME, judgeInactiveRemoval } from '../stewardship/liveness.js'
 import { requestProposal } from '../sync/catch-up.js'
 import { evictOldest } from '../state/bounded.js'
@@ -107,7 +108,7 @@ export async function initiateProposal(
   core.queues.voting.set(id, request)
   if (kind === 'emergency') core.queues.activeEmergencies.add(id)
   track(core, id, request, true, now)
-  await core.sendEncrypted({ proposal })
+  await core.sendEncrypted({ proposal, demlsVoteBindings: bindingsOf(core, proposal, proposal.votes) })
   // Joiner handshake: tell the joiner its key package became a proposal.
   onInviteProposed(core, id, request, now)
   if (creatorVote === 'yes') {
@@ -147,7 +148,13 @@ function hardening(core: ConversationCore, sender: Uint8Array): ReceiveOptions {
 }
 
 /** A proposal received from `sender` (MLS-authenticated). */
-export function onIncomingProposal(core: ConversationCore, proposal: Proposal, sender: Uint8Array, now: number): void {
+export function onIncomingProposal(
+  core: ConversationCore,
+  proposal: Proposal,
+  sender: Uint8Array,
+  now: number,
+  bindings: readonly Uint8Array[] = [],
+): void {
   const request = decodeRequest(proposal.payload)
   const kind = proposalKindOf(request)
   if (core.queues.activeEmergencies.size > 0 && isLowerPriority(kind, 'emergency')) {
@@ -181,6 +188,7 @@ export function onIncomingProposal(core: ConversationCore, proposal: Proposal, s
     core.emit({ type: 'dropped', reason: result.status === 'duplicate' ? 'duplicate' : 'late' })
     return
   }
+  noteBindings(core, proposal.proposalId, proposal.votes, bindings)
   if (kind === 'emergency') core.queues.activeEmergencies.add(proposal.proposalId)
   if (request && (request.payload === 'memberInvite' || request.payload === 'removeMember')) {
     core.queues.bufferUpdate(request, core.epoch())
@@ -253,9 +261,10 @@ export function restoreOpenProposals(core: ConversationCore, proposals: readonly
 }
 
 /** A single vote received from `sender` (MLS-authenticated). */
-export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8Array, now: number): void {
+export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8Array, now: number, binding?: Uint8Array): void {
   try {
     const r = core.consensus.receiveVote(core.id, vote, now, hardening(core, sender))
+    if (binding !== undefined && r.status !== 'buffered') noteBindings(core, vote.proposalId, [vote], [binding])
     if (r.status === 'duplicate' || r.status === 'conflicting') core.emit({ type: 'dropped', reason: 'duplicate' })
     else if (r.status === 'late') core.emit({ type: 'dropped', reason: 'late' })
     // A vote for a proposal we never received: it was lost; ask its owner for it.
@@ -293,8 +302,14 @@ export async function castVote(core: ConversationCore, proposalId: number, choic
   const vote = core.consensus.castVote(core.id, proposalId, choice, now)
   core.ownVotes.set(proposalId, vote)
   evictOldest(core.ownVotes, OWN_VOTES_KEPT)
-  await core.sendEncrypted({ vote })
+  await core.sendEncrypted({ vote, demlsVoteBindings: ownBinding(core, vote) })
   core.voteEchoes.set(proposalId, now + Math.floor(core.config.consensusTimeoutMs / 2), vote)
+}
+
+/** The binding of our vote (empty when we no longer hold its proposal). */
+function ownBinding(core: ConversationCore, vote: Vote): Uint8Array[] {
+  const p = core.consensus.getProposal(core.id, vote.proposalId)
+  return p === undefined ? [] : [bindOwnVote(core, p, vote)]
 }
 
 /** Whether our vote on an open proposal is pivotal ({@link isVotePivotal}). */
@@ -314,7 +329,7 @@ async function echoVotes(core: ConversationCore, now: number): Promise<void> {
     core.voteEchoes.clear(id)
     if (core.consensus.getSession(core.id, id)?.state !== 'active' && !votePivotal(core, id)) continue
     try {
-      await core.sendEncrypted({ vote: e.value })
+      await core.sendEncrypted({ vote: e.value, demlsVoteBindings: ownBinding(core, e.value) })
     } catch (err) {
       core.error('vote-echo', err)
     }

@@ -20,6 +20,7 @@ describe('@demls/session/rules subpath', () => {
       'censorshipSuspect',
       'checkReplay',
       'commitPrefix',
+      'committerRank',
       'freezeEntryWindowFor',
       'isVotePivotal',
       'judgeStaged',
@@ -32,6 +33,8 @@ describe('@demls/session/rules subpath', () => {
       'targetOf',
       'targetSatisfied',
       'validateSync',
+      'verifyCertificate',
+      'verifyVoteBinding',
       'winsFork',
     ]) {
       expect(typeof (rules as Record<string, unknown>)[name], name).toBe('function')

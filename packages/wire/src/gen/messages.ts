@@ -311,6 +311,8 @@ export interface AppMessage {
   membershipChange?: EventMembershipChange
   /** field 100, DemlsControl */
   demlsControl?: DemlsControl
+  /** field 101, repeated bytes */
+  demlsVoteBindings: Uint8Array[]
 }
 
 /** Input of {@link encodeAppMessage}: every field optional; absent and default values are not written. */
@@ -341,6 +343,8 @@ export interface AppMessageInit {
   membershipChange?: EventMembershipChangeInit | null
   /** field 100, DemlsControl */
   demlsControl?: DemlsControlInit | null
+  /** field 101, repeated bytes */
+  demlsVoteBindings?: readonly (Uint8Array)[] | null
 }
 
 function toAppMessage(v: AppMessageInit): Record<string, unknown> {
@@ -358,11 +362,13 @@ function toAppMessage(v: AppMessageInit): Record<string, unknown> {
   if (v.memberWelcome != null) o.memberWelcome = toMemberWelcome(v.memberWelcome)
   if (v.membershipChange != null) o.membershipChange = toEventMembershipChange(v.membershipChange)
   if (v.demlsControl != null) o.demlsControl = toDemlsControl(v.demlsControl)
+  if (v.demlsVoteBindings != null && v.demlsVoteBindings.length > 0) o.demlsVoteBindings = v.demlsVoteBindings.map((x) => bytesIn(x))
   return o
 }
 
 function fromAppMessage(m: Record<string, unknown>): AppMessage {
   const v: AppMessage = {
+    demlsVoteBindings: ((m.demlsVoteBindings as unknown[] | undefined) ?? []).map((x) => bytesOut(x)),
   }
   if (Object.hasOwn(m, 'conversationMessage') && m.conversationMessage != null) {
     v.conversationMessage = fromConversationMessage(m.conversationMessage as Record<string, unknown>)
@@ -432,6 +438,61 @@ export function encodeAppMessage(value: AppMessageInit): Uint8Array<ArrayBuffer>
  */
 export function decodeAppMessage(bytes: Uint8Array): AppMessage {
   return decodeWith('de_mls.messages.v1.AppMessage', pb.de_mls.messages.v1.AppMessage, bytes, fromAppMessage)
+}
+
+/**
+ * `de_mls.messages.v1.ApprovalCertificate` as returned by {@link decodeApprovalCertificate}: every field present,
+ * proto3 defaults filled in.
+ */
+export interface ApprovalCertificate {
+  /** field 1, consensus.v1.Proposal */
+  proposal?: Proposal
+  /** field 2, repeated bytes */
+  voteBindings: Uint8Array[]
+}
+
+/** Input of {@link encodeApprovalCertificate}: every field optional; absent and default values are not written. */
+export interface ApprovalCertificateInit {
+  /** field 1, consensus.v1.Proposal */
+  proposal?: ProposalInit | null
+  /** field 2, repeated bytes */
+  voteBindings?: readonly (Uint8Array)[] | null
+}
+
+function toApprovalCertificate(v: ApprovalCertificateInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.proposal != null) o.proposal = toProposal(v.proposal)
+  if (v.voteBindings != null && v.voteBindings.length > 0) o.voteBindings = v.voteBindings.map((x) => bytesIn(x))
+  return o
+}
+
+function fromApprovalCertificate(m: Record<string, unknown>): ApprovalCertificate {
+  const v: ApprovalCertificate = {
+    voteBindings: ((m.voteBindings as unknown[] | undefined) ?? []).map((x) => bytesOut(x)),
+  }
+  if (Object.hasOwn(m, 'proposal') && m.proposal != null) {
+    v.proposal = fromProposal(m.proposal as Record<string, unknown>)
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.ApprovalCertificate` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ */
+export function encodeApprovalCertificate(value: ApprovalCertificateInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.ApprovalCertificate', pb.de_mls.messages.v1.ApprovalCertificate, () => toApprovalCertificate(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.ApprovalCertificate` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ */
+export function decodeApprovalCertificate(bytes: Uint8Array): ApprovalCertificate {
+  return decodeWith('de_mls.messages.v1.ApprovalCertificate', pb.de_mls.messages.v1.ApprovalCertificate, bytes, fromApprovalCertificate)
 }
 
 /**
@@ -792,6 +853,8 @@ export interface EpochAttestation {
   signedAtMs: bigint
   /** field 7, bytes */
   signature: Uint8Array
+  /** field 8, bytes */
+  committer: Uint8Array
 }
 
 /** Input of {@link encodeEpochAttestation}: every field optional; absent and default values are not written. */
@@ -810,6 +873,8 @@ export interface EpochAttestationInit {
   signedAtMs?: bigint | number | null
   /** field 7, bytes */
   signature?: Uint8Array | null
+  /** field 8, bytes */
+  committer?: Uint8Array | null
 }
 
 function toEpochAttestation(v: EpochAttestationInit): Record<string, unknown> {
@@ -821,6 +886,7 @@ function toEpochAttestation(v: EpochAttestationInit): Record<string, unknown> {
   if (v.stewardListRound != null) o.stewardListRound = u32In(v.stewardListRound)
   if (v.signedAtMs != null) o.signedAtMs = u64In(v.signedAtMs)
   if (v.signature != null) o.signature = bytesIn(v.signature)
+  if (v.committer != null) o.committer = bytesIn(v.committer)
   return o
 }
 
@@ -833,6 +899,7 @@ function fromEpochAttestation(m: Record<string, unknown>): EpochAttestation {
     stewardListRound: (m.stewardListRound as number | undefined) ?? 0,
     signedAtMs: u64Out(m.signedAtMs),
     signature: bytesOut(m.signature),
+    committer: bytesOut(m.committer),
   }
   return v
 }
@@ -936,6 +1003,8 @@ export interface CommitReplay {
   fromEpoch: bigint
   /** field 2, CommitCandidate */
   candidate?: CommitCandidate
+  /** field 3, repeated ApprovalCertificate */
+  certificates: ApprovalCertificate[]
 }
 
 /** Input of {@link encodeCommitReplay}: every field optional; absent and default values are not written. */
@@ -944,18 +1013,22 @@ export interface CommitReplayInit {
   fromEpoch?: bigint | number | null
   /** field 2, CommitCandidate */
   candidate?: CommitCandidateInit | null
+  /** field 3, repeated ApprovalCertificate */
+  certificates?: readonly (ApprovalCertificateInit)[] | null
 }
 
 function toCommitReplay(v: CommitReplayInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
   if (v.fromEpoch != null) o.fromEpoch = u64In(v.fromEpoch)
   if (v.candidate != null) o.candidate = toCommitCandidate(v.candidate)
+  if (v.certificates != null && v.certificates.length > 0) o.certificates = v.certificates.map((x) => toApprovalCertificate(x))
   return o
 }
 
 function fromCommitReplay(m: Record<string, unknown>): CommitReplay {
   const v: CommitReplay = {
     fromEpoch: u64Out(m.fromEpoch),
+    certificates: ((m.certificates as unknown[] | undefined) ?? []).map((x) => fromApprovalCertificate(x as Record<string, unknown>)),
   }
   if (Object.hasOwn(m, 'candidate') && m.candidate != null) {
     v.candidate = fromCommitCandidate(m.candidate as Record<string, unknown>)
@@ -2645,6 +2718,14 @@ export const schema = {
       { name: 'memberWelcome', id: 10, kind: 'message', repeated: false, ref: 'MemberWelcome', oneof: 'payload' },
       { name: 'membershipChange', id: 11, kind: 'message', repeated: false, ref: 'EventMembershipChange', oneof: 'payload' },
       { name: 'demlsControl', id: 100, kind: 'message', repeated: false, ref: 'DemlsControl', oneof: 'payload' },
+      { name: 'demlsVoteBindings', id: 101, kind: 'bytes', repeated: true },
+    ],
+  },
+  ApprovalCertificate: {
+    fullName: 'de_mls.messages.v1.ApprovalCertificate',
+    fields: [
+      { name: 'proposal', id: 1, kind: 'message', repeated: false, ref: 'Proposal' },
+      { name: 'voteBindings', id: 2, kind: 'bytes', repeated: true },
     ],
   },
   DemlsControl: {
@@ -2700,6 +2781,7 @@ export const schema = {
       { name: 'stewardListRound', id: 5, kind: 'uint32', repeated: false },
       { name: 'signedAtMs', id: 6, kind: 'uint64', repeated: false },
       { name: 'signature', id: 7, kind: 'bytes', repeated: false },
+      { name: 'committer', id: 8, kind: 'bytes', repeated: false },
     ],
   },
   CommitRequest: {
@@ -2717,6 +2799,7 @@ export const schema = {
     fields: [
       { name: 'fromEpoch', id: 1, kind: 'uint64', repeated: false },
       { name: 'candidate', id: 2, kind: 'message', repeated: false, ref: 'CommitCandidate' },
+      { name: 'certificates', id: 3, kind: 'message', repeated: true, ref: 'ApprovalCertificate' },
     ],
   },
   ConversationMessage: {

@@ -14,6 +14,7 @@ export declare const de_mls: {
   messages: {
     v1: {
       AppMessage: PbMessageType
+      ApprovalCertificate: PbMessageType
       DemlsControl: PbMessageType
       HistoryRequest: PbMessageType
       HistoryReply: PbMessageType

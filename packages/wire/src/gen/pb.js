@@ -404,6 +404,7 @@ export const de_mls = $root.de_mls = (() => {
             v1.AppMessage = (function() {
 
                 const AppMessage = function (properties) {
+                    this.demlsVoteBindings = [];
                     if (properties)
                         for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                             if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -422,6 +423,7 @@ export const de_mls = $root.de_mls = (() => {
                 AppMessage.prototype.memberWelcome = null;
                 AppMessage.prototype.membershipChange = null;
                 AppMessage.prototype.demlsControl = null;
+                AppMessage.prototype.demlsVoteBindings = $util.emptyArray;
 
                 let $oneOfFields;
 
@@ -461,6 +463,9 @@ export const de_mls = $root.de_mls = (() => {
                         $root.de_mls.messages.v1.EventMembershipChange.encode(message.membershipChange, writer.uint32(90).fork(), _depth + 1).ldelim();
                     if (message.demlsControl != null && $Object.hasOwnProperty.call(message, "demlsControl"))
                         $root.de_mls.messages.v1.DemlsControl.encode(message.demlsControl, writer.uint32(802).fork(), _depth + 1).ldelim();
+                    if (message.demlsVoteBindings != null && message.demlsVoteBindings.length)
+                        for (let i = 0; i < message.demlsVoteBindings.length; ++i)
+                            writer.uint32(810).bytes(message.demlsVoteBindings[i]);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -578,6 +583,14 @@ export const de_mls = $root.de_mls = (() => {
                                 message.payload = "demlsControl";
                                 continue;
                             }
+                        case 101: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.demlsVoteBindings && message.demlsVoteBindings.length))
+                                    message.demlsVoteBindings = [];
+                                message.demlsVoteBindings.push(reader.bytes());
+                                continue;
+                            }
                         }
                         reader.skipType(wireType, _depth, tag);
                         if (!reader.discardUnknown) {
@@ -596,6 +609,98 @@ export const de_mls = $root.de_mls = (() => {
                 };
 
                 return AppMessage;
+            })();
+
+            v1.ApprovalCertificate = (function() {
+
+                const ApprovalCertificate = function (properties) {
+                    this.voteBindings = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                ApprovalCertificate.prototype.proposal = null;
+                ApprovalCertificate.prototype.voteBindings = $util.emptyArray;
+
+                ApprovalCertificate.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.proposal != null && $Object.hasOwnProperty.call(message, "proposal"))
+                        $root.consensus.v1.Proposal.encode(message.proposal, writer.uint32(10).fork(), _depth + 1).ldelim();
+                    if (message.voteBindings != null && message.voteBindings.length)
+                        for (let i = 0; i < message.voteBindings.length; ++i)
+                            writer.uint32(18).bytes(message.voteBindings[i]);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                ApprovalCertificate.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.ApprovalCertificate();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.proposal = $root.consensus.v1.Proposal.decode(reader, reader.size(), $undefined, _depth + 1, message.proposal);
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.voteBindings && message.voteBindings.length))
+                                    message.voteBindings = [];
+                                message.voteBindings.push(reader.bytes());
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return ApprovalCertificate;
             })();
 
             v1.DemlsControl = (function() {
@@ -1175,6 +1280,7 @@ export const de_mls = $root.de_mls = (() => {
                 EpochAttestation.prototype.stewardListRound = 0;
                 EpochAttestation.prototype.signedAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
                 EpochAttestation.prototype.signature = $util.newBuffer([]);
+                EpochAttestation.prototype.committer = $util.newBuffer([]);
 
                 EpochAttestation.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -1197,6 +1303,8 @@ export const de_mls = $root.de_mls = (() => {
                         writer.uint32(48).uint64(message.signedAtMs);
                     if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
                         writer.uint32(58).bytes(message.signature);
+                    if (message.committer != null && $Object.hasOwnProperty.call(message, "committer") && message.committer.length)
+                        writer.uint32(66).bytes(message.committer);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -1291,6 +1399,15 @@ export const de_mls = $root.de_mls = (() => {
                                     message.signature = value;
                                 else
                                     delete message.signature;
+                                continue;
+                            }
+                        case 8: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.committer = value;
+                                else
+                                    delete message.committer;
                                 continue;
                             }
                         }
@@ -1446,6 +1563,7 @@ export const de_mls = $root.de_mls = (() => {
             v1.CommitReplay = (function() {
 
                 const CommitReplay = function (properties) {
+                    this.certificates = [];
                     if (properties)
                         for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                             if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1454,6 +1572,7 @@ export const de_mls = $root.de_mls = (() => {
 
                 CommitReplay.prototype.fromEpoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
                 CommitReplay.prototype.candidate = null;
+                CommitReplay.prototype.certificates = $util.emptyArray;
 
                 CommitReplay.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -1466,6 +1585,9 @@ export const de_mls = $root.de_mls = (() => {
                         writer.uint32(8).uint64(message.fromEpoch);
                     if (message.candidate != null && $Object.hasOwnProperty.call(message, "candidate"))
                         $root.de_mls.messages.v1.CommitCandidate.encode(message.candidate, writer.uint32(18).fork(), _depth + 1).ldelim();
+                    if (message.certificates != null && message.certificates.length)
+                        for (let i = 0; i < message.certificates.length; ++i)
+                            $root.de_mls.messages.v1.ApprovalCertificate.encode(message.certificates[i], writer.uint32(26).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -1512,6 +1634,14 @@ export const de_mls = $root.de_mls = (() => {
                                 if (wireType !== 2)
                                     break;
                                 message.candidate = $root.de_mls.messages.v1.CommitCandidate.decode(reader, reader.size(), $undefined, _depth + 1, message.candidate);
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.certificates && message.certificates.length))
+                                    message.certificates = [];
+                                message.certificates.push($root.de_mls.messages.v1.ApprovalCertificate.decode(reader, reader.size(), $undefined, _depth + 1));
                                 continue;
                             }
                         }

@@ -1,0 +1,151 @@
+import { type ConsensusRule, type ConsensusSigner, checkVoteWindow, verifyVoteIntegrity } from '@demls/consensus'
+import {
+  type ApprovalCertificate,
+  type ConversationUpdateRequest,
+  type Proposal,
+  type Vote,
+  decodeConversationUpdateRequest,
+  encodeProposal,
+  toHex,
+} from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { type Target, targetOf } from './targets.js'
+
+/** Domain tag of a vote binding signature. */
+export const VOTE_BINDING_DOMAIN = 'demls/vote-binding/v1'
+
+const encoder = new TextEncoder()
+
+/**
+ * SHA-256 of a proposal encoded with no votes and round 0: what a vote
+ * binding commits to (the fields the owner set: name, payload, id, owner,
+ * expected voters, times, liveness flag).
+ */
+export function proposalDigest(p: Proposal): Uint8Array {
+  return sha256(encodeProposal({ ...p, votes: [], round: 0 }))
+}
+
+/**
+ * The bytes a vote binding signs: `"demls/vote-binding/v1" ‖ 0x00 ‖
+ * SHA-256(conversation id ‖ 0x00 ‖ proposalDigest(proposal) ‖ vote_hash)`.
+ * The reference's vote signature covers the proposal id but not the
+ * proposal, so a signed YES could be moved to a forged proposal that
+ * reuses the id; the binding ties the vote to this proposal's content.
+ */
+export function voteBindingPayload(conversationId: string, proposal: Proposal, voteHash: Uint8Array): Uint8Array {
+  const id = encoder.encode(conversationId)
+  const digest = proposalDigest(proposal)
+  const body = new Uint8Array(id.length + 1 + digest.length + voteHash.length)
+  body.set(id, 0)
+  body.set(digest, id.length + 1)
+  body.set(voteHash, id.length + 1 + digest.length)
+  const tag = encoder.encode(VOTE_BINDING_DOMAIN)
+  const out = new Uint8Array(tag.length + 1 + 32)
+  out.set(tag, 0)
+  out.set(sha256(body), tag.length + 1)
+  return out
+}
+
+/** Whether `binding` is `vote`'s owner's signature binding it to `proposal`. Never throws. */
+export function verifyVoteBinding(
+  verifier: Pick<ConsensusSigner, 'verify'>,
+  conversationId: string,
+  proposal: Proposal,
+  vote: Vote,
+  binding: Uint8Array | undefined,
+): boolean {
+  if (binding === undefined || binding.length === 0) return false
+  try {
+    return verifier.verify(vote.voteOwner, voteBindingPayload(conversationId, proposal, vote.voteHash), binding)
+  } catch {
+    return false
+  }
+}
+
+/** What {@link verifyCertificate} checks a certificate against. */
+export interface CertificateContext {
+  /** The conversation (the bindings are signed for it). */
+  conversationId: string
+  /** Hex member ids of the epoch the commit leaves: the only voters that count, and n. */
+  members: ReadonlySet<string>
+  /** The group's consensus result rule. */
+  rule: ConsensusRule
+  /** Verifies vote and binding signatures. */
+  verifier: Pick<ConsensusSigner, 'verify'>
+}
+
+/** Why a certificate was refused. */
+export type CertificateRefusal =
+  | 'no-proposal'
+  | 'undecodable-payload'
+  | 'not-membership-work'
+  | 'too-many-votes'
+  | 'not-approved'
+
+/** Votes a certificate may carry (a vote per member of the largest group we check, plus slack). */
+export const MAX_CERTIFICATE_VOTES = 4096
+
+/**
+ * Verify an approval certificate ourselves: the proposal's payload is an
+ * add or remove; each counted vote names the proposal, is signed by its
+ * owner (hash and signature), lies in the proposal's time window, carries
+ * a valid binding to this proposal, and comes from a member of `members`;
+ * an owner with two different counted votes (equivocation) counts for
+ * neither side; and the counted votes satisfy `rule` with n = |members|
+ * **before any timeout** — silent voters never make a certificate, since
+ * anyone can mint a proposal nobody answered. One exception: a removal
+ * proposed by its own target for one voter (a self-leave) holds with the
+ * target's own signed YES.
+ *
+ * @returns the approved target, or why the certificate proves nothing
+ */
+export function verifyCertificate(
+  cert: ApprovalCertificate,
+  ctx: CertificateContext,
+): { ok: true; target: Target; request: ConversationUpdateRequest; voters: number } | { ok: false; reason: CertificateRefusal } {
+  const p = cert.proposal
+  if (p === undefined) return { ok: false, reason: 'no-proposal' }
+  let request: ConversationUpdateRequest
+  try {
+    request = decodeConversationUpdateRequest(p.payload)
+  } catch {
+    return { ok: false, reason: 'undecodable-payload' }
+  }
+  const target = targetOf(request)
+  if (target === undefined) return { ok: false, reason: 'not-membership-work' }
+  if (p.votes.length > MAX_CERTIFICATE_VOTES) return { ok: false, reason: 'too-many-votes' }
+  const choices = new Map<string, boolean | 'equivocated'>()
+  for (const [i, vote] of p.votes.entries()) {
+    const owner = toHex(vote.voteOwner)
+    if (!ctx.members.has(owner)) continue
+    if (!voteHolds(vote, p, cert.voteBindings[i], ctx)) continue
+    const seen = choices.get(owner)
+    if (seen === undefined) choices.set(owner, vote.vote)
+    else if (seen !== vote.vote) choices.set(owner, 'equivocated')
+  }
+  let yes = 0
+  let no = 0
+  for (const c of choices.values()) {
+    if (c === true) yes++
+    else if (c === false) no++
+  }
+  // A member may always leave: its own signed YES on its own removal (the self-leave fast path).
+  const self = toHex(target.member)
+  if (target.action === 'remove' && p.expectedVotersCount === 1 && toHex(p.proposalOwner) === self && choices.get(self) === true) {
+    return { ok: true, target, request, voters: 1 }
+  }
+  const outcome = ctx.rule({ expectedVoters: ctx.members.size, yes, no, livenessCriteriaYes: p.livenessCriteriaYes, timedOut: false })
+  if (outcome !== 'yes') return { ok: false, reason: 'not-approved' }
+  return { ok: true, target, request, voters: yes + no }
+}
+
+function voteHolds(vote: Vote, p: Proposal, binding: Uint8Array | undefined, ctx: CertificateContext): boolean {
+  try {
+    // The window is checked against the proposal's own expiration, not our clock: a late replay is still evidence.
+    checkVoteWindow(vote, p, p.expirationTimestamp)
+    verifyVoteIntegrity(vote, ctx.verifier)
+  } catch {
+    return false
+  }
+  return verifyVoteBinding(ctx.verifier, ctx.conversationId, p, vote, binding)
+}
