@@ -4,7 +4,10 @@ import {
   type Proposal,
   type Vote,
   bytesEqual,
+  decodeApprovalCertificate,
   decodeProposal,
+  encodeApprovalCertificate,
+  toHex,
   encodeProposal,
   decodeCommitCandidate,
   decodeConversationUpdateRequest,
@@ -73,6 +76,13 @@ export interface SavedConversation {
    * minting a second commit for the epoch.
    */
   round: { freezingSince: number | undefined; candidates: BufferedCandidate[] } | undefined
+  /**
+   * Approval certificates (encoded `ApprovalCertificate`s) of our approved
+   * work and of the logged commits, and the vote bindings of the open
+   * proposals' votes: what members catching up from us verify. Absent in
+   * states saved before certificates existed.
+   */
+  certificates?: { approved: [string, Uint8Array][]; log: [string, Uint8Array[]][]; bindings: [string, Uint8Array][] }
 }
 
 /** Serialise the state of `core` (the MLS state as the binary section). */
@@ -101,6 +111,7 @@ export function saveConversation(core: ConversationCore, now: number, outbox: re
     ownVotes: [...core.ownVotes].map(([id, v]) => [id, encodeVote(v)]),
     open: core.consensus.activeProposals(core.id).map((p) => encodeProposal(p)),
     round: savedRound(core),
+    certificates: savedCertificates(core),
     outbox: outbox.map((o) => ({ subtopic: o.subtopic, payload: o.payload, ...(o.retryUnreached === true ? { retryUnreached: true } : {}) })),
   }
   return packSnapshot(saved, core.mls.exportState())
@@ -139,6 +150,22 @@ export function restoreInto(core: ConversationCore, saved: SavedConversation, no
   for (const [id, v] of saved.ownVotes) core.ownVotes.set(id, decodeVote(v))
   for (const o of saved.outbox) core.outbound.push(o)
   restoreRound(core, saved.round, now)
+  const certs = saved.certificates
+  if (certs !== undefined) {
+    for (const [key, c] of certs.approved) core.certificates.keepApproved(key, decodeApprovalCertificate(c))
+    for (const [epoch, cs] of certs.log) core.certificates.keepLogged(BigInt(epoch), cs.map((c) => decodeApprovalCertificate(c)))
+    for (const [hash, b] of certs.bindings) core.certificates.keepBinding(hash, b)
+  }
+}
+
+function savedCertificates(core: ConversationCore): NonNullable<SavedConversation['certificates']> {
+  const c = core.certificates
+  const open = new Set(core.consensus.activeProposals(core.id).flatMap((p) => p.votes.map((v) => toHex(v.voteHash))))
+  return {
+    approved: [...c.approved].map(([key, cert]) => [key, encodeApprovalCertificate(cert)]),
+    log: [...c.log].map(([epoch, certs]) => [epoch, certs.map((cert) => encodeApprovalCertificate(cert))]),
+    bindings: [...c.bindings].filter(([hash]) => open.has(hash)),
+  }
 }
 
 function savedRound(core: ConversationCore): SavedConversation['round'] {

@@ -1,9 +1,11 @@
+import { memoryStorage } from '@demls/storage'
 import type { MemoryTransport } from '@demls/transport-memory'
 import { type AppMessageInit, decodeAppMessage, encodeAppMessage } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { type ConversationEvent, defaultPlugins } from '../../src/index.js'
+import { type ConversationEvent, User, type UserEvent, defaultPlugins } from '../../src/index.js'
+import { crashable } from '../durable/stores.js'
 import { capturingPlugins } from '../scenarios/capture-groups.js'
-import { bootstrap, conv, converged, eventsOf, hex, keyFor, memberIdOf, scenario, text } from '../scenarios/harness.js'
+import { FAST, bootstrap, conv, converged, eventsOf, hex, keyFor, memberIdOf, scenario, text } from '../scenarios/harness.js'
 
 // Issue 15: "a steward commits anything without a vote". Replays (catch-up
 // and fork switches) used to skip the approved-work check, on the grounds
@@ -158,6 +160,35 @@ describe('honest catch-up: a member that missed the vote verifies the certificat
     const epoch = conv(s, 3, ID).epoch()
     await s.until(() => eventsOf(s, 3, 'dropped').some((e) => (e.detail ?? '').startsWith('replayed commit refused: no verifiable approval')), 30_000)
     expect(conv(s, 3, ID).epoch()).toBe(epoch)
+    await s.stop()
+  }, 60_000)
+
+  it('a steward that restarted from its store still proves the commits it replays (certificates are saved)', async () => {
+    const inner = await Promise.all([0, 1, 2, 3].map(() => memoryStorage()))
+    const stores = inner.map((st) => crashable(st))
+    // One steward: after the restart it is the only member that answers a plain catch-up request.
+    const s = await scenario(4, { config: { stewardList: { snMin: 1, snMax: 1 } }, userInit: (i) => ({ storage: stores[i]! }) })
+    await bootstrap(s, ID)
+    const steward = [0, 1, 2, 3].find((i) => conv(s, i, ID).conversation.isSteward())!
+    const [laggard, victim, proposer] = [0, 1, 2, 3].filter((i) => i !== steward) as [number, number, number]
+    s.net.partition([s.members[laggard]!.name])
+    await conv(s, proposer, ID).removeMember(memberIdOf(victim))
+    await s.until(() => converged(s, ID, [steward, proposer]) && conv(s, steward, ID).members().length === 3)
+    stores[steward]!.crash()
+    await s.members[steward]!.user.stop()
+    const user = await User.create({
+      privateKey: keyFor(steward),
+      transport: s.net.createTransport(`m${steward}-restarted`),
+      clock: s.net.clock,
+      config: FAST,
+      random: () => 0.5,
+      storage: crashable(inner[steward]!),
+    })
+    const events: UserEvent[] = []
+    user.events$.subscribe((e) => events.push(e))
+    s.members[steward] = { user, name: `m${steward}'`, events }
+    s.net.heal()
+    await s.until(() => conv(s, laggard, ID).members().length === 3 && converged(s, ID, [steward, proposer, laggard]))
     await s.stop()
   }, 60_000)
 })
