@@ -82,7 +82,12 @@ export interface SavedConversation {
    * proposals' votes: what members catching up from us verify. Absent in
    * states saved before certificates existed.
    */
-  certificates?: { approved: [string, Uint8Array][]; log: [string, Uint8Array[]][]; bindings: [string, Uint8Array][] }
+  certificates?: {
+    approved: [string, Uint8Array][]
+    log: [string, Uint8Array[]][]
+    bindings: [string, Uint8Array][]
+    election?: Uint8Array
+  }
 }
 
 /** Serialise the state of `core` (the MLS state as the binary section). */
@@ -155,6 +160,7 @@ export function restoreInto(core: ConversationCore, saved: SavedConversation, no
     for (const [key, c] of certs.approved) core.certificates.keepApproved(key, decodeApprovalCertificate(c))
     for (const [epoch, cs] of certs.log) core.certificates.keepLogged(BigInt(epoch), cs.map((c) => decodeApprovalCertificate(c)))
     for (const [hash, b] of certs.bindings) core.certificates.keepBinding(hash, b)
+    if (certs.election !== undefined) core.certificates.election = decodeApprovalCertificate(certs.election)
   }
 }
 
@@ -165,6 +171,7 @@ function savedCertificates(core: ConversationCore): NonNullable<SavedConversatio
     approved: [...c.approved].map(([key, cert]) => [key, encodeApprovalCertificate(cert)]),
     log: [...c.log].map(([epoch, certs]) => [epoch, certs.map((cert) => encodeApprovalCertificate(cert))]),
     bindings: [...c.bindings].filter(([hash]) => open.has(hash)),
+    ...(c.election !== undefined ? { election: encodeApprovalCertificate(c.election) } : {}),
   }
 }
 

@@ -86,16 +86,56 @@ export type CertificateRefusal =
 export const MAX_CERTIFICATE_VOTES = 4096
 
 /**
- * Verify an approval certificate ourselves: the proposal's payload is an
- * add or remove; each counted vote names the proposal, is signed by its
- * owner (hash and signature), lies in the proposal's time window, carries
- * a valid binding to this proposal, and comes from a member of `members`;
- * an owner with two different counted votes (equivocation) counts for
- * neither side; and the counted votes satisfy `rule` with n = |members|
- * **before any timeout** — silent voters never make a certificate, since
- * anyone can mint a proposal nobody answered. One exception: a removal
- * proposed by its own target for one voter (a self-leave) holds with the
- * target's own signed YES.
+ * Verify that a proposal passed, ourselves: each counted vote names the
+ * proposal, is signed by its owner (hash and signature), lies in the
+ * proposal's time window, carries a valid binding to this proposal, and
+ * comes from a member of `members`; an owner with two different counted
+ * votes (equivocation) counts for neither side; and the counted votes
+ * satisfy `rule` with n = |members| **before any timeout** — silent voters
+ * never make a certificate, since anyone can mint a proposal nobody
+ * answered. For any kind of request (see {@link verifyCertificate} for
+ * adds and removes).
+ *
+ * @returns the approved request, or why the certificate proves nothing
+ */
+export function verifyApproval(
+  cert: ApprovalCertificate,
+  ctx: CertificateContext,
+): { ok: true; request: ConversationUpdateRequest; yes: ReadonlySet<string>; voters: number } | { ok: false; reason: CertificateRefusal } {
+  const p = cert.proposal
+  if (p === undefined) return { ok: false, reason: 'no-proposal' }
+  let request: ConversationUpdateRequest
+  try {
+    request = decodeConversationUpdateRequest(p.payload)
+  } catch {
+    return { ok: false, reason: 'undecodable-payload' }
+  }
+  if (p.votes.length > MAX_CERTIFICATE_VOTES) return { ok: false, reason: 'too-many-votes' }
+  const choices = new Map<string, boolean | 'equivocated'>()
+  for (const [i, vote] of p.votes.entries()) {
+    const owner = toHex(vote.voteOwner)
+    if (!ctx.members.has(owner)) continue
+    if (!voteHolds(vote, p, cert.voteBindings[i], ctx)) continue
+    const seen = choices.get(owner)
+    if (seen === undefined) choices.set(owner, vote.vote)
+    else if (seen !== vote.vote) choices.set(owner, 'equivocated')
+  }
+  const yes = new Set<string>()
+  let no = 0
+  for (const [owner, c] of choices) {
+    if (c === true) yes.add(owner)
+    else if (c === false) no++
+  }
+  const outcome = ctx.rule({ expectedVoters: ctx.members.size, yes: yes.size, no, livenessCriteriaYes: p.livenessCriteriaYes, timedOut: false })
+  if (outcome !== 'yes') return { ok: false, reason: 'not-approved' }
+  return { ok: true, request, yes, voters: yes.size + no }
+}
+
+/**
+ * Verify an approval certificate of an add or remove ourselves
+ * ({@link verifyApproval}), and read its target from the payload. A
+ * removal proposed by its own target for one voter (a self-leave) holds
+ * with the target's own signed YES: a member may always leave.
  *
  * @returns the approved target, or why the certificate proves nothing
  */
@@ -113,30 +153,15 @@ export function verifyCertificate(
   }
   const target = targetOf(request)
   if (target === undefined) return { ok: false, reason: 'not-membership-work' }
-  if (p.votes.length > MAX_CERTIFICATE_VOTES) return { ok: false, reason: 'too-many-votes' }
-  const choices = new Map<string, boolean | 'equivocated'>()
-  for (const [i, vote] of p.votes.entries()) {
-    const owner = toHex(vote.voteOwner)
-    if (!ctx.members.has(owner)) continue
-    if (!voteHolds(vote, p, cert.voteBindings[i], ctx)) continue
-    const seen = choices.get(owner)
-    if (seen === undefined) choices.set(owner, vote.vote)
-    else if (seen !== vote.vote) choices.set(owner, 'equivocated')
-  }
-  let yes = 0
-  let no = 0
-  for (const c of choices.values()) {
-    if (c === true) yes++
-    else if (c === false) no++
-  }
-  // A member may always leave: its own signed YES on its own removal (the self-leave fast path).
   const self = toHex(target.member)
-  if (target.action === 'remove' && p.expectedVotersCount === 1 && toHex(p.proposalOwner) === self && choices.get(self) === true) {
-    return { ok: true, target, request, voters: 1 }
+  if (target.action === 'remove' && p.expectedVotersCount === 1 && toHex(p.proposalOwner) === self && ctx.members.has(self)) {
+    // The self-leave fast path: only the target's own vote counts, and it must be a YES.
+    const own = verifyApproval(cert, { ...ctx, members: new Set([self]) })
+    if (own.ok && own.yes.has(self)) return { ok: true, target, request, voters: 1 }
   }
-  const outcome = ctx.rule({ expectedVoters: ctx.members.size, yes, no, livenessCriteriaYes: p.livenessCriteriaYes, timedOut: false })
-  if (outcome !== 'yes') return { ok: false, reason: 'not-approved' }
-  return { ok: true, target, request, voters: yes + no }
+  const checked = verifyApproval(cert, ctx)
+  if (!checked.ok) return checked
+  return { ok: true, target, request, voters: checked.voters }
 }
 
 function voteHolds(vote: Vote, p: Proposal, binding: Uint8Array | undefined, ctx: CertificateContext): boolean {

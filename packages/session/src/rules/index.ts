@@ -28,6 +28,7 @@ export {
   MAX_CERTIFICATE_VOTES,
   VOTE_BINDING_DOMAIN,
   proposalDigest,
+  verifyApproval,
   verifyCertificate,
   verifyVoteBinding,
   voteBindingPayload,

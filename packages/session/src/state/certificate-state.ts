@@ -23,6 +23,8 @@ export class CertificateState {
   readonly approved = new Map<string, ApprovalCertificate>()
   /** Certificates of merged commits by the epoch they left (decimal string), as in `CatchUpState.log`. */
   readonly log = new Map<string, ApprovalCertificate[]>()
+  /** The certificate of the election that installed our steward list, when we hold one. */
+  election: ApprovalCertificate | undefined
 
   /** Keep a binding (the newest {@link BINDINGS_KEPT}). */
   keepBinding(voteHashHex: string, binding: Uint8Array): void {

@@ -1,4 +1,12 @@
-import { type EpochAttestation, type StewardListNotice, bytesEqual, toHex } from '@demls/wire'
+import {
+  type EpochAttestation,
+  type StewardElectionProposal,
+  type StewardListNotice,
+  bytesEqual,
+  decodeConversationUpdateRequest,
+  toHex,
+} from '@demls/wire'
+import { verifyApproval } from '../rules/certificate.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { listNewer, stewardListRefusal } from '../rules/steward-list.js'
 import { evictOldest } from '../state/bounded.js'
@@ -46,7 +54,12 @@ export async function onListAttested(core: ConversationCore, a: EpochAttestation
   if (now - (sent.get(key) ?? Number.NEGATIVE_INFINITY) < core.config.attestationIntervalMs) return
   sent.set(key, now)
   evictOldest(sent, 256)
-  const notice = { electionEpoch: ours.electionEpoch, retryRound: ours.retryRound, members: [...ours.members] }
+  const notice = {
+    electionEpoch: ours.electionEpoch,
+    retryRound: ours.retryRound,
+    members: [...ours.members],
+    ...(electionOf(core, ours.electionEpoch, ours.retryRound) !== undefined ? { certificate: core.certificates.election } : {}),
+  }
   await core.sendEncrypted({ demlsControl: { stewardList: notice } })
 }
 
@@ -64,7 +77,50 @@ export function onStewardListNotice(core: ConversationCore, n: StewardListNotice
     if (refusal !== 'not newer than ours') core.emit({ type: 'dropped', reason: 'invalid-proposal', detail: `steward list refused: ${refusal}` })
     return
   }
+  // A list regenerates for every retry round: only the election's certificate says which one the group chose.
+  if (!electionCertified(core, n)) {
+    core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'steward list refused: no verifiable election' })
+    return
+  }
   adoptMissedList(core, n.electionEpoch, n.members, n.retryRound)
+  core.certificates.election = n.certificate
+}
+
+/** Our election certificate, if it is the one of the list elected at `epoch` in `round`. */
+function electionOf(core: ConversationCore, epoch: bigint, round: number): StewardElectionProposal | undefined {
+  const p = core.certificates.election?.proposal
+  if (p === undefined) return undefined
+  try {
+    const e = decodeConversationUpdateRequest(p.payload).stewardElection
+    return e !== undefined && e.electionEpoch === epoch && e.retryRound === round ? e : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Whether a notice's certificate proves the group elected exactly its
+ * list: an election proposal for that epoch, round and list, approved by
+ * the signed, bound votes of the members of the election epoch (as we
+ * saw them, or our current members when we no longer remember).
+ */
+function electionCertified(core: ConversationCore, n: StewardListNotice): boolean {
+  if (n.certificate === undefined) return false
+  const seen = core.epochHistory.get(n.electionEpoch)?.members ?? core.mls.members()
+  const checked = verifyApproval(n.certificate, {
+    conversationId: core.id,
+    members: new Set(seen.map(toHex)),
+    rule: core.plugins.consensus.rule,
+    verifier: core.plugins.consensus.signer,
+  })
+  const e = checked.ok ? checked.request.stewardElection : undefined
+  return (
+    e !== undefined &&
+    e.electionEpoch === n.electionEpoch &&
+    e.retryRound === n.retryRound &&
+    e.proposedStewards.length === n.members.length &&
+    e.proposedStewards.every((m, i) => bytesEqual(m, n.members[i]!))
+  )
 }
 
 /**

@@ -6,7 +6,7 @@ import { fileDeadlock, sweepScoreRemovals } from '../stewardship/emergency.js'
 import { drainBufferedUpdates, initiateStewardElection } from '../stewardship/stewardship.js'
 import { onInviteResolved } from '../join/responder.js'
 import { applyConsensusResult } from '../rules/apply-result.js'
-import { certifyApproval } from './certificates.js'
+import { certifyApproval, localCertificate } from './certificates.js'
 import { decodeRequest } from './proposals.js'
 
 /** Drain the consensus outcome queue and apply each outcome (`handle_consensus_outcome`). */
@@ -50,7 +50,7 @@ async function handleOutcome(
   const result = applyConsensusResult(core.queues, proposalId, approved, request, (hex) => members.has(hex))
   switch (result.kind) {
     case 'election-accepted':
-      installElectedList(core, request)
+      installElectedList(core, request, proposalId)
       if (core.isEpochSteward()) await drainBufferedUpdates(core, now)
       break
     case 'election-rejected':
@@ -99,7 +99,7 @@ async function handleOutcome(
 }
 
 /** Validate an accepted election by regenerating it, then install it. */
-function installElectedList(core: ConversationCore, request: ConversationUpdateRequest): void {
+function installElectedList(core: ConversationCore, request: ConversationUpdateRequest, proposalId: number): void {
   const e = request.stewardElection
   if (e === undefined) return
   let valid = false
@@ -113,6 +113,8 @@ function installElectedList(core: ConversationCore, request: ConversationUpdateR
     return
   }
   core.steward.installList(e.electionEpoch, e.proposedStewards, e.proposedStewards.length, e.retryRound)
+  // What proves the election to members that missed it (sent with our list, see sync/steward-sync.ts).
+  core.certificates.election = localCertificate(core, proposalId)
   if (core.awaitedElection !== undefined && e.electionEpoch >= core.awaitedElection.epoch) core.awaitedElection = undefined
   if (core.sm.exitRecovery()) core.emit({ type: 'mode-change', mode: 'normal' })
   if (core.sm.state === 'reelection') {

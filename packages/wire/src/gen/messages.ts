@@ -733,6 +733,8 @@ export interface StewardListNotice {
   retryRound: number
   /** field 3, repeated bytes */
   members: Uint8Array[]
+  /** field 4, ApprovalCertificate */
+  certificate?: ApprovalCertificate
 }
 
 /** Input of {@link encodeStewardListNotice}: every field optional; absent and default values are not written. */
@@ -743,6 +745,8 @@ export interface StewardListNoticeInit {
   retryRound?: number | null
   /** field 3, repeated bytes */
   members?: readonly (Uint8Array)[] | null
+  /** field 4, ApprovalCertificate */
+  certificate?: ApprovalCertificateInit | null
 }
 
 function toStewardListNotice(v: StewardListNoticeInit): Record<string, unknown> {
@@ -750,6 +754,7 @@ function toStewardListNotice(v: StewardListNoticeInit): Record<string, unknown> 
   if (v.electionEpoch != null) o.electionEpoch = u64In(v.electionEpoch)
   if (v.retryRound != null) o.retryRound = u32In(v.retryRound)
   if (v.members != null && v.members.length > 0) o.members = v.members.map((x) => bytesIn(x))
+  if (v.certificate != null) o.certificate = toApprovalCertificate(v.certificate)
   return o
 }
 
@@ -758,6 +763,9 @@ function fromStewardListNotice(m: Record<string, unknown>): StewardListNotice {
     electionEpoch: u64Out(m.electionEpoch),
     retryRound: (m.retryRound as number | undefined) ?? 0,
     members: ((m.members as unknown[] | undefined) ?? []).map((x) => bytesOut(x)),
+  }
+  if (Object.hasOwn(m, 'certificate') && m.certificate != null) {
+    v.certificate = fromApprovalCertificate(m.certificate as Record<string, unknown>)
   }
   return v
 }
@@ -2762,6 +2770,7 @@ export const schema = {
       { name: 'electionEpoch', id: 1, kind: 'uint64', repeated: false },
       { name: 'retryRound', id: 2, kind: 'uint32', repeated: false },
       { name: 'members', id: 3, kind: 'bytes', repeated: true },
+      { name: 'certificate', id: 4, kind: 'message', repeated: false, ref: 'ApprovalCertificate' },
     ],
   },
   ProposalRequest: {

@@ -1076,6 +1076,7 @@ export const de_mls = $root.de_mls = (() => {
                 StewardListNotice.prototype.electionEpoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
                 StewardListNotice.prototype.retryRound = 0;
                 StewardListNotice.prototype.members = $util.emptyArray;
+                StewardListNotice.prototype.certificate = null;
 
                 StewardListNotice.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -1091,6 +1092,8 @@ export const de_mls = $root.de_mls = (() => {
                     if (message.members != null && message.members.length)
                         for (let i = 0; i < message.members.length; ++i)
                             writer.uint32(26).bytes(message.members[i]);
+                    if (message.certificate != null && $Object.hasOwnProperty.call(message, "certificate"))
+                        $root.de_mls.messages.v1.ApprovalCertificate.encode(message.certificate, writer.uint32(34).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -1148,6 +1151,12 @@ export const de_mls = $root.de_mls = (() => {
                                 if (!(message.members && message.members.length))
                                     message.members = [];
                                 message.members.push(reader.bytes());
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                message.certificate = $root.de_mls.messages.v1.ApprovalCertificate.decode(reader, reader.size(), $undefined, _depth + 1, message.certificate);
                                 continue;
                             }
                         }
