@@ -3,7 +3,7 @@ import { encodeAppMessage, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import type { ConversationEvent } from '../../src/index.js'
 import { capturingPlugins } from '../scenarios/capture-groups.js'
-import { bootstrap, conv, eventsOf, memberIdOf, scenario } from '../scenarios/harness.js'
+import { bootstrap, conv, memberIdOf, scenario } from '../scenarios/harness.js'
 
 // Issue 15: "a member pushes a steward list nobody elected, and members
 // install it". A StewardListNotice used to be installed when it was newer
