@@ -157,6 +157,12 @@ export interface ReferenceGaps {
   onlyOwnerTimesOut?: boolean
   /** Deviation 8 off: `nextWakeupAt` ignores the backup-takeover deadline. */
   wakeupIgnoresTakeover?: boolean
+  /**
+   * Approval certificates off (as before issue 15, and as the reference):
+   * votes carry no binding, replayed and fork-switched commits and
+   * steward-list notices are applied without a certificate.
+   */
+  uncertifiedChanges?: boolean
 }
 
 /** The reference defaults (plus our batching window). */
@@ -277,7 +283,7 @@ const STEWARD_RULES: Readonly<Record<keyof StewardBounds, FieldRule>> = {
   allowSubsetCandidates: { kind: 'bool' },
 }
 
-const GAP_KEYS: readonly (keyof ReferenceGaps)[] = ['forcedFreezeMintsNothing', 'onlyOwnerTimesOut', 'wakeupIgnoresTakeover']
+const GAP_KEYS: readonly (keyof ReferenceGaps)[] = ['forcedFreezeMintsNothing', 'onlyOwnerTimesOut', 'wakeupIgnoresTakeover', 'uncertifiedChanges']
 
 /** Edit distance, for "did you mean" hints. */
 function distance(a: string, b: string): number {

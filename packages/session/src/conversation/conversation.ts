@@ -524,8 +524,8 @@ export class Conversation {
       } else if (app.demlsControl !== undefined) {
         const replay = onControl(core, app.demlsControl, now)
         if (app.demlsControl.attestation !== undefined) await onListAttested(core, app.demlsControl.attestation, now)
-        if (replay?.kind === 'catch-up') await applyReplay(core, replay.candidate, now, replay.certificates)
-        else if (replay?.kind === 'fork') await applyForkSwitch(core, replay.candidate, now, replay.certificates)
+        if (replay?.kind === 'catch-up') await applyReplay(core, replay.candidate, now, replay.certificates, replay.mergedBy)
+        else if (replay?.kind === 'fork') await applyForkSwitch(core, replay.candidate, now, replay.certificates, replay.mergedBy)
         else if (replay?.kind === 'resend-proposal' && !core.sm.blocksMessaging) await core.sendEncrypted({ proposal: replay.proposal })
         if (app.demlsControl.historyRequest !== undefined) {
           const refused = answerHistory(core, app.demlsControl.historyRequest, now)

@@ -4,6 +4,7 @@ import {
   type ApprovalCertificate,
   type CommitCandidate,
   type ConversationUpdateRequest,
+  type EpochAttestation,
   type MemberWelcome,
   bytesEqual,
   encodeAppMessage,
@@ -450,6 +451,7 @@ export async function applyReplay(
   c: CommitCandidate,
   now: number,
   offered: readonly ApprovalCertificate[] = [],
+  mergedBy: readonly EpochAttestation[] = [],
 ): Promise<boolean> {
   const hashHex = precheckReplay(core, c)
   if (hashHex === undefined) {
@@ -479,7 +481,8 @@ export async function applyReplay(
     }
     // No membership change without a vote we can verify: our own approval, or a certificate.
     const approvedKeys = new Set(core.queues.approvedMlsWork().flatMap(([, r]) => targetKey(r) ?? []))
-    const auth = authorizeChanges(core, staged.changes, offered, core.memberSet(), approvedKeys)
+    const merge = { epoch: staged.epoch, commitHash: commitHashOf(c.commitMessage), committer: staged.committer, attestations: mergedBy }
+    const auth = authorizeChanges(core, staged.changes, offered, core.memberSet(), approvedKeys, merge)
     if (!auth.ok) {
       await core.mls.discardStagedCommit()
       core.emit({ type: 'dropped', reason: 'unauthorized', detail: `replayed commit refused: ${auth.reason}` })
@@ -521,10 +524,11 @@ export async function applyForkSwitch(
   c: CommitCandidate,
   now: number,
   offered: readonly ApprovalCertificate[] = [],
+  mergedBy: readonly EpochAttestation[] = [],
 ): Promise<boolean> {
   const hashHex = toHex(commitHashOf(c.commitMessage))
   const abandoned = core.branch?.hashHex
-  const switched = await stageOnBranchPoint(core, c, hashHex, offered)
+  const switched = await stageOnBranchPoint(core, c, hashHex, offered, mergedBy)
   if (typeof switched === 'string' || abandoned === undefined) {
     if (typeof switched === 'string' && switched !== NOT_PREFERRED) {
       core.emit({ type: 'dropped', reason: 'candidate', detail: `fork switch refused: ${switched}` })

@@ -1,4 +1,4 @@
-import type { ApprovalCertificate } from '@demls/wire'
+import { type ApprovalCertificate, type EpochAttestation, toHex } from '@demls/wire'
 import { evictOldest } from './bounded.js'
 
 /** Vote bindings kept (by vote hash): about two votes per member of a 1,000-member group with a few proposals open. */
@@ -7,6 +7,8 @@ export const BINDINGS_KEPT = 8192
 export const APPROVED_CERTIFICATES_KEPT = 256
 /** Commits whose certificates are kept for replays (the commit log's length). */
 export const LOGGED_CERTIFICATES_KEPT = 16
+/** Merge attestations kept per commit (one per member of a large group). */
+export const MERGE_ATTESTATIONS_KEPT = 4096
 
 /**
  * Approval certificates of one conversation (beyond the reference; see
@@ -19,18 +21,65 @@ export const LOGGED_CERTIFICATES_KEPT = 16
 export class CertificateState {
   /** Vote bindings by vote hash (hex): ours and those received with accepted votes. */
   readonly bindings = new Map<string, Uint8Array>()
+  /** Bindings of votes that came before their proposal (unchecked until it arrives; at most two per vote). */
+  readonly unchecked = new Map<string, Uint8Array[]>()
   /** Certificates of approved, uncommitted work by target key (`add:<hex>`, `remove:<hex>`). */
   readonly approved = new Map<string, ApprovalCertificate>()
   /** Certificates of merged commits by the epoch they left (decimal string), as in `CatchUpState.log`. */
   readonly log = new Map<string, ApprovalCertificate[]>()
   /** The certificate of the election that installed our steward list, when we hold one. */
   election: ApprovalCertificate | undefined
+  /** Certificates offered with replays we could not apply yet, by proposal digest (hex): a later replay adds its votes. */
+  readonly offered = new Map<string, ApprovalCertificate>()
+
+  /** Keep what replays offered for a proposal (the newest 16 proposals). */
+  keepOffered(digestHex: string, cert: ApprovalCertificate): void {
+    this.offered.delete(digestHex)
+    this.offered.set(digestHex, cert)
+    evictOldest(this.offered, 16)
+  }
+
+  /** Members' signed attestations that they merged a commit, by `epoch:commit hash hex`. */
+  readonly merges = new Map<string, Map<string, EpochAttestation>>()
+
+  /** Keep a member's verified attestation of the commit it merged (a few per member per commit at most). */
+  keepMerge(a: EpochAttestation): void {
+    const key = `${a.epoch}:${toHex(a.commitHash)}`
+    let byMember = this.merges.get(key)
+    if (byMember === undefined) {
+      byMember = new Map()
+      this.merges.set(key, byMember)
+      evictOldest(this.merges, LOGGED_CERTIFICATES_KEPT * 2)
+    }
+    byMember.set(toHex(a.memberId), a)
+    evictOldest(byMember, MERGE_ATTESTATIONS_KEPT)
+  }
+
+  /** Whether we hold `a`'s member's attestation of the same commit. */
+  holdsMerge(a: EpochAttestation): boolean {
+    return this.merges.get(`${a.epoch}:${toHex(a.commitHash)}`)?.has(toHex(a.memberId)) === true
+  }
+
+  /** The attestations kept for the commit `commitHash` that reached `epoch`. */
+  mergedBy(epoch: bigint, commitHash: Uint8Array): EpochAttestation[] {
+    return [...(this.merges.get(`${epoch}:${toHex(commitHash)}`)?.values() ?? [])]
+  }
 
   /** Keep a binding (the newest {@link BINDINGS_KEPT}). */
   keepBinding(voteHashHex: string, binding: Uint8Array): void {
     if (binding.length === 0 || this.bindings.has(voteHashHex)) return
     this.bindings.set(voteHashHex, binding)
     evictOldest(this.bindings, BINDINGS_KEPT)
+  }
+
+  /** Keep a binding we cannot check yet (its vote came before its proposal). */
+  keepUnchecked(voteHashHex: string, binding: Uint8Array): void {
+    if (binding.length === 0 || this.bindings.has(voteHashHex)) return
+    const list = this.unchecked.get(voteHashHex) ?? []
+    if (list.length >= 2) return
+    list.push(binding)
+    this.unchecked.set(voteHashHex, list)
+    evictOldest(this.unchecked, BINDINGS_KEPT)
   }
 
   /** Keep the certificate of approved work (a newer approval of the same target replaces it). */

@@ -6,7 +6,9 @@ import {
   type MemberWelcome,
   type Proposal,
   bytesEqual,
+  decodeEpochAttestation,
   encodeApprovalCertificate,
+  encodeEpochAttestation,
   encodeWelcomeChannelMessage,
   fromHex,
   toHex,
@@ -75,18 +77,17 @@ function attest(core: ConversationCore, now: number): void {
   if (now - core.catchUp.lastAttestAt < REQUEST_INTERVAL_MS) return
   const candidate = core.catchUp.log.get(String(core.epoch() - 1n))
   core.catchUp.lastAttestAt = now
-  core.sendPlain({
-    demlsControl: {
-      // Signed, so that members on another epoch or branch (who cannot decrypt us) still know we are alive.
-      attestation: signAttestation(core.plugins.consensus.signer, core.id, {
-        epoch: core.epoch(),
-        ...(candidate !== undefined ? { commitHash: commitHashOf(candidate.commitMessage) } : {}),
-        ...(candidate !== undefined && core.branch?.epoch === core.epoch() - 1n ? { committer: core.branch.committer } : {}),
-        ...listStamp(core),
-        signedAtMs: Math.max(0, Math.floor(now)),
-      }),
-    },
+  // Signed, so that members on another epoch or branch (who cannot decrypt us) still know we are alive.
+  const attestation = signAttestation(core.plugins.consensus.signer, core.id, {
+    epoch: core.epoch(),
+    ...(candidate !== undefined ? { commitHash: commitHashOf(candidate.commitMessage) } : {}),
+    ...(candidate !== undefined && core.branch?.epoch === core.epoch() - 1n ? { committer: core.branch.committer } : {}),
+    ...listStamp(core),
+    signedAtMs: Math.max(0, Math.floor(now)),
   })
+  // Our own word that we merged it counts toward the merge quorum we hand out with replays.
+  if (candidate !== undefined) core.certificates.keepMerge(decodeEpochAttestation(encodeEpochAttestation(attestation)))
+  core.sendPlain({ demlsControl: { attestation } })
 }
 
 /**
@@ -319,7 +320,7 @@ export function onControl(
   control: DemlsControl,
   now: number,
 ):
-  | { kind: 'catch-up' | 'fork'; candidate: CommitCandidate; certificates: ApprovalCertificate[] }
+  | { kind: 'catch-up' | 'fork'; candidate: CommitCandidate; certificates: ApprovalCertificate[]; mergedBy: EpochAttestation[] }
   | { kind: 'resend-proposal'; proposal: Proposal }
   | undefined {
   if (control.proposalRequest !== undefined) {
@@ -339,6 +340,13 @@ export function onControl(
     // Only a current member's signed word makes us believe the group is ahead or on another branch.
     const fromMember = a.epoch >= core.epoch() && attestedByMember(core, a, now)
     if (fromMember) noteEpoch(core, a.epoch, now)
+    // What it merged: evidence for members we replay that commit to.
+    // (Checked again: `attestedByMember` trusts a member's later attestations of an epoch it checked once.)
+    // Of our epoch (for the members we replay to), or of the next one (a commit we may have to catch up on).
+    const mergeEpoch = a.epoch === core.epoch() || a.epoch === core.epoch() + 1n
+    if (fromMember && a.commitHash.length > 0 && mergeEpoch && !core.certificates.holdsMerge(a)) {
+      if (verifyAttestation(core.plugins.consensus.signer, core.id, a)) core.certificates.keepMerge(a)
+    }
     // A presence (no commit hash) claims no branch.
     const claimsBranch = fromMember && a.commitHash.length > 0
     if (a.epoch > core.epoch()) {
@@ -387,21 +395,24 @@ export function onControl(
     if (now - (core.catchUp.lastReplyAt.get(key) ?? Number.NEGATIVE_INFINITY) < REPLY_INTERVAL_MS) return undefined
     // What replays we send is budgeted in bytes, whoever asks (the certificates count too).
     const certificates = core.certificates.log.get(key) ?? []
+    const mergedBy = core.certificates.mergedBy(req.fromEpoch + 1n, commitHashOf(candidate.commitMessage))
     const bytes =
       candidate.commitMessage.length +
       candidate.mlsProposals.reduce((n, p) => n + p.length, 0) +
-      certificates.reduce((n, c) => n + encodeApprovalCertificate(c).length, 0)
+      certificates.reduce((n, c) => n + encodeApprovalCertificate(c).length, 0) +
+      mergedBy.length * 160
     if (!core.catchUp.replyBudget.take(now, Math.min(bytes, AVAILABILITY_LIMITS.replyBytes))) return undefined
     core.catchUp.lastReplyAt.set(key, now)
-    core.sendPlain({ demlsControl: { commitReplay: { fromEpoch: control.commitRequest.fromEpoch, candidate, certificates } } })
+    core.sendPlain({ demlsControl: { commitReplay: { fromEpoch: control.commitRequest.fromEpoch, candidate, certificates, mergedBy } } })
     return undefined
   }
   if (control.commitReplay?.candidate !== undefined) {
     const r = control.commitReplay
     // Others' replies count as ours for the rate limit.
     core.catchUp.lastReplyAt.set(String(r.fromEpoch), now)
-    if (r.fromEpoch === core.epoch()) return { kind: 'catch-up', candidate: r.candidate!, certificates: r.certificates }
-    if (r.fromEpoch + 1n === core.epoch()) return { kind: 'fork', candidate: r.candidate!, certificates: r.certificates }
+    const proofs = { certificates: r.certificates, mergedBy: r.mergedBy }
+    if (r.fromEpoch === core.epoch()) return { kind: 'catch-up', candidate: r.candidate!, ...proofs }
+    if (r.fromEpoch + 1n === core.epoch()) return { kind: 'fork', candidate: r.candidate!, ...proofs }
     return undefined
   }
   return undefined

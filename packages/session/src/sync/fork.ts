@@ -1,5 +1,5 @@
 import type { StewardListSnapshot } from '@demls/steward'
-import { type ApprovalCertificate, type CommitCandidate, bytesEqual, fromHex, toHex } from '@demls/wire'
+import { type ApprovalCertificate, type CommitCandidate, type EpochAttestation, bytesEqual, fromHex, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { type BranchClaim, committerRank, winsFork } from '../rules/fork-choice.js'
 import { checkReplay } from '../rules/replay-check.js'
@@ -66,6 +66,7 @@ export async function stageOnBranchPoint(
   candidate: CommitCandidate,
   hashHex: string,
   offered: readonly ApprovalCertificate[] = [],
+  mergedBy: readonly EpochAttestation[] = [],
 ): Promise<
   | {
       mls: Awaited<ReturnType<ConversationCore['plugins']['mls']['importGroup']>>
@@ -107,7 +108,8 @@ export async function stageOnBranchPoint(
   const membersBefore = alt.members()
   // The other branch's changes need our approval at the branch point, or certificates we verify.
   const approvedKeys = new Set([...bp.approved, ...core.queues.approved].flatMap(([, r]) => targetKey(r) ?? []))
-  const auth = authorizeChanges(core, staged.changes, offered, new Set(membersBefore.map(toHex)), approvedKeys)
+  const merge = { epoch: staged.epoch, commitHash: fromHex(hashHex), committer: staged.committer, attestations: mergedBy }
+  const auth = authorizeChanges(core, staged.changes, offered, new Set(membersBefore.map(toHex)), approvedKeys, merge)
   if (!auth.ok) return auth.reason
   restoreSession(core, bp)
   if (check.inferred) adoptMissedList(core, bp.epoch, check.inferred.members, check.inferred.retryRound)

@@ -7,6 +7,7 @@ import {
   toHex,
 } from '@demls/wire'
 import { verifyApproval } from '../rules/certificate.js'
+import { certifies } from '../voting/certificates.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { listNewer, stewardListRefusal } from '../rules/steward-list.js'
 import { evictOldest } from '../state/bounded.js'
@@ -78,7 +79,7 @@ export function onStewardListNotice(core: ConversationCore, n: StewardListNotice
     return
   }
   // A list regenerates for every retry round: only the election's certificate says which one the group chose.
-  if (!electionCertified(core, n)) {
+  if (certifies(core) && !electionCertified(core, n)) {
     core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'steward list refused: no verifiable election' })
     return
   }

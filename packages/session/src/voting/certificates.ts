@@ -2,6 +2,7 @@ import type { MembershipChange } from '@demls/mls'
 import {
   type ApprovalCertificate,
   type ConversationUpdateRequest,
+  type EpochAttestation,
   type Proposal,
   type Vote,
   bytesEqual,
@@ -9,8 +10,14 @@ import {
   toHex,
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
-import { proposalDigest, verifyCertificate, verifyVoteBinding, voteBindingPayload } from '../rules/certificate.js'
+import { MAX_CERTIFICATE_VOTES, proposalDigest, verifyCertificate, verifyVoteBinding, voteBindingPayload } from '../rules/certificate.js'
 import { keyOfTarget, targetKey } from '../rules/targets.js'
+import { verifyAttestation } from '../join/signing.js'
+
+/** Whether this conversation binds votes and requires certificates (see `ReferenceGaps.uncertifiedChanges`). */
+export function certifies(core: ConversationCore): boolean {
+  return core.config.referenceGaps?.uncertifiedChanges !== true
+}
 
 /** Sign the binding of our own vote to its proposal, keep it and return it. */
 export function bindOwnVote(core: ConversationCore, proposal: Proposal, vote: Vote): Uint8Array {
@@ -24,6 +31,7 @@ export function bindOwnVote(core: ConversationCore, proposal: Proposal, vote: Vo
 
 /** The bindings to send with `votes` (ours are signed on demand; a missing one is empty). */
 export function bindingsOf(core: ConversationCore, proposal: Proposal, votes: readonly Vote[]): Uint8Array[] {
+  if (!certifies(core)) return []
   return votes.map((v) =>
     bytesEqual(v.voteOwner, core.memberId) ? bindOwnVote(core, proposal, v) : (core.certificates.bindings.get(toHex(v.voteHash)) ?? new Uint8Array(0)),
   )
@@ -35,14 +43,23 @@ export function bindingsOf(core: ConversationCore, proposal: Proposal, votes: re
  * the real one). Votes for a proposal we do not hold keep none.
  */
 export function noteBindings(core: ConversationCore, proposalId: number, votes: readonly Vote[], bindings: readonly Uint8Array[]): void {
-  if (bindings.length === 0) return
   const proposal = core.consensus.getProposal(core.id, proposalId)
-  if (proposal === undefined) return
   for (const [i, vote] of votes.entries()) {
+    const key = toHex(vote.voteHash)
     const binding = bindings[i]
-    if (binding === undefined || binding.length === 0 || core.certificates.bindings.has(toHex(vote.voteHash))) continue
-    if (verifyVoteBinding(core.plugins.consensus.signer, core.id, proposal, vote, binding)) {
-      core.certificates.keepBinding(toHex(vote.voteHash), binding)
+    if (binding === undefined || binding.length === 0 || core.certificates.bindings.has(key)) continue
+    if (proposal === undefined) core.certificates.keepUnchecked(key, binding)
+    else if (verifyVoteBinding(core.plugins.consensus.signer, core.id, proposal, vote, binding)) core.certificates.keepBinding(key, binding)
+  }
+  // Votes that came before this proposal: check what they brought now.
+  if (proposal !== undefined && core.certificates.unchecked.size > 0) {
+    for (const vote of proposal.votes) {
+      const key = toHex(vote.voteHash)
+      const waiting = core.certificates.unchecked.get(key)
+      if (waiting === undefined) continue
+      core.certificates.unchecked.delete(key)
+      const good = waiting.find((b) => verifyVoteBinding(core.plugins.consensus.signer, core.id, proposal, vote, b))
+      if (good !== undefined) core.certificates.keepBinding(key, good)
     }
   }
 }
@@ -77,15 +94,28 @@ export function certifyApproval(core: ConversationCore, proposalId: number, requ
 function withLocalVotes(core: ConversationCore, offered: ApprovalCertificate): ApprovalCertificate {
   const p = offered.proposal
   if (p === undefined) return offered
+  const digest = toHex(proposalDigest(p))
   const local = localCertificate(core, p.proposalId)
-  if (local?.proposal === undefined || !bytesEqual(proposalDigest(local.proposal), proposalDigest(p))) return offered
+  let merged = offered
+  if (local?.proposal !== undefined && toHex(proposalDigest(local.proposal)) === digest) merged = unionVotes(merged, local)
+  // What earlier replays of the same proposal brought (each replier holds the votes it received).
+  const earlier = core.certificates.offered.get(digest)
+  if (earlier !== undefined) merged = unionVotes(merged, earlier)
+  core.certificates.keepOffered(digest, merged)
+  return merged
+}
+
+/** The votes of `a` and those of `b` it lacks (same proposal), with their bindings. */
+function unionVotes(a: ApprovalCertificate, b: ApprovalCertificate): ApprovalCertificate {
+  const p = a.proposal!
   const seen = new Set(p.votes.map((v) => toHex(v.voteHash)))
   const votes = [...p.votes]
-  const voteBindings = [...offered.voteBindings]
-  for (const [i, v] of local.proposal.votes.entries()) {
-    if (seen.has(toHex(v.voteHash))) continue
+  const voteBindings = p.votes.map((_, i) => a.voteBindings[i] ?? new Uint8Array(0))
+  for (const [i, v] of (b.proposal?.votes ?? []).entries()) {
+    if (seen.has(toHex(v.voteHash)) || votes.length >= MAX_CERTIFICATE_VOTES) continue
+    seen.add(toHex(v.voteHash))
     votes.push(v)
-    voteBindings[votes.length - 1] = local.voteBindings[i]!
+    voteBindings.push(b.voteBindings[i] ?? new Uint8Array(0))
   }
   return { proposal: { ...p, votes }, voteBindings }
 }
@@ -103,7 +133,9 @@ export function authorizeChanges(
   offered: readonly ApprovalCertificate[],
   members: ReadonlySet<string>,
   approvedKeys: ReadonlySet<string>,
+  merge?: MergeClaim,
 ): { ok: true; certificates: ApprovalCertificate[] } | { ok: false; reason: string } {
+  if (!certifies(core)) return { ok: true, certificates: [] }
   const certificates: ApprovalCertificate[] = []
   const pending = new Map(changes.map((c) => [keyOfTarget({ action: c.action, member: c.memberId }), c]))
   for (const key of [...pending.keys()]) {
@@ -115,15 +147,54 @@ export function authorizeChanges(
   if (pending.size === 0) return { ok: true, certificates }
   const ctx = { conversationId: core.id, members, rule: core.plugins.consensus.rule, verifier: core.plugins.consensus.signer }
   for (const cert of offered.slice(0, changes.length * 2)) {
-    const checked = verifyCertificate(withLocalVotes(core, cert), ctx)
-    if (!checked.ok) continue
+    const full = withLocalVotes(core, cert)
+    const checked = [members, ...votersOf(core, full, members)]
+      .map((m) => verifyCertificate(full, { ...ctx, members: m }))
+      .find((r) => r.ok)
+      if (checked === undefined || !checked.ok) continue
     const key = keyOfTarget(checked.target)
     if (!pending.delete(key)) continue
     certificates.push(cert)
   }
   const missing = pending.keys().next().value
-  if (missing !== undefined) return { ok: false, reason: `no verifiable approval for ${missing.slice(0, 15)}` }
-  return { ok: true, certificates }
+  if (missing === undefined) return { ok: true, certificates }
+  // A change whose vote was decided at its timeout has fewer signed votes than the rule needs before it:
+  // then enough members of the epoch attesting that they merged this very commit stand in for them.
+  // With the attestations that reached us directly (members attest the epoch they reached).
+  const attested = merge === undefined ? undefined : { ...merge, attestations: [...merge.attestations, ...core.certificates.mergedBy(merge.epoch, merge.commitHash)] }
+  if (attested !== undefined && mergedByQuorum(core, attested, members)) {
+    for (const a of merge!.attestations) core.certificates.keepMerge(a)
+    return { ok: true, certificates }
+  }
+  return { ok: false, reason: `no verifiable approval for ${missing.slice(0, 15)}` }
+}
+
+/** A replayed commit as members attested it: the epoch it reached, its hash, and their signed attestations. */
+export interface MergeClaim {
+  epoch: bigint
+  commitHash: Uint8Array
+  /** The MLS-authenticated committer: its own word does not count. */
+  committer: Uint8Array
+  attestations: readonly EpochAttestation[]
+}
+
+/**
+ * Whether more members of the epoch the commit left than can be Byzantine
+ * (f + 1, with f < n/3: `floor((n − 1) / 3) + 1`) signed that they merged
+ * it, the committer not counted. Honest members merge only changes they verified themselves (their own
+ * approval, a certificate, or such a quorum), so one honest signer is
+ * enough; the members a commit removes cannot attest it, so a larger quorum
+ * would strand laggards after every removal.
+ */
+export function mergedByQuorum(core: ConversationCore, merge: MergeClaim, members: ReadonlySet<string>): boolean {
+  const signers = new Set<string>()
+  for (const a of merge.attestations.slice(0, members.size * 2)) {
+    const hex = toHex(a.memberId)
+    if (signers.has(hex) || !members.has(hex) || bytesEqual(a.memberId, merge.committer)) continue
+    if (a.epoch !== merge.epoch || !bytesEqual(a.commitHash, merge.commitHash)) continue
+    if (verifyAttestation(core.plugins.consensus.signer, core.id, a)) signers.add(hex)
+  }
+  return signers.size >= Math.floor((members.size - 1) / 3) + 1
 }
 
 /** A certificate we hold for a target: of approved work, or of a logged commit (a fork switch moves approvals back). */
@@ -142,6 +213,22 @@ function heldCertificate(core: ConversationCore, key: string): ApprovalCertifica
     }
   }
   return undefined
+}
+
+/**
+ * Other electorates a certificate may be checked against: a proposal opened
+ * before the last membership change was voted by the members of the epoch
+ * it was opened in (its `expected_voters_count` of them), which we remember
+ * for the last few epochs. Each such set must pass the rule on its own, so
+ * a quorum of any of them holds honest voters as long as fewer than a
+ * third of that epoch's members are Byzantine.
+ */
+function votersOf(core: ConversationCore, cert: ApprovalCertificate, current: ReadonlySet<string>): ReadonlySet<string>[] {
+  const n = cert.proposal?.expectedVotersCount
+  if (n === undefined || n === current.size) return []
+  const out: ReadonlySet<string>[] = []
+  for (const m of core.epochHistory.values()) if (m.members.length === n) out.push(new Set(m.members.map(toHex)))
+  return out.slice(-4)
 }
 
 /** The certificates of approved work a commit carried (for the commit log), and forget them as approved. */

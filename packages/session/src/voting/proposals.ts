@@ -19,7 +19,7 @@ import { targetKey } from '../rules/targets.js'
 import { isVotePivotal } from '../rules/vote-pivotality.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
 import { onInviteProposed } from '../join/responder.js'
-import { bindOwnVote, bindingsOf, noteBindings } from './certificates.js'
+import { bindingsOf, noteBindings } from './certificates.js'
 import { INACTIVE_REMOVAL_NAME, judgeInactiveRemoval } from '../stewardship/liveness.js'
 import { requestProposal } from '../sync/catch-up.js'
 import { evictOldest } from '../state/bounded.js'
@@ -264,7 +264,7 @@ export function restoreOpenProposals(core: ConversationCore, proposals: readonly
 export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8Array, now: number, binding?: Uint8Array): void {
   try {
     const r = core.consensus.receiveVote(core.id, vote, now, hardening(core, sender))
-    if (binding !== undefined && r.status !== 'buffered') noteBindings(core, vote.proposalId, [vote], [binding])
+    if (binding !== undefined) noteBindings(core, vote.proposalId, [vote], [binding])
     if (r.status === 'duplicate' || r.status === 'conflicting') core.emit({ type: 'dropped', reason: 'duplicate' })
     else if (r.status === 'late') core.emit({ type: 'dropped', reason: 'late' })
     // A vote for a proposal we never received: it was lost; ask its owner for it.
@@ -309,7 +309,7 @@ export async function castVote(core: ConversationCore, proposalId: number, choic
 /** The binding of our vote (empty when we no longer hold its proposal). */
 function ownBinding(core: ConversationCore, vote: Vote): Uint8Array[] {
   const p = core.consensus.getProposal(core.id, vote.proposalId)
-  return p === undefined ? [] : [bindOwnVote(core, p, vote)]
+  return p === undefined ? [] : bindingsOf(core, p, [vote])
 }
 
 /** Whether our vote on an open proposal is pivotal ({@link isVotePivotal}). */

@@ -1,7 +1,10 @@
+import { EthereumSigner } from '@demls/consensus'
 import { memoryStorage } from '@demls/storage'
 import type { MemoryTransport } from '@demls/transport-memory'
 import { type AppMessageInit, decodeAppMessage, encodeAppMessage } from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, it } from 'vitest'
+import { signAttestation } from '../../src/join/signing.js'
 import { type ConversationEvent, User, type UserEvent, defaultPlugins } from '../../src/index.js'
 import { crashable } from '../durable/stores.js'
 import { capturingPlugins } from '../scenarios/capture-groups.js'
@@ -16,10 +19,11 @@ import { FAST, bootstrap, conv, converged, eventsOf, hex, keyFor, memberIdOf, sc
 
 const ID = 'rp'
 
-async function setup(n = 4) {
+async function setup(n = 4, uncertified = false) {
   const { groups, plugins } = await capturingPlugins(n)
   // sn = (1, 1): one steward, the attacker; every replay it sends names a listed committer.
-  const s = await scenario(n, { config: { stewardList: { snMin: 1, snMax: 1 } }, plugins })
+  const referenceGaps = uncertified ? { uncertifiedChanges: true } : {}
+  const s = await scenario(n, { config: { stewardList: { snMin: 1, snMax: 1 }, referenceGaps }, plugins })
   await bootstrap(s, ID)
   const steward = [...Array(n).keys()].find((i) => conv(s, i, ID).conversation.isSteward())!
   const honest = [...Array(n).keys()].filter((i) => i !== steward)
@@ -77,6 +81,56 @@ describe('adversarial: a steward cannot change the membership through a replay',
     const seen = await replayTo(x, x.honest, [{ action: 'remove', memberId: memberIdOf(victim) }])
     for (const i of x.honest) expect(refusals(seen.get(i)).join()).toContain(`no verifiable approval for remove:${hex(memberIdOf(victim)).slice(0, 8)}`)
     await stillTogether(x, epoch, 4)
+    await x.s.stop()
+  }, 60_000)
+
+  it('with certificates off (uncertifiedChanges, the behaviour before), the same replay removes the member everywhere', async () => {
+    const x = await setup(4, true)
+    const victim = x.honest[0]!
+    const epoch = conv(x.s, victim, ID).epoch()
+    const seen = await replayTo(x, x.honest, [{ action: 'remove', memberId: memberIdOf(victim) }])
+    for (const i of x.honest) expect(refusals(seen.get(i))).toEqual([])
+    for (const i of x.honest.filter((h) => h !== victim)) {
+      expect(conv(x.s, i, ID).epoch()).toBe(epoch + 1n)
+      expect(conv(x.s, i, ID).members().map(hex)).not.toContain(hex(memberIdOf(victim)))
+    }
+    expect(seen.get(victim)!.some((e) => e.type === 'leaving')).toBe(true)
+    await x.s.stop()
+  }, 60_000)
+
+  it('attestations that members merged it do not help a forged replay: its own, forged ones, those of another commit', async () => {
+    const x = await setup()
+    const [victim, other] = x.honest as [number, number]
+    const epoch = conv(x.s, victim, ID).epoch()
+    const built = await x.groups.get(x.steward)!.createCommitCandidate([{ action: 'remove', memberId: memberIdOf(victim) }], { nowMs: x.s.net.clock.now() })
+    const hash = sha256(built.commit)
+    const now = x.s.net.clock.now()
+    const signed = (key: Uint8Array, fields: { commitHash: Uint8Array }, claimed?: Uint8Array) => {
+      const a = signAttestation(new EthereumSigner(key), ID, { epoch: epoch + 1n, signedAtMs: now, ...fields })
+      return claimed === undefined ? a : { ...a, memberId: claimed }
+    }
+    const mergedBy = [
+      signed(keyFor(x.steward), { commitHash: hash }), // the committer's own word
+      signed(keyFor(x.steward), { commitHash: hash }, memberIdOf(other)), // another member's name, the attacker's signature
+      signed(keyFor(other), { commitHash: new Uint8Array(32).fill(7) }), // a real member, another commit
+      signed(keyFor(8), { commitHash: hash }), // an outsider
+    ]
+    const payload = encodeAppMessage({
+      demlsControl: {
+        commitReplay: {
+          fromEpoch: built.epoch,
+          candidate: { conversationId: text(ID), mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: memberIdOf(x.steward) },
+          mergedBy,
+        },
+      },
+    })
+    for (const i of x.honest) {
+      const c = conv(x.s, i, ID).conversation
+      c.drainEvents()
+      await c.receive({ subtopic: 'app', payload }, now)
+      expect(refusals(c.drainEvents()).join()).toContain('no verifiable approval for remove:')
+      expect(conv(x.s, i, ID).epoch()).toBe(epoch)
+    }
     await x.s.stop()
   }, 60_000)
 

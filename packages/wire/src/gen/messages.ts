@@ -1013,6 +1013,8 @@ export interface CommitReplay {
   candidate?: CommitCandidate
   /** field 3, repeated ApprovalCertificate */
   certificates: ApprovalCertificate[]
+  /** field 4, repeated EpochAttestation */
+  mergedBy: EpochAttestation[]
 }
 
 /** Input of {@link encodeCommitReplay}: every field optional; absent and default values are not written. */
@@ -1023,6 +1025,8 @@ export interface CommitReplayInit {
   candidate?: CommitCandidateInit | null
   /** field 3, repeated ApprovalCertificate */
   certificates?: readonly (ApprovalCertificateInit)[] | null
+  /** field 4, repeated EpochAttestation */
+  mergedBy?: readonly (EpochAttestationInit)[] | null
 }
 
 function toCommitReplay(v: CommitReplayInit): Record<string, unknown> {
@@ -1030,6 +1034,7 @@ function toCommitReplay(v: CommitReplayInit): Record<string, unknown> {
   if (v.fromEpoch != null) o.fromEpoch = u64In(v.fromEpoch)
   if (v.candidate != null) o.candidate = toCommitCandidate(v.candidate)
   if (v.certificates != null && v.certificates.length > 0) o.certificates = v.certificates.map((x) => toApprovalCertificate(x))
+  if (v.mergedBy != null && v.mergedBy.length > 0) o.mergedBy = v.mergedBy.map((x) => toEpochAttestation(x))
   return o
 }
 
@@ -1037,6 +1042,7 @@ function fromCommitReplay(m: Record<string, unknown>): CommitReplay {
   const v: CommitReplay = {
     fromEpoch: u64Out(m.fromEpoch),
     certificates: ((m.certificates as unknown[] | undefined) ?? []).map((x) => fromApprovalCertificate(x as Record<string, unknown>)),
+    mergedBy: ((m.mergedBy as unknown[] | undefined) ?? []).map((x) => fromEpochAttestation(x as Record<string, unknown>)),
   }
   if (Object.hasOwn(m, 'candidate') && m.candidate != null) {
     v.candidate = fromCommitCandidate(m.candidate as Record<string, unknown>)
@@ -2809,6 +2815,7 @@ export const schema = {
       { name: 'fromEpoch', id: 1, kind: 'uint64', repeated: false },
       { name: 'candidate', id: 2, kind: 'message', repeated: false, ref: 'CommitCandidate' },
       { name: 'certificates', id: 3, kind: 'message', repeated: true, ref: 'ApprovalCertificate' },
+      { name: 'mergedBy', id: 4, kind: 'message', repeated: true, ref: 'EpochAttestation' },
     ],
   },
   ConversationMessage: {

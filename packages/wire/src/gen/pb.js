@@ -1573,6 +1573,7 @@ export const de_mls = $root.de_mls = (() => {
 
                 const CommitReplay = function (properties) {
                     this.certificates = [];
+                    this.mergedBy = [];
                     if (properties)
                         for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                             if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1582,6 +1583,7 @@ export const de_mls = $root.de_mls = (() => {
                 CommitReplay.prototype.fromEpoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
                 CommitReplay.prototype.candidate = null;
                 CommitReplay.prototype.certificates = $util.emptyArray;
+                CommitReplay.prototype.mergedBy = $util.emptyArray;
 
                 CommitReplay.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -1597,6 +1599,9 @@ export const de_mls = $root.de_mls = (() => {
                     if (message.certificates != null && message.certificates.length)
                         for (let i = 0; i < message.certificates.length; ++i)
                             $root.de_mls.messages.v1.ApprovalCertificate.encode(message.certificates[i], writer.uint32(26).fork(), _depth + 1).ldelim();
+                    if (message.mergedBy != null && message.mergedBy.length)
+                        for (let i = 0; i < message.mergedBy.length; ++i)
+                            $root.de_mls.messages.v1.EpochAttestation.encode(message.mergedBy[i], writer.uint32(34).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -1651,6 +1656,14 @@ export const de_mls = $root.de_mls = (() => {
                                 if (!(message.certificates && message.certificates.length))
                                     message.certificates = [];
                                 message.certificates.push($root.de_mls.messages.v1.ApprovalCertificate.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.mergedBy && message.mergedBy.length))
+                                    message.mergedBy = [];
+                                message.mergedBy.push($root.de_mls.messages.v1.EpochAttestation.decode(reader, reader.size(), $undefined, _depth + 1));
                                 continue;
                             }
                         }
