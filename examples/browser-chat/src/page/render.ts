@@ -66,9 +66,11 @@ export function render(v: View): void {
     }),
   )
 
-  fill(
+  const proposals = v.groups.proposals(g)
+  if (proposals.length === 0) fill(byId('proposals'), [el('li', { class: 'hint' }, 'none so far')])
+  else fill(
     byId('proposals'),
-    v.groups.proposals(g).map((p) => {
+    proposals.map((p) => {
       const li = el('li', { 'data-proposal': String(p.id) }, `#${p.id} ${p.what}: `, el('span', { class: 'status' }, p.status))
       if (p.status === 'open' && h !== undefined) {
         const yes = el('button', { type: 'button', class: 'vote-yes' }, 'Yes')

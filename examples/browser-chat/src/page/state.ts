@@ -47,8 +47,10 @@ export class GroupViews {
     return this.#join.get(group) ?? []
   }
 
+  /** Add a join progress line (a repeat of the last one is skipped). */
   addJoinLine(group: string, line: string): void {
-    this.#join.set(group, [...this.joinLines(group), line])
+    const lines = this.joinLines(group)
+    if (lines.at(-1) !== line) this.#join.set(group, [...lines, line])
   }
 
   resetJoin(group: string): void {
