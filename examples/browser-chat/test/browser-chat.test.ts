@@ -100,6 +100,13 @@ describe('browser-chat: the start script and two pages of the built app in headl
     expect(phases).toContain('welcome received')
     await peer.waitFor(new RegExp(`^\\[lobby\\] ${short(a.id)} joined$`))
 
+    // Mistakes get a readable error line, and nothing else changes.
+    await typeAndClick(a, '#group-input', 'bad name', '#create')
+    await see(a, '#errors li', '"bad name" is not a valid group name (no spaces or slashes, at most 128 bytes)')
+    await typeAndClick(a, '#group-input', 'lobby', '#create')
+    await see(a, '#errors li', 'you are already in lobby (or joining it)')
+    expect(await texts(a.page, '#groups button')).toEqual(['lobby'])
+
     // Page b joins; page a is asked to vote on adding it and clicks Yes.
     await typeAndClick(b, '#group-input', 'lobby', '#join')
     const proposal = `#proposals li`
@@ -159,8 +166,12 @@ describe('browser-chat: the start script and two pages of the built app in headl
     await see(b, '#activity li', 'you are no longer a member of lobby')
     await see(b, '#title', 'lobby (not a member)')
 
+    expect(await texts(a.page, '#errors li')).toEqual([
+      '"bad name" is not a valid group name (no spaces or slashes, at most 128 bytes)',
+      'you are already in lobby (or joining it)',
+    ])
+    expect(await texts(b.page, '#errors li')).toEqual([])
     for (const p of [a, b]) {
-      expect(await texts(p.page, '#errors li'), p.name).toEqual([])
       expect(p.crashes, p.name).toEqual([])
     }
     expect(peer.lines.filter((l) => l.includes('!'))).toEqual([])
