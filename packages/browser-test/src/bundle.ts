@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { build, type Plugin } from 'esbuild'
 
 /** The bundled page script and what went into it. */
 export interface PageBundle {
@@ -10,16 +10,30 @@ export interface PageBundle {
 }
 
 const entry = fileURLToPath(new URL('../page/entry.ts', import.meta.url))
+const complianceEntry = fileURLToPath(new URL('../page/compliance.ts', import.meta.url))
+const vitestShim = fileURLToPath(new URL('../page/vitest-shim.ts', import.meta.url))
+
+/** Resolves `vitest` (imported by the compliance suite) to `page/vitest-shim.ts`. */
+const vitestInPage: Plugin = {
+  name: 'vitest-in-page',
+  setup(b) {
+    b.onResolve({ filter: /^vitest$/ }, () => ({ path: vitestShim }))
+  },
+}
 
 /**
  * Bundle `page/entry.ts` for browsers with esbuild, the way a web app
  * would: `platform: 'browser'`, so packages' `browser` export conditions
  * and `browser` fields are honoured and any Node built-in fails the build.
+ * `page: 'compliance'` bundles `page/compliance.ts` instead: the transport
+ * compliance suite, with `vitest` mapped to `page/vitest-shim.ts`.
  */
-export async function bundlePage(options: { signal?: AbortSignal } = {}): Promise<PageBundle> {
+export async function bundlePage(options: { signal?: AbortSignal; page?: 'demls' | 'compliance' } = {}): Promise<PageBundle> {
   options.signal?.throwIfAborted()
+  const compliance = options.page === 'compliance'
   const result = await build({
-    entryPoints: [entry],
+    entryPoints: [compliance ? complianceEntry : entry],
+    plugins: compliance ? [vitestInPage] : [],
     bundle: true,
     write: false,
     format: 'esm',

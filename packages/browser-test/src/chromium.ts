@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -36,8 +36,7 @@ const ARGS = [
  * for Amazon Linux; it unpacks them only where it detects that system, so
  * we ask for them too (`al2023/lib` beside the binary, about 3 MB).
  */
-async function unpack(): Promise<{ executable: string; libDir: string }> {
-  const dir = join(tmpdir(), `demls-sparticuz-chromium-${chromiumVersion()}`)
+async function unpackUnlocked(dir: string): Promise<{ executable: string; libDir: string }> {
   mkdirSync(dir, { recursive: true })
   const saved = { TMPDIR: process.env.TMPDIR, AWS_EXECUTION_ENV: process.env.AWS_EXECUTION_ENV }
   process.env.TMPDIR = dir
@@ -49,6 +48,38 @@ async function unpack(): Promise<{ executable: string; libDir: string }> {
       if (v === undefined) delete process.env[k]
       else process.env[k] = v
     }
+  }
+}
+
+/**
+ * Unpack under a lock file beside the directory: test files and packages
+ * run in parallel processes, and `@sparticuz/chromium` takes a binary that
+ * exists for a complete one, so a second process must not see it while the
+ * first is still writing it. A lock older than 60 s is taken for stale.
+ */
+async function unpack(): Promise<{ executable: string; libDir: string }> {
+  const dir = join(tmpdir(), `demls-sparticuz-chromium-${chromiumVersion()}`)
+  const lock = `${dir}.lock`
+  const deadline = Date.now() + 120_000
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'))
+      break
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 60_000) rmSync(lock, { force: true })
+      } catch {
+        // released meanwhile
+      }
+      if (Date.now() > deadline) throw new Error(`${lock} held for over 120 s`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+  try {
+    return await unpackUnlocked(dir)
+  } finally {
+    rmSync(lock, { force: true })
   }
 }
 

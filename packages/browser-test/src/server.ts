@@ -1,4 +1,4 @@
-import { type Server, createServer } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 /** A static page served on 127.0.0.1 (a secure context for WebCrypto, unlike `about:blank`). */
