@@ -15,7 +15,7 @@ describe('deriveStorageKey', () => {
 
   it('is deterministic and differs per private key', async () => {
     const other = key.slice()
-    other[31] ^= 1
+    other[31] = (other[31] ?? 0) ^ 1
     expect(await deriveStorageKey(key)).toEqual(await deriveStorageKey(key.slice()))
     expect(await deriveStorageKey(other)).not.toEqual(await deriveStorageKey(key))
   })
