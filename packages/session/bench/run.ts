@@ -9,7 +9,7 @@ import { compare, summarise, writeReport, type Comparison, type Measurement } fr
 import { ethereumAddress, signatureBackend } from '@demls/consensus'
 import { createMlsClient, type MlsService } from '@demls/mls'
 import { MemoryNetwork } from '@demls/transport-memory'
-import { FAST_TIMING as FAST, User } from '../src/index.js'
+import { type ConversationConfigInit, FAST_TIMING as FAST, User } from '../src/index.js'
 
 const key = (i: number) => {
   const k = new Uint8Array(32)
@@ -28,11 +28,11 @@ const batchesFor = (n: number, size: number) => {
   return out
 }
 
-async function protocolGrowth(n: number, batch: number) {
+async function protocolGrowth(n: number, batch: number, config: ConversationConfigInit = FAST) {
   const net = new MemoryNetwork({ seed: 7, startTime: Math.floor(Date.now() / 1000) * 1000 })
   const users: User[] = []
   for (let i = 0; i < n; i++) {
-    users.push(await User.create({ privateKey: key(i), transport: net.createTransport(`p${i}`), clock: net.clock, config: FAST, random: () => 0.5 }))
+    users.push(await User.create({ privateKey: key(i), transport: net.createTransport(`p${i}`), clock: net.clock, config, random: () => 0.5 }))
   }
   const id = `grow-${n}`
   const cpu0 = cpuMs()
@@ -103,6 +103,14 @@ for (const n of sizes) {
     summarise(`protocol: virtual-network wall time per change, grow to ${n}`, [p.wall / p.changes], { n }),
   )
   comparisons.push(compare(`protocol overhead over MLS per change (n=${n})`, perChange, mlsPerChange))
+  // Issue 15: the same growth with approval certificates off (no vote bindings, replays unchecked), in the same run.
+  const u = await protocolGrowth(n, batch, { ...FAST, referenceGaps: { uncertifiedChanges: true } })
+  const uncertified = summarise(`protocol without certificates: CPU per membership change, grow to ${n}`, [u.cpu / u.changes], { n, changes: u.changes })
+  measurements.push(uncertified)
+  comparisons.push(compare(`certificates on vs off: CPU per change (n=${n})`, perChange, uncertified))
+  notes.push(
+    `n=${n}: with certificates ${(p.bytes / p.changes / 1024).toFixed(1)} KiB published per change, without ${(u.bytes / u.changes / 1024).toFixed(1)} KiB (${(p.bytes / p.changes / (u.bytes / u.changes)).toFixed(2)}×): every vote carries a 65-byte binding signature, and replays carry certificates.`,
+  )
   notes.push(
     `n=${n}: ${p.changes} changes; ${(p.messages / p.changes).toFixed(1)} messages and ${(p.bytes / p.changes / 1024).toFixed(1)} KiB published per change (${(p.delivered / p.changes).toFixed(0)} deliveries per change).`,
   )
