@@ -9,6 +9,7 @@ const conv = enc.encode('chat')
 // A fake framing for the inspector: first byte 1 = proposal, 2 = commit.
 const inspect = (b: Uint8Array): MlsMessageKind => (b[0] === 1 ? 'proposal' : b[0] === 2 ? 'commit' : 'other')
 const cand = (tag: number, steward = 7): CommitCandidate => ({
+  demlsWelcome: new Uint8Array(0),
   conversationId: conv,
   mlsProposals: [new Uint8Array([1, tag])],
   commitMessage: new Uint8Array([2, tag]),

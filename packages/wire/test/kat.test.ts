@@ -249,7 +249,13 @@ describe('CommitCandidate (repeated bytes)', () => {
       '22 02 abcd', // steward_member_id (4<<3|2 = 0x22)
     ].join('')
     expectBytes(encodeCommitCandidate(cc), expected)
-    expect(decodeCommitCandidate(hex(expected))).toStrictEqual(cc)
+    expect(decodeCommitCandidate(hex(expected))).toStrictEqual({ ...cc, demlsWelcome: E })
+  })
+  it('demls_welcome = 100 (a2 06) follows the reference fields, left out when empty', () => {
+    const cc = { commitMessage: hex('ff'), demlsWelcome: hex('0102') }
+    expectBytes(encodeCommitCandidate(cc), '1a 01 ff a2 06 02 0102')
+    expect(decodeCommitCandidate(hex('1a01ffa2060201 02'.replace(/ /g, ''))).demlsWelcome).toEqual(hex('0102'))
+    expectBytes(encodeCommitCandidate({ commitMessage: hex('ff'), demlsWelcome: E }), '1a 01 ff')
   })
   it('uses a two-byte length for a 300-byte commit', () => {
     const commit = new Uint8Array(300).fill(7)

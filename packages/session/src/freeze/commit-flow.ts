@@ -1,4 +1,4 @@
-import type { CommitInput, MergeResult } from '@demls/mls'
+import type { CommitInput, MembershipChange, MergeResult } from '@demls/mls'
 import { type ScoreOp, ScoreEvent } from '@demls/scoring'
 import {
   type ApprovalCertificate,
@@ -21,7 +21,7 @@ import { appliedScores, censorshipSuspect, judgeStaged, noCandidateScores } from
 import { syncLastSeen } from '../stewardship/liveness.js'
 import { electableLists, initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
 import { CommitFailedError } from '../errors.js'
-import { precheckReplay, recordMerged, recordWelcome } from '../sync/catch-up.js'
+import { keepWelcome, precheckReplay, recordMerged, recordWelcome } from '../sync/catch-up.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { checkReplay } from '../rules/replay-check.js'
 import { NOT_PREFERRED, captureBranchPoint, stageOnBranchPoint } from '../sync/fork.js'
@@ -121,6 +121,8 @@ export async function buildOwnCandidate(core: ConversationCore, now: number): Pr
     mlsProposals: built.proposals,
     commitMessage: built.commit,
     stewardMemberId: core.memberId,
+    // Every member that merges it can then hand the joiners their Welcome (see `keepCarriedWelcome`).
+    demlsWelcome: built.welcome ?? new Uint8Array(0),
   }
   const commitHash = commitHashOf(built.commit)
   const local: BufferedCandidate = {
@@ -436,7 +438,26 @@ async function afterMerge(
     await publishWelcome(core, m.welcome, m.joinerIds)
   }
   await onConversationUpdated(core, now)
+  if (m.welcome === undefined) await keepCarriedWelcome(core, m.candidate, merge.changes)
   await sweepScoreRemovals(core, now)
+}
+
+/**
+ * A commit we merged but did not mint, carrying its joiners' Welcome
+ * (demls extension): keep it with a sync of our own, framed in the epoch
+ * the commit reached, so that we can re-send it to a joiner who
+ * re-announces even if the committer never published it.
+ */
+async function keepCarriedWelcome(core: ConversationCore, c: CommitCandidate, changes: readonly MembershipChange[]): Promise<void> {
+  const joiners = changes.filter((ch) => ch.action === 'add').map((ch) => ch.memberId)
+  if (joiners.length === 0 || c.demlsWelcome.length === 0 || core.mls.inspectMessageKind(c.demlsWelcome) !== 'welcome') return
+  if (joiners.every((j) => core.catchUp.welcomes.has(toHex(j)))) return
+  try {
+    const syncBytes = await core.mls.encrypt(encodeAppMessage({ conversationSync: buildSync(core) }))
+    keepWelcome(core, { welcomeBytes: c.demlsWelcome, conversationSyncBytes: syncBytes, joinerIdentities: joiners })
+  } catch (err) {
+    core.error('keep-carried-welcome', err)
+  }
 }
 
 /**

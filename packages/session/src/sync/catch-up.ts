@@ -135,7 +135,7 @@ function matchesMerge(core: ConversationCore, welcome: MemberWelcome): boolean {
 }
 
 /** Record a matching Welcome for joiners that have none yet: the first one recorded stays. */
-function adopt(core: ConversationCore, welcome: MemberWelcome): void {
+export function keepWelcome(core: ConversationCore, welcome: MemberWelcome): void {
   for (const j of welcome.joinerIdentities) {
     const hex = toHex(j)
     if (!core.catchUp.welcomes.has(hex)) core.catchUp.welcomes.set(hex, welcome)
@@ -152,7 +152,7 @@ function adopt(core: ConversationCore, welcome: MemberWelcome): void {
  */
 export function noteWelcomeBroadcast(core: ConversationCore, welcome: MemberWelcome): void {
   if (matchesMerge(core, welcome)) {
-    adopt(core, welcome)
+    keepWelcome(core, welcome)
     return
   }
   const pending = core.catchUp.unmatchedWelcomes
@@ -165,7 +165,7 @@ function adoptMatched(core: ConversationCore): void {
   const pending = core.catchUp.unmatchedWelcomes
   for (let i = 0; i < pending.length; ) {
     if (matchesMerge(core, pending[i]!)) {
-      adopt(core, pending[i]!)
+      keepWelcome(core, pending[i]!)
       pending.splice(i, 1)
     } else i++
   }

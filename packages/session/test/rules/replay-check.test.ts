@@ -4,6 +4,7 @@ import { id, staged } from './fixtures.js'
 import { checkReplay } from '../../src/rules/replay-check.js'
 
 const candidate = (steward: number): CommitCandidate => ({
+  demlsWelcome: new Uint8Array(0),
   conversationId: new Uint8Array([1]),
   stewardMemberId: id(steward),
   commitMessage: new Uint8Array([1]),

@@ -1259,6 +1259,8 @@ export interface CommitCandidate {
   commitMessage: Uint8Array
   /** field 4, bytes */
   stewardMemberId: Uint8Array
+  /** field 100, bytes */
+  demlsWelcome: Uint8Array
 }
 
 /** Input of {@link encodeCommitCandidate}: every field optional; absent and default values are not written. */
@@ -1271,6 +1273,8 @@ export interface CommitCandidateInit {
   commitMessage?: Uint8Array | null
   /** field 4, bytes */
   stewardMemberId?: Uint8Array | null
+  /** field 100, bytes */
+  demlsWelcome?: Uint8Array | null
 }
 
 function toCommitCandidate(v: CommitCandidateInit): Record<string, unknown> {
@@ -1279,6 +1283,7 @@ function toCommitCandidate(v: CommitCandidateInit): Record<string, unknown> {
   if (v.mlsProposals != null && v.mlsProposals.length > 0) o.mlsProposals = v.mlsProposals.map((x) => bytesIn(x))
   if (v.commitMessage != null) o.commitMessage = bytesIn(v.commitMessage)
   if (v.stewardMemberId != null) o.stewardMemberId = bytesIn(v.stewardMemberId)
+  if (v.demlsWelcome != null) o.demlsWelcome = bytesIn(v.demlsWelcome)
   return o
 }
 
@@ -1288,6 +1293,7 @@ function fromCommitCandidate(m: Record<string, unknown>): CommitCandidate {
     mlsProposals: ((m.mlsProposals as unknown[] | undefined) ?? []).map((x) => bytesOut(x)),
     commitMessage: bytesOut(m.commitMessage),
     stewardMemberId: bytesOut(m.stewardMemberId),
+    demlsWelcome: bytesOut(m.demlsWelcome),
   }
   return v
 }
@@ -2849,6 +2855,7 @@ export const schema = {
       { name: 'mlsProposals', id: 2, kind: 'bytes', repeated: true },
       { name: 'commitMessage', id: 3, kind: 'bytes', repeated: false },
       { name: 'stewardMemberId', id: 4, kind: 'bytes', repeated: false },
+      { name: 'demlsWelcome', id: 100, kind: 'bytes', repeated: false },
     ],
   },
   UserVote: {

@@ -2024,6 +2024,7 @@ export const de_mls = $root.de_mls = (() => {
                 CommitCandidate.prototype.mlsProposals = $util.emptyArray;
                 CommitCandidate.prototype.commitMessage = $util.newBuffer([]);
                 CommitCandidate.prototype.stewardMemberId = $util.newBuffer([]);
+                CommitCandidate.prototype.demlsWelcome = $util.newBuffer([]);
 
                 CommitCandidate.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -2041,6 +2042,8 @@ export const de_mls = $root.de_mls = (() => {
                         writer.uint32(26).bytes(message.commitMessage);
                     if (message.stewardMemberId != null && $Object.hasOwnProperty.call(message, "stewardMemberId") && message.stewardMemberId.length)
                         writer.uint32(34).bytes(message.stewardMemberId);
+                    if (message.demlsWelcome != null && $Object.hasOwnProperty.call(message, "demlsWelcome") && message.demlsWelcome.length)
+                        writer.uint32(802).bytes(message.demlsWelcome);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -2107,6 +2110,15 @@ export const de_mls = $root.de_mls = (() => {
                                     message.stewardMemberId = value;
                                 else
                                     delete message.stewardMemberId;
+                                continue;
+                            }
+                        case 100: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.demlsWelcome = value;
+                                else
+                                    delete message.demlsWelcome;
                                 continue;
                             }
                         }
