@@ -6,11 +6,16 @@
 // a time, then member 1 proposes removing member 4. Every packet may be
 // lost, duplicated, reordered and delayed. Seeds ≡ 3 (mod 10) cut member 1
 // off while member 3 joins and heal it 3 s later; seeds ≡ 7 mute the epoch
-// steward until the others have committed the removal without it.
+// steward until the others have committed the removal without it; seeds ≡ 5
+// have a steward publish a forged replay removing another member (no vote)
+// just before the honest removal, which every member must refuse.
 import { ethereumAddress } from '@demls/consensus'
+import type { MlsService } from '@demls/mls'
 import { MemoryNetwork } from '@demls/transport-memory'
+import { encodeAppMessage } from '@demls/wire'
 import { type ConversationConfig, FAST_TIMING, User, type UserEvent, resolveConfig } from '../../src/index.js'
 import { keyFor } from './harness.js'
+import { capturingPlugins } from './capture-groups.js'
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 
@@ -44,6 +49,8 @@ export interface FaultRunReport {
   healed: number
   /** `steward-list-inferred` events seen. */
   inferred: number
+  /** Replayed commits members refused for lack of a verifiable approval (the forged removal of seeds ≡ 5). */
+  refusedReplays: number
   /** One line per member (epoch, phase, authenticator, stewards) when the run failed. */
   detail: string[]
 }
@@ -97,8 +104,13 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
     faults: { loss, duplicate: 0.05, reorder: 0.1, reorderWindowMs: 50, jitterMs: 20 },
   })
   const users: User[] = []
+  // Seeds ≡ 5 (mod 10): a steward turns malicious during the removal (see below); its MLS group is captured.
+  const malicious = variants && seed % 10 === 5 ? await capturingPlugins(5) : undefined
   for (let i = 0; i < 5; i++) {
-    users.push(await User.create({ privateKey: keyFor(i), transport: net.createTransport(`p${i}`), clock: net.clock, config: FAULT_CONFIG, random: () => 0.5 }))
+    const plugins = malicious === undefined ? {} : { plugins: malicious.plugins(i) }
+    users.push(
+      await User.create({ privateKey: keyFor(i), transport: net.createTransport(`p${i}`), clock: net.clock, config: FAULT_CONFIG, random: () => 0.5, ...plugins }),
+    )
   }
   init.setup?.(net, users)
   const id = 'faults'
@@ -112,6 +124,7 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
     joinLatencyMs: [],
     healed: 0,
     inferred: 0,
+    refusedReplays: 0,
     detail: [],
   }
   const approvedAt = new Map<string, number>() // joiner → first approving outcome (virtual ms)
@@ -138,6 +151,7 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
   }
   const onEvent = (e: UserEvent) => {
     if (e.type === 'fork-healed') report.healed++
+    else if (e.type === 'dropped' && e.reason === 'unauthorized' && (e.detail ?? '').includes('no verifiable approval')) report.refusedReplays++
     else if (e.type === 'steward-list-inferred') report.inferred++
     else if (e.type === 'consensus-reached' && e.approved && e.request?.payload === 'memberInvite' && e.request.memberInvite) {
       const j = hex(e.request.memberInvite.memberId)
@@ -198,6 +212,7 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
     step = 'remove'
     const muted = variants && seed % 10 === 7 ? [0, 2, 3].find((i) => users[i]!.conversation(id)!.conversation.isEpochSteward()) : undefined
     if (muted !== undefined) net.mute(`p${muted}`)
+    if (malicious !== undefined) await forgeRemoval(users, malicious.groups, id, net)
     await users[1]!.conversation(id)!.removeMember(ethereumAddress(keyFor(4)))
     if (muted !== undefined) {
       // The others go on without the muted steward (its backup commits) …
@@ -226,4 +241,21 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
   }
   for (const u of users) await u.stop()
   return report
+}
+
+/**
+ * A steward (other than member 1, which proposes the honest removal)
+ * commits the removal of another member nobody voted for and publishes it
+ * as an unrequested replay: every member must refuse it (issue 15), so the
+ * run still ends with exactly the honest removal.
+ */
+async function forgeRemoval(users: User[], groups: Map<number, MlsService>, id: string, net: MemoryNetwork): Promise<void> {
+  const attacker = [0, 2, 3].find((i) => users[i]!.conversation(id)!.conversation.isSteward())
+  if (attacker === undefined) return
+  const victim = [0, 2, 3].find((i) => i !== attacker)!
+  const group = groups.get(attacker)!
+  const built = await group.createCommitCandidate([{ action: 'remove', memberId: ethereumAddress(keyFor(victim)) }], { nowMs: net.clock.now() })
+  await group.discardOwnCommit()
+  const candidate = { conversationId: new TextEncoder().encode(id), mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: ethereumAddress(keyFor(attacker)) }
+  await net.transport(`p${attacker}`).publish({ conversationId: id, subtopic: 'app', payload: encodeAppMessage({ demlsControl: { commitReplay: { fromEpoch: built.epoch, candidate } } }) })
 }

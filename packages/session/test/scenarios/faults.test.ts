@@ -19,5 +19,7 @@ describe('seeded fault runs at 10 % loss (50 seeds)', () => {
     expect(r.unapprovedJoins, `seed ${seed}`).toEqual([])
     expect(r.joinLatencyMs.length, `seed ${seed}: every join had an approving outcome`).toBe(4)
     for (const ms of r.joinLatencyMs) expect(ms, `seed ${seed}: approval → join`).toBeLessThanOrEqual(joinBoundMs())
+    // Seeds ≡ 5: the forged removal was refused (and, by the checks above, never applied).
+    if (seed % 10 === 5) expect(r.refusedReplays, `seed ${seed}: forged replay refused`).toBeGreaterThan(0)
   }, 120_000)
 })
