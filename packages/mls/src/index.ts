@@ -30,6 +30,8 @@
 export type {
   AbortedStage,
   AbortOptions,
+  AuthenticatedCommit,
+  AuthenticateResult,
   CommitCandidate,
   CommitInput,
   CommitOptions,

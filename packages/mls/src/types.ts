@@ -1,5 +1,4 @@
-import type { AbortOptions } from '@demls/wire'
-import type { DemlsError } from '@demls/wire'
+import type { AbortOptions, DemlsError } from '@demls/wire'
 import type { KeyPackageInfo } from './key-package/codec.js'
 import type { MessageKind } from './message/inspect.js'
 
@@ -113,6 +112,17 @@ export interface AbortedStage {
   error: DemlsError
 }
 
+/** A plaintext commit whose sender MLS authenticated ({@link MlsService.authenticateCommit}). */
+export interface AuthenticatedCommit {
+  /** Discriminant. */
+  status: 'authenticated'
+  /** MLS-verified member id of the committer (its leaf signed the commit). */
+  committer: Uint8Array
+}
+
+/** Outcome of {@link MlsService.authenticateCommit}. */
+export type AuthenticateResult = AuthenticatedCommit | AbortedStage
+
 /** Outcome of {@link MlsService.stageRemoteCommit}. */
 export type StageResult = StagedCommit | AbortedStage
 
@@ -189,6 +199,13 @@ export interface MlsService {
    * returns an {@link AbortedStage}.
    */
   stageRemoteCommit(candidate: RemoteCandidate, options?: AbortOptions): Promise<StageResult>
+  /**
+   * Authenticate a plaintext commit's sender at the current epoch without
+   * processing it (membership tag and the sender leaf's signature), so a
+   * received candidate can be attributed before it is held. Changes
+   * nothing and never throws for bad input: returns an {@link AbortedStage}.
+   */
+  authenticateCommit(commit: Uint8Array, options?: AbortOptions): Promise<AuthenticateResult>
   /** Apply the staged commit (our own pending commit, if any, is discarded). */
   mergeStagedCommit(): Promise<MergeResult>
   /** Drop the staged commit; no-op if none. */

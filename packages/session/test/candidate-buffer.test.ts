@@ -78,11 +78,12 @@ describe('FreezeRounds', () => {
 
   it('opens a round on the first candidate when work is approved, deduplicates, and caps', () => {
     const r = new FreezeRounds()
-    const first = r.offer(buffered(cand(1)), 3n, 2, true)
+    // Three committers (one candidate each is held per committer).
+    const first = r.offer(buffered(cand(1, 7)), 3n, 2, true)
     expect(first).toMatchObject({ kind: 'buffered', opened: true })
-    expect(r.offer(buffered(cand(1)), 3n, 2, true)).toEqual({ kind: 'dropped', reason: 'duplicate' })
-    expect(r.offer(buffered(cand(2)), 3n, 2, true)).toMatchObject({ kind: 'buffered', opened: false })
-    expect(r.offer(buffered(cand(3)), 3n, 2, true)).toEqual({ kind: 'dropped', reason: 'buffer-full' })
+    expect(r.offer(buffered(cand(1, 7)), 3n, 2, true)).toEqual({ kind: 'dropped', reason: 'duplicate' })
+    expect(r.offer(buffered(cand(2, 8)), 3n, 2, true)).toMatchObject({ kind: 'buffered', opened: false })
+    expect(r.offer(buffered(cand(3, 9)), 3n, 2, true)).toEqual({ kind: 'dropped', reason: 'buffer-full' })
     expect(r.count(3n)).toBe(2)
     expect(r.count(4n)).toBe(0)
   })

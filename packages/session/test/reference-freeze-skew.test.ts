@@ -27,16 +27,19 @@ describe('reference: freeze/apply.rs', () => {
     const e = stewards.find((i) => bed.conv(i).isEpochSteward())!
     const x = stewards.find((i) => i !== e)!
     // Every copy of the epoch steward's candidate that reaches x (its own and the echoes) is
-    // corrupted in its MLS ciphertext: well-framed for this epoch, but it cannot be staged.
+    // corrupted in its bundled MLS proposal: the commit itself is intact (so MLS authenticates
+    // its committer and it is held), but the candidate cannot be staged. (A corrupted commit is
+    // now refused on receipt, before it is held: it never reaches selection.)
     let corrupted = 0
     bed.intercept = (_from, to, p) => {
       if (to !== x || p.subtopic !== 'app' || p.payload[0] === 0) return p
       const m = decodeAppMessage(p.payload)
       if (m.commitCandidate === undefined || hex(m.commitCandidate.stewardMemberId) !== hex(memberIdOf(e))) return p
-      const commit = m.commitCandidate.commitMessage.slice()
-      commit[commit.length - 1]! ^= 0xff
+      const [proposal, ...rest] = m.commitCandidate.mlsProposals
+      const bad = proposal!.slice()
+      bad[bad.length - 1]! ^= 0xff
       corrupted++
-      return { subtopic: 'app', payload: encodeAppMessage({ commitCandidate: { ...m.commitCandidate, commitMessage: commit } }) }
+      return { subtopic: 'app', payload: encodeAppMessage({ commitCandidate: { ...m.commitCandidate, mlsProposals: [bad, ...rest] } }) }
     }
     const mark = bed.eventsOf(x, 'commit-applied').length
     await bed.conv(0).addMember(await bed.peers[3]!.plugins.generateKeyPackage(bed.now), bed.now)

@@ -1,10 +1,10 @@
 import { throwIfAborted } from '@demls/wire'
 import {
   type ClientState,
+  emptyPskIndex,
   type IncomingMessageCallback,
   type MLSMessage,
   type ProposalWithSender,
-  emptyPskIndex,
   processPrivateMessage,
   processPublicMessage,
 } from 'ts-mls'
@@ -37,9 +37,11 @@ function abort(reason: StageAbortReason, error: DemlsError): AbortedStage {
   return { status: 'aborted', reason, error }
 }
 
-type Checked = { ok: true; message: MLSMessage } | { ok: false; aborted: AbortedStage }
+/** Outcome of {@link check}: the decoded message, or why it cannot be staged. */
+export type Checked = { ok: true; message: MLSMessage } | { ok: false; aborted: AbortedStage }
 
-function check(state: ClientState, bytes: Uint8Array, expected: 'proposal' | 'commit'): Checked {
+/** Decode `bytes` and check its kind, group and epoch against `state` (no cryptography). */
+export function check(state: ClientState, bytes: Uint8Array, expected: 'proposal' | 'commit'): Checked {
   let message: MLSMessage
   try {
     message = decodeMls(bytes, expected === 'proposal' ? 'MLS proposal' : 'MLS commit')

@@ -1,6 +1,7 @@
 import { throwIfAborted } from '@demls/wire'
 import { type ClientState, createApplicationMessage, mlsExporter } from 'ts-mls'
 import { unprotectPrivateMessage } from 'ts-mls/messageProtection.js'
+import { authenticateCommit } from '../candidate/authenticate.js'
 import { type BuiltCandidate, buildCandidate } from '../candidate/create.js'
 import { type StagedState, stageCandidate } from '../candidate/stage.js'
 import {
@@ -18,6 +19,7 @@ import { type MessageKind, inspectMessageEpoch, inspectMessageKind, kindOf } fro
 import { encodeExportedState } from '../state/codec.js'
 import type {
   AbortOptions,
+  AuthenticateResult,
   CommitCandidate,
   CommitInput,
   CommitOptions,
@@ -166,6 +168,10 @@ export class TsMlsGroup implements MlsService {
       this.#staged = r
       return r.result
     })
+  }
+
+  authenticateCommit(commit: Uint8Array, options: AbortOptions = {}): Promise<AuthenticateResult> {
+    return this.#exclusive(() => authenticateCommit(this.#state, commit, this.#deps, options.signal))
   }
 
   mergeStagedCommit(): Promise<MergeResult> {

@@ -1,4 +1,5 @@
 import { type ConversationUpdateRequest, toHex } from '@demls/wire'
+import { countedCandidates } from '../freeze/candidate-auth.js'
 import { expectedCandidates } from '../freeze/commit-flow.js'
 import { selfLeaveProposalId } from '../voting/proposals.js'
 import type { ConversationCore } from './core.js'
@@ -123,5 +124,5 @@ export function approvedProposals(core: ConversationCore): ApprovedProposal[] {
 /** Freeze-round progress (`freeze_candidate_count`). */
 export function freezeCandidateCount(core: ConversationCore): FreezeCandidateCount {
   const inRound = core.sm.state === 'freezing' || core.sm.state === 'selection'
-  return { received: inRound ? core.rounds.count(core.epoch()) : 0, expected: expectedCandidates(core) }
+  return { received: inRound ? countedCandidates(core) : 0, expected: expectedCandidates(core) }
 }

@@ -1,10 +1,16 @@
-import type { CommitCandidate } from '@demls/wire'
+import { type CommitCandidate, bytesEqual } from '@demls/wire'
 import type { CandidateDropReason } from '../rules/candidate-check.js'
 import type { RankedCandidate } from '../rules/selection-order.js'
 import { AVAILABILITY_LIMITS } from '../sync/limits.js'
 
 /** A commit candidate held for the current freeze round. */
 export interface BufferedCandidate extends RankedCandidate {
+  /**
+   * (From {@link RankedCandidate}) for a received candidate, the committer
+   * MLS authenticated, never the id the candidate claims
+   * (`candidate.stewardMemberId`).
+   */
+  stewardMemberId: Uint8Array
   candidate: CommitCandidate
   /** Hex of {@link RankedCandidate.commitHash}. */
   hashHex: string
@@ -89,6 +95,7 @@ export class FreezeRounds {
     }
     const round = this.#round as { epoch: bigint; candidates: Map<string, BufferedCandidate> }
     if (round.candidates.has(b.hashHex)) return { kind: 'dropped', reason: 'duplicate' }
+    if (heldFromCommitter(round.candidates, b)) return { kind: 'dropped', reason: 'committer-has-candidate' }
     if (round.candidates.size >= Math.max(1, cap) || overBytes(round.candidates, b)) return { kind: 'dropped', reason: 'buffer-full' }
     round.candidates.set(b.hashHex, b)
     return { kind: 'buffered', stewardMemberId: b.stewardMemberId, opened }
@@ -110,10 +117,23 @@ export class FreezeRounds {
     if (this.#stash?.epoch !== epoch) this.#stash = { epoch, items: new Map() }
     const items = this.#stash.items
     if (items.has(b.hashHex)) return { kind: 'dropped', reason: 'duplicate' }
+    if (heldFromCommitter(items, b)) return { kind: 'dropped', reason: 'committer-has-candidate' }
     if (items.size >= Math.max(1, cap) || overBytes(items, b)) return { kind: 'dropped', reason: 'buffer-full' }
     items.set(b.hashHex, b)
     return { kind: 'stashed-early' }
   }
+}
+
+/**
+ * Whether a received candidate's (authenticated) committer already has one
+ * held: a member mints one candidate per round, so a second is a flood,
+ * and the round (capped at the member count plus one) stays open to every
+ * other member's.
+ */
+function heldFromCommitter(held: Map<string, BufferedCandidate>, b: BufferedCandidate): boolean {
+  if (b.isLocal) return false
+  for (const c of held.values()) if (!c.isLocal && bytesEqual(c.stewardMemberId, b.stewardMemberId)) return true
+  return false
 }
 
 /** Bytes a buffered candidate holds. */

@@ -29,6 +29,7 @@ import { buildSync } from '../sync/conversation-sync.js'
 import { adoptMissedList, recordEpoch } from '../sync/steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
 import type { BufferedCandidate } from './candidate-buffer.js'
+import { authenticateCandidate, countedCandidates } from './candidate-auth.js'
 import { onInviteResolved } from '../join/responder.js'
 import { authorizeChanges, takeApprovedCertificates } from '../voting/certificates.js'
 import {
@@ -157,13 +158,16 @@ export async function onCandidateReceived(core: ConversationCore, c: CommitCandi
     core.emit({ type: 'dropped', reason: 'candidate', detail: 'claims to be ours' })
     return
   }
+  // Issue 15: only a candidate MLS attributes to a member is held; it is ranked and scored as its committer's.
+  const committer = await authenticateCandidate(core, c)
+  if (committer === undefined) return
   const buffered: BufferedCandidate = {
     candidate: c,
     commitHash: check.commitHash,
     hashHex: check.hashHex,
     isLocal: false,
     proposalCount: c.mlsProposals.length,
-    stewardMemberId: c.stewardMemberId,
+    stewardMemberId: committer,
   }
   await offerCandidate(core, buffered, now)
 }
@@ -214,7 +218,7 @@ export function phaseDeadline(core: ConversationCore): number | undefined {
 /** Every poll while Freezing: report progress; move to Selection when all candidates are in or the window ends. */
 export async function advanceFreeze(core: ConversationCore, now: number): Promise<void> {
   if (core.sm.state !== 'freezing') return
-  const received = core.rounds.count(core.epoch())
+  const received = countedCandidates(core)
   const expected = expectedCandidates(core)
   if (received !== core.lastProgress) {
     core.lastProgress = received
@@ -264,7 +268,7 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
     const staged = await core.mls.stageRemoteCommit({ proposals: c.candidate.mlsProposals, commit: c.candidate.commitMessage })
     if (staged.status === 'aborted') continue // unauthenticated: no penalty
     const verdict = judgeStaged(staged, {
-      claimed: c.stewardMemberId,
+      claimed: c.candidate.stewardMemberId, // a committer claiming another steward: BrokenCommit on the committer
       recovery: core.sm.mode === 'recovery',
       listKnown: core.steward.currentList() !== undefined,
       isSteward: (id) => core.steward.isSteward(id),

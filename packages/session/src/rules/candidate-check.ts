@@ -14,6 +14,7 @@ export type CandidateDropReason =
   | 'wire-kind-mismatch'
   | 'duplicate'
   | 'buffer-full'
+  | 'committer-has-candidate' // its authenticated committer already has one in the round
   | 'stale-epoch' // framed in an epoch we already left
   | 'future-epoch' // framed in an epoch we have not reached
 

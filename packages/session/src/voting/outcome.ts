@@ -8,6 +8,7 @@ import { onInviteResolved } from '../join/responder.js'
 import { applyConsensusResult } from '../rules/apply-result.js'
 import { certifyApproval, localCertificate } from './certificates.js'
 import { decodeRequest } from './proposals.js'
+import { overtakenEmergency } from './overtaken.js'
 
 /** Drain the consensus outcome queue and apply each outcome (`handle_consensus_outcome`). */
 export async function handleOutcomes(core: ConversationCore, now: number): Promise<void> {
@@ -85,7 +86,7 @@ async function handleOutcome(
   if (evidence !== undefined) {
     // Deviation 4: the creator is the proposal's owner (its authenticated sender), not the self-declared field.
     const owner = core.consensus.getProposal(core.id, proposalId)?.proposalOwner
-    core.applyScores(emergencyScoreOps(evidence, approved, owner))
+    if (!overtakenEmergency(core, evidence, approved)) core.applyScores(emergencyScoreOps(evidence, approved, owner))
     if (evidence.targetMemberId.length > 0) core.queues.pendingRemovalTargets.delete(toHex(evidence.targetMemberId))
     core.queues.activeEmergencies.delete(proposalId)
     if (core.sm.state === 'reelection') {

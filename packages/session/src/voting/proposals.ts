@@ -24,6 +24,7 @@ import { INACTIVE_REMOVAL_NAME, judgeInactiveRemoval } from '../stewardship/live
 import { requestProposal } from '../sync/catch-up.js'
 import { evictOldest } from '../state/bounded.js'
 import { savedVote } from '../persist/snapshot.js'
+import { proposalBytesFit } from './proposal-bytes.js'
 
 /** Who votes first on a proposal we open: we bundle YES, or we vote later like everyone. */
 export type CreatorVote = 'yes' | 'deferred'
@@ -165,6 +166,7 @@ export function onIncomingProposal(
     core.emit({ type: 'dropped', reason: 'invalid-proposal', detail: 'emergency proposal without evidence' })
     return
   }
+  if (!proposalBytesFit(core, proposal)) return
   // Elections and emergencies may use the reserved sessions; the timestamp is checked against our clock.
   const options: ReceiveOptions = { ...hardening(core, sender), priority: kind === 'commit' ? 'normal' : 'priority', clockSkew: proposalClockTolerance(core.config) }
   if (proposal.expectedVotersCount === 1) {

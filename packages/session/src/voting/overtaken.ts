@@ -1,0 +1,17 @@
+import type { ViolationEvidence } from '@demls/wire'
+import type { ConversationCore } from '../conversation/core.js'
+
+/**
+ * Whether a rejected emergency was overtaken: its target was a member when
+ * it was filed (the evidence's epoch is behind ours) and a commit since
+ * removed it, so the voters who judged it afterwards (by their own scores,
+ * of a member they no longer track) voted it down. Its creator is then not
+ * penalised (`EmergencyNoCreator`): several stewards file removals of one
+ * low-scored member at once (each sweep does), and the first to pass must
+ * not cost the others. An emergency against a non-member at our epoch is
+ * not overtaken.
+ */
+export function overtakenEmergency(core: ConversationCore, evidence: ViolationEvidence, approved: boolean): boolean {
+  if (approved || evidence.targetMemberId.length !== 20) return false
+  return evidence.epoch < core.epoch() && !core.mls.isMember(evidence.targetMemberId)
+}
