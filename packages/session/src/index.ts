@@ -34,6 +34,7 @@
  * @packageDocumentation
  */
 export {
+  type AdmissionPolicy,
   type ConversationConfig,
   type ConversationConfigInit,
   DEFAULT_CONVERSATION_CONFIG,
@@ -61,6 +62,7 @@ export type { ProposalId } from './conversation/queues.js'
 export type { ConversationState, OperatingMode } from './conversation/state-machine.js'
 export type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntry } from './conversation/queries.js'
 export {
+  AlreadyMemberError,
   ConversationBlockedError,
   SendQueueFullError,
   CommitFailedError,
@@ -124,3 +126,11 @@ export {
   verifyJoinBeacon,
   verifyJoinStatus,
 } from './join/signing.js'
+export {
+  INVITATION_DOMAIN,
+  INVITATION_FUTURE_SKEW_MS,
+  invitationSigningPayload,
+  signInvitation,
+  verifyInvitation,
+} from './join/invite.js'
+export { INVITATION_LIFETIME_MS, INVITATIONS_MAX, INVITATIONS_PER_INVITER } from './state/invitations.js'

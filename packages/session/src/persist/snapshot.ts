@@ -12,6 +12,8 @@ import {
   encodeCommitCandidate,
   encodeConversationUpdateRequest,
   encodeVote,
+  decodeMemberInvitation,
+  encodeMemberInvitation,
 } from '@demls/wire'
 import type { ConversationConfig } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
@@ -73,6 +75,8 @@ export interface SavedConversation {
    * minting a second commit for the epoch.
    */
   round: { freezingSince: number | undefined; candidates: BufferedCandidate[] } | undefined
+  /** The valid invitations we held (encoded `MemberInvitation`s with their expiry); absent in older saves. */
+  invitations?: [Uint8Array, number][]
 }
 
 /** Serialise the state of `core` (the MLS state as the binary section). */
@@ -101,6 +105,7 @@ export function saveConversation(core: ConversationCore, now: number, outbox: re
     ownVotes: [...core.ownVotes].map(([id, v]) => [id, encodeVote(v)]),
     open: core.consensus.activeProposals(core.id).map((p) => encodeProposal(p)),
     round: savedRound(core),
+    invitations: core.invitations.all().map((h) => [encodeMemberInvitation(h.invitation), h.expiresAt]),
     outbox: outbox.map((o) => ({ subtopic: o.subtopic, payload: o.payload, ...(o.retryUnreached === true ? { retryUnreached: true } : {}) })),
   }
   return packSnapshot(saved, core.mls.exportState())
@@ -139,6 +144,7 @@ export function restoreInto(core: ConversationCore, saved: SavedConversation, no
   for (const [id, v] of saved.ownVotes) core.ownVotes.set(id, decodeVote(v))
   for (const o of saved.outbox) core.outbound.push(o)
   restoreRound(core, saved.round, now)
+  for (const [bytes, expiresAt] of saved.invitations ?? []) if (expiresAt > now) core.invitations.add(decodeMemberInvitation(bytes), expiresAt)
 }
 
 function savedRound(core: ConversationCore): SavedConversation['round'] {

@@ -23,6 +23,7 @@ import { INACTIVE_REMOVAL_NAME, judgeInactiveRemoval } from '../stewardship/live
 import { requestProposal } from '../sync/catch-up.js'
 import { evictOldest } from '../state/bounded.js'
 import { savedVote } from '../persist/snapshot.js'
+import { creatorVoteFor, joinerOf, judgeAdmission, proposalLiveness, silentAdmissionRefusal } from './admission.js'
 
 /** Who votes first on a proposal we open: we bundle YES, or we vote later like everyone. */
 export type CreatorVote = 'yes' | 'deferred'
@@ -79,13 +80,14 @@ function track(core: ConversationCore, proposalId: number, request: Conversation
 export async function initiateProposal(
   core: ConversationCore,
   init: ConversationUpdateRequestInit,
-  creatorVote: CreatorVote,
+  vote: CreatorVote,
   now: number,
   options: { fixedId?: number; name?: string; livenessCriteriaYes?: boolean } = {},
 ): Promise<number> {
   const { fixedId, name } = options
   const payload = encodeConversationUpdateRequest(init)
   const request = decodeConversationUpdateRequest(payload)
+  const creatorVote = creatorVoteFor(core, request, vote, now)
   const kind = proposalKindOf(request)
   checkProposalAllowed(core, kind)
   const expectedVotersCount = core.mls.members().length
@@ -95,7 +97,7 @@ export async function initiateProposal(
       payload,
       expectedVotersCount,
       expirationSeconds: Math.max(1, Math.ceil(core.config.proposalExpirationMs / 1000)),
-      livenessCriteriaYes: options.livenessCriteriaYes ?? core.config.livenessCriteriaYes,
+      livenessCriteriaYes: proposalLiveness(core, request, options.livenessCriteriaYes ?? core.config.livenessCriteriaYes),
       ...(creatorVote === 'yes' ? { vote: true } : {}),
       ...(fixedId !== undefined ? { proposalId: fixedId } : {}),
       priority: kind === 'commit' ? 'normal' : 'priority',
@@ -114,7 +116,8 @@ export async function initiateProposal(
     core.emit({ type: 'own-proposal-submitted', proposalId: id, request })
   } else {
     core.emit({ type: 'vote-requested', proposalId: id, request })
-    core.autoVotes.set(id, now + votingDelay(core, kind), { choice: core.config.livenessCriteriaYes })
+    const joiner = core.config.admission === 'invite' ? joinerOf(request) : undefined
+    core.autoVotes.set(id, now + votingDelay(core, kind), { choice: core.config.livenessCriteriaYes, ...(joiner ? { judgeAdmission: joiner } : {}) })
   }
   return id
 }
@@ -156,6 +159,11 @@ export function onIncomingProposal(core: ConversationCore, proposal: Proposal, s
   }
   if (kind === 'emergency' && !request?.emergencyCriteria?.evidence) {
     core.emit({ type: 'dropped', reason: 'invalid-proposal', detail: 'emergency proposal without evidence' })
+    return
+  }
+  const silentAdmission = silentAdmissionRefusal(core, proposal, request)
+  if (silentAdmission !== undefined) {
+    core.emit({ type: 'dropped', reason: 'unauthorized', detail: silentAdmission })
     return
   }
   // Elections and emergencies may use the reserved sessions; the timestamp is checked against our clock.
@@ -207,6 +215,7 @@ export function onIncomingProposal(core: ConversationCore, proposal: Proposal, s
       choice: inactive !== undefined ? false : proposal.livenessCriteriaYes,
       ...(inactive !== undefined && !proposal.livenessCriteriaYes ? { judgeInactive: inactive } : {}),
       ...(scoreTarget !== undefined ? { judgeScore: scoreTarget } : {}),
+      ...(core.config.admission === 'invite' && joinerOf(request) !== undefined ? { judgeAdmission: joinerOf(request) } : {}),
     })
   }
 }
@@ -343,7 +352,9 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
           ? judgeInactiveRemoval(core, a.judgeInactive, now)
           : a.judgeScore !== undefined
             ? judgeScoreRemoval(core, a.judgeScore)
-            : a.choice
+            : a.judgeAdmission !== undefined
+              ? judgeAdmission(core, id, a.judgeAdmission, now)
+              : a.choice
       await castVote(core, id, choice, now)
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'ALREADY_VOTED') core.error('auto-vote', err)

@@ -15,6 +15,7 @@ export declare const de_mls: {
     v1: {
       AppMessage: PbMessageType
       DemlsControl: PbMessageType
+      MemberInvitation: PbMessageType
       HistoryRequest: PbMessageType
       HistoryReply: PbMessageType
       StewardListNotice: PbMessageType
