@@ -22,8 +22,9 @@
  * const net = new MemoryNetwork({ seed: 1 })
  * const alice = await User.create({ privateKey: aliceKey, transport: net.createTransport('alice'), clock: net.clock })
  * const bob = await User.create({ privateKey: bobKey, transport: net.createTransport('bob'), clock: net.clock })
- * await alice.createConversation('chat')
- * const joining = bob.join('chat') // probes, announces a key package; the group votes; a steward commits
+ * const owner = await alice.createConversation('chat') // admission: 'invite' (the default)
+ * await owner.invite(bob.memberId) // alice vouches for bob
+ * const joining = bob.join('chat') // probes, announces a key package; the group votes YES; a steward commits
  * await net.runUntil(() => bob.conversation('chat') !== undefined, { maxMs: 120_000 })
  * const chat = await joining
  * chat.messages$.subscribe((m) => console.log(new TextDecoder().decode(m.body)))
