@@ -13,7 +13,8 @@ export interface Session {
 
 export const HELP = `commands:
   /create <group>           create a group (you are its only member and steward)
-  /join <group>             join a group (its members vote you in); shows each step
+  /join <group>             join a group (a member must invite you first); shows each step
+  /invite <member id>       vouch for someone joining the current group (their full 0x… id)
   /use <group>              talk in another of your groups
   /groups                   the groups you are in
   /members                  members of the current group, with roles and scores
@@ -32,7 +33,9 @@ export function explain(err: unknown, group: string | undefined): string {
     case 'NO_READY_PEERS':
       return `nobody in ${group} answered: is a member online? (start with --peer <address of a member>)`
     case 'REJECTED':
-      return `the members of ${group} voted against you joining`
+      return `the members of ${group} voted against you joining (ask a member to /invite you first)`
+    case 'ALREADY_MEMBER':
+      return `they are already a member of ${group}`
     case 'WELCOME_TIMEOUT':
       return `the members of ${group} answered but no welcome came in time; try /join ${group} again`
     case 'CONVERSATION_EXISTS':
@@ -119,6 +122,14 @@ export async function run(s: Session, line: string): Promise<void> {
       const scores = new Map(h.conversation.memberScores().map((e) => [toHex(e.memberId), e.score]))
       const rows = h.memberRoles().map((r) => `  ${who(r.memberId, self).padEnd(14)} ${r.role.padEnd(14)} score ${scores.get(toHex(r.memberId)) ?? '-'}  0x${toHex(r.memberId)}`)
       s.print(`${s.current}: ${rows.length} member(s), epoch ${h.epoch()}\n${rows.join('\n')}`)
+      return
+    }
+    case '/invite': {
+      const h = handleOf(s)
+      const clean = need(args[0], 'member id').replace(/^0x/, '').toLowerCase()
+      if (!/^[0-9a-f]{40}$/.test(clean)) throw new Error('give the full member id to invite (0x followed by 40 hex digits)')
+      await h.invite(fromHex(clean))
+      s.print(`invited 0x${clean} to ${s.current}: they can /join ${s.current} now (the invitation lasts 24 hours)`)
       return
     }
     case '/remove': {

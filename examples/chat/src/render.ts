@@ -37,6 +37,8 @@ export function renderEvent(e: UserEvent, self: Uint8Array): string | undefined 
       return `${room} #${e.proposalId} ${describe(e.request, self)}: ${e.approved ? 'approved' : 'rejected'}`
     case 'commit-applied':
       return e.empty ? undefined : `${room} epoch ${e.epoch} committed by ${who(e.committer, self)}`
+    case 'invite':
+      return `${room} ${who(e.inviter, self)} invited ${who(e.invitee, self)}`
     case 'member-joined':
       return `${room} ${who(e.memberId, self)} joined`
     case 'member-left':

@@ -26,6 +26,7 @@ describe('demls-chat in terminals', () => {
     expect(r.status).toBe(0)
     expect(r.stdout).toContain('usage: demls-chat')
     expect(r.stdout).toContain('/join <group>')
+    expect(r.stdout).toContain('/invite <member id>')
   })
 
   it('alice creates a group, bob joins it, they chat; bob quits, alice writes, bob comes back with his group and reads it', async () => {
@@ -37,7 +38,10 @@ describe('demls-chat in terminals', () => {
     await alice.waitFor(/created room; you are its only member and steward/)
 
     const bob = open('bob', '--peer', addr!)
-    await bob.waitFor(/new identity (0x[0-9a-f]{40})/, 60_000)
+    const bobId = (await bob.waitFor(/new identity (0x[0-9a-f]{40})/, 60_000))[1]!
+    // Groups admit only invited members: alice vouches for bob first.
+    alice.type(`/invite ${bobId}`)
+    await alice.waitFor(new RegExp(`invited ${bobId} to room`))
     bob.type('/join room')
     await bob.waitFor(/\[room\] join: key package announced/, 30_000)
     await bob.waitFor(/\[room\] join: you are in \(2 members\)/, 60_000)

@@ -43,7 +43,8 @@ export async function startMembers(names: string[], pluginsOf: (name: string) =>
 
 /** The first member creates `id`, the others join it; resolves once every member sees all of them. */
 export async function formGroup(net: MemoryNetwork, members: Member[], id: string): Promise<void> {
-  await members[0]!.user.createConversation(id)
+  // Admission 'open': the joiners are auto-admitted (this example is about the consensus rule, not invitations).
+  await members[0]!.user.createConversation(id, { admission: 'open' })
   const joins = members.slice(1).map((m) => m.user.join(id))
   await net.runUntil(() => members.every((m) => m.user.conversation(id)?.members().length === members.length), { maxMs: 120_000 })
   await Promise.all(joins)

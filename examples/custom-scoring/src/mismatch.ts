@@ -26,7 +26,7 @@ export interface MismatchOutcome {
 export async function joinWithOtherScoring(): Promise<MismatchOutcome> {
   const cast = await startCast((name) => (name === 'dave' ? {} : { makeScoring: strictStewardScoring }))
   try {
-    await cast.users.alice.createConversation(GROUP)
+    await cast.users.alice.createConversation(GROUP, { admission: 'open' })
     await joinInTurn(cast, ['bob', 'carol'])
     const phases: string[] = []
     const outcome = cast.users.dave.join(GROUP, { onProgress: (p) => phases.push(p.phase) }).then(

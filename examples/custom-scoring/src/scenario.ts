@@ -43,7 +43,8 @@ function scoreOf(cast: Cast, viewer: Name, member: Name): bigint {
 export async function stallingSteward(plugins: PluginOverrides): Promise<StallOutcome> {
   const cast = await startCast(() => plugins)
   try {
-    await cast.users.alice.createConversation(GROUP)
+    // Admission 'open': joiners are auto-admitted (this example is about scoring, not invitations).
+    await cast.users.alice.createConversation(GROUP, { admission: 'open' })
     await joinInTurn(cast, ['bob', 'carol', 'dave'])
     await cast.net.runUntil(() => settled(cast, NAMES, 4) && cast.group('alice').conversation.stewards().length >= 2, { maxMs: 120_000 })
     const silent = NAMES.find((n) => cast.group(n).conversation.isEpochSteward())

@@ -4,8 +4,10 @@
  * orchestrator narrates it:
  *
  *   1. peer0 creates the conversation `demo`;
- *   2. peers 1–2, then 3–4 `join`: each announces a key package, the
- *      members vote, the epoch steward commits and its Welcome brings them in;
+ *   2. peer0 `invite`s peers 1–2, then 3–4 (signed invitations every member
+ *      checks), and they `join`: each announces a key package, the members
+ *      auto-vote YES for the invited, the epoch steward commits and its
+ *      Welcome brings them in (an uninvited key package would be voted NO);
  *   3. the commits behind that, and the steward list the group then elects;
  *   4. every peer sends one end-to-end encrypted message; all are delivered;
  *   4b. a plain member is killed with SIGKILL; the others chat on; it starts
@@ -121,11 +123,13 @@ async function run(): Promise<void> {
     return { note: 'peer0 is the only member and steward' }
   })
 
-  await step('2. peers 1-4 join, approved by vote', 50_000, async () => {
+  await step('2. peer0 invites peers 1-4; they join, approved by vote', 50_000, async () => {
     // Two waves, so the second commit finds settled members (joined in an
     // earlier epoch) and the group then elects a steward list of two: the
     // epoch steward and a backup (used in step 5a).
     for (const wave of [peers.slice(1, 3), peers.slice(3)]) {
+      timeline.say(`peer0 invites ${wave.map((p) => p.name).join(' and ')}: signed invitations, sent encrypted to the group`)
+      for (const p of wave) await peers[0]!.request({ type: 'invite', conversationId: ID, member: p.memberId })
       timeline.say(`${wave.map((p) => p.name).join(' and ')} announce key packages on the welcome channel`)
       await Promise.all(wave.map((p) => p.request({ type: 'join', conversationId: ID, timeoutMs: 20_000 }, 22_000)))
       const size = wave.at(-1)!.index + 1

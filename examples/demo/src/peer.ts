@@ -67,6 +67,8 @@ function summarize(e: UserEvent): EventSummary | undefined {
       return { kind: e.type, proposalId: e.proposalId, ...describeRequest(e.request) }
     case 'consensus-reached':
       return { kind: e.type, proposalId: e.proposalId, approved: e.approved, failed: e.failed, ...describeRequest(e.request) }
+    case 'invite':
+      return { kind: e.type, by: hex(e.inviter), member: hex(e.invitee) }
     case 'commit-applied':
       return {
         kind: e.type,
@@ -165,7 +167,10 @@ async function run(cmd: Command): Promise<Omit<Extract<Report, { type: 'reply' }
       return { memberId: hex(user.memberId), addrs: transport.multiaddrs().map(String), restored }
     }
     case 'create':
-      await user?.createConversation(cmd.conversationId)
+      await user?.createConversation(cmd.conversationId, cmd.admission === undefined ? {} : { admission: cmd.admission })
+      return {}
+    case 'invite':
+      await handle(cmd.conversationId).invite(unhex(cmd.member))
       return {}
     case 'join': {
       if (!user) throw new Error('not started')

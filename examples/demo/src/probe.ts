@@ -17,7 +17,7 @@ try {
   await startSwarm({ size: N, fanout: 3, timing: 'lan' }, peers)
   log('started')
   const id = 'r'
-  await peers[0]!.request({ type: 'create', conversationId: id })
+  await peers[0]!.request({ type: 'create', conversationId: id, admission: 'open' })
   const joins = peers.slice(1).map(async (p, k) => { await sleep(k * 500); await p.request({ type: 'join', conversationId: id, timeoutMs: 150_000 }, 170_000).then(() => log(p.name, 'joined'), (e) => log(p.name, String(e))) })
   let done = false
   void Promise.allSettled(joins).then(() => { done = true })

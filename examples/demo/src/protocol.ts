@@ -15,8 +15,13 @@ export type Command =
    * with its state in an encrypted LevelDB store in the directory `storage` when given (resuming what is saved there).
    */
   | { type: 'start'; seq: number; index: number; bootstrap: string[]; timing?: 'fast' | 'lan'; storage?: string }
-  /** `user.createConversation(id)`: we become its only member and steward. */
-  | { type: 'create'; seq: number; conversationId: string }
+  /**
+   * `user.createConversation(id, { admission })`: we become its only member and steward. Admission
+   * defaults to `'invite'` (members vouch with `invite`); the soak and probe tools use `'open'`.
+   */
+  | { type: 'create'; seq: number; conversationId: string; admission?: 'invite' | 'open' }
+  /** `conversation.invite(member)`: vouch for a joiner with a signed invitation, sent encrypted to the group. */
+  | { type: 'invite'; seq: number; conversationId: string; member: string }
   /** `user.join(id)`: announce a key package; replies once a Welcome made us a member. */
   | { type: 'join'; seq: number; conversationId: string; timeoutMs: number }
   /** `conversation.sendMessage(text)`. */

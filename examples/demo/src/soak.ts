@@ -46,7 +46,7 @@ async function join(p: PeerProcess, id: string, timeoutMs: number): Promise<numb
 
 async function staggered(): Promise<void> {
   const id = 'staggered'
-  await peers[0]!.request({ type: 'create', conversationId: id })
+  await peers[0]!.request({ type: 'create', conversationId: id, admission: 'open' })
   const t0 = Date.now()
   const latencies = await Promise.all(
     peers.slice(1).map(async (p, k) => {
@@ -65,7 +65,7 @@ async function burst(): Promise<void> {
   // Peers 1–BURST: each dialled its predecessor, so they and the creator form a connected
   // subgraph (gossipsub relays a topic only through peers subscribed to it).
   const joiners = peers.slice(1, 1 + BURST)
-  await peers[0]!.request({ type: 'create', conversationId: id })
+  await peers[0]!.request({ type: 'create', conversationId: id, admission: 'open' })
   const t0 = Date.now()
   const latencies = await Promise.all(joiners.map((p) => join(p, id, 120_000)))
   const admittedS = (Date.now() - t0) / 1000
@@ -77,7 +77,7 @@ async function burst(): Promise<void> {
 async function soak(): Promise<void> {
   const id = 'soak'
   const creator = peers[0]!
-  await creator.request({ type: 'create', conversationId: id })
+  await creator.request({ type: 'create', conversationId: id, admission: 'open' })
   const initial = peers.slice(1, 10)
   for (const p of initial) await join(p, id, 120_000)
   const members = new Set<PeerProcess>([creator, ...initial])

@@ -114,6 +114,8 @@ export class Timeline {
         })
         return `commit-applied epoch ${e.epoch} (by ${this.name(e.by)})${batch.length ? `: ${batch.join(', ')}` : ''}`
       }
+      case 'invite':
+        return `invite: ${this.name(e.by)} vouches for ${this.name(e.member)} (signed, checked)`
       case 'member-joined':
         return `member-joined ${this.name(e.member)} (epoch ${e.epoch})`
       case 'member-left':

@@ -93,7 +93,8 @@ export async function simulate(init: SimulationInit): Promise<SimulationResult> 
   }
 
   // Forming: m0 creates the group, the others of the first `members` join at once.
-  await users[0]!.createConversation(CONVERSATION)
+  // Admission 'open' (the reference's rule): churning joiners are admitted by auto-vote, nobody invites them.
+  await users[0]!.createConversation(CONVERSATION, { admission: 'open' })
   rec.note('m0 creates the group')
   for (let i = 1; i < init.members; i++) join(i)
   let formedAt: number | undefined

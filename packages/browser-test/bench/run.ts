@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < JOINS + 1; i++) {
     for (const kind of KINDS) {
       const id = `bench-${kind}-${i}`
-      await creator.createConversation(id)
+      await creator.createConversation(id, { admission: 'open' })
       const t0 = performance.now()
       await joiners[kind].join(id)
       if (i > 0) joinTimes[kind].push(performance.now() - t0) // the first round warms up

@@ -69,7 +69,7 @@ describe('de-MLS in headless Chromium: a Node creator and two browser pages over
   })
 
   it('forms a group, chats both ways, and one page leaves', async () => {
-    await creator.createConversation(id)
+    await creator.createConversation(id, { admission: 'open' })
     const ws = transport.multiaddrs().find((a) => a.toString().includes('/ws/'))
     expect(ws).toBeDefined()
     for (let i = 1; i <= 2; i++) pages.push(await BrowserPeer.open(browser, server.url))
@@ -125,7 +125,7 @@ describe('de-MLS in headless Chromium: a Node creator and two browser pages over
 
   it('a page keeps its state in IndexedDB: it reloads, resumes the conversation at its epoch, reads what was said meanwhile and chats on', async () => {
     const rid = 'idb-chat'
-    await creator.createConversation(rid)
+    await creator.createConversation(rid, { admission: 'open' })
     const ws = transport.multiaddrs().find((a) => a.toString().includes('/ws/'))!.toString()
     const e = await BrowserPeer.open(browser, server.url)
     pages.push(e)
@@ -155,7 +155,7 @@ describe('de-MLS in headless Chromium: a Node creator and two browser pages over
     const relayTransport = gossipsubTransport({ relay: true })
     const relayUser = await User.create({ privateKey: fromHex(KEYS[3]), transport: relayTransport, clock: systemClock, config: FAST_TIMING })
     try {
-      await relayUser.createConversation(rid)
+      await relayUser.createConversation(rid, { admission: 'open' })
       const ws = relayTransport.multiaddrs().find((a) => a.toString().includes('/ws/'))!.toString()
       const c = await BrowserPeer.open(browser, server.url)
       const d = await BrowserPeer.open(browser, server.url)

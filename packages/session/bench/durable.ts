@@ -37,7 +37,7 @@ async function sends(n: number, storage: () => Promise<Storage | undefined>): Pr
     )
   }
   const id = 'durable-bench'
-  await users[0]!.createConversation(id)
+  await users[0]!.createConversation(id, { admission: 'open' })
   const joins = users.slice(1).map((u) => u.join(id))
   await net.runUntil(() => users.every((u) => u.conversation(id) !== undefined), { maxMs: 600_000 })
   await Promise.all(joins)

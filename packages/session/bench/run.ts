@@ -37,7 +37,7 @@ async function protocolGrowth(n: number, batch: number, config: ConversationConf
   const id = `grow-${n}`
   const cpu0 = cpuMs()
   const wall0 = performance.now()
-  await users[0]!.createConversation(id)
+  await users[0]!.createConversation(id, { admission: 'open' })
   const epochs0 = users[0]!.conversation(id)!.epoch()
   for (const b of batchesFor(n, batch)) {
     const joins = b.map((i) => users[i]!.join(id))

@@ -197,6 +197,20 @@ export class InvalidArgumentError extends DemlsError {
   }
 }
 
+/**
+ * `Conversation.invite` / `ConversationHandle.invite` named a member of the
+ * conversation: there is nobody to vouch for. Code `ALREADY_MEMBER`.
+ */
+export class AlreadyMemberError extends DemlsError {
+  /** The member id (hex). */
+  readonly memberId: string
+  constructor(memberId: string) {
+    super(`${memberId} is already a member`, 'ALREADY_MEMBER')
+    this.name = 'AlreadyMemberError'
+    this.memberId = memberId
+  }
+}
+
 /** A join that ended without making us a member: which conversation, and how long it took. */
 export abstract class JoinError extends DemlsError {
   readonly conversationId: string

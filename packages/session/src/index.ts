@@ -22,8 +22,9 @@
  * const net = new MemoryNetwork({ seed: 1 })
  * const alice = await User.create({ privateKey: aliceKey, transport: net.createTransport('alice'), clock: net.clock })
  * const bob = await User.create({ privateKey: bobKey, transport: net.createTransport('bob'), clock: net.clock })
- * await alice.createConversation('chat')
- * const joining = bob.join('chat') // probes, announces a key package; the group votes; a steward commits
+ * const owner = await alice.createConversation('chat') // admission: 'invite' (the default)
+ * await owner.invite(bob.memberId) // alice vouches for bob
+ * const joining = bob.join('chat') // probes, announces a key package; the group votes YES; a steward commits
  * await net.runUntil(() => bob.conversation('chat') !== undefined, { maxMs: 120_000 })
  * const chat = await joining
  * chat.messages$.subscribe((m) => console.log(new TextDecoder().decode(m.body)))
@@ -34,6 +35,7 @@
  * @packageDocumentation
  */
 export {
+  type AdmissionPolicy,
   type ConversationConfig,
   type ConversationConfigInit,
   DEFAULT_CONVERSATION_CONFIG,
@@ -61,6 +63,7 @@ export type { ProposalId } from './conversation/queues.js'
 export type { ConversationState, OperatingMode } from './conversation/state-machine.js'
 export type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntry } from './conversation/queries.js'
 export {
+  AlreadyMemberError,
   ConversationBlockedError,
   SendQueueFullError,
   CommitFailedError,
@@ -125,3 +128,11 @@ export {
   verifyJoinBeacon,
   verifyJoinStatus,
 } from './join/signing.js'
+export {
+  INVITATION_DOMAIN,
+  INVITATION_FUTURE_SKEW_MS,
+  invitationSigningPayload,
+  signInvitation,
+  verifyInvitation,
+} from './join/invite.js'
+export { INVITATION_LIFETIME_MS, INVITATIONS_MAX, INVITATIONS_PER_INVITER } from './state/invitations.js'

@@ -158,7 +158,7 @@ function keyFor(i: number): Uint8Array {
     })
   }
   const t0 = now()
-  await members[0]!.createConversation(id)
+  await members[0]!.createConversation(id, { admission: 'open' })
   const welcome = topicFor(id, 'welcome')
   await until(() => ts.slice(1, 5).every((t) => t.readiness(welcome).ready))
   await Promise.all(members.slice(1).map((u) => u.join(id)))

@@ -54,7 +54,7 @@ describe('de-MLS over gossipsub (5 peers on loopback, real time)', () => {
     }
     const id = 'gossip-chat'
     const t0 = Date.now()
-    await peers[0]!.user.createConversation(id)
+    await peers[0]!.user.createConversation(id, { admission: 'open' })
     // Joiners announce once the creator's welcome subscription is known to them.
     const welcome = topicFor(id, 'welcome')
     await waitUntil(() => transports.slice(1).every((t) => t.readiness(welcome).ready), 10_000, 'welcome topic visible')

@@ -88,3 +88,27 @@ describe('field 100 is read as the reference reads it', () => {
     expect(encodeAppMessage({ conversationSync: m.conversationSync! })).toEqual(bytes)
   })
 })
+
+// Admission by invitation (demls extension): ConversationSync.demls_admission
+// (field 110, varint: tag 110<<3|0 = 880 = f0 06), demls_invitations (field
+// 111, length-delimited: tag 890 = fa 06) and DemlsControl.invitation (field
+// 20: tag 162 = a2 01) inside AppMessage.demls_control (a2 06).
+describe('admission extension fields', () => {
+  it('ConversationSync: demls_admission = INVITE is f0 06 02; an invitation is fa 06 …; both absent by default', () => {
+    expect(encodeConversationSync({ demlsAdmission: 2 })).toEqual(h('f006 02'))
+    const inv = { inviter: h('aa'), invitee: h('bb'), issuedAtMs: 5n, signature: h('cc') }
+    // MemberInvitation: 0a 01 aa, 12 01 bb, 18 05, 22 01 cc = 11 bytes.
+    expect(encodeConversationSync({ demlsInvitations: [inv] })).toEqual(h('fa06 0b 0a01aa 1201bb 1805 2201cc'))
+    const back = decodeConversationSync(h('f006 01 fa06 0b 0a01aa 1201bb 1805 2201cc'))
+    expect(back.demlsAdmission).toBe(1)
+    expect(back.demlsInvitations).toEqual([inv])
+    expect(decodeConversationSync(h('1803')).demlsAdmission).toBe(0)
+  })
+
+  it('AppMessage.demls_control.invitation is a2 06 … a2 01 …; a reference peer sees no payload', () => {
+    const invitation = { inviter: h('aa'), invitee: h('bb'), issuedAtMs: 5n, signature: h('cc') }
+    const bytes = encodeAppMessage({ demlsControl: { invitation } })
+    expect(bytes).toEqual(h('a206 0e a201 0b 0a01aa 1201bb 1805 2201cc'))
+    expect(decodeAppMessage(bytes).demlsControl?.invitation).toEqual(invitation)
+  })
+})

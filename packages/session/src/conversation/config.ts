@@ -2,6 +2,7 @@ import { type ClockSkewTolerance, type SessionQuotas, maxOwnerNormalSessions, re
 import type { TimingConfig, TimingConfigInit } from '@demls/wire'
 import { InvalidConfigError } from '../errors.js'
 
+
 /** Bounds of the steward list (mirrors `@demls/steward`'s `StewardListConfig`). */
 export interface StewardBounds {
   /** @default 1 */
@@ -132,6 +133,13 @@ export interface ConversationConfig {
    * @default 0
    */
   deadMemberAfterMs: number
+  /**
+   * Beyond the reference: who may be admitted (see {@link AdmissionPolicy}).
+   * Fixed at creation and synced to joiners (a group whose sync does not
+   * carry it, such as a reference peer's, is `'open'`).
+   * @default 'invite'
+   */
+  admission: AdmissionPolicy
   /** Steward list bounds. @default { snMin: 1, snMax: 2, allowSubsetCandidates: false } */
   stewardList: StewardBounds
   /**
@@ -143,6 +151,21 @@ export interface ConversationConfig {
    */
   referenceGaps?: ReferenceGaps
 }
+
+/**
+ * A conversation's admission policy (beyond the reference):
+ * - `'invite'` (the default): a joiner is admitted only if a member vouched
+ *   for it, with a signed invitation (`ConversationHandle.invite`) or an
+ *   explicit YES on its proposal. A member's automatic vote on a join is
+ *   YES only when it holds a valid invitation for the joiner, is its
+ *   inviter, or has seen a member's YES on the proposal; otherwise NO.
+ *   Join proposals count silent voters as NO, and one that counts them as
+ *   YES is dropped: silence never admits anybody.
+ * - `'open'`: the reference's behaviour, every announced joiner is
+ *   auto-voted with the liveness flag (silent means yes). Anyone who can
+ *   publish a key package gets in; an opt-in for open groups and tests.
+ */
+export type AdmissionPolicy = 'invite' | 'open'
 
 /**
  * Reference (Rust 4.x) gaps that can be switched back on for tests, one
@@ -192,6 +215,7 @@ export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.
   joinQueueMax: 256,
   joinQueueMaxBytes: 1_048_576,
   deadMemberAfterMs: 0,
+  admission: 'invite',
   stewardList: Object.freeze({ snMin: 1, snMax: 2, allowSubsetCandidates: false }),
 })
 
@@ -247,6 +271,7 @@ export type ConversationConfigInit = Partial<Omit<ConversationConfig, 'stewardLi
 type FieldRule =
   | { kind: 'int'; min: number; max?: number }
   | { kind: 'bool' }
+  | { kind: 'enum'; values: readonly string[] }
 
 /** ms durations and counts are integers: durations travel as u64 on the wire (`toTiming`). */
 const FIELD_RULES: Readonly<Record<Exclude<keyof ConversationConfig, 'stewardList' | 'referenceGaps'>, FieldRule>> = {
@@ -275,6 +300,7 @@ const FIELD_RULES: Readonly<Record<Exclude<keyof ConversationConfig, 'stewardLis
   joinQueueMax: { kind: 'int', min: 1 },
   joinQueueMaxBytes: { kind: 'int', min: 1 },
   deadMemberAfterMs: { kind: 'int', min: 0 },
+  admission: { kind: 'enum', values: ['invite', 'open'] },
 }
 
 const STEWARD_RULES: Readonly<Record<keyof StewardBounds, FieldRule>> = {
@@ -319,6 +345,12 @@ function shown(v: unknown): string {
 }
 
 function checkField(field: string, v: unknown, rule: FieldRule): void {
+  if (rule.kind === 'enum') {
+    if (typeof v !== 'string' || !rule.values.includes(v)) {
+      throw new InvalidConfigError(`${field} must be one of ${rule.values.map((x) => `'${x}'`).join(', ')} (got ${shown(v)})`, { field })
+    }
+    return
+  }
   if (rule.kind === 'bool') {
     if (typeof v !== 'boolean') throw new InvalidConfigError(`${field} must be a boolean (got ${shown(v)})`, { field })
     return

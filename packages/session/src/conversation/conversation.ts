@@ -18,6 +18,7 @@ import {
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import {
+  AlreadyMemberError,
   ConversationBlockedError,
   ConversationClosedError,
   InvalidArgumentError,
@@ -89,6 +90,8 @@ import {
   pendingLeaves,
 } from './queries.js'
 import type { ConversationState, OperatingMode } from './state-machine.js'
+import { adoptSyncedInvitations, onInvitation, sendInvitation } from '../join/invite.js'
+import { INVITATION_ID_MAX_BYTES } from '../state/invitations.js'
 
 /** A FIFO of chat messages waiting for an epoch change, with their promises. */
 class SendQueue {
@@ -287,7 +290,9 @@ export class Conversation {
     let config: ConversationConfig
     try {
       read = readSavedConversation(init.state, init.conversationId, init.plugins.mls.memberId)
-      config = resolveConfig(read.saved.config)
+      // A state saved before admission policies existed is of a group that admitted everyone.
+      const saved: ConversationConfigInit = read.saved.config
+      config = resolveConfig({ ...saved, admission: saved.admission ?? 'open' })
     } catch (err) {
       throw corrupt((err as Error).message, err)
     }
@@ -339,6 +344,7 @@ export class Conversation {
       if (app.conversationSync === undefined) throw new InvalidSyncError('the welcome carries no ConversationSync')
       const rejected = applySync(core, app.conversationSync)
       if (rejected !== undefined) throw new InvalidSyncError(`rejected: ${rejected}`)
+      adoptSyncedInvitations(core, app.conversationSync.demlsInvitations, init.now)
     } catch (err) {
       // MLS made us a member: leave again, or our leaf stays in the group as a member that never votes.
       await Conversation.#leaveRefused(core, init, err)
@@ -587,8 +593,9 @@ export class Conversation {
         core.emit({ type: 'dropped', reason: 'duplicate', detail: 'sync after join is a no-op' })
         break
       case 'demlsControl':
-        // Only the steward-list notice travels encrypted (its sender must be a member).
+        // Only the steward-list notice and invitations travel encrypted (their sender must be a member).
         if (app.demlsControl?.stewardList !== undefined) onStewardListNotice(core, app.demlsControl.stewardList)
+        else if (app.demlsControl?.invitation !== undefined) onInvitation(core, app.demlsControl.invitation, sender, now)
         else core.emit({ type: 'dropped', reason: 'legacy', detail: 'encrypted control other than a steward list' })
         break
       default:
@@ -859,6 +866,43 @@ export class Conversation {
   }
 
   /**
+   * Vouch for `memberId` joining (admission by invitation, beyond the
+   * reference): sign an invitation with our member key and send it
+   * encrypted to the group. Every member checks the signature and that we
+   * are a member, keeps it for 24 hours from `now`
+   * (`INVITATION_LIFETIME_MS`) and, under the default `admission: 'invite'`,
+   * auto-votes YES on the invitee's join proposal (which the epoch steward
+   * opens when the invitee announces its key package). Resolves when the
+   * invitation stops vouching (ms). Members that join later do not receive
+   * earlier invitations; our own YES on the join still vouches for them.
+   *
+   * @example
+   * ```ts
+   * await conv.invite(bobId, clock.now())
+   * // bob: await bobUser.join('chat') — admitted by the members' automatic votes
+   * ```
+   *
+   * @throws {InvalidArgumentError} when `memberId` is empty or longer than 64 bytes
+   * @throws {AlreadyMemberError} when `memberId` is already a member
+   * @throws {ConversationBlockedError} while Freezing or Selecting (the epoch is changing; try again)
+   * @throws {ConversationClosedError} when we left
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
+   */
+  invite(memberId: Uint8Array, now: number, options: AbortOptions = {}): Promise<number> {
+    return this.#run(async () => {
+      this.#assertOpen()
+      const core = this.#core
+      if (!(memberId instanceof Uint8Array) || memberId.length === 0 || memberId.length > INVITATION_ID_MAX_BYTES) {
+        throw new InvalidArgumentError(`an invitee is a member id of 1 to ${INVITATION_ID_MAX_BYTES} bytes`)
+      }
+      if (core.mls.isMember(memberId)) throw new AlreadyMemberError(toHex(memberId))
+      if (core.sm.blocksMessaging) throw new ConversationBlockedError('invite', core.sm.state)
+      this.#tick(now)
+      return sendInvitation(core, memberId, now)
+    }, options.signal)
+  }
+
+  /**
    * Propose removing a member, with our YES bundled.
    *
    * @throws {ConversationBlockedError} unless Working
@@ -996,6 +1040,16 @@ export class Conversation {
    */
   approvedProposals(): ApprovedProposal[] {
     return approvedProposals(this.#core)
+  }
+
+  /**
+   * The valid invitations we hold (ours, received, or synced when we
+   * joined), oldest first: who vouches for whom, until when (ms). Under
+   * `admission: 'invite'` our automatic vote on an invitee's join is YES.
+   */
+  invitations(now: number): { inviter: Uint8Array; invitee: Uint8Array; expiresAt: number }[] {
+    this.#core.invitations.prune(now)
+    return this.#core.invitations.all().map((h) => ({ inviter: h.invitation.inviter, invitee: h.invitation.invitee, expiresAt: h.expiresAt }))
   }
 
   /** Current MLS members (member ids in leaf order). */

@@ -18,6 +18,7 @@ import { DeadlineTable } from '../state/deadlines.js'
 import type { EpochMembership } from '../state/epoch-history.js'
 import { JoinResponderState } from '../state/responder-state.js'
 import { HistoryState } from '../state/history-state.js'
+import { InvitationBook } from '../state/invitations.js'
 
 /** How many of our own signed votes {@link ConversationCore.ownVotes} keeps. */
 export const OWN_VOTES_KEPT = 64
@@ -29,6 +30,8 @@ export interface AutoVote {
   judgeInactive?: Uint8Array
   /** A score-removal emergency against this member: judged from our own scores when the vote fires. */
   judgeScore?: Uint8Array
+  /** A join of this member under invite admission: judged from the vouches we hold when the vote fires. */
+  judgeAdmission?: Uint8Array
 }
 
 /**
@@ -58,6 +61,8 @@ export class ConversationCore {
   readonly certificates = new CertificateState()
   /** Chat kept for members that were away, and our own backfill request (`sync/backfill.ts`). */
   readonly history = new HistoryState()
+  /** The valid invitations we hold (admission by invitation, `join/invite.ts`). */
+  readonly invitations = new InvitationBook()
   /** Rate limits and delayed answers of the joiner handshake. */
   readonly joinResponder = new JoinResponderState()
   readonly sm = new StateMachine('working')

@@ -22,6 +22,7 @@ export type InboundDropReason =
   | 'not-working' // the request needs the Working state
   | 'rate-limited' // a join probe over its per-prober or global answer budget
   | 'queue-full' // a key-package announcement beyond the join queue's count or byte budget
+  | 'invalid-invite' // an invitation not by its (member) sender, expired, dated ahead, malformed or badly signed
   | 'legacy' // a legacy or unknown AppMessage variant
   | 'self'
 
@@ -85,6 +86,12 @@ export type ConversationEvent =
        */
       expired?: ConversationUpdateRequest[]
     }
+  /**
+   * A valid invitation: a member (`inviter`, possibly us) vouches for
+   * `invitee` joining until `expiresAt` (ms). Under invite admission our
+   * automatic vote on the invitee's join is then YES.
+   */
+  | { type: 'invite'; inviter: Uint8Array; invitee: Uint8Array; expiresAt: number }
   /** A Welcome for joiners: minted by us, or seen on the group channel. */
   | { type: 'welcome-ready'; welcome: MemberWelcome; mintedLocally: boolean }
   | { type: 'freeze-progress'; received: number; expected: number }

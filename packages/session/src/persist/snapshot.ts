@@ -15,6 +15,8 @@ import {
   encodeCommitCandidate,
   encodeConversationUpdateRequest,
   encodeVote,
+  decodeMemberInvitation,
+  encodeMemberInvitation,
 } from '@demls/wire'
 import type { ConversationConfig } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
@@ -88,6 +90,8 @@ export interface SavedConversation {
     bindings: [string, Uint8Array][]
     election?: Uint8Array
   }
+  /** The valid invitations we held (encoded `MemberInvitation`s with their expiry); absent in older saves. */
+  invitations?: [Uint8Array, number][]
 }
 
 /** Serialise the state of `core` (the MLS state as the binary section). */
@@ -117,6 +121,7 @@ export function saveConversation(core: ConversationCore, now: number, outbox: re
     open: core.consensus.activeProposals(core.id).map((p) => encodeProposal(p)),
     round: savedRound(core),
     certificates: savedCertificates(core),
+    invitations: core.invitations.all().map((h) => [encodeMemberInvitation(h.invitation), h.expiresAt]),
     outbox: outbox.map((o) => ({ subtopic: o.subtopic, payload: o.payload, ...(o.retryUnreached === true ? { retryUnreached: true } : {}) })),
   }
   return packSnapshot(saved, core.mls.exportState())
@@ -162,6 +167,7 @@ export function restoreInto(core: ConversationCore, saved: SavedConversation, no
     for (const [hash, b] of certs.bindings) core.certificates.keepBinding(hash, b)
     if (certs.election !== undefined) core.certificates.election = decodeApprovalCertificate(certs.election)
   }
+  for (const [bytes, expiresAt] of saved.invitations ?? []) if (expiresAt > now) core.invitations.add(decodeMemberInvitation(bytes), expiresAt)
 }
 
 function savedCertificates(core: ConversationCore): NonNullable<SavedConversation['certificates']> {

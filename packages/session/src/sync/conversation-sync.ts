@@ -4,6 +4,8 @@ import type { ConversationCore } from '../conversation/core.js'
 import { pluginVersions } from '../conversation/plugins.js'
 import { PluginMismatchError } from '../errors.js'
 import { type SyncRejectReason, validateSync } from '../rules/validate-sync.js'
+import { admissionFromWire, admissionToWire } from '../voting/admission.js'
+import { invitationsForSync } from '../join/invite.js'
 
 /**
  * The governance state a joiner needs (`reference-architecture.md` §6.6),
@@ -28,6 +30,8 @@ export function buildSync(core: ConversationCore): ConversationSyncInit {
     thresholdPeerScore: core.scoring.threshold(),
     pendingUpdateMaxEpochs: core.config.pendingUpdateMaxEpochs,
     demlsPlugins: pluginVersions(core.plugins, core.scoring),
+    demlsAdmission: admissionToWire(core.config.admission),
+    demlsInvitations: invitationsForSync(core, core.now),
   }
 }
 
@@ -90,6 +94,7 @@ export function applySync(core: ConversationCore, sync: ConversationSync): SyncR
     ...applyTiming(core.config, sync.timing!),
     livenessCriteriaYes: sync.livenessCriteriaYes,
     pendingUpdateMaxEpochs: sync.pendingUpdateMaxEpochs,
+    admission: admissionFromWire(sync.demlsAdmission),
     stewardList: { snMin: sync.snMin, snMax: sync.snMax, allowSubsetCandidates: sync.allowSubsetCandidates },
   }
   return undefined

@@ -6,6 +6,7 @@ import type { ConversationState, OperatingMode } from '../conversation/state-mac
 import { UserStoppedError } from '../errors.js'
 import type { ChatMessage, HandleOwner, UserEvent } from './types.js'
 
+
 /**
  * A conversation as seen through its `User`: the `Conversation` API
  * without the `now` parameters (the user's clock supplies them), plus RxJS
@@ -101,6 +102,29 @@ export class ConversationHandle {
    */
   addMember(keyPackage: Uint8Array, options?: AbortOptions): Promise<number | undefined> {
     return this.#do('addMember', options, (now) => this.#conv.addMember(keyPackage, now, options))
+  }
+
+  /**
+   * Vouch for `memberId` joining: a signed invitation every member checks
+   * and keeps for 24 hours; under the default `admission: 'invite'` the
+   * invitee's join proposal is then approved by the members' automatic
+   * votes. Resolves when the invitation expires (ms). See
+   * {@link Conversation.invite}.
+   *
+   * @example
+   * ```ts
+   * await chat.invite(bob.memberId)
+   * await bob.join('chat')
+   * ```
+   *
+   * @throws {InvalidArgumentError} when `memberId` is empty or longer than 64 bytes
+   * @throws {AlreadyMemberError} when `memberId` is already a member
+   * @throws {ConversationBlockedError} while the epoch changes (try again)
+   * @throws {UserStoppedError} after `user.stop()`
+   * @throws {AbortError} when `options.signal` aborts before the invitation is sent
+   */
+  invite(memberId: Uint8Array, options?: AbortOptions): Promise<number> {
+    return this.#do('invite', options, (now) => this.#conv.invite(memberId, now, options))
   }
 
   /**

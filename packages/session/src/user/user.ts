@@ -277,6 +277,18 @@ export class User {
   /**
    * Create a conversation in which we are the only member and steward.
    * `config` is layered over the user's configuration, field by field.
+   * Its `admission` policy (default `'invite'`: only identities a member
+   * vouched for with {@link ConversationHandle.invite} or an explicit YES
+   * get in; `'open'`: every announced joiner is auto-admitted, as in the
+   * reference) is stored in the conversation's config and synced to
+   * joiners.
+   *
+   * @example
+   * ```ts
+   * const chat = await alice.createConversation('chat')
+   * await chat.invite(bob.memberId)
+   * const lobby = await alice.createConversation('lobby', { admission: 'open' })
+   * ```
    *
    * @throws {ConversationExistsError} when we already created or joined `conversationId`, or a join or creation of it is in flight
    * @throws {InvalidConversationIdError} on an id that cannot name a topic

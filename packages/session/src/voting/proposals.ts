@@ -25,6 +25,7 @@ import { requestProposal } from '../sync/catch-up.js'
 import { evictOldest } from '../state/bounded.js'
 import { savedVote } from '../persist/snapshot.js'
 import { proposalBytesFit } from './proposal-bytes.js'
+import { creatorVoteFor, joinerOf, judgeAdmission, proposalLiveness, silentAdmissionRefusal } from './admission.js'
 
 /** Who votes first on a proposal we open: we bundle YES, or we vote later like everyone. */
 export type CreatorVote = 'yes' | 'deferred'
@@ -81,13 +82,14 @@ function track(core: ConversationCore, proposalId: number, request: Conversation
 export async function initiateProposal(
   core: ConversationCore,
   init: ConversationUpdateRequestInit,
-  creatorVote: CreatorVote,
+  vote: CreatorVote,
   now: number,
   options: { fixedId?: number; name?: string; livenessCriteriaYes?: boolean } = {},
 ): Promise<number> {
   const { fixedId, name } = options
   const payload = encodeConversationUpdateRequest(init)
   const request = decodeConversationUpdateRequest(payload)
+  const creatorVote = creatorVoteFor(core, request, vote, now)
   const kind = proposalKindOf(request)
   checkProposalAllowed(core, kind)
   const expectedVotersCount = core.mls.members().length
@@ -97,7 +99,7 @@ export async function initiateProposal(
       payload,
       expectedVotersCount,
       expirationSeconds: Math.max(1, Math.ceil(core.config.proposalExpirationMs / 1000)),
-      livenessCriteriaYes: options.livenessCriteriaYes ?? core.config.livenessCriteriaYes,
+      livenessCriteriaYes: proposalLiveness(core, request, options.livenessCriteriaYes ?? core.config.livenessCriteriaYes),
       ...(creatorVote === 'yes' ? { vote: true } : {}),
       ...(fixedId !== undefined ? { proposalId: fixedId } : {}),
       priority: kind === 'commit' ? 'normal' : 'priority',
@@ -116,7 +118,8 @@ export async function initiateProposal(
     core.emit({ type: 'own-proposal-submitted', proposalId: id, request })
   } else {
     core.emit({ type: 'vote-requested', proposalId: id, request })
-    core.autoVotes.set(id, now + votingDelay(core, kind), { choice: core.config.livenessCriteriaYes })
+    const joiner = core.config.admission === 'invite' ? joinerOf(request) : undefined
+    core.autoVotes.set(id, now + votingDelay(core, kind), { choice: core.config.livenessCriteriaYes, ...(joiner ? { judgeAdmission: joiner } : {}) })
   }
   return id
 }
@@ -167,6 +170,11 @@ export function onIncomingProposal(
     return
   }
   if (!proposalBytesFit(core, proposal)) return
+  const silentAdmission = silentAdmissionRefusal(core, proposal, request)
+  if (silentAdmission !== undefined) {
+    core.emit({ type: 'dropped', reason: 'unauthorized', detail: silentAdmission })
+    return
+  }
   // Elections and emergencies may use the reserved sessions; the timestamp is checked against our clock.
   const options: ReceiveOptions = { ...hardening(core, sender), priority: kind === 'commit' ? 'normal' : 'priority', clockSkew: proposalClockTolerance(core.config) }
   if (proposal.expectedVotersCount === 1) {
@@ -217,6 +225,7 @@ export function onIncomingProposal(
       choice: inactive !== undefined ? false : proposal.livenessCriteriaYes,
       ...(inactive !== undefined && !proposal.livenessCriteriaYes ? { judgeInactive: inactive } : {}),
       ...(scoreTarget !== undefined ? { judgeScore: scoreTarget } : {}),
+      ...(core.config.admission === 'invite' && joinerOf(request) !== undefined ? { judgeAdmission: joinerOf(request) } : {}),
     })
   }
 }
@@ -360,7 +369,9 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
           ? judgeInactiveRemoval(core, a.judgeInactive, now)
           : a.judgeScore !== undefined
             ? judgeScoreRemoval(core, a.judgeScore)
-            : a.choice
+            : a.judgeAdmission !== undefined
+              ? judgeAdmission(core, id, a.judgeAdmission, now)
+              : a.choice
       await castVote(core, id, choice, now)
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'ALREADY_VOTED') core.error('auto-vote', err)

@@ -77,7 +77,8 @@ async function fakeGroup(s: Scenario, conversationId: string, answerProbes: bool
   // The outsider skips the identity-binding checks (it would refuse its own forged leaf otherwise).
   const plugins = await defaultPlugins(OUTSIDER_KEY, { requireIdentityBinding: false })
   const clock = s.net.clock
-  const c = await Conversation.create({ conversationId: groupId, plugins, config: FAST_TIMING, now: clock.now() })
+  // Admission 'open': the outsider's group admits every announced key package.
+  const c = await Conversation.create({ conversationId: groupId, plugins, config: { ...FAST_TIMING, admission: 'open' }, now: clock.now() })
   const welcomes: MemberWelcome[] = []
   let chain: Promise<void> = Promise.resolve()
   const flush = () => {

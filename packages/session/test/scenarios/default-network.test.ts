@@ -18,6 +18,8 @@ describe('a memory network with no options', () => {
         [0, 1].map((i) => User.create({ privateKey: keyFor(i), transport: net.createTransport(`m${i}`), clock: net.clock, config: FAST_TIMING })),
       )
       const a = await alice!.createConversation('plain')
+      // Admission by invitation (the default): alice vouches for bob.
+      await a.invite(bob!.memberId)
       let b: ConversationHandle | undefined
       let failure: unknown
       bob!.join('plain').then(

@@ -56,7 +56,8 @@ export interface FaultRunReport {
 }
 
 /** The timing every member runs with. */
-export const FAULT_CONFIG = resolveConfig({ ...FAST_TIMING, commitInactivityMs: 2_000 })
+// Admission 'open': the fault runs measure joins by automatic admission (the reference's rule).
+export const FAULT_CONFIG = resolveConfig({ ...FAST_TIMING, commitInactivityMs: 2_000, admission: 'open' })
 
 /** Gaps before the 2nd, 3rd and 4th key-package announcement (3 s doubling, plus up to ¼ jitter). */
 const ANNOUNCE_GAPS_MS = [3_000, 6_000, 12_000].map((g) => g * 1.25)

@@ -12,6 +12,7 @@ import {
   type UserInit,
 } from '../../src/index.js'
 
+
 /** Hardhat/Anvil public development keys (accounts #0–#9), as the reference tests use. */
 export const DEV_KEYS = [
   'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
@@ -78,7 +79,9 @@ export async function scenario(
       privateKey: keyFor(i),
       transport,
       clock: net.clock,
-      config: { ...FAST, ...init.config },
+      // Admission 'open' (the reference's): these scenarios' joiners are admitted by auto-votes; the
+      // invitation flow has its own tests (adversarial/sybil.test.ts, scenarios/invite.test.ts).
+      config: { ...FAST, admission: 'open', ...init.config },
       random: () => 0.5,
       ...(init.plugins ? { plugins: init.plugins(i) } : {}),
       ...init.userInit?.(i),
@@ -163,4 +166,19 @@ export async function bootstrapThreeStewards(s: Scenario, id: string): Promise<v
   await s.until(() => s.members[3]!.user.conversation(id) !== undefined)
   await joiner
   await s.until(() => converged(s, id) && conv(s, 0, id).conversation.stewards().length === 3)
+}
+
+/**
+ * Like {@link bootstrap} under admission by invitation: member 0 creates
+ * `id` with `admission: 'invite'` and invites members 1..count-1 before
+ * they join (the group admits them by its automatic votes).
+ */
+export async function bootstrapInvited(s: Scenario, id: string, count = s.members.length, admission: 'invite' | 'open' = 'invite'): Promise<void> {
+  const owner = await s.members[0]!.user.createConversation(id, { admission })
+  for (let i = 1; i < count; i++) await owner.invite(memberIdOf(i))
+  await s.net.advance(50)
+  const joins = s.members.slice(1, count).map((m) => m.user.join(id))
+  await s.until(() => s.members.slice(1, count).every((m) => m.user.conversation(id) !== undefined))
+  await Promise.all(joins)
+  await s.until(() => converged(s, id, [...Array(count).keys()]) && conv(s, 0, id).members().length === count)
 }

@@ -36,6 +36,22 @@ export const ViolationType = {
 export type ViolationType = (typeof ViolationType)[keyof typeof ViolationType] | (number & {})
 
 /**
+ * `de_mls.messages.v1.DemlsAdmission` (enum).
+ *
+ * @example
+ * ```ts
+ * DemlsAdmission.DEMLS_ADMISSION_UNSPECIFIED // 0
+ * ```
+ */
+export const DemlsAdmission = {
+  DEMLS_ADMISSION_UNSPECIFIED: 0,
+  DEMLS_ADMISSION_OPEN: 1,
+  DEMLS_ADMISSION_INVITE: 2,
+} as const
+/** A value of {@link DemlsAdmission} (unknown values from the wire are kept as numbers). */
+export type DemlsAdmission = (typeof DemlsAdmission)[keyof typeof DemlsAdmission] | (number & {})
+
+/**
  * `de_mls.messages.v1.Outcome` (enum).
  *
  * @example
@@ -501,7 +517,7 @@ export function decodeApprovalCertificate(bytes: Uint8Array): ApprovalCertificat
  */
 export interface DemlsControl {
   /** Which member of oneof `body` is set, if any. */
-  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList' | 'historyRequest' | 'historyReply'
+  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList' | 'historyRequest' | 'historyReply' | 'invitation'
   /** field 1, EpochAttestation */
   attestation?: EpochAttestation
   /** field 2, CommitRequest */
@@ -516,12 +532,14 @@ export interface DemlsControl {
   historyRequest?: HistoryRequest
   /** field 7, HistoryReply */
   historyReply?: HistoryReply
+  /** field 20, MemberInvitation */
+  invitation?: MemberInvitation
 }
 
 /** Input of {@link encodeDemlsControl}: every field optional; absent and default values are not written. */
 export interface DemlsControlInit {
   /** Optional: the member of oneof `body` that is set (must then name it). */
-  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList' | 'historyRequest' | 'historyReply'
+  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList' | 'historyRequest' | 'historyReply' | 'invitation'
   /** field 1, EpochAttestation */
   attestation?: EpochAttestationInit | null
   /** field 2, CommitRequest */
@@ -536,11 +554,13 @@ export interface DemlsControlInit {
   historyRequest?: HistoryRequestInit | null
   /** field 7, HistoryReply */
   historyReply?: HistoryReplyInit | null
+  /** field 20, MemberInvitation */
+  invitation?: MemberInvitationInit | null
 }
 
 function toDemlsControl(v: DemlsControlInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
-  oneofIn('de_mls.messages.v1.DemlsControl', 'body', v, ['attestation', 'commitRequest', 'commitReplay', 'proposalRequest', 'stewardList', 'historyRequest', 'historyReply'])
+  oneofIn('de_mls.messages.v1.DemlsControl', 'body', v, ['attestation', 'commitRequest', 'commitReplay', 'proposalRequest', 'stewardList', 'historyRequest', 'historyReply', 'invitation'])
   if (v.attestation != null) o.attestation = toEpochAttestation(v.attestation)
   if (v.commitRequest != null) o.commitRequest = toCommitRequest(v.commitRequest)
   if (v.commitReplay != null) o.commitReplay = toCommitReplay(v.commitReplay)
@@ -548,6 +568,7 @@ function toDemlsControl(v: DemlsControlInit): Record<string, unknown> {
   if (v.stewardList != null) o.stewardList = toStewardListNotice(v.stewardList)
   if (v.historyRequest != null) o.historyRequest = toHistoryRequest(v.historyRequest)
   if (v.historyReply != null) o.historyReply = toHistoryReply(v.historyReply)
+  if (v.invitation != null) o.invitation = toMemberInvitation(v.invitation)
   return o
 }
 
@@ -582,6 +603,10 @@ function fromDemlsControl(m: Record<string, unknown>): DemlsControl {
     v.historyReply = fromHistoryReply(m.historyReply as Record<string, unknown>)
     v.body = 'historyReply'
   }
+  if (Object.hasOwn(m, 'invitation') && m.invitation != null) {
+    v.invitation = fromMemberInvitation(m.invitation as Record<string, unknown>)
+    v.body = 'invitation'
+  }
   return v
 }
 
@@ -602,6 +627,71 @@ export function encodeDemlsControl(value: DemlsControlInit): Uint8Array<ArrayBuf
  */
 export function decodeDemlsControl(bytes: Uint8Array): DemlsControl {
   return decodeWith('de_mls.messages.v1.DemlsControl', pb.de_mls.messages.v1.DemlsControl, bytes, fromDemlsControl)
+}
+
+/**
+ * `de_mls.messages.v1.MemberInvitation` as returned by {@link decodeMemberInvitation}: every field present,
+ * proto3 defaults filled in.
+ */
+export interface MemberInvitation {
+  /** field 1, bytes */
+  inviter: Uint8Array
+  /** field 2, bytes */
+  invitee: Uint8Array
+  /** field 3, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  issuedAtMs: bigint
+  /** field 4, bytes */
+  signature: Uint8Array
+}
+
+/** Input of {@link encodeMemberInvitation}: every field optional; absent and default values are not written. */
+export interface MemberInvitationInit {
+  /** field 1, bytes */
+  inviter?: Uint8Array | null
+  /** field 2, bytes */
+  invitee?: Uint8Array | null
+  /** field 3, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  issuedAtMs?: bigint | number | null
+  /** field 4, bytes */
+  signature?: Uint8Array | null
+}
+
+function toMemberInvitation(v: MemberInvitationInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.inviter != null) o.inviter = bytesIn(v.inviter)
+  if (v.invitee != null) o.invitee = bytesIn(v.invitee)
+  if (v.issuedAtMs != null) o.issuedAtMs = u64In(v.issuedAtMs)
+  if (v.signature != null) o.signature = bytesIn(v.signature)
+  return o
+}
+
+function fromMemberInvitation(m: Record<string, unknown>): MemberInvitation {
+  const v: MemberInvitation = {
+    inviter: bytesOut(m.inviter),
+    invitee: bytesOut(m.invitee),
+    issuedAtMs: u64Out(m.issuedAtMs),
+    signature: bytesOut(m.signature),
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.MemberInvitation` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ */
+export function encodeMemberInvitation(value: MemberInvitationInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.MemberInvitation', pb.de_mls.messages.v1.MemberInvitation, () => toMemberInvitation(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.MemberInvitation` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ */
+export function decodeMemberInvitation(bytes: Uint8Array): MemberInvitation {
+  return decodeWith('de_mls.messages.v1.MemberInvitation', pb.de_mls.messages.v1.MemberInvitation, bytes, fromMemberInvitation)
 }
 
 /**
@@ -1947,6 +2037,10 @@ export interface ConversationSync {
   pendingUpdateMaxEpochs: number
   /** field 100, repeated PluginVersion */
   demlsPlugins: PluginVersion[]
+  /** field 110, DemlsAdmission */
+  demlsAdmission: DemlsAdmission
+  /** field 111, repeated MemberInvitation */
+  demlsInvitations: MemberInvitation[]
 }
 
 /** Input of {@link encodeConversationSync}: every field optional; absent and default values are not written. */
@@ -1977,6 +2071,10 @@ export interface ConversationSyncInit {
   pendingUpdateMaxEpochs?: number | null
   /** field 100, repeated PluginVersion */
   demlsPlugins?: readonly (PluginVersionInit)[] | null
+  /** field 110, DemlsAdmission */
+  demlsAdmission?: DemlsAdmission | null
+  /** field 111, repeated MemberInvitation */
+  demlsInvitations?: readonly (MemberInvitationInit)[] | null
 }
 
 function toConversationSync(v: ConversationSyncInit): Record<string, unknown> {
@@ -1994,6 +2092,8 @@ function toConversationSync(v: ConversationSyncInit): Record<string, unknown> {
   if (v.thresholdPeerScore != null) o.thresholdPeerScore = i64In(v.thresholdPeerScore)
   if (v.pendingUpdateMaxEpochs != null) o.pendingUpdateMaxEpochs = u32In(v.pendingUpdateMaxEpochs)
   if (v.demlsPlugins != null && v.demlsPlugins.length > 0) o.demlsPlugins = v.demlsPlugins.map((x) => toPluginVersion(x))
+  if (v.demlsAdmission != null) o.demlsAdmission = enumIn(v.demlsAdmission)
+  if (v.demlsInvitations != null && v.demlsInvitations.length > 0) o.demlsInvitations = v.demlsInvitations.map((x) => toMemberInvitation(x))
   return o
 }
 
@@ -2011,6 +2111,8 @@ function fromConversationSync(m: Record<string, unknown>): ConversationSync {
     thresholdPeerScore: i64Out(m.thresholdPeerScore),
     pendingUpdateMaxEpochs: (m.pendingUpdateMaxEpochs as number | undefined) ?? 0,
     demlsPlugins: ((m.demlsPlugins as unknown[] | undefined) ?? []).map((x) => fromPluginVersion(x as Record<string, unknown>)),
+    demlsAdmission: (m.demlsAdmission as DemlsAdmission | undefined) ?? 0,
+    demlsInvitations: ((m.demlsInvitations as unknown[] | undefined) ?? []).map((x) => fromMemberInvitation(x as Record<string, unknown>)),
   }
   if (Object.hasOwn(m, 'timing') && m.timing != null) {
     v.timing = fromTimingConfig(m.timing as Record<string, unknown>)
@@ -2758,6 +2860,16 @@ export const schema = {
       { name: 'stewardList', id: 5, kind: 'message', repeated: false, ref: 'StewardListNotice', oneof: 'body' },
       { name: 'historyRequest', id: 6, kind: 'message', repeated: false, ref: 'HistoryRequest', oneof: 'body' },
       { name: 'historyReply', id: 7, kind: 'message', repeated: false, ref: 'HistoryReply', oneof: 'body' },
+      { name: 'invitation', id: 20, kind: 'message', repeated: false, ref: 'MemberInvitation', oneof: 'body' },
+    ],
+  },
+  MemberInvitation: {
+    fullName: 'de_mls.messages.v1.MemberInvitation',
+    fields: [
+      { name: 'inviter', id: 1, kind: 'bytes', repeated: false },
+      { name: 'invitee', id: 2, kind: 'bytes', repeated: false },
+      { name: 'issuedAtMs', id: 3, kind: 'uint64', repeated: false },
+      { name: 'signature', id: 4, kind: 'bytes', repeated: false },
     ],
   },
   HistoryRequest: {
@@ -2952,6 +3064,8 @@ export const schema = {
       { name: 'thresholdPeerScore', id: 11, kind: 'int64', repeated: false },
       { name: 'pendingUpdateMaxEpochs', id: 12, kind: 'uint32', repeated: false },
       { name: 'demlsPlugins', id: 100, kind: 'message', repeated: true, ref: 'PluginVersion' },
+      { name: 'demlsAdmission', id: 110, kind: 'enum', repeated: false, ref: 'DemlsAdmission' },
+      { name: 'demlsInvitations', id: 111, kind: 'message', repeated: true, ref: 'MemberInvitation' },
     ],
   },
   PluginVersion: {

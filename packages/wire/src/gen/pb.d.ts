@@ -16,6 +16,7 @@ export declare const de_mls: {
       AppMessage: PbMessageType
       ApprovalCertificate: PbMessageType
       DemlsControl: PbMessageType
+      MemberInvitation: PbMessageType
       HistoryRequest: PbMessageType
       HistoryReply: PbMessageType
       StewardListNotice: PbMessageType

@@ -719,11 +719,12 @@ export const de_mls = $root.de_mls = (() => {
                 DemlsControl.prototype.stewardList = null;
                 DemlsControl.prototype.historyRequest = null;
                 DemlsControl.prototype.historyReply = null;
+                DemlsControl.prototype.invitation = null;
 
                 let $oneOfFields;
 
                 $Object.defineProperty(DemlsControl.prototype, "body", {
-                    get: $util.oneOfGetter($oneOfFields = ["attestation", "commitRequest", "commitReplay", "proposalRequest", "stewardList", "historyRequest", "historyReply"]),
+                    get: $util.oneOfGetter($oneOfFields = ["attestation", "commitRequest", "commitReplay", "proposalRequest", "stewardList", "historyRequest", "historyReply", "invitation"]),
                     set: $util.oneOfSetter($oneOfFields)
                 });
 
@@ -748,6 +749,8 @@ export const de_mls = $root.de_mls = (() => {
                         $root.de_mls.messages.v1.HistoryRequest.encode(message.historyRequest, writer.uint32(50).fork(), _depth + 1).ldelim();
                     if (message.historyReply != null && $Object.hasOwnProperty.call(message, "historyReply"))
                         $root.de_mls.messages.v1.HistoryReply.encode(message.historyReply, writer.uint32(58).fork(), _depth + 1).ldelim();
+                    if (message.invitation != null && $Object.hasOwnProperty.call(message, "invitation"))
+                        $root.de_mls.messages.v1.MemberInvitation.encode(message.invitation, writer.uint32(162).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -830,6 +833,13 @@ export const de_mls = $root.de_mls = (() => {
                                 message.body = "historyReply";
                                 continue;
                             }
+                        case 20: {
+                                if (wireType !== 2)
+                                    break;
+                                message.invitation = $root.de_mls.messages.v1.MemberInvitation.decode(reader, reader.size(), $undefined, _depth + 1, message.invitation);
+                                message.body = "invitation";
+                                continue;
+                            }
                         }
                         reader.skipType(wireType, _depth, tag);
                         if (!reader.discardUnknown) {
@@ -848,6 +858,124 @@ export const de_mls = $root.de_mls = (() => {
                 };
 
                 return DemlsControl;
+            })();
+
+            v1.MemberInvitation = (function() {
+
+                const MemberInvitation = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                MemberInvitation.prototype.inviter = $util.newBuffer([]);
+                MemberInvitation.prototype.invitee = $util.newBuffer([]);
+                MemberInvitation.prototype.issuedAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                MemberInvitation.prototype.signature = $util.newBuffer([]);
+
+                MemberInvitation.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.inviter != null && $Object.hasOwnProperty.call(message, "inviter") && message.inviter.length)
+                        writer.uint32(10).bytes(message.inviter);
+                    if (message.invitee != null && $Object.hasOwnProperty.call(message, "invitee") && message.invitee.length)
+                        writer.uint32(18).bytes(message.invitee);
+                    if (message.issuedAtMs != null && $Object.hasOwnProperty.call(message, "issuedAtMs") && (typeof message.issuedAtMs === "object" ? message.issuedAtMs.low || message.issuedAtMs.high : message.issuedAtMs !== 0))
+                        writer.uint32(24).uint64(message.issuedAtMs);
+                    if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                        writer.uint32(34).bytes(message.signature);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                MemberInvitation.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.MemberInvitation();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.inviter = value;
+                                else
+                                    delete message.inviter;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.invitee = value;
+                                else
+                                    delete message.invitee;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.issuedAtMs = value;
+                                else
+                                    delete message.issuedAtMs;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.signature = value;
+                                else
+                                    delete message.signature;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return MemberInvitation;
             })();
 
             v1.HistoryRequest = (function() {
@@ -3190,6 +3318,7 @@ export const de_mls = $root.de_mls = (() => {
                     this.stewardMembers = [];
                     this.peerScores = [];
                     this.demlsPlugins = [];
+                    this.demlsInvitations = [];
                     if (properties)
                         for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                             if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -3209,6 +3338,8 @@ export const de_mls = $root.de_mls = (() => {
                 ConversationSync.prototype.thresholdPeerScore = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
                 ConversationSync.prototype.pendingUpdateMaxEpochs = 0;
                 ConversationSync.prototype.demlsPlugins = $util.emptyArray;
+                ConversationSync.prototype.demlsAdmission = 0;
+                ConversationSync.prototype.demlsInvitations = $util.emptyArray;
 
                 ConversationSync.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -3246,6 +3377,11 @@ export const de_mls = $root.de_mls = (() => {
                     if (message.demlsPlugins != null && message.demlsPlugins.length)
                         for (let i = 0; i < message.demlsPlugins.length; ++i)
                             $root.de_mls.messages.v1.PluginVersion.encode(message.demlsPlugins[i], writer.uint32(802).fork(), _depth + 1).ldelim();
+                    if (message.demlsAdmission != null && $Object.hasOwnProperty.call(message, "demlsAdmission") && message.demlsAdmission !== 0)
+                        writer.uint32(880).int32(message.demlsAdmission);
+                    if (message.demlsInvitations != null && message.demlsInvitations.length)
+                        for (let i = 0; i < message.demlsInvitations.length; ++i)
+                            $root.de_mls.messages.v1.MemberInvitation.encode(message.demlsInvitations[i], writer.uint32(890).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -3390,6 +3526,23 @@ export const de_mls = $root.de_mls = (() => {
                                 message.demlsPlugins.push($root.de_mls.messages.v1.PluginVersion.decode(reader, reader.size(), $undefined, _depth + 1));
                                 continue;
                             }
+                        case 110: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.int32())
+                                    message.demlsAdmission = value;
+                                else
+                                    delete message.demlsAdmission;
+                                continue;
+                            }
+                        case 111: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.demlsInvitations && message.demlsInvitations.length))
+                                    message.demlsInvitations = [];
+                                message.demlsInvitations.push($root.de_mls.messages.v1.MemberInvitation.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
                         }
                         reader.skipType(wireType, _depth, tag);
                         if (!reader.discardUnknown) {
@@ -3408,6 +3561,14 @@ export const de_mls = $root.de_mls = (() => {
                 };
 
                 return ConversationSync;
+            })();
+
+            v1.DemlsAdmission = (function() {
+                const valuesById = $Object.create(null), values = $Object.create(valuesById);
+                values[valuesById[0] = "DEMLS_ADMISSION_UNSPECIFIED"] = 0;
+                values[valuesById[1] = "DEMLS_ADMISSION_OPEN"] = 1;
+                values[valuesById[2] = "DEMLS_ADMISSION_INVITE"] = 2;
+                return values;
             })();
 
             v1.PluginVersion = (function() {

@@ -1,0 +1,75 @@
+import { type ConversationUpdateRequest, DemlsAdmission, type Proposal, toHex } from '@demls/wire'
+import type { AdmissionPolicy } from '../conversation/config.js'
+import type { ConversationCore } from '../conversation/core.js'
+
+/**
+ * Admission by invitation (beyond the reference; see `AdmissionPolicy`).
+ * Under `'invite'` a join proposal counts silent voters as NO and each
+ * member's automatic vote on it is its own judgement
+ * ({@link judgeAdmission}), never the proposer's flag.
+ */
+
+/** The joiner of a join (MemberInvite) request, if it is one. */
+export function joinerOf(request: ConversationUpdateRequest | undefined): Uint8Array | undefined {
+  return request?.payload === 'memberInvite' ? request.memberInvite?.memberId : undefined
+}
+
+/** Whether joins of this conversation need a member's vouch. */
+export function invitesRequired(core: ConversationCore): boolean {
+  return core.config.admission === 'invite'
+}
+
+/** The liveness flag of a proposal we open: a join under `'invite'` never counts silence as YES. */
+export function proposalLiveness(core: ConversationCore, request: ConversationUpdateRequest, configured: boolean): boolean {
+  return invitesRequired(core) && joinerOf(request) !== undefined ? false : configured
+}
+
+/**
+ * Why a received join proposal is refused under `'invite'`: one that counts
+ * silent voters as YES (a timeout would admit an unvouched joiner).
+ * `undefined` when it is acceptable.
+ */
+export function silentAdmissionRefusal(core: ConversationCore, proposal: Proposal, request: ConversationUpdateRequest | undefined): string | undefined {
+  if (!invitesRequired(core) || joinerOf(request) === undefined) return undefined
+  return proposal.livenessCriteriaYes ? 'join proposal counts silent voters as YES under invite admission' : undefined
+}
+
+/**
+ * Our automatic vote on the join of `joiner` (proposal `proposalId`) under
+ * `'invite'`: YES only if a current member vouched for it, by an invitation
+ * we hold that is still valid (ours included) or by a YES vote on this
+ * proposal (an explicit YES, the proposer's bundled YES of `addMember`, or
+ * another member's vote made on such a vouch). Otherwise NO.
+ */
+export function judgeAdmission(core: ConversationCore, proposalId: number, joiner: Uint8Array, now: number): boolean {
+  const isMember = (hex: string) => core.isMemberHex(hex)
+  if (core.invitations.vouches(toHex(joiner), now, isMember)) return true
+  const votes = core.consensus.getSession(core.id, proposalId)?.proposal.votes ?? []
+  return votes.some((v) => v.vote && isMember(toHex(v.voteOwner)))
+}
+
+/**
+ * How we vote on a join we open: under `'invite'`, a deferred vote becomes
+ * a bundled YES when a member vouched for the joiner in an invitation we
+ * hold (members that joined after the invitation then see a YES at once).
+ */
+export function creatorVoteFor<V extends 'yes' | 'deferred'>(core: ConversationCore, request: ConversationUpdateRequest, vote: V, now: number): V | 'yes' {
+  const joiner = joinerOf(request)
+  if (vote !== 'deferred' || !invitesRequired(core) || joiner === undefined) return vote
+  return core.invitations.vouches(toHex(joiner), now, (hex) => core.isMemberHex(hex)) ? 'yes' : vote
+}
+
+/** The wire value of a policy (`ConversationSync.demls_admission`). */
+export function admissionToWire(policy: AdmissionPolicy): DemlsAdmission {
+  return policy === 'open' ? DemlsAdmission.DEMLS_ADMISSION_OPEN : DemlsAdmission.DEMLS_ADMISSION_INVITE
+}
+
+/**
+ * The policy a joiner takes from the group's sync: absent (a reference peer
+ * or an older demls member, whose groups admit everyone) is `'open'`; an
+ * unknown value is the stricter `'invite'`.
+ */
+export function admissionFromWire(value: DemlsAdmission): AdmissionPolicy {
+  if (value === DemlsAdmission.DEMLS_ADMISSION_UNSPECIFIED || value === DemlsAdmission.DEMLS_ADMISSION_OPEN) return 'open'
+  return 'invite'
+}
