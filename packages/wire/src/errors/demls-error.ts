@@ -1,4 +1,17 @@
-/** Options accepted by every {@link DemlsError} constructor. */
+/**
+ * Options accepted by every {@link DemlsError} constructor.
+ *
+ * @example
+ * ```ts
+ * import { DemlsError, type DemlsErrorOptions } from '@demls/wire'
+ * class QuotaError extends DemlsError {
+ *   constructor(options: DemlsErrorOptions = {}) {
+ *     super('quota exceeded', 'QUOTA_EXCEEDED', { details: 'try again in a minute', ...options })
+ *   }
+ * }
+ * throw new QuotaError({ cause: new Error('429') })
+ * ```
+ */
 export interface DemlsErrorOptions {
   /** The underlying error, if any. */
   cause?: unknown
@@ -20,6 +33,12 @@ const ERRORS_PAGE = '/docs/errors.md'
 /**
  * The default `docsPath` of an error code: its section of `docs/errors.md`
  * (`CONVERSATION_EXISTS` → `/docs/errors.md#conversation-exists`).
+  *
+  * @example
+  * ```ts
+  * import { docsPathOf } from '@demls/wire'
+  * docsPathOf('DECODE_ERROR') // '/docs/errors.md#decode-error'
+  * ```
  */
 export function docsPathOf(code: string): string {
   return `${ERRORS_PAGE}#${code.toLowerCase().replace(/_/g, '-')}`
