@@ -2,7 +2,17 @@ import type { ConversationUpdateRequest } from '@demls/wire'
 import { BoundedSet } from '../state/bounded.js'
 import { targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
 
-/** A consensus proposal id (u32). */
+/**
+ * A consensus proposal id (u32).
+ *
+ * @example
+ * ```ts
+ * import type { ConversationHandle, ProposalId } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * const id: ProposalId | undefined = await chat.removeMember(new Uint8Array(20).fill(2))
+ * if (id !== undefined) console.log(`vote ${id} opened`)
+ * ```
+ */
 export type ProposalId = number
 
 function bytesEqualOrBothMissing(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
