@@ -13,11 +13,6 @@ import type { PublicExport } from './collect.js'
 const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
 /** Where the example modules are written (gitignored, recreated on every run). */
 export const EXAMPLES_DIR = join(PACKAGE_DIR, '.tmp-examples')
-/**
- * Stand-ins an example may use without building them (for example a started
- * transport), declared once for all examples: see `src/prelude.d.ts`.
- */
-export const PRELUDE = join(PACKAGE_DIR, 'src', 'prelude.d.ts')
 
 /** One example that does not type-check. */
 export interface ExampleFailure {
@@ -62,9 +57,9 @@ export function typecheckExamples(exports: readonly PublicExport[]): { failures:
     typeRoots: [join(PACKAGE_DIR, '..', '..', 'node_modules', '@types')],
     noUnusedLocals: false,
   }
-  const roots = [...files.keys()]
-  if (existsSync(PRELUDE)) roots.push(PRELUDE)
-  const program = ts.createProgram(roots, options)
+  // Examples are self-contained: each imports what it uses, and declares
+  // (`declare const x: T`) the values it only consumes.
+  const program = ts.createProgram([...files.keys()], options)
   const failures: ExampleFailure[] = []
   for (const [file, where] of files) {
     const sf = program.getSourceFile(file)

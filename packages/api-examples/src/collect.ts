@@ -4,6 +4,7 @@
  * interface and type alias, the TypeScript code blocks of its TSDoc
  * `@example` tags.
  */
+import { readdirSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
@@ -140,12 +141,21 @@ function isInternal(decl: ts.Declaration): boolean {
 
 /** Collects every public export of {@link ENTRY_POINTS} with its examples. */
 export function collectExports(entries: readonly EntryPoint[] = ENTRY_POINTS): PublicExport[] {
-  const files = entries.map((e) => join(REPO_ROOT, e.file))
+  // Every source file of the packages, and nothing else (`noResolve`): the
+  // exports and their doc comments are all here, and leaving out the
+  // dependencies (libp2p, ts-mls, other packages' builds) keeps this fast.
+  const srcDirs = [...new Set(entries.map((e) => join(REPO_ROOT, e.file.slice(0, e.file.indexOf('/src/') + '/src'.length))))]
+  const files = srcDirs.flatMap((dir) =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(dir, f)),
+  )
   const program = ts.createProgram(files, {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    noResolve: false,
+    noResolve: true,
+    allowJs: false,
     skipLibCheck: true,
     types: [],
   })
