@@ -3,13 +3,9 @@
  *
  * @example
  * ```ts
- * import { DemlsError, type DemlsErrorOptions } from '@demls/wire'
- * class QuotaError extends DemlsError {
- *   constructor(options: DemlsErrorOptions = {}) {
- *     super('quota exceeded', 'QUOTA_EXCEEDED', { details: 'try again in a minute', ...options })
- *   }
- * }
- * throw new QuotaError({ cause: new Error('429') })
+ * import { DecodeError, type DemlsErrorOptions } from '@demls/wire'
+ * const options: DemlsErrorOptions = { cause: new RangeError('index out of range'), details: 'field 21 ends early' }
+ * throw new DecodeError('consensus.v1.Vote', 'truncated input', options)
  * ```
  */
 export interface DemlsErrorOptions {
