@@ -3,13 +3,13 @@ import type { Proposal } from '@demls/wire'
 /**
  * Outcome of a consensus evaluation: decided `'yes'` / `'no'`, still
  * `'undecided'`, or `'failed'` (undecided when the timeout was applied).
-  *
-  * @example
-  * ```ts
-  * import { type ConsensusOutcome, consensusResult } from '@demls/consensus'
-  * const outcome: ConsensusOutcome = consensusResult({ expectedVoters: 4, yes: 3, no: 0, livenessCriteriaYes: true, timedOut: false })
-  * if (outcome === 'yes' || outcome === 'no') console.log('decided')
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type ConsensusOutcome, consensusResult } from '@demls/consensus'
+ * const outcome: ConsensusOutcome = consensusResult({ expectedVoters: 4, yes: 3, no: 0, livenessCriteriaYes: true, timedOut: false })
+ * if (outcome === 'yes' || outcome === 'no') console.log('decided')
+ * ```
  */
 export type ConsensusOutcome = 'yes' | 'no' | 'undecided' | 'failed'
 
@@ -39,27 +39,27 @@ export interface ConsensusTally {
 /**
  * A result rule: a pure function from the tally to the outcome. Must be
  * deterministic and identical on every member of a group.
-  *
-  * @example
-  * ```ts
-  * import { type ConsensusRule, consensusResult } from '@demls/consensus'
-  * // a veto: any NO rejects; otherwise the default rule
-  * const veto: ConsensusRule = (tally) => (tally.no > 0 ? 'no' : consensusResult(tally))
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type ConsensusRule, consensusResult } from '@demls/consensus'
+ * // a veto: any NO rejects; otherwise the default rule
+ * const veto: ConsensusRule = (tally) => (tally.no > 0 ? 'no' : consensusResult(tally))
+ * ```
  */
 export type ConsensusRule = (tally: ConsensusTally) => ConsensusOutcome
 
 /**
  * Fills a buffer with cryptographically strong random bytes (the shape of
  * `crypto.getRandomValues`). Inject a seeded one for deterministic tests.
-  *
-  * @example
-  * ```ts
-  * import { type RandomSource, randomId } from '@demls/consensus'
-  * let n = 0
-  * const counter: RandomSource = (bytes) => bytes.fill(n++) // reproducible ids in a simulation
-  * randomId(counter)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type RandomSource, randomId } from '@demls/consensus'
+ * let n = 0
+ * const counter: RandomSource = (bytes) => bytes.fill(n++) // reproducible ids in a simulation
+ * randomId(counter)
+ * ```
  */
 export type RandomSource = (bytes: Uint8Array) => unknown
 
@@ -68,14 +68,14 @@ export type RandomSource = (bytes: Uint8Array) => unknown
  * {@link EthereumSigner} (EIP-191 personal-message signing, secp256k1,
  * identity = 20-byte Ethereum address). All members of a group must use the
  * same scheme.
-  *
-  * @example
-  * ```ts
-  * import { type ConsensusSigner, EthereumSigner } from '@demls/consensus'
-  * const signer: ConsensusSigner = new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))
-  * const payload = new TextEncoder().encode('vote')
-  * signer.verify(signer.identity, payload, signer.sign(payload)) // true
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type ConsensusSigner, EthereumSigner } from '@demls/consensus'
+ * const signer: ConsensusSigner = new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))
+ * const payload = new TextEncoder().encode('vote')
+ * signer.verify(signer.identity, payload, signer.sign(payload)) // true
+ * ```
  */
 export interface ConsensusSigner {
   /** This member's identity, written to `voteOwner` / `proposalOwner`. */
@@ -106,15 +106,15 @@ export type SessionState = 'active' | 'reached' | 'failed'
  * One proposal's consensus state within a scope. `proposal.votes` holds the
  * accepted votes in the order they were accepted locally (the last one is
  * what the next local vote's `receivedHash` points to).
-  *
-  * @example
-  * ```ts
-  * import { ConsensusService, type ConsensusSession, EthereumSigner, defaultConsensusPlugin } from '@demls/consensus'
-  * const alice = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) })
-  * const { proposalId } = alice.createProposal('chat', { payload: new Uint8Array([1]), expectedVotersCount: 3 }, Date.now())
-  * const session: Readonly<ConsensusSession> | undefined = alice.getSession('chat', proposalId)
-  * console.log(session?.state, session?.proposal.votes.length) // 'active' 0
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { ConsensusService, type ConsensusSession, EthereumSigner, defaultConsensusPlugin } from '@demls/consensus'
+ * const alice = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) })
+ * const { proposalId } = alice.createProposal('chat', { payload: new Uint8Array([1]), expectedVotersCount: 3 }, Date.now())
+ * const session: Readonly<ConsensusSession> | undefined = alice.getSession('chat', proposalId)
+ * console.log(session?.state, session?.proposal.votes.length) // 'active' 0
+ * ```
  */
 export interface ConsensusSession {
   /** Scope (conversation id). */
@@ -136,15 +136,15 @@ export interface ConsensusSession {
  * services of one member (sessions are keyed by scope and proposal id).
  * Returned sessions may be live objects: the service always calls
  * {@link ConsensusStorage.saveSession} after changing one.
-  *
-  * @example
-  * ```ts
-  * import { type ConsensusStorage, InMemoryConsensusStorage } from '@demls/consensus'
-  * function activeIn(storage: ConsensusStorage, scope: string): number {
-  *   return storage.listScopeSessions(scope).filter((s) => s.state === 'active').length
-  * }
-  * activeIn(new InMemoryConsensusStorage(), 'chat') // 0
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type ConsensusStorage, InMemoryConsensusStorage } from '@demls/consensus'
+ * function activeIn(storage: ConsensusStorage, scope: string): number {
+ *   return storage.listScopeSessions(scope).filter((s) => s.state === 'active').length
+ * }
+ * activeIn(new InMemoryConsensusStorage(), 'chat') // 0
+ * ```
  */
 export interface ConsensusStorage {
   /** Insert or replace a session (keyed by `session.scope` and `session.proposal.proposalId`). */
@@ -166,19 +166,19 @@ export interface ConsensusStorage {
  * (result rule, signature scheme) plus where sessions are stored. `id` and
  * `version` travel in the group's sync data; members whose plug-ins differ
  * must not share a group.
-  *
-  * @example
-  * ```ts
-  * import { type ConsensusPlugin, EthereumSigner, InMemoryConsensusStorage } from '@demls/consensus'
-  * // a simple-majority rule; every member of a group must run the same plug-in
-  * const majority: ConsensusPlugin = {
-  *   id: 'simple-majority',
-  *   version: '1.0.0',
-  *   storage: new InMemoryConsensusStorage(),
-  *   signer: new EthereumSigner(crypto.getRandomValues(new Uint8Array(32))),
-  *   rule: ({ expectedVoters, yes, no, timedOut }) => (yes * 2 > expectedVoters ? 'yes' : no * 2 >= expectedVoters ? 'no' : timedOut ? 'failed' : 'undecided'),
-  * }
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type ConsensusPlugin, EthereumSigner, InMemoryConsensusStorage } from '@demls/consensus'
+ * // a simple-majority rule; every member of a group must run the same plug-in
+ * const majority: ConsensusPlugin = {
+ *   id: 'simple-majority',
+ *   version: '1.0.0',
+ *   storage: new InMemoryConsensusStorage(),
+ *   signer: new EthereumSigner(crypto.getRandomValues(new Uint8Array(32))),
+ *   rule: ({ expectedVoters, yes, no, timedOut }) => (yes * 2 > expectedVoters ? 'yes' : no * 2 >= expectedVoters ? 'no' : timedOut ? 'failed' : 'undecided'),
+ * }
+ * ```
  */
 export interface ConsensusPlugin {
   /** Stable identifier of the protocol decisions, e.g. `hashgraph-like`. */

@@ -75,13 +75,13 @@ export function defaultSecp256k1Backend(): Secp256k1Backend {
  * (not Node, or no prebuilt binary for this platform); then
  * {@link nativeBackendUnavailableReason} says why. For benchmarks and
  * equivalence tests; normal callers use the default.
-  *
-  * @example
-  * ```ts
-  * import { nativeBackendUnavailableReason, nativeSecp256k1Backend, nobleBackend } from '@demls/eip191'
-  * const backend = nativeSecp256k1Backend() ?? nobleBackend
-  * if (backend === nobleBackend) console.log('native unavailable:', nativeBackendUnavailableReason())
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { nativeBackendUnavailableReason, nativeSecp256k1Backend, nobleBackend } from '@demls/eip191'
+ * const backend = nativeSecp256k1Backend() ?? nobleBackend
+ * if (backend === nobleBackend) console.log('native unavailable:', nativeBackendUnavailableReason())
+ * ```
  */
 export function nativeSecp256k1Backend(): Secp256k1Backend | undefined {
   return nativeBackend

@@ -49,16 +49,16 @@ export class WrongGroupError extends DemlsError {
  * A message is not for the current epoch. Application messages are only
  * accepted in the current epoch (de-MLS `decrypt_application_only`), so a
  * message from an old epoch is refused even when its keys are still retained.
-  *
-  * @example
-  * ```ts
-  * import { WrongEpochError, type MlsService } from '@demls/mls'
-  * declare const group: MlsService
-  * declare const ciphertext: Uint8Array
-  * await group.decrypt(ciphertext).catch((err) => {
-  *   if (err instanceof WrongEpochError && err.direction === 'future') console.log(`we are behind: ${err.currentEpoch} < ${err.messageEpoch}`)
-  * })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { WrongEpochError, type MlsService } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const ciphertext: Uint8Array
+ * await group.decrypt(ciphertext).catch((err) => {
+ *   if (err instanceof WrongEpochError && err.direction === 'future') console.log(`we are behind: ${err.currentEpoch} < ${err.messageEpoch}`)
+ * })
+ * ```
  */
 export class WrongEpochError extends DemlsError {
   /** The epoch the message claims. */
@@ -210,16 +210,16 @@ export type IdentityBindingFailure = 'missing' | 'malformed' | 'mismatch'
  * recoverable signature) or signed by another key (`mismatch`). A
  * {@link InvalidKeyPackageError}, so callers that refuse bad key packages
  * refuse these too.
-  *
-  * @example
-  * ```ts
-  * import { IdentityBindingError, createMlsClient } from '@demls/mls'
-  * declare const keyPackage: Uint8Array
-  * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1), requireIdentityBinding: true })
-  * await alice.validateKeyPackage(keyPackage).catch((err) => {
-  *   if (err instanceof IdentityBindingError) console.log(err.reason) // 'missing' | 'malformed' | 'mismatch'
-  * })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { IdentityBindingError, createMlsClient } from '@demls/mls'
+ * declare const keyPackage: Uint8Array
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1), requireIdentityBinding: true })
+ * await alice.validateKeyPackage(keyPackage).catch((err) => {
+ *   if (err instanceof IdentityBindingError) console.log(err.reason) // 'missing' | 'malformed' | 'mismatch'
+ * })
+ * ```
  */
 export class IdentityBindingError extends InvalidKeyPackageError {
   /** What is wrong with the binding. */
@@ -259,16 +259,16 @@ export class InvalidMemberIdError extends DemlsError {
 /**
  * A commit-candidate input cannot be used: adding an existing member,
  * removing a non-member, removing ourselves, or the same target twice.
-  *
-  * @example
-  * ```ts
-  * import { InvalidCommitInputError, createMlsClient } from '@demls/mls'
-  * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
-  * const group = await alice.createGroup('chat')
-  * await group.createCommitCandidate([{ action: 'remove', memberId: new Uint8Array(20).fill(9) }]).catch((err) => {
-  *   if (err instanceof InvalidCommitInputError) console.log(err.shortMessage) // not a member
-  * })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { InvalidCommitInputError, createMlsClient } from '@demls/mls'
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * const group = await alice.createGroup('chat')
+ * await group.createCommitCandidate([{ action: 'remove', memberId: new Uint8Array(20).fill(9) }]).catch((err) => {
+ *   if (err instanceof InvalidCommitInputError) console.log(err.shortMessage) // not a member
+ * })
+ * ```
  */
 export class InvalidCommitInputError extends DemlsError {
   constructor(reason: string, options: DemlsErrorOptions = {}) {
@@ -300,18 +300,18 @@ export class InvalidWelcomeError extends DemlsError {
 /**
  * The pending-commit slots do not allow the call: creating a candidate
  * while one is pending, or merging when nothing is pending / staged.
-  *
-  * @example
-  * ```ts
-  * import { PendingCommitError, createMlsClient } from '@demls/mls'
-  * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
-  * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
-  * const group = await alice.createGroup('chat')
-  * await group.createCommitCandidate([{ action: 'add', keyPackage: await bob.generateKeyPackage() }])
-  * await group.createCommitCandidate([]).catch((err) => {
-  *   if (err instanceof PendingCommitError) console.log('merge or discard the pending commit first')
-  * })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { PendingCommitError, createMlsClient } from '@demls/mls'
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
+ * const group = await alice.createGroup('chat')
+ * await group.createCommitCandidate([{ action: 'add', keyPackage: await bob.generateKeyPackage() }])
+ * await group.createCommitCandidate([]).catch((err) => {
+ *   if (err instanceof PendingCommitError) console.log('merge or discard the pending commit first')
+ * })
+ * ```
  */
 export class PendingCommitError extends DemlsError {
   constructor(reason: string, options: DemlsErrorOptions = {}) {
@@ -387,16 +387,16 @@ export class CryptoBackendError extends DemlsError {
  * against the wall clock instead of the injected clock. Apply the patch to
  * your install (see this package's README, "Installing outside the demls
  * workspace") and restart.
-  *
-  * @example
-  * ```ts
-  * import { TsMlsUnpatchedError, createMlsClient } from '@demls/mls'
-  * try {
-  *   await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
-  * } catch (err) {
-  *   if (err instanceof TsMlsUnpatchedError) console.log(`apply ${err.patchFile} to ts-mls`)
-  * }
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { TsMlsUnpatchedError, createMlsClient } from '@demls/mls'
+ * try {
+ *   await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * } catch (err) {
+ *   if (err instanceof TsMlsUnpatchedError) console.log(`apply ${err.patchFile} to ts-mls`)
+ * }
+ * ```
  */
 export class TsMlsUnpatchedError extends DemlsError {
   /** The path of the patch file inside this package. */

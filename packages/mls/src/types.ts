@@ -69,16 +69,16 @@ export type CommitInput =
  * that references them (by reference), plus the Welcome for added members.
  * It stays pending until {@link MlsService.mergeOwnCommit} or
  * {@link MlsService.discardOwnCommit}.
-  *
-  * @example
-  * ```ts
-  * import { type CommitCandidate, createMlsClient } from '@demls/mls'
-  * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
-  * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
-  * const group = await alice.createGroup('chat')
-  * const candidate: CommitCandidate = await group.createCommitCandidate([{ action: 'add', keyPackage: await bob.generateKeyPackage() }])
-  * console.log(candidate.epoch, candidate.joiners.length, candidate.welcome !== undefined) // 0n 1 true
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type CommitCandidate, createMlsClient } from '@demls/mls'
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
+ * const group = await alice.createGroup('chat')
+ * const candidate: CommitCandidate = await group.createCommitCandidate([{ action: 'add', keyPackage: await bob.generateKeyPackage() }])
+ * console.log(candidate.epoch, candidate.joiners.length, candidate.welcome !== undefined) // 0n 1 true
+ * ```
  */
 export interface CommitCandidate {
   /** One MLS proposal message per input, in input order. Receivers process them before the commit. */
@@ -290,16 +290,16 @@ export interface DecryptedMessage {
  * and one staged remote commit (from {@link stageRemoteCommit}) exist at a
  * time. Staging never touches our own pending commit; merging either one
  * clears both.
-  *
-  * @example
-  * ```ts
-  * import { type MlsService, createMlsClient } from '@demls/mls'
-  * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
-  * const group: MlsService = await alice.createGroup('chat')
-  * const ciphertext = await group.encrypt(new TextEncoder().encode('hello'))
-  * const saved = group.exportState() // restore later with alice.importGroup(saved)
-  * console.log(group.epoch(), group.members().length) // 0n 1
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type MlsService, createMlsClient } from '@demls/mls'
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * const group: MlsService = await alice.createGroup('chat')
+ * const ciphertext = await group.encrypt(new TextEncoder().encode('hello'))
+ * const saved = group.exportState() // restore later with alice.importGroup(saved)
+ * console.log(group.epoch(), group.members().length) // 0n 1
+ * ```
  */
 export interface MlsService {
   /** Conversation id (the group id as UTF-8). */
@@ -388,14 +388,14 @@ export interface GenerateKeyPackageOptions {
 /**
  * A member's MLS identity: its member id, Ed25519 signature key, the
  * private halves of the key packages it published, and a crypto provider.
-  *
-  * @example
-  * ```ts
-  * import { type MlsClient, createMlsClient, memberIdToHex } from '@demls/mls'
-  * const client: MlsClient = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
-  * console.log(memberIdToHex(client.memberId), client.cryptoName)
-  * const group = await client.createGroup('chat')
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type MlsClient, createMlsClient, memberIdToHex } from '@demls/mls'
+ * const client: MlsClient = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * console.log(memberIdToHex(client.memberId), client.cryptoName)
+ * const group = await client.createGroup('chat')
+ * ```
  */
 export interface MlsClient {
   /** Our 20-byte member id. */

@@ -28,16 +28,16 @@ export class InvalidScoreError extends DemlsError {
  * A `ViolationEvidence` without a creator was wrapped into an
  * `EmergencyCriteriaProposal` update request; call `withCreator` first
  * (reference: `into_update_request` errors on an empty creator).
-  *
-  * @example
-  * ```ts
-  * import { MissingCreatorError, brokenCommit, emergencyUpdateRequest } from '@demls/scoring'
-  * try {
-  *   emergencyUpdateRequest(brokenCommit(new Uint8Array(20).fill(2), 3n)) // no withCreator()
-  * } catch (err) {
-  *   if (err instanceof MissingCreatorError) console.log(err.code) // 'MISSING_CREATOR'
-  * }
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { MissingCreatorError, brokenCommit, emergencyUpdateRequest } from '@demls/scoring'
+ * try {
+ *   emergencyUpdateRequest(brokenCommit(new Uint8Array(20).fill(2), 3n)) // no withCreator()
+ * } catch (err) {
+ *   if (err instanceof MissingCreatorError) console.log(err.code) // 'MISSING_CREATOR'
+ * }
+ * ```
  */
 export class MissingCreatorError extends DemlsError {
   constructor() {

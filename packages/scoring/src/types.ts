@@ -43,15 +43,15 @@ export interface ScoreOp {
  * One member's absolute score. Same shape as the wire `PeerScore`
  * (`score` is `int64` → `bigint`), so a snapshot can go straight into
  * `ConversationSync.peerScores`.
-  *
-  * @example
-  * ```ts
-  * import { PeerScoringService, type PeerScoreEntry } from '@demls/scoring'
-  * const scoring = new PeerScoringService()
-  * scoring.addMember(new Uint8Array(20).fill(1))
-  * const entries: PeerScoreEntry[] = scoring.allMembersWithScores()
-  * for (const { memberId, score } of entries) console.log(memberId.length, score) // 20 100n
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { PeerScoringService, type PeerScoreEntry } from '@demls/scoring'
+ * const scoring = new PeerScoringService()
+ * scoring.addMember(new Uint8Array(20).fill(1))
+ * const entries: PeerScoreEntry[] = scoring.allMembersWithScores()
+ * for (const { memberId, score } of entries) console.log(memberId.length, score) // 20 100n
+ * ```
  */
 export interface PeerScoreEntry {
   /** The member. */
@@ -95,16 +95,16 @@ export type ThresholdCrossingType = 'ThresholdCrossedDown' | 'ThresholdCrossedUp
  * `PeerScoringEvent::ThresholdCrossedDown/Up`). Down: it was above the
  * threshold (or untracked) and is now at or below it. Up: it was at or
  * below and is now above.
-  *
-  * @example
-  * ```ts
-  * import { PeerScoringService, ScoreEvent, type ThresholdCrossing } from '@demls/scoring'
-  * const bob = new Uint8Array(20).fill(2)
-  * const scoring = new PeerScoringService({ defaultScore: 10 })
-  * scoring.addMember(bob)
-  * const crossing: ThresholdCrossing | undefined = scoring.applyOp({ memberId: bob, event: ScoreEvent.BrokenCommit })
-  * if (crossing?.type === 'ThresholdCrossedDown') console.log(`${crossing.before} -> ${crossing.after}: propose removal`)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { PeerScoringService, ScoreEvent, type ThresholdCrossing } from '@demls/scoring'
+ * const bob = new Uint8Array(20).fill(2)
+ * const scoring = new PeerScoringService({ defaultScore: 10 })
+ * scoring.addMember(bob)
+ * const crossing: ThresholdCrossing | undefined = scoring.applyOp({ memberId: bob, event: ScoreEvent.BrokenCommit })
+ * if (crossing?.type === 'ThresholdCrossedDown') console.log(`${crossing.before} -> ${crossing.after}: propose removal`)
+ * ```
  */
 export interface ThresholdCrossing {
   /** Direction. */
@@ -141,20 +141,20 @@ export interface ScoringMemberDiff {
 /**
  * Score storage backend (reference `PeerScoreStorage`). Synchronous, so a
  * persistent store must keep an in-memory view (or be synchronous itself).
-  *
-  * @example
-  * ```ts
-  * import { PeerScoringService, type PeerScoreStorage, type PeerScoreEntry } from '@demls/scoring'
-  * import { toHex, fromHex } from '@demls/wire'
-  * const map = new Map<string, bigint>()
-  * const storage: PeerScoreStorage = {
-  *   get: (id) => map.get(toHex(id)),
-  *   set: (id, score) => void map.set(toHex(id), score),
-  *   remove: (id) => void map.delete(toHex(id)),
-  *   allScores: (): PeerScoreEntry[] => [...map].map(([k, score]) => ({ memberId: fromHex(k), score })),
-  * }
-  * const scoring = new PeerScoringService({ storage })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { PeerScoringService, type PeerScoreStorage, type PeerScoreEntry } from '@demls/scoring'
+ * import { toHex, fromHex } from '@demls/wire'
+ * const map = new Map<string, bigint>()
+ * const storage: PeerScoreStorage = {
+ *   get: (id) => map.get(toHex(id)),
+ *   set: (id, score) => void map.set(toHex(id), score),
+ *   remove: (id) => void map.delete(toHex(id)),
+ *   allScores: (): PeerScoreEntry[] => [...map].map(([k, score]) => ({ memberId: fromHex(k), score })),
+ * }
+ * const scoring = new PeerScoringService({ storage })
+ * ```
  */
 export interface PeerScoreStorage {
   /** The stored score, or `undefined` when the member is not tracked. */
@@ -191,14 +191,14 @@ export interface ScoringConfig {
  * 4.x roster sync). Every mutating call reports the threshold crossings it
  * caused. A plug-in that changes scoring decisions should carry its own
  * `id`/`version`.
-  *
-  * @example
-  * ```ts
-  * import { type PeerScoringPlugin, PeerScoringService } from '@demls/scoring'
-  * // reference logic, different deltas: give it its own id so peers can tell
-  * const plugin: PeerScoringPlugin = new PeerScoringService({ id: 'my-app/harsh-scoring', version: '1.0.0', deltas: { BrokenCommit: -100 } })
-  * console.log(plugin.membersBelowThreshold())
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type PeerScoringPlugin, PeerScoringService } from '@demls/scoring'
+ * // reference logic, different deltas: give it its own id so peers can tell
+ * const plugin: PeerScoringPlugin = new PeerScoringService({ id: 'my-app/harsh-scoring', version: '1.0.0', deltas: { BrokenCommit: -100 } })
+ * console.log(plugin.membersBelowThreshold())
+ * ```
  */
 export interface PeerScoringPlugin {
   /** Stable identifier of the scoring rules. */

@@ -3,16 +3,16 @@ import { DemlsError, type DemlsErrorOptions } from '@demls/wire'
 /**
  * Steward-list size bounds are illegal: `snMin` / `snMax` must be integers
  * with `1 ≤ snMin ≤ snMax ≤ 2³² − 1` (reference `InvalidConfigSize`).
-  *
-  * @example
-  * ```ts
-  * import { InvalidConfigSizeError, stewardListConfig } from '@demls/steward'
-  * try {
-  *   stewardListConfig({ snMin: 5, snMax: 2 })
-  * } catch (err) {
-  *   if (err instanceof InvalidConfigSizeError) console.log(err.snMin, err.snMax) // 5 2
-  * }
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { InvalidConfigSizeError, stewardListConfig } from '@demls/steward'
+ * try {
+ *   stewardListConfig({ snMin: 5, snMax: 2 })
+ * } catch (err) {
+ *   if (err instanceof InvalidConfigSizeError) console.log(err.snMin, err.snMax) // 5 2
+ * }
+ * ```
  */
 export class InvalidConfigSizeError extends DemlsError {
   /** The rejected `snMin`. */
@@ -43,17 +43,17 @@ export class InvalidConfigSizeError extends DemlsError {
  * (`[snMin, min(snMax, n)]`, or exactly `n` when `n < snMin`). A subclass of
  * {@link InvalidConfigSizeError} because the reference reports both cases as
  * `InvalidConfigSize`.
-  *
-  * @example
-  * ```ts
-  * import { InvalidListSizeError, generateStewardList } from '@demls/steward'
-  * const members = [1, 2, 3].map((n) => new Uint8Array(20).fill(n))
-  * try {
-  *   generateStewardList({ epoch: 1n, members, conversationId: 'chat', config: { snMin: 1, snMax: 2 }, size: 3 })
-  * } catch (err) {
-  *   if (err instanceof InvalidListSizeError) console.log(err.size, err.minSize, err.maxSize)
-  * }
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { InvalidListSizeError, generateStewardList } from '@demls/steward'
+ * const members = [1, 2, 3].map((n) => new Uint8Array(20).fill(n))
+ * try {
+ *   generateStewardList({ epoch: 1n, members, conversationId: 'chat', config: { snMin: 1, snMax: 2 }, size: 3 })
+ * } catch (err) {
+ *   if (err instanceof InvalidListSizeError) console.log(err.size, err.minSize, err.maxSize)
+ * }
+ * ```
  */
 export class InvalidListSizeError extends InvalidConfigSizeError {
   /** The rejected size. */
@@ -108,16 +108,16 @@ export class EmptyMembersListError extends DemlsError {
  * `StewardListService.snapshot()` was called before any list was
  * installed. The reference returns `EmptyMembersList` here, so this is a
  * subclass of {@link EmptyMembersListError}.
-  *
-  * @example
-  * ```ts
-  * import { NoStewardListError, StewardListService } from '@demls/steward'
-  * try {
-  *   new StewardListService().snapshot()
-  * } catch (err) {
-  *   if (err instanceof NoStewardListError) console.log(err.code) // 'NO_STEWARD_LIST'
-  * }
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { NoStewardListError, StewardListService } from '@demls/steward'
+ * try {
+ *   new StewardListService().snapshot()
+ * } catch (err) {
+ *   if (err instanceof NoStewardListError) console.log(err.code) // 'NO_STEWARD_LIST'
+ * }
+ * ```
  */
 export class NoStewardListError extends EmptyMembersListError {
   constructor() {

@@ -45,14 +45,14 @@ export type ConversationIdInput = string | Uint8Array
  * Eligibility predicate for rotation queries. The session passes "is an MLS
  * member and has no approved RemoveMember queued"; omitted means everyone
  * on the list is eligible.
-  *
-  * @example
-  * ```ts
-  * import { type Eligibility, StewardListService, memberIdHex } from '@demls/steward'
-  * const lowScore = new Set<string>() // e.g. members below the score threshold
-  * const eligible: Eligibility = (id) => !lowScore.has(memberIdHex(id))
-  * const steward = new StewardListService({ conversationId: 'chat' }).epochSteward(3n, eligible)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type Eligibility, StewardListService, memberIdHex } from '@demls/steward'
+ * const lowScore = new Set<string>() // e.g. members below the score threshold
+ * const eligible: Eligibility = (id) => !lowScore.has(memberIdHex(id))
+ * const steward = new StewardListService({ conversationId: 'chat' }).epochSteward(3n, eligible)
+ * ```
  */
 export type Eligibility = (memberId: MemberId) => boolean
 
@@ -101,14 +101,14 @@ export interface StewardListConfigInit {
  * One elected, ordered steward list. It serves epochs
  * `[electionEpoch, electionEpoch + members.length)`; `members` is the
  * rotation order. Plain data (structured-clone friendly).
-  *
-  * @example
-  * ```ts
-  * import { type StewardList, StewardListService } from '@demls/steward'
-  * const svc = new StewardListService({ conversationId: 'chat' })
-  * const list: StewardList = svc.installList(0n, [1, 2, 3].map((n) => new Uint8Array(20).fill(n)))
-  * console.log(list.members.length, list.electionEpoch, list.retryRound, list.config.snMax)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type StewardList, StewardListService } from '@demls/steward'
+ * const svc = new StewardListService({ conversationId: 'chat' })
+ * const list: StewardList = svc.installList(0n, [1, 2, 3].map((n) => new Uint8Array(20).fill(n)))
+ * console.log(list.members.length, list.electionEpoch, list.retryRound, list.config.snMax)
+ * ```
  */
 export interface StewardList {
   /** Stewards in rotation order (ascending steward hash). */
@@ -204,14 +204,14 @@ export interface EpochAndBackup {
  *
  * It changes protocol decisions, so every member of a group must run the
  * same `id` and `version`, or the group forks.
-  *
-  * @example
-  * ```ts
-  * import { StewardListService, type StewardListPlugin, deterministicStewardList } from '@demls/steward'
-  * // the default plug-in with a different id; every member must run the same one
-  * const plugin: StewardListPlugin = { ...deterministicStewardList, id: 'my-stewards', version: '1.0.0' }
-  * const svc = new StewardListService({ plugin, conversationId: 'chat' })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { StewardListService, type StewardListPlugin, deterministicStewardList } from '@demls/steward'
+ * // the default plug-in with a different id; every member must run the same one
+ * const plugin: StewardListPlugin = { ...deterministicStewardList, id: 'my-stewards', version: '1.0.0' }
+ * const svc = new StewardListService({ plugin, conversationId: 'chat' })
+ * ```
  */
 export interface StewardListPlugin {
   /** Stable identifier of the algorithm. */

@@ -27,14 +27,14 @@ export interface LevelStorageInit extends StorageInit {
 /**
  * The store {@link levelStorage} returns: a {@link Storage} that can also
  * compact its files.
-  *
-  * @example
-  * ```ts
-  * import { type LevelStorage, levelStorage } from '@demls/storage'
-  * const store: LevelStorage = await levelStorage({ location: './demls-state' })
-  * await store.compact() // reclaim the space of deleted conversations
-  * await store.close()
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type LevelStorage, levelStorage } from '@demls/storage'
+ * const store: LevelStorage = await levelStorage({ location: './demls-state' })
+ * await store.compact() // reclaim the space of deleted conversations
+ * await store.close()
+ * ```
  */
 export interface LevelStorage extends Storage {
   /**

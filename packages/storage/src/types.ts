@@ -10,14 +10,14 @@ import type { AbortOptions } from '@demls/wire'
  * Keys sort segment by segment, each by its UTF-8 bytes, a shorter tuple
  * before its extensions. Encode numbers that must sort (epochs, counters)
  * as fixed-width strings, e.g. zero-padded decimal or hex.
-  *
-  * @example
-  * ```ts
-  * import { type StorageKey, memoryStorage } from '@demls/storage'
-  * const key: StorageKey = ['conv', 'chat', 'epoch'] // a tuple of strings, never a joined path
-  * const store = await memoryStorage()
-  * await store.put(key, new Uint8Array([5]))
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type StorageKey, memoryStorage } from '@demls/storage'
+ * const key: StorageKey = ['conv', 'chat', 'epoch'] // a tuple of strings, never a joined path
+ * const store = await memoryStorage()
+ * await store.put(key, new Uint8Array([5]))
+ * ```
  */
 export type StorageKey = readonly string[]
 
@@ -105,17 +105,17 @@ export interface StorageEntry {
  *   handed to the backend completes (so it stays atomic).
  * - **Bounded.** Keys, values and batches above {@link STORAGE_LIMITS} are
  *   rejected with `StorageLimitError`.
-  *
-  * @example
-  * ```ts
-  * import { type Storage, memoryStorage } from '@demls/storage'
-  * async function conversationIds(store: Storage): Promise<string[]> {
-  *   const ids = new Set<string>()
-  *   for await (const { key } of store.entries(['conv'])) ids.add(key[1] ?? '')
-  *   return [...ids]
-  * }
-  * console.log(await conversationIds(await memoryStorage()))
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type Storage, memoryStorage } from '@demls/storage'
+ * async function conversationIds(store: Storage): Promise<string[]> {
+ *   const ids = new Set<string>()
+ *   for await (const { key } of store.entries(['conv'])) ids.add(key[1] ?? '')
+ *   return [...ids]
+ * }
+ * console.log(await conversationIds(await memoryStorage()))
+ * ```
  */
 export interface Storage {
   /** Whether {@link Storage.close} was called. */

@@ -53,16 +53,16 @@ export class DialFailedError extends DemlsError {
 /**
  * A libp2p node passed in with `ownNode: false` is not started, or has no
  * gossipsub service under `services.pubsub`.
-  *
-  * @example
-  * ```ts
-  * import { InvalidNodeError, createGossipsubNode, gossipsubTransport } from '@demls/transport-gossipsub'
-  * const node = await createGossipsubNode()
-  * await node.stop()
-  * await gossipsubTransport({ node }).start().catch((err) => {
-  *   if (err instanceof InvalidNodeError) console.log(err.code) // 'INVALID_NODE': e.g. a stopped node
-  * })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { InvalidNodeError, createGossipsubNode, gossipsubTransport } from '@demls/transport-gossipsub'
+ * const node = await createGossipsubNode()
+ * await node.stop()
+ * await gossipsubTransport({ node }).start().catch((err) => {
+ *   if (err instanceof InvalidNodeError) console.log(err.code) // 'INVALID_NODE': e.g. a stopped node
+ * })
+ * ```
  */
 export class InvalidNodeError extends DemlsError {
   constructor(reason: string) {

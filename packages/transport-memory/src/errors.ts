@@ -3,15 +3,15 @@ import { DemlsError, type DemlsErrorOptions } from '@demls/wire'
 /**
  * {@link MemoryNetwork.runUntil} reached its virtual-time bound before the
  * predicate held.
-  *
-  * @example
-  * ```ts
-  * import { TimeoutError, VirtualClock } from '@demls/transport-memory'
-  * const clock = new VirtualClock()
-  * await clock.runUntil(() => false, { maxMs: 10_000, label: 'never' }).catch((err) => {
-  *   if (err instanceof TimeoutError) console.log(err.code, err.elapsedMs) // gave up after 10 virtual seconds
-  * })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError, VirtualClock } from '@demls/transport-memory'
+ * const clock = new VirtualClock()
+ * await clock.runUntil(() => false, { maxMs: 10_000, label: 'never' }).catch((err) => {
+ *   if (err instanceof TimeoutError) console.log(err.code, err.elapsedMs) // gave up after 10 virtual seconds
+ * })
+ * ```
  */
 export class TimeoutError extends DemlsError {
   /** Virtual milliseconds that elapsed before giving up. */
@@ -102,17 +102,17 @@ export class InvalidFaultsError extends DemlsError {
 /**
  * `advance`, `runUntil` or `settle` was called while another one is still
  * running on the same network (time can only be driven from one place).
-  *
-  * @example
-  * ```ts
-  * import { SchedulerBusyError, VirtualClock } from '@demls/transport-memory'
-  * const clock = new VirtualClock()
-  * const first = clock.advance(1_000)
-  * await clock.advance(1_000).catch((err) => {
-  *   if (err instanceof SchedulerBusyError) console.log('await the running advance first')
-  * })
-  * await first
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { SchedulerBusyError, VirtualClock } from '@demls/transport-memory'
+ * const clock = new VirtualClock()
+ * const first = clock.advance(1_000)
+ * await clock.advance(1_000).catch((err) => {
+ *   if (err instanceof SchedulerBusyError) console.log('await the running advance first')
+ * })
+ * await first
+ * ```
  */
 export class SchedulerBusyError extends DemlsError {
   constructor() {

@@ -13,13 +13,13 @@ export const defaultRandom: RandomSource = (bytes) => globalThis.crypto.getRando
 
 /**
  * 16 random bytes with the UUIDv4 version (4) and RFC 4122 variant bits set.
-  *
-  * @example
-  * ```ts
-  * import { type RandomSource, randomUuidBytes } from '@demls/consensus'
-  * const fixed: RandomSource = (bytes) => bytes.fill(7) // deterministic, for tests
-  * const uuid = randomUuidBytes(fixed) // 16 bytes, version 4 variant bits set
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type RandomSource, randomUuidBytes } from '@demls/consensus'
+ * const fixed: RandomSource = (bytes) => bytes.fill(7) // deterministic, for tests
+ * const uuid = randomUuidBytes(fixed) // 16 bytes, version 4 variant bits set
+ * ```
  */
 export function randomUuidBytes(random: RandomSource = defaultRandom): Uint8Array {
   const b = new Uint8Array(16)
@@ -31,12 +31,12 @@ export function randomUuidBytes(random: RandomSource = defaultRandom): Uint8Arra
 
 /**
  * Fold a 16-byte UUID to a u32: XOR of its four big-endian 32-bit words.
-  *
-  * @example
-  * ```ts
-  * import { foldUuid, randomUuidBytes } from '@demls/consensus'
-  * const id = foldUuid(randomUuidBytes()) // the reference's u32 id from a UUID v4
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { foldUuid, randomUuidBytes } from '@demls/consensus'
+ * const id = foldUuid(randomUuidBytes()) // the reference's u32 id from a UUID v4
+ * ```
  */
 export function foldUuid(uuid: Uint8Array): number {
   if (uuid.length !== 16) throw new RangeError(`a UUID has 16 bytes, got ${uuid.length}`)

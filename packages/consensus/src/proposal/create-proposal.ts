@@ -63,14 +63,14 @@ export interface ProposalInit {
  *
  * @param now - milliseconds since the Unix epoch
  * @throws {InvalidProposalError} when `expectedVotersCount` is not in [1, 2^32 − 1] or `expirationSeconds` is not a positive integer
-  *
-  * @example
-  * ```ts
-  * import { createProposal, ethereumAddress } from '@demls/consensus'
-  * const owner = ethereumAddress(crypto.getRandomValues(new Uint8Array(32)))
-  * const proposal = createProposal({ payload: new Uint8Array([1]), owner, expectedVotersCount: 3 }, Date.now())
-  * console.log(proposal.proposalId, proposal.expirationTimestamp - proposal.timestamp) // … 600n
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { createProposal, ethereumAddress } from '@demls/consensus'
+ * const owner = ethereumAddress(crypto.getRandomValues(new Uint8Array(32)))
+ * const proposal = createProposal({ payload: new Uint8Array([1]), owner, expectedVotersCount: 3 }, Date.now())
+ * console.log(proposal.proposalId, proposal.expirationTimestamp - proposal.timestamp) // … 600n
+ * ```
  */
 export function createProposal(init: ProposalInit, now: number): Proposal {
   const random = init.random ?? defaultRandom

@@ -62,16 +62,16 @@ export interface LateResult {
  * The owner already voted differently on this proposal (first vote wins);
  * the new vote is valid and signed, so `existing` and the new vote together
  * are evidence of equivocation. Nothing changed.
-  *
-  * @example
-  * ```ts
-  * import { ConsensusService, EthereumSigner, defaultConsensusPlugin } from '@demls/consensus'
-  * import type { Vote } from '@demls/wire'
-  * declare const vote: Vote
-  * const bob = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) })
-  * const r = bob.receiveVote('chat', vote, Date.now())
-  * if (r.status === 'conflicting') console.log('equivocation; first vote was', r.existing.vote)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { ConsensusService, EthereumSigner, defaultConsensusPlugin } from '@demls/consensus'
+ * import type { Vote } from '@demls/wire'
+ * declare const vote: Vote
+ * const bob = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) })
+ * const r = bob.receiveVote('chat', vote, Date.now())
+ * if (r.status === 'conflicting') console.log('equivocation; first vote was', r.existing.vote)
+ * ```
  */
 export interface ConflictingResult {
   /** Discriminant. */
@@ -83,16 +83,16 @@ export interface ConflictingResult {
 /**
  * The vote's proposal is not known yet (gossip reordering): the vote's hash
  * and signature were verified and it is held until the proposal arrives.
-  *
-  * @example
-  * ```ts
-  * import { ConsensusService, EthereumSigner, defaultConsensusPlugin } from '@demls/consensus'
-  * import type { Vote } from '@demls/wire'
-  * declare const voteBeforeProposal: Vote
-  * const bob = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) })
-  * const r = bob.receiveVote('chat', voteBeforeProposal, Date.now())
-  * if (r.status === 'buffered') console.log('kept until its proposal arrives')
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { ConsensusService, EthereumSigner, defaultConsensusPlugin } from '@demls/consensus'
+ * import type { Vote } from '@demls/wire'
+ * declare const voteBeforeProposal: Vote
+ * const bob = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) })
+ * const r = bob.receiveVote('chat', voteBeforeProposal, Date.now())
+ * if (r.status === 'buffered') console.log('kept until its proposal arrives')
+ * ```
  */
 export interface BufferedResult {
   /** Discriminant. */
@@ -147,17 +147,17 @@ export type TimeoutResult = { status: 'reached'; result: boolean } | { status: '
 /**
  * Hardening checks a receiver may ask for (all off by default, which is the
  * crate's behaviour). See ARCHITECTURE §5.4 / protocol-spec §1.6.
-  *
-  * @example
-  * ```ts
-  * import { ConsensusService, EthereumSigner, type ReceiveOptions, defaultConsensusPlugin } from '@demls/consensus'
-  * import type { Proposal } from '@demls/wire'
-  * declare const proposal: Proposal
-  * declare const members: Uint8Array[]
-  * const options: ReceiveOptions = { members, expectedMemberCount: members.length, clockSkew: { futureSeconds: 30, pastSeconds: 600 } }
-  * const bob = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) })
-  * bob.receiveProposal('chat', proposal, Date.now(), options)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { ConsensusService, EthereumSigner, type ReceiveOptions, defaultConsensusPlugin } from '@demls/consensus'
+ * import type { Proposal } from '@demls/wire'
+ * declare const proposal: Proposal
+ * declare const members: Uint8Array[]
+ * const options: ReceiveOptions = { members, expectedMemberCount: members.length, clockSkew: { futureSeconds: 30, pastSeconds: 600 } }
+ * const bob = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) })
+ * bob.receiveProposal('chat', proposal, Date.now(), options)
+ * ```
  */
 export interface ReceiveOptions {
   /**

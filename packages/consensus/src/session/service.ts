@@ -50,12 +50,12 @@ export const DEFAULT_PENDING_VOTE_MAX_BYTES = 64 * 1024
  * The most normal sessions one owner can hold under `quotas` (see
  * {@link checkSessionQuota}): its share, or the pool less the share kept
  * for the others when that is more.
-  *
-  * @example
-  * ```ts
-  * import { maxOwnerNormalSessions, recommendedSessionQuotas } from '@demls/consensus'
-  * maxOwnerNormalSessions(10, recommendedSessionQuotas(10)) // how many normal proposals one member may hold open
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { maxOwnerNormalSessions, recommendedSessionQuotas } from '@demls/consensus'
+ * maxOwnerNormalSessions(10, recommendedSessionQuotas(10)) // how many normal proposals one member may hold open
+ * ```
  */
 export function maxOwnerNormalSessions(cap: number, quotas: SessionQuotas): number {
   const pool = cap - quotas.reservedPrioritySessions
@@ -95,12 +95,12 @@ export interface SessionQuotas {
  * `cap ≥ reserve + 2 × share`.
  *
  * @throws {InvalidConsensusArgumentError} when `cap` is not a positive integer
-  *
-  * @example
-  * ```ts
-  * import { recommendedSessionQuotas } from '@demls/consensus'
-  * const { maxSessionsPerOwner, reservedPrioritySessions } = recommendedSessionQuotas(10)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { recommendedSessionQuotas } from '@demls/consensus'
+ * const { maxSessionsPerOwner, reservedPrioritySessions } = recommendedSessionQuotas(10)
+ * ```
  */
 export function recommendedSessionQuotas(cap: number): SessionQuotas {
   if (!Number.isInteger(cap) || cap < 1) throw new InvalidConsensusArgumentError('cap must be a positive integer')
@@ -132,14 +132,14 @@ export function recommendedSessionQuotas(cap: number): SessionQuotas {
  * itself is checked separately (resolved sessions may be evicted for it).
  *
  * @returns the refusal, or `undefined` when it fits
-  *
-  * @example
-  * ```ts
-  * import { checkSessionQuota, recommendedSessionQuotas } from '@demls/consensus'
-  * const owner = new Uint8Array(20).fill(2)
-  * const err = checkSessionQuota('chat', [], owner, 'normal', 10, recommendedSessionQuotas(10))
-  * console.log(err) // undefined: there is room
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { checkSessionQuota, recommendedSessionQuotas } from '@demls/consensus'
+ * const owner = new Uint8Array(20).fill(2)
+ * const err = checkSessionQuota('chat', [], owner, 'normal', 10, recommendedSessionQuotas(10))
+ * console.log(err) // undefined: there is room
+ * ```
  */
 export function checkSessionQuota(
   scope: string,
@@ -174,15 +174,15 @@ export function checkSessionQuota(
  * `pastSeconds` behind.
  *
  * @returns the refusal, or `undefined` when within tolerance
-  *
-  * @example
-  * ```ts
-  * import { checkProposalClock, nowSeconds } from '@demls/consensus'
-  * import type { Proposal } from '@demls/wire'
-  * declare const proposal: Proposal
-  * const err = checkProposalClock(proposal.proposalId, proposal.timestamp, nowSeconds(Date.now()), { futureSeconds: 30, pastSeconds: 600 })
-  * if (err) console.log('refused:', err.shortMessage)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { checkProposalClock, nowSeconds } from '@demls/consensus'
+ * import type { Proposal } from '@demls/wire'
+ * declare const proposal: Proposal
+ * const err = checkProposalClock(proposal.proposalId, proposal.timestamp, nowSeconds(Date.now()), { futureSeconds: 30, pastSeconds: 600 })
+ * if (err) console.log('refused:', err.shortMessage)
+ * ```
  */
 export function checkProposalClock(
   proposalId: number,

@@ -311,15 +311,15 @@ function ciphersuiteFor(choice: CryptoChoice): Promise<{ name: string; impl: Cip
  *   {@link CryptoBackendError} when the crypto choice is unavailable;
  *   {@link TsMlsUnpatchedError} when the loaded ts-mls lacks the demls patch
  *   (probed once per process).
-  *
-  * @example
-  * ```ts
-  * import { createMlsClient } from '@demls/mls'
-  * import { ethereumAddress } from '@demls/eip191'
-  * const memberId = ethereumAddress(crypto.getRandomValues(new Uint8Array(32)))
-  * const client = await createMlsClient({ memberId })
-  * const group = await client.createGroup('chat')
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { createMlsClient } from '@demls/mls'
+ * import { ethereumAddress } from '@demls/eip191'
+ * const memberId = ethereumAddress(crypto.getRandomValues(new Uint8Array(32)))
+ * const client = await createMlsClient({ memberId })
+ * const group = await client.createGroup('chat')
+ * ```
  */
 export async function createMlsClient(init: MlsClientInit): Promise<MlsClient> {
   assertMemberId(init.memberId)

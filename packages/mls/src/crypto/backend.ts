@@ -21,14 +21,14 @@ export type MaybePromise<T> = T | Promise<T>
  * Implement it to plug in another crypto library; pass it as
  * `crypto` in {@link MlsClientInit}. Every method must be a pure function of
  * its inputs (keys may be cached internally).
-  *
-  * @example
-  * ```ts
-  * import { type CryptoBackend, createMlsClient, webCryptoBackend } from '@demls/mls'
-  * const backend: CryptoBackend = await webCryptoBackend()
-  * console.log(backend.name, (await backend.sha256(new Uint8Array([1]))).length) // … 32
-  * const client = await createMlsClient({ memberId: new Uint8Array(20).fill(1), crypto: backend })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type CryptoBackend, createMlsClient, webCryptoBackend } from '@demls/mls'
+ * const backend: CryptoBackend = await webCryptoBackend()
+ * console.log(backend.name, (await backend.sha256(new Uint8Array([1]))).length) // … 32
+ * const client = await createMlsClient({ memberId: new Uint8Array(20).fill(1), crypto: backend })
+ * ```
  */
 export interface CryptoBackend {
   /** Short name for diagnostics, e.g. `node` or `web`. */

@@ -26,14 +26,14 @@ const EIP191_PREFIX_32 = new TextEncoder().encode('\x19Ethereum Signed Message:\
 /**
  * Signs with the member's secp256k1 key as an Ethereum personal message
  * (EIP-191): `@demls/consensus`'s `EthereumSigner` fits as is.
-  *
-  * @example
-  * ```ts
-  * import { type IdentitySigner, createMlsClient } from '@demls/mls'
-  * import { EthereumSigner } from '@demls/consensus'
-  * const identitySigner: IdentitySigner = new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))
-  * const client = await createMlsClient({ memberId: identitySigner.identity, identitySigner })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type IdentitySigner, createMlsClient } from '@demls/mls'
+ * import { EthereumSigner } from '@demls/consensus'
+ * const identitySigner: IdentitySigner = new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))
+ * const client = await createMlsClient({ memberId: identitySigner.identity, identitySigner })
+ * ```
  */
 export interface IdentitySigner {
   /** The 20-byte Ethereum address of the key (= the member id). */
@@ -52,13 +52,13 @@ export interface IdentitySigner {
  * where `sig_key` is the leaf's MLS signature public key (Ed25519, 32
  * bytes). The signer then signs keccak-256("\x19Ethereum Signed
  * Message:\n32" ‖ digest) with secp256k1 (see {@link leafBindingSignedHash}).
-  *
-  * @example
-  * ```ts
-  * import { leafBindingDigest } from '@demls/mls'
-  * declare const signaturePublicKey: Uint8Array // the leaf's MLS signature key
-  * const digest = leafBindingDigest(signaturePublicKey, new Uint8Array(20).fill(1)) // what the address signs
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { leafBindingDigest } from '@demls/mls'
+ * declare const signaturePublicKey: Uint8Array // the leaf's MLS signature key
+ * const digest = leafBindingDigest(signaturePublicKey, new Uint8Array(20).fill(1)) // what the address signs
+ * ```
  */
 export function leafBindingDigest(signaturePublicKey: Uint8Array, memberId: Uint8Array): Uint8Array {
   const buf = new Uint8Array(LABEL.length + 1 + memberId.length + 2 + signaturePublicKey.length)
@@ -155,17 +155,17 @@ const VERIFIED_CAP = 4096
 /**
  * Check that `leaf` carries exactly one binding extension whose signature
  * recovers to its credential identity. Returns the failure, or undefined.
-  *
-  * @example
-  * ```ts
-  * import { type BindableLeaf, leafBindingFailure } from '@demls/mls'
-  * declare const leaf: BindableLeaf
-  * switch (leafBindingFailure(leaf)) {
-  *   case undefined: console.log('bound'); break
-  *   case 'missing': console.log('no binding extension'); break
-  *   default: console.log('reject this leaf')
-  * }
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type BindableLeaf, leafBindingFailure } from '@demls/mls'
+ * declare const leaf: BindableLeaf
+ * switch (leafBindingFailure(leaf)) {
+ *   case undefined: console.log('bound'); break
+ *   case 'missing': console.log('no binding extension'); break
+ *   default: console.log('reject this leaf')
+ * }
+ * ```
  */
 export function leafBindingFailure(leaf: BindableLeaf): IdentityBindingFailure | undefined {
   const cred = leaf.credential

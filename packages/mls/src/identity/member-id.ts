@@ -40,12 +40,12 @@ export function assertMemberId(value: unknown, what = 'member id'): asserts valu
 /**
  * Parse a `0x`-prefixed (or bare) 40-hex-digit address, in any case (EIP-55
  * checksums are not verified), into a 20-byte member id.
-  *
-  * @example
-  * ```ts
-  * import { memberIdFromHex } from '@demls/mls'
-  * const id = memberIdFromHex('0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266') // 20 bytes
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { memberIdFromHex } from '@demls/mls'
+ * const id = memberIdFromHex('0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266') // 20 bytes
+ * ```
  */
 export function memberIdFromHex(hex: string): Uint8Array {
   const h = hex.startsWith('0x') || hex.startsWith('0X') ? hex.slice(2) : hex

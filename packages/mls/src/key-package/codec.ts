@@ -65,14 +65,14 @@ export function decodeKeyPackageInternal(bytes: Uint8Array): { keyPackage: KeyPa
  * {@link MlsClient.validateKeyPackage} for that.
  *
  * @throws {@link MlsDecodeError} or {@link InvalidKeyPackageError}
-  *
-  * @example
-  * ```ts
-  * import { createMlsClient, decodeKeyPackage, memberIdToHex } from '@demls/mls'
-  * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
-  * const info = decodeKeyPackage(await bob.generateKeyPackage()) // no signature checks: use validateKeyPackage for that
-  * console.log(memberIdToHex(info.memberId), info.ciphersuite, info.lifetime.notAfter)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { createMlsClient, decodeKeyPackage, memberIdToHex } from '@demls/mls'
+ * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
+ * const info = decodeKeyPackage(await bob.generateKeyPackage()) // no signature checks: use validateKeyPackage for that
+ * console.log(memberIdToHex(info.memberId), info.ciphersuite, info.lifetime.notAfter)
+ * ```
  */
 export function decodeKeyPackage(bytes: Uint8Array): KeyPackageInfo {
   return decodeKeyPackageInternal(bytes).info

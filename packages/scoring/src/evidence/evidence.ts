@@ -40,14 +40,14 @@ function evidence(
  * value is a complete wire `ViolationEvidence` (also a valid
  * `ViolationEvidenceInit`) with an empty creator: add it with
  * {@link withCreator}.
-  *
-  * @example
-  * ```ts
-  * import { brokenCommit, emergencyUpdateRequest, withCreator } from '@demls/scoring'
-  * const [alice, bob] = [1, 2].map((n) => new Uint8Array(20).fill(n))
-  * const evidence = withCreator(brokenCommit(bob!, 7n), alice!) // bob's commit for epoch 7 did not apply
-  * const request = emergencyUpdateRequest(evidence) // put to a vote
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { brokenCommit, emergencyUpdateRequest, withCreator } from '@demls/scoring'
+ * const [alice, bob] = [1, 2].map((n) => new Uint8Array(20).fill(n))
+ * const evidence = withCreator(brokenCommit(bob!, 7n), alice!) // bob's commit for epoch 7 did not apply
+ * const request = emergencyUpdateRequest(evidence) // put to a vote
+ * ```
  */
 export function brokenCommit(target: MemberId, epoch: bigint | number, payload: Uint8Array = new Uint8Array(0)): ViolationEvidence {
   return evidence(ViolationType.BROKEN_COMMIT, target, epoch, payload)
@@ -110,13 +110,13 @@ export function misbehavingCommit(
  * (`SCORE_BELOW_THRESHOLD`); the payload is the score as i64 little-endian.
  *
  * @throws {InvalidScoreError} when `score` is not an i64
-  *
-  * @example
-  * ```ts
-  * import { scoreBelowThreshold, scoreFromEvidencePayload } from '@demls/scoring'
-  * const evidence = scoreBelowThreshold(new Uint8Array(20).fill(4), 8n, -50n)
-  * scoreFromEvidencePayload(evidence.evidencePayload) // -50n
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { scoreBelowThreshold, scoreFromEvidencePayload } from '@demls/scoring'
+ * const evidence = scoreBelowThreshold(new Uint8Array(20).fill(4), 8n, -50n)
+ * scoreFromEvidencePayload(evidence.evidencePayload) // -50n
+ * ```
  */
 export function scoreBelowThreshold(target: MemberId, epoch: bigint | number, score: ScoreInput): ViolationEvidence {
   const payload = new Uint8Array(8)
@@ -141,12 +141,12 @@ export function deadlock(epoch: bigint | number): ViolationEvidence {
 /**
  * Read the score from a `SCORE_BELOW_THRESHOLD` payload (i64 little-endian);
  * `undefined` unless the payload is exactly 8 bytes.
-  *
-  * @example
-  * ```ts
-  * import { scoreFromEvidencePayload } from '@demls/scoring'
-  * scoreFromEvidencePayload(new Uint8Array(3)) // undefined: not an 8-byte score
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { scoreFromEvidencePayload } from '@demls/scoring'
+ * scoreFromEvidencePayload(new Uint8Array(3)) // undefined: not an 8-byte score
+ * ```
  */
 export function scoreFromEvidencePayload(payload: Uint8Array): bigint | undefined {
   if (payload.length !== 8) return undefined
@@ -172,14 +172,14 @@ export function withCreator<E extends ViolationEvidenceInit>(evidence: E, creato
  * `EmergencyCriteriaProposal` (the payload of the consensus proposal).
  *
  * @throws {MissingCreatorError} when the evidence has no (or an empty) creator
-  *
-  * @example
-  * ```ts
-  * import { emergencyUpdateRequest, misbehavingCommit, withCreator } from '@demls/scoring'
-  * const [alice, mallory] = [1, 9].map((n) => new Uint8Array(20).fill(n))
-  * const request = emergencyUpdateRequest(withCreator(misbehavingCommit(mallory!, 5n), alice!))
-  * console.log(request.payload) // 'emergencyCriteria'
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { emergencyUpdateRequest, misbehavingCommit, withCreator } from '@demls/scoring'
+ * const [alice, mallory] = [1, 9].map((n) => new Uint8Array(20).fill(n))
+ * const request = emergencyUpdateRequest(withCreator(misbehavingCommit(mallory!, 5n), alice!))
+ * console.log(request.payload) // 'emergencyCriteria'
+ * ```
  */
 export function emergencyUpdateRequest(evidence: ViolationEvidenceInit): ConversationUpdateRequestInit {
   if (evidence.creatorMemberId == null || evidence.creatorMemberId.length === 0) throw new MissingCreatorError()

@@ -91,12 +91,12 @@ export const DEFAULT_THRESHOLD_PEER_SCORE = 0n
  * Validate a delta table. Only known events are kept.
  *
  * @throws {InvalidScoreError} when a delta is not an i64
-  *
-  * @example
-  * ```ts
-  * import { scoreDeltas } from '@demls/scoring'
-  * const table = scoreDeltas({ BrokenCommit: -80 }) // validated, as bigints
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { scoreDeltas } from '@demls/scoring'
+ * const table = scoreDeltas({ BrokenCommit: -80 }) // validated, as bigints
+ * ```
  */
 export function scoreDeltas(init: ScoreDeltasInit): ScoreDeltas {
   const out: Partial<Record<ScoreEvent, bigint>> = {}

@@ -21,12 +21,12 @@ export type ScoreInput = bigint | number
  * Normalise a score/delta/threshold to an i64 `bigint`.
  *
  * @throws {InvalidScoreError} for fractional, unsafe or out-of-range values
-  *
-  * @example
-  * ```ts
-  * import { toScore } from '@demls/scoring'
-  * toScore(42) // 42n
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { toScore } from '@demls/scoring'
+ * toScore(42) // 42n
+ * ```
  */
 export function toScore(value: ScoreInput, what = 'score'): bigint {
   if (typeof value === 'bigint') {

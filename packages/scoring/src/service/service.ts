@@ -223,13 +223,13 @@ export class PeerScoringService implements PeerScoringPlugin {
 /**
  * Factory of the default scoring plug-in, for the session's
  * `makeScoring(config)` slot.
-  *
-  * @example
-  * ```ts
-  * import { defaultPeerScoring } from '@demls/scoring'
-  * const scoring = defaultPeerScoring()
-  * console.log(scoring.id, scoring.defaultScore(), scoring.threshold()) // 'de-mls/peer-scoring/reference' 100n 0n
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { defaultPeerScoring } from '@demls/scoring'
+ * const scoring = defaultPeerScoring()
+ * console.log(scoring.id, scoring.defaultScore(), scoring.threshold()) // 'de-mls/peer-scoring/reference' 100n 0n
+ * ```
  */
 export function defaultPeerScoring(init: PeerScoringServiceInit = {}): PeerScoringPlugin {
   return new PeerScoringService(init)

@@ -26,13 +26,13 @@ export interface StewardBounds {
  * the group's values from `ConversationSync`. Durations are milliseconds.
  * Defaults are the reference's (`reference-architecture.md` §12.1) except
  * {@link ConversationConfig.commitBatchWindowMs}, which is ours.
-  *
-  * @example
-  * ```ts
-  * import { type ConversationConfig, resolveConfig } from '@demls/session'
-  * const config: ConversationConfig = resolveConfig({ commitInactivityMs: 30_000 })
-  * console.log(config.freezeDurationMs, config.stewardList.snMax) // the defaults for the rest
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type ConversationConfig, resolveConfig } from '@demls/session'
+ * const config: ConversationConfig = resolveConfig({ commitInactivityMs: 30_000 })
+ * console.log(config.freezeDurationMs, config.stewardList.snMax) // the defaults for the rest
+ * ```
  */
 export interface ConversationConfig {
   /** RFC inactivity timer #1: the epoch steward is inactive after this. @default 60_000 */
@@ -366,16 +366,16 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * count as absent.
  *
  * @throws {InvalidConfigError} naming the offending `field`
-  *
-  * @example
-  * ```ts
-  * import { InvalidConfigError, validateConfigInit } from '@demls/session'
-  * try {
-  *   validateConfigInit(JSON.parse('{"commitInactivityMs": -5}'))
-  * } catch (err) {
-  *   if (err instanceof InvalidConfigError) console.log(err.field) // 'commitInactivityMs'
-  * }
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { InvalidConfigError, validateConfigInit } from '@demls/session'
+ * try {
+ *   validateConfigInit(JSON.parse('{"commitInactivityMs": -5}'))
+ * } catch (err) {
+ *   if (err instanceof InvalidConfigError) console.log(err.field) // 'commitInactivityMs'
+ * }
+ * ```
  */
 export function validateConfigInit(init: unknown): asserts init is ConversationConfigInit | undefined {
   if (init === undefined) return
@@ -421,12 +421,12 @@ function defined<T extends object>(init: T | undefined): Partial<T> {
 /**
  * Layer configurations: later ones win, field by field (`stewardList` too);
  * `undefined` values are ignored. Does not validate.
-  *
-  * @example
-  * ```ts
-  * import { FAST_TIMING, mergeConfigInit } from '@demls/session'
-  * const init = mergeConfigInit(FAST_TIMING, { stewardList: { snMin: 2 } }, undefined) // later layers win
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { FAST_TIMING, mergeConfigInit } from '@demls/session'
+ * const init = mergeConfigInit(FAST_TIMING, { stewardList: { snMin: 2 } }, undefined) // later layers win
+ * ```
  */
 export function mergeConfigInit(...layers: (ConversationConfigInit | undefined)[]): ConversationConfigInit {
   let out: ConversationConfigInit = {}
@@ -446,12 +446,12 @@ export function mergeConfigInit(...layers: (ConversationConfigInit | undefined)[
  * a non-integer or out-of-range number (e.g. a non-positive duration, a
  * proposal expiration under one second), or bad steward bounds; its
  * `field` names the key
-  *
-  * @example
-  * ```ts
-  * import { resolveConfig } from '@demls/session'
-  * const config = resolveConfig({ commitInactivityMs: 20_000, stewardList: { snMax: 4 } }) // validated, defaults filled in
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from '@demls/session'
+ * const config = resolveConfig({ commitInactivityMs: 20_000, stewardList: { snMax: 4 } }) // validated, defaults filled in
+ * ```
  */
 export function resolveConfig(init: ConversationConfigInit = {}): ConversationConfig {
   validateConfigInit(init)
@@ -483,12 +483,12 @@ export function resolveConfig(init: ConversationConfigInit = {}): ConversationCo
  * it may hold more only while that many stay free for the others; two
  * elections or emergencies per member; three sessions (fewer under a cap
  * of 4) only elections and emergencies may take.
-  *
-  * @example
-  * ```ts
-  * import { consensusQuotas, resolveConfig } from '@demls/session'
-  * const { maxSessionsPerOwner, reservedPrioritySessions } = consensusQuotas(resolveConfig())
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { consensusQuotas, resolveConfig } from '@demls/session'
+ * const { maxSessionsPerOwner, reservedPrioritySessions } = consensusQuotas(resolveConfig())
+ * ```
  */
 export function consensusQuotas(c: ConversationConfig): SessionQuotas {
   const q = recommendedSessionQuotas(c.maxConsensusSessions)
@@ -506,12 +506,12 @@ export const MAX_VOTE_BYTES = 1_024
  * The most ordinary proposals one member can have open at once under
  * {@link consensusQuotas} (5 by default): a proposer that opens several at
  * a time (e.g. a batch of joins) should open no more.
-  *
-  * @example
-  * ```ts
-  * import { memberProposalSlots, resolveConfig } from '@demls/session'
-  * memberProposalSlots(resolveConfig({ maxConsensusSessions: 12 })) // open proposals one member may hold
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { memberProposalSlots, resolveConfig } from '@demls/session'
+ * memberProposalSlots(resolveConfig({ maxConsensusSessions: 12 })) // open proposals one member may hold
+ * ```
  */
 export function memberProposalSlots(c: ConversationConfig): number {
   return maxOwnerNormalSessions(c.maxConsensusSessions, consensusQuotas(c))
@@ -522,12 +522,12 @@ export function memberProposalSlots(c: ConversationConfig): number {
  * the skew tolerance (`proposalClockSkewMs`, or the consensus timeout when
  * 0), behind by the proposal lifetime plus that tolerance; whole seconds,
  * rounded up.
-  *
-  * @example
-  * ```ts
-  * import { proposalClockTolerance, resolveConfig } from '@demls/session'
-  * const { futureSeconds, pastSeconds } = proposalClockTolerance(resolveConfig({ proposalClockSkewMs: 30_000 }))
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { proposalClockTolerance, resolveConfig } from '@demls/session'
+ * const { futureSeconds, pastSeconds } = proposalClockTolerance(resolveConfig({ proposalClockSkewMs: 30_000 }))
+ * ```
  */
 export function proposalClockTolerance(c: ConversationConfig): ClockSkewTolerance {
   const skew = Math.max(1, Math.ceil((c.proposalClockSkewMs > 0 ? c.proposalClockSkewMs : c.consensusTimeoutMs) / 1000))
@@ -540,12 +540,12 @@ export function proposalClockTolerance(c: ConversationConfig): ClockSkewToleranc
  * once instead of waiting out the inactivity window). Two attestation
  * intervals plus a freeze window, during which nobody sends encrypted
  * messages.
-  *
-  * @example
-  * ```ts
-  * import { resolveConfig, suspectWindowMs } from '@demls/session'
-  * suspectWindowMs(resolveConfig()) // silence after which a steward is suspected
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig, suspectWindowMs } from '@demls/session'
+ * suspectWindowMs(resolveConfig()) // silence after which a steward is suspected
+ * ```
  */
 export function suspectWindowMs(c: ConversationConfig): number {
   return 2 * c.attestationIntervalMs + c.freezeDurationMs
@@ -572,13 +572,13 @@ export function deadMemberWindowMs(c: ConversationConfig): number {
  * (the voting-inactivity window), the freeze round, and a steward election
  * that may be due (its voting delay and timeout plus a commit-inactivity
  * window).
-  *
-  * @example
-  * ```ts
-  * import { deadMemberRemovalBoundMs, resolveConfig } from '@demls/session'
-  * const ms = deadMemberRemovalBoundMs(resolveConfig())
-  * console.log(`a silent member is voted out within ${ms / 1000} s`)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { deadMemberRemovalBoundMs, resolveConfig } from '@demls/session'
+ * const ms = deadMemberRemovalBoundMs(resolveConfig())
+ * console.log(`a silent member is voted out within ${ms / 1000} s`)
+ * ```
  */
 export function deadMemberRemovalBoundMs(c: ConversationConfig): number {
   return (
@@ -616,12 +616,12 @@ export const RESERVED_CONSENSUS_SESSIONS = 2
  * Membership proposals open at once for queued joins: the session cap less
  * the reserve, and no more than one member may hold under the per-member
  * quotas ({@link memberProposalSlots}, 5 by default); at least one.
-  *
-  * @example
-  * ```ts
-  * import { joinProposalSlots, resolveConfig } from '@demls/session'
-  * joinProposalSlots(resolveConfig()) // joins voted on at the same time
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { joinProposalSlots, resolveConfig } from '@demls/session'
+ * joinProposalSlots(resolveConfig()) // joins voted on at the same time
+ * ```
  */
 export function joinProposalSlots(c: ConversationConfig): number {
   return Math.max(1, Math.min(c.maxConsensusSessions - RESERVED_CONSENSUS_SESSIONS, memberProposalSlots(c)))
@@ -640,12 +640,12 @@ export function joinProposalSlots(c: ConversationConfig): number {
  * (its voting delay and timeout plus one commit-inactivity window). Add
  * the joiner's announcement schedule (an announcement lost on the way is
  * repeated after `JoinOptions.retry.initialMs`, 3 s by default).
-  *
-  * @example
-  * ```ts
-  * import { joinQueueBoundMs, resolveConfig } from '@demls/session'
-  * const wait = joinQueueBoundMs(resolveConfig(), 3) // worst case for the 4th joiner in the queue
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { joinQueueBoundMs, resolveConfig } from '@demls/session'
+ * const wait = joinQueueBoundMs(resolveConfig(), 3) // worst case for the 4th joiner in the queue
+ * ```
  */
 export function joinQueueBoundMs(c: ConversationConfig, position: number): number {
   const batch =
@@ -681,14 +681,14 @@ export function toTiming(c: ConversationConfig): TimingConfigInit {
 /**
  * Apply a synced `TimingConfig`: only non-zero fields overwrite (the
  * reference's `apply_timing`). Returns a new config.
-  *
-  * @example
-  * ```ts
-  * import { DEFAULT_CONVERSATION_CONFIG, applyTiming, toTiming } from '@demls/session'
-  * import type { TimingConfig } from '@demls/wire'
-  * declare const agreed: TimingConfig // the timing the group's creator published
-  * const config = applyTiming(DEFAULT_CONVERSATION_CONFIG, agreed) // same deadlines as every member
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CONVERSATION_CONFIG, applyTiming, toTiming } from '@demls/session'
+ * import type { TimingConfig } from '@demls/wire'
+ * declare const agreed: TimingConfig // the timing the group's creator published
+ * const config = applyTiming(DEFAULT_CONVERSATION_CONFIG, agreed) // same deadlines as every member
+ * ```
  */
 export function applyTiming(c: ConversationConfig, t: TimingConfig): ConversationConfig {
   const pick = (v: bigint, current: number) => (v > 0n ? Number(v) : current)

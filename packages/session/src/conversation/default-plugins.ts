@@ -51,13 +51,13 @@ export interface PluginOverrides {
  * hashgraph-like consensus with EIP-191 vote signatures, the deterministic
  * steward list and the reference score table. Override any one through
  * `overrides`.
-  *
-  * @example
-  * ```ts
-  * import { defaultPlugins } from '@demls/session'
-  * const plugins = await defaultPlugins(crypto.getRandomValues(new Uint8Array(32)), { crypto: 'auto' })
-  * console.log(plugins.consensus.id, plugins.stewardList.id, plugins.mlsIdentity.id)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { defaultPlugins } from '@demls/session'
+ * const plugins = await defaultPlugins(crypto.getRandomValues(new Uint8Array(32)), { crypto: 'auto' })
+ * console.log(plugins.consensus.id, plugins.stewardList.id, plugins.mlsIdentity.id)
+ * ```
  */
 export async function defaultPlugins(
   privateKey: Uint8Array,

@@ -45,15 +45,15 @@ export type InboundDropReason =
  *   the membership changed);
  * - `fork-switch`: the group's commit replaced the one we had merged at the
  *   previous epoch (a `fork-healed` event precedes it).
-  *
-  * @example
-  * ```ts
-  * import type { CommitSource, ConversationHandle } from '@demls/session'
-  * declare const chat: ConversationHandle
-  * chat.events$.subscribe((e) => {
-  *   if (e.type === 'commit-applied' && e.source !== ('freeze' satisfies CommitSource)) console.log(`caught up to ${e.epoch} (${e.source})`)
-  * })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import type { CommitSource, ConversationHandle } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * chat.events$.subscribe((e) => {
+ *   if (e.type === 'commit-applied' && e.source !== ('freeze' satisfies CommitSource)) console.log(`caught up to ${e.epoch} (${e.source})`)
+ * })
+ * ```
  */
 export type CommitSource = 'freeze' | 'catch-up' | 'fork-switch'
 

@@ -45,10 +45,10 @@ export interface ScoringInit {
  * consensus plug-in. Every member of a group must run the same plug-ins
  * (same `id` and `version`); they travel in `ConversationSync` and a
  * joiner whose plug-ins differ is refused with `PluginMismatchError`.
-  *
-  * @example
-  * ```ts
-  * import { type ConversationPluginsFactory, User, defaultPlugins } from '@demls/session'
+ *
+ * @example
+ * ```ts
+ * import { type ConversationPluginsFactory, User, defaultPlugins } from '@demls/session'
  * import { consensusResult, defaultConsensusPlugin } from '@demls/consensus'
  * import { MemoryNetwork } from '@demls/transport-memory'
  * const privateKey = crypto.getRandomValues(new Uint8Array(32))

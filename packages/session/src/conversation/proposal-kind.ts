@@ -3,12 +3,12 @@ import type { ConversationUpdateRequest } from '@demls/wire'
 /**
  * Governance priority of a proposal (RFC "Partial Freeze Semantics"):
  * `commit` (add/remove, and anything undecodable) < `election` < `emergency`.
-  *
-  * @example
-  * ```ts
-  * import type { ProposalKind } from '@demls/session'
-  * const order: ProposalKind[] = ['emergency', 'election', 'commit'] // highest priority first
-  * ```
+ *
+ * @example
+ * ```ts
+ * import type { ProposalKind } from '@demls/session'
+ * const order: ProposalKind[] = ['emergency', 'election', 'commit'] // highest priority first
+ * ```
  */
 export type ProposalKind = 'commit' | 'election' | 'emergency'
 

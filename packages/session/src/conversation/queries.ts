@@ -26,14 +26,14 @@ import type { ProposalId } from './queues.js'
  * steward is heard from this is exactly the shared rotation; otherwise it
  * is a local view and members may differ (candidate order and scoring keep
  * using the shared rotation).
-  *
-  * @example
-  * ```ts
-  * import type { ConversationHandle, MemberRole } from '@demls/session'
-  * declare const chat: ConversationHandle
-  * const mine: MemberRole | undefined = chat.role() // ours
-  * if (mine === 'epoch-steward') console.log('we commit this epoch')
-  * ```
+ *
+ * @example
+ * ```ts
+ * import type { ConversationHandle, MemberRole } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * const mine: MemberRole | undefined = chat.role() // ours
+ * if (mine === 'epoch-steward') console.log('we commit this epoch')
+ * ```
  */
 export type MemberRole = 'epoch-steward' | 'backup-steward' | 'steward' | 'member'
 

@@ -53,16 +53,16 @@ export interface PendingUpdate {
 /**
  * Every per-conversation queue and dedup cache (the reference's
  * `ConversationQueues`), with no I/O and no clock.
-  *
-  * @example
-  * ```ts
-  * import { ConversationQueues } from '@demls/session/rules'
-  * import type { ConversationUpdateRequest } from '@demls/wire'
-  * const queues = new ConversationQueues()
-  * const request: ConversationUpdateRequest = { payload: 'removeMember', removeMember: { memberId: new Uint8Array(20).fill(2) } }
-  * queues.bufferUpdate(request, 3n) // waits for a vote
-  * console.log(queues.pendingUpdates.size) // 1
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { ConversationQueues } from '@demls/session/rules'
+ * import type { ConversationUpdateRequest } from '@demls/wire'
+ * const queues = new ConversationQueues()
+ * const request: ConversationUpdateRequest = { payload: 'removeMember', removeMember: { memberId: new Uint8Array(20).fill(2) } }
+ * queues.bufferUpdate(request, 3n) // waits for a vote
+ * console.log(queues.pendingUpdates.size) // 1
+ * ```
  */
 export class ConversationQueues {
   /** Our own open proposals (we are the owner). */

@@ -9,15 +9,15 @@ import type { ConversationConfig } from './config.js'
  *   proposals are allowed;
  * - `pending-join`: a joiner waiting for its Welcome (demls; the 3.0
  *   reference state, expiring after 3 × commit inactivity).
-  *
-  * @example
-  * ```ts
-  * import type { ConversationHandle, ConversationState } from '@demls/session'
-  * declare const chat: ConversationHandle
-  * chat.phase$.subscribe((state: ConversationState) => {
-  *   if (state !== 'working') console.log(`messaging paused: ${state}`)
-  * })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import type { ConversationHandle, ConversationState } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * chat.phase$.subscribe((state: ConversationState) => {
+ *   if (state !== 'working') console.log(`messaging paused: ${state}`)
+ * })
+ * ```
  */
 export type ConversationState = 'pending-join' | 'working' | 'freezing' | 'selection' | 'reelection'
 

@@ -37,13 +37,13 @@ export interface AnswerDelayInput {
  * 0–7 steps derived from its id and the nonce (so members do not all
  * answer at the same instant). Deterministic; a member stays silent if it
  * hears a valid beacon for the nonce meanwhile.
-  *
-  * @example
-  * ```ts
-  * import { probeAnswerDelay } from '@demls/session/rules'
-  * const me = new Uint8Array(20).fill(1)
-  * probeAnswerDelay({ stepMs: 100, self: me, actingEpochSteward: true, stewards: [me], epochSteward: me, nonce: new Uint8Array(16) }) // 0: the epoch steward answers at once
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { probeAnswerDelay } from '@demls/session/rules'
+ * const me = new Uint8Array(20).fill(1)
+ * probeAnswerDelay({ stepMs: 100, self: me, actingEpochSteward: true, stewards: [me], epochSteward: me, nonce: new Uint8Array(16) }) // 0: the epoch steward answers at once
+ * ```
  */
 export function probeAnswerDelay(i: AnswerDelayInput): number {
   if (i.actingEpochSteward) return 0

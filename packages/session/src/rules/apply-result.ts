@@ -42,16 +42,16 @@ export type ConsensusApplyResult =
  *
  * Mutates `queues` (voting → approved, urgent target) and returns the
  * follow-up the stateful code must perform.
-  *
-  * @example
-  * ```ts
-  * import { ConversationQueues, applyConsensusResult } from '@demls/session/rules'
-  * import type { ConversationUpdateRequest } from '@demls/wire'
-  * const queues = new ConversationQueues()
-  * const request: ConversationUpdateRequest = { payload: 'removeMember', removeMember: { memberId: new Uint8Array(20).fill(2) } }
-  * const result = applyConsensusResult(queues, 7, false, request) // voted down
-  * console.log(result.kind, queues.approved.size)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { ConversationQueues, applyConsensusResult } from '@demls/session/rules'
+ * import type { ConversationUpdateRequest } from '@demls/wire'
+ * const queues = new ConversationQueues()
+ * const request: ConversationUpdateRequest = { payload: 'removeMember', removeMember: { memberId: new Uint8Array(20).fill(2) } }
+ * const result = applyConsensusResult(queues, 7, false, request) // voted down
+ * console.log(result.kind, queues.approved.size)
+ * ```
  */
 export function applyConsensusResult(
   queues: ConversationQueues,

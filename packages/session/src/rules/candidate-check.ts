@@ -58,17 +58,17 @@ export function commitHashOf(commitMessage: Uint8Array): Uint8Array {
  * Pre-checks of a received candidate that need no round state
  * (`reference-architecture.md` §9.1, plus the conversation-id check the
  * reference skips — deviation 5).
-  *
-  * @example
-  * ```ts
-  * import { precheckCandidate } from '@demls/session/rules'
-  * import { inspectMessageKind } from '@demls/mls'
-  * import type { CommitCandidate } from '@demls/wire'
-  * declare const candidate: CommitCandidate
-  * const committed = new Set<string>()
-  * const r = precheckCandidate(candidate, new TextEncoder().encode('chat'), inspectMessageKind, (hex) => committed.has(hex))
-  * if (r.ok) console.log('stage it:', r.hashHex)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { precheckCandidate } from '@demls/session/rules'
+ * import { inspectMessageKind } from '@demls/mls'
+ * import type { CommitCandidate } from '@demls/wire'
+ * declare const candidate: CommitCandidate
+ * const committed = new Set<string>()
+ * const r = precheckCandidate(candidate, new TextEncoder().encode('chat'), inspectMessageKind, (hex) => committed.has(hex))
+ * if (r.ok) console.log('stage it:', r.hashHex)
+ * ```
  */
 export function precheckCandidate(
   c: CommitCandidate,

@@ -7,14 +7,14 @@ import { compareBytes } from '@demls/wire'
  * the session compares two branches.
  *
  * @returns whether the branch of `hash` beats the branch of `other`
-  *
-  * @example
-  * ```ts
-  * import { winsFork } from '@demls/session/rules'
-  * const a = new Uint8Array(32).fill(1)
-  * const b = new Uint8Array(32).fill(2)
-  * winsFork(a, b) !== winsFork(b, a) // true: every member picks the same branch
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { winsFork } from '@demls/session/rules'
+ * const a = new Uint8Array(32).fill(1)
+ * const b = new Uint8Array(32).fill(2)
+ * winsFork(a, b) !== winsFork(b, a) // true: every member picks the same branch
+ * ```
  */
 export function winsFork(hash: Uint8Array, other: Uint8Array): boolean {
   return compareBytes(hash, other) < 0
@@ -43,13 +43,13 @@ export interface BranchTip {
  * as ours and win the fork choice ({@link winsFork}).
  *
  * @param tip - our last merge, if we kept its branch point
-  *
-  * @example
-  * ```ts
-  * import { prefersAttested } from '@demls/session/rules'
-  * declare const attestedHash: Uint8Array // from members' signed attestations of epoch 9
-  * if (prefersAttested(undefined, 9n, 9n, attestedHash)) console.log('catch up onto the attested branch')
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { prefersAttested } from '@demls/session/rules'
+ * declare const attestedHash: Uint8Array // from members' signed attestations of epoch 9
+ * if (prefersAttested(undefined, 9n, 9n, attestedHash)) console.log('catch up onto the attested branch')
+ * ```
  */
 export function prefersAttested(tip: BranchTip | undefined, currentEpoch: bigint, attestedEpoch: bigint, commitHash: Uint8Array): boolean {
   return tip !== undefined && attestedEpoch === currentEpoch && tip.epoch + 1n === attestedEpoch && winsFork(commitHash, tip.commitHash)

@@ -26,14 +26,14 @@ export interface FreezeRole {
  * other stewards after the commit-inactivity window (the epoch steward is
  * then inactive); plain members after commit + recovery inactivity; in
  * recovery or after a rejected election, the recovery window.
-  *
-  * @example
-  * ```ts
-  * import { freezeEntryWindowFor } from '@demls/session/rules'
-  * import { resolveConfig } from '@demls/session'
-  * const member = freezeEntryWindowFor({ recovering: false, actingEpochSteward: false, mayCommit: false }, resolveConfig())
-  * console.log(`a plain member freezes after ${member} ms without a commit`)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { freezeEntryWindowFor } from '@demls/session/rules'
+ * import { resolveConfig } from '@demls/session'
+ * const member = freezeEntryWindowFor({ recovering: false, actingEpochSteward: false, mayCommit: false }, resolveConfig())
+ * console.log(`a plain member freezes after ${member} ms without a commit`)
+ * ```
  */
 export function freezeEntryWindowFor(
   role: FreezeRole,

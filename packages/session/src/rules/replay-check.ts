@@ -30,18 +30,18 @@ export interface ElectableList {
  * (`electable`, computed only when needed; `inferred`: install it with the
  * commit). The approved prefix is not
  * checked: we may have missed the votes.
-  *
-  * @example
-  * ```ts
-  * import { checkReplay } from '@demls/session/rules'
-  * import type { StagedCommit } from '@demls/mls'
-  * import type { CommitCandidate } from '@demls/wire'
-  * declare const staged: StagedCommit
-  * declare const candidate: CommitCandidate
-  * declare const stewards: Uint8Array[]
-  * const r = checkReplay(staged, candidate, false, stewards)
-  * if (!r.ok) console.log('refused:', r.reason)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { checkReplay } from '@demls/session/rules'
+ * import type { StagedCommit } from '@demls/mls'
+ * import type { CommitCandidate } from '@demls/wire'
+ * declare const staged: StagedCommit
+ * declare const candidate: CommitCandidate
+ * declare const stewards: Uint8Array[]
+ * const r = checkReplay(staged, candidate, false, stewards)
+ * if (!r.ok) console.log('refused:', r.reason)
+ * ```
  */
 export function checkReplay(
   staged: StagedCommit,

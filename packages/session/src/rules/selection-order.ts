@@ -67,14 +67,14 @@ export interface CommitPrefixInit {
  * adds of current members and removes of non-members, at most `max`
  * entries. Candidates are validated against this prefix, so urgent and
  * capped batches are valid (the reference rejects them).
-  *
-  * @example
-  * ```ts
-  * import { commitPrefix } from '@demls/session/rules'
-  * import type { ConversationUpdateRequest } from '@demls/wire'
-  * declare const approved: [number, ConversationUpdateRequest][]
-  * const prefix = commitPrefix({ approved, isMember: () => true, max: 5 }) // what the next commit must include
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { commitPrefix } from '@demls/session/rules'
+ * import type { ConversationUpdateRequest } from '@demls/wire'
+ * declare const approved: [number, ConversationUpdateRequest][]
+ * const prefix = commitPrefix({ approved, isMember: () => true, max: 5 }) // what the next commit must include
+ * ```
  */
 export function commitPrefix(init: CommitPrefixInit): PrefixEntry[] {
   const out: PrefixEntry[] = []
@@ -112,13 +112,13 @@ export const KEY_PACKAGE_EXPIRY_TOLERANCE_MS = 5 * 60_000
  * The adds of `prefix` whose key package has expired at `atMs` (its
  * `notAfter` second is before `atMs`), or cannot be decoded. Removes are
  * never returned.
-  *
-  * @example
-  * ```ts
-  * import { type PrefixEntry, expiredAdds } from '@demls/session/rules'
-  * declare const prefix: PrefixEntry[]
-  * const stale = expiredAdds(prefix, Date.now()) // adds whose key package has expired: may be omitted
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type PrefixEntry, expiredAdds } from '@demls/session/rules'
+ * declare const prefix: PrefixEntry[]
+ * const stale = expiredAdds(prefix, Date.now()) // adds whose key package has expired: may be omitted
+ * ```
  */
 export function expiredAdds(prefix: readonly PrefixEntry[], atMs: number): PrefixEntry[] {
   const at = BigInt(Math.floor(atMs / 1000))
@@ -137,15 +137,15 @@ export function expiredAdds(prefix: readonly PrefixEntry[], atMs: number): Prefi
 /**
  * Whether a commit's `changes` are exactly `prefix` minus some entries of
  * `omittable`; if so, the entries it left out.
-  *
-  * @example
-  * ```ts
-  * import { type CommitAction, type PrefixEntry, coversPrefix } from '@demls/session/rules'
-  * declare const prefix: PrefixEntry[]
-  * declare const changes: CommitAction[] // what the staged commit does
-  * const r = coversPrefix(changes, prefix, [])
-  * if (!r.ok) console.log('the commit skipped approved work: penalise its steward')
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type CommitAction, type PrefixEntry, coversPrefix } from '@demls/session/rules'
+ * declare const prefix: PrefixEntry[]
+ * declare const changes: CommitAction[] // what the staged commit does
+ * const r = coversPrefix(changes, prefix, [])
+ * if (!r.ok) console.log('the commit skipped approved work: penalise its steward')
+ * ```
  */
 export function coversPrefix(
   changes: readonly CommitAction[],
@@ -203,15 +203,15 @@ export interface RankedCandidate {
  * `expectedCount` proposals (`≤` with `allowSubset`); then (a) more
  * proposals first, (b) the live epoch steward's first, (c) smaller steward
  * id, (d) smaller commit hash. Whether a candidate is ours is ignored.
-  *
-  * @example
-  * ```ts
-  * import { orderCandidates } from '@demls/session/rules'
-  * import type { CommitCandidate } from '@demls/wire'
-  * declare const received: (CommitCandidate & { proposalCount: number; commitHash: Uint8Array })[]
-  * declare const epochSteward: Uint8Array
-  * const ranked = orderCandidates(received, 3, epochSteward, false) // try them in this order
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { orderCandidates } from '@demls/session/rules'
+ * import type { CommitCandidate } from '@demls/wire'
+ * declare const received: (CommitCandidate & { proposalCount: number; commitHash: Uint8Array })[]
+ * declare const epochSteward: Uint8Array
+ * const ranked = orderCandidates(received, 3, epochSteward, false) // try them in this order
+ * ```
  */
 export function orderCandidates<C extends RankedCandidate>(
   candidates: readonly C[],

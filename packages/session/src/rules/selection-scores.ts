@@ -33,15 +33,15 @@ export interface StagedJudgement {
  * committer other than the claimed steward is a broken commit; a committer
  * off our list (outside recovery) a misbehaving commit; non add/remove
  * proposals or changes that do not cover the prefix a broken MLS proposal.
-  *
-  * @example
-  * ```ts
-  * import { judgeStaged } from '@demls/session/rules'
-  * import type { StagedCommit } from '@demls/mls'
-  * declare const staged: StagedCommit
-  * const verdict = judgeStaged(staged, { claimed: staged.committer, recovery: false, listKnown: true, isSteward: () => false, coversPrefix: () => true })
-  * if (verdict !== 'ok') console.log(`penalise: ${verdict.event}`)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { judgeStaged } from '@demls/session/rules'
+ * import type { StagedCommit } from '@demls/mls'
+ * declare const staged: StagedCommit
+ * const verdict = judgeStaged(staged, { claimed: staged.committer, recovery: false, listKnown: true, isSteward: () => false, coversPrefix: () => true })
+ * if (verdict !== 'ok') console.log(`penalise: ${verdict.event}`)
+ * ```
  */
 export function judgeStaged(staged: StagedCommit, j: StagedJudgement): ScoreOp | 'ok' {
   if (staged.bundleSenderMismatch) return { memberId: staged.committer, event: ScoreEvent.BrokenCommit }
@@ -60,13 +60,13 @@ export function judgeStaged(staged: StagedCommit, j: StagedJudgement): ScoreOp |
  *
  * @param sentCandidate - whether the epoch steward sent a candidate this round
  * @param penalties - the penalties of this selection so far
-  *
-  * @example
-  * ```ts
-  * import { censorshipSuspect } from '@demls/session/rules'
-  * const epochSteward = new Uint8Array(20).fill(2)
-  * censorshipSuspect(epochSteward, false, []) // the epoch steward: it sent no candidate
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { censorshipSuspect } from '@demls/session/rules'
+ * const epochSteward = new Uint8Array(20).fill(2)
+ * censorshipSuspect(epochSteward, false, []) // the epoch steward: it sent no candidate
+ * ```
  */
 export function censorshipSuspect(
   epochSteward: Uint8Array | undefined,
@@ -127,15 +127,15 @@ export interface AppliedSelection {
  * penalties, censorship for an epoch steward that neither committed nor
  * sent a candidate (never ourselves), and for every remote candidate ranked
  * after the winner an honest attempt (a steward) or a misbehaving commit.
-  *
-  * @example
-  * ```ts
-  * import { appliedScores } from '@demls/session/rules'
-  * import { PeerScoringService } from '@demls/scoring'
-  * const [me, steward] = [1, 2].map((n) => new Uint8Array(20).fill(n))
-  * const scoring = new PeerScoringService()
-  * scoring.applyOps(appliedScores({ penalties: [], suspect: undefined, committer: steward!, self: me!, after: [], isSteward: () => true }))
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { appliedScores } from '@demls/session/rules'
+ * import { PeerScoringService } from '@demls/scoring'
+ * const [me, steward] = [1, 2].map((n) => new Uint8Array(20).fill(n))
+ * const scoring = new PeerScoringService()
+ * scoring.applyOps(appliedScores({ penalties: [], suspect: undefined, committer: steward!, self: me!, after: [], isSteward: () => true }))
+ * ```
  */
 export function appliedScores(s: AppliedSelection): ScoreOp[] {
   const ops: ScoreOp[] = [...s.penalties]
@@ -153,13 +153,13 @@ export function appliedScores(s: AppliedSelection): ScoreOp[] {
  * The censorship penalty of a selection that merged nothing although
  * approved work was due (Layer 2): the suspect epoch steward's, unless it
  * is ourselves. Empty when there was no work.
-  *
-  * @example
-  * ```ts
-  * import { noCandidateScores } from '@demls/session/rules'
-  * const me = new Uint8Array(20).fill(1)
-  * const ops = noCandidateScores(true, new Uint8Array(20).fill(2), me) // work was due, nobody committed
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { noCandidateScores } from '@demls/session/rules'
+ * const me = new Uint8Array(20).fill(1)
+ * const ops = noCandidateScores(true, new Uint8Array(20).fill(2), me) // work was due, nobody committed
+ * ```
  */
 export function noCandidateScores(hadWork: boolean, suspect: Uint8Array | undefined, self: Uint8Array): ScoreOp[] {
   if (!hadWork || suspect === undefined || bytesEqual(suspect, self)) return []

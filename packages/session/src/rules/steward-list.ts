@@ -45,16 +45,16 @@ export interface StewardListContext {
  * when it may: it must be newer than ours, from an epoch we have reached
  * and still remember, and exactly the list an election over the settled
  * members of that epoch proposes in its retry round.
-  *
-  * @example
-  * ```ts
-  * import { type StewardListContext, stewardListRefusal } from '@demls/session/rules'
-  * import type { StewardListNotice } from '@demls/wire'
-  * declare const notice: StewardListNotice
-  * declare const ctx: StewardListContext
-  * const reason = stewardListRefusal(notice, ctx)
-  * if (reason) console.log('ignored a steward list:', reason)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type StewardListContext, stewardListRefusal } from '@demls/session/rules'
+ * import type { StewardListNotice } from '@demls/wire'
+ * declare const notice: StewardListNotice
+ * declare const ctx: StewardListContext
+ * const reason = stewardListRefusal(notice, ctx)
+ * if (reason) console.log('ignored a steward list:', reason)
+ * ```
  */
 export function stewardListRefusal(n: StewardListNotice, ctx: StewardListContext): string | undefined {
   if (n.electionEpoch > ctx.epoch) return 'from a later epoch'

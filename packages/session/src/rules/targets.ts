@@ -51,12 +51,12 @@ export function targetOf(request: ConversationUpdateRequest): Target | undefined
 /**
  * A target as a map key (`add:<hex>` / `remove:<hex>`). Only ever compared,
  * never parsed back: use {@link targetOf} for the parts.
-  *
-  * @example
-  * ```ts
-  * import { keyOfTarget } from '@demls/session/rules'
-  * keyOfTarget({ action: 'add', member: new Uint8Array(20).fill(3) }) // a map key: one proposal per target
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { keyOfTarget } from '@demls/session/rules'
+ * keyOfTarget({ action: 'add', member: new Uint8Array(20).fill(3) }) // a map key: one proposal per target
+ * ```
  */
 export function keyOfTarget(target: Target): string {
   return `${target.action}:${toHex(target.member)}`
@@ -98,14 +98,14 @@ export function targetMemberId(request: ConversationUpdateRequest): Uint8Array |
  * a removal of a non-member (nothing left to commit).
  *
  * @param isMember - membership by hex member id
-  *
-  * @example
-  * ```ts
-  * import { targetSatisfied } from '@demls/session/rules'
-  * import { toHex } from '@demls/wire'
-  * const members = new Set([toHex(new Uint8Array(20).fill(3))])
-  * targetSatisfied({ action: 'add', member: new Uint8Array(20).fill(3) }, (hex) => members.has(hex)) // true: already added
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { targetSatisfied } from '@demls/session/rules'
+ * import { toHex } from '@demls/wire'
+ * const members = new Set([toHex(new Uint8Array(20).fill(3))])
+ * targetSatisfied({ action: 'add', member: new Uint8Array(20).fill(3) }, (hex) => members.has(hex)) // true: already added
+ * ```
  */
 export function targetSatisfied(target: Target, isMember: (memberIdHex: string) => boolean): boolean {
   return (target.action === 'add') === isMember(toHex(target.member))

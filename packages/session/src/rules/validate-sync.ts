@@ -71,16 +71,16 @@ export interface SyncValidationContext {
  *
  * @throws {InvalidSyncError} for the reference's hard errors: an empty
  * steward list or an invalid `sn_min`/`sn_max` pair
-  *
-  * @example
-  * ```ts
-  * import { type SyncValidationContext, validateSync } from '@demls/session/rules'
-  * import type { ConversationSync } from '@demls/wire'
-  * declare const sync: ConversationSync
-  * declare const ctx: SyncValidationContext
-  * const r = validateSync(sync, ctx)
-  * if (!r.ok) console.log('refused sync:', r.reason)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type SyncValidationContext, validateSync } from '@demls/session/rules'
+ * import type { ConversationSync } from '@demls/wire'
+ * declare const sync: ConversationSync
+ * declare const ctx: SyncValidationContext
+ * const r = validateSync(sync, ctx)
+ * if (!r.ok) console.log('refused sync:', r.reason)
+ * ```
  */
 export function validateSync(
   sync: ConversationSync,

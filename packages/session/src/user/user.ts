@@ -92,14 +92,14 @@ const stateKey = (conversationId: string) => ['conv', conversationId, 'state']
  * {@link JoinPhase} reached, or `starting` before the first one (while the
  * key package is minted, and with `probe: false, announce: false` until the
  * Welcome).
-  *
-  * @example
-  * ```ts
-  * import type { PendingJoin, User } from '@demls/session'
-  * declare const bob: User
-  * const pending: PendingJoin[] = bob.joins()
-  * for (const j of pending) console.log(`${j.conversationId}: ${j.phase} for ${j.elapsedMs} ms`)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import type { PendingJoin, User } from '@demls/session'
+ * declare const bob: User
+ * const pending: PendingJoin[] = bob.joins()
+ * for (const j of pending) console.log(`${j.conversationId}: ${j.phase} for ${j.elapsedMs} ms`)
+ * ```
  */
 export interface PendingJoin {
   /** The conversation being joined. */

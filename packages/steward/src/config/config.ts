@@ -60,12 +60,12 @@ export interface ListSizeBounds {
 /**
  * Legal list sizes for `memberCount` members: exactly `memberCount` when
  * it is below `snMin`, otherwise `[snMin, min(snMax, memberCount)]`.
-  *
-  * @example
-  * ```ts
-  * import { listSizeBounds, stewardListConfig } from '@demls/steward'
-  * const { min, max } = listSizeBounds(stewardListConfig({ snMin: 1, snMax: 3 }), 2) // bounded by the member count too
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { listSizeBounds, stewardListConfig } from '@demls/steward'
+ * const { min, max } = listSizeBounds(stewardListConfig({ snMin: 1, snMax: 3 }), 2) // bounded by the member count too
+ * ```
  */
 export function listSizeBounds(config: StewardListConfig, memberCount: number): ListSizeBounds {
   if (memberCount < config.snMin) return { min: memberCount, max: memberCount }

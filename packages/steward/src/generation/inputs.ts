@@ -8,12 +8,12 @@ const encoder = new TextEncoder()
  * Normalise an epoch to a `bigint` in `[0, 2^64)`.
  *
  * @throws {InvalidEpochError} for negative, fractional, unsafe or too large values
-  *
-  * @example
-  * ```ts
-  * import { toEpoch } from '@demls/steward'
-  * toEpoch(7) // 7n (numbers and bigints in [0, 2^64) are accepted)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { toEpoch } from '@demls/steward'
+ * toEpoch(7) // 7n (numbers and bigints in [0, 2^64) are accepted)
+ * ```
  */
 export function toEpoch(epoch: EpochInput): bigint {
   if (typeof epoch === 'bigint') {
@@ -28,12 +28,12 @@ export function toEpoch(epoch: EpochInput): bigint {
  * Check a retry round is a u32.
  *
  * @throws {InvalidRetryRoundError} otherwise
-  *
-  * @example
-  * ```ts
-  * import { toRetryRound } from '@demls/steward'
-  * toRetryRound(undefined) // 0
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { toRetryRound } from '@demls/steward'
+ * toRetryRound(undefined) // 0
+ * ```
  */
 export function toRetryRound(retryRound: number | undefined): number {
   const r = retryRound ?? 0

@@ -8,14 +8,14 @@ import type { EpochInput, MemberId, StewardList, StewardListConfig } from '../ty
  * Where a member's join epoch is recorded: a function, or a map keyed by
  * the member id's lowercase hex ({@link memberIdHex}). `undefined` means
  * "never recorded" (e.g. the creator).
-  *
-  * @example
-  * ```ts
-  * import { type JoinEpochLookup, memberIdHex, settledMembers } from '@demls/steward'
-  * const [alice, bob] = [1, 2].map((n) => new Uint8Array(20).fill(n))
-  * const joinEpochs: JoinEpochLookup = new Map([[memberIdHex(alice!), 1n], [memberIdHex(bob!), 9n]])
-  * settledMembers([alice!, bob!], joinEpochs, 10n) // [alice]: bob joined too recently
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type JoinEpochLookup, memberIdHex, settledMembers } from '@demls/steward'
+ * const [alice, bob] = [1, 2].map((n) => new Uint8Array(20).fill(n))
+ * const joinEpochs: JoinEpochLookup = new Map([[memberIdHex(alice!), 1n], [memberIdHex(bob!), 9n]])
+ * settledMembers([alice!, bob!], joinEpochs, 10n) // [alice]: bob joined too recently
+ * ```
  */
 export type JoinEpochLookup =
   | ((memberId: MemberId) => EpochInput | undefined)
@@ -29,13 +29,13 @@ function lookup(joinEpochs: JoinEpochLookup, id: MemberId): EpochInput | undefin
  * Members who may serve as stewards at `currentEpoch`: those whose recorded
  * join epoch is strictly below it. Members without a recorded join epoch
  * count as settled. Keeps the input order.
-  *
-  * @example
-  * ```ts
-  * import { settledMembers } from '@demls/steward'
-  * const members = [1, 2, 3].map((n) => new Uint8Array(20).fill(n))
-  * const settled = settledMembers(members, (id) => (id[0] === 3 ? 10n : 0n), 10n) // member 3 joined at epoch 10
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { settledMembers } from '@demls/steward'
+ * const members = [1, 2, 3].map((n) => new Uint8Array(20).fill(n))
+ * const settled = settledMembers(members, (id) => (id[0] === 3 ? 10n : 0n), 10n) // member 3 joined at epoch 10
+ * ```
  */
 export function settledMembers(
   members: readonly MemberId[],
@@ -100,13 +100,13 @@ export interface ReconcileInit {
  * `size = computeListSize(count)` and retry round 0; otherwise an election
  * is needed. (An empty settled set yields `install` with an empty pool,
  * which installing rejects with `EmptyMembersListError`, as the reference.)
-  *
-  * @example
-  * ```ts
-  * import { DEFAULT_STEWARD_LIST_CONFIG, decideReconcile } from '@demls/steward'
-  * const members = [1, 2].map((n) => new Uint8Array(20).fill(n))
-  * const decision = decideReconcile({ list: undefined, config: DEFAULT_STEWARD_LIST_CONFIG, epoch: 1n, members, joinEpochs: () => 0n })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_STEWARD_LIST_CONFIG, decideReconcile } from '@demls/steward'
+ * const members = [1, 2].map((n) => new Uint8Array(20).fill(n))
+ * const decision = decideReconcile({ list: undefined, config: DEFAULT_STEWARD_LIST_CONFIG, epoch: 1n, members, joinEpochs: () => 0n })
+ * ```
  */
 export function decideReconcile(init: ReconcileInit): ReconcileDecision {
   if (init.list === undefined || !isListExhausted(init.list, init.epoch)) return { kind: 'keep' }

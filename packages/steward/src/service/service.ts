@@ -50,16 +50,16 @@ export type ElectionSkip = (typeof ElectionSkip)[keyof typeof ElectionSkip]
 /**
  * Result of {@link StewardListService.proposeElection}. The `proposed`
  * variant has the fields of a wire `StewardElectionProposal`.
-  *
-  * @example
-  * ```ts
-  * import { type ElectionDecision, StewardListService } from '@demls/steward'
-  * const pool = [1, 2, 3].map((n) => new Uint8Array(20).fill(n))
-  * const svc = new StewardListService({ conversationId: 'chat' })
-  * svc.installList(0n, pool)
-  * const decision: ElectionDecision = svc.proposeElection({ epoch: 50n, pool, self: pool[0]! })
-  * if (decision.kind === 'proposed') console.log(decision.proposedStewards.length, decision.electionEpoch)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type ElectionDecision, StewardListService } from '@demls/steward'
+ * const pool = [1, 2, 3].map((n) => new Uint8Array(20).fill(n))
+ * const svc = new StewardListService({ conversationId: 'chat' })
+ * svc.installList(0n, pool)
+ * const decision: ElectionDecision = svc.proposeElection({ epoch: 50n, pool, self: pool[0]! })
+ * if (decision.kind === 'proposed') console.log(decision.proposedStewards.length, decision.electionEpoch)
+ * ```
  */
 export type ElectionDecision =
   | { kind: 'skip'; reason: ElectionSkip }
@@ -92,15 +92,15 @@ export interface ProposeElectionInit {
 /**
  * Restorable state of a {@link StewardListService}: the list and the retry
  * counters (not the conversation-id salt, which the owner re-seeds).
-  *
-  * @example
-  * ```ts
-  * import { StewardListService, type StewardListSnapshot } from '@demls/steward'
-  * const svc = new StewardListService({ conversationId: 'chat' })
-  * svc.installList(0n, [new Uint8Array(20).fill(1)])
-  * const saved: StewardListSnapshot = svc.snapshot() // persist it with the group state
-  * new StewardListService({ conversationId: 'chat' }).restore(saved)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { StewardListService, type StewardListSnapshot } from '@demls/steward'
+ * const svc = new StewardListService({ conversationId: 'chat' })
+ * svc.installList(0n, [new Uint8Array(20).fill(1)])
+ * const saved: StewardListSnapshot = svc.snapshot() // persist it with the group state
+ * new StewardListService({ conversationId: 'chat' }).restore(saved)
+ * ```
  */
 export interface StewardListSnapshot {
   /** The installed list. */

@@ -56,14 +56,14 @@ export type PeerScoreParamsInit = NonNullable<GossipsubOpts['scoreParams']>
  * negative once about 14 peers have connected from one IP, and then stop
  * sending to them: every loopback test network and every group behind one
  * NAT hits that. See the package README for the trade-off.
-  *
-  * @example
-  * ```ts
-  * import { type DemlsScoringInit, gossipsubTransport } from '@demls/transport-gossipsub'
-  * // a LAN test bed: many peers behind one IP are expected there
-  * const scoring: DemlsScoringInit = { ipColocationWhitelist: ['10.0.0.0/8'], ipColocationThreshold: 20 }
-  * const transport = gossipsubTransport({ scoring })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type DemlsScoringInit, gossipsubTransport } from '@demls/transport-gossipsub'
+ * // a LAN test bed: many peers behind one IP are expected there
+ * const scoring: DemlsScoringInit = { ipColocationWhitelist: ['10.0.0.0/8'], ipColocationThreshold: 20 }
+ * const transport = gossipsubTransport({ scoring })
+ * ```
  */
 export interface DemlsScoringInit {
   /**
@@ -106,13 +106,13 @@ export const DEMLS_SCORING: Readonly<{
  * with the IP colocation penalty from `scoring` (over
  * {@link DEMLS_SCORING}), and then every field of `override` on top (a
  * caller's explicit `gossipsub.scoreParams` always wins).
-  *
-  * @example
-  * ```ts
-  * import { DEMLS_SCORING, demlsScoreParams } from '@demls/transport-gossipsub'
-  * const params = demlsScoreParams({ ...DEMLS_SCORING, ipColocationThreshold: 10 })
-  * console.log(params.IPColocationFactorThreshold) // 10
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { DEMLS_SCORING, demlsScoreParams } from '@demls/transport-gossipsub'
+ * const params = demlsScoreParams({ ...DEMLS_SCORING, ipColocationThreshold: 10 })
+ * console.log(params.IPColocationFactorThreshold) // 10
+ * ```
  */
 export function demlsScoreParams(scoring: DemlsScoringInit = {}, override: PeerScoreParamsInit = {}): PeerScoreParamsInit {
   return {
@@ -228,14 +228,14 @@ export interface NodePlatform {
  * and peer scoring that does not mute a group on one host or behind one
  * NAT ({@link demlsScoreParams} from `scoring`, under `extra.scoreParams`).
  * `hash` is the message-id SHA-256 (a platform passes its native one).
-  *
-  * @example
-  * ```ts
-  * import { demlsGossipsubOptions } from '@demls/transport-gossipsub'
-  * // the options de-MLS nodes run gossipsub with, e.g. to build your own libp2p node
-  * const options = demlsGossipsubOptions({ heartbeatInterval: 500 })
-  * console.log(options.globalSignaturePolicy) // 'StrictNoSign'
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { demlsGossipsubOptions } from '@demls/transport-gossipsub'
+ * // the options de-MLS nodes run gossipsub with, e.g. to build your own libp2p node
+ * const options = demlsGossipsubOptions({ heartbeatInterval: 500 })
+ * console.log(options.globalSignaturePolicy) // 'StrictNoSign'
+ * ```
  */
 export function demlsGossipsubOptions(
   extra: Partial<GossipsubOpts> = {},

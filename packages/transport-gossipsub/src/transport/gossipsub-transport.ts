@@ -110,15 +110,15 @@ export type GossipsubNodeFactory = (init: GossipsubNodeInit) => Promise<Gossipsu
  * updates some state after its events), after our own subscribe, start and
  * stop, and on every `readiness(topic)` call — a value a caller has seen has
  * always been emitted.
-  *
-  * @example
-  * ```ts
-  * import { type GossipsubTransport, gossipsubTransport } from '@demls/transport-gossipsub'
-  * const transport: GossipsubTransport = gossipsubTransport()
-  * await transport.start()
-  * console.log(transport.peerId?.toString(), transport.multiaddrs().map(String)) // give these to other peers
-  * await transport.stop()
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type GossipsubTransport, gossipsubTransport } from '@demls/transport-gossipsub'
+ * const transport: GossipsubTransport = gossipsubTransport()
+ * await transport.start()
+ * console.log(transport.peerId?.toString(), transport.multiaddrs().map(String)) // give these to other peers
+ * await transport.stop()
+ * ```
  */
 export class GossipsubTransport extends TypedEventEmitter<TransportEvents> implements Transport {
   readonly appId: Uint8Array

@@ -29,12 +29,12 @@ const ERRORS_PAGE = '/docs/errors.md'
 /**
  * The default `docsPath` of an error code: its section of `docs/errors.md`
  * (`CONVERSATION_EXISTS` → `/docs/errors.md#conversation-exists`).
-  *
-  * @example
-  * ```ts
-  * import { docsPathOf } from '@demls/wire'
-  * docsPathOf('DECODE_ERROR') // '/docs/errors.md#decode-error'
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { docsPathOf } from '@demls/wire'
+ * docsPathOf('DECODE_ERROR') // '/docs/errors.md#decode-error'
+ * ```
  */
 export function docsPathOf(code: string): string {
   return `${ERRORS_PAGE}#${code.toLowerCase().replace(/_/g, '-')}`

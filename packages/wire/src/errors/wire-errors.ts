@@ -3,16 +3,16 @@ import { DemlsError, type DemlsErrorOptions } from './demls-error.js'
 /**
  * Untrusted bytes could not be decoded as the expected message. Decoders
  * in `@demls/wire` throw nothing else.
-  *
-  * @example
-  * ```ts
-  * import { DecodeError, decodeTransportEnvelope } from '@demls/wire'
-  * try {
-  *   decodeTransportEnvelope(new Uint8Array([0xff, 0xff]))
-  * } catch (err) {
-  *   if (err instanceof DecodeError) console.log(err.code, err.messageType) // 'DECODE_ERROR' …
-  * }
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeTransportEnvelope } from '@demls/wire'
+ * try {
+ *   decodeTransportEnvelope(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code, err.messageType) // 'DECODE_ERROR' …
+ * }
+ * ```
  */
 export class DecodeError extends DemlsError {
   /** Fully qualified protobuf name of the message being decoded. */

@@ -14,17 +14,17 @@ export type TimerHandle = { readonly __timer: unique symbol } | number | object
  * The only source of time for demls: protocol code never reads the system
  * clock itself. `@demls/transport-memory` provides a virtual clock driven
  * by its scheduler; {@link systemClock} is the real one.
-  *
-  * @example
-  * ```ts
-  * import { type Clock, systemClock } from '@demls/wire'
-  * import { VirtualClock } from '@demls/transport-memory'
-  * function expiresAt(clock: Clock, ttlMs: number): number {
-  *   return clock.now() + ttlMs
-  * }
-  * expiresAt(systemClock, 60_000) // real time
-  * expiresAt(new VirtualClock(), 60_000) // virtual time in tests
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type Clock, systemClock } from '@demls/wire'
+ * import { VirtualClock } from '@demls/transport-memory'
+ * function expiresAt(clock: Clock, ttlMs: number): number {
+ *   return clock.now() + ttlMs
+ * }
+ * expiresAt(systemClock, 60_000) // real time
+ * expiresAt(new VirtualClock(), 60_000) // virtual time in tests
+ * ```
  */
 export interface Clock {
   /** Milliseconds since the Unix epoch. Never decreases. */

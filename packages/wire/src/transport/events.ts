@@ -18,14 +18,14 @@ export type EventHandler<Detail> =
 /**
  * A typed `EventTarget` (the js-libp2p `TypedEventEmitter` pattern): listeners
  * receive `CustomEvent`s whose `detail` type is known per event name.
-  *
-  * @example
-  * ```ts
-  * import { type TransportEvents, type TypedEventTarget } from '@demls/wire'
-  * function logDrops(target: TypedEventTarget<TransportEvents>): void {
-  *   target.addEventListener('drop', (e) => console.log(`dropped ${e.detail.bytes} bytes: ${e.detail.reason}`))
-  * }
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type TransportEvents, type TypedEventTarget } from '@demls/wire'
+ * function logDrops(target: TypedEventTarget<TransportEvents>): void {
+ *   target.addEventListener('drop', (e) => console.log(`dropped ${e.detail.bytes} bytes: ${e.detail.reason}`))
+ * }
+ * ```
  */
 export interface TypedEventTarget<EventMap extends Record<string, unknown>> extends EventTarget {
   addEventListener<K extends keyof EventMap & string>(

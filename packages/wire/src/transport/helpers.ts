@@ -19,14 +19,14 @@ const publishSequence = new WeakMap<Uint8Array, bigint>()
  * as its seen cache remembers the first.
  *
  * @throws {MessageTooLargeError}
-  *
-  * @example
-  * ```ts
-  * import { wrapOutbound } from '@demls/wire'
-  * const appId = crypto.getRandomValues(new Uint8Array(16))
-  * const { topic, bytes } = wrapOutbound(appId, { conversationId: 'chat', subtopic: 'welcome', payload: new Uint8Array([1]) })
-  * console.log(topic) // '/chat/1/welcome/proto'
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { wrapOutbound } from '@demls/wire'
+ * const appId = crypto.getRandomValues(new Uint8Array(16))
+ * const { topic, bytes } = wrapOutbound(appId, { conversationId: 'chat', subtopic: 'welcome', payload: new Uint8Array([1]) })
+ * console.log(topic) // '/chat/1/welcome/proto'
+ * ```
  */
 export function wrapOutbound(appId: Uint8Array, packet: OutboundPacket): { topic: string; bytes: Uint8Array } {
   const topic = topicFor(packet.conversationId, packet.subtopic)
@@ -50,17 +50,17 @@ function nextSequence(appId: Uint8Array): bigint {
  * Validate inbound wire bytes received on `topic` by a transport whose app
  * id is `appId`: either a packet to deliver or a drop with its reason.
  * Shared by every transport implementation.
-  *
-  * @example
-  * ```ts
-  * import { unwrapInbound, wrapOutbound } from '@demls/wire'
-  * const alice = new Uint8Array(16).fill(1)
-  * const bob = new Uint8Array(16).fill(2)
-  * const { topic, bytes } = wrapOutbound(alice, { conversationId: 'chat', subtopic: 'app', payload: new Uint8Array([7]) })
-  * const result = unwrapInbound(bob, topic, bytes, Date.now())
-  * if ('packet' in result) console.log(result.packet.envelope.payload) // Uint8Array [7]
-  * else console.log('dropped:', result.drop.reason)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { unwrapInbound, wrapOutbound } from '@demls/wire'
+ * const alice = new Uint8Array(16).fill(1)
+ * const bob = new Uint8Array(16).fill(2)
+ * const { topic, bytes } = wrapOutbound(alice, { conversationId: 'chat', subtopic: 'app', payload: new Uint8Array([7]) })
+ * const result = unwrapInbound(bob, topic, bytes, Date.now())
+ * if ('packet' in result) console.log(result.packet.envelope.payload) // Uint8Array [7]
+ * else console.log('dropped:', result.drop.reason)
+ * ```
  */
 export function unwrapInbound(
   appId: Uint8Array,
@@ -128,16 +128,16 @@ export interface WaitForReadinessOptions extends AbortOptions {
  * Resolve once `topic` has at least `minPeers` mesh peers on `transport`.
  *
  * @throws {AbortError} when the signal aborts first
-  *
-  * @example
-  * ```ts
-  * import { waitForReadiness, topicFor } from '@demls/wire'
-  * import { MemoryNetwork } from '@demls/transport-memory'
-  * const alice = new MemoryNetwork().createTransport('alice')
-  * await alice.start()
-  * alice.subscribe(topicFor('chat', 'app'))
-  * const readiness = await waitForReadiness(alice, topicFor('chat', 'app'), { minPeers: 1, signal: AbortSignal.timeout(5_000) })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { waitForReadiness, topicFor } from '@demls/wire'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const alice = new MemoryNetwork().createTransport('alice')
+ * await alice.start()
+ * alice.subscribe(topicFor('chat', 'app'))
+ * const readiness = await waitForReadiness(alice, topicFor('chat', 'app'), { minPeers: 1, signal: AbortSignal.timeout(5_000) })
+ * ```
  */
 export function waitForReadiness(
   transport: Transport,

@@ -89,15 +89,15 @@ export interface PublishResult {
  * Counters of a transport's publishes that reached nobody (see
  * {@link Transport.publishStats}). Publishes refused before anything was
  * attempted (not started, aborted, too large) are not counted.
-  *
-  * @example
-  * ```ts
-  * import { type PublishStats } from '@demls/wire'
-  * import { MemoryNetwork } from '@demls/transport-memory'
-  * const alice = new MemoryNetwork().createTransport('alice')
-  * const stats: PublishStats | undefined = alice.publishStats?.()
-  * console.log(stats?.published, stats?.reachedNobody, stats?.noPeers)
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type PublishStats } from '@demls/wire'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const alice = new MemoryNetwork().createTransport('alice')
+ * const stats: PublishStats | undefined = alice.publishStats?.()
+ * console.log(stats?.published, stats?.reachedNobody, stats?.noPeers)
+ * ```
  */
 export interface PublishStats {
   /** Publishes attempted: every `publish` call that got past those checks. */
@@ -247,17 +247,17 @@ export interface TransportEvents {
  *   packets carrying our own `appId` are never delivered to us.
  * - Packets over `MAX_MESSAGE_BYTES` are refused with `MessageTooLargeError`.
  * - Delivery is best-effort and unordered, like gossipsub.
-  *
-  * @example
-  * ```ts
-  * import { type Transport, topicFor } from '@demls/wire'
-  * async function join(transport: Transport, conversationId: string): Promise<void> {
-  *   if (!transport.isStarted) await transport.start()
-  *   transport.subscribe(topicFor(conversationId, 'app'))
-  *   transport.subscribe(topicFor(conversationId, 'welcome'))
-  *   transport.addEventListener('message', (e) => console.log(e.detail.envelope.subtopic))
-  * }
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { type Transport, topicFor } from '@demls/wire'
+ * async function join(transport: Transport, conversationId: string): Promise<void> {
+ *   if (!transport.isStarted) await transport.start()
+ *   transport.subscribe(topicFor(conversationId, 'app'))
+ *   transport.subscribe(topicFor(conversationId, 'welcome'))
+ *   transport.addEventListener('message', (e) => console.log(e.detail.envelope.subtopic))
+ * }
+ * ```
  */
 export interface Transport extends TypedEventTarget<TransportEvents> {
   /** This application instance's id, stamped on every packet it sends. */

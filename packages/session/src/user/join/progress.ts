@@ -12,12 +12,12 @@
  * - `welcomed`: a Welcome for us was accepted (MLS joined, sync applied).
  * - `synced`: what the group said since the Welcome was replayed.
  * - `ready`: the conversation is registered; `join` resolves.
-  *
-  * @example
-  * ```ts
-  * import { JOIN_PHASES, type JoinPhase } from '@demls/session'
-  * const step = (phase: JoinPhase) => `${JOIN_PHASES.indexOf(phase) + 1}/${JOIN_PHASES.length} ${phase}`
-  * ```
+ *
+ * @example
+ * ```ts
+ * import { JOIN_PHASES, type JoinPhase } from '@demls/session'
+ * const step = (phase: JoinPhase) => `${JOIN_PHASES.indexOf(phase) + 1}/${JOIN_PHASES.length} ${phase}`
+ * ```
  */
 export type JoinPhase = 'probing' | 'beacon' | 'announcing' | 'acked' | 'admitted' | 'welcomed' | 'synced' | 'ready'
 
@@ -177,14 +177,14 @@ export interface JoinReadyProgress extends JoinProgressBase {
  *   garbage, or not encrypted to our key package as it claims).
  * - `foreign`: MLS could, but the group is not the one we were answered by
  *   (`ForeignWelcomeError`, see its `reason`).
-  *
-  * @example
-  * ```ts
-  * import type { JoinProgress, JoinWelcomeDroppedProgress } from '@demls/session'
-  * const onProgress = (p: JoinProgress) => {
-  *   if (p.phase === 'welcome-dropped') console.log(`ignored a Welcome (${(p as JoinWelcomeDroppedProgress).reason}): ${p.error.message}`)
-  * }
-  * ```
+ *
+ * @example
+ * ```ts
+ * import type { JoinProgress, JoinWelcomeDroppedProgress } from '@demls/session'
+ * const onProgress = (p: JoinProgress) => {
+ *   if (p.phase === 'welcome-dropped') console.log(`ignored a Welcome (${(p as JoinWelcomeDroppedProgress).reason}): ${p.error.message}`)
+ * }
+ * ```
  */
 export interface JoinWelcomeDroppedProgress extends JoinProgressBase {
   phase: 'welcome-dropped'
@@ -196,15 +196,15 @@ export interface JoinWelcomeDroppedProgress extends JoinProgressBase {
 /**
  * A step of {@link User.join}, published on `User.joinProgress$` and given
  * to `JoinOptions.onProgress`. Discriminated by `phase`.
-  *
-  * @example
-  * ```ts
-  * import type { JoinProgress, User } from '@demls/session'
-  * declare const bob: User
-  * await bob.join('chat', {
-  *   onProgress: (p: JoinProgress) => console.log(`${p.conversationId} ${p.phase} +${p.elapsedMs} ms`),
-  * })
-  * ```
+ *
+ * @example
+ * ```ts
+ * import type { JoinProgress, User } from '@demls/session'
+ * declare const bob: User
+ * await bob.join('chat', {
+ *   onProgress: (p: JoinProgress) => console.log(`${p.conversationId} ${p.phase} +${p.elapsedMs} ms`),
+ * })
+ * ```
  */
 export type JoinProgress =
   | JoinProbingProgress
