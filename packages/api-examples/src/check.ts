@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
-import type { PublicExport } from './collect.js'
+import type { DocExamples } from './collect.js'
 
 const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
 /** Where the example modules are written (gitignored, recreated on every run). */
@@ -31,7 +31,7 @@ function safe(name: string): string {
  * Type-checks the examples of `exports`; returns the examples that fail
  * (empty when all compile) and how many were checked.
  */
-export function typecheckExamples(exports: readonly PublicExport[]): { failures: ExampleFailure[]; checked: number } {
+export function typecheckExamples(exports: readonly DocExamples[]): { failures: ExampleFailure[]; checked: number } {
   rmSync(EXAMPLES_DIR, { recursive: true, force: true })
   mkdirSync(EXAMPLES_DIR, { recursive: true })
   const files = new Map<string, { example: string; location: string; codeLine: number }>()

@@ -6,10 +6,10 @@
  */
 import { performance } from 'node:perf_hooks'
 import { typecheckExamples, writeRemaining } from './check.js'
-import { collectExports, exportKey } from './collect.js'
+import { collectExamples, exportKey } from './collect.js'
 
 const start = performance.now()
-const exports = collectExports()
+const { exports, others } = collectExamples()
 const missing = exports.filter((e) => e.examples.length === 0 || e.examplesWithoutCode > 0)
 const perPackage = new Map<string, { total: number; missing: number }>()
 for (const e of exports) {
@@ -20,7 +20,7 @@ for (const e of exports) {
 }
 if (process.argv.includes('--list')) for (const e of missing) console.log(`missing ${exportKey(e)} (${e.kind}, ${e.location})`)
 for (const [spec, row] of perPackage) console.log(`${spec}: ${row.total - row.missing}/${row.total} with an example`)
-const { failures, checked } = typecheckExamples(exports)
+const { failures, checked } = typecheckExamples([...exports, ...others])
 for (const f of failures) console.log(`FAIL ${f.example}\n  ${f.messages.join('\n  ')}`)
 console.log(
   `${exports.length} exports, ${exports.length - missing.length} with an example, ${missing.length} without; ` +

@@ -42,17 +42,21 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
 /** The kinds of export that must carry an `@example`. */
 export type ExportKind = 'class' | 'function' | 'interface' | 'type'
 
-/** One exported declaration and the examples found in its TSDoc. */
-export interface PublicExport {
-  /** The entry it is exported from, e.g. `@demls/consensus` or `@demls/transport-gossipsub (browser)`. */
+/** A documented thing and the TypeScript code blocks of its `@example` tags. */
+export interface DocExamples {
+  /** The entry it belongs to, e.g. `@demls/consensus` or `@demls/transport-gossipsub (browser)`. */
   readonly specifier: string
-  /** The exported name. */
+  /** Its name: an export (`createProposal`), a member (`ConsensusService.castVote`) or `(package)`. */
   readonly name: string
-  readonly kind: ExportKind
   /** Where it is declared: `path:line`, relative to the repository root. */
   readonly location: string
   /** The TypeScript code blocks of its `@example` tags, in order. */
   readonly examples: readonly ExampleBlock[]
+}
+
+/** One exported declaration and the examples found in its TSDoc. */
+export interface PublicExport extends DocExamples {
+  readonly kind: ExportKind
   /** `@example` tags that hold no ```ts block (they count as missing). */
   readonly examplesWithoutCode: number
 }
@@ -139,8 +143,12 @@ function isInternal(decl: ts.Declaration): boolean {
   return ts.getJSDocTags(decl).some((t) => t.tagName.text === 'internal')
 }
 
-/** Collects every public export of {@link ENTRY_POINTS} with its examples. */
-export function collectExports(entries: readonly EntryPoint[] = ENTRY_POINTS): PublicExport[] {
+/**
+ * Collects every public export of {@link ENTRY_POINTS} with its examples
+ * (`exports`), and the examples of their members and of each entry's
+ * package documentation (`others`: optional, but type-checked too).
+ */
+export function collectExamples(entries: readonly EntryPoint[] = ENTRY_POINTS): { exports: PublicExport[]; others: DocExamples[] } {
   // Every source file of the packages, and nothing else (`noResolve`): the
   // exports and their doc comments are all here, and leaving out the
   // dependencies (libp2p, ts-mls, other packages' builds) keeps this fast.
@@ -162,6 +170,7 @@ export function collectExports(entries: readonly EntryPoint[] = ENTRY_POINTS): P
   const checker = program.getTypeChecker()
   const seen = new Set<ts.Declaration>()
   const out: PublicExport[] = []
+  const others: DocExamples[] = []
   for (const entry of entries) {
     const sf = program.getSourceFile(join(REPO_ROOT, entry.file))
     if (!sf) throw new Error(`entry point not found: ${entry.file}`)
@@ -176,30 +185,53 @@ export function collectExports(entries: readonly EntryPoint[] = ENTRY_POINTS): P
         // Re-exports of another package's declarations are documented (and checked) there.
         if (!decl.getSourceFile().fileName.startsWith(packageSrc)) continue
         seen.add(decl)
-        const declFile = decl.getSourceFile()
-        const blocks: ExampleBlock[] = []
-        let withoutCode = 0
-        for (const doc of ts.getJSDocCommentsAndTags(decl)) {
-          if (!ts.isJSDoc(doc)) continue
-          const raw = declFile.text.slice(doc.getStart(declFile), doc.end)
-          const firstLine = declFile.getLineAndCharacterOfPosition(doc.getStart(declFile)).line + 1
-          const found = examplesOfComment(raw, firstLine)
-          blocks.push(...found.blocks)
-          withoutCode += found.tagsWithoutCode
-        }
-        const line = declFile.getLineAndCharacterOfPosition(decl.getStart(declFile)).line + 1
+        const { blocks, withoutCode } = examplesOfNode(decl)
         out.push({
           specifier: entry.label ?? entry.specifier,
           name: exported.name,
           kind,
-          location: `${relative(REPO_ROOT, declFile.fileName)}:${line}`,
+          location: locationOf(decl),
           examples: blocks,
           examplesWithoutCode: withoutCode,
         })
+        // Examples on members (methods, properties) are not required, but checked when present.
+        if (ts.isClassDeclaration(decl) || ts.isInterfaceDeclaration(decl)) {
+          for (const member of decl.members) {
+            const memberExamples = examplesOfNode(member).blocks
+            if (memberExamples.length === 0) continue
+            const memberName = member.name && ts.isIdentifier(member.name) ? member.name.text : 'constructor'
+            others.push({ specifier: entry.label ?? entry.specifier, name: `${exported.name}.${memberName}`, location: locationOf(member), examples: memberExamples })
+          }
+        }
       }
     }
+    // The entry's `@packageDocumentation` comment (its README-like overview).
+    const packageDoc = sf.statements.length ? ts.getJSDocCommentsAndTags(sf.statements[0]!).find((d) => ts.isJSDoc(d) && d.getText(sf).includes('@packageDocumentation')) : undefined
+    if (packageDoc) {
+      const raw = sf.text.slice(packageDoc.getStart(sf), packageDoc.end)
+      const blocks = examplesOfComment(raw, sf.getLineAndCharacterOfPosition(packageDoc.getStart(sf)).line + 1).blocks
+      if (blocks.length) others.push({ specifier: entry.label ?? entry.specifier, name: '(package)', location: `${entry.file}:1`, examples: blocks })
+    }
   }
-  return out
+  return { exports: out, others }
+}
+
+function locationOf(node: ts.Node): string {
+  const sf = node.getSourceFile()
+  return `${relative(REPO_ROOT, sf.fileName)}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}`
+}
+
+function examplesOfNode(node: ts.Node): { blocks: ExampleBlock[]; withoutCode: number } {
+  const sf = node.getSourceFile()
+  const blocks: ExampleBlock[] = []
+  let withoutCode = 0
+  for (const doc of ts.getJSDocCommentsAndTags(node)) {
+    if (!ts.isJSDoc(doc)) continue
+    const found = examplesOfComment(sf.text.slice(doc.getStart(sf), doc.end), sf.getLineAndCharacterOfPosition(doc.getStart(sf)).line + 1)
+    blocks.push(...found.blocks)
+    withoutCode += found.tagsWithoutCode
+  }
+  return { blocks, withoutCode }
 }
 
 /** The key an export is listed under in `remaining.json`: `specifier#name`. */

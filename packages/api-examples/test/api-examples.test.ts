@@ -6,11 +6,12 @@
 // fails here.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { type ExampleFailure, readRemaining, typecheckExamples } from '../src/check.js'
-import { collectExports, ENTRY_POINTS, exportKey, type PublicExport } from '../src/collect.js'
+import { collectExamples, type DocExamples, ENTRY_POINTS, exportKey, type PublicExport } from '../src/collect.js'
 
 let exports: PublicExport[]
+let others: DocExamples[]
 beforeAll(() => {
-  exports = collectExports()
+  ;({ exports, others } = collectExamples())
 })
 
 describe('API examples', () => {
@@ -32,8 +33,8 @@ describe('API examples', () => {
     expect(stale, 'remaining.json entries that now have an example or no longer exist (remove them)').toEqual([])
   })
 
-  it('every example type-checks', () => {
-    const { failures, checked } = typecheckExamples(exports)
+  it('every example type-checks (also those of members and package overviews)', () => {
+    const { failures, checked } = typecheckExamples([...exports, ...others])
     expect(checked).toBeGreaterThan(0)
     const report = (f: ExampleFailure) => `${f.example}\n  ${f.messages.join('\n  ')}`
     expect(failures.map(report)).toEqual([])

@@ -13,6 +13,8 @@
  * @example
  * ```ts
  * import { ethereumAddress, signPersonalMessage, signatureBackend, verifyPersonalMessage } from '@demls/eip191'
+ * const privateKey = crypto.getRandomValues(new Uint8Array(32))
+ * const message = new TextEncoder().encode('hello')
  * const sig = signPersonalMessage(privateKey, message)
  * verifyPersonalMessage(ethereumAddress(privateKey), message, sig) // true
  * signatureBackend() // 'native' in Node, 'noble' in a browser

@@ -993,7 +993,9 @@ export class Conversation {
    *
    * @example
    * ```ts
-   * const id = await conv.regenerateStewardList(now)
+   * import type { Conversation } from '@demls/session'
+   * declare const conv: Conversation
+   * const id = await conv.regenerateStewardList(Date.now())
    * // later: a 'consensus-reached' event for `id`, then conv.stewards() is the new list
    * ```
    *

@@ -366,6 +366,8 @@ export class User {
    *
    * @example
    * ```ts
+   * import type { User } from '@demls/session'
+   * declare const bob: User
    * const chat = await bob.join('chat', {
    *   signal: AbortSignal.timeout(120_000),
    *   onProgress: (p) => console.log(p.phase, p.elapsedMs),
@@ -470,6 +472,8 @@ export class User {
    *
    * @example
    * ```ts
+   * import type { User } from '@demls/session'
+   * declare const user: User
    * for (const j of user.joins()) console.log(`${j.conversationId}: ${j.phase} for ${j.elapsedMs} ms`)
    * ```
    */

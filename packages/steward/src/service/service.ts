@@ -341,6 +341,9 @@ export class StewardListService {
    *
    * @example
    * ```ts
+   * import { StewardListService } from '@demls/steward'
+   * const svc = new StewardListService({ conversationId: 'chat' })
+   * const settled = [1, 2, 3].map((n) => new Uint8Array(20).fill(n)) // members settled at epoch 4
    * const rounds = [0, 1, 2].map((r) => svc.electableList(4n, settled, r))
    * ```
    */

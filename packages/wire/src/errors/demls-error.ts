@@ -127,6 +127,8 @@ export class DemlsError extends Error {
    *
    * @example
    * ```ts
+   * import { DemlsError } from '@demls/wire'
+   * declare const err: DemlsError // e.g. a session error caused by a decode failure
    * const decode = err.walk((e) => e instanceof DemlsError && e.code === 'DECODE_ERROR')
    * ```
    */
