@@ -1,6 +1,17 @@
 import { DemlsError, type DemlsErrorOptions } from '@demls/wire'
 
-/** Why a vote was rejected; stable strings, one per crate check. */
+/**
+ * Why a vote was rejected; stable strings, one per crate check.
+ *
+ * @example
+ * ```ts
+ * import { InvalidVoteError, type InvalidVoteReason } from '@demls/consensus'
+ * const malicious: InvalidVoteReason[] = ['hash-mismatch', 'duplicate-owner', 'oversized']
+ * function isHostile(err: unknown): boolean {
+ *   return err instanceof InvalidVoteError && malicious.includes(err.reason)
+ * }
+ * ```
+ */
 export type InvalidVoteReason =
   | 'empty-owner'
   | 'empty-hash'
@@ -16,6 +27,19 @@ export type InvalidVoteReason =
  * A vote failed validation (empty field, wrong hash, timestamp outside the
  * proposal's `[timestamp, expiration]` window, wrong proposal id, two votes of
  * one owner inside a proposal). Code `INVALID_VOTE`.
+ *
+ * @example
+ * ```ts
+ * import { InvalidVoteError, checkVoteWindow, nowSeconds } from '@demls/consensus'
+ * import type { Proposal, Vote } from '@demls/wire'
+ * declare const vote: Vote
+ * declare const proposal: Proposal
+ * try {
+ *   checkVoteWindow(vote, proposal, nowSeconds(Date.now()))
+ * } catch (err) {
+ *   if (err instanceof InvalidVoteError) console.log(err.reason) // e.g. 'timestamp-after-expiration'
+ * }
+ * ```
  */
 export class InvalidVoteError extends DemlsError {
   /** Which check failed. */
@@ -31,6 +55,18 @@ export class InvalidVoteError extends DemlsError {
 /**
  * A vote's signature is malformed or does not verify against its
  * `voteOwner`. Code `INVALID_SIGNATURE`.
+ *
+ * @example
+ * ```ts
+ * import { InvalidSignatureError, EthereumSigner, verifyVoteIntegrity } from '@demls/consensus'
+ * import type { Vote } from '@demls/wire'
+ * declare const vote: Vote
+ * try {
+ *   verifyVoteIntegrity(vote, new EthereumSigner(crypto.getRandomValues(new Uint8Array(32))))
+ * } catch (err) {
+ *   if (err instanceof InvalidSignatureError) console.log(err.code) // 'INVALID_SIGNATURE': forged or corrupted
+ * }
+ * ```
  */
 export class InvalidSignatureError extends DemlsError {
   constructor(message = 'vote signature does not verify against its owner', options: DemlsErrorOptions = {}) {
@@ -44,6 +80,18 @@ export class InvalidSignatureError extends DemlsError {
  * `receivedHash` differs from the previous vote's hash (or that vote is
  * later), or a non-empty `parentHash` does not point to an earlier vote of
  * the same owner. Code `INVALID_HASH_CHAIN`.
+ *
+ * @example
+ * ```ts
+ * import { InvalidHashChainError, validateVoteChain } from '@demls/consensus'
+ * import type { Vote } from '@demls/wire'
+ * declare const votes: Vote[] // a proposal's votes, as received
+ * try {
+ *   validateVoteChain(votes)
+ * } catch (err) {
+ *   if (err instanceof InvalidHashChainError) console.log(`broken ${err.link} link`) // 'received-hash' | 'parent-hash'
+ * }
+ * ```
  */
 export class InvalidHashChainError extends DemlsError {
   /** Which link failed. */
@@ -60,6 +108,19 @@ export class InvalidHashChainError extends DemlsError {
  * A proposal is malformed: zero expected voters, expiration not after its
  * timestamp, or more embedded votes than expected voters. Code
  * `INVALID_PROPOSAL`.
+ *
+ * @example
+ * ```ts
+ * import { ConsensusService, EthereumSigner, InvalidProposalError, defaultConsensusPlugin } from '@demls/consensus'
+ * import type { Proposal } from '@demls/wire'
+ * declare const received: Proposal
+ * const bob = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) })
+ * try {
+ *   bob.receiveProposal('chat', received, Date.now())
+ * } catch (err) {
+ *   if (err instanceof InvalidProposalError) console.log('dropped:', err.shortMessage) // 'INVALID_PROPOSAL'
+ * }
+ * ```
  */
 export class InvalidProposalError extends DemlsError {
   constructor(message: string, options: DemlsErrorOptions = {}) {
@@ -71,6 +132,19 @@ export class InvalidProposalError extends DemlsError {
 /**
  * The proposal has expired: `now ≥ expirationTimestamp` (Unix seconds).
  * Code `PROPOSAL_EXPIRED`.
+ *
+ * @example
+ * ```ts
+ * import { ConsensusService, EthereumSigner, ProposalExpiredError, defaultConsensusPlugin } from '@demls/consensus'
+ * const alice = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) })
+ * const t0 = Date.now()
+ * const { proposalId } = alice.createProposal('chat', { payload: new Uint8Array([1]), expectedVotersCount: 2, expirationSeconds: 60 }, t0)
+ * try {
+ *   alice.castVote('chat', proposalId, true, t0 + 120_000) // two minutes later
+ * } catch (err) {
+ *   if (err instanceof ProposalExpiredError) console.log(err.code) // 'PROPOSAL_EXPIRED'
+ * }
+ * ```
  */
 export class ProposalExpiredError extends DemlsError {
   /** The proposal's id. */
@@ -83,7 +157,20 @@ export class ProposalExpiredError extends DemlsError {
   }
 }
 
-/** No session for this scope and proposal id. Code `SESSION_NOT_FOUND`. */
+/**
+ * No session for this scope and proposal id. Code `SESSION_NOT_FOUND`.
+ *
+ * @example
+ * ```ts
+ * import { ConsensusService, EthereumSigner, SessionNotFoundError, defaultConsensusPlugin } from '@demls/consensus'
+ * const alice = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) })
+ * try {
+ *   alice.castVote('chat', 12345, true, Date.now())
+ * } catch (err) {
+ *   if (err instanceof SessionNotFoundError) console.log(err.scope, err.proposalId) // 'chat' 12345
+ * }
+ * ```
+ */
 export class SessionNotFoundError extends DemlsError {
   /** The scope searched. */
   readonly scope: string
@@ -101,6 +188,18 @@ export class SessionNotFoundError extends DemlsError {
 /**
  * A local operation needs an active session but the session is already
  * resolved (reached or failed). Code `SESSION_NOT_ACTIVE`.
+ *
+ * @example
+ * ```ts
+ * import { ConsensusService, EthereumSigner, SessionNotActiveError, defaultConsensusPlugin } from '@demls/consensus'
+ * const alice = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) })
+ * const { proposalId } = alice.createProposal('chat', { payload: new Uint8Array([1]), expectedVotersCount: 1, vote: true }, Date.now())
+ * try {
+ *   alice.castVote('chat', proposalId, true, Date.now()) // already decided by the owner's vote
+ * } catch (err) {
+ *   if (err instanceof SessionNotActiveError) console.log(err.code) // 'SESSION_NOT_ACTIVE'
+ * }
+ * ```
  */
 export class SessionNotActiveError extends DemlsError {
   /** The proposal id. */
@@ -113,7 +212,21 @@ export class SessionNotActiveError extends DemlsError {
   }
 }
 
-/** This member has already voted on the proposal. Code `ALREADY_VOTED`. */
+/**
+ * This member has already voted on the proposal. Code `ALREADY_VOTED`.
+ *
+ * @example
+ * ```ts
+ * import { AlreadyVotedError, ConsensusService, EthereumSigner, defaultConsensusPlugin } from '@demls/consensus'
+ * const alice = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) })
+ * const { proposalId } = alice.createProposal('chat', { payload: new Uint8Array([1]), expectedVotersCount: 3, vote: true }, Date.now())
+ * try {
+ *   alice.castVote('chat', proposalId, false, Date.now()) // the owner voted when creating it
+ * } catch (err) {
+ *   if (err instanceof AlreadyVotedError) console.log(err.code, err.proposalId) // 'ALREADY_VOTED' …
+ * }
+ * ```
+ */
 export class AlreadyVotedError extends DemlsError {
   /** The proposal id. */
   readonly proposalId: number
@@ -128,6 +241,18 @@ export class AlreadyVotedError extends DemlsError {
 /**
  * The scope already holds `maxSessionsPerScope` sessions and none of them is
  * resolved, so none can be evicted. Code `SESSION_LIMIT`.
+ *
+ * @example
+ * ```ts
+ * import { ConsensusService, EthereumSigner, SessionLimitError, defaultConsensusPlugin } from '@demls/consensus'
+ * const alice = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))), maxSessionsPerScope: 1 })
+ * alice.createProposal('chat', { payload: new Uint8Array([1]), expectedVotersCount: 3 }, Date.now())
+ * try {
+ *   alice.createProposal('chat', { payload: new Uint8Array([2]), expectedVotersCount: 3 }, Date.now())
+ * } catch (err) {
+ *   if (err instanceof SessionLimitError) console.log(err.scope, err.limit) // 'chat' 1
+ * }
+ * ```
  */
 export class SessionLimitError extends DemlsError {
   /** The scope. */
@@ -149,6 +274,15 @@ export class SessionLimitError extends DemlsError {
  * `maxPrioritySessionsPerOwner` for priority ones), or a normal proposal
  * would take one of the sessions reserved for priority proposals. Nothing
  * is evicted. Code `SESSION_QUOTA`.
+ *
+ * @example
+ * ```ts
+ * import { SessionQuotaError, checkSessionQuota, recommendedSessionQuotas } from '@demls/consensus'
+ * const owner = new Uint8Array(20).fill(1)
+ * const active = Array.from({ length: 9 }, () => ({ owner, priority: 'normal' as const }))
+ * const err = checkSessionQuota('chat', active, owner, 'normal', 10, recommendedSessionQuotas(10))
+ * if (err instanceof SessionQuotaError) console.log(err.quota, err.limit) // one owner cannot fill the scope
+ * ```
  */
 export class SessionQuotaError extends DemlsError {
   /** The scope. */
@@ -177,6 +311,14 @@ export class SessionQuotaError extends DemlsError {
  * receiver tolerates (see `ReceiveOptions.clockSkew`): more than
  * `futureSeconds` ahead, or more than `pastSeconds` behind. Code
  * `CLOCK_SKEW`.
+ *
+ * @example
+ * ```ts
+ * import { ClockSkewError, checkProposalClock, nowSeconds } from '@demls/consensus'
+ * const now = nowSeconds(Date.now())
+ * const err = checkProposalClock(42, now + 3_600n, now, { futureSeconds: 60, pastSeconds: 600 })
+ * if (err instanceof ClockSkewError) console.log(err.direction, err.skewSeconds) // 'future' 3600
+ * ```
  */
 export class ClockSkewError extends DemlsError {
   /** The proposal's id. */
@@ -200,6 +342,20 @@ export class ClockSkewError extends DemlsError {
  * proposal's expected voter count differs from the member count, or a vote's
  * owner is not a member or not the authenticated sender. Code
  * `UNAUTHORIZED`.
+ *
+ * @example
+ * ```ts
+ * import { ConsensusService, EthereumSigner, UnauthorizedError, defaultConsensusPlugin } from '@demls/consensus'
+ * import type { Proposal } from '@demls/wire'
+ * declare const received: Proposal
+ * declare const members: Uint8Array[]
+ * const bob = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) })
+ * try {
+ *   bob.receiveProposal('chat', received, Date.now(), { members, expectedMemberCount: members.length })
+ * } catch (err) {
+ *   if (err instanceof UnauthorizedError) console.log(err.check) // e.g. 'not-a-member'
+ * }
+ * ```
  */
 export class UnauthorizedError extends DemlsError {
   /** Which check failed. */
@@ -215,6 +371,16 @@ export class UnauthorizedError extends DemlsError {
 /**
  * An argument is outside its domain (negative count, non-integer, `now` not
  * a finite number of milliseconds). Code `CONSENSUS_INVALID_ARGUMENT`.
+ *
+ * @example
+ * ```ts
+ * import { InvalidConsensusArgumentError, nowSeconds } from '@demls/consensus'
+ * try {
+ *   nowSeconds(-1)
+ * } catch (err) {
+ *   if (err instanceof InvalidConsensusArgumentError) console.log(err.code) // 'CONSENSUS_INVALID_ARGUMENT'
+ * }
+ * ```
  */
 export class InvalidConsensusArgumentError extends DemlsError {
   constructor(message: string) {

@@ -13,6 +13,8 @@
  * @example
  * ```ts
  * import { ethereumAddress, signPersonalMessage, signatureBackend, verifyPersonalMessage } from '@demls/eip191'
+ * const privateKey = crypto.getRandomValues(new Uint8Array(32))
+ * const message = new TextEncoder().encode('hello')
  * const sig = signPersonalMessage(privateKey, message)
  * verifyPersonalMessage(ethereumAddress(privateKey), message, sig) // true
  * signatureBackend() // 'native' in Node, 'noble' in a browser
@@ -43,12 +45,29 @@ export {
   signHash,
 } from './signature.js'
 
-/** Name of the backend the functions of this package use by default: `'native'` or `'noble'`. */
+/**
+ * Name of the backend the functions of this package use by default: `'native'` or `'noble'`.
+ *
+ * @example
+ * ```ts
+ * import { signatureBackend } from '@demls/eip191'
+ * console.log(`secp256k1 backend: ${signatureBackend()}`) // 'native' or 'noble'
+ * ```
+ */
 export function signatureBackend(): Secp256k1Backend['name'] {
   return platformBackend.name
 }
 
-/** The backend used by default (see {@link signatureBackend}). */
+/**
+ * The backend used by default (see {@link signatureBackend}).
+ *
+ * @example
+ * ```ts
+ * import { defaultSecp256k1Backend } from '@demls/eip191'
+ * const backend = defaultSecp256k1Backend()
+ * const digest = backend.keccak256(new TextEncoder().encode('hello')) // 32 bytes
+ * ```
+ */
 export function defaultSecp256k1Backend(): Secp256k1Backend {
   return platformBackend
 }
@@ -58,12 +77,27 @@ export function defaultSecp256k1Backend(): Secp256k1Backend {
  * (not Node, or no prebuilt binary for this platform); then
  * {@link nativeBackendUnavailableReason} says why. For benchmarks and
  * equivalence tests; normal callers use the default.
+ *
+ * @example
+ * ```ts
+ * import { nativeBackendUnavailableReason, nativeSecp256k1Backend, nobleBackend } from '@demls/eip191'
+ * const backend = nativeSecp256k1Backend() ?? nobleBackend
+ * if (backend === nobleBackend) console.log('native unavailable:', nativeBackendUnavailableReason())
+ * ```
  */
 export function nativeSecp256k1Backend(): Secp256k1Backend | undefined {
   return nativeBackend
 }
 
-/** Why {@link nativeSecp256k1Backend} is `undefined`, if it is. */
+/**
+ * Why {@link nativeSecp256k1Backend} is `undefined`, if it is.
+ *
+ * @example
+ * ```ts
+ * import { nativeBackendUnavailableReason, nativeSecp256k1Backend } from '@demls/eip191'
+ * if (!nativeSecp256k1Backend()) console.log(`using @noble/curves: ${nativeBackendUnavailableReason()}`)
+ * ```
+ */
 export function nativeBackendUnavailableReason(): string | undefined {
   return nativeUnavailableReason
 }

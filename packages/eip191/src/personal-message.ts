@@ -11,6 +11,13 @@ const encoder = new TextEncoder()
  * `"\x19Ethereum Signed Message:\n" ‖ decimal(len) ‖ message`.
  *
  * @param backend - whose keccak-256 to use; defaults to the platform's
+ *
+ * @example
+ * ```ts
+ * import { hashPersonalMessage } from '@demls/eip191'
+ * // keccak256("\x19Ethereum Signed Message:\n" ‖ len ‖ message), what personal_sign signs
+ * const hash = hashPersonalMessage(new TextEncoder().encode('hello')) // 32 bytes
+ * ```
  */
 export function hashPersonalMessage(message: Uint8Array, backend: Secp256k1Backend = platformBackend): Uint8Array {
   const len = encoder.encode(String(message.length))
@@ -24,6 +31,13 @@ export function hashPersonalMessage(message: Uint8Array, backend: Secp256k1Backe
 /**
  * The 20-byte Ethereum address of an uncompressed (65-byte, `04`-prefixed)
  * or compressed (33-byte) secp256k1 public key.
+ *
+ * @example
+ * ```ts
+ * import { addressFromPublicKey } from '@demls/eip191'
+ * declare const uncompressedKey: Uint8Array // 65 bytes: 04 ‖ x ‖ y
+ * const address = addressFromPublicKey(uncompressedKey) // 20 bytes
+ * ```
  */
 export function addressFromPublicKey(publicKey: Uint8Array): Uint8Array {
   const uncompressed = publicKey.length === 65 ? publicKey : secp256k1.Point.fromBytes(publicKey).toBytes(false)
@@ -35,8 +49,9 @@ export function addressFromPublicKey(publicKey: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
- * import { hexToBytes } from '@noble/hashes/utils.js'
- * ethereumAddress(hexToBytes('ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'))
+ * import { ethereumAddress } from '@demls/eip191'
+ * const hex = 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
+ * ethereumAddress(Uint8Array.from(hex.match(/../g)!, (b) => Number.parseInt(b, 16)))
  * // f39fd6e51aad88f6f4ce6ab8827279cfffb92266
  * ```
  */
@@ -50,6 +65,13 @@ export function ethereumAddress(privateKey: Uint8Array): Uint8Array {
  * deterministic (RFC 6979), low-s, 65 bytes r ‖ s ‖ v with v = 27 or 28.
  *
  * @param backend - defaults to the platform's ({@link signatureBackend})
+ *
+ * @example
+ * ```ts
+ * import { signPersonalMessage } from '@demls/eip191'
+ * const privateKey = crypto.getRandomValues(new Uint8Array(32))
+ * const signature = signPersonalMessage(privateKey, new TextEncoder().encode('hello')) // 65 bytes r ‖ s ‖ v
+ * ```
  */
 export function signPersonalMessage(
   privateKey: Uint8Array,
@@ -66,6 +88,15 @@ export function signPersonalMessage(
  * `parseRecoverableSignature` in `@demls/eip191`).
  *
  * @param backend - defaults to the platform's ({@link signatureBackend})
+ *
+ * @example
+ * ```ts
+ * import { ethereumAddress, recoverPersonalMessageAddress, signPersonalMessage } from '@demls/eip191'
+ * const privateKey = crypto.getRandomValues(new Uint8Array(32))
+ * const message = new TextEncoder().encode('hello')
+ * const signer = recoverPersonalMessageAddress(message, signPersonalMessage(privateKey, message))
+ * console.log(signer?.length, ethereumAddress(privateKey).length) // 20 20, the same bytes
+ * ```
  */
 export function recoverPersonalMessageAddress(
   message: Uint8Array,
@@ -80,6 +111,15 @@ export function recoverPersonalMessageAddress(
  * (exactly 20 bytes). Never throws.
  *
  * @param backend - defaults to the platform's ({@link signatureBackend})
+ *
+ * @example
+ * ```ts
+ * import { ethereumAddress, signPersonalMessage, verifyPersonalMessage } from '@demls/eip191'
+ * const privateKey = crypto.getRandomValues(new Uint8Array(32))
+ * const message = new TextEncoder().encode('hello')
+ * const signature = signPersonalMessage(privateKey, message)
+ * verifyPersonalMessage(ethereumAddress(privateKey), message, signature) // true
+ * ```
  */
 export function verifyPersonalMessage(
   address: Uint8Array,

@@ -42,6 +42,14 @@ function isZero32(a: Uint8Array, offset: number): boolean {
  *   flipped (alloy's `normalized_s`), so it recovers the same key as its
  *   low-s twin.
  * Returns `undefined` when rejected.
+ *
+ * @example
+ * ```ts
+ * import { parseRecoverableSignature, signPersonalMessage } from '@demls/eip191'
+ * const signature = signPersonalMessage(crypto.getRandomValues(new Uint8Array(32)), new Uint8Array([1]))
+ * const parsed = parseRecoverableSignature(signature) // { compact: 64 bytes, recovery: 0 | 1 }
+ * parseRecoverableSignature(new Uint8Array(10)) // undefined: not 65 bytes
+ * ```
  */
 export function parseRecoverableSignature(signature: Uint8Array): { compact: Uint8Array; recovery: 0 | 1 } | undefined {
   if (signature.length !== SIGNATURE_LENGTH) return undefined
@@ -65,6 +73,13 @@ export function parseRecoverableSignature(signature: Uint8Array): { compact: Uin
  * of keccak-256(x ‖ y).
  *
  * @param backend - whose keccak-256 to use; defaults to the platform's
+ *
+ * @example
+ * ```ts
+ * import { addressOfUncompressed } from '@demls/eip191'
+ * declare const publicKey: Uint8Array // 65-byte uncompressed secp256k1 key
+ * const address = addressOfUncompressed(publicKey) // last 20 bytes of keccak256(x ‖ y)
+ * ```
  */
 export function addressOfUncompressed(publicKey: Uint8Array, backend: Secp256k1Backend = platformBackend): Uint8Array {
   return backend.keccak256(publicKey.subarray(1)).slice(12)
@@ -77,6 +92,14 @@ export function addressOfUncompressed(publicKey: Uint8Array, backend: Secp256k1B
  * does not recover. Never throws.
  *
  * @param backend - defaults to the platform's ({@link signatureBackend})
+ *
+ * @example
+ * ```ts
+ * import { hashPersonalMessage, recoverHashAddress, signHash } from '@demls/eip191'
+ * const hash = hashPersonalMessage(new TextEncoder().encode('hello'))
+ * const signature = signHash(hash, crypto.getRandomValues(new Uint8Array(32)))
+ * const address = recoverHashAddress(hash, signature) // the signer's 20-byte address
+ * ```
  */
 export function recoverHashAddress(
   hash: Uint8Array,
@@ -95,6 +118,13 @@ export function recoverHashAddress(
  * r ‖ s ‖ v with v = 27 or 28 (what alloy's and viem's signers emit).
  *
  * @param backend - defaults to the platform's ({@link signatureBackend})
+ *
+ * @example
+ * ```ts
+ * import { hashPersonalMessage, signHash } from '@demls/eip191'
+ * const privateKey = crypto.getRandomValues(new Uint8Array(32))
+ * const signature = signHash(hashPersonalMessage(new TextEncoder().encode('hi')), privateKey) // 65 bytes
+ * ```
  */
 export function signHash(
   hash: Uint8Array,
@@ -108,7 +138,16 @@ export function signHash(
   return out
 }
 
-/** Constant-time equality of two 20-byte addresses; `false` when `a` is not 20 bytes. */
+/**
+ * Constant-time equality of two 20-byte addresses; `false` when `a` is not 20 bytes.
+ *
+ * @example
+ * ```ts
+ * import { addressEquals, ethereumAddress } from '@demls/eip191'
+ * const key = crypto.getRandomValues(new Uint8Array(32))
+ * addressEquals(ethereumAddress(key), ethereumAddress(key)) // true
+ * ```
+ */
 export function addressEquals(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== ADDRESS_LENGTH || b.length !== ADDRESS_LENGTH) return false
   let diff = 0

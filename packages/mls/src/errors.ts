@@ -2,7 +2,18 @@ import { DemlsError, type DemlsErrorOptions } from '@demls/wire'
 
 export { AbortError, DemlsError, type DemlsErrorOptions } from '@demls/wire'
 
-/** Bytes are not a well-formed MLS message, key package, Welcome or exported state. */
+/**
+ * Bytes are not a well-formed MLS message, key package, Welcome or exported state.
+ *
+ * @example
+ * ```ts
+ * import { MlsDecodeError, type MlsService } from '@demls/mls'
+ * declare const group: MlsService
+ * await group.decrypt(new Uint8Array([0xff])).catch((err) => {
+ *   if (err instanceof MlsDecodeError) console.log(err.code, err.what) // 'MLS_DECODE' …
+ * })
+ * ```
+ */
 export class MlsDecodeError extends DemlsError {
   /** What was being decoded (`MLSMessage`, `KeyPackage`, `GroupState`, …). */
   readonly what: string
@@ -14,7 +25,19 @@ export class MlsDecodeError extends DemlsError {
   }
 }
 
-/** A message belongs to a different MLS group. */
+/**
+ * A message belongs to a different MLS group.
+ *
+ * @example
+ * ```ts
+ * import { WrongGroupError, type MlsService } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const otherGroupsMessage: Uint8Array
+ * await group.decrypt(otherGroupsMessage).catch((err) => {
+ *   if (err instanceof WrongGroupError) console.log(err.code) // 'MLS_WRONG_GROUP'
+ * })
+ * ```
+ */
 export class WrongGroupError extends DemlsError {
   constructor(options: DemlsErrorOptions = {}) {
     super('the message belongs to another group', 'MLS_WRONG_GROUP', options)
@@ -26,6 +49,16 @@ export class WrongGroupError extends DemlsError {
  * A message is not for the current epoch. Application messages are only
  * accepted in the current epoch (de-MLS `decrypt_application_only`), so a
  * message from an old epoch is refused even when its keys are still retained.
+ *
+ * @example
+ * ```ts
+ * import { WrongEpochError, type MlsService } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const ciphertext: Uint8Array
+ * await group.decrypt(ciphertext).catch((err) => {
+ *   if (err instanceof WrongEpochError && err.direction === 'future') console.log(`we are behind: ${err.currentEpoch} < ${err.messageEpoch}`)
+ * })
+ * ```
  */
 export class WrongEpochError extends DemlsError {
   /** The epoch the message claims. */
@@ -49,7 +82,20 @@ export class WrongEpochError extends DemlsError {
   }
 }
 
-/** The message was already decrypted (its ratchet key is gone). */
+/**
+ * The message was already decrypted (its ratchet key is gone).
+ *
+ * @example
+ * ```ts
+ * import { ReplayError, type MlsService } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const ciphertext: Uint8Array
+ * await group.decrypt(ciphertext)
+ * await group.decrypt(ciphertext).catch((err) => {
+ *   if (err instanceof ReplayError) console.log('a gossip duplicate:', err.code) // 'MLS_REPLAY'
+ * })
+ * ```
+ */
 export class ReplayError extends DemlsError {
   constructor(options: DemlsErrorOptions = {}) {
     super('the message was already processed (replay) or its key is no longer retained', 'MLS_REPLAY', options)
@@ -57,7 +103,19 @@ export class ReplayError extends DemlsError {
   }
 }
 
-/** A message decoded but failed decryption, signature or membership-tag checks. */
+/**
+ * A message decoded but failed decryption, signature or membership-tag checks.
+ *
+ * @example
+ * ```ts
+ * import { MlsAuthenticationError, type MlsService } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const tampered: Uint8Array
+ * await group.decrypt(tampered).catch((err) => {
+ *   if (err instanceof MlsAuthenticationError) console.log('forged or corrupted:', err.code) // 'MLS_AUTHENTICATION'
+ * })
+ * ```
+ */
 export class MlsAuthenticationError extends DemlsError {
   constructor(reason: string, options: DemlsErrorOptions = {}) {
     super(`message authentication failed: ${reason}`, 'MLS_AUTHENTICATION', options)
@@ -65,7 +123,19 @@ export class MlsAuthenticationError extends DemlsError {
   }
 }
 
-/** A message of the wrong kind was given (e.g. a commit to `decrypt`). */
+/**
+ * A message of the wrong kind was given (e.g. a commit to `decrypt`).
+ *
+ * @example
+ * ```ts
+ * import { UnexpectedMessageKindError, type MlsService } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const commit: Uint8Array
+ * await group.decrypt(commit).catch((err) => {
+ *   if (err instanceof UnexpectedMessageKindError) console.log(err.expected, err.actual) // 'application' 'commit'
+ * })
+ * ```
+ */
 export class UnexpectedMessageKindError extends DemlsError {
   /** The kind that was expected. */
   readonly expected: string
@@ -80,7 +150,18 @@ export class UnexpectedMessageKindError extends DemlsError {
   }
 }
 
-/** A remote commit (or its bundled proposals) could not be applied. */
+/**
+ * A remote commit (or its bundled proposals) could not be applied.
+ *
+ * @example
+ * ```ts
+ * import { InvalidCommitError, type MlsService } from '@demls/mls'
+ * declare const group: MlsService
+ * await group.mergeStagedCommit().catch((err) => {
+ *   if (err instanceof InvalidCommitError) console.log(err.code) // 'MLS_INVALID_COMMIT'
+ * })
+ * ```
+ */
 export class InvalidCommitError extends DemlsError {
   constructor(reason: string, options: DemlsErrorOptions = {}) {
     super(`invalid commit: ${reason}`, 'MLS_INVALID_COMMIT', options)
@@ -88,7 +169,20 @@ export class InvalidCommitError extends DemlsError {
   }
 }
 
-/** A key package is malformed, badly signed, expired or carries a bad credential. */
+/**
+ * A key package is malformed, badly signed, expired or carries a bad credential.
+ *
+ * @example
+ * ```ts
+ * import { InvalidKeyPackageError, createMlsClient } from '@demls/mls'
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
+ * const stale = await bob.generateKeyPackage({ lifetimeSeconds: 60, nowMs: Date.now() - 86_400_000 })
+ * await alice.validateKeyPackage(stale).catch((err) => {
+ *   if (err instanceof InvalidKeyPackageError) console.log(err.shortMessage) // expired
+ * })
+ * ```
+ */
 export class InvalidKeyPackageError extends DemlsError {
   constructor(reason: string, options: DemlsErrorOptions = {}) {
     super(`invalid key package: ${reason}`, 'MLS_INVALID_KEY_PACKAGE', options)
@@ -96,7 +190,17 @@ export class InvalidKeyPackageError extends DemlsError {
   }
 }
 
-/** Why a leaf's identity binding is refused (see {@link IdentityBindingError}). */
+/**
+ * Why a leaf's identity binding is refused (see {@link IdentityBindingError}).
+ *
+ * @example
+ * ```ts
+ * import { type BindableLeaf, type IdentityBindingFailure, leafBindingFailure } from '@demls/mls'
+ * declare const leaf: BindableLeaf
+ * const failure: IdentityBindingFailure | undefined = leafBindingFailure(leaf)
+ * if (failure) console.log(`the leaf's signature key is not bound to its address: ${failure}`)
+ * ```
+ */
 export type IdentityBindingFailure = 'missing' | 'malformed' | 'mismatch'
 
 /**
@@ -106,6 +210,16 @@ export type IdentityBindingFailure = 'missing' | 'malformed' | 'mismatch'
  * recoverable signature) or signed by another key (`mismatch`). A
  * {@link InvalidKeyPackageError}, so callers that refuse bad key packages
  * refuse these too.
+ *
+ * @example
+ * ```ts
+ * import { IdentityBindingError, createMlsClient } from '@demls/mls'
+ * declare const keyPackage: Uint8Array
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1), requireIdentityBinding: true })
+ * await alice.validateKeyPackage(keyPackage).catch((err) => {
+ *   if (err instanceof IdentityBindingError) console.log(err.reason) // 'missing' | 'malformed' | 'mismatch'
+ * })
+ * ```
  */
 export class IdentityBindingError extends InvalidKeyPackageError {
   /** What is wrong with the binding. */
@@ -122,7 +236,19 @@ export class IdentityBindingError extends InvalidKeyPackageError {
   }
 }
 
-/** A member id is not exactly 20 bytes (an Ethereum address). */
+/**
+ * A member id is not exactly 20 bytes (an Ethereum address).
+ *
+ * @example
+ * ```ts
+ * import { InvalidMemberIdError, memberIdFromHex } from '@demls/mls'
+ * try {
+ *   memberIdFromHex('abcd') // not 20 bytes
+ * } catch (err) {
+ *   if (err instanceof InvalidMemberIdError) console.log(err.code) // 'MLS_INVALID_MEMBER_ID'
+ * }
+ * ```
+ */
 export class InvalidMemberIdError extends DemlsError {
   constructor(reason: string, options: DemlsErrorOptions = {}) {
     super(`invalid member id: ${reason}`, 'MLS_INVALID_MEMBER_ID', options)
@@ -133,6 +259,16 @@ export class InvalidMemberIdError extends DemlsError {
 /**
  * A commit-candidate input cannot be used: adding an existing member,
  * removing a non-member, removing ourselves, or the same target twice.
+ *
+ * @example
+ * ```ts
+ * import { InvalidCommitInputError, createMlsClient } from '@demls/mls'
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * const group = await alice.createGroup('chat')
+ * await group.createCommitCandidate([{ action: 'remove', memberId: new Uint8Array(20).fill(9) }]).catch((err) => {
+ *   if (err instanceof InvalidCommitInputError) console.log(err.shortMessage) // not a member
+ * })
+ * ```
  */
 export class InvalidCommitInputError extends DemlsError {
   constructor(reason: string, options: DemlsErrorOptions = {}) {
@@ -141,7 +277,19 @@ export class InvalidCommitInputError extends DemlsError {
   }
 }
 
-/** A Welcome is for us but could not be processed. */
+/**
+ * A Welcome is for us but could not be processed.
+ *
+ * @example
+ * ```ts
+ * import { InvalidWelcomeError, createMlsClient } from '@demls/mls'
+ * declare const welcome: Uint8Array // decodes, but cannot be processed (or has an unbound leaf)
+ * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2), requireIdentityBinding: true })
+ * await bob.joinFromWelcome(welcome).catch((err) => {
+ *   if (err instanceof InvalidWelcomeError) console.log(err.code) // 'MLS_INVALID_WELCOME'
+ * })
+ * ```
+ */
 export class InvalidWelcomeError extends DemlsError {
   constructor(reason: string, options: DemlsErrorOptions = {}) {
     super(`invalid welcome: ${reason}`, 'MLS_INVALID_WELCOME', options)
@@ -152,6 +300,18 @@ export class InvalidWelcomeError extends DemlsError {
 /**
  * The pending-commit slots do not allow the call: creating a candidate
  * while one is pending, or merging when nothing is pending / staged.
+ *
+ * @example
+ * ```ts
+ * import { PendingCommitError, createMlsClient } from '@demls/mls'
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
+ * const group = await alice.createGroup('chat')
+ * await group.createCommitCandidate([{ action: 'add', keyPackage: await bob.generateKeyPackage() }])
+ * await group.createCommitCandidate([]).catch((err) => {
+ *   if (err instanceof PendingCommitError) console.log('merge or discard the pending commit first')
+ * })
+ * ```
  */
 export class PendingCommitError extends DemlsError {
   constructor(reason: string, options: DemlsErrorOptions = {}) {
@@ -160,7 +320,18 @@ export class PendingCommitError extends DemlsError {
   }
 }
 
-/** The group can no longer send: we were removed from it. */
+/**
+ * The group can no longer send: we were removed from it.
+ *
+ * @example
+ * ```ts
+ * import { GroupInactiveError, type MlsService } from '@demls/mls'
+ * declare const group: MlsService // we were removed by the last commit
+ * await group.encrypt(new TextEncoder().encode('hi')).catch((err) => {
+ *   if (err instanceof GroupInactiveError) console.log(err.code) // 'MLS_GROUP_INACTIVE'
+ * })
+ * ```
+ */
 export class GroupInactiveError extends DemlsError {
   constructor(options: DemlsErrorOptions = {}) {
     super('we are no longer a member of this group', 'MLS_GROUP_INACTIVE', options)
@@ -168,7 +339,20 @@ export class GroupInactiveError extends DemlsError {
   }
 }
 
-/** Exported state does not belong to this client or is unusable. */
+/**
+ * Exported state does not belong to this client or is unusable.
+ *
+ * @example
+ * ```ts
+ * import { InvalidStateError, createMlsClient } from '@demls/mls'
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
+ * const bobsState = (await bob.createGroup('chat')).exportState()
+ * await alice.importGroup(bobsState).catch((err) => {
+ *   if (err instanceof InvalidStateError) console.log(err.code) // 'MLS_INVALID_STATE': another member's state
+ * })
+ * ```
+ */
 export class InvalidStateError extends DemlsError {
   constructor(reason: string, options: DemlsErrorOptions = {}) {
     super(`invalid group state: ${reason}`, 'MLS_INVALID_STATE', options)
@@ -176,7 +360,19 @@ export class InvalidStateError extends DemlsError {
   }
 }
 
-/** The requested crypto backend is unavailable on this platform. */
+/**
+ * The requested crypto backend is unavailable on this platform.
+ *
+ * @example
+ * ```ts
+ * import { CryptoBackendError, createMlsClient } from '@demls/mls'
+ * try {
+ *   await createMlsClient({ memberId: new Uint8Array(20).fill(1), crypto: 'web' })
+ * } catch (err) {
+ *   if (err instanceof CryptoBackendError) console.log('no WebCrypto Ed25519 here:', err.shortMessage)
+ * }
+ * ```
+ */
 export class CryptoBackendError extends DemlsError {
   constructor(reason: string, options: DemlsErrorOptions = {}) {
     super(`crypto backend unavailable: ${reason}`, 'MLS_CRYPTO_BACKEND', options)
@@ -191,6 +387,16 @@ export class CryptoBackendError extends DemlsError {
  * against the wall clock instead of the injected clock. Apply the patch to
  * your install (see this package's README, "Installing outside the demls
  * workspace") and restart.
+ *
+ * @example
+ * ```ts
+ * import { TsMlsUnpatchedError, createMlsClient } from '@demls/mls'
+ * try {
+ *   await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * } catch (err) {
+ *   if (err instanceof TsMlsUnpatchedError) console.log(`apply ${err.patchFile} to ts-mls`)
+ * }
+ * ```
  */
 export class TsMlsUnpatchedError extends DemlsError {
   /** The path of the patch file inside this package. */

@@ -4,10 +4,30 @@ import type { MessageKind } from './message/inspect.js'
 
 export type { AbortOptions } from '@demls/wire'
 
-/** Direction of a membership change. */
+/**
+ * Direction of a membership change.
+ *
+ * @example
+ * ```ts
+ * import { type MembershipAction, type MlsService } from '@demls/mls'
+ * declare const group: MlsService
+ * const result = await group.mergeOwnCommit()
+ * const added = result.changes.filter((c) => c.action === ('add' satisfies MembershipAction))
+ * ```
+ */
 export type MembershipAction = 'add' | 'remove'
 
-/** One (action, target member id) pair of a commit. */
+/**
+ * One (action, target member id) pair of a commit.
+ *
+ * @example
+ * ```ts
+ * import { type MembershipChange, type MlsService, memberIdToHex } from '@demls/mls'
+ * declare const group: MlsService
+ * const { changes } = await group.mergeStagedCommit()
+ * for (const change of changes as MembershipChange[]) console.log(change.action, memberIdToHex(change.memberId))
+ * ```
+ */
 export interface MembershipChange {
   /** Whether the target is added or removed. */
   action: MembershipAction
@@ -15,7 +35,20 @@ export interface MembershipChange {
   memberId: Uint8Array
 }
 
-/** One input of {@link MlsService.createCommitCandidate}. */
+/**
+ * One input of {@link MlsService.createCommitCandidate}.
+ *
+ * @example
+ * ```ts
+ * import { type CommitInput, createMlsClient } from '@demls/mls'
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * const carol = await createMlsClient({ memberId: new Uint8Array(20).fill(3) })
+ * const inputs: CommitInput[] = [
+ *   { action: 'add', keyPackage: await carol.generateKeyPackage() },
+ *   { action: 'remove', memberId: new Uint8Array(20).fill(2) },
+ * ]
+ * ```
+ */
 export type CommitInput =
   | {
       /** Add the owner of `keyPackage`. */
@@ -35,6 +68,16 @@ export type CommitInput =
  * that references them (by reference), plus the Welcome for added members.
  * It stays pending until {@link MlsService.mergeOwnCommit} or
  * {@link MlsService.discardOwnCommit}.
+ *
+ * @example
+ * ```ts
+ * import { type CommitCandidate, createMlsClient } from '@demls/mls'
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
+ * const group = await alice.createGroup('chat')
+ * const candidate: CommitCandidate = await group.createCommitCandidate([{ action: 'add', keyPackage: await bob.generateKeyPackage() }])
+ * console.log(candidate.epoch, candidate.joiners.length, candidate.welcome !== undefined) // 0n 1 true
+ * ```
  */
 export interface CommitCandidate {
   /** One MLS proposal message per input, in input order. Receivers process them before the commit. */
@@ -51,7 +94,17 @@ export interface CommitCandidate {
   epoch: bigint
 }
 
-/** Options of {@link MlsService.createCommitCandidate}. */
+/**
+ * Options of {@link MlsService.createCommitCandidate}.
+ *
+ * @example
+ * ```ts
+ * import { type CommitOptions, type MlsService } from '@demls/mls'
+ * declare const group: MlsService
+ * const options: CommitOptions = { nowMs: Date.now(), signal: AbortSignal.timeout(5_000) }
+ * const candidate = await group.createCommitCandidate([{ action: 'remove', memberId: new Uint8Array(20).fill(2) }], options)
+ * ```
+ */
 export interface CommitOptions extends AbortOptions {
   /**
    * Clock (ms since the Unix epoch) used to check the added key packages'
@@ -61,7 +114,20 @@ export interface CommitOptions extends AbortOptions {
   nowMs?: number
 }
 
-/** A remote candidate to stage: the committer's proposal messages and its commit. */
+/**
+ * A remote candidate to stage: the committer's proposal messages and its commit.
+ *
+ * @example
+ * ```ts
+ * import { type MlsService, type RemoteCandidate } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const proposals: Uint8Array[] // MLS proposals from the steward's batch
+ * declare const commit: Uint8Array
+ * const candidate: RemoteCandidate = { proposals, commit }
+ * const staged = await group.stageRemoteCommit(candidate)
+ * if (staged.status === 'staged') await group.mergeStagedCommit()
+ * ```
+ */
 export interface RemoteCandidate {
   /** MLS proposal messages, processed in order before the commit. */
   proposals: readonly Uint8Array[]
@@ -69,7 +135,19 @@ export interface RemoteCandidate {
   commit: Uint8Array
 }
 
-/** Why a remote candidate could not be staged (the reference's "Abort" cases: no penalty). */
+/**
+ * Why a remote candidate could not be staged (the reference's "Abort" cases: no penalty).
+ *
+ * @example
+ * ```ts
+ * import { type MlsService, type RemoteCandidate, type StageAbortReason } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const candidate: RemoteCandidate
+ * const retryLater: StageAbortReason[] = ['future-epoch']
+ * const r = await group.stageRemoteCommit(candidate)
+ * if (r.status === 'aborted' && retryLater.includes(r.reason)) console.log('keep it until we catch up')
+ * ```
+ */
 export type StageAbortReason =
   | 'malformed'
   | 'wrong-group'
@@ -79,7 +157,22 @@ export type StageAbortReason =
   | 'not-a-commit'
   | 'mls-failure'
 
-/** A remote candidate that was processed and is held, unmerged, in the staged slot. */
+/**
+ * A remote candidate that was processed and is held, unmerged, in the staged slot.
+ *
+ * @example
+ * ```ts
+ * import { type MlsService, type RemoteCandidate, type StagedCommit } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const candidate: RemoteCandidate
+ * const r = await group.stageRemoteCommit(candidate)
+ * if (r.status === 'staged') {
+ *   const staged: StagedCommit = r
+ *   if (staged.selfRemoved) console.log('this commit removes us')
+ *   await group.mergeStagedCommit()
+ * }
+ * ```
+ */
 export interface StagedCommit {
   /** Discriminant. */
   status: 'staged'
@@ -102,7 +195,21 @@ export interface StagedCommit {
   epoch: bigint
 }
 
-/** A remote candidate that could not be staged. Nothing changed. */
+/**
+ * A remote candidate that could not be staged. Nothing changed.
+ *
+ * @example
+ * ```ts
+ * import { type AbortedStage, type MlsService, type RemoteCandidate } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const candidate: RemoteCandidate // a steward's proposals and commit from the wire
+ * const staged = await group.stageRemoteCommit(candidate)
+ * if (staged.status === 'aborted') {
+ *   const { reason, error }: AbortedStage = staged
+ *   console.log(`ignored the commit (${reason}): ${error.code}`)
+ * }
+ * ```
+ */
 export interface AbortedStage {
   /** Discriminant. */
   status: 'aborted'
@@ -123,10 +230,34 @@ export interface AuthenticatedCommit {
 /** Outcome of {@link MlsService.authenticateCommit}. */
 export type AuthenticateResult = AuthenticatedCommit | AbortedStage
 
-/** Outcome of {@link MlsService.stageRemoteCommit}. */
+/**
+ * Outcome of {@link MlsService.stageRemoteCommit}.
+ *
+ * @example
+ * ```ts
+ * import { type MlsService, type RemoteCandidate, type StageResult } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const candidate: RemoteCandidate
+ * const result: StageResult = await group.stageRemoteCommit(candidate)
+ * console.log(result.status === 'staged' ? `epoch ${result.epoch}` : result.reason)
+ * ```
+ */
 export type StageResult = StagedCommit | AbortedStage
 
-/** What a merge did. */
+/**
+ * What a merge did.
+ *
+ * @example
+ * ```ts
+ * import { type MergeResult, createMlsClient } from '@demls/mls'
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
+ * const group = await alice.createGroup('chat')
+ * await group.createCommitCandidate([{ action: 'add', keyPackage: await bob.generateKeyPackage() }])
+ * const merged: MergeResult = await group.mergeOwnCommit()
+ * console.log(merged.epoch, merged.changes, merged.welcome?.length) // 1n [add bob] …
+ * ```
+ */
 export interface MergeResult {
   /** The new epoch. */
   epoch: bigint
@@ -138,7 +269,18 @@ export interface MergeResult {
   welcome: Uint8Array | undefined
 }
 
-/** A decrypted application message. */
+/**
+ * A decrypted application message.
+ *
+ * @example
+ * ```ts
+ * import { type DecryptedMessage, type MlsService, memberIdToHex } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const ciphertext: Uint8Array // an MLS application message from the wire
+ * const { plaintext, sender, epoch }: DecryptedMessage = await group.decrypt(ciphertext)
+ * console.log(`${memberIdToHex(sender)} @${epoch}: ${new TextDecoder().decode(plaintext)}`)
+ * ```
+ */
 export interface DecryptedMessage {
   /** The plaintext. */
   plaintext: Uint8Array
@@ -158,6 +300,16 @@ export interface DecryptedMessage {
  * and one staged remote commit (from {@link stageRemoteCommit}) exist at a
  * time. Staging never touches our own pending commit; merging either one
  * clears both.
+ *
+ * @example
+ * ```ts
+ * import { type MlsService, createMlsClient } from '@demls/mls'
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * const group: MlsService = await alice.createGroup('chat')
+ * const ciphertext = await group.encrypt(new TextEncoder().encode('hello'))
+ * const saved = group.exportState() // restore later with alice.importGroup(saved)
+ * console.log(group.epoch(), group.members().length) // 0n 1
+ * ```
  */
 export interface MlsService {
   /** Conversation id (the group id as UTF-8). */
@@ -232,7 +384,17 @@ export interface MlsService {
   exportState(): Uint8Array
 }
 
-/** Options of {@link MlsClient.generateKeyPackage}. */
+/**
+ * Options of {@link MlsClient.generateKeyPackage}.
+ *
+ * @example
+ * ```ts
+ * import { type GenerateKeyPackageOptions, createMlsClient } from '@demls/mls'
+ * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
+ * const options: GenerateKeyPackageOptions = { lifetimeSeconds: 24 * 3600 } // valid for a day
+ * const keyPackage = await bob.generateKeyPackage(options)
+ * ```
+ */
 export interface GenerateKeyPackageOptions {
   /** Validity in seconds from now. @default 90 days */
   lifetimeSeconds?: number
@@ -243,6 +405,14 @@ export interface GenerateKeyPackageOptions {
 /**
  * A member's MLS identity: its member id, Ed25519 signature key, the
  * private halves of the key packages it published, and a crypto provider.
+ *
+ * @example
+ * ```ts
+ * import { type MlsClient, createMlsClient, memberIdToHex } from '@demls/mls'
+ * const client: MlsClient = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * console.log(memberIdToHex(client.memberId), client.cryptoName)
+ * const group = await client.createGroup('chat')
+ * ```
  */
 export interface MlsClient {
   /** Our 20-byte member id. */
@@ -283,7 +453,20 @@ export interface MlsClient {
   importGroup(state: Uint8Array, options?: AbortOptions): Promise<MlsService>
 }
 
-/** Options of {@link MlsClient.joinFromWelcome}. */
+/**
+ * Options of {@link MlsClient.joinFromWelcome}.
+ *
+ * @example
+ * ```ts
+ * import { type JoinFromWelcomeOptions, createMlsClient } from '@demls/mls'
+ * declare const welcome: Uint8Array
+ * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
+ * const options: JoinFromWelcomeOptions = {
+ *   accept: (group) => { if (group.conversationId !== 'chat') throw new Error('not the group I asked for') },
+ * }
+ * const group = await bob.joinFromWelcome(welcome, options) // undefined if the Welcome is not for us
+ * ```
+ */
 export interface JoinFromWelcomeOptions extends AbortOptions {
   /**
    * Inspect the group the Welcome leads to before our key package is

@@ -6,10 +6,32 @@
 import type { ScoreDeltas, ScoreEvent } from './score/events.js'
 import type { ScoreInput } from './score/i64.js'
 
-/** An opaque member id (a 20-byte Ethereum address in de-MLS deployments). */
+/**
+ * An opaque member id (a 20-byte Ethereum address in de-MLS deployments).
+ *
+ * @example
+ * ```ts
+ * import { type MemberId, PeerScoringService } from '@demls/scoring'
+ * import { ethereumAddress } from '@demls/eip191'
+ * const member: MemberId = ethereumAddress(crypto.getRandomValues(new Uint8Array(32)))
+ * new PeerScoringService().addMember(member)
+ * ```
+ */
 export type MemberId = Uint8Array
 
-/** One score change: `event`'s delta applied to `memberId` (reference `ScoreOp`). */
+/**
+ * One score change: `event`'s delta applied to `memberId` (reference `ScoreOp`).
+ *
+ * @example
+ * ```ts
+ * import { PeerScoringService, ScoreEvent, type ScoreOp } from '@demls/scoring'
+ * const steward = new Uint8Array(20).fill(2)
+ * const scoring = new PeerScoringService()
+ * scoring.addMember(steward)
+ * const op: ScoreOp = { memberId: steward, event: ScoreEvent.HonestCommitAttempt }
+ * scoring.applyOp(op)
+ * ```
+ */
 export interface ScoreOp {
   /** The member whose score changes. */
   memberId: MemberId
@@ -21,6 +43,15 @@ export interface ScoreOp {
  * One member's absolute score. Same shape as the wire `PeerScore`
  * (`score` is `int64` → `bigint`), so a snapshot can go straight into
  * `ConversationSync.peerScores`.
+ *
+ * @example
+ * ```ts
+ * import { PeerScoringService, type PeerScoreEntry } from '@demls/scoring'
+ * const scoring = new PeerScoringService()
+ * scoring.addMember(new Uint8Array(20).fill(1))
+ * const entries: PeerScoreEntry[] = scoring.allMembersWithScores()
+ * for (const { memberId, score } of entries) console.log(memberId.length, score) // 20 100n
+ * ```
  */
 export interface PeerScoreEntry {
   /** The member. */
@@ -29,7 +60,16 @@ export interface PeerScoreEntry {
   score: bigint
 }
 
-/** Input of a snapshot entry: a wire `PeerScore`, or the same with a `number` score. */
+/**
+ * Input of a snapshot entry: a wire `PeerScore`, or the same with a `number` score.
+ *
+ * @example
+ * ```ts
+ * import { PeerScoringService, type PeerScoreEntryInit } from '@demls/scoring'
+ * const saved: PeerScoreEntryInit[] = [{ memberId: new Uint8Array(20).fill(1), score: 75 }]
+ * const crossings = new PeerScoringService().applySnapshot(saved)
+ * ```
+ */
 export interface PeerScoreEntryInit {
   /** The member. */
   memberId: MemberId
@@ -37,7 +77,17 @@ export interface PeerScoreEntryInit {
   score: ScoreInput
 }
 
-/** Direction of a threshold crossing. */
+/**
+ * Direction of a threshold crossing.
+ *
+ * @example
+ * ```ts
+ * import { PeerScoringService, type ThresholdCrossingType } from '@demls/scoring'
+ * const down: ThresholdCrossingType = 'ThresholdCrossedDown'
+ * const crossings = new PeerScoringService().applySnapshot([{ memberId: new Uint8Array(20).fill(1), score: -5 }])
+ * crossings.filter((c) => c.type === down)
+ * ```
+ */
 export type ThresholdCrossingType = 'ThresholdCrossedDown' | 'ThresholdCrossedUp'
 
 /**
@@ -45,6 +95,16 @@ export type ThresholdCrossingType = 'ThresholdCrossedDown' | 'ThresholdCrossedUp
  * `PeerScoringEvent::ThresholdCrossedDown/Up`). Down: it was above the
  * threshold (or untracked) and is now at or below it. Up: it was at or
  * below and is now above.
+ *
+ * @example
+ * ```ts
+ * import { PeerScoringService, ScoreEvent, type ThresholdCrossing } from '@demls/scoring'
+ * const bob = new Uint8Array(20).fill(2)
+ * const scoring = new PeerScoringService({ defaultScore: 10 })
+ * scoring.addMember(bob)
+ * const crossing: ThresholdCrossing | undefined = scoring.applyOp({ memberId: bob, event: ScoreEvent.BrokenCommit })
+ * if (crossing?.type === 'ThresholdCrossedDown') console.log(`${crossing.before} -> ${crossing.after}: propose removal`)
+ * ```
  */
 export interface ThresholdCrossing {
   /** Direction. */
@@ -59,7 +119,18 @@ export interface ThresholdCrossing {
   threshold: bigint
 }
 
-/** Members to add to / remove from a scoring table to match the MLS roster. */
+/**
+ * Members to add to / remove from a scoring table to match the MLS roster.
+ *
+ * @example
+ * ```ts
+ * import { PeerScoringService, type ScoringMemberDiff } from '@demls/scoring'
+ * const scoring = new PeerScoringService()
+ * const mlsMembers = [1, 2].map((n) => new Uint8Array(20).fill(n))
+ * const diff: ScoringMemberDiff = scoring.syncMembers(mlsMembers) // after each commit
+ * console.log(diff.toAdd.length, diff.toRemove.length) // 2 0
+ * ```
+ */
 export interface ScoringMemberDiff {
   /** MLS members not tracked yet (roster order). */
   toAdd: MemberId[]
@@ -70,6 +141,20 @@ export interface ScoringMemberDiff {
 /**
  * Score storage backend (reference `PeerScoreStorage`). Synchronous, so a
  * persistent store must keep an in-memory view (or be synchronous itself).
+ *
+ * @example
+ * ```ts
+ * import { PeerScoringService, type PeerScoreStorage, type PeerScoreEntry } from '@demls/scoring'
+ * import { toHex, fromHex } from '@demls/wire'
+ * const map = new Map<string, bigint>()
+ * const storage: PeerScoreStorage = {
+ *   get: (id) => map.get(toHex(id)),
+ *   set: (id, score) => void map.set(toHex(id), score),
+ *   remove: (id) => void map.delete(toHex(id)),
+ *   allScores: (): PeerScoreEntry[] => [...map].map(([k, score]) => ({ memberId: fromHex(k), score })),
+ * }
+ * const scoring = new PeerScoringService({ storage })
+ * ```
  */
 export interface PeerScoreStorage {
   /** The stored score, or `undefined` when the member is not tracked. */
@@ -82,7 +167,16 @@ export interface PeerScoreStorage {
   allScores(): PeerScoreEntry[]
 }
 
-/** The scoring parameters of a {@link PeerScoringPlugin}. */
+/**
+ * The scoring parameters of a {@link PeerScoringPlugin}.
+ *
+ * @example
+ * ```ts
+ * import { PeerScoringService, type ScoringConfig } from '@demls/scoring'
+ * const config: ScoringConfig = new PeerScoringService({ threshold: 20 }).config
+ * console.log(config.defaultScore, config.threshold, config.deltas.BrokenCommit)
+ * ```
+ */
 export interface ScoringConfig {
   /** Starting score of a newly tracked member. */
   readonly defaultScore: bigint
@@ -97,6 +191,14 @@ export interface ScoringConfig {
  * 4.x roster sync). Every mutating call reports the threshold crossings it
  * caused. A plug-in that changes scoring decisions should carry its own
  * `id`/`version`.
+ *
+ * @example
+ * ```ts
+ * import { type PeerScoringPlugin, PeerScoringService } from '@demls/scoring'
+ * // reference logic, different deltas: give it its own id so peers can tell
+ * const plugin: PeerScoringPlugin = new PeerScoringService({ id: 'my-app/harsh-scoring', version: '1.0.0', deltas: { BrokenCommit: -100 } })
+ * console.log(plugin.membersBelowThreshold())
+ * ```
  */
 export interface PeerScoringPlugin {
   /** Stable identifier of the scoring rules. */

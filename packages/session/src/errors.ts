@@ -1,6 +1,15 @@
 import { DemlsError, type DemlsErrorOptions } from '@demls/wire'
 
-/** Options of the {@link InvalidConfigError} constructor. */
+/**
+ * Options of the {@link InvalidConfigError} constructor.
+ *
+ * @example
+ * ```ts
+ * import { InvalidConfigError, type InvalidConfigErrorOptions } from '@demls/session'
+ * const options: InvalidConfigErrorOptions = { field: 'commitInactivityMs', details: 'must be positive' }
+ * throw new InvalidConfigError('commitInactivityMs must be positive', options)
+ * ```
+ */
 export interface InvalidConfigErrorOptions extends DemlsErrorOptions {
   /** The offending configuration field (dotted for nested ones, e.g. `stewardList.snMin`). */
   field?: string
@@ -9,6 +18,16 @@ export interface InvalidConfigErrorOptions extends DemlsErrorOptions {
 /**
  * A {@link ConversationConfig} value is missing its type, out of range, or
  * an unknown key. Code `INVALID_CONFIG`.
+ *
+ * @example
+ * ```ts
+ * import { InvalidConfigError, resolveConfig } from '@demls/session'
+ * try {
+ *   resolveConfig({ stewardList: { snMin: 4, snMax: 2 } })
+ * } catch (err) {
+ *   if (err instanceof InvalidConfigError) console.log(err.field, err.shortMessage)
+ * }
+ * ```
  */
 export class InvalidConfigError extends DemlsError {
   /** The offending field (`stewardList.snMin` for nested ones), when one is to blame. */
@@ -25,6 +44,17 @@ export class InvalidConfigError extends DemlsError {
  * An option of `UserInit` is missing or unusable (`transport`,
  * `clock`, `random`, `plugins`, or the options object itself). Code
  * `INVALID_USER_INIT`.
+ *
+ * @example
+ * ```ts
+ * import { InvalidUserInitError, User } from '@demls/session'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const net = new MemoryNetwork()
+ * const init = { privateKey: crypto.getRandomValues(new Uint8Array(32)), transport: net.createTransport('a'), clock: net.clock, random: 42 }
+ * await User.create(init as never).catch((err) => {
+ *   if (err instanceof InvalidUserInitError) console.log(err.field) // 'random'
+ * })
+ * ```
  */
 export class InvalidUserInitError extends DemlsError {
   /** The offending field of `UserInit`. */
@@ -41,6 +71,16 @@ export class InvalidUserInitError extends DemlsError {
  * The private key given to `User.create` is not 32 bytes of a valid
  * secp256k1 scalar (non-zero, below the curve order). Code
  * `INVALID_PRIVATE_KEY`.
+ *
+ * @example
+ * ```ts
+ * import { InvalidPrivateKeyError, User } from '@demls/session'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const net = new MemoryNetwork()
+ * await User.create({ privateKey: new Uint8Array(32), transport: net.createTransport('a'), clock: net.clock }).catch((err) => {
+ *   if (err instanceof InvalidPrivateKeyError) console.log(err.shortMessage) // zero is not a secp256k1 key
+ * })
+ * ```
  */
 export class InvalidPrivateKeyError extends DemlsError {
   /** Always `privateKey`. */
@@ -57,6 +97,16 @@ export class InvalidPrivateKeyError extends DemlsError {
  * character that does not belong in a topic `/{id}/1/app_msg/proto`
  * (`/`, whitespace, control characters, lone surrogates). Code
  * `INVALID_CONVERSATION_ID`.
+ *
+ * @example
+ * ```ts
+ * import { InvalidConversationIdError, assertConversationId } from '@demls/session'
+ * try {
+ *   assertConversationId('')
+ * } catch (err) {
+ *   if (err instanceof InvalidConversationIdError) console.log(err.code) // 'INVALID_CONVERSATION_ID'
+ * }
+ * ```
  */
 export class InvalidConversationIdError extends DemlsError {
   /** The refused id (as given). */
@@ -73,6 +123,16 @@ export class InvalidConversationIdError extends DemlsError {
 /**
  * `createConversation` for an id we already created, joined, or are
  * joining. Code `CONVERSATION_EXISTS`.
+ *
+ * @example
+ * ```ts
+ * import { ConversationExistsError, type User } from '@demls/session'
+ * declare const alice: User
+ * await alice.createConversation('chat')
+ * await alice.createConversation('chat').catch((err) => {
+ *   if (err instanceof ConversationExistsError) console.log(err.state) // 'member'
+ * })
+ * ```
  */
 export class ConversationExistsError extends DemlsError {
   /** The conversation id. */
@@ -89,7 +149,19 @@ export class ConversationExistsError extends DemlsError {
   }
 }
 
-/** A call on a `User` (or one of its handles) after `user.stop()`. Code `USER_STOPPED`. */
+/**
+ * A call on a `User` (or one of its handles) after `user.stop()`. Code `USER_STOPPED`.
+ *
+ * @example
+ * ```ts
+ * import { type User, UserStoppedError } from '@demls/session'
+ * declare const alice: User
+ * await alice.stop()
+ * await alice.createConversation('chat').catch((err) => {
+ *   if (err instanceof UserStoppedError) console.log(err.operation)
+ * })
+ * ```
+ */
 export class UserStoppedError extends DemlsError {
   /** The refused operation, e.g. `createConversation`. */
   readonly operation: string
@@ -101,7 +173,18 @@ export class UserStoppedError extends DemlsError {
   }
 }
 
-/** The operation is not allowed in the conversation's current state. */
+/**
+ * The operation is not allowed in the conversation's current state.
+ *
+ * @example
+ * ```ts
+ * import { ConversationBlockedError, type ConversationHandle } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * await chat.removeMember(new Uint8Array(20).fill(2)).catch((err) => {
+ *   if (err instanceof ConversationBlockedError) console.log(`try again after ${err.state}`)
+ * })
+ * ```
+ */
 export class ConversationBlockedError extends DemlsError {
   /** The state that blocked the operation. */
   readonly state: string
@@ -117,6 +200,15 @@ export class ConversationBlockedError extends DemlsError {
  * A chat message could not wait for the epoch change in flight: the send
  * queue already holds `ConversationConfig.sendQueueMax` messages or
  * `sendQueueMaxBytes` bytes. Retry once the group is working again.
+ *
+ * @example
+ * ```ts
+ * import { type ConversationHandle, SendQueueFullError } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * await chat.sendMessage(new TextEncoder().encode('hi')).catch((err) => {
+ *   if (err instanceof SendQueueFullError) console.log(`${err.queued} messages wait for the epoch change`)
+ * })
+ * ```
  */
 export class SendQueueFullError extends DemlsError {
   /** Messages waiting when this one was refused. */
@@ -134,6 +226,15 @@ export class SendQueueFullError extends DemlsError {
  * conversation keeps working and retries on the next freeze round). The
  * MLS layer's error is the `cause`: an expired key package, a commit the
  * MLS library refused, a stalled crypto call.
+ *
+ * @example
+ * ```ts
+ * import { CommitFailedError, type ConversationHandle } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * chat.events$.subscribe((e) => {
+ *   if (e.type === 'error' && e.error instanceof CommitFailedError) console.log(e.error.stage, e.error.epoch)
+ * })
+ * ```
  */
 export class CommitFailedError extends DemlsError {
   /** Which step failed: minting our candidate, merging it, or merging a peer's staged commit. */
@@ -150,7 +251,18 @@ export class CommitFailedError extends DemlsError {
   }
 }
 
-/** An emergency proposal is open, so lower-priority proposals are refused. */
+/**
+ * An emergency proposal is open, so lower-priority proposals are refused.
+ *
+ * @example
+ * ```ts
+ * import { type ConversationHandle, PartialFreezeError } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * await chat.removeMember(new Uint8Array(20).fill(2)).catch((err) => {
+ *   if (err instanceof PartialFreezeError) console.log('an emergency vote is open; retry after it')
+ * })
+ * ```
+ */
 export class PartialFreezeError extends DemlsError {
   constructor(kind: string) {
     super(`a ${kind} proposal is refused while an emergency proposal is open`, 'PARTIAL_FREEZE')
@@ -158,7 +270,18 @@ export class PartialFreezeError extends DemlsError {
   }
 }
 
-/** A `ConversationSync` is structurally invalid (the reference's hard errors). */
+/**
+ * A `ConversationSync` is structurally invalid (the reference's hard errors).
+ *
+ * @example
+ * ```ts
+ * import { InvalidSyncError, type ConversationHandle } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * chat.events$.subscribe((e) => {
+ *   if (e.type === 'dropped' && e.error instanceof InvalidSyncError) console.log('bad sync packet:', e.error.shortMessage)
+ * })
+ * ```
+ */
 export class InvalidSyncError extends DemlsError {
   constructor(reason: string) {
     super(`invalid conversation sync: ${reason}`, 'INVALID_SYNC')
@@ -166,7 +289,18 @@ export class InvalidSyncError extends DemlsError {
   }
 }
 
-/** A joiner's protocol plug-ins differ from the group's (joining would fork). */
+/**
+ * A joiner's protocol plug-ins differ from the group's (joining would fork).
+ *
+ * @example
+ * ```ts
+ * import { PluginMismatchError, type User } from '@demls/session'
+ * declare const bob: User
+ * await bob.join('chat').catch((err) => {
+ *   if (err instanceof PluginMismatchError) console.log(`group runs ${err.group.join(', ')}; we run ${err.local.join(', ')}`)
+ * })
+ * ```
+ */
 export class PluginMismatchError extends DemlsError {
   /** The group's plug-ins (`role=id@version`). */
   readonly group: string[]
@@ -181,7 +315,18 @@ export class PluginMismatchError extends DemlsError {
   }
 }
 
-/** The conversation is gone (we left or were removed). */
+/**
+ * The conversation is gone (we left or were removed).
+ *
+ * @example
+ * ```ts
+ * import { ConversationClosedError, type ConversationHandle } from '@demls/session'
+ * declare const chat: ConversationHandle // a conversation we left (or were removed from)
+ * await chat.sendMessage(new TextEncoder().encode('hi')).catch((err) => {
+ *   if (err instanceof ConversationClosedError) console.log(err.code) // 'CONVERSATION_CLOSED'
+ * })
+ * ```
+ */
 export class ConversationClosedError extends DemlsError {
   constructor(conversationId: string) {
     super(`conversation ${conversationId} is closed`, 'CONVERSATION_CLOSED')
@@ -189,7 +334,19 @@ export class ConversationClosedError extends DemlsError {
   }
 }
 
-/** An argument is invalid (unknown member, bad key package, …). */
+/**
+ * An argument is invalid (unknown member, bad key package, …).
+ *
+ * @example
+ * ```ts
+ * import { type ConversationHandle, InvalidArgumentError } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * const stranger = new Uint8Array(20).fill(9) // not a member of the group
+ * await chat.removeMember(stranger).catch((err) => {
+ *   if (err instanceof InvalidArgumentError) console.log(err.shortMessage) // '… is not a member'
+ * })
+ * ```
+ */
 export class InvalidArgumentError extends DemlsError {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, 'INVALID_ARGUMENT', options)
@@ -211,7 +368,18 @@ export class AlreadyMemberError extends DemlsError {
   }
 }
 
-/** A join that ended without making us a member: which conversation, and how long it took. */
+/**
+ * A join that ended without making us a member: which conversation, and how long it took.
+ *
+ * @example
+ * ```ts
+ * import { JoinError, type User } from '@demls/session'
+ * declare const bob: User
+ * await bob.join('chat', { timeoutMs: 60_000 }).catch((err) => {
+ *   if (err instanceof JoinError) console.log(`${err.code} after ${err.elapsedMs} ms joining ${err.conversationId}`)
+ * })
+ * ```
+ */
 export abstract class JoinError extends DemlsError {
   readonly conversationId: string
   /** Milliseconds from the join call to the failure. */
@@ -228,6 +396,15 @@ export abstract class JoinError extends DemlsError {
  * No Welcome admitted us before the join deadline, although the group was
  * reachable (a beacon answered our probe, a member acknowledged our key
  * package, or probing was off).
+ *
+ * @example
+ * ```ts
+ * import { type User, WelcomeTimeoutError } from '@demls/session'
+ * declare const bob: User
+ * await bob.join('chat', { timeoutMs: 30_000 }).catch((err) => {
+ *   if (err instanceof WelcomeTimeoutError) console.log(`no Welcome within 30 s (last phase: ${err.phase})`)
+ * })
+ * ```
  */
 export class WelcomeTimeoutError extends JoinError {
   /** The last join phase reached (see `JoinProgress`), if any. */
@@ -250,6 +427,15 @@ export class WelcomeTimeoutError extends JoinError {
  * no Welcome) before the join deadline: the group does not exist, nobody
  * is online, or its members do not speak the joiner handshake (join with
  * `probe: false` then).
+ *
+ * @example
+ * ```ts
+ * import { NoReadyPeersError, type User } from '@demls/session'
+ * declare const bob: User
+ * await bob.join('chat').catch((err) => {
+ *   if (err instanceof NoReadyPeersError) console.log(`nobody answered ${err.probesSent} probes: check the bootstrap address`)
+ * })
+ * ```
  */
 export class NoReadyPeersError extends JoinError {
   /** Probes published (probes are only sent while the transport reaches a peer). */
@@ -262,7 +448,18 @@ export class NoReadyPeersError extends JoinError {
   }
 }
 
-/** The group voted against our join: a verified `REJECTED` status for our key package. */
+/**
+ * The group voted against our join: a verified `REJECTED` status for our key package.
+ *
+ * @example
+ * ```ts
+ * import { RejectedError, type User } from '@demls/session'
+ * declare const bob: User
+ * await bob.join('chat').catch((err) => {
+ *   if (err instanceof RejectedError) console.log(`the members voted no (proposal ${err.proposalId})`)
+ * })
+ * ```
+ */
 export class RejectedError extends JoinError {
   /** The membership proposal that was rejected. */
   readonly proposalId: number
@@ -282,6 +479,15 @@ export class RejectedError extends JoinError {
  * to is not the one the joiner was answered by. Not a join failure: the
  * Welcome is dropped (reported as a `welcome-dropped` join progress) and the
  * join goes on with the same key package.
+ *
+ * @example
+ * ```ts
+ * import { ForeignWelcomeError, type User } from '@demls/session'
+ * declare const bob: User
+ * bob.joinProgress$.subscribe((p) => {
+ *   if (p.phase === 'welcome-dropped' && p.error instanceof ForeignWelcomeError) console.log(p.error.reason)
+ * })
+ * ```
  */
 export class ForeignWelcomeError extends DemlsError {
   /**
@@ -311,6 +517,17 @@ export class ForeignWelcomeError extends DemlsError {
  * `User.create`) cannot be read back: truncated, of an unknown format
  * version, or not this conversation's. The conversation is not restored;
  * its stored state is left in place for inspection. Code `STATE_CORRUPT`.
+ *
+ * @example
+ * ```ts
+ * import { User } from '@demls/session'
+ * import { levelStorage } from '@demls/storage'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const net = new MemoryNetwork()
+ * const storage = await levelStorage({ location: './alice-state' })
+ * const alice = await User.create({ privateKey: crypto.getRandomValues(new Uint8Array(32)), transport: net.createTransport('a'), clock: net.clock, storage, onCorruptState: 'skip' })
+ * for (const err of alice.unreadableConversations()) console.log(`${err.conversationId} skipped: ${err.shortMessage}`)
+ * ```
  */
 export class StateCorruptError extends DemlsError {
   /** The conversation whose state is unreadable. */
@@ -326,6 +543,18 @@ export class StateCorruptError extends DemlsError {
 /**
  * The `storage` given to `User.create` holds another member's state: each
  * store belongs to one private key. Code `STORAGE_OWNER_MISMATCH`.
+ *
+ * @example
+ * ```ts
+ * import { StorageOwnerError, User } from '@demls/session'
+ * import { levelStorage } from '@demls/storage'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const net = new MemoryNetwork()
+ * const storage = await levelStorage({ location: './alice-state' })
+ * await User.create({ privateKey: crypto.getRandomValues(new Uint8Array(32)), transport: net.createTransport('b'), clock: net.clock, storage }).catch((err) => {
+ *   if (err instanceof StorageOwnerError) console.log(`this directory belongs to ${err.owner}`)
+ * })
+ * ```
  */
 export class StorageOwnerError extends DemlsError {
   /** The member id (hex) the store belongs to. */

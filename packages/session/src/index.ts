@@ -19,6 +19,8 @@
  * import { MemoryNetwork } from '@demls/transport-memory'
  * import { User } from '@demls/session'
  *
+ * const aliceKey = crypto.getRandomValues(new Uint8Array(32)) // each member's secp256k1 key is its identity
+ * const bobKey = crypto.getRandomValues(new Uint8Array(32))
  * const net = new MemoryNetwork({ seed: 1 })
  * const alice = await User.create({ privateKey: aliceKey, transport: net.createTransport('alice'), clock: net.clock })
  * const bob = await User.create({ privateKey: bobKey, transport: net.createTransport('bob'), clock: net.clock })

@@ -14,6 +14,8 @@ const INFO = new TextEncoder().encode('demls/storage-encryption-key/v1')
  *
  * @example
  * ```ts
+ * import { deriveStorageKey, levelStorage } from '@demls/storage'
+ * const privateKey = crypto.getRandomValues(new Uint8Array(32)) // the member's signing key, kept elsewhere
  * const store = await levelStorage({ location: './state', encryptionKey: await deriveStorageKey(privateKey) })
  * ```
  *

@@ -5,7 +5,17 @@ import { StorageInputError, StorageOpenError } from './errors.js'
 import { checkEncryptionKey, openKvStorage } from './kv-storage.js'
 import type { Storage, StorageInit } from './types.js'
 
-/** Options of {@link levelStorage}. */
+/**
+ * Options of {@link levelStorage}.
+ *
+ * @example
+ * ```ts
+ * import { type LevelStorageInit, deriveStorageKey, levelStorage } from '@demls/storage'
+ * const privateKey = crypto.getRandomValues(new Uint8Array(32))
+ * const init: LevelStorageInit = { location: './demls-state', encryptionKey: await deriveStorageKey(privateKey), signal: AbortSignal.timeout(5_000) }
+ * const store = await levelStorage(init)
+ * ```
+ */
 export interface LevelStorageInit extends StorageInit {
   /**
    * Where the store lives: a directory in Node (created if missing; one
@@ -17,6 +27,14 @@ export interface LevelStorageInit extends StorageInit {
 /**
  * The store {@link levelStorage} returns: a {@link Storage} that can also
  * compact its files.
+ *
+ * @example
+ * ```ts
+ * import { type LevelStorage, levelStorage } from '@demls/storage'
+ * const store: LevelStorage = await levelStorage({ location: './demls-state' })
+ * await store.compact() // reclaim the space of deleted conversations
+ * await store.close()
+ * ```
  */
 export interface LevelStorage extends Storage {
   /**

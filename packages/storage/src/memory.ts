@@ -3,7 +3,17 @@ import type { Backend, RawOperation } from './backend.js'
 import { openKvStorage } from './kv-storage.js'
 import type { Storage, StorageInit } from './types.js'
 
-/** Options of {@link memoryStorage}. */
+/**
+ * Options of {@link memoryStorage}.
+ *
+ * @example
+ * ```ts
+ * import { type MemoryStorageInit, memoryStorage } from '@demls/storage'
+ * const init: MemoryStorageInit = { encryptionKey: new Uint8Array(32).fill(1) } // exercises the encryption path in tests
+ * const store = await memoryStorage(init)
+ * console.log(store.encrypted) // true
+ * ```
+ */
 export interface MemoryStorageInit extends StorageInit {}
 
 class MemoryBackend implements Backend {

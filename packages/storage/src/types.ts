@@ -10,26 +10,77 @@ import type { AbortOptions } from '@demls/wire'
  * Keys sort segment by segment, each by its UTF-8 bytes, a shorter tuple
  * before its extensions. Encode numbers that must sort (epochs, counters)
  * as fixed-width strings, e.g. zero-padded decimal or hex.
+ *
+ * @example
+ * ```ts
+ * import { type StorageKey, memoryStorage } from '@demls/storage'
+ * const key: StorageKey = ['conv', 'chat', 'epoch'] // a tuple of strings, never a joined path
+ * const store = await memoryStorage()
+ * await store.put(key, new Uint8Array([5]))
+ * ```
  */
 export type StorageKey = readonly string[]
 
-/** Write `value` under `key` (replacing any value there). */
+/**
+ * Write `value` under `key` (replacing any value there).
+ *
+ * @example
+ * ```ts
+ * import { type PutOperation, memoryStorage } from '@demls/storage'
+ * const write: PutOperation = { type: 'put', key: ['conv', 'chat', 'mls'], value: new Uint8Array([1, 2, 3]) }
+ * await (await memoryStorage()).batch([write])
+ * ```
+ */
 export interface PutOperation {
   type: 'put'
   key: StorageKey
   value: Uint8Array
 }
 
-/** Delete `key` (a no-op when it is absent). */
+/**
+ * Delete `key` (a no-op when it is absent).
+ *
+ * @example
+ * ```ts
+ * import { type DelOperation, memoryStorage } from '@demls/storage'
+ * const drop: DelOperation = { type: 'del', key: ['conv', 'chat', 'secret', '0000000041'] }
+ * await (await memoryStorage()).batch([drop])
+ * ```
+ */
 export interface DelOperation {
   type: 'del'
   key: StorageKey
 }
 
-/** One operation of an atomic {@link Storage.batch}. */
+/**
+ * One operation of an atomic {@link Storage.batch}.
+ *
+ * @example
+ * ```ts
+ * import { type BatchOperation, memoryStorage } from '@demls/storage'
+ * const ops: BatchOperation[] = [
+ *   { type: 'put', key: ['conv', 'chat', 'epoch'], value: new Uint8Array([3]) },
+ *   { type: 'del', key: ['conv', 'chat', 'pending'] },
+ * ]
+ * await (await memoryStorage()).batch(ops) // all or nothing
+ * ```
+ */
 export type BatchOperation = PutOperation | DelOperation
 
-/** One entry yielded by {@link Storage.entries}. */
+/**
+ * One entry yielded by {@link Storage.entries}.
+ *
+ * @example
+ * ```ts
+ * import { type StorageEntry, memoryStorage } from '@demls/storage'
+ * const store = await memoryStorage()
+ * await store.put(['conv', 'chat', 'epoch'], new Uint8Array([4]))
+ * for await (const entry of store.entries(['conv', 'chat'])) {
+ *   const { key, value }: StorageEntry = entry // key: ['conv', 'chat', 'epoch']
+ *   console.log(key.join('/'), value)
+ * }
+ * ```
+ */
 export interface StorageEntry {
   key: string[]
   value: Uint8Array
@@ -54,6 +105,17 @@ export interface StorageEntry {
  *   handed to the backend completes (so it stays atomic).
  * - **Bounded.** Keys, values and batches above {@link STORAGE_LIMITS} are
  *   rejected with `StorageLimitError`.
+ *
+ * @example
+ * ```ts
+ * import { type Storage, memoryStorage } from '@demls/storage'
+ * async function conversationIds(store: Storage): Promise<string[]> {
+ *   const ids = new Set<string>()
+ *   for await (const { key } of store.entries(['conv'])) ids.add(key[1] ?? '')
+ *   return [...ids]
+ * }
+ * console.log(await conversationIds(await memoryStorage()))
+ * ```
  */
 export interface Storage {
   /** Whether {@link Storage.close} was called. */
@@ -90,7 +152,16 @@ export interface Storage {
   close(): Promise<void>
 }
 
-/** Options shared by every store. */
+/**
+ * Options shared by every store.
+ *
+ * @example
+ * ```ts
+ * import { type StorageInit, memoryStorage } from '@demls/storage'
+ * const init: StorageInit = { encryptionKey: crypto.getRandomValues(new Uint8Array(32)), signal: AbortSignal.timeout(1_000) }
+ * const store = await memoryStorage(init)
+ * ```
+ */
 export interface StorageInit extends AbortOptions {
   /**
    * 32 bytes. When given, values are encrypted with AES-256-GCM and key

@@ -3,6 +3,15 @@ import { DemlsError, type DemlsErrorOptions } from '@demls/wire'
 /**
  * {@link MemoryNetwork.runUntil} reached its virtual-time bound before the
  * predicate held.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError, VirtualClock } from '@demls/transport-memory'
+ * const clock = new VirtualClock()
+ * await clock.runUntil(() => false, { maxMs: 10_000, label: 'never' }).catch((err) => {
+ *   if (err instanceof TimeoutError) console.log(err.code, err.elapsedMs) // gave up after 10 virtual seconds
+ * })
+ * ```
  */
 export class TimeoutError extends DemlsError {
   /** Virtual milliseconds that elapsed before giving up. */
@@ -19,7 +28,20 @@ export class TimeoutError extends DemlsError {
   }
 }
 
-/** A peer id passed to the network is not one of its transports. */
+/**
+ * A peer id passed to the network is not one of its transports.
+ *
+ * @example
+ * ```ts
+ * import { MemoryNetwork, UnknownPeerError } from '@demls/transport-memory'
+ * const net = new MemoryNetwork()
+ * try {
+ *   net.mute('nobody')
+ * } catch (err) {
+ *   if (err instanceof UnknownPeerError) console.log(err.code, err.peerId) // 'UNKNOWN_PEER' 'nobody'
+ * }
+ * ```
+ */
 export class UnknownPeerError extends DemlsError {
   /** The unknown peer id. */
   readonly peerId: string
@@ -31,7 +53,21 @@ export class UnknownPeerError extends DemlsError {
   }
 }
 
-/** `createTransport` was called with a peer id that is already in use. */
+/**
+ * `createTransport` was called with a peer id that is already in use.
+ *
+ * @example
+ * ```ts
+ * import { DuplicatePeerError, MemoryNetwork } from '@demls/transport-memory'
+ * const net = new MemoryNetwork()
+ * net.createTransport('alice')
+ * try {
+ *   net.createTransport('alice')
+ * } catch (err) {
+ *   if (err instanceof DuplicatePeerError) console.log(err.code, err.peerId) // 'DUPLICATE_PEER' 'alice'
+ * }
+ * ```
+ */
 export class DuplicatePeerError extends DemlsError {
   /** The duplicate peer id. */
   readonly peerId: string
@@ -43,7 +79,19 @@ export class DuplicatePeerError extends DemlsError {
   }
 }
 
-/** A fault or option value is out of range (e.g. a probability above 1). */
+/**
+ * A fault or option value is out of range (e.g. a probability above 1).
+ *
+ * @example
+ * ```ts
+ * import { InvalidFaultsError, MemoryNetwork } from '@demls/transport-memory'
+ * try {
+ *   new MemoryNetwork({ faults: { loss: 1.5 } })
+ * } catch (err) {
+ *   if (err instanceof InvalidFaultsError) console.log(err.code) // 'INVALID_FAULTS'
+ * }
+ * ```
+ */
 export class InvalidFaultsError extends DemlsError {
   constructor(reason: string) {
     super(`invalid faults: ${reason}`, 'INVALID_FAULTS')
@@ -54,6 +102,17 @@ export class InvalidFaultsError extends DemlsError {
 /**
  * `advance`, `runUntil` or `settle` was called while another one is still
  * running on the same network (time can only be driven from one place).
+ *
+ * @example
+ * ```ts
+ * import { SchedulerBusyError, VirtualClock } from '@demls/transport-memory'
+ * const clock = new VirtualClock()
+ * const first = clock.advance(1_000)
+ * await clock.advance(1_000).catch((err) => {
+ *   if (err instanceof SchedulerBusyError) console.log('await the running advance first')
+ * })
+ * await first
+ * ```
  */
 export class SchedulerBusyError extends DemlsError {
   constructor() {

@@ -3,6 +3,12 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 /**
  * Equality of two byte strings (not constant-time: for ids and public
  * values, not secrets).
+ *
+ * @example
+ * ```ts
+ * import { bytesEqual } from '@demls/wire'
+ * bytesEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2])) // true
+ * ```
  */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
@@ -14,6 +20,13 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
  * Byte-lexicographic comparison (a proper prefix sorts first), the order of
  * Rust's `Vec<u8>`: negative, zero or positive like `Array.prototype.sort`
  * comparators.
+ *
+ * @example
+ * ```ts
+ * import { compareBytes } from '@demls/wire'
+ * const ids = [new Uint8Array([2]), new Uint8Array([1, 9])]
+ * ids.sort(compareBytes) // [[1, 9], [2]]: lexicographic, like Rust's Vec<u8> ordering
+ * ```
  */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length)
@@ -29,6 +42,7 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
  *
  * @example
  * ```ts
+ * import { toHex } from '@demls/wire'
  * toHex(new Uint8Array([1, 171])) // '01ab'
  * ```
  */
@@ -42,6 +56,13 @@ export function toHex(bytes: Uint8Array): string {
  * Bytes of a hex string, with or without `0x`.
  *
  * @throws {TypeError} on an odd length or a non-hex character
+ *
+ * @example
+ * ```ts
+ * import { fromHex, toHex } from '@demls/wire'
+ * const address = fromHex('f39fd6e51aad88f6f4ce6ab8827279cfffb92266') // 20 bytes
+ * toHex(address) // round-trips
+ * ```
  */
 export function fromHex(hex: string): Uint8Array<ArrayBuffer> {
   const h = hex.startsWith('0x') || hex.startsWith('0X') ? hex.slice(2) : hex

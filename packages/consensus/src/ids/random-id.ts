@@ -1,10 +1,25 @@
 import type { RandomSource } from '../types.js'
 
-/** {@link RandomSource} backed by the global `crypto.getRandomValues`. */
+/**
+ * {@link RandomSource} backed by the global `crypto.getRandomValues`.
+ *
+ * @example
+ * ```ts
+ * import { defaultRandom, randomId } from '@demls/consensus'
+ * const id = randomId(defaultRandom) // crypto.getRandomValues underneath
+ * ```
+ */
 export const defaultRandom: RandomSource = (bytes) => globalThis.crypto.getRandomValues(bytes)
 
 /**
  * 16 random bytes with the UUIDv4 version (4) and RFC 4122 variant bits set.
+ *
+ * @example
+ * ```ts
+ * import { type RandomSource, randomUuidBytes } from '@demls/consensus'
+ * const fixed: RandomSource = (bytes) => bytes.fill(7) // deterministic, for tests
+ * const uuid = randomUuidBytes(fixed) // 16 bytes, version 4 variant bits set
+ * ```
  */
 export function randomUuidBytes(random: RandomSource = defaultRandom): Uint8Array {
   const b = new Uint8Array(16)
@@ -16,6 +31,12 @@ export function randomUuidBytes(random: RandomSource = defaultRandom): Uint8Arra
 
 /**
  * Fold a 16-byte UUID to a u32: XOR of its four big-endian 32-bit words.
+ *
+ * @example
+ * ```ts
+ * import { foldUuid, randomUuidBytes } from '@demls/consensus'
+ * const id = foldUuid(randomUuidBytes()) // the reference's u32 id from a UUID v4
+ * ```
  */
 export function foldUuid(uuid: Uint8Array): number {
   if (uuid.length !== 16) throw new RangeError(`a UUID has 16 bytes, got ${uuid.length}`)
@@ -28,6 +49,7 @@ export function foldUuid(uuid: Uint8Array): number {
  *
  * @example
  * ```ts
+ * import { randomId } from '@demls/consensus'
  * const id = randomId() // 0 ≤ id < 2^32
  * ```
  */
@@ -35,7 +57,15 @@ export function randomId(random: RandomSource = defaultRandom): number {
   return foldUuid(randomUuidBytes(random))
 }
 
-/** A random UUIDv4 in its canonical string form (the default proposal name). */
+/**
+ * A random UUIDv4 in its canonical string form (the default proposal name).
+ *
+ * @example
+ * ```ts
+ * import { randomUuid } from '@demls/consensus'
+ * randomUuid() // e.g. '1b4e28ba-2fa1-41d2-883f-0016d3cca427'
+ * ```
+ */
 export function randomUuid(random: RandomSource = defaultRandom): string {
   const b = randomUuidBytes(random)
   let hex = ''

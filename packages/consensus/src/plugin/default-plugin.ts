@@ -7,7 +7,16 @@ export const DEFAULT_CONSENSUS_PLUGIN_ID = 'hashgraph-like'
 /** `version` of the default plug-in: the crate whose rule and scheme it reproduces. */
 export const DEFAULT_CONSENSUS_PLUGIN_VERSION = '0.5.1'
 
-/** Options of {@link defaultConsensusPlugin}. */
+/**
+ * Options of {@link defaultConsensusPlugin}.
+ *
+ * @example
+ * ```ts
+ * import { type DefaultConsensusPluginInit, EthereumSigner, InMemoryConsensusStorage, defaultConsensusPlugin } from '@demls/consensus'
+ * const init: DefaultConsensusPluginInit = { storage: new InMemoryConsensusStorage() }
+ * const plugin = defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32))), init)
+ * ```
+ */
 export interface DefaultConsensusPluginInit {
   /**
    * Where sessions live.
@@ -23,6 +32,8 @@ export interface DefaultConsensusPluginInit {
  *
  * @example
  * ```ts
+ * import { ConsensusService, EthereumSigner, defaultConsensusPlugin } from '@demls/consensus'
+ * const privateKey = crypto.getRandomValues(new Uint8Array(32))
  * const plugin = defaultConsensusPlugin(new EthereumSigner(privateKey))
  * const service = new ConsensusService({ plugin })
  * ```

@@ -7,7 +7,22 @@ import { nowSeconds } from '../session/time.js'
 /** Default proposal lifetime, seconds (de-mls's `proposal_expiration`). */
 export const DEFAULT_PROPOSAL_EXPIRATION_SECONDS = 600
 
-/** Input of {@link createProposal}. */
+/**
+ * Input of {@link createProposal}.
+ *
+ * @example
+ * ```ts
+ * import { type ProposalInit, createProposal, ethereumAddress } from '@demls/consensus'
+ * const init: ProposalInit = {
+ *   name: 'remove bob',
+ *   payload: new TextEncoder().encode('remove:bob'),
+ *   owner: ethereumAddress(crypto.getRandomValues(new Uint8Array(32))),
+ *   expectedVotersCount: 5,
+ *   expirationSeconds: 120,
+ * }
+ * const proposal = createProposal(init, Date.now())
+ * ```
+ */
 export interface ProposalInit {
   /**
    * Human-readable name.
@@ -48,6 +63,14 @@ export interface ProposalInit {
  *
  * @param now - milliseconds since the Unix epoch
  * @throws {InvalidProposalError} when `expectedVotersCount` is not in [1, 2^32 − 1] or `expirationSeconds` is not a positive integer
+ *
+ * @example
+ * ```ts
+ * import { createProposal, ethereumAddress } from '@demls/consensus'
+ * const owner = ethereumAddress(crypto.getRandomValues(new Uint8Array(32)))
+ * const proposal = createProposal({ payload: new Uint8Array([1]), owner, expectedVotersCount: 3 }, Date.now())
+ * console.log(proposal.proposalId, proposal.expirationTimestamp - proposal.timestamp) // … 600n
+ * ```
  */
 export function createProposal(init: ProposalInit, now: number): Proposal {
   const random = init.random ?? defaultRandom

@@ -15,6 +15,7 @@ function checkCount(name: string, value: number): void {
  *
  * @example
  * ```ts
+ * import { requiredVotes } from '@demls/consensus'
  * requiredVotes(3) // 2
  * requiredVotes(100) // 67
  * ```
@@ -46,6 +47,7 @@ export function requiredVotes(expectedVoters: number): number {
  * @throws {InvalidConsensusArgumentError} when a count is not an integer in the u32 range
  * @example
  * ```ts
+ * import { consensusResult } from '@demls/consensus'
  * consensusResult({ expectedVoters: 3, yes: 1, no: 1, livenessCriteriaYes: true, timedOut: false }) // 'yes'
  * consensusResult({ expectedVoters: 2, yes: 1, no: 0, livenessCriteriaYes: true, timedOut: true }) // 'failed'
  * ```

@@ -50,13 +50,28 @@ export const DEFAULT_PENDING_VOTE_MAX_BYTES = 64 * 1024
  * The most normal sessions one owner can hold under `quotas` (see
  * {@link checkSessionQuota}): its share, or the pool less the share kept
  * for the others when that is more.
+ *
+ * @example
+ * ```ts
+ * import { maxOwnerNormalSessions, recommendedSessionQuotas } from '@demls/consensus'
+ * maxOwnerNormalSessions(10, recommendedSessionQuotas(10)) // how many normal proposals one member may hold open
+ * ```
  */
 export function maxOwnerNormalSessions(cap: number, quotas: SessionQuotas): number {
   const pool = cap - quotas.reservedPrioritySessions
   return Math.min(pool, Math.max(quotas.maxSessionsPerOwner, pool - quotas.maxSessionsPerOwner))
 }
 
-/** Per-owner shares of a scope's sessions and the reserve for priority proposals. */
+/**
+ * Per-owner shares of a scope's sessions and the reserve for priority proposals.
+ *
+ * @example
+ * ```ts
+ * import { ConsensusService, EthereumSigner, type SessionQuotas, defaultConsensusPlugin } from '@demls/consensus'
+ * const quotas: SessionQuotas = { maxSessionsPerOwner: 3, maxPrioritySessionsPerOwner: 1, reservedPrioritySessions: 2 }
+ * const service = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))), maxSessionsPerScope: 10, ...quotas })
+ * ```
+ */
 export interface SessionQuotas {
   /** Active normal sessions one proposal owner may hold. */
   maxSessionsPerOwner: number
@@ -80,6 +95,12 @@ export interface SessionQuotas {
  * `cap ≥ reserve + 2 × share`.
  *
  * @throws {InvalidConsensusArgumentError} when `cap` is not a positive integer
+ *
+ * @example
+ * ```ts
+ * import { recommendedSessionQuotas } from '@demls/consensus'
+ * const { maxSessionsPerOwner, reservedPrioritySessions } = recommendedSessionQuotas(10)
+ * ```
  */
 export function recommendedSessionQuotas(cap: number): SessionQuotas {
   if (!Number.isInteger(cap) || cap < 1) throw new InvalidConsensusArgumentError('cap must be a positive integer')
@@ -111,6 +132,14 @@ export function recommendedSessionQuotas(cap: number): SessionQuotas {
  * itself is checked separately (resolved sessions may be evicted for it).
  *
  * @returns the refusal, or `undefined` when it fits
+ *
+ * @example
+ * ```ts
+ * import { checkSessionQuota, recommendedSessionQuotas } from '@demls/consensus'
+ * const owner = new Uint8Array(20).fill(2)
+ * const err = checkSessionQuota('chat', [], owner, 'normal', 10, recommendedSessionQuotas(10))
+ * console.log(err) // undefined: there is room
+ * ```
  */
 export function checkSessionQuota(
   scope: string,
@@ -145,6 +174,15 @@ export function checkSessionQuota(
  * `pastSeconds` behind.
  *
  * @returns the refusal, or `undefined` when within tolerance
+ *
+ * @example
+ * ```ts
+ * import { checkProposalClock, nowSeconds } from '@demls/consensus'
+ * import type { Proposal } from '@demls/wire'
+ * declare const proposal: Proposal
+ * const err = checkProposalClock(proposal.proposalId, proposal.timestamp, nowSeconds(Date.now()), { futureSeconds: 30, pastSeconds: 600 })
+ * if (err) console.log('refused:', err.shortMessage)
+ * ```
  */
 export function checkProposalClock(
   proposalId: number,
@@ -157,7 +195,17 @@ export function checkProposalClock(
   return undefined
 }
 
-/** Bytes a buffered vote holds: its byte fields plus a fixed overhead for the rest. */
+/**
+ * Bytes a buffered vote holds: its byte fields plus a fixed overhead for the rest.
+ *
+ * @example
+ * ```ts
+ * import { voteByteSize } from '@demls/consensus'
+ * import type { Vote } from '@demls/wire'
+ * declare const vote: Vote
+ * if (voteByteSize(vote) > 1024) console.log('oversized vote')
+ * ```
+ */
 export function voteByteSize(vote: Vote): number {
   return (
     64 +
@@ -169,7 +217,20 @@ export function voteByteSize(vote: Vote): number {
   )
 }
 
-/** Options of {@link ConsensusService}. */
+/**
+ * Options of {@link ConsensusService}.
+ *
+ * @example
+ * ```ts
+ * import { ConsensusService, type ConsensusServiceInit, EthereumSigner, defaultConsensusPlugin } from '@demls/consensus'
+ * const init: ConsensusServiceInit = {
+ *   plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))),
+ *   maxSessionsPerScope: 20,
+ *   pendingVoteLimit: 128,
+ * }
+ * const service = new ConsensusService(init)
+ * ```
+ */
 export interface ConsensusServiceInit {
   /** Storage, signer and result rule (see {@link defaultConsensusPlugin}). */
   plugin: ConsensusPlugin
@@ -238,7 +299,17 @@ export interface ConsensusServiceInit {
   random?: RandomSource
 }
 
-/** Input of {@link ConsensusService.createProposal}: a {@link ProposalInit} minus the owner. */
+/**
+ * Input of {@link ConsensusService.createProposal}: a {@link ProposalInit} minus the owner.
+ *
+ * @example
+ * ```ts
+ * import { ConsensusService, type CreateProposalInit, EthereumSigner, defaultConsensusPlugin } from '@demls/consensus'
+ * const alice = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) })
+ * const init: CreateProposalInit = { name: 'add carol', payload: new Uint8Array([1]), expectedVotersCount: 3, vote: true }
+ * const proposal = alice.createProposal('chat', init, Date.now()) // owner and its vote filled in
+ * ```
+ */
 export interface CreateProposalInit extends Omit<ProposalInit, 'owner' | 'random'> {
   /**
    * Bundle this member's vote with this choice in the proposal (de-mls
@@ -287,8 +358,11 @@ function snapshot(proposal: Proposal): Proposal {
  *
  * @example
  * ```ts
+ * import { ConsensusService, EthereumSigner, defaultConsensusPlugin } from '@demls/consensus'
+ * const aliceKey = crypto.getRandomValues(new Uint8Array(32))
  * const alice = new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(aliceKey)) })
- * const proposal = alice.createProposal('chat', { payload, expectedVotersCount: 3, vote: true }, now)
+ * const payload = new TextEncoder().encode('remove bob')
+ * const proposal = alice.createProposal('chat', { payload, expectedVotersCount: 3, vote: true }, Date.now())
  * // … broadcast encodeProposal(proposal); peers call receiveProposal / castVote / receiveVote
  * ```
  */

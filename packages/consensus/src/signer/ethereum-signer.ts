@@ -16,7 +16,9 @@ import type { ConsensusSigner } from '../types.js'
  *
  * @example
  * ```ts
- * const signer = new EthereumSigner(privateKey)
+ * import { EthereumSigner } from '@demls/consensus'
+ * const signer = new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))
+ * const payload = new TextEncoder().encode('hello')
  * const sig = signer.sign(payload)
  * signer.verify(signer.identity, payload, sig) // true
  * ```

@@ -3,6 +3,14 @@ import type { ConsensusSession, ConsensusStorage } from '../types.js'
 /**
  * The default {@link ConsensusStorage}: nested maps, scope → proposal id →
  * session. Stores the session objects themselves (no copies).
+ *
+ * @example
+ * ```ts
+ * import { EthereumSigner, InMemoryConsensusStorage, defaultConsensusPlugin } from '@demls/consensus'
+ * const storage = new InMemoryConsensusStorage()
+ * const plugin = defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32))), { storage })
+ * console.log(storage.listScopes()) // []
+ * ```
  */
 export class InMemoryConsensusStorage implements ConsensusStorage {
   readonly #scopes = new Map<string, Map<number, ConsensusSession>>()

@@ -3,7 +3,18 @@ import { randomId, defaultRandom } from '../ids/random-id.js'
 import type { ConsensusSigner, RandomSource } from '../types.js'
 import { computeVoteHash } from './vote-hash.js'
 
-/** Input of {@link buildVote}. */
+/**
+ * Input of {@link buildVote}.
+ *
+ * @example
+ * ```ts
+ * import { type BuildVoteInit, EthereumSigner, buildVote } from '@demls/consensus'
+ * import type { Proposal } from '@demls/wire'
+ * declare const proposal: Proposal
+ * const init: BuildVoteInit = { proposal, choice: true, signer: new EthereumSigner(crypto.getRandomValues(new Uint8Array(32))), now: Date.now() }
+ * const vote = buildVote(init)
+ * ```
+ */
 export interface BuildVoteInit {
   /** The proposal, with the votes held locally (their order matters: the last one is "received"). */
   proposal: Pick<Proposal, 'proposalId' | 'votes'>
@@ -26,6 +37,15 @@ export interface BuildVoteInit {
  * (else empty), `receivedHash` = hash of the proposal's last vote (else
  * empty), `voteHash` per {@link computeVoteHash}, signature over the
  * protobuf encoding of the vote with `voteHash` set and `signature` empty.
+ *
+ * @example
+ * ```ts
+ * import { EthereumSigner, buildVote } from '@demls/consensus'
+ * import type { Proposal } from '@demls/wire'
+ * declare const proposal: Proposal
+ * const vote = buildVote({ proposal, choice: false, signer: new EthereumSigner(crypto.getRandomValues(new Uint8Array(32))), now: Date.now() })
+ * // vote.parentHash / receivedHash chain it to proposal.votes; vote.signature signs its hash
+ * ```
  */
 export function buildVote(init: BuildVoteInit): Vote {
   const { proposal, choice, signer, now } = init

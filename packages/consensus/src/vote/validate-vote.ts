@@ -10,6 +10,14 @@ import { computeVoteHash } from './vote-hash.js'
  *
  * @throws {InvalidVoteError} on an empty field or a wrong hash
  * @throws {InvalidSignatureError} when the signature does not verify
+ *
+ * @example
+ * ```ts
+ * import { EthereumSigner, verifyVoteIntegrity } from '@demls/consensus'
+ * import type { Vote } from '@demls/wire'
+ * declare const vote: Vote
+ * verifyVoteIntegrity(vote, new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))) // hash and signature
+ * ```
  */
 export function verifyVoteIntegrity(vote: Vote, verifier: Pick<ConsensusSigner, 'verify'>): void {
   if (vote.voteOwner.length === 0) throw new InvalidVoteError('empty-owner')
@@ -27,6 +35,15 @@ export function verifyVoteIntegrity(vote: Vote, verifier: Pick<ConsensusSigner, 
  *
  * @throws {InvalidVoteError} on a wrong proposal id or a timestamp outside the window
  * @throws {ProposalExpiredError} when `nowSeconds` is past the expiration
+ *
+ * @example
+ * ```ts
+ * import { checkVoteWindow, nowSeconds } from '@demls/consensus'
+ * import type { Proposal, Vote } from '@demls/wire'
+ * declare const vote: Vote
+ * declare const proposal: Proposal
+ * checkVoteWindow(vote, proposal, nowSeconds(Date.now())) // throws InvalidVoteError or ProposalExpiredError
+ * ```
  */
 export function checkVoteWindow(
   vote: Vote,
@@ -42,6 +59,16 @@ export function checkVoteWindow(
 /**
  * Full validation of one vote (the crate's `validate_vote` plus the proposal
  * id check): {@link verifyVoteIntegrity} then {@link checkVoteWindow}.
+ *
+ * @example
+ * ```ts
+ * import { EthereumSigner, validateVote, nowSeconds } from '@demls/consensus'
+ * import type { Proposal, Vote } from '@demls/wire'
+ * declare const vote: Vote
+ * declare const proposal: Proposal
+ * const verifier = new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))
+ * validateVote(vote, proposal, nowSeconds(Date.now()), verifier) // integrity, signature and window
+ * ```
  */
 export function validateVote(
   vote: Vote,
@@ -61,6 +88,14 @@ export function validateVote(
  * same owner that is not later.
  *
  * @throws {InvalidHashChainError}
+ *
+ * @example
+ * ```ts
+ * import { validateVoteChain } from '@demls/consensus'
+ * import type { Proposal } from '@demls/wire'
+ * declare const proposal: Proposal
+ * validateVoteChain(proposal.votes) // throws InvalidHashChainError on a broken link
+ * ```
  */
 export function validateVoteChain(votes: readonly Vote[]): void {
   if (votes.length <= 1) return

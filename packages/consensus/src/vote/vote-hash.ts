@@ -13,6 +13,8 @@ const U64_MAX = (1n << 64n) - 1n
  * @throws {InvalidConsensusArgumentError} when an id is not a u32 or the timestamp not a u64
  * @example
  * ```ts
+ * import { computeVoteHash, ethereumAddress } from '@demls/consensus'
+ * const owner = ethereumAddress(crypto.getRandomValues(new Uint8Array(32)))
  * const hash = computeVoteHash({ voteId: 1, voteOwner: owner, proposalId: 2, timestamp: 1_700_000_000n, vote: true })
  * ```
  */

@@ -8,6 +8,14 @@
  * hash, 64-byte r ‖ s with 1 ≤ r, s < n and s ≤ n/2 (low-s), recovery 0 or 1.
  * Every implementation must give identical results on identical inputs; the
  * equivalence tests in this package pin that.
+ *
+ * @example
+ * ```ts
+ * import { type Secp256k1Backend, nobleBackend, signPersonalMessage } from '@demls/eip191'
+ * const backend: Secp256k1Backend = nobleBackend // pure JS, same results as the native one
+ * const privateKey = crypto.getRandomValues(new Uint8Array(32))
+ * const signature = signPersonalMessage(privateKey, new TextEncoder().encode('vote'), backend)
+ * ```
  */
 export interface Secp256k1Backend {
   /** Stable name, printed by benchmarks: `'native'` (libsecp256k1) or `'noble'` (@noble/curves). */

@@ -49,7 +49,16 @@ import { kindOf } from '../message/inspect.js'
 import { decodeExportedState } from '../state/codec.js'
 import type { AbortOptions, GenerateKeyPackageOptions, JoinFromWelcomeOptions, MlsClient, MlsService } from '../types.js'
 
-/** How many past messages / epochs a member can still decrypt. */
+/**
+ * How many past messages / epochs a member can still decrypt.
+ *
+ * @example
+ * ```ts
+ * import { type KeyRetention, createMlsClient } from '@demls/mls'
+ * const keyRetention: Partial<KeyRetention> = { retainKeysForEpochs: 8 } // decrypt late messages of 8 past epochs
+ * const client = await createMlsClient({ memberId: new Uint8Array(20).fill(1), keyRetention })
+ * ```
+ */
 export interface KeyRetention {
   /** Out-of-order generations kept per sender. @default 10 */
   retainKeysForGenerations: number
@@ -59,7 +68,18 @@ export interface KeyRetention {
   maximumForwardRatchetSteps: number
 }
 
-/** Options of {@link createMlsClient}. */
+/**
+ * Options of {@link createMlsClient}.
+ *
+ * @example
+ * ```ts
+ * import { type MlsClientInit, createMlsClient } from '@demls/mls'
+ * import { EthereumSigner } from '@demls/consensus'
+ * const signer = new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))
+ * const init: MlsClientInit = { memberId: signer.identity, identitySigner: signer, requireIdentityBinding: true }
+ * const client = await createMlsClient(init)
+ * ```
+ */
 export interface MlsClientInit {
   /** Our 20-byte member id (Ethereum address of our secp256k1 key). */
   memberId: Uint8Array
@@ -291,6 +311,15 @@ function ciphersuiteFor(choice: CryptoChoice): Promise<{ name: string; impl: Cip
  *   {@link CryptoBackendError} when the crypto choice is unavailable;
  *   {@link TsMlsUnpatchedError} when the loaded ts-mls lacks the demls patch
  *   (probed once per process).
+ *
+ * @example
+ * ```ts
+ * import { createMlsClient } from '@demls/mls'
+ * import { ethereumAddress } from '@demls/eip191'
+ * const memberId = ethereumAddress(crypto.getRandomValues(new Uint8Array(32)))
+ * const client = await createMlsClient({ memberId })
+ * const group = await client.createGroup('chat')
+ * ```
  */
 export async function createMlsClient(init: MlsClientInit): Promise<MlsClient> {
   assertMemberId(init.memberId)

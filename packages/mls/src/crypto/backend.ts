@@ -1,4 +1,15 @@
-/** A value or a promise of it: backends may answer synchronously. */
+/**
+ * A value or a promise of it: backends may answer synchronously.
+ *
+ * @example
+ * ```ts
+ * import { type CryptoBackend, type MaybePromise } from '@demls/mls'
+ * async function digest(backend: CryptoBackend, data: Uint8Array): Promise<Uint8Array> {
+ *   const result: MaybePromise<Uint8Array> = backend.sha256(data) // sync or async backends
+ *   return await result
+ * }
+ * ```
+ */
 export type MaybePromise<T> = T | Promise<T>
 
 /**
@@ -10,6 +21,14 @@ export type MaybePromise<T> = T | Promise<T>
  * Implement it to plug in another crypto library; pass it as
  * `crypto` in {@link MlsClientInit}. Every method must be a pure function of
  * its inputs (keys may be cached internally).
+ *
+ * @example
+ * ```ts
+ * import { type CryptoBackend, createMlsClient, webCryptoBackend } from '@demls/mls'
+ * const backend: CryptoBackend = await webCryptoBackend()
+ * console.log(backend.name, (await backend.sha256(new Uint8Array([1]))).length) // … 32
+ * const client = await createMlsClient({ memberId: new Uint8Array(20).fill(1), crypto: backend })
+ * ```
  */
 export interface CryptoBackend {
   /** Short name for diagnostics, e.g. `node` or `web`. */

@@ -17,6 +17,14 @@ import { webCryptoBackend } from './web-backend.js'
  * - a {@link CryptoBackend}: your own primitives.
  *
  * All choices are wire-compatible; members of one group may differ.
+ *
+ * @example
+ * ```ts
+ * import { type CryptoChoice, createMlsClient } from '@demls/mls'
+ * const choice: CryptoChoice = 'auto' // WebCrypto where it has Ed25519, else the noble default
+ * const client = await createMlsClient({ memberId: new Uint8Array(20).fill(1), crypto: choice })
+ * console.log(client.cryptoName)
+ * ```
  */
 export type CryptoChoice = 'auto' | 'web' | 'default' | CryptoBackend
 

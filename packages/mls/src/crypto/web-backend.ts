@@ -30,6 +30,12 @@ async function supportsEd25519(subtle: Subtle): Promise<boolean> {
 /**
  * WebCrypto backend for browsers (works in Node too, which is how the tests
  * exercise it). `subtle` defaults to `globalThis.crypto.subtle`.
+ *
+ * @example
+ * ```ts
+ * import { createMlsClient, webCryptoBackend } from '@demls/mls'
+ * const client = await createMlsClient({ memberId: new Uint8Array(20).fill(1), crypto: await webCryptoBackend(globalThis.crypto.subtle) })
+ * ```
  */
 export async function webCryptoBackend(subtle: Subtle | undefined = globalThis.crypto?.subtle): Promise<CryptoBackend> {
   const nativeEd = subtle !== undefined && (await supportsEd25519(subtle))

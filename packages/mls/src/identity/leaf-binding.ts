@@ -26,6 +26,14 @@ const EIP191_PREFIX_32 = new TextEncoder().encode('\x19Ethereum Signed Message:\
 /**
  * Signs with the member's secp256k1 key as an Ethereum personal message
  * (EIP-191): `@demls/consensus`'s `EthereumSigner` fits as is.
+ *
+ * @example
+ * ```ts
+ * import { type IdentitySigner, createMlsClient } from '@demls/mls'
+ * import { EthereumSigner } from '@demls/consensus'
+ * const identitySigner: IdentitySigner = new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))
+ * const client = await createMlsClient({ memberId: identitySigner.identity, identitySigner })
+ * ```
  */
 export interface IdentitySigner {
   /** The 20-byte Ethereum address of the key (= the member id). */
@@ -44,6 +52,13 @@ export interface IdentitySigner {
  * where `sig_key` is the leaf's MLS signature public key (Ed25519, 32
  * bytes). The signer then signs keccak-256("\x19Ethereum Signed
  * Message:\n32" ‖ digest) with secp256k1 (see {@link leafBindingSignedHash}).
+ *
+ * @example
+ * ```ts
+ * import { leafBindingDigest } from '@demls/mls'
+ * declare const signaturePublicKey: Uint8Array // the leaf's MLS signature key
+ * const digest = leafBindingDigest(signaturePublicKey, new Uint8Array(20).fill(1)) // what the address signs
+ * ```
  */
 export function leafBindingDigest(signaturePublicKey: Uint8Array, memberId: Uint8Array): Uint8Array {
   const buf = new Uint8Array(LABEL.length + 1 + memberId.length + 2 + signaturePublicKey.length)
@@ -59,7 +74,19 @@ export function leafBindingDigest(signaturePublicKey: Uint8Array, memberId: Uint
   return sha256(buf)
 }
 
-/** The 32-byte hash secp256k1 signs: keccak-256("\x19Ethereum Signed Message:\n32" ‖ {@link leafBindingDigest}). */
+/**
+ * The 32-byte hash secp256k1 signs: keccak-256("\x19Ethereum Signed Message:\n32" ‖ {@link leafBindingDigest}).
+ *
+ * @example
+ * ```ts
+ * import { leafBindingSignedHash } from '@demls/mls'
+ * import { recoverHashAddress } from '@demls/eip191'
+ * declare const signaturePublicKey: Uint8Array
+ * declare const proof: Uint8Array // 65-byte EIP-191 signature from the leaf's extension
+ * const memberId = new Uint8Array(20).fill(1)
+ * const signer = recoverHashAddress(leafBindingSignedHash(signaturePublicKey, memberId), proof)
+ * ```
+ */
 export function leafBindingSignedHash(signaturePublicKey: Uint8Array, memberId: Uint8Array): Uint8Array {
   const digest = leafBindingDigest(signaturePublicKey, memberId)
   const buf = new Uint8Array(EIP191_PREFIX_32.length + 32)
@@ -73,7 +100,19 @@ export async function signLeafBinding(signer: IdentitySigner, signaturePublicKey
   return (await signer.sign(leafBindingDigest(signaturePublicKey, signer.identity))).slice()
 }
 
-/** The 20-byte address that signed `proof` over the binding of `signaturePublicKey` to `memberId`, if any. */
+/**
+ * The 20-byte address that signed `proof` over the binding of `signaturePublicKey` to `memberId`, if any.
+ *
+ * @example
+ * ```ts
+ * import { memberIdToHex, recoverLeafBinding } from '@demls/mls'
+ * declare const signaturePublicKey: Uint8Array
+ * declare const proof: Uint8Array
+ * const memberId = new Uint8Array(20).fill(1)
+ * const recovered = recoverLeafBinding(signaturePublicKey, memberId, proof)
+ * if (recovered) console.log(`signed by ${memberIdToHex(recovered)}`)
+ * ```
+ */
 export function recoverLeafBinding(
   signaturePublicKey: Uint8Array,
   memberId: Uint8Array,
@@ -92,7 +131,16 @@ export function leafBindingExtension(proof: Uint8Array): Extension {
   return { extensionType: LEAF_BINDING_EXTENSION_TYPE, extensionData: proof.slice() }
 }
 
-/** What is needed of a leaf node to check its binding. */
+/**
+ * What is needed of a leaf node to check its binding.
+ *
+ * @example
+ * ```ts
+ * import { type BindableLeaf, leafBindingFailure } from '@demls/mls'
+ * declare const leaves: BindableLeaf[] // leaf nodes of the ratchet tree (credential, signature key, extensions)
+ * const unbound = leaves.filter((leaf) => leafBindingFailure(leaf) !== undefined)
+ * ```
+ */
 export interface BindableLeaf {
   credential: Credential
   signaturePublicKey: Uint8Array
@@ -107,6 +155,17 @@ const VERIFIED_CAP = 4096
 /**
  * Check that `leaf` carries exactly one binding extension whose signature
  * recovers to its credential identity. Returns the failure, or undefined.
+ *
+ * @example
+ * ```ts
+ * import { type BindableLeaf, leafBindingFailure } from '@demls/mls'
+ * declare const leaf: BindableLeaf
+ * switch (leafBindingFailure(leaf)) {
+ *   case undefined: console.log('bound'); break
+ *   case 'missing': console.log('no binding extension'); break
+ *   default: console.log('reject this leaf')
+ * }
+ * ```
  */
 export function leafBindingFailure(leaf: BindableLeaf): IdentityBindingFailure | undefined {
   const cred = leaf.credential

@@ -5,7 +5,18 @@ import { decodeMls, encodeMls } from '../message/codec.js'
 import { CIPHERSUITE_NAME } from '../crypto/provider.js'
 import type { KeyPackageLifetime } from './lifetime.js'
 
-/** What a key package says about its owner, read without verifying it. */
+/**
+ * What a key package says about its owner, read without verifying it.
+ *
+ * @example
+ * ```ts
+ * import { type KeyPackageInfo, createMlsClient } from '@demls/mls'
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
+ * const info: KeyPackageInfo = await alice.validateKeyPackage(await bob.generateKeyPackage())
+ * console.log(info.memberId.length, info.signaturePublicKey.length) // 20 32
+ * ```
+ */
 export interface KeyPackageInfo {
   /** The owner's 20-byte member id (basic-credential identity). */
   memberId: Uint8Array
@@ -54,6 +65,14 @@ export function decodeKeyPackageInternal(bytes: Uint8Array): { keyPackage: KeyPa
  * {@link MlsClient.validateKeyPackage} for that.
  *
  * @throws {@link MlsDecodeError} or {@link InvalidKeyPackageError}
+ *
+ * @example
+ * ```ts
+ * import { createMlsClient, decodeKeyPackage, memberIdToHex } from '@demls/mls'
+ * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
+ * const info = decodeKeyPackage(await bob.generateKeyPackage()) // no signature checks: use validateKeyPackage for that
+ * console.log(memberIdToHex(info.memberId), info.ciphersuite, info.lifetime.notAfter)
+ * ```
  */
 export function decodeKeyPackage(bytes: Uint8Array): KeyPackageInfo {
   return decodeKeyPackageInternal(bytes).info

@@ -1,4 +1,14 @@
-/** Validity window of a key package, in Unix seconds (inclusive). */
+/**
+ * Validity window of a key package, in Unix seconds (inclusive).
+ *
+ * @example
+ * ```ts
+ * import { type KeyPackageLifetime, createMlsClient, decodeKeyPackage } from '@demls/mls'
+ * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
+ * const { notBefore, notAfter }: KeyPackageLifetime = decodeKeyPackage(await bob.generateKeyPackage()).lifetime
+ * console.log(`valid for ${notAfter - notBefore} s`)
+ * ```
+ */
 export interface KeyPackageLifetime {
   /** First second the key package is valid. */
   notBefore: bigint

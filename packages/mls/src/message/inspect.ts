@@ -5,6 +5,14 @@ import { decodeMls } from './codec.js'
  * What an MLS message is, read from its framing without decrypting or
  * applying it. `other` covers GroupInfo, unknown wire formats and bytes
  * that are not an MLS message at all.
+ *
+ * @example
+ * ```ts
+ * import { type MessageKind, inspectMessageKind } from '@demls/mls'
+ * declare const bytes: Uint8Array // an MLS message from the wire
+ * const kind: MessageKind = inspectMessageKind(bytes)
+ * if (kind === 'commit') console.log('route to the commit path')
+ * ```
  */
 export type MessageKind = 'proposal' | 'commit' | 'application' | 'welcome' | 'key-package' | 'other'
 

@@ -8,6 +8,14 @@ import type { MemberId, ScoreOp } from '../types.js'
  * CENSORSHIP_INACTIVITY → CensorshipInactivity, MISBEHAVING_COMMIT →
  * MisbehavingCommit; `undefined` for SCORE_BELOW_THRESHOLD, DEADLOCK,
  * VIOLATION_UNSPECIFIED and unknown values.
+ *
+ * @example
+ * ```ts
+ * import { targetScoreEvent } from '@demls/scoring'
+ * import { ViolationType } from '@demls/wire'
+ * targetScoreEvent(ViolationType.CENSORSHIP_INACTIVITY) // 'CensorshipInactivity'
+ * targetScoreEvent(ViolationType.DEADLOCK) // undefined: nobody to blame
+ * ```
  */
 export function targetScoreEvent(violationType: ViolationType | null | undefined): ScoreEvent | undefined {
   switch (violationType) {
@@ -35,7 +43,9 @@ export function targetScoreEvent(violationType: ViolationType | null | undefined
  *
  * @example
  * ```ts
- * const ops = emergencyScoreOps(withCreator(brokenCommit(bob, 3n), alice), true)
+ * import { brokenCommit, emergencyScoreOps, withCreator } from '@demls/scoring'
+ * const [alice, bob] = [1, 2].map((n) => new Uint8Array(20).fill(n))
+ * const ops = emergencyScoreOps(withCreator(brokenCommit(bob!, 3n), alice!), true)
  * // [{ memberId: alice, event: 'EmergencyYesCreator' }, { memberId: bob, event: 'BrokenCommit' }]
  * ```
  */
@@ -58,6 +68,15 @@ export function emergencyScoreOps(
 /**
  * {@link emergencyScoreOps} for a whole `ConversationUpdateRequest`: no ops
  * unless it is an `emergencyCriteria` request with evidence.
+ *
+ * @example
+ * ```ts
+ * import { PeerScoringService, brokenCommit, emergencyScoreOpsForRequest, emergencyUpdateRequest, withCreator } from '@demls/scoring'
+ * const [alice, bob] = [1, 2].map((n) => new Uint8Array(20).fill(n))
+ * const request = emergencyUpdateRequest(withCreator(brokenCommit(bob!, 3n), alice!))
+ * const scoring = new PeerScoringService()
+ * scoring.applyOps(emergencyScoreOpsForRequest(request, true)) // the vote passed
+ * ```
  */
 export function emergencyScoreOpsForRequest(
   request: ConversationUpdateRequestInit,

@@ -22,16 +22,46 @@ export const ScoreEvent = {
   /** Losing candidate from a non-steward, or a staged commit from a non-steward. */
   MisbehavingCommit: 'MisbehavingCommit',
 } as const
-/** A value of {@link ScoreEvent}. */
+/**
+ * A value of {@link ScoreEvent}.
+ *
+ * @example
+ * ```ts
+ * import { PeerScoringService, ScoreEvent } from '@demls/scoring'
+ * const steward = new Uint8Array(20).fill(2)
+ * const scoring = new PeerScoringService()
+ * scoring.addMember(steward)
+ * const event: ScoreEvent = ScoreEvent.SuccessfulCommit
+ * scoring.applyOp({ memberId: steward, event })
+ * ```
+ */
 export type ScoreEvent = (typeof ScoreEvent)[keyof typeof ScoreEvent]
 
 /** Every {@link ScoreEvent}, in declaration order. */
 export const SCORE_EVENTS: readonly ScoreEvent[] = Object.freeze(Object.values(ScoreEvent))
 
-/** A delta table. Events missing from it count 0. */
+/**
+ * A delta table. Events missing from it count 0.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SCORE_DELTAS, type ScoreDeltas, ScoreEvent, scoreDelta } from '@demls/scoring'
+ * const deltas: ScoreDeltas = DEFAULT_SCORE_DELTAS
+ * scoreDelta(deltas, ScoreEvent.BrokenCommit) // a negative bigint
+ * ```
+ */
 export type ScoreDeltas = Readonly<Partial<Record<ScoreEvent, bigint>>>
 
-/** Input of a delta table: `bigint` or safe-integer `number` values. */
+/**
+ * Input of a delta table: `bigint` or safe-integer `number` values.
+ *
+ * @example
+ * ```ts
+ * import { PeerScoringService, type ScoreDeltasInit } from '@demls/scoring'
+ * const harsh: ScoreDeltasInit = { CensorshipInactivity: -100, SuccessfulCommit: 1 } // numbers or bigints
+ * const scoring = new PeerScoringService({ deltas: harsh })
+ * ```
+ */
 export type ScoreDeltasInit = Readonly<Partial<Record<ScoreEvent, ScoreInput>>>
 
 /**
@@ -61,6 +91,12 @@ export const DEFAULT_THRESHOLD_PEER_SCORE = 0n
  * Validate a delta table. Only known events are kept.
  *
  * @throws {InvalidScoreError} when a delta is not an i64
+ *
+ * @example
+ * ```ts
+ * import { scoreDeltas } from '@demls/scoring'
+ * const table = scoreDeltas({ BrokenCommit: -80 }) // validated, as bigints
+ * ```
  */
 export function scoreDeltas(init: ScoreDeltasInit): ScoreDeltas {
   const out: Partial<Record<ScoreEvent, bigint>> = {}
@@ -71,7 +107,15 @@ export function scoreDeltas(init: ScoreDeltasInit): ScoreDeltas {
   return Object.freeze(out)
 }
 
-/** The delta of `event` in `table`; 0 when absent. */
+/**
+ * The delta of `event` in `table`; 0 when absent.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SCORE_DELTAS, SCORE_EVENTS, scoreDelta } from '@demls/scoring'
+ * for (const event of SCORE_EVENTS) console.log(event, scoreDelta(DEFAULT_SCORE_DELTAS, event))
+ * ```
+ */
 export function scoreDelta(table: ScoreDeltas, event: ScoreEvent): bigint {
   return table[event] ?? 0n
 }

@@ -30,7 +30,16 @@ export const CUSTOM_PEER_SCORING_ID = 'de-mls/peer-scoring/custom-deltas'
 /** `version` of the default scoring rules. */
 export const DEFAULT_PEER_SCORING_VERSION = '1.0.0'
 
-/** Options of {@link PeerScoringService}. */
+/**
+ * Options of {@link PeerScoringService}.
+ *
+ * @example
+ * ```ts
+ * import { InMemoryPeerScoreStorage, PeerScoringService, type PeerScoringServiceInit } from '@demls/scoring'
+ * const init: PeerScoringServiceInit = { storage: new InMemoryPeerScoreStorage(), defaultScore: 50, threshold: 10, deltas: { BrokenCommit: -40 } }
+ * const scoring = new PeerScoringService(init)
+ * ```
+ */
 export interface PeerScoringServiceInit {
   /** Storage backend. @default a new {@link InMemoryPeerScoreStorage} */
   storage?: PeerScoreStorage
@@ -73,6 +82,8 @@ function crossing(
  *
  * @example
  * ```ts
+ * import { PeerScoringService, ScoreEvent } from '@demls/scoring'
+ * const alice = new Uint8Array(20).fill(1) // a member id (address)
  * const scoring = new PeerScoringService()
  * scoring.addMember(alice)
  * scoring.applyOps([{ memberId: alice, event: ScoreEvent.BrokenCommit }]) // 100 → 50
@@ -212,6 +223,13 @@ export class PeerScoringService implements PeerScoringPlugin {
 /**
  * Factory of the default scoring plug-in, for the session's
  * `makeScoring(config)` slot.
+ *
+ * @example
+ * ```ts
+ * import { defaultPeerScoring } from '@demls/scoring'
+ * const scoring = defaultPeerScoring()
+ * console.log(scoring.id, scoring.defaultScore(), scoring.threshold()) // 'de-mls/peer-scoring/reference' 100n 0n
+ * ```
  */
 export function defaultPeerScoring(init: PeerScoringServiceInit = {}): PeerScoringPlugin {
   return new PeerScoringService(init)

@@ -4,6 +4,15 @@ import type { MemberId, PeerScoreEntry, PeerScoreStorage } from '../types.js'
 /**
  * The default {@link PeerScoreStorage}: a `Map` keyed by the member id's
  * hex. `allScores` returns members in first-tracked order.
+ *
+ * @example
+ * ```ts
+ * import { InMemoryPeerScoreStorage, PeerScoringService } from '@demls/scoring'
+ * const storage = new InMemoryPeerScoreStorage()
+ * const scoring = new PeerScoringService({ storage })
+ * scoring.addMember(new Uint8Array(20).fill(1))
+ * console.log(storage.size) // 1
+ * ```
  */
 export class InMemoryPeerScoreStorage implements PeerScoreStorage {
   readonly #scores = new Map<string, PeerScoreEntry>()

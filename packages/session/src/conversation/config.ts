@@ -3,7 +3,16 @@ import type { TimingConfig, TimingConfigInit } from '@demls/wire'
 import { InvalidConfigError } from '../errors.js'
 
 
-/** Bounds of the steward list (mirrors `@demls/steward`'s `StewardListConfig`). */
+/**
+ * Bounds of the steward list (mirrors `@demls/steward`'s `StewardListConfig`).
+ *
+ * @example
+ * ```ts
+ * import { type StewardBounds, resolveConfig } from '@demls/session'
+ * const bounds: StewardBounds = resolveConfig().stewardList
+ * console.log(`${bounds.snMin}..${bounds.snMax} stewards per list`)
+ * ```
+ */
 export interface StewardBounds {
   /** @default 1 */
   snMin: number
@@ -18,6 +27,13 @@ export interface StewardBounds {
  * the group's values from `ConversationSync`. Durations are milliseconds.
  * Defaults are the reference's (`reference-architecture.md` §12.1) except
  * {@link ConversationConfig.commitBatchWindowMs}, which is ours.
+ *
+ * @example
+ * ```ts
+ * import { type ConversationConfig, resolveConfig } from '@demls/session'
+ * const config: ConversationConfig = resolveConfig({ commitInactivityMs: 30_000 })
+ * console.log(config.freezeDurationMs, config.stewardList.snMax) // the defaults for the rest
+ * ```
  */
 export interface ConversationConfig {
   /** RFC inactivity timer #1: the epoch steward is inactive after this. @default 60_000 */
@@ -262,7 +278,18 @@ export const LAN_TIMING: Readonly<ConversationConfigInit> = Object.freeze({
   attestationIntervalMs: 4_000,
 })
 
-/** Input of {@link resolveConfig}: any subset of the configuration. */
+/**
+ * Input of {@link resolveConfig}: any subset of the configuration.
+ *
+ * @example
+ * ```ts
+ * import { type ConversationConfigInit, LAN_TIMING, User } from '@demls/session'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const config: ConversationConfigInit = { ...LAN_TIMING, stewardList: { snMax: 5 } }
+ * const net = new MemoryNetwork()
+ * const alice = await User.create({ privateKey: crypto.getRandomValues(new Uint8Array(32)), transport: net.createTransport('alice'), clock: net.clock, config })
+ * ```
+ */
 export type ConversationConfigInit = Partial<Omit<ConversationConfig, 'stewardList'>> & {
   stewardList?: Partial<StewardBounds>
 }
@@ -377,6 +404,16 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * count as absent.
  *
  * @throws {InvalidConfigError} naming the offending `field`
+ *
+ * @example
+ * ```ts
+ * import { InvalidConfigError, validateConfigInit } from '@demls/session'
+ * try {
+ *   validateConfigInit(JSON.parse('{"commitInactivityMs": -5}'))
+ * } catch (err) {
+ *   if (err instanceof InvalidConfigError) console.log(err.field) // 'commitInactivityMs'
+ * }
+ * ```
  */
 export function validateConfigInit(init: unknown): asserts init is ConversationConfigInit | undefined {
   if (init === undefined) return
@@ -422,6 +459,12 @@ function defined<T extends object>(init: T | undefined): Partial<T> {
 /**
  * Layer configurations: later ones win, field by field (`stewardList` too);
  * `undefined` values are ignored. Does not validate.
+ *
+ * @example
+ * ```ts
+ * import { FAST_TIMING, mergeConfigInit } from '@demls/session'
+ * const init = mergeConfigInit(FAST_TIMING, { stewardList: { snMin: 2 } }, undefined) // later layers win
+ * ```
  */
 export function mergeConfigInit(...layers: (ConversationConfigInit | undefined)[]): ConversationConfigInit {
   let out: ConversationConfigInit = {}
@@ -441,6 +484,12 @@ export function mergeConfigInit(...layers: (ConversationConfigInit | undefined)[
  * a non-integer or out-of-range number (e.g. a non-positive duration, a
  * proposal expiration under one second), or bad steward bounds; its
  * `field` names the key
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from '@demls/session'
+ * const config = resolveConfig({ commitInactivityMs: 20_000, stewardList: { snMax: 4 } }) // validated, defaults filled in
+ * ```
  */
 export function resolveConfig(init: ConversationConfigInit = {}): ConversationConfig {
   validateConfigInit(init)
@@ -472,6 +521,12 @@ export function resolveConfig(init: ConversationConfigInit = {}): ConversationCo
  * it may hold more only while that many stay free for the others; two
  * elections or emergencies per member; three sessions (fewer under a cap
  * of 4) only elections and emergencies may take.
+ *
+ * @example
+ * ```ts
+ * import { consensusQuotas, resolveConfig } from '@demls/session'
+ * const { maxSessionsPerOwner, reservedPrioritySessions } = consensusQuotas(resolveConfig())
+ * ```
  */
 export function consensusQuotas(c: ConversationConfig): SessionQuotas {
   const q = recommendedSessionQuotas(c.maxConsensusSessions)
@@ -489,6 +544,12 @@ export const MAX_VOTE_BYTES = 1_024
  * The most ordinary proposals one member can have open at once under
  * {@link consensusQuotas} (5 by default): a proposer that opens several at
  * a time (e.g. a batch of joins) should open no more.
+ *
+ * @example
+ * ```ts
+ * import { memberProposalSlots, resolveConfig } from '@demls/session'
+ * memberProposalSlots(resolveConfig({ maxConsensusSessions: 12 })) // open proposals one member may hold
+ * ```
  */
 export function memberProposalSlots(c: ConversationConfig): number {
   return maxOwnerNormalSessions(c.maxConsensusSessions, consensusQuotas(c))
@@ -499,6 +560,12 @@ export function memberProposalSlots(c: ConversationConfig): number {
  * the skew tolerance (`proposalClockSkewMs`, or the consensus timeout when
  * 0), behind by the proposal lifetime plus that tolerance; whole seconds,
  * rounded up.
+ *
+ * @example
+ * ```ts
+ * import { proposalClockTolerance, resolveConfig } from '@demls/session'
+ * const { futureSeconds, pastSeconds } = proposalClockTolerance(resolveConfig({ proposalClockSkewMs: 30_000 }))
+ * ```
  */
 export function proposalClockTolerance(c: ConversationConfig): ClockSkewTolerance {
   const skew = Math.max(1, Math.ceil((c.proposalClockSkewMs > 0 ? c.proposalClockSkewMs : c.consensusTimeoutMs) / 1000))
@@ -511,12 +578,26 @@ export function proposalClockTolerance(c: ConversationConfig): ClockSkewToleranc
  * once instead of waiting out the inactivity window). Two attestation
  * intervals plus a freeze window, during which nobody sends encrypted
  * messages.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig, suspectWindowMs } from '@demls/session'
+ * suspectWindowMs(resolveConfig()) // silence after which a steward is suspected
+ * ```
  */
 export function suspectWindowMs(c: ConversationConfig): number {
   return 2 * c.attestationIntervalMs + c.freezeDurationMs
 }
 
-/** The dead-member window: the configured `deadMemberAfterMs`, or three suspect windows when 0. */
+/**
+ * The dead-member window: the configured `deadMemberAfterMs`, or three suspect windows when 0.
+ *
+ * @example
+ * ```ts
+ * import { deadMemberWindowMs, resolveConfig } from '@demls/session'
+ * deadMemberWindowMs(resolveConfig({ deadMemberAfterMs: 60_000 })) // how long silence makes a member dead
+ * ```
+ */
 export function deadMemberWindowMs(c: ConversationConfig): number {
   return c.deadMemberAfterMs > 0 ? c.deadMemberAfterMs : 3 * suspectWindowMs(c)
 }
@@ -529,6 +610,13 @@ export function deadMemberWindowMs(c: ConversationConfig): number {
  * (the voting-inactivity window), the freeze round, and a steward election
  * that may be due (its voting delay and timeout plus a commit-inactivity
  * window).
+ *
+ * @example
+ * ```ts
+ * import { deadMemberRemovalBoundMs, resolveConfig } from '@demls/session'
+ * const ms = deadMemberRemovalBoundMs(resolveConfig())
+ * console.log(`a silent member is voted out within ${ms / 1000} s`)
+ * ```
  */
 export function deadMemberRemovalBoundMs(c: ConversationConfig): number {
   return (
@@ -542,7 +630,15 @@ export function deadMemberRemovalBoundMs(c: ConversationConfig): number {
   )
 }
 
-/** RFC timer #3: the configured value, or commit + recovery inactivity when 0. */
+/**
+ * RFC timer #3: the configured value, or commit + recovery inactivity when 0.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig, votingInactivityWindow } from '@demls/session'
+ * votingInactivityWindow(resolveConfig()) // ms without a vote before a voter counts as inactive
+ * ```
+ */
 export function votingInactivityWindow(c: ConversationConfig): number {
   return c.votingInactivityMs > 0 ? c.votingInactivityMs : c.commitInactivityMs + c.recoveryInactivityMs
 }
@@ -558,6 +654,12 @@ export const RESERVED_CONSENSUS_SESSIONS = 2
  * Membership proposals open at once for queued joins: the session cap less
  * the reserve, and no more than one member may hold under the per-member
  * quotas ({@link memberProposalSlots}, 5 by default); at least one.
+ *
+ * @example
+ * ```ts
+ * import { joinProposalSlots, resolveConfig } from '@demls/session'
+ * joinProposalSlots(resolveConfig()) // joins voted on at the same time
+ * ```
  */
 export function joinProposalSlots(c: ConversationConfig): number {
   return Math.max(1, Math.min(c.maxConsensusSessions - RESERVED_CONSENSUS_SESSIONS, memberProposalSlots(c)))
@@ -576,6 +678,12 @@ export function joinProposalSlots(c: ConversationConfig): number {
  * (its voting delay and timeout plus one commit-inactivity window). Add
  * the joiner's announcement schedule (an announcement lost on the way is
  * repeated after `JoinOptions.retry.initialMs`, 3 s by default).
+ *
+ * @example
+ * ```ts
+ * import { joinQueueBoundMs, resolveConfig } from '@demls/session'
+ * const wait = joinQueueBoundMs(resolveConfig(), 3) // worst case for the 4th joiner in the queue
+ * ```
  */
 export function joinQueueBoundMs(c: ConversationConfig, position: number): number {
   const batch =
@@ -587,7 +695,16 @@ export function joinQueueBoundMs(c: ConversationConfig, position: number): numbe
   return Math.ceil(Math.max(1, position) / joinProposalSlots(c)) * batch + 3_000
 }
 
-/** The six timing fields as sent in `ConversationSync.timing` (ms). */
+/**
+ * The six timing fields as sent in `ConversationSync.timing` (ms).
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig, toTiming } from '@demls/session'
+ * import { encodeTimingConfig } from '@demls/wire'
+ * const bytes = encodeTimingConfig(toTiming(resolveConfig())) // what a creator publishes for its group
+ * ```
+ */
 export function toTiming(c: ConversationConfig): TimingConfigInit {
   return {
     commitInactivityDurationMs: BigInt(c.commitInactivityMs),
@@ -602,6 +719,14 @@ export function toTiming(c: ConversationConfig): TimingConfigInit {
 /**
  * Apply a synced `TimingConfig`: only non-zero fields overwrite (the
  * reference's `apply_timing`). Returns a new config.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CONVERSATION_CONFIG, applyTiming, toTiming } from '@demls/session'
+ * import type { TimingConfig } from '@demls/wire'
+ * declare const agreed: TimingConfig // the timing the group's creator published
+ * const config = applyTiming(DEFAULT_CONVERSATION_CONFIG, agreed) // same deadlines as every member
+ * ```
  */
 export function applyTiming(c: ConversationConfig, t: TimingConfig): ConversationConfig {
   const pick = (v: bigint, current: number) => (v > 0n ? Number(v) : current)

@@ -122,13 +122,41 @@ class SendQueue {
   }
 }
 
-/** A packet handed to {@link Conversation.receive}. */
+/**
+ * A packet handed to {@link Conversation.receive}.
+ *
+ * @example
+ * ```ts
+ * import { type Conversation, type ConversationInbound } from '@demls/session'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * declare const conv: Conversation
+ * const net = new MemoryNetwork()
+ * const transport = net.createTransport('alice')
+ * transport.addEventListener('message', (e) => {
+ *   const packet: ConversationInbound = { subtopic: e.detail.envelope.subtopic, payload: e.detail.envelope.payload }
+ *   void conv.receive(packet, net.clock.now())
+ * })
+ * ```
+ */
 export interface ConversationInbound {
   subtopic: SubtopicName
   payload: Uint8Array
 }
 
-/** Options of {@link Conversation.create}. */
+/**
+ * Options of {@link Conversation.create}.
+ *
+ * @example
+ * ```ts
+ * import { Conversation, type CreateConversationInit, defaultPlugins } from '@demls/session'
+ * const init: CreateConversationInit = {
+ *   conversationId: 'chat',
+ *   plugins: await defaultPlugins(crypto.getRandomValues(new Uint8Array(32))),
+ *   now: Date.now(),
+ * }
+ * const conv = await Conversation.create(init)
+ * ```
+ */
 export interface CreateConversationInit {
   conversationId: string
   plugins: ConversationPluginsFactory
@@ -137,7 +165,18 @@ export interface CreateConversationInit {
   now: number
 }
 
-/** Options of {@link Conversation.restore}. */
+/**
+ * Options of {@link Conversation.restore}.
+ *
+ * @example
+ * ```ts
+ * import { Conversation, type RestoreConversationInit, defaultPlugins } from '@demls/session'
+ * declare const saved: Uint8Array // from conv.takeSave() before the restart
+ * const privateKey = crypto.getRandomValues(new Uint8Array(32)) // the same key as before, in practice
+ * const init: RestoreConversationInit = { conversationId: 'chat', plugins: await defaultPlugins(privateKey), state: saved, now: Date.now() }
+ * const conv = await Conversation.restore(init)
+ * ```
+ */
 export interface RestoreConversationInit {
   conversationId: string
   plugins: ConversationPluginsFactory
@@ -150,7 +189,18 @@ export interface RestoreConversationInit {
 /** Events that do not make the state worth saving on their own (an attacker can cause them at will). */
 const UNSAVED_EVENTS: ReadonlySet<ConversationEvent['type']> = new Set(['dropped', 'error', 'message'])
 
-/** Options of {@link Conversation.join}. */
+/**
+ * Options of {@link Conversation.join}.
+ *
+ * @example
+ * ```ts
+ * import { Conversation, type JoinConversationInit, defaultPlugins } from '@demls/session'
+ * import type { MemberWelcome } from '@demls/wire'
+ * declare const welcome: MemberWelcome // from the welcome subtopic
+ * const init: JoinConversationInit = { plugins: await defaultPlugins(crypto.getRandomValues(new Uint8Array(32))), welcome, now: Date.now() }
+ * const conv = await Conversation.join(init) // undefined when the Welcome is not for us
+ * ```
+ */
 export interface JoinConversationInit {
   plugins: ConversationPluginsFactory
   /** The Welcome and its encrypted sync, as broadcast by the committing steward. */
@@ -235,6 +285,13 @@ function buildCore(
  *
  * @example
  * ```ts
+ * import { Conversation, defaultPlugins } from '@demls/session'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const net = new MemoryNetwork()
+ * const transport = net.createTransport('alice')
+ * const clock = net.clock
+ * await transport.start()
+ * const plugins = await defaultPlugins(crypto.getRandomValues(new Uint8Array(32)))
  * const conv = await Conversation.create({ conversationId: 'chat', plugins, now: clock.now() })
  * await conv.sendMessage(new TextEncoder().encode('hi'), clock.now())
  * for (const out of conv.drainOutbound()) await transport.publish({ conversationId: 'chat', ...out })
@@ -980,7 +1037,9 @@ export class Conversation {
    *
    * @example
    * ```ts
-   * const id = await conv.regenerateStewardList(now)
+   * import type { Conversation } from '@demls/session'
+   * declare const conv: Conversation
+   * const id = await conv.regenerateStewardList(Date.now())
    * // later: a 'consensus-reached' event for `id`, then conv.stewards() is the new list
    * ```
    *

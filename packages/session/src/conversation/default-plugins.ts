@@ -7,7 +7,19 @@ import type { ConversationPluginsFactory, PluginIdentity, ScoringInit } from './
 /** Identity of the default MLS layer. */
 export const DEFAULT_MLS_PLUGIN: PluginIdentity = Object.freeze({ id: `ts-mls/${CIPHERSUITE_NAME}`, version: '1' })
 
-/** Overrides of {@link defaultPlugins}: replace any one plug-in. */
+/**
+ * Overrides of {@link defaultPlugins}: replace any one plug-in.
+ *
+ * @example
+ * ```ts
+ * import { type PluginOverrides, User } from '@demls/session'
+ * import { PeerScoringService } from '@demls/scoring'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const plugins: PluginOverrides = { makeScoring: (init) => new PeerScoringService({ ...init, id: 'my-app/scoring', deltas: { CensorshipInactivity: -100 } }) }
+ * const net = new MemoryNetwork()
+ * const alice = await User.create({ privateKey: crypto.getRandomValues(new Uint8Array(32)), transport: net.createTransport('alice'), clock: net.clock, plugins })
+ * ```
+ */
 export interface PluginOverrides {
   /** A consensus plug-in (e.g. another result rule). @default hashgraph-like with an Ethereum signer from the key */
   consensus?: ConsensusPlugin | ((signer: EthereumSigner) => ConsensusPlugin)
@@ -39,6 +51,13 @@ export interface PluginOverrides {
  * hashgraph-like consensus with EIP-191 vote signatures, the deterministic
  * steward list and the reference score table. Override any one through
  * `overrides`.
+ *
+ * @example
+ * ```ts
+ * import { defaultPlugins } from '@demls/session'
+ * const plugins = await defaultPlugins(crypto.getRandomValues(new Uint8Array(32)), { crypto: 'auto' })
+ * console.log(plugins.consensus.id, plugins.stewardList.id, plugins.mlsIdentity.id)
+ * ```
  */
 export async function defaultPlugins(
   privateKey: Uint8Array,

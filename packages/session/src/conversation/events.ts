@@ -1,7 +1,18 @@
 import type { ConversationUpdateRequest, MemberWelcome, SubtopicName } from '@demls/wire'
 import type { ConversationState, OperatingMode } from './state-machine.js'
 
-/** Why an inbound packet was dropped (always benign for the group). */
+/**
+ * Why an inbound packet was dropped (always benign for the group).
+ *
+ * @example
+ * ```ts
+ * import type { Conversation, InboundDropReason } from '@demls/session'
+ * declare const conv: Conversation
+ * const hostile: InboundDropReason[] = ['unauthorized', 'invalid-vote', 'invalid-proposal']
+ * const counts = conv.dropCounts()
+ * const suspicious = hostile.reduce((n, r) => n + (counts[r] ?? 0), 0)
+ * ```
+ */
 export type InboundDropReason =
   | 'undecodable' // not a protobuf AppMessage / welcome-channel message we understand
   | 'unexpected-plaintext' // a plaintext AppMessage that must be encrypted
@@ -35,10 +46,29 @@ export type InboundDropReason =
  *   the membership changed);
  * - `fork-switch`: the group's commit replaced the one we had merged at the
  *   previous epoch (a `fork-healed` event precedes it).
+ *
+ * @example
+ * ```ts
+ * import type { CommitSource, ConversationHandle } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * chat.events$.subscribe((e) => {
+ *   if (e.type === 'commit-applied' && e.source !== ('freeze' satisfies CommitSource)) console.log(`caught up to ${e.epoch} (${e.source})`)
+ * })
+ * ```
  */
 export type CommitSource = 'freeze' | 'catch-up' | 'fork-switch'
 
-/** Everything a conversation reports, in order. Drained with `drainEvents()`. */
+/**
+ * Everything a conversation reports, in order. Drained with `drainEvents()`.
+ *
+ * @example
+ * ```ts
+ * import type { Conversation, ConversationEvent } from '@demls/session'
+ * declare const conv: Conversation
+ * const events: ConversationEvent[] = conv.drainEvents()
+ * for (const e of events) if (e.type === 'vote-requested') await conv.vote(e.proposalId, true, Date.now())
+ * ```
+ */
 export type ConversationEvent =
   /** A decrypted chat message; `sender` is the MLS-authenticated member id. */
   | { type: 'message'; sender: Uint8Array; body: Uint8Array; epoch: bigint }
@@ -127,7 +157,19 @@ export type ConversationEvent =
   /** A background step failed (the conversation keeps working). */
   | { type: 'error'; operation: string; error: Error }
 
-/** A packet the conversation wants published on one of its subtopics. */
+/**
+ * A packet the conversation wants published on one of its subtopics.
+ *
+ * @example
+ * ```ts
+ * import type { Conversation, ConversationOutbound } from '@demls/session'
+ * import type { Transport } from '@demls/wire'
+ * declare const conv: Conversation
+ * declare const transport: Transport
+ * const outbound: ConversationOutbound[] = conv.drainOutbound()
+ * for (const { subtopic, payload } of outbound) await transport.publish({ conversationId: 'chat', subtopic, payload })
+ * ```
+ */
 export interface ConversationOutbound {
   subtopic: SubtopicName
   payload: Uint8Array

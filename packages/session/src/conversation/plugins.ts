@@ -4,13 +4,33 @@ import type { PeerScoringPlugin } from '@demls/scoring'
 import type { StewardListConfigInit, StewardListPlugin, StewardListService } from '@demls/steward'
 import type { PluginVersionInit } from '@demls/wire'
 
-/** Stable identity of a protocol plug-in. */
+/**
+ * Stable identity of a protocol plug-in.
+ *
+ * @example
+ * ```ts
+ * import { type PluginIdentity, defaultPlugins } from '@demls/session'
+ * const plugins = await defaultPlugins(crypto.getRandomValues(new Uint8Array(32)))
+ * const ids: PluginIdentity[] = [plugins.mlsIdentity, plugins.consensus, plugins.stewardList]
+ * console.log(ids.map((p) => `${p.id}@${p.version}`).join(', '))
+ * ```
+ */
 export interface PluginIdentity {
   readonly id: string
   readonly version: string
 }
 
-/** Options of {@link ConversationPluginsFactory.makeScoring}. */
+/**
+ * Options of {@link ConversationPluginsFactory.makeScoring}.
+ *
+ * @example
+ * ```ts
+ * import { type ScoringInit, defaultPlugins } from '@demls/session'
+ * const plugins = await defaultPlugins(crypto.getRandomValues(new Uint8Array(32)))
+ * const init: ScoringInit = { defaultScore: 100n, threshold: 0n }
+ * const scoring = plugins.makeScoring(init)
+ * ```
+ */
 export interface ScoringInit {
   /** Starting score of a member. */
   defaultScore?: bigint
@@ -25,6 +45,20 @@ export interface ScoringInit {
  * consensus plug-in. Every member of a group must run the same plug-ins
  * (same `id` and `version`); they travel in `ConversationSync` and a
  * joiner whose plug-ins differ is refused with `PluginMismatchError`.
+ *
+ * @example
+ * ```ts
+ * import { type ConversationPluginsFactory, User, defaultPlugins } from '@demls/session'
+ * import { consensusResult, defaultConsensusPlugin } from '@demls/consensus'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const privateKey = crypto.getRandomValues(new Uint8Array(32))
+ * // the default plug-ins with a veto rule; every member of the group must run the same
+ * const plugins: ConversationPluginsFactory = await defaultPlugins(privateKey, {
+ *   consensus: (signer) => ({ ...defaultConsensusPlugin(signer), id: 'veto', rule: (t) => (t.no > 0 ? 'no' : consensusResult(t)) }),
+ * })
+ * const net = new MemoryNetwork()
+ * const alice = await User.create({ privateKey, transport: net.createTransport('alice'), clock: net.clock, plugins })
+ * ```
  */
 export interface ConversationPluginsFactory {
   /** The MLS client (identity, key packages, groups). */
@@ -52,7 +86,16 @@ export interface ConversationPluginsFactory {
   makeStewardList(conversationId: string, init: { config: StewardListConfigInit; maxRetries: number }): StewardListService
 }
 
-/** The plug-in list carried in `ConversationSync.demls_plugins`. */
+/**
+ * The plug-in list carried in `ConversationSync.demls_plugins`.
+ *
+ * @example
+ * ```ts
+ * import { defaultPlugins, pluginVersions } from '@demls/session'
+ * const plugins = await defaultPlugins(crypto.getRandomValues(new Uint8Array(32)))
+ * const versions = pluginVersions(plugins, plugins.makeScoring({})) // what joiners compare with theirs
+ * ```
+ */
 export function pluginVersions(f: ConversationPluginsFactory, scoring: PeerScoringPlugin): PluginVersionInit[] {
   return [
     { role: 'mls', id: f.mlsIdentity.id, version: f.mlsIdentity.version },

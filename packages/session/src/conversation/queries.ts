@@ -27,16 +27,45 @@ import type { ProposalId } from './queues.js'
  * steward is heard from this is exactly the shared rotation; otherwise it
  * is a local view and members may differ (candidate order and scoring keep
  * using the shared rotation).
+ *
+ * @example
+ * ```ts
+ * import type { ConversationHandle, MemberRole } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * const mine: MemberRole | undefined = chat.role() // ours
+ * if (mine === 'epoch-steward') console.log('we commit this epoch')
+ * ```
  */
 export type MemberRole = 'epoch-steward' | 'backup-steward' | 'steward' | 'member'
 
-/** One member and its role, as returned by {@link Conversation.memberRoles}. */
+/**
+ * One member and its role, as returned by {@link Conversation.memberRoles}.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationHandle, MemberRoleEntry } from '@demls/session'
+ * import { toHex } from '@demls/wire'
+ * declare const chat: ConversationHandle
+ * const roles: MemberRoleEntry[] = chat.memberRoles()
+ * for (const { memberId, role } of roles) console.log(toHex(memberId), role)
+ * ```
+ */
 export interface MemberRoleEntry {
   memberId: Uint8Array
   role: MemberRole
 }
 
-/** One entry of the approved queue, as returned by {@link Conversation.approvedProposals}. */
+/**
+ * One entry of the approved queue, as returned by {@link Conversation.approvedProposals}.
+ *
+ * @example
+ * ```ts
+ * import type { ApprovedProposal, ConversationHandle } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * const approved: ApprovedProposal[] = chat.approvedProposals()
+ * for (const p of approved) console.log(p.proposalId, p.kind, p.inNextCommit ? 'in the next commit' : 'waiting')
+ * ```
+ */
 export interface ApprovedProposal {
   /** The consensus proposal that approved it. */
   proposalId: ProposalId
@@ -57,7 +86,17 @@ export interface ApprovedProposal {
   request: ConversationUpdateRequest
 }
 
-/** Freeze-round progress, as returned by {@link Conversation.freezeCandidateCount}. */
+/**
+ * Freeze-round progress, as returned by {@link Conversation.freezeCandidateCount}.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationHandle, FreezeCandidateCount } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * const { received, expected }: FreezeCandidateCount = chat.freezeCandidateCount()
+ * console.log(`freeze: ${received}/${expected} candidate commits`)
+ * ```
+ */
 export interface FreezeCandidateCount {
   /** Commit candidates buffered for the current epoch (0 outside Freezing and Selection). */
   received: number

@@ -2,7 +2,17 @@ import type { ConversationUpdateRequest } from '@demls/wire'
 import { BoundedSet } from '../state/bounded.js'
 import { targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
 
-/** A consensus proposal id (u32). */
+/**
+ * A consensus proposal id (u32).
+ *
+ * @example
+ * ```ts
+ * import type { ConversationHandle, ProposalId } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * const id: ProposalId | undefined = await chat.removeMember(new Uint8Array(20).fill(2))
+ * if (id !== undefined) console.log(`vote ${id} opened`)
+ * ```
+ */
 export type ProposalId = number
 
 function bytesEqualOrBothMissing(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
@@ -12,7 +22,19 @@ function bytesEqualOrBothMissing(a: Uint8Array | undefined, b: Uint8Array | unde
   return true
 }
 
-/** An add/remove request seen but not yet proposed (KeyPackage buffering). */
+/**
+ * An add/remove request seen but not yet proposed (KeyPackage buffering).
+ *
+ * @example
+ * ```ts
+ * import { ConversationQueues, type PendingUpdate } from '@demls/session/rules'
+ * const queues = new ConversationQueues()
+ * for (const [key, u] of queues.pendingUpdates) {
+ *   const update: PendingUpdate = u
+ *   console.log(key, update.firstSeenEpoch, update.request.payload)
+ * }
+ * ```
+ */
 export interface PendingUpdate {
   request: ConversationUpdateRequest
   /** Epoch at which it was first seen. */
@@ -31,6 +53,16 @@ export interface PendingUpdate {
 /**
  * Every per-conversation queue and dedup cache (the reference's
  * `ConversationQueues`), with no I/O and no clock.
+ *
+ * @example
+ * ```ts
+ * import { ConversationQueues } from '@demls/session/rules'
+ * import type { ConversationUpdateRequest } from '@demls/wire'
+ * const queues = new ConversationQueues()
+ * const request: ConversationUpdateRequest = { payload: 'removeMember', removeMember: { memberId: new Uint8Array(20).fill(2) } }
+ * queues.bufferUpdate(request, 3n) // waits for a vote
+ * console.log(queues.pendingUpdates.size) // 1
+ * ```
  */
 export class ConversationQueues {
   /** Our own open proposals (we are the owner). */

@@ -9,10 +9,28 @@ import type { ConversationConfig } from './config.js'
  *   proposals are allowed;
  * - `pending-join`: a joiner waiting for its Welcome (demls; the 3.0
  *   reference state, expiring after 3 × commit inactivity).
+ *
+ * @example
+ * ```ts
+ * import type { ConversationHandle, ConversationState } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * chat.phase$.subscribe((state: ConversationState) => {
+ *   if (state !== 'working') console.log(`messaging paused: ${state}`)
+ * })
+ * ```
  */
 export type ConversationState = 'pending-join' | 'working' | 'freezing' | 'selection' | 'reelection'
 
-/** Orthogonal operating mode: `recovery` after an accepted Deadlock ECP. */
+/**
+ * Orthogonal operating mode: `recovery` after an accepted Deadlock ECP.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationHandle, OperatingMode } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * chat.mode$.subscribe((mode: OperatingMode) => console.log(mode === 'recovery' ? 'recovering from a faulty steward' : 'normal'))
+ * ```
+ */
 export type OperatingMode = 'normal' | 'recovery'
 
 /**

@@ -31,12 +31,32 @@ function signingPayload(domain: string, body: Uint8Array): Uint8Array {
   return out
 }
 
-/** The bytes a beacon's signature covers: its canonical encoding with an empty signature, domain-separated. */
+/**
+ * The bytes a beacon's signature covers: its canonical encoding with an empty signature, domain-separated.
+ *
+ * @example
+ * ```ts
+ * import { joinBeaconSigningPayload } from '@demls/session'
+ * import type { JoinBeacon } from '@demls/wire'
+ * declare const beacon: JoinBeacon
+ * const signed = joinBeaconSigningPayload(beacon) // domain-separated bytes the responder signed
+ * ```
+ */
 export function joinBeaconSigningPayload(beacon: JoinBeaconInit): Uint8Array {
   return signingPayload(JOIN_BEACON_DOMAIN, encodeJoinBeacon({ ...beacon, signature: null }))
 }
 
-/** The bytes a status's signature covers: its canonical encoding with an empty signature, domain-separated. */
+/**
+ * The bytes a status's signature covers: its canonical encoding with an empty signature, domain-separated.
+ *
+ * @example
+ * ```ts
+ * import { joinStatusSigningPayload } from '@demls/session'
+ * import type { JoinStatus } from '@demls/wire'
+ * declare const status: JoinStatus
+ * const signed = joinStatusSigningPayload(status)
+ * ```
+ */
 export function joinStatusSigningPayload(status: JoinStatusInit): Uint8Array {
   return signingPayload(JOIN_STATUS_DOMAIN, encodeJoinStatus({ ...status, signature: null }))
 }
@@ -48,9 +68,14 @@ export function joinStatusSigningPayload(status: JoinStatusInit): Uint8Array {
  *
  * @example
  * ```ts
+ * import { signJoinBeacon, verifyJoinBeacon } from '@demls/session'
  * import { EthereumSigner } from '@demls/consensus'
+ * import { decodeJoinBeacon, encodeJoinBeacon } from '@demls/wire'
+ * const key = crypto.getRandomValues(new Uint8Array(32))
+ * const nonce = crypto.getRandomValues(new Uint8Array(16)) // the probe's nonce
  * const beacon = signJoinBeacon(new EthereumSigner(key), { conversationId: 'chat', epoch: 3n, nonce, signedAtMs: Date.now() })
- * verifyJoinBeacon(new EthereumSigner(otherKey), beacon) // true: anyone can verify
+ * const otherKey = crypto.getRandomValues(new Uint8Array(32))
+ * verifyJoinBeacon(new EthereumSigner(otherKey), decodeJoinBeacon(encodeJoinBeacon(beacon))) // true: anyone can verify
  * ```
  */
 export function signJoinBeacon(
@@ -61,7 +86,19 @@ export function signJoinBeacon(
   return { ...unsigned, signature: signer.sign(joinBeaconSigningPayload(unsigned)) }
 }
 
-/** Sign a join status with a member's key: `responder` becomes the signer's identity. */
+/**
+ * Sign a join status with a member's key: `responder` becomes the signer's identity.
+ *
+ * @example
+ * ```ts
+ * import { signJoinStatus, verifyJoinStatus } from '@demls/session'
+ * import { EthereumSigner } from '@demls/consensus'
+ * import { JoinStatusKind, decodeJoinStatus, encodeJoinStatus } from '@demls/wire'
+ * const member = new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))
+ * const status = signJoinStatus(member, { conversationId: 'chat', joiner: new Uint8Array(20).fill(2), status: JoinStatusKind.JOIN_STATUS_ACKED, proposalId: 7, signedAtMs: Date.now() })
+ * verifyJoinStatus(member, decodeJoinStatus(encodeJoinStatus(status))) // true
+ * ```
+ */
 export function signJoinStatus(
   signer: Pick<ConsensusSigner, 'identity' | 'sign'>,
   fields: Omit<JoinStatusInit, 'responder' | 'signature'>,
@@ -70,7 +107,19 @@ export function signJoinStatus(
   return { ...unsigned, signature: signer.sign(joinStatusSigningPayload(unsigned)) }
 }
 
-/** Whether a beacon's signature is by its `responder`. Never throws. */
+/**
+ * Whether a beacon's signature is by its `responder`. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { verifyJoinBeacon } from '@demls/session'
+ * import { EthereumSigner } from '@demls/consensus'
+ * import type { JoinBeacon } from '@demls/wire'
+ * declare const beacon: JoinBeacon // received on the welcome subtopic
+ * const anyone = new EthereumSigner(crypto.getRandomValues(new Uint8Array(32))) // verification needs no particular key
+ * if (!verifyJoinBeacon(anyone, beacon)) console.log('forged beacon: ignore it')
+ * ```
+ */
 export function verifyJoinBeacon(verifier: Pick<ConsensusSigner, 'verify'>, beacon: JoinBeacon): boolean {
   try {
     return verifier.verify(beacon.responder, joinBeaconSigningPayload(beacon), beacon.signature)
@@ -79,7 +128,18 @@ export function verifyJoinBeacon(verifier: Pick<ConsensusSigner, 'verify'>, beac
   }
 }
 
-/** Whether a status's signature is by its `responder`. Never throws. */
+/**
+ * Whether a status's signature is by its `responder`. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { verifyJoinStatus } from '@demls/session'
+ * import { EthereumSigner } from '@demls/consensus'
+ * import type { JoinStatus } from '@demls/wire'
+ * declare const status: JoinStatus
+ * if (verifyJoinStatus(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32))), status)) console.log(`proposal ${status.proposalId}`)
+ * ```
+ */
 export function verifyJoinStatus(verifier: Pick<ConsensusSigner, 'verify'>, status: JoinStatus): boolean {
   try {
     return verifier.verify(status.responder, joinStatusSigningPayload(status), status.signature)

@@ -4,7 +4,17 @@ import { sha256 } from '@noble/hashes/sha2.js'
 /** Plain members spread their answers over this many delay steps. */
 export const MEMBER_ANSWER_SPREAD = 8
 
-/** Who we are among the stewards, as the probe answer delay sees it. */
+/**
+ * Who we are among the stewards, as the probe answer delay sees it.
+ *
+ * @example
+ * ```ts
+ * import { type AnswerDelayInput, probeAnswerDelay } from '@demls/session/rules'
+ * const stewards = [1, 2].map((n) => new Uint8Array(20).fill(n))
+ * const input: AnswerDelayInput = { stepMs: 100, self: new Uint8Array(20).fill(5), actingEpochSteward: false, stewards, epochSteward: stewards[0], nonce: new Uint8Array(16) }
+ * const delayMs = probeAnswerDelay(input) // stewards answer first, members spread out after them
+ * ```
+ */
 export interface AnswerDelayInput {
   /** One delay step (`probeAnswerDelayMs`). */
   stepMs: number
@@ -27,6 +37,13 @@ export interface AnswerDelayInput {
  * 0–7 steps derived from its id and the nonce (so members do not all
  * answer at the same instant). Deterministic; a member stays silent if it
  * hears a valid beacon for the nonce meanwhile.
+ *
+ * @example
+ * ```ts
+ * import { probeAnswerDelay } from '@demls/session/rules'
+ * const me = new Uint8Array(20).fill(1)
+ * probeAnswerDelay({ stepMs: 100, self: me, actingEpochSteward: true, stewards: [me], epochSteward: me, nonce: new Uint8Array(16) }) // 0: the epoch steward answers at once
+ * ```
  */
 export function probeAnswerDelay(i: AnswerDelayInput): number {
   if (i.actingEpochSteward) return 0

@@ -3,7 +3,18 @@ import type { ConversationQueues, ProposalId } from '../conversation/queues.js'
 import { keyOfTarget, targetOf, targetSatisfied } from './targets.js'
 import { toHex } from '../util/bytes.js'
 
-/** What the caller must do after a proposal resolved (queue effects already applied). */
+/**
+ * What the caller must do after a proposal resolved (queue effects already applied).
+ *
+ * @example
+ * ```ts
+ * import { type ConsensusApplyResult, ConversationQueues, applyConsensusResult } from '@demls/session/rules'
+ * import type { ConversationUpdateRequest } from '@demls/wire'
+ * const request: ConversationUpdateRequest = { payload: 'removeMember', removeMember: { memberId: new Uint8Array(20).fill(2) } }
+ * const result: ConsensusApplyResult = applyConsensusResult(new ConversationQueues(), 7, true, request)
+ * if (result.kind === 'queued-removal') console.log('removal waits for the next commit')
+ * ```
+ */
 export type ConsensusApplyResult =
   | { kind: 'election-accepted'; request: ConversationUpdateRequest }
   | { kind: 'election-rejected'; request: ConversationUpdateRequest }
@@ -31,6 +42,16 @@ export type ConsensusApplyResult =
  *
  * Mutates `queues` (voting → approved, urgent target) and returns the
  * follow-up the stateful code must perform.
+ *
+ * @example
+ * ```ts
+ * import { ConversationQueues, applyConsensusResult } from '@demls/session/rules'
+ * import type { ConversationUpdateRequest } from '@demls/wire'
+ * const queues = new ConversationQueues()
+ * const request: ConversationUpdateRequest = { payload: 'removeMember', removeMember: { memberId: new Uint8Array(20).fill(2) } }
+ * const result = applyConsensusResult(queues, 7, false, request) // voted down
+ * console.log(result.kind, queues.approved.size)
+ * ```
  */
 export function applyConsensusResult(
   queues: ConversationQueues,

@@ -2,10 +2,32 @@ import type { CommitCandidate } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { toHex } from '../util/bytes.js'
 
-/** Kind of an MLS message, read from its framing without processing it. */
+/**
+ * Kind of an MLS message, read from its framing without processing it.
+ *
+ * @example
+ * ```ts
+ * import type { MlsMessageKind } from '@demls/session/rules'
+ * import { inspectMessageKind } from '@demls/mls'
+ * const inspect: (bytes: Uint8Array) => MlsMessageKind = inspectMessageKind // what precheckCandidate needs
+ * ```
+ */
 export type MlsMessageKind = 'proposal' | 'commit' | 'application' | 'welcome' | 'key-package' | 'other'
 
-/** Why a received candidate was not buffered (all are benign drops). */
+/**
+ * Why a received candidate was not buffered (all are benign drops).
+ *
+ * @example
+ * ```ts
+ * import { type CandidateDropReason, precheckCandidate } from '@demls/session/rules'
+ * import { inspectMessageKind } from '@demls/mls'
+ * import type { CommitCandidate } from '@demls/wire'
+ * declare const candidate: CommitCandidate
+ * const benign: CandidateDropReason[] = ['duplicate', 'already-committed', 'stale-epoch']
+ * const r = precheckCandidate(candidate, new TextEncoder().encode('chat'), inspectMessageKind, () => false)
+ * if (!r.ok && !benign.includes(r.reason)) console.log('suspicious candidate:', r.reason)
+ * ```
+ */
 export type CandidateDropReason =
   | 'already-committed'
   | 'empty-payload'
@@ -18,7 +40,17 @@ export type CandidateDropReason =
   | 'stale-epoch' // framed in an epoch we already left
   | 'future-epoch' // framed in an epoch we have not reached
 
-/** SHA-256 of a commit message (the candidate identity and dedup key). */
+/**
+ * SHA-256 of a commit message (the candidate identity and dedup key).
+ *
+ * @example
+ * ```ts
+ * import { commitHashOf } from '@demls/session/rules'
+ * import { toHex } from '@demls/wire'
+ * declare const commitMessage: Uint8Array
+ * const id = toHex(commitHashOf(commitMessage)) // sha256: identifies a candidate commit
+ * ```
+ */
 export function commitHashOf(commitMessage: Uint8Array): Uint8Array {
   return sha256(commitMessage)
 }
@@ -27,6 +59,17 @@ export function commitHashOf(commitMessage: Uint8Array): Uint8Array {
  * Pre-checks of a received candidate that need no round state
  * (`reference-architecture.md` §9.1, plus the conversation-id check the
  * reference skips — deviation 5).
+ *
+ * @example
+ * ```ts
+ * import { precheckCandidate } from '@demls/session/rules'
+ * import { inspectMessageKind } from '@demls/mls'
+ * import type { CommitCandidate } from '@demls/wire'
+ * declare const candidate: CommitCandidate
+ * const committed = new Set<string>()
+ * const r = precheckCandidate(candidate, new TextEncoder().encode('chat'), inspectMessageKind, (hex) => committed.has(hex))
+ * if (r.ok) console.log('stage it:', r.hashHex)
+ * ```
  */
 export function precheckCandidate(
   c: CommitCandidate,

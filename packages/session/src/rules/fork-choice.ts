@@ -54,13 +54,31 @@ export function committerRank(list: RankList | undefined, epoch: bigint, committ
  * two branches.
  *
  * @returns whether branch `a` beats branch `b`
+ *
+ * @example
+ * ```ts
+ * import { winsFork } from '@demls/session/rules'
+ * const a = { committerRank: 0, commitHash: new Uint8Array(32).fill(9) }
+ * const b = { committerRank: 1, commitHash: new Uint8Array(32).fill(1) }
+ * winsFork(a, b) // true: the better-ranked committer wins whatever the hash
+ * winsFork(a, b) !== winsFork(b, a) // true: every member picks the same branch
+ * ```
  */
 export function winsFork(a: BranchClaim, b: BranchClaim): boolean {
   if (a.committerRank !== b.committerRank) return a.committerRank < b.committerRank
   return compareBytes(a.commitHash, b.commitHash) < 0
 }
 
-/** Where we branched: the epoch we merged from and the commit we merged. */
+/**
+ * Where we branched: the epoch we merged from and the commit we merged.
+ *
+ * @example
+ * ```ts
+ * import { type BranchTip, prefersAttested } from '@demls/session/rules'
+ * const ours: BranchTip = { epoch: 8n, committerRank: 1, commitHash: new Uint8Array(32).fill(0xaa) }
+ * prefersAttested(ours, 9n, 9n, { committerRank: 0, commitHash: new Uint8Array(32).fill(0x11) }) // true: a better-ranked committer
+ * ```
+ */
 export interface BranchTip extends BranchClaim {
   /** Epoch before our last merge. */
   epoch: bigint
@@ -75,6 +93,13 @@ export interface BranchTip extends BranchClaim {
  * authenticates.
  *
  * @param tip - our last merge, if we kept its branch point
+ *
+ * @example
+ * ```ts
+ * import { prefersAttested } from '@demls/session/rules'
+ * declare const attestedHash: Uint8Array // from members' signed attestations of epoch 9
+ * if (prefersAttested(undefined, 9n, 9n, attestedHash)) console.log('catch up onto the attested branch')
+ * ```
  */
 export function prefersAttested(tip: BranchTip | undefined, currentEpoch: bigint, attestedEpoch: bigint, attested: BranchClaim): boolean {
   return tip !== undefined && attestedEpoch === currentEpoch && tip.epoch + 1n === attestedEpoch && winsFork(attested, tip)

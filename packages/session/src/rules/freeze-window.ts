@@ -1,6 +1,16 @@
 import type { ConversationConfig } from '../conversation/config.js'
 
-/** Our role as the freeze-entry window sees it. */
+/**
+ * Our role as the freeze-entry window sees it.
+ *
+ * @example
+ * ```ts
+ * import { type FreezeRole, freezeEntryWindowFor } from '@demls/session/rules'
+ * import { resolveConfig } from '@demls/session'
+ * const role: FreezeRole = { recovering: false, actingEpochSteward: true, mayCommit: true }
+ * const windowMs = freezeEntryWindowFor(role, resolveConfig())
+ * ```
+ */
 export interface FreezeRole {
   /** Recovery mode, or a steward election was rejected (retry round > 0). */
   recovering: boolean
@@ -16,6 +26,14 @@ export interface FreezeRole {
  * other stewards after the commit-inactivity window (the epoch steward is
  * then inactive); plain members after commit + recovery inactivity; in
  * recovery or after a rejected election, the recovery window.
+ *
+ * @example
+ * ```ts
+ * import { freezeEntryWindowFor } from '@demls/session/rules'
+ * import { resolveConfig } from '@demls/session'
+ * const member = freezeEntryWindowFor({ recovering: false, actingEpochSteward: false, mayCommit: false }, resolveConfig())
+ * console.log(`a plain member freezes after ${member} ms without a commit`)
+ * ```
  */
 export function freezeEntryWindowFor(
   role: FreezeRole,

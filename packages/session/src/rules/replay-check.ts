@@ -1,7 +1,21 @@
 import type { StagedCommit } from '@demls/mls'
 import { type CommitCandidate, bytesEqual, toHex } from '@demls/wire'
 
-/** A list a missed election could have installed (see `electableLists`). */
+/**
+ * A list a missed election could have installed (see `electableLists`).
+ *
+ * @example
+ * ```ts
+ * import { type ElectableList, checkReplay } from '@demls/session/rules'
+ * import type { StagedCommit } from '@demls/mls'
+ * import type { CommitCandidate } from '@demls/wire'
+ * declare const staged: StagedCommit
+ * declare const candidate: CommitCandidate
+ * const lists: ElectableList[] = [{ retryRound: 0, members: [new Uint8Array(20).fill(1)] }]
+ * const r = checkReplay(staged, candidate, false, undefined, () => lists)
+ * if (r.ok && r.inferred) console.log(`steward list of round ${r.inferred.retryRound} inferred`)
+ * ```
+ */
 export interface ElectableList {
   retryRound: number
   members: readonly Uint8Array[]
@@ -16,6 +30,18 @@ export interface ElectableList {
  * (`electable`, computed only when needed; `inferred`: install it with the
  * commit). The approved prefix is not
  * checked: we may have missed the votes.
+ *
+ * @example
+ * ```ts
+ * import { checkReplay } from '@demls/session/rules'
+ * import type { StagedCommit } from '@demls/mls'
+ * import type { CommitCandidate } from '@demls/wire'
+ * declare const staged: StagedCommit
+ * declare const candidate: CommitCandidate
+ * declare const stewards: Uint8Array[]
+ * const r = checkReplay(staged, candidate, false, stewards)
+ * if (!r.ok) console.log('refused:', r.reason)
+ * ```
  */
 export function checkReplay(
   staged: StagedCommit,

@@ -3,19 +3,52 @@ import type { ConversationUpdateRequest } from '@demls/wire'
 import type { ProposalId } from '../conversation/queues.js'
 import { compareBytes, toHex } from '../util/bytes.js'
 
-/** One MLS action a commit must carry. */
+/**
+ * One MLS action a commit must carry.
+ *
+ * @example
+ * ```ts
+ * import { type CommitAction, actionSetKey } from '@demls/session/rules'
+ * const actions: CommitAction[] = [{ action: 'remove', memberId: new Uint8Array(20).fill(2) }]
+ * const key = actionSetKey(actions)
+ * ```
+ */
 export interface CommitAction {
   action: 'add' | 'remove'
   memberId: Uint8Array
 }
 
-/** One entry of the deterministic commit prefix. */
+/**
+ * One entry of the deterministic commit prefix.
+ *
+ * @example
+ * ```ts
+ * import { type PrefixEntry, commitPrefix } from '@demls/session/rules'
+ * import type { ConversationUpdateRequest } from '@demls/wire'
+ * declare const approved: [number, ConversationUpdateRequest][]
+ * const prefix: PrefixEntry[] = commitPrefix({ approved, isMember: () => true, max: 20 })
+ * for (const e of prefix) console.log(e.proposalId, e.action)
+ * ```
+ */
 export interface PrefixEntry extends CommitAction {
   proposalId: ProposalId
   request: ConversationUpdateRequest
 }
 
-/** Inputs of {@link commitPrefix}. */
+/**
+ * Inputs of {@link commitPrefix}.
+ *
+ * @example
+ * ```ts
+ * import { type CommitPrefixInit, commitPrefix } from '@demls/session/rules'
+ * import { type ConversationUpdateRequest, toHex } from '@demls/wire'
+ * const bob = new Uint8Array(20).fill(2)
+ * const remove: ConversationUpdateRequest = { payload: 'removeMember', removeMember: { memberId: bob } }
+ * const members = new Set([toHex(bob)])
+ * const init: CommitPrefixInit = { approved: [[7, remove]], isMember: (hex) => members.has(hex), max: 10 }
+ * const prefix = commitPrefix(init) // [{ proposalId: 7, action: 'remove', memberId: bob, … }]
+ * ```
+ */
 export interface CommitPrefixInit {
   /** Approved add/remove work in approval order. */
   approved: readonly (readonly [ProposalId, ConversationUpdateRequest])[]
@@ -34,6 +67,14 @@ export interface CommitPrefixInit {
  * adds of current members and removes of non-members, at most `max`
  * entries. Candidates are validated against this prefix, so urgent and
  * capped batches are valid (the reference rejects them).
+ *
+ * @example
+ * ```ts
+ * import { commitPrefix } from '@demls/session/rules'
+ * import type { ConversationUpdateRequest } from '@demls/wire'
+ * declare const approved: [number, ConversationUpdateRequest][]
+ * const prefix = commitPrefix({ approved, isMember: () => true, max: 5 }) // what the next commit must include
+ * ```
  */
 export function commitPrefix(init: CommitPrefixInit): PrefixEntry[] {
   const out: PrefixEntry[] = []
@@ -71,6 +112,13 @@ export const KEY_PACKAGE_EXPIRY_TOLERANCE_MS = 5 * 60_000
  * The adds of `prefix` whose key package has expired at `atMs` (its
  * `notAfter` second is before `atMs`), or cannot be decoded. Removes are
  * never returned.
+ *
+ * @example
+ * ```ts
+ * import { type PrefixEntry, expiredAdds } from '@demls/session/rules'
+ * declare const prefix: PrefixEntry[]
+ * const stale = expiredAdds(prefix, Date.now()) // adds whose key package has expired: may be omitted
+ * ```
  */
 export function expiredAdds(prefix: readonly PrefixEntry[], atMs: number): PrefixEntry[] {
   const at = BigInt(Math.floor(atMs / 1000))
@@ -89,6 +137,15 @@ export function expiredAdds(prefix: readonly PrefixEntry[], atMs: number): Prefi
 /**
  * Whether a commit's `changes` are exactly `prefix` minus some entries of
  * `omittable`; if so, the entries it left out.
+ *
+ * @example
+ * ```ts
+ * import { type CommitAction, type PrefixEntry, coversPrefix } from '@demls/session/rules'
+ * declare const prefix: PrefixEntry[]
+ * declare const changes: CommitAction[] // what the staged commit does
+ * const r = coversPrefix(changes, prefix, [])
+ * if (!r.ok) console.log('the commit skipped approved work: penalise its steward')
+ * ```
  */
 export function coversPrefix(
   changes: readonly CommitAction[],
@@ -105,12 +162,32 @@ export function coversPrefix(
   return { ok: true, omitted }
 }
 
-/** Canonical form of an action set: deduplicated, sorted `action:hex` strings. */
+/**
+ * Canonical form of an action set: deduplicated, sorted `action:hex` strings.
+ *
+ * @example
+ * ```ts
+ * import { actionSetKey } from '@demls/session/rules'
+ * const bob = new Uint8Array(20).fill(2)
+ * const carol = new Uint8Array(20).fill(3)
+ * actionSetKey([{ action: 'remove', memberId: bob }, { action: 'add', memberId: carol }]) ===
+ *   actionSetKey([{ action: 'add', memberId: carol }, { action: 'remove', memberId: bob }]) // true: order-free
+ * ```
+ */
 export function actionSetKey(actions: readonly CommitAction[]): string {
   return [...new Set(actions.map((a) => `${a.action}:${toHex(a.memberId)}`))].sort().join(',')
 }
 
-/** What selection needs to know about a buffered candidate. */
+/**
+ * What selection needs to know about a buffered candidate.
+ *
+ * @example
+ * ```ts
+ * import { type RankedCandidate, orderCandidates } from '@demls/session/rules'
+ * const candidates: RankedCandidate[] = [1, 2].map((n) => ({ proposalCount: 1, stewardMemberId: new Uint8Array(20).fill(n), commitHash: new Uint8Array(32).fill(n) }))
+ * const [winner] = orderCandidates(candidates, 1, candidates[1]!.stewardMemberId, false)
+ * ```
+ */
 export interface RankedCandidate {
   /** Number of MLS proposal messages it carries. */
   proposalCount: number
@@ -126,6 +203,15 @@ export interface RankedCandidate {
  * `expectedCount` proposals (`≤` with `allowSubset`); then (a) more
  * proposals first, (b) the live epoch steward's first, (c) smaller steward
  * id, (d) smaller commit hash. Whether a candidate is ours is ignored.
+ *
+ * @example
+ * ```ts
+ * import { orderCandidates } from '@demls/session/rules'
+ * import type { CommitCandidate } from '@demls/wire'
+ * declare const received: (CommitCandidate & { proposalCount: number; commitHash: Uint8Array })[]
+ * declare const epochSteward: Uint8Array
+ * const ranked = orderCandidates(received, 3, epochSteward, false) // try them in this order
+ * ```
  */
 export function orderCandidates<C extends RankedCandidate>(
   candidates: readonly C[],

@@ -2,7 +2,18 @@ import { type ScoreOp, ScoreEvent } from '@demls/scoring'
 import type { StagedCommit } from '@demls/mls'
 import { bytesEqual } from '@demls/wire'
 
-/** What a staged remote candidate is judged against (besides the staged commit itself). */
+/**
+ * What a staged remote candidate is judged against (besides the staged commit itself).
+ *
+ * @example
+ * ```ts
+ * import { type StagedJudgement, judgeStaged } from '@demls/session/rules'
+ * import type { StagedCommit } from '@demls/mls'
+ * declare const staged: StagedCommit
+ * const j: StagedJudgement = { claimed: staged.committer, recovery: false, listKnown: true, isSteward: () => true, coversPrefix: () => true }
+ * const verdict = judgeStaged(staged, j) // 'ok' or the ScoreOp that penalises the committer
+ * ```
+ */
 export interface StagedJudgement {
   /** The steward the candidate claims as its committer. */
   claimed: Uint8Array
@@ -22,6 +33,15 @@ export interface StagedJudgement {
  * committer other than the claimed steward is a broken commit; a committer
  * off our list (outside recovery) a misbehaving commit; non add/remove
  * proposals or changes that do not cover the prefix a broken MLS proposal.
+ *
+ * @example
+ * ```ts
+ * import { judgeStaged } from '@demls/session/rules'
+ * import type { StagedCommit } from '@demls/mls'
+ * declare const staged: StagedCommit
+ * const verdict = judgeStaged(staged, { claimed: staged.committer, recovery: false, listKnown: true, isSteward: () => false, coversPrefix: () => true })
+ * if (verdict !== 'ok') console.log(`penalise: ${verdict.event}`)
+ * ```
  */
 export function judgeStaged(staged: StagedCommit, j: StagedJudgement): ScoreOp | 'ok' {
   if (staged.bundleSenderMismatch) return { memberId: staged.committer, event: ScoreEvent.BrokenCommit }
@@ -40,6 +60,13 @@ export function judgeStaged(staged: StagedCommit, j: StagedJudgement): ScoreOp |
  *
  * @param sentCandidate - whether the epoch steward sent a candidate this round
  * @param penalties - the penalties of this selection so far
+ *
+ * @example
+ * ```ts
+ * import { censorshipSuspect } from '@demls/session/rules'
+ * const epochSteward = new Uint8Array(20).fill(2)
+ * censorshipSuspect(epochSteward, false, []) // the epoch steward: it sent no candidate
+ * ```
  */
 export function censorshipSuspect(
   epochSteward: Uint8Array | undefined,
@@ -51,14 +78,34 @@ export function censorshipSuspect(
   return submitted ? undefined : epochSteward
 }
 
-/** A candidate of the selection order, as the score rules see it. */
+/**
+ * A candidate of the selection order, as the score rules see it.
+ *
+ * @example
+ * ```ts
+ * import { type RankedSteward, appliedScores } from '@demls/session/rules'
+ * const [me, s1, s2] = [1, 2, 3].map((n) => new Uint8Array(20).fill(n))
+ * const after: RankedSteward[] = [{ stewardMemberId: s2!, isLocal: false }] // ranked below the applied one
+ * const ops = appliedScores({ penalties: [], suspect: undefined, committer: s1!, self: me!, after, isSteward: () => true })
+ * ```
+ */
 export interface RankedSteward {
   stewardMemberId: Uint8Array
   /** Our own candidate (never scored). */
   isLocal: boolean
 }
 
-/** What {@link appliedScores} needs to know about a selection that merged a candidate. */
+/**
+ * What {@link appliedScores} needs to know about a selection that merged a candidate.
+ *
+ * @example
+ * ```ts
+ * import { type AppliedSelection, appliedScores } from '@demls/session/rules'
+ * const [me, steward] = [1, 2].map((n) => new Uint8Array(20).fill(n))
+ * const s: AppliedSelection = { penalties: [], suspect: undefined, committer: steward!, self: me!, after: [], isSteward: () => true }
+ * const ops = appliedScores(s) // e.g. SuccessfulCommit for the committer
+ * ```
+ */
 export interface AppliedSelection {
   /** Penalties of the candidates judged before the winner. */
   penalties: readonly ScoreOp[]
@@ -80,6 +127,15 @@ export interface AppliedSelection {
  * penalties, censorship for an epoch steward that neither committed nor
  * sent a candidate (never ourselves), and for every remote candidate ranked
  * after the winner an honest attempt (a steward) or a misbehaving commit.
+ *
+ * @example
+ * ```ts
+ * import { appliedScores } from '@demls/session/rules'
+ * import { PeerScoringService } from '@demls/scoring'
+ * const [me, steward] = [1, 2].map((n) => new Uint8Array(20).fill(n))
+ * const scoring = new PeerScoringService()
+ * scoring.applyOps(appliedScores({ penalties: [], suspect: undefined, committer: steward!, self: me!, after: [], isSteward: () => true }))
+ * ```
  */
 export function appliedScores(s: AppliedSelection): ScoreOp[] {
   const ops: ScoreOp[] = [...s.penalties]
@@ -97,6 +153,13 @@ export function appliedScores(s: AppliedSelection): ScoreOp[] {
  * The censorship penalty of a selection that merged nothing although
  * approved work was due (Layer 2): the suspect epoch steward's, unless it
  * is ourselves. Empty when there was no work.
+ *
+ * @example
+ * ```ts
+ * import { noCandidateScores } from '@demls/session/rules'
+ * const me = new Uint8Array(20).fill(1)
+ * const ops = noCandidateScores(true, new Uint8Array(20).fill(2), me) // work was due, nobody committed
+ * ```
  */
 export function noCandidateScores(hadWork: boolean, suspect: Uint8Array | undefined, self: Uint8Array): ScoreOp[] {
   if (!hadWork || suspect === undefined || bytesEqual(suspect, self)) return []

@@ -2,12 +2,31 @@ import { settledMembers } from '@demls/steward'
 import { type StewardListNotice, bytesEqual } from '@demls/wire'
 import type { EpochMembership } from '../state/epoch-history.js'
 
-/** Whether stamp `a` is newer than `b` (later epoch, or the same epoch and a later round). */
+/**
+ * Whether stamp `a` is newer than `b` (later epoch, or the same epoch and a later round).
+ *
+ * @example
+ * ```ts
+ * import { listNewer } from '@demls/session/rules'
+ * listNewer({ epoch: 10n, round: 0 }, { epoch: 10n, round: 1 }) // false: a later retry round is newer
+ * ```
+ */
 export function listNewer(a: { epoch: bigint; round: number }, b: { epoch: bigint; round: number }): boolean {
   return a.epoch > b.epoch || (a.epoch === b.epoch && a.round > b.round)
 }
 
-/** What {@link stewardListRefusal} checks a notice against. */
+/**
+ * What {@link stewardListRefusal} checks a notice against.
+ *
+ * @example
+ * ```ts
+ * import { type StewardListContext, stewardListRefusal } from '@demls/session/rules'
+ * import type { StewardListNotice } from '@demls/wire'
+ * declare const notice: StewardListNotice
+ * const ctx: StewardListContext = { epoch: 10n, ours: { epoch: 5n, round: 0 }, maxRetries: 1, membershipAt: () => undefined, electable: (_e, pool) => pool }
+ * const why = stewardListRefusal(notice, ctx) // undefined: adopt the list
+ * ```
+ */
 export interface StewardListContext {
   /** Our epoch. */
   epoch: bigint
@@ -26,6 +45,16 @@ export interface StewardListContext {
  * when it may: it must be newer than ours, from an epoch we have reached
  * and still remember, and exactly the list an election over the settled
  * members of that epoch proposes in its retry round.
+ *
+ * @example
+ * ```ts
+ * import { type StewardListContext, stewardListRefusal } from '@demls/session/rules'
+ * import type { StewardListNotice } from '@demls/wire'
+ * declare const notice: StewardListNotice
+ * declare const ctx: StewardListContext
+ * const reason = stewardListRefusal(notice, ctx)
+ * if (reason) console.log('ignored a steward list:', reason)
+ * ```
  */
 export function stewardListRefusal(n: StewardListNotice, ctx: StewardListContext): string | undefined {
   if (n.electionEpoch > ctx.epoch) return 'from a later epoch'

@@ -2,7 +2,19 @@ import type { ConversationSync } from '@demls/wire'
 import { InvalidSyncError } from '../errors.js'
 import { toHex } from '../util/bytes.js'
 
-/** Why a `ConversationSync` was rejected (a benign, logged drop). */
+/**
+ * Why a `ConversationSync` was rejected (a benign, logged drop).
+ *
+ * @example
+ * ```ts
+ * import { type SyncRejectReason, type SyncValidationContext, validateSync } from '@demls/session/rules'
+ * import type { ConversationSync } from '@demls/wire'
+ * declare const sync: ConversationSync
+ * declare const ctx: SyncValidationContext
+ * const r = validateSync(sync, ctx)
+ * const reason: SyncRejectReason | undefined = r.ok ? undefined : r.reason
+ * ```
+ */
 export type SyncRejectReason =
   | 'future-election-epoch'
   | 'no-steward-is-member'
@@ -10,7 +22,24 @@ export type SyncRejectReason =
   | 'zero-timing-field'
   | 'threshold-not-below-default-score'
 
-/** What validation needs to know about the joiner's view. */
+/**
+ * What validation needs to know about the joiner's view.
+ *
+ * @example
+ * ```ts
+ * import { type SyncValidationContext, validateSync } from '@demls/session/rules'
+ * import { validateStewardList } from '@demls/steward'
+ * import type { ConversationSync } from '@demls/wire'
+ * declare const sync: ConversationSync
+ * const ctx: SyncValidationContext = {
+ *   currentEpoch: 4n,
+ *   isMember: () => true,
+ *   localDefaultScore: 100n,
+ *   validateOrder: ({ proposed, epoch, retryRound, snMin, snMax }) => validateStewardList({ proposed, epoch, retryRound, pool: proposed, conversationId: 'chat', config: { snMin, snMax } }),
+ * }
+ * validateSync(sync, ctx)
+ * ```
+ */
 export interface SyncValidationContext {
   /** The joiner's MLS epoch after processing the Welcome. */
   currentEpoch: bigint
@@ -42,6 +71,16 @@ export interface SyncValidationContext {
  *
  * @throws {InvalidSyncError} for the reference's hard errors: an empty
  * steward list or an invalid `sn_min`/`sn_max` pair
+ *
+ * @example
+ * ```ts
+ * import { type SyncValidationContext, validateSync } from '@demls/session/rules'
+ * import type { ConversationSync } from '@demls/wire'
+ * declare const sync: ConversationSync
+ * declare const ctx: SyncValidationContext
+ * const r = validateSync(sync, ctx)
+ * if (!r.ok) console.log('refused sync:', r.reason)
+ * ```
  */
 export function validateSync(
   sync: ConversationSync,

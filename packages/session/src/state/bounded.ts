@@ -29,7 +29,19 @@ export function trimOldest<T>(list: T[], size: number): void {
   if (list.length > size) list.splice(0, list.length - size)
 }
 
-/** A set that remembers its last `capacity` entries (FIFO eviction). */
+/**
+ * A set that remembers its last `capacity` entries (FIFO eviction).
+ *
+ * @example
+ * ```ts
+ * import { BoundedSet } from '@demls/session/rules'
+ * const seen = new BoundedSet<string>(2)
+ * seen.add('a')
+ * seen.add('b')
+ * seen.add('c') // evicts 'a', the oldest
+ * seen.has('a') // false
+ * ```
+ */
 export class BoundedSet<T> {
   readonly #items = new Set<T>()
   readonly capacity: number

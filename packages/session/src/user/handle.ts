@@ -16,6 +16,17 @@ import type { ChatMessage, HandleOwner, UserEvent } from './types.js'
  * with `AbortError` before any work, and an abort while the call waits
  * for the conversation (calls run one at a time) rejects without running
  * it. After `user.stop()` every action rejects with `UserStoppedError`.
+ *
+ * @example
+ * ```ts
+ * import { type ConversationHandle, User } from '@demls/session'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const net = new MemoryNetwork()
+ * const alice = await User.create({ privateKey: crypto.getRandomValues(new Uint8Array(32)), transport: net.createTransport('alice'), clock: net.clock })
+ * const chat: ConversationHandle = await alice.createConversation('chat')
+ * chat.members$.subscribe((members) => console.log(`${members.length} members`))
+ * await chat.sendMessage(new TextEncoder().encode('hello'))
+ * ```
  */
 export class ConversationHandle {
   readonly #conv: Conversation

@@ -2,13 +2,35 @@ import type { Clock } from '@demls/wire'
 import type { Observable } from 'rxjs'
 import type { ConversationEvent } from '../conversation/events.js'
 
-/** A conversation event tagged with its conversation. */
+/**
+ * A conversation event tagged with its conversation.
+ *
+ * @example
+ * ```ts
+ * import type { User, UserEvent } from '@demls/session'
+ * declare const alice: User
+ * alice.events$.subscribe((e: UserEvent) => {
+ *   if (e.type === 'member-joined') console.log(`${e.conversationId}: a member joined at epoch ${e.epoch}`)
+ *   else if (e.type === 'conversation-removed') console.log(`left ${e.conversationId}`)
+ * })
+ * ```
+ */
 export type UserEvent =
   | (ConversationEvent & { conversationId: string })
   | { type: 'conversation-created'; conversationId: string }
   | { type: 'conversation-removed'; conversationId: string }
 
-/** A decrypted chat message. */
+/**
+ * A decrypted chat message.
+ *
+ * @example
+ * ```ts
+ * import type { ChatMessage, User } from '@demls/session'
+ * import { toHex } from '@demls/wire'
+ * declare const alice: User
+ * alice.messages$.subscribe((m: ChatMessage) => console.log(`[${m.conversationId}] ${toHex(m.sender)}: ${new TextDecoder().decode(m.body)}`))
+ * ```
+ */
 export interface ChatMessage {
   conversationId: string
   sender: Uint8Array

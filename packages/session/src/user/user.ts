@@ -37,7 +37,19 @@ export type { ChatMessage, UserEvent } from './types.js'
 
 export type { JoinOptions } from './join/options.js'
 
-/** Options of {@link User.create}. */
+/**
+ * Options of {@link User.create}.
+ *
+ * @example
+ * ```ts
+ * import { User, type UserInit } from '@demls/session'
+ * import { gossipsubTransport } from '@demls/transport-gossipsub'
+ * import { memoryStorage } from '@demls/storage'
+ * import { systemClock } from '@demls/wire'
+ * const init: UserInit = { privateKey: crypto.getRandomValues(new Uint8Array(32)), transport: gossipsubTransport(), clock: systemClock, storage: await memoryStorage() }
+ * const alice = await User.create(init)
+ * ```
+ */
 export interface UserInit {
   /** 32-byte secp256k1 private key: the member id is its Ethereum address. */
   privateKey: Uint8Array
@@ -80,6 +92,14 @@ const stateKey = (conversationId: string) => ['conv', conversationId, 'state']
  * {@link JoinPhase} reached, or `starting` before the first one (while the
  * key package is minted, and with `probe: false, announce: false` until the
  * Welcome).
+ *
+ * @example
+ * ```ts
+ * import type { PendingJoin, User } from '@demls/session'
+ * declare const bob: User
+ * const pending: PendingJoin[] = bob.joins()
+ * for (const j of pending) console.log(`${j.conversationId}: ${j.phase} for ${j.elapsedMs} ms`)
+ * ```
  */
 export interface PendingJoin {
   /** The conversation being joined. */
@@ -119,6 +139,9 @@ function isFactory(p: UserInit['plugins']): p is ConversationPluginsFactory {
  *
  * @example
  * ```ts
+ * import { User } from '@demls/session'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const aliceKey = crypto.getRandomValues(new Uint8Array(32)) // keep it: it is alice's identity
  * const net = new MemoryNetwork({ seed: 1 })
  * const alice = await User.create({ privateKey: aliceKey, transport: net.createTransport('alice'), clock: net.clock })
  * const chat = await alice.createConversation('chat')
@@ -355,6 +378,8 @@ export class User {
    *
    * @example
    * ```ts
+   * import type { User } from '@demls/session'
+   * declare const bob: User
    * const chat = await bob.join('chat', {
    *   signal: AbortSignal.timeout(120_000),
    *   onProgress: (p) => console.log(p.phase, p.elapsedMs),
@@ -459,6 +484,8 @@ export class User {
    *
    * @example
    * ```ts
+   * import type { User } from '@demls/session'
+   * declare const user: User
    * for (const j of user.joins()) console.log(`${j.conversationId}: ${j.phase} for ${j.elapsedMs} ms`)
    * ```
    */

@@ -30,6 +30,14 @@ const CLOCK_METHODS = ['now', 'setTimer', 'clearTimer'] as const
  * topic `/{id}/1/app_msg/proto` of every implementation.
  *
  * @throws {InvalidConversationIdError} saying why
+ *
+ * @example
+ * ```ts
+ * import { assertConversationId } from '@demls/session'
+ * const input: unknown = 'team-chat'
+ * assertConversationId(input) // throws InvalidConversationIdError unless 1..128 UTF-8 bytes
+ * console.log(input.length)
+ * ```
  */
 export function assertConversationId(id: unknown): asserts id is string {
   if (typeof id !== 'string') throw new InvalidConversationIdError(id, `must be a string (got ${typeof id})`)

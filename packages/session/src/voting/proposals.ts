@@ -27,10 +27,29 @@ import { savedVote } from '../persist/snapshot.js'
 import { proposalBytesFit } from './proposal-bytes.js'
 import { creatorVoteFor, joinerOf, judgeAdmission, proposalLiveness, silentAdmissionRefusal } from './admission.js'
 
-/** Who votes first on a proposal we open: we bundle YES, or we vote later like everyone. */
+/**
+ * Who votes first on a proposal we open: we bundle YES, or we vote later like everyone.
+ *
+ * @example
+ * ```ts
+ * import type { CreatorVote } from '@demls/session'
+ * const vote: CreatorVote = 'deferred' // the creator votes later, like any member
+ * ```
+ */
 export type CreatorVote = 'yes' | 'deferred'
 
-/** The reference's deterministic self-leave id: big-endian u32 of SHA-256(member id)[0..4]. */
+/**
+ * The reference's deterministic self-leave id: big-endian u32 of SHA-256(member id)[0..4].
+ *
+ * @example
+ * ```ts
+ * import { selfLeaveProposalId } from '@demls/session'
+ * import type { ConversationHandle } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * const id = selfLeaveProposalId(new Uint8Array(20).fill(2)) // every member derives the same id
+ * const pending = chat.approvedProposals().some((p) => p.proposalId === id)
+ * ```
+ */
 export function selfLeaveProposalId(memberId: Uint8Array): number {
   const h = sha256(memberId)
   return (((h[0] as number) << 24) | ((h[1] as number) << 16) | ((h[2] as number) << 8) | (h[3] as number)) >>> 0

@@ -90,7 +90,7 @@ describe('an outsider flooding forged commit candidates (issue 15)', () => {
     for (let k = 0; k < 2; k++) {
       const built = await bed.peers[m]!.mls!.createCommitCandidate([{ action: 'add', keyPackage: kp }], { nowMs: bed.now })
       await bed.peers[m]!.mls!.discardOwnCommit()
-      const c = { conversationId: new TextEncoder().encode(ID), mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: memberIdOf(x) }
+      const c = { conversationId: new TextEncoder().encode(ID), mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: memberIdOf(x), demlsWelcome: new Uint8Array(0) }
       await injectPlain(bed, candidatePacket(c), observers)
     }
     expect(bed.eventsOf(observers[0]!, 'dropped').some((e) => e.detail === 'committer-has-candidate')).toBe(true)

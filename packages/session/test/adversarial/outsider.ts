@@ -44,6 +44,7 @@ export class Outsider {
       mlsProposals: built.proposals,
       commitMessage: built.commit,
       stewardMemberId: claimed,
+      demlsWelcome: new Uint8Array(0),
     }
   }
 }

@@ -72,7 +72,7 @@ function mallory(s: Scenario, mls: () => MlsService, publish: (subtopic: 'app' |
       try {
         const built = await mls().createCommitCandidate([], { nowMs: s.net.clock.now() })
         await mls().discardOwnCommit()
-        publish('app', candidatePacket({ conversationId: new TextEncoder().encode(ID), mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: memberIdOf(claimed) }))
+        publish('app', candidatePacket({ conversationId: new TextEncoder().encode(ID), mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: memberIdOf(claimed), demlsWelcome: new Uint8Array(0) }))
       } catch {
         // its own conversation holds a pending commit now: skip
       }

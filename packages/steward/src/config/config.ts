@@ -17,6 +17,7 @@ export const DEFAULT_STEWARD_LIST_CONFIG: StewardListConfig = Object.freeze({
  *
  * @example
  * ```ts
+ * import { stewardListConfig } from '@demls/steward'
  * const config = stewardListConfig({ snMin: 2, snMax: 5 })
  * ```
  */
@@ -39,7 +40,16 @@ export function stewardListConfig(init: StewardListConfigInit = {}): StewardList
   })
 }
 
-/** Legal list sizes for `memberCount` members (inclusive). */
+/**
+ * Legal list sizes for `memberCount` members (inclusive).
+ *
+ * @example
+ * ```ts
+ * import { type ListSizeBounds, listSizeBounds, stewardListConfig } from '@demls/steward'
+ * const bounds: ListSizeBounds = listSizeBounds(stewardListConfig({ snMin: 2, snMax: 5 }), 10)
+ * console.log(`a list of ${bounds.min}..${bounds.max} stewards`)
+ * ```
+ */
 export interface ListSizeBounds {
   /** Smallest legal size. */
   min: number
@@ -50,18 +60,42 @@ export interface ListSizeBounds {
 /**
  * Legal list sizes for `memberCount` members: exactly `memberCount` when
  * it is below `snMin`, otherwise `[snMin, min(snMax, memberCount)]`.
+ *
+ * @example
+ * ```ts
+ * import { listSizeBounds, stewardListConfig } from '@demls/steward'
+ * const { min, max } = listSizeBounds(stewardListConfig({ snMin: 1, snMax: 3 }), 2) // bounded by the member count too
+ * ```
  */
 export function listSizeBounds(config: StewardListConfig, memberCount: number): ListSizeBounds {
   if (memberCount < config.snMin) return { min: memberCount, max: memberCount }
   return { min: config.snMin, max: Math.min(config.snMax, memberCount) }
 }
 
-/** The size to elect for `memberCount` members: the largest legal one. */
+/**
+ * The size to elect for `memberCount` members: the largest legal one.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_STEWARD_LIST_CONFIG, computeListSize } from '@demls/steward'
+ * computeListSize(DEFAULT_STEWARD_LIST_CONFIG, 8) // the size a list of 8 members gets
+ * ```
+ */
 export function computeListSize(config: StewardListConfig, memberCount: number): number {
   return listSizeBounds(config, memberCount).max
 }
 
-/** Whether `size` is a legal list size for `memberCount` members. */
+/**
+ * Whether `size` is a legal list size for `memberCount` members.
+ *
+ * @example
+ * ```ts
+ * import { isValidListSize, stewardListConfig } from '@demls/steward'
+ * const config = stewardListConfig({ snMin: 2, snMax: 4 })
+ * isValidListSize(config, 3, 10) // true
+ * isValidListSize(config, 9, 10) // false: above snMax
+ * ```
+ */
 export function isValidListSize(config: StewardListConfig, size: number, memberCount: number): boolean {
   const { min, max } = listSizeBounds(config, memberCount)
   return Number.isInteger(size) && size >= min && size <= max

@@ -16,6 +16,13 @@ import { sortKeyPrefix, sortKeyWith } from './sort-key.js'
  * The whole candidate pool in steward order: ascending steward sort key
  * (byte-lexicographic), ties broken by member id bytes. The input order
  * does not matter. Returns the same `Uint8Array` instances as the input.
+ *
+ * @example
+ * ```ts
+ * import { sortStewardCandidates } from '@demls/steward'
+ * const members = [1, 2, 3].map((n) => new Uint8Array(20).fill(n))
+ * const order = sortStewardCandidates(5n, 0, 'chat', members) // same order on every member
+ * ```
  */
 export function sortStewardCandidates(
   epoch: EpochInput,
@@ -37,6 +44,14 @@ export function sortStewardCandidates(
  * @throws {EmptyMembersListError} when `members` is empty
  * @throws {InvalidConfigSizeError} on bad bounds or an out-of-range `size` ({@link InvalidListSizeError})
  * @throws {InvalidEpochError} / {@link InvalidRetryRoundError} on out-of-range inputs
+ *
+ * @example
+ * ```ts
+ * import { createStewardList, epochSteward } from '@demls/steward'
+ * const members = [1, 2, 3, 4].map((n) => new Uint8Array(20).fill(n))
+ * const list = createStewardList({ epoch: 10n, members, conversationId: 'chat', config: { snMin: 2, snMax: 3 } })
+ * console.log(list.members.length, list.electionEpoch, epochSteward(list, 11n))
+ * ```
  */
 export function createStewardList(init: GenerateStewardListInit): StewardList {
   const config = stewardListConfig(init.config)
@@ -92,6 +107,14 @@ export function generateStewardList(init: GenerateStewardListInit): MemberId[] {
  *
  * @throws {EmptyMembersListError} when `pool` is empty
  * @throws {InvalidConfigSizeError} when `proposed.length` is not a legal size for the pool (an empty `proposed` included)
+ *
+ * @example
+ * ```ts
+ * import { generateStewardList, validateStewardList } from '@demls/steward'
+ * const pool = [1, 2, 3].map((n) => new Uint8Array(20).fill(n))
+ * const proposed = generateStewardList({ epoch: 4n, members: pool, conversationId: 'chat' })
+ * validateStewardList({ proposed, epoch: 4n, pool, conversationId: 'chat' }) // true: a voter recomputes it
+ * ```
  */
 export function validateStewardList(init: ValidateStewardListInit): boolean {
   const config = stewardListConfig(init.config)

@@ -30,6 +30,7 @@ export function sortKeyWith(prefix: Uint8Array, memberId: MemberId, conversation
  *
  * @example
  * ```ts
+ * import { stewardSortKey } from '@demls/steward'
  * const key = stewardSortKey(7n, 0, new Uint8Array(20), 'chat') // 32 bytes
  * ```
  */

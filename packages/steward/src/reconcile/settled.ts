@@ -8,6 +8,14 @@ import type { EpochInput, MemberId, StewardList, StewardListConfig } from '../ty
  * Where a member's join epoch is recorded: a function, or a map keyed by
  * the member id's lowercase hex ({@link memberIdHex}). `undefined` means
  * "never recorded" (e.g. the creator).
+ *
+ * @example
+ * ```ts
+ * import { type JoinEpochLookup, memberIdHex, settledMembers } from '@demls/steward'
+ * const [alice, bob] = [1, 2].map((n) => new Uint8Array(20).fill(n))
+ * const joinEpochs: JoinEpochLookup = new Map([[memberIdHex(alice!), 1n], [memberIdHex(bob!), 9n]])
+ * settledMembers([alice!, bob!], joinEpochs, 10n) // [alice]: bob joined too recently
+ * ```
  */
 export type JoinEpochLookup =
   | ((memberId: MemberId) => EpochInput | undefined)
@@ -21,6 +29,13 @@ function lookup(joinEpochs: JoinEpochLookup, id: MemberId): EpochInput | undefin
  * Members who may serve as stewards at `currentEpoch`: those whose recorded
  * join epoch is strictly below it. Members without a recorded join epoch
  * count as settled. Keeps the input order.
+ *
+ * @example
+ * ```ts
+ * import { settledMembers } from '@demls/steward'
+ * const members = [1, 2, 3].map((n) => new Uint8Array(20).fill(n))
+ * const settled = settledMembers(members, (id) => (id[0] === 3 ? 10n : 0n), 10n) // member 3 joined at epoch 10
+ * ```
  */
 export function settledMembers(
   members: readonly MemberId[],
@@ -34,7 +49,18 @@ export function settledMembers(
   })
 }
 
-/** What to do with the steward list after an epoch advance (see {@link decideReconcile}). */
+/**
+ * What to do with the steward list after an epoch advance (see {@link decideReconcile}).
+ *
+ * @example
+ * ```ts
+ * import { type ReconcileDecision, StewardListService } from '@demls/steward'
+ * const members = [1, 2, 3].map((n) => new Uint8Array(20).fill(n))
+ * const svc = new StewardListService({ conversationId: 'chat' })
+ * const decision: ReconcileDecision = svc.reconcile(5n, members, () => 0n)
+ * if (decision.kind === 'install') svc.installList(5n, decision.pool, decision.size)
+ * ```
+ */
 export type ReconcileDecision =
   /** The list still covers the epoch (or no list is installed): nothing to do. */
   | { kind: 'keep' }
@@ -43,7 +69,17 @@ export type ReconcileDecision =
   /** More settled members than `snMax`: run a voted election over `pool`. */
   | { kind: 'needs-election'; pool: MemberId[] }
 
-/** Inputs of {@link decideReconcile}. */
+/**
+ * Inputs of {@link decideReconcile}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_STEWARD_LIST_CONFIG, type ReconcileInit, decideReconcile } from '@demls/steward'
+ * const members = [1, 2, 3].map((n) => new Uint8Array(20).fill(n))
+ * const init: ReconcileInit = { list: undefined, config: DEFAULT_STEWARD_LIST_CONFIG, epoch: 3n, members, joinEpochs: () => 0n }
+ * console.log(decideReconcile(init).kind) // 'install' | 'keep' | 'needs-election'
+ * ```
+ */
 export interface ReconcileInit {
   /** The installed list, if any. */
   list: StewardList | undefined
@@ -64,6 +100,13 @@ export interface ReconcileInit {
  * `size = computeListSize(count)` and retry round 0; otherwise an election
  * is needed. (An empty settled set yields `install` with an empty pool,
  * which installing rejects with `EmptyMembersListError`, as the reference.)
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_STEWARD_LIST_CONFIG, decideReconcile } from '@demls/steward'
+ * const members = [1, 2].map((n) => new Uint8Array(20).fill(n))
+ * const decision = decideReconcile({ list: undefined, config: DEFAULT_STEWARD_LIST_CONFIG, epoch: 1n, members, joinEpochs: () => 0n })
+ * ```
  */
 export function decideReconcile(init: ReconcileInit): ReconcileDecision {
   if (init.list === undefined || !isListExhausted(init.list, init.epoch)) return { kind: 'keep' }

@@ -32,18 +32,50 @@ export const ElectionSkip = {
   /** The candidate pool is empty. */
   NoEligibleCandidates: 'no-eligible-candidates',
 } as const
-/** A value of {@link ElectionSkip}. */
+/**
+ * A value of {@link ElectionSkip}.
+ *
+ * @example
+ * ```ts
+ * import { ElectionSkip, StewardListService } from '@demls/steward'
+ * const pool = [1, 2].map((n) => new Uint8Array(20).fill(n))
+ * const svc = new StewardListService({ conversationId: 'chat' })
+ * svc.installList(0n, pool)
+ * const d = svc.proposeElection({ epoch: 1n, pool, self: pool[0]! })
+ * if (d.kind === 'skip' && d.reason === ElectionSkip.NotExhausted) console.log('the list still covers epoch 1')
+ * ```
+ */
 export type ElectionSkip = (typeof ElectionSkip)[keyof typeof ElectionSkip]
 
 /**
  * Result of {@link StewardListService.proposeElection}. The `proposed`
  * variant has the fields of a wire `StewardElectionProposal`.
+ *
+ * @example
+ * ```ts
+ * import { type ElectionDecision, StewardListService } from '@demls/steward'
+ * const pool = [1, 2, 3].map((n) => new Uint8Array(20).fill(n))
+ * const svc = new StewardListService({ conversationId: 'chat' })
+ * svc.installList(0n, pool)
+ * const decision: ElectionDecision = svc.proposeElection({ epoch: 50n, pool, self: pool[0]! })
+ * if (decision.kind === 'proposed') console.log(decision.proposedStewards.length, decision.electionEpoch)
+ * ```
  */
 export type ElectionDecision =
   | { kind: 'skip'; reason: ElectionSkip }
   | { kind: 'proposed'; proposedStewards: MemberId[]; electionEpoch: bigint; retryRound: number }
 
-/** Inputs of {@link StewardListService.proposeElection}. */
+/**
+ * Inputs of {@link StewardListService.proposeElection}.
+ *
+ * @example
+ * ```ts
+ * import { type ProposeElectionInit, StewardListService } from '@demls/steward'
+ * const pool = [1, 2, 3].map((n) => new Uint8Array(20).fill(n))
+ * const init: ProposeElectionInit = { epoch: 20n, pool, self: pool[1]!, recovery: true }
+ * const decision = new StewardListService({ conversationId: 'chat' }).proposeElection(init)
+ * ```
+ */
 export interface ProposeElectionInit {
   /** The current epoch (becomes the election epoch). */
   epoch: EpochInput
@@ -60,6 +92,15 @@ export interface ProposeElectionInit {
 /**
  * Restorable state of a {@link StewardListService}: the list and the retry
  * counters (not the conversation-id salt, which the owner re-seeds).
+ *
+ * @example
+ * ```ts
+ * import { StewardListService, type StewardListSnapshot } from '@demls/steward'
+ * const svc = new StewardListService({ conversationId: 'chat' })
+ * svc.installList(0n, [new Uint8Array(20).fill(1)])
+ * const saved: StewardListSnapshot = svc.snapshot() // persist it with the group state
+ * new StewardListService({ conversationId: 'chat' }).restore(saved)
+ * ```
  */
 export interface StewardListSnapshot {
   /** The installed list. */
@@ -70,7 +111,16 @@ export interface StewardListSnapshot {
   maxRetries: number
 }
 
-/** Options of {@link StewardListService}. */
+/**
+ * Options of {@link StewardListService}.
+ *
+ * @example
+ * ```ts
+ * import { StewardListService, type StewardListServiceInit } from '@demls/steward'
+ * const init: StewardListServiceInit = { conversationId: 'chat', config: { snMin: 2, snMax: 4 }, maxRetries: 2 }
+ * const svc = new StewardListService(init)
+ * ```
+ */
 export interface StewardListServiceInit {
   /** Size bounds. @default `{ snMin: 1, snMax: 2, allowSubsetCandidates: false }` */
   config?: StewardListConfigInit
@@ -90,8 +140,10 @@ export interface StewardListServiceInit {
  *
  * @example
  * ```ts
+ * import { StewardListService } from '@demls/steward'
+ * const [alice, bob, carol] = [1, 2, 3].map((n) => new Uint8Array(20).fill(n)) // member ids (addresses)
  * const svc = new StewardListService({ config: { snMin: 1, snMax: 3 }, conversationId: 'chat' })
- * svc.installList(0n, [alice, bob, carol], 3)
+ * svc.installList(0n, [alice!, bob!, carol!], 3)
  * const { epochSteward, backup } = svc.epochAndBackup(1n)
  * ```
  */
@@ -289,6 +341,9 @@ export class StewardListService {
    *
    * @example
    * ```ts
+   * import { StewardListService } from '@demls/steward'
+   * const svc = new StewardListService({ conversationId: 'chat' })
+   * const settled = [1, 2, 3].map((n) => new Uint8Array(20).fill(n)) // members settled at epoch 4
    * const rounds = [0, 1, 2].map((r) => svc.electableList(4n, settled, r))
    * ```
    */

@@ -7,17 +7,46 @@ import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { type Libp2pOptions, createLibp2p } from 'libp2p'
 
-/** The services a libp2p node needs for a {@link GossipsubTransport}: gossipsub under `pubsub`. */
+/**
+ * The services a libp2p node needs for a {@link GossipsubTransport}: gossipsub under `pubsub`.
+ *
+ * @example
+ * ```ts
+ * import { createGossipsubNode } from '@demls/transport-gossipsub'
+ * const node = await createGossipsubNode()
+ * const { pubsub } = node.services // GossipsubServices: the gossipsub router
+ * console.log(pubsub.getTopics())
+ * ```
+ */
 export interface GossipsubServices {
   /** The gossipsub router (`@libp2p/gossipsub` 17). */
   pubsub: GossipSub
   [name: string]: unknown
 }
 
-/** A libp2p node usable by a {@link GossipsubTransport}. */
+/**
+ * A libp2p node usable by a {@link GossipsubTransport}.
+ *
+ * @example
+ * ```ts
+ * import { type GossipsubNode, createGossipsubNode } from '@demls/transport-gossipsub'
+ * const node: GossipsubNode = await createGossipsubNode()
+ * console.log(node.peerId.toString(), node.getMultiaddrs().map(String))
+ * await node.stop()
+ * ```
+ */
 export type GossipsubNode = Libp2p<GossipsubServices>
 
-/** gossipsub's peer-score parameters (`@libp2p/gossipsub` `PeerScoreParams`), every field optional. */
+/**
+ * gossipsub's peer-score parameters (`@libp2p/gossipsub` `PeerScoreParams`), every field optional.
+ *
+ * @example
+ * ```ts
+ * import { type PeerScoreParamsInit, createGossipsubNode, demlsScoreParams } from '@demls/transport-gossipsub'
+ * const scoreParams: PeerScoreParamsInit = demlsScoreParams({ ipColocationThreshold: 5 }, { appSpecificWeight: 0 })
+ * const node = await createGossipsubNode({ gossipsub: { scoreParams } })
+ * ```
+ */
 export type PeerScoreParamsInit = NonNullable<GossipsubOpts['scoreParams']>
 
 /**
@@ -27,6 +56,14 @@ export type PeerScoreParamsInit = NonNullable<GossipsubOpts['scoreParams']>
  * negative once about 14 peers have connected from one IP, and then stop
  * sending to them: every loopback test network and every group behind one
  * NAT hits that. See the package README for the trade-off.
+ *
+ * @example
+ * ```ts
+ * import { type DemlsScoringInit, gossipsubTransport } from '@demls/transport-gossipsub'
+ * // a LAN test bed: many peers behind one IP are expected there
+ * const scoring: DemlsScoringInit = { ipColocationWhitelist: ['10.0.0.0/8'], ipColocationThreshold: 20 }
+ * const transport = gossipsubTransport({ scoring })
+ * ```
  */
 export interface DemlsScoringInit {
   /**
@@ -69,6 +106,13 @@ export const DEMLS_SCORING: Readonly<{
  * with the IP colocation penalty from `scoring` (over
  * {@link DEMLS_SCORING}), and then every field of `override` on top (a
  * caller's explicit `gossipsub.scoreParams` always wins).
+ *
+ * @example
+ * ```ts
+ * import { DEMLS_SCORING, demlsScoreParams } from '@demls/transport-gossipsub'
+ * const params = demlsScoreParams({ ...DEMLS_SCORING, ipColocationThreshold: 10 })
+ * console.log(params.IPColocationFactorThreshold) // 10
+ * ```
  */
 export function demlsScoreParams(scoring: DemlsScoringInit = {}, override: PeerScoreParamsInit = {}): PeerScoreParamsInit {
   return {
@@ -79,7 +123,16 @@ export function demlsScoreParams(scoring: DemlsScoringInit = {}, override: PeerS
   }
 }
 
-/** Options of {@link createGossipsubNode}. */
+/**
+ * Options of {@link createGossipsubNode}.
+ *
+ * @example
+ * ```ts
+ * import { type GossipsubNodeInit, createGossipsubNode } from '@demls/transport-gossipsub'
+ * const init: GossipsubNodeInit = { listen: ['/ip4/127.0.0.1/tcp/0'], gossipsub: { heartbeatInterval: 700 } }
+ * const node = await createGossipsubNode(init)
+ * ```
+ */
 export interface GossipsubNodeInit {
   /**
    * Addresses to listen on.
@@ -141,7 +194,16 @@ export interface GossipsubNodeInit {
   webRTC?: Libp2pTransportFactory
 }
 
-/** One js-libp2p transport factory, as the `transports` list of `createLibp2p` takes. */
+/**
+ * One js-libp2p transport factory, as the `transports` list of `createLibp2p` takes.
+ *
+ * @example
+ * ```ts
+ * import { type Libp2pTransportFactory, gossipsubTransport } from '@demls/transport-gossipsub'
+ * declare const webRTC: () => Libp2pTransportFactory // `webRTC` from '@libp2p/webrtc'
+ * const transport = gossipsubTransport({ webRTC: webRTC(), dialInsecure: true })
+ * ```
+ */
 export type Libp2pTransportFactory = NonNullable<Libp2pOptions['transports']>[number]
 
 /**
@@ -166,6 +228,14 @@ export interface NodePlatform {
  * and peer scoring that does not mute a group on one host or behind one
  * NAT ({@link demlsScoreParams} from `scoring`, under `extra.scoreParams`).
  * `hash` is the message-id SHA-256 (a platform passes its native one).
+ *
+ * @example
+ * ```ts
+ * import { demlsGossipsubOptions } from '@demls/transport-gossipsub'
+ * // the options de-MLS nodes run gossipsub with, e.g. to build your own libp2p node
+ * const options = demlsGossipsubOptions({ heartbeatInterval: 500 })
+ * console.log(options.globalSignaturePolicy) // 'StrictNoSign'
+ * ```
  */
 export function demlsGossipsubOptions(
   extra: Partial<GossipsubOpts> = {},

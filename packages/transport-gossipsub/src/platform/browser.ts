@@ -48,7 +48,8 @@ export function createGossipsubNode(init: GossipsubNodeInit = {}): Promise<Gossi
  *
  * @example
  * ```ts
- * const transport = gossipsubTransport({ bootstrap: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3Koo…'] })
+ * import { gossipsubTransport } from '@demls/transport-gossipsub'
+ * const transport = gossipsubTransport({ dialInsecure: true, bootstrap: ['/ip4/127.0.0.1/tcp/4002/ws/p2p/12D3Koo…'] })
  * await transport.start()
  * ```
  */

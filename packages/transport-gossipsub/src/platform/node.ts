@@ -49,6 +49,7 @@ export function createGossipsubNode(init: GossipsubNodeInit = {}): Promise<Gossi
  *
  * @example
  * ```ts
+ * import { gossipsubTransport } from '@demls/transport-gossipsub'
  * const transport = gossipsubTransport({ bootstrap: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3Koo…'] })
  * await transport.start()
  * ```

@@ -1,6 +1,15 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-/** Options of the redial policy. */
+/**
+ * Options of the redial policy.
+ *
+ * @example
+ * ```ts
+ * import { type RedialInit, gossipsubTransport } from '@demls/transport-gossipsub'
+ * const redial: RedialInit = { initialDelayMs: 500, maxDelayMs: 30_000, maxAttempts: 20 }
+ * const transport = gossipsubTransport({ bootstrap: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3Koo…'], redial })
+ * ```
+ */
 export interface RedialInit {
   /**
    * Delay before the first redial after a disconnect, in ms.

@@ -78,7 +78,16 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promis
   })
 }
 
-/** Makes the libp2p node of a transport that was not given one (`createGossipsubNode` of the package entry). */
+/**
+ * Makes the libp2p node of a transport that was not given one (`createGossipsubNode` of the package entry).
+ *
+ * @example
+ * ```ts
+ * import { GossipsubTransport, type GossipsubNodeFactory, createGossipsubNode } from '@demls/transport-gossipsub'
+ * const factory: GossipsubNodeFactory = (init) => createGossipsubNode({ ...init, gossipsub: { ...init.gossipsub, D: 8 } })
+ * const transport = new GossipsubTransport({ listen: ['/ip4/127.0.0.1/tcp/0'] }, factory)
+ * ```
+ */
 export type GossipsubNodeFactory = (init: GossipsubNodeInit) => Promise<GossipsubNode>
 
 /**
@@ -101,6 +110,15 @@ export type GossipsubNodeFactory = (init: GossipsubNodeInit) => Promise<Gossipsu
  * updates some state after its events), after our own subscribe, start and
  * stop, and on every `readiness(topic)` call — a value a caller has seen has
  * always been emitted.
+ *
+ * @example
+ * ```ts
+ * import { type GossipsubTransport, gossipsubTransport } from '@demls/transport-gossipsub'
+ * const transport: GossipsubTransport = gossipsubTransport()
+ * await transport.start()
+ * console.log(transport.peerId?.toString(), transport.multiaddrs().map(String)) // give these to other peers
+ * await transport.stop()
+ * ```
  */
 export class GossipsubTransport extends TypedEventEmitter<TransportEvents> implements Transport {
   readonly appId: Uint8Array

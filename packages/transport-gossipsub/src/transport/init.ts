@@ -5,7 +5,20 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import type { DemlsScoringInit, GossipsubNode, Libp2pTransportFactory } from '../node/create-node.js'
 import type { RedialInit } from '../redial/redialer.js'
 
-/** Options of {@link gossipsubTransport}. */
+/**
+ * Options of {@link gossipsubTransport}.
+ *
+ * @example
+ * ```ts
+ * import { type GossipsubTransportInit, gossipsubTransport } from '@demls/transport-gossipsub'
+ * const init: GossipsubTransportInit = {
+ *   listen: ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws'],
+ *   bootstrap: ['/ip4/192.0.2.7/tcp/4001/p2p/12D3Koo…'],
+ *   dialTimeoutMs: 5_000,
+ * }
+ * const transport = gossipsubTransport(init)
+ * ```
+ */
 export interface GossipsubTransportInit {
   /**
    * An existing libp2p node with gossipsub under `services.pubsub` (for

@@ -6,7 +6,17 @@ import { yieldMacrotask } from './yield.js'
 /** Default start of virtual time: 2023-11-14T22:13:20Z. */
 export const DEFAULT_START_TIME = 1_700_000_000_000
 
-/** Options of {@link VirtualClock}. */
+/**
+ * Options of {@link VirtualClock}.
+ *
+ * @example
+ * ```ts
+ * import { VirtualClock, type VirtualClockInit } from '@demls/transport-memory'
+ * const init: VirtualClockInit = { startTime: Date.UTC(2025, 0, 1), onError: (err) => console.error('timer threw', err) }
+ * const clock = new VirtualClock(init)
+ * console.log(new Date(clock.now()).toISOString()) // 2025-01-01T00:00:00.000Z
+ * ```
+ */
 export interface VirtualClockInit {
   /**
    * Virtual time at the start, in ms since the Unix epoch.
@@ -30,7 +40,19 @@ export interface VirtualClockInit {
   onError?: (err: unknown) => void
 }
 
-/** Options of {@link VirtualClock.runUntil}. */
+/**
+ * Options of {@link VirtualClock.runUntil}.
+ *
+ * @example
+ * ```ts
+ * import { type RunUntilOptions, VirtualClock } from '@demls/transport-memory'
+ * const clock = new VirtualClock()
+ * let done = false
+ * clock.setTimer(() => { done = true }, 5_000)
+ * const options: RunUntilOptions = { maxMs: 60_000, label: 'timer fired' } // TimeoutError after 60 virtual s
+ * const elapsed = await clock.runUntil(() => done, options) // 5000
+ * ```
+ */
 export interface RunUntilOptions {
   /**
    * Give up after this much virtual time.

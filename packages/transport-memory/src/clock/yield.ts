@@ -29,6 +29,15 @@ const schedule = pickMacrotask()
  * Resolve after one macrotask turn (`setImmediate` in Node, a
  * `MessageChannel` message in browsers): every pending microtask and every
  * already-queued immediate has run by then.
+ *
+ * @example
+ * ```ts
+ * import { yieldMacrotask } from '@demls/transport-memory'
+ * let ran = false
+ * queueMicrotask(() => { ran = true })
+ * await yieldMacrotask()
+ * console.log(ran) // true: every pending microtask has run
+ * ```
  */
 export function yieldMacrotask(): Promise<void> {
   return new Promise((resolve) => schedule(resolve))

@@ -4,6 +4,14 @@ import { InvalidFaultsError } from '../errors.js'
  * Fault model of a {@link MemoryNetwork}. Every probability applies
  * independently to each (packet, recipient) pair; every random choice is
  * drawn from the network's seeded generator.
+ *
+ * @example
+ * ```ts
+ * import { type FaultsInit, MemoryNetwork } from '@demls/transport-memory'
+ * const lossy: FaultsInit = { loss: 0.2, duplicate: 0.05, reorder: 0.1, delayMs: 30, jitterMs: 20 }
+ * const net = new MemoryNetwork({ seed: 3 })
+ * net.setFaults(lossy) // from now on; unspecified fields keep their value
+ * ```
  */
 export interface FaultsInit {
   /**
@@ -42,7 +50,17 @@ export interface FaultsInit {
   jitterMs?: number
 }
 
-/** A {@link FaultsInit} with every default applied. */
+/**
+ * A {@link FaultsInit} with every default applied.
+ *
+ * @example
+ * ```ts
+ * import { type Faults, MemoryNetwork } from '@demls/transport-memory'
+ * const net = new MemoryNetwork({ faults: { loss: 0.1 } })
+ * const now: Faults = net.faults // every field filled in
+ * console.log(now.loss, now.delayMs, now.jitterMs)
+ * ```
+ */
 export type Faults = Required<FaultsInit>
 
 /** The defaults: a perfect network with 5 ms latency. */
@@ -63,6 +81,12 @@ const DURATIONS = ['reorderWindowMs', 'delayMs', 'jitterMs'] as const
  *
  * @throws {InvalidFaultsError} for a probability outside `[0, 1]` or a
  * negative or non-finite duration
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_FAULTS, resolveFaults } from '@demls/transport-memory'
+ * const faults = resolveFaults({ loss: 0.1 }, DEFAULT_FAULTS) // the defaults with 10% loss, validated
+ * ```
  */
 export function resolveFaults(update: FaultsInit = {}, base: Faults = DEFAULT_FAULTS): Faults {
   const out: Faults = { ...base }

@@ -18,7 +18,20 @@ import type {
   PeerRef,
 } from './types.js'
 
-/** Options of {@link MemoryNetwork}. */
+/**
+ * Options of {@link MemoryNetwork}.
+ *
+ * @example
+ * ```ts
+ * import { MemoryNetwork, type MemoryNetworkInit } from '@demls/transport-memory'
+ * const init: MemoryNetworkInit = {
+ *   seed: 'scenario-1', // same seed, same run
+ *   faults: { loss: 0.05, jitterMs: 10 },
+ *   trace: (e) => { if (e.type === 'drop') console.log(e.at, e.to, e.reason) },
+ * }
+ * const net = new MemoryNetwork(init)
+ * ```
+ */
 export interface MemoryNetworkInit {
   /**
    * Seed of every random choice (app ids, loss, duplication, jitter,

@@ -1,4 +1,14 @@
-/** Why the network (not the receiving transport) dropped a delivery. */
+/**
+ * Why the network (not the receiving transport) dropped a delivery.
+ *
+ * @example
+ * ```ts
+ * import { MemoryNetwork, type NetworkDropReason } from '@demls/transport-memory'
+ * const net = new MemoryNetwork({ faults: { loss: 0.1 } })
+ * const { droppedBy } = net.stats().total
+ * for (const reason of Object.keys(droppedBy) as NetworkDropReason[]) console.log(reason, droppedBy[reason])
+ * ```
+ */
 export type NetworkDropReason =
   /** The fault model lost it. */
   | 'loss'
@@ -14,7 +24,18 @@ export type NetworkDropReason =
    */
   | 'duplicate'
 
-/** Traffic counters of one topic (or of the whole network). */
+/**
+ * Traffic counters of one topic (or of the whole network).
+ *
+ * @example
+ * ```ts
+ * import { MemoryNetwork, type TrafficStats } from '@demls/transport-memory'
+ * import { topicFor } from '@demls/wire'
+ * const net = new MemoryNetwork()
+ * const app: TrafficStats = net.topicStats(topicFor('chat', 'app'))
+ * console.log(`${app.delivered}/${app.sent} delivered, ${app.deliveredBytes} bytes`)
+ * ```
+ */
 export interface TrafficStats {
   /** Packets accepted by `publish` (including ones that reached nobody). */
   published: number
@@ -52,7 +73,17 @@ export interface TrafficStats {
   rejected: number
 }
 
-/** A snapshot of a network's counters. */
+/**
+ * A snapshot of a network's counters.
+ *
+ * @example
+ * ```ts
+ * import { MemoryNetwork, type NetworkStats } from '@demls/transport-memory'
+ * const net = new MemoryNetwork()
+ * const stats: NetworkStats = net.stats()
+ * for (const [topic, t] of Object.entries(stats.topics)) console.log(topic, t.delivered, t.dropped)
+ * ```
+ */
 export interface NetworkStats {
   /** Sum over every topic. */
   total: TrafficStats
@@ -60,7 +91,16 @@ export interface NetworkStats {
   topics: Record<string, TrafficStats>
 }
 
-/** A zeroed {@link TrafficStats}. */
+/**
+ * A zeroed {@link TrafficStats}.
+ *
+ * @example
+ * ```ts
+ * import { emptyTrafficStats } from '@demls/transport-memory'
+ * const zero = emptyTrafficStats() // every counter 0, every drop reason 0
+ * console.log(zero.droppedBy.loss) // 0
+ * ```
+ */
 export function emptyTrafficStats(): TrafficStats {
   return {
     published: 0,

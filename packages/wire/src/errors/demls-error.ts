@@ -1,4 +1,13 @@
-/** Options accepted by every {@link DemlsError} constructor. */
+/**
+ * Options accepted by every {@link DemlsError} constructor.
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, type DemlsErrorOptions } from '@demls/wire'
+ * const options: DemlsErrorOptions = { cause: new RangeError('index out of range'), details: 'field 21 ends early' }
+ * throw new DecodeError('consensus.v1.Vote', 'truncated input', options)
+ * ```
+ */
 export interface DemlsErrorOptions {
   /** The underlying error, if any. */
   cause?: unknown
@@ -20,6 +29,12 @@ const ERRORS_PAGE = '/docs/errors.md'
 /**
  * The default `docsPath` of an error code: its section of `docs/errors.md`
  * (`CONVERSATION_EXISTS` → `/docs/errors.md#conversation-exists`).
+ *
+ * @example
+ * ```ts
+ * import { docsPathOf } from '@demls/wire'
+ * docsPathOf('DECODE_ERROR') // '/docs/errors.md#decode-error'
+ * ```
  */
 export function docsPathOf(code: string): string {
   return `${ERRORS_PAGE}#${code.toLowerCase().replace(/_/g, '-')}`
@@ -112,6 +127,8 @@ export class DemlsError extends Error {
    *
    * @example
    * ```ts
+   * import { DemlsError } from '@demls/wire'
+   * declare const err: DemlsError // e.g. a session error caused by a decode failure
    * const decode = err.walk((e) => e instanceof DemlsError && e.code === 'DECODE_ERROR')
    * ```
    */

@@ -3,6 +3,16 @@ import { DemlsError, type DemlsErrorOptions } from './demls-error.js'
 /**
  * Untrusted bytes could not be decoded as the expected message. Decoders
  * in `@demls/wire` throw nothing else.
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeTransportEnvelope } from '@demls/wire'
+ * try {
+ *   decodeTransportEnvelope(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code, err.messageType) // 'DECODE_ERROR' …
+ * }
+ * ```
  */
 export class DecodeError extends DemlsError {
   /** Fully qualified protobuf name of the message being decoded. */
@@ -15,7 +25,19 @@ export class DecodeError extends DemlsError {
   }
 }
 
-/** A value passed to an encoder cannot be represented on the wire. */
+/**
+ * A value passed to an encoder cannot be represented on the wire.
+ *
+ * @example
+ * ```ts
+ * import { InvalidMessageError, encodeVote } from '@demls/wire'
+ * try {
+ *   encodeVote({ proposalId: 2 ** 40 }) // out of uint32 range
+ * } catch (err) {
+ *   if (err instanceof InvalidMessageError) console.log(err.code) // 'INVALID_MESSAGE'
+ * }
+ * ```
+ */
 export class InvalidMessageError extends DemlsError {
   /** Fully qualified protobuf name of the message being encoded. */
   readonly messageType: string
@@ -27,7 +49,20 @@ export class InvalidMessageError extends DemlsError {
   }
 }
 
-/** A packet is larger than {@link MAX_MESSAGE_BYTES}. */
+/**
+ * A packet is larger than {@link MAX_MESSAGE_BYTES}.
+ *
+ * @example
+ * ```ts
+ * import { MAX_MESSAGE_BYTES, MessageTooLargeError, encodeTransportEnvelope } from '@demls/wire'
+ * const payload = new Uint8Array(MAX_MESSAGE_BYTES + 1)
+ * try {
+ *   encodeTransportEnvelope({ conversationId: 'chat', subtopic: 'app', senderAppId: new Uint8Array(8), payload })
+ * } catch (err) {
+ *   if (err instanceof MessageTooLargeError) console.log(err.size, '>', err.limit)
+ * }
+ * ```
+ */
 export class MessageTooLargeError extends DemlsError {
   /** Size of the refused packet (or payload), in bytes. */
   readonly size: number
@@ -42,7 +77,19 @@ export class MessageTooLargeError extends DemlsError {
   }
 }
 
-/** A topic string is not a demls topic. */
+/**
+ * A topic string is not a demls topic.
+ *
+ * @example
+ * ```ts
+ * import { InvalidTopicError, parseTopic } from '@demls/wire'
+ * try {
+ *   parseTopic('/not/a/demls/topic')
+ * } catch (err) {
+ *   if (err instanceof InvalidTopicError) console.log(err.code, err.topic) // 'INVALID_TOPIC' …
+ * }
+ * ```
+ */
 export class InvalidTopicError extends DemlsError {
   /** The refused topic (or conversation id). */
   readonly topic: string
@@ -54,13 +101,35 @@ export class InvalidTopicError extends DemlsError {
   }
 }
 
-/** Options of the {@link AbortError} constructor. */
+/**
+ * Options of the {@link AbortError} constructor.
+ *
+ * @example
+ * ```ts
+ * import { AbortError, type AbortErrorOptions } from '@demls/wire'
+ * const options: AbortErrorOptions = { elapsedMs: 5_000, cause: new Error('timeout') }
+ * throw new AbortError('gave up waiting for peers', options)
+ * ```
+ */
 export interface AbortErrorOptions extends DemlsErrorOptions {
   /** How long the operation ran before it was aborted, in ms. */
   elapsedMs?: number
 }
 
-/** An operation was cancelled through its `AbortSignal`. */
+/**
+ * An operation was cancelled through its `AbortSignal`.
+ *
+ * @example
+ * ```ts
+ * import { AbortError, waitForReadiness } from '@demls/wire'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const transport = new MemoryNetwork().createTransport('alice')
+ * await transport.start()
+ * await waitForReadiness(transport, '/chat/1/app_msg/proto', { signal: AbortSignal.timeout(100) }).catch((err) => {
+ *   if (err instanceof AbortError) console.log(err.code, err.elapsedMs) // 'ABORTED' …
+ * })
+ * ```
+ */
 export class AbortError extends DemlsError {
   /**
    * How long the operation ran before it was aborted (ms), when the
@@ -75,7 +144,19 @@ export class AbortError extends DemlsError {
   }
 }
 
-/** A transport operation was attempted while the transport is not started. */
+/**
+ * A transport operation was attempted while the transport is not started.
+ *
+ * @example
+ * ```ts
+ * import { TransportNotStartedError } from '@demls/wire'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const alice = new MemoryNetwork().createTransport('alice') // not started
+ * await alice.publish({ conversationId: 'chat', subtopic: 'app', payload: new Uint8Array([1]) }).catch((err) => {
+ *   if (err instanceof TransportNotStartedError) console.log(err.code) // 'TRANSPORT_NOT_STARTED'
+ * })
+ * ```
+ */
 export class TransportNotStartedError extends DemlsError {
   constructor(operation: string) {
     super(`cannot ${operation}: the transport is not started`, 'TRANSPORT_NOT_STARTED')
@@ -83,7 +164,20 @@ export class TransportNotStartedError extends DemlsError {
   }
 }
 
-/** Nobody is subscribed to the topic, so a publish would reach no one. */
+/**
+ * Nobody is subscribed to the topic, so a publish would reach no one.
+ *
+ * @example
+ * ```ts
+ * import { NoPeersError } from '@demls/wire'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const alice = new MemoryNetwork().createTransport('alice')
+ * await alice.start()
+ * await alice.publish({ conversationId: 'chat', subtopic: 'app', payload: new Uint8Array([1]) }).catch((err) => {
+ *   if (err instanceof NoPeersError) console.log(`nobody on ${err.topic} yet`) // 'NO_PEERS'
+ * })
+ * ```
+ */
 export class NoPeersError extends DemlsError {
   /** The topic nobody else is subscribed to. */
   readonly topic: string

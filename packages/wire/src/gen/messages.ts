@@ -12,7 +12,15 @@ import { pb, encodeWith, decodeWith, bytesIn, bytesOut, strIn, u32In, enumIn, u6
 export const TypeMembershipChange = {
   Add: 0,
 } as const
-/** A value of {@link TypeMembershipChange} (unknown values from the wire are kept as numbers). */
+/**
+ * A value of {@link TypeMembershipChange} (unknown values from the wire are kept as numbers).
+ *
+ * @example
+ * ```ts
+ * import { TypeMembershipChange } from '@demls/wire'
+ * const value: TypeMembershipChange = TypeMembershipChange.Add
+ * ```
+ */
 export type TypeMembershipChange = (typeof TypeMembershipChange)[keyof typeof TypeMembershipChange] | (number & {})
 
 /**
@@ -32,7 +40,15 @@ export const ViolationType = {
   DEADLOCK: 5,
   MISBEHAVING_COMMIT: 6,
 } as const
-/** A value of {@link ViolationType} (unknown values from the wire are kept as numbers). */
+/**
+ * A value of {@link ViolationType} (unknown values from the wire are kept as numbers).
+ *
+ * @example
+ * ```ts
+ * import { ViolationType } from '@demls/wire'
+ * const value: ViolationType = ViolationType.VIOLATION_UNSPECIFIED
+ * ```
+ */
 export type ViolationType = (typeof ViolationType)[keyof typeof ViolationType] | (number & {})
 
 /**
@@ -64,7 +80,15 @@ export const Outcome = {
   OUTCOME_ACCEPTED: 1,
   OUTCOME_REJECTED: 2,
 } as const
-/** A value of {@link Outcome} (unknown values from the wire are kept as numbers). */
+/**
+ * A value of {@link Outcome} (unknown values from the wire are kept as numbers).
+ *
+ * @example
+ * ```ts
+ * import { Outcome } from '@demls/wire'
+ * const value: Outcome = Outcome.OUTCOME_UNSPECIFIED
+ * ```
+ */
 export type Outcome = (typeof Outcome)[keyof typeof Outcome] | (number & {})
 
 /**
@@ -80,7 +104,15 @@ export const Subtopic = {
   SUBTOPIC_APP: 1,
   SUBTOPIC_WELCOME: 2,
 } as const
-/** A value of {@link Subtopic} (unknown values from the wire are kept as numbers). */
+/**
+ * A value of {@link Subtopic} (unknown values from the wire are kept as numbers).
+ *
+ * @example
+ * ```ts
+ * import { Subtopic } from '@demls/wire'
+ * const value: Subtopic = Subtopic.SUBTOPIC_UNSPECIFIED
+ * ```
+ */
 export type Subtopic = (typeof Subtopic)[keyof typeof Subtopic] | (number & {})
 
 /**
@@ -97,12 +129,27 @@ export const JoinStatusKind = {
   JOIN_STATUS_ADMITTED: 2,
   JOIN_STATUS_REJECTED: 3,
 } as const
-/** A value of {@link JoinStatusKind} (unknown values from the wire are kept as numbers). */
+/**
+ * A value of {@link JoinStatusKind} (unknown values from the wire are kept as numbers).
+ *
+ * @example
+ * ```ts
+ * import { JoinStatusKind } from '@demls/wire'
+ * const value: JoinStatusKind = JoinStatusKind.JOIN_STATUS_UNSPECIFIED
+ * ```
+ */
 export type JoinStatusKind = (typeof JoinStatusKind)[keyof typeof JoinStatusKind] | (number & {})
 
 /**
  * `consensus.v1.Proposal` as returned by {@link decodeProposal}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type Proposal, decodeProposal, encodeProposal } from '@demls/wire'
+ * const proposal: Proposal = decodeProposal(encodeProposal({ name: 'chat' }))
+ * console.log(proposal.name) // 'chat'
+ * ```
  */
 export interface Proposal {
   /** field 10, string */
@@ -127,7 +174,16 @@ export interface Proposal {
   livenessCriteriaYes: boolean
 }
 
-/** Input of {@link encodeProposal}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeProposal}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type ProposalInit, encodeProposal } from '@demls/wire'
+ * const init: ProposalInit = { name: 'chat' }
+ * const bytes = encodeProposal(init)
+ * ```
+ */
 export interface ProposalInit {
   /** field 10, string */
   name?: string | null
@@ -187,6 +243,12 @@ function fromProposal(m: Record<string, unknown>): Proposal {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeProposal } from '@demls/wire'
+ * const bytes = encodeProposal({ name: 'chat' }) // canonical protobuf bytes
+ * ```
  */
 export function encodeProposal(value: ProposalInit): Uint8Array<ArrayBuffer> {
   return encodeWith('consensus.v1.Proposal', pb.consensus.v1.Proposal, () => toProposal(value))
@@ -196,6 +258,17 @@ export function encodeProposal(value: ProposalInit): Uint8Array<ArrayBuffer> {
  * Decode `consensus.v1.Proposal` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeProposal, encodeProposal } from '@demls/wire'
+ * const proposal = decodeProposal(encodeProposal({ name: 'chat' }))
+ * try {
+ *   decodeProposal(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeProposal(bytes: Uint8Array): Proposal {
   return decodeWith('consensus.v1.Proposal', pb.consensus.v1.Proposal, bytes, fromProposal)
@@ -204,6 +277,13 @@ export function decodeProposal(bytes: Uint8Array): Proposal {
 /**
  * `consensus.v1.Vote` as returned by {@link decodeVote}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type Vote, decodeVote, encodeVote } from '@demls/wire'
+ * const vote: Vote = decodeVote(encodeVote({ voteId: 7 }))
+ * console.log(vote.voteId) // 7
+ * ```
  */
 export interface Vote {
   /** field 20, uint32 */
@@ -226,7 +306,16 @@ export interface Vote {
   signature: Uint8Array
 }
 
-/** Input of {@link encodeVote}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeVote}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type VoteInit, encodeVote } from '@demls/wire'
+ * const init: VoteInit = { voteId: 7 }
+ * const bytes = encodeVote(init)
+ * ```
+ */
 export interface VoteInit {
   /** field 20, uint32 (encode also takes a negative int32 as its two's complement, like `>>> 0`) */
   voteId?: number | null
@@ -282,6 +371,12 @@ function fromVote(m: Record<string, unknown>): Vote {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeVote } from '@demls/wire'
+ * const bytes = encodeVote({ voteId: 7 }) // canonical protobuf bytes
+ * ```
  */
 export function encodeVote(value: VoteInit): Uint8Array<ArrayBuffer> {
   return encodeWith('consensus.v1.Vote', pb.consensus.v1.Vote, () => toVote(value))
@@ -291,6 +386,17 @@ export function encodeVote(value: VoteInit): Uint8Array<ArrayBuffer> {
  * Decode `consensus.v1.Vote` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeVote, encodeVote } from '@demls/wire'
+ * const vote = decodeVote(encodeVote({ voteId: 7 }))
+ * try {
+ *   decodeVote(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeVote(bytes: Uint8Array): Vote {
   return decodeWith('consensus.v1.Vote', pb.consensus.v1.Vote, bytes, fromVote)
@@ -299,6 +405,12 @@ export function decodeVote(bytes: Uint8Array): Vote {
 /**
  * `de_mls.messages.v1.AppMessage` as returned by {@link decodeAppMessage}: every field present,
  * proto3 defaults filled in, the set oneof member named by `payload`.
+ *
+ * @example
+ * ```ts
+ * import { type AppMessage, decodeAppMessage, encodeAppMessage } from '@demls/wire'
+ * const appMessage: AppMessage = decodeAppMessage(encodeAppMessage({}))
+ * ```
  */
 export interface AppMessage {
   /** Which member of oneof `payload` is set, if any. */
@@ -331,7 +443,16 @@ export interface AppMessage {
   demlsVoteBindings: Uint8Array[]
 }
 
-/** Input of {@link encodeAppMessage}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeAppMessage}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type AppMessageInit, encodeAppMessage } from '@demls/wire'
+ * const init: AppMessageInit = {}
+ * const bytes = encodeAppMessage(init)
+ * ```
+ */
 export interface AppMessageInit {
   /** Optional: the member of oneof `payload` that is set (must then name it). */
   payload?: 'conversationMessage' | 'banRequest' | 'proposal' | 'vote' | 'votePayload' | 'userVote' | 'proposalAdded' | 'commitCandidate' | 'conversationSync' | 'memberWelcome' | 'membershipChange' | 'demlsControl'
@@ -442,6 +563,12 @@ function fromAppMessage(m: Record<string, unknown>): AppMessage {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeAppMessage } from '@demls/wire'
+ * const bytes = encodeAppMessage({}) // canonical protobuf bytes
+ * ```
  */
 export function encodeAppMessage(value: AppMessageInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.AppMessage', pb.de_mls.messages.v1.AppMessage, () => toAppMessage(value))
@@ -451,6 +578,17 @@ export function encodeAppMessage(value: AppMessageInit): Uint8Array<ArrayBuffer>
  * Decode `de_mls.messages.v1.AppMessage` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeAppMessage, encodeAppMessage } from '@demls/wire'
+ * const appMessage = decodeAppMessage(encodeAppMessage({}))
+ * try {
+ *   decodeAppMessage(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeAppMessage(bytes: Uint8Array): AppMessage {
   return decodeWith('de_mls.messages.v1.AppMessage', pb.de_mls.messages.v1.AppMessage, bytes, fromAppMessage)
@@ -514,6 +652,12 @@ export function decodeApprovalCertificate(bytes: Uint8Array): ApprovalCertificat
 /**
  * `de_mls.messages.v1.DemlsControl` as returned by {@link decodeDemlsControl}: every field present,
  * proto3 defaults filled in, the set oneof member named by `body`.
+ *
+ * @example
+ * ```ts
+ * import { type DemlsControl, decodeDemlsControl, encodeDemlsControl } from '@demls/wire'
+ * const demlsControl: DemlsControl = decodeDemlsControl(encodeDemlsControl({}))
+ * ```
  */
 export interface DemlsControl {
   /** Which member of oneof `body` is set, if any. */
@@ -536,7 +680,16 @@ export interface DemlsControl {
   invitation?: MemberInvitation
 }
 
-/** Input of {@link encodeDemlsControl}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeDemlsControl}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type DemlsControlInit, encodeDemlsControl } from '@demls/wire'
+ * const init: DemlsControlInit = {}
+ * const bytes = encodeDemlsControl(init)
+ * ```
+ */
 export interface DemlsControlInit {
   /** Optional: the member of oneof `body` that is set (must then name it). */
   body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList' | 'historyRequest' | 'historyReply' | 'invitation'
@@ -615,6 +768,12 @@ function fromDemlsControl(m: Record<string, unknown>): DemlsControl {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeDemlsControl } from '@demls/wire'
+ * const bytes = encodeDemlsControl({}) // canonical protobuf bytes
+ * ```
  */
 export function encodeDemlsControl(value: DemlsControlInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.DemlsControl', pb.de_mls.messages.v1.DemlsControl, () => toDemlsControl(value))
@@ -624,6 +783,17 @@ export function encodeDemlsControl(value: DemlsControlInit): Uint8Array<ArrayBuf
  * Decode `de_mls.messages.v1.DemlsControl` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeDemlsControl, encodeDemlsControl } from '@demls/wire'
+ * const demlsControl = decodeDemlsControl(encodeDemlsControl({}))
+ * try {
+ *   decodeDemlsControl(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeDemlsControl(bytes: Uint8Array): DemlsControl {
   return decodeWith('de_mls.messages.v1.DemlsControl', pb.de_mls.messages.v1.DemlsControl, bytes, fromDemlsControl)
@@ -697,6 +867,13 @@ export function decodeMemberInvitation(bytes: Uint8Array): MemberInvitation {
 /**
  * `de_mls.messages.v1.HistoryRequest` as returned by {@link decodeHistoryRequest}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type HistoryRequest, decodeHistoryRequest, encodeHistoryRequest } from '@demls/wire'
+ * const historyRequest: HistoryRequest = decodeHistoryRequest(encodeHistoryRequest({ memberId: new Uint8Array([1, 2, 3]) }))
+ * console.log(historyRequest.memberId) // Uint8Array [1, 2, 3]
+ * ```
  */
 export interface HistoryRequest {
   /** field 1, bytes */
@@ -709,7 +886,16 @@ export interface HistoryRequest {
   signature: Uint8Array
 }
 
-/** Input of {@link encodeHistoryRequest}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeHistoryRequest}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type HistoryRequestInit, encodeHistoryRequest } from '@demls/wire'
+ * const init: HistoryRequestInit = { memberId: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeHistoryRequest(init)
+ * ```
+ */
 export interface HistoryRequestInit {
   /** field 1, bytes */
   memberId?: Uint8Array | null
@@ -745,6 +931,12 @@ function fromHistoryRequest(m: Record<string, unknown>): HistoryRequest {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeHistoryRequest } from '@demls/wire'
+ * const bytes = encodeHistoryRequest({ memberId: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
  */
 export function encodeHistoryRequest(value: HistoryRequestInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.HistoryRequest', pb.de_mls.messages.v1.HistoryRequest, () => toHistoryRequest(value))
@@ -754,6 +946,17 @@ export function encodeHistoryRequest(value: HistoryRequestInit): Uint8Array<Arra
  * Decode `de_mls.messages.v1.HistoryRequest` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeHistoryRequest, encodeHistoryRequest } from '@demls/wire'
+ * const historyRequest = decodeHistoryRequest(encodeHistoryRequest({ memberId: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeHistoryRequest(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeHistoryRequest(bytes: Uint8Array): HistoryRequest {
   return decodeWith('de_mls.messages.v1.HistoryRequest', pb.de_mls.messages.v1.HistoryRequest, bytes, fromHistoryRequest)
@@ -762,6 +965,13 @@ export function decodeHistoryRequest(bytes: Uint8Array): HistoryRequest {
 /**
  * `de_mls.messages.v1.HistoryReply` as returned by {@link decodeHistoryReply}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type HistoryReply, decodeHistoryReply, encodeHistoryReply } from '@demls/wire'
+ * const historyReply: HistoryReply = decodeHistoryReply(encodeHistoryReply({ toMember: new Uint8Array([1, 2, 3]) }))
+ * console.log(historyReply.toMember) // Uint8Array [1, 2, 3]
+ * ```
  */
 export interface HistoryReply {
   /** field 1, bytes */
@@ -770,7 +980,16 @@ export interface HistoryReply {
   packets: Uint8Array[]
 }
 
-/** Input of {@link encodeHistoryReply}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeHistoryReply}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type HistoryReplyInit, encodeHistoryReply } from '@demls/wire'
+ * const init: HistoryReplyInit = { toMember: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeHistoryReply(init)
+ * ```
+ */
 export interface HistoryReplyInit {
   /** field 1, bytes */
   toMember?: Uint8Array | null
@@ -798,6 +1017,12 @@ function fromHistoryReply(m: Record<string, unknown>): HistoryReply {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeHistoryReply } from '@demls/wire'
+ * const bytes = encodeHistoryReply({ toMember: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
  */
 export function encodeHistoryReply(value: HistoryReplyInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.HistoryReply', pb.de_mls.messages.v1.HistoryReply, () => toHistoryReply(value))
@@ -807,6 +1032,17 @@ export function encodeHistoryReply(value: HistoryReplyInit): Uint8Array<ArrayBuf
  * Decode `de_mls.messages.v1.HistoryReply` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeHistoryReply, encodeHistoryReply } from '@demls/wire'
+ * const historyReply = decodeHistoryReply(encodeHistoryReply({ toMember: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeHistoryReply(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeHistoryReply(bytes: Uint8Array): HistoryReply {
   return decodeWith('de_mls.messages.v1.HistoryReply', pb.de_mls.messages.v1.HistoryReply, bytes, fromHistoryReply)
@@ -815,6 +1051,13 @@ export function decodeHistoryReply(bytes: Uint8Array): HistoryReply {
 /**
  * `de_mls.messages.v1.StewardListNotice` as returned by {@link decodeStewardListNotice}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type StewardListNotice, decodeStewardListNotice, encodeStewardListNotice } from '@demls/wire'
+ * const stewardListNotice: StewardListNotice = decodeStewardListNotice(encodeStewardListNotice({ electionEpoch: 1_700_000_000_000n }))
+ * console.log(stewardListNotice.electionEpoch) // 1700000000000n
+ * ```
  */
 export interface StewardListNotice {
   /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
@@ -827,7 +1070,16 @@ export interface StewardListNotice {
   certificate?: ApprovalCertificate
 }
 
-/** Input of {@link encodeStewardListNotice}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeStewardListNotice}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type StewardListNoticeInit, encodeStewardListNotice } from '@demls/wire'
+ * const init: StewardListNoticeInit = { electionEpoch: 1_700_000_000_000n }
+ * const bytes = encodeStewardListNotice(init)
+ * ```
+ */
 export interface StewardListNoticeInit {
   /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
   electionEpoch?: bigint | number | null
@@ -865,6 +1117,12 @@ function fromStewardListNotice(m: Record<string, unknown>): StewardListNotice {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeStewardListNotice } from '@demls/wire'
+ * const bytes = encodeStewardListNotice({ electionEpoch: 1_700_000_000_000n }) // canonical protobuf bytes
+ * ```
  */
 export function encodeStewardListNotice(value: StewardListNoticeInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.StewardListNotice', pb.de_mls.messages.v1.StewardListNotice, () => toStewardListNotice(value))
@@ -874,6 +1132,17 @@ export function encodeStewardListNotice(value: StewardListNoticeInit): Uint8Arra
  * Decode `de_mls.messages.v1.StewardListNotice` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeStewardListNotice, encodeStewardListNotice } from '@demls/wire'
+ * const stewardListNotice = decodeStewardListNotice(encodeStewardListNotice({ electionEpoch: 1_700_000_000_000n }))
+ * try {
+ *   decodeStewardListNotice(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeStewardListNotice(bytes: Uint8Array): StewardListNotice {
   return decodeWith('de_mls.messages.v1.StewardListNotice', pb.de_mls.messages.v1.StewardListNotice, bytes, fromStewardListNotice)
@@ -882,6 +1151,13 @@ export function decodeStewardListNotice(bytes: Uint8Array): StewardListNotice {
 /**
  * `de_mls.messages.v1.ProposalRequest` as returned by {@link decodeProposalRequest}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type ProposalRequest, decodeProposalRequest, encodeProposalRequest } from '@demls/wire'
+ * const proposalRequest: ProposalRequest = decodeProposalRequest(encodeProposalRequest({ proposalId: 7 }))
+ * console.log(proposalRequest.proposalId) // 7
+ * ```
  */
 export interface ProposalRequest {
   /** field 1, uint32 */
@@ -890,7 +1166,16 @@ export interface ProposalRequest {
   memberId: Uint8Array
 }
 
-/** Input of {@link encodeProposalRequest}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeProposalRequest}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type ProposalRequestInit, encodeProposalRequest } from '@demls/wire'
+ * const init: ProposalRequestInit = { proposalId: 7 }
+ * const bytes = encodeProposalRequest(init)
+ * ```
+ */
 export interface ProposalRequestInit {
   /** field 1, uint32 (encode also takes a negative int32 as its two's complement, like `>>> 0`) */
   proposalId?: number | null
@@ -918,6 +1203,12 @@ function fromProposalRequest(m: Record<string, unknown>): ProposalRequest {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeProposalRequest } from '@demls/wire'
+ * const bytes = encodeProposalRequest({ proposalId: 7 }) // canonical protobuf bytes
+ * ```
  */
 export function encodeProposalRequest(value: ProposalRequestInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.ProposalRequest', pb.de_mls.messages.v1.ProposalRequest, () => toProposalRequest(value))
@@ -927,6 +1218,17 @@ export function encodeProposalRequest(value: ProposalRequestInit): Uint8Array<Ar
  * Decode `de_mls.messages.v1.ProposalRequest` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeProposalRequest, encodeProposalRequest } from '@demls/wire'
+ * const proposalRequest = decodeProposalRequest(encodeProposalRequest({ proposalId: 7 }))
+ * try {
+ *   decodeProposalRequest(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeProposalRequest(bytes: Uint8Array): ProposalRequest {
   return decodeWith('de_mls.messages.v1.ProposalRequest', pb.de_mls.messages.v1.ProposalRequest, bytes, fromProposalRequest)
@@ -935,6 +1237,13 @@ export function decodeProposalRequest(bytes: Uint8Array): ProposalRequest {
 /**
  * `de_mls.messages.v1.EpochAttestation` as returned by {@link decodeEpochAttestation}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type EpochAttestation, decodeEpochAttestation, encodeEpochAttestation } from '@demls/wire'
+ * const epochAttestation: EpochAttestation = decodeEpochAttestation(encodeEpochAttestation({ epoch: 1_700_000_000_000n }))
+ * console.log(epochAttestation.epoch) // 1700000000000n
+ * ```
  */
 export interface EpochAttestation {
   /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
@@ -955,7 +1264,16 @@ export interface EpochAttestation {
   committer: Uint8Array
 }
 
-/** Input of {@link encodeEpochAttestation}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeEpochAttestation}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type EpochAttestationInit, encodeEpochAttestation } from '@demls/wire'
+ * const init: EpochAttestationInit = { epoch: 1_700_000_000_000n }
+ * const bytes = encodeEpochAttestation(init)
+ * ```
+ */
 export interface EpochAttestationInit {
   /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
   epoch?: bigint | number | null
@@ -1007,6 +1325,12 @@ function fromEpochAttestation(m: Record<string, unknown>): EpochAttestation {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeEpochAttestation } from '@demls/wire'
+ * const bytes = encodeEpochAttestation({ epoch: 1_700_000_000_000n }) // canonical protobuf bytes
+ * ```
  */
 export function encodeEpochAttestation(value: EpochAttestationInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.EpochAttestation', pb.de_mls.messages.v1.EpochAttestation, () => toEpochAttestation(value))
@@ -1016,6 +1340,17 @@ export function encodeEpochAttestation(value: EpochAttestationInit): Uint8Array<
  * Decode `de_mls.messages.v1.EpochAttestation` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeEpochAttestation, encodeEpochAttestation } from '@demls/wire'
+ * const epochAttestation = decodeEpochAttestation(encodeEpochAttestation({ epoch: 1_700_000_000_000n }))
+ * try {
+ *   decodeEpochAttestation(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeEpochAttestation(bytes: Uint8Array): EpochAttestation {
   return decodeWith('de_mls.messages.v1.EpochAttestation', pb.de_mls.messages.v1.EpochAttestation, bytes, fromEpochAttestation)
@@ -1024,6 +1359,13 @@ export function decodeEpochAttestation(bytes: Uint8Array): EpochAttestation {
 /**
  * `de_mls.messages.v1.CommitRequest` as returned by {@link decodeCommitRequest}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type CommitRequest, decodeCommitRequest, encodeCommitRequest } from '@demls/wire'
+ * const commitRequest: CommitRequest = decodeCommitRequest(encodeCommitRequest({ fromEpoch: 1_700_000_000_000n }))
+ * console.log(commitRequest.fromEpoch) // 1700000000000n
+ * ```
  */
 export interface CommitRequest {
   /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
@@ -1038,7 +1380,16 @@ export interface CommitRequest {
   signature: Uint8Array
 }
 
-/** Input of {@link encodeCommitRequest}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeCommitRequest}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type CommitRequestInit, encodeCommitRequest } from '@demls/wire'
+ * const init: CommitRequestInit = { fromEpoch: 1_700_000_000_000n }
+ * const bytes = encodeCommitRequest(init)
+ * ```
+ */
 export interface CommitRequestInit {
   /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
   fromEpoch?: bigint | number | null
@@ -1078,6 +1429,12 @@ function fromCommitRequest(m: Record<string, unknown>): CommitRequest {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeCommitRequest } from '@demls/wire'
+ * const bytes = encodeCommitRequest({ fromEpoch: 1_700_000_000_000n }) // canonical protobuf bytes
+ * ```
  */
 export function encodeCommitRequest(value: CommitRequestInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.CommitRequest', pb.de_mls.messages.v1.CommitRequest, () => toCommitRequest(value))
@@ -1087,6 +1444,17 @@ export function encodeCommitRequest(value: CommitRequestInit): Uint8Array<ArrayB
  * Decode `de_mls.messages.v1.CommitRequest` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeCommitRequest, encodeCommitRequest } from '@demls/wire'
+ * const commitRequest = decodeCommitRequest(encodeCommitRequest({ fromEpoch: 1_700_000_000_000n }))
+ * try {
+ *   decodeCommitRequest(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeCommitRequest(bytes: Uint8Array): CommitRequest {
   return decodeWith('de_mls.messages.v1.CommitRequest', pb.de_mls.messages.v1.CommitRequest, bytes, fromCommitRequest)
@@ -1095,6 +1463,13 @@ export function decodeCommitRequest(bytes: Uint8Array): CommitRequest {
 /**
  * `de_mls.messages.v1.CommitReplay` as returned by {@link decodeCommitReplay}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type CommitReplay, decodeCommitReplay, encodeCommitReplay } from '@demls/wire'
+ * const commitReplay: CommitReplay = decodeCommitReplay(encodeCommitReplay({ fromEpoch: 1_700_000_000_000n }))
+ * console.log(commitReplay.fromEpoch) // 1700000000000n
+ * ```
  */
 export interface CommitReplay {
   /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
@@ -1107,7 +1482,16 @@ export interface CommitReplay {
   mergedBy: EpochAttestation[]
 }
 
-/** Input of {@link encodeCommitReplay}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeCommitReplay}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type CommitReplayInit, encodeCommitReplay } from '@demls/wire'
+ * const init: CommitReplayInit = { fromEpoch: 1_700_000_000_000n }
+ * const bytes = encodeCommitReplay(init)
+ * ```
+ */
 export interface CommitReplayInit {
   /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
   fromEpoch?: bigint | number | null
@@ -1145,6 +1529,12 @@ function fromCommitReplay(m: Record<string, unknown>): CommitReplay {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeCommitReplay } from '@demls/wire'
+ * const bytes = encodeCommitReplay({ fromEpoch: 1_700_000_000_000n }) // canonical protobuf bytes
+ * ```
  */
 export function encodeCommitReplay(value: CommitReplayInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.CommitReplay', pb.de_mls.messages.v1.CommitReplay, () => toCommitReplay(value))
@@ -1154,6 +1544,17 @@ export function encodeCommitReplay(value: CommitReplayInit): Uint8Array<ArrayBuf
  * Decode `de_mls.messages.v1.CommitReplay` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeCommitReplay, encodeCommitReplay } from '@demls/wire'
+ * const commitReplay = decodeCommitReplay(encodeCommitReplay({ fromEpoch: 1_700_000_000_000n }))
+ * try {
+ *   decodeCommitReplay(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeCommitReplay(bytes: Uint8Array): CommitReplay {
   return decodeWith('de_mls.messages.v1.CommitReplay', pb.de_mls.messages.v1.CommitReplay, bytes, fromCommitReplay)
@@ -1162,6 +1563,13 @@ export function decodeCommitReplay(bytes: Uint8Array): CommitReplay {
 /**
  * `de_mls.messages.v1.ConversationMessage` as returned by {@link decodeConversationMessage}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type ConversationMessage, decodeConversationMessage, encodeConversationMessage } from '@demls/wire'
+ * const conversationMessage: ConversationMessage = decodeConversationMessage(encodeConversationMessage({ message: new Uint8Array([1, 2, 3]) }))
+ * console.log(conversationMessage.message) // Uint8Array [1, 2, 3]
+ * ```
  */
 export interface ConversationMessage {
   /** field 1, bytes */
@@ -1174,7 +1582,16 @@ export interface ConversationMessage {
   senderCredential: Uint8Array
 }
 
-/** Input of {@link encodeConversationMessage}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeConversationMessage}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type ConversationMessageInit, encodeConversationMessage } from '@demls/wire'
+ * const init: ConversationMessageInit = { message: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeConversationMessage(init)
+ * ```
+ */
 export interface ConversationMessageInit {
   /** field 1, bytes */
   message?: Uint8Array | null
@@ -1210,6 +1627,12 @@ function fromConversationMessage(m: Record<string, unknown>): ConversationMessag
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeConversationMessage } from '@demls/wire'
+ * const bytes = encodeConversationMessage({ message: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
  */
 export function encodeConversationMessage(value: ConversationMessageInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.ConversationMessage', pb.de_mls.messages.v1.ConversationMessage, () => toConversationMessage(value))
@@ -1219,6 +1642,17 @@ export function encodeConversationMessage(value: ConversationMessageInit): Uint8
  * Decode `de_mls.messages.v1.ConversationMessage` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeConversationMessage, encodeConversationMessage } from '@demls/wire'
+ * const conversationMessage = decodeConversationMessage(encodeConversationMessage({ message: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeConversationMessage(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeConversationMessage(bytes: Uint8Array): ConversationMessage {
   return decodeWith('de_mls.messages.v1.ConversationMessage', pb.de_mls.messages.v1.ConversationMessage, bytes, fromConversationMessage)
@@ -1227,6 +1661,13 @@ export function decodeConversationMessage(bytes: Uint8Array): ConversationMessag
 /**
  * `de_mls.messages.v1.BanRequest` as returned by {@link decodeBanRequest}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type BanRequest, decodeBanRequest, encodeBanRequest } from '@demls/wire'
+ * const banRequest: BanRequest = decodeBanRequest(encodeBanRequest({ userToBan: new Uint8Array([1, 2, 3]) }))
+ * console.log(banRequest.userToBan) // Uint8Array [1, 2, 3]
+ * ```
  */
 export interface BanRequest {
   /** field 1, bytes */
@@ -1235,7 +1676,16 @@ export interface BanRequest {
   conversationId: string
 }
 
-/** Input of {@link encodeBanRequest}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeBanRequest}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type BanRequestInit, encodeBanRequest } from '@demls/wire'
+ * const init: BanRequestInit = { userToBan: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeBanRequest(init)
+ * ```
+ */
 export interface BanRequestInit {
   /** field 1, bytes */
   userToBan?: Uint8Array | null
@@ -1263,6 +1713,12 @@ function fromBanRequest(m: Record<string, unknown>): BanRequest {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeBanRequest } from '@demls/wire'
+ * const bytes = encodeBanRequest({ userToBan: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
  */
 export function encodeBanRequest(value: BanRequestInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.BanRequest', pb.de_mls.messages.v1.BanRequest, () => toBanRequest(value))
@@ -1272,6 +1728,17 @@ export function encodeBanRequest(value: BanRequestInit): Uint8Array<ArrayBuffer>
  * Decode `de_mls.messages.v1.BanRequest` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeBanRequest, encodeBanRequest } from '@demls/wire'
+ * const banRequest = decodeBanRequest(encodeBanRequest({ userToBan: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeBanRequest(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeBanRequest(bytes: Uint8Array): BanRequest {
   return decodeWith('de_mls.messages.v1.BanRequest', pb.de_mls.messages.v1.BanRequest, bytes, fromBanRequest)
@@ -1280,6 +1747,13 @@ export function decodeBanRequest(bytes: Uint8Array): BanRequest {
 /**
  * `de_mls.messages.v1.EventMembershipChange` as returned by {@link decodeEventMembershipChange}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type EventMembershipChange, decodeEventMembershipChange, encodeEventMembershipChange } from '@demls/wire'
+ * const eventMembershipChange: EventMembershipChange = decodeEventMembershipChange(encodeEventMembershipChange({ conversationId: 'chat' }))
+ * console.log(eventMembershipChange.conversationId) // 'chat'
+ * ```
  */
 export interface EventMembershipChange {
   /** field 1, string */
@@ -1290,7 +1764,16 @@ export interface EventMembershipChange {
   changeType: TypeMembershipChange
 }
 
-/** Input of {@link encodeEventMembershipChange}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeEventMembershipChange}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type EventMembershipChangeInit, encodeEventMembershipChange } from '@demls/wire'
+ * const init: EventMembershipChangeInit = { conversationId: 'chat' }
+ * const bytes = encodeEventMembershipChange(init)
+ * ```
+ */
 export interface EventMembershipChangeInit {
   /** field 1, string */
   conversationId?: string | null
@@ -1322,6 +1805,12 @@ function fromEventMembershipChange(m: Record<string, unknown>): EventMembershipC
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeEventMembershipChange } from '@demls/wire'
+ * const bytes = encodeEventMembershipChange({ conversationId: 'chat' }) // canonical protobuf bytes
+ * ```
  */
 export function encodeEventMembershipChange(value: EventMembershipChangeInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.EventMembershipChange', pb.de_mls.messages.v1.EventMembershipChange, () => toEventMembershipChange(value))
@@ -1331,6 +1820,17 @@ export function encodeEventMembershipChange(value: EventMembershipChangeInit): U
  * Decode `de_mls.messages.v1.EventMembershipChange` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeEventMembershipChange, encodeEventMembershipChange } from '@demls/wire'
+ * const eventMembershipChange = decodeEventMembershipChange(encodeEventMembershipChange({ conversationId: 'chat' }))
+ * try {
+ *   decodeEventMembershipChange(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeEventMembershipChange(bytes: Uint8Array): EventMembershipChange {
   return decodeWith('de_mls.messages.v1.EventMembershipChange', pb.de_mls.messages.v1.EventMembershipChange, bytes, fromEventMembershipChange)
@@ -1339,6 +1839,13 @@ export function decodeEventMembershipChange(bytes: Uint8Array): EventMembershipC
 /**
  * `de_mls.messages.v1.CommitCandidate` as returned by {@link decodeCommitCandidate}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type CommitCandidate, decodeCommitCandidate, encodeCommitCandidate } from '@demls/wire'
+ * const commitCandidate: CommitCandidate = decodeCommitCandidate(encodeCommitCandidate({ conversationId: new Uint8Array([1, 2, 3]) }))
+ * console.log(commitCandidate.conversationId) // Uint8Array [1, 2, 3]
+ * ```
  */
 export interface CommitCandidate {
   /** field 1, bytes */
@@ -1353,7 +1860,16 @@ export interface CommitCandidate {
   demlsWelcome: Uint8Array
 }
 
-/** Input of {@link encodeCommitCandidate}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeCommitCandidate}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type CommitCandidateInit, encodeCommitCandidate } from '@demls/wire'
+ * const init: CommitCandidateInit = { conversationId: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeCommitCandidate(init)
+ * ```
+ */
 export interface CommitCandidateInit {
   /** field 1, bytes */
   conversationId?: Uint8Array | null
@@ -1393,6 +1909,12 @@ function fromCommitCandidate(m: Record<string, unknown>): CommitCandidate {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeCommitCandidate } from '@demls/wire'
+ * const bytes = encodeCommitCandidate({ conversationId: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
  */
 export function encodeCommitCandidate(value: CommitCandidateInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.CommitCandidate', pb.de_mls.messages.v1.CommitCandidate, () => toCommitCandidate(value))
@@ -1402,6 +1924,17 @@ export function encodeCommitCandidate(value: CommitCandidateInit): Uint8Array<Ar
  * Decode `de_mls.messages.v1.CommitCandidate` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeCommitCandidate, encodeCommitCandidate } from '@demls/wire'
+ * const commitCandidate = decodeCommitCandidate(encodeCommitCandidate({ conversationId: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeCommitCandidate(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeCommitCandidate(bytes: Uint8Array): CommitCandidate {
   return decodeWith('de_mls.messages.v1.CommitCandidate', pb.de_mls.messages.v1.CommitCandidate, bytes, fromCommitCandidate)
@@ -1410,6 +1943,13 @@ export function decodeCommitCandidate(bytes: Uint8Array): CommitCandidate {
 /**
  * `de_mls.messages.v1.UserVote` as returned by {@link decodeUserVote}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type UserVote, decodeUserVote, encodeUserVote } from '@demls/wire'
+ * const userVote: UserVote = decodeUserVote(encodeUserVote({ proposalId: 7 }))
+ * console.log(userVote.proposalId) // 7
+ * ```
  */
 export interface UserVote {
   /** field 1, uint32 */
@@ -1420,7 +1960,16 @@ export interface UserVote {
   conversationId: string
 }
 
-/** Input of {@link encodeUserVote}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeUserVote}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type UserVoteInit, encodeUserVote } from '@demls/wire'
+ * const init: UserVoteInit = { proposalId: 7 }
+ * const bytes = encodeUserVote(init)
+ * ```
+ */
 export interface UserVoteInit {
   /** field 1, uint32 (encode also takes a negative int32 as its two's complement, like `>>> 0`) */
   proposalId?: number | null
@@ -1452,6 +2001,12 @@ function fromUserVote(m: Record<string, unknown>): UserVote {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeUserVote } from '@demls/wire'
+ * const bytes = encodeUserVote({ proposalId: 7 }) // canonical protobuf bytes
+ * ```
  */
 export function encodeUserVote(value: UserVoteInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.UserVote', pb.de_mls.messages.v1.UserVote, () => toUserVote(value))
@@ -1461,6 +2016,17 @@ export function encodeUserVote(value: UserVoteInit): Uint8Array<ArrayBuffer> {
  * Decode `de_mls.messages.v1.UserVote` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeUserVote, encodeUserVote } from '@demls/wire'
+ * const userVote = decodeUserVote(encodeUserVote({ proposalId: 7 }))
+ * try {
+ *   decodeUserVote(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeUserVote(bytes: Uint8Array): UserVote {
   return decodeWith('de_mls.messages.v1.UserVote', pb.de_mls.messages.v1.UserVote, bytes, fromUserVote)
@@ -1469,6 +2035,13 @@ export function decodeUserVote(bytes: Uint8Array): UserVote {
 /**
  * `de_mls.messages.v1.ProposalAdded` as returned by {@link decodeProposalAdded}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type ProposalAdded, decodeProposalAdded, encodeProposalAdded } from '@demls/wire'
+ * const proposalAdded: ProposalAdded = decodeProposalAdded(encodeProposalAdded({ conversationId: 'chat' }))
+ * console.log(proposalAdded.conversationId) // 'chat'
+ * ```
  */
 export interface ProposalAdded {
   /** field 1, string */
@@ -1477,7 +2050,16 @@ export interface ProposalAdded {
   request?: ConversationUpdateRequest
 }
 
-/** Input of {@link encodeProposalAdded}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeProposalAdded}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type ProposalAddedInit, encodeProposalAdded } from '@demls/wire'
+ * const init: ProposalAddedInit = { conversationId: 'chat' }
+ * const bytes = encodeProposalAdded(init)
+ * ```
+ */
 export interface ProposalAddedInit {
   /** field 1, string */
   conversationId?: string | null
@@ -1507,6 +2089,12 @@ function fromProposalAdded(m: Record<string, unknown>): ProposalAdded {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeProposalAdded } from '@demls/wire'
+ * const bytes = encodeProposalAdded({ conversationId: 'chat' }) // canonical protobuf bytes
+ * ```
  */
 export function encodeProposalAdded(value: ProposalAddedInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.ProposalAdded', pb.de_mls.messages.v1.ProposalAdded, () => toProposalAdded(value))
@@ -1516,6 +2104,17 @@ export function encodeProposalAdded(value: ProposalAddedInit): Uint8Array<ArrayB
  * Decode `de_mls.messages.v1.ProposalAdded` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeProposalAdded, encodeProposalAdded } from '@demls/wire'
+ * const proposalAdded = decodeProposalAdded(encodeProposalAdded({ conversationId: 'chat' }))
+ * try {
+ *   decodeProposalAdded(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeProposalAdded(bytes: Uint8Array): ProposalAdded {
   return decodeWith('de_mls.messages.v1.ProposalAdded', pb.de_mls.messages.v1.ProposalAdded, bytes, fromProposalAdded)
@@ -1524,6 +2123,13 @@ export function decodeProposalAdded(bytes: Uint8Array): ProposalAdded {
 /**
  * `de_mls.messages.v1.VotePayload` as returned by {@link decodeVotePayload}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type VotePayload, decodeVotePayload, encodeVotePayload } from '@demls/wire'
+ * const votePayload: VotePayload = decodeVotePayload(encodeVotePayload({ conversationId: 'chat' }))
+ * console.log(votePayload.conversationId) // 'chat'
+ * ```
  */
 export interface VotePayload {
   /** field 41, string */
@@ -1536,7 +2142,16 @@ export interface VotePayload {
   timestamp: bigint
 }
 
-/** Input of {@link encodeVotePayload}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeVotePayload}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type VotePayloadInit, encodeVotePayload } from '@demls/wire'
+ * const init: VotePayloadInit = { conversationId: 'chat' }
+ * const bytes = encodeVotePayload(init)
+ * ```
+ */
 export interface VotePayloadInit {
   /** field 41, string */
   conversationId?: string | null
@@ -1572,6 +2187,12 @@ function fromVotePayload(m: Record<string, unknown>): VotePayload {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeVotePayload } from '@demls/wire'
+ * const bytes = encodeVotePayload({ conversationId: 'chat' }) // canonical protobuf bytes
+ * ```
  */
 export function encodeVotePayload(value: VotePayloadInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.VotePayload', pb.de_mls.messages.v1.VotePayload, () => toVotePayload(value))
@@ -1581,6 +2202,17 @@ export function encodeVotePayload(value: VotePayloadInit): Uint8Array<ArrayBuffe
  * Decode `de_mls.messages.v1.VotePayload` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeVotePayload, encodeVotePayload } from '@demls/wire'
+ * const votePayload = decodeVotePayload(encodeVotePayload({ conversationId: 'chat' }))
+ * try {
+ *   decodeVotePayload(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeVotePayload(bytes: Uint8Array): VotePayload {
   return decodeWith('de_mls.messages.v1.VotePayload', pb.de_mls.messages.v1.VotePayload, bytes, fromVotePayload)
@@ -1589,6 +2221,12 @@ export function decodeVotePayload(bytes: Uint8Array): VotePayload {
 /**
  * `de_mls.messages.v1.ConversationUpdateRequest` as returned by {@link decodeConversationUpdateRequest}: every field present,
  * proto3 defaults filled in, the set oneof member named by `payload`.
+ *
+ * @example
+ * ```ts
+ * import { type ConversationUpdateRequest, decodeConversationUpdateRequest, encodeConversationUpdateRequest } from '@demls/wire'
+ * const conversationUpdateRequest: ConversationUpdateRequest = decodeConversationUpdateRequest(encodeConversationUpdateRequest({}))
+ * ```
  */
 export interface ConversationUpdateRequest {
   /** Which member of oneof `payload` is set, if any. */
@@ -1603,7 +2241,16 @@ export interface ConversationUpdateRequest {
   stewardElection?: StewardElectionProposal
 }
 
-/** Input of {@link encodeConversationUpdateRequest}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeConversationUpdateRequest}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type ConversationUpdateRequestInit, encodeConversationUpdateRequest } from '@demls/wire'
+ * const init: ConversationUpdateRequestInit = {}
+ * const bytes = encodeConversationUpdateRequest(init)
+ * ```
+ */
 export interface ConversationUpdateRequestInit {
   /** Optional: the member of oneof `payload` that is set (must then name it). */
   payload?: 'memberInvite' | 'removeMember' | 'emergencyCriteria' | 'stewardElection'
@@ -1654,6 +2301,12 @@ function fromConversationUpdateRequest(m: Record<string, unknown>): Conversation
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeConversationUpdateRequest } from '@demls/wire'
+ * const bytes = encodeConversationUpdateRequest({}) // canonical protobuf bytes
+ * ```
  */
 export function encodeConversationUpdateRequest(value: ConversationUpdateRequestInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.ConversationUpdateRequest', pb.de_mls.messages.v1.ConversationUpdateRequest, () => toConversationUpdateRequest(value))
@@ -1663,6 +2316,17 @@ export function encodeConversationUpdateRequest(value: ConversationUpdateRequest
  * Decode `de_mls.messages.v1.ConversationUpdateRequest` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeConversationUpdateRequest, encodeConversationUpdateRequest } from '@demls/wire'
+ * const conversationUpdateRequest = decodeConversationUpdateRequest(encodeConversationUpdateRequest({}))
+ * try {
+ *   decodeConversationUpdateRequest(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeConversationUpdateRequest(bytes: Uint8Array): ConversationUpdateRequest {
   return decodeWith('de_mls.messages.v1.ConversationUpdateRequest', pb.de_mls.messages.v1.ConversationUpdateRequest, bytes, fromConversationUpdateRequest)
@@ -1671,6 +2335,13 @@ export function decodeConversationUpdateRequest(bytes: Uint8Array): Conversation
 /**
  * `de_mls.messages.v1.StewardElectionProposal` as returned by {@link decodeStewardElectionProposal}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type StewardElectionProposal, decodeStewardElectionProposal, encodeStewardElectionProposal } from '@demls/wire'
+ * const stewardElectionProposal: StewardElectionProposal = decodeStewardElectionProposal(encodeStewardElectionProposal({ electionEpoch: 1_700_000_000_000n }))
+ * console.log(stewardElectionProposal.electionEpoch) // 1700000000000n
+ * ```
  */
 export interface StewardElectionProposal {
   /** field 1, repeated bytes */
@@ -1681,7 +2352,16 @@ export interface StewardElectionProposal {
   retryRound: number
 }
 
-/** Input of {@link encodeStewardElectionProposal}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeStewardElectionProposal}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type StewardElectionProposalInit, encodeStewardElectionProposal } from '@demls/wire'
+ * const init: StewardElectionProposalInit = { electionEpoch: 1_700_000_000_000n }
+ * const bytes = encodeStewardElectionProposal(init)
+ * ```
+ */
 export interface StewardElectionProposalInit {
   /** field 1, repeated bytes */
   proposedStewards?: readonly (Uint8Array)[] | null
@@ -1713,6 +2393,12 @@ function fromStewardElectionProposal(m: Record<string, unknown>): StewardElectio
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeStewardElectionProposal } from '@demls/wire'
+ * const bytes = encodeStewardElectionProposal({ electionEpoch: 1_700_000_000_000n }) // canonical protobuf bytes
+ * ```
  */
 export function encodeStewardElectionProposal(value: StewardElectionProposalInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.StewardElectionProposal', pb.de_mls.messages.v1.StewardElectionProposal, () => toStewardElectionProposal(value))
@@ -1722,6 +2408,17 @@ export function encodeStewardElectionProposal(value: StewardElectionProposalInit
  * Decode `de_mls.messages.v1.StewardElectionProposal` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeStewardElectionProposal, encodeStewardElectionProposal } from '@demls/wire'
+ * const stewardElectionProposal = decodeStewardElectionProposal(encodeStewardElectionProposal({ electionEpoch: 1_700_000_000_000n }))
+ * try {
+ *   decodeStewardElectionProposal(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeStewardElectionProposal(bytes: Uint8Array): StewardElectionProposal {
   return decodeWith('de_mls.messages.v1.StewardElectionProposal', pb.de_mls.messages.v1.StewardElectionProposal, bytes, fromStewardElectionProposal)
@@ -1730,6 +2427,13 @@ export function decodeStewardElectionProposal(bytes: Uint8Array): StewardElectio
 /**
  * `de_mls.messages.v1.ViolationEvidence` as returned by {@link decodeViolationEvidence}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type ViolationEvidence, decodeViolationEvidence, encodeViolationEvidence } from '@demls/wire'
+ * const violationEvidence: ViolationEvidence = decodeViolationEvidence(encodeViolationEvidence({ targetMemberId: new Uint8Array([1, 2, 3]) }))
+ * console.log(violationEvidence.targetMemberId) // Uint8Array [1, 2, 3]
+ * ```
  */
 export interface ViolationEvidence {
   /** field 1, ViolationType */
@@ -1744,7 +2448,16 @@ export interface ViolationEvidence {
   creatorMemberId: Uint8Array
 }
 
-/** Input of {@link encodeViolationEvidence}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeViolationEvidence}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type ViolationEvidenceInit, encodeViolationEvidence } from '@demls/wire'
+ * const init: ViolationEvidenceInit = { targetMemberId: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeViolationEvidence(init)
+ * ```
+ */
 export interface ViolationEvidenceInit {
   /** field 1, ViolationType */
   violationType?: ViolationType | null
@@ -1784,6 +2497,12 @@ function fromViolationEvidence(m: Record<string, unknown>): ViolationEvidence {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeViolationEvidence } from '@demls/wire'
+ * const bytes = encodeViolationEvidence({ targetMemberId: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
  */
 export function encodeViolationEvidence(value: ViolationEvidenceInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.ViolationEvidence', pb.de_mls.messages.v1.ViolationEvidence, () => toViolationEvidence(value))
@@ -1793,6 +2512,17 @@ export function encodeViolationEvidence(value: ViolationEvidenceInit): Uint8Arra
  * Decode `de_mls.messages.v1.ViolationEvidence` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeViolationEvidence, encodeViolationEvidence } from '@demls/wire'
+ * const violationEvidence = decodeViolationEvidence(encodeViolationEvidence({ targetMemberId: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeViolationEvidence(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeViolationEvidence(bytes: Uint8Array): ViolationEvidence {
   return decodeWith('de_mls.messages.v1.ViolationEvidence', pb.de_mls.messages.v1.ViolationEvidence, bytes, fromViolationEvidence)
@@ -1801,13 +2531,28 @@ export function decodeViolationEvidence(bytes: Uint8Array): ViolationEvidence {
 /**
  * `de_mls.messages.v1.EmergencyCriteriaProposal` as returned by {@link decodeEmergencyCriteriaProposal}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type EmergencyCriteriaProposal, decodeEmergencyCriteriaProposal, encodeEmergencyCriteriaProposal } from '@demls/wire'
+ * const emergencyCriteriaProposal: EmergencyCriteriaProposal = decodeEmergencyCriteriaProposal(encodeEmergencyCriteriaProposal({}))
+ * ```
  */
 export interface EmergencyCriteriaProposal {
   /** field 1, ViolationEvidence */
   evidence?: ViolationEvidence
 }
 
-/** Input of {@link encodeEmergencyCriteriaProposal}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeEmergencyCriteriaProposal}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type EmergencyCriteriaProposalInit, encodeEmergencyCriteriaProposal } from '@demls/wire'
+ * const init: EmergencyCriteriaProposalInit = {}
+ * const bytes = encodeEmergencyCriteriaProposal(init)
+ * ```
+ */
 export interface EmergencyCriteriaProposalInit {
   /** field 1, ViolationEvidence */
   evidence?: ViolationEvidenceInit | null
@@ -1833,6 +2578,12 @@ function fromEmergencyCriteriaProposal(m: Record<string, unknown>): EmergencyCri
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeEmergencyCriteriaProposal } from '@demls/wire'
+ * const bytes = encodeEmergencyCriteriaProposal({}) // canonical protobuf bytes
+ * ```
  */
 export function encodeEmergencyCriteriaProposal(value: EmergencyCriteriaProposalInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.EmergencyCriteriaProposal', pb.de_mls.messages.v1.EmergencyCriteriaProposal, () => toEmergencyCriteriaProposal(value))
@@ -1842,6 +2593,17 @@ export function encodeEmergencyCriteriaProposal(value: EmergencyCriteriaProposal
  * Decode `de_mls.messages.v1.EmergencyCriteriaProposal` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeEmergencyCriteriaProposal, encodeEmergencyCriteriaProposal } from '@demls/wire'
+ * const emergencyCriteriaProposal = decodeEmergencyCriteriaProposal(encodeEmergencyCriteriaProposal({}))
+ * try {
+ *   decodeEmergencyCriteriaProposal(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeEmergencyCriteriaProposal(bytes: Uint8Array): EmergencyCriteriaProposal {
   return decodeWith('de_mls.messages.v1.EmergencyCriteriaProposal', pb.de_mls.messages.v1.EmergencyCriteriaProposal, bytes, fromEmergencyCriteriaProposal)
@@ -1850,6 +2612,13 @@ export function decodeEmergencyCriteriaProposal(bytes: Uint8Array): EmergencyCri
 /**
  * `de_mls.messages.v1.MemberInvite` as returned by {@link decodeMemberInvite}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type MemberInvite, decodeMemberInvite, encodeMemberInvite } from '@demls/wire'
+ * const memberInvite: MemberInvite = decodeMemberInvite(encodeMemberInvite({ keyPackageBytes: new Uint8Array([1, 2, 3]) }))
+ * console.log(memberInvite.keyPackageBytes) // Uint8Array [1, 2, 3]
+ * ```
  */
 export interface MemberInvite {
   /** field 1, bytes */
@@ -1858,7 +2627,16 @@ export interface MemberInvite {
   memberId: Uint8Array
 }
 
-/** Input of {@link encodeMemberInvite}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeMemberInvite}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type MemberInviteInit, encodeMemberInvite } from '@demls/wire'
+ * const init: MemberInviteInit = { keyPackageBytes: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeMemberInvite(init)
+ * ```
+ */
 export interface MemberInviteInit {
   /** field 1, bytes */
   keyPackageBytes?: Uint8Array | null
@@ -1886,6 +2664,12 @@ function fromMemberInvite(m: Record<string, unknown>): MemberInvite {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeMemberInvite } from '@demls/wire'
+ * const bytes = encodeMemberInvite({ keyPackageBytes: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
  */
 export function encodeMemberInvite(value: MemberInviteInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.MemberInvite', pb.de_mls.messages.v1.MemberInvite, () => toMemberInvite(value))
@@ -1895,6 +2679,17 @@ export function encodeMemberInvite(value: MemberInviteInit): Uint8Array<ArrayBuf
  * Decode `de_mls.messages.v1.MemberInvite` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeMemberInvite, encodeMemberInvite } from '@demls/wire'
+ * const memberInvite = decodeMemberInvite(encodeMemberInvite({ keyPackageBytes: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeMemberInvite(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeMemberInvite(bytes: Uint8Array): MemberInvite {
   return decodeWith('de_mls.messages.v1.MemberInvite', pb.de_mls.messages.v1.MemberInvite, bytes, fromMemberInvite)
@@ -1903,13 +2698,29 @@ export function decodeMemberInvite(bytes: Uint8Array): MemberInvite {
 /**
  * `de_mls.messages.v1.RemoveMember` as returned by {@link decodeRemoveMember}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type RemoveMember, decodeRemoveMember, encodeRemoveMember } from '@demls/wire'
+ * const removeMember: RemoveMember = decodeRemoveMember(encodeRemoveMember({ memberId: new Uint8Array([1, 2, 3]) }))
+ * console.log(removeMember.memberId) // Uint8Array [1, 2, 3]
+ * ```
  */
 export interface RemoveMember {
   /** field 1, bytes */
   memberId: Uint8Array
 }
 
-/** Input of {@link encodeRemoveMember}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeRemoveMember}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type RemoveMemberInit, encodeRemoveMember } from '@demls/wire'
+ * const init: RemoveMemberInit = { memberId: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeRemoveMember(init)
+ * ```
+ */
 export interface RemoveMemberInit {
   /** field 1, bytes */
   memberId?: Uint8Array | null
@@ -1933,6 +2744,12 @@ function fromRemoveMember(m: Record<string, unknown>): RemoveMember {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeRemoveMember } from '@demls/wire'
+ * const bytes = encodeRemoveMember({ memberId: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
  */
 export function encodeRemoveMember(value: RemoveMemberInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.RemoveMember', pb.de_mls.messages.v1.RemoveMember, () => toRemoveMember(value))
@@ -1942,6 +2759,17 @@ export function encodeRemoveMember(value: RemoveMemberInit): Uint8Array<ArrayBuf
  * Decode `de_mls.messages.v1.RemoveMember` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeRemoveMember, encodeRemoveMember } from '@demls/wire'
+ * const removeMember = decodeRemoveMember(encodeRemoveMember({ memberId: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeRemoveMember(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeRemoveMember(bytes: Uint8Array): RemoveMember {
   return decodeWith('de_mls.messages.v1.RemoveMember', pb.de_mls.messages.v1.RemoveMember, bytes, fromRemoveMember)
@@ -1950,6 +2778,13 @@ export function decodeRemoveMember(bytes: Uint8Array): RemoveMember {
 /**
  * `de_mls.messages.v1.MemberWelcome` as returned by {@link decodeMemberWelcome}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type MemberWelcome, decodeMemberWelcome, encodeMemberWelcome } from '@demls/wire'
+ * const memberWelcome: MemberWelcome = decodeMemberWelcome(encodeMemberWelcome({ welcomeBytes: new Uint8Array([1, 2, 3]) }))
+ * console.log(memberWelcome.welcomeBytes) // Uint8Array [1, 2, 3]
+ * ```
  */
 export interface MemberWelcome {
   /** field 1, bytes */
@@ -1960,7 +2795,16 @@ export interface MemberWelcome {
   joinerIdentities: Uint8Array[]
 }
 
-/** Input of {@link encodeMemberWelcome}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeMemberWelcome}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type MemberWelcomeInit, encodeMemberWelcome } from '@demls/wire'
+ * const init: MemberWelcomeInit = { welcomeBytes: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeMemberWelcome(init)
+ * ```
+ */
 export interface MemberWelcomeInit {
   /** field 1, bytes */
   welcomeBytes?: Uint8Array | null
@@ -1992,6 +2836,12 @@ function fromMemberWelcome(m: Record<string, unknown>): MemberWelcome {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeMemberWelcome } from '@demls/wire'
+ * const bytes = encodeMemberWelcome({ welcomeBytes: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
  */
 export function encodeMemberWelcome(value: MemberWelcomeInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.MemberWelcome', pb.de_mls.messages.v1.MemberWelcome, () => toMemberWelcome(value))
@@ -2001,6 +2851,17 @@ export function encodeMemberWelcome(value: MemberWelcomeInit): Uint8Array<ArrayB
  * Decode `de_mls.messages.v1.MemberWelcome` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeMemberWelcome, encodeMemberWelcome } from '@demls/wire'
+ * const memberWelcome = decodeMemberWelcome(encodeMemberWelcome({ welcomeBytes: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeMemberWelcome(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeMemberWelcome(bytes: Uint8Array): MemberWelcome {
   return decodeWith('de_mls.messages.v1.MemberWelcome', pb.de_mls.messages.v1.MemberWelcome, bytes, fromMemberWelcome)
@@ -2009,6 +2870,13 @@ export function decodeMemberWelcome(bytes: Uint8Array): MemberWelcome {
 /**
  * `de_mls.messages.v1.ConversationSync` as returned by {@link decodeConversationSync}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type ConversationSync, decodeConversationSync, encodeConversationSync } from '@demls/wire'
+ * const conversationSync: ConversationSync = decodeConversationSync(encodeConversationSync({ electionEpoch: 1_700_000_000_000n }))
+ * console.log(conversationSync.electionEpoch) // 1700000000000n
+ * ```
  */
 export interface ConversationSync {
   /** field 1, repeated bytes */
@@ -2043,7 +2911,16 @@ export interface ConversationSync {
   demlsInvitations: MemberInvitation[]
 }
 
-/** Input of {@link encodeConversationSync}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeConversationSync}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type ConversationSyncInit, encodeConversationSync } from '@demls/wire'
+ * const init: ConversationSyncInit = { electionEpoch: 1_700_000_000_000n }
+ * const bytes = encodeConversationSync(init)
+ * ```
+ */
 export interface ConversationSyncInit {
   /** field 1, repeated bytes */
   stewardMembers?: readonly (Uint8Array)[] | null
@@ -2125,6 +3002,12 @@ function fromConversationSync(m: Record<string, unknown>): ConversationSync {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeConversationSync } from '@demls/wire'
+ * const bytes = encodeConversationSync({ electionEpoch: 1_700_000_000_000n }) // canonical protobuf bytes
+ * ```
  */
 export function encodeConversationSync(value: ConversationSyncInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.ConversationSync', pb.de_mls.messages.v1.ConversationSync, () => toConversationSync(value))
@@ -2134,6 +3017,17 @@ export function encodeConversationSync(value: ConversationSyncInit): Uint8Array<
  * Decode `de_mls.messages.v1.ConversationSync` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeConversationSync, encodeConversationSync } from '@demls/wire'
+ * const conversationSync = decodeConversationSync(encodeConversationSync({ electionEpoch: 1_700_000_000_000n }))
+ * try {
+ *   decodeConversationSync(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeConversationSync(bytes: Uint8Array): ConversationSync {
   return decodeWith('de_mls.messages.v1.ConversationSync', pb.de_mls.messages.v1.ConversationSync, bytes, fromConversationSync)
@@ -2142,6 +3036,13 @@ export function decodeConversationSync(bytes: Uint8Array): ConversationSync {
 /**
  * `de_mls.messages.v1.PluginVersion` as returned by {@link decodePluginVersion}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type PluginVersion, decodePluginVersion, encodePluginVersion } from '@demls/wire'
+ * const pluginVersion: PluginVersion = decodePluginVersion(encodePluginVersion({ role: 'chat' }))
+ * console.log(pluginVersion.role) // 'chat'
+ * ```
  */
 export interface PluginVersion {
   /** field 1, string */
@@ -2152,7 +3053,16 @@ export interface PluginVersion {
   version: string
 }
 
-/** Input of {@link encodePluginVersion}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodePluginVersion}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type PluginVersionInit, encodePluginVersion } from '@demls/wire'
+ * const init: PluginVersionInit = { role: 'chat' }
+ * const bytes = encodePluginVersion(init)
+ * ```
+ */
 export interface PluginVersionInit {
   /** field 1, string */
   role?: string | null
@@ -2184,6 +3094,12 @@ function fromPluginVersion(m: Record<string, unknown>): PluginVersion {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodePluginVersion } from '@demls/wire'
+ * const bytes = encodePluginVersion({ role: 'chat' }) // canonical protobuf bytes
+ * ```
  */
 export function encodePluginVersion(value: PluginVersionInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.PluginVersion', pb.de_mls.messages.v1.PluginVersion, () => toPluginVersion(value))
@@ -2193,6 +3109,17 @@ export function encodePluginVersion(value: PluginVersionInit): Uint8Array<ArrayB
  * Decode `de_mls.messages.v1.PluginVersion` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodePluginVersion, encodePluginVersion } from '@demls/wire'
+ * const pluginVersion = decodePluginVersion(encodePluginVersion({ role: 'chat' }))
+ * try {
+ *   decodePluginVersion(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodePluginVersion(bytes: Uint8Array): PluginVersion {
   return decodeWith('de_mls.messages.v1.PluginVersion', pb.de_mls.messages.v1.PluginVersion, bytes, fromPluginVersion)
@@ -2201,6 +3128,13 @@ export function decodePluginVersion(bytes: Uint8Array): PluginVersion {
 /**
  * `de_mls.messages.v1.PeerScore` as returned by {@link decodePeerScore}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type PeerScore, decodePeerScore, encodePeerScore } from '@demls/wire'
+ * const peerScore: PeerScore = decodePeerScore(encodePeerScore({ memberId: new Uint8Array([1, 2, 3]) }))
+ * console.log(peerScore.memberId) // Uint8Array [1, 2, 3]
+ * ```
  */
 export interface PeerScore {
   /** field 1, bytes */
@@ -2209,7 +3143,16 @@ export interface PeerScore {
   score: bigint
 }
 
-/** Input of {@link encodePeerScore}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodePeerScore}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type PeerScoreInit, encodePeerScore } from '@demls/wire'
+ * const init: PeerScoreInit = { memberId: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodePeerScore(init)
+ * ```
+ */
 export interface PeerScoreInit {
   /** field 1, bytes */
   memberId?: Uint8Array | null
@@ -2237,6 +3180,12 @@ function fromPeerScore(m: Record<string, unknown>): PeerScore {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodePeerScore } from '@demls/wire'
+ * const bytes = encodePeerScore({ memberId: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
  */
 export function encodePeerScore(value: PeerScoreInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.PeerScore', pb.de_mls.messages.v1.PeerScore, () => toPeerScore(value))
@@ -2246,6 +3195,17 @@ export function encodePeerScore(value: PeerScoreInit): Uint8Array<ArrayBuffer> {
  * Decode `de_mls.messages.v1.PeerScore` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodePeerScore, encodePeerScore } from '@demls/wire'
+ * const peerScore = decodePeerScore(encodePeerScore({ memberId: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodePeerScore(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodePeerScore(bytes: Uint8Array): PeerScore {
   return decodeWith('de_mls.messages.v1.PeerScore', pb.de_mls.messages.v1.PeerScore, bytes, fromPeerScore)
@@ -2254,6 +3214,13 @@ export function decodePeerScore(bytes: Uint8Array): PeerScore {
 /**
  * `de_mls.messages.v1.TimingConfig` as returned by {@link decodeTimingConfig}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type TimingConfig, decodeTimingConfig, encodeTimingConfig } from '@demls/wire'
+ * const timingConfig: TimingConfig = decodeTimingConfig(encodeTimingConfig({ commitInactivityDurationMs: 1_700_000_000_000n }))
+ * console.log(timingConfig.commitInactivityDurationMs) // 1700000000000n
+ * ```
  */
 export interface TimingConfig {
   /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
@@ -2270,7 +3237,16 @@ export interface TimingConfig {
   votingInactivityDurationMs: bigint
 }
 
-/** Input of {@link encodeTimingConfig}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeTimingConfig}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type TimingConfigInit, encodeTimingConfig } from '@demls/wire'
+ * const init: TimingConfigInit = { commitInactivityDurationMs: 1_700_000_000_000n }
+ * const bytes = encodeTimingConfig(init)
+ * ```
+ */
 export interface TimingConfigInit {
   /** field 1, uint64 (bigint on decode; bigint or safe-integer number on encode) */
   commitInactivityDurationMs?: bigint | number | null
@@ -2314,6 +3290,12 @@ function fromTimingConfig(m: Record<string, unknown>): TimingConfig {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeTimingConfig } from '@demls/wire'
+ * const bytes = encodeTimingConfig({ commitInactivityDurationMs: 1_700_000_000_000n }) // canonical protobuf bytes
+ * ```
  */
 export function encodeTimingConfig(value: TimingConfigInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.TimingConfig', pb.de_mls.messages.v1.TimingConfig, () => toTimingConfig(value))
@@ -2323,6 +3305,17 @@ export function encodeTimingConfig(value: TimingConfigInit): Uint8Array<ArrayBuf
  * Decode `de_mls.messages.v1.TimingConfig` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeTimingConfig, encodeTimingConfig } from '@demls/wire'
+ * const timingConfig = decodeTimingConfig(encodeTimingConfig({ commitInactivityDurationMs: 1_700_000_000_000n }))
+ * try {
+ *   decodeTimingConfig(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeTimingConfig(bytes: Uint8Array): TimingConfig {
   return decodeWith('de_mls.messages.v1.TimingConfig', pb.de_mls.messages.v1.TimingConfig, bytes, fromTimingConfig)
@@ -2331,13 +3324,28 @@ export function decodeTimingConfig(bytes: Uint8Array): TimingConfig {
 /**
  * `de_mls.messages.v1.WelcomeSubtopicEnvelope` as returned by {@link decodeWelcomeSubtopicEnvelope}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type WelcomeSubtopicEnvelope, decodeWelcomeSubtopicEnvelope, encodeWelcomeSubtopicEnvelope } from '@demls/wire'
+ * const welcomeSubtopicEnvelope: WelcomeSubtopicEnvelope = decodeWelcomeSubtopicEnvelope(encodeWelcomeSubtopicEnvelope({}))
+ * ```
  */
 export interface WelcomeSubtopicEnvelope {
   /** field 2, MemberWelcome */
   welcome?: MemberWelcome
 }
 
-/** Input of {@link encodeWelcomeSubtopicEnvelope}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeWelcomeSubtopicEnvelope}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type WelcomeSubtopicEnvelopeInit, encodeWelcomeSubtopicEnvelope } from '@demls/wire'
+ * const init: WelcomeSubtopicEnvelopeInit = {}
+ * const bytes = encodeWelcomeSubtopicEnvelope(init)
+ * ```
+ */
 export interface WelcomeSubtopicEnvelopeInit {
   /** field 2, MemberWelcome */
   welcome?: MemberWelcomeInit | null
@@ -2363,6 +3371,12 @@ function fromWelcomeSubtopicEnvelope(m: Record<string, unknown>): WelcomeSubtopi
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeWelcomeSubtopicEnvelope } from '@demls/wire'
+ * const bytes = encodeWelcomeSubtopicEnvelope({}) // canonical protobuf bytes
+ * ```
  */
 export function encodeWelcomeSubtopicEnvelope(value: WelcomeSubtopicEnvelopeInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.WelcomeSubtopicEnvelope', pb.de_mls.messages.v1.WelcomeSubtopicEnvelope, () => toWelcomeSubtopicEnvelope(value))
@@ -2372,6 +3386,17 @@ export function encodeWelcomeSubtopicEnvelope(value: WelcomeSubtopicEnvelopeInit
  * Decode `de_mls.messages.v1.WelcomeSubtopicEnvelope` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeWelcomeSubtopicEnvelope, encodeWelcomeSubtopicEnvelope } from '@demls/wire'
+ * const welcomeSubtopicEnvelope = decodeWelcomeSubtopicEnvelope(encodeWelcomeSubtopicEnvelope({}))
+ * try {
+ *   decodeWelcomeSubtopicEnvelope(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeWelcomeSubtopicEnvelope(bytes: Uint8Array): WelcomeSubtopicEnvelope {
   return decodeWith('de_mls.messages.v1.WelcomeSubtopicEnvelope', pb.de_mls.messages.v1.WelcomeSubtopicEnvelope, bytes, fromWelcomeSubtopicEnvelope)
@@ -2380,6 +3405,13 @@ export function decodeWelcomeSubtopicEnvelope(bytes: Uint8Array): WelcomeSubtopi
 /**
  * `demls.transport.v1.Envelope` as returned by {@link decodeEnvelope}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type Envelope, decodeEnvelope, encodeEnvelope } from '@demls/wire'
+ * const envelope: Envelope = decodeEnvelope(encodeEnvelope({ version: 7 }))
+ * console.log(envelope.version) // 7
+ * ```
  */
 export interface Envelope {
   /** field 1, uint32 */
@@ -2396,7 +3428,16 @@ export interface Envelope {
   sequence: bigint
 }
 
-/** Input of {@link encodeEnvelope}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeEnvelope}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type EnvelopeInit, encodeEnvelope } from '@demls/wire'
+ * const init: EnvelopeInit = { version: 7 }
+ * const bytes = encodeEnvelope(init)
+ * ```
+ */
 export interface EnvelopeInit {
   /** field 1, uint32 (encode also takes a negative int32 as its two's complement, like `>>> 0`) */
   version?: number | null
@@ -2440,6 +3481,12 @@ function fromEnvelope(m: Record<string, unknown>): Envelope {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeEnvelope } from '@demls/wire'
+ * const bytes = encodeEnvelope({ version: 7 }) // canonical protobuf bytes
+ * ```
  */
 export function encodeEnvelope(value: EnvelopeInit): Uint8Array<ArrayBuffer> {
   return encodeWith('demls.transport.v1.Envelope', pb.demls.transport.v1.Envelope, () => toEnvelope(value))
@@ -2449,6 +3496,17 @@ export function encodeEnvelope(value: EnvelopeInit): Uint8Array<ArrayBuffer> {
  * Decode `demls.transport.v1.Envelope` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeEnvelope, encodeEnvelope } from '@demls/wire'
+ * const envelope = decodeEnvelope(encodeEnvelope({ version: 7 }))
+ * try {
+ *   decodeEnvelope(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
   return decodeWith('demls.transport.v1.Envelope', pb.demls.transport.v1.Envelope, bytes, fromEnvelope)
@@ -2457,6 +3515,12 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
 /**
  * `demls.transport.v1.WelcomeChannelMessage` as returned by {@link decodeWelcomeChannelMessage}: every field present,
  * proto3 defaults filled in, the set oneof member named by `body`.
+ *
+ * @example
+ * ```ts
+ * import { type WelcomeChannelMessage, decodeWelcomeChannelMessage, encodeWelcomeChannelMessage } from '@demls/wire'
+ * const welcomeChannelMessage: WelcomeChannelMessage = decodeWelcomeChannelMessage(encodeWelcomeChannelMessage({}))
+ * ```
  */
 export interface WelcomeChannelMessage {
   /** Which member of oneof `body` is set, if any. */
@@ -2473,7 +3537,16 @@ export interface WelcomeChannelMessage {
   joinStatus?: JoinStatus
 }
 
-/** Input of {@link encodeWelcomeChannelMessage}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeWelcomeChannelMessage}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type WelcomeChannelMessageInit, encodeWelcomeChannelMessage } from '@demls/wire'
+ * const init: WelcomeChannelMessageInit = {}
+ * const bytes = encodeWelcomeChannelMessage(init)
+ * ```
+ */
 export interface WelcomeChannelMessageInit {
   /** Optional: the member of oneof `body` that is set (must then name it). */
   body?: 'welcome' | 'keyPackage' | 'joinProbe' | 'joinBeacon' | 'joinStatus'
@@ -2531,6 +3604,12 @@ function fromWelcomeChannelMessage(m: Record<string, unknown>): WelcomeChannelMe
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeWelcomeChannelMessage } from '@demls/wire'
+ * const bytes = encodeWelcomeChannelMessage({}) // canonical protobuf bytes
+ * ```
  */
 export function encodeWelcomeChannelMessage(value: WelcomeChannelMessageInit): Uint8Array<ArrayBuffer> {
   return encodeWith('demls.transport.v1.WelcomeChannelMessage', pb.demls.transport.v1.WelcomeChannelMessage, () => toWelcomeChannelMessage(value))
@@ -2540,6 +3619,17 @@ export function encodeWelcomeChannelMessage(value: WelcomeChannelMessageInit): U
  * Decode `demls.transport.v1.WelcomeChannelMessage` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeWelcomeChannelMessage, encodeWelcomeChannelMessage } from '@demls/wire'
+ * const welcomeChannelMessage = decodeWelcomeChannelMessage(encodeWelcomeChannelMessage({}))
+ * try {
+ *   decodeWelcomeChannelMessage(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeWelcomeChannelMessage(bytes: Uint8Array): WelcomeChannelMessage {
   return decodeWith('demls.transport.v1.WelcomeChannelMessage', pb.demls.transport.v1.WelcomeChannelMessage, bytes, fromWelcomeChannelMessage)
@@ -2548,6 +3638,13 @@ export function decodeWelcomeChannelMessage(bytes: Uint8Array): WelcomeChannelMe
 /**
  * `demls.transport.v1.JoinProbe` as returned by {@link decodeJoinProbe}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type JoinProbe, decodeJoinProbe, encodeJoinProbe } from '@demls/wire'
+ * const joinProbe: JoinProbe = decodeJoinProbe(encodeJoinProbe({ memberId: new Uint8Array([1, 2, 3]) }))
+ * console.log(joinProbe.memberId) // Uint8Array [1, 2, 3]
+ * ```
  */
 export interface JoinProbe {
   /** field 1, bytes */
@@ -2558,7 +3655,16 @@ export interface JoinProbe {
   sentAtMs: bigint
 }
 
-/** Input of {@link encodeJoinProbe}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeJoinProbe}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type JoinProbeInit, encodeJoinProbe } from '@demls/wire'
+ * const init: JoinProbeInit = { memberId: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeJoinProbe(init)
+ * ```
+ */
 export interface JoinProbeInit {
   /** field 1, bytes */
   memberId?: Uint8Array | null
@@ -2590,6 +3696,12 @@ function fromJoinProbe(m: Record<string, unknown>): JoinProbe {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeJoinProbe } from '@demls/wire'
+ * const bytes = encodeJoinProbe({ memberId: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
  */
 export function encodeJoinProbe(value: JoinProbeInit): Uint8Array<ArrayBuffer> {
   return encodeWith('demls.transport.v1.JoinProbe', pb.demls.transport.v1.JoinProbe, () => toJoinProbe(value))
@@ -2599,6 +3711,17 @@ export function encodeJoinProbe(value: JoinProbeInit): Uint8Array<ArrayBuffer> {
  * Decode `demls.transport.v1.JoinProbe` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeJoinProbe, encodeJoinProbe } from '@demls/wire'
+ * const joinProbe = decodeJoinProbe(encodeJoinProbe({ memberId: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeJoinProbe(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeJoinProbe(bytes: Uint8Array): JoinProbe {
   return decodeWith('demls.transport.v1.JoinProbe', pb.demls.transport.v1.JoinProbe, bytes, fromJoinProbe)
@@ -2607,6 +3730,13 @@ export function decodeJoinProbe(bytes: Uint8Array): JoinProbe {
 /**
  * `demls.transport.v1.JoinBeacon` as returned by {@link decodeJoinBeacon}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type JoinBeacon, decodeJoinBeacon, encodeJoinBeacon } from '@demls/wire'
+ * const joinBeacon: JoinBeacon = decodeJoinBeacon(encodeJoinBeacon({ conversationId: 'chat' }))
+ * console.log(joinBeacon.conversationId) // 'chat'
+ * ```
  */
 export interface JoinBeacon {
   /** field 1, string */
@@ -2629,7 +3759,16 @@ export interface JoinBeacon {
   plugins: PluginVersion[]
 }
 
-/** Input of {@link encodeJoinBeacon}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeJoinBeacon}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type JoinBeaconInit, encodeJoinBeacon } from '@demls/wire'
+ * const init: JoinBeaconInit = { conversationId: 'chat' }
+ * const bytes = encodeJoinBeacon(init)
+ * ```
+ */
 export interface JoinBeaconInit {
   /** field 1, string */
   conversationId?: string | null
@@ -2685,6 +3824,12 @@ function fromJoinBeacon(m: Record<string, unknown>): JoinBeacon {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeJoinBeacon } from '@demls/wire'
+ * const bytes = encodeJoinBeacon({ conversationId: 'chat' }) // canonical protobuf bytes
+ * ```
  */
 export function encodeJoinBeacon(value: JoinBeaconInit): Uint8Array<ArrayBuffer> {
   return encodeWith('demls.transport.v1.JoinBeacon', pb.demls.transport.v1.JoinBeacon, () => toJoinBeacon(value))
@@ -2694,6 +3839,17 @@ export function encodeJoinBeacon(value: JoinBeaconInit): Uint8Array<ArrayBuffer>
  * Decode `demls.transport.v1.JoinBeacon` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeJoinBeacon, encodeJoinBeacon } from '@demls/wire'
+ * const joinBeacon = decodeJoinBeacon(encodeJoinBeacon({ conversationId: 'chat' }))
+ * try {
+ *   decodeJoinBeacon(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeJoinBeacon(bytes: Uint8Array): JoinBeacon {
   return decodeWith('demls.transport.v1.JoinBeacon', pb.demls.transport.v1.JoinBeacon, bytes, fromJoinBeacon)
@@ -2702,6 +3858,13 @@ export function decodeJoinBeacon(bytes: Uint8Array): JoinBeacon {
 /**
  * `demls.transport.v1.JoinStatus` as returned by {@link decodeJoinStatus}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type JoinStatus, decodeJoinStatus, encodeJoinStatus } from '@demls/wire'
+ * const joinStatus: JoinStatus = decodeJoinStatus(encodeJoinStatus({ conversationId: 'chat' }))
+ * console.log(joinStatus.conversationId) // 'chat'
+ * ```
  */
 export interface JoinStatus {
   /** field 1, string */
@@ -2724,7 +3887,16 @@ export interface JoinStatus {
   signature: Uint8Array
 }
 
-/** Input of {@link encodeJoinStatus}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeJoinStatus}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type JoinStatusInit, encodeJoinStatus } from '@demls/wire'
+ * const init: JoinStatusInit = { conversationId: 'chat' }
+ * const bytes = encodeJoinStatus(init)
+ * ```
+ */
 export interface JoinStatusInit {
   /** field 1, string */
   conversationId?: string | null
@@ -2780,6 +3952,12 @@ function fromJoinStatus(m: Record<string, unknown>): JoinStatus {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeJoinStatus } from '@demls/wire'
+ * const bytes = encodeJoinStatus({ conversationId: 'chat' }) // canonical protobuf bytes
+ * ```
  */
 export function encodeJoinStatus(value: JoinStatusInit): Uint8Array<ArrayBuffer> {
   return encodeWith('demls.transport.v1.JoinStatus', pb.demls.transport.v1.JoinStatus, () => toJoinStatus(value))
@@ -2789,6 +3967,17 @@ export function encodeJoinStatus(value: JoinStatusInit): Uint8Array<ArrayBuffer>
  * Decode `demls.transport.v1.JoinStatus` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeJoinStatus, encodeJoinStatus } from '@demls/wire'
+ * const joinStatus = decodeJoinStatus(encodeJoinStatus({ conversationId: 'chat' }))
+ * try {
+ *   decodeJoinStatus(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeJoinStatus(bytes: Uint8Array): JoinStatus {
   return decodeWith('demls.transport.v1.JoinStatus', pb.demls.transport.v1.JoinStatus, bytes, fromJoinStatus)
@@ -3159,5 +4348,14 @@ export const schema = {
   },
 } as const
 
-/** Names of every message type in {@link schema}. */
+/**
+ * Names of every message type in {@link schema}.
+ *
+ * @example
+ * ```ts
+ * import { type MessageName, schema } from '@demls/wire'
+ * const name: MessageName = 'Vote'
+ * console.log(schema[name].fields.map((f) => `${f.name} = ${f.id}`))
+ * ```
+ */
 export type MessageName = keyof typeof schema

@@ -1,10 +1,30 @@
-/** Handle of a timer scheduled on a {@link Clock}. */
+/**
+ * Handle of a timer scheduled on a {@link Clock}.
+ *
+ * @example
+ * ```ts
+ * import { type TimerHandle, systemClock } from '@demls/wire'
+ * const handle: TimerHandle = systemClock.setTimer(() => console.log('tick'), 1_000)
+ * systemClock.clearTimer(handle)
+ * ```
+ */
 export type TimerHandle = { readonly __timer: unique symbol } | number | object
 
 /**
  * The only source of time for demls: protocol code never reads the system
  * clock itself. `@demls/transport-memory` provides a virtual clock driven
  * by its scheduler; {@link systemClock} is the real one.
+ *
+ * @example
+ * ```ts
+ * import { type Clock, systemClock } from '@demls/wire'
+ * import { VirtualClock } from '@demls/transport-memory'
+ * function expiresAt(clock: Clock, ttlMs: number): number {
+ *   return clock.now() + ttlMs
+ * }
+ * expiresAt(systemClock, 60_000) // real time
+ * expiresAt(new VirtualClock(), 60_000) // virtual time in tests
+ * ```
  */
 export interface Clock {
   /** Milliseconds since the Unix epoch. Never decreases. */

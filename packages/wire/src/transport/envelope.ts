@@ -17,6 +17,14 @@ export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024 - 64 * 1024
  * What every demls transport publishes: the application payload tagged
  * with the conversation, the subtopic and the sender's app id (used to drop
  * our own messages, which gossipsub does not filter).
+ *
+ * @example
+ * ```ts
+ * import { type TransportEnvelope, decodeTransportEnvelope, encodeTransportEnvelope } from '@demls/wire'
+ * const bytes = encodeTransportEnvelope({ conversationId: 'chat', subtopic: 'app', senderAppId: new Uint8Array(8), payload: new Uint8Array([1]) })
+ * const envelope: TransportEnvelope = decodeTransportEnvelope(bytes)
+ * console.log(envelope.version, envelope.conversationId, envelope.subtopic) // 1 'chat' 'app'
+ * ```
  */
 export interface TransportEnvelope {
   /** Envelope format version ({@link ENVELOPE_VERSION}). */
@@ -45,6 +53,13 @@ const TO_WIRE = { app: Subtopic.SUBTOPIC_APP, welcome: Subtopic.SUBTOPIC_WELCOME
  *
  * @throws {MessageTooLargeError} when the encoded packet exceeds the limit
  * @throws {InvalidMessageError} when a field cannot be encoded (unknown subtopic, lone surrogate in the id, …)
+ *
+ * @example
+ * ```ts
+ * import { encodeTransportEnvelope } from '@demls/wire'
+ * const appId = crypto.getRandomValues(new Uint8Array(16)) // identifies this app instance
+ * const bytes = encodeTransportEnvelope({ conversationId: 'chat', subtopic: 'app', senderAppId: appId, payload: new Uint8Array([1]) })
+ * ```
  */
 export function encodeTransportEnvelope(
   envelope: Omit<TransportEnvelope, 'version'> & { version?: number },
@@ -72,6 +87,17 @@ export function encodeTransportEnvelope(
  *
  * @throws {DecodeError} on malformed bytes, an unknown version or subtopic,
  * an empty conversation id, or a packet over {@link MAX_MESSAGE_BYTES}
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeTransportEnvelope } from '@demls/wire'
+ * declare const received: Uint8Array // a gossipsub message's data
+ * try {
+ *   const { conversationId, subtopic, payload } = decodeTransportEnvelope(received)
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log('dropped a malformed packet')
+ * }
+ * ```
  */
 export function decodeTransportEnvelope(bytes: Uint8Array, limit = MAX_MESSAGE_BYTES): TransportEnvelope {
   const type = 'demls.transport.v1.Envelope'

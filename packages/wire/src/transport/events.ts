@@ -1,4 +1,16 @@
-/** A listener of a typed event: a function or an object with `handleEvent`. */
+/**
+ * A listener of a typed event: a function or an object with `handleEvent`.
+ *
+ * @example
+ * ```ts
+ * import { type EventHandler, type InboundPacket } from '@demls/wire'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const onMessage: EventHandler<InboundPacket> = (e) => console.log(e.detail.topic, e.detail.bytes)
+ * const transport = new MemoryNetwork().createTransport('alice')
+ * transport.addEventListener('message', onMessage)
+ * transport.removeEventListener('message', onMessage)
+ * ```
+ */
 export type EventHandler<Detail> =
   | ((evt: CustomEvent<Detail>) => void)
   | { handleEvent(evt: CustomEvent<Detail>): void }
@@ -6,6 +18,14 @@ export type EventHandler<Detail> =
 /**
  * A typed `EventTarget` (the js-libp2p `TypedEventEmitter` pattern): listeners
  * receive `CustomEvent`s whose `detail` type is known per event name.
+ *
+ * @example
+ * ```ts
+ * import { type TransportEvents, type TypedEventTarget } from '@demls/wire'
+ * function logDrops(target: TypedEventTarget<TransportEvents>): void {
+ *   target.addEventListener('drop', (e) => console.log(`dropped ${e.detail.bytes} bytes: ${e.detail.reason}`))
+ * }
+ * ```
  */
 export interface TypedEventTarget<EventMap extends Record<string, unknown>> extends EventTarget {
   addEventListener<K extends keyof EventMap & string>(
@@ -33,6 +53,7 @@ export interface TypedEventTarget<EventMap extends Record<string, unknown>> exte
  *
  * @example
  * ```ts
+ * import { TypedEventEmitter } from '@demls/wire'
  * const emitter = new TypedEventEmitter<{ tick: number }>()
  * emitter.addEventListener('tick', (e) => console.log(e.detail))
  * emitter.safeDispatch('tick', 1)

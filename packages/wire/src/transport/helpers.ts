@@ -19,6 +19,14 @@ const publishSequence = new WeakMap<Uint8Array, bigint>()
  * as its seen cache remembers the first.
  *
  * @throws {MessageTooLargeError}
+ *
+ * @example
+ * ```ts
+ * import { wrapOutbound } from '@demls/wire'
+ * const appId = crypto.getRandomValues(new Uint8Array(16))
+ * const { topic, bytes } = wrapOutbound(appId, { conversationId: 'chat', subtopic: 'welcome', payload: new Uint8Array([1]) })
+ * console.log(topic) // '/chat/1/welcome/proto'
+ * ```
  */
 export function wrapOutbound(appId: Uint8Array, packet: OutboundPacket): { topic: string; bytes: Uint8Array } {
   const topic = topicFor(packet.conversationId, packet.subtopic)
@@ -42,6 +50,17 @@ function nextSequence(appId: Uint8Array): bigint {
  * Validate inbound wire bytes received on `topic` by a transport whose app
  * id is `appId`: either a packet to deliver or a drop with its reason.
  * Shared by every transport implementation.
+ *
+ * @example
+ * ```ts
+ * import { unwrapInbound, wrapOutbound } from '@demls/wire'
+ * const alice = new Uint8Array(16).fill(1)
+ * const bob = new Uint8Array(16).fill(2)
+ * const { topic, bytes } = wrapOutbound(alice, { conversationId: 'chat', subtopic: 'app', payload: new Uint8Array([7]) })
+ * const result = unwrapInbound(bob, topic, bytes, Date.now())
+ * if ('packet' in result) console.log(result.packet.envelope.payload) // Uint8Array [7]
+ * else console.log('dropped:', result.drop.reason)
+ * ```
  */
 export function unwrapInbound(
   appId: Uint8Array,
@@ -71,12 +90,35 @@ export function unwrapInbound(
   return { packet: { topic, envelope, bytes: bytes.length, receivedAt } }
 }
 
-/** Throw an {@link AbortError} if `signal` is aborted. */
+/**
+ * Throw an {@link AbortError} if `signal` is aborted.
+ *
+ * @example
+ * ```ts
+ * import { throwIfAborted } from '@demls/wire'
+ * async function work(options: { signal?: AbortSignal } = {}): Promise<void> {
+ *   throwIfAborted(options.signal) // AbortError if already aborted
+ *   await new Promise((r) => setTimeout(r, 10))
+ *   throwIfAborted(options.signal)
+ * }
+ * ```
+ */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason })
 }
 
-/** Options of {@link waitForReadiness}. */
+/**
+ * Options of {@link waitForReadiness}.
+ *
+ * @example
+ * ```ts
+ * import { type WaitForReadinessOptions, type Transport, waitForReadiness } from '@demls/wire'
+ * const options: WaitForReadinessOptions = { minPeers: 2, signal: AbortSignal.timeout(10_000) }
+ * async function ready(transport: Transport, topic: string) {
+ *   return waitForReadiness(transport, topic, options)
+ * }
+ * ```
+ */
 export interface WaitForReadinessOptions extends AbortOptions {
   /** Required mesh peers. @default 1 */
   minPeers?: number
@@ -86,6 +128,16 @@ export interface WaitForReadinessOptions extends AbortOptions {
  * Resolve once `topic` has at least `minPeers` mesh peers on `transport`.
  *
  * @throws {AbortError} when the signal aborts first
+ *
+ * @example
+ * ```ts
+ * import { waitForReadiness, topicFor } from '@demls/wire'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const alice = new MemoryNetwork().createTransport('alice')
+ * await alice.start()
+ * alice.subscribe(topicFor('chat', 'app'))
+ * const readiness = await waitForReadiness(alice, topicFor('chat', 'app'), { minPeers: 1, signal: AbortSignal.timeout(5_000) })
+ * ```
  */
 export function waitForReadiness(
   transport: Transport,

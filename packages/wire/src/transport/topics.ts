@@ -5,6 +5,13 @@ import { InvalidTopicError } from '../errors/wire-errors.js'
  * (MLS ciphertexts, plaintext commit candidates and welcomes); `welcome`
  * carries what non-members send or need (key-package announcements,
  * Welcomes, join probes).
+ *
+ * @example
+ * ```ts
+ * import { type SubtopicName, topicFor } from '@demls/wire'
+ * const subtopics: SubtopicName[] = ['app', 'welcome']
+ * const topics = subtopics.map((s) => topicFor('chat', s))
+ * ```
  */
 export type SubtopicName = 'app' | 'welcome'
 
@@ -23,6 +30,7 @@ const FROM_WIRE: Record<string, SubtopicName> = { app_msg: 'app', welcome: 'welc
  *
  * @example
  * ```ts
+ * import { topicFor } from '@demls/wire'
  * topicFor('chat', 'app') // '/chat/1/app_msg/proto'
  * ```
  *
@@ -45,6 +53,12 @@ export function topicFor(conversationId: string, subtopic: SubtopicName): string
  * Parse a topic made by {@link topicFor}; the inverse of it.
  *
  * @throws {InvalidTopicError} when `topic` is not exactly what `topicFor` returns for some id and subtopic
+ *
+ * @example
+ * ```ts
+ * import { parseTopic } from '@demls/wire'
+ * const { conversationId, subtopic } = parseTopic('/chat/1/app_msg/proto') // 'chat', 'app'
+ * ```
  */
 export function parseTopic(topic: string): { conversationId: string; subtopic: SubtopicName } {
   const parts = topic.split('/')

@@ -2,13 +2,36 @@ import type { TypedEventTarget } from './events.js'
 import type { TransportEnvelope } from './envelope.js'
 import type { SubtopicName } from './topics.js'
 
-/** Options of every async demls API. */
+/**
+ * Options of every async demls API.
+ *
+ * @example
+ * ```ts
+ * import { type AbortOptions, throwIfAborted } from '@demls/wire'
+ * async function fetchState(options: AbortOptions = {}): Promise<void> {
+ *   throwIfAborted(options.signal)
+ * }
+ * await fetchState({ signal: AbortSignal.timeout(1_000) })
+ * ```
+ */
 export interface AbortOptions {
   /** Cancels the operation; it then rejects with an `AbortError`. */
   signal?: AbortSignal
 }
 
-/** What to publish: the transport adds its app id and derives the topic. */
+/**
+ * What to publish: the transport adds its app id and derives the topic.
+ *
+ * @example
+ * ```ts
+ * import { type OutboundPacket } from '@demls/wire'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const packet: OutboundPacket = { conversationId: 'chat', subtopic: 'app', payload: new TextEncoder().encode('hi') }
+ * const alice = new MemoryNetwork().createTransport('alice')
+ * await alice.start()
+ * await alice.publish(packet, { allowNoPeers: true })
+ * ```
+ */
 export interface OutboundPacket {
   /** The conversation (group) the packet belongs to. */
   conversationId: string
@@ -18,7 +41,19 @@ export interface OutboundPacket {
   payload: Uint8Array
 }
 
-/** Options of {@link Transport.publish}. */
+/**
+ * Options of {@link Transport.publish}.
+ *
+ * @example
+ * ```ts
+ * import { type PublishOptions } from '@demls/wire'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const options: PublishOptions = { allowNoPeers: true, signal: AbortSignal.timeout(2_000) }
+ * const alice = new MemoryNetwork().createTransport('alice')
+ * await alice.start()
+ * await alice.publish({ conversationId: 'chat', subtopic: 'app', payload: new Uint8Array([1]) }, options)
+ * ```
+ */
 export interface PublishOptions extends AbortOptions {
   /**
    * Resolve with `recipients: 0` instead of rejecting with `NoPeersError`
@@ -28,7 +63,19 @@ export interface PublishOptions extends AbortOptions {
   allowNoPeers?: boolean
 }
 
-/** Outcome of a publish. */
+/**
+ * Outcome of a publish.
+ *
+ * @example
+ * ```ts
+ * import { type PublishResult } from '@demls/wire'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const alice = new MemoryNetwork().createTransport('alice')
+ * await alice.start()
+ * const result: PublishResult = await alice.publish({ conversationId: 'chat', subtopic: 'app', payload: new Uint8Array([1]) }, { allowNoPeers: true })
+ * console.log(result.topic, result.bytes, result.recipients) // recipients: 0
+ * ```
+ */
 export interface PublishResult {
   /** The topic the packet was published on. */
   topic: string
@@ -42,6 +89,15 @@ export interface PublishResult {
  * Counters of a transport's publishes that reached nobody (see
  * {@link Transport.publishStats}). Publishes refused before anything was
  * attempted (not started, aborted, too large) are not counted.
+ *
+ * @example
+ * ```ts
+ * import { type PublishStats } from '@demls/wire'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const alice = new MemoryNetwork().createTransport('alice')
+ * const stats: PublishStats | undefined = alice.publishStats?.()
+ * console.log(stats?.published, stats?.reachedNobody, stats?.noPeers)
+ * ```
  */
 export interface PublishStats {
   /** Publishes attempted: every `publish` call that got past those checks. */
@@ -65,7 +121,20 @@ export interface PublishStats {
   duplicates: number
 }
 
-/** A validated inbound packet from another application instance. */
+/**
+ * A validated inbound packet from another application instance.
+ *
+ * @example
+ * ```ts
+ * import { type InboundPacket } from '@demls/wire'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const transport = new MemoryNetwork().createTransport('bob')
+ * transport.addEventListener('message', (e) => {
+ *   const packet: InboundPacket = e.detail
+ *   console.log(packet.envelope.conversationId, packet.envelope.payload.length, packet.receivedAt)
+ * })
+ * ```
+ */
 export interface InboundPacket {
   /** The topic it arrived on. */
   topic: string
@@ -77,7 +146,18 @@ export interface InboundPacket {
   receivedAt: number
 }
 
-/** Why a transport dropped an inbound packet instead of delivering it. */
+/**
+ * Why a transport dropped an inbound packet instead of delivering it.
+ *
+ * @example
+ * ```ts
+ * import { type DropReason } from '@demls/wire'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const counts = new Map<DropReason, number>()
+ * const transport = new MemoryNetwork().createTransport('alice')
+ * transport.addEventListener('drop', (e) => counts.set(e.detail.reason, (counts.get(e.detail.reason) ?? 0) + 1))
+ * ```
+ */
 export type DropReason =
   | 'malformed' // not a valid envelope
   | 'too-large'
@@ -85,7 +165,20 @@ export type DropReason =
   | 'topic-mismatch' // envelope conversation/subtopic differ from the topic it came on
   | 'not-subscribed'
 
-/** An inbound packet the transport dropped. */
+/**
+ * An inbound packet the transport dropped.
+ *
+ * @example
+ * ```ts
+ * import { type DroppedPacket } from '@demls/wire'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const transport = new MemoryNetwork().createTransport('alice')
+ * transport.addEventListener('drop', (e) => {
+ *   const drop: DroppedPacket = e.detail
+ *   console.log(drop.topic, drop.reason, drop.error?.message)
+ * })
+ * ```
+ */
 export interface DroppedPacket {
   /** The topic it arrived on. */
   topic: string
@@ -97,7 +190,18 @@ export interface DroppedPacket {
   error?: Error
 }
 
-/** Readiness of one topic. */
+/**
+ * Readiness of one topic.
+ *
+ * @example
+ * ```ts
+ * import { type TopicReadiness, topicFor } from '@demls/wire'
+ * import { MemoryNetwork } from '@demls/transport-memory'
+ * const alice = new MemoryNetwork().createTransport('alice')
+ * const r: TopicReadiness = alice.readiness(topicFor('chat', 'app'))
+ * if (!r.ready) console.log(`${r.meshPeers} mesh peers, ${r.subscribers} subscribers`)
+ * ```
+ */
 export interface TopicReadiness {
   /** The topic described. */
   topic: string
@@ -109,7 +213,18 @@ export interface TopicReadiness {
   ready: boolean
 }
 
-/** Events every {@link Transport} emits. */
+/**
+ * Events every {@link Transport} emits.
+ *
+ * @example
+ * ```ts
+ * import { type TransportEvents, TypedEventEmitter } from '@demls/wire'
+ * // a test double that emits the events every Transport emits
+ * const events = new TypedEventEmitter<TransportEvents>()
+ * events.addEventListener('readiness', (e) => console.log(e.detail.topic, e.detail.ready))
+ * events.safeDispatch('readiness', { topic: '/chat/1/app_msg/proto', meshPeers: 1, subscribers: 1, ready: true })
+ * ```
+ */
 export interface TransportEvents {
   [key: string]: unknown
   /** A packet from another application instance, already validated. */
@@ -132,6 +247,17 @@ export interface TransportEvents {
  *   packets carrying our own `appId` are never delivered to us.
  * - Packets over `MAX_MESSAGE_BYTES` are refused with `MessageTooLargeError`.
  * - Delivery is best-effort and unordered, like gossipsub.
+ *
+ * @example
+ * ```ts
+ * import { type Transport, topicFor } from '@demls/wire'
+ * async function join(transport: Transport, conversationId: string): Promise<void> {
+ *   if (!transport.isStarted) await transport.start()
+ *   transport.subscribe(topicFor(conversationId, 'app'))
+ *   transport.subscribe(topicFor(conversationId, 'welcome'))
+ *   transport.addEventListener('message', (e) => console.log(e.detail.envelope.subtopic))
+ * }
+ * ```
  */
 export interface Transport extends TypedEventTarget<TransportEvents> {
   /** This application instance's id, stamped on every packet it sends. */

@@ -1,4 +1,14 @@
-/** Retry schedule of join probes and key-package announcements. */
+/**
+ * Retry schedule of join probes and key-package announcements.
+ *
+ * @example
+ * ```ts
+ * import { type JoinRetryInit, type User } from '@demls/session'
+ * declare const bob: User
+ * const retry: JoinRetryInit = { initialMs: 1_000, maxMs: 30_000 } // announcement backoff
+ * await bob.join('chat', { retry, probeRetry: { initialMs: 500 } })
+ * ```
+ */
 export interface JoinRetryInit {
   /** First retry delay. @default 3_000 */
   initialMs?: number

@@ -3,7 +3,17 @@ import type { ConversationConfigInit } from '../../conversation/config.js'
 import type { JoinRetryInit } from './backoff.js'
 import type { JoinProgress } from './progress.js'
 
-/** Options of `User.join`. */
+/**
+ * Options of `User.join`.
+ *
+ * @example
+ * ```ts
+ * import { type JoinOptions, type User } from '@demls/session'
+ * declare const bob: User
+ * const options: JoinOptions = { timeoutMs: 120_000, onProgress: (p) => console.log(p.phase), retry: { initialMs: 2_000, maxMs: 20_000 } }
+ * const chat = await bob.join('chat', options)
+ * ```
+ */
 export interface JoinOptions extends AbortOptions {
   /** Conversation configuration (the group's synced values overwrite the shared ones). */
   config?: ConversationConfigInit

@@ -12,6 +12,12 @@
  * - `welcomed`: a Welcome for us was accepted (MLS joined, sync applied).
  * - `synced`: what the group said since the Welcome was replayed.
  * - `ready`: the conversation is registered; `join` resolves.
+ *
+ * @example
+ * ```ts
+ * import { JOIN_PHASES, type JoinPhase } from '@demls/session'
+ * const step = (phase: JoinPhase) => `${JOIN_PHASES.indexOf(phase) + 1}/${JOIN_PHASES.length} ${phase}`
+ * ```
  */
 export type JoinPhase = 'probing' | 'beacon' | 'announcing' | 'acked' | 'admitted' | 'welcomed' | 'synced' | 'ready'
 
@@ -27,7 +33,17 @@ export const JOIN_PHASES: readonly JoinPhase[] = Object.freeze([
   'ready',
 ])
 
-/** Fields of every {@link JoinProgress} event. */
+/**
+ * Fields of every {@link JoinProgress} event.
+ *
+ * @example
+ * ```ts
+ * import type { JoinProgressBase, User } from '@demls/session'
+ * declare const bob: User
+ * const log = ({ conversationId, elapsedMs }: JoinProgressBase) => console.log(conversationId, elapsedMs)
+ * bob.joinProgress$.subscribe(log)
+ * ```
+ */
 export interface JoinProgressBase {
   /** The conversation being joined. */
   conversationId: string
@@ -35,7 +51,17 @@ export interface JoinProgressBase {
   elapsedMs: number
 }
 
-/** Probing: emitted when probing starts (`probesSent: 0`) and for every probe sent. */
+/**
+ * Probing: emitted when probing starts (`probesSent: 0`) and for every probe sent.
+ *
+ * @example
+ * ```ts
+ * import type { JoinProbingProgress, JoinProgress } from '@demls/session'
+ * const show = (p: JoinProgress) => {
+ *   if (p.phase === 'probing') console.log(`probes sent: ${(p as JoinProbingProgress).probesSent}, transport ready: ${p.transportReady}`)
+ * }
+ * ```
+ */
 export interface JoinProbingProgress extends JoinProgressBase {
   phase: 'probing'
   /** Probes published so far. */
@@ -44,7 +70,19 @@ export interface JoinProbingProgress extends JoinProgressBase {
   transportReady: boolean
 }
 
-/** A valid signed beacon answered one of our probes (claims of its signer, unverifiable before the Welcome). */
+/**
+ * A valid signed beacon answered one of our probes (claims of its signer, unverifiable before the Welcome).
+ *
+ * @example
+ * ```ts
+ * import type { JoinBeaconProgress, JoinProgress } from '@demls/session'
+ * const show = (p: JoinProgress) => {
+ *   if (p.phase !== 'beacon') return
+ *   const b: JoinBeaconProgress = p
+ *   console.log(`group at epoch ${b.epoch} with ${b.memberCount} members`)
+ * }
+ * ```
+ */
 export interface JoinBeaconProgress extends JoinProgressBase {
   phase: 'beacon'
   /** The member that signed it. */
@@ -57,14 +95,35 @@ export interface JoinBeaconProgress extends JoinProgressBase {
   memberCount: number
 }
 
-/** Our key package was published: emitted for every (re)publication until it is acknowledged. */
+/**
+ * Our key package was published: emitted for every (re)publication until it is acknowledged.
+ *
+ * @example
+ * ```ts
+ * import type { JoinAnnouncingProgress, User } from '@demls/session'
+ * declare const bob: User
+ * bob.joinProgress$.subscribe((p) => {
+ *   if (p.phase === 'announcing') console.log(`key package announced ${(p as JoinAnnouncingProgress).announcements} time(s)`)
+ * })
+ * ```
+ */
 export interface JoinAnnouncingProgress extends JoinProgressBase {
   phase: 'announcing'
   /** Publications so far. */
   announcements: number
 }
 
-/** A verified `ACKED` or `ADMITTED` status for our key package. */
+/**
+ * A verified `ACKED` or `ADMITTED` status for our key package.
+ *
+ * @example
+ * ```ts
+ * import type { JoinProgress, JoinStatusProgress } from '@demls/session'
+ * const onProgress = (p: JoinProgress) => {
+ *   if (p.phase === 'acked' || p.phase === 'admitted') console.log(`${p.phase}: proposal ${(p as JoinStatusProgress).proposalId}`)
+ * }
+ * ```
+ */
 export interface JoinStatusProgress extends JoinProgressBase {
   phase: 'acked' | 'admitted'
   /** The member that signed it. */
@@ -73,14 +132,34 @@ export interface JoinStatusProgress extends JoinProgressBase {
   proposalId: number
 }
 
-/** A Welcome for us was accepted, or the backlog since it was replayed. */
+/**
+ * A Welcome for us was accepted, or the backlog since it was replayed.
+ *
+ * @example
+ * ```ts
+ * import type { JoinProgress, JoinWelcomedProgress } from '@demls/session'
+ * const onProgress = (p: JoinProgress) => {
+ *   if (p.phase === 'welcomed') console.log(`Welcome processed at epoch ${(p as JoinWelcomedProgress).epoch}`)
+ * }
+ * ```
+ */
 export interface JoinWelcomedProgress extends JoinProgressBase {
   phase: 'welcomed' | 'synced'
   /** Our epoch. */
   epoch: bigint
 }
 
-/** The conversation is ours: `join` resolves right after this event. */
+/**
+ * The conversation is ours: `join` resolves right after this event.
+ *
+ * @example
+ * ```ts
+ * import type { JoinProgress, JoinReadyProgress } from '@demls/session'
+ * const onProgress = (p: JoinProgress) => {
+ *   if (p.phase === 'ready') console.log(`joined at epoch ${(p as JoinReadyProgress).epoch} with ${p.memberCount} members`)
+ * }
+ * ```
+ */
 export interface JoinReadyProgress extends JoinProgressBase {
   phase: 'ready'
   /** Our epoch. */
@@ -98,6 +177,14 @@ export interface JoinReadyProgress extends JoinProgressBase {
  *   garbage, or not encrypted to our key package as it claims).
  * - `foreign`: MLS could, but the group is not the one we were answered by
  *   (`ForeignWelcomeError`, see its `reason`).
+ *
+ * @example
+ * ```ts
+ * import type { JoinProgress, JoinWelcomeDroppedProgress } from '@demls/session'
+ * const onProgress = (p: JoinProgress) => {
+ *   if (p.phase === 'welcome-dropped') console.log(`ignored a Welcome (${(p as JoinWelcomeDroppedProgress).reason}): ${p.error.message}`)
+ * }
+ * ```
  */
 export interface JoinWelcomeDroppedProgress extends JoinProgressBase {
   phase: 'welcome-dropped'
@@ -109,6 +196,15 @@ export interface JoinWelcomeDroppedProgress extends JoinProgressBase {
 /**
  * A step of {@link User.join}, published on `User.joinProgress$` and given
  * to `JoinOptions.onProgress`. Discriminated by `phase`.
+ *
+ * @example
+ * ```ts
+ * import type { JoinProgress, User } from '@demls/session'
+ * declare const bob: User
+ * await bob.join('chat', {
+ *   onProgress: (p: JoinProgress) => console.log(`${p.conversationId} ${p.phase} +${p.elapsedMs} ms`),
+ * })
+ * ```
  */
 export type JoinProgress =
   | JoinProbingProgress
