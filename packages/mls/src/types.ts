@@ -219,7 +219,18 @@ export interface AbortedStage {
   error: DemlsError
 }
 
-/** A plaintext commit whose sender MLS authenticated ({@link MlsService.authenticateCommit}). */
+/**
+ * A plaintext commit whose sender MLS authenticated ({@link MlsService.authenticateCommit}).
+ *
+ * @example
+ * ```ts
+ * import type { AuthenticatedCommit, MlsService } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const commit: Uint8Array
+ * const r = await group.authenticateCommit(commit)
+ * if (r.status === 'authenticated') console.log('committed by', (r satisfies AuthenticatedCommit).committer)
+ * ```
+ */
 export interface AuthenticatedCommit {
   /** Discriminant. */
   status: 'authenticated'
@@ -227,7 +238,18 @@ export interface AuthenticatedCommit {
   committer: Uint8Array
 }
 
-/** Outcome of {@link MlsService.authenticateCommit}. */
+/**
+ * Outcome of {@link MlsService.authenticateCommit}.
+ *
+ * @example
+ * ```ts
+ * import type { AuthenticateResult, MlsService } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const commit: Uint8Array
+ * const r: AuthenticateResult = await group.authenticateCommit(commit)
+ * console.log(r.status === 'authenticated' ? 'a member committed it' : `refused: ${r.reason}`)
+ * ```
+ */
 export type AuthenticateResult = AuthenticatedCommit | AbortedStage
 
 /**

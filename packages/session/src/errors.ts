@@ -357,6 +357,16 @@ export class InvalidArgumentError extends DemlsError {
 /**
  * `Conversation.invite` / `ConversationHandle.invite` named a member of the
  * conversation: there is nobody to vouch for. Code `ALREADY_MEMBER`.
+ *
+ * @example
+ * ```ts
+ * import { AlreadyMemberError, type ConversationHandle } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * declare const bobId: Uint8Array
+ * await chat.invite(bobId).catch((err) => {
+ *   if (err instanceof AlreadyMemberError) console.log(`${err.memberId} is already in`)
+ * })
+ * ```
  */
 export class AlreadyMemberError extends DemlsError {
   /** The member id (hex). */

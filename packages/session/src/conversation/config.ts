@@ -180,6 +180,14 @@ export interface ConversationConfig {
  * - `'open'`: the reference's behaviour, every announced joiner is
  *   auto-voted with the liveness flag (silent means yes). Anyone who can
  *   publish a key package gets in; an opt-in for open groups and tests.
+ *
+ * @example
+ * ```ts
+ * import type { AdmissionPolicy, User } from '@demls/session'
+ * declare const alice: User
+ * const admission: AdmissionPolicy = 'open'
+ * await alice.createConversation('lobby', { admission })
+ * ```
  */
 export type AdmissionPolicy = 'invite' | 'open'
 

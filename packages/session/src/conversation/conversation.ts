@@ -935,7 +935,10 @@ export class Conversation {
    *
    * @example
    * ```ts
-   * await conv.invite(bobId, clock.now())
+   * import type { Conversation } from '@demls/session'
+   * declare const conv: Conversation
+   * declare const bobId: Uint8Array
+   * await conv.invite(bobId, Date.now())
    * // bob: await bobUser.join('chat') — admitted by the members' automatic votes
    * ```
    *

@@ -17,6 +17,14 @@ export const INVITATION_FUTURE_SKEW_MS = 60_000
  * The bytes an invitation's signature covers: `demls/member-invitation/v1`
  * ‖ 0x00 ‖ SHA-256(conversation id ‖ 0x00 ‖ the invitation encoded with an
  * empty signature), so it cannot be replayed into another conversation.
+ *
+ * @example
+ * ```ts
+ * import { invitationSigningPayload } from '@demls/session'
+ * declare const inviter: Uint8Array
+ * declare const bobId: Uint8Array
+ * const bytes = invitationSigningPayload('chat', { inviter, invitee: bobId, issuedAtMs: 1_700_000_000_000n })
+ * ```
  */
 export function invitationSigningPayload(conversationId: string, invitation: MemberInvitationInit): Uint8Array {
   return signedPayload(INVITATION_DOMAIN, conversationId, encodeMemberInvitation({ ...invitation, signature: null }))
@@ -30,8 +38,12 @@ export function invitationSigningPayload(conversationId: string, invitation: Mem
  * @example
  * ```ts
  * import { EthereumSigner } from '@demls/consensus'
- * const inv = signInvitation(new EthereumSigner(key), 'chat', bobId, Date.now())
- * verifyInvitation(new EthereumSigner(otherKey), 'chat', decodeMemberInvitation(encodeMemberInvitation(inv))) // true
+ * import { signInvitation, verifyInvitation } from '@demls/session'
+ * import { decodeMemberInvitation, encodeMemberInvitation } from '@demls/wire'
+ * declare const aliceKey: Uint8Array
+ * declare const bobId: Uint8Array
+ * const inv = signInvitation(new EthereumSigner(aliceKey), 'chat', bobId, Date.now())
+ * verifyInvitation(new EthereumSigner(aliceKey), 'chat', decodeMemberInvitation(encodeMemberInvitation(inv))) // true
  * ```
  */
 export function signInvitation(
@@ -44,7 +56,19 @@ export function signInvitation(
   return { ...unsigned, signature: signer.sign(invitationSigningPayload(conversationId, unsigned)) }
 }
 
-/** Whether an invitation carries a signature by its `inviter`. Never throws. */
+/**
+ * Whether an invitation carries a signature by its `inviter`. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { EthereumSigner } from '@demls/consensus'
+ * import { verifyInvitation } from '@demls/session'
+ * import type { MemberInvitation } from '@demls/wire'
+ * declare const anyKey: Uint8Array
+ * declare const received: MemberInvitation
+ * if (!verifyInvitation(new EthereumSigner(anyKey), 'chat', received)) console.log('forged invitation')
+ * ```
+ */
 export function verifyInvitation(verifier: Pick<ConsensusSigner, 'verify'>, conversationId: string, invitation: MemberInvitation): boolean {
   if (invitation.signature.length === 0) return false
   try {

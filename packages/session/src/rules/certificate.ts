@@ -20,6 +20,14 @@ const encoder = new TextEncoder()
  * SHA-256 of a proposal encoded with no votes and round 0: what a vote
  * binding commits to (the fields the owner set: name, payload, id, owner,
  * expected voters, times, liveness flag).
+ *
+ * @example
+ * ```ts
+ * import { proposalDigest } from '@demls/session/rules'
+ * import type { Proposal } from '@demls/wire'
+ * declare const proposal: Proposal
+ * proposalDigest(proposal) // 32 bytes, the same whatever votes the proposal carries
+ * ```
  */
 export function proposalDigest(p: Proposal): Uint8Array {
   return sha256(encodeProposal({ ...p, votes: [], round: 0 }))
@@ -31,6 +39,17 @@ export function proposalDigest(p: Proposal): Uint8Array {
  * The reference's vote signature covers the proposal id but not the
  * proposal, so a signed YES could be moved to a forged proposal that
  * reuses the id; the binding ties the vote to this proposal's content.
+ *
+ * @example
+ * ```ts
+ * import { EthereumSigner } from '@demls/consensus'
+ * import { voteBindingPayload } from '@demls/session/rules'
+ * import type { Proposal, Vote } from '@demls/wire'
+ * declare const key: Uint8Array
+ * declare const proposal: Proposal
+ * declare const vote: Vote // our vote on it
+ * const binding = new EthereumSigner(key).sign(voteBindingPayload('chat', proposal, vote.voteHash))
+ * ```
  */
 export function voteBindingPayload(conversationId: string, proposal: Proposal, voteHash: Uint8Array): Uint8Array {
   const id = encoder.encode(conversationId)
@@ -46,7 +65,21 @@ export function voteBindingPayload(conversationId: string, proposal: Proposal, v
   return out
 }
 
-/** Whether `binding` is `vote`'s owner's signature binding it to `proposal`. Never throws. */
+/**
+ * Whether `binding` is `vote`'s owner's signature binding it to `proposal`. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { EthereumSigner } from '@demls/consensus'
+ * import { verifyVoteBinding } from '@demls/session/rules'
+ * import type { Proposal, Vote } from '@demls/wire'
+ * declare const anyKey: Uint8Array
+ * declare const proposal: Proposal
+ * declare const vote: Vote
+ * declare const binding: Uint8Array
+ * verifyVoteBinding(new EthereumSigner(anyKey), 'chat', proposal, vote, binding) // true when the vote's owner signed it
+ * ```
+ */
 export function verifyVoteBinding(
   verifier: Pick<ConsensusSigner, 'verify'>,
   conversationId: string,
@@ -62,7 +95,18 @@ export function verifyVoteBinding(
   }
 }
 
-/** What {@link verifyCertificate} checks a certificate against. */
+/**
+ * What {@link verifyCertificate} checks a certificate against.
+ *
+ * @example
+ * ```ts
+ * import { EthereumSigner, consensusResult } from '@demls/consensus'
+ * import type { CertificateContext } from '@demls/session/rules'
+ * declare const anyKey: Uint8Array
+ * declare const memberHexIds: string[] // the members of the epoch the commit leaves
+ * const ctx: CertificateContext = { conversationId: 'chat', members: new Set(memberHexIds), rule: consensusResult, verifier: new EthereumSigner(anyKey) }
+ * ```
+ */
 export interface CertificateContext {
   /** The conversation (the bindings are signed for it). */
   conversationId: string
@@ -74,7 +118,15 @@ export interface CertificateContext {
   verifier: Pick<ConsensusSigner, 'verify'>
 }
 
-/** Why a certificate was refused. */
+/**
+ * Why a certificate was refused.
+ *
+ * @example
+ * ```ts
+ * import type { CertificateRefusal } from '@demls/session/rules'
+ * const reason: CertificateRefusal = 'not-approved' // too few valid, bound votes of members
+ * ```
+ */
 export type CertificateRefusal =
   | 'no-proposal'
   | 'undecodable-payload'
@@ -95,6 +147,16 @@ export const MAX_CERTIFICATE_VOTES = 4096
  * never make a certificate, since anyone can mint a proposal nobody
  * answered. For any kind of request (see {@link verifyCertificate} for
  * adds and removes).
+ *
+ * @example
+ * ```ts
+ * import { type CertificateContext, verifyApproval } from '@demls/session/rules'
+ * import type { ApprovalCertificate } from '@demls/wire'
+ * declare const cert: ApprovalCertificate // e.g. StewardListNotice.certificate
+ * declare const ctx: CertificateContext
+ * const r = verifyApproval(cert, ctx)
+ * if (r.ok && r.request.stewardElection) console.log('the group elected', r.request.stewardElection.proposedStewards.length, 'stewards')
+ * ```
  *
  * @returns the approved request, or why the certificate proves nothing
  */
@@ -136,6 +198,16 @@ export function verifyApproval(
  * ({@link verifyApproval}), and read its target from the payload. A
  * removal proposed by its own target for one voter (a self-leave) holds
  * with the target's own signed YES: a member may always leave.
+ *
+ * @example
+ * ```ts
+ * import { type CertificateContext, verifyCertificate } from '@demls/session/rules'
+ * import type { ApprovalCertificate } from '@demls/wire'
+ * declare const cert: ApprovalCertificate // from CommitReplay.certificates
+ * declare const ctx: CertificateContext
+ * const r = verifyCertificate(cert, ctx)
+ * console.log(r.ok ? `${r.target.action} approved by ${r.voters} voters` : r.reason)
+ * ```
  *
  * @returns the approved target, or why the certificate proves nothing
  */

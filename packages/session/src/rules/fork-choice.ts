@@ -3,6 +3,14 @@ import { compareBytes, toHex } from '@demls/wire'
 /**
  * One side of a fork: the commit merged from an epoch, as the fork-choice
  * rule sees it.
+ *
+ * @example
+ * ```ts
+ * import { type BranchClaim, winsFork } from '@demls/session/rules'
+ * const ours: BranchClaim = { committerRank: 1, commitHash: new Uint8Array(32).fill(2) }
+ * const theirs: BranchClaim = { committerRank: 0, commitHash: new Uint8Array(32).fill(9) }
+ * winsFork(theirs, ours) // true
+ * ```
  */
 export interface BranchClaim {
   /** The committer's rank on the steward list of the epoch the commit left ({@link committerRank}). */
@@ -11,7 +19,16 @@ export interface BranchClaim {
   commitHash: Uint8Array
 }
 
-/** The list a rank is read from (a `StewardList` of `@demls/steward`). */
+/**
+ * The list a rank is read from (a `StewardList` of `@demls/steward`).
+ *
+ * @example
+ * ```ts
+ * import { type RankList, committerRank } from '@demls/session/rules'
+ * const list: RankList = { members: [new Uint8Array(20).fill(1), new Uint8Array(20).fill(2)], electionEpoch: 4n }
+ * committerRank(list, 5n, new Uint8Array(20).fill(2)) // 0
+ * ```
+ */
 export interface RankList {
   /** Stewards in rotation order. */
   readonly members: readonly Uint8Array[]
@@ -29,6 +46,10 @@ export interface RankList {
  *
  * @example
  * ```ts
+ * import { committerRank } from '@demls/session/rules'
+ * const a = new Uint8Array(20).fill(1)
+ * const b = new Uint8Array(20).fill(2)
+ * const c = new Uint8Array(20).fill(3)
  * committerRank({ members: [a, b, c], electionEpoch: 10n }, 11n, b) // 0: b serves epoch 11
  * committerRank({ members: [a, b, c], electionEpoch: 10n }, 11n, a) // 2
  * ```
@@ -97,8 +118,9 @@ export interface BranchTip extends BranchClaim {
  * @example
  * ```ts
  * import { prefersAttested } from '@demls/session/rules'
- * declare const attestedHash: Uint8Array // from members' signed attestations of epoch 9
- * if (prefersAttested(undefined, 9n, 9n, attestedHash)) console.log('catch up onto the attested branch')
+ * declare const attestedHash: Uint8Array // from a member's signed attestation of epoch 9
+ * const ours = { epoch: 8n, committerRank: 1, commitHash: new Uint8Array(32).fill(0xaa) }
+ * if (prefersAttested(ours, 9n, 9n, { committerRank: 0, commitHash: attestedHash })) console.log('fetch the attested branch')
  * ```
  */
 export function prefersAttested(tip: BranchTip | undefined, currentEpoch: bigint, attestedEpoch: bigint, attested: BranchClaim): boolean {

@@ -124,6 +124,9 @@ export class ConversationHandle {
    *
    * @example
    * ```ts
+   * import type { ConversationHandle, User } from '@demls/session'
+   * declare const chat: ConversationHandle
+   * declare const bob: User
    * await chat.invite(bob.memberId)
    * await bob.join('chat')
    * ```

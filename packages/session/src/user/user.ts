@@ -308,6 +308,9 @@ export class User {
    *
    * @example
    * ```ts
+   * import type { User } from '@demls/session'
+   * declare const alice: User
+   * declare const bob: User
    * const chat = await alice.createConversation('chat')
    * await chat.invite(bob.memberId)
    * const lobby = await alice.createConversation('lobby', { admission: 'open' })

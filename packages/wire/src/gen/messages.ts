@@ -64,7 +64,15 @@ export const DemlsAdmission = {
   DEMLS_ADMISSION_OPEN: 1,
   DEMLS_ADMISSION_INVITE: 2,
 } as const
-/** A value of {@link DemlsAdmission} (unknown values from the wire are kept as numbers). */
+/**
+ * A value of {@link DemlsAdmission} (unknown values from the wire are kept as numbers).
+ *
+ * @example
+ * ```ts
+ * import { DemlsAdmission } from '@demls/wire'
+ * const value: DemlsAdmission = DemlsAdmission.DEMLS_ADMISSION_UNSPECIFIED
+ * ```
+ */
 export type DemlsAdmission = (typeof DemlsAdmission)[keyof typeof DemlsAdmission] | (number & {})
 
 /**
@@ -597,6 +605,12 @@ export function decodeAppMessage(bytes: Uint8Array): AppMessage {
 /**
  * `de_mls.messages.v1.ApprovalCertificate` as returned by {@link decodeApprovalCertificate}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type ApprovalCertificate, decodeApprovalCertificate, encodeApprovalCertificate } from '@demls/wire'
+ * const approvalCertificate: ApprovalCertificate = decodeApprovalCertificate(encodeApprovalCertificate({}))
+ * ```
  */
 export interface ApprovalCertificate {
   /** field 1, consensus.v1.Proposal */
@@ -605,7 +619,16 @@ export interface ApprovalCertificate {
   voteBindings: Uint8Array[]
 }
 
-/** Input of {@link encodeApprovalCertificate}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeApprovalCertificate}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type ApprovalCertificateInit, encodeApprovalCertificate } from '@demls/wire'
+ * const init: ApprovalCertificateInit = {}
+ * const bytes = encodeApprovalCertificate(init)
+ * ```
+ */
 export interface ApprovalCertificateInit {
   /** field 1, consensus.v1.Proposal */
   proposal?: ProposalInit | null
@@ -635,6 +658,12 @@ function fromApprovalCertificate(m: Record<string, unknown>): ApprovalCertificat
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeApprovalCertificate } from '@demls/wire'
+ * const bytes = encodeApprovalCertificate({}) // canonical protobuf bytes
+ * ```
  */
 export function encodeApprovalCertificate(value: ApprovalCertificateInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.ApprovalCertificate', pb.de_mls.messages.v1.ApprovalCertificate, () => toApprovalCertificate(value))
@@ -644,6 +673,17 @@ export function encodeApprovalCertificate(value: ApprovalCertificateInit): Uint8
  * Decode `de_mls.messages.v1.ApprovalCertificate` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeApprovalCertificate, encodeApprovalCertificate } from '@demls/wire'
+ * const approvalCertificate = decodeApprovalCertificate(encodeApprovalCertificate({}))
+ * try {
+ *   decodeApprovalCertificate(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeApprovalCertificate(bytes: Uint8Array): ApprovalCertificate {
   return decodeWith('de_mls.messages.v1.ApprovalCertificate', pb.de_mls.messages.v1.ApprovalCertificate, bytes, fromApprovalCertificate)
@@ -802,6 +842,13 @@ export function decodeDemlsControl(bytes: Uint8Array): DemlsControl {
 /**
  * `de_mls.messages.v1.MemberInvitation` as returned by {@link decodeMemberInvitation}: every field present,
  * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type MemberInvitation, decodeMemberInvitation, encodeMemberInvitation } from '@demls/wire'
+ * const memberInvitation: MemberInvitation = decodeMemberInvitation(encodeMemberInvitation({ inviter: new Uint8Array([1, 2, 3]) }))
+ * console.log(memberInvitation.inviter) // Uint8Array [1, 2, 3]
+ * ```
  */
 export interface MemberInvitation {
   /** field 1, bytes */
@@ -814,7 +861,16 @@ export interface MemberInvitation {
   signature: Uint8Array
 }
 
-/** Input of {@link encodeMemberInvitation}: every field optional; absent and default values are not written. */
+/**
+ * Input of {@link encodeMemberInvitation}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type MemberInvitationInit, encodeMemberInvitation } from '@demls/wire'
+ * const init: MemberInvitationInit = { inviter: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeMemberInvitation(init)
+ * ```
+ */
 export interface MemberInvitationInit {
   /** field 1, bytes */
   inviter?: Uint8Array | null
@@ -850,6 +906,12 @@ function fromMemberInvitation(m: Record<string, unknown>): MemberInvitation {
  * numbers, proto3 defaults omitted).
  *
  * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeMemberInvitation } from '@demls/wire'
+ * const bytes = encodeMemberInvitation({ inviter: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
  */
 export function encodeMemberInvitation(value: MemberInvitationInit): Uint8Array<ArrayBuffer> {
   return encodeWith('de_mls.messages.v1.MemberInvitation', pb.de_mls.messages.v1.MemberInvitation, () => toMemberInvitation(value))
@@ -859,6 +921,17 @@ export function encodeMemberInvitation(value: MemberInvitationInit): Uint8Array<
  * Decode `de_mls.messages.v1.MemberInvitation` from untrusted bytes.
  *
  * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeMemberInvitation, encodeMemberInvitation } from '@demls/wire'
+ * const memberInvitation = decodeMemberInvitation(encodeMemberInvitation({ inviter: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeMemberInvitation(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
  */
 export function decodeMemberInvitation(bytes: Uint8Array): MemberInvitation {
   return decodeWith('de_mls.messages.v1.MemberInvitation', pb.de_mls.messages.v1.MemberInvitation, bytes, fromMemberInvitation)
