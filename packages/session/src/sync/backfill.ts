@@ -29,7 +29,7 @@ export const HISTORY_LIMITS = Object.freeze({
   requestSkewMs: 60_000,
   /** Replies are taken for this long after our request. */
   requestWindowMs: 60_000,
-  /** Our request is sent again after this long without a reply, at most {@link HISTORY_LIMITS.requestAttempts} times in all. */
+  /** Our request is sent again after this long without a reply, at most `requestAttempts` times in all. */
   retryMs: 3_000,
   requestAttempts: 3,
 })

@@ -24,9 +24,9 @@ export const AVAILABILITY_LIMITS = Object.freeze({
   requestBackoffMaxMs: 30_000,
   /** A commit request must be signed within this much of our clock. */
   requestSkewMs: 60_000,
-  /** Bytes of commit replays we send per {@link AVAILABILITY_LIMITS.budgetPeriodMs}. */
+  /** Bytes of commit replays we send per `budgetPeriodMs`. */
   replyBytes: 1024 * 1024,
-  /** Proposal requests we broadcast per {@link AVAILABILITY_LIMITS.budgetPeriodMs}. */
+  /** Proposal requests we broadcast per `budgetPeriodMs`. */
   proposalRequests: 8,
   budgetPeriodMs: 10_000,
 })
