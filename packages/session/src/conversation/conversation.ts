@@ -50,6 +50,7 @@ import {
 } from '../sync/catch-up.js'
 import { answerDueProbes, joinAnswerDeadline, onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
 import { submitEmergency } from '../stewardship/emergency.js'
+import { BAN_REMOVAL_NAME } from '../voting/judge-evidence.js'
 import { proposeDeadMembers } from '../stewardship/dead-members.js'
 import { noteSeen, syncLastSeen } from '../stewardship/liveness.js'
 import { suspectWindowMs } from './config.js'
@@ -684,7 +685,8 @@ export class Conversation {
     const request = { payload: 'removeMember' as const, removeMember: { memberId: target } }
     core.queues.bufferUpdate(request, core.epoch())
     if (core.isEpochSteward() && core.sm.state === 'working' && !targetInFlight(core, request)) {
-      await initiateProposal(core, request, 'deferred', now)
+      // Beyond the reference: one member's request is decided by explicit votes (silent voters count as NO).
+      await initiateProposal(core, request, 'deferred', now, { name: BAN_REMOVAL_NAME, livenessCriteriaYes: false })
     }
   }
 

@@ -2,7 +2,7 @@ import type { ConsensusService } from '@demls/consensus'
 import type { MlsService } from '@demls/mls'
 import type { PeerScoringPlugin, ScoreOp } from '@demls/scoring'
 import type { StewardListService } from '@demls/steward'
-import { type AppMessageInit, type ConversationUpdateRequest, type Vote, encodeAppMessage, toHex } from '@demls/wire'
+import { type AppMessageInit, type ConversationUpdateRequest, type Vote, encodeAppMessage, toHex, type ViolationEvidence } from '@demls/wire'
 import { FreezeRounds } from '../freeze/candidate-buffer.js'
 import { type PrefixEntry, commitPrefix } from '../rules/selection-order.js'
 import { type ConversationConfig, suspectWindowMs } from './config.js'
@@ -32,6 +32,8 @@ export interface AutoVote {
   judgeScore?: Uint8Array
   /** A join of this member under invite admission: judged from the vouches we hold when the vote fires. */
   judgeAdmission?: Uint8Array
+  /** Another emergency: judged from our own observation of its evidence when the vote fires (`judgeEvidence`). */
+  judgeEvidence?: ViolationEvidence
 }
 
 /**

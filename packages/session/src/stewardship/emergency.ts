@@ -13,14 +13,23 @@ export function submitEmergency(core: ConversationCore, evidence: ViolationEvide
   // Beyond the reference: a score removal counts silent voters as NO, so it
   // passes only on explicit YES votes of members whose own scores agree
   // (`judgeScoreRemoval`), never by silence.
-  const scoreRemoval = evidence.violationType === ViolationType.SCORE_BELOW_THRESHOLD
+  // Beyond that (issue 15), every accusation does: voters judge it from their own observation.
   return initiateProposal(
     core,
     emergencyUpdateRequest(withCreator(evidence, core.memberId)),
     'yes',
     now,
-    scoreRemoval ? { livenessCriteriaYes: false } : {},
+    silenceIsNo(evidence) ? { livenessCriteriaYes: false } : {},
   )
+}
+
+/**
+ * Whether an emergency must count silent voters as NO: every accusation
+ * against a member. A Deadlock ECP keeps the group's liveness flag (it
+ * accuses nobody, and the stewards it is about may be the silent ones).
+ */
+export function silenceIsNo(evidence: Pick<ViolationEvidenceInit, 'violationType'>): boolean {
+  return evidence.violationType !== ViolationType.DEADLOCK
 }
 
 /**

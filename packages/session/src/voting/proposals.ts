@@ -20,6 +20,8 @@ import { isVotePivotal } from '../rules/vote-pivotality.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
 import { onInviteProposed } from '../join/responder.js'
 import { bindingsOf, noteBindings } from './certificates.js'
+import { BAN_REMOVAL_NAME, judgeEvidence } from './judge-evidence.js'
+import { silenceIsNo } from '../stewardship/emergency.js'
 import { INACTIVE_REMOVAL_NAME, judgeInactiveRemoval } from '../stewardship/liveness.js'
 import { requestProposal } from '../sync/catch-up.js'
 import { evictOldest } from '../state/bounded.js'
@@ -138,7 +140,10 @@ export async function initiateProposal(
   } else {
     core.emit({ type: 'vote-requested', proposalId: id, request })
     const joiner = core.config.admission === 'invite' ? joinerOf(request) : undefined
-    core.autoVotes.set(id, now + votingDelay(core, kind), { choice: core.config.livenessCriteriaYes, ...(joiner ? { judgeAdmission: joiner } : {}) })
+    // A ban is decided by explicit votes, ours included.
+    if (name !== BAN_REMOVAL_NAME) {
+      core.autoVotes.set(id, now + votingDelay(core, kind), { choice: core.config.livenessCriteriaYes, ...(joiner ? { judgeAdmission: joiner } : {}) })
+    }
   }
   return id
 }
@@ -184,8 +189,18 @@ export function onIncomingProposal(
     core.emit({ type: 'dropped', reason: 'partial-freeze', detail: `proposal ${proposal.proposalId}` })
     return
   }
+  if (proposal.name === BAN_REMOVAL_NAME && proposal.livenessCriteriaYes) {
+    core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'a ban removal must count silent voters as NO' })
+    return
+  }
   if (kind === 'emergency' && !request?.emergencyCriteria?.evidence) {
     core.emit({ type: 'dropped', reason: 'invalid-proposal', detail: 'emergency proposal without evidence' })
+    return
+  }
+  const accusation = request?.emergencyCriteria?.evidence
+  if (accusation !== undefined && silenceIsNo(accusation) && proposal.livenessCriteriaYes) {
+    // Silence must never carry an accusation (issue 15): a reference peer's ECP counts silent voters as YES.
+    core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'an accusation must count silent voters as NO' })
     return
   }
   if (!proposalBytesFit(core, proposal)) return
@@ -240,10 +255,14 @@ export function onIncomingProposal(
       evidence?.violationType === ViolationType.SCORE_BELOW_THRESHOLD && evidence.targetMemberId.length > 0
         ? evidence.targetMemberId
         : undefined
+    // A removal a member asked for (BanRequest) is decided by explicit votes: nobody votes for us.
+    if (proposal.name === BAN_REMOVAL_NAME) return
     core.autoVotes.set(proposal.proposalId, now + votingDelay(core, kind), {
       choice: inactive !== undefined ? false : proposal.livenessCriteriaYes,
       ...(inactive !== undefined && !proposal.livenessCriteriaYes ? { judgeInactive: inactive } : {}),
       ...(scoreTarget !== undefined ? { judgeScore: scoreTarget } : {}),
+      // Any other emergency is judged from what we observed ourselves, never from the proposer's flag.
+      ...(evidence !== undefined && scoreTarget === undefined ? { judgeEvidence: evidence } : {}),
       ...(core.config.admission === 'invite' && joinerOf(request) !== undefined ? { judgeAdmission: joinerOf(request) } : {}),
     })
   }
@@ -390,7 +409,9 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
             ? judgeScoreRemoval(core, a.judgeScore)
             : a.judgeAdmission !== undefined
               ? judgeAdmission(core, id, a.judgeAdmission, now)
-              : a.choice
+              : a.judgeEvidence !== undefined
+                ? judgeEvidence(core, a.judgeEvidence, now)
+                : a.choice
       await castVote(core, id, choice, now)
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'ALREADY_VOTED') core.error('auto-vote', err)
