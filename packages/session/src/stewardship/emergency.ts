@@ -1,7 +1,8 @@
 import { deadlock, emergencyUpdateRequest, scoreBelowThreshold, withCreator } from '@demls/scoring'
-import { type ViolationEvidenceInit, ViolationType, bytesEqual, toHex } from '@demls/wire'
+import { type ViolationEvidenceInit, bytesEqual, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { initiateProposal } from '../voting/proposals.js'
+import { silenceIsNo } from '../voting/judge-evidence.js'
 import { electionPool } from './stewardship.js'
 
 /**
@@ -21,15 +22,6 @@ export function submitEmergency(core: ConversationCore, evidence: ViolationEvide
     now,
     silenceIsNo(evidence) ? { livenessCriteriaYes: false } : {},
   )
-}
-
-/**
- * Whether an emergency must count silent voters as NO: every accusation
- * against a member. A Deadlock ECP keeps the group's liveness flag (it
- * accuses nobody, and the stewards it is about may be the silent ones).
- */
-export function silenceIsNo(evidence: Pick<ViolationEvidenceInit, 'violationType'>): boolean {
-  return evidence.violationType !== ViolationType.DEADLOCK
 }
 
 /**

@@ -63,6 +63,21 @@ describe('adversarial: emergencies and bans are judged by each voter', () => {
     await s.stop()
   }, 60_000)
 
+  it('a Deadlock ECP about another epoch is voted down and freezes nobody; one about ours opens recovery mode (as the reference)', async () => {
+    // Four members: with three, the reference rule decides a liveness-YES proposal as soon as one NO
+    // meets the bundled YES (the silent third weighs YES).
+    const s = await scenario(4)
+    await bootstrap(s, ID)
+    const judges = [1, 2, 3]
+    const stale = await conv(s, 0, ID).submitEmergency({ violationType: ViolationType.DEADLOCK, epoch: conv(s, 0, ID).epoch() + 5n })
+    expect(await resolved(s, stale, judges)).toEqual([false, false, false])
+    for (const i of [0, 1, 2, 3]) expect(conv(s, i, ID).conversation.mode()).toBe('normal')
+    const current = await conv(s, 0, ID).submitEmergency({ violationType: ViolationType.DEADLOCK, epoch: conv(s, 0, ID).epoch() })
+    expect(await resolved(s, current, judges)).toEqual([true, true, true])
+    await s.until(() => [0, 1, 2, 3].every((i) => eventsOf(s, i, 'phase-change').some((e) => e.state === 'freezing' && e.mode === 'recovery')))
+    await s.stop()
+  }, 60_000)
+
   it('one member’s BanRequest removes nobody without explicit votes; with them it does', async () => {
     const { groups, plugins } = await capturingPlugins(4)
     const s = await scenario(4, { plugins })

@@ -94,6 +94,8 @@ describe('a member keeping every consensus slot busy (issue 16)', () => {
     const ecp = await bed.conv(0).submitEmergency(brokenCommit(memberIdOf(ATTACKER), bed.conv(0).epoch()), bed.now)
     await bed.flush()
     for (const i of [1, 2, 3]) expect(requested(bed, i, ecp)).toBe(true)
+    // An accusation passes on explicit votes only (issue 15): the honest members saw the flood and vote YES.
+    for (const i of [1, 2, 3]) await bed.conv(i).vote(ecp, true, bed.now)
     const end = bed.now + 120_000
     while (honest.some((i) => bed.conv(i).members().length !== 4)) {
       if (bed.now >= end) throw new Error('the attacker was never removed')
