@@ -176,6 +176,7 @@ describe('PeerScoringService (more)', () => {
       EmergencyNoCreator: -50n,
       SuccessfulCommit: 10n,
       HonestCommitAttempt: 5n,
+      EquivocatingVote: -100n,
     })
     expect(svc.id).toBe('de-mls/peer-scoring/reference')
     expect(svc.version).toBe('1.0.0')

@@ -21,6 +21,12 @@ export const ScoreEvent = {
   HonestCommitAttempt: 'HonestCommitAttempt',
   /** Losing candidate from a non-steward, or a staged commit from a non-steward. */
   MisbehavingCommit: 'MisbehavingCommit',
+  /**
+   * Beyond the reference (which cannot detect it): two validly signed votes
+   * of one member on one proposal, one YES and one NO. Two signatures prove
+   * it, so anyone holding both applies it.
+   */
+  EquivocatingVote: 'EquivocatingVote',
 } as const
 /**
  * A value of {@link ScoreEvent}.
@@ -68,7 +74,10 @@ export type ScoreDeltasInit = Readonly<Partial<Record<ScoreEvent, ScoreInput>>>
  * Reference default deltas (`default_score_deltas`; "placeholders pending
  * tuning" upstream): BrokenCommit −50, BrokenMlsProposal −30,
  * CensorshipInactivity −40, MisbehavingCommit −10, EmergencyYesCreator +20,
- * EmergencyNoCreator −50, SuccessfulCommit +10, HonestCommitAttempt +5.
+ * EmergencyNoCreator −50, SuccessfulCommit +10, HonestCommitAttempt +5;
+ * and demls's EquivocatingVote −100 (one proven equivocation takes a member
+ * from the default score to the removal threshold; the reference never
+ * emits this event, so its deltas are unchanged).
  */
 export const DEFAULT_SCORE_DELTAS: ScoreDeltas = Object.freeze({
   BrokenCommit: -50n,
@@ -79,6 +88,7 @@ export const DEFAULT_SCORE_DELTAS: ScoreDeltas = Object.freeze({
   EmergencyNoCreator: -50n,
   SuccessfulCommit: 10n,
   HonestCommitAttempt: 5n,
+  EquivocatingVote: -100n,
 })
 
 /** Starting score of a newly tracked member (`DEFAULT_PEER_SCORE`). */

@@ -49,8 +49,9 @@ import {
   takeCurrentFuture,
 } from '../sync/catch-up.js'
 import { answerDueProbes, joinAnswerDeadline, onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
-import { submitEmergency } from '../stewardship/emergency.js'
+import { submitEmergency, sweepScoreRemovals } from '../stewardship/emergency.js'
 import { BAN_REMOVAL_NAME } from '../voting/judge-evidence.js'
+import type { EquivocationEvidence } from '../rules/equivocation.js'
 import { proposeDeadMembers } from '../stewardship/dead-members.js'
 import { noteSeen, syncLastSeen } from '../stewardship/liveness.js'
 import { suspectWindowMs } from './config.js'
@@ -638,7 +639,8 @@ export class Conversation {
         onIncomingProposal(core, app.proposal!, sender, now, app.demlsVoteBindings)
         break
       case 'vote':
-        onIncomingVote(core, app.vote!, sender, now, app.demlsVoteBindings[0])
+        // A proven equivocation penalised the voter: stewards file its removal if it fell to the threshold.
+        if (onIncomingVote(core, app.vote!, sender, now, app.demlsVoteBindings[0])) await sweepScoreRemovals(core, now)
         break
       case 'membershipChange':
         if (bytesEqual(app.membershipChange!.member, sender)) core.emit({ type: 'membership-notice', member: sender })
@@ -890,6 +892,24 @@ export class Conversation {
    */
   dropCounts(): Partial<Record<InboundDropReason, number>> {
     return this.#core.drops.totals()
+  }
+
+  /**
+   * The equivocations we saw (beyond the reference): members that signed a
+   * YES and a NO on the same proposal, each with its two votes, oldest
+   * first (the newest 64 are kept). Each was penalised once
+   * (`EquivocatingVote`) and reported as an `equivocation` event; anyone
+   * can check one with `verifyEquivocation` of `@demls/session/rules`.
+   *
+   * @example
+   * ```ts
+   * import type { Conversation } from '@demls/session'
+   * declare const conv: Conversation
+   * for (const e of conv.equivocations()) console.log(`member voted both ways on proposal ${e.proposalId}`)
+   * ```
+   */
+  equivocations(): EquivocationEvidence[] {
+    return [...this.#core.equivocations.values()]
   }
 
   /** Chat messages waiting for the epoch change in flight. */

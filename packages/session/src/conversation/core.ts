@@ -5,6 +5,7 @@ import type { StewardListService } from '@demls/steward'
 import { type AppMessageInit, type ConversationUpdateRequest, type Vote, encodeAppMessage, toHex, type ViolationEvidence } from '@demls/wire'
 import { FreezeRounds } from '../freeze/candidate-buffer.js'
 import { type PrefixEntry, commitPrefix } from '../rules/selection-order.js'
+import type { EquivocationEvidence } from '../rules/equivocation.js'
 import { type ConversationConfig, suspectWindowMs } from './config.js'
 import type { ConversationEvent, ConversationOutbound } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
@@ -22,6 +23,8 @@ import { InvitationBook } from '../state/invitations.js'
 
 /** How many of our own signed votes {@link ConversationCore.ownVotes} keeps. */
 export const OWN_VOTES_KEPT = 64
+/** Equivocation evidence kept (two votes of at most a few hundred bytes each). */
+export const EQUIVOCATIONS_KEPT = 64
 
 /** A scheduled auto-vote (its time is its entry's deadline in {@link ConversationCore.autoVotes}). */
 export interface AutoVote {
@@ -112,6 +115,12 @@ export class ConversationCore {
   readonly lastSeen = new Map<string, number>()
   /** The time of the call (`receive` or `poll`) being processed. */
   now = 0
+  /**
+   * Members we saw vote both ways on a proposal, with the two signed votes
+   * (`voting/equivocation.ts`), by `voter hex:proposal id`; the newest
+   * {@link EQUIVOCATIONS_KEPT}.
+   */
+  readonly equivocations = new Map<string, EquivocationEvidence>()
   /** When we last proposed each member's removal for inactivity, and how often since we last heard it (hex → entry). */
   readonly inactiveProposedAt = new Map<string, { at: number; attempts: number }>()
 

@@ -1,4 +1,4 @@
-import type { ConversationUpdateRequest, MemberWelcome, SubtopicName } from '@demls/wire'
+import type { ConversationUpdateRequest, MemberWelcome, SubtopicName, Vote } from '@demls/wire'
 import type { ConversationState, OperatingMode } from './state-machine.js'
 
 /**
@@ -146,6 +146,13 @@ export type ConversationEvent =
    * we kept: counted here, not lost silently.
    */
   | { type: 'backfill'; packets: number; messages: number }
+  /**
+   * A member voted both ways on a proposal (beyond the reference): `votes`
+   * are its two signed votes, the one we counted first. We penalised it
+   * (`EquivocatingVote`) and keep the evidence (`Conversation.equivocations()`);
+   * anyone can check it with `verifyEquivocation` of `@demls/session/rules`.
+   */
+  | { type: 'equivocation'; proposalId: number; voter: Uint8Array; votes: readonly [Vote, Vote] }
   /** An inbound packet was dropped, with a typed reason. */
   | { type: 'dropped'; reason: InboundDropReason; detail?: string; error?: Error }
   /**

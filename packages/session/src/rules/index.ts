@@ -11,7 +11,8 @@
  *   ({@link appliedScores}, {@link noCandidateScores}, {@link censorshipSuspect}).
  * - Fork choice: {@link winsFork}, {@link committerRank},
  *   {@link prefersAttested}; replayed commits: {@link checkReplay};
- *   approval certificates: {@link verifyCertificate}, {@link verifyVoteBinding}.
+ *   approval certificates: {@link verifyCertificate}, {@link verifyVoteBinding};
+ *   votes cast both ways: {@link equivocationOf}, {@link verifyEquivocation}.
  * - Timing: {@link freezeEntryWindowFor}, {@link probeAnswerDelay}; votes:
  *   {@link isVotePivotal}, {@link applyConsensusResult}.
  * - Membership targets: {@link targetOf}, {@link targetSatisfied}.
@@ -33,6 +34,7 @@ export {
   verifyVoteBinding,
   voteBindingPayload,
 } from './certificate.js'
+export { type EquivocationEvidence, equivocationOf, equivocationsIn, verifyEquivocation } from './equivocation.js'
 export { type BranchClaim, type BranchTip, type RankList, committerRank, prefersAttested, winsFork } from './fork-choice.js'
 export { type FreezeRole, freezeEntryWindowFor } from './freeze-window.js'
 export { type ElectableList, checkReplay } from './replay-check.js'

@@ -13,6 +13,7 @@ import type { ConversationCore } from '../conversation/core.js'
 import { MAX_CERTIFICATE_VOTES, proposalDigest, verifyCertificate, verifyVoteBinding, voteBindingPayload } from '../rules/certificate.js'
 import { keyOfTarget, targetKey } from '../rules/targets.js'
 import { verifyAttestation } from '../join/signing.js'
+import { noteEquivocationsIn } from './equivocation.js'
 
 /** Whether this conversation binds votes and requires certificates (see `ReferenceGaps.uncertifiedChanges`). */
 export function certifies(core: ConversationCore): boolean {
@@ -148,6 +149,8 @@ export function authorizeChanges(
   const ctx = { conversationId: core.id, members, rule: core.plugins.consensus.rule, verifier: core.plugins.consensus.signer }
   for (const cert of offered.slice(0, changes.length * 2)) {
     const full = withLocalVotes(core, cert)
+    // Votes a member sent one way to some members and the other way to us meet here.
+    if (full.proposal !== undefined) noteEquivocationsIn(core, full.proposal)
     const checked = [members, ...votersOf(core, full, members)]
       .map((m) => verifyCertificate(full, { ...ctx, members: m }))
       .find((r) => r.ok)

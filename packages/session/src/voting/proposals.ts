@@ -26,6 +26,8 @@ import { requestProposal } from '../sync/catch-up.js'
 import { evictOldest } from '../state/bounded.js'
 import { savedVote } from '../persist/snapshot.js'
 import { proposalBytesFit } from './proposal-bytes.js'
+import { noteEquivocation } from './equivocation.js'
+import { equivocationOf } from '../rules/equivocation.js'
 import { creatorVoteFor, joinerOf, judgeAdmission, proposalLiveness, silentAdmissionRefusal } from './admission.js'
 
 /**
@@ -308,18 +310,27 @@ export function restoreOpenProposals(core: ConversationCore, proposals: readonly
   }
 }
 
-/** A single vote received from `sender` (MLS-authenticated). */
-export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8Array, now: number, binding?: Uint8Array): void {
+/**
+ * A single vote received from `sender` (MLS-authenticated). Returns whether
+ * it proved an equivocation we had not seen (the voter was penalised).
+ */
+export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8Array, now: number, binding?: Uint8Array): boolean {
   try {
     const r = core.consensus.receiveVote(core.id, vote, now, hardening(core, sender))
     if (binding !== undefined) noteBindings(core, vote.proposalId, [vote], [binding])
-    if (r.status === 'duplicate' || r.status === 'conflicting') core.emit({ type: 'dropped', reason: 'duplicate' })
+    if (r.status === 'conflicting') {
+      // Both votes are signed by their owner (the consensus service verified the second one too).
+      const evidence = equivocationOf(r.existing, vote)
+      if (evidence !== undefined) return noteEquivocation(core, evidence)
+      core.emit({ type: 'dropped', reason: 'duplicate' })
+    } else if (r.status === 'duplicate') core.emit({ type: 'dropped', reason: 'duplicate' })
     else if (r.status === 'late') core.emit({ type: 'dropped', reason: 'late' })
     // A vote for a proposal we never received: it was lost; ask its owner for it.
     else if (r.status === 'buffered') requestProposal(core, vote.proposalId, now)
   } catch (err) {
     core.emit({ type: 'dropped', reason: dropReasonOf(err), detail: shortMessageOf(err), error: err as Error })
   }
+  return false
 }
 
 /**

@@ -1,0 +1,38 @@
+import { ScoreEvent } from '@demls/scoring'
+import { type Proposal, toHex } from '@demls/wire'
+import { EQUIVOCATIONS_KEPT, type ConversationCore } from '../conversation/core.js'
+import { type EquivocationEvidence, equivocationsIn, verifyEquivocation } from '../rules/equivocation.js'
+import { evictOldest } from '../state/bounded.js'
+
+/**
+ * A member voted both ways on one proposal (issue 15; the reference drops
+ * the second vote as a duplicate and keeps nothing). The first time we see
+ * it for that member and proposal: keep the two signed votes as evidence
+ * (`Conversation.equivocations()`), penalise the voter
+ * (`ScoreEvent.EquivocatingVote`, −100 by default: from the default score
+ * to the removal threshold) and report an `equivocation` event. Returns
+ * whether it was new. The caller has verified both votes' signatures, or
+ * passes `verify` to have them checked here.
+ */
+export function noteEquivocation(core: ConversationCore, evidence: EquivocationEvidence, verify = false): boolean {
+  const key = `${toHex(evidence.voter)}:${evidence.proposalId}`
+  if (core.equivocations.has(key)) return false
+  if (verify && !verifyEquivocation(evidence, core.plugins.consensus.signer)) return false
+  core.equivocations.set(key, evidence)
+  evictOldest(core.equivocations, EQUIVOCATIONS_KEPT)
+  core.applyScores([{ memberId: evidence.voter, event: ScoreEvent.EquivocatingVote }])
+  core.emit({ type: 'equivocation', proposalId: evidence.proposalId, voter: evidence.voter, votes: evidence.votes })
+  return true
+}
+
+/**
+ * The equivocations in a proposal's votes put together from several
+ * sources (a certificate that came with a replay and the votes we hold):
+ * a member that sent a YES to some members and a NO to others is caught
+ * when the two meet. Each pair is verified here. Returns how many were new.
+ */
+export function noteEquivocationsIn(core: ConversationCore, proposal: Proposal): number {
+  let found = 0
+  for (const e of equivocationsIn(proposal.votes).slice(0, 16)) if (noteEquivocation(core, e, true)) found++
+  return found
+}
