@@ -31,7 +31,19 @@ export const HISTORY_LIMITS = Object.freeze({
   requestWindowMs: 60_000,
   /** Our request is sent again after this long without a reply, at most `requestAttempts` times in all. */
   retryMs: 3_000,
-  requestAttempts: 3,
+  /** Attempts in all: together they outlast a responder's `answerIntervalMs` (a member that restarts twice in a row). */
+  requestAttempts: 5,
+  /**
+   * We ask for what was kept from this long before our last save: a packet
+   * in flight to us when we saved (or kept by a responder whose clock is
+   * behind ours) has an earlier time at the responder than our save.
+   * Packets read before our last save come back too and no longer decrypt
+   * (their keys were used; counted in the `backfill` event). Chat read
+   * after the last save is read again: a received chat message does not
+   * make the state worth a write on its own, so after a crash chat is
+   * delivered at least once.
+   */
+  overlapMs: 30_000,
 })
 
 /** Domain tag of history-request signatures. */
@@ -51,8 +63,12 @@ function requestPayload(conversationId: string, r: HistoryRequestInit): Uint8Arr
   return signedPayload(HISTORY_REQUEST_DOMAIN, conversationId, encodeHistoryRequest({ ...r, signature: null }))
 }
 
-/** Ask the group for the chat it kept since `sinceMs` (after a restart). */
-export function requestHistory(core: ConversationCore, sinceMs: number, now: number): void {
+/**
+ * Ask the group for the chat it kept since our last save at `savedAt`
+ * (after a restart), from {@link HISTORY_LIMITS.overlapMs} before it.
+ */
+export function requestHistory(core: ConversationCore, savedAt: number, now: number): void {
+  const sinceMs = Math.max(0, savedAt - HISTORY_LIMITS.overlapMs)
   core.history.request = { sinceMs, firstAt: now, lastAt: now, attempts: 1, answered: false }
   sendRequest(core, sinceMs, now)
 }

@@ -42,6 +42,31 @@ describe('chat backfill: a member that was down gets what the group said meanwhi
     await s.stop()
   }, 60_000)
 
+  it('a chat in flight when m1 last saved is not lost: the request reaches back before the save (HISTORY_LIMITS.overlapMs)', async () => {
+    const inner = await memoryStorage()
+    const s = await scenario(3, { userInit: (i) => (i === 1 ? { storage: crashable(inner) } : {}) })
+    await bootstrap(s, ID, 3)
+    // m0's chat reaches m2 (who keeps it for backfill) but not m1 …
+    s.net.partition([s.members[0]!.name], [s.members[1]!.name])
+    await conv(s, 0, ID).sendMessage(text('in flight to m1'))
+    await s.net.clock.advance(200)
+    // … then m1 saves a later step (m2's chat), and crashes before the first one arrives.
+    await conv(s, 2, ID).sendMessage(text('read before the crash'))
+    await s.until(() => bodies(s.members[1]!.events).includes('read before the crash'))
+    await s.net.clock.advance(200)
+    s.members[1]!.user.stop()
+    s.net.heal()
+    await s.net.clock.advance(10_000)
+    const { events } = await restart(s, 1, crashable(inner), 'm1-back')
+    await s.until(() => converged(s, ID) && bodies(events).includes('in flight to m1'))
+    await s.net.clock.advance(5_000)
+    // Each once in the new process; what m1 read after its last save is read again (at least once).
+    const got = bodies(events)
+    expect(new Set(got).size).toBe(got.length)
+    expect(got).toContain('in flight to m1')
+    await s.stop()
+  }, 60_000)
+
   it('what a member keeps is bounded: after 300 chats while m1 was down it recovers the newest HISTORY_LIMITS.packets, never more', async () => {
     const inner = await memoryStorage()
     const s = await scenario(2, { userInit: (i) => (i === 1 ? { storage: crashable(inner) } : {}) })
