@@ -96,6 +96,8 @@ function summarize(e: UserEvent): EventSummary | undefined {
       return { kind: e.type, member: hex(e.member) }
     case 'freeze-progress':
       return undefined // too chatty for a timeline
+    case 'backfill':
+      return { kind: e.type, detail: `${e.packets} packets, ${e.messages} messages` }
     default:
       return { kind: e.type }
   }

@@ -36,6 +36,7 @@ export type {
   CommitInput,
   CommitOptions,
   DecryptedMessage,
+  DecryptOptions,
   GenerateKeyPackageOptions,
   JoinFromWelcomeOptions,
   MembershipAction,

@@ -308,8 +308,32 @@ export interface DecryptedMessage {
   plaintext: Uint8Array
   /** MLS-authenticated sender member id. */
   sender: Uint8Array
-  /** Epoch it was sent in (always the current epoch). */
+  /** Epoch it was sent in: the current epoch, or a retained past one with {@link DecryptOptions.retainedEpochs}. */
   epoch: bigint
+}
+
+/**
+ * Options of {@link MlsService.decrypt}.
+ *
+ * @example
+ * ```ts
+ * import type { DecryptOptions, MlsService } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const keptPacket: Uint8Array // chat a member kept for us while we were down
+ * const options: DecryptOptions = { retainedEpochs: true }
+ * const { epoch } = await group.decrypt(keptPacket, options) // may be a past epoch
+ * ```
+ */
+export interface DecryptOptions extends AbortOptions {
+  /**
+   * Also accept an application message of a past epoch whose receiver keys
+   * are still retained (`KeyRetention.retainKeysForEpochs`), as ts-mls
+   * keeps them for late messages. Off by default: de-MLS reads application
+   * messages of the current epoch only (`decrypt_application_only`). For
+   * chat backfill after a restart, where the kept packets predate a commit
+   * the member caught up with first.
+   */
+  retainedEpochs?: boolean
 }
 
 /**
@@ -390,9 +414,11 @@ export interface MlsService {
    * Decrypt an application message: strict (same group, current epoch,
    * application content only). Throws `MlsDecodeError`, `WrongGroupError`,
    * `WrongEpochError`, `UnexpectedMessageKindError`, `ReplayError` or
-   * `MlsAuthenticationError`; the state is unchanged on error.
+   * `MlsAuthenticationError`; the state is unchanged on error. With
+   * `retainedEpochs`, a past epoch's message is read with that epoch's
+   * retained keys ({@link DecryptOptions}).
    */
-  decrypt(message: Uint8Array, options?: AbortOptions): Promise<DecryptedMessage>
+  decrypt(message: Uint8Array, options?: DecryptOptions): Promise<DecryptedMessage>
   /** Classify MLS bytes without processing them. */
   inspectMessageKind(message: Uint8Array): MessageKind
   /** The epoch a handshake or application message was framed in, without processing it. */

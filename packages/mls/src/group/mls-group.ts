@@ -24,6 +24,7 @@ import type {
   CommitInput,
   CommitOptions,
   DecryptedMessage,
+  DecryptOptions,
   MergeResult,
   MlsService,
   RemoteCandidate,
@@ -210,7 +211,7 @@ export class TsMlsGroup implements MlsService {
     })
   }
 
-  decrypt(bytes: Uint8Array, options: AbortOptions = {}): Promise<DecryptedMessage> {
+  decrypt(bytes: Uint8Array, options: DecryptOptions = {}): Promise<DecryptedMessage> {
     return this.#exclusive(async () => {
       throwIfAborted(options.signal)
       const message = decodeMls(bytes)
@@ -220,17 +221,20 @@ export class TsMlsGroup implements MlsService {
       const pm = message.privateMessage
       const state = this.#state
       if (!bytesEqual(pm.groupId, state.groupContext.groupId)) throw new WrongGroupError()
-      if (pm.epoch !== state.groupContext.epoch) throw new WrongEpochError(pm.epoch, state.groupContext.epoch)
+      // A past epoch only on request, and only while its receiver keys are retained.
+      const past = pm.epoch < state.groupContext.epoch && options.retainedEpochs === true ? state.historicalReceiverData.get(pm.epoch) : undefined
+      if (pm.epoch !== state.groupContext.epoch && past === undefined) throw new WrongEpochError(pm.epoch, state.groupContext.epoch)
       if (pm.contentType !== 'application') throw new UnexpectedMessageKindError('application message', pm.contentType)
       this.#assertActive()
+      const epochData = past ?? { senderDataSecret: state.keySchedule.senderDataSecret, secretTree: state.secretTree, ratchetTree: state.ratchetTree, groupContext: state.groupContext }
       let result: Awaited<ReturnType<typeof unprotectPrivateMessage>>
       try {
         result = await unprotectPrivateMessage(
-          state.keySchedule.senderDataSecret,
+          epochData.senderDataSecret,
           pm,
-          state.secretTree,
-          state.ratchetTree,
-          state.groupContext,
+          epochData.secretTree,
+          epochData.ratchetTree,
+          epochData.groupContext,
           state.clientConfig.keyRetentionConfig,
           this.#deps.impl,
         )
@@ -241,11 +245,16 @@ export class TsMlsGroup implements MlsService {
       if (content.contentType !== 'application' || content.sender.senderType !== 'member') {
         throw new UnexpectedMessageKindError('application message', content.contentType)
       }
-      const sender = identityAtLeaf(state, content.sender.leafIndex)
+      const sender = identityAtLeaf({ ...state, ratchetTree: epochData.ratchetTree }, content.sender.leafIndex)
       if (sender === undefined) throw mapOpenError(new Error('sender leaf is blank'))
-      this.#state = { ...state, secretTree: result.tree }
+      if (past === undefined) this.#state = { ...state, secretTree: result.tree }
+      else {
+        const historicalReceiverData = new Map(state.historicalReceiverData)
+        historicalReceiverData.set(pm.epoch, { ...past, secretTree: result.tree })
+        this.#state = { ...state, historicalReceiverData }
+      }
       if (this.#pending === undefined && this.#staged === undefined) zeroAll(result.consumed)
-      return { plaintext: content.applicationData, sender, epoch: state.groupContext.epoch }
+      return { plaintext: content.applicationData, sender, epoch: pm.epoch }
     })
   }
 

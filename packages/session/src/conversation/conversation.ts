@@ -492,9 +492,40 @@ export class Conversation {
     const packets = takeHistoryReply(core, reply, now)
     if (packets.length === 0) return
     const before = core.events.filter((e) => e.type === 'message').length
-    for (const p of packets) await this.#onAppChannel(p, now)
+    for (const p of packets) {
+      const framed = core.mls.inspectMessageEpoch(p)
+      if (framed !== undefined && framed < core.epoch() && core.mls.inspectMessageKind(p) === 'application') await this.#backfillPast(p)
+      else await this.#onAppChannel(p, now)
+    }
     const messages = core.events.filter((e) => e.type === 'message').length - before
     core.emit({ type: 'backfill', packets: packets.length, messages })
+  }
+
+  /**
+   * A kept packet of an epoch we already left (we caught up before the
+   * history reply came): read with that epoch's retained keys, chat only
+   * (votes, proposals and the rest of a past epoch changed nothing now).
+   */
+  async #backfillPast(payload: Uint8Array): Promise<void> {
+    const core = this.#core
+    let decrypted: Awaited<ReturnType<MlsService['decrypt']>>
+    try {
+      decrypted = await core.mls.decrypt(payload, { retainedEpochs: true })
+    } catch (err) {
+      const e = err as Error & { code?: string }
+      core.emit({ type: 'dropped', reason: e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed', error: e })
+      return
+    }
+    let app: ReturnType<typeof decodeAppMessage>
+    try {
+      app = decodeAppMessage(decrypted.plaintext)
+    } catch (err) {
+      core.emit({ type: 'dropped', reason: 'undecodable', error: err as Error })
+      return
+    }
+    if (app.payload === 'conversationMessage') {
+      core.emit({ type: 'message', sender: decrypted.sender, body: app.conversationMessage!.message, epoch: decrypted.epoch })
+    } else core.emit({ type: 'dropped', reason: 'late', detail: `backfilled ${app.payload ?? 'empty'} of a past epoch` })
   }
 
   async #encryptChat(body: Uint8Array): Promise<void> {
