@@ -1,6 +1,6 @@
-import { type ConversationOutbound, decodeAppMessage } from '@demls/wire'
+import { decodeAppMessage } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { Conversation, FAST_TIMING, defaultPlugins } from '../../src/index.js'
+import { Conversation, type ConversationOutbound, FAST_TIMING, defaultPlugins } from '../../src/index.js'
 import { Bed } from '../sansio.js'
 import { keyFor } from '../scenarios/harness.js'
 

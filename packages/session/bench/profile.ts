@@ -1,0 +1,193 @@
+// Where the CPU of a membership change goes (issue 18): grow a group to
+// PROFILE_N members (default 50) on the memory network, in batches of 5
+// joiners, under V8's sampling profiler, and sum self time by category
+// (vote signatures, MLS, wire encoding, session logic, the simulated
+// network, GC …) and by function. Writes `docs/profile/session.md`
+// (and `.json`, and the raw `.cpuprofile` when PROFILE_RAW=1).
+//
+//   pnpm --filter @demls/session profile            # n = 50
+//   PROFILE_N=100 pnpm --filter @demls/session profile
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { signatureBackend } from '@demls/consensus'
+import { MemoryNetwork } from '@demls/transport-memory'
+import { FAST_TIMING, User } from '../src/index.js'
+
+const N = Number(process.env.PROFILE_N ?? 50)
+const BATCH = 5
+const OUT = fileURLToPath(new URL('../../../docs/profile/', import.meta.url))
+
+/** Categories, first match wins: a function's URL (or name, for V8's own entries) against each pattern. */
+const CATEGORIES: readonly [string, RegExp][] = [
+  ['GC', /^\(garbage collector\)$/],
+  ['idle / program', /^\((idle|program|root)\)$/],
+  ['vote signatures (secp256k1, keccak)', /secp256k1|@noble\/curves|keccak|sha3|eip191|consensus\/(src|dist)\/signer/],
+  ['consensus bookkeeping', /consensus\/(src|dist)/],
+  ['MLS (ts-mls, HPKE, AEAD, hashes)', /ts-mls|@hpke|@noble\/(ciphers|hashes)|mls\/(src|dist)|node:crypto|internal\/crypto/],
+  ['wire encoding (protobuf)', /protobufjs|wire\/(src|dist)/],
+  ['session logic', /session\/(src|dist)/],
+  ['scoring and steward lists', /(scoring|steward)\/(src|dist)/],
+  ['simulated network and clock', /transport-memory/],
+  ['rxjs and other libraries', /node_modules/],
+  ['Node internals', /^node:|^internal\//],
+]
+
+interface ProfileNode {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number }
+  hitCount?: number
+}
+interface Profile {
+  nodes: ProfileNode[]
+  startTime: number
+  endTime: number
+  samples?: number[]
+  timeDeltas?: number[]
+}
+
+function categoryOf(frame: ProfileNode['callFrame']): string {
+  const subject = frame.url === '' ? frame.functionName : frame.url
+  for (const [name, pattern] of CATEGORIES) if (pattern.test(subject)) return name
+  return 'other'
+}
+
+/** V8's own entries, which are categories of their own. */
+const V8_ENTRIES = /^\((garbage collector|idle|program|root)\)$/
+
+/**
+ * The node whose file decides a sample's category: the node itself, or
+ * for native code (no file: an addon's function, a crypto job) and Node's
+ * own modules, the nearest caller in a file of ours or of a library, so
+ * that libsecp256k1 counts as vote signatures and node:crypto as the MLS
+ * code that called it.
+ */
+function attributedNode(node: ProfileNode, parentOf: ReadonlyMap<number, ProfileNode>): ProfileNode {
+  if (V8_ENTRIES.test(node.callFrame.functionName) && node.callFrame.url === '') return node
+  let n: ProfileNode | undefined = node
+  while (n !== undefined && (n.callFrame.url === '' || /^node:/.test(n.callFrame.url))) n = parentOf.get(n.id)
+  return n ?? node
+}
+
+const key = (i: number) => {
+  const k = new Uint8Array(32)
+  k[0] = 0x33
+  k[30] = (i >> 8) & 0xff
+  k[31] = i & 0xff
+  return k
+}
+
+async function grow(): Promise<{ changes: number }> {
+  const net = new MemoryNetwork({ seed: 7, startTime: Math.floor(Date.now() / 1000) * 1000 })
+  const users: User[] = []
+  for (let i = 0; i < N; i++) users.push(await User.create({ privateKey: key(i), transport: net.createTransport(`p${i}`), clock: net.clock, config: FAST_TIMING, random: () => 0.5 }))
+  const id = 'profile'
+  await users[0]!.createConversation(id, { admission: 'open' })
+  const e0 = users[0]!.conversation(id)!.epoch()
+  for (let first = 1; first < N; first += BATCH) {
+    const batch = users.slice(first, Math.min(N, first + BATCH))
+    const joins = batch.map((u) => u.join(id))
+    await net.runUntil(() => batch.every((u) => u.conversation(id) !== undefined), { maxMs: 3_600_000 })
+    await Promise.all(joins)
+    const size = first + batch.length
+    await net.runUntil(
+      () => users.slice(0, size).every((u) => u.conversation(id)?.epoch() === users[0]!.conversation(id)!.epoch() && u.conversation(id)!.state() === 'working'),
+      { maxMs: 3_600_000 },
+    )
+  }
+  const changes = Number(users[0]!.conversation(id)!.epoch() - e0)
+  for (const u of users) await u.stop()
+  return { changes }
+}
+
+const session = new Session()
+session.connect()
+await session.post('Profiler.enable')
+await session.post('Profiler.setSamplingInterval', { interval: 500 })
+await session.post('Profiler.start')
+const cpu0 = process.cpuUsage()
+const { changes } = await grow()
+const cpu = process.cpuUsage(cpu0)
+const { profile } = (await session.post('Profiler.stop')) as { profile: Profile }
+session.disconnect()
+
+// Self time per node: the sum of the time deltas of the samples that landed on it.
+const selfUs = new Map<number, number>()
+const samples = profile.samples ?? []
+const deltas = profile.timeDeltas ?? []
+for (let i = 0; i < samples.length; i++) selfUs.set(samples[i]!, (selfUs.get(samples[i]!) ?? 0) + (deltas[i] ?? 0))
+const parentOf = new Map<number, ProfileNode>()
+for (const node of profile.nodes as (ProfileNode & { children?: number[] })[]) for (const c of node.children ?? []) parentOf.set(c, node)
+const byCategory = new Map<string, number>()
+const byFunction = new Map<string, { us: number; category: string }>()
+let total = 0
+for (const node of profile.nodes) {
+  const us = selfUs.get(node.id) ?? 0
+  if (us === 0) continue
+  total += us
+  const category = categoryOf(attributedNode(node, parentOf).callFrame)
+  byCategory.set(category, (byCategory.get(category) ?? 0) + us)
+  const file = node.callFrame.url.replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '').replace(/^file:\/\/.*\/packages\//, '')
+  const name = `${node.callFrame.functionName || '(anonymous)'} ${file}:${node.callFrame.lineNumber + 1}`
+  const f = byFunction.get(name) ?? { us: 0, category }
+  f.us += us
+  byFunction.set(name, f)
+}
+// Who calls the top native entries (no file of their own): their parents' self time does not show it.
+const callers = new Map<string, Map<string, number>>()
+for (const node of profile.nodes) {
+  const us = selfUs.get(node.id) ?? 0
+  if (us === 0 || node.callFrame.url !== '') continue
+  let p = parentOf.get(node.id)
+  while (p !== undefined && p.callFrame.url === '') p = parentOf.get(p.id)
+  if (p === undefined) continue
+  const callee = node.callFrame.functionName || '(anonymous)'
+  const m = callers.get(callee) ?? new Map<string, number>()
+  const file = p.callFrame.url.replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '').replace(/^file:\/\/.*\/packages\//, '')
+  const caller = `${p.callFrame.functionName || '(anonymous)'} ${file}:${p.callFrame.lineNumber + 1}`
+  m.set(caller, (m.get(caller) ?? 0) + us)
+  callers.set(callee, m)
+}
+const busy = total - (byCategory.get('idle / program') ?? 0)
+const pct = (us: number) => `${((100 * us) / busy).toFixed(1)} %`
+const categories = [...byCategory].filter(([c]) => c !== 'idle / program').sort((a, b) => b[1] - a[1])
+const functions = [...byFunction].filter(([, f]) => f.category !== 'idle / program').sort((a, b) => b[1].us - a[1].us).slice(0, 25)
+const cpuMs = (cpu.user + cpu.system) / 1000
+
+const lines = [
+  `# Where the CPU of a membership change goes (n = ${N})`,
+  '',
+  `Generated by \`pnpm --filter @demls/session profile\` (PROFILE_N=${N}) on ${new Date().toISOString()}, Node ${process.version}, secp256k1 backend: ${signatureBackend()}.`,
+  `A group grows to ${N} members on the memory network in batches of ${BATCH} joiners (${changes} membership changes), every member simulated in one process, so each`,
+  `vote is decrypted and verified by every member (O(N²) per proposal here, O(N) per member in a deployment). Process CPU ${(cpuMs / 1000).toFixed(1)} s,`,
+  `${(cpuMs / changes / 1000).toFixed(2)} s per change; the sampled busy time below is split by the file each sample's function lives in (self time;`,
+  'native code and Node built-ins count for the nearest caller in a file of ours or of a library: libsecp256k1 as vote signatures, node:crypto as MLS).',
+  '',
+  '| category | self time | share |',
+  '|---|---|---|',
+  ...categories.map(([c, us]) => `| ${c} | ${(us / 1000).toFixed(0)} ms | ${pct(us)} |`),
+  '',
+  '| function (top 25 by self time) | category | self time | share |',
+  '|---|---|---|---|',
+  ...functions.map(([name, f]) => `| \`${name.replace(/\|/g, '\\|')}\` | ${f.category} | ${(f.us / 1000).toFixed(0)} ms | ${pct(f.us)} |`),
+  '',
+  'Native entries (no file of their own) by the JavaScript function that called them:',
+  '',
+  '| native entry | caller | self time |',
+  '|---|---|---|',
+  ...[...callers]
+    .flatMap(([callee, m]) => [...m].map(([caller, us]) => [callee, caller, us] as const))
+    .sort((a, b) => b[2] - a[2])
+    .slice(0, 15)
+    .map(([callee, caller, us]) => `| \`${callee}\` | \`${caller}\` | ${(us / 1000).toFixed(0)} ms |`),
+  '',
+]
+mkdirSync(OUT, { recursive: true })
+writeFileSync(join(OUT, 'session.md'), lines.join('\n'))
+writeFileSync(
+  join(OUT, 'session.json'),
+  `${JSON.stringify({ n: N, batch: BATCH, changes, cpuMs, backend: signatureBackend(), categories: Object.fromEntries(categories.map(([c, us]) => [c, us / 1000])), functions: functions.map(([name, f]) => ({ name, category: f.category, ms: f.us / 1000 })) }, null, 2)}\n`,
+)
+if (process.env.PROFILE_RAW) writeFileSync(join(OUT, `session-n${N}.cpuprofile`), JSON.stringify(profile))
+console.log(lines.join('\n'))
