@@ -3,7 +3,7 @@
 // Per loss rate and 50 seeds it reports how many runs converged, forked or
 // stalled, the approval → join latencies and the healing events.
 // Run: pnpm --filter @demls/session faults   (LOSSES=0.1 SEEDS=1-50 to narrow)
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type FaultRunReport, faultRun, joinBoundMs, stepBoundMs } from '../test/scenarios/fault-run.js'
 
@@ -41,5 +41,11 @@ const md = [
   ...rows,
   '',
 ]
-if (losses.length > 1) writeFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'fault-runs.md'), md.join('\n'))
+if (losses.length > 1) {
+  // The generated part ends where the hand-written sections (## …) begin: those are kept.
+  const path = join(import.meta.dirname, '..', '..', '..', 'docs', 'fault-runs.md')
+  const old = existsSync(path) ? readFileSync(path, 'utf8') : ''
+  const kept = old.indexOf('\n## ')
+  writeFileSync(path, `${md.join('\n')}${kept < 0 ? '' : `\n${old.slice(kept)}`}`)
+}
 process.exit(0)

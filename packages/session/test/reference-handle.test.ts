@@ -150,6 +150,10 @@ describe('reference: handle.rs', () => {
     await bed.add(1)
     const t1 = bed.now
     await alice.removeMember(memberIdOf(1), t1)
+    // Beyond the reference, our bundled vote is echoed halfway (the proposal itself if no vote came back) …
+    expect(alice.nextWakeupAt()).toBe(t1 + Math.floor(timeout / 2))
+    await alice.poll(t1 + Math.floor(timeout / 2))
+    // … and the proposal is timed out at t1 + consensus timeout.
     expect(alice.nextWakeupAt()).toBe(t1 + timeout)
     void FAR
   })

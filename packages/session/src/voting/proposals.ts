@@ -133,6 +133,9 @@ export async function initiateProposal(
   core.queues.voting.set(id, request)
   if (kind === 'emergency') core.queues.activeEmergencies.add(id)
   track(core, id, request, true, now)
+  // Echo our bundled vote like any other (see `castVote`); with no vote back by then, the proposal itself.
+  const bundled = proposal.votes.find((v) => bytesEqual(v.voteOwner, core.memberId))
+  if (bundled !== undefined && proposal.expectedVotersCount > 1) core.voteEchoes.set(id, now + Math.floor(core.config.consensusTimeoutMs / 2), bundled)
   await core.sendEncrypted({ proposal, demlsVoteBindings: bindingsOf(core, proposal, proposal.votes) })
   // Joiner handshake: tell the joiner its key package became a proposal.
   onInviteProposed(core, id, request, now)
@@ -386,9 +389,16 @@ async function echoVotes(core: ConversationCore, now: number): Promise<void> {
       continue
     }
     core.voteEchoes.clear(id)
-    if (core.consensus.getSession(core.id, id)?.state !== 'active' && !votePivotal(core, id)) continue
+    const session = core.consensus.getSession(core.id, id)
+    if (session?.state !== 'active' && !votePivotal(core, id)) continue
     try {
-      await core.sendEncrypted({ vote: e.value, demlsVoteBindings: ownBinding(core, e.value) })
+      const unanswered = session?.state === 'active' && bytesEqual(session.proposal.proposalOwner, core.memberId) && session.proposal.votes.every((v) => bytesEqual(v.voteOwner, core.memberId))
+      if (unanswered) {
+        // Our own proposal and nobody's vote has come back: it may have reached nobody (nobody can ask
+        // for a proposal it never heard of), so send the proposal itself again, with our vote.
+        const proposal = core.consensus.getProposal(core.id, id)!
+        await core.sendEncrypted({ proposal, demlsVoteBindings: bindingsOf(core, proposal, proposal.votes) })
+      } else await core.sendEncrypted({ vote: e.value, demlsVoteBindings: ownBinding(core, e.value) })
     } catch (err) {
       core.error('vote-echo', err)
     }
