@@ -15,6 +15,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { PeerProcess, type RecordedEvent } from '../src/peers.js'
 import { converged, sleep, waitFor } from '../src/swarm.js'
+import { seededRandom } from '@demls-dev/bench-kit'
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 8)
 const SEED = Number(process.env.CRASH_SEED ?? 17)
@@ -23,17 +24,6 @@ const VICTIM = 3
 const POINTS = ['mid-vote', 'mid-freeze', 'after-commit', 'random'] as const
 type Point = (typeof POINTS)[number]
 
-/** mulberry32: a small seeded generator, so a failing draw can be replayed with CRASH_SEED. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'demls-crash-'))
 const stateOf = (index: number) => join(dir, `peer${index}`)
@@ -94,7 +84,7 @@ afterAll(async () => {
 
 describe(`real crashes: a member killed with SIGKILL ${ROUNDS} times at drawn points of the protocol, over gossipsub`, () => {
   it('after every restart from its store the group converges with no fork, and it lost no chat sent while it was up', async () => {
-    const draw = rng(SEED)
+    const draw = seededRandom(SEED)
     for (let i = 0; i < 4; i++) {
       const p = spawn(i)
       peers.push(p)

@@ -200,3 +200,19 @@ export function writeReport(report: BenchReport): string {
   )
   return file
 }
+
+/**
+ * A seeded pseudo-random generator (mulberry32), uniform in [0, 1): the
+ * reproducible draws of the benchmarks, the fault and crash tests and the
+ * fuzzers (a failing run replays from its seed).
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}

@@ -18,18 +18,8 @@
 import { describe, expect, it } from 'vitest'
 import { type CommitInput, type MlsClient, type MlsService, memberIdToHex } from '../src/index.js'
 import { client } from './helpers.js'
+import { seededRandom } from '@demls-dev/bench-kit'
 
-/** mulberry32: tiny seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface FuzzOptions {
   seed: number
@@ -52,7 +42,7 @@ interface FuzzStats {
 const hexList = (g: MlsService) => g.members().map(memberIdToHex).join(',')
 
 async function churn(opts: FuzzOptions): Promise<FuzzStats> {
-  const rand = prng(opts.seed)
+  const rand = seededRandom(opts.seed)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
   const stats: FuzzStats = { steps: 0, adds: 0, removes: 0, joins: 0, maxSize: 1 }
   // current members: hex member id -> group handle

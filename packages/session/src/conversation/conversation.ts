@@ -516,16 +516,21 @@ export class Conversation {
       core.emit({ type: 'dropped', reason: e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed', error: e })
       return
     }
-    let app: ReturnType<typeof decodeAppMessage>
-    try {
-      app = decodeAppMessage(decrypted.plaintext)
-    } catch (err) {
-      core.emit({ type: 'dropped', reason: 'undecodable', error: err as Error })
-      return
-    }
+    const app = this.#decodeApp(decrypted.plaintext)
+    if (app === undefined) return
     if (app.payload === 'conversationMessage') {
       core.emit({ type: 'message', sender: decrypted.sender, body: app.conversationMessage!.message, epoch: decrypted.epoch })
     } else core.emit({ type: 'dropped', reason: 'late', detail: `backfilled ${app.payload ?? 'empty'} of a past epoch` })
+  }
+
+  /** A decrypted application message's `AppMessage`, or `undefined` with an `undecodable` drop. */
+  #decodeApp(plaintext: Uint8Array): ReturnType<typeof decodeAppMessage> | undefined {
+    try {
+      return decodeAppMessage(plaintext)
+    } catch (err) {
+      this.#core.emit({ type: 'dropped', reason: 'undecodable', error: err as Error })
+      return undefined
+    }
   }
 
   async #encryptChat(body: Uint8Array): Promise<void> {
@@ -651,13 +656,8 @@ export class Conversation {
       core.emit({ type: 'dropped', reason, error: e })
       return
     }
-    let app: ReturnType<typeof decodeAppMessage>
-    try {
-      app = decodeAppMessage(decrypted.plaintext)
-    } catch (err) {
-      core.emit({ type: 'dropped', reason: 'undecodable', error: err as Error })
-      return
-    }
+    const app = this.#decodeApp(decrypted.plaintext)
+    if (app === undefined) return
     const sender = decrypted.sender
     // MLS authenticated the sender: it is alive.
     noteSeen(core, sender, now)

@@ -8,6 +8,7 @@ import { attestation, commitRequest } from '../availability/forge.js'
 import { capturingPlugins } from '../scenarios/capture-groups.js'
 import { type Scenario, bootstrap, conv, converged, eventsOf, hex, keyFor, memberIdOf, scenario, text } from '../scenarios/harness.js'
 import { Outsider, candidatePacket } from './outsider.js'
+import { seededRandom } from '@demls-dev/bench-kit'
 
 const ID = 'soak'
 const N = 20
@@ -19,17 +20,6 @@ const SOAK_MS = 30 * 60_000
 /** One attack per step (the members' crypto, not the virtual time, sets the wall time). */
 const STEP_MS = 12_000
 
-/** A seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 /** A raw publisher on both channels of the conversation (no subscription needed to publish). */
 async function raw(s: Scenario, name: string) {
@@ -86,7 +76,7 @@ describe('soak: 20 members, one malicious member and one outsider attacking at r
     const { groups, plugins } = await capturingPlugins(N + 1)
     const s = await scenario(N + 1, { seed: 16, plugins, config: { attestationIntervalMs: 60_000 } })
     await bootstrap(s, ID, N)
-    const rand = prng(16)
+    const rand = seededRandom(16)
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
     const m = mallory(s, () => groups.get(MALLORY)!, await raw(s, 'mallory-raw'))
     const publishAsOutsider = await raw(s, 'outsider')
