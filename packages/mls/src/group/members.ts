@@ -2,7 +2,7 @@ import type { ClientState } from 'ts-mls'
 import { bytesEqual } from '../internal/bytes.js'
 
 /** Credential identity (a copy) of the leaf at `leafIndex`, if that leaf is occupied. */
-export function identityAtLeaf(state: ClientState, leafIndex: number): Uint8Array | undefined {
+export function identityAtLeaf(state: Pick<ClientState, 'ratchetTree'>, leafIndex: number): Uint8Array | undefined {
   const node = state.ratchetTree[leafIndex * 2]
   if (node?.nodeType !== 'leaf') return undefined
   const cred = node.leaf.credential

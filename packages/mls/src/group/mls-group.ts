@@ -245,7 +245,7 @@ export class TsMlsGroup implements MlsService {
       if (content.contentType !== 'application' || content.sender.senderType !== 'member') {
         throw new UnexpectedMessageKindError('application message', content.contentType)
       }
-      const sender = identityAtLeaf({ ...state, ratchetTree: epochData.ratchetTree }, content.sender.leafIndex)
+      const sender = identityAtLeaf(epochData, content.sender.leafIndex)
       if (sender === undefined) throw mapOpenError(new Error('sender leaf is blank'))
       if (past === undefined) this.#state = { ...state, secretTree: result.tree }
       else {

@@ -539,7 +539,7 @@ export async function applyReplay(
 }
 
 /**
- * Fork healing: the group merged `c` (smaller commit hash) at the epoch we
+ * Fork healing: the group merged `c` (it wins the fork choice, `winsFork`) at the epoch we
  * left by merging another commit. Validate it against our saved branch
  * point and, if it holds, adopt it in place of ours. Returns whether we
  * switched.

@@ -164,14 +164,30 @@ export function verifyApproval(
   cert: ApprovalCertificate,
   ctx: CertificateContext,
 ): { ok: true; request: ConversationUpdateRequest; yes: ReadonlySet<string>; voters: number } | { ok: false; reason: CertificateRefusal } {
-  const p = cert.proposal
-  if (p === undefined) return { ok: false, reason: 'no-proposal' }
-  let request: ConversationUpdateRequest
+  const decoded = decodeCertified(cert)
+  return decoded.ok ? countApproval(cert, decoded.proposal, decoded.request, ctx) : decoded
+}
+
+/** The certificate's proposal and its decoded request, or why there is none. */
+function decodeCertified(
+  cert: ApprovalCertificate,
+): { ok: true; proposal: Proposal; request: ConversationUpdateRequest } | { ok: false; reason: CertificateRefusal } {
+  const proposal = cert.proposal
+  if (proposal === undefined) return { ok: false, reason: 'no-proposal' }
   try {
-    request = decodeConversationUpdateRequest(p.payload)
+    return { ok: true, proposal, request: decodeConversationUpdateRequest(proposal.payload) }
   } catch {
     return { ok: false, reason: 'undecodable-payload' }
   }
+}
+
+/** {@link verifyApproval} once the payload is decoded: count the votes that hold and apply the rule. */
+function countApproval(
+  cert: ApprovalCertificate,
+  p: Proposal,
+  request: ConversationUpdateRequest,
+  ctx: CertificateContext,
+): { ok: true; request: ConversationUpdateRequest; yes: ReadonlySet<string>; voters: number } | { ok: false; reason: CertificateRefusal } {
   if (p.votes.length > MAX_CERTIFICATE_VOTES) return { ok: false, reason: 'too-many-votes' }
   const choices = new Map<string, boolean | 'equivocated'>()
   for (const [i, vote] of p.votes.entries()) {
@@ -215,23 +231,18 @@ export function verifyCertificate(
   cert: ApprovalCertificate,
   ctx: CertificateContext,
 ): { ok: true; target: Target; request: ConversationUpdateRequest; voters: number } | { ok: false; reason: CertificateRefusal } {
-  const p = cert.proposal
-  if (p === undefined) return { ok: false, reason: 'no-proposal' }
-  let request: ConversationUpdateRequest
-  try {
-    request = decodeConversationUpdateRequest(p.payload)
-  } catch {
-    return { ok: false, reason: 'undecodable-payload' }
-  }
+  const decoded = decodeCertified(cert)
+  if (!decoded.ok) return decoded
+  const { proposal: p, request } = decoded
   const target = targetOf(request)
   if (target === undefined) return { ok: false, reason: 'not-membership-work' }
   const self = toHex(target.member)
   if (target.action === 'remove' && p.expectedVotersCount === 1 && toHex(p.proposalOwner) === self && ctx.members.has(self)) {
     // The self-leave fast path: only the target's own vote counts, and it must be a YES.
-    const own = verifyApproval(cert, { ...ctx, members: new Set([self]) })
+    const own = countApproval(cert, p, request, { ...ctx, members: new Set([self]) })
     if (own.ok && own.yes.has(self)) return { ok: true, target, request, voters: 1 }
   }
-  const checked = verifyApproval(cert, ctx)
+  const checked = countApproval(cert, p, request, ctx)
   if (!checked.ok) return checked
   return { ok: true, target, request, voters: checked.voters }
 }
