@@ -497,6 +497,18 @@ export interface MlsClient {
    * place, so a later Welcome for the same key package still works.
    */
   joinFromWelcome(welcome: Uint8Array, options?: JoinFromWelcomeOptions): Promise<MlsService | undefined>
+  /**
+   * The key package (MLSMessage bytes) a group of `conversationId` was
+   * joined with under {@link JoinFromWelcomeOptions.retainKeyPackage},
+   * while it is retained; `undefined` otherwise.
+   */
+  retainedKeyPackage(conversationId: string): Uint8Array | undefined
+  /**
+   * Forget the key package retained for `conversationId` (its private keys
+   * are dropped: no further Welcome for it can be processed). Returns
+   * whether one was retained.
+   */
+  releaseKeyPackage(conversationId: string): boolean
   /** Restore a group from {@link MlsService.exportState} bytes. */
   importGroup(state: Uint8Array, options?: AbortOptions): Promise<MlsService>
 }
@@ -522,4 +534,14 @@ export interface JoinFromWelcomeOptions extends AbortOptions {
    * error propagates and the key package stays usable for another Welcome.
    */
   accept?: (group: MlsService) => void | Promise<void>
+  /**
+   * Keep the key package after a successful join, so that another Welcome
+   * for it (the other side of a fork of the group) can still be processed,
+   * until {@link MlsClient.releaseKeyPackage}. One key package is retained
+   * per conversation (a later retained join replaces and drops the earlier
+   * one). Keeping private init keys longer weakens forward secrecy for that
+   * window only: release as soon as the group is confirmed.
+   * @default false
+   */
+  retainKeyPackage?: boolean
 }

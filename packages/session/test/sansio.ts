@@ -68,8 +68,8 @@ export class Bed {
           peer.mls = await defaults.createMls(id, now)
           return peer.mls
         },
-        welcomeMls: async (welcome) => {
-          const mls = await defaults.welcomeMls(welcome)
+        welcomeMls: async (welcome, accept, options) => {
+          const mls = await defaults.welcomeMls(welcome, accept, options)
           if (mls !== undefined) peer.mls = mls
           return mls
         },

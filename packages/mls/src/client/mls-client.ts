@@ -141,6 +141,8 @@ class TsMlsClient implements MlsClient {
   readonly #bindingProof: Uint8Array | undefined
   readonly #keyPackages = new Map<string, StoredKeyPackage>()
   readonly #refs = new Map<string, string>()
+  /** Key packages kept after a join (`retainKeyPackage`): conversation id → init key hex. */
+  readonly #retained = new Map<string, string>()
 
   constructor(
     init: MlsClientInit,
@@ -203,7 +205,7 @@ class TsMlsClient implements MlsClient {
   }
 
   pendingKeyPackages(): number {
-    return this.#keyPackages.size
+    return this.#keyPackages.size - this.#retained.size
   }
 
   async validateKeyPackage(keyPackage: Uint8Array, options: { nowMs?: number } = {}): Promise<KeyPackageInfo> {
@@ -269,9 +271,34 @@ class TsMlsClient implements MlsClient {
     const group = new TsMlsGroup(state, this.#deps())
     // Refused (e.g. a group the caller does not recognise): the key package stays for the real Welcome.
     await options.accept?.(group)
-    this.#keyPackages.delete(refHex)
-    this.#refs.delete(refHex)
+    if (options.retainKeyPackage === true) {
+      const earlier = this.#retained.get(group.conversationId)
+      if (earlier !== undefined && earlier !== refHex) this.#forget(earlier)
+      this.#retained.set(group.conversationId, refHex)
+    } else {
+      this.#forget(refHex)
+      for (const [id, initKey] of this.#retained) if (initKey === refHex) this.#retained.delete(id)
+    }
     return group
+  }
+
+  retainedKeyPackage(conversationId: string): Uint8Array | undefined {
+    const initKey = this.#retained.get(conversationId)
+    const kp = initKey === undefined ? undefined : this.#keyPackages.get(initKey)
+    return kp === undefined ? undefined : encodeKeyPackageMessage(kp.publicPackage)
+  }
+
+  releaseKeyPackage(conversationId: string): boolean {
+    const initKey = this.#retained.get(conversationId)
+    if (initKey === undefined) return false
+    this.#retained.delete(conversationId)
+    this.#forget(initKey)
+    return true
+  }
+
+  #forget(initKey: string): void {
+    this.#keyPackages.delete(initKey)
+    this.#refs.delete(initKey)
   }
 
   async importGroup(bytes: Uint8Array, options: AbortOptions = {}): Promise<MlsService> {

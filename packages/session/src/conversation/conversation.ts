@@ -93,6 +93,7 @@ import {
 } from './queries.js'
 import type { ConversationState, OperatingMode } from './state-machine.js'
 import { adoptSyncedInvitations, onInvitation, sendInvitation } from '../join/invite.js'
+import { beginProvisional, endProvisional, healStranded, offerWelcome, rewelcomeDeadline } from '../join/rewelcome.js'
 import { INVITATION_ID_MAX_BYTES } from '../state/invitations.js'
 
 /** A FIFO of chat messages waiting for an epoch change, with their promises. */
@@ -388,7 +389,8 @@ export class Conversation {
    * @throws {InvalidSyncError} when the sync is structurally invalid or rejected
    */
   static async join(init: JoinConversationInit): Promise<Conversation | undefined> {
-    const mls = await init.plugins.welcomeMls(init.welcome.welcomeBytes, init.acceptGroup)
+    // The key package is retained: the other side of a fork may have to welcome us again (`join/rewelcome.ts`).
+    const mls = await init.plugins.welcomeMls(init.welcome.welcomeBytes, init.acceptGroup, { retainKeyPackage: true })
     if (mls === undefined) return undefined
     // Again, for a plug-in that ignores `accept` (its key package is then lost, but we do not join).
     await init.acceptGroup?.(mls)
@@ -406,10 +408,12 @@ export class Conversation {
       adoptSyncedInvitations(core, app.conversationSync.demlsInvitations, init.now)
     } catch (err) {
       // MLS made us a member: leave again, or our leaf stays in the group as a member that never votes.
+      init.plugins.mls.releaseKeyPackage(core.id)
       await Conversation.#leaveRefused(core, init, err)
       throw err
     }
     core.queues.welcomeHashes.add(toHex(sha256(init.welcome.welcomeBytes)))
+    beginProvisional(core, init.welcome)
     core.now = init.now
     syncLastSeen(core, init.now)
     startHeartbeat(core, init.now)
@@ -601,7 +605,9 @@ export class Conversation {
     if (msg.keyPackage !== undefined) await this.#sponsor(msg.keyPackage, now)
     else if (msg.joinProbe !== undefined) onJoinProbe(core, msg.joinProbe, now)
     else if (msg.joinBeacon !== undefined) onJoinBeacon(core, msg.joinBeacon, now)
-    // Welcomes and join statuses on this channel are for joiners; members learn Welcomes on the app channel.
+    // Join statuses on this channel are for joiners; members learn Welcomes on the app channel,
+    // except a joiner that may have to re-join from another one (a steward re-sends it here).
+    else if (msg.welcome !== undefined) offerWelcome(core, msg.welcome)
   }
 
   async #onAppChannel(payload: Uint8Array, now: number): Promise<void> {
@@ -706,6 +712,7 @@ export class Conversation {
     }
     // Plaintext: recorded for re-sending only if it matches a commit we merged, never over the recorded one.
     noteWelcomeBroadcast(core, welcome)
+    offerWelcome(core, welcome)
     core.emit({ type: 'welcome-ready', welcome, mintedLocally: false })
   }
 
@@ -792,6 +799,8 @@ export class Conversation {
         ['advance-freeze', () => advanceFreeze(core, now)],
         // Still behind the group, or on a losing branch: ask again.
         ['catch-up', async () => retryCatchUp(core, now)],
+        // Welcomed into a state the group abandoned: re-join from the Welcome that leads to the majority's.
+        ['rewelcome', async () => void (await healStranded(core, now))],
         // Re-attest our epoch now and then (signed), so cut-off members learn where the group is and everyone that we are alive.
         ['attestation', async () => heartbeat(core, now)],
         // Join probes nobody answered within our stagger delay.
@@ -883,6 +892,8 @@ export class Conversation {
     if (attestation !== undefined) times.push(attestation)
     const probes = joinAnswerDeadline(core)
     if (probes !== undefined) times.push(probes)
+    const rewelcome = rewelcomeDeadline(core)
+    if (rewelcome !== undefined) times.push(rewelcome)
     return times.length === 0 ? undefined : Math.min(...times)
   }
 

@@ -20,6 +20,7 @@ import type { EpochMembership } from '../state/epoch-history.js'
 import { JoinResponderState } from '../state/responder-state.js'
 import { HistoryState } from '../state/history-state.js'
 import { InvitationBook } from '../state/invitations.js'
+import type { ProvisionalJoin } from '../state/provisional-join.js'
 
 /** How many of our own signed votes {@link ConversationCore.ownVotes} keeps. */
 export const OWN_VOTES_KEPT = 64
@@ -107,6 +108,8 @@ export class ConversationCore {
   readonly epochHistory = new Map<bigint, EpochMembership>()
   /** State before the last merge, to heal a fork on the next epoch. */
   branch: BranchPoint | undefined
+  /** While we joined and no majority has confirmed our state yet: what lets us re-join another branch (`join/rewelcome.ts`). */
+  provisional: ProvisionalJoin | undefined
   /**
    * When we last received MLS-authenticated traffic from each member (hex,
    * ms); members are entered with the time we learned of them (a grace

@@ -87,7 +87,7 @@ export async function defaultPlugins(
     makeStewardList: (conversationId, init) =>
       new StewardListService({ config: init.config, conversationId, maxRetries: init.maxRetries, plugin: stewardList }),
     createMls: (conversationId, nowMs) => mls.createGroup(conversationId, { nowMs }),
-    welcomeMls: (welcome, accept) => mls.joinFromWelcome(welcome, accept === undefined ? {} : { accept }),
+    welcomeMls: (welcome, accept, options = {}) => mls.joinFromWelcome(welcome, accept === undefined ? options : { ...options, accept }),
     generateKeyPackage: (nowMs) => mls.generateKeyPackage({ nowMs }),
     makeScoring,
   }

@@ -130,6 +130,15 @@ export type ConversationEvent =
   /** We were on a losing branch: the commit we merged at `epoch − 1` was replaced by the group's. */
   | { type: 'fork-healed'; epoch: bigint; abandoned: Uint8Array; adopted: Uint8Array }
   /**
+   * We had joined from the Welcome of a commit the group abandoned (a fork
+   * at the epoch we joined): a majority of members attested another state
+   * at `epoch`, and we re-joined from a Welcome that leads to it (beyond the
+   * reference). `abandoned` and `adopted` are the two states' authenticator
+   * hashes (`authenticatorHash` in `@demls/session/rules`). Members may have
+   * changed: `members$` follows.
+   */
+  | { type: 'rejoined'; epoch: bigint; abandoned: Uint8Array; adopted: Uint8Array }
+  /**
    * We missed the election at `epoch` but adopted a commit made under its
    * list, so we installed that list (the one its proposer files in
    * `retryRound`, which regenerates from the settled members).

@@ -76,8 +76,15 @@ export interface ConversationPluginsFactory {
    * `MlsClient.joinFromWelcome`) may refuse the group before our key
    * package is consumed; an implementation that ignores it loses the key
    * package to a refused Welcome (the session checks the group again).
+   * `retainKeyPackage` (see `JoinFromWelcomeOptions`) keeps the key package
+   * after the join: a joiner re-joins from the Welcome of the other side of
+   * a fork with it. An implementation that ignores it only loses that.
    */
-  welcomeMls(welcome: Uint8Array, accept?: (group: MlsService) => void | Promise<void>): Promise<MlsService | undefined>
+  welcomeMls(
+    welcome: Uint8Array,
+    accept?: (group: MlsService) => void | Promise<void>,
+    options?: { retainKeyPackage?: boolean },
+  ): Promise<MlsService | undefined>
   /** A fresh key package to announce. */
   generateKeyPackage(nowMs: number): Promise<Uint8Array>
   /** The per-conversation scoring service. */

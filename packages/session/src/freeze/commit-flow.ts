@@ -24,13 +24,14 @@ import { CommitFailedError } from '../errors.js'
 import { keepWelcome, precheckReplay, recordMerged, recordWelcome } from '../sync/catch-up.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { checkReplay } from '../rules/replay-check.js'
-import { NOT_PREFERRED, captureBranchPoint, stageOnBranchPoint } from '../sync/fork.js'
+import { NOT_PREFERRED, NO_BRANCH_POINT, captureBranchPoint, stageOnBranchPoint } from '../sync/fork.js'
 import { buildSync } from '../sync/conversation-sync.js'
 import { adoptMissedList, recordEpoch } from '../sync/steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
 import type { BufferedCandidate } from './candidate-buffer.js'
 import { authenticateCandidate, countedCandidates } from './candidate-auth.js'
 import { onInviteResolved } from '../join/responder.js'
+import { endProvisional, judge, requestJoinedBranch } from '../join/rewelcome.js'
 import { authorizeChanges, takeApprovedCertificates } from '../voting/certificates.js'
 import {
   KEY_PACKAGE_EXPIRY_TOLERANCE_MS,
@@ -421,6 +422,7 @@ async function afterMerge(
     ...(expired.length > 0 ? { expired } : {}),
   })
   if (merge.selfRemoved) {
+    endProvisional(core)
     core.left = true
     core.autoVotes.clearAll()
     core.voteEchoes.clearAll()
@@ -442,7 +444,11 @@ async function afterMerge(
     await publishWelcome(core, m.welcome, m.joinerIds)
   }
   await onConversationUpdated(core, now)
+  // The Welcomes we kept for the abandoned commit's joiners lead to the abandoned state: keep this commit's instead.
+  if (m.source === 'fork-switch') for (const ch of merge.changes) if (ch.action === 'add') core.catchUp.welcomes.delete(toHex(ch.memberId))
   if (m.welcome === undefined) await keepCarriedWelcome(core, m.candidate, merge.changes)
+  // Joined and not yet confirmed: the majority may already have attested the state we reached.
+  judge(core)
   await sweepScoreRemovals(core, now)
 }
 
@@ -494,6 +500,8 @@ export async function applyReplay(
     const staged = await core.mls.stageRemoteCommit({ proposals: c.mlsProposals, commit: c.commitMessage })
     if (staged.status === 'aborted') {
       core.emit({ type: 'dropped', reason: 'candidate', detail: `replayed commit refused by MLS: ${staged.reason}`, error: staged.error })
+      // Joined and not yet confirmed: we may hold a state the group abandoned; learn which state it holds at our epoch.
+      requestJoinedBranch(core, now)
       return false
     }
     const epoch = core.epoch()
@@ -555,7 +563,9 @@ export async function applyForkSwitch(
   const abandoned = core.branch?.hashHex
   const switched = await stageOnBranchPoint(core, c, hashHex, offered, mergedBy)
   if (typeof switched === 'string' || abandoned === undefined) {
-    if (typeof switched === 'string' && switched !== NOT_PREFERRED) {
+    // A joiner has no branch point: `join/rewelcome.ts` heals it (from the attestations this replay carries).
+    const expected = switched === NOT_PREFERRED || (switched === NO_BRANCH_POINT && core.provisional !== undefined)
+    if (typeof switched === 'string' && !expected) {
       core.emit({ type: 'dropped', reason: 'candidate', detail: `fork switch refused: ${switched}` })
     }
     return false

@@ -12,7 +12,8 @@
  * - Fork choice: {@link winsFork}, {@link committerRank},
  *   {@link prefersAttested}; replayed commits: {@link checkReplay};
  *   approval certificates: {@link verifyCertificate}, {@link verifyVoteBinding};
- *   votes cast both ways: {@link equivocationOf}, {@link verifyEquivocation}.
+ *   votes cast both ways: {@link equivocationOf}, {@link verifyEquivocation};
+ *   a joiner's branch: {@link judgeJoinedBranch}, {@link authenticatorHash}.
  * - Timing: {@link freezeEntryWindowFor}, {@link probeAnswerDelay}; votes:
  *   {@link isVotePivotal}, {@link applyConsensusResult}.
  * - Membership targets: {@link targetOf}, {@link targetSatisfied}.
@@ -37,6 +38,13 @@ export {
 export { type EquivocationEvidence, equivocationOf, equivocationsIn, verifyEquivocation } from './equivocation.js'
 export { type BranchClaim, type BranchTip, type RankList, committerRank, prefersAttested, winsFork } from './fork-choice.js'
 export { type FreezeRole, freezeEntryWindowFor } from './freeze-window.js'
+export {
+  AUTHENTICATOR_HASH_DOMAIN,
+  type AttestedState,
+  type JoinedBranchVerdict,
+  authenticatorHash,
+  judgeJoinedBranch,
+} from './joined-branch.js'
 export { type ElectableList, checkReplay } from './replay-check.js'
 export {
   type CommitAction,

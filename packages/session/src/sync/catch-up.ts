@@ -19,6 +19,7 @@ import { attestedByMember, commitRequestRefusal, signCommitRequest } from './cla
 import { AVAILABILITY_LIMITS } from './limits.js'
 import { suspectWindowMs } from '../conversation/config.js'
 import { signAttestation, verifyAttestation } from '../join/signing.js'
+import { noteJoinAttestation, ownState } from '../join/rewelcome.js'
 import { noteSeenAt } from '../stewardship/liveness.js'
 import { listStamp } from './steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
@@ -84,6 +85,8 @@ function attest(core: ConversationCore, now: number): void {
     ...(candidate !== undefined && core.branch?.epoch === core.epoch() - 1n ? { committer: core.branch.committer } : {}),
     ...listStamp(core),
     signedAtMs: Math.max(0, Math.floor(now)),
+    // Which state we hold: a joiner welcomed into an abandoned commit compares states, not commits.
+    authenticatorHash: ownState(core).authenticatorHash,
   })
   // Our own word that we merged it counts toward the merge quorum we hand out with replays.
   if (candidate !== undefined) core.certificates.keepMerge(decodeEpochAttestation(encodeEpochAttestation(attestation)))
@@ -337,6 +340,7 @@ export function onControl(
   if (control.attestation !== undefined) {
     const a = control.attestation
     noteSignedAttestation(core, a, now)
+    noteJoinAttestation(core, a)
     // Only a current member's signed word makes us believe the group is ahead or on another branch.
     const fromMember = a.epoch >= core.epoch() && attestedByMember(core, a, now)
     if (fromMember) noteEpoch(core, a.epoch, now)
@@ -411,6 +415,8 @@ export function onControl(
     // Others' replies count as ours for the rate limit.
     core.catchUp.lastReplyAt.set(String(r.fromEpoch), now)
     const proofs = { certificates: r.certificates, mergedBy: r.mergedBy }
+    // Signed states of the epoch this commit reached: what a joiner that is not yet confirmed judges its branch by.
+    for (const a of r.mergedBy) noteJoinAttestation(core, a)
     if (r.fromEpoch === core.epoch()) return { kind: 'catch-up', candidate: r.candidate!, ...proofs }
     if (r.fromEpoch + 1n === core.epoch()) return { kind: 'fork', candidate: r.candidate!, ...proofs }
     return undefined

@@ -47,6 +47,9 @@ function restoreSession(core: ConversationCore, bp: BranchPoint): void {
   if (bp.steward) core.steward.restore(bp.steward)
 }
 
+/** Why a fork switch could not be tried: we merged nothing since we joined (or restarted). */
+export const NO_BRANCH_POINT = 'no branch point'
+
 /** Why a fork switch was not even tried: our branch wins the fork choice (not worth an event). */
 export const NOT_PREFERRED = 'not preferred by the fork choice'
 
@@ -81,7 +84,7 @@ export async function stageOnBranchPoint(
   | string
 > {
   const bp = core.branch
-  if (bp === undefined) return 'no branch point'
+  if (bp === undefined) return NO_BRANCH_POINT
   // Ranked by the claimed committer first (cheap); staging below makes sure the claim is the MLS committer.
   if (!winsFork(branchClaim(core, bp, candidate.stewardMemberId, fromHex(hashHex)), branchClaim(core, bp, bp.committer, fromHex(bp.hashHex)))) {
     return NOT_PREFERRED

@@ -60,7 +60,7 @@ export class ConversationHandle {
     )
     this.members$ = defer(() =>
       this.events$.pipe(
-        filter((e) => e.type === 'commit-applied'),
+        filter((e) => e.type === 'commit-applied' || e.type === 'rejoined'),
         map(() => conv.members()),
         startWith(conv.members()),
       ),

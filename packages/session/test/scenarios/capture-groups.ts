@@ -18,8 +18,8 @@ export async function capturingPlugins(n: number) {
           groups.set(i, g)
           return g
         },
-        welcomeMls: async (w: Uint8Array) => {
-          const g = await d.welcomeMls(w)
+        welcomeMls: async (...args: Parameters<typeof d.welcomeMls>) => {
+          const g = await d.welcomeMls(...args)
           if (g) groups.set(i, g)
           return g
         },

@@ -143,7 +143,7 @@ describe('multi-conversation isolation (reference 3.0 multi_conversation_isolati
     const plugins: ConversationPluginsFactory = {
       ...shared,
       createMls: async (id, now) => stall(await shared.createMls(id, now))!,
-      welcomeMls: async (w) => stall(await shared.welcomeMls(w)),
+      welcomeMls: async (...args) => stall(await shared.welcomeMls(...args)),
     }
     const s = await scenario(4, { config, plugins: (i) => (i === 0 ? plugins : {}) })
     await threeConversations(s)

@@ -1335,6 +1335,8 @@ export interface EpochAttestation {
   signature: Uint8Array
   /** field 8, bytes */
   committer: Uint8Array
+  /** field 9, bytes */
+  authenticatorHash: Uint8Array
 }
 
 /**
@@ -1364,6 +1366,8 @@ export interface EpochAttestationInit {
   signature?: Uint8Array | null
   /** field 8, bytes */
   committer?: Uint8Array | null
+  /** field 9, bytes */
+  authenticatorHash?: Uint8Array | null
 }
 
 function toEpochAttestation(v: EpochAttestationInit): Record<string, unknown> {
@@ -1376,6 +1380,7 @@ function toEpochAttestation(v: EpochAttestationInit): Record<string, unknown> {
   if (v.signedAtMs != null) o.signedAtMs = u64In(v.signedAtMs)
   if (v.signature != null) o.signature = bytesIn(v.signature)
   if (v.committer != null) o.committer = bytesIn(v.committer)
+  if (v.authenticatorHash != null) o.authenticatorHash = bytesIn(v.authenticatorHash)
   return o
 }
 
@@ -1389,6 +1394,7 @@ function fromEpochAttestation(m: Record<string, unknown>): EpochAttestation {
     signedAtMs: u64Out(m.signedAtMs),
     signature: bytesOut(m.signature),
     committer: bytesOut(m.committer),
+    authenticatorHash: bytesOut(m.authenticatorHash),
   }
   return v
 }
@@ -4177,6 +4183,7 @@ export const schema = {
       { name: 'signedAtMs', id: 6, kind: 'uint64', repeated: false },
       { name: 'signature', id: 7, kind: 'bytes', repeated: false },
       { name: 'committer', id: 8, kind: 'bytes', repeated: false },
+      { name: 'authenticatorHash', id: 9, kind: 'bytes', repeated: false },
     ],
   },
   CommitRequest: {

@@ -1418,6 +1418,7 @@ export const de_mls = $root.de_mls = (() => {
                 EpochAttestation.prototype.signedAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
                 EpochAttestation.prototype.signature = $util.newBuffer([]);
                 EpochAttestation.prototype.committer = $util.newBuffer([]);
+                EpochAttestation.prototype.authenticatorHash = $util.newBuffer([]);
 
                 EpochAttestation.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -1442,6 +1443,8 @@ export const de_mls = $root.de_mls = (() => {
                         writer.uint32(58).bytes(message.signature);
                     if (message.committer != null && $Object.hasOwnProperty.call(message, "committer") && message.committer.length)
                         writer.uint32(66).bytes(message.committer);
+                    if (message.authenticatorHash != null && $Object.hasOwnProperty.call(message, "authenticatorHash") && message.authenticatorHash.length)
+                        writer.uint32(74).bytes(message.authenticatorHash);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -1545,6 +1548,15 @@ export const de_mls = $root.de_mls = (() => {
                                     message.committer = value;
                                 else
                                     delete message.committer;
+                                continue;
+                            }
+                        case 9: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.authenticatorHash = value;
+                                else
+                                    delete message.authenticatorHash;
                                 continue;
                             }
                         }

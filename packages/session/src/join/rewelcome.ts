@@ -1,0 +1,227 @@
+import type { MlsService } from '@demls/mls'
+import {
+  type EpochAttestation,
+  type MemberWelcome,
+  bytesEqual,
+  TypeMembershipChange,
+  decodeAppMessage,
+  encodeWelcomeChannelMessage,
+  toHex,
+} from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
+import type { ConversationCore } from '../conversation/core.js'
+import { type AttestedState, authenticatorHash, judgeJoinedBranch } from '../rules/joined-branch.js'
+import { ProvisionalJoin } from '../state/provisional-join.js'
+import { syncLastSeen } from '../stewardship/liveness.js'
+import { signCommitRequest } from '../sync/claims.js'
+import { applySync } from '../sync/conversation-sync.js'
+import { recordEpoch } from '../sync/steward-sync.js'
+import { verifyAttestation } from './signing.js'
+
+/**
+ * Re-joining from another Welcome (beyond the reference). Two stewards that
+ * commit different batches at one epoch, both adding a joiner, fork the
+ * group; members heal to the branch the fork choice prefers, from the
+ * state they saved before merging. A joiner welcomed by the abandoned
+ * commit has no such state: every later commit fails for it. So a joiner
+ * keeps its key package (`retainKeyPackage`) and the Welcomes addressed to
+ * it until a majority of the other members attests the state it holds at
+ * an epoch after its join; if instead a majority attests another state at
+ * its epoch, it re-joins from a Welcome that leads to exactly that state,
+ * asking for one by announcing its key package again.
+ */
+
+/** First wait between re-announcements of our key package while stranded; it doubles up to {@link REANNOUNCE_MAX_MS}. */
+export const REANNOUNCE_FIRST_MS = 2_000
+/** Longest wait between re-announcements while stranded. */
+export const REANNOUNCE_MAX_MS = 30_000
+/** Minimum spacing of our requests for the commit that made our join epoch (signed attestations of it come back). */
+const BRANCH_REQUEST_INTERVAL_MS = 2_000
+
+/** Become provisional after joining with `welcome` (our plug-in retained the key package). */
+export function beginProvisional(core: ConversationCore, welcome: MemberWelcome): void {
+  const keyPackage = core.plugins.mls.retainedKeyPackage(core.id)
+  if (keyPackage === undefined) return
+  const p = new ProvisionalJoin(keyPackage, core.epoch(), REANNOUNCE_FIRST_MS)
+  p.offer({ welcome, hashHex: toHex(sha256(welcome.welcomeBytes)), bytes: welcomeSize(welcome), leadsTo: ownState(core) })
+  core.provisional = p
+}
+
+/** Confirmed (or gone): release the key package and forget the provisional state. */
+export function endProvisional(core: ConversationCore): void {
+  if (core.provisional === undefined) return
+  core.provisional = undefined
+  core.plugins.mls.releaseKeyPackage(core.id)
+}
+
+/** Our epoch and {@link authenticatorHash}. */
+export function ownState(core: ConversationCore): AttestedState {
+  return { epoch: core.epoch(), authenticatorHash: authenticatorHash(core.mls.epochAuthenticator()) }
+}
+
+/**
+ * A Welcome broadcast that names us as a joiner (a claim: checked when it
+ * is tried). Kept while provisional, bounded in count and bytes.
+ */
+export function offerWelcome(core: ConversationCore, welcome: MemberWelcome): void {
+  const p = core.provisional
+  if (p === undefined || !welcome.joinerIdentities.some((j) => bytesEqual(j, core.memberId))) return
+  p.offer({ welcome, hashHex: toHex(sha256(welcome.welcomeBytes)), bytes: welcomeSize(welcome) })
+}
+
+/**
+ * A member's signed attestation, while provisional: remember the newest
+ * state each member signed (a signature is checked only when it would
+ * change what we know), then judge our branch.
+ */
+export function noteJoinAttestation(core: ConversationCore, a: EpochAttestation): void {
+  const p = core.provisional
+  // Only our epoch is judged; the next one is kept for after our next merge (members may attest it first).
+  if (p === undefined || a.authenticatorHash.length !== 32 || a.epoch < core.epoch() || a.epoch > core.epoch() + 1n) return
+  const hex = toHex(a.memberId)
+  if (hex === core.memberHex || !core.isMemberHex(hex)) return
+  const signedAt = Number(a.signedAtMs)
+  const prev = p.attestedAt(hex, a.epoch)
+  if (prev !== undefined && prev.signedAtMs >= signedAt) return
+  const state = { epoch: a.epoch, authenticatorHash: a.authenticatorHash }
+  if (prev === undefined || !bytesEqual(prev.authenticatorHash, a.authenticatorHash)) {
+    if (!verifyAttestation(core.plugins.consensus.signer, core.id, a)) return
+  }
+  p.note(hex, state, signedAt)
+  judge(core)
+}
+
+/** Judge our branch from what the other members attested ({@link judgeJoinedBranch}). */
+export function judge(core: ConversationCore): void {
+  const p = core.provisional
+  if (p === undefined) return
+  const others = [...core.memberSet()].filter((h) => h !== core.memberHex)
+  const verdict = judgeJoinedBranch(ownState(core), others, p.atEpoch(core.epoch()))
+  if (verdict.kind === 'with-majority') {
+    p.target = undefined
+    // The majority followed us past the epoch we joined at: no fork can take us back there.
+    if (core.epoch() > p.joinedEpoch) endProvisional(core)
+  } else if (verdict.kind === 'stranded' && (p.target === undefined || !bytesEqual(p.target, verdict.target))) {
+    p.target = verdict.target
+    p.announceIntervalMs = REANNOUNCE_FIRST_MS
+    p.lastAnnounceAt = Number.NEGATIVE_INFINITY
+    core.emit({ type: 'dropped', reason: 'wrong-epoch', detail: `stranded: ${verdict.attesters} members attest another state at our epoch` })
+  }
+}
+
+/**
+ * A commit replayed to us did not fit our state. While provisional, ask
+ * for the commit that made our epoch: its replay carries the merging
+ * members' signed attestations of that epoch, which tell us which state
+ * the group holds there.
+ */
+export function requestJoinedBranch(core: ConversationCore, now: number): void {
+  const p = core.provisional
+  if (p === undefined || now - p.lastBranchRequestAt < BRANCH_REQUEST_INTERVAL_MS) return
+  p.lastBranchRequestAt = now
+  core.sendPlain({ demlsControl: { commitRequest: signCommitRequest(core, { fromEpoch: core.epoch() - 1n }, now) } })
+}
+
+/** When stranded: now if a Welcome waits to be tried, else the next re-announcement. */
+export function rewelcomeDeadline(core: ConversationCore): number | undefined {
+  const p = core.provisional
+  if (p?.target === undefined) return undefined
+  if ([...p.offered.values()].some((o) => o.leadsTo === undefined)) return core.now
+  return p.lastAnnounceAt + p.announceIntervalMs
+}
+
+/**
+ * Every poll, while stranded: try the Welcomes addressed to us (each is
+ * processed once to learn the state it leads to), adopt the one that leads
+ * to the state the majority attested, or announce our key package again so
+ * that a steward re-sends the group's Welcome. Returns whether we re-joined.
+ */
+export async function healStranded(core: ConversationCore, now: number): Promise<boolean> {
+  const p = core.provisional
+  const target = p?.target
+  if (p === undefined || target === undefined) return false
+  const epoch = core.epoch()
+  for (const o of [...p.offered.values()]) {
+    const known = o.leadsTo
+    if (known === null || (known !== undefined && !(known.epoch === epoch && bytesEqual(known.authenticatorHash, target)))) continue
+    let group: MlsService | undefined
+    try {
+      group = await core.plugins.welcomeMls(o.welcome.welcomeBytes, undefined, { retainKeyPackage: true })
+    } catch {
+      group = undefined
+    }
+    if (group === undefined || group.conversationId !== core.id) {
+      o.leadsTo = null
+      continue
+    }
+    o.leadsTo = { epoch: group.epoch(), authenticatorHash: authenticatorHash(group.epochAuthenticator()) }
+    if (o.leadsTo.epoch !== epoch || !bytesEqual(o.leadsTo.authenticatorHash, target)) continue
+    if (await adopt(core, group, o.welcome, now)) return true
+    o.leadsTo = null
+  }
+  reannounce(core, p, now)
+  return false
+}
+
+function reannounce(core: ConversationCore, p: ProvisionalJoin, now: number): void {
+  if (now - p.lastAnnounceAt < p.announceIntervalMs) return
+  if (p.lastAnnounceAt !== Number.NEGATIVE_INFINITY) p.announceIntervalMs = Math.min(REANNOUNCE_MAX_MS, 2 * p.announceIntervalMs)
+  p.lastAnnounceAt = now
+  core.outbound.push({
+    subtopic: 'welcome',
+    payload: encodeWelcomeChannelMessage({ keyPackage: { keyPackageBytes: p.keyPackage, memberId: core.memberId } }),
+  })
+}
+
+/**
+ * Replace our MLS state with the one `welcome` led to (its state matches
+ * what the majority attested), and take the group's settings from the sync
+ * it carries, as a join does. Returns false (nothing changed) if the sync
+ * is refused.
+ */
+async function adopt(core: ConversationCore, group: MlsService, welcome: MemberWelcome, now: number): Promise<boolean> {
+  let sync: ReturnType<typeof decodeAppMessage>['conversationSync']
+  try {
+    sync = decodeAppMessage((await group.decrypt(welcome.conversationSyncBytes)).plaintext).conversationSync
+  } catch {
+    sync = undefined
+  }
+  if (sync === undefined) return false
+  const abandoned = ownState(core).authenticatorHash
+  const old = core.mls
+  core.mls = group
+  let refused: string | undefined
+  try {
+    refused = applySync(core, sync)
+  } catch (err) {
+    refused = (err as Error).message
+  }
+  if (refused !== undefined) {
+    core.mls = old
+    core.emit({ type: 'dropped', reason: 'candidate', detail: `re-join refused: the sync of the Welcome was refused (${refused})` })
+    return false
+  }
+  const members = group.members()
+  core.scoring.syncMembers(members)
+  core.scoring.applySnapshot(sync.peerScores)
+  core.joinEpochs.clear()
+  for (const j of welcome.joinerIdentities) core.joinEpochs.set(toHex(j), group.epoch())
+  core.rounds.clear()
+  core.branch = undefined
+  core.queues.welcomeHashes.add(toHex(sha256(welcome.welcomeBytes)))
+  recordEpoch(core)
+  syncLastSeen(core, now)
+  if (core.sm.state !== 'working') core.sm.startWorking()
+  const p = core.provisional!
+  p.target = undefined
+  core.emit({ type: 'rejoined', epoch: group.epoch(), abandoned, adopted: ownState(core).authenticatorHash })
+  core.phaseChanged()
+  // Members on this branch could not read what we said on the other one.
+  await core.sendEncrypted({ membershipChange: { conversationId: core.id, member: core.memberId, changeType: TypeMembershipChange.Add } })
+  judge(core)
+  return true
+}
+
+function welcomeSize(w: MemberWelcome): number {
+  return w.welcomeBytes.length + w.conversationSyncBytes.length + 32 * w.joinerIdentities.length
+}
