@@ -48,6 +48,7 @@ export function renderEvent(e: UserEvent, self: Uint8Array): string | undefined 
     case 'mode-change':
       return `${room} the group is now in ${e.mode} mode`
     case 'fork-healed':
+    case 'rejoined':
       return `${room} rejoined the group's branch at epoch ${e.epoch}`
     case 'backfill':
       return `${room} recovered ${e.messages} message(s) sent while you were away`

@@ -85,6 +85,7 @@ function summarize(e: UserEvent): EventSummary | undefined {
     case 'leaving':
       return { kind: e.type, epoch: String(e.epoch) }
     case 'fork-healed':
+    case 'rejoined':
       return { kind: e.type, epoch: String(e.epoch) }
     case 'dropped':
       return { kind: e.type, reason: e.reason, ...(e.detail !== undefined ? { detail: e.detail } : {}) }

@@ -126,6 +126,8 @@ export class Timeline {
         return e.reason === 'minted' ? 'welcome-ready (minted the Welcome for the joiners)' : undefined
       case 'fork-healed':
         return `fork-healed at epoch ${e.epoch}`
+      case 'rejoined':
+        return `re-joined the group's branch at epoch ${e.epoch}`
       case 'error':
         return `error in ${e.reason}: ${e.error}`
       case 'conversation-created':

@@ -65,7 +65,7 @@ if (SIZE > 1) describe(`real network: ${SIZE} peer processes over gossipsub on 1
 
   it(`${SIZE - 1} joiners staggered by 500 ms are all admitted, and chat reaches every member`, async () => {
     const id = 'staggered'
-    await peers[0]!.request({ type: 'create', conversationId: id })
+    await peers[0]!.request({ type: 'create', conversationId: id, admission: 'open' })
     const t0 = Date.now()
     const joins = peers.slice(1).map(async (p, k) => {
       await sleep(k * 500)
@@ -92,7 +92,7 @@ if (BURST > 0) describe(`real network: ${BURST} peer processes joining at once o
   it(`${BURST} joiners at once are all admitted, and chat reaches every member`, async () => {
     const id = 'burst'
     const [creator, ...joiners] = peers
-    await creator!.request({ type: 'create', conversationId: id })
+    await creator!.request({ type: 'create', conversationId: id, admission: 'open' })
     const t0 = Date.now()
     const results = await Promise.allSettled(joiners.map((p) => p.request({ type: 'join', conversationId: id, timeoutMs: 120_000 }, 140_000)))
     const failed = results.flatMap((r, k) => (r.status === 'rejected' ? [`${joiners[k]!.name}: ${String(r.reason)}`] : []))

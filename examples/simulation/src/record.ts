@@ -162,6 +162,9 @@ export class Recorder {
         this.rec.forkHeals.push({ t: this.now(), member, epoch: Number(e.epoch) })
         this.note(`${member} healed a fork at epoch ${e.epoch}: switched to the group's branch`)
         return
+      case 'rejoined':
+        this.note(`${member} was welcomed into an abandoned commit: re-joined the group's branch at epoch ${e.epoch}`)
+        return
       case 'leaving':
         this.#log.retract(member)
         this.note(`${member} learns it is out of the group`)

@@ -208,6 +208,7 @@ function onEvent(v: View, e: UserEvent): void {
       groups.addActivity(g, `the group is now in ${e.mode} mode`)
       return
     case 'fork-healed':
+    case 'rejoined':
       groups.addActivity(g, `rejoined the group's branch at epoch ${e.epoch}`)
       return
     case 'error':
