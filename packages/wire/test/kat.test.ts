@@ -718,17 +718,38 @@ describe('demls control: steward list sync', () => {
   it('EpochAttestation carries the list it was made under (fields 4 and 5)', () => {
     const a = { epoch: 7n, commitHash: hex('aa'), memberId: hex('bb'), stewardListEpoch: 5n, stewardListRound: 1 }
     expectBytes(encodeEpochAttestation(a), attestationBytes)
-    expect(decodeEpochAttestation(hex(attestationBytes))).toStrictEqual({ ...a, signedAtMs: 0n, signature: new Uint8Array(), committer: new Uint8Array() })
+    expect(decodeEpochAttestation(hex(attestationBytes))).toStrictEqual({
+      ...a,
+      signedAtMs: 0n,
+      signature: new Uint8Array(),
+      committer: new Uint8Array(),
+      authenticatorHash: new Uint8Array(),
+    })
   })
   it('EpochAttestation signed_at_ms = 6 (0x30) and signature = 7 (0x3a) follow the list fields', () => {
     const a = { epoch: 7n, commitHash: hex('aa'), memberId: hex('bb'), stewardListEpoch: 5n, stewardListRound: 1, signedAtMs: 300n, signature: hex('cc') }
     expectBytes(encodeEpochAttestation(a), `${attestationBytes} 30 ac 02 3a 01 cc`)
-    expect(decodeEpochAttestation(hex(`${attestationBytes}30ac023a01cc`))).toStrictEqual({ ...a, committer: new Uint8Array() })
+    expect(decodeEpochAttestation(hex(`${attestationBytes}30ac023a01cc`))).toStrictEqual({ ...a, committer: new Uint8Array(), authenticatorHash: new Uint8Array() })
   })
   it('EpochAttestation committer = 8 (0x42) follows the signature', () => {
     const a = { epoch: 7n, commitHash: hex('aa'), memberId: hex('bb'), stewardListEpoch: 5n, stewardListRound: 1, signedAtMs: 300n, signature: hex('cc'), committer: hex('dd') }
     expectBytes(encodeEpochAttestation(a), `${attestationBytes} 30 ac 02 3a 01 cc 42 01 dd`)
-    expect(decodeEpochAttestation(hex(`${attestationBytes}30ac023a01cc4201dd`))).toStrictEqual(a)
+    expect(decodeEpochAttestation(hex(`${attestationBytes}30ac023a01cc4201dd`))).toStrictEqual({ ...a, authenticatorHash: new Uint8Array() })
+  })
+  it('EpochAttestation authenticator_hash = 9 (0x4a) follows the committer', () => {
+    const a = {
+      epoch: 7n,
+      commitHash: hex('aa'),
+      memberId: hex('bb'),
+      stewardListEpoch: 5n,
+      stewardListRound: 1,
+      signedAtMs: 300n,
+      signature: hex('cc'),
+      committer: hex('dd'),
+      authenticatorHash: hex('ee'),
+    }
+    expectBytes(encodeEpochAttestation(a), `${attestationBytes} 30 ac 02 3a 01 cc 42 01 dd 4a 01 ee`)
+    expect(decodeEpochAttestation(hex(`${attestationBytes}30ac023a01cc4201dd4a01ee`))).toStrictEqual(a)
   })
   it('an attestation without list fields is the original three-field encoding', () => {
     expectBytes(encodeEpochAttestation({ epoch: 7n, commitHash: hex('aa'), memberId: hex('bb') }), '08 07 12 01 aa 1a 01 bb')

@@ -93,7 +93,7 @@ import {
 } from './queries.js'
 import type { ConversationState, OperatingMode } from './state-machine.js'
 import { adoptSyncedInvitations, onInvitation, sendInvitation } from '../join/invite.js'
-import { beginProvisional, endProvisional, healStranded, offerWelcome, rewelcomeDeadline } from '../join/rewelcome.js'
+import { beginProvisional, electorateBefore, endProvisional, healStranded, offerWelcome, rewelcomeDeadline } from '../join/rewelcome.js'
 import { INVITATION_ID_MAX_BYTES } from '../state/invitations.js'
 
 /** A FIFO of chat messages waiting for an epoch change, with their promises. */
@@ -398,6 +398,7 @@ export class Conversation {
     const core = buildCore(mls.conversationId, init.plugins, mls, config)
     for (const m of mls.members()) core.scoring.addMember(m)
     for (const j of init.welcome.joinerIdentities) core.joinEpochs.set(toHex(j), mls.epoch())
+    core.joinElectorate = electorateBefore(mls.members(), init.welcome.joinerIdentities)
     recordEpoch(core)
     try {
       const decrypted = await mls.decrypt(init.welcome.conversationSyncBytes)

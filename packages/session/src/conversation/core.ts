@@ -108,6 +108,15 @@ export class ConversationCore {
   readonly epochHistory = new Map<bigint, EpochMembership>()
   /** State before the last merge, to heal a fork on the next epoch. */
   branch: BranchPoint | undefined
+  /**
+   * The members of the epoch before the one we joined at, as our Welcome
+   * shows them (the members minus its joiners): who voted on proposals
+   * opened before we joined and committed after (`voting/certificates.ts`
+   * `votersOf`). A claim of the committer that welcomed us, as our whole
+   * view of the group is at first; a member that also left in that commit
+   * is missing, so such a set matches no certificate.
+   */
+  joinElectorate: ReadonlySet<string> | undefined
   /** While we joined and no majority has confirmed our state yet: what lets us re-join another branch (`join/rewelcome.ts`). */
   provisional: ProvisionalJoin | undefined
   /**

@@ -206,6 +206,7 @@ async function adopt(core: ConversationCore, group: MlsService, welcome: MemberW
   core.scoring.applySnapshot(sync.peerScores)
   core.joinEpochs.clear()
   for (const j of welcome.joinerIdentities) core.joinEpochs.set(toHex(j), group.epoch())
+  core.joinElectorate = electorateBefore(members, welcome.joinerIdentities)
   core.rounds.clear()
   core.branch = undefined
   core.queues.welcomeHashes.add(toHex(sha256(welcome.welcomeBytes)))
@@ -220,6 +221,12 @@ async function adopt(core: ConversationCore, group: MlsService, welcome: MemberW
   await core.sendEncrypted({ membershipChange: { conversationId: core.id, member: core.memberId, changeType: TypeMembershipChange.Add } })
   judge(core)
   return true
+}
+
+/** The members of the epoch before a Welcome's: its group's members minus the joiners it names. */
+export function electorateBefore(members: readonly Uint8Array[], joiners: readonly Uint8Array[]): ReadonlySet<string> {
+  const added = new Set(joiners.map(toHex))
+  return new Set(members.map(toHex).filter((h) => !added.has(h)))
 }
 
 function welcomeSize(w: MemberWelcome): number {

@@ -231,7 +231,9 @@ function votersOf(core: ConversationCore, cert: ApprovalCertificate, current: Re
   if (n === undefined || n === current.size) return []
   const out: ReadonlySet<string>[] = []
   for (const m of core.epochHistory.values()) if (m.members.length === n) out.push(new Set(m.members.map(toHex)))
-  return out.slice(-4)
+  // Opened before we joined: the members our Welcome shows for the epoch before it.
+  if (core.joinElectorate?.size === n) out.push(core.joinElectorate)
+  return out.slice(-5)
 }
 
 /** The certificates of approved work a commit carried (for the commit log), and forget them as approved. */
