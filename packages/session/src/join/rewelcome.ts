@@ -35,6 +35,8 @@ import { verifyAttestation } from './signing.js'
 export const REANNOUNCE_FIRST_MS = 2_000
 /** Longest wait between re-announcements while stranded. */
 export const REANNOUNCE_MAX_MS = 30_000
+/** Attestations of epochs up to this far ahead of ours are kept (the group may have moved on while we were stranded). */
+const ATTESTED_EPOCHS_AHEAD = 4n
 /** Minimum spacing of our requests for the commit that made our join epoch (signed attestations of it come back). */
 const BRANCH_REQUEST_INTERVAL_MS = 2_000
 
@@ -76,8 +78,8 @@ export function offerWelcome(core: ConversationCore, welcome: MemberWelcome): vo
  */
 export function noteJoinAttestation(core: ConversationCore, a: EpochAttestation): void {
   const p = core.provisional
-  // Only our epoch is judged; the next one is kept for after our next merge (members may attest it first).
-  if (p === undefined || a.authenticatorHash.length !== 32 || a.epoch < core.epoch() || a.epoch > core.epoch() + 1n) return
+  // Our epoch is judged; later ones endorse the Welcome of a later commit that added us again (or come before our next merge).
+  if (p === undefined || a.authenticatorHash.length !== 32 || a.epoch < core.epoch() || a.epoch > core.epoch() + ATTESTED_EPOCHS_AHEAD) return
   const hex = toHex(a.memberId)
   if (hex === core.memberHex || !core.isMemberHex(hex)) return
   const signedAt = Number(a.signedAtMs)
@@ -122,28 +124,40 @@ export function requestJoinedBranch(core: ConversationCore, now: number): void {
   core.sendPlain({ demlsControl: { commitRequest: signCommitRequest(core, { fromEpoch: core.epoch() - 1n }, now) } })
 }
 
-/** When stranded: now if a Welcome waits to be tried, else the next re-announcement. */
+/**
+ * Whether a strict majority of the other members of our roster signed that
+ * they hold `state` (an epoch at or after ours): the only thing that makes
+ * a Welcome's state one we may adopt. Our roster, not the Welcome's: a
+ * group of someone's making can list puppets of its own.
+ */
+function endorsed(core: ConversationCore, p: ProvisionalJoin, state: AttestedState): boolean {
+  if (state.epoch < core.epoch()) return false
+  const others = [...core.memberSet()].filter((h) => h !== core.memberHex)
+  return judgeJoinedBranch(state, others, p.atEpoch(state.epoch)).kind === 'with-majority'
+}
+
+/** When stranded: now if a Welcome waits to be tried or leads to a state now endorsed, else the next re-announcement. */
 export function rewelcomeDeadline(core: ConversationCore): number | undefined {
   const p = core.provisional
   if (p?.target === undefined) return undefined
-  if ([...p.offered.values()].some((o) => o.leadsTo === undefined)) return core.now
+  for (const o of p.offered.values()) if (o.leadsTo === undefined || (o.leadsTo !== null && endorsed(core, p, o.leadsTo))) return core.now
   return p.lastAnnounceAt + p.announceIntervalMs
 }
 
 /**
  * Every poll, while stranded: try the Welcomes addressed to us (each is
- * processed once to learn the state it leads to), adopt the one that leads
- * to the state the majority attested, or announce our key package again so
- * that a steward re-sends the group's Welcome. Returns whether we re-joined.
+ * processed once to learn the state it leads to) and adopt one whose state
+ * a majority of our roster attests: the state they hold at our epoch, or a
+ * later one (a later commit that added us again, when the one the group
+ * kept had not); else announce our key package again so that a steward
+ * re-sends the group's Welcome. Returns whether we re-joined.
  */
 export async function healStranded(core: ConversationCore, now: number): Promise<boolean> {
   const p = core.provisional
-  const target = p?.target
-  if (p === undefined || target === undefined) return false
-  const epoch = core.epoch()
+  if (p === undefined || p.target === undefined) return false
   for (const o of [...p.offered.values()]) {
     const known = o.leadsTo
-    if (known === null || (known !== undefined && !(known.epoch === epoch && bytesEqual(known.authenticatorHash, target)))) continue
+    if (known === null || (known !== undefined && !endorsed(core, p, known))) continue
     let group: MlsService | undefined
     try {
       group = await core.plugins.welcomeMls(o.welcome.welcomeBytes, undefined, { retainKeyPackage: true })
@@ -155,7 +169,7 @@ export async function healStranded(core: ConversationCore, now: number): Promise
       continue
     }
     o.leadsTo = { epoch: group.epoch(), authenticatorHash: authenticatorHash(group.epochAuthenticator()) }
-    if (o.leadsTo.epoch !== epoch || !bytesEqual(o.leadsTo.authenticatorHash, target)) continue
+    if (!endorsed(core, p, o.leadsTo)) continue
     if (await adopt(core, group, o.welcome, now)) return true
     o.leadsTo = null
   }

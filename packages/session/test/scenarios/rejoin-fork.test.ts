@@ -93,4 +93,46 @@ describe('a joiner welcomed into the abandoned side of a fork', () => {
     await s.until(() => everyone.every((i, k) => eventsOf(s, i, 'message').length >= before[k]! + (i === joiner || i === epochSteward ? 1 : 2)))
     await s.stop()
   }, 120_000)
+
+  it('re-joins from a later commit’s Welcome when the commit the group kept did not add it', async () => {
+    const s = await scenario(5, { config: { stewardList: { snMin: 1, snMax: 3 }, commitInactivityMs: 5_000, commitBatchWindowMs: 3_000 } })
+    const id = 'rejoin-later'
+    await bootstrap(s, id, 3)
+    const fourth = s.members[3]!.user.join(id)
+    await s.until(() => s.members[3]!.user.conversation(id) !== undefined)
+    await fourth
+    const settled = [0, 1, 2, 3]
+    await s.until(() => converged(s, id, settled) && conv(s, 0, id).conversation.stewards().length === 3)
+    const roles = Object.fromEntries(conv(s, 0, id).memberRoles().map((e) => [hex(e.memberId), e.role]))
+    const idx = (role: string) => settled.find((i) => roles[hex(memberIdOf(i))] === role)!
+    const [epochSteward, backup, steward, member] = [idx('epoch-steward'), idx('backup-steward'), idx('steward'), idx('member')]
+    const joiner = 4
+    const epoch = conv(s, 0, id).epoch()
+
+    // Cut off with the joiner, the lowest-ranked steward admits it alone (its peers' silence counts as YES
+    // under open admission) while the others remove a member: two commits at one epoch, and the one the
+    // group keeps (the epoch steward's) did not add the joiner.
+    s.net.partition([s.members[steward]!.name, s.members[joiner]!.name], [epochSteward, backup, member].map((i) => s.members[i]!.name))
+    // Long enough for the steward to act as epoch steward on its side (the others are suspect), shorter
+    // than the dead-member window (nobody is removed for silence).
+    await s.net.advance(6_000)
+    const joined = s.members[joiner]!.user.join(id, { timeoutMs: 600_000 })
+    await conv(s, epochSteward, id).removeMember(memberIdOf(member))
+    await s.until(() => s.members[joiner]!.user.conversation(id)?.epoch() === epoch + 1n && conv(s, epochSteward, id).epoch() === epoch + 1n, 300_000)
+    await joined
+    expect(conv(s, epochSteward, id).members().map(hex)).not.toContain(hex(memberIdOf(joiner)))
+    const mark = s.members[joiner]!.events.length
+
+    s.net.heal()
+    const everyone = [epochSteward, backup, steward, joiner]
+    await s.until(() => converged(s, id, everyone) && conv(s, epochSteward, id).members().length === 4, 300_000)
+    const rejoined = s.members[joiner]!.events.slice(mark).filter((e) => e.type === 'rejoined')
+    expect(rejoined).toHaveLength(1)
+    // It re-joined at the later epoch: the commit that added it on the group's branch.
+    expect((rejoined[0] as { epoch: bigint }).epoch).toBeGreaterThan(epoch + 1n)
+    const before = everyone.map((i) => eventsOf(s, i, 'message').length)
+    await conv(s, joiner, id).sendMessage(new TextEncoder().encode('here at last'))
+    await s.until(() => everyone.every((i, k) => i === joiner || eventsOf(s, i, 'message').length > before[k]!))
+    await s.stop()
+  }, 120_000)
 })
