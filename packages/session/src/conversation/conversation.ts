@@ -93,7 +93,7 @@ import {
 } from './queries.js'
 import type { ConversationState, OperatingMode } from './state-machine.js'
 import { adoptSyncedInvitations, onInvitation, sendInvitation } from '../join/invite.js'
-import { beginProvisional, electorateBefore, endProvisional, healStranded, offerWelcome, rewelcomeDeadline } from '../join/rewelcome.js'
+import { beginProvisional, electorateBefore, healStranded, offerWelcome, rewelcomeDeadline } from '../join/rewelcome.js'
 import { INVITATION_ID_MAX_BYTES } from '../state/invitations.js'
 
 /** A FIFO of chat messages waiting for an epoch change, with their promises. */
