@@ -25,6 +25,7 @@ import { keepWelcome, precheckReplay, recordMerged, recordWelcome } from '../syn
 import type { BranchPoint } from '../state/branch-point.js'
 import { checkReplay } from '../rules/replay-check.js'
 import { NOT_PREFERRED, NO_BRANCH_POINT, captureBranchPoint, stageOnBranchPoint } from '../sync/fork.js'
+import { keepOwnCandidate, ownCandidateState } from '../sync/own-candidates.js'
 import { buildSync } from '../sync/conversation-sync.js'
 import { adoptMissedList, recordEpoch } from '../sync/steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
@@ -237,6 +238,7 @@ export async function advanceFreeze(core: ConversationCore, now: number): Promis
 export async function finalizeFreeze(core: ConversationCore, now: number): Promise<void> {
   const epoch = core.epoch()
   const branch = captureBranchPoint(core)
+  const localJoiners = core.rounds.candidates(epoch).find((c) => c.isLocal)?.joinerIds ?? []
   const prefix = core.prefix()
   // Deviation 9: adds whose key package expired (by our clock, with a
   // tolerance for the committer's) may be left out; a fuller candidate ranks first.
@@ -292,6 +294,8 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   // It did its job unless its candidate was broken (penalised above).
   const suspect = censorshipSuspect(epochSteward, sentCandidate, penalties)
   if (winner === undefined) {
+    // Others may still merge it (they selected it in a round we saw fail): keep it to follow them.
+    keepOwnCandidate(core, branch, localJoiners)
     await core.mls.discardOwnCommit()
     core.applyScores(penalties)
     await onNoCandidate(core, prefix.length > 0, suspect, now)
@@ -492,11 +496,22 @@ export async function applyReplay(
   // Our own candidate, merged by others while we still waited in the round:
   // merge our pending commit, which also yields the Welcome to publish.
   const own = core.rounds.candidates(core.epoch()).find((b) => b.isLocal && b.hashHex === hashHex)
-  const ownMerge = own !== undefined && core.mls.hasPendingCommit()
+  let ownMerge = own !== undefined && core.mls.hasPendingCommit()
+  let joinerIds = own?.joinerIds ?? []
+  if (!ownMerge && bytesEqual(c.stewardMemberId, core.memberId)) {
+    // Ours, from a round we saw fail (we minted another since, or none): merge it from the state that has it pending.
+    const kept = await ownCandidateState(core, core.epoch(), hashHex, undefined)
+    if (kept === undefined) {
+      core.emit({ type: 'dropped', reason: 'candidate', detail: 'replayed commit is ours but no longer held' })
+      return false
+    }
+    core.mls = kept.mls
+    ownMerge = true
+    joinerIds = kept.joinerIds
+  }
   let committer = core.memberId
   let certificates: ApprovalCertificate[] | undefined
   if (!ownMerge) {
-    if (bytesEqual(c.stewardMemberId, core.memberId)) return false // ours, but no longer pending
     const staged = await core.mls.stageRemoteCommit({ proposals: c.mlsProposals, commit: c.commitMessage })
     if (staged.status === 'aborted') {
       core.emit({ type: 'dropped', reason: 'candidate', detail: `replayed commit refused by MLS: ${staged.reason}`, error: staged.error })
@@ -526,7 +541,7 @@ export async function applyReplay(
     committer = staged.committer
   }
   const membersBefore = core.mls.members()
-  const branch = captureBranchPoint(core)
+  const branch = captureBranchPoint(core, ownMerge ? hashHex : undefined)
   const merge = ownMerge ? await core.mls.mergeOwnCommit() : await core.mls.mergeStagedCommit()
   core.rounds.clear()
   await afterMerge(core, {
@@ -537,7 +552,7 @@ export async function applyReplay(
     membersBefore,
     ops: [],
     welcome: ownMerge ? merge.welcome : undefined,
-    joinerIds: ownMerge ? (own?.joinerIds ?? []) : [],
+    joinerIds: ownMerge ? joinerIds : [],
     branch,
     source: 'catch-up',
     ...(certificates !== undefined ? { certificates } : {}),

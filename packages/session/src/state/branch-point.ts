@@ -15,6 +15,8 @@ export interface BranchPoint {
   epoch: bigint
   /** `MlsService.exportState()` before the merge. */
   mlsState: Uint8Array
+  /** Hex SHA-256 of our own candidate pending in {@link BranchPoint.mlsState}, if one was. */
+  pendingHashHex?: string
   /** Hex SHA-256 of the commit merged from this point. */
   hashHex: string
   /** MLS-authenticated committer of that commit (ranked by the fork choice). */

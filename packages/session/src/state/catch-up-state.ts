@@ -18,6 +18,14 @@ export class CatchUpState {
   readonly future: { epoch: bigint; payload: Uint8Array }[] = []
   /** Welcomes recorded, by joiner (hex), for re-sending to joiners who missed them (see {@link recordWelcome}). */
   readonly welcomes = new Map<string, MemberWelcome>()
+  /**
+   * Our own candidates that lost their round, by commit hash: the MLS state
+   * with that commit pending, exported before it was discarded, and its
+   * joiners. Other members may still have merged one (they selected it in a
+   * round we saw fail), and MLS cannot stage our own commit: to follow them
+   * we merge it from this state (`sync/own-candidates.ts`).
+   */
+  readonly ownCandidates = new Map<string, { epoch: bigint; mlsState: Uint8Array; joinerIds: Uint8Array[] }>()
   /** Broadcast Welcomes not (yet) matching a commit we merged, oldest first (see {@link noteWelcomeBroadcast}). */
   readonly unmatchedWelcomes: MemberWelcome[] = []
   lastRequestAt = Number.NEGATIVE_INFINITY

@@ -7,10 +7,15 @@ import { targetKey } from '../rules/targets.js'
 import { authorizeChanges } from '../voting/certificates.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { electableLists } from '../stewardship/stewardship.js'
+import { ownCandidateState } from './own-candidates.js'
 import { adoptMissedList } from './steward-sync.js'
 
 /** Capture the state before a merge (call before staging or merging). */
-export function captureBranchPoint(core: ConversationCore): Omit<BranchPoint, 'hashHex' | 'committer'> {
+export function captureBranchPoint(
+  core: ConversationCore,
+  /** Our own commit pending in `core.mls` (default: the local candidate of the round, if MLS holds a pending commit). */
+  pendingHashHex = core.mls.hasPendingCommit() ? core.rounds.candidates(core.epoch()).find((c) => c.isLocal)?.hashHex : undefined,
+): Omit<BranchPoint, 'hashHex' | 'committer'> {
   let steward: StewardListSnapshot | undefined
   try {
     steward = core.steward.snapshot()
@@ -20,6 +25,7 @@ export function captureBranchPoint(core: ConversationCore): Omit<BranchPoint, 'h
   return {
     epoch: core.epoch(),
     mlsState: core.mls.exportState(),
+    ...(pendingHashHex !== undefined ? { pendingHashHex } : {}),
     approved: [...core.queues.approved],
     urgentTarget: core.queues.urgentTarget,
     pendingUpdates: [...core.queues.pendingUpdates],
@@ -90,13 +96,15 @@ export async function stageOnBranchPoint(
     return NOT_PREFERRED
   }
   if (core.mls.inspectMessageEpoch(candidate.commitMessage) !== bp.epoch) return 'framed in another epoch'
-  const alt = await core.plugins.mls.importGroup(bp.mlsState)
   if (bytesEqual(candidate.stewardMemberId, core.memberId)) {
-    if (!alt.hasPendingCommit()) return 'our candidate is no longer pending'
-    const membersBefore = alt.members()
+    // Ours: the state that has exactly this commit pending (we may have minted another since).
+    const ours = await ownCandidateState(core, bp.epoch, hashHex, bp)
+    if (ours === undefined) return 'our candidate is no longer pending'
+    const membersBefore = ours.mls.members()
     restoreSession(core, bp)
-    return { mls: alt, committer: core.memberId, membersBefore, branch: bp, own: true }
+    return { mls: ours.mls, committer: core.memberId, membersBefore, branch: bp, own: true }
   }
+  const alt = await core.plugins.mls.importGroup(bp.mlsState)
   if (alt.hasPendingCommit()) await alt.discardOwnCommit()
   const staged = await alt.stageRemoteCommit({ proposals: candidate.mlsProposals, commit: candidate.commitMessage })
   if (staged.status === 'aborted') return `staging aborted: ${staged.reason} ${staged.error.message}`
