@@ -3,7 +3,7 @@
 // people see the same count. Exit code is turbo's.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 
 const dirs = ['packages', 'examples']
   .filter((d) => existsSync(d))
@@ -32,11 +32,13 @@ let network = { status: 0 }
 const mode = process.env.DEMLS_NETWORK_TEST ?? 'burst'
 const runNetwork = mode !== '0' && existsSync(join('examples', 'demo', 'vitest.network.config.ts'))
 if (runNetwork && turbo.status === 0) {
-  network = spawnSync(join('node_modules', '.bin', 'vitest'), ['run', '--config', 'vitest.network.config.ts', '--reporter=default', '--reporter=json', '--outputFile.json=.vitest-network-report.json'], {
+  // The workspace root's vitest (the demo has no node_modules/.bin of its own).
+  network = spawnSync(resolve('node_modules', '.bin', 'vitest'), ['run', '--config', 'vitest.network.config.ts', '--reporter=default', '--reporter=json', '--outputFile.json=.vitest-network-report.json'], {
     cwd: join('examples', 'demo'),
     stdio: 'inherit',
     env: { NET_SIZE: mode === 'full' ? '20' : '0', NET_BURST: '10', ...process.env },
   })
+  if (network.error !== undefined) console.error(`real-network test could not start: ${network.error.message}`)
 }
 
 let passed = 0
