@@ -103,6 +103,18 @@ async function handleOutcome(
 function installElectedList(core: ConversationCore, request: ConversationUpdateRequest, proposalId: number): void {
   const e = request.stewardElection
   if (e === undefined) return
+  // Counted on a branch we have since left (fork healing): the members of the branch we are on
+  // never voted on it (they dropped it for its voter count), so it elects nobody here.
+  const counted = core.consensus.getProposal(core.id, proposalId)?.expectedVotersCount
+  const electorate = core.epochHistory.get(e.electionEpoch)?.members.length
+  if (counted !== undefined && electorate !== undefined && counted !== electorate) {
+    core.emit({
+      type: 'dropped',
+      reason: 'invalid-proposal',
+      detail: `election counted another electorate (${counted} voters; epoch ${e.electionEpoch} has ${electorate} members here)`,
+    })
+    return
+  }
   let valid = false
   try {
     valid = core.steward.validateProposed(e.proposedStewards, e.electionEpoch, e.proposedStewards, e.retryRound)
