@@ -8,10 +8,9 @@ import {
   encodeWelcomeChannelMessage,
   toHex,
 } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { type AttestedState, authenticatorHash, judgeJoinedBranch } from '../rules/joined-branch.js'
-import { ProvisionalJoin } from '../state/provisional-join.js'
+import { type OfferedWelcome, ProvisionalJoin } from '../state/provisional-join.js'
 import { syncLastSeen } from '../stewardship/liveness.js'
 import { signCommitRequest } from '../sync/claims.js'
 import { applySync } from '../sync/conversation-sync.js'
@@ -45,7 +44,7 @@ export function beginProvisional(core: ConversationCore, welcome: MemberWelcome)
   const keyPackage = core.plugins.mls.retainedKeyPackage(core.id)
   if (keyPackage === undefined) return
   const p = new ProvisionalJoin(keyPackage, core.epoch(), REANNOUNCE_FIRST_MS)
-  p.offer({ welcome, hashHex: toHex(sha256(welcome.welcomeBytes)), bytes: welcomeSize(welcome), leadsTo: ownState(core) })
+  p.offer(welcome, ownState(core))
   core.provisional = p
 }
 
@@ -68,7 +67,7 @@ export function ownState(core: ConversationCore): AttestedState {
 export function offerWelcome(core: ConversationCore, welcome: MemberWelcome): void {
   const p = core.provisional
   if (p === undefined || !welcome.joinerIdentities.some((j) => bytesEqual(j, core.memberId))) return
-  p.offer({ welcome, hashHex: toHex(sha256(welcome.welcomeBytes)), bytes: welcomeSize(welcome) })
+  p.offer(welcome)
 }
 
 /**
@@ -97,8 +96,7 @@ export function noteJoinAttestation(core: ConversationCore, a: EpochAttestation)
 export function judge(core: ConversationCore): void {
   const p = core.provisional
   if (p === undefined) return
-  const others = [...core.memberSet()].filter((h) => h !== core.memberHex)
-  const verdict = judgeJoinedBranch(ownState(core), others, p.atEpoch(core.epoch()))
+  const verdict = judgeJoinedBranch(ownState(core), otherMembers(core), p.atEpoch(core.epoch()))
   if (verdict.kind === 'with-majority') {
     p.target = undefined
     // The majority followed us past the epoch we joined at: no fork can take us back there.
@@ -132,8 +130,12 @@ export function requestJoinedBranch(core: ConversationCore, now: number): void {
  */
 function endorsed(core: ConversationCore, p: ProvisionalJoin, state: AttestedState): boolean {
   if (state.epoch < core.epoch()) return false
-  const others = [...core.memberSet()].filter((h) => h !== core.memberHex)
-  return judgeJoinedBranch(state, others, p.atEpoch(state.epoch)).kind === 'with-majority'
+  return judgeJoinedBranch(state, otherMembers(core), p.atEpoch(state.epoch)).kind === 'with-majority'
+}
+
+/** The members of our roster other than us (hex): whose signed word counts in `judgeJoinedBranch`. */
+function otherMembers(core: ConversationCore): string[] {
+  return [...core.memberSet()].filter((h) => h !== core.memberHex)
 }
 
 /** When stranded: now if a Welcome waits to be tried or leads to a state now endorsed, else the next re-announcement. */
@@ -170,7 +172,7 @@ export async function healStranded(core: ConversationCore, now: number): Promise
     }
     o.leadsTo = { epoch: group.epoch(), authenticatorHash: authenticatorHash(group.epochAuthenticator()) }
     if (!endorsed(core, p, o.leadsTo)) continue
-    if (await adopt(core, group, o.welcome, now)) return true
+    if (await adopt(core, group, o, now)) return true
     o.leadsTo = null
   }
   reannounce(core, p, now)
@@ -193,7 +195,8 @@ function reannounce(core: ConversationCore, p: ProvisionalJoin, now: number): vo
  * it carries, as a join does. Returns false (nothing changed) if the sync
  * is refused.
  */
-async function adopt(core: ConversationCore, group: MlsService, welcome: MemberWelcome, now: number): Promise<boolean> {
+async function adopt(core: ConversationCore, group: MlsService, offer: OfferedWelcome, now: number): Promise<boolean> {
+  const welcome = offer.welcome
   let sync: ReturnType<typeof decodeAppMessage>['conversationSync']
   try {
     sync = decodeAppMessage((await group.decrypt(welcome.conversationSyncBytes)).plaintext).conversationSync
@@ -223,7 +226,7 @@ async function adopt(core: ConversationCore, group: MlsService, welcome: MemberW
   core.joinElectorate = electorateBefore(members, welcome.joinerIdentities)
   core.rounds.clear()
   core.branch = undefined
-  core.queues.welcomeHashes.add(toHex(sha256(welcome.welcomeBytes)))
+  core.queues.welcomeHashes.add(offer.hashHex)
   recordEpoch(core)
   syncLastSeen(core, now)
   if (core.sm.state !== 'working') core.sm.startWorking()
@@ -241,8 +244,4 @@ async function adopt(core: ConversationCore, group: MlsService, welcome: MemberW
 export function electorateBefore(members: readonly Uint8Array[], joiners: readonly Uint8Array[]): ReadonlySet<string> {
   const added = new Set(joiners.map(toHex))
   return new Set(members.map(toHex).filter((h) => !added.has(h)))
-}
-
-function welcomeSize(w: MemberWelcome): number {
-  return w.welcomeBytes.length + w.conversationSyncBytes.length + 32 * w.joinerIdentities.length
 }

@@ -1,4 +1,6 @@
-import type { MemberWelcome } from '@demls/wire'
+import { type MemberWelcome, toHex } from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { memberWelcomeBytes } from '../util/bytes.js'
 import type { AttestedState } from '../rules/joined-branch.js'
 import { evictOldest } from './bounded.js'
 
@@ -46,8 +48,17 @@ export class ProvisionalJoin {
     this.announceIntervalMs = firstAnnounceIntervalMs
   }
 
-  /** Keep an offered Welcome (newest kept; bounded in count and bytes). Returns whether it is new. */
-  offer(w: OfferedWelcome): boolean {
+  /**
+   * Keep an offered Welcome (newest kept; bounded in count and bytes), with
+   * the state it leads to when already known. Returns whether it is kept.
+   */
+  offer(welcome: MemberWelcome, leadsTo?: AttestedState): boolean {
+    const w: OfferedWelcome = {
+      welcome,
+      hashHex: toHex(sha256(welcome.welcomeBytes)),
+      bytes: memberWelcomeBytes(welcome),
+      ...(leadsTo !== undefined ? { leadsTo } : {}),
+    }
     if (this.offered.has(w.hashHex) || w.bytes > OFFERED_WELCOME_BYTES) return false
     this.offered.set(w.hashHex, w)
     evictOldest(this.offered, OFFERED_WELCOMES_KEPT)

@@ -15,6 +15,7 @@ import {
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { evictOldest, trimOldestBytes } from '../state/bounded.js'
+import { memberWelcomeBytes } from '../util/bytes.js'
 import { attestedByMember, commitRequestRefusal, signCommitRequest } from './claims.js'
 import { AVAILABILITY_LIMITS } from './limits.js'
 import { suspectWindowMs } from '../conversation/config.js'
@@ -160,7 +161,7 @@ export function noteWelcomeBroadcast(core: ConversationCore, welcome: MemberWelc
   }
   const pending = core.catchUp.unmatchedWelcomes
   pending.push(welcome)
-  trimOldestBytes(pending, UNMATCHED_WELCOME_LIMIT, AVAILABILITY_LIMITS.unmatchedWelcomeBytes, welcomeBytes)
+  trimOldestBytes(pending, UNMATCHED_WELCOME_LIMIT, AVAILABILITY_LIMITS.unmatchedWelcomeBytes, memberWelcomeBytes)
 }
 
 /** Adopt the waiting broadcast Welcomes that now match a commit we merged (oldest first). */
@@ -189,7 +190,6 @@ export function resendWelcome(core: ConversationCore, joiner: Uint8Array, now: n
   return true
 }
 
-const welcomeBytes = (w: MemberWelcome) => w.welcomeBytes.length + w.conversationSyncBytes.length + 32 * w.joinerIdentities.length
 
 /** Record that the group reached `epoch` (a member's attestation, or a packet framed there). */
 export function noteEpoch(core: ConversationCore, epoch: bigint, now: number): void {

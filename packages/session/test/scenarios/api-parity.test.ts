@@ -1,7 +1,7 @@
 import { deadlock } from '@demls/scoring'
 import { describe, expect, it } from 'vitest'
 import { type OperatingMode, selfLeaveProposalId } from '../../src/index.js'
-import { bootstrap, bootstrapThreeStewards, conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
+import { bootstrap, bootstrapThreeStewards, conv, converged, eventsOf, hex, memberIdOf, scenario, stewardRoles } from './harness.js'
 
 const roleMap = (s: Parameters<typeof conv>[0], i: number, id: string) =>
   Object.fromEntries(conv(s, i, id).memberRoles().map((e) => [hex(e.memberId), e.role]))
@@ -57,9 +57,7 @@ describe('integrator API of de-mls 4.x (queries, recovery mode, admin list regen
     const s = await scenario(4, { config: { stewardList: { snMin: 1, snMax: 3 } } })
     const id = 'fcc'
     await bootstrapThreeStewards(s, id)
-    const roles = roleMap(s, 0, id)
-    const idx = (role: string) => [0, 1, 2, 3].find((i) => roles[hex(memberIdOf(i))] === role)!
-    const [epochSteward, backup, steward, member] = [idx('epoch-steward'), idx('backup-steward'), idx('steward'), idx('member')]
+    const { epochSteward, backup, steward, member } = stewardRoles(s, id)
     for (const i of [0, 1, 2, 3]) expect(conv(s, i, id).freezeCandidateCount()).toEqual({ received: 0, expected: 3 })
     // One steward is cut off: the round waits the whole freeze window for its candidate.
     s.net.partition([s.members[steward]!.name], [epochSteward, backup, member].map((i) => s.members[i]!.name))

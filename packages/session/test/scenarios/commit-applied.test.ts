@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bootstrap, bootstrapThreeStewards, conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
+import { bootstrap, bootstrapThreeStewards, conv, converged, eventsOf, hex, memberIdOf, scenario, stewardRoles } from './harness.js'
 
 // `commit-applied` fires for every applied commit (members$ follows it), with
 // `source` and `empty` so an integrator can keep the reference's semantics
@@ -59,9 +59,7 @@ describe('commit-applied: source and empty', () => {
     const s = await scenario(4, { config: { stewardList: { snMin: 1, snMax: 3 }, commitInactivityMs: 5_000, commitBatchWindowMs: 3_000 } })
     const id = 'ca-fork'
     await bootstrapThreeStewards(s, id)
-    const roles = Object.fromEntries(conv(s, 0, id).memberRoles().map((e) => [hex(e.memberId), e.role]))
-    const idx = (role: string) => [0, 1, 2, 3].find((i) => roles[hex(memberIdOf(i))] === role)!
-    const [epochSteward, backup, steward, member] = [idx('epoch-steward'), idx('backup-steward'), idx('steward'), idx('member')]
+    const { epochSteward, backup, steward, member } = stewardRoles(s, id)
     const epoch = conv(s, 0, id).epoch()
     await conv(s, epochSteward, id).removeMember(memberIdOf(member))
     await s.until(() => [0, 1, 2, 3].every((i) => conv(s, i, id).approvedProposals().length === 1))

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { bootstrap, conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
+import { FORK_CONFIG, forkAdmitVersusRemove, forkBed } from './forks.js'
+import { conv, converged, eventsOf, hex, scenario } from './harness.js'
 
 // Found by the 20-peer real-network run (issue 21): members opened a steward
 // election on a branch they then left (fork healing). The members of the
@@ -8,27 +9,12 @@ import { bootstrap, conv, converged, eventsOf, hex, memberIdOf, scenario } from 
 // list nobody else held, then refused every commit by the group's stewards.
 describe('an election opened on a branch we then left', () => {
   it('is not installed: the steward keeps the group’s list and the group keeps committing', async () => {
-    const s = await scenario(5, { config: { stewardList: { snMin: 1, snMax: 3 }, commitInactivityMs: 5_000, commitBatchWindowMs: 3_000 } })
+    const s = await scenario(5, { config: FORK_CONFIG })
     const id = 'election-abandoned'
-    await bootstrap(s, id, 3)
-    const fourth = s.members[3]!.user.join(id)
-    await s.until(() => s.members[3]!.user.conversation(id) !== undefined)
-    await fourth
-    const settled = [0, 1, 2, 3]
-    await s.until(() => converged(s, id, settled) && conv(s, 0, id).conversation.stewards().length === 3)
-    const roles = Object.fromEntries(conv(s, 0, id).memberRoles().map((e) => [hex(e.memberId), e.role]))
-    const idx = (role: string) => settled.find((i) => roles[hex(memberIdOf(i))] === role)!
-    const [epochSteward, backup, steward, member] = [idx('epoch-steward'), idx('backup-steward'), idx('steward'), idx('member')]
-    const joiner = 4
-    const epoch = conv(s, 0, id).epoch()
-    // Two branches at one epoch with different member counts (as in rejoin-fork's second case):
-    // the cut-off steward admits a joiner, the others remove a member.
-    s.net.partition([s.members[steward]!.name, s.members[joiner]!.name], [epochSteward, backup, member].map((i) => s.members[i]!.name))
-    await s.net.advance(6_000)
-    const joined = s.members[joiner]!.user.join(id, { timeoutMs: 600_000 })
-    await conv(s, epochSteward, id).removeMember(memberIdOf(member))
-    await s.until(() => s.members[joiner]!.user.conversation(id)?.epoch() === epoch + 1n && conv(s, epochSteward, id).epoch() === epoch + 1n, 300_000)
-    await joined
+    const b = await forkBed(s, id)
+    const { epochSteward, backup, steward, joiner } = b
+    // Two branches at one epoch with different member counts (as in rejoin-fork's second case).
+    await forkAdmitVersusRemove(s, id, b)
     const groupList = conv(s, epochSteward, id).conversation.stewards().map(hex).join()
     // On the branch it is about to leave (5 members), the steward opens an election.
     let electionId: number | undefined | null = null

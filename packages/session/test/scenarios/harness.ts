@@ -158,14 +158,22 @@ export function joining(s: Scenario, i: number, id: string, options: JoinOptions
 /**
  * Member 0 creates `id`, members 1–2 join, then member 3 joins: one more
  * commit, after which the three settled members are the steward list
- * (the scenario needs `stewardList.snMax` ≥ 3). Waits until all four converge.
+ * (the scenario needs `stewardList.snMax` ≥ 3). Waits until those four
+ * converge (members 4 and up, if any, stay out).
  */
 export async function bootstrapThreeStewards(s: Scenario, id: string): Promise<void> {
   await bootstrap(s, id, 3)
   const joiner = s.members[3]!.user.join(id)
   await s.until(() => s.members[3]!.user.conversation(id) !== undefined)
   await joiner
-  await s.until(() => converged(s, id) && conv(s, 0, id).conversation.stewards().length === 3)
+  await s.until(() => converged(s, id, [0, 1, 2, 3]) && conv(s, 0, id).conversation.stewards().length === 3)
+}
+
+/** Which of members 0–3 holds each role after {@link bootstrapThreeStewards}, as member 0 sees it. */
+export function stewardRoles(s: Scenario, id: string): { epochSteward: number; backup: number; steward: number; member: number } {
+  const roles = Object.fromEntries(conv(s, 0, id).memberRoles().map((e) => [hex(e.memberId), e.role]))
+  const idx = (role: string) => [0, 1, 2, 3].find((i) => roles[hex(memberIdOf(i))] === role)!
+  return { epochSteward: idx('epoch-steward'), backup: idx('backup-steward'), steward: idx('steward'), member: idx('member') }
 }
 
 /**

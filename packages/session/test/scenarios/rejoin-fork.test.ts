@@ -2,7 +2,8 @@ import { createMlsClient } from '@demls/mls'
 import { decodeWelcomeChannelMessage, encodeWelcomeChannelMessage } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { authenticatorHash } from '../../src/rules/index.js'
-import { bootstrap, conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
+import { cutOffStewardWithJoiner, FORK_CONFIG, forkAdmitVersusRemove, forkBed } from './forks.js'
+import { conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
 
 // Issue 21's last real-network failure: two stewards commit the same
 // approved join at one epoch (two branches), and the joiner takes its
@@ -16,7 +17,7 @@ describe('a joiner welcomed into the abandoned side of a fork', () => {
   it('re-joins from the Welcome of the winning commit and converges with the group', async () => {
     const keyPackages = new Map<string, Uint8Array>()
     const s = await scenario(5, {
-      config: { stewardList: { snMin: 1, snMax: 3 }, commitInactivityMs: 5_000, commitBatchWindowMs: 3_000 },
+      config: FORK_CONFIG,
       transport: (i, t) => {
         if (i !== 0) return
         // What anyone on the welcome channel sees: the joiners' key packages.
@@ -28,25 +29,14 @@ describe('a joiner welcomed into the abandoned side of a fork', () => {
       },
     })
     const id = 'rejoin-fork'
-    await bootstrap(s, id, 3)
-    const fourth = s.members[3]!.user.join(id)
-    await s.until(() => s.members[3]!.user.conversation(id) !== undefined)
-    await fourth
+    const b = await forkBed(s, id)
+    const { epochSteward, backup, steward, joiner, epoch } = b
     const settled = [0, 1, 2, 3]
-    await s.until(() => converged(s, id, settled) && conv(s, 0, id).conversation.stewards().length === 3)
-    const roles = Object.fromEntries(conv(s, 0, id).memberRoles().map((e) => [hex(e.memberId), e.role]))
-    const idx = (role: string) => settled.find((i) => roles[hex(memberIdOf(i))] === role)!
-    const [epochSteward, backup, steward, member] = [idx('epoch-steward'), idx('backup-steward'), idx('steward'), idx('member')]
-    const joiner = 4
-    const epoch = conv(s, 0, id).epoch()
 
     // Everyone approves the join, then the joiner is cut off with the lowest-ranked steward.
     const joined = s.members[joiner]!.user.join(id, { timeoutMs: 600_000 })
     await s.until(() => settled.every((i) => conv(s, i, id).approvedProposals().length === 1))
-    s.net.partition(
-      [s.members[steward]!.name, s.members[joiner]!.name],
-      [epochSteward, backup, member].map((i) => s.members[i]!.name),
-    )
+    cutOffStewardWithJoiner(s, b)
     // Both sides commit the add: the joiner is welcomed by the steward's commit, the losing branch.
     await s.until(
       () =>
@@ -95,31 +85,11 @@ describe('a joiner welcomed into the abandoned side of a fork', () => {
   }, 120_000)
 
   it('re-joins from a later commit’s Welcome when the commit the group kept did not add it', async () => {
-    const s = await scenario(5, { config: { stewardList: { snMin: 1, snMax: 3 }, commitInactivityMs: 5_000, commitBatchWindowMs: 3_000 } })
+    const s = await scenario(5, { config: FORK_CONFIG })
     const id = 'rejoin-later'
-    await bootstrap(s, id, 3)
-    const fourth = s.members[3]!.user.join(id)
-    await s.until(() => s.members[3]!.user.conversation(id) !== undefined)
-    await fourth
-    const settled = [0, 1, 2, 3]
-    await s.until(() => converged(s, id, settled) && conv(s, 0, id).conversation.stewards().length === 3)
-    const roles = Object.fromEntries(conv(s, 0, id).memberRoles().map((e) => [hex(e.memberId), e.role]))
-    const idx = (role: string) => settled.find((i) => roles[hex(memberIdOf(i))] === role)!
-    const [epochSteward, backup, steward, member] = [idx('epoch-steward'), idx('backup-steward'), idx('steward'), idx('member')]
-    const joiner = 4
-    const epoch = conv(s, 0, id).epoch()
-
-    // Cut off with the joiner, the lowest-ranked steward admits it alone (its peers' silence counts as YES
-    // under open admission) while the others remove a member: two commits at one epoch, and the one the
-    // group keeps (the epoch steward's) did not add the joiner.
-    s.net.partition([s.members[steward]!.name, s.members[joiner]!.name], [epochSteward, backup, member].map((i) => s.members[i]!.name))
-    // Long enough for the steward to act as epoch steward on its side (the others are suspect), shorter
-    // than the dead-member window (nobody is removed for silence).
-    await s.net.advance(6_000)
-    const joined = s.members[joiner]!.user.join(id, { timeoutMs: 600_000 })
-    await conv(s, epochSteward, id).removeMember(memberIdOf(member))
-    await s.until(() => s.members[joiner]!.user.conversation(id)?.epoch() === epoch + 1n && conv(s, epochSteward, id).epoch() === epoch + 1n, 300_000)
-    await joined
+    const b = await forkBed(s, id)
+    const { epochSteward, backup, steward, joiner, epoch } = b
+    await forkAdmitVersusRemove(s, id, b)
     expect(conv(s, epochSteward, id).members().map(hex)).not.toContain(hex(memberIdOf(joiner)))
     const mark = s.members[joiner]!.events.length
 
