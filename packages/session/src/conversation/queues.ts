@@ -79,6 +79,14 @@ export class ConversationQueues {
   readonly welcomeHashes = new BoundedSet<string>(10)
   /** Member ids (hex) with an in-flight score-removal ECP. */
   readonly pendingRemovalTargets = new Set<string>()
+  /**
+   * Score removals the group voted down: member id (hex) → our score of the
+   * target then. Not filed again until our score of it falls lower (new
+   * evidence): re-filing on the same scores costs the filer
+   * `EmergencyNoCreator` each time, until the group removes the filer.
+   * One entry per current member at most.
+   */
+  readonly refusedRemovals = new Map<string, bigint>()
   /** Open emergency proposals (ours or observed): the partial freeze. */
   readonly activeEmergencies = new Set<ProposalId>()
   /** Urgent single-target removal (hex member id), if any. */
@@ -203,8 +211,15 @@ export class ConversationQueues {
     return dropped
   }
 
-  /** Forget approved removals whose target has left, and their pending marks. */
+  /** Forget approved removals whose target has left, and their pending and refused marks. */
   dropDepartedRemovals(isMember: (memberIdHex: string) => boolean): void {
     for (const hex of [...this.pendingRemovalTargets]) if (!isMember(hex)) this.pendingRemovalTargets.delete(hex)
+    for (const hex of [...this.refusedRemovals.keys()]) if (!isMember(hex)) this.refusedRemovals.delete(hex)
+  }
+
+  /** Whether a score removal of `targetHex` may be filed at our current `score` of it (see {@link refusedRemovals}). */
+  mayFileRemoval(targetHex: string, score: bigint): boolean {
+    const refused = this.refusedRemovals.get(targetHex)
+    return refused === undefined || score < refused
   }
 }

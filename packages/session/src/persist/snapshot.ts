@@ -54,6 +54,8 @@ export interface SavedConversation {
   approved: [ProposalId, Uint8Array][]
   urgentTarget: string | undefined
   pendingRemovalTargets: string[]
+  /** Score removals the group voted down, with our score of the target then (absent in states saved before it). */
+  refusedRemovals?: Map<string, bigint>
   mode: OperatingMode
   /** The newest merged commits (epoch left, encoded candidate), for catch-up answers. */
   log: [string, Uint8Array][]
@@ -114,6 +116,7 @@ export function saveConversation(core: ConversationCore, now: number, outbox: re
     approved: [...core.queues.approved].map(([id, r]) => [id, encodeConversationUpdateRequest(r)]),
     urgentTarget: core.queues.urgentTarget,
     pendingRemovalTargets: [...core.queues.pendingRemovalTargets],
+    refusedRemovals: core.queues.refusedRemovals,
     mode: core.sm.mode,
     log: log.map(([epoch, c]) => [epoch, encodeCommitCandidate(c)]),
     epochHistory: core.epochHistory,
@@ -154,6 +157,7 @@ export function restoreInto(core: ConversationCore, saved: SavedConversation, no
   for (const [id, r] of saved.approved) core.queues.approved.set(id, decodeConversationUpdateRequest(r))
   core.queues.urgentTarget = saved.urgentTarget
   for (const t of saved.pendingRemovalTargets) core.queues.pendingRemovalTargets.add(t)
+  for (const [t, score] of saved.refusedRemovals ?? []) core.queues.refusedRemovals.set(t, score)
   if (saved.mode === 'recovery') core.sm.enterRecovery()
   for (const [epoch, c] of saved.log) core.catchUp.log.set(epoch, decodeCommitCandidate(c))
   for (const [epoch, m] of saved.epochHistory) core.epochHistory.set(epoch, m)

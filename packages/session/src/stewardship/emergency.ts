@@ -27,8 +27,9 @@ export function submitEmergency(core: ConversationCore, evidence: ViolationEvide
 /**
  * After score changes (`check_and_initiate_score_removals`, §4.13): every
  * steward files a SCORE_BELOW_THRESHOLD ECP for each member at or below the
- * threshold, skipping itself, targets with an ECP in flight and targets
- * whose removal is already approved.
+ * threshold, skipping itself, targets with an ECP in flight, targets
+ * whose removal is already approved, and targets whose score removal the
+ * group voted down unless our score of them has fallen since.
  */
 export async function sweepScoreRemovals(core: ConversationCore, now: number): Promise<void> {
   if (!core.steward.isSteward(core.memberId)) return
@@ -37,9 +38,10 @@ export async function sweepScoreRemovals(core: ConversationCore, now: number): P
     const hex = toHex(target)
     if (bytesEqual(target, core.memberId) || core.queues.pendingRemovalTargets.has(hex) || approvedRemovals.has(hex)) continue
     if (!core.mls.isMember(target)) continue
+    const score = core.scoring.scoreFor(target) ?? core.scoring.threshold()
+    if (!core.queues.mayFileRemoval(hex, score)) continue
     core.queues.pendingRemovalTargets.add(hex)
     try {
-      const score = core.scoring.scoreFor(target) ?? core.scoring.threshold()
       await submitEmergency(core, scoreBelowThreshold(target, core.epoch(), score), now)
     } catch (err) {
       core.queues.pendingRemovalTargets.delete(hex)

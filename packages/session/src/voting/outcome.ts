@@ -1,5 +1,5 @@
 import { emergencyScoreOps } from '@demls/scoring'
-import { type ConversationUpdateRequest, toHex } from '@demls/wire'
+import { type ConversationUpdateRequest, ViolationType, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { enterFreezing, replayStashedCandidates } from '../freeze/commit-flow.js'
 import { fileDeadlock, sweepScoreRemovals } from '../stewardship/emergency.js'
@@ -87,7 +87,14 @@ async function handleOutcome(
     // Deviation 4: the creator is the proposal's owner (its authenticated sender), not the self-declared field.
     const owner = core.consensus.getProposal(core.id, proposalId)?.proposalOwner
     if (!overtakenEmergency(core, evidence, approved)) core.applyScores(emergencyScoreOps(evidence, approved, owner))
-    if (evidence.targetMemberId.length > 0) core.queues.pendingRemovalTargets.delete(toHex(evidence.targetMemberId))
+    if (evidence.targetMemberId.length > 0) {
+      const target = toHex(evidence.targetMemberId)
+      core.queues.pendingRemovalTargets.delete(target)
+      // The group judged this removal on its own scores and said no: ours alone are no reason to file it again.
+      if (!approved && evidence.violationType === ViolationType.SCORE_BELOW_THRESHOLD) {
+        core.queues.refusedRemovals.set(target, core.scoring.scoreFor(evidence.targetMemberId) ?? core.scoring.threshold())
+      }
+    }
     core.queues.activeEmergencies.delete(proposalId)
     if (core.sm.state === 'reelection') {
       core.sm.startWorking()
