@@ -50,6 +50,8 @@ export function renderEvent(e: UserEvent, self: Uint8Array): string | undefined 
     case 'fork-healed':
     case 'rejoined':
       return `${room} rejoined the group's branch at epoch ${e.epoch}`
+    case 'stranded':
+      return `${room} your join landed on a commit the group abandoned: asking to be admitted again`
     case 'backfill':
       return `${room} recovered ${e.messages} message(s) sent while you were away`
     case 'error':

@@ -87,6 +87,8 @@ function summarize(e: UserEvent): EventSummary | undefined {
     case 'fork-healed':
     case 'rejoined':
       return { kind: e.type, epoch: String(e.epoch) }
+    case 'stranded':
+      return { kind: e.type, epoch: String(e.epoch), detail: `${e.attesters} members attest another state` }
     case 'dropped':
       return { kind: e.type, reason: e.reason, ...(e.detail !== undefined ? { detail: e.detail } : {}) }
     case 'error':

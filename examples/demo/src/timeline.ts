@@ -128,6 +128,8 @@ export class Timeline {
         return `fork-healed at epoch ${e.epoch}`
       case 'rejoined':
         return `re-joined the group's branch at epoch ${e.epoch}`
+      case 'stranded':
+        return `stranded at epoch ${e.epoch}: ${e.detail}`
       case 'error':
         return `error in ${e.reason}: ${e.error}`
       case 'conversation-created':

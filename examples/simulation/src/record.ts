@@ -165,6 +165,9 @@ export class Recorder {
       case 'rejoined':
         this.note(`${member} was welcomed into an abandoned commit: re-joined the group's branch at epoch ${e.epoch}`)
         return
+      case 'stranded':
+        this.note(`${member} finds its join was on an abandoned commit (${e.attesters} members hold another state): asks to be admitted again`)
+        return
       case 'leaving':
         this.#log.retract(member)
         this.note(`${member} learns it is out of the group`)

@@ -211,6 +211,9 @@ function onEvent(v: View, e: UserEvent): void {
     case 'rejoined':
       groups.addActivity(g, `rejoined the group's branch at epoch ${e.epoch}`)
       return
+    case 'stranded':
+      groups.addActivity(g, 'the commit that admitted you was abandoned: asking to be admitted again')
+      return
     case 'error':
       showError(`${g}: ${e.operation} failed: ${explain(e.error, g)}`)
       return

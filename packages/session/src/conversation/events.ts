@@ -139,6 +139,15 @@ export type ConversationEvent =
    */
   | { type: 'rejoined'; epoch: bigint; abandoned: Uint8Array; adopted: Uint8Array }
   /**
+   * We joined from the Welcome of a commit the group seems to have
+   * abandoned: a strict majority (`attesters`) of the other members of our
+   * roster signed another state (`majorityState`, its authenticator hash)
+   * at `epoch`, the epoch we joined at. We now announce our key package
+   * again and adopt a Welcome that leads to the majority's state; `rejoined`
+   * follows when one comes (beyond the reference).
+   */
+  | { type: 'stranded'; epoch: bigint; attesters: number; majorityState: Uint8Array }
+  /**
    * We missed the election at `epoch` but adopted a commit made under its
    * list, so we installed that list (the one its proposer files in
    * `retryRound`, which regenerates from the settled members).

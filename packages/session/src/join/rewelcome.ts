@@ -105,7 +105,7 @@ export function judge(core: ConversationCore): void {
     p.target = verdict.target
     p.announceIntervalMs = REANNOUNCE_FIRST_MS
     p.lastAnnounceAt = Number.NEGATIVE_INFINITY
-    core.emit({ type: 'dropped', reason: 'wrong-epoch', detail: `stranded: ${verdict.attesters} members attest another state at our epoch` })
+    core.emit({ type: 'stranded', epoch: core.epoch(), attesters: verdict.attesters, majorityState: verdict.target })
   }
 }
 

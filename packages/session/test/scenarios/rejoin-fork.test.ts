@@ -74,6 +74,11 @@ describe('a joiner welcomed into the abandoned side of a fork', () => {
     const r = rejoined[0] as Extract<(typeof rejoined)[number], { type: 'rejoined' }>
     expect(hex(r.abandoned)).toBe(hex(authenticatorHash(abandoned)))
     expect(hex(r.adopted)).toBe(hex(authenticatorHash(winner)))
+    // It said so first: stranded at the epoch it joined, with the majority's state.
+    const stranded = s.members[joiner]!.events.slice(mark).filter((e) => e.type === 'stranded')
+    expect(stranded.length).toBeGreaterThan(0)
+    expect(stranded[0]).toMatchObject({ epoch: epoch + 1n })
+    expect(hex((stranded[0] as Extract<(typeof stranded)[number], { type: 'stranded' }>).majorityState)).toBe(hex(authenticatorHash(winner)))
     for (const i of everyone) expect(conv(s, i, id).members().map(hex).sort()).toEqual(everyone.map((i) => hex(memberIdOf(i))).sort())
 
     // The joiner takes part from there: a chat reaches it, and its chat reaches everyone.
