@@ -14,7 +14,7 @@ import {
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { ConversationCore } from '../conversation/core.js'
 import type { CommitSource } from '../conversation/events.js'
-import { keyOfTarget, targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
+import { decodeRequest, keyOfTarget, targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { freezeEntryWindowFor } from '../rules/freeze-window.js'
 import { appliedScores, censorshipSuspect, judgeStaged, noCandidateScores } from '../rules/selection-scores.js'
@@ -35,6 +35,7 @@ import { onInviteResolved } from '../join/responder.js'
 import { endProvisional, judge, requestJoinedBranch } from '../join/rewelcome.js'
 import { authorizeChanges, takeApprovedCertificates } from '../voting/certificates.js'
 import {
+  type CommitAction,
   KEY_PACKAGE_EXPIRY_TOLERANCE_MS,
   type PrefixEntry,
   coversPrefix,
@@ -276,9 +277,10 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
       listKnown: core.steward.currentList() !== undefined,
       isSteward: (id) => core.steward.isSteward(id),
       coversPrefix: () => coversPrefix(staged.changes, prefix, omittable).ok,
+      lateView: () => carriesOnlyOpenWork(core, staged.changes, prefix),
     })
     if (verdict !== 'ok') {
-      penalties.push(verdict)
+      if (verdict !== 'late') penalties.push(verdict)
       await core.mls.discardStagedCommit()
       continue
     }
@@ -672,4 +674,22 @@ async function onNoCandidate(
   core.phaseChanged()
   await initiateStewardElection(core, true, now)
   await sweepScoreRemovals(core, now)
+}
+
+/**
+ * Whether every change of a candidate beyond our prefix targets a proposal
+ * still open in our view (its result has not reached us yet), and there is
+ * at least one such change.
+ */
+function carriesOnlyOpenWork(core: ConversationCore, changes: readonly CommitAction[], prefix: readonly PrefixEntry[]): boolean {
+  const wanted = new Set(prefix.map((e) => keyOfTarget({ action: e.action, member: e.memberId })))
+  const extra = changes.map((c) => keyOfTarget({ action: c.action, member: c.memberId })).filter((k) => !wanted.has(k))
+  if (extra.length === 0) return false
+  const open = new Set<string>()
+  for (const p of core.consensus.activeProposals(core.id)) {
+    const request = decodeRequest(p.payload)
+    const key = request === undefined ? undefined : targetKey(request)
+    if (key !== undefined) open.add(key)
+  }
+  return extra.every((k) => open.has(k))
 }

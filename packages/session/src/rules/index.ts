@@ -16,7 +16,7 @@
  *   a joiner's branch: {@link judgeJoinedBranch}, {@link authenticatorHash}.
  * - Timing: {@link freezeEntryWindowFor}, {@link probeAnswerDelay}; votes:
  *   {@link isVotePivotal}, {@link applyConsensusResult}.
- * - Membership targets: {@link targetOf}, {@link targetSatisfied}.
+ * - Membership targets: {@link targetOf}, {@link targetSatisfied}, {@link decodeRequest}.
  * - Received state: {@link validateSync}, {@link stewardListRefusal}.
  *
  * @packageDocumentation
@@ -68,7 +68,7 @@ export {
   noCandidateScores,
 } from './selection-scores.js'
 export { type StewardListContext, listNewer, stewardListRefusal } from './steward-list.js'
-export { type Target, type TargetAction, keyOfTarget, targetKey, targetMemberId, targetOf, targetSatisfied } from './targets.js'
+export { type Target, type TargetAction, decodeRequest, keyOfTarget, targetKey, targetMemberId, targetOf, targetSatisfied } from './targets.js'
 export { type SyncRejectReason, type SyncValidationContext, validateSync } from './validate-sync.js'
 export { type PivotalityInput, isVotePivotal } from './vote-pivotality.js'
 export { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'

@@ -10,7 +10,7 @@ import { bytesEqual } from '@demls/wire'
  * import { type StagedJudgement, judgeStaged } from '@demls/session/rules'
  * import type { StagedCommit } from '@demls/mls'
  * declare const staged: StagedCommit
- * const j: StagedJudgement = { claimed: staged.committer, recovery: false, listKnown: true, isSteward: () => true, coversPrefix: () => true }
+ * const j: StagedJudgement = { claimed: staged.committer, recovery: false, listKnown: true, isSteward: () => true, coversPrefix: () => true, lateView: () => false }
  * const verdict = judgeStaged(staged, j) // 'ok' or the ScoreOp that penalises the committer
  * ```
  */
@@ -25,6 +25,12 @@ export interface StagedJudgement {
   isSteward: (memberId: Uint8Array) => boolean
   /** Whether the staged changes cover the commit prefix (called last, only when needed). */
   coversPrefix: () => boolean
+  /**
+   * Whether every change the candidate carries beyond our prefix targets a
+   * proposal still open in our view: we may only lack its result (called
+   * only when the prefix is not covered).
+   */
+  lateView: () => boolean
 }
 
 /**
@@ -33,23 +39,29 @@ export interface StagedJudgement {
  * committer other than the claimed steward is a broken commit; a committer
  * off our list (outside recovery) a misbehaving commit; non add/remove
  * proposals or changes that do not cover the prefix a broken MLS proposal.
+ * Beyond the reference, changes that do not cover the prefix because the
+ * candidate carries work whose proposal is still open in our view are
+ * `'late'`: not merged, and no penalty, since the committer may simply have
+ * seen that proposal's result before us (approvals reach members at
+ * different times while many joins run at once).
  *
  * @example
  * ```ts
  * import { judgeStaged } from '@demls/session/rules'
  * import type { StagedCommit } from '@demls/mls'
  * declare const staged: StagedCommit
- * const verdict = judgeStaged(staged, { claimed: staged.committer, recovery: false, listKnown: true, isSteward: () => false, coversPrefix: () => true })
- * if (verdict !== 'ok') console.log(`penalise: ${verdict.event}`)
+ * const verdict = judgeStaged(staged, { claimed: staged.committer, recovery: false, listKnown: true, isSteward: () => false, coversPrefix: () => true, lateView: () => false })
+ * if (verdict !== 'ok' && verdict !== 'late') console.log(`penalise: ${verdict.event}`)
  * ```
  */
-export function judgeStaged(staged: StagedCommit, j: StagedJudgement): ScoreOp | 'ok' {
+export function judgeStaged(staged: StagedCommit, j: StagedJudgement): ScoreOp | 'ok' | 'late' {
   if (staged.bundleSenderMismatch) return { memberId: staged.committer, event: ScoreEvent.BrokenCommit }
   if (!bytesEqual(staged.committer, j.claimed)) return { memberId: staged.committer, event: ScoreEvent.BrokenCommit }
   if (!j.recovery && j.listKnown && !j.isSteward(staged.committer)) {
     return { memberId: staged.committer, event: ScoreEvent.MisbehavingCommit }
   }
-  if (staged.otherProposals > 0 || !j.coversPrefix()) return { memberId: staged.committer, event: ScoreEvent.BrokenMlsProposal }
+  if (staged.otherProposals > 0) return { memberId: staged.committer, event: ScoreEvent.BrokenMlsProposal }
+  if (!j.coversPrefix()) return j.lateView() ? 'late' : { memberId: staged.committer, event: ScoreEvent.BrokenMlsProposal }
   return 'ok'
 }
 

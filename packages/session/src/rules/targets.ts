@@ -1,4 +1,4 @@
-import type { ConversationUpdateRequest } from '@demls/wire'
+import { type ConversationUpdateRequest, decodeConversationUpdateRequest } from '@demls/wire'
 import { toHex } from '../util/bytes.js'
 
 /**
@@ -109,4 +109,26 @@ export function targetMemberId(request: ConversationUpdateRequest): Uint8Array |
  */
 export function targetSatisfied(target: Target, isMember: (memberIdHex: string) => boolean): boolean {
   return (target.action === 'add') === isMember(toHex(target.member))
+}
+
+/**
+ * Decode a consensus proposal's payload; `undefined` when it is not a
+ * `ConversationUpdateRequest` with a payload. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { decodeRequest, targetKey } from '@demls/session/rules'
+ * import type { Proposal } from '@demls/wire'
+ * declare const proposal: Proposal
+ * const request = decodeRequest(proposal.payload)
+ * const key = request === undefined ? undefined : targetKey(request) // e.g. 'add:<hex>'
+ * ```
+ */
+export function decodeRequest(payload: Uint8Array): ConversationUpdateRequest | undefined {
+  try {
+    const r = decodeConversationUpdateRequest(payload)
+    return r.payload === undefined ? undefined : r
+  } catch {
+    return undefined
+  }
 }

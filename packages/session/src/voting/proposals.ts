@@ -15,7 +15,7 @@ import { proposalClockTolerance } from '../conversation/config.js'
 import { type ConversationCore, OWN_VOTES_KEPT } from '../conversation/core.js'
 import type { InboundDropReason } from '../conversation/events.js'
 import { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
-import { targetKey } from '../rules/targets.js'
+import { decodeRequest, targetKey } from '../rules/targets.js'
 import { isVotePivotal } from '../rules/vote-pivotality.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
 import { onInviteProposed } from '../join/responder.js'
@@ -58,15 +58,7 @@ export function selfLeaveProposalId(memberId: Uint8Array): number {
   return (((h[0] as number) << 24) | ((h[1] as number) << 16) | ((h[2] as number) << 8) | (h[3] as number)) >>> 0
 }
 
-/** Decode a proposal payload; undefined when it is not a ConversationUpdateRequest. */
-export function decodeRequest(payload: Uint8Array): ConversationUpdateRequest | undefined {
-  try {
-    const r = decodeConversationUpdateRequest(payload)
-    return r.payload === undefined ? undefined : r
-  } catch {
-    return undefined
-  }
-}
+export { decodeRequest }
 
 /**
  * Whether a new proposal of `kind` may be opened now (`reference-architecture.md`

@@ -4,7 +4,7 @@ import { id, staged } from './fixtures.js'
 import { appliedScores, censorshipSuspect, judgeStaged, noCandidateScores } from '../../src/rules/selection-scores.js'
 
 const stewards = new Set([1, 2])
-const judge = { claimed: id(1), recovery: false, listKnown: true, isSteward: (m: Uint8Array) => stewards.has(m[0]!), coversPrefix: () => true }
+const judge = { claimed: id(1), recovery: false, listKnown: true, isSteward: (m: Uint8Array) => stewards.has(m[0]!), coversPrefix: () => true, lateView: () => false }
 
 describe('rules/selection-scores: the score deltas of a selection', () => {
   it('judgeStaged: ok, or the penalty of the first failed check', () => {
@@ -14,6 +14,11 @@ describe('rules/selection-scores: the score deltas of a selection', () => {
     expect(judgeStaged(staged(5), { ...judge, claimed: id(5) })).toEqual({ memberId: id(5), event: ScoreEvent.MisbehavingCommit })
     expect(judgeStaged(staged(1, { otherProposals: 1 }), judge)).toEqual({ memberId: id(1), event: ScoreEvent.BrokenMlsProposal })
     expect(judgeStaged(staged(1), { ...judge, coversPrefix: () => false })).toEqual({ memberId: id(1), event: ScoreEvent.BrokenMlsProposal })
+    // Beyond the reference: the uncovered work is still open in our view (its result has not reached us): no penalty.
+    expect(judgeStaged(staged(1), { ...judge, coversPrefix: () => false, lateView: () => true })).toBe('late')
+    // A late view never excuses a broken bundle, another committer or other proposal kinds.
+    expect(judgeStaged(staged(1, { otherProposals: 1 }), { ...judge, coversPrefix: () => false, lateView: () => true })).toEqual({ memberId: id(1), event: ScoreEvent.BrokenMlsProposal })
+    expect(judgeStaged(staged(2), { ...judge, lateView: () => true })).toEqual({ memberId: id(2), event: ScoreEvent.BrokenCommit })
   })
 
   it('judgeStaged: anyone may commit in recovery or without a list', () => {

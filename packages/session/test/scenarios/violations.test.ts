@@ -1,17 +1,18 @@
 import { encodeAppMessage } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import type { ConversationEvent } from '../../src/index.js'
+import type { ConversationConfigInit, ConversationEvent } from '../../src/index.js'
 import { capturingPlugins } from './capture-groups.js'
 import { bootstrap, conv, eventsOf, hex, memberIdOf, scenario } from './harness.js'
 
 /** Every member's MLS group is captured so a test can act as a misbehaving member. */
-async function setup() {
-  const { groups, plugins } = await capturingPlugins(3)
+async function setup(n = 3, config: ConversationConfigInit = {}) {
+  const { groups, plugins } = await capturingPlugins(n)
   // sn = (1, 1): one steward; nobody else may commit.
-  const s = await scenario(3, { config: { stewardList: { snMin: 1, snMax: 1 } }, plugins })
+  const s = await scenario(n, { config: { stewardList: { snMin: 1, snMax: 1 }, ...config }, plugins })
   await bootstrap(s, 'v')
-  const steward = [0, 1, 2].find((i) => conv(s, i, 'v').conversation.isSteward())!
-  const others = [0, 1, 2].filter((i) => i !== steward) as [number, number]
+  const all = Array.from({ length: n }, (_, i) => i)
+  const steward = all.find((i) => conv(s, i, 'v').conversation.isSteward())!
+  const others = all.filter((i) => i !== steward) as [number, number, ...number[]]
   return { s, groups, steward, others }
 }
 
@@ -111,6 +112,28 @@ describe('violations detected in Selection (reference 3.0 core_violations)', () 
     const events = await deliverCandidate(s, observer, built, memberIdOf(steward))
     expect(events.some((e) => e.type === 'commit-applied')).toBe(false)
     // The reference charges CensorshipInactivity (−40): the steward did commit, against approvals we lacked.
+    expect(scoreOf(s, observer, steward)).toBe(before)
+    await s.stop()
+  })
+
+  it('a candidate whose other work is still being voted on in our view costs its steward nothing (beyond the reference)', async () => {
+    // Four members, long consensus timeouts: a proposal with one YES and one NO stays open.
+    const { s, groups, steward, others } = await setup(4, { consensusTimeoutMs: 120_000 })
+    const [target, observer, quiet] = others as [number, number, number]
+    await approveRemoval(s, steward, observer, target, observer)
+    // The target proposes the observer's removal; the observer votes NO and the fourth member is silent, so it is
+    // still open at the observer. The steward saw it approved (votes that reached the steward first, in the real
+    // case) and commits it in place of the target's removal: the same count, other work.
+    s.net.mute(s.members[quiet]!.name)
+    const late = (await conv(s, target, 'v').removeMember(memberIdOf(observer)))!
+    await s.until(() => eventsOf(s, observer, 'vote-requested').some((e) => e.proposalId === late))
+    await conv(s, observer, 'v').vote(late, false)
+    const built = await groups.get(steward)!.createCommitCandidate([{ action: 'remove', memberId: memberIdOf(observer) }], { nowMs: s.net.clock.now() })
+    const before = scoreOf(s, observer, steward)!
+    const events = await deliverCandidate(s, observer, built, memberIdOf(steward))
+    expect(events.some((e) => e.type === 'consensus-reached' && e.proposalId === late)).toBe(false)
+    expect(events.some((e) => e.type === 'commit-applied')).toBe(false)
+    // The reference charges BrokenMlsProposal (−30) and CensorshipInactivity (−40) (the mismatch test above).
     expect(scoreOf(s, observer, steward)).toBe(before)
     await s.stop()
   })
