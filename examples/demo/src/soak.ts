@@ -21,6 +21,8 @@ import { converged, sleep, startSwarm, waitFor } from './swarm.js'
 
 const SIZE = 30
 const BURST = 20
+/** Peers of the soak phase: 10 members to start with, and a pool that joins one a minute. */
+const SOAK_PEERS = 20
 const SOAK_MS = Number(process.env.SOAK_MINUTES ?? 8) * 60_000
 const peers: PeerProcess[] = []
 const measurements: Measurement[] = []
@@ -201,10 +203,26 @@ const watchdog = setTimeout(() => {
   process.exit(1)
 }, SOAK_MS + 15 * 60_000)
 
+/**
+ * Each phase runs in a swarm of its own: peers still in an earlier phase's
+ * group keep its attestations, votes and commits going, which loads the
+ * next phase's measurement with another group's traffic on the same cores.
+ */
+async function freshSwarm(size: number): Promise<void> {
+  await Promise.all(peers.map((p) => p.stop(2_000).catch(() => p.kill())))
+  peers.length = 0
+  await startSwarm({ size, fanout: 3, timing: 'lan' }, peers)
+}
+
 try {
-  await startSwarm({ size: SIZE, fanout: 3, timing: 'lan' }, peers)
-  for (const [name, phase] of [['staggered', staggered], ['burst', burst], ['soak', soak]] as const) {
+  const phases = [
+    ['staggered', SIZE, staggered],
+    ['burst', BURST + 1, burst],
+    ['soak', SOAK_PEERS, soak],
+  ] as const
+  for (const [name, size, phase] of phases) {
     try {
+      await freshSwarm(size)
       await phase()
     } catch (err) {
       notes.push(`${name} failed: ${err instanceof Error ? err.message : String(err)}`)
@@ -214,7 +232,9 @@ try {
   }
 } finally {
   clearTimeout(watchdog)
-  notes.unshift(`${SIZE} peer processes (one OS process each) over libp2p gossipsub on 127.0.0.1, LAN_TIMING, real time, on this ${cpus().length}-core machine; each peer dials up to 3 earlier peers.`)
+  notes.unshift(
+    `A fresh swarm per phase (${SIZE}, ${BURST + 1} and ${SOAK_PEERS} peer processes, one OS process each) over libp2p gossipsub on 127.0.0.1, LAN_TIMING, real time, on this ${cpus().length}-core machine; each peer dials up to 3 earlier peers.`,
+  )
   writeReport({ package: '@demls-dev/demo', title: 'the real network: peer processes over gossipsub', measurements, comparisons, notes })
   await Promise.all(peers.map((p) => p.stop(2_000).catch(() => p.kill())))
 }
