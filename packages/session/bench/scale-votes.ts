@@ -51,7 +51,7 @@ export function voteMessages(n: number): { proposal: Proposal; votes: Vote[]; bi
 
 /** Measure the non-MLS per-vote costs with `n` voters (one proposal, `reps` fresh consensus services). */
 export async function voteCostsAt(n: number, reps: number): Promise<VoteCosts> {
-  const { proposal, votes, bindings, bytes, signers } = voteMessages(n)
+  const { proposal, votes, bindings, bytes } = voteMessages(n)
   const me = new EthereumSigner(voterKey(n + 1)) // the receiving member
   const nowSec = BigInt(NOW / 1000) + 2n
   const k = votes.length
