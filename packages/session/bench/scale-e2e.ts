@@ -19,6 +19,10 @@ export interface EndToEnd {
   cpuMs: number
   /** The same divided by the n members who vote. */
   perMemberMs: number
+  /** Packets the network delivered during the change, per member. */
+  deliveriesPerMember: number
+  /** Virtual time the change took, ms. */
+  virtualMs: number
   backend: string
 }
 
@@ -41,10 +45,14 @@ export async function endToEndAt(n: number): Promise<EndToEnd> {
   }
   for (let from = 1; from < n; from += GROW_BATCH) await admit(from, Math.min(n, from + GROW_BATCH))
   const epoch = users[0]!.conversation(id)!.epoch()
+  const d0 = net.stats().total.delivered
+  const t0 = net.clock.now()
   const c0 = cpuNow()
   await admit(n, n + 1)
   const cpuMs = cpuNow() - c0
+  const deliveriesPerMember = (net.stats().total.delivered - d0) / n
+  const virtualMs = net.clock.now() - t0
   if (users[0]!.conversation(id)!.epoch() !== epoch + 1n) throw new Error(`expected one change, got ${users[0]!.conversation(id)!.epoch() - epoch}`)
   for (const u of users) await u.stop()
-  return { n, cpuMs, perMemberMs: cpuMs / n, backend: signatureBackend() }
+  return { n, cpuMs, perMemberMs: cpuMs / n, deliveriesPerMember, virtualMs, backend: signatureBackend() }
 }
