@@ -53,7 +53,8 @@ function runSize(n: number): Promise<Result | { failed: string }> {
       const line = out.trim().split('\n').at(-1)
       if (code === 0 && line?.startsWith('{')) return resolve(JSON.parse(line) as Result)
       const tail = err.trim().split('\n').slice(-3).join(' | ')
-      resolve({ failed: `exit ${code ?? signal}${signal === 'SIGKILL' ? ` (killed: timeout ${TIMEOUT_MS} ms or out of memory)` : ''}: ${tail}` })
+      const why = signal === 'SIGKILL' ? ` (killed: timeout ${TIMEOUT_MS} ms or out of memory)` : signal === 'SIGTERM' ? ' (stopped by hand before it finished)' : ''
+      resolve({ failed: `exit ${code ?? signal}${why}: ${tail}` })
     })
   })
 }
