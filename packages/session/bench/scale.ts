@@ -24,8 +24,11 @@ const SIZES = (process.env.SCALE_SIZES ?? (FULL ? '25,50,100,200,500,1000' : '25
 const E2E = (process.env.SCALE_E2E ?? '25,50').split(',').filter(Boolean).map(Number)
 const OUT = fileURLToPath(new URL('../../../docs/', import.meta.url))
 
-const rows: Row[] = []
-for (const n of SIZES) {
+// SCALE_RENDER_ONLY=1 re-renders docs/scale.md from docs/scale.json (e.g. after a new MLS memory run), measuring nothing.
+const saved = process.env.SCALE_RENDER_ONLY ? JSON.parse(readFileSync(`${OUT}scale.json`, 'utf8')) : undefined
+const rows: Row[] = saved?.rows ?? []
+const e2e: EndToEnd[] = saved?.e2e ?? []
+for (const n of saved ? [] : SIZES) {
   console.error(`[scale] N=${n}: votes`)
   const votes = await voteCostsAt(n, n >= 500 ? 3 : 5)
   console.error(`[scale] N=${n}: MLS`)
@@ -33,13 +36,12 @@ for (const n of SIZES) {
   rows.push({ n, votes, mls })
   console.error(`[scale] N=${n}`, JSON.stringify({ votes, mls }))
 }
-const e2e: EndToEnd[] = []
-for (const n of E2E) {
+for (const n of saved ? [] : E2E) {
   console.error(`[scale] end to end at n=${n}`)
   e2e.push(await endToEndAt(n))
   console.error(`[scale] end to end`, JSON.stringify(e2e.at(-1)))
 }
-const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, date: new Date().toISOString(), backend: signatureBackend() }
+const machine = saved?.machine ?? { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, date: new Date().toISOString(), backend: signatureBackend() }
 mkdirSync(OUT, { recursive: true })
 writeFileSync(`${OUT}scale.json`, `${JSON.stringify({ machine, rows, e2e }, null, 2)}\n`)
 // The MLS memory bench measures commit processing at 1,000 to 10,000 directly (a separate run): the model's cross-check.
