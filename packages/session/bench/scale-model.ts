@@ -20,6 +20,8 @@ export interface Component {
   of: (r: Row) => number
   /** Times per change for a group of n (votes: n - 1). */
   count: (n: number) => number
+  /** Fit against log2 N instead of N (a secret-tree path: O(log N) derivations). */
+  log?: boolean
 }
 
 /** The components one member pays per change (an add change; `removal` swaps in the remove commit). */
@@ -27,7 +29,7 @@ export function components(removal: boolean): Component[] {
   const perVote = (n: number) => n - 1
   const once = () => 1
   return [
-    { name: 'MLS decrypt of a vote message', of: (r) => r.mls.decrypt, count: perVote },
+    { name: 'MLS decrypt of a vote message', of: (r) => r.mls.decrypt, count: perVote, log: true },
     { name: 'decode the vote AppMessage', of: (r) => r.votes.decode, count: perVote },
     { name: 'consensus receiveVote (signature validation included)', of: (r) => r.votes.receiveVote, count: perVote },
     { name: 'vote binding signature (certificates)', of: (r) => r.votes.binding, count: perVote },
@@ -43,17 +45,20 @@ export function components(removal: boolean): Component[] {
   ]
 }
 
-/** Least-squares fit c(N) = a + b·N, and the log-log slope between the smallest and largest N. */
+/** Least-squares fit c(N) = a + b·x (x = N, or log2 N), and the log-log slope between the smallest and largest N. */
 export interface Fit {
   a: number
   b: number
+  /** x is log2 N. */
+  log: boolean
   /** d log c / d log N between the ends: ~0 constant, ~1 linear. */
   exponent: number
   shape: 'constant' | 'sub-linear' | 'linear' | 'super-linear'
 }
 
 /** Fit `ys` against `ns`. A negative slope (noise around a constant) fits as the mean. */
-export function fit(ns: readonly number[], ys: readonly number[]): Fit {
+export function fit(ns0: readonly number[], ys: readonly number[], log = false): Fit {
+  const ns = log ? ns0.map(Math.log2) : ns0
   const k = ns.length
   const mx = ns.reduce((s, x) => s + x, 0) / k
   const my = ys.reduce((s, y) => s + y, 0) / k
@@ -63,17 +68,22 @@ export function fit(ns: readonly number[], ys: readonly number[]): Fit {
     sxy += (ns[i]! - mx) * (ys[i]! - my)
     sxx += (ns[i]! - mx) ** 2
   }
-  const exponent = k > 1 ? Math.log(ys[k - 1]! / ys[0]!) / Math.log(ns[k - 1]! / ns[0]!) : 0
+  const exponent = k > 1 ? Math.log(ys[k - 1]! / ys[0]!) / Math.log(ns0[k - 1]! / ns0[0]!) : 0
   const shape = exponent < 0.15 ? 'constant' : exponent < 0.85 ? 'sub-linear' : exponent <= 1.15 ? 'linear' : 'super-linear'
   const b = sxx > 0 ? sxy / sxx : 0
-  if (b <= 0 || shape === 'constant') return { a: my, b: 0, exponent, shape }
-  return { a: Math.max(0, my - b * mx), b, exponent, shape }
+  if (b <= 0 || shape === 'constant') return { a: my, b: 0, log, exponent, shape }
+  return { a: Math.max(0, my - b * mx), b, log, exponent, shape }
+}
+
+/** The fitted cost at `n`. */
+export function fitted(f: Fit, n: number): number {
+  return f.a + f.b * (f.log ? Math.log2(n) : n)
 }
 
 /** A component's cost at `n`: measured when `n` was measured, else from its fit. */
 export function costAt(c: Component, rows: readonly Row[], f: Fit, n: number): { ms: number; measured: boolean } {
   const row = rows.find((r) => r.n === n)
-  return row !== undefined ? { ms: c.of(row), measured: true } : { ms: f.a + f.b * n, measured: false }
+  return row !== undefined ? { ms: c.of(row), measured: true } : { ms: fitted(f, n), measured: false }
 }
 
 /** Per-member CPU ms of one change at `n`: each component's cost × its count, and the total. */
@@ -83,6 +93,7 @@ export function perMember(rows: readonly Row[], n: number, removal: boolean, vot
     const f = fit(
       ns,
       rows.map((r) => c.of(r)),
+      c.log,
     )
     const { ms, measured } = costAt(c, rows, f, n)
     const count = votesPerChange !== undefined && c.count(n) === n - 1 && c.name !== ECHOES ? votesPerChange(n) : c.count(n)
