@@ -10,7 +10,7 @@
 // committer) + a commit by reference with the ratchet tree in the Welcome.
 import { createCipheriv, createDecipheriv, generateKeyPairSync, sign, verify } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import { type Comparison, type Measurement, compare, measure, summarise, writeReport } from '@demls-dev/bench-kit'
+import { type Comparison, type Measurement, compare, measure, measureInterleaved, summarise, writeReport } from '@demls-dev/bench-kit'
 import {
   type CiphersuiteImpl,
   type ClientState,
@@ -39,6 +39,7 @@ import {
 import { defaultClientConfig } from 'ts-mls/clientConfig.js'
 import { nodeCryptoBackend } from '../src/crypto/node-backend.js'
 import { cryptoProviderFromBackend } from '../src/crypto/provider.js'
+import { membersOf, walkMembers } from '../src/group/members.js'
 import { type MlsClient, type MlsService, createMlsClient } from '../src/index.js'
 
 const SIZES = (process.env.BENCH_SIZES ?? '10,100,500').split(',').map(Number)
@@ -243,6 +244,19 @@ for (const N of SIZES) {
       `commit ${kb(cand.commit.length)} + ${N - 1} add proposals ${kb(proposalsSize)} (avg ${(proposalsSize / (N - 1)).toFixed(0)} B); ` +
       `exported creator state ${kb(creator.exportState().length)}`,
   )
+
+  // ---- members(): cached per ratchet tree (src/group/members.ts) vs the
+  // tree walk it replaced (walk + copy on every call), same state.
+  const grown = noTree.newState
+  const [membersCached, membersWalk] = measureInterleaved(
+    [
+      { name: `members() (group of ${N}) · cached per tree`, batch: 20, fn: () => membersOf(grown) },
+      { name: `members() (group of ${N}) · tree walk on every call`, batch: 20, fn: () => walkMembers(grown.ratchetTree).map((id) => id.slice()) },
+    ],
+    { minTimeMs: 1000 },
+  )
+  measurements.push(membersCached!, membersWalk!)
+  comparisons.push(compare(`members() N=${N}: cached vs tree walk on every call`, membersCached!, membersWalk!))
 
   // ---- Welcome processing. Each sample is a different joiner; for small N
   // extra rounds (fresh joiners, a candidate built then discarded — its

@@ -9,17 +9,35 @@ export function identityAtLeaf(state: Pick<ClientState, 'ratchetTree'>, leafInde
   return cred.credentialType === 'basic' ? cred.identity.slice() : undefined
 }
 
-/** Member ids (copies) in leaf order. */
-export function membersOf(state: ClientState): Uint8Array[] {
+type RatchetTree = ClientState['ratchetTree']
+
+/** Member ids (the leaves' own bytes, not copies) in leaf order: one walk of the tree. */
+export function walkMembers(tree: RatchetTree): Uint8Array[] {
   const out: Uint8Array[] = []
-  const tree = state.ratchetTree
   for (let i = 0; i < tree.length; i += 2) {
     const node = tree[i]
-    if (node?.nodeType === 'leaf' && node.leaf.credential.credentialType === 'basic') {
-      out.push(node.leaf.credential.identity.slice())
-    }
+    if (node?.nodeType === 'leaf' && node.leaf.credential.credentialType === 'basic') out.push(node.leaf.credential.identity)
   }
   return out
+}
+
+/**
+ * Member ids per ratchet tree. ts-mls never changes a tree it has put in a
+ * state (every change copies the array first), and a state keeps its tree
+ * object until a commit or import replaces it, so the tree object is the
+ * key: a new epoch's tree is a new key, and trees nobody holds are freed.
+ */
+const membersByTree = new WeakMap<RatchetTree, readonly Uint8Array[]>()
+
+/** Member ids (copies) in leaf order; the tree is walked once per tree object. */
+export function membersOf(state: Pick<ClientState, 'ratchetTree'>): Uint8Array[] {
+  const tree = state.ratchetTree
+  let ids = membersByTree.get(tree)
+  if (ids === undefined) {
+    ids = walkMembers(tree)
+    membersByTree.set(tree, ids)
+  }
+  return ids.map((id) => id.slice())
 }
 
 /** Leaf index of `memberId`, or undefined. */

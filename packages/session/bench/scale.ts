@@ -1,0 +1,51 @@
+// Per-member cost model for large groups (issue 18): measures, in one run
+// and at several group sizes N, each operation a member pays per
+// membership change (MLS decrypt of a vote, vote validation, receiveVote,
+// the vote binding, the proposal, our own vote, the candidate's
+// authentication and the commit), fits how each scales with N, and models
+// the CPU per member per change at 1,000 and 10,000 members. An end-to-end
+// run of the whole protocol at small n checks the model (what it leaves out).
+// Writes docs/scale.md and docs/scale.json.
+//
+//   pnpm --filter @demls/session bench:scale               # N = 25, 50, 100, 200; end to end at 25 and 50
+//   BENCH_FULL=1 pnpm --filter @demls/session bench:scale  # N up to 1,000
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { signatureBackend } from '@demls/consensus'
+import { type EndToEnd, endToEndAt } from './scale-e2e.js'
+import { mlsCostsAt } from './scale-mls.js'
+import type { Row } from './scale-model.js'
+import { renderScale } from './scale-report.js'
+import { voteCostsAt, voteMessages } from './scale-votes.js'
+
+const FULL = process.env.BENCH_FULL !== undefined
+const SIZES = (process.env.SCALE_SIZES ?? (FULL ? '25,50,100,200,500,1000' : '25,50,100,200')).split(',').map(Number)
+const E2E = (process.env.SCALE_E2E ?? '25,50').split(',').filter(Boolean).map(Number)
+const OUT = fileURLToPath(new URL('../../../docs/', import.meta.url))
+
+// SCALE_RENDER_ONLY=1 re-renders docs/scale.md from docs/scale.json (e.g. after a new MLS memory run), measuring nothing.
+const saved = process.env.SCALE_RENDER_ONLY ? JSON.parse(readFileSync(`${OUT}scale.json`, 'utf8')) : undefined
+const rows: Row[] = saved?.rows ?? []
+const e2e: EndToEnd[] = saved?.e2e ?? []
+for (const n of saved ? [] : SIZES) {
+  console.error(`[scale] N=${n}: votes`)
+  const votes = await voteCostsAt(n, n >= 500 ? 3 : 5)
+  console.error(`[scale] N=${n}: MLS`)
+  const mls = await mlsCostsAt(n, n >= 500 ? 2 : 3, voteMessages(2).bytes[0]!)
+  rows.push({ n, votes, mls })
+  console.error(`[scale] N=${n}`, JSON.stringify({ votes, mls }))
+}
+for (const n of saved ? [] : E2E) {
+  console.error(`[scale] end to end at n=${n}`)
+  e2e.push(await endToEndAt(n))
+  console.error(`[scale] end to end`, JSON.stringify(e2e.at(-1)))
+}
+const machine = saved?.machine ?? { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, date: new Date().toISOString(), backend: signatureBackend() }
+mkdirSync(OUT, { recursive: true })
+writeFileSync(`${OUT}scale.json`, `${JSON.stringify({ machine, rows, e2e }, null, 2)}\n`)
+// The MLS memory bench measures commit processing at 1,000 to 10,000 directly (a separate run): the model's cross-check.
+const memoryFile = `${OUT}bench/demls-mls-memory.json`
+const memory = existsSync(memoryFile) ? JSON.parse(readFileSync(memoryFile, 'utf8')) : undefined
+writeFileSync(`${OUT}scale.md`, renderScale(rows, e2e, machine, memory))
+console.log(`wrote ${OUT}scale.md`)
