@@ -57,6 +57,11 @@ export class FreezeRounds {
     return true
   }
 
+  /** Whether the open round or the stash of `epoch` holds the candidate whose commit hash is `hashHex`. */
+  holds(hashHex: string, epoch: bigint): boolean {
+    return (this.#round?.epoch === epoch && this.#round.candidates.has(hashHex)) || (this.#stash?.epoch === epoch && this.#stash.items.has(hashHex))
+  }
+
   /** The open round's epoch, if a round is open. */
   get openEpoch(): bigint | undefined {
     return this.#round?.epoch

@@ -161,6 +161,12 @@ export async function onCandidateReceived(core: ConversationCore, c: CommitCandi
     core.emit({ type: 'dropped', reason: 'candidate', detail: 'claims to be ours' })
     return
   }
+  // A copy of a candidate we hold (the author's and every member's echo): the same commit bytes
+  // authenticate the same way, so it is dropped before paying for MLS authentication again.
+  if (core.rounds.holds(check.hashHex, core.epoch())) {
+    core.emit({ type: 'dropped', reason: 'candidate', detail: 'duplicate' })
+    return
+  }
   // Issue 15: only a candidate MLS attributes to a member is held; it is ranked and scored as its committer's.
   const committer = await authenticateCandidate(core, c)
   if (committer === undefined) return

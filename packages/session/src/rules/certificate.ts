@@ -134,8 +134,25 @@ export type CertificateRefusal =
   | 'too-many-votes'
   | 'not-approved'
 
-/** Votes a certificate may carry (a vote per member of the largest group we check, plus slack). */
+/** Votes a certificate may carry in any group of up to 2,048 members ({@link certificateVoteLimit} for larger ones). */
 export const MAX_CERTIFICATE_VOTES = 4096
+
+/**
+ * Votes a certificate of a group of `members` may carry: two per member
+ * (its vote, and a second one if it equivocated), and never fewer than
+ * {@link MAX_CERTIFICATE_VOTES}. A fixed cap refused every certificate of
+ * a group above 4,096 members as `too-many-votes`.
+ *
+ * @example
+ * ```ts
+ * import { certificateVoteLimit } from '@demls/session/rules'
+ * certificateVoteLimit(50) // 4096
+ * certificateVoteLimit(10_000) // 20000
+ * ```
+ */
+export function certificateVoteLimit(members: number): number {
+  return Math.max(MAX_CERTIFICATE_VOTES, 2 * members)
+}
 
 /**
  * Verify that a proposal passed, ourselves: each counted vote names the
@@ -188,7 +205,7 @@ function countApproval(
   request: ConversationUpdateRequest,
   ctx: CertificateContext,
 ): { ok: true; request: ConversationUpdateRequest; yes: ReadonlySet<string>; voters: number } | { ok: false; reason: CertificateRefusal } {
-  if (p.votes.length > MAX_CERTIFICATE_VOTES) return { ok: false, reason: 'too-many-votes' }
+  if (p.votes.length > certificateVoteLimit(ctx.members.size)) return { ok: false, reason: 'too-many-votes' }
   const choices = new Map<string, boolean | 'equivocated'>()
   for (const [i, vote] of p.votes.entries()) {
     const owner = toHex(vote.voteOwner)

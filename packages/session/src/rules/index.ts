@@ -28,6 +28,7 @@ export {
   type CertificateContext,
   type CertificateRefusal,
   MAX_CERTIFICATE_VOTES,
+  certificateVoteLimit,
   VOTE_BINDING_DOMAIN,
   proposalDigest,
   verifyApproval,

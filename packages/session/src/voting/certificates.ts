@@ -10,7 +10,7 @@ import {
   toHex,
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
-import { MAX_CERTIFICATE_VOTES, proposalDigest, verifyCertificate, verifyVoteBinding, voteBindingPayload } from '../rules/certificate.js'
+import { certificateVoteLimit, proposalDigest, verifyCertificate, verifyVoteBinding, voteBindingPayload } from '../rules/certificate.js'
 import { keyOfTarget, targetKey } from '../rules/targets.js'
 import { verifyAttestation } from '../join/signing.js'
 import { noteEquivocationsIn } from './equivocation.js'
@@ -97,23 +97,24 @@ function withLocalVotes(core: ConversationCore, offered: ApprovalCertificate): A
   if (p === undefined) return offered
   const digest = toHex(proposalDigest(p))
   const local = localCertificate(core, p.proposalId)
+  const limit = certificateVoteLimit(core.memberSet().size)
   let merged = offered
-  if (local?.proposal !== undefined && toHex(proposalDigest(local.proposal)) === digest) merged = unionVotes(merged, local)
+  if (local?.proposal !== undefined && toHex(proposalDigest(local.proposal)) === digest) merged = unionVotes(merged, local, limit)
   // What earlier replays of the same proposal brought (each replier holds the votes it received).
   const earlier = core.certificates.offered.get(digest)
-  if (earlier !== undefined) merged = unionVotes(merged, earlier)
+  if (earlier !== undefined) merged = unionVotes(merged, earlier, limit)
   core.certificates.keepOffered(digest, merged)
   return merged
 }
 
 /** The votes of `a` and those of `b` it lacks (same proposal), with their bindings. */
-function unionVotes(a: ApprovalCertificate, b: ApprovalCertificate): ApprovalCertificate {
+function unionVotes(a: ApprovalCertificate, b: ApprovalCertificate, limit: number): ApprovalCertificate {
   const p = a.proposal!
   const seen = new Set(p.votes.map((v) => toHex(v.voteHash)))
   const votes = [...p.votes]
   const voteBindings = p.votes.map((_, i) => a.voteBindings[i] ?? new Uint8Array(0))
   for (const [i, v] of (b.proposal?.votes ?? []).entries()) {
-    if (seen.has(toHex(v.voteHash)) || votes.length >= MAX_CERTIFICATE_VOTES) continue
+    if (seen.has(toHex(v.voteHash)) || votes.length >= limit) continue
     seen.add(toHex(v.voteHash))
     votes.push(v)
     voteBindings.push(b.voteBindings[i] ?? new Uint8Array(0))

@@ -1,7 +1,7 @@
 import { EthereumSigner, buildVote, consensusResult, createProposal } from '@demls/consensus'
 import { type Proposal, type Vote, encodeConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { proposalDigest, verifyCertificate, verifyVoteBinding, voteBindingPayload } from '../../src/rules/certificate.js'
+import { MAX_CERTIFICATE_VOTES, certificateVoteLimit, proposalDigest, verifyCertificate, verifyVoteBinding, voteBindingPayload } from '../../src/rules/certificate.js'
 import { keyFor } from '../scenarios/harness.js'
 
 const CONVERSATION = 'certs'
@@ -127,5 +127,16 @@ describe('rules/certificate: an approval a member verifies itself', () => {
     expect(verifyCertificate({ proposal: undefined, voteBindings: [] }, ctx(5))).toEqual({ ok: false, reason: 'no-proposal' })
     const garbage = { ...removal(), payload: new Uint8Array([0xff, 0xff, 0xff]) }
     expect(verifyCertificate(cert(garbage, [0, 1, 2, 3]), ctx(5))).toEqual({ ok: false, reason: 'undecodable-payload' })
+  })
+
+  it('the vote cap grows with the group: two votes per member, never below 4,096', () => {
+    expect(certificateVoteLimit(5)).toBe(MAX_CERTIFICATE_VOTES)
+    expect(certificateVoteLimit(10_000)).toBe(20_000)
+    // 4,097 copies of one YES: refused unread in a group of five, read (and counted once: not enough) in one of 5,000.
+    const one = cert(removal(), [0])
+    const padded = { proposal: { ...one.proposal, votes: Array(4097).fill(one.proposal.votes[0]!) }, voteBindings: Array(4097).fill(one.voteBindings[0]!) }
+    const big = new Set([...members(5), ...Array.from({ length: 4995 }, (_, i) => i.toString(16).padStart(40, '0'))])
+    expect(verifyCertificate(padded, ctx(5))).toEqual({ ok: false, reason: 'too-many-votes' })
+    expect(verifyCertificate(padded, { ...ctx(5), members: big })).toEqual({ ok: false, reason: 'not-approved' })
   })
 })

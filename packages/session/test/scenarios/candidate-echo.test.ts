@@ -49,4 +49,35 @@ describe('candidate echoes', () => {
     expect(echoes).toHaveLength(1)
     await s.stop()
   })
+
+  it('copies of a held candidate (the author’s and every echo) are dropped before MLS authenticates them again', async () => {
+    const { groups, plugins } = await capturingPlugins(3)
+    const s = await scenario(3, { config: { stewardList: { snMin: 1, snMax: 1 } }, plugins })
+    await bootstrap(s, 'a')
+    const steward = [0, 1, 2].find((i) => conv(s, i, 'a').conversation.isSteward())!
+    const [committer, observer] = [0, 1, 2].filter((i) => i !== steward) as [number, number]
+    s.net.mute(s.members[steward]!.name)
+    const id = await conv(s, committer, 'a').removeMember(memberIdOf(observer))
+    await s.until(() => conv(s, observer, 'a').conversation.approvedCount() === 1 && eventsOf(s, committer, 'consensus-reached').some((e) => e.proposalId === id))
+    const built = await groups.get(committer)!.createCommitCandidate([{ action: 'remove', memberId: memberIdOf(observer) }], { nowMs: s.net.clock.now() })
+    // Count what the observer's MLS group authenticates from now on.
+    const group = groups.get(observer)!
+    let authenticated = 0
+    const authenticate = group.authenticateCommit.bind(group)
+    group.authenticateCommit = (bytes: Uint8Array) => {
+      authenticated++
+      return authenticate(bytes)
+    }
+    const c = conv(s, observer, 'a').conversation
+    const payload = encodeAppMessage({
+      commitCandidate: { conversationId: new TextEncoder().encode('a'), mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: memberIdOf(committer) },
+    })
+    const dropsBefore = c.dropCounts().candidate ?? 0
+    // The author's copy and two echoes, while the round that holds it is open.
+    for (let k = 0; k < 3; k++) await c.receive({ subtopic: 'app', payload }, s.net.clock.now())
+    expect(c.state()).toBe('freezing')
+    expect((c.dropCounts().candidate ?? 0) - dropsBefore).toBe(2) // both later copies dropped as duplicates
+    expect(authenticated).toBe(1)
+    await s.stop()
+  })
 })
