@@ -4,8 +4,6 @@
 import type { MlsCosts } from './scale-mls.js'
 import type { VoteCosts } from './scale-votes.js'
 
-/** The component of the candidate echoes (one per member, however many vote). */
-export const ECHOES = 'candidate echoes: authenticateCommit of each copy'
 
 /** Everything measured at one group size. */
 export interface Row {
@@ -33,9 +31,9 @@ export function components(removal: boolean): Component[] {
     { name: 'decode the vote AppMessage', of: (r) => r.votes.decode, count: perVote },
     { name: 'consensus receiveVote (signature validation included)', of: (r) => r.votes.receiveVote, count: perVote },
     { name: 'vote binding signature (certificates)', of: (r) => r.votes.binding, count: perVote },
-    // Every member echoes each new candidate once per epoch (freeze/commit-flow.ts), and each copy is
-    // authenticated before the round dedupes it: N - 1 authentications per change.
-    { name: ECHOES, of: (r) => r.mls.authenticate, count: perVote },
+    // Every member echoes each new candidate once per epoch (freeze/commit-flow.ts); a copy of a
+    // candidate the round holds is dropped before authentication (once it is merged, its copies fail the
+    // cheap epoch and committed-hash checks), so the echoes cost no authentication.
     { name: 'proposal: MLS decrypt + decode + receiveProposal', of: (r) => r.mls.decrypt + r.votes.decode + r.votes.receiveProposal, count: once },
     { name: 'own vote: sign vote + binding, encode, MLS encrypt', of: (r) => r.votes.castVote + r.mls.encrypt, count: once },
     { name: 'candidate: authenticateCommit', of: (r) => r.mls.authenticate, count: once },
@@ -96,7 +94,7 @@ export function perMember(rows: readonly Row[], n: number, removal: boolean, vot
       c.log,
     )
     const { ms, measured } = costAt(c, rows, f, n)
-    const count = votesPerChange !== undefined && c.count(n) === n - 1 && c.name !== ECHOES ? votesPerChange(n) : c.count(n)
+    const count = votesPerChange !== undefined && c.count(n) === n - 1 ? votesPerChange(n) : c.count(n)
     return { name: c.name, fit: f, ms, measured, count, total: ms * count }
   })
   return { parts, totalMs: parts.reduce((s, p) => s + p.total, 0) }

@@ -1,6 +1,6 @@
 // Renders docs/scale.md from the scale bench's rows (see bench/scale.ts).
 import type { EndToEnd } from './scale-e2e.js'
-import { ECHOES, type Row, components, fit, fitted, perMember } from './scale-model.js'
+import { type Row, components, fit, fitted, perMember } from './scale-model.js'
 
 const TARGETS = [
   { n: 1000, ms: 500 },
@@ -21,9 +21,7 @@ const SCENARIOS: { name: string; drop: string[]; votes?: (n: number) => number }
   { name: 'votes batched into few MLS messages (decrypt per vote → 0)', drop: ['MLS decrypt of a vote message'] },
   { name: 'bindings checked only when a certificate is needed', drop: ['vote binding signature (certificates)'] },
   { name: 'both of the above', drop: ['MLS decrypt of a vote message', 'vote binding signature (certificates)'] },
-  { name: 'candidate echoes deduplicated before authentication', drop: [ECHOES] },
-  { name: 'all three', drop: ['MLS decrypt of a vote message', 'vote binding signature (certificates)', ECHOES] },
-  { name: 'all three, and a committee of 100 voters per change', drop: ['MLS decrypt of a vote message', 'vote binding signature (certificates)', ECHOES], votes: (n) => Math.min(n - 1, 99) },
+  { name: 'both, and a committee of 100 voters per change', drop: ['MLS decrypt of a vote message', 'vote binding signature (certificates)'], votes: (n) => Math.min(n - 1, 99) },
 ]
 
 /** The markdown page. */
