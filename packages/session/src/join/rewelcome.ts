@@ -232,6 +232,8 @@ async function adopt(core: ConversationCore, group: MlsService, offer: OfferedWe
   if (core.sm.state !== 'working') core.sm.startWorking()
   const p = core.provisional!
   p.target = undefined
+  // The commit that made this epoch can still lose to a better-ranked one: provisional until we are past it.
+  p.joinedEpoch = group.epoch()
   core.emit({ type: 'rejoined', epoch: group.epoch(), abandoned, adopted: ownState(core).authenticatorHash })
   core.phaseChanged()
   // Members on this branch could not read what we said on the other one.

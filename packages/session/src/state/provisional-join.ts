@@ -30,8 +30,12 @@ export interface OfferedWelcome {
 export class ProvisionalJoin {
   /** The key package (MLSMessage) we joined with, re-announced when stranded. */
   readonly keyPackage: Uint8Array
-  /** The epoch our Welcome put us in. */
-  readonly joinedEpoch: bigint
+  /**
+   * The epoch our Welcome put us in: the first one's, then the one we
+   * re-joined at (that commit can be replaced by a better-ranked one too,
+   * so we stay provisional until the majority attests us past it).
+   */
+  joinedEpoch: bigint
   readonly offered = new Map<string, OfferedWelcome>()
   /** The newest signed state each member attested at each epoch, by `member hex:epoch`. */
   readonly attested = new Map<string, AttestedState & { memberHex: string; signedAtMs: number }>()

@@ -1,9 +1,10 @@
 import { createMlsClient } from '@demls/mls'
 import { decodeWelcomeChannelMessage, encodeWelcomeChannelMessage } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
+import { defaultPlugins } from '../../src/index.js'
 import { authenticatorHash } from '../../src/rules/index.js'
 import { cutOffStewardWithJoiner, FORK_CONFIG, forkAdmitVersusRemove, forkBed } from './forks.js'
-import { conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
+import { conv, converged, eventsOf, hex, keyFor, memberIdOf, scenario } from './harness.js'
 
 // Issue 21's last real-network failure: two stewards commit the same
 // approved join at one epoch (two branches), and the joiner takes its
@@ -90,10 +91,21 @@ describe('a joiner welcomed into the abandoned side of a fork', () => {
   }, 120_000)
 
   it('re-joins from a later commit’s Welcome when the commit the group kept did not add it', async () => {
-    const s = await scenario(5, { config: FORK_CONFIG })
+    // The joiner's key package is released only once the majority attests its state past the epoch it re-joined at
+    // (that commit, too, could still lose to a better-ranked one): record the epoch it held at each release.
+    const released: bigint[] = []
+    let joinerEpoch = () => -1n
+    const hooked = await defaultPlugins(keyFor(4))
+    const release = hooked.mls.releaseKeyPackage.bind(hooked.mls)
+    hooked.mls.releaseKeyPackage = (conversationId: string) => {
+      released.push(joinerEpoch())
+      return release(conversationId)
+    }
+    const s = await scenario(5, { config: FORK_CONFIG, plugins: (i) => (i === 4 ? hooked : {}) })
     const id = 'rejoin-later'
     const b = await forkBed(s, id)
     const { epochSteward, backup, steward, joiner, epoch } = b
+    joinerEpoch = () => s.members[joiner]!.user.conversation(id)?.epoch() ?? -1n
     await forkAdmitVersusRemove(s, id, b)
     expect(conv(s, epochSteward, id).members().map(hex)).not.toContain(hex(memberIdOf(joiner)))
     const mark = s.members[joiner]!.events.length
@@ -104,7 +116,9 @@ describe('a joiner welcomed into the abandoned side of a fork', () => {
     const rejoined = s.members[joiner]!.events.slice(mark).filter((e) => e.type === 'rejoined')
     expect(rejoined).toHaveLength(1)
     // It re-joined at the later epoch: the commit that added it on the group's branch.
-    expect((rejoined[0] as { epoch: bigint }).epoch).toBeGreaterThan(epoch + 1n)
+    const rejoinedAt = (rejoined[0] as { epoch: bigint }).epoch
+    expect(rejoinedAt).toBeGreaterThan(epoch + 1n)
+    expect(released.filter((e) => e <= rejoinedAt)).toEqual([])
     const before = everyone.map((i) => eventsOf(s, i, 'message').length)
     await conv(s, joiner, id).sendMessage(new TextEncoder().encode('here at last'))
     await s.until(() => everyone.every((i, k) => i === joiner || eventsOf(s, i, 'message').length > before[k]!))
