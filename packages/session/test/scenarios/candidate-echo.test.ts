@@ -10,19 +10,31 @@ import { bootstrap, conv, eventsOf, hex, memberIdOf, scenario } from './harness.
  * wire bytes, so gossipsub's seen cache does not stop it), and a group in
  * Reelection multiplied one candidate into a packet storm.
  */
+/**
+ * Three members, one steward (muted, so it never commits): `outsider` (not a
+ * steward) proposes removing `observer`, and once both hold it approved,
+ * builds the candidate for it itself, which the test hands to the observer.
+ */
+async function outsiderCandidate(id: string) {
+  const { groups, plugins } = await capturingPlugins(3)
+  const s = await scenario(3, { config: { stewardList: { snMin: 1, snMax: 1 } }, plugins })
+  await bootstrap(s, id)
+  const steward = [0, 1, 2].find((i) => conv(s, i, id).conversation.isSteward())!
+  const [outsider, observer] = [0, 1, 2].filter((i) => i !== steward) as [number, number]
+  s.net.mute(s.members[steward]!.name)
+  const proposal = await conv(s, outsider, id).removeMember(memberIdOf(observer))
+  await s.until(() => eventsOf(s, outsider, 'consensus-reached').some((e) => e.proposalId === proposal && e.approved))
+  await s.until(() => conv(s, observer, id).conversation.approvedCount() === 1)
+  const built = await groups.get(outsider)!.createCommitCandidate([{ action: 'remove', memberId: memberIdOf(observer) }], { nowMs: s.net.clock.now() })
+  const payload = encodeAppMessage({
+    commitCandidate: { conversationId: new TextEncoder().encode(id), mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: memberIdOf(outsider) },
+  })
+  return { s, groups, outsider, observer, built, payload }
+}
+
 describe('candidate echoes', () => {
   it('a refused candidate that keeps arriving is echoed once, not once per copy', async () => {
-    const { groups, plugins } = await capturingPlugins(3)
-    const s = await scenario(3, { config: { stewardList: { snMin: 1, snMax: 1 } }, plugins })
-    await bootstrap(s, 'e')
-    const steward = [0, 1, 2].find((i) => conv(s, i, 'e').conversation.isSteward())!
-    const [outsider, observer] = [0, 1, 2].filter((i) => i !== steward) as [number, number]
-    // Approved work the muted steward never commits; the outsider (not a steward) commits it instead.
-    s.net.mute(s.members[steward]!.name)
-    const id = await conv(s, outsider, 'e').removeMember(memberIdOf(observer))
-    await s.until(() => eventsOf(s, outsider, 'consensus-reached').some((e) => e.proposalId === id && e.approved))
-    await s.until(() => conv(s, observer, 'e').conversation.approvedCount() === 1)
-    const built = await groups.get(outsider)!.createCommitCandidate([{ action: 'remove', memberId: memberIdOf(observer) }], { nowMs: s.net.clock.now() })
+    const { s, outsider, observer, built, payload } = await outsiderCandidate('e')
     const c = conv(s, observer, 'e').conversation
     const sent: ReturnType<typeof c.drainOutbound> = []
     const drain = c.drainOutbound.bind(c)
@@ -31,9 +43,6 @@ describe('candidate echoes', () => {
       sent.push(...out)
       return out
     }
-    const payload = encodeAppMessage({
-      commitCandidate: { conversationId: new TextEncoder().encode('e'), mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: memberIdOf(outsider) },
-    })
     const epoch = c.epoch()
     for (let k = 0; k < 5; k++) {
       await c.receive({ subtopic: 'app', payload }, s.net.clock.now())
@@ -51,15 +60,7 @@ describe('candidate echoes', () => {
   })
 
   it('copies of a held candidate (the author’s and every echo) are dropped before MLS authenticates them again', async () => {
-    const { groups, plugins } = await capturingPlugins(3)
-    const s = await scenario(3, { config: { stewardList: { snMin: 1, snMax: 1 } }, plugins })
-    await bootstrap(s, 'a')
-    const steward = [0, 1, 2].find((i) => conv(s, i, 'a').conversation.isSteward())!
-    const [committer, observer] = [0, 1, 2].filter((i) => i !== steward) as [number, number]
-    s.net.mute(s.members[steward]!.name)
-    const id = await conv(s, committer, 'a').removeMember(memberIdOf(observer))
-    await s.until(() => conv(s, observer, 'a').conversation.approvedCount() === 1 && eventsOf(s, committer, 'consensus-reached').some((e) => e.proposalId === id))
-    const built = await groups.get(committer)!.createCommitCandidate([{ action: 'remove', memberId: memberIdOf(observer) }], { nowMs: s.net.clock.now() })
+    const { s, groups, observer, payload } = await outsiderCandidate('a')
     // Count what the observer's MLS group authenticates from now on.
     const group = groups.get(observer)!
     let authenticated = 0
@@ -69,9 +70,6 @@ describe('candidate echoes', () => {
       return authenticate(bytes)
     }
     const c = conv(s, observer, 'a').conversation
-    const payload = encodeAppMessage({
-      commitCandidate: { conversationId: new TextEncoder().encode('a'), mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: memberIdOf(committer) },
-    })
     const dropsBefore = c.dropCounts().candidate ?? 0
     // The author's copy and two echoes, while the round that holds it is open.
     for (let k = 0; k < 3; k++) await c.receive({ subtopic: 'app', payload }, s.net.clock.now())
