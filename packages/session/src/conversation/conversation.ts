@@ -3,17 +3,13 @@ import type { MlsService } from '@demls/mls'
 import {
   AbortError,
   type AbortOptions,
-  type HistoryReply,
-  type MemberInvite,
   type MemberWelcome,
   type SubtopicName,
   TypeMembershipChange,
   type ViolationEvidenceInit,
-  bytesEqual,
   decodeAppMessage,
   decodeConversationUpdateRequest,
   encodeConversationUpdateRequest,
-  decodeWelcomeChannelMessage,
   toHex,
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
@@ -26,52 +22,29 @@ import {
   SendQueueFullError,
   StateCorruptError,
 } from '../errors.js'
-import {
-  advanceFreeze,
-  applyForkSwitch,
-  applyReplay,
-  onCandidateReceived,
-  phaseDeadline,
-  startFreezeOnInactivity,
-} from '../freeze/commit-flow.js'
-import {
-  attestationDeadline,
-  catchUpDeadline,
-  heartbeat,
-  hasCurrentFuture,
-  onControl,
-  noteWelcomeBroadcast,
-  requestCatchUp,
-  resendWelcome,
-  startHeartbeat,
-  retryCatchUp,
-  stashFuture,
-  takeCurrentFuture,
-} from '../sync/catch-up.js'
-import { answerDueProbes, joinAnswerDeadline, onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
-import { submitEmergency, sweepScoreRemovals } from '../stewardship/emergency.js'
-import { BAN_REMOVAL_NAME } from '../voting/judge-evidence.js'
+import { advanceFreeze, phaseDeadline, startFreezeOnInactivity } from '../freeze/commit-flow.js'
+import { attestationDeadline, catchUpDeadline, heartbeat, retryCatchUp, startHeartbeat } from '../sync/catch-up.js'
+import { answerDueProbes, joinAnswerDeadline } from '../join/responder.js'
+import { submitEmergency } from '../stewardship/emergency.js'
 import type { EquivocationEvidence } from '../rules/equivocation.js'
 import { proposeDeadMembers } from '../stewardship/dead-members.js'
-import { noteSeen, syncLastSeen } from '../stewardship/liveness.js'
+import { syncLastSeen } from '../stewardship/liveness.js'
 import { suspectWindowMs } from './config.js'
 import {
-  drainBufferedUpdates,
   driveBufferedProposals,
   expireAwaitedElection,
   proposeRegeneratedList,
   takeoverDeadline,
 } from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
-import { answerHistory, historyDeadline, keepChat, requestHistory, retryHistory, takeHistoryReply } from '../sync/backfill.js'
+import { historyDeadline, keepChat, requestHistory, retryHistory } from '../sync/backfill.js'
 import { readSavedConversation, restoreInto, saveConversation, savedOpenProposals } from '../persist/snapshot.js'
-import { onListAttested, onStewardListNotice, recordEpoch } from '../sync/steward-sync.js'
+import { recordEpoch } from '../sync/steward-sync.js'
 import { handleOutcomes } from '../voting/outcome.js'
+import { drainFuture, receiveInbound } from '../inbound/dispatch.js'
 import {
   castVote,
   initiateProposal,
-  onIncomingProposal,
-  onIncomingVote,
   restoreOpenProposals,
   selfLeaveProposalId,
   targetInFlight,
@@ -92,8 +65,8 @@ import {
   pendingLeaves,
 } from './queries.js'
 import type { ConversationState, OperatingMode } from './state-machine.js'
-import { adoptSyncedInvitations, onInvitation, sendInvitation } from '../join/invite.js'
-import { beginProvisional, electorateBefore, healStranded, offerWelcome, rewelcomeDeadline } from '../join/rewelcome.js'
+import { adoptSyncedInvitations, sendInvitation } from '../join/invite.js'
+import { beginProvisional, electorateBefore, healStranded, rewelcomeDeadline } from '../join/rewelcome.js'
 import { INVITATION_ID_MAX_BYTES } from '../state/invitations.js'
 
 /** A FIFO of chat messages waiting for an epoch change, with their promises. */
@@ -491,53 +464,6 @@ export class Conversation {
     }
   }
 
-  /** Feed a history reply's packets through the app channel and report what they gave. */
-  async #backfill(reply: HistoryReply, now: number): Promise<void> {
-    const core = this.#core
-    const packets = takeHistoryReply(core, reply, now)
-    if (packets.length === 0) return
-    const before = core.events.filter((e) => e.type === 'message').length
-    for (const p of packets) {
-      const framed = core.mls.inspectMessageEpoch(p)
-      if (framed !== undefined && framed < core.epoch() && core.mls.inspectMessageKind(p) === 'application') await this.#backfillPast(p)
-      else await this.#onAppChannel(p, now)
-    }
-    const messages = core.events.filter((e) => e.type === 'message').length - before
-    core.emit({ type: 'backfill', packets: packets.length, messages })
-  }
-
-  /**
-   * A kept packet of an epoch we already left (we caught up before the
-   * history reply came): read with that epoch's retained keys, chat only
-   * (votes, proposals and the rest of a past epoch changed nothing now).
-   */
-  async #backfillPast(payload: Uint8Array): Promise<void> {
-    const core = this.#core
-    let decrypted: Awaited<ReturnType<MlsService['decrypt']>>
-    try {
-      decrypted = await core.mls.decrypt(payload, { retainedEpochs: true })
-    } catch (err) {
-      const e = err as Error & { code?: string }
-      core.emit({ type: 'dropped', reason: e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed', error: e })
-      return
-    }
-    const app = this.#decodeApp(decrypted.plaintext)
-    if (app === undefined) return
-    if (app.payload === 'conversationMessage') {
-      core.emit({ type: 'message', sender: decrypted.sender, body: app.conversationMessage!.message, epoch: decrypted.epoch })
-    } else core.emit({ type: 'dropped', reason: 'late', detail: `backfilled ${app.payload ?? 'empty'} of a past epoch` })
-  }
-
-  /** A decrypted application message's `AppMessage`, or `undefined` with an `undecodable` drop. */
-  #decodeApp(plaintext: Uint8Array): ReturnType<typeof decodeAppMessage> | undefined {
-    try {
-      return decodeAppMessage(plaintext)
-    } catch (err) {
-      this.#core.emit({ type: 'dropped', reason: 'undecodable', error: err as Error })
-      return undefined
-    }
-  }
-
   async #encryptChat(body: Uint8Array): Promise<void> {
     const core = this.#core
     await core.sendEncrypted({ conversationMessage: { message: body, sender: core.memberId, conversationId: core.id } }, { retryUnreached: true })
@@ -563,12 +489,11 @@ export class Conversation {
     return this.#run(async () => {
       if (this.#core.left) return
       this.#tick(now)
-      if (packet.subtopic === 'welcome') await this.#onWelcomeChannel(packet.payload, now)
-      else await this.#onAppChannel(packet.payload, now)
+      await receiveInbound(this.#core, packet, now)
       await handleOutcomes(this.#core, now)
       // A candidate may have completed the round: select without waiting for the window.
       if (!this.#core.left) await advanceFreeze(this.#core, now)
-      await this.#drainFuture(now)
+      await drainFuture(this.#core, now)
     })
   }
 
@@ -582,204 +507,6 @@ export class Conversation {
     const core = this.#core
     if (now - core.now > suspectWindowMs(core.config)) syncLastSeen(core, now, true)
     if (now > core.now) core.now = now
-  }
-
-  /** Process packets stashed for the epoch we just reached (after commits, incl. catch-up). */
-  async #drainFuture(now: number): Promise<void> {
-    const core = this.#core
-    for (let round = 0; round < 16 && !core.left && hasCurrentFuture(core); round++) {
-      for (const payload of takeCurrentFuture(core)) await this.#onAppChannel(payload, now)
-      await handleOutcomes(core, now)
-      if (!core.left) await advanceFreeze(core, now)
-    }
-  }
-
-  async #onWelcomeChannel(payload: Uint8Array, now: number): Promise<void> {
-    const core = this.#core
-    let msg: ReturnType<typeof decodeWelcomeChannelMessage>
-    try {
-      msg = decodeWelcomeChannelMessage(payload)
-    } catch (err) {
-      core.emit({ type: 'dropped', reason: 'undecodable', detail: 'welcome channel', error: err as Error })
-      return
-    }
-    if (msg.keyPackage !== undefined) await this.#sponsor(msg.keyPackage, now)
-    else if (msg.joinProbe !== undefined) onJoinProbe(core, msg.joinProbe, now)
-    else if (msg.joinBeacon !== undefined) onJoinBeacon(core, msg.joinBeacon, now)
-    // Join statuses on this channel are for joiners; members learn Welcomes on the app channel,
-    // except a joiner that may have to re-join from another one (a steward re-sends it here).
-    else if (msg.welcome !== undefined) offerWelcome(core, msg.welcome)
-  }
-
-  async #onAppChannel(payload: Uint8Array, now: number): Promise<void> {
-    const core = this.#core
-    // MLS messages start with the u16 version 0x0001; a leading 0x00 is no valid protobuf tag.
-    if (payload.length > 0 && payload[0] !== 0x00) {
-      let app: ReturnType<typeof decodeAppMessage>
-      try {
-        app = decodeAppMessage(payload)
-      } catch (err) {
-        core.emit({ type: 'dropped', reason: 'undecodable', error: err as Error })
-        return
-      }
-      if (app.commitCandidate !== undefined) {
-        const framed = core.mls.inspectMessageEpoch(app.commitCandidate.commitMessage)
-        if (framed !== undefined && framed > core.epoch()) {
-          // A commit from an epoch we have not reached: we are behind (unless it is beyond any plausible horizon).
-          if (stashFuture(core, framed, payload, now)) requestCatchUp(core, now)
-          else core.emit({ type: 'dropped', reason: 'wrong-epoch', detail: 'candidate framed beyond the future horizon' })
-        } else await onCandidateReceived(core, app.commitCandidate, now)
-      } else if (app.demlsControl !== undefined) {
-        const replay = onControl(core, app.demlsControl, now)
-        if (app.demlsControl.attestation !== undefined) await onListAttested(core, app.demlsControl.attestation, now)
-        if (replay?.kind === 'catch-up') await applyReplay(core, replay.candidate, now, replay.certificates, replay.mergedBy)
-        else if (replay?.kind === 'fork') await applyForkSwitch(core, replay.candidate, now, replay.certificates, replay.mergedBy)
-        else if (replay?.kind === 'resend-proposal' && !core.sm.blocksMessaging) await core.sendEncrypted({ proposal: replay.proposal })
-        if (app.demlsControl.historyRequest !== undefined) {
-          const refused = answerHistory(core, app.demlsControl.historyRequest, now)
-          if (refused !== undefined) core.emit({ type: 'dropped', reason: 'unauthorized', detail: refused })
-        }
-        if (app.demlsControl.historyReply !== undefined) await this.#backfill(app.demlsControl.historyReply, now)
-      } else if (app.memberWelcome !== undefined) this.#onWelcomeBroadcast(app.memberWelcome)
-      else core.emit({ type: 'dropped', reason: 'unexpected-plaintext', detail: app.payload ?? 'empty' })
-      return
-    }
-    if (core.mls.inspectMessageKind(payload) !== 'application') {
-      core.emit({ type: 'dropped', reason: 'decrypt-failed', detail: 'not an application message' })
-      return
-    }
-    let decrypted: Awaited<ReturnType<MlsService['decrypt']>>
-    try {
-      decrypted = await core.mls.decrypt(payload)
-    } catch (err) {
-      const e = err as Error & { code?: string; direction?: string; messageEpoch?: bigint }
-      if (e.code === 'MLS_WRONG_EPOCH' && e.direction === 'future' && e.messageEpoch !== undefined) {
-        // Sent in an epoch we have not reached: keep it, and catch up (unless beyond any plausible horizon).
-        if (stashFuture(core, e.messageEpoch, payload, now)) requestCatchUp(core, now)
-        else core.emit({ type: 'dropped', reason: 'wrong-epoch', detail: 'framed beyond the future horizon' })
-        return
-      }
-      const reason = e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed'
-      core.emit({ type: 'dropped', reason, error: e })
-      return
-    }
-    const app = this.#decodeApp(decrypted.plaintext)
-    if (app === undefined) return
-    const sender = decrypted.sender
-    // MLS authenticated the sender: it is alive.
-    noteSeen(core, sender, now)
-    switch (app.payload) {
-      case 'conversationMessage':
-        keepChat(core, payload, now)
-        core.emit({ type: 'message', sender, body: app.conversationMessage!.message, epoch: decrypted.epoch })
-        break
-      case 'proposal':
-        onIncomingProposal(core, app.proposal!, sender, now, app.demlsVoteBindings)
-        break
-      case 'vote':
-        // A proven equivocation penalised the voter: stewards file its removal if it fell to the threshold.
-        if (onIncomingVote(core, app.vote!, sender, now, app.demlsVoteBindings[0])) await sweepScoreRemovals(core, now)
-        break
-      case 'membershipChange':
-        if (bytesEqual(app.membershipChange!.member, sender)) core.emit({ type: 'membership-notice', member: sender })
-        else core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'membership notice for someone else' })
-        break
-      case 'banRequest':
-        await this.#onBanRequest(app.banRequest!.userToBan, now)
-        break
-      case 'conversationSync':
-        core.emit({ type: 'dropped', reason: 'duplicate', detail: 'sync after join is a no-op' })
-        break
-      case 'demlsControl':
-        // Only the steward-list notice and invitations travel encrypted (their sender must be a member).
-        if (app.demlsControl?.stewardList !== undefined) onStewardListNotice(core, app.demlsControl.stewardList)
-        else if (app.demlsControl?.invitation !== undefined) onInvitation(core, app.demlsControl.invitation, sender, now)
-        else core.emit({ type: 'dropped', reason: 'legacy', detail: 'encrypted control other than a steward list' })
-        break
-      default:
-        core.emit({ type: 'dropped', reason: 'legacy', detail: app.payload ?? 'empty' })
-    }
-  }
-
-  #onWelcomeBroadcast(welcome: MemberWelcome): void {
-    const core = this.#core
-    if (welcome.welcomeBytes.length === 0) {
-      core.emit({ type: 'dropped', reason: 'undecodable', detail: 'empty welcome' })
-      return
-    }
-    if (!core.queues.welcomeHashes.add(toHex(sha256(welcome.welcomeBytes)))) {
-      core.emit({ type: 'dropped', reason: 'welcome-duplicate' })
-      return
-    }
-    // Plaintext: recorded for re-sending only if it matches a commit we merged, never over the recorded one.
-    noteWelcomeBroadcast(core, welcome)
-    offerWelcome(core, welcome)
-    core.emit({ type: 'welcome-ready', welcome, mintedLocally: false })
-  }
-
-  async #onBanRequest(target: Uint8Array, now: number): Promise<void> {
-    const core = this.#core
-    if (!core.mls.isMember(target)) {
-      core.emit({ type: 'dropped', reason: 'not-member', detail: 'ban target is not a member' })
-      return
-    }
-    const request = { payload: 'removeMember' as const, removeMember: { memberId: target } }
-    core.queues.bufferUpdate(request, core.epoch())
-    if (core.isEpochSteward() && core.sm.state === 'working' && !targetInFlight(core, request)) {
-      // Beyond the reference: one member's request is decided by explicit votes (silent voters count as NO).
-      await initiateProposal(core, request, 'deferred', now, { name: BAN_REMOVAL_NAME, livenessCriteriaYes: false })
-    }
-  }
-
-  /**
-   * A joiner's key-package announcement (`sponsor_member`). Beyond the
-   * reference, it is queued (arrival order, one entry per joiner, bounded
-   * by `joinQueueMax` and `joinQueueMaxBytes`) rather than proposed or
-   * dropped on the spot: the epoch steward proposes queued joins in order
-   * as consensus sessions free up (`drainBufferedUpdates`), also when it
-   * arrived outside Working or beyond the session cap.
-   */
-  async #sponsor(invite: MemberInvite, now: number): Promise<void> {
-    const core = this.#core
-    const key = `add:${toHex(invite.memberId)}`
-    if (!core.queues.pendingUpdates.has(key) && !core.mls.isMember(invite.memberId)) {
-      // Checked before the key package is validated, so a flood costs no crypto.
-      const load = core.queues.announcementLoad()
-      if (load.count >= core.config.joinQueueMax || load.bytes + invite.keyPackageBytes.length > core.config.joinQueueMaxBytes) {
-        core.emit({ type: 'dropped', reason: 'queue-full', detail: 'key-package announcement' })
-        return
-      }
-    }
-    let info: Awaited<ReturnType<typeof core.plugins.mls.validateKeyPackage>>
-    try {
-      info = await core.plugins.mls.validateKeyPackage(invite.keyPackageBytes, { nowMs: now })
-    } catch (err) {
-      core.emit({ type: 'dropped', reason: 'invalid-proposal', detail: 'bad key package', error: err as Error })
-      return
-    }
-    if (!bytesEqual(info.memberId, invite.memberId)) {
-      core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'key package identity differs from member id' })
-      return
-    }
-    if (bytesEqual(info.memberId, core.memberId)) return
-    if (core.mls.isMember(info.memberId)) {
-      // Already admitted: it missed its Welcome.
-      resendWelcome(core, info.memberId, now)
-      return
-    }
-    const request = { payload: 'memberInvite' as const, memberInvite: { keyPackageBytes: invite.keyPackageBytes, memberId: info.memberId } }
-    if (targetInFlight(core, request)) {
-      // The joiner may have missed our acknowledgement or admission.
-      onRepeatedAnnouncement(core, request.memberInvite, now)
-      return
-    }
-    // First sighting wins: anyone can mint a key package naming any member id, so a later one never replaces it.
-    core.queues.queueAnnouncement(decodeConversationUpdateRequest(encodeConversationUpdateRequest(request)), core.epoch(), now)
-    if (core.sm.state !== 'working') {
-      core.emit({ type: 'dropped', reason: 'not-working', detail: 'key-package announcement (queued)' })
-      return
-    }
-    if (core.isEpochSteward()) await drainBufferedUpdates(core, now)
   }
 
   /** Advance time-driven logic: auto-votes, timeouts, freeze rounds, commits. */
@@ -817,7 +544,7 @@ export class Conversation {
         }
         if (core.left) return
       }
-      await this.#drainFuture(now)
+      await drainFuture(core, now)
     })
   }
 

@@ -1,0 +1,259 @@
+import type { MlsService } from '@demls/mls'
+import {
+  type AppMessage,
+  type BanRequest,
+  type CommitCandidate,
+  type DemlsControl,
+  type JoinBeacon,
+  type JoinProbe,
+  type MemberInvitation,
+  type MemberInvite,
+  type MemberWelcome,
+  type Proposal,
+  type StewardListNotice,
+  type SubtopicName,
+  type Vote,
+  bytesEqual,
+  decodeAppMessage,
+  decodeWelcomeChannelMessage,
+} from '@demls/wire'
+import type { InboundDropReason } from '../conversation/events.js'
+
+/**
+ * Why an inbound packet was dropped while decoding it: the fields of the
+ * `dropped` event the dispatcher emits (only those present are set).
+ *
+ * @example
+ * ```ts
+ * import type { InboundDrop } from '../inbound/decode.js'
+ * const drop: InboundDrop = { reason: 'undecodable', detail: 'welcome channel' }
+ * ```
+ */
+export interface InboundDrop {
+  reason: InboundDropReason
+  detail?: string
+  error?: Error
+}
+
+/**
+ * What arrived in one inbound packet, as {@link decodeInbound} reads it:
+ * one variant per flow it goes to, or `dropped` with the typed reason.
+ * Variants read from an MLS application message carry `sender`, the
+ * member MLS authenticated (a `dropped` variant carries it too when MLS
+ * authenticated the packet before its content was refused: the sender is
+ * alive all the same).
+ *
+ * Welcome channel: `key-package` (a joiner's announcement), `join-probe`,
+ * `join-beacon`, `welcome-offer` (a Welcome re-sent on the welcome
+ * channel), `not-for-members` (join statuses, an empty message).
+ * App channel, plaintext: `commit-candidate`, `future` (a candidate framed
+ * in an epoch we have not reached), `control`, `member-welcome`.
+ * App channel, MLS: `future` (sent in an epoch we have not reached), `chat`,
+ * `proposal`, `vote`, `membership-notice`, `ban-request`, `steward-list`,
+ * `invitation`.
+ *
+ * @example
+ * ```ts
+ * import type { Inbound } from '../inbound/decode.js'
+ * declare const inbound: Inbound
+ * if (inbound.kind === 'chat') console.log(new TextDecoder().decode(inbound.body))
+ * else if (inbound.kind === 'dropped') console.log(inbound.drop.reason)
+ * ```
+ */
+export type Inbound =
+  | { kind: 'key-package'; invite: MemberInvite }
+  | { kind: 'join-probe'; probe: JoinProbe }
+  | { kind: 'join-beacon'; beacon: JoinBeacon }
+  | { kind: 'welcome-offer'; welcome: MemberWelcome }
+  | { kind: 'not-for-members' }
+  | { kind: 'commit-candidate'; candidate: CommitCandidate }
+  | {
+      kind: 'future'
+      /** The epoch the packet is framed in (later than ours; not authenticated). */
+      epoch: bigint
+      payload: Uint8Array
+      /** A plaintext commit candidate, or an MLS application message. */
+      of: 'candidate' | 'message'
+    }
+  | { kind: 'control'; control: DemlsControl }
+  | { kind: 'member-welcome'; welcome: MemberWelcome }
+  | { kind: 'chat'; sender: Uint8Array; body: Uint8Array; epoch: bigint; payload: Uint8Array }
+  | { kind: 'proposal'; sender: Uint8Array; proposal: Proposal; bindings: Uint8Array[] }
+  | { kind: 'vote'; sender: Uint8Array; vote: Vote; binding: Uint8Array | undefined }
+  | { kind: 'membership-notice'; sender: Uint8Array }
+  | { kind: 'ban-request'; sender: Uint8Array; request: BanRequest }
+  | { kind: 'steward-list'; sender: Uint8Array; notice: StewardListNotice }
+  | { kind: 'invitation'; sender: Uint8Array; invitation: MemberInvitation }
+  | { kind: 'dropped'; drop: InboundDrop; sender?: Uint8Array }
+
+/**
+ * What {@link decodeInbound} needs of the MLS group: the current epoch, the
+ * framing reads and the decryption of application messages.
+ *
+ * @example
+ * ```ts
+ * import type { MlsService } from '@demls/mls'
+ * import type { DecodeMls } from '../inbound/decode.js'
+ * declare const group: MlsService
+ * const mls: DecodeMls = group
+ * ```
+ */
+export type DecodeMls = Pick<MlsService, 'epoch' | 'decrypt' | 'inspectMessageEpoch' | 'inspectMessageKind'>
+
+/** A `dropped` variant with only the fields given. */
+function dropped(reason: InboundDropReason, extra: { detail?: string; error?: Error; sender?: Uint8Array } = {}): Inbound {
+  const drop: InboundDrop = { reason }
+  if (extra.detail !== undefined) drop.detail = extra.detail
+  if (extra.error !== undefined) drop.error = extra.error
+  return extra.sender === undefined ? { kind: 'dropped', drop } : { kind: 'dropped', drop, sender: extra.sender }
+}
+
+/**
+ * Read one inbound packet: decode it and, for an MLS application message,
+ * decrypt it under `mls` (the only state it touches: MLS consumes the
+ * message's key). Changes nothing else and emits nothing; the dispatcher
+ * (`inbound/dispatch.ts`) routes the result to its flow.
+ *
+ * @example
+ * ```ts
+ * import type { MlsService } from '@demls/mls'
+ * import { decodeInbound } from '../inbound/decode.js'
+ * declare const mls: MlsService
+ * const inbound = await decodeInbound({ subtopic: 'app', payload: new Uint8Array([0x00]) }, mls)
+ * // inbound.kind === 'dropped', inbound.drop.reason === 'decrypt-failed'
+ * ```
+ */
+export async function decodeInbound(packet: { subtopic: SubtopicName; payload: Uint8Array }, mls: DecodeMls): Promise<Inbound> {
+  if (packet.subtopic === 'welcome') return decodeWelcomeChannel(packet.payload)
+  const payload = packet.payload
+  // MLS messages start with the u16 version 0x0001; a leading 0x00 is no valid protobuf tag.
+  if (payload.length > 0 && payload[0] !== 0x00) return decodePlaintext(payload, mls)
+  return decodeEncrypted(payload, mls)
+}
+
+function decodeWelcomeChannel(payload: Uint8Array): Inbound {
+  let msg: ReturnType<typeof decodeWelcomeChannelMessage>
+  try {
+    msg = decodeWelcomeChannelMessage(payload)
+  } catch (err) {
+    return dropped('undecodable', { detail: 'welcome channel', error: err as Error })
+  }
+  if (msg.keyPackage !== undefined) return { kind: 'key-package', invite: msg.keyPackage }
+  if (msg.joinProbe !== undefined) return { kind: 'join-probe', probe: msg.joinProbe }
+  if (msg.joinBeacon !== undefined) return { kind: 'join-beacon', beacon: msg.joinBeacon }
+  // Join statuses on this channel are for joiners; members learn Welcomes on the app channel,
+  // except a joiner that may have to re-join from another one (a steward re-sends it here).
+  if (msg.welcome !== undefined) return { kind: 'welcome-offer', welcome: msg.welcome }
+  return { kind: 'not-for-members' }
+}
+
+function decodePlaintext(payload: Uint8Array, mls: DecodeMls): Inbound {
+  let app: AppMessage
+  try {
+    app = decodeAppMessage(payload)
+  } catch (err) {
+    return dropped('undecodable', { error: err as Error })
+  }
+  if (app.commitCandidate !== undefined) {
+    const framed = mls.inspectMessageEpoch(app.commitCandidate.commitMessage)
+    // A commit from an epoch we have not reached: we are behind.
+    if (framed !== undefined && framed > mls.epoch()) return { kind: 'future', epoch: framed, payload, of: 'candidate' }
+    return { kind: 'commit-candidate', candidate: app.commitCandidate }
+  }
+  if (app.demlsControl !== undefined) return { kind: 'control', control: app.demlsControl }
+  if (app.memberWelcome !== undefined) {
+    if (app.memberWelcome.welcomeBytes.length === 0) return dropped('undecodable', { detail: 'empty welcome' })
+    return { kind: 'member-welcome', welcome: app.memberWelcome }
+  }
+  return dropped('unexpected-plaintext', { detail: app.payload ?? 'empty' })
+}
+
+async function decodeEncrypted(payload: Uint8Array, mls: DecodeMls): Promise<Inbound> {
+  if (mls.inspectMessageKind(payload) !== 'application') return dropped('decrypt-failed', { detail: 'not an application message' })
+  let decrypted: Awaited<ReturnType<MlsService['decrypt']>>
+  try {
+    decrypted = await mls.decrypt(payload)
+  } catch (err) {
+    const e = err as Error & { code?: string; direction?: string; messageEpoch?: bigint }
+    if (e.code === 'MLS_WRONG_EPOCH' && e.direction === 'future' && e.messageEpoch !== undefined) {
+      return { kind: 'future', epoch: e.messageEpoch, payload, of: 'message' }
+    }
+    return dropped(e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed', { error: e })
+  }
+  const app = decodeDecrypted(decrypted.plaintext)
+  if (isInbound(app)) return app
+  return classifyEncrypted(app, decrypted, payload)
+}
+
+/** A decrypted application message's `AppMessage`, or an `undecodable` drop. */
+function decodeDecrypted(plaintext: Uint8Array): AppMessage | Inbound {
+  try {
+    return decodeAppMessage(plaintext)
+  } catch (err) {
+    return dropped('undecodable', { error: err as Error })
+  }
+}
+
+function classifyEncrypted(app: AppMessage, decrypted: { sender: Uint8Array; epoch: bigint }, payload: Uint8Array): Inbound {
+  const sender = decrypted.sender
+  switch (app.payload) {
+    case 'conversationMessage':
+      return { kind: 'chat', sender, body: app.conversationMessage!.message, epoch: decrypted.epoch, payload }
+    case 'proposal':
+      return { kind: 'proposal', sender, proposal: app.proposal!, bindings: app.demlsVoteBindings }
+    case 'vote':
+      return { kind: 'vote', sender, vote: app.vote!, binding: app.demlsVoteBindings[0] }
+    case 'membershipChange':
+      if (bytesEqual(app.membershipChange!.member, sender)) return { kind: 'membership-notice', sender }
+      return dropped('unauthorized', { detail: 'membership notice for someone else', sender })
+    case 'banRequest':
+      return { kind: 'ban-request', sender, request: app.banRequest! }
+    case 'conversationSync':
+      return dropped('duplicate', { detail: 'sync after join is a no-op', sender })
+    case 'demlsControl':
+      // Only the steward-list notice and invitations travel encrypted (their sender must be a member).
+      if (app.demlsControl?.stewardList !== undefined) return { kind: 'steward-list', sender, notice: app.demlsControl.stewardList }
+      if (app.demlsControl?.invitation !== undefined) return { kind: 'invitation', sender, invitation: app.demlsControl.invitation }
+      return dropped('legacy', { detail: 'encrypted control other than a steward list', sender })
+    default:
+      return dropped('legacy', { detail: app.payload ?? 'empty', sender })
+  }
+}
+
+/**
+ * Read a kept packet of an epoch we already left (a history reply that came
+ * after we caught up) with that epoch's retained keys: its chat, or why it
+ * is dropped (anything else of a past epoch changes nothing now).
+ *
+ * @example
+ * ```ts
+ * import type { MlsService } from '@demls/mls'
+ * import { decodePastChat } from '../inbound/decode.js'
+ * declare const mls: MlsService
+ * declare const kept: Uint8Array
+ * const past = await decodePastChat(kept, mls)
+ * if (past.kind === 'chat') console.log(past.epoch)
+ * ```
+ */
+export async function decodePastChat(
+  payload: Uint8Array,
+  mls: Pick<MlsService, 'decrypt'>,
+): Promise<{ kind: 'chat'; sender: Uint8Array; body: Uint8Array; epoch: bigint } | { kind: 'dropped'; drop: InboundDrop }> {
+  let decrypted: Awaited<ReturnType<MlsService['decrypt']>>
+  try {
+    decrypted = await mls.decrypt(payload, { retainedEpochs: true })
+  } catch (err) {
+    const e = err as Error & { code?: string }
+    return { kind: 'dropped', drop: { reason: e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed', error: e } }
+  }
+  const app = decodeDecrypted(decrypted.plaintext)
+  if (isInbound(app)) return app as { kind: 'dropped'; drop: InboundDrop }
+  if (app.payload === 'conversationMessage') {
+    return { kind: 'chat', sender: decrypted.sender, body: app.conversationMessage!.message, epoch: decrypted.epoch }
+  }
+  return { kind: 'dropped', drop: { reason: 'late', detail: `backfilled ${app.payload ?? 'empty'} of a past epoch` } }
+}
+
+function isInbound(x: AppMessage | Inbound): x is Inbound {
+  return 'kind' in x
+}

@@ -1,0 +1,235 @@
+import {
+  type HistoryReply,
+  type MemberInvite,
+  type MemberWelcome,
+  type SubtopicName,
+  bytesEqual,
+  decodeConversationUpdateRequest,
+  encodeConversationUpdateRequest,
+  toHex,
+} from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
+import type { ConversationCore } from '../conversation/core.js'
+import { advanceFreeze, applyForkSwitch, applyReplay, onCandidateReceived } from '../freeze/commit-flow.js'
+import { onInvitation } from '../join/invite.js'
+import { onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
+import { offerWelcome } from '../join/rewelcome.js'
+import { sweepScoreRemovals } from '../stewardship/emergency.js'
+import { noteSeen } from '../stewardship/liveness.js'
+import { drainBufferedUpdates } from '../stewardship/stewardship.js'
+import { answerHistory, keepChat, takeHistoryReply } from '../sync/backfill.js'
+import {
+  hasCurrentFuture,
+  noteWelcomeBroadcast,
+  onControl,
+  requestCatchUp,
+  resendWelcome,
+  stashFuture,
+  takeCurrentFuture,
+} from '../sync/catch-up.js'
+import { onListAttested, onStewardListNotice } from '../sync/steward-sync.js'
+import { BAN_REMOVAL_NAME } from '../voting/judge-evidence.js'
+import { handleOutcomes } from '../voting/outcome.js'
+import { initiateProposal, onIncomingProposal, onIncomingVote, targetInFlight } from '../voting/proposals.js'
+import { type Inbound, decodeInbound, decodePastChat } from './decode.js'
+
+/**
+ * Decode one inbound packet ({@link decodeInbound}) and route what arrived
+ * to its flow ({@link dispatchInbound}). What `Conversation.receive` runs
+ * before the consensus outcomes, the freeze round and the stash.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { receiveInbound } from '../inbound/dispatch.js'
+ * declare const core: ConversationCore
+ * declare const payload: Uint8Array
+ * await receiveInbound(core, { subtopic: 'app', payload }, core.now)
+ * ```
+ */
+export async function receiveInbound(core: ConversationCore, packet: { subtopic: SubtopicName; payload: Uint8Array }, now: number): Promise<void> {
+  await dispatchInbound(core, await decodeInbound(packet, core.mls), now)
+}
+
+/**
+ * Route a decoded packet to the flow that handles it: drops become
+ * `dropped` events, chat a `message` event, proposals and votes go to
+ * `voting/`, candidates to `freeze/`, control messages to `sync/`, join
+ * traffic to `join/`. A packet MLS authenticated marks its sender as seen
+ * first.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { decodeInbound } from '../inbound/decode.js'
+ * import { dispatchInbound } from '../inbound/dispatch.js'
+ * declare const core: ConversationCore
+ * declare const payload: Uint8Array
+ * await dispatchInbound(core, await decodeInbound({ subtopic: 'welcome', payload }, core.mls), core.now)
+ * ```
+ */
+export async function dispatchInbound(core: ConversationCore, inbound: Inbound, now: number): Promise<void> {
+  // MLS authenticated the sender: it is alive.
+  if ('sender' in inbound && inbound.sender !== undefined) noteSeen(core, inbound.sender, now)
+  await (ROUTES[inbound.kind] as Route<Inbound['kind']>)(core, inbound, now)
+}
+
+/** The handler of one kind of inbound packet. */
+type Route<K extends Inbound['kind']> = (core: ConversationCore, inbound: Extract<Inbound, { kind: K }>, now: number) => void | Promise<void>
+
+/** Where each kind of packet goes (typed over every kind: a new variant needs its route). */
+const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
+  dropped: (core, { drop }) => core.emit({ type: 'dropped', ...drop }),
+  'key-package': (core, { invite }, now) => sponsor(core, invite, now),
+  'join-probe': (core, { probe }, now) => onJoinProbe(core, probe, now),
+  'join-beacon': (core, { beacon }, now) => onJoinBeacon(core, beacon, now),
+  'welcome-offer': (core, { welcome }) => offerWelcome(core, welcome),
+  'not-for-members': () => undefined,
+  future: (core, { epoch, payload, of }, now) => {
+    // Sent in an epoch we have not reached: keep it, and catch up (unless beyond any plausible horizon).
+    if (stashFuture(core, epoch, payload, now)) requestCatchUp(core, now)
+    else core.emit({ type: 'dropped', reason: 'wrong-epoch', detail: `${of === 'candidate' ? 'candidate ' : ''}framed beyond the future horizon` })
+  },
+  'commit-candidate': (core, { candidate }, now) => onCandidateReceived(core, candidate, now),
+  control: (core, { control }, now) => onPlainControl(core, control, now),
+  'member-welcome': (core, { welcome }) => onWelcomeBroadcast(core, welcome),
+  chat: (core, { sender, body, epoch, payload }, now) => {
+    keepChat(core, payload, now)
+    core.emit({ type: 'message', sender, body, epoch })
+  },
+  proposal: (core, { proposal, sender, bindings }, now) => onIncomingProposal(core, proposal, sender, now, bindings),
+  vote: async (core, { vote, sender, binding }, now) => {
+    // A proven equivocation penalised the voter: stewards file its removal if it fell to the threshold.
+    if (onIncomingVote(core, vote, sender, now, binding)) await sweepScoreRemovals(core, now)
+  },
+  'membership-notice': (core, { sender }) => core.emit({ type: 'membership-notice', member: sender }),
+  'ban-request': (core, { request }, now) => onBanRequest(core, request.userToBan, now),
+  'steward-list': (core, { notice }) => onStewardListNotice(core, notice),
+  invitation: (core, { invitation, sender }, now) => onInvitation(core, invitation, sender, now),
+}
+
+/** A plaintext control message: catch-up, fork healing, attestations, history. */
+async function onPlainControl(core: ConversationCore, control: Extract<Inbound, { kind: 'control' }>['control'], now: number): Promise<void> {
+  const replay = onControl(core, control, now)
+  if (control.attestation !== undefined) await onListAttested(core, control.attestation, now)
+  if (replay?.kind === 'catch-up') await applyReplay(core, replay.candidate, now, replay.certificates, replay.mergedBy)
+  else if (replay?.kind === 'fork') await applyForkSwitch(core, replay.candidate, now, replay.certificates, replay.mergedBy)
+  else if (replay?.kind === 'resend-proposal' && !core.sm.blocksMessaging) await core.sendEncrypted({ proposal: replay.proposal })
+  if (control.historyRequest !== undefined) {
+    const refused = answerHistory(core, control.historyRequest, now)
+    if (refused !== undefined) core.emit({ type: 'dropped', reason: 'unauthorized', detail: refused })
+  }
+  if (control.historyReply !== undefined) await backfill(core, control.historyReply, now)
+}
+
+/** Feed a history reply's packets through the app channel and report what they gave. */
+async function backfill(core: ConversationCore, reply: HistoryReply, now: number): Promise<void> {
+  const packets = takeHistoryReply(core, reply, now)
+  if (packets.length === 0) return
+  const before = core.events.filter((e) => e.type === 'message').length
+  for (const p of packets) {
+    const framed = core.mls.inspectMessageEpoch(p)
+    if (framed !== undefined && framed < core.epoch() && core.mls.inspectMessageKind(p) === 'application') {
+      // Of an epoch we already left (we caught up before the reply came): chat only.
+      const past = await decodePastChat(p, core.mls)
+      if (past.kind === 'chat') core.emit({ type: 'message', sender: past.sender, body: past.body, epoch: past.epoch })
+      else core.emit({ type: 'dropped', ...past.drop })
+    } else await receiveInbound(core, { subtopic: 'app', payload: p }, now)
+  }
+  const messages = core.events.filter((e) => e.type === 'message').length - before
+  core.emit({ type: 'backfill', packets: packets.length, messages })
+}
+
+/**
+ * Process the packets stashed for the epoch we just reached (after commits,
+ * catch-up included), with their consensus outcomes and freeze rounds.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { drainFuture } from '../inbound/dispatch.js'
+ * declare const core: ConversationCore
+ * await drainFuture(core, core.now)
+ * ```
+ */
+export async function drainFuture(core: ConversationCore, now: number): Promise<void> {
+  for (let round = 0; round < 16 && !core.left && hasCurrentFuture(core); round++) {
+    for (const payload of takeCurrentFuture(core)) await receiveInbound(core, { subtopic: 'app', payload }, now)
+    await handleOutcomes(core, now)
+    if (!core.left) await advanceFreeze(core, now)
+  }
+}
+
+function onWelcomeBroadcast(core: ConversationCore, welcome: MemberWelcome): void {
+  if (!core.queues.welcomeHashes.add(toHex(sha256(welcome.welcomeBytes)))) {
+    core.emit({ type: 'dropped', reason: 'welcome-duplicate' })
+    return
+  }
+  // Plaintext: recorded for re-sending only if it matches a commit we merged, never over the recorded one.
+  noteWelcomeBroadcast(core, welcome)
+  offerWelcome(core, welcome)
+  core.emit({ type: 'welcome-ready', welcome, mintedLocally: false })
+}
+
+async function onBanRequest(core: ConversationCore, target: Uint8Array, now: number): Promise<void> {
+  if (!core.mls.isMember(target)) {
+    core.emit({ type: 'dropped', reason: 'not-member', detail: 'ban target is not a member' })
+    return
+  }
+  const request = { payload: 'removeMember' as const, removeMember: { memberId: target } }
+  core.queues.bufferUpdate(request, core.epoch())
+  if (core.isEpochSteward() && core.sm.state === 'working' && !targetInFlight(core, request)) {
+    // Beyond the reference: one member's request is decided by explicit votes (silent voters count as NO).
+    await initiateProposal(core, request, 'deferred', now, { name: BAN_REMOVAL_NAME, livenessCriteriaYes: false })
+  }
+}
+
+/**
+ * A joiner's key-package announcement (`sponsor_member`). Beyond the
+ * reference, it is queued (arrival order, one entry per joiner, bounded
+ * by `joinQueueMax` and `joinQueueMaxBytes`) rather than proposed or
+ * dropped on the spot: the epoch steward proposes queued joins in order
+ * as consensus sessions free up (`drainBufferedUpdates`), also when it
+ * arrived outside Working or beyond the session cap.
+ */
+async function sponsor(core: ConversationCore, invite: MemberInvite, now: number): Promise<void> {
+  const key = `add:${toHex(invite.memberId)}`
+  if (!core.queues.pendingUpdates.has(key) && !core.mls.isMember(invite.memberId)) {
+    // Checked before the key package is validated, so a flood costs no crypto.
+    const load = core.queues.announcementLoad()
+    if (load.count >= core.config.joinQueueMax || load.bytes + invite.keyPackageBytes.length > core.config.joinQueueMaxBytes) {
+      core.emit({ type: 'dropped', reason: 'queue-full', detail: 'key-package announcement' })
+      return
+    }
+  }
+  let info: Awaited<ReturnType<typeof core.plugins.mls.validateKeyPackage>>
+  try {
+    info = await core.plugins.mls.validateKeyPackage(invite.keyPackageBytes, { nowMs: now })
+  } catch (err) {
+    core.emit({ type: 'dropped', reason: 'invalid-proposal', detail: 'bad key package', error: err as Error })
+    return
+  }
+  if (!bytesEqual(info.memberId, invite.memberId)) {
+    core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'key package identity differs from member id' })
+    return
+  }
+  if (bytesEqual(info.memberId, core.memberId)) return
+  if (core.mls.isMember(info.memberId)) {
+    // Already admitted: it missed its Welcome.
+    resendWelcome(core, info.memberId, now)
+    return
+  }
+  const request = { payload: 'memberInvite' as const, memberInvite: { keyPackageBytes: invite.keyPackageBytes, memberId: info.memberId } }
+  if (targetInFlight(core, request)) {
+    // The joiner may have missed our acknowledgement or admission.
+    onRepeatedAnnouncement(core, request.memberInvite, now)
+    return
+  }
+  // First sighting wins: anyone can mint a key package naming any member id, so a later one never replaces it.
+  core.queues.queueAnnouncement(decodeConversationUpdateRequest(encodeConversationUpdateRequest(request)), core.epoch(), now)
+  if (core.sm.state !== 'working') {
+    core.emit({ type: 'dropped', reason: 'not-working', detail: 'key-package announcement (queued)' })
+    return
+  }
+  if (core.isEpochSteward()) await drainBufferedUpdates(core, now)
+}
