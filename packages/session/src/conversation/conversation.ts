@@ -1,4 +1,3 @@
-import { ConsensusService } from '@demls/consensus'
 import type { MlsService } from '@demls/mls'
 import {
   AbortError,
@@ -22,26 +21,22 @@ import {
   SendQueueFullError,
   StateCorruptError,
 } from '../errors.js'
-import { advanceFreeze, phaseDeadline, startFreezeOnInactivity } from '../freeze/commit-flow.js'
-import { attestationDeadline, catchUpDeadline, heartbeat, retryCatchUp, startHeartbeat } from '../sync/catch-up.js'
-import { answerDueProbes, joinAnswerDeadline } from '../join/responder.js'
+import { advanceFreeze, startFreezeOnInactivity } from '../freeze/commit-flow.js'
+import { heartbeat, retryCatchUp, startHeartbeat } from '../sync/catch-up.js'
+import { answerDueProbes } from '../join/responder.js'
 import { submitEmergency } from '../stewardship/emergency.js'
 import type { EquivocationEvidence } from '../rules/equivocation.js'
 import { proposeDeadMembers } from '../stewardship/dead-members.js'
 import { syncLastSeen } from '../stewardship/liveness.js'
 import { suspectWindowMs } from './config.js'
-import {
-  driveBufferedProposals,
-  expireAwaitedElection,
-  proposeRegeneratedList,
-  takeoverDeadline,
-} from '../stewardship/stewardship.js'
+import { driveBufferedProposals, expireAwaitedElection, proposeRegeneratedList } from '../stewardship/stewardship.js'
 import { applySync } from '../sync/conversation-sync.js'
-import { historyDeadline, keepChat, requestHistory, retryHistory } from '../sync/backfill.js'
+import { keepChat, requestHistory, retryHistory } from '../sync/backfill.js'
 import { readSavedConversation, restoreInto, saveConversation, savedOpenProposals } from '../persist/snapshot.js'
 import { recordEpoch } from '../sync/steward-sync.js'
 import { handleOutcomes } from '../voting/outcome.js'
 import { drainFuture, receiveInbound } from '../inbound/dispatch.js'
+import { registerWakeups } from './wakeups.js'
 import {
   castVote,
   initiateProposal,
@@ -50,8 +45,9 @@ import {
   targetInFlight,
   tickDeadlines,
 } from '../voting/proposals.js'
-import { type ConversationConfig, type ConversationConfigInit, MAX_VOTE_BYTES, consensusQuotas, resolveConfig } from './config.js'
-import { ConversationCore } from './core.js'
+import { type ConversationConfig, type ConversationConfigInit, resolveConfig } from './config.js'
+import type { ConversationCore } from './core.js'
+import { buildCore } from './build-core.js'
 import type { ConversationEvent, ConversationOutbound, InboundDropReason } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
 import {
@@ -66,7 +62,7 @@ import {
 } from './queries.js'
 import type { ConversationState, OperatingMode } from './state-machine.js'
 import { adoptSyncedInvitations, sendInvitation } from '../join/invite.js'
-import { beginProvisional, electorateBefore, healStranded, rewelcomeDeadline } from '../join/rewelcome.js'
+import { beginProvisional, electorateBefore, healStranded } from '../join/rewelcome.js'
 import { INVITATION_ID_MAX_BYTES } from '../state/invitations.js'
 
 /** A FIFO of chat messages waiting for an epoch change, with their promises. */
@@ -232,24 +228,6 @@ async function proposeSelfLeave(core: ConversationCore, now: number): Promise<bo
   return true
 }
 
-function buildCore(
-  id: string,
-  plugins: ConversationPluginsFactory,
-  mls: MlsService,
-  config: ConversationConfig,
-): ConversationCore {
-  return new ConversationCore({
-    id,
-    memberId: mls.memberId,
-    config,
-    plugins,
-    mls,
-    consensus: new ConsensusService({ plugin: plugins.consensus, maxSessionsPerScope: config.maxConsensusSessions, ...consensusQuotas(config), maxVoteBytes: MAX_VOTE_BYTES }),
-    steward: plugins.makeStewardList(id, { config: config.stewardList, maxRetries: config.maxReelectionAttempts }),
-    scoring: plugins.makeScoring({}),
-  })
-}
-
 /**
  * One de-MLS conversation as seen by one member: a sans-I/O state machine
  * (the Rust 4.x `Conversation`). It never touches a socket or a timer: feed
@@ -290,6 +268,7 @@ export class Conversation {
 
   private constructor(core: ConversationCore) {
     this.#core = core
+    registerWakeups(core)
   }
 
   /** Create a conversation: we are its only member and steward, at epoch 0. */
@@ -421,8 +400,13 @@ export class Conversation {
       try {
         return await fn()
       } finally {
-        await this.#flushSendQueue()
-        this.#endStep()
+        try {
+          await this.#flushSendQueue()
+          this.#endStep()
+        } finally {
+          // Every step ends by writing its deadlines: `nextWakeupAt` reads them.
+          registerWakeups(this.#core)
+        }
       }
     }
     if (signal === undefined) {
@@ -598,31 +582,14 @@ export class Conversation {
     return this.#core.events.splice(0)
   }
 
-  /** When `poll` should next run (ms), or undefined when nothing is scheduled. Accounts for every timer. */
+  /**
+   * When `poll` should next run (ms), or undefined when nothing is
+   * scheduled: the earliest deadline of the wake-up table, which every
+   * step ends by writing (`conversation/wakeups.ts`: every timer counts).
+   */
   nextWakeupAt(): number | undefined {
     const core = this.#core
-    if (core.left) return undefined
-    const times: number[] = []
-    for (const table of [core.autoVotes, core.voteEchoes, core.timeouts]) {
-      const next = table.next()
-      if (next !== undefined) times.push(next)
-    }
-    const phase = phaseDeadline(core)
-    if (phase !== undefined) times.push(phase)
-    const history = historyDeadline(core)
-    if (history !== undefined) times.push(history)
-    const takeover = core.config.referenceGaps?.wakeupIgnoresTakeover ? undefined : takeoverDeadline(core)
-    if (takeover !== undefined) times.push(takeover)
-    const catchUp = catchUpDeadline(core)
-    if (catchUp !== undefined) times.push(catchUp)
-    if (core.awaitedElection !== undefined) times.push(core.awaitedElection.until)
-    const attestation = attestationDeadline(core)
-    if (attestation !== undefined) times.push(attestation)
-    const probes = joinAnswerDeadline(core)
-    if (probes !== undefined) times.push(probes)
-    const rewelcome = rewelcomeDeadline(core)
-    if (rewelcome !== undefined) times.push(rewelcome)
-    return times.length === 0 ? undefined : Math.min(...times)
+    return core.left ? undefined : core.wakeups.next()
   }
 
   /**

@@ -15,7 +15,7 @@ import { DropCounter } from './drop-counter.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { CatchUpState } from '../state/catch-up-state.js'
 import { CertificateState } from '../state/certificate-state.js'
-import { DeadlineTable } from '../state/deadlines.js'
+import { DeadlineTable, type WakeupSource } from '../state/deadlines.js'
 import type { EpochMembership } from '../state/epoch-history.js'
 import { JoinResponderState } from '../state/responder-state.js'
 import { HistoryState } from '../state/history-state.js'
@@ -88,6 +88,12 @@ export class ConversationCore {
   readonly ownVotes = new Map<ProposalId, Vote>()
   /** Consensus timeouts of every open proposal (ours and peers'). */
   readonly timeouts = new DeadlineTable<ProposalId>()
+  /**
+   * The deadline of every wake-up source, written at the end of every
+   * step (`conversation/wakeups.ts registerWakeups`); its earliest entry is
+   * `nextWakeupAt`.
+   */
+  readonly wakeups = new DeadlineTable<WakeupSource>()
   /** Decoded requests of the proposals we know that have not resolved yet, by id. */
   readonly requests = new Map<ProposalId, ConversationUpdateRequest | undefined>()
   /** Epoch at which each member (hex) joined, recorded from merged adds. */

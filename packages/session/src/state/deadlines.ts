@@ -61,3 +61,33 @@ export class DeadlineTable<K, V = undefined> {
     return this.#entries.size
   }
 }
+
+/**
+ * Every source of a wake-up: the key of its entry in the conversation's
+ * wake-up table (`ConversationCore.wakeups`), whose earliest deadline is
+ * `Conversation.nextWakeupAt`. The per-proposal tables (`auto-votes`,
+ * `vote-echoes`, `timeouts`) enter with their earliest entry; the others
+ * with the deadline their flow computes from its state
+ * (`conversation/wakeups.ts` lists each one's function).
+ *
+ * @example
+ * ```ts
+ * import { DeadlineTable, type WakeupSource } from '../state/deadlines.js'
+ * const wakeups = new DeadlineTable<WakeupSource>()
+ * wakeups.set('attestation', 30_000)
+ * wakeups.set('phase', 12_000)
+ * wakeups.next() // 12_000
+ * ```
+ */
+export type WakeupSource =
+  | 'auto-votes'
+  | 'vote-echoes'
+  | 'timeouts'
+  | 'phase'
+  | 'history'
+  | 'takeover'
+  | 'catch-up'
+  | 'awaited-election'
+  | 'attestation'
+  | 'join-probes'
+  | 'rewelcome'

@@ -227,20 +227,26 @@ function claimOf(core: ConversationCore, committer: Uint8Array, commitHash: Uint
   return { committerRank: committerRank(list, bp?.epoch ?? core.epoch() - 1n, committer), commitHash }
 }
 
-/** Whether a better branch at our epoch is still wanted. */
-export function wantsBranch(core: ConversationCore): boolean {
+/** Whether the better branch we asked for is still better than ours (reads only). */
+function branchStillWanted(core: ConversationCore): boolean {
   const w = core.catchUp.wantBranch
-  if (w === undefined) return false
-  if (!prefersAttested(branchTip(core), core.epoch(), w.epoch, w)) {
-    core.catchUp.wantBranch = undefined
-    return false
-  }
-  return true
+  return w !== undefined && prefersAttested(branchTip(core), core.epoch(), w.epoch, w)
 }
 
-/** When the next catch-up or branch request is due (for `nextWakeupAt`). */
+/** Whether a better branch at our epoch is still wanted (a want our branch now beats is forgotten). */
+export function wantsBranch(core: ConversationCore): boolean {
+  if (branchStillWanted(core)) return true
+  core.catchUp.wantBranch = undefined
+  return false
+}
+
+/**
+ * When the next catch-up or branch request is due (the `catch-up` wake-up).
+ * Reads only: a wanted branch ours now beats is forgotten by the next
+ * {@link retryCatchUp}, not here.
+ */
 export function catchUpDeadline(core: ConversationCore): number | undefined {
-  if (core.left || !(isBehind(core) || wantsBranch(core))) return undefined
+  if (core.left || !(isBehind(core) || branchStillWanted(core))) return undefined
   const c = core.catchUp
   const retry = c.lastRequestAt + c.requestBackoffMs
   // The claim's expiry, when it comes first.

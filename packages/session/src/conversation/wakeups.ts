@@ -1,0 +1,63 @@
+import { phaseDeadline } from '../freeze/commit-flow.js'
+import { joinAnswerDeadline } from '../join/responder.js'
+import { rewelcomeDeadline } from '../join/rewelcome.js'
+import type { WakeupSource } from '../state/deadlines.js'
+import { takeoverDeadline } from '../stewardship/stewardship.js'
+import { historyDeadline } from '../sync/backfill.js'
+import { attestationDeadline, catchUpDeadline } from '../sync/catch-up.js'
+import type { ConversationCore } from './core.js'
+
+/**
+ * The deadline of each wake-up source, read from the state of its flow
+ * (`undefined`: nothing scheduled). The type lists every
+ * {@link WakeupSource}, so a source cannot be left out of the table; a
+ * new timed flow adds its key to `WakeupSource` and its function here
+ * (`test/wakeups.test.ts` fails on a `…Deadline` function of `src/` that
+ * is not listed). Every function only reads the state.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { WAKEUP_SOURCES } from '../conversation/wakeups.js'
+ * declare const core: ConversationCore
+ * const phase = WAKEUP_SOURCES.phase(core) // when the freeze phase wants a poll, if it does
+ * ```
+ */
+export const WAKEUP_SOURCES: { readonly [K in WakeupSource]: (core: ConversationCore) => number | undefined } = {
+  'auto-votes': (core) => core.autoVotes.next(),
+  'vote-echoes': (core) => core.voteEchoes.next(),
+  timeouts: (core) => core.timeouts.next(),
+  phase: phaseDeadline,
+  history: historyDeadline,
+  // Deviation 8 can be turned off (the reference ignores the takeover when it sleeps).
+  takeover: (core) => (core.config.referenceGaps?.wakeupIgnoresTakeover ? undefined : takeoverDeadline(core)),
+  'catch-up': catchUpDeadline,
+  'awaited-election': (core) => core.awaitedElection?.until,
+  attestation: attestationDeadline,
+  'join-probes': joinAnswerDeadline,
+  rewelcome: rewelcomeDeadline,
+}
+
+/**
+ * Write every source's deadline into `core.wakeups` (set, or clear when
+ * it has none; all cleared once we left). `Conversation` calls it at the
+ * end of every step and when it is built, so `nextWakeupAt` is
+ * `core.wakeups.next()`: the state only changes within steps, and `now`
+ * only at a step's start.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { registerWakeups } from '../conversation/wakeups.js'
+ * declare const core: ConversationCore
+ * registerWakeups(core)
+ * const wakeAt = core.wakeups.next()
+ * ```
+ */
+export function registerWakeups(core: ConversationCore): void {
+  for (const source of Object.keys(WAKEUP_SOURCES) as WakeupSource[]) {
+    const at = core.left ? undefined : WAKEUP_SOURCES[source](core)
+    if (at === undefined) core.wakeups.clear(source)
+    else core.wakeups.set(source, at)
+  }
+}

@@ -1,0 +1,169 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Vote } from '@demls/wire'
+import { describe, expect, it } from 'vitest'
+import { votingInactivityWindow } from '../src/conversation/config.js'
+import { WAKEUP_SOURCES, registerWakeups } from '../src/conversation/wakeups.js'
+import type { WakeupSource } from '../src/state/deadlines.js'
+import { ProvisionalJoin } from '../src/state/provisional-join.js'
+import { coreFixture } from './core-fixture.js'
+
+/**
+ * `nextWakeupAt` is the earliest entry of one table (`core.wakeups`) that
+ * every step ends by writing from {@link WAKEUP_SOURCES}. A timed source
+ * left out of it is a poll that never comes (deviation 8 once came from a
+ * forgotten one): these tests fail when a source is not registered.
+ */
+
+const src = new URL('../src/', import.meta.url).pathname
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  )
+}
+
+describe('conversation/wakeups: one deadline table', () => {
+  it('every source sets its entry: with all of them scheduled, each one is in the table at its own deadline, and next() is the earliest', async () => {
+    const { core } = await coreFixture({ members: 2 })
+    const t = core.now
+    // One state per source, each with a distinct deadline.
+    core.autoVotes.set(1, t + 1_000, { choice: true })
+    core.voteEchoes.set(2, t + 2_000, {} as Vote)
+    core.timeouts.set(3, t + 3_000)
+    core.sm.startFreezing(t + 4_000 - core.config.freezeDurationMs) // phase: anchor + freeze duration
+    core.history.request = { sinceMs: 0, firstAt: t, lastAt: t + 5_000, attempts: 1, answered: false }
+    core.takeoverAnchor = t + 6_000
+    core.catchUp.knownEpoch = core.epoch() + 1n
+    core.catchUp.knownEpochAt = t
+    core.catchUp.lastRequestAt = t + 7_000
+    core.awaitedElection = { epoch: core.epoch(), until: t + 8_000 }
+    core.catchUp.lastAttestAt = t + 9_000
+    core.joinResponder.pending.set('n', { prober: new Uint8Array(1), nonce: new Uint8Array(1), fireAt: t + 10_000 })
+    const p = new ProvisionalJoin(new Uint8Array(1), core.epoch(), 11_000)
+    p.target = new Uint8Array(1)
+    p.lastAnnounceAt = t
+    core.provisional = p
+
+    registerWakeups(core)
+    const expected: Record<WakeupSource, number> = {
+      'auto-votes': t + 1_000,
+      'vote-echoes': t + 2_000,
+      timeouts: t + 3_000,
+      phase: t + 4_000,
+      history: WAKEUP_SOURCES.history(core)!,
+      takeover: t + 6_000 + votingInactivityWindow(core.config),
+      'catch-up': WAKEUP_SOURCES['catch-up'](core)!,
+      'awaited-election': t + 8_000,
+      attestation: t + 9_000 + core.config.attestationIntervalMs,
+      'join-probes': t + 10_000,
+      rewelcome: t + 11_000,
+    }
+    for (const source of Object.keys(WAKEUP_SOURCES) as WakeupSource[]) {
+      expect(core.wakeups.get(source)?.at, source).toBe(expected[source])
+      expect(WAKEUP_SOURCES[source](core), source).toBe(expected[source])
+    }
+    expect(core.wakeups.size).toBe(Object.keys(expected).length)
+    expect(core.wakeups.next()).toBe(Math.min(...Object.values(expected)))
+  })
+
+  it('each source alone decides the wake-up: scheduled by itself, its deadline is next(); cleared again, nothing is due', async () => {
+    const { core } = await coreFixture({ members: 1 })
+    const t = core.now
+    const schedule: Record<WakeupSource, [() => void, () => void]> = {
+      'auto-votes': [() => core.autoVotes.set(1, t + 1, { choice: true }), () => core.autoVotes.clearAll()],
+      'vote-echoes': [() => core.voteEchoes.set(1, t + 2, {} as Vote), () => core.voteEchoes.clearAll()],
+      timeouts: [() => core.timeouts.set(1, t + 3), () => core.timeouts.clearAll()],
+      phase: [() => core.sm.startFreezing(t), () => core.sm.startWorking()],
+      history: [
+        () => {
+          core.history.request = { sinceMs: 0, firstAt: t, lastAt: t, attempts: 1, answered: false }
+        },
+        () => {
+          core.history.request = undefined
+        },
+      ],
+      takeover: [
+        () => {
+          core.takeoverAnchor = t
+        },
+        () => {
+          core.takeoverAnchor = undefined
+        },
+      ],
+      'catch-up': [
+        () => {
+          core.catchUp.knownEpoch = core.epoch() + 1n
+        },
+        () => {
+          core.catchUp.knownEpoch = core.epoch()
+        },
+      ],
+      'awaited-election': [
+        () => {
+          core.awaitedElection = { epoch: core.epoch(), until: t + 8 }
+        },
+        () => {
+          core.awaitedElection = undefined
+        },
+      ],
+      // Alone in the group nobody hears an attestation: the source is checked by the test above.
+      attestation: [() => undefined, () => undefined],
+      'join-probes': [
+        () => core.joinResponder.pending.set('n', { prober: new Uint8Array(1), nonce: new Uint8Array(1), fireAt: t + 10 }),
+        () => core.joinResponder.pending.clear(),
+      ],
+      rewelcome: [
+        () => {
+          core.provisional = new ProvisionalJoin(new Uint8Array(1), core.epoch(), 11)
+          core.provisional.target = new Uint8Array(1)
+        },
+        () => {
+          core.provisional = undefined
+        },
+      ],
+    }
+    registerWakeups(core)
+    expect(core.wakeups.next()).toBeUndefined()
+    for (const source of Object.keys(WAKEUP_SOURCES) as WakeupSource[]) {
+      if (source === 'attestation') continue
+      schedule[source][0]()
+      registerWakeups(core)
+      expect([...(Object.keys(WAKEUP_SOURCES) as WakeupSource[]).filter((s) => core.wakeups.has(s))], source).toEqual([source])
+      expect(core.wakeups.next(), source).toBe(WAKEUP_SOURCES[source](core))
+      schedule[source][1]()
+      registerWakeups(core)
+      expect(core.wakeups.next(), source).toBeUndefined()
+    }
+  })
+
+  it('once we left, nothing wakes us', async () => {
+    const { core } = await coreFixture({ members: 1 })
+    core.timeouts.set(1, core.now + 1)
+    registerWakeups(core)
+    expect(core.wakeups.next()).toBe(core.now + 1)
+    core.left = true
+    registerWakeups(core)
+    expect(core.wakeups.size).toBe(0)
+  })
+
+  it('no timed source outside the table: every exported `…Deadline` function of src/ and every DeadlineTable of the core is registered', () => {
+    // The body of the WAKEUP_SOURCES map (an import alone registers nothing).
+    const registry = /export const WAKEUP_SOURCES\b[^\n]*= \{\n([\s\S]*?)\n\}/.exec(readFileSync(join(src, 'conversation', 'wakeups.ts'), 'utf8'))?.[1] ?? ''
+    const missing: string[] = []
+    for (const file of sources(src)) {
+      // The conversation's own timers (the User's, in user/, are clock timers of their own).
+      if (file.includes(`${join('src', 'user')}/`)) continue
+      for (const m of readFileSync(file, 'utf8').matchAll(/export (?:async )?function (\w+Deadline)\(/g)) {
+        if (!new RegExp(`\\b${m[1]}\\b`).test(registry)) missing.push(`${file}: ${m[1]}`)
+      }
+    }
+    const core = readFileSync(join(src, 'conversation', 'core.ts'), 'utf8')
+    for (const m of core.matchAll(/readonly (\w+) = new DeadlineTable</g)) {
+      if (m[1] !== 'wakeups' && !registry.includes(`core.${m[1]}.next()`)) missing.push(`core.ts: ${m[1]}`)
+    }
+    expect(missing).toEqual([])
+    // The scan sees the sources it guards.
+    expect(sources(src).filter((f) => /export function \w+Deadline\(/.test(readFileSync(f, 'utf8'))).length).toBeGreaterThanOrEqual(6)
+  })
+})
