@@ -10,7 +10,7 @@ import {
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { ConversationCore } from '../conversation/core.js'
-import { advanceFreeze, applyForkSwitch, applyReplay, onCandidateReceived } from '../freeze/commit-flow.js'
+import { advanceFreeze, onCandidateReceived } from '../freeze/commit-flow.js'
 import { onInvitation } from '../join/invite.js'
 import { onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
 import { offerWelcome } from '../join/rewelcome.js'
@@ -27,6 +27,7 @@ import {
   stashFuture,
   takeCurrentFuture,
 } from '../sync/catch-up.js'
+import { applyForkSwitch, applyReplay } from '../sync/replay.js'
 import { onListAttested, onStewardListNotice } from '../sync/steward-sync.js'
 import { BAN_REMOVAL_NAME } from '../voting/judge-evidence.js'
 import { handleOutcomes } from '../voting/outcome.js'
@@ -112,8 +113,8 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
 async function onPlainControl(core: ConversationCore, control: Extract<Inbound, { kind: 'control' }>['control'], now: number): Promise<void> {
   const replay = onControl(core, control, now)
   if (control.attestation !== undefined) await onListAttested(core, control.attestation, now)
-  if (replay?.kind === 'catch-up') await applyReplay(core, replay.candidate, now, replay.certificates, replay.mergedBy)
-  else if (replay?.kind === 'fork') await applyForkSwitch(core, replay.candidate, now, replay.certificates, replay.mergedBy)
+  if (replay?.kind === 'catch-up') await applyReplay(core, replay, now)
+  else if (replay?.kind === 'fork') await applyForkSwitch(core, replay, now)
   else if (replay?.kind === 'resend-proposal' && !core.sm.blocksMessaging) await core.sendEncrypted({ proposal: replay.proposal })
   if (control.historyRequest !== undefined) {
     const refused = answerHistory(core, control.historyRequest, now)

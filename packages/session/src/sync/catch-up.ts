@@ -321,17 +321,32 @@ export function hasCurrentFuture(core: ConversationCore): boolean {
 }
 
 /**
+ * A commit a peer replayed to us, with what proves it: the certificates of
+ * its changes and the signed attestations of members that merged it.
+ *
+ * @example
+ * ```ts
+ * import type { ReplayedCommit } from '../sync/catch-up.js'
+ * import type { CommitCandidate } from '@demls/wire'
+ * declare const candidate: CommitCandidate
+ * const replay: ReplayedCommit = { candidate, certificates: [], mergedBy: [] }
+ * ```
+ */
+export interface ReplayedCommit {
+  candidate: CommitCandidate
+  certificates: readonly ApprovalCertificate[]
+  mergedBy: readonly EpochAttestation[]
+}
+
+/**
  * Handle a control message. Replays are applied by the caller
- * (`applyReplay`), which needs the freeze flow.
+ * (`sync/replay.ts`: `applyReplay`, `applyForkSwitch`), requests answered here.
  */
 export function onControl(
   core: ConversationCore,
   control: DemlsControl,
   now: number,
-):
-  | { kind: 'catch-up' | 'fork'; candidate: CommitCandidate; certificates: ApprovalCertificate[]; mergedBy: EpochAttestation[] }
-  | { kind: 'resend-proposal'; proposal: Proposal }
-  | undefined {
+): ({ kind: 'catch-up' | 'fork' } & ReplayedCommit) | { kind: 'resend-proposal'; proposal: Proposal } | undefined {
   if (control.proposalRequest !== undefined) {
     // Only the owner can re-send: receivers require owner = MLS sender.
     const id = control.proposalRequest.proposalId

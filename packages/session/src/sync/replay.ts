@@ -1,0 +1,168 @@
+import { type ApprovalCertificate, bytesEqual, toHex } from '@demls/wire'
+import type { ConversationCore } from '../conversation/core.js'
+import { completeEpochTransition } from '../epoch/transition.js'
+import { requestJoinedBranch } from '../join/rewelcome.js'
+import { commitHashOf } from '../rules/candidate-check.js'
+import { checkReplay } from '../rules/replay-check.js'
+import { targetKey } from '../rules/targets.js'
+import { electableLists } from '../stewardship/stewardship.js'
+import { authorizeChanges } from '../voting/certificates.js'
+import { type ReplayedCommit, precheckReplay } from './catch-up.js'
+import { NOT_PREFERRED, NO_BRANCH_POINT, captureBranchPoint, stageOnBranchPoint } from './fork.js'
+import { ownCandidateState } from './own-candidates.js'
+import { adoptMissedList } from './steward-sync.js'
+
+/**
+ * Catch-up: apply a commit the group merged while we missed it, replayed
+ * by a peer. It must stage under MLS, come from an authorised committer and
+ * carry only its own proposals; the approved prefix is not required (we may
+ * have missed the votes too). Any round or pending commit of ours is
+ * abandoned. Returns whether it was applied.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { onControl } from '../sync/catch-up.js'
+ * import { applyReplay } from '../sync/replay.js'
+ * import type { DemlsControl } from '@demls/wire'
+ * declare const core: ConversationCore
+ * declare const control: DemlsControl // a commit replay for our epoch
+ * const replay = onControl(core, control, core.now)
+ * if (replay?.kind === 'catch-up') await applyReplay(core, replay, core.now)
+ * ```
+ */
+export async function applyReplay(core: ConversationCore, replay: ReplayedCommit, now: number): Promise<boolean> {
+  const { candidate: c, certificates: offered, mergedBy } = replay
+  const hashHex = precheckReplay(core, c)
+  if (hashHex === undefined) {
+    core.emit({ type: 'dropped', reason: 'candidate', detail: 'replayed commit not for our epoch, or already merged' })
+    return false
+  }
+  // Our own candidate, merged by others while we still waited in the round:
+  // merge our pending commit, which also yields the Welcome to publish.
+  const own = core.rounds.candidates(core.epoch()).find((b) => b.isLocal && b.hashHex === hashHex)
+  let ownMerge = own !== undefined && core.mls.hasPendingCommit()
+  let joinerIds = own?.joinerIds ?? []
+  if (!ownMerge && bytesEqual(c.stewardMemberId, core.memberId)) {
+    // Ours, from a round we saw fail (we minted another since, or none): merge it from the state that has it pending.
+    const kept = await ownCandidateState(core, core.epoch(), hashHex, undefined)
+    if (kept === undefined) {
+      core.emit({ type: 'dropped', reason: 'candidate', detail: 'replayed commit is ours but no longer held' })
+      return false
+    }
+    core.mls = kept.mls
+    ownMerge = true
+    joinerIds = kept.joinerIds
+  }
+  let committer = core.memberId
+  let certificates: ApprovalCertificate[] | undefined
+  if (!ownMerge) {
+    const staged = await core.mls.stageRemoteCommit({ proposals: c.mlsProposals, commit: c.commitMessage })
+    if (staged.status === 'aborted') {
+      core.emit({ type: 'dropped', reason: 'candidate', detail: `replayed commit refused by MLS: ${staged.reason}`, error: staged.error })
+      // Joined and not yet confirmed: we may hold a state the group abandoned; learn which state it holds at our epoch.
+      requestJoinedBranch(core, now)
+      return false
+    }
+    const epoch = core.epoch()
+    const electable = () => electableLists(core, epoch, core.mls.members(), core.joinEpochs, core.steward.isExhausted(epoch))
+    const check = checkReplay(staged, c, core.sm.mode === 'recovery', core.steward.currentList()?.members, electable)
+    if (!check.ok) {
+      await core.mls.discardStagedCommit()
+      core.emit({ type: 'dropped', reason: 'candidate', detail: `replayed commit refused: ${check.reason}` })
+      return false
+    }
+    // No membership change without a vote we can verify: our own approval, or a certificate.
+    const approvedKeys = new Set(core.queues.approvedMlsWork().flatMap(([, r]) => targetKey(r) ?? []))
+    const merge = { epoch: staged.epoch, commitHash: commitHashOf(c.commitMessage), committer: staged.committer, attestations: mergedBy }
+    const auth = authorizeChanges(core, staged.changes, offered, core.memberSet(), approvedKeys, merge)
+    if (!auth.ok) {
+      await core.mls.discardStagedCommit()
+      core.emit({ type: 'dropped', reason: 'unauthorized', detail: `replayed commit refused: ${auth.reason}` })
+      return false
+    }
+    certificates = auth.certificates
+    if (check.inferred) adoptMissedList(core, epoch, check.inferred.members, check.inferred.retryRound)
+    committer = staged.committer
+  }
+  const membersBefore = core.mls.members()
+  const branch = captureBranchPoint(core, ownMerge ? hashHex : undefined)
+  const merge = ownMerge ? await core.mls.mergeOwnCommit() : await core.mls.mergeStagedCommit()
+  await completeEpochTransition(core, {
+    merge,
+    committer,
+    candidate: c,
+    hashHex,
+    membersBefore,
+    ops: [],
+    welcome: ownMerge ? merge.welcome : undefined,
+    joinerIds: ownMerge ? joinerIds : [],
+    branch,
+    source: 'catch-up',
+    ...(certificates !== undefined ? { certificates } : {}),
+    now,
+  })
+  return true
+}
+
+/**
+ * Fork healing: the group merged `c` (it wins the fork choice, `winsFork`) at the epoch we
+ * left by merging another commit. Validate it against our saved branch
+ * point and, if it holds, adopt it in place of ours. Returns whether we
+ * switched.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { onControl } from '../sync/catch-up.js'
+ * import { applyForkSwitch } from '../sync/replay.js'
+ * import type { DemlsControl } from '@demls/wire'
+ * declare const core: ConversationCore
+ * declare const control: DemlsControl // a commit replay for the epoch we left
+ * const replay = onControl(core, control, core.now)
+ * if (replay?.kind === 'fork') await applyForkSwitch(core, replay, core.now)
+ * ```
+ */
+export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCommit, now: number): Promise<boolean> {
+  const { candidate: c, certificates: offered, mergedBy } = replay
+  const hashHex = toHex(commitHashOf(c.commitMessage))
+  const abandoned = core.branch?.hashHex
+  const switched = await stageOnBranchPoint(core, c, hashHex, offered, mergedBy)
+  if (typeof switched === 'string' || abandoned === undefined) {
+    // A joiner has no branch point: `join/rewelcome.ts` heals it (from the attestations this replay carries).
+    const expected = switched === NOT_PREFERRED || (switched === NO_BRANCH_POINT && core.provisional !== undefined)
+    if (typeof switched === 'string' && !expected) {
+      core.emit({ type: 'dropped', reason: 'candidate', detail: `fork switch refused: ${switched}` })
+    }
+    return false
+  }
+  const { hashHex: _old, committer: _oldCommitter, ...branch } = switched.branch
+  core.mls = switched.mls
+  const merge = switched.own ? await core.mls.mergeOwnCommit() : await core.mls.mergeStagedCommit()
+  if (core.sm.state !== 'working') core.sm.startWorking()
+  core.emit({
+    type: 'fork-healed',
+    epoch: merge.epoch,
+    abandoned: commitHashFromHex(abandoned),
+    adopted: commitHashOf(c.commitMessage),
+  })
+  await completeEpochTransition(core, {
+    merge,
+    committer: switched.committer,
+    candidate: c,
+    hashHex,
+    membersBefore: switched.membersBefore,
+    ops: [],
+    welcome: undefined,
+    joinerIds: [],
+    branch,
+    source: 'fork-switch',
+    ...(switched.certificates !== undefined ? { certificates: switched.certificates } : {}),
+    now,
+  })
+  return true
+}
+
+function commitHashFromHex(h: string): Uint8Array {
+  return Uint8Array.from(h.match(/../g) ?? [], (b) => Number.parseInt(b, 16))
+}
