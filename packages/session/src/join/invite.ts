@@ -8,6 +8,29 @@ import {
 } from '../state/invitations.js'
 import { signedPayload } from './signing.js'
 
+/**
+ * What the invitation flow needs: our ids, the membership, the invitations
+ * it keeps, the member key that signs and checks them, events, and the
+ * encrypted send of our own.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import type { InviteComponents } from '../join/invite.js'
+ * declare const core: ConversationCore
+ * const slices: InviteComponents = core // or plain objects with these members, in a test
+ * ```
+ */
+export interface InviteComponents {
+  readonly id: string
+  readonly memberId: Uint8Array
+  isMemberHex(hex: string): boolean
+  readonly invitations: ConversationCore['invitations']
+  readonly plugins: { readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer'> }
+  emit: ConversationCore['emit']
+  sendEncrypted: ConversationCore['sendEncrypted']
+}
+
 /** Domain tag of invitation signatures. */
 export const INVITATION_DOMAIN = 'demls/member-invitation/v1'
 /** An invitation dated further ahead of our clock than this is refused. */
@@ -84,7 +107,7 @@ export function verifyInvitation(verifier: Pick<ConsensusSigner, 'verify'>, conv
  * and bounded; issued within the lifetime and not ahead of our clock; and
  * signed by the inviter for this conversation.
  */
-export function invitationRefusal(core: ConversationCore, invitation: MemberInvitation, sender: Uint8Array, now: number): string | undefined {
+export function invitationRefusal(core: InviteComponents, invitation: MemberInvitation, sender: Uint8Array, now: number): string | undefined {
   const { inviter, invitee, signature } = invitation
   if (inviter.length === 0 || inviter.length > INVITATION_ID_MAX_BYTES || invitee.length === 0 || invitee.length > INVITATION_ID_MAX_BYTES) {
     return 'malformed invitation'
@@ -100,7 +123,7 @@ export function invitationRefusal(core: ConversationCore, invitation: MemberInvi
 }
 
 /** An invitation arrived encrypted from `sender`: keep it if valid (an `invite` event), else a typed drop. */
-export function onInvitation(core: ConversationCore, invitation: MemberInvitation, sender: Uint8Array, now: number): void {
+export function onInvitation(core: InviteComponents, invitation: MemberInvitation, sender: Uint8Array, now: number): void {
   const refusal = invitationRefusal(core, invitation, sender, now)
   if (refusal !== undefined) {
     core.emit({ type: 'dropped', reason: 'invalid-invite', detail: refusal })
@@ -118,7 +141,7 @@ export function onInvitation(core: ConversationCore, invitation: MemberInvitatio
 export const SYNCED_INVITATIONS_MAX = 64
 
 /** The invitations for a joiner's sync: the newest we hold that are still valid at `now`. */
-export function invitationsForSync(core: ConversationCore, now: number): MemberInvitation[] {
+export function invitationsForSync(core: InviteComponents, now: number): MemberInvitation[] {
   core.invitations.prune(now)
   return core.invitations
     .all()
@@ -131,7 +154,7 @@ export function invitationsForSync(core: ConversationCore, now: number): MemberI
  * A joiner takes the invitations its sync carried, each checked as if its
  * inviter had sent it (a bad one is a typed drop, never kept).
  */
-export function adoptSyncedInvitations(core: ConversationCore, invitations: readonly MemberInvitation[], now: number): void {
+export function adoptSyncedInvitations(core: InviteComponents, invitations: readonly MemberInvitation[], now: number): void {
   for (const invitation of invitations.slice(0, SYNCED_INVITATIONS_MAX)) {
     const refusal = invitationRefusal(core, invitation, invitation.inviter, now)
     if (refusal !== undefined) {
@@ -147,7 +170,7 @@ export function adoptSyncedInvitations(core: ConversationCore, invitations: read
  * join) and send it encrypted to the group. Returns when it stops
  * vouching (ms).
  */
-export async function sendInvitation(core: ConversationCore, invitee: Uint8Array, now: number): Promise<number> {
+export async function sendInvitation(core: InviteComponents, invitee: Uint8Array, now: number): Promise<number> {
   const init = signInvitation(core.plugins.consensus.signer, core.id, invitee, now)
   const invitation: MemberInvitation = {
     inviter: core.memberId,

@@ -3,6 +3,28 @@ import { deadMemberWindowMs } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 
 /**
+ * What the liveness flow reads and writes of the conversation state (the
+ * per-flow components, after js-libp2p): our id, the configuration, the
+ * member set, and the last-seen and removal-attempt tables it owns.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from '../conversation/config.js'
+ * import { type LivenessComponents, looksDead, noteSeen } from '../stewardship/liveness.js'
+ * const liveness: LivenessComponents = {
+ *   config: resolveConfig({}),
+ *   memberHex: 'aa',
+ *   memberSet: () => new Set(['aa', 'bb']),
+ *   lastSeen: new Map([['bb', 0]]),
+ *   inactiveProposedAt: new Map(),
+ * }
+ * noteSeen(liveness, new Uint8Array([0xbb]), 1_000)
+ * looksDead(liveness, 'bb', 2_000) // false: heard at 1 s
+ * ```
+ */
+export type LivenessComponents = Pick<ConversationCore, 'config' | 'memberHex' | 'memberSet' | 'lastSeen' | 'inactiveProposedAt'>
+
+/**
  * Name of a removal proposal filed because its target went silent. Voters
  * judge such a proposal from their own observation (see
  * {@link judgeInactiveRemoval}); any other removal keeps the configured
@@ -18,12 +40,12 @@ export const INACTIVE_REMOVAL_NAME = 'demls/inactive-member/v1'
  * its first merged commit) go through {@link noteSeenAt}
  * (`sync/catch-up.ts`).
  */
-export function noteSeen(core: ConversationCore, sender: Uint8Array, now: number): void {
+export function noteSeen(core: LivenessComponents, sender: Uint8Array, now: number): void {
   noteSeenAt(core, sender, now)
 }
 
 /** Record that `member` (a tracked member) was alive at `at`, if later than what we had. */
-export function noteSeenAt(core: ConversationCore, member: Uint8Array, at: number): void {
+export function noteSeenAt(core: LivenessComponents, member: Uint8Array, at: number): void {
   const hex = toHex(member)
   const seen = core.lastSeen.get(hex)
   if (seen !== undefined && seen < at) {
@@ -53,7 +75,7 @@ export function inactiveReproposeDelayMs(windowMs: number, attempts: number): nu
  * were not driven for a suspect window (a suspended process), everyone's
  * silence is ours: restart every member's clock.
  */
-export function syncLastSeen(core: ConversationCore, now: number, restart = false): void {
+export function syncLastSeen(core: LivenessComponents, now: number, restart = false): void {
   const members = core.memberSet()
   for (const hex of [...core.lastSeen.keys()]) if (!members.has(hex)) core.lastSeen.delete(hex)
   for (const hex of members) if (restart || !core.lastSeen.has(hex)) core.lastSeen.set(hex, now)
@@ -61,7 +83,7 @@ export function syncLastSeen(core: ConversationCore, now: number, restart = fals
 }
 
 /** Whether we have not heard from `target` (hex) for the dead-member window. */
-export function looksDead(core: ConversationCore, hex: string, now: number): boolean {
+export function looksDead(core: LivenessComponents, hex: string, now: number): boolean {
   if (hex === core.memberHex) return false
   const seen = core.lastSeen.get(hex)
   return seen !== undefined && now - seen >= deadMemberWindowMs(core.config)
@@ -72,6 +94,6 @@ export function looksDead(core: ConversationCore, hex: string, now: number): boo
  * only if it, too, has not heard from the target for the dead-member
  * window (the target itself votes NO). Undefined for any other proposal.
  */
-export function judgeInactiveRemoval(core: ConversationCore, target: Uint8Array, now: number): boolean {
+export function judgeInactiveRemoval(core: LivenessComponents, target: Uint8Array, now: number): boolean {
   return looksDead(core, toHex(target), now)
 }

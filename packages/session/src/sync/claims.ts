@@ -4,6 +4,30 @@ import { signedPayload, verifyAttestation } from '../join/signing.js'
 import { evictOldest } from '../state/bounded.js'
 import { AVAILABILITY_LIMITS } from './limits.js'
 
+/**
+ * What checking and signing claims needs: our ids, the membership (now and
+ * per epoch), the signature checks it rate-limits (catch-up state) and the
+ * vote signer.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ClaimsComponents } from '../sync/claims.js'
+ * declare const core: ConversationCore
+ * const slices: ClaimsComponents = core // or plain objects with these members, in a test
+ * ```
+ */
+export interface ClaimsComponents {
+  readonly id: string
+  readonly memberId: Uint8Array
+  readonly memberHex: string
+  isMemberHex(hex: string): boolean
+  epoch(): bigint
+  readonly epochHistory: ConversationCore['epochHistory']
+  readonly catchUp: Pick<ConversationCore['catchUp'], 'claimChecks' | 'requestChecks'>
+  readonly plugins: { readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer'> }
+}
+
 /** Domain tag of commit-request signatures. */
 export const COMMIT_REQUEST_DOMAIN = 'demls/commit-request/v1'
 
@@ -17,7 +41,7 @@ const CHECK_INTERVAL_MS = 500
  * such an attestation may make us believe the group is ahead of us or on
  * a better branch.
  */
-export function attestedByMember(core: ConversationCore, a: EpochAttestation, now: number): boolean {
+export function attestedByMember(core: ClaimsComponents, a: EpochAttestation, now: number): boolean {
   const hex = toHex(a.memberId)
   if (hex === core.memberHex || !core.isMemberHex(hex)) return false
   if (a.epoch > core.epoch() + BigInt(AVAILABILITY_LIMITS.futureHorizonEpochs)) return false
@@ -37,7 +61,7 @@ function commitRequestPayload(conversationId: string, r: CommitRequestInit): Uin
 }
 
 /** Our commit request, signed by our member key. */
-export function signCommitRequest(core: ConversationCore, fields: { fromEpoch: bigint; commitHash?: Uint8Array }, now: number): CommitRequestInit {
+export function signCommitRequest(core: ClaimsComponents, fields: { fromEpoch: bigint; commitHash?: Uint8Array }, now: number): CommitRequestInit {
   const unsigned: CommitRequestInit = {
     fromEpoch: fields.fromEpoch,
     memberId: core.memberId,
@@ -53,7 +77,7 @@ export function signCommitRequest(core: ConversationCore, fields: { fromEpoch: b
  * {@link AVAILABILITY_LIMITS.requestSkewMs} of our clock (one signature
  * check per member per half second). Returns the reason when not.
  */
-export function commitRequestRefusal(core: ConversationCore, req: CommitRequest, now: number): string | undefined {
+export function commitRequestRefusal(core: ClaimsComponents, req: CommitRequest, now: number): string | undefined {
   const hex = toHex(req.memberId)
   // A member of the epoch it asks about (it may have been removed since: it needs that commit to learn it).
   const then = core.epochHistory.get(req.fromEpoch)?.members ?? []

@@ -3,6 +3,23 @@ import type { ConversationCore } from '../conversation/core.js'
 import { evictOldest } from '../state/bounded.js'
 import type { BranchPoint } from '../state/branch-point.js'
 
+/**
+ * What keeping our lost candidates needs: the table of them (catch-up
+ * state) and the MLS client that re-imports one.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import type { OwnCandidatesComponents } from '../sync/own-candidates.js'
+ * declare const core: ConversationCore
+ * const slices: OwnCandidatesComponents = { catchUp: core.catchUp, plugins: { mls: core.plugins.mls } }
+ * ```
+ */
+export interface OwnCandidatesComponents {
+  readonly catchUp: Pick<ConversationCore['catchUp'], 'ownCandidates'>
+  readonly plugins: { readonly mls: Pick<ConversationCore['plugins']['mls'], 'importGroup'> }
+}
+
 /** Own candidates kept after losing their round (a steward re-mints at most a few times per epoch). */
 const OWN_CANDIDATES_KEPT = 4
 
@@ -12,7 +29,7 @@ const OWN_CANDIDATES_KEPT = 4
  * case the group merged it anyway. States of epochs before the previous
  * one are dropped.
  */
-export function keepOwnCandidate(core: ConversationCore, branch: Pick<BranchPoint, 'epoch' | 'mlsState' | 'pendingHashHex'>, joinerIds: Uint8Array[]): void {
+export function keepOwnCandidate(core: OwnCandidatesComponents, branch: Pick<BranchPoint, 'epoch' | 'mlsState' | 'pendingHashHex'>, joinerIds: Uint8Array[]): void {
   const own = core.catchUp.ownCandidates
   for (const [k, v] of own) if (v.epoch + 1n < branch.epoch) own.delete(k)
   if (branch.pendingHashHex === undefined) return
@@ -27,7 +44,7 @@ export function keepOwnCandidate(core: ConversationCore, branch: Pick<BranchPoin
  * undefined when we no longer hold it.
  */
 export async function ownCandidateState(
-  core: ConversationCore,
+  core: OwnCandidatesComponents,
   epoch: bigint,
   hashHex: string,
   branch: Pick<BranchPoint, 'epoch' | 'mlsState' | 'pendingHashHex'> | undefined,

@@ -3,6 +3,32 @@ import type { AdmissionPolicy } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 
 /**
+ * What the admission rules read: the policy, the invitations we hold, the
+ * votes the consensus service holds, and the MLS membership.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from '../conversation/config.js'
+ * import { InvitationBook } from '../state/invitations.js'
+ * import type { AdmissionComponents } from '../voting/admission.js'
+ * const admission: AdmissionComponents = {
+ *   id: 'chat',
+ *   config: resolveConfig({ admission: 'invite' }),
+ *   invitations: new InvitationBook(),
+ *   consensus: { getSession: () => undefined },
+ *   isMemberHex: () => true,
+ * }
+ * ```
+ */
+export interface AdmissionComponents {
+  readonly id: string
+  readonly config: Pick<ConversationCore['config'], 'admission'>
+  readonly invitations: Pick<ConversationCore['invitations'], 'vouches'>
+  readonly consensus: Pick<ConversationCore['consensus'], 'getSession'>
+  isMemberHex(hex: string): boolean
+}
+
+/**
  * Admission by invitation (beyond the reference; see `AdmissionPolicy`).
  * Under `'invite'` a join proposal counts silent voters as NO and each
  * member's automatic vote on it is its own judgement
@@ -15,12 +41,12 @@ export function joinerOf(request: ConversationUpdateRequest | undefined): Uint8A
 }
 
 /** Whether joins of this conversation need a member's vouch. */
-export function invitesRequired(core: ConversationCore): boolean {
+export function invitesRequired(core: Pick<AdmissionComponents, 'config'>): boolean {
   return core.config.admission === 'invite'
 }
 
 /** The liveness flag of a proposal we open: a join under `'invite'` never counts silence as YES. */
-export function proposalLiveness(core: ConversationCore, request: ConversationUpdateRequest, configured: boolean): boolean {
+export function proposalLiveness(core: AdmissionComponents, request: ConversationUpdateRequest, configured: boolean): boolean {
   return invitesRequired(core) && joinerOf(request) !== undefined ? false : configured
 }
 
@@ -29,7 +55,7 @@ export function proposalLiveness(core: ConversationCore, request: ConversationUp
  * silent voters as YES (a timeout would admit an unvouched joiner).
  * `undefined` when it is acceptable.
  */
-export function silentAdmissionRefusal(core: ConversationCore, proposal: Proposal, request: ConversationUpdateRequest | undefined): string | undefined {
+export function silentAdmissionRefusal(core: AdmissionComponents, proposal: Proposal, request: ConversationUpdateRequest | undefined): string | undefined {
   if (!invitesRequired(core) || joinerOf(request) === undefined) return undefined
   return proposal.livenessCriteriaYes ? 'join proposal counts silent voters as YES under invite admission' : undefined
 }
@@ -41,7 +67,7 @@ export function silentAdmissionRefusal(core: ConversationCore, proposal: Proposa
  * proposal (an explicit YES, the proposer's bundled YES of `addMember`, or
  * another member's vote made on such a vouch). Otherwise NO.
  */
-export function judgeAdmission(core: ConversationCore, proposalId: number, joiner: Uint8Array, now: number): boolean {
+export function judgeAdmission(core: AdmissionComponents, proposalId: number, joiner: Uint8Array, now: number): boolean {
   const isMember = (hex: string) => core.isMemberHex(hex)
   if (core.invitations.vouches(toHex(joiner), now, isMember)) return true
   const votes = core.consensus.getSession(core.id, proposalId)?.proposal.votes ?? []
@@ -53,7 +79,7 @@ export function judgeAdmission(core: ConversationCore, proposalId: number, joine
  * a bundled YES when a member vouched for the joiner in an invitation we
  * hold (members that joined after the invitation then see a YES at once).
  */
-export function creatorVoteFor<V extends 'yes' | 'deferred'>(core: ConversationCore, request: ConversationUpdateRequest, vote: V, now: number): V | 'yes' {
+export function creatorVoteFor<V extends 'yes' | 'deferred'>(core: AdmissionComponents, request: ConversationUpdateRequest, vote: V, now: number): V | 'yes' {
   const joiner = joinerOf(request)
   if (vote !== 'deferred' || !invitesRequired(core) || joiner === undefined) return vote
   return core.invitations.vouches(toHex(joiner), now, (hex) => core.isMemberHex(hex)) ? 'yes' : vote

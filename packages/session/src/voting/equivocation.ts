@@ -5,6 +5,25 @@ import { type EquivocationEvidence, equivocationsIn, verifyEquivocation } from '
 import { evictOldest } from '../state/bounded.js'
 
 /**
+ * What the equivocation flow needs: the evidence it keeps, the vote
+ * signer (to verify pairs), scores and events.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { type EquivocationComponents, noteEquivocationsIn } from '../voting/equivocation.js'
+ * declare const core: ConversationCore
+ * const slices: EquivocationComponents = core // or just these four members (a vote signer for `plugins`), in a test
+ * ```
+ */
+export interface EquivocationComponents {
+  readonly equivocations: ConversationCore['equivocations']
+  readonly plugins: { readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer'> }
+  applyScores: ConversationCore['applyScores']
+  emit: ConversationCore['emit']
+}
+
+/**
  * A member voted both ways on one proposal (issue 15; the reference drops
  * the second vote as a duplicate and keeps nothing). The first time we see
  * it for that member and proposal: keep the two signed votes as evidence
@@ -14,7 +33,7 @@ import { evictOldest } from '../state/bounded.js'
  * whether it was new. The caller has verified both votes' signatures, or
  * passes `verify` to have them checked here.
  */
-export function noteEquivocation(core: ConversationCore, evidence: EquivocationEvidence, verify = false): boolean {
+export function noteEquivocation(core: EquivocationComponents, evidence: EquivocationEvidence, verify = false): boolean {
   const key = `${toHex(evidence.voter)}:${evidence.proposalId}`
   if (core.equivocations.has(key)) return false
   if (verify && !verifyEquivocation(evidence, core.plugins.consensus.signer)) return false
@@ -31,7 +50,7 @@ export function noteEquivocation(core: ConversationCore, evidence: EquivocationE
  * a member that sent a YES to some members and a NO to others is caught
  * when the two meet. Each pair is verified here. Returns how many were new.
  */
-export function noteEquivocationsIn(core: ConversationCore, proposal: Proposal): number {
+export function noteEquivocationsIn(core: EquivocationComponents, proposal: Proposal): number {
   let found = 0
   for (const e of equivocationsIn(proposal.votes).slice(0, 16)) if (noteEquivocation(core, e, true)) found++
   return found

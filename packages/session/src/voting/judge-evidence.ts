@@ -1,6 +1,17 @@
 import { type ViolationEvidence, ViolationType, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 
+/**
+ * What {@link judgeEvidence} reads: our epoch and our view of who went silent.
+ *
+ * @example
+ * ```ts
+ * import type { JudgeEvidenceComponents } from '../voting/judge-evidence.js'
+ * const view: JudgeEvidenceComponents = { epoch: () => 5n, isSuspect: (hex) => hex === 'bb' }
+ * ```
+ */
+export type JudgeEvidenceComponents = Pick<ConversationCore, 'epoch' | 'isSuspect'>
+
 /** Name of the removal a steward opens for a member's `BanRequest`: decided by explicit votes only. */
 export const BAN_REMOVAL_NAME = 'demls/ban-request/v1'
 
@@ -27,7 +38,7 @@ export const BAN_REMOVAL_NAME = 'demls/ban-request/v1'
  * (`SCORE_BELOW_THRESHOLD` is judged from our own scores:
  * `judgeScoreRemoval`.)
  */
-export function judgeEvidence(core: ConversationCore, evidence: ViolationEvidence, now: number): boolean {
+export function judgeEvidence(core: JudgeEvidenceComponents, evidence: ViolationEvidence, now: number): boolean {
   switch (evidence.violationType) {
     case ViolationType.CENSORSHIP_INACTIVITY:
       return evidence.targetMemberId.length > 0 && core.isSuspect(toHex(evidence.targetMemberId), now)

@@ -2,6 +2,20 @@ import type { ViolationEvidence } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 
 /**
+ * What {@link overtakenEmergency} reads: our epoch and the MLS membership.
+ *
+ * @example
+ * ```ts
+ * import type { OvertakenComponents } from '../voting/overtaken.js'
+ * const at3: OvertakenComponents = { epoch: () => 3n, mls: { isMember: () => false } }
+ * ```
+ */
+export interface OvertakenComponents {
+  epoch: ConversationCore['epoch']
+  readonly mls: Pick<ConversationCore['mls'], 'isMember'>
+}
+
+/**
  * Whether a rejected emergency was overtaken: its target was a member when
  * it was filed (the evidence's epoch is behind ours) and a commit since
  * removed it, so the voters who judged it afterwards (by their own scores,
@@ -11,7 +25,7 @@ import type { ConversationCore } from '../conversation/core.js'
  * not cost the others. An emergency against a non-member at our epoch is
  * not overtaken.
  */
-export function overtakenEmergency(core: ConversationCore, evidence: ViolationEvidence, approved: boolean): boolean {
+export function overtakenEmergency(core: OvertakenComponents, evidence: ViolationEvidence, approved: boolean): boolean {
   if (approved || evidence.targetMemberId.length !== 20) return false
   return evidence.epoch < core.epoch() && !core.mls.isMember(evidence.targetMemberId)
 }
