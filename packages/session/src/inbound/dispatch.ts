@@ -33,6 +33,7 @@ import { BAN_REMOVAL_NAME } from '../voting/judge-evidence.js'
 import { handleOutcomes } from '../voting/outcome.js'
 import { initiateProposal, onIncomingProposal, onIncomingVote, targetInFlight } from '../voting/proposals.js'
 import { type Inbound, decodeInbound, decodePastChat } from './decode.js'
+import { keyOfTarget } from '../rules/targets.js'
 
 /**
  * Decode one inbound packet ({@link decodeInbound}) and route what arrived
@@ -194,7 +195,7 @@ async function onBanRequest(core: ConversationCore, target: Uint8Array, now: num
  * arrived outside Working or beyond the session cap.
  */
 async function sponsor(core: ConversationCore, invite: MemberInvite, now: number): Promise<void> {
-  const key = `add:${toHex(invite.memberId)}`
+  const key = keyOfTarget({ action: 'add', member: invite.memberId })
   if (!core.queues.pendingUpdates.has(key) && !core.mls.isMember(invite.memberId)) {
     // Checked before the key package is validated, so a flood costs no crypto.
     const load = core.queues.announcementLoad()

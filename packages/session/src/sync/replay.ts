@@ -1,4 +1,4 @@
-import { type ApprovalCertificate, bytesEqual, toHex } from '@demls/wire'
+import { type ApprovalCertificate, bytesEqual, fromHex, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { completeEpochTransition } from '../epoch/transition.js'
 import { requestJoinedBranch } from '../join/rewelcome.js'
@@ -143,7 +143,7 @@ export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCo
   core.emit({
     type: 'fork-healed',
     epoch: merge.epoch,
-    abandoned: commitHashFromHex(abandoned),
+    abandoned: fromHex(abandoned),
     adopted: commitHashOf(c.commitMessage),
   })
   await completeEpochTransition(core, {
@@ -161,8 +161,4 @@ export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCo
     now,
   })
   return true
-}
-
-function commitHashFromHex(h: string): Uint8Array {
-  return Uint8Array.from(h.match(/../g) ?? [], (b) => Number.parseInt(b, 16))
 }
