@@ -114,8 +114,10 @@ async function soak(): Promise<void> {
           try {
             await p.request({ type: 'send', conversationId: id, text }, 30_000)
             sentBy.set(p, [...(sentBy.get(p) ?? []), text])
-          } catch {
+          } catch (err) {
             failedSends++
+            // The first few reasons go to the report, so a failed send can be traced.
+            if (failedSends <= 3) notes.push(`soak: ${p.name} failed to send ${text}: ${err instanceof Error ? err.message : String(err)}`)
           }
         }),
       )
