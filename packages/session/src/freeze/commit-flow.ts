@@ -2,7 +2,8 @@ import type { CommitInput, MergeResult } from '@demls/mls'
 import type { ScoreOp } from '@demls/scoring'
 import { type CommitCandidate, bytesEqual, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
-import { decodeRequest, keyOfTarget, targetKey } from '../rules/targets.js'
+import { keyOfTarget } from '../rules/targets.js'
+import { openTargetKeys } from '../voting/proposals.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { freezeEntryWindowFor } from '../rules/freeze-window.js'
 import { appliedScores, censorshipSuspect, judgeStaged, noCandidateScores } from '../rules/selection-scores.js'
@@ -370,11 +371,6 @@ function carriesOnlyOpenWork(core: ConversationCore, changes: readonly CommitAct
   const wanted = new Set(prefix.map((e) => keyOfTarget({ action: e.action, member: e.memberId })))
   const extra = changes.map((c) => keyOfTarget({ action: c.action, member: c.memberId })).filter((k) => !wanted.has(k))
   if (extra.length === 0) return false
-  const open = new Set<string>()
-  for (const p of core.consensus.activeProposals(core.id)) {
-    const request = decodeRequest(p.payload)
-    const key = request === undefined ? undefined : targetKey(request)
-    if (key !== undefined) open.add(key)
-  }
+  const open = openTargetKeys(core)
   return extra.every((k) => open.has(k))
 }

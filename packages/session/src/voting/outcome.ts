@@ -7,7 +7,7 @@ import { drainBufferedUpdates, initiateStewardElection } from '../stewardship/st
 import { onInviteResolved } from '../join/responder.js'
 import { applyConsensusResult } from '../rules/apply-result.js'
 import { certifyApproval, localCertificate } from './certificates.js'
-import { decodeRequest } from './proposals.js'
+import { decodeRequest } from '../rules/targets.js'
 import { overtakenEmergency } from './overtaken.js'
 
 /** Drain the consensus outcome queue and apply each outcome (`handle_consensus_outcome`). */

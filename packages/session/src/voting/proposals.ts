@@ -58,7 +58,6 @@ export function selfLeaveProposalId(memberId: Uint8Array): number {
   return (((h[0] as number) << 24) | ((h[1] as number) << 16) | ((h[2] as number) << 8) | (h[3] as number)) >>> 0
 }
 
-export { decodeRequest }
 
 /**
  * Whether a new proposal of `kind` may be opened now (`reference-architecture.md`
@@ -446,10 +445,16 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
 export function targetInFlight(core: ConversationCore, request: ConversationUpdateRequest): boolean {
   const key = targetKey(request)
   if (key === undefined) return false
-  if (core.queues.isApprovedTarget(key) || core.queues.isVotingTarget(key)) return true
+  return core.queues.isApprovedTarget(key) || core.queues.isVotingTarget(key) || openTargetKeys(core).has(key)
+}
+
+/** Target keys (`add:<hex>`, `remove:<hex>`) of the add/remove proposals open in our consensus service, from the decoded requests we keep. */
+export function openTargetKeys(core: ConversationCore): Set<string> {
+  const keys = new Set<string>()
   for (const p of core.consensus.activeProposals(core.id)) {
     const r = core.requests.get(p.proposalId)
-    if (r !== undefined && targetKey(r) === key) return true
+    const key = r === undefined ? undefined : targetKey(r)
+    if (key !== undefined) keys.add(key)
   }
-  return false
+  return keys
 }

@@ -1,19 +1,11 @@
 import { memoryStorage } from '@demls/storage'
 import { describe, expect, it } from 'vitest'
-import { HISTORY_LIMITS, User, type UserEvent } from '../../src/index.js'
-import { FAST, type Scenario, bootstrap, conv, converged, keyFor, scenario, text } from '../scenarios/harness.js'
-import { type Crashable, crashable } from './stores.js'
+import { HISTORY_LIMITS, type UserEvent } from '../../src/index.js'
+import { bootstrap, conv, converged, scenario, text, restartMember } from '../scenarios/harness.js'
+import { crashable } from './stores.js'
 
 const ID = 'chat'
 const bodies = (events: UserEvent[]) => events.flatMap((e) => (e.type === 'message' ? [new TextDecoder().decode(e.body)] : []))
-
-async function restart(s: Scenario, i: number, store: Crashable, label: string) {
-  const user = await User.create({ privateKey: keyFor(i), transport: s.net.createTransport(label), clock: s.net.clock, config: FAST, random: () => 0.5, storage: store })
-  const events: UserEvent[] = []
-  user.events$.subscribe((e) => events.push(e))
-  s.members[i] = { user, name: label, events }
-  return { user, events }
-}
 
 describe('chat backfill: a member that was down gets what the group said meanwhile', () => {
   it('m1 crashes; chat is sent before and after a commit it missed; restarted, it asks the stewards and reads all of it once caught up', async () => {
@@ -31,7 +23,7 @@ describe('chat backfill: a member that was down gets what the group said meanwhi
     await conv(s, 3, ID).sendMessage(text('missed, from the joiner'))
     await s.net.clock.advance(500)
 
-    const { events } = await restart(s, 1, crashable(inner), 'm1-back')
+    const { events } = await restartMember(s, 1, crashable(inner), 'm1-back')
     await s.until(() => converged(s, ID) && bodies(events).length >= 3)
     expect(bodies(events).sort()).toEqual(['missed at the new epoch', 'missed at the old epoch', 'missed, from the joiner'])
     const backfills = events.filter((e) => e.type === 'backfill')
@@ -57,7 +49,7 @@ describe('chat backfill: a member that was down gets what the group said meanwhi
     s.members[1]!.user.stop()
     s.net.heal()
     await s.net.clock.advance(10_000)
-    const { events } = await restart(s, 1, crashable(inner), 'm1-back')
+    const { events } = await restartMember(s, 1, crashable(inner), 'm1-back')
     await s.until(() => converged(s, ID) && bodies(events).includes('in flight to m1'))
     await s.net.clock.advance(5_000)
     // Each once in the new process; what m1 read after its last save is read again (at least once).
@@ -75,7 +67,7 @@ describe('chat backfill: a member that was down gets what the group said meanwhi
     for (let k = 0; k < 300; k++) await conv(s, 0, ID).sendMessage(text(`m${k}`))
     // Past the re-publishes of chat that reached nobody (UNREACHED_RETRY_MS): only the backfill can bring it now.
     await s.net.clock.advance(10_000)
-    const { events } = await restart(s, 1, crashable(inner), 'm1-back')
+    const { events } = await restartMember(s, 1, crashable(inner), 'm1-back')
     await s.until(() => events.some((e) => e.type === 'backfill'))
     await s.net.clock.advance(5_000)
     const got = bodies(events)

@@ -1,26 +1,10 @@
 import { memoryStorage } from '@demls/storage'
 import { describe, expect, it } from 'vitest'
 import { StateCorruptError, StorageOwnerError, User, type UserEvent } from '../../src/index.js'
-import { FAST, type Scenario, bootstrap, conv, converged, hex, keyFor, scenario, text } from '../scenarios/harness.js'
+import { type Scenario, bootstrap, conv, converged, hex, keyFor, scenario, text, restartMember } from '../scenarios/harness.js'
 import { type Crashable, crashable } from './stores.js'
 
 const ID = 'chat'
-
-/** Start member `i` again, on a new transport, over `store` (the same key). */
-async function restart(s: Scenario, i: number, store: Crashable): Promise<{ user: User; events: UserEvent[] }> {
-  const user = await User.create({
-    privateKey: keyFor(i),
-    transport: s.net.createTransport(`m${i}-restarted-${s.net.clock.now()}`),
-    clock: s.net.clock,
-    config: FAST,
-    random: () => 0.5,
-    storage: store,
-  })
-  const events: UserEvent[] = []
-  user.events$.subscribe((e) => events.push(e))
-  s.members[i] = { user, name: `m${i}'`, events }
-  return { user, events }
-}
 
 /** Crash member `i`: its store stops writing at once, its transport leaves the network. */
 async function crash(s: Scenario, i: number, store: Crashable): Promise<void> {
@@ -52,7 +36,7 @@ describe('durable state: a member survives a crash and catches up', () => {
     const groupEpoch = conv(s, 0, ID).epoch()
     expect(groupEpoch).toBeGreaterThan(epochAtCrash)
 
-    const { user, events } = await restart(s, 1, crashable(inner))
+    const { user, events } = await restartMember(s, 1, crashable(inner))
     expect(user.conversations()).toEqual([ID])
     const resumed = user.conversation(ID)!
     expect(resumed.epoch()).toBe(epochAtCrash)
@@ -106,7 +90,7 @@ describe('durable state: a member survives a crash and catches up', () => {
     for await (const e of inner.entries(['conv'])) left.push(e.key.join('/'))
     expect(left).toEqual([])
     await s.members[2]!.user.stop()
-    const { user } = await restart(s, 2, crashable(inner))
+    const { user } = await restartMember(s, 2, crashable(inner))
     expect(user.conversations()).toEqual([])
     await s.stop()
   }, 60_000)

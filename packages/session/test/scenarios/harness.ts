@@ -1,4 +1,5 @@
 import { ethereumAddress } from '@demls/consensus'
+import type { Storage } from '@demls/storage'
 import { MemoryNetwork, type FaultsInit, type MemoryTransport } from '@demls/transport-memory'
 import {
   type ConversationConfigInit,
@@ -189,4 +190,17 @@ export async function bootstrapInvited(s: Scenario, id: string, count = s.member
   await s.until(() => s.members.slice(1, count).every((m) => m.user.conversation(id) !== undefined))
   await Promise.all(joins)
   await s.until(() => converged(s, id, [...Array(count).keys()]) && conv(s, 0, id).members().length === count)
+}
+
+/**
+ * Start member `i` again, with its key and the fast timing, over `storage`
+ * on a new transport named `label`: the restarted user replaces
+ * `s.members[i]` (its events are collected from now on).
+ */
+export async function restartMember(s: Scenario, i: number, storage: Storage, label = `m${i}-restarted-${s.net.clock.now()}`): Promise<Member> {
+  const user = await User.create({ privateKey: keyFor(i), transport: s.net.createTransport(label), clock: s.net.clock, config: FAST, random: () => 0.5, storage })
+  const member: Member = { user, name: label, events: [] }
+  user.events$.subscribe((e) => member.events.push(e))
+  s.members[i] = member
+  return member
 }

@@ -1,9 +1,8 @@
 import { type PeerScoringPlugin, ScoreEvent, defaultPeerScoring, scoreBelowThreshold } from '@demls/scoring'
 import { type Storage, memoryStorage } from '@demls/storage'
 import { describe, expect, it } from 'vitest'
-import { User, type UserEvent } from '../../src/index.js'
 import { crashable } from '../durable/stores.js'
-import { FAST, bootstrap, conv, converged, eventsOf, hex, joining, keyFor, memberIdOf, scenario } from './harness.js'
+import { bootstrap, conv, converged, eventsOf, hex, joining, memberIdOf, scenario, restartMember } from './harness.js'
 
 /**
  * The evicted-creator report: during concurrent joins one member saw the
@@ -92,10 +91,7 @@ describe('a score removal the group voted down', () => {
     await s.until(() => converged(s, 'r', [0, 1, 2, 3, 4]), 30_000)
     // Restart the filer from what it saved (its skewed scores come back with it).
     await s.members[filer]!.user.stop()
-    const user = await User.create({ privateKey: keyFor(filer), transport: s.net.createTransport('filer-again'), clock: s.net.clock, config: FAST, random: () => 0.5, storage: crashable(stores[filer]!) })
-    const events: UserEvent[] = []
-    user.events$.subscribe((e) => events.push(e))
-    s.members[filer] = { user, name: 'filer-again', events }
+    const { user, events } = await restartMember(s, filer, crashable(stores[filer]!), 'filer-again')
     await s.until(() => user.conversation('r') !== undefined && converged(s, 'r', [0, 1, 2, 3, 4]), 30_000)
     joining(s, 5, 'r')
     await s.until(() => converged(s, 'r'), 30_000)
