@@ -190,7 +190,6 @@ export function resendWelcome(core: ConversationCore, joiner: Uint8Array, now: n
   return true
 }
 
-
 /** Record that the group reached `epoch` (a member's attestation, or a packet framed there). */
 export function noteEpoch(core: ConversationCore, epoch: bigint, now: number): void {
   const c = core.catchUp
