@@ -176,7 +176,8 @@ describe('PeerScoringService (more)', () => {
       EmergencyNoCreator: -50n,
       SuccessfulCommit: 10n,
       HonestCommitAttempt: 5n,
-      EquivocatingVote: -100n,
+      EquivocatingVote: -(1n << 63n),
+      EquivocatingCommit: -(1n << 63n),
     })
     expect(svc.id).toBe('de-mls/peer-scoring/reference')
     expect(svc.version).toBe('1.0.0')

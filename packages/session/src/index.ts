@@ -138,3 +138,5 @@ export {
   verifyInvitation,
 } from './join/invite.js'
 export { INVITATION_LIFETIME_MS, INVITATIONS_MAX, INVITATIONS_PER_INVITER } from './state/invitations.js'
+export type { CommitEquivocation } from './state/commit-evidence.js'
+export { type CommitChecker, verifyCommitEquivocation } from './freeze/commit-equivocation.js'

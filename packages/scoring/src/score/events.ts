@@ -1,4 +1,4 @@
-import { type ScoreInput, toScore } from './i64.js'
+import { I64_MIN, type ScoreInput, toScore } from './i64.js'
 
 /**
  * Scoreable protocol events (reference `ScoreEvent`). Each maps to one
@@ -27,6 +27,13 @@ export const ScoreEvent = {
    * it, so anyone holding both applies it.
    */
   EquivocatingVote: 'EquivocatingVote',
+  /**
+   * Beyond the reference: two different commits signed by one member for
+   * one epoch, carrying the same changes (an honest committer offers the
+   * same commit again instead). Its MLS signatures prove it to any member
+   * of that epoch.
+   */
+  EquivocatingCommit: 'EquivocatingCommit',
 } as const
 /**
  * A value of {@link ScoreEvent}.
@@ -75,9 +82,10 @@ export type ScoreDeltasInit = Readonly<Partial<Record<ScoreEvent, ScoreInput>>>
  * tuning" upstream): BrokenCommit −50, BrokenMlsProposal −30,
  * CensorshipInactivity −40, MisbehavingCommit −10, EmergencyYesCreator +20,
  * EmergencyNoCreator −50, SuccessfulCommit +10, HonestCommitAttempt +5;
- * and demls's EquivocatingVote −100 (one proven equivocation takes a member
- * from the default score to the removal threshold; the reference never
- * emits this event, so its deltas are unchanged).
+ * and demls's EquivocatingVote and EquivocatingCommit, the i64 minimum
+ * (a proven equivocation takes a member to the floor, below any removal
+ * threshold whatever score its history earned; the scores saturate; the
+ * reference never emits these events, so its deltas are unchanged).
  */
 export const DEFAULT_SCORE_DELTAS: ScoreDeltas = Object.freeze({
   BrokenCommit: -50n,
@@ -88,7 +96,8 @@ export const DEFAULT_SCORE_DELTAS: ScoreDeltas = Object.freeze({
   EmergencyNoCreator: -50n,
   SuccessfulCommit: 10n,
   HonestCommitAttempt: 5n,
-  EquivocatingVote: -100n,
+  EquivocatingVote: I64_MIN,
+  EquivocatingCommit: I64_MIN,
 })
 
 /** Starting score of a newly tracked member (`DEFAULT_PEER_SCORE`). */

@@ -26,6 +26,7 @@ import { heartbeat, retryCatchUp, startHeartbeat } from '../sync/catch-up.js'
 import { answerDueProbes } from '../join/responder.js'
 import { submitEmergency } from '../stewardship/emergency.js'
 import type { EquivocationEvidence } from '../rules/equivocation.js'
+import type { CommitEquivocation } from '../state/commit-evidence.js'
 import { proposeDeadMembers } from '../stewardship/dead-members.js'
 import { syncLastSeen } from '../stewardship/liveness.js'
 import { suspectWindowMs } from './config.js'
@@ -647,6 +648,25 @@ export class Conversation {
    */
   equivocations(): EquivocationEvidence[] {
     return [...this.#core.equivocations.values()]
+  }
+
+  /**
+   * The commit equivocations we caught (beyond the reference): members that
+   * signed two different commits with the same changes for one epoch, each
+   * with its two candidates, oldest first (the newest 16 are kept). Each
+   * was penalised once (`EquivocatingCommit`) and reported as a
+   * `commit-equivocation` event; a member still at that epoch checks one
+   * with `verifyCommitEquivocation`.
+   *
+   * @example
+   * ```ts
+   * import type { Conversation } from '@demls/session'
+   * declare const conv: Conversation
+   * for (const p of conv.commitEquivocations()) console.log(`two commits for epoch ${p.epoch}`)
+   * ```
+   */
+  commitEquivocations(): CommitEquivocation[] {
+    return [...this.#core.commitEvidence.proven.values()]
   }
 
   /** Chat messages waiting for the epoch change in flight. */

@@ -6,6 +6,7 @@ import { type AppMessageInit, type ConversationUpdateRequest, type Vote, encodeA
 import { FreezeRounds } from '../freeze/candidate-buffer.js'
 import { type PrefixEntry, commitPrefix } from '../rules/selection-order.js'
 import type { EquivocationEvidence } from '../rules/equivocation.js'
+import { CommitEvidenceState } from '../state/commit-evidence.js'
 import { type ConversationConfig, suspectWindowMs } from './config.js'
 import type { ConversationEvent, ConversationOutbound } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
@@ -139,6 +140,8 @@ export class ConversationCore {
    * {@link EQUIVOCATIONS_KEPT}.
    */
   readonly equivocations = new Map<string, EquivocationEvidence>()
+  /** Commits each committer sent at our epoch, and proofs of two with the same changes (`freeze/commit-equivocation.ts`). */
+  readonly commitEvidence = new CommitEvidenceState()
   /** When we last proposed each member's removal for inactivity, and how often since we last heard it (hex → entry). */
   readonly inactiveProposedAt = new Map<string, { at: number; attempts: number }>()
 

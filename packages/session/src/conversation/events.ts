@@ -1,4 +1,4 @@
-import type { ConversationUpdateRequest, MemberWelcome, SubtopicName, Vote } from '@demls/wire'
+import type { CommitCandidate, ConversationUpdateRequest, MemberWelcome, SubtopicName, Vote } from '@demls/wire'
 import type { ConversationState, OperatingMode } from './state-machine.js'
 
 /**
@@ -171,6 +171,14 @@ export type ConversationEvent =
    * anyone can check it with `verifyEquivocation` of `@demls/session/rules`.
    */
   | { type: 'equivocation'; proposalId: number; voter: Uint8Array; votes: readonly [Vote, Vote] }
+  /**
+   * A member signed two different commits with the same changes for one
+   * epoch (beyond the reference; an honest committer offers its commit
+   * again instead). We penalised it (`EquivocatingCommit`) and keep the
+   * proof (`Conversation.commitEquivocations()`); any member of that epoch
+   * can check it with `verifyCommitEquivocation`.
+   */
+  | { type: 'commit-equivocation'; epoch: bigint; committer: Uint8Array; commits: readonly [CommitCandidate, CommitCandidate] }
   /** An inbound packet was dropped, with a typed reason. */
   | { type: 'dropped'; reason: InboundDropReason; detail?: string; error?: Error }
   /**

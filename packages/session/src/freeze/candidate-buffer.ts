@@ -19,6 +19,8 @@ export interface BufferedCandidate extends RankedCandidate {
   /** Our own Welcome and joiner ids, for a local candidate that adds members. */
   welcome?: Uint8Array
   joinerIds?: Uint8Array[]
+  /** For a local candidate: the key of its changes (`actionSetKey`), to offer it again in a later round of the epoch. */
+  changesKey?: string
 }
 
 /** Outcome of {@link FreezeRounds.offer}. */

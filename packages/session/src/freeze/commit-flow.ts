@@ -1,6 +1,6 @@
 import type { CommitInput, MergeResult } from '@demls/mls'
 import type { ScoreOp } from '@demls/scoring'
-import { type CommitCandidate, bytesEqual, toHex } from '@demls/wire'
+import { type CommitCandidate, bytesEqual, fromHex, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { keyOfTarget } from '../rules/targets.js'
 import { openTargetKeys } from '../voting/proposals.js'
@@ -11,15 +11,17 @@ import { initiateStewardElection } from '../stewardship/stewardship.js'
 import { CommitFailedError } from '../errors.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { captureBranchPoint } from '../sync/fork.js'
-import { keepOwnCandidate } from '../sync/own-candidates.js'
+import { keepOwnCandidate, noteMinted, ownCandidateState, reusableCandidate } from '../sync/own-candidates.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
 import type { BufferedCandidate } from './candidate-buffer.js'
 import { completeEpochTransition, dropExpired } from '../epoch/transition.js'
 import { authenticateCandidate, countedCandidates } from './candidate-auth.js'
+import { checkAgainstBranch, checkCommitEquivocation } from './commit-equivocation.js'
 import {
   type CommitAction,
   KEY_PACKAGE_EXPIRY_TOLERANCE_MS,
   type PrefixEntry,
+  actionSetKey,
   coversPrefix,
   expiredAdds,
   orderCandidates,
@@ -90,7 +92,19 @@ export async function buildOwnCandidate(core: ConversationCore, now: number): Pr
   // omission by their own check; when nothing is left, the commit is empty
   // and still drains the expired adds on every member.
   const expired = new Set(expiredAdds(prefix, now).map((e) => e.proposalId))
-  const inputs: CommitInput[] = prefix.filter((e) => !expired.has(e.proposalId)).map((e) =>
+  const included = prefix.filter((e) => !expired.has(e.proposalId))
+  // Issue 15: one commit per change set per epoch. A round of this epoch
+  // that failed may have left our earlier commit for the same changes (some
+  // members may even have merged it): offer that one again; a second
+  // signature over the same changes is evidence of equivocation.
+  const changesKey = actionSetKey(included)
+  const earlier = reusableCandidate(core, core.epoch(), changesKey)
+  if (earlier === 'abstain') return
+  if (earlier !== 'mint') {
+    offerOwn(core, earlier.candidate, earlier.hashHex, earlier.joinerIds, changesKey)
+    return
+  }
+  const inputs: CommitInput[] = included.map((e) =>
     e.action === 'add'
       ? { action: 'add', keyPackage: (e.request.memberInvite as { keyPackageBytes: Uint8Array }).keyPackageBytes }
       : { action: 'remove', memberId: e.memberId },
@@ -110,16 +124,23 @@ export async function buildOwnCandidate(core: ConversationCore, now: number): Pr
     // Every member that merges it can then hand the joiners their Welcome (see `keepCarriedWelcome`).
     demlsWelcome: built.welcome ?? new Uint8Array(0),
   }
-  const commitHash = commitHashOf(built.commit)
+  const hashHex = toHex(commitHashOf(built.commit))
+  noteMinted(core, core.epoch(), changesKey, hashHex)
+  offerOwn(core, candidate, hashHex, built.joiners, changesKey, built.welcome)
+}
+
+/** Put our candidate in the round and send it (a fresh one, or one minted in an earlier round of the epoch). */
+function offerOwn(core: ConversationCore, candidate: CommitCandidate, hashHex: string, joinerIds: Uint8Array[], changesKey: string, welcome?: Uint8Array): void {
   const local: BufferedCandidate = {
     candidate,
-    commitHash,
-    hashHex: toHex(commitHash),
+    commitHash: fromHex(hashHex),
+    hashHex,
     isLocal: true,
-    proposalCount: built.proposals.length,
+    proposalCount: candidate.mlsProposals.length,
     stewardMemberId: core.memberId,
-    joinerIds: built.joiners,
-    ...(built.welcome ? { welcome: built.welcome } : {}),
+    joinerIds,
+    changesKey,
+    ...(welcome ? { welcome } : {}),
   }
   core.rounds.offer(local, core.epoch(), core.mls.members().length + 1, true)
   core.sendPlain({ commitCandidate: candidate })
@@ -136,6 +157,9 @@ export async function onCandidateReceived(core: ConversationCore, c: CommitCandi
   }
   const framed = core.mls.inspectMessageEpoch(c.commitMessage)
   if (framed !== undefined && framed !== core.epoch()) {
+    // The second commit of a committer that equivocated at the epoch we just left: a proof against it.
+    // (Its penalty takes it to the floor: the stewards file its removal at once.)
+    if (framed + 1n === core.epoch() && (await checkAgainstBranch(core, c, check.hashHex))) await sweepScoreRemovals(core, now)
     core.emit({ type: 'dropped', reason: 'candidate', detail: framed < core.epoch() ? 'stale-epoch' : 'future-epoch' })
     return
   }
@@ -152,6 +176,8 @@ export async function onCandidateReceived(core: ConversationCore, c: CommitCandi
   // Issue 15: only a candidate MLS attributes to a member is held; it is ranked and scored as its committer's.
   const committer = await authenticateCandidate(core, c)
   if (committer === undefined) return
+  // A second commit of one committer at this epoch with the same changes is a proof against it.
+  if ((await checkCommitEquivocation(core, c, check.hashHex, committer)) !== undefined) await sweepScoreRemovals(core, now)
   const buffered: BufferedCandidate = {
     candidate: c,
     commitHash: check.commitHash,
@@ -227,7 +253,7 @@ export async function advanceFreeze(core: ConversationCore, now: number): Promis
 export async function finalizeFreeze(core: ConversationCore, now: number): Promise<void> {
   const epoch = core.epoch()
   const branch = captureBranchPoint(core)
-  const localJoiners = core.rounds.candidates(epoch).find((c) => c.isLocal)?.joinerIds ?? []
+  const local = core.rounds.candidates(epoch).find((c) => c.isLocal)
   const prefix = core.prefix()
   // Deviation 9: adds whose key package expired (by our clock, with a
   // tolerance for the committer's) may be left out; a fuller candidate ranks first.
@@ -248,9 +274,10 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   let winner: { candidate: BufferedCandidate; merge: MergeResult; committer: Uint8Array; index: number } | undefined
   for (const [index, c] of ordered.entries()) {
     if (c.isLocal) {
-      if (!core.mls.hasPendingCommit()) continue
       try {
-        winner = { candidate: c, merge: await core.mls.mergeOwnCommit(), committer: core.memberId, index }
+        const merge = await mergeLocal(core, epoch, c)
+        if (merge === undefined) continue
+        winner = { candidate: c, merge, committer: core.memberId, index }
         break
       } catch (err) {
         core.error('merge-own-commit', new CommitFailedError('merge-own', core.epoch(), err))
@@ -284,14 +311,32 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   // It did its job unless its candidate was broken (penalised above).
   const suspect = censorshipSuspect(epochSteward, sentCandidate, penalties)
   if (winner === undefined) {
-    // Others may still merge it (they selected it in a round we saw fail): keep it to follow them.
-    keepOwnCandidate(core, branch, localJoiners)
-    await core.mls.discardOwnCommit()
+    // Others may still merge it (they selected it in a round we saw fail): keep it to follow them,
+    // and to offer it again in the next round of this epoch.
+    const sent = local?.changesKey !== undefined ? { candidate: local.candidate, changesKey: local.changesKey } : undefined
+    keepOwnCandidate(core, branch, local?.joinerIds ?? [], sent)
+    if (core.mls.hasPendingCommit()) await core.mls.discardOwnCommit()
     core.applyScores(penalties)
     await onNoCandidate(core, prefix.length > 0, suspect, now)
     return
   }
   await onApplied(core, winner, ordered, prefix, suspect, membersBefore, penalties, branch, now)
+}
+
+/**
+ * Merge our own candidate of the round: the commit pending in our MLS
+ * state, or, for one minted in an earlier round of this epoch and offered
+ * again, the state we kept with it pending (adopted once merged; never
+ * before, since our state went on encrypting at this epoch after it was
+ * kept). Undefined when we hold neither.
+ */
+async function mergeLocal(core: ConversationCore, epoch: bigint, c: BufferedCandidate): Promise<MergeResult | undefined> {
+  if (core.mls.hasPendingCommit()) return core.mls.mergeOwnCommit()
+  const kept = await ownCandidateState(core, epoch, c.hashHex, undefined)
+  if (kept === undefined) return undefined
+  const merge = await kept.mls.mergeOwnCommit()
+  core.mls = kept.mls
+  return merge
 }
 
 async function onApplied(

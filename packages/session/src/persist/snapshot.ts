@@ -94,6 +94,17 @@ export interface SavedConversation {
   }
   /** The valid invitations we held (encoded `MemberInvitation`s with their expiry); absent in older saves. */
   invitations?: [Uint8Array, number][]
+  /**
+   * Our own candidates that lost a round of our epoch or the one before
+   * (hash, epoch, MLS state with it pending, joiners, encoded candidate,
+   * changes key), and the commits we signed at our epoch by their changes:
+   * a restarted member offers the same commit again instead of signing a
+   * second one for the same changes (issue 15). Absent in older saves.
+   */
+  own?: {
+    kept: { hash: string; epoch: bigint; mlsState: Uint8Array; joinerIds: Uint8Array[]; candidate?: Uint8Array; changesKey?: string }[]
+    minted: [bigint, [string, string][]] | undefined
+  }
 }
 
 /** Serialise the state of `core` (the MLS state as the binary section). */
@@ -125,6 +136,7 @@ export function saveConversation(core: ConversationCore, now: number, outbox: re
     round: savedRound(core),
     certificates: savedCertificates(core),
     invitations: core.invitations.all().map((h) => [encodeMemberInvitation(h.invitation), h.expiresAt]),
+    own: savedOwn(core),
     outbox: outbox.map((o) => ({ subtopic: o.subtopic, payload: o.payload, ...(o.retryUnreached === true ? { retryUnreached: true } : {}) })),
   }
   return packSnapshot(saved, core.mls.exportState())
@@ -163,6 +175,7 @@ export function restoreInto(core: ConversationCore, saved: SavedConversation, no
   for (const [epoch, m] of saved.epochHistory) core.epochHistory.set(epoch, m)
   for (const [id, v] of saved.ownVotes) core.ownVotes.set(id, decodeVote(v))
   for (const o of saved.outbox) core.outbound.push(o)
+  restoreOwn(core, saved.own)
   restoreRound(core, saved.round, now)
   const certs = saved.certificates
   if (certs !== undefined) {
@@ -172,6 +185,36 @@ export function restoreInto(core: ConversationCore, saved: SavedConversation, no
     if (certs.election !== undefined) core.certificates.election = decodeApprovalCertificate(certs.election)
   }
   for (const [bytes, expiresAt] of saved.invitations ?? []) if (expiresAt > now) core.invitations.add(decodeMemberInvitation(bytes), expiresAt)
+}
+
+function savedOwn(core: ConversationCore): SavedConversation['own'] {
+  const epoch = core.epoch()
+  const kept = [...core.catchUp.ownCandidates]
+    .filter(([, k]) => k.epoch + 1n >= epoch)
+    .map(([hash, k]) => ({
+      hash,
+      epoch: k.epoch,
+      mlsState: k.mlsState,
+      joinerIds: k.joinerIds,
+      ...(k.candidate !== undefined ? { candidate: encodeCommitCandidate(k.candidate) } : {}),
+      ...(k.changesKey !== undefined ? { changesKey: k.changesKey } : {}),
+    }))
+  const m = core.catchUp.minted
+  return { kept, minted: m === undefined || m.epoch !== epoch ? undefined : [m.epoch, [...m.byChanges]] }
+}
+
+function restoreOwn(core: ConversationCore, own: SavedConversation['own']): void {
+  if (own === undefined) return
+  for (const { hash, epoch, mlsState, joinerIds, candidate, changesKey } of own.kept) {
+    core.catchUp.ownCandidates.set(hash, {
+      epoch,
+      mlsState,
+      joinerIds,
+      ...(candidate !== undefined ? { candidate: decodeCommitCandidate(candidate) } : {}),
+      ...(changesKey !== undefined ? { changesKey } : {}),
+    })
+  }
+  if (own.minted !== undefined) core.catchUp.minted = { epoch: own.minted[0], byChanges: new Map(own.minted[1]) }
 }
 
 function savedCertificates(core: ConversationCore): NonNullable<SavedConversation['certificates']> {
@@ -196,8 +239,9 @@ function restoreRound(core: ConversationCore, round: SavedConversation['round'],
   const epoch = core.epoch()
   const cap = core.mls.members().length + 1
   for (const c of round.candidates) {
-    // Our candidate only with the pending commit it was minted from (they are saved together).
-    if (c.isLocal && !core.mls.hasPendingCommit()) continue
+    // Our candidate only with the pending commit it was minted from (they are saved together),
+    // or with the state we kept it pending in (offered again in a later round of the epoch).
+    if (c.isLocal && !core.mls.hasPendingCommit() && core.catchUp.ownCandidates.get(c.hashHex)?.epoch !== epoch) continue
     core.rounds.offer(c, epoch, cap, true)
   }
   if (round.freezingSince !== undefined) core.sm.startFreezing(Math.min(round.freezingSince, now))

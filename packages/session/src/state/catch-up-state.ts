@@ -3,6 +3,24 @@ import { AVAILABILITY_LIMITS } from '../sync/limits.js'
 import { TokenBucket } from './bounded.js'
 
 /**
+ * One of our own candidates that lost its round (see
+ * {@link CatchUpState.ownCandidates}).
+ *
+ * @internal
+ */
+export interface OwnCandidate {
+  /** The epoch the commit leaves. */
+  epoch: bigint
+  /** The MLS state with the commit pending (`exportState`). */
+  mlsState: Uint8Array
+  joinerIds: Uint8Array[]
+  /** The candidate as we sent it, to offer the same commit again in a later round of the epoch (absent in older saves). */
+  candidate?: CommitCandidate
+  /** Key of its changes (`actionSetKey`). */
+  changesKey?: string
+}
+
+/**
  * Catch-up state of one conversation (beyond the reference; landscape
  * §2.1.4): the log of merged commits, packets from epochs we have not
  * reached, and rate limits.
@@ -25,7 +43,14 @@ export class CatchUpState {
    * round we saw fail), and MLS cannot stage our own commit: to follow them
    * we merge it from this state (`sync/own-candidates.ts`).
    */
-  readonly ownCandidates = new Map<string, { epoch: bigint; mlsState: Uint8Array; joinerIds: Uint8Array[] }>()
+  readonly ownCandidates = new Map<string, OwnCandidate>()
+  /**
+   * The commits we signed at one epoch, by the key of their changes
+   * (`actionSetKey`) → commit hash (hex): we never sign a second commit
+   * with the same changes at an epoch (that is evidence of equivocation,
+   * `freeze/commit-equivocation.ts`); we offer the first again, or none.
+   */
+  minted: { epoch: bigint; byChanges: Map<string, string> } | undefined
   /** Broadcast Welcomes not (yet) matching a commit we merged, oldest first (see {@link noteWelcomeBroadcast}). */
   readonly unmatchedWelcomes: MemberWelcome[] = []
   lastRequestAt = Number.NEGATIVE_INFINITY

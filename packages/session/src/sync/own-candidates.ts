@@ -1,7 +1,9 @@
 import type { MlsService } from '@demls/mls'
+import type { CommitCandidate } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { evictOldest } from '../state/bounded.js'
 import type { BranchPoint } from '../state/branch-point.js'
+import type { OwnCandidate } from '../state/catch-up-state.js'
 
 /**
  * What keeping our lost candidates needs: the table of them (catch-up
@@ -16,12 +18,15 @@ import type { BranchPoint } from '../state/branch-point.js'
  * ```
  */
 export interface OwnCandidatesComponents {
-  readonly catchUp: Pick<ConversationCore['catchUp'], 'ownCandidates'>
+  readonly catchUp: Pick<ConversationCore['catchUp'], 'ownCandidates' | 'minted'>
   readonly plugins: { readonly mls: Pick<ConversationCore['plugins']['mls'], 'importGroup'> }
 }
 
 /** Own candidates kept after losing their round (a steward re-mints at most a few times per epoch). */
 const OWN_CANDIDATES_KEPT = 4
+
+/** Distinct change sets we remember having signed a commit for at one epoch (retry rounds of one epoch are few). */
+const MINTED_KEPT = 64
 
 /**
  * Our candidate `hashHex` lost its round at `epoch`: keep the MLS state
@@ -29,12 +34,50 @@ const OWN_CANDIDATES_KEPT = 4
  * case the group merged it anyway. States of epochs before the previous
  * one are dropped.
  */
-export function keepOwnCandidate(core: OwnCandidatesComponents, branch: Pick<BranchPoint, 'epoch' | 'mlsState' | 'pendingHashHex'>, joinerIds: Uint8Array[]): void {
+export function keepOwnCandidate(
+  core: OwnCandidatesComponents,
+  branch: Pick<BranchPoint, 'epoch' | 'mlsState' | 'pendingHashHex'>,
+  joinerIds: Uint8Array[],
+  sent?: { candidate: CommitCandidate; changesKey: string },
+): void {
   const own = core.catchUp.ownCandidates
   for (const [k, v] of own) if (v.epoch + 1n < branch.epoch) own.delete(k)
   if (branch.pendingHashHex === undefined) return
-  own.set(branch.pendingHashHex, { epoch: branch.epoch, mlsState: branch.mlsState, joinerIds })
+  own.set(branch.pendingHashHex, { epoch: branch.epoch, mlsState: branch.mlsState, joinerIds, ...(sent ?? {}) })
   evictOldest(own, OWN_CANDIDATES_KEPT)
+}
+
+/**
+ * We signed commit `hashHex` with changes `changesKey` at `epoch`: remember
+ * it (the memory of earlier epochs goes), so that we never sign another
+ * commit with the same changes at that epoch.
+ */
+export function noteMinted(core: OwnCandidatesComponents, epoch: bigint, changesKey: string, hashHex: string): void {
+  if (core.catchUp.minted?.epoch !== epoch) core.catchUp.minted = { epoch, byChanges: new Map() }
+  const byChanges = core.catchUp.minted.byChanges
+  if (!byChanges.has(changesKey)) byChanges.set(changesKey, hashHex)
+  evictOldest(byChanges, MINTED_KEPT)
+}
+
+/**
+ * Before minting at `epoch` a commit with changes `changesKey` (issue 15: a
+ * committer that signs two commits with the same changes at one epoch has
+ * equivocated): `'mint'` when we signed none; the earlier candidate to
+ * offer again when we still hold it; `'abstain'` when we signed one and no
+ * longer hold its state (evicted), or the memory of which is full.
+ */
+export function reusableCandidate(
+  core: OwnCandidatesComponents,
+  epoch: bigint,
+  changesKey: string,
+): 'mint' | 'abstain' | (OwnCandidate & { hashHex: string; candidate: CommitCandidate }) {
+  const minted = core.catchUp.minted
+  if (minted?.epoch !== epoch) return 'mint'
+  const hashHex = minted.byChanges.get(changesKey)
+  if (hashHex === undefined) return minted.byChanges.size >= MINTED_KEPT ? 'abstain' : 'mint'
+  const kept = core.catchUp.ownCandidates.get(hashHex)
+  if (kept?.epoch !== epoch || kept.candidate === undefined) return 'abstain'
+  return { ...kept, hashHex, candidate: kept.candidate }
 }
 
 /**

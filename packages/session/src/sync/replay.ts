@@ -1,6 +1,7 @@
 import { type ApprovalCertificate, bytesEqual, fromHex, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { completeEpochTransition } from '../epoch/transition.js'
+import { checkSwitchedCommits } from '../freeze/commit-equivocation.js'
 import { requestJoinedBranch } from '../join/rewelcome.js'
 import { commitHashOf } from '../rules/candidate-check.js'
 import { checkReplay } from '../rules/replay-check.js'
@@ -127,6 +128,8 @@ export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCo
   const { candidate: c, certificates: offered, mergedBy } = replay
   const hashHex = toHex(commitHashOf(c.commitMessage))
   const abandoned = core.branch?.hashHex
+  const before = core.branch
+  const abandonedCandidate = before === undefined ? undefined : core.catchUp.log.get(before.epoch.toString())
   const switched = await stageOnBranchPoint(core, c, hashHex, offered, mergedBy)
   if (typeof switched === 'string' || abandoned === undefined) {
     // A joiner has no branch point: `join/rewelcome.ts` heals it (from the attestations this replay carries).
@@ -146,6 +149,10 @@ export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCo
     abandoned: fromHex(abandoned),
     adopted: commitHashOf(c.commitMessage),
   })
+  if (before !== undefined && abandonedCandidate !== undefined && !switched.own && bytesEqual(switched.committer, before.committer)) {
+    // One committer signed both commits of this fork: a proof against it when their changes are the same.
+    await checkSwitchedCommits(core, await core.plugins.mls.importGroup(before.mlsState), before.epoch, before.committer, abandonedCandidate, c)
+  }
   await completeEpochTransition(core, {
     merge,
     committer: switched.committer,

@@ -28,8 +28,8 @@ export interface EquivocationComponents {
  * the second vote as a duplicate and keeps nothing). The first time we see
  * it for that member and proposal: keep the two signed votes as evidence
  * (`Conversation.equivocations()`), penalise the voter
- * (`ScoreEvent.EquivocatingVote`, −100 by default: from the default score
- * to the removal threshold) and report an `equivocation` event. Returns
+ * (`ScoreEvent.EquivocatingVote`, by default to the score floor, below
+ * any removal threshold whatever its history) and report an `equivocation` event. Returns
  * whether it was new. The caller has verified both votes' signatures, or
  * passes `verify` to have them checked here.
  */

@@ -53,6 +53,8 @@ async function handleOutcome(
     case 'election-accepted':
       installElectedList(core, request, proposalId)
       if (core.isEpochSteward()) await drainBufferedUpdates(core, now)
+      // A new steward files the removals due before it was one (a proven equivocator's, for one).
+      await sweepScoreRemovals(core, now)
       break
     case 'election-rejected':
       core.steward.bumpRetry()

@@ -37,6 +37,7 @@ function mallory(s: Scenario, mls: () => MlsService, publish: (subtopic: 'app' |
     if (mls().isActive()) publish('app', await mls().encrypt(encodeAppMessage(m)))
   }
   const voters = () => conv(s, 0, ID).members().length
+  const claimedAt = new Set<bigint>()
   return {
     /** A burst of ordinary proposals (slot hogging). */
     hog: async (count: number) => {
@@ -58,7 +59,10 @@ function mallory(s: Scenario, mls: () => MlsService, publish: (subtopic: 'app' |
     },
     /** Its own candidate, claiming an honest member's id. */
     claim: async (claimed: number) => {
-      if (!mls().isActive()) return
+      // One per epoch: a second commit with the same (empty) changes at one epoch is a proof of
+      // equivocation that removes it at once (test/adversarial/commit-equivocation.test.ts).
+      if (!mls().isActive() || claimedAt.has(mls().epoch())) return
+      claimedAt.add(mls().epoch())
       try {
         const built = await mls().createCommitCandidate([], { nowMs: s.net.clock.now() })
         await mls().discardOwnCommit()

@@ -51,6 +51,8 @@ export interface FaultRunReport {
   inferred: number
   /** Replayed commits members refused for lack of a verifiable approval (the forged removal of seeds ≡ 5). */
   refusedReplays: number
+  /** Proofs of equivocation (a vote both ways, two commits with the same changes) members found: every member is honest, so 0. */
+  equivocations: number
   /** One line per member (epoch, phase, authenticator, stewards) when the run failed. */
   detail: string[]
 }
@@ -126,6 +128,7 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
     healed: 0,
     inferred: 0,
     refusedReplays: 0,
+    equivocations: 0,
     detail: [],
   }
   const approvedAt = new Map<string, number>() // joiner → first approving outcome (virtual ms)
@@ -152,6 +155,7 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
   }
   const onEvent = (e: UserEvent) => {
     if (e.type === 'fork-healed') report.healed++
+    else if (e.type === 'equivocation' || e.type === 'commit-equivocation') report.equivocations++
     else if (e.type === 'dropped' && e.reason === 'unauthorized' && (e.detail ?? '').includes('no verifiable approval')) report.refusedReplays++
     else if (e.type === 'steward-list-inferred') report.inferred++
     else if (e.type === 'consensus-reached' && e.approved && e.request?.payload === 'memberInvite' && e.request.memberInvite) {

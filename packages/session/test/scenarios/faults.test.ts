@@ -17,6 +17,8 @@ describe('seeded fault runs at 10 % loss (50 seeds)', () => {
     expect(r.forks, context).toEqual([])
     expect(r.outcome, context).toBe('converged')
     expect(r.unapprovedJoins, `seed ${seed}`).toEqual([])
+    // Every member is honest: nobody is caught signing two votes or two commits with the same changes.
+    expect(r.equivocations, `seed ${seed}: an honest member accused of equivocation`).toBe(0)
     expect(r.joinLatencyMs.length, `seed ${seed}: every join had an approving outcome`).toBe(4)
     for (const ms of r.joinLatencyMs) expect(ms, `seed ${seed}: approval → join`).toBeLessThanOrEqual(joinBoundMs())
     // Seeds ≡ 5: the forged removal was refused (and, by the checks above, never applied).
