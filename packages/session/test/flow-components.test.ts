@@ -165,14 +165,19 @@ describe('voting/admission on AdmissionComponents', () => {
     isMemberHex: (h) => h === hex(1) || h === hex(2),
   })
 
-  it('under invite, a join never counts silence as YES (ours, or one we receive); other requests and open groups keep their flag', () => {
+  it('under invite, a join or a removal never counts silence as YES (ours, or one we receive), except a member leaving; open groups keep their flag', () => {
     expect(proposalLiveness(slices('invite'), join(5), true)).toBe(false)
-    expect(proposalLiveness(slices('invite'), leave, true)).toBe(true)
+    expect(proposalLiveness(slices('invite'), leave, true)).toBe(false)
+    expect(proposalLiveness(slices('invite'), { payload: 'stewardElection', stewardElection: {} } as ConversationUpdateRequest, true)).toBe(true)
     expect(proposalLiveness(slices('open'), join(5), true)).toBe(true)
-    const proposal = (livenessCriteriaYes: boolean) => ({ livenessCriteriaYes }) as Proposal
+    expect(proposalLiveness(slices('open'), leave, true)).toBe(true)
+    const proposal = (livenessCriteriaYes: boolean, owner = id(1)) => ({ livenessCriteriaYes, proposalOwner: owner }) as Proposal
     expect(silentAdmissionRefusal(slices('invite'), proposal(true), join(5))).toMatch(/silent voters as YES/)
     expect(silentAdmissionRefusal(slices('invite'), proposal(false), join(5))).toBeUndefined()
     expect(silentAdmissionRefusal(slices('open'), proposal(true), join(5))).toBeUndefined()
+    expect(silentAdmissionRefusal(slices('invite'), proposal(true), leave)).toMatch(/removal counts silent voters as YES/)
+    expect(silentAdmissionRefusal(slices('invite'), proposal(true, id(2)), leave)).toBeUndefined() // leaving
+    expect(silentAdmissionRefusal(slices('open'), proposal(true), leave)).toBeUndefined()
   })
 
   it('our automatic vote on a join: YES on a member\'s invitation we hold or a member\'s YES vote, else NO', () => {

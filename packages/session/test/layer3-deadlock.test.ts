@@ -14,7 +14,7 @@ import { hex, memberIdOf } from './scenarios/harness.js'
  */
 describe('Layer 3: election rejected → retries exhausted → Deadlock ECP → recovery → commit', () => {
   it('the responsible proposer files the Deadlock ECP automatically and a recovery commit removes the silent steward', async () => {
-    const bed = await Bed.create('layer3', 3, { stewardList: { snMin: 1, snMax: 1 }, maxReelectionAttempts: 1 })
+    const bed = await Bed.create('layer3', 3, { admission: 'open', stewardList: { snMin: 1, snMax: 1 }, maxReelectionAttempts: 1 })
     await bed.add(1)
     await bed.add(2)
     // The steward goes silent (its packets are lost).

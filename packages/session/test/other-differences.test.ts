@@ -121,7 +121,7 @@ describe('commit timing: who freezes on its own timer, and when', () => {
 describe('commit timing: the freeze-entry window after a rejected election', () => {
   it('after a rejected election (retry round > 0) the new epoch steward waits the recovery window, not the commit batch window, before freezing', async () => {
     // The only steward goes silent and its removal is approved: no list member is eligible, so an election opens.
-    const bed = await Bed.create('rejected-window', 3, { stewardList: { snMin: 1, snMax: 1 }, maxReelectionAttempts: 3 })
+    const bed = await Bed.create('rejected-window', 3, { admission: 'open', stewardList: { snMin: 1, snMax: 1 }, maxReelectionAttempts: 3 })
     await bed.add(1)
     await bed.add(2)
     const { s, live } = bed.silenceSteward([0, 1, 2])
@@ -209,7 +209,7 @@ describe('steward list: a recovery election with no settled candidate', () => {
 
 describe('ConversationSync: the whole steward list', () => {
   it('a joiner admitted by the recovery commit that removes a silent steward gets the whole list, the removed steward included, like the older members', async () => {
-    const bed = await Bed.create('sync-list', 4, { stewardList: { snMin: 1, snMax: 2 }, maxReelectionAttempts: 1 })
+    const bed = await Bed.create('sync-list', 4, { admission: 'open', stewardList: { snMin: 1, snMax: 2 }, maxReelectionAttempts: 1 })
     await bed.add(1)
     await bed.add(2)
     await bed.until(() => [0, 1, 2].every((i) => bed.conv(i).stewards().length === 2))
@@ -245,7 +245,7 @@ describe('ConversationSync: the whole steward list', () => {
     // With one steward, the whole list is [the removed steward]: the joiner's validation (as the reference's,
     // which would send an empty list) refuses it, and Conversation.join throws InvalidSyncError. A re-sent
     // Welcome carries the same sync. See docs/claims.md.
-    const bed = await Bed.create('sync-list-1', 4, { stewardList: { snMin: 1, snMax: 1 }, maxReelectionAttempts: 1 })
+    const bed = await Bed.create('sync-list-1', 4, { admission: 'open', stewardList: { snMin: 1, snMax: 1 }, maxReelectionAttempts: 1 })
     await bed.add(1)
     await bed.add(2)
     const { s, live } = bed.silenceSteward([0, 1, 2])

@@ -15,7 +15,7 @@ import { keyFor, memberIdOf } from './scenarios/harness.js'
 const FAR = 3_600_000
 
 async function idleSteward(id: string): Promise<void> {
-  const bed = await Bed.create(id, 1)
+  const bed = await Bed.create(id, 1, { admission: 'open' })
   const alice = bed.conv(0)
   await alice.poll(bed.now)
   expect(alice.nextWakeupAt()).toBeUndefined()
@@ -29,7 +29,7 @@ async function idleSteward(id: string): Promise<void> {
 
 describe('reference: handle.rs', () => {
   it('check_steward_inactivity_first_tick_anchors_and_returns_none: approved work is anchored at the first poll and no freeze starts before the window', async () => {
-    const bed = await Bed.create('h1', 2)
+    const bed = await Bed.create('h1', 2, { admission: 'open' })
     const alice = bed.conv(0)
     const window = alice.config().commitBatchWindowMs
     await alice.addMember(await bed.peers[1]!.plugins.generateKeyPackage(bed.now), bed.now)
@@ -56,7 +56,7 @@ describe('reference: handle.rs', () => {
   it('create_commit_candidate_errors_when_no_approved_proposals: a steward with an empty approved queue never mints a candidate', () => idleSteward('h8'))
 
   it('emit_event_then_drain_returns_insertion_order_and_clears_buffer', async () => {
-    const bed = await Bed.create('h3', 2)
+    const bed = await Bed.create('h3', 2, { admission: 'open' })
     const alice = bed.conv(0)
     alice.drainEvents()
     await alice.addMember(await bed.peers[1]!.plugins.generateKeyPackage(bed.now), bed.now)
@@ -67,7 +67,7 @@ describe('reference: handle.rs', () => {
   })
 
   it('register_auto_vote_replaces_existing_entry: a proposal has one auto-vote; a later second delivery neither arms another nor moves it', async () => {
-    const bed = await Bed.create('h4', 2)
+    const bed = await Bed.create('h4', 2, { admission: 'open' })
     await bed.add(1)
     const bob = bed.conv(1)
     const delay = bob.config().votingDelayMs
@@ -104,7 +104,7 @@ describe('reference: handle.rs', () => {
 
   it('cancel_auto_vote_removes_only_the_targeted_proposal: a manual vote removes its auto-vote from the schedule, the other proposal keeps its own', async () => {
     // Four members, so one YES decides nothing (the default rule needs 3 of 4) and a's stays open.
-    const bed = await Bed.create('h5', 6)
+    const bed = await Bed.create('h5', 6, { admission: 'open' })
     for (const i of [1, 2, 3]) await bed.add(i)
     // Let the adds' vote echoes and timeouts pass: nothing of bob's is due in the next minute.
     await bed.until(() => (bed.conv(1).nextWakeupAt() ?? Infinity) > bed.now + 60_000)
@@ -139,7 +139,7 @@ describe('reference: handle.rs', () => {
   })
 
   it('register_then_unregister_consensus_timeout: a proposal that resolves drops its timeout from the wake-up', async () => {
-    const bed = await Bed.create('h6', 2)
+    const bed = await Bed.create('h6', 2, { admission: 'open' })
     const alice = bed.conv(0)
     const timeout = alice.config().consensusTimeoutMs
     const t0 = bed.now
@@ -159,7 +159,7 @@ describe('reference: handle.rs', () => {
   })
 
   it('create_commit_candidate_errors_for_non_steward_outside_recovery: a plain member that freezes mints no candidate; the steward does', async () => {
-    const bed = await Bed.create('h7', 3, { stewardList: { snMin: 1, snMax: 1 } })
+    const bed = await Bed.create('h7', 3, { admission: 'open', stewardList: { snMin: 1, snMax: 1 } })
     await bed.add(1)
     await bed.add(2)
     const plain = [0, 1, 2].find((i) => !bed.conv(i).isSteward())!
@@ -177,7 +177,7 @@ describe('reference: handle.rs', () => {
   })
 
   it('create_commit_candidate_errors_on_emergency_in_approved_queue: an accepted non-score ECP never becomes commit work; a batch carries only the add', async () => {
-    const bed = await Bed.create('h9', 2)
+    const bed = await Bed.create('h9', 2, { admission: 'open' })
     const alice = bed.conv(0)
     await alice.submitEmergency(brokenCommit(new Uint8Array(20).fill(0xaa), 0n), bed.now)
     expect(bed.eventsOf(0, 'consensus-reached').at(-1)?.approved).toBe(true)

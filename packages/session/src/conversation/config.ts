@@ -176,10 +176,17 @@ export interface ConversationConfig {
  *   YES only when it holds a valid invitation for the joiner, is its
  *   inviter, or has seen a member's YES on the proposal; otherwise NO.
  *   Join proposals count silent voters as NO, and one that counts them as
- *   YES is dropped: silence never admits anybody.
- * - `'open'`: the reference's behaviour, every announced joiner is
- *   auto-voted with the liveness flag (silent means yes). Anyone who can
- *   publish a key package gets in; an opt-in for open groups and tests.
+ *   YES is dropped: silence never admits anybody. The same holds for
+ *   removals: a plain removal counts silent voters as NO and a member's
+ *   automatic vote on another's removal is YES only when its own
+ *   observation supports it (the target silent for the suspect window, or
+ *   at the removal threshold in its own scores); a member leaving is
+ *   always accepted.
+ * - `'open'`: the reference's behaviour, every announced joiner and every
+ *   removal is auto-voted with the liveness flag (silent means yes).
+ *   Anyone who can publish a key package gets in, and any member's
+ *   removal request passes unless the others vote NO in time; an opt-in
+ *   for open groups and tests.
  *
  * @example
  * ```ts

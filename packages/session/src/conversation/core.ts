@@ -39,6 +39,8 @@ export interface AutoVote {
   judgeAdmission?: Uint8Array
   /** Another emergency: judged from our own observation of its evidence when the vote fires (`judgeEvidence`). */
   judgeEvidence?: ViolationEvidence
+  /** Another member's plain removal of this member in a closed group: judged from our own observation when the vote fires. */
+  judgeRemoval?: Uint8Array
 }
 
 /**

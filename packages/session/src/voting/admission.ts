@@ -45,19 +45,35 @@ export function invitesRequired(core: Pick<AdmissionComponents, 'config'>): bool
   return core.config.admission === 'invite'
 }
 
-/** The liveness flag of a proposal we open: a join under `'invite'` never counts silence as YES. */
-export function proposalLiveness(core: AdmissionComponents, request: ConversationUpdateRequest, configured: boolean): boolean {
-  return invitesRequired(core) && joinerOf(request) !== undefined ? false : configured
+/** The member a removal (RemoveMember) request removes, if it is one. */
+export function removedOf(request: ConversationUpdateRequest | undefined): Uint8Array | undefined {
+  return request?.payload === 'removeMember' ? request.removeMember?.memberId : undefined
 }
 
 /**
- * Why a received join proposal is refused under `'invite'`: one that counts
- * silent voters as YES (a timeout would admit an unvouched joiner).
- * `undefined` when it is acceptable.
+ * The liveness flag of a proposal we open: under `'invite'` (a closed
+ * group) silence never changes the membership, so a join or a removal
+ * counts silent voters as NO.
+ */
+export function proposalLiveness(core: AdmissionComponents, request: ConversationUpdateRequest, configured: boolean): boolean {
+  return invitesRequired(core) && (joinerOf(request) !== undefined || removedOf(request) !== undefined) ? false : configured
+}
+
+/**
+ * Why a received membership proposal is refused under `'invite'`: one that
+ * counts silent voters as YES (a timeout would admit an unvouched joiner,
+ * or remove a member nobody but the proposer asked to remove). A member's
+ * removal of itself (leaving) is always accepted. `undefined` when it is
+ * acceptable.
  */
 export function silentAdmissionRefusal(core: AdmissionComponents, proposal: Proposal, request: ConversationUpdateRequest | undefined): string | undefined {
-  if (!invitesRequired(core) || joinerOf(request) === undefined) return undefined
-  return proposal.livenessCriteriaYes ? 'join proposal counts silent voters as YES under invite admission' : undefined
+  if (!invitesRequired(core) || !proposal.livenessCriteriaYes) return undefined
+  if (joinerOf(request) !== undefined) return 'join proposal counts silent voters as YES under invite admission'
+  const removed = removedOf(request)
+  if (removed !== undefined && toHex(removed) !== toHex(proposal.proposalOwner)) {
+    return 'removal counts silent voters as YES under invite admission'
+  }
+  return undefined
 }
 
 /**

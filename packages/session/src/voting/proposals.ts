@@ -28,7 +28,7 @@ import { savedVote } from '../persist/snapshot.js'
 import { proposalBytesFit } from './proposal-bytes.js'
 import { noteEquivocation } from './equivocation.js'
 import { equivocationOf } from '../rules/equivocation.js'
-import { creatorVoteFor, joinerOf, judgeAdmission, proposalLiveness, silentAdmissionRefusal } from './admission.js'
+import { creatorVoteFor, joinerOf, judgeAdmission, proposalLiveness, removedOf, silentAdmissionRefusal } from './admission.js'
 
 /**
  * Who votes first on a proposal we open: we bundle YES, or we vote later like everyone.
@@ -252,6 +252,7 @@ export function onIncomingProposal(
         : undefined
     // A removal a member asked for (BanRequest) is decided by explicit votes: nobody votes for us.
     if (proposal.name === BAN_REMOVAL_NAME) return
+    const removed = removedOf(request)
     core.autoVotes.set(proposal.proposalId, now + votingDelay(core, kind), {
       choice: inactive !== undefined ? false : proposal.livenessCriteriaYes,
       ...(inactive !== undefined && !proposal.livenessCriteriaYes ? { judgeInactive: inactive } : {}),
@@ -259,6 +260,8 @@ export function onIncomingProposal(
       // Any other emergency is judged from what we observed ourselves, never from the proposer's flag.
       ...(evidence !== undefined && scoreTarget === undefined ? { judgeEvidence: evidence } : {}),
       ...(core.config.admission === 'invite' && joinerOf(request) !== undefined ? { judgeAdmission: joinerOf(request) } : {}),
+      // In a closed group, another member's plain removal is voted on what we observed ourselves.
+      ...(core.config.admission === 'invite' && removed !== undefined && inactive === undefined ? { judgeRemoval: removed } : {}),
     })
   }
 }
@@ -338,6 +341,18 @@ export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8
 export function judgeScoreRemoval(core: ConversationCore, target: Uint8Array): boolean {
   const score = core.scoring.scoreFor(target)
   return score !== undefined && score <= core.scoring.threshold()
+}
+
+/**
+ * Our automatic vote on another member's plain removal of `target` in a
+ * closed group (`admission: 'invite'`): YES only when our own observation
+ * supports it (we have not heard from the target for the suspect window,
+ * or our own score of it is at the removal threshold); otherwise NO. A
+ * member votes explicitly (`vote`) within the voting delay to decide
+ * otherwise; silence counts NO.
+ */
+export function judgeRemoval(core: ConversationCore, target: Uint8Array, now: number): boolean {
+  return judgeInactiveRemoval(core, target, now) || judgeScoreRemoval(core, target)
 }
 
 /**
@@ -422,7 +437,9 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
               ? judgeAdmission(core, id, a.judgeAdmission, now)
               : a.judgeEvidence !== undefined
                 ? judgeEvidence(core, a.judgeEvidence, now)
-                : a.choice
+                : a.judgeRemoval !== undefined
+                  ? judgeRemoval(core, a.judgeRemoval, now)
+                  : a.choice
       await castVote(core, id, choice, now)
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'ALREADY_VOTED') core.error('auto-vote', err)

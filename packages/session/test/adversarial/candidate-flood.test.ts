@@ -8,7 +8,7 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 
 /** Five members (0 created the conversation, 1–4 joined), converged. */
 async function group(): Promise<Bed> {
-  const bed = await Bed.create(ID, 6)
+  const bed = await Bed.create(ID, 6, { admission: 'open' })
   for (const i of [1, 2, 3, 4]) await bed.add(i)
   // Until the newest members are eligible and every member names the epoch steward.
   await bed.until(() => [0, 1, 2, 3, 4].every((i) => bed.conv(i).epochSteward() !== undefined))

@@ -16,7 +16,7 @@ import { scoresSeenBy } from './outsider.js'
 // the group ends with does not depend on the committer's choice.
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
-const CONFIG: ConversationConfigInit = { votingDelayMs: 10_000, electionVotingDelayMs: 10_000, consensusTimeoutMs: 30_000, stewardList: { snMin: 1, snMax: 1 } }
+const CONFIG: ConversationConfigInit = { admission: 'open', votingDelayMs: 10_000, electionVotingDelayMs: 10_000, consensusTimeoutMs: 30_000, stewardList: { snMin: 1, snMax: 1 } }
 
 /** The commit candidate a plaintext app packet carries, if it does. */
 function candidateIn(payload: Uint8Array): CommitCandidate | undefined {

@@ -8,7 +8,7 @@ import { scoresSeenBy } from './outsider.js'
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 /** The reference's timing: members auto-vote after 10 s, proposals time out after 30 s. */
-const CONFIG: ConversationConfigInit = { votingDelayMs: 10_000, electionVotingDelayMs: 10_000, consensusTimeoutMs: 30_000 }
+const CONFIG: ConversationConfigInit = { admission: 'open', votingDelayMs: 10_000, electionVotingDelayMs: 10_000, consensusTimeoutMs: 30_000 }
 const honest = [0, 1, 2, 3]
 const ATTACKER = 4
 

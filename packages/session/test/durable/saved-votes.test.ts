@@ -23,7 +23,7 @@ function countVoteSignatures(plugins: Awaited<ReturnType<typeof defaultPlugins>>
 
 describe('durable state: a restarted member never votes differently', () => {
   it('m1 voted NO, crashed and resumed from its saved state: it sends the same NO again and signs no other vote', async () => {
-    const bed = await Bed.create('votes', 4, { votingDelayMs: 5_000, consensusTimeoutMs: 20_000 })
+    const bed = await Bed.create('votes', 4, { admission: 'open', votingDelayMs: 5_000, consensusTimeoutMs: 20_000 })
     for (const i of [1, 2, 3]) await bed.add(i)
     bed.conv(1).enableSaving()
     bed.conv(1).takeSave()

@@ -15,7 +15,7 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 // itself again (re-encrypted: new bytes, which gossipsub does not drop).
 describe('a proposal lost to every member', () => {
   it('is sent again by its owner, and the group decides and commits it together', async () => {
-    const bed = await Bed.create('lost', 5, FAST_TIMING)
+    const bed = await Bed.create('lost', 5, { ...FAST_TIMING, admission: 'open' })
     for (const i of [1, 2, 3]) await bed.add(i)
     const proposer = 1
     const target = 3
