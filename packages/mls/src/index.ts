@@ -31,6 +31,7 @@ export type {
   AbortedStage,
   AbortOptions,
   AuthenticatedCommit,
+  AuthenticateOptions,
   AuthenticateResult,
   CommitCandidate,
   CommitInput,

@@ -220,6 +220,23 @@ export interface AbortedStage {
 }
 
 /**
+ * Options of {@link MlsService.authenticateCommit}.
+ *
+ * @example
+ * ```ts
+ * import type { AuthenticateOptions, MlsService } from '@demls/mls'
+ * declare const group: MlsService
+ * declare const candidate: { commit: Uint8Array; proposals: Uint8Array[] }
+ * const options: AuthenticateOptions = { proposals: candidate.proposals }
+ * const r = await group.authenticateCommit(candidate.commit, options) // 'aborted' when the proposals are not the commit's
+ * ```
+ */
+export interface AuthenticateOptions extends AbortOptions {
+  /** The MLS proposal messages sent with the commit: they must be exactly the proposals it references. */
+  proposals?: readonly Uint8Array[]
+}
+
+/**
  * A plaintext commit whose sender MLS authenticated ({@link MlsService.authenticateCommit}).
  *
  * @example
@@ -400,10 +417,14 @@ export interface MlsService {
   /**
    * Authenticate a plaintext commit's sender at the current epoch without
    * processing it (membership tag and the sender leaf's signature), so a
-   * received candidate can be attributed before it is held. Changes
-   * nothing and never throws for bad input: returns an {@link AbortedStage}.
+   * received candidate can be attributed before it is held. With
+   * `options.proposals`, also check that those MLS proposal messages are
+   * exactly the ones the commit references (their ProposalRefs), so a copy
+   * of a genuine commit with other proposals attached is refused before
+   * anyone holds it. Changes nothing and never throws for bad input:
+   * returns an {@link AbortedStage}.
    */
-  authenticateCommit(commit: Uint8Array, options?: AbortOptions): Promise<AuthenticateResult>
+  authenticateCommit(commit: Uint8Array, options?: AuthenticateOptions): Promise<AuthenticateResult>
   /** Apply the staged commit (our own pending commit, if any, is discarded). */
   mergeStagedCommit(): Promise<MergeResult>
   /** Drop the staged commit; no-op if none. */

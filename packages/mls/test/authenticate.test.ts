@@ -46,3 +46,36 @@ describe('authenticateCommit: who sent a plaintext candidate, without staging it
     })
   }
 })
+
+describe('authenticateCommit with the proposals sent alongside (issue 15: a copy with other proposals is refused before it is held)', () => {
+  for (const publicHandshakes of [false, true]) {
+    it(`accepts exactly the referenced proposals, refuses swapped, missing, extra or garbage ones (${publicHandshakes ? 'public' : 'private'} handshakes)`, async () => {
+      const mk = () => client(undefined, 'auto', publicHandshakes)
+      const [alice, bob, carol, dave] = await groupOf(await Promise.all([mk(), mk(), mk(), mk()]))
+      const built = await bob!.createCommitCandidate([
+        { action: 'remove', memberId: carol!.memberId },
+        { action: 'remove', memberId: dave!.memberId },
+      ])
+      // Other proposals of the same epoch, by another member: well-formed, but not the ones the commit names.
+      const other = await carol!.createCommitCandidate([{ action: 'remove', memberId: dave!.memberId }])
+      expect(built.proposals).toHaveLength(2)
+      const ok = await alice!.authenticateCommit(built.commit, { proposals: built.proposals })
+      expect(ok).toMatchObject({ status: 'authenticated' })
+      expect(Object.keys(ok)).toEqual(['status', 'committer'])
+      // Order does not matter (a reference names a proposal, not a position).
+      expect((await alice!.authenticateCommit(built.commit, { proposals: [...built.proposals].reverse() })).status).toBe('authenticated')
+      const refused = [
+        [other.proposals[0]!, built.proposals[1]!], // one swapped
+        [built.proposals[0]!], // one missing
+        [...built.proposals, other.proposals[0]!], // one extra
+        [built.proposals[0]!, built.proposals[0]!], // one twice
+        [built.proposals[0]!, new Uint8Array([1, 2, 3])], // garbage
+      ]
+      for (const proposals of refused) {
+        expect(await alice!.authenticateCommit(built.commit, { proposals })).toMatchObject({ status: 'aborted', reason: 'mls-failure' })
+      }
+      // Nothing consumed: the genuine candidate still stages.
+      expect((await alice!.stageRemoteCommit({ proposals: built.proposals, commit: built.commit })).status).toBe('staged')
+    })
+  }
+})

@@ -1,5 +1,6 @@
-import { throwIfAborted } from '@demls/wire'
+import { throwIfAborted, toHex } from '@demls/wire'
 import type { ClientState } from 'ts-mls'
+import { type AuthenticatedContent, makeProposalRef } from 'ts-mls/authenticatedContent.js'
 import { unprotectPrivateMessage } from 'ts-mls/messageProtection.js'
 import { unprotectPublicMessage } from 'ts-mls/messageProtectionPublic.js'
 import { InvalidCommitError, MlsAuthenticationError } from '../errors.js'
@@ -26,7 +27,72 @@ export async function authenticateCommit(
   bytes: Uint8Array,
   deps: GroupDeps,
   signal?: AbortSignal,
+  proposals?: readonly Uint8Array[],
 ): Promise<AuthenticatedCommit | AbortedStage> {
+  const r = await authenticateSender(state, bytes, deps, signal)
+  if (r.status !== 'authenticated') return r
+  if (proposals === undefined) return { status: 'authenticated', committer: r.committer }
+  return (await proposalsMatch(state, r.content, proposals, deps))
+    ? { status: 'authenticated', committer: r.committer }
+    : {
+        status: 'aborted',
+        reason: 'mls-failure',
+        error: new InvalidCommitError('the proposals sent with the commit are not the ones it references'),
+      }
+}
+
+/**
+ * Whether `proposals` (MLS proposal messages of this epoch) are exactly
+ * the proposals the commit `content` references: their ProposalRefs, as a
+ * set, equal the commit's references (a reference names the proposal's
+ * whole authenticated content, so a match leaves nothing to swap).
+ * Private proposals are decrypted on a copy of the secret tree.
+ */
+async function proposalsMatch(state: ClientState, content: AuthenticatedContent, proposals: readonly Uint8Array[], deps: GroupDeps): Promise<boolean> {
+  if (content.content.contentType !== 'commit') return false
+  const wanted = new Set<string>()
+  for (const p of content.content.commit.proposals) if (p.proposalOrRefType === 'reference') wanted.add(toHex(p.reference))
+  if (wanted.size !== proposals.length) return false
+  let tree = state.secretTree
+  const have = new Set<string>()
+  for (const bytes of proposals) {
+    const checked = check(state, bytes, 'proposal')
+    if (!checked.ok) return false
+    const m = checked.message
+    let authenticated: AuthenticatedContent
+    if (m.wireformat === 'mls_private_message') {
+      try {
+        const r = await unprotectPrivateMessage(
+          state.keySchedule.senderDataSecret,
+          m.privateMessage,
+          tree,
+          state.ratchetTree,
+          state.groupContext,
+          state.clientConfig.keyRetentionConfig,
+          deps.impl,
+        )
+        tree = r.tree
+        authenticated = r.content
+      } catch {
+        return false
+      }
+    } else if (m.wireformat === 'mls_public_message') {
+      authenticated = { wireformat: 'mls_public_message', content: m.publicMessage.content, auth: m.publicMessage.auth }
+    } else {
+      return false
+    }
+    have.add(toHex(await makeProposalRef(authenticated, deps.impl.hash)))
+  }
+  return have.size === wanted.size && [...have].every((h) => wanted.has(h))
+}
+
+/** {@link authenticateCommit} without the proposals: the sender and the commit's authenticated content. */
+async function authenticateSender(
+  state: ClientState,
+  bytes: Uint8Array,
+  deps: GroupDeps,
+  signal?: AbortSignal,
+): Promise<(AuthenticatedCommit & { content: AuthenticatedContent }) | AbortedStage> {
   throwIfAborted(signal)
   const checked = check(state, bytes, 'commit')
   if (!checked.ok) return checked.aborted
@@ -46,7 +112,7 @@ export async function authenticateCommit(
       const sender = r.content.content.sender
       const committer = sender.senderType === 'member' ? identityAtLeaf(state, sender.leafIndex) : undefined
       if (committer === undefined) return notMember()
-      return { status: 'authenticated', committer }
+      return { status: 'authenticated', committer, content: r.content }
     } catch (cause) {
       return { status: 'aborted', reason: 'mls-failure', error: new MlsAuthenticationError(String(cause), { cause }) }
     }
@@ -62,5 +128,5 @@ export async function authenticateCommit(
   } catch (cause) {
     return { status: 'aborted', reason: 'mls-failure', error: new MlsAuthenticationError(String(cause), { cause }) }
   }
-  return { status: 'authenticated', committer }
+  return { status: 'authenticated', committer, content: { wireformat: 'mls_public_message', content: pm.content, auth: pm.auth } }
 }

@@ -19,6 +19,7 @@ import { type MessageKind, inspectMessageEpoch, inspectMessageKind, kindOf } fro
 import { encodeExportedState } from '../state/codec.js'
 import type {
   AbortOptions,
+  AuthenticateOptions,
   AuthenticateResult,
   CommitCandidate,
   CommitInput,
@@ -171,8 +172,8 @@ export class TsMlsGroup implements MlsService {
     })
   }
 
-  authenticateCommit(commit: Uint8Array, options: AbortOptions = {}): Promise<AuthenticateResult> {
-    return this.#exclusive(() => authenticateCommit(this.#state, commit, this.#deps, options.signal))
+  authenticateCommit(commit: Uint8Array, options: AuthenticateOptions = {}): Promise<AuthenticateResult> {
+    return this.#exclusive(() => authenticateCommit(this.#state, commit, this.#deps, options.signal, options.proposals))
   }
 
   mergeStagedCommit(): Promise<MergeResult> {

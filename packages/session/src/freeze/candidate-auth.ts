@@ -6,14 +6,16 @@ import type { ConversationCore } from '../conversation/core.js'
  * (issue 15): its commit must be framed for our group and epoch and signed
  * by a member leaf (PublicMessage: membership tag and signature;
  * PrivateMessage: it decrypts under the epoch's handshake keys and the
- * leaf's signature holds). `undefined`, with a `candidate` drop
+ * leaf's signature holds), and its `mlsProposals` must be exactly the
+ * proposals the commit references. `undefined`, with a `candidate` drop
  * (`unauthenticated`), for anything else: an outsider's candidate never
  * fills a round, never counts toward starting selection and never earns
  * anyone a penalty. The candidate's `stewardMemberId` is only a claim; the
  * returned id is what ranking and scores use.
  */
 export async function authenticateCandidate(core: ConversationCore, c: CommitCandidate): Promise<Uint8Array | undefined> {
-  const r = await core.mls.authenticateCommit(c.commitMessage)
+  // Its proposals too: a copy of a member's commit with other proposals attached never takes the genuine one's place.
+  const r = await core.mls.authenticateCommit(c.commitMessage, { proposals: c.mlsProposals })
   if (r.status !== 'authenticated') {
     core.emit({ type: 'dropped', reason: 'candidate', detail: 'unauthenticated', error: r.error })
     return undefined
