@@ -1,8 +1,11 @@
-import { EthereumSigner } from '@demls/consensus'
+import { EthereumSigner, buildVote, consensusResult, createProposal } from '@demls/consensus'
 import { ScoreEvent, type ScoreOp } from '@demls/scoring'
 import {
   type AppMessageInit,
+  type ConversationSyncInit,
   type ConversationUpdateRequest,
+  type JoinProbe,
+  JoinStatusKind,
   type MemberInvitation,
   decodeMemberInvitation,
   encodeMemberInvitation,
@@ -10,13 +13,65 @@ import {
   type Vote,
   ViolationType,
   decodeCommitRequest,
+  decodeConversationSync,
   decodeEpochAttestation,
+  decodeHistoryReply,
+  decodeHistoryRequest,
+  decodeWelcomeChannelMessage,
   encodeCommitRequest,
+  encodeConversationSync,
+  encodeConversationUpdateRequest,
   encodeEpochAttestation,
+  encodeHistoryReply,
+  encodeHistoryRequest,
+  encodeWelcomeChannelMessage,
   toHex,
 } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
+import { type ConversationConfigInit, defaultPlugins } from '../src/index.js'
 import { deadMemberWindowMs, resolveConfig } from '../src/conversation/config.js'
+import type { ConversationState } from '../src/conversation/state-machine.js'
+import { PluginMismatchError } from '../src/errors.js'
+import { voteBindingPayload } from '../src/rules/certificate.js'
+import { keyOfTarget } from '../src/rules/targets.js'
+import { CertificateState } from '../src/state/certificate-state.js'
+import { HistoryState } from '../src/state/history-state.js'
+import { JoinResponderState } from '../src/state/responder-state.js'
+import {
+  type ResponderComponents,
+  PROBE_NONCE_LENGTH,
+  answerDueProbes,
+  joinAnswerDeadline,
+  onInviteProposed,
+  onInviteResolved,
+  onJoinBeacon,
+  onJoinProbe,
+  onRepeatedAnnouncement,
+} from '../src/join/responder.js'
+import { signAttestation, signJoinBeacon, verifyJoinBeacon, verifyJoinStatus } from '../src/join/signing.js'
+import {
+  type BackfillComponents,
+  HISTORY_LIMITS,
+  answerHistory,
+  historyDeadline,
+  keepChat,
+  requestHistory,
+  retryHistory,
+  takeHistoryReply,
+} from '../src/sync/backfill.js'
+import { type ConversationSyncComponents, applySync, buildSync, checkPlugins } from '../src/sync/conversation-sync.js'
+import {
+  type CertificatesComponents,
+  authorizeChanges,
+  bindOwnVote,
+  bindingsOf,
+  certifies,
+  certifyApproval,
+  localCertificate,
+  mergedByQuorum,
+  noteBindings,
+  takeApprovedCertificates,
+} from '../src/voting/certificates.js'
 import { EQUIVOCATIONS_KEPT } from '../src/conversation/core.js'
 import type { ConversationEvent } from '../src/conversation/events.js'
 import type { EquivocationEvidence } from '../src/rules/equivocation.js'
@@ -24,7 +79,6 @@ import { keyFor } from './scenarios/harness.js'
 import { type LivenessComponents, judgeInactiveRemoval, looksDead, noteSeen, noteSeenAt, syncLastSeen } from '../src/stewardship/liveness.js'
 import { type ClaimsComponents, attestedByMember, commitRequestRefusal, signCommitRequest } from '../src/sync/claims.js'
 import { type InviteComponents, adoptSyncedInvitations, invitationsForSync, onInvitation, sendInvitation, signInvitation } from '../src/join/invite.js'
-import { signAttestation } from '../src/join/signing.js'
 import { INVITATION_LIFETIME_MS } from '../src/state/invitations.js'
 import { type OwnCandidatesComponents, keepOwnCandidate, ownCandidateState } from '../src/sync/own-candidates.js'
 import { CatchUpState } from '../src/state/catch-up-state.js'
@@ -37,7 +91,8 @@ import { type OvertakenComponents, overtakenEmergency } from '../src/voting/over
 /**
  * Flows that declare the slices they need (`…Components`), each tested on
  * those slices alone: no `ConversationCore`, no MLS group, no `User`, no
- * network.
+ * network (the default plug-ins where a flow signs them into a message or
+ * runs their steward-list and scoring services).
  */
 
 const id = (n: number) => new Uint8Array(20).fill(n)
@@ -345,5 +400,353 @@ describe('join/invite on InviteComponents', () => {
     adoptSyncedInvitations(joiner.v, [...synced, invitation(carol!, id(7), now)], now + 1)
     expect(joiner.v.invitations.size).toBe(1)
     expect(joiner.events.map((e) => e.type === 'dropped' && e.detail)).toEqual(['synced: invitation by a non-member'])
+  })
+})
+
+describe('voting/certificates on CertificatesComponents', () => {
+  const signers = Array.from({ length: 5 }, (_, i) => new EthereumSigner(keyFor(i)))
+  const NOW = 1_800_000_000_000
+  const target = id(9)
+  const change = { action: 'remove' as const, memberId: target }
+  const removal = (proposalId: number): Proposal =>
+    createProposal(
+      { owner: signers[1]!.identity, payload: encodeConversationUpdateRequest({ removeMember: { memberId: target } }), expectedVotersCount: 4, livenessCriteriaYes: true, proposalId },
+      NOW,
+    )
+  /** Votes of `voters` on `p` (YES unless listed in `no`), chained as the consensus service chains them. */
+  const votesOn = (p: Proposal, voters: number[], no: number[] = []): Vote[] => {
+    const votes: Vote[] = []
+    for (const i of voters) votes.push(buildVote({ proposal: { proposalId: p.proposalId, votes }, choice: !no.includes(i), signer: signers[i]!, now: NOW + 1_000 }))
+    return votes
+  }
+  const bindingOf = (p: Proposal, v: Vote, by: number) => signers[by]!.sign(voteBindingPayload('chat', p, v.voteHash))
+  const owners = (votes: readonly Vote[]) => votes.map((v) => signers.findIndex((s) => toHex(s.identity) === toHex(v.voteOwner)))
+  const members = new Set(signers.slice(0, 4).map((s) => toHex(s.identity)))
+  /** Member 0's view of a group of members 0..3; `held` are the proposals its consensus service holds. */
+  const view = (referenceGaps: { uncertifiedChanges?: boolean } = {}) => {
+    const held = new Map<number, Proposal>()
+    const scores: ScoreOp[] = []
+    const events: ConversationEvent[] = []
+    const s: CertificatesComponents = {
+      id: 'chat',
+      memberId: signers[0]!.identity,
+      config: { referenceGaps },
+      certificates: new CertificateState(),
+      consensus: { getProposal: (_scope, proposalId) => held.get(proposalId) },
+      plugins: { consensus: { signer: signers[0]!, rule: consensusResult } },
+      memberSet: () => members,
+      epochHistory: new Map(),
+      joinElectorate: undefined,
+      equivocations: new Map(),
+      applyScores: (ops) => void scores.push(...ops),
+      emit: (e) => void events.push(e),
+    }
+    return { s, held, scores, events }
+  }
+
+  it('bindings: ours are signed on demand and kept; received ones are kept once checked against the proposal held, those that came first wait for it; a forged one is never kept', () => {
+    const { s, held } = view()
+    const p = removal(1)
+    const votes = votesOn(p, [0, 1, 2, 3])
+    // Bob's vote and binding come before the proposal: kept unchecked.
+    noteBindings(s, 1, [votes[1]!], [bindingOf(p, votes[1]!, 1)])
+    expect(s.certificates.bindings.size).toBe(0)
+    expect(s.certificates.unchecked.size).toBe(1)
+    held.set(1, { ...p, votes: votes.slice(0, 2) })
+    noteBindings(s, 1, [votes[2]!, votes[3]!], [bindingOf(p, votes[2]!, 2), bindingOf(p, votes[3]!, 2)]) // the last one signed by someone else
+    expect(s.certificates.unchecked.size).toBe(0)
+    expect(s.certificates.bindings.has(toHex(votes[1]!.voteHash))).toBe(true)
+    expect(s.certificates.bindings.has(toHex(votes[2]!.voteHash))).toBe(true)
+    expect(s.certificates.bindings.has(toHex(votes[3]!.voteHash))).toBe(false)
+    const sent = bindingsOf(s, p, votes)
+    expect(sent.map((b) => b.length > 0)).toEqual([true, true, true, false])
+    expect(sent[0]).toEqual(bindOwnVote(s, p, votes[0]!)) // kept: the same binding again
+    expect(bindingsOf(view({ uncertifiedChanges: true }).s, p, votes)).toEqual([])
+    expect(certifies(view({ uncertifiedChanges: true }).s)).toBe(false)
+  })
+
+  it('an approval keeps the certificate of the votes we hold a binding for, by target, until the commit that carries it takes it', () => {
+    const { s, held } = view()
+    const p = removal(2)
+    const votes = votesOn(p, [0, 1, 2, 3])
+    held.set(2, { ...p, votes })
+    noteBindings(s, 2, votes.slice(1, 3), [bindingOf(p, votes[1]!, 1), bindingOf(p, votes[2]!, 2)])
+    const local = localCertificate(s, 2)
+    expect(owners(local!.proposal!.votes)).toEqual([0, 1, 2])
+    expect(localCertificate(s, 99)).toBeUndefined()
+    certifyApproval(s, 2, { payload: 'removeMember', removeMember: { memberId: target } })
+    expect([...s.certificates.approved.keys()]).toEqual([keyOfTarget({ action: 'remove', member: target })])
+    expect(takeApprovedCertificates(s, [change]).map((c) => owners(c.proposal!.votes))).toEqual([[0, 1, 2]])
+    expect(s.certificates.approved.size).toBe(0)
+    expect(takeApprovedCertificates(s, [change])).toEqual([])
+  })
+
+  it('authorizeChanges: our own approval, else an offered certificate verified against the members the commit leaves (with the votes we hold), else the merge quorum; nothing proves a change: refused', () => {
+    const p = removal(3)
+    const votes = votesOn(p, [0, 1, 2, 3])
+    const offered = (voters: number[]) => ({ proposal: { ...p, votes: voters.map((i) => votes[i]!) }, voteBindings: voters.map((i) => bindingOf(p, votes[i]!, i)) })
+    const key = keyOfTarget({ action: 'remove', member: target })
+    expect(authorizeChanges(view().s, [change], [], members, new Set([key]))).toEqual({ ok: true, certificates: [] })
+    expect(authorizeChanges(view({ uncertifiedChanges: true }).s, [change], [], members, new Set())).toEqual({ ok: true, certificates: [] })
+    const proved = authorizeChanges(view().s, [change], [offered([0, 1, 2, 3])], members, new Set())
+    expect(proved.ok && proved.certificates.length).toBe(1)
+    const tooFew = authorizeChanges(view().s, [change], [offered([1])], members, new Set())
+    expect(tooFew).toEqual({ ok: false, reason: expect.stringMatching(/^no verifiable approval for remove:/) })
+    // Two replays of one proposal, each with part of the votes: together they prove it.
+    const { s } = view()
+    expect(authorizeChanges(s, [change], [offered([1, 2])], members, new Set()).ok).toBe(false)
+    expect(authorizeChanges(s, [change], [offered([3, 0])], members, new Set()).ok).toBe(true)
+  })
+
+  it('the merge quorum: more members of the epoch than can be Byzantine signed that they merged the commit, its committer not counted; the attestations are kept', () => {
+    const commitHash = new Uint8Array(32).fill(7)
+    const attestation = (by: number, epoch = 5n) => decodeEpochAttestation(encodeEpochAttestation(signAttestation(signers[by]!, 'chat', { epoch, commitHash, signedAtMs: 1n })))
+    const merge = (by: number[]) => ({ epoch: 5n, commitHash, committer: signers[3]!.identity, attestations: by.map((i) => attestation(i)) })
+    const { s } = view()
+    expect(mergedByQuorum(s, merge([1, 2]), members)).toBe(true) // f + 1 = 2 of 4
+    expect(mergedByQuorum(s, merge([1, 3]), members)).toBe(false) // the committer's own word
+    expect(mergedByQuorum(s, merge([1, 4]), members)).toBe(false) // not a member
+    expect(mergedByQuorum(s, { ...merge([1]), attestations: [attestation(1), attestation(2, 6n)] }, members)).toBe(false) // another epoch
+    expect(authorizeChanges(s, [change], [], members, new Set(), merge([1, 2])).ok).toBe(true)
+    expect(s.certificates.mergedBy(5n, commitHash).length).toBe(2)
+    expect(authorizeChanges(view().s, [change], [], members, new Set(), merge([1])).ok).toBe(false)
+  })
+
+  it('a member that voted one way to us and the other way in an offered certificate is caught there (penalised and reported once)', () => {
+    const { s, held, scores, events } = view()
+    const p = removal(4)
+    const yes = votesOn(p, [0, 1, 2])
+    const no = votesOn(p, [2], [2])
+    held.set(4, { ...p, votes: yes })
+    noteBindings(s, 4, yes.slice(1), [bindingOf(p, yes[1]!, 1), bindingOf(p, yes[2]!, 2)])
+    const cert = { proposal: { ...p, votes: no }, voteBindings: [bindingOf(p, no[0]!, 2)] }
+    authorizeChanges(s, [change], [cert], members, new Set())
+    expect(scores).toEqual([{ memberId: signers[2]!.identity, event: ScoreEvent.EquivocatingVote }])
+    expect(events.map((e) => e.type)).toEqual(['equivocation'])
+  })
+})
+
+describe('sync/conversation-sync on ConversationSyncComponents', () => {
+  const NOW = 1_800_000_000_000
+  const signers = Array.from({ length: 4 }, (_, i) => new EthereumSigner(keyFor(i)))
+  const ids = signers.map((s) => s.identity)
+  /** Member `member`'s view at `epoch` of a group of `group` (indexes), with the default plug-ins (no MLS group). */
+  const view = async (member: number, group: number[], epoch: bigint, init: ConversationConfigInit = {}): Promise<ConversationSyncComponents> => {
+    const plugins = await defaultPlugins(keyFor(member))
+    const config = resolveConfig(init)
+    const set = new Set(group.map((i) => toHex(ids[i]!)))
+    return {
+      memberId: ids[member]!,
+      idBytes: new TextEncoder().encode('chat'),
+      epoch: () => epoch,
+      memberSet: () => set,
+      isMemberHex: (h) => set.has(h),
+      config,
+      plugins,
+      steward: plugins.makeStewardList('chat', { config: config.stewardList, maxRetries: config.maxReelectionAttempts }),
+      scoring: plugins.makeScoring({}),
+      invitations: new InvitationBook(),
+      now: NOW,
+    }
+  }
+  const roundTrip = (s: ConversationSyncInit) => decodeConversationSync(encodeConversationSync(s))
+
+  it('the committing steward\'s sync carries its list, bounds, scores, timing, admission, plug-ins and the invitations of members; the joiner adopts them', async () => {
+    const steward = await view(0, [0, 1, 2], 3n, { admission: 'open', livenessCriteriaYes: false, pendingUpdateMaxEpochs: 7 })
+    steward.steward.installList(2n, ids.slice(0, 3))
+    steward.invitations.add({ inviter: ids[1]!, invitee: id(8), issuedAtMs: BigInt(NOW), signature: new Uint8Array(0) }, NOW + 60_000)
+    steward.invitations.add({ inviter: id(9), invitee: id(7), issuedAtMs: BigInt(NOW), signature: new Uint8Array(0) }, NOW + 60_000) // not a member's
+    const sync = roundTrip(buildSync(steward))
+    expect(sync.stewardMembers.map(toHex)).toEqual(steward.steward.currentList()!.members.map(toHex))
+    expect(sync.electionEpoch).toBe(2n)
+    expect(sync.demlsInvitations.map((i) => toHex(i.invitee))).toEqual([hex(8)])
+    const joiner = await view(3, [0, 1, 2, 3], 3n)
+    const before = joiner.config
+    expect(applySync(joiner, sync)).toBeUndefined()
+    expect(joiner.config).not.toBe(before)
+    expect({ admission: joiner.config.admission, liveness: joiner.config.livenessCriteriaYes, pending: joiner.config.pendingUpdateMaxEpochs }).toEqual({ admission: 'open', liveness: false, pending: 7 })
+    expect(joiner.steward.currentList()!.members.map(toHex)).toEqual(sync.stewardMembers.map(toHex))
+    expect(joiner.scoring.threshold()).toBe(steward.scoring.threshold())
+  })
+
+  it('a sync that fails validation changes nothing (a silent reject); other plug-ins throw', async () => {
+    const steward = await view(0, [0, 1, 2], 3n)
+    steward.steward.installList(2n, ids.slice(0, 3))
+    const sync = roundTrip(buildSync(steward))
+    const joiner = await view(3, [0, 1, 2, 3], 3n)
+    const before = joiner.config
+    expect(sync.stewardMembers).toHaveLength(2)
+    expect(applySync(joiner, { ...sync, stewardMembers: [...sync.stewardMembers].reverse() })).toBe('invalid-steward-order')
+    expect(applySync(joiner, { ...sync, electionEpoch: 4n })).toBe('future-election-epoch')
+    expect(joiner.config).toBe(before)
+    expect(joiner.steward.currentList()).toBeUndefined()
+    const otherPlugins = sync.demlsPlugins.map((p) => (p.role === 'consensus' ? { ...p, version: 'other' } : p))
+    expect(() => applySync(joiner, { ...sync, demlsPlugins: otherPlugins })).toThrow(PluginMismatchError)
+    expect(() => checkPlugins(joiner, [])).not.toThrow()
+  })
+})
+
+describe('sync/backfill on BackfillComponents', () => {
+  const NOW = 1_800_000_000_000
+  const [alice, bob, carol] = [0, 1, 2].map((i) => new EthereumSigner(keyFor(i)))
+  /** `signer`'s view of a group of alice and bob, with no steward list (everyone answers) unless `stewards`. */
+  const view = (signer: EthereumSigner, stewards?: Uint8Array[]) => {
+    const sent: AppMessageInit[] = []
+    const members = new Set([toHex(alice!.identity), toHex(bob!.identity)])
+    const s: BackfillComponents = {
+      id: 'chat',
+      memberId: signer.identity,
+      memberHex: toHex(signer.identity),
+      history: new HistoryState(),
+      steward: {
+        currentList: () => (stewards === undefined ? undefined : ({ members: stewards } as unknown as ReturnType<BackfillComponents['steward']['currentList']>)),
+        isSteward: (m) => stewards?.some((x) => toHex(x) === toHex(m)) ?? false,
+      },
+      plugins: { consensus: { signer: signer } },
+      isMemberHex: (h) => members.has(h),
+      sendPlain: (m) => void sent.push(m),
+    }
+    return { s, sent }
+  }
+  const requestOf = (m: AppMessageInit | undefined) => decodeHistoryRequest(encodeHistoryRequest(m!.demlsControl!.historyRequest!))
+
+  it('chat is kept within the limits; a returning member\'s signed request is answered by a member with what was kept since, and retried until answered', () => {
+    const { s: a, sent: fromA } = view(alice!)
+    for (let i = 0; i < HISTORY_LIMITS.packets + 2; i++) keepChat(a, new Uint8Array([i % 256]), NOW + i)
+    expect(a.history.kept.length).toBe(HISTORY_LIMITS.packets)
+    keepChat(a, new Uint8Array([1]), NOW + HISTORY_LIMITS.ageMs + 1_000)
+    expect(a.history.kept.length).toBeLessThan(HISTORY_LIMITS.packets)
+    const { s: b, sent: fromB } = view(bob!)
+    requestHistory(b, NOW + HISTORY_LIMITS.ageMs, NOW + HISTORY_LIMITS.ageMs)
+    expect(historyDeadline(b)).toBe(NOW + HISTORY_LIMITS.ageMs + HISTORY_LIMITS.retryMs)
+    const at = NOW + HISTORY_LIMITS.ageMs + 10
+    expect(answerHistory(a, requestOf(fromB[0]), at)).toBeUndefined()
+    const reply = decodeHistoryReply(encodeHistoryReply(fromA[0]!.demlsControl!.historyReply!))
+    expect(toHex(reply.toMember)).toBe(toHex(bob!.identity))
+    expect(reply.packets.length).toBeGreaterThan(0)
+    expect(answerHistory(a, requestOf(fromB[0]), at + 1)).toBeUndefined() // answered lately: quiet
+    expect(fromA).toHaveLength(1)
+    retryHistory(b, at)
+    expect(fromB).toHaveLength(1) // not due yet
+    retryHistory(b, NOW + HISTORY_LIMITS.ageMs + HISTORY_LIMITS.retryMs)
+    expect(fromB).toHaveLength(2)
+    const packets = takeHistoryReply(b, reply, at + 20)
+    expect(packets.length).toBe(reply.packets.length)
+    expect(historyDeadline(b)).toBeUndefined()
+    expect(takeHistoryReply(b, reply, at + 30)).toEqual([]) // taken already
+    expect(takeHistoryReply(a, reply, at + 30)).toEqual([]) // not ours
+  })
+
+  it('refusals: our own request, a non-member\'s, one signed far from our clock or by someone else; a member that is not a steward stays quiet', () => {
+    const { s: a, sent } = view(alice!)
+    const requestBy = (signer: EthereumSigner, at: number) => {
+      const v = view(signer)
+      requestHistory(v.s, NOW, at)
+      return requestOf(v.sent[0])
+    }
+    expect(answerHistory(a, requestBy(alice!, NOW), NOW)).toBe('own request')
+    expect(answerHistory(a, requestBy(carol!, NOW), NOW)).toBe('history request from a non-member')
+    expect(answerHistory(a, requestBy(bob!, NOW - HISTORY_LIMITS.requestSkewMs - 1), NOW)).toBe('history request signed too far from our clock')
+    expect(answerHistory(a, { ...requestBy(carol!, NOW), memberId: bob!.identity }, NOW)).toBe('history request with a bad signature')
+    expect(answerHistory(view(alice!, [carol!.identity]).s, requestBy(bob!, NOW), NOW)).toBeUndefined()
+    expect(sent).toEqual([])
+  })
+})
+
+describe('join/responder on ResponderComponents', () => {
+  const NOW = 1_800_000_000_000
+  const [alice, bob] = [0, 1].map((i) => new EthereumSigner(keyFor(i)))
+  /** Alice's view of a group of alice and bob at epoch 4; she acts as epoch steward when `acting`. */
+  const view = async (acting: boolean, perSecond = 20) => {
+    const plugins = await defaultPlugins(keyFor(0))
+    const events: ConversationEvent[] = []
+    const held = new Map<number, Proposal>()
+    const members = [alice!.identity, bob!.identity]
+    const sm: { state: ConversationState } = { state: 'working' }
+    const s: ResponderComponents = {
+      id: 'chat',
+      memberId: alice!.identity,
+      config: { probeAnswerDelayMs: 500, probeAnswerIntervalMs: 2_000, probeAnswersPerSecond: perSecond },
+      joinResponder: new JoinResponderState(),
+      sm,
+      mls: { isMember: (m) => members.some((x) => toHex(x) === toHex(m)), members: () => members },
+      steward: { currentList: () => undefined },
+      consensus: { getProposal: (_scope, proposalId) => held.get(proposalId) },
+      queues: { voting: new Map(), approved: new Map() },
+      plugins,
+      scoring: plugins.makeScoring({}),
+      outbound: [],
+      epoch: () => 4n,
+      epochSteward: () => alice!.identity,
+      isEpochSteward: () => acting,
+      emit: (e) => void events.push(e),
+    }
+    return { s, events, held, sm }
+  }
+  const probe = (prober: number, nonce: number): JoinProbe => ({ memberId: id(prober), nonce: new Uint8Array(PROBE_NONCE_LENGTH).fill(nonce), sentAtMs: 0n })
+  const welcomeOf = (s: ResponderComponents) => s.outbound.map((o) => decodeWelcomeChannelMessage(o.payload))
+  const drops = (events: ConversationEvent[]) => events.map((e) => (e.type === 'dropped' ? `${e.reason}: ${e.detail}` : e.type))
+
+  it('the acting epoch steward answers a probe at once with a signed beacon, once per prober per interval and within its budget; malformed, repeated or off-phase probes are typed drops', async () => {
+    const { s, events, sm } = await view(true, 2)
+    onJoinProbe(s, probe(7, 1), NOW)
+    const [beacon] = welcomeOf(s).map((m) => m.joinBeacon!)
+    expect(beacon && verifyJoinBeacon(alice!, beacon)).toBe(true)
+    expect({ epoch: beacon!.epoch, members: beacon!.memberCount, responder: toHex(beacon!.responder) }).toEqual({ epoch: 4n, members: 2, responder: toHex(alice!.identity) })
+    onJoinProbe(s, probe(7, 1), NOW) // the same probe
+    onJoinProbe(s, probe(7, 2), NOW + 1) // the same prober
+    onJoinProbe(s, { ...probe(7, 3), nonce: new Uint8Array(3) }, NOW + 1)
+    onJoinProbe(s, probe(8, 4), NOW + 2)
+    onJoinProbe(s, probe(9, 5), NOW + 3) // the third beacon in a second
+    expect(s.outbound).toHaveLength(2)
+    sm.state = 'freezing'
+    onJoinProbe(s, probe(10, 6), NOW + 4)
+    expect(drops(events)).toEqual([
+      'duplicate: join probe',
+      'rate-limited: join probe: prober answered recently',
+      'undecodable: malformed join probe',
+      'rate-limited: join probe: beacon budget exhausted',
+      'not-working: join probe',
+    ])
+  })
+
+  it('another member waits its delay: a member\'s valid beacon answers for it, else it answers when due', async () => {
+    const { s } = await view(false)
+    onJoinProbe(s, probe(7, 1), NOW)
+    onJoinProbe(s, probe(8, 2), NOW)
+    const due = joinAnswerDeadline(s)!
+    expect(due).toBeGreaterThan(NOW)
+    expect(s.outbound).toEqual([])
+    const fromBob = decodeWelcomeChannelMessage(
+      encodeWelcomeChannelMessage({ joinBeacon: signJoinBeacon(bob!, { conversationId: 'chat', epoch: 4n, memberCount: 2, nonce: probe(7, 1).nonce, signedAtMs: NOW }) }),
+    ).joinBeacon!
+    onJoinBeacon(s, fromBob, NOW + 10)
+    expect(s.joinResponder.pending.size).toBe(1)
+    answerDueProbes(s, due - 1)
+    expect(s.outbound).toEqual([])
+    answerDueProbes(s, Math.max(due, joinAnswerDeadline(s)!))
+    expect(welcomeOf(s).map((m) => toHex(m.joinBeacon!.nonce))).toEqual([toHex(probe(8, 2).nonce)])
+    expect(joinAnswerDeadline(s)).toBeUndefined()
+  })
+
+  it('a join proposal\'s owner acknowledges it, reports its result (not an undecided vote) and re-sends its status to a joiner that announces again, at most once per interval', async () => {
+    const { s, held } = await view(false)
+    const invite = { memberId: id(7), keyPackageBytes: new Uint8Array([1, 2, 3]) }
+    const request: ConversationUpdateRequest = { payload: 'memberInvite', memberInvite: invite }
+    held.set(3, { proposalOwner: alice!.identity } as Proposal)
+    held.set(4, { proposalOwner: bob!.identity } as Proposal)
+    const statuses = () => welcomeOf(s).map((m) => [m.joinStatus!.proposalId, m.joinStatus!.status, verifyJoinStatus(alice!, m.joinStatus!)])
+    onInviteProposed(s, 3, request, NOW)
+    onInviteResolved(s, 3, request, true, false, NOW)
+    onInviteResolved(s, 3, request, false, true, NOW) // undecided
+    onInviteResolved(s, 4, request, true, false, NOW) // bob's
+    expect(statuses()).toEqual([
+      [3, JoinStatusKind.JOIN_STATUS_ACKED, true],
+      [3, JoinStatusKind.JOIN_STATUS_ADMITTED, true],
+    ])
+    s.queues.voting.set(3, request)
+    onRepeatedAnnouncement(s, invite, NOW + 1_000)
+    onRepeatedAnnouncement(s, invite, NOW + 2_000)
+    expect(statuses().slice(2)).toEqual([[3, JoinStatusKind.JOIN_STATUS_ACKED, true]])
   })
 })

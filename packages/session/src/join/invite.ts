@@ -141,7 +141,7 @@ export function onInvitation(core: InviteComponents, invitation: MemberInvitatio
 export const SYNCED_INVITATIONS_MAX = 64
 
 /** The invitations for a joiner's sync: the newest we hold that are still valid at `now`. */
-export function invitationsForSync(core: InviteComponents, now: number): MemberInvitation[] {
+export function invitationsForSync(core: Pick<InviteComponents, 'invitations' | 'isMemberHex'>, now: number): MemberInvitation[] {
   core.invitations.prune(now)
   return core.invitations
     .all()

@@ -14,6 +14,47 @@ import { probeAnswerDelay } from '../rules/answer-delay.js'
 import { evictOldest } from '../state/bounded.js'
 import { signJoinBeacon, signJoinStatus, verifyJoinBeacon } from './signing.js'
 
+/**
+ * What the joiner handshake's responder reads and writes: the responder
+ * state it owns (rate limits, delayed answers), our ids, the timing of
+ * answers, the phase, the epoch, the MLS membership, the stewards (the
+ * installed list, the epoch steward and whether we act as it), the open
+ * and approved membership proposals, the plug-ins (they are signed into a
+ * beacon) and the vote signer, events and the welcome-channel outbox.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { type ResponderComponents, joinAnswerDeadline } from '../join/responder.js'
+ * declare const core: ConversationCore
+ * const slices: ResponderComponents = core // or plain objects with these members, in a test
+ * joinAnswerDeadline(slices)
+ * ```
+ */
+export interface ResponderComponents {
+  readonly id: string
+  readonly memberId: Uint8Array
+  readonly config: Pick<ConversationCore['config'], 'probeAnswerDelayMs' | 'probeAnswerIntervalMs' | 'probeAnswersPerSecond'>
+  readonly joinResponder: ConversationCore['joinResponder']
+  readonly sm: Pick<ConversationCore['sm'], 'state'>
+  readonly mls: Pick<ConversationCore['mls'], 'isMember' | 'members'>
+  readonly steward: Pick<ConversationCore['steward'], 'currentList'>
+  readonly consensus: Pick<ConversationCore['consensus'], 'getProposal'>
+  readonly queues: Pick<ConversationCore['queues'], 'voting' | 'approved'>
+  readonly plugins: ConversationCore['plugins']
+  readonly scoring: ConversationCore['scoring']
+  readonly outbound: ConversationCore['outbound']
+  epoch(): bigint
+  epochSteward(): Uint8Array | undefined
+  isEpochSteward(): boolean
+  emit: ConversationCore['emit']
+}
+
+/** What a signed status about a joiner needs. */
+type StatusSlices = Pick<ResponderComponents, 'id' | 'joinResponder' | 'plugins' | 'epoch' | 'outbound'>
+/** What deciding whether we speak for a proposal needs. */
+type SpeakerSlices = Pick<ResponderComponents, 'id' | 'memberId' | 'consensus' | 'mls' | 'isEpochSteward'>
+
 /** Length of a probe nonce. */
 export const PROBE_NONCE_LENGTH = 16
 /** Probes waiting for our (delayed) answer at most. */
@@ -22,7 +63,7 @@ const MAX_PENDING_ANSWERS = 32
 const MAX_PROBERS = 256
 
 /** Our delay before answering a probe ({@link probeAnswerDelay}). */
-function answerDelay(core: ConversationCore, nonce: Uint8Array): number {
+function answerDelay(core: Pick<ResponderComponents, 'config' | 'memberId' | 'isEpochSteward' | 'steward' | 'epochSteward'>, nonce: Uint8Array): number {
   return probeAnswerDelay({
     stepMs: core.config.probeAnswerDelayMs,
     self: core.memberId,
@@ -34,7 +75,7 @@ function answerDelay(core: ConversationCore, nonce: Uint8Array): number {
 }
 
 /** A join probe arrived on the welcome channel. */
-export function onJoinProbe(core: ConversationCore, probe: JoinProbe, now: number): void {
+export function onJoinProbe(core: ResponderComponents, probe: JoinProbe, now: number): void {
   if (probe.nonce.length !== PROBE_NONCE_LENGTH || probe.memberId.length === 0 || probe.memberId.length > 64) {
     core.emit({ type: 'dropped', reason: 'undecodable', detail: 'malformed join probe' })
     return
@@ -83,7 +124,7 @@ export function onJoinProbe(core: ConversationCore, probe: JoinProbe, now: numbe
  * answers a prober about once per `probeAnswerIntervalMs`, not once per
  * member).
  */
-export function onJoinBeacon(core: ConversationCore, beacon: JoinBeacon, now: number): void {
+export function onJoinBeacon(core: Pick<ResponderComponents, 'id' | 'joinResponder' | 'mls' | 'plugins'>, beacon: JoinBeacon, now: number): void {
   const state = core.joinResponder
   const nonceHex = toHex(beacon.nonce)
   const proberHex = state.proberOf.get(nonceHex)
@@ -101,14 +142,14 @@ export function onJoinBeacon(core: ConversationCore, beacon: JoinBeacon, now: nu
 }
 
 /** When the next delayed probe answer is due. */
-export function joinAnswerDeadline(core: ConversationCore): number | undefined {
+export function joinAnswerDeadline(core: Pick<ResponderComponents, 'joinResponder'>): number | undefined {
   let at: number | undefined
   for (const p of core.joinResponder.pending.values()) if (at === undefined || p.fireAt < at) at = p.fireAt
   return at
 }
 
 /** Every poll: answer the probes nobody answered in time. */
-export function answerDueProbes(core: ConversationCore, now: number): void {
+export function answerDueProbes(core: Omit<ResponderComponents, 'consensus' | 'queues' | 'isEpochSteward' | 'steward'>, now: number): void {
   const state = core.joinResponder
   for (const [nonceHex, p] of [...state.pending]) {
     if (p.fireAt > now) continue
@@ -120,7 +161,7 @@ export function answerDueProbes(core: ConversationCore, now: number): void {
 }
 
 /** Send a signed beacon for one probe, within the global budget. */
-function answer(core: ConversationCore, prober: Uint8Array, nonce: Uint8Array, now: number): void {
+function answer(core: Omit<ResponderComponents, 'consensus' | 'queues' | 'isEpochSteward' | 'steward'>, prober: Uint8Array, nonce: Uint8Array, now: number): void {
   const state = core.joinResponder
   if (now - state.windowStart >= 1_000) {
     state.windowStart = now
@@ -150,7 +191,7 @@ function answer(core: ConversationCore, prober: Uint8Array, nonce: Uint8Array, n
 
 /** Publish a signed status about a joiner's key package. */
 function sendStatus(
-  core: ConversationCore,
+  core: StatusSlices,
   status: JoinStatusKind,
   invite: { memberId: Uint8Array; keyPackageBytes: Uint8Array },
   proposalId: number,
@@ -171,13 +212,13 @@ function sendStatus(
 }
 
 /** We opened membership proposal `proposalId` for a joiner: acknowledge its announcement. */
-export function onInviteProposed(core: ConversationCore, proposalId: number, request: ConversationUpdateRequest, now: number): void {
+export function onInviteProposed(core: StatusSlices, proposalId: number, request: ConversationUpdateRequest, now: number): void {
   if (request.payload !== 'memberInvite' || request.memberInvite === undefined) return
   sendStatus(core, JoinStatusKind.JOIN_STATUS_ACKED, request.memberInvite, proposalId, now)
 }
 
 /** Whether we speak for a proposal: its owner, or the epoch steward when the owner is unknown or gone. */
-function speaksFor(core: ConversationCore, proposalId: number): boolean {
+function speaksFor(core: SpeakerSlices, proposalId: number): boolean {
   const owner = core.consensus.getProposal(core.id, proposalId)?.proposalOwner
   if (owner !== undefined && owner.length > 0 && core.mls.isMember(owner)) return bytesEqual(owner, core.memberId)
   return core.isEpochSteward()
@@ -190,7 +231,7 @@ function speaksFor(core: ConversationCore, proposalId: number): boolean {
  * and the joiner's next announcement opens a new vote.
  */
 export function onInviteResolved(
-  core: ConversationCore,
+  core: StatusSlices & SpeakerSlices,
   proposalId: number,
   request: ConversationUpdateRequest,
   approved: boolean,
@@ -209,7 +250,7 @@ export function onInviteResolved(
  * it (at most once per `probeAnswerIntervalMs` per joiner).
  */
 export function onRepeatedAnnouncement(
-  core: ConversationCore,
+  core: StatusSlices & SpeakerSlices & Pick<ResponderComponents, 'config' | 'queues'>,
   invite: { memberId: Uint8Array; keyPackageBytes: Uint8Array },
   now: number,
 ): void {

@@ -46,11 +46,40 @@ export const HISTORY_LIMITS = Object.freeze({
   overlapMs: 30_000,
 })
 
+/**
+ * What the chat backfill reads and writes: the history state it owns, our
+ * ids and the conversation id, the membership, the steward list (who
+ * answers), the vote signer (requests are signed with the member key) and
+ * the plaintext send of requests and replies.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { type BackfillComponents, keepChat } from '../sync/backfill.js'
+ * declare const core: ConversationCore
+ * const slices: BackfillComponents = core // or plain objects with these members, in a test
+ * keepChat(slices, new Uint8Array(8), core.now)
+ * ```
+ */
+export interface BackfillComponents {
+  readonly id: string
+  readonly memberId: Uint8Array
+  readonly memberHex: string
+  readonly history: ConversationCore['history']
+  readonly steward: Pick<ConversationCore['steward'], 'currentList' | 'isSteward'>
+  readonly plugins: { readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer'> }
+  isMemberHex(hex: string): boolean
+  sendPlain: ConversationCore['sendPlain']
+}
+
+/** What sending our signed request needs. */
+type RequestSlices = Pick<BackfillComponents, 'id' | 'memberId' | 'history' | 'plugins' | 'sendPlain'>
+
 /** Domain tag of history-request signatures. */
 export const HISTORY_REQUEST_DOMAIN = 'demls/history-request/v1'
 
 /** Keep an encrypted chat packet (received or sent by us) for members that were away. */
-export function keepChat(core: ConversationCore, payload: Uint8Array, now: number): void {
+export function keepChat(core: Pick<BackfillComponents, 'history'>, payload: Uint8Array, now: number): void {
   const h = core.history
   h.kept.push({ at: now, payload })
   h.bytes += payload.length
@@ -67,27 +96,27 @@ function requestPayload(conversationId: string, r: HistoryRequestInit): Uint8Arr
  * Ask the group for the chat it kept since our last save at `savedAt`
  * (after a restart), from {@link HISTORY_LIMITS.overlapMs} before it.
  */
-export function requestHistory(core: ConversationCore, savedAt: number, now: number): void {
+export function requestHistory(core: RequestSlices, savedAt: number, now: number): void {
   const sinceMs = Math.max(0, savedAt - HISTORY_LIMITS.overlapMs)
   core.history.request = { sinceMs, firstAt: now, lastAt: now, attempts: 1, answered: false }
   sendRequest(core, sinceMs, now)
 }
 
-function sendRequest(core: ConversationCore, sinceMs: number, now: number): void {
+function sendRequest(core: RequestSlices, sinceMs: number, now: number): void {
   const unsigned: HistoryRequestInit = { memberId: core.memberId, sinceMs: BigInt(Math.max(0, Math.floor(sinceMs))), signedAtMs: BigInt(Math.max(0, Math.floor(now))) }
   const signer = core.plugins.consensus.signer
   core.sendPlain({ demlsControl: { historyRequest: { ...unsigned, signature: signer.sign(requestPayload(core.id, unsigned)) } } })
 }
 
 /** When our request should be sent again, if it is still unanswered. */
-export function historyDeadline(core: ConversationCore): number | undefined {
+export function historyDeadline(core: Pick<BackfillComponents, 'history'>): number | undefined {
   const r = core.history.request
   if (r === undefined || r.answered || r.attempts >= HISTORY_LIMITS.requestAttempts) return undefined
   return r.lastAt + HISTORY_LIMITS.retryMs
 }
 
 /** Every poll: send our unanswered request again (new signing time, so new bytes that gossip does not drop). */
-export function retryHistory(core: ConversationCore, now: number): void {
+export function retryHistory(core: RequestSlices, now: number): void {
   const r = core.history.request
   const due = historyDeadline(core)
   if (r === undefined || due === undefined || now < due) return
@@ -104,7 +133,7 @@ export function retryHistory(core: ConversationCore, now: number): void {
  * cannot be replayed later); the reply is bounded in bytes. Returns why it
  * was not answered, or undefined.
  */
-export function answerHistory(core: ConversationCore, req: HistoryRequest, now: number): string | undefined {
+export function answerHistory(core: BackfillComponents, req: HistoryRequest, now: number): string | undefined {
   const hex = toHex(req.memberId)
   if (hex === core.memberHex) return 'own request'
   if (core.steward.currentList() !== undefined && !core.steward.isSteward(core.memberId)) return undefined
@@ -133,7 +162,7 @@ export function answerHistory(core: ConversationCore, req: HistoryRequest, now: 
  * reply, but it can only hand us packets it could have published anyway);
  * packets already taken from another responder are left out.
  */
-export function takeHistoryReply(core: ConversationCore, reply: HistoryReply, now: number): Uint8Array[] {
+export function takeHistoryReply(core: Pick<BackfillComponents, 'memberHex' | 'history'>, reply: HistoryReply, now: number): Uint8Array[] {
   const r = core.history.request
   if (toHex(reply.toMember) !== core.memberHex || r === undefined || now - r.firstAt > HISTORY_LIMITS.requestWindowMs) return []
   r.answered = true

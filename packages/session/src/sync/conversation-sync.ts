@@ -5,7 +5,29 @@ import { pluginVersions } from '../conversation/plugins.js'
 import { PluginMismatchError } from '../errors.js'
 import { type SyncRejectReason, validateSync } from '../rules/validate-sync.js'
 import { admissionFromWire, admissionToWire } from '../voting/admission.js'
-import { invitationsForSync } from '../join/invite.js'
+import { type InviteComponents, invitationsForSync } from '../join/invite.js'
+
+/**
+ * What building and applying the governance sync needs: our id and the
+ * conversation id, the epoch and membership, the configuration (which
+ * {@link applySync} replaces), the plug-ins with the steward-list and
+ * scoring services, the invitations a joiner gets, and the time of the
+ * call.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { type ConversationSyncComponents, buildSync } from '../sync/conversation-sync.js'
+ * declare const core: ConversationCore
+ * const slices: ConversationSyncComponents = core // or plain objects with these members, in a test
+ * const sync = buildSync(slices)
+ * ```
+ */
+export type ConversationSyncComponents = Pick<
+  ConversationCore,
+  'memberId' | 'idBytes' | 'epoch' | 'memberSet' | 'config' | 'plugins' | 'steward' | 'scoring' | 'now'
+> &
+  Pick<InviteComponents, 'invitations' | 'isMemberHex'>
 
 /**
  * The governance state a joiner needs (`reference-architecture.md` §6.6),
@@ -14,7 +36,9 @@ import { invitationsForSync } from '../join/invite.js'
  * rotation is identical to the older members' (gap §14.4); the plug-in
  * identities ride in the demls extension field.
  */
-export function buildSync(core: ConversationCore): ConversationSyncInit {
+export function buildSync(
+  core: Pick<ConversationSyncComponents, 'memberId' | 'epoch' | 'config' | 'plugins' | 'steward' | 'scoring' | 'now' | 'invitations' | 'isMemberHex'>,
+): ConversationSyncInit {
   const list = core.steward.currentList()
   return {
     stewardMembers: list ? [...list.members] : [core.memberId],
@@ -51,7 +75,7 @@ export function pluginMismatch(theirs: readonly PluginVersion[], ours: readonly 
 }
 
 /** Compare the group's plug-ins with ours (only when the group sent them). */
-export function checkPlugins(core: ConversationCore, theirs: readonly PluginVersion[]): void {
+export function checkPlugins(core: Pick<ConversationSyncComponents, 'plugins' | 'scoring'>, theirs: readonly PluginVersion[]): void {
   const mismatch = pluginMismatch(theirs, pluginVersions(core.plugins, core.scoring))
   if (mismatch !== undefined) throw mismatch
 }
@@ -63,7 +87,10 @@ export function checkPlugins(core: ConversationCore, theirs: readonly PluginVers
  * @throws {InvalidSyncError} for the reference's hard errors
  * @throws {PluginMismatchError} when the group's plug-ins differ from ours
  */
-export function applySync(core: ConversationCore, sync: ConversationSync): SyncRejectReason | undefined {
+export function applySync(
+  core: Pick<ConversationSyncComponents, 'idBytes' | 'epoch' | 'memberSet' | 'config' | 'plugins' | 'steward' | 'scoring'>,
+  sync: ConversationSync,
+): SyncRejectReason | undefined {
   checkPlugins(core, sync.demlsPlugins)
   const members = core.memberSet()
   const verdict = validateSync(sync, {

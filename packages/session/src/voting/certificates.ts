@@ -13,15 +13,71 @@ import type { ConversationCore } from '../conversation/core.js'
 import { certificateVoteLimit, proposalDigest, verifyCertificate, verifyVoteBinding, voteBindingPayload } from '../rules/certificate.js'
 import { keyOfTarget, targetKey } from '../rules/targets.js'
 import { verifyAttestation } from '../join/signing.js'
-import { noteEquivocationsIn } from './equivocation.js'
+import { type EquivocationComponents, noteEquivocationsIn } from './equivocation.js'
+
+/**
+ * What the certificate flow reads and writes: our ids, the
+ * `uncertifiedChanges` gap, the certificate state it owns, the proposals
+ * the consensus service holds, the vote signer and rule, the membership
+ * (now, of recent epochs, and the electorate before our join), and, for
+ * the equivocations offered certificates reveal, what
+ * {@link EquivocationComponents} needs. {@link authorizeChanges} takes it
+ * all; the other functions take the part they use.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { type CertificatesComponents, authorizeChanges } from '../voting/certificates.js'
+ * declare const core: ConversationCore
+ * const slices: CertificatesComponents = core // or plain objects with these members, in a test
+ * ```
+ */
+export interface CertificatesComponents extends EquivocationComponents {
+  readonly id: string
+  readonly memberId: Uint8Array
+  readonly config: Pick<ConversationCore['config'], 'referenceGaps'>
+  readonly certificates: ConversationCore['certificates']
+  readonly consensus: Pick<ConversationCore['consensus'], 'getProposal'>
+  readonly plugins: { readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer' | 'rule'> }
+  memberSet(): ReadonlySet<string>
+  readonly epochHistory: ConversationCore['epochHistory']
+  readonly joinElectorate: ConversationCore['joinElectorate']
+}
+
+/**
+ * What binding votes and building our certificates need: our ids, the
+ * `uncertifiedChanges` gap, the certificate state, the proposals the
+ * consensus service holds and the vote signer.
+ *
+ * @example
+ * ```ts
+ * import { ConsensusService } from '@demls/consensus'
+ * import { CertificateState } from '../state/certificate-state.js'
+ * import { type BindingsComponents, localCertificate } from '../voting/certificates.js'
+ * declare const consensus: ConsensusService
+ * declare const signer: BindingsComponents['plugins']['consensus']['signer']
+ * const slices: BindingsComponents = {
+ *   id: 'chat',
+ *   memberId: signer.identity,
+ *   config: {},
+ *   certificates: new CertificateState(),
+ *   consensus,
+ *   plugins: { consensus: { signer } },
+ * }
+ * localCertificate(slices, 1)
+ * ```
+ */
+export interface BindingsComponents extends Pick<CertificatesComponents, 'id' | 'memberId' | 'config' | 'certificates' | 'consensus'> {
+  readonly plugins: { readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer'> }
+}
 
 /** Whether this conversation binds votes and requires certificates (see `ReferenceGaps.uncertifiedChanges`). */
-export function certifies(core: ConversationCore): boolean {
+export function certifies(core: Pick<CertificatesComponents, 'config'>): boolean {
   return core.config.referenceGaps?.uncertifiedChanges !== true
 }
 
 /** Sign the binding of our own vote to its proposal, keep it and return it. */
-export function bindOwnVote(core: ConversationCore, proposal: Proposal, vote: Vote): Uint8Array {
+export function bindOwnVote(core: Omit<BindingsComponents, 'memberId' | 'config' | 'consensus'>, proposal: Proposal, vote: Vote): Uint8Array {
   const key = toHex(vote.voteHash)
   const kept = core.certificates.bindings.get(key)
   if (kept !== undefined) return kept
@@ -31,7 +87,7 @@ export function bindOwnVote(core: ConversationCore, proposal: Proposal, vote: Vo
 }
 
 /** The bindings to send with `votes` (ours are signed on demand; a missing one is empty). */
-export function bindingsOf(core: ConversationCore, proposal: Proposal, votes: readonly Vote[]): Uint8Array[] {
+export function bindingsOf(core: Omit<BindingsComponents, 'consensus'>, proposal: Proposal, votes: readonly Vote[]): Uint8Array[] {
   if (!certifies(core)) return []
   return votes.map((v) =>
     bytesEqual(v.voteOwner, core.memberId) ? bindOwnVote(core, proposal, v) : (core.certificates.bindings.get(toHex(v.voteHash)) ?? new Uint8Array(0)),
@@ -43,7 +99,7 @@ export function bindingsOf(core: ConversationCore, proposal: Proposal, votes: re
  * proposal we hold (a forged binding is never kept, so it cannot shadow
  * the real one). Votes for a proposal we do not hold keep none.
  */
-export function noteBindings(core: ConversationCore, proposalId: number, votes: readonly Vote[], bindings: readonly Uint8Array[]): void {
+export function noteBindings(core: Omit<BindingsComponents, 'memberId' | 'config'>, proposalId: number, votes: readonly Vote[], bindings: readonly Uint8Array[]): void {
   const proposal = core.consensus.getProposal(core.id, proposalId)
   for (const [i, vote] of votes.entries()) {
     const key = toHex(vote.voteHash)
@@ -66,7 +122,7 @@ export function noteBindings(core: ConversationCore, proposalId: number, votes: 
 }
 
 /** The certificate we can build for a proposal from the votes and bindings we hold (votes without a binding are left out). */
-export function localCertificate(core: ConversationCore, proposalId: number): ApprovalCertificate | undefined {
+export function localCertificate(core: Omit<BindingsComponents, 'config'>, proposalId: number): ApprovalCertificate | undefined {
   const p = core.consensus.getProposal(core.id, proposalId)
   if (p === undefined) return undefined
   const votes: Vote[] = []
@@ -81,7 +137,7 @@ export function localCertificate(core: ConversationCore, proposalId: number): Ap
 }
 
 /** An add/remove was approved here: keep its certificate until it is committed. */
-export function certifyApproval(core: ConversationCore, proposalId: number, request: ConversationUpdateRequest): void {
+export function certifyApproval(core: Omit<BindingsComponents, 'config'>, proposalId: number, request: ConversationUpdateRequest): void {
   const key = targetKey(request)
   if (key === undefined) return
   const cert = localCertificate(core, proposalId)
@@ -92,7 +148,7 @@ export function certifyApproval(core: ConversationCore, proposalId: number, requ
  * Merge an offered certificate with what we hold for the same proposal
  * (same content): votes we received count too.
  */
-function withLocalVotes(core: ConversationCore, offered: ApprovalCertificate): ApprovalCertificate {
+function withLocalVotes(core: CertificatesComponents, offered: ApprovalCertificate): ApprovalCertificate {
   const p = offered.proposal
   if (p === undefined) return offered
   const digest = toHex(proposalDigest(p))
@@ -130,7 +186,7 @@ function unionVotes(a: ApprovalCertificate, b: ApprovalCertificate, limit: numbe
  * certificates to keep with the commit, or the first change nobody proved.
  */
 export function authorizeChanges(
-  core: ConversationCore,
+  core: CertificatesComponents,
   changes: readonly MembershipChange[],
   offered: readonly ApprovalCertificate[],
   members: ReadonlySet<string>,
@@ -190,7 +246,7 @@ export interface MergeClaim {
  * enough; the members a commit removes cannot attest it, so a larger quorum
  * would strand laggards after every removal.
  */
-export function mergedByQuorum(core: ConversationCore, merge: MergeClaim, members: ReadonlySet<string>): boolean {
+export function mergedByQuorum(core: Pick<BindingsComponents, 'id' | 'plugins'>, merge: MergeClaim, members: ReadonlySet<string>): boolean {
   const signers = new Set<string>()
   for (const a of merge.attestations.slice(0, members.size * 2)) {
     const hex = toHex(a.memberId)
@@ -202,7 +258,7 @@ export function mergedByQuorum(core: ConversationCore, merge: MergeClaim, member
 }
 
 /** A certificate we hold for a target: of approved work, or of a logged commit (a fork switch moves approvals back). */
-function heldCertificate(core: ConversationCore, key: string): ApprovalCertificate | undefined {
+function heldCertificate(core: Pick<CertificatesComponents, 'certificates'>, key: string): ApprovalCertificate | undefined {
   const approved = core.certificates.approved.get(key)
   if (approved !== undefined) return approved
   for (const certs of core.certificates.log.values()) {
@@ -227,7 +283,7 @@ function heldCertificate(core: ConversationCore, key: string): ApprovalCertifica
  * a quorum of any of them holds honest voters as long as fewer than a
  * third of that epoch's members are Byzantine.
  */
-function votersOf(core: ConversationCore, cert: ApprovalCertificate, current: ReadonlySet<string>): ReadonlySet<string>[] {
+function votersOf(core: Pick<CertificatesComponents, 'epochHistory' | 'joinElectorate'>, cert: ApprovalCertificate, current: ReadonlySet<string>): ReadonlySet<string>[] {
   const n = cert.proposal?.expectedVotersCount
   if (n === undefined || n === current.size) return []
   const out: ReadonlySet<string>[] = []
@@ -238,7 +294,7 @@ function votersOf(core: ConversationCore, cert: ApprovalCertificate, current: Re
 }
 
 /** The certificates of approved work a commit carried (for the commit log), and forget them as approved. */
-export function takeApprovedCertificates(core: ConversationCore, changes: readonly MembershipChange[]): ApprovalCertificate[] {
+export function takeApprovedCertificates(core: Pick<CertificatesComponents, 'certificates'>, changes: readonly MembershipChange[]): ApprovalCertificate[] {
   const out: ApprovalCertificate[] = []
   for (const c of changes) {
     const key = keyOfTarget({ action: c.action, member: c.memberId })
