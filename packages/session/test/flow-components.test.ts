@@ -4,6 +4,7 @@ import {
   type AppMessageInit,
   type ConversationSyncInit,
   type ConversationUpdateRequest,
+  type EpochAttestationInit,
   type JoinProbe,
   JoinStatusKind,
   type MemberInvitation,
@@ -12,12 +13,16 @@ import {
   type Proposal,
   type Vote,
   ViolationType,
+  decodeAppMessage,
+  decodeCommitCandidate,
   decodeCommitRequest,
   decodeConversationSync,
   decodeEpochAttestation,
   decodeHistoryReply,
   decodeHistoryRequest,
   decodeWelcomeChannelMessage,
+  encodeAppMessage,
+  encodeCommitCandidate,
   encodeCommitRequest,
   encodeConversationSync,
   encodeConversationUpdateRequest,
@@ -34,7 +39,10 @@ import type { ConversationState } from '../src/conversation/state-machine.js'
 import { PluginMismatchError } from '../src/errors.js'
 import { voteBindingPayload } from '../src/rules/certificate.js'
 import { keyOfTarget } from '../src/rules/targets.js'
+import { authenticatorHash } from '../src/rules/joined-branch.js'
+import type { BranchPoint } from '../src/state/branch-point.js'
 import { CertificateState } from '../src/state/certificate-state.js'
+import { ProvisionalJoin } from '../src/state/provisional-join.js'
 import { HistoryState } from '../src/state/history-state.js'
 import { JoinResponderState } from '../src/state/responder-state.js'
 import {
@@ -59,6 +67,7 @@ import {
   retryHistory,
   takeHistoryReply,
 } from '../src/sync/backfill.js'
+import { type ControlComponents, onControl } from '../src/sync/catch-up.js'
 import { type ConversationSyncComponents, applySync, buildSync, checkPlugins } from '../src/sync/conversation-sync.js'
 import {
   type CertificatesComponents,
@@ -748,5 +757,120 @@ describe('join/responder on ResponderComponents', () => {
     onRepeatedAnnouncement(s, invite, NOW + 1_000)
     onRepeatedAnnouncement(s, invite, NOW + 2_000)
     expect(statuses().slice(2)).toEqual([[3, JoinStatusKind.JOIN_STATUS_ACKED, true]])
+  })
+})
+
+describe('sync/catch-up onControl on ControlComponents: every reply and event is returned, none sent', () => {
+  const NOW = 1_800_000_000_000
+  const [alice, bob, carol] = [0, 1, 2].map((i) => new EthereumSigner(keyFor(i)))
+  const ours = new Uint8Array(32).fill(1)
+  /** Alice's view at epoch 5 of a group of alice and bob (on `branch`): no outbox and no event sink, by type. */
+  const view = (branch?: BranchPoint) => {
+    const members = new Set([toHex(alice!.identity), toHex(bob!.identity)])
+    const held = new Map<number, Proposal>()
+    const released: string[] = []
+    const s: ControlComponents = {
+      id: 'chat',
+      memberId: alice!.identity,
+      memberHex: toHex(alice!.identity),
+      config: resolveConfig({}),
+      epoch: () => 5n,
+      memberSet: () => members,
+      isMemberHex: (h) => members.has(h),
+      epochHistory: new Map(),
+      lastSeen: new Map([[toHex(bob!.identity), NOW - 10_000]]),
+      inactiveProposedAt: new Map(),
+      provisional: undefined,
+      mls: { epochAuthenticator: () => ours },
+      plugins: { consensus: { signer: alice! }, mls: { releaseKeyPackage: (conversationId) => released.push(conversationId) > 0 } },
+      catchUp: new CatchUpState(),
+      certificates: new CertificateState(),
+      branch,
+      steward: { currentList: () => undefined, isSteward: () => false },
+      consensus: { getProposal: (_scope, proposalId) => held.get(proposalId) },
+    }
+    return { s, held, released }
+  }
+  const control = (c: NonNullable<AppMessageInit['demlsControl']>) => decodeAppMessage(encodeAppMessage({ demlsControl: c })).demlsControl!
+  const attested = (by: EthereumSigner, epoch: bigint, at: number, fields: { commitHash?: Uint8Array; authenticatorHash?: Uint8Array } = {}) =>
+    control({ attestation: signAttestation(by, 'chat', { epoch, signedAtMs: at, ...fields }) })
+  const candidate = decodeCommitCandidate(encodeCommitCandidate({ conversationId: new TextEncoder().encode('chat'), commitMessage: new Uint8Array([4, 4]), stewardMemberId: alice!.identity }))
+  const replayed = (fromEpoch: bigint, mergedBy: EpochAttestationInit[] = []) => control({ commitReplay: { fromEpoch, candidate, certificates: [], mergedBy } })
+
+  it('attestations: a member ahead makes us ask for the commit that left our epoch, one behind gets our attestation (rate-limited); both are returned', () => {
+    const { s } = view()
+    const ahead = onControl(s, attested(bob!, 7n, NOW), NOW)
+    expect(ahead.events).toEqual([])
+    expect(ahead.send.map((m) => m.demlsControl?.commitRequest?.fromEpoch)).toEqual([5n])
+    expect(s.catchUp.knownEpoch).toBe(7n)
+    expect(s.lastSeen.get(toHex(bob!.identity))).toBe(NOW) // a sign of life, at its signing time
+    const behind = onControl(s, attested(bob!, 3n, NOW + 1_000), NOW + 1_000)
+    const [ourAttestation] = behind.send.map((m) => m.demlsControl?.attestation)
+    expect(ourAttestation && { epoch: ourAttestation.epoch, by: toHex(ourAttestation.memberId as Uint8Array) }).toEqual({ epoch: 5n, by: toHex(alice!.identity) })
+    expect(onControl(s, attested(bob!, 3n, NOW + 1_500), NOW + 1_500).send).toEqual([]) // within the re-send interval
+  })
+
+  it('fork healing: a better branch at our epoch is asked for by its hash; a worse one gets our attestation', () => {
+    const branch = { epoch: 4n, hashHex: '80'.repeat(32), committer: alice!.identity, steward: undefined } as BranchPoint
+    const { s } = view(branch)
+    const better = onControl(s, attested(bob!, 5n, NOW, { commitHash: new Uint8Array(32) }), NOW)
+    const request = better.send[0]?.demlsControl?.commitRequest
+    expect(request && { fromEpoch: request.fromEpoch, hash: toHex(request.commitHash as Uint8Array) }).toEqual({ fromEpoch: 4n, hash: '00'.repeat(32) })
+    expect(s.catchUp.wantBranch?.epoch).toBe(5n)
+    const { s: other } = view(branch)
+    const worse = onControl(other, attested(bob!, 5n, NOW, { commitHash: new Uint8Array(32).fill(0xff) }), NOW)
+    expect(worse.send.map((m) => m.demlsControl?.attestation?.epoch)).toEqual([5n])
+    expect(other.catchUp.wantBranch).toBeUndefined()
+  })
+
+  it('commit requests: the committer answers a member with the logged commit (once per interval); a non-member\'s request is a returned drop', () => {
+    const { s } = view()
+    s.catchUp.log.set('4', candidate)
+    const by = (signer: EthereumSigner, at: number) =>
+      control({ commitRequest: signCommitRequest({ ...s, memberId: signer.identity, plugins: { consensus: { signer } } }, { fromEpoch: 4n }, at) })
+    const answered = onControl(s, by(bob!, NOW), NOW)
+    expect(answered.events).toEqual([])
+    const replay = answered.send[0]?.demlsControl?.commitReplay
+    expect(replay && { fromEpoch: replay.fromEpoch, commit: replay.candidate?.commitMessage, certificates: replay.certificates, mergedBy: replay.mergedBy }).toEqual({
+      fromEpoch: 4n,
+      commit: candidate.commitMessage,
+      certificates: [],
+      mergedBy: [],
+    })
+    expect(onControl(s, by(bob!, NOW + 100), NOW + 100)).toEqual({ events: [], send: [] }) // rate-limited, silently
+    const refused = onControl(s, by(carol!, NOW + 700), NOW + 700)
+    expect(refused.send).toEqual([])
+    expect(refused.events).toEqual([{ type: 'dropped', reason: 'unauthorized', detail: 'commit request from a non-member' }])
+  })
+
+  it('replays: one of our epoch is a catch-up, one of the epoch before a fork switch, older ones nothing; a provisional joiner gets its stranded verdict from the merge attestations', () => {
+    const { s } = view()
+    expect(onControl(s, replayed(5n), NOW).replay?.kind).toBe('catch-up')
+    expect(onControl(s, replayed(4n), NOW).replay?.kind).toBe('fork')
+    expect(onControl(s, replayed(2n), NOW).replay).toBeUndefined()
+    s.provisional = new ProvisionalJoin(new Uint8Array(1), 5n, 2_000)
+    const theirs = authenticatorHash(new Uint8Array(32).fill(2))
+    const stranded = onControl(s, replayed(5n, [signAttestation(bob!, 'chat', { epoch: 5n, signedAtMs: NOW, authenticatorHash: theirs })]), NOW + 1)
+    expect(stranded.replay?.kind).toBe('catch-up')
+    expect(stranded.events).toEqual([{ type: 'stranded', epoch: 5n, attesters: 1, majorityState: theirs }])
+    // Confirmed past the epoch we joined at: the key package is released.
+    const { s: confirmed, released } = view()
+    confirmed.provisional = new ProvisionalJoin(new Uint8Array(1), 4n, 2_000)
+    const endorsed = onControl(confirmed, attested(bob!, 5n, NOW, { authenticatorHash: authenticatorHash(ours) }), NOW)
+    expect(endorsed.events).toEqual([])
+    expect(confirmed.provisional).toBeUndefined()
+    expect(released).toEqual(['chat'])
+  })
+
+  it('proposal requests: the owner returns its proposal to send again (votes cleared, round 1), once per interval; not someone else\'s', () => {
+    const { s, held } = view()
+    held.set(3, { proposalId: 3, proposalOwner: alice!.identity, votes: [{} as Vote], round: 2 } as unknown as Proposal)
+    held.set(4, { proposalId: 4, proposalOwner: bob!.identity, votes: [], round: 1 } as unknown as Proposal)
+    const ask = (proposalId: number) => control({ proposalRequest: { proposalId, memberId: bob!.identity } })
+    const resend = onControl(s, ask(3), NOW)
+    expect(resend.resendProposal && { id: resend.resendProposal.proposalId, votes: resend.resendProposal.votes, round: resend.resendProposal.round }).toEqual({ id: 3, votes: [], round: 1 })
+    expect(resend.send).toEqual([])
+    expect(onControl(s, ask(3), NOW + 100).resendProposal).toBeUndefined()
+    expect(onControl(s, ask(4), NOW).resendProposal).toBeUndefined()
   })
 })

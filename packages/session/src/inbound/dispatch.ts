@@ -110,13 +110,19 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
   invitation: (core, { invitation, sender }, now) => onInvitation(core, invitation, sender, now),
 }
 
-/** A plaintext control message: catch-up, fork healing, attestations, history. */
+/**
+ * A plaintext control message: catch-up, fork healing, attestations,
+ * history. `onControl` returns what to report and send; it is done here,
+ * before the replay it returned is applied.
+ */
 async function onPlainControl(core: ConversationCore, control: Extract<Inbound, { kind: 'control' }>['control'], now: number): Promise<void> {
-  const replay = onControl(core, control, now)
+  const { events, send, replay, resendProposal } = onControl(core, control, now)
+  for (const event of events) core.emit(event)
+  for (const message of send) core.sendPlain(message)
   if (control.attestation !== undefined) await onListAttested(core, control.attestation, now)
   if (replay?.kind === 'catch-up') await applyReplay(core, replay, now)
   else if (replay?.kind === 'fork') await applyForkSwitch(core, replay, now)
-  else if (replay?.kind === 'resend-proposal' && !core.sm.blocksMessaging) await core.sendEncrypted({ proposal: replay.proposal })
+  else if (resendProposal !== undefined && !core.sm.blocksMessaging) await core.sendEncrypted({ proposal: resendProposal })
   if (control.historyRequest !== undefined) {
     const refused = answerHistory(core, control.historyRequest, now)
     if (refused !== undefined) core.emit({ type: 'dropped', reason: 'unauthorized', detail: refused })

@@ -9,6 +9,7 @@ import {
   toHex,
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationEvent } from '../conversation/events.js'
 import { type AttestedState, authenticatorHash, judgeJoinedBranch } from '../rules/joined-branch.js'
 import { type OfferedWelcome, ProvisionalJoin } from '../state/provisional-join.js'
 import { syncLastSeen } from '../stewardship/liveness.js'
@@ -48,15 +49,37 @@ export function beginProvisional(core: ConversationCore, welcome: MemberWelcome)
   core.provisional = p
 }
 
+/**
+ * What judging our joined branch from members' attestations needs: the
+ * provisional state (ended once the majority confirmed us), our epoch and
+ * epoch authenticator, the membership, the vote signer that checks the
+ * attestations, and the MLS client that releases our key package.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { type JoinAttestationComponents, noteJoinAttestation } from '../join/rewelcome.js'
+ * declare const core: ConversationCore
+ * const slices: JoinAttestationComponents = core // or plain objects with these members, in a test
+ * ```
+ */
+export type JoinAttestationComponents = Pick<ConversationCore, 'id' | 'memberHex' | 'provisional' | 'epoch' | 'memberSet' | 'isMemberHex'> & {
+  readonly mls: Pick<ConversationCore['mls'], 'epochAuthenticator'>
+  readonly plugins: {
+    readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer'>
+    readonly mls: Pick<ConversationCore['plugins']['mls'], 'releaseKeyPackage'>
+  }
+}
+
 /** Confirmed (or gone): release the key package and forget the provisional state. */
-export function endProvisional(core: ConversationCore): void {
+export function endProvisional(core: Pick<JoinAttestationComponents, 'id' | 'provisional' | 'plugins'>): void {
   if (core.provisional === undefined) return
   core.provisional = undefined
   core.plugins.mls.releaseKeyPackage(core.id)
 }
 
 /** Our epoch and {@link authenticatorHash}. */
-export function ownState(core: ConversationCore): AttestedState {
+export function ownState(core: Pick<JoinAttestationComponents, 'epoch' | 'mls'>): AttestedState {
   return { epoch: core.epoch(), authenticatorHash: authenticatorHash(core.mls.epochAuthenticator()) }
 }
 
@@ -73,29 +96,37 @@ export function offerWelcome(core: ConversationCore, welcome: MemberWelcome): vo
 /**
  * A member's signed attestation, while provisional: remember the newest
  * state each member signed (a signature is checked only when it would
- * change what we know), then judge our branch.
+ * change what we know), then judge our branch. Returns the `stranded`
+ * event when that found us on a branch the majority left, for the caller
+ * to report.
  */
-export function noteJoinAttestation(core: ConversationCore, a: EpochAttestation): void {
+export function noteJoinAttestation(core: JoinAttestationComponents, a: EpochAttestation): ConversationEvent | undefined {
   const p = core.provisional
   // Our epoch is judged; later ones endorse the Welcome of a later commit that added us again (or come before our next merge).
-  if (p === undefined || a.authenticatorHash.length !== 32 || a.epoch < core.epoch() || a.epoch > core.epoch() + ATTESTED_EPOCHS_AHEAD) return
+  if (p === undefined || a.authenticatorHash.length !== 32 || a.epoch < core.epoch() || a.epoch > core.epoch() + ATTESTED_EPOCHS_AHEAD) return undefined
   const hex = toHex(a.memberId)
-  if (hex === core.memberHex || !core.isMemberHex(hex)) return
+  if (hex === core.memberHex || !core.isMemberHex(hex)) return undefined
   const signedAt = Number(a.signedAtMs)
   const prev = p.attestedAt(hex, a.epoch)
-  if (prev !== undefined && prev.signedAtMs >= signedAt) return
+  if (prev !== undefined && prev.signedAtMs >= signedAt) return undefined
   const state = { epoch: a.epoch, authenticatorHash: a.authenticatorHash }
   if (prev === undefined || !bytesEqual(prev.authenticatorHash, a.authenticatorHash)) {
-    if (!verifyAttestation(core.plugins.consensus.signer, core.id, a)) return
+    if (!verifyAttestation(core.plugins.consensus.signer, core.id, a)) return undefined
   }
   p.note(hex, state, signedAt)
-  judge(core)
+  return judgeBranch(core)
 }
 
-/** Judge our branch from what the other members attested ({@link judgeJoinedBranch}). */
+/** Judge our branch from what the other members attested ({@link judgeJoinedBranch}), and report a `stranded` verdict. */
 export function judge(core: ConversationCore): void {
+  const stranded = judgeBranch(core)
+  if (stranded !== undefined) core.emit(stranded)
+}
+
+/** {@link judge}, returning the `stranded` event (when the verdict changed to it) instead of reporting it. */
+function judgeBranch(core: JoinAttestationComponents): ConversationEvent | undefined {
   const p = core.provisional
-  if (p === undefined) return
+  if (p === undefined) return undefined
   const verdict = judgeJoinedBranch(ownState(core), otherMembers(core), p.atEpoch(core.epoch()))
   if (verdict.kind === 'with-majority') {
     p.target = undefined
@@ -105,8 +136,9 @@ export function judge(core: ConversationCore): void {
     p.target = verdict.target
     p.announceIntervalMs = REANNOUNCE_FIRST_MS
     p.lastAnnounceAt = Number.NEGATIVE_INFINITY
-    core.emit({ type: 'stranded', epoch: core.epoch(), attesters: verdict.attesters, majorityState: verdict.target })
+    return { type: 'stranded', epoch: core.epoch(), attesters: verdict.attesters, majorityState: verdict.target }
   }
+  return undefined
 }
 
 /**
@@ -134,7 +166,7 @@ function endorsed(core: ConversationCore, p: ProvisionalJoin, state: AttestedSta
 }
 
 /** The members of our roster other than us (hex): whose signed word counts in `judgeJoinedBranch`. */
-function otherMembers(core: ConversationCore): string[] {
+function otherMembers(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex'>): string[] {
   return [...core.memberSet()].filter((h) => h !== core.memberHex)
 }
 

@@ -1,4 +1,5 @@
 import {
+  type AppMessageInit,
   type ApprovalCertificate,
   type CommitCandidate,
   type DemlsControl,
@@ -14,14 +15,15 @@ import {
   toHex,
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationEvent } from '../conversation/events.js'
 import { evictOldest, trimOldestBytes } from '../state/bounded.js'
 import { memberWelcomeBytes } from '../util/bytes.js'
-import { attestedByMember, commitRequestRefusal, signCommitRequest } from './claims.js'
+import { type ClaimsComponents, attestedByMember, commitRequestRefusal, signCommitRequest } from './claims.js'
 import { AVAILABILITY_LIMITS } from './limits.js'
 import { suspectWindowMs } from '../conversation/config.js'
 import { signAttestation, verifyAttestation } from '../join/signing.js'
-import { noteJoinAttestation, ownState } from '../join/rewelcome.js'
-import { noteSeenAt } from '../stewardship/liveness.js'
+import { type JoinAttestationComponents, noteJoinAttestation, ownState } from '../join/rewelcome.js'
+import { type LivenessComponents, noteSeenAt } from '../stewardship/liveness.js'
 import { listStamp } from './steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
 import { type BranchClaim, type BranchTip, committerRank, prefersAttested, winsFork } from '../rules/fork-choice.js'
@@ -76,7 +78,13 @@ export function heartbeat(core: ConversationCore, now: number): void {
  * that members on any epoch or branch can check (`noteSignedAttestation`).
  */
 function attest(core: ConversationCore, now: number): void {
-  if (now - core.catchUp.lastAttestAt < REQUEST_INTERVAL_MS) return
+  const message = attestation(core, now)
+  if (message !== undefined) core.sendPlain(message)
+}
+
+/** {@link attest}, returning the message to send (none within the re-send interval) instead of sending it. */
+function attestation(core: ControlComponents, now: number): AppMessageInit | undefined {
+  if (now - core.catchUp.lastAttestAt < REQUEST_INTERVAL_MS) return undefined
   const candidate = core.catchUp.log.get(String(core.epoch() - 1n))
   core.catchUp.lastAttestAt = now
   // Signed, so that members on another epoch or branch (who cannot decrypt us) still know we are alive.
@@ -91,7 +99,7 @@ function attest(core: ConversationCore, now: number): void {
   })
   // Our own word that we merged it counts toward the merge quorum we hand out with replays.
   if (candidate !== undefined) core.certificates.keepMerge(decodeEpochAttestation(encodeEpochAttestation(attestation)))
-  core.sendPlain({ demlsControl: { attestation } })
+  return { demlsControl: { attestation } }
 }
 
 /**
@@ -100,7 +108,7 @@ function attest(core: ConversationCore, now: number): void {
  * our clock; the member counts as seen at the signing time (not now), so
  * replaying a captured attestation cannot keep a dead member alive.
  */
-function noteSignedAttestation(core: ConversationCore, a: EpochAttestation, now: number): void {
+function noteSignedAttestation(core: ControlComponents, a: EpochAttestation, now: number): void {
   const signedAt = Number(a.signedAtMs)
   if (signedAt === 0 || Math.abs(now - signedAt) > suspectWindowMs(core.config)) return
   const hex = toHex(a.memberId)
@@ -191,7 +199,7 @@ export function resendWelcome(core: ConversationCore, joiner: Uint8Array, now: n
 }
 
 /** Record that the group reached `epoch` (a member's attestation, or a packet framed there). */
-export function noteEpoch(core: ConversationCore, epoch: bigint, now: number): void {
+export function noteEpoch(core: Pick<ConversationCore, 'catchUp'>, epoch: bigint, now: number): void {
   const c = core.catchUp
   if (epoch > c.knownEpoch) c.knownEpoch = epoch
   if (epoch >= c.knownEpoch) c.knownEpochAt = now
@@ -214,13 +222,13 @@ export function isBehind(core: ConversationCore): boolean {
 }
 
 /** Our last merge as the fork-choice rule sees it. */
-function branchTip(core: ConversationCore): BranchTip | undefined {
+function branchTip(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch'>): BranchTip | undefined {
   const bp = core.branch
   return bp === undefined ? undefined : { epoch: bp.epoch, ...claimOf(core, bp.committer, fromHex(bp.hashHex)) }
 }
 
 /** A commit that left the epoch of our branch point, ranked on the list we held there (see `sync/fork.ts branchClaim`). */
-function claimOf(core: ConversationCore, committer: Uint8Array, commitHash: Uint8Array): BranchClaim {
+function claimOf(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch'>, committer: Uint8Array, commitHash: Uint8Array): BranchClaim {
   const bp = core.branch
   const list = bp?.steward?.list ?? core.steward.currentList()
   return { committerRank: committerRank(list, bp?.epoch ?? core.epoch() - 1n, committer), commitHash }
@@ -262,18 +270,24 @@ export function retryCatchUp(core: ConversationCore, now: number): void {
 
 /** Evidence that we are behind: ask for the commit that left our epoch (rate-limited). */
 export function requestCatchUp(core: ConversationCore, now: number, fromEpoch = core.epoch(), commitHash?: Uint8Array): void {
+  const message = catchUpRequest(core, now, fromEpoch, commitHash)
+  if (message !== undefined) core.sendPlain(message)
+}
+
+/** {@link requestCatchUp}, returning the signed request to send (none while backing off) instead of sending it. */
+function catchUpRequest(core: ControlComponents, now: number, fromEpoch: bigint, commitHash: Uint8Array | undefined): AppMessageInit | undefined {
   const c = core.catchUp
   // Back off while our requests bring nothing; start over once we advanced.
   if (c.requestEpoch !== core.epoch()) {
     c.requestEpoch = core.epoch()
     c.requestBackoffMs = REQUEST_INTERVAL_MS
   }
-  if (now - c.lastRequestAt < c.requestBackoffMs) return
+  if (now - c.lastRequestAt < c.requestBackoffMs) return undefined
   if (c.lastRequestAt !== Number.NEGATIVE_INFINITY && now - c.lastRequestAt < 4 * c.requestBackoffMs) {
     c.requestBackoffMs = Math.min(AVAILABILITY_LIMITS.requestBackoffMaxMs, 2 * c.requestBackoffMs)
   }
   c.lastRequestAt = now
-  core.sendPlain({ demlsControl: { commitRequest: signCommitRequest(core, { fromEpoch, ...(commitHash ? { commitHash } : {}) }, now) } })
+  return { demlsControl: { commitRequest: signCommitRequest(core, { fromEpoch, ...(commitHash ? { commitHash } : {}) }, now) } }
 }
 
 /**
@@ -338,29 +352,104 @@ export interface ReplayedCommit {
 }
 
 /**
- * Handle a control message. Replays are applied by the caller
- * (`sync/replay.ts`: `applyReplay`, `applyForkSwitch`), requests answered here.
+ * What the control flow reads and writes: the catch-up state it owns, the
+ * certificates and merge attestations handed out with replays, our branch
+ * point and the steward list (fork choice), the proposals the consensus
+ * service holds (re-sent on request), and what checking claims
+ * ({@link ClaimsComponents}), the liveness of attesters
+ * ({@link LivenessComponents}) and a joiner's branch
+ * ({@link JoinAttestationComponents}) need. No outbox and no events: what
+ * {@link onControl} would send or report it returns ({@link ControlEffects}).
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { type ControlComponents, onControl } from '../sync/catch-up.js'
+ * declare const core: ConversationCore
+ * const slices: ControlComponents = core // or plain objects with these members, in a test
+ * ```
  */
-export function onControl(
-  core: ConversationCore,
-  control: DemlsControl,
-  now: number,
-): ({ kind: 'catch-up' | 'fork' } & ReplayedCommit) | { kind: 'resend-proposal'; proposal: Proposal } | undefined {
+export type ControlComponents = ClaimsComponents &
+  LivenessComponents &
+  JoinAttestationComponents & {
+    readonly catchUp: ConversationCore['catchUp']
+    readonly certificates: Pick<ConversationCore['certificates'], 'holdsMerge' | 'keepMerge' | 'log' | 'mergedBy'>
+    readonly branch: ConversationCore['branch']
+    readonly steward: Pick<ConversationCore['steward'], 'currentList' | 'isSteward'>
+    readonly consensus: Pick<ConversationCore['consensus'], 'getProposal'>
+  }
+
+/**
+ * What handling a control message asks its caller (the dispatcher) to do,
+ * in this order: report `events`, publish `send` on the app channel, then
+ * apply the `replay` (`sync/replay.ts`) or send `resendProposal` again,
+ * encrypted.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { type ControlEffects, onControl } from '../sync/catch-up.js'
+ * import type { DemlsControl } from '@demls/wire'
+ * declare const core: ConversationCore
+ * declare const control: DemlsControl
+ * const effects: ControlEffects = onControl(core, control, core.now)
+ * for (const e of effects.events) core.emit(e)
+ * for (const m of effects.send) core.sendPlain(m)
+ * ```
+ */
+export interface ControlEffects {
+  /** Events to report, in order: a refused commit request, the `stranded` verdict of a joiner's branch. */
+  readonly events: ConversationEvent[]
+  /** Plaintext messages to publish, in order: a catch-up or branch request, our attestation, a commit replay. */
+  readonly send: AppMessageInit[]
+  /** A replayed commit to apply: `catch-up` (`applyReplay`) or `fork` (`applyForkSwitch`). */
+  readonly replay?: { kind: 'catch-up' | 'fork' } & ReplayedCommit
+  /** Our proposal its owner (we) sends again on request (votes cleared, round 1). */
+  readonly resendProposal?: Proposal
+}
+
+/**
+ * Handle a control message: attestations (liveness, the group's epoch,
+ * fork healing), commit requests (answered with a replay) and replays,
+ * proposal requests. Changes only the control flow's state; every reply,
+ * request and event is returned ({@link ControlEffects}), and replays are
+ * applied by the caller (`sync/replay.ts`: `applyReplay`, `applyForkSwitch`).
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { onControl } from '../sync/catch-up.js'
+ * import type { DemlsControl } from '@demls/wire'
+ * declare const core: ConversationCore
+ * declare const control: DemlsControl
+ * const { events, send, replay, resendProposal } = onControl(core, control, core.now)
+ * ```
+ */
+export function onControl(core: ControlComponents, control: DemlsControl, now: number): ControlEffects {
+  const events: ConversationEvent[] = []
+  const send: AppMessageInit[] = []
+  const effects = { events, send }
+  const report = (event: ConversationEvent | undefined) => {
+    if (event !== undefined) events.push(event)
+  }
+  const queue = (message: AppMessageInit | undefined) => {
+    if (message !== undefined) send.push(message)
+  }
   if (control.proposalRequest !== undefined) {
     // Only the owner can re-send: receivers require owner = MLS sender.
     const id = control.proposalRequest.proposalId
     const p = core.consensus.getProposal(core.id, id)
-    if (p === undefined || !bytesEqual(p.proposalOwner, core.memberId)) return undefined
+    if (p === undefined || !bytesEqual(p.proposalOwner, core.memberId)) return effects
     const m = core.catchUp.proposalResendAt
-    if (now - (m.get(id) ?? Number.NEGATIVE_INFINITY) < REPLY_INTERVAL_MS) return undefined
+    if (now - (m.get(id) ?? Number.NEGATIVE_INFINITY) < REPLY_INTERVAL_MS) return effects
     m.set(id, now)
     evictOldest(m, 256)
-    return { kind: 'resend-proposal', proposal: { ...p, votes: [], round: 1 } }
+    return { ...effects, resendProposal: { ...p, votes: [], round: 1 } }
   }
   if (control.attestation !== undefined) {
     const a = control.attestation
     noteSignedAttestation(core, a, now)
-    noteJoinAttestation(core, a)
+    report(noteJoinAttestation(core, a))
     // Only a current member's signed word makes us believe the group is ahead or on another branch.
     const fromMember = a.epoch >= core.epoch() && attestedByMember(core, a, now)
     if (fromMember) noteEpoch(core, a.epoch, now)
@@ -374,7 +463,7 @@ export function onControl(
     // A presence (no commit hash) claims no branch.
     const claimsBranch = fromMember && a.commitHash.length > 0
     if (a.epoch > core.epoch()) {
-      if (fromMember) requestCatchUp(core, now)
+      if (fromMember) queue(catchUpRequest(core, now, core.epoch(), undefined))
     }
     // A branch that wins the fork choice at our epoch: fetch it (fork healing).
     else if (claimsBranch && prefersAttested(branchTip(core), core.epoch(), a.epoch, claimOf(core, a.committer, a.commitHash))) {
@@ -383,7 +472,7 @@ export function onControl(
       if (w === undefined || w.epoch !== a.epoch || winsFork(claim, w)) {
         core.catchUp.wantBranch = { epoch: a.epoch, ...claim, at: now }
       } else if (bytesEqual(w.commitHash, a.commitHash)) w.at = now
-      requestCatchUp(core, now, a.epoch - 1n, core.catchUp.wantBranch?.commitHash)
+      queue(catchUpRequest(core, now, a.epoch - 1n, core.catchUp.wantBranch?.commitHash))
     } else if (
       claimsBranch &&
       a.epoch === core.epoch() &&
@@ -392,31 +481,31 @@ export function onControl(
       winsFork(branchTip(core)!, claimOf(core, a.committer, a.commitHash))
     ) {
       // Someone is on a worse branch at our epoch: make sure it hears of ours.
-      attest(core, now)
+      queue(attestation(core, now))
     } else if (a.epoch < core.epoch()) {
       // Someone is behind: our attestation tells it to catch up.
-      attest(core, now)
+      queue(attestation(core, now))
     }
-    return undefined
+    return effects
   }
   if (control.commitRequest !== undefined) {
     const req = control.commitRequest
     const key = String(req.fromEpoch)
     const candidate = core.catchUp.log.get(key)
-    if (candidate === undefined) return undefined
+    if (candidate === undefined) return effects
     const refused = commitRequestRefusal(core, req, now)
     if (refused !== undefined) {
-      if (refused !== 'commit request rate') core.emit({ type: 'dropped', reason: 'unauthorized', detail: refused })
-      return undefined
+      if (refused !== 'commit request rate') report({ type: 'dropped', reason: 'unauthorized', detail: refused })
+      return effects
     }
     if (req.commitHash.length > 0) {
       // A specific commit (fork healing): whoever holds it answers.
-      if (!bytesEqual(commitHashOf(candidate.commitMessage), req.commitHash)) return undefined
+      if (!bytesEqual(commitHashOf(candidate.commitMessage), req.commitHash)) return effects
     } else if (!bytesEqual(candidate.stewardMemberId, core.memberId) && !core.steward.isSteward(core.memberId)) {
       // Plain catch-up: the committer and the stewards answer; everyone else stays quiet.
-      return undefined
+      return effects
     }
-    if (now - (core.catchUp.lastReplyAt.get(key) ?? Number.NEGATIVE_INFINITY) < REPLY_INTERVAL_MS) return undefined
+    if (now - (core.catchUp.lastReplyAt.get(key) ?? Number.NEGATIVE_INFINITY) < REPLY_INTERVAL_MS) return effects
     // What replays we send is budgeted in bytes, whoever asks (the certificates count too).
     const certificates = core.certificates.log.get(key) ?? []
     const mergedBy = core.certificates.mergedBy(req.fromEpoch + 1n, commitHashOf(candidate.commitMessage))
@@ -425,10 +514,10 @@ export function onControl(
       candidate.mlsProposals.reduce((n, p) => n + p.length, 0) +
       certificates.reduce((n, c) => n + encodeApprovalCertificate(c).length, 0) +
       mergedBy.length * 160
-    if (!core.catchUp.replyBudget.take(now, Math.min(bytes, AVAILABILITY_LIMITS.replyBytes))) return undefined
+    if (!core.catchUp.replyBudget.take(now, Math.min(bytes, AVAILABILITY_LIMITS.replyBytes))) return effects
     core.catchUp.lastReplyAt.set(key, now)
-    core.sendPlain({ demlsControl: { commitReplay: { fromEpoch: control.commitRequest.fromEpoch, candidate, certificates, mergedBy } } })
-    return undefined
+    queue({ demlsControl: { commitReplay: { fromEpoch: control.commitRequest.fromEpoch, candidate, certificates, mergedBy } } })
+    return effects
   }
   if (control.commitReplay?.candidate !== undefined) {
     const r = control.commitReplay
@@ -436,12 +525,12 @@ export function onControl(
     core.catchUp.lastReplyAt.set(String(r.fromEpoch), now)
     const proofs = { certificates: r.certificates, mergedBy: r.mergedBy }
     // Signed states of the epoch this commit reached: what a joiner that is not yet confirmed judges its branch by.
-    for (const a of r.mergedBy) noteJoinAttestation(core, a)
-    if (r.fromEpoch === core.epoch()) return { kind: 'catch-up', candidate: r.candidate!, ...proofs }
-    if (r.fromEpoch + 1n === core.epoch()) return { kind: 'fork', candidate: r.candidate!, ...proofs }
-    return undefined
+    for (const a of r.mergedBy) report(noteJoinAttestation(core, a))
+    if (r.fromEpoch === core.epoch()) return { ...effects, replay: { kind: 'catch-up', candidate: r.candidate!, ...proofs } }
+    if (r.fromEpoch + 1n === core.epoch()) return { ...effects, replay: { kind: 'fork', candidate: r.candidate!, ...proofs } }
+    return effects
   }
-  return undefined
+  return effects
 }
 
 /**

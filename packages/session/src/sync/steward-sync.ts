@@ -35,7 +35,7 @@ export function recordEpoch(core: ConversationCore): void {
 }
 
 /** The installed list's stamp: the epoch it was installed at and its retry round. */
-export function listStamp(core: ConversationCore): { stewardListEpoch: bigint; stewardListRound: number } | undefined {
+export function listStamp(core: { readonly steward: Pick<ConversationCore['steward'], 'currentList'> }): { stewardListEpoch: bigint; stewardListRound: number } | undefined {
   const l = core.steward.currentList()
   return l === undefined ? undefined : { stewardListEpoch: l.electionEpoch, stewardListRound: l.retryRound }
 }
