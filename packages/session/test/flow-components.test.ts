@@ -555,7 +555,6 @@ describe('sync/conversation-sync on ConversationSyncComponents', () => {
       steward: plugins.makeStewardList('chat', { config: config.stewardList, maxRetries: config.maxReelectionAttempts }),
       scoring: plugins.makeScoring({}),
       invitations: new InvitationBook(),
-      now: NOW,
     }
   }
   const roundTrip = (s: ConversationSyncInit) => decodeConversationSync(encodeConversationSync(s))
@@ -565,7 +564,7 @@ describe('sync/conversation-sync on ConversationSyncComponents', () => {
     steward.steward.installList(2n, ids.slice(0, 3))
     steward.invitations.add({ inviter: ids[1]!, invitee: id(8), issuedAtMs: BigInt(NOW), signature: new Uint8Array(0) }, NOW + 60_000)
     steward.invitations.add({ inviter: id(9), invitee: id(7), issuedAtMs: BigInt(NOW), signature: new Uint8Array(0) }, NOW + 60_000) // not a member's
-    const sync = roundTrip(buildSync(steward))
+    const sync = roundTrip(buildSync(steward, NOW))
     expect(sync.stewardMembers.map(toHex)).toEqual(steward.steward.currentList()!.members.map(toHex))
     expect(sync.electionEpoch).toBe(2n)
     expect(sync.demlsInvitations.map((i) => toHex(i.invitee))).toEqual([hex(8)])
@@ -581,7 +580,7 @@ describe('sync/conversation-sync on ConversationSyncComponents', () => {
   it('a sync that fails validation changes nothing (a silent reject); other plug-ins throw', async () => {
     const steward = await view(0, [0, 1, 2], 3n)
     steward.steward.installList(2n, ids.slice(0, 3))
-    const sync = roundTrip(buildSync(steward))
+    const sync = roundTrip(buildSync(steward, NOW))
     const joiner = await view(3, [0, 1, 2, 3], 3n)
     const before = joiner.config
     expect(sync.stewardMembers).toHaveLength(2)

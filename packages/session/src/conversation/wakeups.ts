@@ -33,9 +33,10 @@ export const WAKEUP_SOURCES: { readonly [K in WakeupSource]: (core: Conversation
   takeover: (core) => (core.config.referenceGaps?.wakeupIgnoresTakeover ? undefined : takeoverDeadline(core)),
   'catch-up': catchUpDeadline,
   'awaited-election': (core) => core.awaitedElection?.until,
-  attestation: attestationDeadline,
+  // Due at once, at the step's time: `core.now` (the latest time the conversation was given).
+  attestation: (core) => attestationDeadline(core, core.now),
   'join-probes': joinAnswerDeadline,
-  rewelcome: rewelcomeDeadline,
+  rewelcome: (core) => rewelcomeDeadline(core, core.now),
 }
 
 /**

@@ -249,7 +249,8 @@ async function keepCarriedWelcome(core: ConversationCore, c: CommitCandidate, ch
   if (joiners.length === 0 || c.demlsWelcome.length === 0 || core.mls.inspectMessageKind(c.demlsWelcome) !== 'welcome') return
   if (joiners.every((j) => core.catchUp.welcomes.has(toHex(j)))) return
   try {
-    const syncBytes = await core.mls.encrypt(encodeAppMessage({ conversationSync: buildSync(core) }))
+    // The step's time (the merge's `now` is older only when a caller's clock went back).
+    const syncBytes = await core.mls.encrypt(encodeAppMessage({ conversationSync: buildSync(core, core.now) }))
     keepWelcome(core, { welcomeBytes: c.demlsWelcome, conversationSyncBytes: syncBytes, joinerIdentities: joiners })
   } catch (err) {
     core.error('keep-carried-welcome', err)
@@ -258,7 +259,7 @@ async function keepCarriedWelcome(core: ConversationCore, c: CommitCandidate, ch
 
 /** Committing steward: encrypt the sync at the new epoch and broadcast the Welcome. */
 async function publishWelcome(core: ConversationCore, welcomeBytes: Uint8Array, joiners: Uint8Array[]): Promise<void> {
-  const syncBytes = await core.mls.encrypt(encodeAppMessage({ conversationSync: buildSync(core) }))
+  const syncBytes = await core.mls.encrypt(encodeAppMessage({ conversationSync: buildSync(core, core.now) }))
   const welcome: MemberWelcome = { welcomeBytes, conversationSyncBytes: syncBytes, joinerIdentities: joiners }
   core.queues.welcomeHashes.add(toHex(sha256(welcomeBytes)))
   recordWelcome(core, welcome)

@@ -171,10 +171,10 @@ function otherMembers(core: Pick<JoinAttestationComponents, 'memberSet' | 'membe
 }
 
 /** When stranded: now if a Welcome waits to be tried or leads to a state now endorsed, else the next re-announcement. */
-export function rewelcomeDeadline(core: ConversationCore): number | undefined {
+export function rewelcomeDeadline(core: ConversationCore, now: number): number | undefined {
   const p = core.provisional
   if (p?.target === undefined) return undefined
-  for (const o of p.offered.values()) if (o.leadsTo === undefined || (o.leadsTo !== null && endorsed(core, p, o.leadsTo))) return core.now
+  for (const o of p.offered.values()) if (o.leadsTo === undefined || (o.leadsTo !== null && endorsed(core, p, o.leadsTo))) return now
   return p.lastAnnounceAt + p.announceIntervalMs
 }
 

@@ -58,10 +58,10 @@ function hasPeers(core: ConversationCore): boolean {
 }
 
 /** Periodic attestation (heartbeat), due at this time; none once we left or while we are the only member. */
-export function attestationDeadline(core: ConversationCore): number | undefined {
+export function attestationDeadline(core: ConversationCore, now: number): number | undefined {
   if (core.left || !hasPeers(core)) return undefined
-  // Never attested: due now (the last time we were given).
-  if (core.catchUp.lastAttestAt === Number.NEGATIVE_INFINITY) return core.now
+  // Never attested: due now.
+  if (core.catchUp.lastAttestAt === Number.NEGATIVE_INFINITY) return now
   return core.catchUp.lastAttestAt + core.config.attestationIntervalMs
 }
 

@@ -11,8 +11,7 @@ import { type InviteComponents, invitationsForSync } from '../join/invite.js'
  * What building and applying the governance sync needs: our id and the
  * conversation id, the epoch and membership, the configuration (which
  * {@link applySync} replaces), the plug-ins with the steward-list and
- * scoring services, the invitations a joiner gets, and the time of the
- * call.
+ * scoring services, and the invitations a joiner gets.
  *
  * @example
  * ```ts
@@ -20,12 +19,12 @@ import { type InviteComponents, invitationsForSync } from '../join/invite.js'
  * import { type ConversationSyncComponents, buildSync } from '../sync/conversation-sync.js'
  * declare const core: ConversationCore
  * const slices: ConversationSyncComponents = core // or plain objects with these members, in a test
- * const sync = buildSync(slices)
+ * const sync = buildSync(slices, core.now)
  * ```
  */
 export type ConversationSyncComponents = Pick<
   ConversationCore,
-  'memberId' | 'idBytes' | 'epoch' | 'memberSet' | 'config' | 'plugins' | 'steward' | 'scoring' | 'now'
+  'memberId' | 'idBytes' | 'epoch' | 'memberSet' | 'config' | 'plugins' | 'steward' | 'scoring'
 > &
   Pick<InviteComponents, 'invitations' | 'isMemberHex'>
 
@@ -34,10 +33,12 @@ export type ConversationSyncComponents = Pick<
  * built by the committing steward after merging. Unlike the reference, the
  * whole steward list is sent (not only its eligible members), so a joiner's
  * rotation is identical to the older members' (gap §14.4); the plug-in
- * identities ride in the demls extension field.
+ * identities ride in the demls extension field, and the invitations of
+ * members still valid at `now` in another.
  */
 export function buildSync(
-  core: Pick<ConversationSyncComponents, 'memberId' | 'epoch' | 'config' | 'plugins' | 'steward' | 'scoring' | 'now' | 'invitations' | 'isMemberHex'>,
+  core: Pick<ConversationSyncComponents, 'memberId' | 'epoch' | 'config' | 'plugins' | 'steward' | 'scoring' | 'invitations' | 'isMemberHex'>,
+  now: number,
 ): ConversationSyncInit {
   const list = core.steward.currentList()
   return {
@@ -55,7 +56,7 @@ export function buildSync(
     pendingUpdateMaxEpochs: core.config.pendingUpdateMaxEpochs,
     demlsPlugins: pluginVersions(core.plugins, core.scoring),
     demlsAdmission: admissionToWire(core.config.admission),
-    demlsInvitations: invitationsForSync(core, core.now),
+    demlsInvitations: invitationsForSync(core, now),
   }
 }
 
