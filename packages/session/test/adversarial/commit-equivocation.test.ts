@@ -1,9 +1,10 @@
 import type { MlsService } from '@demls/mls'
-import { type CommitCandidate, decodeAppMessage, encodeAppMessage } from '@demls/wire'
+import { type CommitCandidate, encodeAppMessage } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { type ConversationConfigInit, verifyCommitEquivocation } from '../../src/index.js'
 import { Bed } from '../sansio.js'
 import { memberIdOf } from '../scenarios/harness.js'
+import { candidateIn, holdFirstOwnCandidate } from './held-candidate.js'
 import { scoresSeenBy } from './outsider.js'
 
 // Issue 15: "A steward that signed two different commits for one epoch has
@@ -18,16 +19,6 @@ import { scoresSeenBy } from './outsider.js'
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 const CONFIG: ConversationConfigInit = { admission: 'open', votingDelayMs: 10_000, electionVotingDelayMs: 10_000, consensusTimeoutMs: 30_000, stewardList: { snMin: 1, snMax: 1 } }
 
-/** The commit candidate a plaintext app packet carries, if it does. */
-function candidateIn(payload: Uint8Array): CommitCandidate | undefined {
-  if (payload[0] === 0) return undefined
-  try {
-    return decodeAppMessage(payload).commitCandidate
-  } catch {
-    return undefined
-  }
-}
-
 /**
  * A group of five; the epoch steward S equivocates on the approved removal
  * of member T: its honest candidate X is held back, and the test gets a
@@ -38,16 +29,8 @@ async function equivocatingSteward(id: string) {
   const bed = await Bed.create(id, 5, CONFIG)
   for (const i of [1, 2, 3, 4]) await bed.add(i)
   const T = 4
-  // Whoever commits the removal is S: its first candidate is held back.
-  const held: { from: number; c: CommitCandidate }[] = []
-  bed.intercept = (from, _to, p) => {
-    // From its candidate on, nothing S sends arrives (it merges its first commit alone).
-    if (held[0]?.from === from) return undefined
-    const c = p.subtopic === 'app' ? candidateIn(p.payload) : undefined
-    if (c === undefined || hex(c.stewardMemberId) !== hex(memberIdOf(from))) return p
-    held.push({ from, c })
-    return undefined
-  }
+  // Whoever commits the removal is S: its first candidate is held back, and S goes quiet.
+  const held = holdFirstOwnCandidate(bed)
   const epoch = bed.conv(0).epoch()
   // Every member's MLS state at the epoch: S signs its second commit from its own (it merges the first itself).
   const before = bed.peers.map((p) => p.mls!.exportState())

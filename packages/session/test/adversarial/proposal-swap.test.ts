@@ -1,8 +1,9 @@
-import { type CommitCandidate, decodeAppMessage, encodeAppMessage } from '@demls/wire'
+import { type CommitCandidate, encodeAppMessage } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import type { ConversationConfigInit } from '../../src/index.js'
 import { Bed } from '../sansio.js'
 import { memberIdOf } from '../scenarios/harness.js'
+import { holdFirstOwnCandidate } from './held-candidate.js'
 
 // Issue 15, the last door on commit candidates: a candidate's MLS
 // proposals travel beside its commit, and only the commit was
@@ -16,15 +17,6 @@ import { memberIdOf } from '../scenarios/harness.js'
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 const CONFIG: ConversationConfigInit = { admission: 'open', stewardList: { snMin: 1, snMax: 1 } }
 
-function candidateIn(payload: Uint8Array): CommitCandidate | undefined {
-  if (payload[0] === 0) return undefined
-  try {
-    return decodeAppMessage(payload).commitCandidate
-  } catch {
-    return undefined
-  }
-}
-
 describe('adversarial: a copy of the steward’s commit with other proposals attached', () => {
   it('is refused before it is held; the genuine candidate that follows is selected in the round', async () => {
     const bed = await Bed.create('swap', 4, CONFIG)
@@ -32,14 +24,7 @@ describe('adversarial: a copy of the steward’s commit with other proposals att
     const T = 3
     const before = bed.peers.map((p) => p.mls!.exportState())
     // Whoever commits the removal is S; its candidate is held back from everyone.
-    const held: { from: number; c: CommitCandidate }[] = []
-    bed.intercept = (from, _to, p) => {
-      if (held[0]?.from === from) return undefined
-      const c = p.subtopic === 'app' ? candidateIn(p.payload) : undefined
-      if (c === undefined || hex(c.stewardMemberId) !== hex(memberIdOf(from))) return p
-      held.push({ from, c })
-      return undefined
-    }
+    const held = holdFirstOwnCandidate(bed)
     await bed.conv(0).removeMember(memberIdOf(T), bed.now)
     await bed.flush()
     await bed.until(() => held.length > 0, 60_000)
