@@ -1,4 +1,4 @@
-import { decodeAppMessage, encodeAppMessage } from '@demls/wire'
+import { InvalidCommitError } from '@demls/mls'
 import { describe, expect, it } from 'vitest'
 import { Bed } from './sansio.js'
 import { hex, memberIdOf } from './scenarios/harness.js'
@@ -26,20 +26,20 @@ describe('reference: freeze/apply.rs', () => {
     expect(stewards).toHaveLength(2)
     const e = stewards.find((i) => bed.conv(i).isEpochSteward())!
     const x = stewards.find((i) => i !== e)!
-    // Every copy of the epoch steward's candidate that reaches x (its own and the echoes) is
-    // corrupted in its bundled MLS proposal: the commit itself is intact (so MLS authenticates
-    // its committer and it is held), but the candidate cannot be staged. (A corrupted commit is
-    // now refused on receipt, before it is held: it never reaches selection.)
+    // x fails to stage the epoch steward's candidate (MLS refuses it at staging). A candidate
+    // tampered with on the wire can no longer produce this: a corrupted commit, or proposals
+    // that are not the ones the commit references, are refused on receipt, before they are
+    // held, so they never reach selection. The failure is injected into x's MLS instead.
+    const mls = bed.peers[x]!.mls!
+    const stage = mls.stageRemoteCommit.bind(mls)
     let corrupted = 0
-    bed.intercept = (_from, to, p) => {
-      if (to !== x || p.subtopic !== 'app' || p.payload[0] === 0) return p
-      const m = decodeAppMessage(p.payload)
-      if (m.commitCandidate === undefined || hex(m.commitCandidate.stewardMemberId) !== hex(memberIdOf(e))) return p
-      const [proposal, ...rest] = m.commitCandidate.mlsProposals
-      const bad = proposal!.slice()
-      bad[bad.length - 1]! ^= 0xff
-      corrupted++
-      return { subtopic: 'app', payload: encodeAppMessage({ commitCandidate: { ...m.commitCandidate, mlsProposals: [bad, ...rest] } }) }
+    mls.stageRemoteCommit = async (candidate, options) => {
+      const committed = await mls.authenticateCommit(candidate.commit)
+      if (committed.status === 'authenticated' && hex(committed.committer) === hex(memberIdOf(e))) {
+        corrupted++
+        return { status: 'aborted', reason: 'mls-failure', error: new InvalidCommitError('injected: the staging of this commit fails') }
+      }
+      return stage(candidate, options)
     }
     const mark = bed.eventsOf(x, 'commit-applied').length
     await bed.conv(0).addMember(await bed.peers[3]!.plugins.generateKeyPackage(bed.now), bed.now)
