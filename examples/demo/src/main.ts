@@ -13,11 +13,14 @@
  *   4b. a plain member is killed with SIGKILL; the others chat on; it starts
  *      again from its encrypted LevelDB directory, resumes the conversation
  *      at its epoch and chats again (every peer keeps its state on disk);
- *   5a. the epoch steward goes silent; a member proposes removing a plain
- *      member; after the commit-inactivity window the backup steward commits
- *      instead (if a steward election won the race, that is reported);
- *   5b. the group evicts the silent steward (and elects a new steward list);
- *   6. a member is removed by vote and sees `leaving`;
+ *   5a. the epoch steward goes silent; a plain member leaves (its removal
+ *      is decided at once and waits for a commit); after the
+ *      commit-inactivity window the backup steward commits instead (if a
+ *      steward election won the race, that is reported);
+ *   5b. the group evicts the silent steward, by the live members' votes
+ *      (and elects a new steward list);
+ *   6. a member is removed by the others' explicit YES votes (in a group
+ *      by invitation silence never removes anyone) and sees `leaving`;
  *   7. a summary table.
  *
  * Each step has a deadline; the run fails (exit 1) when one is missed.
@@ -234,8 +237,8 @@ async function run(): Promise<void> {
     timeline.say(`${silent.name}, this epoch's steward, stops its User and transport (backup steward: ${backups.join(', ')})`)
     await silent.request({ type: 'silence' })
     silent.silenced = true
-    timeline.say(`${proposer.name} proposes removing ${target.name}: the approved change waits for a commit that ${silent.name} never sends`)
-    const r = await removeAndWait(proposer, target, since)
+    timeline.say(`${target.name} leaves: its removal is decided at once and waits for a commit that ${silent.name} never sends`)
+    const r = await removeAndWait(proposer, target, since, 'leave')
     const how = r.committer === silent.name ? 'none' : r.elected.length > 0 ? 're-election' : 'backup-steward'
     report.recovery = { silent: silent.name, committer: r.committer, how, afterApprovalMs: r.afterApprovalMs }
     if (how === 'none') throw new Error('the silent steward cannot have committed')
@@ -249,8 +252,8 @@ async function run(): Promise<void> {
 
   await step('5b. the group evicts the silent steward', 30_000, async (since) => {
     if (!silent || !proposer) throw new Error('step 5a did not run')
-    timeline.say(`${proposer.name} proposes removing the silent ${silent.name}; removing a steward makes the group elect a new steward list`)
-    const r = await removeAndWait(proposer, silent, since)
+    timeline.say(`${proposer.name} proposes removing the silent ${silent.name} and the others vote YES; removing a steward makes the group elect a new steward list`)
+    const r = await removeAndWait(proposer, silent, since, 'remove')
     report.eviction = { committer: r.committer, stewards: r.elected }
     timeline.say(`${silent.name} evicted at epoch ${r.epoch}, committed by ${r.committer}${r.elected.length ? `; elected stewards [${r.elected.join(', ')}]` : ''}`)
     return { note: `${silent.name} removed by ${r.committer}${r.elected.length ? `; stewards now [${r.elected.join(', ')}]` : ''}` }
@@ -261,20 +264,40 @@ async function run(): Promise<void> {
     const stewards = statuses[0]!.stewards
     const target = live().filter((p) => !stewards.includes(p.memberId) && p !== proposer).at(-1) ?? live().at(-1)!
     const by = live().find((p) => p !== target)!
-    timeline.say(`${by.name} proposes removing ${target.name}`)
-    const r = await removeAndWait(by, target, since)
+    timeline.say(`${by.name} proposes removing ${target.name}; the other members vote YES (silence would count as NO)`)
+    const r = await removeAndWait(by, target, since, 'remove')
     report.removal = { removed: target.name, sawLeaving: target.eventsOf('leaving', since).length > 0, members: r.members }
     return { note: `${target.name} removed (committed by ${r.committer}) and saw 'leaving'` }
   })
 }
 
 /**
- * `proposer` proposes removing `target`; wait until the target saw `leaving`
- * (unless it is silenced) and the other live peers converged without it.
+ * `proposer` proposes removing `target` and every other live peer but the
+ * target votes YES on it (`'remove'`; in a group by invitation a removal
+ * counts silent voters as NO and each member's automatic vote is its own
+ * observation of the target), or `target` leaves (`'leave'`); wait until
+ * the target saw `leaving` (unless it is silenced) and the other live peers
+ * converged without it.
  */
-async function removeAndWait(proposer: PeerProcess, target: PeerProcess, since: number) {
+async function removeAndWait(proposer: PeerProcess, target: PeerProcess, since: number, how: 'remove' | 'leave') {
   const before = (await proposer.status(ID)).members.length
-  await proposer.request({ type: 'remove', conversationId: ID, member: target.memberId })
+  if (how === 'leave') await target.request({ type: 'leave', conversationId: ID })
+  else {
+    const { proposalId } = await proposer.request({ type: 'remove', conversationId: ID, member: target.memberId })
+    // None when a removal of the target is already under way (one for inactivity): its own votes decide it.
+    if (proposalId !== undefined) {
+      const voters = live().filter((p) => p !== proposer && p !== target)
+      await Promise.all(
+        voters.map(async (v) => {
+          await waitFor(`${v.name} to be asked to vote`, 10_000, () =>
+            v.eventsOf('vote-requested', since).some((e) => e.proposalId === proposalId) ? true : undefined,
+          )
+          // Already voted automatically (its own observation came first): that vote stands.
+          await v.request({ type: 'vote', conversationId: ID, proposalId, choice: true }).catch(() => undefined)
+        }),
+      )
+    }
+  }
   if (!target.silenced) await waitFor(`${target.name} to see leaving`, 20_000, () => (target.eventsOf('leaving', since).length > 0 ? true : undefined))
   target.removed = true
   const rest = live()

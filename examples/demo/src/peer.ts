@@ -11,7 +11,7 @@
  *   announce a key package and wait until the group voted us in and a
  *   steward's commit sent us a Welcome.
  * - `user.conversation(id)`: the handle with `sendMessage`,
- *   `removeMember`, `members()`, `epoch()`, `epochAuthenticator()`,
+ *   `removeMember`, `vote`, `leave`, `members()`, `epoch()`, `epochAuthenticator()`,
  *   `state()` and `events$` / `messages$` / `phase$`.
  * - `user.events$`: every event of every conversation (votes, consensus,
  *   commits, joins, leaves, chat, drops, errors), forwarded to the parent.
@@ -192,6 +192,12 @@ async function run(cmd: Command): Promise<Omit<Extract<Report, { type: 'reply' }
       const proposalId = await handle(cmd.conversationId).removeMember(unhex(cmd.member))
       return proposalId === undefined ? {} : { proposalId }
     }
+    case 'vote':
+      await handle(cmd.conversationId).vote(cmd.proposalId, cmd.choice)
+      return {}
+    case 'leave':
+      await handle(cmd.conversationId).leave()
+      return {}
     case 'silence':
       await user?.stop()
       return {}

@@ -28,6 +28,10 @@ export type Command =
   | { type: 'send'; seq: number; conversationId: string; text: string }
   /** `conversation.removeMember(member)`: open a removal proposal with our YES. */
   | { type: 'remove'; seq: number; conversationId: string; member: string }
+  /** `conversation.vote(proposalId, choice)`: our explicit vote on an open proposal. */
+  | { type: 'vote'; seq: number; conversationId: string; proposalId: number; choice: boolean }
+  /** `conversation.leave()`: propose our own removal (decided at once; a steward commits it). */
+  | { type: 'leave'; seq: number; conversationId: string }
   /** Go silent: stop the `User` (its timers and its transport) but keep the process. */
   | { type: 'silence'; seq: number }
   /** A snapshot of one conversation. */
