@@ -1,10 +1,10 @@
-import { type ConversationUpdateRequest, toHex } from '@demls/wire'
+import { type ApprovalCertificate, type ConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { ConversationQueues } from '../src/conversation/queues.js'
 import type { CommitSource, ConversationEvent } from '../src/conversation/events.js'
 import { completeEpochTransition, membershipDelta, settleCarriedWork } from '../src/epoch/transition.js'
 import { commitHashOf } from '../src/rules/candidate-check.js'
-import { captureBranchPoint } from '../src/sync/fork.js'
+import { captureBranchPoint, restoreSession } from '../src/sync/fork.js'
 import { coreFixture } from './core-fixture.js'
 
 /**
@@ -107,4 +107,44 @@ describe('epoch/transition: completeEpochTransition, the same bookkeeping after 
       expect(core.outbound.some((o) => o.subtopic === 'app' && o.payload[0] !== 0x00)).toBe(true)
     })
   }
+})
+
+describe('epoch/transition: a switch back to the branch point restores the certificates of the work the merge carried', () => {
+  it('the merge hands the certificate to the commit log; restoring the branch point brings back the work and its certificate', async () => {
+    const { core, others } = await coreFixture({ id: 'transition-certs', members: 3 })
+    const bob = others[0]!.memberId
+    const removal: ConversationUpdateRequest = { payload: 'removeMember', removeMember: { memberId: bob } }
+    core.queues.approved.set(11, removal)
+    const key = `remove:${toHex(bob)}`
+    const cert = { proposal: undefined, voteBindings: [] } as unknown as ApprovalCertificate
+    core.certificates.keepApproved(key, cert)
+    core.rounds.open(core.epoch())
+    core.sm.startFreezing(core.now)
+    core.sm.startSelection()
+    const membersBefore = core.mls.members()
+    const branch = captureBranchPoint(core)
+    const built = await core.mls.createCommitCandidate([{ action: 'remove', memberId: bob }], { nowMs: core.now })
+    const candidate = { conversationId: core.idBytes, mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: core.memberId, demlsWelcome: new Uint8Array(0) }
+    const merge = await core.mls.mergeOwnCommit()
+    await completeEpochTransition(core, {
+      merge,
+      committer: core.memberId,
+      candidate,
+      hashHex: toHex(commitHashOf(built.commit)),
+      membersBefore,
+      ops: [],
+      welcome: undefined,
+      joinerIds: [],
+      branch,
+      source: 'freeze',
+      now: core.now,
+    })
+    // The merge carried the work: its certificate went to the commit log with it.
+    expect(core.certificates.approved.has(key)).toBe(false)
+    expect(core.queues.approved.size).toBe(0)
+    // The group chose another commit at that epoch: back to the branch point, the work and its certificate return.
+    restoreSession(core, core.branch!)
+    expect([...core.queues.approved.values()]).toEqual([removal])
+    expect(core.certificates.approved.get(key)).toBe(cert)
+  })
 })

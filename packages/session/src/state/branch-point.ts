@@ -1,6 +1,6 @@
 import type { PeerScoreEntry } from '@demls/scoring'
 import type { StewardListSnapshot } from '@demls/steward'
-import type { ConversationUpdateRequest } from '@demls/wire'
+import type { ApprovalCertificate, ConversationUpdateRequest } from '@demls/wire'
 import type { PendingUpdate, ProposalId } from '../conversation/queues.js'
 
 /**
@@ -28,4 +28,12 @@ export interface BranchPoint {
   joinEpochs: [string, bigint][]
   scores: PeerScoreEntry[]
   steward: StewardListSnapshot | undefined
+  /**
+   * The certificates of our approved, uncommitted work (by target key): a
+   * merge hands those of the work it carries to the commit log, so a switch
+   * back to the branch point must restore them with the work, or our next
+   * commit of that work carries no certificate for members that lack the
+   * approval (absent in branch points captured before this field).
+   */
+  approvedCertificates?: [string, ApprovalCertificate][]
 }

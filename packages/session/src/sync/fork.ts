@@ -33,10 +33,12 @@ export function captureBranchPoint(
     joinEpochs: [...core.joinEpochs],
     scores: core.scoring.allMembersWithScores(),
     steward,
+    approvedCertificates: [...core.certificates.approved],
   }
 }
 
-function restoreSession(core: ConversationCore, bp: BranchPoint): void {
+/** Put the session state of branch point `bp` back (the MLS state is the caller's): the queues, join epochs, scores, steward list and the certificates of approved work. */
+export function restoreSession(core: ConversationCore, bp: BranchPoint): void {
   const q = core.queues
   q.approved.clear()
   for (const [k, v] of bp.approved) q.approved.set(k, v)
@@ -51,6 +53,8 @@ function restoreSession(core: ConversationCore, bp: BranchPoint): void {
   for (const e of core.scoring.allMembersWithScores()) if (!keep.has(toHex(e.memberId))) core.scoring.removeMember(e.memberId)
   core.scoring.applySnapshot(bp.scores)
   if (bp.steward) core.steward.restore(bp.steward)
+  // The certificates of the work the abandoned merge carried come back with that work (those approved since stay).
+  for (const [key, cert] of bp.approvedCertificates ?? []) if (!core.certificates.approved.has(key)) core.certificates.keepApproved(key, cert)
 }
 
 /** Why a fork switch could not be tried: we merged nothing since we joined (or restarted). */
