@@ -101,6 +101,8 @@ async function soak(): Promise<void> {
   let nextChat = t0
   let nextRss = t0 + 60_000
   let seq = 0
+  /** Members whose removal the soak proposed: they stop chatting then (a removed member's send fails, as it must). */
+  const leaving = new Set<PeerProcess>()
   const live = () => [...members].filter((p) => p !== victim || killedAt === 0)
   while (Date.now() - t0 < SOAK_MS) {
     const now = Date.now()
@@ -108,7 +110,7 @@ async function soak(): Promise<void> {
       nextChat = now + 5_000
       seq++
       await Promise.all(
-        live().map(async (p) => {
+        live().filter((p) => !leaving.has(p)).map(async (p) => {
           const text = `soak:${p.name}:${seq}`
           sent++
           try {
@@ -139,6 +141,7 @@ async function soak(): Promise<void> {
       const target = [...members].reverse().find((p) => !throughout.has(p)) ?? [...members].reverse().find((p) => p !== creator && p !== victim)
       if (target) {
         throughout.delete(target)
+        leaving.add(target)
         const by = live().find((p) => p !== target)!
         const r0 = Date.now()
         by.request({ type: 'remove', conversationId: id, member: target.memberId }, 30_000)
