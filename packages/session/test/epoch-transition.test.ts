@@ -5,6 +5,7 @@ import type { CommitSource, ConversationEvent } from '../src/conversation/events
 import { completeEpochTransition, membershipDelta, settleCarriedWork } from '../src/epoch/transition.js'
 import { commitHashOf } from '../src/rules/candidate-check.js'
 import { captureBranchPoint, restoreSession } from '../src/sync/fork.js'
+import type { ConversationCore } from '../src/conversation/core.js'
 import { coreFixture } from './core-fixture.js'
 
 /**
@@ -56,41 +57,33 @@ describe('epoch/transition: membershipDelta', () => {
   })
 })
 
+/**
+ * On a core over a real MLS group: `removal` approved, a round selecting our
+ * own commit of it, and the transition that follows (as `source`).
+ */
+async function mergeApprovedRemoval(core: ConversationCore, removal: ConversationUpdateRequest, source: CommitSource) {
+  const member = removal.removeMember!.memberId
+  core.queues.approved.set(11, removal)
+  core.rounds.open(core.epoch())
+  core.sm.startFreezing(core.now)
+  core.sm.startSelection()
+  const membersBefore = core.mls.members()
+  const branch = captureBranchPoint(core)
+  const built = await core.mls.createCommitCandidate([{ action: 'remove', memberId: member }], { nowMs: core.now })
+  const candidate = { conversationId: core.idBytes, mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: core.memberId, demlsWelcome: new Uint8Array(0) }
+  const hashHex = toHex(commitHashOf(built.commit))
+  const merge = await core.mls.mergeOwnCommit()
+  await completeEpochTransition(core, { merge, committer: core.memberId, candidate, hashHex, membersBefore, ops: [], welcome: undefined, joinerIds: [], branch, source, now: core.now })
+  return { merge, candidate, hashHex }
+}
+
 describe('epoch/transition: completeEpochTransition, the same bookkeeping after every kind of merge', () => {
   for (const source of ['freeze', 'catch-up', 'fork-switch'] satisfies CommitSource[]) {
     it(`${source}: round closed, branch point kept, work drained, commit logged and attested, events, back to Working`, async () => {
       const { core, others } = await coreFixture({ id: `transition-${source}`, members: 3 })
       const bob = others[0]!.memberId
       const removal: ConversationUpdateRequest = { payload: 'removeMember', removeMember: { memberId: bob } }
-      core.queues.approved.set(11, removal)
-      core.rounds.open(core.epoch())
-      core.sm.startFreezing(core.now)
-      core.sm.startSelection()
-      const membersBefore = core.mls.members()
-      const branch = captureBranchPoint(core)
-      const built = await core.mls.createCommitCandidate([{ action: 'remove', memberId: bob }], { nowMs: core.now })
-      const candidate = {
-        conversationId: core.idBytes,
-        mlsProposals: built.proposals,
-        commitMessage: built.commit,
-        stewardMemberId: core.memberId,
-        demlsWelcome: new Uint8Array(0),
-      }
-      const hashHex = toHex(commitHashOf(built.commit))
-      const merge = await core.mls.mergeOwnCommit()
-      await completeEpochTransition(core, {
-        merge,
-        committer: core.memberId,
-        candidate,
-        hashHex,
-        membersBefore,
-        ops: [],
-        welcome: undefined,
-        joinerIds: [],
-        branch,
-        source,
-        now: core.now,
-      })
+      const { merge, candidate, hashHex } = await mergeApprovedRemoval(core, removal, source)
       expect(core.rounds.candidates(merge.epoch - 1n)).toEqual([])
       expect(core.branch).toMatchObject({ epoch: 1n, hashHex, committer: core.memberId })
       expect(core.queues.approved.size).toBe(0)
@@ -114,31 +107,10 @@ describe('epoch/transition: a switch back to the branch point restores the certi
     const { core, others } = await coreFixture({ id: 'transition-certs', members: 3 })
     const bob = others[0]!.memberId
     const removal: ConversationUpdateRequest = { payload: 'removeMember', removeMember: { memberId: bob } }
-    core.queues.approved.set(11, removal)
     const key = `remove:${toHex(bob)}`
     const cert = { proposal: undefined, voteBindings: [] } as unknown as ApprovalCertificate
     core.certificates.keepApproved(key, cert)
-    core.rounds.open(core.epoch())
-    core.sm.startFreezing(core.now)
-    core.sm.startSelection()
-    const membersBefore = core.mls.members()
-    const branch = captureBranchPoint(core)
-    const built = await core.mls.createCommitCandidate([{ action: 'remove', memberId: bob }], { nowMs: core.now })
-    const candidate = { conversationId: core.idBytes, mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: core.memberId, demlsWelcome: new Uint8Array(0) }
-    const merge = await core.mls.mergeOwnCommit()
-    await completeEpochTransition(core, {
-      merge,
-      committer: core.memberId,
-      candidate,
-      hashHex: toHex(commitHashOf(built.commit)),
-      membersBefore,
-      ops: [],
-      welcome: undefined,
-      joinerIds: [],
-      branch,
-      source: 'freeze',
-      now: core.now,
-    })
+    await mergeApprovedRemoval(core, removal, 'freeze')
     // The merge carried the work: its certificate went to the commit log with it.
     expect(core.certificates.approved.has(key)).toBe(false)
     expect(core.queues.approved.size).toBe(0)
