@@ -28,7 +28,7 @@ import { savedVote } from '../persist/snapshot.js'
 import { proposalBytesFit } from './proposal-bytes.js'
 import { noteEquivocation } from './equivocation.js'
 import { equivocationOf } from '../rules/equivocation.js'
-import { creatorVoteFor, joinerOf, judgeAdmission, proposalLiveness, removedOf, silentAdmissionRefusal } from './admission.js'
+import { creatorVoteFor, invitesRequired, joinerOf, judgeAdmission, proposalLiveness, removedOf, silentAdmissionRefusal } from './admission.js'
 
 /**
  * Who votes first on a proposal we open: we bundle YES, or we vote later like everyone.
@@ -57,7 +57,6 @@ export function selfLeaveProposalId(memberId: Uint8Array): number {
   const h = sha256(memberId)
   return (((h[0] as number) << 24) | ((h[1] as number) << 16) | ((h[2] as number) << 8) | (h[3] as number)) >>> 0
 }
-
 
 /**
  * Whether a new proposal of `kind` may be opened now (`reference-architecture.md`
@@ -134,7 +133,7 @@ export async function initiateProposal(
     core.emit({ type: 'own-proposal-submitted', proposalId: id, request })
   } else {
     core.emit({ type: 'vote-requested', proposalId: id, request })
-    const joiner = core.config.admission === 'invite' ? joinerOf(request) : undefined
+    const joiner = invitesRequired(core) ? joinerOf(request) : undefined
     // A ban is decided by explicit votes, ours included.
     if (name !== BAN_REMOVAL_NAME) {
       core.autoVotes.set(id, now + votingDelay(core, kind), { choice: core.config.livenessCriteriaYes, ...(joiner ? { judgeAdmission: joiner } : {}) })
@@ -259,9 +258,9 @@ export function onIncomingProposal(
       ...(scoreTarget !== undefined ? { judgeScore: scoreTarget } : {}),
       // Any other emergency is judged from what we observed ourselves, never from the proposer's flag.
       ...(evidence !== undefined && scoreTarget === undefined ? { judgeEvidence: evidence } : {}),
-      ...(core.config.admission === 'invite' && joinerOf(request) !== undefined ? { judgeAdmission: joinerOf(request) } : {}),
+      ...(invitesRequired(core) && joinerOf(request) !== undefined ? { judgeAdmission: joinerOf(request) } : {}),
       // In a closed group, another member's plain removal is voted on what we observed ourselves.
-      ...(core.config.admission === 'invite' && removed !== undefined && inactive === undefined ? { judgeRemoval: removed } : {}),
+      ...(invitesRequired(core) && removed !== undefined && inactive === undefined ? { judgeRemoval: removed } : {}),
     })
   }
 }
