@@ -25,7 +25,7 @@ import {
  * const checker: CommitChecker = group
  * ```
  */
-export type CommitChecker = Pick<MlsService, 'epoch' | 'authenticateCommit' | 'stageRemoteCommit' | 'discardStagedCommit' | 'hasStagedCommit'>
+export type CommitChecker = Pick<MlsService, 'epoch' | 'stageRemoteCommit' | 'discardStagedCommit' | 'hasStagedCommit'>
 
 /**
  * What the commit-equivocation flow needs: the evidence it keeps, an MLS
@@ -46,11 +46,9 @@ export interface CommitEquivocationComponents {
   emit: ConversationCore['emit']
 }
 
-/** Key of a commit's changes under `mls` (the group at its epoch), or undefined when it does not stage as `committer`'s. */
+/** Key of a commit's changes under `mls` (the group at its epoch), or undefined when it does not stage as `committer`'s (staging authenticates the committer). */
 async function changesOf(mls: CommitChecker, c: CommitCandidate, committer: Uint8Array): Promise<string | undefined> {
   if (mls.hasStagedCommit()) return undefined
-  const auth = await mls.authenticateCommit(c.commitMessage)
-  if (auth.status !== 'authenticated' || !bytesEqual(auth.committer, committer)) return undefined
   const staged = await mls.stageRemoteCommit({ proposals: c.mlsProposals, commit: c.commitMessage })
   if (staged.status === 'aborted') return undefined
   await mls.discardStagedCommit()
@@ -85,6 +83,11 @@ export async function verifyCommitEquivocation(mls: CommitChecker, proof: Commit
   return (await changesOf(mls, b, proof.committer)) === ka
 }
 
+/** The key of the proofs table: one proof per committer and epoch. */
+function provenKey(epoch: bigint, committer: Uint8Array): string {
+  return `${epoch}:${toHex(committer)}`
+}
+
 /**
  * The first time we hold a proof against its committer at its epoch: keep
  * it (`Conversation.commitEquivocations()`), penalise the committer
@@ -94,7 +97,7 @@ export async function verifyCommitEquivocation(mls: CommitChecker, proof: Commit
  * The caller has verified it. Returns whether it was new.
  */
 export function noteCommitEquivocation(core: Omit<CommitEquivocationComponents, 'mls'>, proof: CommitEquivocation): boolean {
-  const key = `${proof.epoch}:${toHex(proof.committer)}`
+  const key = provenKey(proof.epoch, proof.committer)
   const proven = core.commitEvidence.proven
   if (proven.has(key)) return false
   proven.set(key, proof)
@@ -129,7 +132,7 @@ export async function checkCommitEquivocation(
     ev.seen.byCommitter.set(who, [...earlier, mine])
     evictOldest(ev.seen.byCommitter, SEEN_COMMITTERS)
   }
-  if (earlier.length === 0 || ev.proven.has(`${epoch}:${who}`)) return undefined
+  if (earlier.length === 0 || ev.proven.has(provenKey(epoch, committer))) return undefined
   mine.changesKey = await changesOf(core.mls, c, committer)
   if (mine.changesKey === undefined) return undefined
   for (const s of earlier) {
@@ -161,7 +164,7 @@ export async function checkAgainstBranch(
   const bp = core.branch
   if (bp === undefined || bp.hashHex === hashHex || !bytesEqual(c.stewardMemberId, bp.committer)) return false
   const merged = core.catchUp.log.get(bp.epoch.toString())
-  if (merged === undefined || core.commitEvidence.proven.has(`${bp.epoch}:${toHex(bp.committer)}`)) return false
+  if (merged === undefined || core.commitEvidence.proven.has(provenKey(bp.epoch, bp.committer))) return false
   const budget = core.commitEvidence.branchChecks
   if (budget?.epoch !== bp.epoch) core.commitEvidence.branchChecks = { epoch: bp.epoch, used: 0 }
   const checks = core.commitEvidence.branchChecks!
@@ -184,7 +187,7 @@ export async function checkSwitchedCommits(
   abandoned: CommitCandidate,
   adopted: CommitCandidate,
 ): Promise<boolean> {
+  if (core.commitEvidence.proven.has(provenKey(epoch, committer))) return false
   const proof: CommitEquivocation = { epoch, committer, commits: [abandoned, adopted] }
-  if (core.commitEvidence.proven.has(`${epoch}:${toHex(committer)}`)) return false
   return (await verifyCommitEquivocation(mls, proof)) && noteCommitEquivocation(core, proof)
 }
