@@ -1,5 +1,6 @@
 import { throwIfAborted, toHex } from '@demls/wire'
-import type { ClientState } from 'ts-mls'
+import type { ClientState, PrivateMessage } from 'ts-mls'
+import type { SecretTree } from 'ts-mls/secretTree.js'
 import { type AuthenticatedContent, makeProposalRef } from 'ts-mls/authenticatedContent.js'
 import { unprotectPrivateMessage } from 'ts-mls/messageProtection.js'
 import { unprotectPublicMessage } from 'ts-mls/messageProtectionPublic.js'
@@ -62,15 +63,7 @@ async function proposalsMatch(state: ClientState, content: AuthenticatedContent,
     let authenticated: AuthenticatedContent
     if (m.wireformat === 'mls_private_message') {
       try {
-        const r = await unprotectPrivateMessage(
-          state.keySchedule.senderDataSecret,
-          m.privateMessage,
-          tree,
-          state.ratchetTree,
-          state.groupContext,
-          state.clientConfig.keyRetentionConfig,
-          deps.impl,
-        )
+        const r = await openHandshake(state, m.privateMessage, tree, deps)
         tree = r.tree
         authenticated = r.content
       } catch {
@@ -84,6 +77,15 @@ async function proposalsMatch(state: ClientState, content: AuthenticatedContent,
     have.add(toHex(await makeProposalRef(authenticated, deps.impl.hash)))
   }
   return have.size === wanted.size && [...have].every((h) => wanted.has(h))
+}
+
+/**
+ * Decrypt a private handshake message of our epoch with secret tree `tree`
+ * (a copy: the caller keeps or drops the advanced tree it returns; the
+ * group's own state is untouched).
+ */
+function openHandshake(state: ClientState, pm: PrivateMessage, tree: SecretTree, deps: GroupDeps): ReturnType<typeof unprotectPrivateMessage> {
+  return unprotectPrivateMessage(state.keySchedule.senderDataSecret, pm, tree, state.ratchetTree, state.groupContext, state.clientConfig.keyRetentionConfig, deps.impl)
 }
 
 /** {@link authenticateCommit} without the proposals: the sender and the commit's authenticated content. */
@@ -100,15 +102,7 @@ async function authenticateSender(
   if (message.wireformat === 'mls_private_message') {
     // Decrypted on a copy: the advanced secret tree is dropped, as when staging.
     try {
-      const r = await unprotectPrivateMessage(
-        state.keySchedule.senderDataSecret,
-        message.privateMessage,
-        state.secretTree,
-        state.ratchetTree,
-        state.groupContext,
-        state.clientConfig.keyRetentionConfig,
-        deps.impl,
-      )
+      const r = await openHandshake(state, message.privateMessage, state.secretTree, deps)
       const sender = r.content.content.sender
       const committer = sender.senderType === 'member' ? identityAtLeaf(state, sender.leafIndex) : undefined
       if (committer === undefined) return notMember()
