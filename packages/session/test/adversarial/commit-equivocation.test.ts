@@ -1,11 +1,11 @@
 import type { MlsService } from '@demls/mls'
-import { type CommitCandidate, encodeAppMessage } from '@demls/wire'
+import type { CommitCandidate } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { type ConversationConfigInit, verifyCommitEquivocation } from '../../src/index.js'
 import { Bed } from '../sansio.js'
 import { memberIdOf } from '../scenarios/harness.js'
 import { candidateIn, holdFirstOwnCandidate } from './held-candidate.js'
-import { scoresSeenBy } from './outsider.js'
+import { candidatePacket, injectPlain, scoresSeenBy } from './outsider.js'
 
 // Issue 15: "A steward that signed two different commits for one epoch has
 // produced evidence against itself: members detect it, choose
@@ -49,15 +49,12 @@ async function equivocatingSteward(id: string) {
 
 /** Hand `c` to members `to` as if S had sent it (what it makes them send is delivered at the next flush). */
 async function hand(bed: Bed, c: CommitCandidate, to: readonly number[]): Promise<void> {
-  const payload = encodeAppMessage({ commitCandidate: c })
+  const payload = candidatePacket(c)
   for (const i of to) await bed.conv(i).receive({ subtopic: 'app', payload }, bed.clock(i))
 }
 
 /** Deliver `c` to members `to` as if S had sent it, then let the bed deliver what followed. */
-async function deliver(bed: Bed, c: CommitCandidate, to: readonly number[]): Promise<void> {
-  await hand(bed, c, to)
-  await bed.flush()
-}
+const deliver = (bed: Bed, c: CommitCandidate, to: readonly number[]) => injectPlain(bed, candidatePacket(c), to)
 
 describe('adversarial: a steward signing two commits with the same changes for one epoch', () => {
   it('every member that sees both keeps a proof anyone of that epoch can check, penalises it once, and the group removes it', async () => {

@@ -1,9 +1,10 @@
-import { type CommitCandidate, encodeAppMessage } from '@demls/wire'
+import type { CommitCandidate } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import type { ConversationConfigInit } from '../../src/index.js'
 import { Bed } from '../sansio.js'
 import { memberIdOf } from '../scenarios/harness.js'
 import { holdFirstOwnCandidate } from './held-candidate.js'
+import { candidatePacket } from './outsider.js'
 
 // Issue 15, the last door on commit candidates: a candidate's MLS
 // proposals travel beside its commit, and only the commit was
@@ -34,7 +35,7 @@ describe('adversarial: a copy of the steward’s commit with other proposals att
     const other = await (await bed.peers[M]!.plugins.mls.importGroup(before[M]!)).createCommitCandidate([{ action: 'remove', memberId: memberIdOf(T) }])
     const copy: CommitCandidate = { ...genuine, mlsProposals: other.proposals }
     const epoch = bed.conv(M).epoch()
-    const deliver = (c: CommitCandidate) => bed.conv(M).receive({ subtopic: 'app', payload: encodeAppMessage({ commitCandidate: c }) }, bed.clock(M))
+    const deliver = (c: CommitCandidate) => bed.conv(M).receive({ subtopic: 'app', payload: candidatePacket(c) }, bed.clock(M))
     await deliver(copy)
     expect(bed.eventsOf(M, 'dropped').some((e) => e.reason === 'candidate' && e.detail === 'unauthenticated')).toBe(true)
     expect(bed.conv(M).epoch()).toBe(epoch)
