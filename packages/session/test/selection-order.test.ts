@@ -9,6 +9,7 @@ import {
   commitPrefix,
   coversPrefix,
   expiredAdds,
+  lagsRecentApprovals,
   orderCandidates,
 } from '../src/rules/selection-order.js'
 import { keyFor } from './scenarios/harness.js'
@@ -164,5 +165,42 @@ describe('expiredAdds and coversPrefix (deviation 9: adds whose key package expi
     expect(coversPrefix([a, r].map(act), prefix, []).ok).toBe(false)
     expect(coversPrefix([b, r].map(act), prefix, [b]).ok).toBe(false)
     expect(coversPrefix([a, b, r, remove(8, 5)].map(act), prefix, []).ok).toBe(false)
+  })
+})
+
+describe('lagsRecentApprovals (the epoch steward froze before it counted our latest approvals)', () => {
+  const entry = (action: 'add' | 'remove', n: number, proposalId: number): PrefixEntry => ({
+    proposalId,
+    action,
+    memberId: id(n),
+    request: { payload: 'removeMember', removeMember: { memberId: id(n) } } as ConversationUpdateRequest,
+  })
+  const prefix = [entry('add', 1, 11), entry('add', 2, 12), entry('remove', 3, 13)]
+  const at = new Map([
+    [11, 1_000],
+    [12, 5_000],
+    [13, 6_000],
+  ])
+  const carries = (...xs: PrefixEntry[]) => xs.map((e) => ({ action: e.action, memberId: e.memberId }))
+
+  it('a commit of the older entries that leaves out only work approved since the window start lags', () => {
+    expect(lagsRecentApprovals(carries(prefix[0]!), prefix, at, 4_000)).toBe(true)
+    expect(lagsRecentApprovals(carries(prefix[0]!, prefix[1]!), prefix, at, 6_000)).toBe(true)
+  })
+
+  it('leaving out work approved before the window start is withholding it, not lag', () => {
+    expect(lagsRecentApprovals(carries(prefix[0]!), prefix, at, 5_001)).toBe(false)
+    expect(lagsRecentApprovals(carries(prefix[1]!, prefix[2]!), prefix, at, 2_000)).toBe(false)
+  })
+
+  it('an entry with no recorded approval time (saved before a restart) counts as old', () => {
+    expect(lagsRecentApprovals(carries(prefix[0]!), prefix, new Map([[12, 5_000]]), 4_000)).toBe(false)
+  })
+
+  it('an empty commit, a commit carrying work outside our prefix, or the whole prefix do not qualify', () => {
+    expect(lagsRecentApprovals([], prefix, at, 0)).toBe(false)
+    expect(lagsRecentApprovals([...carries(prefix[0]!), { action: 'remove', memberId: id(9) }], prefix, at, 0)).toBe(false)
+    expect(lagsRecentApprovals([{ action: 'remove', memberId: id(1) }], prefix, at, 0)).toBe(false) // the wrong action on a prefix member
+    expect(lagsRecentApprovals(carries(...prefix), prefix, at, 0)).toBe(false) // covers it: the ordinary rule applies
   })
 })

@@ -69,6 +69,12 @@ export class ConversationQueues {
   readonly voting = new Map<ProposalId, ConversationUpdateRequest>()
   /** Approved add/remove work, in approval order. */
   readonly approved = new Map<ProposalId, ConversationUpdateRequest>()
+  /**
+   * When each entry of {@link approved} was approved here (ms). A local
+   * observation, not saved: after a restart the entries count as approved
+   * long ago (see `lagsRecentApprovals`). Pruned with {@link pruneApprovedAt}.
+   */
+  readonly approvedAt = new Map<ProposalId, number>()
   /** Buffered requests keyed by {@link targetKey}. */
   readonly pendingUpdates = new Map<string, PendingUpdate>()
   /** Proposals already resolved (late votes are benign). */
@@ -91,6 +97,16 @@ export class ConversationQueues {
   readonly activeEmergencies = new Set<ProposalId>()
   /** Urgent single-target removal (hex member id), if any. */
   urgentTarget: string | undefined
+
+  /** Record that `proposalId` entered {@link approved} at `now` (no-op if it did not). */
+  noteApproved(proposalId: ProposalId, now: number): void {
+    if (this.approved.has(proposalId) && !this.approvedAt.has(proposalId)) this.approvedAt.set(proposalId, now)
+  }
+
+  /** Forget approval times of entries no longer approved. */
+  pruneApprovedAt(): void {
+    for (const id of this.approvedAt.keys()) if (!this.approved.has(id)) this.approvedAt.delete(id)
+  }
 
   /** Whether an add/remove for this target is already approved. */
   isApprovedTarget(key: string): boolean {

@@ -288,6 +288,7 @@ async function onConversationUpdated(core: ConversationCore, now: number): Promi
     const target = targetOf(r)
     if (target !== undefined && targetSatisfied(target, (h) => set.has(h))) core.queues.approved.delete(id)
   }
+  core.queues.pruneApprovedAt()
   core.steward.resetRetry()
   core.sm.startWorking()
   await reconcileStewardList(core, now)

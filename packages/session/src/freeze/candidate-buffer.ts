@@ -1,6 +1,6 @@
 import { type CommitCandidate, bytesEqual } from '@demls/wire'
 import type { CandidateDropReason } from '../rules/candidate-check.js'
-import type { RankedCandidate } from '../rules/selection-order.js'
+import type { CommitAction, RankedCandidate } from '../rules/selection-order.js'
 import { AVAILABILITY_LIMITS } from '../sync/limits.js'
 
 /** A commit candidate held for the current freeze round. */
@@ -21,6 +21,8 @@ export interface BufferedCandidate extends RankedCandidate {
   joinerIds?: Uint8Array[]
   /** For a local candidate: the key of its changes (`actionSetKey`), to offer it again in a later round of the epoch. */
   changesKey?: string
+  /** For a local candidate: the changes it carries. */
+  changes?: readonly CommitAction[]
 }
 
 /** Outcome of {@link FreezeRounds.offer}. */

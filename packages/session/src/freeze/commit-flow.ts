@@ -24,6 +24,7 @@ import {
   actionSetKey,
   coversPrefix,
   expiredAdds,
+  lagsRecentApprovals,
   orderCandidates,
 } from '../rules/selection-order.js'
 
@@ -101,7 +102,7 @@ export async function buildOwnCandidate(core: ConversationCore, now: number): Pr
   const earlier = reusableCandidate(core, core.epoch(), changesKey)
   if (earlier === 'abstain') return
   if (earlier !== 'mint') {
-    offerOwn(core, earlier.candidate, earlier.hashHex, earlier.joinerIds, changesKey)
+    offerOwn(core, earlier.candidate, earlier.hashHex, earlier.joinerIds, included, changesKey)
     return
   }
   const inputs: CommitInput[] = included.map((e) =>
@@ -126,11 +127,19 @@ export async function buildOwnCandidate(core: ConversationCore, now: number): Pr
   }
   const hashHex = toHex(commitHashOf(built.commit))
   noteMinted(core, core.epoch(), changesKey, hashHex)
-  offerOwn(core, candidate, hashHex, built.joiners, changesKey, built.welcome)
+  offerOwn(core, candidate, hashHex, built.joiners, included, changesKey, built.welcome)
 }
 
 /** Put our candidate in the round and send it (a fresh one, or one minted in an earlier round of the epoch). */
-function offerOwn(core: ConversationCore, candidate: CommitCandidate, hashHex: string, joinerIds: Uint8Array[], changesKey: string, welcome?: Uint8Array): void {
+function offerOwn(
+  core: ConversationCore,
+  candidate: CommitCandidate,
+  hashHex: string,
+  joinerIds: Uint8Array[],
+  included: readonly CommitAction[],
+  changesKey: string,
+  welcome?: Uint8Array,
+): void {
   const local: BufferedCandidate = {
     candidate,
     commitHash: fromHex(hashHex),
@@ -140,6 +149,7 @@ function offerOwn(core: ConversationCore, candidate: CommitCandidate, hashHex: s
     stewardMemberId: core.memberId,
     joinerIds,
     changesKey,
+    changes: included.map((e) => ({ action: e.action, memberId: e.memberId })),
     ...(welcome ? { welcome } : {}),
   }
   core.rounds.offer(local, core.epoch(), core.mls.members().length + 1, true)
@@ -264,16 +274,25 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   // Whether the epoch steward sent a candidate at all (even one our view of the approvals filters out).
   const sentCandidate =
     epochSteward !== undefined && core.rounds.candidates(epoch).some((c) => bytesEqual(c.stewardMemberId, epochSteward))
-  const ordered = orderCandidates(
+  const fuller = orderCandidates(
     core.rounds.candidates(epoch).filter((c) => c.proposalCount >= fewest),
     prefix.length,
     epochSteward,
     core.steward.config.allowSubsetCandidates || omittable.length > 0,
   )
+  // The epoch steward's candidate (ours, if we are it) that carries less than our
+  // prefix is tried first: it may only lag our view of recent approvals, which
+  // grows while we freeze (`lagsRecentApprovals`).
+  const lagging = core.rounds
+    .candidates(epoch)
+    .find((c) => c.proposalCount > 0 && c.proposalCount < fewest && epochSteward !== undefined && bytesEqual(c.stewardMemberId, epochSteward))
+  const ordered = lagging === undefined ? fuller : [lagging, ...fuller]
+  const recentSince = now - core.config.commitInactivityMs
   const penalties: ScoreOp[] = []
   let winner: { candidate: BufferedCandidate; merge: MergeResult; committer: Uint8Array; index: number } | undefined
   for (const [index, c] of ordered.entries()) {
     if (c.isLocal) {
+      if (c === lagging && !lagsRecentApprovals(c.changes ?? [], prefix, core.queues.approvedAt, recentSince)) continue
       try {
         const merge = await mergeLocal(core, epoch, c)
         if (merge === undefined) continue
@@ -291,8 +310,10 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
       recovery: core.sm.mode === 'recovery',
       listKnown: core.steward.currentList() !== undefined,
       isSteward: (id) => core.steward.isSteward(id),
-      coversPrefix: () => coversPrefix(staged.changes, prefix, omittable).ok,
-      lateView: () => carriesOnlyOpenWork(core, staged.changes, prefix),
+      coversPrefix: () =>
+        c === lagging ? lagsRecentApprovals(staged.changes, prefix, core.queues.approvedAt, recentSince) : coversPrefix(staged.changes, prefix, omittable).ok,
+      // A lagging candidate that does not qualify is passed over without penalty, as if it had been filtered out.
+      lateView: () => c === lagging || carriesOnlyOpenWork(core, staged.changes, prefix),
     })
     if (verdict !== 'ok') {
       if (verdict !== 'late') penalties.push(verdict)
@@ -364,13 +385,11 @@ async function onApplied(
   })
   // Deviation 9: the approved adds the commit left out (their key package
   // expired, as we checked when validating it) leave the approved queue on
-  // every member that merged it; the joiner is told REJECTED.
+  // every member that merged it; the joiner is told REJECTED. What a lagging
+  // epoch steward's commit left out (`lagsRecentApprovals`) stays approved.
   const carried = new Set(winner.merge.changes.map((ch) => keyOfTarget({ action: ch.action, member: ch.memberId })))
-  const expired = dropExpired(
-    core,
-    prefix.filter((e) => !carried.has(keyOfTarget({ action: e.action, member: e.memberId }))),
-    now,
-  )
+  const leftOut = prefix.filter((e) => !carried.has(keyOfTarget({ action: e.action, member: e.memberId })))
+  const expired = dropExpired(core, expiredAdds(leftOut, now + KEY_PACKAGE_EXPIRY_TOLERANCE_MS), now)
   const welcome = winner.candidate.isLocal ? winner.merge.welcome : undefined
   await completeEpochTransition(core, {
     merge: winner.merge,

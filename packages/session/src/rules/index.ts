@@ -57,6 +57,7 @@ export {
   commitPrefix,
   coversPrefix,
   expiredAdds,
+  lagsRecentApprovals,
   orderCandidates,
 } from './selection-order.js'
 export {

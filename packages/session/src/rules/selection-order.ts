@@ -163,6 +163,47 @@ export function coversPrefix(
 }
 
 /**
+ * Whether the epoch steward's candidate, which carries less than our
+ * `prefix`, only lags our view of the approvals (beyond the reference):
+ * it carries at least one change, every change it carries is in our
+ * prefix, and every entry it left out was approved here at or after
+ * `since` (the caller passes `now − commitInactivityMs`). Votes reach
+ * members at different times, so the steward often freezes before it
+ * counts a result we already have; merging its commit (the fork-choice
+ * rule would prefer it over ours anyway) leaves the rest approved for the
+ * next epoch instead of forking the group. Work older than the window is
+ * never omittable, so a steward cannot hold it back longer than the backup
+ * steward's inactivity window would.
+ *
+ * @param approvedAt - when each approved proposal was approved here (absent: long ago)
+ *
+ * @example
+ * ```ts
+ * import { type CommitAction, type PrefixEntry, lagsRecentApprovals } from '@demls/session/rules'
+ * declare const changes: CommitAction[] // what the epoch steward's staged commit does
+ * declare const prefix: PrefixEntry[]
+ * declare const approvedAt: ReadonlyMap<number, number>
+ * const now = Date.now()
+ * if (lagsRecentApprovals(changes, prefix, approvedAt, now - 60_000)) console.log('merge it; the rest waits one epoch')
+ * ```
+ */
+export function lagsRecentApprovals(
+  changes: readonly CommitAction[],
+  prefix: readonly PrefixEntry[],
+  approvedAt: ReadonlyMap<ProposalId, number>,
+  since: number,
+): boolean {
+  if (changes.length === 0) return false
+  const key = (a: CommitAction) => `${a.action}:${toHex(a.memberId)}`
+  const wanted = new Set(prefix.map(key))
+  const carried = new Set(changes.map(key))
+  for (const k of carried) if (!wanted.has(k)) return false
+  const omitted = prefix.filter((e) => !carried.has(key(e)))
+  if (omitted.length === 0) return false
+  return omitted.every((e) => (approvedAt.get(e.proposalId) ?? Number.NEGATIVE_INFINITY) >= since)
+}
+
+/**
  * Canonical form of an action set: deduplicated, sorted `action:hex` strings.
  *
  * @example

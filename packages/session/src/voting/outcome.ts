@@ -49,6 +49,7 @@ async function handleOutcome(
   if (approved) certifyApproval(core, proposalId, request)
   const members = new Set(core.mls.members().map(toHex))
   const result = applyConsensusResult(core.queues, proposalId, approved, request, (hex) => members.has(hex))
+  core.queues.noteApproved(proposalId, now)
   switch (result.kind) {
     case 'election-accepted':
       installElectedList(core, request, proposalId)

@@ -1,0 +1,112 @@
+import type { MlsService } from '@demls/mls'
+import { type CommitCandidate, toHex } from '@demls/wire'
+import { describe, expect, it } from 'vitest'
+import type { ConversationCore } from '../src/conversation/core.js'
+import { enterFreezing, finalizeFreeze, onCandidateReceived } from '../src/freeze/commit-flow.js'
+import { coreFixture } from './core-fixture.js'
+
+// Votes reach members at different times: the epoch steward often freezes
+// before it counts a result another steward already holds. That steward's
+// fuller candidate used to win its own selection while the members that
+// had not counted the result yet merged the epoch steward's: a fork, which
+// the fork-choice rule then healed towards the epoch steward's commit, at
+// the cost of stranded joiners and a second election (the 20-peer
+// real-network runs of issue 21). Now a steward merges the epoch
+// steward's commit when all it leaves out was approved within the
+// commit-inactivity window, and the rest waits one epoch.
+
+const WINDOW = 2_000
+
+/** A core on a 4-member group whose steward list is {core, member 1}, with member 1 the epoch steward. */
+async function laggingSetup(recentAgeMs: number) {
+  for (let k = 0; ; k++) {
+    const fixture = await coreFixture({ id: `lagging-${k}`, members: 4, config: { commitInactivityMs: WINDOW } })
+    const { core, others } = fixture
+    const steward = others[0]!
+    core.steward.installList(core.epoch(), [core.memberId, steward.memberId], 2)
+    if (toHex(core.epochSteward()!) !== toHex(steward.memberId)) continue
+    const now = core.now
+    // Approved long ago: remove member 3. Approved `recentAgeMs` ago: remove member 2.
+    core.queues.approved.set(11, { payload: 'removeMember', removeMember: { memberId: others[2]!.memberId } })
+    core.queues.noteApproved(11, now - 10 * WINDOW)
+    core.queues.approved.set(12, { payload: 'removeMember', removeMember: { memberId: others[1]!.memberId } })
+    core.queues.noteApproved(12, now - recentAgeMs)
+    return { core, others, steward, now }
+  }
+}
+
+/** A core on a 4-member group that is the epoch steward of its list, with one approved removal (member 3). */
+async function epochStewardSetup() {
+  for (let k = 0; ; k++) {
+    const fixture = await coreFixture({ id: `lagging-own-${k}`, members: 4, config: { commitInactivityMs: WINDOW } })
+    const { core, others } = fixture
+    core.steward.installList(core.epoch(), [core.memberId, others[0]!.memberId], 2)
+    if (toHex(core.epochSteward()!) !== core.memberHex) continue
+    core.queues.approved.set(11, { payload: 'removeMember', removeMember: { memberId: others[2]!.memberId } })
+    core.queues.noteApproved(11, core.now - 10 * WINDOW)
+    return { core, others }
+  }
+}
+
+/** The epoch steward's candidate carrying only the older removal (it has not counted the newer one yet). */
+async function stewardCandidate(core: ConversationCore, steward: MlsService, target: Uint8Array, now: number): Promise<CommitCandidate> {
+  const built = await steward.createCommitCandidate([{ action: 'remove', memberId: target }], { nowMs: now })
+  return { conversationId: core.idBytes, mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: steward.memberId, demlsWelcome: new Uint8Array(0) }
+}
+
+async function selectWith(core: ConversationCore, candidate: CommitCandidate, now: number): Promise<void> {
+  expect(await enterFreezing(core, now)).toBe(true) // we mint our own candidate, for both removals
+  await onCandidateReceived(core, candidate, now)
+  core.sm.startSelection()
+  await finalizeFreeze(core, now + 500)
+}
+
+describe('a steward merges the epoch steward\'s candidate that lags its view of the latest approvals', () => {
+  it('it leaves out only work approved within the commit-inactivity window: merged, and the rest stays approved for the next epoch', async () => {
+    const { core, others, steward, now } = await laggingSetup(WINDOW / 4)
+    const epoch = core.epoch()
+    const candidate = await stewardCandidate(core, steward, others[2]!.memberId, now)
+    await selectWith(core, candidate, now)
+    expect(core.epoch()).toBe(epoch + 1n)
+    await steward.mergeOwnCommit()
+    expect(toHex(core.mls.epochAuthenticator())).toBe(toHex(steward.epochAuthenticator())) // no fork
+    expect(core.queues.approved.has(11)).toBe(false)
+    expect(core.queues.approved.has(12)).toBe(true)
+    expect(core.prefix().map((e) => toHex(e.memberId))).toEqual([toHex(others[1]!.memberId)])
+    expect(core.queues.approvedAt.has(11)).toBe(false)
+  })
+
+  it('it leaves out work approved before the window: our fuller commit is selected, as before', async () => {
+    const { core, others, steward, now } = await laggingSetup(2 * WINDOW)
+    const epoch = core.epoch()
+    const candidate = await stewardCandidate(core, steward, others[2]!.memberId, now)
+    await selectWith(core, candidate, now)
+    expect(core.epoch()).toBe(epoch + 1n)
+    expect(core.mls.members().map(toHex)).not.toContain(toHex(others[1]!.memberId)) // both removals: ours
+    expect(core.queues.approved.size).toBe(0)
+  })
+
+  it('the same lagging commit from a steward that is not the epoch steward is not preferred', async () => {
+    const { core, others, steward, now } = await laggingSetup(WINDOW / 4)
+    core.steward.installList(core.epoch(), [core.memberId], 1) // member 1 is no longer a steward
+    const candidate = await stewardCandidate(core, steward, others[2]!.memberId, now)
+    await selectWith(core, candidate, now)
+    expect(core.mls.members().map(toHex)).not.toContain(toHex(others[1]!.memberId))
+  })
+
+  it('our own candidate as epoch steward, when a result arrives while we freeze: merged, and the new work waits one epoch', async () => {
+    const { core, others } = await epochStewardSetup()
+    const epoch = core.epoch()
+    const now = core.now
+    expect(await enterFreezing(core, now)).toBe(true) // our candidate: remove member 3
+    // Member 2's removal is approved here while we freeze (the others merge our candidate as it is).
+    core.queues.approved.set(12, { payload: 'removeMember', removeMember: { memberId: others[1]!.memberId } })
+    core.queues.noteApproved(12, now + 100)
+    core.sm.startSelection()
+    await finalizeFreeze(core, now + 500)
+    expect(core.epoch()).toBe(epoch + 1n)
+    expect(core.mls.members().map(toHex)).not.toContain(toHex(others[2]!.memberId))
+    expect(core.mls.members().map(toHex)).toContain(toHex(others[1]!.memberId))
+    expect(core.queues.approved.has(12)).toBe(true)
+  })
+})
