@@ -7,6 +7,7 @@ import { commitHashOf } from '../src/rules/candidate-check.js'
 import { captureBranchPoint, restoreSession } from '../src/sync/fork.js'
 import type { ConversationCore } from '../src/conversation/core.js'
 import { coreFixture } from './core-fixture.js'
+import { defaultPlugins } from '../src/index.js'
 
 /**
  * `epoch/transition.ts`: what follows every merge (a selection, a catch-up
@@ -118,5 +119,25 @@ describe('epoch/transition: a switch back to the branch point restores the certi
     restoreSession(core, core.branch!)
     expect([...core.queues.approved.values()]).toEqual([removal])
     expect(core.certificates.approved.get(key)).toBe(cert)
+  })
+})
+
+describe('epoch/transition: the epoch steward proposes the joins queued while it froze', () => {
+  it('a join announced during the freeze is proposed right after the merge, without waiting for the joiner to announce again', async () => {
+    // A 4-member group whose two-steward list makes us the epoch steward of the epoch the merge reaches.
+    for (let k = 0; ; k++) {
+      const { core, others } = await coreFixture({ id: `transition-drain-${k}`, members: 4, config: { admission: 'open' } })
+      const list = core.steward.installList(core.epoch(), [core.memberId, others[1]!.memberId], 2)
+      if (toHex(list.members[1]!) !== core.memberHex) continue
+      const dave = await defaultPlugins(new Uint8Array(32).fill(44))
+      const invite: ConversationUpdateRequest = { payload: 'memberInvite', memberInvite: { keyPackageBytes: await dave.generateKeyPackage(core.now), memberId: dave.mls.memberId } }
+      // Announced while we were freezing: queued, not proposed.
+      core.queues.queueAnnouncement(invite, core.epoch(), core.now)
+      const removal: ConversationUpdateRequest = { payload: 'removeMember', removeMember: { memberId: others[0]!.memberId } }
+      await mergeApprovedRemoval(core, removal, 'freeze')
+      expect(core.isEpochSteward()).toBe(true)
+      expect([...core.queues.voting.values()].map((r) => toHex(r.memberInvite?.memberId ?? new Uint8Array(0)))).toEqual([toHex(dave.mls.memberId)])
+      return
+    }
   })
 })

@@ -20,7 +20,7 @@ import { keyOfTarget, targetKey, targetOf, targetSatisfied } from '../rules/targ
 import type { BranchPoint } from '../state/branch-point.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { syncLastSeen } from '../stewardship/liveness.js'
-import { initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
+import { drainBufferedUpdates, initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
 import { keepWelcome, recordMerged, recordWelcome } from '../sync/catch-up.js'
 import { buildSync } from '../sync/conversation-sync.js'
 import { recordEpoch } from '../sync/steward-sync.js'
@@ -294,4 +294,7 @@ async function onConversationUpdated(core: ConversationCore, now: number): Promi
   await reconcileStewardList(core, now)
   if (core.sm.mode === 'recovery') await initiateStewardElection(core, true, now)
   core.phaseChanged()
+  // Joins announced while we froze are proposed at once at the new epoch,
+  // not only when their joiner announces again (its backoff reaches 30 s).
+  if (core.isEpochSteward()) await drainBufferedUpdates(core, now)
 }
