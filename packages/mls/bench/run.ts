@@ -245,6 +245,33 @@ for (const N of SIZES) {
       `exported creator state ${kb(creator.exportState().length)}`,
   )
 
+  // ---- branch point: what the session keeps before every merge to roll a
+  // fork back (issue 18), an in-memory snapshot vs the serialised state it
+  // kept before; and what a fork switch pays to get a group back from it.
+  console.error(`[mls bench] N=${N}: branch point`)
+  const bpName = `branch point capture (group of ${N})`
+  const [bpSnapshot, bpExport] = measureInterleaved(
+    [
+      { name: `${bpName} · snapshot()`, batch: 50, fn: () => creator.snapshot() },
+      { name: `${bpName} · exportState()`, batch: 1, fn: () => creator.exportState() },
+    ],
+    { minTimeMs: heavy ? 2000 : 1000, minSamples: heavy ? 10 : 20 },
+  )
+  measurements.push(bpSnapshot!, bpExport!)
+  // Subject the serialisation, so that the ratio reads "times the snapshot's cost" (it rounds to 0.00× the other way).
+  comparisons.push(compare(`branch point N=${N}: exportState vs snapshot`, bpExport!, bpSnapshot!))
+  const bpRestoreName = `branch point capture + restore (group of ${N})`
+  const [bpRestored, bpImported] = await duel(
+    [
+      { name: `${bpRestoreName} · snapshot() + restoreGroup()`, fn: () => creatorClient.restoreGroup(creator.snapshot()) },
+      { name: `${bpRestoreName} · exportState() + importGroup()`, fn: () => creatorClient.importGroup(creator.exportState()) },
+    ],
+    heavy ? 5 : N >= 100 ? 10 : 40,
+    { N },
+    1,
+  )
+  comparisons.push(compare(`branch point N=${N}: export + import vs snapshot + restore`, bpImported!, bpRestored!))
+
   // ---- members(): cached per ratchet tree (src/group/members.ts) vs the
   // tree walk it replaced (walk + copy on every call), same state.
   const grown = noTree.newState

@@ -45,6 +45,7 @@ export type {
   MergeResult,
   MlsClient,
   MlsService,
+  MlsSnapshot,
   RemoteCandidate,
   StageAbortReason,
   StagedCommit,

@@ -354,6 +354,54 @@ export interface DecryptOptions extends AbortOptions {
 }
 
 /**
+ * An in-memory copy of a group's state at one moment, taken by
+ * {@link MlsService.snapshot}: what {@link MlsService.exportState} would
+ * serialise then (the MLS group state and our pending own commit, not the
+ * staged remote commit), without serialising it. ts-mls never changes a
+ * state in place, so taking one costs no copy whatever the group size; the
+ * group it was taken of (and any group restored from it) goes on without
+ * disturbing it. Restore a group from it with {@link MlsClient.restoreGroup},
+ * or serialise it on demand with {@link MlsSnapshot.exportState} (bytes for
+ * {@link MlsClient.importGroup}).
+ *
+ * While a snapshot is reachable, the groups sharing its epochs (the group it
+ * was taken of, the groups restored from it) do not wipe the secrets of
+ * those epochs that an operation consumes (a message's ratchet secret, the
+ * init secret a merge leaves behind): the snapshot still needs them. Drop a
+ * snapshot when done with it. **It holds secrets, as exported state does.**
+ *
+ * @example
+ * ```ts
+ * import { type MlsSnapshot, createMlsClient } from '@demls/mls'
+ * const alice = await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
+ * const bob = await createMlsClient({ memberId: new Uint8Array(20).fill(2) })
+ * const group = await alice.createGroup('chat')
+ * const before: MlsSnapshot = group.snapshot() // cheap: no serialisation
+ * await group.createCommitCandidate([{ action: 'add', keyPackage: await bob.generateKeyPackage() }])
+ * await group.mergeOwnCommit()
+ * const rolledBack = await alice.restoreGroup(before) // the group as it was before the merge
+ * console.log(before.epoch(), rolledBack.epoch(), group.epoch()) // 0n 0n 1n
+ * const saved = before.exportState() // the bytes group.exportState() returned at the snapshot
+ * ```
+ */
+export interface MlsSnapshot {
+  /** Conversation id of the group it was taken of. */
+  readonly conversationId: string
+  /** Our member id. */
+  readonly memberId: Uint8Array
+  /** The epoch the group was at. */
+  epoch(): bigint
+  /** Whether our own commit candidate was pending (a restored group has it pending again). */
+  hasPendingCommit(): boolean
+  /**
+   * The bytes {@link MlsService.exportState} returned when the snapshot was
+   * taken (serialised on the first call and kept; each call returns a copy).
+   * **The bytes are secret: encrypt them at rest.**
+   */
+  exportState(): Uint8Array
+}
+
+/**
  * One MLS group as seen by one member: the de-MLS `MlsService`. All
  * mutating calls are serialised internally, so concurrent calls are safe.
  *
@@ -451,6 +499,12 @@ export interface MlsService {
    * are secret: encrypt them at rest.**
    */
   exportState(): Uint8Array
+  /**
+   * Take an in-memory {@link MlsSnapshot} of the state {@link exportState}
+   * would serialise now, without serialising it (no copy: ts-mls states are
+   * immutable). Restore it with {@link MlsClient.restoreGroup}.
+   */
+  snapshot(): MlsSnapshot
 }
 
 /**
@@ -532,6 +586,17 @@ export interface MlsClient {
   releaseKeyPackage(conversationId: string): boolean
   /** Restore a group from {@link MlsService.exportState} bytes. */
   importGroup(state: Uint8Array, options?: AbortOptions): Promise<MlsService>
+  /**
+   * A group in the state of `snapshot` ({@link MlsService.snapshot}): what
+   * {@link importGroup} of the bytes exported at the snapshot gives (same
+   * epoch, members, secrets and pending own commit), without serialising.
+   * Each call gives an independent group; the snapshot stays usable. As with
+   * imported state, never send from two groups restored from the same
+   * state (that reuses ratchet keys). Throws `InvalidStateError` when the
+   * snapshot is not one `MlsService.snapshot()` took or belongs to another
+   * member.
+   */
+  restoreGroup(snapshot: MlsSnapshot, options?: AbortOptions): Promise<MlsService>
 }
 
 /**

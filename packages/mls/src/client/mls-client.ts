@@ -28,6 +28,7 @@ import {
 import type { GroupDeps } from '../group/context.js'
 import { identityAtLeaf } from '../group/members.js'
 import { TsMlsGroup } from '../group/mls-group.js'
+import { TsMlsSnapshot } from '../group/snapshot.js'
 import { memberIdAuthenticationService } from '../identity/authentication-service.js'
 import {
   type IdentitySigner,
@@ -47,7 +48,7 @@ import { validateKeyPackageInternal } from '../key-package/validate.js'
 import { decodeMls } from '../message/codec.js'
 import { kindOf } from '../message/inspect.js'
 import { decodeExportedState } from '../state/codec.js'
-import type { AbortOptions, GenerateKeyPackageOptions, JoinFromWelcomeOptions, MlsClient, MlsService } from '../types.js'
+import type { AbortOptions, GenerateKeyPackageOptions, JoinFromWelcomeOptions, MlsClient, MlsService, MlsSnapshot } from '../types.js'
 
 /**
  * How many past messages / epochs a member can still decrypt.
@@ -309,6 +310,17 @@ class TsMlsClient implements MlsClient {
       throw new InvalidStateError('the state belongs to another member')
     }
     return new TsMlsGroup(decoded.state, this.#deps(decoded.publicHandshakes), decoded.pending)
+  }
+
+  async restoreGroup(snapshot: MlsSnapshot, options: AbortOptions = {}): Promise<MlsService> {
+    throwIfAborted(options.signal)
+    const data = TsMlsSnapshot.dataOf(snapshot)
+    if (data === undefined) throw new InvalidStateError('not a snapshot taken by MlsService.snapshot()')
+    const own = identityAtLeaf(data.state, data.state.privatePath.leafIndex)
+    if (own === undefined || !bytesEqual(own, this.memberId)) {
+      throw new InvalidStateError('the state belongs to another member')
+    }
+    return TsMlsGroup.fromSnapshot(data, this.#deps(data.publicHandshakes))
   }
 }
 

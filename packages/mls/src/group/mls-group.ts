@@ -28,6 +28,7 @@ import type {
   DecryptOptions,
   MergeResult,
   MlsService,
+  MlsSnapshot,
   RemoteCandidate,
   StageResult,
 } from '../types.js'
@@ -35,6 +36,8 @@ import type { GroupDeps } from './context.js'
 import { identityAtLeaf, leafIndexOf, membersOf } from './members.js'
 import { mapOpenError } from './decrypt-errors.js'
 import type { PendingOwnCommit } from './pending-commit.js'
+import { SecretPins, epochKeys } from './pins.js'
+import { type SnapshotData, TsMlsSnapshot } from './snapshot.js'
 
 /**
  * Wipe secrets ts-mls reports as consumed (best effort: JS may hold copies).
@@ -55,14 +58,37 @@ export class TsMlsGroup implements MlsService {
   #staged: StagedState | undefined
   #tail: Promise<void> | undefined
   readonly #deps: GroupDeps
+  /** Epochs whose secrets snapshots of this family hold: not wiped (see {@link SecretPins}). */
+  readonly #pins: SecretPins
 
-  constructor(state: ClientState, deps: GroupDeps, pending?: PendingOwnCommit) {
+  constructor(state: ClientState, deps: GroupDeps, pending?: PendingOwnCommit, pins = new SecretPins()) {
     this.#state = state
     this.#deps = deps
     this.#pending = pending
+    this.#pins = pins
     this.groupId = state.groupContext.groupId
     this.conversationId = utf8Decoder.decode(this.groupId)
     this.memberId = deps.memberId
+  }
+
+  /**
+   * A group over the state a snapshot holds (the same objects, with the
+   * restoring client's config). Its pending commit consumed no secret of
+   * its own (nothing to wipe, as after an import), and it wipes nothing of
+   * the snapshot's epochs while it lives: the snapshot, its other restored
+   * groups and the group it was taken of share those buffers.
+   */
+  static fromSnapshot(data: SnapshotData, deps: GroupDeps): TsMlsGroup {
+    const withConfig = (s: ClientState): ClientState => (s.clientConfig === deps.clientConfig ? s : { ...s, clientConfig: deps.clientConfig })
+    const pending = data.pending && { candidate: data.pending.candidate, newState: withConfig(data.pending.newState), consumed: [] }
+    const group = new TsMlsGroup(withConfig(data.state), deps, pending, data.pins)
+    data.pins.pin(group, data.epochs)
+    return group
+  }
+
+  /** Wipe `consumed`, unless a snapshot (or a group restored from one) holds an epoch keyed by `epochs`. */
+  #wipe(consumed: readonly Uint8Array[], epochs: readonly Uint8Array[]): void {
+    if (consumed.length > 0 && !this.#pins.pinned(epochs)) zeroAll(consumed)
   }
 
   /**
@@ -142,10 +168,12 @@ export class TsMlsGroup implements MlsService {
     return this.#exclusive(async () => {
       const pending = this.#pending
       if (pending === undefined) throw new PendingCommitError('no own commit is pending')
+      // The consumed secrets (the init secret among them) are the epoch we leave.
+      const left = epochKeys(this.#state)
       this.#state = pending.newState
       this.#pending = undefined
       this.#staged = undefined
-      zeroAll(pending.consumed)
+      this.#wipe(pending.consumed, left)
       return {
         epoch: this.#state.groupContext.epoch,
         changes: pending.candidate.changes,
@@ -181,10 +209,11 @@ export class TsMlsGroup implements MlsService {
       const staged = this.#staged
       if (staged === undefined) throw new PendingCommitError('no remote commit is staged')
       const from = this.#state.groupContext.epoch
+      const left = epochKeys(this.#state)
       this.#state = staged.newState
       this.#staged = undefined
       this.#pending = undefined
-      zeroAll(staged.consumed)
+      this.#wipe(staged.consumed, left)
       return {
         // A removed member's state stays at the old epoch (it cannot derive the new one); the group reached `from + 1`.
         epoch: staged.result.selfRemoved ? from + 1n : this.#state.groupContext.epoch,
@@ -207,7 +236,7 @@ export class TsMlsGroup implements MlsService {
       this.#assertActive()
       const r = await createApplicationMessage(this.#state, plaintext, this.#deps.impl)
       this.#state = r.newState
-      if (this.#pending === undefined && this.#staged === undefined) zeroAll(r.consumed)
+      if (this.#pending === undefined && this.#staged === undefined) this.#wipe(r.consumed, [r.newState.keySchedule.senderDataSecret])
       return encodeMls({ version: 'mls10', wireformat: 'mls_private_message', privateMessage: r.privateMessage })
     })
   }
@@ -254,7 +283,7 @@ export class TsMlsGroup implements MlsService {
         historicalReceiverData.set(pm.epoch, { ...past, secretTree: result.tree })
         this.#state = { ...state, historicalReceiverData }
       }
-      if (this.#pending === undefined && this.#staged === undefined) zeroAll(result.consumed)
+      if (this.#pending === undefined && this.#staged === undefined) this.#wipe(result.consumed, [epochData.senderDataSecret])
       return { plaintext: content.applicationData, sender, epoch: pm.epoch }
     })
   }
@@ -272,6 +301,18 @@ export class TsMlsGroup implements MlsService {
       state: this.#state,
       publicHandshakes: this.#deps.publicHandshakes,
       pending: this.#pending,
+    })
+  }
+
+  snapshot(): MlsSnapshot {
+    const state = this.#state
+    const pending = this.#pending
+    return new TsMlsSnapshot(this.conversationId, this.memberId, {
+      state,
+      pending: pending && { candidate: pending.candidate, newState: pending.newState },
+      publicHandshakes: this.#deps.publicHandshakes,
+      pins: this.#pins,
+      epochs: pending === undefined ? epochKeys(state) : [...epochKeys(state), ...epochKeys(pending.newState)],
     })
   }
 }
