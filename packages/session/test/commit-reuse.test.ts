@@ -1,3 +1,4 @@
+import type { MlsSnapshot } from '@demls/mls'
 import { type CommitCandidate, decodeAppMessage, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { buildCore } from '../src/conversation/build-core.js'
@@ -67,19 +68,30 @@ describe('one commit per change set per epoch (honest committers)', () => {
     expect(toHex(core.mls.epochAuthenticator())).toBe(toHex(carol.epochAuthenticator()))
   })
 
-  it('after a restart between the two rounds, the restarted member offers the same commit', async () => {
-    const { core, plugins } = await mintingCore('reuse-restart')
+  it('after a restart between the two rounds, the restarted member offers the same commit, which merges to the state the others reach', async () => {
+    const { core, plugins, others } = await mintingCore('reuse-restart')
     await enterFreezing(core, core.now)
     const [first] = sentCandidates(core)
     await failRound(core)
+    // The state kept with it pending is the branch point's MLS snapshot, serialised by the save (the format as before: its export).
+    const kept = [...core.catchUp.ownCandidates.values()][0]
+    expect(kept!.mlsState).not.toBeInstanceOf(Uint8Array)
     const bytes = saveConversation(core, core.now, [])
     const read = readSavedConversation(bytes, core.id, core.memberId)
+    expect(read.saved.own?.kept.map((k) => k.mlsState)).toEqual([(kept!.mlsState as MlsSnapshot).exportState()])
     const restarted = buildCore(core.id, plugins[0]!, await plugins[0]!.mls.importGroup(read.mlsState), core.config)
     restarted.now = core.now
     restoreInto(restarted, read.saved, core.now)
     expect(await enterFreezing(restarted, core.now + 1_000)).toBe(true)
     const again = sentCandidates(restarted).filter((c) => toHex(c.stewardMemberId) === toHex(core.memberId))
     expect(again.map((c) => toHex(c.commitMessage))).toEqual([toHex(first!.commitMessage)])
+    // Carol merges it; the restarted member selects it and reaches her state (from the saved bytes).
+    const carol = others[1]!
+    expect((await carol.stageRemoteCommit({ proposals: first!.mlsProposals, commit: first!.commitMessage })).status).toBe('staged')
+    await carol.mergeStagedCommit()
+    restarted.sm.startSelection()
+    await finalizeFreeze(restarted, core.now + 2_000)
+    expect(toHex(restarted.mls.epochAuthenticator())).toBe(toHex(carol.epochAuthenticator()))
   })
 
   it('when the state of the commit it signed is gone, it abstains rather than sign another for the same changes', async () => {

@@ -1,4 +1,5 @@
 import { EthereumSigner, buildVote, consensusResult, createProposal } from '@demls/consensus'
+import type { MlsSnapshot } from '@demls/mls'
 import { ScoreEvent, type ScoreOp } from '@demls/scoring'
 import {
   type AppMessageInit,
@@ -261,22 +262,31 @@ describe('voting/admission on AdmissionComponents', () => {
 })
 
 describe('sync/own-candidates on OwnCandidatesComponents', () => {
+  type Restored = Awaited<ReturnType<OwnCandidatesComponents['plugins']['mls']['restoreGroup']>>
+  /** A stand-in for an MLS snapshot whose export is one byte. */
+  const snapshotOf = (byte: number) => ({ exportState: () => new Uint8Array([byte]) }) as unknown as MlsSnapshot
   const slices = (pending: boolean) => {
     const imported: Uint8Array[] = []
+    const restored: Uint8Array[] = []
+    const group = { hasPendingCommit: () => pending } as unknown as Restored
     const s: OwnCandidatesComponents = {
       catchUp: new CatchUpState(),
       plugins: {
         mls: {
           importGroup: async (state: Uint8Array) => {
             imported.push(state)
-            return { hasPendingCommit: () => pending } as unknown as Awaited<ReturnType<OwnCandidatesComponents['plugins']['mls']['importGroup']>>
+            return group
+          },
+          restoreGroup: async (snapshot: MlsSnapshot) => {
+            restored.push(snapshot.exportState())
+            return group
           },
         },
       },
     }
-    return { s, imported }
+    return { s, imported, restored }
   }
-  const bp = (epoch: bigint, pendingHashHex: string | undefined, byte: number) => ({ epoch, mlsState: new Uint8Array([byte]), ...(pendingHashHex ? { pendingHashHex } : {}) })
+  const bp = (epoch: bigint, pendingHashHex: string | undefined, byte: number) => ({ epoch, mlsState: snapshotOf(byte), ...(pendingHashHex ? { pendingHashHex } : {}) })
 
   it('a lost candidate is kept with its state (at most 4; those two epochs old are dropped); a round without our pending commit keeps nothing', () => {
     const { s } = slices(true)
@@ -290,15 +300,19 @@ describe('sync/own-candidates on OwnCandidatesComponents', () => {
     expect([...s.catchUp.ownCandidates.keys()]).toEqual(['h5', 'h6'])
   })
 
-  it('the state with our commit pending comes from the branch point when it is that one, else from a kept candidate of that epoch', async () => {
-    const { s, imported } = slices(true)
+  it('the state with our commit pending comes from the branch point when it is that one, else from a kept candidate of that epoch (imported when read back from a save)', async () => {
+    const { s, imported, restored } = slices(true)
     keepOwnCandidate(s, bp(3n, 'kept', 7), [id(7)])
     const fromKept = await ownCandidateState(s, 3n, 'kept', undefined)
     expect(fromKept?.joinerIds).toEqual([id(7)])
-    expect(imported.at(-1)).toEqual(new Uint8Array([7]))
+    expect(restored.at(-1)).toEqual(new Uint8Array([7]))
     await ownCandidateState(s, 3n, 'bp', bp(3n, 'bp', 8))
-    expect(imported.at(-1)).toEqual(new Uint8Array([8]))
+    expect(restored.at(-1)).toEqual(new Uint8Array([8]))
     expect(await ownCandidateState(s, 4n, 'kept', undefined)).toBeUndefined()
+    // A kept candidate restored from a saved state holds the exported bytes: imported.
+    s.catchUp.ownCandidates.set('saved', { epoch: 3n, mlsState: new Uint8Array([9]), joinerIds: [] })
+    expect(await ownCandidateState(s, 3n, 'saved', undefined)).toBeDefined()
+    expect(imported).toEqual([new Uint8Array([9])])
     const { s: notPending } = slices(false)
     keepOwnCandidate(notPending, bp(3n, 'kept', 7), [])
     expect(await ownCandidateState(notPending, 3n, 'kept', undefined)).toBeUndefined()

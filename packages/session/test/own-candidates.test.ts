@@ -21,7 +21,7 @@ describe('own candidates that lost their round', () => {
     const peer = (await other!.joinFromWelcome(first.welcome!))!
     // Round 1: the steward mints v1 and captures its branch point (v1 pending); the other member merges v1.
     const v1 = await group.createCommitCandidate([{ action: 'add', keyPackage: await joiner!.generateKeyPackage() }])
-    const branch = { epoch: group.epoch(), mlsState: group.exportState(), pendingHashHex: 'v1' }
+    const branch = { epoch: group.epoch(), mlsState: group.snapshot(), pendingHashHex: 'v1' }
     const staged = await peer.stageRemoteCommit(v1)
     expect(staged.status).toBe('staged')
     await peer.mergeStagedCommit()

@@ -170,7 +170,7 @@ export async function checkAgainstBranch(
   const checks = core.commitEvidence.branchChecks!
   if (checks.used >= BRANCH_CHECKS_PER_EPOCH) return false
   checks.used++
-  return checkSwitchedCommits(core, await core.plugins.mls.importGroup(bp.mlsState), bp.epoch, bp.committer, merged, c)
+  return checkSwitchedCommits(core, await core.plugins.mls.restoreGroup(bp.mlsState), bp.epoch, bp.committer, merged, c)
 }
 
 /**

@@ -25,6 +25,7 @@ import type { ProposalId } from '../conversation/queues.js'
 import type { OperatingMode } from '../conversation/state-machine.js'
 import type { EpochMembership } from '../state/epoch-history.js'
 import type { BufferedCandidate } from '../freeze/candidate-buffer.js'
+import { exportedState } from '../sync/own-candidates.js'
 import { packSnapshot, unpackSnapshot } from './codec.js'
 
 /** Merged commits kept in a saved state for answering catch-up requests (the newest). */
@@ -194,7 +195,8 @@ function savedOwn(core: ConversationCore): SavedConversation['own'] {
     .map(([hash, k]) => ({
       hash,
       epoch: k.epoch,
-      mlsState: k.mlsState,
+      // The branch point's snapshot is serialised here, not on the merge that kept it.
+      mlsState: exportedState(k.mlsState),
       joinerIds: k.joinerIds,
       ...(k.candidate !== undefined ? { candidate: encodeCommitCandidate(k.candidate) } : {}),
       ...(k.changesKey !== undefined ? { changesKey: k.changesKey } : {}),

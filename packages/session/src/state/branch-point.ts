@@ -1,3 +1,4 @@
+import type { MlsSnapshot } from '@demls/mls'
 import type { PeerScoreEntry } from '@demls/scoring'
 import type { StewardListSnapshot } from '@demls/steward'
 import type { ApprovalCertificate, ConversationUpdateRequest } from '@demls/wire'
@@ -13,8 +14,12 @@ import type { PendingUpdate, ProposalId } from '../conversation/queues.js'
 export interface BranchPoint {
   /** Epoch before the merge. */
   epoch: bigint
-  /** `MlsService.exportState()` before the merge. */
-  mlsState: Uint8Array
+  /**
+   * `MlsService.snapshot()` before the merge: the immutable MLS state
+   * itself, serialised only if it is saved (a kept own candidate,
+   * `persist/snapshot.ts`); restored with `MlsClient.restoreGroup`.
+   */
+  mlsState: MlsSnapshot
   /** Hex SHA-256 of our own candidate pending in {@link BranchPoint.mlsState}, if one was. */
   pendingHashHex?: string
   /** Hex SHA-256 of the commit merged from this point. */

@@ -1,3 +1,4 @@
+import type { MlsSnapshot } from '@demls/mls'
 import type { CommitCandidate, MemberWelcome } from '@demls/wire'
 import { AVAILABILITY_LIMITS } from '../sync/limits.js'
 import { TokenBucket } from './bounded.js'
@@ -11,8 +12,12 @@ import { TokenBucket } from './bounded.js'
 export interface OwnCandidate {
   /** The epoch the commit leaves. */
   epoch: bigint
-  /** The MLS state with the commit pending (`exportState`). */
-  mlsState: Uint8Array
+  /**
+   * The MLS state with the commit pending: the branch point's snapshot
+   * (`MlsService.snapshot`), or its `exportState` bytes when it was read
+   * back from a saved state.
+   */
+  mlsState: MlsSnapshot | Uint8Array
   joinerIds: Uint8Array[]
   /** The candidate as we sent it, to offer the same commit again in a later round of the epoch (absent in older saves). */
   candidate?: CommitCandidate

@@ -24,7 +24,8 @@ export function captureBranchPoint(
   }
   return {
     epoch: core.epoch(),
-    mlsState: core.mls.exportState(),
+    // The state object itself (no serialisation on the merge path; issue 18).
+    mlsState: core.mls.snapshot(),
     ...(pendingHashHex !== undefined ? { pendingHashHex } : {}),
     approved: [...core.queues.approved],
     urgentTarget: core.queues.urgentTarget,
@@ -82,7 +83,7 @@ export async function stageOnBranchPoint(
   mergedBy: readonly EpochAttestation[] = [],
 ): Promise<
   | {
-      mls: Awaited<ReturnType<ConversationCore['plugins']['mls']['importGroup']>>
+      mls: Awaited<ReturnType<ConversationCore['plugins']['mls']['restoreGroup']>>
       committer: Uint8Array
       membersBefore: Uint8Array[]
       branch: BranchPoint
@@ -108,7 +109,7 @@ export async function stageOnBranchPoint(
     restoreSession(core, bp)
     return { mls: ours.mls, committer: core.memberId, membersBefore, branch: bp, own: true }
   }
-  const alt = await core.plugins.mls.importGroup(bp.mlsState)
+  const alt = await core.plugins.mls.restoreGroup(bp.mlsState)
   if (alt.hasPendingCommit()) await alt.discardOwnCommit()
   const staged = await alt.stageRemoteCommit({ proposals: candidate.mlsProposals, commit: candidate.commitMessage })
   if (staged.status === 'aborted') return `staging aborted: ${staged.reason} ${staged.error.message}`

@@ -1,4 +1,4 @@
-import type { MlsService } from '@demls/mls'
+import type { MlsService, MlsSnapshot } from '@demls/mls'
 import type { CommitCandidate } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { evictOldest } from '../state/bounded.js'
@@ -7,7 +7,8 @@ import type { OwnCandidate } from '../state/catch-up-state.js'
 
 /**
  * What keeping our lost candidates needs: the table of them (catch-up
- * state) and the MLS client that re-imports one.
+ * state) and the MLS client that restores one (from its snapshot, or
+ * imports it from the bytes a saved state held).
  *
  * @example
  * ```ts
@@ -19,7 +20,7 @@ import type { OwnCandidate } from '../state/catch-up-state.js'
  */
 export interface OwnCandidatesComponents {
   readonly catchUp: Pick<ConversationCore['catchUp'], 'ownCandidates' | 'minted'>
-  readonly plugins: { readonly mls: Pick<ConversationCore['plugins']['mls'], 'importGroup'> }
+  readonly plugins: { readonly mls: Pick<ConversationCore['plugins']['mls'], 'importGroup' | 'restoreGroup'> }
 }
 
 /** Own candidates kept after losing their round (a steward re-mints at most a few times per epoch). */
@@ -82,8 +83,8 @@ export function reusableCandidate(
 
 /**
  * The MLS state, at `epoch`, with our own commit `hashHex` pending: from the
- * branch point if that was the pending one, else from a lost round. An
- * imported instance (the caller adopts it as `core.mls` once it merged), or
+ * branch point if that was the pending one, else from a lost round. A
+ * restored instance (the caller adopts it as `core.mls` once it merged), or
  * undefined when we no longer hold it.
  */
 export async function ownCandidateState(
@@ -95,6 +96,11 @@ export async function ownCandidateState(
   const kept = core.catchUp.ownCandidates.get(hashHex)
   const state = branch?.epoch === epoch && branch.pendingHashHex === hashHex ? branch.mlsState : kept?.epoch === epoch ? kept.mlsState : undefined
   if (state === undefined) return undefined
-  const mls = await core.plugins.mls.importGroup(state)
+  const mls = state instanceof Uint8Array ? await core.plugins.mls.importGroup(state) : await core.plugins.mls.restoreGroup(state)
   return mls.hasPendingCommit() ? { mls, joinerIds: kept?.joinerIds ?? [] } : undefined
+}
+
+/** The bytes of a kept MLS state, for a saved state: serialised here (once; the snapshot keeps them) when it is a snapshot. */
+export function exportedState(state: MlsSnapshot | Uint8Array): Uint8Array {
+  return state instanceof Uint8Array ? state : state.exportState()
 }

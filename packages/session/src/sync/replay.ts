@@ -151,7 +151,7 @@ export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCo
   })
   if (before !== undefined && abandonedCandidate !== undefined && !switched.own && bytesEqual(switched.committer, before.committer)) {
     // One committer signed both commits of this fork: a proof against it when their changes are the same.
-    await checkSwitchedCommits(core, await core.plugins.mls.importGroup(before.mlsState), before.epoch, before.committer, abandonedCandidate, c)
+    await checkSwitchedCommits(core, await core.plugins.mls.restoreGroup(before.mlsState), before.epoch, before.committer, abandonedCandidate, c)
   }
   await completeEpochTransition(core, {
     merge,
