@@ -3,7 +3,7 @@ import { toHex } from '@demls/wire'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { captureBranchPoint } from '../src/sync/fork.js'
 import { coreFixture } from './core-fixture.js'
-import { bootstrapThreeStewards, conv, converged, hex, memberIdOf, scenario, stewardRoles } from './scenarios/harness.js'
+import { PARTITION_FORK_CONFIG, conv, converged, forkByPartition, hex, memberIdOf, scenario } from './scenarios/harness.js'
 
 /**
  * The fork branch point keeps the immutable MLS state (`MlsService.snapshot`)
@@ -50,15 +50,9 @@ describe('branch point: an MLS snapshot, not an export, on every merge', () => {
     const proto = Object.getPrototypeOf(probe) as { exportState(): Uint8Array; snapshot(): unknown }
     const exported = vi.spyOn(proto, 'exportState')
     const snapshots = vi.spyOn(proto, 'snapshot')
-    const s = await scenario(4, { config: { stewardList: { snMin: 1, snMax: 3 }, commitInactivityMs: 5_000, commitBatchWindowMs: 3_000 } })
+    const s = await scenario(4, { config: PARTITION_FORK_CONFIG })
     const id = 'bp-fork'
-    await bootstrapThreeStewards(s, id)
-    const { epochSteward, backup, steward, member } = stewardRoles(s, id)
-    const epoch = conv(s, 0, id).epoch()
-    await conv(s, epochSteward, id).removeMember(memberIdOf(member))
-    await s.until(() => [0, 1, 2, 3].every((i) => conv(s, i, id).approvedProposals().length === 1))
-    s.net.partition([s.members[steward]!.name], [epochSteward, backup, member].map((i) => s.members[i]!.name))
-    await s.until(() => [steward, epochSteward, backup].every((i) => conv(s, i, id).epoch() === epoch + 1n))
+    const { epochSteward, backup, steward } = await forkByPartition(s, id)
     expect(new Set([steward, epochSteward].map((i) => hex(conv(s, i, id).epochAuthenticator()))).size).toBe(2)
     const winner = hex(conv(s, epochSteward, id).epochAuthenticator())
     const mark = s.members[steward]!.events.length

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bootstrap, bootstrapThreeStewards, conv, converged, eventsOf, hex, memberIdOf, scenario, stewardRoles } from './harness.js'
+import { PARTITION_FORK_CONFIG, bootstrap, conv, converged, eventsOf, forkByPartition, hex, memberIdOf, scenario } from './harness.js'
 
 // `commit-applied` fires for every applied commit (members$ follows it), with
 // `source` and `empty` so an integrator can keep the reference's semantics
@@ -56,22 +56,10 @@ describe('commit-applied: source and empty', () => {
 
   it('fork-switch: after a partition healed, the members on the losing branch report the adopted commit as fork-switch', async () => {
     // A long batching window leaves time to cut a steward off once the removal is approved everywhere.
-    const s = await scenario(4, { config: { stewardList: { snMin: 1, snMax: 3 }, commitInactivityMs: 5_000, commitBatchWindowMs: 3_000 } })
+    const s = await scenario(4, { config: PARTITION_FORK_CONFIG })
     const id = 'ca-fork'
-    await bootstrapThreeStewards(s, id)
-    const { epochSteward, backup, steward, member } = stewardRoles(s, id)
-    const epoch = conv(s, 0, id).epoch()
-    await conv(s, epochSteward, id).removeMember(memberIdOf(member))
-    await s.until(() => [0, 1, 2, 3].every((i) => conv(s, i, id).approvedProposals().length === 1))
     // Both sides commit the removal on their own: two branches at epoch + 1.
-    const rest = [epochSteward, backup, member]
-    s.net.partition([s.members[steward]!.name], rest.map((i) => s.members[i]!.name))
-    await s.until(
-      () =>
-        conv(s, steward, id).epoch() === epoch + 1n &&
-        conv(s, epochSteward, id).epoch() === epoch + 1n &&
-        conv(s, backup, id).epoch() === epoch + 1n,
-    )
+    const { epochSteward, backup, steward, epoch } = await forkByPartition(s, id)
     const branches = new Set([steward, epochSteward].map((i) => hex(conv(s, i, id).epochAuthenticator())))
     expect(branches.size).toBe(2)
     const winner = hex(conv(s, epochSteward, id).epochAuthenticator())

@@ -177,6 +177,30 @@ export function stewardRoles(s: Scenario, id: string): { epochSteward: number; b
   return { epochSteward: idx('epoch-steward'), backup: idx('backup-steward'), steward: idx('steward'), member: idx('member') }
 }
 
+/** The scenario config of {@link forkByPartition}: three stewards, and a batching window long enough to cut one off. */
+export const PARTITION_FORK_CONFIG = { stewardList: { snMin: 1, snMax: 3 }, commitInactivityMs: 5_000, commitBatchWindowMs: 3_000 }
+
+/**
+ * A fork by partition, in a scenario of 4 members under
+ * {@link PARTITION_FORK_CONFIG}: after {@link bootstrapThreeStewards}, the
+ * epoch steward proposes removing the plain member; once every member
+ * approved it, the other steward is cut off from the rest, and both sides
+ * commit the removal on their own. Returns the roles and the epoch the
+ * fork left, once the steward, the epoch steward and the backup reached
+ * the next one (the partition is still in place).
+ */
+export async function forkByPartition(s: Scenario, id: string): Promise<ReturnType<typeof stewardRoles> & { epoch: bigint }> {
+  await bootstrapThreeStewards(s, id)
+  const roles = stewardRoles(s, id)
+  const { epochSteward, backup, steward, member } = roles
+  const epoch = conv(s, 0, id).epoch()
+  await conv(s, epochSteward, id).removeMember(memberIdOf(member))
+  await s.until(() => [0, 1, 2, 3].every((i) => conv(s, i, id).approvedProposals().length === 1))
+  s.net.partition([s.members[steward]!.name], [epochSteward, backup, member].map((i) => s.members[i]!.name))
+  await s.until(() => [steward, epochSteward, backup].every((i) => conv(s, i, id).epoch() === epoch + 1n))
+  return { ...roles, epoch }
+}
+
 /**
  * Like {@link bootstrap} under admission by invitation: member 0 creates
  * `id` with `admission: 'invite'` and invites members 1..count-1 before
