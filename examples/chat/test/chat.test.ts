@@ -71,11 +71,15 @@ describe('demls-chat in terminals', () => {
     expect(await bob.exited).toBe(0)
 
     alice.type('while you were out')
-    await new Promise((r) => setTimeout(r, 1_000))
+    // Alice's chat reached nobody, so her client publishes it again for 7.75 s
+    // (UNREACHED_RETRY_MS): bob comes back after that, so it can only be recovered
+    // from alice's history (a quicker restart received it live, and recovered 0).
+    await new Promise((r) => setTimeout(r, 10_000))
     const back = open('bob', '--peer', addr!)
     await back.waitFor(/back in room \(epoch \d+\); talking in room/, 60_000)
     await back.waitFor(/\[room\] 0x[0-9a-f]{4}…[0-9a-f]{4}: while you were out/, 30_000)
     await back.waitFor(/\[room\] recovered 1 message\(s\) sent while you were away/, 30_000)
+    expect(back.screen.match(/: while you were out/g)).toHaveLength(1)
     back.type('back again')
     await alice.waitFor(/\[room\] 0x[0-9a-f]{4}…[0-9a-f]{4}: back again/, 30_000)
   })
