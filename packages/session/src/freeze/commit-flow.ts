@@ -263,7 +263,8 @@ export async function advanceFreeze(core: ConversationCore, now: number): Promis
 export async function finalizeFreeze(core: ConversationCore, now: number): Promise<void> {
   const epoch = core.epoch()
   const branch = captureBranchPoint(core)
-  const local = core.rounds.candidates(epoch).find((c) => c.isLocal)
+  const held = core.rounds.candidates(epoch)
+  const local = held.find((c) => c.isLocal)
   const prefix = core.prefix()
   // Deviation 9: adds whose key package expired (by our clock, with a
   // tolerance for the committer's) may be left out; a fuller candidate ranks first.
@@ -273,9 +274,9 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   const membersBefore = core.mls.members()
   // Whether the epoch steward sent a candidate at all (even one our view of the approvals filters out).
   const sentCandidate =
-    epochSteward !== undefined && core.rounds.candidates(epoch).some((c) => bytesEqual(c.stewardMemberId, epochSteward))
+    epochSteward !== undefined && held.some((c) => bytesEqual(c.stewardMemberId, epochSteward))
   const fuller = orderCandidates(
-    core.rounds.candidates(epoch).filter((c) => c.proposalCount >= fewest),
+    held.filter((c) => c.proposalCount >= fewest),
     prefix.length,
     epochSteward,
     core.steward.config.allowSubsetCandidates || omittable.length > 0,
@@ -283,16 +284,14 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   // The epoch steward's candidate (ours, if we are it) that carries less than our
   // prefix is tried first: it may only lag our view of recent approvals, which
   // grows while we freeze (`lagsRecentApprovals`).
-  const lagging = core.rounds
-    .candidates(epoch)
-    .find((c) => c.proposalCount > 0 && c.proposalCount < fewest && epochSteward !== undefined && bytesEqual(c.stewardMemberId, epochSteward))
+  const lagging = held.find((c) => c.proposalCount > 0 && c.proposalCount < fewest && epochSteward !== undefined && bytesEqual(c.stewardMemberId, epochSteward))
   const ordered = lagging === undefined ? fuller : [lagging, ...fuller]
-  const recentSince = now - core.config.commitInactivityMs
+  const lagsRecently = (changes: readonly CommitAction[]) => lagsRecentApprovals(changes, prefix, core.queues.approvedAt, now - core.config.commitInactivityMs)
   const penalties: ScoreOp[] = []
   let winner: { candidate: BufferedCandidate; merge: MergeResult; committer: Uint8Array; index: number } | undefined
   for (const [index, c] of ordered.entries()) {
     if (c.isLocal) {
-      if (c === lagging && !lagsRecentApprovals(c.changes ?? [], prefix, core.queues.approvedAt, recentSince)) continue
+      if (c === lagging && !lagsRecently(c.changes ?? [])) continue
       try {
         const merge = await mergeLocal(core, epoch, c)
         if (merge === undefined) continue
@@ -311,7 +310,7 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
       listKnown: core.steward.currentList() !== undefined,
       isSteward: (id) => core.steward.isSteward(id),
       coversPrefix: () =>
-        c === lagging ? lagsRecentApprovals(staged.changes, prefix, core.queues.approvedAt, recentSince) : coversPrefix(staged.changes, prefix, omittable).ok,
+        c === lagging ? lagsRecently(staged.changes) : coversPrefix(staged.changes, prefix, omittable).ok,
       // A lagging candidate that does not qualify is passed over without penalty, as if it had been filtered out.
       lateView: () => c === lagging || carriesOnlyOpenWork(core, staged.changes, prefix),
     })

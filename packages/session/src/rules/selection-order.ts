@@ -2,6 +2,7 @@ import { decodeKeyPackage } from '@demls/mls'
 import type { ConversationUpdateRequest } from '@demls/wire'
 import type { ProposalId } from '../conversation/queues.js'
 import { compareBytes, toHex } from '../util/bytes.js'
+import { keyOfTarget } from './targets.js'
 
 /**
  * One MLS action a commit must carry.
@@ -152,14 +153,22 @@ export function coversPrefix(
   prefix: readonly PrefixEntry[],
   omittable: readonly PrefixEntry[],
 ): { ok: true; omitted: PrefixEntry[] } | { ok: false } {
-  const key = (a: CommitAction) => `${a.action}:${toHex(a.memberId)}`
-  const wanted = new Set(prefix.map(key))
-  const carried = new Set(changes.map(key))
-  for (const k of carried) if (!wanted.has(k)) return { ok: false }
-  const mayOmit = new Set(omittable.map(key))
-  const omitted = prefix.filter((e) => !carried.has(key(e)))
-  if (omitted.some((e) => !mayOmit.has(key(e)))) return { ok: false }
+  const omitted = omittedFrom(changes, prefix)
+  if (omitted === undefined) return { ok: false }
+  const mayOmit = new Set(omittable.map(actionKey))
+  if (omitted.some((e) => !mayOmit.has(actionKey(e)))) return { ok: false }
   return { ok: true, omitted }
+}
+
+/** {@link keyOfTarget} of an action (`add:<hex>`). */
+const actionKey = (a: CommitAction): string => keyOfTarget({ action: a.action, member: a.memberId })
+
+/** The entries of `prefix` a commit doing `changes` leaves out, or undefined when it does anything outside `prefix`. */
+function omittedFrom(changes: readonly CommitAction[], prefix: readonly PrefixEntry[]): PrefixEntry[] | undefined {
+  const wanted = new Set(prefix.map(actionKey))
+  const carried = new Set(changes.map(actionKey))
+  for (const k of carried) if (!wanted.has(k)) return undefined
+  return prefix.filter((e) => !carried.has(actionKey(e)))
 }
 
 /**
@@ -194,12 +203,8 @@ export function lagsRecentApprovals(
   since: number,
 ): boolean {
   if (changes.length === 0) return false
-  const key = (a: CommitAction) => `${a.action}:${toHex(a.memberId)}`
-  const wanted = new Set(prefix.map(key))
-  const carried = new Set(changes.map(key))
-  for (const k of carried) if (!wanted.has(k)) return false
-  const omitted = prefix.filter((e) => !carried.has(key(e)))
-  if (omitted.length === 0) return false
+  const omitted = omittedFrom(changes, prefix)
+  if (omitted === undefined || omitted.length === 0) return false
   return omitted.every((e) => (approvedAt.get(e.proposalId) ?? Number.NEGATIVE_INFINITY) >= since)
 }
 
@@ -216,7 +221,7 @@ export function lagsRecentApprovals(
  * ```
  */
 export function actionSetKey(actions: readonly CommitAction[]): string {
-  return [...new Set(actions.map((a) => `${a.action}:${toHex(a.memberId)}`))].sort().join(',')
+  return [...new Set(actions.map(actionKey))].sort().join(',')
 }
 
 /**
