@@ -1,6 +1,7 @@
 import { throwIfAborted } from '@demls/wire'
 import {
   type CiphersuiteImpl,
+  type ClientState,
   type ClientConfig,
   type KeyPackage,
   type PrivateKeyPackage,
@@ -305,10 +306,7 @@ class TsMlsClient implements MlsClient {
   async importGroup(bytes: Uint8Array, options: AbortOptions = {}): Promise<MlsService> {
     throwIfAborted(options.signal)
     const decoded = decodeExportedState(bytes, this.#config)
-    const own = identityAtLeaf(decoded.state, decoded.state.privatePath.leafIndex)
-    if (own === undefined || !bytesEqual(own, this.memberId)) {
-      throw new InvalidStateError('the state belongs to another member')
-    }
+    this.#assertOwnState(decoded.state)
     return new TsMlsGroup(decoded.state, this.#deps(decoded.publicHandshakes), decoded.pending)
   }
 
@@ -316,11 +314,14 @@ class TsMlsClient implements MlsClient {
     throwIfAborted(options.signal)
     const data = TsMlsSnapshot.dataOf(snapshot)
     if (data === undefined) throw new InvalidStateError('not a snapshot taken by MlsService.snapshot()')
-    const own = identityAtLeaf(data.state, data.state.privatePath.leafIndex)
-    if (own === undefined || !bytesEqual(own, this.memberId)) {
-      throw new InvalidStateError('the state belongs to another member')
-    }
+    this.#assertOwnState(data.state)
     return TsMlsGroup.fromSnapshot(data, this.#deps(data.publicHandshakes))
+  }
+
+  /** A group state we may take over: our own leaf in it (an import or a restore of another member's state is refused). */
+  #assertOwnState(state: ClientState): void {
+    const own = identityAtLeaf(state, state.privatePath.leafIndex)
+    if (own === undefined || !bytesEqual(own, this.memberId)) throw new InvalidStateError('the state belongs to another member')
   }
 }
 
