@@ -17,35 +17,29 @@ import { coreFixture } from './core-fixture.js'
 
 const WINDOW = 2_000
 
-/** A core on a 4-member group whose steward list is {core, member 1}, with member 1 the epoch steward. */
-async function laggingSetup(recentAgeMs: number) {
+/**
+ * A core on a 4-member group whose steward list is {core, member 1}, with
+ * `epochSteward` the epoch steward, and member 3's removal approved long ago.
+ */
+async function listedCore(epochSteward: 'core' | 'member 1') {
   for (let k = 0; ; k++) {
-    const fixture = await coreFixture({ id: `lagging-${k}`, members: 4, config: { commitInactivityMs: WINDOW } })
-    const { core, others } = fixture
+    const { core, others } = await coreFixture({ id: `lagging-${k}`, members: 4, config: { commitInactivityMs: WINDOW } })
     const steward = others[0]!
     core.steward.installList(core.epoch(), [core.memberId, steward.memberId], 2)
-    if (toHex(core.epochSteward()!) !== toHex(steward.memberId)) continue
-    const now = core.now
-    // Approved long ago: remove member 3. Approved `recentAgeMs` ago: remove member 2.
+    const wanted = epochSteward === 'core' ? core.memberHex : toHex(steward.memberId)
+    if (toHex(core.epochSteward()!) !== wanted) continue
     core.queues.approved.set(11, { payload: 'removeMember', removeMember: { memberId: others[2]!.memberId } })
-    core.queues.noteApproved(11, now - 10 * WINDOW)
-    core.queues.approved.set(12, { payload: 'removeMember', removeMember: { memberId: others[1]!.memberId } })
-    core.queues.noteApproved(12, now - recentAgeMs)
-    return { core, others, steward, now }
+    core.queues.noteApproved(11, core.now - 10 * WINDOW)
+    return { core, others, steward, now: core.now }
   }
 }
 
-/** A core on a 4-member group that is the epoch steward of its list, with one approved removal (member 3). */
-async function epochStewardSetup() {
-  for (let k = 0; ; k++) {
-    const fixture = await coreFixture({ id: `lagging-own-${k}`, members: 4, config: { commitInactivityMs: WINDOW } })
-    const { core, others } = fixture
-    core.steward.installList(core.epoch(), [core.memberId, others[0]!.memberId], 2)
-    if (toHex(core.epochSteward()!) !== core.memberHex) continue
-    core.queues.approved.set(11, { payload: 'removeMember', removeMember: { memberId: others[2]!.memberId } })
-    core.queues.noteApproved(11, core.now - 10 * WINDOW)
-    return { core, others }
-  }
+/** {@link listedCore} with member 1 the epoch steward, and member 2's removal approved `recentAgeMs` ago. */
+async function laggingSetup(recentAgeMs: number) {
+  const setup = await listedCore('member 1')
+  setup.core.queues.approved.set(12, { payload: 'removeMember', removeMember: { memberId: setup.others[1]!.memberId } })
+  setup.core.queues.noteApproved(12, setup.now - recentAgeMs)
+  return setup
 }
 
 /** The epoch steward's candidate carrying only the older removal (it has not counted the newer one yet). */
@@ -95,7 +89,7 @@ describe('a steward merges the epoch steward\'s candidate that lags its view of 
   })
 
   it('our own candidate as epoch steward, when a result arrives while we freeze: merged, and the new work waits one epoch', async () => {
-    const { core, others } = await epochStewardSetup()
+    const { core, others } = await listedCore('core')
     const epoch = core.epoch()
     const now = core.now
     expect(await enterFreezing(core, now)).toBe(true) // our candidate: remove member 3
