@@ -10,6 +10,7 @@ import { appliedScores, censorshipSuspect, judgeStaged, noCandidateScores } from
 import { initiateStewardElection } from '../stewardship/stewardship.js'
 import { CommitFailedError } from '../errors.js'
 import type { BranchPoint } from '../state/branch-point.js'
+import { groupMovedOn } from '../sync/catch-up.js'
 import { captureBranchPoint } from '../sync/fork.js'
 import { keepOwnCandidate, noteMinted, ownCandidateState, reusableCandidate } from '../sync/own-candidates.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
@@ -49,15 +50,17 @@ export function freezeEntryWindow(core: ConversationCore): number {
  * the old list while the others use the new one). Every member times out
  * every proposal, so the wait is bounded.
  */
-export function freezePending(core: ConversationCore): boolean {
+export function freezePending(core: ConversationCore, now: number): boolean {
   if (core.sm.state !== 'working') return false
   if (core.electionOpen()) return false
+  // A quorum of members signed that they merged past our epoch: catch up, do not commit it again.
+  if (groupMovedOn(core, now)) return false
   return core.prefix().length > 0
 }
 
 /** Every poll: enter Freezing once approved work waited long enough. */
 export async function startFreezeOnInactivity(core: ConversationCore, now: number): Promise<void> {
-  if (!freezePending(core)) {
+  if (!freezePending(core, now)) {
     if (core.sm.state === 'working') core.sm.clearAnchor()
     return
   }
@@ -84,6 +87,8 @@ export async function buildOwnCandidate(core: ConversationCore, now: number): Pr
   // Deviation 1: in recovery mode any member mints (the reference gates minting on the steward list).
   const mayMint = core.config.referenceGaps?.forcedFreezeMintsNothing ? core.steward.isSteward(core.memberId) : core.mayCommit()
   if (!mayMint || core.mls.hasPendingCommit()) return
+  // The group merged past this epoch (a quorum attests it): our commit could only fork it.
+  if (groupMovedOn(core, now)) return
   const prefix = core.prefix()
   if (prefix.length === 0) return
   // We never commit our own removal: another steward does.
@@ -238,7 +243,7 @@ export function expectedCandidates(core: ConversationCore): number {
 export function phaseDeadline(core: ConversationCore): number | undefined {
   const anchor = core.sm.anchor
   if (core.sm.state === 'freezing') return anchor === undefined ? 0 : anchor + core.config.freezeDurationMs
-  if (!freezePending(core)) return undefined
+  if (!freezePending(core, core.now)) return undefined
   return anchor === undefined ? 0 : anchor + freezeEntryWindow(core)
 }
 

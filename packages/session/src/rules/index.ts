@@ -14,7 +14,8 @@
  *   approval certificates: {@link verifyCertificate}, {@link verifyVoteBinding};
  *   votes cast both ways: {@link equivocationOf}, {@link verifyEquivocation};
  *   a joiner's branch: {@link judgeJoinedBranch}, {@link authenticatorHash}.
- * - Timing: {@link freezeEntryWindowFor}, {@link probeAnswerDelay}; votes:
+ * - Timing: {@link freezeEntryWindowFor}, {@link probeAnswerDelay}; whether
+ *   the group merged past our epoch: {@link groupAhead}; votes:
  *   {@link isVotePivotal}, {@link applyConsensusResult}.
  * - Membership targets: {@link targetOf}, {@link targetSatisfied}, {@link decodeRequest}.
  * - Received state: {@link validateSync}, {@link stewardListRefusal}.
@@ -39,6 +40,7 @@ export {
 export { type EquivocationEvidence, equivocationOf, equivocationsIn, verifyEquivocation } from './equivocation.js'
 export { type BranchClaim, type BranchTip, type RankList, committerRank, prefersAttested, winsFork } from './fork-choice.js'
 export { type FreezeRole, freezeEntryWindowFor } from './freeze-window.js'
+export { type AheadClaim, aheadQuorum, groupAhead } from './group-ahead.js'
 export {
   AUTHENTICATOR_HASH_DOMAIN,
   type AttestedState,

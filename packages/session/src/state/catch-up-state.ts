@@ -1,5 +1,6 @@
 import type { MlsSnapshot } from '@demls/mls'
 import type { CommitCandidate, MemberWelcome } from '@demls/wire'
+import type { AheadClaim } from '../rules/group-ahead.js'
 import { AVAILABILITY_LIMITS } from '../sync/limits.js'
 import { TokenBucket } from './bounded.js'
 
@@ -63,6 +64,12 @@ export class CatchUpState {
   knownEpoch = 0n
   /** When {@link CatchUpState.knownEpoch} was last raised or confirmed: a claim that never materialises decays. */
   knownEpochAt = Number.NEGATIVE_INFINITY
+  /**
+   * Members (hex) whose verified attestation named an epoch above ours, with
+   * that epoch and when: a quorum of them means the group merged past our
+   * epoch and we do not mint for it (`rules/group-ahead.ts`).
+   */
+  readonly aheadClaims = new Map<string, AheadClaim>()
   /** Spacing of our catch-up requests: doubles while they bring nothing, back to 1 s when we advance. */
   requestBackoffMs = 1_000
   /** Our epoch when we last requested. */

@@ -27,6 +27,7 @@ import { type LivenessComponents, noteSeenAt } from '../stewardship/liveness.js'
 import { listStamp } from './steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
 import { type BranchClaim, type BranchTip, committerRank, prefersAttested, winsFork } from '../rules/fork-choice.js'
+import { groupAhead } from '../rules/group-ahead.js'
 
 /** Commits kept for replay to members that missed them. */
 const COMMIT_LOG_SIZE = 16
@@ -40,6 +41,9 @@ export function recordMerged(core: ConversationCore, fromEpoch: bigint, candidat
   core.catchUp.log.set(String(fromEpoch), candidate)
   evictOldest(core.catchUp.log, COMMIT_LOG_SIZE)
   core.catchUp.lastAttestAt = Number.NEGATIVE_INFINITY
+  // A fork switch keeps the epoch number: start the request backoff over on every merge, not only on a new epoch
+  // (a member that healed onto the group's branch late must ask for the commits it missed at once).
+  core.catchUp.requestEpoch = -1n
   attest(core, now)
 }
 
@@ -214,11 +218,34 @@ export function expireClaims(core: ConversationCore, now: number): void {
   const c = core.catchUp
   if (c.knownEpoch > core.epoch() && now - c.knownEpochAt > AVAILABILITY_LIMITS.claimTtlMs) c.knownEpoch = core.epoch()
   if (c.wantBranch !== undefined && now - c.wantBranch.at > AVAILABILITY_LIMITS.claimTtlMs) c.wantBranch = undefined
+  for (const [hex, a] of c.aheadClaims) if (a.epoch <= core.epoch() || now - a.at > AVAILABILITY_LIMITS.claimTtlMs) c.aheadClaims.delete(hex)
 }
 
 /** Whether we know the group is ahead of us. */
 export function isBehind(core: ConversationCore): boolean {
   return core.catchUp.knownEpoch > core.epoch()
+}
+
+/** Record a member's verified attestation of an epoch above ours (see {@link groupMovedOn}). */
+function noteAhead(core: Pick<ConversationCore, 'catchUp'>, memberHex: string, epoch: bigint, now: number): void {
+  const claims = core.catchUp.aheadClaims
+  claims.delete(memberHex)
+  claims.set(memberHex, { epoch, at: now })
+  evictOldest(claims, 1024)
+}
+
+/**
+ * Whether a quorum of current members signed that they merged past our
+ * epoch ({@link groupAhead}): we then catch up and do not mint a commit
+ * for an epoch the group left.
+ */
+export function groupMovedOn(core: ConversationCore, now: number): boolean {
+  return groupAhead(core.catchUp.aheadClaims, core.epoch(), {
+    memberCount: core.mls.members().length,
+    isMember: (hex) => core.isMemberHex(hex),
+    now,
+    ttlMs: AVAILABILITY_LIMITS.claimTtlMs,
+  })
 }
 
 /** Our last merge as the fork-choice rule sees it. */
@@ -453,6 +480,7 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
     // Only a current member's signed word makes us believe the group is ahead or on another branch.
     const fromMember = a.epoch >= core.epoch() && attestedByMember(core, a, now)
     if (fromMember) noteEpoch(core, a.epoch, now)
+    if (fromMember && a.epoch > core.epoch()) noteAhead(core, toHex(a.memberId), a.epoch, now)
     // What it merged: evidence for members we replay that commit to.
     // (Checked again: `attestedByMember` trusts a member's later attestations of an epoch it checked once.)
     // Of our epoch (for the members we replay to), or of the next one (a commit we may have to catch up on).
