@@ -1,5 +1,7 @@
 import type { ConversationOutbound } from '../src/index.js'
-import { decodeAppMessage } from '@demls/wire'
+import { decodeAppMessage, encodeAppMessage } from '@demls/wire'
+import { signAttestation } from '../src/join/signing.js'
+import { commitHashOf } from '../src/rules/candidate-check.js'
 import { describe, expect, it } from 'vitest'
 import { Bed } from './sansio.js'
 import { hex, memberIdOf } from './scenarios/harness.js'
@@ -35,6 +37,27 @@ async function laggingEpochSteward(id: string) {
   return { bed, lagger, backup, proposer }
 }
 
+/** The lagging epoch steward gets the proposal and votes, but none of the group's plaintext (attestations, candidates), and commits alone. */
+async function lateCommitAlone(id: string) {
+  const { bed, lagger, backup, proposer } = await laggingEpochSteward(id)
+  const held: ConversationOutbound[] = []
+  bed.intercept = (_from, to, p) => {
+    if (to !== lagger) return p
+    held.push(p)
+    return undefined
+  }
+  await bed.conv(proposer).addMember(await bed.peers[3]!.plugins.generateKeyPackage(bed.now), bed.now)
+  await bed.until(() => [backup, proposer, 3].every((i) => bed.peers[i]!.conversation?.epoch() === 3n), 30_000)
+  await bed.run(1_000) // the majority attests the backup's commit to one another
+  const merged = hex(bed.conv(backup).epochAuthenticator())
+  bed.intercept = (_from, to, p) => (to === lagger && p.subtopic === 'app' && p.payload[0] !== 0 ? undefined : p)
+  for (const p of held.filter((p) => p.subtopic === 'app' && p.payload[0] === 0)) await bed.conv(lagger).receive(p, bed.clock(lagger))
+  await bed.until(() => bed.conv(lagger).epoch() === 3n, 10_000)
+  expect(hex(bed.eventsOf(lagger, 'commit-applied').at(-1)!.committer)).toBe(hex(memberIdOf(lagger)))
+  expect(hex(bed.conv(lagger).epochAuthenticator())).not.toBe(merged)
+  return { bed, lagger, backup, proposer, merged }
+}
+
 describe('an epoch steward that lags the group does not commit the epoch the group left', () => {
   it('it learns from the attestations that the group merged past its epoch and catches up: no fork, no member switches branch', async () => {
     const { bed, lagger, backup, proposer } = await laggingEpochSteward('lagging-epoch-steward')
@@ -68,5 +91,33 @@ describe('an epoch steward that lags the group does not commit the epoch the gro
     const authenticators = [0, 1, 2, 3].map((i) => hex(bed.conv(i).epochAuthenticator()))
     expect(new Set(authenticators).size).toBe(1)
     expect([0, 1, 2, 3].flatMap((i) => bed.eventsOf(i, 'fork-healed'))).toEqual([])
+  })
+
+  it('when it did commit alone, the majority keeps the commit it merged and the lagger switches to it, however the two committers rank', async () => {
+    const { bed, lagger, backup, proposer, merged } = await lateCommitAlone('late-commit')
+    // Everything flows again: the branch the majority signed it merged wins.
+    bed.intercept = undefined
+    await bed.until(() => hex(bed.conv(lagger).epochAuthenticator()) === merged, 15_000)
+    await bed.run(2_000)
+    expect(bed.eventsOf(lagger, 'fork-healed')).toHaveLength(1)
+    for (const i of [backup, proposer, 3]) {
+      expect(bed.eventsOf(i, 'fork-healed')).toEqual([])
+      expect(hex(bed.conv(i).epochAuthenticator())).toBe(merged)
+    }
+  })
+
+  it('attestations forged in its replay (members named as having merged its commit, not signed by them) do not make its branch a majority', async () => {
+    const { bed, lagger, backup, proposer, merged } = await lateCommitAlone('late-commit-forged')
+    const own = bed.candidatesSent(lagger).at(-1)!
+    expect(hex(own.stewardMemberId)).toBe(hex(memberIdOf(lagger)))
+    const signer = bed.peers[lagger]!.plugins.consensus.signer
+    const forged = [backup, proposer].map((i) => ({ ...signAttestation(signer, bed.id, { epoch: 3n, commitHash: commitHashOf(own.commitMessage), signedAtMs: bed.now }), memberId: memberIdOf(i) }))
+    const replay = encodeAppMessage({ demlsControl: { commitReplay: { fromEpoch: 2n, candidate: own, certificates: [], mergedBy: forged } } })
+    for (const i of [backup, proposer]) await bed.conv(i).receive({ subtopic: 'app', payload: replay }, bed.clock(i))
+    await bed.flush()
+    for (const i of [backup, proposer]) {
+      expect(bed.eventsOf(i, 'fork-healed')).toEqual([])
+      expect(hex(bed.conv(i).epochAuthenticator())).toBe(merged)
+    }
   })
 })

@@ -17,6 +17,12 @@ export interface BranchClaim {
   committerRank: number
   /** SHA-256 of the commit. */
   commitHash: Uint8Array
+  /**
+   * A strict majority of the members at the branch point signed (their
+   * latest attestation of that epoch) that they merged this commit. Absent
+   * = not known to be merged by a majority.
+   */
+  majority?: boolean
 }
 
 /**
@@ -66,13 +72,16 @@ export function committerRank(list: RankList | undefined, epoch: bigint, committ
 
 /**
  * The fork-choice rule (fork healing, beyond the reference; landscape
- * §2.1.4): of two commits merged from the same epoch, the one whose
- * committer ranks first on that epoch's steward list wins
- * ({@link committerRank}); between equal ranks (two recovery commits, or
- * one committer that signed two commits) the smaller SHA-256 commit hash
- * wins. The hash alone would let a committer regenerate its commit until
- * it wins; its rank it cannot change. The only place the session compares
- * two branches.
+ * §2.1.4): of two commits merged from the same epoch, one that a strict
+ * majority of the members signed they merged wins over one that is not
+ * ({@link BranchClaim.majority}: the group has settled on it, and a late
+ * commit, even the epoch steward's, must not pull the majority back);
+ * otherwise the one whose committer ranks first on that epoch's steward
+ * list wins ({@link committerRank}); between equal ranks (two recovery
+ * commits, or one committer that signed two commits) the smaller SHA-256
+ * commit hash wins. The hash alone would let a committer regenerate its
+ * commit until it wins; its rank it cannot change; a majority it cannot
+ * sign for. The only place the session compares two branches.
  *
  * @returns whether branch `a` beats branch `b`
  *
@@ -83,9 +92,11 @@ export function committerRank(list: RankList | undefined, epoch: bigint, committ
  * const b = { committerRank: 1, commitHash: new Uint8Array(32).fill(1) }
  * winsFork(a, b) // true: the better-ranked committer wins whatever the hash
  * winsFork(a, b) !== winsFork(b, a) // true: every member picks the same branch
+ * winsFork({ ...b, majority: true }, a) // true: the branch a majority merged wins whatever the rank
  * ```
  */
 export function winsFork(a: BranchClaim, b: BranchClaim): boolean {
+  if ((a.majority === true) !== (b.majority === true)) return a.majority === true
   if (a.committerRank !== b.committerRank) return a.committerRank < b.committerRank
   return compareBytes(a.commitHash, b.commitHash) < 0
 }

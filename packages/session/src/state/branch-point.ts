@@ -26,6 +26,12 @@ export interface BranchPoint {
   hashHex: string
   /** MLS-authenticated committer of that commit (ranked by the fork choice). */
   committer: Uint8Array
+  /**
+   * Hex ids of the members at the branch point: the electorate whose
+   * majority settles the fork (`BranchClaim.majority`). Absent in branch
+   * points captured before this field (the fork choice then ranks only).
+   */
+  members?: string[]
   approved: [ProposalId, ConversationUpdateRequest][]
   urgentTarget: string | undefined
   pendingUpdates: [string, PendingUpdate][]

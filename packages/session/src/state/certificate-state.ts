@@ -42,9 +42,27 @@ export class CertificateState {
   /** Members' signed attestations that they merged a commit, by `epoch:commit hash hex`. */
   readonly merges = new Map<string, Map<string, EpochAttestation>>()
 
-  /** Keep a member's verified attestation of the commit it merged (a few per member per commit at most). */
+  /** Which commit each member (`epoch:member hex`) last attested at an epoch, and when it signed that. */
+  readonly #latestMerge = new Map<string, { key: string; signedAtMs: bigint }>()
+
+  /**
+   * Keep a member's verified attestation of the commit it merged (a few per
+   * member per commit at most). Only a member's latest word about an epoch
+   * stands: an attestation of another commit at the same epoch signed later
+   * (it switched branch) takes its earlier one out, and an older one is not kept.
+   */
   keepMerge(a: EpochAttestation): void {
     const key = `${a.epoch}:${toHex(a.commitHash)}`
+    const member = toHex(a.memberId)
+    const slot = `${a.epoch}:${member}`
+    const latest = this.#latestMerge.get(slot)
+    if (latest !== undefined && latest.key !== key) {
+      if (latest.signedAtMs > a.signedAtMs) return
+      this.merges.get(latest.key)?.delete(member)
+    }
+    this.#latestMerge.delete(slot)
+    this.#latestMerge.set(slot, { key, signedAtMs: a.signedAtMs })
+    evictOldest(this.#latestMerge, LOGGED_CERTIFICATES_KEPT * 2 * MERGE_ATTESTATIONS_KEPT)
     let byMember = this.merges.get(key)
     if (byMember === undefined) {
       byMember = new Map()
@@ -63,6 +81,13 @@ export class CertificateState {
   /** The attestations kept for the commit `commitHash` that reached `epoch`. */
   mergedBy(epoch: bigint, commitHash: Uint8Array): EpochAttestation[] {
     return [...(this.merges.get(`${epoch}:${toHex(commitHash)}`)?.values() ?? [])]
+  }
+
+  /** How many of `members` (hex) last attested that they merged `commitHash` to reach `epoch`. */
+  mergeSupport(epoch: bigint, commitHash: Uint8Array, members: ReadonlySet<string>): number {
+    let n = 0
+    for (const member of this.merges.get(`${epoch}:${toHex(commitHash)}`)?.keys() ?? []) if (members.has(member)) n++
+    return n
   }
 
   /** Keep a binding (the newest {@link BINDINGS_KEPT}). */

@@ -249,16 +249,29 @@ export function groupMovedOn(core: ConversationCore, now: number): boolean {
 }
 
 /** Our last merge as the fork-choice rule sees it. */
-function branchTip(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch'>): BranchTip | undefined {
+function branchTip(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' | 'certificates'>): BranchTip | undefined {
   const bp = core.branch
   return bp === undefined ? undefined : { epoch: bp.epoch, ...claimOf(core, bp.committer, fromHex(bp.hashHex)) }
 }
 
 /** A commit that left the epoch of our branch point, ranked on the list we held there (see `sync/fork.ts branchClaim`). */
-function claimOf(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch'>, committer: Uint8Array, commitHash: Uint8Array): BranchClaim {
+function claimOf(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' | 'certificates'>, committer: Uint8Array, commitHash: Uint8Array): BranchClaim {
   const bp = core.branch
   const list = bp?.steward?.list ?? core.steward.currentList()
-  return { committerRank: committerRank(list, bp?.epoch ?? core.epoch() - 1n, committer), commitHash }
+  return { committerRank: committerRank(list, bp?.epoch ?? core.epoch() - 1n, committer), commitHash, majority: mergedByMajority(core, commitHash) }
+}
+
+/**
+ * Whether a strict majority of the members at our branch point last
+ * attested (signed) that they merged `commitHash` from it: the fork-choice
+ * rule then prefers that commit whatever its committer's rank
+ * (`rules/fork-choice.ts winsFork`).
+ */
+export function mergedByMajority(core: Pick<ControlComponents, 'branch' | 'certificates'>, commitHash: Uint8Array): boolean {
+  const bp = core.branch
+  if (bp?.members === undefined) return false
+  const electorate = new Set(bp.members)
+  return 2 * core.certificates.mergeSupport(bp.epoch + 1n, commitHash, electorate) > electorate.size
 }
 
 /** Whether the better branch we asked for is still better than ours (reads only). */
@@ -400,7 +413,7 @@ export type ControlComponents = ClaimsComponents &
   LivenessComponents &
   JoinAttestationComponents & {
     readonly catchUp: ConversationCore['catchUp']
-    readonly certificates: Pick<ConversationCore['certificates'], 'holdsMerge' | 'keepMerge' | 'log' | 'mergedBy'>
+    readonly certificates: Pick<ConversationCore['certificates'], 'holdsMerge' | 'keepMerge' | 'log' | 'mergedBy' | 'mergeSupport'>
     readonly branch: ConversationCore['branch']
     readonly steward: Pick<ConversationCore['steward'], 'currentList' | 'isSteward'>
     readonly consensus: Pick<ConversationCore['consensus'], 'getProposal'>

@@ -20,6 +20,19 @@ describe('rules/fork-choice: the committer ranked first on the steward list wins
     expect(winsFork(c(h(0), 3), c(h(1), Number.POSITIVE_INFINITY))).toBe(true) // on the list beats off the list
   })
 
+  it('a branch a majority of the members signed they merged wins over one that is not, whatever the ranks and hashes', () => {
+    const m = (hash: Uint8Array, r: number) => ({ ...c(hash, r), majority: true })
+    expect(winsFork(m(h(255), 5), c(h(0), 0))).toBe(true)
+    expect(winsFork(c(h(0), 0), m(h(255), 5))).toBe(false)
+    // Both (views differ for a moment) or neither: the rank, then the hash, as before.
+    expect(winsFork(m(h(255), 0), m(h(0), 1))).toBe(true)
+    expect(winsFork(m(h(0), 1), m(h(255), 1))).toBe(true)
+    expect(winsFork({ ...c(h(0), 1), majority: false }, c(h(255), 0))).toBe(false)
+    // An attested majority makes us fetch that branch.
+    expect(prefersAttested({ epoch: 4n, ...c(h(1), 0) }, 5n, 5n, m(h(9), 2))).toBe(true)
+    expect(prefersAttested({ epoch: 4n, ...m(h(1), 2) }, 5n, 5n, c(h(0), 0))).toBe(false)
+  })
+
   it('it is antisymmetric: of two distinct branches exactly one wins, on every member alike', () => {
     for (let i = 0; i < 50; i++) {
       const a = c(h(i % 7, (i * 13) % 256), i % 3)
