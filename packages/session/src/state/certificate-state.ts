@@ -62,7 +62,7 @@ export class CertificateState {
     }
     this.#latestMerge.delete(slot)
     this.#latestMerge.set(slot, { key, signedAtMs: a.signedAtMs })
-    evictOldest(this.#latestMerge, LOGGED_CERTIFICATES_KEPT * 2 * MERGE_ATTESTATIONS_KEPT)
+    evictOldest(this.#latestMerge, 4 * MERGE_ATTESTATIONS_KEPT)
     let byMember = this.merges.get(key)
     if (byMember === undefined) {
       byMember = new Map()
