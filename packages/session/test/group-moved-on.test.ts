@@ -1,6 +1,9 @@
-import { type AppMessageInit, decodeAppMessage, encodeAppMessage } from '@demls/wire'
+import { type AppMessageInit, decodeAppMessage, encodeAppMessage, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
+import { deadMemberWindowMs } from '../src/conversation/config.js'
 import { enterFreezing, freezePending } from '../src/freeze/commit-flow.js'
+import { proposeDeadMembers } from '../src/stewardship/dead-members.js'
+import { judgeInactive } from '../src/voting/proposals.js'
 import { signAttestation } from '../src/join/signing.js'
 import { groupMovedOn, onControl, recordMerged } from '../src/sync/catch-up.js'
 import { AVAILABILITY_LIMITS } from '../src/sync/limits.js'
@@ -25,7 +28,7 @@ async function stewardCore() {
     ).demlsControl!
     return onControl(core, control, now)
   }
-  return { core, attest, now: core.now }
+  return { core, others, attest, now: core.now }
 }
 
 describe('a quorum of members attesting a later epoch keeps us from committing ours', () => {
@@ -84,5 +87,28 @@ describe('catch-up requests after a merge that keeps the epoch number', () => {
     // We switch branch at the same epoch number (`applyForkSwitch` records the merge like any other).
     recordMerged(core, core.epoch() - 1n, { conversationId: core.idBytes, mlsProposals: [], commitMessage: new Uint8Array([1]), stewardMemberId: core.memberId, demlsWelcome: new Uint8Array(0) }, now + 1)
     expect(requests(attest(2, core.epoch() + 1n, now + 2))).toBe(1)
+  })
+})
+
+describe('a member behind the group does not judge others dead', () => {
+  it('while a quorum attests a later epoch it neither proposes nor votes for a removal for inactivity: their silence is its own lag', async () => {
+    const { core, others, attest, now } = await stewardCore()
+    core.queues.approved.clear()
+    const silent = others[1]!.memberId
+    const later = now + 2 * deadMemberWindowMs(core.config)
+    for (const m of core.mls.members()) core.lastSeen.set(toHex(m), later) // everyone heard lately …
+    core.lastSeen.set(toHex(silent), now) // … except member 2
+    attest(1, core.epoch() + 1n, later)
+    attest(3, core.epoch() + 1n, later + 1)
+    expect(judgeInactive(core, silent, later + 2)).toBe(false)
+    await proposeDeadMembers(core, later + 2)
+    expect(core.inactiveProposedAt.has(toHex(silent))).toBe(false)
+    // Caught up (the claims no longer name an epoch above ours, or decayed): it judges again.
+    const caughtUp = later + AVAILABILITY_LIMITS.claimTtlMs + 1
+    core.lastSeen.set(toHex(others[0]!.memberId), caughtUp)
+    core.lastSeen.set(toHex(others[2]!.memberId), caughtUp)
+    expect(judgeInactive(core, silent, caughtUp)).toBe(true)
+    await proposeDeadMembers(core, caughtUp)
+    expect(core.inactiveProposedAt.has(toHex(silent))).toBe(true)
   })
 })

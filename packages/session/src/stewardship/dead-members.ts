@@ -1,6 +1,7 @@
 import { toHex } from '@demls/wire'
 import { deadMemberWindowMs } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
+import { groupMovedOn } from '../sync/catch-up.js'
 import { initiateProposal, targetInFlight } from '../voting/proposals.js'
 import { INACTIVE_REMOVAL_NAME, inactiveReproposeDelayMs, looksDead } from './liveness.js'
 
@@ -28,6 +29,8 @@ function responsibleForDead(core: ConversationCore): boolean {
  */
 export async function proposeDeadMembers(core: ConversationCore, now: number): Promise<void> {
   if (core.sm.state !== 'working' || core.queues.activeEmergencies.size > 0 || !responsibleForDead(core)) return
+  // Behind the group (a quorum attests a later epoch): we have not read what the others sent; their silence is ours.
+  if (groupMovedOn(core, now)) return
   const window = deadMemberWindowMs(core.config)
   for (const member of core.mls.members()) {
     const hex = toHex(member)

@@ -22,7 +22,7 @@ import { onInviteProposed } from '../join/responder.js'
 import { bindingsOf, noteBindings } from './certificates.js'
 import { BAN_REMOVAL_NAME, judgeEvidence, silenceIsNo } from './judge-evidence.js'
 import { INACTIVE_REMOVAL_NAME, judgeInactiveRemoval } from '../stewardship/liveness.js'
-import { requestProposal } from '../sync/catch-up.js'
+import { groupMovedOn, requestProposal } from '../sync/catch-up.js'
 import { evictOldest } from '../state/bounded.js'
 import { savedVote } from '../persist/snapshot.js'
 import { proposalBytesFit } from './proposal-bytes.js'
@@ -351,7 +351,18 @@ export function judgeScoreRemoval(core: ConversationCore, target: Uint8Array): b
  * otherwise; silence counts NO.
  */
 export function judgeRemoval(core: ConversationCore, target: Uint8Array, now: number): boolean {
-  return judgeInactiveRemoval(core, target, now) || judgeScoreRemoval(core, target)
+  return judgeInactive(core, target, now) || judgeScoreRemoval(core, target)
+}
+
+/**
+ * Our vote on a removal for inactivity: YES only when we have not heard
+ * from `target` for the dead-member window ourselves, and we are not behind
+ * the group (a quorum of members attests a later epoch, `groupMovedOn`): a
+ * member whose own process lags has not read what the target sent, so its
+ * silence is ours, not the target's.
+ */
+export function judgeInactive(core: ConversationCore, target: Uint8Array, now: number): boolean {
+  return judgeInactiveRemoval(core, target, now) && !groupMovedOn(core, now)
 }
 
 /**
@@ -429,7 +440,7 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
     try {
       const choice =
         a.judgeInactive !== undefined
-          ? judgeInactiveRemoval(core, a.judgeInactive, now)
+          ? judgeInactive(core, a.judgeInactive, now)
           : a.judgeScore !== undefined
             ? judgeScoreRemoval(core, a.judgeScore)
             : a.judgeAdmission !== undefined
