@@ -9,7 +9,7 @@ import { groupMovedOn, onControl, recordMerged } from '../src/sync/catch-up.js'
 import { AVAILABILITY_LIMITS } from '../src/sync/limits.js'
 import { coreFixture } from './core-fixture.js'
 import { keyFor } from './scenarios/harness.js'
-import { defaultPlugins } from '../src/index.js'
+import { type ConversationConfigInit, defaultPlugins } from '../src/index.js'
 
 // A member that a quorum of members tells (signed attestations) that the
 // group merged past its epoch does not enter Freezing on its own and mints
@@ -17,8 +17,8 @@ import { defaultPlugins } from '../src/index.js'
 // whole flow). A minority under the quorum, an outsider, or claims that
 // stopped being renewed cannot keep a steward from committing.
 
-async function stewardCore() {
-  const { core, plugins, others } = await coreFixture({ id: 'moved-on', members: 4 })
+async function stewardCore(config: ConversationConfigInit = {}) {
+  const { core, plugins, others } = await coreFixture({ id: 'moved-on', members: 4, config })
   core.steward.installList(core.epoch(), [core.memberId], 1)
   core.queues.approved.set(7, { payload: 'removeMember', removeMember: { memberId: others[2]!.memberId } })
   core.queues.noteApproved(7, core.now)
@@ -62,6 +62,18 @@ describe('a quorum of members attesting a later epoch keeps us from committing o
     onControl(core, control, now + 1_300)
     expect(groupMovedOn(core, now + 1_300)).toBe(false)
     expect(freezePending(core, now + 1_300)).toBe(true)
+  })
+
+  it('we hold back for two commit-inactivity windows at most, however often the claims are renewed: members ahead on a branch we cannot catch up on do not stop us for good', async () => {
+    const { core, attest, now } = await stewardCore({ commitInactivityMs: 5_000 })
+    const bound = 2 * core.config.commitInactivityMs
+    attest(1, core.epoch() + 1n, now)
+    attest(2, core.epoch() + 1n, now)
+    expect(freezePending(core, now + bound)).toBe(false)
+    attest(1, core.epoch() + 1n, now + bound) // renewed
+    attest(2, core.epoch() + 1n, now + bound)
+    expect(groupMovedOn(core, now + bound + 1)).toBe(false)
+    expect(freezePending(core, now + bound + 1)).toBe(true)
   })
 
   it('claims that are not renewed decay: after the claim lifetime we commit again', async () => {

@@ -25,7 +25,8 @@ function carriesCommit(p: ConversationOutbound): boolean {
 }
 
 async function laggingEpochSteward(id: string) {
-  const bed = await Bed.create(id, 4, { attestationIntervalMs: 500 })
+  // Commit inactivity 5 s: the lagger holds back from committing for two such windows while it catches up.
+  const bed = await Bed.create(id, 4, { attestationIntervalMs: 500, commitInactivityMs: 5_000 })
   await bed.add(1)
   await bed.add(2)
   await bed.until(() => [0, 1, 2].every((i) => bed.conv(i).epoch() === 2n && bed.conv(i).state() === 'working'))

@@ -70,6 +70,8 @@ export class CatchUpState {
    * epoch and we do not mint for it (`rules/group-ahead.ts`).
    */
   readonly aheadClaims = new Map<string, AheadClaim>()
+  /** Our epoch when the first claim of a later one arrived, and when: we hold back from committing it for a bounded time only. */
+  aheadSince: { epoch: bigint; at: number } | undefined
   /** Spacing of our catch-up requests: doubles while they bring nothing, back to 1 s when we advance. */
   requestBackoffMs = 1_000
   /** Our epoch when we last requested. */

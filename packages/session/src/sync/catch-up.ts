@@ -226,8 +226,12 @@ export function isBehind(core: ConversationCore): boolean {
   return core.catchUp.knownEpoch > core.epoch()
 }
 
+/** How many commit-inactivity windows we hold back from committing an epoch a quorum attests the group left (see {@link groupMovedOn}). */
+export const AHEAD_HOLD_INACTIVITY_WINDOWS = 2
+
 /** Record a member's verified attestation of an epoch above ours (see {@link groupMovedOn}). */
-function noteAhead(core: Pick<ConversationCore, 'catchUp'>, memberHex: string, epoch: bigint, now: number): void {
+function noteAhead(core: Pick<ConversationCore, 'catchUp' | 'epoch'>, memberHex: string, epoch: bigint, now: number): void {
+  if (core.catchUp.aheadSince?.epoch !== core.epoch()) core.catchUp.aheadSince = { epoch: core.epoch(), at: now }
   const claims = core.catchUp.aheadClaims
   claims.delete(memberHex)
   claims.set(memberHex, { epoch, at: now })
@@ -237,9 +241,17 @@ function noteAhead(core: Pick<ConversationCore, 'catchUp'>, memberHex: string, e
 /**
  * Whether a quorum of current members signed that they merged past our
  * epoch ({@link groupAhead}): we then catch up and do not mint a commit
- * for an epoch the group left.
+ * for an epoch the group left. For {@link AHEAD_HOLD_INACTIVITY_WINDOWS}
+ * commit-inactivity windows at most, from the first such claim at our
+ * epoch: members ahead on a branch we cannot catch up on (a fork they
+ * cannot come back from) must not stop the rest of the group from
+ * committing (the fork choice's majority rule then settles which commit
+ * stands).
  */
 export function groupMovedOn(core: ConversationCore, now: number): boolean {
+  const since = core.catchUp.aheadSince
+  if (since === undefined || since.epoch !== core.epoch()) return false
+  if (now - since.at > AHEAD_HOLD_INACTIVITY_WINDOWS * core.config.commitInactivityMs) return false
   return groupAhead(core.catchUp.aheadClaims, core.epoch(), {
     memberCount: core.mls.members().length,
     isMember: (hex) => core.isMemberHex(hex),
