@@ -61,6 +61,29 @@ export class FreezeRounds {
     return true
   }
 
+  /** Candidates refused by a selection at one epoch, with the view they were judged in (see {@link FreezeRounds.noteRefused}). */
+  #refused: { epoch: bigint; byHash: Map<string, string> } = { epoch: -1n, byHash: new Map() }
+
+  /**
+   * Record that a selection at `epoch` refused the candidate `hashHex` in
+   * the view `view` (our commit prefix, steward list and mode): a copy of
+   * it (every member echoes it once, and a peer may re-send it) is judged
+   * again only once that view changed, instead of opening a freeze round,
+   * staging the commit and failing into reelection once per copy. At most
+   * {@link ECHO_MEMORY} candidates are remembered per epoch.
+   */
+  noteRefused(hashHex: string, epoch: bigint, view: string): void {
+    if (this.#refused.epoch !== epoch) this.#refused = { epoch, byHash: new Map() }
+    const byHash = this.#refused.byHash
+    if (!byHash.has(hashHex) && byHash.size >= ECHO_MEMORY) return
+    byHash.set(hashHex, view)
+  }
+
+  /** Whether a selection at `epoch` refused the candidate `hashHex` in the same view. */
+  refusedIn(hashHex: string, epoch: bigint, view: string): boolean {
+    return this.#refused.epoch === epoch && this.#refused.byHash.get(hashHex) === view
+  }
+
   /** Whether the open round or the stash of `epoch` holds the candidate whose commit hash is `hashHex`. */
   holds(hashHex: string, epoch: bigint): boolean {
     return (this.#round?.epoch === epoch && this.#round.candidates.has(hashHex)) || (this.#stash?.epoch === epoch && this.#stash.items.has(hashHex))

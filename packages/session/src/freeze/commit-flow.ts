@@ -188,6 +188,12 @@ export async function onCandidateReceived(core: ConversationCore, c: CommitCandi
     core.emit({ type: 'dropped', reason: 'candidate', detail: 'duplicate' })
     return
   }
+  // A copy of one a selection refused in the view we still hold: judging it again would only open
+  // another freeze round and fail into reelection (once per copy).
+  if (core.rounds.refusedIn(check.hashHex, core.epoch(), selectionView(core, now))) {
+    core.emit({ type: 'dropped', reason: 'candidate', detail: 'refused at this epoch' })
+    return
+  }
   // Issue 15: only a candidate MLS attributes to a member is held; it is ranked and scored as its committer's.
   const committer = await authenticateCandidate(core, c)
   if (committer === undefined) return
@@ -224,6 +230,18 @@ async function offerCandidate(core: ConversationCore, b: BufferedCandidate, now:
 export async function replayStashedCandidates(core: ConversationCore, now: number): Promise<void> {
   if (core.prefix().length === 0 || core.electionOpen()) return
   for (const b of core.rounds.takeStashed(core.epoch())) await offerCandidate(core, b, now)
+}
+
+/**
+ * What a selection's verdicts depend on besides the candidate: our commit
+ * prefix, the steward list and the operating mode (a candidate refused in
+ * one view may pass in another, e.g. once a result it carries reaches us).
+ */
+function selectionView(core: ConversationCore, now: number): string {
+  const list = core.steward.currentList()
+  const prefix = core.prefix()
+  const omittable = expiredAdds(prefix, now + KEY_PACKAGE_EXPIRY_TOLERANCE_MS).map((e) => e.proposalId)
+  return `${core.sm.mode}|${actionSetKey(prefix)}|${omittable.join(',')}|${list?.members.map(toHex).join(',') ?? ''}`
 }
 
 /** How many candidates the round waits for: the eligible stewards (all eligible members in recovery). */
@@ -336,6 +354,8 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   // It did its job unless its candidate was broken (penalised above).
   const suspect = censorshipSuspect(epochSteward, sentCandidate, penalties)
   if (winner === undefined) {
+    const view = selectionView(core, now)
+    for (const c of ordered) if (!c.isLocal) core.rounds.noteRefused(c.hashHex, epoch, view)
     // Others may still merge it (they selected it in a round we saw fail): keep it to follow them,
     // and to offer it again in the next round of this epoch.
     const sent = local?.changesKey !== undefined ? { candidate: local.candidate, changesKey: local.changesKey } : undefined
