@@ -79,9 +79,9 @@ export class FreezeRounds {
     byHash.set(hashHex, view)
   }
 
-  /** Whether a selection at `epoch` refused the candidate `hashHex` in the same view. */
-  refusedIn(hashHex: string, epoch: bigint, view: string): boolean {
-    return this.#refused.epoch === epoch && this.#refused.byHash.get(hashHex) === view
+  /** The view in which a selection at `epoch` refused the candidate `hashHex`, if one did. */
+  refusedView(hashHex: string, epoch: bigint): string | undefined {
+    return this.#refused.epoch === epoch ? this.#refused.byHash.get(hashHex) : undefined
   }
 
   /** Whether the open round or the stash of `epoch` holds the candidate whose commit hash is `hashHex`. */

@@ -190,7 +190,9 @@ export async function onCandidateReceived(core: ConversationCore, c: CommitCandi
   }
   // A copy of one a selection refused in the view we still hold: judging it again would only open
   // another freeze round and fail into reelection (once per copy).
-  if (core.rounds.refusedIn(check.hashHex, core.epoch(), selectionView(core, now))) {
+  // (The view is computed only for such a copy: it decodes the prefix's key packages.)
+  const refusedIn = core.rounds.refusedView(check.hashHex, core.epoch())
+  if (refusedIn !== undefined && refusedIn === currentSelectionView(core, now)) {
     core.emit({ type: 'dropped', reason: 'candidate', detail: 'refused at this epoch' })
     return
   }
@@ -237,11 +239,15 @@ export async function replayStashedCandidates(core: ConversationCore, now: numbe
  * prefix, the steward list and the operating mode (a candidate refused in
  * one view may pass in another, e.g. once a result it carries reaches us).
  */
-function selectionView(core: ConversationCore, now: number): string {
+function selectionView(core: ConversationCore, prefix: readonly PrefixEntry[], omittable: readonly PrefixEntry[]): string {
   const list = core.steward.currentList()
+  return `${core.sm.mode}|${actionSetKey(prefix)}|${omittable.map((e) => e.proposalId).join(',')}|${list?.members.map(toHex).join(',') ?? ''}`
+}
+
+/** {@link selectionView} of our current prefix, with the adds omittable at `now` (as `finalizeFreeze` computes them). */
+function currentSelectionView(core: ConversationCore, now: number): string {
   const prefix = core.prefix()
-  const omittable = expiredAdds(prefix, now + KEY_PACKAGE_EXPIRY_TOLERANCE_MS).map((e) => e.proposalId)
-  return `${core.sm.mode}|${actionSetKey(prefix)}|${omittable.join(',')}|${list?.members.map(toHex).join(',') ?? ''}`
+  return selectionView(core, prefix, expiredAdds(prefix, now + KEY_PACKAGE_EXPIRY_TOLERANCE_MS))
 }
 
 /** How many candidates the round waits for: the eligible stewards (all eligible members in recovery). */
@@ -354,7 +360,7 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   // It did its job unless its candidate was broken (penalised above).
   const suspect = censorshipSuspect(epochSteward, sentCandidate, penalties)
   if (winner === undefined) {
-    const view = selectionView(core, now)
+    const view = selectionView(core, prefix, omittable)
     for (const c of ordered) if (!c.isLocal) core.rounds.noteRefused(c.hashHex, epoch, view)
     // Others may still merge it (they selected it in a round we saw fail): keep it to follow them,
     // and to offer it again in the next round of this epoch.

@@ -16,25 +16,26 @@ export interface AheadClaim {
 }
 
 /**
- * How many members must attest a later epoch before we believe the group
- * merged past ours without us: one more than the members a group of
+ * How many members must sign a claim before it is believed (that the group
+ * merged past our epoch, {@link groupAhead}; that a commit was merged, the
+ * merge quorum of replayed commits): one more than the members a group of
  * `memberCount` tolerates as faulty (f = ⌊(n − 1) / 3⌋), so at least one
  * of them is honest.
  *
  * @example
  * ```ts
- * import { aheadQuorum } from '@demls/session/rules'
- * aheadQuorum(4) // 2
- * aheadQuorum(20) // 7
+ * import { honestQuorum } from '@demls/session/rules'
+ * honestQuorum(4) // 2
+ * honestQuorum(20) // 7
  * ```
  */
-export function aheadQuorum(memberCount: number): number {
+export function honestQuorum(memberCount: number): number {
   return Math.floor(Math.max(0, memberCount - 1) / 3) + 1
 }
 
 /**
  * Whether the group has merged past `epoch` without us: at least
- * {@link aheadQuorum} current members (`isMember`, by hex id) signed an
+ * {@link honestQuorum} current members (`isMember`, by hex id) signed an
  * attestation of a later epoch within the last `ttlMs`. A member that
  * knows this must not mint a commit for `epoch`: the group left it, and a
  * commit of a steward ranked before the one the group merged would pull
@@ -64,5 +65,5 @@ export function groupAhead(
   for (const [hex, c] of claims) {
     if (c.epoch > epoch && view.now - c.at <= view.ttlMs && view.isMember(hex)) count++
   }
-  return count >= aheadQuorum(view.memberCount)
+  return count >= honestQuorum(view.memberCount)
 }

@@ -31,7 +31,7 @@ export interface BranchPoint {
    * majority settles the fork (`BranchClaim.majority`). Absent in branch
    * points captured before this field (the fork choice then ranks only).
    */
-  members?: string[]
+  members?: ReadonlySet<string>
   approved: [ProposalId, ConversationUpdateRequest][]
   urgentTarget: string | undefined
   pendingUpdates: [string, PendingUpdate][]

@@ -221,6 +221,16 @@ export function expireClaims(core: ConversationCore, now: number): void {
   for (const [hex, a] of c.aheadClaims) if (a.epoch <= core.epoch() || now - a.at > AVAILABILITY_LIMITS.claimTtlMs) c.aheadClaims.delete(hex)
 }
 
+/**
+ * Keep a member's attestation of the commit it merged (what replays hand
+ * out and what the fork choice's majority counts), its signature checked
+ * once: one we already hold is not checked again.
+ */
+export function keepVerifiedMerge(core: Pick<ControlComponents, 'certificates' | 'plugins' | 'id'>, a: EpochAttestation): void {
+  if (core.certificates.holdsMerge(a)) return
+  if (verifyAttestation(core.plugins.consensus.signer, core.id, a)) core.certificates.keepMerge(a)
+}
+
 /** Whether we know the group is ahead of us. */
 export function isBehind(core: ConversationCore): boolean {
   return core.catchUp.knownEpoch > core.epoch()
@@ -253,7 +263,7 @@ export function groupMovedOn(core: ConversationCore, now: number): boolean {
   if (since === undefined || since.epoch !== core.epoch()) return false
   if (now - since.at > AHEAD_HOLD_INACTIVITY_WINDOWS * core.config.commitInactivityMs) return false
   return groupAhead(core.catchUp.aheadClaims, core.epoch(), {
-    memberCount: core.mls.members().length,
+    memberCount: core.memberSet().size,
     isMember: (hex) => core.isMemberHex(hex),
     now,
     ttlMs: AVAILABILITY_LIMITS.claimTtlMs,
@@ -263,11 +273,16 @@ export function groupMovedOn(core: ConversationCore, now: number): boolean {
 /** Our last merge as the fork-choice rule sees it. */
 function branchTip(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' | 'certificates'>): BranchTip | undefined {
   const bp = core.branch
-  return bp === undefined ? undefined : { epoch: bp.epoch, ...claimOf(core, bp.committer, fromHex(bp.hashHex)) }
+  return bp === undefined ? undefined : { epoch: bp.epoch, ...branchClaim(core, bp.committer, fromHex(bp.hashHex)) }
 }
 
-/** A commit that left the epoch of our branch point, ranked on the list we held there (see `sync/fork.ts branchClaim`). */
-function claimOf(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' | 'certificates'>, committer: Uint8Array, commitHash: Uint8Array): BranchClaim {
+/**
+ * A commit that left the epoch of our branch point, as the fork choice
+ * ranks it: on the steward list we held there, and by the majority that
+ * attests it (an attested claim here, the commit a replay carries in
+ * `sync/fork.ts stageOnBranchPoint`).
+ */
+export function branchClaim(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' | 'certificates'>, committer: Uint8Array, commitHash: Uint8Array): BranchClaim {
   const bp = core.branch
   const list = bp?.steward?.list ?? core.steward.currentList()
   return { committerRank: committerRank(list, bp?.epoch ?? core.epoch() - 1n, committer), commitHash, majority: mergedByMajority(core, commitHash) }
@@ -282,8 +297,7 @@ function claimOf(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' | 
 export function mergedByMajority(core: Pick<ControlComponents, 'branch' | 'certificates'>, commitHash: Uint8Array): boolean {
   const bp = core.branch
   if (bp?.members === undefined) return false
-  const electorate = new Set(bp.members)
-  return 2 * core.certificates.mergeSupport(bp.epoch + 1n, commitHash, electorate) > electorate.size
+  return 2 * core.certificates.mergeSupport(bp.epoch + 1n, commitHash, bp.members) > bp.members.size
 }
 
 /** Whether the better branch we asked for is still better than ours (reads only). */
@@ -510,17 +524,15 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
     // (Checked again: `attestedByMember` trusts a member's later attestations of an epoch it checked once.)
     // Of our epoch (for the members we replay to), or of the next one (a commit we may have to catch up on).
     const mergeEpoch = a.epoch === core.epoch() || a.epoch === core.epoch() + 1n
-    if (fromMember && a.commitHash.length > 0 && mergeEpoch && !core.certificates.holdsMerge(a)) {
-      if (verifyAttestation(core.plugins.consensus.signer, core.id, a)) core.certificates.keepMerge(a)
-    }
+    if (fromMember && a.commitHash.length > 0 && mergeEpoch) keepVerifiedMerge(core, a)
     // A presence (no commit hash) claims no branch.
     const claimsBranch = fromMember && a.commitHash.length > 0
     if (a.epoch > core.epoch()) {
       if (fromMember) queue(catchUpRequest(core, now, core.epoch(), undefined))
     }
     // A branch that wins the fork choice at our epoch: fetch it (fork healing).
-    else if (claimsBranch && prefersAttested(branchTip(core), core.epoch(), a.epoch, claimOf(core, a.committer, a.commitHash))) {
-      const claim = claimOf(core, a.committer, a.commitHash)
+    else if (claimsBranch && prefersAttested(branchTip(core), core.epoch(), a.epoch, branchClaim(core, a.committer, a.commitHash))) {
+      const claim = branchClaim(core, a.committer, a.commitHash)
       const w = core.catchUp.wantBranch
       if (w === undefined || w.epoch !== a.epoch || winsFork(claim, w)) {
         core.catchUp.wantBranch = { epoch: a.epoch, ...claim, at: now }
@@ -531,7 +543,7 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
       a.epoch === core.epoch() &&
       core.branch !== undefined &&
       !bytesEqual(fromHex(core.branch.hashHex), a.commitHash) &&
-      winsFork(branchTip(core)!, claimOf(core, a.committer, a.commitHash))
+      winsFork(branchTip(core)!, branchClaim(core, a.committer, a.commitHash))
     ) {
       // Someone is on a worse branch at our epoch: make sure it hears of ours.
       queue(attestation(core, now))

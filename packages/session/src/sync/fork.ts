@@ -1,14 +1,13 @@
 import type { StewardListSnapshot } from '@demls/steward'
 import { type ApprovalCertificate, type CommitCandidate, type EpochAttestation, bytesEqual, fromHex, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
-import { type BranchClaim, committerRank, winsFork } from '../rules/fork-choice.js'
+import { winsFork } from '../rules/fork-choice.js'
 import { checkReplay } from '../rules/replay-check.js'
 import { targetKey } from '../rules/targets.js'
 import { authorizeChanges } from '../voting/certificates.js'
-import { verifyAttestation } from '../join/signing.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { electableLists } from '../stewardship/stewardship.js'
-import { mergedByMajority } from './catch-up.js'
+import { branchClaim, keepVerifiedMerge, mergedByMajority } from './catch-up.js'
 import { ownCandidateState } from './own-candidates.js'
 import { adoptMissedList } from './steward-sync.js'
 
@@ -26,7 +25,8 @@ export function captureBranchPoint(
   }
   return {
     epoch: core.epoch(),
-    members: core.mls.members().map(toHex),
+    // The cached member set of this epoch (never changed in place: a new epoch builds a new one).
+    members: core.memberSet(),
     // The state object itself (no serialisation on the merge path; issue 18).
     mlsState: core.mls.snapshot(),
     ...(pendingHashHex !== undefined ? { pendingHashHex } : {}),
@@ -67,22 +67,12 @@ export const NO_BRANCH_POINT = 'no branch point'
 /** Why a fork switch was not even tried: our branch wins the fork choice (not worth an event). */
 export const NOT_PREFERRED = 'not preferred by the fork choice'
 
-/** A commit merged from the branch point, as the fork choice ranks it (on the list we held there, and by the majority that attests it). */
-export function branchClaim(core: ConversationCore, bp: Pick<BranchPoint, 'epoch' | 'steward'>, committer: Uint8Array, commitHash: Uint8Array): BranchClaim {
-  return {
-    committerRank: committerRank(bp.steward?.list ?? core.steward.currentList(), bp.epoch, committer),
-    commitHash,
-    majority: mergedByMajority(core, commitHash),
-  }
-}
-
 /** Keep the signed attestations a replay carries of members at the branch point that merged its commit (counted by {@link mergedByMajority}). */
 function keepBranchAttestations(core: ConversationCore, bp: BranchPoint, commitHash: Uint8Array, mergedBy: readonly EpochAttestation[]): void {
-  const members = new Set(bp.members ?? [])
+  const members = bp.members ?? new Set<string>()
   for (const a of mergedBy.slice(0, 2 * members.size)) {
     if (a.epoch !== bp.epoch + 1n || !bytesEqual(a.commitHash, commitHash) || !members.has(toHex(a.memberId))) continue
-    if (core.certificates.holdsMerge(a)) continue
-    if (verifyAttestation(core.plugins.consensus.signer, core.id, a)) core.certificates.keepMerge(a)
+    keepVerifiedMerge(core, a)
   }
 }
 
@@ -115,7 +105,7 @@ export async function stageOnBranchPoint(
   if (bp === undefined) return NO_BRANCH_POINT
   keepBranchAttestations(core, bp, fromHex(hashHex), mergedBy)
   // Ranked by the claimed committer first (cheap); staging below makes sure the claim is the MLS committer.
-  if (!winsFork(branchClaim(core, bp, candidate.stewardMemberId, fromHex(hashHex)), branchClaim(core, bp, bp.committer, fromHex(bp.hashHex)))) {
+  if (!winsFork(branchClaim(core, candidate.stewardMemberId, fromHex(hashHex)), branchClaim(core, bp.committer, fromHex(bp.hashHex)))) {
     return NOT_PREFERRED
   }
   if (core.mls.inspectMessageEpoch(candidate.commitMessage) !== bp.epoch) return 'framed in another epoch'

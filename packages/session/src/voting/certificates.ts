@@ -11,6 +11,7 @@ import {
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { certificateVoteLimit, proposalDigest, verifyCertificate, verifyVoteBinding, voteBindingPayload } from '../rules/certificate.js'
+import { honestQuorum } from '../rules/group-ahead.js'
 import { keyOfTarget, targetKey } from '../rules/targets.js'
 import { verifyAttestation } from '../join/signing.js'
 import { type EquivocationComponents, noteEquivocationsIn } from './equivocation.js'
@@ -240,7 +241,7 @@ export interface MergeClaim {
 
 /**
  * Whether more members of the epoch the commit left than can be Byzantine
- * (f + 1, with f < n/3: `floor((n − 1) / 3) + 1`) signed that they merged
+ * (f + 1 with f < n/3, `honestQuorum`) signed that they merged
  * it, the committer not counted. Honest members merge only changes they verified themselves (their own
  * approval, a certificate, or such a quorum), so one honest signer is
  * enough; the members a commit removes cannot attest it, so a larger quorum
@@ -254,7 +255,7 @@ export function mergedByQuorum(core: Pick<BindingsComponents, 'id' | 'plugins'>,
     if (a.epoch !== merge.epoch || !bytesEqual(a.commitHash, merge.commitHash)) continue
     if (verifyAttestation(core.plugins.consensus.signer, core.id, a)) signers.add(hex)
   }
-  return signers.size >= Math.floor((members.size - 1) / 3) + 1
+  return signers.size >= honestQuorum(members.size)
 }
 
 /** A certificate we hold for a target: of approved work, or of a logged commit (a fork switch moves approvals back). */

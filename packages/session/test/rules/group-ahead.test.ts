@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { aheadQuorum, groupAhead } from '../../src/rules/index.js'
+import { honestQuorum, groupAhead } from '../../src/rules/index.js'
 
 describe('rules: groupAhead', () => {
   it('the quorum is one more than the faulty members a group tolerates', () => {
-    expect([1, 2, 3, 4, 6, 7, 20, 30].map(aheadQuorum)).toEqual([1, 1, 1, 2, 2, 3, 7, 10])
+    expect([1, 2, 3, 4, 6, 7, 20, 30].map(honestQuorum)).toEqual([1, 1, 1, 2, 2, 3, 7, 10])
   })
 
   it('counts current members whose claim is above our epoch and not older than the lifetime', () => {
