@@ -135,7 +135,7 @@ describe('epoch/transition: the epoch steward proposes the joins queued while it
       core.queues.queueAnnouncement(invite, core.epoch(), core.now)
       const removal: ConversationUpdateRequest = { payload: 'removeMember', removeMember: { memberId: others[0]!.memberId } }
       await mergeApprovedRemoval(core, removal, 'freeze')
-      expect(core.isEpochSteward()).toBe(true)
+      expect(core.isEpochSteward(core.now)).toBe(true)
       expect([...core.queues.voting.values()].map((r) => toHex(r.memberInvite?.memberId ?? new Uint8Array(0)))).toEqual([toHex(dave.mls.memberId)])
       return
     }

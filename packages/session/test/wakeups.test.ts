@@ -45,15 +45,15 @@ describe('conversation/wakeups: one deadline table', () => {
     p.lastAnnounceAt = t
     core.provisional = p
 
-    registerWakeups(core)
+    registerWakeups(core, core.now)
     const expected: Record<WakeupSource, number> = {
       'auto-votes': t + 1_000,
       'vote-echoes': t + 2_000,
       timeouts: t + 3_000,
       phase: t + 4_000,
-      history: WAKEUP_SOURCES.history(core)!,
+      history: WAKEUP_SOURCES.history(core, core.now)!,
       takeover: t + 6_000 + votingInactivityWindow(core.config),
-      'catch-up': WAKEUP_SOURCES['catch-up'](core)!,
+      'catch-up': WAKEUP_SOURCES['catch-up'](core, core.now)!,
       'awaited-election': t + 8_000,
       attestation: t + 9_000 + core.config.attestationIntervalMs,
       'join-probes': t + 10_000,
@@ -61,7 +61,7 @@ describe('conversation/wakeups: one deadline table', () => {
     }
     for (const source of Object.keys(WAKEUP_SOURCES) as WakeupSource[]) {
       expect(core.wakeups.get(source)?.at, source).toBe(expected[source])
-      expect(WAKEUP_SOURCES[source](core), source).toBe(expected[source])
+      expect(WAKEUP_SOURCES[source](core, core.now), source).toBe(expected[source])
     }
     expect(core.wakeups.size).toBe(Object.keys(expected).length)
     expect(core.wakeups.next()).toBe(Math.min(...Object.values(expected)))
@@ -123,16 +123,16 @@ describe('conversation/wakeups: one deadline table', () => {
         },
       ],
     }
-    registerWakeups(core)
+    registerWakeups(core, core.now)
     expect(core.wakeups.next()).toBeUndefined()
     for (const source of Object.keys(WAKEUP_SOURCES) as WakeupSource[]) {
       if (source === 'attestation') continue
       schedule[source][0]()
-      registerWakeups(core)
+      registerWakeups(core, core.now)
       expect([...(Object.keys(WAKEUP_SOURCES) as WakeupSource[]).filter((s) => core.wakeups.has(s))], source).toEqual([source])
-      expect(core.wakeups.next(), source).toBe(WAKEUP_SOURCES[source](core))
+      expect(core.wakeups.next(), source).toBe(WAKEUP_SOURCES[source](core, core.now))
       schedule[source][1]()
-      registerWakeups(core)
+      registerWakeups(core, core.now)
       expect(core.wakeups.next(), source).toBeUndefined()
     }
   })
@@ -140,10 +140,10 @@ describe('conversation/wakeups: one deadline table', () => {
   it('once we left, nothing wakes us', async () => {
     const { core } = await coreFixture({ members: 1 })
     core.timeouts.set(1, core.now + 1)
-    registerWakeups(core)
+    registerWakeups(core, core.now)
     expect(core.wakeups.next()).toBe(core.now + 1)
     core.left = true
-    registerWakeups(core)
+    registerWakeups(core, core.now)
     expect(core.wakeups.size).toBe(0)
   })
 

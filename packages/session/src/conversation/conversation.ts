@@ -269,7 +269,7 @@ export class Conversation {
 
   private constructor(core: ConversationCore) {
     this.#core = core
-    registerWakeups(core)
+    registerWakeups(core, core.now)
   }
 
   /** Create a conversation: we are its only member and steward, at epoch 0. */
@@ -406,7 +406,7 @@ export class Conversation {
           this.#endStep()
         } finally {
           // Every step ends by writing its deadlines: `nextWakeupAt` reads them.
-          registerWakeups(this.#core)
+          registerWakeups(this.#core, this.#core.now)
         }
       }
     }
@@ -843,13 +843,13 @@ export class Conversation {
    * reference's `member_roles`; see {@link MemberRole}).
    */
   memberRoles(): MemberRoleEntry[] {
-    return memberRoles(this.#core)
+    return memberRoles(this.#core, this.#core.now)
   }
 
   /** The role of `memberId` (default: ours) in this epoch, or `undefined` when it is not a member. */
   role(memberId: Uint8Array = this.#core.memberId): MemberRole | undefined {
     const hex = toHex(memberId)
-    return memberRoles(this.#core).find((e) => toHex(e.memberId) === hex)?.role
+    return memberRoles(this.#core, this.#core.now).find((e) => toHex(e.memberId) === hex)?.role
   }
 
   /** Whether recovery mode is on (a Deadlock ECP was accepted; any member may commit until an election lands). */
@@ -930,7 +930,7 @@ export class Conversation {
 
   /** Whether we act as this epoch's steward (see {@link Conversation.epochSteward}). */
   isEpochSteward(): boolean {
-    return this.#core.isEpochSteward()
+    return this.#core.isEpochSteward(this.#core.now)
   }
 
   /**
@@ -943,7 +943,7 @@ export class Conversation {
    * while every steward is heard from; otherwise a local view.
    */
   epochSteward(): Uint8Array | undefined {
-    return this.#core.actingEpochSteward()
+    return this.#core.actingEpochSteward(this.#core.now)
   }
 
   /** The installed steward list (rotation order), if any. */

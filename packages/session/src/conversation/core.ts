@@ -134,7 +134,12 @@ export class ConversationCore {
    * period). See `stewardship/liveness.ts`.
    */
   readonly lastSeen = new Map<string, number>()
-  /** The time of the call (`receive` or `poll`) being processed. */
+  /**
+   * The latest time the conversation was given (ms). Read only by
+   * `Conversation` (its public queries, the wake-up table at the end of a
+   * step, the save): flows and the derived views below take the call's time
+   * as a positional `now` (`test/time-source.test.ts`).
+   */
   now = 0
   /**
    * Members we saw vote both ways on a proposal, with the two signed votes
@@ -247,7 +252,7 @@ export class ConversationCore {
   }
 
   /** Whether we have not heard from `hex` for the suspect window (never true for us). */
-  isSuspect(hex: string, now = this.now): boolean {
+  isSuspect(hex: string, now: number): boolean {
     if (hex === this.memberHex) return false
     const seen = this.lastSeen.get(hex)
     return seen !== undefined && now - seen >= suspectWindowMs(this.config)
@@ -263,10 +268,10 @@ export class ConversationCore {
    * in timing (who commits first); candidate order uses the shared
    * {@link epochSteward}.
    */
-  actingEpochSteward(): Uint8Array | undefined {
+  actingEpochSteward(now: number): Uint8Array | undefined {
     const canonical = this.epochSteward()
-    if (canonical === undefined || !this.isSuspect(toHex(canonical))) return canonical
-    return this.steward.epochSteward(this.epoch(), this.actingEligibility())
+    if (canonical === undefined || !this.isSuspect(toHex(canonical), now)) return canonical
+    return this.steward.epochSteward(this.epoch(), this.actingEligibility(now))
   }
 
   /**
@@ -274,18 +279,18 @@ export class ConversationCore {
    * that would act after it (the next eligible steward in rotation we have
    * heard from lately). What `memberRoles` reports.
    */
-  actingStewards(): { epochSteward: Uint8Array | undefined; backup: Uint8Array | undefined } {
-    return this.steward.epochAndBackup(this.epoch(), this.actingEligibility())
+  actingStewards(now: number): { epochSteward: Uint8Array | undefined; backup: Uint8Array | undefined } {
+    return this.steward.epochAndBackup(this.epoch(), this.actingEligibility(now))
   }
 
   /** {@link eligibility} minus the members we have not heard from for the suspect window. */
-  actingEligibility(): (id: Uint8Array) => boolean {
+  actingEligibility(now: number): (id: Uint8Array) => boolean {
     const eligible = this.eligibility()
-    return (id) => eligible(id) && !this.isSuspect(toHex(id))
+    return (id) => eligible(id) && !this.isSuspect(toHex(id), now)
   }
 
-  isEpochSteward(): boolean {
-    const s = this.actingEpochSteward()
+  isEpochSteward(now: number): boolean {
+    const s = this.actingEpochSteward(now)
     return s !== undefined && toHex(s) === this.memberHex
   }
 

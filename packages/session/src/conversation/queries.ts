@@ -105,11 +105,11 @@ export interface FreezeCandidateCount {
 }
 
 /** Every current member with its role, in leaf order (`member_roles`). */
-export function memberRoles(core: ConversationCore): MemberRoleEntry[] {
+export function memberRoles(core: ConversationCore, now: number): MemberRoleEntry[] {
   const epoch = core.epoch()
   const hasList = core.steward.currentList() !== undefined
   const exhausted = core.steward.isExhausted(epoch)
-  const { epochSteward, backup } = core.actingStewards()
+  const { epochSteward, backup } = core.actingStewards(now)
   const es = epochSteward === undefined ? undefined : toHex(epochSteward)
   const bs = backup === undefined ? undefined : toHex(backup)
   return core.mls.members().map((memberId) => {

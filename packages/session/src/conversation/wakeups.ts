@@ -13,17 +13,18 @@ import type { ConversationCore } from './core.js'
  * {@link WakeupSource}, so a source cannot be left out of the table; a
  * new timed flow adds its key to `WakeupSource` and its function here
  * (`test/wakeups.test.ts` fails on a `…Deadline` function of `src/` that
- * is not listed). Every function only reads the state.
+ * is not listed). Every function only reads the state, and the step's
+ * time it is given (the latest time the conversation was given).
  *
  * @example
  * ```ts
  * import type { ConversationCore } from '../conversation/core.js'
  * import { WAKEUP_SOURCES } from '../conversation/wakeups.js'
  * declare const core: ConversationCore
- * const phase = WAKEUP_SOURCES.phase(core) // when the freeze phase wants a poll, if it does
+ * const phase = WAKEUP_SOURCES.phase(core, Date.now()) // when the freeze phase wants a poll, if it does
  * ```
  */
-export const WAKEUP_SOURCES: { readonly [K in WakeupSource]: (core: ConversationCore) => number | undefined } = {
+export const WAKEUP_SOURCES: { readonly [K in WakeupSource]: (core: ConversationCore, now: number) => number | undefined } = {
   'auto-votes': (core) => core.autoVotes.next(),
   'vote-echoes': (core) => core.voteEchoes.next(),
   timeouts: (core) => core.timeouts.next(),
@@ -33,10 +34,10 @@ export const WAKEUP_SOURCES: { readonly [K in WakeupSource]: (core: Conversation
   takeover: (core) => (core.config.referenceGaps?.wakeupIgnoresTakeover ? undefined : takeoverDeadline(core)),
   'catch-up': catchUpDeadline,
   'awaited-election': (core) => core.awaitedElection?.until,
-  // Due at once, at the step's time: `core.now` (the latest time the conversation was given).
-  attestation: (core) => attestationDeadline(core, core.now),
+  // Due at once, at the step's time.
+  attestation: attestationDeadline,
   'join-probes': joinAnswerDeadline,
-  rewelcome: (core) => rewelcomeDeadline(core, core.now),
+  rewelcome: rewelcomeDeadline,
 }
 
 /**
@@ -51,13 +52,13 @@ export const WAKEUP_SOURCES: { readonly [K in WakeupSource]: (core: Conversation
  * import type { ConversationCore } from '../conversation/core.js'
  * import { registerWakeups } from '../conversation/wakeups.js'
  * declare const core: ConversationCore
- * registerWakeups(core)
+ * registerWakeups(core, Date.now())
  * const wakeAt = core.wakeups.next()
  * ```
  */
-export function registerWakeups(core: ConversationCore): void {
+export function registerWakeups(core: ConversationCore, now: number): void {
   for (const source of Object.keys(WAKEUP_SOURCES) as WakeupSource[]) {
-    const at = core.left ? undefined : WAKEUP_SOURCES[source](core)
+    const at = core.left ? undefined : WAKEUP_SOURCES[source](core, now)
     if (at === undefined) core.wakeups.clear(source)
     else core.wakeups.set(source, at)
   }

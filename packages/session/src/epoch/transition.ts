@@ -202,12 +202,12 @@ export async function completeEpochTransition(core: ConversationCore, m: MergedC
     // The sync must carry the list for the new epoch; an election, if one is
     // needed, is opened once we are back in Working (onConversationUpdated).
     await reconcileStewardList(core, now, false)
-    await publishWelcome(core, m.welcome, m.joinerIds)
+    await publishWelcome(core, m.welcome, m.joinerIds, now)
   }
   await onConversationUpdated(core, now)
   // The Welcomes we kept for the abandoned commit's joiners lead to the abandoned state: keep this commit's instead.
   if (m.source === 'fork-switch') for (const ch of merge.changes) if (ch.action === 'add') core.catchUp.welcomes.delete(toHex(ch.memberId))
-  if (m.welcome === undefined) await keepCarriedWelcome(core, m.candidate, merge.changes)
+  if (m.welcome === undefined) await keepCarriedWelcome(core, m.candidate, merge.changes, now)
   // Joined and not yet confirmed: the majority may already have attested the state we reached.
   judge(core)
   await sweepScoreRemovals(core, now)
@@ -244,13 +244,12 @@ export function dropExpired(core: ConversationCore, entries: readonly PrefixEntr
  * the commit reached, so that we can re-send it to a joiner who
  * re-announces even if the committer never published it.
  */
-async function keepCarriedWelcome(core: ConversationCore, c: CommitCandidate, changes: readonly MembershipChange[]): Promise<void> {
+async function keepCarriedWelcome(core: ConversationCore, c: CommitCandidate, changes: readonly MembershipChange[], now: number): Promise<void> {
   const joiners = changes.filter((ch) => ch.action === 'add').map((ch) => ch.memberId)
   if (joiners.length === 0 || c.demlsWelcome.length === 0 || core.mls.inspectMessageKind(c.demlsWelcome) !== 'welcome') return
   if (joiners.every((j) => core.catchUp.welcomes.has(toHex(j)))) return
   try {
-    // The step's time (the merge's `now` is older only when a caller's clock went back).
-    const syncBytes = await core.mls.encrypt(encodeAppMessage({ conversationSync: buildSync(core, core.now) }))
+    const syncBytes = await core.mls.encrypt(encodeAppMessage({ conversationSync: buildSync(core, now) }))
     keepWelcome(core, { welcomeBytes: c.demlsWelcome, conversationSyncBytes: syncBytes, joinerIdentities: joiners })
   } catch (err) {
     core.error('keep-carried-welcome', err)
@@ -258,8 +257,8 @@ async function keepCarriedWelcome(core: ConversationCore, c: CommitCandidate, ch
 }
 
 /** Committing steward: encrypt the sync at the new epoch and broadcast the Welcome. */
-async function publishWelcome(core: ConversationCore, welcomeBytes: Uint8Array, joiners: Uint8Array[]): Promise<void> {
-  const syncBytes = await core.mls.encrypt(encodeAppMessage({ conversationSync: buildSync(core, core.now) }))
+async function publishWelcome(core: ConversationCore, welcomeBytes: Uint8Array, joiners: Uint8Array[], now: number): Promise<void> {
+  const syncBytes = await core.mls.encrypt(encodeAppMessage({ conversationSync: buildSync(core, now) }))
   const welcome: MemberWelcome = { welcomeBytes, conversationSyncBytes: syncBytes, joinerIdentities: joiners }
   core.queues.welcomeHashes.add(toHex(sha256(welcomeBytes)))
   recordWelcome(core, welcome)
@@ -296,5 +295,5 @@ async function onConversationUpdated(core: ConversationCore, now: number): Promi
   core.phaseChanged()
   // Joins announced while we froze are proposed at once at the new epoch,
   // not only when their joiner announces again (its backoff reaches 30 s).
-  if (core.isEpochSteward()) await drainBufferedUpdates(core, now)
+  if (core.isEpochSteward(now)) await drainBufferedUpdates(core, now)
 }

@@ -30,11 +30,11 @@ import {
 } from '../rules/selection-order.js'
 
 /** Our freeze-entry window ({@link freezeEntryWindowFor}) for our current role. */
-export function freezeEntryWindow(core: ConversationCore): number {
+export function freezeEntryWindow(core: ConversationCore, now: number): number {
   return freezeEntryWindowFor(
     {
       recovering: core.sm.mode === 'recovery' || core.steward.nextElectionRound > 0,
-      actingEpochSteward: core.isEpochSteward(),
+      actingEpochSteward: core.isEpochSteward(now),
       mayCommit: core.mayCommit(),
     },
     core.config,
@@ -65,7 +65,7 @@ export async function startFreezeOnInactivity(core: ConversationCore, now: numbe
     return
   }
   const anchor = core.sm.anchorIfUnset(now)
-  if (now >= anchor + freezeEntryWindow(core)) await enterFreezing(core, now)
+  if (now >= anchor + freezeEntryWindow(core, now)) await enterFreezing(core, now)
 }
 
 /**
@@ -264,11 +264,11 @@ export function expectedCandidates(core: ConversationCore): number {
  * Working with pending work not yet anchored, `0` asks for a poll at once
  * (the poll anchors it).
  */
-export function phaseDeadline(core: ConversationCore): number | undefined {
+export function phaseDeadline(core: ConversationCore, now: number): number | undefined {
   const anchor = core.sm.anchor
   if (core.sm.state === 'freezing') return anchor === undefined ? 0 : anchor + core.config.freezeDurationMs
-  if (!freezePending(core, core.now)) return undefined
-  return anchor === undefined ? 0 : anchor + freezeEntryWindow(core)
+  if (!freezePending(core, now)) return undefined
+  return anchor === undefined ? 0 : anchor + freezeEntryWindow(core, now)
 }
 
 /** Every poll while Freezing: report progress; move to Selection when all candidates are in or the window ends. */

@@ -46,7 +46,7 @@ export interface ResponderComponents {
   readonly outbound: ConversationCore['outbound']
   epoch(): bigint
   epochSteward(): Uint8Array | undefined
-  isEpochSteward(): boolean
+  isEpochSteward(now: number): boolean
   emit: ConversationCore['emit']
 }
 
@@ -63,11 +63,11 @@ const MAX_PENDING_ANSWERS = 32
 const MAX_PROBERS = 256
 
 /** Our delay before answering a probe ({@link probeAnswerDelay}). */
-function answerDelay(core: Pick<ResponderComponents, 'config' | 'memberId' | 'isEpochSteward' | 'steward' | 'epochSteward'>, nonce: Uint8Array): number {
+function answerDelay(core: Pick<ResponderComponents, 'config' | 'memberId' | 'isEpochSteward' | 'steward' | 'epochSteward'>, nonce: Uint8Array, now: number): number {
   return probeAnswerDelay({
     stepMs: core.config.probeAnswerDelayMs,
     self: core.memberId,
-    actingEpochSteward: core.isEpochSteward(),
+    actingEpochSteward: core.isEpochSteward(now),
     stewards: core.steward.currentList()?.members ?? [],
     epochSteward: core.epochSteward(),
     nonce,
@@ -105,7 +105,7 @@ export function onJoinProbe(core: ResponderComponents, probe: JoinProbe, now: nu
       return
     }
   }
-  const delay = answerDelay(core, probe.nonce)
+  const delay = answerDelay(core, probe.nonce, now)
   if (delay === 0) {
     answer(core, probe.memberId, probe.nonce, now)
     return
@@ -218,10 +218,10 @@ export function onInviteProposed(core: StatusSlices, proposalId: number, request
 }
 
 /** Whether we speak for a proposal: its owner, or the epoch steward when the owner is unknown or gone. */
-function speaksFor(core: SpeakerSlices, proposalId: number): boolean {
+function speaksFor(core: SpeakerSlices, proposalId: number, now: number): boolean {
   const owner = core.consensus.getProposal(core.id, proposalId)?.proposalOwner
   if (owner !== undefined && owner.length > 0 && core.mls.isMember(owner)) return bytesEqual(owner, core.memberId)
-  return core.isEpochSteward()
+  return core.isEpochSteward(now)
 }
 
 /**
@@ -239,7 +239,7 @@ export function onInviteResolved(
   now: number,
 ): void {
   if (request.payload !== 'memberInvite' || request.memberInvite === undefined) return
-  if (failed || !speaksFor(core, proposalId)) return
+  if (failed || !speaksFor(core, proposalId, now)) return
   const status = approved ? JoinStatusKind.JOIN_STATUS_ADMITTED : JoinStatusKind.JOIN_STATUS_REJECTED
   sendStatus(core, status, request.memberInvite, proposalId, now)
 }
@@ -263,7 +263,7 @@ export function onRepeatedAnnouncement(
   const voting = find(core.queues.voting)
   const approved = voting === undefined ? find(core.queues.approved) : undefined
   const id = voting ?? approved
-  if (id === undefined || !speaksFor(core, id)) return
+  if (id === undefined || !speaksFor(core, id, now)) return
   const kind = voting !== undefined ? JoinStatusKind.JOIN_STATUS_ACKED : JoinStatusKind.JOIN_STATUS_ADMITTED
   // Report on the key package the proposal carries (the joiner recognises its own).
   const request = core.queues.voting.get(id) ?? core.queues.approved.get(id)

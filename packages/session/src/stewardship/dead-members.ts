@@ -10,10 +10,10 @@ import { INACTIVE_REMOVAL_NAME, inactiveReproposeDelayMs, looksDead } from './li
  * no steward acts (we heard from none lately) and we are the first member
  * we heard from lately in member-id order.
  */
-function responsibleForDead(core: ConversationCore): boolean {
-  if (core.isEpochSteward()) return true
-  if (core.actingEpochSteward() !== undefined) return false
-  const live = core.mls.members().map(toHex).filter((h) => !core.isSuspect(h)).sort()
+function responsibleForDead(core: ConversationCore, now: number): boolean {
+  if (core.isEpochSteward(now)) return true
+  if (core.actingEpochSteward(now) !== undefined) return false
+  const live = core.mls.members().map(toHex).filter((h) => !core.isSuspect(h, now)).sort()
   return live[0] === core.memberHex
 }
 
@@ -28,7 +28,7 @@ function responsibleForDead(core: ConversationCore): boolean {
  * from the member.
  */
 export async function proposeDeadMembers(core: ConversationCore, now: number): Promise<void> {
-  if (core.sm.state !== 'working' || core.queues.activeEmergencies.size > 0 || !responsibleForDead(core)) return
+  if (core.sm.state !== 'working' || core.queues.activeEmergencies.size > 0 || !responsibleForDead(core, now)) return
   // Behind the group (a quorum attests a later epoch): we have not read what the others sent; their silence is ours.
   if (groupMovedOn(core, now)) return
   const window = deadMemberWindowMs(core.config)

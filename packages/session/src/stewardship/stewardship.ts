@@ -93,7 +93,7 @@ export async function initiateStewardElection(core: ConversationCore, recovery: 
     pool: electionPool(core, recovery),
     self: core.memberId,
     // Who proposes: the first list member we have heard from lately (a silent one would never propose).
-    eligible: core.actingEligibility(),
+    eligible: core.actingEligibility(now),
     recovery,
   })
   if (decision.kind !== 'proposed') return
@@ -202,7 +202,7 @@ export async function driveBufferedProposals(core: ConversationCore, now: number
     core.takeoverAnchor = undefined
     return
   }
-  if (!core.isEpochSteward()) {
+  if (!core.isEpochSteward(now)) {
     core.takeoverAnchor ??= now
     if (now < core.takeoverAnchor + votingInactivityWindow(core.config)) return
   }

@@ -53,7 +53,7 @@ async function handleOutcome(
   switch (result.kind) {
     case 'election-accepted':
       installElectedList(core, request, proposalId)
-      if (core.isEpochSteward()) await drainBufferedUpdates(core, now)
+      if (core.isEpochSteward(now)) await drainBufferedUpdates(core, now)
       // A new steward files the removals due before it was one (a proven equivocator's, for one).
       await sweepScoreRemovals(core, now)
       break
