@@ -4,7 +4,8 @@ import { ConversationQueues } from '../src/conversation/queues.js'
 import type { CommitSource, ConversationEvent } from '../src/conversation/events.js'
 import { completeEpochTransition, membershipDelta, settleCarriedWork } from '../src/epoch/transition.js'
 import { commitHashOf } from '../src/rules/candidate-check.js'
-import { captureBranchPoint, restoreSession } from '../src/sync/fork.js'
+import { captureBranchPoint } from '../src/sync/fork.js'
+import { restoreSession } from '../src/sync/rollback.js'
 import type { ConversationCore } from '../src/conversation/core.js'
 import { coreFixture } from './core-fixture.js'
 import { defaultPlugins } from '../src/index.js'
@@ -116,7 +117,7 @@ describe('epoch/transition: a switch back to the branch point restores the certi
     expect(core.certificates.approved.has(key)).toBe(false)
     expect(core.queues.approved.size).toBe(0)
     // The group chose another commit at that epoch: back to the branch point, the work and its certificate return.
-    restoreSession(core, core.branch!)
+    restoreSession(core, core.branch!.session)
     expect([...core.queues.approved.values()]).toEqual([removal])
     expect(core.certificates.approved.get(key)).toBe(cert)
   })

@@ -824,7 +824,7 @@ describe('sync/catch-up onControl on ControlComponents: every reply and event is
   })
 
   it('fork healing: a better branch at our epoch is asked for by its hash; a worse one gets our attestation', () => {
-    const branch = { epoch: 4n, hashHex: '80'.repeat(32), committer: alice!.identity, steward: undefined } as BranchPoint
+    const branch = { epoch: 4n, hashHex: '80'.repeat(32), committer: alice!.identity, session: { steward: undefined } } as unknown as BranchPoint
     const { s } = view(branch)
     const better = onControl(s, attested(bob!, 5n, NOW, { commitHash: new Uint8Array(32) }), NOW)
     const request = better.send[0]?.demlsControl?.commitRequest

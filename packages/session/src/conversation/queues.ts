@@ -51,6 +51,48 @@ export interface PendingUpdate {
 }
 
 /**
+ * The part of {@link ConversationQueues} a fork switch rolls back, as
+ * {@link ConversationQueues.captureWork} copies it (entries in order).
+ *
+ * @example
+ * ```ts
+ * import { ConversationQueues } from '@demls/session/rules'
+ * const queues = new ConversationQueues()
+ * const work = queues.captureWork()
+ * queues.urgentTarget = 'ab'
+ * queues.restoreWork(work) // urgentTarget is undefined again
+ * ```
+ */
+export interface QueueWork {
+  approved: [ProposalId, ConversationUpdateRequest][]
+  urgentTarget: string | undefined
+  pendingUpdates: [string, PendingUpdate][]
+  pendingRemovalTargets: string[]
+}
+
+/**
+ * The fields of {@link ConversationQueues} a fork switch keeps as they
+ * are, with the reason; every other field is in {@link QueueWork}.
+ * `test/rollback.test.ts` fails on a field in neither, so a new field
+ * cannot be silently left out of the rollback.
+ *
+ * @example
+ * ```ts
+ * import { QUEUE_FIELDS_KEPT_ACROSS_FORKS } from '@demls/session/rules'
+ * console.log(QUEUE_FIELDS_KEPT_ACROSS_FORKS.resolved)
+ * ```
+ */
+export const QUEUE_FIELDS_KEPT_ACROSS_FORKS = {
+  voting: 'our open proposals stay open on either branch (consensus is not per branch)',
+  approvedAt: 'local approval times, pruned to the approved work that remains',
+  resolved: 'a proposal resolved is resolved on either branch',
+  committedHashes: 'commits we merged, to drop their copies (the abandoned one included)',
+  welcomeHashes: 'Welcomes seen, to drop their copies',
+  refusedRemovals: 'votes the group took, not part of any commit',
+  activeEmergencies: 'open emergency proposals, not part of any commit',
+} as const satisfies Partial<Record<keyof ConversationQueues, string>>
+
+/**
  * Every per-conversation queue and dedup cache (the reference's
  * `ConversationQueues`), with no I/O and no clock.
  *
@@ -97,6 +139,31 @@ export class ConversationQueues {
   readonly activeEmergencies = new Set<ProposalId>()
   /** Urgent single-target removal (hex member id), if any. */
   urgentTarget: string | undefined
+
+  /**
+   * The work a fork switch rolls back (the branch point's copy of this
+   * slice): what the next commit must carry. Every other field is kept
+   * across a switch ({@link QUEUE_FIELDS_KEPT_ACROSS_FORKS} says why).
+   */
+  captureWork(): QueueWork {
+    return {
+      approved: [...this.approved],
+      urgentTarget: this.urgentTarget,
+      pendingUpdates: [...this.pendingUpdates],
+      pendingRemovalTargets: [...this.pendingRemovalTargets],
+    }
+  }
+
+  /** Put back the work {@link captureWork} took. */
+  restoreWork(work: QueueWork): void {
+    this.approved.clear()
+    for (const [k, v] of work.approved) this.approved.set(k, v)
+    this.urgentTarget = work.urgentTarget
+    this.pendingUpdates.clear()
+    for (const [k, v] of work.pendingUpdates) this.pendingUpdates.set(k, v)
+    this.pendingRemovalTargets.clear()
+    for (const t of work.pendingRemovalTargets) this.pendingRemovalTargets.add(t)
+  }
 
   /** Record that `proposalId` entered {@link approved} at `now` (no-op if it did not). */
   noteApproved(proposalId: ProposalId, now: number): void {

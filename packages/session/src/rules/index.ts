@@ -77,6 +77,6 @@ export { type SyncRejectReason, type SyncValidationContext, validateSync } from 
 export { type PivotalityInput, isVotePivotal } from './vote-pivotality.js'
 export { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
 // State types the rules above read.
-export { ConversationQueues, type PendingUpdate, type ProposalId } from '../conversation/queues.js'
+export { ConversationQueues, type PendingUpdate, type ProposalId, type QueueWork, QUEUE_FIELDS_KEPT_ACROSS_FORKS } from '../conversation/queues.js'
 export { BoundedSet } from '../state/bounded.js'
 export type { EpochMembership } from '../state/epoch-history.js'

@@ -1,8 +1,8 @@
 import type { MlsSnapshot } from '@demls/mls'
 import type { PeerScoreEntry } from '@demls/scoring'
 import type { StewardListSnapshot } from '@demls/steward'
-import type { ApprovalCertificate, ConversationUpdateRequest } from '@demls/wire'
-import type { PendingUpdate, ProposalId } from '../conversation/queues.js'
+import type { ApprovalCertificate } from '@demls/wire'
+import type { QueueWork } from '../conversation/queues.js'
 
 /**
  * Everything needed to undo the last merge: the MLS state and the session
@@ -32,19 +32,34 @@ export interface BranchPoint {
    * points captured before this field (the fork choice then ranks only).
    */
   members?: ReadonlySet<string>
-  approved: [ProposalId, ConversationUpdateRequest][]
-  urgentTarget: string | undefined
-  pendingUpdates: [string, PendingUpdate][]
-  pendingRemovalTargets: string[]
+  /** The session slices as they were before the merge ({@link SessionRollback}). */
+  session: SessionRollback
+}
+
+/**
+ * What a fork switch rolls back besides the MLS state: one entry per
+ * session slice, each its slice's copy as `sync/rollback.ts ROLLBACK_SLICES`
+ * captures it before a merge and puts it back on a switch. A slice added
+ * here must get its capture and restore there (the registry's type lists
+ * every key); a field added to a slice that has one goes into that
+ * slice's copy (`test/rollback.test.ts` checks the queues and the core).
+ *
+ * @internal
+ */
+export interface SessionRollback {
+  /** The work the next commit must carry ({@link QueueWork}). */
+  queues: QueueWork
+  /** When each member joined (hex → epoch). */
   joinEpochs: [string, bigint][]
+  /** Peer scores of the members at the branch point. */
   scores: PeerScoreEntry[]
+  /** The installed steward list, if any. */
   steward: StewardListSnapshot | undefined
   /**
    * The certificates of our approved, uncommitted work (by target key): a
    * merge hands those of the work it carries to the commit log, so a switch
-   * back to the branch point must restore them with the work, or our next
-   * commit of that work carries no certificate for members that lack the
-   * approval (absent in branch points captured before this field).
+   * back must restore them with the work, or our next commit of that work
+   * carries no certificate for members that lack the approval.
    */
-  approvedCertificates?: [string, ApprovalCertificate][]
+  approvedCertificates: [string, ApprovalCertificate][]
 }

@@ -284,7 +284,7 @@ function branchTip(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' 
  */
 export function branchClaim(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' | 'certificates'>, committer: Uint8Array, commitHash: Uint8Array): BranchClaim {
   const bp = core.branch
-  const list = bp?.steward?.list ?? core.steward.currentList()
+  const list = bp?.session.steward?.list ?? core.steward.currentList()
   return { committerRank: committerRank(list, bp?.epoch ?? core.epoch() - 1n, committer), commitHash, majority: mergedByMajority(core, commitHash) }
 }
 

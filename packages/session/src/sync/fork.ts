@@ -1,4 +1,3 @@
-import type { StewardListSnapshot } from '@demls/steward'
 import { type ApprovalCertificate, type CommitCandidate, type EpochAttestation, bytesEqual, fromHex, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { winsFork } from '../rules/fork-choice.js'
@@ -9,20 +8,15 @@ import type { BranchPoint } from '../state/branch-point.js'
 import { electableLists } from '../stewardship/stewardship.js'
 import { branchClaim, keepVerifiedMerge, mergedByMajority } from './catch-up.js'
 import { ownCandidateState } from './own-candidates.js'
+import { captureSession, restoreSession } from './rollback.js'
 import { adoptMissedList } from './steward-sync.js'
 
-/** Capture the state before a merge (call before staging or merging). */
+/** Capture the state before a merge (call before staging or merging): the MLS snapshot and the session slices ({@link captureSession}). */
 export function captureBranchPoint(
   core: ConversationCore,
   /** Our own commit pending in `core.mls` (default: the local candidate of the round, if MLS holds a pending commit). */
   pendingHashHex = core.mls.hasPendingCommit() ? core.rounds.candidates(core.epoch()).find((c) => c.isLocal)?.hashHex : undefined,
 ): Omit<BranchPoint, 'hashHex' | 'committer'> {
-  let steward: StewardListSnapshot | undefined
-  try {
-    steward = core.steward.snapshot()
-  } catch {
-    steward = undefined
-  }
   return {
     epoch: core.epoch(),
     // The cached member set of this epoch (never changed in place: a new epoch builds a new one).
@@ -30,35 +24,8 @@ export function captureBranchPoint(
     // The state object itself (no serialisation on the merge path; issue 18).
     mlsState: core.mls.snapshot(),
     ...(pendingHashHex !== undefined ? { pendingHashHex } : {}),
-    approved: [...core.queues.approved],
-    urgentTarget: core.queues.urgentTarget,
-    pendingUpdates: [...core.queues.pendingUpdates],
-    pendingRemovalTargets: [...core.queues.pendingRemovalTargets],
-    joinEpochs: [...core.joinEpochs],
-    scores: core.scoring.allMembersWithScores(),
-    steward,
-    approvedCertificates: [...core.certificates.approved],
+    session: captureSession(core),
   }
-}
-
-/** Put the session state of branch point `bp` back (the MLS state is the caller's): the queues, join epochs, scores, steward list and the certificates of approved work. */
-export function restoreSession(core: ConversationCore, bp: BranchPoint): void {
-  const q = core.queues
-  q.approved.clear()
-  for (const [k, v] of bp.approved) q.approved.set(k, v)
-  q.urgentTarget = bp.urgentTarget
-  q.pendingUpdates.clear()
-  for (const [k, v] of bp.pendingUpdates) q.pendingUpdates.set(k, v)
-  q.pendingRemovalTargets.clear()
-  for (const t of bp.pendingRemovalTargets) q.pendingRemovalTargets.add(t)
-  core.joinEpochs.clear()
-  for (const [k, v] of bp.joinEpochs) core.joinEpochs.set(k, v)
-  const keep = new Set(bp.scores.map((e) => toHex(e.memberId)))
-  for (const e of core.scoring.allMembersWithScores()) if (!keep.has(toHex(e.memberId))) core.scoring.removeMember(e.memberId)
-  core.scoring.applySnapshot(bp.scores)
-  if (bp.steward) core.steward.restore(bp.steward)
-  // The certificates of the work the abandoned merge carried come back with that work (those approved since stay).
-  for (const [key, cert] of bp.approvedCertificates ?? []) if (!core.certificates.approved.has(key)) core.certificates.keepApproved(key, cert)
 }
 
 /** Why a fork switch could not be tried: we merged nothing since we joined (or restarted). */
@@ -114,7 +81,7 @@ export async function stageOnBranchPoint(
     const ours = await ownCandidateState(core, bp.epoch, hashHex, bp)
     if (ours === undefined) return 'our candidate is no longer pending'
     const membersBefore = ours.mls.members()
-    restoreSession(core, bp)
+    restoreSession(core, bp.session)
     return { mls: ours.mls, committer: core.memberId, membersBefore, branch: bp, own: true }
   }
   const alt = await core.plugins.mls.restoreGroup(bp.mlsState)
@@ -123,19 +90,19 @@ export async function stageOnBranchPoint(
   if (staged.status === 'aborted') return `staging aborted: ${staged.reason} ${staged.error.message}`
   // The list at the branch point, or the one installed since: an election
   // for that epoch may have resolved here only after we merged.
-  const stewards = [...(bp.steward?.list.members ?? []), ...(core.steward.currentList()?.members ?? [])]
-  const bpList = bp.steward?.list
+  const stewards = [...(bp.session.steward?.list.members ?? []), ...(core.steward.currentList()?.members ?? [])]
+  const bpList = bp.session.steward?.list
   const exhausted = bpList !== undefined && core.steward.plugin.isExhausted(bpList, bp.epoch)
-  const electable = () => electableLists(core, bp.epoch, alt.members(), new Map(bp.joinEpochs), exhausted)
+  const electable = () => electableLists(core, bp.epoch, alt.members(), new Map(bp.session.joinEpochs), exhausted)
   const check = checkReplay(staged, candidate, core.sm.mode === 'recovery', stewards, electable)
   if (!check.ok) return check.reason
   const membersBefore = alt.members()
   // The other branch's changes need our approval at the branch point, or certificates we verify.
-  const approvedKeys = new Set([...bp.approved, ...core.queues.approved].flatMap(([, r]) => targetKey(r) ?? []))
+  const approvedKeys = new Set([...bp.session.queues.approved, ...core.queues.approved].flatMap(([, r]) => targetKey(r) ?? []))
   const merge = { epoch: staged.epoch, commitHash: fromHex(hashHex), committer: staged.committer, attestations: mergedBy }
   const auth = authorizeChanges(core, staged.changes, offered, new Set(membersBefore.map(toHex)), approvedKeys, merge)
   if (!auth.ok) return auth.reason
-  restoreSession(core, bp)
+  restoreSession(core, bp.session)
   if (check.inferred) adoptMissedList(core, bp.epoch, check.inferred.members, check.inferred.retryRound)
   return { mls: alt, committer: staged.committer, membersBefore, branch: bp, own: false, certificates: auth.certificates }
 }
