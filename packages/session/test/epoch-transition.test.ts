@@ -22,7 +22,7 @@ const remove = (n: number): ConversationUpdateRequest => ({ payload: 'removeMemb
 
 describe('epoch/transition: settleCarriedWork (queues and join epochs only)', () => {
   it('the carried entries leave the approved queue in approval order; the rest stays; added members joined at the epoch', () => {
-    const slices = { queues: new ConversationQueues(), joinEpochs: new Map<string, bigint>() }
+    const slices = { queues: new ConversationQueues(), membership: { joinEpochs: new Map<string, bigint>() } }
     slices.queues.approved.set(1, remove(3))
     slices.queues.approved.set(2, add(4))
     slices.queues.approved.set(3, add(5))
@@ -36,11 +36,11 @@ describe('epoch/transition: settleCarriedWork (queues and join epochs only)', ()
     )
     expect(batch).toEqual([remove(3), add(4)])
     expect([...slices.queues.approved.keys()]).toEqual([3])
-    expect([...slices.joinEpochs]).toEqual([[toHex(member(4)), 7n]])
+    expect([...slices.membership.joinEpochs]).toEqual([[toHex(member(4)), 7n]])
   })
 
   it('an urgent removal is done once a commit carries it, not before', () => {
-    const slices = { queues: new ConversationQueues(), joinEpochs: new Map<string, bigint>() }
+    const slices = { queues: new ConversationQueues(), membership: { joinEpochs: new Map<string, bigint>() } }
     slices.queues.urgentTarget = toHex(member(9))
     settleCarriedWork(slices, [{ action: 'remove', memberId: member(8) }], 2n)
     expect(slices.queues.urgentTarget).toBe(toHex(member(9)))
@@ -91,7 +91,7 @@ describe('epoch/transition: completeEpochTransition, the same bookkeeping after 
       expect(core.queues.approved.size).toBe(0)
       expect(core.queues.committedHashes.has(hashHex)).toBe(true)
       expect(core.catchUp.log.get('1')).toBe(candidate)
-      expect(core.epochHistory.has(2n)).toBe(true)
+      expect(core.membership.epochHistory.has(2n)).toBe(true)
       expect(core.sm.state).toBe('working')
       const events = core.events.splice(0)
       const applied = events.find((e): e is Extract<ConversationEvent, { type: 'commit-applied' }> => e.type === 'commit-applied')

@@ -82,7 +82,7 @@ import {
   noteBindings,
   takeApprovedCertificates,
 } from '../src/voting/certificates.js'
-import { EQUIVOCATIONS_KEPT } from '../src/conversation/core.js'
+import { EQUIVOCATIONS_KEPT } from '../src/state/voting-state.js'
 import type { ConversationEvent } from '../src/conversation/events.js'
 import type { EquivocationEvidence } from '../src/rules/equivocation.js'
 import { keyFor } from './scenarios/harness.js'
@@ -113,34 +113,33 @@ describe('stewardship/liveness on LivenessComponents', () => {
     config: resolveConfig({}),
     memberHex: hex(1),
     memberSet: () => new Set(members.map(hex)),
-    lastSeen: new Map(),
-    inactiveProposedAt: new Map(),
+    liveness: { lastSeen: new Map(), inactiveProposedAt: new Map() },
   })
 
   it('syncLastSeen follows the membership: new members get a grace period from now, departed ones are forgotten, a restart resets everyone', () => {
     const l = slices([1, 2, 3])
-    l.lastSeen.set(hex(2), 500)
-    l.lastSeen.set(hex(9), 100)
-    l.inactiveProposedAt.set(hex(9), { at: 1, attempts: 1 })
+    l.liveness.lastSeen.set(hex(2), 500)
+    l.liveness.lastSeen.set(hex(9), 100)
+    l.liveness.inactiveProposedAt.set(hex(9), { at: 1, attempts: 1 })
     syncLastSeen(l, 1_000)
-    expect(Object.fromEntries(l.lastSeen)).toEqual({ [hex(1)]: 1_000, [hex(2)]: 500, [hex(3)]: 1_000 })
-    expect(l.inactiveProposedAt.size).toBe(0)
+    expect(Object.fromEntries(l.liveness.lastSeen)).toEqual({ [hex(1)]: 1_000, [hex(2)]: 500, [hex(3)]: 1_000 })
+    expect(l.liveness.inactiveProposedAt.size).toBe(0)
     syncLastSeen(l, 2_000, true)
-    expect([...l.lastSeen.values()]).toEqual([2_000, 2_000, 2_000])
+    expect([...l.liveness.lastSeen.values()]).toEqual([2_000, 2_000, 2_000])
   })
 
   it('noteSeen moves a tracked member forward only (and clears its removal attempts); untracked members stay untracked', () => {
     const l = slices([1, 2])
     syncLastSeen(l, 1_000)
-    l.inactiveProposedAt.set(hex(2), { at: 1_000, attempts: 2 })
+    l.liveness.inactiveProposedAt.set(hex(2), { at: 1_000, attempts: 2 })
     noteSeenAt(l, id(2), 900)
-    expect(l.lastSeen.get(hex(2))).toBe(1_000)
-    expect(l.inactiveProposedAt.has(hex(2))).toBe(true)
+    expect(l.liveness.lastSeen.get(hex(2))).toBe(1_000)
+    expect(l.liveness.inactiveProposedAt.has(hex(2))).toBe(true)
     noteSeen(l, id(2), 1_500)
-    expect(l.lastSeen.get(hex(2))).toBe(1_500)
-    expect(l.inactiveProposedAt.has(hex(2))).toBe(false)
+    expect(l.liveness.lastSeen.get(hex(2))).toBe(1_500)
+    expect(l.liveness.inactiveProposedAt.has(hex(2))).toBe(false)
     noteSeen(l, id(7), 1_500)
-    expect(l.lastSeen.has(hex(7))).toBe(false)
+    expect(l.liveness.lastSeen.has(hex(7))).toBe(false)
   })
 
   it('looksDead after the dead-member window of silence, never for us; judgeInactiveRemoval votes by it', () => {
@@ -188,7 +187,7 @@ describe('voting/equivocation on EquivocationComponents', () => {
     const scores: ScoreOp[] = []
     const events: ConversationEvent[] = []
     const s: EquivocationComponents = {
-      equivocations: new Map(),
+      voting: { equivocations: new Map() },
       plugins: { consensus: { signer: undefined as unknown as EquivocationComponents['plugins']['consensus']['signer'] } },
       applyScores: (ops) => void scores.push(...ops),
       emit: (e) => void events.push(e),
@@ -207,15 +206,15 @@ describe('voting/equivocation on EquivocationComponents', () => {
       { memberId: id(2), event: ScoreEvent.EquivocatingVote },
     ])
     expect(events.map((e) => e.type === 'equivocation' && e.proposalId)).toEqual([7, 8])
-    expect([...s.equivocations.keys()]).toEqual([`${hex(2)}:7`, `${hex(2)}:8`])
+    expect([...s.voting.equivocations.keys()]).toEqual([`${hex(2)}:7`, `${hex(2)}:8`])
   })
 
   it('the evidence kept is bounded: the oldest goes first', () => {
     const { s } = slices()
     for (let p = 0; p < EQUIVOCATIONS_KEPT + 3; p++) noteEquivocation(s, evidence(3, p))
-    expect(s.equivocations.size).toBe(EQUIVOCATIONS_KEPT)
-    expect(s.equivocations.has(`${hex(3)}:0`)).toBe(false)
-    expect(s.equivocations.has(`${hex(3)}:${EQUIVOCATIONS_KEPT + 2}`)).toBe(true)
+    expect(s.voting.equivocations.size).toBe(EQUIVOCATIONS_KEPT)
+    expect(s.voting.equivocations.has(`${hex(3)}:0`)).toBe(false)
+    expect(s.voting.equivocations.has(`${hex(3)}:${EQUIVOCATIONS_KEPT + 2}`)).toBe(true)
   })
 })
 
@@ -328,7 +327,7 @@ describe('sync/claims on ClaimsComponents', () => {
     memberHex: toHex(alice!.identity),
     isMemberHex: (h) => h === toHex(alice!.identity) || h === toHex(bob!.identity),
     epoch: () => 3n,
-    epochHistory: new Map([[1n, { members: [alice!.identity, bob!.identity, carol!.identity] }]]) as ClaimsComponents['epochHistory'],
+    membership: { epochHistory: new Map([[1n, { members: [alice!.identity, bob!.identity, carol!.identity] }]]) as ClaimsComponents['membership']['epochHistory'] },
     catchUp: new CatchUpState(),
     plugins: { consensus: { signer: alice! } },
   })
@@ -458,9 +457,8 @@ describe('voting/certificates on CertificatesComponents', () => {
       consensus: { getProposal: (_scope, proposalId) => held.get(proposalId) },
       plugins: { consensus: { signer: signers[0]!, rule: consensusResult } },
       memberSet: () => members,
-      epochHistory: new Map(),
-      joinElectorate: undefined,
-      equivocations: new Map(),
+      membership: { epochHistory: new Map(), joinElectorate: undefined },
+      voting: { equivocations: new Map() },
       applyScores: (ops) => void scores.push(...ops),
       emit: (e) => void events.push(e),
     }
@@ -790,9 +788,8 @@ describe('sync/catch-up onControl on ControlComponents: every reply and event is
       epoch: () => 5n,
       memberSet: () => members,
       isMemberHex: (h) => members.has(h),
-      epochHistory: new Map(),
-      lastSeen: new Map([[toHex(bob!.identity), NOW - 10_000]]),
-      inactiveProposedAt: new Map(),
+      membership: { epochHistory: new Map() },
+      liveness: { lastSeen: new Map([[toHex(bob!.identity), NOW - 10_000]]), inactiveProposedAt: new Map() },
       provisional: undefined,
       mls: { epochAuthenticator: () => ours },
       plugins: { consensus: { signer: alice! }, mls: { releaseKeyPackage: (conversationId) => released.push(conversationId) > 0 } },
@@ -816,7 +813,7 @@ describe('sync/catch-up onControl on ControlComponents: every reply and event is
     expect(ahead.events).toEqual([])
     expect(ahead.send.map((m) => m.demlsControl?.commitRequest?.fromEpoch)).toEqual([5n])
     expect(s.catchUp.knownEpoch).toBe(7n)
-    expect(s.lastSeen.get(toHex(bob!.identity))).toBe(NOW) // a sign of life, at its signing time
+    expect(s.liveness.lastSeen.get(toHex(bob!.identity))).toBe(NOW) // a sign of life, at its signing time
     const behind = onControl(s, attested(bob!, 3n, NOW + 1_000), NOW + 1_000)
     const [ourAttestation] = behind.send.map((m) => m.demlsControl?.attestation)
     expect(ourAttestation && { epoch: ourAttestation.epoch, by: toHex(ourAttestation.memberId as Uint8Array) }).toEqual({ epoch: 5n, by: toHex(alice!.identity) })

@@ -108,19 +108,19 @@ describe('a member behind the group does not judge others dead', () => {
     core.queues.approved.clear()
     const silent = others[1]!.memberId
     const later = now + 2 * deadMemberWindowMs(core.config)
-    for (const m of core.mls.members()) core.lastSeen.set(toHex(m), later) // everyone heard lately …
-    core.lastSeen.set(toHex(silent), now) // … except member 2
+    for (const m of core.mls.members()) core.liveness.lastSeen.set(toHex(m), later) // everyone heard lately …
+    core.liveness.lastSeen.set(toHex(silent), now) // … except member 2
     attest(1, core.epoch() + 1n, later)
     attest(3, core.epoch() + 1n, later + 1)
     expect(judgeInactive(core, silent, later + 2)).toBe(false)
     await proposeDeadMembers(core, later + 2)
-    expect(core.inactiveProposedAt.has(toHex(silent))).toBe(false)
+    expect(core.liveness.inactiveProposedAt.has(toHex(silent))).toBe(false)
     // Caught up (the claims no longer name an epoch above ours, or decayed): it judges again.
     const caughtUp = later + AVAILABILITY_LIMITS.claimTtlMs + 1
-    core.lastSeen.set(toHex(others[0]!.memberId), caughtUp)
-    core.lastSeen.set(toHex(others[2]!.memberId), caughtUp)
+    core.liveness.lastSeen.set(toHex(others[0]!.memberId), caughtUp)
+    core.liveness.lastSeen.set(toHex(others[2]!.memberId), caughtUp)
     expect(judgeInactive(core, silent, caughtUp)).toBe(true)
     await proposeDeadMembers(core, caughtUp)
-    expect(core.inactiveProposedAt.has(toHex(silent))).toBe(true)
+    expect(core.liveness.inactiveProposedAt.has(toHex(silent))).toBe(true)
   })
 })

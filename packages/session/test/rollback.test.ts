@@ -53,7 +53,7 @@ describe('rollback: a switch puts every slice back as it was at the branch point
     core.queues.urgentTarget = toHex(bob)
     core.queues.bufferUpdate({ payload: 'removeMember', removeMember: { memberId: carol } }, core.epoch())
     core.queues.pendingRemovalTargets.add(toHex(carol))
-    core.joinEpochs.set(toHex(carol), 1n)
+    core.membership.joinEpochs.set(toHex(carol), 1n)
     const cert = { proposal: undefined, voteBindings: [] } as unknown as ApprovalCertificate
     core.certificates.keepApproved(`remove:${toHex(bob)}`, cert)
     const before = captureSession(core)
@@ -64,7 +64,7 @@ describe('rollback: a switch puts every slice back as it was at the branch point
     core.queues.urgentTarget = undefined
     core.queues.pendingUpdates.clear()
     core.queues.pendingRemovalTargets.clear()
-    core.joinEpochs.set(toHex(bob), 2n)
+    core.membership.joinEpochs.set(toHex(bob), 2n)
     core.scoring.applyOps([{ memberId: bob, event: ScoreEvent.BrokenCommit }])
     core.scoring.removeMember(carol)
     core.scoring.addMember(new Uint8Array(20).fill(9))

@@ -28,16 +28,16 @@ describe('conversation/wakeups: one deadline table', () => {
     const { core } = await coreFixture({ members: 2 })
     const t = core.now
     // One state per source, each with a distinct deadline.
-    core.autoVotes.set(1, t + 1_000, { choice: true })
-    core.voteEchoes.set(2, t + 2_000, {} as Vote)
-    core.timeouts.set(3, t + 3_000)
+    core.voting.autoVotes.set(1, t + 1_000, { choice: true })
+    core.voting.voteEchoes.set(2, t + 2_000, {} as Vote)
+    core.voting.timeouts.set(3, t + 3_000)
     core.sm.startFreezing(t + 4_000 - core.config.freezeDurationMs) // phase: anchor + freeze duration
     core.history.request = { sinceMs: 0, firstAt: t, lastAt: t + 5_000, attempts: 1, answered: false }
-    core.takeoverAnchor = t + 6_000
+    core.stewardship.takeoverAnchor = t + 6_000
     core.catchUp.knownEpoch = core.epoch() + 1n
     core.catchUp.knownEpochAt = t
     core.catchUp.lastRequestAt = t + 7_000
-    core.awaitedElection = { epoch: core.epoch(), until: t + 8_000 }
+    core.stewardship.awaitedElection = { epoch: core.epoch(), until: t + 8_000 }
     core.catchUp.lastAttestAt = t + 9_000
     core.joinResponder.pending.set('n', { prober: new Uint8Array(1), nonce: new Uint8Array(1), fireAt: t + 10_000 })
     const p = new ProvisionalJoin(new Uint8Array(1), core.epoch(), 11_000)
@@ -71,9 +71,9 @@ describe('conversation/wakeups: one deadline table', () => {
     const { core } = await coreFixture({ members: 1 })
     const t = core.now
     const schedule: Record<WakeupSource, [() => void, () => void]> = {
-      'auto-votes': [() => core.autoVotes.set(1, t + 1, { choice: true }), () => core.autoVotes.clearAll()],
-      'vote-echoes': [() => core.voteEchoes.set(1, t + 2, {} as Vote), () => core.voteEchoes.clearAll()],
-      timeouts: [() => core.timeouts.set(1, t + 3), () => core.timeouts.clearAll()],
+      'auto-votes': [() => core.voting.autoVotes.set(1, t + 1, { choice: true }), () => core.voting.autoVotes.clearAll()],
+      'vote-echoes': [() => core.voting.voteEchoes.set(1, t + 2, {} as Vote), () => core.voting.voteEchoes.clearAll()],
+      timeouts: [() => core.voting.timeouts.set(1, t + 3), () => core.voting.timeouts.clearAll()],
       phase: [() => core.sm.startFreezing(t), () => core.sm.startWorking()],
       history: [
         () => {
@@ -85,10 +85,10 @@ describe('conversation/wakeups: one deadline table', () => {
       ],
       takeover: [
         () => {
-          core.takeoverAnchor = t
+          core.stewardship.takeoverAnchor = t
         },
         () => {
-          core.takeoverAnchor = undefined
+          core.stewardship.takeoverAnchor = undefined
         },
       ],
       'catch-up': [
@@ -101,10 +101,10 @@ describe('conversation/wakeups: one deadline table', () => {
       ],
       'awaited-election': [
         () => {
-          core.awaitedElection = { epoch: core.epoch(), until: t + 8 }
+          core.stewardship.awaitedElection = { epoch: core.epoch(), until: t + 8 }
         },
         () => {
-          core.awaitedElection = undefined
+          core.stewardship.awaitedElection = undefined
         },
       ],
       // Alone in the group nobody hears an attestation: the source is checked by the test above.
@@ -139,7 +139,7 @@ describe('conversation/wakeups: one deadline table', () => {
 
   it('once we left, nothing wakes us', async () => {
     const { core } = await coreFixture({ members: 1 })
-    core.timeouts.set(1, core.now + 1)
+    core.voting.timeouts.set(1, core.now + 1)
     registerWakeups(core, core.now)
     expect(core.wakeups.next()).toBe(core.now + 1)
     core.left = true
@@ -158,11 +158,16 @@ describe('conversation/wakeups: one deadline table', () => {
         if (!new RegExp(`\\b${m[1]}\\b`).test(registry)) missing.push(`${file}: ${m[1]}`)
       }
     }
-    const core = readFileSync(join(src, 'conversation', 'core.ts'), 'utf8')
-    for (const m of core.matchAll(/readonly (\w+) = new DeadlineTable</g)) {
-      if (m[1] !== 'wakeups' && !registry.includes(`core.${m[1]}.next()`)) missing.push(`core.ts: ${m[1]}`)
+    // The core's deadline tables: its own, and those of the state slices it holds (core.voting.timeouts, …).
+    let tables = 0
+    for (const file of [join(src, 'conversation', 'core.ts'), ...sources(join(src, 'state'))]) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/readonly (\w+) = new DeadlineTable</g)) {
+        tables++
+        if (m[1] !== 'wakeups' && !new RegExp(`core(\\.\\w+)?\\.${m[1]}\\.next\\(\\)`).test(registry)) missing.push(`${file}: ${m[1]}`)
+      }
     }
     expect(missing).toEqual([])
+    expect(tables).toBeGreaterThanOrEqual(4)
     // The scan sees the sources it guards.
     expect(sources(src).filter((f) => /export function \w+Deadline\(/.test(readFileSync(f, 'utf8'))).length).toBeGreaterThanOrEqual(6)
   })

@@ -223,7 +223,7 @@ async function proposeSelfLeave(core: ConversationCore, now: number): Promise<bo
     },
     now,
   )
-  core.requests.set(id, decodeConversationUpdateRequest(payload))
+  core.voting.requests.set(id, decodeConversationUpdateRequest(payload))
   await core.sendEncrypted({ proposal })
   await handleOutcomes(core, now)
   return true
@@ -350,8 +350,8 @@ export class Conversation {
     const config = resolveConfig(init.config)
     const core = buildCore(mls.conversationId, init.plugins, mls, config)
     for (const m of mls.members()) core.scoring.addMember(m)
-    for (const j of init.welcome.joinerIdentities) core.joinEpochs.set(toHex(j), mls.epoch())
-    core.joinElectorate = electorateBefore(mls.members(), init.welcome.joinerIdentities)
+    for (const j of init.welcome.joinerIdentities) core.membership.joinEpochs.set(toHex(j), mls.epoch())
+    core.membership.joinElectorate = electorateBefore(mls.members(), init.welcome.joinerIdentities)
     recordEpoch(core)
     try {
       const decrypted = await mls.decrypt(init.welcome.conversationSyncBytes)
@@ -647,7 +647,7 @@ export class Conversation {
    * ```
    */
   equivocations(): EquivocationEvidence[] {
-    return [...this.#core.equivocations.values()]
+    return [...this.#core.voting.equivocations.values()]
   }
 
   /**

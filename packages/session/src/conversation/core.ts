@@ -2,46 +2,28 @@ import type { ConsensusService } from '@demls/consensus'
 import type { MlsService } from '@demls/mls'
 import type { PeerScoringPlugin, ScoreOp } from '@demls/scoring'
 import type { StewardListService } from '@demls/steward'
-import { type AppMessageInit, type ConversationUpdateRequest, type Vote, encodeAppMessage, toHex, type ViolationEvidence } from '@demls/wire'
+import { type AppMessageInit, encodeAppMessage, toHex } from '@demls/wire'
 import { FreezeRounds } from '../freeze/candidate-buffer.js'
 import { type PrefixEntry, commitPrefix } from '../rules/selection-order.js'
-import type { EquivocationEvidence } from '../rules/equivocation.js'
 import { CommitEvidenceState } from '../state/commit-evidence.js'
 import { type ConversationConfig, suspectWindowMs } from './config.js'
 import type { ConversationEvent, ConversationOutbound } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
-import { ConversationQueues, type ProposalId } from './queues.js'
+import { ConversationQueues } from './queues.js'
 import { StateMachine } from './state-machine.js'
 import { DropCounter } from './drop-counter.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { CatchUpState } from '../state/catch-up-state.js'
 import { CertificateState } from '../state/certificate-state.js'
 import { DeadlineTable, type WakeupSource } from '../state/deadlines.js'
-import type { EpochMembership } from '../state/epoch-history.js'
+import { LivenessState } from '../state/liveness-state.js'
+import { MembershipState } from '../state/membership-state.js'
+import { StewardshipState } from '../state/stewardship-state.js'
+import { VotingState } from '../state/voting-state.js'
 import { JoinResponderState } from '../state/responder-state.js'
 import { HistoryState } from '../state/history-state.js'
 import { InvitationBook } from '../state/invitations.js'
 import type { ProvisionalJoin } from '../state/provisional-join.js'
-
-/** How many of our own signed votes {@link ConversationCore.ownVotes} keeps. */
-export const OWN_VOTES_KEPT = 64
-/** Equivocation evidence kept (two votes of at most a few hundred bytes each). */
-export const EQUIVOCATIONS_KEPT = 64
-
-/** A scheduled auto-vote (its time is its entry's deadline in {@link ConversationCore.autoVotes}). */
-export interface AutoVote {
-  choice: boolean
-  /** A removal for inactivity of this member: the choice is judged when the vote fires. */
-  judgeInactive?: Uint8Array
-  /** A score-removal emergency against this member: judged from our own scores when the vote fires. */
-  judgeScore?: Uint8Array
-  /** A join of this member under invite admission: judged from the vouches we hold when the vote fires. */
-  judgeAdmission?: Uint8Array
-  /** Another emergency: judged from our own observation of its evidence when the vote fires (`judgeEvidence`). */
-  judgeEvidence?: ViolationEvidence
-  /** Another member's plain removal of this member in a closed group: judged from our own observation when the vote fires. */
-  judgeRemoval?: Uint8Array
-}
 
 /**
  * The whole state of one conversation, shared by the flow modules
@@ -79,61 +61,26 @@ export class ConversationCore {
   readonly events: ConversationEvent[] = []
   /** Counts of dropped packets; repeats within an epoch are counted, not emitted. */
   readonly drops = new DropCounter()
-  /** Due auto-votes by proposal id. */
-  readonly autoVotes = new DeadlineTable<ProposalId, AutoVote>()
-  /** Our votes to send once more if still needed at their deadline (see `castVote`). */
-  readonly voteEchoes = new DeadlineTable<ProposalId, Vote>()
-  /**
-   * The votes we signed, by proposal (the last {@link OWN_VOTES_KEPT}): saved
-   * with the state, so that after a restart we send the same vote again
-   * instead of casting another one (`persist/`).
-   */
-  readonly ownVotes = new Map<ProposalId, Vote>()
-  /** Consensus timeouts of every open proposal (ours and peers'). */
-  readonly timeouts = new DeadlineTable<ProposalId>()
+  /** Auto-votes, vote echoes, our signed votes, timeouts and decoded requests of open proposals, equivocation evidence (`voting/`). */
+  readonly voting = new VotingState()
+  /** When we last heard from each member, and our removals for inactivity. */
+  readonly liveness = new LivenessState()
+  /** Join epochs, membership of recent epochs, our electorate at join. */
+  readonly membership = new MembershipState()
+  /** Timers of the steward flows (takeover, awaited election). */
+  readonly stewardship = new StewardshipState()
   /**
    * The deadline of every wake-up source, written at the end of every
    * step (`conversation/wakeups.ts registerWakeups`); its earliest entry is
    * `nextWakeupAt`.
    */
   readonly wakeups = new DeadlineTable<WakeupSource>()
-  /** Decoded requests of the proposals we know that have not resolved yet, by id. */
-  readonly requests = new Map<ProposalId, ConversationUpdateRequest | undefined>()
-  /** Epoch at which each member (hex) joined, recorded from merged adds. */
-  readonly joinEpochs = new Map<string, bigint>()
-  /** Anchor of the backup steward's takeover of buffered updates. */
-  takeoverAnchor: number | undefined
-  /** Last freeze-progress count reported. */
-  lastProgress = -1
   /** Set once our removal was merged. */
   left = false
-  /**
-   * An election our list requires at `epoch` (the list is exhausted and
-   * more than snMax members are settled) that has not landed here yet; we
-   * wait for it until `until` (ms) before committing under the old list.
-   */
-  awaitedElection: { epoch: bigint; until: number } | undefined
-  /** Membership of recent epochs, to validate steward lists sent by peers (`sync/steward-sync.ts`). */
-  readonly epochHistory = new Map<bigint, EpochMembership>()
   /** State before the last merge, to heal a fork on the next epoch. */
   branch: BranchPoint | undefined
-  /**
-   * The members of the epoch before the one we joined at, as our Welcome
-   * shows them (the members minus its joiners): who voted on proposals
-   * opened before we joined and committed after (`voting/certificates.ts`
-   * `votersOf`). A claim of the committer that welcomed us, as our whole
-   * view of the group is at first; a member that also left in that commit
-   * is missing, so such a set matches no certificate.
-   */
-  joinElectorate: ReadonlySet<string> | undefined
   /** While we joined and no majority has confirmed our state yet: what lets us re-join another branch (`join/rewelcome.ts`). */
   provisional: ProvisionalJoin | undefined
-  /**
-   * When we last received MLS-authenticated traffic from each member (hex,
-   * ms); members are entered with the time we learned of them (a grace
-   * period). See `stewardship/liveness.ts`.
-   */
-  readonly lastSeen = new Map<string, number>()
   /**
    * The latest time the conversation was given (ms). Read only by
    * `Conversation` (its public queries, the wake-up table at the end of a
@@ -141,16 +88,8 @@ export class ConversationCore {
    * as a positional `now` (`test/time-source.test.ts`).
    */
   now = 0
-  /**
-   * Members we saw vote both ways on a proposal, with the two signed votes
-   * (`voting/equivocation.ts`), by `voter hex:proposal id`; the newest
-   * {@link EQUIVOCATIONS_KEPT}.
-   */
-  readonly equivocations = new Map<string, EquivocationEvidence>()
   /** Commits each committer sent at our epoch, and proofs of two with the same changes (`freeze/commit-equivocation.ts`). */
   readonly commitEvidence = new CommitEvidenceState()
-  /** When we last proposed each member's removal for inactivity, and how often since we last heard it (hex → entry). */
-  readonly inactiveProposedAt = new Map<string, { at: number; attempts: number }>()
 
   constructor(init: {
     id: string
@@ -254,7 +193,7 @@ export class ConversationCore {
   /** Whether we have not heard from `hex` for the suspect window (never true for us). */
   isSuspect(hex: string, now: number): boolean {
     if (hex === this.memberHex) return false
-    const seen = this.lastSeen.get(hex)
+    const seen = this.liveness.lastSeen.get(hex)
     return seen !== undefined && now - seen >= suspectWindowMs(this.config)
   }
 
@@ -297,13 +236,13 @@ export class ConversationCore {
   /**
    * Whether a steward election for the current epoch (or a later one) is
    * still open here, or one our list requires has not arrived yet (see
-   * {@link ConversationCore.awaitedElection}): until then our steward list
+   * `StewardshipState.awaitedElection`): until then our steward list
    * may be stale.
    */
   electionOpen(): boolean {
     const epoch = this.epoch()
-    if (this.awaitedElection?.epoch === epoch) return true
-    for (const [id, r] of this.requests) {
+    if (this.stewardship.awaitedElection?.epoch === epoch) return true
+    for (const [id, r] of this.voting.requests) {
       if (r?.payload !== 'stewardElection' || this.queues.resolved.has(id)) continue
       if ((r.stewardElection?.electionEpoch ?? -1n) >= epoch) return true
     }

@@ -25,15 +25,15 @@ import type { ConversationCore } from './core.js'
  * ```
  */
 export const WAKEUP_SOURCES: { readonly [K in WakeupSource]: (core: ConversationCore, now: number) => number | undefined } = {
-  'auto-votes': (core) => core.autoVotes.next(),
-  'vote-echoes': (core) => core.voteEchoes.next(),
-  timeouts: (core) => core.timeouts.next(),
+  'auto-votes': (core) => core.voting.autoVotes.next(),
+  'vote-echoes': (core) => core.voting.voteEchoes.next(),
+  timeouts: (core) => core.voting.timeouts.next(),
   phase: phaseDeadline,
   history: historyDeadline,
   // Deviation 8 can be turned off (the reference ignores the takeover when it sleeps).
   takeover: (core) => (core.config.referenceGaps?.wakeupIgnoresTakeover ? undefined : takeoverDeadline(core)),
   'catch-up': catchUpDeadline,
-  'awaited-election': (core) => core.awaitedElection?.until,
+  'awaited-election': (core) => core.stewardship.awaitedElection?.until,
   // Due at once, at the step's time.
   attestation: attestationDeadline,
   'join-probes': joinAnswerDeadline,

@@ -82,12 +82,12 @@ export interface MergedCommit {
  * ```ts
  * import { ConversationQueues } from '../conversation/queues.js'
  * import type { CarriedWorkSlices } from '../epoch/transition.js'
- * const slices: CarriedWorkSlices = { queues: new ConversationQueues(), joinEpochs: new Map() }
+ * const slices: CarriedWorkSlices = { queues: new ConversationQueues(), membership: { joinEpochs: new Map() } }
  * ```
  */
 export interface CarriedWorkSlices {
   readonly queues: ConversationQueues
-  readonly joinEpochs: Map<string, bigint>
+  readonly membership: Pick<ConversationCore['membership'], 'joinEpochs'>
 }
 
 /**
@@ -99,11 +99,11 @@ export interface CarriedWorkSlices {
  * ```ts
  * import { ConversationQueues } from '../conversation/queues.js'
  * import { settleCarriedWork } from '../epoch/transition.js'
- * const slices = { queues: new ConversationQueues(), joinEpochs: new Map<string, bigint>() }
+ * const slices = { queues: new ConversationQueues(), membership: { joinEpochs: new Map<string, bigint>() } }
  * const joiner = new Uint8Array(20).fill(7)
  * slices.queues.approved.set(1, { payload: 'memberInvite', memberInvite: { keyPackageBytes: new Uint8Array(1), memberId: joiner } })
  * const batch = settleCarriedWork(slices, [{ action: 'add', memberId: joiner }], 3n)
- * // batch.length === 1, slices.queues.approved.size === 0, slices.joinEpochs.get('0707…') === 3n
+ * // batch.length === 1, slices.queues.approved.size === 0, slices.membership.joinEpochs.get('0707…') === 3n
  * ```
  */
 export function settleCarriedWork(slices: CarriedWorkSlices, changes: readonly MembershipChange[], epoch: bigint): ConversationUpdateRequest[] {
@@ -120,7 +120,7 @@ export function settleCarriedWork(slices: CarriedWorkSlices, changes: readonly M
   if (queues.urgentTarget !== undefined && applied.has(`remove:${queues.urgentTarget}`)) {
     queues.urgentTarget = undefined
   }
-  for (const ch of changes) if (ch.action === 'add') slices.joinEpochs.set(toHex(ch.memberId), epoch)
+  for (const ch of changes) if (ch.action === 'add') slices.membership.joinEpochs.set(toHex(ch.memberId), epoch)
   return batch
 }
 
@@ -187,9 +187,9 @@ export async function completeEpochTransition(core: ConversationCore, m: MergedC
   if (merge.selfRemoved) {
     endProvisional(core)
     core.left = true
-    core.autoVotes.clearAll()
-    core.voteEchoes.clearAll()
-    core.timeouts.clearAll()
+    core.voting.autoVotes.clearAll()
+    core.voting.voteEchoes.clearAll()
+    core.voting.timeouts.clearAll()
     core.emit({ type: 'leaving', epoch })
     return
   }

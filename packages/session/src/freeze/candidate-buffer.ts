@@ -40,6 +40,8 @@ export const ECHO_MEMORY = 64
  * outcome). Both are capped at the member count.
  */
 export class FreezeRounds {
+  /** The last freeze-progress count reported (`freeze-progress` events are sent on change). */
+  lastProgress = -1
   #round: { epoch: bigint; candidates: Map<string, BufferedCandidate> } | undefined
   #stash: { epoch: bigint; items: Map<string, BufferedCandidate> } | undefined
   /** Candidates echoed at one epoch (kept across rounds: a cleared round must not echo them again). */

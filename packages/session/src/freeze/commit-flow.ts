@@ -76,7 +76,7 @@ export async function startFreezeOnInactivity(core: ConversationCore, now: numbe
 export async function enterFreezing(core: ConversationCore, now: number, forced = false): Promise<boolean> {
   if (!core.sm.startFreezing(now)) return false
   core.rounds.open(core.epoch())
-  core.lastProgress = -1
+  core.rounds.lastProgress = -1
   core.phaseChanged()
   if (!(forced && core.config.referenceGaps?.forcedFreezeMintsNothing)) await buildOwnCandidate(core, now)
   return true
@@ -276,8 +276,8 @@ export async function advanceFreeze(core: ConversationCore, now: number): Promis
   if (core.sm.state !== 'freezing') return
   const received = countedCandidates(core)
   const expected = expectedCandidates(core)
-  if (received !== core.lastProgress) {
-    core.lastProgress = received
+  if (received !== core.rounds.lastProgress) {
+    core.rounds.lastProgress = received
     core.emit({ type: 'freeze-progress', received, expected })
   }
   const deadline = (core.sm.anchor ?? now) + core.config.freezeDurationMs

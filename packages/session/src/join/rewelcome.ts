@@ -253,9 +253,9 @@ async function adopt(core: ConversationCore, group: MlsService, offer: OfferedWe
   const members = group.members()
   core.scoring.syncMembers(members)
   core.scoring.applySnapshot(sync.peerScores)
-  core.joinEpochs.clear()
-  for (const j of welcome.joinerIdentities) core.joinEpochs.set(toHex(j), group.epoch())
-  core.joinElectorate = electorateBefore(members, welcome.joinerIdentities)
+  core.membership.joinEpochs.clear()
+  for (const j of welcome.joinerIdentities) core.membership.joinEpochs.set(toHex(j), group.epoch())
+  core.membership.joinElectorate = electorateBefore(members, welcome.joinerIdentities)
   core.rounds.clear()
   core.branch = undefined
   core.queues.welcomeHashes.add(offer.hashHex)

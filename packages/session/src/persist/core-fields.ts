@@ -42,7 +42,7 @@ const LOCAL_TIMING = 'a local timer or observation, not a fact about the group'
  * @example
  * ```ts
  * import { CORE_FIELDS } from '../persist/core-fields.js'
- * console.log(CORE_FIELDS.joinEpochs) // rolled back as 'joinEpochs', saved as 'joinEpochs'
+ * console.log(CORE_FIELDS.membership) // join epochs rolled back; join epochs and epoch history saved
  * ```
  *
  * @internal
@@ -74,24 +74,23 @@ export const CORE_FIELDS: { readonly [K in CoreField]: FieldFate } = {
   outbound: { forkSwitch: { kept: 'packets already produced are sent' }, save: { saved: ['outbox'] } },
   events: { forkSwitch: { kept: 'events already reported' }, save: { notSaved: 'drained by the caller after every step' } },
   drops: { forkSwitch: { kept: 'counters of dropped packets' }, save: { notSaved: 'counters of dropped packets' } },
-  autoVotes: { forkSwitch: { kept: NOT_PER_BRANCH }, save: { notSaved: 'scheduled again from the saved open proposals' } },
-  voteEchoes: { forkSwitch: { kept: NOT_PER_BRANCH }, save: { notSaved: 'our votes are saved (ownVotes) and sent again' } },
-  ownVotes: { forkSwitch: { kept: NOT_PER_BRANCH }, save: { saved: ['ownVotes'] } },
-  timeouts: { forkSwitch: { kept: NOT_PER_BRANCH }, save: { notSaved: 'scheduled again from the saved open proposals' } },
   wakeups: { forkSwitch: { kept: 'written from the other fields at the end of every step' }, save: { notSaved: 'written from the other fields at the end of every step' } },
-  requests: { forkSwitch: { kept: NOT_PER_BRANCH }, save: { notSaved: 'decoded again from the saved open proposals' } },
-  joinEpochs: { forkSwitch: { rollback: ['joinEpochs'] }, save: { saved: ['joinEpochs'] } },
-  takeoverAnchor: { forkSwitch: { kept: LOCAL_TIMING }, save: { notSaved: LOCAL_TIMING } },
-  lastProgress: { forkSwitch: { kept: 'the last freeze progress reported' }, save: { notSaved: 'the last freeze progress reported' } },
   left: { forkSwitch: { kept: 'a member whose removal merged switches no more' }, save: { notSaved: 'a member that left saves nothing more' } },
-  awaitedElection: { forkSwitch: { kept: LOCAL_TIMING }, save: { notSaved: 'a restarted member learns the list from the group' } },
-  epochHistory: { forkSwitch: { kept: 'the membership of epochs up to the branch point is the same on both branches' }, save: { saved: ['epochHistory'] } },
+  voting: {
+    forkSwitch: { kept: NOT_PER_BRANCH },
+    // Auto-votes, timeouts and decoded requests are rebuilt from the saved open proposals; echoes from our saved votes.
+    save: { saved: ['ownVotes', 'open'] },
+  },
+  liveness: { forkSwitch: { kept: LOCAL_TIMING }, save: { notSaved: 'every member gets a fresh grace period after a restart' } },
+  membership: {
+    // Only the join epochs: the epochs up to the branch point are the same on both branches, and our electorate at join is ours on either.
+    forkSwitch: { rollback: ['joinEpochs'] },
+    // Not our electorate at join: only for proposals opened before we joined, which a restart abandons.
+    save: { saved: ['joinEpochs', 'epochHistory'] },
+  },
+  stewardship: { forkSwitch: { kept: LOCAL_TIMING }, save: { notSaved: 'a restarted member learns the list from the group' } },
   branch: { forkSwitch: { kept: 'replaced by the transition after the switch' }, save: { notSaved: 'a fork that spans our restart is healed by the others' } },
-  joinElectorate: { forkSwitch: { kept: 'the electorate of proposals opened before we joined' }, save: { notSaved: 'only for proposals opened before we joined, which a restart abandons' } },
   provisional: { forkSwitch: { kept: 'our own join, which a re-join replaces' }, save: { notSaved: 'a restart ends the provisional window' } },
-  lastSeen: { forkSwitch: { kept: LOCAL_TIMING }, save: { notSaved: 'every member gets a fresh grace period after a restart' } },
   now: { forkSwitch: { kept: LOCAL_TIMING }, save: { saved: ['savedAt'] } },
-  equivocations: { forkSwitch: { kept: 'signed evidence holds on either branch' }, save: { notSaved: 'memory only (bounded); the penalty it caused is in the saved scores' } },
   commitEvidence: { forkSwitch: { kept: 'signed evidence holds on either branch' }, save: { notSaved: 'memory only; what a restart must not re-sign is saved with our candidates (own)' } },
-  inactiveProposedAt: { forkSwitch: { kept: LOCAL_TIMING }, save: { notSaved: LOCAL_TIMING } },
 }

@@ -124,15 +124,15 @@ export function saveConversation(core: ConversationCore, now: number, outbox: re
     config: core.config,
     steward,
     scores: core.scoring.allMembersWithScores(),
-    joinEpochs: core.joinEpochs,
+    joinEpochs: core.membership.joinEpochs,
     approved: [...core.queues.approved].map(([id, r]) => [id, encodeConversationUpdateRequest(r)]),
     urgentTarget: core.queues.urgentTarget,
     pendingRemovalTargets: [...core.queues.pendingRemovalTargets],
     refusedRemovals: core.queues.refusedRemovals,
     mode: core.sm.mode,
     log: log.map(([epoch, c]) => [epoch, encodeCommitCandidate(c)]),
-    epochHistory: core.epochHistory,
-    ownVotes: [...core.ownVotes].map(([id, v]) => [id, encodeVote(v)]),
+    epochHistory: core.membership.epochHistory,
+    ownVotes: [...core.voting.ownVotes].map(([id, v]) => [id, encodeVote(v)]),
     open: core.consensus.activeProposals(core.id).map((p) => encodeProposal(p)),
     round: savedRound(core),
     certificates: savedCertificates(core),
@@ -166,15 +166,15 @@ export function restoreInto(core: ConversationCore, saved: SavedConversation, no
   if (saved.steward !== undefined) core.steward.restore(saved.steward)
   for (const m of core.mls.members()) core.scoring.addMember(m)
   core.scoring.applySnapshot(saved.scores)
-  for (const [k, v] of saved.joinEpochs) core.joinEpochs.set(k, v)
+  for (const [k, v] of saved.joinEpochs) core.membership.joinEpochs.set(k, v)
   for (const [id, r] of saved.approved) core.queues.approved.set(id, decodeConversationUpdateRequest(r))
   core.queues.urgentTarget = saved.urgentTarget
   for (const t of saved.pendingRemovalTargets) core.queues.pendingRemovalTargets.add(t)
   for (const [t, score] of saved.refusedRemovals ?? []) core.queues.refusedRemovals.set(t, score)
   if (saved.mode === 'recovery') core.sm.enterRecovery()
   for (const [epoch, c] of saved.log) core.catchUp.log.set(epoch, decodeCommitCandidate(c))
-  for (const [epoch, m] of saved.epochHistory) core.epochHistory.set(epoch, m)
-  for (const [id, v] of saved.ownVotes) core.ownVotes.set(id, decodeVote(v))
+  for (const [epoch, m] of saved.epochHistory) core.membership.epochHistory.set(epoch, m)
+  for (const [id, v] of saved.ownVotes) core.voting.ownVotes.set(id, decodeVote(v))
   for (const o of saved.outbox) core.outbound.push(o)
   restoreOwn(core, saved.own)
   restoreRound(core, saved.round, now)
@@ -256,6 +256,6 @@ export function savedOpenProposals(saved: SavedConversation): Proposal[] {
 
 /** Our vote saved before a restart for `proposalId`, if any (see {@link SavedConversation.ownVotes}). */
 export function savedVote(core: ConversationCore, proposalId: ProposalId): Vote | undefined {
-  const v = core.ownVotes.get(proposalId)
+  const v = core.voting.ownVotes.get(proposalId)
   return v !== undefined && bytesEqual(v.voteOwner, core.memberId) ? v : undefined
 }

@@ -35,11 +35,11 @@ export async function proposeDeadMembers(core: ConversationCore, now: number): P
   for (const member of core.mls.members()) {
     const hex = toHex(member)
     if (!looksDead(core, hex, now)) continue
-    const last = core.inactiveProposedAt.get(hex)
+    const last = core.liveness.inactiveProposedAt.get(hex)
     if (last !== undefined && now - last.at < inactiveReproposeDelayMs(window, last.attempts)) continue
     const request = { payload: 'removeMember' as const, removeMember: { memberId: member } }
     if (targetInFlight(core, request)) continue
-    core.inactiveProposedAt.set(hex, { at: now, attempts: (last?.attempts ?? 0) + 1 })
+    core.liveness.inactiveProposedAt.set(hex, { at: now, attempts: (last?.attempts ?? 0) + 1 })
     try {
       // Silent voters count NO: only members that also stopped hearing the target remove it.
       await initiateProposal(core, request, 'yes', now, { name: INACTIVE_REMOVAL_NAME, livenessCriteriaYes: false })

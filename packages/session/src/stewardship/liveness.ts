@@ -22,7 +22,7 @@ import type { ConversationCore } from '../conversation/core.js'
  * looksDead(liveness, 'bb', 2_000) // false: heard at 1 s
  * ```
  */
-export type LivenessComponents = Pick<ConversationCore, 'config' | 'memberHex' | 'memberSet' | 'lastSeen' | 'inactiveProposedAt'>
+export type LivenessComponents = Pick<ConversationCore, 'config' | 'memberHex' | 'memberSet' | 'liveness'>
 
 /**
  * Name of a removal proposal filed because its target went silent. Voters
@@ -47,10 +47,10 @@ export function noteSeen(core: LivenessComponents, sender: Uint8Array, now: numb
 /** Record that `member` (a tracked member) was alive at `at`, if later than what we had. */
 export function noteSeenAt(core: LivenessComponents, member: Uint8Array, at: number): void {
   const hex = toHex(member)
-  const seen = core.lastSeen.get(hex)
+  const seen = core.liveness.lastSeen.get(hex)
   if (seen !== undefined && seen < at) {
-    core.lastSeen.set(hex, at)
-    core.inactiveProposedAt.delete(hex)
+    core.liveness.lastSeen.set(hex, at)
+    core.liveness.inactiveProposedAt.delete(hex)
   }
 }
 
@@ -77,15 +77,15 @@ export function inactiveReproposeDelayMs(windowMs: number, attempts: number): nu
  */
 export function syncLastSeen(core: LivenessComponents, now: number, restart = false): void {
   const members = core.memberSet()
-  for (const hex of [...core.lastSeen.keys()]) if (!members.has(hex)) core.lastSeen.delete(hex)
-  for (const hex of members) if (restart || !core.lastSeen.has(hex)) core.lastSeen.set(hex, now)
-  for (const hex of [...core.inactiveProposedAt.keys()]) if (!members.has(hex)) core.inactiveProposedAt.delete(hex)
+  for (const hex of [...core.liveness.lastSeen.keys()]) if (!members.has(hex)) core.liveness.lastSeen.delete(hex)
+  for (const hex of members) if (restart || !core.liveness.lastSeen.has(hex)) core.liveness.lastSeen.set(hex, now)
+  for (const hex of [...core.liveness.inactiveProposedAt.keys()]) if (!members.has(hex)) core.liveness.inactiveProposedAt.delete(hex)
 }
 
 /** Whether we have not heard from `target` (hex) for the dead-member window. */
 export function looksDead(core: LivenessComponents, hex: string, now: number): boolean {
   if (hex === core.memberHex) return false
-  const seen = core.lastSeen.get(hex)
+  const seen = core.liveness.lastSeen.get(hex)
   return seen !== undefined && now - seen >= deadMemberWindowMs(core.config)
 }
 

@@ -11,16 +11,16 @@ import { initiateProposal, targetInFlight } from '../voting/proposals.js'
  * sn_max) regenerates locally; a larger one elects.
  */
 export async function reconcileStewardList(core: ConversationCore, now: number, elect = true): Promise<void> {
-  const decision = core.steward.reconcile(core.epoch(), core.mls.members(), core.joinEpochs)
+  const decision = core.steward.reconcile(core.epoch(), core.mls.members(), core.membership.joinEpochs)
   if (decision.kind === 'needs-election') {
     // Beyond the reference: every member knows an election is due, so none
     // commits under the exhausted list until it lands (or the wait ends).
-    if (core.awaitedElection?.epoch !== core.epoch()) {
-      core.awaitedElection = { epoch: core.epoch(), until: now + electionWaitMs(core) }
+    if (core.stewardship.awaitedElection?.epoch !== core.epoch()) {
+      core.stewardship.awaitedElection = { epoch: core.epoch(), until: now + electionWaitMs(core) }
     }
     if (elect) await initiateStewardElection(core, false, now)
   } else {
-    core.awaitedElection = undefined
+    core.stewardship.awaitedElection = undefined
     if (decision.kind === 'install') {
       core.steward.installList(core.epoch(), decision.pool, decision.size, decision.retryRound)
     }
@@ -40,8 +40,8 @@ export function electionWaitMs(core: ConversationCore): number {
 
 /** Every poll: stop waiting for a due election once its wait is over. */
 export function expireAwaitedElection(core: ConversationCore, now: number): void {
-  const a = core.awaitedElection
-  if (a !== undefined && (a.epoch !== core.epoch() || now >= a.until)) core.awaitedElection = undefined
+  const a = core.stewardship.awaitedElection
+  if (a !== undefined && (a.epoch !== core.epoch() || now >= a.until)) core.stewardship.awaitedElection = undefined
 }
 
 /**
@@ -77,7 +77,7 @@ export function electionPool(core: ConversationCore, recovery: boolean): Uint8Ar
   const epoch = core.epoch()
   const removing = recovery ? core.approvedRemovalTargets() : new Set<string>()
   const candidates = core.mls.members().filter((m) => !removing.has(toHex(m)))
-  const settled = settledMembers(candidates, core.joinEpochs, epoch)
+  const settled = settledMembers(candidates, core.membership.joinEpochs, epoch)
   return recovery && settled.length === 0 ? candidates : settled
 }
 
@@ -130,7 +130,7 @@ export async function initiateStewardElection(core: ConversationCore, recovery: 
  * @throws {PartialFreezeError} while an emergency proposal is open
  */
 export async function proposeRegeneratedList(core: ConversationCore, now: number): Promise<number | undefined> {
-  for (const [id, r] of core.requests) if (r?.payload === 'stewardElection' && !core.queues.resolved.has(id)) return undefined
+  for (const [id, r] of core.voting.requests) if (r?.payload === 'stewardElection' && !core.queues.resolved.has(id)) return undefined
   const epoch = core.epoch()
   const pool = electionPool(core, false)
   const round = core.steward.nextElectionRound
@@ -199,16 +199,16 @@ function takeoverPending(core: ConversationCore): boolean {
  */
 export async function driveBufferedProposals(core: ConversationCore, now: number): Promise<void> {
   if (!takeoverPending(core)) {
-    core.takeoverAnchor = undefined
+    core.stewardship.takeoverAnchor = undefined
     return
   }
   if (!core.isEpochSteward(now)) {
-    core.takeoverAnchor ??= now
-    if (now < core.takeoverAnchor + votingInactivityWindow(core.config)) return
+    core.stewardship.takeoverAnchor ??= now
+    if (now < core.stewardship.takeoverAnchor + votingInactivityWindow(core.config)) return
   }
-  core.takeoverAnchor = now
+  core.stewardship.takeoverAnchor = now
   await drainBufferedUpdates(core, now)
-  if (!takeoverPending(core)) core.takeoverAnchor = undefined
+  if (!takeoverPending(core)) core.stewardship.takeoverAnchor = undefined
 }
 
 /**
@@ -217,6 +217,6 @@ export async function driveBufferedProposals(core: ConversationCore, now: number
  * them yet — they arrive outside `poll`.
  */
 export function takeoverDeadline(core: ConversationCore): number | undefined {
-  if (core.takeoverAnchor !== undefined) return core.takeoverAnchor + votingInactivityWindow(core.config)
+  if (core.stewardship.takeoverAnchor !== undefined) return core.stewardship.takeoverAnchor + votingInactivityWindow(core.config)
   return takeoverPending(core) ? 0 : undefined
 }

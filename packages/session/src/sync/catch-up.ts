@@ -116,7 +116,7 @@ function noteSignedAttestation(core: ControlComponents, a: EpochAttestation, now
   const signedAt = Number(a.signedAtMs)
   if (signedAt === 0 || Math.abs(now - signedAt) > suspectWindowMs(core.config)) return
   const hex = toHex(a.memberId)
-  const seen = core.lastSeen.get(hex)
+  const seen = core.liveness.lastSeen.get(hex)
   if (seen === undefined || seen >= signedAt) return
   // One signature check per member per interval: forged copies cost us little.
   const checked = core.catchUp.attestationCheckedAt.get(hex) ?? Number.NEGATIVE_INFINITY
@@ -144,7 +144,7 @@ export function recordWelcome(core: ConversationCore, welcome: MemberWelcome): v
  */
 function matchesMerge(core: ConversationCore, welcome: MemberWelcome): boolean {
   if (welcome.joinerIdentities.length === 0 || core.mls.inspectMessageKind(welcome.welcomeBytes) !== 'welcome') return false
-  const epochs = welcome.joinerIdentities.map((j) => (core.mls.isMember(j) ? core.joinEpochs.get(toHex(j)) : undefined))
+  const epochs = welcome.joinerIdentities.map((j) => (core.mls.isMember(j) ? core.membership.joinEpochs.get(toHex(j)) : undefined))
   const epoch = epochs[0]
   if (epoch === undefined || epochs.some((e) => e !== epoch)) return false
   return core.mls.inspectMessageEpoch(welcome.conversationSyncBytes) === epoch

@@ -23,7 +23,7 @@ export interface ClaimsComponents {
   readonly memberHex: string
   isMemberHex(hex: string): boolean
   epoch(): bigint
-  readonly epochHistory: ConversationCore['epochHistory']
+  readonly membership: Pick<ConversationCore['membership'], 'epochHistory'>
   readonly catchUp: Pick<ConversationCore['catchUp'], 'claimChecks' | 'requestChecks'>
   readonly plugins: { readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer'> }
 }
@@ -80,7 +80,7 @@ export function signCommitRequest(core: ClaimsComponents, fields: { fromEpoch: b
 export function commitRequestRefusal(core: ClaimsComponents, req: CommitRequest, now: number): string | undefined {
   const hex = toHex(req.memberId)
   // A member of the epoch it asks about (it may have been removed since: it needs that commit to learn it).
-  const then = core.epochHistory.get(req.fromEpoch)?.members ?? []
+  const then = core.membership.epochHistory.get(req.fromEpoch)?.members ?? []
   if (!core.isMemberHex(hex) && !then.some((m) => toHex(m) === hex)) return 'commit request from a non-member'
   if (req.signature.length === 0 || Math.abs(now - Number(req.signedAtMs)) > AVAILABILITY_LIMITS.requestSkewMs) {
     return 'commit request unsigned or signed too far from our clock'

@@ -66,7 +66,7 @@ export async function applyReplay(core: ConversationCore, replay: ReplayedCommit
       return false
     }
     const epoch = core.epoch()
-    const electable = () => electableLists(core, epoch, core.mls.members(), core.joinEpochs, core.steward.isExhausted(epoch))
+    const electable = () => electableLists(core, epoch, core.mls.members(), core.membership.joinEpochs, core.steward.isExhausted(epoch))
     const check = checkReplay(staged, c, core.sm.mode === 'recovery', core.steward.currentList()?.members, electable)
     if (!check.ok) {
       await core.mls.discardStagedCommit()

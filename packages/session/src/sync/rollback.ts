@@ -40,10 +40,10 @@ export const ROLLBACK_SLICES: { readonly [K in keyof SessionRollback]: SliceRoll
     restore: (core, work) => core.queues.restoreWork(work),
   },
   joinEpochs: {
-    capture: (core) => [...core.joinEpochs],
+    capture: (core) => [...core.membership.joinEpochs],
     restore: (core, saved) => {
-      core.joinEpochs.clear()
-      for (const [k, v] of saved) core.joinEpochs.set(k, v)
+      core.membership.joinEpochs.clear()
+      for (const [k, v] of saved) core.membership.joinEpochs.set(k, v)
     },
   },
   scores: {

@@ -29,8 +29,8 @@ const HISTORY_EPOCHS = 16
 
 /** Remember the membership of the epoch we just reached. */
 export function recordEpoch(core: ConversationCore): void {
-  const h = core.epochHistory
-  h.set(core.epoch(), { members: core.mls.members(), joinEpochs: new Map(core.joinEpochs) })
+  const h = core.membership.epochHistory
+  h.set(core.epoch(), { members: core.mls.members(), joinEpochs: new Map(core.membership.joinEpochs) })
   for (const e of [...h.keys()]) if (e + BigInt(HISTORY_EPOCHS) <= core.epoch()) h.delete(e)
 }
 
@@ -71,7 +71,7 @@ export function onStewardListNotice(core: ConversationCore, n: StewardListNotice
     epoch: core.epoch(),
     ours: list === undefined ? undefined : { epoch: list.electionEpoch, round: list.retryRound },
     maxRetries: core.steward.maxRetries,
-    membershipAt: (e) => core.epochHistory.get(e),
+    membershipAt: (e) => core.membership.epochHistory.get(e),
     electable: (e, pool, round) => core.steward.electableList(e, pool, round).members,
   })
   if (refusal !== undefined) {
@@ -107,7 +107,7 @@ function electionOf(core: ConversationCore, epoch: bigint, round: number): Stewa
  */
 function electionCertified(core: ConversationCore, n: StewardListNotice): boolean {
   if (n.certificate === undefined) return false
-  const seen = core.epochHistory.get(n.electionEpoch)?.members ?? core.mls.members()
+  const seen = core.membership.epochHistory.get(n.electionEpoch)?.members ?? core.mls.members()
   const checked = verifyApproval(n.certificate, {
     conversationId: core.id,
     members: new Set(seen.map(toHex)),
@@ -130,6 +130,6 @@ function electionCertified(core: ConversationCore, n: StewardListNotice): boolea
  */
 export function adoptMissedList(core: ConversationCore, epoch: bigint, stewards: readonly Uint8Array[], retryRound: number): void {
   core.steward.installList(epoch, stewards, stewards.length, retryRound)
-  if (!core.steward.isExhausted(core.epoch())) core.awaitedElection = undefined
+  if (!core.steward.isExhausted(core.epoch())) core.stewardship.awaitedElection = undefined
   core.emit({ type: 'steward-list-inferred', epoch, retryRound, stewards: [...stewards] })
 }

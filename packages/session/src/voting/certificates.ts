@@ -41,8 +41,7 @@ export interface CertificatesComponents extends EquivocationComponents {
   readonly consensus: Pick<ConversationCore['consensus'], 'getProposal'>
   readonly plugins: { readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer' | 'rule'> }
   memberSet(): ReadonlySet<string>
-  readonly epochHistory: ConversationCore['epochHistory']
-  readonly joinElectorate: ConversationCore['joinElectorate']
+  readonly membership: Pick<ConversationCore['membership'], 'epochHistory' | 'joinElectorate'>
 }
 
 /**
@@ -284,13 +283,13 @@ function heldCertificate(core: Pick<CertificatesComponents, 'certificates'>, key
  * a quorum of any of them holds honest voters as long as fewer than a
  * third of that epoch's members are Byzantine.
  */
-function votersOf(core: Pick<CertificatesComponents, 'epochHistory' | 'joinElectorate'>, cert: ApprovalCertificate, current: ReadonlySet<string>): ReadonlySet<string>[] {
+function votersOf(core: Pick<CertificatesComponents, 'membership'>, cert: ApprovalCertificate, current: ReadonlySet<string>): ReadonlySet<string>[] {
   const n = cert.proposal?.expectedVotersCount
   if (n === undefined || n === current.size) return []
   const out: ReadonlySet<string>[] = []
-  for (const m of core.epochHistory.values()) if (m.members.length === n) out.push(new Set(m.members.map(toHex)))
+  for (const m of core.membership.epochHistory.values()) if (m.members.length === n) out.push(new Set(m.members.map(toHex)))
   // Opened before we joined: the members our Welcome shows for the epoch before it.
-  if (core.joinElectorate?.size === n) out.push(core.joinElectorate)
+  if (core.membership.joinElectorate?.size === n) out.push(core.membership.joinElectorate)
   return out.slice(-5)
 }
 

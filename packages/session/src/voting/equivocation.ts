@@ -1,6 +1,7 @@
 import { ScoreEvent } from '@demls/scoring'
 import { type Proposal, toHex } from '@demls/wire'
-import { EQUIVOCATIONS_KEPT, type ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../conversation/core.js'
+import { EQUIVOCATIONS_KEPT } from '../state/voting-state.js'
 import { type EquivocationEvidence, equivocationsIn, verifyEquivocation } from '../rules/equivocation.js'
 import { evictOldest } from '../state/bounded.js'
 
@@ -17,7 +18,7 @@ import { evictOldest } from '../state/bounded.js'
  * ```
  */
 export interface EquivocationComponents {
-  readonly equivocations: ConversationCore['equivocations']
+  readonly voting: Pick<ConversationCore['voting'], 'equivocations'>
   readonly plugins: { readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer'> }
   applyScores: ConversationCore['applyScores']
   emit: ConversationCore['emit']
@@ -35,10 +36,10 @@ export interface EquivocationComponents {
  */
 export function noteEquivocation(core: EquivocationComponents, evidence: EquivocationEvidence, verify = false): boolean {
   const key = `${toHex(evidence.voter)}:${evidence.proposalId}`
-  if (core.equivocations.has(key)) return false
+  if (core.voting.equivocations.has(key)) return false
   if (verify && !verifyEquivocation(evidence, core.plugins.consensus.signer)) return false
-  core.equivocations.set(key, evidence)
-  evictOldest(core.equivocations, EQUIVOCATIONS_KEPT)
+  core.voting.equivocations.set(key, evidence)
+  evictOldest(core.voting.equivocations, EQUIVOCATIONS_KEPT)
   core.applyScores([{ memberId: evidence.voter, event: ScoreEvent.EquivocatingVote }])
   core.emit({ type: 'equivocation', proposalId: evidence.proposalId, voter: evidence.voter, votes: evidence.votes })
   return true

@@ -24,7 +24,7 @@ export async function handleOutcomes(core: ConversationCore, now: number): Promi
 }
 
 function requestOf(core: ConversationCore, proposalId: number): ConversationUpdateRequest | undefined {
-  if (core.requests.has(proposalId)) return core.requests.get(proposalId)
+  if (core.voting.requests.has(proposalId)) return core.voting.requests.get(proposalId)
   const p = core.consensus.getProposal(core.id, proposalId)
   return p ? decodeRequest(p.payload) : undefined
 }
@@ -36,12 +36,12 @@ async function handleOutcome(
   failed: boolean,
   now: number,
 ): Promise<void> {
-  core.autoVotes.clear(proposalId)
-  core.timeouts.clear(proposalId)
+  core.voting.autoVotes.clear(proposalId)
+  core.voting.timeouts.clear(proposalId)
   if (!core.queues.resolved.add(proposalId)) return
   const request = requestOf(core, proposalId)
   // Only open proposals stay in `requests` (it would otherwise grow for the conversation's lifetime).
-  core.requests.delete(proposalId)
+  core.voting.requests.delete(proposalId)
   core.emit({ type: 'consensus-reached', proposalId, approved, failed, request })
   if (request === undefined) return
   // Joiner handshake: the proposal's owner reports the vote to the joiner.
@@ -116,7 +116,7 @@ function installElectedList(core: ConversationCore, request: ConversationUpdateR
   // Counted on a branch we have since left (fork healing): the members of the branch we are on
   // never voted on it (they dropped it for its voter count), so it elects nobody here.
   const counted = core.consensus.getProposal(core.id, proposalId)?.expectedVotersCount
-  const electorate = core.epochHistory.get(e.electionEpoch)?.members.length
+  const electorate = core.membership.epochHistory.get(e.electionEpoch)?.members.length
   if (counted !== undefined && electorate !== undefined && counted !== electorate) {
     core.emit({
       type: 'dropped',
@@ -138,7 +138,7 @@ function installElectedList(core: ConversationCore, request: ConversationUpdateR
   core.steward.installList(e.electionEpoch, e.proposedStewards, e.proposedStewards.length, e.retryRound)
   // What proves the election to members that missed it (sent with our list, see sync/steward-sync.ts).
   core.certificates.election = localCertificate(core, proposalId)
-  if (core.awaitedElection !== undefined && e.electionEpoch >= core.awaitedElection.epoch) core.awaitedElection = undefined
+  if (core.stewardship.awaitedElection !== undefined && e.electionEpoch >= core.stewardship.awaitedElection.epoch) core.stewardship.awaitedElection = undefined
   if (core.sm.exitRecovery()) core.emit({ type: 'mode-change', mode: 'normal' })
   if (core.sm.state === 'reelection') {
     core.sm.startWorking()

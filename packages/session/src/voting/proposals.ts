@@ -12,7 +12,8 @@ import {
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { proposalClockTolerance } from '../conversation/config.js'
-import { type ConversationCore, OWN_VOTES_KEPT } from '../conversation/core.js'
+import type { ConversationCore } from '../conversation/core.js'
+import { OWN_VOTES_KEPT } from '../state/voting-state.js'
 import type { InboundDropReason } from '../conversation/events.js'
 import { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
 import { decodeRequest, targetKey } from '../rules/targets.js'
@@ -80,10 +81,10 @@ function votingDelay(core: ConversationCore, kind: ProposalKind): number {
 }
 
 function track(core: ConversationCore, proposalId: number, request: ConversationUpdateRequest | undefined, own: boolean, now: number): void {
-  core.requests.set(proposalId, request)
+  core.voting.requests.set(proposalId, request)
   // Deviation 3: every member times out every open proposal (the reference: only its owner).
   if (!own && core.config.referenceGaps?.onlyOwnerTimesOut) return
-  if (!core.timeouts.has(proposalId)) core.timeouts.set(proposalId, now + core.config.consensusTimeoutMs)
+  if (!core.voting.timeouts.has(proposalId)) core.voting.timeouts.set(proposalId, now + core.config.consensusTimeoutMs)
 }
 
 /**
@@ -125,7 +126,7 @@ export async function initiateProposal(
   track(core, id, request, true, now)
   // Echo our bundled vote like any other (see `castVote`); with no vote back by then, the proposal itself.
   const bundled = proposal.votes.find((v) => bytesEqual(v.voteOwner, core.memberId))
-  if (bundled !== undefined && proposal.expectedVotersCount > 1) core.voteEchoes.set(id, now + Math.floor(core.config.consensusTimeoutMs / 2), bundled)
+  if (bundled !== undefined && proposal.expectedVotersCount > 1) core.voting.voteEchoes.set(id, now + Math.floor(core.config.consensusTimeoutMs / 2), bundled)
   await core.sendEncrypted({ proposal, demlsVoteBindings: bindingsOf(core, proposal, proposal.votes) })
   // Joiner handshake: tell the joiner its key package became a proposal.
   onInviteProposed(core, id, request, now)
@@ -136,7 +137,7 @@ export async function initiateProposal(
     const joiner = invitesRequired(core) ? joinerOf(request) : undefined
     // A ban is decided by explicit votes, ours included.
     if (name !== BAN_REMOVAL_NAME) {
-      core.autoVotes.set(id, now + votingDelay(core, kind), { choice: core.config.livenessCriteriaYes, ...(joiner ? { judgeAdmission: joiner } : {}) })
+      core.voting.autoVotes.set(id, now + votingDelay(core, kind), { choice: core.config.livenessCriteriaYes, ...(joiner ? { judgeAdmission: joiner } : {}) })
     }
   }
   return id
@@ -232,7 +233,7 @@ export function onIncomingProposal(
     core.queues.bufferUpdate(request, core.epoch())
   }
   if (result.state !== 'active') {
-    core.requests.set(proposal.proposalId, request)
+    core.voting.requests.set(proposal.proposalId, request)
     return
   }
   track(core, proposal.proposalId, request, false, now)
@@ -252,7 +253,7 @@ export function onIncomingProposal(
     // A removal a member asked for (BanRequest) is decided by explicit votes: nobody votes for us.
     if (proposal.name === BAN_REMOVAL_NAME) return
     const removed = removedOf(request)
-    core.autoVotes.set(proposal.proposalId, now + votingDelay(core, kind), {
+    core.voting.autoVotes.set(proposal.proposalId, now + votingDelay(core, kind), {
       choice: inactive !== undefined ? false : proposal.livenessCriteriaYes,
       ...(inactive !== undefined && !proposal.livenessCriteriaYes ? { judgeInactive: inactive } : {}),
       ...(scoreTarget !== undefined ? { judgeScore: scoreTarget } : {}),
@@ -279,7 +280,7 @@ function resendSavedVote(core: ConversationCore, proposalId: number, now: number
     core.error('saved-vote', err)
     return true
   }
-  core.voteEchoes.set(proposalId, now, vote)
+  core.voting.voteEchoes.set(proposalId, now, vote)
   return true
 }
 
@@ -376,12 +377,12 @@ export function judgeInactive(core: ConversationCore, target: Uint8Array, now: n
  * pay O(N²) extra decryptions per proposal.
  */
 export async function castVote(core: ConversationCore, proposalId: number, choice: boolean, now: number): Promise<void> {
-  core.autoVotes.clear(proposalId)
+  core.voting.autoVotes.clear(proposalId)
   const vote = core.consensus.castVote(core.id, proposalId, choice, now)
-  core.ownVotes.set(proposalId, vote)
-  evictOldest(core.ownVotes, OWN_VOTES_KEPT)
+  core.voting.ownVotes.set(proposalId, vote)
+  evictOldest(core.voting.ownVotes, OWN_VOTES_KEPT)
   await core.sendEncrypted({ vote, demlsVoteBindings: ownBinding(core, vote) })
-  core.voteEchoes.set(proposalId, now + Math.floor(core.config.consensusTimeoutMs / 2), vote)
+  core.voting.voteEchoes.set(proposalId, now + Math.floor(core.config.consensusTimeoutMs / 2), vote)
 }
 
 /** The binding of our vote (empty when we no longer hold its proposal). */
@@ -398,13 +399,13 @@ function votePivotal(core: ConversationCore, proposalId: number): boolean {
 
 /** Send our votes again at their echo time (see {@link castVote}). */
 async function echoVotes(core: ConversationCore, now: number): Promise<void> {
-  for (const [id, e] of core.voteEchoes.due(now)) {
+  for (const [id, e] of core.voting.voteEchoes.due(now)) {
     if (core.sm.blocksMessaging) {
       // Not while the epoch changes (it would be framed in the old epoch); once it settles.
-      core.voteEchoes.set(id, now + core.config.recoveryInactivityMs, e.value)
+      core.voting.voteEchoes.set(id, now + core.config.recoveryInactivityMs, e.value)
       continue
     }
-    core.voteEchoes.clear(id)
+    core.voting.voteEchoes.clear(id)
     const session = core.consensus.getSession(core.id, id)
     if (session?.state !== 'active' && !votePivotal(core, id)) continue
     try {
@@ -426,15 +427,15 @@ async function echoVotes(core: ConversationCore, now: number): Promise<void> {
  * outcomes are left in the consensus event queue.
  */
 export async function tickDeadlines(core: ConversationCore, now: number): Promise<void> {
-  const dueVotes = core.autoVotes.due(now)
-  const dueTimeouts = core.timeouts.due(now)
+  const dueVotes = core.voting.autoVotes.due(now)
+  const dueTimeouts = core.voting.timeouts.due(now)
   for (const [id, { value: a }] of dueVotes) {
-    core.autoVotes.clear(id)
+    core.voting.autoVotes.clear(id)
     const session = core.consensus.getSession(core.id, id)
     if (session === undefined || session.state !== 'active') continue
     if (core.sm.blocksMessaging) {
       // Cannot send while the epoch changes; retry after it settles.
-      core.autoVotes.set(id, now + core.config.recoveryInactivityMs, a)
+      core.voting.autoVotes.set(id, now + core.config.recoveryInactivityMs, a)
       continue
     }
     try {
@@ -457,7 +458,7 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
   }
   await echoVotes(core, now)
   for (const [id] of dueTimeouts) {
-    core.timeouts.clear(id)
+    core.voting.timeouts.clear(id)
     const session = core.consensus.getSession(core.id, id)
     if (session === undefined || session.state !== 'active') continue
     try {
@@ -479,7 +480,7 @@ export function targetInFlight(core: ConversationCore, request: ConversationUpda
 export function openTargetKeys(core: ConversationCore): Set<string> {
   const keys = new Set<string>()
   for (const p of core.consensus.activeProposals(core.id)) {
-    const r = core.requests.get(p.proposalId)
+    const r = core.voting.requests.get(p.proposalId)
     const key = r === undefined ? undefined : targetKey(r)
     if (key !== undefined) keys.add(key)
   }

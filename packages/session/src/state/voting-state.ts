@@ -1,0 +1,68 @@
+import type { Vote, ViolationEvidence } from '@demls/wire'
+import type { ProposalId } from '../conversation/queues.js'
+import type { ConversationUpdateRequest } from '@demls/wire'
+import type { EquivocationEvidence } from '../rules/equivocation.js'
+import { DeadlineTable } from './deadlines.js'
+
+/** How many of our own signed votes {@link VotingState.ownVotes} keeps. */
+export const OWN_VOTES_KEPT = 64
+/** Equivocation evidence kept (two votes of at most a few hundred bytes each). */
+export const EQUIVOCATIONS_KEPT = 64
+
+/**
+ * A scheduled auto-vote (its time is its entry's deadline in
+ * {@link VotingState.autoVotes}).
+ *
+ * @internal
+ */
+export interface AutoVote {
+  choice: boolean
+  /** A removal for inactivity of this member: the choice is judged when the vote fires. */
+  judgeInactive?: Uint8Array
+  /** A score-removal emergency against this member: judged from our own scores when the vote fires. */
+  judgeScore?: Uint8Array
+  /** A join of this member under invite admission: judged from the vouches we hold when the vote fires. */
+  judgeAdmission?: Uint8Array
+  /** Another emergency: judged from our own observation of its evidence when the vote fires (`judgeEvidence`). */
+  judgeEvidence?: ViolationEvidence
+  /** Another member's plain removal of this member in a closed group: judged from our own observation when the vote fires. */
+  judgeRemoval?: Uint8Array
+}
+
+/**
+ * The voting slice: what the session keeps about open proposals and votes
+ * beside the consensus service (`voting/`). Proposals and votes are not
+ * per branch, so a fork switch keeps all of it; only our own signed votes
+ * are saved (the rest is rebuilt from the saved open proposals).
+ *
+ * @example
+ * ```ts
+ * import { VotingState } from '../state/voting-state.js'
+ * const voting = new VotingState()
+ * voting.timeouts.set(7, Date.now() + 30_000) // proposal 7 times out in 30 s
+ * ```
+ *
+ * @internal
+ */
+export class VotingState {
+  /** Due auto-votes by proposal id. */
+  readonly autoVotes = new DeadlineTable<ProposalId, AutoVote>()
+  /** Our votes to send once more if still needed at their deadline (see `castVote`). */
+  readonly voteEchoes = new DeadlineTable<ProposalId, Vote>()
+  /**
+   * The votes we signed, by proposal (the last {@link OWN_VOTES_KEPT}): saved
+   * with the state, so that after a restart we send the same vote again
+   * instead of casting another one (`persist/`).
+   */
+  readonly ownVotes = new Map<ProposalId, Vote>()
+  /** Consensus timeouts of every open proposal (ours and peers'). */
+  readonly timeouts = new DeadlineTable<ProposalId>()
+  /** Decoded requests of the proposals we know that have not resolved yet, by id. */
+  readonly requests = new Map<ProposalId, ConversationUpdateRequest | undefined>()
+  /**
+   * Members we saw vote both ways on a proposal, with the two signed votes
+   * (`voting/equivocation.ts`), by `voter hex:proposal id`; the newest
+   * {@link EQUIVOCATIONS_KEPT}.
+   */
+  readonly equivocations = new Map<string, EquivocationEvidence>()
+}
