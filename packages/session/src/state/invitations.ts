@@ -61,9 +61,8 @@ export class InvitationBook {
    */
   vouches(inviteeHex: string, now: number, isMember: (hex: string) => boolean): boolean {
     this.prune(now)
-    for (const key of this.#entries.keys()) {
-      const [inviter, invitee] = key.split(':') as [string, string]
-      if (invitee === inviteeHex && isMember(inviter)) return true
+    for (const { invitation } of this.#entries.values()) {
+      if (toHex(invitation.invitee) === inviteeHex && isMember(toHex(invitation.inviter))) return true
     }
     return false
   }
