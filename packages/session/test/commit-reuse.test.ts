@@ -15,7 +15,7 @@ import { coreFixture } from './core-fixture.js'
 
 /** The commit candidates `core` sent (its outbox), oldest first. */
 function sentCandidates(core: ConversationCore): CommitCandidate[] {
-  return core.outbound
+  return core.outbox.packets
     .filter((o) => o.subtopic === 'app' && o.payload[0] !== 0)
     .flatMap((o) => decodeAppMessage(o.payload).commitCandidate ?? [])
 }
@@ -51,7 +51,7 @@ describe('one commit per change set per epoch (honest committers)', () => {
     await failRound(core)
     expect(core.epoch()).toBe(epoch)
     expect(core.mls.hasPendingCommit()).toBe(false)
-    core.outbound.length = 0
+    core.outbox.packets.length = 0
     // The next round of the same epoch (the same approved work).
     expect(await enterFreezing(core, core.now + 1_000)).toBe(true)
     const again = sentCandidates(core)
@@ -99,7 +99,7 @@ describe('one commit per change set per epoch (honest committers)', () => {
     await enterFreezing(core, core.now)
     await failRound(core)
     core.catchUp.ownCandidates.clear() // evicted (more lost rounds than kept states)
-    core.outbound.length = 0
+    core.outbox.packets.length = 0
     expect(await enterFreezing(core, core.now + 1_000)).toBe(true)
     expect(sentCandidates(core)).toEqual([])
     expect(core.mls.hasPendingCommit()).toBe(false)
@@ -110,7 +110,7 @@ describe('one commit per change set per epoch (honest committers)', () => {
     await enterFreezing(core, core.now)
     const [first] = sentCandidates(core)
     await failRound(core)
-    core.outbound.length = 0
+    core.outbox.packets.length = 0
     core.queues.approved.set(12, { payload: 'removeMember', removeMember: { memberId: others[1]!.memberId } })
     expect(await enterFreezing(core, core.now + 1_000)).toBe(true)
     const [second] = sentCandidates(core)

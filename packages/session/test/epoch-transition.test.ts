@@ -93,13 +93,13 @@ describe('epoch/transition: completeEpochTransition, the same bookkeeping after 
       expect(core.catchUp.log.get('1')).toBe(candidate)
       expect(core.membership.epochHistory.has(2n)).toBe(true)
       expect(core.sm.state).toBe('working')
-      const events = core.events.splice(0)
+      const events = core.outbox.events.splice(0)
       const applied = events.find((e): e is Extract<ConversationEvent, { type: 'commit-applied' }> => e.type === 'commit-applied')
       expect(applied).toMatchObject({ epoch: 2n, batch: [removal], source, empty: false })
       expect(events.filter((e) => e.type === 'member-left').map((e) => toHex((e as { memberId: Uint8Array }).memberId))).toEqual([toHex(bob)])
       expect(events.at(-1)).toMatchObject({ type: 'phase-change', state: 'working' })
       // We attested the epoch we reached (plaintext, signed).
-      expect(core.outbound.some((o) => o.subtopic === 'app' && o.payload[0] !== 0x00)).toBe(true)
+      expect(core.outbox.packets.some((o) => o.subtopic === 'app' && o.payload[0] !== 0x00)).toBe(true)
     })
   }
 })

@@ -695,7 +695,7 @@ describe('join/responder on ResponderComponents', () => {
       queues: { voting: new Map(), approved: new Map() },
       plugins,
       scoring: plugins.makeScoring({}),
-      outbound: [],
+      outbox: { packets: [] },
       epoch: () => 4n,
       epochSteward: () => alice!.identity,
       isEpochSteward: () => acting,
@@ -704,7 +704,7 @@ describe('join/responder on ResponderComponents', () => {
     return { s, events, held, sm }
   }
   const probe = (prober: number, nonce: number): JoinProbe => ({ memberId: id(prober), nonce: new Uint8Array(PROBE_NONCE_LENGTH).fill(nonce), sentAtMs: 0n })
-  const welcomeOf = (s: ResponderComponents) => s.outbound.map((o) => decodeWelcomeChannelMessage(o.payload))
+  const welcomeOf = (s: ResponderComponents) => s.outbox.packets.map((o) => decodeWelcomeChannelMessage(o.payload))
   const drops = (events: ConversationEvent[]) => events.map((e) => (e.type === 'dropped' ? `${e.reason}: ${e.detail}` : e.type))
 
   it('the acting epoch steward answers a probe at once with a signed beacon, once per prober per interval and within its budget; malformed, repeated or off-phase probes are typed drops', async () => {
@@ -718,7 +718,7 @@ describe('join/responder on ResponderComponents', () => {
     onJoinProbe(s, { ...probe(7, 3), nonce: new Uint8Array(3) }, NOW + 1)
     onJoinProbe(s, probe(8, 4), NOW + 2)
     onJoinProbe(s, probe(9, 5), NOW + 3) // the third beacon in a second
-    expect(s.outbound).toHaveLength(2)
+    expect(s.outbox.packets).toHaveLength(2)
     sm.state = 'freezing'
     onJoinProbe(s, probe(10, 6), NOW + 4)
     expect(drops(events)).toEqual([
@@ -736,14 +736,14 @@ describe('join/responder on ResponderComponents', () => {
     onJoinProbe(s, probe(8, 2), NOW)
     const due = joinAnswerDeadline(s)!
     expect(due).toBeGreaterThan(NOW)
-    expect(s.outbound).toEqual([])
+    expect(s.outbox.packets).toEqual([])
     const fromBob = decodeWelcomeChannelMessage(
       encodeWelcomeChannelMessage({ joinBeacon: signJoinBeacon(bob!, { conversationId: 'chat', epoch: 4n, memberCount: 2, nonce: probe(7, 1).nonce, signedAtMs: NOW }) }),
     ).joinBeacon!
     onJoinBeacon(s, fromBob, NOW + 10)
     expect(s.joinResponder.pending.size).toBe(1)
     answerDueProbes(s, due - 1)
-    expect(s.outbound).toEqual([])
+    expect(s.outbox.packets).toEqual([])
     answerDueProbes(s, Math.max(due, joinAnswerDeadline(s)!))
     expect(welcomeOf(s).map((m) => toHex(m.joinBeacon!.nonce))).toEqual([toHex(probe(8, 2).nonce)])
     expect(joinAnswerDeadline(s)).toBeUndefined()

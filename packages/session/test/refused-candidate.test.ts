@@ -34,13 +34,13 @@ async function refusedSetup() {
 }
 
 const detailsOf = (core: Awaited<ReturnType<typeof refusedSetup>>['core']) =>
-  core.events.flatMap((e) => (e.type === 'dropped' && e.reason === 'candidate' ? [e.detail] : []))
+  core.outbox.events.flatMap((e) => (e.type === 'dropped' && e.reason === 'candidate' ? [e.detail] : []))
 
 describe('a candidate refused at this epoch is not judged again for every copy', () => {
   it('a copy in the same view is dropped before any freeze or staging', async () => {
     const { core, candidate, now } = await refusedSetup()
     const state = core.sm.state
-    core.events.length = 0
+    core.outbox.events.length = 0
     await onCandidateReceived(core, candidate, now)
     expect(detailsOf(core)).toContain('refused at this epoch')
     expect(core.sm.state).toBe(state)
@@ -51,7 +51,7 @@ describe('a candidate refused at this epoch is not judged again for every copy',
     const { core, others, candidate, now } = await refusedSetup()
     core.queues.approved.delete(12) // say the other removal was withdrawn: now the candidate covers our prefix
     core.queues.approved.set(13, { payload: 'removeMember', removeMember: { memberId: others[2]!.memberId } })
-    core.events.length = 0
+    core.outbox.events.length = 0
     await onCandidateReceived(core, candidate, now)
     expect(detailsOf(core)).not.toContain('refused at this epoch')
     expect(core.rounds.holds(toHex(commitHashOf(candidate.commitMessage)), core.epoch())).toBe(true)

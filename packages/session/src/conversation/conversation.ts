@@ -386,7 +386,7 @@ export class Conversation {
     } catch {
       return // nothing we could send (the reason is what the caller needs)
     }
-    const outbound = core.outbound.splice(0).filter((o) => o.subtopic === 'app')
+    const outbound = core.outbox.packets.splice(0).filter((o) => o.subtopic === 'app')
     await init.onRefusal(outbound, reason as Error)
   }
 
@@ -452,7 +452,7 @@ export class Conversation {
   async #encryptChat(body: Uint8Array): Promise<void> {
     const core = this.#core
     await core.sendEncrypted({ conversationMessage: { message: body, sender: core.memberId, conversationId: core.id } }, { retryUnreached: true })
-    keepChat(core, core.outbound.at(-1)!.payload, core.now)
+    keepChat(core, core.outbox.packets.at(-1)!.payload, core.now)
   }
 
   #assertOpen(): void {
@@ -536,7 +536,7 @@ export class Conversation {
   /** Packets to publish, in order; clears the buffer. */
   drainOutbound(): ConversationOutbound[] {
     if (this.#saving) return this.#ready.splice(0)
-    return this.#core.outbound.splice(0)
+    return this.#core.outbox.packets.splice(0)
   }
 
   /**
@@ -570,9 +570,9 @@ export class Conversation {
   #endStep(force = false): void {
     if (!this.#saving) return
     const core = this.#core
-    const sent = core.outbound.length > 0
-    for (const o of core.outbound.splice(0)) this.#ready.push(o)
-    const changed = force || sent || core.epoch() !== this.#savedEpoch || core.events.some((e) => !UNSAVED_EVENTS.has(e.type))
+    const sent = core.outbox.packets.length > 0
+    for (const o of core.outbox.packets.splice(0)) this.#ready.push(o)
+    const changed = force || sent || core.epoch() !== this.#savedEpoch || core.outbox.events.some((e) => !UNSAVED_EVENTS.has(e.type))
     if (!changed || core.left) return
     this.#pendingSave = saveConversation(core, core.now, this.#ready)
     this.#savedEpoch = core.epoch()
@@ -580,7 +580,7 @@ export class Conversation {
 
   /** Events, in order; clears the buffer. */
   drainEvents(): ConversationEvent[] {
-    return this.#core.events.splice(0)
+    return this.#core.outbox.events.splice(0)
   }
 
   /**
@@ -629,7 +629,7 @@ export class Conversation {
    * epoch becomes a `dropped` event).
    */
   dropCounts(): Partial<Record<InboundDropReason, number>> {
-    return this.#core.drops.totals()
+    return this.#core.outbox.drops.totals()
   }
 
   /**

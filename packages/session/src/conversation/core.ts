@@ -7,16 +7,16 @@ import { FreezeRounds } from '../freeze/candidate-buffer.js'
 import { type PrefixEntry, commitPrefix } from '../rules/selection-order.js'
 import { CommitEvidenceState } from '../state/commit-evidence.js'
 import { type ConversationConfig, suspectWindowMs } from './config.js'
-import type { ConversationEvent, ConversationOutbound } from './events.js'
+import type { ConversationEvent } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
 import { ConversationQueues } from './queues.js'
 import { StateMachine } from './state-machine.js'
-import { DropCounter } from './drop-counter.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { CatchUpState } from '../state/catch-up-state.js'
 import { CertificateState } from '../state/certificate-state.js'
 import { DeadlineTable, type WakeupSource } from '../state/deadlines.js'
 import { LivenessState } from '../state/liveness-state.js'
+import { Outbox } from '../state/outbox.js'
 import { MembershipState } from '../state/membership-state.js'
 import { StewardshipState } from '../state/stewardship-state.js'
 import { VotingState } from '../state/voting-state.js'
@@ -57,10 +57,8 @@ export class ConversationCore {
   /** Rate limits and delayed answers of the joiner handshake. */
   readonly joinResponder = new JoinResponderState()
   readonly sm = new StateMachine('working')
-  readonly outbound: ConversationOutbound[] = []
-  readonly events: ConversationEvent[] = []
-  /** Counts of dropped packets; repeats within an epoch are counted, not emitted. */
-  readonly drops = new DropCounter()
+  /** Packets to publish and events to report, in order, and the drop counters. */
+  readonly outbox = new Outbox()
   /** Auto-votes, vote echoes, our signed votes, timeouts and decoded requests of open proposals, equivocation evidence (`voting/`). */
   readonly voting = new VotingState()
   /** When we last heard from each member, and our removals for inactivity. */
@@ -114,12 +112,7 @@ export class ConversationCore {
   }
 
   emit(event: ConversationEvent): void {
-    if (event.type === 'dropped' && !this.drops.admit(event, this.epoch())) {
-      return
-    }
-    const summary = this.drops.takeSummary(this.epoch())
-    if (summary !== undefined) this.events.push(summary)
-    this.events.push(event)
+    this.outbox.emit(event, this.epoch())
   }
 
   error(operation: string, err: unknown): void {
@@ -128,13 +121,13 @@ export class ConversationCore {
 
   /** Queue a plaintext AppMessage on the app channel. */
   sendPlain(message: AppMessageInit): void {
-    this.outbound.push({ subtopic: 'app', payload: encodeAppMessage(message) })
+    this.outbox.packets.push({ subtopic: 'app', payload: encodeAppMessage(message) })
   }
 
   /** Encrypt an AppMessage for the current epoch and queue it. */
   async sendEncrypted(message: AppMessageInit, options: { retryUnreached?: boolean } = {}): Promise<void> {
     const ciphertext = await this.mls.encrypt(encodeAppMessage(message))
-    this.outbound.push({ subtopic: 'app', payload: ciphertext, ...(options.retryUnreached === true ? { retryUnreached: true } : {}) })
+    this.outbox.packets.push({ subtopic: 'app', payload: ciphertext, ...(options.retryUnreached === true ? { retryUnreached: true } : {}) })
   }
 
   epoch(): bigint {

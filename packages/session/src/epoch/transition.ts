@@ -263,7 +263,7 @@ async function publishWelcome(core: ConversationCore, welcomeBytes: Uint8Array, 
   core.queues.welcomeHashes.add(toHex(sha256(welcomeBytes)))
   recordWelcome(core, welcome)
   core.sendPlain({ memberWelcome: welcome })
-  core.outbound.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ welcome }) })
+  core.outbox.packets.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ welcome }) })
   core.emit({ type: 'welcome-ready', welcome, mintedLocally: true })
 }
 

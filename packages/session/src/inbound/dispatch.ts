@@ -134,7 +134,7 @@ async function onPlainControl(core: ConversationCore, control: Extract<Inbound, 
 async function backfill(core: ConversationCore, reply: HistoryReply, now: number): Promise<void> {
   const packets = takeHistoryReply(core, reply, now)
   if (packets.length === 0) return
-  const before = core.events.filter((e) => e.type === 'message').length
+  const before = core.outbox.events.filter((e) => e.type === 'message').length
   for (const p of packets) {
     const framed = core.mls.inspectMessageEpoch(p)
     if (framed !== undefined && framed < core.epoch() && core.mls.inspectMessageKind(p) === 'application') {
@@ -144,7 +144,7 @@ async function backfill(core: ConversationCore, reply: HistoryReply, now: number
       else core.emit({ type: 'dropped', ...past.drop })
     } else await receiveInbound(core, { subtopic: 'app', payload: p }, now)
   }
-  const messages = core.events.filter((e) => e.type === 'message').length - before
+  const messages = core.outbox.events.filter((e) => e.type === 'message').length - before
   core.emit({ type: 'backfill', packets: packets.length, messages })
 }
 

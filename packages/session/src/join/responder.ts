@@ -43,7 +43,7 @@ export interface ResponderComponents {
   readonly queues: Pick<ConversationCore['queues'], 'voting' | 'approved'>
   readonly plugins: ConversationCore['plugins']
   readonly scoring: ConversationCore['scoring']
-  readonly outbound: ConversationCore['outbound']
+  readonly outbox: Pick<ConversationCore['outbox'], 'packets'>
   epoch(): bigint
   epochSteward(): Uint8Array | undefined
   isEpochSteward(now: number): boolean
@@ -51,7 +51,7 @@ export interface ResponderComponents {
 }
 
 /** What a signed status about a joiner needs. */
-type StatusSlices = Pick<ResponderComponents, 'id' | 'joinResponder' | 'plugins' | 'epoch' | 'outbound'>
+type StatusSlices = Pick<ResponderComponents, 'id' | 'joinResponder' | 'plugins' | 'epoch' | 'outbox'>
 /** What deciding whether we speak for a proposal needs. */
 type SpeakerSlices = Pick<ResponderComponents, 'id' | 'memberId' | 'consensus' | 'mls' | 'isEpochSteward'>
 
@@ -186,7 +186,7 @@ function answer(core: Omit<ResponderComponents, 'consensus' | 'queues' | 'isEpoc
     // Signed with the rest: a joiner running other plug-ins refuses before announcing.
     plugins: pluginVersions(core.plugins, core.scoring),
   })
-  core.outbound.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ joinBeacon }) })
+  core.outbox.packets.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ joinBeacon }) })
 }
 
 /** Publish a signed status about a joiner's key package. */
@@ -208,7 +208,7 @@ function sendStatus(
     keyPackageHash: sha256(invite.keyPackageBytes),
     signedAtMs: Math.max(0, Math.floor(now)),
   })
-  core.outbound.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ joinStatus }) })
+  core.outbox.packets.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ joinStatus }) })
 }
 
 /** We opened membership proposal `proposalId` for a joiner: acknowledge its announcement. */

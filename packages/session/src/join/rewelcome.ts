@@ -215,7 +215,7 @@ function reannounce(core: ConversationCore, p: ProvisionalJoin, now: number): vo
   if (now - p.lastAnnounceAt < p.announceIntervalMs) return
   if (p.lastAnnounceAt !== Number.NEGATIVE_INFINITY) p.announceIntervalMs = Math.min(REANNOUNCE_MAX_MS, 2 * p.announceIntervalMs)
   p.lastAnnounceAt = now
-  core.outbound.push({
+  core.outbox.packets.push({
     subtopic: 'welcome',
     payload: encodeWelcomeChannelMessage({ keyPackage: { keyPackageBytes: p.keyPackage, memberId: core.memberId } }),
   })

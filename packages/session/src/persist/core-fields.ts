@@ -71,11 +71,9 @@ export const CORE_FIELDS: { readonly [K in CoreField]: FieldFate } = {
   invitations: { forkSwitch: { kept: 'signed invitations are valid on either branch' }, save: { saved: ['invitations'] } },
   joinResponder: { forkSwitch: { kept: LOCAL_TIMING }, save: { notSaved: 'rate limits and delayed probe answers start afresh' } },
   sm: { forkSwitch: { kept: 'the transition after the switch sets the phase' }, save: { saved: ['mode'] } },
-  outbound: { forkSwitch: { kept: 'packets already produced are sent' }, save: { saved: ['outbox'] } },
-  events: { forkSwitch: { kept: 'events already reported' }, save: { notSaved: 'drained by the caller after every step' } },
-  drops: { forkSwitch: { kept: 'counters of dropped packets' }, save: { notSaved: 'counters of dropped packets' } },
   wakeups: { forkSwitch: { kept: 'written from the other fields at the end of every step' }, save: { notSaved: 'written from the other fields at the end of every step' } },
   left: { forkSwitch: { kept: 'a member whose removal merged switches no more' }, save: { notSaved: 'a member that left saves nothing more' } },
+  outbox: { forkSwitch: { kept: 'packets already produced are sent, events already reported' }, save: { saved: ['outbox'] } },
   voting: {
     forkSwitch: { kept: NOT_PER_BRANCH },
     // Auto-votes, timeouts and decoded requests are rebuilt from the saved open proposals; echoes from our saved votes.

@@ -175,7 +175,7 @@ export function restoreInto(core: ConversationCore, saved: SavedConversation, no
   for (const [epoch, c] of saved.log) core.catchUp.log.set(epoch, decodeCommitCandidate(c))
   for (const [epoch, m] of saved.epochHistory) core.membership.epochHistory.set(epoch, m)
   for (const [id, v] of saved.ownVotes) core.voting.ownVotes.set(id, decodeVote(v))
-  for (const o of saved.outbox) core.outbound.push(o)
+  for (const o of saved.outbox) core.outbox.packets.push(o)
   restoreOwn(core, saved.own)
   restoreRound(core, saved.round, now)
   const certs = saved.certificates

@@ -198,7 +198,7 @@ export function resendWelcome(core: ConversationCore, joiner: Uint8Array, now: n
   if (welcome === undefined || !core.steward.isSteward(core.memberId)) return false
   if (now - (core.catchUp.lastWelcomeAt.get(hex) ?? Number.NEGATIVE_INFINITY) < WELCOME_RESEND_INTERVAL_MS) return false
   core.catchUp.lastWelcomeAt.set(hex, now)
-  core.outbound.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ welcome }) })
+  core.outbox.packets.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ welcome }) })
   return true
 }
 

@@ -1,0 +1,38 @@
+import { DropCounter } from '../conversation/drop-counter.js'
+import type { ConversationEvent, ConversationOutbound } from '../conversation/events.js'
+
+/**
+ * The outbox slice: what the flows produce for the outside, in order — the
+ * packets to publish and the events to report — and the counters that
+ * turn repeated drops into one summary. Flows write here (through
+ * `ConversationCore.emit` and the sends); `Conversation` drains it at the
+ * end of each step (`drainOutbound`, `drainEvents`), and a flow's unit
+ * test reads it as plain arrays.
+ *
+ * @example
+ * ```ts
+ * import { Outbox } from '../state/outbox.js'
+ * const outbox = new Outbox()
+ * outbox.emit({ type: 'dropped', reason: 'duplicate' }, 3n)
+ * outbox.emit({ type: 'dropped', reason: 'duplicate' }, 3n) // counted, not emitted again
+ * console.log(outbox.events.length) // 1
+ * ```
+ *
+ * @internal
+ */
+export class Outbox {
+  /** Packets to publish, in order. */
+  readonly packets: ConversationOutbound[] = []
+  /** Events to report, in order. */
+  readonly events: ConversationEvent[] = []
+  /** Counts of dropped packets; repeats within an epoch are counted, not emitted. */
+  readonly drops = new DropCounter()
+
+  /** Report `event` at `epoch` (a drop repeated within the epoch is counted; a pending count summary goes first). */
+  emit(event: ConversationEvent, epoch: bigint): void {
+    if (event.type === 'dropped' && !this.drops.admit(event, epoch)) return
+    const summary = this.drops.takeSummary(epoch)
+    if (summary !== undefined) this.events.push(summary)
+    this.events.push(event)
+  }
+}
