@@ -27,8 +27,13 @@ import type { ProvisionalJoin } from '../state/provisional-join.js'
 
 /**
  * The whole state of one conversation, shared by the flow modules
- * (`voting/`, `freeze/`, `stewardship/`, `sync/`). Internal: the public
- * handle is `Conversation`.
+ * (`voting/`, `freeze/`, `stewardship/`, `sync/`, `join/`, `epoch/`): our
+ * identity, the plug-in services, and named slices, each a class that
+ * owns its invariants (`state/` and the flows' own folders). Every data
+ * field has a declared fate on a fork switch and in a saved state
+ * (`persist/core-fields.ts`). A flow that needs only some slices declares
+ * them as its `…Components`. Internal: the public handle is
+ * `Conversation`.
  *
  * @internal
  */
