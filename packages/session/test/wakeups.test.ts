@@ -37,7 +37,7 @@ describe('conversation/wakeups: one deadline table', () => {
     core.catchUp.knownEpoch = core.epoch() + 1n
     core.catchUp.knownEpochAt = t
     core.catchUp.lastRequestAt = t + 7_000
-    core.stewardship.awaitedElection = { epoch: core.epoch(), until: t + 8_000 }
+    core.stewardship.awaitElection(core.epoch(), t + 8_000)
     core.catchUp.lastAttestAt = t + 9_000
     core.joinResponder.pending.set('n', { prober: new Uint8Array(1), nonce: new Uint8Array(1), fireAt: t + 10_000 })
     const p = new ProvisionalJoin(new Uint8Array(1), core.epoch(), 11_000)
@@ -101,10 +101,10 @@ describe('conversation/wakeups: one deadline table', () => {
       ],
       'awaited-election': [
         () => {
-          core.stewardship.awaitedElection = { epoch: core.epoch(), until: t + 8 }
+          core.stewardship.awaitElection(core.epoch(), t + 8)
         },
         () => {
-          core.stewardship.awaitedElection = undefined
+          core.stewardship.stopWaiting()
         },
       ],
       // Alone in the group nobody hears an attestation: the source is checked by the test above.

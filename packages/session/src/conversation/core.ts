@@ -44,8 +44,24 @@ export class ConversationCore {
   readonly memberHex: string
   config: ConversationConfig
   readonly plugins: ConversationPluginsFactory
-  /** Replaced only when a fork is healed. */
-  mls: MlsService
+  #mls: MlsService
+  /**
+   * The MLS group at our epoch. Replaced only through {@link adoptGroup}
+   * (our own kept candidate merged, a fork switch, a re-join).
+   */
+  get mls(): MlsService {
+    return this.#mls
+  }
+
+  /**
+   * Make `mls` our group: a state we kept with our own commit pending
+   * (merged after a selection or a replay), the branch point's group that
+   * merged the winning commit (a fork switch), or the group of another
+   * Welcome (a re-join). The member set cache follows the instance.
+   */
+  adoptGroup(mls: MlsService): void {
+    this.#mls = mls
+  }
   readonly consensus: ConsensusService
   readonly steward: StewardListService
   readonly scoring: PeerScoringPlugin
@@ -110,7 +126,7 @@ export class ConversationCore {
     this.memberHex = toHex(init.memberId)
     this.config = init.config
     this.plugins = init.plugins
-    this.mls = init.mls
+    this.#mls = init.mls
     this.consensus = init.consensus
     this.steward = init.steward
     this.scoring = init.scoring

@@ -386,7 +386,7 @@ async function mergeLocal(core: ConversationCore, epoch: bigint, c: BufferedCand
   const kept = await ownCandidateState(core, epoch, c.hashHex, undefined)
   if (kept === undefined) return undefined
   const merge = await kept.mls.mergeOwnCommit()
-  core.mls = kept.mls
+  core.adoptGroup(kept.mls)
   return merge
 }
 

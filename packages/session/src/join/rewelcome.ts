@@ -238,7 +238,7 @@ async function adopt(core: ConversationCore, group: MlsService, offer: OfferedWe
   if (sync === undefined) return false
   const abandoned = ownState(core).authenticatorHash
   const old = core.mls
-  core.mls = group
+  core.adoptGroup(group)
   let refused: string | undefined
   try {
     refused = applySync(core, sync)
@@ -246,7 +246,7 @@ async function adopt(core: ConversationCore, group: MlsService, offer: OfferedWe
     refused = (err as Error).message
   }
   if (refused !== undefined) {
-    core.mls = old
+    core.adoptGroup(old)
     core.emit({ type: 'dropped', reason: 'candidate', detail: `re-join refused: the sync of the Welcome was refused (${refused})` })
     return false
   }

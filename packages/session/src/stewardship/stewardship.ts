@@ -15,12 +15,10 @@ export async function reconcileStewardList(core: ConversationCore, now: number, 
   if (decision.kind === 'needs-election') {
     // Beyond the reference: every member knows an election is due, so none
     // commits under the exhausted list until it lands (or the wait ends).
-    if (core.stewardship.awaitedElection?.epoch !== core.epoch()) {
-      core.stewardship.awaitedElection = { epoch: core.epoch(), until: now + electionWaitMs(core) }
-    }
+    core.stewardship.awaitElection(core.epoch(), now + electionWaitMs(core))
     if (elect) await initiateStewardElection(core, false, now)
   } else {
-    core.stewardship.awaitedElection = undefined
+    core.stewardship.stopWaiting()
     if (decision.kind === 'install') {
       core.steward.installList(core.epoch(), decision.pool, decision.size, decision.retryRound)
     }
@@ -40,8 +38,7 @@ export function electionWaitMs(core: ConversationCore): number {
 
 /** Every poll: stop waiting for a due election once its wait is over. */
 export function expireAwaitedElection(core: ConversationCore, now: number): void {
-  const a = core.stewardship.awaitedElection
-  if (a !== undefined && (a.epoch !== core.epoch() || now >= a.until)) core.stewardship.awaitedElection = undefined
+  core.stewardship.expire(core.epoch(), now)
 }
 
 /**

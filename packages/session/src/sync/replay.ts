@@ -51,7 +51,7 @@ export async function applyReplay(core: ConversationCore, replay: ReplayedCommit
       core.emit({ type: 'dropped', reason: 'candidate', detail: 'replayed commit is ours but no longer held' })
       return false
     }
-    core.mls = kept.mls
+    core.adoptGroup(kept.mls)
     ownMerge = true
     joinerIds = kept.joinerIds
   }
@@ -140,7 +140,7 @@ export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCo
     return false
   }
   const { hashHex: _old, committer: _oldCommitter, ...branch } = switched.branch
-  core.mls = switched.mls
+  core.adoptGroup(switched.mls)
   const merge = switched.own ? await core.mls.mergeOwnCommit() : await core.mls.mergeStagedCommit()
   if (core.sm.state !== 'working') core.sm.startWorking()
   core.emit({

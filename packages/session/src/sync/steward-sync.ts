@@ -130,6 +130,6 @@ function electionCertified(core: ConversationCore, n: StewardListNotice): boolea
  */
 export function adoptMissedList(core: ConversationCore, epoch: bigint, stewards: readonly Uint8Array[], retryRound: number): void {
   core.steward.installList(epoch, stewards, stewards.length, retryRound)
-  if (!core.steward.isExhausted(core.epoch())) core.stewardship.awaitedElection = undefined
+  if (!core.steward.isExhausted(core.epoch())) core.stewardship.stopWaiting()
   core.emit({ type: 'steward-list-inferred', epoch, retryRound, stewards: [...stewards] })
 }

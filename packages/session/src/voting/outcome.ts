@@ -138,7 +138,7 @@ function installElectedList(core: ConversationCore, request: ConversationUpdateR
   core.steward.installList(e.electionEpoch, e.proposedStewards, e.proposedStewards.length, e.retryRound)
   // What proves the election to members that missed it (sent with our list, see sync/steward-sync.ts).
   core.certificates.election = localCertificate(core, proposalId)
-  if (core.stewardship.awaitedElection !== undefined && e.electionEpoch >= core.stewardship.awaitedElection.epoch) core.stewardship.awaitedElection = undefined
+  core.stewardship.electionLanded(e.electionEpoch)
   if (core.sm.exitRecovery()) core.emit({ type: 'mode-change', mode: 'normal' })
   if (core.sm.state === 'reelection') {
     core.sm.startWorking()
