@@ -2,7 +2,7 @@ import type { CommitInput, MergeResult } from '@demls/mls'
 import type { ScoreOp } from '@demls/scoring'
 import { type CommitCandidate, bytesEqual, fromHex, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
-import { keyOfTarget } from '../rules/targets.js'
+import { keyOfTarget, targetKey } from '../rules/targets.js'
 import { openTargetKeys } from '../voting/proposals.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { freezeEntryWindowFor } from '../rules/freeze-window.js'
@@ -36,9 +36,25 @@ export function freezeEntryWindow(core: ConversationCore, now: number): number {
       recovering: core.sm.mode === 'recovery' || core.steward.nextElectionRound > 0,
       actingEpochSteward: core.isEpochSteward(now),
       mayCommit: core.mayCommit(),
+      waveOpen: joinWaveOpen(core),
     },
     core.config,
   )
+}
+
+/**
+ * Whether the approved work is joins only and another join is still being
+ * voted on here (the rest of a wave the epoch steward filed together). A
+ * removal is never held back for it.
+ */
+function joinWaveOpen(core: ConversationCore): boolean {
+  if (core.queues.urgentTarget !== undefined || core.prefix().some((e) => e.action !== 'add')) return false
+  for (const [id, r] of core.voting.requests) {
+    if (r?.payload !== 'memberInvite' || core.queues.resolved.has(id)) continue
+    const key = targetKey(r)
+    if (key !== undefined && !core.queues.isApprovedTarget(key)) return true
+  }
+  return false
 }
 
 /**

@@ -18,11 +18,22 @@ export interface FreezeRole {
   actingEpochSteward: boolean
   /** We may commit (on the list, or anyone in recovery). */
   mayCommit: boolean
+  /**
+   * The approved work is joins only, and other joins are still being
+   * voted on here: the rest of a wave the epoch steward filed together,
+   * whose votes arrive a little after the first ones. Optional: absent
+   * counts as none.
+   */
+  waveOpen?: boolean
 }
 
 /**
  * How long approved work may wait in Working before we enter Freezing
- * ourselves: the epoch steward commits after the short batching window;
+ * ourselves: the epoch steward commits after the short batching window
+ * (beyond the reference: when the approved work is joins only, extended
+ * by at most one freeze duration while other joins are still being voted
+ * on, so that a wave of joins approved a few hundred milliseconds apart
+ * goes into one commit instead of two epochs; a removal never waits);
  * other stewards after the commit-inactivity window (the epoch steward is
  * then inactive); plain members after commit + recovery inactivity; in
  * recovery or after a rejected election, the recovery window.
@@ -37,10 +48,10 @@ export interface FreezeRole {
  */
 export function freezeEntryWindowFor(
   role: FreezeRole,
-  config: Pick<ConversationConfig, 'recoveryInactivityMs' | 'commitBatchWindowMs' | 'commitInactivityMs'>,
+  config: Pick<ConversationConfig, 'recoveryInactivityMs' | 'commitBatchWindowMs' | 'commitInactivityMs' | 'freezeDurationMs'>,
 ): number {
   if (role.recovering) return config.recoveryInactivityMs
-  if (role.actingEpochSteward) return config.commitBatchWindowMs
+  if (role.actingEpochSteward) return config.commitBatchWindowMs + (role.waveOpen === true ? config.freezeDurationMs : 0)
   if (role.mayCommit) return config.commitInactivityMs
   return config.commitInactivityMs + config.recoveryInactivityMs
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { freezeEntryWindowFor } from '../../src/rules/freeze-window.js'
 
-const config = { recoveryInactivityMs: 7_000, commitBatchWindowMs: 300, commitInactivityMs: 2_000 }
+const config = { recoveryInactivityMs: 7_000, commitBatchWindowMs: 300, commitInactivityMs: 2_000, freezeDurationMs: 1_000 }
 const role = { recovering: false, actingEpochSteward: false, mayCommit: false }
 
 describe('rules/freeze-window: how long approved work waits before we freeze', () => {
@@ -22,5 +22,12 @@ describe('rules/freeze-window: how long approved work waits before we freeze', (
     const member = freezeEntryWindowFor(role, config)
     expect(steward).toBeLessThan(other)
     expect(other).toBeLessThan(member)
+  })
+
+  it('the epoch steward waits at most one freeze duration more while other joins of its wave are still being voted on; nobody else waits longer for them', () => {
+    expect(freezeEntryWindowFor({ ...role, actingEpochSteward: true, mayCommit: true, waveOpen: true }, config)).toBe(1_300)
+    expect(freezeEntryWindowFor({ ...role, mayCommit: true, waveOpen: true }, config)).toBe(2_000)
+    expect(freezeEntryWindowFor({ ...role, waveOpen: true }, config)).toBe(9_000)
+    expect(freezeEntryWindowFor({ recovering: true, actingEpochSteward: true, mayCommit: true, waveOpen: true }, config)).toBe(7_000)
   })
 })
