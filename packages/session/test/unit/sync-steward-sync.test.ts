@@ -1,0 +1,82 @@
+import { type EpochAttestation, type StewardListNotice, decodeAppMessage, toHex } from '@demls/wire'
+import { describe, expect, it } from 'vitest'
+import { listStamp, onListAttested, onStewardListNotice, recordEpoch } from '../../src/sync/steward-sync.js'
+import { coreFixture } from '../core-fixture.js'
+
+/** `sync/steward-sync.ts` on a core over a real 3-member MLS group (member 0 ours). */
+describe('sync/steward-sync', () => {
+  const setup = async (config = {}) => {
+    const { core, others } = await coreFixture({ id: 'lists', members: 3, config })
+    recordEpoch(core)
+    const epoch = core.epoch()
+    const members = core.mls.members()
+    /** The list an election at our epoch elects in `round`. */
+    const elected = (round: number) => [...core.steward.electableList(epoch, members, round).members]
+    const drops = () => core.outbox.events.flatMap((e) => (e.type === 'dropped' ? [`${e.reason}: ${e.detail}`] : []))
+    return { core, others, epoch, elected, drops }
+  }
+
+  it('recordEpoch keeps the membership of the last 16 epochs; listStamp is the installed list’s epoch and round', async () => {
+    const { core, epoch } = await setup()
+    expect(core.membership.epochHistory.get(epoch)?.members.map(toHex)).toEqual(core.mls.members().map(toHex))
+    expect(listStamp(core)).toBeUndefined()
+    core.steward.installList(epoch, core.mls.members(), 2, 1)
+    expect(listStamp(core)).toEqual({ stewardListEpoch: epoch, stewardListRound: 1 })
+  })
+
+  it('a member attesting an older list at our epoch gets ours, encrypted, once per attestation interval; a newer or equal list, or none, gets nothing', async () => {
+    const { core, others, epoch } = await setup()
+    core.steward.installList(epoch, core.mls.members(), 2, 1)
+    const bob = others[0]!
+    const attest = (round: number, listEpoch = epoch): EpochAttestation => ({
+      memberId: bob.memberId,
+      epoch,
+      commitHash: new Uint8Array(),
+      committer: new Uint8Array(),
+      authenticatorHash: new Uint8Array(),
+      stewardListEpoch: listEpoch,
+      stewardListRound: round,
+      signedAtMs: BigInt(core.now),
+      signature: new Uint8Array(),
+    })
+    await onListAttested(core, attest(1), core.now) // the same list
+    await onListAttested(core, attest(0, 0n), core.now) // no stamp (a reference peer)
+    expect(core.outbox.packets).toEqual([])
+    await onListAttested(core, attest(0), core.now)
+    expect(core.outbox.packets).toHaveLength(1)
+    const sent = decodeAppMessage((await bob.decrypt(core.outbox.packets[0]!.payload)).plaintext).demlsControl?.stewardList
+    expect(sent && { epoch: sent.electionEpoch, round: sent.retryRound }).toEqual({ epoch, round: 1 })
+    await onListAttested(core, attest(0), core.now + 1)
+    expect(core.outbox.packets).toHaveLength(1) // within the interval
+    await onListAttested(core, attest(0), core.now + core.config.attestationIntervalMs)
+    expect(core.outbox.packets).toHaveLength(2)
+  })
+
+  it('a notice without a verifiable election is refused while certificates are on; an invalid or later one is refused; an older one is ignored silently', async () => {
+    const { core, epoch, elected, drops } = await setup()
+    core.steward.installList(epoch, core.mls.members(), 2, 0)
+    const before = listStamp(core)
+    const notice = (round: number, members = elected(round), electionEpoch = epoch): StewardListNotice => ({ electionEpoch, retryRound: round, members })
+    onStewardListNotice(core, notice(1))
+    onStewardListNotice(core, notice(1, elected(2)))
+    onStewardListNotice(core, notice(1, elected(1), epoch + 1n))
+    onStewardListNotice(core, notice(0))
+    expect(listStamp(core)).toEqual(before)
+    expect(drops()).toEqual([
+      'unauthorized: steward list refused: no verifiable election',
+      'invalid-proposal: steward list refused: does not regenerate from the settled members',
+      'invalid-proposal: steward list refused: from a later epoch',
+    ])
+  })
+
+  it('without certificates (the reference’s gap), a valid newer list is adopted and the wait for its election ends', async () => {
+    const { core, epoch, elected } = await setup({ referenceGaps: { uncertifiedChanges: true } })
+    core.steward.installList(epoch, core.mls.members(), 2, 0)
+    core.stewardship.awaitElection(epoch, core.now + 10_000)
+    onStewardListNotice(core, { electionEpoch: epoch, retryRound: 1, members: elected(1) })
+    expect(listStamp(core)).toEqual({ stewardListEpoch: epoch, stewardListRound: 1 })
+    expect(core.steward.currentList()!.members.map(toHex)).toEqual(elected(1).map(toHex))
+    expect(core.outbox.events.map((e) => e.type)).toEqual(['steward-list-inferred'])
+    expect(core.stewardship.awaitedElection).toBeUndefined()
+  })
+})
