@@ -1,0 +1,111 @@
+import { toHex } from '@demls/wire'
+import { describe, expect, it } from 'vitest'
+import { defaultPlugins } from '../../src/index.js'
+import { joinProposalSlots, votingInactivityWindow } from '../../src/conversation/config.js'
+import {
+  driveBufferedProposals,
+  drainBufferedUpdates,
+  electionPool,
+  electionWaitMs,
+  expireAwaitedElection,
+  freeProposalSlots,
+  initiateStewardElection,
+  reconcileStewardList,
+  takeoverDeadline,
+} from '../../src/stewardship/stewardship.js'
+import { coreFixture } from '../core-fixture.js'
+
+/** `stewardship/stewardship.ts` on a core over a real MLS group (member 0 ours). */
+describe('stewardship/stewardship', () => {
+  const setup = async (members = 3, config = {}) => {
+    const { core, others } = await coreFixture({ id: 'stewards', members, config: { stewardList: { snMin: 1, snMax: 2 }, ...config } })
+    const invite = async (seed: number) => {
+      const p = await defaultPlugins(new Uint8Array(32).fill(seed))
+      return { payload: 'memberInvite' as const, memberInvite: { keyPackageBytes: await p.generateKeyPackage(core.now), memberId: p.mls.memberId } }
+    }
+    const ownElections = () => [...core.queues.voting.values()].filter((r) => r.payload === 'stewardElection')
+    return { core, others, invite, ownElections }
+  }
+
+  it('reconcile: settled members within snMax install a list locally; more need an election, which every member awaits until it lands or its wait ends', async () => {
+    const small = await setup(2)
+    small.core.steward.installList(0n, [small.core.memberId], 1) // exhausted at our epoch
+    await reconcileStewardList(small.core, small.core.now)
+    expect(small.core.steward.currentList()?.members.length).toBe(2)
+    expect(small.core.stewardship.awaitedElection).toBeUndefined()
+
+    const { core } = await setup(4)
+    core.steward.installList(0n, [core.memberId], 1) // exhausted at our epoch
+    await reconcileStewardList(core, core.now, false)
+    expect(core.stewardship.awaitedElection).toEqual({ epoch: core.epoch(), until: core.now + electionWaitMs(core) })
+    expireAwaitedElection(core, core.now + electionWaitMs(core) - 1)
+    expect(core.stewardship.awaitedElection).toBeDefined()
+    expireAwaitedElection(core, core.now + electionWaitMs(core))
+    expect(core.stewardship.awaitedElection).toBeUndefined()
+  })
+
+  it('the election pool is the settled members; in recovery, minus approved removals, or the newcomers when nobody settled is left', async () => {
+    const { core, others } = await setup(3)
+    const [bob, carol] = [others[0]!.memberId, others[1]!.memberId]
+    core.membership.joinEpochs.set(toHex(carol), core.epoch()) // joined at this epoch: not settled
+    expect(electionPool(core, false).map(toHex)).toEqual([core.memberId, bob].map(toHex))
+    core.queues.approved.set(1, { payload: 'removeMember', removeMember: { memberId: bob } })
+    expect(electionPool(core, true).map(toHex)).toEqual([toHex(core.memberId)])
+    expect(electionPool(core, false).map(toHex)).toEqual([core.memberId, bob].map(toHex))
+    core.queues.approved.set(2, { payload: 'removeMember', removeMember: { memberId: core.memberId } })
+    expect(electionPool(core, true).map(toHex)).toEqual([toHex(carol)])
+  })
+
+  it('the responsible proposer files one election with its list (deferred vote); never two at once; nobody else files', async () => {
+    const { core, others, ownElections } = await setup(4)
+    core.steward.installList(0n, [core.memberId], 1)
+    await initiateStewardElection(core, false, core.now)
+    expect(ownElections()).toHaveLength(1)
+    await initiateStewardElection(core, false, core.now)
+    expect(ownElections()).toHaveLength(1)
+    const other = await setup(4)
+    other.core.steward.installList(0n, [other.others[0]!.memberId], 1)
+    await initiateStewardElection(other.core, false, other.core.now)
+    expect(other.ownElections()).toHaveLength(0)
+  })
+
+  it('buffered joins are proposed in arrival order while join slots are free (the reserve stays free for elections and emergencies)', async () => {
+    const { core, invite } = await setup(3)
+    const slots = joinProposalSlots(core.config)
+    for (let k = 0; k < slots + 2; k++) core.queues.bufferUpdate(await invite(60 + k), core.epoch())
+    await drainBufferedUpdates(core, core.now)
+    expect(core.queues.voting.size).toBe(slots)
+    expect(freeProposalSlots(core)).toBe(0)
+    const order = [...core.queues.voting.values()].map((r) => toHex(r.memberInvite!.memberId))
+    const buffered = [...core.queues.pendingUpdates.values()].map((u) => toHex(u.request.memberInvite!.memberId))
+    expect(order).toEqual(buffered.slice(0, slots))
+  })
+
+  it('takeover: the epoch steward proposes buffered updates at once; another steward only after the voting-inactivity window', async () => {
+    const lead = await setup(3)
+    lead.core.queues.bufferUpdate(await lead.invite(70), lead.core.epoch())
+    lead.core.steward.installList(lead.core.epoch(), [lead.core.memberId], 1)
+    await driveBufferedProposals(lead.core, lead.core.now)
+    expect(lead.core.queues.voting.size).toBe(1)
+
+    const { core, others, invite } = await setup(3, { stewardList: { snMin: 1, snMax: 3 } })
+    core.queues.bufferUpdate(await invite(71), core.epoch())
+    // A list we are on where another steward is the epoch steward.
+    const lists = [[others[0]!.memberId, core.memberId], [others[1]!.memberId, core.memberId], [...others.map((o) => o.memberId), core.memberId]]
+    const list = lists.find((l) => {
+      // Installed an epoch ago: the rotation has moved on by one.
+      core.steward.installList(core.epoch() - 1n, l, l.length)
+      return !core.isEpochSteward(core.now)
+    })
+    expect(list).toBeDefined()
+    expect(core.steward.isSteward(core.memberId)).toBe(true)
+    expect(takeoverDeadline(core)).toBe(0) // waiting, not anchored yet: poll at once
+    await driveBufferedProposals(core, core.now)
+    expect(core.queues.voting.size).toBe(0)
+    expect(takeoverDeadline(core)).toBe(core.now + votingInactivityWindow(core.config))
+    await driveBufferedProposals(core, core.now + votingInactivityWindow(core.config) - 1)
+    expect(core.queues.voting.size).toBe(0)
+    await driveBufferedProposals(core, core.now + votingInactivityWindow(core.config))
+    expect(core.queues.voting.size).toBe(1)
+  })
+})
