@@ -57,7 +57,7 @@ describe('stewardship/stewardship', () => {
   })
 
   it('the responsible proposer files one election with its list (deferred vote); never two at once; nobody else files', async () => {
-    const { core, others, ownElections } = await setup(4)
+    const { core, ownElections } = await setup(4)
     core.steward.installList(0n, [core.memberId], 1)
     await initiateStewardElection(core, false, core.now)
     expect(ownElections()).toHaveLength(1)
