@@ -26,7 +26,14 @@ describe('join/rewelcome', () => {
     const theirs = { epoch: core.epoch(), authenticatorHash: new Uint8Array(32).fill(9) }
     const [bob, carol] = [toHex(others[0]!.memberId), toHex(others[1]!.memberId)]
     const welcome = (joiners: Uint8Array[]): MemberWelcome => ({ welcomeBytes: new Uint8Array([7, 7]), conversationSyncBytes: new Uint8Array(), joinerIdentities: joiners })
-    return { core, others, keyPackage, ours, theirs, bob, carol, welcome }
+    /** Both other members attest another state at our epoch: we are stranded. */
+    const strand = () => {
+      core.provisional!.note(bob, theirs, 1)
+      core.provisional!.note(carol, theirs, 1)
+      judge(core)
+      return core.provisional!
+    }
+    return { core, others, keyPackage, ours, theirs, bob, carol, welcome, strand }
   }
 
   it('electorateBefore: the Welcome’s members minus its joiners', () => {
@@ -62,11 +69,8 @@ describe('join/rewelcome', () => {
   })
 
   it('while stranded with no Welcome to try, we announce our key package again, at growing intervals, and the deadline follows', async () => {
-    const { core, keyPackage, theirs, bob, carol } = await setup()
-    const p = core.provisional!
-    p.note(bob, theirs, 1)
-    p.note(carol, theirs, 1)
-    judge(core)
+    const { core, keyPackage, strand } = await setup()
+    strand()
     const t = core.now
     expect(await healStranded(core, t)).toBe(false)
     const announced = () => core.outbox.packets.map((o) => decodeWelcomeChannelMessage(o.payload).keyPackage?.keyPackageBytes)
@@ -80,11 +84,8 @@ describe('join/rewelcome', () => {
   })
 
   it('a garbage Welcome is tried once and never again; the deadline then waits for the next announcement', async () => {
-    const { core, theirs, bob, carol, welcome } = await setup()
-    const p = core.provisional!
-    p.note(bob, theirs, 1)
-    p.note(carol, theirs, 1)
-    judge(core)
+    const { core, welcome, strand } = await setup()
+    const p = strand()
     offerWelcome(core, welcome([core.memberId]))
     expect(rewelcomeDeadline(core, core.now)).toBe(core.now) // a Welcome waits to be tried
     expect(await healStranded(core, core.now)).toBe(false)
