@@ -38,12 +38,16 @@ describe('freeze window: the epoch steward waits for the rest of a wave of joins
     expect(freezeEntryWindow(core, core.now)).toBe(100)
   })
 
-  it('a join voting for a target already approved is not the rest of a wave; a non-steward never waits for one', async () => {
+  it('a join voting for a target already approved, or for a member, is not the rest of a wave; a non-steward never waits for one', async () => {
     const { core, others, invite } = await setup()
     const add = await invite(51)
     core.queues.approved.set(1, add)
     core.voting.requests.set(2, add)
     expect(freezeEntryWindow(core, core.now)).toBe(100)
+    const member = { payload: 'memberInvite' as const, memberInvite: { keyPackageBytes: new Uint8Array(1), memberId: others[1]!.memberId } }
+    core.voting.requests.set(4, member)
+    expect(freezeEntryWindow(core, core.now)).toBe(100)
+    core.voting.requests.delete(4)
     core.voting.requests.set(3, await invite(52))
     core.steward.installList(core.epoch(), [others[0]!.memberId], 1)
     expect(freezeEntryWindow(core, core.now)).toBe(core.config.commitInactivityMs + core.config.recoveryInactivityMs)

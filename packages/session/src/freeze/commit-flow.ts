@@ -44,13 +44,15 @@ export function freezeEntryWindow(core: ConversationCore, now: number): number {
 
 /**
  * Whether the approved work is joins only and another join is still being
- * voted on here (the rest of a wave the epoch steward filed together). A
- * removal is never held back for it.
+ * voted on here (the rest of a wave the epoch steward filed together): of
+ * a joiner that is not a member yet and not approved already. A removal is
+ * never held back for it.
  */
 function joinWaveOpen(core: ConversationCore): boolean {
   if (core.queues.urgentTarget !== undefined || core.prefix().some((e) => e.action !== 'add')) return false
   for (const [id, r] of core.voting.requests) {
-    if (r?.payload !== 'memberInvite' || core.queues.resolved.has(id)) continue
+    if (r?.payload !== 'memberInvite' || r.memberInvite === undefined || core.queues.resolved.has(id)) continue
+    if (core.isMemberHex(toHex(r.memberInvite.memberId))) continue
     const key = targetKey(r)
     if (key !== undefined && !core.queues.isApprovedTarget(key)) return true
   }
