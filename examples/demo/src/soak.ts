@@ -176,15 +176,19 @@ async function soak(): Promise<void> {
   const stay = [...throughout]
   let expected = 0
   let delivered = 0
+  const missed: string[] = []
   for (const s of stay) {
     for (const text of sentBy.get(s) ?? []) {
       for (const r of stay) {
         if (r === s) continue
         expected++
         if (r.events.some((e) => e.event.kind === 'message' && e.event.text === text)) delivered++
+        else missed.push(`${text} → ${r.name}`)
       }
     }
   }
+  // The first few missed deliveries go to the report, so a loss can be traced in the peers' events.
+  if (missed.length > 0) notes.push(`soak: missed deliveries (${missed.length}): ${missed.slice(0, 5).join(', ')}`)
   // Ghosts: MLS members that no live member process is.
   const status = await creator.status(id)
   const liveIds = new Set(live().map((p) => p.memberId))
