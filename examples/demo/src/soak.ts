@@ -13,8 +13,11 @@
  *     killed member removed within 2 minutes, resident memory flat.
  *
  * Writes `docs/bench/demls-dev-demo.json` (rendered into docs/benchmarks.md).
+ * SOAK_EVENTS=<file> appends every peer's events of each phase to it as
+ * JSON lines (swarm, peer, at, kind, …), for tracing a missed delivery.
  */
 import { type Comparison, type Measurement, summarise, writeReport } from '@demls-dev/bench-kit'
+import { appendFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import type { PeerProcess } from './peers.js'
 import { converged, sleep, startSwarm, waitFor } from './swarm.js'
@@ -217,10 +220,22 @@ const watchdog = setTimeout(() => {
  * group keep its attestations, votes and commits going, which loads the
  * next phase's measurement with another group's traffic on the same cores.
  */
-async function freshSwarm(size: number): Promise<void> {
-  await Promise.all(peers.map((p) => p.stop(2_000).catch(() => p.kill())))
+async function freshSwarm(size: number, label: string): Promise<void> {
+  await stopSwarm()
+  swarmLabel = label
   peers.length = 0
   await startSwarm({ size, fanout: 3, timing: 'lan' }, peers)
+}
+
+let swarmLabel = ''
+/** Stop the peers of the current phase, dumping their events first when SOAK_EVENTS names a file. */
+async function stopSwarm(): Promise<void> {
+  // SOAK_EVENTS=<file>: every event of every peer as JSON lines, for post-mortems (as NET_EVENTS in the network test).
+  if (process.env.SOAK_EVENTS && peers.length > 0) {
+    const lines = peers.flatMap((p) => p.events.map((e) => JSON.stringify({ swarm: swarmLabel, peer: p.name, at: e.at, ...e.event })))
+    appendFileSync(process.env.SOAK_EVENTS, `${lines.join('\n')}\n`)
+  }
+  await Promise.all(peers.map((p) => p.stop(2_000).catch(() => p.kill())))
 }
 
 try {
@@ -231,7 +246,7 @@ try {
   ] as const
   for (const [name, size, phase] of phases) {
     try {
-      await freshSwarm(size)
+      await freshSwarm(size, name)
       await phase()
     } catch (err) {
       notes.push(`${name} failed: ${err instanceof Error ? err.message : String(err)}`)
@@ -245,6 +260,6 @@ try {
     `A fresh swarm per phase (${SIZE}, ${BURST + 1} and ${SOAK_PEERS} peer processes, one OS process each) over libp2p gossipsub on 127.0.0.1, LAN_TIMING, real time, on this ${cpus().length}-core machine; each peer dials up to 3 earlier peers.`,
   )
   writeReport({ package: '@demls-dev/demo', title: 'the real network: peer processes over gossipsub', measurements, comparisons, notes })
-  await Promise.all(peers.map((p) => p.stop(2_000).catch(() => p.kill())))
+  await stopSwarm()
 }
 process.exit(0)
