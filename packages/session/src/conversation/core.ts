@@ -1,7 +1,7 @@
 import type { ConsensusService } from '@demls/consensus'
 import type { MlsService } from '@demls/mls'
 import type { PeerScoringPlugin, ScoreOp } from '@demls/scoring'
-import type { StewardListService } from '@demls/steward'
+import type { StewardListService, StewardListSnapshot } from '@demls/steward'
 import { type AppMessageInit, encodeAppMessage, toHex } from '@demls/wire'
 import { FreezeRounds } from '../freeze/candidate-buffer.js'
 import { type PrefixEntry, commitPrefix } from '../rules/selection-order.js'
@@ -261,6 +261,11 @@ export class ConversationCore {
       if ((r.stewardElection?.electionEpoch ?? -1n) >= epoch) return true
     }
     return false
+  }
+
+  /** The steward list service's snapshot (what a branch point and a saved state keep), or `undefined` while no list is installed. */
+  stewardSnapshot(): StewardListSnapshot | undefined {
+    return this.steward.currentList() === undefined ? undefined : this.steward.snapshot()
   }
 
   /** On the current list (exhausted lists still count), or anyone in recovery. */

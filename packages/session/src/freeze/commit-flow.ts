@@ -31,12 +31,14 @@ import {
 
 /** Our freeze-entry window ({@link freezeEntryWindowFor}) for our current role. */
 export function freezeEntryWindow(core: ConversationCore, now: number): number {
+  const acting = core.isEpochSteward(now)
   return freezeEntryWindowFor(
     {
       recovering: core.sm.mode === 'recovery' || core.steward.nextElectionRound > 0,
-      actingEpochSteward: core.isEpochSteward(now),
+      actingEpochSteward: acting,
       mayCommit: core.mayCommit(),
-      waveOpen: joinWaveOpen(core),
+      // Only the epoch steward's window depends on it (it walks the prefix and the open proposals).
+      waveOpen: acting && joinWaveOpen(core),
     },
     core.config,
   )

@@ -110,19 +110,13 @@ export interface SavedConversation {
 
 /** Serialise the state of `core` (the MLS state as the binary section). */
 export function saveConversation(core: ConversationCore, now: number, outbox: readonly ConversationOutbound[]): Uint8Array {
-  let steward: StewardListSnapshot | undefined
-  try {
-    steward = core.steward.snapshot()
-  } catch {
-    steward = undefined // no list installed yet
-  }
   const log = [...core.catchUp.log].sort((a, b) => (BigInt(a[0]) < BigInt(b[0]) ? -1 : 1)).slice(-SAVED_LOG_ENTRIES)
   const saved: SavedConversation = {
     id: core.id,
     memberId: core.memberId,
     savedAt: now,
     config: core.config,
-    steward,
+    steward: core.stewardSnapshot(),
     scores: core.scoring.allMembersWithScores(),
     joinEpochs: core.membership.joinEpochs,
     approved: [...core.queues.approved].map(([id, r]) => [id, encodeConversationUpdateRequest(r)]),

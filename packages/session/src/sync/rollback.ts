@@ -1,4 +1,3 @@
-import type { StewardListSnapshot } from '@demls/steward'
 import { toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import type { SessionRollback } from '../state/branch-point.js'
@@ -55,15 +54,7 @@ export const ROLLBACK_SLICES: { readonly [K in keyof SessionRollback]: SliceRoll
     },
   },
   steward: {
-    capture: (core) => {
-      let steward: StewardListSnapshot | undefined
-      try {
-        steward = core.steward.snapshot()
-      } catch {
-        steward = undefined // no list installed yet
-      }
-      return steward
-    },
+    capture: (core) => core.stewardSnapshot(),
     restore: (core, saved) => {
       if (saved) core.steward.restore(saved)
     },
