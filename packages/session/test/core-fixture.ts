@@ -29,3 +29,8 @@ export async function coreFixture(
   core.now = now
   return { core, plugins, others }
 }
+
+/** The drops `core` reported, as `reason: detail` (a repeat of one drop within an epoch is counted, not reported). */
+export function droppedOf(core: ConversationCore): string[] {
+  return core.outbox.events.flatMap((e) => (e.type === 'dropped' ? [`${e.reason}: ${e.detail ?? ''}`] : []))
+}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { authenticateCandidate, countedCandidates } from '../../src/freeze/candidate-auth.js'
 import type { BufferedCandidate } from '../../src/freeze/candidate-buffer.js'
 import { commitHashOf } from '../../src/rules/candidate-check.js'
-import { coreFixture } from '../core-fixture.js'
+import { coreFixture, droppedOf } from '../core-fixture.js'
 
 /** `freeze/candidate-auth.ts` on a core over a real MLS group (member 0 ours), with commits minted by the other members. */
 describe('freeze/candidate-auth', () => {
@@ -18,8 +18,6 @@ describe('freeze/candidate-auth', () => {
     }
     return { core, bob, carol, dave, mint }
   }
-  const drops = (core: Awaited<ReturnType<typeof setup>>['core']) =>
-    core.outbox.events.flatMap((e) => (e.type === 'dropped' ? [`${e.reason}: ${e.detail}`] : []))
 
   it('a member’s commit is authenticated as its committer, whatever id the candidate claims', async () => {
     const { core, bob, carol, dave, mint } = await setup()
@@ -27,7 +25,7 @@ describe('freeze/candidate-auth', () => {
     expect(toHex((await authenticateCandidate(core, c))!)).toBe(toHex(bob.memberId))
     // A candidate claiming Carol's id is still Bob's: the claim is never what ranks or scores.
     expect(toHex((await authenticateCandidate(core, { ...c, stewardMemberId: carol.memberId }))!)).toBe(toHex(bob.memberId))
-    expect(drops(core)).toEqual([])
+    expect(droppedOf(core)).toEqual([])
   })
 
   it('a tampered commit, or a member’s commit with other proposals attached, is an unauthenticated drop', async () => {
@@ -40,7 +38,7 @@ describe('freeze/candidate-auth', () => {
     const other = await mint(carol, bob.memberId)
     expect(await authenticateCandidate(core, { ...c, mlsProposals: [...c.mlsProposals, other.commitMessage] })).toBeUndefined()
     // The second drop of the same kind in the epoch is counted, not emitted again.
-    expect(drops(core)).toEqual(['candidate: unauthenticated'])
+    expect(droppedOf(core)).toEqual(['candidate: unauthenticated'])
     expect(core.outbox.drops.totals().candidate).toBe(2)
   })
 
@@ -49,7 +47,7 @@ describe('freeze/candidate-auth', () => {
     const built = await core.mls.createCommitCandidate([{ action: 'remove', memberId: dave.memberId }], { nowMs: core.now })
     const ours: CommitCandidate = { conversationId: core.idBytes, mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: core.memberId, demlsWelcome: new Uint8Array() }
     expect(await authenticateCandidate(core, ours)).toBeUndefined()
-    expect(drops(core)).toEqual(['candidate: claims to be ours'])
+    expect(droppedOf(core)).toEqual(['candidate: claims to be ours'])
   })
 
   it('countedCandidates: ours and eligible stewards’ count toward selection; a member off the list only in recovery or without a list', async () => {

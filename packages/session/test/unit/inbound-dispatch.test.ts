@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { defaultPlugins } from '../../src/index.js'
 import { dispatchInbound, receiveInbound } from '../../src/inbound/dispatch.js'
 import { syncLastSeen } from '../../src/stewardship/liveness.js'
-import { coreFixture } from '../core-fixture.js'
+import { coreFixture, droppedOf } from '../core-fixture.js'
 
 /**
  * `inbound/dispatch.ts` on a core over a real 3-member MLS group (member 0
@@ -20,7 +20,7 @@ describe('inbound/dispatch', () => {
       const p = await defaultPlugins(new Uint8Array(32).fill(seed))
       return { memberId: p.mls.memberId, keyPackageBytes: await p.generateKeyPackage(core.now) }
     }
-    const drops = () => core.outbox.events.flatMap((e) => (e.type === 'dropped' ? [`${e.reason}: ${e.detail ?? ''}`] : []))
+    const drops = () => droppedOf(core)
     const proposed = () => [...core.queues.voting.values()]
     return { core, bob: others[0]!, carol: others[1]!, joiner, drops, proposed }
   }

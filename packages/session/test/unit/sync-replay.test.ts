@@ -1,7 +1,7 @@
 import { type CommitCandidate, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { applyReplay } from '../../src/sync/replay.js'
-import { coreFixture } from '../core-fixture.js'
+import { coreFixture, droppedOf } from '../core-fixture.js'
 
 /**
  * `sync/replay.ts applyReplay` on a core over a real 3-member MLS group
@@ -19,7 +19,7 @@ describe('sync/replay: a replayed commit of our epoch', () => {
       await by.discardOwnCommit()
       return { conversationId: core.idBytes, mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: by.memberId, demlsWelcome: new Uint8Array() }
     }
-    const drops = () => core.outbox.events.flatMap((e) => (e.type === 'dropped' ? [`${e.reason}: ${e.detail}`] : []))
+    const drops = () => droppedOf(core)
     return { core, bob, carol, mint, drops }
   }
   const replay = (candidate: CommitCandidate) => ({ candidate, certificates: [], mergedBy: [] })

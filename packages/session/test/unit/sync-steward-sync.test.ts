@@ -1,7 +1,7 @@
 import { type EpochAttestation, type StewardListNotice, decodeAppMessage, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { listStamp, onListAttested, onStewardListNotice, recordEpoch } from '../../src/sync/steward-sync.js'
-import { coreFixture } from '../core-fixture.js'
+import { coreFixture, droppedOf } from '../core-fixture.js'
 
 /** `sync/steward-sync.ts` on a core over a real 3-member MLS group (member 0 ours). */
 describe('sync/steward-sync', () => {
@@ -12,7 +12,7 @@ describe('sync/steward-sync', () => {
     const members = core.mls.members()
     /** The list an election at our epoch elects in `round`. */
     const elected = (round: number) => [...core.steward.electableList(epoch, members, round).members]
-    const drops = () => core.outbox.events.flatMap((e) => (e.type === 'dropped' ? [`${e.reason}: ${e.detail}`] : []))
+    const drops = () => droppedOf(core)
     return { core, others, epoch, elected, drops }
   }
 

@@ -1,7 +1,7 @@
 import { ConsensusService, EthereumSigner, defaultConsensusPlugin } from '@demls/consensus'
 import { describe, expect, it } from 'vitest'
 import { PROPOSAL_BYTE_LIMITS, proposalBytesFit } from '../../src/voting/proposal-bytes.js'
-import { coreFixture } from '../core-fixture.js'
+import { coreFixture, droppedOf } from '../core-fixture.js'
 import { keyFor } from '../scenarios/harness.js'
 
 /** `voting/proposal-bytes.ts`: the byte bounds on the proposals one owner makes us hold, on a core's real consensus service. */
@@ -11,7 +11,7 @@ describe('voting/proposal-bytes', () => {
     const owner = (i: number) => new ConsensusService({ plugin: defaultConsensusPlugin(new EthereumSigner(keyFor(i))), maxSessionsPerScope: 100 })
     const propose = (from: ConsensusService, bytes: number) =>
       from.createProposal(core.id, { payload: new Uint8Array(bytes).fill(7), expectedVotersCount: 3, expirationSeconds: 600, livenessCriteriaYes: true, vote: true }, core.now)
-    const drops = () => core.outbox.events.flatMap((e) => (e.type === 'dropped' ? [`${e.reason}`] : []))
+    const drops = () => droppedOf(core)
     return { core, owner, propose, drops }
   }
 
@@ -19,7 +19,7 @@ describe('voting/proposal-bytes', () => {
     const { core, owner, propose, drops } = await setup()
     const mallory = owner(1)
     expect(proposalBytesFit(core, propose(mallory, PROPOSAL_BYTE_LIMITS.maxPayloadBytes + 1))).toBe(false)
-    expect(drops()).toEqual(['invalid-proposal'])
+    expect(drops()).toEqual([`invalid-proposal: proposal payload over ${PROPOSAL_BYTE_LIMITS.maxPayloadBytes} bytes`])
     expect(proposalBytesFit(core, propose(mallory, PROPOSAL_BYTE_LIMITS.maxPayloadBytes))).toBe(true)
   })
 
@@ -36,7 +36,7 @@ describe('voting/proposal-bytes', () => {
     const left = PROPOSAL_BYTE_LIMITS.ownerHeldBytes - 5 * chunk
     expect(proposalBytesFit(core, propose(mallory, left))).toBe(true)
     expect(proposalBytesFit(core, propose(mallory, left + 1))).toBe(false)
-    expect(drops()).toEqual(['quota'])
+    expect(drops()).toEqual([`quota: proposal owner would hold over ${PROPOSAL_BYTE_LIMITS.ownerHeldBytes} bytes of open proposals`])
     // Another owner is not charged for Mallory's; a proposal already held is not counted twice.
     expect(proposalBytesFit(core, propose(bob, left + 1))).toBe(true)
     expect(proposalBytesFit(core, held[0]!)).toBe(true)
