@@ -155,8 +155,8 @@ export class ConversationCore {
     return this.mls.epoch()
   }
 
-  /** The member set of {@link memberSet}, cached for one MLS instance and epoch. */
-  #members: { mls: MlsService; epoch: bigint; set: ReadonlySet<string> } | undefined
+  /** The member set of {@link memberSet} and the leaf count of {@link memberCount}, cached for one MLS instance and epoch. */
+  #members: { mls: MlsService; epoch: bigint; set: ReadonlySet<string>; count: number } | undefined
 
   /**
    * The current MLS members (hex). Membership changes only with the epoch
@@ -164,12 +164,22 @@ export class ConversationCore {
    * once per epoch and instance, not on every packet.
    */
   memberSet(): ReadonlySet<string> {
+    return this.#memberCache().set
+  }
+
+  /** How many members the MLS group lists (`mls.members().length`), from the same per-epoch cache as {@link memberSet}. */
+  memberCount(): number {
+    return this.#memberCache().count
+  }
+
+  #memberCache(): { set: ReadonlySet<string>; count: number } {
     const epoch = this.mls.epoch()
     const cached = this.#members
-    if (cached !== undefined && cached.mls === this.mls && cached.epoch === epoch) return cached.set
-    const set: ReadonlySet<string> = new Set(this.mls.members().map(toHex))
-    this.#members = { mls: this.mls, epoch, set }
-    return set
+    if (cached !== undefined && cached.mls === this.mls && cached.epoch === epoch) return cached
+    const members = this.mls.members()
+    const fresh = { mls: this.mls, epoch, set: new Set(members.map(toHex)) as ReadonlySet<string>, count: members.length }
+    this.#members = fresh
+    return fresh
   }
 
   isMemberHex(hex: string): boolean {

@@ -177,15 +177,20 @@ function offerOwn(
     changes: included.map((e) => ({ action: e.action, memberId: e.memberId })),
     ...(welcome ? { welcome } : {}),
   }
-  core.rounds.offer(local, core.epoch(), core.mls.members().length + 1, true)
+  core.rounds.offer(local, core.epoch(), core.memberCount() + 1, true)
   core.sendPlain({ commitCandidate: candidate })
 }
 
 /** A plaintext `CommitCandidate` arrived on the app channel. */
 export async function onCandidateReceived(core: ConversationCore, c: CommitCandidate, now: number): Promise<void> {
-  const check = precheckCandidate(c, core.idBytes, (b) => core.mls.inspectMessageKind(b), (h) =>
-    core.queues.committedHashes.has(h),
-  )
+  // A copy of a candidate we hold (the author's and every member's echo, N per candidate): the same
+  // commit bytes passed every check below already, so it is dropped before any MLS decoding.
+  const commitHash = commitHashOf(c.commitMessage)
+  if (c.commitMessage.length > 0 && core.rounds.holds(toHex(commitHash), core.epoch())) {
+    core.emit({ type: 'dropped', reason: 'candidate', detail: 'duplicate' })
+    return
+  }
+  const check = precheckCandidate(c, core.idBytes, (b) => core.mls.inspectMessageKind(b), (h) => core.queues.committedHashes.has(h), commitHash)
   if (!check.ok) {
     core.emit({ type: 'dropped', reason: 'candidate', detail: check.reason })
     return
@@ -200,12 +205,6 @@ export async function onCandidateReceived(core: ConversationCore, c: CommitCandi
   }
   if (bytesEqual(c.stewardMemberId, core.memberId)) {
     core.emit({ type: 'dropped', reason: 'candidate', detail: 'claims to be ours' })
-    return
-  }
-  // A copy of a candidate we hold (the author's and every member's echo): the same commit bytes
-  // authenticate the same way, so it is dropped before paying for MLS authentication again.
-  if (core.rounds.holds(check.hashHex, core.epoch())) {
-    core.emit({ type: 'dropped', reason: 'candidate', detail: 'duplicate' })
     return
   }
   // A copy of one a selection refused in the view we still hold: judging it again would only open
@@ -235,7 +234,7 @@ export async function onCandidateReceived(core: ConversationCore, c: CommitCandi
 async function offerCandidate(core: ConversationCore, b: BufferedCandidate, now: number): Promise<void> {
   // With an election open, keep it stashed: it is judged once the list is settled.
   const ready = core.prefix().length > 0 && !core.electionOpen()
-  const outcome = core.rounds.offer(b, core.epoch(), core.mls.members().length + 1, ready)
+  const outcome = core.rounds.offer(b, core.epoch(), core.memberCount() + 1, ready)
   if (outcome.kind === 'dropped') {
     core.emit({ type: 'dropped', reason: 'candidate', detail: outcome.reason })
     return

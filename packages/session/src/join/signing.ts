@@ -180,12 +180,27 @@ export function signAttestation(
   return { ...unsigned, signature: signer.sign(attestationSigningPayload(conversationId, unsigned)) }
 }
 
-/** Whether an attestation carries a signature by its `memberId`. Never throws. */
+/**
+ * Verdicts of {@link verifyAttestation} per decoded attestation object: one
+ * received attestation is judged by up to four flows (liveness, a joiner's
+ * branch, the group's epoch, merge evidence), and each paid an EIP-191
+ * recovery for the same bytes. Decoded messages are never mutated, so the
+ * object stands for its bytes; the verdict is reused only for the same
+ * verifier and conversation.
+ */
+const attestationVerdicts = new WeakMap<EpochAttestation, { verifier: object; conversationId: string; ok: boolean }>()
+
+/** Whether an attestation carries a signature by its `memberId`. Never throws. The signature of one decoded attestation is checked once. */
 export function verifyAttestation(verifier: Pick<ConsensusSigner, 'verify'>, conversationId: string, a: EpochAttestation): boolean {
   if (a.signature.length === 0) return false
+  const kept = attestationVerdicts.get(a)
+  if (kept !== undefined && kept.verifier === verifier && kept.conversationId === conversationId) return kept.ok
+  let ok: boolean
   try {
-    return verifier.verify(a.memberId, attestationSigningPayload(conversationId, a), a.signature)
+    ok = verifier.verify(a.memberId, attestationSigningPayload(conversationId, a), a.signature)
   } catch {
-    return false
+    ok = false
   }
+  attestationVerdicts.set(a, { verifier, conversationId, ok })
+  return ok
 }

@@ -58,7 +58,8 @@ export function commitHashOf(commitMessage: Uint8Array): Uint8Array {
 /**
  * Pre-checks of a received candidate that need no round state
  * (`reference-architecture.md` §9.1, plus the conversation-id check the
- * reference skips — deviation 5).
+ * reference skips — deviation 5). `commitHash` is {@link commitHashOf} of
+ * the commit message, for a caller that computed it already.
  *
  * @example
  * ```ts
@@ -76,10 +77,10 @@ export function precheckCandidate(
   conversationIdBytes: Uint8Array,
   inspect: (bytes: Uint8Array) => MlsMessageKind,
   alreadyCommitted: (hashHex: string) => boolean,
+  commitHash: Uint8Array = commitHashOf(c.commitMessage),
 ): { ok: true; commitHash: Uint8Array; hashHex: string } | { ok: false; reason: CandidateDropReason } {
   // No proposals is fine: a commit that leaves out only expired adds is empty (deviation 9).
   if (c.commitMessage.length === 0) return { ok: false, reason: 'empty-payload' }
-  const commitHash = commitHashOf(c.commitMessage)
   const hashHex = toHex(commitHash)
   if (alreadyCommitted(hashHex)) return { ok: false, reason: 'already-committed' }
   if (c.stewardMemberId.length === 0) return { ok: false, reason: 'empty-steward-id' }

@@ -47,7 +47,7 @@ async function handleOutcome(
   // Joiner handshake: the proposal's owner reports the vote to the joiner.
   onInviteResolved(core, proposalId, request, approved, failed, now)
   if (approved) certifyApproval(core, proposalId, request)
-  const members = new Set(core.mls.members().map(toHex))
+  const members = core.memberSet()
   const result = applyConsensusResult(core.queues, proposalId, approved, request, (hex) => members.has(hex))
   core.queues.noteApproved(proposalId, now)
   switch (result.kind) {

@@ -314,7 +314,8 @@ export function restoreOpenProposals(core: ConversationCore, proposals: readonly
 export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8Array, now: number, binding?: Uint8Array): boolean {
   try {
     const r = core.consensus.receiveVote(core.id, vote, now, hardening(core, sender))
-    if (binding !== undefined) noteBindings(core, vote.proposalId, [vote], [binding])
+    // A late or conflicting vote is in no certificate (the service did not take it): its binding is not checked.
+    if (binding !== undefined && r.status !== 'late' && r.status !== 'conflicting') noteBindings(core, vote.proposalId, [vote], [binding])
     if (r.status === 'conflicting') {
       // Both votes are signed by their owner (the consensus service verified the second one too).
       const evidence = equivocationOf(r.existing, vote)
