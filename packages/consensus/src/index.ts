@@ -107,7 +107,7 @@ export {
   verifyPersonalMessage,
 } from '@demls/eip191'
 export type { Secp256k1Backend } from '@demls/eip191'
-export { EthereumSigner } from './signer/ethereum-signer.js'
+export { DEFAULT_RECOVERY_CACHE_SIZE, EthereumSigner } from './signer/ethereum-signer.js'
 export { InMemoryConsensusStorage } from './storage/in-memory.js'
 export type {
   ConsensusEvent,
