@@ -99,6 +99,18 @@ export interface ConversationConfig {
    */
   attestationIntervalMs: number
   /**
+   * Beyond the reference (fork safety): how many members re-broadcast
+   * (echo) each commit candidate they receive, so a member that lost the
+   * author's copy gets another one. The echoers are the members whose ids
+   * are closest to the commit hash (`isCandidateEchoer`), a different few
+   * for every candidate; the others stay silent, so a candidate costs
+   * `1 + candidateEchoers` broadcasts instead of one per member. 0 turns
+   * echoes off; a value at or above the group size echoes from everyone
+   * (as before this option). Local: members may differ.
+   * @default 3
+   */
+  candidateEchoers: number
+  /**
    * Beyond the reference (joiner handshake): answer at most one join probe
    * per prober (its self-declared member id) per this interval.
    * @default 2_000
@@ -238,6 +250,7 @@ export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.
   commitBatchMax: 50,
   commitBatchWindowMs: 1_000,
   attestationIntervalMs: 10_000,
+  candidateEchoers: 3,
   probeAnswerIntervalMs: 2_000,
   probeAnswerDelayMs: 500,
   probeAnswersPerSecond: 20,
@@ -334,6 +347,7 @@ const FIELD_RULES: Readonly<Record<Exclude<keyof ConversationConfig, 'stewardLis
   commitBatchMax: { kind: 'int', min: 1 },
   commitBatchWindowMs: { kind: 'int', min: 0 },
   attestationIntervalMs: { kind: 'int', min: 1 },
+  candidateEchoers: { kind: 'int', min: 0 },
   probeAnswerIntervalMs: { kind: 'int', min: 1 },
   probeAnswerDelayMs: { kind: 'int', min: 0 },
   probeAnswersPerSecond: { kind: 'int', min: 1 },

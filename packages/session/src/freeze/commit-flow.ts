@@ -13,6 +13,7 @@ import type { BranchPoint } from '../state/branch-point.js'
 import { groupMovedOn } from '../sync/catch-up.js'
 import { captureBranchPoint } from '../sync/fork.js'
 import { keepOwnCandidate, noteMinted, ownCandidateState, reusableCandidate } from '../sync/own-candidates.js'
+import { isCandidateEchoer } from '../rules/candidate-echo.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
 import type { BufferedCandidate } from './candidate-buffer.js'
 import { completeEpochTransition, dropExpired } from '../epoch/transition.js'
@@ -239,9 +240,11 @@ async function offerCandidate(core: ConversationCore, b: BufferedCandidate, now:
     core.emit({ type: 'dropped', reason: 'candidate', detail: outcome.reason })
     return
   }
-  // Fork safety (beyond the reference): echo every new candidate once per
-  // epoch, so a member misses one only if every copy is lost, not just the author's.
-  if (!b.isLocal && core.rounds.firstEcho(b.hashHex, core.epoch())) core.sendPlain({ commitCandidate: b.candidate })
+  // Fork safety (beyond the reference): the few members closest to the commit hash echo a new
+  // candidate once per epoch, so a member misses it only if every copy is lost, not just the author's.
+  if (!b.isLocal && isCandidateEchoer(b.commitHash, core.memberSet(), toHex(b.stewardMemberId), core.memberHex, core.config.candidateEchoers)) {
+    if (core.rounds.firstEcho(b.hashHex, core.epoch())) core.sendPlain({ commitCandidate: b.candidate })
+  }
   if (outcome.kind === 'buffered' && (core.sm.state === 'working' || core.sm.state === 'reelection')) {
     await enterFreezing(core, now)
   }

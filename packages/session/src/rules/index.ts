@@ -5,7 +5,8 @@
  * MLS group) and returns a decision; only {@link applyConsensusResult}
  * changes its argument (the queues it is given).
  *
- * - Candidate checks and selection: {@link precheckCandidate},
+ * - Candidate checks and selection: {@link precheckCandidate}, who echoes
+ *   a candidate ({@link isCandidateEchoer}),
  *   {@link commitPrefix}, {@link orderCandidates}, {@link coversPrefix},
  *   {@link judgeStaged} and the score deltas of a selection
  *   ({@link appliedScores}, {@link noCandidateScores}, {@link censorshipSuspect}).
@@ -25,6 +26,7 @@
 export { MEMBER_ANSWER_SPREAD, type AnswerDelayInput, probeAnswerDelay } from './answer-delay.js'
 export { type ConsensusApplyResult, applyConsensusResult } from './apply-result.js'
 export { type CandidateDropReason, type MlsMessageKind, commitHashOf, precheckCandidate } from './candidate-check.js'
+export { isCandidateEchoer } from './candidate-echo.js'
 export {
   type CertificateContext,
   type CertificateRefusal,

@@ -1,7 +1,9 @@
 import { decodeAppMessage, encodeAppMessage } from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, it } from 'vitest'
+import { isCandidateEchoer } from '../../src/rules/candidate-echo.js'
 import { capturingPlugins } from './capture-groups.js'
-import { bootstrap, conv, eventsOf, hex, memberIdOf, scenario } from './harness.js'
+import { bootstrap, conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
 
 /**
  * A member echoes each commit candidate at most once per epoch, whatever
@@ -77,5 +79,66 @@ describe('candidate echoes', () => {
     expect((c.dropCounts().candidate ?? 0) - dropsBefore).toBe(2) // both later copies dropped as duplicates
     expect(authenticated).toBe(1)
     await s.stop()
+  })
+})
+
+/**
+ * Eight members, one removal by vote: for every candidate of that epoch
+ * (each steward may send one), its author and the members that echoed it,
+ * per `candidateEchoers`.
+ */
+async function echoesOfARemoval(candidateEchoers: number | undefined, id: string) {
+  const published = new Map<string, { author: string; by: Set<number> }>()
+  const s = await scenario(8, {
+    ...(candidateEchoers === undefined ? {} : { config: { candidateEchoers } }),
+    transport: (i, transport) => {
+      const publish = transport.publish.bind(transport)
+      transport.publish = (packet, options) => {
+        if (packet.subtopic === 'app' && packet.payload[0] !== 0) {
+          const c = decodeAppMessage(packet.payload).commitCandidate
+          if (c !== undefined) {
+            const key = hex(c.commitMessage)
+            const entry = published.get(key) ?? { author: hex(c.stewardMemberId), by: new Set<number>() }
+            published.set(key, entry)
+            entry.by.add(i)
+          }
+        }
+        return publish(packet, options)
+      }
+    },
+  })
+  await bootstrap(s, id)
+  await s.net.advance(1_000)
+  published.clear()
+  const epoch = conv(s, 0, id).epoch()
+  await conv(s, 1, id).removeMember(memberIdOf(7))
+  await s.until(() => converged(s, id, [0, 1, 2, 3, 4, 5, 6]) && conv(s, 0, id).epoch() > epoch)
+  await s.net.advance(1_000)
+  await s.stop()
+  const members = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => hex(memberIdOf(i)))
+  return {
+    members,
+    candidates: [...published].map(([commit, { author, by }]) => ({
+      author,
+      echoedBy: [...by].filter((i) => members[i] !== author).sort(),
+      commitHash: sha256(Buffer.from(commit, 'hex')),
+    })),
+  }
+}
+
+describe('candidate echoes: a few members echo each candidate, not all of them', () => {
+  it('by default exactly 3 members echo each candidate: the ones closest to its hash', async () => {
+    const { members, candidates } = await echoesOfARemoval(undefined, 'few')
+    expect(candidates.length).toBeGreaterThan(0)
+    for (const c of candidates) {
+      const expected = members.map((m, i) => (isCandidateEchoer(c.commitHash, members, c.author, m, 3) ? i : -1)).filter((i) => i >= 0)
+      expect(expected).toHaveLength(3)
+      expect(c.echoedBy).toEqual(expected)
+    }
+  })
+
+  it('a count at or above the group size echoes from every other member; 0 from none', async () => {
+    for (const c of (await echoesOfARemoval(100, 'all')).candidates) expect(c.echoedBy).toHaveLength(7)
+    for (const c of (await echoesOfARemoval(0, 'none')).candidates) expect(c.echoedBy).toEqual([])
   })
 })
