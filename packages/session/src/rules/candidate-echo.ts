@@ -1,16 +1,4 @@
-import { fromHex } from '@demls/wire'
-
-/** Whether `a` is closer than `b` to `target` in XOR distance (the first differing byte decides). */
-function closer(target: Uint8Array, a: Uint8Array, b: Uint8Array): boolean {
-  const n = Math.max(a.length, b.length)
-  for (let i = 0; i < n; i++) {
-    const t = target[i % target.length]!
-    const da = (a[i] ?? 0) ^ t
-    const db = (b[i] ?? 0) ^ t
-    if (da !== db) return da < db
-  }
-  return false
-}
+import { isAmongClosest } from './closest-members.js'
 
 /**
  * Whether `self` re-broadcasts (echoes) a received commit candidate: it is
@@ -39,17 +27,5 @@ function closer(target: Uint8Array, a: Uint8Array, b: Uint8Array): boolean {
  * ```
  */
 export function isCandidateEchoer(commitHash: Uint8Array, members: Iterable<string>, authorHex: string, selfHex: string, echoers: number): boolean {
-  if (echoers <= 0 || selfHex === authorHex) return false
-  const self = fromHex(selfHex)
-  let closerCount = 0
-  let isMember = false
-  for (const m of members) {
-    if (m === authorHex) continue
-    if (m === selfHex) {
-      isMember = true
-      continue
-    }
-    if (closer(commitHash, fromHex(m), self) && ++closerCount >= echoers) return false
-  }
-  return isMember
+  return isAmongClosest(commitHash, members, authorHex, selfHex, echoers)
 }

@@ -6,7 +6,8 @@
  * changes its argument (the queues it is given).
  *
  * - Candidate checks and selection: {@link precheckCandidate}, who echoes
- *   a candidate ({@link isCandidateEchoer}),
+ *   a candidate ({@link isCandidateEchoer}; the few members picked for a
+ *   target, {@link isAmongClosest}),
  *   {@link commitPrefix}, {@link orderCandidates}, {@link coversPrefix},
  *   {@link judgeStaged} and the score deltas of a selection
  *   ({@link appliedScores}, {@link noCandidateScores}, {@link censorshipSuspect}).
@@ -27,6 +28,7 @@ export { MEMBER_ANSWER_SPREAD, type AnswerDelayInput, probeAnswerDelay } from '.
 export { type ConsensusApplyResult, applyConsensusResult } from './apply-result.js'
 export { type CandidateDropReason, type MlsMessageKind, commitHashOf, precheckCandidate } from './candidate-check.js'
 export { isCandidateEchoer } from './candidate-echo.js'
+export { isAmongClosest } from './closest-members.js'
 export {
   type CertificateContext,
   type CertificateRefusal,

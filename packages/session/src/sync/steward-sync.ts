@@ -6,7 +6,9 @@ import {
   decodeConversationUpdateRequest,
   toHex,
 } from '@demls/wire'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { verifyApproval } from '../rules/certificate.js'
+import { isAmongClosest } from '../rules/closest-members.js'
 import { certifies } from '../voting/certificates.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { listNewer, stewardListRefusal } from '../rules/steward-list.js'
@@ -40,16 +42,38 @@ export function listStamp(core: { readonly steward: Pick<ConversationCore['stewa
   return l === undefined ? undefined : { stewardListEpoch: l.electionEpoch, stewardListRound: l.retryRound }
 }
 
+/** How many members answer one attestation of an older steward list (see {@link onListAttested}). */
+export const LIST_ANSWERERS = 3
+
+/**
+ * The target that picks who answers an attestation: a digest of its
+ * sender and signing time, so every member that reads the same
+ * attestation picks the same few, and the next attestation other few.
+ */
+export function listAnswerTarget(a: EpochAttestation): Uint8Array {
+  const at = new Uint8Array(8)
+  new DataView(at.buffer).setBigUint64(0, BigInt.asUintN(64, a.signedAtMs))
+  const input = new Uint8Array(a.memberId.length + 8)
+  input.set(a.memberId, 0)
+  input.set(at, a.memberId.length)
+  return sha256(input)
+}
+
 /**
  * An attestation at our epoch: if its sender holds an older list than
- * ours, send ours (encrypted, at most once per attestation interval per
- * sender). Attestations without a stamp (reference peers) are ignored.
+ * ours and we are one of the {@link LIST_ANSWERERS} members the
+ * attestation picks (`isAmongClosest`), send ours (encrypted, at most once
+ * per attestation interval per sender). Every member used to answer, and
+ * each notice went to the whole group: N notices, each carrying the
+ * election's certificate, for every member behind. Attestations without a
+ * stamp (reference peers) are ignored.
  */
 export async function onListAttested(core: ConversationCore, a: EpochAttestation, now: number): Promise<void> {
   const ours = core.steward.currentList()
   if (ours === undefined || a.epoch !== core.epoch() || a.stewardListEpoch === 0n || core.sm.blocksMessaging) return
   if (!listNewer({ epoch: ours.electionEpoch, round: ours.retryRound }, { epoch: a.stewardListEpoch, round: a.stewardListRound })) return
   if (bytesEqual(a.memberId, core.memberId) || !core.mls.isMember(a.memberId)) return
+  if (!isAmongClosest(listAnswerTarget(a), core.memberSet(), toHex(a.memberId), core.memberHex, LIST_ANSWERERS)) return
   const key = toHex(a.memberId)
   const sent = core.catchUp.listSentAt
   if (now - (sent.get(key) ?? Number.NEGATIVE_INFINITY) < core.config.attestationIntervalMs) return

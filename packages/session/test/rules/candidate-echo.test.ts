@@ -2,6 +2,7 @@ import { toHex } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, it } from 'vitest'
 import { isCandidateEchoer } from '../../src/rules/candidate-echo.js'
+import { isAmongClosest } from '../../src/rules/closest-members.js'
 
 const ids = Array.from({ length: 40 }, (_, i) => toHex(sha256(new Uint8Array([i])).subarray(0, 20)))
 const hashOf = (n: number) => sha256(new Uint8Array([0xee, n]))
@@ -31,5 +32,16 @@ describe('rules/candidate-echo: which members echo a commit candidate', () => {
     expect(echoersOf(hashOf(1), 1000)).toEqual(ids.slice(1))
     const outsider = toHex(new Uint8Array(20).fill(0xab))
     expect(isCandidateEchoer(hashOf(1), ids, ids[0]!, outsider, 1000)).toBe(false)
+  })
+})
+
+describe('rules/closest-members: the few members a target picks', () => {
+  it('an empty target picks nobody; the excluded member never; the picks follow the target', () => {
+    expect(ids.filter((m) => isAmongClosest(new Uint8Array(0), ids, ids[0]!, m, 3))).toEqual([])
+    const a = ids.filter((m) => isAmongClosest(hashOf(1), ids, ids[5]!, m, 5))
+    const b = ids.filter((m) => isAmongClosest(hashOf(2), ids, ids[5]!, m, 5))
+    expect([a.length, b.length]).toEqual([5, 5])
+    expect(a).not.toContain(ids[5])
+    expect(a).not.toEqual(b)
   })
 })

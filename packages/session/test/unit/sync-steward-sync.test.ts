@@ -1,6 +1,7 @@
 import { type EpochAttestation, type StewardListNotice, decodeAppMessage, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { listStamp, onListAttested, onStewardListNotice, recordEpoch } from '../../src/sync/steward-sync.js'
+import { isAmongClosest } from '../../src/rules/closest-members.js'
+import { LIST_ANSWERERS, listAnswerTarget, listStamp, onListAttested, onStewardListNotice, recordEpoch } from '../../src/sync/steward-sync.js'
 import { coreFixture, droppedOf } from '../core-fixture.js'
 
 /** `sync/steward-sync.ts` on a core over a real 3-member MLS group (member 0 ours). */
@@ -50,6 +51,40 @@ describe('sync/steward-sync', () => {
     expect(core.outbox.packets).toHaveLength(1) // within the interval
     await onListAttested(core, attest(0), core.now + core.config.attestationIntervalMs)
     expect(core.outbox.packets).toHaveLength(2)
+  })
+
+  it('in a larger group only the few members an attestation picks answer it, a different few for each attestation', async () => {
+    const { core: big, others: bigOthers } = await coreFixture({ id: 'lists-big', members: 8 })
+    recordEpoch(big)
+    big.steward.installList(big.epoch(), big.mls.members(), 2, 1)
+    const bob = bigOthers[0]!
+    let answered = 0
+    for (let i = 0; i < 24; i++) {
+      const now = big.now + i * big.config.attestationIntervalMs
+      const a: EpochAttestation = {
+        memberId: bob.memberId,
+        epoch: big.epoch(),
+        commitHash: new Uint8Array(),
+        committer: new Uint8Array(),
+        authenticatorHash: new Uint8Array(),
+        stewardListEpoch: big.epoch(),
+        stewardListRound: 0,
+        signedAtMs: BigInt(now),
+        signature: new Uint8Array(),
+      }
+      const before = big.outbox.packets.length
+      await onListAttested(big, a, now)
+      const picked = isAmongClosest(listAnswerTarget(a), big.memberSet(), toHex(bob.memberId), big.memberHex, LIST_ANSWERERS)
+      expect(big.outbox.packets.length - before).toBe(picked ? 1 : 0)
+      if (picked) answered++
+    }
+    // 3 of the 7 others answer each attestation: we answer some, not all (every member answered before).
+    expect(answered).toBeGreaterThan(0)
+    expect(answered).toBeLessThan(24)
+    // Across the group, exactly LIST_ANSWERERS members answer one attestation.
+    const a0 = { memberId: bob.memberId, signedAtMs: 12345n } as EpochAttestation
+    const ids = [...big.memberSet()]
+    expect(ids.filter((m) => isAmongClosest(listAnswerTarget(a0), ids, toHex(bob.memberId), m, LIST_ANSWERERS))).toHaveLength(LIST_ANSWERERS)
   })
 
   it('a notice without a verifiable election is refused while certificates are on; an invalid or later one is refused; an older one is ignored silently', async () => {
