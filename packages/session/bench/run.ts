@@ -10,6 +10,7 @@ import { ethereumAddress, signatureBackend } from '@demls/consensus'
 import { createMlsClient, type MlsService } from '@demls/mls'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { type ConversationConfigInit, FAST_TIMING as FAST, User } from '../src/index.js'
+import { mlsAdmit } from './mls-flow.js'
 
 const key = (i: number) => {
   const k = new Uint8Array(32)
@@ -63,19 +64,7 @@ async function mlsGrowth(n: number, batch: number) {
   const groups: MlsService[] = [await clients[0]!.createGroup('raw')]
   let changes = 0
   for (const b of batchesFor(n, batch)) {
-    const kps = await Promise.all(b.map((i) => clients[i]!.generateKeyPackage()))
-    const built = await groups[0]!.createCommitCandidate(kps.map((keyPackage) => ({ action: 'add' as const, keyPackage })))
-    for (const g of groups.slice(1)) {
-      const staged = await g.stageRemoteCommit({ proposals: built.proposals, commit: built.commit })
-      if (staged.status !== 'staged') throw new Error(`stage failed: ${staged.reason}`)
-      await g.mergeStagedCommit()
-    }
-    await groups[0]!.mergeOwnCommit()
-    for (const i of b) {
-      const g = await clients[i]!.joinFromWelcome(built.welcome!)
-      if (!g) throw new Error('welcome not for us')
-      groups.push(g)
-    }
+    await mlsAdmit(groups, b.map((i) => clients[i]!))
     changes++
   }
   return { cpu: cpuMs() - cpu0, changes }

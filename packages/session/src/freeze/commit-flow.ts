@@ -242,8 +242,10 @@ async function offerCandidate(core: ConversationCore, b: BufferedCandidate, now:
   }
   // Fork safety (beyond the reference): the few members closest to the commit hash echo a new
   // candidate once per epoch, so a member misses it only if every copy is lost, not just the author's.
+  // The echo leaves out the joiners' Welcome the author carried (the larger part of a candidate that adds):
+  // members need the commit, and the Welcome reaches joiners from the committer and the stewards.
   if (!b.isLocal && isCandidateEchoer(b.commitHash, core.memberSet(), toHex(b.stewardMemberId), core.memberHex, core.config.candidateEchoers)) {
-    if (core.rounds.firstEcho(b.hashHex, core.epoch())) core.sendPlain({ commitCandidate: b.candidate })
+    if (core.rounds.firstEcho(b.hashHex, core.epoch())) core.sendPlain({ commitCandidate: { ...b.candidate, demlsWelcome: new Uint8Array(0) } })
   }
   if (outcome.kind === 'buffered' && (core.sm.state === 'working' || core.sm.state === 'reelection')) {
     await enterFreezing(core, now)

@@ -88,7 +88,38 @@ describe('candidate echoes', () => {
  * per `candidateEchoers`.
  */
 async function echoesOfARemoval(candidateEchoers: number | undefined, id: string) {
-  const published = new Map<string, { author: string; by: Set<number> }>()
+  const { s, published } = await recordingCandidates(candidateEchoers)
+  await bootstrap(s, id)
+  await s.net.advance(1_000)
+  published.clear()
+  const epoch = conv(s, 0, id).epoch()
+  await conv(s, 1, id).removeMember(memberIdOf(7))
+  await s.until(() => converged(s, id, [0, 1, 2, 3, 4, 5, 6]) && conv(s, 0, id).epoch() > epoch)
+  await s.net.advance(1_000)
+  await s.stop()
+  return candidatesOf(published)
+}
+
+type Published = Map<string, { author: string; by: Set<number>; welcomeBytes: Map<number, number> }>
+
+const MEMBERS = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => hex(memberIdOf(i)))
+
+/** Each candidate published: its author, who echoed it, and the Welcome bytes each copy carried. */
+function candidatesOf(published: Published) {
+  return {
+    members: MEMBERS,
+    candidates: [...published].map(([commit, { author, by, welcomeBytes }]) => ({
+      author,
+      echoedBy: [...by].filter((i) => MEMBERS[i] !== author).sort(),
+      welcomeBytes,
+      commitHash: sha256(Buffer.from(commit, 'hex')),
+    })),
+  }
+}
+
+/** Eight members whose published commit candidates are recorded. */
+async function recordingCandidates(candidateEchoers: number | undefined) {
+  const published: Published = new Map()
   const s = await scenario(8, {
     ...(candidateEchoers === undefined ? {} : { config: { candidateEchoers } }),
     transport: (i, transport) => {
@@ -98,32 +129,17 @@ async function echoesOfARemoval(candidateEchoers: number | undefined, id: string
           const c = decodeAppMessage(packet.payload).commitCandidate
           if (c !== undefined) {
             const key = hex(c.commitMessage)
-            const entry = published.get(key) ?? { author: hex(c.stewardMemberId), by: new Set<number>() }
+            const entry = published.get(key) ?? { author: hex(c.stewardMemberId), by: new Set<number>(), welcomeBytes: new Map<number, number>() }
             published.set(key, entry)
             entry.by.add(i)
+            entry.welcomeBytes.set(i, c.demlsWelcome.length)
           }
         }
         return publish(packet, options)
       }
     },
   })
-  await bootstrap(s, id)
-  await s.net.advance(1_000)
-  published.clear()
-  const epoch = conv(s, 0, id).epoch()
-  await conv(s, 1, id).removeMember(memberIdOf(7))
-  await s.until(() => converged(s, id, [0, 1, 2, 3, 4, 5, 6]) && conv(s, 0, id).epoch() > epoch)
-  await s.net.advance(1_000)
-  await s.stop()
-  const members = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => hex(memberIdOf(i)))
-  return {
-    members,
-    candidates: [...published].map(([commit, { author, by }]) => ({
-      author,
-      echoedBy: [...by].filter((i) => members[i] !== author).sort(),
-      commitHash: sha256(Buffer.from(commit, 'hex')),
-    })),
-  }
+  return { s, published }
 }
 
 describe('candidate echoes: a few members echo each candidate, not all of them', () => {
@@ -140,5 +156,24 @@ describe('candidate echoes: a few members echo each candidate, not all of them',
   it('a count at or above the group size echoes from every other member; 0 from none', async () => {
     for (const c of (await echoesOfARemoval(100, 'all')).candidates) expect(c.echoedBy).toHaveLength(7)
     for (const c of (await echoesOfARemoval(0, 'none')).candidates) expect(c.echoedBy).toEqual([])
+  })
+
+  it('an echo of a candidate that adds leaves out the Welcome its author carried, and the joiner is admitted', async () => {
+    const { s, published } = await recordingCandidates(undefined)
+    await bootstrap(s, 'w', 7)
+    await s.net.advance(1_000)
+    published.clear()
+    const joined = s.members[7]!.user.join('w')
+    await s.until(() => s.members[7]!.user.conversation('w') !== undefined)
+    await joined
+    await s.until(() => converged(s, 'w') && conv(s, 0, 'w').members().length === 8)
+    const { candidates } = candidatesOf(published)
+    expect(candidates.length).toBeGreaterThan(0)
+    for (const c of candidates) {
+      expect(c.welcomeBytes.get(MEMBERS.indexOf(c.author))).toBeGreaterThan(0)
+      expect(c.echoedBy.length).toBeGreaterThan(0)
+      for (const i of c.echoedBy) expect(c.welcomeBytes.get(i)).toBe(0)
+    }
+    await s.stop()
   })
 })
