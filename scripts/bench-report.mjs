@@ -13,7 +13,9 @@ const lines = [
   'measurements taken in the same run on the same machine. Times are per operation.',
   'The per-member cost model for large groups (1,000 and 10,000 members) is in',
   '[`scale.md`](scale.md) (`pnpm --filter @demls/session bench:scale`); where the CPU',
-  'of a membership change goes, in [`profile/session.md`](profile/session.md).',
+  'of a membership change goes, in [`profile/session.md`](profile/session.md). A whole',
+  'group formed, a member removed by vote and one chat, against @demls/mls alone, is',
+  '`@demls/session-large` below (`pnpm --filter @demls/session bench:large`, `LARGE_SIZES=50,100,200`).',
   '',
 ]
 for (const f of files) {

@@ -31,9 +31,9 @@ export function components(removal: boolean): Component[] {
     { name: 'decode the vote AppMessage', of: (r) => r.votes.decode, count: perVote },
     { name: 'consensus receiveVote (signature validation included)', of: (r) => r.votes.receiveVote, count: perVote },
     { name: 'vote binding signature (certificates)', of: (r) => r.votes.binding, count: perVote },
-    // Every member echoes each new candidate once per epoch (freeze/commit-flow.ts); a copy of a
-    // candidate the round holds is dropped before authentication (once it is merged, its copies fail the
-    // cheap epoch and committed-hash checks), so the echoes cost no authentication.
+    // The `candidateEchoers` members (3) closest to a candidate's hash echo it once (freeze/commit-flow.ts);
+    // a copy of a candidate the round holds is dropped before any MLS decoding, so the echoes cost no
+    // authentication.
     { name: 'proposal: MLS decrypt + decode + receiveProposal', of: (r) => r.mls.decrypt + r.votes.decode + r.votes.receiveProposal, count: once },
     { name: 'own vote: sign vote + binding, encode, MLS encrypt', of: (r) => r.votes.castVote + r.mls.encrypt, count: once },
     { name: 'candidate: authenticateCommit', of: (r) => r.mls.authenticate, count: once },

@@ -102,7 +102,7 @@ export function renderScale(rows: Row[], e2e: EndToEnd[], machine: Record<string
     const last = e2e.at(-1)!
     out.push(
       '',
-      `The model counts about ${2 * (last.n - 1) + 3} packets per member per change at n = ${last.n} (N − 1 votes, N − 1 candidate echoes, the proposal, the candidate, the commit); the network delivered ${last.deliveriesPerMember.toFixed(0)}. ` +
+      `The model counts about ${last.n - 1 + 6} packets per member per change at n = ${last.n} (N − 1 votes, 3 candidate echoes, the proposal, the candidate, the commit); the network delivered ${last.deliveriesPerMember.toFixed(0)}. ` +
         'The rest is periodic traffic that costs per unit of time, not per change: every member sends a signed epoch attestation every `attestationIntervalMs` (2 s under FAST_TIMING, 10 s by default), and each is decoded and its EIP-191 signature checked by every member, O(N) per member per interval; plus vote echoes, the joiner\'s probes and the session\'s own work.',
       `Applied below as "with the unmodelled rest": ${overhead.toFixed(2)}×, the ratio at n = ${last.n}. It comes from a one-process simulation at small n under FAST_TIMING (attestations every 2 s), so at 1,000 and 10,000 it is an estimate, not a measurement.`,
     )

@@ -1,0 +1,214 @@
+// The large-group end-to-end run of issue 18 (`pnpm --filter @demls/session
+// bench:large`; part of `pnpm bench`): a group of n members, every member a
+// `User` on the memory network, all in this one process on the virtual
+// clock,
+//   1. formed by the creator admitting the n − 1 joiners in one batch (each
+//      join a proposal, voted on by the creator, then one commit),
+//   2. one member removed by a vote of all the others (one commit),
+//   3. one chat message delivered to every member.
+// Each phase reports its process CPU, wall time, virtual time and the
+// messages, bytes and deliveries the network counted, next to the same
+// three phases done with @demls/mls alone (the same commits, Welcomes,
+// stagings, merges, one encryption and n − 2 decryptions) in the same run.
+// A phase ends once every member agrees and the traffic it caused has been
+// delivered, so a late echo is charged to the phase that caused it.
+//
+//   LARGE_SIZES=50,100,200 pnpm --filter @demls/session bench:large
+//   BENCH_FULL=1 …          sizes 50, 100, 200, 500 (LARGE_SIZES overrides)
+import { type Comparison, type Measurement, summarise, writeReport } from '@demls-dev/bench-kit'
+import { ethereumAddress, signatureBackend } from '@demls/consensus'
+import { type MlsService, createMlsClient } from '@demls/mls'
+import { MemoryNetwork } from '@demls/transport-memory'
+import { type ConversationConfigInit, FAST_TIMING, User } from '../src/index.js'
+import { mlsAdmit, mlsCommit } from './mls-flow.js'
+import { cpuNow } from './scale-cpu.js'
+import { voterKey } from './scale-votes.js'
+
+/** The three phases, in order. */
+export const LARGE_PHASES = ['form', 'remove', 'chat'] as const
+export type LargePhaseName = (typeof LARGE_PHASES)[number]
+
+/** What one phase of the run cost. */
+export interface LargePhase {
+  name: LargePhaseName
+  /** Wall time, ms. */
+  wallMs: number
+  /** Process CPU (user + system), ms. */
+  cpuMs: number
+  /** Virtual time the phase took on the network's clock, ms. */
+  virtualMs: number
+  /** Packets published during the phase. */
+  published: number
+  /** Bytes published. */
+  publishedBytes: number
+  /** Packet deliveries. */
+  delivered: number
+  /** Membership changes (epochs) the phase made. */
+  changes: number
+}
+
+/** One whole run at one size. */
+export interface LargeGroupRun {
+  n: number
+  batch: number
+  phases: LargePhase[]
+  /** The same phases with @demls/mls alone: process CPU, ms. */
+  mlsCpuMs: Record<LargePhaseName, number>
+  /** Heap used and resident set after the run, before the members stop (MB). */
+  heapMb: number
+  rssMb: number
+}
+
+/**
+ * FAST_TIMING with the caps a batch of joiners needs (consensus sessions,
+ * commit batch, join queue), and attestations at the default 10 s so the
+ * periodic traffic does not dominate a run that lasts a few virtual seconds.
+ */
+export function largeGroupConfig(batch: number): ConversationConfigInit {
+  return {
+    ...FAST_TIMING,
+    attestationIntervalMs: 10_000,
+    maxConsensusSessions: batch + 10,
+    maxSessionsPerMember: batch,
+    commitBatchMax: batch,
+    joinQueueMax: Math.max(256, batch),
+    probeAnswersPerSecond: batch + 10,
+    commitBatchWindowMs: 1_000,
+    joinQueueMaxBytes: Math.max(1_048_576, batch * 4096),
+  }
+}
+
+/** Deliver what is in flight: a few network latencies of virtual time. */
+const DRAIN_MS = 50
+
+/** The protocol run: form, remove one by vote, one chat. */
+async function protocolRun(n: number, batch: number, log: (line: string) => void): Promise<Omit<LargeGroupRun, 'mlsCpuMs'>> {
+  const net = new MemoryNetwork({ seed: 1000 + n, startTime: Math.floor(Date.now() / 1000) * 1000 })
+  const config = largeGroupConfig(batch)
+  const users: User[] = []
+  for (let i = 0; i < n; i++) {
+    users.push(await User.create({ privateKey: voterKey(20_000 + i), transport: net.createTransport(`m${i}`), clock: net.clock, config, random: () => 0.5 }))
+  }
+  const id = `large-${n}`
+  const conv = (i: number) => users[i]!.conversation(id)
+  const phases: LargePhase[] = []
+  const agreed = (count: number) => () => {
+    const epoch = conv(0)!.epoch()
+    for (let i = 0; i < count; i++) {
+      const c = conv(i)
+      if (c?.epoch() !== epoch || c.state() !== 'working') return false
+    }
+    return true
+  }
+  const phase = async (name: LargePhaseName, body: () => Promise<void>) => {
+    const s0 = net.stats().total
+    const e0 = conv(0)?.epoch() ?? 0n
+    const [w0, c0, v0] = [performance.now(), cpuNow(), net.clock.now()]
+    await body()
+    await net.advance(DRAIN_MS)
+    const s1 = net.stats().total
+    const p: LargePhase = {
+      name,
+      wallMs: performance.now() - w0,
+      cpuMs: cpuNow() - c0,
+      virtualMs: net.clock.now() - v0,
+      published: s1.published - s0.published,
+      publishedBytes: s1.publishedBytes - s0.publishedBytes,
+      delivered: s1.delivered - s0.delivered,
+      changes: Number((conv(0)?.epoch() ?? 0n) - e0),
+    }
+    phases.push(p)
+    log(`n=${n} ${name}: cpu ${(p.cpuMs / 1000).toFixed(1)} s, wall ${(p.wallMs / 1000).toFixed(1)} s, virtual ${(p.virtualMs / 1000).toFixed(2)} s, ${p.published} published (${(p.publishedBytes / 1e6).toFixed(2)} MB), ${p.delivered} delivered, ${p.changes} changes`)
+  }
+  await phase('form', async () => {
+    await users[0]!.createConversation(id, { admission: 'open' })
+    for (let from = 1; from < n; from += batch) {
+      const to = Math.min(n, from + batch)
+      const joining = users.slice(from, to)
+      const joins = joining.map((u) => u.join(id))
+      await net.runUntil(() => joining.every((u) => u.conversation(id) !== undefined), { maxMs: 3_600_000 })
+      await Promise.all(joins)
+      await net.runUntil(agreed(to), { maxMs: 3_600_000 })
+    }
+  })
+  const leaver = users[n - 1]!
+  await phase('remove', async () => {
+    const epoch = conv(0)!.epoch()
+    // Under 'open' admission every other member's automatic vote is YES.
+    await conv(1)!.removeMember(leaver.memberId)
+    await net.runUntil(() => conv(0)!.epoch() > epoch && agreed(n - 1)(), { maxMs: 3_600_000 })
+    if (conv(0)!.members().length !== n - 1) throw new Error(`expected ${n - 1} members, got ${conv(0)!.members().length}`)
+  })
+  await phase('chat', async () => {
+    let received = 0
+    const subs = users.slice(1, n - 1).map((u) =>
+      u.eventsOf(id).subscribe((e) => {
+        if (e.type === 'message') received++
+      }),
+    )
+    await conv(0)!.sendMessage(new TextEncoder().encode('hello, large group'))
+    await net.runUntil(() => received === n - 2, { maxMs: 600_000 })
+    for (const s of subs) s.unsubscribe()
+  })
+  const mem = process.memoryUsage()
+  for (const u of users) await u.stop()
+  return { n, batch, phases, heapMb: mem.heapUsed / 1e6, rssMb: mem.rss / 1e6 }
+}
+
+/** The same three phases with @demls/mls alone: commits, stagings, merges, Welcomes, one chat. */
+async function mlsRun(n: number, batch: number): Promise<Record<LargePhaseName, number>> {
+  const clients = await Promise.all([...Array(n).keys()].map((i) => createMlsClient({ memberId: ethereumAddress(voterKey(20_000 + i)) })))
+  const c0 = cpuNow()
+  const groups: MlsService[] = [await clients[0]!.createGroup('large-mls')]
+  for (let from = 1; from < n; from += batch) {
+    const to = Math.min(n, from + batch)
+    await mlsAdmit(groups, clients.slice(from, to))
+  }
+  const c1 = cpuNow()
+  // The remove: the creator commits it, every other remaining member stages and merges it.
+  await mlsCommit(groups, [{ action: 'remove', memberId: ethereumAddress(voterKey(20_000 + n - 1)) }], groups.slice(1, n - 1))
+  const c2 = cpuNow()
+  const ciphertext = await groups[0]!.encrypt(new TextEncoder().encode('hello, large group'))
+  for (const g of groups.slice(1, n - 1)) await g.decrypt(ciphertext)
+  const c3 = cpuNow()
+  return { form: c1 - c0, remove: c2 - c1, chat: c3 - c2 }
+}
+
+/** Run both at size `n`: the protocol first, then @demls/mls alone. */
+export async function largeGroupRun(n: number, batch: number, log: (line: string) => void = () => {}): Promise<LargeGroupRun> {
+  const protocol = await protocolRun(n, batch, log)
+  const mlsCpuMs = await mlsRun(n, batch)
+  log(`n=${n} MLS only: form ${(mlsCpuMs.form / 1000).toFixed(1)} s, remove ${(mlsCpuMs.remove / 1000).toFixed(2)} s, chat ${(mlsCpuMs.chat / 1000).toFixed(3)} s`)
+  return { ...protocol, mlsCpuMs }
+}
+
+function sizesFromEnv(): number[] {
+  if (process.env.LARGE_SIZES) return process.env.LARGE_SIZES.split(',').map(Number)
+  return process.env.BENCH_FULL ? [50, 100, 200, 500] : [50, 100]
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const measurements: Measurement[] = []
+  const comparisons: Comparison[] = []
+  const notes: string[] = [
+    'Every member is a `User` on the memory network (FAST_TIMING, attestations every 10 s), all in this one process on the virtual clock: every vote, echo and attestation is decrypted or verified by every member, so the whole-group CPU below grows as O(n²) per change; per member it is O(n).',
+    'form: all n − 1 joiners announce at once and the creator, alone, votes them in and admits them in one commit (each join is still a proposal; with members already in, every one of them would vote on each). remove: one member proposes removing another, all others vote, the epoch steward commits. chat: the creator sends one message, every remaining member decrypts it. A phase ends once every member agrees and the traffic it caused is delivered.',
+    'MLS only: the same commits, stagings, merges and Welcomes with @demls/mls (one creator committing), one encryption and n − 2 decryptions, in the same run.',
+    `Vote signatures on the ${signatureBackend()} secp256k1 backend.`,
+  ]
+  for (const n of sizesFromEnv()) {
+    const run = await largeGroupRun(n, n - 1, (l) => console.log(l))
+    for (const p of run.phases) {
+      const protocol = summarise(`protocol ${p.name}, n=${n} (CPU)`, [p.cpuMs], { n })
+      const mls = summarise(`MLS only ${p.name}, n=${n} (CPU)`, [run.mlsCpuMs[p.name]], { n })
+      measurements.push(protocol, mls)
+      comparisons.push({ name: `${p.name}: protocol vs MLS only, n=${n}`, subject: protocol.name, baseline: mls.name, ratio: p.cpuMs / run.mlsCpuMs[p.name] })
+    }
+    const remove = run.phases.find((p) => p.name === 'remove')!
+    measurements.push(summarise(`protocol remove, n=${n}: CPU per member`, [remove.cpuMs / n], { n }))
+    notes.push(
+      `n=${n}: ${run.phases.map((p) => `${p.name} ${(p.cpuMs / 1000).toFixed(1)} s CPU / ${(p.wallMs / 1000).toFixed(1)} s wall / ${(p.virtualMs / 1000).toFixed(2)} s virtual, ${p.published} messages (${(p.publishedBytes / 1024).toFixed(0)} KiB), ${p.delivered} deliveries, ${p.changes} changes`).join('; ')}; heap ${run.heapMb.toFixed(0)} MB, RSS ${run.rssMb.toFixed(0)} MB.`,
+    )
+  }
+  writeReport({ package: '@demls/session-large', title: 'a large group end to end on the memory network (form, remove by vote, chat)', measurements, comparisons, notes })
+}
