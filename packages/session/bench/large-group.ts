@@ -20,6 +20,7 @@ import { ethereumAddress, signatureBackend } from '@demls/consensus'
 import { type MlsService, createMlsClient } from '@demls/mls'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { type ConversationConfigInit, FAST_TIMING, User } from '../src/index.js'
+import { admitBatch, agreed } from './group-flow.js'
 import { mlsAdmit, mlsCommit } from './mls-flow.js'
 import { cpuNow } from './scale-cpu.js'
 import { voterKey } from './scale-votes.js'
@@ -92,14 +93,6 @@ async function protocolRun(n: number, batch: number, log: (line: string) => void
   const id = `large-${n}`
   const conv = (i: number) => users[i]!.conversation(id)
   const phases: LargePhase[] = []
-  const agreed = (count: number) => () => {
-    const epoch = conv(0)!.epoch()
-    for (let i = 0; i < count; i++) {
-      const c = conv(i)
-      if (c?.epoch() !== epoch || c.state() !== 'working') return false
-    }
-    return true
-  }
   const phase = async (name: LargePhaseName, body: () => Promise<void>) => {
     const s0 = net.stats().total
     const e0 = conv(0)?.epoch() ?? 0n
@@ -122,21 +115,14 @@ async function protocolRun(n: number, batch: number, log: (line: string) => void
   }
   await phase('form', async () => {
     await users[0]!.createConversation(id, { admission: 'open' })
-    for (let from = 1; from < n; from += batch) {
-      const to = Math.min(n, from + batch)
-      const joining = users.slice(from, to)
-      const joins = joining.map((u) => u.join(id))
-      await net.runUntil(() => joining.every((u) => u.conversation(id) !== undefined), { maxMs: 3_600_000 })
-      await Promise.all(joins)
-      await net.runUntil(agreed(to), { maxMs: 3_600_000 })
-    }
+    for (let from = 1; from < n; from += batch) await admitBatch(net, users, id, from, Math.min(n, from + batch))
   })
   const leaver = users[n - 1]!
   await phase('remove', async () => {
     const epoch = conv(0)!.epoch()
     // Under 'open' admission every other member's automatic vote is YES.
     await conv(1)!.removeMember(leaver.memberId)
-    await net.runUntil(() => conv(0)!.epoch() > epoch && agreed(n - 1)(), { maxMs: 3_600_000 })
+    await net.runUntil(() => conv(0)!.epoch() > epoch && agreed(users, id, n - 1), { maxMs: 3_600_000 })
     if (conv(0)!.members().length !== n - 1) throw new Error(`expected ${n - 1} members, got ${conv(0)!.members().length}`)
   })
   await phase('chat', async () => {

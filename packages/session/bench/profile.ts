@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { signatureBackend } from '@demls/consensus'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { FAST_TIMING, User } from '../src/index.js'
+import { admitBatch } from './group-flow.js'
 
 const N = Number(process.env.PROFILE_N ?? 50)
 const BATCH = 5
@@ -85,17 +86,7 @@ async function grow(): Promise<{ changes: number }> {
   const id = 'profile'
   await users[0]!.createConversation(id, { admission: 'open' })
   const e0 = users[0]!.conversation(id)!.epoch()
-  for (let first = 1; first < N; first += BATCH) {
-    const batch = users.slice(first, Math.min(N, first + BATCH))
-    const joins = batch.map((u) => u.join(id))
-    await net.runUntil(() => batch.every((u) => u.conversation(id) !== undefined), { maxMs: 3_600_000 })
-    await Promise.all(joins)
-    const size = first + batch.length
-    await net.runUntil(
-      () => users.slice(0, size).every((u) => u.conversation(id)?.epoch() === users[0]!.conversation(id)!.epoch() && u.conversation(id)!.state() === 'working'),
-      { maxMs: 3_600_000 },
-    )
-  }
+  for (let first = 1; first < N; first += BATCH) await admitBatch(net, users, id, first, Math.min(N, first + BATCH))
   const changes = Number(users[0]!.conversation(id)!.epoch() - e0)
   for (const u of users) await u.stop()
   return { changes }

@@ -10,6 +10,7 @@ import { ethereumAddress, signatureBackend } from '@demls/consensus'
 import { createMlsClient, type MlsService } from '@demls/mls'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { type ConversationConfigInit, FAST_TIMING as FAST, User } from '../src/index.js'
+import { admitBatch } from './group-flow.js'
 import { mlsAdmit } from './mls-flow.js'
 
 const key = (i: number) => {
@@ -40,16 +41,7 @@ async function protocolGrowth(n: number, batch: number, config: ConversationConf
   const wall0 = performance.now()
   await users[0]!.createConversation(id, { admission: 'open' })
   const epochs0 = users[0]!.conversation(id)!.epoch()
-  for (const b of batchesFor(n, batch)) {
-    const joins = b.map((i) => users[i]!.join(id))
-    await net.runUntil(() => b.every((i) => users[i]!.conversation(id) !== undefined), { maxMs: 3_600_000 })
-    await Promise.all(joins)
-    const size = b.at(-1)! + 1
-    await net.runUntil(
-      () => users.slice(0, size).every((u) => u.conversation(id)?.epoch() === users[0]!.conversation(id)!.epoch() && u.conversation(id)!.state() === 'working'),
-      { maxMs: 3_600_000 },
-    )
-  }
+  for (const b of batchesFor(n, batch)) await admitBatch(net, users, id, b[0]!, b.at(-1)! + 1)
   const cpu = cpuMs() - cpu0
   const wall = performance.now() - wall0
   const changes = Number(users[0]!.conversation(id)!.epoch() - epochs0)
