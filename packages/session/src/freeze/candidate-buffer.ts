@@ -69,7 +69,7 @@ export class FreezeRounds {
   /**
    * Record that a selection at `epoch` refused the candidate `hashHex` in
    * the view `view` (our commit prefix, steward list and mode): a copy of
-   * it (every member echoes it once, and a peer may re-send it) is judged
+   * it (its echoers send one each, and a peer may re-send it) is judged
    * again only once that view changed, instead of opening a freeze round,
    * staging the commit and failing into reelection once per copy. At most
    * {@link ECHO_MEMORY} candidates are remembered per epoch.

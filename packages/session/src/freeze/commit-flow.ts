@@ -184,10 +184,10 @@ function offerOwn(
 
 /** A plaintext `CommitCandidate` arrived on the app channel. */
 export async function onCandidateReceived(core: ConversationCore, c: CommitCandidate, now: number): Promise<void> {
-  // A copy of a candidate we hold (the author's and every member's echo, N per candidate): the same
-  // commit bytes passed every check below already, so it is dropped before any MLS decoding.
+  // A copy of a candidate we hold (the author's and its echoes): the same commit bytes passed every
+  // check below already (an empty commit is never held), so it is dropped before any MLS decoding.
   const commitHash = commitHashOf(c.commitMessage)
-  if (c.commitMessage.length > 0 && core.rounds.holds(toHex(commitHash), core.epoch())) {
+  if (core.rounds.holds(toHex(commitHash), core.epoch())) {
     core.emit({ type: 'dropped', reason: 'candidate', detail: 'duplicate' })
     return
   }

@@ -58,7 +58,7 @@ export function startHeartbeat(core: ConversationCore, now: number): void {
 
 /** Whether anyone could hear an attestation: we are not alone in the group. */
 function hasPeers(core: ConversationCore): boolean {
-  return core.memberSet().size > 1
+  return core.memberCount() > 1
 }
 
 /** Periodic attestation (heartbeat), due at this time; none once we left or while we are the only member. */
