@@ -36,6 +36,12 @@ export interface OwnCandidate {
 export class CatchUpState {
   /** When we last sent our steward list to a member (hex) holding an older one. */
   readonly listSentAt = new Map<string, number>()
+  /**
+   * Members (hex) attesting an older steward list than ours: our list's
+   * stamp then, and when we first saw it. We answer only once a member
+   * still attests the older list an attestation interval later (`sync/steward-sync.ts`).
+   */
+  readonly listBehindSince = new Map<string, { ours: string; at: number }>()
   /** Merged commit candidates by the epoch they left (as a decimal string). */
   readonly log = new Map<string, CommitCandidate>()
   /** App-channel packets framed in epochs we have not reached. */
@@ -76,6 +82,8 @@ export class CatchUpState {
   requestBackoffMs = 1_000
   /** Our epoch when we last requested. */
   requestEpoch = -1n
+  /** When we first wanted to request at {@link CatchUpState.requestEpoch}: a plain catch-up waits out a grace from then (`sync/catch-up.ts`). */
+  behindAt = Number.NEGATIVE_INFINITY
   /** Signature checks of members' attestations (hex → the epoch claimed, when, and the result). */
   readonly claimChecks = new Map<string, { epoch: bigint; at: number; ok: boolean }>()
   /** When we last checked a commit request of each member (hex). */

@@ -20,7 +20,7 @@ import { evictOldest, trimOldestBytes } from '../state/bounded.js'
 import { memberWelcomeBytes } from '../util/bytes.js'
 import { type ClaimsComponents, attestedByMember, commitRequestRefusal, signCommitRequest } from './claims.js'
 import { AVAILABILITY_LIMITS } from './limits.js'
-import { suspectWindowMs } from '../conversation/config.js'
+import { type ConversationConfig, suspectWindowMs } from '../conversation/config.js'
 import { signAttestation, verifyAttestation } from '../join/signing.js'
 import { type JoinAttestationComponents, noteJoinAttestation, ownState } from '../join/rewelcome.js'
 import { type LivenessComponents, noteSeenAt } from '../stewardship/liveness.js'
@@ -31,9 +31,16 @@ import { groupAhead } from '../rules/group-ahead.js'
 
 /** Commits kept for replay to members that missed them. */
 const COMMIT_LOG_SIZE = 16
-/** Minimum spacing of our catch-up requests, and of our replies per epoch. */
+/** Minimum spacing of our catch-up requests, of our proposal re-sends, and of checks of one member's attestations. */
 const REQUEST_INTERVAL_MS = 1_000
 const REPLY_INTERVAL_MS = 500
+/**
+ * Minimum spacing of replays of one commit, ours and anyone's: a replay is
+ * broadcast (every member that is behind at that epoch gets it), and a
+ * requester backs off from 1 s, so in a burst of requests one replay
+ * answers them all.
+ */
+const REPLAY_INTERVAL_MS = 2_000
 const WELCOME_RESEND_INTERVAL_MS = 2_000
 
 /** After merging: log the commit and attest the epoch we reached. */
@@ -321,7 +328,7 @@ export function wantsBranch(core: ConversationCore): boolean {
 export function catchUpDeadline(core: ConversationCore): number | undefined {
   if (core.left || !(isBehind(core) || branchStillWanted(core))) return undefined
   const c = core.catchUp
-  const retry = c.lastRequestAt + c.requestBackoffMs
+  const retry = Math.max(c.lastRequestAt + c.requestBackoffMs, c.requestEpoch === core.epoch() ? c.behindAt + catchUpGraceMs(core.config) : Number.NEGATIVE_INFINITY)
   // The claim's expiry, when it comes first.
   const expiry = Math.min(isBehind(core) ? c.knownEpochAt : Number.POSITIVE_INFINITY, c.wantBranch?.at ?? Number.POSITIVE_INFINITY)
   return Math.min(retry, expiry + AVAILABILITY_LIMITS.claimTtlMs + 1)
@@ -332,6 +339,16 @@ export function retryCatchUp(core: ConversationCore, now: number): void {
   expireClaims(core, now)
   if (isBehind(core)) requestCatchUp(core, now)
   else if (wantsBranch(core)) requestCatchUp(core, now, core.epoch() - 1n, core.catchUp.wantBranch?.commitHash)
+}
+
+/**
+ * How long a member that learns the group is one commit ahead waits before
+ * asking for it (a plain catch-up; a fork-healing request for a named
+ * commit does not wait): one freeze window, in which the candidate it may
+ * already hold, or one in flight, gets merged.
+ */
+function catchUpGraceMs(config: Pick<ConversationConfig, 'freezeDurationMs'>): number {
+  return config.freezeDurationMs
 }
 
 /** Evidence that we are behind: ask for the commit that left our epoch (rate-limited). */
@@ -347,7 +364,12 @@ function catchUpRequest(core: ControlComponents, now: number, fromEpoch: bigint,
   if (c.requestEpoch !== core.epoch()) {
     c.requestEpoch = core.epoch()
     c.requestBackoffMs = REQUEST_INTERVAL_MS
+    c.behindAt = now
   }
+  // The first members to merge a commit attest the next epoch while the others still hold the candidate
+  // (their freeze ends a little later, or their CPU is seconds behind): asking at once would have the
+  // committer broadcast the whole commit with its certificates to everyone, for nothing.
+  if (commitHash === undefined && now - c.behindAt < catchUpGraceMs(core.config)) return undefined
   if (now - c.lastRequestAt < c.requestBackoffMs) return undefined
   if (c.lastRequestAt !== Number.NEGATIVE_INFINITY && now - c.lastRequestAt < 4 * c.requestBackoffMs) {
     c.requestBackoffMs = Math.min(AVAILABILITY_LIMITS.requestBackoffMaxMs, 2 * c.requestBackoffMs)
@@ -570,7 +592,7 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
       // Plain catch-up: the committer and the stewards answer; everyone else stays quiet.
       return effects
     }
-    if (now - (core.catchUp.lastReplyAt.get(key) ?? Number.NEGATIVE_INFINITY) < REPLY_INTERVAL_MS) return effects
+    if (now - (core.catchUp.lastReplyAt.get(key) ?? Number.NEGATIVE_INFINITY) < REPLAY_INTERVAL_MS) return effects
     // What replays we send is budgeted in bytes, whoever asks (the certificates count too).
     const certificates = core.certificates.log.get(key) ?? []
     const mergedBy = core.certificates.mergedBy(req.fromEpoch + 1n, commitHashOf(candidate.commitMessage))
