@@ -856,6 +856,20 @@ describe('sync/catch-up onControl on ControlComponents: every reply and event is
     const refused = onControl(s, by(carol!, NOW + 700), NOW + 700)
     expect(refused.send).toEqual([])
     expect(refused.events).toEqual([{ type: 'dropped', reason: 'unauthorized', detail: 'commit request from a non-member' }])
+    expect(onControl(s, by(bob!, NOW + 2_000), NOW + 2_000).send[0]?.demlsControl?.commitReplay?.fromEpoch).toBe(4n) // 2 s later
+  })
+
+  it('commit requests: another member\'s replay of the commit we logged counts as our answer; a replay of other bytes (anyone can send one) does not silence us', () => {
+    const { s } = view()
+    s.catchUp.log.set('4', candidate)
+    const ask = (at: number) => control({ commitRequest: signCommitRequest({ ...s, memberId: bob!.identity, plugins: { consensus: { signer: bob! } } }, { fromEpoch: 4n }, at) })
+    const other = decodeCommitCandidate(encodeCommitCandidate({ ...candidate, commitMessage: new Uint8Array([6, 6, 6]) }))
+    const junk = control({ commitReplay: { fromEpoch: 4n, candidate: other, certificates: [], mergedBy: [] } })
+    onControl(s, junk, NOW)
+    expect(onControl(s, ask(NOW + 1), NOW + 1).send[0]?.demlsControl?.commitReplay?.candidate?.commitMessage).toEqual(candidate.commitMessage)
+    // Someone else answered with our very commit: we stay quiet for the interval.
+    onControl(s, replayed(4n), NOW + 2_100)
+    expect(onControl(s, ask(NOW + 2_200), NOW + 2_200).send).toEqual([])
   })
 
   it('replays: one of our epoch is a catch-up, one of the epoch before a fork switch, older ones nothing; a provisional joiner gets its stranded verdict from the merge attestations', () => {

@@ -36,12 +36,6 @@ export interface OwnCandidate {
 export class CatchUpState {
   /** When we last sent our steward list to a member (hex) holding an older one. */
   readonly listSentAt = new Map<string, number>()
-  /**
-   * Members (hex) attesting an older steward list than ours: our list's
-   * stamp then, and when we first saw it. We answer only once a member
-   * still attests the older list an attestation interval later (`sync/steward-sync.ts`).
-   */
-  readonly listBehindSince = new Map<string, { ours: string; at: number }>()
   /** Merged commit candidates by the epoch they left (as a decimal string). */
   readonly log = new Map<string, CommitCandidate>()
   /** App-channel packets framed in epochs we have not reached. */

@@ -608,8 +608,10 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
   }
   if (control.commitReplay?.candidate !== undefined) {
     const r = control.commitReplay
-    // Others' replies count as ours for the rate limit.
-    core.catchUp.lastReplyAt.set(String(r.fromEpoch), now)
+    // Another member's replay of the commit we logged counts as ours for the rate limit. Only that
+    // commit: anyone can send a replay, and one of any other bytes must not keep us from answering.
+    const logged = core.catchUp.log.get(String(r.fromEpoch))
+    if (logged !== undefined && bytesEqual(logged.commitMessage, r.candidate!.commitMessage)) core.catchUp.lastReplyAt.set(String(r.fromEpoch), now)
     const proofs = { certificates: r.certificates, mergedBy: r.mergedBy }
     // Signed states of the epoch this commit reached: what a joiner that is not yet confirmed judges its branch by.
     for (const a of r.mergedBy) report(noteJoinAttestation(core, a))

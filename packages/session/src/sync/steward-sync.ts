@@ -60,10 +60,10 @@ export function listAnswerTarget(a: EpochAttestation): Uint8Array {
 }
 
 /**
- * An attestation at our epoch: if its sender has held an older list than
- * ours for an attestation interval and we are one of the
- * {@link LIST_ANSWERERS} members the attestation picks (`isAmongClosest`),
- * send ours (encrypted, at most once per attestation interval per sender). Every member used to answer, and
+ * An attestation at our epoch: if its sender holds an older list than
+ * ours and we are one of the {@link LIST_ANSWERERS} members the
+ * attestation picks (`isAmongClosest`), send ours (encrypted, at most once
+ * per attestation interval per sender). Every member used to answer, and
  * each notice went to the whole group: N notices, each carrying the
  * election's certificate, for every member behind. Attestations without a
  * stamp (reference peers) are ignored.
@@ -73,9 +73,8 @@ export async function onListAttested(core: ConversationCore, a: EpochAttestation
   if (ours === undefined || a.epoch !== core.epoch() || a.stewardListEpoch === 0n || core.sm.blocksMessaging) return
   if (!listNewer({ epoch: ours.electionEpoch, round: ours.retryRound }, { epoch: a.stewardListEpoch, round: a.stewardListRound })) return
   if (bytesEqual(a.memberId, core.memberId) || !core.mls.isMember(a.memberId)) return
+  if (!isAmongClosest(listAnswerTarget(a), core.memberSet(), toHex(a.memberId), core.memberHex, LIST_ANSWERERS)) return
   const key = toHex(a.memberId)
-  if (!stillBehind(core, key, `${ours.electionEpoch}/${ours.retryRound}`, now)) return
-  if (!isAmongClosest(listAnswerTarget(a), core.memberSet(), key, core.memberHex, LIST_ANSWERERS)) return
   const sent = core.catchUp.listSentAt
   if (now - (sent.get(key) ?? Number.NEGATIVE_INFINITY) < core.config.attestationIntervalMs) return
   sent.set(key, now)
@@ -87,24 +86,6 @@ export async function onListAttested(core: ConversationCore, a: EpochAttestation
     ...(electionOf(core, ours.electionEpoch, ours.retryRound) !== undefined ? { certificate: core.certificates.election } : {}),
   }
   await core.sendEncrypted({ demlsControl: { stewardList: notice } })
-}
-
-/**
- * Whether `member` has attested a list older than ours (stamped `ours`)
- * for at least an attestation interval. Right after an election most
- * members attest the outgoing list once more (they had not counted the
- * last votes yet, or their CPU is seconds behind); a member that missed
- * the election keeps attesting it, and is answered one interval later.
- */
-function stillBehind(core: ConversationCore, member: string, ours: string, now: number): boolean {
-  const behind = core.catchUp.listBehindSince
-  const first = behind.get(member)
-  if (first === undefined || first.ours !== ours) {
-    behind.set(member, { ours, at: now })
-    evictOldest(behind, 256)
-    return false
-  }
-  return now - first.at >= core.config.attestationIntervalMs
 }
 
 /** A steward list from an authenticated member: install it if it is valid and newer. */

@@ -25,11 +25,10 @@ describe('sync/steward-sync', () => {
     expect(listStamp(core)).toEqual({ stewardListEpoch: epoch, stewardListRound: 1 })
   })
 
-  it('a member still attesting an older list an interval after we first saw it gets ours, encrypted, once per attestation interval; a first sighting, a newer or equal list, or none, gets nothing', async () => {
+  it('a member attesting an older list at our epoch gets ours, encrypted, once per attestation interval; a newer or equal list, or none, gets nothing', async () => {
     const { core, others, epoch } = await setup()
     core.steward.installList(epoch, core.mls.members(), 2, 1)
     const bob = others[0]!
-    const interval = core.config.attestationIntervalMs
     const attest = (round: number, listEpoch = epoch): EpochAttestation => ({
       memberId: bob.memberId,
       epoch,
@@ -44,25 +43,14 @@ describe('sync/steward-sync', () => {
     await onListAttested(core, attest(1), core.now) // the same list
     await onListAttested(core, attest(0, 0n), core.now) // no stamp (a reference peer)
     expect(core.outbox.packets).toEqual([])
-    // Right after an election most members attest the outgoing list once more: not answered.
     await onListAttested(core, attest(0), core.now)
-    await onListAttested(core, attest(0), core.now + interval - 1)
-    expect(core.outbox.packets).toEqual([])
-    // Still on it an interval later: it missed the election.
-    await onListAttested(core, attest(0), core.now + interval)
     expect(core.outbox.packets).toHaveLength(1)
     const sent = decodeAppMessage((await bob.decrypt(core.outbox.packets[0]!.payload)).plaintext).demlsControl?.stewardList
     expect(sent && { epoch: sent.electionEpoch, round: sent.retryRound }).toEqual({ epoch, round: 1 })
-    await onListAttested(core, attest(0), core.now + interval + 1)
+    await onListAttested(core, attest(0), core.now + 1)
     expect(core.outbox.packets).toHaveLength(1) // within the interval
-    await onListAttested(core, attest(0), core.now + 2 * interval)
+    await onListAttested(core, attest(0), core.now + core.config.attestationIntervalMs)
     expect(core.outbox.packets).toHaveLength(2)
-    // We move to a newer list: the member's older one is a first sighting again.
-    core.steward.installList(epoch, core.mls.members(), 2, 2)
-    await onListAttested(core, attest(0), core.now + 4 * interval)
-    expect(core.outbox.packets).toHaveLength(2)
-    await onListAttested(core, attest(0), core.now + 5 * interval)
-    expect(core.outbox.packets).toHaveLength(3)
   })
 
   it('in a larger group only the few members an attestation picks answer it, a different few for each attestation', async () => {
@@ -70,24 +58,20 @@ describe('sync/steward-sync', () => {
     recordEpoch(big)
     big.steward.installList(big.epoch(), big.mls.members(), 2, 1)
     const bob = bigOthers[0]!
-    const older = (at: number): EpochAttestation => ({
-      memberId: bob.memberId,
-      epoch: big.epoch(),
-      commitHash: new Uint8Array(),
-      committer: new Uint8Array(),
-      authenticatorHash: new Uint8Array(),
-      stewardListEpoch: big.epoch(),
-      stewardListRound: 0,
-      signedAtMs: BigInt(at),
-      signature: new Uint8Array(),
-    })
-    // First sighting of bob on the older list: nobody answers it.
-    await onListAttested(big, older(big.now - big.config.attestationIntervalMs), big.now - big.config.attestationIntervalMs)
-    expect(big.outbox.packets).toEqual([])
     let answered = 0
     for (let i = 0; i < 24; i++) {
       const now = big.now + i * big.config.attestationIntervalMs
-      const a = older(now)
+      const a: EpochAttestation = {
+        memberId: bob.memberId,
+        epoch: big.epoch(),
+        commitHash: new Uint8Array(),
+        committer: new Uint8Array(),
+        authenticatorHash: new Uint8Array(),
+        stewardListEpoch: big.epoch(),
+        stewardListRound: 0,
+        signedAtMs: BigInt(now),
+        signature: new Uint8Array(),
+      }
       const before = big.outbox.packets.length
       await onListAttested(big, a, now)
       const picked = isAmongClosest(listAnswerTarget(a), big.memberSet(), toHex(bob.memberId), big.memberHex, LIST_ANSWERERS)
