@@ -45,6 +45,8 @@ export {
   LAN_TIMING,
   type StewardBounds,
   RESERVED_CONSENSUS_SESSIONS,
+  ATTESTERS_PER_INTERVAL,
+  attestationPeriodMs,
   applyTiming,
   consensusQuotas,
   memberProposalSlots,

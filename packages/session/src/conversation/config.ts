@@ -94,7 +94,9 @@ export interface ConversationConfig {
   /**
    * Beyond the reference: every member re-broadcasts its epoch attestation
    * this often, so members that were cut off, muted or partitioned learn
-   * that the group moved on (or moved to another branch) and catch up.
+   * that the group moved on (or moved to another branch) and catch up. In
+   * groups of more than {@link ATTESTERS_PER_INTERVAL} members each member
+   * attests proportionally less often ({@link attestationPeriodMs}).
    * @default 10_000
    */
   attestationIntervalMs: number
@@ -289,8 +291,9 @@ export const FAST_TIMING: Readonly<ConversationConfigInit> = Object.freeze({
  * speed when nothing fails (votes resolve as soon as they are all in,
  * commits follow approvals at once), but failure windows long enough for
  * a peer that is seconds behind on its CPU: consensus timeout 5 s, commit
- * inactivity 6 s, attestations every 4 s (a member is suspect after 9 s
- * of silence and proposed for removal after 27 s). Under FAST_TIMING a
+ * inactivity 6 s, attestations every 4 s (in groups of up to 10 members: a
+ * member is suspect after 9 s of silence and proposed for removal after
+ * 27 s; larger groups stretch all three, see {@link attestationPeriodMs}). Under FAST_TIMING a
  * busy peer's late votes count as missing and its late attestations as
  * silence, and the group spends its time on removals and elections.
  *
@@ -602,40 +605,77 @@ export function proposalClockTolerance(c: ConversationConfig): ClockSkewToleranc
 }
 
 /**
+ * Beyond the reference: how many members' periodic attestations a group
+ * carries per `attestationIntervalMs`, on average. Every attestation goes
+ * to every member, so with each member attesting once per interval a group
+ * of n costs n² deliveries per interval (at 30 members and LAN timing,
+ * most of a core of an idle 2-core machine). Above this many members each
+ * one attests less often ({@link attestationPeriodMs}), and the windows
+ * that judge silence ({@link suspectWindowMs}, {@link deadMemberWindowMs})
+ * stretch with it.
+ */
+export const ATTESTERS_PER_INTERVAL = 10
+
+/**
+ * How often each member of a group of `memberCount` sends its periodic
+ * attestation: `attestationIntervalMs`, stretched by `memberCount /`
+ * {@link ATTESTERS_PER_INTERVAL} above that many members, so that the
+ * group as a whole sends about that many per interval. Members that
+ * disagree on the count for a moment (one commit apart) differ by one
+ * member's share.
+ *
+ * @example
+ * ```ts
+ * import { attestationPeriodMs, resolveConfig } from '@demls/session'
+ * const c = resolveConfig({ attestationIntervalMs: 4_000 })
+ * attestationPeriodMs(c, 8) // 4_000
+ * attestationPeriodMs(c, 30) // 12_000
+ * ```
+ */
+export function attestationPeriodMs(c: Pick<ConversationConfig, 'attestationIntervalMs'>, memberCount = 1): number {
+  return Math.round(c.attestationIntervalMs * Math.max(1, memberCount / ATTESTERS_PER_INTERVAL))
+}
+
+/**
  * Beyond the reference: a member not heard from for this long is not
  * trusted to act as epoch steward (the next steward on the list acts at
  * once instead of waiting out the inactivity window). Two attestation
- * intervals plus a freeze window, during which nobody sends encrypted
- * messages.
+ * periods at the group's size ({@link attestationPeriodMs}) plus a freeze
+ * window, during which nobody sends encrypted messages.
  *
  * @example
  * ```ts
  * import { resolveConfig, suspectWindowMs } from '@demls/session'
  * suspectWindowMs(resolveConfig()) // silence after which a steward is suspected
+ * suspectWindowMs(resolveConfig(), 40) // the same in a group of 40: four times the attestation period
  * ```
  */
-export function suspectWindowMs(c: ConversationConfig): number {
-  return 2 * c.attestationIntervalMs + c.freezeDurationMs
+export function suspectWindowMs(c: ConversationConfig, memberCount = 1): number {
+  return 2 * attestationPeriodMs(c, memberCount) + c.freezeDurationMs
 }
 
 /**
- * The dead-member window: the configured `deadMemberAfterMs`, or three suspect windows when 0.
+ * The dead-member window: three suspect windows when `deadMemberAfterMs`
+ * is 0, else the configured value, but never less than one suspect window
+ * at the group's size (a member attesting on time is never judged dead).
  *
  * @example
  * ```ts
  * import { deadMemberWindowMs, resolveConfig } from '@demls/session'
  * deadMemberWindowMs(resolveConfig({ deadMemberAfterMs: 60_000 })) // how long silence makes a member dead
+ * deadMemberWindowMs(resolveConfig(), 30) // the derived window in a group of 30
  * ```
  */
-export function deadMemberWindowMs(c: ConversationConfig): number {
-  return c.deadMemberAfterMs > 0 ? c.deadMemberAfterMs : 3 * suspectWindowMs(c)
+export function deadMemberWindowMs(c: ConversationConfig, memberCount = 1): number {
+  const suspect = suspectWindowMs(c, memberCount)
+  return c.deadMemberAfterMs > 0 ? Math.max(c.deadMemberAfterMs, suspect) : 3 * suspect
 }
 
 /**
  * Beyond the reference: how long after a member's last authenticated
  * message its removal is committed at most, while the other members are
- * live: the dead-member window, one attestation interval (our polling
- * granularity), the vote (voting delay and consensus timeout), the commit
+ * live, in a group of `memberCount`: the dead-member window, one
+ * attestation period (our polling granularity), the vote (voting delay and consensus timeout), the commit
  * (the voting-inactivity window), the freeze round, and a steward election
  * that may be due (its voting delay and timeout plus a commit-inactivity
  * window).
@@ -647,10 +687,10 @@ export function deadMemberWindowMs(c: ConversationConfig): number {
  * console.log(`a silent member is voted out within ${ms / 1000} s`)
  * ```
  */
-export function deadMemberRemovalBoundMs(c: ConversationConfig): number {
+export function deadMemberRemovalBoundMs(c: ConversationConfig, memberCount = 1): number {
   return (
-    deadMemberWindowMs(c) +
-    c.attestationIntervalMs +
+    deadMemberWindowMs(c, memberCount) +
+    attestationPeriodMs(c, memberCount) +
     c.votingDelayMs +
     c.consensusTimeoutMs +
     votingInactivityWindow(c) +

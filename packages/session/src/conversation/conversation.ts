@@ -490,7 +490,7 @@ export class Conversation {
    */
   #tick(now: number): void {
     const core = this.#core
-    if (now - core.now > suspectWindowMs(core.config)) syncLastSeen(core, now, true)
+    if (now - core.now > suspectWindowMs(core.config, core.memberCount())) syncLastSeen(core, now, true)
     if (now > core.now) core.now = now
   }
 

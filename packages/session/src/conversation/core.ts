@@ -218,7 +218,7 @@ export class ConversationCore {
   isSuspect(hex: string, now: number): boolean {
     if (hex === this.memberHex) return false
     const seen = this.liveness.lastSeen.get(hex)
-    return seen !== undefined && now - seen >= suspectWindowMs(this.config)
+    return seen !== undefined && now - seen >= suspectWindowMs(this.config, this.memberCount())
   }
 
   /**

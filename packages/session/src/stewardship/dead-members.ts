@@ -31,7 +31,7 @@ export async function proposeDeadMembers(core: ConversationCore, now: number): P
   if (core.sm.state !== 'working' || core.queues.activeEmergencies.size > 0 || !responsibleForDead(core, now)) return
   // Behind the group (a quorum attests a later epoch): we have not read what the others sent; their silence is ours.
   if (groupMovedOn(core, now)) return
-  const window = deadMemberWindowMs(core.config)
+  const window = deadMemberWindowMs(core.config, core.memberCount())
   for (const member of core.mls.members()) {
     const hex = toHex(member)
     if (!looksDead(core, hex, now)) continue

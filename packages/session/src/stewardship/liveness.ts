@@ -86,7 +86,7 @@ export function syncLastSeen(core: LivenessComponents, now: number, restart = fa
 export function looksDead(core: LivenessComponents, hex: string, now: number): boolean {
   if (hex === core.memberHex) return false
   const seen = core.liveness.lastSeen.get(hex)
-  return seen !== undefined && now - seen >= deadMemberWindowMs(core.config)
+  return seen !== undefined && now - seen >= deadMemberWindowMs(core.config, core.memberSet().size)
 }
 
 /**

@@ -20,7 +20,7 @@ import { evictOldest, trimOldestBytes } from '../state/bounded.js'
 import { memberWelcomeBytes } from '../util/bytes.js'
 import { type ClaimsComponents, attestedByMember, commitRequestRefusal, signCommitRequest } from './claims.js'
 import { AVAILABILITY_LIMITS } from './limits.js'
-import { type ConversationConfig, suspectWindowMs } from '../conversation/config.js'
+import { type ConversationConfig, attestationPeriodMs, suspectWindowMs } from '../conversation/config.js'
 import { signAttestation, verifyAttestation } from '../join/signing.js'
 import { type JoinAttestationComponents, noteJoinAttestation, ownState } from '../join/rewelcome.js'
 import { type LivenessComponents, noteSeenAt } from '../stewardship/liveness.js'
@@ -73,12 +73,12 @@ export function attestationDeadline(core: ConversationCore, now: number): number
   if (core.left || !hasPeers(core)) return undefined
   // Never attested: due now.
   if (core.catchUp.lastAttestAt === Number.NEGATIVE_INFINITY) return now
-  return core.catchUp.lastAttestAt + core.config.attestationIntervalMs
+  return core.catchUp.lastAttestAt + attestationPeriodMs(core.config, core.memberCount())
 }
 
 /** Every poll: re-attest when the interval has passed (not while we are the only member). */
 export function heartbeat(core: ConversationCore, now: number): void {
-  if (now - core.catchUp.lastAttestAt >= core.config.attestationIntervalMs && hasPeers(core)) attest(core, now)
+  if (now - core.catchUp.lastAttestAt >= attestationPeriodMs(core.config, core.memberCount()) && hasPeers(core)) attest(core, now)
 }
 
 /**
@@ -121,7 +121,7 @@ function attestation(core: ControlComponents, now: number): AppMessageInit | und
  */
 function noteSignedAttestation(core: ControlComponents, a: EpochAttestation, now: number): void {
   const signedAt = Number(a.signedAtMs)
-  if (signedAt === 0 || Math.abs(now - signedAt) > suspectWindowMs(core.config)) return
+  if (signedAt === 0 || Math.abs(now - signedAt) > suspectWindowMs(core.config, core.memberSet().size)) return
   const hex = toHex(a.memberId)
   const seen = core.liveness.lastSeen.get(hex)
   if (seen === undefined || seen >= signedAt) return
