@@ -1,8 +1,8 @@
 /**
- * The real-network benchmark (`pnpm --filter @demls-dev/demo soak`; not yet
- * part of `pnpm bench`, since the group does not converge reliably at 20–30
- * peer processes yet): peer processes over libp2p gossipsub on 127.0.0.1
- * with LAN_TIMING and real time, as users run the library.
+ * The real-network benchmark (`pnpm --filter @demls-dev/demo soak`; not part
+ * of `pnpm bench`: it runs about 15 minutes, most of it the soak): peer
+ * processes over libp2p gossipsub on 127.0.0.1 with LAN_TIMING and real
+ * time, as users run the library.
  *
  *  1. 30 peers: 29 joiners staggered by 500 ms form one group (target ≤ 30 s);
  *  2. 20 joiners at once into a new group (target: all admitted ≤ 20 s);
