@@ -798,6 +798,7 @@ describe('sync/catch-up onControl on ControlComponents: every reply and event is
       branch,
       steward: { currentList: () => undefined, isSteward: () => false },
       consensus: { getProposal: (_scope, proposalId) => held.get(proposalId) },
+      sm: { state: 'working' },
     }
     return { s, held, released }
   }
@@ -807,17 +808,20 @@ describe('sync/catch-up onControl on ControlComponents: every reply and event is
   const candidate = decodeCommitCandidate(encodeCommitCandidate({ conversationId: new TextEncoder().encode('chat'), commitMessage: new Uint8Array([4, 4]), stewardMemberId: alice!.identity }))
   const replayed = (fromEpoch: bigint, mergedBy: EpochAttestationInit[] = []) => control({ commitReplay: { fromEpoch, candidate, certificates: [], mergedBy } })
 
-  it('attestations: a member ahead makes us ask for the commit that left our epoch (after a freeze window of grace), one behind gets our attestation (rate-limited); both are returned', () => {
+  it('attestations: a member ahead makes us ask for the commit that left our epoch (in a freeze round, after a freeze window of grace), one behind gets our attestation (rate-limited); both are returned', () => {
     const { s } = view()
     const ahead = onControl(s, attested(bob!, 7n, NOW), NOW)
     expect(ahead.events).toEqual([])
-    // The commit may be in our hands already, merged at the end of our own freeze: no request yet.
-    expect(ahead.send).toEqual([])
+    expect(ahead.send.map((m) => m.demlsControl?.commitRequest?.fromEpoch)).toEqual([5n]) // outside a round: at once
     expect(s.catchUp.knownEpoch).toBe(7n)
     expect(s.liveness.lastSeen.get(toHex(bob!.identity))).toBe(NOW) // a sign of life, at its signing time
-    const grace = s.config.freezeDurationMs
-    expect(onControl(s, attested(bob!, 7n, NOW + grace - 1), NOW + grace - 1).send).toEqual([])
-    const still = onControl(s, attested(bob!, 7n, NOW + grace), NOW + grace)
+    // In our own freeze round the commit may be in our hands already, merged when the round ends: a grace first.
+    const { s: freezing } = view()
+    Object.assign(freezing, { sm: { state: 'freezing' } })
+    expect(onControl(freezing, attested(bob!, 7n, NOW), NOW).send).toEqual([])
+    const grace = freezing.config.freezeDurationMs
+    expect(onControl(freezing, attested(bob!, 7n, NOW + grace - 1), NOW + grace - 1).send).toEqual([])
+    const still = onControl(freezing, attested(bob!, 7n, NOW + grace), NOW + grace)
     expect(still.send.map((m) => m.demlsControl?.commitRequest?.fromEpoch)).toEqual([5n])
     const behind = onControl(s, attested(bob!, 3n, NOW + 1_000), NOW + 1_000)
     const [ourAttestation] = behind.send.map((m) => m.demlsControl?.attestation)

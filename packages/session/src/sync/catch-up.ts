@@ -31,8 +31,9 @@ import { groupAhead } from '../rules/group-ahead.js'
 
 /** Commits kept for replay to members that missed them. */
 const COMMIT_LOG_SIZE = 16
-/** Minimum spacing of our catch-up requests, of our proposal re-sends, and of checks of one member's attestations. */
+/** Minimum spacing of our catch-up requests (doubling from here while they bring nothing). */
 const REQUEST_INTERVAL_MS = 1_000
+/** Minimum spacing of our re-sends of one proposal, and of signature checks of one member's attestations. */
 const REPLY_INTERVAL_MS = 500
 /**
  * Minimum spacing of replays of one commit, ours and anyone's: a replay is
@@ -328,7 +329,9 @@ export function wantsBranch(core: ConversationCore): boolean {
 export function catchUpDeadline(core: ConversationCore): number | undefined {
   if (core.left || !(isBehind(core) || branchStillWanted(core))) return undefined
   const c = core.catchUp
-  const retry = Math.max(c.lastRequestAt + c.requestBackoffMs, c.requestEpoch === core.epoch() ? c.behindAt + catchUpGraceMs(core.config) : Number.NEGATIVE_INFINITY)
+  // A plain catch-up (we are behind) in a round waits out its grace; a branch request does not.
+  const grace = c.requestEpoch === core.epoch() && isBehind(core) && inRound(core) ? c.behindAt + catchUpGraceMs(core.config) : Number.NEGATIVE_INFINITY
+  const retry = Math.max(c.lastRequestAt + c.requestBackoffMs, grace)
   // The claim's expiry, when it comes first.
   const expiry = Math.min(isBehind(core) ? c.knownEpochAt : Number.POSITIVE_INFINITY, c.wantBranch?.at ?? Number.POSITIVE_INFINITY)
   return Math.min(retry, expiry + AVAILABILITY_LIMITS.claimTtlMs + 1)
@@ -341,11 +344,16 @@ export function retryCatchUp(core: ConversationCore, now: number): void {
   else if (wantsBranch(core)) requestCatchUp(core, now, core.epoch() - 1n, core.catchUp.wantBranch?.commitHash)
 }
 
+/** Whether our own freeze round is under way (it merges the candidate we hold, if any, when it ends). */
+function inRound(core: { readonly sm: Pick<ConversationCore['sm'], 'state'> }): boolean {
+  return core.sm.state === 'freezing' || core.sm.state === 'selection'
+}
+
 /**
- * How long a member that learns the group is one commit ahead waits before
- * asking for it (a plain catch-up; a fork-healing request for a named
- * commit does not wait): one freeze window, in which the candidate it may
- * already hold, or one in flight, gets merged.
+ * How long a member in a freeze round that learns the group is one commit
+ * ahead waits before asking for it (a plain catch-up; a fork-healing
+ * request for a named commit does not wait): one freeze window, in which
+ * the candidate it holds, or one in flight, gets merged.
  */
 function catchUpGraceMs(config: Pick<ConversationConfig, 'freezeDurationMs'>): number {
   return config.freezeDurationMs
@@ -366,10 +374,11 @@ function catchUpRequest(core: ControlComponents, now: number, fromEpoch: bigint,
     c.requestBackoffMs = REQUEST_INTERVAL_MS
     c.behindAt = now
   }
-  // The first members to merge a commit attest the next epoch while the others still hold the candidate
-  // (their freeze ends a little later, or their CPU is seconds behind): asking at once would have the
-  // committer broadcast the whole commit with its certificates to everyone, for nothing.
-  if (commitHash === undefined && now - c.behindAt < catchUpGraceMs(core.config)) return undefined
+  // The first members to merge a commit attest the next epoch while the others are still in the round
+  // (their freeze ends a little later, or their CPU is seconds behind) and merge the candidate they hold at
+  // its end: asking then would have the committer broadcast the whole commit with its certificates to
+  // everyone, for nothing. Outside a round we missed the commit: we ask at once.
+  if (commitHash === undefined && inRound(core) && now - c.behindAt < catchUpGraceMs(core.config)) return undefined
   if (now - c.lastRequestAt < c.requestBackoffMs) return undefined
   if (c.lastRequestAt !== Number.NEGATIVE_INFINITY && now - c.lastRequestAt < 4 * c.requestBackoffMs) {
     c.requestBackoffMs = Math.min(AVAILABILITY_LIMITS.requestBackoffMaxMs, 2 * c.requestBackoffMs)
@@ -465,6 +474,7 @@ export type ControlComponents = ClaimsComponents &
     readonly branch: ConversationCore['branch']
     readonly steward: Pick<ConversationCore['steward'], 'currentList' | 'isSteward'>
     readonly consensus: Pick<ConversationCore['consensus'], 'getProposal'>
+    readonly sm: Pick<ConversationCore['sm'], 'state'>
   }
 
 /**
