@@ -20,7 +20,7 @@ import { evictOldest, trimOldestBytes } from '../state/bounded.js'
 import { memberWelcomeBytes } from '../util/bytes.js'
 import { type ClaimsComponents, attestedByMember, commitRequestRefusal, signCommitRequest } from './claims.js'
 import { AVAILABILITY_LIMITS } from './limits.js'
-import { type ConversationConfig, attestationPeriodMs, suspectWindowMs } from '../conversation/config.js'
+import { attestationPeriodMs, suspectWindowMs } from '../conversation/config.js'
 import { signAttestation, verifyAttestation } from '../join/signing.js'
 import { type JoinAttestationComponents, noteJoinAttestation, ownState } from '../join/rewelcome.js'
 import { type LivenessComponents, noteSeenAt } from '../stewardship/liveness.js'
@@ -329,9 +329,8 @@ export function wantsBranch(core: ConversationCore): boolean {
 export function catchUpDeadline(core: ConversationCore): number | undefined {
   if (core.left || !(isBehind(core) || branchStillWanted(core))) return undefined
   const c = core.catchUp
-  // A plain catch-up (we are behind) in a round waits out its grace; a branch request does not.
-  const grace = c.requestEpoch === core.epoch() && isBehind(core) && inRound(core) ? c.behindAt + catchUpGraceMs(core.config) : Number.NEGATIVE_INFINITY
-  const retry = Math.max(c.lastRequestAt + c.requestBackoffMs, grace)
+  // A plain catch-up (we are behind) waits out its grace; a branch request does not.
+  const retry = Math.max(c.lastRequestAt + c.requestBackoffMs, isBehind(core) ? graceEnd(core) : Number.NEGATIVE_INFINITY)
   // The claim's expiry, when it comes first.
   const expiry = Math.min(isBehind(core) ? c.knownEpochAt : Number.POSITIVE_INFINITY, c.wantBranch?.at ?? Number.POSITIVE_INFINITY)
   return Math.min(retry, expiry + AVAILABILITY_LIMITS.claimTtlMs + 1)
@@ -344,19 +343,17 @@ export function retryCatchUp(core: ConversationCore, now: number): void {
   else if (wantsBranch(core)) requestCatchUp(core, now, core.epoch() - 1n, core.catchUp.wantBranch?.commitHash)
 }
 
-/** Whether our own freeze round is under way (it merges the candidate we hold, if any, when it ends). */
-function inRound(core: { readonly sm: Pick<ConversationCore['sm'], 'state'> }): boolean {
-  return core.sm.state === 'freezing' || core.sm.state === 'selection'
-}
-
 /**
- * How long a member in a freeze round that learns the group is one commit
- * ahead waits before asking for it (a plain catch-up; a fork-healing
- * request for a named commit does not wait): one freeze window, in which
- * the candidate it holds, or one in flight, gets merged.
+ * Until when a plain catch-up request at our epoch waits (a fork-healing
+ * request for a named commit does not wait): during our own freeze round,
+ * one freeze window from when we first wanted to ask, in which the
+ * candidate we hold, or one in flight, gets merged when the round ends.
+ * Outside a round we missed the commit, and nothing waits.
  */
-function catchUpGraceMs(config: Pick<ConversationConfig, 'freezeDurationMs'>): number {
-  return config.freezeDurationMs
+function graceEnd(core: Pick<ControlComponents, 'catchUp' | 'config' | 'epoch' | 'sm'>): number {
+  const c = core.catchUp
+  const inRound = core.sm.state === 'freezing' || core.sm.state === 'selection'
+  return inRound && c.requestEpoch === core.epoch() ? c.behindAt + core.config.freezeDurationMs : Number.NEGATIVE_INFINITY
 }
 
 /** Evidence that we are behind: ask for the commit that left our epoch (rate-limited). */
@@ -378,7 +375,7 @@ function catchUpRequest(core: ControlComponents, now: number, fromEpoch: bigint,
   // (their freeze ends a little later, or their CPU is seconds behind) and merge the candidate they hold at
   // its end: asking then would have the committer broadcast the whole commit with its certificates to
   // everyone, for nothing. Outside a round we missed the commit: we ask at once.
-  if (commitHash === undefined && inRound(core) && now - c.behindAt < catchUpGraceMs(core.config)) return undefined
+  if (commitHash === undefined && now < graceEnd(core)) return undefined
   if (now - c.lastRequestAt < c.requestBackoffMs) return undefined
   if (c.lastRequestAt !== Number.NEGATIVE_INFINITY && now - c.lastRequestAt < 4 * c.requestBackoffMs) {
     c.requestBackoffMs = Math.min(AVAILABILITY_LIMITS.requestBackoffMaxMs, 2 * c.requestBackoffMs)
