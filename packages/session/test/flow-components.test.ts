@@ -808,21 +808,20 @@ describe('sync/catch-up onControl on ControlComponents: every reply and event is
   const candidate = decodeCommitCandidate(encodeCommitCandidate({ conversationId: new TextEncoder().encode('chat'), commitMessage: new Uint8Array([4, 4]), stewardMemberId: alice!.identity }))
   const replayed = (fromEpoch: bigint, mergedBy: EpochAttestationInit[] = []) => control({ commitReplay: { fromEpoch, candidate, certificates: [], mergedBy } })
 
-  it('attestations: a member ahead makes us ask for the commit that left our epoch (in a freeze round, after a freeze window of grace), one behind gets our attestation (rate-limited); both are returned', () => {
+  it('attestations: a member ahead makes us ask for the commit that left our epoch (at once, in a freeze round too), one behind gets our attestation (rate-limited); both are returned', () => {
     const { s } = view()
     const ahead = onControl(s, attested(bob!, 7n, NOW), NOW)
     expect(ahead.events).toEqual([])
-    expect(ahead.send.map((m) => m.demlsControl?.commitRequest?.fromEpoch)).toEqual([5n]) // outside a round: at once
+    expect(ahead.send.map((m) => m.demlsControl?.commitRequest?.fromEpoch)).toEqual([5n])
     expect(s.catchUp.knownEpoch).toBe(7n)
     expect(s.liveness.lastSeen.get(toHex(bob!.identity))).toBe(NOW) // a sign of life, at its signing time
-    // In our own freeze round the commit may be in our hands already, merged when the round ends: a grace first.
+    // In our own freeze round too (holding the candidate is no proof we can merge it): at once, then backing off.
     const { s: freezing } = view()
     Object.assign(freezing, { sm: { state: 'freezing' } })
-    expect(onControl(freezing, attested(bob!, 7n, NOW), NOW).send).toEqual([])
-    const grace = freezing.config.freezeDurationMs
-    expect(onControl(freezing, attested(bob!, 7n, NOW + grace - 1), NOW + grace - 1).send).toEqual([])
-    const still = onControl(freezing, attested(bob!, 7n, NOW + grace), NOW + grace)
-    expect(still.send.map((m) => m.demlsControl?.commitRequest?.fromEpoch)).toEqual([5n])
+    expect(onControl(freezing, attested(bob!, 7n, NOW), NOW).send.map((m) => m.demlsControl?.commitRequest?.fromEpoch)).toEqual([5n])
+    expect(onControl(freezing, attested(bob!, 7n, NOW + 999), NOW + 999).send).toEqual([])
+    const again = onControl(freezing, attested(bob!, 7n, NOW + 1_000), NOW + 1_000)
+    expect(again.send.map((m) => m.demlsControl?.commitRequest?.fromEpoch)).toEqual([5n])
     const behind = onControl(s, attested(bob!, 3n, NOW + 1_000), NOW + 1_000)
     const [ourAttestation] = behind.send.map((m) => m.demlsControl?.attestation)
     expect(ourAttestation && { epoch: ourAttestation.epoch, by: toHex(ourAttestation.memberId as Uint8Array) }).toEqual({ epoch: 5n, by: toHex(alice!.identity) })

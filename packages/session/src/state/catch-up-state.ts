@@ -76,8 +76,6 @@ export class CatchUpState {
   requestBackoffMs = 1_000
   /** Our epoch when we last requested. */
   requestEpoch = -1n
-  /** When we first wanted to request at {@link CatchUpState.requestEpoch}: a plain catch-up waits out a grace from then (`sync/catch-up.ts`). */
-  behindAt = Number.NEGATIVE_INFINITY
   /** Signature checks of members' attestations (hex → the epoch claimed, when, and the result). */
   readonly claimChecks = new Map<string, { epoch: bigint; at: number; ok: boolean }>()
   /** When we last checked a commit request of each member (hex). */

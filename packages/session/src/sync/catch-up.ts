@@ -329,8 +329,7 @@ export function wantsBranch(core: ConversationCore): boolean {
 export function catchUpDeadline(core: ConversationCore): number | undefined {
   if (core.left || !(isBehind(core) || branchStillWanted(core))) return undefined
   const c = core.catchUp
-  // A plain catch-up (we are behind) waits out its grace; a branch request does not.
-  const retry = Math.max(c.lastRequestAt + c.requestBackoffMs, isBehind(core) ? graceEnd(core) : Number.NEGATIVE_INFINITY)
+  const retry = c.lastRequestAt + c.requestBackoffMs
   // The claim's expiry, when it comes first.
   const expiry = Math.min(isBehind(core) ? c.knownEpochAt : Number.POSITIVE_INFINITY, c.wantBranch?.at ?? Number.POSITIVE_INFINITY)
   return Math.min(retry, expiry + AVAILABILITY_LIMITS.claimTtlMs + 1)
@@ -341,19 +340,6 @@ export function retryCatchUp(core: ConversationCore, now: number): void {
   expireClaims(core, now)
   if (isBehind(core)) requestCatchUp(core, now)
   else if (wantsBranch(core)) requestCatchUp(core, now, core.epoch() - 1n, core.catchUp.wantBranch?.commitHash)
-}
-
-/**
- * Until when a plain catch-up request at our epoch waits (a fork-healing
- * request for a named commit does not wait): during our own freeze round,
- * one freeze window from when we first wanted to ask, in which the
- * candidate we hold, or one in flight, gets merged when the round ends.
- * Outside a round we missed the commit, and nothing waits.
- */
-function graceEnd(core: Pick<ControlComponents, 'catchUp' | 'config' | 'epoch' | 'sm'>): number {
-  const c = core.catchUp
-  const inRound = core.sm.state === 'freezing' || core.sm.state === 'selection'
-  return inRound && c.requestEpoch === core.epoch() ? c.behindAt + core.config.freezeDurationMs : Number.NEGATIVE_INFINITY
 }
 
 /** Evidence that we are behind: ask for the commit that left our epoch (rate-limited). */
@@ -369,13 +355,9 @@ function catchUpRequest(core: ControlComponents, now: number, fromEpoch: bigint,
   if (c.requestEpoch !== core.epoch()) {
     c.requestEpoch = core.epoch()
     c.requestBackoffMs = REQUEST_INTERVAL_MS
-    c.behindAt = now
   }
-  // The first members to merge a commit attest the next epoch while the others are still in the round
-  // (their freeze ends a little later, or their CPU is seconds behind) and merge the candidate they hold at
-  // its end: asking then would have the committer broadcast the whole commit with its certificates to
-  // everyone, for nothing. Outside a round we missed the commit: we ask at once.
-  if (commitHash === undefined && now < graceEnd(core)) return undefined
+  // We ask at once, even in our own freeze round with the candidate in hand: waiting there let an approval only
+  // its committer can vouch for go unmerged at 10 % loss (docs/fault-runs.md). Replays of one commit are spaced instead.
   if (now - c.lastRequestAt < c.requestBackoffMs) return undefined
   if (c.lastRequestAt !== Number.NEGATIVE_INFINITY && now - c.lastRequestAt < 4 * c.requestBackoffMs) {
     c.requestBackoffMs = Math.min(AVAILABILITY_LIMITS.requestBackoffMaxMs, 2 * c.requestBackoffMs)
