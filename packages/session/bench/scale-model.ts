@@ -30,7 +30,7 @@ export function components(removal: boolean): Component[] {
     { name: 'MLS decrypt of a vote message', of: (r) => r.mls.decrypt, count: perVote, log: true },
     { name: 'decode the vote AppMessage', of: (r) => r.votes.decode, count: perVote },
     { name: 'consensus receiveVote (signature validation included)', of: (r) => r.votes.receiveVote, count: perVote },
-    { name: 'vote binding signature (certificates)', of: (r) => r.votes.binding, count: perVote },
+    // The binding its voter sends with a vote is kept unchecked (voting/certificates.ts noteBindings): whoever reads a certificate checks it.
     // The `candidateEchoers` members (3) closest to a candidate's hash echo it once (freeze/commit-flow.ts);
     // a copy of a candidate the round holds is dropped before any MLS decoding, so the echoes cost no
     // authentication.

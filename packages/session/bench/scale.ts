@@ -24,10 +24,12 @@ const SIZES = (process.env.SCALE_SIZES ?? (FULL ? '25,50,100,200,500,1000' : '25
 const E2E = (process.env.SCALE_E2E ?? '25,50').split(',').filter(Boolean).map(Number)
 const OUT = fileURLToPath(new URL('../../../docs/', import.meta.url))
 
-// SCALE_RENDER_ONLY=1 re-renders docs/scale.md from docs/scale.json (e.g. after a new MLS memory run), measuring nothing.
-const saved = process.env.SCALE_RENDER_ONLY ? JSON.parse(readFileSync(`${OUT}scale.json`, 'utf8')) : undefined
+// SCALE_RENDER_ONLY=1 re-renders docs/scale.md from docs/scale.json (e.g. after a new MLS memory run), measuring nothing;
+// SCALE_E2E_ONLY=1 keeps its per-operation rows and measures the end-to-end check again (after a change to the session only).
+const E2E_ONLY = process.env.SCALE_E2E_ONLY !== undefined
+const saved = process.env.SCALE_RENDER_ONLY || E2E_ONLY ? JSON.parse(readFileSync(`${OUT}scale.json`, 'utf8')) : undefined
 const rows: Row[] = saved?.rows ?? []
-const e2e: EndToEnd[] = saved?.e2e ?? []
+const e2e: EndToEnd[] = E2E_ONLY ? [] : (saved?.e2e ?? [])
 for (const n of saved ? [] : SIZES) {
   console.error(`[scale] N=${n}: votes`)
   const votes = await voteCostsAt(n, n >= 500 ? 3 : 5)
@@ -36,12 +38,14 @@ for (const n of saved ? [] : SIZES) {
   rows.push({ n, votes, mls })
   console.error(`[scale] N=${n}`, JSON.stringify({ votes, mls }))
 }
-for (const n of saved ? [] : E2E) {
+for (const n of saved && !E2E_ONLY ? [] : E2E) {
   console.error(`[scale] end to end at n=${n}`)
   e2e.push(await endToEndAt(n))
   console.error(`[scale] end to end`, JSON.stringify(e2e.at(-1)))
 }
-const machine = saved?.machine ?? { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, date: new Date().toISOString(), backend: signatureBackend() }
+const now = new Date().toISOString()
+const machine = saved?.machine ?? { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, date: now, backend: signatureBackend() }
+if (E2E_ONLY) machine.e2eDate = now
 mkdirSync(OUT, { recursive: true })
 writeFileSync(`${OUT}scale.json`, `${JSON.stringify({ machine, rows, e2e }, null, 2)}\n`)
 // The MLS memory bench measures commit processing at 1,000 to 10,000 directly (a separate run): the model's cross-check.

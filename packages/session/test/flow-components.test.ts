@@ -33,12 +33,12 @@ import {
   encodeWelcomeChannelMessage,
   toHex,
 } from '@demls/wire'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { type ConversationConfigInit, defaultPlugins } from '../src/index.js'
 import { deadMemberWindowMs, resolveConfig } from '../src/conversation/config.js'
 import type { ConversationState } from '../src/conversation/state-machine.js'
 import { PluginMismatchError } from '../src/errors.js'
-import { voteBindingPayload } from '../src/rules/certificate.js'
+import { verifyCertificate, voteBindingPayload } from '../src/rules/certificate.js'
 import { keyOfTarget } from '../src/rules/targets.js'
 import { authenticatorHash } from '../src/rules/joined-branch.js'
 import type { BranchPoint } from '../src/state/branch-point.js'
@@ -484,6 +484,32 @@ describe('voting/certificates on CertificatesComponents', () => {
     expect(sent[0]).toEqual(bindOwnVote(s, p, votes[0]!)) // kept: the same binding again
     expect(bindingsOf(view({ uncertifiedChanges: true }).s, p, votes)).toEqual([])
     expect(certifies(view({ uncertifiedChanges: true }).s)).toBe(false)
+  })
+
+  it('a binding its voter sent itself is kept unchecked at the size of its vote signature; a bad one costs the reader of the certificate only that vote', () => {
+    const { s, held } = view()
+    const p = removal(5)
+    const votes = votesOn(p, [0, 1, 2, 3])
+    held.set(5, { ...p, votes })
+    const verify = vi.spyOn(signers[0]!, 'verify')
+    try {
+      noteBindings(s, 5, [votes[1]!], [bindingOf(p, votes[1]!, 1)], signers[1]!.identity)
+      noteBindings(s, 5, [votes[2]!], [bindingOf(p, votes[2]!, 3)], signers[2]!.identity) // a signature of the right size, by another key
+      noteBindings(s, 5, [votes[3]!], [new Uint8Array(4096)], signers[3]!.identity) // not a signature's size: never kept
+      expect(verify).not.toHaveBeenCalled()
+      expect([1, 2, 3].map((i) => s.certificates.bindings.has(toHex(votes[i]!.voteHash)))).toEqual([true, true, false])
+      // Forwarded by another member (Bob relays Dave's vote): checked, and a bad one is not kept.
+      noteBindings(s, 5, [votes[3]!], [bindingOf(p, votes[3]!, 1)], signers[1]!.identity)
+      expect(verify).toHaveBeenCalledTimes(1)
+      expect(s.certificates.bindings.has(toHex(votes[3]!.voteHash))).toBe(false)
+      noteBindings(s, 5, [votes[3]!], [bindingOf(p, votes[3]!, 3)], signers[3]!.identity)
+    } finally {
+      verify.mockRestore()
+    }
+    const cert = localCertificate(s, 5)!
+    expect(owners(cert.proposal!.votes)).toEqual([0, 1, 2, 3])
+    const read = verifyCertificate(cert, { conversationId: 'chat', members, rule: consensusResult, verifier: signers[0]! })
+    expect(read.ok && read.voters).toBe(3) // Carol's vote, with the binding another key signed, does not count
   })
 
   it('an approval keeps the certificate of the votes we hold a binding for, by target, until the commit that carries it takes it', () => {

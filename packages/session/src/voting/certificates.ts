@@ -95,17 +95,31 @@ export function bindingsOf(core: Omit<BindingsComponents, 'consensus'>, proposal
 }
 
 /**
- * Keep the bindings received with accepted votes, once checked against the
- * proposal we hold (a forged binding is never kept, so it cannot shadow
- * the real one). Votes for a proposal we do not hold keep none.
+ * Keep the bindings received with accepted votes. A binding its voter sent
+ * itself (`from`, the MLS-authenticated sender, is the vote's owner) is kept
+ * unchecked when it is the size of the vote's own signature: only the voter
+ * can sign a good one, so a bad one withholds nothing but the voter's own
+ * vote, and whoever reads a certificate checks every binding in it
+ * (`verifyCertificate`), dropping the votes whose binding fails. A binding
+ * forwarded by another member is kept once checked against the proposal we
+ * hold (a forged one is never kept, so it cannot shadow the real one); one
+ * that came before its proposal waits for it.
  */
-export function noteBindings(core: Omit<BindingsComponents, 'memberId' | 'config'>, proposalId: number, votes: readonly Vote[], bindings: readonly Uint8Array[]): void {
+export function noteBindings(
+  core: Omit<BindingsComponents, 'memberId' | 'config'>,
+  proposalId: number,
+  votes: readonly Vote[],
+  bindings: readonly Uint8Array[],
+  from?: Uint8Array,
+): void {
   const proposal = core.consensus.getProposal(core.id, proposalId)
   for (const [i, vote] of votes.entries()) {
     const key = toHex(vote.voteHash)
     const binding = bindings[i]
     if (binding === undefined || binding.length === 0 || core.certificates.bindings.has(key)) continue
-    if (proposal === undefined) core.certificates.keepUnchecked(key, binding)
+    if (from !== undefined && bytesEqual(from, vote.voteOwner)) {
+      if (binding.length === vote.signature.length) core.certificates.keepBinding(key, binding)
+    } else if (proposal === undefined) core.certificates.keepUnchecked(key, binding)
     else if (verifyVoteBinding(core.plugins.consensus.signer, core.id, proposal, vote, binding)) core.certificates.keepBinding(key, binding)
   }
   // Votes that came before this proposal: check what they brought now.

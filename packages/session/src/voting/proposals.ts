@@ -227,7 +227,7 @@ export function onIncomingProposal(
     core.emit({ type: 'dropped', reason: result.status === 'duplicate' ? 'duplicate' : 'late' })
     return
   }
-  noteBindings(core, proposal.proposalId, proposal.votes, bindings)
+  noteBindings(core, proposal.proposalId, proposal.votes, bindings, sender)
   if (kind === 'emergency') core.queues.activeEmergencies.add(proposal.proposalId)
   if (request && (request.payload === 'memberInvite' || request.payload === 'removeMember')) {
     core.queues.bufferUpdate(request, core.epoch())
@@ -315,7 +315,7 @@ export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8
   try {
     const r = core.consensus.receiveVote(core.id, vote, now, hardening(core, sender))
     // A late or conflicting vote is in no certificate (the service did not take it): its binding is not checked.
-    if (binding !== undefined && r.status !== 'late' && r.status !== 'conflicting') noteBindings(core, vote.proposalId, [vote], [binding])
+    if (binding !== undefined && r.status !== 'late' && r.status !== 'conflicting') noteBindings(core, vote.proposalId, [vote], [binding], sender)
     if (r.status === 'conflicting') {
       // Both votes are signed by their owner (the consensus service verified the second one too).
       const evidence = equivocationOf(r.existing, vote)
