@@ -139,7 +139,7 @@ export function renderScale(rows: Row[], e2e: EndToEnd[], machine: Record<string
   }
   out.push(
     '',
-    'In parentheses: with the unmodelled rest. "Batched" assumes a vote message carries many votes (one MLS decrypt for many), e.g. the steward relaying the votes it collected, or voters answering in rounds; the signatures still have to be checked one by one. "Bindings only when needed" keeps them on the wire but verifies them when a certificate is built or checked (replays, fork switches), not on every vote. A committee is a protocol change (votes per change = 100 instead of N).',
+    'In parentheses: with the unmodelled rest. "Batched" assumes a vote message carries many votes (one MLS decrypt for many), e.g. the steward relaying the votes it collected, or voters answering in rounds; the signatures still have to be checked one by one. (Vote bindings are already checked only when a certificate is read, not on every vote: "as built".) A committee is a protocol change (votes per change = 100 instead of N).',
     '',
   )
   return `${out.join('\n')}\n`
