@@ -94,8 +94,27 @@ describe('inbound/decode: decodeInbound on real packets', () => {
     })
   })
 
-  it('wrong epoch: a past epoch is dropped, a future one is kept for the stash (MLS message and plaintext candidate)', async () => {
-    expect(dropOf(await decodeInbound(app(await chat(bob, 'late')), alice))).toEqual({ reason: 'wrong-epoch', error: true })
+  it('wrong epoch: the epoch we just left is read (its votes and chat count), an older one is dropped, a future one is kept for the stash (MLS message and plaintext candidate)', async () => {
+    // Bob is still at epoch 1, alice merged epoch 2: what bob sends now was in flight when she merged.
+    const late = await decodeInbound(app(await chat(bob, 'late')), alice)
+    expect(late.kind === 'chat' && [new TextDecoder().decode(late.body), late.epoch, toHex(late.sender)]).toEqual(['late', 1n, toHex(bob.memberId)])
+    const vote = { voteId: 1, proposalId: 7, voteOwner: bob.memberId, vote: true, parentHash: new Uint8Array(0), receivedHash: new Uint8Array(0), voteHash: new Uint8Array(32), signature: new Uint8Array(65), timestamp: 1n }
+    const lateVote = await decodeInbound(app(await bob.encrypt(encodeAppMessage({ vote, demlsVoteBindings: [new Uint8Array(65).fill(1)] }))), alice)
+    expect(lateVote.kind === 'vote' && [lateVote.vote.proposalId, toHex(lateVote.sender), lateVote.binding?.length]).toEqual([7, toHex(bob.memberId), 65])
+    const lateBan = await decodeInbound(app(await bob.encrypt(encodeAppMessage({ banRequest: { userToBan: dave.memberId } }))), alice)
+    expect(dropOf(lateBan)).toEqual({ reason: 'late', detail: 'banRequest of the epoch we just left', error: false })
+    // Two epochs back: a member of epoch 1 (fresh groups) reads nothing of it at epoch 3.
+    const [x, y] = await Promise.all([4, 5].map((i) => defaultPlugins(keyFor(i))))
+    const xg = await x!.createMls('two-back', now)
+    await xg.createCommitCandidate([{ action: 'add', keyPackage: await y!.generateKeyPackage(now) }], { nowMs: now })
+    const yg = (await y!.welcomeMls((await xg.mergeOwnCommit()).welcome!))!
+    const [first, second] = [await chat(yg, 'one back'), await chat(yg, 'two back')]
+    await xg.createCommitCandidate([], { nowMs: now })
+    await xg.mergeOwnCommit()
+    expect((await decodeInbound(app(first), xg)).kind).toBe('chat')
+    await xg.createCommitCandidate([], { nowMs: now })
+    await xg.mergeOwnCommit()
+    expect(dropOf(await decodeInbound(app(second), xg))).toEqual({ reason: 'wrong-epoch', error: true })
     const future = await decodeInbound(app(aliceChatEpoch2), bob)
     expect(future).toEqual({ kind: 'future', epoch: 2n, payload: aliceChatEpoch2, of: 'message' })
     const candidate = encodeAppMessage({

@@ -64,7 +64,7 @@ import type { AbortOptions, GenerateKeyPackageOptions, JoinFromWelcomeOptions, M
 export interface KeyRetention {
   /** Out-of-order generations kept per sender. @default 10 */
   retainKeysForGenerations: number
-  /** Past epochs whose receiver keys are kept (unused: decrypt is current-epoch only). @default 4 */
+  /** Past epochs whose receiver keys are kept, for `DecryptOptions.retainedEpochs` (late packets of an epoch already left). @default 4 */
   retainKeysForEpochs: number
   /** Largest generation jump accepted from one sender. @default 200 */
   maximumForwardRatchetSteps: number

@@ -178,11 +178,36 @@ async function decodeEncrypted(payload: Uint8Array, mls: DecodeMls): Promise<Inb
     if (e.code === 'MLS_WRONG_EPOCH' && e.direction === 'future' && e.messageEpoch !== undefined) {
       return { kind: 'future', epoch: e.messageEpoch, payload, of: 'message' }
     }
+    if (e.code === 'MLS_WRONG_EPOCH' && e.direction === 'past' && e.messageEpoch === mls.epoch() - 1n) return decodeJustLeft(payload, mls)
     return dropped(e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed', { error: e })
   }
   const app = decodeDecrypted(decrypted.plaintext)
   if (isInbound(app)) return app
   return classifyEncrypted(app, decrypted, payload)
+}
+
+/**
+ * A packet of the epoch we just left, still in flight when we merged the
+ * commit that ended it (under load, votes cast just before a commit reach
+ * the members that merged it first after it): read with that epoch's
+ * retained keys. Its votes count (the consensus service takes a vote only
+ * from a current member, on a proposal still open) and its chat is
+ * delivered, as a history reply's would be; anything else of a past epoch
+ * changes nothing now and is dropped as `late`. Two or more epochs back
+ * stays a `wrong-epoch` drop.
+ */
+async function decodeJustLeft(payload: Uint8Array, mls: DecodeMls): Promise<Inbound> {
+  let decrypted: Awaited<ReturnType<MlsService['decrypt']>>
+  try {
+    decrypted = await mls.decrypt(payload, { retainedEpochs: true })
+  } catch (err) {
+    const e = err as Error & { code?: string }
+    return dropped(e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed', { error: e })
+  }
+  const app = decodeDecrypted(decrypted.plaintext)
+  if (isInbound(app)) return app
+  if (app.payload === 'vote' || app.payload === 'conversationMessage') return classifyEncrypted(app, decrypted, payload)
+  return dropped('late', { detail: `${app.payload ?? 'empty'} of the epoch we just left`, sender: decrypted.sender })
 }
 
 /** A decrypted application message's `AppMessage`, or an `undecodable` drop. */
