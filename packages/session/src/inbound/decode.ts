@@ -197,17 +197,27 @@ async function decodeEncrypted(payload: Uint8Array, mls: DecodeMls): Promise<Inb
  * stays a `wrong-epoch` drop.
  */
 async function decodeJustLeft(payload: Uint8Array, mls: DecodeMls): Promise<Inbound> {
+  const read = await readRetained(payload, mls)
+  if ('kind' in read) return read
+  const { app, decrypted } = read
+  if (app.payload === 'vote' || app.payload === 'conversationMessage') return classifyEncrypted(app, decrypted, payload)
+  return dropped('late', { detail: `${app.payload ?? 'empty'} of the epoch we just left`, sender: decrypted.sender })
+}
+
+/** Decrypt with the retained keys of a past epoch and decode: the message and its decryption, or the drop. */
+async function readRetained(
+  payload: Uint8Array,
+  mls: Pick<MlsService, 'decrypt'>,
+): Promise<{ app: AppMessage; decrypted: Awaited<ReturnType<MlsService['decrypt']>> } | Extract<Inbound, { kind: 'dropped' }>> {
   let decrypted: Awaited<ReturnType<MlsService['decrypt']>>
   try {
     decrypted = await mls.decrypt(payload, { retainedEpochs: true })
   } catch (err) {
     const e = err as Error & { code?: string }
-    return dropped(e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed', { error: e })
+    return { kind: 'dropped', drop: { reason: e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed', error: e } }
   }
   const app = decodeDecrypted(decrypted.plaintext)
-  if (isInbound(app)) return app
-  if (app.payload === 'vote' || app.payload === 'conversationMessage') return classifyEncrypted(app, decrypted, payload)
-  return dropped('late', { detail: `${app.payload ?? 'empty'} of the epoch we just left`, sender: decrypted.sender })
+  return isInbound(app) ? (app as Extract<Inbound, { kind: 'dropped' }>) : { app, decrypted }
 }
 
 /** A decrypted application message's `AppMessage`, or an `undecodable` drop. */
@@ -264,15 +274,9 @@ export async function decodePastChat(
   payload: Uint8Array,
   mls: Pick<MlsService, 'decrypt'>,
 ): Promise<{ kind: 'chat'; sender: Uint8Array; body: Uint8Array; epoch: bigint } | { kind: 'dropped'; drop: InboundDrop }> {
-  let decrypted: Awaited<ReturnType<MlsService['decrypt']>>
-  try {
-    decrypted = await mls.decrypt(payload, { retainedEpochs: true })
-  } catch (err) {
-    const e = err as Error & { code?: string }
-    return { kind: 'dropped', drop: { reason: e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed', error: e } }
-  }
-  const app = decodeDecrypted(decrypted.plaintext)
-  if (isInbound(app)) return app as { kind: 'dropped'; drop: InboundDrop }
+  const read = await readRetained(payload, mls)
+  if ('kind' in read) return { kind: 'dropped', drop: read.drop }
+  const { app, decrypted } = read
   if (app.payload === 'conversationMessage') {
     return { kind: 'chat', sender: decrypted.sender, body: app.conversationMessage!.message, epoch: decrypted.epoch }
   }
