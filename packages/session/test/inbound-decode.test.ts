@@ -94,7 +94,7 @@ describe('inbound/decode: decodeInbound on real packets', () => {
     })
   })
 
-  it('wrong epoch: the epoch we just left is read (its votes and chat count), an older one is dropped, a future one is kept for the stash (MLS message and plaintext candidate)', async () => {
+  it('wrong epoch: the epoch we just left is read (its votes and chat count, not a removed member\'s), an older one is dropped, a future one is kept for the stash (MLS message and plaintext candidate)', async () => {
     // Bob is still at epoch 1, alice merged epoch 2: what bob sends now was in flight when she merged.
     const late = await decodeInbound(app(await chat(bob, 'late')), alice)
     expect(late.kind === 'chat' && [new TextDecoder().decode(late.body), late.epoch, toHex(late.sender)]).toEqual(['late', 1n, toHex(bob.memberId)])
@@ -115,6 +115,14 @@ describe('inbound/decode: decodeInbound on real packets', () => {
     await xg.createCommitCandidate([], { nowMs: now })
     await xg.mergeOwnCommit()
     expect(dropOf(await decodeInbound(app(second), xg))).toEqual({ reason: 'wrong-epoch', error: true })
+    // A member the commit removed still holds the keys of the epoch it ended: what it frames there does not count.
+    const z = await defaultPlugins(keyFor(6))
+    await xg.createCommitCandidate([{ action: 'add', keyPackage: await z.generateKeyPackage(now) }], { nowMs: now })
+    const zg = (await z.welcomeMls((await xg.mergeOwnCommit()).welcome!))!
+    await xg.createCommitCandidate([{ action: 'remove', memberId: zg.memberId }], { nowMs: now })
+    await xg.mergeOwnCommit()
+    const removed = await decodeInbound(app(await chat(zg, 'still here?')), xg)
+    expect(dropOf(removed)).toEqual({ reason: 'unauthorized', detail: 'a packet of the epoch we just left from a member no longer in the group', error: false })
     const future = await decodeInbound(app(aliceChatEpoch2), bob)
     expect(future).toEqual({ kind: 'future', epoch: 2n, payload: aliceChatEpoch2, of: 'message' })
     const candidate = encodeAppMessage({

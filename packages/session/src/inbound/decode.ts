@@ -98,7 +98,7 @@ export type Inbound =
  * const mls: DecodeMls = group
  * ```
  */
-export type DecodeMls = Pick<MlsService, 'epoch' | 'decrypt' | 'inspectMessageEpoch' | 'inspectMessageKind'>
+export type DecodeMls = Pick<MlsService, 'epoch' | 'decrypt' | 'inspectMessageEpoch' | 'inspectMessageKind' | 'isMember'>
 
 /** A `dropped` variant with only the fields given. */
 function dropped(reason: InboundDropReason, extra: { detail?: string; error?: Error; sender?: Uint8Array } = {}): Inbound {
@@ -190,16 +190,19 @@ async function decodeEncrypted(payload: Uint8Array, mls: DecodeMls): Promise<Inb
  * A packet of the epoch we just left, still in flight when we merged the
  * commit that ended it (under load, votes cast just before a commit reach
  * the members that merged it first after it): read with that epoch's
- * retained keys. Its votes count (the consensus service takes a vote only
- * from a current member, on a proposal still open) and its chat is
- * delivered, as a history reply's would be; anything else of a past epoch
- * changes nothing now and is dropped as `late`. Two or more epochs back
- * stays a `wrong-epoch` drop.
+ * retained keys. From a current member, its votes count (on a proposal
+ * still open) and its chat is delivered, as a history reply's would be;
+ * anything else of a past epoch changes nothing now and is dropped as
+ * `late`. From a member the commit removed, it is dropped as
+ * `unauthorized` (it still holds that epoch's keys). Two or more epochs
+ * back stays a `wrong-epoch` drop.
  */
 async function decodeJustLeft(payload: Uint8Array, mls: DecodeMls): Promise<Inbound> {
   const read = await readRetained(payload, mls)
   if ('kind' in read) return read
   const { app, decrypted } = read
+  // A member the commit removed still holds that epoch's keys: nothing it frames there counts any more.
+  if (!mls.isMember(decrypted.sender)) return dropped('unauthorized', { detail: 'a packet of the epoch we just left from a member no longer in the group' })
   if (app.payload === 'vote' || app.payload === 'conversationMessage') return classifyEncrypted(app, decrypted, payload)
   return dropped('late', { detail: `${app.payload ?? 'empty'} of the epoch we just left`, sender: decrypted.sender })
 }
