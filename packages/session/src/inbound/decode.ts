@@ -100,8 +100,11 @@ export type Inbound =
  */
 export type DecodeMls = Pick<MlsService, 'epoch' | 'decrypt' | 'inspectMessageEpoch' | 'inspectMessageKind' | 'isMember'>
 
+/** The `dropped` variant of {@link Inbound}. */
+type Dropped = Extract<Inbound, { kind: 'dropped' }>
+
 /** A `dropped` variant with only the fields given. */
-function dropped(reason: InboundDropReason, extra: { detail?: string; error?: Error; sender?: Uint8Array } = {}): Inbound {
+function dropped(reason: InboundDropReason, extra: { detail?: string; error?: Error; sender?: Uint8Array } = {}): Dropped {
   const drop: InboundDrop = { reason }
   if (extra.detail !== undefined) drop.detail = extra.detail
   if (extra.error !== undefined) drop.error = extra.error
@@ -182,7 +185,7 @@ async function decodeEncrypted(payload: Uint8Array, mls: DecodeMls): Promise<Inb
     return dropped(e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed', { error: e })
   }
   const app = decodeDecrypted(decrypted.plaintext)
-  if (isInbound(app)) return app
+  if (isDropped(app)) return app
   return classifyEncrypted(app, decrypted, payload)
 }
 
@@ -211,20 +214,20 @@ async function decodeJustLeft(payload: Uint8Array, mls: DecodeMls): Promise<Inbo
 async function readRetained(
   payload: Uint8Array,
   mls: Pick<MlsService, 'decrypt'>,
-): Promise<{ app: AppMessage; decrypted: Awaited<ReturnType<MlsService['decrypt']>> } | Extract<Inbound, { kind: 'dropped' }>> {
+): Promise<{ app: AppMessage; decrypted: Awaited<ReturnType<MlsService['decrypt']>> } | Dropped> {
   let decrypted: Awaited<ReturnType<MlsService['decrypt']>>
   try {
     decrypted = await mls.decrypt(payload, { retainedEpochs: true })
   } catch (err) {
     const e = err as Error & { code?: string }
-    return { kind: 'dropped', drop: { reason: e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed', error: e } }
+    return dropped(e.code === 'MLS_WRONG_EPOCH' ? 'wrong-epoch' : 'decrypt-failed', { error: e })
   }
   const app = decodeDecrypted(decrypted.plaintext)
-  return isInbound(app) ? (app as Extract<Inbound, { kind: 'dropped' }>) : { app, decrypted }
+  return isDropped(app) ? app : { app, decrypted }
 }
 
 /** A decrypted application message's `AppMessage`, or an `undecodable` drop. */
-function decodeDecrypted(plaintext: Uint8Array): AppMessage | Inbound {
+function decodeDecrypted(plaintext: Uint8Array): AppMessage | Dropped {
   try {
     return decodeAppMessage(plaintext)
   } catch (err) {
@@ -286,6 +289,6 @@ export async function decodePastChat(
   return { kind: 'dropped', drop: { reason: 'late', detail: `backfilled ${app.payload ?? 'empty'} of a past epoch` } }
 }
 
-function isInbound(x: AppMessage | Inbound): x is Inbound {
+function isDropped(x: AppMessage | Dropped): x is Dropped {
   return 'kind' in x
 }

@@ -408,10 +408,10 @@ async function echoVotes(core: ConversationCore, now: number): Promise<void> {
     }
     core.voting.voteEchoes.clear(id)
     const session = core.consensus.getSession(core.id, id)
-    if (session?.state !== 'active' && !votePivotal(core, id)) continue
-    // A resolved proposal of one voter (ours, in a group of one) counts nowhere else: the members that joined
-    // since would only ask for it and refuse it (the one-voter fast path is for a self-leave, which travels bundled).
-    if (session?.state !== 'active' && (session?.proposal.expectedVotersCount ?? 0) <= 1) continue
+    // A resolved proposal is echoed only while its every vote is needed, and never with one voter (ours, in a
+    // group of one): the members that joined since would only ask for it and refuse it (the one-voter fast
+    // path is for a self-leave, which travels bundled).
+    if (session?.state !== 'active' && (!votePivotal(core, id) || (session?.proposal.expectedVotersCount ?? 0) <= 1)) continue
     try {
       const unanswered = session?.state === 'active' && bytesEqual(session.proposal.proposalOwner, core.memberId) && session.proposal.votes.every((v) => bytesEqual(v.voteOwner, core.memberId))
       if (unanswered) {
