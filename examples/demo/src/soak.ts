@@ -16,7 +16,7 @@
  * SOAK_EVENTS=<file> appends every peer's events of each phase to it as
  * JSON lines (swarm, peer, at, kind, …), for tracing a missed delivery.
  */
-import { type Comparison, type Measurement, summarise, writeReport } from '@demls-dev/bench-kit'
+import { type Comparison, type Measurement, compareToLimit, summarise, writeReport } from '@demls-dev/bench-kit'
 import { appendFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import type { PeerProcess } from './peers.js'
@@ -40,7 +40,7 @@ process.on('SIGINT', () => process.exit(130))
 
 /** A target as a comparison row: the measured value against the target value (ratio ≤ 1 meets it). */
 function target(name: string, measured: number, limit: number, unit: string): void {
-  comparisons.push({ name, subject: `${measured.toFixed(1)} ${unit}`, baseline: `${limit} ${unit} (target)`, ratio: measured / limit, target: '≤ 1×', met: measured <= limit })
+  comparisons.push(compareToLimit(name, measured, limit, unit))
 }
 
 async function join(p: PeerProcess, id: string, timeoutMs: number): Promise<number> {

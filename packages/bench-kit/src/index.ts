@@ -148,6 +148,15 @@ export function compare(
   return c
 }
 
+/**
+ * A measured value against a fixed limit an issue states (a time, a count):
+ * ratio = measured / limit, met when the value is at most the limit.
+ * `subject` describes the measured value (default: the value and its unit).
+ */
+export function compareToLimit(name: string, measured: number, limit: number, unit: string, subject = `${measured.toFixed(1)} ${unit}`): Comparison {
+  return { name, subject, baseline: `${limit} ${unit} (target)`, ratio: measured / limit, target: '≤ 1×', met: measured <= limit }
+}
+
 /** Everything one package's benchmark run reports. */
 export interface BenchReport {
   /** Package name, e.g. `@demls/wire`. */

@@ -37,7 +37,7 @@ describe('inspecting a PrivateMessage from its framing', () => {
     for (const m of messages) {
       const mutants: Uint8Array[] = [m]
       for (let len = 0; len < m.length; len += len < 80 ? 1 : 97) mutants.push(m.subarray(0, len))
-      mutants.push(Uint8Array.of(...m.subarray(0, 200), ...(m.length > 200 ? m.subarray(200) : []), 0))
+      mutants.push(Uint8Array.of(...m, 0)) // one trailing byte
       for (let i = 0; i < Math.min(m.length, 80); i++) {
         for (const flip of [0x01, 0x40, 0x80, 0xc0]) {
           const x = m.slice()

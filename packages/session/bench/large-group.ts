@@ -15,7 +15,7 @@
 //
 //   LARGE_SIZES=50,100,200 pnpm --filter @demls/session bench:large
 //   BENCH_FULL=1 …          sizes 50, 100, 200, 500 (LARGE_SIZES overrides)
-import { type Comparison, type Measurement, summarise, writeReport } from '@demls-dev/bench-kit'
+import { type Comparison, type Measurement, compare, summarise, writeReport } from '@demls-dev/bench-kit'
 import { ethereumAddress, signatureBackend } from '@demls/consensus'
 import { type MlsService, createMlsClient } from '@demls/mls'
 import { MemoryNetwork } from '@demls/transport-memory'
@@ -191,15 +191,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const protocol = summarise(`protocol ${p.name}, n=${n} (CPU)`, [p.cpuMs], { n })
       const mls = summarise(`MLS only ${p.name}, n=${n} (CPU)`, [run.mlsCpuMs[p.name]], { n })
       measurements.push(protocol, mls)
-      const ratio = p.cpuMs / run.mlsCpuMs[p.name]
-      const target = p.name === 'remove' ? REMOVE_TARGETS[n] : undefined
-      comparisons.push({
-        name: `${p.name}: protocol vs MLS only, n=${n}`,
-        subject: protocol.name,
-        baseline: mls.name,
-        ratio,
-        ...(target !== undefined ? { target: `≤ ${target}×`, met: ratio <= target } : {}),
-      })
+      comparisons.push(compare(`${p.name}: protocol vs MLS only, n=${n}`, protocol, mls, p.name === 'remove' ? REMOVE_TARGETS[n] : undefined))
     }
     const remove = run.phases.find((p) => p.name === 'remove')!
     measurements.push(summarise(`protocol remove, n=${n}: CPU per member`, [remove.cpuMs / n], { n }))
