@@ -69,6 +69,8 @@ import {
   takeHistoryReply,
 } from '../src/sync/backfill.js'
 import { type ControlComponents, onControl } from '../src/sync/catch-up.js'
+import { LIST_ANSWERERS, listAnswerTarget } from '../src/sync/steward-sync.js'
+import { isAmongClosest } from '../src/rules/closest-members.js'
 import { type ConversationSyncComponents, applySync, buildSync, checkPlugins } from '../src/sync/conversation-sync.js'
 import {
   type CertificatesComponents,
@@ -852,6 +854,23 @@ describe('sync/catch-up onControl on ControlComponents: every reply and event is
     const [ourAttestation] = behind.send.map((m) => m.demlsControl?.attestation)
     expect(ourAttestation && { epoch: ourAttestation.epoch, by: toHex(ourAttestation.memberId as Uint8Array) }).toEqual({ epoch: 5n, by: toHex(alice!.identity) })
     expect(onControl(s, attested(bob!, 3n, NOW + 1_500), NOW + 1_500).send).toEqual([]) // within the re-send interval
+  })
+
+  it('in a larger group, an attestation of a member behind us is answered only by the few members it picks, a different few for each', () => {
+    const { s } = view()
+    const others = Array.from({ length: 10 }, (_, i) => toHex(new EthereumSigner(keyFor(10 + i)).identity))
+    const members = new Set([toHex(alice!.identity), toHex(bob!.identity), ...others])
+    Object.assign(s, { memberSet: () => members, isMemberHex: (h: string) => members.has(h) })
+    let answered = 0
+    for (let k = 0; k < 20; k++) {
+      const at = NOW + 2_000 * k
+      const a = attested(bob!, 3n, at)
+      const picked = isAmongClosest(listAnswerTarget(a.attestation!), members, toHex(bob!.identity), s.memberHex, LIST_ANSWERERS)
+      expect(onControl(s, a, at).send.length).toBe(picked ? 1 : 0)
+      if (picked) answered++
+    }
+    expect(answered).toBeGreaterThan(0)
+    expect(answered).toBeLessThan(20)
   })
 
   it('fork healing: a better branch at our epoch is asked for by its hash; a worse one gets our attestation', () => {

@@ -36,6 +36,8 @@ export interface OwnCandidate {
 export class CatchUpState {
   /** When we last sent our steward list to a member (hex) holding an older one. */
   readonly listSentAt = new Map<string, number>()
+  /** When a member (hex) first attested a list older than ours (`stamp`: ours then, as `epoch:round`): we answer only if it still does later. */
+  readonly listLagSeenAt = new Map<string, { stamp: string; at: number }>()
   /** Merged commit candidates by the epoch they left (as a decimal string). */
   readonly log = new Map<string, CommitCandidate>()
   /** App-channel packets framed in epochs we have not reached. */
@@ -60,6 +62,8 @@ export class CatchUpState {
   /** Broadcast Welcomes not (yet) matching a commit we merged, oldest first (see {@link noteWelcomeBroadcast}). */
   readonly unmatchedWelcomes: MemberWelcome[] = []
   lastRequestAt = Number.NEGATIVE_INFINITY
+  /** The last commit request of another member that stands for ours (`sync/heard-requests.ts`): what it asked for, and when. */
+  heardCommitRequest: { key: string; at: number } | undefined
   /** Highest epoch the group is known to have reached (from members' attestations and future packets). */
   knownEpoch = 0n
   /** When {@link CatchUpState.knownEpoch} was last raised or confirmed: a claim that never materialises decays. */

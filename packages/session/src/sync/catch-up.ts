@@ -2,6 +2,7 @@ import {
   type AppMessageInit,
   type ApprovalCertificate,
   type CommitCandidate,
+  type CommitRequest,
   type DemlsControl,
   type EpochAttestation,
   type MemberWelcome,
@@ -24,10 +25,12 @@ import { attestationPeriodMs, suspectWindowMs } from '../conversation/config.js'
 import { signAttestation, verifyAttestation } from '../join/signing.js'
 import { type JoinAttestationComponents, noteJoinAttestation, ownState } from '../join/rewelcome.js'
 import { type LivenessComponents, noteSeenAt } from '../stewardship/liveness.js'
-import { listStamp } from './steward-sync.js'
+import { LIST_ANSWERERS, listAnswerTarget, listStamp } from './steward-sync.js'
+import { isAmongClosest } from '../rules/closest-members.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
 import { type BranchClaim, type BranchTip, committerRank, prefersAttested, winsFork } from '../rules/fork-choice.js'
 import { groupAhead } from '../rules/group-ahead.js'
+import { heardCommitRequestUntil, noteHeardCommitRequest, noteHeardProposalRequest } from './heard-requests.js'
 
 /** Commits kept for replay to members that missed them. */
 const COMMIT_LOG_SIZE = 16
@@ -329,7 +332,11 @@ export function wantsBranch(core: ConversationCore): boolean {
 export function catchUpDeadline(core: ConversationCore): number | undefined {
   if (core.left || !(isBehind(core) || branchStillWanted(core))) return undefined
   const c = core.catchUp
-  const retry = c.lastRequestAt + c.requestBackoffMs
+  // Another member's request for what we would ask for stands for ours a while (`sync/heard-requests.ts`).
+  const heard = isBehind(core)
+    ? heardCommitRequestUntil(c, core.epoch(), undefined)
+    : heardCommitRequestUntil(c, core.epoch() - 1n, c.wantBranch?.commitHash)
+  const retry = Math.max(c.lastRequestAt + c.requestBackoffMs, heard ?? Number.NEGATIVE_INFINITY)
   // The claim's expiry, when it comes first.
   const expiry = Math.min(isBehind(core) ? c.knownEpochAt : Number.POSITIVE_INFINITY, c.wantBranch?.at ?? Number.POSITIVE_INFINITY)
   return Math.min(retry, expiry + AVAILABILITY_LIMITS.claimTtlMs + 1)
@@ -356,6 +363,8 @@ function catchUpRequest(core: ControlComponents, now: number, fromEpoch: bigint,
     c.requestEpoch = core.epoch()
     c.requestBackoffMs = REQUEST_INTERVAL_MS
   }
+  // A member's request for the same commit was just heard: its replay reaches us too.
+  if (now < (heardCommitRequestUntil(c, fromEpoch, commitHash) ?? Number.NEGATIVE_INFINITY)) return undefined
   // We ask at once, even in our own freeze round with the candidate in hand: waiting there let an approval only
   // its committer can vouch for go unmerged at 10 % loss (docs/fault-runs.md). Replays of one commit are spaced instead.
   if (now - c.lastRequestAt < c.requestBackoffMs) return undefined
@@ -516,6 +525,8 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
     // Only the owner can re-send: receivers require owner = MLS sender.
     const id = control.proposalRequest.proposalId
     const p = core.consensus.getProposal(core.id, id)
+    // One we miss too: its owner's re-send will reach us, so we need not ask for it ourselves just now.
+    if (p === undefined) noteHeardProposalRequest(core.catchUp, id, now)
     if (p === undefined || !bytesEqual(p.proposalOwner, core.memberId)) return effects
     const m = core.catchUp.proposalResendAt
     if (now - (m.get(id) ?? Number.NEGATIVE_INFINITY) < REPLY_INTERVAL_MS) return effects
@@ -557,10 +568,10 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
       winsFork(branchTip(core)!, branchClaim(core, a.committer, a.commitHash))
     ) {
       // Someone is on a worse branch at our epoch: make sure it hears of ours.
-      queue(attestation(core, now))
+      if (answersAttestation(core, a)) queue(attestation(core, now))
     } else if (a.epoch < core.epoch()) {
       // Someone is behind: our attestation tells it to catch up.
-      queue(attestation(core, now))
+      if (answersAttestation(core, a)) queue(attestation(core, now))
     }
     return effects
   }
@@ -568,10 +579,16 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
     const req = control.commitRequest
     const key = String(req.fromEpoch)
     const candidate = core.catchUp.log.get(key)
-    if (candidate === undefined) return effects
+    // Without the commit we cannot answer, but a member's request for the one we would ask for stands for ours.
+    const asksAsWeWould = candidate === undefined && asksForWhatWeWant(core, req)
+    if (candidate === undefined && !asksAsWeWould) return effects
     const refused = commitRequestRefusal(core, req, now)
     if (refused !== undefined) {
       if (refused !== 'commit request rate') report({ type: 'dropped', reason: 'unauthorized', detail: refused })
+      return effects
+    }
+    if (candidate === undefined) {
+      noteHeardCommitRequest(core.catchUp, req, now)
       return effects
     }
     if (req.commitHash.length > 0) {
@@ -609,6 +626,31 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
     return effects
   }
   return effects
+}
+
+/**
+ * Whether we are one of the few members ({@link LIST_ANSWERERS}) an
+ * attestation of a member behind us, or on a worse branch, picks to answer
+ * it with our own. Every member used to answer: in a group of 25 whose
+ * commit took seconds to reach everyone, each attestation of the old epoch
+ * drew 24 attestations, which slowed everyone further. The laggard's next
+ * attestation picks other few, and members' own attestations of each merge
+ * reach it anyway.
+ */
+function answersAttestation(core: ControlComponents, a: EpochAttestation): boolean {
+  return isAmongClosest(listAnswerTarget(a), core.memberSet(), toHex(a.memberId), core.memberHex, LIST_ANSWERERS)
+}
+
+/**
+ * Whether another member's commit request asks for what our next one
+ * would: the commit that left our epoch while the group is ahead, or the
+ * commit of the better branch we want at our epoch.
+ */
+function asksForWhatWeWant(core: ControlComponents, req: CommitRequest): boolean {
+  if (bytesEqual(req.memberId, core.memberId)) return false
+  if (req.commitHash.length === 0) return req.fromEpoch === core.epoch() && core.catchUp.knownEpoch > core.epoch()
+  const w = core.catchUp.wantBranch
+  return w !== undefined && req.fromEpoch + 1n === core.epoch() && bytesEqual(req.commitHash, w.commitHash)
 }
 
 /**

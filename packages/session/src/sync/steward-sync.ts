@@ -42,7 +42,11 @@ export function listStamp(core: { readonly steward: Pick<ConversationCore['stewa
   return l === undefined ? undefined : { stewardListEpoch: l.electionEpoch, stewardListRound: l.retryRound }
 }
 
-/** How many members answer one attestation of an older steward list (see {@link onListAttested}). */
+/**
+ * How many members answer one attestation of a member behind them: on an
+ * older steward list ({@link onListAttested}), or at an older epoch or on a
+ * worse branch (`sync/catch-up.ts`, with their own attestation).
+ */
 export const LIST_ANSWERERS = 3
 
 /**
@@ -71,10 +75,16 @@ export function listAnswerTarget(a: EpochAttestation): Uint8Array {
 export async function onListAttested(core: ConversationCore, a: EpochAttestation, now: number): Promise<void> {
   const ours = core.steward.currentList()
   if (ours === undefined || a.epoch !== core.epoch() || a.stewardListEpoch === 0n || core.sm.blocksMessaging) return
-  if (!listNewer({ epoch: ours.electionEpoch, round: ours.retryRound }, { epoch: a.stewardListEpoch, round: a.stewardListRound })) return
-  if (bytesEqual(a.memberId, core.memberId) || !core.mls.isMember(a.memberId)) return
-  if (!isAmongClosest(listAnswerTarget(a), core.memberSet(), toHex(a.memberId), core.memberHex, LIST_ANSWERERS)) return
   const key = toHex(a.memberId)
+  const lag = core.catchUp.listLagSeenAt
+  if (!listNewer({ epoch: ours.electionEpoch, round: ours.retryRound }, { epoch: a.stewardListEpoch, round: a.stewardListRound })) {
+    lag.delete(key)
+    return
+  }
+  if (bytesEqual(a.memberId, core.memberId) || !core.mls.isMember(a.memberId)) return
+  // Every member keeps the clock; only the few this attestation picks answer it.
+  if (!stillLagging(lag, key, `${ours.electionEpoch}:${ours.retryRound}`, now, core.config.attestationIntervalMs / 2)) return
+  if (!isAmongClosest(listAnswerTarget(a), core.memberSet(), key, core.memberHex, LIST_ANSWERERS)) return
   const sent = core.catchUp.listSentAt
   if (now - (sent.get(key) ?? Number.NEGATIVE_INFINITY) < core.config.attestationIntervalMs) return
   sent.set(key, now)
@@ -86,6 +96,24 @@ export async function onListAttested(core: ConversationCore, a: EpochAttestation
     ...(electionOf(core, ours.electionEpoch, ours.retryRound) !== undefined ? { certificate: core.certificates.election } : {}),
   }
   await core.sendEncrypted({ demlsControl: { stewardList: notice } })
+}
+
+/**
+ * Whether a member that attests an older list than ours (stamped `stamp`)
+ * has done so for `graceMs` already. Its first such attestation only
+ * starts the clock: a member a few seconds behind on its CPU attests the
+ * old list once and then installs the new one from the election's own
+ * votes, and answering it sent the list and its certificate to the whole
+ * group for nothing. One that missed the election attests the old list
+ * again one attestation period later, and is answered then.
+ */
+function stillLagging(lag: Map<string, { stamp: string; at: number }>, key: string, stamp: string, now: number, graceMs: number): boolean {
+  const seen = lag.get(key)
+  if (seen !== undefined && seen.stamp === stamp) return now - seen.at >= graceMs
+  lag.delete(key)
+  lag.set(key, { stamp, at: now })
+  evictOldest(lag, 256)
+  return false
 }
 
 /** A steward list from an authenticated member: install it if it is valid and newer. */

@@ -25,7 +25,7 @@ describe('sync/steward-sync', () => {
     expect(listStamp(core)).toEqual({ stewardListEpoch: epoch, stewardListRound: 1 })
   })
 
-  it('a member attesting an older list at our epoch gets ours, encrypted, once per attestation interval; a newer or equal list, or none, gets nothing', async () => {
+  it('a member attesting an older list at our epoch gets ours, encrypted, once it still does half an attestation interval later, then once per interval; a newer or equal list, or none, gets nothing', async () => {
     const { core, others, epoch } = await setup()
     core.steward.installList(epoch, core.mls.members(), 2, 1)
     const bob = others[0]!
@@ -43,14 +43,41 @@ describe('sync/steward-sync', () => {
     await onListAttested(core, attest(1), core.now) // the same list
     await onListAttested(core, attest(0, 0n), core.now) // no stamp (a reference peer)
     expect(core.outbox.packets).toEqual([])
+    const grace = core.config.attestationIntervalMs / 2
     await onListAttested(core, attest(0), core.now)
+    await onListAttested(core, attest(0), core.now + grace - 1)
+    expect(core.outbox.packets).toEqual([]) // it may still install the list from the election's votes
+    await onListAttested(core, attest(0), core.now + grace)
     expect(core.outbox.packets).toHaveLength(1)
     const sent = decodeAppMessage((await bob.decrypt(core.outbox.packets[0]!.payload)).plaintext).demlsControl?.stewardList
     expect(sent && { epoch: sent.electionEpoch, round: sent.retryRound }).toEqual({ epoch, round: 1 })
-    await onListAttested(core, attest(0), core.now + 1)
+    await onListAttested(core, attest(0), core.now + grace + 1)
     expect(core.outbox.packets).toHaveLength(1) // within the interval
-    await onListAttested(core, attest(0), core.now + core.config.attestationIntervalMs)
+    await onListAttested(core, attest(0), core.now + grace + core.config.attestationIntervalMs)
     expect(core.outbox.packets).toHaveLength(2)
+  })
+
+  it('a member that attests our list in between starts the clock again: a lagging member that caught up is not answered', async () => {
+    const { core, others, epoch } = await setup()
+    core.steward.installList(epoch, core.mls.members(), 2, 1)
+    const attest = (round: number): EpochAttestation => ({
+      memberId: others[0]!.memberId,
+      epoch,
+      commitHash: new Uint8Array(),
+      committer: new Uint8Array(),
+      authenticatorHash: new Uint8Array(),
+      stewardListEpoch: epoch,
+      stewardListRound: round,
+      signedAtMs: BigInt(core.now),
+      signature: new Uint8Array(),
+    })
+    const grace = core.config.attestationIntervalMs / 2
+    await onListAttested(core, attest(0), core.now)
+    await onListAttested(core, attest(1), core.now + 1) // it installed ours
+    await onListAttested(core, attest(0), core.now + grace) // a stale copy of the old one: the clock starts again
+    expect(core.outbox.packets).toEqual([])
+    await onListAttested(core, attest(0), core.now + 2 * grace)
+    expect(core.outbox.packets).toHaveLength(1)
   })
 
   it('in a larger group only the few members an attestation picks answer it, a different few for each attestation', async () => {
@@ -73,6 +100,9 @@ describe('sync/steward-sync', () => {
         signature: new Uint8Array(),
       }
       const before = big.outbox.packets.length
+      // The first attestation of the old list only starts the clock, whoever it picks.
+      if (i === 0) await onListAttested(big, { ...a, signedAtMs: BigInt(now - 1) }, now - big.config.attestationIntervalMs)
+      expect(big.outbox.packets.length).toBe(before)
       await onListAttested(big, a, now)
       const picked = isAmongClosest(listAnswerTarget(a), big.memberSet(), toHex(bob.memberId), big.memberHex, LIST_ANSWERERS)
       expect(big.outbox.packets.length - before).toBe(picked ? 1 : 0)
