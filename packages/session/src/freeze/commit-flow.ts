@@ -10,7 +10,7 @@ import { appliedScores, censorshipSuspect, judgeStaged, noCandidateScores } from
 import { initiateStewardElection } from '../stewardship/stewardship.js'
 import { CommitFailedError } from '../errors.js'
 import type { BranchPoint } from '../state/branch-point.js'
-import { groupMovedOn } from '../sync/catch-up.js'
+import { groupMovedOn, inactivityAnchor } from '../sync/catch-up.js'
 import { captureBranchPoint } from '../sync/fork.js'
 import { keepOwnCandidate, noteMinted, ownCandidateState, reusableCandidate } from '../sync/own-candidates.js'
 import { isCandidateEchoer } from '../rules/candidate-echo.js'
@@ -43,6 +43,11 @@ export function freezeEntryWindow(core: ConversationCore, now: number): number {
     },
     core.config,
   )
+}
+
+/** Where our freeze-entry window starts: the anchor, or for anyone but the acting epoch steward the epoch steward's late arrival ({@link inactivityAnchor}). */
+function windowStart(core: ConversationCore, anchor: number, now: number): number {
+  return core.isEpochSteward(now) ? anchor : inactivityAnchor(core, anchor)
 }
 
 /**
@@ -86,7 +91,7 @@ export async function startFreezeOnInactivity(core: ConversationCore, now: numbe
     return
   }
   const anchor = core.sm.anchorIfUnset(now)
-  if (now >= anchor + freezeEntryWindow(core, now)) await enterFreezing(core, now)
+  if (now >= windowStart(core, anchor, now) + freezeEntryWindow(core, now)) await enterFreezing(core, now)
 }
 
 /**
@@ -292,7 +297,7 @@ export function phaseDeadline(core: ConversationCore, now: number): number | und
   const anchor = core.sm.anchor
   if (core.sm.state === 'freezing') return anchor === undefined ? 0 : anchor + core.config.freezeDurationMs
   if (!freezePending(core, now)) return undefined
-  return anchor === undefined ? 0 : anchor + freezeEntryWindow(core, now)
+  return anchor === undefined ? 0 : windowStart(core, anchor, now) + freezeEntryWindow(core, now)
 }
 
 /** Every poll while Freezing: report progress; move to Selection when all candidates are in or the window ends. */

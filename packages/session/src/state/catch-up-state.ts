@@ -62,6 +62,12 @@ export class CatchUpState {
   /** Broadcast Welcomes not (yet) matching a commit we merged, oldest first (see {@link noteWelcomeBroadcast}). */
   readonly unmatchedWelcomes: MemberWelcome[] = []
   lastRequestAt = Number.NEGATIVE_INFINITY
+  /**
+   * When we first heard each steward (hex) attest our epoch, for the epoch
+   * we were at (`freeze/commit-flow.ts`: a late epoch steward gets its
+   * inactivity window from then, once per epoch).
+   */
+  stewardsReached: { epoch: bigint; at: Map<string, number> } = { epoch: -1n, at: new Map() }
   /** The last commit request of another member that stands for ours (`sync/heard-requests.ts`): what it asked for, and when. */
   heardCommitRequest: { key: string; at: number } | undefined
   /** Highest epoch the group is known to have reached (from members' attestations and future packets). */

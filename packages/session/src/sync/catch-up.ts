@@ -541,6 +541,7 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
     // Only a current member's signed word makes us believe the group is ahead or on another branch.
     const fromMember = a.epoch >= core.epoch() && attestedByMember(core, a, now)
     if (fromMember) noteEpoch(core, a.epoch, now)
+    if (fromMember && a.epoch === core.epoch() && core.steward.isSteward(a.memberId)) noteStewardReached(core.catchUp, a.epoch, toHex(a.memberId), now)
     if (fromMember && a.epoch > core.epoch()) noteAhead(core, toHex(a.memberId), a.epoch, now)
     // What it merged: evidence for members we replay that commit to.
     // (Checked again: `attestedByMember` trusts a member's later attestations of an epoch it checked once.)
@@ -626,6 +627,30 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
     return effects
   }
   return effects
+}
+
+/** The first time we heard steward `hex` attest `epoch` (our epoch), kept for that epoch only. */
+function noteStewardReached(c: ControlComponents['catchUp'], epoch: bigint, hex: string, now: number): void {
+  if (c.stewardsReached.epoch !== epoch) c.stewardsReached = { epoch, at: new Map() }
+  if (!c.stewardsReached.at.has(hex)) c.stewardsReached.at.set(hex, now)
+}
+
+/**
+ * When the epoch steward's inactivity window starts, for a member that is
+ * not it: when approved work began to wait (`anchor`), or when we first
+ * heard the epoch steward attest our epoch if that came later. A steward
+ * that reached the epoch seconds after us (its CPU or its links were
+ * behind) was taken over while it was building its commit, and the group
+ * forked on two commits of one epoch; now it gets its window from when it
+ * could act. Once per epoch: its later attestations of the epoch change
+ * nothing, so a steward that attests and never commits delays the
+ * takeover by one window at most.
+ */
+export function inactivityAnchor(core: Pick<ConversationCore, 'catchUp' | 'epoch' | 'epochSteward'>, anchor: number): number {
+  const steward = core.epochSteward()
+  const reached = core.catchUp.stewardsReached
+  const at = steward === undefined || reached.epoch !== core.epoch() ? undefined : reached.at.get(toHex(steward))
+  return at !== undefined && at > anchor ? at : anchor
 }
 
 /**

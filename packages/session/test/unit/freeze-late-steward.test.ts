@@ -1,0 +1,72 @@
+import { decodeAppMessage, toHex } from '@demls/wire'
+import { describe, expect, it } from 'vitest'
+import { phaseDeadline, startFreezeOnInactivity } from '../../src/freeze/commit-flow.js'
+import { onControl } from '../../src/sync/catch-up.js'
+import { attestation } from '../availability/forge.js'
+import { coreFixture } from '../core-fixture.js'
+import { keyFor } from '../scenarios/harness.js'
+
+/**
+ * `freeze/commit-flow.ts` with `sync/catch-up.ts inactivityAnchor` on a
+ * core over a real 3-member MLS group: we (member 0) are the backup
+ * steward, member 1 the epoch steward, and approved work waits. A steward
+ * that reached our epoch late gets its inactivity window from then, once.
+ */
+describe('freeze: a late epoch steward gets its window from when it reached the epoch', () => {
+  const ID = 'late-steward'
+  const setup = async () => {
+    const { core, others } = await coreFixture({ id: ID, members: 3 })
+    const [bob, carol] = others as [(typeof others)[0], (typeof others)[0]]
+    // Whichever order of the list makes bob the epoch steward at our epoch.
+    for (const at of [core.epoch(), core.epoch() - 1n]) {
+      core.steward.installList(at, [bob.memberId, core.memberId], 2)
+      if (toHex(core.epochSteward()!) === toHex(bob.memberId)) break
+    }
+    expect(toHex(core.epochSteward()!)).toBe(toHex(bob.memberId))
+    core.queues.approved.set(5, { payload: 'removeMember', removeMember: { memberId: carol.memberId } })
+    const t = core.now
+    await startFreezeOnInactivity(core, t) // anchors the window
+    const window = core.config.commitInactivityMs
+    /** Bob's signed attestation of `epoch`, arriving at `at`. */
+    const bobAttests = (epoch: bigint, at: number) =>
+      onControl(core, decodeAppMessage(attestation(ID, keyFor(1), { epoch, signedAtMs: BigInt(at) })).demlsControl!, at)
+    return { core, t, window, bobAttests }
+  }
+
+  it('without news of the epoch steward we take over one inactivity window after the work began to wait', async () => {
+    const { core, t, window } = await setup()
+    expect(phaseDeadline(core, t)).toBe(t + window)
+    await startFreezeOnInactivity(core, t + window)
+    expect(core.sm.state).toBe('freezing')
+  })
+
+  it('its first attestation of our epoch after that restarts the window; it comes once per epoch, whatever it attests between', async () => {
+    const { core, t, window, bobAttests } = await setup()
+    const epoch = core.epoch()
+    bobAttests(epoch, t + 3_000)
+    expect(phaseDeadline(core, t + 3_000)).toBe(t + 3_000 + window)
+    await startFreezeOnInactivity(core, t + window)
+    expect(core.sm.state).toBe('working') // it is building its commit: no second commit of this epoch
+    bobAttests(epoch, t + 4_200) // a later attestation of our epoch: no second extension
+    expect(phaseDeadline(core, t + 4_200)).toBe(t + 3_000 + window)
+    await startFreezeOnInactivity(core, t + 3_000 + window)
+    expect(core.sm.state).toBe('freezing')
+  })
+
+  it('a steward alternating claims of the next epoch and of ours is not heard reaching ours again', async () => {
+    const { core, t, bobAttests } = await setup()
+    const epoch = core.epoch()
+    bobAttests(epoch, t + 3_000)
+    bobAttests(epoch + 1n, t + 3_600)
+    bobAttests(epoch, t + 4_200)
+    expect(core.catchUp.stewardsReached.at.get(toHex(core.epochSteward()!))).toBe(t + 3_000)
+  })
+
+  it('an attestation from before the work waited, or by a member off the list, changes nothing', async () => {
+    const { core, t, window } = await setup()
+    core.catchUp.stewardsReached = { epoch: core.epoch(), at: new Map([[toHex(core.epochSteward()!), t - 1_000]]) }
+    expect(phaseDeadline(core, t)).toBe(t + window)
+    onControl(core, decodeAppMessage(attestation(ID, keyFor(2), { epoch: core.epoch(), signedAtMs: BigInt(t + 500) })).demlsControl!, t + 500)
+    expect(phaseDeadline(core, t + 500)).toBe(t + window)
+  })
+})
