@@ -25,8 +25,7 @@ import { attestationPeriodMs, suspectWindowMs } from '../conversation/config.js'
 import { signAttestation, verifyAttestation } from '../join/signing.js'
 import { type JoinAttestationComponents, noteJoinAttestation, ownState } from '../join/rewelcome.js'
 import { type LivenessComponents, noteSeenAt } from '../stewardship/liveness.js'
-import { LIST_ANSWERERS, listAnswerTarget, listStamp } from './steward-sync.js'
-import { isAmongClosest } from '../rules/closest-members.js'
+import { answersAttestation, listStamp } from './steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
 import { type BranchClaim, type BranchTip, committerRank, prefersAttested, winsFork } from '../rules/fork-choice.js'
 import { groupAhead } from '../rules/group-ahead.js'
@@ -243,7 +242,7 @@ export function keepVerifiedMerge(core: Pick<ControlComponents, 'certificates' |
 }
 
 /** Whether we know the group is ahead of us. */
-export function isBehind(core: ConversationCore): boolean {
+export function isBehind(core: Pick<ConversationCore, 'catchUp' | 'epoch'>): boolean {
   return core.catchUp.knownEpoch > core.epoch()
 }
 
@@ -568,10 +567,13 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
       !bytesEqual(fromHex(core.branch.hashHex), a.commitHash) &&
       winsFork(branchTip(core)!, branchClaim(core, a.committer, a.commitHash))
     ) {
-      // Someone is on a worse branch at our epoch: make sure it hears of ours.
+      // Someone is on a worse branch at our epoch: make sure it hears of ours. Only the few members its
+      // attestation picks answer (every member used to: in a group of 25 whose commit took seconds to reach
+      // everyone, each attestation of the old epoch drew 24 attestations, which slowed everyone further);
+      // its next attestation picks other few, and members' own attestations of each merge reach it anyway.
       if (answersAttestation(core, a)) queue(attestation(core, now))
     } else if (a.epoch < core.epoch()) {
-      // Someone is behind: our attestation tells it to catch up.
+      // Someone is behind: our attestation tells it to catch up (the few it picks, as above).
       if (answersAttestation(core, a)) queue(attestation(core, now))
     }
     return effects
@@ -654,26 +656,13 @@ export function inactivityAnchor(core: Pick<ConversationCore, 'catchUp' | 'epoch
 }
 
 /**
- * Whether we are one of the few members ({@link LIST_ANSWERERS}) an
- * attestation of a member behind us, or on a worse branch, picks to answer
- * it with our own. Every member used to answer: in a group of 25 whose
- * commit took seconds to reach everyone, each attestation of the old epoch
- * drew 24 attestations, which slowed everyone further. The laggard's next
- * attestation picks other few, and members' own attestations of each merge
- * reach it anyway.
- */
-function answersAttestation(core: ControlComponents, a: EpochAttestation): boolean {
-  return isAmongClosest(listAnswerTarget(a), core.memberSet(), toHex(a.memberId), core.memberHex, LIST_ANSWERERS)
-}
-
-/**
  * Whether another member's commit request asks for what our next one
  * would: the commit that left our epoch while the group is ahead, or the
  * commit of the better branch we want at our epoch.
  */
 function asksForWhatWeWant(core: ControlComponents, req: CommitRequest): boolean {
   if (bytesEqual(req.memberId, core.memberId)) return false
-  if (req.commitHash.length === 0) return req.fromEpoch === core.epoch() && core.catchUp.knownEpoch > core.epoch()
+  if (req.commitHash.length === 0) return req.fromEpoch === core.epoch() && isBehind(core)
   const w = core.catchUp.wantBranch
   return w !== undefined && req.fromEpoch + 1n === core.epoch() && bytesEqual(req.commitHash, w.commitHash)
 }

@@ -64,6 +64,14 @@ export function listAnswerTarget(a: EpochAttestation): Uint8Array {
 }
 
 /**
+ * Whether we are one of the {@link LIST_ANSWERERS} members an attestation
+ * picks to answer it (`isAmongClosest` to its {@link listAnswerTarget}).
+ */
+export function answersAttestation(core: Pick<ConversationCore, 'memberSet' | 'memberHex'>, a: EpochAttestation): boolean {
+  return isAmongClosest(listAnswerTarget(a), core.memberSet(), toHex(a.memberId), core.memberHex, LIST_ANSWERERS)
+}
+
+/**
  * An attestation at our epoch: if its sender holds an older list than
  * ours and we are one of the {@link LIST_ANSWERERS} members the
  * attestation picks (`isAmongClosest`), send ours (encrypted, at most once
@@ -84,7 +92,7 @@ export async function onListAttested(core: ConversationCore, a: EpochAttestation
   if (bytesEqual(a.memberId, core.memberId) || !core.mls.isMember(a.memberId)) return
   // Every member keeps the clock; only the few this attestation picks answer it.
   if (!stillLagging(lag, key, `${ours.electionEpoch}:${ours.retryRound}`, now, core.config.attestationIntervalMs / 2)) return
-  if (!isAmongClosest(listAnswerTarget(a), core.memberSet(), key, core.memberHex, LIST_ANSWERERS)) return
+  if (!answersAttestation(core, a)) return
   const sent = core.catchUp.listSentAt
   if (now - (sent.get(key) ?? Number.NEGATIVE_INFINITY) < core.config.attestationIntervalMs) return
   sent.set(key, now)
