@@ -2,18 +2,20 @@
 // docs/fault-runs.md; the pass/fail test is test/scenarios/faults.test.ts).
 // Per loss rate and 50 seeds it reports how many runs converged, forked or
 // stalled, the approval → join latencies and the healing events.
-// Run: pnpm --filter @demls/session faults   (LOSSES=0.1 SEEDS=1-50 to narrow)
+// Run: pnpm --filter @demls/session faults   (LOSSES=0.1 SEEDS=1-50 to narrow;
+// FAULT_SIZE=12 grows the group to 12 members instead of 5: printed, not written to the docs)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type FaultRunReport, faultRun, joinBoundMs, stepBoundMs } from '../test/scenarios/fault-run.js'
 
 const losses = (process.env.LOSSES ?? '0,0.02,0.05,0.1,0.15,0.2').split(',').map(Number)
 const [from, to] = (process.env.SEEDS ?? '1-50').split('-').map(Number) as [number, number]
+const size = Number(process.env.FAULT_SIZE ?? 5)
 const rows: string[] = []
 for (const loss of losses) {
   const reports: FaultRunReport[] = []
   for (let seed = from; seed <= to; seed++) {
-    const r = await faultRun({ seed, loss })
+    const r = await faultRun({ seed, loss, size })
     reports.push(r)
     if (r.outcome !== 'converged' || r.unapprovedJoins.length > 0) {
       console.log(`seed ${seed} loss ${loss}: ${r.outcome} at ${r.failedStep}`, r.forks, r.unapprovedJoins, r.detail)
@@ -41,7 +43,7 @@ const md = [
   ...rows,
   '',
 ]
-if (losses.length > 1) {
+if (losses.length > 1 && size === 5) {
   // The generated part ends where the hand-written sections (## …) begin: those are kept.
   const path = join(import.meta.dirname, '..', '..', '..', 'docs', 'fault-runs.md')
   const old = existsSync(path) ? readFileSync(path, 'utf8') : ''

@@ -160,6 +160,8 @@ export function membershipDelta(before: readonly Uint8Array[], after: readonly U
 export async function completeEpochTransition(core: ConversationCore, m: MergedCommit): Promise<void> {
   const { merge, now } = m
   const epoch = merge.epoch
+  // More than one commit of the epoch we left reached us: the fork choice and stranded joiners count attestations of a majority.
+  const contested = core.rounds.count(epoch - 1n) > 1
   core.rounds.clear()
   core.branch = { ...m.branch, hashHex: m.hashHex, committer: m.committer }
   // Keep what proves the commit's changes, for the members we replay it to.
@@ -193,7 +195,7 @@ export async function completeEpochTransition(core: ConversationCore, m: MergedC
     core.emit({ type: 'leaving', epoch })
     return
   }
-  recordMerged(core, epoch - 1n, m.candidate, now)
+  recordMerged(core, epoch - 1n, m.candidate, now, { committer: m.committer, everyone: contested || m.source !== 'freeze' })
   // Membership diff events.
   const delta = membershipDelta(m.membersBefore, core.mls.members())
   for (const x of delta.joined) core.emit({ type: 'member-joined', memberId: x, epoch })

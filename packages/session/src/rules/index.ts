@@ -15,7 +15,8 @@
  *   {@link prefersAttested}; replayed commits: {@link checkReplay};
  *   approval certificates: {@link verifyCertificate}, {@link verifyVoteBinding};
  *   votes cast both ways: {@link equivocationOf}, {@link verifyEquivocation};
- *   a joiner's branch: {@link judgeJoinedBranch}, {@link authenticatorHash}.
+ *   a joiner's branch: {@link judgeJoinedBranch}, {@link authenticatorHash};
+ *   who attests a merged commit at once: {@link attestsMergeAtOnce}.
  * - Timing: {@link freezeEntryWindowFor}, {@link probeAnswerDelay}; whether
  *   the group merged past our epoch: {@link groupAhead}; votes:
  *   {@link isVotePivotal}, {@link applyConsensusResult}.
@@ -52,6 +53,7 @@ export {
   authenticatorHash,
   judgeJoinedBranch,
 } from './joined-branch.js'
+export { MERGE_ATTEST_MARGIN, attestsMergeAtOnce, mergeAttesterCount } from './merge-attesters.js'
 export { type ElectableList, checkReplay } from './replay-check.js'
 export {
   type CommitAction,

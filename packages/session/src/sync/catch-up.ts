@@ -29,6 +29,7 @@ import { answersAttestation, listStamp } from './steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
 import { type BranchClaim, type BranchTip, committerRank, prefersAttested, winsFork } from '../rules/fork-choice.js'
 import { groupAhead } from '../rules/group-ahead.js'
+import { attestsMergeAtOnce } from '../rules/merge-attesters.js'
 import { heardCommitRequestUntil, noteHeardCommitRequest, noteHeardProposalRequest } from './heard-requests.js'
 
 /** Commits kept for replay to members that missed them. */
@@ -46,14 +47,28 @@ const REPLY_INTERVAL_MS = 500
 const REPLAY_INTERVAL_MS = 2_000
 const WELCOME_RESEND_INTERVAL_MS = 2_000
 
-/** After merging: log the commit and attest the epoch we reached. */
-export function recordMerged(core: ConversationCore, fromEpoch: bigint, candidate: CommitCandidate, now: number): void {
+/**
+ * After merging: log the commit and attest the epoch we reached, at once
+ * if we are one of the members {@link attestsMergeAtOnce} picks for this
+ * commit or `everyone` (the epoch was contested, or we did not merge it
+ * from our own freeze round), else at our next periodic attestation.
+ */
+export function recordMerged(
+  core: ConversationCore,
+  fromEpoch: bigint,
+  candidate: CommitCandidate,
+  now: number,
+  attestation: { committer: Uint8Array; everyone: boolean } = { committer: candidate.stewardMemberId, everyone: true },
+): void {
   core.catchUp.log.set(String(fromEpoch), candidate)
   evictOldest(core.catchUp.log, COMMIT_LOG_SIZE)
-  core.catchUp.lastAttestAt = Number.NEGATIVE_INFINITY
   // A fork switch keeps the epoch number: start the request backoff over on every merge, not only on a new epoch
   // (a member that healed onto the group's branch late must ask for the commits it missed at once).
   core.catchUp.requestEpoch = -1n
+  const steward = core.epochSteward()
+  const must = attestation.everyone || (steward !== undefined && bytesEqual(steward, core.memberId))
+  if (!attestsMergeAtOnce(commitHashOf(candidate.commitMessage), core.memberSet(), toHex(attestation.committer), core.memberHex, must)) return
+  core.catchUp.lastAttestAt = Number.NEGATIVE_INFINITY
   attest(core, now)
 }
 

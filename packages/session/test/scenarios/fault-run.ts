@@ -2,8 +2,8 @@
 // (test/scenarios/faults.test.ts) and the diagnostic table
 // (bench/faults.ts → docs/fault-runs.md).
 //
-// Five members: member 0 creates the conversation, members 1–4 join one at
-// a time, then member 1 proposes removing member 4. Every packet may be
+// Five members (`size`): member 0 creates the conversation, members 1–4
+// join one at a time, then member 1 proposes removing member 4 (the last). Every packet may be
 // lost, duplicated, reordered and delayed. Seeds ≡ 3 (mod 10) cut member 1
 // off while member 3 joins and heal it 3 s later; seeds ≡ 7 mute the epoch
 // steward until the others have committed the removal without it; seeds ≡ 5
@@ -26,6 +26,8 @@ export interface FaultRunInit {
   loss: number
   /** Cut a member off during a join / mute the epoch steward (by seed). @default true */
   variants?: boolean
+  /** Members in all (member 0 creates, the others join one at a time, member 1 removes the last). @default 5 */
+  size?: number
   /** Every event of member `i`, with the virtual time (diagnostics). */
   trace?: (i: number, e: UserEvent, now: number) => void
   /** Called once the network and users exist (diagnostics). */
@@ -101,6 +103,7 @@ export function joinBoundMs(c: ConversationConfig = FAULT_CONFIG): number {
 export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
   const { seed, loss } = init
   const variants = init.variants ?? true
+  const size = init.size ?? 5
   const net = new MemoryNetwork({
     seed,
     startTime: Math.floor(Date.now() / 1000) * 1000,
@@ -108,8 +111,8 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
   })
   const users: User[] = []
   // Seeds ≡ 5 (mod 10): a steward turns malicious during the removal (see below); its MLS group is captured.
-  const malicious = variants && seed % 10 === 5 ? await capturingPlugins(5) : undefined
-  for (let i = 0; i < 5; i++) {
+  const malicious = variants && seed % 10 === 5 ? await capturingPlugins(size) : undefined
+  for (let i = 0; i < size; i++) {
     const plugins = malicious === undefined ? {} : { plugins: malicious.plugins(i) }
     users.push(
       await User.create({ privateKey: keyFor(i), transport: net.createTransport(`p${i}`), clock: net.clock, config: FAULT_CONFIG, random: () => 0.5, ...plugins }),
@@ -134,7 +137,7 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
   const approvedAt = new Map<string, number>() // joiner → first approving outcome (virtual ms)
   const approvals = new Map<string, Set<number>>() // joiner → approving proposal ids
   const joins = new Map<string, Set<bigint>>() // member → epochs it was added at
-  const notes: string[][] = [[], [], [], [], []] // per member: candidate refusals and healing, for failure reports
+  const notes: string[][] = Array.from({ length: size }, () => []) // per member: candidate refusals and healing, for failure reports
   const note = (i: number, line: string) => {
     const n = notes[i]!
     if (n.at(-1) !== line) n.push(line)
@@ -174,7 +177,7 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
   for (const u of users) u.events$.subscribe(onEvent)
 
   const conversations = () => users.map((u) => u.conversation(id)?.conversation)
-  const forks = (among = [0, 1, 2, 3, 4]): string[] => {
+  const forks = (among = [...Array(size).keys()]): string[] => {
     const byEpoch = new Map<bigint, Map<string, string[]>>()
     conversations().forEach((c, i) => {
       if (!c || !among.includes(i)) return
@@ -197,7 +200,7 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
   let step = 'create'
   try {
     await users[0]!.createConversation(id)
-    for (let i = 1; i < 5; i++) {
+    for (let i = 1; i < size; i++) {
       step = `join${i}`
       const partitioned = variants && seed % 10 === 3 && i === 3
       if (partitioned) net.partition(['p1'])
@@ -218,16 +221,16 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
     const muted = variants && seed % 10 === 7 ? [0, 2, 3].find((i) => users[i]!.conversation(id)!.conversation.isEpochSteward()) : undefined
     if (muted !== undefined) net.mute(`p${muted}`)
     if (malicious !== undefined) await forgeRemoval(users, malicious.groups, id, net)
-    await users[1]!.conversation(id)!.removeMember(ethereumAddress(keyFor(4)))
+    await users[1]!.conversation(id)!.removeMember(ethereumAddress(keyFor(size - 1)))
     if (muted !== undefined) {
       // The others go on without the muted steward (its backup commits) …
-      await net.runUntil(() => settled(first(4).filter((i) => i !== muted), 4), { maxMs: bound })
+      await net.runUntil(() => settled(first(size - 1).filter((i) => i !== muted), size - 1), { maxMs: bound })
       // … and once it can speak again, everyone ends on one branch, whichever
       // wins (the muted steward may have merged its own candidate meanwhile).
       step = 'remove, after the mute'
       net.unmute(`p${muted}`)
     }
-    await net.runUntil(() => settled(first(4), 4), { maxMs: bound })
+    await net.runUntil(() => settled(first(size - 1), size - 1), { maxMs: bound })
   } catch {
     report.failedStep = step
     report.forks = forks()
