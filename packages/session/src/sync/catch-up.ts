@@ -25,7 +25,7 @@ import { attestationPeriodMs, suspectWindowMs } from '../conversation/config.js'
 import { signAttestation, verifyAttestation } from '../join/signing.js'
 import { type JoinAttestationComponents, noteJoinAttestation, ownState } from '../join/rewelcome.js'
 import { type LivenessComponents, noteSeenAt } from '../stewardship/liveness.js'
-import { answersAttestation, listStamp } from './steward-sync.js'
+import { answersAttestation, electionForReplay, listStamp } from './steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
 import { type BranchClaim, type BranchTip, committerRank, prefersAttested, winsFork } from '../rules/fork-choice.js'
 import { groupAhead } from '../rules/group-ahead.js'
@@ -472,7 +472,7 @@ export type ControlComponents = ClaimsComponents &
   LivenessComponents &
   JoinAttestationComponents & {
     readonly catchUp: ConversationCore['catchUp']
-    readonly certificates: Pick<ConversationCore['certificates'], 'holdsMerge' | 'keepMerge' | 'log' | 'mergedBy' | 'mergeSupport'>
+    readonly certificates: Pick<ConversationCore['certificates'], 'election' | 'holdsMerge' | 'keepMerge' | 'log' | 'mergedBy' | 'mergeSupport'>
     readonly branch: ConversationCore['branch']
     readonly steward: Pick<ConversationCore['steward'], 'currentList' | 'isSteward'>
     readonly consensus: Pick<ConversationCore['consensus'], 'getProposal'>
@@ -618,7 +618,9 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
     }
     if (now - (core.catchUp.lastReplyAt.get(key) ?? Number.NEGATIVE_INFINITY) < REPLAY_INTERVAL_MS) return effects
     // What replays we send is budgeted in bytes, whoever asks (the certificates count too).
-    const certificates = core.certificates.log.get(key) ?? []
+    // With the certificate of the election that put the committer on the list, for a member that missed it.
+    const election = electionForReplay(core, req.fromEpoch, candidate.stewardMemberId)
+    const certificates = [...(core.certificates.log.get(key) ?? []), ...(election === undefined ? [] : [election])]
     const mergedBy = core.certificates.mergedBy(req.fromEpoch + 1n, commitHashOf(candidate.commitMessage))
     const bytes =
       candidate.commitMessage.length +

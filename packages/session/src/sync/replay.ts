@@ -11,7 +11,7 @@ import { authorizeChanges } from '../voting/certificates.js'
 import { type ReplayedCommit, precheckReplay } from './catch-up.js'
 import { NOT_PREFERRED, NO_BRANCH_POINT, captureBranchPoint, stageOnBranchPoint } from './fork.js'
 import { ownCandidateState } from './own-candidates.js'
-import { adoptMissedList } from './steward-sync.js'
+import { adoptListFromReplay, adoptMissedList } from './steward-sync.js'
 
 /**
  * Catch-up: apply a commit the group merged while we missed it, replayed
@@ -67,7 +67,9 @@ export async function applyReplay(core: ConversationCore, replay: ReplayedCommit
     }
     const epoch = core.epoch()
     const electable = () => electableLists(core, epoch, core.mls.members(), core.membership.joinEpochs, core.steward.isExhausted(epoch))
-    const check = checkReplay(staged, c, core.sm.mode === 'recovery', core.steward.currentList()?.members, electable)
+    let check = checkReplay(staged, c, core.sm.mode === 'recovery', core.steward.currentList()?.members, electable)
+    // A committer elected in an election we missed: the replay may carry that election's certificate.
+    if (!check.ok && adoptListFromReplay(core, offered, staged.committer)) check = checkReplay(staged, c, core.sm.mode === 'recovery', core.steward.currentList()?.members, electable)
     if (!check.ok) {
       await core.mls.discardStagedCommit()
       core.emit({ type: 'dropped', reason: 'candidate', detail: `replayed commit refused: ${check.reason}` })

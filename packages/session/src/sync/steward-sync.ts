@@ -1,4 +1,5 @@
 import {
+  type ApprovalCertificate,
   type EpochAttestation,
   type StewardElectionProposal,
   type StewardListNotice,
@@ -124,8 +125,77 @@ function stillLagging(lag: Map<string, { stamp: string; at: number }>, key: stri
   return false
 }
 
-/** A steward list from an authenticated member: install it if it is valid and newer. */
-export function onStewardListNotice(core: ConversationCore, n: StewardListNotice): void {
+/**
+ * How many certificates of a replay are looked at for the election that
+ * put its committer on the steward list (a replay carries the certificates
+ * of its changes, then that election's).
+ */
+const REPLAY_ELECTION_CERTIFICATES = 8
+
+/**
+ * A replayed commit whose committer is not on our steward list: if the
+ * replay carries the certificate of an election that put the committer on
+ * a list (the signed votes of the election epoch's members), install that
+ * list with the checks of a steward-list notice, the certificate required
+ * whatever our configuration (a replay is plaintext anyone can send).
+ * Returns whether our list now holds the committer. A member that missed
+ * an election while one epoch behind used to refuse every replay of the
+ * next commit ("not on the steward list") and wait forever: the list
+ * notices go only to members at our epoch, encrypted in it.
+ */
+export function adoptListFromReplay(core: ConversationCore, offered: readonly ApprovalCertificate[], committer: Uint8Array): boolean {
+  for (const certificate of offered.slice(0, REPLAY_ELECTION_CERTIFICATES)) {
+    const election = electionIn(certificate)
+    if (election === undefined || !election.proposedStewards.some((m) => bytesEqual(m, committer))) continue
+    onStewardListNotice(
+      core,
+      { electionEpoch: election.electionEpoch, retryRound: election.retryRound, members: election.proposedStewards, certificate },
+      { certificateRequired: true },
+    )
+    break
+  }
+  return core.steward.currentList()?.members.some((m) => bytesEqual(m, committer)) ?? false
+}
+
+/**
+ * The certificate of the election that installed our current list, to
+ * send with a replay of the commit that left epoch `fromEpoch` by
+ * `committer`: only when that list holds the committer and was elected at
+ * most {@link REPLAY_ELECTION_EPOCHS} epochs before (a member that missed
+ * an older election was stuck at an earlier commit, which carried it).
+ */
+export function electionForReplay(
+  core: { readonly steward: Pick<ConversationCore['steward'], 'currentList'>; readonly certificates: Pick<ConversationCore['certificates'], 'election'> },
+  fromEpoch: bigint,
+  committer: Uint8Array,
+): ApprovalCertificate | undefined {
+  const list = core.steward.currentList()
+  if (list === undefined || list.electionEpoch > fromEpoch || fromEpoch - list.electionEpoch >= REPLAY_ELECTION_EPOCHS) return undefined
+  if (!list.members.some((m) => bytesEqual(m, committer))) return undefined
+  return electionOf(core, list.electionEpoch, list.retryRound) === undefined ? undefined : core.certificates.election
+}
+
+/** How recent an election must be for its certificate to ride with a replay ({@link electionForReplay}). */
+const REPLAY_ELECTION_EPOCHS = 4n
+
+/** The steward election an approval certificate is for, if any. */
+function electionIn(certificate: ApprovalCertificate): StewardElectionProposal | undefined {
+  const p = certificate.proposal
+  if (p === undefined) return undefined
+  try {
+    return decodeConversationUpdateRequest(p.payload).stewardElection
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * A steward list from an authenticated member: install it if it is valid
+ * and newer. `certificateRequired`: check the election's certificate even
+ * when our configuration does not certify changes (the list came in
+ * plaintext).
+ */
+export function onStewardListNotice(core: ConversationCore, n: StewardListNotice, options: { certificateRequired?: boolean } = {}): void {
   const list = core.steward.currentList()
   const refusal = stewardListRefusal(n, {
     epoch: core.epoch(),
@@ -139,7 +209,7 @@ export function onStewardListNotice(core: ConversationCore, n: StewardListNotice
     return
   }
   // A list regenerates for every retry round: only the election's certificate says which one the group chose.
-  if (certifies(core) && !electionCertified(core, n)) {
+  if ((certifies(core) || options.certificateRequired === true) && !electionCertified(core, n)) {
     core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'steward list refused: no verifiable election' })
     return
   }
@@ -148,15 +218,9 @@ export function onStewardListNotice(core: ConversationCore, n: StewardListNotice
 }
 
 /** Our election certificate, if it is the one of the list elected at `epoch` in `round`. */
-function electionOf(core: ConversationCore, epoch: bigint, round: number): StewardElectionProposal | undefined {
-  const p = core.certificates.election?.proposal
-  if (p === undefined) return undefined
-  try {
-    const e = decodeConversationUpdateRequest(p.payload).stewardElection
-    return e !== undefined && e.electionEpoch === epoch && e.retryRound === round ? e : undefined
-  } catch {
-    return undefined
-  }
+function electionOf(core: { readonly certificates: Pick<ConversationCore['certificates'], 'election'> }, epoch: bigint, round: number): StewardElectionProposal | undefined {
+  const e = core.certificates.election === undefined ? undefined : electionIn(core.certificates.election)
+  return e !== undefined && e.electionEpoch === epoch && e.retryRound === round ? e : undefined
 }
 
 /**

@@ -25,3 +25,23 @@ describe('seeded fault runs at 10 % loss (50 seeds)', () => {
     if (seed % 10 === 5) expect(r.refusedReplays, `seed ${seed}: forged replay refused`).toBeGreaterThan(0)
   }, 120_000)
 })
+
+// Twelve members: past the size where only a quorum attests a merged commit
+// at once (rules/merge-attesters.ts), and where a member one epoch behind
+// that missed a reelection used to refuse every replay of the next commit
+// ("not on the steward list") and stall: the replay now carries the
+// election's certificate (sync/steward-sync.ts adoptListFromReplay).
+const LARGE_SEEDS = Array.from({ length: 8 }, (_, i) => i + 1)
+
+describe('seeded fault runs at 10 % loss, 12 members (8 seeds)', () => {
+  it.each(LARGE_SEEDS)('seed %i: converges without forks or unapproved joins', async (seed) => {
+    const r = await faultRun({ seed, loss: 0.1, size: 12 })
+    const context = `seed ${seed}: ${r.outcome} at ${r.failedStep ?? '-'}\n${[...r.forks, ...r.detail].join('\n')}`
+    expect(r.forks, context).toEqual([])
+    expect(r.outcome, context).toBe('converged')
+    expect(r.unapprovedJoins, `seed ${seed}`).toEqual([])
+    expect(r.equivocations, `seed ${seed}: an honest member accused of equivocation`).toBe(0)
+    expect(r.joinLatencyMs.length, `seed ${seed}: every join had an approving outcome`).toBe(11)
+    if (seed % 10 === 5) expect(r.refusedReplays, `seed ${seed}: forged replay refused`).toBeGreaterThan(0)
+  }, 300_000)
+})
