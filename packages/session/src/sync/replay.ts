@@ -67,9 +67,10 @@ export async function applyReplay(core: ConversationCore, replay: ReplayedCommit
     }
     const epoch = core.epoch()
     const electable = () => electableLists(core, epoch, core.mls.members(), core.membership.joinEpochs, core.steward.isExhausted(epoch))
-    let check = checkReplay(staged, c, core.sm.mode === 'recovery', core.steward.currentList()?.members, electable)
+    const judge = () => checkReplay(staged, c, core.sm.mode === 'recovery', core.steward.currentList()?.members, electable)
+    let check = judge()
     // A committer elected in an election we missed: the replay may carry that election's certificate.
-    if (!check.ok && adoptListFromReplay(core, offered, staged.committer)) check = checkReplay(staged, c, core.sm.mode === 'recovery', core.steward.currentList()?.members, electable)
+    if (!check.ok && adoptListFromReplay(core, offered, staged.committer)) check = judge()
     if (!check.ok) {
       await core.mls.discardStagedCommit()
       core.emit({ type: 'dropped', reason: 'candidate', detail: `replayed commit refused: ${check.reason}` })

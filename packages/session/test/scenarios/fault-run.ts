@@ -2,9 +2,9 @@
 // (test/scenarios/faults.test.ts) and the diagnostic table
 // (bench/faults.ts → docs/fault-runs.md).
 //
-// Five members (`size`): member 0 creates the conversation, members 1–4
-// join one at a time, then member 1 proposes removing member 4 (the last). Every packet may be
-// lost, duplicated, reordered and delayed. Seeds ≡ 3 (mod 10) cut member 1
+// Five members by default (`size`): member 0 creates the conversation, the
+// others join one at a time, then member 1 proposes removing the last one.
+// Every packet may be lost, duplicated, reordered and delayed. Seeds ≡ 3 (mod 10) cut member 1
 // off while member 3 joins and heal it 3 s later; seeds ≡ 7 mute the epoch
 // steward until the others have committed the removal without it; seeds ≡ 5
 // have a steward publish a forged replay removing another member (no vote)
