@@ -70,7 +70,11 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 /** `impl.hash` counting its digests. */
 function counting(): { h: Hash; digests: () => number } {
   let n = 0
-  const h: Hash = { digest: (d) => (n++, impl.hash.digest(d)), mac: (k, d) => impl.hash.mac(k, d), verifyMac: (k, m, d) => impl.hash.verifyMac(k, m, d) }
+  const digest = (d: Uint8Array) => {
+    n++
+    return impl.hash.digest(d)
+  }
+  const h: Hash = { digest, mac: (k, d) => impl.hash.mac(k, d), verifyMac: (k, m, d) => impl.hash.verifyMac(k, m, d) }
   return { h, digests: () => n }
 }
 
