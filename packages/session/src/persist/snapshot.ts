@@ -92,6 +92,8 @@ export interface SavedConversation {
     log: [string, Uint8Array[]][]
     bindings: [string, Uint8Array][]
     election?: Uint8Array
+    /** The recent elections' certificates, oldest first (absent in older saves). */
+    elections?: Uint8Array[]
   }
   /** The valid invitations we held (encoded `MemberInvitation`s with their expiry); absent in older saves. */
   invitations?: [Uint8Array, number][]
@@ -177,7 +179,10 @@ export function restoreInto(core: ConversationCore, saved: SavedConversation, no
     for (const [key, c] of certs.approved) core.certificates.keepApproved(key, decodeApprovalCertificate(c))
     for (const [epoch, cs] of certs.log) core.certificates.keepLogged(BigInt(epoch), cs.map((c) => decodeApprovalCertificate(c)))
     for (const [hash, b] of certs.bindings) core.certificates.keepBinding(hash, b)
-    if (certs.election !== undefined) core.certificates.election = decodeApprovalCertificate(certs.election)
+    // Saves before the recent elections were kept hold only the current one.
+    const elections = certs.elections ?? (certs.election !== undefined ? [certs.election] : [])
+    for (const e of elections) core.certificates.keepElection(decodeApprovalCertificate(e))
+    core.certificates.election = certs.election === undefined ? undefined : decodeApprovalCertificate(certs.election)
   }
   for (const [bytes, expiresAt] of saved.invitations ?? []) if (expiresAt > now) core.invitations.add(decodeMemberInvitation(bytes), expiresAt)
 }
@@ -221,6 +226,7 @@ function savedCertificates(core: ConversationCore): NonNullable<SavedConversatio
     log: [...c.log].map(([epoch, certs]) => [epoch, certs.map((cert) => encodeApprovalCertificate(cert))]),
     bindings: [...c.bindings].filter(([hash]) => open.has(hash)),
     ...(c.election !== undefined ? { election: encodeApprovalCertificate(c.election) } : {}),
+    elections: c.elections.map((cert) => encodeApprovalCertificate(cert)),
   }
 }
 

@@ -7,6 +7,8 @@ export const BINDINGS_KEPT = 8192
 export const APPROVED_CERTIFICATES_KEPT = 256
 /** Commits whose certificates are kept for replays (the commit log's length). */
 export const LOGGED_CERTIFICATES_KEPT = 16
+/** Certificates of past elections kept for replays (elections come every few epochs; replays carry one at most 4 epochs old). */
+export const ELECTIONS_KEPT = 4
 /** Merge attestations kept per commit (one per member of a large group). */
 export const MERGE_ATTESTATIONS_KEPT = 4096
 
@@ -27,8 +29,22 @@ export class CertificateState {
   readonly approved = new Map<string, ApprovalCertificate>()
   /** Certificates of merged commits by the epoch they left (decimal string), as in `CatchUpState.log`. */
   readonly log = new Map<string, ApprovalCertificate[]>()
-  /** The certificate of the election that installed our steward list, when we hold one. */
+  /** The certificate of the election that installed our steward list, when we hold one (set with {@link keepElection}). */
   election: ApprovalCertificate | undefined
+  /**
+   * The certificates of the last {@link ELECTIONS_KEPT} elections we
+   * installed a list from, oldest first: a replay of a commit made before
+   * our latest election carries the one in force then.
+   */
+  readonly elections: ApprovalCertificate[] = []
+
+  /** The certificate (if any) of the election that installed our list: the current one, and the newest of {@link elections}. */
+  keepElection(certificate: ApprovalCertificate | undefined): void {
+    this.election = certificate
+    if (certificate === undefined) return
+    this.elections.push(certificate)
+    if (this.elections.length > ELECTIONS_KEPT) this.elections.shift()
+  }
   /** Certificates offered with replays we could not apply yet, by proposal digest (hex): a later replay adds its votes. */
   readonly offered = new Map<string, ApprovalCertificate>()
 

@@ -472,7 +472,7 @@ export type ControlComponents = ClaimsComponents &
   LivenessComponents &
   JoinAttestationComponents & {
     readonly catchUp: ConversationCore['catchUp']
-    readonly certificates: Pick<ConversationCore['certificates'], 'election' | 'holdsMerge' | 'keepMerge' | 'log' | 'mergedBy' | 'mergeSupport'>
+    readonly certificates: Pick<ConversationCore['certificates'], 'elections' | 'holdsMerge' | 'keepMerge' | 'log' | 'mergedBy' | 'mergeSupport'>
     readonly branch: ConversationCore['branch']
     readonly steward: Pick<ConversationCore['steward'], 'currentList' | 'isSteward'>
     readonly consensus: Pick<ConversationCore['consensus'], 'getProposal'>

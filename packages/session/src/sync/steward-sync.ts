@@ -158,21 +158,28 @@ export function adoptListFromReplay(core: ConversationCore, offered: readonly Ap
 }
 
 /**
- * The certificate of the election that installed our current list, to
- * send with a replay of the commit that left epoch `fromEpoch` by
- * `committer`: only when that list holds the committer and was elected at
- * most {@link REPLAY_ELECTION_EPOCHS} epochs before (a member that missed
- * an older election was stuck at an earlier commit, which carried it).
+ * The certificate of the election in force when `committer` made the
+ * commit that left epoch `fromEpoch` (the newest election we kept from at
+ * most that epoch), to send with its replay for a member that missed that
+ * election: only when its list holds the committer and it is at most
+ * {@link REPLAY_ELECTION_EPOCHS} epochs older than the commit (a member that
+ * missed an older election was stuck at an earlier commit, which carried
+ * it). Elections after the commit do not count: the group may have elected
+ * again since.
  */
 export function electionForReplay(
-  core: { readonly steward: Pick<ConversationCore['steward'], 'currentList'>; readonly certificates: Pick<ConversationCore['certificates'], 'election'> },
+  core: { readonly certificates: Pick<ConversationCore['certificates'], 'elections'> },
   fromEpoch: bigint,
   committer: Uint8Array,
 ): ApprovalCertificate | undefined {
-  const list = core.steward.currentList()
-  if (list === undefined || list.electionEpoch > fromEpoch || fromEpoch - list.electionEpoch >= REPLAY_ELECTION_EPOCHS) return undefined
-  if (!list.members.some((m) => bytesEqual(m, committer))) return undefined
-  return electionOf(core, list.electionEpoch, list.retryRound) === undefined ? undefined : core.certificates.election
+  for (let i = core.certificates.elections.length - 1; i >= 0; i--) {
+    const certificate = core.certificates.elections[i]!
+    const e = electionIn(certificate)
+    if (e === undefined || e.electionEpoch > fromEpoch) continue
+    if (fromEpoch - e.electionEpoch >= REPLAY_ELECTION_EPOCHS) return undefined
+    return e.proposedStewards.some((m) => bytesEqual(m, committer)) ? certificate : undefined
+  }
+  return undefined
 }
 
 /** How recent an election must be for its certificate to ride with a replay ({@link electionForReplay}). */
@@ -214,7 +221,7 @@ export function onStewardListNotice(core: ConversationCore, n: StewardListNotice
     return
   }
   adoptMissedList(core, n.electionEpoch, n.members, n.retryRound)
-  core.certificates.election = n.certificate
+  core.certificates.keepElection(n.certificate)
 }
 
 /** Our election certificate, if it is the one of the list elected at `epoch` in `round`. */

@@ -137,7 +137,7 @@ function installElectedList(core: ConversationCore, request: ConversationUpdateR
   }
   core.steward.installList(e.electionEpoch, e.proposedStewards, e.proposedStewards.length, e.retryRound)
   // What proves the election to members that missed it (sent with our list, see sync/steward-sync.ts).
-  core.certificates.election = localCertificate(core, proposalId)
+  core.certificates.keepElection(localCertificate(core, proposalId))
   core.stewardship.electionLanded(e.electionEpoch)
   if (core.sm.exitRecovery()) core.emit({ type: 'mode-change', mode: 'normal' })
   if (core.sm.state === 'reelection') {

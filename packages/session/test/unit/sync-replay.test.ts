@@ -1,7 +1,36 @@
-import { type CommitCandidate, toHex } from '@demls/wire'
+import { EthereumSigner, buildVote, createProposal } from '@demls/consensus'
+import { type ApprovalCertificate, type CommitCandidate, type Vote, encodeApprovalCertificate, encodeConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
+import { buildCore } from '../../src/conversation/build-core.js'
+import { readSavedConversation, restoreInto, saveConversation } from '../../src/persist/snapshot.js'
+import { voteBindingPayload } from '../../src/rules/certificate.js'
 import { applyReplay } from '../../src/sync/replay.js'
+import { electionForReplay, recordEpoch } from '../../src/sync/steward-sync.js'
 import { coreFixture, droppedOf } from '../core-fixture.js'
+import { keyFor } from '../scenarios/harness.js'
+
+/** An election certificate for `stewards` at `electionEpoch`, `retryRound`, with the signed, bound YES votes of the fixture members `voters`. */
+function electionCertificate(conversationId: string, electionEpoch: bigint, retryRound: number, stewards: Uint8Array[], voters: number[], now: number): ApprovalCertificate {
+  const signers = voters.map((i) => new EthereumSigner(keyFor(i)))
+  const proposal = createProposal(
+    {
+      owner: signers[0]!.identity,
+      payload: encodeConversationUpdateRequest({ stewardElection: { electionEpoch, retryRound, proposedStewards: stewards } }),
+      expectedVotersCount: 3,
+      livenessCriteriaYes: true,
+      proposalId: 7 + retryRound,
+    },
+    now,
+  )
+  const votes: Vote[] = []
+  const voteBindings: Uint8Array[] = []
+  for (const signer of signers) {
+    const v = buildVote({ proposal: { proposalId: proposal.proposalId, votes }, choice: true, signer, now: now + 1 })
+    votes.push(v)
+    voteBindings.push(signer.sign(voteBindingPayload(conversationId, proposal, v.voteHash)))
+  }
+  return { proposal: { ...proposal, votes }, voteBindings }
+}
 
 /**
  * `sync/replay.ts applyReplay` on a core over a real 3-member MLS group
@@ -66,5 +95,72 @@ describe('sync/replay: a replayed commit of our epoch', () => {
     ])
     expect(core.outbox.drops.totals().candidate).toBe(3)
     expect(core.epoch()).toBe(epoch)
+  })
+
+  it('a commit by a steward elected in an election we missed merges when its replay carries that election’s certificate; a forged or unverifiable one changes nothing', async () => {
+    const { core, bob, carol, mint, drops } = await setup()
+    recordEpoch(core)
+    const epoch = core.epoch()
+    const members = core.mls.members()
+    // We hold an older list without bob (round 0); the group elected round 1 at this epoch, which we missed.
+    core.steward.installList(epoch, [core.memberId], 1, 0)
+    const elected = [...core.steward.electableList(epoch, members, 1).members]
+    expect(elected.map(toHex)).toContain(toHex(bob.memberId))
+    core.queues.approved.set(5, { payload: 'removeMember', removeMember: { memberId: carol.memberId } })
+    const c = await mint(bob, carol.memberId)
+    const withElection = (certificate: ApprovalCertificate) => ({ candidate: c, certificates: [certificate], mergedBy: [] })
+    // Bob's vote alone does not elect (2 of 3 needed); votes for another list, or of another round, are not this list.
+    const alone = electionCertificate(core.id, epoch, 1, elected, [1], core.now)
+    const other = electionCertificate(core.id, epoch, 1, [bob.memberId], [0, 1, 2], core.now)
+    expect(await applyReplay(core, replay(c), core.now)).toBe(false)
+    expect(await applyReplay(core, withElection(alone), core.now)).toBe(false)
+    expect(await applyReplay(core, withElection(other), core.now)).toBe(false)
+    expect(core.epoch()).toBe(epoch)
+    expect(core.steward.currentList()!.members.map(toHex)).toEqual([toHex(core.memberId)])
+    // Each refused for what it is: no verifiable election (bob alone), a list the group could not have elected.
+    expect(drops()).toEqual([`candidate: replayed commit refused: committer ${toHex(bob.memberId).slice(0, 8)} not on the steward list [${toHex(core.memberId).slice(0, 8)}]`, 'unauthorized: steward list refused: no verifiable election', 'invalid-proposal: steward list refused: does not regenerate from the settled members'])
+    expect(core.outbox.drops.totals()).toEqual({ candidate: 3, unauthorized: 1, 'invalid-proposal': 1 })
+    // The real election: bob and carol voted YES (2 of 3), bound to this conversation.
+    const real = electionCertificate(core.id, epoch, 1, elected, [1, 2], core.now)
+    expect(await applyReplay(core, withElection(real), core.now)).toBe(true)
+    expect(core.epoch()).toBe(epoch + 1n)
+    expect(core.steward.currentList()!.members.map(toHex)).toEqual(elected.map(toHex))
+    expect(core.outbox.events.some((e) => e.type === 'steward-list-inferred' && e.retryRound === 1)).toBe(true)
+  })
+
+  it('a replay carries the election in force when its commit was made: not a later one, not one older than 4 epochs, not a list without the committer', () => {
+    const [a, b, c] = [1, 2, 3].map((i) => new EthereumSigner(keyFor(i)).identity) as [Uint8Array, Uint8Array, Uint8Array]
+    const at4 = electionCertificate('x', 4n, 0, [a, b], [0, 1], 0)
+    const at8 = electionCertificate('x', 8n, 0, [c, b], [0, 1], 0)
+    const core = { certificates: { elections: [at4, at8] } }
+    expect(electionForReplay(core, 5n, a)).toBe(at4)
+    expect(electionForReplay(core, 7n, b)).toBe(at4)
+    // The group elected again at 8: a commit that left 8 or later was made under that election.
+    expect(electionForReplay(core, 8n, c)).toBe(at8)
+    expect(electionForReplay(core, 9n, a)).toBeUndefined()
+    expect(electionForReplay(core, 11n, b)).toBe(at8)
+    expect(electionForReplay(core, 12n, b)).toBeUndefined()
+    expect(electionForReplay(core, 3n, a)).toBeUndefined()
+  })
+
+  it('the recent elections survive a restart: a member restarted after the group elected again still proves the earlier election to a member that missed it', async () => {
+    const { core, plugins } = await coreFixture({ id: 'elections', members: 3 })
+    const [a, b] = [1, 2].map((i) => new EthereumSigner(keyFor(i)).identity) as [Uint8Array, Uint8Array]
+    const at0 = electionCertificate(core.id, 0n, 0, [a], [0, 1], core.now)
+    const at2 = electionCertificate(core.id, 2n, 0, [b], [0, 1], core.now)
+    core.certificates.keepElection(at0)
+    core.certificates.keepElection(at2)
+    const read = readSavedConversation(saveConversation(core, core.now, []), core.id, core.memberId)
+    const restarted = buildCore(core.id, plugins[0]!, await plugins[0]!.mls.importGroup(read.mlsState), core.config)
+    restoreInto(restarted, read.saved, core.now)
+    expect(restarted.certificates.elections.map((c) => encodeApprovalCertificate(c))).toEqual([at0, at2].map((c) => encodeApprovalCertificate(c)))
+    expect(restarted.certificates.election && encodeApprovalCertificate(restarted.certificates.election)).toEqual(encodeApprovalCertificate(at2))
+    expect(electionForReplay(restarted, 1n, a)).toBeDefined()
+    // A save from before the history: its current election starts it.
+    const { elections: _, ...older } = read.saved.certificates!
+    const fromOlder = buildCore(core.id, plugins[0]!, await plugins[0]!.mls.importGroup(read.mlsState), core.config)
+    restoreInto(fromOlder, { ...read.saved, certificates: older }, core.now)
+    expect(fromOlder.certificates.elections).toHaveLength(1)
+    expect(electionForReplay(fromOlder, 3n, b)).toBeDefined()
   })
 })
