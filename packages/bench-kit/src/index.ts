@@ -130,16 +130,27 @@ export function measureInterleaved(
 }
 
 /**
- * Compare two measurements by mean time. `target` is a maximum ratio
- * (e.g. `3` for "within 3× the baseline").
+ * Compare two measurements by mean time (or, with `stat: 'median'`, by
+ * their medians: for a few samples of a noisy operation). `target` is a
+ * maximum ratio (e.g. `3` for "within 3× the baseline").
+ *
+ * @example
+ * ```ts
+ * import { compare, summarise } from '@demls-dev/bench-kit'
+ * const ours = summarise('ours', [12, 10, 30])
+ * const raw = summarise('raw', [5, 4, 5])
+ * compare('ours vs raw', ours, raw, 3, { stat: 'median' }) // ratio 12 / 5 = 2.4, met
+ * ```
  */
 export function compare(
   name: string,
   subject: Measurement,
   baseline: Measurement,
   target?: number,
+  options: { stat?: 'mean' | 'median' } = {},
 ): Comparison {
-  const ratio = subject.meanMs / baseline.meanMs
+  const pick = (m: Measurement) => (options.stat === 'median' ? m.p50Ms : m.meanMs)
+  const ratio = pick(subject) / pick(baseline)
   const c: Comparison = { name, subject: subject.name, baseline: baseline.name, ratio }
   if (target !== undefined) {
     c.target = `≤ ${target}×`

@@ -4,7 +4,9 @@
 // clock,
 //   1. formed by the creator admitting the n − 1 joiners in one batch (each
 //      join a proposal, voted on by the creator, then one commit),
-//   2. one member removed by a vote of all the others (one commit),
+//   2. one member removed by a vote of all the others (one commit), done
+//      LARGE_REMOVES times (3 by default, one member after another): the
+//      ratio to MLS alone is that of the medians, both measured as often,
 //   3. one chat message delivered to every member.
 // Each phase reports its process CPU, wall time, virtual time and the
 // messages, bytes and deliveries the network counted, next to the same
@@ -53,8 +55,8 @@ export interface LargeGroupRun {
   n: number
   batch: number
   phases: LargePhase[]
-  /** The same phases with @demls/mls alone: process CPU, ms. */
-  mlsCpuMs: Record<LargePhaseName, number>
+  /** The same phases with @demls/mls alone: process CPU, ms (one entry per removal for `remove`). */
+  mlsCpuMs: Record<LargePhaseName, number[]>
   /** Heap used and resident set after the run, before the members stop (MB). */
   heapMb: number
   rssMb: number
@@ -82,8 +84,8 @@ export function largeGroupConfig(batch: number): ConversationConfigInit {
 /** Deliver what is in flight: a few network latencies of virtual time. */
 const DRAIN_MS = 50
 
-/** The protocol run: form, remove one by vote, one chat. */
-async function protocolRun(n: number, batch: number, log: (line: string) => void): Promise<Omit<LargeGroupRun, 'mlsCpuMs'>> {
+/** The protocol run: form, remove `removes` members one after another by vote, one chat. */
+async function protocolRun(n: number, batch: number, removes: number, log: (line: string) => void): Promise<Omit<LargeGroupRun, 'mlsCpuMs'>> {
   const net = new MemoryNetwork({ seed: 1000 + n, startTime: Math.floor(Date.now() / 1000) * 1000 })
   const config = largeGroupConfig(batch)
   const users: User[] = []
@@ -117,23 +119,26 @@ async function protocolRun(n: number, batch: number, log: (line: string) => void
     await users[0]!.createConversation(id, { admission: 'open' })
     for (let from = 1; from < n; from += batch) await admitBatch(net, users, id, from, Math.min(n, from + batch))
   })
-  const leaver = users[n - 1]!
-  await phase('remove', async () => {
-    const epoch = conv(0)!.epoch()
-    // Under 'open' admission every other member's automatic vote is YES.
-    await conv(1)!.removeMember(leaver.memberId)
-    await net.runUntil(() => conv(0)!.epoch() > epoch && agreed(users, id, n - 1), { maxMs: 3_600_000 })
-    if (conv(0)!.members().length !== n - 1) throw new Error(`expected ${n - 1} members, got ${conv(0)!.members().length}`)
-  })
+  for (let k = 1; k <= removes; k++) {
+    const leaver = users[n - k]!
+    await phase('remove', async () => {
+      const epoch = conv(0)!.epoch()
+      // Under 'open' admission every other member's automatic vote is YES.
+      await conv(1)!.removeMember(leaver.memberId)
+      await net.runUntil(() => conv(0)!.epoch() > epoch && agreed(users, id, n - k), { maxMs: 3_600_000 })
+      if (conv(0)!.members().length !== n - k) throw new Error(`expected ${n - k} members, got ${conv(0)!.members().length}`)
+    })
+  }
+  const left = n - removes
   await phase('chat', async () => {
     let received = 0
-    const subs = users.slice(1, n - 1).map((u) =>
+    const subs = users.slice(1, left).map((u) =>
       u.eventsOf(id).subscribe((e) => {
         if (e.type === 'message') received++
       }),
     )
     await conv(0)!.sendMessage(new TextEncoder().encode('hello, large group'))
-    await net.runUntil(() => received === n - 2, { maxMs: 600_000 })
+    await net.runUntil(() => received === left - 1, { maxMs: 600_000 })
     for (const s of subs) s.unsubscribe()
   })
   const mem = process.memoryUsage()
@@ -141,8 +146,8 @@ async function protocolRun(n: number, batch: number, log: (line: string) => void
   return { n, batch, phases, heapMb: mem.heapUsed / 1e6, rssMb: mem.rss / 1e6 }
 }
 
-/** The same three phases with @demls/mls alone: commits, stagings, merges, Welcomes, one chat. */
-async function mlsRun(n: number, batch: number): Promise<Record<LargePhaseName, number>> {
+/** The same three phases with @demls/mls alone: commits, stagings, merges, Welcomes, `removes` removals, one chat. */
+async function mlsRun(n: number, batch: number, removes: number): Promise<Record<LargePhaseName, number[]>> {
   const clients = await Promise.all([...Array(n).keys()].map((i) => createMlsClient({ memberId: ethereumAddress(voterKey(20_000 + i)) })))
   const c0 = cpuNow()
   const groups: MlsService[] = [await clients[0]!.createGroup('large-mls')]
@@ -150,21 +155,27 @@ async function mlsRun(n: number, batch: number): Promise<Record<LargePhaseName, 
     const to = Math.min(n, from + batch)
     await mlsAdmit(groups, clients.slice(from, to))
   }
-  const c1 = cpuNow()
-  // The remove: the creator commits it, every other remaining member stages and merges it.
-  await mlsCommit(groups, [{ action: 'remove', memberId: ethereumAddress(voterKey(20_000 + n - 1)) }], groups.slice(1, n - 1))
-  const c2 = cpuNow()
+  const form = cpuNow() - c0
+  // Each remove: the creator commits it, every other remaining member stages and merges it.
+  const remove: number[] = []
+  for (let k = 1; k <= removes; k++) {
+    const r0 = cpuNow()
+    await mlsCommit(groups, [{ action: 'remove', memberId: ethereumAddress(voterKey(20_000 + n - k)) }], groups.slice(1, n - k))
+    remove.push(cpuNow() - r0)
+  }
+  const left = n - removes
+  const h0 = cpuNow()
   const ciphertext = await groups[0]!.encrypt(new TextEncoder().encode('hello, large group'))
-  for (const g of groups.slice(1, n - 1)) await g.decrypt(ciphertext)
-  const c3 = cpuNow()
-  return { form: c1 - c0, remove: c2 - c1, chat: c3 - c2 }
+  for (const g of groups.slice(1, left)) await g.decrypt(ciphertext)
+  return { form: [form], remove, chat: [cpuNow() - h0] }
 }
 
 /** Run both at size `n`: the protocol first, then @demls/mls alone. */
-export async function largeGroupRun(n: number, batch: number, log: (line: string) => void = () => {}): Promise<LargeGroupRun> {
-  const protocol = await protocolRun(n, batch, log)
-  const mlsCpuMs = await mlsRun(n, batch)
-  log(`n=${n} MLS only: form ${(mlsCpuMs.form / 1000).toFixed(1)} s, remove ${(mlsCpuMs.remove / 1000).toFixed(2)} s, chat ${(mlsCpuMs.chat / 1000).toFixed(3)} s`)
+export async function largeGroupRun(n: number, batch: number, log: (line: string) => void = () => {}, removes = 1): Promise<LargeGroupRun> {
+  const protocol = await protocolRun(n, batch, removes, log)
+  const mlsCpuMs = await mlsRun(n, batch, removes)
+  const secs = (ms: number[], digits: number) => ms.map((x) => (x / 1000).toFixed(digits)).join(' / ')
+  log(`n=${n} MLS only: form ${secs(mlsCpuMs.form, 1)} s, remove ${secs(mlsCpuMs.remove, 2)} s, chat ${secs(mlsCpuMs.chat, 3)} s`)
   return { ...protocol, mlsCpuMs }
 }
 
@@ -176,25 +187,33 @@ function sizesFromEnv(): number[] {
   return process.env.BENCH_FULL ? [50, 100, 200, 500] : [50, 100]
 }
 
+/** Removals per size: the remove ratio is that of the medians. */
+const REMOVES = Number(process.env.LARGE_REMOVES ?? 3)
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const measurements: Measurement[] = []
   const comparisons: Comparison[] = []
   const notes: string[] = [
     'Every member is a `User` on the memory network (FAST_TIMING, attestations every 10 s), all in this one process on the virtual clock: every vote, echo and attestation is decrypted or verified by every member, so the whole-group CPU below grows as O(n²) per change; per member it is O(n).',
-    'form: all n − 1 joiners announce at once and the creator, alone, votes them in and admits them in one commit (each join is still a proposal; with members already in, every one of them would vote on each). remove: one member proposes removing another, all others vote, the epoch steward commits. chat: the creator sends one message, every remaining member decrypts it. A phase ends once every member agrees and the traffic it caused is delivered.',
+    `form: all n − 1 joiners announce at once and the creator, alone, votes them in and admits them in one commit (each join is still a proposal; with members already in, every one of them would vote on each). remove: one member proposes removing another, all others vote, the epoch steward commits; done ${REMOVES} times, one member after another, and the ratio is that of the medians (protocol and MLS only measured as often). chat: the creator sends one message, every remaining member decrypts it. A phase ends once every member agrees and the traffic it caused is delivered.`,
     'MLS only: the same commits, stagings, merges and Welcomes with @demls/mls (one creator committing), one encryption and n − 2 decryptions, in the same run.',
     `Vote signatures on the ${signatureBackend()} secp256k1 backend.`,
   ]
   for (const n of sizesFromEnv()) {
-    const run = await largeGroupRun(n, n - 1, (l) => console.log(l))
-    for (const p of run.phases) {
-      const protocol = summarise(`protocol ${p.name}, n=${n} (CPU)`, [p.cpuMs], { n })
-      const mls = summarise(`MLS only ${p.name}, n=${n} (CPU)`, [run.mlsCpuMs[p.name]], { n })
+    const run = await largeGroupRun(n, n - 1, (l) => console.log(l), REMOVES)
+    for (const name of LARGE_PHASES) {
+      const ours = run.phases.filter((p) => p.name === name).map((p) => p.cpuMs)
+      const protocol = summarise(`protocol ${name}, n=${n} (CPU)`, ours, { n })
+      const mls = summarise(`MLS only ${name}, n=${n} (CPU)`, run.mlsCpuMs[name], { n })
       measurements.push(protocol, mls)
-      comparisons.push(compare(`${p.name}: protocol vs MLS only, n=${n}`, protocol, mls, p.name === 'remove' ? REMOVE_TARGETS[n] : undefined))
+      comparisons.push(
+        name === 'remove'
+          ? compare(`remove: protocol vs MLS only, n=${n} (medians of ${REMOVES})`, protocol, mls, REMOVE_TARGETS[n], { stat: 'median' })
+          : compare(`${name}: protocol vs MLS only, n=${n}`, protocol, mls),
+      )
     }
-    const remove = run.phases.find((p) => p.name === 'remove')!
-    measurements.push(summarise(`protocol remove, n=${n}: CPU per member`, [remove.cpuMs / n], { n }))
+    const removals = run.phases.filter((p) => p.name === 'remove')
+    measurements.push(summarise(`protocol remove, n=${n}: CPU per member`, removals.map((p, k) => p.cpuMs / (n - k)), { n }))
     notes.push(
       `n=${n}: ${run.phases.map((p) => `${p.name} ${(p.cpuMs / 1000).toFixed(1)} s CPU / ${(p.wallMs / 1000).toFixed(1)} s wall / ${(p.virtualMs / 1000).toFixed(2)} s virtual, ${p.published} messages (${(p.publishedBytes / 1024).toFixed(0)} KiB), ${p.delivered} deliveries, ${p.changes} changes`).join('; ')}; heap ${run.heapMb.toFixed(0)} MB, RSS ${run.rssMb.toFixed(0)} MB.`,
     )
