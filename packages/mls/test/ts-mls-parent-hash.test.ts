@@ -12,35 +12,19 @@
  * ts-mls's own `calculateParentHash` (called without the patch's memo, it
  * is 1.6.4's code path). ts-mls alone, no demls wrapper.
  */
-import {
-  type ClientState,
-  type KeyPackage,
-  type PrivateKeyPackage,
-  type Proposal,
-  createCommit,
-  createGroup,
-  defaultCapabilities,
-  defaultLifetime,
-  emptyPskIndex,
-  generateKeyPackage,
-  getCiphersuiteFromName,
-  getCiphersuiteImpl,
-  joinGroup,
-  processPrivateMessage,
-} from 'ts-mls'
+import { type ClientState, type Proposal, createCommit, createGroup, emptyPskIndex, joinGroup, processPrivateMessage } from 'ts-mls'
 import type { Hash } from 'ts-mls/crypto/hash.js'
 import { calculateParentHash, verifyParentHashes } from 'ts-mls/parentHash.js'
 import { leafWidth, root } from 'ts-mls/treemath.js'
 import { describe, expect, it } from 'vitest'
+import { impl, keyPackage } from './ts-mls-alone.js'
 
-const impl = await getCiphersuiteImpl(getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519'))
 type Tree = ClientState['ratchetTree']
-type Kp = { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }
+type Kp = Awaited<ReturnType<typeof keyPackage>>
 
 let names = 0
-function keyPackage(): Promise<Kp> {
-  return generateKeyPackage({ credentialType: 'basic', identity: new TextEncoder().encode(`m${names++}`) }, defaultCapabilities(), defaultLifetime, [], impl)
-}
+/** A key package with a fresh identity. */
+const member = (): Promise<Kp> => keyPackage(`m${names++}`)
 
 /** 1.6.4's `verifyParentHashes`: every non-blank leaf climbs its chain, each step through `calculateParentHash` without a memo. */
 async function reference(tree: Tree, h: Hash): Promise<boolean> {
@@ -104,18 +88,18 @@ const remove = (leaf: number) => ({ proposalType: 'remove' as const, remove: { r
  * everywhere else; `fillers` members besides the three.
  */
 async function mixedTree(fillers: number): Promise<{ tree: Tree; joined: boolean }> {
-  const alice = await keyPackage()
+  const alice = await member()
   const members: Member[] = [{ kp: alice, state: await createGroup(new TextEncoder().encode('ph'), alice.publicPackage, alice.privatePackage, [], impl) }]
-  const bob = await keyPackage()
-  const carol = await keyPackage()
-  const first = await commit(members, 0, adds([bob, carol, ...(await Promise.all(Array.from({ length: fillers }, keyPackage)))]))
+  const bob = await member()
+  const carol = await member()
+  const first = await commit(members, 0, adds([bob, carol, ...(await Promise.all(Array.from({ length: fillers }, member)))]))
   for (const kp of [bob, carol]) members.push({ kp, state: await joinGroup(first.welcome!, kp.publicPackage, kp.privatePackage, emptyPskIndex, impl) })
   await commit(members, 0, [remove(5)])
   await commit(members, 1, [remove(9)])
-  await commit(members, 0, adds(await Promise.all([keyPackage(), keyPackage(), keyPackage()])))
+  await commit(members, 0, adds(await Promise.all([member(), member(), member()])))
   await commit(members, 2, [remove(fillers)])
-  const joiner = await keyPackage()
-  const last = await commit(members, 1, adds([joiner, await keyPackage()]))
+  const joiner = await member()
+  const last = await commit(members, 1, adds([joiner, await member()]))
   // The Welcome of that tree validates (the joiner runs the patched check).
   const joined = await joinGroup(last.welcome!, joiner.publicPackage, joiner.privatePackage, emptyPskIndex, impl)
   return { tree: members[0]!.state.ratchetTree, joined: bytesEqual(joined.keySchedule.epochAuthenticator, members[0]!.state.keySchedule.epochAuthenticator) }
@@ -165,9 +149,9 @@ describe('ts-mls parent-hash verification (patched: linear, same answers as 1.6.
   })
 
   it('hashes O(N) nodes where 1.6.4 hashed O(N²): one committer, 256 leaves', async () => {
-    const alice = await keyPackage()
+    const alice = await member()
     const members: Member[] = [{ kp: alice, state: await createGroup(new TextEncoder().encode('big'), alice.publicPackage, alice.privatePackage, [], impl) }]
-    await commit(members, 0, adds(await Promise.all(Array.from({ length: 255 }, keyPackage))))
+    await commit(members, 0, adds(await Promise.all(Array.from({ length: 255 }, member))))
     await commit(members, 0, [remove(200)])
     const tree = members[0]!.state.ratchetTree
     const ours = counting()

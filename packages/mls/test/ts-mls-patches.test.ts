@@ -20,29 +20,9 @@
  * UpdatePath (whose secrets exclude it) and failed with "No overlap between
  * provided private keys and update path" instead of learning its removal.
  */
-import {
-  type ClientState,
-  type KeyPackage,
-  type PrivateKeyPackage,
-  createCommit,
-  createGroup,
-  defaultCapabilities,
-  defaultLifetime,
-  emptyPskIndex,
-  generateKeyPackage,
-  getCiphersuiteFromName,
-  getCiphersuiteImpl,
-  joinGroup,
-  processPrivateMessage,
-} from 'ts-mls'
+import { type ClientState, createCommit, createGroup, emptyPskIndex, joinGroup, processPrivateMessage } from 'ts-mls'
 import { describe, expect, it } from 'vitest'
-
-const impl = await getCiphersuiteImpl(getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519'))
-
-function keyPackage(name: string): Promise<{ publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }> {
-  const identity = new TextEncoder().encode(name)
-  return generateKeyPackage({ credentialType: 'basic', identity }, defaultCapabilities(), defaultLifetime, [], impl)
-}
+import { impl, keyPackage } from './ts-mls-alone.js'
 
 function unmergedByNode(state: ClientState): Record<number, number[]> {
   const out: Record<number, number[]> = {}
