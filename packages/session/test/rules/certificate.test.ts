@@ -1,7 +1,8 @@
-import { EthereumSigner, buildVote, consensusResult, createProposal } from '@demls/consensus'
+import { EthereumSigner, consensusResult, createProposal } from '@demls/consensus'
 import { type Proposal, type Vote, encodeConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { MAX_CERTIFICATE_VOTES, certificateVoteLimit, proposalDigest, verifyCertificate, verifyVoteBinding, voteBindingPayload } from '../../src/rules/certificate.js'
+import { MAX_CERTIFICATE_VOTES, certificateVoteLimit, proposalDigest, verifyCertificate, verifyVoteBinding } from '../../src/rules/certificate.js'
+import { boundVotes } from '../bound-votes.js'
 import { keyFor } from '../scenarios/harness.js'
 
 const CONVERSATION = 'certs'
@@ -26,14 +27,7 @@ function removal(ownerIndex = 0, liveness = true): Proposal {
 
 /** Votes by `voters` (YES unless listed in `no`), each with its binding to `p`. */
 function vote(p: Proposal, voters: number[], no: number[] = []): { votes: Vote[]; bindings: Uint8Array[] } {
-  const votes: Vote[] = []
-  const bindings: Uint8Array[] = []
-  for (const i of voters) {
-    const v = buildVote({ proposal: { proposalId: p.proposalId, votes }, choice: !no.includes(i), signer: signers[i]!, now: NOW + 1000 })
-    votes.push(v)
-    bindings.push(signers[i]!.sign(voteBindingPayload(CONVERSATION, p, v.voteHash)))
-  }
-  return { votes, bindings }
+  return boundVotes(CONVERSATION, p, voters.map((i) => ({ signer: signers[i]!, choice: !no.includes(i) })), NOW + 1000)
 }
 
 function cert(p: Proposal, voters: number[], no: number[] = []) {

@@ -1,11 +1,11 @@
-import { EthereumSigner, buildVote, createProposal } from '@demls/consensus'
-import { type ApprovalCertificate, type CommitCandidate, type Vote, encodeApprovalCertificate, encodeConversationUpdateRequest, toHex } from '@demls/wire'
+import { EthereumSigner, createProposal } from '@demls/consensus'
+import { type ApprovalCertificate, type CommitCandidate, encodeApprovalCertificate, encodeConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { buildCore } from '../../src/conversation/build-core.js'
 import { readSavedConversation, restoreInto, saveConversation } from '../../src/persist/snapshot.js'
-import { voteBindingPayload } from '../../src/rules/certificate.js'
 import { applyReplay } from '../../src/sync/replay.js'
 import { electionForReplay, recordEpoch } from '../../src/sync/steward-sync.js'
+import { boundVotes } from '../bound-votes.js'
 import { coreFixture, droppedOf } from '../core-fixture.js'
 import { keyFor } from '../scenarios/harness.js'
 
@@ -22,14 +22,8 @@ function electionCertificate(conversationId: string, electionEpoch: bigint, retr
     },
     now,
   )
-  const votes: Vote[] = []
-  const voteBindings: Uint8Array[] = []
-  for (const signer of signers) {
-    const v = buildVote({ proposal: { proposalId: proposal.proposalId, votes }, choice: true, signer, now: now + 1 })
-    votes.push(v)
-    voteBindings.push(signer.sign(voteBindingPayload(conversationId, proposal, v.voteHash)))
-  }
-  return { proposal: { ...proposal, votes }, voteBindings }
+  const { votes, bindings } = boundVotes(conversationId, proposal, signers.map((signer) => ({ signer, choice: true })), now + 1)
+  return { proposal: { ...proposal, votes }, voteBindings: bindings }
 }
 
 /**
