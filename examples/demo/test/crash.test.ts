@@ -76,6 +76,23 @@ function pointReached(point: Point, draw: () => number): Promise<string> {
   })
 }
 
+/** On a failed wait: what every peer says of the group, and the last events of each (what a CI log needs to tell why). */
+async function dumpState(group: PeerProcess[], log: string[]): Promise<void> {
+  const lines = [...log]
+  for (const p of group) {
+    const st = await p.status(ID, 5_000).then(
+      (s) => `${s.state} epoch ${s.epoch} auth ${s.authenticator.slice(0, 12)} members ${s.members.map((m) => m.slice(0, 6)).join()} stewards ${s.stewards.map((m) => m.slice(0, 6)).join()}`,
+      (e: unknown) => `no status: ${String(e)}`,
+    )
+    lines.push(`${p.name} (${p.memberId.slice(0, 10)}): ${st}`)
+    for (const e of p.events.slice(-25)) {
+      const k = e.event
+      lines.push(`  ${e.at} ${k.kind} ${k.state ?? ''} ${k.epoch ?? ''} ${k.proposal ?? ''} ${k.reason ?? ''} ${k.detail ?? ''}`.trimEnd())
+    }
+  }
+  console.log(lines.join('\n'))
+}
+
 afterAll(async () => {
   for (const p of all) p.kill()
   await Promise.all(all.map((p) => p.exited()))
@@ -104,15 +121,17 @@ describe(`real crashes: a member killed with SIGKILL ${ROUNDS} times at drawn po
       const others = () => [...peers.filter((p) => p.index !== VICTIM), ...(joiner ? [joiner] : [])]
       const reached = pointReached(point, draw)
       // The round's membership change: a new member joins, or the last one is removed; chat flows throughout.
+      // Decided here, before the change can settle: a join that lands early must not turn this round into a removal round.
+      const leaving = joiner
+      const removing = leaving !== undefined
       let change: Promise<unknown>
-      if (joiner === undefined) {
+      if (!removing) {
         const j = spawn(nextIndex++)
         await start(j, peers.map((p) => p.addrs[0]!).filter((a) => a !== undefined))
         change = j.request({ type: 'join', conversationId: ID, timeoutMs: 90_000 }, 100_000).then(() => {
           joiner = j
         })
       } else {
-        const leaving = joiner
         change = peers[0]!.request({ type: 'remove', conversationId: ID, member: leaving.memberId }, 30_000)
       }
       const upChat = `r${round} while up`
@@ -126,7 +145,6 @@ describe(`real crashes: a member killed with SIGKILL ${ROUNDS} times at drawn po
       await victim.exited()
       const downChat = `r${round} while down`
       await Promise.all(others().slice(0, 2).map((p, k) => p.request({ type: 'send', conversationId: ID, text: `${downChat} ${k}` }, 30_000)))
-      const removing = joiner !== undefined
       await change.catch((err) => log.push(`round ${round}: the membership change failed: ${String(err)}`))
       await sleep(Math.floor(draw() * 1_500))
       const restarted = spawn(VICTIM)
@@ -136,6 +154,7 @@ describe(`real crashes: a member killed with SIGKILL ${ROUNDS} times at drawn po
         others().flatMap((q) => q.addrs.slice(0, 1)),
       )
       expect(restored.map((r) => r.conversationId)).toContain(ID)
+      const restartedAt = Date.now()
       const st = await waitFor(`round ${round}: converged members after the restart`, 90_000, async () => {
         const members = (await peers[0]!.status(ID)).members
         if (removing && joiner !== undefined && !members.includes(joiner.memberId)) {
@@ -145,7 +164,11 @@ describe(`real crashes: a member killed with SIGKILL ${ROUNDS} times at drawn po
         }
         if (removing && joiner !== undefined) return undefined
         return converged(ID, [...peers, ...(joiner ? [joiner] : [])], members.length, 20_000)
-      }, 1_000)
+      }, 1_000).catch(async (err: unknown) => {
+        await dumpState([...peers, ...(joiner ? [joiner] : [])], log)
+        throw err
+      })
+      const convergedIn = ((Date.now() - restartedAt) / 1000).toFixed(1)
       // Chat still flows both ways.
       const back = `r${round} back`
       await restarted.request({ type: 'send', conversationId: ID, text: back }, 30_000)
@@ -160,7 +183,7 @@ describe(`real crashes: a member killed with SIGKILL ${ROUNDS} times at drawn po
       const lost = owed.filter((t) => received.get(VICTIM)?.has(t) !== true)
       const downGot = downTexts.filter((t) => received.get(VICTIM)?.has(t)).length
       log.push(
-        `round ${round}: killed ${point} (${where}); resumed, converged at epoch ${st[0]!.epoch} with ${st[0]!.members.length} members; ` +
+        `round ${round}: killed ${point} (${where}); resumed, converged ${convergedIn} s after the restart at epoch ${st[0]!.epoch} with ${st[0]!.members.length} members; ` +
           `chats sent while down recovered ${downGot}/2; lost while up: ${lost.length}`,
       )
       console.log(log.at(-1))

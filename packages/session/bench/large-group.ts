@@ -170,8 +170,11 @@ async function mlsRun(n: number, batch: number, removes: number): Promise<Record
   return { form: [form], remove, chat: [cpuNow() - h0] }
 }
 
-/** Run both at size `n`: the protocol first, then @demls/mls alone. */
-export async function largeGroupRun(n: number, batch: number, log: (line: string) => void = () => {}, removes = 1): Promise<LargeGroupRun> {
+/** Removals per size (LARGE_REMOVES, default 3): the remove ratio is that of the medians. */
+const REMOVES = Number(process.env.LARGE_REMOVES ?? 3)
+
+/** Run both at size `n`: the protocol first, then @demls/mls alone, `removes` removals each. */
+export async function largeGroupRun(n: number, batch: number, log: (line: string) => void = () => {}, removes = REMOVES): Promise<LargeGroupRun> {
   const protocol = await protocolRun(n, batch, removes, log)
   const mlsCpuMs = await mlsRun(n, batch, removes)
   const secs = (ms: number[], digits: number) => ms.map((x) => (x / 1000).toFixed(digits)).join(' / ')
@@ -186,9 +189,6 @@ function sizesFromEnv(): number[] {
   if (process.env.LARGE_SIZES) return process.env.LARGE_SIZES.split(',').map(Number)
   return process.env.BENCH_FULL ? [50, 100, 200, 500] : [50, 100]
 }
-
-/** Removals per size: the remove ratio is that of the medians. */
-const REMOVES = Number(process.env.LARGE_REMOVES ?? 3)
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const measurements: Measurement[] = []
