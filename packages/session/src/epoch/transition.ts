@@ -7,6 +7,7 @@ import {
   type MemberWelcome,
   encodeAppMessage,
   encodeWelcomeChannelMessage,
+  fromHex,
   toHex,
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
@@ -195,7 +196,7 @@ export async function completeEpochTransition(core: ConversationCore, m: MergedC
     core.emit({ type: 'leaving', epoch })
     return
   }
-  recordMerged(core, epoch - 1n, m.candidate, now, { committer: m.committer, everyone: contested || m.source !== 'freeze' })
+  recordMerged(core, epoch - 1n, m.candidate, now, { committer: m.committer, commitHash: fromHex(m.hashHex), everyone: contested || m.source !== 'freeze' })
   // Membership diff events.
   const delta = membershipDelta(m.membersBefore, core.mls.members())
   for (const x of delta.joined) core.emit({ type: 'member-joined', memberId: x, epoch })

@@ -52,13 +52,15 @@ const WELCOME_RESEND_INTERVAL_MS = 2_000
  * if we are one of the members {@link attestsMergeAtOnce} picks for this
  * commit or `everyone` (the epoch was contested, or we did not merge it
  * from our own freeze round), else at our next periodic attestation.
+ * `attestation.commitHash`: the hash of `candidate.commitMessage`, when
+ * the caller already computed it.
  */
 export function recordMerged(
   core: ConversationCore,
   fromEpoch: bigint,
   candidate: CommitCandidate,
   now: number,
-  attestation: { committer: Uint8Array; everyone: boolean } = { committer: candidate.stewardMemberId, everyone: true },
+  attestation: { committer: Uint8Array; everyone: boolean; commitHash?: Uint8Array } = { committer: candidate.stewardMemberId, everyone: true },
 ): void {
   core.catchUp.log.set(String(fromEpoch), candidate)
   evictOldest(core.catchUp.log, COMMIT_LOG_SIZE)
@@ -67,7 +69,8 @@ export function recordMerged(
   core.catchUp.requestEpoch = -1n
   const steward = core.epochSteward()
   const must = attestation.everyone || (steward !== undefined && bytesEqual(steward, core.memberId))
-  if (!attestsMergeAtOnce(commitHashOf(candidate.commitMessage), core.memberSet(), toHex(attestation.committer), core.memberHex, must)) return
+  // The commit's hash only decides who else attests (the caller's, when it has one: the commit can be megabytes).
+  if (!must && !attestsMergeAtOnce(attestation.commitHash ?? commitHashOf(candidate.commitMessage), core.memberSet(), toHex(attestation.committer), core.memberHex, false)) return
   core.catchUp.lastAttestAt = Number.NEGATIVE_INFINITY
   attest(core, now)
 }
