@@ -40,6 +40,19 @@ export interface ConversationConfig {
   commitInactivityMs: number
   /** Freeze window (Freezing → Selection). @default 30_000 */
   freezeDurationMs: number
+  /**
+   * Beyond the reference: end the freeze as soon as we hold the candidate
+   * that ranks first whatever else arrives (the epoch steward's, carrying
+   * our whole commit prefix) and it stages and validates, instead of
+   * waiting for every eligible steward's candidate or the freeze window.
+   * Every member still selects the same commit; a backup steward's
+   * candidate that arrives after the selection is not rewarded
+   * (`HonestCommitAttempt`). If that candidate fails, the freeze goes on
+   * as without the option. Off in the defaults and `FAST_TIMING` (the
+   * reference's rule), on in `LAN_TIMING`.
+   * @default false
+   */
+  freezeEndsOnBestCandidate: boolean
   /** RFC inactivity timer #2, used in recovery and after a rejected election. @default 5_000 */
   recoveryInactivityMs: number
   /** RFC inactivity timer #3; 0 derives commit + recovery inactivity. @default 0 */
@@ -237,6 +250,7 @@ export interface ReferenceGaps {
 export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.freeze({
   commitInactivityMs: 60_000,
   freezeDurationMs: 30_000,
+  freezeEndsOnBestCandidate: false,
   recoveryInactivityMs: 5_000,
   votingInactivityMs: 0,
   proposalExpirationMs: 600_000,
@@ -296,6 +310,9 @@ export const FAST_TIMING: Readonly<ConversationConfigInit> = Object.freeze({
  * 27 s; larger groups stretch all three, see {@link attestationPeriodMs}). Under FAST_TIMING a
  * busy peer's late votes count as missing and its late attestations as
  * silence, and the group spends its time on removals and elections.
+ * A freeze also ends as soon as the epoch steward's candidate carrying the
+ * whole commit prefix is held and valid ({@link ConversationConfig.freezeEndsOnBestCandidate}),
+ * instead of waiting for a backup steward whose CPU is behind.
  *
  * @example
  * ```ts
@@ -307,6 +324,7 @@ export const LAN_TIMING: Readonly<ConversationConfigInit> = Object.freeze({
   commitInactivityMs: 6_000,
   consensusTimeoutMs: 5_000,
   attestationIntervalMs: 4_000,
+  freezeEndsOnBestCandidate: true,
 })
 
 /**
@@ -344,6 +362,7 @@ const FIELD_RULES: Readonly<Record<Exclude<keyof ConversationConfig, 'stewardLis
   votingDelayMs: { kind: 'int', min: 1 },
   electionVotingDelayMs: { kind: 'int', min: 1 },
   livenessCriteriaYes: { kind: 'bool' },
+  freezeEndsOnBestCandidate: { kind: 'bool' },
   maxConsensusSessions: { kind: 'int', min: 1 },
   maxSessionsPerMember: { kind: 'int', min: 0 },
   proposalClockSkewMs: { kind: 'int', min: 0 },

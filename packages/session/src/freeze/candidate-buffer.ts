@@ -42,7 +42,7 @@ export const ECHO_MEMORY = 64
 export class FreezeRounds {
   /** The last freeze-progress count reported (`freeze-progress` events are sent on change). */
   lastProgress = -1
-  #round: { epoch: bigint; candidates: Map<string, BufferedCandidate> } | undefined
+  #round: { epoch: bigint; candidates: Map<string, BufferedCandidate>; triedEarly: Set<string> } | undefined
   #stash: { epoch: bigint; items: Map<string, BufferedCandidate> } | undefined
   /** Candidates echoed at one epoch (kept across rounds: a cleared round must not echo them again). */
   #echoed: { epoch: bigint; hashes: Set<string> } = { epoch: -1n, hashes: new Set() }
@@ -108,7 +108,21 @@ export class FreezeRounds {
 
   /** Open (or keep) the round for `epoch`; a round of another epoch is discarded. */
   open(epoch: bigint): void {
-    if (this.#round?.epoch !== epoch) this.#round = { epoch, candidates: new Map() }
+    if (this.#round?.epoch !== epoch) this.#round = { epoch, candidates: new Map(), triedEarly: new Set() }
+  }
+
+  /**
+   * Record that the open round's candidate `hashHex` failed when tried
+   * before the freeze ended (`freezeEndsOnBestCandidate`): it is not tried
+   * early again, and the round's selection judges it with the others.
+   */
+  noteTriedEarly(hashHex: string): void {
+    this.#round?.triedEarly.add(hashHex)
+  }
+
+  /** Whether {@link FreezeRounds.noteTriedEarly} recorded `hashHex` in the open round. */
+  triedEarly(hashHex: string): boolean {
+    return this.#round?.triedEarly.has(hashHex) === true
   }
 
   /** Close the round. */
@@ -127,7 +141,7 @@ export class FreezeRounds {
       this.open(epoch)
       opened = true
     }
-    const round = this.#round as { epoch: bigint; candidates: Map<string, BufferedCandidate> }
+    const round = this.#round as { epoch: bigint; candidates: Map<string, BufferedCandidate>; triedEarly: Set<string> }
     if (round.candidates.has(b.hashHex)) return { kind: 'dropped', reason: 'duplicate' }
     if (heldFromCommitter(round.candidates, b)) return { kind: 'dropped', reason: 'committer-has-candidate' }
     if (round.candidates.size >= Math.max(1, cap) || overBytes(round.candidates, b)) return { kind: 'dropped', reason: 'buffer-full' }

@@ -300,7 +300,11 @@ export function phaseDeadline(core: ConversationCore, now: number): number | und
   return anchor === undefined ? 0 : windowStart(core, anchor, now) + freezeEntryWindow(core, now)
 }
 
-/** Every poll while Freezing: report progress; move to Selection when all candidates are in or the window ends. */
+/**
+ * Every poll while Freezing: report progress; move to Selection when all
+ * candidates are in or the window ends, or, with
+ * `freezeEndsOnBestCandidate`, as soon as the best candidate is in and valid.
+ */
 export async function advanceFreeze(core: ConversationCore, now: number): Promise<void> {
   if (core.sm.state !== 'freezing') return
   const received = countedCandidates(core)
@@ -314,25 +318,40 @@ export async function advanceFreeze(core: ConversationCore, now: number): Promis
     core.sm.startSelection()
     core.phaseChanged()
     await finalizeFreeze(core, now)
+  } else if (core.config.freezeEndsOnBestCandidate) {
+    await finalizeOnBest(core, now)
   }
 }
 
-/** Selection: order, stage and apply the first valid candidate (`finalize_freeze_round`). */
-export async function finalizeFreeze(core: ConversationCore, now: number): Promise<void> {
+/** What a selection decides with: our view when it starts (`finalize_freeze_round`). */
+interface SelectionPlan {
+  epoch: bigint
+  branch: Omit<BranchPoint, 'hashHex' | 'committer'>
+  local: BufferedCandidate | undefined
+  prefix: PrefixEntry[]
+  omittable: PrefixEntry[]
+  epochSteward: Uint8Array | undefined
+  membersBefore: Uint8Array[]
+  /** Whether the epoch steward sent a candidate at all (even one our view of the approvals filters out). */
+  sentCandidate: boolean
+  /** Candidates in the order they are tried. */
+  ordered: BufferedCandidate[]
+  /** The epoch steward's candidate carrying less than our prefix, tried first when it only lags recent approvals. */
+  lagging: BufferedCandidate | undefined
+  now: number
+}
+
+type Winner = { candidate: BufferedCandidate; merge: MergeResult; committer: Uint8Array; index: number }
+
+function planSelection(core: ConversationCore, now: number): SelectionPlan {
   const epoch = core.epoch()
-  const branch = captureBranchPoint(core)
   const held = core.rounds.candidates(epoch)
-  const local = held.find((c) => c.isLocal)
   const prefix = core.prefix()
   // Deviation 9: adds whose key package expired (by our clock, with a
   // tolerance for the committer's) may be left out; a fuller candidate ranks first.
   const omittable = expiredAdds(prefix, now + KEY_PACKAGE_EXPIRY_TOLERANCE_MS)
   const fewest = prefix.length - omittable.length
   const epochSteward = core.epochSteward()
-  const membersBefore = core.mls.members()
-  // Whether the epoch steward sent a candidate at all (even one our view of the approvals filters out).
-  const sentCandidate =
-    epochSteward !== undefined && held.some((c) => bytesEqual(c.stewardMemberId, epochSteward))
   const fuller = orderCandidates(
     held.filter((c) => c.proposalCount >= fewest),
     prefix.length,
@@ -343,64 +362,127 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   // prefix is tried first: it may only lag our view of recent approvals, which
   // grows while we freeze (`lagsRecentApprovals`).
   const lagging = held.find((c) => c.proposalCount > 0 && c.proposalCount < fewest && epochSteward !== undefined && bytesEqual(c.stewardMemberId, epochSteward))
-  const ordered = lagging === undefined ? fuller : [lagging, ...fuller]
-  const lagsRecently = (changes: readonly CommitAction[]) => lagsRecentApprovals(changes, prefix, core.queues.approvedAt, now - core.config.commitInactivityMs)
-  const penalties: ScoreOp[] = []
-  let winner: { candidate: BufferedCandidate; merge: MergeResult; committer: Uint8Array; index: number } | undefined
-  for (const [index, c] of ordered.entries()) {
-    if (c.isLocal) {
-      if (c === lagging && !lagsRecently(c.changes ?? [])) continue
-      try {
-        const merge = await mergeLocal(core, epoch, c)
-        if (merge === undefined) continue
-        winner = { candidate: c, merge, committer: core.memberId, index }
-        break
-      } catch (err) {
-        core.error('merge-own-commit', new CommitFailedError('merge-own', core.epoch(), err))
-        continue
-      }
-    }
-    const staged = await core.mls.stageRemoteCommit({ proposals: c.candidate.mlsProposals, commit: c.candidate.commitMessage })
-    if (staged.status === 'aborted') continue // unauthenticated: no penalty
-    const verdict = judgeStaged(staged, {
-      claimed: c.candidate.stewardMemberId, // a committer claiming another steward: BrokenCommit on the committer
-      recovery: core.sm.mode === 'recovery',
-      listKnown: core.steward.currentList() !== undefined,
-      isSteward: (id) => core.steward.isSteward(id),
-      coversPrefix: () =>
-        c === lagging ? lagsRecently(staged.changes) : coversPrefix(staged.changes, prefix, omittable).ok,
-      // A lagging candidate that does not qualify is passed over without penalty, as if it had been filtered out.
-      lateView: () => c === lagging || carriesOnlyOpenWork(core, staged.changes, prefix),
-    })
-    if (verdict !== 'ok') {
-      if (verdict !== 'late') penalties.push(verdict)
-      await core.mls.discardStagedCommit()
-      continue
-    }
+  return {
+    epoch,
+    branch: captureBranchPoint(core),
+    local: held.find((c) => c.isLocal),
+    prefix,
+    omittable,
+    epochSteward,
+    membersBefore: core.mls.members(),
+    sentCandidate: epochSteward !== undefined && held.some((c) => bytesEqual(c.stewardMemberId, epochSteward)),
+    ordered: lagging === undefined ? fuller : [lagging, ...fuller],
+    lagging,
+    now,
+  }
+}
+
+/**
+ * Stage (or, for ours, merge) candidate `c`, `index`-th in the order, and
+ * merge it when it validates: the winner, or undefined with its penalty
+ * (if any) pushed onto `penalties`.
+ */
+async function tryCandidate(core: ConversationCore, plan: SelectionPlan, c: BufferedCandidate, index: number, penalties: ScoreOp[]): Promise<Winner | undefined> {
+  const lagsRecently = (changes: readonly CommitAction[]) => lagsRecentApprovals(changes, plan.prefix, core.queues.approvedAt, plan.now - core.config.commitInactivityMs)
+  if (c.isLocal) {
+    if (c === plan.lagging && !lagsRecently(c.changes ?? [])) return undefined
     try {
-      winner = { candidate: c, merge: await core.mls.mergeStagedCommit(), committer: staged.committer, index }
-      break
+      const merge = await mergeLocal(core, plan.epoch, c)
+      return merge === undefined ? undefined : { candidate: c, merge, committer: core.memberId, index }
     } catch (err) {
-      core.error('merge-staged-commit', new CommitFailedError('merge-staged', core.epoch(), err))
-      await core.mls.discardStagedCommit()
+      core.error('merge-own-commit', new CommitFailedError('merge-own', core.epoch(), err))
+      return undefined
     }
   }
-  core.rounds.clear()
-  // It did its job unless its candidate was broken (penalised above).
-  const suspect = censorshipSuspect(epochSteward, sentCandidate, penalties)
+  const staged = await core.mls.stageRemoteCommit({ proposals: c.candidate.mlsProposals, commit: c.candidate.commitMessage })
+  if (staged.status === 'aborted') return undefined // unauthenticated: no penalty
+  const verdict = judgeStaged(staged, {
+    claimed: c.candidate.stewardMemberId, // a committer claiming another steward: BrokenCommit on the committer
+    recovery: core.sm.mode === 'recovery',
+    listKnown: core.steward.currentList() !== undefined,
+    isSteward: (id) => core.steward.isSteward(id),
+    coversPrefix: () => (c === plan.lagging ? lagsRecently(staged.changes) : coversPrefix(staged.changes, plan.prefix, plan.omittable).ok),
+    // A lagging candidate that does not qualify is passed over without penalty, as if it had been filtered out.
+    lateView: () => c === plan.lagging || carriesOnlyOpenWork(core, staged.changes, plan.prefix),
+  })
+  if (verdict !== 'ok') {
+    if (verdict !== 'late') penalties.push(verdict)
+    await core.mls.discardStagedCommit()
+    return undefined
+  }
+  try {
+    return { candidate: c, merge: await core.mls.mergeStagedCommit(), committer: staged.committer, index }
+  } catch (err) {
+    core.error('merge-staged-commit', new CommitFailedError('merge-staged', core.epoch(), err))
+    await core.mls.discardStagedCommit()
+    return undefined
+  }
+}
+
+/** Selection: order, stage and apply the first valid candidate (`finalize_freeze_round`). */
+export async function finalizeFreeze(core: ConversationCore, now: number): Promise<void> {
+  const plan = planSelection(core, now)
+  const penalties: ScoreOp[] = []
+  let winner: Winner | undefined
+  for (const [index, c] of plan.ordered.entries()) {
+    winner = await tryCandidate(core, plan, c, index, penalties)
+    if (winner !== undefined) break
+  }
+  await concludeSelection(core, plan, winner, penalties)
+}
+
+/**
+ * `freezeEndsOnBestCandidate` (beyond the reference): while Freezing, when
+ * the first candidate of the order is the epoch steward's and carries our
+ * whole prefix, no candidate still to come can rank above it (more
+ * proposals rank first, and the epoch steward first among equals), so a
+ * selection at the deadline would try it first too. Try it now: if it
+ * validates, the freeze ends with it; if not, it is remembered and the
+ * freeze goes on (the selection at the end judges and penalises it with
+ * the others), so a broken candidate costs no more than without the option.
+ */
+async function finalizeOnBest(core: ConversationCore, now: number): Promise<void> {
+  if (core.sm.mode === 'recovery') return
+  // Cheap checks first: this runs on every packet while we freeze.
+  const epochSteward = core.epochSteward()
+  if (epochSteward === undefined) return
+  const theirs = core.rounds.candidates(core.epoch()).find((c) => bytesEqual(c.stewardMemberId, epochSteward))
+  if (theirs === undefined || core.rounds.triedEarly(theirs.hashHex) || theirs.proposalCount !== core.prefix().length) return
+  const plan = planSelection(core, now)
+  const best = plan.ordered[0]
+  if (best === undefined || plan.epochSteward === undefined || best === plan.lagging) return
+  if (!bytesEqual(best.stewardMemberId, plan.epochSteward) || best.proposalCount !== plan.prefix.length) return
+  if (core.rounds.triedEarly(best.hashHex)) return
+  const penalties: ScoreOp[] = []
+  const winner = await tryCandidate(core, plan, best, 0, penalties)
   if (winner === undefined) {
-    const view = selectionView(core, prefix, omittable)
-    for (const c of ordered) if (!c.isLocal) core.rounds.noteRefused(c.hashHex, epoch, view)
-    // Others may still merge it (they selected it in a round we saw fail): keep it to follow them,
-    // and to offer it again in the next round of this epoch.
-    const sent = local?.changesKey !== undefined ? { candidate: local.candidate, changesKey: local.changesKey } : undefined
-    keepOwnCandidate(core, branch, local?.joinerIds ?? [], sent)
-    if (core.mls.hasPendingCommit()) await core.mls.discardOwnCommit()
-    core.applyScores(penalties)
-    await onNoCandidate(core, prefix.length > 0, suspect, now)
+    core.rounds.noteTriedEarly(best.hashHex)
     return
   }
-  await onApplied(core, winner, ordered, prefix, suspect, membersBefore, penalties, branch, now)
+  core.sm.startSelection()
+  core.phaseChanged()
+  await concludeSelection(core, plan, winner, penalties)
+}
+
+/** The end of a selection: apply the winner, or (Layer 2) penalise and re-elect. */
+async function concludeSelection(core: ConversationCore, plan: SelectionPlan, winner: Winner | undefined, penalties: ScoreOp[]): Promise<void> {
+  core.rounds.clear()
+  // It did its job unless its candidate was broken (penalised above).
+  const suspect = censorshipSuspect(plan.epochSteward, plan.sentCandidate, penalties)
+  if (winner === undefined) {
+    const view = selectionView(core, plan.prefix, plan.omittable)
+    for (const c of plan.ordered) if (!c.isLocal) core.rounds.noteRefused(c.hashHex, plan.epoch, view)
+    // Others may still merge it (they selected it in a round we saw fail): keep it to follow them,
+    // and to offer it again in the next round of this epoch.
+    const local = plan.local
+    const sent = local?.changesKey !== undefined ? { candidate: local.candidate, changesKey: local.changesKey } : undefined
+    keepOwnCandidate(core, plan.branch, local?.joinerIds ?? [], sent)
+    if (core.mls.hasPendingCommit()) await core.mls.discardOwnCommit()
+    core.applyScores(penalties)
+    await onNoCandidate(core, plan.prefix.length > 0, suspect, plan.now)
+    return
+  }
+  await onApplied(core, winner, plan.ordered, plan.prefix, suspect, plan.membersBefore, penalties, plan.branch, plan.now)
 }
 
 /**
