@@ -22,7 +22,7 @@ import { ethereumAddress, signatureBackend } from '@demls/consensus'
 import { type MlsService, createMlsClient } from '@demls/mls'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { type ConversationConfigInit, FAST_TIMING, User } from '../src/index.js'
-import { admitBatch, agreed } from './group-flow.js'
+import { admitBatch, removeLastByVote } from './group-flow.js'
 import { mlsAdmit, mlsCommit } from './mls-flow.js'
 import { cpuNow } from './scale-cpu.js'
 import { voterKey } from './scale-votes.js'
@@ -119,16 +119,7 @@ async function protocolRun(n: number, batch: number, removes: number, log: (line
     await users[0]!.createConversation(id, { admission: 'open' })
     for (let from = 1; from < n; from += batch) await admitBatch(net, users, id, from, Math.min(n, from + batch))
   })
-  for (let k = 1; k <= removes; k++) {
-    const leaver = users[n - k]!
-    await phase('remove', async () => {
-      const epoch = conv(0)!.epoch()
-      // Under 'open' admission every other member's automatic vote is YES.
-      await conv(1)!.removeMember(leaver.memberId)
-      await net.runUntil(() => conv(0)!.epoch() > epoch && agreed(users, id, n - k), { maxMs: 3_600_000 })
-      if (conv(0)!.members().length !== n - k) throw new Error(`expected ${n - k} members, got ${conv(0)!.members().length}`)
-    })
-  }
+  for (let k = 1; k <= removes; k++) await phase('remove', () => removeLastByVote(net, users, id, n - k + 1))
   const left = n - removes
   await phase('chat', async () => {
     let received = 0

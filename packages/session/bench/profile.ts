@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { signatureBackend } from '@demls/consensus'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { FAST_TIMING, User } from '../src/index.js'
-import { admitBatch, agreed } from './group-flow.js'
+import { admitBatch, removeLastByVote } from './group-flow.js'
 import { largeGroupConfig } from './large-group.js'
 
 const N = Number(process.env.PROFILE_N ?? 50)
@@ -81,7 +81,7 @@ const key = (i: number) => {
   return k
 }
 
-/** A flow to profile: `prepare` runs unprofiled, `run` under the profiler and returns the membership changes it made. */
+/** A flow to profile, set up unprofiled: `run` runs under the profiler and returns the membership changes it made. */
 interface Flow {
   run(): Promise<number>
   stop(): Promise<void>
@@ -125,9 +125,7 @@ async function remove(): Promise<Flow> {
     async run() {
       const e0 = conv(0).epoch()
       for (let k = 1; k <= REMOVES; k++) {
-        const epoch = conv(0).epoch()
-        await conv(1).removeMember(users[N - k]!.memberId)
-        await net.runUntil(() => conv(0).epoch() > epoch && agreed(users, id, N - k), { maxMs: 3_600_000 })
+        await removeLastByVote(net, users, id, N - k + 1)
         await net.advance(50)
       }
       return Number(conv(0).epoch() - e0)

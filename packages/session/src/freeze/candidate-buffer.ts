@@ -39,10 +39,18 @@ export const ECHO_MEMORY = 64
  * arrived before we saw any approved work (replayed after every consensus
  * outcome). Both are capped at the member count.
  */
+/** The open freeze round of one epoch. */
+interface Round {
+  epoch: bigint
+  candidates: Map<string, BufferedCandidate>
+  /** Candidates that failed when tried before the freeze ended. */
+  triedEarly: Set<string>
+}
+
 export class FreezeRounds {
   /** The last freeze-progress count reported (`freeze-progress` events are sent on change). */
   lastProgress = -1
-  #round: { epoch: bigint; candidates: Map<string, BufferedCandidate>; triedEarly: Set<string> } | undefined
+  #round: Round | undefined
   #stash: { epoch: bigint; items: Map<string, BufferedCandidate> } | undefined
   /** Candidates echoed at one epoch (kept across rounds: a cleared round must not echo them again). */
   #echoed: { epoch: bigint; hashes: Set<string> } = { epoch: -1n, hashes: new Set() }
@@ -141,7 +149,7 @@ export class FreezeRounds {
       this.open(epoch)
       opened = true
     }
-    const round = this.#round as { epoch: bigint; candidates: Map<string, BufferedCandidate>; triedEarly: Set<string> }
+    const round = this.#round as Round
     if (round.candidates.has(b.hashHex)) return { kind: 'dropped', reason: 'duplicate' }
     if (heldFromCommitter(round.candidates, b)) return { kind: 'dropped', reason: 'committer-has-candidate' }
     if (round.candidates.size >= Math.max(1, cap) || overBytes(round.candidates, b)) return { kind: 'dropped', reason: 'buffer-full' }

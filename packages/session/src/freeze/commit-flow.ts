@@ -449,14 +449,12 @@ async function finalizeOnBest(core: ConversationCore, now: number): Promise<void
   const theirs = core.rounds.candidates(core.epoch()).find((c) => bytesEqual(c.stewardMemberId, epochSteward))
   if (theirs === undefined || core.rounds.triedEarly(theirs.hashHex) || theirs.proposalCount !== core.prefix().length) return
   const plan = planSelection(core, now)
-  const best = plan.ordered[0]
-  if (best === undefined || plan.epochSteward === undefined || best === plan.lagging) return
-  if (!bytesEqual(best.stewardMemberId, plan.epochSteward) || best.proposalCount !== plan.prefix.length) return
-  if (core.rounds.triedEarly(best.hashHex)) return
+  // It ranks first by construction (the round holds one candidate per committer, so none lags); checked, not assumed.
+  if (plan.ordered[0] !== theirs) return
   const penalties: ScoreOp[] = []
-  const winner = await tryCandidate(core, plan, best, 0, penalties)
+  const winner = await tryCandidate(core, plan, theirs, 0, penalties)
   if (winner === undefined) {
-    core.rounds.noteTriedEarly(best.hashHex)
+    core.rounds.noteTriedEarly(theirs.hashHex)
     return
   }
   core.sm.startSelection()

@@ -2,7 +2,7 @@ import { encodeAppMessage } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { FAST_TIMING, LAN_TIMING, resolveConfig } from '../../src/index.js'
 import { capturingPlugins } from './capture-groups.js'
-import { type Scenario, bootstrap, conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
+import { type Scenario, bootstrapElected, conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
 
 // `freezeEndsOnBestCandidate` (beyond the reference): a freeze ends as soon
 // as the epoch steward's candidate carrying the whole commit prefix is held
@@ -11,15 +11,6 @@ import { type Scenario, bootstrap, conv, converged, eventsOf, hex, memberIdOf, s
 const ID = 'fb'
 /** Long enough that waiting it out is unmistakable. */
 const FREEZE_MS = 5_000
-
-/** Members 0–2 form `ID`, then member 3 joins: the election after that commit lists two stewards. */
-async function fourWithTwoStewards(s: Scenario): Promise<void> {
-  await bootstrap(s, ID, 3)
-  const joined = s.members[3]!.user.join(ID)
-  await s.until(() => s.members[3]!.user.conversation(ID) !== undefined)
-  await joined
-  await s.until(() => converged(s, ID) && conv(s, 0, ID).members().length === 4 && conv(s, 0, ID).conversation.stewards().length === 2)
-}
 
 /** Who holds each role in `ID` as member 0 sees it. */
 function roles(s: Scenario): { epochSteward: number; backup: number; plain: [number, number] } {
@@ -41,7 +32,7 @@ function roles(s: Scenario): { epochSteward: number; backup: number; plain: [num
  */
 async function removalWithSilentBackup(on: boolean) {
   const s = await scenario(4, { config: { stewardList: { snMin: 1, snMax: 2 }, freezeDurationMs: FREEZE_MS, freezeEndsOnBestCandidate: on } })
-  await fourWithTwoStewards(s)
+  await bootstrapElected(s, ID, 2)
   const { epochSteward, backup, plain } = roles(s)
   const [observer, target] = plain
   s.net.mute(s.members[backup]!.name)
@@ -74,7 +65,7 @@ async function removalWithSilentBackup(on: boolean) {
 async function brokenBestCandidate(on: boolean) {
   const { groups, plugins } = await capturingPlugins(4)
   const s = await scenario(4, { config: { stewardList: { snMin: 1, snMax: 2 }, freezeDurationMs: FREEZE_MS, freezeEndsOnBestCandidate: on }, plugins })
-  await fourWithTwoStewards(s)
+  await bootstrapElected(s, ID, 2)
   const { epochSteward, backup, plain } = roles(s)
   const [observer, target] = plain
   const scoreOf = (member: number) => conv(s, observer, ID).conversation.memberScores().find((e) => hex(e.memberId) === hex(memberIdOf(member)))!.score

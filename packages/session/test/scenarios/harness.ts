@@ -163,11 +163,20 @@ export function joining(s: Scenario, i: number, id: string, options: JoinOptions
  * converge (members 4 and up, if any, stay out).
  */
 export async function bootstrapThreeStewards(s: Scenario, id: string): Promise<void> {
+  await bootstrapElected(s, id, 3)
+}
+
+/**
+ * Member 0 creates `id`, members 1–2 join, then member 3 joins; waits until
+ * those four converge and the election after that commit listed `stewards`
+ * of them (`stewardList.snMax` must allow it).
+ */
+export async function bootstrapElected(s: Scenario, id: string, stewards: number): Promise<void> {
   await bootstrap(s, id, 3)
   const joiner = s.members[3]!.user.join(id)
   await s.until(() => s.members[3]!.user.conversation(id) !== undefined)
   await joiner
-  await s.until(() => converged(s, id, [0, 1, 2, 3]) && conv(s, 0, id).conversation.stewards().length === 3)
+  await s.until(() => converged(s, id, [0, 1, 2, 3]) && conv(s, 0, id).conversation.stewards().length === stewards)
 }
 
 /** Which of members 0–3 holds each role after {@link bootstrapThreeStewards}, as member 0 sees it. */
