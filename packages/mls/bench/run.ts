@@ -38,6 +38,7 @@ import {
 } from 'ts-mls'
 import { defaultClientConfig } from 'ts-mls/clientConfig.js'
 import { nodeCryptoBackend } from '../src/crypto/node-backend.js'
+import { loadLibsodiumVerify } from '../src/crypto/node-libsodium.js'
 import { cryptoProviderFromBackend } from '../src/crypto/provider.js'
 import { membersOf, walkMembers } from '../src/group/members.js'
 import { type MlsClient, type MlsService, createMlsClient } from '../src/index.js'
@@ -92,10 +93,16 @@ const OURS = 'demls'
 // ---------------------------------------------------------------- crypto floor
 // One application message, sent and received, needs at least: one Ed25519
 // signature (sender), one verification (receiver), and AES-128-GCM twice on
-// each side (the content and the sender data). That is the floor: node:crypto,
-// keys already imported as KeyObjects. (The ~10 HKDF/HMAC derivations of the
+// each side (the content and the sender data). That is the floor: node:crypto
+// with keys already imported as KeyObjects, and the verification on the
+// fastest verifier this process has (libsodium when sodium-native loads, as
+// the node backend uses; else OpenSSL). (The ~10 HKDF/HMAC derivations of the
 // secret-tree ratchet and sender-data key are NOT counted: pure overhead to us.)
 const { privateKey: edSk, publicKey: edPk } = generateKeyPairSync('ed25519')
+const edPkRaw = new Uint8Array(edPk.export({ format: 'der', type: 'spki' }).subarray(12))
+const fastVerify = loadLibsodiumVerify()
+const VERIFIER = fastVerify === undefined ? 'OpenSSL' : 'libsodium'
+const verifyFloor = (m: Uint8Array, s: Uint8Array): boolean => (fastVerify === undefined ? verify(null, m, edPk, s) : fastVerify(edPkRaw, m, s))
 const aesKey = crypto.getRandomValues(new Uint8Array(16))
 const nonce = crypto.getRandomValues(new Uint8Array(12))
 const tbs = crypto.getRandomValues(new Uint8Array(PAYLOAD + 80))
@@ -108,10 +115,10 @@ function gcm(pt: Uint8Array): Uint8Array {
 }
 const floorRoundTrip = push(
   await measure(
-    'crypto floor: 1 app message (Ed25519 sign + verify, 4× AES-128-GCM, node:crypto)',
+    `crypto floor: 1 app message (Ed25519 sign + verify on ${VERIFIER}, 4× AES-128-GCM, node:crypto)`,
     () => {
       const sig = sign(null, tbs, edSk)
-      if (!verify(null, tbs, edPk, sig)) throw new Error('verify')
+      if (!verifyFloor(tbs, sig)) throw new Error('verify')
       gcm(payload)
       gcm(new Uint8Array(12))
     },
@@ -119,7 +126,19 @@ const floorRoundTrip = push(
   ),
 )
 push(await measure('crypto floor: Ed25519 sign (node:crypto)', () => sign(null, tbs, edSk), { minTimeMs: 200 }))
-push(await measure('crypto floor: Ed25519 verify (node:crypto)', () => verify(null, tbs, edPk, sign(null, tbs, edSk)), { minTimeMs: 200 }))
+const edSig = sign(null, tbs, edSk)
+const [verifyOpenssl, verifySodium] = measureInterleaved(
+  [
+    { name: 'Ed25519 verify · OpenSSL (node:crypto)', batch: 20, fn: () => verify(null, tbs, edPk, edSig) },
+    ...(fastVerify === undefined ? [] : [{ name: 'Ed25519 verify · libsodium (sodium-native)', batch: 20, fn: () => fastVerify(edPkRaw, tbs, edSig) }]),
+  ],
+  { minTimeMs: 1000 },
+) as [Measurement, Measurement | undefined]
+push(verifyOpenssl)
+if (verifySodium !== undefined) {
+  push(verifySodium)
+  comparisons.push(compare('Ed25519 verify: OpenSSL vs libsodium', verifyOpenssl, verifySodium))
+}
 push(await measure('crypto floor: AES-128-GCM seal+open 256 B (node:crypto)', () => gcm(payload), { minTimeMs: 200 }))
 
 // ---------------------------------------------------------------- key packages
@@ -147,7 +166,7 @@ const [kpOurs, kpFast, kpDef] = (await duel(
 )) as [Measurement, Measurement, Measurement]
 comparisons.push(compare('key package: demls vs raw ts-mls, same provider', kpOurs, kpFast, 1.1))
 comparisons.push(compare('key package: demls vs raw ts-mls default provider', kpOurs, kpDef))
-notes.push(`crypto floor per app message = ${floorRoundTrip.meanMs.toFixed(3)} ms (${floorRoundTrip.opsPerSec.toFixed(0)}/s)`)
+notes.push(`crypto floor per app message = ${floorRoundTrip.meanMs.toFixed(3)} ms (${floorRoundTrip.opsPerSec.toFixed(0)}/s); Ed25519 verification on ${VERIFIER} (the node backend: ${nodeCryptoBackend().ed25519}; DEMLS_ED25519_BACKEND=openssl forces OpenSSL)`)
 
 // ---------------------------------------------------------------- per group size
 type Raw = { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }

@@ -33,6 +33,12 @@ export type MaybePromise<T> = T | Promise<T>
 export interface CryptoBackend {
   /** Short name for diagnostics, e.g. `node` or `web`. */
   readonly name: string
+  /**
+   * Which implementation verifies Ed25519 signatures, for diagnostics and
+   * benchmark reports (`libsodium`, `openssl`, `webcrypto`, `noble`); unset
+   * when the backend does not say.
+   */
+  readonly ed25519?: string
   /** SHA-256 digest. */
   sha256(data: Uint8Array): MaybePromise<Uint8Array>
   /** HMAC-SHA-256. */

@@ -16,6 +16,7 @@ import {
 } from 'node:crypto'
 import { toHex } from '../internal/bytes.js'
 import { type CryptoBackend, KeyCache, ed25519Pkcs8, ed25519Spki } from './backend.js'
+import { loadLibsodiumVerify } from './node-libsodium.js'
 
 function view(buf: Uint8Array): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
@@ -30,9 +31,13 @@ function aesName(key: Uint8Array): 'aes-128-gcm' | 'aes-256-gcm' {
 /**
  * Synchronous `node:crypto` backend: Ed25519 with KeyObjects imported once
  * per key and cached, SHA-256/HMAC/AES-GCM without the WebCrypto thread-pool
- * round trip.
+ * round trip. A signature is first checked on libsodium when the optional
+ * `sodium-native` package loads (`ed25519` is then `'libsodium'`), and on
+ * OpenSSL when libsodium refuses it, so the verdict is OpenSSL's on every
+ * input ({@link loadLibsodiumVerify}).
  */
 export function nodeCryptoBackend(): CryptoBackend {
+  const fastVerify = loadLibsodiumVerify()
   const privateKeys = new KeyCache<KeyObject>(256)
   const publicKeys = new KeyCache<KeyObject>(8192)
   const privateKey = (signKey: Uint8Array): KeyObject => {
@@ -55,11 +60,13 @@ export function nodeCryptoBackend(): CryptoBackend {
   }
   return {
     name: 'node',
+    ed25519: fastVerify === undefined ? 'openssl' : 'libsodium',
     sha256: (data) => view(createHash('sha256').update(data).digest()),
     hmacSha256: (key, data) => view(createHmac('sha256', key).update(data).digest()),
     ed25519Sign: (signKey, message) => view(sign(null, message, privateKey(signKey))),
     ed25519Verify(pub, message, signature) {
       if (pub.length !== 32 || signature.length !== 64) return false
+      if (fastVerify?.(pub, message, signature) === true) return true
       try {
         return verify(null, message, publicKey(pub), signature)
       } catch {
