@@ -21,6 +21,7 @@ const PROTOCOL = ['wire', 'eip191', 'mls', 'consensus', 'steward', 'scoring', 's
 // Node-only modules reached through a package's "node" import condition, each with a non-Node twin.
 const NODE_ONLY = [
   join('mls', 'src', 'crypto', 'node-backend.ts'),
+  join('mls', 'src', 'crypto', 'node-libsodium.ts'),
   join('eip191', 'src', 'backend', 'native.ts'),
   join('eip191', 'src', 'backend', 'platform-node.ts'),
 ]
