@@ -37,6 +37,7 @@ import {
   processPrivateMessage,
 } from 'ts-mls'
 import { defaultClientConfig } from 'ts-mls/clientConfig.js'
+import { ED25519_SPKI_PREFIX } from '../src/crypto/backend.js'
 import { nodeCryptoBackend } from '../src/crypto/node-backend.js'
 import { loadLibsodiumVerify } from '../src/crypto/node-libsodium.js'
 import { cryptoProviderFromBackend } from '../src/crypto/provider.js'
@@ -99,7 +100,7 @@ const OURS = 'demls'
 // the node backend uses; else OpenSSL). (The ~10 HKDF/HMAC derivations of the
 // secret-tree ratchet and sender-data key are NOT counted: pure overhead to us.)
 const { privateKey: edSk, publicKey: edPk } = generateKeyPairSync('ed25519')
-const edPkRaw = new Uint8Array(edPk.export({ format: 'der', type: 'spki' }).subarray(12))
+const edPkRaw = new Uint8Array(edPk.export({ format: 'der', type: 'spki' }).subarray(ED25519_SPKI_PREFIX.length))
 const fastVerify = loadLibsodiumVerify()
 const VERIFIER = fastVerify === undefined ? 'OpenSSL' : 'libsodium'
 const verifyFloor = (m: Uint8Array, s: Uint8Array): boolean => (fastVerify === undefined ? verify(null, m, edPk, s) : fastVerify(edPkRaw, m, s))

@@ -1,7 +1,5 @@
-import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ED25519_SPKI_PREFIX, ed25519Pkcs8 } from '../src/crypto/backend.js'
 import { loadLibsodiumVerify } from '../src/crypto/node-libsodium.js'
 import { nodeCryptoBackend } from '../src/crypto/node-backend.js'
 
@@ -18,14 +16,14 @@ function fromLe(b: Uint8Array): bigint {
   for (let i = b.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(b[i] as number)
   return n
 }
+/** Key generation and signing: the node backend's own (Ed25519 is deterministic; only verification differs by library). */
+const signer = nodeCryptoBackend()
 function keyPair(): { seed: Uint8Array; pub: Uint8Array } {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
-  const seed = new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(16))
-  const pub = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }).subarray(ED25519_SPKI_PREFIX.length))
-  return { seed, pub }
+  const { signKey, publicKey } = signer.ed25519Keygen() as { signKey: Uint8Array; publicKey: Uint8Array }
+  return { seed: signKey, pub: publicKey }
 }
 function signWith(seed: Uint8Array, message: Uint8Array): Uint8Array {
-  return new Uint8Array(sign(null, message, createPrivateKey({ key: Buffer.from(ed25519Pkcs8(seed)), format: 'der', type: 'pkcs8' })))
+  return signer.ed25519Sign(seed, message) as Uint8Array
 }
 function withByte(b: Uint8Array, i: number, x: number): Uint8Array {
   const c = b.slice()

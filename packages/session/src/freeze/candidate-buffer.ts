@@ -34,11 +34,6 @@ export type OfferOutcome =
 /** At most this many distinct candidates are echoed per epoch (more means a flood, not a freeze round). */
 export const ECHO_MEMORY = 64
 
-/**
- * The freeze round of the current epoch plus the stash of candidates that
- * arrived before we saw any approved work (replayed after every consensus
- * outcome). Both are capped at the member count.
- */
 /** The open freeze round of one epoch. */
 interface Round {
   epoch: bigint
@@ -47,6 +42,11 @@ interface Round {
   triedEarly: Set<string>
 }
 
+/**
+ * The freeze round of the current epoch plus the stash of candidates that
+ * arrived before we saw any approved work (replayed after every consensus
+ * outcome). Both are capped at the member count.
+ */
 export class FreezeRounds {
   /** The last freeze-progress count reported (`freeze-progress` events are sent on change). */
   lastProgress = -1
