@@ -343,10 +343,9 @@ interface SelectionPlan {
 
 type Winner = { candidate: BufferedCandidate; merge: MergeResult; committer: Uint8Array; index: number }
 
-function planSelection(core: ConversationCore, now: number): SelectionPlan {
+function planSelection(core: ConversationCore, now: number, prefix: PrefixEntry[] = core.prefix()): SelectionPlan {
   const epoch = core.epoch()
   const held = core.rounds.candidates(epoch)
-  const prefix = core.prefix()
   // Deviation 9: adds whose key package expired (by our clock, with a
   // tolerance for the committer's) may be left out; a fuller candidate ranks first.
   const omittable = expiredAdds(prefix, now + KEY_PACKAGE_EXPIRY_TOLERANCE_MS)
@@ -447,8 +446,10 @@ async function finalizeOnBest(core: ConversationCore, now: number): Promise<void
   const epochSteward = core.epochSteward()
   if (epochSteward === undefined) return
   const theirs = core.rounds.candidates(core.epoch()).find((c) => bytesEqual(c.stewardMemberId, epochSteward))
-  if (theirs === undefined || core.rounds.triedEarly(theirs.hashHex) || theirs.proposalCount !== core.prefix().length) return
-  const plan = planSelection(core, now)
+  if (theirs === undefined || core.rounds.triedEarly(theirs.hashHex)) return
+  const prefix = core.prefix()
+  if (theirs.proposalCount !== prefix.length) return
+  const plan = planSelection(core, now, prefix)
   // It ranks first by construction (the round holds one candidate per committer, so none lags); checked, not assumed.
   if (plan.ordered[0] !== theirs) return
   const penalties: ScoreOp[] = []
