@@ -38,6 +38,23 @@ describe('crypto backends', () => {
     }
   })
 
+  it('node backend random bytes: every length, pooled small requests distinct and uniform', () => {
+    const { randomBytes } = nodeCryptoBackend()
+    for (const n of [0, 1, 4, 32, 64, 65, 5000]) expect(randomBytes!(n).length).toBe(n)
+    const guards = new Set<string>()
+    const counts = new Array<number>(256).fill(0)
+    // 30 000 reuse guards: 120 000 bytes, about 29 pool refills
+    for (let i = 0; i < 30_000; i++) {
+      const g = randomBytes!(4)
+      guards.add(Buffer.from(g).toString('hex'))
+      for (const b of g) counts[b]! += 1
+    }
+    // 2^32 values: a birthday collision among 30 000 has probability ~0.1; a pool handing bytes out twice gives thousands
+    expect(guards.size).toBeGreaterThan(29_990)
+    // 120 000 bytes, 469 expected per value; ±35 % is > 10 standard deviations
+    for (const c of counts) expect(Math.abs(c - 469)).toBeLessThan(165)
+  })
+
   it('members on the default, node and web providers share one group', async () => {
     const choices: CryptoChoice[] = ['default', 'auto', 'web', 'default']
     const clients = await Promise.all(choices.map((c) => createMlsClient({ memberId: randomId(), crypto: c })))

@@ -39,6 +39,18 @@ export interface CryptoBackend {
    * when the backend does not say.
    */
   readonly ed25519?: string
+  /**
+   * Which implementation computes SHA-256 and HMAC, for diagnostics and
+   * benchmark reports (`libsodium`, `openssl`, `webcrypto`, `noble`); unset
+   * when the backend does not say.
+   */
+  readonly hash?: string
+  /**
+   * Cryptographically secure random bytes for the MLS library (reuse guards,
+   * path and epoch secrets); optional: the library's own generator
+   * (`crypto.getRandomValues`) is used when absent.
+   */
+  randomBytes?(n: number): Uint8Array
   /** SHA-256 digest. */
   sha256(data: Uint8Array): MaybePromise<Uint8Array>
   /** HMAC-SHA-256. */

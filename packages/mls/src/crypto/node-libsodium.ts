@@ -6,12 +6,29 @@ import { createRequire } from 'node:module'
 /** The subset of `sodium-native`'s API used here (it ships no types). */
 interface SodiumNative {
   crypto_sign_verify_detached(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean
+  crypto_hash_sha256(out: Uint8Array, input: Uint8Array): void
 }
 
 /** An Ed25519 verifier that answers only when it is sure a signature is valid. */
 export type Ed25519FastVerify = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean
 
+/** SHA-256 and HMAC-SHA-256 on libsodium (see {@link loadLibsodiumHash}). */
+export interface LibsodiumHash {
+  sha256(data: Uint8Array): Uint8Array
+  hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array
+}
+
 const require = createRequire(import.meta.url)
+
+function loadSodium(): SodiumNative | undefined {
+  try {
+    const sodium = require('sodium-native') as SodiumNative
+    if (typeof sodium.crypto_sign_verify_detached !== 'function' || typeof sodium.crypto_hash_sha256 !== 'function') return undefined
+    return sodium
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * Ed25519 verification on libsodium through the optional `sodium-native`
@@ -29,13 +46,8 @@ const require = createRequire(import.meta.url)
  */
 export function loadLibsodiumVerify(): Ed25519FastVerify | undefined {
   if (process.env.DEMLS_ED25519_BACKEND === 'openssl') return undefined
-  let sodium: SodiumNative
-  try {
-    sodium = require('sodium-native') as SodiumNative
-    if (typeof sodium.crypto_sign_verify_detached !== 'function') return undefined
-  } catch {
-    return undefined
-  }
+  const sodium = loadSodium()
+  if (sodium === undefined) return undefined
   return (publicKey, message, signature) => {
     try {
       return sodium.crypto_sign_verify_detached(signature, message, publicKey)
@@ -43,4 +55,46 @@ export function loadLibsodiumVerify(): Ed25519FastVerify | undefined {
       return false
     }
   }
+}
+
+const BLOCK = 64
+
+/**
+ * SHA-256 and HMAC-SHA-256 (RFC 2104) on libsodium's SHA-256; `undefined`
+ * when `sodium-native` does not load or `DEMLS_HASH_BACKEND=openssl` keeps
+ * them on OpenSSL. Same bytes as OpenSSL on every input (a hash has one
+ * answer); it exists for speed: MLS runs HKDF on short inputs (ten HMACs
+ * per application message sent and received), where `createHmac`'s object
+ * set-up costs more than the hashing. The HMAC writes its padded key
+ * blocks into scratch buffers reused across calls (each call is
+ * synchronous, so no two calls share them).
+ */
+export function loadLibsodiumHash(): LibsodiumHash | undefined {
+  if (process.env.DEMLS_HASH_BACKEND === 'openssl') return undefined
+  const sodium = loadSodium()
+  if (sodium === undefined) return undefined
+  const sha256 = (data: Uint8Array): Uint8Array => {
+    const out = new Uint8Array(32)
+    sodium.crypto_hash_sha256(out, data)
+    return out
+  }
+  let inner = new Uint8Array(BLOCK + 256)
+  const outer = new Uint8Array(BLOCK + 32)
+  const innerDigest = outer.subarray(BLOCK)
+  const hmacSha256 = (key: Uint8Array, data: Uint8Array): Uint8Array => {
+    const k = key.length > BLOCK ? sha256(key) : key
+    const n = BLOCK + data.length
+    if (inner.length < n) inner = new Uint8Array(n * 2)
+    for (let i = 0; i < k.length; i++) {
+      const b = k[i] as number
+      inner[i] = b ^ 0x36
+      outer[i] = b ^ 0x5c
+    }
+    inner.fill(0x36, k.length, BLOCK)
+    outer.fill(0x5c, k.length, BLOCK)
+    inner.set(data, BLOCK)
+    sodium.crypto_hash_sha256(innerDigest, inner.subarray(0, n))
+    return sha256(outer)
+  }
+  return { sha256, hmacSha256 }
 }

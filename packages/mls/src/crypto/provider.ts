@@ -37,6 +37,7 @@ export function cryptoProviderFromBackend(backend: CryptoBackend): CryptoProvide
       const hmac = backend.hmacSha256.bind(backend)
       return {
         ...base,
+        ...(backend.randomBytes === undefined ? {} : { rng: { randomBytes: backend.randomBytes.bind(backend) } }),
         hash: {
           digest: async (data) => backend.sha256(data),
           mac: async (key, data) => hmac(key, data),

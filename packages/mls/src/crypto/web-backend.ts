@@ -49,6 +49,7 @@ export async function webCryptoBackend(subtle: Subtle | undefined = globalThis.c
   const backend: CryptoBackend = {
     name: nativeEd ? 'web' : 'web+noble-ed25519',
     ed25519: nativeEd ? 'webcrypto' : 'noble',
+    hash: 'noble',
     sha256: (data) => sha256(data),
     hmacSha256: (key, data) => hmac(sha256, key, data),
     async ed25519Sign(signKey, message) {
