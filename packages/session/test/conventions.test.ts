@@ -18,13 +18,40 @@ import * as session from '../src/index.js'
 
 const packagesDir = new URL('../../', import.meta.url).pathname
 const PROTOCOL = ['wire', 'eip191', 'mls', 'consensus', 'steward', 'scoring', 'session']
-// Node-only modules reached through a package's "node" import condition, each with a non-Node twin.
-const NODE_ONLY = [
-  join('mls', 'src', 'crypto', 'node-backend.ts'),
-  join('mls', 'src', 'crypto', 'node-libsodium.ts'),
-  join('eip191', 'src', 'backend', 'native.ts'),
-  join('eip191', 'src', 'backend', 'platform-node.ts'),
-]
+/** A package's source file of a `dist/…js` path in its package.json. */
+const sourceOf = (pkg: string, target: string) => join(packagesDir, pkg, target.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'))
+/** The modules a source file imports by relative path, as source files. */
+function relativeImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8')
+  return [...text.matchAll(/\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => join(file, '..', m[1]!.replace(/\.js$/, '.ts')))
+}
+/**
+ * Node-only modules, derived rather than listed: the targets of each
+ * package's "node" import condition (package.json `imports`, each with a
+ * non-Node twin under `default`), and every module imported only by
+ * Node-only modules (the node backend's helpers). A new Node-only file
+ * needs no entry here.
+ */
+function nodeOnlyModules(): Set<string> {
+  const nodeOnly = new Set<string>()
+  const importers = new Map<string, Set<string>>()
+  for (const pkg of PROTOCOL) {
+    for (const entry of Object.values(manifest(pkg).imports ?? {})) if (entry.node !== undefined) nodeOnly.add(sourceOf(pkg, entry.node))
+    for (const file of sources(join(packagesDir, pkg, 'src'))) {
+      for (const dep of relativeImports(file)) importers.set(dep, (importers.get(dep) ?? new Set()).add(file))
+    }
+  }
+  for (let grew = true; grew; ) {
+    grew = false
+    for (const [dep, by] of importers) {
+      if (!nodeOnly.has(dep) && [...by].every((f) => nodeOnly.has(f))) {
+        nodeOnly.add(dep)
+        grew = true
+      }
+    }
+  }
+  return nodeOnly
+}
 
 function sources(dir: string): string[] {
   const out: string[] = []
@@ -36,7 +63,7 @@ function sources(dir: string): string[] {
   return out
 }
 
-function manifest(pkg: string): { type?: string; dependencies?: Record<string, string> } {
+function manifest(pkg: string): { type?: string; dependencies?: Record<string, string>; imports?: Record<string, { node?: string; default?: string }> } {
   return JSON.parse(readFileSync(join(packagesDir, pkg, 'package.json'), 'utf8'))
 }
 
@@ -44,9 +71,17 @@ describe('conventions (README "Conventions", architecture.md)', () => {
   it('no Node built-ins in protocol packages (the Node-only backends of mls and eip191 aside, which have non-Node twins)', () => {
     const builtins = new Set(builtinModules)
     const offenders: string[] = []
+    const nodeOnly = nodeOnlyModules()
+    // The derivation finds the Node entries and their helpers, and never a module the other platforms load.
+    expect([...nodeOnly].map((f) => f.slice(packagesDir.length)).sort()).toEqual(
+      expect.arrayContaining(['eip191/src/backend/native.ts', 'eip191/src/backend/platform-node.ts', 'mls/src/crypto/node-backend.ts', 'mls/src/crypto/node-libsodium.ts']),
+    )
+    for (const pkg of PROTOCOL) {
+      for (const entry of Object.values(manifest(pkg).imports ?? {})) if (entry.default !== undefined) expect(nodeOnly.has(sourceOf(pkg, entry.default))).toBe(false)
+    }
     for (const pkg of PROTOCOL) {
       for (const file of sources(join(packagesDir, pkg, 'src'))) {
-        if (NODE_ONLY.some((f) => file.endsWith(f))) continue
+        if (nodeOnly.has(file)) continue
         const text = readFileSync(file, 'utf8')
         for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"]+)['"]/g)) {
           const spec = m[1]!
