@@ -5,7 +5,7 @@ import type { ConversationCore } from '../conversation/core.js'
 import { keyOfTarget, targetKey } from '../rules/targets.js'
 import { openTargetKeys } from '../voting/proposals.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
-import { freezeEntryWindowFor } from '../rules/freeze-window.js'
+import { freezeEntryWindowFor, selectionAwaitsOpenWork } from '../rules/freeze-window.js'
 import { appliedScores, censorshipSuspect, judgeStaged, noCandidateScores } from '../rules/selection-scores.js'
 import { initiateStewardElection } from '../stewardship/stewardship.js'
 import { CommitFailedError } from '../errors.js'
@@ -302,7 +302,8 @@ export function phaseDeadline(core: ConversationCore, now: number): number | und
 
 /**
  * Every poll while Freezing: report progress; move to Selection when all
- * candidates are in or the window ends, or, with
+ * candidates are in (and none waits on proposals still being voted on:
+ * {@link awaitsOpenWork}) or the window ends, or, with
  * `freezeEndsOnBestCandidate`, as soon as the best candidate is in and valid.
  */
 export async function advanceFreeze(core: ConversationCore, now: number): Promise<void> {
@@ -314,13 +315,24 @@ export async function advanceFreeze(core: ConversationCore, now: number): Promis
     core.emit({ type: 'freeze-progress', received, expected })
   }
   const deadline = (core.sm.anchor ?? now) + core.config.freezeDurationMs
-  if (received >= expected || now >= deadline) {
+  if (now >= deadline || (received >= expected && !awaitsOpenWork(core))) {
     core.sm.startSelection()
     core.phaseChanged()
     await finalizeFreeze(core, now)
   } else if (core.config.freezeEndsOnBestCandidate) {
     await finalizeOnBest(core, now)
   }
+}
+
+/** {@link selectionAwaitsOpenWork} of the candidates held this round (received ones) and our prefix. */
+function awaitsOpenWork(core: ConversationCore): boolean {
+  const held = core.rounds.candidates(core.epoch()).filter((c) => !c.isLocal)
+  if (held.length === 0) return false
+  return selectionAwaitsOpenWork(
+    held.map((c) => c.proposalCount),
+    core.prefix().length,
+    openTargetKeys(core).size,
+  )
 }
 
 /** What a selection decides with: our view when it starts (`finalize_freeze_round`). */

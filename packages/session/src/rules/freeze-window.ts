@@ -55,3 +55,33 @@ export function freezeEntryWindowFor(
   if (role.mayCommit) return config.commitInactivityMs
   return config.commitInactivityMs + config.recoveryInactivityMs
 }
+
+/**
+ * Whether a freeze that holds every expected candidate should still wait
+ * before its selection (beyond the reference): some received candidate
+ * carries more proposals than our commit prefix while ordinary proposals
+ * are still being voted on here. Its committer most likely saw them
+ * approved before we did (their last votes are in flight to us); a
+ * selection now would judge that candidate late and merge a smaller one
+ * (ours, if we are a steward) that the members who saw the approvals do
+ * not merge: a fork, later healed by a switch. Waiting until those
+ * proposals are decided (each decision polls again) or the freeze
+ * deadline is the caller's part; the deadline bounds what a candidate
+ * claiming more than was approved can cost: no more than a freeze without
+ * any early end.
+ *
+ * @param heldProposalCounts - the MLS proposal count of each received candidate held this round
+ * @param prefixLength - our commit prefix (approved work, one MLS proposal each)
+ * @param openProposals - ordinary proposals still being voted on here
+ *
+ * @example
+ * ```ts
+ * import { selectionAwaitsOpenWork } from '@demls/session/rules'
+ * selectionAwaitsOpenWork([2], 1, 1) // true: the candidate carries one more than we know approved, and one is open
+ * selectionAwaitsOpenWork([1], 1, 1) // false: nothing beyond our prefix
+ * selectionAwaitsOpenWork([2], 1, 0) // false: nothing open to wait for (the extra one was never proposed here)
+ * ```
+ */
+export function selectionAwaitsOpenWork(heldProposalCounts: readonly number[], prefixLength: number, openProposals: number): boolean {
+  return openProposals > 0 && heldProposalCounts.some((n) => n > prefixLength)
+}

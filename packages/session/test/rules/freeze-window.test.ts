@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { freezeEntryWindowFor } from '../../src/rules/freeze-window.js'
+import { freezeEntryWindowFor, selectionAwaitsOpenWork } from '../../src/rules/freeze-window.js'
 
 const config = { recoveryInactivityMs: 7_000, commitBatchWindowMs: 300, commitInactivityMs: 2_000, freezeDurationMs: 1_000 }
 const role = { recovering: false, actingEpochSteward: false, mayCommit: false }
@@ -29,5 +29,20 @@ describe('rules/freeze-window: how long approved work waits before we freeze', (
     expect(freezeEntryWindowFor({ ...role, mayCommit: true, waveOpen: true }, config)).toBe(2_000)
     expect(freezeEntryWindowFor({ ...role, waveOpen: true }, config)).toBe(9_000)
     expect(freezeEntryWindowFor({ recovering: true, actingEpochSteward: true, mayCommit: true, waveOpen: true }, config)).toBe(7_000)
+  })
+})
+
+describe('rules/freeze-window: a selection waits for proposals a held candidate already carries', () => {
+  it('waits while a received candidate carries more than our prefix and proposals are open', () => {
+    expect(selectionAwaitsOpenWork([2], 1, 1)).toBe(true)
+    expect(selectionAwaitsOpenWork([1, 3], 1, 2)).toBe(true)
+  })
+
+  it('does not wait when every candidate carries at most our prefix, or nothing is open to wait for', () => {
+    expect(selectionAwaitsOpenWork([1], 1, 1)).toBe(false)
+    expect(selectionAwaitsOpenWork([0, 1], 1, 3)).toBe(false)
+    expect(selectionAwaitsOpenWork([], 0, 1)).toBe(false)
+    // A candidate claiming work nobody proposed here: nothing will be decided, so no wait (its selection judges it).
+    expect(selectionAwaitsOpenWork([5], 1, 0)).toBe(false)
   })
 })

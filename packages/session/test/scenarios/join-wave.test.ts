@@ -35,12 +35,16 @@ describe('a wave of joins goes into one commit', () => {
  * settings) and a network with latency and jitter. The protocol itself must
  * keep up: every joiner is admitted within a few seconds of its
  * announcement, so the group is whole soon after the last one, with no
- * member in recovery or re-joining and at most one member healing a fork.
+ * member in recovery, re-joining or healing a fork. (A member used to fork
+ * in about one run in four: a steward holding every expected candidate
+ * selected at once, judged the epoch steward's candidate late because its
+ * last add was still being voted on here, and merged its own smaller one;
+ * the selection now waits for such proposals, `selectionAwaitsOpenWork`.)
  * (The real-network wave of 30 peer processes takes 30 to 40 s on 2 cores
  * because it is CPU-bound; docs/fault-runs.md.)
  */
 describe('a staggered wave of joins keeps up with the announcements', () => {
-  it('20 joiners announced 500 ms apart: all admitted within 3 s of the last announcement (0.8 s here), no recovery mode, no re-join, at most one fork heal', async () => {
+  it('20 joiners announced 500 ms apart: all admitted within 3 s of the last announcement (0.8 s here), no recovery mode, no re-join, no fork', async () => {
     const n = 21
     const s = await scenario(n, { seed: 11, config: LAN_TIMING, faults: { delayMs: 5, jitterMs: 20 } })
     await s.members[0]!.user.createConversation('sw', { admission: 'open' })
@@ -54,15 +58,15 @@ describe('a staggered wave of joins keeps up with the announcements', () => {
     const formedAfterLast = s.net.clock.now() - lastAnnounce
     for (const j of joins) expect(j.out.error).toBeUndefined()
     expect(formedAfterLast).toBeLessThan(3_000)
-    // One member may heal a fork on the way (0 or 1 in 8 runs: MLS randomness varies the commit hashes,
-    // so runs differ despite the seeded network); nobody is stranded or falls into recovery.
+    // MLS randomness varies the commit hashes, so runs differ despite the seeded network: 0 forks in 20
+    // runs (2 in 10 before the selection waited for open proposals a held candidate carries).
     let forkHeals = 0
     for (let i = 0; i < n; i++) {
       forkHeals += eventsOf(s, i, 'fork-healed').length
       expect(eventsOf(s, i, 'rejoined')).toHaveLength(0)
       expect(eventsOf(s, i, 'mode-change').filter((e) => e.mode === 'recovery')).toHaveLength(0)
     }
-    expect(forkHeals).toBeLessThanOrEqual(1)
+    expect(forkHeals).toBe(0)
     await s.stop()
   }, 180_000)
 })
