@@ -30,7 +30,12 @@ function aesName(key: Uint8Array): 'aes-128-gcm' | 'aes-256-gcm' {
 }
 
 const POOL = 4096
-const POOLED_MAX = 64
+/**
+ * Requests up to this size come from the pool: the 4-byte reuse guard of
+ * every message sent, which is public. Secrets (path and epoch secrets,
+ * 32 bytes) are drawn when needed, so no future secret waits in memory.
+ */
+const POOLED_MAX = 16
 
 /**
  * Random bytes from OpenSSL's CSPRNG, small requests served from a 4 KiB
