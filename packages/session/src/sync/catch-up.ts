@@ -329,13 +329,27 @@ export function mergedByMajority(core: Pick<ControlComponents, 'branch' | 'certi
 }
 
 /** Whether the better branch we asked for is still better than ours (reads only). */
-function branchStillWanted(core: ConversationCore): boolean {
+function branchStillWanted(core: Pick<ControlComponents, 'catchUp' | 'branch' | 'steward' | 'epoch' | 'certificates'>): boolean {
   const w = core.catchUp.wantBranch
   return w !== undefined && prefersAttested(branchTip(core), core.epoch(), w.epoch, w)
 }
 
+/**
+ * What our next commit request asks for (reads only), the one place that
+ * decides it for sending, scheduling and standing in for another member's
+ * request: the commit that left our epoch while the group is ahead, else
+ * the commit of the better branch we still want at our epoch; undefined
+ * when we want neither.
+ */
+function wantedCommit(core: Pick<ControlComponents, 'catchUp' | 'branch' | 'steward' | 'epoch' | 'certificates'>): { fromEpoch: bigint; commitHash: Uint8Array | undefined } | undefined {
+  if (isBehind(core)) return { fromEpoch: core.epoch(), commitHash: undefined }
+  const w = core.catchUp.wantBranch
+  if (w !== undefined && branchStillWanted(core)) return { fromEpoch: core.epoch() - 1n, commitHash: w.commitHash }
+  return undefined
+}
+
 /** Whether a better branch at our epoch is still wanted (a want our branch now beats is forgotten). */
-export function wantsBranch(core: ConversationCore): boolean {
+function wantsBranch(core: ConversationCore): boolean {
   if (branchStillWanted(core)) return true
   core.catchUp.wantBranch = undefined
   return false
@@ -347,12 +361,11 @@ export function wantsBranch(core: ConversationCore): boolean {
  * {@link retryCatchUp}, not here.
  */
 export function catchUpDeadline(core: ConversationCore): number | undefined {
-  if (core.left || !(isBehind(core) || branchStillWanted(core))) return undefined
+  const want = wantedCommit(core)
+  if (core.left || want === undefined) return undefined
   const c = core.catchUp
   // Another member's request for what we would ask for stands for ours a while (`sync/heard-requests.ts`).
-  const heard = isBehind(core)
-    ? heardCommitRequestUntil(c, core.epoch(), undefined)
-    : heardCommitRequestUntil(c, core.epoch() - 1n, c.wantBranch?.commitHash)
+  const heard = heardCommitRequestUntil(c, want.fromEpoch, want.commitHash)
   const retry = Math.max(c.lastRequestAt + c.requestBackoffMs, heard ?? Number.NEGATIVE_INFINITY)
   // The claim's expiry, when it comes first.
   const expiry = Math.min(isBehind(core) ? c.knownEpochAt : Number.POSITIVE_INFINITY, c.wantBranch?.at ?? Number.POSITIVE_INFINITY)
@@ -362,8 +375,9 @@ export function catchUpDeadline(core: ConversationCore): number | undefined {
 /** Every poll: keep asking while we are behind or on a losing branch (with backoff, until the claim decays). */
 export function retryCatchUp(core: ConversationCore, now: number): void {
   expireClaims(core, now)
-  if (isBehind(core)) requestCatchUp(core, now)
-  else if (wantsBranch(core)) requestCatchUp(core, now, core.epoch() - 1n, core.catchUp.wantBranch?.commitHash)
+  if (!isBehind(core)) wantsBranch(core) // forgets a wanted branch ours now beats
+  const want = wantedCommit(core)
+  if (want !== undefined) requestCatchUp(core, now, want.fromEpoch, want.commitHash)
 }
 
 /** Evidence that we are behind: ask for the commit that left our epoch (rate-limited). */
@@ -682,9 +696,9 @@ export function inactivityAnchor(core: Pick<ConversationCore, 'catchUp' | 'epoch
  */
 function asksForWhatWeWant(core: ControlComponents, req: CommitRequest): boolean {
   if (bytesEqual(req.memberId, core.memberId)) return false
-  if (req.commitHash.length === 0) return req.fromEpoch === core.epoch() && isBehind(core)
-  const w = core.catchUp.wantBranch
-  return w !== undefined && req.fromEpoch + 1n === core.epoch() && bytesEqual(req.commitHash, w.commitHash)
+  const want = wantedCommit(core)
+  if (want === undefined || req.fromEpoch !== want.fromEpoch) return false
+  return want.commitHash === undefined ? req.commitHash.length === 0 : bytesEqual(req.commitHash, want.commitHash)
 }
 
 /**
