@@ -348,13 +348,6 @@ function wantedCommit(core: Pick<ControlComponents, 'catchUp' | 'branch' | 'stew
   return undefined
 }
 
-/** Whether a better branch at our epoch is still wanted (a want our branch now beats is forgotten). */
-function wantsBranch(core: ConversationCore): boolean {
-  if (branchStillWanted(core)) return true
-  core.catchUp.wantBranch = undefined
-  return false
-}
-
 /**
  * When the next catch-up or branch request is due (the `catch-up` wake-up).
  * Reads only: a wanted branch ours now beats is forgotten by the next
@@ -375,9 +368,10 @@ export function catchUpDeadline(core: ConversationCore): number | undefined {
 /** Every poll: keep asking while we are behind or on a losing branch (with backoff, until the claim decays). */
 export function retryCatchUp(core: ConversationCore, now: number): void {
   expireClaims(core, now)
-  if (!isBehind(core)) wantsBranch(core) // forgets a wanted branch ours now beats
   const want = wantedCommit(core)
   if (want !== undefined) requestCatchUp(core, now, want.fromEpoch, want.commitHash)
+  // Neither behind nor wanting a branch: a wanted branch ours now beats is forgotten.
+  else core.catchUp.wantBranch = undefined
 }
 
 /** Evidence that we are behind: ask for the commit that left our epoch (rate-limited). */
