@@ -166,7 +166,8 @@ const [kpOurs, kpFast, kpDef] = (await duel(
 )) as [Measurement, Measurement, Measurement]
 comparisons.push(compare('key package: demls vs raw ts-mls, same provider', kpOurs, kpFast, 1.1))
 comparisons.push(compare('key package: demls vs raw ts-mls default provider', kpOurs, kpDef))
-notes.push(`crypto floor per app message = ${floorRoundTrip.meanMs.toFixed(3)} ms (${floorRoundTrip.opsPerSec.toFixed(0)}/s); Ed25519 verification on ${VERIFIER} (the node backend: ${nodeCryptoBackend().ed25519}; DEMLS_ED25519_BACKEND=openssl forces OpenSSL); SHA-256 and HMAC of the node backend on ${nodeCryptoBackend().hash} (DEMLS_HASH_BACKEND=openssl forces OpenSSL); each group size also measures the floor interleaved with its application messages, and its ratio uses that measurement`)
+const nodeBackend = nodeCryptoBackend()
+notes.push(`crypto floor per app message = ${floorRoundTrip.meanMs.toFixed(3)} ms (${floorRoundTrip.opsPerSec.toFixed(0)}/s); Ed25519 verification on ${VERIFIER} (the node backend: ${nodeBackend.ed25519}; DEMLS_ED25519_BACKEND=openssl forces OpenSSL); SHA-256 and HMAC of the node backend on ${nodeBackend.hash} (DEMLS_HASH_BACKEND=openssl forces OpenSSL); each group size also measures the floor interleaved with its application messages, and its ratio uses that measurement`)
 
 // ---------------------------------------------------------------- per group size
 type Raw = { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }
@@ -390,51 +391,40 @@ for (const N of SIZES) {
   const M = heavy ? 600 : 1000
   const MDEF = heavy ? 100 : 200
   const [sender, receiver] = [oursGroups[0]!, oursGroups[2]!]
-  let fs = fastStates[0]!
-  let fr = fastStates[2]!
-  let ds = defStates[0]!
-  let dr = defStates[2]!
   const cOurs: Uint8Array[] = []
   const cFast: Uint8Array[] = []
   const cDef: Uint8Array[] = []
   const wrap = (privateMessage: PrivateMessage) =>
     encodeMlsMessage({ version: 'mls10', wireformat: 'mls_private_message', privateMessage })
+  /** Raw ts-mls on `impl`: `send` from state `s` (message bytes out), `receive` at state `r`; both states advance. */
+  const rawPair = (s: ClientState, r: ClientState, impl: CiphersuiteImpl) => ({
+    async send(): Promise<Uint8Array> {
+      const o = await createApplicationMessage(s, payload, impl)
+      s = o.newState
+      return wrap(o.privateMessage)
+    },
+    async receive(bytes: Uint8Array): Promise<void> {
+      r = (await processPrivateMessage(r, pm(decodeMlsMessage(bytes, 0)![0]), emptyPskIndex, impl)).newState
+    },
+  })
+  const fast = rawPair(fastStates[0]!, fastStates[2]!, FAST.impl)
+  const def = rawPair(defStates[0]!, defStates[2]!, DEF.impl)
   // Warm-up, untimed: N=10 is the first group size to run the send and
   // receive paths, and their first few hundred calls run before the JIT has
   // compiled them; every flavour gets the same warm-up.
   for (let w = 0; w < (heavy ? 100 : 300); w++) {
     await receiver.decrypt(await sender.encrypt(payload))
-    const f = await createApplicationMessage(fs, payload, FAST.impl)
-    fs = f.newState
-    fr = (await processPrivateMessage(fr, pm(decodeMlsMessage(wrap(f.privateMessage), 0)![0]), emptyPskIndex, FAST.impl)).newState
-    if (w >= 30) continue
-    const d = await createApplicationMessage(ds, payload, DEF.impl)
-    ds = d.newState
-    dr = (await processPrivateMessage(dr, pm(decodeMlsMessage(wrap(d.privateMessage), 0)![0]), emptyPskIndex, DEF.impl)).newState
+    await fast.receive(await fast.send())
+    if (w < 30) await def.receive(await def.send())
   }
   const encName = `app message encrypt 256 B (group of ${N})`
   const decName = `app message decrypt 256 B (group of ${N})`
   const [encOurs, encFast, floorAtN, encDef] = await duel(
     [
       { name: `${encName} · ${OURS}`, fn: async () => cOurs.push(await sender.encrypt(payload)) },
-      {
-        name: `${encName} · ${FAST.label}`,
-        fn: async () => {
-          const o = await createApplicationMessage(fs, payload, FAST.impl)
-          fs = o.newState
-          cFast.push(wrap(o.privateMessage))
-        },
-      },
+      { name: `${encName} · ${FAST.label}`, fn: async () => cFast.push(await fast.send()) },
       { name: `${FLOOR_NAME} · interleaved with the group of ${N}`, fn: async () => floorOnce() },
-      {
-        name: `${encName} · ${DEF.label}`,
-        samples: MDEF,
-        fn: async () => {
-          const o = await createApplicationMessage(ds, payload, DEF.impl)
-          ds = o.newState
-          cDef.push(wrap(o.privateMessage))
-        },
-      },
+      { name: `${encName} · ${DEF.label}`, samples: MDEF, fn: async () => cDef.push(await def.send()) },
     ],
     M,
     { N },
@@ -442,19 +432,8 @@ for (const N of SIZES) {
   const [decOurs, decFast, decDef] = await duel(
     [
       { name: `${decName} · ${OURS}`, fn: (i) => receiver.decrypt(cOurs[i]!) },
-      {
-        name: `${decName} · ${FAST.label}`,
-        fn: async (i) => {
-          fr = (await processPrivateMessage(fr, pm(decodeMlsMessage(cFast[i]!, 0)![0]), emptyPskIndex, FAST.impl)).newState
-        },
-      },
-      {
-        name: `${decName} · ${DEF.label}`,
-        samples: MDEF,
-        fn: async (i) => {
-          dr = (await processPrivateMessage(dr, pm(decodeMlsMessage(cDef[i]!, 0)![0]), emptyPskIndex, DEF.impl)).newState
-        },
-      },
+      { name: `${decName} · ${FAST.label}`, fn: (i) => fast.receive(cFast[i]!) },
+      { name: `${decName} · ${DEF.label}`, samples: MDEF, fn: (i) => def.receive(cDef[i]!) },
     ],
     M,
     { N },
