@@ -34,6 +34,7 @@ import type { ConversationHandle } from '../handle.js'
 import { Backoff, type JoinRetryInit } from './backoff.js'
 import { JOIN_PHASES, type JoinPhase, type JoinProgress } from './progress.js'
 import { JoinTrust } from './trust.js'
+import { SeenAnnouncements } from './seen-announcements.js'
 import { evictOldest } from '../../state/bounded.js'
 import { AVAILABILITY_LIMITS } from '../../sync/limits.js'
 
@@ -109,6 +110,8 @@ export class JoinAttempt {
   readonly #backlog: { subtopic: 'app' | 'welcome'; payload: Uint8Array }[] = []
   /** Bytes in {@link JoinAttempt.#backlog} (bounded by `AVAILABILITY_LIMITS.joinBacklogBytes`). */
   #backlogBytes = 0
+  /** Other joiners' announcements seen while pending, handed to our conversation once we are in. */
+  readonly #seenAnnouncements: SeenAnnouncements
   readonly #welcomes = new Set<string>()
   /** Welcomes that came before any beacon while probing: checked once one is accepted. */
   readonly #held = new Map<string, MemberWelcome>()
@@ -136,6 +139,7 @@ export class JoinAttempt {
     this.#topic = topicFor(conversationId, 'welcome')
     this.#probeBackoff = new Backoff(settings.probeRetry, host.random)
     this.#announceBackoff = new Backoff(settings.retry, host.random)
+    this.#seenAnnouncements = new SeenAnnouncements(host.memberId)
     const kpHash = settings.keyPackage === undefined ? undefined : toHex(sha256(settings.keyPackage))
     this.#trust = new JoinTrust({
       conversationId,
@@ -208,7 +212,8 @@ export class JoinAttempt {
     if (msg.welcome !== undefined) this.#onWelcome(msg.welcome)
     else if (msg.joinBeacon !== undefined) this.#onBeacon(msg.joinBeacon)
     else if (msg.joinStatus !== undefined) this.#onStatus(msg.joinStatus)
-    // Probes of other joiners and key-package announcements are for members.
+    else if (msg.keyPackage !== undefined) this.#seenAnnouncements.keep(msg.keyPackage.memberId, payload)
+    // Probes of other joiners are for members.
   }
 
   #appWelcome(payload: Uint8Array): MemberWelcome | undefined {
@@ -441,6 +446,12 @@ export class JoinAttempt {
     }
     this.#backlog.length = 0
     this.#backlogBytes = 0
+    // Joiners announced while we were pending: we may be the next epoch steward, the one who proposes them.
+    const members = new Set(conversation.members().map(toHex))
+    for (const payload of this.#seenAnnouncements.replayable((hex) => members.has(hex))) {
+      if (this.#done) return
+      await conversation.receive({ subtopic: 'welcome', payload }, clock.now())
+    }
     if (this.#done) return
     this.#emit({ phase: 'synced', epoch: conversation.epoch() })
     const handle = this.#host.register(conversation)
@@ -479,6 +490,7 @@ export class JoinAttempt {
     this.#host.transport.removeEventListener('readiness', this.#onReadiness)
     this.#backlog.length = 0
     this.#backlogBytes = 0
+    this.#seenAnnouncements.clear()
     this.#held.clear()
     this.#host.settled(this.conversationId, err !== undefined)
     if (err !== undefined) this.#reject(err)
