@@ -328,12 +328,6 @@ export function mergedByMajority(core: Pick<ControlComponents, 'branch' | 'certi
   return 2 * core.certificates.mergeSupport(bp.epoch + 1n, commitHash, bp.members) > bp.members.size
 }
 
-/** Whether the better branch we asked for is still better than ours (reads only). */
-function branchStillWanted(core: Pick<ControlComponents, 'catchUp' | 'branch' | 'steward' | 'epoch' | 'certificates'>): boolean {
-  const w = core.catchUp.wantBranch
-  return w !== undefined && prefersAttested(branchTip(core), core.epoch(), w.epoch, w)
-}
-
 /**
  * What our next commit request asks for (reads only), the one place that
  * decides it for sending, scheduling and standing in for another member's
@@ -344,7 +338,8 @@ function branchStillWanted(core: Pick<ControlComponents, 'catchUp' | 'branch' | 
 function wantedCommit(core: Pick<ControlComponents, 'catchUp' | 'branch' | 'steward' | 'epoch' | 'certificates'>): { fromEpoch: bigint; commitHash: Uint8Array | undefined } | undefined {
   if (isBehind(core)) return { fromEpoch: core.epoch(), commitHash: undefined }
   const w = core.catchUp.wantBranch
-  if (w !== undefined && branchStillWanted(core)) return { fromEpoch: core.epoch() - 1n, commitHash: w.commitHash }
+  // The better branch we asked for, while it still beats ours.
+  if (w !== undefined && prefersAttested(branchTip(core), core.epoch(), w.epoch, w)) return { fromEpoch: core.epoch() - 1n, commitHash: w.commitHash }
   return undefined
 }
 
