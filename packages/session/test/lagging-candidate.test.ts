@@ -1,8 +1,9 @@
 import type { MlsService } from '@demls/mls'
 import { type CommitCandidate, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
+import type { ConversationConfigInit } from '../src/conversation/config.js'
 import type { ConversationCore } from '../src/conversation/core.js'
-import { enterFreezing, finalizeFreeze, onCandidateReceived } from '../src/freeze/commit-flow.js'
+import { advanceFreeze, enterFreezing, finalizeFreeze, onCandidateReceived } from '../src/freeze/commit-flow.js'
 import { coreFixture } from './core-fixture.js'
 
 // Votes reach members at different times: the epoch steward often freezes
@@ -21,9 +22,9 @@ const WINDOW = 2_000
  * A core on a 4-member group whose steward list is {core, member 1}, with
  * `epochSteward` the epoch steward, and member 3's removal approved long ago.
  */
-async function listedCore(epochSteward: 'core' | 'member 1') {
+async function listedCore(epochSteward: 'core' | 'member 1', config: ConversationConfigInit = {}) {
   for (let k = 0; ; k++) {
-    const { core, others } = await coreFixture({ id: `lagging-${k}`, members: 4, config: { commitInactivityMs: WINDOW } })
+    const { core, others } = await coreFixture({ id: `lagging-${k}`, members: 4, config: { commitInactivityMs: WINDOW, ...config } })
     const steward = others[0]!
     core.steward.installList(core.epoch(), [core.memberId, steward.memberId], 2)
     const wanted = epochSteward === 'core' ? core.memberHex : toHex(steward.memberId)
@@ -35,8 +36,8 @@ async function listedCore(epochSteward: 'core' | 'member 1') {
 }
 
 /** {@link listedCore} with member 1 the epoch steward, and member 2's removal approved `recentAgeMs` ago. */
-async function laggingSetup(recentAgeMs: number) {
-  const setup = await listedCore('member 1')
+async function laggingSetup(recentAgeMs: number, config: ConversationConfigInit = {}) {
+  const setup = await listedCore('member 1', config)
   setup.core.queues.approved.set(12, { payload: 'removeMember', removeMember: { memberId: setup.others[1]!.memberId } })
   setup.core.queues.noteApproved(12, setup.now - recentAgeMs)
   return setup
@@ -102,5 +103,67 @@ describe('a steward merges the epoch steward\'s candidate that lags its view of 
     expect(core.mls.members().map(toHex)).not.toContain(toHex(others[2]!.memberId))
     expect(core.mls.members().map(toHex)).toContain(toHex(others[1]!.memberId))
     expect(core.queues.approved.has(12)).toBe(true)
+  })
+})
+
+describe('freezeEndsOnBestCandidate and a lagging candidate of the epoch steward', () => {
+  const FREEZE = 5_000
+  /**
+   * Five members, stewards {core, member 1, member 4} with member 1 the
+   * epoch steward (member 4's candidate never arrives, so the freeze has
+   * no other reason to end early), member 3's removal approved long ago
+   * and member 2's `recentAgeMs` ago. Freeze, receive member 1's candidate
+   * carrying only the older removal, and poll once well before the deadline.
+   */
+  async function earlyPoll(recentAgeMs: number, on: boolean, stewardIsListed = true) {
+    for (let k = 0; ; k++) {
+      const { core, others } = await coreFixture({ id: `early-${k}`, members: 5, config: { commitInactivityMs: WINDOW, freezeDurationMs: FREEZE, freezeEndsOnBestCandidate: on, stewardList: { snMin: 1, snMax: 3 } } })
+      const steward = others[0]!
+      core.steward.installList(core.epoch(), [core.memberId, steward.memberId, others[3]!.memberId], 3)
+      if (toHex(core.epochSteward()!) !== toHex(steward.memberId)) continue
+      const now = core.now
+      core.queues.approved.set(11, { payload: 'removeMember', removeMember: { memberId: others[2]!.memberId } })
+      core.queues.noteApproved(11, now - 10 * WINDOW)
+      core.queues.approved.set(12, { payload: 'removeMember', removeMember: { memberId: others[1]!.memberId } })
+      core.queues.noteApproved(12, now - recentAgeMs)
+      const epoch = core.epoch()
+      const candidate = await stewardCandidate(core, steward, others[2]!.memberId, now)
+      if (!stewardIsListed) core.steward.installList(core.epoch(), [core.memberId, others[3]!.memberId], 2)
+      expect(await enterFreezing(core, now)).toBe(true) // we mint our fuller candidate (both removals)
+      await onCandidateReceived(core, candidate, now + 10)
+      await advanceFreeze(core, now + 20)
+      return { core, others, steward, now, epoch, state: core.sm.state }
+    }
+  }
+
+  it('ends the freeze at once when all it leaves out was approved within the window: the same commit the selection would take at the deadline', async () => {
+    const { core, others, steward, epoch, state } = await earlyPoll(WINDOW / 4, true)
+    expect(state).toBe('working')
+    expect(core.epoch()).toBe(epoch + 1n)
+    await steward.mergeOwnCommit()
+    expect(toHex(core.mls.epochAuthenticator())).toBe(toHex(steward.epochAuthenticator())) // no fork
+    expect(core.queues.approved.has(12)).toBe(true) // the newer removal waits one epoch
+    expect(core.prefix().map((e) => toHex(e.memberId))).toEqual([toHex(others[1]!.memberId)])
+  })
+
+  it('without the option the freeze waits out its window for the same candidate', async () => {
+    const { core, epoch, state } = await earlyPoll(WINDOW / 4, false)
+    expect(state).toBe('freezing')
+    expect(core.epoch()).toBe(epoch)
+  })
+
+  it('does not end the freeze when it leaves out work approved before the window: at the deadline our fuller commit wins', async () => {
+    const { core, others, epoch, state, now } = await earlyPoll(2 * WINDOW, true)
+    expect(state).toBe('freezing')
+    expect(core.epoch()).toBe(epoch)
+    await advanceFreeze(core, now + FREEZE + 1)
+    expect(core.epoch()).toBe(epoch + 1n)
+    expect(core.mls.members().map(toHex)).not.toContain(toHex(others[1]!.memberId)) // both removals: ours
+  })
+
+  it('a lagging candidate of a member that is not the epoch steward does not end the freeze', async () => {
+    const { core, epoch, state } = await earlyPoll(WINDOW / 4, true, false)
+    expect(state).toBe('freezing')
+    expect(core.epoch()).toBe(epoch)
   })
 })

@@ -447,10 +447,16 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
  * the first candidate of the order is the epoch steward's and carries our
  * whole prefix, no candidate still to come can rank above it (more
  * proposals rank first, and the epoch steward first among equals), so a
- * selection at the deadline would try it first too. Try it now: if it
- * validates, the freeze ends with it; if not, it is remembered and the
- * freeze goes on (the selection at the end judges and penalises it with
- * the others), so a broken candidate costs no more than without the option.
+ * selection at the deadline would try it first too. The same holds for
+ * the epoch steward's candidate that carries less than our prefix (it
+ * froze before it counted results we hold): the selection tries that
+ * lagging candidate before any other, whatever arrives meanwhile, and
+ * takes it when all it leaves out was approved within the
+ * commit-inactivity window ({@link lagsRecentApprovals}), a test that only
+ * gets stricter as the deadline nears. Try it now: if it validates, the
+ * freeze ends with it; if not, it is remembered and the freeze goes on
+ * (the selection at the end judges and penalises it with the others), so
+ * a broken candidate costs no more than without the option.
  */
 async function finalizeOnBest(core: ConversationCore, now: number): Promise<void> {
   if (core.sm.mode === 'recovery') return
@@ -460,9 +466,10 @@ async function finalizeOnBest(core: ConversationCore, now: number): Promise<void
   const theirs = core.rounds.candidates(core.epoch()).find((c) => bytesEqual(c.stewardMemberId, epochSteward))
   if (theirs === undefined || core.rounds.triedEarly(theirs.hashHex)) return
   const prefix = core.prefix()
-  if (theirs.proposalCount !== prefix.length) return
+  if (theirs.proposalCount > prefix.length) return
   const plan = planSelection(core, now, prefix)
-  // It ranks first by construction (the round holds one candidate per committer, so none lags); checked, not assumed.
+  if (theirs.proposalCount < prefix.length && plan.lagging !== theirs) return
+  // It ranks first by construction (the round holds one candidate per committer; a lagging one is put first); checked, not assumed.
   if (plan.ordered[0] !== theirs) return
   const penalties: ScoreOp[] = []
   const winner = await tryCandidate(core, plan, theirs, 0, penalties)
