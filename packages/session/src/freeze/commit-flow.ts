@@ -355,13 +355,31 @@ interface SelectionPlan {
 
 type Winner = { candidate: BufferedCandidate; merge: MergeResult; committer: Uint8Array; index: number }
 
+/**
+ * Deviation 9: the adds of `prefix` whose key package expired (by our
+ * clock, with a tolerance for the committer's), which a candidate may
+ * leave out, and so the fewest proposals a candidate may carry.
+ */
+function omittableAdds(prefix: PrefixEntry[], now: number): { omittable: PrefixEntry[]; fewest: number } {
+  const omittable = expiredAdds(prefix, now + KEY_PACKAGE_EXPIRY_TOLERANCE_MS)
+  return { omittable, fewest: prefix.length - omittable.length }
+}
+
+/**
+ * Whether `c` is the epoch steward's candidate (ours, if we are it)
+ * carrying less than our prefix: it may only lag our view of recent
+ * approvals, which grows while we freeze (`lagsRecentApprovals`), and the
+ * selection tries it first.
+ */
+function isLagging(c: BufferedCandidate, fewest: number, epochSteward: Uint8Array | undefined): boolean {
+  return c.proposalCount > 0 && c.proposalCount < fewest && epochSteward !== undefined && bytesEqual(c.stewardMemberId, epochSteward)
+}
+
 function planSelection(core: ConversationCore, now: number, prefix: PrefixEntry[] = core.prefix()): SelectionPlan {
   const epoch = core.epoch()
   const held = core.rounds.candidates(epoch)
-  // Deviation 9: adds whose key package expired (by our clock, with a
-  // tolerance for the committer's) may be left out; a fuller candidate ranks first.
-  const omittable = expiredAdds(prefix, now + KEY_PACKAGE_EXPIRY_TOLERANCE_MS)
-  const fewest = prefix.length - omittable.length
+  // A fuller candidate ranks first.
+  const { omittable, fewest } = omittableAdds(prefix, now)
   const epochSteward = core.epochSteward()
   const fuller = orderCandidates(
     held.filter((c) => c.proposalCount >= fewest),
@@ -369,10 +387,7 @@ function planSelection(core: ConversationCore, now: number, prefix: PrefixEntry[
     epochSteward,
     core.steward.config.allowSubsetCandidates || omittable.length > 0,
   )
-  // The epoch steward's candidate (ours, if we are it) that carries less than our
-  // prefix is tried first: it may only lag our view of recent approvals, which
-  // grows while we freeze (`lagsRecentApprovals`).
-  const lagging = held.find((c) => c.proposalCount > 0 && c.proposalCount < fewest && epochSteward !== undefined && bytesEqual(c.stewardMemberId, epochSteward))
+  const lagging = held.find((c) => isLagging(c, fewest, epochSteward))
   return {
     epoch,
     branch: captureBranchPoint(core),
@@ -467,8 +482,8 @@ async function finalizeOnBest(core: ConversationCore, now: number): Promise<void
   if (theirs === undefined || core.rounds.triedEarly(theirs.hashHex)) return
   const prefix = core.prefix()
   if (theirs.proposalCount > prefix.length) return
+  if (theirs.proposalCount < prefix.length && !isLagging(theirs, omittableAdds(prefix, now).fewest, epochSteward)) return
   const plan = planSelection(core, now, prefix)
-  if (theirs.proposalCount < prefix.length && plan.lagging !== theirs) return
   // It ranks first by construction (the round holds one candidate per committer; a lagging one is put first); checked, not assumed.
   if (plan.ordered[0] !== theirs) return
   const penalties: ScoreOp[] = []
