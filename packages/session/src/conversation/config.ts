@@ -71,6 +71,21 @@ export interface ConversationConfig {
   electionVotingDelayMs: number
   /** Silent voters count as YES; also the auto-vote value. @default true */
   livenessCriteriaYes: boolean
+  /**
+   * Beyond the reference: in larger groups only the quorum a proposal
+   * needs plus a margin vote as soon as their voting delay ends
+   * (`primaryVoterCount` in `@demls/session/rules`, picked anew for each proposal); the other
+   * members (reserves) whose automatic choice is the proposal's liveness
+   * value wait one more voting delay (ending before the consensus timeout)
+   * and vote only if the proposal is still open by then. Under the default
+   * consensus rule a silent voter weighs as the liveness value once the
+   * quorum gate is passed, so no outcome changes; about a third fewer
+   * votes are sent, each of which every member decrypts and verifies. A
+   * choice that differs from the liveness value is always sent at once.
+   * Off for a consensus plug-in with a rule of its own. Local: not synced.
+   * @default true
+   */
+  reserveVoters: boolean
   /** Consensus sessions kept per conversation. @default 10 */
   maxConsensusSessions: number
   /**
@@ -260,6 +275,7 @@ export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.
   votingDelayMs: 10_000,
   electionVotingDelayMs: 5_000,
   livenessCriteriaYes: true,
+  reserveVoters: true,
   maxConsensusSessions: 10,
   maxSessionsPerMember: 0,
   proposalClockSkewMs: 0,
@@ -362,6 +378,7 @@ const FIELD_RULES: Readonly<Record<Exclude<keyof ConversationConfig, 'stewardLis
   votingDelayMs: { kind: 'int', min: 1 },
   electionVotingDelayMs: { kind: 'int', min: 1 },
   livenessCriteriaYes: { kind: 'bool' },
+  reserveVoters: { kind: 'bool' },
   freezeEndsOnBestCandidate: { kind: 'bool' },
   maxConsensusSessions: { kind: 'int', min: 1 },
   maxSessionsPerMember: { kind: 'int', min: 0 },

@@ -10,7 +10,7 @@ import {
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import type { ConversationEvent } from '../conversation/events.js'
-import { type AttestedState, authenticatorHash, judgeJoinedBranch } from '../rules/joined-branch.js'
+import { type AttestedState, type JoinedBranchVerdict, authenticatorHash, tallyJoinedBranch } from '../rules/joined-branch.js'
 import { type OfferedWelcome, ProvisionalJoin } from '../state/provisional-join.js'
 import { syncLastSeen } from '../stewardship/liveness.js'
 import { signCommitRequest } from '../sync/claims.js'
@@ -117,7 +117,7 @@ export function noteJoinAttestation(core: JoinAttestationComponents, a: EpochAtt
   return judgeBranch(core)
 }
 
-/** Judge our branch from what the other members attested ({@link judgeJoinedBranch}), and report a `stranded` verdict. */
+/** Judge our branch from what the other members attested (`judgeJoinedBranch`), and report a `stranded` verdict. */
 export function judge(core: ConversationCore): void {
   const stranded = judgeBranch(core)
   if (stranded !== undefined) core.emit(stranded)
@@ -127,7 +127,7 @@ export function judge(core: ConversationCore): void {
 function judgeBranch(core: JoinAttestationComponents): ConversationEvent | undefined {
   const p = core.provisional
   if (p === undefined) return undefined
-  const verdict = judgeJoinedBranch(ownState(core), otherMembers(core), p.atEpoch(core.epoch()))
+  const verdict = judgeAgainstRoster(core, ownState(core), p.atEpoch(core.epoch()))
   if (verdict.kind === 'with-majority') {
     p.target = undefined
     // The majority followed us past the epoch we joined at: no fork can take us back there.
@@ -162,12 +162,14 @@ export function requestJoinedBranch(core: ConversationCore, now: number): void {
  */
 function endorsed(core: ConversationCore, p: ProvisionalJoin, state: AttestedState): boolean {
   if (state.epoch < core.epoch()) return false
-  return judgeJoinedBranch(state, otherMembers(core), p.atEpoch(state.epoch)).kind === 'with-majority'
+  return judgeAgainstRoster(core, state, p.atEpoch(state.epoch)).kind === 'with-majority'
 }
 
-/** The members of our roster other than us (hex): whose signed word counts in `judgeJoinedBranch`. */
-function otherMembers(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex'>): string[] {
-  return [...core.memberSet()].filter((h) => h !== core.memberHex)
+/** `judgeJoinedBranch` against the members of our roster other than us (hex): whose signed word counts. */
+function judgeAgainstRoster(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex'>, state: AttestedState, attested: ReadonlyMap<string, AttestedState>): JoinedBranchVerdict {
+  const roster = core.memberSet()
+  const others = roster.size - (roster.has(core.memberHex) ? 1 : 0)
+  return tallyJoinedBranch(state, others, (h) => h !== core.memberHex && roster.has(h), attested)
 }
 
 /** When stranded: now if a Welcome waits to be tried or leads to a state now endorsed, else the next re-announcement. */

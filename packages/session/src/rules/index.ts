@@ -19,7 +19,8 @@
  *   who attests a merged commit at once: {@link attestsMergeAtOnce}.
  * - Timing: {@link freezeEntryWindowFor}, {@link probeAnswerDelay}; whether
  *   the group merged past our epoch: {@link groupAhead}; votes:
- *   {@link isVotePivotal}, {@link applyConsensusResult}.
+ *   {@link isVotePivotal}, {@link applyConsensusResult}; who votes at once
+ *   and who waits in reserve: {@link isReserveVoter}, {@link primaryVoterCount}.
  * - Membership targets: {@link targetOf}, {@link targetSatisfied}, {@link decodeRequest}.
  * - Received state: {@link validateSync}, {@link stewardListRefusal}.
  *
@@ -81,6 +82,14 @@ export { type StewardListContext, listNewer, stewardListRefusal } from './stewar
 export { type Target, type TargetAction, decodeRequest, keyOfTarget, targetKey, targetMemberId, targetOf, targetSatisfied } from './targets.js'
 export { type SyncRejectReason, type SyncValidationContext, validateSync } from './validate-sync.js'
 export { type PivotalityInput, isVotePivotal } from './vote-pivotality.js'
+export {
+  type ReserveVoterInput,
+  isReserveVoter,
+  primaryVoterCount,
+  primaryVoterMargin,
+  primaryVoterTarget,
+  quorumGate,
+} from './primary-voters.js'
 export { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
 // State types the rules above read.
 export { ConversationQueues, type PendingUpdate, type ProposalId, type QueueWork, QUEUE_FIELDS_KEPT_ACROSS_FORKS } from '../conversation/queues.js'

@@ -91,17 +91,34 @@ export function judgeJoinedBranch(
   others: readonly string[],
   attested: ReadonlyMap<string, AttestedState>,
 ): JoinedBranchVerdict {
+  const roster = new Set(others)
+  return tallyJoinedBranch(own, roster.size, (member) => roster.has(member), attested)
+}
+
+/**
+ * {@link judgeJoinedBranch} over a roster given by its size and a
+ * membership test: walks the attestations (at most one per member), not
+ * the roster, so a joiner judging on every attestation it receives does
+ * not rebuild its roster each time.
+ *
+ * @internal
+ */
+export function tallyJoinedBranch(
+  own: AttestedState,
+  otherCount: number,
+  isOther: (memberHex: string) => boolean,
+  attested: ReadonlyMap<string, AttestedState>,
+): JoinedBranchVerdict {
   const tally = new Map<string, { hash: Uint8Array; count: number }>()
-  for (const member of others) {
-    const a = attested.get(member)
-    if (a === undefined || a.epoch !== own.epoch || a.authenticatorHash.length === 0) continue
+  for (const [member, a] of attested) {
+    if (a.epoch !== own.epoch || a.authenticatorHash.length === 0 || !isOther(member)) continue
     const key = toHex(a.authenticatorHash)
     const entry = tally.get(key) ?? { hash: a.authenticatorHash, count: 0 }
     entry.count++
     tally.set(key, entry)
   }
   for (const { hash, count } of tally.values()) {
-    if (2 * count <= others.length) continue
+    if (2 * count <= otherCount) continue
     return bytesEqual(hash, own.authenticatorHash)
       ? { kind: 'with-majority', attesters: count }
       : { kind: 'stranded', target: hash, attesters: count }

@@ -38,7 +38,9 @@ export class ProvisionalJoin {
   joinedEpoch: bigint
   readonly offered = new Map<string, OfferedWelcome>()
   /** The newest signed state each member attested at each epoch, by `member hex:epoch`. */
-  readonly attested = new Map<string, AttestedState & { memberHex: string; signedAtMs: number }>()
+  readonly #attested = new Map<string, AttestedState & { memberHex: string; signedAtMs: number }>()
+  /** The same entries by epoch, then member hex: what {@link atEpoch} returns without a scan. */
+  readonly #byEpoch = new Map<bigint, Map<string, AttestedState>>()
   /** The state a majority holds that is not ours, while we are stranded. */
   target: Uint8Array | undefined
   lastAnnounceAt = Number.NEGATIVE_INFINITY
@@ -78,24 +80,35 @@ export class ProvisionalJoin {
 
   /** What a member last attested at `epoch`, if anything. */
   attestedAt(memberHex: string, epoch: bigint): (AttestedState & { signedAtMs: number }) | undefined {
-    return this.attested.get(`${memberHex}:${epoch}`)
+    return this.#attested.get(`${memberHex}:${epoch}`)
   }
 
   /** Record a member's signed state at its epoch; an older signature never replaces a newer one. Returns whether it changed. */
   note(memberHex: string, state: AttestedState, signedAtMs: number): boolean {
     const key = `${memberHex}:${state.epoch}`
-    const prev = this.attested.get(key)
+    const prev = this.#attested.get(key)
     if (prev !== undefined && prev.signedAtMs >= signedAtMs) return false
-    this.attested.delete(key)
-    this.attested.set(key, { ...state, memberHex, signedAtMs })
-    evictOldest(this.attested, ATTESTATIONS_KEPT)
+    this.#attested.delete(key)
+    const entry = { ...state, memberHex, signedAtMs }
+    this.#attested.set(key, entry)
+    const atEpoch = this.#byEpoch.get(state.epoch) ?? new Map<string, AttestedState>()
+    this.#byEpoch.set(state.epoch, atEpoch)
+    atEpoch.set(memberHex, entry)
+    // The oldest first, as `evictOldest` would, keeping the epoch index in step.
+    for (const [k, old] of this.#attested) {
+      if (this.#attested.size <= ATTESTATIONS_KEPT) break
+      this.#attested.delete(k)
+      const m = this.#byEpoch.get(old.epoch)
+      if (m?.get(old.memberHex) === old) m.delete(old.memberHex)
+      if (m?.size === 0) this.#byEpoch.delete(old.epoch)
+    }
     return true
   }
 
-  /** Each member's state at `epoch` (what `judgeJoinedBranch` counts). */
-  atEpoch(epoch: bigint): Map<string, AttestedState> {
-    const out = new Map<string, AttestedState>()
-    for (const a of this.attested.values()) if (a.epoch === epoch) out.set(a.memberHex, a)
-    return out
+  /** Each member's state at `epoch` (what `judgeJoinedBranch` counts); a live view, not a copy. */
+  atEpoch(epoch: bigint): ReadonlyMap<string, AttestedState> {
+    return this.#byEpoch.get(epoch) ?? EMPTY
   }
 }
+
+const EMPTY: ReadonlyMap<string, AttestedState> = new Map()

@@ -27,6 +27,8 @@ export interface AutoVote {
   judgeEvidence?: ViolationEvidence
   /** Another member's plain removal of this member in a closed group: judged from our own observation when the vote fires. */
   judgeRemoval?: Uint8Array
+  /** We waited in reserve (`reserveVoters`): `choice` is the one judged then, sent now if the proposal is still open. */
+  reserveWaited?: true
 }
 
 /**

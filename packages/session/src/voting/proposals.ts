@@ -1,4 +1,4 @@
-import type { ReceiveOptions } from '@demls/consensus'
+import { type ReceiveOptions, consensusResult } from '@demls/consensus'
 import {
   type ConversationUpdateRequest,
   type ConversationUpdateRequestInit,
@@ -18,6 +18,7 @@ import type { InboundDropReason } from '../conversation/events.js'
 import { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
 import { decodeRequest, targetKey } from '../rules/targets.js'
 import { isVotePivotal } from '../rules/vote-pivotality.js'
+import { isReserveVoter } from '../rules/primary-voters.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
 import { onInviteProposed } from '../join/responder.js'
 import { bindingsOf, noteBindings } from './certificates.js'
@@ -427,6 +428,29 @@ async function echoVotes(core: ConversationCore, now: number): Promise<void> {
 }
 
 /**
+ * Whether our automatic `choice` on `proposal` waits in reserve
+ * (`reserveVoters`, {@link isReserveVoter}): the default consensus rule,
+ * a choice equal to the proposal's liveness value (our silence weighs the
+ * same once the quorum gate is passed), and we are not among its primaries.
+ */
+function waitsInReserve(core: ConversationCore, proposal: Proposal, choice: boolean): boolean {
+  if (!core.config.reserveVoters || core.plugins.consensus.rule !== consensusResult) return false
+  return choice === proposal.livenessCriteriaYes && isReserveVoter(proposal, core.memberSet(), core.memberHex)
+}
+
+/**
+ * When a reserve votes if the proposal is still open: one voting delay
+ * later, but before its consensus timeout here (at the timeout silence
+ * counts, and a tie that needs every vote would fail instead of taking the
+ * liveness value).
+ */
+function reserveVoteAt(core: ConversationCore, proposalId: number, now: number): number {
+  const wait = votingDelay(core, proposalKindOf(core.voting.requests.get(proposalId)))
+  const timeout = core.voting.timeouts.get(proposalId)?.at
+  return timeout === undefined ? now + wait : Math.min(now + wait, now + Math.max(0, Math.floor((timeout - now) / 2)))
+}
+
+/**
  * First step of `poll`: fire due auto-votes and consensus timeouts. Their
  * outcomes are left in the consensus event queue.
  */
@@ -455,6 +479,11 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
                 : a.judgeRemoval !== undefined
                   ? judgeRemoval(core, a.judgeRemoval, now)
                   : a.choice
+      if (a.reserveWaited !== true && waitsInReserve(core, session.proposal, choice)) {
+        // Our silence weighs as our choice: vote only if the proposal is still open after one more voting delay.
+        core.voting.autoVotes.set(id, reserveVoteAt(core, id, now), { choice, reserveWaited: true })
+        continue
+      }
       await castVote(core, id, choice, now)
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'ALREADY_VOTED') core.error('auto-vote', err)
