@@ -77,7 +77,15 @@ export function primaryVoterTarget(proposalId: number, owner: Uint8Array): Uint8
   return sha256(buf)
 }
 
-/** What {@link isReserveVoter} reads of a proposal. */
+/**
+ * What {@link isReserveVoter} reads of a proposal.
+ *
+ * @example
+ * ```ts
+ * import type { ReserveVoterInput } from '@demls/session/rules'
+ * const p: ReserveVoterInput = { proposalId: 7, proposalOwner: new Uint8Array(20).fill(1), expectedVotersCount: 30 }
+ * ```
+ */
 export interface ReserveVoterInput {
   readonly proposalId: number
   readonly proposalOwner: Uint8Array
