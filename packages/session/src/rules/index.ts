@@ -88,7 +88,6 @@ export {
   primaryVoterCount,
   primaryVoterMargin,
   primaryVoterTarget,
-  quorumGate,
 } from './primary-voters.js'
 export { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
 // State types the rules above read.

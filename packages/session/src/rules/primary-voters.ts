@@ -1,3 +1,4 @@
+import { requiredVotes } from '@demls/consensus'
 import { toHex } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { isAmongClosest } from './closest-members.js'
@@ -6,25 +7,9 @@ import { isAmongClosest } from './closest-members.js'
 const TARGET_DOMAIN = 'demls/primary-voters/v1'
 
 /**
- * How many votes the default consensus rule (the crate's
- * `calculate_consensus_result`) needs before it can decide a proposal
- * expecting `expectedVoters` before its timeout: all of them up to two
- * voters, else the two-thirds quorum gate `ceil(2n/3)`.
- *
- * @example
- * ```ts
- * import { quorumGate } from '@demls/session/rules'
- * quorumGate(2) // 2
- * quorumGate(50) // 34
- * ```
- */
-export function quorumGate(expectedVoters: number): number {
-  if (expectedVoters <= 2) return Math.max(0, expectedVoters)
-  return Math.floor((2 * expectedVoters + 2) / 3)
-}
-
-/**
- * How many voters beyond {@link quorumGate} vote at once
+ * How many voters beyond the quorum gate (`requiredVotes` of
+ * `@demls/consensus`: what the default rule needs before it can decide
+ * ahead of the timeout) vote at once
  * ({@link primaryVoterCount}): slack for a few primaries being offline,
  * slow or having lost the proposal. 3, or one in twenty in larger groups.
  *
@@ -41,7 +26,7 @@ export function primaryVoterMargin(expectedVoters: number): number {
 
 /**
  * How many of a proposal's `expectedVoters` (its owner included) vote as
- * soon as their voting delay ends: {@link quorumGate} plus
+ * soon as their voting delay ends: the quorum gate (`requiredVotes`) plus
  * {@link primaryVoterMargin}, at most all of them.
  *
  * @example
@@ -53,7 +38,7 @@ export function primaryVoterMargin(expectedVoters: number): number {
  * ```
  */
 export function primaryVoterCount(expectedVoters: number): number {
-  return Math.min(expectedVoters, quorumGate(expectedVoters) + primaryVoterMargin(expectedVoters))
+  return Math.min(expectedVoters, requiredVotes(expectedVoters) + primaryVoterMargin(expectedVoters))
 }
 
 /**
@@ -113,7 +98,8 @@ export interface ReserveVoterInput {
  * @example
  * ```ts
  * import { isReserveVoter } from '@demls/session/rules'
- * import { toHex } from '@demls/wire'
+ * import { requiredVotes } from '@demls/consensus'
+import { toHex } from '@demls/wire'
  * const ids = [...Array(30).keys()].map((n) => toHex(new Uint8Array(20).fill(n + 1)))
  * const p = { proposalId: 7, proposalOwner: new Uint8Array(20).fill(1), expectedVotersCount: 30 }
  * const reserves = ids.filter((id) => isReserveVoter(p, ids, id))

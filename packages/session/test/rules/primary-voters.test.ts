@@ -1,8 +1,8 @@
-import { consensusResult } from '@demls/consensus'
+import { consensusResult, requiredVotes } from '@demls/consensus'
 import { toHex } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, it } from 'vitest'
-import { isReserveVoter, primaryVoterCount, primaryVoterMargin, quorumGate } from '../../src/rules/primary-voters.js'
+import { isReserveVoter, primaryVoterCount, primaryVoterMargin } from '../../src/rules/primary-voters.js'
 
 const idsOf = (n: number) => Array.from({ length: n }, (_, i) => toHex(sha256(new Uint8Array([i, n, 7])).subarray(0, 20)))
 const proposalOf = (id: number, ownerHex: string, n: number) => ({ proposalId: id, proposalOwner: Uint8Array.from(Buffer.from(ownerHex, 'hex')), expectedVotersCount: n })
@@ -10,7 +10,7 @@ const reservesOf = (p: ReturnType<typeof proposalOf>, members: readonly string[]
 
 describe('rules/primary-voters: who votes at once, who waits in reserve', () => {
   it('the quorum gate of the default rule plus a margin vote at once: the owner and the members closest to the proposal', () => {
-    expect([1, 2, 3, 4, 9, 50, 100].map(quorumGate)).toEqual([1, 2, 2, 3, 6, 34, 67])
+    expect([1, 2, 3, 4, 9, 50, 100].map(requiredVotes)).toEqual([1, 2, 2, 3, 6, 34, 67])
     expect([10, 50, 100, 1000].map(primaryVoterMargin)).toEqual([3, 3, 5, 50])
     for (const n of [16, 30, 50, 100, 200]) {
       const ids = idsOf(n)
