@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { nodeCryptoBackend } from '../src/crypto/node-backend.js'
-import { loadLibsodiumHash } from '../src/crypto/node-libsodium.js'
+import { HMAC_SCRATCH_BYTES, loadLibsodiumHash } from '../src/crypto/node-libsodium.js'
 import { toHex } from '../src/internal/bytes.js'
 
 /**
@@ -29,7 +29,7 @@ describe('libsodium SHA-256 and HMAC-SHA-256', () => {
   it('gives OpenSSL’s bytes for every key and message length', () => {
     const { sha256, hmacSha256 } = hash!
     const keyLengths = [0, 1, 31, 32, 33, 63, 64, 65, 100, 200]
-    const dataLengths = [0, 1, 55, 56, 63, 64, 65, 191, 192, 200, 1000, 5000]
+    const dataLengths = [0, 1, 55, 56, 63, 64, 65, 191, 192, 200, 1000, HMAC_SCRATCH_BYTES - 1, HMAC_SCRATCH_BYTES, HMAC_SCRATCH_BYTES + 1, 5000]
     for (const n of dataLengths) {
       const data = crypto.getRandomValues(new Uint8Array(n))
       expect(toHex(sha256(data))).toBe(createHash('sha256').update(data).digest('hex'))
@@ -51,5 +51,14 @@ describe('libsodium SHA-256 and HMAC-SHA-256', () => {
     expect(first).toEqual(copy)
     expect(toHex(second)).toBe(createHmac('sha256', short).update(data).digest('hex'))
     expect(toHex(hmacSha256(long, data))).toBe(toHex(copy))
+  })
+
+  it('a message beyond the scratch buffer, then short ones: each gives OpenSSL’s bytes (the large one does not linger in the scratch)', () => {
+    const { hmacSha256 } = hash!
+    const key = crypto.getRandomValues(new Uint8Array(32))
+    for (const n of [100, HMAC_SCRATCH_BYTES * 64, 3, HMAC_SCRATCH_BYTES, 0]) {
+      const data = crypto.getRandomValues(new Uint8Array(n))
+      expect(toHex(hmacSha256(key, data)), `data ${n} B`).toBe(createHmac('sha256', key).update(data).digest('hex'))
+    }
   })
 })

@@ -64,7 +64,7 @@ export function consensusResult(tally: ConsensusTally): ConsensusOutcome {
     if (cast < n) return undecided
     return yes === n ? 'yes' : 'no'
   }
-  const required = Math.floor((2 * n + 2) / 3)
+  const required = requiredVotes(n)
   const effective = timedOut ? n : cast
   if (effective < required) return undecided
   const silent = n > cast ? n - cast : 0

@@ -58,6 +58,13 @@ export function loadLibsodiumVerify(): Ed25519FastVerify | undefined {
 }
 
 const BLOCK = 64
+/**
+ * Bytes of message the retained HMAC scratch buffer holds: enough for
+ * every HKDF step of MLS. A longer message (a membership tag over a large
+ * commit) gets a buffer of its own for that call, so one large input does
+ * not stay allocated for the life of the process.
+ */
+export const HMAC_SCRATCH_BYTES = 1024
 
 /**
  * SHA-256 and HMAC-SHA-256 (RFC 2104) on libsodium's SHA-256; `undefined`
@@ -67,7 +74,9 @@ const BLOCK = 64
  * per application message sent and received), where `createHmac`'s object
  * set-up costs more than the hashing. The HMAC writes its padded key
  * blocks into scratch buffers reused across calls (each call is
- * synchronous, so no two calls share them).
+ * synchronous, so no two calls share them), of a fixed size
+ * ({@link HMAC_SCRATCH_BYTES}), and wipes what it wrote there (keying
+ * material) before it returns.
  */
 export function loadLibsodiumHash(): LibsodiumHash | undefined {
   if (process.env.DEMLS_HASH_BACKEND === 'openssl') return undefined
@@ -78,13 +87,13 @@ export function loadLibsodiumHash(): LibsodiumHash | undefined {
     sodium.crypto_hash_sha256(out, data)
     return out
   }
-  let inner = new Uint8Array(BLOCK + 256)
+  const scratch = new Uint8Array(BLOCK + HMAC_SCRATCH_BYTES)
   const outer = new Uint8Array(BLOCK + 32)
   const innerDigest = outer.subarray(BLOCK)
   const hmacSha256 = (key: Uint8Array, data: Uint8Array): Uint8Array => {
     const k = key.length > BLOCK ? sha256(key) : key
     const n = BLOCK + data.length
-    if (inner.length < n) inner = new Uint8Array(n * 2)
+    const inner = n <= scratch.length ? scratch : new Uint8Array(n)
     for (let i = 0; i < k.length; i++) {
       const b = k[i] as number
       inner[i] = b ^ 0x36
@@ -94,7 +103,10 @@ export function loadLibsodiumHash(): LibsodiumHash | undefined {
     outer.fill(0x5c, k.length, BLOCK)
     inner.set(data, BLOCK)
     sodium.crypto_hash_sha256(innerDigest, inner.subarray(0, n))
-    return sha256(outer)
+    const mac = sha256(outer)
+    inner.fill(0, 0, n)
+    outer.fill(0)
+    return mac
   }
   return { sha256, hmacSha256 }
 }

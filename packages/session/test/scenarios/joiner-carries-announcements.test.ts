@@ -48,7 +48,6 @@ describe('a joiner carries the announcements it saw while its own join was pendi
     await s.until(() => converged(s, id) && conv(s, 0, id).members().length === 5)
     const announcements = lateJoin.progress.filter((p) => p.phase === 'announcing').length
     expect(announcements).toBe(1)
-    expect(s.net.topicStats(welcomeTopic).published).toBeGreaterThan(0)
     await s.stop()
   }, 120_000)
 
