@@ -17,7 +17,6 @@ describe('a joiner carries the announcements it saw while its own join was pendi
     s.net.partition([s.members[late]!.name], [s.members[0]!.name, s.members[1]!.name])
     const carrying = joining(s, carrier, id)
     await s.until(() => s.members[carrier]!.user.transport.getTopics().includes(topicFor(id, 'welcome')))
-    const welcomeTopic = topicFor(id, 'welcome')
     const published = () => s.net.transport(s.members[late]!.name).publishStats().published
     const before = published()
     const lateJoin = joining(s, late, id, { probe: false, retry: ONCE, timeoutMs: 600_000 })
