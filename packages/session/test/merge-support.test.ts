@@ -38,4 +38,17 @@ describe('merge support: a member counts once, for the commit it attested last',
     s.keepMerge(att(0, A, 100))
     expect(s.mergeSupport(5n, A, electorate)).toBe(1)
   })
+
+  it('with atLeast: 0 while fewer are kept at all, else the count capped there (what a majority test needs)', () => {
+    const s = new CertificateState()
+    s.keepMerge(att(3, A, 100)) // outside the electorate
+    s.keepMerge(att(0, A, 100))
+    expect(s.mergeSupport(5n, A, electorate, 3)).toBe(0) // 2 kept < 3
+    expect(s.mergeSupport(5n, A, electorate, 2)).toBe(1) // 2 kept, 1 of them counts
+    s.keepMerge(att(1, A, 100))
+    s.keepMerge(att(2, A, 100))
+    expect(s.mergeSupport(5n, A, electorate)).toBe(3)
+    expect(s.mergeSupport(5n, A, electorate, 2)).toBe(2)
+    expect(s.mergeSupport(5n, B, electorate, 1)).toBe(0)
+  })
 })

@@ -76,6 +76,16 @@ describe('topics', () => {
     expect(() => parseTopic(topic)).toThrow(InvalidTopicError)
   })
 
+  it('parses a topic it saw before the same way, as a fresh object each time, through more topics than it remembers', () => {
+    const first = parseTopic('/chat/1/app_msg/proto')
+    ;(first as { conversationId: string }).conversationId = 'changed by a caller'
+    expect(parseTopic('/chat/1/app_msg/proto')).toEqual({ conversationId: 'chat', subtopic: 'app' })
+    for (let i = 0; i < 1_000; i++) expect(parseTopic(topicFor(`c${i}`, i % 2 ? 'app' : 'welcome'))).toEqual({ conversationId: `c${i}`, subtopic: i % 2 ? 'app' : 'welcome' })
+    expect(parseTopic('/chat/1/app_msg/proto')).toEqual({ conversationId: 'chat', subtopic: 'app' })
+    // Only valid topics are remembered: an invalid one is refused every time.
+    for (let k = 0; k < 2; k++) expect(() => parseTopic('/ch%61t/1/app_msg/proto')).toThrow(InvalidTopicError)
+  })
+
   it('topicFor rejects empty ids, lone surrogates and unknown subtopics', () => {
     expect(() => topicFor('', 'app')).toThrow(InvalidTopicError)
     expect(() => topicFor('a\ud800', 'app')).toThrow(InvalidTopicError)

@@ -127,7 +127,7 @@ export function judge(core: ConversationCore): void {
 function judgeBranch(core: JoinAttestationComponents): ConversationEvent | undefined {
   const p = core.provisional
   if (p === undefined) return undefined
-  const verdict = judgeAgainstRoster(core, ownState(core), p.atEpoch(core.epoch()))
+  const verdict = judgeAgainstRoster(core, p, ownState(core))
   if (verdict.kind === 'with-majority') {
     p.target = undefined
     // The majority followed us past the epoch we joined at: no fork can take us back there.
@@ -162,14 +162,22 @@ export function requestJoinedBranch(core: ConversationCore, now: number): void {
  */
 function endorsed(core: ConversationCore, p: ProvisionalJoin, state: AttestedState): boolean {
   if (state.epoch < core.epoch()) return false
-  return judgeAgainstRoster(core, state, p.atEpoch(state.epoch)).kind === 'with-majority'
+  return judgeAgainstRoster(core, p, state).kind === 'with-majority'
 }
 
-/** `judgeJoinedBranch` against the members of our roster other than us (hex): whose signed word counts. */
-function judgeAgainstRoster(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex'>, state: AttestedState, attested: ReadonlyMap<string, AttestedState>): JoinedBranchVerdict {
+const UNDECIDED: JoinedBranchVerdict = { kind: 'undecided' }
+
+/**
+ * `judgeJoinedBranch` of `state` against the members of our roster other
+ * than us (hex): whose signed word counts. Without a state attested by
+ * more than half of them in all we keep, it is `undecided` at once (a
+ * joiner that no majority attested yet judges on every attestation).
+ */
+function judgeAgainstRoster(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex'>, p: ProvisionalJoin, state: AttestedState): JoinedBranchVerdict {
   const roster = core.memberSet()
   const others = roster.size - (roster.has(core.memberHex) ? 1 : 0)
-  return tallyJoinedBranch(state, others, (h) => h !== core.memberHex && roster.has(h), attested)
+  if (!p.mayHaveMajority(state.epoch, others)) return UNDECIDED
+  return tallyJoinedBranch(state, others, (h) => h !== core.memberHex && roster.has(h), p.atEpoch(state.epoch))
 }
 
 /** When stranded: now if a Welcome waits to be tried or leads to a state now endorsed, else the next re-announcement. */

@@ -109,19 +109,25 @@ export function tallyJoinedBranch(
   isOther: (memberHex: string) => boolean,
   attested: ReadonlyMap<string, AttestedState>,
 ): JoinedBranchVerdict {
-  const tally = new Map<string, { hash: Uint8Array; count: number }>()
+  // Most attestations name our own state: counted by a byte comparison, without a hex key.
+  let ownCount = 0
+  let tally: Map<string, { hash: Uint8Array; count: number }> | undefined
   for (const [member, a] of attested) {
     if (a.epoch !== own.epoch || a.authenticatorHash.length === 0 || !isOther(member)) continue
+    if (bytesEqual(a.authenticatorHash, own.authenticatorHash)) {
+      ownCount++
+      continue
+    }
+    tally ??= new Map()
     const key = toHex(a.authenticatorHash)
     const entry = tally.get(key) ?? { hash: a.authenticatorHash, count: 0 }
     entry.count++
     tally.set(key, entry)
   }
-  for (const { hash, count } of tally.values()) {
-    if (2 * count <= otherCount) continue
-    return bytesEqual(hash, own.authenticatorHash)
-      ? { kind: 'with-majority', attesters: count }
-      : { kind: 'stranded', target: hash, attesters: count }
+  // At most one state has a strict majority.
+  if (2 * ownCount > otherCount) return { kind: 'with-majority', attesters: ownCount }
+  for (const { hash, count } of tally?.values() ?? []) {
+    if (2 * count > otherCount) return { kind: 'stranded', target: hash, attesters: count }
   }
   return { kind: 'undecided' }
 }

@@ -99,10 +99,19 @@ export class CertificateState {
     return [...(this.merges.get(`${epoch}:${toHex(commitHash)}`)?.values() ?? [])]
   }
 
-  /** How many of `members` (hex) last attested that they merged `commitHash` to reach `epoch`. */
-  mergeSupport(epoch: bigint, commitHash: Uint8Array, members: ReadonlySet<string>): number {
+  /**
+   * How many of `members` (hex) last attested that they merged `commitHash`
+   * to reach `epoch`. With `atLeast`, it stops counting there, and answers
+   * 0 at once when fewer attestations than that are kept at all (a
+   * majority test run on every attestation need not walk them).
+   */
+  mergeSupport(epoch: bigint, commitHash: Uint8Array, members: ReadonlySet<string>, atLeast?: number): number {
+    const merged = this.merges.get(`${epoch}:${toHex(commitHash)}`)
+    if (merged === undefined || (atLeast !== undefined && merged.size < atLeast)) return 0
     let n = 0
-    for (const member of this.merges.get(`${epoch}:${toHex(commitHash)}`)?.keys() ?? []) if (members.has(member)) n++
+    for (const member of merged.keys()) {
+      if (members.has(member) && ++n === atLeast) break
+    }
     return n
   }
 

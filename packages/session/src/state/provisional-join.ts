@@ -9,7 +9,8 @@ export const OFFERED_WELCOMES_KEPT = 8
 /** Their total size: a Welcome carries the ratchet tree, so this bounds memory, not only the count. */
 export const OFFERED_WELCOME_BYTES = 4 * 1024 * 1024
 /** Attestations remembered (the newest per member and epoch). */
-const ATTESTATIONS_KEPT = 4096
+/** Attestations a provisional joiner keeps (member × epoch), oldest evicted first. */
+export const ATTESTATIONS_KEPT = 4096
 
 /** A Welcome addressed to us, and the state it leads to once tried. */
 export interface OfferedWelcome {
@@ -38,9 +39,11 @@ export class ProvisionalJoin {
   joinedEpoch: bigint
   readonly offered = new Map<string, OfferedWelcome>()
   /** The newest signed state each member attested at each epoch, by `member hex:epoch`. */
-  readonly #attested = new Map<string, AttestedState & { memberHex: string; signedAtMs: number }>()
+  readonly #attested = new Map<string, Attested>()
   /** The same entries by epoch, then member hex: what {@link atEpoch} returns without a scan. */
   readonly #byEpoch = new Map<bigint, Map<string, AttestedState>>()
+  /** How many of those entries name each state (authenticator hash hex), by epoch: what {@link mayHaveMajority} reads. */
+  readonly #states = new Map<bigint, Map<string, number>>()
   /** The state a majority holds that is not ours, while we are stranded. */
   target: Uint8Array | undefined
   lastAnnounceAt = Number.NEGATIVE_INFINITY
@@ -88,21 +91,51 @@ export class ProvisionalJoin {
     const key = `${memberHex}:${state.epoch}`
     const prev = this.#attested.get(key)
     if (prev !== undefined && prev.signedAtMs >= signedAtMs) return false
+    if (prev !== undefined) this.#forget(prev)
     this.#attested.delete(key)
-    const entry = { ...state, memberHex, signedAtMs }
+    const entry: Attested = { ...state, memberHex, signedAtMs, stateHex: toHex(state.authenticatorHash) }
     this.#attested.set(key, entry)
     const atEpoch = this.#byEpoch.get(state.epoch) ?? new Map<string, AttestedState>()
     this.#byEpoch.set(state.epoch, atEpoch)
     atEpoch.set(memberHex, entry)
-    // The oldest first, as `evictOldest` would, keeping the epoch index in step.
+    const states = this.#states.get(state.epoch) ?? new Map<string, number>()
+    this.#states.set(state.epoch, states)
+    states.set(entry.stateHex, (states.get(entry.stateHex) ?? 0) + 1)
+    // The oldest first, as `evictOldest` would, keeping the epoch indexes in step.
     for (const [k, old] of this.#attested) {
       if (this.#attested.size <= ATTESTATIONS_KEPT) break
       this.#attested.delete(k)
-      const m = this.#byEpoch.get(old.epoch)
-      if (m?.get(old.memberHex) === old) m.delete(old.memberHex)
-      if (m?.size === 0) this.#byEpoch.delete(old.epoch)
+      this.#forget(old)
     }
     return true
+  }
+
+  /** Take `old` out of the epoch indexes (it was replaced or evicted). */
+  #forget(old: Attested): void {
+    const m = this.#byEpoch.get(old.epoch)
+    if (m?.get(old.memberHex) !== old) return
+    m.delete(old.memberHex)
+    if (m.size === 0) this.#byEpoch.delete(old.epoch)
+    const states = this.#states.get(old.epoch)
+    const n = (states?.get(old.stateHex) ?? 0) - 1
+    if (n > 0) states?.set(old.stateHex, n)
+    else states?.delete(old.stateHex)
+    if (states?.size === 0) this.#states.delete(old.epoch)
+  }
+
+  /**
+   * Whether some state at `epoch` is attested by more than half of
+   * `otherCount` members, counting every attestation we keep (ours and
+   * non-members' too, so it never says no when a judgement over the
+   * roster could say yes): when it says no, `judgeJoinedBranch` over
+   * {@link atEpoch} is `undecided` and need not walk the attestations.
+   * Presences (no state) never count.
+   */
+  mayHaveMajority(epoch: bigint, otherCount: number): boolean {
+    for (const [stateHex, n] of this.#states.get(epoch) ?? []) {
+      if (stateHex !== '' && 2 * n > otherCount) return true
+    }
+    return false
   }
 
   /** Each member's state at `epoch` (what `judgeJoinedBranch` counts); a live view, not a copy. */
@@ -112,3 +145,6 @@ export class ProvisionalJoin {
 }
 
 const EMPTY: ReadonlyMap<string, AttestedState> = new Map()
+
+/** A kept attestation: its member, signing time and state as hex. */
+type Attested = AttestedState & { readonly memberHex: string; readonly signedAtMs: number; readonly stateHex: string }

@@ -325,7 +325,8 @@ export function branchClaim(core: Pick<ControlComponents, 'branch' | 'steward' |
 export function mergedByMajority(core: Pick<ControlComponents, 'branch' | 'certificates'>, commitHash: Uint8Array): boolean {
   const bp = core.branch
   if (bp?.members === undefined) return false
-  return 2 * core.certificates.mergeSupport(bp.epoch + 1n, commitHash, bp.members) > bp.members.size
+  const majority = Math.floor(bp.members.size / 2) + 1
+  return core.certificates.mergeSupport(bp.epoch + 1n, commitHash, bp.members, majority) >= majority
 }
 
 /**

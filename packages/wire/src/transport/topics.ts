@@ -61,6 +61,21 @@ export function topicFor(conversationId: string, subtopic: SubtopicName): string
  * ```
  */
 export function parseTopic(topic: string): { conversationId: string; subtopic: SubtopicName } {
+  const known = PARSED.get(topic)
+  if (known !== undefined) return { conversationId: known.conversationId, subtopic: known.subtopic }
+  const parsed = parseTopicUncached(topic)
+  // Every packet names its topic, and a node follows a few: remember the newest valid ones.
+  if (PARSED.size >= PARSED_KEPT) PARSED.delete(PARSED.keys().next().value as string)
+  PARSED.set(topic, parsed)
+  return { conversationId: parsed.conversationId, subtopic: parsed.subtopic }
+}
+
+/** Valid topics parsed lately (only valid ones: an invalid topic is refused afresh each time). */
+const PARSED = new Map<string, { readonly conversationId: string; readonly subtopic: SubtopicName }>()
+/** How many parsed topics {@link parseTopic} remembers. */
+const PARSED_KEPT = 256
+
+function parseTopicUncached(topic: string): { conversationId: string; subtopic: SubtopicName } {
   const parts = topic.split('/')
   if (parts.length !== 5 || parts[0] !== '' || parts[4] !== 'proto') {
     throw new InvalidTopicError(topic, 'expected /{conversation}/{version}/{subtopic}/proto')
