@@ -82,6 +82,9 @@ describe('topics', () => {
     expect(parseTopic('/chat/1/app_msg/proto')).toEqual({ conversationId: 'chat', subtopic: 'app' })
     for (let i = 0; i < 1_000; i++) expect(parseTopic(topicFor(`c${i}`, i % 2 ? 'app' : 'welcome'))).toEqual({ conversationId: `c${i}`, subtopic: i % 2 ? 'app' : 'welcome' })
     expect(parseTopic('/chat/1/app_msg/proto')).toEqual({ conversationId: 'chat', subtopic: 'app' })
+    // A long topic is parsed as well (and not remembered).
+    const long = 'x'.repeat(2_000)
+    for (let k = 0; k < 2; k++) expect(parseTopic(topicFor(long, 'app'))).toEqual({ conversationId: long, subtopic: 'app' })
     // Only valid topics are remembered: an invalid one is refused every time.
     for (let k = 0; k < 2; k++) expect(() => parseTopic('/ch%61t/1/app_msg/proto')).toThrow(InvalidTopicError)
   })

@@ -8,8 +8,7 @@ import { evictOldest } from './bounded.js'
 export const OFFERED_WELCOMES_KEPT = 8
 /** Their total size: a Welcome carries the ratchet tree, so this bounds memory, not only the count. */
 export const OFFERED_WELCOME_BYTES = 4 * 1024 * 1024
-/** Attestations remembered (the newest per member and epoch). */
-/** Attestations a provisional joiner keeps (member × epoch), oldest evicted first. */
+/** Attestations remembered (the newest per member and epoch; the oldest evicted first). */
 export const ATTESTATIONS_KEPT = 4096
 
 /** A Welcome addressed to us, and the state it leads to once tried. */

@@ -64,9 +64,11 @@ export function parseTopic(topic: string): { conversationId: string; subtopic: S
   const known = PARSED.get(topic)
   if (known !== undefined) return { conversationId: known.conversationId, subtopic: known.subtopic }
   const parsed = parseTopicUncached(topic)
-  // Every packet names its topic, and a node follows a few: remember the newest valid ones.
-  if (PARSED.size >= PARSED_KEPT) PARSED.delete(PARSED.keys().next().value as string)
-  PARSED.set(topic, parsed)
+  // Every packet names its topic, and a node follows a few: remember the newest valid ones (bounded in bytes too).
+  if (topic.length <= PARSED_TOPIC_MAX) {
+    if (PARSED.size >= PARSED_KEPT) PARSED.delete(PARSED.keys().next().value as string)
+    PARSED.set(topic, parsed)
+  }
   return { conversationId: parsed.conversationId, subtopic: parsed.subtopic }
 }
 
@@ -74,6 +76,8 @@ export function parseTopic(topic: string): { conversationId: string; subtopic: S
 const PARSED = new Map<string, { readonly conversationId: string; readonly subtopic: SubtopicName }>()
 /** How many parsed topics {@link parseTopic} remembers. */
 const PARSED_KEPT = 256
+/** The longest topic (UTF-16 code units) it remembers. */
+const PARSED_TOPIC_MAX = 512
 
 function parseTopicUncached(topic: string): { conversationId: string; subtopic: SubtopicName } {
   const parts = topic.split('/')
