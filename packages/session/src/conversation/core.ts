@@ -258,22 +258,6 @@ export class ConversationCore {
   }
 
   /**
-   * Whether we propose queued joins and requests now: as the acting epoch
-   * steward, or, while our list is exhausted and the election it needs is
-   * awaited (no epoch steward then), as that election's proposer. Beyond
-   * the reference: the joins' votes run alongside the election's instead
-   * of after it; their commit still waits for the elected list. Any member
-   * may own a proposal (the vote decides it), so this gives the proposer
-   * nothing a member lacks.
-   */
-  proposesQueued(now: number): boolean {
-    if (this.isEpochSteward(now)) return true
-    if (this.stewardship.awaitedElection?.epoch !== this.epoch()) return false
-    const proposer = this.steward.electionProposer(this.actingEligibility(now))
-    return proposer !== undefined && toHex(proposer) === this.memberHex
-  }
-
-  /**
    * Whether a steward election for the current epoch (or a later one) is
    * still open here, or one our list requires has not arrived yet (see
    * `StewardshipState.awaitedElection`): until then our steward list

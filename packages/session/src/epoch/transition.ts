@@ -298,5 +298,5 @@ async function onConversationUpdated(core: ConversationCore, now: number): Promi
   core.phaseChanged()
   // Joins announced while we froze are proposed at once at the new epoch,
   // not only when their joiner announces again (its backoff reaches 30 s).
-  if (core.proposesQueued(now)) await drainBufferedUpdates(core, now)
+  if (core.isEpochSteward(now)) await drainBufferedUpdates(core, now)
 }

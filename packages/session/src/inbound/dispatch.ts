@@ -186,7 +186,7 @@ async function onBanRequest(core: ConversationCore, target: Uint8Array, now: num
   }
   const request = { payload: 'removeMember' as const, removeMember: { memberId: target } }
   core.queues.bufferUpdate(request, core.epoch())
-  if (core.proposesQueued(now) && core.sm.state === 'working' && !targetInFlight(core, request)) {
+  if (core.isEpochSteward(now) && core.sm.state === 'working' && !targetInFlight(core, request)) {
     // Beyond the reference: one member's request is decided by explicit votes (silent voters count as NO).
     await initiateProposal(core, request, 'deferred', now, { name: BAN_REMOVAL_NAME, livenessCriteriaYes: false })
   }
@@ -239,5 +239,5 @@ async function sponsor(core: ConversationCore, invite: MemberInvite, now: number
     core.emit({ type: 'dropped', reason: 'not-working', detail: 'key-package announcement (queued)' })
     return
   }
-  if (core.proposesQueued(now)) await drainBufferedUpdates(core, now)
+  if (core.isEpochSteward(now)) await drainBufferedUpdates(core, now)
 }

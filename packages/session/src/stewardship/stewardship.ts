@@ -199,7 +199,7 @@ export async function driveBufferedProposals(core: ConversationCore, now: number
     core.stewardship.takeoverAnchor = undefined
     return
   }
-  if (!core.proposesQueued(now)) {
+  if (!core.isEpochSteward(now)) {
     core.stewardship.takeoverAnchor ??= now
     if (now < core.stewardship.takeoverAnchor + votingInactivityWindow(core.config)) return
   }
