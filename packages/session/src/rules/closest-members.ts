@@ -1,5 +1,27 @@
 import { fromHex } from '@demls/wire'
 
+/**
+ * The members of a group (hex ids), as a set or a list: what the pickers
+ * (`isAmongClosest`, `attestsMergeAtOnce`, `isReserveVoter`) read.
+ *
+ * @example
+ * ```ts
+ * import type { MemberIds } from '@demls/session/rules'
+ * const members: MemberIds = new Set(['aa', 'bb'])
+ * ```
+ */
+export type MemberIds = ReadonlySet<string> | readonly string[]
+
+/** How many members `members` holds. */
+export function memberCount(members: MemberIds): number {
+  return 'size' in members ? members.size : members.length
+}
+
+/** Whether `hex` is one of `members`. */
+export function includesMember(members: MemberIds, hex: string): boolean {
+  return 'has' in members ? members.has(hex) : members.includes(hex)
+}
+
 /** Whether `a` is closer than `b` to `target` in XOR distance (the first differing byte decides). */
 function closer(target: Uint8Array, a: Uint8Array, b: Uint8Array): boolean {
   const n = Math.max(a.length, b.length)

@@ -30,7 +30,7 @@ export { MEMBER_ANSWER_SPREAD, type AnswerDelayInput, probeAnswerDelay } from '.
 export { type ConsensusApplyResult, applyConsensusResult } from './apply-result.js'
 export { type CandidateDropReason, type MlsMessageKind, commitHashOf, precheckCandidate } from './candidate-check.js'
 export { isCandidateEchoer } from './candidate-echo.js'
-export { isAmongClosest } from './closest-members.js'
+export { type MemberIds, isAmongClosest } from './closest-members.js'
 export {
   type CertificateContext,
   type CertificateRefusal,

@@ -1,4 +1,4 @@
-import { isAmongClosest } from './closest-members.js'
+import { type MemberIds, includesMember, isAmongClosest, memberCount } from './closest-members.js'
 import { honestQuorum } from './group-ahead.js'
 
 /**
@@ -53,11 +53,11 @@ export function mergeAttesterCount(memberCount: number): number {
  * console.log(now.length) // 10: honestQuorum(20) + 3 of the 19 members other than the committer
  * ```
  */
-export function attestsMergeAtOnce(commitHash: Uint8Array, members: ReadonlySet<string> | readonly string[], committerHex: string, selfHex: string, mustAttest: boolean): boolean {
+export function attestsMergeAtOnce(commitHash: Uint8Array, members: MemberIds, committerHex: string, selfHex: string, mustAttest: boolean): boolean {
   if (mustAttest) return true
-  const count = 'size' in members ? members.size : members.length
+  const count = memberCount(members)
   const picks = mergeAttesterCount(count)
   // A group this small: everyone would be picked but the committer; then the committer attests too, as before.
-  if (picks >= count - 1) return 'has' in members ? members.has(selfHex) : members.includes(selfHex)
+  if (picks >= count - 1) return includesMember(members, selfHex)
   return isAmongClosest(commitHash, members, committerHex, selfHex, picks)
 }

@@ -1,7 +1,7 @@
 import { requiredVotes } from '@demls/consensus'
 import { toHex } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { isAmongClosest } from './closest-members.js'
+import { type MemberIds, includesMember, isAmongClosest, memberCount } from './closest-members.js'
 
 /** Domain tag of {@link primaryVoterTarget}. */
 const TARGET_DOMAIN = 'demls/primary-voters/v1'
@@ -98,19 +98,17 @@ export interface ReserveVoterInput {
  * @example
  * ```ts
  * import { isReserveVoter } from '@demls/session/rules'
- * import { requiredVotes } from '@demls/consensus'
-import { toHex } from '@demls/wire'
+ * import { toHex } from '@demls/wire'
  * const ids = [...Array(30).keys()].map((n) => toHex(new Uint8Array(20).fill(n + 1)))
  * const p = { proposalId: 7, proposalOwner: new Uint8Array(20).fill(1), expectedVotersCount: 30 }
  * const reserves = ids.filter((id) => isReserveVoter(p, ids, id))
  * console.log(reserves.length) // 7: 30 members, 23 vote at once (quorum 20 + 3)
  * ```
  */
-export function isReserveVoter(p: ReserveVoterInput, members: ReadonlySet<string> | readonly string[], selfHex: string): boolean {
-  const count = 'size' in members ? members.size : members.length
+export function isReserveVoter(p: ReserveVoterInput, members: MemberIds, selfHex: string): boolean {
   const primaries = primaryVoterCount(p.expectedVotersCount)
   const ownerHex = toHex(p.proposalOwner)
-  if (selfHex === ownerHex || primaries >= count) return false
-  if (!('has' in members ? members.has(selfHex) : members.includes(selfHex))) return false
+  if (selfHex === ownerHex || primaries >= memberCount(members)) return false
+  if (!includesMember(members, selfHex)) return false
   return !isAmongClosest(primaryVoterTarget(p.proposalId, p.proposalOwner), members, ownerHex, selfHex, primaries - 1)
 }
