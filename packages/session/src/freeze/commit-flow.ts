@@ -375,11 +375,15 @@ function isLagging(c: BufferedCandidate, fewest: number, epochSteward: Uint8Arra
   return c.proposalCount > 0 && c.proposalCount < fewest && epochSteward !== undefined && bytesEqual(c.stewardMemberId, epochSteward)
 }
 
-function planSelection(core: ConversationCore, now: number, prefix: PrefixEntry[] = core.prefix()): SelectionPlan {
+function planSelection(
+  core: ConversationCore,
+  now: number,
+  prefix: PrefixEntry[] = core.prefix(),
+  { omittable, fewest } = omittableAdds(prefix, now),
+): SelectionPlan {
   const epoch = core.epoch()
   const held = core.rounds.candidates(epoch)
   // A fuller candidate ranks first.
-  const { omittable, fewest } = omittableAdds(prefix, now)
   const epochSteward = core.epochSteward()
   const fuller = orderCandidates(
     held.filter((c) => c.proposalCount >= fewest),
@@ -482,8 +486,10 @@ async function finalizeOnBest(core: ConversationCore, now: number): Promise<void
   if (theirs === undefined || core.rounds.triedEarly(theirs.hashHex)) return
   const prefix = core.prefix()
   if (theirs.proposalCount > prefix.length) return
-  if (theirs.proposalCount < prefix.length && !isLagging(theirs, omittableAdds(prefix, now).fewest, epochSteward)) return
-  const plan = planSelection(core, now, prefix)
+  // Decoded once: it reads every approved add's key package.
+  const omit = omittableAdds(prefix, now)
+  if (theirs.proposalCount < prefix.length && !isLagging(theirs, omit.fewest, epochSteward)) return
+  const plan = planSelection(core, now, prefix, omit)
   // It ranks first by construction (the round holds one candidate per committer; a lagging one is put first); checked, not assumed.
   if (plan.ordered[0] !== theirs) return
   const penalties: ScoreOp[] = []
