@@ -12,6 +12,7 @@ import {
   SEEN_COMMITTERS,
   type SeenCommit,
 } from '../state/commit-evidence.js'
+import { openState } from '../sync/own-candidates.js'
 
 /**
  * The MLS calls that check a commit: a group at the epoch the commits
@@ -170,7 +171,7 @@ export async function checkAgainstBranch(
   const checks = core.commitEvidence.branchChecks!
   if (checks.used >= BRANCH_CHECKS_PER_EPOCH) return false
   checks.used++
-  return checkSwitchedCommits(core, await core.plugins.mls.restoreGroup(bp.mlsState), bp.epoch, bp.committer, merged, c)
+  return checkSwitchedCommits(core, await openState(core.plugins.mls, bp.mlsState), bp.epoch, bp.committer, merged, c)
 }
 
 /**

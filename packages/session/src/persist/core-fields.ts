@@ -87,7 +87,7 @@ export const CORE_FIELDS: { readonly [K in CoreField]: FieldFate } = {
     save: { saved: ['joinEpochs', 'epochHistory'] },
   },
   stewardship: { forkSwitch: { kept: LOCAL_TIMING }, save: { notSaved: 'a restarted member learns the list from the group' } },
-  branch: { forkSwitch: { kept: 'replaced by the transition after the switch' }, save: { notSaved: 'a fork that spans our restart is healed by the others' } },
+  branch: { forkSwitch: { kept: 'replaced by the transition after the switch' }, save: { saved: ['branch'] } },
   provisional: { forkSwitch: { kept: 'our own join, which a re-join replaces' }, save: { notSaved: 'a restart ends the provisional window' } },
   now: { forkSwitch: { kept: LOCAL_TIMING }, save: { saved: ['savedAt'] } },
   commitEvidence: { forkSwitch: { kept: 'signed evidence holds on either branch' }, save: { notSaved: 'memory only; what a restart must not re-sign is saved with our candidates (own)' } },

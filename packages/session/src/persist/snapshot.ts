@@ -26,6 +26,7 @@ import type { OperatingMode } from '../conversation/state-machine.js'
 import type { EpochMembership } from '../state/epoch-history.js'
 import type { BufferedCandidate } from '../freeze/candidate-buffer.js'
 import { exportedState } from '../sync/own-candidates.js'
+import { type SavedBranch, restoredBranch, savedBranch } from './branch.js'
 import { packSnapshot, unpackSnapshot } from './codec.js'
 
 /** Merged commits kept in a saved state for answering catch-up requests (the newest). */
@@ -36,9 +37,8 @@ const SAVED_LOG_ENTRIES = 16
  * its MLS state: everything that decides what it commits and how it
  * votes. Not saved (rebuilt or re-learned from the group): consensus
  * sessions in flight (our own votes on them are kept, see `ownVotes`),
- * liveness observations (every member gets a fresh grace period), the
- * fork branch point (a fork that spans our restart is healed by the
- * others), rate limits and stashed future packets.
+ * liveness observations (every member gets a fresh grace period), rate
+ * limits and stashed future packets.
  *
  * @internal
  */
@@ -108,6 +108,12 @@ export interface SavedConversation {
     kept: { hash: string; epoch: bigint; mlsState: Uint8Array; joinerIds: Uint8Array[]; candidate?: Uint8Array; changesKey?: string }[]
     minted: [bigint, [string, string][]] | undefined
   }
+  /**
+   * The fork branch point of our last merge, while a fork could still move
+   * us off it (`persist/branch.ts`): a member restarted on the losing
+   * branch switches like one that never crashed. Absent in older saves.
+   */
+  branch?: SavedBranch
 }
 
 /** Serialise the state of `core` (the MLS state as the binary section). */
@@ -134,6 +140,7 @@ export function saveConversation(core: ConversationCore, now: number, outbox: re
     certificates: savedCertificates(core),
     invitations: core.invitations.all().map((h) => [encodeMemberInvitation(h.invitation), h.expiresAt]),
     own: savedOwn(core),
+    branch: savedBranch(core),
     outbox: outbox.map((o) => ({ subtopic: o.subtopic, payload: o.payload, ...(o.retryUnreached === true ? { retryUnreached: true } : {}) })),
   }
   return packSnapshot(saved, core.mls.exportState())
@@ -173,6 +180,8 @@ export function restoreInto(core: ConversationCore, saved: SavedConversation, no
   for (const [id, v] of saved.ownVotes) core.voting.ownVotes.set(id, decodeVote(v))
   for (const o of saved.outbox) core.outbox.packets.push(o)
   restoreOwn(core, saved.own)
+  // Only a branch point of the epoch the saved MLS state left (a save always pairs them).
+  if (saved.branch !== undefined && saved.branch.epoch + 1n === core.epoch()) core.branch = restoredBranch(saved.branch)
   restoreRound(core, saved.round, now)
   const certs = saved.certificates
   if (certs !== undefined) {

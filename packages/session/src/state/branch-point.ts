@@ -16,10 +16,11 @@ export interface BranchPoint {
   epoch: bigint
   /**
    * `MlsService.snapshot()` before the merge: the immutable MLS state
-   * itself, serialised only if it is saved (a kept own candidate,
-   * `persist/snapshot.ts`); restored with `MlsClient.restoreGroup`.
+   * itself, serialised only if it is saved (`persist/branch.ts`, or a kept
+   * own candidate); bytes in a branch point restored from a saved state.
+   * Opened with `sync/own-candidates.ts openState`.
    */
-  mlsState: MlsSnapshot
+  mlsState: MlsSnapshot | Uint8Array
   /** Hex SHA-256 of our own candidate pending in {@link BranchPoint.mlsState}, if one was. */
   pendingHashHex?: string
   /** Hex SHA-256 of the commit merged from this point. */

@@ -1,4 +1,5 @@
 import { type ApprovalCertificate, type CommitCandidate, type EpochAttestation, bytesEqual, fromHex, toHex } from '@demls/wire'
+import type { MlsSnapshot } from '@demls/mls'
 import type { ConversationCore } from '../conversation/core.js'
 import { winsFork } from '../rules/fork-choice.js'
 import { checkReplay } from '../rules/replay-check.js'
@@ -7,7 +8,7 @@ import { authorizeChanges } from '../voting/certificates.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { electableLists } from '../stewardship/stewardship.js'
 import { branchClaim, keepVerifiedMerge, mergedByMajority } from './catch-up.js'
-import { ownCandidateState } from './own-candidates.js'
+import { openState, ownCandidateState } from './own-candidates.js'
 import { captureSession, restoreSession } from './rollback.js'
 import { adoptMissedList } from './steward-sync.js'
 
@@ -16,7 +17,7 @@ export function captureBranchPoint(
   core: ConversationCore,
   /** Our own commit pending in `core.mls` (default: the local candidate of the round, if MLS holds a pending commit). */
   pendingHashHex = core.mls.hasPendingCommit() ? core.rounds.candidates(core.epoch()).find((c) => c.isLocal)?.hashHex : undefined,
-): Omit<BranchPoint, 'hashHex' | 'committer'> {
+): Omit<BranchPoint, 'hashHex' | 'committer'> & { mlsState: MlsSnapshot } {
   return {
     epoch: core.epoch(),
     // The cached member set of this epoch (never changed in place: a new epoch builds a new one).
@@ -84,7 +85,7 @@ export async function stageOnBranchPoint(
     restoreSession(core, bp.session)
     return { mls: ours.mls, committer: core.memberId, membersBefore, branch: bp, own: true }
   }
-  const alt = await core.plugins.mls.restoreGroup(bp.mlsState)
+  const alt = await openState(core.plugins.mls, bp.mlsState)
   if (alt.hasPendingCommit()) await alt.discardOwnCommit()
   const staged = await alt.stageRemoteCommit({ proposals: candidate.mlsProposals, commit: candidate.commitMessage })
   if (staged.status === 'aborted') return `staging aborted: ${staged.reason} ${staged.error.message}`

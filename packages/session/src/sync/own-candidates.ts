@@ -1,4 +1,4 @@
-import type { MlsService, MlsSnapshot } from '@demls/mls'
+import type { MlsClient, MlsService, MlsSnapshot } from '@demls/mls'
 import type { CommitCandidate } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { evictOldest } from '../state/bounded.js'
@@ -96,8 +96,13 @@ export async function ownCandidateState(
   const kept = core.catchUp.ownCandidates.get(hashHex)
   const state = branch?.epoch === epoch && branch.pendingHashHex === hashHex ? branch.mlsState : kept?.epoch === epoch ? kept.mlsState : undefined
   if (state === undefined) return undefined
-  const mls = state instanceof Uint8Array ? await core.plugins.mls.importGroup(state) : await core.plugins.mls.restoreGroup(state)
+  const mls = await openState(core.plugins.mls, state)
   return mls.hasPendingCommit() ? { mls, joinerIds: kept?.joinerIds ?? [] } : undefined
+}
+
+/** A kept MLS state as a group of its own: restored from the snapshot, or imported from the bytes a saved state held. */
+export function openState(client: Pick<MlsClient, 'importGroup' | 'restoreGroup'>, state: MlsSnapshot | Uint8Array): Promise<MlsService> {
+  return state instanceof Uint8Array ? client.importGroup(state) : client.restoreGroup(state)
 }
 
 /** The bytes of a kept MLS state, for a saved state: serialised here (once; the snapshot keeps them) when it is a snapshot. */

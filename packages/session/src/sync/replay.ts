@@ -10,7 +10,7 @@ import { electableLists } from '../stewardship/stewardship.js'
 import { authorizeChanges } from '../voting/certificates.js'
 import { type ReplayedCommit, precheckReplay } from './catch-up.js'
 import { NOT_PREFERRED, NO_BRANCH_POINT, captureBranchPoint, stageOnBranchPoint } from './fork.js'
-import { ownCandidateState } from './own-candidates.js'
+import { openState, ownCandidateState } from './own-candidates.js'
 import { adoptListFromReplay, adoptMissedList } from './steward-sync.js'
 
 /**
@@ -154,7 +154,7 @@ export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCo
   })
   if (before !== undefined && abandonedCandidate !== undefined && !switched.own && bytesEqual(switched.committer, before.committer)) {
     // One committer signed both commits of this fork: a proof against it when their changes are the same.
-    await checkSwitchedCommits(core, await core.plugins.mls.restoreGroup(before.mlsState), before.epoch, before.committer, abandonedCandidate, c)
+    await checkSwitchedCommits(core, await openState(core.plugins.mls, before.mlsState), before.epoch, before.committer, abandonedCandidate, c)
   }
   await completeEpochTransition(core, {
     merge,
