@@ -1,6 +1,8 @@
 // Trace one seeded fault run (test/scenarios/fault-run.ts): the report, then
 // with VERBOSE=1 every member event and every packet member 1 published.
-// Run: pnpm --filter @demls/session fault-trace <seed>   (LOSS=0.1 by default)
+// Run: pnpm --filter @demls/session fault-trace <seed>   (LOSS=0.1 and 5 members by
+// default; FAULT_SIZE=12 as in bench/faults.ts). Runs do not repeat exactly (MLS keys
+// are random, the clock starts at the current second): a stalled seed may converge here.
 import type { UserEvent } from '../src/index.js'
 import { faultRun } from '../test/scenarios/fault-run.js'
 
@@ -32,7 +34,10 @@ function describe(e: UserEvent): string {
 const report = await faultRun({
   seed,
   loss: Number(process.env.LOSS ?? 0.1),
+  size: Number(process.env.FAULT_SIZE ?? 5),
   setup: (net, users) => {
+    // P1_PACKETS=0 leaves member 1's transport alone (the wrapper shifts timing: a run may differ with it).
+    if (process.env.P1_PACKETS === '0') return
     const t = users[1]!.transport
     const publish = t.publish.bind(t)
     t.publish = async (packet, options) => {
