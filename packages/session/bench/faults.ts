@@ -3,7 +3,8 @@
 // Per loss rate and 50 seeds it reports how many runs converged, forked or
 // stalled, the approval → join latencies and the healing events.
 // Run: pnpm --filter @demls/session faults   (LOSSES=0.1 SEEDS=1-50 to narrow;
-// FAULT_SIZE=12 grows the group to 12 members instead of 5: printed, not written to the docs)
+// FAULT_SIZE=12 grows the group to 12 members instead of 5: printed, not written to the docs;
+// FAULT_NOTES=all keeps each member's last 40 drops, votes, outcomes and phase changes in a failed run's report)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type FaultRunReport, faultRun, joinBoundMs, stepBoundMs } from '../test/scenarios/fault-run.js'

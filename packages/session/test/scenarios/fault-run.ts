@@ -141,7 +141,7 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
   const note = (i: number, line: string) => {
     const n = notes[i]!
     if (n.at(-1) !== line) n.push(line)
-    if (n.length > 12) n.shift()
+    if (n.length > (process.env.FAULT_NOTES === 'all' ? 40 : 12)) n.shift()
   }
   const transportDrops = new Map<string, number>() // `p<i> <reason>` → count
   for (const [i, u] of users.entries()) {
@@ -149,6 +149,8 @@ export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
       init.trace?.(i, e, net.clock.now())
       const t = net.clock.now() % 100_000
       if (e.type === 'dropped' && e.reason === 'candidate') note(i, `${t} ${e.detail}`)
+      else if (e.type === 'dropped' && process.env.FAULT_NOTES === 'all') note(i, `${t} ${e.reason}: ${(e.detail ?? '').slice(0, 80)}`)
+      else if (process.env.FAULT_NOTES === 'all' && (e.type === 'consensus-reached' || e.type === 'phase-change' || e.type === 'vote-requested')) note(i, `${t} ${e.type} ${'state' in e ? e.state : ''}${'request' in e ? e.request?.payload : ''}${'approved' in e ? ` ${e.approved}` : ''}`)
       else if (e.type === 'fork-healed' || e.type === 'steward-list-inferred' || e.type === 'commit-applied') note(i, `${t} ${e.type} ${e.epoch}`)
     })
     u.transport.addEventListener('drop', (e) => {
