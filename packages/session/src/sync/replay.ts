@@ -8,6 +8,7 @@ import { checkReplay } from '../rules/replay-check.js'
 import { targetKey } from '../rules/targets.js'
 import { electableLists } from '../stewardship/stewardship.js'
 import { authorizeChanges } from '../voting/certificates.js'
+import { adoptOfferedProposals } from '../voting/late-proposals.js'
 import { type ReplayedCommit, precheckReplay } from './catch-up.js'
 import { NOT_PREFERRED, NO_BRANCH_POINT, captureBranchPoint, stageOnBranchPoint } from './fork.js'
 import { openState, ownCandidateState } from './own-candidates.js'
@@ -83,6 +84,8 @@ export async function applyReplay(core: ConversationCore, replay: ReplayedCommit
     if (!auth.ok) {
       await core.mls.discardStagedCommit()
       core.emit({ type: 'dropped', reason: 'unauthorized', detail: `replayed commit refused: ${auth.reason}` })
+      // A change decided at its timeout whose proposal we never received: we vote on it ourselves (the next replay may then hold).
+      adoptOfferedProposals(core, offered, staged.changes, now)
       return false
     }
     certificates = auth.certificates
