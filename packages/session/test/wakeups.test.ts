@@ -6,6 +6,7 @@ import { votingInactivityWindow } from '../src/conversation/config.js'
 import { WAKEUP_SOURCES, registerWakeups } from '../src/conversation/wakeups.js'
 import type { WakeupSource } from '../src/state/deadlines.js'
 import { ProvisionalJoin } from '../src/state/provisional-join.js'
+import { reelectionRetryMs } from '../src/stewardship/reelection.js'
 import { coreFixture } from './core-fixture.js'
 
 /**
@@ -44,6 +45,7 @@ describe('conversation/wakeups: one deadline table', () => {
     p.target = new Uint8Array(1)
     p.lastAnnounceAt = t
     core.provisional = p
+    core.stewardship.reelectionAt = t + 12_000 - reelectionRetryMs(core.config)
 
     registerWakeups(core, core.now)
     const expected: Record<WakeupSource, number> = {
@@ -58,6 +60,7 @@ describe('conversation/wakeups: one deadline table', () => {
       attestation: t + 9_000 + core.config.attestationIntervalMs,
       'join-probes': t + 10_000,
       rewelcome: t + 11_000,
+      reelection: t + 12_000,
     }
     for (const source of Object.keys(WAKEUP_SOURCES) as WakeupSource[]) {
       expect(core.wakeups.get(source)?.at, source).toBe(expected[source])
@@ -105,6 +108,14 @@ describe('conversation/wakeups: one deadline table', () => {
         },
         () => {
           core.stewardship.stopWaiting()
+        },
+      ],
+      reelection: [
+        () => {
+          core.stewardship.reelectionAt = t
+        },
+        () => {
+          core.stewardship.reelectionAt = undefined
         },
       ],
       // Alone in the group nobody hears an attestation: the source is checked by the test above.

@@ -31,6 +31,7 @@ import { proposeDeadMembers } from '../stewardship/dead-members.js'
 import { syncLastSeen } from '../stewardship/liveness.js'
 import { suspectWindowMs } from './config.js'
 import { driveBufferedProposals, expireAwaitedElection, proposeRegeneratedList } from '../stewardship/stewardship.js'
+import { retryReelection } from '../stewardship/reelection.js'
 import { applySync } from '../sync/conversation-sync.js'
 import { keepChat, requestHistory, retryHistory } from '../sync/backfill.js'
 import { readSavedConversation, restoreInto, saveConversation, savedOpenProposals } from '../persist/snapshot.js'
@@ -503,6 +504,8 @@ export class Conversation {
       const steps: [string, () => Promise<void>][] = [
         ['tick-deadlines', () => tickDeadlines(core, now)],
         ['election-wait', async () => expireAwaitedElection(core, now)],
+        // Reelection nobody moved (its responsible proposer never saw the work): the next member in line files the election.
+        ['reelection', () => retryReelection(core, now)],
         ['consensus-outcomes', () => handleOutcomes(core, now)],
         ['advance-freeze', () => advanceFreeze(core, now)],
         ['buffered-proposals', () => driveBufferedProposals(core, now)],

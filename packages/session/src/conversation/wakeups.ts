@@ -2,6 +2,7 @@ import { phaseDeadline } from '../freeze/commit-flow.js'
 import { joinAnswerDeadline } from '../join/responder.js'
 import { rewelcomeDeadline } from '../join/rewelcome.js'
 import type { WakeupSource } from '../state/deadlines.js'
+import { reelectionDeadline } from '../stewardship/reelection.js'
 import { takeoverDeadline } from '../stewardship/stewardship.js'
 import { historyDeadline } from '../sync/backfill.js'
 import { attestationDeadline, catchUpDeadline } from '../sync/catch-up.js'
@@ -34,6 +35,7 @@ export const WAKEUP_SOURCES: { readonly [K in WakeupSource]: (core: Conversation
   takeover: (core) => (core.config.referenceGaps?.wakeupIgnoresTakeover ? undefined : takeoverDeadline(core)),
   'catch-up': catchUpDeadline,
   'awaited-election': (core) => core.stewardship.awaitedElection?.until,
+  reelection: reelectionDeadline,
   // Due at once, at the step's time.
   attestation: attestationDeadline,
   'join-probes': joinAnswerDeadline,

@@ -601,6 +601,7 @@ async function onNoCandidate(
   }
   core.applyScores(noCandidateScores(hadWork, epochSteward, core.memberId))
   core.sm.startReelection()
+  core.stewardship.reelectionAt = now
   core.phaseChanged()
   await initiateStewardElection(core, true, now)
   await sweepScoreRemovals(core, now)

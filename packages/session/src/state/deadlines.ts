@@ -88,6 +88,7 @@ export type WakeupSource =
   | 'takeover'
   | 'catch-up'
   | 'awaited-election'
+  | 'reelection'
   | 'attestation'
   | 'join-probes'
   | 'rewelcome'

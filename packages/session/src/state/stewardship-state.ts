@@ -29,6 +29,8 @@ export interface AwaitedElection {
 export class StewardshipState {
   /** Anchor of the backup steward's takeover of buffered updates. */
   takeoverAnchor: number | undefined
+  /** When our freeze round ended with approved work and no candidate, sending us into Reelection (`stewardship/reelection.ts`). */
+  reelectionAt: number | undefined
   #awaited: AwaitedElection | undefined
 
   /**

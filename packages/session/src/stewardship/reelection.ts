@@ -1,0 +1,96 @@
+import { toHex } from '@demls/wire'
+import type { ConversationConfig } from '../conversation/config.js'
+import type { ConversationCore } from '../conversation/core.js'
+import { initiateProposal } from '../voting/proposals.js'
+import { electionPool } from './stewardship.js'
+
+/**
+ * How long a member in Reelection waits for an election proposal before
+ * the next member in line files it: the election's voting delay plus the
+ * consensus timeout (a proposal filed by then has reached us, or was lost).
+ *
+ * @example
+ * ```ts
+ * import { reelectionRetryMs } from '../stewardship/reelection.js'
+ * import { FAST_TIMING, resolveConfig } from '@demls/session'
+ * reelectionRetryMs(resolveConfig(FAST_TIMING)) // electionVotingDelayMs + consensusTimeoutMs
+ * ```
+ */
+export function reelectionRetryMs(config: Pick<ConversationConfig, 'electionVotingDelayMs' | 'consensusTimeoutMs'>): number {
+  return config.electionVotingDelayMs + config.consensusTimeoutMs
+}
+
+/** Whether a steward election for our epoch (or a later one) is open here. */
+function electionProposed(core: ConversationCore): boolean {
+  const epoch = core.epoch()
+  for (const [id, r] of core.voting.requests) {
+    if (r?.payload === 'stewardElection' && !core.queues.resolved.has(id) && (r.stewardElection?.electionEpoch ?? -1n) >= epoch) return true
+  }
+  return false
+}
+
+/**
+ * When the next reelection retry is due (the `reelection` wake-up): every
+ * {@link reelectionRetryMs} after we entered Reelection ({@link retryReelection}
+ * forgets that moment once we left it).
+ */
+export function reelectionDeadline(core: ConversationCore, now: number): number | undefined {
+  const at = core.stewardship.reelectionAt
+  if (at === undefined) return undefined
+  const step = reelectionRetryMs(core.config)
+  return at + step * (Math.floor(Math.max(0, now - at) / step) + 1)
+}
+
+/**
+ * The members that file a recovery election in turn when nobody did
+ * (beyond the reference): the head of the list the election proposes, then
+ * the rest of the pool by id, without the stewards of the list that failed
+ * (they were the responsible proposers, and may never have seen the work:
+ * a steward that lost the proposal and its votes stays Working, while the
+ * members that froze for it wait in Reelection for an election only it
+ * would file). Every member in Reelection at our epoch computes the same
+ * order.
+ */
+function fallbackProposers(core: ConversationCore, proposed: readonly Uint8Array[], pool: readonly Uint8Array[]): string[] {
+  const failed = new Set((core.steward.currentList()?.members ?? []).map(toHex))
+  const order = [...proposed.map(toHex), ...pool.map(toHex).sort()].filter((h) => !failed.has(h))
+  return [...new Set(order)]
+}
+
+/**
+ * Reelection that nobody moves (beyond the reference): the members that
+ * froze for approved work and got no candidate enter Reelection, and the
+ * recovery election is filed only by the responsible proposer, the first
+ * steward of the old list we heard from lately. When that steward never
+ * saw the work (it lost the proposal and every vote on it), it stays
+ * Working, files nothing, and the group waited in Reelection for good (the
+ * seeded fault runs at 20 % loss with 12 members, ten of twelve members
+ * once). Now, each {@link reelectionRetryMs} without an election proposal
+ * at our epoch, the next member of {@link fallbackProposers} files the same
+ * recovery election (same list, epoch and retry round as the responsible
+ * proposer would: members validate it by regenerating it); everyone votes
+ * on it as on any election.
+ */
+export async function retryReelection(core: ConversationCore, now: number): Promise<void> {
+  const at = core.stewardship.reelectionAt
+  if (at === undefined) return
+  if (core.sm.state !== 'reelection') {
+    core.stewardship.reelectionAt = undefined
+    return
+  }
+  if (electionProposed(core)) return
+  const attempt = Math.floor((now - at) / reelectionRetryMs(core.config))
+  if (attempt < 1) return
+  const epoch = core.epoch()
+  const pool = electionPool(core, true)
+  const round = core.steward.nextElectionRound
+  const list = core.steward.electableList(epoch, pool, round)
+  const order = fallbackProposers(core, list.members, pool)
+  if (order.length === 0 || order[(attempt - 1) % order.length] !== core.memberHex) return
+  await initiateProposal(
+    core,
+    { payload: 'stewardElection', stewardElection: { proposedStewards: [...list.members], electionEpoch: epoch, retryRound: round } },
+    'deferred',
+    now,
+  )
+}
