@@ -49,12 +49,15 @@ export function reelectionDeadline(core: ConversationCore, now: number): number 
  * a steward that lost the proposal and its votes stays Working, while the
  * members that froze for it wait in Reelection for an election only it
  * would file). Every member in Reelection at our epoch computes the same
- * order.
+ * order. When the old list holds the whole pool, every member takes its
+ * turn.
  */
 function fallbackProposers(core: ConversationCore, proposed: readonly Uint8Array[], pool: readonly Uint8Array[]): string[] {
   const failed = new Set((core.steward.currentList()?.members ?? []).map(toHex))
-  const order = [...proposed.map(toHex), ...pool.map(toHex).sort()].filter((h) => !failed.has(h))
-  return [...new Set(order)]
+  const order = [...new Set([...proposed.map(toHex), ...pool.map(toHex).sort()])]
+  const others = order.filter((h) => !failed.has(h))
+  // A group whose every member is on the old list (two members, both stewards): take turns among all of them.
+  return others.length > 0 ? others : order
 }
 
 /**

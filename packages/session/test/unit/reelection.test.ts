@@ -32,6 +32,23 @@ describe('reelection retry', () => {
     expect(filedAt).toHaveLength(1)
   })
 
+  it('when the old list holds every member (two members, both stewards), each takes its turn: we file on exactly one of two', async () => {
+    const { core } = await coreFixture({ id: 'reelection-pair', members: 2 })
+    for (const m of core.mls.members()) core.scoring.addMember(m)
+    core.steward.installList(core.epoch(), core.mls.members(), 2)
+    core.sm.startReelection()
+    core.stewardship.reelectionAt = core.now
+    const step = reelectionRetryMs(core.config)
+    const elections = () => [...core.voting.requests.values()].filter((r) => r?.payload === 'stewardElection').length
+    const filedAt: number[] = []
+    for (const attempt of [1, 2]) {
+      for (const [id, r] of core.voting.requests) if (r?.payload === 'stewardElection') core.voting.requests.delete(id)
+      await retryReelection(core, core.now + attempt * step)
+      if (elections() > 0) filedAt.push(attempt)
+    }
+    expect(filedAt).toHaveLength(1)
+  })
+
   it('an open election holds it back; out of Reelection it forgets the wait', async () => {
     const { core, step, elections } = await setup()
     await retryReelection(core, core.now + step)
