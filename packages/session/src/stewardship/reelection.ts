@@ -1,6 +1,7 @@
 import { toHex } from '@demls/wire'
 import type { ConversationConfig } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
+import { groupMovedOn, isBehind } from '../sync/catch-up.js'
 import { initiateProposal } from '../voting/proposals.js'
 import { electionPool } from './stewardship.js'
 
@@ -72,7 +73,8 @@ function fallbackProposers(core: ConversationCore, proposed: readonly Uint8Array
  * at our epoch, the next member of {@link fallbackProposers} files the same
  * recovery election (same list, epoch and retry round as the responsible
  * proposer would: members validate it by regenerating it); everyone votes
- * on it as on any election.
+ * on it as on any election. Never while we know the group is ahead of us
+ * (`isBehind`, `groupMovedOn`): then we catch up instead.
  */
 export async function retryReelection(core: ConversationCore, now: number): Promise<void> {
   const at = core.stewardship.reelectionAt
@@ -82,6 +84,10 @@ export async function retryReelection(core: ConversationCore, now: number): Prom
     return
   }
   if (electionProposed(core)) return
+  // Never while the group is ahead of us: a laggard alone in Reelection would decide its own election at its
+  // timeout (the others, an epoch on, drop it), elect a list with itself on it and commit alone (a fork; the
+  // 12-member fault runs found it). Catching up is its way out.
+  if (isBehind(core) || groupMovedOn(core, now)) return
   const attempt = Math.floor((now - at) / reelectionRetryMs(core.config))
   if (attempt < 1) return
   const epoch = core.epoch()

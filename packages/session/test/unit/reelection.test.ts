@@ -49,6 +49,13 @@ describe('reelection retry', () => {
     expect(filedAt).toHaveLength(1)
   })
 
+  it('never while the group is ahead of us: a laggard alone in Reelection would elect itself at its timeout and commit alone', async () => {
+    const { core, step, elections } = await setup()
+    core.catchUp.knownEpoch = core.epoch() + 1n
+    for (const attempt of [1, 2, 3, 4]) await retryReelection(core, core.now + attempt * step)
+    expect(elections()).toBe(0)
+  })
+
   it('an open election holds it back; out of Reelection it forgets the wait', async () => {
     const { core, step, elections } = await setup()
     await retryReelection(core, core.now + step)
