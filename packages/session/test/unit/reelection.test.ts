@@ -1,52 +1,48 @@
 import { describe, expect, it } from 'vitest'
 import { reelectionDeadline, reelectionRetryMs, retryReelection } from '../../src/stewardship/reelection.js'
+import { toHex } from '@demls/wire'
 import { coreFixture } from '../core-fixture.js'
 
 /** `stewardship/reelection.ts`: who files a recovery election nobody filed, and when. */
-describe('reelection retry', () => {
-  const setup = async () => {
-    const { core, others } = await coreFixture({ id: 'reelection', members: 3 })
-    const bob = others[0]!.memberId
-    for (const m of core.mls.members()) core.scoring.addMember(m)
-    // Bob, the one steward of the old list, never saw the work: he files nothing.
-    core.steward.installList(core.epoch(), [bob], 1)
-    core.sm.startReelection()
-    core.stewardship.reelectionAt = core.now
-    const step = reelectionRetryMs(core.config)
-    const elections = () => [...core.voting.requests.values()].filter((r) => r?.payload === 'stewardElection').length
-    return { core, step, elections }
+/** A core in Reelection since now, over `members` members, with `stewards` of them on the old list (they file nothing). */
+async function inReelection(members: number, stewards: (all: Uint8Array[], self: Uint8Array) => Uint8Array[]) {
+  const { core } = await coreFixture({ id: `reelection-${members}`, members })
+  for (const m of core.mls.members()) core.scoring.addMember(m)
+  const list = stewards(core.mls.members(), core.memberId)
+  core.steward.installList(core.epoch(), list, list.length)
+  core.sm.startReelection()
+  core.stewardship.reelectionAt = core.now
+  const step = reelectionRetryMs(core.config)
+  const elections = () => [...core.voting.requests.values()].filter((r) => r?.payload === 'stewardElection').length
+  /** The turns (1, 2, …) on which we filed, each seen alone (an open election, ours from the turn before, holds later turns back). */
+  const filedOn = async (turns: number[]) => {
+    const filed: number[] = []
+    for (const turn of turns) {
+      for (const [id, r] of core.voting.requests) if (r?.payload === 'stewardElection') core.voting.requests.delete(id)
+      await retryReelection(core, core.now + turn * step)
+      if (elections() > 0) filed.push(turn)
+    }
+    return filed
   }
+  return { core, step, elections, filedOn }
+}
 
-  it('nothing before the first wait; then we file it on exactly one of the two turns the old list’s steward leaves to us and Carol', async () => {
-    const { core, step, elections } = await setup()
+/** `stewardship/reelection.ts`: who files a recovery election nobody filed, and when. */
+describe('reelection retry', () => {
+  // One other member is the one steward of the old list, and never saw the work: it files nothing.
+  const setup = () => inReelection(3, (all, self) => all.filter((m) => toHex(m) !== toHex(self)).slice(0, 1))
+
+  it('nothing before the first wait; then we file it on exactly one of the two turns the old list’s steward leaves to us and the third member', async () => {
+    const { core, step, elections, filedOn } = await setup()
     await retryReelection(core, core.now + step - 1)
     expect(elections()).toBe(0)
     expect(reelectionDeadline(core, core.now)).toBe(core.now + step)
-    const filedAt: number[] = []
-    for (const attempt of [1, 2]) {
-      // An election already open (ours from the turn before) holds every later turn back: forget it to see each turn alone.
-      for (const [id, r] of core.voting.requests) if (r?.payload === 'stewardElection') core.voting.requests.delete(id)
-      await retryReelection(core, core.now + attempt * step)
-      if (elections() > 0) filedAt.push(attempt)
-    }
-    expect(filedAt).toHaveLength(1)
+    expect(await filedOn([1, 2])).toHaveLength(1)
   })
 
   it('when the old list holds every member (two members, both stewards), each takes its turn: we file on exactly one of two', async () => {
-    const { core } = await coreFixture({ id: 'reelection-pair', members: 2 })
-    for (const m of core.mls.members()) core.scoring.addMember(m)
-    core.steward.installList(core.epoch(), core.mls.members(), 2)
-    core.sm.startReelection()
-    core.stewardship.reelectionAt = core.now
-    const step = reelectionRetryMs(core.config)
-    const elections = () => [...core.voting.requests.values()].filter((r) => r?.payload === 'stewardElection').length
-    const filedAt: number[] = []
-    for (const attempt of [1, 2]) {
-      for (const [id, r] of core.voting.requests) if (r?.payload === 'stewardElection') core.voting.requests.delete(id)
-      await retryReelection(core, core.now + attempt * step)
-      if (elections() > 0) filedAt.push(attempt)
-    }
-    expect(filedAt).toHaveLength(1)
+    const { filedOn } = await inReelection(2, (all) => all)
+    expect(await filedOn([1, 2])).toHaveLength(1)
   })
 
   it('never while the group is ahead of us: a laggard alone in Reelection would elect itself at its timeout and commit alone', async () => {
