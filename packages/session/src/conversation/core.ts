@@ -264,8 +264,12 @@ export class ConversationCore {
    * may be stale.
    */
   electionOpen(): boolean {
+    return this.stewardship.awaitedElection?.epoch === this.epoch() || this.electionProposed()
+  }
+
+  /** Whether a steward election proposal for the current epoch (or a later one) is open here (not resolved yet). */
+  electionProposed(): boolean {
     const epoch = this.epoch()
-    if (this.stewardship.awaitedElection?.epoch === epoch) return true
     for (const [id, r] of this.voting.requests) {
       if (r?.payload !== 'stewardElection' || this.queues.resolved.has(id)) continue
       if ((r.stewardElection?.electionEpoch ?? -1n) >= epoch) return true

@@ -21,15 +21,6 @@ export function reelectionRetryMs(config: Pick<ConversationConfig, 'electionVoti
   return config.electionVotingDelayMs + config.consensusTimeoutMs
 }
 
-/** Whether a steward election for our epoch (or a later one) is open here. */
-function electionProposed(core: ConversationCore): boolean {
-  const epoch = core.epoch()
-  for (const [id, r] of core.voting.requests) {
-    if (r?.payload === 'stewardElection' && !core.queues.resolved.has(id) && (r.stewardElection?.electionEpoch ?? -1n) >= epoch) return true
-  }
-  return false
-}
-
 /**
  * When the next reelection retry is due (the `reelection` wake-up): every
  * {@link reelectionRetryMs} after we entered Reelection ({@link retryReelection}
@@ -83,7 +74,7 @@ export async function retryReelection(core: ConversationCore, now: number): Prom
     core.stewardship.reelectionAt = undefined
     return
   }
-  if (electionProposed(core)) return
+  if (core.electionProposed()) return
   // Never while the group is ahead of us: a laggard alone in Reelection would decide its own election at its
   // timeout (the others, an epoch on, drop it), elect a list with itself on it and commit alone (a fork; the
   // 12-member fault runs found it). Catching up is its way out.
