@@ -5,7 +5,7 @@
 //   1. formed by the creator admitting the n − 1 joiners in one batch (each
 //      join a proposal, voted on by the creator, then one commit),
 //   2. one member removed by a vote of all the others (one commit), done
-//      LARGE_REMOVES times (3 by default, one member after another): the
+//      LARGE_REMOVES times (3 below 1,000 members, 1 from 1,000 on; one member after another): the
 //      ratio to MLS alone is that of the medians, both measured as often,
 //   3. one chat message delivered to every member.
 // Each phase reports its process CPU, wall time, virtual time and the
@@ -16,7 +16,7 @@
 // delivered, so a late echo is charged to the phase that caused it.
 //
 //   LARGE_SIZES=50,100,200 pnpm --filter @demls/session bench:large
-//   BENCH_FULL=1 …          sizes 50, 100, 200, 500 (LARGE_SIZES overrides)
+//   BENCH_FULL=1 …          sizes 50, 100, 200, 500, 1000 (LARGE_SIZES overrides)
 import { type Comparison, type Measurement, compare, summarise, writeReport } from '@demls-dev/bench-kit'
 import { ethereumAddress, signatureBackend } from '@demls/consensus'
 import { type MlsService, createMlsClient } from '@demls/mls'
@@ -48,6 +48,8 @@ export interface LargePhase {
   delivered: number
   /** Membership changes (epochs) the phase made. */
   changes: number
+  /** Heap used at the end of the phase (MB, no forced GC). */
+  heapMb: number
 }
 
 /** One whole run at one size. */
@@ -57,9 +59,15 @@ export interface LargeGroupRun {
   phases: LargePhase[]
   /** The same phases with @demls/mls alone: process CPU, ms (one entry per removal for `remove`). */
   mlsCpuMs: Record<LargePhaseName, number[]>
-  /** Heap used and resident set after the run, before the members stop (MB). */
+  /** Heap used and resident set after the run, before the members stop, and the process's peak resident set so far (MB). */
   heapMb: number
   rssMb: number
+  peakRssMb: number
+}
+
+/** The process's peak resident set so far, MB. */
+function peakRssMb(): number {
+  return (process.resourceUsage().maxRSS * 1024) / 1e6
 }
 
 /**
@@ -111,9 +119,12 @@ async function protocolRun(n: number, batch: number, removes: number, log: (line
       publishedBytes: s1.publishedBytes - s0.publishedBytes,
       delivered: s1.delivered - s0.delivered,
       changes: Number((conv(0)?.epoch() ?? 0n) - e0),
+      heapMb: process.memoryUsage().heapUsed / 1e6,
     }
     phases.push(p)
-    log(`n=${n} ${name}: cpu ${(p.cpuMs / 1000).toFixed(1)} s, wall ${(p.wallMs / 1000).toFixed(1)} s, virtual ${(p.virtualMs / 1000).toFixed(2)} s, ${p.published} published (${(p.publishedBytes / 1e6).toFixed(2)} MB), ${p.delivered} delivered, ${p.changes} changes`)
+    log(
+      `n=${n} ${name}: cpu ${(p.cpuMs / 1000).toFixed(1)} s, wall ${(p.wallMs / 1000).toFixed(1)} s, virtual ${(p.virtualMs / 1000).toFixed(2)} s, ${p.published} published (${(p.publishedBytes / 1e6).toFixed(2)} MB), ${p.delivered} delivered, ${p.changes} changes, heap ${p.heapMb.toFixed(0)} MB, peak RSS ${peakRssMb().toFixed(0)} MB`,
+    )
   }
   await phase('form', async () => {
     await users[0]!.createConversation(id, { admission: 'open' })
@@ -134,7 +145,7 @@ async function protocolRun(n: number, batch: number, removes: number, log: (line
   })
   const mem = process.memoryUsage()
   for (const u of users) await u.stop()
-  return { n, batch, phases, heapMb: mem.heapUsed / 1e6, rssMb: mem.rss / 1e6 }
+  return { n, batch, phases, heapMb: mem.heapUsed / 1e6, rssMb: mem.rss / 1e6, peakRssMb: peakRssMb() }
 }
 
 /** The same three phases with @demls/mls alone: commits, stagings, merges, Welcomes, `removes` removals, one chat. */
@@ -161,11 +172,18 @@ async function mlsRun(n: number, batch: number, removes: number): Promise<Record
   return { form: [form], remove, chat: [cpuNow() - h0] }
 }
 
-/** Removals per size (LARGE_REMOVES, default 3): the remove ratio is that of the medians. */
-const REMOVES = Number(process.env.LARGE_REMOVES ?? 3)
+/**
+ * Removals at size `n` (LARGE_REMOVES, default 3 below 1,000 members and 1
+ * from 1,000 on, where one removal takes several minutes): the remove ratio
+ * is that of the medians.
+ */
+function removesAt(n: number): number {
+  if (process.env.LARGE_REMOVES !== undefined) return Number(process.env.LARGE_REMOVES)
+  return n < 1000 ? 3 : 1
+}
 
 /** Run both at size `n`: the protocol first, then @demls/mls alone, `removes` removals each. */
-export async function largeGroupRun(n: number, batch: number, log: (line: string) => void = () => {}, removes = REMOVES): Promise<LargeGroupRun> {
+export async function largeGroupRun(n: number, batch: number, log: (line: string) => void = () => {}, removes = removesAt(n)): Promise<LargeGroupRun> {
   const protocol = await protocolRun(n, batch, removes, log)
   const mlsCpuMs = await mlsRun(n, batch, removes)
   const secs = (ms: number[], digits: number) => ms.map((x) => (x / 1000).toFixed(digits)).join(' / ')
@@ -178,7 +196,7 @@ const REMOVE_TARGETS: Readonly<Record<number, number>> = { 50: 3, 100: 4 }
 
 function sizesFromEnv(): number[] {
   if (process.env.LARGE_SIZES) return process.env.LARGE_SIZES.split(',').map(Number)
-  return process.env.BENCH_FULL ? [50, 100, 200, 500] : [50, 100]
+  return process.env.BENCH_FULL ? [50, 100, 200, 500, 1000] : [50, 100]
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -186,12 +204,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const comparisons: Comparison[] = []
   const notes: string[] = [
     'Every member is a `User` on the memory network (FAST_TIMING, attestations every 10 s), all in this one process on the virtual clock: every vote, echo and attestation is decrypted or verified by every member, so the whole-group CPU below grows as O(n²) per change; per member it is O(n).',
-    `form: all n − 1 joiners announce at once and the creator, alone, votes them in and admits them in one commit (each join is still a proposal; with members already in, every one of them would vote on each). remove: one member proposes removing another, every other member votes (reserveVoters is off by default), the epoch steward commits; done ${REMOVES} times, one member after another, and the ratio is that of the medians (protocol and MLS only measured as often). chat: the creator sends one message, every remaining member decrypts it. A phase ends once every member agrees and the traffic it caused is delivered.`,
+    'form: all n − 1 joiners announce at once and the creator, alone, votes them in and admits them in one commit (each join is still a proposal; with members already in, every one of them would vote on each). remove: one member proposes removing another, every other member votes (reserveVoters is off by default), the epoch steward commits; done 3 times below 1,000 members and once from 1,000 on (LARGE_REMOVES overrides), one member after another, and the ratio is that of the medians (protocol and MLS only measured as often). chat: the creator sends one message, every remaining member decrypts it. A phase ends once every member agrees and the traffic it caused is delivered.',
     'MLS only: the same commits, stagings, merges and Welcomes with @demls/mls (one creator committing), one encryption and n − 2 decryptions, in the same run.',
     `Vote signatures on the ${signatureBackend()} secp256k1 backend.`,
   ]
   for (const n of sizesFromEnv()) {
-    const run = await largeGroupRun(n, n - 1, (l) => console.log(l), REMOVES)
+    const removes = removesAt(n)
+    const run = await largeGroupRun(n, n - 1, (l) => console.log(l), removes)
     for (const name of LARGE_PHASES) {
       const ours = run.phases.filter((p) => p.name === name).map((p) => p.cpuMs)
       const protocol = summarise(`protocol ${name}, n=${n} (CPU)`, ours, { n })
@@ -199,15 +218,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       measurements.push(protocol, mls)
       comparisons.push(
         name === 'remove'
-          ? compare(`remove: protocol vs MLS only, n=${n} (medians of ${REMOVES})`, protocol, mls, REMOVE_TARGETS[n], { stat: 'median' })
+          ? compare(`remove: protocol vs MLS only, n=${n} (medians of ${removes})`, protocol, mls, REMOVE_TARGETS[n], { stat: 'median' })
           : compare(`${name}: protocol vs MLS only, n=${n}`, protocol, mls),
       )
     }
     const removals = run.phases.filter((p) => p.name === 'remove')
     measurements.push(summarise(`protocol remove, n=${n}: CPU per member`, removals.map((p, k) => p.cpuMs / (n - k)), { n }))
     notes.push(
-      `n=${n}: ${run.phases.map((p) => `${p.name} ${(p.cpuMs / 1000).toFixed(1)} s CPU / ${(p.wallMs / 1000).toFixed(1)} s wall / ${(p.virtualMs / 1000).toFixed(2)} s virtual, ${p.published} messages (${(p.publishedBytes / 1024).toFixed(0)} KiB), ${p.delivered} deliveries, ${p.changes} changes`).join('; ')}; heap ${run.heapMb.toFixed(0)} MB, RSS ${run.rssMb.toFixed(0)} MB.`,
+      `n=${n}: ${run.phases.map((p) => `${p.name} ${(p.cpuMs / 1000).toFixed(1)} s CPU / ${(p.wallMs / 1000).toFixed(1)} s wall / ${(p.virtualMs / 1000).toFixed(2)} s virtual, ${p.published} messages (${(p.publishedBytes / 1024).toFixed(0)} KiB), ${p.delivered} deliveries, ${p.changes} changes`).join('; ')}; heap ${run.heapMb.toFixed(0)} MB, RSS ${run.rssMb.toFixed(0)} MB, peak RSS ${run.peakRssMb.toFixed(0)} MB.`,
     )
   }
-  writeReport({ package: '@demls/session-large', title: 'a large group end to end on the memory network (form, remove by vote, chat)', measurements, comparisons, notes })
+  // LARGE_REPORT=name writes `@demls/session-large-<name>` instead: a run of
+  // other sizes beside the full one, not over it.
+  const suffix = process.env.LARGE_REPORT ? `-${process.env.LARGE_REPORT}` : ''
+  writeReport({ package: `@demls/session-large${suffix}`, title: 'a large group end to end on the memory network (form, remove by vote, chat)', measurements, comparisons, notes })
 }

@@ -1,4 +1,7 @@
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+/** Character codes of '0'–'9', 'a'–'f'. */
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0))
+/** Bytes per `String.fromCharCode` call (two codes per byte, well under any engine's argument limit). */
+const HEX_CHUNK = 4096
 
 /**
  * Equality of two byte strings (not constant-time: for ids and public
@@ -47,9 +50,24 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * ```
  */
 export function toHex(bytes: Uint8Array): string {
-  let s = ''
-  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i] as number]
-  return s
+  // One string from the character codes, not `s += pair` per byte: V8 keeps
+  // a string built by concatenation as a tree of cons cells (about 32 bytes
+  // per byte of input) for as long as it lives, and these strings are
+  // long-lived map keys (member ids, vote and proposal keys).
+  if (bytes.length <= HEX_CHUNK) return hexChunk(bytes)
+  const parts: string[] = []
+  for (let at = 0; at < bytes.length; at += HEX_CHUNK) parts.push(hexChunk(bytes.subarray(at, at + HEX_CHUNK)))
+  return parts.join('')
+}
+
+function hexChunk(bytes: Uint8Array): string {
+  const codes = new Array<number>(bytes.length * 2)
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number
+    codes[2 * i] = HEX_CODES[b >> 4] as number
+    codes[2 * i + 1] = HEX_CODES[b & 15] as number
+  }
+  return String.fromCharCode.apply(null, codes)
 }
 
 /**

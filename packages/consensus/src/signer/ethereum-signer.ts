@@ -7,7 +7,6 @@ import {
   recoverHashAddress,
   signPersonalMessage,
 } from '@demls/eip191'
-import { toHex } from '@demls/wire'
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { InvalidConsensusArgumentError } from '../errors.js'
 import type { ConsensusSigner } from '../types.js'
@@ -34,8 +33,14 @@ export class EthereumSigner implements ConsensusSigner {
   readonly identity: Uint8Array
   readonly #privateKey: Uint8Array
   readonly #backend: Secp256k1Backend
-  /** Signers recovered from (message hash, signature), least recently used first; `null` = does not recover. */
-  readonly #recovered = new Map<string, Uint8Array | null>()
+  /**
+   * Signers recovered from (message hash, signature), least recently used
+   * first; `null` = does not recover. Key and address are kept as one-byte
+   * strings (a char per byte): about 170 bytes an entry, where hex keys and
+   * `Uint8Array` addresses took several times that (a full cache is 8192
+   * entries per member).
+   */
+  readonly #recovered = new Map<string, string | null>()
   readonly #recoveryCacheSize: number
 
   /**
@@ -75,13 +80,21 @@ export class EthereumSigner implements ConsensusSigner {
    */
   verify(identity: Uint8Array, payload: Uint8Array, signature: Uint8Array): boolean {
     if (identity.length !== 20) return false
-    const recovered = this.#recover(hashPersonalMessage(payload, this.#backend), signature)
-    return recovered !== null && addressEquals(recovered, identity)
+    const hash = hashPersonalMessage(payload, this.#backend)
+    if (this.#recoveryCacheSize === 0) {
+      const recovered = recoverHashAddress(hash, signature, this.#backend)
+      return recovered !== undefined && addressEquals(recovered, identity)
+    }
+    const recovered = this.#recoverCached(hash, signature)
+    return recovered !== null && sameChars(recovered, identity)
   }
 
-  #recover(hash: Uint8Array, signature: Uint8Array): Uint8Array | null {
-    if (this.#recoveryCacheSize === 0) return recoverHashAddress(hash, signature, this.#backend) ?? null
-    const key = toHex(hash) + toHex(signature)
+  #recoverCached(hash: Uint8Array, signature: Uint8Array): string | null {
+    // hash (always 32 bytes) ‖ signature, as one flat string.
+    const both = new Uint8Array(hash.length + signature.length)
+    both.set(hash)
+    both.set(signature, hash.length)
+    const key = charString(both)
     const cache = this.#recovered
     const kept = cache.get(key)
     if (kept !== undefined) {
@@ -89,9 +102,22 @@ export class EthereumSigner implements ConsensusSigner {
       cache.set(key, kept)
       return kept
     }
-    const recovered = recoverHashAddress(hash, signature, this.#backend) ?? null
+    const address = recoverHashAddress(hash, signature, this.#backend)
+    const recovered = address === undefined ? null : charString(address)
     cache.set(key, recovered)
     if (cache.size > this.#recoveryCacheSize) cache.delete(cache.keys().next().value as string)
     return recovered
   }
+}
+
+/** One char per byte (a one-byte string, flat: built in one call, not by concatenation). */
+function charString(bytes: Uint8Array): string {
+  return String.fromCharCode.apply(null, bytes as unknown as number[])
+}
+
+/** Whether `chars` (from {@link charString}) holds exactly `bytes`. */
+function sameChars(chars: string, bytes: Uint8Array): boolean {
+  if (chars.length !== bytes.length) return false
+  for (let i = 0; i < bytes.length; i++) if (chars.charCodeAt(i) !== bytes[i]) return false
+  return true
 }
