@@ -8,7 +8,7 @@ import { SeededRandom } from '../random/seeded-random.js'
 import { type NetworkDropReason, type NetworkStats, StatsCollector, type TrafficStats } from '../stats/traffic-stats.js'
 import type { NetworkHost } from './host.js'
 import { MemoryTransportImpl } from './memory-transport.js'
-import { SeenCache, seenKey } from './seen-cache.js'
+import { NO_SEEN_KEY, SeenCache, seenKey } from './seen-cache.js'
 import type {
   DeliverRawOptions,
   MemoryTransport,
@@ -333,7 +333,7 @@ export class MemoryNetwork {
     s.sent++
     const delay = options.delayMs ?? this.currentFaults.delayMs
     const generation = to.generation
-    const key = to.seen === undefined ? '' : seenKey(copy)
+    const key = to.seen === undefined ? NO_SEEN_KEY : seenKey(copy)
     this.clock.schedule(this.clock.now() + Math.max(0, delay), () => this.arrive(undefined, to, generation, topic, copy, key))
   }
 
@@ -446,7 +446,7 @@ export class MemoryNetwork {
     const now = this.clock.now()
     // Like the gossipsub transport: with nobody reachable nothing is handed
     // to the network, so the bytes are not marked as seen either.
-    const key = from.seen === undefined || recipients.length === 0 ? '' : seenKey(bytes)
+    const key = from.seen === undefined || recipients.length === 0 ? NO_SEEN_KEY : seenKey(bytes)
     if (from.seen !== undefined && recipients.length > 0) {
       if (from.seen.has(key, bytes, now)) {
         s.reachedNobody++
@@ -473,7 +473,7 @@ export class MemoryNetwork {
       if (plan.duplicated) s.duplicated++
       if (plan.reordered) s.reordered++
       const generation = to.generation
-      const toKey = to.seen === undefined ? '' : key || seenKey(bytes)
+      const toKey = to.seen === undefined ? NO_SEEN_KEY : key === NO_SEEN_KEY ? seenKey(bytes) : key
       for (const delay of plan.delays) {
         s.sent++
         this.clock.schedule(now + delay, () => this.arrive(from.peerId, to, generation, topic, bytes, toKey))
@@ -488,7 +488,7 @@ export class MemoryNetwork {
     generation: number,
     topic: string,
     bytes: Uint8Array,
-    key: string,
+    key: number,
   ): void {
     if (to.removed || !to.isStarted || to.generation !== generation) {
       this.dropped(from, to.peerId, topic, bytes.length, 'offline')
