@@ -19,7 +19,7 @@ import { randomBytes } from '@noble/hashes/utils.js'
 import type { ConversationConfigInit } from '../../conversation/config.js'
 import { Conversation } from '../../conversation/conversation.js'
 import { type ConversationPluginsFactory, pluginVersions } from '../../conversation/plugins.js'
-import type { MlsService } from '@demls/mls'
+import { type MlsService, inspectMessageEpoch } from '@demls/mls'
 import {
   ForeignWelcomeError,
   InvalidSyncError,
@@ -440,8 +440,12 @@ export class JoinAttempt {
     this.#timers.clear()
     this.#emit({ phase: 'welcomed', epoch: conversation.epoch() })
     // What the group said between our Welcome and now (an election in flight, votes, chat).
+    const joinedAt = conversation.epoch()
     for (const p of this.#backlog) {
       if (this.#done) return
+      // Framed before the epoch we were welcomed into: we never held its keys, so it can only be dropped
+      // (a joiner of a large batch buffered every proposal and vote that admitted the batch).
+      if (p.subtopic === 'app' && framedBefore(p.payload, joinedAt)) continue
       await conversation.receive(p, clock.now())
     }
     this.#backlog.length = 0
@@ -496,4 +500,10 @@ export class JoinAttempt {
     if (err !== undefined) this.#reject(err)
     else this.#resolve(handle as ConversationHandle)
   }
+}
+
+/** Whether `payload` is an MLS message framed in an epoch before `epoch` (plaintext and other bytes: no). */
+function framedBefore(payload: Uint8Array, epoch: bigint): boolean {
+  const framed = inspectMessageEpoch(payload)
+  return framed !== undefined && framed < epoch
 }
