@@ -17,7 +17,7 @@ const lines = [
   'group formed, a member removed by vote and one chat, against @demls/mls alone, is',
   '`@demls/session-large` below (`pnpm --filter @demls/session bench:large`; this run',
   '`LARGE_SIZES=50,100,200,500 NODE_OPTIONS=--max-old-space-size=18000`), and at 1,000 members',
-  '`@demls/session-large-1000` (`LARGE_SIZES=1000 LARGE_REPORT=1000`, one removal, about 55 minutes:',
+  '`@demls/session-large-1000` (`LARGE_SIZES=1000 LARGE_REPORT=1000`, one removal, about 50 minutes:',
   'form 23 min, removal 22 min of CPU; peak RSS 12.0 GB). Every member lives in that one process, so',
   'its heap grows about as n^1.8. Before 2026-11-25 a member held about three times the memory',
   '(hex map keys kept as V8 cons-string trees, a recovery cache of 3 KiB entries, a seen-cache entry',
