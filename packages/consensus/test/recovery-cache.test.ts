@@ -71,6 +71,17 @@ describe('EthereumSigner recovery cache', () => {
     }
   })
 
+  it('refuses a signature of any other length than 65 bytes without caching it, however long (never throws)', () => {
+    const backend = counting()
+    const v = new EthereumSigner(DEV_KEYS.CHARLIE, { backend })
+    const msg = new TextEncoder().encode('oversized')
+    // Two million bytes: as one string argument list it would overflow the stack.
+    for (const signature of [new Uint8Array(2_000_000), new Uint8Array(66), new Uint8Array(0)]) {
+      expect(v.verify(v.identity, msg, signature)).toBe(false)
+    }
+    expect(backend.recoveries).toBe(0)
+  })
+
   it('recovers a signature once; a different message or signature is recovered on its own', () => {
     const backend = counting()
     const v = new EthereumSigner(DEV_KEYS.CHARLIE, { backend })

@@ -1,4 +1,5 @@
 import {
+  SIGNATURE_LENGTH,
   type Secp256k1Backend,
   addressEquals,
   defaultSecp256k1Backend,
@@ -79,7 +80,9 @@ export class EthereumSigner implements ConsensusSigner {
    * again (see `recoveryCacheSize`).
    */
   verify(identity: Uint8Array, payload: Uint8Array, signature: Uint8Array): boolean {
-    if (identity.length !== 20) return false
+    // Only a 65-byte signature can recover: any other length is refused before the cache, which
+    // therefore holds entries of one size (a cache key is 97 bytes, whatever a peer sends).
+    if (identity.length !== 20 || signature.length !== SIGNATURE_LENGTH) return false
     const hash = hashPersonalMessage(payload, this.#backend)
     if (this.#recoveryCacheSize === 0) {
       const recovered = recoverHashAddress(hash, signature, this.#backend)
@@ -90,7 +93,7 @@ export class EthereumSigner implements ConsensusSigner {
   }
 
   #recoverCached(hash: Uint8Array, signature: Uint8Array): string | null {
-    // hash (always 32 bytes) ‖ signature, as one flat string.
+    // hash (32 bytes) ‖ signature (65 bytes), as one flat string.
     const both = new Uint8Array(hash.length + signature.length)
     both.set(hash)
     both.set(signature, hash.length)
