@@ -10,14 +10,16 @@
  * The patched check must give the same answer as 1.6.4's on valid and on
  * tampered trees: `reference` below is 1.6.4's algorithm, rebuilt from
  * ts-mls's own `calculateParentHash` (called without the patch's memo, it
- * is 1.6.4's code path). ts-mls alone, no demls wrapper.
+ * is 1.6.4's code path; each call gets a hash object of its own, so the
+ * patch's tree-hash caches, kept per hash object, carry nothing from one
+ * call to the next, as in 1.6.4). ts-mls alone, no demls wrapper.
  */
 import { type ClientState, type Proposal, createCommit, createGroup, emptyPskIndex, joinGroup, processPrivateMessage } from 'ts-mls'
 import type { Hash } from 'ts-mls/crypto/hash.js'
 import { calculateParentHash, verifyParentHashes } from 'ts-mls/parentHash.js'
 import { leafWidth, root } from 'ts-mls/treemath.js'
 import { describe, expect, it } from 'vitest'
-import { impl, keyPackage } from './ts-mls-alone.js'
+import { countingHash as counting, impl, keyPackage } from './ts-mls-alone.js'
 
 type Tree = ClientState['ratchetTree']
 type Kp = Awaited<ReturnType<typeof keyPackage>>
@@ -37,7 +39,7 @@ async function reference(tree: Tree, h: Hash): Promise<boolean> {
     let at = leaf
     while (at !== top) {
       const node = tree[at]!
-      const [hash, next] = await calculateParentHash(tree, at as never, h)
+      const [hash, next] = await calculateParentHash(tree, at as never, { ...h })
       const expected = node.nodeType === 'parent' ? node.parent.parentHash : node.leaf.leafNodeSource === 'commit' ? node.leaf.parentHash : undefined
       if (next === undefined || expected === undefined || !bytesEqual(hash, expected)) break
       coverage.set(next, (coverage.get(next) ?? 0) + 1)
@@ -49,17 +51,6 @@ async function reference(tree: Tree, h: Hash): Promise<boolean> {
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i])
-}
-
-/** `impl.hash` counting its digests. */
-function counting(): { h: Hash; digests: () => number } {
-  let n = 0
-  const digest = (d: Uint8Array) => {
-    n++
-    return impl.hash.digest(d)
-  }
-  const h: Hash = { digest, mac: (k, d) => impl.hash.mac(k, d), verifyMac: (k, m, d) => impl.hash.verifyMac(k, m, d) }
-  return { h, digests: () => n }
 }
 
 interface Member {

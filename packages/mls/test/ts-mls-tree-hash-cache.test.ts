@@ -1,13 +1,15 @@
 /**
- * The tree-hash cache of the demls ts-mls patch (UPSTREAM.md §10): a node's
- * hash is kept with the node object, so a commit re-hashes only the nodes it
- * replaced. Each check compares the hash over live trees (cache hits) with
- * the hash of a deep copy (fresh objects, nothing cached), with ts-mls alone.
+ * The tree-hash cache of the demls ts-mls patch (UPSTREAM.md §10, §11): a
+ * node's hash is kept with the node object (a blank leaf's per index, a blank
+ * parent's per pair of child hashes), so a commit re-hashes only the nodes
+ * above the ones it replaced. Each check compares the hash over live trees
+ * (cache hits) with the hash of a deep copy (fresh objects, nothing cached),
+ * with ts-mls alone, and counts the digests a hash took.
  */
-import { type ClientState, createCommit, createGroup } from 'ts-mls'
-import { treeHashRoot } from 'ts-mls/treeHash.js'
+import { type ClientState, type Proposal, createCommit, createGroup } from 'ts-mls'
+import { treeHash, treeHashRoot } from 'ts-mls/treeHash.js'
 import { describe, expect, it } from 'vitest'
-import { impl, keyPackage } from './ts-mls-alone.js'
+import { countingHash, impl, keyPackage } from './ts-mls-alone.js'
 
 type Tree = ClientState['ratchetTree']
 
@@ -21,7 +23,71 @@ async function groupOf(size: number): Promise<ClientState> {
   return (await createCommit({ state, cipherSuite: impl }, { extraProposals: adds })).newState
 }
 
+/** A node index (ts-mls brands them). */
+const node = (i: number) => i as Parameters<typeof treeHash>[1]
+
 describe('ts-mls tree hash with a per-node cache', () => {
+  it('hashes only the nodes above a changed one, blank parents included', async () => {
+    // One committer added everyone: every parent node is blank (31 nodes for 16 members).
+    const tree = (await groupOf(16)).ratchetTree
+    expect(tree.length).toBe(31)
+    expect(tree.filter((n, i) => i % 2 === 1 && n !== undefined)).toHaveLength(0)
+    const { h: hash, digests } = countingHash()
+    const root = await treeHashRoot(tree, hash)
+    expect(root).toEqual(await fresh(tree))
+    expect(digests()).toBe(31)
+    // Again: nothing hashed.
+    expect(await treeHashRoot(tree, hash)).toEqual(root)
+    expect(digests()).toBe(31)
+    // Leaf 5 blanked: that leaf and its 4 ancestors, nothing else.
+    const changed = tree.slice()
+    changed[10] = undefined
+    const after = await treeHashRoot(changed, hash)
+    expect(digests()).toBe(36)
+    expect(after).toEqual(await fresh(changed))
+    expect(after).not.toEqual(root)
+    // Back to the first tree: still kept.
+    expect(await treeHashRoot(tree, hash)).toEqual(root)
+    expect(digests()).toBe(36)
+    // A subtree hash (what parent-hash checks ask for) and the root agree with fresh ones.
+    expect(await treeHash(changed, node(11), hash)).toEqual(await treeHash(structuredClone(changed), node(11), impl.hash))
+    expect(digests()).toBe(36)
+  })
+
+  it('hands out copies: changing a returned hash changes no later one', async () => {
+    const tree = (await groupOf(5)).ratchetTree
+    const { h: hash } = countingHash()
+    const first = await treeHashRoot(tree, hash)
+    const expected = first.slice()
+    first.fill(0)
+    expect(await treeHashRoot(tree, hash)).toEqual(expected)
+    const leaf = await treeHash(tree, node(0), hash)
+    const leafExpected = leaf.slice()
+    leaf.fill(0)
+    expect(await treeHash(tree, node(0), hash)).toEqual(leafExpected)
+    expect(await treeHashRoot(tree, hash)).toEqual(expected)
+  })
+
+  it('agrees with a fresh hash through a run of removals and adds (blank leaves, blank and filled parents)', async () => {
+    let state = await groupOf(12)
+    const { h: hash } = countingHash()
+    const extra = await Promise.all([...Array(3).keys()].map((i) => keyPackage(`x${i}`)))
+    const steps: Proposal[][] = [
+      [{ proposalType: 'remove', remove: { removed: 3 } }],
+      [{ proposalType: 'remove', remove: { removed: 7 } }, { proposalType: 'remove', remove: { removed: 8 } }],
+      [{ proposalType: 'add', add: { keyPackage: extra[0]!.publicPackage } }],
+      [],
+      [{ proposalType: 'add', add: { keyPackage: extra[1]!.publicPackage } }, { proposalType: 'add', add: { keyPackage: extra[2]!.publicPackage } }],
+      [{ proposalType: 'remove', remove: { removed: 11 } }],
+    ]
+    for (const extraProposals of steps) {
+      state = (await createCommit({ state, cipherSuite: impl }, { extraProposals })).newState
+      const cached = await treeHashRoot(state.ratchetTree, hash)
+      expect(cached).toEqual(await fresh(state.ratchetTree))
+      expect(cached).toEqual(state.groupContext.treeHash)
+    }
+  })
+
   it('gives the same root hash cached as fresh, and matches the group context, across commits', async () => {
     let state = await groupOf(9)
     for (let round = 0; round < 3; round++) {

@@ -266,6 +266,21 @@ describe.each(names)('%s', (name) => {
     )
   })
 
+  it('(f) an encoding owns an exact buffer of its own (no shared slab)', () => {
+    fc.assert(
+      fc.property(arb, arb, (x, y) => {
+        const bytes = encode(x)
+        const other = encode(y)
+        expect(bytes.byteOffset).toBe(0)
+        expect(bytes.buffer.byteLength).toBe(bytes.length)
+        const copy = bytes.slice()
+        other.fill(0x5a)
+        expect(bytes).toStrictEqual(copy)
+      }),
+      { numRuns: RUNS / 2 },
+    )
+  })
+
   it('(e) decoded bytes are not aliased to the input buffer', () => {
     fc.assert(
       fc.property(arb, (x) => {

@@ -126,8 +126,10 @@ export function encodeWith(type: string, codec: PbMessageType, build: () => obje
   }
   const writer = new $protobuf.Writer()
   codec.encode(obj, writer)
-  // protobufjs pools small buffers; copy so callers own an exact buffer.
-  return writer.finish().slice() as Uint8Array<ArrayBuffer>
+  // Straight into an exact buffer the caller owns: `finish()` would take a
+  // slice of protobufjs's shared 8 KiB slab (one more slab allocated every
+  // few dozen messages) and need a second copy to leave the slab behind.
+  return writer.finishInto(new Uint8Array(writer.pos))
 }
 
 // ---------------------------------------------------------------------------
