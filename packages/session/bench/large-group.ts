@@ -17,6 +17,8 @@
 //
 //   LARGE_SIZES=50,100,200 pnpm --filter @demls/session bench:large
 //   BENCH_FULL=1 …          sizes 50, 100, 200, 500, 1000 (LARGE_SIZES overrides)
+//   LARGE_SN_MAX=8 …        steward lists of up to 8 members instead of the
+//                           reference's 2 (an election every 8th change, not every 2nd)
 import { type Comparison, type Measurement, compare, summarise, writeReport } from '@demls-dev/bench-kit'
 import { ethereumAddress, signatureBackend } from '@demls/consensus'
 import { type MlsService, createMlsClient } from '@demls/mls'
@@ -24,6 +26,7 @@ import { MemoryNetwork } from '@demls/transport-memory'
 import { type ConversationConfigInit, FAST_TIMING, User } from '../src/index.js'
 import { admitBatch, removeLastByVote } from './group-flow.js'
 import { mlsAdmit, mlsCommit } from './mls-flow.js'
+import { PerformanceObserver } from 'node:perf_hooks'
 import { cpuNow } from './scale-cpu.js'
 import { voterKey } from './scale-votes.js'
 
@@ -50,6 +53,14 @@ export interface LargePhase {
   changes: number
   /** Heap used at the end of the phase (MB, no forced GC). */
   heapMb: number
+  /**
+   * Main-thread pauses of the garbage collector during the phase (ms, V8's
+   * `gc` performance entries): part of `cpuMs`, and a floor of what the
+   * collector cost (its concurrent threads are in `cpuMs` but not here).
+   * One process holds every member's heap, so this grows with n faster
+   * than a one-member process's collector would.
+   */
+  gcMs: number
 }
 
 /** One whole run at one size. */
@@ -65,6 +76,25 @@ export interface LargeGroupRun {
   peakRssMb: number
 }
 
+/** Total main-thread GC pause time so far (ms); call `read` after the phase's work. */
+function gcPauses(): { read: () => Promise<number>; stop: () => void } {
+  let total = 0
+  const add = (entries: PerformanceEntryList) => {
+    for (const e of entries) total += e.duration
+  }
+  const observer = new PerformanceObserver((list) => add(list.getEntries()))
+  observer.observe({ entryTypes: ['gc'] })
+  return {
+    async read() {
+      // Entries are delivered on a later turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve))
+      add(observer.takeRecords())
+      return total
+    },
+    stop: () => observer.disconnect(),
+  }
+}
+
 /** The process's peak resident set so far, MB. */
 function peakRssMb(): number {
   return (process.resourceUsage().maxRSS * 1024) / 1e6
@@ -75,9 +105,10 @@ function peakRssMb(): number {
  * commit batch, join queue), and attestations at the default 10 s so the
  * periodic traffic does not dominate a run that lasts a few virtual seconds.
  */
-export function largeGroupConfig(batch: number): ConversationConfigInit {
+export function largeGroupConfig(batch: number, snMax = stewardListMax()): ConversationConfigInit {
   return {
     ...FAST_TIMING,
+    ...(snMax === undefined ? {} : { stewardList: { snMax } }),
     attestationIntervalMs: 10_000,
     maxConsensusSessions: batch + 10,
     maxSessionsPerMember: batch,
@@ -87,6 +118,11 @@ export function largeGroupConfig(batch: number): ConversationConfigInit {
     commitBatchWindowMs: 1_000,
     joinQueueMaxBytes: Math.max(1_048_576, batch * 4096),
   }
+}
+
+/** LARGE_SN_MAX: the steward list's upper bound (the reference's default of 2 when unset). */
+function stewardListMax(): number | undefined {
+  return process.env.LARGE_SN_MAX === undefined ? undefined : Number(process.env.LARGE_SN_MAX)
 }
 
 /** Deliver what is in flight: a few network latencies of virtual time. */
@@ -103,27 +139,32 @@ async function protocolRun(n: number, batch: number, removes: number, log: (line
   const id = `large-${n}`
   const conv = (i: number) => users[i]!.conversation(id)
   const phases: LargePhase[] = []
+  const gc = gcPauses()
   const phase = async (name: LargePhaseName, body: () => Promise<void>) => {
+    const g0 = await gc.read()
     const s0 = net.stats().total
     const e0 = conv(0)?.epoch() ?? 0n
     const [w0, c0, v0] = [performance.now(), cpuNow(), net.clock.now()]
     await body()
     await net.advance(DRAIN_MS)
     const s1 = net.stats().total
+    const cpuMs = cpuNow() - c0
+    const gcMs = (await gc.read()) - g0
     const p: LargePhase = {
       name,
       wallMs: performance.now() - w0,
-      cpuMs: cpuNow() - c0,
+      cpuMs,
       virtualMs: net.clock.now() - v0,
       published: s1.published - s0.published,
       publishedBytes: s1.publishedBytes - s0.publishedBytes,
       delivered: s1.delivered - s0.delivered,
       changes: Number((conv(0)?.epoch() ?? 0n) - e0),
       heapMb: process.memoryUsage().heapUsed / 1e6,
+      gcMs,
     }
     phases.push(p)
     log(
-      `n=${n} ${name}: cpu ${(p.cpuMs / 1000).toFixed(1)} s, wall ${(p.wallMs / 1000).toFixed(1)} s, virtual ${(p.virtualMs / 1000).toFixed(2)} s, ${p.published} published (${(p.publishedBytes / 1e6).toFixed(2)} MB), ${p.delivered} delivered, ${p.changes} changes, heap ${p.heapMb.toFixed(0)} MB, peak RSS ${peakRssMb().toFixed(0)} MB`,
+      `n=${n} ${name}: cpu ${(p.cpuMs / 1000).toFixed(1)} s (GC pauses ${(p.gcMs / 1000).toFixed(1)} s), wall ${(p.wallMs / 1000).toFixed(1)} s, virtual ${(p.virtualMs / 1000).toFixed(2)} s, ${p.published} published (${(p.publishedBytes / 1e6).toFixed(2)} MB), ${p.delivered} delivered, ${p.changes} changes, heap ${p.heapMb.toFixed(0)} MB, peak RSS ${peakRssMb().toFixed(0)} MB`,
     )
   }
   await phase('form', async () => {
@@ -144,6 +185,7 @@ async function protocolRun(n: number, batch: number, removes: number, log: (line
     for (const s of subs) s.unsubscribe()
   })
   const mem = process.memoryUsage()
+  gc.stop()
   for (const u of users) await u.stop()
   return { n, batch, phases, heapMb: mem.heapUsed / 1e6, rssMb: mem.rss / 1e6, peakRssMb: peakRssMb() }
 }
@@ -207,6 +249,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     'form: all n − 1 joiners announce at once and the creator, alone, votes them in and admits them in one commit (each join is still a proposal; with members already in, every one of them would vote on each). remove: one member proposes removing another, every other member votes (reserveVoters is off by default), the epoch steward commits; done 3 times below 1,000 members and once from 1,000 on (LARGE_REMOVES overrides), one member after another, and the ratio is that of the medians (protocol and MLS only measured as often). chat: the creator sends one message, every remaining member decrypts it. A phase ends once every member agrees and the traffic it caused is delivered.',
     'MLS only: the same commits, stagings, merges and Welcomes with @demls/mls (one creator committing), one encryption and n − 2 decryptions, in the same run.',
     `Vote signatures on the ${signatureBackend()} secp256k1 backend.`,
+    `Steward lists of up to ${stewardListMax() ?? 2} members${stewardListMax() === undefined ? " (the reference's default: an election every second change)" : ' (LARGE_SN_MAX; the reference\'s default is 2)'}.`,
   ]
   for (const n of sizesFromEnv()) {
     const removes = removesAt(n)
@@ -225,7 +268,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const removals = run.phases.filter((p) => p.name === 'remove')
     measurements.push(summarise(`protocol remove, n=${n}: CPU per member`, removals.map((p, k) => p.cpuMs / (n - k)), { n }))
     notes.push(
-      `n=${n}: ${run.phases.map((p) => `${p.name} ${(p.cpuMs / 1000).toFixed(1)} s CPU / ${(p.wallMs / 1000).toFixed(1)} s wall / ${(p.virtualMs / 1000).toFixed(2)} s virtual, ${p.published} messages (${(p.publishedBytes / 1024).toFixed(0)} KiB), ${p.delivered} deliveries, ${p.changes} changes`).join('; ')}; heap ${run.heapMb.toFixed(0)} MB, RSS ${run.rssMb.toFixed(0)} MB, peak RSS ${run.peakRssMb.toFixed(0)} MB.`,
+      `n=${n}: ${run.phases.map((p) => `${p.name} ${(p.cpuMs / 1000).toFixed(1)} s CPU / ${(p.wallMs / 1000).toFixed(1)} s wall / ${(p.virtualMs / 1000).toFixed(2)} s virtual, GC pauses ${(p.gcMs / 1000).toFixed(1)} s, ${p.published} messages (${(p.publishedBytes / 1024).toFixed(0)} KiB), ${p.delivered} deliveries, ${p.changes} changes`).join('; ')}; heap ${run.heapMb.toFixed(0)} MB, RSS ${run.rssMb.toFixed(0)} MB, peak RSS ${run.peakRssMb.toFixed(0)} MB.`,
     )
   }
   // LARGE_REPORT=name writes `@demls/session-large-<name>` instead: a run of
