@@ -307,6 +307,18 @@ describe('generic checks', () => {
     expect(names.map((n) => typeOf(n).fullName).sort()).toEqual(declared.sort())
   })
 
+  it('encodings that share the scratch writer stay exact: a large one, a refused one, then small ones', () => {
+    const small = { conversationMessage: { message: Uint8Array.of(1, 2, 3), sender: new Uint8Array(20).fill(7), conversationId: 'c' } }
+    const expected = wire.encodeAppMessage(small)
+    const big = wire.encodeAppMessage({ conversationMessage: { message: new Uint8Array(200_000).fill(9), sender: new Uint8Array(20), conversationId: 'big' } })
+    expect(wire.decodeAppMessage(big).conversationMessage?.message).toHaveLength(200_000)
+    expect(wire.encodeAppMessage(small)).toStrictEqual(expected)
+    // A message refused while being built leaves nothing behind for the next one.
+    expect(() => wire.encodeAppMessage({ conversationMessage: small.conversationMessage, vote: {} } as never)).toThrow()
+    expect(wire.encodeAppMessage(small)).toStrictEqual(expected)
+    expect(wire.decodeAppMessage(wire.encodeAppMessage(small))).toStrictEqual(wire.decodeAppMessage(expected))
+  })
+
   it('non-Uint8Array input to a decoder is a DecodeError', () => {
     for (const name of names) {
       const decode = decoderOf(name)

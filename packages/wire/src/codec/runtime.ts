@@ -124,12 +124,31 @@ export function encodeWith(type: string, codec: PbMessageType, build: () => obje
     if (err instanceof InvalidMessageError) throw err
     throw new InvalidMessageError(type, (err as Error).message, { cause: err })
   }
-  const writer = new $protobuf.Writer()
+  const writer = scratchWriter()
   codec.encode(obj, writer)
-  // Straight into an exact buffer the caller owns: `finish()` would take a
-  // slice of protobufjs's shared 8 KiB slab (one more slab allocated every
-  // few dozen messages) and need a second copy to leave the slab behind.
+  // Copied out into an exact buffer the caller owns.
   return writer.finishInto(new Uint8Array(writer.pos))
+}
+
+/**
+ * The largest scratch buffer reused; a writer that grew past it (a
+ * Welcome, a large sync) is replaced at the next encoding.
+ */
+const SCRATCH_KEEP_BYTES = 65_536
+let scratch: $protobuf.Writer | undefined
+
+/**
+ * One protobufjs writer reused by every encoding (each runs to its end
+ * synchronously, and `build` has run before it is taken), reset before
+ * each: a new writer per message took a slice of protobufjs's shared 8 KiB
+ * slab for its first 128 bytes and a new slab every 64 messages, and under
+ * a large heap those slab allocations cost more than the encoding.
+ */
+function scratchWriter(): $protobuf.Writer {
+  if (scratch === undefined || scratch.buf.length > SCRATCH_KEEP_BYTES) scratch = new $protobuf.Writer()
+  scratch.pos = 0
+  scratch.states = null
+  return scratch
 }
 
 // ---------------------------------------------------------------------------
