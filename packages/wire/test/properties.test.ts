@@ -319,6 +319,15 @@ describe('generic checks', () => {
     expect(wire.decodeAppMessage(wire.encodeAppMessage(small))).toStrictEqual(wire.decodeAppMessage(expected))
   })
 
+  it('leaves no copy of an encoded message in the scratch writer', async () => {
+    const { peekScratch } = await import('../src/codec/runtime.js')
+    const secret = new Uint8Array(300).fill(0xa7)
+    wire.encodeAppMessage({ conversationMessage: { message: secret, sender: new Uint8Array(20), conversationId: 's' } })
+    const scratch = peekScratch()
+    expect(scratch).toBeDefined()
+    expect(scratch!.some((b) => b === 0xa7)).toBe(false)
+  })
+
   it('non-Uint8Array input to a decoder is a DecodeError', () => {
     for (const name of names) {
       const decode = decoderOf(name)

@@ -126,8 +126,11 @@ export function encodeWith(type: string, codec: PbMessageType, build: () => obje
   }
   const writer = scratchWriter()
   codec.encode(obj, writer)
-  // Copied out into an exact buffer the caller owns.
-  return writer.finishInto(new Uint8Array(writer.pos))
+  // Copied out into an exact buffer the caller owns; the scratch copy is
+  // wiped (a chat's plaintext or a stored secret does not linger in it).
+  const out = writer.finishInto(new Uint8Array(writer.pos))
+  writer.buf.fill(0, 0, writer.pos)
+  return out
 }
 
 /**
@@ -144,6 +147,11 @@ let scratch: $protobuf.Writer | undefined
  * slab for its first 128 bytes and a new slab every 64 messages, and under
  * a large heap those slab allocations cost more than the encoding.
  */
+/** The scratch writer's whole buffer, for tests (nothing of a message may stay in it). @internal */
+export function peekScratch(): Uint8Array | undefined {
+  return scratch?.buf
+}
+
 function scratchWriter(): $protobuf.Writer {
   if (scratch === undefined || scratch.buf.length > SCRATCH_KEEP_BYTES) scratch = new $protobuf.Writer()
   scratch.pos = 0
