@@ -54,6 +54,25 @@ describe('ts-mls tree hash with a per-node cache', () => {
     expect(digests()).toBe(36)
   })
 
+  it('keeps the hashes of at most 16,384 blank leaves (a Welcome tree is as wide as its sender makes it)', async () => {
+    const blank = (leaves: number): Tree => new Array(2 * leaves - 1).fill(undefined)
+    const { h: hash, digests } = countingHash()
+    // 16,384 blank leaves: all kept, a second hash costs nothing.
+    const small = blank(16_384)
+    const first = await treeHashRoot(small, hash)
+    expect(digests()).toBe(2 * 16_384 - 1)
+    expect(await treeHashRoot(small, hash)).toEqual(first)
+    expect(digests()).toBe(2 * 16_384 - 1)
+    // Twice as wide: the second half's leaves are not kept, so they and the parents above them are hashed again, and the hash is still right.
+    const wide = blank(32_768)
+    const before = digests()
+    const once = await treeHashRoot(wide, hash)
+    const cost = digests() - before
+    expect(await treeHashRoot(wide, hash)).toEqual(once)
+    expect(digests() - before - cost).toBeGreaterThanOrEqual(16_384)
+    expect(once).toEqual(await treeHashRoot(blank(32_768), countingHash().h))
+  })
+
   it('hands out copies: changing a returned hash changes no later one', async () => {
     const tree = (await groupOf(5)).ratchetTree
     const { h: hash } = countingHash()
