@@ -18,7 +18,7 @@ const lines = [
   '`@demls/session-large` below (`pnpm --filter @demls/session bench:large`; this run',
   '`LARGE_SIZES=50,100,200,500 NODE_OPTIONS=--max-old-space-size=18000`), and at 1,000 members',
   '`@demls/session-large-1000` (`LARGE_SIZES=1000 LARGE_REPORT=1000`, one removal, about 50 minutes:',
-  'form 23 min, removal 22 min of CPU; peak RSS 12.3 GB). `@demls/session-large-snmax8` is the large',
+  'form 24 min, removal 21 min of CPU, 37 min of wall time; peak RSS 12.4 GB). `@demls/session-large-snmax8` is the large',
   'run at 50 and 100 members with steward lists of up to 8 (`LARGE_SN_MAX=8`) instead of the reference\'s 2.',
   'Every member lives in that one process, so',
   'its heap grows about as n^1.8. Before 2026-11-25 a member held about three times the memory',
