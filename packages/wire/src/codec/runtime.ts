@@ -147,16 +147,16 @@ let scratch: $protobuf.Writer | undefined
  * slab for its first 128 bytes and a new slab every 64 messages, and under
  * a large heap those slab allocations cost more than the encoding.
  */
-/** The scratch writer's whole buffer, for tests (nothing of a message may stay in it). @internal */
-export function peekScratch(): Uint8Array | undefined {
-  return scratch?.buf
-}
-
 function scratchWriter(): $protobuf.Writer {
   if (scratch === undefined || scratch.buf.length > SCRATCH_KEEP_BYTES) scratch = new $protobuf.Writer()
   scratch.pos = 0
   scratch.states = null
   return scratch
+}
+
+/** The scratch writer's whole buffer, for tests (nothing of a message may stay in it). @internal */
+export function peekScratch(): Uint8Array | undefined {
+  return scratch?.buf
 }
 
 // ---------------------------------------------------------------------------
