@@ -20,12 +20,13 @@
 //   LARGE_SN_MAX=8 …        steward lists of up to 8 members instead of the
 //                           reference's 2 (an election every 8th change, not every 2nd)
 import { PerformanceObserver } from 'node:perf_hooks'
-import { type Comparison, type Measurement, compare, summarise, writeReport } from '@demls-dev/bench-kit'
+import { type Comparison, type Measurement, compare, compareToLimit, summarise, writeReport } from '@demls-dev/bench-kit'
 import { ethereumAddress, signatureBackend } from '@demls/consensus'
 import { type MlsService, createMlsClient } from '@demls/mls'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { type ConversationConfigInit, FAST_TIMING, User } from '../src/index.js'
 import { admitBatch, removeLastByVote } from './group-flow.js'
+import { type ReplayRecord, type ReplayResult, recordMembers, replayInChild, replayedMembers } from './member-replay.js'
 import { mlsAdmit, mlsCommit } from './mls-flow.js'
 import { cpuNow } from './scale-cpu.js'
 import { voterKey } from './scale-votes.js'
@@ -74,6 +75,12 @@ export interface LargeGroupRun {
   heapMb: number
   rssMb: number
   peakRssMb: number
+  /**
+   * Per removal, the epoch steward and a plain member replayed alone in a
+   * process of their own (`member-replay.ts`): what one member's process
+   * pays for the change.
+   */
+  replays: ReplayResult[][]
 }
 
 /** Total main-thread GC pause time so far (ms); call `read` after the phase's work. */
@@ -128,13 +135,16 @@ function stewardListMax(): number | undefined {
 /** Deliver what is in flight: a few network latencies of virtual time. */
 const DRAIN_MS = 50
 
+/** Keys of the run's members: `voterKey(KEY_BASE + i)`. */
+const KEY_BASE = 20_000
+
 /** The protocol run: form, remove `removes` members one after another by vote, one chat. */
 async function protocolRun(n: number, batch: number, removes: number, log: (line: string) => void): Promise<Omit<LargeGroupRun, 'mlsCpuMs'>> {
   const net = new MemoryNetwork({ seed: 1000 + n, startTime: Math.floor(Date.now() / 1000) * 1000 })
   const config = largeGroupConfig(batch)
   const users: User[] = []
   for (let i = 0; i < n; i++) {
-    users.push(await User.create({ privateKey: voterKey(20_000 + i), transport: net.createTransport(`m${i}`), clock: net.clock, config, random: () => 0.5 }))
+    users.push(await User.create({ privateKey: voterKey(KEY_BASE + i), transport: net.createTransport(`m${i}`), clock: net.clock, config, random: () => 0.5 }))
   }
   const id = `large-${n}`
   const conv = (i: number) => users[i]!.conversation(id)
@@ -172,7 +182,13 @@ async function protocolRun(n: number, batch: number, removes: number, log: (line
     await users[0]!.createConversation(id, { admission: 'open' })
     for (let from = 1; from < n; from += batch) await admitBatch(net, users, id, from, Math.min(n, from + batch))
   })
-  for (let k = 1; k <= removes; k++) await phase('remove', () => removeLastByVote(net, users, id, n - k + 1))
+  const records: ReplayRecord[][] = []
+  for (let k = 1; k <= removes; k++) {
+    const size = n - k + 1
+    const recorder = recordMembers(net, users, id, replayedMembers(users, id, size), KEY_BASE)
+    await phase('remove', () => removeLastByVote(net, users, id, size))
+    records.push(recorder.finish())
+  }
   const left = n - removes
   await phase('chat', async () => {
     let received = 0
@@ -188,12 +204,18 @@ async function protocolRun(n: number, batch: number, removes: number, log: (line
   const mem = process.memoryUsage()
   gc.stop()
   for (const u of users) await u.stop()
-  return { n, batch, phases, heapMb: mem.heapUsed / 1e6, rssMb: mem.rss / 1e6, peakRssMb: peakRssMb() }
+  const peak = peakRssMb()
+  users.length = 0
+  const replays = records.map((r) => replayInChild(r))
+  for (const [k, rs] of replays.entries()) {
+    for (const r of rs) log(`n=${n} removal ${k + 1}, one member's own process (${r.role}): ${r.packets} packets, CPU ${r.cpuMs.toFixed(0)} ms (cold ${r.coldCpuMs.toFixed(0)} ms, GC pauses ${r.gcMs.toFixed(0)} ms), restore ${r.restoreCpuMs.toFixed(0)} ms, sent ${r.sent} (run ${r.publishedInRun}), heap ${r.heapMb.toFixed(0)} MB`)
+  }
+  return { n, batch, phases, heapMb: mem.heapUsed / 1e6, rssMb: mem.rss / 1e6, peakRssMb: peak, replays }
 }
 
 /** The same three phases with @demls/mls alone: commits, stagings, merges, Welcomes, `removes` removals, one chat. */
 async function mlsRun(n: number, batch: number, removes: number): Promise<Record<LargePhaseName, number[]>> {
-  const clients = await Promise.all([...Array(n).keys()].map((i) => createMlsClient({ memberId: ethereumAddress(voterKey(20_000 + i)) })))
+  const clients = await Promise.all([...Array(n).keys()].map((i) => createMlsClient({ memberId: ethereumAddress(voterKey(KEY_BASE + i)) })))
   const c0 = cpuNow()
   const groups: MlsService[] = [await clients[0]!.createGroup('large-mls')]
   for (let from = 1; from < n; from += batch) {
@@ -205,7 +227,7 @@ async function mlsRun(n: number, batch: number, removes: number): Promise<Record
   const remove: number[] = []
   for (let k = 1; k <= removes; k++) {
     const r0 = cpuNow()
-    await mlsCommit(groups, [{ action: 'remove', memberId: ethereumAddress(voterKey(20_000 + n - k)) }], groups.slice(1, n - k))
+    await mlsCommit(groups, [{ action: 'remove', memberId: ethereumAddress(voterKey(KEY_BASE + n - k)) }], groups.slice(1, n - k))
     remove.push(cpuNow() - r0)
   }
   const left = n - removes
@@ -242,6 +264,18 @@ function sizesFromEnv(): number[] {
   return process.env.BENCH_FULL ? [50, 100, 200, 500, 1000] : [50, 100]
 }
 
+/** CPU of the replayed members of `role` ('member' or 'epoch-steward'), one entry per removal that had one. */
+function ownProcessCpu(run: LargeGroupRun, role: 'member' | 'epoch-steward'): number[] {
+  return run.replays.flatMap((rs) => rs.filter((r) => r.role === role).map((r) => r.cpuMs))
+}
+
+/** A replayed role's CPU as a measurement, or undefined when no removal had one to replay. */
+function ownProcess(run: LargeGroupRun, role: 'member' | 'epoch-steward'): Measurement | undefined {
+  const cpu = ownProcessCpu(run, role)
+  const label = role === 'member' ? 'one plain member' : 'the epoch steward (committer)'
+  return cpu.length === 0 ? undefined : summarise(`protocol remove, n=${run.n}: ${label} in its own process (CPU)`, cpu, { n: run.n })
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const measurements: Measurement[] = []
   const comparisons: Comparison[] = []
@@ -250,6 +284,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     'form: all n − 1 joiners announce at once and the creator, alone, votes them in and admits them in one commit (each join is still a proposal; with members already in, every one of them would vote on each). remove: one member proposes removing another, every other member votes (reserveVoters is off by default), the epoch steward commits; done 3 times below 1,000 members and once from 1,000 on (LARGE_REMOVES overrides), one member after another, and the ratio is that of the medians (protocol and MLS only measured as often). chat: the creator sends one message, every remaining member decrypts it. A phase ends once every member agrees and the traffic it caused is delivered.',
     'MLS only: the same commits, stagings, merges and Welcomes with @demls/mls (one creator committing), one encryption and n − 2 decryptions, in the same run.',
     `Vote signatures on the ${signatureBackend()} secp256k1 backend.`,
+    "One member's own process (`member-replay.ts`): at the start of each removal the epoch steward and a plain member (neither the proposer nor the member removed) save their state, and every packet delivered to them is recorded with its virtual time; after the run a fresh Node process resumes each from that state (`Conversation.restore`) and drives its sans-I/O core with the same packets at the same times and its own timers, once cold and then LARGE_REPLAY_ROUNDS times (10), the median of the last half reported. A replay must end at the member's epoch and member count in the run, and a plain member's at its epoch authenticator too (the steward's replay makes a commit of its own). This is what one member pays for the change when its process holds only its own state, as in a deployment; the whole-group run's CPU per member also pays one collector for every member's heap. MLS only per member: the MLS-only removal's CPU divided by the members.",
     stewardListMax() === undefined
       ? "Steward lists of up to 2 members (the reference's default: an election every second change)."
       : `Steward lists of up to ${stewardListMax()} members (LARGE_SN_MAX; the reference's default is 2).`,
@@ -270,6 +305,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
     const removals = run.phases.filter((p) => p.name === 'remove')
     measurements.push(summarise(`protocol remove, n=${n}: CPU per member`, removals.map((p, k) => p.cpuMs / (n - k)), { n }))
+    const [plain, steward] = [ownProcess(run, 'member'), ownProcess(run, 'epoch-steward')]
+    if (steward !== undefined) measurements.push(steward)
+    if (plain !== undefined) {
+      const mlsPerMember = summarise(`MLS only remove, n=${n}: CPU per member`, run.mlsCpuMs.remove.map((ms, k) => ms / (n - k)), { n })
+      measurements.push(plain, mlsPerMember)
+      comparisons.push(compare(`remove: one member's own process vs MLS only per member, n=${n} (medians)`, plain, mlsPerMember, undefined, { stat: 'median' }))
+      if (n === 1000) comparisons.push(compareToLimit('remove at 1,000 members: one plain member in its own process', plain.p50Ms / 1000, 0.5, 's'))
+    }
     notes.push(
       `n=${n}: ${run.phases.map((p) => `${p.name} ${(p.cpuMs / 1000).toFixed(1)} s CPU / ${(p.wallMs / 1000).toFixed(1)} s wall / ${(p.virtualMs / 1000).toFixed(2)} s virtual, GC pauses ${(p.gcMs / 1000).toFixed(1)} s, ${p.published} messages (${(p.publishedBytes / 1024).toFixed(0)} KiB), ${p.delivered} deliveries, ${p.changes} changes`).join('; ')}; heap ${run.heapMb.toFixed(0)} MB, RSS ${run.rssMb.toFixed(0)} MB, peak RSS ${run.peakRssMb.toFixed(0)} MB.`,
     )
