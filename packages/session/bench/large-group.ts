@@ -17,6 +17,11 @@
 //
 //   LARGE_SIZES=50,100,200 pnpm --filter @demls/session bench:large
 //   BENCH_FULL=1 …          sizes 50, 100, 200, 500, 1000 (LARGE_SIZES overrides)
+//   (package.json runs it as `tsx --max-semi-space-size=128 …`: a young
+//   generation big enough for the garbage of a process that holds every
+//   member; the 1,000-member run also needs NODE_OPTIONS=--max-old-space-size=19000)
+//   LARGE_REPLAY_ROUNDS=20  warm replays of each member in its own process (member-replay.ts)
+//   LARGE_REPLAY_KEEP=dir   keep the replay records there
 //   LARGE_SN_MAX=8 …        steward lists of up to 8 members instead of the
 //                           reference's 2 (an election every 8th change, not every 2nd)
 import { PerformanceObserver } from 'node:perf_hooks'
@@ -282,9 +287,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const notes: string[] = [
     'Every member is a `User` on the memory network (FAST_TIMING, attestations every 10 s), all in this one process on the virtual clock: every vote, echo and attestation is decrypted or verified by every member, so the whole-group CPU below grows as O(n²) per change; per member it is O(n).',
     'form: all n − 1 joiners announce at once and the creator, alone, votes them in and admits them in one commit (each join is still a proposal; with members already in, every one of them would vote on each). remove: one member proposes removing another, every other member votes (reserveVoters is off by default), the epoch steward commits; done 3 times below 1,000 members and once from 1,000 on (LARGE_REMOVES overrides), one member after another, and the ratio is that of the medians (protocol and MLS only measured as often). chat: the creator sends one message, every remaining member decrypts it. A phase ends once every member agrees and the traffic it caused is delivered.',
+    "The process runs with V8's young generation raised to 128 MB semi-spaces (`tsx --max-semi-space-size=128` in package.json), for the protocol and the MLS-only runs alike: one process holds every member's heap, and with the default 16 MB the per-packet garbage was promoted into an old generation of gigabytes (at 500 members, one removal: 159 s of CPU with the default, 123 s with 128 MB; MLS alone 12.9 s and 8.9 s). The replayed member's own process has V8's defaults.",
     'MLS only: the same commits, stagings, merges and Welcomes with @demls/mls (one creator committing), one encryption and n − 2 decryptions, in the same run.',
     `Vote signatures on the ${signatureBackend()} secp256k1 backend.`,
-    "One member's own process (`member-replay.ts`): at the start of each removal the epoch steward and a plain member (neither the proposer nor the member removed) save their state, and every packet delivered to them is recorded with its virtual time; after the run a fresh Node process resumes each from that state (`Conversation.restore`) and drives its sans-I/O core with the same packets at the same times and its own timers, once cold and then LARGE_REPLAY_ROUNDS times (10), the median of the last half reported. A replay must end at the member's epoch and member count in the run, and a plain member's at its epoch authenticator too (the steward's replay makes a commit of its own). This is what one member pays for the change when its process holds only its own state, as in a deployment; the whole-group run's CPU per member also pays one collector for every member's heap. MLS only per member: the MLS-only removal's CPU divided by the members.",
+    "One member's own process (`member-replay.ts`): at the start of each removal the epoch steward and a plain member (neither the proposer nor the member removed) save their state, and every packet delivered to them is recorded with its virtual time; after the run a fresh Node process resumes each from that state (`Conversation.restore`) and drives its sans-I/O core with the same packets at the same times and its own timers, once cold and then LARGE_REPLAY_ROUNDS times (20), the median of the last half reported. A replay must end at the member's epoch and member count in the run, and a plain member's at its epoch authenticator too (the steward's replay makes a commit of its own). This is what one member pays for the change when its process holds only its own state, as in a deployment; the whole-group run's CPU per member also pays one collector for every member's heap. MLS only per member: the MLS-only removal's CPU divided by the members.",
     stewardListMax() === undefined
       ? "Steward lists of up to 2 members (the reference's default: an election every second change)."
       : `Steward lists of up to ${stewardListMax()} members (LARGE_SN_MAX; the reference's default is 2).`,

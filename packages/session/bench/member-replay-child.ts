@@ -125,7 +125,7 @@ export async function measureMember(rec: ReplayRecord, rounds: number): Promise<
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   // LARGE_REPLAY_ROUNDS: warm replays per member after the cold one.
-  const rounds = Number(process.env.LARGE_REPLAY_ROUNDS ?? 10)
+  const rounds = Number(process.env.LARGE_REPLAY_ROUNDS ?? 20)
   const stop = watchGc()
   const records = JSON.parse(readFileSync(process.argv[2] as string, 'utf8')) as ReplayRecord[]
   const results: ReplayResult[] = []

@@ -138,8 +138,9 @@ export function replayInChild(records: readonly ReplayRecord[]): ReplayResult[] 
     // LARGE_REPLAY_KEEP=dir keeps a copy of the records, to replay or profile the child alone.
     if (process.env.LARGE_REPLAY_KEEP) writeFileSync(join(process.env.LARGE_REPLAY_KEEP, `replay-${records[0]?.conversationId}-${records[0]?.startAt}.json`), JSON.stringify(records))
     const child = fileURLToPath(new URL('./member-replay-child.ts', import.meta.url))
-    // process.execArgv carries tsx's loader; the heap limit of the run is not needed here.
-    const r = spawnSync(process.execPath, [...process.execArgv, child, file], {
+    // process.execArgv carries tsx's loader; the run's heap sizes (`--max-…`) stay with the run: the child has V8's defaults.
+    const loader = process.execArgv.filter((a) => !a.startsWith('--max-'))
+    const r = spawnSync(process.execPath, [...loader, child, file], {
       encoding: 'utf8',
       env: { ...process.env, NODE_OPTIONS: '' },
       maxBuffer: 16 * 1024 * 1024,
