@@ -317,7 +317,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const mlsPerMember = summarise(`MLS only remove, n=${n}: CPU per member`, run.mlsCpuMs.remove.map((ms, k) => ms / (n - k)), { n })
       measurements.push(plain, mlsPerMember)
       comparisons.push(compare(`remove: one member's own process vs MLS only per member, n=${n} (medians)`, plain, mlsPerMember, undefined, { stat: 'median' }))
-      if (n === 1000) comparisons.push(compareToLimit('remove at 1,000 members: one plain member in its own process', plain.p50Ms / 1000, 0.5, 's'))
+      if (n === 1000) comparisons.push(compareToLimit('remove at 1,000 members: one plain member in its own process', plain.p50Ms / 1000, 0.5, 's', `${(plain.p50Ms / 1000).toFixed(2)} s`))
     }
     notes.push(
       `n=${n}: ${run.phases.map((p) => `${p.name} ${(p.cpuMs / 1000).toFixed(1)} s CPU / ${(p.wallMs / 1000).toFixed(1)} s wall / ${(p.virtualMs / 1000).toFixed(2)} s virtual, GC pauses ${(p.gcMs / 1000).toFixed(1)} s, ${p.published} messages (${(p.publishedBytes / 1024).toFixed(0)} KiB), ${p.delivered} deliveries, ${p.changes} changes`).join('; ')}; heap ${run.heapMb.toFixed(0)} MB, RSS ${run.rssMb.toFixed(0)} MB, peak RSS ${run.peakRssMb.toFixed(0)} MB.`,
