@@ -12,6 +12,8 @@ export interface MemoryReport {
   measurements: { name: string; meanMs: number; params?: { N?: number } }[]
 }
 
+/** A markdown table's header row and separator. */
+const tableHead = (...cols: string[]): string[] => [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`]
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(3))
 const s = (x: number) => `${(x / 1000).toFixed(2)} s`
 
@@ -145,8 +147,7 @@ export function renderScale(rows: Row[], e2e: EndToEnd[], machine: Record<string
     out.push(
       "`bench:large` records every packet a plain member received during a removal by vote and replays them, at their virtual times, into that member resumed from its saved state in a fresh Node process of its own (the median of the last ten of twenty warm replays; see `large-groups.md`). That is the member's whole cost of the change, as a deployed member's process pays it: every vote, merge attestation, echo and candidate, the commit, the session's logic and its collector, but not the periodic attestations of the quiet time around the change (below).",
       '',
-      '| n | one member, measured | model at n (remove change) | measured / model | source |',
-      '|---|---|---|---|---|',
+      ...tableHead('n', 'one member, measured', 'model at n (remove change)', 'measured / model', 'source'),
     )
     for (const o of byN) {
       const model = perMember(rows, o.n, true).totalMs
@@ -176,8 +177,7 @@ export function renderScale(rows: Row[], e2e: EndToEnd[], machine: Record<string
     '',
     '## Against the targets',
     '',
-    "| N | target | model (components) | with the unmodelled rest (n = 50) | measured in a member's own process, or calibrated there | verdict |",
-    '|---|---|---|---|---|---|',
+    ...tableHead('N', 'target', 'model (components)', 'with the unmodelled rest (n = 50)', "measured in a member's own process, or calibrated there", 'verdict'),
   )
   for (const t of TARGETS) {
     const m = perMember(rows, t.n, true).totalMs
