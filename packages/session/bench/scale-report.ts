@@ -12,28 +12,14 @@ export interface MemoryReport {
   measurements: { name: string; meanMs: number; params?: { N?: number } }[]
 }
 
-/**
- * One copy of ts-mls's secret tree (`slice` of its 2N − 1 slots), µs, by
- * group size, from `bench/scale-slice.ts` (2026-11-25, Node 20, this machine).
- */
-const SLICE_US: Readonly<Record<1000 | 10_000, number>> = { 1000: 1.7, 10000: 153 }
-
 /** A markdown table's header row and separator. */
 const tableHead = (...cols: string[]): string[] => [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`]
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(3))
 const s = (x: number) => `${(x / 1000).toFixed(2)} s`
 
-/**
- * What-if variants of the model (same measured components, fewer of them,
- * or a component at the cost it had at a smaller N: `costAt`).
- */
-const SCENARIOS: { name: string; drop: string[]; votes?: (n: number) => number; costAt?: Record<string, number> }[] = [
+/** What-if variants of the model (same measured components, fewer of them). */
+const SCENARIOS: { name: string; drop: string[]; votes?: (n: number) => number }[] = [
   { name: 'as built', drop: [] },
-  {
-    name: "MLS decrypt without ts-mls's per-message copy of the secret tree (its cost at 1,000 members)",
-    drop: [],
-    costAt: { 'MLS decrypt of a vote message': 1000 },
-  },
   { name: 'votes batched into few MLS messages (decrypt per vote → 0)', drop: ['MLS decrypt of a vote message'] },
   { name: 'votes batched, and a committee of 100 voters per change', drop: ['MLS decrypt of a vote message'], votes: (n) => Math.min(n - 1, 99) },
 ]
@@ -204,21 +190,11 @@ export function renderScale(rows: Row[], e2e: EndToEnd[], machine: Record<string
     out.push(`| ${t.n.toLocaleString('en')} | ≤ ${s(t.ms)} | ${s(m)} | ${s(withRest)} | ${bestCell} | ${verdict} |`)
   }
 
-  // The copy's own cost taken off the decrypt measured at 10,000 (when that row was measured).
-  const at10k = perMember(rows, 10_000, true)
-  const decrypt10k = at10k.parts.find((p) => p.name === 'MLS decrypt of a vote message')
-  const withoutCopy = decrypt10k?.measured === true ? at10k.totalMs - (decrypt10k.count * (SLICE_US[10_000] - SLICE_US[1000])) / 1000 : undefined
   out.push('', '## What would close the gap (modelled, remove change)', '', '| variant | N = 1,000 | N = 10,000 | × target at 10,000 |', '|---|---|---|---|')
   for (const sc of SCENARIOS) {
     const at = (n: number) => {
       const pm = perMember(rows, n, true, sc.votes)
-      const cost = (p: (typeof pm.parts)[number]) => {
-        const from = sc.costAt?.[p.name]
-        if (from === undefined || from >= n) return p.total
-        const part = perMember(rows, from, true).parts.find((q) => q.name === p.name)
-        return (part?.ms ?? p.ms) * p.count
-      }
-      return pm.parts.filter((p) => !sc.drop.includes(p.name)).reduce((t, p) => t + cost(p), 0)
+      return pm.parts.filter((p) => !sc.drop.includes(p.name)).reduce((t, p) => t + p.total, 0)
     }
     const factor = calibration ?? overhead
     out.push(`| ${sc.name} | ${s(at(1000))} (${s(at(1000) * factor)}) | ${s(at(10_000))} (${s(at(10_000) * factor)}) | ${((at(10_000) * factor) / 6000).toFixed(2)}× |`)
@@ -227,10 +203,7 @@ export function renderScale(rows: Row[], e2e: EndToEnd[], machine: Record<string
     '',
     `In parentheses: ${calibration === undefined ? 'with the unmodelled rest' : `calibrated (×${calibration.toFixed(2)}, a member measured in its own process)`}. "Batched" assumes a vote message carries many votes (one MLS decrypt for many), e.g. the steward relaying the votes it collected, or voters answering in rounds; the signatures still have to be checked one by one. (Vote bindings are already checked only when a certificate is read, not on every vote: "as built".) A committee is a protocol change (votes per change = 100 instead of N).`,
     '',
-    "The secret-tree copy: ts-mls replaces one sender's ratchet by copying the epoch's secret tree, 2N − 1 slots, on every message it decrypts. At 10,000 members that array is 160 KB, past V8's large-object threshold, and a copy costs about " +
-      `${SLICE_US[10_000]} µs (${SLICE_US[1000]} µs at 1,000 members; \`bench/scale-slice.ts\`, a microbenchmark of the same \`slice\`, 2026-11-25): most of why a decrypt costs three times as much at 10,000. ` +
-      `The row above takes the decrypt's cost at 1,000 members, so it is optimistic: taking only the copy's difference off the decrypt measured at 10,000 gives ${withoutCopy === undefined ? 'n/a' : `${s(withoutCopy)} from the components${calibration === undefined ? '' : ` and ${s(withoutCopy * calibration)} calibrated`}`}. ` +
-      'Removing it takes a persistent secret tree in ts-mls, or an in-place update that lets no rejected message consume a key (a member could otherwise burn another sender\'s keys with forged ciphertexts) and leaves retained states intact; not done.',
+    "The secret-tree copy (ts-mls patch §12, 2026-11-25): ts-mls replaced one sender's ratchet by copying the epoch's secret tree, 2N − 1 slots, on every message it decrypted. At 10,000 members that array is 160 KB, past V8's large-object threshold, and a copy cost about 153 µs (1.7 µs at 1,000 members; `bench/scale-slice.ts`). With it a vote's decryption cost 0.309 ms at 10,000 members and the model there was 4.50 s from its components, 7.28 s calibrated (this bench, the same day). Now a group that owns its current tree (its own copy, seen by nothing else since) sets the sender's advanced node in place; the 10,000 row above is measured with the patch.",
     '',
   )
   return `${out.join('\n')}\n`
