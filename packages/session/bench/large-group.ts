@@ -24,7 +24,6 @@
 //   LARGE_REPLAY_KEEP=dir   keep the replay records there
 //   LARGE_SN_MAX=8 …        steward lists of up to 8 members instead of the
 //                           reference's 2 (an election every 8th change, not every 2nd)
-import { PerformanceObserver } from 'node:perf_hooks'
 import { type Comparison, type Measurement, compare, compareToLimit, summarise, writeReport } from '@demls-dev/bench-kit'
 import { ethereumAddress, signatureBackend } from '@demls/consensus'
 import { type MlsService, createMlsClient } from '@demls/mls'
@@ -33,7 +32,7 @@ import { type ConversationConfigInit, FAST_TIMING, User } from '../src/index.js'
 import { admitBatch, removeLastByVote } from './group-flow.js'
 import { type ReplayRecord, type ReplayResult, recordMembers, replayInChild, replayedMembers } from './member-replay.js'
 import { mlsAdmit, mlsCommit } from './mls-flow.js'
-import { cpuNow } from './scale-cpu.js'
+import { cpuNow, gcPauses } from './scale-cpu.js'
 import { voterKey } from './scale-votes.js'
 
 /** The three phases, in order. */
@@ -86,25 +85,6 @@ export interface LargeGroupRun {
    * pays for the change.
    */
   replays: ReplayResult[][]
-}
-
-/** Total main-thread GC pause time so far (ms); call `read` after the phase's work. */
-function gcPauses(): { read: () => Promise<number>; stop: () => void } {
-  let total = 0
-  const add = (entries: PerformanceEntryList) => {
-    for (const e of entries) total += e.duration
-  }
-  const observer = new PerformanceObserver((list) => add(list.getEntries()))
-  observer.observe({ entryTypes: ['gc'] })
-  return {
-    async read() {
-      // Entries are delivered on a later turn of the event loop.
-      await new Promise((resolve) => setImmediate(resolve))
-      add(observer.takeRecords())
-      return total
-    },
-    stop: () => observer.disconnect(),
-  }
 }
 
 /** The process's peak resident set so far, MB. */

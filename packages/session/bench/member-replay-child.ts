@@ -4,28 +4,17 @@
 // state; print the results as one JSON line. `measureMember` is exported
 // for the test that pins the replay to the run (test/unit/member-replay.test.ts).
 import { readFileSync } from 'node:fs'
-import { PerformanceObserver } from 'node:perf_hooks'
 import { toHex } from '@demls/wire'
 import { Conversation, defaultPlugins } from '../src/index.js'
 import type { ReplayRecord, ReplayResult } from './member-replay.js'
-import { cpuNow } from './scale-cpu.js'
+import { cpuNow, gcPauses } from './scale-cpu.js'
 import { voterKey } from './scale-votes.js'
 
 /** A timer that stays due after it ran this many times at one instant is a bug in the replay (or the core). */
 const MAX_POLLS_AT_ONCE = 1000
 
-/** Main-thread collector pauses so far (ms), once {@link watchGc} started counting. */
-let gcMs = 0
-function watchGc(): () => void {
-  const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcMs += e.duration
-  })
-  observer.observe({ entryTypes: ['gc'] })
-  return () => observer.disconnect()
-}
-
 /** One replay of one member. */
-export interface Replayed {
+interface Replayed {
   cpuMs: number
   restoreCpuMs: number
   sent: number
@@ -33,7 +22,7 @@ export interface Replayed {
 }
 
 /** Resume the member from its saved state and feed it the recorded packets; `cpuMs` is the feeding alone. */
-export async function replay(rec: ReplayRecord): Promise<Replayed> {
+async function replay(rec: ReplayRecord): Promise<Replayed> {
   const plugins = await defaultPlugins(voterKey(rec.keyIndex))
   const r0 = cpuNow()
   const conv = await Conversation.restore({ conversationId: rec.conversationId, plugins, state: Buffer.from(rec.state, 'base64'), now: rec.startAt })
@@ -75,7 +64,7 @@ export async function replay(rec: ReplayRecord): Promise<Replayed> {
  * and member count can match; every other member's epoch authenticator
  * must match too (it merged the commit the run's committer sent).
  */
-export function check(rec: ReplayRecord, conv: Conversation): void {
+function check(rec: ReplayRecord, conv: Conversation): void {
   const got = { epoch: conv.epoch().toString(), authenticator: toHex(conv.epochAuthenticator()), members: conv.members().length }
   const want = rec.expected
   const sameKey = rec.role === 'epoch-steward' || got.authenticator === want.authenticator
@@ -96,15 +85,17 @@ export async function measureMember(rec: ReplayRecord, rounds: number): Promise<
   check(rec, cold.conv)
   const warm: Replayed[] = []
   const gc: number[] = []
-  for (let r = 0; r < rounds; r++) {
-    await new Promise((resolve) => setImmediate(resolve))
-    const g0 = gcMs
-    const one = await replay(rec)
-    check(rec, one.conv)
-    // gc entries arrive on a later turn of the event loop.
-    await new Promise((resolve) => setImmediate(resolve))
-    warm.push(one)
-    gc.push(gcMs - g0)
+  const pauses = gcPauses()
+  try {
+    for (let r = 0; r < rounds; r++) {
+      const g0 = await pauses.read()
+      const one = await replay(rec)
+      check(rec, one.conv)
+      warm.push(one)
+      gc.push((await pauses.read()) - g0)
+    }
+  } finally {
+    pauses.stop()
   }
   if (process.env.LARGE_REPLAY_DEBUG) console.error(rec.role, warm.map((w) => w.cpuMs.toFixed(0)).join(' '))
   const lastHalf = [...warm.keys()].slice(Math.floor(rounds / 2)).sort((a, b) => (warm[a] as Replayed).cpuMs - (warm[b] as Replayed).cpuMs)
@@ -126,10 +117,8 @@ export async function measureMember(rec: ReplayRecord, rounds: number): Promise<
 if (import.meta.url === `file://${process.argv[1]}`) {
   // LARGE_REPLAY_ROUNDS: warm replays per member after the cold one.
   const rounds = Number(process.env.LARGE_REPLAY_ROUNDS ?? 20)
-  const stop = watchGc()
   const records = JSON.parse(readFileSync(process.argv[2] as string, 'utf8')) as ReplayRecord[]
   const results: ReplayResult[] = []
   for (const rec of records) results.push(await measureMember(rec, rounds))
-  stop()
   console.log(JSON.stringify(results))
 }

@@ -45,17 +45,18 @@ export interface ReplayRecord {
 export interface ReplayResult {
   role: string
   packets: number
-  /** CPU of the cold first replay (JIT warm-up included) and of the warm second one, ms. */
+  /** CPU of the cold first replay (JIT warm-up included), ms. */
   coldCpuMs: number
+  /** CPU of the reported warm replay (the median of the last half), ms. */
   cpuMs: number
-  /** Main-thread collector pauses in the warm replay, ms. */
+  /** Main-thread collector pauses during that replay, ms. */
   gcMs: number
-  /** CPU of `Conversation.restore` (MLS state import included), ms. */
+  /** CPU of its `Conversation.restore` (MLS state import included), ms. */
   restoreCpuMs: number
-  /** Packets the member sent in the replay (a restart also asks for history and attests at once). */
+  /** Packets the member sent in that replay (a restart also asks for history and attests at once). */
   sent: number
   publishedInRun: number
-  /** Heap used after the warm replay (MB). */
+  /** Heap used after the last replay (MB). */
   heapMb: number
 }
 

@@ -1,6 +1,8 @@
 // CPU-time helpers of the scale bench (`bench/scale.ts`): process CPU
 // (user + system, every thread) rather than wall time, so a preemption by
-// another process on this shared 2-core machine does not count.
+// another process on this shared 2-core machine does not count; and the
+// collector's main-thread pauses, read from V8's `gc` performance entries.
+import { PerformanceObserver } from 'node:perf_hooks'
 
 /** Process CPU time so far, in ms. */
 export function cpuNow(): number {
@@ -29,4 +31,23 @@ export async function cpuMean(rounds: number, batch: number, fn: (i: number) => 
     })
   }
   return total / rounds
+}
+
+/** Total main-thread GC pause time so far (ms); call `read` after the phase's work. */
+export function gcPauses(): { read: () => Promise<number>; stop: () => void } {
+  let total = 0
+  const add = (entries: PerformanceEntryList) => {
+    for (const e of entries) total += e.duration
+  }
+  const observer = new PerformanceObserver((list) => add(list.getEntries()))
+  observer.observe({ entryTypes: ['gc'] })
+  return {
+    async read() {
+      // Entries are delivered on a later turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve))
+      add(observer.takeRecords())
+      return total
+    },
+    stop: () => observer.disconnect(),
+  }
 }

@@ -1,7 +1,8 @@
 // The cost of one copy of ts-mls's secret tree at a group size: ts-mls
 // replaces one sender's ratchet by `slice`-ing the epoch's secret tree
-// (2N − 1 slots) on every message it decrypts. Feeds SLICE_US in
-// scale-report.ts; run with `tsx bench/scale-slice.ts`.
+// (2N − 1 slots) on every message it decrypted before patch §12. The
+// numbers quoted in scale-report.ts and UPSTREAM.md §12 come from it; run
+// with `tsx bench/scale-slice.ts`.
 const COPIES = 5000
 
 for (const n of [1000, 10_000]) {
