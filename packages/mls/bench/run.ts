@@ -167,7 +167,7 @@ const [kpOurs, kpFast, kpDef] = (await duel(
 comparisons.push(compare('key package: demls vs raw ts-mls, same provider', kpOurs, kpFast, 1.1))
 comparisons.push(compare('key package: demls vs raw ts-mls default provider', kpOurs, kpDef))
 const nodeBackend = nodeCryptoBackend()
-notes.push(`crypto floor per app message = ${floorRoundTrip.meanMs.toFixed(3)} ms (${floorRoundTrip.opsPerSec.toFixed(0)}/s); Ed25519 verification on ${VERIFIER} (the node backend: ${nodeBackend.ed25519}; DEMLS_ED25519_BACKEND=openssl forces OpenSSL); SHA-256 and HMAC of the node backend on ${nodeBackend.hash} (DEMLS_HASH_BACKEND=openssl forces OpenSSL); each group size also measures the floor interleaved with its application messages, and its ratio uses that measurement`)
+notes.push(`crypto floor per app message = ${floorRoundTrip.meanMs.toFixed(3)} ms (${floorRoundTrip.opsPerSec.toFixed(0)}/s); Ed25519 verification on ${VERIFIER} (the node backend: ${nodeBackend.ed25519}; DEMLS_ED25519_BACKEND=openssl forces OpenSSL); SHA-256 and HMAC of the node backend on ${nodeBackend.hash} (DEMLS_HASH_BACKEND=openssl forces OpenSSL); HPKE's X25519 of the node backend on ${nodeBackend.x25519?.name ?? '@hpke/core'} (DEMLS_X25519_BACKEND=openssl forces OpenSSL; the default provider and the web backend keep @hpke/core); each group size also measures the floor interleaved with its application messages, and its ratio uses that measurement`)
 
 // ---------------------------------------------------------------- per group size
 type Raw = { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }

@@ -15,8 +15,9 @@ export type MaybePromise<T> = T | Promise<T>
 /**
  * The primitives of ciphersuite `MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519`
  * that dominate MLS message cost. A backend may answer synchronously
- * (node:crypto) or asynchronously (WebCrypto). HPKE (X25519 seal/open) is
- * not part of it: it stays on `@hpke/core`.
+ * (node:crypto) or asynchronously (WebCrypto). HPKE (RFC 9180, the
+ * X25519 KEM of commits, Welcomes and key packages) runs on the backend's
+ * `x25519` when it has one, and on `@hpke/core` otherwise.
  *
  * Implement it to plug in another crypto library; pass it as
  * `crypto` in {@link MlsClientInit}. Every method must be a pure function of
@@ -68,6 +69,40 @@ export interface CryptoBackend {
   aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): MaybePromise<Uint8Array>
   /** AES-GCM open; throws when authentication fails. */
   aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): MaybePromise<Uint8Array>
+  /**
+   * X25519 (RFC 7748) for HPKE. When present, HPKE runs on it with this
+   * backend's HMAC and AES-GCM (`@demls/mls`'s own RFC 9180 code, checked
+   * against the RFC's test vectors); when absent, on `@hpke/core`.
+   */
+  readonly x25519?: X25519Backend
+}
+
+/**
+ * The X25519 function (RFC 7748) on 32-byte little-endian strings; the
+ * scalar is clamped by the function, as the RFC specifies.
+ *
+ * @example
+ * ```ts
+ * import type { CryptoBackend, X25519Backend } from '@demls/mls'
+ * declare const backend: CryptoBackend
+ * const x: X25519Backend | undefined = backend.x25519
+ * if (x !== undefined) {
+ *   const sk = crypto.getRandomValues(new Uint8Array(32))
+ *   console.log(x.name, (await x.publicKey(sk)).length) // … 32
+ * }
+ * ```
+ */
+export interface X25519Backend {
+  /** Which implementation computes it, for diagnostics and benchmark reports (`libsodium`, `openssl`). */
+  readonly name: string
+  /** `X25519(privateKey, 9)`: the public key of a 32-byte private key. */
+  publicKey(privateKey: Uint8Array): MaybePromise<Uint8Array>
+  /**
+   * `X25519(privateKey, publicKey)`: the Diffie-Hellman shared secret.
+   * Throws when the result is all zero (a small-order public key), the
+   * check RFC 9180 §7.1.4 requires.
+   */
+  sharedSecret(privateKey: Uint8Array, publicKey: Uint8Array): MaybePromise<Uint8Array>
 }
 
 /** Shape shared by the platform modules behind `#crypto-backend`. */

@@ -18,6 +18,7 @@ import {
 import { toHex } from '../internal/bytes.js'
 import { type CryptoBackend, KeyCache, ed25519Pkcs8, ed25519Spki } from './backend.js'
 import { loadLibsodiumHash, loadLibsodiumVerify } from './node-libsodium.js'
+import { nodeX25519 } from './node-x25519.js'
 
 function view(buf: Uint8Array): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
@@ -67,7 +68,8 @@ function pooledRandom(): (n: number) => Uint8Array {
  * OpenSSL when libsodium refuses it, so the verdict is OpenSSL's on every
  * input ({@link loadLibsodiumVerify}). SHA-256 and HMAC run on libsodium's
  * SHA-256 too when it loads (`hash` is then `'libsodium'`; same bytes,
- * less set-up per call: {@link loadLibsodiumHash}).
+ * less set-up per call: {@link loadLibsodiumHash}). HPKE's X25519 runs on
+ * libsodium too when it loads, else on OpenSSL ({@link nodeX25519}).
  */
 export function nodeCryptoBackend(): CryptoBackend {
   const fastVerify = loadLibsodiumVerify()
@@ -97,6 +99,7 @@ export function nodeCryptoBackend(): CryptoBackend {
     ed25519: fastVerify === undefined ? 'openssl' : 'libsodium',
     randomBytes: pooledRandom(),
     hash: fastHash === undefined ? 'openssl' : 'libsodium',
+    x25519: nodeX25519(),
     sha256: fastHash?.sha256 ?? ((data) => view(createHash('sha256').update(data).digest())),
     hmacSha256: fastHash?.hmacSha256 ?? ((key, data) => view(createHmac('sha256', key).update(data).digest())),
     ed25519Sign: (signKey, message) => view(sign(null, message, privateKey(signKey))),

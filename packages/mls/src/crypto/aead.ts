@@ -1,0 +1,17 @@
+import type { Hpke } from 'ts-mls'
+import type { CryptoBackend } from './backend.js'
+
+/** The AEAD of private messages and Welcome group info on `backend` (what the `@hpke/core` HPKE is given). */
+export function messageAead(backend: CryptoBackend): Pick<Hpke, 'encryptAead' | 'decryptAead'> {
+  return {
+    encryptAead: async (key, nonce, aad, plaintext) => backend.aesGcmEncrypt(key, nonce, aad ?? new Uint8Array(0), plaintext),
+    async decryptAead(key, nonce, aad, ciphertext) {
+      try {
+        return await backend.aesGcmDecrypt(key, nonce, aad ?? new Uint8Array(0), ciphertext)
+      } catch (e) {
+        // Same shape as ts-mls: a failed open is a CryptoError-like Error.
+        throw new Error(`AEAD open failed: ${String(e)}`)
+      }
+    },
+  }
+}
