@@ -1,5 +1,5 @@
+import { concatBytes } from '@demls/wire'
 import { StorageCorruptError } from './errors.js'
-import { concat } from './keys.js'
 
 const encoder = new TextEncoder()
 /** Bytes of one segment's keyed hash in an encrypted store's on-disk key. */
@@ -70,7 +70,7 @@ export class StoreKeys {
     const out = new Uint8Array(segments.length * HASHED_SEGMENT_BYTES)
     let prev: Uint8Array = new Uint8Array(0)
     for (let i = 0; i < segments.length; i++) {
-      const input = concat(prev, segments[i]!)
+      const input = concatBytes([prev, segments[i]!])
       const memo = this.cache.get(toKeyString(input))
       const h = memo ?? new Uint8Array(await subtle().sign('HMAC', this.nameKey, buf(input))).slice(0, HASHED_SEGMENT_BYTES)
       if (memo === undefined) {
@@ -96,11 +96,11 @@ export class StoreKeys {
     plain.set(encodedKey, 2)
     plain.set(value, 2 + encodedKey.length)
     const ct = await subtle().encrypt(
-      { name: 'AES-GCM', iv: buf(nonce), additionalData: buf(concat(AAD_LABEL, storedKey)) },
+      { name: 'AES-GCM', iv: buf(nonce), additionalData: buf(concatBytes([AAD_LABEL, storedKey])) },
       this.valueKey,
       plain,
     )
-    return concat(new Uint8Array([VALUE_FORMAT]), nonce, new Uint8Array(ct))
+    return concatBytes([new Uint8Array([VALUE_FORMAT]), nonce, new Uint8Array(ct)])
   }
 
   /** Inverse of {@link seal}: the encoded key and the value, or `StorageCorruptError`. */
@@ -115,7 +115,7 @@ export class StoreKeys {
           {
             name: 'AES-GCM',
             iv: buf(sealed.subarray(1, 1 + NONCE_BYTES)),
-            additionalData: buf(concat(AAD_LABEL, storedKey)),
+            additionalData: buf(concatBytes([AAD_LABEL, storedKey])),
           },
           this.valueKey,
           buf(sealed.subarray(1 + NONCE_BYTES)),

@@ -81,14 +81,3 @@ export function prefixUpperBound(prefix: Uint8Array): Uint8Array | undefined {
   return undefined
 }
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0
-  for (const p of parts) n += p.length
-  const out = new Uint8Array(n)
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
-}

@@ -1,4 +1,4 @@
-import { type AbortOptions, DemlsError, bytesEqual, compareBytes, throwIfAborted, toHex, fromHex } from '@demls/wire'
+import { type AbortOptions, DemlsError, bytesEqual, compareBytes, concatBytes, throwIfAborted, toHex, fromHex } from '@demls/wire'
 import type { Backend, RawOperation } from './backend.js'
 import { StoreKeys, randomBytes } from './crypto.js'
 import {
@@ -9,7 +9,7 @@ import {
   StorageInputError,
   StorageLimitError,
 } from './errors.js'
-import { concat, decodeKey, encodeSegments, keySegments, prefixUpperBound } from './keys.js'
+import { decodeKey, encodeSegments, keySegments, prefixUpperBound } from './keys.js'
 import {
   type BatchOperation,
   STORAGE_LIMITS,
@@ -163,7 +163,7 @@ class KvStorage implements CompactableStorage {
 
   private async storedKey(segments: Uint8Array[]): Promise<PreparedKey> {
     const encoded = encodeSegments(segments)
-    const stored = this.keys ? concat(DATA_START, await this.keys.hashKey(segments)) : concat(DATA_START, encoded)
+    const stored = this.keys ? concatBytes([DATA_START, await this.keys.hashKey(segments)]) : concatBytes([DATA_START, encoded])
     return { encoded, stored }
   }
 
@@ -202,7 +202,7 @@ class KvStorage implements CompactableStorage {
     // Plain: the next segment never starts with 0xFF (UTF-8 never has it;
     // an escaped 0x00 is 0x00 0xFF), so [p, p‖0xFF) holds exactly the
     // extensions. Encrypted: fixed-width hashes, so the byte successor.
-    return [stored, this.keys ? prefixUpperBound(stored)! : concat(stored, SEGMENT_END)]
+    return [stored, this.keys ? prefixUpperBound(stored)! : concatBytes([stored, SEGMENT_END])]
   }
 
   entries(prefix: StorageKey, options: AbortOptions = {}): AsyncIterableIterator<StorageEntry> {

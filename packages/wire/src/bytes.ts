@@ -41,6 +41,29 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /**
+ * The concatenation of byte strings, in order, as one new array. It takes
+ * an array, not rest arguments, so any number of parts is safe (spreading
+ * hundreds of thousands of arguments overflows the stack).
+ *
+ * @example
+ * ```ts
+ * import { concatBytes } from '@demls/wire'
+ * concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])]) // Uint8Array [1, 2, 3]
+ * ```
+ */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0
+  for (const p of parts) n += p.length
+  const out = new Uint8Array(n)
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+
+/**
  * Lower-case hex without a prefix (the map-key format for member ids).
  *
  * @example

@@ -22,7 +22,7 @@
  *
  * @packageDocumentation
  */
-export { bytesEqual, compareBytes, fromHex, toHex } from './bytes.js'
+export { bytesEqual, compareBytes, concatBytes, fromHex, toHex } from './bytes.js'
 export { DemlsError, type DemlsErrorOptions, docsPathOf } from './errors/demls-error.js'
 export {
   AbortError,

@@ -1,7 +1,11 @@
 import type { Hpke } from 'ts-mls'
 import type { CryptoBackend } from './backend.js'
 
-/** The AEAD of private messages and Welcome group info on `backend` (what the `@hpke/core` HPKE is given). */
+/**
+ * AES-GCM on `backend` in the shape of ts-mls's `Hpke` AEAD methods, which
+ * ts-mls calls for private message content, sender data and Welcome group
+ * info, and HPKE's own seal and open use: a failed open throws an `Error`.
+ */
 export function messageAead(backend: CryptoBackend): Pick<Hpke, 'encryptAead' | 'decryptAead'> {
   return {
     encryptAead: async (key, nonce, aad, plaintext) => backend.aesGcmEncrypt(key, nonce, aad ?? new Uint8Array(0), plaintext),

@@ -3,6 +3,7 @@
 // backend's X25519, HMAC and AES-GCM instead of @hpke/core, whose
 // WebCrypto key import costs about 0.8 ms per derived key pair in Node 20
 // (OpenSSL's PKCS#8 decoder); a commit's path derives one per level.
+import { concatBytes } from '@demls/wire'
 import type { Hpke, PrivateKey, PublicKey } from 'ts-mls'
 import { messageAead } from './aead.js'
 import type { CryptoBackend, X25519Backend } from './backend.js'
@@ -22,18 +23,6 @@ const KEM_SUITE = new Uint8Array([...utf8('KEM'), 0x00, 0x20])
 const HPKE_SUITE = new Uint8Array([...utf8('HPKE'), 0x00, 0x20, 0x00, 0x01, 0x00, 0x01])
 const EMPTY = new Uint8Array(0)
 const MODE_BASE = 0x00
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0
-  for (const p of parts) n += p.length
-  const out = new Uint8Array(n)
-  let off = 0
-  for (const p of parts) {
-    out.set(p, off)
-    off += p.length
-  }
-  return out
-}
 
 /** An HPKE key of this module: ts-mls holds it opaquely and hands it back. */
 class X25519Key {
@@ -80,12 +69,12 @@ export class HpkeX25519 {
   }
 
   #labeledExtract(suite: Uint8Array, salt: Uint8Array, label: string, ikm: Uint8Array): Promise<Uint8Array> {
-    return hkdfExtract(this.#hmac, salt, concat(HPKE_V1, suite, utf8(label), ikm))
+    return hkdfExtract(this.#hmac, salt, concatBytes([HPKE_V1, suite, utf8(label), ikm]))
   }
 
   #labeledExpand(suite: Uint8Array, prk: Uint8Array, label: string, info: Uint8Array, len: number): Promise<Uint8Array> {
     const l = new Uint8Array([len >> 8, len & 0xff])
-    return hkdfExpand(this.#hmac, prk, concat(l, HPKE_V1, suite, utf8(label), info), len)
+    return hkdfExpand(this.#hmac, prk, concatBytes([l, HPKE_V1, suite, utf8(label), info]), len)
   }
 
   /** DeriveKeyPair(ikm) of DHKEM(X25519): sk = LabeledExpand(dkp_prk, "sk", "", 32). */
@@ -112,25 +101,33 @@ export class HpkeX25519 {
     return this.#labeledExpand(KEM_SUITE, prk, 'shared_secret', kemContext, HASH_LEN)
   }
 
-  /** Encap(pkR) with the ephemeral private key `skE` (random unless given: the tests give the RFC's). */
-  async encap(pkR: Uint8Array, skE: Uint8Array = this.#random(X25519_LEN)): Promise<{ sharedSecret: Uint8Array; enc: Uint8Array }> {
-    const enc = await this.#x.publicKey(skE)
-    const dh = await this.#dh(skE, pkR)
-    return { sharedSecret: await this.#extractAndExpand(dh, concat(enc, pkR)), enc }
+  /**
+   * Encap(pkR) with the ephemeral private key `skE`: random unless given
+   * (the tests give the RFC's); a random one is wiped once used.
+   */
+  async encap(pkR: Uint8Array, skE?: Uint8Array): Promise<{ sharedSecret: Uint8Array; enc: Uint8Array }> {
+    const sk = skE ?? this.#random(X25519_LEN)
+    try {
+      const enc = await this.#x.publicKey(sk)
+      const dh = await this.#dh(sk, pkR)
+      return { sharedSecret: await this.#extractAndExpand(dh, concatBytes([enc, pkR])), enc }
+    } finally {
+      if (skE === undefined) sk.fill(0)
+    }
   }
 
   /** Decap(enc, skR); `pkR` is skR's public key (derived when not given). */
   async decap(enc: Uint8Array, skR: Uint8Array, pkR?: Uint8Array): Promise<Uint8Array> {
     checkLength(enc, 'encapsulated key')
     const dh = await this.#dh(skR, enc)
-    return this.#extractAndExpand(dh, concat(enc, pkR ?? (await this.#x.publicKey(skR))))
+    return this.#extractAndExpand(dh, concatBytes([enc, pkR ?? (await this.#x.publicKey(skR))]))
   }
 
   /** KeySchedule(mode_base, shared_secret, info, psk = "", psk_id = ""). */
   async keySchedule(sharedSecret: Uint8Array, info: Uint8Array): Promise<Context> {
     this.#pskIdHash ??= this.#labeledExtract(HPKE_SUITE, EMPTY, 'psk_id_hash', EMPTY)
     const infoHash = await this.#labeledExtract(HPKE_SUITE, EMPTY, 'info_hash', info)
-    const ksc = concat(new Uint8Array([MODE_BASE]), await this.#pskIdHash, infoHash)
+    const ksc = concatBytes([new Uint8Array([MODE_BASE]), await this.#pskIdHash, infoHash])
     const secret = await this.#labeledExtract(HPKE_SUITE, sharedSecret, 'secret', EMPTY)
     return {
       key: await this.#labeledExpand(HPKE_SUITE, secret, 'key', ksc, KEY_LEN),

@@ -3,6 +3,7 @@
 import Long from 'long'
 import $protobuf from 'protobufjs/minimal.js'
 import { DecodeError, InvalidMessageError } from '../errors/wire-errors.js'
+import { concatBytes } from '../bytes.js'
 import * as generated from '../gen/pb.js'
 import type { PbMessageType } from '../gen/pb.js'
 
@@ -233,16 +234,6 @@ function varint(n: number): number[] {
   return out
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-}
-
 const EXTENSION_FIELD = 100
 
 /** ConversationSync: drop field-100 occurrences that are not valid PluginVersion messages. */
@@ -253,7 +244,7 @@ function guardConversationSync(bytes: Uint8Array): Uint8Array {
   const keep = spans.filter(
     (f) => f.field !== EXTENSION_FIELD || f.wireType !== 2 || decodes(codec, bytes.subarray(f.valueStart, f.end)),
   )
-  return keep.length === spans.length ? bytes : concat(keep.map((f) => bytes.subarray(f.start, f.end)))
+  return keep.length === spans.length ? bytes : concatBytes(keep.map((f) => bytes.subarray(f.start, f.end)))
 }
 
 const APP_MESSAGE_PAYLOADS = 11
@@ -290,7 +281,7 @@ function guardAppMessage(bytes: Uint8Array): Uint8Array {
     }
     parts.push(bytes.subarray(f.start, f.end))
   }
-  return changed ? concat(parts) : bytes
+  return changed ? concatBytes(parts) : bytes
 }
 
 const GUARDS: Record<string, (bytes: Uint8Array) => Uint8Array> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fromHex, toHex } from '../src/index.js'
+import { concatBytes, fromHex, toHex } from '../src/index.js'
 
 /** The reference: Node's own hex encoder. */
 const nodeHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex')
@@ -26,5 +26,21 @@ describe('toHex', () => {
     const whole = Uint8Array.from({ length: 64 }, (_, i) => i)
     const view = whole.subarray(10, 30)
     expect(toHex(view)).toBe(nodeHex(view))
+  })
+})
+
+describe('concatBytes', () => {
+  it('joins parts in order, copies them, and takes any number of parts', () => {
+    const a = new Uint8Array([1, 2])
+    const out = concatBytes([a, new Uint8Array(0), new Uint8Array([3])])
+    expect([...out]).toEqual([1, 2, 3])
+    a[0] = 9
+    expect(out[0]).toBe(1)
+    expect(concatBytes([]).length).toBe(0)
+    // More parts than a spread call takes as arguments.
+    const many = Array.from({ length: 300_000 }, (_, i) => new Uint8Array([i & 0xff]))
+    const joined = concatBytes(many)
+    expect(joined.length).toBe(300_000)
+    expect(joined[299_999]).toBe(299_999 & 0xff)
   })
 })
