@@ -63,6 +63,7 @@ function backends(): [string, X25519Backend][] {
   return [
     ['libsodium', { name: 'libsodium', ...sodium }],
     ['openssl', opensslX25519()],
+    ['openssl (PKCS#8 import)', opensslX25519({ pkcs8: true })],
   ]
 }
 
@@ -180,17 +181,19 @@ describe('X25519 backend choice', () => {
     delete process.env.DEMLS_X25519_BACKEND
   })
 
-  it('is libsodium here, OpenSSL with DEMLS_X25519_BACKEND=openssl; both agree on random keys', () => {
+  it('is libsodium here, OpenSSL with DEMLS_X25519_BACKEND=openssl; all three agree on random keys', () => {
     expect(nodeX25519().name).toBe('libsodium')
     expect(nodeCryptoBackend().x25519?.name).toBe('libsodium')
     process.env.DEMLS_X25519_BACKEND = 'openssl'
     expect(nodeX25519().name).toBe('openssl')
-    const [[, a], [, b]] = backends() as [[string, X25519Backend], [string, X25519Backend]]
+    const [[, a], ...others] = backends() as [string, X25519Backend][] as [[string, X25519Backend], ...[string, X25519Backend][]]
     for (let i = 0; i < 50; i++) {
       const sk = crypto.getRandomValues(new Uint8Array(32))
       const peer = a.publicKey(crypto.getRandomValues(new Uint8Array(32))) as Uint8Array
-      expect(a.publicKey(sk)).toEqual(b.publicKey(sk))
-      expect(a.sharedSecret(sk, peer)).toEqual(b.sharedSecret(sk, peer))
+      for (const [, b] of others) {
+        expect(b.publicKey(sk)).toEqual(a.publicKey(sk))
+        expect(b.sharedSecret(sk, peer)).toEqual(a.sharedSecret(sk, peer))
+      }
     }
   })
 
