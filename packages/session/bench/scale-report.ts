@@ -82,8 +82,7 @@ export function renderScale(rows: Row[], e2e: EndToEnd[], machine: Record<string
     '',
     '## Measured per-operation CPU (ms) and fits',
     '',
-    `| operation | ${ns.map((n) => `N=${n}`).join(' | ')} | shape | exponent | fit a + b·N (ms) |`,
-    `|---|${ns.map(() => '---|').join('')}---|---|---|`,
+    ...tableHead('operation', ...ns.map((n) => `N=${n}`), 'shape', 'exponent', 'fit a + b·N (ms)'),
   )
   const extra = [
     { name: '(info) validateVote alone, inside receiveVote', of: (r: Row) => r.votes.validate },
@@ -99,7 +98,7 @@ export function renderScale(rows: Row[], e2e: EndToEnd[], machine: Record<string
   }
   out.push('', `Vote message: ${rows[0]!.votes.voteMessageBytes} B AppMessage, ${rows[0]!.mls.voteCiphertextBytes} B as an MLS PrivateMessage.`, '')
 
-  out.push('## Modelled CPU per member per change', '', '| N | add change | remove change | of which N-fold work (votes, echoes) | source |', '|---|---|---|---|---|')
+  out.push('## Modelled CPU per member per change', '', ...tableHead('N', 'add change', 'remove change', 'of which N-fold work (votes, echoes)', 'source'))
   const sizes = [...new Set([...ns, 1000, 10_000])].sort((a, b) => a - b)
   for (const n of sizes) {
     const add = perMember(rows, n, false)
@@ -110,14 +109,14 @@ export function renderScale(rows: Row[], e2e: EndToEnd[], machine: Record<string
   }
   for (const n of [1000, 10_000]) {
     const rem = perMember(rows, n, true)
-    out.push('', `Breakdown at N = ${n.toLocaleString('en')} (remove change):`, '', '| component | ms each | × per change | total | source |', '|---|---|---|---|---|')
+    out.push('', `Breakdown at N = ${n.toLocaleString('en')} (remove change):`, '', ...tableHead('component', 'ms each', '× per change', 'total', 'source'))
     for (const p of rem.parts) out.push(`| ${p.name} | ${ms(p.ms)} | ${p.count} | ${s(p.total)} | ${p.measured ? 'measured' : '*modelled*'} |`)
   }
 
   if (memory !== undefined) {
     const direct = memory.measurements.filter((m) => m.name.startsWith('remove commit, member stages + merges'))
     const f = fit(ns, rows.map((r) => r.mls.stageRemove))
-    out.push('', `Cross-check of the commit term against the [MLS memory bench](benchmarks.md) (a separate run, ${memory.machine.date}), which measures a member staging + merging a remove commit directly at large N:`, '', '| N | measured there | this model |', '|---|---|---|')
+    out.push('', `Cross-check of the commit term against the [MLS memory bench](benchmarks.md) (a separate run, ${memory.machine.date}), which measures a member staging + merging a remove commit directly at large N:`, '', ...tableHead('N', 'measured there', 'this model'))
     for (const m of direct) out.push(`| ${m.params?.N} | ${ms(m.meanMs)} ms | ${ms(fitted(f, m.params?.N ?? 0))} ms |`)
   }
 
@@ -127,8 +126,7 @@ export function renderScale(rows: Row[], e2e: EndToEnd[], machine: Record<string
   if (e2e.length === 0) out.push('Not run (SCALE_E2E was empty).')
   else {
     out.push(
-      '| n | whole protocol, CPU per member of one change (measured) | packets delivered per member (measured) | virtual time of the change | model at n (add change) | measured / model |',
-      '|---|---|---|---|---|---|',
+      ...tableHead('n', 'whole protocol, CPU per member of one change (measured)', 'packets delivered per member (measured)', 'virtual time of the change', 'model at n (add change)', 'measured / model'),
     )
     for (const e of e2e) {
       const model = perMember(rows, e.n, false).totalMs
@@ -175,8 +173,7 @@ export function renderScale(rows: Row[], e2e: EndToEnd[], machine: Record<string
     'Each member checks N − 1 signed attestations per interval. With one EIP-191 recovery each (the measured cost of a vote binding check, the same operation, ' +
       `${ms(rec.a)} ms) and decoding left out, one member spends per second of wall time:`,
     '',
-    '| N | every 10 s (default) | every 2 s (FAST_TIMING) |',
-    '|---|---|---|',
+    ...tableHead('N', 'every 10 s (default)', 'every 2 s (FAST_TIMING)'),
     ...[1000, 10_000].map((n) => `| ${n.toLocaleString('en')} | ${ms(((n - 1) / 10) * rec.a)} ms/s | ${ms(((n - 1) / 2) * rec.a)} ms/s |`),
   )
 
@@ -196,7 +193,7 @@ export function renderScale(rows: Row[], e2e: EndToEnd[], machine: Record<string
     out.push(`| ${t.n.toLocaleString('en')} | ≤ ${s(t.ms)} | ${s(m)} | ${s(withRest)} | ${bestCell} | ${verdictOf(t.ms, m, withRest, best, how)} |`)
   }
 
-  out.push('', '## What would close the gap (modelled, remove change)', '', '| variant | N = 1,000 | N = 10,000 | × target at 10,000 |', '|---|---|---|---|')
+  out.push('', '## What would close the gap (modelled, remove change)', '', ...tableHead('variant', 'N = 1,000', 'N = 10,000', '× target at 10,000'))
   for (const sc of SCENARIOS) {
     const at = (n: number) => {
       const pm = perMember(rows, n, true, sc.votes)
