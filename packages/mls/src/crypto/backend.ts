@@ -105,6 +105,14 @@ export interface X25519Backend {
   sharedSecret(privateKey: Uint8Array, publicKey: Uint8Array): MaybePromise<Uint8Array>
 }
 
+/** X25519's key and shared-secret length (RFC 7748). */
+export const X25519_KEY_LENGTH = 32
+
+/** Throw unless `bytes` is an X25519 key (32 bytes); `what` names it in the message. */
+export function checkX25519Length(bytes: Uint8Array, what: string): void {
+  if (bytes.length !== X25519_KEY_LENGTH) throw new Error(`X25519 ${what} must be ${X25519_KEY_LENGTH} bytes, got ${bytes.length}`)
+}
+
 /** Shape shared by the platform modules behind `#crypto-backend`. */
 export type CryptoBackendFactory = () => Promise<CryptoBackend>
 

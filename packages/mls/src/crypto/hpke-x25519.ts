@@ -6,11 +6,11 @@
 import { concatBytes } from '@demls/wire'
 import type { Hpke, PrivateKey, PublicKey } from 'ts-mls'
 import { messageAead } from './aead.js'
-import type { CryptoBackend, X25519Backend } from './backend.js'
+import { type CryptoBackend, type X25519Backend, X25519_KEY_LENGTH, checkX25519Length } from './backend.js'
 import { HASH_LEN, type HmacSha256, hkdfExpand, hkdfExtract } from './hkdf.js'
 
 /** Nsk, Npk, Nenc and Ndh of DHKEM(X25519): all 32 bytes. */
-const X25519_LEN = 32
+const X25519_LEN = X25519_KEY_LENGTH
 /** Nk and Nn of AES-128-GCM. */
 const KEY_LEN = 16
 const NONCE_LEN = 12
@@ -38,10 +38,6 @@ function keyOf(k: PrivateKey | PublicKey, type: 'private' | 'public'): X25519Key
   const key = k as unknown as X25519Key
   if (!(key instanceof X25519Key) || key.type !== type) throw new Error(`not an X25519 ${type} key of this HPKE`)
   return key
-}
-
-function checkLength(bytes: Uint8Array, what: string): void {
-  if (bytes.length !== X25519_LEN) throw new Error(`X25519 ${what} must be ${X25519_LEN} bytes, got ${bytes.length}`)
 }
 
 /** The context a base-mode setup yields: the AEAD key and nonce, and the exporter secret. */
@@ -86,8 +82,8 @@ export class HpkeX25519 {
 
   /** DH with the all-zero check, whatever the backend does. */
   async #dh(sk: Uint8Array, pk: Uint8Array): Promise<Uint8Array> {
-    checkLength(sk, 'private key')
-    checkLength(pk, 'public key')
+    checkX25519Length(sk, 'private key')
+    checkX25519Length(pk, 'public key')
     const dh = await this.#x.sharedSecret(sk, pk)
     let acc = 0
     for (const b of dh) acc |= b
@@ -118,7 +114,7 @@ export class HpkeX25519 {
 
   /** Decap(enc, skR); `pkR` is skR's public key (derived when not given). */
   async decap(enc: Uint8Array, skR: Uint8Array, pkR?: Uint8Array): Promise<Uint8Array> {
-    checkLength(enc, 'encapsulated key')
+    checkX25519Length(enc, 'encapsulated key')
     const dh = await this.#dh(skR, enc)
     return this.#extractAndExpand(dh, concatBytes([enc, pkR ?? (await this.#x.publicKey(skR))]))
   }
@@ -184,11 +180,11 @@ export function x25519Hpke(backend: CryptoBackend, x: X25519Backend): Hpke {
       return hpke.export(await recipient(privateKey, kemOutput, info), exporterContext, length)
     },
     async importPrivateKey(k) {
-      checkLength(k, 'private key')
+      checkX25519Length(k, 'private key')
       return new X25519Key('private', k.slice()) as unknown as PrivateKey
     },
     async importPublicKey(k) {
-      checkLength(k, 'public key')
+      checkX25519Length(k, 'public key')
       return new X25519Key('public', k.slice()) as unknown as PublicKey
     },
     exportPublicKey: async (k) => keyOf(k, 'public').bytes.slice(),

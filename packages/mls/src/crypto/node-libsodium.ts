@@ -2,6 +2,7 @@
 // Node-only: imported by `node-backend.ts` (the `#crypto-backend` "node"
 // condition), so browser bundles never see `node:module` or the addon.
 import { createRequire } from 'node:module'
+import { checkX25519Length } from './backend.js'
 
 /** The subset of `sodium-native`'s API used here (it ships no types). */
 interface SodiumNative {
@@ -131,19 +132,16 @@ export function loadLibsodiumX25519(): LibsodiumX25519 | undefined {
   if (process.env.DEMLS_X25519_BACKEND === 'openssl') return undefined
   const sodium = loadSodium()
   if (sodium === undefined || typeof sodium.crypto_scalarmult !== 'function' || typeof sodium.crypto_scalarmult_base !== 'function') return undefined
-  const length = (b: Uint8Array, what: string) => {
-    if (b.length !== 32) throw new Error(`X25519 ${what} must be 32 bytes, got ${b.length}`)
-  }
   return {
     publicKey(privateKey) {
-      length(privateKey, 'private key')
+      checkX25519Length(privateKey, 'private key')
       const out = new Uint8Array(32)
       sodium.crypto_scalarmult_base(out, privateKey)
       return out
     },
     sharedSecret(privateKey, publicKey) {
-      length(privateKey, 'private key')
-      length(publicKey, 'public key')
+      checkX25519Length(privateKey, 'private key')
+      checkX25519Length(publicKey, 'public key')
       const out = new Uint8Array(32)
       sodium.crypto_scalarmult(out, privateKey, publicKey)
       return out

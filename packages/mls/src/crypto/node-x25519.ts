@@ -2,7 +2,7 @@
 // Node-only: imported by `node-backend.ts` (the `#crypto-backend` "node"
 // condition), so browser bundles never see `node:crypto`.
 import { type KeyObject, createPrivateKey, createPublicKey, diffieHellman } from 'node:crypto'
-import type { X25519Backend } from './backend.js'
+import { type X25519Backend, checkX25519Length } from './backend.js'
 import { loadLibsodiumX25519 } from './node-libsodium.js'
 
 /** DER prefix of a PKCS#8 X25519 private key (followed by the 32-byte key). */
@@ -22,10 +22,6 @@ const b64u = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.by
 const fromB64u = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64url'))
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'))
 
-function checkLength(b: Uint8Array, what: string): void {
-  if (b.length !== 32) throw new Error(`X25519 ${what} must be 32 bytes, got ${b.length}`)
-}
-
 /** A JWK private-key import: Node builds the key from `d` (raw key, no DER decoder) and needs an `x` it does not use. */
 function jwkPrivate(sk: Uint8Array): KeyObject {
   return createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: b64u(sk), x: b64u(new Uint8Array(32)) }, format: 'jwk' })
@@ -42,14 +38,14 @@ function pkcs8Private(sk: Uint8Array): KeyObject {
 /** X25519 on OpenSSL through node:crypto, importing private keys with `importPrivate`. */
 function opensslWith(importPrivate: (sk: Uint8Array) => KeyObject): X25519Backend {
   const privateKey = (sk: Uint8Array) => {
-    checkLength(sk, 'private key')
+    checkX25519Length(sk, 'private key')
     return importPrivate(sk)
   }
   return {
     name: 'openssl',
     publicKey: (sk) => fromB64u(createPublicKey(privateKey(sk)).export({ format: 'jwk' }).x as string),
     sharedSecret(sk, pk) {
-      checkLength(pk, 'public key')
+      checkX25519Length(pk, 'public key')
       const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64u(pk) }, format: 'jwk' })
       return new Uint8Array(diffieHellman({ privateKey: privateKey(sk), publicKey }))
     },
