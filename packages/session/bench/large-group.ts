@@ -33,7 +33,9 @@ import { admitBatch, removeLastByVote } from './group-flow.js'
 import { type ReplayRecord, type ReplayResult, recordMembers, replayInChild, replayedMembers } from './member-replay.js'
 import { mlsAdmit, mlsCommit } from './mls-flow.js'
 import { cpuNow, gcPauses } from './scale-cpu.js'
-import { voterKey } from './scale-votes.js'
+import { mlsCostsAt } from './scale-mls.js'
+import { perMember } from './scale-model.js'
+import { voteCostsAt, voteMessages, voterKey } from './scale-votes.js'
 
 /** The three phases, in order. */
 export const LARGE_PHASES = ['form', 'remove', 'chat'] as const
@@ -80,6 +82,13 @@ export interface LargeGroupRun {
   rssMb: number
   peakRssMb: number
   /**
+   * The scale model's per-member work for one removal at n (`scale-model.ts`:
+   * MLS decryption, decoding and validation of n − 1 votes, the proposal,
+   * our own vote, the candidate's authentication, staging and merging the
+   * commit), each operation measured in this run at this n: ms.
+   */
+  modelRemoveMs: number
+  /**
    * Per removal, the epoch steward and a plain member replayed alone in a
    * process of their own (`member-replay.ts`): what one member's process
    * pays for the change.
@@ -124,7 +133,7 @@ const DRAIN_MS = 50
 const KEY_BASE = 20_000
 
 /** The protocol run: form, remove `removes` members one after another by vote, one chat. */
-async function protocolRun(n: number, batch: number, removes: number, log: (line: string) => void): Promise<Omit<LargeGroupRun, 'mlsCpuMs'>> {
+async function protocolRun(n: number, batch: number, removes: number, log: (line: string) => void): Promise<Omit<LargeGroupRun, 'mlsCpuMs' | 'modelRemoveMs'>> {
   const net = new MemoryNetwork({ seed: 1000 + n, startTime: Math.floor(Date.now() / 1000) * 1000 })
   const config = largeGroupConfig(batch)
   const users: User[] = []
@@ -238,7 +247,25 @@ export async function largeGroupRun(n: number, batch: number, log: (line: string
   const mlsCpuMs = await mlsRun(n, batch, removes)
   const secs = (ms: number[], digits: number) => ms.map((x) => (x / 1000).toFixed(digits)).join(' / ')
   log(`n=${n} MLS only: form ${secs(mlsCpuMs.form, 1)} s, remove ${secs(mlsCpuMs.remove, 2)} s, chat ${secs(mlsCpuMs.chat, 3)} s`)
-  return { ...protocol, mlsCpuMs }
+  const modelRemoveMs = await modelledRemoval(n)
+  log(`n=${n} the scale model's work per member for a removal: ${modelRemoveMs.toFixed(1)} ms`)
+  return { ...protocol, mlsCpuMs, modelRemoveMs }
+}
+
+/**
+ * The work one member must do for a removal by vote at `n`, as the scale
+ * bench models it (`scale-model.ts`), from operations measured now at this
+ * n (`scale-votes.ts`, `scale-mls.ts`): n − 1 vote messages decrypted,
+ * decoded and taken by the consensus service (the signature of each vote
+ * up to the decision checked), the proposal, our own vote, the
+ * candidate's authentication, the commit staged and merged. Session
+ * logic, merge attestations, elections, timers and the collector are what
+ * it leaves out. ms.
+ */
+async function modelledRemoval(n: number): Promise<number> {
+  const votes = await voteCostsAt(n, n >= 500 ? 3 : 5)
+  const mls = await mlsCostsAt(n, n >= 500 ? 2 : 3, voteMessages(2).bytes[0]!)
+  return perMember([{ n, votes, mls }], n, true).totalMs
 }
 
 /** Issue 18's targets for one membership change (the removal by vote): protocol CPU at most this many times MLS alone. */
@@ -270,6 +297,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     "The process runs with V8's young generation raised to 128 MB semi-spaces (`tsx --max-semi-space-size=128` in package.json), for the protocol and the MLS-only runs alike: one process holds every member's heap, and with the default 16 MB the per-packet garbage was promoted into an old generation of gigabytes (at 500 members, one removal: 159 s of CPU with the default, 123 s with 128 MB; MLS alone 12.9 s and 8.9 s). The replayed member's own process has V8's defaults.",
     'MLS only: the same commits, stagings, merges and Welcomes with @demls/mls (one creator committing), one encryption and n − 2 decryptions, in the same run.',
     `Vote signatures on the ${signatureBackend()} secp256k1 backend.`,
+    "The scale model's work per member (`scale-model.ts`, method in `docs/scale.md`): what one member must do for a removal at n, each operation measured in this run at this n after the MLS-only run: n − 1 vote messages decrypted, decoded and taken by the consensus service (each vote's EIP-191 signature checked up to the decision at ⌈2n/3⌉ YES), the proposal, its own vote, the candidate's authentication, the commit staged and merged. It leaves out session logic, merge attestations (about n/3), the election every second change, timers and the collector. Its ratio to MLS only per member is what the protocol's vote costs by itself: above 3× at 50 members and 4× at 100, the remove targets cannot be met by any implementation that decrypts and checks every member's vote. The member's own process against it is what our implementation adds.",
     "One member's own process (`member-replay.ts`): at the start of each removal the epoch steward and a plain member (neither the proposer nor the member removed) save their state, and every packet delivered to them is recorded with its virtual time; after the run a fresh Node process resumes each from that state (`Conversation.restore`) and drives its sans-I/O core with the same packets at the same times and its own timers, once cold and then LARGE_REPLAY_ROUNDS times (20), the median of the last half reported. A replay must end at the member's epoch and member count in the run, and a plain member's at its epoch authenticator too (the steward's replay makes a commit of its own). This is what one member pays for the change when its process holds only its own state, as in a deployment; the whole-group run's CPU per member also pays one collector for every member's heap. MLS only per member: the MLS-only removal's CPU divided by the members.",
     stewardListMax() === undefined
       ? "Steward lists of up to 2 members (the reference's default: an election every second change)."
@@ -297,6 +325,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const mlsPerMember = summarise(`MLS only remove, n=${n}: CPU per member`, run.mlsCpuMs.remove.map((ms, k) => ms / (n - k)), { n })
       measurements.push(plain, mlsPerMember)
       comparisons.push(compare(`remove: one member's own process vs MLS only per member, n=${n} (medians)`, plain, mlsPerMember, undefined, { stat: 'median' }))
+      // What the protocol's own work costs against MLS alone, and what a member's process pays beyond that work.
+      const model = summarise(`remove, n=${n}: the scale model's work per member (measured operations)`, [run.modelRemoveMs], { n })
+      measurements.push(model)
+      comparisons.push(compare(`remove: the scale model's work per member vs MLS only per member, n=${n}`, model, mlsPerMember, undefined, { stat: 'median' }))
+      comparisons.push(compare(`remove: one member's own process vs the scale model's work per member, n=${n}`, plain, model, undefined, { stat: 'median' }))
       if (n === 1000) comparisons.push(compareToLimit('remove at 1,000 members: one plain member in its own process', plain.p50Ms / 1000, 0.5, 's', `${(plain.p50Ms / 1000).toFixed(2)} s`))
     }
     notes.push(
