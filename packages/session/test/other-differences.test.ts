@@ -1,3 +1,4 @@
+import type { ConversationUpdateRequest } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { Bed } from './sansio.js'
 import { hex, memberIdOf } from './scenarios/harness.js'
@@ -241,27 +242,45 @@ describe('ConversationSync: the whole steward list', () => {
     }
   })
 
-  it('known gap (pinned as it is): a joiner admitted by the recovery commit that removes every listed steward refuses the sync (no-steward-is-member)', async () => {
-    // With one steward, the whole list is [the removed steward]: the joiner's validation (as the reference's,
-    // which would send an empty list) refuses it, and Conversation.join throws InvalidSyncError. A re-sent
-    // Welcome carries the same sync. See docs/claims.md.
+  it('a recovery commit that removes every listed steward leaves the joiner for later: admitted after the election, with a list of members', async () => {
+    // With one steward, the whole list is [the removed steward]. A commit carrying both the removal and the
+    // add would hand the joiner that list, which it refuses (no-steward-is-member, as the reference's joiner
+    // does): the commit carries the removal alone (deferredAdds), the add stays approved, and the commit after
+    // the election admits the joiner with the new list.
     const bed = await Bed.create('sync-list-1', 4, { admission: 'open', stewardList: { snMin: 1, snMax: 1 }, maxReelectionAttempts: 1 })
     await bed.add(1)
     await bed.add(2)
     const { s, live } = bed.silenceSteward([0, 1, 2])
+    const joiner = 3
     await bed.conv(live[0]!).removeMember(memberIdOf(s), bed.now)
-    await bed.conv(live[0]!).addMember(await bed.peers[3]!.plugins.generateKeyPackage(bed.now), bed.now)
+    await bed.conv(live[0]!).addMember(await bed.peers[joiner]!.plugins.generateKeyPackage(bed.now), bed.now)
     await bed.flush()
+    const marks = new Map(live.map((i) => [i, bed.eventsOf(i, 'commit-applied').length]))
     const end = bed.now + 60_000
-    const run = async () => {
-      while (bed.peers[3]!.conversation === undefined) {
-        if (bed.now > end) throw new Error('the joiner was not admitted within 60 s')
-        bed.now += 50
-        await bed.poll()
-        await bed.answerVoteRequests(live, electionsBeforeRecovery(bed))
-      }
+    while (bed.peers[joiner]!.conversation === undefined) {
+      if (bed.now > end) throw new Error('the joiner was not admitted within 60 s')
+      bed.now += 50
+      await bed.poll()
+      await bed.answerVoteRequests(live, electionsBeforeRecovery(bed))
     }
-    await expect(run()).rejects.toThrow(/rejected: no-steward-is-member/)
+    const j = bed.conv(joiner)
+    const sHex = hex(memberIdOf(s))
+    // The removal went first, on its own; the add came in a later commit.
+    for (const i of live) {
+      const applied = bed.eventsOf(i, 'commit-applied').slice(marks.get(i))
+      const removes = (r: ConversationUpdateRequest) => r.removeMember !== undefined && hex(r.removeMember.memberId) === sHex
+      const adds = (r: ConversationUpdateRequest) => r.memberInvite !== undefined
+      const removal = applied.findIndex((e) => e.batch.some(removes))
+      const add = applied.findIndex((e) => e.batch.some(adds))
+      expect(removal).toBeGreaterThanOrEqual(0)
+      expect(applied[removal]!.batch.some(adds)).toBe(false)
+      expect(add).toBeGreaterThan(removal)
+      expect(bed.conv(i).epoch()).toBe(j.epoch())
+      expect(bed.conv(i).stewards().map(hex)).toEqual(j.stewards().map(hex))
+    }
+    // The joiner's list has a member on it, and the removed steward is gone.
+    expect(j.members().map(hex)).not.toContain(sHex)
+    expect(j.stewards().some((m) => j.members().some((x) => hex(x) === hex(m)))).toBe(true)
   })
 })
 

@@ -8,6 +8,7 @@ import {
   actionSetKey,
   commitPrefix,
   coversPrefix,
+  deferredAdds,
   expiredAdds,
   lagsRecentApprovals,
   orderCandidates,
@@ -202,5 +203,40 @@ describe('lagsRecentApprovals (the epoch steward froze before it counted our lat
     expect(lagsRecentApprovals([...carries(prefix[0]!), { action: 'remove', memberId: id(9) }], prefix, at, 0)).toBe(false)
     expect(lagsRecentApprovals([{ action: 'remove', memberId: id(1) }], prefix, at, 0)).toBe(false) // the wrong action on a prefix member
     expect(lagsRecentApprovals(carries(...prefix), prefix, at, 0)).toBe(false) // covers it: the ordinary rule applies
+  })
+})
+
+describe('deferredAdds: adds wait while no listed steward would stay a member', () => {
+  const entry = (action: 'add' | 'remove', n: number, proposalId: number): PrefixEntry => ({
+    proposalId,
+    action,
+    memberId: id(n),
+    request: (action === 'add'
+      ? { payload: 'memberInvite', memberInvite: { memberId: id(n), keyPackageBytes: new Uint8Array(0) } }
+      : { payload: 'removeMember', removeMember: { memberId: id(n) } }) as ConversationUpdateRequest,
+  })
+  const members = new Set([1, 2, 3, 4].map((n) => toHex(id(n))))
+  const isMember = (hex: string) => members.has(hex)
+  const ids = (es: PrefixEntry[]) => es.map((e) => e.proposalId)
+
+  it('every listed steward removed: the adds wait, the removals do not', () => {
+    const prefix = [entry('remove', 1, 1), entry('add', 7, 2), entry('remove', 2, 3), entry('add', 8, 4)]
+    expect(ids(deferredAdds(prefix, [id(1), id(2)], isMember))).toEqual([2, 4])
+  })
+
+  it('a listed steward that stays a member: nothing waits', () => {
+    const prefix = [entry('remove', 1, 1), entry('add', 7, 2)]
+    expect(deferredAdds(prefix, [id(1), id(2)], isMember)).toEqual([])
+  })
+
+  it('stewards that already left count as gone: after the removal, the adds wait for the election', () => {
+    const prefix = [entry('add', 7, 2)]
+    expect(ids(deferredAdds(prefix, [id(5), id(6)], isMember))).toEqual([2])
+    expect(ids(deferredAdds([entry('remove', 1, 1), ...prefix], [id(1), id(6)], isMember))).toEqual([2])
+  })
+
+  it('no list, or no adds: nothing waits', () => {
+    expect(deferredAdds([entry('add', 7, 2)], [], isMember)).toEqual([])
+    expect(deferredAdds([entry('remove', 1, 1)], [id(1)], isMember)).toEqual([])
   })
 })

@@ -25,6 +25,7 @@ import {
   type PrefixEntry,
   actionSetKey,
   coversPrefix,
+  deferredAdds,
   expiredAdds,
   lagsRecentApprovals,
   orderCandidates,
@@ -122,9 +123,15 @@ export async function buildOwnCandidate(core: ConversationCore, now: number): Pr
   // Deviation 9: leave out adds whose key package expired by our clock (one
   // such add would fail the whole batch, every round). Receivers accept the
   // omission by their own check; when nothing is left, the commit is empty
-  // and still drains the expired adds on every member.
-  const expired = new Set(expiredAdds(prefix, now).map((e) => e.proposalId))
-  const included = prefix.filter((e) => !expired.has(e.proposalId))
+  // and still drains the expired adds on every member. Adds whose joiners
+  // would get a steward list with no member wait for the election
+  // (`deferredAdds`); they stay approved.
+  const expired = expiredAdds(prefix, now)
+  const deferred = deferredOf(core, prefix)
+  // Only deferred work: nothing to commit until the election gives the list a member.
+  if (deferred.length === prefix.length) return
+  const left = new Set([...expired, ...deferred].map((e) => e.proposalId))
+  const included = prefix.filter((e) => !left.has(e.proposalId))
   // Issue 15: one commit per change set per epoch. A round of this epoch
   // that failed may have left our earlier commit for the same changes (some
   // members may even have merged it): offer that one again; a second
@@ -276,7 +283,7 @@ function selectionView(core: ConversationCore, prefix: readonly PrefixEntry[], o
 /** {@link selectionView} of our current prefix, with the adds omittable at `now` (as `finalizeFreeze` computes them). */
 function currentSelectionView(core: ConversationCore, now: number): string {
   const prefix = core.prefix()
-  return selectionView(core, prefix, expiredAdds(prefix, now + KEY_PACKAGE_EXPIRY_TOLERANCE_MS))
+  return selectionView(core, prefix, omittableAdds(core, prefix, now).omittable)
 }
 
 /** How many candidates the round waits for: the eligible stewards (all eligible members in recovery). */
@@ -355,13 +362,21 @@ interface SelectionPlan {
 
 type Winner = { candidate: BufferedCandidate; merge: MergeResult; committer: Uint8Array; index: number }
 
+/** {@link deferredAdds} of `prefix` under our steward list and members. */
+function deferredOf(core: ConversationCore, prefix: readonly PrefixEntry[]): PrefixEntry[] {
+  return deferredAdds(prefix, core.steward.currentList()?.members ?? [], (hex) => core.isMemberHex(hex))
+}
+
 /**
- * Deviation 9: the adds of `prefix` whose key package expired (by our
- * clock, with a tolerance for the committer's), which a candidate may
- * leave out, and so the fewest proposals a candidate may carry.
+ * The adds of `prefix` a candidate may leave out, and so the fewest
+ * proposals a candidate may carry: those whose key package expired (by
+ * our clock, with a tolerance for the committer's; deviation 9), and those
+ * whose joiners would get a steward list with no member ({@link deferredAdds}).
  */
-function omittableAdds(prefix: PrefixEntry[], now: number): { omittable: PrefixEntry[]; fewest: number } {
-  const omittable = expiredAdds(prefix, now + KEY_PACKAGE_EXPIRY_TOLERANCE_MS)
+function omittableAdds(core: ConversationCore, prefix: PrefixEntry[], now: number): { omittable: PrefixEntry[]; fewest: number } {
+  const expired = expiredAdds(prefix, now + KEY_PACKAGE_EXPIRY_TOLERANCE_MS)
+  const ids = new Set(expired.map((e) => e.proposalId))
+  const omittable = [...expired, ...deferredOf(core, prefix).filter((e) => !ids.has(e.proposalId))]
   return { omittable, fewest: prefix.length - omittable.length }
 }
 
@@ -379,7 +394,7 @@ function planSelection(
   core: ConversationCore,
   now: number,
   prefix: PrefixEntry[] = core.prefix(),
-  { omittable, fewest } = omittableAdds(prefix, now),
+  { omittable, fewest } = omittableAdds(core, prefix, now),
 ): SelectionPlan {
   const epoch = core.epoch()
   const held = core.rounds.candidates(epoch)
@@ -487,7 +502,7 @@ async function finalizeOnBest(core: ConversationCore, now: number): Promise<void
   const prefix = core.prefix()
   if (theirs.proposalCount > prefix.length) return
   // Decoded once: it reads every approved add's key package.
-  const omit = omittableAdds(prefix, now)
+  const omit = omittableAdds(core, prefix, now)
   if (theirs.proposalCount < prefix.length && !isLagging(theirs, omit.fewest, epochSteward)) return
   const plan = planSelection(core, now, prefix, omit)
   // It ranks first by construction (the round holds one candidate per committer; a lagging one is put first); checked, not assumed.

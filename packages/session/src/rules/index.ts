@@ -65,6 +65,7 @@ export {
   actionSetKey,
   commitPrefix,
   coversPrefix,
+  deferredAdds,
   expiredAdds,
   lagsRecentApprovals,
   orderCandidates,

@@ -136,6 +136,37 @@ export function expiredAdds(prefix: readonly PrefixEntry[], atMs: number): Prefi
 }
 
 /**
+ * The adds of `prefix` a commit must leave for later because no listed
+ * steward would be a member after it: every steward on `stewards` is
+ * either removed by `prefix` or not a member now (`isMember`, hex ids).
+ * Their joiners would receive a `ConversationSync` whose steward list has
+ * no current member, which a joiner refuses (the reference's rule,
+ * `validateSync`'s `no-steward-is-member`), so such a commit carries only
+ * the rest of the work; the adds stay approved, and a commit after the
+ * election that follows (the list then has members) admits them. Empty
+ * when some listed steward stays a member, or `stewards` is empty.
+ *
+ * @example
+ * ```ts
+ * import { type PrefixEntry, deferredAdds } from '@demls/session/rules'
+ * import { toHex } from '@demls/wire'
+ * declare const prefix: PrefixEntry[] // removes the only steward, adds a joiner
+ * declare const steward: Uint8Array
+ * declare const members: Set<string>
+ * const later = deferredAdds(prefix, [steward], (hex) => members.has(hex)) // the add: committed after the election
+ * ```
+ */
+export function deferredAdds(prefix: readonly PrefixEntry[], stewards: readonly Uint8Array[], isMember: (memberIdHex: string) => boolean): PrefixEntry[] {
+  if (stewards.length === 0) return []
+  const removed = new Set(prefix.filter((e) => e.action === 'remove').map((e) => toHex(e.memberId)))
+  const stays = stewards.some((m) => {
+    const hex = toHex(m)
+    return isMember(hex) && !removed.has(hex)
+  })
+  return stays ? [] : prefix.filter((e) => e.action === 'add')
+}
+
+/**
  * Whether a commit's `changes` are exactly `prefix` minus some entries of
  * `omittable`; if so, the entries it left out.
  *
