@@ -70,3 +70,41 @@ export function stewardListRefusal(n: StewardListNotice, ctx: StewardListContext
   }
   return undefined
 }
+
+/**
+ * Whether an election's proposed list is exactly the list an honest
+ * proposer generates over one of `pools` (the candidate pools a member
+ * could have used at the election's epoch: the settled members, and in
+ * recovery the settled members minus approved removals) in the election's
+ * retry round. Checking the order alone (regenerating the list from its
+ * own members, the reference's rule) lets any member propose a list of its
+ * choosing, itself alone included, and be elected by the automatic YES
+ * votes; checking the pool binds the list to the group's members.
+ *
+ * @example
+ * ```ts
+ * import { electionRegenerates } from '@demls/session/rules'
+ * import { StewardListService } from '@demls/steward'
+ * import type { StewardElectionProposal } from '@demls/wire'
+ * declare const election: StewardElectionProposal
+ * declare const settled: Uint8Array[]
+ * const svc = new StewardListService({ conversationId: 'chat' })
+ * electionRegenerates(election, [settled], (e, pool, round) => svc.electableList(e, pool, round).members)
+ * ```
+ */
+export function electionRegenerates(
+  e: { proposedStewards: readonly Uint8Array[]; electionEpoch: bigint; retryRound: number },
+  pools: readonly (readonly Uint8Array[])[],
+  electable: (epoch: bigint, pool: readonly Uint8Array[], round: number) => readonly Uint8Array[],
+): boolean {
+  return pools.some((pool) => {
+    if (pool.length === 0) return false
+    let expected: readonly Uint8Array[]
+    try {
+      expected = electable(e.electionEpoch, pool, e.retryRound)
+    } catch {
+      return false
+    }
+    return expected.length === e.proposedStewards.length && expected.every((m, i) => bytesEqual(m, e.proposedStewards[i] as Uint8Array))
+  })
+}

@@ -1,4 +1,4 @@
-import type { Vote, ViolationEvidence } from '@demls/wire'
+import type { StewardElectionProposal, Vote, ViolationEvidence } from '@demls/wire'
 import type { ProposalId } from '../conversation/queues.js'
 import type { ConversationUpdateRequest } from '@demls/wire'
 import type { EquivocationEvidence } from '../rules/equivocation.js'
@@ -27,6 +27,8 @@ export interface AutoVote {
   judgeEvidence?: ViolationEvidence
   /** Another member's plain removal of this member in a closed group: judged from our own observation when the vote fires. */
   judgeRemoval?: Uint8Array
+  /** A steward election: YES only if it is the election we would propose ourselves (`judgeElection`). */
+  judgeElection?: StewardElectionProposal
   /** We waited in reserve (`reserveVoters`): `choice` is the one judged then, sent now if the proposal is still open. */
   reserveWaited?: true
 }

@@ -1,9 +1,11 @@
 import { settledMembers } from '@demls/steward'
-import { toHex } from '@demls/wire'
 import { joinProposalSlots, votingInactivityWindow } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { targetOf, targetSatisfied } from '../rules/targets.js'
 import { initiateProposal, targetInFlight } from '../voting/proposals.js'
+import { electionPool } from './election-check.js'
+
+export { electionPool }
 
 /**
  * After a merged commit: keep the steward list covering the epoch
@@ -62,20 +64,6 @@ export function electableLists(
     out.push({ retryRound: r, members: core.steward.electableList(epoch, pool, r).members })
   }
   return out
-}
-
-/**
- * The candidate pool of an election: settled members (in recovery, minus
- * approved removals). A recovery election with no settled candidate left
- * (the settled ones are all being removed) takes the members who joined
- * this epoch, rather than none.
- */
-export function electionPool(core: ConversationCore, recovery: boolean): Uint8Array[] {
-  const epoch = core.epoch()
-  const removing = recovery ? core.approvedRemovalTargets() : new Set<string>()
-  const candidates = core.mls.members().filter((m) => !removing.has(toHex(m)))
-  const settled = settledMembers(candidates, core.membership.joinEpochs, epoch)
-  return recovery && settled.length === 0 ? candidates : settled
 }
 
 /**

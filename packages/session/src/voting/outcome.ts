@@ -4,6 +4,7 @@ import type { ConversationCore } from '../conversation/core.js'
 import { enterFreezing, replayStashedCandidates } from '../freeze/commit-flow.js'
 import { fileDeadlock, sweepScoreRemovals } from '../stewardship/emergency.js'
 import { drainBufferedUpdates, initiateStewardElection } from '../stewardship/stewardship.js'
+import { electionInstallable, judgeElection } from '../stewardship/election-check.js'
 import { onInviteResolved } from '../join/responder.js'
 import { applyConsensusResult } from '../rules/apply-result.js'
 import { certifyApproval, localCertificate } from './certificates.js'
@@ -58,6 +59,10 @@ async function handleOutcome(
       await sweepScoreRemovals(core, now)
       break
     case 'election-rejected':
+      // Only the failure of an election we would have proposed ourselves moves the retry round on: a
+      // rejected list of someone's choosing is no failed attempt (else a member could spend the group's
+      // retries, and open recovery mode, by proposing lists nobody would vote for).
+      if (request.stewardElection === undefined || !judgeElection(core, request.stewardElection)) break
       core.steward.bumpRetry()
       if (core.steward.retriesExhausted()) await fileDeadlock(core, now)
       else await initiateStewardElection(core, true, now)
@@ -125,14 +130,10 @@ function installElectedList(core: ConversationCore, request: ConversationUpdateR
     })
     return
   }
-  let valid = false
-  try {
-    valid = core.steward.validateProposed(e.proposedStewards, e.electionEpoch, e.proposedStewards, e.retryRound)
-  } catch {
-    valid = false
-  }
-  if (!valid) {
-    core.emit({ type: 'dropped', reason: 'invalid-proposal', detail: 'elected list does not regenerate' })
+  // Beyond the reference (which regenerates the list from its own members, so any ordered list passed):
+  // the list must be the one an election over our candidate pool at its epoch proposes.
+  if (!electionInstallable(core, e)) {
+    core.emit({ type: 'dropped', reason: 'invalid-proposal', detail: 'elected list does not regenerate from our members' })
     return
   }
   core.steward.installList(e.electionEpoch, e.proposedStewards, e.proposedStewards.length, e.retryRound)

@@ -31,6 +31,7 @@ import { proposalBytesFit } from './proposal-bytes.js'
 import { noteEquivocation } from './equivocation.js'
 import { equivocationOf } from '../rules/equivocation.js'
 import { creatorVoteFor, invitesRequired, joinerOf, judgeAdmission, proposalLiveness, removedOf, silentAdmissionRefusal } from './admission.js'
+import { judgeElection } from '../stewardship/election-check.js'
 
 /**
  * Who votes first on a proposal we open: we bundle YES, or we vote later like everyone.
@@ -263,6 +264,8 @@ export function onIncomingProposal(
       ...(invitesRequired(core) && joinerOf(request) !== undefined ? { judgeAdmission: joinerOf(request) } : {}),
       // In a closed group, another member's plain removal is voted on what we observed ourselves.
       ...(invitesRequired(core) && removed !== undefined && inactive === undefined ? { judgeRemoval: removed } : {}),
+      // An election is voted on its list, never on the proposer's flag (a list of its choosing would pass).
+      ...(request?.stewardElection !== undefined ? { judgeElection: request.stewardElection } : {}),
     })
   }
 }
@@ -478,7 +481,9 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
                 ? judgeEvidence(core, a.judgeEvidence, now)
                 : a.judgeRemoval !== undefined
                   ? judgeRemoval(core, a.judgeRemoval, now)
-                  : a.choice
+                  : a.judgeElection !== undefined
+                    ? judgeElection(core, a.judgeElection)
+                    : a.choice
       if (a.reserveWaited !== true && waitsInReserve(core, session.proposal, choice)) {
         // Our silence weighs as our choice: vote only if the proposal is still open after one more voting delay.
         core.voting.autoVotes.set(id, reserveVoteAt(core, id, now), { choice, reserveWaited: true })

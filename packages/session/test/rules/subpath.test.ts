@@ -21,6 +21,8 @@ describe('@demls/session/rules subpath', () => {
       'censorshipSuspect',
       'checkReplay',
       'commitPrefix',
+      'deferredAdds',
+      'electionRegenerates',
       'committerRank',
       'freezeEntryWindowFor',
       'isVotePivotal',
