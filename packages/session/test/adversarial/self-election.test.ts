@@ -12,29 +12,36 @@ import { MaliciousMember } from './member.js'
 // it regenerates that way (stewardship/election-check.ts).
 
 describe('adversarial: a member elects itself', () => {
-  it('an election proposal listing the attacker, ordered to pass the regeneration check, is not installed', async () => {
-    const config = { stewardList: { snMin: 1, snMax: 2 } }
-    const bed = await Bed.create('self-elect', 5, config)
+  const config = { stewardList: { snMin: 1, snMax: 2 } }
+  const attacker = 4
+
+  /** A group of five; the attacker (not on the list) builds an election of itself alone, ordered to regenerate. */
+  const setup = async (id: string) => {
+    const bed = await Bed.create(id, 5, config)
     for (const i of [1, 2, 3, 4]) await bed.add(i)
     await bed.run(2_000)
-    const attacker = 4
     const before = [0, 1, 2, 3].map((i) => bed.conv(i).stewards().map(toHex))
     expect(before[0]).not.toContain(toHex(memberIdOf(attacker)))
     const epoch = bed.conv(0).epoch()
     const round = bed.conv(0).electionRound()
-    // A pool of the attacker alone: its list regenerates from itself.
     const svc = new StewardListService({ config: config.stewardList, conversationId: bed.id })
     const proposed = svc.electableList(epoch, [memberIdOf(attacker)], round).members
     const m = new MaliciousMember(bed, attacker)
     const payload = encodeConversationUpdateRequest({ payload: 'stewardElection', stewardElection: { proposedStewards: [...proposed], electionEpoch: epoch, retryRound: round } })
     const proposal = m.consensus.createProposal(bed.id, { payload, expectedVotersCount: 5, expirationSeconds: 600, livenessCriteriaYes: true }, bed.now)
-    await m.sendEncrypted({ proposal }, [0, 1, 2, 3])
+    const outcome = (i: number) => bed.peers[i]!.events.find((e) => e.type === 'consensus-reached' && e.proposalId === proposal.proposalId)
+    return { bed, before, round, send: () => m.sendEncrypted({ proposal }, [0, 1, 2, 3]), outcome }
+  }
+
+  it('an election proposal listing the attacker, ordered to pass the regeneration check, is not installed', async () => {
+    const { bed, before, round, send, outcome } = await setup('self-elect')
+    await send()
     await bed.run(30_000)
     for (const i of [0, 1, 2, 3]) {
       // Every honest member voted NO on it (with the automatic YES it passed 5 to 0), the group rejected it,
       // and the rejection spent no retry round.
-      const outcome = bed.peers[i]!.events.find((e) => e.type === 'consensus-reached' && e.proposalId === proposal.proposalId)
-      expect(outcome?.type === 'consensus-reached' && outcome.approved).toBe(false)
+      const o = outcome(i)
+      expect(o?.type === 'consensus-reached' && o.approved).toBe(false)
       expect(bed.conv(i).stewards().map(toHex)).toEqual(before[i])
       expect(bed.conv(i).electionRound()).toBe(round)
       expect(bed.conv(i).mode()).toBe('normal')
@@ -42,26 +49,14 @@ describe('adversarial: a member elects itself', () => {
   }, 60_000)
 
   it('approved anyway (the honest NO votes lost, silence counted YES), the list is still not installed', async () => {
-    const config = { stewardList: { snMin: 1, snMax: 2 } }
-    const bed = await Bed.create('self-elect-lost', 5, config)
-    for (const i of [1, 2, 3, 4]) await bed.add(i)
-    await bed.run(2_000)
-    const attacker = 4
-    const before = [0, 1, 2, 3].map((i) => bed.conv(i).stewards().map(toHex))
-    const epoch = bed.conv(0).epoch()
-    const round = bed.conv(0).electionRound()
-    const svc = new StewardListService({ config: config.stewardList, conversationId: bed.id })
-    const proposed = svc.electableList(epoch, [memberIdOf(attacker)], round).members
-    const m = new MaliciousMember(bed, attacker)
-    const payload = encodeConversationUpdateRequest({ payload: 'stewardElection', stewardElection: { proposedStewards: [...proposed], electionEpoch: epoch, retryRound: round } })
-    const proposal = m.consensus.createProposal(bed.id, { payload, expectedVotersCount: 5, expirationSeconds: 600, livenessCriteriaYes: true }, bed.now)
+    const { bed, before, send, outcome } = await setup('self-elect-lost')
     // The honest members hear nobody but the attacker from now on: each sees only its own NO.
     bed.intercept = (from, to, packet) => (from !== attacker && to !== attacker ? undefined : packet)
-    await m.sendEncrypted({ proposal }, [0, 1, 2, 3])
+    await send()
     await bed.run(60_000)
     for (const i of [0, 1, 2, 3]) {
-      const outcome = bed.peers[i]!.events.find((e) => e.type === 'consensus-reached' && e.proposalId === proposal.proposalId)
-      expect(outcome?.type === 'consensus-reached' && outcome.approved).toBe(true)
+      const o = outcome(i)
+      expect(o?.type === 'consensus-reached' && o.approved).toBe(true)
       expect(bed.conv(i).stewards().map(toHex)).toEqual(before[i])
       expect(bed.peers[i]!.events.some((e) => e.type === 'dropped' && e.detail === 'elected list does not regenerate from our members')).toBe(true)
     }
