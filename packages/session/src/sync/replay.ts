@@ -70,8 +70,11 @@ export async function applyReplay(core: ConversationCore, replay: ReplayedCommit
     const electable = () => electableLists(core, epoch, core.mls.members(), core.membership.joinEpochs, core.steward.isExhausted(epoch))
     const judge = () => checkReplay(staged, c, core.sm.mode === 'recovery', core.steward.currentList()?.members, electable)
     let check = judge()
-    // A committer elected in an election we missed: the replay may carry that election's certificate.
-    if (!check.ok && adoptListFromReplay(core, offered, staged.committer)) check = judge()
+    // A committer elected in an election we missed: the replay may carry that election's certificate. It
+    // goes before inferring the list: a committer can be on the lists of several retry rounds, and the
+    // inference takes the first, which need not be the one the group elected (members then held
+    // different lists at one epoch: the 12-member fault runs).
+    if ((!check.ok || check.inferred !== undefined) && adoptListFromReplay(core, offered, staged.committer)) check = judge()
     if (!check.ok) {
       await core.mls.discardStagedCommit()
       core.emit({ type: 'dropped', reason: 'candidate', detail: `replayed commit refused: ${check.reason}` })

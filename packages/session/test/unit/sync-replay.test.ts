@@ -1,4 +1,5 @@
-import { EthereumSigner, createProposal } from '@demls/consensus'
+import { EthereumSigner, createProposal, ethereumAddress } from '@demls/consensus'
+import { StewardListService } from '@demls/steward'
 import { type ApprovalCertificate, type CommitCandidate, encodeApprovalCertificate, encodeConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { buildCore } from '../../src/conversation/build-core.js'
@@ -120,6 +121,38 @@ describe('sync/replay: a replayed commit of our epoch', () => {
     expect(core.epoch()).toBe(epoch + 1n)
     expect(core.steward.currentList()!.members.map(toHex)).toEqual(elected.map(toHex))
     expect(core.outbox.events.some((e) => e.type === 'steward-list-inferred' && e.retryRound === 1)).toBe(true)
+  })
+
+  it('a committer on the lists of two retry rounds: the certificate the replay carries decides the list, not the first round it is on', async () => {
+    // Find a conversation where bob is on the lists of both rounds, and they differ.
+    const ids = [0, 1, 2].map((i) => ethereumAddress(keyFor(i)))
+    const config = { snMin: 1, snMax: 2 }
+    let id = ''
+    for (let k = 0; k < 200 && id === ''; k++) {
+      const svc = new StewardListService({ conversationId: `replay-rounds-${k}`, config })
+      const has = (l: readonly Uint8Array[]) => l.some((m) => toHex(m) === toHex(ids[1]!))
+      const [l0, l1] = [0, 1].map((r) => svc.electableList(1n, ids, r).members)
+      if (has(l0!) && has(l1!) && l0!.map(toHex).join() !== l1!.map(toHex).join()) id = `replay-rounds-${k}`
+    }
+    expect(id).not.toBe('')
+    const { core, others } = await coreFixture({ id, members: 3, config: { stewardList: config } })
+    const [bob, carol] = others as [(typeof others)[0], (typeof others)[0]]
+    for (const m of core.mls.members()) core.scoring.addMember(m)
+    recordEpoch(core)
+    const epoch = core.epoch()
+    expect(epoch).toBe(1n)
+    core.steward.installList(0n, [core.memberId], 1) // exhausted at our epoch: an election was due, we missed it
+    const round0 = [...core.steward.electableList(epoch, core.mls.members(), 0).members]
+    const round1 = [...core.steward.electableList(epoch, core.mls.members(), 1).members]
+    core.queues.approved.set(5, { payload: 'removeMember', removeMember: { memberId: carol.memberId } })
+    const built = await bob.createCommitCandidate([{ action: 'remove', memberId: carol.memberId }], { nowMs: core.now })
+    await bob.discardOwnCommit()
+    const c: CommitCandidate = { conversationId: core.idBytes, mlsProposals: built.proposals, commitMessage: built.commit, stewardMemberId: bob.memberId, demlsWelcome: new Uint8Array() }
+    // The group elected round 1 (bob and carol voted YES); the replay carries that election.
+    const certificate = electionCertificate(core.id, epoch, 1, round1, [1, 2], core.now)
+    expect(await applyReplay(core, { candidate: c, certificates: [certificate], mergedBy: [] }, core.now)).toBe(true)
+    expect(core.steward.currentList()!.members.map(toHex)).toEqual(round1.map(toHex))
+    expect(core.steward.currentList()!.members.map(toHex)).not.toEqual(round0.map(toHex))
   })
 
   it('a replay carries the election in force when its commit was made: not a later one, not one older than 4 epochs, not a list without the committer', () => {
