@@ -10,13 +10,14 @@ import {
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { ConversationCore } from '../conversation/core.js'
+import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
 import { advanceFreeze, onCandidateReceived } from '../freeze/commit-flow.js'
 import { onInvitation } from '../join/invite.js'
 import { onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
 import { offerWelcome } from '../join/rewelcome.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { noteSeen } from '../stewardship/liveness.js'
-import { drainBufferedUpdates } from '../stewardship/stewardship.js'
+import { drainBufferedUpdates, proposeRegeneratedList } from '../stewardship/stewardship.js'
 import { answerHistory, keepChat, takeHistoryReply } from '../sync/backfill.js'
 import {
   hasCurrentFuture,
@@ -111,6 +112,20 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
 }
 
 /**
+ * Open an election of the list over the settled members at our epoch (as
+ * `regenerateStewardList` does): our list's election cannot be proven to a
+ * member that missed it. Nothing when one is open, or while we may not
+ * propose (freezing, an emergency open); a later attestation asks again.
+ */
+async function electAgain(core: ConversationCore, now: number): Promise<void> {
+  try {
+    await proposeRegeneratedList(core, now)
+  } catch (err) {
+    if (!(err instanceof ConversationBlockedError) && !(err instanceof PartialFreezeError)) core.error('elect-again', err)
+  }
+}
+
+/**
  * A plaintext control message: catch-up, fork healing, attestations,
  * history. `onControl` returns what to report and send; it is done here,
  * before the replay it returned is applied.
@@ -119,7 +134,7 @@ async function onPlainControl(core: ConversationCore, control: Extract<Inbound, 
   const { events, send, replay, resendProposal } = onControl(core, control, now)
   for (const event of events) core.emit(event)
   for (const message of send) core.sendPlain(message)
-  if (control.attestation !== undefined) await onListAttested(core, control.attestation, now)
+  if (control.attestation !== undefined && (await onListAttested(core, control.attestation, now)) === 'regenerate') await electAgain(core, now)
   if (replay?.kind === 'catch-up') await applyReplay(core, replay, now)
   else if (replay?.kind === 'fork') await applyForkSwitch(core, replay, now)
   else if (resendProposal !== undefined && !core.sm.blocksMessaging) await core.sendEncrypted({ proposal: resendProposal })

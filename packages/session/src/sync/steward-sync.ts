@@ -81,7 +81,7 @@ export function answersAttestation(core: Pick<ConversationCore, 'memberSet' | 'm
  * election's certificate, for every member behind. Attestations without a
  * stamp (reference peers) are ignored.
  */
-export async function onListAttested(core: ConversationCore, a: EpochAttestation, now: number): Promise<void> {
+export async function onListAttested(core: ConversationCore, a: EpochAttestation, now: number): Promise<'regenerate' | undefined> {
   const ours = core.steward.currentList()
   if (ours === undefined || a.epoch !== core.epoch() || a.stewardListEpoch === 0n || core.sm.blocksMessaging) return
   const key = toHex(a.memberId)
@@ -98,13 +98,19 @@ export async function onListAttested(core: ConversationCore, a: EpochAttestation
   if (now - (sent.get(key) ?? Number.NEGATIVE_INFINITY) < core.config.attestationIntervalMs) return
   sent.set(key, now)
   evictOldest(sent, 256)
+  const elected = electionOf(core, ours.electionEpoch, ours.retryRound) !== undefined
   const notice = {
     electionEpoch: ours.electionEpoch,
     retryRound: ours.retryRound,
     members: [...ours.members],
-    ...(electionOf(core, ours.electionEpoch, ours.retryRound) !== undefined ? { certificate: core.certificates.election } : {}),
+    ...(elected ? { certificate: core.certificates.election } : {}),
   }
   await core.sendEncrypted({ demlsControl: { stewardList: notice } })
+  // An election decided at its timeout (silent voters weigh YES) carries too few signed votes to prove
+  // itself, and a member that missed it refuses every notice of it for good: the closest answerer asks
+  // the group to elect again, by signed votes, at the epoch we are all at.
+  if (elected && !electionCertified(core, notice) && isAmongClosest(listAnswerTarget(a), core.memberSet(), key, core.memberHex, 1)) return 'regenerate'
+  return undefined
 }
 
 /**
