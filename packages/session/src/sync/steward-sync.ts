@@ -80,6 +80,11 @@ export function answersAttestation(core: Pick<ConversationCore, 'memberSet' | 'm
  * each notice went to the whole group: N notices, each carrying the
  * election's certificate, for every member behind. Attestations without a
  * stamp (reference peers) are ignored.
+ *
+ * @returns `'regenerate'` when we are the closest of those answerers and
+ * our list's election certificate does not verify (an election decided at
+ * its timeout): the caller then opens an election of the list at our
+ * epoch, since the member behind refuses every notice of ours
  */
 export async function onListAttested(core: ConversationCore, a: EpochAttestation, now: number): Promise<'regenerate' | undefined> {
   const ours = core.steward.currentList()
