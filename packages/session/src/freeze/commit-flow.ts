@@ -126,11 +126,9 @@ export async function buildOwnCandidate(core: ConversationCore, now: number): Pr
   // and still drains the expired adds on every member. Adds whose joiners
   // would get a steward list with no member wait for the election
   // (`deferredAdds`); they stay approved.
-  const expired = expiredAdds(prefix, now)
-  const deferred = deferredOf(core, prefix)
   // Only deferred work: nothing to commit until the election gives the list a member.
-  if (deferred.length === prefix.length) return
-  const left = new Set([...expired, ...deferred].map((e) => e.proposalId))
+  if (deferredOf(core, prefix).length === prefix.length) return
+  const left = new Set(leftOutAdds(core, prefix, now).map((e) => e.proposalId))
   const included = prefix.filter((e) => !left.has(e.proposalId))
   // Issue 15: one commit per change set per epoch. A round of this epoch
   // that failed may have left our earlier commit for the same changes (some
@@ -368,15 +366,23 @@ function deferredOf(core: ConversationCore, prefix: readonly PrefixEntry[]): Pre
 }
 
 /**
- * The adds of `prefix` a candidate may leave out, and so the fewest
- * proposals a candidate may carry: those whose key package expired (by
- * our clock, with a tolerance for the committer's; deviation 9), and those
- * whose joiners would get a steward list with no member ({@link deferredAdds}).
+ * The adds of `prefix` a commit leaves out: those whose key package
+ * expired at `atMs` (deviation 9), and those whose joiners would get a
+ * steward list with no member ({@link deferredAdds}), each once.
+ */
+function leftOutAdds(core: ConversationCore, prefix: readonly PrefixEntry[], atMs: number): PrefixEntry[] {
+  const expired = expiredAdds(prefix, atMs)
+  const ids = new Set(expired.map((e) => e.proposalId))
+  return [...expired, ...deferredOf(core, prefix).filter((e) => !ids.has(e.proposalId))]
+}
+
+/**
+ * The adds of `prefix` a candidate may leave out ({@link leftOutAdds}, the
+ * expiry judged with a tolerance for the committer's clock), and so the
+ * fewest proposals a candidate may carry.
  */
 function omittableAdds(core: ConversationCore, prefix: PrefixEntry[], now: number): { omittable: PrefixEntry[]; fewest: number } {
-  const expired = expiredAdds(prefix, now + KEY_PACKAGE_EXPIRY_TOLERANCE_MS)
-  const ids = new Set(expired.map((e) => e.proposalId))
-  const omittable = [...expired, ...deferredOf(core, prefix).filter((e) => !ids.has(e.proposalId))]
+  const omittable = leftOutAdds(core, prefix, now + KEY_PACKAGE_EXPIRY_TOLERANCE_MS)
   return { omittable, fewest: prefix.length - omittable.length }
 }
 

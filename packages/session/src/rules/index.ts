@@ -79,7 +79,7 @@ export {
   judgeStaged,
   noCandidateScores,
 } from './selection-scores.js'
-export { type StewardListContext, electionRegenerates, listNewer, stewardListRefusal } from './steward-list.js'
+export { type StewardListContext, electionRegenerates, listNewer, sameMembers, stewardListRefusal } from './steward-list.js'
 export { type Target, type TargetAction, decodeRequest, keyOfTarget, targetKey, targetMemberId, targetOf, targetSatisfied } from './targets.js'
 export { type SyncRejectReason, type SyncValidationContext, validateSync } from './validate-sync.js'
 export { type PivotalityInput, isVotePivotal } from './vote-pivotality.js'

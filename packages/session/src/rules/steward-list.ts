@@ -3,6 +3,20 @@ import { type StewardListNotice, bytesEqual } from '@demls/wire'
 import type { EpochMembership } from '../state/epoch-history.js'
 
 /**
+ * Whether two member lists hold the same ids in the same order (a steward
+ * list's order is its rotation).
+ *
+ * @example
+ * ```ts
+ * import { sameMembers } from '@demls/session/rules'
+ * sameMembers([new Uint8Array([1])], [new Uint8Array([1])]) // true
+ * ```
+ */
+export function sameMembers(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+  return a.length === b.length && a.every((m, i) => bytesEqual(m, b[i] as Uint8Array))
+}
+
+/**
  * Whether stamp `a` is newer than `b` (later epoch, or the same epoch and a later round).
  *
  * @example
@@ -64,8 +78,7 @@ export function stewardListRefusal(n: StewardListNotice, ctx: StewardListContext
   if (seen === undefined) return 'epoch not in our history'
   const pool = settledMembers(seen.members, seen.joinEpochs, n.electionEpoch)
   if (pool.length === 0) return 'no settled member at that epoch'
-  const expected = ctx.electable(n.electionEpoch, pool, n.retryRound)
-  if (expected.length !== n.members.length || expected.some((m, i) => !bytesEqual(m, n.members[i] as Uint8Array))) {
+  if (!sameMembers(ctx.electable(n.electionEpoch, pool, n.retryRound), n.members)) {
     return 'does not regenerate from the settled members'
   }
   return undefined
@@ -105,6 +118,6 @@ export function electionRegenerates(
     } catch {
       return false
     }
-    return expected.length === e.proposedStewards.length && expected.every((m, i) => bytesEqual(m, e.proposedStewards[i] as Uint8Array))
+    return sameMembers(expected, e.proposedStewards)
   })
 }

@@ -5,36 +5,39 @@ import { electionRegenerates } from '../rules/steward-list.js'
 import { toHex } from '../util/bytes.js'
 
 /**
+ * The two candidate pools of an election over `members` at `epoch`: the
+ * settled members, and the recovery pool (the settled members minus
+ * `removing`, the approved removal targets; the members who joined at
+ * `epoch` when that leaves nobody).
+ */
+function candidatePools(members: readonly Uint8Array[], joinEpochs: ReadonlyMap<string, bigint>, epoch: bigint, removing: ReadonlySet<string>) {
+  const candidates = members.filter((m) => !removing.has(toHex(m)))
+  const kept = settledMembers(candidates, joinEpochs, epoch)
+  return { settled: settledMembers(members, joinEpochs, epoch), recovery: kept.length === 0 ? candidates : kept }
+}
+
+/**
  * The candidate pool of an election: settled members (in recovery, minus
  * approved removals). A recovery election with no settled candidate left
  * (the settled ones are all being removed) takes the members who joined
  * this epoch, rather than none.
  */
 export function electionPool(core: ConversationCore, recovery: boolean): Uint8Array[] {
-  const epoch = core.epoch()
-  const removing = recovery ? core.approvedRemovalTargets() : new Set<string>()
-  const candidates = core.mls.members().filter((m) => !removing.has(toHex(m)))
-  const settled = settledMembers(candidates, core.membership.joinEpochs, epoch)
-  return recovery && settled.length === 0 ? candidates : settled
+  const pools = candidatePools(core.mls.members(), core.membership.joinEpochs, core.epoch(), recovery ? core.approvedRemovalTargets() : new Set())
+  return recovery ? pools.recovery : pools.settled
 }
 
 /**
  * The candidate pools an honest proposer could have used for an election
- * at `epoch`: the settled members, and the recovery pool (the settled
- * members minus the removals we hold approved; this epoch's joiners when
- * that leaves nobody). At our current epoch they are what we would
- * propose ourselves; at an earlier one, the members we recorded for it.
- * Empty when we hold no record of that epoch.
+ * at `epoch` ({@link candidatePools}): at our current epoch, what we would
+ * propose ourselves; at an earlier one, over the members we recorded for
+ * it. Empty when we hold no record of that epoch.
  */
 function electionPools(core: ConversationCore, epoch: bigint): Uint8Array[][] {
-  if (epoch === core.epoch()) return [electionPool(core, false), electionPool(core, true)]
-  const seen = core.membership.epochHistory.get(epoch)
+  const seen = epoch === core.epoch() ? { members: core.mls.members(), joinEpochs: core.membership.joinEpochs } : core.membership.epochHistory.get(epoch)
   if (seen === undefined) return []
-  // As electionPool, over the members we recorded for that epoch.
-  const removing = core.approvedRemovalTargets()
-  const candidates = seen.members.filter((m) => !removing.has(toHex(m)))
-  const recovery = settledMembers(candidates, seen.joinEpochs, epoch)
-  return [settledMembers(seen.members, seen.joinEpochs, epoch), recovery.length === 0 ? candidates : recovery]
+  const { settled, recovery } = candidatePools(seen.members, seen.joinEpochs, epoch, core.approvedRemovalTargets())
+  return [settled, recovery]
 }
 
 function regenerates(core: ConversationCore, e: StewardElectionProposal): boolean {

@@ -3,7 +3,7 @@ import { type ViolationEvidenceInit, bytesEqual, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { initiateProposal } from '../voting/proposals.js'
 import { silenceIsNo } from '../voting/judge-evidence.js'
-import { electionPool } from './stewardship.js'
+import { electionPool } from './election-check.js'
 
 /**
  * File an Emergency Criteria Proposal with our YES bundled; we are its

@@ -3,7 +3,7 @@ import type { ConversationConfig } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { groupMovedOn, isBehind } from '../sync/catch-up.js'
 import { initiateProposal } from '../voting/proposals.js'
-import { electionPool } from './stewardship.js'
+import { electionPool } from './election-check.js'
 
 /**
  * How long a member in Reelection waits for an election proposal before

@@ -5,8 +5,6 @@ import { targetOf, targetSatisfied } from '../rules/targets.js'
 import { initiateProposal, targetInFlight } from '../voting/proposals.js'
 import { electionPool } from './election-check.js'
 
-export { electionPool }
-
 /**
  * After a merged commit: keep the steward list covering the epoch
  * (`reference-architecture.md` §6.5). A small group (settled members ≤

@@ -12,7 +12,7 @@ import { verifyApproval } from '../rules/certificate.js'
 import { isAmongClosest } from '../rules/closest-members.js'
 import { certifies } from '../voting/certificates.js'
 import type { ConversationCore } from '../conversation/core.js'
-import { listNewer, stewardListRefusal } from '../rules/steward-list.js'
+import { listNewer, sameMembers, stewardListRefusal } from '../rules/steward-list.js'
 import { evictOldest } from '../state/bounded.js'
 
 /**
@@ -261,8 +261,7 @@ function electionCertified(core: ConversationCore, n: StewardListNotice): boolea
     e !== undefined &&
     e.electionEpoch === n.electionEpoch &&
     e.retryRound === n.retryRound &&
-    e.proposedStewards.length === n.members.length &&
-    e.proposedStewards.every((m, i) => bytesEqual(m, n.members[i]!))
+    sameMembers(e.proposedStewards, n.members)
   )
 }
 

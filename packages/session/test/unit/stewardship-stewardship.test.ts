@@ -5,7 +5,6 @@ import { joinProposalSlots, votingInactivityWindow } from '../../src/conversatio
 import {
   driveBufferedProposals,
   drainBufferedUpdates,
-  electionPool,
   electionWaitMs,
   expireAwaitedElection,
   freeProposalSlots,
@@ -13,6 +12,7 @@ import {
   reconcileStewardList,
   takeoverDeadline,
 } from '../../src/stewardship/stewardship.js'
+import { electionPool } from '../../src/stewardship/election-check.js'
 import { coreFixture } from '../core-fixture.js'
 
 /** `stewardship/stewardship.ts` on a core over a real MLS group (member 0 ours). */
