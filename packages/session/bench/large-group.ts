@@ -33,9 +33,8 @@ import { admitBatch, removeLastByVote } from './group-flow.js'
 import { type ReplayRecord, type ReplayResult, recordMembers, replayInChild, replayedMembers } from './member-replay.js'
 import { mlsAdmit, mlsCommit } from './mls-flow.js'
 import { cpuNow, gcPauses } from './scale-cpu.js'
-import { mlsCostsAt } from './scale-mls.js'
-import { perMember } from './scale-model.js'
-import { voteCostsAt, voteMessages, voterKey } from './scale-votes.js'
+import { measureRow, perMember } from './scale-model.js'
+import { voterKey } from './scale-votes.js'
 
 /** The three phases, in order. */
 export const LARGE_PHASES = ['form', 'remove', 'chat'] as const
@@ -263,9 +262,7 @@ export async function largeGroupRun(n: number, batch: number, log: (line: string
  * it leaves out. ms.
  */
 async function modelledRemoval(n: number): Promise<number> {
-  const votes = await voteCostsAt(n, n >= 500 ? 3 : 5)
-  const mls = await mlsCostsAt(n, n >= 500 ? 2 : 3, voteMessages(2).bytes[0]!)
-  return perMember([{ n, votes, mls }], n, true).totalMs
+  return perMember([await measureRow(n)], n, true).totalMs
 }
 
 /** Issue 18's targets for one membership change (the removal by vote): protocol CPU at most this many times MLS alone. */

@@ -1,8 +1,8 @@
 // The per-member cost model of the scale bench: fits of each measured
 // per-operation cost against N, and the CPU one member pays per
 // membership change composed from them.
-import type { MlsCosts } from './scale-mls.js'
-import type { VoteCosts } from './scale-votes.js'
+import { type MlsCosts, mlsCostsAt } from './scale-mls.js'
+import { type VoteCosts, voteCostsAt, voteMessages } from './scale-votes.js'
 
 
 /** Everything measured at one group size. */
@@ -10,6 +10,15 @@ export interface Row {
   n: number
   mls: MlsCosts
   votes: VoteCosts
+}
+
+/** Measure every operation of the model at `n` (fewer repetitions from 500 members on): one row. `log` hears each step. */
+export async function measureRow(n: number, log: (step: string) => void = () => {}): Promise<Row> {
+  log('votes')
+  const votes = await voteCostsAt(n, n >= 500 ? 3 : 5)
+  log('MLS')
+  const mls = await mlsCostsAt(n, n >= 500 ? 2 : 3, voteMessages(2).bytes[0]!)
+  return { n, votes, mls }
 }
 
 /** A component of the model: how to read it from a row, and how many times a member pays it per change (N-fold ones: n - 1). */

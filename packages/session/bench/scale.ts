@@ -15,10 +15,8 @@ import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { signatureBackend } from '@demls/consensus'
 import { type EndToEnd, endToEndAt } from './scale-e2e.js'
-import { mlsCostsAt } from './scale-mls.js'
-import type { Row } from './scale-model.js'
+import { type Row, measureRow } from './scale-model.js'
 import { ownProcessOf, renderScale } from './scale-report.js'
-import { voteCostsAt, voteMessages } from './scale-votes.js'
 
 const FULL = process.env.BENCH_FULL !== undefined
 const SIZES = (process.env.SCALE_SIZES ?? (FULL ? '25,50,100,200,500,1000' : '25,50,100,200')).split(',').map(Number)
@@ -34,12 +32,9 @@ const saved = process.env.SCALE_RENDER_ONLY || E2E_ONLY || ADD.length > 0 ? JSON
 const rows: Row[] = (saved?.rows ?? []).filter((r: Row) => !ADD.includes(r.n))
 const e2e: EndToEnd[] = E2E_ONLY ? [] : (saved?.e2e ?? [])
 for (const n of ADD.length > 0 ? ADD : saved ? [] : SIZES) {
-  console.error(`[scale] N=${n}: votes`)
-  const votes = await voteCostsAt(n, n >= 500 ? 3 : 5)
-  console.error(`[scale] N=${n}: MLS`)
-  const mls = await mlsCostsAt(n, n >= 500 ? 2 : 3, voteMessages(2).bytes[0]!)
-  rows.push({ n, votes, mls })
-  console.error(`[scale] N=${n}`, JSON.stringify({ votes, mls }))
+  const row = await measureRow(n, (step) => console.error(`[scale] N=${n}: ${step}`))
+  rows.push(row)
+  console.error(`[scale] N=${n}`, JSON.stringify({ votes: row.votes, mls: row.mls }))
 }
 rows.sort((a, b) => a.n - b.n)
 for (const n of saved && !E2E_ONLY ? [] : E2E) {
