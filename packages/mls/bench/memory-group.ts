@@ -8,7 +8,7 @@
 // @demls/mls clients that join from the Welcome and then process the
 // commits the creator makes at N (one add, one remove, `ROUNDS` times).
 import { performance } from 'node:perf_hooks'
-import { defaultCapabilities, encodeMlsMessage, generateKeyPackage, getCiphersuiteFromName, getCiphersuiteImpl } from 'ts-mls'
+import { defaultCapabilities, encodeMlsMessage, generateKeyPackage, getCiphersuiteFromName, getCiphersuiteImpl } from '#ts-mls'
 import { nodeCryptoBackend } from '../src/crypto/node-backend.js'
 import { cryptoProviderFromBackend } from '../src/crypto/provider.js'
 import { type MlsClient, type MlsService, createMlsClient } from '../src/index.js'

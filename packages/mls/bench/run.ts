@@ -35,8 +35,8 @@ import {
   getCiphersuiteImpl,
   joinGroup,
   processPrivateMessage,
-} from 'ts-mls'
-import { defaultClientConfig } from 'ts-mls/clientConfig.js'
+} from '#ts-mls'
+import { defaultClientConfig } from '#ts-mls/clientConfig.js'
 import { ED25519_SPKI_PREFIX } from '../src/crypto/backend.js'
 import { nodeCryptoBackend } from '../src/crypto/node-backend.js'
 import { loadLibsodiumVerify } from '../src/crypto/node-libsodium.js'

@@ -381,12 +381,13 @@ export class CryptoBackendError extends DemlsError {
 }
 
 /**
- * The loaded ts-mls does not carry the demls patch (`patches/ts-mls@1.6.4.patch`,
- * shipped in this package). Without it Welcomes into some trees fail, a
- * member can misread its own removal, and key-package lifetimes are checked
- * against the wall clock instead of the injected clock. Apply the patch to
- * your install (see this package's README, "Installing outside the demls
- * workspace") and restart.
+ * The ts-mls this package runs on (its own copy, `vendor/ts-mls`) does not
+ * carry the demls patch (`patches/ts-mls@1.6.4.patch`). Without it Welcomes
+ * into some trees fail, a member can misread its own removal, and
+ * key-package lifetimes are checked against the wall clock instead of the
+ * injected clock. The published package carries a patched copy, so an
+ * application never sees this error; in the demls workspace it means the
+ * vendored copy was made from an unpatched install (run `pnpm install`).
  *
  * @example
  * ```ts
@@ -394,7 +395,7 @@ export class CryptoBackendError extends DemlsError {
  * try {
  *   await createMlsClient({ memberId: new Uint8Array(20).fill(1) })
  * } catch (err) {
- *   if (err instanceof TsMlsUnpatchedError) console.log(`apply ${err.patchFile} to ts-mls`)
+ *   if (err instanceof TsMlsUnpatchedError) console.log(`ts-mls lacks ${err.patchFile}: ${err.message}`)
  * }
  * ```
  */
@@ -404,8 +405,8 @@ export class TsMlsUnpatchedError extends DemlsError {
 
   constructor(reason: string, options: DemlsErrorOptions = {}) {
     super(
-      `the loaded ts-mls lacks the demls patch (${reason}). Apply node_modules/@demls/mls/patches/ts-mls@1.6.4.patch ` +
-        "to ts-mls 1.6.4: pnpm `patchedDependencies`, or `patch-package` with npm (see @demls/mls README, \"Installing outside the demls workspace\")",
+      `the ts-mls copy in @demls/mls (vendor/ts-mls) lacks the demls patch (${reason}). The published package carries a ` +
+        'patched copy; in the demls workspace, run `pnpm install` (pnpm applies patches/ts-mls@1.6.4.patch and postinstall re-vendors it)',
       'MLS_TS_MLS_UNPATCHED',
       options,
     )

@@ -1,4 +1,4 @@
-import { decodeMlsMessage, encodeMlsMessage } from 'ts-mls'
+import { decodeMlsMessage, encodeMlsMessage } from '#ts-mls'
 import { describe, expect, it } from 'vitest'
 import {
   DemlsError,

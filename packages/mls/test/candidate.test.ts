@@ -9,8 +9,8 @@ import {
   getCiphersuiteFromName,
   getCiphersuiteImpl,
   processPrivateMessage,
-} from 'ts-mls'
-import { defaultClientConfig } from 'ts-mls/clientConfig.js'
+} from '#ts-mls'
+import { defaultClientConfig } from '#ts-mls/clientConfig.js'
 import { describe, expect, it } from 'vitest'
 import {
   InvalidCommitError,
@@ -197,7 +197,7 @@ describe('staging remote candidates', () => {
       return { ...gs, clientConfig: defaultClientConfig }
     }
     const kpBytes = await x.generateKeyPackage()
-    const { decodeMlsMessage } = await import('ts-mls')
+    const { decodeMlsMessage } = await import('#ts-mls')
     const kpMsg = decodeMlsMessage(kpBytes, 0)![0]
     if (kpMsg.wireformat !== 'mls_key_package') throw new Error('unreachable')
     const bState = raw(b)

@@ -1,4 +1,4 @@
-import { type CiphersuiteImpl, type Hpke, defaultCryptoProvider, getCiphersuiteFromName } from 'ts-mls'
+import { type CiphersuiteImpl, type Hpke, defaultCryptoProvider, getCiphersuiteFromName } from '#ts-mls'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CryptoBackend, X25519Backend } from '../src/crypto/backend.js'
 import { HpkeX25519, x25519Hpke } from '../src/crypto/hpke-x25519.js'

@@ -6,7 +6,7 @@ import {
   generateKeyPackageWithKey,
   getCiphersuiteFromName,
   getCiphersuiteImpl,
-} from 'ts-mls'
+} from '#ts-mls'
 import { describe, expect, it } from 'vitest'
 import {
   CIPHERSUITE_NAME,

@@ -5,7 +5,7 @@ import {
   generateKeyPackage,
   getCiphersuiteFromName,
   getCiphersuiteImpl,
-} from 'ts-mls'
+} from '#ts-mls'
 import { describe, expect, it } from 'vitest'
 import {
   InvalidKeyPackageError,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { createCommit, createGroup, defaultCryptoProvider, generateKeyPackage, getCiphersuiteFromName, getCiphersuiteImpl } from 'ts-mls'
+import { createCommit, createGroup, defaultCryptoProvider, generateKeyPackage, getCiphersuiteFromName, getCiphersuiteImpl } from '#ts-mls'
 import { describe, expect, it } from 'vitest'
 import { CIPHERSUITE_NAME } from '../src/crypto/provider.js'
 import { DemlsError, TsMlsUnpatchedError, createMlsClient } from '../src/index.js'

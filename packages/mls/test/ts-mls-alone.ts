@@ -3,8 +3,8 @@
  * reproductions of UPSTREAM.md) share: the ciphersuite on ts-mls's own
  * crypto provider, and a key package with a basic credential.
  */
-import type { Hash } from 'ts-mls/crypto/hash.js'
-import { type KeyPackage, type PrivateKeyPackage, defaultCapabilities, defaultLifetime, generateKeyPackage, getCiphersuiteFromName, getCiphersuiteImpl } from 'ts-mls'
+import type { Hash } from '#ts-mls/crypto/hash.js'
+import { type KeyPackage, type PrivateKeyPackage, defaultCapabilities, defaultLifetime, generateKeyPackage, getCiphersuiteFromName, getCiphersuiteImpl } from '#ts-mls'
 
 /** MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 on ts-mls's default provider. */
 export const impl = await getCiphersuiteImpl(getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519'))

@@ -7,8 +7,8 @@
  * about 4,700 members). patches/ts-mls@1.6.4.patch writes the elements in a
  * loop (see UPSTREAM.md, issue 4). ts-mls alone, no demls wrapper.
  */
-import { decodeVarLenData, decodeVarLenType, varLenDataEncoder, varLenTypeEncoder } from 'ts-mls/codec/variableLength.js'
-import { encode } from 'ts-mls/codec/tlsEncoder.js'
+import { decodeVarLenData, decodeVarLenType, varLenDataEncoder, varLenTypeEncoder } from '#ts-mls/codec/variableLength.js'
+import { encode } from '#ts-mls/codec/tlsEncoder.js'
 import { describe, expect, it } from 'vitest'
 
 const encodeList = encode(varLenTypeEncoder(varLenDataEncoder))

@@ -14,10 +14,10 @@
  * patch's tree-hash caches, kept per hash object, carry nothing from one
  * call to the next, as in 1.6.4). ts-mls alone, no demls wrapper.
  */
-import { type ClientState, type Proposal, createCommit, createGroup, emptyPskIndex, joinGroup, processPrivateMessage } from 'ts-mls'
-import type { Hash } from 'ts-mls/crypto/hash.js'
-import { calculateParentHash, verifyParentHashes } from 'ts-mls/parentHash.js'
-import { leafWidth, root } from 'ts-mls/treemath.js'
+import { type ClientState, type Proposal, createCommit, createGroup, emptyPskIndex, joinGroup, processPrivateMessage } from '#ts-mls'
+import type { Hash } from '#ts-mls/crypto/hash.js'
+import { calculateParentHash, verifyParentHashes } from '#ts-mls/parentHash.js'
+import { leafWidth, root } from '#ts-mls/treemath.js'
 import { describe, expect, it } from 'vitest'
 import { countingHash as counting, impl, keyPackage } from './ts-mls-alone.js'
 

@@ -20,7 +20,7 @@
  * UpdatePath (whose secrets exclude it) and failed with "No overlap between
  * provided private keys and update path" instead of learning its removal.
  */
-import { type ClientState, createCommit, createGroup, emptyPskIndex, joinGroup, processPrivateMessage } from 'ts-mls'
+import { type ClientState, createCommit, createGroup, emptyPskIndex, joinGroup, processPrivateMessage } from '#ts-mls'
 import { describe, expect, it } from 'vitest'
 import { impl, keyPackage } from './ts-mls-alone.js'
 

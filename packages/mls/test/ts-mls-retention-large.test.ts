@@ -7,8 +7,8 @@
  * could be built or processed any more. patches/ts-mls@1.6.4.patch pushes
  * them one by one (UPSTREAM.md, issue 6). ts-mls alone, no demls wrapper.
  */
-import type { ClientState } from 'ts-mls'
-import { addHistoricalReceiverData } from 'ts-mls/clientState.js'
+import type { ClientState } from '#ts-mls'
+import { addHistoricalReceiverData } from '#ts-mls/clientState.js'
 import { describe, expect, it } from 'vitest'
 
 type SecretTree = ClientState['secretTree']

@@ -6,8 +6,8 @@
  * both ratchets, before and after a state export.
  */
 import { readFileSync } from 'node:fs'
-import { type ClientState, createApplicationMessage, createCommit, createGroup, createProposal, decodeGroupState, emptyPskIndex, encodeGroupState, joinGroup, processPrivateMessage } from 'ts-mls'
-import { createSecretTree, ratchetToGeneration } from 'ts-mls/secretTree.js'
+import { type ClientState, createApplicationMessage, createCommit, createGroup, createProposal, decodeGroupState, emptyPskIndex, encodeGroupState, joinGroup, processPrivateMessage } from '#ts-mls'
+import { createSecretTree, ratchetToGeneration } from '#ts-mls/secretTree.js'
 import { describe, expect, it } from 'vitest'
 import { impl, keyPackage } from './ts-mls-alone.js'
 

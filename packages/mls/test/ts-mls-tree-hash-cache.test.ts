@@ -6,8 +6,8 @@
  * (cache hits) with the hash of a deep copy (fresh objects, nothing cached),
  * with ts-mls alone, and counts the digests a hash took.
  */
-import { type ClientState, type Proposal, createCommit, createGroup } from 'ts-mls'
-import { treeHash, treeHashRoot } from 'ts-mls/treeHash.js'
+import { type ClientState, type Proposal, createCommit, createGroup } from '#ts-mls'
+import { treeHash, treeHashRoot } from '#ts-mls/treeHash.js'
 import { describe, expect, it } from 'vitest'
 import { countingHash, impl, keyPackage } from './ts-mls-alone.js'
 

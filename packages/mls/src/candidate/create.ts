@@ -1,5 +1,5 @@
 import { throwIfAborted } from '@demls/wire'
-import { type ClientState, type KeyPackage, type Proposal, createCommit, createProposal } from 'ts-mls'
+import { type ClientState, type KeyPackage, type Proposal, createCommit, createProposal } from '#ts-mls'
 import { InvalidCommitInputError } from '../errors.js'
 import { type GroupDeps, clientConfigAt } from '../group/context.js'
 import { leafIndexOf } from '../group/members.js'

@@ -7,7 +7,7 @@ import {
   type ProposalWithSender,
   processPrivateMessage,
   processPublicMessage,
-} from 'ts-mls'
+} from '#ts-mls'
 import {
   type DemlsError,
   IdentityBindingError,

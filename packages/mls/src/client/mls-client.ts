@@ -15,8 +15,8 @@ import {
   getCiphersuiteFromName,
   getCiphersuiteImpl,
   joinGroup,
-} from 'ts-mls'
-import { makeKeyPackageRef } from 'ts-mls/keyPackage.js'
+} from '#ts-mls'
+import { makeKeyPackageRef } from '#ts-mls/keyPackage.js'
 import { CIPHERSUITE_NAME } from '../crypto/provider.js'
 import { type CryptoChoice, resolveCrypto } from '../crypto/select.js'
 import {

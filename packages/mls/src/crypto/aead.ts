@@ -1,4 +1,4 @@
-import type { Hpke } from 'ts-mls'
+import type { Hpke } from '#ts-mls'
 import type { CryptoBackend } from './backend.js'
 
 /**

@@ -4,7 +4,7 @@
 // WebCrypto key import costs about 0.8 ms per derived key pair in Node 20
 // (OpenSSL's PKCS#8 decoder); a commit's path derives one per level.
 import { concatBytes } from '@demls/wire'
-import type { Hpke, PrivateKey, PublicKey } from 'ts-mls'
+import type { Hpke, PrivateKey, PublicKey } from '#ts-mls'
 import { messageAead } from './aead.js'
 import { type CryptoBackend, type X25519Backend, X25519_KEY_LENGTH, checkX25519Length } from './backend.js'
 import { HASH_LEN, type HmacSha256, hkdfExpand, hkdfExtract } from './hkdf.js'

@@ -1,4 +1,4 @@
-import { type CiphersuiteImpl, type CryptoProvider, defaultCryptoProvider } from 'ts-mls'
+import { type CiphersuiteImpl, type CryptoProvider, defaultCryptoProvider } from '#ts-mls'
 import { messageAead } from './aead.js'
 import type { CryptoBackend } from './backend.js'
 import { HASH_LEN, hkdfExpand, hkdfExtract } from './hkdf.js'

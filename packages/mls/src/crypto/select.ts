@@ -1,4 +1,4 @@
-import { type CryptoProvider, defaultCryptoProvider } from 'ts-mls'
+import { type CryptoProvider, defaultCryptoProvider } from '#ts-mls'
 import { createPlatformCryptoBackend } from '#crypto-backend'
 import { CryptoBackendError } from '../errors.js'
 import type { CryptoBackend } from './backend.js'

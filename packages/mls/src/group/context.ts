@@ -1,4 +1,4 @@
-import type { CiphersuiteImpl, ClientConfig } from 'ts-mls'
+import type { CiphersuiteImpl, ClientConfig } from '#ts-mls'
 import { toUnixSeconds } from '../key-package/lifetime.js'
 
 /** Everything a group needs from its client (internal). */

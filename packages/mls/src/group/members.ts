@@ -1,4 +1,4 @@
-import type { ClientState } from 'ts-mls'
+import type { ClientState } from '#ts-mls'
 import { bytesEqual } from '../internal/bytes.js'
 
 /** Credential identity (a copy) of the leaf at `leafIndex`, if that leaf is occupied. */

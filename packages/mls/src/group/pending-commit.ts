@@ -1,4 +1,4 @@
-import type { ClientState } from 'ts-mls'
+import type { ClientState } from '#ts-mls'
 import type { CommitCandidate } from '../types.js'
 
 /**

@@ -1,4 +1,4 @@
-import type { ClientState } from 'ts-mls'
+import type { ClientState } from '#ts-mls'
 
 /**
  * The epochs of a state whose secrets it holds: one key per epoch

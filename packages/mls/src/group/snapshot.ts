@@ -1,4 +1,4 @@
-import type { ClientState } from 'ts-mls'
+import type { ClientState } from '#ts-mls'
 import { encodeExportedState } from '../state/codec.js'
 import type { MlsSnapshot } from '../types.js'
 import type { PendingOwnCommit } from './pending-commit.js'

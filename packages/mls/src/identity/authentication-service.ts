@@ -1,4 +1,4 @@
-import type { AuthenticationService, Credential } from 'ts-mls'
+import type { AuthenticationService, Credential } from '#ts-mls'
 import { isMemberId } from './member-id.js'
 
 /**

@@ -1,7 +1,7 @@
 import { recoverHashAddress } from '@demls/eip191'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { keccak_256 } from '@noble/hashes/sha3.js'
-import type { Credential, Extension } from 'ts-mls'
+import type { Credential, Extension } from '#ts-mls'
 import { IdentityBindingError, type IdentityBindingFailure } from '../errors.js'
 import { bytesEqual, toHex } from '../internal/bytes.js'
 import { MEMBER_ID_LENGTH } from './member-id.js'

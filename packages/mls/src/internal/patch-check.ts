@@ -1,5 +1,5 @@
-import { type CiphersuiteImpl, type ClientConfig, createCommit, createGroup, defaultCapabilities, generateKeyPackage } from 'ts-mls'
-import { defaultClientConfig } from 'ts-mls/clientConfig.js'
+import { type CiphersuiteImpl, type ClientConfig, createCommit, createGroup, defaultCapabilities, generateKeyPackage } from '#ts-mls'
+import { defaultClientConfig } from '#ts-mls/clientConfig.js'
 import { TsMlsUnpatchedError } from '../errors.js'
 
 /** The ts-mls functions the probe calls (injectable, so tests can stand in an unpatched ts-mls). */

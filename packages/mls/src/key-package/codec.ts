@@ -1,4 +1,4 @@
-import type { KeyPackage } from 'ts-mls'
+import type { KeyPackage } from '#ts-mls'
 import { InvalidKeyPackageError, MlsDecodeError } from '../errors.js'
 import { isCredentialWellFormed } from '../identity/authentication-service.js'
 import { decodeMls, encodeMls } from '../message/codec.js'

@@ -1,4 +1,4 @@
-import { type MLSMessage, decodeMlsMessage, encodeMlsMessage } from 'ts-mls'
+import { type MLSMessage, decodeMlsMessage, encodeMlsMessage } from '#ts-mls'
 import { MlsDecodeError } from '../errors.js'
 
 /** Decode a complete MLSMessage; trailing bytes and any codec failure → {@link MlsDecodeError}. */

@@ -1,4 +1,4 @@
-import type { MLSMessage } from 'ts-mls'
+import type { MLSMessage } from '#ts-mls'
 import { decodeMls } from './codec.js'
 
 /**

@@ -1,4 +1,4 @@
-import { type ClientConfig, type ClientState, decodeGroupState, encodeGroupState } from 'ts-mls'
+import { type ClientConfig, type ClientState, decodeGroupState, encodeGroupState } from '#ts-mls'
 import { MlsDecodeError } from '../errors.js'
 import type { PendingOwnCommit } from '../group/pending-commit.js'
 import type { MembershipChange } from '../types.js'
