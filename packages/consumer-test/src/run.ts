@@ -196,14 +196,44 @@ async function browserCheck(dir: string, nodeBin: string): Promise<string> {
     await page.evaluate('void window.demls.join()')
     await peerLine((l) => l === 'answered', 120_000)
     const phases = (await page.evaluate('window.demls.phases')) as string[]
-    const stored = (await page.evaluate(`new Promise((ok, no) => { const r = indexedDB.open('demls-consumer/state'); r.onsuccess = () => ok(r.result.objectStoreNames.length); r.onerror = () => no(r.error) })`)) as number
-    if (stored === 0) throw new Error('the page kept nothing in IndexedDB')
-    return `page joined (${phases.join(' > ')}), read "hello browser", answered; state in IndexedDB`
+    const stored = (await page.evaluate(STORED_RECORDS)) as { name: string; records: number; plaintext: number }
+    if (stored.records === 0) throw new Error('the page kept nothing in IndexedDB')
+    if (stored.plaintext > 0) throw new Error(`${stored.plaintext} IndexedDB record(s) of ${stored.name} hold the member id or the conversation name in plaintext`)
+    return `page joined (${phases.join(' > ')}), read "hello browser", answered; ${stored.records} records in IndexedDB ${stored.name}, none in plaintext`
   } finally {
     await browserApp.close()
     for (const c of children) c.kill('SIGTERM')
   }
 }
+
+/**
+ * Run in the page: the IndexedDB database levelStorage made for
+ * `demls-consumer/state`, how many records it holds, and how many of them
+ * carry the member id (20 raw bytes or hex) or the conversation name
+ * ("web" next to the key separator) in their key or value.
+ */
+const STORED_RECORDS = `(async () => {
+  const dbs = await indexedDB.databases()
+  const name = dbs.map((d) => d.name).find((n) => n !== undefined && n.includes('demls-consumer/state'))
+  if (name === undefined) return { name: 'none', records: 0, plaintext: 0 }
+  const db = await new Promise((ok, no) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error) })
+  const hex = window.demls.memberId.replace(/^0x/, '').toLowerCase()
+  const raw = new Uint8Array(hex.match(/../g).map((b) => parseInt(b, 16)))
+  const bytes = (v) => v instanceof Uint8Array ? v : v instanceof ArrayBuffer ? new Uint8Array(v) : new TextEncoder().encode(String(v))
+  const has = (b, needle) => { outer: for (let i = 0; i + needle.length <= b.length; i++) { for (let j = 0; j < needle.length; j++) if (b[i + j] !== needle[j]) continue outer; return true } return false }
+  const text = (b) => new TextDecoder('latin1').decode(b).toLowerCase()
+  let records = 0, plaintext = 0
+  for (const storeName of db.objectStoreNames) {
+    const rows = await new Promise((ok, no) => { const out = []; const c = db.transaction(storeName).objectStore(storeName).openCursor(); c.onsuccess = () => { const cur = c.result; if (!cur) return ok(out); out.push([cur.key, cur.value]); cur.continue() }; c.onerror = () => no(c.error) })
+    for (const [k, v] of rows) {
+      records++
+      const kb = bytes(k), vb = bytes(v)
+      if (has(kb, raw) || has(vb, raw) || text(kb).includes(hex) || text(vb).includes(hex) || /\\bweb\\b/.test(text(kb))) plaintext++
+    }
+  }
+  db.close()
+  return { name, records, plaintext }
+})()`
 
 async function lint(): Promise<void> {
   for (const [name, file] of packageOf) {

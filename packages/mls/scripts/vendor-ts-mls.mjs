@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url'
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..')
 const VERSION = '1.6.4'
+const OPTIONAL_PEERS = ['@hpke/chacha20poly1305', '@hpke/dhkem-x448', '@hpke/hybridkem-x-wing', '@hpke/ml-kem', '@noble/post-quantum']
+const EXPECTED_OPTIONAL_IMPORTS = 8
 const patchFile = join(pkgDir, 'patches', `ts-mls@${VERSION}.patch`)
 const require = createRequire(join(pkgDir, 'package.json'))
 
@@ -49,7 +51,7 @@ if (missing.length > 0) {
 
 const vendorRoot = join(pkgDir, 'vendor')
 const target = join(vendorRoot, 'ts-mls')
-const stamp = `ts-mls ${VERSION} + ${relative(pkgDir, patchFile)} sha:${hash(patch)}`
+const stamp = `ts-mls ${VERSION} + ${relative(pkgDir, patchFile)} sha:${hash(patch)} script:${hash(readFileSync(fileURLToPath(import.meta.url), 'utf8'))}`
 const stampFile = join(target, 'VENDORED')
 if (existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === stamp) process.exit(0)
 
@@ -59,6 +61,7 @@ const tmp = join(vendorRoot, `.ts-mls-${process.pid}`)
 rmSync(tmp, { recursive: true, force: true })
 cpSync(srcDir, tmp, { recursive: true, filter: (p) => !p.endsWith('.map') })
 cpSync(join(tsMlsDir, 'LICENSE'), join(tmp, 'LICENSE'))
+hideOptionalPeers(tmp)
 writeFileSync(
   join(tmp, 'README.md'),
   `# ts-mls ${VERSION}, patched (vendored into @demls/mls)
@@ -68,7 +71,10 @@ ${VERSION} by Luka Jacobowitz, MIT licensed (see \`LICENSE\` here), with the dem
 \`patches/ts-mls@${VERSION}.patch\` of this package applied. \`@demls/mls\` imports it through
 its \`#ts-mls\` subpath imports, so installing \`@demls/mls\` needs no patch step. What the patch
 fixes, and the reports meant for upstream: \`UPSTREAM.md\` in the demls repository
-(packages/mls). Source maps are left out.
+(packages/mls). Source maps are left out. One change beyond the patch: the dynamic imports of
+ts-mls's optional peers for ciphersuites demls does not use (${OPTIONAL_PEERS.join(', ')})
+go through \`optionalPeer.js\` with a computed specifier, so bundlers do not fail on packages
+that are not installed; in Node they still load when installed.
 `,
 )
 writeFileSync(join(tmp, 'VENDORED'), `${stamp}\n`)
@@ -82,6 +88,42 @@ try {
 }
 const count = readdirSync(target, { recursive: true }).length
 console.log(`vendor-ts-mls: ${count} files of patched ts-mls ${VERSION} in ${relative(process.cwd(), target) || '.'}`)
+
+/**
+ * ts-mls imports these optional peers (ciphersuites other than 0x0001, the
+ * only one demls uses) with literal dynamic imports, which a bundler must
+ * resolve and cannot when they are not installed. Route each through a
+ * computed specifier instead; the catch around each keeps ts-mls's
+ * DependencyError when the peer is absent.
+ */
+function hideOptionalPeers(dir) {
+  writeFileSync(
+    join(dir, 'optionalPeer.js'),
+    '// Added by @demls/mls: a computed specifier, so bundlers leave optional peers alone.\n' +
+      'export const optionalPeer = (name) => import(/* @vite-ignore */ /* webpackIgnore: true */ name);\n',
+  )
+  writeFileSync(join(dir, 'optionalPeer.d.ts'), 'export declare const optionalPeer: (name: string) => Promise<any>;\n')
+  const literal = new RegExp(`await import\\("(${OPTIONAL_PEERS.map((p) => p.replace(/[/.-]/g, (c) => `\\${c}`)).join('|')})([^"]*)"\\)`, 'g')
+  let replaced = 0
+  for (const rel of readdirSync(dir, { recursive: true })) {
+    if (!String(rel).endsWith('.js') || rel === 'optionalPeer.js') continue
+    const path = join(dir, String(rel))
+    const text = readFileSync(path, 'utf8')
+    let count = 0
+    const out = text.replace(literal, (_, name, rest) => {
+      count++
+      return `await optionalPeer("${name}${rest}")`
+    })
+    if (count === 0) continue
+    const up = relative(dirname(path), dir) || '.'
+    writeFileSync(path, `import { optionalPeer } from "${up.startsWith('.') ? up : `./${up}`}/optionalPeer.js";\n${out}`)
+    replaced += count
+  }
+  if (replaced !== EXPECTED_OPTIONAL_IMPORTS) {
+    console.error(`vendor-ts-mls: expected ${EXPECTED_OPTIONAL_IMPORTS} optional-peer imports in ts-mls ${VERSION}, rewrote ${replaced}`)
+    process.exit(1)
+  }
+}
 
 function hash(text) {
   let h = 0x811c9dc5
