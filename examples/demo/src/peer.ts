@@ -17,16 +17,17 @@
  *   commits, joins, leaves, chat, drops, errors), forwarded to the parent.
  * - `user.stop()`: stop its timers and its transport (how a peer "goes
  *   silent" in step 5).
- * - `levelStorage({ location, encryptionKey: await deriveStorageKey(key) })`
- *   from `@demls/storage`, given to `User.create` as `storage`: every
- *   conversation's state is saved in an encrypted LevelDB directory, so a
- *   peer killed with SIGKILL (step 4b) starts again where it was.
+ * - `levelStorage({ location })` from `@demls/storage`, given to
+ *   `User.create` as `storage`: every conversation's state is saved in a
+ *   LevelDB directory, encrypted by default with a key `User.create`
+ *   derives from the private key, so a peer killed with SIGKILL (step 4b)
+ *   starts again where it was.
  *
  * Run by `main.ts` through `child_process.fork`; it talks only over IPC.
  */
 import type { ConversationUpdateRequest } from '@demls/wire'
 import { LAN_TIMING, type UserEvent, User } from '@demls/session'
-import { deriveStorageKey, levelStorage } from '@demls/storage'
+import { levelStorage } from '@demls/storage'
 import { gossipsubTransport } from '@demls/transport-gossipsub'
 import { DemlsError, systemClock, topicFor } from '@demls/wire'
 import { FAST, hex, keyFor, unhex } from './keys.js'
@@ -151,7 +152,8 @@ async function run(cmd: Command): Promise<Omit<Extract<Report, { type: 'reply' }
     case 'start': {
       const transport = gossipsubTransport({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: cmd.bootstrap })
       const privateKey = keyFor(cmd.index)
-      const storage = cmd.storage === undefined ? undefined : await levelStorage({ location: cmd.storage, encryptionKey: await deriveStorageKey(privateKey) })
+      // Encrypted at rest by default: User.create unlocks it with a key derived from privateKey.
+      const storage = cmd.storage === undefined ? undefined : await levelStorage({ location: cmd.storage })
       user = await User.create({
         privateKey,
         transport,

@@ -9,8 +9,9 @@ export interface PageApi {
    * `bootstrap` (`/ws` addresses). With `webrtc`, the transport also gets
    * js-libp2p's WebRTC transport and listens on a relayed address. With
    * `storage`, the user's state lives in the IndexedDB database of that
-   * name (`levelStorage` of `@demls/storage`, encrypted with the key derived
-   * from the private key): after a reload, `start` with the same key and
+   * name (`levelStorage({ location })` of `@demls/storage`, encrypted by
+   * default: `User.create` unlocks it with the key derived from the private
+   * key): after a reload, `start` with the same key and
    * name resumes every conversation. Resolves our member id.
    */
   start(init: { privateKeyHex: string; bootstrap: string[]; webrtc?: boolean; storage?: string }): Promise<string>

@@ -11,7 +11,7 @@
 import { webRTC } from '@libp2p/webrtc'
 import { memberIdToHex } from '@demls/mls'
 import { FAST_TIMING, User, type UserEvent } from '@demls/session'
-import { deriveStorageKey, levelStorage } from '@demls/storage'
+import { levelStorage } from '@demls/storage'
 import { type GossipsubTransport, gossipsubTransport } from '@demls/transport-gossipsub'
 import { DemlsError, fromHex, systemClock, toHex, topicFor } from '@demls/wire'
 import type { PageApi, PageStatus } from './api.js'
@@ -39,8 +39,8 @@ const api: PageApi = {
   async start({ privateKeyHex, bootstrap, webrtc = false, storage }) {
     const privateKey = fromHex(privateKeyHex)
     transport = gossipsubTransport({ bootstrap, dialInsecure: true, ...(webrtc ? { webRTC: webRTC() } : {}) })
-    // IndexedDB in a browser (browser-level), encrypted with the key derived from the member key.
-    const store = storage === undefined ? undefined : await levelStorage({ location: storage, encryptionKey: await deriveStorageKey(privateKey) })
+    // IndexedDB in a browser (browser-level), encrypted by default: User.create unlocks it with the key derived from the member key.
+    const store = storage === undefined ? undefined : await levelStorage({ location: storage })
     user = await User.create({ privateKey, transport, clock: systemClock, config: FAST_TIMING, ...(store !== undefined ? { storage: store } : {}) })
     user.events$.subscribe((e) => {
       events.push(e)

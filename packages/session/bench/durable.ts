@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Comparison, type Measurement, compare, summarise, writeReport } from '@demls-dev/bench-kit'
-import { type Storage, deriveStorageKey, levelStorage, memoryStorage } from '@demls/storage'
+import { type Storage, levelStorage, memoryStorage } from '@demls/storage'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { FAST_TIMING as FAST, User } from '../src/index.js'
 
@@ -67,11 +67,11 @@ const notes: string[] = [
 ]
 for (const n of [2, 10]) {
   const dir = await mkdtemp(join(tmpdir(), 'demls-bench-'))
-  const encryptionKey = await deriveStorageKey(key(0))
   try {
     const plain = await sends(n, async () => undefined)
-    const mem = await sends(n, () => memoryStorage({ encryptionKey }))
-    const disk = await sends(n, () => levelStorage({ location: dir, encryptionKey }))
+    // Both stores take the default path: locked, and unlocked by User.create with the key derived from the sender's private key.
+    const mem = await sends(n, () => memoryStorage({ plaintext: false }))
+    const disk = await sends(n, () => levelStorage({ location: dir }))
     const a = summarise(`send until delivered, no storage (n=${n})`, plain.times, { n })
     const b = summarise(`send until delivered, encrypted memoryStorage (n=${n})`, mem.times, { n, stateBytes: mem.saveBytes })
     const c = summarise(`send until delivered, encrypted LevelDB on disk (n=${n})`, disk.times, { n, stateBytes: disk.saveBytes })

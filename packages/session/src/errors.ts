@@ -552,15 +552,22 @@ export class StateCorruptError extends DemlsError {
 
 /**
  * The `storage` given to `User.create` holds another member's state: each
- * store belongs to one private key. Code `STORAGE_OWNER_MISMATCH`.
+ * store belongs to one private key. Code `STORAGE_OWNER_MISMATCH`. A
+ * default store (`levelStorage({ location })`, encrypted with the key
+ * derived from its member's private key) already refuses another member's
+ * key when `create` unlocks it, with `StorageEncryptionKeyError` of
+ * `@demls/storage`; this error is what a store opened with the
+ * application's own `encryptionKey`, with `plaintext: true`, or a custom
+ * `Storage` gives.
  *
  * @example
  * ```ts
  * import { StorageOwnerError, User } from '@demls/session'
  * import { levelStorage } from '@demls/storage'
  * import { MemoryNetwork } from '@demls/transport-memory'
+ * declare const appKey: Uint8Array // the application's own 32-byte key, from the OS keychain
  * const net = new MemoryNetwork()
- * const storage = await levelStorage({ location: './alice-state' })
+ * const storage = await levelStorage({ location: './alice-state', encryptionKey: appKey })
  * await User.create({ privateKey: crypto.getRandomValues(new Uint8Array(32)), transport: net.createTransport('b'), clock: net.clock, storage }).catch((err) => {
  *   if (err instanceof StorageOwnerError) console.log(`this directory belongs to ${err.owner}`)
  * })

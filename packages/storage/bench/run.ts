@@ -58,7 +58,7 @@ async function suite(label: string, store: Storage) {
 
 const mem = await suite('memory', await memoryStorage())
 const memEnc = await suite('memory encrypted', await memoryStorage({ encryptionKey }))
-const plain = await suite('level', await levelStorage({ location: join(root, 'plain') }))
+const plain = await suite('level', await levelStorage({ location: join(root, 'plain'), plaintext: true }))
 const enc = await suite('level encrypted', await levelStorage({ location: join(root, 'enc'), encryptionKey }))
 rmSync(root, { recursive: true, force: true })
 

@@ -12,10 +12,15 @@ const INFO = new TextEncoder().encode('demls/storage-encryption-key/v1')
  * bytes. Deterministic: the same private key opens the same store after a
  * restart. Uses WebCrypto (Node and browsers).
  *
+ * `User.create` of `@demls/session` unlocks a locked store (the default
+ * `levelStorage({ location })`) with it, so an application need not call
+ * it; pass it yourself to open the same store outside `User.create`.
+ *
  * @example
  * ```ts
  * import { deriveStorageKey, levelStorage } from '@demls/storage'
  * const privateKey = crypto.getRandomValues(new Uint8Array(32)) // the member's signing key, kept elsewhere
+ * // the store User.create({ privateKey, storage: await levelStorage({ location: './state' }) }) writes, opened by a tool:
  * const store = await levelStorage({ location: './state', encryptionKey: await deriveStorageKey(privateKey) })
  * ```
  *

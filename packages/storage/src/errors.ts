@@ -90,8 +90,10 @@ export class StorageCorruptError extends StorageError {
 
 /**
  * The `encryptionKey` does not match the store: a different key than the one
- * the store was created with, a key for a store created without one, or no
- * key for an encrypted store.
+ * the store was created with (also when `User.create` unlocks another
+ * member's store: its key is derived from another private key), an
+ * encrypted store opened with `plaintext: true`, or a key given to
+ * `unlock` of a store opened with `plaintext: true`.
  *
  * @example
  * ```ts
@@ -109,10 +111,73 @@ export class StorageEncryptionKeyError extends StorageError {
 }
 
 /**
+ * Why a store is locked (see {@link StorageLockedError}):
+ *
+ * - `'new'`: the location holds no store yet; unlocking creates it,
+ *   encrypted.
+ * - `'encrypted'`: an encrypted store waiting for its key.
+ * - `'unencrypted'`: a store written without encryption (before
+ *   encryption was the default, or opened with `plaintext: true`);
+ *   unlocking re-encrypts it in one atomic batch.
+ *
+ * @example
+ * ```ts
+ * import { type StorageLockedReason, levelStorage } from '@demls/storage'
+ * const store = await levelStorage({ location: './state' })
+ * await store.get(['user']).catch((err) => {
+ *   const reason: StorageLockedReason | undefined = err.code === 'STORAGE_LOCKED' ? err.reason : undefined
+ *   if (reason === 'unencrypted') console.log('an old plaintext store: the first unlock encrypts it')
+ * })
+ * ```
+ */
+export type StorageLockedReason = 'new' | 'encrypted' | 'unencrypted'
+
+const LOCKED_DETAIL: Record<StorageLockedReason, string> = {
+  new: 'a new store, created encrypted on unlock',
+  encrypted: 'an encrypted store waiting for its key',
+  unencrypted: 'an unencrypted store, re-encrypted on unlock',
+}
+
+/**
+ * A data operation on a locked store. `levelStorage({ location })` opened
+ * with neither `encryptionKey` nor `plaintext: true` is locked: encryption
+ * at rest is the default, and the store waits for its key. Open it with
+ * `encryptionKey`, or with `plaintext: true` to keep it unencrypted, or
+ * hand it to `User.create` of `@demls/session`, which unlocks it with a key
+ * derived from the member's private key (`deriveStorageKey`). Code
+ * `STORAGE_LOCKED`; `close()` works on a locked store.
+ *
+ * @example
+ * ```ts
+ * import { StorageLockedError, deriveStorageKey, levelStorage } from '@demls/storage'
+ * const privateKey = crypto.getRandomValues(new Uint8Array(32)) // the member's signing key
+ * const store = await levelStorage({ location: './state' })
+ * await store.get(['user', 'member-id']).catch((err) => {
+ *   if (err instanceof StorageLockedError) console.log(err.code, err.reason) // 'STORAGE_LOCKED' 'new'
+ * })
+ * await store.unlock(await deriveStorageKey(privateKey)) // what User.create does
+ * console.log(store.locked, store.encrypted) // false true
+ * ```
+ */
+export class StorageLockedError extends StorageError {
+  /** Why the store is locked. */
+  readonly reason: StorageLockedReason
+
+  constructor(reason: StorageLockedReason) {
+    super(
+      `the store is locked (${LOCKED_DETAIL[reason]}): open it with encryptionKey, or with plaintext: true to keep it unencrypted, or hand it to User.create, which unlocks it with a key derived from the private key`,
+      'STORAGE_LOCKED',
+    )
+    this.name = 'StorageLockedError'
+    this.reason = reason
+  }
+}
+
+/**
  * A key, value, operation or option is malformed: not a `string[]` key, an
  * empty key, a segment that is not well-formed UTF-16, a value that is not a
  * `Uint8Array`, an unknown operation type, an `encryptionKey` that is not 32
- * bytes.
+ * bytes, both `encryptionKey` and `plaintext: true`.
  *
  * @example
  * ```ts

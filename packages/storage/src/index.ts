@@ -1,8 +1,10 @@
 /**
  * Durable state for de-MLS: the {@link Storage} interface the session
  * writes through, {@link memoryStorage} for tests, and the embedded default
- * {@link levelStorage} (LevelDB in Node, IndexedDB in browsers), optionally
- * encrypted at rest with AES-256-GCM.
+ * {@link levelStorage} (LevelDB in Node, IndexedDB in browsers), encrypted
+ * at rest with AES-256-GCM by default: `levelStorage({ location })` is
+ * locked until `User.create` (or {@link Storage.unlock}) gives it a key,
+ * and `plaintext: true` is the explicit opt-out.
  *
  * Keys are tuples of strings (`['conv', id, 'slice']`), values are bytes.
  * Every write is an atomic batch that is durable when its promise
@@ -47,6 +49,8 @@ export {
   StorageInputError,
   StorageLimitError,
   type StorageLimitKind,
+  StorageLockedError,
+  type StorageLockedReason,
   StorageOpenError,
 } from './errors.js'
 export { deriveStorageKey } from './derive-key.js'

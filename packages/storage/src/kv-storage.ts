@@ -8,6 +8,7 @@ import {
   StorageError,
   StorageInputError,
   StorageLimitError,
+  StorageLockedError,
 } from './errors.js'
 import { decodeKey, encodeSegments, keySegments, prefixUpperBound } from './keys.js'
 import {
@@ -41,6 +42,12 @@ interface Meta {
   salt?: string
   /** Hex; HMAC proving the encryption key (see `StoreKeys.check`). */
   check?: string
+  /**
+   * Set by the batch that re-encrypts an unencrypted store, cleared once
+   * the files were compacted: a crash in between leaves plaintext in the
+   * old files, so the next unlock compacts first.
+   */
+  compactPending?: true
 }
 
 function wrap(err: unknown, what: string): unknown {
@@ -57,68 +64,105 @@ export function checkEncryptionKey(key: unknown): Uint8Array | undefined {
   return key
 }
 
+/** How a store is opened, from its {@link StorageInit}. */
+export type OpenMode = { type: 'key'; encryptionKey: Uint8Array } | { type: 'plaintext' } | { type: 'locked' }
+
 /**
- * Open a store over `backend`: read (or, on an empty backend, write) the
- * format record and check the encryption key against it.
+ * Check the encryption options of `init`: an `encryptionKey`, or
+ * `plaintext: true`, or neither (then `plaintextByDefault` decides).
  */
-export async function openKvStorage(backend: Backend, init: StorageInit): Promise<CompactableStorage> {
+export function openMode(init: StorageInit, plaintextByDefault: boolean): OpenMode {
   const encryptionKey = checkEncryptionKey(init.encryptionKey)
-  throwIfAborted(init.signal)
+  const plaintext = init.plaintext
+  if (plaintext !== undefined && typeof plaintext !== 'boolean') {
+    throw new StorageInputError(`plaintext must be a boolean (got ${typeof plaintext})`)
+  }
+  if (encryptionKey !== undefined) {
+    if (plaintext === true) throw new StorageInputError('pass either encryptionKey or plaintext: true, not both')
+    return { type: 'key', encryptionKey }
+  }
+  return (plaintext ?? plaintextByDefault) ? { type: 'plaintext' } : { type: 'locked' }
+}
+
+/** The format record of `backend`, or `undefined` for an empty backend. */
+async function readMeta(backend: Backend): Promise<Meta | undefined> {
   let metaBytes: Uint8Array | undefined
   try {
     metaBytes = await backend.get(META_KEY)
   } catch (err) {
     throw wrap(err, 'read the format record')
   }
-  let keys: StoreKeys | undefined
   if (metaBytes === undefined) {
-    for await (const _ of backend.keys(DATA_START, DATA_END)) {
-      throw new StorageCorruptError('the store has records but no format record')
-    }
-    const meta: Meta = { format: FORMAT, version: VERSION, encrypted: encryptionKey !== undefined }
-    if (encryptionKey !== undefined) {
-      const salt = randomBytes(SALT_BYTES)
-      keys = await StoreKeys.derive(encryptionKey, salt)
-      meta.salt = toHex(salt)
-      meta.check = toHex(keys.check)
-    }
-    throwIfAborted(init.signal)
-    await backend.write([{ type: 'put', key: META_KEY, value: new TextEncoder().encode(JSON.stringify(meta)) }])
-  } else {
-    let meta: Meta
     try {
-      meta = JSON.parse(new TextDecoder().decode(metaBytes)) as Meta
-    } catch (cause) {
-      throw new StorageCorruptError('the format record is not readable', { cause })
-    }
-    if (meta.format !== FORMAT || meta.version !== VERSION) {
-      throw new StorageCorruptError(`unknown store format ${JSON.stringify(meta.format)} v${meta.version}`)
-    }
-    if (meta.encrypted && encryptionKey === undefined) {
-      throw new StorageEncryptionKeyError('the store is encrypted; pass its encryptionKey')
-    }
-    if (!meta.encrypted && encryptionKey !== undefined) {
-      throw new StorageEncryptionKeyError('the store was created without encryption; it cannot be opened with a key')
-    }
-    if (encryptionKey !== undefined) {
-      if (typeof meta.salt !== 'string' || typeof meta.check !== 'string') {
-        throw new StorageCorruptError('the format record of an encrypted store lacks its salt or key check')
+      for await (const _ of backend.keys(DATA_START, DATA_END)) {
+        throw new StorageCorruptError('the store has records but no format record')
       }
-      keys = await StoreKeys.derive(encryptionKey, fromHex(meta.salt))
-      if (!bytesEqual(keys.check, fromHex(meta.check))) {
-        throw new StorageEncryptionKeyError('the encryptionKey is not the key this store was created with')
+    } catch (err) {
+      throw wrap(err, 'read the store')
+    }
+    return undefined
+  }
+  let meta: Meta
+  try {
+    meta = JSON.parse(new TextDecoder().decode(metaBytes)) as Meta
+  } catch (cause) {
+    throw new StorageCorruptError('the format record is not readable', { cause })
+  }
+  if (typeof meta !== 'object' || meta === null || meta.format !== FORMAT || meta.version !== VERSION) {
+    throw new StorageCorruptError(`unknown store format ${JSON.stringify(meta?.format)} v${meta?.version}`)
+  }
+  if (meta.encrypted && (typeof meta.salt !== 'string' || typeof meta.check !== 'string')) {
+    throw new StorageCorruptError('the format record of an encrypted store lacks its salt or key check')
+  }
+  return meta
+}
+
+const encodeMeta = (meta: Meta): Uint8Array => new TextEncoder().encode(JSON.stringify(meta))
+
+/**
+ * Open a store over `backend`: read (or, on an empty backend opened with a
+ * key or as plaintext, write) the format record, and check the encryption
+ * key against it, re-encrypt an unencrypted store opened with a key, or
+ * leave the store locked (neither a key nor `plaintext`, see
+ * {@link openMode}). Closes nothing on failure: the caller owns `backend`.
+ */
+export async function openKvStorage(backend: Backend, init: StorageInit, plaintextByDefault: boolean): Promise<CompactableStorage> {
+  const mode = openMode(init, plaintextByDefault)
+  throwIfAborted(init.signal)
+  const meta = await readMeta(backend)
+  const store = new KvStorage(backend, meta)
+  if (mode.type === 'key') {
+    await store.unlockNow(mode.encryptionKey, init.signal)
+  } else if (mode.type === 'plaintext') {
+    if (meta?.encrypted === true) {
+      throw new StorageEncryptionKeyError(
+        'the store is encrypted, so it cannot be opened with plaintext: true: open it with its encryptionKey, or without plaintext and hand it to User.create, which unlocks it with the key derived from the private key',
+      )
+    }
+    if (meta === undefined) {
+      throwIfAborted(init.signal)
+      const created: Meta = { format: FORMAT, version: VERSION, encrypted: false }
+      try {
+        await backend.write([{ type: 'put', key: META_KEY, value: encodeMeta(created) }])
+      } catch (err) {
+        throw wrap(err, 'write the format record')
       }
+      store.openPlain(created)
+    } else {
+      store.openPlain(meta)
     }
   }
   if (init.signal?.aborted) {
     await backend.close()
     throwIfAborted(init.signal)
   }
-  return new KvStorage(backend, keys)
+  return store
 }
 
-/** A {@link Storage} with `compact` (what both backends get; only level exposes it). */
+/** A {@link Storage} with `compact`, `locked` and `unlock` (what both backends get; only level exposes `compact`). */
 export interface CompactableStorage extends Storage {
+  readonly locked: boolean
+  unlock(encryptionKey: Uint8Array, options?: AbortOptions): Promise<void>
   compact(options?: AbortOptions): Promise<void>
 }
 
@@ -133,22 +177,46 @@ class KvStorage implements CompactableStorage {
   private readonly pending = new Set<Promise<unknown>>()
   /** Writes reach the backend in call order. */
   private writeChain: Promise<void> = Promise.resolve()
+  /** Unlocks run one at a time. */
+  private unlockChain: Promise<void> = Promise.resolve()
+  /** Set once the store is open: `undefined` keys for a plain store. */
+  private unlocked: { keys: StoreKeys | undefined } | undefined
 
   constructor(
     private readonly backend: Backend,
-    private readonly keys: StoreKeys | undefined,
+    /** The format record as last read or written; `undefined` while none is written. */
+    private meta: Meta | undefined,
   ) {}
+
+  private get keys(): StoreKeys | undefined {
+    return this.unlocked?.keys
+  }
 
   get closed(): boolean {
     return this.isClosed
   }
 
   get encrypted(): boolean {
-    return this.keys !== undefined
+    return this.meta?.encrypted === true
   }
 
-  private track<T>(work: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  get locked(): boolean {
+    return this.unlocked === undefined
+  }
+
+  private lockedError(): StorageLockedError {
+    return new StorageLockedError(this.meta === undefined ? 'new' : this.meta.encrypted ? 'encrypted' : 'unencrypted')
+  }
+
+  /** Open as a plain store whose format record is `meta` (written). */
+  openPlain(meta: Meta): void {
+    this.meta = meta
+    this.unlocked = { keys: undefined }
+  }
+
+  private track<T>(work: () => Promise<T>, signal: AbortSignal | undefined, whileLocked = false): Promise<T> {
     if (this.isClosed) return Promise.reject(new StorageClosedError())
+    if (!whileLocked && this.unlocked === undefined) return Promise.reject(this.lockedError())
     try {
       throwIfAborted(signal)
     } catch (err) {
@@ -159,6 +227,135 @@ class KvStorage implements CompactableStorage {
     const done = () => this.pending.delete(p)
     p.then(done, done)
     return p
+  }
+
+  unlock(encryptionKey: Uint8Array, options: AbortOptions = {}): Promise<void> {
+    return this.track(
+      () => {
+        const run = this.unlockChain.then(() => {
+          if (this.isClosed) throw new StorageClosedError()
+          return this.unlockNow(encryptionKey, options.signal)
+        })
+        this.unlockChain = run.then(
+          () => undefined,
+          () => undefined,
+        )
+        return run
+      },
+      options.signal,
+      true,
+    )
+  }
+
+  /**
+   * {@link Storage.unlock} without the queue: create, check or migrate
+   * according to the format record in the backend (read again, so a
+   * failed earlier attempt leaves nothing stale).
+   */
+  async unlockNow(encryptionKey: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+    const key = checkEncryptionKey(encryptionKey)
+    if (key === undefined) throw new StorageInputError(`unlock needs an encryptionKey of ${ENCRYPTION_KEY_BYTES} bytes`)
+    throwIfAborted(signal)
+    if (this.unlocked !== undefined) {
+      const current = this.meta
+      if (this.unlocked.keys === undefined || current?.salt === undefined) {
+        throw new StorageEncryptionKeyError('the store is open unencrypted (plaintext: true); it cannot be unlocked with a key')
+      }
+      const keys = await StoreKeys.derive(key, fromHex(current.salt))
+      if (!bytesEqual(keys.check, this.unlocked.keys.check)) {
+        throw new StorageEncryptionKeyError('the encryptionKey is not the key this store was created with')
+      }
+      return
+    }
+    const meta = await readMeta(this.backend)
+    this.meta = meta
+    if (meta === undefined) {
+      const salt = randomBytes(SALT_BYTES)
+      const keys = await StoreKeys.derive(key, salt)
+      const created: Meta = { format: FORMAT, version: VERSION, encrypted: true, salt: toHex(salt), check: toHex(keys.check) }
+      throwIfAborted(signal)
+      try {
+        await this.backend.write([{ type: 'put', key: META_KEY, value: encodeMeta(created) }])
+      } catch (err) {
+        throw wrap(err, 'write the format record')
+      }
+      this.meta = created
+      this.unlocked = { keys }
+    } else if (meta.encrypted) {
+      const keys = await StoreKeys.derive(key, fromHex(meta.salt!))
+      if (!bytesEqual(keys.check, fromHex(meta.check!))) {
+        throw new StorageEncryptionKeyError('the encryptionKey is not the key this store was created with')
+      }
+      throwIfAborted(signal)
+      this.unlocked = { keys }
+      if (meta.compactPending) await this.finishMigration(meta)
+    } else {
+      await this.migrate(key, signal)
+    }
+  }
+
+  /**
+   * Re-encrypt an unencrypted store: in one atomic backend write, delete
+   * every plain record, put its encrypted form, and rewrite the format
+   * record; then compact, so the plaintext leaves the files.
+   */
+  private async migrate(encryptionKey: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+    const salt = randomBytes(SALT_BYTES)
+    const keys = await StoreKeys.derive(encryptionKey, salt)
+    const plain: [Uint8Array, Uint8Array][] = []
+    try {
+      for await (const record of this.backend.iterate(DATA_START, DATA_END)) {
+        throwIfAborted(signal)
+        plain.push(record)
+      }
+    } catch (err) {
+      throw wrap(err, 'read the store to encrypt it')
+    }
+    const dels: RawOperation[] = plain.map(([stored]) => ({ type: 'del', key: stored }))
+    const puts: RawOperation[] = []
+    // Seal DECRYPT_CONCURRENCY records at once (WebCrypto is asynchronous).
+    for (let i = 0; i < plain.length; i += DECRYPT_CONCURRENCY) {
+      throwIfAborted(signal)
+      const chunk = plain.slice(i, i + DECRYPT_CONCURRENCY)
+      puts.push(
+        ...(await Promise.all(
+          chunk.map(async ([stored, value]): Promise<RawOperation> => {
+            const segments = keySegments(decodeStoredKey(stored.subarray(1)), false)
+            const hashed = concatBytes([DATA_START, await keys.hashKey(segments)])
+            return { type: 'put', key: hashed, value: await keys.seal(hashed, encodeSegments(segments), value) }
+          }),
+        )),
+      )
+    }
+    const meta: Meta = { format: FORMAT, version: VERSION, encrypted: true, salt: toHex(salt), check: toHex(keys.check), compactPending: true }
+    throwIfAborted(signal)
+    // One batch: deletes first, so an (astronomically unlikely) hashed key
+    // equal to a plain one keeps its encrypted value.
+    try {
+      await this.backend.write([...dels, ...puts, { type: 'put', key: META_KEY, value: encodeMeta(meta) }])
+    } catch (err) {
+      throw wrap(err, 'write the encrypted store')
+    }
+    this.meta = meta
+    this.unlocked = { keys }
+    await this.finishMigration(meta)
+  }
+
+  /**
+   * Compact the files after the re-encryption batch, so the plaintext
+   * records are gone from them, then clear `compactPending`. Runs again on
+   * the next unlock when a crash or an error stopped it.
+   */
+  private async finishMigration(meta: Meta): Promise<void> {
+    const done: Meta = { ...meta }
+    delete done.compactPending
+    try {
+      await this.backend.compact?.()
+      await this.backend.write([{ type: 'put', key: META_KEY, value: encodeMeta(done) }])
+    } catch (err) {
+      throw wrap(err, 'compact after encrypting the store (it is encrypted and unlocked; the next unlock compacts again)')
+    }
+    this.meta = done
   }
 
   private async storedKey(segments: Uint8Array[]): Promise<PreparedKey> {
@@ -209,6 +406,7 @@ class KvStorage implements CompactableStorage {
     const self = this
     async function* run(): AsyncGenerator<StorageEntry> {
       if (self.isClosed) throw new StorageClosedError()
+      if (self.locked) throw self.lockedError()
       throwIfAborted(options.signal)
       const [gte, lt] = await self.range(prefix)
       const keys = self.keys

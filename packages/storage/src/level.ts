@@ -1,8 +1,8 @@
 import { type AbortOptions, throwIfAborted } from '@demls/wire'
-import { Level } from 'level'
+import type { Level } from 'level'
 import type { Backend, RawOperation } from './backend.js'
 import { StorageInputError, StorageOpenError } from './errors.js'
-import { checkEncryptionKey, openKvStorage } from './kv-storage.js'
+import { openKvStorage, openMode } from './kv-storage.js'
 import type { Storage, StorageInit } from './types.js'
 
 /**
@@ -10,9 +10,8 @@ import type { Storage, StorageInit } from './types.js'
  *
  * @example
  * ```ts
- * import { type LevelStorageInit, deriveStorageKey, levelStorage } from '@demls/storage'
- * const privateKey = crypto.getRandomValues(new Uint8Array(32))
- * const init: LevelStorageInit = { location: './demls-state', encryptionKey: await deriveStorageKey(privateKey), signal: AbortSignal.timeout(5_000) }
+ * import { type LevelStorageInit, levelStorage } from '@demls/storage'
+ * const init: LevelStorageInit = { location: './demls-state', signal: AbortSignal.timeout(5_000) } // locked until User.create unlocks it
  * const store = await levelStorage(init)
  * ```
  */
@@ -26,17 +25,22 @@ export interface LevelStorageInit extends StorageInit {
 
 /**
  * The store {@link levelStorage} returns: a {@link Storage} that can also
- * compact its files.
+ * compact its files, and that is locked until it has a key (see
+ * {@link Storage.locked}).
  *
  * @example
  * ```ts
  * import { type LevelStorage, levelStorage } from '@demls/storage'
- * const store: LevelStorage = await levelStorage({ location: './demls-state' })
+ * const store: LevelStorage = await levelStorage({ location: './demls-state', encryptionKey: new Uint8Array(32).fill(3) })
  * await store.compact() // reclaim the space of deleted conversations
  * await store.close()
  * ```
  */
 export interface LevelStorage extends Storage {
+  /** See {@link Storage.locked}. */
+  readonly locked: boolean
+  /** See {@link Storage.unlock}. */
+  unlock(encryptionKey: Uint8Array, options?: AbortOptions): Promise<void>
   /**
    * Rewrite LevelDB's files so that records removed by `del` and `delete`
    * are gone from them, not only marked deleted (LevelDB otherwise keeps
@@ -60,7 +64,8 @@ function plain(bytes: Uint8Array): Uint8Array {
   return out
 }
 
-class LevelBackend implements Backend {
+/** The {@link Backend} over one LevelDB (exported for tests, not from the package). */
+export class LevelBackend implements Backend {
   constructor(private readonly db: Db) {}
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
@@ -104,9 +109,19 @@ class LevelBackend implements Backend {
  * browsers (`browser-level`), through `level`'s browser field.
  *
  * Every write is one LevelDB batch written with `sync: true`: atomic, and
- * durable when its promise resolves. With `encryptionKey`, values are
- * sealed with AES-256-GCM and key names replaced by keyed hashes (see the
- * README for the format and the threat model).
+ * durable when its promise resolves. Encrypted at rest by default: values
+ * are sealed with AES-256-GCM and key names replaced by keyed hashes (see
+ * the README for the format and the threat model).
+ *
+ * - `levelStorage({ location })` opens the store **locked**
+ *   ({@link Storage.locked}): hand it to `User.create` of
+ *   `@demls/session`, which unlocks it with `deriveStorageKey(privateKey)`
+ *   before it reads anything, or call {@link Storage.unlock} yourself. An
+ *   unencrypted store from an earlier version is re-encrypted by the
+ *   unlock, in one atomic batch.
+ * - `levelStorage({ location, encryptionKey })` opens it with your key.
+ * - `levelStorage({ location, plaintext: true })` keeps it unencrypted:
+ *   the explicit opt-out.
  *
  * @example
  * ```ts
@@ -118,13 +133,21 @@ class LevelBackend implements Backend {
  * ])
  * await store.close()
  * ```
+ *
+ * @throws {StorageInputError} without a `location`, on an `encryptionKey` that is not 32 bytes, or on both `encryptionKey` and `plaintext: true`
+ * @throws {StorageOpenError} when the location cannot be opened (another process holds it)
+ * @throws {StorageEncryptionKeyError} on the wrong key, or `plaintext: true` for an encrypted store
+ * @throws {AbortError} when `init.signal` is aborted
  */
 export async function levelStorage(init: LevelStorageInit): Promise<LevelStorage> {
   if (typeof init?.location !== 'string' || init.location.length === 0) {
     throw new StorageInputError('levelStorage needs a location (a directory in Node, a database name in a browser)')
   }
-  checkEncryptionKey(init.encryptionKey)
+  openMode(init, false)
   throwIfAborted(init.signal)
+  // Loaded here, not at import: importing the package (deriveStorageKey,
+  // memoryStorage) does not load LevelDB's native addon.
+  const { Level } = await import('level')
   const db: Db = new Level<Uint8Array, Uint8Array>(init.location, { keyEncoding: 'view', valueEncoding: 'view' })
   try {
     await db.open()
@@ -132,7 +155,7 @@ export async function levelStorage(init: LevelStorageInit): Promise<LevelStorage
     throw new StorageOpenError(`cannot open the store at ${JSON.stringify(init.location)}`, { cause })
   }
   try {
-    return await openKvStorage(new LevelBackend(db), init)
+    return await openKvStorage(new LevelBackend(db), init, false)
   } catch (err) {
     await db.close().catch(() => undefined)
     throw err

@@ -12,6 +12,8 @@ import type { Storage, StorageInit } from './types.js'
  * const init: MemoryStorageInit = { encryptionKey: new Uint8Array(32).fill(1) } // exercises the encryption path in tests
  * const store = await memoryStorage(init)
  * console.log(store.encrypted) // true
+ * const likeLevel = await memoryStorage({ plaintext: false }) // locked until unlock(key), as levelStorage({ location })
+ * console.log(likeLevel.locked) // true
  * ```
  */
 export interface MemoryStorageInit extends StorageInit {}
@@ -61,6 +63,12 @@ class MemoryBackend implements Backend {
  * encryption as {@link levelStorage}, with nothing on disk. Everything is
  * gone when it is closed or the process ends.
  *
+ * Nothing is at rest in memory, so it is plain by default (unlike
+ * `levelStorage`, which is encrypted by default). It takes the same
+ * options, so code can switch backends: `encryptionKey` encrypts it,
+ * `plaintext: true` is the default, and `plaintext: false` opens it locked
+ * until {@link Storage.unlock}, like `levelStorage({ location })`.
+ *
  * @example
  * ```ts
  * import { memoryStorage } from '@demls/storage'
@@ -70,5 +78,5 @@ class MemoryBackend implements Backend {
  * ```
  */
 export function memoryStorage(init: MemoryStorageInit = {}): Promise<Storage> {
-  return openKvStorage(new MemoryBackend(), init)
+  return openKvStorage(new MemoryBackend(), init, true)
 }

@@ -120,8 +120,34 @@ export interface StorageEntry {
 export interface Storage {
   /** Whether {@link Storage.close} was called. */
   readonly closed: boolean
-  /** Whether values (and key names) are encrypted at rest. */
+  /**
+   * Whether values (and key names) are encrypted at rest. On a locked
+   * store, whether the records already there are (`false` for a new
+   * location); `true` once it is unlocked.
+   */
   readonly encrypted: boolean
+  /**
+   * Whether the store waits for {@link Storage.unlock}: every data
+   * operation rejects with `StorageLockedError` until then (`close` works).
+   * `levelStorage({ location })` opened with neither `encryptionKey` nor
+   * `plaintext: true` is locked. Absent on stores that are never locked
+   * (a custom `Storage` need not have it); `User.create` unlocks a store
+   * whose `locked` is `true`.
+   */
+  readonly locked?: boolean
+  /**
+   * Unlock a locked store with its 32-byte `encryptionKey`: a new location
+   * becomes an encrypted store; an encrypted store checks the key
+   * (`StorageEncryptionKeyError` for another one, and the store stays
+   * locked); an unencrypted store is re-encrypted in one atomic batch and
+   * its files compacted, so a crash leaves either the old plain store or
+   * the new encrypted one. On a store that is not locked it resolves when
+   * the key is the store's own and rejects with
+   * `StorageEncryptionKeyError` otherwise. An abort before anything is
+   * written leaves the store locked and unchanged. `User.create` calls it
+   * with `deriveStorageKey(privateKey)`.
+   */
+  unlock?(encryptionKey: Uint8Array, options?: AbortOptions): Promise<void>
   /** The value under `key`, or `undefined`. */
   get(key: StorageKey, options?: AbortOptions): Promise<Uint8Array | undefined>
   /** The values under `keys`, in the same order (`undefined` where absent). */
@@ -153,23 +179,46 @@ export interface Storage {
 }
 
 /**
- * Options shared by every store.
+ * Options shared by every store: how it is encrypted at rest.
+ *
+ * - `encryptionKey`: encrypted with this key (created encrypted if new; an
+ *   unencrypted store is re-encrypted with it on open).
+ * - `plaintext: true`: the explicit opt-out, kept unencrypted (an
+ *   encrypted store refuses it with `StorageEncryptionKeyError`).
+ * - Neither: the backend's default. {@link levelStorage} opens the store
+ *   *locked* ({@link Storage.locked}) until {@link Storage.unlock} gives
+ *   it a key, which `User.create` of `@demls/session` does with
+ *   `deriveStorageKey(privateKey)`; {@link memoryStorage} keeps nothing at
+ *   rest and is plain unless `plaintext: false`, which locks it like a
+ *   level store.
+ *
+ * Both `encryptionKey` and `plaintext: true` is a `StorageInputError`.
  *
  * @example
  * ```ts
- * import { type StorageInit, memoryStorage } from '@demls/storage'
+ * import { type StorageInit, levelStorage, memoryStorage } from '@demls/storage'
  * const init: StorageInit = { encryptionKey: crypto.getRandomValues(new Uint8Array(32)), signal: AbortSignal.timeout(1_000) }
  * const store = await memoryStorage(init)
+ * const cache = await levelStorage({ location: './cache', plaintext: true }) // explicit opt-out: nothing secret in it
  * ```
  */
 export interface StorageInit extends AbortOptions {
   /**
    * 32 bytes. When given, values are encrypted with AES-256-GCM and key
-   * names replaced by keyed hashes (see the package README). A store is
-   * created encrypted or plain and must be reopened the same way.
-   * @default undefined (plain)
+   * names replaced by keyed hashes (see the package README). A store
+   * created with a key must be reopened with the same key; an unencrypted
+   * store opened with a key is re-encrypted with it.
+   * @default undefined (the backend's default: see {@link StorageInit})
    */
   encryptionKey?: Uint8Array
+  /**
+   * `true`: keep the store unencrypted (the explicit opt-out of encryption
+   * at rest; pass it at every open, since a plain store opened without it
+   * is re-encrypted by the first unlock). `false`: require encryption
+   * (a {@link memoryStorage} without `encryptionKey` is then locked).
+   * @default false for {@link levelStorage}, true for {@link memoryStorage}
+   */
+  plaintext?: boolean
 }
 
 /**

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { AbortError } from '@demls/wire'
 import { Level } from 'level'
@@ -11,16 +10,11 @@ import {
   levelStorage,
 } from '../src/index.js'
 import { bytes, collect } from './conformance.js'
-import { tempDirs } from './helpers.js'
+import { diskBytes, tempDirs } from './helpers.js'
 
 const dir = tempDirs()
 const KEY = new Uint8Array(32).fill(1)
 const OTHER_KEY = new Uint8Array(32).fill(2)
-
-/** Every byte of every file under `d`, concatenated. */
-function diskBytes(d: string): Buffer {
-  return Buffer.concat(readdirSync(d).map((f) => readFileSync(join(d, f))))
-}
 
 /** Open the LevelDB under a store directly, bypassing the storage layer. */
 async function raw(location: string) {
@@ -35,7 +29,8 @@ describe('levelStorage', () => {
   it('keeps what was written across close and reopen (plain and encrypted)', async () => {
     for (const encryptionKey of [undefined, KEY]) {
       const location = join(dir(), 'db')
-      const a = await levelStorage({ location, encryptionKey })
+      const open = () => levelStorage(encryptionKey === undefined ? { location, plaintext: true } : { location, encryptionKey })
+      const a = await open()
       await a.batch([
         { type: 'put', key: ['conv', 'chat', 'mls'], value: bytes('state') },
         { type: 'put', key: ['conv', 'chat', 'epoch'], value: bytes('42') },
@@ -43,7 +38,7 @@ describe('levelStorage', () => {
       ])
       await a.del(['conv', 'other', 'epoch'])
       await a.close()
-      const b = await levelStorage({ location, encryptionKey })
+      const b = await open()
       expect(b.encrypted).toBe(encryptionKey !== undefined)
       expect(await b.get(['conv', 'chat', 'mls'])).toEqual(bytes('state'))
       expect((await collect(b.entries([]))).map((e) => e.key)).toEqual([
@@ -59,7 +54,7 @@ describe('levelStorage', () => {
     const convId = 'conversation-id-visible?'
     for (const encryptionKey of [KEY, undefined]) {
       const location = join(dir(), 'db')
-      const s = await levelStorage({ location, encryptionKey })
+      const s = await levelStorage(encryptionKey === undefined ? { location, plaintext: true } : { location, encryptionKey })
       for (let i = 0; i < 20; i++) await s.put(['conv', convId, `slice-${i}`], bytes(`${secretValue}-${i}`))
       await s.close()
       const disk = diskBytes(location)
@@ -121,12 +116,9 @@ describe('levelStorage', () => {
     await s.put(['k'], bytes('v'))
     await s.close()
     await expect(levelStorage({ location, encryptionKey: OTHER_KEY })).rejects.toBeInstanceOf(StorageEncryptionKeyError)
-    await expect(levelStorage({ location })).rejects.toBeInstanceOf(StorageEncryptionKeyError)
-    const plainLocation = join(dir(), 'db')
-    await (await levelStorage({ location: plainLocation })).close()
-    await expect(levelStorage({ location: plainLocation, encryptionKey: KEY })).rejects.toBeInstanceOf(
-      StorageEncryptionKeyError,
-    )
+    const err = await levelStorage({ location, plaintext: true }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(StorageEncryptionKeyError)
+    expect((err as Error).message).toMatch(/encrypted.*encryptionKey/)
     // the right key still opens it after the failed attempts
     const again = await levelStorage({ location, encryptionKey: KEY })
     expect(await again.get(['k'])).toEqual(bytes('v'))
@@ -136,6 +128,12 @@ describe('levelStorage', () => {
   it('rejects bad options with StorageInputError', async () => {
     await expect(levelStorage({ location: '' })).rejects.toBeInstanceOf(StorageInputError)
     await expect(levelStorage({ location: join(dir(), 'db'), encryptionKey: new Uint8Array(16) })).rejects.toBeInstanceOf(
+      StorageInputError,
+    )
+    await expect(levelStorage({ location: join(dir(), 'db'), encryptionKey: KEY, plaintext: true })).rejects.toBeInstanceOf(
+      StorageInputError,
+    )
+    await expect(levelStorage({ location: join(dir(), 'db'), plaintext: 'yes' as unknown as boolean })).rejects.toBeInstanceOf(
       StorageInputError,
     )
   })
@@ -168,21 +166,21 @@ describe('levelStorage', () => {
 describe('levelStorage compact', () => {
   it('removes the bytes of deleted records from the files', async () => {
     const location = join(dir(), 'db')
-    const s = await levelStorage({ location }) // plain, so the bytes are searchable
+    const s = await levelStorage({ location, plaintext: true }) // plain, so the bytes are searchable
     const secret = 'EPOCH-SECRET-41-abcdefghijklmnop'
     await s.put(['conv', 'c', 'secret', '0000000041'], bytes(secret))
     await s.put(['conv', 'c', 'state'], bytes('kept'))
     await s.close()
-    const t = await levelStorage({ location }) // reopening moves the log into a table file
+    const t = await levelStorage({ location, plaintext: true }) // reopening moves the log into a table file
     await t.del(['conv', 'c', 'secret', '0000000041'])
     await t.close()
     expect(diskBytes(location).includes(secret)).toBe(true) // a delete alone leaves the bytes
-    const u = await levelStorage({ location })
+    const u = await levelStorage({ location, plaintext: true })
     await u.compact()
     expect(await u.get(['conv', 'c', 'state'])).toEqual(bytes('kept'))
     await u.close()
     expect(diskBytes(location).includes(secret)).toBe(false)
-    const v = await levelStorage({ location })
+    const v = await levelStorage({ location, plaintext: true })
     expect(await v.get(['conv', 'c', 'state'])).toEqual(bytes('kept'))
     await v.close()
     await expect(v.compact()).rejects.toThrow('closed')

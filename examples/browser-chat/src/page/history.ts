@@ -14,8 +14,9 @@ export const HISTORY_LIMIT = 200
 
 /**
  * The chat a page has seen, per group, kept in its own encrypted IndexedDB
- * database (a second `levelStorage`, same derived key as the protocol
- * state), so that a reload shows the conversation so far. The protocol
+ * database (a second `levelStorage`, opened with
+ * `encryptionKey: await deriveStorageKey(privateKey)`, the key
+ * `User.create` derives for the protocol state), so that a reload shows the conversation so far. The protocol
  * state keeps no plaintext; this is the app's own record of what it
  * displayed, bounded to {@link HISTORY_LIMIT} lines per group.
  */

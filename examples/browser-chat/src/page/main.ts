@@ -2,8 +2,8 @@
  * The browser chat page. It starts a demls `User` on the browser entry of
  * `@demls/transport-gossipsub` (WebSockets to the Node peers given as
  * `?peer=` in the URL), with its state in IndexedDB (`levelStorage` of
- * `@demls/storage`, encrypted with a key derived from the private key kept
- * in localStorage), and draws groups, members, proposals, chat and join
+ * `@demls/storage`, encrypted by default: `User.create` unlocks it with a
+ * key derived from the private key kept in localStorage), and draws groups, members, proposals, chat and join
  * progress with plain DOM. `?profile=<name>` picks another identity (one
  * tab per profile), `?group=<name>` fills in the group field.
  */
@@ -43,9 +43,12 @@ function lockProfile(): Promise<void> {
 async function start(peers: string[]): Promise<void> {
   await lockProfile()
   const { privateKey, created } = loadOrCreateKey(localStorage, profile)
-  const encryptionKey = await deriveStorageKey(privateKey)
-  const storage = await levelStorage({ location: `demls-browser-chat/${profile}/state`, encryptionKey })
-  const history = await ChatHistory.open(await levelStorage({ location: `demls-browser-chat/${profile}/history`, encryptionKey }))
+  // The protocol state: encrypted at rest by default, User.create unlocks it with a key derived from privateKey.
+  const storage = await levelStorage({ location: `demls-browser-chat/${profile}/state` })
+  // The page's own chat history is not handed to User.create, so it gets the same derived key explicitly.
+  const history = await ChatHistory.open(
+    await levelStorage({ location: `demls-browser-chat/${profile}/history`, encryptionKey: await deriveStorageKey(privateKey) }),
+  )
   const transport = gossipsubTransport({ bootstrap: peers, dialInsecure: true })
   const user = await User.create({ privateKey, transport, clock: systemClock, storage, config: CHAT_TIMING })
   const self = toHex(user.memberId)

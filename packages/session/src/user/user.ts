@@ -24,7 +24,7 @@ import type { JoinPhase, JoinProgress } from './join/progress.js'
 import type { ChatMessage, UserEvent } from './types.js'
 import { assertConversationId, validateUserInit } from './validate.js'
 import { evictOldest } from '../state/bounded.js'
-import type { Storage } from '@demls/storage'
+import { type Storage, deriveStorageKey } from '@demls/storage'
 
 /**
  * Delays (ms) of the re-publishes of a chat packet that reached nobody:
@@ -65,10 +65,17 @@ export interface UserInit {
   random?: () => number
   /**
    * Where every conversation's state is saved (beyond the reference): a
-   * `Storage` of `@demls/storage`, e.g. `levelStorage({ location,
-   * encryptionKey: await deriveStorageKey(privateKey) })`. `create` resumes
-   * every conversation saved there (see {@link User.conversations}); the
-   * state each step produced is durable before any packet of that step is
+   * `Storage` of `@demls/storage`, e.g. `levelStorage({ location })`.
+   * Encrypted at rest by default: such a store is locked
+   * (`storage.locked`), and `create` unlocks it, before it reads anything,
+   * with `deriveStorageKey(privateKey)` (HKDF-SHA-256 of the private key,
+   * domain-separated), so the same key reopens it after a restart; an
+   * unencrypted store from an earlier version is re-encrypted then. A
+   * store opened with the application's own `encryptionKey`, or with
+   * `plaintext: true` (the explicit opt-out), or a custom `Storage`
+   * without `locked`, is used as it is. `create` resumes every
+   * conversation saved there (see {@link User.conversations}); the state
+   * each step produced is durable before any packet of that step is
    * published; a conversation we leave is deleted; `stop()` closes it. A
    * store belongs to one member. Joins in flight are not saved.
    */
@@ -226,6 +233,8 @@ export class User {
    * @throws {InvalidPrivateKeyError} unless `privateKey` is 32 bytes of a valid secp256k1 scalar
    * @throws {InvalidUserInitError} on a missing or unusable `transport`, `clock`, `random` or `plugins`, or an unknown option
    * @throws {InvalidConfigError} on an invalid `config` (unknown key, wrong type, out of range; `field` names it)
+   * @throws {StorageEncryptionKeyError} (of `@demls/storage`) when a locked `storage` does not open with the key derived from `privateKey` (another member's store, or one encrypted with the application's own key)
+   * @throws {StorageOwnerError} when an unlocked `storage` holds another member's state
    * @throws {AbortError} when `options.signal` is aborted
    */
   static async create(init: UserInit, options: AbortOptions = {}): Promise<User> {
@@ -234,7 +243,10 @@ export class User {
     resolveConfig(init.config)
     const plugins = isFactory(init.plugins) ? init.plugins : await defaultPlugins(init.privateKey, init.plugins ?? {})
     throwIfAborted(options.signal)
-    if (init.storage !== undefined) await claimStorage(init.storage, plugins.mls.memberId, options.signal)
+    if (init.storage !== undefined) {
+      await unlockStorage(init.storage, init.privateKey, options.signal)
+      await claimStorage(init.storage, plugins.mls.memberId, options.signal)
+    }
     const restored = init.storage === undefined ? { conversations: [], unreadable: [] } : await restoreAll(init, plugins, options.signal)
     if (!init.transport.isStarted) await init.transport.start(options.signal === undefined ? undefined : { signal: options.signal })
     const user = new User(plugins.mls.memberId, plugins, init)
@@ -679,6 +691,17 @@ export class User {
   eventsOf(conversationId: string): Observable<UserEvent> {
     return this.events$.pipe(filter((e) => e.conversationId === conversationId))
   }
+}
+
+/**
+ * Unlock a locked `storage` (`levelStorage({ location })`, encrypted at
+ * rest by default) with the key derived from the private key; a store that
+ * is not locked is left as it is.
+ */
+async function unlockStorage(storage: Storage, privateKey: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+  if (storage.locked !== true || storage.unlock === undefined) return
+  const opts = signal === undefined ? {} : { signal }
+  await storage.unlock(await deriveStorageKey(privateKey, opts), opts)
 }
 
 /**

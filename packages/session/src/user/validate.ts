@@ -125,6 +125,7 @@ export function validateUserInit(init: unknown): void {
       throw new InvalidUserInitError('storage', `must be a Storage of @demls/storage (${methods.join(', ')})`)
     }
     if (st.closed === true) throw new InvalidUserInitError('storage', 'is closed')
+    if (st.locked === true && typeof st.unlock !== 'function') throw new InvalidUserInitError('storage', 'is locked and has no unlock()')
   }
   if (o.onCorruptState !== undefined && o.onCorruptState !== 'throw' && o.onCorruptState !== 'skip') {
     throw new InvalidUserInitError('onCorruptState', `must be 'throw' or 'skip' (got ${String(o.onCorruptState)})`)

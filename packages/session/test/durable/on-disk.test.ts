@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { deriveStorageKey, levelStorage } from '@demls/storage'
+import { levelStorage } from '@demls/storage'
 import { describe, expect, it } from 'vitest'
 import { User, type UserEvent } from '../../src/index.js'
 import { FAST, bootstrap, conv, converged, keyFor, memberIdOf, scenario, text } from '../scenarios/harness.js'
@@ -17,23 +17,26 @@ async function filesUnder(dir: string): Promise<Buffer[]> {
 
 const contains = (hay: Buffer, needle: Uint8Array | string) => hay.indexOf(typeof needle === 'string' ? Buffer.from(needle) : Buffer.from(needle)) >= 0
 
-describe('durable state on disk (LevelDB, encrypted with the key derived from the private key)', () => {
+describe('durable state on disk (the default: levelStorage({ location }) handed to User.create, encrypted with the key derived from the private key)', () => {
   it('nothing on disk reveals chat content, member ids or the conversation name; a restart from the directory resumes and catches up', async () => {
     const location = await mkdtemp(join(tmpdir(), 'demls-session-'))
     try {
-      const encryptionKey = await deriveStorageKey(keyFor(1))
       const s = await scenario(3)
-      // m1 keeps its state on disk.
+      // m1 keeps its state on disk, through the default path: no key, no opt-out.
       await s.members[1]!.user.stop()
-      const open = () => levelStorage({ location, encryptionKey })
+      const open = () => levelStorage({ location })
+      const store = await open()
+      expect(store.locked).toBe(true)
       const first = await User.create({
         privateKey: keyFor(1),
         transport: s.net.createTransport('m1-disk'),
         clock: s.net.clock,
         config: FAST,
         random: () => 0.5,
-        storage: await open(),
+        storage: store,
       })
+      expect(store.locked).toBe(false) // User.create unlocked it with the key derived from the private key
+      expect(store.encrypted).toBe(true)
       s.members[1] = { user: first, name: 'm1-disk', events: [] }
       await bootstrap(s, ID)
       await conv(s, 0, ID).sendMessage(text(SECRET))
