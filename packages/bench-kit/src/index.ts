@@ -188,10 +188,14 @@ function repoRoot(): string {
   return dir
 }
 
-/** Write the report to `docs/bench/<package>.json` and print a table. */
+/**
+ * Write the report to `docs/bench/<package>.json` (or to the directory in
+ * `DEMLS_BENCH_OUT`, as `pnpm bench:node` does for each Node version) and
+ * print a table.
+ */
 export function writeReport(report: BenchReport): string {
   const root = repoRoot()
-  const outDir = resolve(root, 'docs', 'bench')
+  const outDir = resolve(root, process.env.DEMLS_BENCH_OUT ?? join('docs', 'bench'))
   mkdirSync(outDir, { recursive: true })
   const file = join(outDir, `${report.package.replace(/^@/, '').replace(/\//g, '-')}.json`)
   const machine = {
