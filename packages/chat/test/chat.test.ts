@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { BIN } from './build-setup.js'
 import { Terminal } from './terminal.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -21,12 +22,27 @@ function open(name: string, ...args: string[]): Terminal {
 }
 
 describe('demls-chat in terminals', () => {
+  it('the bin is an executable node script', () => {
+    expect(readFileSync(BIN, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true)
+    expect(statSync(BIN).mode & 0o111).toBe(0o111)
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+    expect(manifest.bin).toEqual({ 'demls-chat': './dist/main.js' })
+  })
+
   it('--help prints the usage and the commands', () => {
-    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), 'src/main.ts', '--help'], { cwd: root, encoding: 'utf8' })
+    const r = spawnSync(BIN, ['--help'], { cwd: home, encoding: 'utf8' })
     expect(r.status).toBe(0)
     expect(r.stdout).toContain('usage: demls-chat')
     expect(r.stdout).toContain('/join <group>')
     expect(r.stdout).toContain('/invite <member id>')
+  })
+
+  it('a mistyped option is named, with the usage, and no stack trace', () => {
+    const r = spawnSync(BIN, ['--frobnicate'], { cwd: home, encoding: 'utf8' })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain("Unknown option '--frobnicate'")
+    expect(r.stderr).toContain('usage: demls-chat')
+    expect(r.stderr).not.toMatch(/\n\s+at /)
   })
 
   it('alice creates a group, bob joins it, they chat; bob quits, alice writes, bob comes back with his group and reads it', async () => {

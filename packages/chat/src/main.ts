@@ -1,12 +1,12 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env node
 /**
  * demls-chat: end-to-end encrypted group chat in a terminal, with no
  * server. Each run is one member (a profile directory holds its key and its
  * encrypted state); members find each other over libp2p gossipsub, vote on
  * who joins, and rotating stewards commit the changes.
  *
- *   pnpm chat --profile alice                         # first terminal
- *   pnpm chat --profile bob --peer <alice's address>  # second terminal
+ *   demls-chat --profile alice                         # first terminal
+ *   demls-chat --profile bob --peer <alice's address>  # second terminal
  *
  * See README.md for the commands.
  */
@@ -14,9 +14,6 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { FAST_TIMING, LAN_TIMING, User } from '@demls/session'
-import { deriveStorageKey, levelStorage } from '@demls/storage'
-import { gossipsubTransport } from '@demls/transport-gossipsub'
 import { systemClock, toHex } from '@demls/wire'
 import { HELP, type Session, explain, run } from './commands.js'
 import { loadOrCreateKey } from './identity.js'
@@ -33,17 +30,23 @@ const USAGE = `usage: demls-chat [--profile <name> | --dir <path>] [--listen <mu
 
 ${HELP}`
 
-const { values } = parseArgs({
-  options: {
-    profile: { type: 'string' },
-    dir: { type: 'string' },
-    listen: { type: 'string' },
-    peer: { type: 'string', multiple: true },
-    timing: { type: 'string' },
-    help: { type: 'boolean' },
-  },
-  strict: true,
-})
+const OPTIONS = {
+  profile: { type: 'string' },
+  dir: { type: 'string' },
+  listen: { type: 'string' },
+  peer: { type: 'string', multiple: true },
+  timing: { type: 'string' },
+  help: { type: 'boolean' },
+} as const
+
+let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values']
+try {
+  values = parseArgs({ options: OPTIONS, strict: true }).values
+} catch (err) {
+  // An unknown option or a missing value: say which, not a stack trace.
+  console.error(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`)
+  process.exit(2)
+}
 
 if (values.help) {
   console.log(USAGE)
@@ -56,6 +59,14 @@ if (!['lan', 'fast', 'default'].includes(timing)) {
   console.error(`unknown --timing ${timing}\n\n${USAGE}`)
   process.exit(2)
 }
+
+// Loaded only now, so that --help and a mistyped option answer at once
+// without loading MLS, LevelDB and libp2p.
+const [{ FAST_TIMING, LAN_TIMING, User }, { deriveStorageKey, levelStorage }, { gossipsubTransport }] = await Promise.all([
+  import('@demls/session'),
+  import('@demls/storage'),
+  import('@demls/transport-gossipsub'),
+])
 
 const { privateKey, created } = loadOrCreateKey(dir)
 let storage: Awaited<ReturnType<typeof levelStorage>>

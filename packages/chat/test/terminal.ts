@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { tmpdir } from 'node:os'
+import { BIN } from './build-setup.js'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const TSX = import.meta.resolve('tsx')
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]|\r`, 'g')
 
 /**
- * demls-chat in a real pseudo-terminal (util-linux `script` allocates it),
+ * demls-chat (the built bin) in a real pseudo-terminal (util-linux `script` allocates it),
  * driven the way a person uses it: type a line, read the screen.
  */
 export class Terminal {
@@ -17,8 +16,9 @@ export class Terminal {
 
   constructor(name: string, args: string[]) {
     this.name = name
-    const cmd = [process.execPath, '--import', TSX, 'src/main.ts', ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ')
-    this.#child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TERM: 'dumb' } })
+    // The installed bin as a user runs it: the executable itself (its `#!/usr/bin/env node` line), from anywhere.
+    const cmd = [BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ')
+    this.#child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: tmpdir(), stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TERM: 'dumb' } })
     this.#child.stdout!.on('data', (d: Buffer) => {
       this.#screen += d.toString('utf8').replace(ANSI, '')
     })
