@@ -62,7 +62,7 @@ if (!['lan', 'fast', 'default'].includes(timing)) {
 
 // Loaded only now, so that --help and a mistyped option answer at once
 // without loading MLS, LevelDB and libp2p.
-const [{ FAST_TIMING, LAN_TIMING, User }, { deriveStorageKey, levelStorage }, { gossipsubTransport }] = await Promise.all([
+const [{ FAST_TIMING, LAN_TIMING, User }, { levelStorage }, { gossipsubTransport }] = await Promise.all([
   import('@demls/session'),
   import('@demls/storage'),
   import('@demls/transport-gossipsub'),
@@ -71,7 +71,8 @@ const [{ FAST_TIMING, LAN_TIMING, User }, { deriveStorageKey, levelStorage }, { 
 const { privateKey, created } = loadOrCreateKey(dir)
 let storage: Awaited<ReturnType<typeof levelStorage>>
 try {
-  storage = await levelStorage({ location: join(dir, 'state'), encryptionKey: await deriveStorageKey(privateKey) })
+  // No key: User.create unlocks it with a key derived from the private key (encrypted at rest by default).
+  storage = await levelStorage({ location: join(dir, 'state') })
 } catch (err) {
   console.error(`cannot open ${join(dir, 'state')}: ${err instanceof Error ? err.message : String(err)} (is another demls-chat using this profile?)`)
   process.exit(1)
