@@ -1,0 +1,214 @@
+// One seeded churn run on the memory network (issue 56): what users do, not
+// one change per step. A group of `size` members (12 by default) in the
+// default configuration (admission by invitation) is formed with no loss;
+// then for `churnMs` (5 min) every delivery may be lost (20 % by default),
+// duplicated, reordered and delayed while, at once, two invited members
+// join, a live member is removed by explicit YES votes of every member, one
+// member leaves and chat flows; then the faults stop and the group has
+// `settleMs` (20 min) to settle. Shared by the table (bench/churn.ts →
+// docs/fault-runs.md) and the pass/fail test (test/scenarios/churn.test.ts).
+import { MemoryNetwork } from '@demls/transport-memory'
+import { type ConversationConfigInit, type ConversationHandle, FAST_TIMING, User, type UserEvent } from '../../src/index.js'
+import { keyFor } from './harness.js'
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
+
+/** Options of {@link churnRun}. */
+export interface ChurnRunInit {
+  seed: number
+  /** Loss probability per delivery during the churn. @default 0.2 */
+  loss?: number
+  /** `default` (the conversation defaults) or `fast` ({@link FAST_TIMING}). @default 'default' */
+  timing?: 'default' | 'fast'
+  /** Members before the churn. @default 12 */
+  size?: number
+  /** Virtual ms of churn under faults. @default 300_000 */
+  churnMs?: number
+  /** Virtual ms the group gets to settle once the faults stop. @default 1_200_000 */
+  settleMs?: number
+  /** Every event of member `i` with the virtual time (diagnostics). */
+  trace?: (i: number, e: UserEvent, now: number) => void
+}
+
+/** What one churn run found. */
+export interface ChurnRunReport {
+  seed: number
+  loss: number
+  timing: 'default' | 'fast'
+  /** `converged`: every remaining member Working at one epoch with one authenticator and the expected members; the removed and the leaver out. */
+  outcome: 'converged' | 'forked' | 'stalled' | 'setup-failed'
+  /** Virtual ms from the end of the faults to convergence (converged runs). */
+  settledAfterMs: number | undefined
+  /** Members at one epoch with different authenticators, at the end. */
+  forks: string[]
+  /** One line per member when the run failed; the last drop reasons seen. */
+  detail: string[]
+}
+
+/** Run one churn run. Never throws for protocol failures: they are in the report. */
+export async function churnRun(init: ChurnRunInit): Promise<ChurnRunReport> {
+  const { seed } = init
+  const loss = init.loss ?? 0.2
+  const timing = init.timing ?? 'default'
+  const size = init.size ?? 12
+  const churnMs = init.churnMs ?? 300_000
+  const settleMs = init.settleMs ?? 1_200_000
+  const config: ConversationConfigInit = timing === 'fast' ? { ...FAST_TIMING } : {}
+  const net = new MemoryNetwork({ seed, startTime: Math.floor(Date.now() / 1000) * 1000 })
+  const total = size + 2
+  const joinerA = size
+  const joinerB = size + 1
+  const removed = size - 1
+  const leaver = size - 2
+  const users: User[] = []
+  for (let i = 0; i < total; i++) {
+    users.push(await User.create({ privateKey: keyFor(i), transport: net.createTransport(`p${i}`), clock: net.clock, config, random: rng(seed * 1000 + i) }))
+  }
+  const id = 'churn'
+  const report: ChurnRunReport = { seed, loss, timing, outcome: 'converged', settledAfterMs: undefined, forks: [], detail: [] }
+  const drops: string[][] = Array.from({ length: total }, () => [])
+  const removedId = hex(users[removed]!.memberId)
+  for (const [i, u] of users.entries()) {
+    u.events$.subscribe((e) => {
+      init.trace?.(i, e, net.clock.now())
+      if (e.type === 'dropped') {
+        const line = `${e.reason}: ${(e.detail ?? '').slice(0, 100)}`
+        if (drops[i]!.at(-1) !== line) drops[i]!.push(line)
+        if (drops[i]!.length > 6) drops[i]!.shift()
+      }
+      // Every member votes YES, explicitly, on the removal of `removed`.
+      if (e.type === 'vote-requested' && e.request?.payload === 'removeMember' && e.request.removeMember && hex(e.request.removeMember.memberId) === removedId) {
+        u.conversation(id)?.vote(e.proposalId, true).catch(() => {})
+      }
+    })
+  }
+  const handle = (i: number): ConversationHandle | undefined => users[i]!.conversation(id)
+  const conv = (i: number) => handle(i)?.conversation
+  const first = (n: number) => [...Array(n).keys()]
+  const forks = (among: number[]): string[] => {
+    const byEpoch = new Map<bigint, Map<string, string[]>>()
+    for (const i of among) {
+      const c = conv(i)
+      if (!c) continue
+      const auths = byEpoch.get(c.epoch()) ?? new Map<string, string[]>()
+      const a = hex(c.epochAuthenticator()).slice(0, 12)
+      auths.set(a, [...(auths.get(a) ?? []), `p${i}`])
+      byEpoch.set(c.epoch(), auths)
+    }
+    return [...byEpoch].filter(([, a]) => a.size > 1).map(([epoch, a]) => `epoch ${epoch}: ${[...a].map(([x, who]) => `${who.join('+')}@${x}`).join(' vs ')}`)
+  }
+  const settled = (among: number[], members: number) => {
+    const cs = among.map(conv)
+    return cs.every((c) => c?.state() === 'working' && c.epoch() === cs[0]!.epoch() && c.members().length === members) && forks(among).length === 0
+  }
+  /** Wait on virtual time (whoever drives the clock). */
+  const sleep = (ms: number) => new Promise<void>((resolve) => net.clock.setTimer(resolve, ms))
+  /** Retry an API call the group cannot serve right now (a freeze) until it can, on virtual time. */
+  const retry = async <T>(fn: () => Promise<T>, tries = 60): Promise<T> => {
+    for (let k = 0; ; k++) {
+      try {
+        return await fn()
+      } catch (err) {
+        if (k >= tries) throw err
+        await sleep(1_000)
+      }
+    }
+  }
+  /** Call `fn` while `ok` is false, sleeping on virtual time, until `until` (virtual ms) passes. */
+  const persist = async (fn: () => Promise<unknown>, ok: () => boolean, label: string, pauseMs: number, until: number): Promise<void> => {
+    while (!ok() && net.clock.now() < until) {
+      await fn().catch((err: Error) => report.detail.push(`${label} at ${net.clock.now()} ms: ${err.name}`))
+      if (!ok()) await sleep(pauseMs)
+    }
+  }
+  const formBound = timing === 'fast' ? 120_000 : 600_000
+  try {
+    await users[0]!.createConversation(id)
+    for (let i = 1; i < size; i++) {
+      await retry(() => handle(0)!.invite(users[i]!.memberId))
+      users[i]!.join(id, { timeoutMs: formBound }).catch(() => {})
+      await net.runUntil(() => settled(first(i + 1), i + 1), { maxMs: formBound })
+    }
+  } catch (err) {
+    report.outcome = 'setup-failed'
+    report.detail.push(`forming the group: ${String(err)}`, ...describe())
+    for (const u of users) await u.stop()
+    return report
+  }
+
+  // The churn: faults on, everything at once.
+  net.setFaults({ loss, duplicate: 0.05, reorder: 0.1, reorderWindowMs: 50, jitterMs: 20 })
+  const start = net.clock.now()
+  const random = rng(seed)
+  const at = (ms: number, what: () => Promise<unknown>) => ({ ms, what, done: false })
+  // As a person would: a join that fails is tried again, a removal the
+  // group rejected (votes lost under loss) is proposed again, a leave that
+  // did not go through is asked again, until the faults stop.
+  const pause = timing === 'fast' ? 5_000 : 30_000
+  const until = start + churnMs
+  const joined = (i: number) => () => users[i]!.conversation(id) !== undefined
+  const gone = (i: number) => () => first(size).filter((j) => j !== i).every((j) => conv(j) === undefined || !conv(j)!.members().some((m) => hex(m) === hex(users[i]!.memberId)))
+  const removalOpen = () => first(size).some((j) => conv(j)?.approvedProposals().some((p) => p.kind === 'remove' && hex(p.memberId) === removedId))
+  const plan = [
+    at(0, () => retry(() => handle(0)!.invite(users[joinerA]!.memberId))),
+    at(500, () => retry(() => handle(1)!.invite(users[joinerB]!.memberId))),
+    at(3_000, () => persist(() => users[joinerA]!.join(id, { timeoutMs: churnMs }), joined(joinerA), 'join A', pause, until)),
+    at(4_000, () => persist(() => users[joinerB]!.join(id, { timeoutMs: churnMs }), joined(joinerB), 'join B', pause, until)),
+    at(10_000, () => persist(() => (removalOpen() ? Promise.resolve() : retry(() => handle(1)!.removeMember(users[removed]!.memberId))), gone(removed), 'remove', pause, until)),
+    at(20_000, () => persist(() => (handle(leaver) === undefined ? Promise.resolve() : retry(() => handle(leaver)!.leave())), gone(leaver), 'leave', pause, until)),
+  ]
+  let nextChat = start + 5_000
+  while (net.clock.now() - start < churnMs) {
+    for (const p of plan) {
+      if (!p.done && net.clock.now() - start >= p.ms) {
+        p.done = true
+        p.what().catch((err: Error) => report.detail.push(`churn action at ${p.ms} ms failed: ${err.name} ${err.message}`))
+      }
+    }
+    if (net.clock.now() >= nextChat) {
+      const senders = first(size).filter((i) => i !== removed && i !== leaver)
+      const who = senders[Math.floor(random() * senders.length)]!
+      handle(who)?.sendMessage(new TextEncoder().encode(`chat ${nextChat - start}`)).catch(() => {})
+      nextChat += 10_000
+    }
+    await net.advance(250)
+  }
+
+  // Faults off; the group settles.
+  net.setFaults({ loss: 0, duplicate: 0, reorder: 0, jitterMs: 0 })
+  const remaining = [...first(size).filter((i) => i !== removed && i !== leaver), joinerA, joinerB]
+  const end = net.clock.now()
+  const done = () => settled(remaining, remaining.length) && conv(removed) === undefined && conv(leaver) === undefined
+  try {
+    await net.runUntil(done, { maxMs: settleMs })
+    report.settledAfterMs = net.clock.now() - end
+  } catch {
+    report.forks = forks(remaining)
+    report.outcome = report.forks.length > 0 ? 'forked' : 'stalled'
+    report.detail.push(...describe())
+  }
+  for (const u of users) await u.stop()
+  return report
+
+  function describe(): string[] {
+    return users.map((_, i) => {
+      const c = conv(i)
+      const state = c
+        ? `epoch ${c.epoch()} ${c.state()}/${c.mode()} auth ${hex(c.epochAuthenticator()).slice(0, 8)} members ${c.members().length} stewards ${c.stewards().map((s) => hex(s).slice(0, 4)).join(',')}`
+        : 'not in the conversation'
+      return `p${i}${i === removed ? ' (removed)' : i === leaver ? ' (leaver)' : i >= size ? ' (joiner)' : ''}: ${state}; drops: ${drops[i]!.join(' | ')}`
+    })
+  }
+}
+
+/** mulberry32: the run's reproducible draws. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
