@@ -278,6 +278,12 @@ for (const pm of managers) {
   for (const [major, nodeBin] of nodes) {
     await step(`${pm}, node ${major}: session example`, () => runExample(dir, 'session-example.mjs', nodeBin))
     await step(`${pm}, node ${major}: gossipsub two-node example`, () => runExample(dir, 'gossipsub-example.mjs', nodeBin))
+    await step(`${pm}, node ${major}: ${pm === 'npm' ? 'npx demls-chat --help' : 'demls-chat --help'}`, () => {
+      const env = { PATH: `${nodeBin}:${process.env.PATH}` }
+      const out = pm === 'npm' ? run('npx', ['--no', 'demls-chat', '--help'], { cwd: dir, env }) : run(join(dir, 'node_modules', '.bin', 'demls-chat'), ['--help'], { cwd: dir, env })
+      if (!/usage/i.test(out)) throw new Error(`no usage in: ${out.slice(0, 200)}`)
+      return out.trim().split('\n')[0] ?? ''
+    })
   }
   if (pm === 'npm' && browser) {
     const newest = nodes.get(nodeMajors.at(-1) ?? '24')
