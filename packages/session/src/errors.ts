@@ -379,6 +379,50 @@ export class AlreadyMemberError extends DemlsError {
 }
 
 /**
+ * `Conversation.invite` / `ConversationHandle.invite` would take us past a
+ * bound on open invitations (invitations not used, expired or revoked yet),
+ * so the invitation is neither kept nor sent. Held invitations are never
+ * evicted to make room: they end only when their invitee joins, when they
+ * expire (`INVITATION_LIFETIME_MS`) or when their inviter leaves. Code
+ * `INVITATION_LIMIT`.
+ *
+ * - `per-inviter`: we already have `INVITATIONS_PER_INVITER` open
+ *   invitations (every member refuses more from one inviter).
+ * - `total`: the members hold `INVITATIONS_MAX` open invitations of all
+ *   inviters (the bound in bytes every member keeps).
+ *
+ * @example
+ * ```ts
+ * import { InvitationLimitError, type ConversationHandle } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * declare const bobId: Uint8Array
+ * await chat.invite(bobId).catch((err) => {
+ *   if (err instanceof InvitationLimitError) console.log(`${err.held} open invitations (${err.reason} limit ${err.limit}): wait until invitees join`)
+ * })
+ * ```
+ */
+export class InvitationLimitError extends DemlsError {
+  /** Which bound: ours as an inviter, or the conversation's in all. */
+  readonly reason: 'per-inviter' | 'total'
+  /** The bound. */
+  readonly limit: number
+  /** Open invitations counted against it (queued ones of ours included). */
+  readonly held: number
+
+  constructor(conversationId: string, reason: 'per-inviter' | 'total', limit: number, held: number) {
+    const why =
+      reason === 'per-inviter'
+        ? `we have ${held} open invitations, the most one member may have (${limit})`
+        : `the members hold ${held} open invitations, the most a member keeps (${limit})`
+    super(`cannot invite into ${conversationId}: ${why}; wait until invitees join or invitations expire`, 'INVITATION_LIMIT')
+    this.name = 'InvitationLimitError'
+    this.reason = reason
+    this.limit = limit
+    this.held = held
+  }
+}
+
+/**
  * A join that ended without making us a member: which conversation, and how long it took.
  *
  * @example
@@ -459,14 +503,58 @@ export class NoReadyPeersError extends JoinError {
 }
 
 /**
- * The group voted against our join: a verified `REJECTED` status for our key package.
+ * Why the group refused our join, as the member that reported it (signed
+ * with its `REJECTED` status) gives it:
+ *
+ * - `not-invited`: the group admits by invitation and no member vouched for
+ *   us (no valid invitation, no member's YES on our join). Ask a member for
+ *   an invitation (`ConversationHandle.invite`, or an invite link) and join
+ *   again, or knock: join again and ask a member to vote YES on our join.
+ * - `voted-no`: the members voted NO although we were vouched for (or the
+ *   group admits anyone). Ask a member why.
+ * - `key-package-expired`: the group approved us, but our key package
+ *   expired before the commit that would have added us. Join again.
+ * - `unknown`: no reason given (a member that predates the field) or one
+ *   this version does not know.
+ *
+ * More values will be added (invite links: `link-spent`, `link-expired`);
+ * treat a value you do not handle like `unknown`.
+ *
+ * @example
+ * ```ts
+ * import { type JoinRejectionReason, RejectedError, type User } from '@demls/session'
+ * declare const bob: User
+ * const advice: Partial<Record<JoinRejectionReason, string>> = {
+ *   'not-invited': 'ask a member for an invitation, then join again',
+ *   'key-package-expired': 'join again',
+ * }
+ * await bob.join('chat').catch((err) => {
+ *   if (err instanceof RejectedError) console.log(advice[err.reason] ?? 'ask a member why')
+ * })
+ * ```
+ */
+export type JoinRejectionReason = 'not-invited' | 'voted-no' | 'key-package-expired' | 'unknown'
+
+/** What a joiner refused for `reason` can do (part of {@link RejectedError}'s message). */
+const REJECTION_ADVICE: Record<JoinRejectionReason, string> = {
+  'not-invited': 'we were not invited: ask a member for an invitation (an invite link) and join again, or knock (join again and ask a member to vote YES)',
+  'voted-no': 'the members voted no: ask a member why',
+  'key-package-expired': 'our key package expired before the commit that would have added us: join again',
+  unknown: 'no reason given: ask a member',
+}
+
+/**
+ * The group refused our join: a verified `REJECTED` status for our key
+ * package, with the reason its member signed (`reason`, see
+ * {@link JoinRejectionReason}); the message says what to do.
  *
  * @example
  * ```ts
  * import { RejectedError, type User } from '@demls/session'
  * declare const bob: User
  * await bob.join('chat').catch((err) => {
- *   if (err instanceof RejectedError) console.log(`the members voted no (proposal ${err.proposalId})`)
+ *   if (err instanceof RejectedError && err.reason === 'not-invited') console.log('ask a member to invite you, then join again')
+ *   else if (err instanceof RejectedError) console.log(`refused (${err.reason}), proposal ${err.proposalId}`)
  * })
  * ```
  */
@@ -475,12 +563,20 @@ export class RejectedError extends JoinError {
   readonly proposalId: number
   /** The member that reported it (its signature was verified). */
   readonly responder: Uint8Array
+  /** Why, as the responder signed it (`unknown` when it gave none). */
+  readonly reason: JoinRejectionReason
 
-  constructor(conversationId: string, elapsedMs: number, proposalId: number, responder: Uint8Array) {
-    super(`the members of ${conversationId} rejected our join (proposal ${proposalId}) after ${elapsedMs} ms`, 'JOIN_REJECTED', conversationId, elapsedMs)
+  constructor(conversationId: string, elapsedMs: number, proposalId: number, responder: Uint8Array, reason: JoinRejectionReason = 'unknown') {
+    super(
+      `the members of ${conversationId} rejected our join (proposal ${proposalId}) after ${elapsedMs} ms: ${REJECTION_ADVICE[reason] ?? REJECTION_ADVICE.unknown}`,
+      'JOIN_REJECTED',
+      conversationId,
+      elapsedMs,
+    )
     this.name = 'RejectedError'
     this.proposalId = proposalId
     this.responder = responder
+    this.reason = reason
   }
 }
 

@@ -81,7 +81,9 @@ export {
   InvalidPrivateKeyError,
   InvalidSyncError,
   InvalidUserInitError,
+  InvitationLimitError,
   JoinError,
+  type JoinRejectionReason,
   NoReadyPeersError,
   PartialFreezeError,
   PluginMismatchError,
@@ -118,6 +120,7 @@ export {
   type JoinProgress,
   type JoinProgressBase,
   type JoinReadyProgress,
+  type JoinRejectedProgress,
   type JoinStatusProgress,
   type JoinWelcomeDroppedProgress,
   type JoinWelcomedProgress,
@@ -139,6 +142,11 @@ export {
   signInvitation,
   verifyInvitation,
 } from './join/invite.js'
-export { INVITATION_LIFETIME_MS, INVITATIONS_MAX, INVITATIONS_PER_INVITER } from './state/invitations.js'
+export {
+  INVITATION_LIFETIME_MS,
+  INVITATIONS_MAX,
+  INVITATIONS_MAX_BYTES,
+  INVITATIONS_PER_INVITER,
+} from './state/invitations.js'
 export type { CommitEquivocation } from './state/commit-evidence.js'
 export { type CommitChecker, verifyCommitEquivocation } from './freeze/commit-equivocation.js'

@@ -714,12 +714,13 @@ describe('join/responder on ResponderComponents', () => {
     const s: ResponderComponents = {
       id: 'chat',
       memberId: alice!.identity,
-      config: { probeAnswerDelayMs: 500, probeAnswerIntervalMs: 2_000, probeAnswersPerSecond: perSecond },
+      config: { probeAnswerDelayMs: 500, probeAnswerIntervalMs: 2_000, probeAnswersPerSecond: perSecond, admission: 'invite' },
       joinResponder: new JoinResponderState(),
       sm,
       mls: { isMember: (m) => members.some((x) => toHex(x) === toHex(m)), members: () => members },
       steward: { currentList: () => undefined },
-      consensus: { getProposal: (_scope, proposalId) => held.get(proposalId) },
+      consensus: { getProposal: (_scope, proposalId) => held.get(proposalId), getSession: () => undefined },
+      invitations: new InvitationBook(),
       queues: { voting: new Map(), approved: new Map() },
       plugins,
       scoring: plugins.makeScoring({}),
@@ -727,6 +728,7 @@ describe('join/responder on ResponderComponents', () => {
       epoch: () => 4n,
       epochSteward: () => alice!.identity,
       isEpochSteward: () => acting,
+      isMemberHex: (h) => members.some((x) => toHex(x) === h),
       emit: (e) => void events.push(e),
     }
     return { s, events, held, sm }

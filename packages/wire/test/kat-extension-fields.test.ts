@@ -8,7 +8,17 @@
 //   0x20 = field 4, wire type 0 (wrong for an embedded message)
 //   `0a 05 01` = field 1, length 5, one byte: a truncated message.
 import { describe, expect, it } from 'vitest'
-import { DecodeError, decodeAppMessage, decodeConversationSync, encodeAppMessage, encodeConversationSync } from '../src/index.js'
+import {
+  DecodeError,
+  JoinRejectReason,
+  JoinStatusKind,
+  decodeAppMessage,
+  decodeConversationSync,
+  decodeJoinStatus,
+  encodeAppMessage,
+  encodeConversationSync,
+  encodeJoinStatus,
+} from '../src/index.js'
 
 const h = (s: string) => Uint8Array.from(s.replace(/\s+/g, '').match(/../g) ?? [], (b) => Number.parseInt(b, 16))
 
@@ -110,5 +120,25 @@ describe('admission extension fields', () => {
     const bytes = encodeAppMessage({ demlsControl: { invitation } })
     expect(bytes).toEqual(h('a206 0e a201 0b 0a01aa 1201bb 1805 2201cc'))
     expect(decodeAppMessage(bytes).demlsControl?.invitation).toEqual(invitation)
+  })
+})
+
+// Why a joiner was refused (demls): JoinStatus.reject_reason (field 100,
+// varint: tag 100<<3|0 = 800 = a0 06), after the signature (field 9), and
+// written into the bytes a member signs (the encoding with an empty
+// signature), so it cannot be changed without breaking the signature.
+describe('join rejection reason', () => {
+  const base = '1803 4a01 04' // status (3<<3|0) REJECTED, signature (9<<3|2) 04
+  it('JoinStatus: reject_reason NOT_INVITED is a0 06 01 after the signature; absent (0) by default and from older members', () => {
+    const status = { status: JoinStatusKind.JOIN_STATUS_REJECTED, signature: h('04'), rejectReason: JoinRejectReason.JOIN_REJECT_REASON_NOT_INVITED }
+    expect(encodeJoinStatus(status)).toEqual(h(`${base} a006 01`))
+    expect(decodeJoinStatus(h(`${base} a006 01`)).rejectReason).toBe(1)
+    expect(decodeJoinStatus(h(base)).rejectReason).toBe(JoinRejectReason.JOIN_REJECT_REASON_UNSPECIFIED)
+    expect(encodeJoinStatus({ ...status, rejectReason: 0 })).toEqual(h(base))
+    // A value from a newer member is kept as its number (the joiner reads it as unspecified).
+    expect(decodeJoinStatus(h(`${base} a006 09`)).rejectReason).toBe(9)
+    // What the member signs carries the reason.
+    expect(encodeJoinStatus({ ...status, signature: null })).toEqual(h('1803 a006 01'))
+    expect([JoinRejectReason.JOIN_REJECT_REASON_VOTED_NO, JoinRejectReason.JOIN_REJECT_REASON_KEY_PACKAGE_EXPIRED]).toEqual([2, 3])
   })
 })

@@ -600,6 +600,7 @@ describe('demls.transport.v1 Envelope and WelcomeChannelMessage', () => {
       keyPackageHash: hex('03'),
       signedAtMs: 1n,
       signature: hex('04'),
+      rejectReason: 0, // demls field 100, absent here
     }
     expectBytes(encodeJoinStatus(status), statusBytes)
     expect(decodeJoinStatus(hex(statusBytes))).toStrictEqual(status)

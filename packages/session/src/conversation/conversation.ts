@@ -63,31 +63,67 @@ import {
   pendingLeaves,
 } from './queries.js'
 import type { ConversationState, OperatingMode } from './state-machine.js'
-import { adoptSyncedInvitations, sendInvitation } from '../join/invite.js'
+import { adoptSyncedInvitations, invitationLimitError, ownInvitationBound, sendInvitation } from '../join/invite.js'
 import { beginProvisional, electorateBefore, healStranded } from '../join/rewelcome.js'
 import { INVITATION_ID_MAX_BYTES } from '../state/invitations.js'
 
-/** A FIFO of chat messages waiting for an epoch change, with their promises. */
-class SendQueue {
-  #items: { body: Uint8Array; resolve: () => void; reject: (err: unknown) => void }[] = []
-  bytes = 0
+/** A chat message or an invitation waiting in the send queue, with its promise. */
+type QueuedSend =
+  | { kind: 'chat'; body: Uint8Array; resolve: () => void; reject: (err: unknown) => void }
+  | { kind: 'invite'; invitee: Uint8Array; resolve: (expiresAt: number) => void; reject: (err: unknown) => void; detach: () => void }
 
-  get size(): number {
+/**
+ * A FIFO of chat messages and invitations waiting for an epoch change,
+ * with their promises (one queue, so that they go out in call order: an
+ * invitation, then a message greeting the invitee). `size` and `bytes`
+ * count chat messages (`sendQueueMax`, `sendQueueMaxBytes`).
+ */
+class SendQueue {
+  #items: QueuedSend[] = []
+  bytes = 0
+  size = 0
+
+  /** Everything queued, invitations included. */
+  get length(): number {
     return this.#items.length
+  }
+
+  /** Invitees of the queued invitations (hex). */
+  invitees(): Set<string> {
+    return new Set(this.#items.flatMap((i) => (i.kind === 'invite' ? [toHex(i.invitee)] : [])))
   }
 
   push(body: Uint8Array): Promise<void> {
     const copy = body.slice()
     return new Promise<void>((resolve, reject) => {
-      this.#items.push({ body: copy, resolve, reject })
+      this.#items.push({ kind: 'chat', body: copy, resolve, reject })
       this.bytes += copy.length
+      this.size++
     })
   }
 
-  takeAll(): { body: Uint8Array; resolve: () => void; reject: (err: unknown) => void }[] {
+  /** Queue an invitation; an abort of `signal` while it waits takes it out and rejects with `AbortError`. */
+  pushInvite(invitee: Uint8Array, signal: AbortSignal | undefined): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      const onAbort = () => {
+        const at = this.#items.indexOf(item)
+        if (at < 0) return
+        this.#items.splice(at, 1)
+        reject(new AbortError('aborted while the invitation waited for the epoch change', { cause: signal?.reason }))
+      }
+      const detach = () => signal?.removeEventListener('abort', onAbort)
+      const item: QueuedSend = { kind: 'invite', invitee: invitee.slice(), resolve, reject, detach }
+      this.#items.push(item)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  takeAll(): QueuedSend[] {
     const items = this.#items
     this.#items = []
     this.bytes = 0
+    this.size = 0
+    for (const item of items) if (item.kind === 'invite') item.detach()
     return items
   }
 
@@ -431,10 +467,10 @@ export class Conversation {
     })
   }
 
-  /** Send the queued chat messages once messaging is open again; fail them if we left. */
+  /** Send the queued chat messages and invitations once messaging is open again, in order; fail them if we left. */
   async #flushSendQueue(): Promise<void> {
     const core = this.#core
-    if (this.#sendQueue.size === 0) return
+    if (this.#sendQueue.length === 0) return
     if (core.left) {
       this.#sendQueue.failAll(new ConversationClosedError(core.id))
       return
@@ -442,8 +478,14 @@ export class Conversation {
     if (core.sm.blocksMessaging) return
     for (const item of this.#sendQueue.takeAll()) {
       try {
-        await this.#encryptChat(item.body)
-        item.resolve()
+        if (item.kind === 'chat') {
+          await this.#encryptChat(item.body)
+          item.resolve()
+        } else {
+          // The invitee may have joined while the invitation waited: nobody to vouch for any more.
+          if (core.mls.isMember(item.invitee)) throw new AlreadyMemberError(toHex(item.invitee))
+          item.resolve(await sendInvitation(core, item.invitee, core.now))
+        }
       } catch (err) {
         item.reject(err)
       }
@@ -612,7 +654,7 @@ export class Conversation {
       this.#assertOpen()
       this.#tick(now)
       const core = this.#core
-      if (!core.sm.blocksMessaging && this.#sendQueue.size === 0) {
+      if (!core.sm.blocksMessaging && this.#sendQueue.length === 0) {
         await this.#encryptChat(body)
         return undefined
       }
@@ -677,6 +719,11 @@ export class Conversation {
     return this.#sendQueue.size
   }
 
+  /** Invitations waiting for the epoch change in flight (see {@link Conversation.invite}). */
+  queuedInvitationCount(): number {
+    return this.#sendQueue.length - this.#sendQueue.size
+  }
+
   /**
    * Propose adding the owner of `keyPackage`, with our YES bundled.
    * Resolves the proposal id, or `undefined` when the joiner is already a
@@ -708,12 +755,21 @@ export class Conversation {
    * Vouch for `memberId` joining (admission by invitation, beyond the
    * reference): sign an invitation with our member key and send it
    * encrypted to the group. Every member checks the signature and that we
-   * are a member, keeps it for 24 hours from `now`
+   * are a member, keeps it for 24 hours from when it is sent
    * (`INVITATION_LIFETIME_MS`) and, under the default `admission: 'invite'`,
    * auto-votes YES on the invitee's join proposal (which the epoch steward
    * opens when the invitee announces its key package). Resolves when the
-   * invitation stops vouching (ms). Members that join later do not receive
-   * earlier invitations; our own YES on the join still vouches for them.
+   * invitation stops vouching (ms). Members that join later get it in
+   * their sync. While an epoch change is in flight (Freezing or Selection)
+   * the invitation waits, in order with queued chat messages, and is sent
+   * as soon as the group is working again; the promise settles then.
+   *
+   * An invitation ends only when its invitee joins, when it expires, or
+   * when we leave: none is ever evicted. We may have at most
+   * `INVITATIONS_PER_INVITER` (64) open (queued ones included), and the
+   * members hold at most `INVITATIONS_MAX` (2048) in all; past either,
+   * `invite` fails with {@link InvitationLimitError}. Inviting a member
+   * again renews its invitation and needs no room.
    *
    * @example
    * ```ts
@@ -725,23 +781,31 @@ export class Conversation {
    * ```
    *
    * @throws {InvalidArgumentError} when `memberId` is empty or longer than 64 bytes
-   * @throws {AlreadyMemberError} when `memberId` is already a member
-   * @throws {ConversationBlockedError} while Freezing or Selecting (the epoch is changing; try again)
-   * @throws {ConversationClosedError} when we left
-   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
+   * @throws {AlreadyMemberError} when `memberId` is already a member (also when it joins while the invitation waits)
+   * @throws {InvitationLimitError} when we already have 64 open invitations, or the members hold 2048 (checked when called and again when sent)
+   * @throws {ConversationClosedError} when we left (also for a waiting invitation if we leave first)
+   * @throws {AbortError} when `options.signal` aborts before the invitation is sent (it is then neither kept nor sent)
    */
-  invite(memberId: Uint8Array, now: number, options: AbortOptions = {}): Promise<number> {
-    return this.#run(async () => {
+  async invite(memberId: Uint8Array, now: number, options: AbortOptions = {}): Promise<number> {
+    const out = await this.#run(async (): Promise<{ expiresAt: number } | { sent: Promise<number> }> => {
       this.#assertOpen()
       const core = this.#core
       if (!(memberId instanceof Uint8Array) || memberId.length === 0 || memberId.length > INVITATION_ID_MAX_BYTES) {
         throw new InvalidArgumentError(`an invitee is a member id of 1 to ${INVITATION_ID_MAX_BYTES} bytes`)
       }
       if (core.mls.isMember(memberId)) throw new AlreadyMemberError(toHex(memberId))
-      if (core.sm.blocksMessaging) throw new ConversationBlockedError('invite', core.sm.state)
       this.#tick(now)
-      return sendInvitation(core, memberId, now)
+      if (!core.sm.blocksMessaging && this.#sendQueue.length === 0) return { expiresAt: await sendInvitation(core, memberId, now) }
+      // Queued: count the invitations already waiting against our bound (renewals of held or queued ones excepted).
+      const queued = this.#sendQueue.invitees()
+      const me = toHex(core.memberId)
+      const pending = [...queued].filter((h) => !core.invitations.holds(me, h)).length
+      const bound = queued.has(toHex(memberId)) ? undefined : ownInvitationBound(core, memberId, now, pending)
+      if (bound !== undefined) throw invitationLimitError(core, bound, pending)
+      // Wrapped in an object: returning the bare promise would make the mutex wait for it.
+      return { sent: this.#sendQueue.pushInvite(memberId, options.signal) }
     }, options.signal)
+    return 'sent' in out ? out.sent : out.expiresAt
   }
 
   /**
@@ -887,13 +951,16 @@ export class Conversation {
   }
 
   /**
-   * The valid invitations we hold (ours, received, or synced when we
-   * joined), oldest first: who vouches for whom, until when (ms). Under
-   * `admission: 'invite'` our automatic vote on an invitee's join is YES.
+   * The open invitations we hold (ours, received, or synced when we
+   * joined), oldest first: who vouches for whom, until when (ms). Those
+   * that ended are left out (and forgotten): expired, used (the invitee is
+   * a member) or revoked (the inviter is not). Under `admission: 'invite'`
+   * our automatic vote on an invitee's join is YES.
    */
   invitations(now: number): { inviter: Uint8Array; invitee: Uint8Array; expiresAt: number }[] {
-    this.#core.invitations.prune(now)
-    return this.#core.invitations.all().map((h) => ({ inviter: h.invitation.inviter, invitee: h.invitation.invitee, expiresAt: h.expiresAt }))
+    const core = this.#core
+    core.invitations.prune(now, (hex) => core.isMemberHex(hex))
+    return core.invitations.all().map((h) => ({ inviter: h.invitation.inviter, invitee: h.invitation.invitee, expiresAt: h.expiresAt }))
   }
 
   /** Current MLS members (member ids in leaf order). */

@@ -34,6 +34,7 @@ export type InboundDropReason =
   | 'rate-limited' // a join probe over its per-prober or global answer budget
   | 'queue-full' // a key-package announcement beyond the join queue's count or byte budget
   | 'invalid-invite' // an invitation not by its (member) sender, expired, dated ahead, malformed or badly signed
+  | 'invitation-limit' // a valid invitation past a bound on open invitations: its inviter's (INVITATIONS_PER_INVITER) or all (INVITATIONS_MAX); nothing held is evicted for it
   | 'legacy' // a legacy or unknown AppMessage variant
   | 'self'
 

@@ -1,10 +1,14 @@
 import type { ConsensusSigner } from '@demls/consensus'
 import { bytesEqual, encodeMemberInvitation, type MemberInvitation, type MemberInvitationInit, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
+import { InvitationLimitError } from '../errors.js'
 import {
+  INVITATIONS_MAX,
+  INVITATIONS_PER_INVITER,
   INVITATION_ID_MAX_BYTES,
   INVITATION_LIFETIME_MS,
   INVITATION_SIGNATURE_MAX_BYTES,
+  type InvitationAddResult,
 } from '../state/invitations.js'
 import { signedPayload } from './signing.js'
 
@@ -122,37 +126,87 @@ export function invitationRefusal(core: InviteComponents, invitation: MemberInvi
   return undefined
 }
 
-/** An invitation arrived encrypted from `sender`: keep it if valid (an `invite` event), else a typed drop. */
+/**
+ * The drop an invitation `InvitationBook.add` did not keep is
+ * reported as, or `undefined` when it was kept. A refusal at a bound says
+ * which: a member flooding invitations is refused past its own bound and
+ * evicts nobody's.
+ */
+function notKept(result: InvitationAddResult, inviterHex: string): { reason: 'duplicate' | 'invitation-limit'; detail: string } | undefined {
+  if (result === 'added') return undefined
+  if (result === 'duplicate') return { reason: 'duplicate', detail: 'invitation' }
+  return result === 'per-inviter'
+    ? { reason: 'invitation-limit', detail: `inviter ${inviterHex} holds ${INVITATIONS_PER_INVITER} open invitations` }
+    : { reason: 'invitation-limit', detail: `${INVITATIONS_MAX} open invitations held in all` }
+}
+
+/** Keep a verified invitation, after forgetting those that ended (expired, used, revoked) so that only open ones count. */
+function keep(core: Pick<InviteComponents, 'invitations' | 'isMemberHex'>, invitation: MemberInvitation, now: number): InvitationAddResult {
+  core.invitations.prune(now, (hex) => core.isMemberHex(hex))
+  return core.invitations.add(invitation, Number(invitation.issuedAtMs) + INVITATION_LIFETIME_MS)
+}
+
+/**
+ * An invitation arrived encrypted from `sender`: keep it if valid (an
+ * `invite` event), else a typed drop: `invalid-invite`, `duplicate`, or
+ * `invitation-limit` past a bound (nothing held is evicted for it).
+ */
 export function onInvitation(core: InviteComponents, invitation: MemberInvitation, sender: Uint8Array, now: number): void {
   const refusal = invitationRefusal(core, invitation, sender, now)
   if (refusal !== undefined) {
     core.emit({ type: 'dropped', reason: 'invalid-invite', detail: refusal })
     return
   }
-  const expiresAt = Number(invitation.issuedAtMs) + INVITATION_LIFETIME_MS
-  if (!core.invitations.add(invitation, expiresAt)) {
-    core.emit({ type: 'dropped', reason: 'duplicate', detail: 'invitation' })
+  const drop = notKept(keep(core, invitation, now), toHex(invitation.inviter))
+  if (drop !== undefined) {
+    core.emit({ type: 'dropped', ...drop })
     return
   }
+  const expiresAt = Number(invitation.issuedAtMs) + INVITATION_LIFETIME_MS
   core.emit({ type: 'invite', inviter: invitation.inviter, invitee: invitation.invitee, expiresAt })
 }
 
-/** Invitations a committing steward sends a joiner in the sync at most (the newest). */
-export const SYNCED_INVITATIONS_MAX = 64
+/**
+ * Invitations a committing steward sends a joiner in the sync at most:
+ * eight inviters' full share ({@link INVITATIONS_PER_INVITER}), about
+ * 135 KB at most (a few KB for honest use).
+ */
+export const SYNCED_INVITATIONS_MAX = 512
 
-/** The invitations for a joiner's sync: the newest we hold that are still valid at `now`. */
+/**
+ * The invitations for a joiner's sync: the open ones we hold at `now`
+ * (valid, invitee not a member yet, inviter a member), taken in turns from
+ * each inviter, newest first, up to {@link SYNCED_INVITATIONS_MAX}: an
+ * inviter flooding invitations cannot crowd the others out of the sync.
+ */
 export function invitationsForSync(core: Pick<InviteComponents, 'invitations' | 'isMemberHex'>, now: number): MemberInvitation[] {
-  core.invitations.prune(now)
-  return core.invitations
-    .all()
-    .filter((h) => core.isMemberHex(toHex(h.invitation.inviter)))
-    .slice(-SYNCED_INVITATIONS_MAX)
-    .map((h) => h.invitation)
+  core.invitations.prune(now, (hex) => core.isMemberHex(hex))
+  const byInviter = new Map<string, MemberInvitation[]>()
+  for (const { invitation } of core.invitations.all().reverse()) {
+    const key = toHex(invitation.inviter)
+    const list = byInviter.get(key)
+    if (list === undefined) byInviter.set(key, [invitation])
+    else list.push(invitation)
+  }
+  const out: MemberInvitation[] = []
+  const lists = [...byInviter.values()]
+  for (let round = 0; out.length < SYNCED_INVITATIONS_MAX; round++) {
+    let took = false
+    for (const list of lists) {
+      const next = list[round]
+      if (next === undefined || out.length >= SYNCED_INVITATIONS_MAX) continue
+      out.push(next)
+      took = true
+    }
+    if (!took) break
+  }
+  return out
 }
 
 /**
  * A joiner takes the invitations its sync carried, each checked as if its
- * inviter had sent it (a bad one is a typed drop, never kept).
+ * inviter had sent it (a bad one, or one past a bound, is a typed drop,
+ * never kept).
  */
 export function adoptSyncedInvitations(core: InviteComponents, invitations: readonly MemberInvitation[], now: number): void {
   for (const invitation of invitations.slice(0, SYNCED_INVITATIONS_MAX)) {
@@ -161,16 +215,47 @@ export function adoptSyncedInvitations(core: InviteComponents, invitations: read
       core.emit({ type: 'dropped', reason: 'invalid-invite', detail: `synced: ${refusal}` })
       continue
     }
-    core.invitations.add(invitation, Number(invitation.issuedAtMs) + INVITATION_LIFETIME_MS)
+    const drop = notKept(keep(core, invitation, now), toHex(invitation.inviter))
+    if (drop !== undefined && drop.reason === 'invitation-limit') core.emit({ type: 'dropped', reason: drop.reason, detail: `synced: ${drop.detail}` })
   }
+}
+
+/**
+ * Which bound an invitation of ours for `invitee` would pass, with
+ * `pending` more of ours waiting to be sent (the send queue), after
+ * forgetting the invitations that ended; `undefined` when it fits.
+ */
+export function ownInvitationBound(
+  core: Pick<InviteComponents, 'invitations' | 'isMemberHex' | 'memberId'>,
+  invitee: Uint8Array,
+  now: number,
+  pending = 0,
+): InvitationLimitError['reason'] | undefined {
+  core.invitations.prune(now, (hex) => core.isMemberHex(hex))
+  return core.invitations.wouldExceed(toHex(core.memberId), toHex(invitee), pending)
+}
+
+/** The typed error for a bound {@link ownInvitationBound} found. */
+export function invitationLimitError(
+  core: Pick<InviteComponents, 'id' | 'invitations' | 'memberId'>,
+  bound: InvitationLimitError['reason'],
+  pending = 0,
+): InvitationLimitError {
+  return bound === 'per-inviter'
+    ? new InvitationLimitError(core.id, bound, INVITATIONS_PER_INVITER, core.invitations.heldFrom(toHex(core.memberId)) + pending)
+    : new InvitationLimitError(core.id, bound, INVITATIONS_MAX, core.invitations.size + pending)
 }
 
 /**
  * Vouch for `invitee`: sign an invitation, keep it (we vote YES on its
  * join) and send it encrypted to the group. Returns when it stops
  * vouching (ms).
+ *
+ * @throws {InvitationLimitError} when it would pass a bound on open invitations (nothing is kept or sent)
  */
 export async function sendInvitation(core: InviteComponents, invitee: Uint8Array, now: number): Promise<number> {
+  const bound = ownInvitationBound(core, invitee, now)
+  if (bound !== undefined) throw invitationLimitError(core, bound)
   const init = signInvitation(core.plugins.consensus.signer, core.id, invitee, now)
   const invitation: MemberInvitation = {
     inviter: core.memberId,

@@ -2,6 +2,7 @@ import {
   type ConversationUpdateRequest,
   type JoinBeacon,
   type JoinProbe,
+  JoinRejectReason,
   JoinStatusKind,
   bytesEqual,
   encodeWelcomeChannelMessage,
@@ -12,6 +13,7 @@ import type { ConversationCore } from '../conversation/core.js'
 import { pluginVersions } from '../conversation/plugins.js'
 import { probeAnswerDelay } from '../rules/answer-delay.js'
 import { evictOldest } from '../state/bounded.js'
+import { rejectionReason } from '../voting/admission.js'
 import { signJoinBeacon, signJoinStatus, verifyJoinBeacon } from './signing.js'
 
 /**
@@ -20,7 +22,9 @@ import { signJoinBeacon, signJoinStatus, verifyJoinBeacon } from './signing.js'
  * answers, the phase, the epoch, the MLS membership, the stewards (the
  * installed list, the epoch steward and whether we act as it), the open
  * and approved membership proposals, the plug-ins (they are signed into a
- * beacon) and the vote signer, events and the welcome-channel outbox.
+ * beacon) and the vote signer, events and the welcome-channel outbox; and
+ * what the admission rules read to tell a refused joiner why (the policy,
+ * the invitations, the votes consensus holds, the membership).
  *
  * @example
  * ```ts
@@ -34,12 +38,13 @@ import { signJoinBeacon, signJoinStatus, verifyJoinBeacon } from './signing.js'
 export interface ResponderComponents {
   readonly id: string
   readonly memberId: Uint8Array
-  readonly config: Pick<ConversationCore['config'], 'probeAnswerDelayMs' | 'probeAnswerIntervalMs' | 'probeAnswersPerSecond'>
+  readonly config: Pick<ConversationCore['config'], 'probeAnswerDelayMs' | 'probeAnswerIntervalMs' | 'probeAnswersPerSecond' | 'admission'>
   readonly joinResponder: ConversationCore['joinResponder']
   readonly sm: Pick<ConversationCore['sm'], 'state'>
   readonly mls: Pick<ConversationCore['mls'], 'isMember' | 'members'>
   readonly steward: Pick<ConversationCore['steward'], 'currentList'>
-  readonly consensus: Pick<ConversationCore['consensus'], 'getProposal'>
+  readonly consensus: Pick<ConversationCore['consensus'], 'getProposal' | 'getSession'>
+  readonly invitations: Pick<ConversationCore['invitations'], 'vouches'>
   readonly queues: Pick<ConversationCore['queues'], 'voting' | 'approved'>
   readonly plugins: ConversationCore['plugins']
   readonly scoring: ConversationCore['scoring']
@@ -47,6 +52,7 @@ export interface ResponderComponents {
   epoch(): bigint
   epochSteward(): Uint8Array | undefined
   isEpochSteward(now: number): boolean
+  isMemberHex(hex: string): boolean
   emit: ConversationCore['emit']
 }
 
@@ -54,6 +60,8 @@ export interface ResponderComponents {
 type StatusSlices = Pick<ResponderComponents, 'id' | 'joinResponder' | 'plugins' | 'epoch' | 'outbox'>
 /** What deciding whether we speak for a proposal needs. */
 type SpeakerSlices = Pick<ResponderComponents, 'id' | 'memberId' | 'consensus' | 'mls' | 'isEpochSteward'>
+/** What telling a refused joiner why needs. */
+type ReasonSlices = Pick<ResponderComponents, 'id' | 'config' | 'invitations' | 'consensus' | 'isMemberHex'>
 
 /** Length of a probe nonce. */
 export const PROBE_NONCE_LENGTH = 16
@@ -196,6 +204,7 @@ function sendStatus(
   invite: { memberId: Uint8Array; keyPackageBytes: Uint8Array },
   proposalId: number,
   now: number,
+  rejectReason: JoinRejectReason = JoinRejectReason.JOIN_REJECT_REASON_UNSPECIFIED,
 ): void {
   core.joinResponder.lastStatusAt.set(toHex(invite.memberId), now)
   evictOldest(core.joinResponder.lastStatusAt, MAX_PROBERS)
@@ -207,6 +216,8 @@ function sendStatus(
     epoch: core.epoch(),
     keyPackageHash: sha256(invite.keyPackageBytes),
     signedAtMs: Math.max(0, Math.floor(now)),
+    // Signed with the rest (field 100): nobody can change why on the way.
+    rejectReason,
   })
   core.outbox.packets.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ joinStatus }) })
 }
@@ -226,12 +237,13 @@ function speaksFor(core: SpeakerSlices, proposalId: number, now: number): boolea
 
 /**
  * A membership proposal resolved: its owner tells the joiner (ADMITTED or
- * REJECTED). An undecided vote (`failed`: too few votes arrived before the
- * timeout, usually through message loss) is no rejection: nothing is sent,
- * and the joiner's next announcement opens a new vote.
+ * REJECTED, with the reason: `rejectionReason`). An undecided vote
+ * (`failed`: too few votes arrived before the timeout, usually through
+ * message loss) is no rejection: nothing is sent, and the joiner's next
+ * announcement opens a new vote.
  */
 export function onInviteResolved(
-  core: StatusSlices & SpeakerSlices,
+  core: StatusSlices & SpeakerSlices & ReasonSlices,
   proposalId: number,
   request: ConversationUpdateRequest,
   approved: boolean,
@@ -240,8 +252,11 @@ export function onInviteResolved(
 ): void {
   if (request.payload !== 'memberInvite' || request.memberInvite === undefined) return
   if (failed || !speaksFor(core, proposalId, now)) return
-  const status = approved ? JoinStatusKind.JOIN_STATUS_ADMITTED : JoinStatusKind.JOIN_STATUS_REJECTED
-  sendStatus(core, status, request.memberInvite, proposalId, now)
+  if (approved) sendStatus(core, JoinStatusKind.JOIN_STATUS_ADMITTED, request.memberInvite, proposalId, now)
+  else {
+    const reason = rejectionReason(core, proposalId, request.memberInvite.memberId, now)
+    sendStatus(core, JoinStatusKind.JOIN_STATUS_REJECTED, request.memberInvite, proposalId, now, reason)
+  }
 }
 
 /**

@@ -3,14 +3,28 @@ import { toHex } from '@demls/wire'
 
 /** How long an invitation vouches for its invitee after it was issued: 24 hours. */
 export const INVITATION_LIFETIME_MS = 24 * 60 * 60 * 1000
-/** Invitations a member holds per inviter at most (the oldest of that inviter is dropped first). */
-export const INVITATIONS_PER_INVITER = 16
-/** Invitations a member holds in all at most (the oldest is dropped first). */
-export const INVITATIONS_MAX = 512
+/**
+ * Open invitations a member holds per inviter at most: an inviter's own
+ * `invite` past it fails (`InvitationLimitError`, `per-inviter`), and more
+ * from one inviter over the wire are refused (an `invitation-limit` drop),
+ * never evicting an invitation already held.
+ */
+export const INVITATIONS_PER_INVITER = 64
+/**
+ * Open invitations a member holds in all at most (every inviter): past it
+ * `invite` fails (`InvitationLimitError`, `total`) and received ones are
+ * refused (`invitation-limit`). With {@link INVITATION_ENTRY_MAX_BYTES} per
+ * entry, the bound in bytes is {@link INVITATIONS_MAX_BYTES}.
+ */
+export const INVITATIONS_MAX = 2048
 /** Longest member id an invitation may name (bytes). */
 export const INVITATION_ID_MAX_BYTES = 64
 /** Longest signature an invitation may carry (bytes). */
 export const INVITATION_SIGNATURE_MAX_BYTES = 128
+/** Bytes one held invitation keeps at most: inviter, invitee, signature and issued-at. */
+export const INVITATION_ENTRY_MAX_BYTES = 2 * INVITATION_ID_MAX_BYTES + INVITATION_SIGNATURE_MAX_BYTES + 8
+/** Bytes of invitations a member holds per conversation at most (about 528 KiB). */
+export const INVITATIONS_MAX_BYTES = INVITATIONS_MAX * INVITATION_ENTRY_MAX_BYTES
 
 /** One held invitation (verified when it was taken). */
 export interface HeldInvitation {
@@ -19,40 +33,80 @@ export interface HeldInvitation {
   expiresAt: number
 }
 
+/** What {@link InvitationBook.add} did: kept it, already held it (or a newer one), or refused it at a bound. */
+export type InvitationAddResult = 'added' | 'duplicate' | 'per-inviter' | 'total'
+
 /**
- * The valid invitations a member holds (admission by invitation, beyond the
+ * The open invitations a member holds (admission by invitation, beyond the
  * reference): verified signed statements by members that vouch for a
- * joiner. Bounded per inviter and in all (insertion order, oldest evicted),
- * so a member flooding invitations evicts only its own; each entry is at
- * most {@link INVITATION_ID_MAX_BYTES} × 2 + {@link INVITATION_SIGNATURE_MAX_BYTES}
- * bytes.
+ * joiner. An invitation ends only when it expires, when its invitee is a
+ * member (it was used) or when its inviter is not (revoked: it left or was
+ * removed); each is dropped on the next {@link InvitationBook.prune} that
+ * is told the membership. Bounded per inviter
+ * ({@link INVITATIONS_PER_INVITER}) and in all ({@link INVITATIONS_MAX}) by
+ * refusing: an invitation past a bound is not kept, and nothing held is
+ * ever evicted for it, so a member flooding invitations cannot push out
+ * anyone else's. Each entry is at most {@link INVITATION_ENTRY_MAX_BYTES}.
  *
  * @internal
  */
 export class InvitationBook {
   /** By `inviterHex:inviteeHex`, in insertion order. */
   readonly #entries = new Map<string, HeldInvitation>()
+  /** Entries per inviter (hex). */
+  readonly #perInviter = new Map<string, number>()
 
   /** Number of invitations held. */
   get size(): number {
     return this.#entries.size
   }
 
+  /** Open invitations of one inviter (hex) held. */
+  heldFrom(inviterHex: string): number {
+    return this.#perInviter.get(inviterHex) ?? 0
+  }
+
+  /** Whether an invitation of `inviterHex` for `inviteeHex` is held. */
+  holds(inviterHex: string, inviteeHex: string): boolean {
+    return this.#entries.has(`${inviterHex}:${inviteeHex}`)
+  }
+
   /**
-   * Keep an invitation (the newest per inviter and invitee). Returns false
-   * when the same or a newer one from that inviter for that invitee is held.
+   * Which bound a new invitation of `inviterHex` for `inviteeHex` would
+   * pass, with `pending` more of that inviter's not held yet (queued), or
+   * `undefined` when it fits. Replacing a held one (same inviter and
+   * invitee) always fits.
    */
-  add(invitation: MemberInvitation, expiresAt: number): boolean {
+  wouldExceed(inviterHex: string, inviteeHex: string, pending = 0): 'per-inviter' | 'total' | undefined {
+    if (this.holds(inviterHex, inviteeHex)) return undefined
+    if (this.heldFrom(inviterHex) + pending >= INVITATIONS_PER_INVITER) return 'per-inviter'
+    if (this.#entries.size + pending >= INVITATIONS_MAX) return 'total'
+    return undefined
+  }
+
+  /**
+   * Keep an invitation (the newest per inviter and invitee). Call
+   * {@link InvitationBook.prune} with the membership first, so that only
+   * open invitations count against the bounds. Returns `duplicate` when
+   * the same or a newer one from that inviter for that invitee is held,
+   * and the bound when one refuses it (nothing held is evicted).
+   */
+  add(invitation: MemberInvitation, expiresAt: number): InvitationAddResult {
     const inviterHex = toHex(invitation.inviter)
-    const key = `${inviterHex}:${toHex(invitation.invitee)}`
+    const inviteeHex = toHex(invitation.invitee)
+    const key = `${inviterHex}:${inviteeHex}`
     const held = this.#entries.get(key)
-    if (held !== undefined && held.invitation.issuedAtMs >= invitation.issuedAtMs) return false
-    this.#entries.delete(key)
+    if (held !== undefined) {
+      if (held.invitation.issuedAtMs >= invitation.issuedAtMs) return 'duplicate'
+      this.#entries.delete(key)
+      this.#entries.set(key, { invitation, expiresAt })
+      return 'added'
+    }
+    const bound = this.wouldExceed(inviterHex, inviteeHex)
+    if (bound !== undefined) return bound
     this.#entries.set(key, { invitation, expiresAt })
-    const own = [...this.#entries.keys()].filter((k) => k.startsWith(`${inviterHex}:`))
-    for (const k of own.slice(0, Math.max(0, own.length - INVITATIONS_PER_INVITER))) this.#entries.delete(k)
-    while (this.#entries.size > INVITATIONS_MAX) this.#entries.delete(this.#entries.keys().next().value as string)
-    return true
+    this.#perInviter.set(inviterHex, this.heldFrom(inviterHex) + 1)
+    return 'added'
   }
 
   /**
@@ -67,13 +121,30 @@ export class InvitationBook {
     return false
   }
 
-  /** Forget expired invitations. */
-  prune(now: number): void {
-    for (const [key, held] of this.#entries) if (held.expiresAt <= now) this.#entries.delete(key)
+  /**
+   * Forget the invitations that ended: expired at `now`, and, when
+   * `isMember` (hex) is given, used (the invitee is a member) or revoked
+   * (the inviter is not).
+   */
+  prune(now: number, isMember?: (hex: string) => boolean): void {
+    for (const [key, held] of this.#entries) {
+      const ended =
+        held.expiresAt <= now ||
+        (isMember !== undefined && (isMember(toHex(held.invitation.invitee)) || !isMember(toHex(held.invitation.inviter))))
+      if (ended) this.#delete(key, held)
+    }
   }
 
   /** Every held invitation, oldest first (what a saved state keeps). */
   all(): HeldInvitation[] {
     return [...this.#entries.values()]
+  }
+
+  #delete(key: string, held: HeldInvitation): void {
+    this.#entries.delete(key)
+    const inviterHex = toHex(held.invitation.inviter)
+    const left = this.heldFrom(inviterHex) - 1
+    if (left > 0) this.#perInviter.set(inviterHex, left)
+    else this.#perInviter.delete(inviterHex)
   }
 }

@@ -119,8 +119,9 @@ export class ConversationHandle {
    * Vouch for `memberId` joining: a signed invitation every member checks
    * and keeps for 24 hours; under the default `admission: 'invite'` the
    * invitee's join proposal is then approved by the members' automatic
-   * votes. Resolves when the invitation expires (ms). See
-   * {@link Conversation.invite}.
+   * votes. Resolves when the invitation expires (ms). While the group
+   * changes epoch the invitation waits and is sent when it works again
+   * (like `sendMessage`). See {@link Conversation.invite}.
    *
    * @example
    * ```ts
@@ -133,9 +134,9 @@ export class ConversationHandle {
    *
    * @throws {InvalidArgumentError} when `memberId` is empty or longer than 64 bytes
    * @throws {AlreadyMemberError} when `memberId` is already a member
-   * @throws {ConversationBlockedError} while the epoch changes (try again)
+   * @throws {InvitationLimitError} when we already have 64 open invitations (or the members hold 2048): wait until invitees join
    * @throws {UserStoppedError} after `user.stop()`
-   * @throws {AbortError} when `options.signal` aborts before the invitation is sent
+   * @throws {AbortError} when `options.signal` aborts before the invitation is sent (also while it waits for the epoch change)
    */
   invite(memberId: Uint8Array, options?: AbortOptions): Promise<number> {
     return this.#do('invite', options, (now) => this.#conv.invite(memberId, now, options))

@@ -1,4 +1,4 @@
-import { type ConversationUpdateRequest, DemlsAdmission, type Proposal, toHex } from '@demls/wire'
+import { type ConversationUpdateRequest, DemlsAdmission, JoinRejectReason, type Proposal, toHex } from '@demls/wire'
 import type { AdmissionPolicy } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 
@@ -88,6 +88,22 @@ export function judgeAdmission(core: AdmissionComponents, proposalId: number, jo
   if (core.invitations.vouches(toHex(joiner), now, isMember)) return true
   const votes = core.consensus.getSession(core.id, proposalId)?.proposal.votes ?? []
   return votes.some((v) => v.vote && isMember(toHex(v.voteOwner)))
+}
+
+/**
+ * Why the group refused the join of `joiner` (proposal `proposalId`), as we
+ * tell the joiner in its REJECTED status: the group approved it, so its key
+ * package expired before the commit; under `'invite'`, nobody vouched for
+ * it in our view (no valid invitation we hold, no member's YES on the
+ * proposal): not invited; otherwise the members voted NO. Unspecified when
+ * we no longer hold the proposal's consensus session.
+ */
+export function rejectionReason(core: AdmissionComponents, proposalId: number, joiner: Uint8Array, now: number): JoinRejectReason {
+  const session = core.consensus.getSession(core.id, proposalId)
+  if (session === undefined) return JoinRejectReason.JOIN_REJECT_REASON_UNSPECIFIED
+  if (session.state === 'reached' && session.result === true) return JoinRejectReason.JOIN_REJECT_REASON_KEY_PACKAGE_EXPIRED
+  if (invitesRequired(core) && !judgeAdmission(core, proposalId, joiner, now)) return JoinRejectReason.JOIN_REJECT_REASON_NOT_INVITED
+  return JoinRejectReason.JOIN_REJECT_REASON_VOTED_NO
 }
 
 /**

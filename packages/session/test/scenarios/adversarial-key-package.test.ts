@@ -38,6 +38,8 @@ describe('adversarial joiner: an approved key package that expires before the co
     const honest = joining(s, 3, 'kp')
     await s.until(() => attacker.out.done && honest.out.done)
     expect(attacker.out.error).toBeInstanceOf(RejectedError)
+    // The group approved it: the joiner is told its key package expired (issue 53).
+    expect((attacker.out.error as RejectedError).reason).toBe('key-package-expired')
     expect(honest.out.error).toBeUndefined()
     await s.until(() => converged(s, 'kp', [0, 1, 3]) && conv(s, 0, 'kp').members().length === 3)
     const members = conv(s, 1, 'kp').members().map(hex).sort()

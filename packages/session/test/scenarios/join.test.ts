@@ -29,7 +29,7 @@ import { type Scenario, bootstrap, bootstrapThreeStewards, conv, converged, even
 const phasesOf = (progress: JoinProgress[]): JoinPhase[] =>
   progress
     .map((p) => p.phase)
-    .filter((p): p is JoinPhase => p !== 'welcome-dropped')
+    .filter((p): p is JoinPhase => p !== 'welcome-dropped' && p !== 'rejected')
     .filter((p, i, all) => i === 0 || all[i - 1] !== p)
 
 /** A raw transport on the network that sees (and may publish on) one conversation's welcome channel. */

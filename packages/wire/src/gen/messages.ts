@@ -149,6 +149,31 @@ export const JoinStatusKind = {
 export type JoinStatusKind = (typeof JoinStatusKind)[keyof typeof JoinStatusKind] | (number & {})
 
 /**
+ * `demls.transport.v1.JoinRejectReason` (enum).
+ *
+ * @example
+ * ```ts
+ * JoinRejectReason.JOIN_REJECT_REASON_UNSPECIFIED // 0
+ * ```
+ */
+export const JoinRejectReason = {
+  JOIN_REJECT_REASON_UNSPECIFIED: 0,
+  JOIN_REJECT_REASON_NOT_INVITED: 1,
+  JOIN_REJECT_REASON_VOTED_NO: 2,
+  JOIN_REJECT_REASON_KEY_PACKAGE_EXPIRED: 3,
+} as const
+/**
+ * A value of {@link JoinRejectReason} (unknown values from the wire are kept as numbers).
+ *
+ * @example
+ * ```ts
+ * import { JoinRejectReason } from '@demls/wire'
+ * const value: JoinRejectReason = JoinRejectReason.JOIN_REJECT_REASON_UNSPECIFIED
+ * ```
+ */
+export type JoinRejectReason = (typeof JoinRejectReason)[keyof typeof JoinRejectReason] | (number & {})
+
+/**
  * `consensus.v1.Proposal` as returned by {@link decodeProposal}: every field present,
  * proto3 defaults filled in.
  *
@@ -3964,6 +3989,8 @@ export interface JoinStatus {
   signedAtMs: bigint
   /** field 9, bytes */
   signature: Uint8Array
+  /** field 100, JoinRejectReason */
+  rejectReason: JoinRejectReason
 }
 
 /**
@@ -3995,6 +4022,8 @@ export interface JoinStatusInit {
   signedAtMs?: bigint | number | null
   /** field 9, bytes */
   signature?: Uint8Array | null
+  /** field 100, JoinRejectReason */
+  rejectReason?: JoinRejectReason | null
 }
 
 function toJoinStatus(v: JoinStatusInit): Record<string, unknown> {
@@ -4008,6 +4037,7 @@ function toJoinStatus(v: JoinStatusInit): Record<string, unknown> {
   if (v.keyPackageHash != null) o.keyPackageHash = bytesIn(v.keyPackageHash)
   if (v.signedAtMs != null) o.signedAtMs = u64In(v.signedAtMs)
   if (v.signature != null) o.signature = bytesIn(v.signature)
+  if (v.rejectReason != null) o.rejectReason = enumIn(v.rejectReason)
   return o
 }
 
@@ -4022,6 +4052,7 @@ function fromJoinStatus(m: Record<string, unknown>): JoinStatus {
     keyPackageHash: bytesOut(m.keyPackageHash),
     signedAtMs: u64Out(m.signedAtMs),
     signature: bytesOut(m.signature),
+    rejectReason: (m.rejectReason as JoinRejectReason | undefined) ?? 0,
   }
   return v
 }
@@ -4424,6 +4455,7 @@ export const schema = {
       { name: 'keyPackageHash', id: 7, kind: 'bytes', repeated: false },
       { name: 'signedAtMs', id: 8, kind: 'uint64', repeated: false },
       { name: 'signature', id: 9, kind: 'bytes', repeated: false },
+      { name: 'rejectReason', id: 100, kind: 'enum', repeated: false, ref: 'JoinRejectReason' },
     ],
   },
 } as const

@@ -4604,6 +4604,15 @@ export const demls = $root.demls = (() => {
                 return values;
             })();
 
+            v1.JoinRejectReason = (function() {
+                const valuesById = $Object.create(null), values = $Object.create(valuesById);
+                values[valuesById[0] = "JOIN_REJECT_REASON_UNSPECIFIED"] = 0;
+                values[valuesById[1] = "JOIN_REJECT_REASON_NOT_INVITED"] = 1;
+                values[valuesById[2] = "JOIN_REJECT_REASON_VOTED_NO"] = 2;
+                values[valuesById[3] = "JOIN_REJECT_REASON_KEY_PACKAGE_EXPIRED"] = 3;
+                return values;
+            })();
+
             v1.JoinStatus = (function() {
 
                 const JoinStatus = function (properties) {
@@ -4622,6 +4631,7 @@ export const demls = $root.demls = (() => {
                 JoinStatus.prototype.keyPackageHash = $util.newBuffer([]);
                 JoinStatus.prototype.signedAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
                 JoinStatus.prototype.signature = $util.newBuffer([]);
+                JoinStatus.prototype.rejectReason = 0;
 
                 JoinStatus.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -4648,6 +4658,8 @@ export const demls = $root.demls = (() => {
                         writer.uint32(64).uint64(message.signedAtMs);
                     if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
                         writer.uint32(74).bytes(message.signature);
+                    if (message.rejectReason != null && $Object.hasOwnProperty.call(message, "rejectReason") && message.rejectReason !== 0)
+                        writer.uint32(800).int32(message.rejectReason);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -4760,6 +4772,15 @@ export const demls = $root.demls = (() => {
                                     message.signature = value;
                                 else
                                     delete message.signature;
+                                continue;
+                            }
+                        case 100: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.int32())
+                                    message.rejectReason = value;
+                                else
+                                    delete message.rejectReason;
                                 continue;
                             }
                         }

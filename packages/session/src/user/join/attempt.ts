@@ -2,6 +2,7 @@ import {
   AbortError,
   type Clock,
   type JoinBeacon,
+  JoinRejectReason,
   type JoinStatus,
   JoinStatusKind,
   type MemberWelcome,
@@ -23,6 +24,7 @@ import { type MlsService, inspectMessageEpoch } from '@demls/mls'
 import {
   ForeignWelcomeError,
   InvalidSyncError,
+  type JoinRejectionReason,
   NoReadyPeersError,
   PluginMismatchError,
   RejectedError,
@@ -258,7 +260,7 @@ export class JoinAttempt {
     if (this.#elapsed() + delay < this.#s.timeoutMs) this.#setTimer(name, fn, delay)
   }
 
-  #emit(p: Exclude<Step, { phase: 'welcome-dropped' }>): void {
+  #emit(p: Exclude<Step, { phase: 'welcome-dropped' | 'rejected' }>): void {
     const rank = JOIN_PHASES.indexOf(p.phase)
     const current = this.#phase === undefined ? -1 : JOIN_PHASES.indexOf(this.#phase)
     if (rank < current) return
@@ -379,7 +381,10 @@ export class JoinAttempt {
       this.#emit({ phase: 'admitted', responder: st.responder, proposalId: st.proposalId })
     } else if (st.status === JoinStatusKind.JOIN_STATUS_REJECTED) {
       if (!this.#phaseBefore('welcomed')) return
-      this.#finish(new RejectedError(this.conversationId, this.#elapsed(), st.proposalId, st.responder))
+      const reason = rejectionReasonOf(st.rejectReason)
+      const error = new RejectedError(this.conversationId, this.#elapsed(), st.proposalId, st.responder, reason)
+      this.#notify({ phase: 'rejected', responder: st.responder, proposalId: st.proposalId, reason, error })
+      this.#finish(error)
     }
   }
 
@@ -499,6 +504,24 @@ export class JoinAttempt {
     this.#host.settled(this.conversationId, err !== undefined)
     if (err !== undefined) this.#reject(err)
     else this.#resolve(handle as ConversationHandle)
+  }
+}
+
+/**
+ * The reason a REJECTED status carries (signed with it), for the joiner:
+ * absent (a member that predates the field) or a value this version does
+ * not know is `unknown`.
+ */
+function rejectionReasonOf(value: JoinRejectReason): JoinRejectionReason {
+  switch (value) {
+    case JoinRejectReason.JOIN_REJECT_REASON_NOT_INVITED:
+      return 'not-invited'
+    case JoinRejectReason.JOIN_REJECT_REASON_VOTED_NO:
+      return 'voted-no'
+    case JoinRejectReason.JOIN_REJECT_REASON_KEY_PACKAGE_EXPIRED:
+      return 'key-package-expired'
+    default:
+      return 'unknown'
   }
 }
 

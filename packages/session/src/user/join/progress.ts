@@ -1,3 +1,5 @@
+import type { JoinRejectionReason, RejectedError } from '../../errors.js'
+
 /**
  * The phases of a join, in order. A join may skip phases (no `probing` or
  * `beacon` with `probe: false`, no `announcing` with `announce: false`, no
@@ -194,6 +196,33 @@ export interface JoinWelcomeDroppedProgress extends JoinProgressBase {
 }
 
 /**
+ * A member reported, with a verified `REJECTED` status, that the group
+ * refused our join, and why (`reason`, signed by that member). Not a phase:
+ * the join ends right after it with the same {@link RejectedError}.
+ *
+ * @example
+ * ```ts
+ * import type { JoinProgress, JoinRejectedProgress } from '@demls/session'
+ * const onProgress = (p: JoinProgress) => {
+ *   if (p.phase !== 'rejected') return
+ *   const r: JoinRejectedProgress = p
+ *   if (r.reason === 'not-invited') console.log('ask a member for an invitation (an invite link), then join again')
+ * }
+ * ```
+ */
+export interface JoinRejectedProgress extends JoinProgressBase {
+  phase: 'rejected'
+  /** The member that signed the status. */
+  responder: Uint8Array
+  /** The membership proposal that was refused. */
+  proposalId: number
+  /** Why (`unknown` when the member gave no reason this version knows). */
+  reason: JoinRejectionReason
+  /** The error the join fails with. */
+  error: RejectedError
+}
+
+/**
  * A step of {@link User.join}, published on `User.joinProgress$` and given
  * to `JoinOptions.onProgress`. Discriminated by `phase`.
  *
@@ -214,3 +243,4 @@ export type JoinProgress =
   | JoinWelcomedProgress
   | JoinReadyProgress
   | JoinWelcomeDroppedProgress
+  | JoinRejectedProgress
