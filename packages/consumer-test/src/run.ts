@@ -10,7 +10,7 @@
 //
 //   tsx packages/consumer-test/src/run.ts [--pm npm,pnpm,yarn] [--node 20,22,24] [--no-browser] [--keep]
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, realpathSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -114,7 +114,8 @@ function createProject(pm: 'npm' | 'pnpm' | 'yarn'): string {
   if (pm === 'pnpm') manifest.pnpm = { overrides: pins }
   if (pm === 'yarn') manifest.resolutions = pins
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
-  if (pm === 'yarn') writeFileSync(join(dir, '.yarnrc.yml'), 'nodeLinker: node-modules\nenableTelemetry: false\n')
+  // Yarn's default install: Plug'n'Play, no node_modules (scripts run through `yarn node`).
+  if (pm === 'yarn') writeFileSync(join(dir, '.yarnrc.yml'), 'enableTelemetry: false\n')
   if (pm === 'yarn') writeFileSync(join(dir, 'yarn.lock'), '')
   for (const f of ['session-example.mjs', 'gossipsub-example.mjs']) cpSync(join(fixtures, f), join(dir, f))
   return dir
@@ -126,11 +127,20 @@ function install(pm: 'npm' | 'pnpm' | 'yarn', dir: string): string {
   if (pm === 'pnpm') run('npx', ['-y', PNPM, 'install'], { cwd: dir, env })
   if (pm === 'yarn') run('npx', ['-y', '-p', YARN, 'yarn', 'install'], { cwd: dir, env: { ...env, YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' } })
   if (existsSync(join(dir, 'node_modules', 'ts-mls'))) throw new Error('ts-mls was installed: @demls/mls should carry its own patched copy')
-  return `${packageOf.size} tarballs installed`
+  return `${packageOf.size} tarballs installed${pm === 'yarn' ? " (Plug'n'Play)" : ''}`
 }
 
-function runExample(dir: string, file: string, nodeBin: string): string {
-  const out = run(join(nodeBin, 'node'), [file], { cwd: dir, timeoutMs: 120_000 })
+/** The yarn CLI script (from the npm registry's @yarnpkg/cli-dist), run with the Node under test. */
+let yarnJs: string | undefined
+function yarnCli(): string {
+  yarnJs ??= realpathSync(run('npx', ['-y', '-p', YARN, '-c', 'command -v yarn'], { cwd: tmpdir() }).trim().split('\n').at(-1) ?? '')
+  return yarnJs ?? ''
+}
+
+/** Run a script of the project with this Node: plainly, or through `yarn node` under Plug'n'Play. */
+function runExample(pm: 'npm' | 'pnpm' | 'yarn', dir: string, file: string, nodeBin: string): string {
+  const env = { PATH: `${nodeBin}:${process.env.PATH}` }
+  const out = pm === 'yarn' ? run(join(nodeBin, 'node'), [yarnCli(), 'node', file], { cwd: dir, env, timeoutMs: 120_000 }) : run(join(nodeBin, 'node'), [file], { cwd: dir, env, timeoutMs: 120_000 })
   return out.trim().split('\n').at(-1) ?? ''
 }
 
@@ -276,11 +286,16 @@ for (const pm of managers) {
   made.push(dir)
   if (!(await step(`${pm}: fresh project installs the tarballs`, () => install(pm, dir)))) continue
   for (const [major, nodeBin] of nodes) {
-    await step(`${pm}, node ${major}: session example`, () => runExample(dir, 'session-example.mjs', nodeBin))
-    await step(`${pm}, node ${major}: gossipsub two-node example`, () => runExample(dir, 'gossipsub-example.mjs', nodeBin))
-    await step(`${pm}, node ${major}: ${pm === 'npm' ? 'npx demls-chat --help' : 'demls-chat --help'}`, () => {
+    await step(`${pm}, node ${major}: session example`, () => runExample(pm, dir, 'session-example.mjs', nodeBin))
+    await step(`${pm}, node ${major}: gossipsub two-node example`, () => runExample(pm, dir, 'gossipsub-example.mjs', nodeBin))
+    await step(`${pm}, node ${major}: ${pm === 'npm' ? 'npx demls-chat' : pm === 'yarn' ? 'yarn demls-chat' : 'pnpm demls-chat (node_modules/.bin)'} --help`, () => {
       const env = { PATH: `${nodeBin}:${process.env.PATH}` }
-      const out = pm === 'npm' ? run('npx', ['--no', 'demls-chat', '--help'], { cwd: dir, env }) : run(join(dir, 'node_modules', '.bin', 'demls-chat'), ['--help'], { cwd: dir, env })
+      const out =
+        pm === 'npm'
+          ? run('npx', ['--no', 'demls-chat', '--help'], { cwd: dir, env })
+          : pm === 'yarn'
+            ? run(join(nodeBin, 'node'), [yarnCli(), 'demls-chat', '--help'], { cwd: dir, env })
+            : run(join(dir, 'node_modules', '.bin', 'demls-chat'), ['--help'], { cwd: dir, env })
       if (!/usage/i.test(out)) throw new Error(`no usage in: ${out.slice(0, 200)}`)
       return out.trim().split('\n')[0] ?? ''
     })
