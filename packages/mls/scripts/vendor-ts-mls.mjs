@@ -60,6 +60,7 @@ mkdirSync(vendorRoot, { recursive: true })
 const tmp = join(vendorRoot, `.ts-mls-${process.pid}`)
 rmSync(tmp, { recursive: true, force: true })
 cpSync(srcDir, tmp, { recursive: true, filter: (p) => !p.endsWith('.map') })
+dropSourceMapComments(tmp)
 cpSync(join(tsMlsDir, 'LICENSE'), join(tmp, 'LICENSE'))
 hideOptionalPeers(tmp)
 writeFileSync(
@@ -122,6 +123,17 @@ function hideOptionalPeers(dir) {
   if (replaced !== EXPECTED_OPTIONAL_IMPORTS) {
     console.error(`vendor-ts-mls: expected ${EXPECTED_OPTIONAL_IMPORTS} optional-peer imports in ts-mls ${VERSION}, rewrote ${replaced}`)
     process.exit(1)
+  }
+}
+
+/** The maps are left out, so their `//# sourceMappingURL=` comments go too (tools would look for them). */
+function dropSourceMapComments(dir) {
+  for (const rel of readdirSync(dir, { recursive: true })) {
+    const path = join(dir, String(rel))
+    if (!path.endsWith('.js') && !path.endsWith('.d.ts')) continue
+    const text = readFileSync(path, 'utf8')
+    const out = text.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n')
+    if (out !== text) writeFileSync(path, out)
   }
 }
 

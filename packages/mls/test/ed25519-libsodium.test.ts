@@ -109,14 +109,15 @@ describe('Ed25519 on libsodium (sodium-native) with the OpenSSL fallback', () =>
     process.env.DEMLS_ED25519_BACKEND = 'openssl'
     const openssl = nodeCryptoBackend()
     let valid = 0
-    let sodiumRefusedOpensslAccepted = 0
+    let edgeCasesSodiumRefused = 0
     for (const c of cases()) {
       const want = openssl.ed25519Verify(c.pub, c.message, c.signature)
       expect(combined.ed25519Verify(c.pub, c.message, c.signature), c.name).toBe(want)
       const quick = c.pub.length === 32 && c.signature.length === 64 && fast(c.pub, c.message, c.signature)
       // Everything libsodium accepts, OpenSSL accepts (the fallback only ever adds OpenSSL's yes).
       if (quick) expect(want, c.name).toBe(true)
-      if (want && !quick) sodiumRefusedOpensslAccepted++
+      // A small-order or non-canonical input libsodium refuses goes to OpenSSL, whose verdict stands.
+      if (!quick && !c.name.startsWith('valid') && !/^(other|flipped|S \+ L|all-|short)/.test(c.name)) edgeCasesSodiumRefused++
       if (c.name.startsWith('valid')) {
         expect(want, c.name).toBe(true)
         expect(quick, c.name).toBe(true)
@@ -125,7 +126,9 @@ describe('Ed25519 on libsodium (sodium-native) with the OpenSSL fallback', () =>
       if (/^(other|flipped|S \+ L|all-|short)/.test(c.name)) expect(want, c.name).toBe(false)
     }
     expect(valid).toBe(20)
-    // The edge cases do exercise the fallback: OpenSSL takes at least one small-order input libsodium refuses.
-    expect(sodiumRefusedOpensslAccepted).toBeGreaterThan(0)
+    // The edge cases do exercise the fallback: libsodium refuses some small-order or non-canonical
+    // inputs and OpenSSL decides them. (Node 20's OpenSSL accepts some of them; Node 24's refuses
+    // them too; either way the verdict above is OpenSSL's.)
+    expect(edgeCasesSodiumRefused).toBeGreaterThan(0)
   })
 })

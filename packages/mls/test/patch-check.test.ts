@@ -41,9 +41,9 @@ describe('ts-mls patch detection', () => {
     expect(err.name).toBe('TsMlsUnpatchedError')
     expect(err.code).toBe('MLS_TS_MLS_UNPATCHED')
     expect(err.patchFile).toBe('patches/ts-mls@1.6.4.patch')
-    expect(err.message).toContain('node_modules/@demls/mls/patches/ts-mls@1.6.4.patch')
-    expect(err.message).toContain('patchedDependencies')
-    expect(err.message).toContain('patch-package')
+    expect(err.message).toContain('vendor/ts-mls')
+    expect(err.message).toContain('patches/ts-mls@1.6.4.patch')
+    expect(err.message).toContain('pnpm install')
   })
 
   it('createMlsClient runs the probe and succeeds on the patched ts-mls', async () => {
