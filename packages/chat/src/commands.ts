@@ -32,8 +32,12 @@ export function explain(err: unknown, group: string | undefined): string {
   switch (code) {
     case 'NO_READY_PEERS':
       return `nobody in ${group} answered: is a member online? (start with --peer <address of a member>)`
-    case 'REJECTED':
+    case 'JOIN_REJECTED': {
+      const reason = (err as { reason?: string }).reason
+      if (reason === 'not-invited') return `you were not invited to ${group}: ask a member to /invite you (they need your /id), then /join ${group} again`
+      if (reason === 'key-package-expired') return `the members of ${group} approved you, but your join expired before they committed it; /join ${group} again`
       return `the members of ${group} voted against you joining (ask a member to /invite you first)`
+    }
     case 'ALREADY_MEMBER':
       return `they are already a member of ${group}`
     case 'WELCOME_TIMEOUT':

@@ -49,8 +49,12 @@ export function explain(err: unknown, group: string | undefined): string {
   switch (code) {
     case 'NO_READY_PEERS':
       return `nobody in ${group} answered: is a member online? (open the page with ?peer=<address of a member>)`
-    case 'REJECTED':
+    case 'JOIN_REJECTED': {
+      const reason = (err as { reason?: string }).reason
+      if (reason === 'not-invited') return `you were not invited to ${group}: ask a member to invite your member id, then press Join again`
+      if (reason === 'key-package-expired') return `the members of ${group} approved you, but your join expired before they committed it; press Join again`
       return `the members of ${group} voted against you joining`
+    }
     case 'WELCOME_TIMEOUT':
       return `the members of ${group} answered but no welcome came in time; press Join again`
     case 'CONVERSATION_EXISTS':
