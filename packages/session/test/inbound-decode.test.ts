@@ -1,5 +1,5 @@
 import type { MlsService } from '@demls/mls'
-import { TypeMembershipChange, encodeAppMessage, encodeWelcomeChannelMessage, toHex } from '@demls/wire'
+import { TypeMembershipChange, encodeAppMessage, encodeConversationUpdateRequest, encodeWelcomeChannelMessage, toHex } from '@demls/wire'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { defaultPlugins } from '../src/index.js'
 import { type Inbound, decodeInbound, decodePastChat } from '../src/inbound/decode.js'
@@ -131,6 +131,28 @@ describe('inbound/decode: decodeInbound on real packets', () => {
     expect(await decodeInbound(app(candidate), bob)).toEqual({ kind: 'future', epoch: 2n, payload: candidate, of: 'candidate' })
     const current = await decodeInbound(app(candidate), alice)
     expect(current.kind).toBe('commit-candidate')
+  })
+
+  it('the epoch we just left: a self-leave is read (its owner’s YES decides it at any epoch), any other proposal is late', async () => {
+    // Bob is still at epoch 1 and leaves; alice merged epoch 2 meanwhile. Dropped, alice alone would never learn the leave.
+    const proposal = (memberId: Uint8Array, owner: Uint8Array, expectedVotersCount: number) => ({
+      name: 'self-leave',
+      payload: encodeConversationUpdateRequest({ removeMember: { memberId } }),
+      proposalId: 9,
+      proposalOwner: owner,
+      votes: [],
+      expectedVotersCount,
+      round: 1,
+      timestamp: 1n,
+      expirationTimestamp: 2n,
+      livenessCriteriaYes: true,
+    })
+    const leave = await decodeInbound(app(await bob.encrypt(encodeAppMessage({ proposal: proposal(bob.memberId, bob.memberId, 1), demlsVoteBindings: [new Uint8Array(65).fill(1)] }))), alice)
+    expect(leave.kind === 'proposal' && [leave.proposal.proposalId, toHex(leave.sender), leave.bindings.length]).toEqual([9, toHex(bob.memberId), 1])
+    // Removing someone else, or for more voters: an ordinary proposal of a past epoch.
+    for (const other of [proposal(dave.memberId, bob.memberId, 1), proposal(bob.memberId, bob.memberId, 3)]) {
+      expect(dropOf(await decodeInbound(app(await bob.encrypt(encodeAppMessage({ proposal: other }))), alice))).toEqual({ reason: 'late', detail: 'proposal of the epoch we just left', error: false })
+    }
   })
 
   it('a non-member sender: an outsider of a group with the same id and epoch cannot be read (decrypt-failed)', async () => {

@@ -37,6 +37,7 @@ import { keepChat, requestHistory, retryHistory } from '../sync/backfill.js'
 import { readSavedConversation, restoreInto, saveConversation, savedOpenProposals } from '../persist/snapshot.js'
 import { recordEpoch } from '../sync/steward-sync.js'
 import { handleOutcomes } from '../voting/outcome.js'
+import { sendSelfLeave } from '../voting/self-leave.js'
 import { drainFuture, receiveInbound } from '../inbound/dispatch.js'
 import { registerWakeups } from './wakeups.js'
 import {
@@ -261,7 +262,8 @@ async function proposeSelfLeave(core: ConversationCore, now: number): Promise<bo
     now,
   )
   core.voting.requests.set(id, decodeConversationUpdateRequest(payload))
-  await core.sendEncrypted({ proposal })
+  // With the binding of our YES: the proposal is then its own approval certificate, for every member.
+  await sendSelfLeave(core, proposal)
   await handleOutcomes(core, now)
   return true
 }

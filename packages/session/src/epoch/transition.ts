@@ -26,6 +26,7 @@ import { keepWelcome, recordMerged, recordWelcome } from '../sync/catch-up.js'
 import { buildSync } from '../sync/conversation-sync.js'
 import { recordEpoch } from '../sync/steward-sync.js'
 import { takeApprovedCertificates } from '../voting/certificates.js'
+import { resendPendingLeave } from '../voting/self-leave.js'
 
 /**
  * A commit just merged into `core.mls`, however it was chosen: what
@@ -214,6 +215,8 @@ export async function completeEpochTransition(core: ConversationCore, m: MergedC
   // Joined and not yet confirmed: the majority may already have attested the state we reached.
   judge(core)
   await sweepScoreRemovals(core, now)
+  // Our leave, still pending: every member of this epoch must hold it (those that dropped it at the epoch change, the joiners).
+  await resendPendingLeave(core)
 }
 
 /**

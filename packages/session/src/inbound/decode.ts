@@ -18,6 +18,7 @@ import {
   decodeWelcomeChannelMessage,
 } from '@demls/wire'
 import type { InboundDropReason } from '../conversation/events.js'
+import { isSelfLeave } from '../rules/targets.js'
 
 /**
  * Why an inbound packet was dropped while decoding it: the fields of the
@@ -194,9 +195,10 @@ async function decodeEncrypted(payload: Uint8Array, mls: DecodeMls): Promise<Inb
  * commit that ended it (under load, votes cast just before a commit reach
  * the members that merged it first after it): read with that epoch's
  * retained keys. From a current member, its votes count (on a proposal
- * still open) and its chat is delivered, as a history reply's would be;
- * anything else of a past epoch changes nothing now and is dropped as
- * `late`. From a member the commit removed, it is dropped as
+ * still open) and its chat is delivered, as a history reply's would be,
+ * and so is a self-leave (its owner's signed YES decides it at any epoch,
+ * see `isSelfLeave`); anything else of a past epoch changes nothing now
+ * and is dropped as `late`. From a member the commit removed, it is dropped as
  * `unauthorized` (it still holds that epoch's keys). Two or more epochs
  * back stays a `wrong-epoch` drop.
  */
@@ -207,6 +209,9 @@ async function decodeJustLeft(payload: Uint8Array, mls: DecodeMls): Promise<Inbo
   // A member the commit removed still holds that epoch's keys: nothing it frames there counts any more.
   if (!mls.isMember(decrypted.sender)) return dropped('unauthorized', { detail: 'a packet of the epoch we just left from a member no longer in the group' })
   if (app.payload === 'vote' || app.payload === 'conversationMessage') return classifyEncrypted(app, decrypted, payload)
+  // A self-leave is its own proof, whatever epoch framed it: dropped here, this member would never learn of a
+  // leave the members still at that epoch approved (and the group would disagree on what to commit next).
+  if (app.payload === 'proposal' && isSelfLeave(app.proposal!, decrypted.sender)) return classifyEncrypted(app, decrypted, payload)
   return dropped('late', { detail: `${app.payload ?? 'empty'} of the epoch we just left`, sender: decrypted.sender })
 }
 

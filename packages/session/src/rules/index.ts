@@ -21,7 +21,7 @@
  *   the group merged past our epoch: {@link groupAhead}; votes:
  *   {@link isVotePivotal}, {@link applyConsensusResult}; who votes at once
  *   and who waits in reserve: {@link isReserveVoter}, {@link primaryVoterCount}.
- * - Membership targets: {@link targetOf}, {@link targetSatisfied}, {@link decodeRequest}.
+ * - Membership targets: {@link targetOf}, {@link targetSatisfied}, {@link decodeRequest}, {@link isSelfLeave}.
  * - Received state: {@link validateSync}, {@link stewardListRefusal}.
  *
  * @packageDocumentation
@@ -80,7 +80,7 @@ export {
   noCandidateScores,
 } from './selection-scores.js'
 export { type StewardListContext, electionRegenerates, listNewer, sameMembers, stewardListRefusal } from './steward-list.js'
-export { type Target, type TargetAction, decodeRequest, keyOfTarget, targetKey, targetMemberId, targetOf, targetSatisfied } from './targets.js'
+export { type Target, type TargetAction, decodeRequest, isSelfLeave, keyOfTarget, targetKey, targetMemberId, targetOf, targetSatisfied } from './targets.js'
 export { type SyncRejectReason, type SyncValidationContext, validateSync } from './validate-sync.js'
 export { type PivotalityInput, isVotePivotal } from './vote-pivotality.js'
 export {

@@ -1,4 +1,4 @@
-import { type ConversationUpdateRequest, decodeConversationUpdateRequest } from '@demls/wire'
+import { type ConversationUpdateRequest, type Proposal, bytesEqual, decodeConversationUpdateRequest } from '@demls/wire'
 import { toHex } from '../util/bytes.js'
 
 /**
@@ -131,4 +131,31 @@ export function decodeRequest(payload: Uint8Array): ConversationUpdateRequest | 
   } catch {
     return undefined
   }
+}
+
+/**
+ * Whether `proposal`, as sent by `sender`, is a self-leave: a removal of
+ * its own owner, for one voter, sent by that owner (the reference's
+ * self-leave: `Conversation.leave`). Such a proposal needs no vote but its
+ * owner's YES, and that YES with its binding is a certificate every member
+ * checks alone, so it means the same whichever epoch framed it: a member
+ * that merged a commit while the leave was in flight takes it from the
+ * epoch it just left. Never throws.
+ *
+ * @param sender - the MLS-authenticated sender of the message that carried it
+ *
+ * @example
+ * ```ts
+ * import { isSelfLeave } from '@demls/session/rules'
+ * import type { Proposal } from '@demls/wire'
+ * declare const proposal: Proposal
+ * declare const sender: Uint8Array // who sent it (MLS-authenticated)
+ * if (isSelfLeave(proposal, sender)) console.log('a member leaves; its own YES decides it')
+ * ```
+ */
+export function isSelfLeave(proposal: Pick<Proposal, 'expectedVotersCount' | 'proposalOwner' | 'payload'>, sender: Uint8Array): boolean {
+  if (proposal.expectedVotersCount !== 1 || !bytesEqual(proposal.proposalOwner, sender)) return false
+  const request = decodeRequest(proposal.payload)
+  const target = request?.payload === 'removeMember' ? request.removeMember?.memberId : undefined
+  return target !== undefined && bytesEqual(target, sender)
 }

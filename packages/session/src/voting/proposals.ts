@@ -16,7 +16,7 @@ import type { ConversationCore } from '../conversation/core.js'
 import { OWN_VOTES_KEPT } from '../state/voting-state.js'
 import type { InboundDropReason } from '../conversation/events.js'
 import { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
-import { decodeRequest, targetKey } from '../rules/targets.js'
+import { decodeRequest, isSelfLeave, targetKey } from '../rules/targets.js'
 import { isVotePivotal } from '../rules/vote-pivotality.js'
 import { isReserveVoter } from '../rules/primary-voters.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
@@ -210,8 +210,7 @@ export function onIncomingProposal(
   const options: ReceiveOptions = { ...hardening(core, sender), priority: kind === 'commit' ? 'normal' : 'priority', clockSkew: proposalClockTolerance(core.config) }
   if (proposal.expectedVotersCount === 1) {
     // Self-leave fast path: owner = sender = removal target, or nothing.
-    const target = request?.payload === 'removeMember' ? request.removeMember?.memberId : undefined
-    if (!bytesEqual(proposal.proposalOwner, sender) || target === undefined || !bytesEqual(target, sender)) {
+    if (!isSelfLeave(proposal, sender)) {
       core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'fast-path proposal not a self-leave' })
       return
     }

@@ -1,6 +1,6 @@
-import type { ConversationUpdateRequest } from '@demls/wire'
+import { type ConversationUpdateRequest, encodeConversationUpdateRequest } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { keyOfTarget, targetKey, targetMemberId, targetOf, targetSatisfied } from '../../src/rules/targets.js'
+import { isSelfLeave, keyOfTarget, targetKey, targetMemberId, targetOf, targetSatisfied } from '../../src/rules/targets.js'
 import { toHex } from '../../src/util/bytes.js'
 
 const id = (n: number) => new Uint8Array(20).fill(n)
@@ -33,5 +33,20 @@ describe('rules/targets: typed { action, member } targets', () => {
     expect(targetSatisfied({ action: 'add', member: id(2) }, isMember)).toBe(false)
     expect(targetSatisfied({ action: 'remove', member: id(2) }, isMember)).toBe(true)
     expect(targetSatisfied({ action: 'remove', member: id(1) }, isMember)).toBe(false)
+  })
+
+  it('a self-leave is a removal of its owner, for one voter, sent by that owner; nothing else is', () => {
+    const proposal = (request: ConversationUpdateRequest, owner: number, expectedVotersCount = 1) => ({
+      payload: encodeConversationUpdateRequest(request),
+      proposalOwner: id(owner),
+      expectedVotersCount,
+    })
+    expect(isSelfLeave(proposal(remove(2), 2), id(2))).toBe(true)
+    // Sent by someone else (a forwarded copy), removing someone else, or for more voters: no.
+    expect(isSelfLeave(proposal(remove(2), 2), id(3))).toBe(false)
+    expect(isSelfLeave(proposal(remove(3), 2), id(2))).toBe(false)
+    expect(isSelfLeave(proposal(remove(2), 2, 4), id(2))).toBe(false)
+    expect(isSelfLeave(proposal(add(2), 2), id(2))).toBe(false)
+    expect(isSelfLeave({ payload: new Uint8Array([0xff, 0xff]), proposalOwner: id(2), expectedVotersCount: 1 }, id(2))).toBe(false)
   })
 })
