@@ -90,7 +90,18 @@ import type { EquivocationEvidence } from '../src/rules/equivocation.js'
 import { keyFor } from './scenarios/harness.js'
 import { type LivenessComponents, judgeInactiveRemoval, looksDead, noteSeen, noteSeenAt, syncLastSeen } from '../src/stewardship/liveness.js'
 import { type ClaimsComponents, attestedByMember, commitRequestRefusal, signCommitRequest } from '../src/sync/claims.js'
-import { type InviteComponents, adoptSyncedInvitations, invitationsForSync, onInvitation, sendInvitation, signInvitation } from '../src/join/invite.js'
+import {
+  type InviteComponents,
+  type JoinEvidenceComponents,
+  adoptSyncedInvitations,
+  invitationsForSync,
+  onInvitation,
+  onJoinProposal,
+  sendInvitation,
+  signInvitation,
+  takeAttachedInvitation,
+  withInvitation,
+} from '../src/join/invite.js'
 import { INVITATION_LIFETIME_MS } from '../src/state/invitations.js'
 import { type OwnCandidatesComponents, keepOwnCandidate, ownCandidateState } from '../src/sync/own-candidates.js'
 import { CatchUpState } from '../src/state/catch-up-state.js'
@@ -390,11 +401,12 @@ describe('join/invite on InviteComponents', () => {
   const invitation = (signer: EthereumSigner, invitee: Uint8Array, at: number) =>
     decodeMemberInvitation(encodeMemberInvitation(signInvitation(signer, 'chat', invitee, at)))
 
-  it('a member\'s invitation sent by itself is kept once (an invite event); anything else is a typed drop', () => {
+  it('a member\'s invitation sent by itself or relayed by a member is kept once (an invite event); anything else is a typed drop', () => {
     const { v, events } = view()
     onInvitation(v, invitation(bob!, id(9), now), bob!.identity, now)
     onInvitation(v, invitation(bob!, id(9), now), bob!.identity, now)
-    onInvitation(v, invitation(bob!, id(8), now), alice!.identity, now) // relayed by someone else
+    onInvitation(v, invitation(bob!, id(7), now), carol!.identity, now) // relayed by a non-member
+    onInvitation(v, invitation(bob!, id(8), now), alice!.identity, now) // relayed by another member: kept
     onInvitation(v, invitation(carol!, id(8), now), carol!.identity, now) // by a non-member
     onInvitation(v, invitation(bob!, id(8), now + 61_000), bob!.identity, now) // dated ahead
     onInvitation(v, invitation(bob!, id(8), now - INVITATION_LIFETIME_MS), bob!.identity, now) // expired
@@ -402,13 +414,14 @@ describe('join/invite on InviteComponents', () => {
     expect(events.map((e) => (e.type === 'dropped' ? `${e.reason}: ${e.detail}` : e.type))).toEqual([
       'invite',
       'duplicate: invitation',
-      'invalid-invite: invitation not sent by its inviter',
+      'invalid-invite: invitation relayed by a non-member',
+      'invite',
       'invalid-invite: invitation by a non-member',
       'invalid-invite: invitation dated in the future',
       'invalid-invite: invitation expired',
       'invalid-invite: invitation with a bad signature',
     ])
-    expect(v.invitations.size).toBe(1)
+    expect(v.invitations.size).toBe(2)
   })
 
   it('ours is signed, kept, sent encrypted and reported; a sync carries the valid ones of members, and a joiner adopts them checked', async () => {
@@ -424,6 +437,70 @@ describe('join/invite on InviteComponents', () => {
     adoptSyncedInvitations(joiner.v, [...synced, invitation(carol!, id(7), now)], now + 1)
     expect(joiner.v.invitations.size).toBe(1)
     expect(joiner.events.map((e) => e.type === 'dropped' && e.detail)).toEqual(['synced: invitation by a non-member'])
+  })
+
+  /** Alice's view with the admission policy and the send gate (join-proposal evidence). */
+  const evidenceView = (admission: 'invite' | 'open' = 'invite') => {
+    const { v, events, sent } = view()
+    const e: JoinEvidenceComponents = { ...v, config: { admission }, sm: { blocksMessaging: false } }
+    return { e, events, sent }
+  }
+  const join = (joiner: Uint8Array, demlsInvitation?: MemberInvitation): ConversationUpdateRequest => ({
+    payload: 'memberInvite',
+    memberInvite: { keyPackageBytes: new Uint8Array([1]), memberId: joiner, ...(demlsInvitation ? { demlsInvitation } : {}) },
+  })
+
+  it('a join we propose carries the valid invitation we hold for its joiner (the newest); a stale one is replaced; open admission adds nothing', () => {
+    const { e } = evidenceView()
+    expect(withInvitation(e, join(id(9)), now).memberInvite?.demlsInvitation).toBeUndefined()
+    e.invitations.add(invitation(bob!, id(9), now - 10), now - 10 + INVITATION_LIFETIME_MS)
+    e.invitations.add(invitation(alice!, id(9), now), now + INVITATION_LIFETIME_MS)
+    expect(toHex(withInvitation(e, join(id(9)), now).memberInvite!.demlsInvitation!.inviter)).toBe(toHex(alice!.identity))
+    // A carried valid one stays; an expired one gives way to ours.
+    const bobs = invitation(bob!, id(9), now - 10)
+    expect(withInvitation(e, join(id(9), bobs), now).memberInvite?.demlsInvitation).toBe(bobs)
+    const stale = invitation(bob!, id(9), now - INVITATION_LIFETIME_MS - 1)
+    expect(toHex(withInvitation(e, join(id(9), stale), now).memberInvite!.demlsInvitation!.inviter)).toBe(toHex(alice!.identity))
+    expect(withInvitation(evidenceView('open').e, join(id(9)), now).memberInvite?.demlsInvitation).toBeUndefined()
+    const removal: ConversationUpdateRequest = { payload: 'removeMember', removeMember: { memberId: id(9) } }
+    expect(withInvitation(e, removal, now)).toBe(removal)
+  })
+
+  it('a carried invitation is checked like a received one: a valid one is kept (it vouches), a bad one is a drop that vouches for nothing', () => {
+    const { e, events } = evidenceView()
+    expect(takeAttachedInvitation(e, join(id(9), invitation(bob!, id(8), now)), now)).toBe(false) // for another joiner
+    expect(takeAttachedInvitation(e, join(id(9), invitation(carol!, id(9), now)), now)).toBe(false) // by a non-member
+    expect(takeAttachedInvitation(e, join(id(9), { ...invitation(carol!, id(9), now), inviter: bob!.identity }), now)).toBe(false) // forged
+    expect(takeAttachedInvitation(e, join(id(9), invitation(bob!, id(9), now - INVITATION_LIFETIME_MS)), now)).toBe(false) // expired
+    expect(e.invitations.vouches(hex(9), now, e.isMemberHex)).toBe(false)
+    expect(takeAttachedInvitation(e, join(id(9), invitation(bob!, id(9), now)), now)).toBe(true)
+    expect(e.invitations.vouches(hex(9), now, e.isMemberHex)).toBe(true)
+    // Held already: still valid evidence, no second event.
+    expect(takeAttachedInvitation(e, join(id(9), invitation(bob!, id(9), now)), now)).toBe(true)
+    expect(events.map((x) => (x.type === 'dropped' ? `${x.reason}: ${x.detail}` : x.type))).toEqual([
+      'invalid-invite: attached to a join proposal: invitation for another joiner',
+      'invalid-invite: attached to a join proposal: invitation by a non-member',
+      'invalid-invite: attached to a join proposal: invitation with a bad signature',
+      'invalid-invite: attached to a join proposal: invitation expired',
+      'invite',
+    ])
+  })
+
+  it('a join proposal without (valid) evidence makes a holder relay its invitation once; with evidence, or holding none, nothing is sent', async () => {
+    const { e, sent } = evidenceView()
+    await onJoinProposal(e, join(id(9)), now)
+    expect(sent).toEqual([])
+    const bobs = invitation(bob!, id(9), now)
+    e.invitations.add(bobs, now + INVITATION_LIFETIME_MS)
+    await onJoinProposal(e, join(id(9), bobs), now)
+    expect(sent).toEqual([])
+    await onJoinProposal(e, join(id(9), invitation(carol!, id(9), now)), now)
+    await onJoinProposal(e, join(id(9)), now)
+    expect(sent.map((m) => m.demlsControl?.invitation)).toEqual([bobs, bobs])
+    // Not while the epoch changes, and never under open admission.
+    await onJoinProposal({ ...e, sm: { blocksMessaging: true } }, join(id(9)), now)
+    await onJoinProposal({ ...e, config: { admission: 'open' } }, join(id(9)), now)
+    expect(sent).toHaveLength(2)
   })
 })
 

@@ -14,10 +14,13 @@ import {
   JoinStatusKind,
   decodeAppMessage,
   decodeConversationSync,
+  decodeConversationUpdateRequest,
   decodeJoinStatus,
+  decodeMemberInvite,
   encodeAppMessage,
   encodeConversationSync,
   encodeJoinStatus,
+  encodeMemberInvite,
 } from '../src/index.js'
 
 const h = (s: string) => Uint8Array.from(s.replace(/\s+/g, '').match(/../g) ?? [], (b) => Number.parseInt(b, 16))
@@ -120,6 +123,31 @@ describe('admission extension fields', () => {
     const bytes = encodeAppMessage({ demlsControl: { invitation } })
     expect(bytes).toEqual(h('a206 0e a201 0b 0a01aa 1201bb 1805 2201cc'))
     expect(decodeAppMessage(bytes).demlsControl?.invitation).toEqual(invitation)
+  })
+})
+
+// Admission evidence on a join (demls): MemberInvite.demls_invitation
+// (field 100, length-delimited: tag 802 = a2 06), inside a proposal's payload
+// (ConversationUpdateRequest.member_invite, field 1: 0a). prost skips it.
+describe('join proposal invitation', () => {
+  const inv = { inviter: h('aa'), invitee: h('bb'), issuedAtMs: 5n, signature: h('cc') }
+  it('MemberInvite: demls_invitation is a2 06 … after member_id; absent by default (a reference announcement)', () => {
+    expect(encodeMemberInvite({ keyPackageBytes: h('01'), memberId: h('02'), demlsInvitation: inv })).toEqual(h('0a0101 120102 a206 0b 0a01aa1201bb18052201cc'))
+    expect(decodeMemberInvite(h('0a0101 120102')).demlsInvitation).toBeUndefined()
+    const request = decodeConversationUpdateRequest(h('0a14 0a0101 120102 a206 0b 0a01aa1201bb18052201cc'))
+    expect(request.memberInvite?.demlsInvitation).toEqual(inv)
+    expect(request.memberInvite?.memberId).toEqual(h('02'))
+  })
+
+  it('a malformed attachment is dropped, the join it rides on kept (as prost reads it)', () => {
+    // a2 06 03 0a 05 01: a MemberInvitation whose field 1 is truncated.
+    const request = decodeConversationUpdateRequest(h('0a0c 0a0101 120102 a206030a0501'))
+    expect(request.payload).toBe('memberInvite')
+    expect(request.memberInvite?.keyPackageBytes).toEqual(h('01'))
+    expect(request.memberInvite?.demlsInvitation).toBeUndefined()
+    expect(decodeMemberInvite(h('0a0101 120102 a206030a0501')).demlsInvitation).toBeUndefined()
+    // Field 100 as a varint (a0 06 05) is skipped too.
+    expect(decodeMemberInvite(h('0a0101 120102 a00605')).memberId).toEqual(h('02'))
   })
 })
 

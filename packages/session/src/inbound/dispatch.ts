@@ -12,7 +12,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
 import { advanceFreeze, onCandidateReceived } from '../freeze/commit-flow.js'
-import { onInvitation } from '../join/invite.js'
+import { onInvitation, onJoinProposal } from '../join/invite.js'
 import { onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
 import { offerWelcome } from '../join/rewelcome.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
@@ -34,7 +34,7 @@ import { BAN_REMOVAL_NAME } from '../voting/judge-evidence.js'
 import { handleOutcomes } from '../voting/outcome.js'
 import { initiateProposal, onIncomingProposal, onIncomingVote, targetInFlight } from '../voting/proposals.js'
 import { type Inbound, decodeInbound, decodePastChat } from './decode.js'
-import { keyOfTarget } from '../rules/targets.js'
+import { decodeRequest, keyOfTarget } from '../rules/targets.js'
 
 /**
  * Decode one inbound packet ({@link decodeInbound}) and route what arrived
@@ -100,7 +100,12 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
     keepChat(core, payload, now)
     core.emit({ type: 'message', sender, body, epoch })
   },
-  proposal: (core, { proposal, sender, bindings }, now) => onIncomingProposal(core, proposal, sender, now, bindings),
+  proposal: async (core, { proposal, sender, bindings }, now) => {
+    const known = core.consensus.getSession(core.id, proposal.proposalId) !== undefined
+    onIncomingProposal(core, proposal, sender, now, bindings)
+    // A join proposal we just accepted: take the invitation it carries, or relay ours when it carries none.
+    if (!known && core.consensus.getSession(core.id, proposal.proposalId)?.state === 'active') await onJoinProposal(core, decodeRequest(proposal.payload), now)
+  },
   vote: async (core, { vote, sender, binding }, now) => {
     // A proven equivocation penalised the voter: stewards file its removal if it fell to the threshold.
     if (onIncomingVote(core, vote, sender, now, binding)) await sweepScoreRemovals(core, now)

@@ -1,5 +1,5 @@
 import type { ConsensusSigner } from '@demls/consensus'
-import { bytesEqual, encodeMemberInvitation, type MemberInvitation, type MemberInvitationInit, toHex } from '@demls/wire'
+import { type ConversationUpdateRequest, bytesEqual, encodeMemberInvitation, type MemberInvitation, type MemberInvitationInit, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { InvitationLimitError } from '../errors.js'
 import {
@@ -107,17 +107,19 @@ export function verifyInvitation(verifier: Pick<ConsensusSigner, 'verify'>, conv
 
 /**
  * Why a received invitation is refused, or `undefined` when it is valid:
- * sent by its inviter (MLS-authenticated), a current member; well-formed
- * and bounded; issued within the lifetime and not ahead of our clock; and
- * signed by the inviter for this conversation.
+ * sent (MLS-authenticated) by its inviter or relayed by another member (a
+ * member holding it re-sends it when a join proposal lacks it); its inviter
+ * a current member; well-formed and bounded; issued within the lifetime
+ * and not ahead of our clock; and signed by the inviter for this
+ * conversation. The signature is what vouches, whoever carries it.
  */
-export function invitationRefusal(core: InviteComponents, invitation: MemberInvitation, sender: Uint8Array, now: number): string | undefined {
+export function invitationRefusal(core: Pick<InviteComponents, 'id' | 'isMemberHex' | 'plugins'>, invitation: MemberInvitation, sender: Uint8Array, now: number): string | undefined {
   const { inviter, invitee, signature } = invitation
   if (inviter.length === 0 || inviter.length > INVITATION_ID_MAX_BYTES || invitee.length === 0 || invitee.length > INVITATION_ID_MAX_BYTES) {
     return 'malformed invitation'
   }
   if (signature.length > INVITATION_SIGNATURE_MAX_BYTES) return 'invitation signature too long'
-  if (!bytesEqual(inviter, sender)) return 'invitation not sent by its inviter'
+  if (!bytesEqual(inviter, sender) && !core.isMemberHex(toHex(sender))) return 'invitation relayed by a non-member'
   if (!core.isMemberHex(toHex(inviter))) return 'invitation by a non-member'
   const issued = Number(invitation.issuedAtMs)
   if (issued > now + INVITATION_FUTURE_SKEW_MS) return 'invitation dated in the future'
@@ -268,4 +270,115 @@ export async function sendInvitation(core: InviteComponents, invitee: Uint8Array
   await core.sendEncrypted({ demlsControl: { invitation: init } })
   core.emit({ type: 'invite', inviter: invitation.inviter, invitee: invitation.invitee, expiresAt })
   return expiresAt
+}
+
+/**
+ * What the join-proposal evidence flow needs beyond {@link InviteComponents}:
+ * the admission policy, and whether we may send now (not while the epoch
+ * changes).
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import type { JoinEvidenceComponents } from '../join/invite.js'
+ * declare const core: ConversationCore
+ * const slices: JoinEvidenceComponents = core
+ * ```
+ */
+export interface JoinEvidenceComponents extends InviteComponents {
+  readonly config: Pick<ConversationCore['config'], 'admission'>
+  readonly sm: Pick<ConversationCore['sm'], 'blocksMessaging'>
+}
+
+/**
+ * A join request (`MemberInvite`) we are about to propose, with the proof
+ * that a member vouches for its joiner (issue 56: an outcome decided from
+ * proofs every member can check): under `'invite'`, the valid invitation
+ * we hold for the joiner (the most recently issued) becomes its
+ * `demls_invitation`, so every member that receives the proposal checks the
+ * vouch itself instead of depending on having received the invitation's
+ * own broadcast. A request that carries a valid invitation already (taken
+ * from an earlier proposal of the same join) keeps it; one whose carried
+ * invitation no longer vouches gets ours, or none. Any other request is
+ * returned as it is.
+ */
+export function withInvitation(
+  core: Pick<JoinEvidenceComponents, 'id' | 'config' | 'invitations' | 'isMemberHex' | 'plugins'>,
+  request: ConversationUpdateRequest,
+  now: number,
+): ConversationUpdateRequest {
+  const invite = request.payload === 'memberInvite' ? request.memberInvite : undefined
+  if (core.config.admission !== 'invite' || invite === undefined) return request
+  const carried = invite.demlsInvitation
+  if (carried !== undefined && attachedInvitationRefusal(core, invite.memberId, carried, now) === undefined) return request
+  const held = core.invitations.vouchFor(toHex(invite.memberId), now, (hex) => core.isMemberHex(hex))
+  const { demlsInvitation: _stale, ...bare } = invite
+  return { ...request, memberInvite: held === undefined ? bare : { ...bare, demlsInvitation: held } }
+}
+
+/**
+ * Why the invitation a join request carries does not vouch for its joiner,
+ * or `undefined` when it does: checked exactly as a received invitation
+ * ({@link invitationRefusal}: inviter a current member, signature over this
+ * conversation, lifetime), and naming this joiner.
+ */
+export function attachedInvitationRefusal(
+  core: Pick<InviteComponents, 'id' | 'isMemberHex' | 'plugins'>,
+  joiner: Uint8Array,
+  invitation: MemberInvitation,
+  now: number,
+): string | undefined {
+  if (!bytesEqual(invitation.invitee, joiner)) return 'invitation for another joiner'
+  return invitationRefusal(core, invitation, invitation.inviter, now)
+}
+
+/**
+ * Take the invitation a join proposal carries (`MemberInvite.demls_invitation`):
+ * a valid one is kept like a received one (an `invite` event when new; an
+ * `invitation-limit` drop past a bound) and then vouches in our automatic
+ * vote; an invalid one (forged, altered, expired, for another conversation
+ * or joiner, by a non-member) is a typed `invalid-invite` drop and changes
+ * nothing: it never makes our vote YES. Returns whether the proposal
+ * carried a valid one. Nothing for other requests or under `'open'`.
+ */
+export function takeAttachedInvitation(core: JoinEvidenceComponents, request: ConversationUpdateRequest | undefined, now: number): boolean {
+  const invite = request?.payload === 'memberInvite' ? request.memberInvite : undefined
+  const invitation = invite?.demlsInvitation
+  if (core.config.admission !== 'invite' || invite === undefined || invitation === undefined) return false
+  const refusal = attachedInvitationRefusal(core, invite.memberId, invitation, now)
+  if (refusal !== undefined) {
+    core.emit({ type: 'dropped', reason: 'invalid-invite', detail: `attached to a join proposal: ${refusal}` })
+    return false
+  }
+  const result = keep(core, invitation, now)
+  const drop = notKept(result, toHex(invitation.inviter))
+  if (drop?.reason === 'invitation-limit') {
+    core.emit({ type: 'dropped', ...drop, detail: `attached to a join proposal: ${drop.detail}` })
+    return false
+  }
+  if (result === 'added') {
+    core.emit({ type: 'invite', inviter: invitation.inviter, invitee: invitation.invitee, expiresAt: Number(invitation.issuedAtMs) + INVITATION_LIFETIME_MS })
+  }
+  return true
+}
+
+/**
+ * A join proposal reached us for the first time (`request`, decoded from
+ * its payload): take the invitation it carries ({@link takeAttachedInvitation});
+ * when it carries none we accept and we hold one for the joiner, send
+ * ours to the group (encrypted, `DemlsControl.invitation`, as relayed by
+ * us): its creator lacked the invitation, and so may members that missed
+ * its broadcast, who would otherwise vote NO on a joiner a member vouched
+ * for. Each member that holds one relays it once per proposal, at once,
+ * well before the voting delay ends; under loss one copy of several
+ * suffices. Not while the epoch changes (our automatic vote waits too).
+ */
+export async function onJoinProposal(core: JoinEvidenceComponents, request: ConversationUpdateRequest | undefined, now: number): Promise<void> {
+  const invite = request?.payload === 'memberInvite' ? request.memberInvite : undefined
+  if (core.config.admission !== 'invite' || invite === undefined) return
+  if (takeAttachedInvitation(core, request, now)) return
+  if (core.sm.blocksMessaging || core.isMemberHex(toHex(invite.memberId))) return
+  const held = core.invitations.vouchFor(toHex(invite.memberId), now, (hex) => core.isMemberHex(hex))
+  if (held === undefined) return
+  await core.sendEncrypted({ demlsControl: { invitation: held } })
 }

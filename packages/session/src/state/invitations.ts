@@ -114,11 +114,22 @@ export class InvitationBook {
    * invitation valid at `now`. Expired invitations are dropped on the way.
    */
   vouches(inviteeHex: string, now: number, isMember: (hex: string) => boolean): boolean {
+    return this.vouchFor(inviteeHex, now, isMember) !== undefined
+  }
+
+  /**
+   * The invitation that vouches for `inviteeHex` at `now` (its inviter a
+   * member per `isMember`), the most recently issued when several do, or
+   * `undefined`. Expired invitations are dropped on the way.
+   */
+  vouchFor(inviteeHex: string, now: number, isMember: (hex: string) => boolean): MemberInvitation | undefined {
     this.prune(now)
+    let best: MemberInvitation | undefined
     for (const { invitation } of this.#entries.values()) {
-      if (toHex(invitation.invitee) === inviteeHex && isMember(toHex(invitation.inviter))) return true
+      if (toHex(invitation.invitee) !== inviteeHex || !isMember(toHex(invitation.inviter))) continue
+      if (best === undefined || invitation.issuedAtMs > best.issuedAtMs) best = invitation
     }
-    return false
+    return best
   }
 
   /**

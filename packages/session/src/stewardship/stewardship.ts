@@ -2,6 +2,7 @@ import { settledMembers } from '@demls/steward'
 import { joinProposalSlots, votingInactivityWindow } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { targetOf, targetSatisfied } from '../rules/targets.js'
+import { withInvitation } from '../join/invite.js'
 import { initiateProposal, targetInFlight } from '../voting/proposals.js'
 import { electionPool } from './election-check.js'
 
@@ -154,7 +155,8 @@ export async function drainBufferedUpdates(core: ConversationCore, now: number):
   for (const u of actionableUpdates(core)) {
     if (freeProposalSlots(core) <= 0) return
     try {
-      await initiateProposal(core, u.request, 'deferred', now)
+      // A join carries the invitation we hold for its joiner: every member checks the vouch itself.
+      await initiateProposal(core, withInvitation(core, u.request, now), 'deferred', now)
     } catch (err) {
       core.error('propose-buffered-update', err)
       return

@@ -3,6 +3,7 @@ import { type ApprovalCertificate, bytesEqual } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { verifyVoteBinding } from '../rules/certificate.js'
 import { decodeRequest, keyOfTarget, targetKey } from '../rules/targets.js'
+import { takeAttachedInvitation } from '../join/invite.js'
 import { noteBindings } from './certificates.js'
 import { onIncomingProposal, onIncomingVote } from './proposals.js'
 
@@ -61,6 +62,8 @@ export function adoptOfferedProposals(
     onIncomingProposal(core, { ...p, votes: [ownerVote] }, p.proposalOwner, now, [ownerBinding!])
     if (core.consensus.getProposal(core.id, p.proposalId) === undefined) continue
     adopted++
+    // The invitation a join carries vouches in our vote as in anyone's.
+    takeAttachedInvitation(core, request, now)
     for (const [i, vote] of p.votes.entries()) {
       if (i === at) continue
       onIncomingVote(core, vote, vote.voteOwner, now)

@@ -179,6 +179,9 @@ export function peekScratch(): Uint8Array | undefined {
 //   ConversationSync (field 9) is rewritten by the next rule.
 // - ConversationSync: a field-100 occurrence whose content does not decode
 //   as PluginVersion is dropped.
+// - MemberInvite (bare, or field 1 of a ConversationUpdateRequest, a
+//   proposal's payload): a field-100 occurrence that is not a
+//   length-delimited MemberInvitation is dropped.
 // ---------------------------------------------------------------------------
 
 interface FieldSpan {
@@ -284,9 +287,49 @@ function guardAppMessage(bytes: Uint8Array): Uint8Array {
   return changed ? concatBytes(parts) : bytes
 }
 
+/**
+ * MemberInvite: drop field-100 occurrences (`demls_invitation`) that are not
+ * valid MemberInvitation messages (prost skips the field unread: a join
+ * request with a malformed attachment is still the join it names).
+ */
+function guardMemberInvite(bytes: Uint8Array): Uint8Array {
+  const spans = scanFields(bytes)
+  if (spans === undefined) return bytes
+  const codec = pb.de_mls.messages.v1.MemberInvitation as unknown as PbMessageType
+  const keep = spans.filter(
+    (f) => f.field !== EXTENSION_FIELD || (f.wireType === 2 && decodes(codec, bytes.subarray(f.valueStart, f.end))),
+  )
+  return keep.length === spans.length ? bytes : concatBytes(keep.map((f) => bytes.subarray(f.start, f.end)))
+}
+
+const UPDATE_REQUEST_MEMBER_INVITE_FIELD = 1
+
+/** ConversationUpdateRequest (a proposal's payload): its MemberInvite gets {@link guardMemberInvite}. */
+function guardConversationUpdateRequest(bytes: Uint8Array): Uint8Array {
+  const spans = scanFields(bytes)
+  if (spans === undefined) return bytes
+  let changed = false
+  const parts: Uint8Array[] = []
+  for (const f of spans) {
+    if (f.field === UPDATE_REQUEST_MEMBER_INVITE_FIELD && f.wireType === 2) {
+      const value = bytes.subarray(f.valueStart, f.end)
+      const guarded = guardMemberInvite(value)
+      if (guarded !== value) {
+        changed = true
+        parts.push(Uint8Array.from([...varint((UPDATE_REQUEST_MEMBER_INVITE_FIELD << 3) | 2), ...varint(guarded.length)]), guarded)
+        continue
+      }
+    }
+    parts.push(bytes.subarray(f.start, f.end))
+  }
+  return changed ? concatBytes(parts) : bytes
+}
+
 const GUARDS: Record<string, (bytes: Uint8Array) => Uint8Array> = {
   'de_mls.messages.v1.AppMessage': guardAppMessage,
   'de_mls.messages.v1.ConversationSync': guardConversationSync,
+  'de_mls.messages.v1.ConversationUpdateRequest': guardConversationUpdateRequest,
+  'de_mls.messages.v1.MemberInvite': guardMemberInvite,
 }
 
 export function decodeWith<T>(

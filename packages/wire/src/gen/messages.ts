@@ -2729,6 +2729,8 @@ export interface MemberInvite {
   keyPackageBytes: Uint8Array
   /** field 2, bytes */
   memberId: Uint8Array
+  /** field 100, MemberInvitation */
+  demlsInvitation?: MemberInvitation
 }
 
 /**
@@ -2746,12 +2748,15 @@ export interface MemberInviteInit {
   keyPackageBytes?: Uint8Array | null
   /** field 2, bytes */
   memberId?: Uint8Array | null
+  /** field 100, MemberInvitation */
+  demlsInvitation?: MemberInvitationInit | null
 }
 
 function toMemberInvite(v: MemberInviteInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
   if (v.keyPackageBytes != null) o.keyPackageBytes = bytesIn(v.keyPackageBytes)
   if (v.memberId != null) o.memberId = bytesIn(v.memberId)
+  if (v.demlsInvitation != null) o.demlsInvitation = toMemberInvitation(v.demlsInvitation)
   return o
 }
 
@@ -2759,6 +2764,9 @@ function fromMemberInvite(m: Record<string, unknown>): MemberInvite {
   const v: MemberInvite = {
     keyPackageBytes: bytesOut(m.keyPackageBytes),
     memberId: bytesOut(m.memberId),
+  }
+  if (Object.hasOwn(m, 'demlsInvitation') && m.demlsInvitation != null) {
+    v.demlsInvitation = fromMemberInvitation(m.demlsInvitation as Record<string, unknown>)
   }
   return v
 }
@@ -4332,6 +4340,7 @@ export const schema = {
     fields: [
       { name: 'keyPackageBytes', id: 1, kind: 'bytes', repeated: false },
       { name: 'memberId', id: 2, kind: 'bytes', repeated: false },
+      { name: 'demlsInvitation', id: 100, kind: 'message', repeated: false, ref: 'MemberInvitation' },
     ],
   },
   RemoveMember: {

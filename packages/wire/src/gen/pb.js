@@ -3052,6 +3052,7 @@ export const de_mls = $root.de_mls = (() => {
 
                 MemberInvite.prototype.keyPackageBytes = $util.newBuffer([]);
                 MemberInvite.prototype.memberId = $util.newBuffer([]);
+                MemberInvite.prototype.demlsInvitation = null;
 
                 MemberInvite.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -3064,6 +3065,8 @@ export const de_mls = $root.de_mls = (() => {
                         writer.uint32(10).bytes(message.keyPackageBytes);
                     if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId.length)
                         writer.uint32(18).bytes(message.memberId);
+                    if (message.demlsInvitation != null && $Object.hasOwnProperty.call(message, "demlsInvitation"))
+                        $root.de_mls.messages.v1.MemberInvitation.encode(message.demlsInvitation, writer.uint32(802).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -3113,6 +3116,12 @@ export const de_mls = $root.de_mls = (() => {
                                     message.memberId = value;
                                 else
                                     delete message.memberId;
+                                continue;
+                            }
+                        case 100: {
+                                if (wireType !== 2)
+                                    break;
+                                message.demlsInvitation = $root.de_mls.messages.v1.MemberInvitation.decode(reader, reader.size(), $undefined, _depth + 1, message.demlsInvitation);
                                 continue;
                             }
                         }
