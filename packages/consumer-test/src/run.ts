@@ -24,6 +24,14 @@ const fixtures = resolve(here, '..', 'fixtures')
 const packs = join(root, 'packs')
 const bin = (name: string) => join(here, '..', 'node_modules', '.bin', name)
 
+// A fresh project sees a person's shell, not the environment `pnpm run` gives this script
+// (npm_config_* and npm_package_* variables change what npm, npx, pnpm and yarn do there).
+for (const key of Object.keys(process.env)) {
+  if (/^(npm_|pnpm_|PNPM_|INIT_CWD$|NODE_OPTIONS$)/i.test(key)) delete process.env[key]
+}
+// …nor this workspace's node_modules/.bin folders, which `pnpm run` puts first on PATH.
+process.env.PATH = (process.env.PATH ?? '').split(':').filter((d) => !d.startsWith(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..'))).join(':')
+
 const PNPM = 'pnpm@10.34.9'
 const YARN = '@yarnpkg/cli-dist@4.18.1'
 const VITE = '8.3.8'
@@ -71,12 +79,12 @@ function run(cmd: string, argv: string[], options: { cwd: string; env?: NodeJS.P
     timeout: options.timeoutMs ?? 300_000,
     maxBuffer: 64 * 1024 * 1024,
   })
-  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`
   if (r.status !== 0) {
     const why = r.error !== undefined ? r.error.message : `exit ${r.status ?? r.signal}`
+    const out = `${r.stdout ?? ''}${r.stderr ?? ''}`
     throw new Error(`${cmd} ${argv.join(' ')}: ${why}\n${out.split('\n').slice(-25).join('\n')}`)
   }
-  return out
+  return r.stdout ?? ''
 }
 
 /** The directory of a Node binary of this major version, from the npm registry's `node` package. */
@@ -292,11 +300,11 @@ for (const pm of managers) {
       const env = { PATH: `${nodeBin}:${process.env.PATH}` }
       const out =
         pm === 'npm'
-          ? run('npx', ['--no', 'demls-chat', '--help'], { cwd: dir, env })
+          ? run('npx', ['--no', '--', 'demls-chat', '--help'], { cwd: dir, env })
           : pm === 'yarn'
             ? run(join(nodeBin, 'node'), [yarnCli(), 'demls-chat', '--help'], { cwd: dir, env })
             : run(join(dir, 'node_modules', '.bin', 'demls-chat'), ['--help'], { cwd: dir, env })
-      if (!/usage/i.test(out)) throw new Error(`no usage in: ${out.slice(0, 200)}`)
+      if (!/^usage: demls-chat /m.test(out)) throw new Error(`not demls-chat's usage: ${out.slice(0, 200)}`)
       return out.trim().split('\n')[0] ?? ''
     })
   }
