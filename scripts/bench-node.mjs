@@ -49,6 +49,10 @@ for (const pkg of packages) {
     measurements.push({ ...base, name: `${m.name} · node ${exact['20']}` }, { ...m, name: `${m.name} · node ${exact['24']}` })
   }
 }
+const medianOf = (xs) => {
+  const sorted = [...xs].sort((x, y) => x - y)
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
+}
 const ratios = comparisons.map((c) => c.ratio).sort((x, y) => x - y)
 const median = ratios[Math.floor(ratios.length / 2)]
 const report = {
@@ -59,6 +63,8 @@ const report = {
   notes: [
     `Packages: ${packages.map((p) => `@demls/${p}`).join(', ')} (each \`bench/run.ts\`), run on ${exact['20']} then ${exact['24']} per package, binaries from the npm registry (\`pnpm bench:node\`).`,
     `Median ratio over ${ratios.length} operations: ${median?.toFixed(2)}× (min ${ratios[0]?.toFixed(2)}×, max ${ratios.at(-1)?.toFixed(2)}×).`,
+    `Median per package: ${packages.map((p) => `@demls/${p} ${medianOf(comparisons.filter((c) => c.name.startsWith(`@demls/${p}:`)).map((c) => c.ratio)).toFixed(2)}×`).join(', ')}.`,
+    'Each package runs once per Node version, so a single row can move with what else the machine did; the per-package medians are the steadier reading. The rows with node:crypto AES-128-GCM (one createCipheriv and createDecipheriv per message) are the largest steady gap: a standalone check of 20,000 seal+open of 256 B read about 12 µs on Node 20 and 32 µs on Node 24, twice each.',
   ],
   machine: { node: `${exact['20']} and ${exact['24']}`, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, date: new Date().toISOString() },
 }
