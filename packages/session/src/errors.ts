@@ -423,6 +423,87 @@ export class InvitationLimitError extends DemlsError {
 }
 
 /**
+ * A string is not an invite link we can read (`parseInviteLink`,
+ * `User.joinByLink`): not `demls:` and base64url, another version, or a
+ * secret that is not the key its record names. The group's checks
+ * (membership of its creator, signature, expiry, uses, revocation) come
+ * later, as a `RejectedError` with a `link-…` reason. Code
+ * `INVALID_INVITE_LINK`.
+ *
+ * @example
+ * ```ts
+ * import { InvalidInviteLinkError, type User } from '@demls/session'
+ * declare const bob: User
+ * declare const pasted: string
+ * await bob.joinByLink(pasted).catch((err) => {
+ *   if (err instanceof InvalidInviteLinkError) console.log(`not an invite link: ${err.shortMessage}`)
+ * })
+ * ```
+ */
+export class InvalidInviteLinkError extends DemlsError {
+  constructor(why: string, options: DemlsErrorOptions = {}) {
+    super(`not an invite link: ${why}`, 'INVALID_INVITE_LINK', options)
+    this.name = 'InvalidInviteLinkError'
+  }
+}
+
+/**
+ * `createInviteLink` would pass a bound on open invite links, so no link is
+ * created: `per-creator` (we already have `INVITE_LINKS_PER_CREATOR` open,
+ * 16) or `total` (the members hold `INVITE_LINKS_MAX`, 256). A link is open
+ * until it expires, is revoked, or its creator leaves. Code
+ * `INVITE_LINK_LIMIT`.
+ *
+ * @example
+ * ```ts
+ * import { InviteLinkLimitError, type ConversationHandle } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * await chat.createInviteLink().catch((err) => {
+ *   if (err instanceof InviteLinkLimitError) console.log(`${err.reason} limit ${err.limit}: revoke a link first`)
+ * })
+ * ```
+ */
+export class InviteLinkLimitError extends DemlsError {
+  /** Which bound: ours as a creator, or the conversation's in all. */
+  readonly reason: 'per-creator' | 'total'
+  /** The bound. */
+  readonly limit: number
+
+  constructor(conversationId: string, reason: 'per-creator' | 'total', limit: number) {
+    const why = reason === 'per-creator' ? `we have ${limit} open invite links, the most one member may have` : `the members hold ${limit} open invite links, the most a member keeps`
+    super(`cannot create an invite link for ${conversationId}: ${why}; revoke one or wait until one expires`, 'INVITE_LINK_LIMIT')
+    this.name = 'InviteLinkLimitError'
+    this.reason = reason
+    this.limit = limit
+  }
+}
+
+/**
+ * `revokeInviteLink(id)` names no open invite link we hold (expired,
+ * revoked already, its creator left, or never known). Code
+ * `UNKNOWN_INVITE_LINK`.
+ *
+ * @example
+ * ```ts
+ * import { UnknownInviteLinkError, type ConversationHandle } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * await chat.revokeInviteLink('00'.repeat(20)).catch((err) => {
+ *   if (err instanceof UnknownInviteLinkError) console.log(`no open link ${err.id}`)
+ * })
+ * ```
+ */
+export class UnknownInviteLinkError extends DemlsError {
+  /** The id we were given. */
+  readonly id: string
+
+  constructor(conversationId: string, id: string) {
+    super(`no open invite link ${id} in ${conversationId}`, 'UNKNOWN_INVITE_LINK')
+    this.name = 'UnknownInviteLinkError'
+    this.id = id
+  }
+}
+
+/**
  * A join that ended without making us a member: which conversation, and how long it took.
  *
  * @example
@@ -514,11 +595,17 @@ export class NoReadyPeersError extends JoinError {
  *   group admits anyone). Ask a member why.
  * - `key-package-expired`: the group approved us, but our key package
  *   expired before the commit that would have added us. Join again.
+ * - `link-spent`: our invite link admitted as many members as its uses
+ *   allow. Ask a member for a new link or an invitation.
+ * - `link-expired`: our invite link expired. Ask for a new one.
+ * - `link-revoked`: a member revoked our invite link, or its creator left
+ *   the group. Ask for a new one.
+ * - `link-invalid`: our invite link does not verify (altered, forged, or of
+ *   another conversation). Ask for a new one.
  * - `unknown`: no reason given (a member that predates the field) or one
  *   this version does not know.
  *
- * More values will be added (invite links: `link-spent`, `link-expired`);
- * treat a value you do not handle like `unknown`.
+ * More values may be added; treat a value you do not handle like `unknown`.
  *
  * @example
  * ```ts
@@ -533,13 +620,25 @@ export class NoReadyPeersError extends JoinError {
  * })
  * ```
  */
-export type JoinRejectionReason = 'not-invited' | 'voted-no' | 'key-package-expired' | 'unknown'
+export type JoinRejectionReason =
+  | 'not-invited'
+  | 'voted-no'
+  | 'key-package-expired'
+  | 'link-spent'
+  | 'link-expired'
+  | 'link-revoked'
+  | 'link-invalid'
+  | 'unknown'
 
 /** What a joiner refused for `reason` can do (part of {@link RejectedError}'s message). */
 const REJECTION_ADVICE: Record<JoinRejectionReason, string> = {
   'not-invited': 'we were not invited: ask a member for an invitation (an invite link) and join again, or knock (join again and ask a member to vote YES)',
   'voted-no': 'the members voted no: ask a member why',
   'key-package-expired': 'our key package expired before the commit that would have added us: join again',
+  'link-spent': 'our invite link has no uses left: ask a member for a new link or an invitation',
+  'link-expired': 'our invite link expired: ask a member for a new one',
+  'link-revoked': 'our invite link was revoked (or its creator left the group): ask a member for a new one',
+  'link-invalid': 'our invite link does not verify (altered, forged or of another conversation): ask a member for a new one',
   unknown: 'no reason given: ask a member',
 }
 

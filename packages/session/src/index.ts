@@ -81,7 +81,9 @@ export {
   InvalidPrivateKeyError,
   InvalidSyncError,
   InvalidUserInitError,
+  InvalidInviteLinkError,
   InvitationLimitError,
+  InviteLinkLimitError,
   JoinError,
   type JoinRejectionReason,
   NoReadyPeersError,
@@ -90,6 +92,7 @@ export {
   RejectedError,
   StateCorruptError,
   StorageOwnerError,
+  UnknownInviteLinkError,
   UserStoppedError,
   WelcomeTimeoutError,
 } from './errors.js'
@@ -108,7 +111,7 @@ export { ConversationHandle } from './user/handle.js'
 export { HISTORY_LIMITS } from './sync/backfill.js'
 export { AVAILABILITY_LIMITS } from './sync/limits.js'
 export { PROPOSAL_BYTE_LIMITS } from './voting/proposal-bytes.js'
-export { type ChatMessage, type JoinOptions, type PendingJoin, UNREACHED_RETRY_MS, User, type UserEvent, type UserInit } from './user/user.js'
+export { type ChatMessage, type JoinByLinkOptions, type JoinOptions, type PendingJoin, UNREACHED_RETRY_MS, User, type UserEvent, type UserInit } from './user/user.js'
 export { MAX_CONVERSATION_ID_BYTES, assertConversationId } from './user/validate.js'
 export type { JoinRetryInit } from './user/join/backoff.js'
 export {
@@ -148,5 +151,25 @@ export {
   INVITATIONS_MAX_BYTES,
   INVITATIONS_PER_INVITER,
 } from './state/invitations.js'
+export {
+  type CreatedInviteLink,
+  INVITE_LINK_DOMAIN,
+  INVITE_LINK_PROOF_DOMAIN,
+  INVITE_LINK_REVOCATION_DOMAIN,
+  type InviteLinkInfo,
+  type InviteLinkOptions,
+  type ParsedInviteLink,
+  parseInviteLink,
+} from './join/invite-link.js'
+export {
+  INVITE_LINK_ADDRESSES_MAX,
+  INVITE_LINK_ADDRESS_MAX_BYTES,
+  INVITE_LINK_DEFAULT_LIFETIME_MS,
+  INVITE_LINK_DEFAULT_USES,
+  INVITE_LINK_MAX_LIFETIME_MS,
+  INVITE_LINK_MAX_USES,
+  INVITE_LINKS_MAX,
+  INVITE_LINKS_PER_CREATOR,
+} from './state/invite-links.js'
 export type { CommitEquivocation } from './state/commit-evidence.js'
 export { type CommitChecker, verifyCommitEquivocation } from './freeze/commit-equivocation.js'

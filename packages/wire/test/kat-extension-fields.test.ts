@@ -151,6 +151,32 @@ describe('join proposal invitation', () => {
   })
 })
 
+// Invite links (demls): MemberInvite.demls_link_proof (field 101: tag 810 =
+// aa 06), DemlsControl.invite_link (21: tag 170 = aa 01) and
+// invite_link_revocation (22: b2 01), ConversationSync.demls_invite_links
+// (112: tag 898 = 82 07) and demls_link_revocations (113: 8a 07).
+describe('invite link fields', () => {
+  // InviteLinkRecord: link_key 0a 01 11, creator 12 01 22, uses 18 01, issued 20 05, expires 28 09, address 32 01 61, signature 3a 01 cc = 18 bytes.
+  const record = { linkKey: h('11'), creator: h('22'), uses: 1, issuedAtMs: 5n, expiresAtMs: 9n, addresses: ['a'], signature: h('cc') }
+  const recordHex = '0a0111 120122 1801 2005 2809 320161 3a01cc'
+  it('MemberInvite: demls_link_proof is aa 06 … (record 0a …, signature 12 …); a malformed one is dropped, the join kept', () => {
+    const proof = { record, signature: h('dd') }
+    expect(encodeMemberInvite({ keyPackageBytes: h('01'), memberId: h('02'), demlsLinkProof: proof })).toEqual(h(`0a0101 120102 aa06 17 0a12 ${recordHex} 1201dd`))
+    const request = decodeConversationUpdateRequest(h('0a0c 0a0101 120102 aa06030a0501'))
+    expect(request.memberInvite?.memberId).toEqual(h('02'))
+    expect(request.memberInvite?.demlsLinkProof).toBeUndefined()
+  })
+
+  it('DemlsControl: invite_link aa 01, invite_link_revocation b2 01; ConversationSync: 82 07 and 8a 07', () => {
+    expect(encodeAppMessage({ demlsControl: { inviteLink: record } })).toEqual(h(`a206 15 aa01 12 ${recordHex}`))
+    const revocation = { linkKey: h('11'), revoker: h('22'), revokedAtMs: 7n, signature: h('cc') }
+    expect(encodeAppMessage({ demlsControl: { inviteLinkRevocation: revocation } })).toEqual(h('a206 0e b201 0b 0a0111 120122 1807 2201cc'))
+    expect(encodeConversationSync({ demlsInviteLinks: [{ record, admitted: [h('33')] }], demlsLinkRevocations: [revocation] })).toEqual(
+      h(`8207 17 0a12 ${recordHex} 120133  8a07 0b 0a0111 120122 1807 2201cc`),
+    )
+  })
+})
+
 // Why a joiner was refused (demls): JoinStatus.reject_reason (field 100,
 // varint: tag 100<<3|0 = 800 = a0 06), after the signature (field 9), and
 // written into the bytes a member signs (the encoding with an empty
@@ -168,5 +194,12 @@ describe('join rejection reason', () => {
     // What the member signs carries the reason.
     expect(encodeJoinStatus({ ...status, signature: null })).toEqual(h('1803 a006 01'))
     expect([JoinRejectReason.JOIN_REJECT_REASON_VOTED_NO, JoinRejectReason.JOIN_REJECT_REASON_KEY_PACKAGE_EXPIRED]).toEqual([2, 3])
+    // Invite links: spent, expired, revoked, invalid.
+    expect([
+      JoinRejectReason.JOIN_REJECT_REASON_LINK_SPENT,
+      JoinRejectReason.JOIN_REJECT_REASON_LINK_EXPIRED,
+      JoinRejectReason.JOIN_REJECT_REASON_LINK_REVOKED,
+      JoinRejectReason.JOIN_REJECT_REASON_LINK_INVALID,
+    ]).toEqual([4, 5, 6, 7])
   })
 })

@@ -294,6 +294,8 @@ describe('ConversationSync (nested PeerScore with negative int64, TimingConfig, 
     demlsPlugins: [], // demls extension field 100, absent here
     demlsAdmission: 0, // demls extension field 110, absent here (UNSPECIFIED: a reference group, 'open')
     demlsInvitations: [], // demls extension field 111, absent here
+    demlsInviteLinks: [], // demls extension field 112, absent here
+    demlsLinkRevocations: [], // demls extension field 113, absent here
   }
   // PeerScore{aa, -5}: member_id 0a 01 aa; score (2<<3|0 = 0x10):
   // -5 = 0xffff_ffff_ffff_fffb; low 7 bits 0x7b|0x80 = fb, then eight

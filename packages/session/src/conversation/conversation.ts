@@ -65,6 +65,16 @@ import {
 } from './queries.js'
 import type { ConversationState, OperatingMode } from './state-machine.js'
 import { adoptSyncedInvitations, invitationLimitError, ownInvitationBound, sendInvitation } from '../join/invite.js'
+import {
+  type CreatedInviteLink,
+  type InviteLinkInfo,
+  type InviteLinkOptions,
+  adoptSyncedInviteLinks,
+  createInviteLink,
+  inviteLinkFields,
+  openInviteLinks,
+  revokeInviteLink,
+} from '../join/invite-link.js'
 import { beginProvisional, electorateBefore, healStranded } from '../join/rewelcome.js'
 import { INVITATION_ID_MAX_BYTES } from '../state/invitations.js'
 
@@ -399,6 +409,7 @@ export class Conversation {
       const rejected = applySync(core, app.conversationSync)
       if (rejected !== undefined) throw new InvalidSyncError(`rejected: ${rejected}`)
       adoptSyncedInvitations(core, app.conversationSync.demlsInvitations, init.now)
+      adoptSyncedInviteLinks(core, app.conversationSync.demlsInviteLinks, app.conversationSync.demlsLinkRevocations, init.now)
     } catch (err) {
       // MLS made us a member: leave again, or our leaf stays in the group as a member that never votes.
       init.plugins.mls.releaseKeyPackage(core.id)
@@ -963,6 +974,95 @@ export class Conversation {
     const core = this.#core
     core.invitations.prune(now, (hex) => core.isMemberHex(hex))
     return core.invitations.all().map((h) => ({ inviter: h.invitation.inviter, invitee: h.invitation.invitee, expiresAt: h.expiresAt }))
+  }
+
+  /**
+   * Create an invite link (beyond the reference): one string a person can
+   * paste anywhere (`demls:` and base64url, a few hundred characters) that
+   * lets whoever holds it join, `uses` times (default 1), until it expires
+   * (default in 7 days, at most 30). It carries the conversation id, a fresh
+   * secret, and the link's record signed with our member key (us as its
+   * creator, its uses, expiry and the `addresses` given, where the group can
+   * be reached). The record is sent encrypted to the group and synced to
+   * joiners; the secret never leaves the link. A joiner proves it holds the
+   * link by signing its own identity and key package with a key derived
+   * from the secret (`User.joinByLink`); every member checks that proof
+   * against the record, its revocations and its uses (counted when a commit
+   * adds the joiner), and votes YES. The link stops working when it
+   * expires, is spent, is revoked (`revokeInviteLink`, by any member) or
+   * when we leave or are removed. Not while the group changes epoch.
+   *
+   * @example
+   * ```ts
+   * import type { Conversation } from '@demls/session'
+   * declare const conv: Conversation
+   * const { link, id, expiresAt } = await conv.createInviteLink(Date.now(), { uses: 3, expiresInMs: 3_600_000 })
+   * console.log(`share ${link}; revoke with revokeInviteLink('${id}'); expires ${new Date(expiresAt).toISOString()}`)
+   * ```
+   *
+   * @throws {InvalidArgumentError} on `uses` (1–1000), `expiresInMs` (1 ms–30 days) or `addresses` (at most 4 of at most 128 bytes) out of bounds
+   * @throws {InviteLinkLimitError} when we already have 16 open links, or the members hold 256
+   * @throws {ConversationBlockedError} while the group changes epoch (Freezing, Selection)
+   * @throws {ConversationClosedError} when we left
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
+   */
+  createInviteLink(now: number, options: InviteLinkOptions = {}): Promise<CreatedInviteLink> {
+    return this.#run(async () => {
+      this.#assertOpen()
+      const core = this.#core
+      this.#tick(now)
+      inviteLinkFields(options, now)
+      if (core.sm.blocksMessaging) throw new ConversationBlockedError('create an invite link', core.sm.state)
+      return createInviteLink(core, options, now)
+    }, options.signal)
+  }
+
+  /**
+   * The open invite links we know of (ours, received, synced, or learned
+   * from a joiner's proof), oldest first: id, creator, uses and how many
+   * were used (members the link added, counted in commit order), expiry and
+   * addresses. Expired and revoked links, and those whose creator is no
+   * longer a member, are left out (and forgotten).
+   *
+   * @example
+   * ```ts
+   * import type { Conversation } from '@demls/session'
+   * declare const conv: Conversation
+   * for (const l of conv.inviteLinks(Date.now())) console.log(l.id, `${l.used}/${l.uses}`)
+   * ```
+   */
+  inviteLinks(now: number): InviteLinkInfo[] {
+    return openInviteLinks(this.#core, now)
+  }
+
+  /**
+   * Revoke an open invite link for the whole group (any member may revoke
+   * any link): a revocation signed with our member key, sent encrypted and
+   * synced to joiners. A joiner using it afterwards is refused with
+   * `RejectedError` reason `link-revoked`; a member that missed the
+   * revocation gets it again from any member that sees such a join.
+   *
+   * @example
+   * ```ts
+   * import type { Conversation } from '@demls/session'
+   * declare const conv: Conversation
+   * declare const id: string // from createInviteLink or inviteLinks
+   * await conv.revokeInviteLink(id, Date.now())
+   * ```
+   *
+   * @throws {UnknownInviteLinkError} when we hold no open link with this id
+   * @throws {ConversationBlockedError} while the group changes epoch (Freezing, Selection)
+   * @throws {ConversationClosedError} when we left
+   * @throws {AbortError} when `options.signal` aborts before the operation starts (it then never runs)
+   */
+  revokeInviteLink(id: string, now: number, options: AbortOptions = {}): Promise<void> {
+    return this.#run(async () => {
+      this.#assertOpen()
+      const core = this.#core
+      this.#tick(now)
+      if (core.sm.blocksMessaging) throw new ConversationBlockedError('revoke an invite link', core.sm.state)
+      await revokeInviteLink(core, id, now)
+    }, options.signal)
   }
 
   /** Current MLS members (member ids in leaf order). */

@@ -23,6 +23,7 @@ import { VotingState } from '../state/voting-state.js'
 import { JoinResponderState } from '../state/responder-state.js'
 import { HistoryState } from '../state/history-state.js'
 import { InvitationBook } from '../state/invitations.js'
+import { InviteLinkBook } from '../state/invite-links.js'
 import type { ProvisionalJoin } from '../state/provisional-join.js'
 
 /**
@@ -75,6 +76,8 @@ export class ConversationCore {
   readonly history = new HistoryState()
   /** The valid invitations we hold (admission by invitation, `join/invite.ts`). */
   readonly invitations = new InvitationBook()
+  /** The invite links we know of, their revocations and uses (`join/invite-link.ts`). */
+  readonly inviteLinks = new InviteLinkBook()
   /** Rate limits and delayed answers of the joiner handshake. */
   readonly joinResponder = new JoinResponderState()
   readonly sm = new StateMachine('working')

@@ -34,7 +34,8 @@ export type InboundDropReason =
   | 'rate-limited' // a join probe over its per-prober or global answer budget
   | 'queue-full' // a key-package announcement beyond the join queue's count or byte budget
   | 'invalid-invite' // an invitation not by its (member) sender, expired, dated ahead, malformed or badly signed
-  | 'invitation-limit' // a valid invitation past a bound on open invitations: its inviter's (INVITATIONS_PER_INVITER) or all (INVITATIONS_MAX); nothing held is evicted for it
+  | 'invitation-limit' // a valid invitation past a bound on open invitations: its inviter's (INVITATIONS_PER_INVITER) or all (INVITATIONS_MAX); nothing held is evicted for it (also invite links: INVITE_LINKS_PER_CREATOR, INVITE_LINKS_MAX)
+  | 'invalid-invite-link' // an invite link record or revocation not by a member, expired, malformed or badly signed
   | 'legacy' // a legacy or unknown AppMessage variant
   | 'self'
 
@@ -123,6 +124,14 @@ export type ConversationEvent =
    * automatic vote on the invitee's join is then YES.
    */
   | { type: 'invite'; inviter: Uint8Array; invitee: Uint8Array; expiresAt: number }
+  /**
+   * A valid invite link a member (`creator`, possibly us) created: whoever
+   * proves it holds the link (id: hex of the link key) may join, `uses`
+   * times, until `expiresAt` (ms).
+   */
+  | { type: 'invite-link'; id: string; creator: Uint8Array; uses: number; expiresAt: number }
+  /** A member (`revoker`, possibly us) revoked invite link `id` for the whole group. */
+  | { type: 'invite-link-revoked'; id: string; revoker: Uint8Array }
   /** A Welcome for joiners: minted by us, or seen on the group channel. */
   | { type: 'welcome-ready'; welcome: MemberWelcome; mintedLocally: boolean }
   | { type: 'freeze-progress'; received: number; expected: number }

@@ -7,6 +7,8 @@ import {
   type JoinBeacon,
   type JoinProbe,
   type MemberInvitation,
+  type InviteLinkRecord,
+  type InviteLinkRevocation,
   type MemberInvite,
   type MemberWelcome,
   type Proposal,
@@ -51,7 +53,7 @@ export interface InboundDrop {
  * in an epoch we have not reached), `control`, `member-welcome`.
  * App channel, MLS: `future` (sent in an epoch we have not reached), `chat`,
  * `proposal`, `vote`, `membership-notice`, `ban-request`, `steward-list`,
- * `invitation`.
+ * `invitation`, `invite-link`, `invite-link-revocation`.
  *
  * @example
  * ```ts
@@ -85,6 +87,8 @@ export type Inbound =
   | { kind: 'ban-request'; sender: Uint8Array; request: BanRequest }
   | { kind: 'steward-list'; sender: Uint8Array; notice: StewardListNotice }
   | { kind: 'invitation'; sender: Uint8Array; invitation: MemberInvitation }
+  | { kind: 'invite-link'; sender: Uint8Array; record: InviteLinkRecord }
+  | { kind: 'invite-link-revocation'; sender: Uint8Array; revocation: InviteLinkRevocation }
   | { kind: 'dropped'; drop: InboundDrop; sender?: Uint8Array }
 
 /**
@@ -257,9 +261,13 @@ function classifyEncrypted(app: AppMessage, decrypted: { sender: Uint8Array; epo
     case 'conversationSync':
       return dropped('duplicate', { detail: 'sync after join is a no-op', sender })
     case 'demlsControl':
-      // Only the steward-list notice and invitations travel encrypted (their sender must be a member).
+      // Only the steward-list notice, invitations and invite links travel encrypted (their sender must be a member).
       if (app.demlsControl?.stewardList !== undefined) return { kind: 'steward-list', sender, notice: app.demlsControl.stewardList }
       if (app.demlsControl?.invitation !== undefined) return { kind: 'invitation', sender, invitation: app.demlsControl.invitation }
+      if (app.demlsControl?.inviteLink !== undefined) return { kind: 'invite-link', sender, record: app.demlsControl.inviteLink }
+      if (app.demlsControl?.inviteLinkRevocation !== undefined) {
+        return { kind: 'invite-link-revocation', sender, revocation: app.demlsControl.inviteLinkRevocation }
+      }
       return dropped('legacy', { detail: 'encrypted control other than a steward list', sender })
     default:
       return dropped('legacy', { detail: app.payload ?? 'empty', sender })

@@ -13,6 +13,7 @@ import type { ConversationCore } from '../conversation/core.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
 import { advanceFreeze, onCandidateReceived } from '../freeze/commit-flow.js'
 import { onInvitation, onJoinProposal } from '../join/invite.js'
+import { onInviteLinkRecord, onInviteLinkRevocation, onLinkJoinProposal } from '../join/invite-link.js'
 import { onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/responder.js'
 import { offerWelcome } from '../join/rewelcome.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
@@ -103,8 +104,13 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
   proposal: async (core, { proposal, sender, bindings }, now) => {
     const known = core.consensus.getSession(core.id, proposal.proposalId) !== undefined
     onIncomingProposal(core, proposal, sender, now, bindings)
-    // A join proposal we just accepted: take the invitation it carries, or relay ours when it carries none.
-    if (!known && core.consensus.getSession(core.id, proposal.proposalId)?.state === 'active') await onJoinProposal(core, decodeRequest(proposal.payload), now)
+    // A join proposal we just accepted: take the invitation it carries, or relay ours when it carries none;
+    // note the invite link it proves (or relay the link's revocation we hold).
+    if (!known && core.consensus.getSession(core.id, proposal.proposalId)?.state === 'active') {
+      const request = decodeRequest(proposal.payload)
+      await onJoinProposal(core, request, now)
+      await onLinkJoinProposal(core, request, now)
+    }
   },
   vote: async (core, { vote, sender, binding }, now) => {
     // A proven equivocation penalised the voter: stewards file its removal if it fell to the threshold.
@@ -114,6 +120,8 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
   'ban-request': (core, { request }, now) => onBanRequest(core, request.userToBan, now),
   'steward-list': (core, { notice }) => onStewardListNotice(core, notice),
   invitation: (core, { invitation, sender }, now) => onInvitation(core, invitation, sender, now),
+  'invite-link': (core, { record, sender }, now) => onInviteLinkRecord(core, record, sender, now),
+  'invite-link-revocation': (core, { revocation, sender }, now) => onInviteLinkRevocation(core, revocation, sender, now),
 }
 
 /**
@@ -247,7 +255,15 @@ async function sponsor(core: ConversationCore, invite: MemberInvite, now: number
     resendWelcome(core, info.memberId, now)
     return
   }
-  const request = { payload: 'memberInvite' as const, memberInvite: { keyPackageBytes: invite.keyPackageBytes, memberId: info.memberId } }
+  const request = {
+    payload: 'memberInvite' as const,
+    memberInvite: {
+      keyPackageBytes: invite.keyPackageBytes,
+      memberId: info.memberId,
+      // The joiner's proof that it holds an invite link travels with its join: every member checks it.
+      ...(invite.demlsLinkProof !== undefined ? { demlsLinkProof: invite.demlsLinkProof } : {}),
+    },
+  }
   if (targetInFlight(core, request)) {
     // The joiner may have missed our acknowledgement or admission.
     onRepeatedAnnouncement(core, request.memberInvite, now)

@@ -13,7 +13,7 @@ import type { ConversationCore } from '../conversation/core.js'
 import { pluginVersions } from '../conversation/plugins.js'
 import { probeAnswerDelay } from '../rules/answer-delay.js'
 import { evictOldest } from '../state/bounded.js'
-import { rejectionReason } from '../voting/admission.js'
+import { type AdmissionComponents, rejectionReason } from '../voting/admission.js'
 import { signJoinBeacon, signJoinStatus, verifyJoinBeacon } from './signing.js'
 
 /**
@@ -60,8 +60,9 @@ export interface ResponderComponents {
 type StatusSlices = Pick<ResponderComponents, 'id' | 'joinResponder' | 'plugins' | 'epoch' | 'outbox'>
 /** What deciding whether we speak for a proposal needs. */
 type SpeakerSlices = Pick<ResponderComponents, 'id' | 'memberId' | 'consensus' | 'mls' | 'isEpochSteward'>
-/** What telling a refused joiner why needs. */
-type ReasonSlices = Pick<ResponderComponents, 'id' | 'config' | 'invitations' | 'consensus' | 'isMemberHex'>
+/** What telling a refused joiner why needs (with the invite links, when a link join is refused). */
+type ReasonSlices = Pick<ResponderComponents, 'id' | 'config' | 'invitations' | 'consensus' | 'isMemberHex'> &
+  Pick<AdmissionComponents, 'inviteLinks' | 'voting'>
 
 /** Length of a probe nonce. */
 export const PROBE_NONCE_LENGTH = 16

@@ -69,6 +69,7 @@ export const CORE_FIELDS: { readonly [K in CoreField]: FieldFate } = {
   certificates: { forkSwitch: { rollback: ['approvedCertificates'] }, save: { saved: ['certificates'] } },
   history: { forkSwitch: { kept: 'chat kept for members that were away' }, save: { notSaved: 'memory only: a restarted member asks the group for what it missed' } },
   invitations: { forkSwitch: { kept: 'signed invitations are valid on either branch' }, save: { saved: ['invitations'] } },
+  inviteLinks: { forkSwitch: { kept: 'signed link records and revocations are valid on either branch; uses count from the membership' }, save: { saved: ['inviteLinks'] } },
   joinResponder: { forkSwitch: { kept: LOCAL_TIMING }, save: { notSaved: 'rate limits and delayed probe answers start afresh' } },
   sm: { forkSwitch: { kept: 'the transition after the switch sets the phase' }, save: { saved: ['mode'] } },
   wakeups: { forkSwitch: { kept: 'written from the other fields at the end of every step' }, save: { notSaved: 'written from the other fields at the end of every step' } },

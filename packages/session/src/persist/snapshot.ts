@@ -17,6 +17,11 @@ import {
   encodeVote,
   decodeMemberInvitation,
   encodeMemberInvitation,
+  decodeInviteLinkRevocation,
+  decodeInviteLinkState,
+  encodeInviteLinkRevocation,
+  encodeInviteLinkState,
+  fromHex,
 } from '@demls/wire'
 import type { ConversationConfig } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
@@ -98,6 +103,14 @@ export interface SavedConversation {
   /** The valid invitations we held (encoded `MemberInvitation`s with their expiry); absent in older saves. */
   invitations?: [Uint8Array, number][]
   /**
+   * The invite links we held (encoded `InviteLinkState`s: record and the
+   * members each admitted) and their revocations (encoded
+   * `InviteLinkRevocation`s with when they may be forgotten), and the
+   * joiners whose join proved a link (joiner → link key, hex), whose use
+   * counts once they are members; absent in older saves.
+   */
+  inviteLinks?: { links: Uint8Array[]; revocations: [Uint8Array, number][]; pending: [string, string][] }
+  /**
    * Our own candidates that lost a round of our epoch or the one before
    * (hash, epoch, MLS state with it pending, joiners, encoded candidate,
    * changes key), and the commits we signed at our epoch by their changes:
@@ -139,6 +152,11 @@ export function saveConversation(core: ConversationCore, now: number, outbox: re
     round: savedRound(core),
     certificates: savedCertificates(core),
     invitations: core.invitations.all().map((h) => [encodeMemberInvitation(h.invitation), h.expiresAt]),
+    inviteLinks: {
+      links: core.inviteLinks.all().map((l) => encodeInviteLinkState({ record: l.record, admitted: [...l.admitted].map((h) => fromHex(h)) })),
+      revocations: core.inviteLinks.revocations().map((r) => [encodeInviteLinkRevocation(r.revocation), r.until]),
+      pending: core.inviteLinks.pendingJoins(),
+    },
     own: savedOwn(core),
     branch: savedBranch(core),
     outbox: outbox.map((o) => ({ subtopic: o.subtopic, payload: o.payload, ...(o.retryUnreached === true ? { retryUnreached: true } : {}) })),
@@ -194,6 +212,12 @@ export function restoreInto(core: ConversationCore, saved: SavedConversation, no
     core.certificates.election = certs.election === undefined ? undefined : decodeApprovalCertificate(certs.election)
   }
   for (const [bytes, expiresAt] of saved.invitations ?? []) if (expiresAt > now) core.invitations.add(decodeMemberInvitation(bytes), expiresAt)
+  for (const [bytes, until] of saved.inviteLinks?.revocations ?? []) if (until > now) core.inviteLinks.revoke(decodeInviteLinkRevocation(bytes), until)
+  for (const bytes of saved.inviteLinks?.links ?? []) {
+    const { record, admitted } = decodeInviteLinkState(bytes)
+    if (record !== undefined && Number(record.expiresAtMs) > now) core.inviteLinks.add(record, admitted.map((a) => toHex(a)))
+  }
+  for (const [joiner, link] of saved.inviteLinks?.pending ?? []) core.inviteLinks.noteJoin(joiner, link)
 }
 
 function savedOwn(core: ConversationCore): SavedConversation['own'] {

@@ -3,6 +3,7 @@ import { joinProposalSlots, votingInactivityWindow } from '../conversation/confi
 import type { ConversationCore } from '../conversation/core.js'
 import { targetOf, targetSatisfied } from '../rules/targets.js'
 import { withInvitation } from '../join/invite.js'
+import { takeLinkJoin } from '../join/invite-link.js'
 import { initiateProposal, targetInFlight } from '../voting/proposals.js'
 import { electionPool } from './election-check.js'
 
@@ -156,7 +157,12 @@ export async function drainBufferedUpdates(core: ConversationCore, now: number):
     if (freeProposalSlots(core) <= 0) return
     try {
       // A join carries the invitation we hold for its joiner: every member checks the vouch itself.
-      await initiateProposal(core, withInvitation(core, u.request, now), 'deferred', now)
+      const request = withInvitation(core, u.request, now)
+      // And the invite link it proves counts a use once it is committed, here as on the others; a link we know
+      // is revoked: the group hears the revocation before the join, and votes on it.
+      const revocation = takeLinkJoin(core, request, now)
+      if (revocation !== undefined) await core.sendEncrypted({ demlsControl: { inviteLinkRevocation: revocation } })
+      await initiateProposal(core, request, 'deferred', now)
     } catch (err) {
       core.error('propose-buffered-update', err)
       return

@@ -6,6 +6,7 @@ import { PluginMismatchError } from '../errors.js'
 import { type SyncRejectReason, validateSync } from '../rules/validate-sync.js'
 import { admissionFromWire, admissionToWire } from '../voting/admission.js'
 import { type InviteComponents, invitationsForSync } from '../join/invite.js'
+import { type InviteLinkComponents, inviteLinksForSync } from '../join/invite-link.js'
 
 /**
  * What building and applying the governance sync needs: our id and the
@@ -26,21 +27,24 @@ export type ConversationSyncComponents = Pick<
   ConversationCore,
   'memberId' | 'idBytes' | 'epoch' | 'memberSet' | 'config' | 'plugins' | 'steward' | 'scoring'
 > &
-  Pick<InviteComponents, 'invitations' | 'isMemberHex'>
+  Pick<InviteComponents, 'invitations' | 'isMemberHex'> &
+  Partial<Pick<InviteLinkComponents, 'inviteLinks'>>
 
 /**
  * The governance state a joiner needs (`reference-architecture.md` §6.6),
  * built by the committing steward after merging. Unlike the reference, the
  * whole steward list is sent (not only its eligible members), so a joiner's
  * rotation is identical to the older members' (gap §14.4); the plug-in
- * identities ride in the demls extension field, and the invitations of
- * members still valid at `now` in another.
+ * identities ride in the demls extension field, the invitations of
+ * members still valid at `now` in another, and the open invite links (with
+ * their uses) and revocations in two more.
  */
 export function buildSync(
-  core: Pick<ConversationSyncComponents, 'memberId' | 'epoch' | 'config' | 'plugins' | 'steward' | 'scoring' | 'invitations' | 'isMemberHex'>,
+  core: Pick<ConversationSyncComponents, 'memberId' | 'epoch' | 'config' | 'plugins' | 'steward' | 'scoring' | 'invitations' | 'isMemberHex' | 'inviteLinks'>,
   now: number,
 ): ConversationSyncInit {
   const list = core.steward.currentList()
+  const links = core.inviteLinks === undefined ? undefined : inviteLinksForSync({ inviteLinks: core.inviteLinks, isMemberHex: (h) => core.isMemberHex(h) }, now)
   return {
     stewardMembers: list ? [...list.members] : [core.memberId],
     electionEpoch: list?.electionEpoch ?? core.epoch(),
@@ -57,6 +61,7 @@ export function buildSync(
     demlsPlugins: pluginVersions(core.plugins, core.scoring),
     demlsAdmission: admissionToWire(core.config.admission),
     demlsInvitations: invitationsForSync(core, now),
+    ...(links !== undefined ? { demlsInviteLinks: links.links, demlsLinkRevocations: links.revocations } : {}),
   }
 }
 

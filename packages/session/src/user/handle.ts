@@ -4,6 +4,7 @@ import type { Conversation } from '../conversation/conversation.js'
 import type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntry } from '../conversation/queries.js'
 import type { ConversationState, OperatingMode } from '../conversation/state-machine.js'
 import { UserStoppedError } from '../errors.js'
+import type { CreatedInviteLink, InviteLinkInfo, InviteLinkOptions } from '../join/invite-link.js'
 import type { ChatMessage, HandleOwner, UserEvent } from './types.js'
 
 
@@ -140,6 +141,69 @@ export class ConversationHandle {
    */
   invite(memberId: Uint8Array, options?: AbortOptions): Promise<number> {
     return this.#do('invite', options, (now) => this.#conv.invite(memberId, now, options))
+  }
+
+  /**
+   * Create an invite link: one string (`demls:` and base64url, a few
+   * hundred characters) that whoever holds it can join with
+   * (`User.joinByLink`), `uses` times (default 1), until it expires (default
+   * in 7 days, at most 30), or until it is revoked or we leave. A bearer
+   * capability: hand it only to whom you would invite. `addresses` (for
+   * now, multiaddr strings the caller gives) tell the joiner where to reach
+   * the group; they are signed into the link. See
+   * {@link Conversation.createInviteLink}.
+   *
+   * @example
+   * ```ts
+   * import type { ConversationHandle, User } from '@demls/session'
+   * declare const chat: ConversationHandle
+   * declare const bob: User
+   * const { link } = await chat.createInviteLink({ uses: 1, expiresInMs: 24 * 60 * 60 * 1000 })
+   * // hand `link` to bob (a chat, an e-mail, a QR code); then:
+   * const joined = await bob.joinByLink(link)
+   * ```
+   *
+   * @throws {InvalidArgumentError} on `uses`, `expiresInMs` or `addresses` out of bounds
+   * @throws {InviteLinkLimitError} when we already have 16 open links (or the members hold 256)
+   * @throws {ConversationBlockedError} while the group changes epoch
+   * @throws {UserStoppedError} after `user.stop()`
+   * @throws {AbortError} when `options.signal` aborts before the link is created
+   */
+  createInviteLink(options: InviteLinkOptions = {}): Promise<CreatedInviteLink> {
+    return this.#do('createInviteLink', options, (now) => this.#conv.createInviteLink(now, options))
+  }
+
+  /**
+   * The open invite links of the group we know of, with their uses. See {@link Conversation.inviteLinks}.
+   *
+   * @example
+   * ```ts
+   * import type { ConversationHandle } from '@demls/session'
+   * declare const chat: ConversationHandle
+   * for (const l of chat.inviteLinks()) console.log(`${l.id}: ${l.used} of ${l.uses} used`)
+   * ```
+   */
+  inviteLinks(): InviteLinkInfo[] {
+    return this.#conv.inviteLinks(this.#user.clock.now())
+  }
+
+  /**
+   * Revoke an open invite link for the whole group (any member may). See {@link Conversation.revokeInviteLink}.
+   *
+   * @example
+   * ```ts
+   * import type { ConversationHandle } from '@demls/session'
+   * declare const chat: ConversationHandle
+   * for (const l of chat.inviteLinks()) await chat.revokeInviteLink(l.id)
+   * ```
+   *
+   * @throws {UnknownInviteLinkError} when no open link has this id
+   * @throws {ConversationBlockedError} while the group changes epoch
+   * @throws {UserStoppedError} after `user.stop()`
+   * @throws {AbortError} when `options.signal` aborts before the revocation is sent
+   */
+  revokeInviteLink(id: string, options?: AbortOptions): Promise<void> {
+    return this.#do('revokeInviteLink', options, (now) => this.#conv.revokeInviteLink(id, now, options))
   }
 
   /**

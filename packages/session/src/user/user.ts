@@ -19,7 +19,8 @@ import { ConversationExistsError, InvalidArgumentError, StateCorruptError, Stora
 import type { ConversationOutbound } from '../conversation/events.js'
 import { ConversationHandle } from './handle.js'
 import { JoinAttempt, type JoinHost } from './join/attempt.js'
-import type { JoinOptions } from './join/options.js'
+import type { JoinByLinkOptions, JoinOptions } from './join/options.js'
+import { type ParsedInviteLink, parseInviteLink, proveInviteLink } from '../join/invite-link.js'
 import type { JoinPhase, JoinProgress } from './join/progress.js'
 import type { ChatMessage, UserEvent } from './types.js'
 import { assertConversationId, validateUserInit } from './validate.js'
@@ -35,7 +36,7 @@ export const UNREACHED_RETRY_MS: readonly number[] = Object.freeze([250, 500, 1_
 
 export type { ChatMessage, UserEvent } from './types.js'
 
-export type { JoinOptions } from './join/options.js'
+export type { JoinByLinkOptions, JoinOptions } from './join/options.js'
 
 /**
  * Options of {@link User.create}.
@@ -412,6 +413,53 @@ export class User {
    * @throws {UserStoppedError} after `stop()`
    */
   async join(conversationId: string, options: JoinOptions = {}): Promise<ConversationHandle> {
+    return this.#joinEntry(conversationId, options, undefined)
+  }
+
+  /**
+   * Join a conversation with an invite link (`ConversationHandle.createInviteLink`):
+   * read the link (`parseInviteLink`), let `options.connect` reach the
+   * addresses it carries, then join as {@link User.join} does, with an
+   * announcement that proves we hold the link (the link key's signature
+   * over our identity and this key package: a copy of the announcement
+   * admits nobody else). Every member checks the proof against what the
+   * link's creator signed, the link's revocations and its uses, and votes
+   * YES while it admits. A link the group refuses fails the join with
+   * `RejectedError` and `reason` `link-spent`, `link-expired`,
+   * `link-revoked` (or its creator left) or `link-invalid`.
+   *
+   * @example
+   * ```ts
+   * import { RejectedError, type User } from '@demls/session'
+   * declare const bob: User
+   * declare const link: string // demls:…
+   * const chat = await bob
+   *   .joinByLink(link, { signal: AbortSignal.timeout(120_000), onProgress: (p) => console.log(p.phase) })
+   *   .catch((err) => {
+   *     if (err instanceof RejectedError && err.reason === 'link-spent') console.log('ask for a new link')
+   *     throw err
+   *   })
+   * ```
+   *
+   * @throws {InvalidInviteLinkError} when `link` is not an invite link we can read
+   * @throws {RejectedError} when a member reported (signed) that the group refused us (`link-…` reasons for the link)
+   * @throws {AbortError} when `options.signal` aborts or the user stops (with `elapsedMs`)
+   * @throws {NoReadyPeersError} when no ready member answered a probe before the deadline
+   * @throws {WelcomeTimeoutError} when the group was reachable but no Welcome came before the deadline
+   * @throws {InvalidArgumentError} on a non-positive `timeoutMs`
+   * @throws {InvalidConfigError} on an invalid `options.config`
+   * @throws {UserStoppedError} after `stop()`
+   */
+  async joinByLink(link: string, options: JoinByLinkOptions = {}): Promise<ConversationHandle> {
+    this.#assertRunning('joinByLink')
+    if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason, elapsedMs: 0 })
+    const parsed = parseInviteLink(link)
+    if (options.connect !== undefined && parsed.addresses.length > 0) await options.connect(parsed.addresses, { signal: options.signal })
+    const { connect: _connect, ...join } = options
+    return this.#joinEntry(parsed.conversationId, join, parsed)
+  }
+
+  async #joinEntry(conversationId: string, options: JoinOptions, link: ParsedInviteLink | undefined): Promise<ConversationHandle> {
     this.#assertRunning('join')
     if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason, elapsedMs: 0 })
     assertConversationId(conversationId)
@@ -426,7 +474,7 @@ export class User {
     const creating = this.#creating.get(conversationId)
     if (creating) return creating
     const call: JoinCall = { startedAt: this.clock.now(), attempt: undefined, promise: Promise.resolve(undefined as never) }
-    call.promise = this.#join(conversationId, options, config, timeoutMs, call)
+    call.promise = this.#join(conversationId, options, config, timeoutMs, call, link)
     this.#joinCalls.set(conversationId, call)
     const forget = () => {
       if (this.#joinCalls.get(conversationId) === call) this.#joinCalls.delete(conversationId)
@@ -441,8 +489,10 @@ export class User {
     config: ConversationConfigInit,
     timeoutMs: number,
     call: JoinCall,
+    link: ParsedInviteLink | undefined,
   ): Promise<ConversationHandle> {
-    const announce = options.announce !== false
+    // A link join proves the link in its announcement: it always announces.
+    const announce = link !== undefined || options.announce !== false
     const started = call.startedAt
     this.#subscribe(conversationId)
     let keyPackage: Uint8Array | undefined
@@ -463,6 +513,7 @@ export class User {
         timeoutMs,
         probe: options.probe ?? announce,
         keyPackage,
+        ...(link !== undefined && keyPackage !== undefined ? { linkProof: proveInviteLink(link, this.memberId, keyPackage) } : {}),
         trusted: options.trustedMembers === undefined ? undefined : new Set(options.trustedMembers.map(toHex)),
         retry: options.retry ?? {},
         probeRetry: options.probeRetry ?? { initialMs: 1_000, maxMs: 5_000 },

@@ -1,6 +1,8 @@
 import { type ConversationUpdateRequest, DemlsAdmission, JoinRejectReason, type Proposal, toHex } from '@demls/wire'
 import type { AdmissionPolicy } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
+import { type InviteLinkVerdict, type LinkJudgeComponents, inviteLinkVerdict } from '../join/invite-link.js'
+import { decodeRequest } from '../rules/targets.js'
 
 /**
  * What the admission rules read: the policy, the invitations we hold, the
@@ -26,6 +28,30 @@ export interface AdmissionComponents {
   readonly invitations: Pick<ConversationCore['invitations'], 'vouches'>
   readonly consensus: Pick<ConversationCore['consensus'], 'getSession'>
   isMemberHex(hex: string): boolean
+  /** Invite links (see `join/invite-link.ts`); without them (a test's slices) no link join is admitted. */
+  readonly inviteLinks?: LinkJudgeComponents['inviteLinks']
+  readonly plugins?: LinkJudgeComponents['plugins']
+  readonly voting?: LinkJudgeComponents['voting']
+  readonly queues?: LinkJudgeComponents['queues']
+}
+
+/** The slices of a link join's verdict, when `core` has them. */
+function linkSlices(core: AdmissionComponents): LinkJudgeComponents | undefined {
+  const { inviteLinks, plugins, voting, queues } = core
+  if (inviteLinks === undefined || plugins === undefined || voting === undefined || queues === undefined) return undefined
+  return { id: core.id, isMemberHex: (hex) => core.isMemberHex(hex), consensus: core.consensus, inviteLinks, plugins, voting, queues }
+}
+
+/** Our verdict on the invite link proposal `proposalId`'s join proves, or `undefined` when it proves none (`inviteLinkVerdict`). */
+function linkVerdictOf(core: AdmissionComponents, proposalId: number, now: number): InviteLinkVerdict | undefined {
+  const slices = linkSlices(core)
+  if (slices === undefined) return undefined
+  let request = slices.voting.requests.get(proposalId)
+  if (request === undefined) {
+    const payload = core.consensus.getSession(core.id, proposalId)?.proposal.payload
+    request = payload === undefined ? undefined : decodeRequest(payload)
+  }
+  return inviteLinkVerdict(slices, proposalId, request, now)
 }
 
 /**
@@ -81,13 +107,24 @@ export function silentAdmissionRefusal(core: AdmissionComponents, proposal: Prop
  * `'invite'`: YES only if a current member vouched for it, by an invitation
  * we hold that is still valid (ours included) or by a YES vote on this
  * proposal (an explicit YES, the proposer's bundled YES of `addMember`, or
- * another member's vote made on such a vouch). Otherwise NO.
+ * another member's vote made on such a vouch), or if the join proves an
+ * invite link that still admits (`inviteLinkVerdict`: signed by a member,
+ * not expired or revoked, a use left). Otherwise NO.
  */
 export function judgeAdmission(core: AdmissionComponents, proposalId: number, joiner: Uint8Array, now: number): boolean {
   const isMember = (hex: string) => core.isMemberHex(hex)
   if (core.invitations.vouches(toHex(joiner), now, isMember)) return true
   const votes = core.consensus.getSession(core.id, proposalId)?.proposal.votes ?? []
-  return votes.some((v) => v.vote && isMember(toHex(v.voteOwner)))
+  if (votes.some((v) => v.vote && isMember(toHex(v.voteOwner)))) return true
+  return linkVerdictOf(core, proposalId, now) === 'ok'
+}
+
+/** The wire reason of a link verdict other than `ok`. */
+const LINK_REJECT_REASONS: Record<Exclude<InviteLinkVerdict, 'ok'>, JoinRejectReason> = {
+  spent: JoinRejectReason.JOIN_REJECT_REASON_LINK_SPENT,
+  expired: JoinRejectReason.JOIN_REJECT_REASON_LINK_EXPIRED,
+  revoked: JoinRejectReason.JOIN_REJECT_REASON_LINK_REVOKED,
+  invalid: JoinRejectReason.JOIN_REJECT_REASON_LINK_INVALID,
 }
 
 /**
@@ -96,13 +133,18 @@ export function judgeAdmission(core: AdmissionComponents, proposalId: number, jo
  * package expired before the commit; under `'invite'`, nobody vouched for
  * it in our view (no valid invitation we hold, no member's YES on the
  * proposal): not invited; otherwise the members voted NO. Unspecified when
- * we no longer hold the proposal's consensus session.
+ * we no longer hold the proposal's consensus session. A join that proves an
+ * invite link the group refuses says why: the link is spent, expired,
+ * revoked (or its creator left) or invalid.
  */
 export function rejectionReason(core: AdmissionComponents, proposalId: number, joiner: Uint8Array, now: number): JoinRejectReason {
   const session = core.consensus.getSession(core.id, proposalId)
   if (session === undefined) return JoinRejectReason.JOIN_REJECT_REASON_UNSPECIFIED
   if (session.state === 'reached' && session.result === true) return JoinRejectReason.JOIN_REJECT_REASON_KEY_PACKAGE_EXPIRED
-  if (invitesRequired(core) && !judgeAdmission(core, proposalId, joiner, now)) return JoinRejectReason.JOIN_REJECT_REASON_NOT_INVITED
+  if (invitesRequired(core) && !judgeAdmission(core, proposalId, joiner, now)) {
+    const verdict = linkVerdictOf(core, proposalId, now)
+    return verdict === undefined || verdict === 'ok' ? JoinRejectReason.JOIN_REJECT_REASON_NOT_INVITED : LINK_REJECT_REASONS[verdict]
+  }
   return JoinRejectReason.JOIN_REJECT_REASON_VOTED_NO
 }
 

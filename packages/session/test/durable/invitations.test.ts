@@ -21,6 +21,25 @@ describe('admission in the durable state', () => {
     expect(late.invitations(now + INVITATION_LIFETIME_MS)).toEqual([])
   })
 
+  it('invite links held are saved and restored with their revocations (expired ones are not)', async () => {
+    const now = Math.floor(Date.now() / 1000) * 1000
+    const plugins = await defaultPlugins(keyFor(0))
+    const c = await Conversation.create({ conversationId: 'saved-links', plugins, config: FAST_TIMING, now })
+    c.enableSaving()
+    const kept = await c.createInviteLink(now, { uses: 4, expiresInMs: 60_000, addresses: ['/ip4/127.0.0.1/tcp/1'] })
+    const revoked = await c.createInviteLink(now, {})
+    await c.revokeInviteLink(revoked.id, now)
+    const state = c.takeSave()
+    const back = await Conversation.restore({ conversationId: 'saved-links', plugins, state: state!, now: now + 1_000 })
+    expect(back.inviteLinks(now + 1_000)).toEqual([
+      { id: kept.id, creator: memberIdOf(0), uses: 4, used: 0, expiresAt: now + 60_000, addresses: ['/ip4/127.0.0.1/tcp/1'] },
+    ])
+    // The revocation survives the restart: the link cannot be revoked again, and a record of it is refused.
+    await expect(back.revokeInviteLink(revoked.id, now + 1_000)).rejects.toMatchObject({ code: 'UNKNOWN_INVITE_LINK' })
+    const late = await Conversation.restore({ conversationId: 'saved-links', plugins, state: state!, now: now + 60_000 })
+    expect(late.inviteLinks(now + 60_000)).toEqual([])
+  })
+
   it("a state saved before admission policies existed is restored as 'open' (its group admitted everyone)", async () => {
     const now = Math.floor(Date.now() / 1000) * 1000
     const plugins = await defaultPlugins(keyFor(0))

@@ -180,8 +180,8 @@ export function peekScratch(): Uint8Array | undefined {
 // - ConversationSync: a field-100 occurrence whose content does not decode
 //   as PluginVersion is dropped.
 // - MemberInvite (bare, or field 1 of a ConversationUpdateRequest, a
-//   proposal's payload): a field-100 occurrence that is not a
-//   length-delimited MemberInvitation is dropped.
+//   proposal's payload): a field-100 (101) occurrence that is not a
+//   length-delimited MemberInvitation (InviteLinkProof) is dropped.
 // ---------------------------------------------------------------------------
 
 interface FieldSpan {
@@ -287,18 +287,25 @@ function guardAppMessage(bytes: Uint8Array): Uint8Array {
   return changed ? concatBytes(parts) : bytes
 }
 
+/** MemberInvite's extension fields and the message each must hold. */
+const MEMBER_INVITE_EXTENSIONS: Record<number, () => PbMessageType> = {
+  [EXTENSION_FIELD]: () => pb.de_mls.messages.v1.MemberInvitation as unknown as PbMessageType,
+  101: () => pb.de_mls.messages.v1.InviteLinkProof as unknown as PbMessageType,
+}
+
 /**
- * MemberInvite: drop field-100 occurrences (`demls_invitation`) that are not
- * valid MemberInvitation messages (prost skips the field unread: a join
- * request with a malformed attachment is still the join it names).
+ * MemberInvite: drop occurrences of its extension fields (100
+ * `demls_invitation`, 101 `demls_link_proof`) that are not valid messages of
+ * their type (prost skips the fields unread: a join request with a
+ * malformed attachment is still the join it names).
  */
 function guardMemberInvite(bytes: Uint8Array): Uint8Array {
   const spans = scanFields(bytes)
   if (spans === undefined) return bytes
-  const codec = pb.de_mls.messages.v1.MemberInvitation as unknown as PbMessageType
-  const keep = spans.filter(
-    (f) => f.field !== EXTENSION_FIELD || (f.wireType === 2 && decodes(codec, bytes.subarray(f.valueStart, f.end))),
-  )
+  const keep = spans.filter((f) => {
+    const codec = MEMBER_INVITE_EXTENSIONS[f.field]
+    return codec === undefined || (f.wireType === 2 && decodes(codec(), bytes.subarray(f.valueStart, f.end)))
+  })
   return keep.length === spans.length ? bytes : concatBytes(keep.map((f) => bytes.subarray(f.start, f.end)))
 }
 

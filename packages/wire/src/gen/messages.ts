@@ -161,6 +161,10 @@ export const JoinRejectReason = {
   JOIN_REJECT_REASON_NOT_INVITED: 1,
   JOIN_REJECT_REASON_VOTED_NO: 2,
   JOIN_REJECT_REASON_KEY_PACKAGE_EXPIRED: 3,
+  JOIN_REJECT_REASON_LINK_SPENT: 4,
+  JOIN_REJECT_REASON_LINK_EXPIRED: 5,
+  JOIN_REJECT_REASON_LINK_REVOKED: 6,
+  JOIN_REJECT_REASON_LINK_INVALID: 7,
 } as const
 /**
  * A value of {@link JoinRejectReason} (unknown values from the wire are kept as numbers).
@@ -726,7 +730,7 @@ export function decodeApprovalCertificate(bytes: Uint8Array): ApprovalCertificat
  */
 export interface DemlsControl {
   /** Which member of oneof `body` is set, if any. */
-  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList' | 'historyRequest' | 'historyReply' | 'invitation'
+  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList' | 'historyRequest' | 'historyReply' | 'invitation' | 'inviteLink' | 'inviteLinkRevocation'
   /** field 1, EpochAttestation */
   attestation?: EpochAttestation
   /** field 2, CommitRequest */
@@ -743,6 +747,10 @@ export interface DemlsControl {
   historyReply?: HistoryReply
   /** field 20, MemberInvitation */
   invitation?: MemberInvitation
+  /** field 21, InviteLinkRecord */
+  inviteLink?: InviteLinkRecord
+  /** field 22, InviteLinkRevocation */
+  inviteLinkRevocation?: InviteLinkRevocation
 }
 
 /**
@@ -757,7 +765,7 @@ export interface DemlsControl {
  */
 export interface DemlsControlInit {
   /** Optional: the member of oneof `body` that is set (must then name it). */
-  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList' | 'historyRequest' | 'historyReply' | 'invitation'
+  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList' | 'historyRequest' | 'historyReply' | 'invitation' | 'inviteLink' | 'inviteLinkRevocation'
   /** field 1, EpochAttestation */
   attestation?: EpochAttestationInit | null
   /** field 2, CommitRequest */
@@ -774,11 +782,15 @@ export interface DemlsControlInit {
   historyReply?: HistoryReplyInit | null
   /** field 20, MemberInvitation */
   invitation?: MemberInvitationInit | null
+  /** field 21, InviteLinkRecord */
+  inviteLink?: InviteLinkRecordInit | null
+  /** field 22, InviteLinkRevocation */
+  inviteLinkRevocation?: InviteLinkRevocationInit | null
 }
 
 function toDemlsControl(v: DemlsControlInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
-  oneofIn('de_mls.messages.v1.DemlsControl', 'body', v, ['attestation', 'commitRequest', 'commitReplay', 'proposalRequest', 'stewardList', 'historyRequest', 'historyReply', 'invitation'])
+  oneofIn('de_mls.messages.v1.DemlsControl', 'body', v, ['attestation', 'commitRequest', 'commitReplay', 'proposalRequest', 'stewardList', 'historyRequest', 'historyReply', 'invitation', 'inviteLink', 'inviteLinkRevocation'])
   if (v.attestation != null) o.attestation = toEpochAttestation(v.attestation)
   if (v.commitRequest != null) o.commitRequest = toCommitRequest(v.commitRequest)
   if (v.commitReplay != null) o.commitReplay = toCommitReplay(v.commitReplay)
@@ -787,6 +799,8 @@ function toDemlsControl(v: DemlsControlInit): Record<string, unknown> {
   if (v.historyRequest != null) o.historyRequest = toHistoryRequest(v.historyRequest)
   if (v.historyReply != null) o.historyReply = toHistoryReply(v.historyReply)
   if (v.invitation != null) o.invitation = toMemberInvitation(v.invitation)
+  if (v.inviteLink != null) o.inviteLink = toInviteLinkRecord(v.inviteLink)
+  if (v.inviteLinkRevocation != null) o.inviteLinkRevocation = toInviteLinkRevocation(v.inviteLinkRevocation)
   return o
 }
 
@@ -825,6 +839,14 @@ function fromDemlsControl(m: Record<string, unknown>): DemlsControl {
     v.invitation = fromMemberInvitation(m.invitation as Record<string, unknown>)
     v.body = 'invitation'
   }
+  if (Object.hasOwn(m, 'inviteLink') && m.inviteLink != null) {
+    v.inviteLink = fromInviteLinkRecord(m.inviteLink as Record<string, unknown>)
+    v.body = 'inviteLink'
+  }
+  if (Object.hasOwn(m, 'inviteLinkRevocation') && m.inviteLinkRevocation != null) {
+    v.inviteLinkRevocation = fromInviteLinkRevocation(m.inviteLinkRevocation as Record<string, unknown>)
+    v.body = 'inviteLinkRevocation'
+  }
   return v
 }
 
@@ -862,6 +884,395 @@ export function encodeDemlsControl(value: DemlsControlInit): Uint8Array<ArrayBuf
  */
 export function decodeDemlsControl(bytes: Uint8Array): DemlsControl {
   return decodeWith('de_mls.messages.v1.DemlsControl', pb.de_mls.messages.v1.DemlsControl, bytes, fromDemlsControl)
+}
+
+/**
+ * `de_mls.messages.v1.InviteLinkRecord` as returned by {@link decodeInviteLinkRecord}: every field present,
+ * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type InviteLinkRecord, decodeInviteLinkRecord, encodeInviteLinkRecord } from '@demls/wire'
+ * const inviteLinkRecord: InviteLinkRecord = decodeInviteLinkRecord(encodeInviteLinkRecord({ linkKey: new Uint8Array([1, 2, 3]) }))
+ * console.log(inviteLinkRecord.linkKey) // Uint8Array [1, 2, 3]
+ * ```
+ */
+export interface InviteLinkRecord {
+  /** field 1, bytes */
+  linkKey: Uint8Array
+  /** field 2, bytes */
+  creator: Uint8Array
+  /** field 3, uint32 */
+  uses: number
+  /** field 4, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  issuedAtMs: bigint
+  /** field 5, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  expiresAtMs: bigint
+  /** field 6, repeated string */
+  addresses: string[]
+  /** field 7, bytes */
+  signature: Uint8Array
+}
+
+/**
+ * Input of {@link encodeInviteLinkRecord}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type InviteLinkRecordInit, encodeInviteLinkRecord } from '@demls/wire'
+ * const init: InviteLinkRecordInit = { linkKey: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeInviteLinkRecord(init)
+ * ```
+ */
+export interface InviteLinkRecordInit {
+  /** field 1, bytes */
+  linkKey?: Uint8Array | null
+  /** field 2, bytes */
+  creator?: Uint8Array | null
+  /** field 3, uint32 (encode also takes a negative int32 as its two's complement, like `>>> 0`) */
+  uses?: number | null
+  /** field 4, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  issuedAtMs?: bigint | number | null
+  /** field 5, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  expiresAtMs?: bigint | number | null
+  /** field 6, repeated string */
+  addresses?: readonly (string)[] | null
+  /** field 7, bytes */
+  signature?: Uint8Array | null
+}
+
+function toInviteLinkRecord(v: InviteLinkRecordInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.linkKey != null) o.linkKey = bytesIn(v.linkKey)
+  if (v.creator != null) o.creator = bytesIn(v.creator)
+  if (v.uses != null) o.uses = u32In(v.uses)
+  if (v.issuedAtMs != null) o.issuedAtMs = u64In(v.issuedAtMs)
+  if (v.expiresAtMs != null) o.expiresAtMs = u64In(v.expiresAtMs)
+  if (v.addresses != null && v.addresses.length > 0) o.addresses = v.addresses.map((x) => strIn(x))
+  if (v.signature != null) o.signature = bytesIn(v.signature)
+  return o
+}
+
+function fromInviteLinkRecord(m: Record<string, unknown>): InviteLinkRecord {
+  const v: InviteLinkRecord = {
+    linkKey: bytesOut(m.linkKey),
+    creator: bytesOut(m.creator),
+    uses: (m.uses as number | undefined) ?? 0,
+    issuedAtMs: u64Out(m.issuedAtMs),
+    expiresAtMs: u64Out(m.expiresAtMs),
+    addresses: ((m.addresses as unknown[] | undefined) ?? []).map((x) => x as string),
+    signature: bytesOut(m.signature),
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.InviteLinkRecord` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeInviteLinkRecord } from '@demls/wire'
+ * const bytes = encodeInviteLinkRecord({ linkKey: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
+ */
+export function encodeInviteLinkRecord(value: InviteLinkRecordInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.InviteLinkRecord', pb.de_mls.messages.v1.InviteLinkRecord, () => toInviteLinkRecord(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.InviteLinkRecord` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeInviteLinkRecord, encodeInviteLinkRecord } from '@demls/wire'
+ * const inviteLinkRecord = decodeInviteLinkRecord(encodeInviteLinkRecord({ linkKey: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeInviteLinkRecord(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
+ */
+export function decodeInviteLinkRecord(bytes: Uint8Array): InviteLinkRecord {
+  return decodeWith('de_mls.messages.v1.InviteLinkRecord', pb.de_mls.messages.v1.InviteLinkRecord, bytes, fromInviteLinkRecord)
+}
+
+/**
+ * `de_mls.messages.v1.InviteLinkRevocation` as returned by {@link decodeInviteLinkRevocation}: every field present,
+ * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type InviteLinkRevocation, decodeInviteLinkRevocation, encodeInviteLinkRevocation } from '@demls/wire'
+ * const inviteLinkRevocation: InviteLinkRevocation = decodeInviteLinkRevocation(encodeInviteLinkRevocation({ linkKey: new Uint8Array([1, 2, 3]) }))
+ * console.log(inviteLinkRevocation.linkKey) // Uint8Array [1, 2, 3]
+ * ```
+ */
+export interface InviteLinkRevocation {
+  /** field 1, bytes */
+  linkKey: Uint8Array
+  /** field 2, bytes */
+  revoker: Uint8Array
+  /** field 3, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  revokedAtMs: bigint
+  /** field 4, bytes */
+  signature: Uint8Array
+}
+
+/**
+ * Input of {@link encodeInviteLinkRevocation}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type InviteLinkRevocationInit, encodeInviteLinkRevocation } from '@demls/wire'
+ * const init: InviteLinkRevocationInit = { linkKey: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeInviteLinkRevocation(init)
+ * ```
+ */
+export interface InviteLinkRevocationInit {
+  /** field 1, bytes */
+  linkKey?: Uint8Array | null
+  /** field 2, bytes */
+  revoker?: Uint8Array | null
+  /** field 3, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  revokedAtMs?: bigint | number | null
+  /** field 4, bytes */
+  signature?: Uint8Array | null
+}
+
+function toInviteLinkRevocation(v: InviteLinkRevocationInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.linkKey != null) o.linkKey = bytesIn(v.linkKey)
+  if (v.revoker != null) o.revoker = bytesIn(v.revoker)
+  if (v.revokedAtMs != null) o.revokedAtMs = u64In(v.revokedAtMs)
+  if (v.signature != null) o.signature = bytesIn(v.signature)
+  return o
+}
+
+function fromInviteLinkRevocation(m: Record<string, unknown>): InviteLinkRevocation {
+  const v: InviteLinkRevocation = {
+    linkKey: bytesOut(m.linkKey),
+    revoker: bytesOut(m.revoker),
+    revokedAtMs: u64Out(m.revokedAtMs),
+    signature: bytesOut(m.signature),
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.InviteLinkRevocation` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeInviteLinkRevocation } from '@demls/wire'
+ * const bytes = encodeInviteLinkRevocation({ linkKey: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
+ */
+export function encodeInviteLinkRevocation(value: InviteLinkRevocationInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.InviteLinkRevocation', pb.de_mls.messages.v1.InviteLinkRevocation, () => toInviteLinkRevocation(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.InviteLinkRevocation` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeInviteLinkRevocation, encodeInviteLinkRevocation } from '@demls/wire'
+ * const inviteLinkRevocation = decodeInviteLinkRevocation(encodeInviteLinkRevocation({ linkKey: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeInviteLinkRevocation(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
+ */
+export function decodeInviteLinkRevocation(bytes: Uint8Array): InviteLinkRevocation {
+  return decodeWith('de_mls.messages.v1.InviteLinkRevocation', pb.de_mls.messages.v1.InviteLinkRevocation, bytes, fromInviteLinkRevocation)
+}
+
+/**
+ * `de_mls.messages.v1.InviteLinkProof` as returned by {@link decodeInviteLinkProof}: every field present,
+ * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type InviteLinkProof, decodeInviteLinkProof, encodeInviteLinkProof } from '@demls/wire'
+ * const inviteLinkProof: InviteLinkProof = decodeInviteLinkProof(encodeInviteLinkProof({ signature: new Uint8Array([1, 2, 3]) }))
+ * console.log(inviteLinkProof.signature) // Uint8Array [1, 2, 3]
+ * ```
+ */
+export interface InviteLinkProof {
+  /** field 1, InviteLinkRecord */
+  record?: InviteLinkRecord
+  /** field 2, bytes */
+  signature: Uint8Array
+}
+
+/**
+ * Input of {@link encodeInviteLinkProof}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type InviteLinkProofInit, encodeInviteLinkProof } from '@demls/wire'
+ * const init: InviteLinkProofInit = { signature: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeInviteLinkProof(init)
+ * ```
+ */
+export interface InviteLinkProofInit {
+  /** field 1, InviteLinkRecord */
+  record?: InviteLinkRecordInit | null
+  /** field 2, bytes */
+  signature?: Uint8Array | null
+}
+
+function toInviteLinkProof(v: InviteLinkProofInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.record != null) o.record = toInviteLinkRecord(v.record)
+  if (v.signature != null) o.signature = bytesIn(v.signature)
+  return o
+}
+
+function fromInviteLinkProof(m: Record<string, unknown>): InviteLinkProof {
+  const v: InviteLinkProof = {
+    signature: bytesOut(m.signature),
+  }
+  if (Object.hasOwn(m, 'record') && m.record != null) {
+    v.record = fromInviteLinkRecord(m.record as Record<string, unknown>)
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.InviteLinkProof` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeInviteLinkProof } from '@demls/wire'
+ * const bytes = encodeInviteLinkProof({ signature: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
+ */
+export function encodeInviteLinkProof(value: InviteLinkProofInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.InviteLinkProof', pb.de_mls.messages.v1.InviteLinkProof, () => toInviteLinkProof(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.InviteLinkProof` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeInviteLinkProof, encodeInviteLinkProof } from '@demls/wire'
+ * const inviteLinkProof = decodeInviteLinkProof(encodeInviteLinkProof({ signature: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeInviteLinkProof(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
+ */
+export function decodeInviteLinkProof(bytes: Uint8Array): InviteLinkProof {
+  return decodeWith('de_mls.messages.v1.InviteLinkProof', pb.de_mls.messages.v1.InviteLinkProof, bytes, fromInviteLinkProof)
+}
+
+/**
+ * `de_mls.messages.v1.InviteLinkState` as returned by {@link decodeInviteLinkState}: every field present,
+ * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type InviteLinkState, decodeInviteLinkState, encodeInviteLinkState } from '@demls/wire'
+ * const inviteLinkState: InviteLinkState = decodeInviteLinkState(encodeInviteLinkState({}))
+ * ```
+ */
+export interface InviteLinkState {
+  /** field 1, InviteLinkRecord */
+  record?: InviteLinkRecord
+  /** field 2, repeated bytes */
+  admitted: Uint8Array[]
+}
+
+/**
+ * Input of {@link encodeInviteLinkState}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type InviteLinkStateInit, encodeInviteLinkState } from '@demls/wire'
+ * const init: InviteLinkStateInit = {}
+ * const bytes = encodeInviteLinkState(init)
+ * ```
+ */
+export interface InviteLinkStateInit {
+  /** field 1, InviteLinkRecord */
+  record?: InviteLinkRecordInit | null
+  /** field 2, repeated bytes */
+  admitted?: readonly (Uint8Array)[] | null
+}
+
+function toInviteLinkState(v: InviteLinkStateInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.record != null) o.record = toInviteLinkRecord(v.record)
+  if (v.admitted != null && v.admitted.length > 0) o.admitted = v.admitted.map((x) => bytesIn(x))
+  return o
+}
+
+function fromInviteLinkState(m: Record<string, unknown>): InviteLinkState {
+  const v: InviteLinkState = {
+    admitted: ((m.admitted as unknown[] | undefined) ?? []).map((x) => bytesOut(x)),
+  }
+  if (Object.hasOwn(m, 'record') && m.record != null) {
+    v.record = fromInviteLinkRecord(m.record as Record<string, unknown>)
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.InviteLinkState` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeInviteLinkState } from '@demls/wire'
+ * const bytes = encodeInviteLinkState({}) // canonical protobuf bytes
+ * ```
+ */
+export function encodeInviteLinkState(value: InviteLinkStateInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.InviteLinkState', pb.de_mls.messages.v1.InviteLinkState, () => toInviteLinkState(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.InviteLinkState` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeInviteLinkState, encodeInviteLinkState } from '@demls/wire'
+ * const inviteLinkState = decodeInviteLinkState(encodeInviteLinkState({}))
+ * try {
+ *   decodeInviteLinkState(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
+ */
+export function decodeInviteLinkState(bytes: Uint8Array): InviteLinkState {
+  return decodeWith('de_mls.messages.v1.InviteLinkState', pb.de_mls.messages.v1.InviteLinkState, bytes, fromInviteLinkState)
 }
 
 /**
@@ -2731,6 +3142,8 @@ export interface MemberInvite {
   memberId: Uint8Array
   /** field 100, MemberInvitation */
   demlsInvitation?: MemberInvitation
+  /** field 101, InviteLinkProof */
+  demlsLinkProof?: InviteLinkProof
 }
 
 /**
@@ -2750,6 +3163,8 @@ export interface MemberInviteInit {
   memberId?: Uint8Array | null
   /** field 100, MemberInvitation */
   demlsInvitation?: MemberInvitationInit | null
+  /** field 101, InviteLinkProof */
+  demlsLinkProof?: InviteLinkProofInit | null
 }
 
 function toMemberInvite(v: MemberInviteInit): Record<string, unknown> {
@@ -2757,6 +3172,7 @@ function toMemberInvite(v: MemberInviteInit): Record<string, unknown> {
   if (v.keyPackageBytes != null) o.keyPackageBytes = bytesIn(v.keyPackageBytes)
   if (v.memberId != null) o.memberId = bytesIn(v.memberId)
   if (v.demlsInvitation != null) o.demlsInvitation = toMemberInvitation(v.demlsInvitation)
+  if (v.demlsLinkProof != null) o.demlsLinkProof = toInviteLinkProof(v.demlsLinkProof)
   return o
 }
 
@@ -2767,6 +3183,9 @@ function fromMemberInvite(m: Record<string, unknown>): MemberInvite {
   }
   if (Object.hasOwn(m, 'demlsInvitation') && m.demlsInvitation != null) {
     v.demlsInvitation = fromMemberInvitation(m.demlsInvitation as Record<string, unknown>)
+  }
+  if (Object.hasOwn(m, 'demlsLinkProof') && m.demlsLinkProof != null) {
+    v.demlsLinkProof = fromInviteLinkProof(m.demlsLinkProof as Record<string, unknown>)
   }
   return v
 }
@@ -3021,6 +3440,10 @@ export interface ConversationSync {
   demlsAdmission: DemlsAdmission
   /** field 111, repeated MemberInvitation */
   demlsInvitations: MemberInvitation[]
+  /** field 112, repeated InviteLinkState */
+  demlsInviteLinks: InviteLinkState[]
+  /** field 113, repeated InviteLinkRevocation */
+  demlsLinkRevocations: InviteLinkRevocation[]
 }
 
 /**
@@ -3064,6 +3487,10 @@ export interface ConversationSyncInit {
   demlsAdmission?: DemlsAdmission | null
   /** field 111, repeated MemberInvitation */
   demlsInvitations?: readonly (MemberInvitationInit)[] | null
+  /** field 112, repeated InviteLinkState */
+  demlsInviteLinks?: readonly (InviteLinkStateInit)[] | null
+  /** field 113, repeated InviteLinkRevocation */
+  demlsLinkRevocations?: readonly (InviteLinkRevocationInit)[] | null
 }
 
 function toConversationSync(v: ConversationSyncInit): Record<string, unknown> {
@@ -3083,6 +3510,8 @@ function toConversationSync(v: ConversationSyncInit): Record<string, unknown> {
   if (v.demlsPlugins != null && v.demlsPlugins.length > 0) o.demlsPlugins = v.demlsPlugins.map((x) => toPluginVersion(x))
   if (v.demlsAdmission != null) o.demlsAdmission = enumIn(v.demlsAdmission)
   if (v.demlsInvitations != null && v.demlsInvitations.length > 0) o.demlsInvitations = v.demlsInvitations.map((x) => toMemberInvitation(x))
+  if (v.demlsInviteLinks != null && v.demlsInviteLinks.length > 0) o.demlsInviteLinks = v.demlsInviteLinks.map((x) => toInviteLinkState(x))
+  if (v.demlsLinkRevocations != null && v.demlsLinkRevocations.length > 0) o.demlsLinkRevocations = v.demlsLinkRevocations.map((x) => toInviteLinkRevocation(x))
   return o
 }
 
@@ -3102,6 +3531,8 @@ function fromConversationSync(m: Record<string, unknown>): ConversationSync {
     demlsPlugins: ((m.demlsPlugins as unknown[] | undefined) ?? []).map((x) => fromPluginVersion(x as Record<string, unknown>)),
     demlsAdmission: (m.demlsAdmission as DemlsAdmission | undefined) ?? 0,
     demlsInvitations: ((m.demlsInvitations as unknown[] | undefined) ?? []).map((x) => fromMemberInvitation(x as Record<string, unknown>)),
+    demlsInviteLinks: ((m.demlsInviteLinks as unknown[] | undefined) ?? []).map((x) => fromInviteLinkState(x as Record<string, unknown>)),
+    demlsLinkRevocations: ((m.demlsLinkRevocations as unknown[] | undefined) ?? []).map((x) => fromInviteLinkRevocation(x as Record<string, unknown>)),
   }
   if (Object.hasOwn(m, 'timing') && m.timing != null) {
     v.timing = fromTimingConfig(m.timing as Record<string, unknown>)
@@ -3968,6 +4399,106 @@ export function decodeJoinBeacon(bytes: Uint8Array): JoinBeacon {
 }
 
 /**
+ * `demls.transport.v1.InviteLink` as returned by {@link decodeInviteLink}: every field present,
+ * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type InviteLink, decodeInviteLink, encodeInviteLink } from '@demls/wire'
+ * const inviteLink: InviteLink = decodeInviteLink(encodeInviteLink({ version: 7 }))
+ * console.log(inviteLink.version) // 7
+ * ```
+ */
+export interface InviteLink {
+  /** field 1, uint32 */
+  version: number
+  /** field 2, string */
+  conversationId: string
+  /** field 3, bytes */
+  secret: Uint8Array
+  /** field 4, de_mls.messages.v1.InviteLinkRecord */
+  record?: InviteLinkRecord
+}
+
+/**
+ * Input of {@link encodeInviteLink}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type InviteLinkInit, encodeInviteLink } from '@demls/wire'
+ * const init: InviteLinkInit = { version: 7 }
+ * const bytes = encodeInviteLink(init)
+ * ```
+ */
+export interface InviteLinkInit {
+  /** field 1, uint32 (encode also takes a negative int32 as its two's complement, like `>>> 0`) */
+  version?: number | null
+  /** field 2, string */
+  conversationId?: string | null
+  /** field 3, bytes */
+  secret?: Uint8Array | null
+  /** field 4, de_mls.messages.v1.InviteLinkRecord */
+  record?: InviteLinkRecordInit | null
+}
+
+function toInviteLink(v: InviteLinkInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.version != null) o.version = u32In(v.version)
+  if (v.conversationId != null) o.conversationId = strIn(v.conversationId)
+  if (v.secret != null) o.secret = bytesIn(v.secret)
+  if (v.record != null) o.record = toInviteLinkRecord(v.record)
+  return o
+}
+
+function fromInviteLink(m: Record<string, unknown>): InviteLink {
+  const v: InviteLink = {
+    version: (m.version as number | undefined) ?? 0,
+    conversationId: (m.conversationId as string | undefined) ?? '',
+    secret: bytesOut(m.secret),
+  }
+  if (Object.hasOwn(m, 'record') && m.record != null) {
+    v.record = fromInviteLinkRecord(m.record as Record<string, unknown>)
+  }
+  return v
+}
+
+/**
+ * Encode `demls.transport.v1.InviteLink` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeInviteLink } from '@demls/wire'
+ * const bytes = encodeInviteLink({ version: 7 }) // canonical protobuf bytes
+ * ```
+ */
+export function encodeInviteLink(value: InviteLinkInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('demls.transport.v1.InviteLink', pb.demls.transport.v1.InviteLink, () => toInviteLink(value))
+}
+
+/**
+ * Decode `demls.transport.v1.InviteLink` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeInviteLink, encodeInviteLink } from '@demls/wire'
+ * const inviteLink = decodeInviteLink(encodeInviteLink({ version: 7 }))
+ * try {
+ *   decodeInviteLink(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
+ */
+export function decodeInviteLink(bytes: Uint8Array): InviteLink {
+  return decodeWith('demls.transport.v1.InviteLink', pb.demls.transport.v1.InviteLink, bytes, fromInviteLink)
+}
+
+/**
  * `demls.transport.v1.JoinStatus` as returned by {@link decodeJoinStatus}: every field present,
  * proto3 defaults filled in.
  *
@@ -4168,6 +4699,43 @@ export const schema = {
       { name: 'historyRequest', id: 6, kind: 'message', repeated: false, ref: 'HistoryRequest', oneof: 'body' },
       { name: 'historyReply', id: 7, kind: 'message', repeated: false, ref: 'HistoryReply', oneof: 'body' },
       { name: 'invitation', id: 20, kind: 'message', repeated: false, ref: 'MemberInvitation', oneof: 'body' },
+      { name: 'inviteLink', id: 21, kind: 'message', repeated: false, ref: 'InviteLinkRecord', oneof: 'body' },
+      { name: 'inviteLinkRevocation', id: 22, kind: 'message', repeated: false, ref: 'InviteLinkRevocation', oneof: 'body' },
+    ],
+  },
+  InviteLinkRecord: {
+    fullName: 'de_mls.messages.v1.InviteLinkRecord',
+    fields: [
+      { name: 'linkKey', id: 1, kind: 'bytes', repeated: false },
+      { name: 'creator', id: 2, kind: 'bytes', repeated: false },
+      { name: 'uses', id: 3, kind: 'uint32', repeated: false },
+      { name: 'issuedAtMs', id: 4, kind: 'uint64', repeated: false },
+      { name: 'expiresAtMs', id: 5, kind: 'uint64', repeated: false },
+      { name: 'addresses', id: 6, kind: 'string', repeated: true },
+      { name: 'signature', id: 7, kind: 'bytes', repeated: false },
+    ],
+  },
+  InviteLinkRevocation: {
+    fullName: 'de_mls.messages.v1.InviteLinkRevocation',
+    fields: [
+      { name: 'linkKey', id: 1, kind: 'bytes', repeated: false },
+      { name: 'revoker', id: 2, kind: 'bytes', repeated: false },
+      { name: 'revokedAtMs', id: 3, kind: 'uint64', repeated: false },
+      { name: 'signature', id: 4, kind: 'bytes', repeated: false },
+    ],
+  },
+  InviteLinkProof: {
+    fullName: 'de_mls.messages.v1.InviteLinkProof',
+    fields: [
+      { name: 'record', id: 1, kind: 'message', repeated: false, ref: 'InviteLinkRecord' },
+      { name: 'signature', id: 2, kind: 'bytes', repeated: false },
+    ],
+  },
+  InviteLinkState: {
+    fullName: 'de_mls.messages.v1.InviteLinkState',
+    fields: [
+      { name: 'record', id: 1, kind: 'message', repeated: false, ref: 'InviteLinkRecord' },
+      { name: 'admitted', id: 2, kind: 'bytes', repeated: true },
     ],
   },
   MemberInvitation: {
@@ -4341,6 +4909,7 @@ export const schema = {
       { name: 'keyPackageBytes', id: 1, kind: 'bytes', repeated: false },
       { name: 'memberId', id: 2, kind: 'bytes', repeated: false },
       { name: 'demlsInvitation', id: 100, kind: 'message', repeated: false, ref: 'MemberInvitation' },
+      { name: 'demlsLinkProof', id: 101, kind: 'message', repeated: false, ref: 'InviteLinkProof' },
     ],
   },
   RemoveMember: {
@@ -4375,6 +4944,8 @@ export const schema = {
       { name: 'demlsPlugins', id: 100, kind: 'message', repeated: true, ref: 'PluginVersion' },
       { name: 'demlsAdmission', id: 110, kind: 'enum', repeated: false, ref: 'DemlsAdmission' },
       { name: 'demlsInvitations', id: 111, kind: 'message', repeated: true, ref: 'MemberInvitation' },
+      { name: 'demlsInviteLinks', id: 112, kind: 'message', repeated: true, ref: 'InviteLinkState' },
+      { name: 'demlsLinkRevocations', id: 113, kind: 'message', repeated: true, ref: 'InviteLinkRevocation' },
     ],
   },
   PluginVersion: {
@@ -4450,6 +5021,15 @@ export const schema = {
       { name: 'signedAtMs', id: 7, kind: 'uint64', repeated: false },
       { name: 'signature', id: 8, kind: 'bytes', repeated: false },
       { name: 'plugins', id: 9, kind: 'message', repeated: true, ref: 'PluginVersion' },
+    ],
+  },
+  InviteLink: {
+    fullName: 'demls.transport.v1.InviteLink',
+    fields: [
+      { name: 'version', id: 1, kind: 'uint32', repeated: false },
+      { name: 'conversationId', id: 2, kind: 'string', repeated: false },
+      { name: 'secret', id: 3, kind: 'bytes', repeated: false },
+      { name: 'record', id: 4, kind: 'message', repeated: false, ref: 'InviteLinkRecord' },
     ],
   },
   JoinStatus: {

@@ -16,6 +16,10 @@ export declare const de_mls: {
       AppMessage: PbMessageType
       ApprovalCertificate: PbMessageType
       DemlsControl: PbMessageType
+      InviteLinkRecord: PbMessageType
+      InviteLinkRevocation: PbMessageType
+      InviteLinkProof: PbMessageType
+      InviteLinkState: PbMessageType
       MemberInvitation: PbMessageType
       HistoryRequest: PbMessageType
       HistoryReply: PbMessageType
@@ -53,6 +57,7 @@ export declare const demls: {
       WelcomeChannelMessage: PbMessageType
       JoinProbe: PbMessageType
       JoinBeacon: PbMessageType
+      InviteLink: PbMessageType
       JoinStatus: PbMessageType
     }
   }

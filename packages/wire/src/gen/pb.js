@@ -720,11 +720,13 @@ export const de_mls = $root.de_mls = (() => {
                 DemlsControl.prototype.historyRequest = null;
                 DemlsControl.prototype.historyReply = null;
                 DemlsControl.prototype.invitation = null;
+                DemlsControl.prototype.inviteLink = null;
+                DemlsControl.prototype.inviteLinkRevocation = null;
 
                 let $oneOfFields;
 
                 $Object.defineProperty(DemlsControl.prototype, "body", {
-                    get: $util.oneOfGetter($oneOfFields = ["attestation", "commitRequest", "commitReplay", "proposalRequest", "stewardList", "historyRequest", "historyReply", "invitation"]),
+                    get: $util.oneOfGetter($oneOfFields = ["attestation", "commitRequest", "commitReplay", "proposalRequest", "stewardList", "historyRequest", "historyReply", "invitation", "inviteLink", "inviteLinkRevocation"]),
                     set: $util.oneOfSetter($oneOfFields)
                 });
 
@@ -751,6 +753,10 @@ export const de_mls = $root.de_mls = (() => {
                         $root.de_mls.messages.v1.HistoryReply.encode(message.historyReply, writer.uint32(58).fork(), _depth + 1).ldelim();
                     if (message.invitation != null && $Object.hasOwnProperty.call(message, "invitation"))
                         $root.de_mls.messages.v1.MemberInvitation.encode(message.invitation, writer.uint32(162).fork(), _depth + 1).ldelim();
+                    if (message.inviteLink != null && $Object.hasOwnProperty.call(message, "inviteLink"))
+                        $root.de_mls.messages.v1.InviteLinkRecord.encode(message.inviteLink, writer.uint32(170).fork(), _depth + 1).ldelim();
+                    if (message.inviteLinkRevocation != null && $Object.hasOwnProperty.call(message, "inviteLinkRevocation"))
+                        $root.de_mls.messages.v1.InviteLinkRevocation.encode(message.inviteLinkRevocation, writer.uint32(178).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -840,6 +846,20 @@ export const de_mls = $root.de_mls = (() => {
                                 message.body = "invitation";
                                 continue;
                             }
+                        case 21: {
+                                if (wireType !== 2)
+                                    break;
+                                message.inviteLink = $root.de_mls.messages.v1.InviteLinkRecord.decode(reader, reader.size(), $undefined, _depth + 1, message.inviteLink);
+                                message.body = "inviteLink";
+                                continue;
+                            }
+                        case 22: {
+                                if (wireType !== 2)
+                                    break;
+                                message.inviteLinkRevocation = $root.de_mls.messages.v1.InviteLinkRevocation.decode(reader, reader.size(), $undefined, _depth + 1, message.inviteLinkRevocation);
+                                message.body = "inviteLinkRevocation";
+                                continue;
+                            }
                         }
                         reader.skipType(wireType, _depth, tag);
                         if (!reader.discardUnknown) {
@@ -858,6 +878,462 @@ export const de_mls = $root.de_mls = (() => {
                 };
 
                 return DemlsControl;
+            })();
+
+            v1.InviteLinkRecord = (function() {
+
+                const InviteLinkRecord = function (properties) {
+                    this.addresses = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                InviteLinkRecord.prototype.linkKey = $util.newBuffer([]);
+                InviteLinkRecord.prototype.creator = $util.newBuffer([]);
+                InviteLinkRecord.prototype.uses = 0;
+                InviteLinkRecord.prototype.issuedAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                InviteLinkRecord.prototype.expiresAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                InviteLinkRecord.prototype.addresses = $util.emptyArray;
+                InviteLinkRecord.prototype.signature = $util.newBuffer([]);
+
+                InviteLinkRecord.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.linkKey != null && $Object.hasOwnProperty.call(message, "linkKey") && message.linkKey.length)
+                        writer.uint32(10).bytes(message.linkKey);
+                    if (message.creator != null && $Object.hasOwnProperty.call(message, "creator") && message.creator.length)
+                        writer.uint32(18).bytes(message.creator);
+                    if (message.uses != null && $Object.hasOwnProperty.call(message, "uses") && message.uses !== 0)
+                        writer.uint32(24).uint32(message.uses);
+                    if (message.issuedAtMs != null && $Object.hasOwnProperty.call(message, "issuedAtMs") && (typeof message.issuedAtMs === "object" ? message.issuedAtMs.low || message.issuedAtMs.high : message.issuedAtMs !== 0))
+                        writer.uint32(32).uint64(message.issuedAtMs);
+                    if (message.expiresAtMs != null && $Object.hasOwnProperty.call(message, "expiresAtMs") && (typeof message.expiresAtMs === "object" ? message.expiresAtMs.low || message.expiresAtMs.high : message.expiresAtMs !== 0))
+                        writer.uint32(40).uint64(message.expiresAtMs);
+                    if (message.addresses != null && message.addresses.length)
+                        for (let i = 0; i < message.addresses.length; ++i)
+                            writer.uint32(50).string(message.addresses[i]);
+                    if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                        writer.uint32(58).bytes(message.signature);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                InviteLinkRecord.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.InviteLinkRecord();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.linkKey = value;
+                                else
+                                    delete message.linkKey;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.creator = value;
+                                else
+                                    delete message.creator;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.uses = value;
+                                else
+                                    delete message.uses;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.issuedAtMs = value;
+                                else
+                                    delete message.issuedAtMs;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.expiresAtMs = value;
+                                else
+                                    delete message.expiresAtMs;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.addresses && message.addresses.length))
+                                    message.addresses = [];
+                                message.addresses.push(reader.stringVerify());
+                                continue;
+                            }
+                        case 7: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.signature = value;
+                                else
+                                    delete message.signature;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return InviteLinkRecord;
+            })();
+
+            v1.InviteLinkRevocation = (function() {
+
+                const InviteLinkRevocation = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                InviteLinkRevocation.prototype.linkKey = $util.newBuffer([]);
+                InviteLinkRevocation.prototype.revoker = $util.newBuffer([]);
+                InviteLinkRevocation.prototype.revokedAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                InviteLinkRevocation.prototype.signature = $util.newBuffer([]);
+
+                InviteLinkRevocation.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.linkKey != null && $Object.hasOwnProperty.call(message, "linkKey") && message.linkKey.length)
+                        writer.uint32(10).bytes(message.linkKey);
+                    if (message.revoker != null && $Object.hasOwnProperty.call(message, "revoker") && message.revoker.length)
+                        writer.uint32(18).bytes(message.revoker);
+                    if (message.revokedAtMs != null && $Object.hasOwnProperty.call(message, "revokedAtMs") && (typeof message.revokedAtMs === "object" ? message.revokedAtMs.low || message.revokedAtMs.high : message.revokedAtMs !== 0))
+                        writer.uint32(24).uint64(message.revokedAtMs);
+                    if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                        writer.uint32(34).bytes(message.signature);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                InviteLinkRevocation.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.InviteLinkRevocation();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.linkKey = value;
+                                else
+                                    delete message.linkKey;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.revoker = value;
+                                else
+                                    delete message.revoker;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.revokedAtMs = value;
+                                else
+                                    delete message.revokedAtMs;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.signature = value;
+                                else
+                                    delete message.signature;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return InviteLinkRevocation;
+            })();
+
+            v1.InviteLinkProof = (function() {
+
+                const InviteLinkProof = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                InviteLinkProof.prototype.record = null;
+                InviteLinkProof.prototype.signature = $util.newBuffer([]);
+
+                InviteLinkProof.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.record != null && $Object.hasOwnProperty.call(message, "record"))
+                        $root.de_mls.messages.v1.InviteLinkRecord.encode(message.record, writer.uint32(10).fork(), _depth + 1).ldelim();
+                    if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                        writer.uint32(18).bytes(message.signature);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                InviteLinkProof.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.InviteLinkProof();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.record = $root.de_mls.messages.v1.InviteLinkRecord.decode(reader, reader.size(), $undefined, _depth + 1, message.record);
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.signature = value;
+                                else
+                                    delete message.signature;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return InviteLinkProof;
+            })();
+
+            v1.InviteLinkState = (function() {
+
+                const InviteLinkState = function (properties) {
+                    this.admitted = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                InviteLinkState.prototype.record = null;
+                InviteLinkState.prototype.admitted = $util.emptyArray;
+
+                InviteLinkState.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.record != null && $Object.hasOwnProperty.call(message, "record"))
+                        $root.de_mls.messages.v1.InviteLinkRecord.encode(message.record, writer.uint32(10).fork(), _depth + 1).ldelim();
+                    if (message.admitted != null && message.admitted.length)
+                        for (let i = 0; i < message.admitted.length; ++i)
+                            writer.uint32(18).bytes(message.admitted[i]);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                InviteLinkState.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.InviteLinkState();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.record = $root.de_mls.messages.v1.InviteLinkRecord.decode(reader, reader.size(), $undefined, _depth + 1, message.record);
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.admitted && message.admitted.length))
+                                    message.admitted = [];
+                                message.admitted.push(reader.bytes());
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return InviteLinkState;
             })();
 
             v1.MemberInvitation = (function() {
@@ -3053,6 +3529,7 @@ export const de_mls = $root.de_mls = (() => {
                 MemberInvite.prototype.keyPackageBytes = $util.newBuffer([]);
                 MemberInvite.prototype.memberId = $util.newBuffer([]);
                 MemberInvite.prototype.demlsInvitation = null;
+                MemberInvite.prototype.demlsLinkProof = null;
 
                 MemberInvite.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -3067,6 +3544,8 @@ export const de_mls = $root.de_mls = (() => {
                         writer.uint32(18).bytes(message.memberId);
                     if (message.demlsInvitation != null && $Object.hasOwnProperty.call(message, "demlsInvitation"))
                         $root.de_mls.messages.v1.MemberInvitation.encode(message.demlsInvitation, writer.uint32(802).fork(), _depth + 1).ldelim();
+                    if (message.demlsLinkProof != null && $Object.hasOwnProperty.call(message, "demlsLinkProof"))
+                        $root.de_mls.messages.v1.InviteLinkProof.encode(message.demlsLinkProof, writer.uint32(810).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -3122,6 +3601,12 @@ export const de_mls = $root.de_mls = (() => {
                                 if (wireType !== 2)
                                     break;
                                 message.demlsInvitation = $root.de_mls.messages.v1.MemberInvitation.decode(reader, reader.size(), $undefined, _depth + 1, message.demlsInvitation);
+                                continue;
+                            }
+                        case 101: {
+                                if (wireType !== 2)
+                                    break;
+                                message.demlsLinkProof = $root.de_mls.messages.v1.InviteLinkProof.decode(reader, reader.size(), $undefined, _depth + 1, message.demlsLinkProof);
                                 continue;
                             }
                         }
@@ -3340,6 +3825,8 @@ export const de_mls = $root.de_mls = (() => {
                     this.peerScores = [];
                     this.demlsPlugins = [];
                     this.demlsInvitations = [];
+                    this.demlsInviteLinks = [];
+                    this.demlsLinkRevocations = [];
                     if (properties)
                         for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                             if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -3361,6 +3848,8 @@ export const de_mls = $root.de_mls = (() => {
                 ConversationSync.prototype.demlsPlugins = $util.emptyArray;
                 ConversationSync.prototype.demlsAdmission = 0;
                 ConversationSync.prototype.demlsInvitations = $util.emptyArray;
+                ConversationSync.prototype.demlsInviteLinks = $util.emptyArray;
+                ConversationSync.prototype.demlsLinkRevocations = $util.emptyArray;
 
                 ConversationSync.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -3403,6 +3892,12 @@ export const de_mls = $root.de_mls = (() => {
                     if (message.demlsInvitations != null && message.demlsInvitations.length)
                         for (let i = 0; i < message.demlsInvitations.length; ++i)
                             $root.de_mls.messages.v1.MemberInvitation.encode(message.demlsInvitations[i], writer.uint32(890).fork(), _depth + 1).ldelim();
+                    if (message.demlsInviteLinks != null && message.demlsInviteLinks.length)
+                        for (let i = 0; i < message.demlsInviteLinks.length; ++i)
+                            $root.de_mls.messages.v1.InviteLinkState.encode(message.demlsInviteLinks[i], writer.uint32(898).fork(), _depth + 1).ldelim();
+                    if (message.demlsLinkRevocations != null && message.demlsLinkRevocations.length)
+                        for (let i = 0; i < message.demlsLinkRevocations.length; ++i)
+                            $root.de_mls.messages.v1.InviteLinkRevocation.encode(message.demlsLinkRevocations[i], writer.uint32(906).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -3562,6 +4057,22 @@ export const de_mls = $root.de_mls = (() => {
                                 if (!(message.demlsInvitations && message.demlsInvitations.length))
                                     message.demlsInvitations = [];
                                 message.demlsInvitations.push($root.de_mls.messages.v1.MemberInvitation.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 112: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.demlsInviteLinks && message.demlsInviteLinks.length))
+                                    message.demlsInviteLinks = [];
+                                message.demlsInviteLinks.push($root.de_mls.messages.v1.InviteLinkState.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 113: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.demlsLinkRevocations && message.demlsLinkRevocations.length))
+                                    message.demlsLinkRevocations = [];
+                                message.demlsLinkRevocations.push($root.de_mls.messages.v1.InviteLinkRevocation.decode(reader, reader.size(), $undefined, _depth + 1));
                                 continue;
                             }
                         }
@@ -4619,7 +5130,126 @@ export const demls = $root.demls = (() => {
                 values[valuesById[1] = "JOIN_REJECT_REASON_NOT_INVITED"] = 1;
                 values[valuesById[2] = "JOIN_REJECT_REASON_VOTED_NO"] = 2;
                 values[valuesById[3] = "JOIN_REJECT_REASON_KEY_PACKAGE_EXPIRED"] = 3;
+                values[valuesById[4] = "JOIN_REJECT_REASON_LINK_SPENT"] = 4;
+                values[valuesById[5] = "JOIN_REJECT_REASON_LINK_EXPIRED"] = 5;
+                values[valuesById[6] = "JOIN_REJECT_REASON_LINK_REVOKED"] = 6;
+                values[valuesById[7] = "JOIN_REJECT_REASON_LINK_INVALID"] = 7;
                 return values;
+            })();
+
+            v1.InviteLink = (function() {
+
+                const InviteLink = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                InviteLink.prototype.version = 0;
+                InviteLink.prototype.conversationId = "";
+                InviteLink.prototype.secret = $util.newBuffer([]);
+                InviteLink.prototype.record = null;
+
+                InviteLink.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.version != null && $Object.hasOwnProperty.call(message, "version") && message.version !== 0)
+                        writer.uint32(8).uint32(message.version);
+                    if (message.conversationId != null && $Object.hasOwnProperty.call(message, "conversationId") && message.conversationId !== "")
+                        writer.uint32(18).string(message.conversationId);
+                    if (message.secret != null && $Object.hasOwnProperty.call(message, "secret") && message.secret.length)
+                        writer.uint32(26).bytes(message.secret);
+                    if (message.record != null && $Object.hasOwnProperty.call(message, "record"))
+                        $root.de_mls.messages.v1.InviteLinkRecord.encode(message.record, writer.uint32(34).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                InviteLink.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.demls.transport.v1.InviteLink();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.version = value;
+                                else
+                                    delete message.version;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.conversationId = value;
+                                else
+                                    delete message.conversationId;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.secret = value;
+                                else
+                                    delete message.secret;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                message.record = $root.de_mls.messages.v1.InviteLinkRecord.decode(reader, reader.size(), $undefined, _depth + 1, message.record);
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return InviteLink;
             })();
 
             v1.JoinStatus = (function() {

@@ -3,6 +3,7 @@ import {
   type Clock,
   type JoinBeacon,
   JoinRejectReason,
+  type InviteLinkProofInit,
   type JoinStatus,
   JoinStatusKind,
   type MemberWelcome,
@@ -66,6 +67,8 @@ export interface JoinSettings {
   probe: boolean
   /** Our announced key package, or undefined with `announce: false`. */
   keyPackage: Uint8Array | undefined
+  /** Our proof that we hold an invite link (`User.joinByLink`), carried by the announcement. */
+  linkProof?: InviteLinkProofInit
   trusted: Set<string> | undefined
   retry: JoinRetryInit
   probeRetry: JoinRetryInit
@@ -153,7 +156,11 @@ export class JoinAttempt {
     })
     if (settings.keyPackage !== undefined) {
       this.#announcement = encodeWelcomeChannelMessage({
-        keyPackage: { keyPackageBytes: settings.keyPackage, memberId: host.memberId },
+        keyPackage: {
+          keyPackageBytes: settings.keyPackage,
+          memberId: host.memberId,
+          ...(settings.linkProof !== undefined ? { demlsLinkProof: settings.linkProof } : {}),
+        },
       })
     }
     this.promise = new Promise<ConversationHandle>((resolve, reject) => {
@@ -520,6 +527,14 @@ function rejectionReasonOf(value: JoinRejectReason): JoinRejectionReason {
       return 'voted-no'
     case JoinRejectReason.JOIN_REJECT_REASON_KEY_PACKAGE_EXPIRED:
       return 'key-package-expired'
+    case JoinRejectReason.JOIN_REJECT_REASON_LINK_SPENT:
+      return 'link-spent'
+    case JoinRejectReason.JOIN_REJECT_REASON_LINK_EXPIRED:
+      return 'link-expired'
+    case JoinRejectReason.JOIN_REJECT_REASON_LINK_REVOKED:
+      return 'link-revoked'
+    case JoinRejectReason.JOIN_REJECT_REASON_LINK_INVALID:
+      return 'link-invalid'
     default:
       return 'unknown'
   }

@@ -58,3 +58,32 @@ export interface JoinOptions extends AbortOptions {
    */
   probeRetry?: JoinRetryInit
 }
+
+/**
+ * Options of `User.joinByLink`: those of `User.join` (but `announce`: a
+ * link join always announces, with its proof), and how to reach the
+ * addresses the link carries.
+ *
+ * @example
+ * ```ts
+ * import { type JoinByLinkOptions, type User } from '@demls/session'
+ * declare const bob: User
+ * declare const link: string
+ * declare function dial(address: string): Promise<void> // e.g. a libp2p node's dial
+ * const options: JoinByLinkOptions = {
+ *   signal: AbortSignal.timeout(120_000),
+ *   connect: async (addresses) => {
+ *     for (const a of addresses) await dial(a).catch(() => undefined)
+ *   },
+ * }
+ * const chat = await bob.joinByLink(link, options)
+ * ```
+ */
+export interface JoinByLinkOptions extends Omit<JoinOptions, 'announce'> {
+  /**
+   * Called before joining with the addresses the link carries (signed by
+   * its creator), when it carries any: connect the transport to them. The
+   * join goes on when it resolves; a rejection fails the join with it.
+   */
+  connect?: (addresses: readonly string[], options: AbortOptions) => void | Promise<void>
+}
