@@ -9,6 +9,7 @@ import {
   toHex,
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { honestQuorum } from './group-ahead.js'
 import { type Target, targetOf } from './targets.js'
 
 /** Domain tag of a vote binding signature. */
@@ -224,6 +225,38 @@ function countApproval(
   const outcome = ctx.rule({ expectedVoters: ctx.members.size, yes: yes.size, no, livenessCriteriaYes: p.livenessCriteriaYes, timedOut: false })
   if (outcome !== 'yes') return { ok: false, reason: 'not-approved' }
   return { ok: true, request, yes, voters: yes.size + no }
+}
+
+/**
+ * {@link verifyApproval} (the group's rule over `ctx.members`, before any
+ * timeout), and more valid signed YES of those members than the group can
+ * hold Byzantine ones (`honestQuorum`: f + 1 with f = ⌊(n − 1) / 3⌋), so
+ * that at least one honest member signed YES. The proof of an outcome
+ * that wins over the reader's own view of it: an elected steward list is
+ * installed although it does not regenerate over the reader's candidate
+ * pool, since an honest member votes YES on an election only when it
+ * regenerates over its own. (The default rule implies the bound: approved
+ * before the timeout, a proposal holds at least `2⌈2n/3⌉ − n` signed YES;
+ * the check holds it for any rule plugin.)
+ *
+ * @example
+ * ```ts
+ * import { type CertificateContext, verifyGroupOutcome } from '@demls/session/rules'
+ * import type { ApprovalCertificate } from '@demls/wire'
+ * declare const cert: ApprovalCertificate // e.g. StewardListNotice.certificate
+ * declare const ctx: CertificateContext // the members of the election's epoch
+ * const r = verifyGroupOutcome(cert, ctx)
+ * if (r.ok) console.log(`${r.yes.size} of ${ctx.members.size} members signed YES`)
+ * ```
+ */
+export function verifyGroupOutcome(
+  cert: ApprovalCertificate,
+  ctx: CertificateContext,
+): { ok: true; request: ConversationUpdateRequest; yes: ReadonlySet<string>; voters: number } | { ok: false; reason: CertificateRefusal } {
+  const checked = verifyApproval(cert, ctx)
+  if (!checked.ok) return checked
+  if (checked.yes.size < honestQuorum(ctx.members.size)) return { ok: false, reason: 'not-approved' }
+  return checked
 }
 
 /**

@@ -13,7 +13,8 @@
  *   ({@link appliedScores}, {@link noCandidateScores}, {@link censorshipSuspect}).
  * - Fork choice: {@link winsFork}, {@link committerRank},
  *   {@link prefersAttested}; replayed commits: {@link checkReplay};
- *   approval certificates: {@link verifyCertificate}, {@link verifyVoteBinding};
+ *   approval certificates: {@link verifyCertificate}, {@link verifyVoteBinding},
+ *   the proof of an outcome that overrides a member's own view ({@link verifyGroupOutcome});
  *   votes cast both ways: {@link equivocationOf}, {@link verifyEquivocation};
  *   a joiner's branch: {@link judgeJoinedBranch}, {@link authenticatorHash};
  *   who attests a merged commit at once: {@link attestsMergeAtOnce}.
@@ -40,6 +41,7 @@ export {
   proposalDigest,
   verifyApproval,
   verifyCertificate,
+  verifyGroupOutcome,
   verifyVoteBinding,
   voteBindingPayload,
 } from './certificate.js'

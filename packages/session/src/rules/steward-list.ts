@@ -52,13 +52,23 @@ export interface StewardListContext {
   membershipAt: (epoch: bigint) => EpochMembership | undefined
   /** The list an election at `epoch` over `pool` proposes in `round`. */
   electable: (epoch: bigint, pool: Uint8Array[], round: number) => readonly Uint8Array[]
+  /**
+   * The notice's certificate proves the election epoch's members approved
+   * it by signed votes (`verifyGroupOutcome`): the group's outcome,
+   * installed even when the list does not regenerate over the members we
+   * saw (our view of that epoch missed work the quorum had seen). Checked
+   * by the caller.
+   */
+  certifiedByQuorum?: boolean
 }
 
 /**
  * Why a steward list sent by a member may not be installed, or undefined
  * when it may: it must be newer than ours, from an epoch we have reached
  * and still remember, and exactly the list an election over the settled
- * members of that epoch proposes in its retry round.
+ * members of that epoch proposes in its retry round, unless that epoch's
+ * members elected it by signed votes (`certifiedByQuorum`: the
+ * certificate wins over our view of the epoch).
  *
  * @example
  * ```ts
@@ -76,6 +86,7 @@ export function stewardListRefusal(n: StewardListNotice, ctx: StewardListContext
   if (n.retryRound > ctx.maxRetries) return 'retry round beyond the cap'
   const seen = ctx.membershipAt(n.electionEpoch)
   if (seen === undefined) return 'epoch not in our history'
+  if (ctx.certifiedByQuorum === true) return undefined
   const pool = settledMembers(seen.members, seen.joinEpochs, n.electionEpoch)
   if (pool.length === 0) return 'no settled member at that epoch'
   if (!sameMembers(ctx.electable(n.electionEpoch, pool, n.retryRound), n.members)) {

@@ -1,6 +1,7 @@
 import { settledMembers } from '@demls/steward'
-import type { StewardElectionProposal } from '@demls/wire'
+import { type ApprovalCertificate, type StewardElectionProposal, decodeConversationUpdateRequest } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
+import { verifyGroupOutcome } from '../rules/certificate.js'
 import { electionRegenerates } from '../rules/steward-list.js'
 import { toHex } from '../util/bytes.js'
 
@@ -59,8 +60,63 @@ export function judgeElection(core: ConversationCore, e: StewardElectionProposal
  * Whether an approved election may be installed: its list is the one an
  * election over our candidate pool at its epoch proposes in its retry
  * round (any round up to the cap: a member that missed a rejected round
- * still follows the group). An approved list of anyone's choosing is not.
+ * still follows the group), or `certificate` proves the members of the
+ * election's epoch approved exactly this election by signed votes
+ * ({@link quorumElection}). An approved list of anyone's choosing is not.
  */
-export function electionInstallable(core: ConversationCore, e: StewardElectionProposal): boolean {
-  return e.retryRound <= core.steward.maxRetries && regenerates(core, e)
+export function electionInstallable(core: ConversationCore, e: StewardElectionProposal, certificate?: ApprovalCertificate): boolean {
+  if (e.retryRound > core.steward.maxRetries) return false
+  if (regenerates(core, e)) return true
+  const proven = quorumElection(core, certificate)
+  return proven !== undefined && sameElection(proven, e)
+}
+
+function sameElection(a: StewardElectionProposal, b: StewardElectionProposal): boolean {
+  return (
+    a.electionEpoch === b.electionEpoch &&
+    a.retryRound === b.retryRound &&
+    a.proposedStewards.length === b.proposedStewards.length &&
+    a.proposedStewards.every((m, i) => toHex(m) === toHex(b.proposedStewards[i]!))
+  )
+}
+
+/**
+ * The steward election `certificate` proves the group approved: its valid
+ * signed votes of the members of the election's epoch pass the group's
+ * rule with at least one honest YES among them (`verifyGroupOutcome`;
+ * silence never makes a certificate), and its list holds only members of
+ * that epoch. Undefined otherwise, or when we do not remember that epoch's
+ * members. One outcome per proposal: an honest member votes YES on an
+ * election only when it regenerates over its own candidate pool
+ * (`judgeElection`), so a member whose pool disagrees (it missed an
+ * approved removal or leave, or joined after its approval) holds the
+ * incomplete view and installs the group's list. A minority cannot sign
+ * such a certificate, nor can a member electing itself: no honest member
+ * votes for a list that does not regenerate over its pool.
+ */
+export function quorumElection(core: ConversationCore, certificate: ApprovalCertificate | undefined): StewardElectionProposal | undefined {
+  const claimed = certificate === undefined ? undefined : electionOf(certificate)
+  if (certificate === undefined || claimed === undefined) return undefined
+  const members = claimed.electionEpoch === core.epoch() ? core.mls.members() : core.membership.epochHistory.get(claimed.electionEpoch)?.members
+  if (members === undefined) return undefined
+  const ids = new Set(members.map(toHex))
+  const checked = verifyGroupOutcome(certificate, {
+    conversationId: core.id,
+    members: ids,
+    rule: core.plugins.consensus.rule,
+    verifier: core.plugins.consensus.signer,
+  })
+  const e = checked.ok ? checked.request.stewardElection : undefined
+  if (e === undefined || e.proposedStewards.length === 0 || !e.proposedStewards.every((m) => ids.has(toHex(m)))) return undefined
+  return e
+}
+
+function electionOf(certificate: ApprovalCertificate): StewardElectionProposal | undefined {
+  const p = certificate.proposal
+  if (p === undefined) return undefined
+  try {
+    return decodeConversationUpdateRequest(p.payload).stewardElection
+  } catch {
+    return undefined
+  }
 }

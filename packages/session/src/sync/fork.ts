@@ -10,7 +10,7 @@ import { electableLists } from '../stewardship/stewardship.js'
 import { branchClaim, keepVerifiedMerge, mergedByMajority } from './catch-up.js'
 import { openState, ownCandidateState } from './own-candidates.js'
 import { captureSession, restoreSession } from './rollback.js'
-import { adoptMissedList } from './steward-sync.js'
+import { adoptMissedList, certifiedListFor, onStewardListNotice } from './steward-sync.js'
 
 /** Capture the state before a merge (call before staging or merging): the MLS snapshot and the session slices ({@link captureSession}). */
 export function captureBranchPoint(
@@ -95,7 +95,11 @@ export async function stageOnBranchPoint(
   const bpList = bp.session.steward?.list
   const exhausted = bpList !== undefined && core.steward.plugin.isExhausted(bpList, bp.epoch)
   const electable = () => electableLists(core, bp.epoch, alt.members(), new Map(bp.session.joinEpochs), exhausted)
-  const check = checkReplay(staged, candidate, core.sm.mode === 'recovery', stewards, electable)
+  let check = checkReplay(staged, candidate, core.sm.mode === 'recovery', stewards, electable)
+  // A committer on a list the group elected and we never installed (we refused its election, or missed it):
+  // the election's certificate the replay carries decides, not our view of who should be steward.
+  const certified = check.ok ? undefined : certifiedListFor(core, offered, staged.committer, bpList === undefined ? undefined : { epoch: bpList.electionEpoch, round: bpList.retryRound }, bp.epoch)
+  if (certified !== undefined) check = { ok: true }
   if (!check.ok) return check.reason
   const membersBefore = alt.members()
   // The other branch's changes need our approval at the branch point, or certificates we verify.
@@ -105,5 +109,6 @@ export async function stageOnBranchPoint(
   if (!auth.ok) return auth.reason
   restoreSession(core, bp.session)
   if (check.inferred) adoptMissedList(core, bp.epoch, check.inferred.members, check.inferred.retryRound)
+  if (certified !== undefined) onStewardListNotice(core, certified, { certificateRequired: true })
   return { mls: alt, committer: staged.committer, membersBefore, branch: bp, own: false, certificates: auth.certificates }
 }

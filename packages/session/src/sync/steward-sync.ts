@@ -11,6 +11,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { verifyApproval } from '../rules/certificate.js'
 import { isAmongClosest } from '../rules/closest-members.js'
 import { certifies } from '../voting/certificates.js'
+import { quorumElection } from '../stewardship/election-check.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { listNewer, sameMembers, stewardListRefusal } from '../rules/steward-list.js'
 import { evictOldest } from '../state/bounded.js'
@@ -215,24 +216,68 @@ function electionIn(certificate: ApprovalCertificate): StewardElectionProposal |
  */
 export function onStewardListNotice(core: ConversationCore, n: StewardListNotice, options: { certificateRequired?: boolean } = {}): void {
   const list = core.steward.currentList()
-  const refusal = stewardListRefusal(n, {
-    epoch: core.epoch(),
-    ours: list === undefined ? undefined : { epoch: list.electionEpoch, round: list.retryRound },
-    maxRetries: core.steward.maxRetries,
-    membershipAt: (e) => core.membership.epochHistory.get(e),
-    electable: (e, pool, round) => core.steward.electableList(e, pool, round).members,
-  })
-  if (refusal !== undefined) {
-    if (refusal !== 'not newer than ours') core.emit({ type: 'dropped', reason: 'invalid-proposal', detail: `steward list refused: ${refusal}` })
-    return
-  }
-  // A list regenerates for every retry round: only the election's certificate says which one the group chose.
-  if ((certifies(core) || options.certificateRequired === true) && !electionCertified(core, n)) {
-    core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'steward list refused: no verifiable election' })
+  const refused = listNoticeRefusal(core, n, list === undefined ? undefined : { epoch: list.electionEpoch, round: list.retryRound }, options)
+  if (refused !== undefined) {
+    if (refused.reason !== 'not newer than ours') core.emit({ type: 'dropped', reason: refused.unauthorized ? 'unauthorized' : 'invalid-proposal', detail: `steward list refused: ${refused.reason}` })
     return
   }
   adoptMissedList(core, n.electionEpoch, n.members, n.retryRound)
   core.certificates.keepElection(n.certificate)
+}
+
+/**
+ * Why a steward-list notice may not be installed over a list stamped
+ * `ours` ({@link stewardListRefusal}, then the election's certificate),
+ * or undefined when it may. The signed votes of the election epoch's
+ * members (`quorumElection`) win over our own view of that epoch's
+ * candidate pool: such a list is installed even when it does not
+ * regenerate over the members we saw.
+ */
+function listNoticeRefusal(
+  core: ConversationCore,
+  n: StewardListNotice,
+  ours: { epoch: bigint; round: number } | undefined,
+  options: { certificateRequired?: boolean },
+): { reason: string; unauthorized: boolean } | undefined {
+  const proven = quorumElection(core, n.certificate)
+  const reason = stewardListRefusal(n, {
+    epoch: core.epoch(),
+    ours,
+    maxRetries: core.steward.maxRetries,
+    membershipAt: (e) => core.membership.epochHistory.get(e),
+    electable: (e, pool, round) => core.steward.electableList(e, pool, round).members,
+    certifiedByQuorum:
+      proven !== undefined && proven.electionEpoch === n.electionEpoch && proven.retryRound === n.retryRound && sameMembers(proven.proposedStewards, n.members),
+  })
+  if (reason !== undefined) return { reason, unauthorized: false }
+  // A list regenerates for every retry round: only the election's certificate says which one the group chose.
+  if ((certifies(core) || options.certificateRequired === true) && !electionCertified(core, n)) return { reason: 'no verifiable election', unauthorized: true }
+  return undefined
+}
+
+/**
+ * The list of an election `offered` certificates prove the group held
+ * (`quorumElection`) with `committer` on it, newer than the list stamped
+ * `ours` and not from after `atEpoch`: a commit replayed on a branch we
+ * left (a fork switch) is made by a steward of a list we never installed,
+ * and the certificate, not our own view of who should be steward, decides
+ * whether it could commit. Checks only: the caller installs the notice
+ * ({@link onStewardListNotice}) once it switched.
+ */
+export function certifiedListFor(
+  core: ConversationCore,
+  offered: readonly ApprovalCertificate[],
+  committer: Uint8Array,
+  ours: { epoch: bigint; round: number } | undefined,
+  atEpoch: bigint,
+): StewardListNotice | undefined {
+  for (const certificate of offered.slice(0, REPLAY_ELECTION_CERTIFICATES)) {
+    const election = quorumElection(core, certificate)
+    if (election === undefined || election.electionEpoch > atEpoch || !election.proposedStewards.some((m) => bytesEqual(m, committer))) continue
+    const notice = { electionEpoch: election.electionEpoch, retryRound: election.retryRound, members: election.proposedStewards, certificate }
+    if (listNoticeRefusal(core, notice, ours, { certificateRequired: true }) === undefined) return notice
+  }
+  return undefined
 }
 
 /** Our election certificate, if it is the one of the list elected at `epoch` in `round`. */
@@ -273,4 +318,11 @@ export function adoptMissedList(core: ConversationCore, epoch: bigint, stewards:
   core.steward.installList(epoch, stewards, stewards.length, retryRound)
   if (!core.steward.isExhausted(core.epoch())) core.stewardship.stopWaiting()
   core.emit({ type: 'steward-list-inferred', epoch, retryRound, stewards: [...stewards] })
+  // The election we waited for in Reelection landed (we missed or refused its outcome): its stewards commit the work.
+  if (epoch === core.epoch() && core.sm.state === 'reelection') {
+    core.stewardship.electionLanded(epoch)
+    if (core.sm.exitRecovery()) core.emit({ type: 'mode-change', mode: 'normal' })
+    core.sm.startWorking()
+    core.phaseChanged()
+  }
 }

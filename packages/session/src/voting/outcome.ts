@@ -131,14 +131,16 @@ function installElectedList(core: ConversationCore, request: ConversationUpdateR
     return
   }
   // Beyond the reference (which regenerates the list from its own members, so any ordered list passed):
-  // the list must be the one an election over our candidate pool at its epoch proposes.
-  if (!electionInstallable(core, e)) {
+  // the list must be the one an election over our candidate pool at its epoch proposes, or the signed votes
+  // of the epoch's members we hold prove the group elected it (`quorumElection`: our pool is the incomplete view).
+  const certificate = localCertificate(core, proposalId)
+  if (!electionInstallable(core, e, certificate)) {
     core.emit({ type: 'dropped', reason: 'invalid-proposal', detail: 'elected list does not regenerate from our members' })
     return
   }
   core.steward.installList(e.electionEpoch, e.proposedStewards, e.proposedStewards.length, e.retryRound)
   // What proves the election to members that missed it (sent with our list, see sync/steward-sync.ts).
-  core.certificates.keepElection(localCertificate(core, proposalId))
+  core.certificates.keepElection(certificate)
   core.stewardship.electionLanded(e.electionEpoch)
   if (core.sm.exitRecovery()) core.emit({ type: 'mode-change', mode: 'normal' })
   if (core.sm.state === 'reelection') {

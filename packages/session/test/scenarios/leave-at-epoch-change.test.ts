@@ -19,12 +19,12 @@ const N = 5
  * invites N and N joins. The epoch steward freezes one batch window after
  * the group approved the join and merges its own candidate in the same
  * step (`T`); the others merge it one network hop (5 ms) later. Y leaves
- * at `T + leaveAt`; at `T + 20 ms` member 1 proposes removing X, and every
+ * at `T + leaveAt`; at `T + removeAt` (20 ms) member 1 proposes removing X, and every
  * member but X (N included) votes YES explicitly, so that the commit after
  * the Welcome removes X and Y together. Returns once every remaining
  * member converged (or throws after a minute of virtual time).
  */
-async function leaveAcrossTheWelcome(s: Scenario, id: string, x: number, y: number, leaveAt: number) {
+async function leaveAcrossTheWelcome(s: Scenario, id: string, x: number, y: number, leaveAt: number, removeAt = 20) {
   await bootstrapInvited(s, id, 5)
   for (const i of [0, 1, 2, 3, 4, N].filter((i) => i !== x)) {
     s.members[i]!.user.events$.subscribe((e) => {
@@ -46,7 +46,7 @@ async function leaveAcrossTheWelcome(s: Scenario, id: string, x: number, y: numb
   const approved = () => s.members[steward]!.events.slice(mark).some((e) => e.type === 'consensus-reached' && e.approved && e.request?.memberInvite !== undefined)
   await s.until(approved, 30_000)
   const t = s.net.clock.now() + batchWindowMs
-  s.net.clock.setTimer(() => s.net.clock.track(conv(s, 1, id).removeMember(memberIdOf(x))), t + 20 - s.net.clock.now())
+  s.net.clock.setTimer(() => s.net.clock.track(conv(s, 1, id).removeMember(memberIdOf(x))), t + removeAt - s.net.clock.now())
   s.net.clock.setTimer(() => s.net.clock.track(conv(s, y, id).leave()), t + leaveAt - s.net.clock.now())
   await s.until(() => joined.out.done, 30_000)
   expect(joined.out.error).toBeUndefined()
@@ -69,6 +69,7 @@ async function leaveAcrossTheWelcome(s: Scenario, id: string, x: number, y: numb
   }
   const refused = remaining.flatMap((i) => eventsOf(s, i, 'dropped')).filter((e) => (e.detail ?? '').includes('no verifiable approval'))
   expect(refused).toEqual([])
+  return remaining
 }
 
 describe('a leave sent while the group moves to the epoch that welcomes a new member (issue 56)', () => {
@@ -116,3 +117,22 @@ describe('a member that missed a leave catches up on its commit', () => {
     await s.stop()
   }, 120_000)
 })
+
+describe('a joiner that never held the approval of a removal decided the epoch before it joined (issue 56, one outcome per proposal)', () => {
+  it('installs the recovery election from its signed votes, though its own pool still holds the removed member', async () => {
+    // X's removal is proposed 10 ms before the commit that welcomes N and approved just after it: N never
+    // holds its approval (proposal and votes framed in the epoch before N's), so the recovery election's
+    // pool, without X, does not regenerate over N's. Before, N refused the election ("elected list does not
+    // regenerate from our members"), then every commit of its stewards ("committer … not on the steward
+    // list"), and stayed in Reelection at its join epoch. Now the election's certificate (the signed YES of
+    // the epoch's members, by the group's rule) wins over N's view.
+    const s = await scenario(6, { config: { admission: 'invite' } })
+    const remaining = await leaveAcrossTheWelcome(s, 'law-before', 3, 4, -2, -10)
+    const stewards = remaining.map((i) => conv(s, i, 'law-before').conversation.stewards().map(hex).join())
+    expect(new Set(stewards).size).toBe(1)
+    const drops = eventsOf(s, N, 'dropped').map((e) => e.detail ?? '')
+    expect(drops.filter((d) => d.includes('does not regenerate') || d.includes('not on the steward list'))).toEqual([])
+    await s.stop()
+  }, 120_000)
+})
+

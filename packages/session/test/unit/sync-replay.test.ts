@@ -104,9 +104,10 @@ describe('sync/replay: a replayed commit of our epoch', () => {
     core.queues.approved.set(5, { payload: 'removeMember', removeMember: { memberId: carol.memberId } })
     const c = await mint(bob, carol.memberId)
     const withElection = (certificate: ApprovalCertificate) => ({ candidate: c, certificates: [certificate], mergedBy: [] })
-    // Bob's vote alone does not elect (2 of 3 needed); votes for another list, or of another round, are not this list.
+    // Bob's vote alone does not elect (2 of 3 needed); a list that does not regenerate over our members, with
+    // bob's YES and a non-member's, is not the group's outcome (the group's signed votes would win over our view).
     const alone = electionCertificate(core.id, epoch, 1, elected, [1], core.now)
-    const other = electionCertificate(core.id, epoch, 1, [bob.memberId], [0, 1, 2], core.now)
+    const other = electionCertificate(core.id, epoch, 1, [bob.memberId], [1, 5], core.now)
     expect(await applyReplay(core, replay(c), core.now)).toBe(false)
     expect(await applyReplay(core, withElection(alone), core.now)).toBe(false)
     expect(await applyReplay(core, withElection(other), core.now)).toBe(false)
@@ -121,6 +122,26 @@ describe('sync/replay: a replayed commit of our epoch', () => {
     expect(core.epoch()).toBe(epoch + 1n)
     expect(core.steward.currentList()!.members.map(toHex)).toEqual(elected.map(toHex))
     expect(core.outbox.events.some((e) => e.type === 'steward-list-inferred' && e.retryRound === 1)).toBe(true)
+  })
+
+  it('a list that does not regenerate over our members, elected by the signed YES of the group, is installed: the certificate wins over our view (issue 56)', async () => {
+    const { core, bob, carol, mint, drops } = await setup()
+    recordEpoch(core)
+    const epoch = core.epoch()
+    core.steward.installList(epoch, [core.memberId], 1, 0)
+    // Bob alone: no election over our three members proposes it, but bob and carol (2 of 3) signed YES for it
+    // (our view of the epoch's pool missed what theirs held).
+    const list = [bob.memberId]
+    expect(core.steward.electableList(epoch, core.mls.members(), 1).members.map(toHex)).not.toEqual(list.map(toHex))
+    core.queues.approved.set(5, { payload: 'removeMember', removeMember: { memberId: carol.memberId } })
+    const c = await mint(bob, carol.memberId)
+    const certificate = electionCertificate(core.id, epoch, 1, list, [1, 2], core.now)
+    expect(await applyReplay(core, { candidate: c, certificates: [certificate], mergedBy: [] }, core.now)).toBe(true)
+    expect(core.epoch()).toBe(epoch + 1n)
+    // Installed for the epoch the commit left (a group this small regenerates its list after the merge).
+    const inferred = core.outbox.events.filter((e) => e.type === 'steward-list-inferred')
+    expect(inferred.map((e) => (e.type === 'steward-list-inferred' ? [e.epoch, e.stewards.map(toHex)] : []))).toEqual([[epoch, list.map(toHex)]])
+    expect(drops()).toEqual([])
   })
 
   it('a committer on the lists of two retry rounds: the certificate the replay carries decides the list, not the first round it is on', async () => {
