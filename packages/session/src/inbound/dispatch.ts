@@ -33,7 +33,8 @@ import { applyForkSwitch, applyReplay } from '../sync/replay.js'
 import { onListAttested, onStewardListNotice } from '../sync/steward-sync.js'
 import { BAN_REMOVAL_NAME } from '../voting/judge-evidence.js'
 import { handleOutcomes } from '../voting/outcome.js'
-import { initiateProposal, onIncomingProposal, onIncomingVote, targetInFlight } from '../voting/proposals.js'
+import { initiateProposal, onIncomingProposal, onIncomingVote, selfLeaveProposalId, targetInFlight } from '../voting/proposals.js'
+import { resendPendingLeave } from '../voting/self-leave.js'
 import { type Inbound, decodeInbound, decodePastChat } from './decode.js'
 import { decodeRequest, keyOfTarget } from '../rules/targets.js'
 
@@ -150,7 +151,12 @@ async function onPlainControl(core: ConversationCore, control: Extract<Inbound, 
   if (control.attestation !== undefined && (await onListAttested(core, control.attestation, now)) === 'regenerate') await electAgain(core, now)
   if (replay?.kind === 'catch-up') await applyReplay(core, replay, now)
   else if (replay?.kind === 'fork') await applyForkSwitch(core, replay, now)
-  else if (resendProposal !== undefined && !core.sm.blocksMessaging) await core.sendEncrypted({ proposal: resendProposal })
+  else if (resendProposal !== undefined && !core.sm.blocksMessaging) {
+    // Our self-leave goes with our YES and its binding (`resendPendingLeave`): stripped of them it is a proposal
+    // nobody can decide (one voter, its owner), and the members that missed it asked for it in vain.
+    const leave = resendProposal.proposalId === selfLeaveProposalId(core.memberId) && (await resendPendingLeave(core))
+    if (!leave) await core.sendEncrypted({ proposal: resendProposal })
+  }
   if (control.historyRequest !== undefined) {
     const refused = answerHistory(core, control.historyRequest, now)
     if (refused !== undefined) core.emit({ type: 'dropped', reason: 'unauthorized', detail: refused })

@@ -2,7 +2,8 @@ import { toHex } from '@demls/wire'
 import type { ConversationConfig } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { groupMovedOn, isBehind } from '../sync/catch-up.js'
-import { initiateProposal } from '../voting/proposals.js'
+import { initiateProposal, selfLeaveProposalId } from '../voting/proposals.js'
+import { resendPendingLeave } from '../voting/self-leave.js'
 import { electionPool } from './election-check.js'
 
 /**
@@ -81,6 +82,21 @@ export async function retryReelection(core: ConversationCore, now: number): Prom
   if (isBehind(core) || groupMovedOn(core, now)) return
   const attempt = Math.floor((now - at) / reelectionRetryMs(core.config))
   if (attempt < 1) return
+  // Our own leave may be the work we froze for: the stewards may never have received it (it is sent again after
+  // merges only, and none comes while we wait). It is its own proof: they approve it the moment it arrives, and
+  // commit it. Without this, FAST_TIMING at 20 % loss: the fallback proposers elected the same list again every
+  // few seconds, each election landing, the members Working, freezing for the leave, Reelection again (hundreds
+  // of elections in a churn run), since no election makes the stewards hold a leave they never received.
+  // Once per wait (every poll calls this), under the same clock as the answers to a ProposalRequest for it.
+  const leave = selfLeaveProposalId(core.memberId)
+  if (core.queues.approved.has(leave)) {
+    const sent = core.catchUp.proposalResendAt
+    if (now - (sent.get(leave) ?? Number.NEGATIVE_INFINITY) < reelectionRetryMs(core.config)) return
+    if (await resendPendingLeave(core)) {
+      sent.set(leave, now)
+      return
+    }
+  }
   const epoch = core.epoch()
   const pool = electionPool(core, true)
   const round = core.steward.nextElectionRound

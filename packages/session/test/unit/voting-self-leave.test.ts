@@ -4,6 +4,7 @@ import { verifyCertificate } from '../../src/rules/certificate.js'
 import { handleOutcomes } from '../../src/voting/outcome.js'
 import { selfLeaveProposalId } from '../../src/voting/proposals.js'
 import { resendPendingLeave, sendSelfLeave } from '../../src/voting/self-leave.js'
+import { reelectionRetryMs, retryReelection } from '../../src/stewardship/reelection.js'
 import { coreFixture } from '../core-fixture.js'
 
 /**
@@ -65,5 +66,26 @@ describe('self-leave: the leave is its own proof, and reaches every member of th
     core.queues.approved.delete(id)
     expect(await resendPendingLeave(core)).toBe(false)
     expect(core.outbox.packets.length).toBe(before + 1)
+  })
+
+  it('a leaver waiting in Reelection for its own leave sends it again (with its YES) at each retry, not an election (issue 56, the election storm)', async () => {
+    // FAST_TIMING, 20 % loss: both stewards missed the leave the others approved; every member froze for it, got
+    // no candidate and entered Reelection, and the fallback proposers elected the same list again every few
+    // seconds (hundreds of elections), since no election makes the stewards hold a leave they never received.
+    const { core, id, read } = await setup()
+    core.sm.startReelection()
+    core.stewardship.reelectionAt = core.now
+    const step = reelectionRetryMs(core.config)
+    for (const turn of [1, 2, 3]) {
+      const before = core.outbox.packets.length
+      await retryReelection(core, core.now + turn * step)
+      expect(core.outbox.packets.length).toBe(before + 1)
+      const app = await read()
+      expect([app.proposal?.proposalId, app.proposal?.votes.length, app.demlsVoteBindings.length]).toEqual([id, 1, 1])
+      // Polled again within the same wait: nothing more.
+      await retryReelection(core, core.now + turn * step + 100)
+      expect(core.outbox.packets.length).toBe(before + 1)
+    }
+    expect([...core.voting.requests.values()].filter((r) => r?.payload === 'stewardElection')).toEqual([])
   })
 })
