@@ -13,7 +13,7 @@ export const INVITATIONS_PER_INVITER = 64
 /**
  * Open invitations a member holds in all at most (every inviter): past it
  * `invite` fails (`InvitationLimitError`, `total`) and received ones are
- * refused (`invitation-limit`). With {@link INVITATION_ENTRY_MAX_BYTES} per
+ * refused (`invitation-limit`). With `INVITATION_ENTRY_MAX_BYTES` per
  * entry, the bound in bytes is {@link INVITATIONS_MAX_BYTES}.
  */
 export const INVITATIONS_MAX = 2048
@@ -46,7 +46,7 @@ export type InvitationAddResult = 'added' | 'duplicate' | 'per-inviter' | 'total
  * ({@link INVITATIONS_PER_INVITER}) and in all ({@link INVITATIONS_MAX}) by
  * refusing: an invitation past a bound is not kept, and nothing held is
  * ever evicted for it, so a member flooding invitations cannot push out
- * anyone else's. Each entry is at most {@link INVITATION_ENTRY_MAX_BYTES}.
+ * anyone else's. Each entry is at most `INVITATION_ENTRY_MAX_BYTES`.
  *
  * @internal
  */
