@@ -95,7 +95,7 @@ function sameElection(a: StewardElectionProposal, b: StewardElectionProposal): b
  * votes for a list that does not regenerate over its pool.
  */
 export function quorumElection(core: ConversationCore, certificate: ApprovalCertificate | undefined): StewardElectionProposal | undefined {
-  const claimed = certificate === undefined ? undefined : electionOf(certificate)
+  const claimed = certificate === undefined ? undefined : electionIn(certificate)
   if (certificate === undefined || claimed === undefined) return undefined
   const members = claimed.electionEpoch === core.epoch() ? core.mls.members() : core.membership.epochHistory.get(claimed.electionEpoch)?.members
   if (members === undefined) return undefined
@@ -111,7 +111,8 @@ export function quorumElection(core: ConversationCore, certificate: ApprovalCert
   return e
 }
 
-function electionOf(certificate: ApprovalCertificate): StewardElectionProposal | undefined {
+/** The steward election an approval certificate is for, if any. */
+export function electionIn(certificate: ApprovalCertificate): StewardElectionProposal | undefined {
   const p = certificate.proposal
   if (p === undefined) return undefined
   try {

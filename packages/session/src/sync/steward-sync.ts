@@ -4,14 +4,13 @@ import {
   type StewardElectionProposal,
   type StewardListNotice,
   bytesEqual,
-  decodeConversationUpdateRequest,
   toHex,
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { verifyApproval } from '../rules/certificate.js'
 import { isAmongClosest } from '../rules/closest-members.js'
 import { certifies } from '../voting/certificates.js'
-import { quorumElection } from '../stewardship/election-check.js'
+import { electionIn, quorumElection } from '../stewardship/election-check.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { listNewer, sameMembers, stewardListRefusal } from '../rules/steward-list.js'
 import { evictOldest } from '../state/bounded.js'
@@ -196,17 +195,6 @@ export function electionForReplay(
 
 /** How recent an election must be for its certificate to ride with a replay ({@link electionForReplay}). */
 const REPLAY_ELECTION_EPOCHS = 4n
-
-/** The steward election an approval certificate is for, if any. */
-function electionIn(certificate: ApprovalCertificate): StewardElectionProposal | undefined {
-  const p = certificate.proposal
-  if (p === undefined) return undefined
-  try {
-    return decodeConversationUpdateRequest(p.payload).stewardElection
-  } catch {
-    return undefined
-  }
-}
 
 /**
  * A steward list from an authenticated member: install it if it is valid

@@ -7,6 +7,7 @@
 // member leaves and chat flows; then the faults stop and the group has
 // `settleMs` (20 min) to settle. Shared by the table (bench/churn.ts →
 // docs/fault-runs.md) and the pass/fail test (test/scenarios/churn.test.ts).
+import { seededRandom } from '@demls-dev/bench-kit'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { type ConversationConfigInit, type ConversationHandle, FAST_TIMING, User, type UserEvent } from '../../src/index.js'
 import { keyFor } from './harness.js'
@@ -62,7 +63,7 @@ export async function churnRun(init: ChurnRunInit): Promise<ChurnRunReport> {
   const leaver = size - 2
   const users: User[] = []
   for (let i = 0; i < total; i++) {
-    users.push(await User.create({ privateKey: keyFor(i), transport: net.createTransport(`p${i}`), clock: net.clock, config, random: rng(seed * 1000 + i) }))
+    users.push(await User.create({ privateKey: keyFor(i), transport: net.createTransport(`p${i}`), clock: net.clock, config, random: seededRandom(seed * 1000 + i) }))
   }
   const id = 'churn'
   const report: ChurnRunReport = { seed, loss, timing, outcome: 'converged', settledAfterMs: undefined, forks: [], detail: [] }
@@ -139,7 +140,7 @@ export async function churnRun(init: ChurnRunInit): Promise<ChurnRunReport> {
   // The churn: faults on, everything at once.
   net.setFaults({ loss, duplicate: 0.05, reorder: 0.1, reorderWindowMs: 50, jitterMs: 20 })
   const start = net.clock.now()
-  const random = rng(seed)
+  const random = seededRandom(seed)
   const at = (ms: number, what: () => Promise<unknown>) => ({ ms, what, done: false })
   // As a person would: a join that fails is tried again, a removal the
   // group rejected (votes lost under loss) is proposed again, a leave that
@@ -198,17 +199,5 @@ export async function churnRun(init: ChurnRunInit): Promise<ChurnRunReport> {
         : 'not in the conversation'
       return `p${i}${i === removed ? ' (removed)' : i === leaver ? ' (leaver)' : i >= size ? ' (joiner)' : ''}: ${state}; drops: ${drops[i]!.join(' | ')}`
     })
-  }
-}
-
-/** mulberry32: the run's reproducible draws. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
