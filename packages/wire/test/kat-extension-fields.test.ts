@@ -12,15 +12,18 @@ import {
   DecodeError,
   JoinRejectReason,
   JoinStatusKind,
+  KnockAnswerKind,
   decodeAppMessage,
   decodeConversationSync,
   decodeConversationUpdateRequest,
   decodeJoinStatus,
   decodeMemberInvite,
+  decodeWelcomeChannelMessage,
   encodeAppMessage,
   encodeConversationSync,
   encodeJoinStatus,
   encodeMemberInvite,
+  encodeWelcomeChannelMessage,
 } from '../src/index.js'
 
 const h = (s: string) => Uint8Array.from(s.replace(/\s+/g, '').match(/../g) ?? [], (b) => Number.parseInt(b, 16))
@@ -201,5 +204,28 @@ describe('join rejection reason', () => {
       JoinRejectReason.JOIN_REJECT_REASON_LINK_REVOKED,
       JoinRejectReason.JOIN_REJECT_REASON_LINK_INVALID,
     ]).toEqual([4, 5, 6, 7])
+  })
+})
+
+// Knock to join (demls): WelcomeChannelMessage.demls_knock (field 100, tag
+// 802 = a2 06) and demls_knock_answer (101, tag 810 = aa 06), numbered apart
+// from the reference's welcome (2) and the joiner handshake (10-13).
+describe('knock fields', () => {
+  it('demls_knock is a2 06 …, demls_knock_answer aa 06 …; the answer kinds are 1 and 2', () => {
+    expect(encodeWelcomeChannelMessage({ demlsKnock: { conversationId: 'c', knocker: h('11'), note: 'hi', expiresAtMs: 9n } })).toEqual(
+      h('a206 0c 0a0163 120111 22026869 3809'),
+    )
+    expect(encodeWelcomeChannelMessage({ demlsKnockAnswer: { conversationId: 'c', knockId: h('22'), answer: KnockAnswerKind.KNOCK_ANSWER_DECLINED } })).toEqual(
+      h('aa06 07 0a0163 120122 2002'),
+    )
+    expect([KnockAnswerKind.KNOCK_ANSWER_LET_IN, KnockAnswerKind.KNOCK_ANSWER_DECLINED]).toEqual([1, 2])
+    const back = decodeWelcomeChannelMessage(h('a206 0c 0a0163 120111 22026869 3809'))
+    expect(back.body).toBe('demlsKnock')
+    expect(back.demlsKnock?.note).toBe('hi')
+  })
+
+  it('the reference-compatible welcome channel fields keep their bytes', () => {
+    // The reference-compatible fields keep their bytes: a key package announcement is 52 …, as before.
+    expect(encodeWelcomeChannelMessage({ keyPackage: { keyPackageBytes: h('01'), memberId: h('02') } })).toEqual(h('5206 0a0101 120102'))
   })
 })

@@ -178,6 +178,30 @@ export const JoinRejectReason = {
 export type JoinRejectReason = (typeof JoinRejectReason)[keyof typeof JoinRejectReason] | (number & {})
 
 /**
+ * `demls.transport.v1.KnockAnswerKind` (enum).
+ *
+ * @example
+ * ```ts
+ * KnockAnswerKind.KNOCK_ANSWER_UNSPECIFIED // 0
+ * ```
+ */
+export const KnockAnswerKind = {
+  KNOCK_ANSWER_UNSPECIFIED: 0,
+  KNOCK_ANSWER_LET_IN: 1,
+  KNOCK_ANSWER_DECLINED: 2,
+} as const
+/**
+ * A value of {@link KnockAnswerKind} (unknown values from the wire are kept as numbers).
+ *
+ * @example
+ * ```ts
+ * import { KnockAnswerKind } from '@demls/wire'
+ * const value: KnockAnswerKind = KnockAnswerKind.KNOCK_ANSWER_UNSPECIFIED
+ * ```
+ */
+export type KnockAnswerKind = (typeof KnockAnswerKind)[keyof typeof KnockAnswerKind] | (number & {})
+
+/**
  * `consensus.v1.Proposal` as returned by {@link decodeProposal}: every field present,
  * proto3 defaults filled in.
  *
@@ -4067,7 +4091,7 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
  */
 export interface WelcomeChannelMessage {
   /** Which member of oneof `body` is set, if any. */
-  body?: 'welcome' | 'keyPackage' | 'joinProbe' | 'joinBeacon' | 'joinStatus'
+  body?: 'welcome' | 'keyPackage' | 'joinProbe' | 'joinBeacon' | 'joinStatus' | 'demlsKnock' | 'demlsKnockAnswer'
   /** field 2, de_mls.messages.v1.MemberWelcome */
   welcome?: MemberWelcome
   /** field 10, de_mls.messages.v1.MemberInvite */
@@ -4078,6 +4102,10 @@ export interface WelcomeChannelMessage {
   joinBeacon?: JoinBeacon
   /** field 13, JoinStatus */
   joinStatus?: JoinStatus
+  /** field 100, Knock */
+  demlsKnock?: Knock
+  /** field 101, KnockAnswer */
+  demlsKnockAnswer?: KnockAnswer
 }
 
 /**
@@ -4092,7 +4120,7 @@ export interface WelcomeChannelMessage {
  */
 export interface WelcomeChannelMessageInit {
   /** Optional: the member of oneof `body` that is set (must then name it). */
-  body?: 'welcome' | 'keyPackage' | 'joinProbe' | 'joinBeacon' | 'joinStatus'
+  body?: 'welcome' | 'keyPackage' | 'joinProbe' | 'joinBeacon' | 'joinStatus' | 'demlsKnock' | 'demlsKnockAnswer'
   /** field 2, de_mls.messages.v1.MemberWelcome */
   welcome?: MemberWelcomeInit | null
   /** field 10, de_mls.messages.v1.MemberInvite */
@@ -4103,16 +4131,22 @@ export interface WelcomeChannelMessageInit {
   joinBeacon?: JoinBeaconInit | null
   /** field 13, JoinStatus */
   joinStatus?: JoinStatusInit | null
+  /** field 100, Knock */
+  demlsKnock?: KnockInit | null
+  /** field 101, KnockAnswer */
+  demlsKnockAnswer?: KnockAnswerInit | null
 }
 
 function toWelcomeChannelMessage(v: WelcomeChannelMessageInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
-  oneofIn('demls.transport.v1.WelcomeChannelMessage', 'body', v, ['welcome', 'keyPackage', 'joinProbe', 'joinBeacon', 'joinStatus'])
+  oneofIn('demls.transport.v1.WelcomeChannelMessage', 'body', v, ['welcome', 'keyPackage', 'joinProbe', 'joinBeacon', 'joinStatus', 'demlsKnock', 'demlsKnockAnswer'])
   if (v.welcome != null) o.welcome = toMemberWelcome(v.welcome)
   if (v.keyPackage != null) o.keyPackage = toMemberInvite(v.keyPackage)
   if (v.joinProbe != null) o.joinProbe = toJoinProbe(v.joinProbe)
   if (v.joinBeacon != null) o.joinBeacon = toJoinBeacon(v.joinBeacon)
   if (v.joinStatus != null) o.joinStatus = toJoinStatus(v.joinStatus)
+  if (v.demlsKnock != null) o.demlsKnock = toKnock(v.demlsKnock)
+  if (v.demlsKnockAnswer != null) o.demlsKnockAnswer = toKnockAnswer(v.demlsKnockAnswer)
   return o
 }
 
@@ -4138,6 +4172,14 @@ function fromWelcomeChannelMessage(m: Record<string, unknown>): WelcomeChannelMe
   if (Object.hasOwn(m, 'joinStatus') && m.joinStatus != null) {
     v.joinStatus = fromJoinStatus(m.joinStatus as Record<string, unknown>)
     v.body = 'joinStatus'
+  }
+  if (Object.hasOwn(m, 'demlsKnock') && m.demlsKnock != null) {
+    v.demlsKnock = fromKnock(m.demlsKnock as Record<string, unknown>)
+    v.body = 'demlsKnock'
+  }
+  if (Object.hasOwn(m, 'demlsKnockAnswer') && m.demlsKnockAnswer != null) {
+    v.demlsKnockAnswer = fromKnockAnswer(m.demlsKnockAnswer as Record<string, unknown>)
+    v.body = 'demlsKnockAnswer'
   }
   return v
 }
@@ -4632,6 +4674,244 @@ export function decodeJoinStatus(bytes: Uint8Array): JoinStatus {
   return decodeWith('demls.transport.v1.JoinStatus', pb.demls.transport.v1.JoinStatus, bytes, fromJoinStatus)
 }
 
+/**
+ * `demls.transport.v1.Knock` as returned by {@link decodeKnock}: every field present,
+ * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type Knock, decodeKnock, encodeKnock } from '@demls/wire'
+ * const knock: Knock = decodeKnock(encodeKnock({ conversationId: 'chat' }))
+ * console.log(knock.conversationId) // 'chat'
+ * ```
+ */
+export interface Knock {
+  /** field 1, string */
+  conversationId: string
+  /** field 2, bytes */
+  knocker: Uint8Array
+  /** field 3, bytes */
+  keyPackage: Uint8Array
+  /** field 4, string */
+  note: string
+  /** field 5, bytes */
+  nonce: Uint8Array
+  /** field 6, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  sentAtMs: bigint
+  /** field 7, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  expiresAtMs: bigint
+  /** field 8, bytes */
+  signature: Uint8Array
+}
+
+/**
+ * Input of {@link encodeKnock}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type KnockInit, encodeKnock } from '@demls/wire'
+ * const init: KnockInit = { conversationId: 'chat' }
+ * const bytes = encodeKnock(init)
+ * ```
+ */
+export interface KnockInit {
+  /** field 1, string */
+  conversationId?: string | null
+  /** field 2, bytes */
+  knocker?: Uint8Array | null
+  /** field 3, bytes */
+  keyPackage?: Uint8Array | null
+  /** field 4, string */
+  note?: string | null
+  /** field 5, bytes */
+  nonce?: Uint8Array | null
+  /** field 6, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  sentAtMs?: bigint | number | null
+  /** field 7, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  expiresAtMs?: bigint | number | null
+  /** field 8, bytes */
+  signature?: Uint8Array | null
+}
+
+function toKnock(v: KnockInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.conversationId != null) o.conversationId = strIn(v.conversationId)
+  if (v.knocker != null) o.knocker = bytesIn(v.knocker)
+  if (v.keyPackage != null) o.keyPackage = bytesIn(v.keyPackage)
+  if (v.note != null) o.note = strIn(v.note)
+  if (v.nonce != null) o.nonce = bytesIn(v.nonce)
+  if (v.sentAtMs != null) o.sentAtMs = u64In(v.sentAtMs)
+  if (v.expiresAtMs != null) o.expiresAtMs = u64In(v.expiresAtMs)
+  if (v.signature != null) o.signature = bytesIn(v.signature)
+  return o
+}
+
+function fromKnock(m: Record<string, unknown>): Knock {
+  const v: Knock = {
+    conversationId: (m.conversationId as string | undefined) ?? '',
+    knocker: bytesOut(m.knocker),
+    keyPackage: bytesOut(m.keyPackage),
+    note: (m.note as string | undefined) ?? '',
+    nonce: bytesOut(m.nonce),
+    sentAtMs: u64Out(m.sentAtMs),
+    expiresAtMs: u64Out(m.expiresAtMs),
+    signature: bytesOut(m.signature),
+  }
+  return v
+}
+
+/**
+ * Encode `demls.transport.v1.Knock` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeKnock } from '@demls/wire'
+ * const bytes = encodeKnock({ conversationId: 'chat' }) // canonical protobuf bytes
+ * ```
+ */
+export function encodeKnock(value: KnockInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('demls.transport.v1.Knock', pb.demls.transport.v1.Knock, () => toKnock(value))
+}
+
+/**
+ * Decode `demls.transport.v1.Knock` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeKnock, encodeKnock } from '@demls/wire'
+ * const knock = decodeKnock(encodeKnock({ conversationId: 'chat' }))
+ * try {
+ *   decodeKnock(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
+ */
+export function decodeKnock(bytes: Uint8Array): Knock {
+  return decodeWith('demls.transport.v1.Knock', pb.demls.transport.v1.Knock, bytes, fromKnock)
+}
+
+/**
+ * `demls.transport.v1.KnockAnswer` as returned by {@link decodeKnockAnswer}: every field present,
+ * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type KnockAnswer, decodeKnockAnswer, encodeKnockAnswer } from '@demls/wire'
+ * const knockAnswer: KnockAnswer = decodeKnockAnswer(encodeKnockAnswer({ conversationId: 'chat' }))
+ * console.log(knockAnswer.conversationId) // 'chat'
+ * ```
+ */
+export interface KnockAnswer {
+  /** field 1, string */
+  conversationId: string
+  /** field 2, bytes */
+  knockId: Uint8Array
+  /** field 3, bytes */
+  knocker: Uint8Array
+  /** field 4, KnockAnswerKind */
+  answer: KnockAnswerKind
+  /** field 5, bytes */
+  member: Uint8Array
+  /** field 6, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  signedAtMs: bigint
+  /** field 7, bytes */
+  signature: Uint8Array
+}
+
+/**
+ * Input of {@link encodeKnockAnswer}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type KnockAnswerInit, encodeKnockAnswer } from '@demls/wire'
+ * const init: KnockAnswerInit = { conversationId: 'chat' }
+ * const bytes = encodeKnockAnswer(init)
+ * ```
+ */
+export interface KnockAnswerInit {
+  /** field 1, string */
+  conversationId?: string | null
+  /** field 2, bytes */
+  knockId?: Uint8Array | null
+  /** field 3, bytes */
+  knocker?: Uint8Array | null
+  /** field 4, KnockAnswerKind */
+  answer?: KnockAnswerKind | null
+  /** field 5, bytes */
+  member?: Uint8Array | null
+  /** field 6, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  signedAtMs?: bigint | number | null
+  /** field 7, bytes */
+  signature?: Uint8Array | null
+}
+
+function toKnockAnswer(v: KnockAnswerInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.conversationId != null) o.conversationId = strIn(v.conversationId)
+  if (v.knockId != null) o.knockId = bytesIn(v.knockId)
+  if (v.knocker != null) o.knocker = bytesIn(v.knocker)
+  if (v.answer != null) o.answer = enumIn(v.answer)
+  if (v.member != null) o.member = bytesIn(v.member)
+  if (v.signedAtMs != null) o.signedAtMs = u64In(v.signedAtMs)
+  if (v.signature != null) o.signature = bytesIn(v.signature)
+  return o
+}
+
+function fromKnockAnswer(m: Record<string, unknown>): KnockAnswer {
+  const v: KnockAnswer = {
+    conversationId: (m.conversationId as string | undefined) ?? '',
+    knockId: bytesOut(m.knockId),
+    knocker: bytesOut(m.knocker),
+    answer: (m.answer as KnockAnswerKind | undefined) ?? 0,
+    member: bytesOut(m.member),
+    signedAtMs: u64Out(m.signedAtMs),
+    signature: bytesOut(m.signature),
+  }
+  return v
+}
+
+/**
+ * Encode `demls.transport.v1.KnockAnswer` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeKnockAnswer } from '@demls/wire'
+ * const bytes = encodeKnockAnswer({ conversationId: 'chat' }) // canonical protobuf bytes
+ * ```
+ */
+export function encodeKnockAnswer(value: KnockAnswerInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('demls.transport.v1.KnockAnswer', pb.demls.transport.v1.KnockAnswer, () => toKnockAnswer(value))
+}
+
+/**
+ * Decode `demls.transport.v1.KnockAnswer` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeKnockAnswer, encodeKnockAnswer } from '@demls/wire'
+ * const knockAnswer = decodeKnockAnswer(encodeKnockAnswer({ conversationId: 'chat' }))
+ * try {
+ *   decodeKnockAnswer(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
+ */
+export function decodeKnockAnswer(bytes: Uint8Array): KnockAnswer {
+  return decodeWith('demls.transport.v1.KnockAnswer', pb.demls.transport.v1.KnockAnswer, bytes, fromKnockAnswer)
+}
+
 /** Field-level description of every message, for tools and property tests. */
 export const schema = {
   Proposal: {
@@ -4999,6 +5279,8 @@ export const schema = {
       { name: 'joinProbe', id: 11, kind: 'message', repeated: false, ref: 'JoinProbe', oneof: 'body' },
       { name: 'joinBeacon', id: 12, kind: 'message', repeated: false, ref: 'JoinBeacon', oneof: 'body' },
       { name: 'joinStatus', id: 13, kind: 'message', repeated: false, ref: 'JoinStatus', oneof: 'body' },
+      { name: 'demlsKnock', id: 100, kind: 'message', repeated: false, ref: 'Knock', oneof: 'body' },
+      { name: 'demlsKnockAnswer', id: 101, kind: 'message', repeated: false, ref: 'KnockAnswer', oneof: 'body' },
     ],
   },
   JoinProbe: {
@@ -5045,6 +5327,31 @@ export const schema = {
       { name: 'signedAtMs', id: 8, kind: 'uint64', repeated: false },
       { name: 'signature', id: 9, kind: 'bytes', repeated: false },
       { name: 'rejectReason', id: 100, kind: 'enum', repeated: false, ref: 'JoinRejectReason' },
+    ],
+  },
+  Knock: {
+    fullName: 'demls.transport.v1.Knock',
+    fields: [
+      { name: 'conversationId', id: 1, kind: 'string', repeated: false },
+      { name: 'knocker', id: 2, kind: 'bytes', repeated: false },
+      { name: 'keyPackage', id: 3, kind: 'bytes', repeated: false },
+      { name: 'note', id: 4, kind: 'string', repeated: false },
+      { name: 'nonce', id: 5, kind: 'bytes', repeated: false },
+      { name: 'sentAtMs', id: 6, kind: 'uint64', repeated: false },
+      { name: 'expiresAtMs', id: 7, kind: 'uint64', repeated: false },
+      { name: 'signature', id: 8, kind: 'bytes', repeated: false },
+    ],
+  },
+  KnockAnswer: {
+    fullName: 'demls.transport.v1.KnockAnswer',
+    fields: [
+      { name: 'conversationId', id: 1, kind: 'string', repeated: false },
+      { name: 'knockId', id: 2, kind: 'bytes', repeated: false },
+      { name: 'knocker', id: 3, kind: 'bytes', repeated: false },
+      { name: 'answer', id: 4, kind: 'enum', repeated: false, ref: 'KnockAnswerKind' },
+      { name: 'member', id: 5, kind: 'bytes', repeated: false },
+      { name: 'signedAtMs', id: 6, kind: 'uint64', repeated: false },
+      { name: 'signature', id: 7, kind: 'bytes', repeated: false },
     ],
   },
 } as const

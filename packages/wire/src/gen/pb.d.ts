@@ -59,6 +59,8 @@ export declare const demls: {
       JoinBeacon: PbMessageType
       InviteLink: PbMessageType
       JoinStatus: PbMessageType
+      Knock: PbMessageType
+      KnockAnswer: PbMessageType
     }
   }
 }

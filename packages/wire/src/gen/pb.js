@@ -4717,11 +4717,13 @@ export const demls = $root.demls = (() => {
                 WelcomeChannelMessage.prototype.joinProbe = null;
                 WelcomeChannelMessage.prototype.joinBeacon = null;
                 WelcomeChannelMessage.prototype.joinStatus = null;
+                WelcomeChannelMessage.prototype.demlsKnock = null;
+                WelcomeChannelMessage.prototype.demlsKnockAnswer = null;
 
                 let $oneOfFields;
 
                 $Object.defineProperty(WelcomeChannelMessage.prototype, "body", {
-                    get: $util.oneOfGetter($oneOfFields = ["welcome", "keyPackage", "joinProbe", "joinBeacon", "joinStatus"]),
+                    get: $util.oneOfGetter($oneOfFields = ["welcome", "keyPackage", "joinProbe", "joinBeacon", "joinStatus", "demlsKnock", "demlsKnockAnswer"]),
                     set: $util.oneOfSetter($oneOfFields)
                 });
 
@@ -4742,6 +4744,10 @@ export const demls = $root.demls = (() => {
                         $root.demls.transport.v1.JoinBeacon.encode(message.joinBeacon, writer.uint32(98).fork(), _depth + 1).ldelim();
                     if (message.joinStatus != null && $Object.hasOwnProperty.call(message, "joinStatus"))
                         $root.demls.transport.v1.JoinStatus.encode(message.joinStatus, writer.uint32(106).fork(), _depth + 1).ldelim();
+                    if (message.demlsKnock != null && $Object.hasOwnProperty.call(message, "demlsKnock"))
+                        $root.demls.transport.v1.Knock.encode(message.demlsKnock, writer.uint32(802).fork(), _depth + 1).ldelim();
+                    if (message.demlsKnockAnswer != null && $Object.hasOwnProperty.call(message, "demlsKnockAnswer"))
+                        $root.demls.transport.v1.KnockAnswer.encode(message.demlsKnockAnswer, writer.uint32(810).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -4808,6 +4814,20 @@ export const demls = $root.demls = (() => {
                                     break;
                                 message.joinStatus = $root.demls.transport.v1.JoinStatus.decode(reader, reader.size(), $undefined, _depth + 1, message.joinStatus);
                                 message.body = "joinStatus";
+                                continue;
+                            }
+                        case 100: {
+                                if (wireType !== 2)
+                                    break;
+                                message.demlsKnock = $root.demls.transport.v1.Knock.decode(reader, reader.size(), $undefined, _depth + 1, message.demlsKnock);
+                                message.body = "demlsKnock";
+                                continue;
+                            }
+                        case 101: {
+                                if (wireType !== 2)
+                                    break;
+                                message.demlsKnockAnswer = $root.demls.transport.v1.KnockAnswer.decode(reader, reader.size(), $undefined, _depth + 1, message.demlsKnockAnswer);
+                                message.body = "demlsKnockAnswer";
                                 continue;
                             }
                         }
@@ -5440,6 +5460,334 @@ export const demls = $root.demls = (() => {
                 };
 
                 return JoinStatus;
+            })();
+
+            v1.Knock = (function() {
+
+                const Knock = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                Knock.prototype.conversationId = "";
+                Knock.prototype.knocker = $util.newBuffer([]);
+                Knock.prototype.keyPackage = $util.newBuffer([]);
+                Knock.prototype.note = "";
+                Knock.prototype.nonce = $util.newBuffer([]);
+                Knock.prototype.sentAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                Knock.prototype.expiresAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                Knock.prototype.signature = $util.newBuffer([]);
+
+                Knock.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.conversationId != null && $Object.hasOwnProperty.call(message, "conversationId") && message.conversationId !== "")
+                        writer.uint32(10).string(message.conversationId);
+                    if (message.knocker != null && $Object.hasOwnProperty.call(message, "knocker") && message.knocker.length)
+                        writer.uint32(18).bytes(message.knocker);
+                    if (message.keyPackage != null && $Object.hasOwnProperty.call(message, "keyPackage") && message.keyPackage.length)
+                        writer.uint32(26).bytes(message.keyPackage);
+                    if (message.note != null && $Object.hasOwnProperty.call(message, "note") && message.note !== "")
+                        writer.uint32(34).string(message.note);
+                    if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce") && message.nonce.length)
+                        writer.uint32(42).bytes(message.nonce);
+                    if (message.sentAtMs != null && $Object.hasOwnProperty.call(message, "sentAtMs") && (typeof message.sentAtMs === "object" ? message.sentAtMs.low || message.sentAtMs.high : message.sentAtMs !== 0))
+                        writer.uint32(48).uint64(message.sentAtMs);
+                    if (message.expiresAtMs != null && $Object.hasOwnProperty.call(message, "expiresAtMs") && (typeof message.expiresAtMs === "object" ? message.expiresAtMs.low || message.expiresAtMs.high : message.expiresAtMs !== 0))
+                        writer.uint32(56).uint64(message.expiresAtMs);
+                    if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                        writer.uint32(66).bytes(message.signature);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                Knock.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.demls.transport.v1.Knock();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.conversationId = value;
+                                else
+                                    delete message.conversationId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.knocker = value;
+                                else
+                                    delete message.knocker;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.keyPackage = value;
+                                else
+                                    delete message.keyPackage;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.note = value;
+                                else
+                                    delete message.note;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.nonce = value;
+                                else
+                                    delete message.nonce;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.sentAtMs = value;
+                                else
+                                    delete message.sentAtMs;
+                                continue;
+                            }
+                        case 7: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.expiresAtMs = value;
+                                else
+                                    delete message.expiresAtMs;
+                                continue;
+                            }
+                        case 8: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.signature = value;
+                                else
+                                    delete message.signature;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return Knock;
+            })();
+
+            v1.KnockAnswerKind = (function() {
+                const valuesById = $Object.create(null), values = $Object.create(valuesById);
+                values[valuesById[0] = "KNOCK_ANSWER_UNSPECIFIED"] = 0;
+                values[valuesById[1] = "KNOCK_ANSWER_LET_IN"] = 1;
+                values[valuesById[2] = "KNOCK_ANSWER_DECLINED"] = 2;
+                return values;
+            })();
+
+            v1.KnockAnswer = (function() {
+
+                const KnockAnswer = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                KnockAnswer.prototype.conversationId = "";
+                KnockAnswer.prototype.knockId = $util.newBuffer([]);
+                KnockAnswer.prototype.knocker = $util.newBuffer([]);
+                KnockAnswer.prototype.answer = 0;
+                KnockAnswer.prototype.member = $util.newBuffer([]);
+                KnockAnswer.prototype.signedAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+                KnockAnswer.prototype.signature = $util.newBuffer([]);
+
+                KnockAnswer.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.conversationId != null && $Object.hasOwnProperty.call(message, "conversationId") && message.conversationId !== "")
+                        writer.uint32(10).string(message.conversationId);
+                    if (message.knockId != null && $Object.hasOwnProperty.call(message, "knockId") && message.knockId.length)
+                        writer.uint32(18).bytes(message.knockId);
+                    if (message.knocker != null && $Object.hasOwnProperty.call(message, "knocker") && message.knocker.length)
+                        writer.uint32(26).bytes(message.knocker);
+                    if (message.answer != null && $Object.hasOwnProperty.call(message, "answer") && message.answer !== 0)
+                        writer.uint32(32).int32(message.answer);
+                    if (message.member != null && $Object.hasOwnProperty.call(message, "member") && message.member.length)
+                        writer.uint32(42).bytes(message.member);
+                    if (message.signedAtMs != null && $Object.hasOwnProperty.call(message, "signedAtMs") && (typeof message.signedAtMs === "object" ? message.signedAtMs.low || message.signedAtMs.high : message.signedAtMs !== 0))
+                        writer.uint32(48).uint64(message.signedAtMs);
+                    if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                        writer.uint32(58).bytes(message.signature);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                KnockAnswer.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.demls.transport.v1.KnockAnswer();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.conversationId = value;
+                                else
+                                    delete message.conversationId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.knockId = value;
+                                else
+                                    delete message.knockId;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.knocker = value;
+                                else
+                                    delete message.knocker;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.int32())
+                                    message.answer = value;
+                                else
+                                    delete message.answer;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.member = value;
+                                else
+                                    delete message.member;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.signedAtMs = value;
+                                else
+                                    delete message.signedAtMs;
+                                continue;
+                            }
+                        case 7: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.signature = value;
+                                else
+                                    delete message.signature;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return KnockAnswer;
             })();
 
             return v1;
