@@ -216,7 +216,7 @@ describe('knock fields', () => {
       h('a206 0c 0a0163 120111 22026869 3809'),
     )
     expect(encodeWelcomeChannelMessage({ demlsKnockAnswer: { conversationId: 'c', knockId: h('22'), answer: KnockAnswerKind.KNOCK_ANSWER_DECLINED } })).toEqual(
-      h('aa06 07 0a0163 120122 2002'),
+      h('aa06 08 0a0163 120122 2002'),
     )
     expect([KnockAnswerKind.KNOCK_ANSWER_LET_IN, KnockAnswerKind.KNOCK_ANSWER_DECLINED]).toEqual([1, 2])
     const back = decodeWelcomeChannelMessage(h('a206 0c 0a0163 120111 22026869 3809'))
