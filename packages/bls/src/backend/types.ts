@@ -1,0 +1,68 @@
+/**
+ * The BLS12-381 operations demls needs (min-pk: public keys in G1, 48
+ * bytes compressed; signatures in G2, 96 bytes compressed; ciphersuite
+ * `BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_`), behind one interface so
+ * the implementation can be chosen per platform: native blst
+ * (`@chainsafe/blst`) in Node when its prebuilt binary loads,
+ * `@noble/curves` everywhere else. Every implementation gives identical
+ * results on identical inputs (this package's equivalence tests pin it).
+ *
+ * Nothing here throws on untrusted input: a point that does not decode,
+ * is not in the prime-order subgroup or is the identity makes the call
+ * return `undefined` or `false`.
+ *
+ * @example
+ * ```ts
+ * import { type BlsBackend, blsKeyFromSeed, defaultBlsBackend } from '@demls/bls'
+ * const backend: BlsBackend = defaultBlsBackend()
+ * const secretKey = blsKeyFromSeed(crypto.getRandomValues(new Uint8Array(32)))
+ * const message = new TextEncoder().encode('vote')
+ * backend.verify(backend.publicKey(secretKey), message, backend.sign(secretKey, message)) // true
+ * ```
+ */
+export interface BlsBackend {
+  /** Stable name, printed by benchmarks: `'native'` (blst) or `'noble'` (@noble/curves). */
+  readonly name: 'native' | 'noble'
+  /** The 48-byte compressed G1 public key of a valid 32-byte secret key (big-endian scalar in [1, r − 1]). */
+  publicKey(secretKey: Uint8Array): Uint8Array
+  /** The 96-byte compressed G2 signature of `message` (hashed to G2 with the signature DST). */
+  sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array
+  /** Whether `signature` is `publicKey`'s signature of `message`; `false` on any invalid point. */
+  verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean
+  /**
+   * Decode and validate a public key once (48 bytes, compressed, on the
+   * curve, in the subgroup, not the identity), for
+   * {@link BlsBackend.fastAggregateVerify}; `undefined` when invalid.
+   */
+  parsePublicKey(publicKey: Uint8Array): BlsParsedKey | undefined
+  /**
+   * Whether `signature` is the aggregate signature of `message` by every
+   * key of `keys` (all parsed by this backend): the keys are added (one
+   * point addition each) and one pairing check is made. `false` when
+   * `keys` is empty, their sum is the identity, or the signature is not a
+   * valid subgroup point other than the identity.
+   */
+  fastAggregateVerify(keys: readonly BlsParsedKey[], message: Uint8Array, signature: Uint8Array): boolean
+  /** The sum of valid signatures (96 bytes), or `undefined` when one is invalid or the list is empty. */
+  aggregateSignatures(signatures: readonly Uint8Array[]): Uint8Array | undefined
+}
+
+/**
+ * A public key decoded and validated by one {@link BlsBackend} (opaque).
+ *
+ * @example
+ * ```ts
+ * import { type BlsParsedKey, blsKeyFromSeed, defaultBlsBackend } from '@demls/bls'
+ * const backend = defaultBlsBackend()
+ * const key: BlsParsedKey | undefined = backend.parsePublicKey(backend.publicKey(blsKeyFromSeed(new Uint8Array(32).fill(1))))
+ * console.log(key?.backend) // 'native' or 'noble'
+ * ```
+ */
+export interface BlsParsedKey {
+  /** The backend that parsed it (keys do not cross backends). */
+  readonly backend: 'native' | 'noble'
+  /** The 48 compressed bytes. */
+  readonly bytes: Uint8Array
+  /** The backend's point object. */
+  readonly point: unknown
+}

@@ -1,0 +1,227 @@
+import { addressEquals, recoverPersonalMessageAddress } from '@demls/eip191'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { nobleG1 } from './backend/noble.js'
+import { BLS_PUBLIC_KEY_LENGTH, BLS_SIGNATURE_LENGTH } from './ciphersuite.js'
+import { BlsArgumentError, BlsDecodeError } from './errors.js'
+import { blsKeyFromMemberKey as deriveKey, blsProvePossession, blsPublicKey, blsVerifyPossession } from './keys.js'
+import { pbDecode, pbEncode } from './protobuf.js'
+
+const BINDING_TYPE = 'demls.bls.v1.KeyBinding'
+
+/** Domain-separation label of a BLS key binding (ASCII; a 0x00 follows it). */
+export const BLS_KEY_BINDING_LABEL = 'demls/bls-key-binding/v1'
+
+/**
+ * MLS LeafNode extension type proposed for carrying an encoded
+ * {@link BlsKeyBinding} in a member's leaf (RFC 9420 private-use range,
+ * next to the secp256k1 leaf binding's `0xf0de`).
+ */
+export const BLS_KEY_BINDING_EXTENSION_TYPE = 0xf0df
+
+/** Length of an encoded {@link BlsKeyBinding}: every field has a fixed size. */
+export const BLS_KEY_BINDING_LENGTH = 2 + 20 + 2 + BLS_PUBLIC_KEY_LENGTH + 2 + BLS_SIGNATURE_LENGTH + 2 + 65
+
+const LABEL = new TextEncoder().encode(BLS_KEY_BINDING_LABEL)
+
+/**
+ * A member's BLS public key bound to its member identity (its 20-byte
+ * Ethereum address, the secp256k1 key that already binds its MLS leaf):
+ * the BLS key, its proof of possession, and the member key's EIP-191
+ * signature over both identities. Carried in the member's leaf
+ * ({@link BLS_KEY_BINDING_EXTENSION_TYPE}) or its join request.
+ *
+ * @example
+ * ```ts
+ * import { type BlsKeyBinding, createKeyBinding } from '@demls/bls'
+ * import { EthereumSigner } from '@demls/consensus'
+ * const memberKey = crypto.getRandomValues(new Uint8Array(32))
+ * const binding: BlsKeyBinding = createKeyBinding(new EthereumSigner(memberKey), memberKey)
+ * console.log(binding.publicKey.length, binding.possession.length) // 48 96
+ * ```
+ */
+export interface BlsKeyBinding {
+  /** The member id: the 20-byte Ethereum address of its secp256k1 key. */
+  memberId: Uint8Array
+  /** The 48-byte BLS public key. */
+  publicKey: Uint8Array
+  /** The 96-byte proof of possession of the BLS key ({@link blsProvePossession}). */
+  possession: Uint8Array
+  /** The member key's 65-byte EIP-191 signature of {@link keyBindingDigest}. */
+  memberSignature: Uint8Array
+}
+
+/**
+ * The 32 bytes a member's secp256k1 key signs (as an EIP-191 personal
+ * message) to bind a BLS key:
+ * `SHA-256("demls/bls-key-binding/v1" ‖ 0x00 ‖ member_id (20) ‖ bls_public_key (48))`.
+ *
+ * @throws {BlsArgumentError} when the id is not 20 bytes or the key not 48
+ * @example
+ * ```ts
+ * import { keyBindingDigest } from '@demls/bls'
+ * declare const blsPublicKey: Uint8Array
+ * const digest = keyBindingDigest(new Uint8Array(20).fill(1), blsPublicKey)
+ * ```
+ */
+export function keyBindingDigest(memberId: Uint8Array, publicKey: Uint8Array): Uint8Array {
+  if (!(memberId instanceof Uint8Array) || memberId.length !== 20) throw new BlsArgumentError('a member id is 20 bytes')
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== BLS_PUBLIC_KEY_LENGTH) throw new BlsArgumentError('a BLS public key is 48 bytes')
+  const buf = new Uint8Array(LABEL.length + 1 + 20 + BLS_PUBLIC_KEY_LENGTH)
+  buf.set(LABEL, 0)
+  buf.set(memberId, LABEL.length + 1)
+  buf.set(publicKey, LABEL.length + 21)
+  return sha256(buf)
+}
+
+/**
+ * Bind a BLS key to the member: its public key, proof of possession, and
+ * the member key's signature. `memberSigner` signs EIP-191 personal
+ * messages with the member's secp256k1 key (`EthereumSigner` of
+ * `@demls/consensus` fits).
+ *
+ * @param blsSecretKeyOrMemberKey - the BLS secret key; pass the member's secp256k1 secret key with `{ derive: true }` to use {@link blsKeyFromMemberKey}
+ * @throws {BlsArgumentError} when a key is invalid
+ * @example
+ * ```ts
+ * import { blsKeyFromSeed, createKeyBinding } from '@demls/bls'
+ * import { EthereumSigner } from '@demls/consensus'
+ * const signer = new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))
+ * const binding = createKeyBinding(signer, blsKeyFromSeed(crypto.getRandomValues(new Uint8Array(32))), { derive: false })
+ * ```
+ */
+export function createKeyBinding(
+  memberSigner: { readonly identity: Uint8Array; sign(payload: Uint8Array): Uint8Array },
+  blsSecretKeyOrMemberKey: Uint8Array,
+  options: { derive?: boolean } = { derive: true },
+): BlsKeyBinding {
+  const secret = options.derive === false ? blsSecretKeyOrMemberKey : deriveKey(blsSecretKeyOrMemberKey)
+  const publicKey = blsPublicKey(secret)
+  const memberId = Uint8Array.from(memberSigner.identity)
+  return {
+    memberId,
+    publicKey,
+    possession: blsProvePossession(secret),
+    memberSignature: Uint8Array.from(memberSigner.sign(keyBindingDigest(memberId, publicKey))),
+  }
+}
+
+/**
+ * Why a key binding is refused: `'invalid-public-key'` (not a compressed
+ * subgroup point other than the identity), `'bad-possession'` (no valid
+ * proof of possession: a rogue key), `'bad-member-signature'` (the member
+ * signature does not recover to `memberId`), `'wrong-member'` (valid, but
+ * for another member than expected).
+ *
+ * @example
+ * ```ts
+ * import type { KeyBindingRefusal } from '@demls/bls'
+ * const reason: KeyBindingRefusal = 'bad-possession'
+ * ```
+ */
+export type KeyBindingRefusal = 'invalid-public-key' | 'bad-possession' | 'bad-member-signature' | 'wrong-member'
+
+/**
+ * Verify a key binding: the BLS key is valid, its proof of possession
+ * holds, and the member id's secp256k1 key signed the binding. With
+ * `expectedMemberId` (the identity of the MLS leaf or join request that
+ * carries it), the binding must name that member. Only keys that pass may
+ * enter a {@link BlsMemberKeys} list. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { createKeyBinding, verifyKeyBinding } from '@demls/bls'
+ * import { EthereumSigner } from '@demls/consensus'
+ * const key = crypto.getRandomValues(new Uint8Array(32))
+ * const signer = new EthereumSigner(key)
+ * const r = verifyKeyBinding(createKeyBinding(signer, key), signer.identity)
+ * console.log(r.ok) // true
+ * ```
+ */
+export function verifyKeyBinding(binding: BlsKeyBinding, expectedMemberId?: Uint8Array): { ok: true } | { ok: false; reason: KeyBindingRefusal } {
+  try {
+    if (!(binding.memberId instanceof Uint8Array) || binding.memberId.length !== 20) return { ok: false, reason: 'bad-member-signature' }
+    if (!(binding.publicKey instanceof Uint8Array) || binding.publicKey.length !== BLS_PUBLIC_KEY_LENGTH) return { ok: false, reason: 'invalid-public-key' }
+    if (expectedMemberId !== undefined && !addressEquals(binding.memberId, expectedMemberId)) return { ok: false, reason: 'wrong-member' }
+    const signer = recoverPersonalMessageAddress(keyBindingDigest(binding.memberId, binding.publicKey), binding.memberSignature)
+    if (signer === undefined || !addressEquals(signer, binding.memberId)) return { ok: false, reason: 'bad-member-signature' }
+    if (!blsVerifyPossession(binding.publicKey, binding.possession)) {
+      // Tell an invalid point from a bad proof.
+      return { ok: false, reason: blsVerifyPossessionKeyOnly(binding.publicKey) ? 'bad-possession' : 'invalid-public-key' }
+    }
+    return { ok: true }
+  } catch {
+    return { ok: false, reason: 'bad-member-signature' }
+  }
+}
+
+function blsVerifyPossessionKeyOnly(publicKey: Uint8Array): boolean {
+  return nobleG1(publicKey) !== undefined
+}
+
+/**
+ * Encode a key binding (protobuf `demls.bls.v1.KeyBinding`: 1 member_id,
+ * 2 public_key, 3 possession, 4 member_signature; all required, fixed
+ * sizes): {@link BLS_KEY_BINDING_LENGTH} bytes.
+ *
+ * @throws {BlsArgumentError} when a field has the wrong length
+ * @example
+ * ```ts
+ * import { createKeyBinding, decodeKeyBinding, encodeKeyBinding } from '@demls/bls'
+ * import { EthereumSigner } from '@demls/consensus'
+ * const key = crypto.getRandomValues(new Uint8Array(32))
+ * const bytes = encodeKeyBinding(createKeyBinding(new EthereumSigner(key), key)) // 237 bytes
+ * decodeKeyBinding(bytes).publicKey.length // 48
+ * ```
+ */
+export function encodeKeyBinding(binding: BlsKeyBinding): Uint8Array {
+  const check = (v: Uint8Array, n: number, what: string) => {
+    if (!(v instanceof Uint8Array) || v.length !== n) throw new BlsArgumentError(`key binding ${what} must be ${n} bytes`)
+  }
+  check(binding.memberId, 20, 'member id')
+  check(binding.publicKey, BLS_PUBLIC_KEY_LENGTH, 'public key')
+  check(binding.possession, BLS_SIGNATURE_LENGTH, 'proof of possession')
+  check(binding.memberSignature, 65, 'member signature')
+  return pbEncode([
+    { no: 1, bytes: binding.memberId },
+    { no: 2, bytes: binding.publicKey },
+    { no: 3, bytes: binding.possession },
+    { no: 4, bytes: binding.memberSignature },
+  ])
+}
+
+/**
+ * Decode untrusted bytes as a key binding, strictly (exactly
+ * {@link BLS_KEY_BINDING_LENGTH} bytes, the four fields in order). Does not
+ * verify it ({@link verifyKeyBinding}).
+ *
+ * @throws {BlsDecodeError} on anything else
+ * @example
+ * ```ts
+ * import { decodeKeyBinding, verifyKeyBinding } from '@demls/bls'
+ * declare const extensionData: Uint8Array // from the leaf's BLS_KEY_BINDING_EXTENSION_TYPE extension
+ * declare const leafMemberId: Uint8Array
+ * const ok = verifyKeyBinding(decodeKeyBinding(extensionData), leafMemberId).ok
+ * ```
+ */
+export function decodeKeyBinding(bytes: Uint8Array): BlsKeyBinding {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== BLS_KEY_BINDING_LENGTH) {
+    throw new BlsDecodeError(BINDING_TYPE, `expected ${BLS_KEY_BINDING_LENGTH} bytes`)
+  }
+  let f: Map<number, bigint | Uint8Array>
+  try {
+    f = pbDecode(bytes, {
+      1: { kind: 'bytes', min: 20, max: 20 },
+      2: { kind: 'bytes', min: BLS_PUBLIC_KEY_LENGTH, max: BLS_PUBLIC_KEY_LENGTH },
+      3: { kind: 'bytes', min: BLS_SIGNATURE_LENGTH, max: BLS_SIGNATURE_LENGTH },
+      4: { kind: 'bytes', min: 65, max: 65 },
+    })
+  } catch (reason) {
+    throw new BlsDecodeError(BINDING_TYPE, String(reason))
+  }
+  const get = (no: number): Uint8Array => {
+    const v = f.get(no)
+    if (!(v instanceof Uint8Array)) throw new BlsDecodeError(BINDING_TYPE, `field ${no} missing`)
+    return v
+  }
+  return { memberId: get(1), publicKey: get(2), possession: get(3), memberSignature: get(4) }
+}

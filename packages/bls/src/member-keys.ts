@@ -1,0 +1,88 @@
+import { platformBackend } from '#bls-platform'
+import type { BlsBackend, BlsParsedKey } from './backend/types.js'
+import { type BitmapRefusal, MAX_PROOF_MEMBERS, bitmapSigners } from './bitmap.js'
+import { BlsMemberKeysError } from './errors.js'
+
+/**
+ * The ordered BLS public keys of a group's members (index = position in
+ * the epoch's member order), decoded and validated once so that each
+ * proof costs only point additions and one pairing. Build with
+ * {@link prepareMemberKeys}.
+ *
+ * @example
+ * ```ts
+ * import { type BlsMemberKeys, blsKeyFromSeed, blsPublicKey, prepareMemberKeys } from '@demls/bls'
+ * const keys: BlsMemberKeys = prepareMemberKeys([1, 2, 3].map((i) => blsPublicKey(blsKeyFromSeed(new Uint8Array(32).fill(i)))))
+ * console.log(keys.size, keys.backend.name) // 3 'native' (or 'noble')
+ * ```
+ */
+export interface BlsMemberKeys {
+  /** Number of members (n). */
+  readonly size: number
+  /** The backend that parsed the keys and verifies with them. */
+  readonly backend: BlsBackend
+  /** The parsed keys, in member order. */
+  readonly keys: readonly BlsParsedKey[]
+}
+
+/**
+ * Validate and parse an ordered member key list: each key a compressed G1
+ * point of the prime-order subgroup other than the identity, no key twice,
+ * 1 to {@link MAX_PROOF_MEMBERS} keys. The keys must come from verified
+ * key bindings (proof of possession checked: {@link verifyKeyBinding});
+ * this function does not see the proofs.
+ *
+ * @param backend - defaults to the platform's
+ * @throws {BlsMemberKeysError} naming the first refused key
+ * @example
+ * ```ts
+ * import { blsKeyFromSeed, blsPublicKey, prepareMemberKeys } from '@demls/bls'
+ * const ordered = [1, 2, 3].map((i) => blsPublicKey(blsKeyFromSeed(new Uint8Array(32).fill(i))))
+ * const members = prepareMemberKeys(ordered) // once per epoch
+ * ```
+ */
+export function prepareMemberKeys(publicKeys: readonly Uint8Array[], backend: BlsBackend = platformBackend): BlsMemberKeys {
+  if (!Array.isArray(publicKeys) || publicKeys.length === 0) throw new BlsMemberKeysError(-1, 'empty')
+  if (publicKeys.length > MAX_PROOF_MEMBERS) throw new BlsMemberKeysError(-1, 'too-many')
+  const seen = new Set<string>()
+  const keys: BlsParsedKey[] = []
+  for (const [i, bytes] of publicKeys.entries()) {
+    const parsed = backend.parsePublicKey(bytes)
+    if (parsed === undefined) throw new BlsMemberKeysError(i, 'invalid-key')
+    const id = String.fromCharCode.apply(null, parsed.bytes as unknown as number[])
+    if (seen.has(id)) throw new BlsMemberKeysError(i, 'duplicate-key')
+    seen.add(id)
+    keys.push(parsed)
+  }
+  return Object.freeze({ size: keys.length, backend, keys: Object.freeze(keys) })
+}
+
+/**
+ * Verify one aggregate signature of one message against the members a
+ * signer bitmap names: one pairing check and (signers − 1) point
+ * additions. Returns the signer indices, or why it fails: a
+ * {@link BitmapRefusal}, or `'bad-signature'` (the aggregate does not
+ * verify, or is malformed, outside the subgroup or the identity). Never throws.
+ *
+ * @example
+ * ```ts
+ * import { blsAggregateSignatures, blsKeyFromSeed, blsPublicKey, blsSign, prepareMemberKeys, signerBitmap, verifyBitmapAggregate } from '@demls/bls'
+ * const secrets = [1, 2, 3, 4].map((i) => blsKeyFromSeed(new Uint8Array(32).fill(i)))
+ * const members = prepareMemberKeys(secrets.map((sk) => blsPublicKey(sk)))
+ * const msg = new TextEncoder().encode('approve #7')
+ * const aggregate = blsAggregateSignatures([0, 2, 3].map((i) => blsSign(secrets[i]!, msg)))!
+ * verifyBitmapAggregate(members, signerBitmap([0, 2, 3], 4), msg, aggregate) // [0, 2, 3]
+ * ```
+ */
+export function verifyBitmapAggregate(
+  members: BlsMemberKeys,
+  bitmap: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): number[] | BitmapRefusal | 'bad-signature' {
+  const signers = bitmapSigners(bitmap, members.size)
+  if (!Array.isArray(signers)) return signers
+  if (signers.length === 0) return 'empty'
+  const keys = signers.map((i) => members.keys[i]!)
+  return members.backend.fastAggregateVerify(keys, message, signature) ? signers : 'bad-signature'
+}

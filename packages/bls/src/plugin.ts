@@ -1,0 +1,128 @@
+import {
+  type ConsensusPlugin,
+  type ConsensusRule,
+  type ConsensusSigner,
+  type ConsensusStorage,
+  DEFAULT_CONSENSUS_PLUGIN_VERSION,
+  InMemoryConsensusStorage,
+  consensusResult,
+} from '@demls/consensus'
+import type { BlsBackend } from './backend/types.js'
+import { type BlsKeyBinding, createKeyBinding } from './binding.js'
+import { BLS_SIGNATURE_DST } from './ciphersuite.js'
+import { BlsArgumentError } from './errors.js'
+import { blsKeyFromMemberKey, blsSign } from './keys.js'
+import { type BlsVoteContext, blsVoteMessage } from './vote-message.js'
+
+/** `id` of the BLS aggregate-vote consensus plug-in. */
+export const BLS_CONSENSUS_PLUGIN_ID = 'hashgraph-like+bls12-381-aggregate'
+/**
+ * `version` of the BLS plug-in: the version of this scheme, the
+ * ciphersuite, and the reference rule version it keeps. Any change that
+ * could make two members disagree on a proof changes it.
+ */
+export const BLS_CONSENSUS_PLUGIN_VERSION = `1/${BLS_SIGNATURE_DST}/${DEFAULT_CONSENSUS_PLUGIN_VERSION}`
+
+/**
+ * A consensus plug-in whose votes can be aggregated: the ordinary
+ * {@link ConsensusPlugin} (storage, the EIP-191 signer of individual
+ * votes, the result rule: the broadcast path, used as the fallback and to
+ * fetch a member's individual votes when equivocation is suspected) with a
+ * BLS vote key bound to the member. Its `id` and `version` differ from the
+ * default plug-in's, so the session's plug-in check at the join refuses
+ * mixing the two in one group.
+ *
+ * @example
+ * ```ts
+ * import { type BlsConsensusPlugin, blsConsensusPlugin } from '@demls/bls'
+ * import { EthereumSigner } from '@demls/consensus'
+ * const key = crypto.getRandomValues(new Uint8Array(32))
+ * const plugin: BlsConsensusPlugin = blsConsensusPlugin(new EthereumSigner(key), { memberSecretKey: key })
+ * console.log(plugin.id, plugin.bls.binding.publicKey.length) // 'hashgraph-like+bls12-381-aggregate' 48
+ * ```
+ */
+export interface BlsConsensusPlugin extends ConsensusPlugin {
+  /** The aggregation side of the plug-in. */
+  readonly bls: {
+    /** This member's key binding (public key, proof of possession, member signature), to publish in its leaf or join request. */
+    readonly binding: BlsKeyBinding
+    /** This member's BLS signature of its vote `vote` in `ctx` ({@link blsVoteMessage}). */
+    signVote(ctx: BlsVoteContext, vote: boolean): Uint8Array
+  }
+}
+
+/**
+ * Options of {@link blsConsensusPlugin}.
+ *
+ * @example
+ * ```ts
+ * import type { BlsConsensusPluginInit } from '@demls/bls'
+ * const init: BlsConsensusPluginInit = { memberSecretKey: crypto.getRandomValues(new Uint8Array(32)) }
+ * ```
+ */
+export interface BlsConsensusPluginInit {
+  /** The member's 32-byte secp256k1 secret key; the BLS key is derived from it ({@link blsKeyFromMemberKey}). */
+  memberSecretKey?: Uint8Array
+  /** Or an explicit BLS secret key (32-byte scalar). One of the two is required. */
+  blsSecretKey?: Uint8Array
+  /** Where sessions live. @default new InMemoryConsensusStorage() */
+  storage?: ConsensusStorage
+  /** The result rule. @default the reference rule ({@link consensusResult}) */
+  rule?: ConsensusRule
+  /** The BLS backend for signing votes. @default the platform's */
+  backend?: BlsBackend
+}
+
+/**
+ * The BLS aggregate-vote consensus plug-in for `signer`'s member. With
+ * `@demls/session`: `defaultPlugins(key, { consensus: (signer) =>
+ * blsConsensusPlugin(signer, { memberSecretKey: key }) })`; every member
+ * of the group must choose it (at creation), and the plug-in check at the
+ * join refuses a member running the default one (and vice versa).
+ *
+ * @throws {BlsArgumentError} when neither key is given, or one is invalid
+ * @example
+ * ```ts
+ * import { blsConsensusPlugin } from '@demls/bls'
+ * import { ConsensusService, EthereumSigner } from '@demls/consensus'
+ * const key = crypto.getRandomValues(new Uint8Array(32))
+ * const service = new ConsensusService({ plugin: blsConsensusPlugin(new EthereumSigner(key), { memberSecretKey: key }) })
+ * ```
+ */
+export function blsConsensusPlugin(signer: ConsensusSigner & { sign(payload: Uint8Array): Uint8Array }, init: BlsConsensusPluginInit): BlsConsensusPlugin {
+  const secret =
+    init.blsSecretKey !== undefined
+      ? Uint8Array.from(init.blsSecretKey)
+      : init.memberSecretKey !== undefined
+        ? blsKeyFromMemberKey(init.memberSecretKey)
+        : undefined
+  if (secret === undefined) throw new BlsArgumentError('blsConsensusPlugin needs memberSecretKey or blsSecretKey')
+  const binding = createKeyBinding(signer, secret, { derive: false })
+  return {
+    id: BLS_CONSENSUS_PLUGIN_ID,
+    version: BLS_CONSENSUS_PLUGIN_VERSION,
+    storage: init.storage ?? new InMemoryConsensusStorage(),
+    signer,
+    rule: init.rule ?? consensusResult,
+    bls: {
+      binding,
+      signVote: (ctx, vote) => blsSign(secret, blsVoteMessage(ctx, vote), init.backend),
+    },
+  }
+}
+
+/**
+ * Whether a consensus plug-in is a {@link BlsConsensusPlugin} (the session
+ * routes votes to aggregators only then).
+ *
+ * @example
+ * ```ts
+ * import { isBlsConsensusPlugin } from '@demls/bls'
+ * import { EthereumSigner, defaultConsensusPlugin } from '@demls/consensus'
+ * isBlsConsensusPlugin(defaultConsensusPlugin(new EthereumSigner(crypto.getRandomValues(new Uint8Array(32))))) // false
+ * ```
+ */
+export function isBlsConsensusPlugin(plugin: ConsensusPlugin): plugin is BlsConsensusPlugin {
+  const bls = (plugin as Partial<BlsConsensusPlugin>).bls
+  return plugin.id === BLS_CONSENSUS_PLUGIN_ID && typeof bls === 'object' && bls !== null && typeof bls.signVote === 'function'
+}
