@@ -50,3 +50,4 @@ import './polyfill/websocket.js'
 
 export * from './shared.js'
 export { DEFAULT_LISTEN, createGossipsubNode, gossipsubTransport } from './platform/node.js'
+export { STORE_LIMITS, type StoreLimits, StoreService, type StoreServiceInit, type StoreStats } from './store/service.js'

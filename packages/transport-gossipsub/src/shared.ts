@@ -15,3 +15,18 @@ export {
 export type { RedialInit } from './redial/redialer.js'
 export { GossipsubTransport, type GossipsubNodeFactory } from './transport/gossipsub-transport.js'
 export type { GossipsubTransportInit } from './transport/init.js'
+export {
+  STORE_FRAME_LIMITS,
+  STORE_PROTOCOL,
+  type StoreRefusal,
+  type StoreReply,
+  type StoreRequest,
+  type StoredPacket,
+  StoreFrameError,
+  decodeStoreReply,
+  decodeStoreRequest,
+  encodeStoreReply,
+  encodeStoreRequest,
+} from './store/codec.js'
+export { type FetchFromStoreOptions, fetchFromStore } from './store/client.js'
+export { InvalidStoreConfigError, StoreFetchError, StoreRefusedError } from './store/errors.js'

@@ -55,6 +55,7 @@ export type {
   AbortOptions,
   DropReason,
   DroppedPacket,
+  FetchStoredOptions,
   InboundPacket,
   OutboundPacket,
   PublishOptions,

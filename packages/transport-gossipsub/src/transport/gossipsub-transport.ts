@@ -4,6 +4,8 @@ import {
   AbortError,
   type AbortOptions,
   type Clock,
+  type FetchStoredOptions,
+  type InboundPacket,
   NoPeersError,
   type OutboundPacket,
   type PublishOptions,
@@ -25,6 +27,8 @@ import { DialFailedError, InvalidNodeError, PublishFailedError } from '../errors
 import type { GossipsubNode, GossipsubNodeInit } from '../node/create-node.js'
 import { Redialer } from '../redial/redialer.js'
 import type { GossipsubTransportInit } from './init.js'
+import { fetchFromStore } from '../store/client.js'
+import { StoreFetchError } from '../store/errors.js'
 
 /**
  * gossipsub's class has `getMeshPeers`, its exported interface does not;
@@ -331,6 +335,51 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
       stats.noPeers++
     }
     return { topic, bytes: bytes.length, recipients }
+  }
+
+  /**
+   * The packets the configured `stores` kept on `topic` since
+   * `options.sinceMs` (each store in turn, oldest first), unwrapped and
+   * checked as live packets are: malformed envelopes, our own and those of
+   * another topic are dropped with a `drop` event. Packets may repeat
+   * (across stores, or already received live); a store may also withhold,
+   * replay or return garbage, so the consumer deduplicates and
+   * authenticates (the session feeds them to MLS). After every store was
+   * tried, throws if any failed.
+   *
+   * @throws {TransportNotStartedError} before `start`
+   * @throws {StoreFetchError} when a store could not be reached, refused or replied unreadably (after the other stores' packets)
+   * @throws {AbortError} when `options.signal` aborts
+   *
+   * @example
+   * ```ts
+   * import { gossipsubTransport } from '@demls/transport-gossipsub'
+   * import { topicFor } from '@demls/wire'
+   * const transport = gossipsubTransport({ stores: ['/ip4/192.0.2.7/tcp/4001/p2p/12D3Koo…'] })
+   * await transport.start()
+   * for await (const p of transport.fetchStored(topicFor('chat', 'app'), { sinceMs: Date.now() - 3_600_000 })) {
+   *   console.log(p.envelope.payload.length, p.receivedAt)
+   * }
+   * ```
+   */
+  async *fetchStored(topic: string, options: FetchStoredOptions): AsyncGenerator<InboundPacket> {
+    const node = this.#node
+    if (!this.#started || node === undefined) throw new TransportNotStartedError('fetchStored')
+    const failures: { store: string; error: Error }[] = []
+    for (const store of this.#init.stores ?? []) {
+      const ma = toAddr(store)
+      try {
+        for await (const p of fetchFromStore(node, ma, topic, { sinceMs: options.sinceMs, ...(options.signal ? { signal: options.signal } : {}) })) {
+          const result = unwrapInbound(this.appId, topic, p.data, this.#clock.now())
+          if ('drop' in result) this.safeDispatch('drop', result.drop)
+          else yield result.packet
+        }
+      } catch (err) {
+        throwIfAborted(options.signal)
+        failures.push({ store: ma.toString(), error: err instanceof Error ? err : new Error(String(err)) })
+      }
+    }
+    if (failures.length > 0) throw new StoreFetchError(failures)
   }
 
   /**

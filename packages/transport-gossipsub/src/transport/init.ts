@@ -65,6 +65,14 @@ export interface GossipsubTransportInit {
    */
   bootstrap?: Array<Multiaddr | string>
   /**
+   * Store nodes (addresses ending in `/p2p/<peer id>`) that keep the
+   * encrypted packets of conversations while members are away:
+   * {@link GossipsubTransport.fetchStored} asks each of them in turn.
+   * They are dialled only when fetched from.
+   * @default []
+   */
+  stores?: Array<Multiaddr | string>
+  /**
    * Redial policy for remembered peers, or `false` to never redial.
    * @default { initialDelayMs: 250, maxDelayMs: 10_000, maxAttempts: Infinity }
    */

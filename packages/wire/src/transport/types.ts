@@ -236,6 +236,22 @@ export interface TransportEvents {
 }
 
 /**
+ * Options of {@link Transport.fetchStored}.
+ *
+ * @example
+ * ```ts
+ * import { type FetchStoredOptions, type Transport, topicFor } from '@demls/wire'
+ * declare const transport: Transport
+ * const options: FetchStoredOptions = { sinceMs: Date.now() - 3_600_000, signal: AbortSignal.timeout(30_000) }
+ * for await (const p of transport.fetchStored?.(topicFor('chat', 'app'), options) ?? []) console.log(p.envelope.payload.length)
+ * ```
+ */
+export interface FetchStoredOptions extends AbortOptions {
+  /** Only packets the stores received at or after this time (ms since the Unix epoch). */
+  sinceMs: number
+}
+
+/**
  * The pub/sub transport every demls layer above the wire talks to.
  * Implemented by `@demls/transport-memory` and `@demls/transport-gossipsub`;
  * both pass the same compliance suite.
@@ -291,6 +307,18 @@ export interface Transport extends TypedEventTarget<TransportEvents> {
    * transports written before it may lack it; both demls transports have it.
    */
   publishStats?(): PublishStats
+  /**
+   * Packets that stores kept on `topic` while we were away (oldest first,
+   * per store), validated as inbound packets are (malformed ones, ours and
+   * those of another topic are dropped with a `drop` event). Duplicates
+   * (across stores, or of packets received live) are possible: the
+   * consumer deduplicates, and authenticates the content (a store may
+   * withhold, replay or return garbage). Optional: only transports
+   * configured with stores have it.
+   *
+   * @throws {AbortError} when `options.signal` aborts
+   */
+  fetchStored?(topic: string, options: FetchStoredOptions): AsyncIterable<InboundPacket>
 }
 
 export type { SubtopicName }
