@@ -680,6 +680,77 @@ export class RejectedError extends JoinError {
 }
 
 /**
+ * Why a knock ended without letting us in: `knock-declined` (a member the
+ * knock trusts signed a DECLINED answer) or `knock-expired` (the group was
+ * reachable, but no member let us in before the knock's expiry).
+ *
+ * @example
+ * ```ts
+ * import type { KnockRefusalReason } from '@demls/session'
+ * const advice = (r: KnockRefusalReason) => (r === 'knock-declined' ? 'a member declined: ask one why' : 'nobody answered: knock again later or ask for an invite link')
+ * ```
+ */
+export type KnockRefusalReason = 'knock-declined' | 'knock-expired'
+
+/** What a knocker refused for `reason` can do (part of {@link KnockRefusedError}'s message). */
+const KNOCK_ADVICE: Record<KnockRefusalReason, string> = {
+  'knock-declined': 'a member declined our knock: ask a member why, or for an invite link',
+  'knock-expired': 'no member let us in before our knock expired: knock again later, or ask a member for an invite link',
+}
+
+/**
+ * Our knock ended without letting us in (`User.knock`): declined by a
+ * member (`member` signed it) or expired unanswered; `reason` says which,
+ * the message what to do.
+ *
+ * @example
+ * ```ts
+ * import { KnockRefusedError, type User } from '@demls/session'
+ * declare const bob: User
+ * await bob.knock('chat', { note: 'bob, alice knows me' }).catch((err) => {
+ *   if (err instanceof KnockRefusedError && err.reason === 'knock-declined') console.log('declined: ask a member why')
+ *   else if (err instanceof KnockRefusedError) console.log('nobody answered in time: knock again later')
+ * })
+ * ```
+ */
+export class KnockRefusedError extends JoinError {
+  readonly reason: KnockRefusalReason
+  /** The member that declined (its signature was verified), for `knock-declined`. */
+  readonly member: Uint8Array | undefined
+
+  constructor(conversationId: string, elapsedMs: number, reason: KnockRefusalReason, member?: Uint8Array) {
+    super(`our knock on ${conversationId} ended after ${elapsedMs} ms: ${KNOCK_ADVICE[reason]}`, 'KNOCK_REFUSED', conversationId, elapsedMs)
+    this.name = 'KnockRefusedError'
+    this.reason = reason
+    this.member = member
+  }
+}
+
+/**
+ * `letIn` or `decline` named no open knock (never received, expired,
+ * evicted, or answered already).
+ *
+ * @example
+ * ```ts
+ * import { type ConversationHandle, UnknownKnockError } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * await chat.letIn('0x1234').catch((err) => {
+ *   if (err instanceof UnknownKnockError) console.log(`no open knock ${err.id}: see chat.knocks()`)
+ * })
+ * ```
+ */
+export class UnknownKnockError extends DemlsError {
+  /** The id or member id we were given. */
+  readonly id: string
+
+  constructor(conversationId: string, id: string) {
+    super(`no open knock ${id} on ${conversationId}`, 'UNKNOWN_KNOCK')
+    this.name = 'UnknownKnockError'
+    this.id = id
+  }
+}
+
+/**
  * Why a joiner refused a Welcome that MLS could process: the group it leads
  * to is not the one the joiner was answered by. Not a join failure: the
  * Welcome is dropped (reported as a `welcome-dropped` join progress) and the

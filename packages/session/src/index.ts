@@ -86,6 +86,8 @@ export {
   InviteLinkLimitError,
   JoinError,
   type JoinRejectionReason,
+  type KnockRefusalReason,
+  KnockRefusedError,
   NoReadyPeersError,
   PartialFreezeError,
   PluginMismatchError,
@@ -93,6 +95,7 @@ export {
   StateCorruptError,
   StorageOwnerError,
   UnknownInviteLinkError,
+  UnknownKnockError,
   UserStoppedError,
   WelcomeTimeoutError,
 } from './errors.js'
@@ -111,7 +114,7 @@ export { ConversationHandle } from './user/handle.js'
 export { HISTORY_LIMITS } from './sync/backfill.js'
 export { AVAILABILITY_LIMITS } from './sync/limits.js'
 export { PROPOSAL_BYTE_LIMITS } from './voting/proposal-bytes.js'
-export { type ChatMessage, type JoinByLinkOptions, type JoinOptions, type PendingJoin, UNREACHED_RETRY_MS, User, type UserEvent, type UserInit } from './user/user.js'
+export { type ChatMessage, type JoinByLinkOptions, type JoinOptions, type KnockOptions, type PendingJoin, UNREACHED_RETRY_MS, User, type UserEvent, type UserInit } from './user/user.js'
 export { MAX_CONVERSATION_ID_BYTES, assertConversationId } from './user/validate.js'
 export type { JoinRetryInit } from './user/join/backoff.js'
 export {
@@ -120,6 +123,8 @@ export {
   type JoinBeaconProgress,
   type JoinPhase,
   type JoinProbingProgress,
+  type JoinKnockingProgress,
+  type JoinLetInProgress,
   type JoinProgress,
   type JoinProgressBase,
   type JoinReadyProgress,
@@ -171,5 +176,17 @@ export {
   INVITE_LINKS_MAX,
   INVITE_LINKS_PER_CREATOR,
 } from './state/invite-links.js'
+export { KNOCK_ANSWER_DOMAIN, KNOCK_DOMAIN, type KnockAnsweredEvent, type KnockEvent, type KnockInfo } from './join/knock.js'
+export {
+  KNOCK_DEFAULT_LIFETIME_MS,
+  KNOCK_MAX_BYTES,
+  KNOCK_MAX_LIFETIME_MS,
+  KNOCK_NOTE_MAX_BYTES,
+  KNOCK_SENDER_INTERVAL_MS,
+  KNOCK_VERIFY_PER_SECOND,
+  KNOCKS_MAX,
+  KNOCKS_MAX_BYTES,
+  type KnockDropReason,
+} from './state/knocks.js'
 export type { CommitEquivocation } from './state/commit-evidence.js'
 export { type CommitChecker, verifyCommitEquivocation } from './freeze/commit-equivocation.js'

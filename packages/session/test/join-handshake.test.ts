@@ -93,7 +93,7 @@ describe('signed beacons and statuses', () => {
   })
 
   it('the phases are in order', () => {
-    expect(JOIN_PHASES).toEqual(['probing', 'beacon', 'announcing', 'acked', 'admitted', 'welcomed', 'synced', 'ready'])
+    expect(JOIN_PHASES).toEqual(['probing', 'beacon', 'knocking', 'announcing', 'acked', 'admitted', 'welcomed', 'synced', 'ready'])
   })
 })
 

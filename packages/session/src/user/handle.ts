@@ -5,6 +5,8 @@ import type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntr
 import type { ConversationState, OperatingMode } from '../conversation/state-machine.js'
 import { UserStoppedError } from '../errors.js'
 import type { CreatedInviteLink, InviteLinkInfo, InviteLinkOptions } from '../join/invite-link.js'
+import { type KnockInfo, decline, letIn, openKnocks } from '../join/knock.js'
+import { KNOCK_DROP_REASONS, type KnockDropReason } from '../state/knocks.js'
 import type { ChatMessage, HandleOwner, UserEvent } from './types.js'
 
 
@@ -204,6 +206,106 @@ export class ConversationHandle {
    */
   revokeInviteLink(id: string, options?: AbortOptions): Promise<void> {
     return this.#do('revokeInviteLink', options, (now) => this.#conv.revokeInviteLink(id, now, options))
+  }
+
+  /**
+   * The open knocks of outsiders asking to be let in (see `User.knock`),
+   * least recently re-sent first: id, knocker, note, expiry. Held in
+   * memory, at most 128 (and 512 KiB); a `knock` event announces each.
+   *
+   * @example
+   * ```ts
+   * import type { ConversationHandle } from '@demls/session'
+   * import { toHex } from '@demls/wire'
+   * declare const chat: ConversationHandle
+   * for (const k of chat.knocks()) console.log(`${k.id}: ${toHex(k.knocker)} says ${k.note}`)
+   * ```
+   */
+  knocks(): KnockInfo[] {
+    const desk = this.#user.knockDesk(this.id)
+    return desk === undefined ? [] : openKnocks(desk, this.#user.clock.now())
+  }
+
+  /**
+   * Knock packets dropped so far, by reason (a flood is counted, never
+   * reported one event per packet).
+   *
+   * @example
+   * ```ts
+   * import type { ConversationHandle } from '@demls/session'
+   * declare const chat: ConversationHandle
+   * const { 'bad-signature': forged, budget } = chat.knockDrops()
+   * console.log(`${forged} forged knocks, ${budget} over the signature budget`)
+   * ```
+   */
+  knockDrops(): Record<KnockDropReason, number> {
+    const desk = this.#user.knockDesk(this.id)
+    const out = Object.fromEntries(KNOCK_DROP_REASONS.map((r) => [r, 0])) as Record<KnockDropReason, number>
+    return desk === undefined ? out : { ...out, ...desk.book.drops }
+  }
+
+  /**
+   * Let a knocker in: invite it (`invite`, so the group's usual admission
+   * vote runs when it announces; queued through an epoch change like
+   * `invite`), then send it our signed LET_IN and relay its key package as
+   * its announcement. `who` is the knock's id or the knocker's member id
+   * (hex, `0x` optional). Resolves the knocker's member id.
+   *
+   * @example
+   * ```ts
+   * import type { ConversationHandle } from '@demls/session'
+   * declare const chat: ConversationHandle
+   * chat.events$.subscribe((e) => {
+   *   if (e.type === 'knock' && e.note.includes('alice knows me')) void chat.letIn(e.id)
+   * })
+   * ```
+   *
+   * @throws {UnknownKnockError} when no open knock has this id or knocker (expired, evicted, answered)
+   * @throws {InvitationLimitError} when we hold too many open invitations
+   * @throws {AlreadyMemberError} when the knocker is a member already
+   * @throws {UserStoppedError} after `user.stop()`
+   * @throws {AbortError} when `options.signal` aborts before the invitation is sent
+   */
+  letIn(who: string, options?: AbortOptions): Promise<Uint8Array> {
+    return this.#do('letIn', options, async () => {
+      const desk = this.#user.knockDesk(this.id)
+      if (desk === undefined) throw new UserStoppedError('letIn')
+      return letIn(
+        desk,
+        who,
+        async (memberId) => {
+          await this.invite(memberId, options)
+          // The invitation goes out before our answer and the relayed announcement.
+          await this.#user.published()
+        },
+        () => this.#user.clock.now(),
+      )
+    })
+  }
+
+  /**
+   * Decline a knock: a signed DECLINED answer; the knocker's `knock` fails
+   * with `KnockRefusedError` (`knock-declined`), and the other members
+   * close it. `who` as for {@link ConversationHandle.letIn}. Resolves the
+   * knocker's member id.
+   *
+   * @example
+   * ```ts
+   * import type { ConversationHandle } from '@demls/session'
+   * declare const chat: ConversationHandle
+   * for (const k of chat.knocks()) if (k.note === '') await chat.decline(k.id)
+   * ```
+   *
+   * @throws {UnknownKnockError} when no open knock has this id or knocker
+   * @throws {UserStoppedError} after `user.stop()`
+   * @throws {AbortError} when `options.signal` is aborted
+   */
+  decline(who: string, options?: AbortOptions): Promise<Uint8Array> {
+    return this.#do('decline', options, async (now) => {
+      const desk = this.#user.knockDesk(this.id)
+      if (desk === undefined) throw new UserStoppedError('decline')
+      return decline(desk, who, now)
+    })
   }
 
   /**

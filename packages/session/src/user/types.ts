@@ -1,6 +1,7 @@
 import type { Clock } from '@demls/wire'
 import type { Observable } from 'rxjs'
 import type { ConversationEvent } from '../conversation/events.js'
+import type { KnockAnsweredEvent, KnockComponents, KnockEvent } from '../join/knock.js'
 
 /**
  * A conversation event tagged with its conversation.
@@ -17,6 +18,10 @@ import type { ConversationEvent } from '../conversation/events.js'
  */
 export type UserEvent =
   | (ConversationEvent & { conversationId: string })
+  /** An outsider knocked on a conversation we are in (see `User.knock`). */
+  | (KnockEvent & { conversationId: string })
+  /** A member answered a knock (let in or declined). */
+  | (KnockAnsweredEvent & { conversationId: string })
   | { type: 'conversation-created'; conversationId: string }
   | { type: 'conversation-removed'; conversationId: string }
 
@@ -54,4 +59,8 @@ export interface HandleOwner {
   readonly messages$: Observable<ChatMessage>
   /** The events of one conversation. */
   eventsOf(conversationId: string): Observable<UserEvent>
+  /** The members' side of knocking on one conversation (undefined once we left it). */
+  knockDesk(conversationId: string): KnockComponents | undefined
+  /** Resolves once what was queued for publishing so far has gone out. */
+  published(): Promise<unknown>
 }

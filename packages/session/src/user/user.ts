@@ -5,6 +5,7 @@ import {
   type InboundPacket,
   type TimerHandle,
   type Transport,
+  bytesEqual,
   throwIfAborted,
   toHex,
   topicFor,
@@ -19,7 +20,9 @@ import { ConversationExistsError, InvalidArgumentError, StateCorruptError, Stora
 import type { ConversationOutbound } from '../conversation/events.js'
 import { ConversationHandle } from './handle.js'
 import { JoinAttempt, type JoinHost } from './join/attempt.js'
-import type { JoinByLinkOptions, JoinOptions } from './join/options.js'
+import type { JoinByLinkOptions, JoinOptions, KnockOptions } from './join/options.js'
+import { type KnockComponents, buildKnock, isKnockTraffic, knockFields, onKnockTraffic } from '../join/knock.js'
+import { KnockBook, VerifyBudget } from '../state/knocks.js'
 import { type ParsedInviteLink, parseInviteLink, proveInviteLink } from '../join/invite-link.js'
 import type { JoinPhase, JoinProgress } from './join/progress.js'
 import type { ChatMessage, UserEvent } from './types.js'
@@ -36,7 +39,7 @@ export const UNREACHED_RETRY_MS: readonly number[] = Object.freeze([250, 500, 1_
 
 export type { ChatMessage, UserEvent } from './types.js'
 
-export type { JoinByLinkOptions, JoinOptions } from './join/options.js'
+export type { JoinByLinkOptions, JoinOptions, KnockOptions } from './join/options.js'
 
 /**
  * Options of {@link User.create}.
@@ -184,6 +187,10 @@ export class User {
   #unreadable: StateCorruptError[] = []
   #stopped = false
   #stopping: Promise<void> | undefined
+  /** The signature checks knocks may cost us, over all our conversations. */
+  readonly #knockBudget = new VerifyBudget()
+  /** Open knocks of each conversation we are a member of (memory only). */
+  readonly #knockBooks = new Map<string, KnockBook>()
 
   /** Every event of every conversation, plus lifecycle events. */
   readonly events$: Observable<UserEvent> = this.#events.asObservable()
@@ -459,7 +466,12 @@ export class User {
     return this.#joinEntry(parsed.conversationId, join, parsed)
   }
 
-  async #joinEntry(conversationId: string, options: JoinOptions, link: ParsedInviteLink | undefined): Promise<ConversationHandle> {
+  async #joinEntry(
+    conversationId: string,
+    options: JoinOptions,
+    link: ParsedInviteLink | undefined,
+    knock?: { note: string; lifetimeMs: number },
+  ): Promise<ConversationHandle> {
     this.#assertRunning('join')
     if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason, elapsedMs: 0 })
     assertConversationId(conversationId)
@@ -474,7 +486,7 @@ export class User {
     const creating = this.#creating.get(conversationId)
     if (creating) return creating
     const call: JoinCall = { startedAt: this.clock.now(), attempt: undefined, promise: Promise.resolve(undefined as never) }
-    call.promise = this.#join(conversationId, options, config, timeoutMs, call, link)
+    call.promise = this.#join(conversationId, options, config, timeoutMs, call, link, knock)
     this.#joinCalls.set(conversationId, call)
     const forget = () => {
       if (this.#joinCalls.get(conversationId) === call) this.#joinCalls.delete(conversationId)
@@ -490,9 +502,10 @@ export class User {
     timeoutMs: number,
     call: JoinCall,
     link: ParsedInviteLink | undefined,
+    knock?: { note: string; lifetimeMs: number },
   ): Promise<ConversationHandle> {
-    // A link join proves the link in its announcement: it always announces.
-    const announce = link !== undefined || options.announce !== false
+    // A link join proves the link in its announcement, a knock carries the key package: both announce.
+    const announce = link !== undefined || knock !== undefined || options.announce !== false
     const started = call.startedAt
     this.#subscribe(conversationId)
     let keyPackage: Uint8Array | undefined
@@ -505,13 +518,19 @@ export class User {
     }
     const raced = this.#handles.get(conversationId) ?? this.#pending.get(conversationId)
     if (raced) return raced instanceof JoinAttempt ? raced.promise : raced
+    const knocked =
+      knock === undefined || keyPackage === undefined
+        ? undefined
+        : buildKnock(this.plugins.consensus.signer, conversationId, keyPackage, { note: knock.note, expiresInMs: knock.lifetimeMs }, started)
     const attempt = new JoinAttempt(
       this.#joinHost,
       conversationId,
       {
         config,
-        timeoutMs,
-        probe: options.probe ?? announce,
+        // A knock's deadline is its expiry until a member lets it in, then `timeoutMs` from there.
+        timeoutMs: knocked === undefined ? timeoutMs : knocked.expiresAt - started,
+        probe: knocked !== undefined || (options.probe ?? announce),
+        ...(knocked !== undefined ? { knock: { payload: knocked.payload, id: knocked.id, expiresAt: knocked.expiresAt, joinTimeoutMs: timeoutMs } } : {}),
         keyPackage,
         ...(link !== undefined && keyPackage !== undefined ? { linkProof: proveInviteLink(link, this.memberId, keyPackage) } : {}),
         trusted: options.trustedMembers === undefined ? undefined : new Set(options.trustedMembers.map(toHex)),
@@ -527,6 +546,77 @@ export class User {
     if (options.signal?.aborted) attempt.abort(options.signal.reason)
     else attempt.start()
     return attempt.promise
+  }
+
+  /**
+   * Knock on a conversation we hold no invitation for (beyond the
+   * reference): ask its members to let us in. We probe like `join`, then
+   * publish a signed knock (our id, a fresh key package, `note`, an
+   * expiry; at most 4096 bytes) and re-send it every 1 to 4 s; members see
+   * a `knock` event. When a member lets us in (`ConversationHandle.letIn`:
+   * it invites us, then answers), we announce our key package and the
+   * group admits us by its usual vote: the join's phases follow, and the
+   * call resolves the handle like `join`. Progress: `knocking` ("waiting
+   * for a member to let you in"), `let-in`, then the join's phases. Only
+   * an answer signed by a member we trust counts (with `trustedMembers`
+   * one of them, otherwise a member whose beacon answered our probes): an
+   * outsider cannot end our knock. A knock in flight is not saved: after a
+   * restart, knock again.
+   *
+   * @example
+   * ```ts
+   * import { KnockRefusedError, type User } from '@demls/session'
+   * declare const bob: User
+   * try {
+   *   const chat = await bob.knock('climbing', { note: 'bob, a friend of alice', onProgress: (p) => p.phase === 'knocking' && console.log('waiting for a member to let you in') })
+   *   await chat.sendMessage(new TextEncoder().encode('thanks for letting me in'))
+   * } catch (err) {
+   *   if (err instanceof KnockRefusedError) console.log(err.reason) // 'knock-declined' or 'knock-expired'
+   * }
+   * ```
+   *
+   * @throws {KnockRefusedError} `reason` `knock-declined` (a member declined) or `knock-expired` (reachable, unanswered before the expiry)
+   * @throws {RejectedError} when, let in, the group still refused the join (signed, with its reason)
+   * @throws {NoReadyPeersError} when no ready member answered a probe before the knock's expiry
+   * @throws {WelcomeTimeoutError} when let in, but no Welcome came within `timeoutMs`
+   * @throws {InvalidArgumentError} on a note over 256 bytes, `expiresInMs` out of 1 ms–1 hour, a non-positive `timeoutMs`
+   * @throws {InvalidConversationIdError} on an id that cannot name a topic
+   * @throws {AbortError} when `options.signal` aborts or the user stops
+   * @throws {UserStoppedError} after `stop()`
+   */
+  async knock(conversationId: string, options: KnockOptions = {}): Promise<ConversationHandle> {
+    this.#assertRunning('knock')
+    if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason, elapsedMs: 0 })
+    assertConversationId(conversationId)
+    const fields = knockFields(options)
+    const { note: _note, expiresInMs: _expires, ...join } = options
+    return this.#joinEntry(conversationId, join, undefined, fields)
+  }
+
+  /** @internal The members' side of knocking on a conversation we are in. */
+  knockDesk(conversationId: string): KnockComponents | undefined {
+    const entry = this.#entries.get(conversationId)
+    if (entry === undefined) return undefined
+    let book = this.#knockBooks.get(conversationId)
+    if (book === undefined) {
+      book = new KnockBook()
+      this.#knockBooks.set(conversationId, book)
+    }
+    const conversation = entry.conversation
+    return {
+      conversationId,
+      signer: this.plugins.consensus.signer,
+      book,
+      budget: this.#knockBudget,
+      isMember: (memberId) => conversation.members().some((m) => bytesEqual(m, memberId)),
+      emit: (event) => this.#events.next({ ...event, conversationId }),
+      publish: (payload) => this.#publish(conversationId, 'welcome', payload),
+    }
+  }
+
+  /** @internal Resolves once what was queued for publishing so far has gone out (its state saved first). */
+  published(): Promise<unknown> {
+    return this.#publishing
   }
 
   /** The handle of a conversation we are in. */
@@ -623,6 +713,12 @@ export class User {
     }
     const entry = this.#entries.get(conversationId)
     if (!entry) return
+    if (subtopic === 'welcome' && isKnockTraffic(payload)) {
+      // Knocks and their answers are the members' knock desk's (bounded, budgeted); the conversation ignores them.
+      const desk = this.knockDesk(conversationId)
+      if (desk !== undefined) onKnockTraffic(desk, payload, this.clock.now())
+      return
+    }
     await entry.conversation.receive({ subtopic, payload }, this.clock.now())
     this.#flush(conversationId)
   }
@@ -721,6 +817,7 @@ export class User {
     if (entry?.timer !== undefined) this.clock.clearTimer(entry.timer)
     this.#entries.delete(id)
     this.#handles.delete(id)
+    this.#knockBooks.delete(id)
     this.#unsubscribe(id)
     const storage = this.#storage
     if (storage !== undefined) {

@@ -6,6 +6,8 @@ import {
   type InviteLinkProofInit,
   type JoinStatus,
   JoinStatusKind,
+  type KnockAnswer,
+  KnockAnswerKind,
   type MemberWelcome,
   type TimerHandle,
   type TopicReadiness,
@@ -25,6 +27,7 @@ import { type MlsService, inspectMessageEpoch } from '@demls/mls'
 import {
   ForeignWelcomeError,
   InvalidSyncError,
+  KnockRefusedError,
   type JoinRejectionReason,
   NoReadyPeersError,
   PluginMismatchError,
@@ -74,6 +77,12 @@ export interface JoinSettings {
   probeRetry: JoinRetryInit
   signal: AbortSignal | undefined
   onProgress: ((p: JoinProgress) => void) | undefined
+  /**
+   * `User.knock`: our signed knock (welcome-channel bytes), its id and
+   * expiry, published instead of the key package until a member lets us
+   * in; `joinTimeoutMs` is the deadline from then.
+   */
+  knock?: { payload: Uint8Array; id: string; expiresAt: number; joinTimeoutMs: number }
 }
 
 /** At most this many packets are held while pending, replayed once joined. */
@@ -85,7 +94,15 @@ const HELD_LIMIT = 16
 /** A new peer on the welcome channel triggers a probe at most this often. */
 const PROBE_REACT_INTERVAL_MS = 1_000
 
-type Timer = 'deadline' | 'probe' | 'announce'
+type Timer = 'deadline' | 'probe' | 'announce' | 'knock'
+
+/**
+ * Re-sends of a knock: every 1 to 4 s (jittered), so a member's book,
+ * which turns over at most `KNOCK_VERIFY_PER_SECOND` (20) new knocks a
+ * second, keeps ours listed (it is evicted only after `KNOCKS_MAX` (128)
+ * newer ones: 6.4 s at the least).
+ */
+const KNOCK_RETRY = { initialMs: 1_000, maxMs: 4_000 }
 
 /** A progress event without the fields the attempt fills in (distributes over the union). */
 type Step<P = JoinProgress> = P extends JoinProgress ? Omit<P, 'conversationId' | 'elapsedMs'> : never
@@ -135,6 +152,10 @@ export class JoinAttempt {
   #announcements = 0
   #reachable = false
   #beaconSeen = false
+  /** Knock mode: re-sends of our knock, and whether a member let us in (we announce then). */
+  readonly #knockBackoff: Backoff
+  #knocks = 0
+  #letIn = false
 
   constructor(host: JoinHost, conversationId: string, settings: JoinSettings, started: number) {
     this.#host = host
@@ -145,6 +166,7 @@ export class JoinAttempt {
     this.#probeBackoff = new Backoff(settings.probeRetry, host.random)
     this.#announceBackoff = new Backoff(settings.retry, host.random)
     this.#seenAnnouncements = new SeenAnnouncements(host.memberId)
+    this.#knockBackoff = new Backoff(KNOCK_RETRY, host.random)
     const kpHash = settings.keyPackage === undefined ? undefined : toHex(sha256(settings.keyPackage))
     this.#trust = new JoinTrust({
       conversationId,
@@ -221,6 +243,7 @@ export class JoinAttempt {
     if (msg.welcome !== undefined) this.#onWelcome(msg.welcome)
     else if (msg.joinBeacon !== undefined) this.#onBeacon(msg.joinBeacon)
     else if (msg.joinStatus !== undefined) this.#onStatus(msg.joinStatus)
+    else if (msg.demlsKnockAnswer !== undefined) this.#onKnockAnswer(msg.demlsKnockAnswer)
     else if (msg.keyPackage !== undefined) this.#seenAnnouncements.keep(msg.keyPackage.memberId, payload)
     // Probes of other joiners are for members.
   }
@@ -264,10 +287,15 @@ export class JoinAttempt {
   /** Schedule a retry if it fits strictly inside the deadline (jitter included). */
   #retry(name: Timer, fn: () => void, backoff: Backoff): void {
     const delay = backoff.next()
+    if (this.#s.knock !== undefined) {
+      // A knock's deadline moves when a member lets us in: retry while the deadline timer is pending.
+      if (this.#timers.has('deadline')) this.#setTimer(name, fn, delay)
+      return
+    }
     if (this.#elapsed() + delay < this.#s.timeoutMs) this.#setTimer(name, fn, delay)
   }
 
-  #emit(p: Exclude<Step, { phase: 'welcome-dropped' | 'rejected' }>): void {
+  #emit(p: Exclude<Step, { phase: 'welcome-dropped' | 'rejected' | 'let-in' }>): void {
     const rank = JOIN_PHASES.indexOf(p.phase)
     const current = this.#phase === undefined ? -1 : JOIN_PHASES.indexOf(this.#phase)
     if (rank < current) return
@@ -362,7 +390,46 @@ export class JoinAttempt {
       epochSteward: b.epochSteward,
       memberCount: b.memberCount,
     })
-    if (this.#announcement !== undefined) this.#announceTick()
+    if (this.#s.knock !== undefined && !this.#letIn) this.#knockTick()
+    else if (this.#announcement !== undefined) this.#announceTick()
+  }
+
+  // ---------------------------------------------------------------- knocking
+
+  /** Whether we still knock: knock mode, not let in, no member acknowledged our key package yet. */
+  #knocking(): boolean {
+    return !this.#done && this.#s.knock !== undefined && !this.#letIn && this.#phaseBefore('acked')
+  }
+
+  readonly #knockTick = (): void => {
+    const knock = this.#s.knock
+    if (knock === undefined || !this.#knocking()) return
+    this.#knocks++
+    this.#host.publish(this.conversationId, 'welcome', knock.payload)
+    this.#emit({ phase: 'knocking', knockId: knock.id, knocks: this.#knocks, expiresAt: knock.expiresAt })
+    this.#retry('knock', this.#knockTick, this.#knockBackoff)
+  }
+
+  /** A member's answer to a knock: ours, signed, and from a member we trust (as for REJECTED), or ignored. */
+  #onKnockAnswer(a: KnockAnswer): void {
+    const knock = this.#s.knock
+    if (knock === undefined || !this.#knocking() || !this.#trust.acceptKnockAnswer(a, knock.id)) return
+    if (a.answer === KnockAnswerKind.KNOCK_ANSWER_DECLINED) {
+      this.#finish(new KnockRefusedError(this.conversationId, this.#elapsed(), 'knock-declined', a.member))
+      return
+    }
+    this.#onLetIn(a.member)
+  }
+
+  /** A member let us in (or acknowledged our key package): stop knocking, announce, and take the join's deadline from now. */
+  #onLetIn(member: Uint8Array | undefined): void {
+    const knock = this.#s.knock
+    if (knock === undefined || this.#letIn) return
+    this.#letIn = true
+    this.#clearTimer('knock')
+    this.#setTimer('deadline', this.#onDeadline, knock.joinTimeoutMs)
+    if (member !== undefined) this.#notify({ phase: 'let-in', member })
+    if (this.#announcement !== undefined && !this.#timers.has('announce')) this.#announceTick()
   }
 
   // ------------------------------------------------------------- announcing
@@ -378,6 +445,7 @@ export class JoinAttempt {
 
   #onStatus(st: JoinStatus): void {
     if (!this.#trust.acceptStatus(st)) return
+    if (st.status !== JoinStatusKind.JOIN_STATUS_REJECTED && this.#s.knock !== undefined) this.#onLetIn(undefined)
     if (st.status === JoinStatusKind.JOIN_STATUS_ACKED) {
       this.#reachable = true
       if (this.#probingDone()) this.#clearTimer('probe')
@@ -487,6 +555,10 @@ export class JoinAttempt {
 
   readonly #onDeadline = (): void => {
     const elapsed = this.#elapsed()
+    if (this.#reachable && this.#knocking()) {
+      this.#finish(new KnockRefusedError(this.conversationId, elapsed, 'knock-expired'))
+      return
+    }
     if (this.#reachable) this.#finish(new WelcomeTimeoutError(this.conversationId, elapsed, this.#phase))
     else this.#finish(new NoReadyPeersError(this.conversationId, elapsed, this.#probesSent))
   }

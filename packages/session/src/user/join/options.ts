@@ -87,3 +87,32 @@ export interface JoinByLinkOptions extends Omit<JoinOptions, 'announce'> {
    */
   connect?: (addresses: readonly string[], options: AbortOptions) => void | Promise<void>
 }
+
+/**
+ * Options of `User.knock`.
+ *
+ * @example
+ * ```ts
+ * import type { KnockOptions, User } from '@demls/session'
+ * declare const bob: User
+ * const options: KnockOptions = { note: 'bob from the climbing club', expiresInMs: 15 * 60 * 1000, onProgress: (p) => console.log(p.phase) }
+ * const chat = await bob.knock('climbing', options)
+ * ```
+ */
+export interface KnockOptions extends AbortOptions {
+  /** Conversation configuration (the group's synced values overwrite the shared ones). */
+  config?: ConversationConfigInit
+  /** A few words for the members (at most 256 bytes of UTF-8). @default '' */
+  note?: string
+  /** How long the knock waits for an answer (ms, at most 1 hour). @default 10 minutes */
+  expiresInMs?: number
+  /**
+   * How long the join may take once a member let us in (ms).
+   * @default 3 × commitInactivityMs of the configuration
+   */
+  timeoutMs?: number
+  /** Called for every step (`knocking`, `let-in`, then the join's phases). */
+  onProgress?: (progress: JoinProgress) => void
+  /** As for `User.join`: only answers, beacons and statuses signed by one of these count. */
+  trustedMembers?: readonly Uint8Array[]
+}

@@ -8,6 +8,8 @@ import type { JoinRejectionReason, RejectedError } from '../../errors.js'
  *
  * - `probing`: subscribed; probes are sent while the transport reaches a peer.
  * - `beacon`: a ready member answered with a signed beacon.
+ * - `knocking` (`User.knock` only): our signed knock is published (and
+ *   re-sent) while we wait for a member to let us in.
  * - `announcing`: our key package is published (and republished with backoff).
  * - `acked`: a member opened a membership proposal for it.
  * - `admitted`: the members voted YES; a steward commits the Add next.
@@ -21,12 +23,13 @@ import type { JoinRejectionReason, RejectedError } from '../../errors.js'
  * const step = (phase: JoinPhase) => `${JOIN_PHASES.indexOf(phase) + 1}/${JOIN_PHASES.length} ${phase}`
  * ```
  */
-export type JoinPhase = 'probing' | 'beacon' | 'announcing' | 'acked' | 'admitted' | 'welcomed' | 'synced' | 'ready'
+export type JoinPhase = 'probing' | 'beacon' | 'knocking' | 'announcing' | 'acked' | 'admitted' | 'welcomed' | 'synced' | 'ready'
 
 /** Every {@link JoinPhase}, in order. */
 export const JOIN_PHASES: readonly JoinPhase[] = Object.freeze([
   'probing',
   'beacon',
+  'knocking',
   'announcing',
   'acked',
   'admitted',
@@ -95,6 +98,48 @@ export interface JoinBeaconProgress extends JoinProgressBase {
   epochSteward: Uint8Array
   /** Members, as the responder reports it. */
   memberCount: number
+}
+
+/**
+ * Waiting for a member to let us in (`User.knock`): emitted for every
+ * (re)publication of our signed knock until a member answers.
+ *
+ * @example
+ * ```ts
+ * import type { JoinKnockingProgress, JoinProgress } from '@demls/session'
+ * const show = (p: JoinProgress) => {
+ *   if (p.phase === 'knocking') console.log(`waiting for a member to let you in (knock ${(p as JoinKnockingProgress).knockId}, sent ${p.knocks}×)`)
+ * }
+ * ```
+ */
+export interface JoinKnockingProgress extends JoinProgressBase {
+  phase: 'knocking'
+  /** Our knock's id (hex), as members see it. */
+  knockId: string
+  /** Publications of the knock so far. */
+  knocks: number
+  /** When the knock ends unanswered (ms). */
+  expiresAt: number
+}
+
+/**
+ * A member we trust let us in (a signed LET_IN answer to our knock): it
+ * invited us, and we announce our key package now (the join's usual
+ * phases follow). Not a phase: it is not in {@link JOIN_PHASES}.
+ *
+ * @example
+ * ```ts
+ * import type { JoinLetInProgress, JoinProgress } from '@demls/session'
+ * import { toHex } from '@demls/wire'
+ * const show = (p: JoinProgress) => {
+ *   if (p.phase === 'let-in') console.log(`${toHex((p as JoinLetInProgress).member)} let you in: joining`)
+ * }
+ * ```
+ */
+export interface JoinLetInProgress extends JoinProgressBase {
+  phase: 'let-in'
+  /** The member that let us in (its signature was verified). */
+  member: Uint8Array
 }
 
 /**
@@ -238,6 +283,8 @@ export interface JoinRejectedProgress extends JoinProgressBase {
 export type JoinProgress =
   | JoinProbingProgress
   | JoinBeaconProgress
+  | JoinKnockingProgress
+  | JoinLetInProgress
   | JoinAnnouncingProgress
   | JoinStatusProgress
   | JoinWelcomedProgress

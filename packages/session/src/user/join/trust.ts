@@ -1,5 +1,6 @@
 import type { ConsensusSigner } from '@demls/consensus'
-import { type JoinBeacon, type JoinStatus, JoinStatusKind, bytesEqual, toHex } from '@demls/wire'
+import { type JoinBeacon, type JoinStatus, JoinStatusKind, type KnockAnswer, bytesEqual, toHex } from '@demls/wire'
+import { knockAnswerFor, verifyKnockAnswer } from '../../join/knock.js'
 import { verifyJoinBeacon, verifyJoinStatus } from '../../join/signing.js'
 import { evictOldest } from '../../state/bounded.js'
 
@@ -85,6 +86,20 @@ export class JoinTrust {
     if (this.#trusted !== undefined) return ids.some((m) => this.#trusted!.has(m)) ? undefined : 'untrusted'
     if (this.#signers.size === 0) return undefined
     return ids.some((m) => this.#signers.has(m)) ? undefined : 'not-answered'
+  }
+
+  /**
+   * Whether a knock answer speaks for the group to us: for our knock
+   * `knockId`, validly signed by its member, and that member one we trust
+   * as for a REJECTED status: with `trusted` ids one of them, otherwise a
+   * member whose beacon answered our probes or an epoch steward a beacon
+   * named. An outsider that answered no probe cannot end our knock.
+   */
+  acceptKnockAnswer(answer: KnockAnswer, knockId: string): boolean {
+    if (!knockAnswerFor(answer, this.#conversationId, this.#memberId, knockId)) return false
+    const member = toHex(answer.member)
+    const known = this.#trusted !== undefined ? this.#trusted.has(member) : this.#responders.has(member)
+    return known && verifyKnockAnswer(this.#verifier, answer)
   }
 
   /** Whether a status is about our key package, validly signed, and (for REJECTED) from someone who answered us. */
