@@ -50,6 +50,7 @@ export {
 export { type BitmapRefusal, MAX_BITMAP_BYTES, MAX_PROOF_MEMBERS, bitmapSigners, signerBitmap } from './bitmap.js'
 export {
   BLS_CURVE_ORDER,
+  BLS_FIELD_MODULUS,
   BLS_POP_DST,
   BLS_PUBLIC_KEY_LENGTH,
   BLS_SECRET_KEY_LENGTH,
