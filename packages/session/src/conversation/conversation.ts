@@ -33,12 +33,12 @@ import { suspectWindowMs } from './config.js'
 import { driveBufferedProposals, expireAwaitedElection, proposeRegeneratedList } from '../stewardship/stewardship.js'
 import { retryReelection } from '../stewardship/reelection.js'
 import { applySync } from '../sync/conversation-sync.js'
-import { keepChat, requestHistory, retryHistory } from '../sync/backfill.js'
+import { keepChat, requestHistory, retryHistory, storeBackfillSince, takeStoredPackets } from '../sync/backfill.js'
 import { readSavedConversation, restoreInto, saveConversation, savedOpenProposals } from '../persist/snapshot.js'
 import { recordEpoch } from '../sync/steward-sync.js'
 import { handleOutcomes } from '../voting/outcome.js'
 import { sendSelfLeave } from '../voting/self-leave.js'
-import { drainFuture, receiveInbound } from '../inbound/dispatch.js'
+import { drainFuture, feedBackfill, receiveInbound } from '../inbound/dispatch.js'
 import { registerWakeups } from './wakeups.js'
 import {
   castVote,
@@ -533,6 +533,32 @@ export class Conversation {
       await receiveInbound(this.#core, packet, now)
       await handleOutcomes(this.#core, now)
       // A candidate may have completed the round: select without waiting for the window.
+      if (!this.#core.left) await advanceFreeze(this.#core, now)
+      await drainFuture(this.#core, now)
+    })
+  }
+
+  /**
+   * When to ask stores (a transport's `fetchStored`) for what they kept
+   * for us: the time our history request to the members reaches back to
+   * after a restart, or undefined when we did not ask (not restored).
+   */
+  storeBackfillSince(): number | undefined {
+    return storeBackfillSince(this.#core)
+  }
+
+  /**
+   * Feed packets a store kept for us (envelope payloads of the `app`
+   * subtopic, oldest first) like a member's history reply: repeats are
+   * left out, MLS authenticates the rest, and what fails is dropped and
+   * counted (`dropped` events); a `backfill` event reports what they gave.
+   */
+  receiveStored(payloads: readonly Uint8Array[], now: number): Promise<void> {
+    return this.#run(async () => {
+      if (this.#core.left) return
+      this.#tick(now)
+      await feedBackfill(this.#core, takeStoredPackets(this.#core, payloads), now)
+      await handleOutcomes(this.#core, now)
       if (!this.#core.left) await advanceFreeze(this.#core, now)
       await drainFuture(this.#core, now)
     })

@@ -166,7 +166,27 @@ async function onPlainControl(core: ConversationCore, control: Extract<Inbound, 
 
 /** Feed a history reply's packets through the app channel and report what they gave. */
 async function backfill(core: ConversationCore, reply: HistoryReply, now: number): Promise<void> {
-  const packets = takeHistoryReply(core, reply, now)
+  await feedBackfill(core, takeHistoryReply(core, reply, now), now)
+}
+
+/**
+ * Feed backfilled packets (a member's history reply, or a store's; already
+ * deduplicated) through the app channel and report what they gave in a
+ * `backfill` event: chat of an epoch we already left is decrypted with its
+ * retained keys, the rest goes through the normal receive path, so MLS
+ * authenticates all of it and what fails is dropped and counted.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { feedBackfill } from '../inbound/dispatch.js'
+ * import { takeStoredPackets } from '../sync/backfill.js'
+ * declare const core: ConversationCore
+ * declare const fromStore: Uint8Array[]
+ * await feedBackfill(core, takeStoredPackets(core, fromStore), core.now)
+ * ```
+ */
+export async function feedBackfill(core: ConversationCore, packets: readonly Uint8Array[], now: number): Promise<void> {
   if (packets.length === 0) return
   const before = core.outbox.events.filter((e) => e.type === 'message').length
   for (const p of packets) {

@@ -166,8 +166,13 @@ export function takeHistoryReply(core: Pick<BackfillComponents, 'memberHex' | 'h
   const r = core.history.request
   if (toHex(reply.toMember) !== core.memberHex || r === undefined || now - r.firstAt > HISTORY_LIMITS.requestWindowMs) return []
   r.answered = true
+  return takeNew(core, reply.packets.slice(0, HISTORY_LIMITS.packets))
+}
+
+/** The packets not taken before (from a member's reply or a store), remembered as taken. */
+function takeNew(core: Pick<BackfillComponents, 'history'>, packets: readonly Uint8Array[]): Uint8Array[] {
   const out: Uint8Array[] = []
-  for (const p of reply.packets.slice(0, HISTORY_LIMITS.packets)) {
+  for (const p of packets) {
     const h = toHex(sha256(p))
     if (core.history.taken.has(h)) continue
     core.history.taken.add(h)
@@ -175,4 +180,44 @@ export function takeHistoryReply(core: Pick<BackfillComponents, 'memberHex' | 'h
   }
   evictOldest(core.history.taken, 4 * HISTORY_LIMITS.packets)
   return out
+}
+
+/**
+ * Stores (nodes that keep a conversation's encrypted packets, e.g. a
+ * `demls-node`) are one more backfill source: after a restart we ask them
+ * for what they kept from the same time as our request to the members
+ * ({@link requestHistory}). This is that time, or undefined when we have
+ * not asked (a conversation that was not restored).
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { storeBackfillSince } from '../sync/backfill.js'
+ * declare const core: ConversationCore
+ * const sinceMs = storeBackfillSince(core) // undefined unless restored
+ * ```
+ */
+export function storeBackfillSince(core: Pick<BackfillComponents, 'history'>): number | undefined {
+  return core.history.request?.sinceMs
+}
+
+/**
+ * Packets a store returned (envelope payloads of the `app` subtopic), to
+ * feed through the receive path like a member's reply: at most
+ * {@link HISTORY_LIMITS.packets} per call, those already taken from a
+ * member or a store (a store replaying, two stores, a page fetched twice)
+ * left out. A store is trusted with nothing: MLS authenticates what comes
+ * out of these, and the rest is dropped and counted.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { takeStoredPackets } from '../sync/backfill.js'
+ * declare const core: ConversationCore
+ * declare const fromStore: Uint8Array[]
+ * const fresh = takeStoredPackets(core, fromStore) // feed these through the receive path
+ * ```
+ */
+export function takeStoredPackets(core: Pick<BackfillComponents, 'history'>, packets: readonly Uint8Array[]): Uint8Array[] {
+  return takeNew(core, packets.slice(0, HISTORY_LIMITS.packets))
 }

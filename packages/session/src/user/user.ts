@@ -187,6 +187,8 @@ export class User {
   #unreadable: StateCorruptError[] = []
   #stopped = false
   #stopping: Promise<void> | undefined
+  /** Aborts fetches from the transport's stores on `stop`. */
+  readonly #storeFetches = new AbortController()
   /** The signature checks knocks may cost us, over all our conversations. */
   readonly #knockBudget = new VerifyBudget()
   /** Open knocks of each conversation we are a member of (memory only). */
@@ -262,8 +264,43 @@ export class User {
     for (const conversation of restored.conversations) {
       user.#subscribe(conversation.id)
       user.#register(conversation)
+      // Stores are one more backfill source (when the transport has them): what they kept while we were down.
+      user.#spawn(user.#backfillFromStores(conversation), conversation.id, 'store-backfill')
     }
     return user
+  }
+
+  /**
+   * Ask the transport's stores for the `app` packets of a restored
+   * conversation since its history request reaches back, and feed them in
+   * batches through the conversation (deduplicated, authenticated by MLS).
+   * A failed store becomes an `error` event (`operation: 'store-backfill'`)
+   * after what the others returned was fed.
+   */
+  async #backfillFromStores(conversation: Conversation): Promise<void> {
+    const sinceMs = conversation.storeBackfillSince()
+    const fetchStored = this.transport.fetchStored?.bind(this.transport)
+    if (fetchStored === undefined || sinceMs === undefined) return
+    const id = conversation.id
+    let batch: Uint8Array[] = []
+    const feed = async () => {
+      if (batch.length === 0 || this.#stopped || !this.#entries.has(id)) return
+      const payloads = batch
+      batch = []
+      await conversation.receiveStored(payloads, this.clock.now())
+      this.#flush(id)
+    }
+    try {
+      for await (const packet of fetchStored(topicFor(id, 'app'), { sinceMs, signal: this.#storeFetches.signal })) {
+        if (this.#stopped) return
+        batch.push(packet.envelope.payload)
+        if (batch.length >= STORE_BACKFILL_BATCH) await feed()
+      }
+    } catch (err) {
+      if (!this.#stopped) throw err
+    } finally {
+      await feed()
+    }
   }
 
   /**
@@ -671,6 +708,7 @@ export class User {
 
   async #stop(): Promise<void> {
     this.#stopped = true
+    this.#storeFetches.abort(new UserStoppedError('store-backfill'))
     for (const attempt of [...this.#pending.values()]) attempt.abort(new UserStoppedError('join'))
     for (const e of this.#entries.values()) if (e.timer !== undefined) this.clock.clearTimer(e.timer)
     for (const handle of this.#retries) this.clock.clearTimer(handle)
@@ -863,6 +901,9 @@ async function claimStorage(storage: Storage, memberId: Uint8Array, signal: Abor
   if (owner === undefined) await storage.put(OWNER_KEY, memberId, opts)
   else if (toHex(owner) !== toHex(memberId)) throw new StorageOwnerError(toHex(owner), toHex(memberId))
 }
+
+/** Packets from stores fed to a conversation at a time (a member's history reply is bounded the same). */
+const STORE_BACKFILL_BATCH = 256
 
 /** Every conversation saved in the store, resumed (see {@link Conversation.restore}). */
 async function restoreAll(
