@@ -2,8 +2,17 @@
 // but the node factory, its default listen addresses and gossipsubTransport.
 export { DialFailedError, InvalidNodeError, PublishFailedError } from './errors.js'
 export {
+  DEMLS_DHT_PROTOCOL,
+  DEMLS_MDNS_SERVICE_TAG,
+  DEMLS_RELAY_LIMITS,
   DEMLS_SCORING,
   type DemlsScoringInit,
+  type DhtInit,
+  type DhtMode,
+  MDNS_DIALS_PER_MINUTE,
+  type MdnsInit,
+  type NatInit,
+  type RelayServerInit,
   type GossipsubNode,
   type GossipsubNodeInit,
   type GossipsubServices,
@@ -13,7 +22,8 @@ export {
   demlsScoreParams,
 } from './node/create-node.js'
 export type { RedialInit } from './redial/redialer.js'
-export { GossipsubTransport, type GossipsubNodeFactory } from './transport/gossipsub-transport.js'
+export { GossipsubTransport, type GossipsubNodeFactory, type ReachStats } from './transport/gossipsub-transport.js'
+export { RENDEZVOUS_DOMAIN, type RendezvousInit, rendezvousKey } from './discovery/rendezvous.js'
 export type { GossipsubTransportInit } from './transport/init.js'
 export {
   STORE_FRAME_LIMITS,

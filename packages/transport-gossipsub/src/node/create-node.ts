@@ -3,7 +3,8 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { type GossipSub, type GossipsubOpts, StrictNoSign, gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { Identify } from '@libp2p/identify'
-import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
+import type { MulticastDNSInit } from '@libp2p/mdns'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { type Libp2pOptions, createLibp2p } from 'libp2p'
 
@@ -176,12 +177,13 @@ export interface GossipsubNodeInit {
    */
   dialInsecure?: boolean
   /**
-   * Node only: also run a circuit relay v2 server (`@libp2p/circuit-relay-v2`,
-   * its default limits), so that browsers connected to this peer can
-   * reserve a relayed address on it and reach each other over WebRTC.
+   * Node only: also run a circuit relay v2 server (`@libp2p/circuit-relay-v2`)
+   * with bounded limits ({@link DEMLS_RELAY_LIMITS}, or those given), so that
+   * peers behind NATs (with `nat`) and browsers (for WebRTC) can reserve a
+   * relayed address on this peer and be reached through it.
    * @default false
    */
-  relay?: boolean
+  relay?: boolean | RelayServerInit
   /**
    * Browsers only: js-libp2p's WebRTC transport, as made by `webRTC()` from
    * `@libp2p/webrtc` (which the app installs; it is not a dependency of this
@@ -192,7 +194,180 @@ export interface GossipsubNodeInit {
    * @default none: WebSockets to Node peers only
    */
   webRTC?: Libp2pTransportFactory
+  /**
+   * Node only: find peers on the local network by multicast DNS
+   * (`@libp2p/mdns`, service tag {@link DEMLS_MDNS_SERVICE_TAG} unless
+   * given) and dial them. `true` uses the defaults; an object is passed to
+   * `mdns()` over them. Discovered peers are dialled at most
+   * {@link MDNS_DIALS_PER_MINUTE} a minute.
+   * @default false
+   */
+  mdns?: boolean | MdnsInit
+  /**
+   * Node only: run a Kademlia DHT (`@libp2p/kad-dht` on
+   * {@link DEMLS_DHT_PROTOCOL}, never IPFS's) for peer routing and the
+   * rendezvous of members (see `GossipsubTransportInit.rendezvous`).
+   * `'client'` asks but does not answer (peers behind a NAT), `'server'`
+   * also answers and stores records (a public node such as `demls-node`).
+   * @default false
+   */
+  dht?: DhtMode | DhtInit | false
+  /**
+   * Node only: NAT traversal. `true` is `{ autonat: true, relayReservations: 1, dcutr: true }`,
+   * and each field of an object defaults to that. With it the node also
+   * dials relayed (`/p2p-circuit`) addresses, and gossipsub runs over
+   * limited (relayed) connections.
+   * @default false (none of it)
+   */
+  nat?: boolean | NatInit
+  /**
+   * Addresses to announce beside the listen addresses, e.g. a public
+   * address a router forwards to this peer (libp2p's `appendAnnounce`).
+   * @default []
+   */
+  announce?: string[]
+  /**
+   * More libp2p services to mount next to the demls ones (a store service,
+   * metrics, …); a name the demls node uses (`identify`, `pubsub`, `ping`,
+   * `dht`, `relay`, `autonat`, `dcutr`, `mdns`) is refused.
+   * @default {}
+   */
+  services?: Record<string, (components: never) => unknown>
 }
+
+/**
+ * Options of `@libp2p/mdns` (Node only): `interval`, `serviceTag`, `broadcast`, `port`, `ip`, `peerName`.
+ *
+ * @example
+ * ```ts
+ * import { type MdnsInit, gossipsubTransport } from '@demls/transport-gossipsub'
+ * const mdns: MdnsInit = { interval: 2_000 }
+ * const transport = gossipsubTransport({ listen: ['/ip4/0.0.0.0/tcp/0'], mdns })
+ * ```
+ */
+export type MdnsInit = MulticastDNSInit
+
+/** The mDNS service tag demls peers answer to (not IPFS's `_p2p._udp.local`). */
+export const DEMLS_MDNS_SERVICE_TAG = '_demls._udp.local'
+
+/** How many peers found by mDNS the transport dials per minute at most (a LAN spoofer cannot make it dial more). */
+export const MDNS_DIALS_PER_MINUTE = 32
+
+/** The Kademlia protocol id demls nodes speak (a DHT of their own, apart from IPFS's). */
+export const DEMLS_DHT_PROTOCOL = '/demls/kad/1.0.0'
+
+/**
+ * Whether this node's DHT only asks (`'client'`) or also answers and stores records (`'server'`).
+ *
+ * @example
+ * ```ts
+ * import { type DhtMode, gossipsubTransport } from '@demls/transport-gossipsub'
+ * const dht: DhtMode = 'client' // behind a NAT
+ * const transport = gossipsubTransport({ dht, bootstrap: ['/ip4/192.0.2.7/tcp/4001/p2p/12D3Koo…'] })
+ * ```
+ */
+export type DhtMode = 'client' | 'server'
+
+/**
+ * DHT options (Node only).
+ *
+ * @example
+ * ```ts
+ * import { type DhtInit, gossipsubTransport } from '@demls/transport-gossipsub'
+ * // a test network on one host or LAN: keep private addresses in DHT answers
+ * const dht: DhtInit = { mode: 'server', privateAddresses: true }
+ * const transport = gossipsubTransport({ dht })
+ * ```
+ */
+export interface DhtInit {
+  /** See {@link DhtMode}. */
+  mode: DhtMode
+  /**
+   * Keep private and loopback addresses in the peer records the DHT hands
+   * out (a LAN or a test network); off, only public and relayed addresses
+   * leave a DHT server (libp2p's default).
+   * @default false
+   */
+  privateAddresses?: boolean
+  /**
+   * The Kademlia protocol id.
+   * @default {@link DEMLS_DHT_PROTOCOL}
+   */
+  protocol?: string
+}
+
+/**
+ * NAT traversal (Node only); every field defaults to on.
+ *
+ * @example
+ * ```ts
+ * import { type NatInit, gossipsubTransport } from '@demls/transport-gossipsub'
+ * const nat: NatInit = { relayReservations: 2 } // and AutoNAT, DCUtR
+ * const transport = gossipsubTransport({ nat, bootstrap: ['/ip4/192.0.2.7/tcp/4001/p2p/12D3Koo…'] })
+ * ```
+ */
+export interface NatInit {
+  /**
+   * Run AutoNAT (`@libp2p/autonat`): ask peers to dial our public addresses
+   * back, and only announce those that work; answer their requests too.
+   * @default true
+   */
+  autonat?: boolean
+  /**
+   * How many relay reservations (circuit relay v2) to hold on relays among
+   * the peers we are connected to, e.g. a bootstrap `demls-node`; `true` is
+   * 1, `false` or 0 none. A peer behind a NAT is reachable at
+   * `<relay>/p2p-circuit/p2p/<us>` while it holds one.
+   * @default 1
+   */
+  relayReservations?: number | boolean
+  /**
+   * Run DCUtR (`@libp2p/dcutr`): over a relayed connection, try to open a
+   * direct one (hole punching, or a direct dial of a public address) and
+   * close the relayed one when it works.
+   * @default true
+   */
+  dcutr?: boolean
+}
+
+/**
+ * Limits of the circuit relay v2 server (`relay`), each bounded. The
+ * defaults suit de-MLS traffic through a public node: a relayed
+ * connection carries gossipsub for up to an hour and 64 MiB (then it is
+ * reset and the peers redial), and a peer opens at most 30 relayed
+ * connections a minute through the relay.
+ *
+ * @example
+ * ```ts
+ * import { type RelayServerInit, createGossipsubNode } from '@demls/transport-gossipsub'
+ * const relay: RelayServerInit = { maxReservations: 256, durationLimitMs: 30 * 60_000 }
+ * const node = await createGossipsubNode({ listen: ['/ip4/0.0.0.0/tcp/4001'], relay })
+ * ```
+ */
+export interface RelayServerInit {
+  /** Reservations held at once (others are refused). @default 128 */
+  maxReservations?: number
+  /** How long a reservation lasts before the client must renew it (ms). @default 3_600_000 */
+  reservationTtlMs?: number
+  /** Longest life of one relayed connection (ms); then it is reset. @default 3_600_000 */
+  durationLimitMs?: number
+  /** Bytes one relayed connection may carry, both ways together; then it is reset. @default 67_108_864 (64 MiB) */
+  dataLimitBytes?: number
+  /** Relayed connections one peer may open through us per minute. @default 30 */
+  connectsPerPeerPerMinute?: number
+  /** Hop streams (reservations and connects under way) open at once. @default 64 */
+  maxInboundHopStreams?: number
+}
+
+/** The relay limits demls uses (see {@link RelayServerInit}). */
+export const DEMLS_RELAY_LIMITS: Readonly<Required<RelayServerInit>> = Object.freeze({
+  maxReservations: 128,
+  reservationTtlMs: 60 * 60_000,
+  durationLimitMs: 60 * 60_000,
+  dataLimitBytes: 64 * 1024 * 1024,
+  connectsPerPeerPerMinute: 30,
+  maxInboundHopStreams: 64,
+})
 
 /**
  * One js-libp2p transport factory, as the `transports` list of `createLibp2p` takes.
@@ -217,6 +392,12 @@ export interface NodePlatform {
   defaultListen(init: GossipsubNodeInit): string[]
   /** Services added next to identify and gossipsub. */
   services(init: GossipsubNodeInit): Record<string, (components: never) => unknown>
+  /** Listen addresses added to the listen list (relay reservations). @default none */
+  extraListen?(init: GossipsubNodeInit): string[]
+  /** Whether gossipsub runs over limited (relayed) connections. @default false */
+  limitedConnections?(init: GossipsubNodeInit): boolean
+  /** Refuse a relayed connection from `source` through us (relay server rate limits). @default never */
+  denyOutboundRelayedConnection?(init: GossipsubNodeInit): ((source: PeerId, destination: PeerId) => boolean) | undefined
   /** SHA-256 for message ids (native in Node: every packet, at every hop, is hashed). @default noble's sha256 */
   sha256?: (data: Uint8Array) => Uint8Array
 }
@@ -262,20 +443,34 @@ export function demlsGossipsubOptions(
  * `createGossipsubNode`.
  */
 export async function buildGossipsubNode(platform: NodePlatform, init: GossipsubNodeInit = {}): Promise<GossipsubNode> {
+  const own = platform.services(init)
+  for (const name of Object.keys(init.services ?? {})) {
+    if (name in own || name === 'identify' || name === 'pubsub') throw new TypeError(`services: '${name}' is a service the demls node mounts itself`)
+  }
+  const gater: NonNullable<Libp2pOptions['connectionGater']> = {}
+  if (init.dialInsecure === true) gater.denyDialMultiaddr = () => false
+  const denyRelayed = platform.denyOutboundRelayedConnection?.(init)
+  if (denyRelayed !== undefined) gater.denyOutboundRelayedConnection = denyRelayed
+  const gossip = demlsGossipsubOptions(init.gossipsub, init.scoring, platform.sha256)
+  if (platform.limitedConnections?.(init) === true) gossip.runOnLimitedConnection = true
   const node = await createLibp2p<{ identify: Identify; pubsub: GossipSub }>({
     start: false,
     ...(init.privateKey ? { privateKey: init.privateKey } : {}),
-    addresses: { listen: init.listen ?? platform.defaultListen(init) },
+    addresses: {
+      listen: [...(init.listen ?? platform.defaultListen(init)), ...(platform.extraListen?.(init) ?? [])],
+      ...(init.announce !== undefined && init.announce.length > 0 ? { appendAnnounce: [...init.announce] } : {}),
+    },
     transports: platform.transports(init),
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionMonitor: { abortConnectionOnPingFailure: false },
     connectionManager: { inboundConnectionThreshold: init.inboundConnectionThreshold ?? 100 },
-    ...(init.dialInsecure === true ? { connectionGater: { denyDialMultiaddr: () => false } } : {}),
+    ...(Object.keys(gater).length > 0 ? { connectionGater: gater } : {}),
     services: {
-      ...platform.services(init),
+      ...(init.services ?? {}),
+      ...own,
       identify: identify(),
-      pubsub: gossipsub(demlsGossipsubOptions(init.gossipsub, init.scoring, platform.sha256)),
+      pubsub: gossipsub(gossip),
     },
   })
   return node as unknown as GossipsubNode

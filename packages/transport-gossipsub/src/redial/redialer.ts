@@ -46,6 +46,12 @@ export interface RedialHost {
   isConnected(peerId: string): boolean
   /** Whether the transport is started (redials stop otherwise). */
   readonly active: boolean
+  /**
+   * When a remembered address fails: look the peer up by its id (the DHT's
+   * `peerRouting.findPeer`) and dial the addresses found; resolves whether
+   * that connected. Absent without a DHT.
+   */
+  findAndDial?(peerId: string): Promise<boolean>
 }
 
 /**
@@ -54,6 +60,9 @@ export interface RedialHost {
  * connection drops, for as long as the transport is started. Peers that
  * dialled us are not redialled by us: they redial us. With redial turned
  * off, remembered addresses are still dialled (once) on every start.
+ * When a remembered address fails and the host can look peers up (a DHT),
+ * the peer is looked up by its id and dialled at the addresses found, so a
+ * peer that restarted on a new address is found again.
  */
 export class Redialer {
   readonly #host: RedialHost
@@ -62,6 +71,8 @@ export class Redialer {
   readonly #maxAttempts: number
   readonly #enabled: boolean
   readonly #targets = new Map<string, Target>()
+  /** Peer-routing lookups made after a remembered address failed. */
+  lookups = 0
 
   /** `init === false`: remember and dial on start, but never retry or redial. */
   constructor(host: RedialHost, init: RedialInit | false = {}) {
@@ -130,9 +141,18 @@ export class Redialer {
     try {
       t.peerId = await this.#host.dial(t.addr)
       t.attempts = 0
+      return
     } catch {
-      t.attempts++
-      this.#schedule(t)
+      // the address failed: the peer may have moved (a restart on a new address)
     }
+    if (t.peerId !== undefined && this.#host.findAndDial !== undefined && this.#host.active) {
+      this.lookups++
+      if (await this.#host.findAndDial(t.peerId).catch(() => false)) {
+        t.attempts = 0
+        return
+      }
+    }
+    t.attempts++
+    this.#schedule(t)
   }
 }

@@ -1,5 +1,6 @@
 import type { GossipSub } from '@libp2p/gossipsub'
-import type { PeerId } from '@libp2p/interface'
+import type { PeerId, PeerInfo } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import {
   AbortError,
   type AbortOptions,
@@ -23,8 +24,9 @@ import {
   wrapOutbound,
 } from '@demls/wire'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
+import { type FoundPeer, Rendezvous } from '../discovery/rendezvous.js'
 import { DialFailedError, InvalidNodeError, PublishFailedError } from '../errors.js'
-import type { GossipsubNode, GossipsubNodeInit } from '../node/create-node.js'
+import { type GossipsubNode, type GossipsubNodeInit, MDNS_DIALS_PER_MINUTE } from '../node/create-node.js'
 import { Redialer } from '../redial/redialer.js'
 import type { GossipsubTransportInit } from './init.js'
 import { fetchFromStore } from '../store/client.js'
@@ -55,12 +57,39 @@ function plainBytes(data: Uint8Array): Uint8Array {
 }
 
 function isDemlsTopic(topic: string): boolean {
+  return conversationOf(topic) !== undefined
+}
+
+function conversationOf(topic: string): string | undefined {
   try {
-    parseTopic(topic)
-    return true
+    return parseTopic(topic).conversationId
   } catch {
-    return false
+    return undefined
   }
+}
+
+
+/**
+ * What the transport did to find peers (since it was created): rendezvous
+ * rounds on the DHT and the members they dialled, peers found by mDNS and
+ * dialled, and peer-routing lookups after a remembered address failed.
+ *
+ * @example
+ * ```ts
+ * import { type ReachStats, gossipsubTransport } from '@demls/transport-gossipsub'
+ * const transport = gossipsubTransport({ mdns: true })
+ * const stats: ReachStats = transport.reachStats()
+ * console.log(stats.mdnsDialled)
+ * ```
+ */
+export interface ReachStats {
+  rendezvousRounds: number
+  rendezvousFound: number
+  rendezvousDialled: number
+  rendezvousDialFailures: number
+  mdnsFound: number
+  mdnsDialled: number
+  redialLookups: number
 }
 
 function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -140,6 +169,8 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
   #refreshTimer: ReturnType<typeof setTimeout> | undefined
   #detach: (() => void) | undefined
   readonly #publishStats: PublishStats = { published: 0, reachedNobody: 0, noPeers: 0, duplicates: 0 }
+  #rendezvous: Rendezvous | undefined
+  readonly #mdns = { found: 0, dialled: 0, windowStart: 0, windowDials: 0 }
 
   /**
    * @param init - options (see {@link GossipsubTransportInit})
@@ -162,6 +193,7 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
         get active() {
           return self.#started
         },
+        findAndDial: (peerId) => this.#findAndDial(peerId),
       },
       init.redial ?? {},
     )
@@ -217,6 +249,10 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
         ...(this.#init.privateKey ? { privateKey: this.#init.privateKey } : {}),
         ...(this.#init.gossipsub ? { gossipsub: this.#init.gossipsub } : {}),
         ...(this.#init.scoring ? { scoring: this.#init.scoring } : {}),
+        ...(this.#init.mdns !== undefined ? { mdns: this.#init.mdns } : {}),
+        ...(this.#init.dht !== undefined ? { dht: this.#init.dht } : {}),
+        ...(this.#init.nat !== undefined ? { nat: this.#init.nat } : {}),
+        ...(this.#init.announce !== undefined ? { announce: this.#init.announce } : {}),
       })
       this.#node = node
     }
@@ -230,6 +266,7 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
     this.#attach(node, pubsub)
     for (const topic of this.#topics) pubsub.subscribe(topic)
     this.#started = true
+    this.#setUpRendezvous(node)
     this.#scheduleRefresh()
     await this.#redialer.dialAll()
   }
@@ -241,6 +278,7 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
     if (!this.#started) return
     this.#started = false
     this.#redialer.cancel()
+    this.#rendezvous?.stop()
     this.#detach?.()
     this.#detach = undefined
     const node = this.#node
@@ -289,6 +327,8 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
     if (this.#topics.has(topic)) return
     this.#topics.add(topic)
     if (this.#started) this.#node?.services.pubsub.subscribe(topic)
+    const conversation = conversationOf(topic)
+    if (conversation !== undefined) this.#rendezvous?.add(conversation)
     this.#scheduleRefresh()
   }
 
@@ -296,6 +336,103 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
     if (!this.#topics.delete(topic)) return
     this.#last.delete(topic)
     if (this.#started) this.#node?.services.pubsub.unsubscribe(topic)
+    const conversation = conversationOf(topic)
+    if (conversation !== undefined && ![...this.#topics].some((t) => conversationOf(t) === conversation)) this.#rendezvous?.remove(conversation)
+  }
+
+  /**
+   * Look the other members of `conversationId` up on the DHT now and dial
+   * those we are not connected to (the rendezvous also does it on its own,
+   * every `rendezvous.intervalMs`). Resolves with how many members we are
+   * connected to after the lookup; 0 without a DHT or for a conversation we
+   * have no topic of.
+   */
+  async findMembers(conversationId: string, options: AbortOptions = {}): Promise<number> {
+    if (!this.#started) throw new TransportNotStartedError('findMembers')
+    throwIfAborted(options.signal)
+    return abortable(this.#rendezvous?.lookup(conversationId) ?? Promise.resolve(0), options.signal)
+  }
+
+  /** What the transport did to find peers (a snapshot; see {@link ReachStats}). */
+  reachStats(): ReachStats {
+    const r = this.#rendezvous?.stats
+    return {
+      rendezvousRounds: r?.rounds ?? 0,
+      rendezvousFound: r?.found ?? 0,
+      rendezvousDialled: r?.dialled ?? 0,
+      rendezvousDialFailures: r?.failures ?? 0,
+      mdnsFound: this.#mdns.found,
+      mdnsDialled: this.#mdns.dialled,
+      redialLookups: this.#redialer.lookups,
+    }
+  }
+
+  /** Whether the node runs a DHT (`dht` option, or a passed-in node with `services.dht`): libp2p's content and peer routing then use it. */
+  #hasDht(node: GossipsubNode | undefined = this.#node): boolean {
+    return node?.services.dht !== undefined
+  }
+
+  #setUpRendezvous(node: GossipsubNode): void {
+    if (!this.#hasDht(node) || this.#init.rendezvous === false) return
+    const routing = node.contentRouting
+    if (this.#rendezvous === undefined) {
+      const self = this
+      this.#rendezvous = new Rendezvous(
+        {
+          get active() {
+            return self.#started
+          },
+          self: node.peerId.toString(),
+          provide: (cid, signal) => routing.provide(cid, { signal }),
+          findProviders: (cid, signal) => routing.findProviders(cid, { signal }) as AsyncIterable<FoundPeer>,
+          cancelProvide: (cid) => routing.cancelReprovide(cid),
+          isConnected: (peerId) => node.getConnections().some((c) => c.remotePeer.toString() === peerId),
+          dialPeer: async (peer, signal) => {
+            if (peer.multiaddrs.length > 0) await node.peerStore.merge(peer.id, { multiaddrs: peer.multiaddrs })
+            await node.dial(peer.id, { signal: AbortSignal.any([signal, AbortSignal.timeout(this.#dialTimeoutMs)]) })
+          },
+        },
+        this.#init.rendezvous === true || this.#init.rendezvous === undefined ? {} : this.#init.rendezvous,
+      )
+      for (const topic of this.#topics) {
+        const conversation = conversationOf(topic)
+        if (conversation !== undefined) this.#rendezvous.add(conversation)
+      }
+    }
+    this.#rendezvous.start()
+  }
+
+  /** Redialer fallback: find `peerId`'s current addresses by peer routing and dial them. */
+  async #findAndDial(peerId: string): Promise<boolean> {
+    const node = this.#node
+    if (node === undefined || !this.#started || !this.#hasDht(node)) return false
+    const id = peerIdFromString(peerId)
+    const signal = AbortSignal.timeout(Math.max(this.#dialTimeoutMs, 10_000))
+    // Not from the cache: the peer store still holds the address that just failed.
+    const found = await node.peerRouting.findPeer(id, { signal, useCache: false })
+    if (found.multiaddrs.length === 0) return false
+    const addrs = found.multiaddrs.map((ma) => (ma.getComponents().some((c) => c.name === 'p2p') ? ma : ma.encapsulate(`/p2p/${peerId}`)))
+    await node.dial(addrs, { signal: AbortSignal.timeout(this.#dialTimeoutMs) })
+    return true
+  }
+
+  /** A peer found by mDNS: dial it unless connected or over the per-minute budget. */
+  #onMdnsPeer(node: GossipsubNode, peer: PeerInfo): void {
+    if (!this.#started || peer.id.equals(node.peerId)) return
+    this.#mdns.found++
+    if (node.getConnections(peer.id).length > 0) return
+    const now = Date.now()
+    if (now - this.#mdns.windowStart >= 60_000) {
+      this.#mdns.windowStart = now
+      this.#mdns.windowDials = 0
+    }
+    if (this.#mdns.windowDials >= MDNS_DIALS_PER_MINUTE) return
+    this.#mdns.windowDials++
+    this.#mdns.dialled++
+    void (async () => {
+      if (peer.multiaddrs.length > 0) await node.peerStore.merge(peer.id, { multiaddrs: peer.multiaddrs })
+      await node.dial(peer.id, { signal: AbortSignal.timeout(this.#dialTimeoutMs) })
+    })().catch(() => undefined)
   }
 
   getTopics(): string[] {
@@ -440,7 +577,11 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
     for (const c of changes) pubsub.addEventListener(c, onChange)
     node.addEventListener('peer:connect', onChange)
     node.addEventListener('peer:disconnect', onDisconnect)
+    const mdns = node.services.mdns as EventTarget | undefined
+    const onMdnsPeer = (e: Event) => this.#onMdnsPeer(node, (e as CustomEvent<PeerInfo>).detail)
+    if (typeof mdns?.addEventListener === 'function') mdns.addEventListener('peer', onMdnsPeer)
     this.#detach = () => {
+      if (typeof mdns?.removeEventListener === 'function') mdns.removeEventListener('peer', onMdnsPeer)
       pubsub.removeEventListener('message', onMessage)
       for (const c of changes) pubsub.removeEventListener(c, onChange)
       node.removeEventListener('peer:connect', onChange)

@@ -2,7 +2,8 @@ import type { GossipsubOpts } from '@libp2p/gossipsub'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Clock } from '@demls/wire'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { DemlsScoringInit, GossipsubNode, Libp2pTransportFactory } from '../node/create-node.js'
+import type { RendezvousInit } from '../discovery/rendezvous.js'
+import type { DemlsScoringInit, DhtInit, DhtMode, GossipsubNode, Libp2pTransportFactory, MdnsInit, NatInit, RelayServerInit } from '../node/create-node.js'
 import type { RedialInit } from '../redial/redialer.js'
 
 /**
@@ -50,7 +51,39 @@ export interface GossipsubTransportInit {
    * server for browsers. See `GossipsubNodeInit.relay`.
    * @default false
    */
-  relay?: boolean
+  relay?: boolean | RelayServerInit
+  /**
+   * Node only (ignored when `node` is given): find and dial peers on the
+   * local network by mDNS. See `GossipsubNodeInit.mdns`.
+   * @default false
+   */
+  mdns?: boolean | MdnsInit
+  /**
+   * Node only (ignored when `node` is given): a Kademlia DHT for peer
+   * routing (a peer that restarted on a new address is looked up by its
+   * id) and for the rendezvous of members. See `GossipsubNodeInit.dht`.
+   * @default false
+   */
+  dht?: DhtMode | DhtInit | false
+  /**
+   * Node only (ignored when `node` is given): AutoNAT, relay reservations
+   * and DCUtR. See `GossipsubNodeInit.nat`.
+   * @default false
+   */
+  nat?: boolean | NatInit
+  /**
+   * Addresses to announce beside the listen addresses (ignored when `node`
+   * is given), e.g. a public address a router forwards to this peer.
+   * @default []
+   */
+  announce?: string[]
+  /**
+   * With a DHT: announce ourselves under each subscribed conversation's
+   * rendezvous key and dial the other members found there (see
+   * {@link RendezvousInit}); `false` turns it off.
+   * @default true when the node has a DHT
+   */
+  rendezvous?: boolean | RendezvousInit
   /**
    * Browsers only (ignored when `node` is given): js-libp2p's WebRTC
    * transport (`webRTC()` from `@libp2p/webrtc`) for direct page-to-page
