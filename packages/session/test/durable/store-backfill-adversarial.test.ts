@@ -31,9 +31,9 @@ async function observer(s: Scenario, topics: string[]): Promise<Map<string, Inbo
 }
 
 /** m2 was down while m0 chatted; it restarts cut off from m0 and m1, with only `serve`'s store. */
-async function awayAndBack(serve: Serve, opts: { otherGroup?: boolean; readBefore?: boolean } = {}) {
+async function awayAndBack(serve: Serve, opts: { otherGroup?: boolean; readBefore?: boolean; commitWhileAway?: boolean } = {}) {
   const inner = await memoryStorage()
-  const s = await scenario(3, { userInit: (i) => (i === 2 ? { storage: crashable(inner) } : {}) })
+  const s = await scenario(opts.commitWhileAway ? 4 : 3, { userInit: (i) => (i === 2 ? { storage: crashable(inner) } : {}) })
   const kept = await observer(s, [APP, topicFor('other', 'app')])
   await bootstrap(s, ID, 3)
   if (opts.otherGroup) {
@@ -45,6 +45,13 @@ async function awayAndBack(serve: Serve, opts: { otherGroup?: boolean; readBefor
     await s.until(() => bodies(s.members[2]!.events).includes('read before going away'))
   }
   await s.members[2]!.user.stop()
+  if (opts.commitWhileAway) {
+    // A commit m2 misses: m3 joins (m2 is silent but not yet removed).
+    const join = s.members[3]!.user.join(ID)
+    await s.until(() => s.members[3]!.user.conversation(ID) !== undefined)
+    await join
+    await s.until(() => converged(s, ID, [0, 1, 3]))
+  }
   await conv(s, 0, ID).sendMessage(text('while away 1'))
   await conv(s, 1, ID).sendMessage(text('while away 2'))
   // Past the re-publishes of chat that reached nobody.
@@ -53,7 +60,7 @@ async function awayAndBack(serve: Serve, opts: { otherGroup?: boolean; readBefor
   const auth = hex(conv(s, 0, ID).epochAuthenticator())
 
   const transport = s.net.createTransport('m2-back') as MemoryTransport & { fetchStored?: (topic: string, o: FetchStoredOptions) => AsyncIterable<InboundPacket> }
-  s.net.partition(['m2-back'], [s.members[0]!.name, s.members[1]!.name])
+  s.net.partition(['m2-back'], s.members.filter((_, i) => i !== 2).map((m) => m.name))
   const asked: FetchStoredOptions[] = []
   transport.fetchStored = async function* (topic, o) {
     asked.push(o)
@@ -80,6 +87,16 @@ describe('a malicious or failing store cannot do worse than withhold', () => {
     expect(asked).toHaveLength(1)
     expect(asked[0]!.sinceMs).toBeLessThan(s.net.clock.now())
     expect(asked[0]!.signal).toBeInstanceOf(AbortSignal)
+    await s.stop()
+  }, 60_000)
+
+  it('a commit m2 missed comes from the store too: it applies it (same epoch and authenticator as the group) and reads the chat of the new epoch', async () => {
+    const { s, back, epoch, auth } = await awayAndBack((kept) => kept, { commitWhileAway: true })
+    await s.until(() => bodies(back.events).length >= 2)
+    expect(bodies(back.events).sort()).toEqual(['while away 1', 'while away 2'])
+    expect(back.events.some((e) => e.type === 'commit-applied')).toBe(true)
+    expect(conv(s, 2, ID).epoch()).toBe(epoch)
+    expect(hex(conv(s, 2, ID).epochAuthenticator())).toBe(auth)
     await s.stop()
   }, 60_000)
 
