@@ -3,7 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { nobleG1 } from './backend/noble.js'
 import { BLS_PUBLIC_KEY_LENGTH, BLS_SIGNATURE_LENGTH } from './ciphersuite.js'
 import { BlsArgumentError, BlsDecodeError } from './errors.js'
-import { blsKeyFromMemberKey as deriveKey, blsProvePossession, blsPublicKey, blsVerifyPossession } from './keys.js'
+import { blsKeyFromMemberKey as deriveKey, blsPublicKey, popSign, popVerify } from './keys.js'
 import { pbDecode, pbEncode } from './protobuf.js'
 
 const BINDING_TYPE = 'demls.bls.v1.KeyBinding'
@@ -44,7 +44,13 @@ export interface BlsKeyBinding {
   memberId: Uint8Array
   /** The 48-byte BLS public key. */
   publicKey: Uint8Array
-  /** The 96-byte proof of possession of the BLS key ({@link blsProvePossession}). */
+  /**
+   * The 96-byte proof of possession of the BLS key, bound to the member:
+   * the BLS key's signature under the PoP DST of
+   * `bls_public_key ‖ "demls/bls-key-binding/v1" ‖ 0x00 ‖ member_id`
+   * (the IETF `PopProve` message, the key, extended with the member id, so
+   * a proof cannot be copied into another member's binding).
+   */
   possession: Uint8Array
   /** The member key's 65-byte EIP-191 signature of {@link keyBindingDigest}. */
   memberSignature: Uint8Array
@@ -71,6 +77,15 @@ export function keyBindingDigest(memberId: Uint8Array, publicKey: Uint8Array): U
   buf.set(memberId, LABEL.length + 1)
   buf.set(publicKey, LABEL.length + 21)
   return sha256(buf)
+}
+
+/** What the possession proof of a binding signs: `bls_public_key ‖ label ‖ 0x00 ‖ member_id`. */
+function possessionMessage(publicKey: Uint8Array, memberId: Uint8Array): Uint8Array {
+  const out = new Uint8Array(publicKey.length + LABEL.length + 1 + memberId.length)
+  out.set(publicKey, 0)
+  out.set(LABEL, publicKey.length)
+  out.set(memberId, publicKey.length + LABEL.length + 1)
+  return out
 }
 
 /**
@@ -100,7 +115,7 @@ export function createKeyBinding(
   return {
     memberId,
     publicKey,
-    possession: blsProvePossession(secret),
+    possession: popSign(secret, possessionMessage(publicKey, memberId)),
     memberSignature: Uint8Array.from(memberSigner.sign(keyBindingDigest(memberId, publicKey))),
   }
 }
@@ -108,7 +123,8 @@ export function createKeyBinding(
 /**
  * Why a key binding is refused: `'invalid-public-key'` (not a compressed
  * subgroup point other than the identity), `'bad-possession'` (no valid
- * proof of possession: a rogue key), `'bad-member-signature'` (the member
+ * proof of possession for this member: a rogue key, or another member's
+ * key and proof copied), `'bad-member-signature'` (the member
  * signature does not recover to `memberId`), `'wrong-member'` (valid, but
  * for another member than expected).
  *
@@ -142,9 +158,10 @@ export function verifyKeyBinding(binding: BlsKeyBinding, expectedMemberId?: Uint
     if (!(binding.memberId instanceof Uint8Array) || binding.memberId.length !== 20) return { ok: false, reason: 'bad-member-signature' }
     if (!(binding.publicKey instanceof Uint8Array) || binding.publicKey.length !== BLS_PUBLIC_KEY_LENGTH) return { ok: false, reason: 'invalid-public-key' }
     if (expectedMemberId !== undefined && !addressEquals(binding.memberId, expectedMemberId)) return { ok: false, reason: 'wrong-member' }
+    if (!(binding.possession instanceof Uint8Array) || !(binding.memberSignature instanceof Uint8Array)) return { ok: false, reason: 'bad-possession' }
     const signer = recoverPersonalMessageAddress(keyBindingDigest(binding.memberId, binding.publicKey), binding.memberSignature)
     if (signer === undefined || !addressEquals(signer, binding.memberId)) return { ok: false, reason: 'bad-member-signature' }
-    if (!blsVerifyPossession(binding.publicKey, binding.possession)) {
+    if (!popVerify(binding.publicKey, possessionMessage(binding.publicKey, binding.memberId), binding.possession)) {
       // Tell an invalid point from a bad proof.
       return { ok: false, reason: blsVerifyPossessionKeyOnly(binding.publicKey) ? 'bad-possession' : 'invalid-public-key' }
     }

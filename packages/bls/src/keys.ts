@@ -187,8 +187,27 @@ const pop = bls12_381.longSignatures
  */
 export function blsProvePossession(secretKey: Uint8Array): Uint8Array {
   checkSecretKey(secretKey)
-  const publicKey = pop.getPublicKey(secretKey).toBytes(true)
-  return pop.sign(pop.hash(publicKey, BLS_POP_DST), secretKey).toBytes(true)
+  return popSign(secretKey, pop.getPublicKey(secretKey).toBytes(true))
+}
+
+/** Sign `message` under the PoP DST (`message` starts with the signer's compressed public key). Internal. */
+export function popSign(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
+  checkSecretKey(secretKey)
+  return pop.sign(pop.hash(message, BLS_POP_DST), secretKey).toBytes(true)
+}
+
+/** Whether `proof` is `publicKey`'s signature of `message` under the PoP DST, with `KeyValidate`. Internal; never throws. */
+export function popVerify(publicKey: Uint8Array, message: Uint8Array, proof: Uint8Array): boolean {
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== BLS_PUBLIC_KEY_LENGTH) return false
+  if (!(proof instanceof Uint8Array) || proof.length !== BLS_SIGNATURE_LENGTH) return false
+  const pk = nobleG1(publicKey)
+  const sig = pk === undefined ? undefined : nobleG2(proof)
+  if (pk === undefined || sig === undefined) return false
+  try {
+    return pop.verify(sig, pop.hash(message, BLS_POP_DST), pk)
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -205,14 +224,5 @@ export function blsProvePossession(secretKey: Uint8Array): Uint8Array {
  * ```
  */
 export function blsVerifyPossession(publicKey: Uint8Array, proof: Uint8Array): boolean {
-  if (!(publicKey instanceof Uint8Array) || publicKey.length !== BLS_PUBLIC_KEY_LENGTH) return false
-  if (!(proof instanceof Uint8Array) || proof.length !== BLS_SIGNATURE_LENGTH) return false
-  const pk = nobleG1(publicKey)
-  const sig = pk === undefined ? undefined : nobleG2(proof)
-  if (pk === undefined || sig === undefined) return false
-  try {
-    return pop.verify(sig, pop.hash(publicKey, BLS_POP_DST), pk)
-  } catch {
-    return false
-  }
+  return popVerify(publicKey, publicKey, proof)
 }
