@@ -715,7 +715,7 @@ const KNOCK_ADVICE: Record<KnockRefusalReason, string> = {
  */
 export class KnockRefusedError extends JoinError {
   readonly reason: KnockRefusalReason
-  /** The member that declined (its signature was verified), for `knock-declined`. */
+  /** For `knock-declined`: the member whose signed answer we trusted (the decliner, or a steward that vouched for its answer). */
   readonly member: Uint8Array | undefined
 
   constructor(conversationId: string, elapsedMs: number, reason: KnockRefusalReason, member?: Uint8Array) {

@@ -222,7 +222,7 @@ export function isKnockTraffic(payload: Uint8Array): boolean {
  * const signer = new EthereumSigner(crypto.getRandomValues(new Uint8Array(32)))
  * const desk: KnockComponents = {
  *   conversationId: 'chat', signer, book: new KnockBook(), budget: new VerifyBudget(),
- *   isMember: () => false, emit: (e) => console.log(e.type), publish: () => undefined,
+ *   isMember: () => false, endorses: () => false, emit: (e) => console.log(e.type), publish: () => undefined,
  * }
  * ```
  */
@@ -232,6 +232,13 @@ export interface KnockComponents {
   readonly book: KnockBook
   readonly budget: VerifyBudget
   isMember(memberId: Uint8Array): boolean
+  /**
+   * Whether we vouch for other members' answers to the knocker: a steward
+   * (the member that answers probes first, and whom beacons name), so a
+   * knocker that trusts only the members that answered its probes hears
+   * any member's answer.
+   */
+  endorses(): boolean
   emit(event: KnockEvent | KnockAnsweredEvent): void
   /** Publish on the conversation's welcome channel. */
   publish(payload: Uint8Array): void
@@ -348,8 +355,24 @@ function onKnockAnswer(c: KnockComponents, a: KnockAnswer, now: number): void {
     return
   }
   // Remembered until the knock could have expired at the latest: its replays are dropped.
-  c.book.answer(id, held === undefined ? now + KNOCK_MAX_LIFETIME_MS : Number(held.knock.expiresAtMs))
+  const until = held === undefined ? now + KNOCK_MAX_LIFETIME_MS : Number(held.knock.expiresAtMs)
+  c.book.answer(id, until)
   c.emit({ type: 'knock-answered', id, knocker: a.knocker, answer: kind === KnockAnswerKind.KNOCK_ANSWER_LET_IN ? 'let-in' : 'declined', member: a.member })
+  // A steward vouches for another member's answer with its own (the other stewards drop it: answered already).
+  if (!bytesEqual(a.member, c.signer.identity) && c.endorses()) publishAnswer(c, a.knockId, a.knocker, kind, now)
+}
+
+/** Sign and publish an answer of ours. */
+function publishAnswer(c: KnockComponents, knockIdBytes: Uint8Array, knocker: Uint8Array, kind: KnockAnswerKind, now: number): void {
+  const unsigned: KnockAnswerInit = {
+    conversationId: c.conversationId,
+    knockId: knockIdBytes,
+    knocker,
+    answer: kind,
+    member: c.signer.identity,
+    signedAtMs: BigInt(Math.max(0, Math.floor(now))),
+  }
+  c.publish(encodeWelcomeChannelMessage({ demlsKnockAnswer: { ...unsigned, signature: c.signer.sign(knockAnswerSigningPayload(unsigned)) } }))
 }
 
 /** The open knock `who` names: a knock id (hex) or a knocker's member id (hex, `0x` optional). */
@@ -364,15 +387,7 @@ export function findKnock(c: Pick<KnockComponents, 'book' | 'conversationId'>, w
 
 /** Sign and publish our answer to a held knock, close it, and report it. */
 function answerKnock(c: KnockComponents, id: string, knock: Knock, kind: KnockAnswerKind, now: number): void {
-  const unsigned: KnockAnswerInit = {
-    conversationId: c.conversationId,
-    knockId: Uint8Array.from(id.match(/../g) ?? [], (b) => Number.parseInt(b, 16)),
-    knocker: knock.knocker,
-    answer: kind,
-    member: c.signer.identity,
-    signedAtMs: BigInt(Math.max(0, Math.floor(now))),
-  }
-  c.publish(encodeWelcomeChannelMessage({ demlsKnockAnswer: { ...unsigned, signature: c.signer.sign(knockAnswerSigningPayload(unsigned)) } }))
+  publishAnswer(c, Uint8Array.from(id.match(/../g) ?? [], (b) => Number.parseInt(b, 16)), knock.knocker, kind, now)
   c.book.answer(id, Number(knock.expiresAtMs))
   const answer = kind === KnockAnswerKind.KNOCK_ANSWER_LET_IN ? 'let-in' : 'declined'
   c.emit({ type: 'knock-answered', id, knocker: knock.knocker, answer, member: c.signer.identity })

@@ -646,6 +646,10 @@ export class User {
       book,
       budget: this.#knockBudget,
       isMember: (memberId) => conversation.members().some((m) => bytesEqual(m, memberId)),
+      endorses: () => {
+        const role = conversation.role()
+        return role !== undefined && role !== 'member'
+      },
       emit: (event) => this.#events.next({ ...event, conversationId }),
       publish: (payload) => this.#publish(conversationId, 'welcome', payload),
     }

@@ -49,7 +49,7 @@ const mallory = new EthereumSigner(keyOf(1_000_004)) // an outsider
 const kp = new Uint8Array(300).fill(5)
 
 /** A member's desk over plain objects: alice's, with alice and carol members. */
-function desk(budget = new VerifyBudget()) {
+function desk(budget = new VerifyBudget(), steward = false) {
   const events: (KnockEvent | KnockAnsweredEvent)[] = []
   const published: Uint8Array[] = []
   const c: KnockComponents = {
@@ -58,6 +58,7 @@ function desk(budget = new VerifyBudget()) {
     book: new KnockBook(),
     budget,
     isMember: (m) => toHex(m) === toHex(alice.identity) || toHex(m) === toHex(carol.identity),
+    endorses: () => steward,
     emit: (e) => events.push(e),
     publish: (p) => published.push(p),
   }
@@ -190,6 +191,27 @@ describe('answers', () => {
     onKnockTraffic(c, answer(carol, k.id, bob.identity, KnockAnswerKind.KNOCK_ANSWER_LET_IN), T0 + 3)
     expect(events.at(-1)).toEqual({ type: 'knock-answered', id: k.id, knocker: bob.identity, answer: 'let-in', member: carol.identity })
     expect(c.book.size).toBe(0)
+  })
+})
+
+describe('a steward vouches for other members\' answers', () => {
+  it("alice, a steward, answers again with her own signature when carol's answer is valid; not for her own, not twice", () => {
+    const { c, published } = desk(new VerifyBudget(), true)
+    const k = buildKnock(bob, 'room', kp, {}, T0)
+    onKnockTraffic(c, k.payload, T0)
+    onKnockTraffic(c, answer(carol, k.id, bob.identity, KnockAnswerKind.KNOCK_ANSWER_DECLINED), T0 + 1)
+    expect(published.length).toBe(1)
+    const endorsed = decodeWelcomeChannelMessage(published[0]!).demlsKnockAnswer!
+    expect(endorsed).toMatchObject({ knocker: bob.identity, member: alice.identity, answer: KnockAnswerKind.KNOCK_ANSWER_DECLINED })
+    expect(toHex(endorsed.knockId)).toBe(k.id)
+    // Carol's answer again, or another steward's endorsement: answered already, nothing more.
+    onKnockTraffic(c, answer(carol, k.id, bob.identity, KnockAnswerKind.KNOCK_ANSWER_DECLINED), T0 + 2)
+    expect(published.length).toBe(1)
+    // Not a steward: no endorsement.
+    const plain = desk()
+    onKnockTraffic(plain.c, k.payload, T0)
+    onKnockTraffic(plain.c, answer(carol, k.id, bob.identity, KnockAnswerKind.KNOCK_ANSWER_DECLINED), T0 + 1)
+    expect(plain.published).toEqual([])
   })
 })
 
