@@ -169,6 +169,11 @@ export interface GossipsubNodeInit {
    */
   inboundConnectionThreshold?: number
   /**
+   * Connections held at once; past it libp2p closes the least useful ones.
+   * @default libp2p's (300)
+   */
+  maxConnections?: number
+  /**
    * Browsers only: also dial plain `ws://` (no TLS) and private or
    * loopback addresses, both of which libp2p's browser defaults refuse.
    * For a page talking to peers on its own machine or LAN; on the open
@@ -464,7 +469,10 @@ export async function buildGossipsubNode(platform: NodePlatform, init: Gossipsub
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionMonitor: { abortConnectionOnPingFailure: false },
-    connectionManager: { inboundConnectionThreshold: init.inboundConnectionThreshold ?? 100 },
+    connectionManager: {
+      inboundConnectionThreshold: init.inboundConnectionThreshold ?? 100,
+      ...(init.maxConnections !== undefined ? { maxConnections: init.maxConnections } : {}),
+    },
     ...(Object.keys(gater).length > 0 ? { connectionGater: gater } : {}),
     services: {
       ...(init.services ?? {}),
