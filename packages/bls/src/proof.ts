@@ -383,10 +383,12 @@ export interface BuiltProof {
 
 /**
  * Aggregate members' votes into an approval proof (the aggregator's
- * side). Every vote's signature is verified individually first, so one
- * bad vote cannot spoil the aggregate; a member with both a valid YES and
- * a valid NO counts on neither side (it is reported in `equivocators`);
- * repeated identical votes count once.
+ * side). Each side's votes are checked together first (one aggregation
+ * and one pairing); only when that fails is each vote checked alone, and
+ * the invalid ones are left out, so one bad vote cannot spoil the
+ * aggregate. A member with both a YES and a NO that each verify alone
+ * counts on neither side (it is reported in `equivocators`; the two
+ * signatures are the evidence). A member's repeated vote counts once.
  *
  * @example
  * ```ts
@@ -401,25 +403,65 @@ export interface BuiltProof {
  */
 export function buildApprovalProof(ctx: BlsVoteContext, members: BlsMemberKeys, votes: readonly BlsVote[]): BuiltProof {
   const messages = { yes: blsVoteMessage(ctx, true), no: blsVoteMessage(ctx, false) }
-  const valid = { yes: new Map<number, Uint8Array>(), no: new Map<number, Uint8Array>() }
+  const backend = members.backend
   const invalid: number[] = []
+  // First vote of each member per side (a repeat counts once; a different repeat is checked on its own below).
+  const firsts = { yes: new Map<number, { i: number; signature: Uint8Array }>(), no: new Map<number, { i: number; signature: Uint8Array }>() }
+  const repeats: number[] = []
   for (const [i, v] of votes.entries()) {
-    const key = Number.isInteger(v.member) && v.member >= 0 && v.member < members.size ? members.keys[v.member] : undefined
-    const side = v.vote ? 'yes' : 'no'
-    if (key === undefined || !members.backend.fastAggregateVerify([key], messages[side], v.signature)) {
+    if (!Number.isInteger(v.member) || v.member < 0 || v.member >= members.size || !(v.signature instanceof Uint8Array)) {
       invalid.push(i)
       continue
     }
-    if (!valid[side].has(v.member)) valid[side].set(v.member, v.signature)
+    const side = firsts[v.vote ? 'yes' : 'no']
+    if (side.has(v.member)) repeats.push(i)
+    else side.set(v.member, { i, signature: v.signature })
   }
-  const equivocators = [...valid.yes.keys()].filter((m) => valid.no.has(m)).sort((a, b) => a - b)
-  for (const m of equivocators) {
-    valid.yes.delete(m)
-    valid.no.delete(m)
+  const alone = (m: number, name: 'yes' | 'no', signature: Uint8Array) => backend.fastAggregateVerify([members.keys[m]!], messages[name], signature)
+  /** The votes of a side that hold: all of them when their aggregate verifies (one pairing), else each checked alone. */
+  const check = (name: 'yes' | 'no', entries: [number, { i: number; signature: Uint8Array }][]) => {
+    const all = entries.length === 0 ? undefined : backend.aggregateSignatures(entries.map(([, e]) => e.signature))
+    const batchOk = all !== undefined && backend.fastAggregateVerify(entries.map(([m]) => members.keys[m]!), messages[name], all)
+    const kept = new Map<number, { i: number; signature: Uint8Array }>()
+    for (const [m, e] of entries) {
+      if (batchOk || alone(m, name, e.signature)) kept.set(m, e)
+      else invalid.push(e.i)
+    }
+    return kept
   }
-  const side = (m: Map<number, Uint8Array>): ProofSide | undefined => {
+  const valid = { yes: check('yes', [...firsts.yes.entries()]), no: check('no', [...firsts.no.entries()]) }
+  // A repeat with another signature than the counted one is checked (and refused if invalid); either way it counts once.
+  for (const i of repeats) {
+    const v = votes[i]!
+    const name = v.vote ? 'yes' : 'no'
+    const kept = valid[name].get(v.member)
+    if (kept !== undefined && sameBytes(kept.signature, v.signature)) continue
+    if (!alone(v.member, name, v.signature)) invalid.push(i)
+    else if (kept === undefined) valid[name].set(v.member, { i, signature: v.signature })
+  }
+  // Members on both sides: an equivocator when each vote verifies alone (evidence must hold alone, not only inside a
+  // batch), counted on neither side; otherwise the vote that does not verify alone is refused.
+  const equivocators: number[] = []
+  const changed = { yes: false, no: false }
+  for (const m of [...valid.yes.keys()].filter((m) => valid.no.has(m)).sort((a, b) => a - b)) {
+    const y = valid.yes.get(m)!
+    const n = valid.no.get(m)!
+    const yOk = alone(m, 'yes', y.signature)
+    const nOk = alone(m, 'no', n.signature)
+    if (yOk && nOk) equivocators.push(m)
+    if (!yOk) invalid.push(y.i)
+    if (!nOk) invalid.push(n.i)
+    if (!(yOk && !nOk)) valid.yes.delete(m)
+    if (!(nOk && !yOk)) valid.no.delete(m)
+    changed.yes ||= !(yOk && !nOk)
+    changed.no ||= !(nOk && !yOk)
+  }
+  // A side accepted as a batch and then trimmed is checked again (its remaining votes may no longer sum right).
+  for (const name of ['yes', 'no'] as const) if (changed[name]) valid[name] = check(name, [...valid[name].entries()])
+  invalid.sort((a, b) => a - b)
+  const side = (m: Map<number, { signature: Uint8Array }>): ProofSide | undefined => {
     if (m.size === 0) return undefined
-    const signature = members.backend.aggregateSignatures([...m.values()])
+    const signature = backend.aggregateSignatures([...m.values()].map((e) => e.signature))
     if (signature === undefined) throw new BlsArgumentError('aggregating verified signatures failed') // unreachable: each verified
     return { signers: signerBitmap(m.keys(), members.size), signature }
   }

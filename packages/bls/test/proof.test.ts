@@ -1,4 +1,5 @@
 import { type ConsensusRule, consensusResult } from '@demls/consensus'
+import { bls12_381 } from '@noble/curves/bls12-381.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -115,6 +116,36 @@ describe('building and verifying approval proofs', () => {
     expect(bitmapSigners(built.proof!.yes!.signers, N)).toEqual(range(0, 7))
     expect(verifyApprovalProof(built.proof!, ctx, members).ok).toBe(true)
     expect(buildApprovalProof(ctx, members, [forged]).proof).toBeUndefined()
+  })
+
+  it('batch check: a pair of signatures that each fail alone but sum to the true aggregate is accepted as a side (the proof holds); a repeat with a bad signature is refused, the vote counts once', () => {
+    const d = blsSign(secretKeys(1, 42)[0]!, new Uint8Array([1])) // any G2 point D
+    const neg = (sig: Uint8Array) => bls12_381.G2.Point.fromBytes(sig).negate().toBytes(true)
+    const plus = (a: Uint8Array, b: Uint8Array) => blsAggregateSignatures([a, b])!
+    const v0 = vote(0, true)
+    const v1 = vote(1, true)
+    const skewed0 = { ...v0, signature: plus(v0.signature, d) }
+    const skewed1 = { ...v1, signature: plus(v1.signature, neg(d)) }
+    for (const v of [skewed0, skewed1]) expect(buildApprovalProof(ctx, members, [v]).invalid).toEqual([0])
+    const built = buildApprovalProof(ctx, members, [skewed0, skewed1, ...range(2, 7).map((m) => vote(m, true)), { ...vote(3, true), signature: d }])
+    expect(built.invalid).toEqual([7])
+    expect(bitmapSigners(built.proof!.yes!.signers, N)).toEqual(range(0, 7))
+    expect(verifyApprovalProof(built.proof!, ctx, members).ok).toBe(true)
+    // A skewed NO by member 0 next to its YES is not evidence of equivocation (it does not verify alone).
+    const skewedNo = { ...vote(0, false), signature: plus(vote(0, false).signature, d) }
+    const skewedNo1 = { ...vote(1, false), signature: plus(vote(1, false).signature, neg(d)) }
+    const framed = buildApprovalProof(ctx, members, [...range(0, 7).map((m) => vote(m, true)), skewedNo, skewedNo1])
+    expect(framed.equivocators).toEqual([])
+    expect(framed.invalid).toEqual([7, 8])
+    expect(framed.proof!.no).toBeUndefined()
+    expect(verifyApprovalProof(framed.proof!, ctx, members)).toMatchObject({ ok: true, yes: range(0, 7), no: [] })
+    // Trimming one of a cancelling pair leaves the other alone: its side is checked again and it is refused too.
+    const skewedNo9 = { ...vote(9, false), signature: plus(vote(9, false).signature, neg(d)) }
+    expect(buildApprovalProof(ctx, members, [skewedNo, skewedNo9]).invalid).toEqual([]) // together they pass as a batch
+    const half = buildApprovalProof(ctx, members, [...range(0, 7).map((m) => vote(m, true)), skewedNo, skewedNo9, vote(8, false)])
+    expect(half.invalid).toEqual([7, 8])
+    expect(bitmapSigners(half.proof!.no!.signers, N)).toEqual([8])
+    expect(verifyOutcomeProof(half.proof!, ctx, members)).toMatchObject({ ok: true, outcome: 'yes', no: [8] })
   })
 
   it('a member that signs both ways is reported and counted on neither side; the pair is evidence', () => {
