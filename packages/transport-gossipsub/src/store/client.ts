@@ -41,10 +41,9 @@ export interface FetchFromStoreOptions extends AbortOptions {
  * @example
  * ```ts
  * import { createGossipsubNode, fetchFromStore } from '@demls/transport-gossipsub'
- * import { multiaddr } from '@multiformats/multiaddr'
  * const node = await createGossipsubNode()
  * await node.start()
- * const store = multiaddr('/ip4/127.0.0.1/tcp/4001/p2p/12D3Koo…')
+ * declare const store: Parameters<typeof fetchFromStore>[1] // the store's multiaddr (…/p2p/12D3Koo…) or peer id
  * for await (const p of fetchFromStore(node, store, '/chat/1/app_msg/proto', { sinceMs: Date.now() - 3_600_000 })) {
  *   console.log(p.cursor, p.at, p.data.length)
  * }
