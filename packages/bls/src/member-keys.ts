@@ -33,28 +33,45 @@ export interface BlsMemberKeys {
  * this function does not see the proofs.
  *
  * @param backend - defaults to the platform's
+ * @param options.reuse - the previous epoch's list: its keys are not parsed again
  * @throws {BlsMemberKeysError} naming the first refused key
  * @example
  * ```ts
  * import { blsKeyFromSeed, blsPublicKey, prepareMemberKeys } from '@demls/bls'
  * const ordered = [1, 2, 3].map((i) => blsPublicKey(blsKeyFromSeed(new Uint8Array(32).fill(i))))
  * const members = prepareMemberKeys(ordered) // once per epoch
+ * const joiner = blsPublicKey(blsKeyFromSeed(new Uint8Array(32).fill(4)))
+ * const next = prepareMemberKeys([...ordered, joiner], undefined, { reuse: members }) // parses only the joiner's key
  * ```
  */
-export function prepareMemberKeys(publicKeys: readonly Uint8Array[], backend: BlsBackend = platformBackend): BlsMemberKeys {
+export function prepareMemberKeys(
+  publicKeys: readonly Uint8Array[],
+  backend: BlsBackend = platformBackend,
+  options: { reuse?: BlsMemberKeys } = {},
+): BlsMemberKeys {
   if (!Array.isArray(publicKeys) || publicKeys.length === 0) throw new BlsMemberKeysError(-1, 'empty')
   if (publicKeys.length > MAX_PROOF_MEMBERS) throw new BlsMemberKeysError(-1, 'too-many')
+  // Keys already parsed for the previous epoch (same backend) are taken as they are: a change of one member parses one key.
+  const known = new Map<string, BlsParsedKey>()
+  const previous = options.reuse
+  if (previous !== undefined && previous.backend === backend) for (const k of previous.keys) known.set(charString(k.bytes), k)
   const seen = new Set<string>()
   const keys: BlsParsedKey[] = []
   for (const [i, bytes] of publicKeys.entries()) {
-    const parsed = backend.parsePublicKey(bytes)
+    if (!(bytes instanceof Uint8Array)) throw new BlsMemberKeysError(i, 'invalid-key')
+    const id = charString(bytes)
+    const parsed = known.get(id) ?? backend.parsePublicKey(bytes)
     if (parsed === undefined) throw new BlsMemberKeysError(i, 'invalid-key')
-    const id = String.fromCharCode.apply(null, parsed.bytes as unknown as number[])
     if (seen.has(id)) throw new BlsMemberKeysError(i, 'duplicate-key')
     seen.add(id)
     keys.push(parsed)
   }
   return Object.freeze({ size: keys.length, backend, keys: Object.freeze(keys) })
+}
+
+/** One char per byte: a compact map key. */
+function charString(bytes: Uint8Array): string {
+  return String.fromCharCode.apply(null, bytes as unknown as number[])
 }
 
 /**

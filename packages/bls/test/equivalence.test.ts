@@ -288,3 +288,21 @@ describe('randomised equivalence (fast-check)', () => {
     )
   })
 })
+
+describe('member key lists across epochs', () => {
+  it('reuse takes the previous list’s parsed keys (same objects), parses only new ones, and still refuses bad and duplicate keys', () => {
+    for (const b of [native(), noble]) {
+      const first = prepareMemberKeys(pks.slice(0, 4), b)
+      const next = prepareMemberKeys([pks[1]!, pks[0]!, pks[4]!], b, { reuse: first })
+      expect(next.keys[0]).toBe(first.keys[1])
+      expect(next.keys[1]).toBe(first.keys[0])
+      expect(next.keys[2]).not.toBe(first.keys[0])
+      expect(hex(next.keys[2]!.bytes)).toBe(hex(pks[4]!))
+      expect(() => prepareMemberKeys([pks[1]!, pks[1]!], b, { reuse: first })).toThrow(expect.objectContaining({ reason: 'duplicate-key', index: 1 }))
+      expect(() => prepareMemberKeys([pks[1]!, identity(48)], b, { reuse: first })).toThrow(expect.objectContaining({ reason: 'invalid-key', index: 1 }))
+    }
+    // A list from the other backend is not reused (its points are not this backend's).
+    const fromNative = prepareMemberKeys(pks.slice(0, 2), native())
+    expect(prepareMemberKeys(pks.slice(0, 2), noble, { reuse: fromNative }).keys[0]!.backend).toBe('noble')
+  })
+})
