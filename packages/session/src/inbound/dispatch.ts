@@ -188,7 +188,8 @@ async function backfill(core: ConversationCore, reply: HistoryReply, now: number
  */
 export async function feedBackfill(core: ConversationCore, packets: readonly Uint8Array[], now: number): Promise<void> {
   if (packets.length === 0) return
-  const before = core.outbox.events.filter((e) => e.type === 'message').length
+  // Counted as emitted, not as held in `outbox.events`: a step that ended before ours may drain it while we await.
+  const before = core.outbox.messagesEmitted
   for (const p of packets) {
     const framed = core.mls.inspectMessageEpoch(p)
     if (framed !== undefined && framed < core.epoch() && core.mls.inspectMessageKind(p) === 'application') {
@@ -198,7 +199,7 @@ export async function feedBackfill(core: ConversationCore, packets: readonly Uin
       else core.emit({ type: 'dropped', ...past.drop })
     } else await receiveInbound(core, { subtopic: 'app', payload: p }, now)
   }
-  const messages = core.outbox.events.filter((e) => e.type === 'message').length - before
+  const messages = core.outbox.messagesEmitted - before
   core.emit({ type: 'backfill', packets: packets.length, messages })
 }
 

@@ -27,10 +27,18 @@ export class Outbox {
   readonly events: ConversationEvent[] = []
   /** Counts of dropped packets; repeats within an epoch are counted, not emitted. */
   readonly drops = new DropCounter()
+  /**
+   * Chat `message` events emitted since this outbox was made (never
+   * decreases): a flow counts what it delivered by the difference, which
+   * `events.length` cannot give, since the driver drains `events` whenever
+   * a step ends, also while a later step awaits (memory only).
+   */
+  messagesEmitted = 0
 
   /** Report `event` at `epoch` (a drop repeated within the epoch is counted; a pending count summary goes first). */
   emit(event: ConversationEvent, epoch: bigint): void {
     if (event.type === 'dropped' && !this.drops.admit(event, epoch)) return
+    if (event.type === 'message') this.messagesEmitted++
     const summary = this.drops.takeSummary(epoch)
     if (summary !== undefined) this.events.push(summary)
     this.events.push(event)
