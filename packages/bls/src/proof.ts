@@ -427,8 +427,11 @@ export function buildApprovalProof(ctx: BlsVoteContext, members: BlsMemberKeys, 
       if (batchOk || alone(m, name, e.signature)) kept.set(m, e)
       else invalid.push(e.i)
     }
+    // The batch's aggregate is the side's, as long as the side does not change.
+    aggregates[name] = batchOk ? all : undefined
     return kept
   }
+  const aggregates: { yes: Uint8Array | undefined; no: Uint8Array | undefined } = { yes: undefined, no: undefined }
   const valid = { yes: check('yes', [...firsts.yes.entries()]), no: check('no', [...firsts.no.entries()]) }
   // A repeat with another signature than the counted one is checked (and refused if invalid); either way it counts once.
   for (const i of repeats) {
@@ -437,7 +440,10 @@ export function buildApprovalProof(ctx: BlsVoteContext, members: BlsMemberKeys, 
     const kept = valid[name].get(v.member)
     if (kept !== undefined && sameBytes(kept.signature, v.signature)) continue
     if (!alone(v.member, name, v.signature)) invalid.push(i)
-    else if (kept === undefined) valid[name].set(v.member, { i, signature: v.signature })
+    else if (kept === undefined) {
+      valid[name].set(v.member, { i, signature: v.signature })
+      aggregates[name] = undefined
+    }
   }
   // Members on both sides: an equivocator when each vote verifies alone (evidence must hold alone, not only inside a
   // batch), counted on neither side; otherwise the vote that does not verify alone is refused.
@@ -459,14 +465,14 @@ export function buildApprovalProof(ctx: BlsVoteContext, members: BlsMemberKeys, 
   // A side accepted as a batch and then trimmed is checked again (its remaining votes may no longer sum right).
   for (const name of ['yes', 'no'] as const) if (changed[name]) valid[name] = check(name, [...valid[name].entries()])
   invalid.sort((a, b) => a - b)
-  const side = (m: Map<number, { signature: Uint8Array }>): ProofSide | undefined => {
+  const side = (m: Map<number, { signature: Uint8Array }>, aggregate: Uint8Array | undefined): ProofSide | undefined => {
     if (m.size === 0) return undefined
-    const signature = backend.aggregateSignatures([...m.values()].map((e) => e.signature))
+    const signature = aggregate ?? backend.aggregateSignatures([...m.values()].map((e) => e.signature))
     if (signature === undefined) throw new BlsArgumentError('aggregating verified signatures failed') // unreachable: each verified
     return { signers: signerBitmap(m.keys(), members.size), signature }
   }
-  const yes = side(valid.yes)
-  const no = side(valid.no)
+  const yes = side(valid.yes, aggregates.yes)
+  const no = side(valid.no, aggregates.no)
   const proof: ApprovalProof | undefined =
     yes === undefined && no === undefined
       ? undefined

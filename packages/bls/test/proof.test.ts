@@ -21,6 +21,7 @@ import {
   prepareMemberKeys,
   signerBitmap,
   verifyApprovalProof,
+  verifyBitmapAggregate,
   verifyOutcomeProof,
 } from '../src/index.js'
 import { identity, native, noble, secretKeys, subG1 } from './helpers.js'
@@ -147,6 +148,46 @@ describe('building and verifying approval proofs', () => {
     expect(bitmapSigners(half.proof!.no!.signers, N)).toEqual([8])
     expect(verifyOutcomeProof(half.proof!, ctx, members)).toMatchObject({ ok: true, outcome: 'yes', no: [8] })
   })
+
+  it('whatever mix of valid, forged, repeated and two-sided votes it gets, the aggregator’s sides verify and name only members with a vote that verifies alone (fast-check)', () => {
+    const d = blsSign(secretKeys(1, 43)[0]!, new Uint8Array([2]))
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ member: fc.nat(N - 1), vote: fc.boolean(), kind: fc.constantFrom('valid', 'valid', 'valid', 'forged', 'skew+', 'skew-') }), { maxLength: 24 }),
+        (spec) => {
+          const votes: BlsVote[] = spec.map(({ member, vote: v, kind }) => {
+            const good = vote(member, v)
+            if (kind === 'valid') return good
+            if (kind === 'forged') return { ...good, signature: d }
+            const delta = kind === 'skew+' ? d : bls12_381.G2.Point.fromBytes(d).negate().toBytes(true)
+            return { ...good, signature: blsAggregateSignatures([good.signature, delta])! }
+          })
+          const built = buildApprovalProof(ctx, members, votes)
+          const honest = (member: number, v: boolean) => spec.some((x) => x.member === member && x.vote === v && x.kind === 'valid')
+          for (const [v, side] of [
+            [true, built.proof?.yes],
+            [false, built.proof?.no],
+          ] as const) {
+            if (side === undefined) continue
+            const signers = verifyBitmapAggregate(members, side.signers, blsVoteMessage(ctx, v), side.signature)
+            expect(Array.isArray(signers)).toBe(true)
+            // Skewed pairs may pass together (their sum is the true aggregate); every named member otherwise voted validly.
+            for (const m of signers as number[]) expect(honest(m, v) || spec.some((x) => x.member === m && x.vote === v && x.kind.startsWith('skew'))).toBe(true)
+          }
+          // Both sides never name the same member, and equivocators are named on neither.
+          if (built.proof?.yes && built.proof.no) {
+            const y = bitmapSigners(built.proof.yes.signers, N) as number[]
+            const n = bitmapSigners(built.proof.no.signers, N) as number[]
+            expect(y.filter((m) => n.includes(m))).toEqual([])
+          }
+          for (const m of built.equivocators) {
+            expect(honest(m, true) && honest(m, false)).toBe(true)
+          }
+        },
+      ),
+      { numRuns: 25 },
+    )
+  }, 120_000)
 
   it('a member that signs both ways is reported and counted on neither side; the pair is evidence', () => {
     const yes5 = vote(5, true)
