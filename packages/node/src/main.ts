@@ -41,6 +41,12 @@ else
   console.log(
     `  relay: ${config.relay.maxReservations} reservations, ${config.relay.durationLimitMs / 1000} s and ${config.relay.dataLimitBytes / 1024 / 1024} MiB per relayed connection, ${config.relay.connectsPerPeerPerMinute} connects per peer a minute`,
   )
+if (running.store !== undefined) {
+  const l = running.store.limits
+  console.log(
+    `  store: ${running.store.served().join(', ')} in ${config.store!.directory}; ${l.maxAgeMs / 3_600_000} h, ${l.maxBytesPerTopic / 1024 / 1024} MiB per conversation, ${l.maxTotalBytes / 1024 / 1024} MiB in all, ${running.store.stats().packets} packets kept`,
+  )
+}
 console.log(`demls-node-ready ${JSON.stringify({ peerId: node.peerId.toString(), multiaddrs: addrs })}`)
 
 let stopping = false

@@ -1,4 +1,4 @@
-import { type GossipsubNode, createGossipsubNode } from '@demls/transport-gossipsub'
+import { type GossipsubNode, StoreService, createGossipsubNode } from '@demls/transport-gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 import { loadOrCreatePeerKey } from './identity.js'
 import type { NodeConfig } from './options.js'
@@ -8,9 +8,14 @@ export interface RunningNode {
   node: GossipsubNode
   /** Whether the identity key was made on this start. */
   created: boolean
+  /** The store for encrypted traffic, when configured (`--serve`). */
+  store: StoreService | undefined
   /** Stop redialling bootstrap nodes and stop libp2p. */
   stop(): Promise<void>
 }
+
+/** The largest packet a store keeps (a commit of a large group fits; a chat message is far smaller). */
+const STORE_PACKET_BYTES = 1024 * 1024
 
 /** How often bootstrap nodes we are not connected to are dialled again (ms). */
 const BOOTSTRAP_REDIAL_MS = 30_000
@@ -35,6 +40,16 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     maxConnections: config.maxConnections,
   })
   await node.start()
+  let store: StoreService | undefined
+  if (config.store !== undefined) {
+    const { directory, serve, ...limits } = config.store
+    try {
+      store = await StoreService.open({ node, directory, serve, limits: { ...limits, maxPacketBytes: Math.min(limits.maxBytesPerTopic, STORE_PACKET_BYTES) } })
+    } catch (err) {
+      await node.stop()
+      throw err
+    }
+  }
   const dialBootstrap = () => {
     for (const a of config.bootstrap) {
       const ma = multiaddr(a)
@@ -50,8 +65,10 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
   return {
     node,
     created,
+    store,
     async stop() {
       if (timer !== undefined) clearInterval(timer)
+      await store?.close()
       await node.stop()
     },
   }

@@ -6,7 +6,9 @@ export const USAGE = `usage: demls-node [--dir <path>] [--listen <multiaddr>]…
 
 An always-on libp2p node for de-MLS peers: bootstrap, circuit relay v2
 (bounded), Kademlia DHT server (/demls/kad/1.0.0), AutoNAT. It is never a
-member of a group and holds no group keys.
+member of a group and holds no group keys. With --serve it is also a store
+for encrypted traffic: it keeps the packets of the conversations named (as
+ciphertext) for members that were away, who fetch them over /demls/store/1.0.0.
 
   --dir <path>                   state directory (the identity key): default ~/.demls-node
   --key <file>                   the identity key file: default <dir>/peer.key (created on first run)
@@ -20,6 +22,14 @@ member of a group and holds no group keys.
   --no-relay                     do not relay
   --max-connections <n>          connections held at once: default 1024
   --lan                          keep private addresses in DHT answers (a LAN or a test network)
+  --serve <conversation id|topic>  keep this conversation's encrypted packets for members that were
+                                 away (repeatable; turns the store on): members list this node in
+                                 their stores
+  --store-dir <path>             where the store keeps them (LevelDB): default <dir>/store
+  --store-max-age <hours>        how long a packet is kept: default 168
+  --store-topic-mib <MiB>        bytes kept per conversation: default 64
+  --store-total-mib <MiB>        bytes kept in all: default 1024
+  --store-requests <n>           history requests one peer may make per 10 s: default 30
   --help                         this text
 
 At start it prints one line "demls-node-ready {json}" with its peer id and
@@ -43,6 +53,8 @@ export interface NodeConfig {
   relay: false | { maxReservations: number; durationLimitMs: number; dataLimitBytes: number; connectsPerPeerPerMinute: number }
   maxConnections: number
   lan: boolean
+  /** The store for encrypted traffic, when `--serve` was given. */
+  store?: { directory: string; serve: string[]; maxAgeMs: number; maxBytesPerTopic: number; maxTotalBytes: number; requestsPerPeer: number }
 }
 
 const OPTIONS = {
@@ -58,6 +70,12 @@ const OPTIONS = {
   'no-relay': { type: 'boolean' },
   'max-connections': { type: 'string' },
   lan: { type: 'boolean' },
+  serve: { type: 'string', multiple: true },
+  'store-dir': { type: 'string' },
+  'store-max-age': { type: 'string' },
+  'store-topic-mib': { type: 'string' },
+  'store-total-mib': { type: 'string' },
+  'store-requests': { type: 'string' },
   help: { type: 'boolean' },
 } as const
 
@@ -86,6 +104,7 @@ export function parseOptions(argv: string[]): 'help' | NodeConfig {
   if (values.help) return 'help'
   const dir = values.dir ?? join(homedir(), '.demls-node')
   const listen = addrs('listen', values.listen)
+  const store = storeConfig(values, dir)
   return {
     keyFile: values.key ?? join(dir, 'peer.key'),
     listen: listen.length > 0 ? listen : ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws'],
@@ -102,5 +121,29 @@ export function parseOptions(argv: string[]): 'help' | NodeConfig {
           },
     maxConnections: int('max-connections', values['max-connections'], 1024, 1_000_000),
     lan: values.lan === true,
+    ...(store ? { store } : {}),
+  }
+}
+
+/** The store options: on with at least one `--serve`; its other options are refused without one. */
+function storeConfig(values: Record<string, string | boolean | string[] | undefined>, dir: string): NodeConfig['store'] {
+  const serve = (values.serve as string[] | undefined) ?? []
+  for (const id of serve) if (id.length === 0 || id.length > 256) throw new UsageError(`--serve: a conversation id or topic of 1 to 256 characters, not '${id.slice(0, 80)}'`)
+  const given = ['store-dir', 'store-max-age', 'store-topic-mib', 'store-total-mib', 'store-requests'].filter((k) => values[k] !== undefined)
+  if (serve.length === 0) {
+    if (given.length > 0) throw new UsageError(`--${given[0]}: the store is on only with --serve`)
+    return undefined
+  }
+  const str = (k: string) => values[k] as string | undefined
+  const topicMiB = int('store-topic-mib', str('store-topic-mib'), 64, 1024 * 1024)
+  const totalMiB = int('store-total-mib', str('store-total-mib'), 1024, 1024 * 1024)
+  if (topicMiB > totalMiB) throw new UsageError('--store-topic-mib: above --store-total-mib')
+  return {
+    directory: str('store-dir') ?? join(dir, 'store'),
+    serve,
+    maxAgeMs: int('store-max-age', str('store-max-age'), 168, 24 * 365 * 10) * 3_600_000,
+    maxBytesPerTopic: topicMiB * 1024 * 1024,
+    maxTotalBytes: totalMiB * 1024 * 1024,
+    requestsPerPeer: int('store-requests', str('store-requests'), 30, 100_000),
   }
 }
