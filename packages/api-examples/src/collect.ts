@@ -26,6 +26,7 @@ export interface EntryPoint {
 export const ENTRY_POINTS: readonly EntryPoint[] = [
   { specifier: '@demls/wire', file: 'packages/wire/src/index.ts' },
   { specifier: '@demls/eip191', file: 'packages/eip191/src/index.ts' },
+  { specifier: '@demls/bls', file: 'packages/bls/src/index.ts' },
   { specifier: '@demls/mls', file: 'packages/mls/src/index.ts' },
   { specifier: '@demls/consensus', file: 'packages/consensus/src/index.ts' },
   { specifier: '@demls/steward', file: 'packages/steward/src/index.ts' },

@@ -280,6 +280,7 @@ describe('the proof encoding is canonical and bounded', () => {
     const full = new Uint8Array(MAX_BITMAP_BYTES).fill(0xff)
     const big = encodeApprovalProof({ epoch: (1n << 64n) - 1n, proposalId: 0xffff_ffff, proposalDigest: digest, yes: { signers: full, signature: proof.yes!.signature }, no: { signers: full, signature: proof.yes!.signature } })
     expect(big.length).toBe(MAX_APPROVAL_PROOF_BYTES)
+    expect(MAX_APPROVAL_PROOF_BYTES).toBe(4349)
     expect(decodeApprovalProof(big).yes!.signers).toHaveLength(2048)
     expect(() => decodeApprovalProof(new Uint8Array(MAX_APPROVAL_PROOF_BYTES + 1))).toThrow(expect.objectContaining({ code: 'BLS_DECODE' }))
     expect(() => encodeApprovalProof({ ...proof, yes: { signers: new Uint8Array(2049).fill(1), signature: proof.yes!.signature } })).toThrow(expect.objectContaining({ code: 'BLS_INVALID_ARGUMENT' }))
