@@ -9,12 +9,27 @@ export interface Session {
   current: string | undefined
   /** Stop everything and exit. */
   quit(): Promise<void>
+  /** Where others can reach us (put into the invite links we create). */
+  addresses(): string[]
+  /** Connect to an address an invite link carries. */
+  dial(address: string, options: { signal?: AbortSignal }): Promise<unknown>
 }
+
+/** How long a join or a knock waits (ms). */
+const JOIN_TIMEOUT_MS = 60_000
+/** How long a knock waits for a member to let us in (ms). */
+const KNOCK_WAIT_MS = 10 * 60_000
 
 export const HELP = `commands:
   /create <group>           create a group (you are its only member and steward)
   /join <group>             join a group (a member must invite you first); shows each step
+  /join <link>              join with an invite link (demls:…): nothing else to type
+  /knock <group> [note]     ask the members of a group to let you in (no invitation needed)
+  /link [uses] [hours]      create an invite link to the current group (default: 1 use, 24 hours)
   /invite <member id>       vouch for someone joining the current group (their full 0x… id)
+  /knocks                   who is knocking on the current group
+  /let <who>                let a knocker in (its id as shown, or the knock id)
+  /decline <who>            decline a knock
   /use <group>              talk in another of your groups
   /groups                   the groups you are in
   /members                  members of the current group, with roles and scores
@@ -27,17 +42,35 @@ export const HELP = `commands:
 anything else is sent as a message to the current group`
 
 /** A person-readable sentence for an error of the library. */
-export function explain(err: unknown, group: string | undefined): string {
+export function explain(err: unknown, groupGiven: string | undefined): string {
   const code = err instanceof DemlsError ? err.code : undefined
+  // A join or a knock names its group (a link join's group is in the link, not on the line typed).
+  const named = (err as { conversationId?: unknown } | undefined)?.conversationId
+  const group = typeof named === 'string' ? named : groupGiven
   switch (code) {
     case 'NO_READY_PEERS':
       return `nobody in ${group} answered: is a member online? (start with --peer <address of a member>)`
     case 'JOIN_REJECTED': {
       const reason = (err as { reason?: string }).reason
-      if (reason === 'not-invited') return `you were not invited to ${group}: ask a member to /invite you (they need your /id), then /join ${group} again`
+      if (reason === 'not-invited') {
+        return `you were not invited to ${group}: ask a member for an invite link (/link) and /join <link>, or /knock ${group} to ask to be let in`
+      }
       if (reason === 'key-package-expired') return `the members of ${group} approved you, but your join expired before they committed it; /join ${group} again`
-      return `the members of ${group} voted against you joining (ask a member to /invite you first)`
+      if (reason === 'link-spent') return `your invite link to ${group} has no uses left: ask a member for a new one (/link), or /knock ${group}`
+      if (reason === 'link-expired') return `your invite link to ${group} expired: ask a member for a new one (/link), or /knock ${group}`
+      if (reason === 'link-revoked') return `your invite link to ${group} was revoked (or its creator left): ask a member for a new one, or /knock ${group}`
+      if (reason === 'link-invalid') return `your invite link to ${group} does not verify (altered or copied wrong): ask a member for a new one`
+      return `the members of ${group} voted against you joining (ask a member for an invite link, or /knock ${group})`
     }
+    case 'KNOCK_REFUSED': {
+      const reason = (err as { reason?: string }).reason
+      if (reason === 'knock-declined') return `a member of ${group} declined your knock: ask a member why, or for an invite link`
+      return `nobody in ${group} let you in before your knock expired: /knock ${group} again later, or ask a member for an invite link`
+    }
+    case 'UNKNOWN_KNOCK':
+      return `nobody with that id is knocking on ${group} (see /knocks)`
+    case 'INVALID_INVITE_LINK':
+      return `that is not an invite link (it starts with demls: and is one line): ${(err as DemlsError).shortMessage}`
     case 'ALREADY_MEMBER':
       return `they are already a member of ${group}`
     case 'WELCOME_TIMEOUT':
@@ -103,10 +136,52 @@ export async function run(s: Session, line: string): Promise<void> {
       return
     }
     case '/join': {
+      const target = need(args[0], 'group name or invite link')
+      if (target.startsWith('demls:')) {
+        await joinByLink(s, target)
+        return
+      }
+      s.print(`joining ${target}…`)
+      await s.user.join(target, { timeoutMs: JOIN_TIMEOUT_MS })
+      s.current = target
+      return
+    }
+    case '/knock': {
       const group = need(args[0], 'group name')
-      s.print(`joining ${group}…`)
-      await s.user.join(group, { timeoutMs: 60_000 })
+      const note = args.slice(1).join(' ')
+      s.print(`knocking on ${group}…`)
+      await s.user.knock(group, { note, expiresInMs: KNOCK_WAIT_MS, timeoutMs: JOIN_TIMEOUT_MS })
       s.current = group
+      return
+    }
+    case '/link': {
+      const h = handleOf(s)
+      const uses = args[0] === undefined ? 1 : Number(args[0])
+      const hours = args[1] === undefined ? 24 : Number(args[1])
+      if (!Number.isInteger(uses) || uses < 1 || !(hours > 0)) throw new Error('usage: /link [uses] [hours] (whole uses from 1, hours above 0)')
+      const addresses = s.addresses().filter((a) => new TextEncoder().encode(a).length <= 128).slice(0, 4)
+      const created = await h.createInviteLink({ uses, expiresInMs: Math.round(hours * 3_600_000), addresses })
+      s.print(`invite link to ${s.current} (${uses} use(s), until ${new Date(created.expiresAt).toISOString()}): whoever has it can join with /join <link> or demls-chat --join <link>`)
+      s.print(created.link)
+      return
+    }
+    case '/knocks': {
+      const h = handleOf(s)
+      const open = h.knocks()
+      s.print(open.length === 0 ? `nobody is knocking on ${s.current}` : open.map((k) => `  ${who(k.knocker, self)} ${JSON.stringify(k.note)} (knock ${k.id.slice(0, 8)}): /let ${who(k.knocker, self)} or /decline ${who(k.knocker, self)}`).join('\n'))
+      return
+    }
+    case '/let':
+    case '/decline': {
+      const h = handleOf(s)
+      const knock = knockArg(h, args[0])
+      if (cmd === '/let') {
+        await h.letIn(knock.id)
+        s.print(`let ${who(knock.knocker, self)} in: invited; the group admits them as they join`)
+      } else {
+        await h.decline(knock.id)
+        s.print(`declined ${who(knock.knocker, self)}`)
+      }
       return
     }
     case '/use': {
@@ -164,6 +239,34 @@ export async function run(s: Session, line: string): Promise<void> {
     default:
       throw new Error(`unknown command ${cmd} (/help lists them)`)
   }
+}
+
+/** Join with an invite link: connect to the addresses it carries, then join (its proof travels with the announcement). */
+async function joinByLink(s: Session, link: string): Promise<void> {
+  const { parseInviteLink } = await import('@demls/session')
+  const parsed = parseInviteLink(link)
+  s.print(`joining ${parsed.conversationId} with an invite link…`)
+  await s.user.joinByLink(link, {
+    timeoutMs: JOIN_TIMEOUT_MS,
+    connect: async (addresses, options) => {
+      for (const a of addresses) await s.dial(a, options).catch(() => undefined)
+    },
+  })
+  s.current = parsed.conversationId
+}
+
+/** An open knock from a knocker id (full or the shown prefix `0x1234…abcd`) or a knock id prefix. */
+function knockArg(h: ConversationHandle, arg: string | undefined) {
+  if (arg === undefined) throw new Error('who? give the knocker as shown (see /knocks)')
+  const clean = arg.toLowerCase().replace(/^0x/, '')
+  const [head, tail] = clean.split('…')
+  const matches = h.knocks().filter((k) => {
+    const id = toHex(k.knocker)
+    if (tail !== undefined) return id.startsWith(head!) && id.endsWith(tail)
+    return id.startsWith(clean) || k.id.startsWith(clean)
+  })
+  if (matches.length === 1) return matches[0]!
+  throw new Error(matches.length === 0 ? `nobody knocking matches ${arg} (see /knocks)` : `${arg} is ambiguous: give more digits`)
 }
 
 function need(v: string | undefined, what: string): string {

@@ -7,6 +7,7 @@
  *
  *   demls-chat --profile alice                         # first terminal
  *   demls-chat --profile bob --peer <alice's address>  # second terminal
+ *   demls-chat --profile carol --join demls:…          # with an invite link (/link): nothing else
  *
  * See README.md for the commands.
  */
@@ -19,12 +20,13 @@ import { HELP, type Session, explain, run } from './commands.js'
 import { loadOrCreateKey } from './identity.js'
 import { renderEvent, renderJoin } from './render.js'
 
-const USAGE = `usage: demls-chat [--profile <name> | --dir <path>] [--listen <multiaddr>] [--peer <multiaddr>]… [--timing lan|fast|default]
+const USAGE = `usage: demls-chat [--profile <name> | --dir <path>] [--listen <multiaddr>] [--peer <multiaddr>]… [--join <invite link>] [--timing lan|fast|default]
 
   --profile <name>   keep the identity and state in ~/.demls-chat/<name> (default: "default")
   --dir <path>       … or in this directory
   --listen <addr>    where to listen (default /ip4/127.0.0.1/tcp/0: a free port on this machine)
   --peer <addr>      a member to connect to (repeatable); its address is printed when it starts
+  --join <link>      join with an invite link (demls:…, from a member's /link): the link says where the group is
   --timing <name>    protocol timers: lan (default; seconds), fast (tests), default (the reference's minutes)
   --help             this text
 
@@ -35,6 +37,7 @@ const OPTIONS = {
   dir: { type: 'string' },
   listen: { type: 'string' },
   peer: { type: 'string', multiple: true },
+  join: { type: 'string' },
   timing: { type: 'string' },
   help: { type: 'boolean' },
 } as const
@@ -101,6 +104,8 @@ const session: Session = {
   user,
   print,
   current: user.conversations()[0],
+  addresses: () => transport.multiaddrs().map(String),
+  dial: (address, options) => transport.dial(address, options),
   async quit() {
     if (stopping) return
     stopping = true
@@ -128,6 +133,8 @@ else print('you are in no group yet: /create <group> or /join <group>; /help lis
 
 // One line at a time, in order.
 let chain = Promise.resolve()
+const link = values.join
+if (link !== undefined) chain = chain.then(() => run(session, `/join ${link}`).catch((err) => print(`! ${explain(err, session.current)}`)))
 rl.on('line', (line) => {
   chain = chain.then(() =>
     run(session, line).catch((err) => {

@@ -53,7 +53,12 @@ export function renderEvent(e: UserEvent, self: Uint8Array): string | undefined 
     case 'stranded':
       return `${room} your join landed on a commit the group abandoned: asking to be admitted again`
     case 'backfill':
-      return `${room} recovered ${e.messages} message(s) sent while you were away`
+      // Only news: a reply whose messages had reached us already (live, or from another member) recovered none.
+      return e.messages > 0 ? `${room} recovered ${e.messages} message(s) sent while you were away` : undefined
+    case 'knock':
+      return `${room} ${who(e.knocker, self)} is knocking${e.note === '' ? '' : `: ${JSON.stringify(e.note)}`} (answer with /let ${who(e.knocker, self)} or /decline ${who(e.knocker, self)})`
+    case 'knock-answered':
+      return `${room} ${who(e.member, self)} ${e.answer === 'let-in' ? 'let in' : 'declined'} ${who(e.knocker, self)}`
     case 'error':
       return `${room} error (${e.operation}): ${'shortMessage' in e.error ? (e.error as { shortMessage: string }).shortMessage : e.error.message}`
     default:
@@ -69,6 +74,10 @@ export function renderJoin(p: JoinProgress): string | undefined {
       return p.probesSent <= 1 ? `${at} looking for members…` : undefined
     case 'beacon':
       return `${at} a member answered`
+    case 'knocking':
+      return p.knocks <= 1 ? `${at} knocked; waiting for a member to let you in` : undefined
+    case 'let-in':
+      return `${at} a member let you in (0x${toHex(p.member).slice(0, 4)}…); joining`
     case 'announcing':
       return `${at} key package announced, waiting for the vote`
     case 'acked':
