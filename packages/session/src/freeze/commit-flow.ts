@@ -19,6 +19,8 @@ import type { BufferedCandidate } from './candidate-buffer.js'
 import { completeEpochTransition, dropExpired } from '../epoch/transition.js'
 import { authenticateCandidate, countedCandidates } from './candidate-auth.js'
 import { checkAgainstBranch, checkCommitEquivocation } from './commit-equivocation.js'
+import { handOverApprovedWork } from '../voting/handover.js'
+import { reelectionRetryMs } from '../stewardship/reelection.js'
 import {
   type CommitAction,
   KEY_PACKAGE_EXPIRY_TOLERANCE_MS,
@@ -624,6 +626,8 @@ async function onNoCandidate(
   core.sm.startReelection()
   core.stewardship.reelectionAt = now
   core.phaseChanged()
+  // The stewards may not hold the work we froze for (a vote lost on its way to them): hand them its proof.
+  await handOverApprovedWork(core, now, reelectionRetryMs(core.config))
   await initiateStewardElection(core, true, now)
   await sweepScoreRemovals(core, now)
 }

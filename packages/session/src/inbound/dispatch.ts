@@ -33,6 +33,7 @@ import { applyForkSwitch, applyReplay } from '../sync/replay.js'
 import { onListAttested, onStewardListNotice } from '../sync/steward-sync.js'
 import { BAN_REMOVAL_NAME } from '../voting/judge-evidence.js'
 import { handleOutcomes } from '../voting/outcome.js'
+import { isHandOver, onHandedOver } from '../voting/handover.js'
 import { initiateProposal, onIncomingProposal, onIncomingVote, selfLeaveProposalId, targetInFlight } from '../voting/proposals.js'
 import { resendPendingLeave } from '../voting/self-leave.js'
 import { type Inbound, decodeInbound, decodePastChat } from './decode.js'
@@ -103,6 +104,14 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
     core.emit({ type: 'message', sender, body, epoch })
   },
   proposal: async (core, { proposal, sender, bindings }, now) => {
+    // A certificate of approved work handed over (issue 56): the group's outcome wins over ours.
+    if (isHandOver(core, proposal, sender, bindings)) {
+      const handed = await onHandedOver(core, proposal, bindings, now)
+      if (handed !== 'refused' || !bytesEqual(sender, proposal.proposalOwner)) {
+        if (handed === 'refused') core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'handed-over proposal without a verifiable approval' })
+        return
+      }
+    }
     const known = core.consensus.getSession(core.id, proposal.proposalId) !== undefined
     onIncomingProposal(core, proposal, sender, now, bindings)
     // A join proposal we just accepted: take the invitation it carries, or relay ours when it carries none;

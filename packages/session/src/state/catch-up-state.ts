@@ -94,10 +94,18 @@ export class CatchUpState {
   readonly replyBudget = new TokenBucket(AVAILABILITY_LIMITS.replyBytes, AVAILABILITY_LIMITS.budgetPeriodMs)
   /** Budget of proposal requests we broadcast. */
   readonly proposalRequestBudget = new TokenBucket(AVAILABILITY_LIMITS.proposalRequests, AVAILABILITY_LIMITS.budgetPeriodMs)
+  /** Budget of handed-over certificates of approved work we verify (`voting/handover.ts`). */
+  readonly handoverBudget = new TokenBucket(AVAILABILITY_LIMITS.handoverVerifications, AVAILABILITY_LIMITS.budgetPeriodMs)
   lastAttestAt = Number.NEGATIVE_INFINITY
   /** Rate limits of proposal requests (ours) and re-sends (as owner), by proposal id. */
   readonly proposalRequestAt = new Map<number, number>()
   readonly proposalResendAt = new Map<number, number>()
+  /**
+   * A replay of the commit that left our epoch did not stage on our state: the group's epoch is not ours (we are
+   * on another branch of it). We ask for the group's commit of the epoch we branched from until we switch, move
+   * on, or the claim decays (`sync/replay.ts applyReplay`).
+   */
+  offBranch: { epoch: bigint; at: number } | undefined
   /** A better branch attested at our epoch, which we keep asking for until we switch (or the claim decays). */
   wantBranch: { epoch: bigint; commitHash: Uint8Array; committerRank: number; at: number } | undefined
   readonly lastReplyAt = new Map<string, number>()

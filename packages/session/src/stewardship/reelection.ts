@@ -5,6 +5,7 @@ import { groupMovedOn, isBehind } from '../sync/catch-up.js'
 import { initiateProposal, selfLeaveProposalId } from '../voting/proposals.js'
 import { resendPendingLeave } from '../voting/self-leave.js'
 import { electionPool } from './election-check.js'
+import { handOverApprovedWork } from '../voting/handover.js'
 
 /**
  * How long a member in Reelection waits for an election proposal before
@@ -97,6 +98,10 @@ export async function retryReelection(core: ConversationCore, now: number): Prom
       return
     }
   }
+  // Approved work the stewards may have decided otherwise (a vote lost on its way to them): its proof, once per
+  // retry. A steward that takes it commits it (electing again alone would not make it hold the work); the election
+  // still follows, for a steward that is gone.
+  await handOverApprovedWork(core, now, reelectionRetryMs(core.config))
   const epoch = core.epoch()
   const pool = electionPool(core, true)
   const round = core.steward.nextElectionRound

@@ -246,6 +246,7 @@ export function expireClaims(core: ConversationCore, now: number): void {
   const c = core.catchUp
   if (c.knownEpoch > core.epoch() && now - c.knownEpochAt > AVAILABILITY_LIMITS.claimTtlMs) c.knownEpoch = core.epoch()
   if (c.wantBranch !== undefined && now - c.wantBranch.at > AVAILABILITY_LIMITS.claimTtlMs) c.wantBranch = undefined
+  if (c.offBranch !== undefined && (c.offBranch.epoch !== core.epoch() || now - c.offBranch.at > AVAILABILITY_LIMITS.claimTtlMs)) c.offBranch = undefined
   for (const [hex, a] of c.aheadClaims) if (a.epoch <= core.epoch() || now - a.at > AVAILABILITY_LIMITS.claimTtlMs) c.aheadClaims.delete(hex)
 }
 
@@ -257,6 +258,16 @@ export function expireClaims(core: ConversationCore, now: number): void {
 export function keepVerifiedMerge(core: Pick<ControlComponents, 'certificates' | 'plugins' | 'id'>, a: EpochAttestation): void {
   if (core.certificates.holdsMerge(a)) return
   if (verifyAttestation(core.plugins.consensus.signer, core.id, a)) core.certificates.keepMerge(a)
+}
+
+/**
+ * Whether a replay told us our epoch is not the group's (see
+ * `CatchUpState.offBranch`) and we still hold the branch point to switch
+ * from.
+ */
+export function offBranch(core: Pick<ConversationCore, 'catchUp' | 'epoch' | 'branch'>): boolean {
+  const off = core.catchUp.offBranch
+  return off !== undefined && off.epoch === core.epoch() && core.branch !== undefined && core.branch.epoch + 1n === core.epoch()
 }
 
 /** Whether we know the group is ahead of us. */
@@ -337,6 +348,8 @@ export function mergedByMajority(core: Pick<ControlComponents, 'branch' | 'certi
  * when we want neither.
  */
 function wantedCommit(core: Pick<ControlComponents, 'catchUp' | 'branch' | 'steward' | 'epoch' | 'certificates'>): { fromEpoch: bigint; commitHash: Uint8Array | undefined } | undefined {
+  // The commit that left our epoch does not stage on our state: ask for the group's commit of the epoch before.
+  if (offBranch(core)) return { fromEpoch: core.epoch() - 1n, commitHash: undefined }
   if (isBehind(core)) return { fromEpoch: core.epoch(), commitHash: undefined }
   const w = core.catchUp.wantBranch
   // The better branch we asked for, while it still beats ours.
@@ -357,7 +370,11 @@ export function catchUpDeadline(core: ConversationCore): number | undefined {
   const heard = heardCommitRequestUntil(c, want.fromEpoch, want.commitHash)
   const retry = Math.max(c.lastRequestAt + c.requestBackoffMs, heard ?? Number.NEGATIVE_INFINITY)
   // The claim's expiry, when it comes first.
-  const expiry = Math.min(isBehind(core) ? c.knownEpochAt : Number.POSITIVE_INFINITY, c.wantBranch?.at ?? Number.POSITIVE_INFINITY)
+  const expiry = Math.min(
+    isBehind(core) ? c.knownEpochAt : Number.POSITIVE_INFINITY,
+    c.wantBranch?.at ?? Number.POSITIVE_INFINITY,
+    c.offBranch?.at ?? Number.POSITIVE_INFINITY,
+  )
   return Math.min(retry, expiry + AVAILABILITY_LIMITS.claimTtlMs + 1)
 }
 

@@ -28,5 +28,7 @@ export const AVAILABILITY_LIMITS = Object.freeze({
   replyBytes: 1024 * 1024,
   /** Proposal requests we broadcast per `budgetPeriodMs`. */
   proposalRequests: 8,
+  /** Handed-over certificates of approved work we verify per `budgetPeriodMs` (each costs a signature check per vote; `voting/handover.ts`). */
+  handoverVerifications: 16,
   budgetPeriodMs: 10_000,
 })

@@ -9,7 +9,7 @@ import { targetKey } from '../rules/targets.js'
 import { electableLists } from '../stewardship/stewardship.js'
 import { authorizeChanges } from '../voting/certificates.js'
 import { adoptOfferedProposals } from '../voting/late-proposals.js'
-import { type ReplayedCommit, precheckReplay } from './catch-up.js'
+import { type ReplayedCommit, precheckReplay, requestCatchUp } from './catch-up.js'
 import { NOT_PREFERRED, NO_BRANCH_POINT, captureBranchPoint, stageOnBranchPoint } from './fork.js'
 import { openState, ownCandidateState } from './own-candidates.js'
 import { adoptListFromReplay, adoptMissedList } from './steward-sync.js'
@@ -64,6 +64,13 @@ export async function applyReplay(core: ConversationCore, replay: ReplayedCommit
       core.emit({ type: 'dropped', reason: 'candidate', detail: `replayed commit refused by MLS: ${staged.reason}`, error: staged.error })
       // Joined and not yet confirmed: we may hold a state the group abandoned; learn which state it holds at our epoch.
       requestJoinedBranch(core, now)
+      // A member: our epoch is another branch of the group's (issue 56, churn seed 40: alone on the losing commit of
+      // an epoch the group had already left, asking for the next commit for good). Ask for the group's commit of the
+      // epoch we branched from; the fork choice decides the switch (`applyForkSwitch`).
+      if (core.provisional === undefined && core.branch !== undefined && core.branch.epoch + 1n === core.epoch()) {
+        if (core.catchUp.offBranch?.epoch !== core.epoch()) core.catchUp.offBranch = { epoch: core.epoch(), at: now }
+        requestCatchUp(core, now, core.epoch() - 1n)
+      }
       return false
     }
     const epoch = core.epoch()

@@ -118,7 +118,7 @@ export async function churnRun(init: ChurnRunInit): Promise<ChurnRunReport> {
   /** Call `fn` while `ok` is false, sleeping on virtual time, until `until` (virtual ms) passes. */
   const persist = async (fn: () => Promise<unknown>, ok: () => boolean, label: string, pauseMs: number, until: number): Promise<void> => {
     while (!ok() && net.clock.now() < until) {
-      await fn().catch((err: Error) => report.detail.push(`${label} at ${net.clock.now()} ms: ${err.name}`))
+      await fn().catch((err: Error) => report.detail.push(`${label} at ${net.clock.now()} ms: ${err.name}${(err as { reason?: string }).reason ? ` (${(err as { reason?: string }).reason})` : ''}`))
       if (!ok()) await sleep(pauseMs)
     }
   }

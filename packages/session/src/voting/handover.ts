@@ -1,0 +1,176 @@
+import { type ApprovalCertificate, type Proposal, bytesEqual, toHex } from '@demls/wire'
+import type { ConversationCore } from '../conversation/core.js'
+import { applyConsensusResult } from '../rules/apply-result.js'
+import { type CertificateContext, verifyCertificate } from '../rules/certificate.js'
+import { decodeRequest, keyOfTarget, targetOf, targetSatisfied } from '../rules/targets.js'
+import { initiateStewardElection } from '../stewardship/stewardship.js'
+import { certifies } from './certificates.js'
+
+/**
+ * Hand-over of approved work (issue 56, beyond the reference): one outcome
+ * per proposal, taken from its proof.
+ *
+ * A member decides a proposal from the votes that reach it. When a voter's
+ * vote is lost on its way to the steward (and every re-send of it), the
+ * steward's timer fails the proposal while the members holding every vote
+ * approve it; they freeze for work the steward does not hold, get no
+ * candidate and wait in Reelection, where an election changes who commits
+ * but not what the stewards hold (the seed-78 stall of the fault runs, the
+ * election storm for adds and removals). What the group decided is in the
+ * approval certificate those members hold: the proposal with its signed
+ * votes and their bindings. A member that froze for approved work and got
+ * no candidate sends each such certificate that verifies to the group, and
+ * a member that verifies it ({@link verifyCertificate}, the group's rule
+ * over the members before any timeout, the same proof a commit replay
+ * needs) takes that outcome over its own: it queues the work, keeps the
+ * certificate for its commit, and a steward commits it.
+ *
+ * On the wire it is the proposal itself (`AppMessage.proposal`, its votes
+ * inside, `demls_vote_bindings` beside them), sent by a member that need
+ * not be its owner: a certificate is the owner's and the voters' signed
+ * word, not the sender's, so anyone may carry it.
+ */
+export const HANDOVER_LIMITS = Object.freeze({
+  /** Certificates we hand over at once (what we verify is bounded by `AVAILABILITY_LIMITS.handoverVerifications`). */
+  perHandover: 8,
+})
+
+/** What a certificate handed to us is checked against: the members now, or of the epoch the proposal was counted in. */
+function contexts(core: ConversationCore, proposal: Proposal): CertificateContext[] {
+  const base = { conversationId: core.id, rule: core.plugins.consensus.rule, verifier: core.plugins.consensus.signer }
+  const now = core.memberSet()
+  const out: CertificateContext[] = [{ ...base, members: now }]
+  const n = proposal.expectedVotersCount
+  if (n !== now.size) {
+    for (const m of [...core.membership.epochHistory.values()].slice(-5)) {
+      if (m.members.length === n) out.push({ ...base, members: new Set(m.members.map(toHex)) })
+    }
+  }
+  return out
+}
+
+/**
+ * Whether an incoming proposal is a hand-over to take through
+ * {@link onHandedOver} rather than the vote path: it carries bindings of
+ * more than one vote, and either its sender is not its owner (only a
+ * certificate can come that way), or we already hold the proposal and have
+ * not approved it (the owner's copy with the votes we missed).
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import type { Proposal } from '@demls/wire'
+ * import { isHandOver } from '../voting/handover.js'
+ * declare const core: ConversationCore
+ * declare const proposal: Proposal
+ * declare const sender: Uint8Array
+ * if (isHandOver(core, proposal, sender, [])) console.log('a certificate of approved work')
+ * ```
+ */
+export function isHandOver(
+  core: Pick<ConversationCore, 'id' | 'config' | 'consensus' | 'queues'>,
+  proposal: Proposal,
+  sender: Uint8Array,
+  bindings: readonly Uint8Array[],
+): boolean {
+  if (!certifies(core) || proposal.expectedVotersCount <= 1) return false
+  if (bindings.filter((b) => b.length > 0).length < 2 || proposal.votes.length < 2) return false
+  if (!bytesEqual(sender, proposal.proposalOwner)) return true
+  return core.consensus.getProposal(core.id, proposal.proposalId) !== undefined && !core.queues.approved.has(proposal.proposalId)
+}
+
+/**
+ * A certificate of approved work handed to us: verify it and, when it
+ * proves an add or removal we do not hold as approved and that is not
+ * already done, take the group's outcome (whatever our own timer decided).
+ * Returns what happened, for the caller's fallback: `'refused'` when the
+ * certificate proves nothing.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import type { Proposal } from '@demls/wire'
+ * import { onHandedOver } from '../voting/handover.js'
+ * declare const core: ConversationCore
+ * declare const proposal: Proposal // with its signed votes
+ * declare const bindings: Uint8Array[]
+ * const r = await onHandedOver(core, proposal, bindings, core.now)
+ * if (r === 'taken') console.log('approved by the group: queued for the next commit')
+ * ```
+ */
+export async function onHandedOver(
+  core: ConversationCore,
+  proposal: Proposal,
+  bindings: readonly Uint8Array[],
+  now: number,
+): Promise<'taken' | 'held' | 'refused'> {
+  const cert: ApprovalCertificate = { proposal, voteBindings: [...bindings] }
+  // Cheap checks first: work we hold or that is done costs no signature check.
+  const claimed = decodeRequest(proposal.payload)
+  const claimedTarget = claimed === undefined ? undefined : targetOf(claimed)
+  if (claimedTarget === undefined) return 'refused'
+  const before = core.memberSet()
+  if (core.queues.isApprovedTarget(keyOfTarget(claimedTarget)) || targetSatisfied(claimedTarget, (h) => before.has(h))) return 'held'
+  if (!core.catchUp.handoverBudget.take(now)) {
+    core.emit({ type: 'dropped', reason: 'quota', detail: 'handed-over certificate past the verification budget' })
+    return 'held'
+  }
+  let checked: ReturnType<typeof verifyCertificate> = { ok: false, reason: 'not-approved' }
+  for (const ctx of contexts(core, proposal)) {
+    checked = verifyCertificate(cert, ctx)
+    if (checked.ok) break
+  }
+  if (!checked.ok) return 'refused'
+  const key = keyOfTarget(checked.target)
+  const members = core.memberSet()
+  if (core.queues.isApprovedTarget(key) || targetSatisfied(checked.target, (h) => members.has(h))) return 'held'
+  const id = proposal.proposalId
+  // The group's outcome: our own (a timer's failure, a NO from a partial view) no longer counts.
+  core.queues.resolved.add(id)
+  core.voting.autoVotes.clear(id)
+  core.voting.timeouts.clear(id)
+  core.voting.requests.delete(id)
+  const result = applyConsensusResult(core.queues, id, true, checked.request, (h) => members.has(h))
+  if (!core.queues.approved.has(id)) return 'held'
+  core.queues.bufferUpdate(checked.request, core.epoch())
+  core.certificates.keepApproved(key, cert)
+  core.queues.noteApproved(id, now)
+  core.emit({ type: 'consensus-reached', proposalId: id, approved: true, failed: false, request: checked.request })
+  if (result.kind === 'queued-removal' && core.steward.isSteward(result.target)) await initiateStewardElection(core, true, now)
+  return 'taken'
+}
+
+/**
+ * We froze for approved work and got no candidate: send the certificate of
+ * each add and removal the next commit must carry that verifies by the
+ * group's rule (work approved at a timeout holds no such proof and stays
+ * ours alone), at most {@link HANDOVER_LIMITS}.perHandover, each at most
+ * once per `minIntervalMs`. Returns how many were sent.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { handOverApprovedWork } from '../voting/handover.js'
+ * declare const core: ConversationCore
+ * await handOverApprovedWork(core, core.now, 6_000) // on entering Reelection, and at each retry
+ * ```
+ */
+export async function handOverApprovedWork(core: ConversationCore, now: number, minIntervalMs: number): Promise<number> {
+  if (!certifies(core) || core.left) return 0
+  const members = core.memberSet()
+  const ctx: CertificateContext = { conversationId: core.id, rule: core.plugins.consensus.rule, verifier: core.plugins.consensus.signer, members }
+  const sentAt = core.catchUp.proposalResendAt
+  let sent = 0
+  for (const entry of core.prefix()) {
+    if (sent >= HANDOVER_LIMITS.perHandover) break
+    const cert = core.certificates.approved.get(keyOfTarget({ action: entry.action, member: entry.memberId }))
+    const p = cert?.proposal
+    if (cert === undefined || p === undefined || p.expectedVotersCount <= 1) continue
+    if (now - (sentAt.get(p.proposalId) ?? Number.NEGATIVE_INFINITY) < minIntervalMs) continue
+    if (!verifyCertificate(cert, ctx).ok) continue
+    sentAt.set(p.proposalId, now)
+    await core.sendEncrypted({ proposal: p, demlsVoteBindings: cert.voteBindings })
+    sent++
+  }
+  return sent
+}
