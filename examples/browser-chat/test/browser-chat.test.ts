@@ -176,4 +176,32 @@ describe('browser-chat: the start script and two pages of the built app in headl
     }
     expect(peer.lines.filter((l) => l.includes('!'))).toEqual([])
   })
+
+  it('an invite link created on page a admits page c (pasted, Join by link); page d knocks, page a lets it in: all through the UI', async () => {
+    const a = people[0]!
+    await a.page.click('#create-link')
+    await a.page.waitForFunction(() => (document.querySelector('#link-output') as HTMLInputElement | null)?.value.startsWith('demls:'), { timeout: 15_000 })
+    const link = await a.page.$eval('#link-output', (e) => (e as HTMLInputElement).value)
+    await see(a, '#activity li', 'invite link created (1 use')
+
+    const c = await open(browser, url, 'page c')
+    people.push(c)
+    await typeAndClick(c, '#link-input', link, '#join-link')
+    await see(c, '#join-progress li', 'joining lobby with an invite link…')
+    await see(c, '#join-progress li', 'you are in (3 members)', 30_000)
+    await peer.waitFor(new RegExp(`^\\[lobby\\] ${short(c.id)} joined$`))
+
+    const d = await open(browser, url, 'page d')
+    people.push(d)
+    await typeAndClick(d, '#group-input', 'lobby', '#knock')
+    await see(d, '#join-progress li', 'knocked: waiting for a member to let you in', 30_000)
+    await see(a, '#knocks li', short(d.id), 30_000)
+    await see(a, '#activity li', `${short(d.id)} is knocking`)
+    await a.page.click(`#knocks li[data-knock] .let-in`)
+    await see(a, '#activity li', `you let ${short(d.id)} in`)
+    await see(d, '#join-progress li', 'you are in (4 members)', 30_000)
+    await typeAndClick(d, '#message-input', 'page d knocked and got in', '#send')
+    await see(c, '#messages li', `${short(d.id)}page d knocked and got in`)
+    for (const p of [a, c, d]) expect(p.crashes, p.name).toEqual([])
+  })
 })

@@ -7,7 +7,7 @@
  * progress with plain DOM. `?profile=<name>` picks another identity (one
  * tab per profile), `?group=<name>` fills in the group field.
  */
-import { User, type UserEvent } from '@demls/session'
+import { User, type UserEvent, parseInviteLink } from '@demls/session'
 import { deriveStorageKey, levelStorage } from '@demls/storage'
 import { gossipsubTransport } from '@demls/transport-gossipsub'
 import { systemClock, toHex } from '@demls/wire'
@@ -74,6 +74,18 @@ async function start(peers: string[]): Promise<void> {
       v.current = g
       render(v)
     },
+    answerKnock(id, letIn) {
+      const g = v.current
+      const h = g === undefined ? undefined : user.conversation(g)
+      if (g === undefined || h === undefined) return
+      ;(letIn ? h.letIn(id) : h.decline(id)).then(
+        (knocker) => {
+          groups.addActivity(g, letIn ? `you let ${who(toHex(knocker), self)} in: the group admits them as they join` : `you declined ${who(toHex(knocker), self)}`)
+          render(v)
+        },
+        (err) => fail(err, g),
+      )
+    },
   }
   const fail = (err: unknown, group: string | undefined) => {
     showError(explain(err, group))
@@ -133,6 +145,48 @@ async function start(peers: string[]): Promise<void> {
         button.disabled = false
         render(v)
       })
+  })
+  byId('knock').addEventListener('click', () => {
+    const g = groupInput.value.trim()
+    if (g === '') return showError('type a group name first')
+    v.current = g
+    groups.resetJoin(g)
+    groups.addJoinLine(g, `knocking on ${g}…`)
+    render(v)
+    user.knock(g, { timeoutMs: 60_000 }).catch((err) => fail(err, g)).finally(() => render(v))
+  })
+  byId('link-form').addEventListener('submit', (ev) => {
+    ev.preventDefault()
+    const link = byId<HTMLInputElement>('link-input').value.trim()
+    let g: string
+    try {
+      g = parseInviteLink(link).conversationId
+    } catch (err) {
+      return fail(err, undefined)
+    }
+    v.current = g
+    groups.resetJoin(g)
+    groups.addJoinLine(g, `joining ${g} with an invite link…`)
+    render(v)
+    user
+      .joinByLink(link, { timeoutMs: 60_000, connect: async (addresses) => void (await Promise.allSettled(addresses.map((a) => transport.dial(a)))) })
+      .catch((err) => fail(err, g))
+      .finally(() => render(v))
+  })
+  byId('create-link').addEventListener('click', () => {
+    const g = v.current
+    const h = g === undefined ? undefined : user.conversation(g)
+    if (g === undefined || h === undefined) return
+    // Our addresses, if this browser has any a peer can dial (it usually has none: the group is reached through the peers we know).
+    const addresses = transport.multiaddrs().map(String).filter((a) => a.length <= 128).slice(0, 4)
+    h.createInviteLink({ uses: 1, expiresInMs: 24 * 3_600_000, addresses }).then(
+      (created) => {
+        byId<HTMLInputElement>('link-output').value = created.link
+        groups.addActivity(g, `invite link created (1 use, until ${new Date(created.expiresAt).toLocaleString()}): whoever has it can join`)
+        render(v)
+      },
+      (err) => fail(err, g),
+    )
   })
   byId('send-form').addEventListener('submit', (ev) => {
     ev.preventDefault()
@@ -205,7 +259,14 @@ function onEvent(v: View, e: UserEvent): void {
       if (v.current === g) v.current = v.user.conversations()[0] ?? g
       return
     case 'backfill':
-      groups.addActivity(g, `recovered ${e.messages} message(s) sent while you were away`)
+      // A reply whose messages had reached us already (live) recovered nothing new: not worth a line.
+      if (e.messages > 0) groups.addActivity(g, `recovered ${e.messages} message(s) sent while you were away`)
+      return
+    case 'knock':
+      groups.addActivity(g, `${who(toHex(e.knocker), self)} is knocking${e.note === '' ? '' : `: “${e.note}”`} (Let in or Decline)`)
+      return
+    case 'knock-answered':
+      groups.addActivity(g, `${who(toHex(e.member), self)} ${e.answer === 'let-in' ? 'let in' : 'declined'} ${who(toHex(e.knocker), self)}`)
       return
     case 'mode-change':
       groups.addActivity(g, `the group is now in ${e.mode} mode`)

@@ -18,6 +18,8 @@ export interface View {
   vote(id: number, yes: boolean): void
   /** Switch to another of our groups. */
   select(group: string): void
+  /** Let a knocker in, or decline its knock (the buttons call it). */
+  answerKnock(id: string, letIn: boolean): void
 }
 
 /** The header line about the network: how many peers the page is connected to. */
@@ -79,6 +81,21 @@ export function render(v: View): void {
         no.addEventListener('click', () => v.vote(p.id, false))
         li.append(' ', yes, ' ', no)
       }
+      return li
+    }),
+  )
+
+  const knocks = h?.knocks() ?? []
+  if (knocks.length === 0) fill(byId('knocks'), [el('li', { class: 'hint' }, 'nobody')])
+  else fill(
+    byId('knocks'),
+    knocks.map((k) => {
+      const li = el('li', { 'data-knock': k.id }, `${who(toHex(k.knocker), v.self)}${k.note === '' ? '' : `: “${k.note}”`} `)
+      const letIn = el('button', { type: 'button', class: 'let-in' }, 'Let in')
+      const decline = el('button', { type: 'button', class: 'decline' }, 'Decline')
+      letIn.addEventListener('click', () => v.answerKnock(k.id, true))
+      decline.addEventListener('click', () => v.answerKnock(k.id, false))
+      li.append(letIn, ' ', decline)
       return li
     }),
   )

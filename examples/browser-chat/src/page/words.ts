@@ -26,6 +26,10 @@ export function joinLine(p: JoinProgress): string | undefined {
       return p.probesSent <= 1 ? 'looking for members…' : undefined
     case 'beacon':
       return 'a member answered'
+    case 'knocking':
+      return p.knocks <= 1 ? 'knocked: waiting for a member to let you in' : undefined
+    case 'let-in':
+      return 'a member let you in: joining'
     case 'announcing':
       return 'key package announced, waiting for the vote'
     case 'acked':
@@ -51,10 +55,20 @@ export function explain(err: unknown, group: string | undefined): string {
       return `nobody in ${group} answered: is a member online? (open the page with ?peer=<address of a member>)`
     case 'JOIN_REJECTED': {
       const reason = (err as { reason?: string }).reason
-      if (reason === 'not-invited') return `you were not invited to ${group}: ask a member to invite your member id, then press Join again`
+      if (reason === 'not-invited') return `you were not invited to ${group}: ask a member for an invite link, or press Knock to ask to be let in`
+      if (reason === 'link-spent') return `your invite link to ${group} has no uses left: ask a member for a new one, or press Knock`
+      if (reason === 'link-expired') return `your invite link to ${group} expired: ask a member for a new one, or press Knock`
+      if (reason === 'link-revoked') return `your invite link to ${group} was revoked: ask a member for a new one, or press Knock`
+      if (reason === 'link-invalid') return `your invite link to ${group} does not verify: ask a member for a new one`
       if (reason === 'key-package-expired') return `the members of ${group} approved you, but your join expired before they committed it; press Join again`
       return `the members of ${group} voted against you joining`
     }
+    case 'KNOCK_REFUSED':
+      return (err as { reason?: string }).reason === 'knock-declined'
+        ? `a member of ${group} declined your knock: ask a member why, or for an invite link`
+        : `nobody in ${group} let you in before your knock expired: knock again later, or ask for an invite link`
+    case 'INVALID_INVITE_LINK':
+      return 'that is not an invite link: paste the whole demls:… line'
     case 'WELCOME_TIMEOUT':
       return `the members of ${group} answered but no welcome came in time; press Join again`
     case 'CONVERSATION_EXISTS':
