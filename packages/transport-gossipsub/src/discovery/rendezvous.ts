@@ -177,11 +177,15 @@ export class Rendezvous {
     }
   }
 
-  /** Run one round for `conversationId` now (resolves with the peers dialled). */
+  /**
+   * Run one round for `conversationId` now; resolves with how many members
+   * we are connected to afterwards. For a conversation we have no topic of
+   * (a joiner about to join), only look up: we announce nothing.
+   */
   async lookup(conversationId: string): Promise<number> {
     const entry = this.#entries.get(conversationId)
-    if (entry === undefined) return 0
-    return this.#round(entry)
+    if (entry !== undefined) return this.#round(entry)
+    return this.#round({ id: conversationId, cid: this.cidFor(conversationId), timer: undefined, delay: 0, running: false }, false)
   }
 
   #schedule(entry: Entry, delay: number): void {
@@ -198,14 +202,14 @@ export class Rendezvous {
   }
 
   /** One round; resolves with how many members (other than us) we are connected to afterwards. */
-  async #round(entry: Entry): Promise<number> {
+  async #round(entry: Entry, announce = true): Promise<number> {
     if (!this.#host.active || entry.running) return 0
     entry.running = true
     this.stats.rounds++
     const signal = AbortSignal.any([this.#controller.signal, AbortSignal.timeout(ROUND_TIMEOUT_MS)])
     let connected = 0
     try {
-      await this.#host.provide(entry.cid, signal).catch(() => undefined)
+      if (announce) await this.#host.provide(entry.cid, signal).catch(() => undefined)
       const dials: Promise<void>[] = []
       let read = 0
       for await (const peer of this.#host.findProviders(entry.cid, signal)) {

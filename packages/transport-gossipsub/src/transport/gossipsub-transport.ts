@@ -344,8 +344,9 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
    * Look the other members of `conversationId` up on the DHT now and dial
    * those we are not connected to (the rendezvous also does it on its own,
    * every `rendezvous.intervalMs`). Resolves with how many members we are
-   * connected to after the lookup; 0 without a DHT or for a conversation we
-   * have no topic of.
+   * connected to after the lookup (0 without a DHT). For a conversation we
+   * have no topic of yet (before joining it) we only look, and announce
+   * nothing.
    */
   async findMembers(conversationId: string, options: AbortOptions = {}): Promise<number> {
     if (!this.#started) throw new TransportNotStartedError('findMembers')
