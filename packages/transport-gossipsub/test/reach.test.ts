@@ -7,8 +7,11 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { topicFor, waitForReadiness } from '@demls/wire'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type GossipsubNode, createGossipsubNode, gossipsubTransport, rendezvousKey } from '../src/index.js'
+import { type GossipsubNode, MDNS_DIALS_PER_MINUTE, createGossipsubNode, gossipsubTransport, rendezvousKey } from '../src/index.js'
+import { Rendezvous } from '../src/discovery/rendezvous.js'
 import { relayedConnectLimiter } from '../src/platform/node.js'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import type { GossipsubTransport } from '../src/transport/gossipsub-transport.js'
 import { sleep, waitUntil } from './helpers.js'
 
@@ -179,4 +182,54 @@ describe('peer routing', () => {
     await waitUntil(() => (a.node?.getConnections(c2.peerId!) ?? []).length > 0, 30_000, 'a reconnected to c at its new address')
     expect(a.reachStats().redialLookups).toBeGreaterThan(0)
   }, 45_000)
+})
+
+describe('abuse bounds of discovery', () => {
+  it('mDNS spoofing: 100 fake peers announced on the LAN make the transport dial at most MDNS_DIALS_PER_MINUTE of them', async () => {
+    // A stand-in for the mDNS service that a LAN attacker controls: it reports whatever peers it likes.
+    const spoofer = new EventTarget()
+    const node = await createGossipsubNode({ listen: LISTEN, services: { mdns: () => spoofer } })
+    const t = member({ node, ownNode: true, rendezvous: false })
+    await t.start()
+    for (let i = 0; i < 100; i++) {
+      const id = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+      // a closed port on loopback: every dial fails at once, nothing leaves this host
+      spoofer.dispatchEvent(new CustomEvent('peer', { detail: { id, multiaddrs: [multiaddr('/ip4/127.0.0.1/tcp/1')] } }))
+    }
+    const stats = t.reachStats()
+    expect(stats.mdnsFound).toBe(100)
+    expect(stats.mdnsDialled).toBe(MDNS_DIALS_PER_MINUTE)
+  })
+
+  it('DHT poisoning: a lookup answered with 100 fake providers reads at most 64 and dials at most maxDialsPerRound', async () => {
+    const fakes = await Promise.all(Array.from({ length: 100 }, async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519'))))
+    let dials = 0
+    let read = 0
+    const rendezvous = new Rendezvous(
+      {
+        active: true,
+        self: 'me',
+        provide: async () => undefined,
+        async *findProviders() {
+          for (const id of fakes) {
+            read++
+            yield { id, multiaddrs: [] }
+          }
+        },
+        cancelProvide: async () => undefined,
+        isConnected: () => false,
+        dialPeer: async () => {
+          dials++
+          throw new Error('unreachable')
+        },
+      },
+      { maxDialsPerRound: 8 },
+    )
+    rendezvous.add('team')
+    rendezvous.stop() // no background rounds: only the one below
+    expect(await rendezvous.lookup('team')).toBe(0)
+    expect(dials).toBe(8)
+    expect(read).toBeLessThanOrEqual(65)
+    expect(rendezvous.stats.failures).toBe(8)
+  })
 })
