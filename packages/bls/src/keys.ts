@@ -107,7 +107,7 @@ export function blsPublicKey(secretKey: Uint8Array, backend: BlsBackend = platfo
  * proof-of-possession ciphersuite). Deterministic.
  *
  * @param backend - defaults to the platform's
- * @throws {BlsArgumentError} when `secretKey` is not a scalar in [1, r − 1]
+ * @throws {BlsArgumentError} when `secretKey` is not a scalar in [1, r − 1] or `message` not a Uint8Array
  * @example
  * ```ts
  * import { blsKeyFromSeed, blsPublicKey, blsSign, blsVerify } from '@demls/bls'
@@ -118,6 +118,7 @@ export function blsPublicKey(secretKey: Uint8Array, backend: BlsBackend = platfo
  */
 export function blsSign(secretKey: Uint8Array, message: Uint8Array, backend: BlsBackend = platformBackend): Uint8Array {
   checkSecretKey(secretKey)
+  if (!(message instanceof Uint8Array)) throw new BlsArgumentError('a message is a Uint8Array')
   return backend.sign(secretKey, message)
 }
 

@@ -3,6 +3,7 @@ import { signPersonalMessage } from '@demls/eip191'
 import { bls12_381 } from '@noble/curves/bls12-381.js'
 import { describe, expect, it } from 'vitest'
 import {
+  BLS_CURVE_ORDER,
   BLS_KEY_BINDING_LENGTH,
   BLS_POP_DST,
   type BlsKeyBinding,
@@ -10,6 +11,7 @@ import {
   blsKeyFromSeed,
   blsProvePossession,
   blsPublicKey,
+  blsSign,
   blsVerify,
   blsVerifyPossession,
   createKeyBinding,
@@ -130,5 +132,15 @@ describe('BLS key binding to the member identity', () => {
     expect(() => blsKeyFromMemberKey(new Uint8Array(31))).toThrow(expect.objectContaining({ code: 'BLS_INVALID_ARGUMENT' }))
     expect(() => blsKeyFromSeed(new Uint8Array(31))).toThrow(expect.objectContaining({ code: 'BLS_INVALID_ARGUMENT' }))
     expect(DEFAULT_CONSENSUS_PLUGIN_ID).toBe('hashgraph-like')
+  })
+
+  it('secret keys outside [1, r − 1] and non-byte messages are refused with a typed error', () => {
+    const r = new Uint8Array(Buffer.from(BLS_CURVE_ORDER.toString(16).padStart(64, '0'), 'hex'))
+    for (const bad of [new Uint8Array(32), r, new Uint8Array(32).fill(0xff), new Uint8Array(31).fill(1)]) {
+      expect(() => blsPublicKey(bad)).toThrow(expect.objectContaining({ code: 'BLS_INVALID_ARGUMENT' }))
+      expect(() => blsSign(bad, new Uint8Array(1))).toThrow(expect.objectContaining({ code: 'BLS_INVALID_ARGUMENT' }))
+      expect(() => blsProvePossession(bad)).toThrow(expect.objectContaining({ code: 'BLS_INVALID_ARGUMENT' }))
+    }
+    expect(() => blsSign(blsKeyFromSeed(aliceKey), 'vote' as unknown as Uint8Array)).toThrow(expect.objectContaining({ code: 'BLS_INVALID_ARGUMENT' }))
   })
 })
