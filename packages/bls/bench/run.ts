@@ -144,7 +144,8 @@ for (const [i, n] of SIZES.entries()) {
 comparisons.push(compare('approval proof 1,000 vs 50 signers · native (growth with N)', byName('approval proof of 1000 signers · native'), byName('approval proof of 50 signers · native'), undefined, median))
 comparisons.push(compareToLimit('vote-related bytes per member per change at N = 1,000 (the proof, everyone on one side)', proofBytes, 2048, 'bytes'))
 comparisons.push(compareToLimit('vote-related bytes per member per change at N = 1,000 (the proof, 500 YES and 500 NO)', bothSides, 2048, 'bytes'))
-comparisons.push(compareToLimit('the current design at N = 1,000: 1,000 vote messages of 394 bytes', 394 * 1000, 2048, 'bytes'))
+// The current design's bytes beside them (a reference row, not a target of this package).
+comparisons.push({ name: 'the current design at N = 1,000: 1,000 vote messages of 394 bytes', subject: `${394 * 1000} bytes`, baseline: '2048 bytes (issue 55 target)', ratio: (394 * 1000) / 2048 })
 comparisons.push(compareToLimit('vote-related bytes per member per change at N = 10,000 (the proof, everyone on one side)', at10k(1), 4096, 'bytes'))
 comparisons.push(compareToLimit('vote-related bytes per member per change at N = 10,000 (the proof, 5,000 YES and 5,000 NO)', at10k(2), 4096, 'bytes'))
 
