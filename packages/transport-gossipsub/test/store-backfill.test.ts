@@ -64,7 +64,7 @@ describe('store backfill end to end (real libp2p gossipsub on 127.0.0.1, real ML
     const node = await createGossipsubNode()
     await node.start()
     const store = await StoreService.open({ node, directory, serve: [ID] })
-    stops.push(() => node.stop())
+    stops.push(async () => await node.stop())
     stops.push(() => store.close())
     return { node, store, addr: node.getMultiaddrs()[0]!.toString() }
   }

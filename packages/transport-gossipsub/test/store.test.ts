@@ -66,7 +66,7 @@ class Bed {
   async stop(): Promise<void> {
     for (const t of this.transports) await t.stop().catch(() => undefined)
     for (const s of this.stores) await s.close().catch(() => undefined)
-    for (const n of this.nodes) await n.stop().catch(() => undefined)
+    for (const n of this.nodes) await Promise.resolve(n.stop()).catch(() => undefined)
     for (const d of this.dirs) await rm(d, { recursive: true, force: true })
     this.transports.length = this.stores.length = this.nodes.length = this.dirs.length = 0
   }
