@@ -270,6 +270,21 @@ describe('adversarial proofs are refused', () => {
   })
 })
 
+describe('what a proof cannot show: votes it leaves out', () => {
+  it('under liveness YES, leaving out a NO can turn an undecided tally into YES (as with approval certificates): only the voter can tell, so the session must let voters check that their vote is in', () => {
+    // n = 10: 4 YES, 4 NO, 2 silent → cast 8 ≥ 7, YES weight 4 + 2 = 6 < 7: undecided.
+    const all = buildApprovalProof(ctx, members, [...range(0, 4).map((m) => vote(m, true)), ...range(4, 8).map((m) => vote(m, false))]).proof!
+    expect(verifyOutcomeProof(all, ctx, members)).toEqual({ ok: false, reason: 'not-decided' })
+    // Without member 7's NO: cast 7 ≥ 7, YES weight 4 + 3 = 7 > 3 NO: approved.
+    const withheld = buildApprovalProof(ctx, members, [...range(0, 4).map((m) => vote(m, true)), ...range(4, 7).map((m) => vote(m, false))]).proof!
+    expect(verifyApprovalProof(withheld, ctx, members)).toMatchObject({ ok: true, outcome: 'yes', no: [4, 5, 6] })
+    // With the flag off, silence weighs NO and withholding NO votes cannot help YES.
+    expect(verifyApprovalProof(withheld, { ...ctx, livenessCriteriaYes: false }, members).ok).toBe(false)
+    // And a proof never names a voter who did not sign: member 7's own check of the proof shows it left out.
+    expect(bitmapSigners(withheld.no!.signers, N)).not.toContain(7)
+  })
+})
+
 describe('the proof encoding is canonical and bounded', () => {
   const proof = approved()
   const bytes = encodeApprovalProof(proof)
