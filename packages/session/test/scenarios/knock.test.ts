@@ -4,6 +4,7 @@ import { KnockAnswerKind, decodeWelcomeChannelMessage, encodeWelcomeChannelMessa
 import { describe, expect, it } from 'vitest'
 import { type JoinProgress, KNOCKS_MAX, KNOCKS_MAX_BYTES, KNOCK_VERIFY_PER_SECOND, KnockRefusedError, type KnockOptions } from '../../src/index.js'
 import { buildKnock, knockAnswerSigningPayload } from '../../src/join/knock.js'
+import { signJoinBeacon } from '../../src/join/signing.js'
 import { bootstrapInvited, conv, converged, eventsOf, hex, memberIdOf, scenario, type Scenario, text } from './harness.js'
 
 /** Users whose conversations default to admission by invitation (the library default). */
@@ -201,6 +202,36 @@ describe('knock to join', () => {
     await conv(s, 2, 'room').letIn(id)
     await s.until(() => bob.done)
     expect(bob.error).toBeUndefined()
+    await s.stop()
+  }, 120_000)
+
+  it('a knocker that trusts a member (trustedMembers) ignores an outsider that answers its probes and declines; a member lets it in', async () => {
+    const s = await scenario(4, INVITE)
+    await bootstrapInvited(s, 'room', 3)
+    const mallory = await outsider(s, 'room')
+    const malloryKey = new EthereumSigner(keyOf(99))
+    // Mallory answers every probe on the channel with her own beacon, at once.
+    let beacons = 0
+    mallory.transport.addEventListener('message', (e) => {
+      const probe = decodeWelcomeChannelMessage(e.detail.envelope.payload).joinProbe
+      if (probe === undefined) return
+      beacons++
+      const joinBeacon = signJoinBeacon(malloryKey, { conversationId: 'room', epoch: 99n, nonce: probe.nonce, memberCount: 1, signedAtMs: s.net.clock.now() })
+      void mallory.publish(encodeWelcomeChannelMessage({ joinBeacon }))
+    })
+    const bob = knocking(s, 3, 'room', { trustedMembers: [memberIdOf(0)] })
+    await s.until(() => conv(s, 0, 'room').knocks().length === 1)
+    expect(beacons).toBeGreaterThan(0)
+    const { id } = conv(s, 0, 'room').knocks()[0]!
+    const unsigned = { conversationId: 'room', knockId: Buffer.from(id, 'hex'), knocker: memberIdOf(3), answer: KnockAnswerKind.KNOCK_ANSWER_DECLINED, member: malloryKey.identity, signedAtMs: BigInt(s.net.clock.now()) }
+    await mallory.publish(encodeWelcomeChannelMessage({ demlsKnockAnswer: { ...unsigned, signature: malloryKey.sign(knockAnswerSigningPayload(unsigned)) } }))
+    await s.net.advance(5_000)
+    expect(bob.done).toBe(false)
+    // m1 (not trusted by bob) lets him in; m0, the steward bob trusts, vouches for the answer (or opens his join).
+    await conv(s, 1, 'room').letIn(id)
+    await s.until(() => bob.done)
+    expect(bob.error).toBeUndefined()
+    await s.until(() => converged(s, 'room') && conv(s, 0, 'room').members().length === 4)
     await s.stop()
   }, 120_000)
 
