@@ -34,7 +34,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     listen: config.listen,
     announce: config.announce,
     relay: config.relay === false ? false : { ...config.relay, reservationTtlMs: 60 * 60_000 },
-    dht: { mode: 'server', privateAddresses: config.lan },
+    dht: { mode: 'server', privateAddresses: config.lan, maxRecords: config.dhtRecords },
     // AutoNAT only: the node holds no reservations and punches no holes.
     nat: { autonat: true, relayReservations: 0, dcutr: false },
     maxConnections: config.maxConnections,

@@ -21,6 +21,7 @@ ciphertext) for members that were away, who fetch them over /demls/store/1.0.0.
   --relay-connects <n>           relayed connections one peer may open per minute: default 30
   --no-relay                     do not relay
   --max-connections <n>          connections held at once: default 1024
+  --dht-records <n>              DHT records kept for other peers at most: default 100000
   --lan                          keep private addresses in DHT answers (a LAN or a test network)
   --serve <conversation id|topic>  keep this conversation's encrypted packets for members that were
                                  away (repeatable; turns the store on): members list this node in
@@ -52,6 +53,7 @@ export interface NodeConfig {
   bootstrap: string[]
   relay: false | { maxReservations: number; durationLimitMs: number; dataLimitBytes: number; connectsPerPeerPerMinute: number }
   maxConnections: number
+  dhtRecords: number
   lan: boolean
   /** The store for encrypted traffic, when `--serve` was given. */
   store?: { directory: string; serve: string[]; maxAgeMs: number; maxBytesPerTopic: number; maxTotalBytes: number; requestsPerPeer: number }
@@ -69,6 +71,7 @@ const OPTIONS = {
   'relay-connects': { type: 'string' },
   'no-relay': { type: 'boolean' },
   'max-connections': { type: 'string' },
+  'dht-records': { type: 'string' },
   lan: { type: 'boolean' },
   serve: { type: 'string', multiple: true },
   'store-dir': { type: 'string' },
@@ -120,6 +123,7 @@ export function parseOptions(argv: string[]): 'help' | NodeConfig {
             connectsPerPeerPerMinute: int('relay-connects', values['relay-connects'], 30, 10_000),
           },
     maxConnections: int('max-connections', values['max-connections'], 1024, 1_000_000),
+    dhtRecords: int('dht-records', values['dht-records'], 100_000, 10_000_000),
     lan: values.lan === true,
     ...(store ? { store } : {}),
   }

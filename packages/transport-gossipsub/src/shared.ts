@@ -6,6 +6,7 @@ export {
   DEMLS_MDNS_SERVICE_TAG,
   DEMLS_RELAY_LIMITS,
   DEMLS_SCORING,
+  DHT_MAX_RECORDS,
   type DemlsScoringInit,
   type DhtInit,
   type DhtMode,

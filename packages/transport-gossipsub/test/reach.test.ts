@@ -8,7 +8,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { topicFor, waitForReadiness } from '@demls/wire'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type GossipsubNode, MDNS_DIALS_PER_MINUTE, createGossipsubNode, gossipsubTransport, rendezvousKey } from '../src/index.js'
-import { Rendezvous } from '../src/discovery/rendezvous.js'
+import { Rendezvous, rendezvousCid } from '../src/discovery/rendezvous.js'
 import { relayedConnectLimiter } from '../src/platform/node.js'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -232,4 +232,22 @@ describe('abuse bounds of discovery', () => {
     expect(read).toBeLessThanOrEqual(65)
     expect(rendezvous.stats.failures).toBe(8)
   })
+
+  it('DHT storage: a server keeps at most dht.maxRecords records for others and refuses the rest', async () => {
+    const server = await serverNode({ dht: { mode: 'server', privateAddresses: true, maxRecords: 3 } })
+    const bootstrap = server.getMultiaddrs().map(String)
+    const a = member({ dht: DHT_LAN, bootstrap, rendezvous: false })
+    const b = member({ dht: DHT_LAN, bootstrap, rendezvous: false })
+    await a.start()
+    await b.start()
+    const cids = Array.from({ length: 6 }, (_, i) => rendezvousCid(rendezvousKey(`flood-${i}`)))
+    for (const cid of cids) await a.node!.contentRouting.provide(cid, { signal: AbortSignal.timeout(10_000) })
+    let found = 0
+    for (const cid of cids) {
+      for await (const p of b.node!.contentRouting.findProviders(cid, { signal: AbortSignal.timeout(5_000) })) {
+        if (p.id.equals(a.peerId!)) found++
+      }
+    }
+    expect(found).toBe(3)
+  }, 45_000)
 })

@@ -299,7 +299,17 @@ export interface DhtInit {
    * @default {@link DEMLS_DHT_PROTOCOL}
    */
   protocol?: string
+  /**
+   * Records (providers and values) this node keeps for others at most;
+   * a new one over it is refused. Matters for a `'server'`, which anyone
+   * can ask to store records.
+   * @default {@link DHT_MAX_RECORDS}
+   */
+  maxRecords?: number
 }
+
+/** Records a DHT node keeps for other peers at most, by default (about 10 MB in memory). */
+export const DHT_MAX_RECORDS = 100_000
 
 /**
  * NAT traversal (Node only); every field defaults to on.
@@ -401,6 +411,8 @@ export interface NodePlatform {
   extraListen?(init: GossipsubNodeInit): string[]
   /** Whether gossipsub runs over limited (relayed) connections. @default false */
   limitedConnections?(init: GossipsubNodeInit): boolean
+  /** The datastore libp2p and its services keep records in. @default libp2p's (in memory, unbounded) */
+  datastore?(init: GossipsubNodeInit): Libp2pOptions['datastore']
   /** Refuse a relayed connection from `source` through us (relay server rate limits). @default never */
   denyOutboundRelayedConnection?(init: GossipsubNodeInit): ((source: PeerId, destination: PeerId) => boolean) | undefined
   /** SHA-256 for message ids (native in Node: every packet, at every hop, is hashed). @default noble's sha256 */
@@ -458,8 +470,10 @@ export async function buildGossipsubNode(platform: NodePlatform, init: Gossipsub
   if (denyRelayed !== undefined) gater.denyOutboundRelayedConnection = denyRelayed
   const gossip = demlsGossipsubOptions(init.gossipsub, init.scoring, platform.sha256)
   if (platform.limitedConnections?.(init) === true) gossip.runOnLimitedConnection = true
+  const datastore = platform.datastore?.(init)
   const node = await createLibp2p<{ identify: Identify; pubsub: GossipSub }>({
     start: false,
+    ...(datastore !== undefined ? { datastore } : {}),
     ...(init.privateKey ? { privateKey: init.privateKey } : {}),
     addresses: {
       listen: [...(init.listen ?? platform.defaultListen(init)), ...(platform.extraListen?.(init) ?? [])],

@@ -8,8 +8,10 @@ import { mdns } from '@libp2p/mdns'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
+import { CappedMemoryDatastore } from '../node/capped-datastore.js'
 import {
   DEMLS_DHT_PROTOCOL,
+  DHT_MAX_RECORDS,
   DEMLS_MDNS_SERVICE_TAG,
   DEMLS_RELAY_LIMITS,
   type DhtInit,
@@ -79,6 +81,10 @@ export function relayedConnectLimiter(perMinute: number, now: () => number = Dat
 export const nodePlatform: NodePlatform = {
   transports: (init) => (natOptions(init.nat) === undefined ? [tcp(), webSockets()] : [tcp(), webSockets(), circuitRelayTransport()]),
   defaultListen: () => [...DEFAULT_LISTEN],
+  datastore: (init) => {
+    const dht = dhtOptions(init.dht)
+    return dht === undefined ? undefined : new CappedMemoryDatastore('/dht/', dht.maxRecords ?? DHT_MAX_RECORDS)
+  },
   extraListen: (init) => Array.from({ length: natOptions(init.nat)?.relayReservations ?? 0 }, () => '/p2p-circuit'),
   limitedConnections: (init) => natOptions(init.nat) !== undefined,
   denyOutboundRelayedConnection: (init) => {
