@@ -6,12 +6,16 @@
  * C's `User.create` to its N-th message, packets and bytes the store
  * returned, pages, and the store's bytes on disk.
  *
+ * Writes docs/bench/demls-transport-gossipsub-store.json (`pnpm bench` renders
+ * it into docs/benchmarks.md).
+ *
  *   npx -y pnpm@10.34.9 --filter @demls/transport-gossipsub exec tsx bench/store.ts [N]
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { compare, summarise, writeReport } from '@demls-dev/bench-kit'
 import { FAST_TIMING, User } from '@demls/session'
 import { levelStorage } from '@demls/storage'
 import { systemClock, topicFor } from '@demls/wire'
@@ -90,25 +94,32 @@ await back.u.stop()
 await store.close()
 await node.stop()
 const disk = execFileSync('du', ['-sb', join(root, 'store')], { encoding: 'utf8' }).split('\t')[0]
-console.log(
-  JSON.stringify(
-    {
-      messages: N,
-      messageBytes: 256,
-      sendAllMs: Math.round(sendMs),
-      restartToLastMessageMs: Math.round(readMs),
-      perMessageMs: +(readMs / N).toFixed(2),
-      delivered: back.messages.length,
-      storeReturnedPackets: fetched,
-      storeReturnedBytes: fetchedBytes,
-      pages: s.answered - answeredBefore,
-      keptPackets: s.packets,
-      keptBytes: s.bytes,
-      diskBytes: Number(disk),
-    },
-    null,
-    2,
-  ),
-)
+const result = {
+  messages: N,
+  sendAllMs: Math.round(sendMs),
+  restartToLastMessageMs: Math.round(readMs),
+  delivered: back.messages.length,
+  storeReturnedPackets: fetched,
+  storeReturnedBytes: fetchedBytes,
+  pages: (s.answered - answeredBefore) / 2,
+  keptPackets: s.packets,
+  keptBytes: s.bytes,
+  diskBytes: Number(disk),
+}
+console.log(JSON.stringify(result, null, 2))
+if (back.messages.length !== N) throw new Error(`bench: ${back.messages.length} messages delivered, not ${N}`)
+const fromStore = summarise(`store backfill: ${N} chat messages read by a restarted member, time per message`, [readMs / N], { messages: N })
+const live = summarise(`live: the same ${N} chat messages sent and read by an online member, time per message`, [sendMs / N], { messages: N })
+writeReport({
+  package: '@demls/transport-gossipsub-store',
+  title: 'store for encrypted traffic: backfill of 1,000 chat messages from a StoreService (one run)',
+  measurements: [fromStore, live],
+  comparisons: [compare('store backfill vs live chat (time per message)', fromStore, live)],
+  notes: [
+    `Real parts in one process on 127.0.0.1: three Users (MLS, gossipsub; C's state in LevelDB) and a StoreService node. C stops; A sends ${N} chat messages of 256 B; A and B stop; C restarts with only the store reachable.`,
+    `Restart (User.create) → the ${N}th message read: ${result.restartToLastMessageMs} ms; all ${result.delivered} delivered once.`,
+    `The store returned ${result.storeReturnedPackets} packets (the chat, and the group's own traffic on the topic since C's last save) in ${result.storeReturnedBytes} bytes, ${result.pages} pages (1,000 packets or 1 MiB a page); it kept ${result.keptBytes} bytes of packets, ${result.diskBytes} bytes on disk (LevelDB).`,
+  ],
+})
 await rm(root, { recursive: true, force: true })
 process.exit(0)
