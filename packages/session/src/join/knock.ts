@@ -299,11 +299,11 @@ function onKnock(c: KnockComponents, k: Knock, payload: Uint8Array, now: number)
     c.book.drop('duplicate')
     return
   }
-  if (c.book.answered(id)) {
+  if (c.book.answered(id, now)) {
     c.book.drop('answered')
     return
   }
-  c.book.prune(now)
+  c.book.prune(now, false)
   const knockerHex = toHex(k.knocker)
   if (c.book.rateLimited(knockerHex, now)) {
     c.book.drop('rate-limited')
@@ -332,7 +332,7 @@ function onKnockAnswer(c: KnockComponents, a: KnockAnswer, now: number): void {
     return
   }
   const id = toHex(a.knockId)
-  if (c.book.answered(id)) {
+  if (c.book.answered(id, now)) {
     c.book.drop('duplicate')
     return
   }

@@ -129,6 +129,8 @@ export class KnockBook {
   readonly #answered = new Map<string, number>()
   /** Knocker (hex) → when it last opened a knock (ms). */
   readonly #senders = new Map<string, number>()
+  /** When the tables may next be swept (a flood must not pay a sweep per packet). */
+  #sweepAt = Number.NEGATIVE_INFINITY
   readonly drops: Record<KnockDropReason, number> = Object.fromEntries(KNOCK_DROP_REASONS.map((r) => [r, 0])) as Record<KnockDropReason, number>
 
   /** Open knocks held. */
@@ -163,8 +165,9 @@ export class KnockBook {
   }
 
   /** Whether knock `id` was answered (and has not expired). */
-  answered(id: string): boolean {
-    return this.#answered.has(id)
+  answered(id: string, now?: number): boolean {
+    const until = this.#answered.get(id)
+    return until !== undefined && (now === undefined || until > now)
   }
 
   /** A re-send of a knock we hold: move it to the back of the eviction order. */
@@ -177,12 +180,20 @@ export class KnockBook {
 
   /** Whether `knockerHex` opened a knock less than {@link KNOCK_SENDER_INTERVAL_MS} before `now`. */
   rateLimited(knockerHex: string, now: number): boolean {
+    // Exact without a sweep: an entry older than the interval does not limit.
     const last = this.#senders.get(knockerHex)
     return last !== undefined && now - last < KNOCK_SENDER_INTERVAL_MS
   }
 
-  /** Forget expired knocks and answers. */
-  prune(now: number): void {
+  /**
+   * Forget expired knocks and answers: at once when `force` (before a
+   * listing or an answer), otherwise at most once a second (on the receive
+   * path: a flood pays no sweep per packet; the per-sender limit and the
+   * eviction order stay exact meanwhile).
+   */
+  prune(now: number, force = true): void {
+    if (!force && now < this.#sweepAt) return
+    this.#sweepAt = now + 1_000
     for (const [id, k] of this.#open) if (Number(k.knock.expiresAtMs) <= now) this.#remove(id)
     for (const [id, until] of this.#answered) if (until <= now) this.#answered.delete(id)
     for (const [hex, at] of this.#senders) if (now - at >= KNOCK_SENDER_INTERVAL_MS) this.#senders.delete(hex)
@@ -190,7 +201,7 @@ export class KnockBook {
 
   /** List a verified knock (evicting past the bounds); returns the ids evicted. */
   add(held: HeldKnock, knockerHex: string, now: number): string[] {
-    this.prune(now)
+    this.prune(now, false)
     this.#senders.delete(knockerHex)
     this.#senders.set(knockerHex, now)
     evictOldest(this.#senders, KNOCK_SENDERS_MAX)
