@@ -296,17 +296,20 @@ for (const pm of managers) {
   for (const [major, nodeBin] of nodes) {
     await step(`${pm}, node ${major}: session example`, () => runExample(pm, dir, 'session-example.mjs', nodeBin))
     await step(`${pm}, node ${major}: gossipsub two-node example`, () => runExample(pm, dir, 'gossipsub-example.mjs', nodeBin))
-    await step(`${pm}, node ${major}: ${pm === 'npm' ? 'npx demls-chat' : pm === 'yarn' ? 'yarn demls-chat' : 'pnpm demls-chat (node_modules/.bin)'} --help`, () => {
-      const env = { PATH: `${nodeBin}:${process.env.PATH}` }
-      const out =
-        pm === 'npm'
-          ? run('npx', ['--no', '--', 'demls-chat', '--help'], { cwd: dir, env })
-          : pm === 'yarn'
-            ? run(join(nodeBin, 'node'), [yarnCli(), 'demls-chat', '--help'], { cwd: dir, env })
-            : run(join(dir, 'node_modules', '.bin', 'demls-chat'), ['--help'], { cwd: dir, env })
-      if (!/^usage: demls-chat /m.test(out)) throw new Error(`not demls-chat's usage: ${out.slice(0, 200)}`)
-      return out.trim().split('\n')[0] ?? ''
-    })
+    // The bins of @demls/chat and @demls/node.
+    for (const bin of ['demls-chat', 'demls-node']) {
+      await step(`${pm}, node ${major}: ${pm === 'npm' ? `npx ${bin}` : pm === 'yarn' ? `yarn ${bin}` : `pnpm ${bin} (node_modules/.bin)`} --help`, () => {
+        const env = { PATH: `${nodeBin}:${process.env.PATH}` }
+        const out =
+          pm === 'npm'
+            ? run('npx', ['--no', '--', bin, '--help'], { cwd: dir, env })
+            : pm === 'yarn'
+              ? run(join(nodeBin, 'node'), [yarnCli(), bin, '--help'], { cwd: dir, env })
+              : run(join(dir, 'node_modules', '.bin', bin), ['--help'], { cwd: dir, env })
+        if (!new RegExp(`^usage: ${bin} `, 'm').test(out)) throw new Error(`not ${bin}'s usage: ${out.slice(0, 200)}`)
+        return out.trim().split('\n')[0] ?? ''
+      })
+    }
   }
   if (pm === 'npm' && browser) {
     const newest = nodes.get(nodeMajors.at(-1) ?? '24')
