@@ -341,8 +341,13 @@ function onKnockAnswer(c: KnockComponents, a: KnockAnswer, now: number): void {
     c.book.drop('not-member')
     return
   }
+  // Only answers to a knock we list cost a signature check: a member's flood of answers to made-up knocks costs nothing.
   const held = c.book.get(id)
-  if (held !== undefined && !bytesEqual(held.knock.knocker, a.knocker)) {
+  if (held === undefined) {
+    c.book.drop('duplicate')
+    return
+  }
+  if (!bytesEqual(held.knock.knocker, a.knocker)) {
     c.book.drop('malformed')
     return
   }
@@ -354,9 +359,8 @@ function onKnockAnswer(c: KnockComponents, a: KnockAnswer, now: number): void {
     c.book.drop('bad-signature')
     return
   }
-  // Remembered until the knock could have expired at the latest: its replays are dropped.
-  const until = held === undefined ? now + KNOCK_MAX_LIFETIME_MS : Number(held.knock.expiresAtMs)
-  c.book.answer(id, until)
+  // Remembered until the knock expires: its replays are dropped.
+  c.book.answer(id, Number(held.knock.expiresAtMs))
   c.emit({ type: 'knock-answered', id, knocker: a.knocker, answer: kind === KnockAnswerKind.KNOCK_ANSWER_LET_IN ? 'let-in' : 'declined', member: a.member })
   // A steward vouches for another member's answer with its own (the other stewards drop it: answered already).
   if (!bytesEqual(a.member, c.signer.identity) && c.endorses()) publishAnswer(c, a.knockId, a.knocker, kind, now)

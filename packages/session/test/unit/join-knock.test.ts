@@ -194,6 +194,20 @@ describe('answers', () => {
   })
 })
 
+describe('a member cannot spend our signature budget on answers', () => {
+  it('answers to knocks we do not list are dropped before any signature check, and make no event', () => {
+    const budget = new VerifyBudget()
+    const { c, events, published } = desk(budget, true)
+    for (let i = 0; i < 100; i++) onKnockTraffic(c, answer(carol, i.toString(16).padStart(32, '0'), bob.identity, KnockAnswerKind.KNOCK_ANSWER_DECLINED), T0)
+    expect(c.book.drops.duplicate).toBe(100)
+    expect(events).toEqual([])
+    expect(published).toEqual([])
+    // The budget is untouched: a real knock is still checked and listed at the same instant.
+    for (let i = 0; i < KNOCK_VERIFY_PER_SECOND; i++) onKnockTraffic(c, buildKnock(new EthereumSigner(keyOf(500 + i)), 'room', kp, {}, T0).payload, T0)
+    expect(c.book.size).toBe(KNOCK_VERIFY_PER_SECOND)
+  })
+})
+
 describe('a steward vouches for other members\' answers', () => {
   it("alice, a steward, answers again with her own signature when carol's answer is valid; not for her own, not twice", () => {
     const { c, published } = desk(new VerifyBudget(), true)
