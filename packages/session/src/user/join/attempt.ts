@@ -152,6 +152,8 @@ export class JoinAttempt {
   #announcements = 0
   #reachable = false
   #beaconSeen = false
+  /** A held Welcome leads to a group none of whose members answered us yet: probing resumes until one does. */
+  #reanchor = false
   /** Knock mode: re-sends of our knock, and whether a member let us in (we announce then). */
   readonly #knockBackoff: Backoff
   #knocks = 0
@@ -322,7 +324,10 @@ export class JoinAttempt {
 
   /** Probing goes on until a beacon, or until the group is reachable otherwise and no Welcome waits for a beacon. */
   #probingDone(): boolean {
-    return this.#done || this.#beaconSeen || (this.#reachable && this.#held.size === 0)
+    if (this.#done) return true
+    // A Welcome waits for a beacon of one of its group's members (`#tryWelcome`): probe until one answers.
+    if (this.#reanchor) return false
+    return this.#beaconSeen || (this.#reachable && this.#held.size === 0)
   }
 
   readonly #probeTick = (): void => {
@@ -364,6 +369,7 @@ export class JoinAttempt {
   #onBeacon(b: JoinBeacon): void {
     if (!this.#trust.acceptBeacon(b)) return
     this.#beaconSeen = true
+    this.#reanchor = false
     this.#clearTimer('probe')
     if (!this.#reachable) this.#onFirstReach(b)
     // Welcomes that came before any beacon can be checked now.
@@ -508,6 +514,21 @@ export class JoinAttempt {
     } catch (err) {
       // The group that answered us runs other plug-ins or sent an invalid sync: the join ends.
       if (err instanceof PluginMismatchError || err instanceof InvalidSyncError) throw err
+      // A Welcome into a group none of whose members answered our probes: the members that did may have left in
+      // the very commit that adds us (issue 56: the inviting epoch steward leaving while its invitee joins; the
+      // group added us and later removed us as inactive). Hold it and probe again: a beacon signed by one of the
+      // group's members anchors it, exactly as a Welcome that came before any beacon (the trust rule is the same).
+      if (err instanceof ForeignWelcomeError && err.reason === 'not-answered' && this.#s.probe && !this.#done) {
+        const hash = toHex(sha256(w.welcomeBytes))
+        this.#welcomes.delete(hash)
+        this.#held.delete(hash)
+        this.#held.set(hash, w)
+        evictOldest(this.#held, HELD_LIMIT)
+        if (!this.#reanchor) {
+          this.#reanchor = true
+          if (!this.#timers.has('probe')) this.#probeTick()
+        }
+      }
       // Garbage, unusable or foreign: anyone can publish one. Drop it and wait for the real Welcome.
       if (!this.#done) {
         this.#notify({ phase: 'welcome-dropped', reason: err instanceof ForeignWelcomeError ? 'foreign' : 'invalid', error: err as Error })
