@@ -231,7 +231,7 @@ describe('store for encrypted traffic (real libp2p nodes on 127.0.0.1, LevelDB)'
     await first.store.close()
     await first.node.stop()
     const again = await bed.store([ID], { maxPacketsPerTopic: 2 }, dir)
-    expect(again.store.stats()).toMatchObject({ packets: 2 })
+    expect(again.store.stats()).toMatchObject({ packets: 2, writeErrors: 0 })
     const late = await bed.member(again.addr, [again.addr])
     expect(await fetchTexts(late)).toEqual(['before restart 1', 'before restart 2'])
     // New packets after the restart get later cursors; the oldest goes under the per-topic packet cap.

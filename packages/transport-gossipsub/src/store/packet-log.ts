@@ -93,6 +93,7 @@ export class PacketLog {
   #bytes = 0
   #packets = 0
   #evicted = 0
+  #writeErrors = 0
   #writes: Promise<void> = Promise.resolve()
   #closed = false
 
@@ -130,10 +131,10 @@ export class PacketLog {
   }
 
   /** Bytes and packets kept, in all and per topic, and packets evicted since open. */
-  stats(): { bytes: number; packets: number; evicted: number; topics: Map<string, { bytes: number; packets: number }> } {
+  stats(): { bytes: number; packets: number; evicted: number; writeErrors: number; topics: Map<string, { bytes: number; packets: number }> } {
     const topics = new Map<string, { bytes: number; packets: number }>()
     for (const [topic, t] of this.#topics) if (t.size > 0) topics.set(topic, { bytes: t.bytes, packets: t.size })
-    return { bytes: this.#bytes, packets: this.#packets, evicted: this.#evicted, topics }
+    return { bytes: this.#bytes, packets: this.#packets, evicted: this.#evicted, writeErrors: this.#writeErrors, topics }
   }
 
   /**
@@ -195,7 +196,12 @@ export class PacketLog {
   }
 
   #write(ops: Op[]): void {
-    this.#writes = this.#writes.then(() => (this.#closed ? undefined : this.#db.batch(ops))).catch(() => undefined)
+    // A failed batch (disk full, I/O error) is counted; its packets read back as absent and are left out of replies.
+    this.#writes = this.#writes
+      .then(() => (this.#closed ? undefined : this.#db.batch(ops)))
+      .catch(() => {
+        this.#writeErrors++
+      })
   }
 
   /**

@@ -135,6 +135,8 @@ export interface StoreStats {
   refused: Record<StoreRefusal, number>
   /** Requests dropped without an answer (over the frame limit, timed out, stream failed). */
   dropped: number
+  /** LevelDB batches that failed (disk full, I/O error): their packets are left out of replies. */
+  writeErrors: number
 }
 
 /** A token bucket per peer. */
@@ -309,7 +311,7 @@ export class StoreService {
   /** Counters since open, and what is kept now. */
   stats(): StoreStats {
     const kept = this.#log.stats()
-    return { ...this.#stats, refused: { ...this.#stats.refused }, packets: kept.packets, bytes: kept.bytes, topics: kept.topics, evicted: kept.evicted }
+    return { ...this.#stats, refused: { ...this.#stats.refused }, packets: kept.packets, bytes: kept.bytes, topics: kept.topics, evicted: kept.evicted, writeErrors: kept.writeErrors }
   }
 
   #ingest(topic: string, data: Uint8Array): void {
