@@ -61,23 +61,37 @@ export interface LogLimits {
   maxTotalPackets: number
 }
 
+/** Deleting one packet: its bytes and its index entry. */
+const delOps = (topic: string, seq: number): Op[] => [
+  { type: 'del', key: keyOf(topic, seq) },
+  { type: 'del', key: metaOf(topic, seq) },
+]
+
 /** One write of a batch. */
 type Op = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }
 
 /** What an append did. */
 export type AppendResult = 'stored' | 'duplicate'
 
+/** The packet's bytes. */
 const PREFIX = 'p/'
+/** The packet's index entry (arrival time, size, hash): what a restart reads, not the bytes. */
+const META = 'm/'
 const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex')
 const unhex = (h: string) => Buffer.from(h, 'hex').toString('utf8')
 const seqKey = (seq: number) => seq.toString(16).padStart(14, '0')
 const keyOf = (topic: string, seq: number) => `${PREFIX}${hex(topic)}/${seqKey(seq)}`
+const metaOf = (topic: string, seq: number) => `${META}${hex(topic)}/${seqKey(seq)}`
 const digest = (data: Uint8Array) => createHash('sha256').update(data).digest('hex')
+/** An index entry on disk: arrival time (f64), size (u32), sha256 (32 bytes). */
+const META_BYTES = 8 + 4 + 32
 
 /**
- * The store's packets on LevelDB: one record per packet (key: topic and a
- * sequence number increasing in arrival order; value: arrival time and the
- * bytes), an in-memory index of sizes rebuilt on open, and the retention
+ * The store's packets on LevelDB: two records per packet, written and
+ * deleted in one batch (keys: topic and a sequence number increasing in
+ * arrival order; `p/…` holds the bytes, `m/…` the arrival time, size and
+ * hash), an in-memory index rebuilt on open from the `m/…` records alone
+ * (a restart does not read the packets), and the retention
  * limits applied on every append (oldest first: over a topic's budget, its
  * own oldest go; over the total budget, the oldest of the topic holding the
  * most bytes go, so a flood of one topic evicts that topic first). Writes
@@ -107,14 +121,16 @@ export class PacketLog {
     const db = new Level<string, Uint8Array>(directory, { keyEncoding: 'utf8', valueEncoding: 'view' })
     await db.open()
     const log = new PacketLog(db, limits)
-    for await (const [key, value] of db.iterator({ gte: PREFIX, lt: `${PREFIX}\xff` })) {
+    // The index entries only (about 50 bytes a packet), in key order: topic, then arrival.
+    for await (const [key, value] of db.iterator({ gte: META, lt: `${META}\xff` })) {
+      if (value.length !== META_BYTES) continue
       const slash = key.lastIndexOf('/')
-      const topic = unhex(key.slice(PREFIX.length, slash))
+      const topic = unhex(key.slice(META.length, slash))
       const seq = Number.parseInt(key.slice(slash + 1), 16)
-      const at = new DataView(value.buffer, value.byteOffset, 8).getFloat64(0)
-      const data = value.subarray(8)
-      log.#topicLog(topic).push({ seq, at, bytes: data.length, hash: digest(data) })
-      log.#bytes += data.length
+      const view = new DataView(value.buffer, value.byteOffset, META_BYTES)
+      const bytes = view.getUint32(8)
+      log.#topicLog(topic).push({ seq, at: view.getFloat64(0), bytes, hash: Buffer.from(value.subarray(12)).toString('hex') })
+      log.#bytes += bytes
       log.#packets++
       if (seq >= log.#seq) log.#seq = seq
     }
@@ -150,11 +166,17 @@ export class PacketLog {
     log.push({ seq, at, bytes: data.length, hash })
     this.#bytes += data.length
     this.#packets++
-    const value = new Uint8Array(8 + data.length)
-    new DataView(value.buffer).setFloat64(0, at)
-    value.set(data, 8)
-    const ops: Op[] = [{ type: 'put', key: keyOf(topic, seq), value }]
-    for (const [t, e] of this.#evictions(topic, at)) ops.push({ type: 'del', key: keyOf(t, e.seq) })
+    const meta = new Uint8Array(META_BYTES)
+    const view = new DataView(meta.buffer)
+    view.setFloat64(0, at)
+    view.setUint32(8, data.length)
+    meta.set(Buffer.from(hash, 'hex'), 12)
+    // One batch: the bytes and their index entry are written (and evicted) together.
+    const ops: Op[] = [
+      { type: 'put', key: keyOf(topic, seq), value: data },
+      { type: 'put', key: metaOf(topic, seq), value: meta },
+    ]
+    for (const [t, e] of this.#evictions(topic, at)) ops.push(...delOps(t, e.seq))
     this.#write(ops)
     return 'stored'
   }
@@ -163,11 +185,11 @@ export class PacketLog {
   sweep(now: number): number {
     const ops: Op[] = []
     for (const [topic, log] of this.#topics) {
-      while (log.size > 0 && log.oldest()!.at < now - this.#limits.maxAgeMs) ops.push({ type: 'del', key: keyOf(topic, this.#drop(log).seq) })
+      while (log.size > 0 && log.oldest()!.at < now - this.#limits.maxAgeMs) ops.push(...delOps(topic, this.#drop(log).seq))
       if (log.size === 0) this.#topics.delete(topic)
     }
     if (ops.length > 0) this.#write(ops)
-    return ops.length
+    return ops.length / 2
   }
 
   #drop(log: TopicLog): Entry {
@@ -234,7 +256,7 @@ export class PacketLog {
     picked.forEach((e, i) => {
       const v = values[i]
       // Evicted meanwhile: left out.
-      if (v !== undefined) packets.push({ cursor: e.seq, at: e.at, data: new Uint8Array(v.subarray(8)) })
+      if (v !== undefined) packets.push({ cursor: e.seq, at: e.at, data: new Uint8Array(v) })
     })
     return { packets, more }
   }
