@@ -1,4 +1,6 @@
 import {
+  type AggregationMemberKeys,
+  type ConsensusAggregation,
   type ConsensusPlugin,
   type ConsensusRule,
   type ConsensusSigner,
@@ -8,10 +10,12 @@ import {
   consensusResult,
 } from '@demls/consensus'
 import type { BlsBackend } from './backend/types.js'
-import { type BlsKeyBinding, createKeyBinding } from './binding.js'
+import { BLS_KEY_BINDING_LENGTH, type BlsKeyBinding, createKeyBinding, decodeKeyBinding, encodeKeyBinding, verifyKeyBinding } from './binding.js'
 import { BLS_SIGNATURE_DST } from './ciphersuite.js'
 import { BlsArgumentError } from './errors.js'
 import { blsKeyFromMemberKey, blsSign } from './keys.js'
+import { type BlsMemberKeys, prepareMemberKeys } from './member-keys.js'
+import { buildApprovalProof, decodeApprovalProof, encodeApprovalProof, verifyOutcomeProof } from './proof.js'
 import { type BlsVoteContext, blsVoteMessage } from './vote-message.js'
 
 /** `id` of the BLS aggregate-vote consensus plug-in. */
@@ -42,6 +46,8 @@ export const BLS_CONSENSUS_PLUGIN_VERSION = `1/${BLS_SIGNATURE_DST}/${DEFAULT_CO
  * ```
  */
 export interface BlsConsensusPlugin extends ConsensusPlugin {
+  /** The aggregation capability the session uses (bindings, votes, key lists and proofs as bytes). */
+  readonly aggregation: ConsensusAggregation
   /** The aggregation side of the plug-in. */
   readonly bls: {
     /** This member's key binding (public key, proof of possession, member signature), to publish in its leaf or join request. */
@@ -98,12 +104,14 @@ export function blsConsensusPlugin(signer: ConsensusSigner & { sign(payload: Uin
         : undefined
   if (secret === undefined) throw new BlsArgumentError('blsConsensusPlugin needs memberSecretKey or blsSecretKey')
   const binding = createKeyBinding(signer, secret, { derive: false })
+  const rule = init.rule ?? consensusResult
   return {
     id: BLS_CONSENSUS_PLUGIN_ID,
     version: BLS_CONSENSUS_PLUGIN_VERSION,
     storage: init.storage ?? new InMemoryConsensusStorage(),
     signer,
-    rule: init.rule ?? consensusResult,
+    rule,
+    aggregation: blsAggregation(binding, secret, rule, init.backend),
     bls: {
       binding,
       signVote: (ctx, vote) => blsSign(secret, blsVoteMessage(ctx, vote), init.backend),
@@ -125,4 +133,57 @@ export function blsConsensusPlugin(signer: ConsensusSigner & { sign(payload: Uin
 export function isBlsConsensusPlugin(plugin: ConsensusPlugin): plugin is BlsConsensusPlugin {
   const bls = (plugin as Partial<BlsConsensusPlugin>).bls
   return plugin.id === BLS_CONSENSUS_PLUGIN_ID && typeof bls === 'object' && bls !== null && typeof bls.signVote === 'function'
+}
+
+/** The member keys a {@link ConsensusAggregation} handed out, checked on the way back in. */
+function asMemberKeys(keys: AggregationMemberKeys): BlsMemberKeys {
+  const k = keys as Partial<BlsMemberKeys>
+  if (typeof k.size !== 'number' || !Array.isArray(k.keys) || typeof k.backend !== 'object' || k.backend === null) {
+    throw new BlsArgumentError('member keys not prepared by this plug-in')
+  }
+  return k as BlsMemberKeys
+}
+
+/** The {@link ConsensusAggregation} of a BLS member: bytes in, bytes out, untrusted input refused with a reason. */
+function blsAggregation(binding: BlsKeyBinding, secret: Uint8Array, rule: ConsensusRule, backend: BlsBackend | undefined): ConsensusAggregation {
+  const encoded = encodeKeyBinding(binding)
+  return {
+    scheme: 'bls12-381-min-pk',
+    binding: encoded,
+    maxBindingBytes: BLS_KEY_BINDING_LENGTH,
+    verifyBinding(bytes, memberId) {
+      let decoded: BlsKeyBinding
+      try {
+        decoded = decodeKeyBinding(bytes)
+      } catch {
+        return { ok: false, reason: 'undecodable' }
+      }
+      const r = verifyKeyBinding(decoded, memberId)
+      return r.ok ? { ok: true, publicKey: decoded.publicKey } : r
+    },
+    signVote: (ctx, vote) => blsSign(secret, blsVoteMessage(ctx, vote), backend),
+    memberKeys: (ordered, previous) =>
+      prepareMemberKeys(ordered, backend ?? (previous === undefined ? undefined : asMemberKeys(previous).backend), previous === undefined ? {} : { reuse: asMemberKeys(previous) }),
+    buildProof(ctx, members, votes) {
+      const built = buildApprovalProof(ctx, asMemberKeys(members), votes)
+      return { proof: built.proof === undefined ? undefined : encodeApprovalProof(built.proof), invalid: built.invalid, equivocators: built.equivocators }
+    },
+    verifyProof(bytes, ctx, members, options = {}) {
+      let keys: BlsMemberKeys
+      try {
+        keys = asMemberKeys(members)
+      } catch {
+        return { ok: false, reason: 'foreign-member-keys' }
+      }
+      let proof: ReturnType<typeof decodeApprovalProof>
+      try {
+        proof = decodeApprovalProof(bytes)
+      } catch {
+        return { ok: false, reason: 'undecodable' }
+      }
+      const r = verifyOutcomeProof(proof, ctx, keys, rule)
+      if (r.ok && options.requireApproval === true && r.outcome !== 'yes') return { ok: false, reason: 'not-approved' }
+      return r
+    },
+  }
 }

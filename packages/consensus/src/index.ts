@@ -56,6 +56,16 @@ export {
   UnauthorizedError,
 } from './errors.js'
 export { defaultRandom, foldUuid, randomId, randomUuid, randomUuidBytes } from './ids/random-id.js'
+export type {
+  AggregateProofBuild,
+  AggregateProofContext,
+  AggregateProofVerdict,
+  AggregateVote,
+  AggregateVoteContext,
+  AggregationBindingVerdict,
+  AggregationMemberKeys,
+  ConsensusAggregation,
+} from './plugin/aggregation.js'
 export {
   DEFAULT_CONSENSUS_PLUGIN_ID,
   DEFAULT_CONSENSUS_PLUGIN_VERSION,

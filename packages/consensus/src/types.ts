@@ -1,4 +1,5 @@
 import type { Proposal } from '@demls/wire'
+import type { ConsensusAggregation } from './plugin/aggregation.js'
 
 /**
  * Outcome of a consensus evaluation: decided `'yes'` / `'no'`, still
@@ -191,6 +192,12 @@ export interface ConsensusPlugin {
   readonly signer: ConsensusSigner
   /** The result rule every session is evaluated with. */
   readonly rule: ConsensusRule
+  /**
+   * Optional: votes that aggregate into one proof per proposal
+   * ({@link ConsensusAggregation}). Absent on the default plug-in (the
+   * reference path: every vote its own message).
+   */
+  readonly aggregation?: ConsensusAggregation
 }
 
 /**

@@ -296,6 +296,7 @@ describe('ConversationSync (nested PeerScore with negative int64, TimingConfig, 
     demlsInvitations: [], // demls extension field 111, absent here
     demlsInviteLinks: [], // demls extension field 112, absent here
     demlsLinkRevocations: [], // demls extension field 113, absent here
+    demlsBlsBindings: [], // demls extension field 114, absent here
   }
   // PeerScore{aa, -5}: member_id 0a 01 aa; score (2<<3|0 = 0x10):
   // -5 = 0xffff_ffff_ffff_fffb; low 7 bits 0x7b|0x80 = fb, then eight

@@ -3168,6 +3168,8 @@ export interface MemberInvite {
   demlsInvitation?: MemberInvitation
   /** field 101, InviteLinkProof */
   demlsLinkProof?: InviteLinkProof
+  /** field 102, DemlsBlsBinding */
+  demlsBlsBinding?: DemlsBlsBinding
 }
 
 /**
@@ -3189,6 +3191,8 @@ export interface MemberInviteInit {
   demlsInvitation?: MemberInvitationInit | null
   /** field 101, InviteLinkProof */
   demlsLinkProof?: InviteLinkProofInit | null
+  /** field 102, DemlsBlsBinding */
+  demlsBlsBinding?: DemlsBlsBindingInit | null
 }
 
 function toMemberInvite(v: MemberInviteInit): Record<string, unknown> {
@@ -3197,6 +3201,7 @@ function toMemberInvite(v: MemberInviteInit): Record<string, unknown> {
   if (v.memberId != null) o.memberId = bytesIn(v.memberId)
   if (v.demlsInvitation != null) o.demlsInvitation = toMemberInvitation(v.demlsInvitation)
   if (v.demlsLinkProof != null) o.demlsLinkProof = toInviteLinkProof(v.demlsLinkProof)
+  if (v.demlsBlsBinding != null) o.demlsBlsBinding = toDemlsBlsBinding(v.demlsBlsBinding)
   return o
 }
 
@@ -3210,6 +3215,9 @@ function fromMemberInvite(m: Record<string, unknown>): MemberInvite {
   }
   if (Object.hasOwn(m, 'demlsLinkProof') && m.demlsLinkProof != null) {
     v.demlsLinkProof = fromInviteLinkProof(m.demlsLinkProof as Record<string, unknown>)
+  }
+  if (Object.hasOwn(m, 'demlsBlsBinding') && m.demlsBlsBinding != null) {
+    v.demlsBlsBinding = fromDemlsBlsBinding(m.demlsBlsBinding as Record<string, unknown>)
   }
   return v
 }
@@ -3248,6 +3256,86 @@ export function encodeMemberInvite(value: MemberInviteInit): Uint8Array<ArrayBuf
  */
 export function decodeMemberInvite(bytes: Uint8Array): MemberInvite {
   return decodeWith('de_mls.messages.v1.MemberInvite', pb.de_mls.messages.v1.MemberInvite, bytes, fromMemberInvite)
+}
+
+/**
+ * `de_mls.messages.v1.DemlsBlsBinding` as returned by {@link decodeDemlsBlsBinding}: every field present,
+ * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type DemlsBlsBinding, decodeDemlsBlsBinding, encodeDemlsBlsBinding } from '@demls/wire'
+ * const demlsBlsBinding: DemlsBlsBinding = decodeDemlsBlsBinding(encodeDemlsBlsBinding({ keyBinding: new Uint8Array([1, 2, 3]) }))
+ * console.log(demlsBlsBinding.keyBinding) // Uint8Array [1, 2, 3]
+ * ```
+ */
+export interface DemlsBlsBinding {
+  /** field 1, bytes */
+  keyBinding: Uint8Array
+}
+
+/**
+ * Input of {@link encodeDemlsBlsBinding}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type DemlsBlsBindingInit, encodeDemlsBlsBinding } from '@demls/wire'
+ * const init: DemlsBlsBindingInit = { keyBinding: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeDemlsBlsBinding(init)
+ * ```
+ */
+export interface DemlsBlsBindingInit {
+  /** field 1, bytes */
+  keyBinding?: Uint8Array | null
+}
+
+function toDemlsBlsBinding(v: DemlsBlsBindingInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.keyBinding != null) o.keyBinding = bytesIn(v.keyBinding)
+  return o
+}
+
+function fromDemlsBlsBinding(m: Record<string, unknown>): DemlsBlsBinding {
+  const v: DemlsBlsBinding = {
+    keyBinding: bytesOut(m.keyBinding),
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.DemlsBlsBinding` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeDemlsBlsBinding } from '@demls/wire'
+ * const bytes = encodeDemlsBlsBinding({ keyBinding: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
+ */
+export function encodeDemlsBlsBinding(value: DemlsBlsBindingInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.DemlsBlsBinding', pb.de_mls.messages.v1.DemlsBlsBinding, () => toDemlsBlsBinding(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.DemlsBlsBinding` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeDemlsBlsBinding, encodeDemlsBlsBinding } from '@demls/wire'
+ * const demlsBlsBinding = decodeDemlsBlsBinding(encodeDemlsBlsBinding({ keyBinding: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeDemlsBlsBinding(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
+ */
+export function decodeDemlsBlsBinding(bytes: Uint8Array): DemlsBlsBinding {
+  return decodeWith('de_mls.messages.v1.DemlsBlsBinding', pb.de_mls.messages.v1.DemlsBlsBinding, bytes, fromDemlsBlsBinding)
 }
 
 /**
@@ -3468,6 +3556,8 @@ export interface ConversationSync {
   demlsInviteLinks: InviteLinkState[]
   /** field 113, repeated InviteLinkRevocation */
   demlsLinkRevocations: InviteLinkRevocation[]
+  /** field 114, repeated bytes */
+  demlsBlsBindings: Uint8Array[]
 }
 
 /**
@@ -3515,6 +3605,8 @@ export interface ConversationSyncInit {
   demlsInviteLinks?: readonly (InviteLinkStateInit)[] | null
   /** field 113, repeated InviteLinkRevocation */
   demlsLinkRevocations?: readonly (InviteLinkRevocationInit)[] | null
+  /** field 114, repeated bytes */
+  demlsBlsBindings?: readonly (Uint8Array)[] | null
 }
 
 function toConversationSync(v: ConversationSyncInit): Record<string, unknown> {
@@ -3536,6 +3628,7 @@ function toConversationSync(v: ConversationSyncInit): Record<string, unknown> {
   if (v.demlsInvitations != null && v.demlsInvitations.length > 0) o.demlsInvitations = v.demlsInvitations.map((x) => toMemberInvitation(x))
   if (v.demlsInviteLinks != null && v.demlsInviteLinks.length > 0) o.demlsInviteLinks = v.demlsInviteLinks.map((x) => toInviteLinkState(x))
   if (v.demlsLinkRevocations != null && v.demlsLinkRevocations.length > 0) o.demlsLinkRevocations = v.demlsLinkRevocations.map((x) => toInviteLinkRevocation(x))
+  if (v.demlsBlsBindings != null && v.demlsBlsBindings.length > 0) o.demlsBlsBindings = v.demlsBlsBindings.map((x) => bytesIn(x))
   return o
 }
 
@@ -3557,6 +3650,7 @@ function fromConversationSync(m: Record<string, unknown>): ConversationSync {
     demlsInvitations: ((m.demlsInvitations as unknown[] | undefined) ?? []).map((x) => fromMemberInvitation(x as Record<string, unknown>)),
     demlsInviteLinks: ((m.demlsInviteLinks as unknown[] | undefined) ?? []).map((x) => fromInviteLinkState(x as Record<string, unknown>)),
     demlsLinkRevocations: ((m.demlsLinkRevocations as unknown[] | undefined) ?? []).map((x) => fromInviteLinkRevocation(x as Record<string, unknown>)),
+    demlsBlsBindings: ((m.demlsBlsBindings as unknown[] | undefined) ?? []).map((x) => bytesOut(x)),
   }
   if (Object.hasOwn(m, 'timing') && m.timing != null) {
     v.timing = fromTimingConfig(m.timing as Record<string, unknown>)
@@ -5190,6 +5284,13 @@ export const schema = {
       { name: 'memberId', id: 2, kind: 'bytes', repeated: false },
       { name: 'demlsInvitation', id: 100, kind: 'message', repeated: false, ref: 'MemberInvitation' },
       { name: 'demlsLinkProof', id: 101, kind: 'message', repeated: false, ref: 'InviteLinkProof' },
+      { name: 'demlsBlsBinding', id: 102, kind: 'message', repeated: false, ref: 'DemlsBlsBinding' },
+    ],
+  },
+  DemlsBlsBinding: {
+    fullName: 'de_mls.messages.v1.DemlsBlsBinding',
+    fields: [
+      { name: 'keyBinding', id: 1, kind: 'bytes', repeated: false },
     ],
   },
   RemoveMember: {
@@ -5226,6 +5327,7 @@ export const schema = {
       { name: 'demlsInvitations', id: 111, kind: 'message', repeated: true, ref: 'MemberInvitation' },
       { name: 'demlsInviteLinks', id: 112, kind: 'message', repeated: true, ref: 'InviteLinkState' },
       { name: 'demlsLinkRevocations', id: 113, kind: 'message', repeated: true, ref: 'InviteLinkRevocation' },
+      { name: 'demlsBlsBindings', id: 114, kind: 'bytes', repeated: true },
     ],
   },
   PluginVersion: {

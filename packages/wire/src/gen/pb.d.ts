@@ -40,6 +40,7 @@ export declare const de_mls: {
       ViolationEvidence: PbMessageType
       EmergencyCriteriaProposal: PbMessageType
       MemberInvite: PbMessageType
+      DemlsBlsBinding: PbMessageType
       RemoveMember: PbMessageType
       MemberWelcome: PbMessageType
       ConversationSync: PbMessageType

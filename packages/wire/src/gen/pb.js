@@ -3530,6 +3530,7 @@ export const de_mls = $root.de_mls = (() => {
                 MemberInvite.prototype.memberId = $util.newBuffer([]);
                 MemberInvite.prototype.demlsInvitation = null;
                 MemberInvite.prototype.demlsLinkProof = null;
+                MemberInvite.prototype.demlsBlsBinding = null;
 
                 MemberInvite.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -3546,6 +3547,8 @@ export const de_mls = $root.de_mls = (() => {
                         $root.de_mls.messages.v1.MemberInvitation.encode(message.demlsInvitation, writer.uint32(802).fork(), _depth + 1).ldelim();
                     if (message.demlsLinkProof != null && $Object.hasOwnProperty.call(message, "demlsLinkProof"))
                         $root.de_mls.messages.v1.InviteLinkProof.encode(message.demlsLinkProof, writer.uint32(810).fork(), _depth + 1).ldelim();
+                    if (message.demlsBlsBinding != null && $Object.hasOwnProperty.call(message, "demlsBlsBinding"))
+                        $root.de_mls.messages.v1.DemlsBlsBinding.encode(message.demlsBlsBinding, writer.uint32(818).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -3609,6 +3612,12 @@ export const de_mls = $root.de_mls = (() => {
                                 message.demlsLinkProof = $root.de_mls.messages.v1.InviteLinkProof.decode(reader, reader.size(), $undefined, _depth + 1, message.demlsLinkProof);
                                 continue;
                             }
+                        case 102: {
+                                if (wireType !== 2)
+                                    break;
+                                message.demlsBlsBinding = $root.de_mls.messages.v1.DemlsBlsBinding.decode(reader, reader.size(), $undefined, _depth + 1, message.demlsBlsBinding);
+                                continue;
+                            }
                         }
                         reader.skipType(wireType, _depth, tag);
                         if (!reader.discardUnknown) {
@@ -3627,6 +3636,88 @@ export const de_mls = $root.de_mls = (() => {
                 };
 
                 return MemberInvite;
+            })();
+
+            v1.DemlsBlsBinding = (function() {
+
+                const DemlsBlsBinding = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                DemlsBlsBinding.prototype.keyBinding = $util.newBuffer([]);
+
+                DemlsBlsBinding.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.keyBinding != null && $Object.hasOwnProperty.call(message, "keyBinding") && message.keyBinding.length)
+                        writer.uint32(10).bytes(message.keyBinding);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                DemlsBlsBinding.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.DemlsBlsBinding();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.keyBinding = value;
+                                else
+                                    delete message.keyBinding;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return DemlsBlsBinding;
             })();
 
             v1.RemoveMember = (function() {
@@ -3827,6 +3918,7 @@ export const de_mls = $root.de_mls = (() => {
                     this.demlsInvitations = [];
                     this.demlsInviteLinks = [];
                     this.demlsLinkRevocations = [];
+                    this.demlsBlsBindings = [];
                     if (properties)
                         for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                             if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -3850,6 +3942,7 @@ export const de_mls = $root.de_mls = (() => {
                 ConversationSync.prototype.demlsInvitations = $util.emptyArray;
                 ConversationSync.prototype.demlsInviteLinks = $util.emptyArray;
                 ConversationSync.prototype.demlsLinkRevocations = $util.emptyArray;
+                ConversationSync.prototype.demlsBlsBindings = $util.emptyArray;
 
                 ConversationSync.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -3898,6 +3991,9 @@ export const de_mls = $root.de_mls = (() => {
                     if (message.demlsLinkRevocations != null && message.demlsLinkRevocations.length)
                         for (let i = 0; i < message.demlsLinkRevocations.length; ++i)
                             $root.de_mls.messages.v1.InviteLinkRevocation.encode(message.demlsLinkRevocations[i], writer.uint32(906).fork(), _depth + 1).ldelim();
+                    if (message.demlsBlsBindings != null && message.demlsBlsBindings.length)
+                        for (let i = 0; i < message.demlsBlsBindings.length; ++i)
+                            writer.uint32(914).bytes(message.demlsBlsBindings[i]);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -4073,6 +4169,14 @@ export const de_mls = $root.de_mls = (() => {
                                 if (!(message.demlsLinkRevocations && message.demlsLinkRevocations.length))
                                     message.demlsLinkRevocations = [];
                                 message.demlsLinkRevocations.push($root.de_mls.messages.v1.InviteLinkRevocation.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 114: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.demlsBlsBindings && message.demlsBlsBindings.length))
+                                    message.demlsBlsBindings = [];
+                                message.demlsBlsBindings.push(reader.bytes());
                                 continue;
                             }
                         }
