@@ -159,7 +159,7 @@ function blsAggregation(binding: BlsKeyBinding, secret: Uint8Array, rule: Consen
         return { ok: false, reason: 'undecodable' }
       }
       const r = verifyKeyBinding(decoded, memberId)
-      return r.ok ? { ok: true, publicKey: decoded.publicKey } : r
+      return r.ok ? { ok: true, memberId: decoded.memberId, publicKey: decoded.publicKey } : r
     },
     signVote: (ctx, vote) => blsSign(secret, blsVoteMessage(ctx, vote), backend),
     memberKeys: (ordered, previous) =>

@@ -15,7 +15,8 @@ describe('the aggregation capability of the BLS plug-in (ConsensusPlugin.aggrega
 
   it("verifies a member's own binding for its member id, and gives its key", () => {
     const r = agg[0]!.verifyBinding(agg[0]!.binding, signers[0]!.identity)
-    expect(r).toEqual({ ok: true, publicKey: plugins[0]!.bls.binding.publicKey })
+    expect(r).toEqual({ ok: true, memberId: signers[0]!.identity, publicKey: plugins[0]!.bls.binding.publicKey })
+    expect(agg[0]!.verifyBinding(agg[1]!.binding)).toMatchObject({ ok: true, memberId: signers[1]!.identity })
     expect(agg[0]!.binding.length).toBe(agg[0]!.maxBindingBytes)
   })
 

@@ -190,3 +190,4 @@ export {
 } from './state/knocks.js'
 export type { CommitEquivocation } from './state/commit-evidence.js'
 export { type CommitChecker, verifyCommitEquivocation } from './freeze/commit-equivocation.js'
+export type { AggregationKeyList } from './voting/aggregation.js'

@@ -60,8 +60,8 @@ export interface AggregationMemberKeys {
 }
 
 /**
- * The verdict on a member's key binding: the aggregation public key it
- * binds, or why it is refused (a scheme-defined reason, e.g.
+ * The verdict on a member's key binding: the member it names and the
+ * aggregation public key it binds, or why it is refused (a scheme-defined reason, e.g.
  * `'bad-possession'`).
  *
  * @example
@@ -71,7 +71,7 @@ export interface AggregationMemberKeys {
  * if (!verdict.ok) console.log('binding refused:', verdict.reason)
  * ```
  */
-export type AggregationBindingVerdict = { ok: true; publicKey: Uint8Array } | { ok: false; reason: string }
+export type AggregationBindingVerdict = { ok: true; memberId: Uint8Array; publicKey: Uint8Array } | { ok: false; reason: string }
 
 /**
  * One member's aggregatable vote as an aggregator receives it.
@@ -145,8 +145,11 @@ export interface ConsensusAggregation {
   readonly binding: Uint8Array
   /** The most bytes an encoded binding may have (bounds what a session accepts). */
   readonly maxBindingBytes: number
-  /** Verify an encoded binding as `memberId`'s. Never throws. */
-  verifyBinding(binding: Uint8Array, memberId: Uint8Array): AggregationBindingVerdict
+  /**
+   * Verify an encoded binding: valid, signed by the member it names, and
+   * (with `memberId`) naming that member. Never throws.
+   */
+  verifyBinding(binding: Uint8Array, memberId?: Uint8Array): AggregationBindingVerdict
   /** This member's signature of its vote `vote` in `ctx`. */
   signVote(ctx: AggregateVoteContext, vote: boolean): Uint8Array
   /**

@@ -77,6 +77,7 @@ import {
 } from '../join/invite-link.js'
 import { beginProvisional, electorateBefore, healStranded } from '../join/rewelcome.js'
 import { INVITATION_ID_MAX_BYTES } from '../state/invitations.js'
+import { type AggregationKeyList, adoptSyncedBindings, orderedAggregationKeys } from '../voting/aggregation.js'
 
 /** A chat message or an invitation waiting in the send queue, with its promise. */
 type QueuedSend =
@@ -410,6 +411,7 @@ export class Conversation {
       if (rejected !== undefined) throw new InvalidSyncError(`rejected: ${rejected}`)
       adoptSyncedInvitations(core, app.conversationSync.demlsInvitations, init.now)
       adoptSyncedInviteLinks(core, app.conversationSync.demlsInviteLinks, app.conversationSync.demlsLinkRevocations, init.now)
+      adoptSyncedBindings(core, app.conversationSync)
     } catch (err) {
       // MLS made us a member: leave again, or our leaf stays in the group as a member that never votes.
       init.plugins.mls.releaseKeyPackage(core.id)
@@ -1147,6 +1149,17 @@ export class Conversation {
   /** The installed steward list (rotation order), if any. */
   stewards(): Uint8Array[] {
     return [...(this.#core.steward.currentList()?.members ?? [])]
+  }
+
+  /**
+   * In a group whose consensus plug-in aggregates votes (`@demls/bls`):
+   * this epoch's ordered aggregation key list (members in ascending id
+   * order, each with the key of its verified binding), or why there is
+   * none (`'not-aggregating'`, `'missing'` bindings, an `'invalid-list'`).
+   * Every member of the epoch builds the same list.
+   */
+  aggregationKeys(): AggregationKeyList {
+    return orderedAggregationKeys(this.#core)
   }
 
   /** Every tracked member's score. */

@@ -6,6 +6,7 @@ import { type AppMessageInit, encodeAppMessage, toHex } from '@demls/wire'
 import { FreezeRounds } from '../freeze/candidate-buffer.js'
 import { type PrefixEntry, commitPrefix } from '../rules/selection-order.js'
 import { CommitEvidenceState } from '../state/commit-evidence.js'
+import { BlsBindingBook } from '../state/bls-bindings.js'
 import { type ConversationConfig, suspectWindowMs } from './config.js'
 import type { ConversationEvent } from './events.js'
 import type { ConversationPluginsFactory } from './plugins.js'
@@ -112,6 +113,8 @@ export class ConversationCore {
   now = 0
   /** Commits each committer sent at our epoch, and proofs of two with the same changes (`freeze/commit-equivocation.ts`). */
   readonly commitEvidence = new CommitEvidenceState()
+  /** The members' aggregation key bindings (a group whose consensus plug-in aggregates votes; `voting/aggregation.ts`). */
+  readonly blsBindings = new BlsBindingBook()
 
   constructor(init: {
     id: string

@@ -36,6 +36,7 @@ export type InboundDropReason =
   | 'invalid-invite' // an invitation not by its (member) sender, expired, dated ahead, malformed or badly signed
   | 'invitation-limit' // a valid invitation past a bound on open invitations: its inviter's (INVITATIONS_PER_INVITER) or all (INVITATIONS_MAX); nothing held is evicted for it (also invite links: INVITE_LINKS_PER_CREATOR, INVITE_LINKS_MAX)
   | 'invalid-invite-link' // an invite link record or revocation not by a member, expired, malformed or badly signed
+  | 'invalid-bls-binding' // in a group whose plug-in aggregates votes: a join announcement whose key binding is missing, invalid, conflicting or binds a key another member holds
   | 'legacy' // a legacy or unknown AppMessage variant
   | 'self'
 

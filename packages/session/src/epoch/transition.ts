@@ -25,6 +25,7 @@ import { drainBufferedUpdates, initiateStewardElection, reconcileStewardList } f
 import { keepWelcome, recordMerged, recordWelcome } from '../sync/catch-up.js'
 import { buildSync } from '../sync/conversation-sync.js'
 import { recordEpoch } from '../sync/steward-sync.js'
+import { bindingsForSync, settleBindings } from '../voting/aggregation.js'
 import { takeApprovedCertificates } from '../voting/certificates.js'
 import { resendPendingLeave } from '../voting/self-leave.js'
 
@@ -178,6 +179,8 @@ export async function completeEpochTransition(core: ConversationCore, m: MergedC
   // alone on dead work the group already drained.
   const expired = m.source === 'freeze' ? (m.expired ?? []) : dropExpired(core, expiredAdds(core.prefix(), now), now)
   recordEpoch(core)
+  // A group whose plug-in aggregates votes: the joiners' bindings become members' (the epoch's key list needs them).
+  settleBindings(core)
   core.applyScores([...m.ops, { memberId: m.committer, event: ScoreEvent.SuccessfulCommit }])
   core.emit({
     type: 'commit-applied',
@@ -255,7 +258,7 @@ async function keepCarriedWelcome(core: ConversationCore, c: CommitCandidate, ch
   if (joiners.length === 0 || c.demlsWelcome.length === 0 || core.mls.inspectMessageKind(c.demlsWelcome) !== 'welcome') return
   if (joiners.every((j) => core.catchUp.welcomes.has(toHex(j)))) return
   try {
-    const syncBytes = await core.mls.encrypt(encodeAppMessage({ conversationSync: buildSync(core, now) }))
+    const syncBytes = await core.mls.encrypt(encodeAppMessage({ conversationSync: { ...buildSync(core, now), demlsBlsBindings: bindingsForSync(core) } }))
     keepWelcome(core, { welcomeBytes: c.demlsWelcome, conversationSyncBytes: syncBytes, joinerIdentities: joiners })
   } catch (err) {
     core.error('keep-carried-welcome', err)
@@ -264,7 +267,7 @@ async function keepCarriedWelcome(core: ConversationCore, c: CommitCandidate, ch
 
 /** Committing steward: encrypt the sync at the new epoch and broadcast the Welcome. */
 async function publishWelcome(core: ConversationCore, welcomeBytes: Uint8Array, joiners: Uint8Array[], now: number): Promise<void> {
-  const syncBytes = await core.mls.encrypt(encodeAppMessage({ conversationSync: buildSync(core, now) }))
+  const syncBytes = await core.mls.encrypt(encodeAppMessage({ conversationSync: { ...buildSync(core, now), demlsBlsBindings: bindingsForSync(core) } }))
   const welcome: MemberWelcome = { welcomeBytes, conversationSyncBytes: syncBytes, joinerIdentities: joiners }
   core.queues.welcomeHashes.add(toHex(sha256(welcomeBytes)))
   recordWelcome(core, welcome)

@@ -1,3 +1,4 @@
+import { aggregationOf, joinBindingRefusal } from '../voting/aggregation.js'
 import {
   type HistoryReply,
   type MemberInvite,
@@ -298,7 +299,14 @@ async function sponsor(core: ConversationCore, invite: MemberInvite, now: number
       memberId: info.memberId,
       // The joiner's proof that it holds an invite link travels with its join: every member checks it.
       ...(invite.demlsLinkProof !== undefined ? { demlsLinkProof: invite.demlsLinkProof } : {}),
+      // In a group whose plug-in aggregates votes, the joiner's key binding travels with its join: every member checks it.
+      ...(invite.demlsBlsBinding !== undefined && aggregationOf(core) !== undefined ? { demlsBlsBinding: invite.demlsBlsBinding } : {}),
     },
+  }
+  const bindingRefusal = joinBindingRefusal(core, request)
+  if (bindingRefusal !== undefined) {
+    core.emit({ type: 'dropped', reason: 'invalid-bls-binding', detail: `key-package announcement: ${bindingRefusal}` })
+    return
   }
   if (targetInFlight(core, request)) {
     // The joiner may have missed our acknowledgement or admission.

@@ -1,4 +1,5 @@
 import type { MlsService } from '@demls/mls'
+import { adoptSyncedBindings } from '../voting/aggregation.js'
 import {
   type EpochAttestation,
   type MemberWelcome,
@@ -263,6 +264,7 @@ async function adopt(core: ConversationCore, group: MlsService, offer: OfferedWe
   const members = group.members()
   core.scoring.syncMembers(members)
   core.scoring.applySnapshot(sync.peerScores)
+  adoptSyncedBindings(core, sync)
   core.membership.joinEpochs.clear()
   for (const j of welcome.joinerIdentities) core.membership.joinEpochs.set(toHex(j), group.epoch())
   core.membership.joinElectorate = electorateBefore(members, welcome.joinerIdentities)

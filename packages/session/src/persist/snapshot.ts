@@ -100,6 +100,8 @@ export interface SavedConversation {
     /** The recent elections' certificates, oldest first (absent in older saves). */
     elections?: Uint8Array[]
   }
+  /** The aggregation key bindings we held (member hex, encoded binding, key; verified before they were saved); absent in older saves and in groups that do not aggregate. */
+  blsBindings?: ReturnType<ConversationCore['blsBindings']['save']>
   /** The valid invitations we held (encoded `MemberInvitation`s with their expiry); absent in older saves. */
   invitations?: [Uint8Array, number][]
   /**
@@ -152,6 +154,7 @@ export function saveConversation(core: ConversationCore, now: number, outbox: re
     round: savedRound(core),
     certificates: savedCertificates(core),
     invitations: core.invitations.all().map((h) => [encodeMemberInvitation(h.invitation), h.expiresAt]),
+    ...(core.plugins.consensus.aggregation !== undefined ? { blsBindings: core.blsBindings.save() } : {}),
     inviteLinks: {
       links: core.inviteLinks.all().map((l) => encodeInviteLinkState({ record: l.record, admitted: [...l.admitted].map((h) => fromHex(h)) })),
       revocations: core.inviteLinks.revocations().map((r) => [encodeInviteLinkRevocation(r.revocation), r.until]),
@@ -212,6 +215,7 @@ export function restoreInto(core: ConversationCore, saved: SavedConversation, no
     core.certificates.election = certs.election === undefined ? undefined : decodeApprovalCertificate(certs.election)
   }
   for (const [bytes, expiresAt] of saved.invitations ?? []) if (expiresAt > now) core.invitations.add(decodeMemberInvitation(bytes), expiresAt)
+  if (saved.blsBindings !== undefined) core.blsBindings.restore(saved.blsBindings)
   for (const [bytes, until] of saved.inviteLinks?.revocations ?? []) if (until > now) core.inviteLinks.revoke(decodeInviteLinkRevocation(bytes), until)
   for (const bytes of saved.inviteLinks?.links ?? []) {
     const { record, admitted } = decodeInviteLinkState(bytes)

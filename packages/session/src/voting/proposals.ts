@@ -30,6 +30,7 @@ import { savedVote } from '../persist/snapshot.js'
 import { proposalBytesFit } from './proposal-bytes.js'
 import { noteEquivocation } from './equivocation.js'
 import { equivocationOf } from '../rules/equivocation.js'
+import { noteJoinBinding } from './aggregation.js'
 import { creatorVoteFor, invitesRequired, joinerOf, judgeAdmission, proposalLiveness, removedOf, silentAdmissionRefusal } from './admission.js'
 import { judgeElection } from '../stewardship/election-check.js'
 
@@ -124,6 +125,7 @@ export async function initiateProposal(
   )
   const id = proposal.proposalId
   core.queues.voting.set(id, request)
+  noteJoinBinding(core, request)
   if (kind === 'emergency') core.queues.activeEmergencies.add(id)
   track(core, id, request, true, now)
   // Echo our bundled vote like any other (see `castVote`); with no vote back by then, the proposal itself.
@@ -229,6 +231,8 @@ export function onIncomingProposal(
     return
   }
   noteBindings(core, proposal.proposalId, proposal.votes, bindings, sender)
+  // In a group whose plug-in aggregates votes: a join's key binding is checked (and kept until its commit); a refused one makes our vote NO.
+  const bindingRefusal = noteJoinBinding(core, request)
   if (kind === 'emergency') core.queues.activeEmergencies.add(proposal.proposalId)
   if (request && (request.payload === 'memberInvite' || request.payload === 'removeMember')) {
     core.queues.bufferUpdate(request, core.epoch())
@@ -255,12 +259,12 @@ export function onIncomingProposal(
     if (proposal.name === BAN_REMOVAL_NAME) return
     const removed = removedOf(request)
     core.voting.autoVotes.set(proposal.proposalId, now + votingDelay(core, kind), {
-      choice: inactive !== undefined ? false : proposal.livenessCriteriaYes,
+      choice: inactive !== undefined || bindingRefusal !== undefined ? false : proposal.livenessCriteriaYes,
       ...(inactive !== undefined && !proposal.livenessCriteriaYes ? { judgeInactive: inactive } : {}),
       ...(scoreTarget !== undefined ? { judgeScore: scoreTarget } : {}),
       // Any other emergency is judged from what we observed ourselves, never from the proposer's flag.
       ...(evidence !== undefined && scoreTarget === undefined ? { judgeEvidence: evidence } : {}),
-      ...(invitesRequired(core) && joinerOf(request) !== undefined ? { judgeAdmission: joinerOf(request) } : {}),
+      ...(invitesRequired(core) && joinerOf(request) !== undefined && bindingRefusal === undefined ? { judgeAdmission: joinerOf(request) } : {}),
       // In a closed group, another member's plain removal is voted on what we observed ourselves.
       ...(invitesRequired(core) && removed !== undefined && inactive === undefined ? { judgeRemoval: removed } : {}),
       // An election is voted on its list, never on the proposer's flag (a list of its choosing would pass).

@@ -184,6 +184,8 @@ export class JoinAttempt {
           keyPackageBytes: settings.keyPackage,
           memberId: host.memberId,
           ...(settings.linkProof !== undefined ? { demlsLinkProof: settings.linkProof } : {}),
+          // A plug-in that aggregates votes: our key binding, which the group checks before admitting us.
+          ...(host.plugins.consensus.aggregation !== undefined ? { demlsBlsBinding: { keyBinding: host.plugins.consensus.aggregation.binding } } : {}),
         },
       })
     }

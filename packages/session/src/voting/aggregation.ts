@@ -1,0 +1,197 @@
+import type { AggregationMemberKeys, ConsensusAggregation } from '@demls/consensus'
+import { type ConversationSync, type ConversationUpdateRequest, fromHex, toHex } from '@demls/wire'
+import type { BlsBindingBook } from '../state/bls-bindings.js'
+
+/**
+ * Aggregation key bindings in a group whose consensus plug-in aggregates
+ * votes (`ConsensusPlugin.aggregation`, e.g. `@demls/bls`; issue 55).
+ * Every join carries the joiner's binding (`MemberInvite.demls_bls_binding`),
+ * every member checks it before voting and keeps it when the join is
+ * committed, a joiner takes the members' bindings from the Welcome's sync
+ * (`ConversationSync.demls_bls_bindings`), and every member builds the same
+ * ordered key list for an epoch. Nothing here runs in a group on the
+ * default plug-in (no `aggregation`): the reference path is unchanged.
+ */
+
+/**
+ * What the binding flows read: our identity, the consensus plug-in's
+ * aggregation capability, the binding book, and the current members.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import type { AggregationComponents } from '../voting/aggregation.js'
+ * declare const core: ConversationCore
+ * const slices: AggregationComponents = core
+ * ```
+ */
+export interface AggregationComponents {
+  readonly memberId: Uint8Array
+  readonly memberHex: string
+  readonly plugins: { readonly consensus: { readonly aggregation?: ConsensusAggregation } }
+  readonly blsBindings: BlsBindingBook
+  memberSet(): ReadonlySet<string>
+}
+
+/**
+ * Why a join is refused in an aggregating group: no binding, one too large
+ * or not valid for the joiner (the plug-in's reason), a key already bound
+ * to another member or joiner (the epoch's key list would refuse it), or a
+ * joiner that signed two different bindings.
+ */
+export type JoinBindingRefusal = 'missing' | 'too-large' | `invalid:${string}` | 'key-taken' | 'conflict'
+
+/** The aggregation capability of the group's plug-in, if it has one. */
+export function aggregationOf(core: Pick<AggregationComponents, 'plugins'>): ConsensusAggregation | undefined {
+  return core.plugins.consensus.aggregation
+}
+
+/** Record our own binding (verified once) if the group aggregates and we do not hold it yet. */
+export function ensureOwnBinding(core: AggregationComponents): void {
+  const aggregation = aggregationOf(core)
+  if (aggregation === undefined || core.blsBindings.member(core.memberHex) !== undefined) return
+  const r = aggregation.verifyBinding(aggregation.binding, core.memberId)
+  if (r.ok) core.blsBindings.setMember(core.memberHex, { binding: aggregation.binding, publicKey: r.publicKey })
+}
+
+/**
+ * Check the binding a join request carries (without recording it):
+ * `undefined` when the group does not aggregate, the request is not a join,
+ * or the binding is acceptable; the refusal otherwise.
+ */
+export function joinBindingRefusal(core: AggregationComponents, request: ConversationUpdateRequest | undefined): JoinBindingRefusal | undefined {
+  return checkJoinBinding(core, request).refusal
+}
+
+function checkJoinBinding(
+  core: AggregationComponents,
+  request: ConversationUpdateRequest | undefined,
+): { refusal?: JoinBindingRefusal; entry?: { joinerHex: string; binding: Uint8Array; publicKey: Uint8Array } } {
+  const aggregation = aggregationOf(core)
+  const invite = request?.payload === 'memberInvite' ? request.memberInvite : undefined
+  if (aggregation === undefined || invite === undefined) return {}
+  const binding = invite.demlsBlsBinding?.keyBinding
+  if (binding === undefined || binding.length === 0) return { refusal: 'missing' }
+  if (binding.length > aggregation.maxBindingBytes) return { refusal: 'too-large' }
+  const verdict = aggregation.verifyBinding(binding, invite.memberId)
+  if (!verdict.ok) return { refusal: `invalid:${verdict.reason}` }
+  const joinerHex = toHex(invite.memberId)
+  ensureOwnBinding(core)
+  if (core.blsBindings.isConflicting(joinerHex)) return { refusal: 'conflict' }
+  const held = core.blsBindings.member(joinerHex) ?? core.blsBindings.pending(joinerHex)
+  if (held !== undefined && toHex(held.binding) !== toHex(binding)) return { refusal: 'conflict' }
+  if (core.blsBindings.keyOwner(verdict.publicKey, joinerHex) !== undefined) return { refusal: 'key-taken' }
+  return { entry: { joinerHex, binding, publicKey: verdict.publicKey } }
+}
+
+/**
+ * A join proposal we opened or received: check its binding and, when it is
+ * acceptable, keep it until the join is committed ({@link settleBindings}).
+ * A second, different valid binding for the same joiner marks it
+ * conflicting (adopted by nobody). Returns the refusal, if any: our vote on
+ * the join is then NO.
+ */
+export function noteJoinBinding(core: AggregationComponents, request: ConversationUpdateRequest | undefined): JoinBindingRefusal | undefined {
+  const { refusal, entry } = checkJoinBinding(core, request)
+  if (refusal === 'conflict' && request?.memberInvite !== undefined) {
+    const binding = request.memberInvite.demlsBlsBinding?.keyBinding
+    const verdict = binding === undefined ? undefined : aggregationOf(core)?.verifyBinding(binding, request.memberInvite.memberId)
+    if (binding !== undefined && verdict?.ok === true) core.blsBindings.offerPending(toHex(request.memberInvite.memberId), { binding, publicKey: verdict.publicKey })
+  }
+  if (entry === undefined) return refusal
+  core.blsBindings.offerPending(entry.joinerHex, { binding: entry.binding, publicKey: entry.publicKey })
+  return undefined
+}
+
+/** After every merge: members adopt the bindings of their joins; former members' go back to pending. */
+export function settleBindings(core: AggregationComponents): void {
+  if (aggregationOf(core) === undefined) return
+  ensureOwnBinding(core)
+  core.blsBindings.settle(core.memberSet())
+}
+
+/** The members' bindings a committing steward puts in the Welcome's sync (none in a group that does not aggregate). */
+export function bindingsForSync(core: AggregationComponents): Uint8Array[] {
+  if (aggregationOf(core) === undefined) return []
+  ensureOwnBinding(core)
+  const out: Uint8Array[] = []
+  for (const m of [...core.memberSet()].sort()) {
+    const e = core.blsBindings.member(m)
+    if (e !== undefined) out.push(e.binding)
+  }
+  return out
+}
+
+/**
+ * A joiner takes the members' bindings from the Welcome's sync: each is
+ * verified by the plug-in and kept only for a current member it names (at
+ * most one per member, at most as many as members; the rest is ignored).
+ * Returns how many were refused.
+ */
+export function adoptSyncedBindings(core: AggregationComponents, sync: Pick<ConversationSync, 'demlsBlsBindings'>): number {
+  const aggregation = aggregationOf(core)
+  if (aggregation === undefined) return 0
+  ensureOwnBinding(core)
+  const members = core.memberSet()
+  let refused = 0
+  for (const binding of sync.demlsBlsBindings.slice(0, members.size)) {
+    const verdict = binding.length > aggregation.maxBindingBytes ? undefined : aggregation.verifyBinding(binding)
+    const hex = verdict?.ok === true ? toHex(verdict.memberId) : undefined
+    if (verdict?.ok !== true || hex === undefined || !members.has(hex) || core.blsBindings.member(hex) !== undefined) {
+      refused++
+      continue
+    }
+    if (core.blsBindings.keyOwner(verdict.publicKey, hex) !== undefined) {
+      refused++
+      continue
+    }
+    core.blsBindings.setMember(hex, { binding, publicKey: verdict.publicKey })
+  }
+  return refused
+}
+
+/**
+ * The epoch's ordered aggregation key list: the members in ascending
+ * member-id order (the bitmap order of a proof), each with its binding's
+ * key. `missing` names the members whose binding we do not hold (then no
+ * list: a proof over this epoch cannot be checked here).
+ *
+ * @example
+ * ```ts
+ * import type { AggregationKeyList, ConversationHandle } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * const list: AggregationKeyList = chat.conversation.aggregationKeys()
+ * if (list.ok) console.log(`${list.keys.size} members' keys, in member-id order`)
+ * else console.log('no key list:', list.reason)
+ * ```
+ */
+export type AggregationKeyList =
+  | { ok: true; members: Uint8Array[]; keys: AggregationMemberKeys }
+  | { ok: false; reason: 'not-aggregating' }
+  | { ok: false; reason: 'missing'; missing: Uint8Array[] }
+  | { ok: false; reason: 'invalid-list'; error: Error }
+
+const previousLists = new WeakMap<BlsBindingBook, AggregationMemberKeys>()
+
+/**
+ * Build the epoch's ordered key list ({@link AggregationKeyList}); the
+ * previous list is reused so only changed keys are parsed.
+ */
+export function orderedAggregationKeys(core: AggregationComponents): AggregationKeyList {
+  const aggregation = aggregationOf(core)
+  if (aggregation === undefined) return { ok: false, reason: 'not-aggregating' }
+  ensureOwnBinding(core)
+  const order = [...core.memberSet()].sort()
+  const missing = order.filter((m) => core.blsBindings.member(m) === undefined)
+  if (missing.length > 0) return { ok: false, reason: 'missing', missing: missing.map((m) => fromHex(m)) }
+  try {
+    const keys = aggregation.memberKeys(
+      order.map((m) => core.blsBindings.member(m)!.publicKey),
+      previousLists.get(core.blsBindings),
+    )
+    previousLists.set(core.blsBindings, keys)
+    return { ok: true, members: order.map((m) => fromHex(m)), keys }
+  } catch (error) {
+    return { ok: false, reason: 'invalid-list', error: error as Error }
+  }
+}
