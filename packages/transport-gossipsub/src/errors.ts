@@ -70,3 +70,28 @@ export class InvalidNodeError extends DemlsError {
     this.name = 'InvalidNodeError'
   }
 }
+
+/**
+ * A discovery or NAT-traversal option is invalid (`nat.relayReservations`,
+ * a `relay` limit, `rendezvous.intervalMs` / `maxDialsPerRound`,
+ * `dht.maxRecords`, or a `services` name the demls node mounts itself);
+ * `field` names it.
+ *
+ * @example
+ * ```ts
+ * import { InvalidReachConfigError, createGossipsubNode } from '@demls/transport-gossipsub'
+ * await createGossipsubNode({ nat: { relayReservations: 100 } }).catch((err) => {
+ *   if (err instanceof InvalidReachConfigError) console.log(err.code, err.field) // 'INVALID_REACH_CONFIG' 'nat.relayReservations'
+ * })
+ * ```
+ */
+export class InvalidReachConfigError extends DemlsError {
+  /** The option at fault. */
+  readonly field: string
+
+  constructor(field: string, reason: string) {
+    super(`invalid option ${field}: ${reason}`, 'INVALID_REACH_CONFIG')
+    this.name = 'InvalidReachConfigError'
+    this.field = field
+  }
+}

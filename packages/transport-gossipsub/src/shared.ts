@@ -1,6 +1,6 @@
 // What the Node and the browser entries of the package share: everything
 // but the node factory, its default listen addresses and gossipsubTransport.
-export { DialFailedError, InvalidNodeError, PublishFailedError } from './errors.js'
+export { DialFailedError, InvalidNodeError, InvalidReachConfigError, PublishFailedError } from './errors.js'
 export {
   DEMLS_DHT_PROTOCOL,
   DEMLS_MDNS_SERVICE_TAG,

@@ -7,7 +7,7 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { topicFor, waitForReadiness } from '@demls/wire'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type GossipsubNode, MDNS_DIALS_PER_MINUTE, createGossipsubNode, gossipsubTransport, rendezvousKey } from '../src/index.js'
+import { type GossipsubNode, InvalidReachConfigError, MDNS_DIALS_PER_MINUTE, createGossipsubNode, gossipsubTransport, rendezvousKey } from '../src/index.js'
 import { Rendezvous, rendezvousCid } from '../src/discovery/rendezvous.js'
 import { relayedConnectLimiter } from '../src/platform/node.js'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
@@ -250,4 +250,14 @@ describe('abuse bounds of discovery', () => {
     }
     expect(found).toBe(3)
   }, 45_000)
+
+  it('invalid reach options are refused with InvalidReachConfigError naming the field', async () => {
+    const field = (p: Promise<unknown>) => p.then(() => 'accepted', (e: unknown) => (e instanceof InvalidReachConfigError ? e.field : String(e)))
+    expect(await field(createGossipsubNode({ nat: { relayReservations: 100 } }))).toBe('nat.relayReservations')
+    expect(await field(createGossipsubNode({ relay: { dataLimitBytes: 0 } }))).toBe('relay.dataLimitBytes')
+    expect(await field(createGossipsubNode({ dht: { mode: 'server', maxRecords: -1 } }))).toBe('dht.maxRecords')
+    expect(await field(createGossipsubNode({ services: { pubsub: () => ({}) } }))).toBe('services.pubsub')
+    const t = member({ dht: DHT_LAN, rendezvous: { intervalMs: 10 } })
+    expect(await field(t.start())).toBe('rendezvous.intervalMs')
+  })
 })

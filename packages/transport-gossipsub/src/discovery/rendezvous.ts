@@ -3,6 +3,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { CID } from 'multiformats/cid'
 import { create as createDigest } from 'multiformats/hashes/digest'
+import { InvalidReachConfigError } from '../errors.js'
 
 /**
  * How members of a conversation find each other on the DHT (Node, with `dht`).
@@ -132,8 +133,9 @@ export class Rendezvous {
     this.#secret = init.secret
     this.#interval = init.intervalMs ?? 30_000
     this.#maxDials = init.maxDialsPerRound ?? 8
-    if (!(this.#interval >= 1_000)) throw new RangeError('rendezvous.intervalMs: at least 1000')
-    if (!Number.isInteger(this.#maxDials) || this.#maxDials < 1 || this.#maxDials > 64) throw new RangeError('rendezvous.maxDialsPerRound: an integer from 1 to 64')
+    if (!(this.#interval >= 1_000)) throw new InvalidReachConfigError('rendezvous.intervalMs', 'at least 1000')
+    if (!Number.isInteger(this.#maxDials) || this.#maxDials < 1 || this.#maxDials > 64)
+      throw new InvalidReachConfigError('rendezvous.maxDialsPerRound', 'an integer from 1 to 64')
   }
 
   /** The CID members of `conversationId` meet under. */

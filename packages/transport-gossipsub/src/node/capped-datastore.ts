@@ -1,5 +1,6 @@
 import type { AbortOptions } from '@libp2p/interface'
 import { MemoryDatastore } from 'datastore-core/memory'
+import { InvalidReachConfigError } from '../errors.js'
 
 type Key = Parameters<MemoryDatastore['put']>[0]
 
@@ -20,7 +21,7 @@ export class CappedMemoryDatastore extends MemoryDatastore {
 
   constructor(prefix: string, max: number) {
     super()
-    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError('dht.maxRecords: a positive integer')
+    if (!Number.isSafeInteger(max) || max < 1) throw new InvalidReachConfigError('dht.maxRecords', 'a positive integer')
     this.#prefix = prefix
     this.#max = max
   }

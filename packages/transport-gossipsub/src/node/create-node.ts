@@ -7,6 +7,7 @@ import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { MulticastDNSInit } from '@libp2p/mdns'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { type Libp2pOptions, createLibp2p } from 'libp2p'
+import { InvalidReachConfigError } from '../errors.js'
 
 /**
  * The services a libp2p node needs for a {@link GossipsubTransport}: gossipsub under `pubsub`.
@@ -462,7 +463,7 @@ export function demlsGossipsubOptions(
 export async function buildGossipsubNode(platform: NodePlatform, init: GossipsubNodeInit = {}): Promise<GossipsubNode> {
   const own = platform.services(init)
   for (const name of Object.keys(init.services ?? {})) {
-    if (name in own || name === 'identify' || name === 'pubsub') throw new TypeError(`services: '${name}' is a service the demls node mounts itself`)
+    if (name in own || name === 'identify' || name === 'pubsub') throw new InvalidReachConfigError(`services.${name}`, 'a service the demls node mounts itself')
   }
   const gater: NonNullable<Libp2pOptions['connectionGater']> = {}
   if (init.dialInsecure === true) gater.denyDialMultiaddr = () => false

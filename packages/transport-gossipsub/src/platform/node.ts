@@ -8,6 +8,7 @@ import { mdns } from '@libp2p/mdns'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
+import { InvalidReachConfigError } from '../errors.js'
 import { CappedMemoryDatastore } from '../node/capped-datastore.js'
 import {
   DEMLS_DHT_PROTOCOL,
@@ -37,7 +38,7 @@ export function natOptions(nat: GossipsubNodeInit['nat']): { autonat: boolean; r
   const n: NatInit = nat === true ? {} : nat
   const r = n.relayReservations ?? 1
   const reservations = r === true ? 1 : r === false ? 0 : r
-  if (!Number.isInteger(reservations) || reservations < 0 || reservations > 8) throw new RangeError('nat.relayReservations: an integer from 0 to 8')
+  if (!Number.isInteger(reservations) || reservations < 0 || reservations > 8) throw new InvalidReachConfigError('nat.relayReservations', 'an integer from 0 to 8')
   return { autonat: n.autonat ?? true, relayReservations: reservations, dcutr: n.dcutr ?? true }
 }
 
@@ -51,7 +52,7 @@ export function dhtOptions(dht: GossipsubNodeInit['dht']): DhtInit | undefined {
 export function relayOptions(relay: GossipsubNodeInit['relay']): Required<RelayServerInit> | undefined {
   if (relay === undefined || relay === false) return undefined
   const r = { ...DEMLS_RELAY_LIMITS, ...(relay === true ? {} : relay) }
-  for (const [k, v] of Object.entries(r)) if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`relay.${k}: a positive integer`)
+  for (const [k, v] of Object.entries(r)) if (!Number.isSafeInteger(v) || v <= 0) throw new InvalidReachConfigError(`relay.${k}`, 'a positive integer')
   return r
 }
 
