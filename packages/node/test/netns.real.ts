@@ -6,8 +6,8 @@
 // with `ip netns exec`. Root only: where namespaces cannot be made the test
 // FAILS and says why. Run by `pnpm test` last (scripts/test.mjs;
 // DEMLS_NETNS_TEST=0 leaves it out) or `pnpm --filter @demls/node netns`.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN } from './build-setup.js'
@@ -27,6 +27,34 @@ async function until<T>(label: string, timeoutMs: number, check: () => Promise<T
 }
 
 const CONV = 'reach'
+
+/** The measures in the shape of a docs/bench report (one sample each). */
+function benchReport() {
+  const row = (name: string, key: string) => {
+    const ms = Number(measures[key])
+    return { name, opsPerSec: ms > 0 ? 1000 / ms : 0, meanMs: ms, p50Ms: ms, p99Ms: ms, samples: 1 }
+  }
+  const relay = Number(measures.relayJoinToFirstChatMs)
+  const lan = Number(measures.lanJoinToFirstChatMs)
+  return {
+    package: '@demls/node-reach',
+    title: 'Reach through NATs in network namespaces: joins through a relay vs on a LAN, DCUtR, a moved member (one run)',
+    measurements: [
+      row('join through the relay from a NATed home → Welcome', 'relayJoinMs'),
+      row('join through the relay from a NATed home → first chat delivered', 'relayJoinToFirstChatMs'),
+      row('join on one LAN (found by mDNS, direct) → Welcome', 'lanJoinMs'),
+      row('join on one LAN (found by mDNS, direct) → first chat delivered', 'lanJoinToFirstChatMs'),
+      row('relayed connection → direct (DCUtR, dialling side port-forwarded)', 'dcutrUpgradeMs'),
+      row('member restarted in another home → reads the group again', 'movedFoundAgainMs'),
+    ],
+    comparisons: [{ name: 'join to first chat: through the relay vs on one LAN', subject: `${relay} ms`, baseline: `${lan} ms`, ratio: relay / lan }],
+    notes: [
+      'packages/node/test/netns.real.ts: a demls-node on a public segment, homes behind nftables masquerade, members as separate processes (@demls/session over gossipsub with dht, nat, mdns; LAN_TIMING).',
+      'Relayed connections upgraded to direct: 1 of the 2 relayed pairs, by construction: the pair with a port forward on the dialling side was upgraded; the pair behind two plain masquerades stays relayed (js-libp2p 3 DCUtR, TCP).',
+    ],
+    machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, date: new Date().toISOString() },
+  }
+}
 const isCircuit = (addr: string) => addr.includes('/p2p-circuit')
 
 let topo: Topology | undefined
@@ -101,6 +129,8 @@ describe('demls across NATs in network namespaces', () => {
     process.off('SIGTERM', onSignal)
     process.off('exit', cleanup)
     console.log(`netns measures: ${JSON.stringify(measures)}`)
+    // DEMLS_NETNS_BENCH_OUT=<file>: the measures as a report of docs/bench (rendered by scripts/bench-report.mjs).
+    if (process.env.DEMLS_NETNS_BENCH_OUT) writeFileSync(process.env.DEMLS_NETNS_BENCH_OUT, `${JSON.stringify(benchReport(), null, 2)}\n`)
   }, 60_000)
 
   const home = (name: string, k = 0) => topo!.homes.get(name)!.hosts[k]!
