@@ -55,6 +55,24 @@ async function delivered(from: GossipsubTransport, to: GossipsubTransport, conve
   await Promise.race([got, sleep(10_000).then(() => Promise.reject(new Error(`'${text}' not delivered`)))])
 }
 
+/** Publish `text #n` from `from` every 300 ms until `to` received one of them (within 10 s). */
+async function eventually(from: GossipsubTransport, to: GossipsubTransport, conversationId: string, text: string): Promise<void> {
+  let got = false
+  const on = (e: CustomEvent<{ envelope: { payload: Uint8Array } }>) => {
+    if (new TextDecoder().decode(e.detail.envelope.payload).startsWith(`${text} #`)) got = true
+  }
+  to.addEventListener('message', on as never)
+  try {
+    for (let n = 0; !got && n < 33; n++) {
+      await from.publish({ conversationId, subtopic: 'app', payload: new TextEncoder().encode(`${text} #${n}`) }, { allowNoPeers: true })
+      for (let i = 0; i < 6 && !got; i++) await sleep(50)
+    }
+  } finally {
+    to.removeEventListener('message', on as never)
+  }
+  if (!got) throw new Error(`'${text}' not delivered within 10 s`)
+}
+
 describe('rendezvous on the DHT', () => {
   it('two members who know only a bootstrap node find each other through the conversation key and chat', async () => {
     const server = await serverNode()
@@ -146,6 +164,29 @@ describe('relayed connections', () => {
     await waitUntil(() => (a.node?.getConnections(b.peerId!) ?? []).some((c) => c.status === 'open' && c.id !== first.id), 15_000, 'a new relayed connection')
     await delivered(a, b, 'team', 'after the reset')
   }, 60_000)
+
+  it('a relay that drops everything (here: goes away) does not stop a group that has another path', async () => {
+    const relay = await serverNode()
+    const bootstrap = relay.getMultiaddrs().map(String)
+    const nat = { autonat: false, dcutr: false, relayReservations: 1 }
+    const a = member({ nat, bootstrap, rendezvous: false })
+    const b = member({ nat, bootstrap, rendezvous: false })
+    await a.start()
+    await b.start()
+    await waitUntil(() => b.multiaddrs().some((m) => m.toString().includes('/p2p-circuit')), 15_000, 'b holds a reservation')
+    for (const t of [a, b]) t.subscribe(topicFor('team', 'app'))
+    await a.dial(b.multiaddrs().find((m) => m.toString().includes('/p2p-circuit'))!)
+    await delivered(a, b, 'team', 'over the relay')
+    // another path (a direct address, as after DCUtR), then the relay stops relaying
+    await a.dial(b.multiaddrs().find((m) => !m.toString().includes('/p2p-circuit'))!)
+    await relay.stop()
+    await waitUntil(() => (a.node?.getConnections(b.peerId!) ?? []).every((c) => !c.remoteAddr.toString().includes('/p2p-circuit')), 10_000, 'relayed connection gone')
+    // gossipsub's streams ran over the relayed connection and are opened again on the direct one;
+    // a packet published in between may be lost (the session repairs that), so send until one arrives
+    await eventually(a, b, 'team', 'without the relay')
+    await eventually(b, a, 'team', 'and back')
+    expect(a.node!.getConnections(b.peerId!).every((c) => c.limits === undefined)).toBe(true)
+  }, 45_000)
 
   it('the per-peer connect limit refuses the 31st relayed connection in a minute and forgets it after the minute', async () => {
     let now = 0

@@ -1,5 +1,5 @@
 import type { GossipSub } from '@libp2p/gossipsub'
-import type { PeerId, PeerInfo } from '@libp2p/interface'
+import type { Connection, PeerId, PeerInfo } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import {
   AbortError,
@@ -40,6 +40,8 @@ import { StoreFetchError } from '../store/errors.js'
 type GossipsubInternals = GossipSub & {
   getMeshPeers(topic: string): string[]
   streamsOutbound?: unknown
+  /** The registrar's connect callback: adds the peer and queues an outbound stream on `connection`. */
+  onPeerConnected?(peerId: PeerId, connection: Connection): void
   /** The class's publish takes per-call options the interface does not show. */
   publish(topic: string, data: Uint8Array, opts?: { ignoreDuplicatePublishError?: boolean }): Promise<{ recipients: PeerId[] }>
 }
@@ -134,7 +136,8 @@ export type GossipsubNodeFactory = (init: GossipsubNodeInit) => Promise<Gossipsu
  * announced the topic), and `ready` is true when a publish would reach a
  * peer: some mesh peer, or some subscriber gossipsub already has an
  * outbound stream to (it flood-publishes our own packets to every such
- * subscriber, mesh or not). `publish` is gated on `ready`.
+ * subscriber, mesh or not); a mesh peer counts only while gossipsub has an
+ * outbound stream to it. `publish` is gated on `ready`.
  * A `readiness` event is emitted for a subscribed topic whenever one of
  * the three values changes; changes are looked for on every gossipsub
  * `subscription-change`, `gossipsub:graft`, `gossipsub:prune` and
@@ -417,6 +420,36 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
     return true
   }
 
+  /**
+   * One of several connections to a peer closed (a relayed one that DCUtR
+   * replaced by a direct one, or one a relay reset): gossipsub's streams to
+   * that peer may have run over it, and gossipsub opens streams only when
+   * libp2p reports the peer connected, which it does not do again while
+   * another connection stays open. Ask gossipsub for an outbound stream on
+   * an open connection (a direct one first) when it has none; the peer's
+   * side then opens its own when our stream arrives. Checked twice, since
+   * the closed streams are removed a little after the connection.
+   */
+  #afterConnectionClose(node: GossipsubNode, peer: PeerId): void {
+    const check = () => {
+      if (!this.#started) return
+      const open = node.getConnections(peer).filter((c) => c.status === 'open')
+      if (open.length === 0) return
+      const pubsub = node.services.pubsub as GossipsubInternals
+      const streams = pubsub.streamsOutbound
+      if (!(streams instanceof Map) || streams.has(peer.toString()) || typeof pubsub.onPeerConnected !== 'function') return
+      const best = open.find((c) => c.limits === undefined) ?? open[0]!
+      this.gossipStreamsRestored++
+      pubsub.onPeerConnected(peer, best)
+      this.#scheduleRefresh()
+    }
+    setTimeout(check, 50)
+    setTimeout(check, 1_000)
+  }
+
+  /** Times gossipsub was asked for a new stream to a peer after one of its connections closed (for tests and diagnostics). */
+  gossipStreamsRestored = 0
+
   /** A peer found by mDNS: dial it unless connected or over the per-minute budget. */
   #onMdnsPeer(node: GossipsubNode, peer: PeerInfo): void {
     if (!this.#started || peer.id.equals(node.peerId)) return
@@ -550,7 +583,10 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
     // to; one that announced the topic before that stream opened gets nothing.
     const streams = pubsub.streamsOutbound
     const reachable = streams instanceof Map ? subscribers.filter((p) => streams.has(p.toString())).length : subscribers.length
-    return { topic, meshPeers, subscribers: subscribers.length, ready: meshPeers > 0 || reachable > 0 }
+    // A mesh peer whose outbound stream closed (its connection went, another stays) gets nothing either.
+    const meshReachable =
+      meshPeers === 0 ? 0 : streams instanceof Map ? pubsub.getMeshPeers(topic).filter((p) => streams.has(p)).length : meshPeers
+    return { topic, meshPeers, subscribers: subscribers.length, ready: meshReachable > 0 || reachable > 0 }
   }
 
   /** Emit `now` if it differs from the last value reported for its topic. */
@@ -578,11 +614,14 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
     for (const c of changes) pubsub.addEventListener(c, onChange)
     node.addEventListener('peer:connect', onChange)
     node.addEventListener('peer:disconnect', onDisconnect)
+    const onConnectionClose = (e: CustomEvent<Connection>) => this.#afterConnectionClose(node, e.detail.remotePeer)
+    node.addEventListener('connection:close', onConnectionClose)
     const mdns = node.services.mdns as EventTarget | undefined
     const onMdnsPeer = (e: Event) => this.#onMdnsPeer(node, (e as CustomEvent<PeerInfo>).detail)
     if (typeof mdns?.addEventListener === 'function') mdns.addEventListener('peer', onMdnsPeer)
     this.#detach = () => {
       if (typeof mdns?.removeEventListener === 'function') mdns.removeEventListener('peer', onMdnsPeer)
+      node.removeEventListener('connection:close', onConnectionClose)
       pubsub.removeEventListener('message', onMessage)
       for (const c of changes) pubsub.removeEventListener(c, onChange)
       node.removeEventListener('peer:connect', onChange)
