@@ -305,7 +305,7 @@ async function sponsor(core: ConversationCore, invite: MemberInvite, now: number
   }
   const bindingRefusal = joinBindingRefusal(core, request)
   if (bindingRefusal !== undefined) {
-    core.emit({ type: 'dropped', reason: 'invalid-bls-binding', detail: `key-package announcement: ${bindingRefusal}` })
+    core.emit({ type: 'dropped', reason: 'invalid-bls-binding', detail: `key-package announcement of ${toHex(info.memberId)}: ${bindingRefusal}` })
     return
   }
   if (targetInFlight(core, request)) {

@@ -166,7 +166,7 @@ export function adoptSyncedBindings(core: AggregationComponents, sync: Pick<Conv
  * ```
  */
 export type AggregationKeyList =
-  | { ok: true; members: Uint8Array[]; keys: AggregationMemberKeys }
+  | { ok: true; members: Uint8Array[]; publicKeys: Uint8Array[]; keys: AggregationMemberKeys }
   | { ok: false; reason: 'not-aggregating' }
   | { ok: false; reason: 'missing'; missing: Uint8Array[] }
   | { ok: false; reason: 'invalid-list'; error: Error }
@@ -184,13 +184,11 @@ export function orderedAggregationKeys(core: AggregationComponents): Aggregation
   const order = [...core.memberSet()].sort()
   const missing = order.filter((m) => core.blsBindings.member(m) === undefined)
   if (missing.length > 0) return { ok: false, reason: 'missing', missing: missing.map((m) => fromHex(m)) }
+  const publicKeys = order.map((m) => core.blsBindings.member(m)!.publicKey)
   try {
-    const keys = aggregation.memberKeys(
-      order.map((m) => core.blsBindings.member(m)!.publicKey),
-      previousLists.get(core.blsBindings),
-    )
+    const keys = aggregation.memberKeys(publicKeys, previousLists.get(core.blsBindings))
     previousLists.set(core.blsBindings, keys)
-    return { ok: true, members: order.map((m) => fromHex(m)), keys }
+    return { ok: true, members: order.map((m) => fromHex(m)), publicKeys, keys }
   } catch (error) {
     return { ok: false, reason: 'invalid-list', error: error as Error }
   }
