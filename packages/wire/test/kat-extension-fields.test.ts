@@ -180,6 +180,25 @@ describe('invite link fields', () => {
   })
 })
 
+// Aggregation key bindings (demls, issue 55): MemberInvite.demls_bls_binding
+// (field 102, a DemlsBlsBinding message: tag 102<<3|2 = 818 = b2 06) and
+// ConversationSync.demls_bls_bindings (repeated bytes 114: tag 914 = 92 07).
+// Absent, neither writes a byte: the default plug-in's messages are unchanged.
+describe('BLS key binding fields', () => {
+  it('MemberInvite: demls_bls_binding is b2 06 … (key_binding 0a …); absent it writes nothing and decodes as undefined', () => {
+    expect(encodeMemberInvite({ keyPackageBytes: h('01'), memberId: h('02'), demlsBlsBinding: { keyBinding: h('aabb') } })).toEqual(h('0a0101 120102 b206 04 0a02aabb'))
+    expect(encodeMemberInvite({ keyPackageBytes: h('01'), memberId: h('02') })).toEqual(h('0a0101 120102'))
+    expect(decodeMemberInvite(h('0a0101 120102')).demlsBlsBinding).toBeUndefined()
+    expect(decodeMemberInvite(h('0a0101 120102 b206 04 0a02aabb')).demlsBlsBinding).toEqual({ keyBinding: h('aabb') })
+  })
+
+  it('ConversationSync: demls_bls_bindings is 92 07 per binding; none writes nothing', () => {
+    expect(encodeConversationSync({ demlsBlsBindings: [h('aa'), h('bbcc')] })).toEqual(h('9207 01aa 9207 02bbcc'))
+    expect(encodeConversationSync({ demlsBlsBindings: [] })).toEqual(h(''))
+    expect(decodeConversationSync(h('9207 01aa')).demlsBlsBindings).toEqual([h('aa')])
+  })
+})
+
 // Why a joiner was refused (demls): JoinStatus.reject_reason (field 100,
 // varint: tag 100<<3|0 = 800 = a0 06), after the signature (field 9), and
 // written into the bytes a member signs (the encoding with an empty
