@@ -150,11 +150,25 @@ export async function churnRun(init: ChurnRunInit): Promise<ChurnRunReport> {
   const joined = (i: number) => () => users[i]!.conversation(id) !== undefined
   const gone = (i: number) => () => first(size).filter((j) => j !== i).every((j) => conv(j) === undefined || !conv(j)!.members().some((m) => hex(m) === hex(users[i]!.memberId)))
   const removalOpen = () => first(size).some((j) => conv(j)?.approvedProposals().some((p) => p.kind === 'remove' && hex(p.memberId) === removedId))
+  /** The phases of a joiner's attempts, run-length encoded, for the report of a failed run. */
+  const progressOf = (label: string) => {
+    const phases: string[] = []
+    report.detail.push('')
+    const slot = report.detail.length - 1
+    return (p: { phase: string }) => {
+      const last = phases.at(-1)
+      if (last?.startsWith(`${p.phase}×`) || last === p.phase) {
+        const n = last === p.phase ? 1 : Number(last.split('×')[1])
+        phases[phases.length - 1] = `${p.phase}×${n + 1}`
+      } else phases.push(p.phase)
+      report.detail[slot] = `join ${label} progress: ${phases.slice(-24).join(' ')}`
+    }
+  }
   const plan = [
     at(0, () => retry(() => handle(0)!.invite(users[joinerA]!.memberId))),
     at(500, () => retry(() => handle(1)!.invite(users[joinerB]!.memberId))),
-    at(3_000, () => persist(() => users[joinerA]!.join(id, { timeoutMs: churnMs }), joined(joinerA), 'join A', pause, until)),
-    at(4_000, () => persist(() => users[joinerB]!.join(id, { timeoutMs: churnMs }), joined(joinerB), 'join B', pause, until)),
+    at(3_000, () => persist(() => users[joinerA]!.join(id, { timeoutMs: churnMs, onProgress: progressOf('A') }), joined(joinerA), 'join A', pause, until)),
+    at(4_000, () => persist(() => users[joinerB]!.join(id, { timeoutMs: churnMs, onProgress: progressOf('B') }), joined(joinerB), 'join B', pause, until)),
     at(10_000, () => persist(() => (removalOpen() ? Promise.resolve() : retry(() => handle(1)!.removeMember(users[removed]!.memberId))), gone(removed), 'remove', pause, until)),
     at(20_000, () => persist(() => (handle(leaver) === undefined ? Promise.resolve() : retry(() => handle(leaver)!.leave())), gone(leaver), 'leave', pause, until)),
   ]
