@@ -156,6 +156,8 @@ export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCo
     return false
   }
   const { hashHex: _old, committer: _oldCommitter, ...branch } = switched.branch
+  // On the group's branch now: what comes next is the commit that left this epoch.
+  core.catchUp.offBranch = undefined
   core.adoptGroup(switched.mls)
   const merge = switched.own ? await core.mls.mergeOwnCommit() : await core.mls.mergeStagedCommit()
   if (core.sm.state !== 'working') core.sm.startWorking()
