@@ -1,4 +1,4 @@
-import type { AggregationMemberKeys, ConsensusAggregation } from '@demls/consensus'
+import type { AggregationBindingVerdict, AggregationMemberKeys, ConsensusAggregation } from '@demls/consensus'
 import { type ConversationSync, type ConversationUpdateRequest, fromHex, toHex } from '@demls/wire'
 import type { BlsBindingBook } from '../state/bls-bindings.js'
 
@@ -41,6 +41,23 @@ export interface AggregationComponents {
  */
 export type JoinBindingRefusal = 'missing' | 'too-large' | `invalid:${string}` | 'key-taken' | 'conflict'
 
+/** Verdicts kept per book (binding hex → verdict): an announcement and its proposal are checked once. */
+const VERDICT_CACHE_MAX = 64
+const verdicts = new WeakMap<BlsBindingBook, Map<string, AggregationBindingVerdict>>()
+
+/** `aggregation.verifyBinding`, remembering the last {@link VERDICT_CACHE_MAX} verdicts (a proof-of-possession check costs two pairings). */
+function verifyCached(core: Pick<AggregationComponents, 'blsBindings'>, aggregation: ConsensusAggregation, binding: Uint8Array, memberId?: Uint8Array): AggregationBindingVerdict {
+  const cache = verdicts.get(core.blsBindings) ?? new Map<string, AggregationBindingVerdict>()
+  verdicts.set(core.blsBindings, cache)
+  const key = `${memberId === undefined ? '' : toHex(memberId)}:${toHex(binding)}`
+  const held = cache.get(key)
+  if (held !== undefined) return held
+  const verdict = aggregation.verifyBinding(binding, memberId)
+  cache.set(key, verdict)
+  while (cache.size > VERDICT_CACHE_MAX) cache.delete(cache.keys().next().value as string)
+  return verdict
+}
+
 /** The aggregation capability of the group's plug-in, if it has one. */
 export function aggregationOf(core: Pick<AggregationComponents, 'plugins'>): ConsensusAggregation | undefined {
   return core.plugins.consensus.aggregation
@@ -73,7 +90,7 @@ function checkJoinBinding(
   const binding = invite.demlsBlsBinding?.keyBinding
   if (binding === undefined || binding.length === 0) return { refusal: 'missing' }
   if (binding.length > aggregation.maxBindingBytes) return { refusal: 'too-large' }
-  const verdict = aggregation.verifyBinding(binding, invite.memberId)
+  const verdict = verifyCached(core, aggregation, binding, invite.memberId)
   if (!verdict.ok) return { refusal: `invalid:${verdict.reason}` }
   const joinerHex = toHex(invite.memberId)
   ensureOwnBinding(core)
@@ -95,7 +112,8 @@ export function noteJoinBinding(core: AggregationComponents, request: Conversati
   const { refusal, entry } = checkJoinBinding(core, request)
   if (refusal === 'conflict' && request?.memberInvite !== undefined) {
     const binding = request.memberInvite.demlsBlsBinding?.keyBinding
-    const verdict = binding === undefined ? undefined : aggregationOf(core)?.verifyBinding(binding, request.memberInvite.memberId)
+    const aggregation = aggregationOf(core)
+    const verdict = binding === undefined || aggregation === undefined ? undefined : verifyCached(core, aggregation, binding, request.memberInvite.memberId)
     if (binding !== undefined && verdict?.ok === true) core.blsBindings.offerPending(toHex(request.memberInvite.memberId), { binding, publicKey: verdict.publicKey })
   }
   if (entry === undefined) return refusal

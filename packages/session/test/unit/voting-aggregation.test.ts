@@ -113,6 +113,23 @@ describe('aggregation key bindings', () => {
     expect(joinBindingRefusal(a, join(2, plugin(2).aggregation.binding))).toBe('conflict')
   })
 
+  it('checks an announcement and its proposal with one proof-of-possession verification', () => {
+    const real = plugin(0)
+    let calls = 0
+    const verifyBinding = (b: Uint8Array, m?: Uint8Array) => {
+      calls++
+      return real.aggregation.verifyBinding(b, m)
+    }
+    const counting = { ...real, aggregation: { ...real.aggregation, verifyBinding } }
+    const a = member(0, [0], counting)
+    settleBindings(a) // our own binding: one check
+    const before = calls
+    const request = join(1, plugin(1).aggregation.binding)
+    expect(joinBindingRefusal(a, request)).toBeUndefined() // the announcement
+    expect(noteJoinBinding(a, request)).toBeUndefined() // its proposal
+    expect(calls - before).toBe(1)
+  })
+
   it('a joiner keeps only synced bindings that verify, for members, once each', () => {
     const b = member(1, [0, 1, 2])
     const forged = Uint8Array.from(plugin(2).aggregation.binding)
