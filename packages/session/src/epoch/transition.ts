@@ -180,7 +180,7 @@ export async function completeEpochTransition(core: ConversationCore, m: MergedC
   const expired = m.source === 'freeze' ? (m.expired ?? []) : dropExpired(core, expiredAdds(core.prefix(), now), now)
   recordEpoch(core)
   // A group whose plug-in aggregates votes: the joiners' bindings become members' (the epoch's key list needs them).
-  settleBindings(core)
+  settleBindings(core, batch)
   core.applyScores([...m.ops, { memberId: m.committer, event: ScoreEvent.SuccessfulCommit }])
   core.emit({
     type: 'commit-applied',

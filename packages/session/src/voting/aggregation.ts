@@ -121,11 +121,32 @@ export function noteJoinBinding(core: AggregationComponents, request: Conversati
   return undefined
 }
 
-/** After every merge: members adopt the bindings of their joins; former members' go back to pending. */
-export function settleBindings(core: AggregationComponents): void {
-  if (aggregationOf(core) === undefined) return
+/**
+ * After every merge: the bindings of the joins the commit applied come
+ * from the approved requests (`approved`, the group's decided payloads, so
+ * every member that holds them adopts the same binding even when a joiner
+ * signed two); other members take their pending binding; former members'
+ * go back to pending. A binding whose key another member holds is never
+ * adopted (the key list would refuse it).
+ */
+export function settleBindings(core: AggregationComponents, approved: readonly ConversationUpdateRequest[] = []): void {
+  const aggregation = aggregationOf(core)
+  if (aggregation === undefined) return
   ensureOwnBinding(core)
-  core.blsBindings.settle(core.memberSet())
+  const members = core.memberSet()
+  for (const r of approved) {
+    const invite = r.payload === 'memberInvite' ? r.memberInvite : undefined
+    const binding = invite?.demlsBlsBinding?.keyBinding
+    if (invite === undefined || binding === undefined || binding.length === 0 || binding.length > aggregation.maxBindingBytes) continue
+    const hex = toHex(invite.memberId)
+    if (!members.has(hex)) continue
+    const verdict = verifyCached(core, aggregation, binding, invite.memberId)
+    if (!verdict.ok) continue
+    const owner = core.blsBindings.keyOwner(verdict.publicKey, hex)
+    if (owner !== undefined && members.has(owner) && core.blsBindings.member(owner) !== undefined) continue
+    core.blsBindings.setMember(hex, { binding, publicKey: verdict.publicKey })
+  }
+  core.blsBindings.settle(members)
 }
 
 /** The members' bindings a committing steward puts in the Welcome's sync (none in a group that does not aggregate). */

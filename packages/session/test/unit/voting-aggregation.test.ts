@@ -111,6 +111,16 @@ describe('aggregation key bindings', () => {
     settleBindings(a)
     expect(orderedAggregationKeys(a)).toMatchObject({ ok: false, reason: 'missing', missing: [id(2)] })
     expect(joinBindingRefusal(a, join(2, plugin(2).aggregation.binding))).toBe('conflict')
+    // The group approved one of the two: the commit's approved request decides which binding every member adopts.
+    const b = member(1, [0, 1, 2])
+    noteJoinBinding(b, join(2, encodeKeyBinding(other)))
+    noteJoinBinding(b, join(2, plugin(2).aggregation.binding))
+    for (const m of [a, b]) settleBindings(m, [join(2, plugin(2).aggregation.binding)])
+    for (const m of [a, b]) expect(m.blsBindings.member(toHex(id(2)))?.binding).toEqual(plugin(2).aggregation.binding)
+    // An approved request whose key a member already holds is not adopted.
+    const c = member(0, [0, 3])
+    settleBindings(c, [join(3, plugin(3, { blsSecretKey: blsKeyFromMemberKey(key(0)) }).aggregation.binding)])
+    expect(c.blsBindings.member(toHex(id(3)))).toBeUndefined()
   })
 
   it('checks an announcement and its proposal with one proof-of-possession verification', () => {
