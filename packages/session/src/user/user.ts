@@ -187,12 +187,12 @@ export class User {
   #unreadable: StateCorruptError[] = []
   #stopped = false
   #stopping: Promise<void> | undefined
-  /** Aborts fetches from the transport's stores on `stop`. */
-  readonly #storeFetches = new AbortController()
   /** The signature checks knocks may cost us, over all our conversations. */
   readonly #knockBudget = new VerifyBudget()
   /** Open knocks of each conversation we are a member of (memory only). */
   readonly #knockBooks = new Map<string, KnockBook>()
+  /** Aborts fetches from the transport's stores on `stop`. */
+  readonly #storeFetches = new AbortController()
 
   /** Every event of every conversation, plus lifecycle events. */
   readonly events$: Observable<UserEvent> = this.#events.asObservable()
@@ -277,7 +277,7 @@ export class User {
    * A failed store becomes an `error` event (`operation: 'store-backfill'`)
    * after what the others returned was fed.
    */
-  async #backfillFromStores(conversation: Conversation): Promise<void> {
+  async #backfillFromStores(conversation: Conversation, attempt = 0): Promise<void> {
     const sinceMs = conversation.storeBackfillSince()
     const fetchStored = this.transport.fetchStored?.bind(this.transport)
     if (fetchStored === undefined || sinceMs === undefined) return
@@ -297,7 +297,17 @@ export class User {
         if (batch.length >= STORE_BACKFILL_BATCH) await feed()
       }
     } catch (err) {
-      if (!this.#stopped) throw err
+      if (this.#stopped) return
+      // A store fetch can fail for a moment (a stream closed while the node's connections churn): it is asked
+      // again after each of STORE_BACKFILL_RETRY_MS, from the same time (what comes twice is read once).
+      const delay = STORE_BACKFILL_RETRY_MS[attempt]
+      if (delay === undefined) throw err
+      const handle = this.clock.setTimer(() => {
+        this.#retries.delete(handle)
+        if (this.#stopped || !this.#entries.has(id)) return
+        this.#spawn(this.#backfillFromStores(conversation, attempt + 1), id, 'store-backfill')
+      }, delay)
+      this.#retries.add(handle)
     } finally {
       await feed()
     }
@@ -908,6 +918,9 @@ async function claimStorage(storage: Storage, memberId: Uint8Array, signal: Abor
 
 /** Packets from stores fed to a conversation at a time (a member's history reply is bounded the same). */
 const STORE_BACKFILL_BATCH = 256
+
+/** A failed store fetch of a restored conversation is tried again after each of these (ms); then it is an `error` event. */
+const STORE_BACKFILL_RETRY_MS: readonly number[] = [1_000, 4_000]
 
 /** Every conversation saved in the store, resumed (see {@link Conversation.restore}). */
 async function restoreAll(

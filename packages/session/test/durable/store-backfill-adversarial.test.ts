@@ -158,6 +158,19 @@ describe('a malicious or failing store cannot do worse than withhold', () => {
     await s.stop()
   }, 60_000)
 
+  it('a store that fails once (a stream closed under it) is asked again: the chat comes from it, once, and no error', async () => {
+    let calls = 0
+    const { s, back, asked } = await awayAndBack((kept) => {
+      calls++
+      return calls === 1 ? Promise.reject(new Error('stream closed')) : kept
+    })
+    await s.net.clock.advance(2_000)
+    expect(asked).toHaveLength(2)
+    expect(bodies(back.events).sort()).toEqual(['while away 1', 'while away 2'])
+    expect(back.events.filter((e) => e.type === 'error')).toEqual([])
+    await s.stop()
+  }, 60_000)
+
   it('withholding: a store that returns nothing leaves m2 where no store would — the members’ own backfill brings the chat once it reaches them', async () => {
     const { s, back } = await awayAndBack(() => [])
     expect(bodies(back.events)).toEqual([])
@@ -167,12 +180,17 @@ describe('a malicious or failing store cannot do worse than withhold', () => {
     await s.stop()
   }, 60_000)
 
-  it('a failing store: an error event (store-backfill), and the conversation goes on', async () => {
-    const { s, back } = await awayAndBack(() => Promise.reject(new Error('store unreachable')))
+  it('a failing store: asked three times, then an error event (store-backfill), and the conversation goes on', async () => {
+    const { s, back, asked } = await awayAndBack(() => Promise.reject(new Error('store unreachable')))
+    // The members are reachable again (a longer cut and the group would remove m2 as inactive).
+    s.net.heal()
+    // Asked again after 1 s and after 4 s more: one error event once the last attempt failed.
+    await s.until(() => asked.length === 3 && back.events.some((e) => e.type === 'error'), 10_000)
+    await s.net.clock.advance(5_000)
+    expect(asked).toHaveLength(3)
     const errors = back.events.filter((e) => e.type === 'error')
     expect(errors).toHaveLength(1)
     expect(errors[0]!.type === 'error' && errors[0]!.operation).toBe('store-backfill')
-    s.net.heal()
     await s.until(() => bodies(back.events).length >= 2 && converged(s, ID))
     await s.stop()
   }, 60_000)
