@@ -52,12 +52,16 @@ async function run(cmd) {
         ...(cmd.dht ? { dht: 'client', rendezvous: { intervalMs: 2_000 } } : {}),
         ...(cmd.nat ? { nat: true } : {}),
         ...(cmd.mdns ? { mdns: { interval: 1_000 } } : {}),
+        ...(cmd.stores ? { stores: cmd.stores } : {}),
       })
       const privateKey = new Uint8Array(createHash('sha256').update(`demls netns member ${cmd.name}`).digest())
       const storage = await levelStorage({ location: join(cmd.dir, 'state') })
       user = await User.create({ privateKey, transport, clock: systemClock, config: LAN_TIMING, storage })
       user.events$.subscribe((e) => {
         if (e.type === 'message') send({ type: 'event', at: Date.now(), conversation: e.conversationId, by: toHex(e.sender), text: new TextDecoder().decode(e.body) })
+        // What came back from history (a member's reply or a store), and failures (a store that could not be reached).
+        else if (e.type === 'backfill') send({ type: 'note', at: Date.now(), conversation: e.conversationId, kind: 'backfill', packets: e.packets, messages: e.messages })
+        else if (e.type === 'error') send({ type: 'note', at: Date.now(), conversation: e.conversationId, kind: 'error', detail: `${e.operation}: ${e.error?.message}` })
       })
       return { memberId: toHex(user.memberId), peerId: transport.peerId.toString(), addrs: transport.multiaddrs().map(String), restored: user.conversations() }
     }
@@ -83,6 +87,12 @@ async function run(cmd) {
     case 'members': {
       const c = user.conversation(cmd.conversationId)
       return { members: c ? c.members().map(toHex) : [], epoch: c ? String(c.epoch()) : '-' }
+    }
+    case 'stored': {
+      // How many packets of the conversation's app topic the transport's stores hold now.
+      let packets = 0
+      for await (const _ of transport.fetchStored(topicFor(cmd.conversationId, 'app'), { sinceMs: 0, signal: AbortSignal.timeout(15_000) })) packets++
+      return { packets }
     }
     case 'dial':
       await transport.dial(cmd.addr, { signal: AbortSignal.timeout(15_000) })

@@ -21,6 +21,16 @@ export interface ChatEvent {
   text: string
 }
 
+/** A backfill (`messages` of `packets` read) or an error event of a member's session. */
+export interface Note {
+  at: number
+  conversation: string
+  kind: 'backfill' | 'error'
+  packets?: number
+  messages?: number
+  detail?: string
+}
+
 export interface ConnectionInfo {
   peer: string
   addr: string
@@ -46,6 +56,7 @@ function inNs(ns: string, args: string[], ipc: boolean, log: (line: string) => v
 
 export class Member {
   readonly events: ChatEvent[] = []
+  readonly notes: Note[] = []
   readonly lines: string[] = []
   memberId = ''
   peerId = ''
@@ -59,8 +70,9 @@ export class Member {
     readonly ns: string,
   ) {
     this.#child = inNs(ns, [PEER], true, (l) => this.lines.push(l))
-    this.#child.on('message', (m: { type: string; seq?: number } & Reply & ChatEvent) => {
+    this.#child.on('message', (m: { type: string; seq?: number } & Reply & ChatEvent & Note) => {
       if (m.type === 'event') this.events.push(m)
+      else if (m.type === 'note') this.notes.push(m)
       else if (m.seq !== undefined) {
         this.#pending.get(m.seq)?.(m)
         this.#pending.delete(m.seq)
