@@ -1,67 +1,15 @@
 // The built bin (`dist/main.js`, what `npm install @demls/node` installs),
 // run as a process: usage, identity across restarts, graceful stop, a
 // corrupt key file, members meeting through it, and its relay's bounds.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { spawnSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type GossipsubTransport, gossipsubTransport } from '@demls/transport-gossipsub'
 import { topicFor, waitForReadiness } from '@demls/wire'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { binHarness, exited, sleep } from './bin-harness.js'
 import { BIN } from './build-setup.js'
 
-interface Ready {
-  peerId: string
-  multiaddrs: string[]
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
-const children: ChildProcess[] = []
-const transports: GossipsubTransport[] = []
-const dirs: string[] = []
-
-afterEach(async () => {
-  await Promise.allSettled(transports.splice(0).map((t) => t.stop()))
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'demls-node-test-'))
-  dirs.push(d)
-  return d
-}
-
-/** Start the bin; resolve with its ready line and the process. */
-async function startBin(args: string[]): Promise<{ child: ChildProcess; ready: Ready; out: () => string }> {
-  const child = spawn(process.execPath, [BIN, '--listen', '/ip4/127.0.0.1/tcp/0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  children.push(child)
-  let out = ''
-  child.stdout!.on('data', (d: Buffer) => {
-    out += d.toString()
-  })
-  child.stderr!.on('data', (d: Buffer) => {
-    out += d.toString()
-  })
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    const line = out.split('\n').find((l) => l.startsWith('demls-node-ready '))
-    if (line !== undefined) return { child, ready: JSON.parse(line.slice('demls-node-ready '.length)) as Ready, out: () => out }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`demls-node did not get ready:\n${out}`)
-    await sleep(50)
-  }
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode)
-  return new Promise((r) => child.once('exit', (code) => r(code)))
-}
-
-function member(init: Parameters<typeof gossipsubTransport>[0]): GossipsubTransport {
-  const t = gossipsubTransport({ listen: ['/ip4/127.0.0.1/tcp/0'], ...init })
-  transports.push(t)
-  return t
-}
+const { tempDir, startBin, member } = binHarness('demls-node-test-')
 
 describe('demls-node command line', () => {
   it('--help prints the usage and exits 0; a mistyped option or a bad number exits 2 with the usage', () => {

@@ -2,66 +2,15 @@
 // packets reach the node over gossipsub; a member that was not there fetches
 // them from it; they survive a restart of the node; the store's options are
 // checked like the others.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { type GossipsubTransport, StoreFetchError, StoreRefusedError, gossipsubTransport } from '@demls/transport-gossipsub'
+import { type GossipsubTransport, StoreFetchError, StoreRefusedError } from '@demls/transport-gossipsub'
 import { topicFor, waitForReadiness } from '@demls/wire'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { binHarness, exited, sleep } from './bin-harness.js'
 import { BIN } from './build-setup.js'
 
-interface Ready {
-  peerId: string
-  multiaddrs: string[]
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
-const children: ChildProcess[] = []
-const transports: GossipsubTransport[] = []
-const dirs: string[] = []
-
-afterEach(async () => {
-  await Promise.allSettled(transports.splice(0).map((t) => t.stop()))
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'demls-node-store-'))
-  dirs.push(d)
-  return d
-}
-
-async function startBin(args: string[]): Promise<{ child: ChildProcess; ready: Ready; out: () => string }> {
-  const child = spawn(process.execPath, [BIN, '--listen', '/ip4/127.0.0.1/tcp/0', '--no-relay', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  children.push(child)
-  let out = ''
-  child.stdout!.on('data', (d: Buffer) => {
-    out += d.toString()
-  })
-  child.stderr!.on('data', (d: Buffer) => {
-    out += d.toString()
-  })
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    const line = out.split('\n').find((l) => l.startsWith('demls-node-ready '))
-    if (line !== undefined) return { child, ready: JSON.parse(line.slice('demls-node-ready '.length)) as Ready, out: () => out }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`demls-node did not get ready:\n${out}`)
-    await sleep(50)
-  }
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode)
-  return new Promise((r) => child.once('exit', (code) => r(code)))
-}
-
-function member(init: Parameters<typeof gossipsubTransport>[0]): GossipsubTransport {
-  const t = gossipsubTransport({ listen: ['/ip4/127.0.0.1/tcp/0'], ...init })
-  transports.push(t)
-  return t
-}
+const { tempDir, startBin, member } = binHarness('demls-node-store-')
 
 async function fetchTexts(t: GossipsubTransport, topic: string): Promise<string[]> {
   const out: string[] = []
@@ -87,7 +36,7 @@ describe('demls-node --serve: a store for encrypted traffic', () => {
 
   it('keeps what members sent on a served conversation, hands it to a member that was away, keeps it across a restart, refuses other topics', async () => {
     const dir = tempDir()
-    const first = await startBin(['--dir', dir, '--serve', ID])
+    const first = await startBin(['--no-relay', '--dir', dir, '--serve', ID])
     expect(first.out()).toMatch(new RegExp(`store: ${TOPIC.replace(/[/]/g, '\\/')} in ${join(dir, 'store').replace(/[/]/g, '\\/')}`))
     const sender = member({ bootstrap: first.ready.multiaddrs })
     await sender.start()
@@ -110,7 +59,7 @@ describe('demls-node --serve: a store for encrypted traffic', () => {
 
     first.child.kill('SIGTERM')
     expect(await exited(first.child)).toBe(0)
-    const second = await startBin(['--dir', dir, '--serve', ID])
+    const second = await startBin(['--no-relay', '--dir', dir, '--serve', ID])
     expect(second.out()).toMatch(/2 packets kept/)
     const after = member({ stores: [second.ready.multiaddrs[0]!] })
     await after.start()
