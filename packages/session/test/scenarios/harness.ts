@@ -156,6 +156,21 @@ export function joining(s: Scenario, i: number, id: string, options: JoinOptions
   return { progress, out, promise }
 }
 
+/** Member `i` joins with `link` (announcements retried once a minute), capturing the outcome. */
+export function joiningByLink(s: Scenario, i: number, link: string, timeoutMs = 30_000) {
+  const out: { error?: unknown; done: boolean } = { done: false }
+  s.members[i]!.user.joinByLink(link, { timeoutMs, retry: { initialMs: 60_000, maxMs: 60_000 } }).then(
+    () => {
+      out.done = true
+    },
+    (err) => {
+      out.error = err
+      out.done = true
+    },
+  )
+  return out
+}
+
 /**
  * Member 0 creates `id`, members 1–2 join, then member 3 joins: one more
  * commit, after which the three settled members are the steward list

@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { RejectedError } from '../../src/index.js'
-import { bootstrapInvited, conv, converged, eventsOf, hex, memberIdOf, scenario, type Scenario } from './harness.js'
+import { bootstrapInvited, conv, converged, eventsOf, hex, joiningByLink, memberIdOf, scenario, type Scenario } from './harness.js'
 
 /** Users whose conversations default to admission by invitation (the library default). */
 const INVITE = { config: { admission: 'invite' as const } }
-
-/** Member `i` joins with `link`, capturing the outcome. */
-function joiningByLink(s: Scenario, i: number, link: string, timeoutMs = 30_000) {
-  const out: { error?: unknown; done: boolean } = { done: false }
-  s.members[i]!.user.joinByLink(link, { timeoutMs, retry: { initialMs: 60_000, maxMs: 60_000 } }).then(
-    () => {
-      out.done = true
-    },
-    (err) => {
-      out.error = err
-      out.done = true
-    },
-  )
-  return out
-}
 
 /** `admitted`, or the reason of the joiner's `RejectedError` (anything else fails the test). */
 function outcomeOf(out: { error?: unknown }): string {
