@@ -121,16 +121,15 @@ export async function onHandedOver(
     if (checked.ok) break
   }
   if (!checked.ok) return 'refused'
-  const key = keyOfTarget(checked.target)
-  const members = core.memberSet()
-  if (core.queues.isApprovedTarget(key) || targetSatisfied(checked.target, (h) => members.has(h))) return 'held'
+  // The certificate's target is the one checked above (same payload, nothing in between).
+  const key = keyOfTarget(claimedTarget)
   const id = proposal.proposalId
   // The group's outcome: our own (a timer's failure, a NO from a partial view) no longer counts.
   core.queues.resolved.add(id)
   core.voting.autoVotes.clear(id)
   core.voting.timeouts.clear(id)
   core.voting.requests.delete(id)
-  const result = applyConsensusResult(core.queues, id, true, checked.request, (h) => members.has(h))
+  const result = applyConsensusResult(core.queues, id, true, checked.request, (h) => before.has(h))
   if (!core.queues.approved.has(id)) return 'held'
   core.queues.bufferUpdate(checked.request, core.epoch())
   core.certificates.keepApproved(key, cert)
