@@ -25,6 +25,10 @@ import {
   decodeEpochAttestation,
   decodeStewardListNotice,
   encodeDemlsControl,
+  encodeDemlsAggregateVote,
+  decodeDemlsAggregateVote,
+  encodeDemlsAggregateProof,
+  encodeApprovalCertificate,
   encodeEpochAttestation,
   encodeStewardListNotice,
   decodeCommitCandidate,
@@ -773,5 +777,35 @@ describe('demls control: steward list sync', () => {
     const control = encodeDemlsControl({ stewardList: { electionEpoch: 4n, retryRound: 2, members: [hex('01'), hex('02')] } })
     expectBytes(control, `2a 0a ${noticeBytes}`) // 10 bytes of notice
     expectBytes(encodeAppMessage({ demlsControl: { stewardList: { electionEpoch: 4n, retryRound: 2, members: [hex('01'), hex('02')] } } }), `a2 06 0c 2a 0a ${noticeBytes}`)
+  })
+})
+
+describe('demls aggregated votes (issue 55)', () => {
+  const voteBytes = [
+    '08 09', // proposal_id (1<<3|0)
+    '10 01', // vote (2<<3|0)
+    '1a 02 aa bb', // signature (3<<3|2)
+    '20 04', // epoch (4<<3|0)
+  ].join(' ')
+  it('DemlsAggregateVote, inside AppMessage.demls_aggregate_vote = 102 (b2 06)', () => {
+    const v = { proposalId: 9, vote: true, signature: hex('aabb'), epoch: 4n }
+    expectBytes(encodeDemlsAggregateVote(v), voteBytes)
+    expect(decodeDemlsAggregateVote(hex(voteBytes.replaceAll(' ', '')))).toStrictEqual(v)
+    expectBytes(encodeAppMessage({ demlsAggregateVote: v }), `b2 06 0a ${voteBytes}`)
+    expect(decodeAppMessage(hex(`b2060a${voteBytes.replaceAll(' ', '')}`)).demlsAggregateVote).toStrictEqual(v)
+  })
+  it('DemlsAggregateProof: proposal = 1, proof = 2, inside AppMessage.demls_aggregate_proof = 103 (ba 06)', () => {
+    expectBytes(encodeDemlsAggregateProof({ proposal: {}, proof: hex('cc') }), '0a 00 12 01 cc')
+    expectBytes(encodeAppMessage({ demlsAggregateProof: { proof: hex('cc') } }), 'ba 06 03 12 01 cc')
+  })
+  it('ApprovalCertificate.demls_aggregate_proof = 3 (1a); absent = the earlier bytes', () => {
+    expectBytes(encodeApprovalCertificate({ voteBindings: [hex('01')], demlsAggregateProof: hex('dd') }), '12 01 01 1a 01 dd')
+    expectBytes(encodeApprovalCertificate({ voteBindings: [hex('01')] }), '12 01 01')
+  })
+  it('Envelope subtopic SUBTOPIC_DEMLS_VOTES = 100 (18 64)', () => {
+    expect(Subtopic.SUBTOPIC_DEMLS_VOTES).toBe(100)
+    const bytes = encodeTransportEnvelope({ conversationId: 'c', subtopic: 'votes', senderAppId: hex('01'), payload: hex('02') })
+    expectBytes(bytes, '08 01 12 01 63 18 64 22 01 01 2a 01 02')
+    expect(decodeTransportEnvelope(bytes).subtopic).toBe('votes')
   })
 })

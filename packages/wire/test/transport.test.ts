@@ -39,12 +39,15 @@ describe('topics', () => {
     // reference-safe ids appear unchanged
     expect(topicFor('Group-1_a.b~c', 'app')).toBe('/Group-1_a.b~c/1/app_msg/proto')
     expect(parseTopic('/chat/1/welcome/proto')).toEqual({ conversationId: 'chat', subtopic: 'welcome' })
+    // demls only: the aggregators' votes channel.
+    expect(topicFor('chat', 'votes')).toBe('/chat/1/demls_votes/proto')
+    expect(parseTopic('/chat/1/demls_votes/proto')).toEqual({ conversationId: 'chat', subtopic: 'votes' })
   })
 
   it.each(['a/b', '/', 'x/1/app_msg/proto', 'é😀 ünïcödé', '100%', '%2F', '?#&= +', '中文/群'])(
     'round-trips the id %j',
     (id) => {
-      for (const sub of ['app', 'welcome'] as const) {
+      for (const sub of ['app', 'welcome', 'votes'] as const) {
         const topic = topicFor(id, sub)
         expect(topic.split('/')).toHaveLength(5)
         expect(parseTopic(topic)).toEqual({ conversationId: id, subtopic: sub })

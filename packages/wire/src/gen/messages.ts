@@ -111,6 +111,7 @@ export const Subtopic = {
   SUBTOPIC_UNSPECIFIED: 0,
   SUBTOPIC_APP: 1,
   SUBTOPIC_WELCOME: 2,
+  SUBTOPIC_DEMLS_VOTES: 100,
 } as const
 /**
  * A value of {@link Subtopic} (unknown values from the wire are kept as numbers).
@@ -475,7 +476,7 @@ export function decodeVote(bytes: Uint8Array): Vote {
  */
 export interface AppMessage {
   /** Which member of oneof `payload` is set, if any. */
-  payload?: 'conversationMessage' | 'banRequest' | 'proposal' | 'vote' | 'votePayload' | 'userVote' | 'proposalAdded' | 'commitCandidate' | 'conversationSync' | 'memberWelcome' | 'membershipChange' | 'demlsControl'
+  payload?: 'conversationMessage' | 'banRequest' | 'proposal' | 'vote' | 'votePayload' | 'userVote' | 'proposalAdded' | 'commitCandidate' | 'conversationSync' | 'memberWelcome' | 'membershipChange' | 'demlsControl' | 'demlsAggregateVote' | 'demlsAggregateProof'
   /** field 1, ConversationMessage */
   conversationMessage?: ConversationMessage
   /** field 2, BanRequest */
@@ -502,6 +503,10 @@ export interface AppMessage {
   demlsControl?: DemlsControl
   /** field 101, repeated bytes */
   demlsVoteBindings: Uint8Array[]
+  /** field 102, DemlsAggregateVote */
+  demlsAggregateVote?: DemlsAggregateVote
+  /** field 103, DemlsAggregateProof */
+  demlsAggregateProof?: DemlsAggregateProof
 }
 
 /**
@@ -516,7 +521,7 @@ export interface AppMessage {
  */
 export interface AppMessageInit {
   /** Optional: the member of oneof `payload` that is set (must then name it). */
-  payload?: 'conversationMessage' | 'banRequest' | 'proposal' | 'vote' | 'votePayload' | 'userVote' | 'proposalAdded' | 'commitCandidate' | 'conversationSync' | 'memberWelcome' | 'membershipChange' | 'demlsControl'
+  payload?: 'conversationMessage' | 'banRequest' | 'proposal' | 'vote' | 'votePayload' | 'userVote' | 'proposalAdded' | 'commitCandidate' | 'conversationSync' | 'memberWelcome' | 'membershipChange' | 'demlsControl' | 'demlsAggregateVote' | 'demlsAggregateProof'
   /** field 1, ConversationMessage */
   conversationMessage?: ConversationMessageInit | null
   /** field 2, BanRequest */
@@ -543,11 +548,15 @@ export interface AppMessageInit {
   demlsControl?: DemlsControlInit | null
   /** field 101, repeated bytes */
   demlsVoteBindings?: readonly (Uint8Array)[] | null
+  /** field 102, DemlsAggregateVote */
+  demlsAggregateVote?: DemlsAggregateVoteInit | null
+  /** field 103, DemlsAggregateProof */
+  demlsAggregateProof?: DemlsAggregateProofInit | null
 }
 
 function toAppMessage(v: AppMessageInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
-  oneofIn('de_mls.messages.v1.AppMessage', 'payload', v, ['conversationMessage', 'banRequest', 'proposal', 'vote', 'votePayload', 'userVote', 'proposalAdded', 'commitCandidate', 'conversationSync', 'memberWelcome', 'membershipChange', 'demlsControl'])
+  oneofIn('de_mls.messages.v1.AppMessage', 'payload', v, ['conversationMessage', 'banRequest', 'proposal', 'vote', 'votePayload', 'userVote', 'proposalAdded', 'commitCandidate', 'conversationSync', 'memberWelcome', 'membershipChange', 'demlsControl', 'demlsAggregateVote', 'demlsAggregateProof'])
   if (v.conversationMessage != null) o.conversationMessage = toConversationMessage(v.conversationMessage)
   if (v.banRequest != null) o.banRequest = toBanRequest(v.banRequest)
   if (v.proposal != null) o.proposal = toProposal(v.proposal)
@@ -561,6 +570,8 @@ function toAppMessage(v: AppMessageInit): Record<string, unknown> {
   if (v.membershipChange != null) o.membershipChange = toEventMembershipChange(v.membershipChange)
   if (v.demlsControl != null) o.demlsControl = toDemlsControl(v.demlsControl)
   if (v.demlsVoteBindings != null && v.demlsVoteBindings.length > 0) o.demlsVoteBindings = v.demlsVoteBindings.map((x) => bytesIn(x))
+  if (v.demlsAggregateVote != null) o.demlsAggregateVote = toDemlsAggregateVote(v.demlsAggregateVote)
+  if (v.demlsAggregateProof != null) o.demlsAggregateProof = toDemlsAggregateProof(v.demlsAggregateProof)
   return o
 }
 
@@ -616,6 +627,14 @@ function fromAppMessage(m: Record<string, unknown>): AppMessage {
     v.demlsControl = fromDemlsControl(m.demlsControl as Record<string, unknown>)
     v.payload = 'demlsControl'
   }
+  if (Object.hasOwn(m, 'demlsAggregateVote') && m.demlsAggregateVote != null) {
+    v.demlsAggregateVote = fromDemlsAggregateVote(m.demlsAggregateVote as Record<string, unknown>)
+    v.payload = 'demlsAggregateVote'
+  }
+  if (Object.hasOwn(m, 'demlsAggregateProof') && m.demlsAggregateProof != null) {
+    v.demlsAggregateProof = fromDemlsAggregateProof(m.demlsAggregateProof as Record<string, unknown>)
+    v.payload = 'demlsAggregateProof'
+  }
   return v
 }
 
@@ -662,7 +681,8 @@ export function decodeAppMessage(bytes: Uint8Array): AppMessage {
  * @example
  * ```ts
  * import { type ApprovalCertificate, decodeApprovalCertificate, encodeApprovalCertificate } from '@demls/wire'
- * const approvalCertificate: ApprovalCertificate = decodeApprovalCertificate(encodeApprovalCertificate({}))
+ * const approvalCertificate: ApprovalCertificate = decodeApprovalCertificate(encodeApprovalCertificate({ demlsAggregateProof: new Uint8Array([1, 2, 3]) }))
+ * console.log(approvalCertificate.demlsAggregateProof) // Uint8Array [1, 2, 3]
  * ```
  */
 export interface ApprovalCertificate {
@@ -670,6 +690,8 @@ export interface ApprovalCertificate {
   proposal?: Proposal
   /** field 2, repeated bytes */
   voteBindings: Uint8Array[]
+  /** field 3, bytes */
+  demlsAggregateProof: Uint8Array
 }
 
 /**
@@ -678,7 +700,7 @@ export interface ApprovalCertificate {
  * @example
  * ```ts
  * import { type ApprovalCertificateInit, encodeApprovalCertificate } from '@demls/wire'
- * const init: ApprovalCertificateInit = {}
+ * const init: ApprovalCertificateInit = { demlsAggregateProof: new Uint8Array([1, 2, 3]) }
  * const bytes = encodeApprovalCertificate(init)
  * ```
  */
@@ -687,18 +709,22 @@ export interface ApprovalCertificateInit {
   proposal?: ProposalInit | null
   /** field 2, repeated bytes */
   voteBindings?: readonly (Uint8Array)[] | null
+  /** field 3, bytes */
+  demlsAggregateProof?: Uint8Array | null
 }
 
 function toApprovalCertificate(v: ApprovalCertificateInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
   if (v.proposal != null) o.proposal = toProposal(v.proposal)
   if (v.voteBindings != null && v.voteBindings.length > 0) o.voteBindings = v.voteBindings.map((x) => bytesIn(x))
+  if (v.demlsAggregateProof != null) o.demlsAggregateProof = bytesIn(v.demlsAggregateProof)
   return o
 }
 
 function fromApprovalCertificate(m: Record<string, unknown>): ApprovalCertificate {
   const v: ApprovalCertificate = {
     voteBindings: ((m.voteBindings as unknown[] | undefined) ?? []).map((x) => bytesOut(x)),
+    demlsAggregateProof: bytesOut(m.demlsAggregateProof),
   }
   if (Object.hasOwn(m, 'proposal') && m.proposal != null) {
     v.proposal = fromProposal(m.proposal as Record<string, unknown>)
@@ -715,7 +741,7 @@ function fromApprovalCertificate(m: Record<string, unknown>): ApprovalCertificat
  * @example
  * ```ts
  * import { encodeApprovalCertificate } from '@demls/wire'
- * const bytes = encodeApprovalCertificate({}) // canonical protobuf bytes
+ * const bytes = encodeApprovalCertificate({ demlsAggregateProof: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
  * ```
  */
 export function encodeApprovalCertificate(value: ApprovalCertificateInit): Uint8Array<ArrayBuffer> {
@@ -730,7 +756,7 @@ export function encodeApprovalCertificate(value: ApprovalCertificateInit): Uint8
  * @example
  * ```ts
  * import { DecodeError, decodeApprovalCertificate, encodeApprovalCertificate } from '@demls/wire'
- * const approvalCertificate = decodeApprovalCertificate(encodeApprovalCertificate({}))
+ * const approvalCertificate = decodeApprovalCertificate(encodeApprovalCertificate({ demlsAggregateProof: new Uint8Array([1, 2, 3]) }))
  * try {
  *   decodeApprovalCertificate(new Uint8Array([0xff, 0xff]))
  * } catch (err) {
@@ -740,6 +766,192 @@ export function encodeApprovalCertificate(value: ApprovalCertificateInit): Uint8
  */
 export function decodeApprovalCertificate(bytes: Uint8Array): ApprovalCertificate {
   return decodeWith('de_mls.messages.v1.ApprovalCertificate', pb.de_mls.messages.v1.ApprovalCertificate, bytes, fromApprovalCertificate)
+}
+
+/**
+ * `de_mls.messages.v1.DemlsAggregateVote` as returned by {@link decodeDemlsAggregateVote}: every field present,
+ * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type DemlsAggregateVote, decodeDemlsAggregateVote, encodeDemlsAggregateVote } from '@demls/wire'
+ * const demlsAggregateVote: DemlsAggregateVote = decodeDemlsAggregateVote(encodeDemlsAggregateVote({ proposalId: 7 }))
+ * console.log(demlsAggregateVote.proposalId) // 7
+ * ```
+ */
+export interface DemlsAggregateVote {
+  /** field 1, uint32 */
+  proposalId: number
+  /** field 2, bool */
+  vote: boolean
+  /** field 3, bytes */
+  signature: Uint8Array
+  /** field 4, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  epoch: bigint
+}
+
+/**
+ * Input of {@link encodeDemlsAggregateVote}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type DemlsAggregateVoteInit, encodeDemlsAggregateVote } from '@demls/wire'
+ * const init: DemlsAggregateVoteInit = { proposalId: 7 }
+ * const bytes = encodeDemlsAggregateVote(init)
+ * ```
+ */
+export interface DemlsAggregateVoteInit {
+  /** field 1, uint32 (encode also takes a negative int32 as its two's complement, like `>>> 0`) */
+  proposalId?: number | null
+  /** field 2, bool */
+  vote?: boolean | null
+  /** field 3, bytes */
+  signature?: Uint8Array | null
+  /** field 4, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  epoch?: bigint | number | null
+}
+
+function toDemlsAggregateVote(v: DemlsAggregateVoteInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.proposalId != null) o.proposalId = u32In(v.proposalId)
+  if (v.vote != null) o.vote = v.vote
+  if (v.signature != null) o.signature = bytesIn(v.signature)
+  if (v.epoch != null) o.epoch = u64In(v.epoch)
+  return o
+}
+
+function fromDemlsAggregateVote(m: Record<string, unknown>): DemlsAggregateVote {
+  const v: DemlsAggregateVote = {
+    proposalId: (m.proposalId as number | undefined) ?? 0,
+    vote: (m.vote as boolean | undefined) ?? false,
+    signature: bytesOut(m.signature),
+    epoch: u64Out(m.epoch),
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.DemlsAggregateVote` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeDemlsAggregateVote } from '@demls/wire'
+ * const bytes = encodeDemlsAggregateVote({ proposalId: 7 }) // canonical protobuf bytes
+ * ```
+ */
+export function encodeDemlsAggregateVote(value: DemlsAggregateVoteInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.DemlsAggregateVote', pb.de_mls.messages.v1.DemlsAggregateVote, () => toDemlsAggregateVote(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.DemlsAggregateVote` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeDemlsAggregateVote, encodeDemlsAggregateVote } from '@demls/wire'
+ * const demlsAggregateVote = decodeDemlsAggregateVote(encodeDemlsAggregateVote({ proposalId: 7 }))
+ * try {
+ *   decodeDemlsAggregateVote(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
+ */
+export function decodeDemlsAggregateVote(bytes: Uint8Array): DemlsAggregateVote {
+  return decodeWith('de_mls.messages.v1.DemlsAggregateVote', pb.de_mls.messages.v1.DemlsAggregateVote, bytes, fromDemlsAggregateVote)
+}
+
+/**
+ * `de_mls.messages.v1.DemlsAggregateProof` as returned by {@link decodeDemlsAggregateProof}: every field present,
+ * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type DemlsAggregateProof, decodeDemlsAggregateProof, encodeDemlsAggregateProof } from '@demls/wire'
+ * const demlsAggregateProof: DemlsAggregateProof = decodeDemlsAggregateProof(encodeDemlsAggregateProof({ proof: new Uint8Array([1, 2, 3]) }))
+ * console.log(demlsAggregateProof.proof) // Uint8Array [1, 2, 3]
+ * ```
+ */
+export interface DemlsAggregateProof {
+  /** field 1, consensus.v1.Proposal */
+  proposal?: Proposal
+  /** field 2, bytes */
+  proof: Uint8Array
+}
+
+/**
+ * Input of {@link encodeDemlsAggregateProof}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type DemlsAggregateProofInit, encodeDemlsAggregateProof } from '@demls/wire'
+ * const init: DemlsAggregateProofInit = { proof: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeDemlsAggregateProof(init)
+ * ```
+ */
+export interface DemlsAggregateProofInit {
+  /** field 1, consensus.v1.Proposal */
+  proposal?: ProposalInit | null
+  /** field 2, bytes */
+  proof?: Uint8Array | null
+}
+
+function toDemlsAggregateProof(v: DemlsAggregateProofInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.proposal != null) o.proposal = toProposal(v.proposal)
+  if (v.proof != null) o.proof = bytesIn(v.proof)
+  return o
+}
+
+function fromDemlsAggregateProof(m: Record<string, unknown>): DemlsAggregateProof {
+  const v: DemlsAggregateProof = {
+    proof: bytesOut(m.proof),
+  }
+  if (Object.hasOwn(m, 'proposal') && m.proposal != null) {
+    v.proposal = fromProposal(m.proposal as Record<string, unknown>)
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.DemlsAggregateProof` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeDemlsAggregateProof } from '@demls/wire'
+ * const bytes = encodeDemlsAggregateProof({ proof: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
+ */
+export function encodeDemlsAggregateProof(value: DemlsAggregateProofInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.DemlsAggregateProof', pb.de_mls.messages.v1.DemlsAggregateProof, () => toDemlsAggregateProof(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.DemlsAggregateProof` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeDemlsAggregateProof, encodeDemlsAggregateProof } from '@demls/wire'
+ * const demlsAggregateProof = decodeDemlsAggregateProof(encodeDemlsAggregateProof({ proof: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeDemlsAggregateProof(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
+ */
+export function decodeDemlsAggregateProof(bytes: Uint8Array): DemlsAggregateProof {
+  return decodeWith('de_mls.messages.v1.DemlsAggregateProof', pb.de_mls.messages.v1.DemlsAggregateProof, bytes, fromDemlsAggregateProof)
 }
 
 /**
@@ -5053,6 +5265,8 @@ export const schema = {
       { name: 'membershipChange', id: 11, kind: 'message', repeated: false, ref: 'EventMembershipChange', oneof: 'payload' },
       { name: 'demlsControl', id: 100, kind: 'message', repeated: false, ref: 'DemlsControl', oneof: 'payload' },
       { name: 'demlsVoteBindings', id: 101, kind: 'bytes', repeated: true },
+      { name: 'demlsAggregateVote', id: 102, kind: 'message', repeated: false, ref: 'DemlsAggregateVote', oneof: 'payload' },
+      { name: 'demlsAggregateProof', id: 103, kind: 'message', repeated: false, ref: 'DemlsAggregateProof', oneof: 'payload' },
     ],
   },
   ApprovalCertificate: {
@@ -5060,6 +5274,23 @@ export const schema = {
     fields: [
       { name: 'proposal', id: 1, kind: 'message', repeated: false, ref: 'Proposal' },
       { name: 'voteBindings', id: 2, kind: 'bytes', repeated: true },
+      { name: 'demlsAggregateProof', id: 3, kind: 'bytes', repeated: false },
+    ],
+  },
+  DemlsAggregateVote: {
+    fullName: 'de_mls.messages.v1.DemlsAggregateVote',
+    fields: [
+      { name: 'proposalId', id: 1, kind: 'uint32', repeated: false },
+      { name: 'vote', id: 2, kind: 'bool', repeated: false },
+      { name: 'signature', id: 3, kind: 'bytes', repeated: false },
+      { name: 'epoch', id: 4, kind: 'uint64', repeated: false },
+    ],
+  },
+  DemlsAggregateProof: {
+    fullName: 'de_mls.messages.v1.DemlsAggregateProof',
+    fields: [
+      { name: 'proposal', id: 1, kind: 'message', repeated: false, ref: 'Proposal' },
+      { name: 'proof', id: 2, kind: 'bytes', repeated: false },
     ],
   },
   DemlsControl: {

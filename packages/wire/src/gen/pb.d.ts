@@ -15,6 +15,8 @@ export declare const de_mls: {
     v1: {
       AppMessage: PbMessageType
       ApprovalCertificate: PbMessageType
+      DemlsAggregateVote: PbMessageType
+      DemlsAggregateProof: PbMessageType
       DemlsControl: PbMessageType
       InviteLinkRecord: PbMessageType
       InviteLinkRevocation: PbMessageType

@@ -423,12 +423,14 @@ export const de_mls = $root.de_mls = (() => {
                 AppMessage.prototype.memberWelcome = null;
                 AppMessage.prototype.membershipChange = null;
                 AppMessage.prototype.demlsControl = null;
+                AppMessage.prototype.demlsAggregateVote = null;
+                AppMessage.prototype.demlsAggregateProof = null;
                 AppMessage.prototype.demlsVoteBindings = $util.emptyArray;
 
                 let $oneOfFields;
 
                 $Object.defineProperty(AppMessage.prototype, "payload", {
-                    get: $util.oneOfGetter($oneOfFields = ["conversationMessage", "banRequest", "proposal", "vote", "votePayload", "userVote", "proposalAdded", "commitCandidate", "conversationSync", "memberWelcome", "membershipChange", "demlsControl"]),
+                    get: $util.oneOfGetter($oneOfFields = ["conversationMessage", "banRequest", "proposal", "vote", "votePayload", "userVote", "proposalAdded", "commitCandidate", "conversationSync", "memberWelcome", "membershipChange", "demlsControl", "demlsAggregateVote", "demlsAggregateProof"]),
                     set: $util.oneOfSetter($oneOfFields)
                 });
 
@@ -466,6 +468,10 @@ export const de_mls = $root.de_mls = (() => {
                     if (message.demlsVoteBindings != null && message.demlsVoteBindings.length)
                         for (let i = 0; i < message.demlsVoteBindings.length; ++i)
                             writer.uint32(810).bytes(message.demlsVoteBindings[i]);
+                    if (message.demlsAggregateVote != null && $Object.hasOwnProperty.call(message, "demlsAggregateVote"))
+                        $root.de_mls.messages.v1.DemlsAggregateVote.encode(message.demlsAggregateVote, writer.uint32(818).fork(), _depth + 1).ldelim();
+                    if (message.demlsAggregateProof != null && $Object.hasOwnProperty.call(message, "demlsAggregateProof"))
+                        $root.de_mls.messages.v1.DemlsAggregateProof.encode(message.demlsAggregateProof, writer.uint32(826).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -583,6 +589,20 @@ export const de_mls = $root.de_mls = (() => {
                                 message.payload = "demlsControl";
                                 continue;
                             }
+                        case 102: {
+                                if (wireType !== 2)
+                                    break;
+                                message.demlsAggregateVote = $root.de_mls.messages.v1.DemlsAggregateVote.decode(reader, reader.size(), $undefined, _depth + 1, message.demlsAggregateVote);
+                                message.payload = "demlsAggregateVote";
+                                continue;
+                            }
+                        case 103: {
+                                if (wireType !== 2)
+                                    break;
+                                message.demlsAggregateProof = $root.de_mls.messages.v1.DemlsAggregateProof.decode(reader, reader.size(), $undefined, _depth + 1, message.demlsAggregateProof);
+                                message.payload = "demlsAggregateProof";
+                                continue;
+                            }
                         case 101: {
                                 if (wireType !== 2)
                                     break;
@@ -623,6 +643,7 @@ export const de_mls = $root.de_mls = (() => {
 
                 ApprovalCertificate.prototype.proposal = null;
                 ApprovalCertificate.prototype.voteBindings = $util.emptyArray;
+                ApprovalCertificate.prototype.demlsAggregateProof = $util.newBuffer([]);
 
                 ApprovalCertificate.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -636,6 +657,8 @@ export const de_mls = $root.de_mls = (() => {
                     if (message.voteBindings != null && message.voteBindings.length)
                         for (let i = 0; i < message.voteBindings.length; ++i)
                             writer.uint32(18).bytes(message.voteBindings[i]);
+                    if (message.demlsAggregateProof != null && $Object.hasOwnProperty.call(message, "demlsAggregateProof") && message.demlsAggregateProof.length)
+                        writer.uint32(26).bytes(message.demlsAggregateProof);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -683,6 +706,15 @@ export const de_mls = $root.de_mls = (() => {
                                 message.voteBindings.push(reader.bytes());
                                 continue;
                             }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.demlsAggregateProof = value;
+                                else
+                                    delete message.demlsAggregateProof;
+                                continue;
+                            }
                         }
                         reader.skipType(wireType, _depth, tag);
                         if (!reader.discardUnknown) {
@@ -701,6 +733,215 @@ export const de_mls = $root.de_mls = (() => {
                 };
 
                 return ApprovalCertificate;
+            })();
+
+            v1.DemlsAggregateVote = (function() {
+
+                const DemlsAggregateVote = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                DemlsAggregateVote.prototype.proposalId = 0;
+                DemlsAggregateVote.prototype.vote = false;
+                DemlsAggregateVote.prototype.signature = $util.newBuffer([]);
+                DemlsAggregateVote.prototype.epoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                DemlsAggregateVote.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.proposalId != null && $Object.hasOwnProperty.call(message, "proposalId") && message.proposalId !== 0)
+                        writer.uint32(8).uint32(message.proposalId);
+                    if (message.vote != null && $Object.hasOwnProperty.call(message, "vote") && message.vote !== false)
+                        writer.uint32(16).bool(message.vote);
+                    if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                        writer.uint32(26).bytes(message.signature);
+                    if (message.epoch != null && $Object.hasOwnProperty.call(message, "epoch") && (typeof message.epoch === "object" ? message.epoch.low || message.epoch.high : message.epoch !== 0))
+                        writer.uint32(32).uint64(message.epoch);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                DemlsAggregateVote.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.DemlsAggregateVote();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.uint32())
+                                    message.proposalId = value;
+                                else
+                                    delete message.proposalId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.bool())
+                                    message.vote = value;
+                                else
+                                    delete message.vote;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.signature = value;
+                                else
+                                    delete message.signature;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.epoch = value;
+                                else
+                                    delete message.epoch;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return DemlsAggregateVote;
+            })();
+
+            v1.DemlsAggregateProof = (function() {
+
+                const DemlsAggregateProof = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                DemlsAggregateProof.prototype.proposal = null;
+                DemlsAggregateProof.prototype.proof = $util.newBuffer([]);
+
+                DemlsAggregateProof.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.proposal != null && $Object.hasOwnProperty.call(message, "proposal"))
+                        $root.consensus.v1.Proposal.encode(message.proposal, writer.uint32(10).fork(), _depth + 1).ldelim();
+                    if (message.proof != null && $Object.hasOwnProperty.call(message, "proof") && message.proof.length)
+                        writer.uint32(18).bytes(message.proof);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                DemlsAggregateProof.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.DemlsAggregateProof();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                message.proposal = $root.consensus.v1.Proposal.decode(reader, reader.size(), $undefined, _depth + 1, message.proposal);
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.proof = value;
+                                else
+                                    delete message.proof;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return DemlsAggregateProof;
             })();
 
             v1.DemlsControl = (function() {
@@ -4662,6 +4903,7 @@ export const demls = $root.demls = (() => {
                 values[valuesById[0] = "SUBTOPIC_UNSPECIFIED"] = 0;
                 values[valuesById[1] = "SUBTOPIC_APP"] = 1;
                 values[valuesById[2] = "SUBTOPIC_WELCOME"] = 2;
+                values[valuesById[100] = "SUBTOPIC_DEMLS_VOTES"] = 100;
                 return values;
             })();
 

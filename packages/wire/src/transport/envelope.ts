@@ -46,7 +46,7 @@ export interface TransportEnvelope {
   sequence?: bigint
 }
 
-const TO_WIRE = { app: Subtopic.SUBTOPIC_APP, welcome: Subtopic.SUBTOPIC_WELCOME } as const
+const TO_WIRE = { app: Subtopic.SUBTOPIC_APP, welcome: Subtopic.SUBTOPIC_WELCOME, votes: Subtopic.SUBTOPIC_DEMLS_VOTES } as const
 
 /**
  * Encode an envelope, enforcing {@link MAX_MESSAGE_BYTES}.
@@ -105,7 +105,13 @@ export function decodeTransportEnvelope(bytes: Uint8Array, limit = MAX_MESSAGE_B
   const m = decodeEnvelopeMessage(bytes)
   if (m.version !== ENVELOPE_VERSION) throw new DecodeError(type, `unsupported version ${m.version}`)
   const subtopic: SubtopicName | undefined =
-    m.subtopic === Subtopic.SUBTOPIC_APP ? 'app' : m.subtopic === Subtopic.SUBTOPIC_WELCOME ? 'welcome' : undefined
+    m.subtopic === Subtopic.SUBTOPIC_APP
+      ? 'app'
+      : m.subtopic === Subtopic.SUBTOPIC_WELCOME
+        ? 'welcome'
+        : m.subtopic === Subtopic.SUBTOPIC_DEMLS_VOTES
+          ? 'votes'
+          : undefined
   if (subtopic === undefined) throw new DecodeError(type, `unknown subtopic ${m.subtopic}`)
   if (m.conversationId.length === 0) throw new DecodeError(type, 'empty conversation id')
   if (m.senderAppId.length === 0) throw new DecodeError(type, 'empty sender app id')

@@ -1,10 +1,12 @@
 import { InvalidTopicError } from '../errors/wire-errors.js'
 
 /**
- * The two channels of a conversation: `app` carries the group's traffic
+ * The channels of a conversation: `app` carries the group's traffic
  * (MLS ciphertexts, plaintext commit candidates and welcomes); `welcome`
  * carries what non-members send or need (key-package announcements,
- * Welcomes, join probes).
+ * Welcomes, join probes); `votes` (demls only) carries members'
+ * aggregatable votes to the aggregators of a group whose consensus plug-in
+ * aggregates votes, so the other members never receive them.
  *
  * @example
  * ```ts
@@ -13,18 +15,18 @@ import { InvalidTopicError } from '../errors/wire-errors.js'
  * const topics = subtopics.map((s) => topicFor('chat', s))
  * ```
  */
-export type SubtopicName = 'app' | 'welcome'
+export type SubtopicName = 'app' | 'welcome' | 'votes'
 
 /** Version segment of every topic (the reference's `CONVERSATION_VERSION`). */
 export const CONVERSATION_VERSION = '1'
 
-const WIRE_SUBTOPIC: Record<SubtopicName, string> = { app: 'app_msg', welcome: 'welcome' }
-const FROM_WIRE: Record<string, SubtopicName> = { app_msg: 'app', welcome: 'welcome' }
+const WIRE_SUBTOPIC: Record<SubtopicName, string> = { app: 'app_msg', welcome: 'welcome', votes: 'demls_votes' }
+const FROM_WIRE: Record<string, SubtopicName> = { app_msg: 'app', welcome: 'welcome', demls_votes: 'votes' }
 
 /**
  * The pub/sub topic of a conversation's subtopic:
- * `/{conversationId}/1/{app_msg|welcome}/proto`, the reference's Waku content
- * topic layout. The conversation id is percent-encoded, so ids containing
+ * `/{conversationId}/1/{app_msg|welcome|demls_votes}/proto`, the reference's Waku content
+ * topic layout (`demls_votes` is demls only). The conversation id is percent-encoded, so ids containing
  * `/` still round-trip; ids of letters, digits, `-`, `_`, `.` and `~` appear
  * unchanged (identical to the reference).
  *
