@@ -150,6 +150,23 @@ describe('ConsensusService — thresholds, ties and timeouts', () => {
     expect(g[0]!.drainEvents()).toEqual([{ type: 'ConsensusReached', scope: S, proposalId: p.proposalId, result: true, timestamp: T0 / 1000 + 30 }])
   })
 
+  it('recordProvenOutcome decides an active session once, leaves a resolved one alone, ignores an unknown one', () => {
+    const g = group(4)
+    const p = g[0]!.createProposal(S, { payload, expectedVotersCount: 4, vote: true }, T0)
+    g[1]!.receiveProposal(S, wireP(p), T0)
+    g[2]!.receiveProposal(S, wireP(p), T0)
+    expect(g[1]!.recordProvenOutcome(S, p.proposalId, false, T0 + 2_000)).toBe('reached')
+    expect(g[1]!.getResult(S, p.proposalId)).toBe(false)
+    expect(g[1]!.drainEvents()).toEqual([{ type: 'ConsensusReached', scope: S, proposalId: p.proposalId, result: false, timestamp: T0 / 1000 + 2 }])
+    // A second proof, or the timer, changes nothing and emits nothing.
+    expect(g[1]!.recordProvenOutcome(S, p.proposalId, true, T0 + 3_000)).toBe('reached')
+    expect(g[1]!.handleTimeout(S, p.proposalId, T0 + 30_000)).toEqual({ status: 'reached', result: false })
+    expect(g[1]!.drainEvents()).toEqual([])
+    // Votes that come later are late.
+    expect(g[1]!.receiveVote(S, wireV(g[2]!.castVote(S, p.proposalId, true, T0 + 1_000)), T0 + 4_000).status).toBe('late')
+    expect(g[2]!.recordProvenOutcome(S, 999_999, true, T0)).toBeUndefined()
+  })
+
   it('timeout with liveness false and a 2–2 weight fails, idempotently, with one ConsensusFailed', () => {
     const g = group(4)
     const p = g[0]!.createProposal(S, { payload, expectedVotersCount: 4, vote: true, livenessCriteriaYes: false }, T0)

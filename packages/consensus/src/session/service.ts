@@ -602,6 +602,43 @@ export class ConsensusService {
   }
 
   /**
+   * Record an outcome proved outside this service: an aggregated proof of
+   * the proposal's signed votes (`ConsensusAggregation.verifyProof`) that
+   * the caller has verified against the proposal it holds. An active
+   * session becomes `reached` with `result` and emits `ConsensusReached`
+   * like a decision from individual votes; a resolved one is left as it is
+   * (its own outcome stands, and nothing is emitted twice). Returns the
+   * session's state afterwards, or `undefined` when the proposal is not
+   * held.
+   *
+   * Never call it with an unverified claim: the service cannot check an
+   * aggregate proof itself (its scheme belongs to the plug-in).
+   *
+   * @example
+   * ```ts
+   * import { ConsensusService } from '@demls/consensus'
+   * declare const service: ConsensusService
+   * declare const proposalId: number
+   * // after `aggregation.verifyProof(proof, ctx, keys)` returned { ok: true, outcome: 'yes' }
+   * service.recordProvenOutcome('chat', proposalId, true, Date.now())
+   * ```
+   */
+  recordProvenOutcome(scope: string, proposalId: number, result: boolean, now: number): 'reached' | 'failed' | 'active' | undefined {
+    const session = this.#storage.getSession(scope, proposalId)
+    if (session === undefined) return undefined
+    if (session.state === 'active') {
+      const timestamp = Number(nowSeconds(now))
+      session.state = 'reached'
+      session.result = result
+      session.resolvedAt = timestamp
+      this.#events.push({ type: 'ConsensusReached', scope, proposalId, result, timestamp })
+      this.#rememberResolved(scope, proposalId)
+      this.#storage.saveSession(session)
+    }
+    return session.state
+  }
+
+  /**
    * Apply the consensus timeout (call it when the proposal's timer fires):
    * evaluate with silent voters counted; decided → `reached`, else `failed`.
    * Idempotent: a resolved session returns its outcome without emitting
