@@ -28,7 +28,6 @@ import {
   encodeDemlsAggregateVote,
   decodeDemlsAggregateVote,
   encodeDemlsAggregateProof,
-  encodeApprovalCertificate,
   encodeEpochAttestation,
   encodeStewardListNotice,
   decodeCommitCandidate,
@@ -797,10 +796,6 @@ describe('demls aggregated votes (issue 55)', () => {
   it('DemlsAggregateProof: proposal = 1, proof = 2, inside AppMessage.demls_aggregate_proof = 103 (ba 06)', () => {
     expectBytes(encodeDemlsAggregateProof({ proposal: {}, proof: hex('cc') }), '0a 00 12 01 cc')
     expectBytes(encodeAppMessage({ demlsAggregateProof: { proof: hex('cc') } }), 'ba 06 03 12 01 cc')
-  })
-  it('ApprovalCertificate.demls_aggregate_proof = 3 (1a); absent = the earlier bytes', () => {
-    expectBytes(encodeApprovalCertificate({ voteBindings: [hex('01')], demlsAggregateProof: hex('dd') }), '12 01 01 1a 01 dd')
-    expectBytes(encodeApprovalCertificate({ voteBindings: [hex('01')] }), '12 01 01')
   })
   it('Envelope subtopic SUBTOPIC_DEMLS_VOTES = 100 (18 64)', () => {
     expect(Subtopic.SUBTOPIC_DEMLS_VOTES).toBe(100)

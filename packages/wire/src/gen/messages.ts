@@ -681,8 +681,7 @@ export function decodeAppMessage(bytes: Uint8Array): AppMessage {
  * @example
  * ```ts
  * import { type ApprovalCertificate, decodeApprovalCertificate, encodeApprovalCertificate } from '@demls/wire'
- * const approvalCertificate: ApprovalCertificate = decodeApprovalCertificate(encodeApprovalCertificate({ demlsAggregateProof: new Uint8Array([1, 2, 3]) }))
- * console.log(approvalCertificate.demlsAggregateProof) // Uint8Array [1, 2, 3]
+ * const approvalCertificate: ApprovalCertificate = decodeApprovalCertificate(encodeApprovalCertificate({}))
  * ```
  */
 export interface ApprovalCertificate {
@@ -690,8 +689,6 @@ export interface ApprovalCertificate {
   proposal?: Proposal
   /** field 2, repeated bytes */
   voteBindings: Uint8Array[]
-  /** field 3, bytes */
-  demlsAggregateProof: Uint8Array
 }
 
 /**
@@ -700,7 +697,7 @@ export interface ApprovalCertificate {
  * @example
  * ```ts
  * import { type ApprovalCertificateInit, encodeApprovalCertificate } from '@demls/wire'
- * const init: ApprovalCertificateInit = { demlsAggregateProof: new Uint8Array([1, 2, 3]) }
+ * const init: ApprovalCertificateInit = {}
  * const bytes = encodeApprovalCertificate(init)
  * ```
  */
@@ -709,22 +706,18 @@ export interface ApprovalCertificateInit {
   proposal?: ProposalInit | null
   /** field 2, repeated bytes */
   voteBindings?: readonly (Uint8Array)[] | null
-  /** field 3, bytes */
-  demlsAggregateProof?: Uint8Array | null
 }
 
 function toApprovalCertificate(v: ApprovalCertificateInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
   if (v.proposal != null) o.proposal = toProposal(v.proposal)
   if (v.voteBindings != null && v.voteBindings.length > 0) o.voteBindings = v.voteBindings.map((x) => bytesIn(x))
-  if (v.demlsAggregateProof != null) o.demlsAggregateProof = bytesIn(v.demlsAggregateProof)
   return o
 }
 
 function fromApprovalCertificate(m: Record<string, unknown>): ApprovalCertificate {
   const v: ApprovalCertificate = {
     voteBindings: ((m.voteBindings as unknown[] | undefined) ?? []).map((x) => bytesOut(x)),
-    demlsAggregateProof: bytesOut(m.demlsAggregateProof),
   }
   if (Object.hasOwn(m, 'proposal') && m.proposal != null) {
     v.proposal = fromProposal(m.proposal as Record<string, unknown>)
@@ -741,7 +734,7 @@ function fromApprovalCertificate(m: Record<string, unknown>): ApprovalCertificat
  * @example
  * ```ts
  * import { encodeApprovalCertificate } from '@demls/wire'
- * const bytes = encodeApprovalCertificate({ demlsAggregateProof: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * const bytes = encodeApprovalCertificate({}) // canonical protobuf bytes
  * ```
  */
 export function encodeApprovalCertificate(value: ApprovalCertificateInit): Uint8Array<ArrayBuffer> {
@@ -756,7 +749,7 @@ export function encodeApprovalCertificate(value: ApprovalCertificateInit): Uint8
  * @example
  * ```ts
  * import { DecodeError, decodeApprovalCertificate, encodeApprovalCertificate } from '@demls/wire'
- * const approvalCertificate = decodeApprovalCertificate(encodeApprovalCertificate({ demlsAggregateProof: new Uint8Array([1, 2, 3]) }))
+ * const approvalCertificate = decodeApprovalCertificate(encodeApprovalCertificate({}))
  * try {
  *   decodeApprovalCertificate(new Uint8Array([0xff, 0xff]))
  * } catch (err) {
@@ -5274,7 +5267,6 @@ export const schema = {
     fields: [
       { name: 'proposal', id: 1, kind: 'message', repeated: false, ref: 'Proposal' },
       { name: 'voteBindings', id: 2, kind: 'bytes', repeated: true },
-      { name: 'demlsAggregateProof', id: 3, kind: 'bytes', repeated: false },
     ],
   },
   DemlsAggregateVote: {

@@ -643,7 +643,6 @@ export const de_mls = $root.de_mls = (() => {
 
                 ApprovalCertificate.prototype.proposal = null;
                 ApprovalCertificate.prototype.voteBindings = $util.emptyArray;
-                ApprovalCertificate.prototype.demlsAggregateProof = $util.newBuffer([]);
 
                 ApprovalCertificate.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -657,8 +656,6 @@ export const de_mls = $root.de_mls = (() => {
                     if (message.voteBindings != null && message.voteBindings.length)
                         for (let i = 0; i < message.voteBindings.length; ++i)
                             writer.uint32(18).bytes(message.voteBindings[i]);
-                    if (message.demlsAggregateProof != null && $Object.hasOwnProperty.call(message, "demlsAggregateProof") && message.demlsAggregateProof.length)
-                        writer.uint32(26).bytes(message.demlsAggregateProof);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -704,15 +701,6 @@ export const de_mls = $root.de_mls = (() => {
                                 if (!(message.voteBindings && message.voteBindings.length))
                                     message.voteBindings = [];
                                 message.voteBindings.push(reader.bytes());
-                                continue;
-                            }
-                        case 3: {
-                                if (wireType !== 2)
-                                    break;
-                                if ((value = reader.bytes()).length)
-                                    message.demlsAggregateProof = value;
-                                else
-                                    delete message.demlsAggregateProof;
                                 continue;
                             }
                         }
