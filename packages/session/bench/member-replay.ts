@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { MemoryNetwork } from '@demls/transport-memory'
-import { type InboundPacket, toHex } from '@demls/wire'
+import { type InboundPacket, type SubtopicName, toHex } from '@demls/wire'
 import type { User } from '../src/index.js'
 
 /** What a replay needs: one member's saved state and the packets it received during the change. */
@@ -36,7 +36,7 @@ export interface ReplayRecord {
   /** Saved state at the start, base64. */
   state: string
   /** Packets delivered to the member: virtual time, subtopic, payload (base64). */
-  packets: { t: number; subtopic: 'app' | 'welcome'; payload: string }[]
+  packets: { t: number; subtopic: SubtopicName; payload: string }[]
   /** Where the member ended in the run. */
   expected: { epoch: string; authenticator: string; members: number; published: number }
 }

@@ -1,3 +1,5 @@
+import { isAggregator, publishBackupProofs } from '../voting/aggregate-votes.js'
+import type { AggregateStats } from '../state/aggregate-votes.js'
 import type { MlsService } from '@demls/mls'
 import {
   AbortError,
@@ -586,6 +588,8 @@ export class Conversation {
       this.#tick(now)
       const steps: [string, () => Promise<void>][] = [
         ['tick-deadlines', () => tickDeadlines(core, now)],
+        // A backup aggregator's proof, when no proof came within its rank's delay.
+        ['backup-proofs', () => publishBackupProofs(core, now)],
         ['election-wait', async () => expireAwaitedElection(core, now)],
         // Reelection nobody moved (its responsible proposer never saw the work): the next member in line files the election.
         ['reelection', () => retryReelection(core, now)],
@@ -1160,6 +1164,20 @@ export class Conversation {
    */
   aggregationKeys(): AggregationKeyList {
     return orderedAggregationKeys(this.#core)
+  }
+
+  /**
+   * Whether we read this conversation's `votes` subtopic: the group's
+   * plug-in aggregates votes and we are one of its aggregators (a steward
+   * of the installed list). `User` subscribes and unsubscribes accordingly.
+   */
+  readsVotes(): boolean {
+    return isAggregator(this.#core)
+  }
+
+  /** Counters of aggregated voting (votes sent and collected, proofs built, taken and refused, broadcast fallbacks). */
+  aggregateStats(): Readonly<AggregateStats> {
+    return { ...this.#core.aggregate.stats }
   }
 
   /** Every tracked member's score. */

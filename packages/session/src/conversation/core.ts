@@ -21,6 +21,7 @@ import { Outbox } from '../state/outbox.js'
 import { MembershipState } from '../state/membership-state.js'
 import { StewardshipState } from '../state/stewardship-state.js'
 import { VotingState } from '../state/voting-state.js'
+import { AggregateVoteState } from '../state/aggregate-votes.js'
 import { JoinResponderState } from '../state/responder-state.js'
 import { HistoryState } from '../state/history-state.js'
 import { InvitationBook } from '../state/invitations.js'
@@ -115,6 +116,8 @@ export class ConversationCore {
   readonly commitEvidence = new CommitEvidenceState()
   /** The members' aggregation key bindings (a group whose consensus plug-in aggregates votes; `voting/aggregation.ts`). */
   readonly blsBindings = new BlsBindingBook()
+  /** Aggregated voting: collected votes, proven outcomes, backup proofs (`voting/aggregate-votes.ts`). */
+  readonly aggregate = new AggregateVoteState()
 
   constructor(init: {
     id: string
@@ -151,10 +154,15 @@ export class ConversationCore {
     this.outbox.packets.push({ subtopic: 'app', payload: encodeAppMessage(message) })
   }
 
-  /** Encrypt an AppMessage for the current epoch and queue it. */
-  async sendEncrypted(message: AppMessageInit, options: { retryUnreached?: boolean } = {}): Promise<void> {
-    const ciphertext = await this.mls.encrypt(encodeAppMessage(message))
-    this.outbox.packets.push({ subtopic: 'app', payload: ciphertext, ...(options.retryUnreached === true ? { retryUnreached: true } : {}) })
+  /** Encrypt an AppMessage for the current epoch and queue it (on the app channel unless `subtopic` says otherwise). */
+  async sendEncrypted(message: AppMessageInit, options: { retryUnreached?: boolean; subtopic?: 'app' | 'votes' } = {}): Promise<void> {
+    await this.sendEncryptedBytes(encodeAppMessage(message), options)
+  }
+
+  /** Encrypt an encoded AppMessage for the current epoch and queue it (see {@link sendEncrypted}). */
+  async sendEncryptedBytes(encoded: Uint8Array, options: { retryUnreached?: boolean; subtopic?: 'app' | 'votes' } = {}): Promise<void> {
+    const ciphertext = await this.mls.encrypt(encoded)
+    this.outbox.packets.push({ subtopic: options.subtopic ?? 'app', payload: ciphertext, ...(options.retryUnreached === true ? { retryUnreached: true } : {}) })
   }
 
   epoch(): bigint {

@@ -3,6 +3,8 @@ import {
   type AppMessage,
   type BanRequest,
   type CommitCandidate,
+  type DemlsAggregateProof,
+  type DemlsAggregateVote,
   type DemlsControl,
   type JoinBeacon,
   type JoinProbe,
@@ -83,6 +85,8 @@ export type Inbound =
   | { kind: 'chat'; sender: Uint8Array; body: Uint8Array; epoch: bigint; payload: Uint8Array }
   | { kind: 'proposal'; sender: Uint8Array; proposal: Proposal; bindings: Uint8Array[] }
   | { kind: 'vote'; sender: Uint8Array; vote: Vote; binding: Uint8Array | undefined }
+  | { kind: 'aggregate-vote'; sender: Uint8Array; vote: DemlsAggregateVote }
+  | { kind: 'aggregate-proof'; sender: Uint8Array; proof: DemlsAggregateProof }
   | { kind: 'membership-notice'; sender: Uint8Array }
   | { kind: 'ban-request'; sender: Uint8Array; request: BanRequest }
   | { kind: 'steward-list'; sender: Uint8Array; notice: StewardListNotice }
@@ -134,6 +138,12 @@ function dropped(reason: InboundDropReason, extra: { detail?: string; error?: Er
 export async function decodeInbound(packet: { subtopic: SubtopicName; payload: Uint8Array }, mls: DecodeMls): Promise<Inbound> {
   if (packet.subtopic === 'welcome') return decodeWelcomeChannel(packet.payload)
   const payload = packet.payload
+  // The votes subtopic carries MLS application messages only, each an aggregatable vote.
+  if (packet.subtopic === 'votes') {
+    const read = payload.length > 0 && payload[0] === 0x00 ? await decodeEncrypted(payload, mls) : dropped('unexpected-plaintext', { detail: 'votes subtopic' })
+    if (read.kind === 'aggregate-vote' || read.kind === 'dropped' || read.kind === 'future') return read
+    return dropped('unauthorized', { detail: `${read.kind} on the votes subtopic`, ...('sender' in read && read.sender !== undefined ? { sender: read.sender } : {}) })
+  }
   // MLS messages start with the u16 version 0x0001; a leading 0x00 is no valid protobuf tag.
   if (payload.length > 0 && payload[0] !== 0x00) return decodePlaintext(payload, mls)
   return decodeEncrypted(payload, mls)
@@ -253,6 +263,10 @@ function classifyEncrypted(app: AppMessage, decrypted: { sender: Uint8Array; epo
       return { kind: 'proposal', sender, proposal: app.proposal!, bindings: app.demlsVoteBindings }
     case 'vote':
       return { kind: 'vote', sender, vote: app.vote!, binding: app.demlsVoteBindings[0] }
+    case 'demlsAggregateVote':
+      return { kind: 'aggregate-vote', sender, vote: app.demlsAggregateVote! }
+    case 'demlsAggregateProof':
+      return { kind: 'aggregate-proof', sender, proof: app.demlsAggregateProof! }
     case 'membershipChange':
       if (bytesEqual(app.membershipChange!.member, sender)) return { kind: 'membership-notice', sender }
       return dropped('unauthorized', { detail: 'membership notice for someone else', sender })

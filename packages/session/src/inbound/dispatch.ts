@@ -1,3 +1,4 @@
+import { isAggregator, onAggregateProof, onAggregateVote, takePendingAggregateVotes } from '../voting/aggregate-votes.js'
 import { aggregationOf, joinBindingRefusal } from '../voting/aggregation.js'
 import {
   type HistoryReply,
@@ -55,6 +56,11 @@ import { decodeRequest, keyOfTarget } from '../rules/targets.js'
  * ```
  */
 export async function receiveInbound(core: ConversationCore, packet: { subtopic: SubtopicName; payload: Uint8Array }, now: number): Promise<void> {
+  // Votes are for the aggregators: anyone else drops them before decrypting (a stale subscription, a flood).
+  if (packet.subtopic === 'votes' && !isAggregator(core)) {
+    core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'aggregate vote: we are not an aggregator' })
+    return
+  }
   await dispatchInbound(core, await decodeInbound(packet, core.mls), now)
 }
 
@@ -115,6 +121,8 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
     }
     const known = core.consensus.getSession(core.id, proposal.proposalId) !== undefined
     onIncomingProposal(core, proposal, sender, now, bindings)
+    // Aggregatable votes that came before the proposal.
+    if (!known) await takePendingAggregateVotes(core, proposal.proposalId, now)
     // A join proposal we just accepted: take the invitation it carries, or relay ours when it carries none;
     // note the invite link it proves (or relay the link's revocation we hold).
     if (!known && core.consensus.getSession(core.id, proposal.proposalId)?.state === 'active') {
@@ -123,6 +131,8 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
       await onLinkJoinProposal(core, request, now)
     }
   },
+  'aggregate-vote': (core, { vote, sender }, now) => onAggregateVote(core, vote, sender, now),
+  'aggregate-proof': async (core, { proof, sender }, now) => void (await onAggregateProof(core, proof, sender, now)),
   vote: async (core, { vote, sender, binding }, now) => {
     // A proven equivocation penalised the voter: stewards file its removal if it fell to the threshold.
     if (onIncomingVote(core, vote, sender, now, binding)) await sweepScoreRemovals(core, now)

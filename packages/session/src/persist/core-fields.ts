@@ -91,6 +91,10 @@ export const CORE_FIELDS: { readonly [K in CoreField]: FieldFate } = {
   branch: { forkSwitch: { kept: 'replaced by the transition after the switch' }, save: { saved: ['branch'] } },
   provisional: { forkSwitch: { kept: 'our own join, which a re-join replaces' }, save: { notSaved: 'a restart ends the provisional window' } },
   now: { forkSwitch: { kept: LOCAL_TIMING }, save: { saved: ['savedAt'] } },
+  aggregate: {
+    forkSwitch: { kept: 'collected votes and proofs name their epoch and proposal: a switch leaves them unusable, never wrong' },
+    save: { notSaved: 'in-flight aggregation; our broadcast vote (saved with the open proposals) is the fallback after a restart' },
+  },
   blsBindings: { forkSwitch: { kept: 'signed bindings hold on either branch; the transition after the switch settles them on its members' }, save: { saved: ['blsBindings'] } },
   commitEvidence: { forkSwitch: { kept: 'signed evidence holds on either branch' }, save: { notSaved: 'memory only; what a restart must not re-sign is saved with our candidates (own)' } },
 }

@@ -82,6 +82,7 @@ export class DeadlineTable<K, V = undefined> {
 export type WakeupSource =
   | 'auto-votes'
   | 'vote-echoes'
+  | 'backup-proofs'
   | 'timeouts'
   | 'phase'
   | 'history'

@@ -3,6 +3,7 @@ import {
   AbortError,
   type Clock,
   type InboundPacket,
+  type SubtopicName,
   type TimerHandle,
   type Transport,
   bytesEqual,
@@ -742,6 +743,23 @@ export class User {
   #unsubscribe(id: string): void {
     this.transport.unsubscribe(topicFor(id, 'app'))
     this.transport.unsubscribe(topicFor(id, 'welcome'))
+    if (this.#votesTopics.delete(id)) this.transport.unsubscribe(topicFor(id, 'votes'))
+  }
+
+  /** Conversations whose `votes` subtopic we read (we aggregate their votes). */
+  readonly #votesTopics = new Set<string>()
+
+  /** Read a conversation's `votes` subtopic exactly while we aggregate its votes (issue 55). */
+  #syncVotesTopic(id: string, conversation: Conversation): void {
+    const want = conversation.readsVotes()
+    if (want === this.#votesTopics.has(id)) return
+    if (want) {
+      this.#votesTopics.add(id)
+      this.transport.subscribe(topicFor(id, 'votes'))
+    } else {
+      this.#votesTopics.delete(id)
+      this.transport.unsubscribe(topicFor(id, 'votes'))
+    }
   }
 
   #register(conversation: Conversation): ConversationHandle {
@@ -760,7 +778,8 @@ export class User {
     const { conversationId, subtopic, payload } = packet.envelope
     const pending = this.#pending.get(conversationId)
     if (pending) {
-      pending.onPacket(subtopic, payload)
+      // Votes are for a group's aggregators: a joiner has none to read.
+      if (subtopic !== 'votes') pending.onPacket(subtopic, payload)
       return
     }
     const entry = this.#entries.get(conversationId)
@@ -775,7 +794,7 @@ export class User {
     this.#flush(conversationId)
   }
 
-  #publish(conversationId: string, subtopic: 'app' | 'welcome', payload: Uint8Array, retryUnreached = false, attempt = 0): void {
+  #publish(conversationId: string, subtopic: SubtopicName, payload: Uint8Array, retryUnreached = false, attempt = 0): void {
     const send = async () => {
       try {
         const r = await this.transport.publish({ conversationId, subtopic, payload }, { allowNoPeers: true })
@@ -821,7 +840,7 @@ export class User {
    * conversation. The transport did not mark unreached bytes as seen, so
    * the same bytes go out again.
    */
-  #republishLater(conversationId: string, subtopic: 'app' | 'welcome', payload: Uint8Array, attempt: number): void {
+  #republishLater(conversationId: string, subtopic: SubtopicName, payload: Uint8Array, attempt: number): void {
     const delay = UNREACHED_RETRY_MS[attempt]
     if (delay === undefined || this.#stopped) return
     const handle = this.clock.setTimer(() => {
@@ -846,6 +865,7 @@ export class User {
       this.#remove(id)
       return
     }
+    this.#syncVotesTopic(id, conv)
     this.#schedule(id, entry)
   }
 

@@ -1,3 +1,4 @@
+import { aggregatesProposal, sendAggregateVote } from './aggregate-votes.js'
 import { type ReceiveOptions, consensusResult } from '@demls/consensus'
 import {
   type ConversationUpdateRequest,
@@ -132,6 +133,8 @@ export async function initiateProposal(
   const bundled = proposal.votes.find((v) => bytesEqual(v.voteOwner, core.memberId))
   if (bundled !== undefined && proposal.expectedVotersCount > 1) core.voting.voteEchoes.set(id, now + Math.floor(core.config.consensusTimeoutMs / 2), bundled)
   await core.sendEncrypted({ proposal, demlsVoteBindings: bindingsOf(core, proposal, proposal.votes) })
+  // Our bundled YES counts for the aggregators too (the proposal's broadcast copy reaches everyone anyway).
+  if (bundled !== undefined && aggregatesProposal(core, proposal)) await sendAggregateVote(core, proposal, true, now)
   // Joiner handshake: tell the joiner its key package became a proposal.
   onInviteProposed(core, id, request, now)
   if (creatorVote === 'yes') {
@@ -389,7 +392,11 @@ export async function castVote(core: ConversationCore, proposalId: number, choic
   const vote = core.consensus.castVote(core.id, proposalId, choice, now)
   core.voting.ownVotes.set(proposalId, vote)
   evictOldest(core.voting.ownVotes, OWN_VOTES_KEPT)
-  await core.sendEncrypted({ vote, demlsVoteBindings: ownBinding(core, vote) })
+  const proposal = core.consensus.getProposal(core.id, proposalId)
+  // In a group whose plug-in aggregates votes, an add or removal is voted to the aggregators; our broadcast
+  // vote (kept, signed, bound) goes out at its echo time only if no verified proof decided it by then.
+  const aggregated = proposal !== undefined && aggregatesProposal(core, proposal) && (await sendAggregateVote(core, proposal, choice, now))
+  if (!aggregated) await core.sendEncrypted({ vote, demlsVoteBindings: ownBinding(core, vote) })
   core.voting.voteEchoes.set(proposalId, now + Math.floor(core.config.consensusTimeoutMs / 2), vote)
 }
 
@@ -414,6 +421,8 @@ async function echoVotes(core: ConversationCore, now: number): Promise<void> {
       continue
     }
     core.voting.voteEchoes.clear(id)
+    // Decided by a verified proof: the broadcast fallback is not needed.
+    if (core.aggregate.proven.has(id)) continue
     const session = core.consensus.getSession(core.id, id)
     // A resolved proposal is echoed only while its every vote is needed, and never with one voter (ours, in a
     // group of one): the members that joined since would only ask for it and refuse it (the one-voter fast
@@ -426,7 +435,10 @@ async function echoVotes(core: ConversationCore, now: number): Promise<void> {
         // for a proposal it never heard of), so send the proposal itself again, with our vote.
         const proposal = core.consensus.getProposal(core.id, id)!
         await core.sendEncrypted({ proposal, demlsVoteBindings: bindingsOf(core, proposal, proposal.votes) })
-      } else await core.sendEncrypted({ vote: e.value, demlsVoteBindings: ownBinding(core, e.value) })
+      } else {
+        if (session?.state === 'active' && aggregatesProposal(core, session.proposal)) core.aggregate.stats.fallbacks++
+        await core.sendEncrypted({ vote: e.value, demlsVoteBindings: ownBinding(core, e.value) })
+      }
     } catch (err) {
       core.error('vote-echo', err)
     }

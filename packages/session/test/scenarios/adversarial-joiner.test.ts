@@ -55,7 +55,7 @@ async function outsider(s: Scenario, name: string, conversationId: string) {
       for (const l of listeners) l(m)
     } else for (const l of appListeners) l(payload)
   })
-  const publish = (subtopic: 'app' | 'welcome', payload: Uint8Array) =>
+  const publish = (subtopic: 'app' | 'welcome' | 'votes', payload: Uint8Array) =>
     void t.publish({ conversationId, subtopic, payload }, { allowNoPeers: true })
   return {
     t,

@@ -1,0 +1,431 @@
+import type { AggregateProofContext, AggregateVote, ConsensusAggregation } from '@demls/consensus'
+import { type DemlsAggregateProof, type DemlsAggregateVote, type Proposal, bytesEqual, encodeAppMessage, toHex } from '@demls/wire'
+import type { ConversationCore } from '../conversation/core.js'
+import { applyConsensusResult } from '../rules/apply-result.js'
+import { proposalDigest } from '../rules/certificate.js'
+import { decodeRequest, targetOf } from '../rules/targets.js'
+import { AGGREGATE_LIMITS } from '../state/aggregate-votes.js'
+import { type AggregationKeyList, orderedAggregationKeys } from './aggregation.js'
+import { onIncomingProposal } from './proposals.js'
+
+/**
+ * Aggregated voting (issue 55, beyond the reference), in a group whose
+ * consensus plug-in aggregates votes (`ConsensusPlugin.aggregation`, e.g.
+ * `@demls/bls`).
+ *
+ * A member's vote on an add or a removal goes to the **aggregators** (the
+ * stewards of the installed list) on the conversation's `votes` subtopic,
+ * which only they subscribe to: one MLS application message carrying the
+ * plug-in's signature of (conversation, epoch, proposal id, proposal
+ * digest, value). An aggregator collects the votes, and once the group's
+ * rule decides the proposal from signed votes alone (never a timeout), it
+ * builds one proof (one aggregate signature per side and a signer bitmap
+ * over the epoch's ordered keys) and publishes it on the app channel with
+ * the proposal. Every member verifies that proof (one pairing check and
+ * N point additions) instead of decrypting and checking N votes, and
+ * records the outcome (`ConsensusService.recordProvenOutcome`); the
+ * normal outcome flow then queues the work as if the votes had come.
+ *
+ * Nothing is lost when aggregation fails: each member keeps its signed
+ * vote (EIP-191, as today) and, when no verified proof has come by its
+ * vote's echo time (half the consensus timeout), sends it on the broadcast
+ * path, which then decides the proposal exactly as the reference design
+ * does. A withholding, slow or partial aggregator costs that delay, never
+ * the outcome; a proof that does not verify is refused and counted. The
+ * primary aggregator (the acting epoch steward) publishes at once, backups
+ * only when no proof came within their rank's delay.
+ */
+
+/**
+ * What aggregated voting is for: adds and removals (what changes the
+ * membership, N votes each), of the current membership (the key list is
+ * the epoch's), in a group whose plug-in aggregates and whose steward list
+ * names an aggregator. Elections, emergencies and self-leaves keep the
+ * broadcast path.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import type { Proposal } from '@demls/wire'
+ * import { aggregatesProposal } from '../voting/aggregate-votes.js'
+ * declare const core: ConversationCore
+ * declare const proposal: Proposal
+ * if (aggregatesProposal(core, proposal)) console.log('our vote goes to the aggregators')
+ * ```
+ */
+export function aggregatesProposal(core: ConversationCore, proposal: Proposal): boolean {
+  if (core.plugins.consensus.aggregation === undefined) return false
+  if (proposal.expectedVotersCount <= 1 || proposal.expectedVotersCount !== core.memberSet().size) return false
+  const request = decodeRequest(proposal.payload)
+  if (request?.payload !== 'memberInvite' && request?.payload !== 'removeMember') return false
+  return aggregators(core).length > 0
+}
+
+/** The aggregators: the eligible stewards of the installed list. */
+export function aggregators(core: Pick<ConversationCore, 'steward' | 'eligibility'>): Uint8Array[] {
+  return core.steward.stewardMembers(core.eligibility())
+}
+
+/**
+ * Whether we collect votes (and so read the `votes` subtopic): the group
+ * aggregates and we are on its steward list.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { isAggregator } from '../voting/aggregate-votes.js'
+ * declare const core: ConversationCore
+ * console.log(isAggregator(core) ? 'subscribe to the votes subtopic' : 'votes never reach us')
+ * ```
+ */
+export function isAggregator(core: Pick<ConversationCore, 'plugins' | 'steward' | 'memberId' | 'left'>): boolean {
+  return core.plugins.consensus.aggregation !== undefined && !core.left && core.steward.isSteward(core.memberId)
+}
+
+function contextOf(core: Pick<ConversationCore, 'id'>, proposal: Proposal, epoch: bigint): AggregateProofContext {
+  return {
+    conversationId: core.id,
+    epoch,
+    proposalId: proposal.proposalId,
+    proposalDigest: proposalDigest(proposal),
+    livenessCriteriaYes: proposal.livenessCriteriaYes,
+  }
+}
+
+/**
+ * Send our vote on an aggregated proposal to the aggregators (and count it
+ * ourselves when we are one). The caller keeps our broadcast vote as the
+ * fallback (its echo). Returns whether it was sent.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import type { Proposal } from '@demls/wire'
+ * import { sendAggregateVote } from '../voting/aggregate-votes.js'
+ * declare const core: ConversationCore
+ * declare const proposal: Proposal
+ * await sendAggregateVote(core, proposal, true, core.now)
+ * ```
+ */
+export async function sendAggregateVote(core: ConversationCore, proposal: Proposal, choice: boolean, now: number): Promise<boolean> {
+  const aggregation = core.plugins.consensus.aggregation
+  if (aggregation === undefined) return false
+  const epoch = core.epoch()
+  const signature = aggregation.signVote(contextOf(core, proposal, epoch), choice)
+  const vote: DemlsAggregateVote = { proposalId: proposal.proposalId, vote: choice, signature, epoch }
+  core.aggregate.stats.votesSent++
+  await deliverVote(core, aggregation, vote, now)
+  return true
+}
+
+/** Count our vote when we aggregate, and send it to the other aggregators (they alone read the votes subtopic). */
+async function deliverVote(core: ConversationCore, aggregation: ConsensusAggregation, vote: DemlsAggregateVote, now: number): Promise<void> {
+  const to = aggregators(core)
+  core.aggregate.noteSent(vote.proposalId, vote, aggregatorKey(to))
+  if (isAggregator(core)) await collectVote(core, aggregation, vote, core.memberId, now)
+  if (to.some((a) => !bytesEqual(a, core.memberId))) await core.sendEncrypted({ demlsAggregateVote: vote }, { subtopic: 'votes' })
+}
+
+function aggregatorKey(list: readonly Uint8Array[]): string {
+  return list.map(toHex).sort().join()
+}
+
+/**
+ * Whether our votes of undecided proposals went to aggregators that are
+ * no longer the aggregators (a steward election installed another list
+ * meanwhile): then they are due again now.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { aggregatorsChanged } from '../voting/aggregate-votes.js'
+ * declare const core: ConversationCore
+ * if (aggregatorsChanged(core)) console.log('our open votes go to the new aggregators')
+ * ```
+ */
+export function aggregatorsChanged(core: ConversationCore): boolean {
+  if (core.aggregate.sent.size === 0) return false
+  const key = aggregatorKey(aggregators(core))
+  for (const { to } of core.aggregate.sent.values()) if (to !== key) return true
+  return false
+}
+
+/**
+ * Send our votes again to the aggregators when they changed before a
+ * proof came (a vote sent to the old list would be lost with it): same
+ * signature, same epoch; a vote of an epoch we left, or of a proposal no
+ * longer open here, is forgotten instead.
+ */
+export async function resendToNewAggregators(core: ConversationCore, now: number): Promise<void> {
+  const aggregation = core.plugins.consensus.aggregation
+  if (aggregation === undefined || core.aggregate.sent.size === 0 || core.sm.blocksMessaging) return
+  const key = aggregatorKey(aggregators(core))
+  for (const [id, { vote, to }] of [...core.aggregate.sent]) {
+    if (to === key) continue
+    const session = core.consensus.getSession(core.id, id)
+    if (vote.epoch !== core.epoch() || session?.state !== 'active' || core.aggregate.proven.has(id)) {
+      core.aggregate.sent.delete(id)
+      continue
+    }
+    core.aggregate.stats.resent++
+    await deliverVote(core, aggregation, vote, now)
+  }
+}
+
+/**
+ * An aggregatable vote from `sender` (MLS-authenticated): collected when
+ * we are an aggregator, the vote is of our epoch and its proposal is held
+ * (held back, bounded, when the proposal has not come yet); dropped
+ * otherwise. When the rule decides, the proof is built and published.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import type { DemlsAggregateVote } from '@demls/wire'
+ * import { onAggregateVote } from '../voting/aggregate-votes.js'
+ * declare const core: ConversationCore
+ * declare const vote: DemlsAggregateVote
+ * declare const sender: Uint8Array
+ * await onAggregateVote(core, vote, sender, core.now)
+ * ```
+ */
+export async function onAggregateVote(core: ConversationCore, vote: DemlsAggregateVote, sender: Uint8Array, now: number): Promise<void> {
+  const aggregation = core.plugins.consensus.aggregation
+  const drop = (detail: string) => core.emit({ type: 'dropped', reason: 'unauthorized', detail: `aggregate vote: ${detail}` })
+  if (aggregation === undefined || !isAggregator(core)) return drop('we are not an aggregator')
+  if (vote.signature.length === 0 || vote.signature.length > AGGREGATE_LIMITS.signatureBytes) return drop('signature size')
+  if (vote.epoch !== core.epoch()) {
+    core.emit({ type: 'dropped', reason: 'wrong-epoch', detail: 'aggregate vote of another epoch' })
+    return
+  }
+  if (!core.memberSet().has(toHex(sender))) return drop('sender is not a member')
+  if (core.consensus.getProposal(core.id, vote.proposalId) === undefined) {
+    if (!core.aggregate.holdPending(vote.proposalId, sender, vote)) core.emit({ type: 'dropped', reason: 'quota', detail: 'aggregate votes before their proposal' })
+    return
+  }
+  await collectVote(core, aggregation, vote, sender, now)
+}
+
+/** The votes held for a proposal that has just come: collect them now. */
+export async function takePendingAggregateVotes(core: ConversationCore, proposalId: number, now: number): Promise<void> {
+  const aggregation = core.plugins.consensus.aggregation
+  if (aggregation === undefined || core.aggregate.pending.size === 0) return
+  for (const { sender, vote } of core.aggregate.takePending(proposalId)) {
+    if (vote.epoch === core.epoch()) await collectVote(core, aggregation, vote, sender, now)
+  }
+}
+
+async function collectVote(core: ConversationCore, aggregation: ConsensusAggregation, vote: DemlsAggregateVote, sender: Uint8Array, now: number): Promise<void> {
+  const proposal = core.consensus.getProposal(core.id, vote.proposalId)
+  if (proposal === undefined || !aggregatesProposal(core, proposal) || core.aggregate.proven.has(vote.proposalId)) return
+  const c = core.aggregate.collection(vote.proposalId, vote.epoch)
+  if (c.proved) return
+  const hex = toHex(sender)
+  const held = c.votes.get(hex) ?? []
+  if (held.some((v) => v.vote === vote.vote && bytesEqual(v.signature, vote.signature))) return
+  if (held.length >= AGGREGATE_LIMITS.votesPerMember) return
+  held.push({ vote: vote.vote, signature: vote.signature })
+  c.votes.set(hex, held)
+  core.aggregate.stats.votesCollected++
+  // Cheap: count the members on each side and ask the rule; the signatures are checked once, when it decides.
+  let yes = 0
+  let no = 0
+  for (const vs of c.votes.values()) {
+    if (vs.some((v) => v.vote)) yes++
+    if (vs.some((v) => !v.vote)) no++
+  }
+  const n = proposal.expectedVotersCount
+  let outcome: string
+  try {
+    outcome = core.plugins.consensus.rule({ expectedVoters: n, yes, no, livenessCriteriaYes: proposal.livenessCriteriaYes, timedOut: false })
+  } catch {
+    return
+  }
+  if (outcome !== 'yes' && outcome !== 'no') return
+  await prove(core, aggregation, proposal, c, now)
+}
+
+/** Build the proof from the collected votes; when it decides, take it and publish it (a backup later). */
+async function prove(
+  core: ConversationCore,
+  aggregation: ConsensusAggregation,
+  proposal: Proposal,
+  c: { epoch: bigint; votes: Map<string, { vote: boolean; signature: Uint8Array }[]>; proved: boolean },
+  now: number,
+): Promise<void> {
+  const list = orderedAggregationKeys(core)
+  if (!list.ok) return
+  const index = new Map(list.members.map((m, i) => [toHex(m), i]))
+  const votes: AggregateVote[] = []
+  for (const [hex, vs] of c.votes) {
+    const member = index.get(hex)
+    if (member !== undefined) for (const v of vs) votes.push({ member, vote: v.vote, signature: v.signature })
+  }
+  const ctx = contextOf(core, proposal, c.epoch)
+  const built = aggregation.buildProof(ctx, list.keys, votes)
+  if (built.proof === undefined) return
+  // Invalid signatures were left out: the proof must still decide (one pairing check on our own proof).
+  const verdict = aggregation.verifyProof(built.proof, ctx, list.keys)
+  if (!verdict.ok) {
+    // Not decided once the invalid votes are out: drop them and wait for more.
+    for (const i of built.invalid) {
+      const bad = votes[i]
+      if (bad === undefined) continue
+      const hex = toHex(list.members[bad.member]!)
+      c.votes.set(hex, (c.votes.get(hex) ?? []).filter((v) => !bytesEqual(v.signature, bad.signature)))
+    }
+    return
+  }
+  c.proved = true
+  core.aggregate.stats.proofsBuilt++
+  const message = encodeAppMessage({ demlsAggregateProof: { proposal: publishedProposal(proposal), proof: built.proof } })
+  await takeOutcome(core, proposal, verdict.outcome === 'yes', now, built.proof)
+  // After taking it (taking a proof cancels a backup's pending one): a backup waits for its turn.
+  const rank = aggregatorRank(core, now)
+  if (rank === 0) await publishProof(core, message)
+  else core.aggregate.backupProofs.set(proposal.proposalId, now + rank * AGGREGATE_LIMITS.backupDelayMs, { proposalId: proposal.proposalId, message })
+}
+
+/** The proposal as its owner sent it: its own bundled vote only (the digest ignores votes; receivers accept it as an original). */
+function publishedProposal(p: Proposal): Proposal {
+  const own = p.votes.filter((v) => bytesEqual(v.voteOwner, p.proposalOwner)).slice(0, 1)
+  return { ...p, votes: own, round: own.length + 1 }
+}
+
+/** 0 for the acting epoch steward, else 1 + our place among the other aggregators (member-id order). */
+function aggregatorRank(core: ConversationCore, now: number): number {
+  const acting = core.actingEpochSteward(now)
+  if (acting !== undefined && bytesEqual(acting, core.memberId)) return 0
+  const others = aggregators(core)
+    .filter((a) => acting === undefined || !bytesEqual(a, acting))
+    .map(toHex)
+    .sort()
+  const i = others.indexOf(core.memberHex)
+  return acting === undefined && i === 0 ? 0 : 1 + Math.max(0, i)
+}
+
+async function publishProof(core: ConversationCore, message: Uint8Array): Promise<void> {
+  core.aggregate.stats.proofsPublished++
+  await core.sendEncryptedBytes(message)
+}
+
+/**
+ * The timed part of aggregated voting (a step of `poll`): our votes go
+ * again to aggregators that changed, and a backup aggregator publishes the
+ * proofs whose turn came while no proof arrived.
+ */
+export async function publishBackupProofs(core: ConversationCore, now: number): Promise<void> {
+  await resendToNewAggregators(core, now)
+  for (const [id, { value }] of core.aggregate.backupProofs.due(now)) {
+    core.aggregate.backupProofs.clear(id)
+    if (core.sm.blocksMessaging) continue
+    await publishProof(core, value.message)
+  }
+}
+
+/**
+ * A proof of a proposal's outcome (from anyone: the proof is the voters'
+ * word, not the sender's). Cheap checks first (a proposal we already hold
+ * as decided costs nothing), then, within the proof budget, the plug-in's
+ * verification against our epoch's key list and the proposal's digest.
+ * A verified proof decides the proposal here. Returns what happened.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import type { DemlsAggregateProof } from '@demls/wire'
+ * import { onAggregateProof } from '../voting/aggregate-votes.js'
+ * declare const core: ConversationCore
+ * declare const proof: DemlsAggregateProof
+ * declare const sender: Uint8Array
+ * const r = await onAggregateProof(core, proof, sender, core.now)
+ * if (r === 'refused') console.log('the proof proves nothing')
+ * ```
+ */
+export async function onAggregateProof(
+  core: ConversationCore,
+  message: DemlsAggregateProof,
+  sender: Uint8Array,
+  now: number,
+): Promise<'taken' | 'known' | 'refused' | 'unchecked'> {
+  const aggregation = core.plugins.consensus.aggregation
+  const refuse = (detail: string): 'refused' => {
+    core.aggregate.stats.proofsRefused++
+    core.emit({ type: 'dropped', reason: 'unauthorized', detail: `aggregate proof: ${detail}` })
+    return 'refused'
+  }
+  const offered = message.proposal
+  if (aggregation === undefined) return refuse('the group does not aggregate votes')
+  if (offered === undefined || message.proof.length === 0) return refuse('empty')
+  const id = offered.proposalId
+  const ours = core.aggregate.proofs.get(id)
+  const known = (): 'known' => {
+    core.emit({ type: 'dropped', reason: 'duplicate', detail: 'aggregate proof of a decided proposal' })
+    return 'known'
+  }
+  if (ours !== undefined && bytesEqual(ours, message.proof)) return known()
+  // Another proof of a proposal a proof decided here: checked only while our own backup proof waits (a valid one
+  // cancels it) — and then a valid proof of the other outcome is a conflict the group must hear of.
+  if (core.aggregate.proven.has(id) && !core.aggregate.backupProofs.has(id)) return known()
+  if (!core.aggregate.proven.has(id) && core.queues.resolved.has(id)) return known()
+  const held = core.consensus.getProposal(core.id, id)
+  const digest = proposalDigest(offered)
+  if (held !== undefined && !bytesEqual(proposalDigest(held), digest)) return refuse('another proposal under a held id')
+  const proposal = held ?? offered
+  if (!aggregatesProposal(core, proposal)) return refuse('not an aggregated proposal of our membership')
+  if (!core.aggregate.proofBudget.take(now)) {
+    core.emit({ type: 'dropped', reason: 'quota', detail: 'aggregate proof past the verification budget' })
+    return 'unchecked'
+  }
+  const list: AggregationKeyList = orderedAggregationKeys(core)
+  if (!list.ok) return refuse(`no key list (${list.reason})`)
+  const verdict = aggregation.verifyProof(message.proof, contextOf(core, proposal, core.epoch()), list.keys)
+  if (!verdict.ok) return refuse(verdict.reason)
+  const decided = core.aggregate.proven.get(id)
+  if (decided !== undefined) {
+    core.aggregate.backupProofs.clear(id)
+    if (decided !== (verdict.outcome === 'yes')) {
+      // Two valid proofs of opposite outcomes: more than a third of the voters signed both ways (quorum intersection).
+      core.aggregate.stats.conflicts++
+      core.emit({ type: 'dropped', reason: 'unauthorized', detail: 'aggregate proof: conflicting outcome (voters signed both ways)' })
+      return 'refused'
+    }
+    return 'known'
+  }
+  if (held === undefined) {
+    // We missed the proposal: take it as its owner sent it (its owner's signed vote authenticates it), then the outcome.
+    onIncomingProposal(core, offered, offered.proposalOwner, now)
+  }
+  core.aggregate.stats.proofsTaken++
+  await takeOutcome(core, proposal, verdict.outcome === 'yes', now, message.proof)
+  // The sender is not trusted for anything: the proof decides over the voters' signatures.
+  void sender
+  return 'taken'
+}
+
+/**
+ * Record a proven outcome: the consensus service decides the session (its
+ * event runs the normal outcome flow, certificate and all), or, for a
+ * proposal we could not take into the service, the approved add or
+ * removal is queued directly (as a handed-over certificate is). The proof
+ * is kept beside the outcome (`AggregateVoteState.proofs`).
+ */
+async function takeOutcome(core: ConversationCore, proposal: Proposal, approved: boolean, now: number, proof: Uint8Array): Promise<void> {
+  const id = proposal.proposalId
+  core.aggregate.noteProven(id, approved, proof)
+  core.voting.voteEchoes.clear(id)
+  const state = core.consensus.recordProvenOutcome(core.id, id, approved, now)
+  if (state !== undefined || !approved) return
+  const request = decodeRequest(proposal.payload)
+  const target = request === undefined ? undefined : targetOf(request)
+  if (request === undefined || target === undefined) return
+  const members = core.memberSet()
+  core.queues.resolved.add(id)
+  core.voting.autoVotes.clear(id)
+  core.voting.timeouts.clear(id)
+  applyConsensusResult(core.queues, id, true, request, (h) => members.has(h))
+  if (!core.queues.approved.has(id)) return
+  core.queues.bufferUpdate(request, core.epoch())
+  core.queues.noteApproved(id, now)
+  core.emit({ type: 'consensus-reached', proposalId: id, approved: true, failed: false, request })
+}

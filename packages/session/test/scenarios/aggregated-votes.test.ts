@@ -1,0 +1,153 @@
+// Aggregated voting with real users, real MLS and real BLS over the memory
+// transport (issue 55): votes on adds and removals go to the aggregators
+// only (the `votes` subtopic), one proof decides the proposal for every
+// member, and when aggregation fails (a withholding or lying aggregator)
+// the broadcast path decides it as before.
+import { blsConsensusPlugin } from '@demls/bls'
+import type { ConsensusPlugin, ConsensusSigner, EthereumSigner } from '@demls/consensus'
+import { topicFor } from '@demls/wire'
+import { describe, expect, it } from 'vitest'
+import type { AggregateStats } from '../../src/state/aggregate-votes.js'
+import { type Scenario, bootstrap, conv, converged, eventsOf, hex, keyFor, memberIdOf, scenario } from './harness.js'
+
+const ID = 'agg-chat'
+const N = 7
+/** Three stewards on the list: the aggregators. */
+const CONFIG = { stewardList: { snMin: 1, snMax: 3 } }
+
+const bls = (i: number) => (signer: ConsensusSigner) => blsConsensusPlugin(signer as EthereumSigner, { memberSecretKey: keyFor(i) })
+
+/** Member i's plug-in with its aggregation capability changed by `change` (a malicious aggregator). */
+const tampered =
+  (i: number, change: (a: NonNullable<ConsensusPlugin['aggregation']>) => Partial<NonNullable<ConsensusPlugin['aggregation']>>) =>
+  (signer: ConsensusSigner): ConsensusPlugin => {
+    const p = bls(i)(signer)
+    return { ...p, aggregation: { ...p.aggregation, ...change(p.aggregation) } }
+  }
+
+function stats(s: Scenario, i: number): AggregateStats {
+  return conv(s, i, ID).conversation.aggregateStats()
+}
+
+function stewardIndexes(s: Scenario, live: number[]): number[] {
+  const stewards = new Set(conv(s, live[0]!, ID).conversation.stewards().map(hex))
+  return live.filter((i) => stewards.has(hex(memberIdOf(i))))
+}
+
+/** Bootstrap the group and wait until its election listed three stewards everywhere (the aggregators). */
+async function ready(s: Scenario): Promise<number[]> {
+  await bootstrap(s, ID)
+  const all = [...Array(N).keys()]
+  await s.until(() => converged(s, ID, all) && all.every((i) => conv(s, i, ID).conversation.stewards().length === 3))
+  return all
+}
+
+/** Remove a member that is not a steward (by a steward's proposal); returns it. */
+async function removePlain(s: Scenario, live: number[]): Promise<number> {
+  const stewards = stewardIndexes(s, live)
+  const target = live.filter((i) => !stewards.includes(i)).at(-1)!
+  await conv(s, stewards[0]!, ID).removeMember(memberIdOf(target))
+  const rest = live.filter((i) => i !== target)
+  await s.until(() => rest.every((i) => conv(s, i, ID).members().length === N - 1) && converged(s, ID, rest), 120_000)
+  return target
+}
+
+function delta(s: Scenario, i: number, before: AggregateStats[]): AggregateStats {
+  const now = stats(s, i)
+  const b = before[i]!
+  return Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - b[k as keyof AggregateStats]])) as unknown as AggregateStats
+}
+
+describe('aggregated voting in a BLS group', () => {
+  it('a removal is decided by one proof: non-aggregators never receive a vote and take the outcome from the proof', async () => {
+    const s = await scenario(N, { plugins: (i) => ({ consensus: bls(i) }), config: CONFIG })
+    const all = await ready(s)
+    const aggregators = stewardIndexes(s, all)
+    expect(aggregators).toHaveLength(3)
+    // Exactly the aggregators read the votes subtopic.
+    for (const i of all) expect(s.members[i]!.user.transport.getTopics().includes(topicFor(ID, 'votes')), `member ${i}`).toBe(aggregators.includes(i))
+    const before = all.map((i) => ({ ...stats(s, i) }))
+    const votesTopic = s.net.topicStats(topicFor(ID, 'votes')).delivered
+    const target = await removePlain(s, all)
+    const rest = all.filter((i) => i !== target)
+    const plain = rest.filter((i) => !aggregators.includes(i))
+    expect(plain.length).toBe(3)
+    let built = 0
+    for (const i of rest) {
+      const d = delta(s, i, before)
+      built += d.proofsBuilt
+      // Nobody fell back to broadcasting its vote, and no proof was refused.
+      expect(d.fallbacks, `member ${i} fallbacks`).toBe(0)
+      expect(d.proofsRefused, `member ${i} refused proofs`).toBe(0)
+      expect(d.votesSent, `member ${i} votes sent`).toBe(1)
+    }
+    expect(built).toBeGreaterThan(0)
+    // Every plain member decided from a proof it verified, and never received another member's vote.
+    for (const i of plain) {
+      expect(delta(s, i, before).proofsTaken, `member ${i} proofs taken`).toBe(1)
+      expect(delta(s, i, before).votesCollected, `member ${i} votes collected`).toBe(0)
+    }
+    expect(s.net.topicStats(topicFor(ID, 'votes')).delivered).toBeGreaterThan(votesTopic)
+    for (const i of rest) expect(conv(s, i, ID).members().map(hex)).not.toContain(hex(memberIdOf(target)))
+    await s.stop()
+  })
+
+  it('aggregators that withhold every proof cost the fallback delay, never the outcome', async () => {
+    let stewards: Set<string> | undefined
+    const withholding = (i: number) =>
+      tampered(i, (a) => ({
+        buildProof: (ctx, keys, votes) => (stewards?.has(hex(memberIdOf(i))) ? { proof: undefined, invalid: [], equivocators: [] } : a.buildProof(ctx, keys, votes)),
+      }))
+    const s = await scenario(N, { plugins: (i) => ({ consensus: withholding(i) }), config: CONFIG })
+    // Honest while the group forms; every steward withholds once the removal is voted.
+    const all = await ready(s)
+    const before = all.map((i) => ({ ...stats(s, i) }))
+    stewards = new Set(stewardIndexes(s, all).map((i) => hex(memberIdOf(i))))
+    const target = await removePlain(s, all)
+    const rest = all.filter((i) => i !== target)
+    expect(rest.reduce((n, i) => n + delta(s, i, before).proofsBuilt + delta(s, i, before).proofsTaken, 0)).toBe(0)
+    // Every voter sent its signed vote on the broadcast path instead.
+    expect(rest.filter((i) => delta(s, i, before).fallbacks > 0).length).toBeGreaterThanOrEqual(4)
+    await s.stop()
+  })
+
+  it('a lying aggregator’s forged proof is refused by every member; the honest path still decides', async () => {
+    let liar: string | undefined
+    const lying = (i: number) =>
+      tampered(i, (a) => ({
+        buildProof: (ctx, keys, votes) => {
+          const built = a.buildProof(ctx, keys, votes)
+          if (liar !== hex(memberIdOf(i)) || built.proof === undefined) return built
+          const forged = Uint8Array.from(built.proof)
+          forged[forged.length - 5]! ^= 1
+          return { ...built, proof: forged }
+        },
+        // It vouches for its own forgery.
+        verifyProof: (proof, ctx, keys, options) => (liar === hex(memberIdOf(i)) ? { ok: true, outcome: 'yes', yes: [], no: [] } : a.verifyProof(proof, ctx, keys, options)),
+      }))
+    const s = await scenario(N, { plugins: (i) => ({ consensus: lying(i) }), config: CONFIG })
+    const all = await ready(s)
+    // The liar is the acting epoch steward: the primary aggregator, whose proof goes out first.
+    const roles = conv(s, 0, ID).memberRoles()
+    const primary = roles.find((e) => e.role === 'epoch-steward')!
+    const liarIndex = all.find((i) => hex(memberIdOf(i)) === hex(primary.memberId))!
+    liar = hex(primary.memberId)
+    const target = await removePlain(s, all)
+    const rest = all.filter((i) => i !== target)
+    expect(stats(s, liarIndex).proofsPublished).toBeGreaterThan(0)
+    const aggregators = stewardIndexes(s, rest)
+    const plain = rest.filter((i) => !aggregators.includes(i))
+    // Every plain member refused the forgery, once, for its signature (and then decided from an honest backup's
+    // proof, or from the broadcast votes when the liar's commit came first); no valid proof contradicted another.
+    for (const i of plain) {
+      expect(stats(s, i).proofsRefused, `member ${i} refused`).toBe(1)
+      const refusals = eventsOf(s, i, 'dropped').filter((e) => e.reason === 'unauthorized' && e.detail?.startsWith('aggregate proof:') === true)
+      expect(refusals.map((e) => e.detail)).toEqual(['aggregate proof: bad-yes-signature'])
+      expect(stats(s, i).conflicts).toBe(0)
+    }
+    // The honest aggregators decided from their own proofs (a forgery never counted anywhere: the removal went through
+    // because the honest proofs approve it, and every member agrees on the roster).
+    for (const i of aggregators.filter((i) => i !== liarIndex)) expect(stats(s, i).proofsBuilt, `aggregator ${i}`).toBeGreaterThan(0)
+    await s.stop()
+  })
+})
