@@ -191,3 +191,4 @@ export {
 export type { CommitEquivocation } from './state/commit-evidence.js'
 export { type CommitChecker, verifyCommitEquivocation } from './freeze/commit-equivocation.js'
 export type { AggregationKeyList } from './voting/aggregation.js'
+export type { AggregateStats } from './state/aggregate-votes.js'

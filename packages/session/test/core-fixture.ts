@@ -1,5 +1,5 @@
 import type { MlsService } from '@demls/mls'
-import { type ConversationConfigInit, type ConversationPluginsFactory, defaultPlugins } from '../src/index.js'
+import { type ConversationConfigInit, type ConversationPluginsFactory, type PluginOverrides, defaultPlugins } from '../src/index.js'
 import { buildCore } from '../src/conversation/build-core.js'
 import { resolveConfig } from '../src/conversation/config.js'
 import type { ConversationCore } from '../src/conversation/core.js'
@@ -12,11 +12,11 @@ import { keyFor } from './scenarios/harness.js'
  * `Conversation`, a `User` or a network.
  */
 export async function coreFixture(
-  init: { id?: string; members?: number; config?: ConversationConfigInit; now?: number } = {},
+  init: { id?: string; members?: number; config?: ConversationConfigInit; now?: number; overrides?: (i: number) => PluginOverrides } = {},
 ): Promise<{ core: ConversationCore; plugins: ConversationPluginsFactory[]; others: MlsService[] }> {
   const id = init.id ?? 'core-fixture'
   const now = init.now ?? Math.floor(Date.now() / 1000) * 1000
-  const plugins = await Promise.all(Array.from({ length: init.members ?? 2 }, (_, i) => defaultPlugins(keyFor(i))))
+  const plugins = await Promise.all(Array.from({ length: init.members ?? 2 }, (_, i) => defaultPlugins(keyFor(i), init.overrides?.(i))))
   const mls = await plugins[0]!.createMls(id, now)
   const others: MlsService[] = []
   if (plugins.length > 1) {

@@ -234,15 +234,45 @@ async function collectVote(core: ConversationCore, aggregation: ConsensusAggrega
     if (vs.some((v) => v.vote)) yes++
     if (vs.some((v) => !v.vote)) no++
   }
-  const n = proposal.expectedVotersCount
-  let outcome: string
-  try {
-    outcome = core.plugins.consensus.rule({ expectedVoters: n, yes, no, livenessCriteriaYes: proposal.livenessCriteriaYes, timedOut: false })
-  } catch {
-    return
-  }
-  if (outcome !== 'yes' && outcome !== 'no') return
+  if (settledOutcome(core, proposal, yes, no) === undefined) return
   await prove(core, aggregation, proposal, c, now)
+}
+
+/**
+ * The outcome `yes` signed YES and `no` signed NO decide **whatever the
+ * members not counted would say**: the rule gives YES even with every
+ * uncounted member voting NO (or NO with every one voting YES). Stricter
+ * than the rule before a timeout, where silent members may weigh as the
+ * proposal's liveness value: an aggregator that left out some NO votes
+ * could otherwise turn an undecided tally into YES, and only the voters
+ * left out would know. Under this test no omission changes an outcome a
+ * proof proves. `undefined` when the votes do not settle it.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import type { Proposal } from '@demls/wire'
+ * import { settledOutcome } from '../voting/aggregate-votes.js'
+ * declare const core: ConversationCore
+ * declare const proposal: Proposal // 7 voters
+ * settledOutcome(core, proposal, 5, 0) // 'yes': 2 more NO would not change it
+ * settledOutcome(core, proposal, 4, 0) // undefined: 3 NO would leave it undecided
+ * ```
+ */
+export function settledOutcome(core: Pick<ConversationCore, 'plugins'>, proposal: Proposal, yes: number, no: number): 'yes' | 'no' | undefined {
+  const n = proposal.expectedVotersCount
+  const uncounted = Math.max(0, n - yes - no)
+  const rule = core.plugins.consensus.rule
+  const tally = (y: number, nn: number) => {
+    try {
+      return rule({ expectedVoters: n, yes: y, no: nn, livenessCriteriaYes: proposal.livenessCriteriaYes, timedOut: false })
+    } catch {
+      return 'undecided'
+    }
+  }
+  if (tally(yes, no + uncounted) === 'yes') return 'yes'
+  if (tally(yes + uncounted, no) === 'no') return 'no'
+  return undefined
 }
 
 /** Build the proof from the collected votes; when it decides, take it and publish it (a backup later). */
@@ -266,7 +296,7 @@ async function prove(
   if (built.proof === undefined) return
   // Invalid signatures were left out: the proof must still decide (one pairing check on our own proof).
   const verdict = aggregation.verifyProof(built.proof, ctx, list.keys)
-  if (!verdict.ok) {
+  if (!verdict.ok || settledOutcome(core, proposal, verdict.yes.length, verdict.no.length) !== verdict.outcome) {
     // Not decided once the invalid votes are out: drop them and wait for more.
     for (const i of built.invalid) {
       const bad = votes[i]
@@ -381,6 +411,8 @@ export async function onAggregateProof(
   if (!list.ok) return refuse(`no key list (${list.reason})`)
   const verdict = aggregation.verifyProof(message.proof, contextOf(core, proposal, core.epoch()), list.keys)
   if (!verdict.ok) return refuse(verdict.reason)
+  // The plug-in's rule lets silent members weigh; a proof must settle the outcome whatever the omitted voters said.
+  if (settledOutcome(core, proposal, verdict.yes.length, verdict.no.length) !== verdict.outcome) return refuse('not settled by its signed votes alone')
   const decided = core.aggregate.proven.get(id)
   if (decided !== undefined) {
     core.aggregate.backupProofs.clear(id)

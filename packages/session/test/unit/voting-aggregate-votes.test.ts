@@ -1,0 +1,272 @@
+// Aggregated voting (issue 55, voting/aggregate-votes.ts) on a real core:
+// a real MLS group of 4, real BLS plug-ins (@demls/bls), the votes and
+// proofs other members would send built with their own plug-ins. The
+// attacks: forged, wrong-proposal, stale, non-member and omission proofs,
+// votes from outsiders, of other epochs, oversized or forged, equivocating
+// voters, a flood past the proof budget, two valid proofs that disagree.
+import { blsConsensusPlugin, decodeApprovalProof, encodeApprovalProof } from '@demls/bls'
+import { type AggregateVoteContext, type ConsensusAggregation, type ConsensusSigner, EthereumSigner } from '@demls/consensus'
+import { type DemlsAggregateVote, type Proposal, encodeConversationUpdateRequest, toHex } from '@demls/wire'
+import { describe, expect, it } from 'vitest'
+import type { ConversationCore } from '../../src/conversation/core.js'
+import { receiveInbound } from '../../src/inbound/dispatch.js'
+import { proposalDigest } from '../../src/rules/certificate.js'
+import { AGGREGATE_LIMITS } from '../../src/state/aggregate-votes.js'
+import {
+  aggregatesProposal,
+  aggregatorsChanged,
+  isAggregator,
+  onAggregateProof,
+  onAggregateVote,
+  resendToNewAggregators,
+  sendAggregateVote,
+  settledOutcome,
+  takePendingAggregateVotes,
+} from '../../src/voting/aggregate-votes.js'
+import { orderedAggregationKeys } from '../../src/voting/aggregation.js'
+import { coreFixture, droppedOf } from '../core-fixture.js'
+import { keyFor, memberIdOf } from '../scenarios/harness.js'
+
+const bls = (i: number) => (signer: ConsensusSigner) => blsConsensusPlugin(signer as EthereumSigner, { memberSecretKey: keyFor(i) })
+const aggregations = new Map<number, ConsensusAggregation>()
+
+/** Member i's aggregation capability, as its own plug-in holds it. */
+function memberAggregation(i: number): ConsensusAggregation {
+  let a = aggregations.get(i)
+  if (a === undefined) {
+    a = bls(i)(new EthereumSigner(keyFor(i))).aggregation
+    aggregations.set(i, a)
+  }
+  return a
+}
+
+/** A core of a 4-member BLS group whose stewards (the aggregators) are `stewards` (we are member 0), every binding known. */
+async function blsCore(stewards: number[] = [0, 1]): Promise<ConversationCore> {
+  const { core } = await coreFixture({ members: 4, overrides: (i) => ({ consensus: bls(i) }) })
+  for (let i = 0; i < 4; i++) {
+    const a = memberAggregation(i)
+    const v = a.verifyBinding(a.binding, memberIdOf(i))
+    if (!v.ok) throw new Error(v.reason)
+    core.blsBindings.setMember(toHex(memberIdOf(i)), { binding: a.binding, publicKey: v.publicKey })
+  }
+  core.steward.installList(core.epoch(), stewards.map(memberIdOf), stewards.length)
+  return core
+}
+
+/** A removal of member 3 proposed by us (our YES bundled), held by our consensus service. */
+function removal(core: ConversationCore, livenessCriteriaYes = true): Proposal {
+  return core.consensus.createProposal(
+    core.id,
+    { payload: encodeConversationUpdateRequest({ removeMember: { memberId: memberIdOf(3) } }), expectedVotersCount: 4, vote: true, livenessCriteriaYes },
+    core.now,
+  )
+}
+
+function ctxOf(core: ConversationCore, p: Proposal): AggregateVoteContext {
+  return { conversationId: core.id, epoch: core.epoch(), proposalId: p.proposalId, proposalDigest: proposalDigest(p) }
+}
+
+function voteOf(core: ConversationCore, i: number, p: Proposal, value: boolean): DemlsAggregateVote {
+  return { proposalId: p.proposalId, vote: value, signature: memberAggregation(i).signVote(ctxOf(core, p), value), epoch: core.epoch() }
+}
+
+/** A proof other members built: signed by `yes` YES and `no` NO (indices in the epoch's key order). */
+function proofOf(core: ConversationCore, p: Proposal, yes: number[], no: number[] = []): Uint8Array {
+  const list = orderedAggregationKeys(core)
+  if (!list.ok) throw new Error(list.reason)
+  const order = list.members.map(toHex)
+  const votes = [
+    ...yes.map((i) => ({ member: order.indexOf(toHex(memberIdOf(i))), vote: true, signature: memberAggregation(i).signVote(ctxOf(core, p), true) })),
+    ...no.map((i) => ({ member: order.indexOf(toHex(memberIdOf(i))), vote: false, signature: memberAggregation(i).signVote(ctxOf(core, p), false) })),
+  ]
+  const built = memberAggregation(1).buildProof(ctxOf(core, p), list.keys, votes)
+  if (built.proof === undefined) throw new Error('no proof')
+  return built.proof
+}
+
+describe('aggregated voting on a real core', () => {
+  it('aggregates only adds and removals of the current membership in a BLS group with aggregators', async () => {
+    const core = await blsCore()
+    const p = removal(core)
+    expect(isAggregator(core)).toBe(true)
+    expect(aggregatesProposal(core, p)).toBe(true)
+    expect(aggregatesProposal(core, { ...p, expectedVotersCount: 3 })).toBe(false)
+    const election = { ...p, payload: encodeConversationUpdateRequest({ stewardElection: { proposedStewards: [memberIdOf(0)], electionEpoch: 1n } }) }
+    expect(aggregatesProposal(core, election)).toBe(false)
+    // Off the list: we do not aggregate (and drop the votes subtopic before decrypting anything).
+    const plain = await blsCore([1, 2])
+    expect(isAggregator(plain)).toBe(false)
+    await receiveInbound(plain, { subtopic: 'votes', payload: new Uint8Array([0, 1, 2]) }, plain.now)
+    expect(droppedOf(plain)).toEqual(['unauthorized: aggregate vote: we are not an aggregator'])
+    // The default plug-in never aggregates.
+    const { core: reference } = await coreFixture({ members: 4 })
+    expect(aggregatesProposal(reference, removal(reference))).toBe(false)
+    expect(isAggregator(reference)).toBe(false)
+  })
+
+  it('collects votes, proves the settled outcome once, publishes it and decides the proposal here', async () => {
+    const core = await blsCore()
+    const p = removal(core)
+    await sendAggregateVote(core, p, true, core.now) // ours, collected locally and sent to the other aggregators
+    expect(core.outbox.packets.filter((o) => o.subtopic === 'votes')).toHaveLength(1) // to member 1, the other aggregator
+    await onAggregateVote(core, voteOf(core, 1, p, true), memberIdOf(1), core.now)
+    expect(core.aggregate.stats.proofsBuilt).toBe(0) // 2 YES of 4: not settled
+    await onAggregateVote(core, voteOf(core, 2, p, true), memberIdOf(2), core.now)
+    expect(core.aggregate.stats.proofsBuilt).toBe(1)
+    expect(core.consensus.getResult(core.id, p.proposalId)).toBe(true)
+    expect(core.aggregate.proven.get(p.proposalId)).toBe(true)
+    // Later votes change nothing.
+    await onAggregateVote(core, voteOf(core, 3, p, false), memberIdOf(3), core.now)
+    expect(core.aggregate.stats.proofsBuilt).toBe(1)
+    expect(core.aggregate.stats.votesCollected).toBe(3)
+  })
+
+  it('drops votes from outsiders, of other epochs, oversized, and holds (bounded) those before their proposal', async () => {
+    const core = await blsCore()
+    const p = removal(core)
+    await onAggregateVote(core, voteOf(core, 1, p, true), memberIdOf(7), core.now)
+    await onAggregateVote(core, { ...voteOf(core, 1, p, true), epoch: core.epoch() + 1n }, memberIdOf(1), core.now)
+    await onAggregateVote(core, { ...voteOf(core, 1, p, true), signature: new Uint8Array(AGGREGATE_LIMITS.signatureBytes + 1) }, memberIdOf(1), core.now)
+    expect(droppedOf(core)).toEqual([
+      'unauthorized: aggregate vote: sender is not a member',
+      'wrong-epoch: aggregate vote of another epoch',
+      'unauthorized: aggregate vote: signature size',
+    ])
+    expect(core.aggregate.stats.votesCollected).toBe(0)
+    // A vote for a proposal not held yet waits; a flood of them stops at the bound.
+    const unknown = { ...voteOf(core, 1, p, true), proposalId: 424242 }
+    for (let k = 0; k < AGGREGATE_LIMITS.pendingVotes + 10; k++) await onAggregateVote(core, unknown, memberIdOf(1), core.now)
+    expect(core.aggregate.pending.get(424242)).toHaveLength(AGGREGATE_LIMITS.pendingVotes)
+    expect(droppedOf(core).filter((d) => d.startsWith('quota'))).toHaveLength(1) // repeats are counted, not re-reported
+    await takePendingAggregateVotes(core, 424242, core.now)
+    expect(core.aggregate.pending.size).toBe(0)
+  })
+
+  it('a forged vote never makes a proof: it is left out, and the proof waits for a valid one', async () => {
+    const core = await blsCore()
+    const p = removal(core)
+    await sendAggregateVote(core, p, true, core.now)
+    await onAggregateVote(core, voteOf(core, 1, p, true), memberIdOf(1), core.now)
+    // Member 2's "vote" carries member 1's signature: the count says settled, the signatures do not.
+    await onAggregateVote(core, { ...voteOf(core, 1, p, true) }, memberIdOf(2), core.now)
+    expect(core.aggregate.stats.proofsBuilt).toBe(0)
+    expect(core.aggregate.proven.has(p.proposalId)).toBe(false)
+    await onAggregateVote(core, voteOf(core, 2, p, true), memberIdOf(2), core.now)
+    expect(core.aggregate.stats.proofsBuilt).toBe(1)
+  })
+
+  it('an equivocating voter counts on neither side', async () => {
+    const core = await blsCore()
+    // Silence weighs NO here, so two YES of four settle nothing.
+    const q = removal(core, false)
+    await sendAggregateVote(core, q, true, core.now)
+    await onAggregateVote(core, voteOf(core, 1, q, true), memberIdOf(1), core.now)
+    expect(core.aggregate.proven.has(q.proposalId)).toBe(false)
+    for (const v of [voteOf(core, 2, q, false), voteOf(core, 2, q, true)]) await onAggregateVote(core, v, memberIdOf(2), core.now)
+    // Three YES by count, but the proof leaves member 2 out on both sides: two YES settle nothing.
+    expect(core.aggregate.proven.has(q.proposalId)).toBe(false)
+    expect(core.aggregate.stats.proofsBuilt).toBe(0)
+    await onAggregateVote(core, voteOf(core, 3, q, true), memberIdOf(3), core.now)
+    expect(core.aggregate.proven.get(q.proposalId)).toBe(true)
+  })
+
+  it('takes a valid proof once; refuses forged, wrong-proposal, stale, non-member and unsettled proofs', async () => {
+    const core = await blsCore([1, 2]) // we are not an aggregator: we take outcomes from proofs
+    const p = removal(core)
+    const other = removal(core)
+    const valid = proofOf(core, p, [0, 1, 2])
+    const forged = Uint8Array.from(valid)
+    forged[forged.length - 3]! ^= 1
+    const decoded = decodeApprovalProof(valid)
+    const nonMembers = encodeApprovalProof({ ...decoded, yes: { signers: new Uint8Array([0b1000_0111]), signature: decoded.yes!.signature } })
+    const offered = (proof: Uint8Array, proposal: Proposal = p) => onAggregateProof(core, { proposal, proof }, memberIdOf(1), core.now)
+    expect(await offered(forged)).toBe('refused')
+    expect(await offered(proofOf(core, other, [0, 1, 2]))).toBe('refused') // another proposal's proof
+    expect(await offered(valid, { ...p, payload: encodeConversationUpdateRequest({ removeMember: { memberId: memberIdOf(2) } }) })).toBe('refused')
+    expect(await offered(nonMembers)).toBe('refused')
+    // Two YES of four, with silence weighing YES before a timeout: not settled by signed votes alone.
+    expect(await offered(proofOf(core, p, [0, 1]))).toBe('refused')
+    expect(core.consensus.getResult(core.id, p.proposalId)).toBeUndefined()
+    expect(droppedOf(core)).toEqual([
+      expect.stringMatching(/^unauthorized: aggregate proof: (bad-yes-signature|undecodable)$/),
+      'unauthorized: aggregate proof: wrong-proposal',
+      'unauthorized: aggregate proof: another proposal under a held id',
+      'unauthorized: aggregate proof: bitmap-out-of-range',
+      'unauthorized: aggregate proof: not-decided',
+    ])
+    expect(await offered(valid)).toBe('taken')
+    expect(core.consensus.getResult(core.id, p.proposalId)).toBe(true)
+    expect(core.consensus.drainEvents().filter((e) => e.proposalId === p.proposalId)).toHaveLength(1)
+    expect(await offered(valid)).toBe('known')
+    expect(core.aggregate.stats).toMatchObject({ proofsTaken: 1, proofsRefused: 5 })
+  })
+
+  it('a NO proof decides NO; a stale epoch is refused', async () => {
+    const core = await blsCore([1, 2])
+    const p = removal(core, false)
+    const stale = { ...decodeApprovalProof(proofOf(core, p, [], [1, 2, 3])), epoch: core.epoch() + 5n }
+    expect(await onAggregateProof(core, { proposal: p, proof: encodeApprovalProof(stale) }, memberIdOf(1), core.now)).toBe('refused')
+    expect(await onAggregateProof(core, { proposal: p, proof: proofOf(core, p, [], [1, 2, 3]) }, memberIdOf(1), core.now)).toBe('taken')
+    expect(core.consensus.getResult(core.id, p.proposalId)).toBe(false)
+  })
+
+  it('settles only what no omitted vote could change', async () => {
+    const core = await blsCore()
+    const p = removal(core)
+    // n = 4, 3 needed. Silence weighing YES: 2 YES settle it (2 omitted NO make a full tie, which goes YES); 1 does not.
+    expect(settledOutcome(core, p, 3, 0)).toBe('yes')
+    expect(settledOutcome(core, p, 2, 0)).toBe('yes')
+    expect(settledOutcome(core, p, 1, 0)).toBeUndefined()
+    expect(settledOutcome(core, p, 0, 3)).toBe('no')
+    // Silence weighing NO: 2 YES are not enough (2 omitted NO would make it NO).
+    expect(settledOutcome(core, { ...p, livenessCriteriaYes: false }, 2, 0)).toBeUndefined()
+    expect(settledOutcome(core, { ...p, livenessCriteriaYes: false }, 0, 2)).toBe('no')
+    expect(settledOutcome(core, { ...p, expectedVotersCount: 7 }, 5, 0)).toBe('yes')
+    expect(settledOutcome(core, { ...p, expectedVotersCount: 7 }, 4, 1)).toBeUndefined()
+  })
+
+  it('proof checks stop at the budget (a flood of proofs costs bounded pairings)', async () => {
+    const core = await blsCore([1, 2])
+    const p = removal(core)
+    const forged = Uint8Array.from(proofOf(core, p, [0, 1, 2]))
+    forged[forged.length - 3]! ^= 1
+    const results: string[] = []
+    for (let k = 0; k < AGGREGATE_LIMITS.proofVerifications + 5; k++) results.push(await onAggregateProof(core, { proposal: p, proof: forged }, memberIdOf(1), core.now))
+    expect(results.filter((r) => r === 'refused')).toHaveLength(AGGREGATE_LIMITS.proofVerifications)
+    expect(results.filter((r) => r === 'unchecked')).toHaveLength(5)
+    // The budget refills with time: a valid proof later is taken.
+    expect(await onAggregateProof(core, { proposal: p, proof: proofOf(core, p, [0, 1, 2]) }, memberIdOf(1), core.now + AGGREGATE_LIMITS.budgetPeriodMs)).toBe('taken')
+  })
+
+  it('a backup that holds its own proof cancels it on a valid one, and reports a valid proof of the other outcome', async () => {
+    const core = await blsCore()
+    const p = removal(core)
+    await sendAggregateVote(core, p, true, core.now)
+    await onAggregateVote(core, voteOf(core, 1, p, true), memberIdOf(1), core.now)
+    await onAggregateVote(core, voteOf(core, 2, p, true), memberIdOf(2), core.now)
+    expect(core.aggregate.proven.get(p.proposalId)).toBe(true)
+    // Pretend we were a backup whose proof waits.
+    core.aggregate.backupProofs.set(p.proposalId, core.now + 400, { proposalId: p.proposalId, message: new Uint8Array(1) })
+    // Members 1, 2 and 3 also signed NO: a valid NO proof exists (they equivocated).
+    expect(await onAggregateProof(core, { proposal: p, proof: proofOf(core, p, [], [1, 2, 3]) }, memberIdOf(3), core.now)).toBe('refused')
+    expect(core.aggregate.stats.conflicts).toBe(1)
+    expect(core.consensus.getResult(core.id, p.proposalId)).toBe(true) // our outcome stands
+    expect(await onAggregateProof(core, { proposal: p, proof: proofOf(core, p, [0, 1, 3]) }, memberIdOf(3), core.now)).toBe('known')
+    expect(core.aggregate.backupProofs.has(p.proposalId)).toBe(false)
+  })
+
+  it('sends our open votes again when the aggregators change before a proof came', async () => {
+    const core = await blsCore([1, 2])
+    const p = removal(core)
+    await sendAggregateVote(core, p, true, core.now)
+    expect(aggregatorsChanged(core)).toBe(false)
+    core.steward.installList(core.epoch(), [memberIdOf(2), memberIdOf(3)], 2)
+    expect(aggregatorsChanged(core)).toBe(true)
+    const before = core.outbox.packets.length
+    await resendToNewAggregators(core, core.now)
+    expect(core.outbox.packets.slice(before).map((o) => o.subtopic)).toEqual(['votes'])
+    expect(core.aggregate.stats.resent).toBe(1)
+    expect(aggregatorsChanged(core)).toBe(false)
+  })
+})
+
