@@ -3,7 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { nobleG1 } from './backend/noble.js'
 import { BLS_PUBLIC_KEY_LENGTH, BLS_SIGNATURE_LENGTH } from './ciphersuite.js'
 import { BlsArgumentError, BlsDecodeError } from './errors.js'
-import { blsKeyFromMemberKey as deriveKey, blsPublicKey, popSign, popVerify } from './keys.js'
+import { blsKeyFromMemberKey as deriveKey, blsPublicKey, blsSign, blsVerify } from './keys.js'
 import { pbDecode, pbEncode } from './protobuf.js'
 
 const BINDING_TYPE = 'demls.bls.v1.KeyBinding'
@@ -46,10 +46,11 @@ export interface BlsKeyBinding {
   publicKey: Uint8Array
   /**
    * The 96-byte proof of possession of the BLS key, bound to the member:
-   * the BLS key's signature under the PoP DST of
-   * `bls_public_key ‖ "demls/bls-key-binding/v1" ‖ 0x00 ‖ member_id`
-   * (the IETF `PopProve` message, the key, extended with the member id, so
-   * a proof cannot be copied into another member's binding).
+   * the BLS key's signature (signature DST) of
+   * `"demls/bls-possession/v1" ‖ 0x00 ‖ bls_public_key ‖ member_id`
+   * ({@link BLS_POSSESSION_LABEL}): the key it proves and the member it
+   * binds are signed, so a proof cannot be copied into another member's
+   * binding, and its domain label keeps it apart from every vote.
    */
   possession: Uint8Array
   /** The member key's 65-byte EIP-191 signature of {@link keyBindingDigest}. */
@@ -79,12 +80,24 @@ export function keyBindingDigest(memberId: Uint8Array, publicKey: Uint8Array): U
   return sha256(buf)
 }
 
-/** What the possession proof of a binding signs: `bls_public_key ‖ label ‖ 0x00 ‖ member_id`. */
+/**
+ * Domain label of a binding's proof of possession: the proof is the BLS
+ * signature (the suite's signature DST) of
+ * `"demls/bls-possession/v1" ‖ 0x00 ‖ bls_public_key (48) ‖ member_id (20)`.
+ * A vote message starts with `"demls/bls-vote/v1"`, so no proof is ever a
+ * vote and no vote a proof; the proof still names the key it proves and the
+ * member it binds, which is what stops rogue keys (an attacker cannot sign
+ * for a key whose secret it lacks) and copied proofs.
+ */
+export const BLS_POSSESSION_LABEL = 'demls/bls-possession/v1'
+const POSSESSION_LABEL = new TextEncoder().encode(BLS_POSSESSION_LABEL)
+
+/** What the possession proof of a binding signs (see {@link BLS_POSSESSION_LABEL}). */
 function possessionMessage(publicKey: Uint8Array, memberId: Uint8Array): Uint8Array {
-  const out = new Uint8Array(publicKey.length + LABEL.length + 1 + memberId.length)
-  out.set(publicKey, 0)
-  out.set(LABEL, publicKey.length)
-  out.set(memberId, publicKey.length + LABEL.length + 1)
+  const out = new Uint8Array(POSSESSION_LABEL.length + 1 + publicKey.length + memberId.length)
+  out.set(POSSESSION_LABEL, 0)
+  out.set(publicKey, POSSESSION_LABEL.length + 1)
+  out.set(memberId, POSSESSION_LABEL.length + 1 + publicKey.length)
   return out
 }
 
@@ -115,7 +128,7 @@ export function createKeyBinding(
   return {
     memberId,
     publicKey,
-    possession: popSign(secret, possessionMessage(publicKey, memberId)),
+    possession: blsSign(secret, possessionMessage(publicKey, memberId)),
     memberSignature: Uint8Array.from(memberSigner.sign(keyBindingDigest(memberId, publicKey))),
   }
 }
@@ -161,7 +174,8 @@ export function verifyKeyBinding(binding: BlsKeyBinding, expectedMemberId?: Uint
     if (!(binding.possession instanceof Uint8Array) || !(binding.memberSignature instanceof Uint8Array)) return { ok: false, reason: 'bad-possession' }
     const signer = recoverPersonalMessageAddress(keyBindingDigest(binding.memberId, binding.publicKey), binding.memberSignature)
     if (signer === undefined || !addressEquals(signer, binding.memberId)) return { ok: false, reason: 'bad-member-signature' }
-    if (!popVerify(binding.publicKey, possessionMessage(binding.publicKey, binding.memberId), binding.possession)) {
+    // One pairing check on the platform's backend (native blst in Node): a binding costs about a millisecond.
+    if (!blsVerify(binding.publicKey, possessionMessage(binding.publicKey, binding.memberId), binding.possession)) {
       // Tell an invalid point from a bad proof.
       return { ok: false, reason: blsVerifyPossessionKeyOnly(binding.publicKey) ? 'bad-possession' : 'invalid-public-key' }
     }

@@ -38,6 +38,7 @@ export type { BlsBackend, BlsParsedKey } from './backend/types.js'
 export {
   BLS_KEY_BINDING_EXTENSION_TYPE,
   BLS_KEY_BINDING_LABEL,
+  BLS_POSSESSION_LABEL,
   BLS_KEY_BINDING_LENGTH,
   type BlsKeyBinding,
   type KeyBindingRefusal,

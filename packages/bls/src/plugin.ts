@@ -23,9 +23,10 @@ export const BLS_CONSENSUS_PLUGIN_ID = 'hashgraph-like+bls12-381-aggregate'
 /**
  * `version` of the BLS plug-in: the version of this scheme, the
  * ciphersuite, and the reference rule version it keeps. Any change that
- * could make two members disagree on a proof changes it.
+ * could make two members disagree on a proof or a binding changes it
+ * (2: proofs of possession under the signature DST with a domain label).
  */
-export const BLS_CONSENSUS_PLUGIN_VERSION = `1/${BLS_SIGNATURE_DST}/${DEFAULT_CONSENSUS_PLUGIN_VERSION}`
+export const BLS_CONSENSUS_PLUGIN_VERSION = `2/${BLS_SIGNATURE_DST}/${DEFAULT_CONSENSUS_PLUGIN_VERSION}`
 
 /**
  * A consensus plug-in whose votes can be aggregated: the ordinary

@@ -6,6 +6,7 @@ import {
   BLS_CURVE_ORDER,
   BLS_KEY_BINDING_LENGTH,
   BLS_POP_DST,
+  BLS_POSSESSION_LABEL,
   type BlsKeyBinding,
   blsKeyFromMemberKey,
   blsKeyFromSeed,
@@ -14,6 +15,7 @@ import {
   blsSign,
   blsVerify,
   blsVerifyPossession,
+  blsVoteMessage,
   createKeyBinding,
   decodeKeyBinding,
   encodeKeyBinding,
@@ -48,16 +50,21 @@ describe('BLS key binding to the member identity', () => {
     expect(verifyKeyBinding(b, alice.identity).ok).toBe(true)
   })
 
-  it('the member signature is EIP-191 over the digest of label, member id and BLS key; the proof is a PoP-DST signature naming the member', () => {
+  it('the member signature is EIP-191 over the digest of label, member id and BLS key; the proof is a domain-labelled signature naming the key and the member', () => {
     const digest = keyBindingDigest(binding.memberId, binding.publicKey)
     expect(binding.memberSignature).toEqual(signPersonalMessage(aliceKey, digest))
-    // Not the plain IETF PopProve (which covers the key only), and not a signature-DST signature.
+    // Not the plain IETF PopProve (which covers the key only under the PoP DST).
     expect(binding.possession).not.toEqual(blsProvePossession(blsKeyFromMemberKey(aliceKey)))
     expect(blsVerifyPossession(binding.publicKey, binding.possession)).toBe(false)
-    const message = new Uint8Array([...binding.publicKey, ...new TextEncoder().encode('demls/bls-key-binding/v1'), 0, ...alice.identity])
-    expect(blsVerify(binding.publicKey, message, binding.possession)).toBe(false) // signature DST: domain-separated
+    const message = new Uint8Array([...new TextEncoder().encode(BLS_POSSESSION_LABEL), 0, ...binding.publicKey, ...alice.identity])
+    expect(blsVerify(binding.publicKey, message, binding.possession)).toBe(true)
+    // Under the PoP DST the same message does not verify: the proof is a signature-DST signature, domain-labelled.
     const popDst = bls12_381.longSignatures
-    expect(popDst.verify(binding.possession, popDst.hash(message, BLS_POP_DST), binding.publicKey)).toBe(true)
+    expect(popDst.verify(binding.possession, popDst.hash(message, BLS_POP_DST), binding.publicKey)).toBe(false)
+    // No vote message can be a possession message: the labels differ from the first bytes on.
+    const vote = blsVoteMessage({ conversationId: 'chat', epoch: 1n, proposalId: 1, proposalDigest: new Uint8Array(32) }, true)
+    expect(Buffer.from(vote.subarray(0, 10)).toString()).toBe('demls/bls-')
+    expect(Buffer.from(vote.subarray(10, 14)).toString()).not.toBe(Buffer.from(message.subarray(10, 14)).toString())
   })
 
   it('a rogue key without a valid proof of possession is refused (pk_mallory − pk_alice, signed by mallory)', () => {

@@ -3,6 +3,7 @@
 // derivation), each also recomputed here from its documented layout.
 import { createHash } from 'node:crypto'
 import { EthereumSigner } from '@demls/consensus'
+import { bls12_381 } from '@noble/curves/bls12-381.js'
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import { describe, expect, it } from 'vitest'
 import {
@@ -32,7 +33,7 @@ const PK = '8fe3229681cb33d903843d2678dfc445b104ac430f0cf808a741ba6a2d57e18a6fd6
 const SIG =
   '8683c6df1a103694973d609222dd0bdbfafd8f352256cc8af631ad6e1b83050938ccd95733781310aa288669c449be560b152edb44a17b65e72ea80fb01b69ea10ec9b082ca92275058d2a741947cb10af7333958128600e4c3a738a85f7063e'
 const BINDING =
-  '0a1419e7e376e7c213b7e7e7e46cc70a5dd086daff2a12308fe3229681cb33d903843d2678dfc445b104ac430f0cf808a741ba6a2d57e18a6fd6378e222ed9b2f17deed7b38f72c21a6084b882d221f5fb8337d17c2cbdc3c4a38d81ce0ea004cbb361e43bd30a7925cc4f548663014a86ac688aae27ba97fd3d02dd9c5c861b5b946d93b06ff70aee5c2a8b9e2c10b87937dfe46c3d1d1f12ce231dd60e064eff608c178cb68adefe0a2241c2c11c30600bdda9ca48d4f049d55e0587082c3174f232701a301eb7c0116803449bc635f28c9070ef7782554f10e56b517c5ec08c9d2c5015c7736e5b36ac6f1c'
+  '0a1419e7e376e7c213b7e7e7e46cc70a5dd086daff2a12308fe3229681cb33d903843d2678dfc445b104ac430f0cf808a741ba6a2d57e18a6fd6378e222ed9b2f17deed7b38f72c21a609125d7597f38cb4090ea893a43f349ff2ac5c7d03a735610333243e928954c39f1142735257e744a56fba134bf5ffb100208fbc4d5a329720b6590e1cc0e392c419ff387f27d337a3921ac8df2e8b9f937bc76ea49a3705e6d8a7ed6bbef7f2d2241c2c11c30600bdda9ca48d4f049d55e0587082c3174f232701a301eb7c0116803449bc635f28c9070ef7782554f10e56b517c5ec08c9d2c5015c7736e5b36ac6f1c'
 
 describe('known answers', () => {
   it('the vote message is "demls/bls-vote/v1" ‖ 0x00 ‖ SHA-256(u16 len ‖ id ‖ u64 epoch ‖ u32 id ‖ digest ‖ vote)', () => {
@@ -75,5 +76,10 @@ describe('known answers', () => {
         .digest('hex'),
     )
     expect(verifyKeyBinding(decoded, signer.identity)).toEqual({ ok: true })
+    // The proof of possession, built independently with noble under the signature DST:
+    // "demls/bls-possession/v1" ‖ 0x00 ‖ public key ‖ member id.
+    const message = Buffer.concat([Buffer.from('demls/bls-possession/v1'), Buffer.from([0]), Buffer.from(decoded.publicKey), Buffer.from(decoded.memberId)])
+    const sigDst = bls12_381.longSignatures
+    expect(bytesToHex(sigDst.sign(sigDst.hash(message, 'BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_'), hexToBytes(SK)).toBytes(true))).toBe(bytesToHex(decoded.possession))
   })
 })

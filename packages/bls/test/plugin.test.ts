@@ -29,7 +29,7 @@ describe('the BLS consensus plug-in', () => {
     const def = defaultConsensusPlugin(new EthereumSigner(keys[0]!))
     expect(plugins[0]!.id).toBe(BLS_CONSENSUS_PLUGIN_ID)
     expect(plugins[0]!.version).toBe(BLS_CONSENSUS_PLUGIN_VERSION)
-    expect(BLS_CONSENSUS_PLUGIN_VERSION).toBe(`1/BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_/${DEFAULT_CONSENSUS_PLUGIN_VERSION}`)
+    expect(BLS_CONSENSUS_PLUGIN_VERSION).toBe(`2/BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_/${DEFAULT_CONSENSUS_PLUGIN_VERSION}`)
     expect(consensusEntry(plugins[0]!)).not.toBe(consensusEntry(def))
     expect(def.id).toBe(DEFAULT_CONSENSUS_PLUGIN_ID)
     // Every BLS member presents the same entry.
