@@ -35,6 +35,7 @@ import { mlsAdmit, mlsCommit } from './mls-flow.js'
 import { cpuNow, gcPauses } from './scale-cpu.js'
 import { measureRow, perMember } from './scale-model.js'
 import { voterKey } from './scale-votes.js'
+import { type BenchConsensus, aggregatedConsensus, consensusVariants } from './aggregated.js'
 
 /** The three phases, in order. */
 export const LARGE_PHASES = ['form', 'remove', 'chat'] as const
@@ -73,6 +74,10 @@ export interface LargePhase {
 export interface LargeGroupRun {
   n: number
   batch: number
+  /** The group's consensus: the reference path, or BLS aggregation (issue 55). */
+  consensus: BenchConsensus
+  /** Vote traffic of each removal. */
+  voteBytes: VoteTraffic[]
   phases: LargePhase[]
   /** The same phases with @demls/mls alone: process CPU, ms (one entry per removal for `remove`). */
   mlsCpuMs: Record<LargePhaseName, number[]>
@@ -132,14 +137,22 @@ const DRAIN_MS = 50
 const KEY_BASE = 20_000
 
 /** The protocol run: form, remove `removes` members one after another by vote, one chat. */
-async function protocolRun(n: number, batch: number, removes: number, log: (line: string) => void): Promise<Omit<LargeGroupRun, 'mlsCpuMs' | 'modelRemoveMs'>> {
+async function protocolRun(
+  n: number,
+  batch: number,
+  removes: number,
+  log: (line: string) => void,
+  consensus: BenchConsensus = 'reference',
+): Promise<Omit<LargeGroupRun, 'mlsCpuMs' | 'modelRemoveMs'>> {
   const net = new MemoryNetwork({ seed: 1000 + n, startTime: Math.floor(Date.now() / 1000) * 1000 })
   const config = largeGroupConfig(batch)
   const users: User[] = []
   for (let i = 0; i < n; i++) {
-    users.push(await User.create({ privateKey: voterKey(KEY_BASE + i), transport: net.createTransport(`m${i}`), clock: net.clock, config, random: () => 0.5 }))
+    const key = voterKey(KEY_BASE + i)
+    const plugins = consensus === 'aggregated' ? { plugins: { consensus: aggregatedConsensus(key) } } : {}
+    users.push(await User.create({ privateKey: key, transport: net.createTransport(`m${i}`), clock: net.clock, config, random: () => 0.5, ...plugins }))
   }
-  const id = `large-${n}`
+  const id = `large-${n}${consensus === 'aggregated' ? '-agg' : ''}`
   const conv = (i: number) => users[i]!.conversation(id)
   const phases: LargePhase[] = []
   const gc = gcPauses()
@@ -168,7 +181,7 @@ async function protocolRun(n: number, batch: number, removes: number, log: (line
     }
     phases.push(p)
     log(
-      `n=${n} ${name}: cpu ${(p.cpuMs / 1000).toFixed(1)} s (GC pauses ${(p.gcMs / 1000).toFixed(1)} s), wall ${(p.wallMs / 1000).toFixed(1)} s, virtual ${(p.virtualMs / 1000).toFixed(2)} s, ${p.published} published (${(p.publishedBytes / 1e6).toFixed(2)} MB), ${p.delivered} delivered, ${p.changes} changes, heap ${p.heapMb.toFixed(0)} MB, peak RSS ${peakRssMb().toFixed(0)} MB`,
+      `n=${n} ${consensus} ${name}: cpu ${(p.cpuMs / 1000).toFixed(1)} s (GC pauses ${(p.gcMs / 1000).toFixed(1)} s), wall ${(p.wallMs / 1000).toFixed(1)} s, virtual ${(p.virtualMs / 1000).toFixed(2)} s, ${p.published} published (${(p.publishedBytes / 1e6).toFixed(2)} MB), ${p.delivered} delivered, ${p.changes} changes, heap ${p.heapMb.toFixed(0)} MB, peak RSS ${peakRssMb().toFixed(0)} MB`,
     )
   }
   await phase('form', async () => {
@@ -176,10 +189,16 @@ async function protocolRun(n: number, batch: number, removes: number, log: (line
     for (let from = 1; from < n; from += batch) await admitBatch(net, users, id, from, Math.min(n, from + batch))
   })
   const records: ReplayRecord[][] = []
+  const voteBytes: VoteTraffic[] = []
   for (let k = 1; k <= removes; k++) {
     const size = n - k + 1
-    const recorder = recordMembers(net, users, id, replayedMembers(users, id, size), KEY_BASE)
+    const recorder = recordMembers(net, users, id, replayedMembers(users, id, size), KEY_BASE, consensus)
+    const sent0 = sentTotals(users, id, size)
     await phase('remove', () => removeLastByVote(net, users, id, size))
+    voteBytes.push(voteTraffic(sent0, sentTotals(users, id, size - 1), size))
+    log(
+      `n=${n} ${consensus} removal ${k}: vote traffic a plain member receives ${(voteBytes.at(-1)!.plainMemberBytes / 1024).toFixed(1)} KiB (${voteBytes.at(-1)!.broadcastVotes} broadcast votes, ${voteBytes.at(-1)!.proofs} proofs), ${voteBytes.at(-1)!.aggregateVotes} aggregatable votes to the aggregators`,
+    )
     records.push(recorder.finish())
   }
   const left = n - removes
@@ -203,7 +222,46 @@ async function protocolRun(n: number, batch: number, removes: number, log: (line
   for (const [k, rs] of replays.entries()) {
     for (const r of rs) log(`n=${n} removal ${k + 1}, one member's own process (${r.role}): ${r.packets} packets, CPU ${r.cpuMs.toFixed(0)} ms (cold ${r.coldCpuMs.toFixed(0)} ms, GC pauses ${r.gcMs.toFixed(0)} ms), restore ${r.restoreCpuMs.toFixed(0)} ms, sent ${r.sent} (run ${r.publishedInRun}), heap ${r.heapMb.toFixed(0)} MB`)
   }
-  return { n, batch, phases, heapMb: mem.heapUsed / 1e6, rssMb: mem.rss / 1e6, peakRssMb: peak, replays }
+  return { n, batch, consensus, phases, heapMb: mem.heapUsed / 1e6, rssMb: mem.rss / 1e6, peakRssMb: peak, replays, voteBytes }
+}
+
+/** Encrypted messages the first `size` members sent in `id`, by kind, summed (sender-side counters). */
+function sentTotals(users: readonly User[], id: string, size: number): Map<string, { count: number; bytes: number }> {
+  const out = new Map<string, { count: number; bytes: number }>()
+  for (const u of users.slice(0, size)) {
+    for (const [kind, v] of Object.entries(u.conversation(id)?.conversation.sentByKind() ?? {})) {
+      const t = out.get(kind) ?? { count: 0, bytes: 0 }
+      t.count += v.count
+      t.bytes += v.bytes
+      out.set(kind, t)
+    }
+  }
+  return out
+}
+
+/** Vote traffic of one change, from the senders' counters (no loss on this network: a broadcast reaches every other member). */
+export interface VoteTraffic {
+  /** Broadcast votes (the reference path, or the fallback) sent during the change. */
+  broadcastVotes: number
+  /** Proofs published. */
+  proofs: number
+  /** Aggregatable votes sent to the aggregators (they alone receive them). */
+  aggregateVotes: number
+  /** Bytes of broadcast votes and proofs a plain member receives (every one but its own), besides the commit. */
+  plainMemberBytes: number
+}
+
+function voteTraffic(before: Map<string, { count: number; bytes: number }>, after: Map<string, { count: number; bytes: number }>, size: number): VoteTraffic {
+  const d = (kind: string) => {
+    const a = after.get(kind) ?? { count: 0, bytes: 0 }
+    const b = before.get(kind) ?? { count: 0, bytes: 0 }
+    return { count: a.count - b.count, bytes: a.bytes - b.bytes }
+  }
+  const votes = d('vote')
+  const proofs = d('demlsAggregateProof')
+  // Each broadcast reaches the size − 1 others: a member receives all but its own, (size − 1)/size of the bytes on average.
+  const share = (size - 1) / size
+  return { broadcastVotes: votes.count, proofs: proofs.count, aggregateVotes: d('demlsAggregateVote').count, plainMemberBytes: (votes.bytes + proofs.bytes) * share }
 }
 
 /** The same three phases with @demls/mls alone: commits, stagings, merges, Welcomes, `removes` removals, one chat. */
@@ -241,8 +299,14 @@ function removesAt(n: number): number {
 }
 
 /** Run both at size `n`: the protocol first, then @demls/mls alone, `removes` removals each. */
-export async function largeGroupRun(n: number, batch: number, log: (line: string) => void = () => {}, removes = removesAt(n)): Promise<LargeGroupRun> {
-  const protocol = await protocolRun(n, batch, removes, log)
+export async function largeGroupRun(
+  n: number,
+  batch: number,
+  log: (line: string) => void = () => {},
+  removes = removesAt(n),
+  consensus: BenchConsensus = 'reference',
+): Promise<LargeGroupRun> {
+  const protocol = await protocolRun(n, batch, removes, log, consensus)
   const mlsCpuMs = await mlsRun(n, batch, removes)
   const secs = (ms: number[], digits: number) => ms.map((x) => (x / 1000).toFixed(digits)).join(' / ')
   log(`n=${n} MLS only: form ${secs(mlsCpuMs.form, 1)} s, remove ${secs(mlsCpuMs.remove, 2)} s, chat ${secs(mlsCpuMs.chat, 3)} s`)
@@ -267,6 +331,8 @@ async function modelledRemoval(n: number): Promise<number> {
 
 /** Issue 18's targets for one membership change (the removal by vote): protocol CPU at most this many times MLS alone. */
 const REMOVE_TARGETS: Readonly<Record<number, number>> = { 50: 3, 100: 4 }
+/** Issue 55's targets for the same change with aggregated votes. */
+const AGGREGATED_REMOVE_TARGETS: Readonly<Record<number, number>> = { 50: 2.5, 100: 2.5, 1000: 2 }
 
 function sizesFromEnv(): number[] {
   if (process.env.LARGE_SIZES) return process.env.LARGE_SIZES.split(',').map(Number)
@@ -279,10 +345,10 @@ function ownProcessCpu(run: LargeGroupRun, role: 'member' | 'epoch-steward'): nu
 }
 
 /** A replayed role's CPU as a measurement, or undefined when no removal had one to replay. */
-function ownProcess(run: LargeGroupRun, role: 'member' | 'epoch-steward'): Measurement | undefined {
+function ownProcess(run: LargeGroupRun, role: 'member' | 'epoch-steward', tag = ''): Measurement | undefined {
   const cpu = ownProcessCpu(run, role)
   const label = role === 'member' ? 'one plain member' : 'the epoch steward (committer)'
-  return cpu.length === 0 ? undefined : summarise(`protocol remove, n=${run.n}: ${label} in its own process (CPU)`, cpu, { n: run.n })
+  return cpu.length === 0 ? undefined : summarise(`protocol remove, n=${run.n}${tag}: ${label} in its own process (CPU)`, cpu, { n: run.n })
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -296,42 +362,55 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     `Vote signatures on the ${signatureBackend()} secp256k1 backend.`,
     "The scale model's work per member (`scale-model.ts`, method in `docs/scale.md`): what one member must do for a removal at n, each operation measured in this run at this n after the MLS-only run: n − 1 vote messages decrypted, decoded and taken by the consensus service (each vote's EIP-191 signature checked up to the decision at ⌈2n/3⌉ YES), the proposal, its own vote, the candidate's authentication, the commit staged and merged. It leaves out session logic, merge attestations (about n/3), the election every second change, timers and the collector. Its ratio to MLS only per member is what the protocol's vote costs by itself: above 3× at 50 members and 4× at 100, the remove targets cannot be met by any implementation that decrypts and checks every member's vote. The member's own process against it is what our implementation adds.",
     "One member's own process (`member-replay.ts`): at the start of each removal the epoch steward and a plain member (neither the proposer nor the member removed) save their state, and every packet delivered to them is recorded with its virtual time; after the run a fresh Node process resumes each from that state (`Conversation.restore`) and drives its sans-I/O core with the same packets at the same times and its own timers, once cold and then LARGE_REPLAY_ROUNDS times (20), the median of the last half reported. A replay must end at the member's epoch and member count in the run, and a plain member's at its epoch authenticator too (the steward's replay makes a commit of its own). This is what one member pays for the change when its process holds only its own state, as in a deployment; the whole-group run's CPU per member also pays one collector for every member's heap. MLS only per member: the MLS-only removal's CPU divided by the members.",
+    'Aggregated rows ([aggregated], issue 55): the same run with the BLS plug-in of @demls/bls (`blsConsensusPlugin`): votes on the removal go to the aggregators (the stewards) on the votes subtopic, one aggregator publishes one proof, every member verifies it instead of n − 1 votes; the broadcast vote is the fallback. Vote traffic: bytes of broadcast votes and proofs a plain member receives per removal, from the senders\' counters (`Conversation.sentByKind`), besides the proposal and the commit.',
     stewardListMax() === undefined
       ? "Steward lists of up to 2 members (the reference's default: an election every second change)."
       : `Steward lists of up to ${stewardListMax()} members (LARGE_SN_MAX; the reference's default is 2).`,
   ]
   for (const n of sizesFromEnv()) {
     const removes = removesAt(n)
-    const run = await largeGroupRun(n, n - 1, (l) => console.log(l), removes)
-    for (const name of LARGE_PHASES) {
-      const ours = run.phases.filter((p) => p.name === name).map((p) => p.cpuMs)
-      const protocol = summarise(`protocol ${name}, n=${n} (CPU)`, ours, { n })
-      const mls = summarise(`MLS only ${name}, n=${n} (CPU)`, run.mlsCpuMs[name], { n })
-      measurements.push(protocol, mls)
-      comparisons.push(
-        name === 'remove'
-          ? compare(`remove: protocol vs MLS only, n=${n} (medians of ${removes})`, protocol, mls, REMOVE_TARGETS[n], { stat: 'median' })
-          : compare(`${name}: protocol vs MLS only, n=${n}`, protocol, mls),
+    for (const consensus of consensusVariants()) {
+      const run = await largeGroupRun(n, n - 1, (l) => console.log(l), removes, consensus)
+      const tag = consensus === 'aggregated' ? ' [aggregated]' : ''
+      const targets = consensus === 'aggregated' ? AGGREGATED_REMOVE_TARGETS : REMOVE_TARGETS
+      for (const name of LARGE_PHASES) {
+        const ours = run.phases.filter((p) => p.name === name).map((p) => p.cpuMs)
+        const protocol = summarise(`protocol ${name}, n=${n}${tag} (CPU)`, ours, { n })
+        const mls = summarise(`MLS only ${name}, n=${n}${tag} (CPU)`, run.mlsCpuMs[name], { n })
+        measurements.push(protocol, mls)
+        comparisons.push(
+          name === 'remove'
+            ? compare(`remove${tag}: protocol vs MLS only, n=${n} (medians of ${removes})`, protocol, mls, targets[n], { stat: 'median' })
+            : compare(`${name}${tag}: protocol vs MLS only, n=${n}`, protocol, mls),
+        )
+      }
+      const removals = run.phases.filter((p) => p.name === 'remove')
+      measurements.push(summarise(`protocol remove, n=${n}${tag}: CPU per member`, removals.map((p, k) => p.cpuMs / (n - k)), { n }))
+      const voteKiB = run.voteBytes.map((v) => v.plainMemberBytes / 1024)
+      measurements.push(summarise(`remove, n=${n}${tag}: vote traffic a plain member receives (KiB, not ms)`, voteKiB, { n }))
+      if (consensus === 'aggregated') {
+        const median = [...voteKiB].sort((a, b) => a - b)[Math.floor(voteKiB.length / 2)] ?? 0
+        comparisons.push(compareToLimit(`remove at n=${n}${tag}: vote traffic a plain member receives`, median, 2, 'KiB', `${median.toFixed(2)} KiB`))
+      }
+      const [plain, steward] = [ownProcess(run, 'member', tag), ownProcess(run, 'epoch-steward', tag)]
+      if (steward !== undefined) measurements.push(steward)
+      if (plain !== undefined) {
+        const mlsPerMember = summarise(`MLS only remove, n=${n}${tag}: CPU per member`, run.mlsCpuMs.remove.map((ms, k) => ms / (n - k)), { n })
+        measurements.push(plain, mlsPerMember)
+        comparisons.push(compare(`remove${tag}: one member's own process vs MLS only per member, n=${n} (medians)`, plain, mlsPerMember, undefined, { stat: 'median' }))
+        if (consensus === 'reference') {
+          // What the protocol's own work costs against MLS alone, and what a member's process pays beyond that work.
+          const model = summarise(`remove, n=${n}: the scale model's work per member (measured operations)`, [run.modelRemoveMs], { n })
+          measurements.push(model)
+          comparisons.push(compare(`remove: the scale model's work per member vs MLS only per member, n=${n}`, model, mlsPerMember, undefined, { stat: 'median' }))
+          comparisons.push(compare(`remove: one member's own process vs the scale model's work per member, n=${n}`, plain, model, undefined, { stat: 'median' }))
+        }
+        if (n === 1000) comparisons.push(compareToLimit(`remove at 1,000 members${tag}: one plain member in its own process`, plain.p50Ms / 1000, 0.5, 's', `${(plain.p50Ms / 1000).toFixed(2)} s`))
+      }
+      notes.push(
+        `n=${n}${tag}: ${run.phases.map((p) => `${p.name} ${(p.cpuMs / 1000).toFixed(1)} s CPU / ${(p.wallMs / 1000).toFixed(1)} s wall / ${(p.virtualMs / 1000).toFixed(2)} s virtual, GC pauses ${(p.gcMs / 1000).toFixed(1)} s, ${p.published} messages (${(p.publishedBytes / 1024).toFixed(0)} KiB), ${p.delivered} deliveries, ${p.changes} changes`).join('; ')}; per removal ${run.voteBytes.map((v) => `${v.broadcastVotes} broadcast votes, ${v.proofs} proofs, ${v.aggregateVotes} aggregatable votes`).join(' / ')}; heap ${run.heapMb.toFixed(0)} MB, RSS ${run.rssMb.toFixed(0)} MB, peak RSS ${run.peakRssMb.toFixed(0)} MB.`,
       )
     }
-    const removals = run.phases.filter((p) => p.name === 'remove')
-    measurements.push(summarise(`protocol remove, n=${n}: CPU per member`, removals.map((p, k) => p.cpuMs / (n - k)), { n }))
-    const [plain, steward] = [ownProcess(run, 'member'), ownProcess(run, 'epoch-steward')]
-    if (steward !== undefined) measurements.push(steward)
-    if (plain !== undefined) {
-      const mlsPerMember = summarise(`MLS only remove, n=${n}: CPU per member`, run.mlsCpuMs.remove.map((ms, k) => ms / (n - k)), { n })
-      measurements.push(plain, mlsPerMember)
-      comparisons.push(compare(`remove: one member's own process vs MLS only per member, n=${n} (medians)`, plain, mlsPerMember, undefined, { stat: 'median' }))
-      // What the protocol's own work costs against MLS alone, and what a member's process pays beyond that work.
-      const model = summarise(`remove, n=${n}: the scale model's work per member (measured operations)`, [run.modelRemoveMs], { n })
-      measurements.push(model)
-      comparisons.push(compare(`remove: the scale model's work per member vs MLS only per member, n=${n}`, model, mlsPerMember, undefined, { stat: 'median' }))
-      comparisons.push(compare(`remove: one member's own process vs the scale model's work per member, n=${n}`, plain, model, undefined, { stat: 'median' }))
-      if (n === 1000) comparisons.push(compareToLimit('remove at 1,000 members: one plain member in its own process', plain.p50Ms / 1000, 0.5, 's', `${(plain.p50Ms / 1000).toFixed(2)} s`))
-    }
-    notes.push(
-      `n=${n}: ${run.phases.map((p) => `${p.name} ${(p.cpuMs / 1000).toFixed(1)} s CPU / ${(p.wallMs / 1000).toFixed(1)} s wall / ${(p.virtualMs / 1000).toFixed(2)} s virtual, GC pauses ${(p.gcMs / 1000).toFixed(1)} s, ${p.published} messages (${(p.publishedBytes / 1024).toFixed(0)} KiB), ${p.delivered} deliveries, ${p.changes} changes`).join('; ')}; heap ${run.heapMb.toFixed(0)} MB, RSS ${run.rssMb.toFixed(0)} MB, peak RSS ${run.peakRssMb.toFixed(0)} MB.`,
-    )
   }
   // LARGE_REPORT=name writes `@demls/session-large-<name>` instead: a run of
   // other sizes beside the full one, not over it.

@@ -3,6 +3,7 @@
 // their virtual times, a cold replay and then warm ones from the same
 // state; print the results as one JSON line. `measureMember` is exported
 // for the test that pins the replay to the run (test/unit/member-replay.test.ts).
+import { aggregatedConsensus } from './aggregated.js'
 import { readFileSync } from 'node:fs'
 import { toHex } from '@demls/wire'
 import { Conversation, defaultPlugins } from '../src/index.js'
@@ -23,7 +24,7 @@ interface Replayed {
 
 /** Resume the member from its saved state and feed it the recorded packets; `cpuMs` is the feeding alone. */
 async function replay(rec: ReplayRecord): Promise<Replayed> {
-  const plugins = await defaultPlugins(voterKey(rec.keyIndex))
+  const plugins = await defaultPlugins(voterKey(rec.keyIndex), rec.consensus === 'aggregated' ? { consensus: aggregatedConsensus(voterKey(rec.keyIndex)) } : {})
   const r0 = cpuNow()
   const conv = await Conversation.restore({ conversationId: rec.conversationId, plugins, state: Buffer.from(rec.state, 'base64'), now: rec.startAt })
   const restoreCpuMs = cpuNow() - r0

@@ -28,6 +28,8 @@ export interface ReplayRecord {
   conversationId: string
   /** The member's `voterKey` index (its private key). */
   keyIndex: number
+  /** The group's consensus plug-in: the reference one, or BLS aggregation (`@demls/bls`). */
+  consensus?: 'reference' | 'aggregated'
   /** The member's role at the start of the change. */
   role: string
   /** Virtual time the change started and ended (ms). */
@@ -71,7 +73,14 @@ export interface ReplayRecorder {
  * starts; each recorded member saves its state after every step from now on
  * (`enableSaving`), which the run's other members do not pay.
  */
-export function recordMembers(net: MemoryNetwork, users: readonly User[], id: string, indices: readonly number[], keyBase: number): ReplayRecorder {
+export function recordMembers(
+  net: MemoryNetwork,
+  users: readonly User[],
+  id: string,
+  indices: readonly number[],
+  keyBase: number,
+  consensus: 'reference' | 'aggregated' = 'reference',
+): ReplayRecorder {
   const startAt = net.clock.now()
   const taps = indices.map((i) => {
     const user = users[i] as User
@@ -99,6 +108,7 @@ export function recordMembers(net: MemoryNetwork, users: readonly User[], id: st
         return {
           conversationId: id,
           keyIndex: keyBase + tap.i,
+          consensus,
           role: tap.role,
           startAt,
           endAt,

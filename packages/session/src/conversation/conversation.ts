@@ -1175,6 +1175,16 @@ export class Conversation {
     return isAggregator(this.#core)
   }
 
+  /**
+   * Encrypted messages this member sent, by `AppMessage` payload (`vote`,
+   * `proposal`, `demlsAggregateVote`, `demlsAggregateProof`, …): count and
+   * ciphertext bytes since the conversation was opened here (memory only).
+   * What the benchmarks read to count vote traffic.
+   */
+  sentByKind(): Record<string, { count: number; bytes: number }> {
+    return Object.fromEntries([...this.#core.outbox.sentByKind].map(([k, v]) => [k, { ...v }]))
+  }
+
   /** Counters of aggregated voting (votes sent and collected, proofs built, taken and refused, broadcast fallbacks). */
   aggregateStats(): Readonly<AggregateStats> {
     return { ...this.#core.aggregate.stats }

@@ -156,12 +156,14 @@ export class ConversationCore {
 
   /** Encrypt an AppMessage for the current epoch and queue it (on the app channel unless `subtopic` says otherwise). */
   async sendEncrypted(message: AppMessageInit, options: { retryUnreached?: boolean; subtopic?: 'app' | 'votes' } = {}): Promise<void> {
-    await this.sendEncryptedBytes(encodeAppMessage(message), options)
+    const kind = Object.keys(message).find((k) => k !== 'demlsVoteBindings' && (message as Record<string, unknown>)[k] != null) ?? 'empty'
+    await this.sendEncryptedBytes(encodeAppMessage(message), { ...options, kind })
   }
 
-  /** Encrypt an encoded AppMessage for the current epoch and queue it (see {@link sendEncrypted}). */
-  async sendEncryptedBytes(encoded: Uint8Array, options: { retryUnreached?: boolean; subtopic?: 'app' | 'votes' } = {}): Promise<void> {
+  /** Encrypt an encoded AppMessage for the current epoch and queue it (see {@link sendEncrypted}); `kind` labels it in `outbox.sentByKind`. */
+  async sendEncryptedBytes(encoded: Uint8Array, options: { retryUnreached?: boolean; subtopic?: 'app' | 'votes'; kind?: string } = {}): Promise<void> {
     const ciphertext = await this.mls.encrypt(encoded)
+    this.outbox.countSent(options.kind ?? 'unlabelled', ciphertext.length)
     this.outbox.packets.push({ subtopic: options.subtopic ?? 'app', payload: ciphertext, ...(options.retryUnreached === true ? { retryUnreached: true } : {}) })
   }
 

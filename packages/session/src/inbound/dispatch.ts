@@ -132,7 +132,8 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
     }
   },
   'aggregate-vote': (core, { vote, sender }, now) => onAggregateVote(core, vote, sender, now),
-  'aggregate-proof': async (core, { proof, sender }, now) => void (await onAggregateProof(core, proof, sender, now)),
+  'aggregate-proof': async (core, { proof, sender }, now) =>
+    void (await onAggregateProof(core, proof, sender, now, (p) => onIncomingProposal(core, p, p.proposalOwner, now))),
   vote: async (core, { vote, sender, binding }, now) => {
     // A proven equivocation penalised the voter: stewards file its removal if it fell to the threshold.
     if (onIncomingVote(core, vote, sender, now, binding)) await sweepScoreRemovals(core, now)

@@ -34,6 +34,21 @@ export class Outbox {
    * a step ends, also while a later step awaits (memory only).
    */
   messagesEmitted = 0
+  /**
+   * Encrypted messages we sent, by `AppMessage` payload (`vote`,
+   * `proposal`, `demlsAggregateVote`, …): how many and their ciphertext
+   * bytes, since this outbox was made (memory only). What the benchmarks
+   * read to count vote traffic; the wire carries no such label.
+   */
+  readonly sentByKind = new Map<string, { count: number; bytes: number }>()
+
+  /** Count one encrypted message of `kind` of `bytes` ciphertext bytes. */
+  countSent(kind: string, bytes: number): void {
+    const c = this.sentByKind.get(kind) ?? { count: 0, bytes: 0 }
+    c.count++
+    c.bytes += bytes
+    this.sentByKind.set(kind, c)
+  }
 
   /** Report `event` at `epoch` (a drop repeated within the epoch is counted; a pending count summary goes first). */
   emit(event: ConversationEvent, epoch: bigint): void {

@@ -6,7 +6,6 @@ import { proposalDigest } from '../rules/certificate.js'
 import { decodeRequest, targetOf } from '../rules/targets.js'
 import { AGGREGATE_LIMITS } from '../state/aggregate-votes.js'
 import { type AggregationKeyList, orderedAggregationKeys } from './aggregation.js'
-import { onIncomingProposal } from './proposals.js'
 
 /**
  * Aggregated voting (issue 55, beyond the reference), in a group whose
@@ -336,7 +335,7 @@ function aggregatorRank(core: ConversationCore, now: number): number {
 
 async function publishProof(core: ConversationCore, message: Uint8Array): Promise<void> {
   core.aggregate.stats.proofsPublished++
-  await core.sendEncryptedBytes(message)
+  await core.sendEncryptedBytes(message, { kind: 'demlsAggregateProof' })
 }
 
 /**
@@ -358,7 +357,9 @@ export async function publishBackupProofs(core: ConversationCore, now: number): 
  * word, not the sender's). Cheap checks first (a proposal we already hold
  * as decided costs nothing), then, within the proof budget, the plug-in's
  * verification against our epoch's key list and the proposal's digest.
- * A verified proof decides the proposal here. Returns what happened.
+ * A verified proof decides the proposal here; a proposal we missed is
+ * first taken through `adoptProposal` (the vote path's proposal intake,
+ * which the dispatcher passes). Returns what happened.
  *
  * @example
  * ```ts
@@ -377,6 +378,7 @@ export async function onAggregateProof(
   message: DemlsAggregateProof,
   sender: Uint8Array,
   now: number,
+  adoptProposal: (proposal: Proposal) => void = () => {},
 ): Promise<'taken' | 'known' | 'refused' | 'unchecked'> {
   const aggregation = core.plugins.consensus.aggregation
   const refuse = (detail: string): 'refused' => {
@@ -426,7 +428,7 @@ export async function onAggregateProof(
   }
   if (held === undefined) {
     // We missed the proposal: take it as its owner sent it (its owner's signed vote authenticates it), then the outcome.
-    onIncomingProposal(core, offered, offered.proposalOwner, now)
+    adoptProposal(offered)
   }
   core.aggregate.stats.proofsTaken++
   await takeOutcome(core, proposal, verdict.outcome === 'yes', now, message.proof)
