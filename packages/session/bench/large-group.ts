@@ -195,7 +195,9 @@ async function protocolRun(
     const recorder = recordMembers(net, users, id, replayedMembers(users, id, size), KEY_BASE, consensus)
     const sent0 = sentTotals(users, id, size)
     await phase('remove', () => removeLastByVote(net, users, id, size))
-    voteBytes.push(voteTraffic(sent0, sentTotals(users, id, size - 1), size))
+    const sent1 = sentTotals(users, id, size - 1)
+    voteBytes.push(voteTraffic(sent0, sent1, size))
+    if (process.env.LARGE_KINDS) log(`  sent by kind: ${[...sent1].map(([k, v]) => `${k} ${v.count - (sent0.get(k)?.count ?? 0)}`).filter((x) => !x.endsWith(' 0')).join(', ')}`)
     log(
       `n=${n} ${consensus} removal ${k}: vote traffic a plain member receives ${(voteBytes.at(-1)!.plainMemberBytes / 1024).toFixed(1)} KiB (${voteBytes.at(-1)!.broadcastVotes} broadcast votes, ${voteBytes.at(-1)!.proofs} proofs), ${voteBytes.at(-1)!.aggregateVotes} aggregatable votes to the aggregators`,
     )

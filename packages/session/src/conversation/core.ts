@@ -151,7 +151,11 @@ export class ConversationCore {
 
   /** Queue a plaintext AppMessage on the app channel. */
   sendPlain(message: AppMessageInit): void {
-    this.outbox.packets.push({ subtopic: 'app', payload: encodeAppMessage(message) })
+    const payload = encodeAppMessage(message)
+    const control = message.demlsControl
+    const kind = control == null ? Object.keys(message).find((k) => (message as Record<string, unknown>)[k] != null) : `control:${Object.keys(control).find((k) => (control as Record<string, unknown>)[k] != null)}`
+    this.outbox.countSent(`plain:${kind ?? 'empty'}`, payload.length)
+    this.outbox.packets.push({ subtopic: 'app', payload })
   }
 
   /** Encrypt an AppMessage for the current epoch and queue it (on the app channel unless `subtopic` says otherwise). */
