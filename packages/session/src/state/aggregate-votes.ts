@@ -52,8 +52,9 @@ export interface Collection {
  *
  * @example
  * ```ts
- * import type { AggregateStats } from '../state/aggregate-votes.js'
- * declare const stats: AggregateStats
+ * import type { AggregateStats, ConversationHandle } from '@demls/session'
+ * declare const chat: ConversationHandle
+ * const stats: Readonly<AggregateStats> = chat.conversation.aggregateStats()
  * console.log(`${stats.proofsTaken} outcomes from proofs, ${stats.fallbacks} broadcast fallbacks`)
  * ```
  */
