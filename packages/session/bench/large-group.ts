@@ -193,7 +193,8 @@ async function protocolRun(
   for (let k = 1; k <= removes; k++) {
     const size = n - k + 1
     const recorder = recordMembers(net, users, id, replayedMembers(users, id, size), KEY_BASE, consensus)
-    const sent0 = sentTotals(users, id, size)
+    // The members that stay (the removed one's conversation is gone afterwards): its own messages are not counted.
+    const sent0 = sentTotals(users, id, size - 1)
     await phase('remove', () => removeLastByVote(net, users, id, size))
     const sent1 = sentTotals(users, id, size - 1)
     voteBytes.push(voteTraffic(sent0, sent1, size))
