@@ -16,6 +16,7 @@ import { signatureBackend } from '@demls/consensus'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { FAST_TIMING, User } from '../src/index.js'
 import { admitBatch, removeLastByVote } from './group-flow.js'
+import { aggregatedConsensus } from './aggregated.js'
 import { largeGroupConfig } from './large-group.js'
 
 const N = Number(process.env.PROFILE_N ?? 50)
@@ -115,7 +116,12 @@ async function remove(): Promise<Flow> {
   const net = new MemoryNetwork({ seed: 1000 + N, startTime: Math.floor(Date.now() / 1000) * 1000 })
   const config = largeGroupConfig(N - 1)
   const users: User[] = []
-  for (let i = 0; i < N; i++) users.push(await User.create({ privateKey: key(i), transport: net.createTransport(`m${i}`), clock: net.clock, config, random: () => 0.5 }))
+  // PROFILE_CONSENSUS=aggregated: the BLS plug-in (issue 55), votes to the aggregators and one proof per change.
+  const aggregated = process.env.PROFILE_CONSENSUS === 'aggregated'
+  for (let i = 0; i < N; i++) {
+    const plugins = aggregated ? { plugins: { consensus: aggregatedConsensus(key(i)) } } : {}
+    users.push(await User.create({ privateKey: key(i), transport: net.createTransport(`m${i}`), clock: net.clock, config, random: () => 0.5, ...plugins }))
+  }
   const id = 'profile-remove'
   const conv = (i: number) => users[i]!.conversation(id)!
   await users[0]!.createConversation(id, { admission: 'open' })
@@ -226,7 +232,7 @@ const lines = [
   '',
 ]
 mkdirSync(OUT, { recursive: true })
-const base = FLOW === 'remove' ? 'session-remove' : 'session'
+const base = FLOW === 'remove' ? (process.env.PROFILE_CONSENSUS === 'aggregated' ? 'session-remove-aggregated' : 'session-remove') : 'session'
 writeFileSync(join(OUT, `${base}.md`), lines.join('\n'))
 writeFileSync(
   join(OUT, `${base}.json`),
