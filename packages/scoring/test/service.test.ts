@@ -178,6 +178,7 @@ describe('PeerScoringService (more)', () => {
       HonestCommitAttempt: 5n,
       EquivocatingVote: -(1n << 63n),
       EquivocatingCommit: -(1n << 63n),
+      ForgedAggregateProof: -50n,
     })
     expect(svc.id).toBe('de-mls/peer-scoring/reference')
     expect(svc.version).toBe('1.0.0')

@@ -34,6 +34,13 @@ export const ScoreEvent = {
    * of that epoch.
    */
   EquivocatingCommit: 'EquivocatingCommit',
+  /**
+   * Beyond the reference (issue 55): an aggregate proof of a proposal's
+   * outcome that does not verify (a forged or altered aggregate, a
+   * malformed proof or bitmap). An honest aggregator checks its own proof
+   * before publishing it; the sender's MLS signature proves who sent it.
+   */
+  ForgedAggregateProof: 'ForgedAggregateProof',
 } as const
 /**
  * A value of {@link ScoreEvent}.
@@ -84,8 +91,9 @@ export type ScoreDeltasInit = Readonly<Partial<Record<ScoreEvent, ScoreInput>>>
  * EmergencyNoCreator −50, SuccessfulCommit +10, HonestCommitAttempt +5;
  * and demls's EquivocatingVote and EquivocatingCommit, the i64 minimum
  * (a proven equivocation takes a member to the floor, below any removal
- * threshold whatever score its history earned; the scores saturate; the
- * reference never emits these events, so its deltas are unchanged).
+ * threshold whatever score its history earned; the scores saturate), and
+ * ForgedAggregateProof −50 (as a broken commit). The reference never
+ * emits these events, so its deltas are unchanged.
  */
 export const DEFAULT_SCORE_DELTAS: ScoreDeltas = Object.freeze({
   BrokenCommit: -50n,
@@ -98,6 +106,7 @@ export const DEFAULT_SCORE_DELTAS: ScoreDeltas = Object.freeze({
   HonestCommitAttempt: 5n,
   EquivocatingVote: I64_MIN,
   EquivocatingCommit: I64_MIN,
+  ForgedAggregateProof: -50n,
 })
 
 /** Starting score of a newly tracked member (`DEFAULT_PEER_SCORE`). */

@@ -152,6 +152,18 @@ export class AggregateVoteState {
     this.sent.delete(proposalId)
   }
 
+  /** Senders penalised for a forged proof, as `sender:proposal` (bounded like the outcomes). */
+  readonly #forgeries = new Set<string>()
+
+  /** Note a forged proof of `proposalId` from `senderHex`; `false` when it was noted already (penalised once). */
+  noteForgery(senderHex: string, proposalId: number): boolean {
+    const key = `${senderHex}:${proposalId}`
+    if (this.#forgeries.has(key)) return false
+    this.#forgeries.add(key)
+    while (this.#forgeries.size > AGGREGATE_LIMITS.proven) this.#forgeries.delete(this.#forgeries.values().next().value as string)
+    return true
+  }
+
   /** Remember our vote and the aggregators it went to (bounded like the collections). */
   noteSent(proposalId: number, vote: DemlsAggregateVote, to: string): void {
     this.sent.delete(proposalId)

@@ -1,6 +1,7 @@
 import type { AggregateProofContext, AggregateVote, ConsensusAggregation } from '@demls/consensus'
 import { type DemlsAggregateProof, type DemlsAggregateVote, type Proposal, bytesEqual, encodeAppMessage, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
+import { ScoreEvent } from '@demls/scoring'
 import { applyConsensusResult } from '../rules/apply-result.js'
 import { proposalDigest } from '../rules/certificate.js'
 import { decodeRequest, targetOf } from '../rules/targets.js'
@@ -412,7 +413,10 @@ export async function onAggregateProof(
   const list: AggregationKeyList = orderedAggregationKeys(core)
   if (!list.ok) return refuse(`no key list (${list.reason})`)
   const verdict = aggregation.verifyProof(message.proof, contextOf(core, proposal, core.epoch()), list.keys)
-  if (!verdict.ok) return refuse(verdict.reason)
+  if (!verdict.ok) {
+    penaliseForgery(core, sender, id, verdict.reason)
+    return refuse(verdict.reason)
+  }
   // The plug-in's rule lets silent members weigh; a proof must settle the outcome whatever the omitted voters said.
   if (settledOutcome(core, proposal, verdict.yes.length, verdict.no.length) !== verdict.outcome) return refuse('not settled by its signed votes alone')
   const decided = core.aggregate.proven.get(id)
@@ -435,6 +439,31 @@ export async function onAggregateProof(
   // The sender is not trusted for anything: the proof decides over the voters' signatures.
   void sender
   return 'taken'
+}
+
+/**
+ * Proof refusals only a forger causes: the proof is about our epoch, our
+ * proposal and our key list, and still does not verify (an honest
+ * aggregator checks its own proof first). A stale epoch, another
+ * proposal's digest or an undecided tally can come from an honest member
+ * that lags, and are not penalised.
+ */
+const FORGERY_REFUSALS: ReadonlySet<string> = new Set([
+  'undecodable',
+  'bad-yes-signature',
+  'bad-no-signature',
+  'overlapping-sides',
+  'bitmap-empty',
+  'bitmap-too-long',
+  'bitmap-out-of-range',
+  'bitmap-non-canonical',
+])
+
+/** Penalise the MLS-authenticated sender of a forged proof, once per sender and proposal (`ForgedAggregateProof`). */
+function penaliseForgery(core: ConversationCore, sender: Uint8Array, proposalId: number, reason: string): void {
+  if (!FORGERY_REFUSALS.has(reason) || !core.memberSet().has(toHex(sender))) return
+  if (!core.aggregate.noteForgery(toHex(sender), proposalId)) return
+  core.applyScores([{ memberId: sender, event: ScoreEvent.ForgedAggregateProof }])
 }
 
 /**

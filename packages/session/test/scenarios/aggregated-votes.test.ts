@@ -144,6 +144,10 @@ describe('aggregated voting in a BLS group', () => {
       const refusals = eventsOf(s, i, 'dropped').filter((e) => e.reason === 'unauthorized' && e.detail?.startsWith('aggregate proof:') === true)
       expect(refusals.map((e) => e.detail)).toEqual(['aggregate proof: bad-yes-signature'])
       expect(stats(s, i).conflicts).toBe(0)
+      // The liar's MLS-signed forgery cost it, once, on every member that refused it.
+      expect(conv(s, i, ID).conversation.memberScores().find((e) => hex(e.memberId) === liar)!.score).toBeLessThan(
+        conv(s, i, ID).conversation.memberScores().find((e) => hex(e.memberId) === hex(memberIdOf(plain.find((j) => j !== i)!)))!.score,
+      )
     }
     // The honest aggregators decided from their own proofs (a forgery never counted anywhere: the removal went through
     // because the honest proofs approve it, and every member agrees on the roster).

@@ -50,6 +50,7 @@ async function blsCore(stewards: number[] = [0, 1]): Promise<ConversationCore> {
     core.blsBindings.setMember(toHex(memberIdOf(i)), { binding: a.binding, publicKey: v.publicKey })
   }
   core.steward.installList(core.epoch(), stewards.map(memberIdOf), stewards.length)
+  for (let i = 0; i < 4; i++) core.scoring.addMember(memberIdOf(i))
   return core
 }
 
@@ -199,6 +200,26 @@ describe('aggregated voting on a real core', () => {
     expect(core.consensus.drainEvents().filter((e) => e.proposalId === p.proposalId)).toHaveLength(1)
     expect(await offered(valid)).toBe('known')
     expect(core.aggregate.stats).toMatchObject({ proofsTaken: 1, proofsRefused: 5 })
+  })
+
+  it('penalises the sender of a forged proof once per proposal, never a stale or unsettled one', async () => {
+    const core = await blsCore([1, 2])
+    const p = removal(core)
+    const q = removal(core)
+    const score = (i: number) => core.scoring.scoreFor(memberIdOf(i))!
+    const start = score(1)
+    const forged = Uint8Array.from(proofOf(core, p, [0, 1, 2]))
+    forged[forged.length - 3]! ^= 1
+    expect(await onAggregateProof(core, { proposal: p, proof: forged }, memberIdOf(1), core.now)).toBe('refused')
+    expect(score(1)).toBe(start - 50n)
+    // The same forgery again: refused, not penalised twice.
+    expect(await onAggregateProof(core, { proposal: p, proof: forged }, memberIdOf(1), core.now)).toBe('refused')
+    expect(score(1)).toBe(start - 50n)
+    // A stale epoch or an unsettled tally (an honest member that lags could send them): refused, not penalised.
+    const stale = encodeApprovalProof({ ...decodeApprovalProof(proofOf(core, q, [0, 1, 2])), epoch: core.epoch() + 1n })
+    expect(await onAggregateProof(core, { proposal: q, proof: stale }, memberIdOf(2), core.now)).toBe('refused')
+    expect(await onAggregateProof(core, { proposal: q, proof: proofOf(core, q, [0]) }, memberIdOf(2), core.now)).toBe('refused')
+    expect(score(2)).toBe(start)
   })
 
   it('a NO proof decides NO; a stale epoch is refused', async () => {
