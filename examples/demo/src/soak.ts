@@ -4,8 +4,8 @@
  * processes over libp2p gossipsub on 127.0.0.1 with LAN_TIMING and real
  * time, as users run the library.
  *
- *  1. 30 peers: 29 joiners staggered by 500 ms form one group (target ≤ 30 s);
- *  2. 20 joiners at once into a new group (target: all admitted ≤ 20 s);
+ *  1. 30 peers: 29 joiners staggered by 1 s form one group (issue 56: ≤ 45 s);
+ *  2. 29 joiners at once into a new group (issue 56: all admitted ≤ 30 s);
  *  3. a soak (SOAK_MINUTES, default 8): a 10-member group, a join every
  *     minute, a removal by vote every 90 s, one member killed with SIGKILL,
  *     every member chatting every 5 s. Targets: 100 % delivery among the
@@ -23,7 +23,12 @@ import type { PeerProcess } from './peers.js'
 import { converged, sleep, startSwarm, waitFor } from './swarm.js'
 
 const SIZE = 30
-const BURST = 20
+/** Joiners at once in phase 2 (SOAK_BURST; issue 56 asks for 29). */
+const BURST = Number(process.env.SOAK_BURST ?? 29)
+/** Stagger between joiners in phase 1, ms (SOAK_STAGGER_MS; issue 56: 1 s apart). */
+const STAGGER_MS = Number(process.env.SOAK_STAGGER_MS ?? 1000)
+/** Phases to run (SOAK_PHASES=staggered,burst,soak; all by default). */
+const PHASES = (process.env.SOAK_PHASES ?? 'staggered,burst,soak').split(',')
 /** Peers of the soak phase: 10 members to start with, and a pool that joins one a minute. */
 const SOAK_PEERS = 20
 const SOAK_MS = Number(process.env.SOAK_MINUTES ?? 8) * 60_000
@@ -55,14 +60,15 @@ async function staggered(): Promise<void> {
   const t0 = Date.now()
   const latencies = await Promise.all(
     peers.slice(1).map(async (p, k) => {
-      await sleep(k * 500)
+      await sleep(k * STAGGER_MS)
       return join(p, id, 120_000)
     }),
   )
   await waitFor('30 converged', 60_000, () => converged(id, peers, SIZE, 30_000), 1_000)
   const formedS = (Date.now() - t0) / 1000
-  measurements.push(summarise(`join, ${SIZE - 1} staggered by 500 ms (per joiner)`, latencies, { peers: SIZE }))
-  target(`${SIZE} peers staggered form one group`, formedS, 30, 's')
+  measurements.push(summarise(`join, ${SIZE - 1} staggered by ${STAGGER_MS} ms (per joiner)`, latencies, { peers: SIZE }))
+  // Issue 56: 1 s apart, one group within 45 s (the last joiner starts at 28 s).
+  target(`${SIZE} peers ${STAGGER_MS} ms apart form one group`, formedS, 17 + ((SIZE - 2) * STAGGER_MS) / 1000, 's')
 }
 
 async function burst(): Promise<void> {
@@ -74,9 +80,22 @@ async function burst(): Promise<void> {
   const t0 = Date.now()
   const latencies = await Promise.all(joiners.map((p) => join(p, id, 120_000)))
   const admittedS = (Date.now() - t0) / 1000
-  await waitFor(`${BURST + 1} converged`, 60_000, () => converged(id, [peers[0]!, ...joiners], BURST + 1, 30_000), 1_000)
+  // Admission is what the target measures: recorded before waiting for the group to agree.
   measurements.push(summarise(`join, ${BURST} at once (per joiner)`, latencies, { joiners: BURST }))
-  target(`${BURST} concurrent joiners all admitted`, admittedS, 20, 's')
+  target(`${BURST} concurrent joiners all admitted`, admittedS, 30, 's')
+  try {
+    await waitFor(`${BURST + 1} converged`, 60_000, () => converged(id, [peers[0]!, ...joiners], BURST + 1, 30_000), 1_000)
+  } catch (err) {
+    // Where each member stands, for the notes.
+    const statuses = await Promise.all([peers[0]!, ...joiners].map((p) => p.status(id, 10_000).catch(() => undefined)))
+    const shapes = new Map<string, number>()
+    for (const st of statuses) {
+      const k = st === undefined ? 'no answer' : `${st.state} epoch ${st.epoch} with ${st.members.length} members`
+      shapes.set(k, (shapes.get(k) ?? 0) + 1)
+    }
+    notes.push(`burst: not converged after 60 s: ${[...shapes].map(([k, n]) => `${n} × ${k}`).join('; ')}`)
+    throw err
+  }
 }
 
 async function soak(): Promise<void> {
@@ -245,6 +264,7 @@ try {
     ['soak', SOAK_PEERS, soak],
   ] as const
   for (const [name, size, phase] of phases) {
+    if (!PHASES.includes(name)) continue
     try {
       await freshSwarm(size, name)
       await phase()
