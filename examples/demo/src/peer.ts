@@ -25,6 +25,8 @@
  *
  * Run by `main.ts` through `child_process.fork`; it talks only over IPC.
  */
+import { blsConsensusPlugin } from '@demls/bls'
+import type { ConsensusSigner, EthereumSigner } from '@demls/consensus'
 import type { ConversationUpdateRequest } from '@demls/wire'
 import { LAN_TIMING, type UserEvent, User } from '@demls/session'
 import { levelStorage } from '@demls/storage'
@@ -160,6 +162,10 @@ async function run(cmd: Command): Promise<Omit<Extract<Report, { type: 'reply' }
         clock: systemClock,
         config: cmd.timing === 'lan' ? LAN_TIMING : FAST,
         ...(storage !== undefined ? { storage } : {}),
+        // DEMO_CONSENSUS=aggregated: the BLS plug-in (issue 55), votes on adds and removals to the aggregators.
+        ...(process.env.DEMO_CONSENSUS === 'aggregated'
+          ? { plugins: { consensus: (signer: ConsensusSigner) => blsConsensusPlugin(signer as EthereumSigner, { memberSecretKey: privateKey }) } }
+          : {}),
       })
       user.events$.subscribe((e) => {
         const event = summarize(e)

@@ -279,7 +279,15 @@ try {
   notes.unshift(
     `A fresh swarm per phase (${SIZE}, ${BURST + 1} and ${SOAK_PEERS} peer processes, one OS process each) over libp2p gossipsub on 127.0.0.1, LAN_TIMING, real time, on this ${cpus().length}-core machine; each peer dials up to 3 earlier peers.`,
   )
-  writeReport({ package: '@demls-dev/demo', title: 'the real network: peer processes over gossipsub', measurements, comparisons, notes })
+  // DEMO_CONSENSUS=aggregated (the BLS plug-in in every peer) writes its own report beside the reference one.
+  const aggregated = process.env.DEMO_CONSENSUS === 'aggregated'
+  writeReport({
+    package: aggregated ? '@demls-dev/demo-aggregated' : '@demls-dev/demo',
+    title: `the real network: peer processes over gossipsub${aggregated ? ', BLS aggregated votes (issue 55)' : ''}`,
+    measurements,
+    comparisons,
+    notes,
+  })
   await stopSwarm()
 }
 process.exit(0)
