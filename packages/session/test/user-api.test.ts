@@ -165,6 +165,7 @@ describe('User.create validates its options', () => {
       [{ random: 0.5 }, 'random', /must be a function/],
       [{ plugins: 'default' }, 'plugins', /must be an object/],
       [{ privatekey: keyFor(0) }, 'privatekey', /is not an option/],
+      [{ relayVotes: 'yes' }, 'relayVotes', /must be a boolean/],
     ]
     for (const [patch, field, message] of cases) {
       const err = await rejection(User.create(init(patch)))

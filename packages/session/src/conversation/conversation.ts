@@ -1175,6 +1175,11 @@ export class Conversation {
     return isAggregator(this.#core)
   }
 
+  /** Whether the group's consensus plug-in aggregates votes (then its votes travel on the `votes` subtopic). */
+  aggregatesVotes(): boolean {
+    return this.#core.plugins.consensus.aggregation !== undefined && !this.#core.left
+  }
+
   /**
    * Encrypted messages this member sent, by `AppMessage` payload (`vote`,
    * `proposal`, `demlsAggregateVote`, `demlsAggregateProof`, …): count and

@@ -93,6 +93,19 @@ export interface UserInit {
    * @default 'throw'
    */
   onCorruptState?: 'throw' | 'skip'
+  /**
+   * In a conversation whose consensus plug-in aggregates votes (e.g.
+   * `@demls/bls`): whether a member that is not an aggregator still
+   * subscribes to the conversation's `votes` subtopic, to relay the votes
+   * (it never decrypts them). On gossipsub a member whose peers include no
+   * aggregator can reach the aggregators only through members subscribed
+   * to the topic, so without relays most votes are lost and every change
+   * waits for the broadcast fallback. `false` saves each member the votes'
+   * bytes where every member is connected to the aggregators (a full
+   * mesh, the memory transport).
+   * @default true
+   */
+  relayVotes?: boolean
 }
 
 /** Storage keys: the owner record and each conversation's state. */
@@ -184,6 +197,7 @@ export class User {
   /** Timers of pending re-publishes of chat that reached nobody. */
   readonly #retries = new Set<TimerHandle>()
   readonly #storage: Storage | undefined
+  readonly #relayVotes: boolean
   /** Saved conversations that could not be read (`onCorruptState: 'skip'`), reported once events can be seen. */
   #unreadable: StateCorruptError[] = []
   #stopped = false
@@ -214,6 +228,7 @@ export class User {
     this.#config = init.config ?? {}
     this.#random = init.random ?? Math.random
     this.#storage = init.storage
+    this.#relayVotes = init.relayVotes ?? true
     this.messages$ = this.events$.pipe(
       filter((e): e is Extract<UserEvent, { type: 'message' }> => e.type === 'message'),
       map((e) => ({ conversationId: e.conversationId, sender: e.sender, body: e.body, epoch: e.epoch })),
@@ -749,9 +764,13 @@ export class User {
   /** Conversations whose `votes` subtopic we read (we aggregate their votes). */
   readonly #votesTopics = new Set<string>()
 
-  /** Read a conversation's `votes` subtopic exactly while we aggregate its votes (issue 55). */
+  /**
+   * Subscribe to a conversation's `votes` subtopic while we aggregate its
+   * votes, or, with `relayVotes`, while the group aggregates at all (to
+   * relay them); unsubscribe otherwise (issue 55).
+   */
   #syncVotesTopic(id: string, conversation: Conversation): void {
-    const want = conversation.readsVotes()
+    const want = conversation.readsVotes() || (this.#relayVotes && conversation.aggregatesVotes())
     if (want === this.#votesTopics.has(id)) return
     if (want) {
       this.#votesTopics.add(id)
@@ -784,6 +803,8 @@ export class User {
     }
     const entry = this.#entries.get(conversationId)
     if (!entry) return
+    // A relay of the votes subtopic: the votes are the aggregators', nothing to decrypt here.
+    if (subtopic === 'votes' && !entry.conversation.readsVotes()) return
     if (subtopic === 'welcome' && isKnockTraffic(payload)) {
       // Knocks and their answers are the members' knock desk's (bounded, budgeted); the conversation ignores them.
       const desk = this.knockDesk(conversationId)

@@ -7,7 +7,7 @@ export const MAX_CONVERSATION_ID_BYTES = 128
 /** The secp256k1 group order n: a private key is a scalar in [1, n − 1]. */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
 
-const USER_INIT_KEYS = ['privateKey', 'transport', 'clock', 'plugins', 'config', 'random', 'storage', 'onCorruptState'] as const
+const USER_INIT_KEYS = ['privateKey', 'transport', 'clock', 'plugins', 'config', 'random', 'storage', 'onCorruptState', 'relayVotes'] as const
 
 const TRANSPORT_METHODS = [
   'start',
@@ -127,6 +127,7 @@ export function validateUserInit(init: unknown): void {
     if (st.closed === true) throw new InvalidUserInitError('storage', 'is closed')
     if (st.locked === true && typeof st.unlock !== 'function') throw new InvalidUserInitError('storage', 'is locked and has no unlock()')
   }
+  if (o.relayVotes !== undefined && typeof o.relayVotes !== 'boolean') throw new InvalidUserInitError('relayVotes', `must be a boolean (got ${typeof o.relayVotes})`)
   if (o.onCorruptState !== undefined && o.onCorruptState !== 'throw' && o.onCorruptState !== 'skip') {
     throw new InvalidUserInitError('onCorruptState', `must be 'throw' or 'skip' (got ${String(o.onCorruptState)})`)
   }

@@ -60,7 +60,8 @@ function delta(s: Scenario, i: number, before: AggregateStats[]): AggregateStats
 
 describe('aggregated voting in a BLS group', () => {
   it('a removal is decided by one proof: non-aggregators never receive a vote and take the outcome from the proof', async () => {
-    const s = await scenario(N, { plugins: (i) => ({ consensus: bls(i) }), config: CONFIG })
+    // No relays (a full mesh): only the aggregators subscribe to the votes subtopic.
+    const s = await scenario(N, { plugins: (i) => ({ consensus: bls(i) }), config: CONFIG, userInit: () => ({ relayVotes: false }) })
     const all = await ready(s)
     const aggregators = stewardIndexes(s, all)
     expect(aggregators).toHaveLength(3)
@@ -89,6 +90,22 @@ describe('aggregated voting in a BLS group', () => {
     }
     expect(s.net.topicStats(topicFor(ID, 'votes')).delivered).toBeGreaterThan(votesTopic)
     for (const i of rest) expect(conv(s, i, ID).members().map(hex)).not.toContain(hex(memberIdOf(target)))
+    await s.stop()
+  })
+
+  it('with relays (the default) every member subscribes to the votes subtopic, and only the aggregators decrypt votes', async () => {
+    const s = await scenario(N, { plugins: (i) => ({ consensus: bls(i) }), config: CONFIG })
+    const all = await ready(s)
+    for (const i of all) expect(s.members[i]!.user.transport.getTopics()).toContain(topicFor(ID, 'votes'))
+    const aggregators = stewardIndexes(s, all)
+    const before = all.map((i) => ({ ...stats(s, i) }))
+    const target = await removePlain(s, all)
+    for (const i of all.filter((i) => i !== target && !aggregators.includes(i))) {
+      expect(delta(s, i, before).votesCollected, `member ${i}`).toBe(0)
+      expect(delta(s, i, before).proofsTaken, `member ${i}`).toBe(1)
+      // Relayed votes are not even reported as drops: nothing was decrypted.
+      expect(eventsOf(s, i, 'dropped').filter((e) => e.detail?.startsWith('aggregate vote') === true)).toEqual([])
+    }
     await s.stop()
   })
 
