@@ -5,11 +5,11 @@
 // votes from outsiders, of other epochs, oversized or forged, equivocating
 // voters, a flood past the proof budget, two valid proofs that disagree.
 import { blsConsensusPlugin, decodeApprovalProof, encodeApprovalProof } from '@demls/bls'
-import { type AggregateVoteContext, type ConsensusAggregation, type ConsensusSigner, EthereumSigner } from '@demls/consensus'
-import { type DemlsAggregateVote, type Proposal, encodeConversationUpdateRequest, toHex } from '@demls/wire'
+import { type AggregateVoteContext, type ConsensusAggregation, ConsensusService, type ConsensusSigner, EthereumSigner } from '@demls/consensus'
+import { type DemlsAggregateVote, type Proposal, decodeAppMessage, encodeAppMessage, encodeConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import type { ConversationCore } from '../../src/conversation/core.js'
-import { receiveInbound } from '../../src/inbound/dispatch.js'
+import { dispatchInbound, receiveInbound } from '../../src/inbound/dispatch.js'
 import { proposalDigest } from '../../src/rules/certificate.js'
 import { AGGREGATE_LIMITS } from '../../src/state/aggregate-votes.js'
 import {
@@ -220,6 +220,33 @@ describe('aggregated voting on a real core', () => {
     expect(await onAggregateProof(core, { proposal: q, proof: stale }, memberIdOf(2), core.now)).toBe('refused')
     expect(await onAggregateProof(core, { proposal: q, proof: proofOf(core, q, [0]) }, memberIdOf(2), core.now)).toBe('refused')
     expect(score(2)).toBe(start)
+  })
+
+  it('a member that missed the proposal takes it from the proof message (its owner’s signed vote authenticates it)', async () => {
+    const core = await blsCore([1, 2])
+    // Member 1 proposed removing member 3; the proposal never reached us.
+    const owner = new ConsensusService({ plugin: bls(1)(new EthereumSigner(keyFor(1))), maxSessionsPerScope: 100 })
+    const payload = encodeConversationUpdateRequest({ removeMember: { memberId: memberIdOf(3) } })
+    // Under invite admission a removal counts silent voters as NO.
+    const p = owner.createProposal(core.id, { payload, expectedVotersCount: 4, expirationSeconds: 60, livenessCriteriaYes: false, vote: true }, core.now)
+    expect(core.consensus.getProposal(core.id, p.proposalId)).toBeUndefined()
+    const message = encodeAppMessage({ demlsAggregateProof: { proposal: p, proof: proofOf(core, p, [0, 1, 2]) } })
+    // Through the dispatcher, as an aggregator's proof arrives.
+    await dispatchInbound(core, { kind: 'aggregate-proof', sender: memberIdOf(1), proof: decodeAppMessage(message).demlsAggregateProof! }, core.now)
+    expect(core.consensus.getResult(core.id, p.proposalId)).toBe(true)
+    expect(core.aggregate.stats.proofsTaken).toBe(1)
+    // A proposal whose owner's vote does not verify (member 2 named, member 1's signature) is not taken into the
+    // consensus service; the outcome still is, because the proof is the members' signed votes over this very
+    // proposal's digest: the removal is queued as approved work (as a handed-over certificate's would be).
+    const core2 = await blsCore([1, 2])
+    const forged = { ...p, proposalOwner: memberIdOf(2) }
+    await dispatchInbound(core2, { kind: 'aggregate-proof', sender: memberIdOf(1), proof: { proposal: forged, proof: proofOf(core2, forged, [0, 1, 2]) } }, core2.now)
+    expect(core2.consensus.getProposal(core2.id, p.proposalId)).toBeUndefined()
+    expect(core2.queues.approved.has(p.proposalId)).toBe(true)
+    // Without enough signed votes, nothing is queued.
+    const core3 = await blsCore([1, 2])
+    await dispatchInbound(core3, { kind: 'aggregate-proof', sender: memberIdOf(1), proof: { proposal: forged, proof: proofOf(core3, forged, [0, 1]) } }, core3.now)
+    expect(core3.queues.approved.has(p.proposalId)).toBe(false)
   })
 
   it('a NO proof decides NO; a stale epoch is refused', async () => {
