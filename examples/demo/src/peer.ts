@@ -135,6 +135,7 @@ function status(conversationId: string): Status {
     authenticator: hex(c.epochAuthenticator()),
     rss: process.memoryUsage().rss,
     cpuMs: cpuMs(),
+    ...(c.conversation.aggregatesVotes() ? { aggregate: c.conversation.aggregateStats() } : {}),
   }
 }
 

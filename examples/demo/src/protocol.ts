@@ -53,6 +53,8 @@ export interface Status {
   rss: number
   /** CPU time the peer process used so far (user + system, ms). */
   cpuMs: number
+  /** Aggregated voting counters (`Conversation.aggregateStats()`), in a group on the BLS plug-in. */
+  aggregate?: { proofsTaken: number; proofsBuilt: number; fallbacks: number; resent: number; proofsRefused: number }
 }
 
 /** A `UserEvent`, flattened to JSON-friendly fields. */

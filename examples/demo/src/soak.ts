@@ -54,6 +54,19 @@ async function join(p: PeerProcess, id: string, timeoutMs: number): Promise<numb
   return Date.now() - t0
 }
 
+/** In a group on aggregated votes: how its members decided (proofs taken and built, broadcast fallbacks), for the notes. */
+async function noteAggregation(phase: string, id: string, group: PeerProcess[]): Promise<void> {
+  const statuses = await Promise.all(group.map((p) => p.status(id, 10_000).catch(() => undefined)))
+  const sum = { proofsTaken: 0, proofsBuilt: 0, fallbacks: 0, resent: 0, proofsRefused: 0 }
+  let any = false
+  for (const st of statuses) {
+    if (st?.aggregate === undefined) continue
+    any = true
+    for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += st.aggregate[k]
+  }
+  if (any) notes.push(`${phase}, aggregated votes over all members: ${sum.proofsTaken} proofs taken, ${sum.proofsBuilt} built, ${sum.fallbacks} broadcast fallbacks, ${sum.resent} votes re-sent to new aggregators, ${sum.proofsRefused} proofs refused.`)
+}
+
 async function staggered(): Promise<void> {
   const id = 'staggered'
   await peers[0]!.request({ type: 'create', conversationId: id, admission: 'open' })
@@ -66,6 +79,7 @@ async function staggered(): Promise<void> {
   )
   await waitFor('30 converged', 60_000, () => converged(id, peers, SIZE, 30_000), 1_000)
   const formedS = (Date.now() - t0) / 1000
+  await noteAggregation('staggered', id, peers)
   measurements.push(summarise(`join, ${SIZE - 1} staggered by ${STAGGER_MS} ms (per joiner)`, latencies, { peers: SIZE }))
   // Issue 56: 1 s apart, one group within 45 s (the last joiner starts at 28 s).
   target(`${SIZE} peers ${STAGGER_MS} ms apart form one group`, formedS, 17 + ((SIZE - 2) * STAGGER_MS) / 1000, 's')
@@ -85,6 +99,7 @@ async function burst(): Promise<void> {
   target(`${BURST} concurrent joiners all admitted`, admittedS, 30, 's')
   try {
     await waitFor(`${BURST + 1} converged`, 60_000, () => converged(id, [peers[0]!, ...joiners], BURST + 1, 30_000), 1_000)
+    await noteAggregation('burst', id, [peers[0]!, ...joiners])
   } catch (err) {
     // Where each member stands, for the notes.
     const statuses = await Promise.all([peers[0]!, ...joiners].map((p) => p.status(id, 10_000).catch(() => undefined)))
