@@ -188,7 +188,8 @@ describe('browser-chat: the start script and two pages of the built app in headl
     people.push(c)
     await typeAndClick(c, '#link-input', link, '#join-link')
     await see(c, '#join-progress li', 'joining lobby with an invite link…')
-    await see(c, '#join-progress li', 'you are in (3 members)', 30_000)
+    // A link join probes, then waits for a vote and a commit: under CI load (2 cores, every package's tests at once) it has taken more than 30 s.
+    await see(c, '#join-progress li', 'you are in (3 members)', 60_000)
     await peer.waitFor(new RegExp(`^\\[lobby\\] ${short(c.id)} joined$`))
 
     const d = await open(browser, url, 'page d')
