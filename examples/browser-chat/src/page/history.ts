@@ -7,6 +7,8 @@ export interface ChatLine {
   text: string
   /** When this page received (or sent) it, ms since the epoch. */
   at: number
+  /** The message's id (hex of the session's `id`), for a received message: a repeat delivery is not added twice. */
+  id?: string
 }
 
 /** Lines kept per group; older ones are deleted as new ones arrive. */
@@ -50,6 +52,8 @@ export class ChatHistory {
   /** Append a line (and drop the oldest beyond the limit), durably. */
   async add(group: string, line: ChatLine): Promise<void> {
     const list = this.#lines.get(group) ?? []
+    // Chat is delivered at least once: after a reload a message may come again, with the same id.
+    if (line.id !== undefined && list.some((l) => l.line.id === line.id)) return
     const seq = (list.at(-1)?.seq ?? 0) + 1
     list.push({ seq, line })
     this.#lines.set(group, list)

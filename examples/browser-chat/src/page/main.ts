@@ -226,7 +226,7 @@ function onEvent(v: View, e: UserEvent): void {
   const { groups, self } = v
   switch (e.type) {
     case 'message':
-      void v.history.add(g, { from: toHex(e.sender), text: new TextDecoder().decode(e.body), at: Date.now() }).then(() => render(v))
+      void v.history.add(g, { from: toHex(e.sender), text: new TextDecoder().decode(e.body), at: Date.now(), id: toHex(e.id) }).then(() => render(v))
       return
     case 'vote-requested':
       groups.setProposal(g, e.proposalId, describe(e.request, self), 'open')

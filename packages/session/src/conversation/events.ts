@@ -73,8 +73,14 @@ export type CommitSource = 'freeze' | 'catch-up' | 'fork-switch'
  * ```
  */
 export type ConversationEvent =
-  /** A decrypted chat message; `sender` is the MLS-authenticated member id. */
-  | { type: 'message'; sender: Uint8Array; body: Uint8Array; epoch: bigint }
+  /**
+   * A decrypted chat message; `sender` is the MLS-authenticated member id.
+   * `id` is the SHA-256 of the ciphertext it came in: chat is delivered at
+   * least once (after a restart, or by a backfill, a message may come
+   * again), and the same message always has the same id, so an application
+   * that keeps its own history drops the repeat by it.
+   */
+  | { type: 'message'; sender: Uint8Array; body: Uint8Array; epoch: bigint; id: Uint8Array }
   /** A member announced it joined (its encrypted `EventMembershipChange`). */
   | { type: 'membership-notice'; member: Uint8Array }
   | { type: 'phase-change'; state: ConversationState; mode: OperatingMode }

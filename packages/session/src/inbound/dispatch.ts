@@ -108,7 +108,7 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
   'member-welcome': (core, { welcome }) => onWelcomeBroadcast(core, welcome),
   chat: (core, { sender, body, epoch, payload }, now) => {
     keepChat(core, payload, now)
-    core.emit({ type: 'message', sender, body, epoch })
+    core.emit({ type: 'message', sender, body, epoch, id: sha256(payload) })
   },
   proposal: async (core, { proposal, sender, bindings }, now) => {
     // A certificate of approved work handed over (issue 56): the group's outcome wins over ours.
@@ -216,7 +216,7 @@ export async function feedBackfill(core: ConversationCore, packets: readonly Uin
     if (framed !== undefined && framed < core.epoch() && core.mls.inspectMessageKind(p) === 'application') {
       // Of an epoch we already left (we caught up before the reply came): chat only.
       const past = await decodePastChat(p, core.mls)
-      if (past.kind === 'chat') core.emit({ type: 'message', sender: past.sender, body: past.body, epoch: past.epoch })
+      if (past.kind === 'chat') core.emit({ type: 'message', sender: past.sender, body: past.body, epoch: past.epoch, id: sha256(p) })
       else core.emit({ type: 'dropped', ...past.drop })
     } else await receiveInbound(core, { subtopic: 'app', payload: p }, now)
   }

@@ -41,6 +41,8 @@ export interface ChatMessage {
   sender: Uint8Array
   body: Uint8Array
   epoch: bigint
+  /** SHA-256 of the ciphertext it came in: a message delivered again (at least once after a restart) has the same id. */
+  id: Uint8Array
 }
 
 /**

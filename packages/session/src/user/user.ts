@@ -231,7 +231,7 @@ export class User {
     this.#relayVotes = init.relayVotes ?? true
     this.messages$ = this.events$.pipe(
       filter((e): e is Extract<UserEvent, { type: 'message' }> => e.type === 'message'),
-      map((e) => ({ conversationId: e.conversationId, sender: e.sender, body: e.body, epoch: e.epoch })),
+      map((e) => ({ conversationId: e.conversationId, sender: e.sender, body: e.body, epoch: e.epoch, id: e.id })),
     )
     this.#joinHost = {
       memberId,

@@ -63,10 +63,10 @@ describe('the backfill event counts the messages the reply delivered', () => {
 
   it('the outbox counts every chat message it emitted, also those a driver drained meanwhile', () => {
     const outbox = new Outbox()
-    outbox.emit({ type: 'message', sender: new Uint8Array(20), body: text('a'), epoch: 1n }, 1n)
+    outbox.emit({ type: 'message', sender: new Uint8Array(20), body: text('a'), epoch: 1n, id: new Uint8Array(32) }, 1n)
     const before = outbox.messagesEmitted
     outbox.events.splice(0) // the driver drains what an earlier step emitted
-    outbox.emit({ type: 'message', sender: new Uint8Array(20), body: text('b'), epoch: 1n }, 1n)
+    outbox.emit({ type: 'message', sender: new Uint8Array(20), body: text('b'), epoch: 1n, id: new Uint8Array(32).fill(1) }, 1n)
     outbox.emit({ type: 'dropped', reason: 'duplicate' }, 1n)
     expect(outbox.messagesEmitted - before).toBe(1)
     // What counting the undrained events gave: 1 − 1 = 0.
