@@ -138,14 +138,13 @@ export function eventsOf<T extends UserEvent['type']>(s: Scenario, i: number, ty
   return s.members[i]!.events.filter((e): e is Extract<UserEvent, { type: T }> => e.type === type)
 }
 
-/** Run a join, capturing its progress and outcome. */
-export function joining(s: Scenario, i: number, id: string, options: JoinOptions = {}) {
-  const progress: JoinProgress[] = []
+/** Whether `promise` settled yet, and its error if it failed (a join, knock or link join a scenario watches). */
+export function outcomeOf<T>(promise: Promise<T>): { out: { error?: unknown; done: boolean }; settled: Promise<T | undefined> } {
   const out: { error?: unknown; done: boolean } = { done: false }
-  const promise = s.members[i]!.user.join(id, { ...options, onProgress: (p) => progress.push(p) }).then(
-    (h) => {
+  const settled = promise.then(
+    (value) => {
       out.done = true
-      return h
+      return value
     },
     (err) => {
       out.error = err
@@ -153,22 +152,19 @@ export function joining(s: Scenario, i: number, id: string, options: JoinOptions
       return undefined
     },
   )
+  return { out, settled }
+}
+
+/** Run a join, capturing its progress and outcome. */
+export function joining(s: Scenario, i: number, id: string, options: JoinOptions = {}) {
+  const progress: JoinProgress[] = []
+  const { out, settled: promise } = outcomeOf(s.members[i]!.user.join(id, { ...options, onProgress: (p) => progress.push(p) }))
   return { progress, out, promise }
 }
 
 /** Member `i` joins with `link` (announcements retried once a minute), capturing the outcome. */
 export function joiningByLink(s: Scenario, i: number, link: string, timeoutMs = 30_000) {
-  const out: { error?: unknown; done: boolean } = { done: false }
-  s.members[i]!.user.joinByLink(link, { timeoutMs, retry: { initialMs: 60_000, maxMs: 60_000 } }).then(
-    () => {
-      out.done = true
-    },
-    (err) => {
-      out.error = err
-      out.done = true
-    },
-  )
-  return out
+  return outcomeOf(s.members[i]!.user.joinByLink(link, { timeoutMs, retry: { initialMs: 60_000, maxMs: 60_000 } })).out
 }
 
 /**

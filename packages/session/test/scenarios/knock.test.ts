@@ -5,24 +5,16 @@ import { describe, expect, it } from 'vitest'
 import { type JoinProgress, KNOCKS_MAX, KNOCKS_MAX_BYTES, KNOCK_VERIFY_PER_SECOND, KnockRefusedError, type KnockOptions } from '../../src/index.js'
 import { buildKnock, knockAnswerSigningPayload } from '../../src/join/knock.js'
 import { signJoinBeacon } from '../../src/join/signing.js'
-import { bootstrapInvited, conv, converged, eventsOf, hex, memberIdOf, scenario, type Scenario, text } from './harness.js'
+import { bootstrapInvited, conv, converged, eventsOf, hex, memberIdOf, outcomeOf, scenario, type Scenario, text } from './harness.js'
 
 /** Users whose conversations default to admission by invitation (the library default). */
 const INVITE = { config: { admission: 'invite' as const } }
 
 /** Member `i` knocks on `id`, capturing its progress and outcome. */
 function knocking(s: Scenario, i: number, id: string, options: KnockOptions = {}) {
-  const out: { error?: unknown; done: boolean; progress: JoinProgress[] } = { done: false, progress: [] }
-  s.members[i]!.user.knock(id, { timeoutMs: 60_000, ...options, onProgress: (p) => out.progress.push(p) }).then(
-    () => {
-      out.done = true
-    },
-    (err) => {
-      out.error = err
-      out.done = true
-    },
-  )
-  return out
+  const progress: JoinProgress[] = []
+  const { out } = outcomeOf(s.members[i]!.user.knock(id, { timeoutMs: 60_000, ...options, onProgress: (p) => progress.push(p) }))
+  return Object.assign(out, { progress })
 }
 
 /** A transport on the network that is no user: it publishes what an outsider crafts, and records the welcome channel. */
