@@ -46,7 +46,7 @@ describe('conversation/wakeups: one deadline table', () => {
     p.lastAnnounceAt = t
     core.provisional = p
     core.stewardship.reelectionAt = t + 12_000 - reelectionRetryMs(core.config)
-    core.aggregate.backupProofs.set(5, t + 13_000, { proposalId: 5, message: new Uint8Array(1) })
+    core.aggregate.backupProofs.set(5, t + 13_000, new Uint8Array(1))
 
     registerWakeups(core, core.now)
     const expected: Record<WakeupSource, number> = {
@@ -79,7 +79,7 @@ describe('conversation/wakeups: one deadline table', () => {
       'auto-votes': [() => core.voting.autoVotes.set(1, t + 1, { choice: true }), () => core.voting.autoVotes.clearAll()],
       'vote-echoes': [() => core.voting.voteEchoes.set(1, t + 2, {} as Vote), () => core.voting.voteEchoes.clearAll()],
       'backup-proofs': [
-        () => core.aggregate.backupProofs.set(1, t + 2, { proposalId: 1, message: new Uint8Array(1) }),
+        () => core.aggregate.backupProofs.set(1, t + 2, new Uint8Array(1)),
         () => core.aggregate.backupProofs.clearAll(),
       ],
       timeouts: [() => core.voting.timeouts.set(1, t + 3), () => core.voting.timeouts.clearAll()],

@@ -103,8 +103,8 @@ export class AggregateVoteState {
   readonly proofs = new Map<number, Uint8Array>()
   /** Our aggregatable votes of open proposals, with the aggregators they went to (sent again when those change). */
   readonly sent = new Map<number, { vote: DemlsAggregateVote; to: string }>()
-  /** Backup aggregators' proofs, published when due unless a proof came first. */
-  readonly backupProofs = new DeadlineTable<number, { proposalId: number; message: Uint8Array }>()
+  /** Backup aggregators' proofs (the encoded message, by proposal id), published when due unless a proof came first. */
+  readonly backupProofs = new DeadlineTable<number, Uint8Array>()
   readonly proofBudget = new TokenBucket(AGGREGATE_LIMITS.proofVerifications, AGGREGATE_LIMITS.budgetPeriodMs)
   readonly stats: AggregateStats = { votesSent: 0, votesCollected: 0, proofsBuilt: 0, proofsPublished: 0, proofsTaken: 0, proofsRefused: 0, fallbacks: 0, resent: 0, conflicts: 0 }
 

@@ -1,12 +1,12 @@
 import type { AggregateProofContext, AggregateVote, ConsensusAggregation } from '@demls/consensus'
 import { type DemlsAggregateProof, type DemlsAggregateVote, type Proposal, bytesEqual, encodeAppMessage, toHex } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
 import { ScoreEvent } from '@demls/scoring'
-import { applyConsensusResult } from '../rules/apply-result.js'
+import type { ConversationCore } from '../conversation/core.js'
 import { proposalDigest } from '../rules/certificate.js'
 import { decodeRequest, targetOf } from '../rules/targets.js'
 import { AGGREGATE_LIMITS } from '../state/aggregate-votes.js'
 import { type AggregationKeyList, orderedAggregationKeys } from './aggregation.js'
+import { takeGroupApproval } from './certificates.js'
 
 /**
  * Aggregated voting (issue 55, beyond the reference), in a group whose
@@ -313,7 +313,7 @@ async function prove(
   // After taking it (taking a proof cancels a backup's pending one): a backup waits for its turn.
   const rank = aggregatorRank(core, now)
   if (rank === 0) await publishProof(core, message)
-  else core.aggregate.backupProofs.set(proposal.proposalId, now + rank * AGGREGATE_LIMITS.backupDelayMs, { proposalId: proposal.proposalId, message })
+  else core.aggregate.backupProofs.set(proposal.proposalId, now + rank * AGGREGATE_LIMITS.backupDelayMs, message)
 }
 
 /** The proposal as its owner sent it: its own bundled vote only (the digest ignores votes; receivers accept it as an original). */
@@ -349,7 +349,7 @@ export async function publishBackupProofs(core: ConversationCore, now: number): 
   for (const [id, { value }] of core.aggregate.backupProofs.due(now)) {
     core.aggregate.backupProofs.clear(id)
     if (core.sm.blocksMessaging) continue
-    await publishProof(core, value.message)
+    await publishProof(core, value)
   }
 }
 
@@ -436,8 +436,6 @@ export async function onAggregateProof(
   }
   core.aggregate.stats.proofsTaken++
   await takeOutcome(core, proposal, verdict.outcome === 'yes', now, message.proof)
-  // The sender is not trusted for anything: the proof decides over the voters' signatures.
-  void sender
   return 'taken'
 }
 
@@ -480,15 +478,6 @@ async function takeOutcome(core: ConversationCore, proposal: Proposal, approved:
   const state = core.consensus.recordProvenOutcome(core.id, id, approved, now)
   if (state !== undefined || !approved) return
   const request = decodeRequest(proposal.payload)
-  const target = request === undefined ? undefined : targetOf(request)
-  if (request === undefined || target === undefined) return
-  const members = core.memberSet()
-  core.queues.resolved.add(id)
-  core.voting.autoVotes.clear(id)
-  core.voting.timeouts.clear(id)
-  applyConsensusResult(core.queues, id, true, request, (h) => members.has(h))
-  if (!core.queues.approved.has(id)) return
-  core.queues.bufferUpdate(request, core.epoch())
-  core.queues.noteApproved(id, now)
-  core.emit({ type: 'consensus-reached', proposalId: id, approved: true, failed: false, request })
+  if (request === undefined || targetOf(request) === undefined) return
+  takeGroupApproval(core, id, request, core.memberSet(), now)
 }

@@ -10,6 +10,7 @@ import {
   toHex,
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
+import { type ConsensusApplyResult, applyConsensusResult } from '../rules/apply-result.js'
 import { certificateVoteLimit, proposalDigest, verifyCertificate, verifyVoteBinding, voteBindingPayload } from '../rules/certificate.js'
 import { honestQuorum } from '../rules/group-ahead.js'
 import { keyOfTarget, targetKey } from '../rules/targets.js'
@@ -156,6 +157,47 @@ export function certifyApproval(core: Omit<BindingsComponents, 'config'>, propos
   if (key === undefined) return
   const cert = localCertificate(core, proposalId)
   if (cert !== undefined) core.certificates.keepApproved(key, cert)
+}
+
+/**
+ * Take an add or removal the group approved, proven by evidence we
+ * verified (a handed-over certificate, an aggregate proof), over whatever
+ * our own timer or partial view decided: the proposal is resolved here,
+ * its timers cleared, the work queued for the next commit (with its
+ * certificate, when one proves it) and reported. `members` is the member
+ * set the approval is applied against. Returns the apply result, or
+ * `undefined` when nothing was queued (already done, or not queueable).
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationUpdateRequest } from '@demls/wire'
+ * import { takeGroupApproval } from '../voting/certificates.js'
+ * declare const core: ConversationCore
+ * declare const request: ConversationUpdateRequest // what a verified proof approved
+ * const result = takeGroupApproval(core, 7, request, core.memberSet(), core.now)
+ * if (result?.kind === 'queued-removal') console.log('removal queued for the next commit')
+ * ```
+ */
+export function takeGroupApproval(
+  core: Pick<ConversationCore, 'queues' | 'voting' | 'certificates' | 'epoch' | 'emit'>,
+  proposalId: number,
+  request: ConversationUpdateRequest,
+  members: ReadonlySet<string>,
+  now: number,
+  certificate?: { key: string; cert: ApprovalCertificate },
+): ConsensusApplyResult | undefined {
+  core.queues.resolved.add(proposalId)
+  core.voting.autoVotes.clear(proposalId)
+  core.voting.timeouts.clear(proposalId)
+  core.voting.requests.delete(proposalId)
+  const result = applyConsensusResult(core.queues, proposalId, true, request, (h) => members.has(h))
+  if (!core.queues.approved.has(proposalId)) return undefined
+  core.queues.bufferUpdate(request, core.epoch())
+  if (certificate !== undefined) core.certificates.keepApproved(certificate.key, certificate.cert)
+  core.queues.noteApproved(proposalId, now)
+  core.emit({ type: 'consensus-reached', proposalId, approved: true, failed: false, request })
+  return result
 }
 
 /**

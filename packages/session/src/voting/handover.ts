@@ -1,10 +1,9 @@
 import { type ApprovalCertificate, type Proposal, bytesEqual, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
-import { applyConsensusResult } from '../rules/apply-result.js'
 import { type CertificateContext, verifyCertificate } from '../rules/certificate.js'
 import { decodeRequest, keyOfTarget, targetOf, targetSatisfied } from '../rules/targets.js'
 import { initiateStewardElection } from '../stewardship/stewardship.js'
-import { certifies } from './certificates.js'
+import { certifies, takeGroupApproval } from './certificates.js'
 
 /**
  * Hand-over of approved work (issue 56, beyond the reference): one outcome
@@ -125,16 +124,8 @@ export async function onHandedOver(
   const key = keyOfTarget(claimedTarget)
   const id = proposal.proposalId
   // The group's outcome: our own (a timer's failure, a NO from a partial view) no longer counts.
-  core.queues.resolved.add(id)
-  core.voting.autoVotes.clear(id)
-  core.voting.timeouts.clear(id)
-  core.voting.requests.delete(id)
-  const result = applyConsensusResult(core.queues, id, true, checked.request, (h) => before.has(h))
-  if (!core.queues.approved.has(id)) return 'held'
-  core.queues.bufferUpdate(checked.request, core.epoch())
-  core.certificates.keepApproved(key, cert)
-  core.queues.noteApproved(id, now)
-  core.emit({ type: 'consensus-reached', proposalId: id, approved: true, failed: false, request: checked.request })
+  const result = takeGroupApproval(core, id, checked.request, before, now, { key, cert })
+  if (result === undefined) return 'held'
   if (result.kind === 'queued-removal' && core.steward.isSteward(result.target)) await initiateStewardElection(core, true, now)
   return 'taken'
 }

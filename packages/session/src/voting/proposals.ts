@@ -392,7 +392,8 @@ export async function castVote(core: ConversationCore, proposalId: number, choic
   const vote = core.consensus.castVote(core.id, proposalId, choice, now)
   core.voting.ownVotes.set(proposalId, vote)
   evictOldest(core.voting.ownVotes, OWN_VOTES_KEPT)
-  const proposal = core.consensus.getProposal(core.id, proposalId)
+  // (The proposal is fetched only in a group that aggregates: a copy per vote is not worth it otherwise.)
+  const proposal = core.plugins.consensus.aggregation === undefined ? undefined : core.consensus.getProposal(core.id, proposalId)
   // In a group whose plug-in aggregates votes, an add or removal is voted to the aggregators; our broadcast
   // vote (kept, signed, bound) goes out at its echo time only if no verified proof decided it by then.
   const aggregated = proposal !== undefined && aggregatesProposal(core, proposal) && (await sendAggregateVote(core, proposal, choice, now))

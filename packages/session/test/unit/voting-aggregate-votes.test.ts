@@ -294,7 +294,7 @@ describe('aggregated voting on a real core', () => {
     await onAggregateVote(core, voteOf(core, 2, p, true), memberIdOf(2), core.now)
     expect(core.aggregate.proven.get(p.proposalId)).toBe(true)
     // Pretend we were a backup whose proof waits.
-    core.aggregate.backupProofs.set(p.proposalId, core.now + 400, { proposalId: p.proposalId, message: new Uint8Array(1) })
+    core.aggregate.backupProofs.set(p.proposalId, core.now + 400, new Uint8Array(1))
     // Members 1, 2 and 3 also signed NO: a valid NO proof exists (they equivocated).
     expect(await onAggregateProof(core, { proposal: p, proof: proofOf(core, p, [], [1, 2, 3]) }, memberIdOf(3), core.now)).toBe('refused')
     expect(core.aggregate.stats.conflicts).toBe(1)
