@@ -32,6 +32,7 @@ import { LAN_TIMING, type UserEvent, User } from '@demls/session'
 import { levelStorage } from '@demls/storage'
 import { gossipsubTransport } from '@demls/transport-gossipsub'
 import { DemlsError, systemClock, topicFor } from '@demls/wire'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { FAST, hex, keyFor, unhex } from './keys.js'
 import type { Command, EventSummary, Report, Status } from './protocol.js'
 
@@ -123,6 +124,7 @@ function status(conversationId: string): Status {
       authenticator: '',
       rss: process.memoryUsage().rss,
       cpuMs: cpuMs(),
+      loopDelayMs: loopDelayMs(),
     }
   return {
     joined: true,
@@ -135,8 +137,27 @@ function status(conversationId: string): Status {
     authenticator: hex(c.epochAuthenticator()),
     rss: process.memoryUsage().rss,
     cpuMs: cpuMs(),
+    loopDelayMs: loopDelayMs(),
+    sent: c.conversation.sentByKind(),
     ...(c.conversation.aggregatesVotes() ? { aggregate: c.conversation.aggregateStats() } : {}),
   }
+}
+
+/**
+ * DEMO_SN_MAX=n: steward lists of up to n members instead of the reference's 2 (an election every
+ * n-th change, not every 2nd). A group rule: every peer of a run gets the same value.
+ */
+function stewardBounds(): { stewardList?: { snMax: number } } {
+  const snMax = Number(process.env.DEMO_SN_MAX ?? 0)
+  return Number.isInteger(snMax) && snMax > 0 ? { stewardList: { snMax } } : {}
+}
+
+const loopDelay = monitorEventLoopDelay({ resolution: 20 })
+loopDelay.enable()
+
+function loopDelayMs(): Status['loopDelayMs'] {
+  const ms = (ns: number) => Math.round(ns / 1e6)
+  return { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) }
 }
 
 function cpuMs(): number {
@@ -161,7 +182,7 @@ async function run(cmd: Command): Promise<Omit<Extract<Report, { type: 'reply' }
         privateKey,
         transport,
         clock: systemClock,
-        config: cmd.timing === 'lan' ? LAN_TIMING : FAST,
+        config: { ...(cmd.timing === 'lan' ? LAN_TIMING : FAST), ...stewardBounds() },
         ...(storage !== undefined ? { storage } : {}),
         // DEMO_CONSENSUS=aggregated: the BLS plug-in (issue 55), votes on adds and removals to the aggregators.
         ...(process.env.DEMO_CONSENSUS === 'aggregated'

@@ -53,6 +53,14 @@ export interface Status {
   rss: number
   /** CPU time the peer process used so far (user + system, ms). */
   cpuMs: number
+  /**
+   * How late the peer's event loop ran its timers since the process started (ms, from
+   * `perf_hooks.monitorEventLoopDelay`): a loop that is seconds late runs the protocol's
+   * deadlines (freeze entry, timeouts) seconds late.
+   */
+  loopDelayMs: { p50: number; p99: number; max: number }
+  /** What this member sent in the conversation, by message kind (`Conversation.sentByKind()`): count and ciphertext bytes. */
+  sent?: Record<string, { count: number; bytes: number }>
   /** Aggregated voting counters (`Conversation.aggregateStats()`), in a group on the BLS plug-in. */
   aggregate?: { proofsTaken: number; proofsBuilt: number; fallbacks: number; resent: number; proofsRefused: number }
 }

@@ -15,6 +15,11 @@
  * Writes `docs/bench/demls-dev-demo.json` (rendered into docs/benchmarks.md).
  * SOAK_EVENTS=<file> appends every peer's events of each phase to it as
  * JSON lines (swarm, peer, at, kind, …), for tracing a missed delivery.
+ * SOAK_PHASES=staggered,burst runs only those phases; DEMO_CONSENSUS=aggregated
+ * (BLS votes) and DEMO_SN_MAX=n (steward lists of up to n) write reports of
+ * their own. The notes give, per phase, the CPU of each member process, what
+ * the members sent by kind, how late their event loops ran, and (phase 1) what
+ * the formed group costs idle.
  */
 import { type Comparison, type Measurement, compareToLimit, summarise, writeReport } from '@demls-dev/bench-kit'
 import { appendFileSync } from 'node:fs'
@@ -31,6 +36,8 @@ const STAGGER_MS = Number(process.env.SOAK_STAGGER_MS ?? 1000)
 const PHASES = (process.env.SOAK_PHASES ?? 'staggered,burst,soak').split(',')
 /** Peers of the soak phase: 10 members to start with, and a pool that joins one a minute. */
 const SOAK_PEERS = 20
+/** How long the formed group of phase 1 is left idle to measure what it costs when nothing happens, ms. */
+const IDLE_MS = 20_000
 const SOAK_MS = Number(process.env.SOAK_MINUTES ?? 8) * 60_000
 const peers: PeerProcess[] = []
 const measurements: Measurement[] = []
@@ -54,9 +61,33 @@ async function join(p: PeerProcess, id: string, timeoutMs: number): Promise<numb
   return Date.now() - t0
 }
 
-/** In a group on aggregated votes: how its members decided (proofs taken and built, broadcast fallbacks), for the notes. */
-async function noteAggregation(phase: string, id: string, group: PeerProcess[]): Promise<void> {
+/**
+ * For the notes: the CPU each member's process spent during the phase (median and most), what the
+ * members sent by message kind, and, in a group on aggregated votes, how its members decided
+ * (proofs taken and built, broadcast fallbacks).
+ */
+async function noteAggregation(phase: string, id: string, group: PeerProcess[], cpuBefore: readonly number[]): Promise<void> {
   const statuses = await Promise.all(group.map((p) => p.status(id, 10_000).catch(() => undefined)))
+  const cpu = statuses.flatMap((st, i) => (st === undefined ? [] : [st.cpuMs - (cpuBefore[i] ?? 0)])).sort((a, b) => a - b)
+  if (cpu.length > 0) {
+    const total = cpu.reduce((a, b) => a + b, 0)
+    notes.push(`${phase}: CPU per member process during the phase: median ${(cpu[cpu.length >> 1]! / 1000).toFixed(1)} s, most ${(cpu.at(-1)! / 1000).toFixed(1)} s, all ${(total / 1000).toFixed(0)} s.`)
+  }
+  const lag = statuses.flatMap((st) => (st === undefined ? [] : [st.loopDelayMs]))
+  if (lag.length > 0) {
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!
+    notes.push(
+      `${phase}: event-loop delay of the member processes (medians over members): p50 ${median(lag.map((l) => l.p50))} ms, p99 ${median(lag.map((l) => l.p99))} ms, max ${median(lag.map((l) => l.max))} ms (worst member ${Math.max(...lag.map((l) => l.max))} ms).`,
+    )
+  }
+  const kinds = new Map<string, { count: number; bytes: number }>()
+  for (const st of statuses)
+    for (const [k, v] of Object.entries(st?.sent ?? {})) {
+      const t = kinds.get(k) ?? { count: 0, bytes: 0 }
+      kinds.set(k, { count: t.count + v.count, bytes: t.bytes + v.bytes })
+    }
+  if (kinds.size > 0)
+    notes.push(`${phase}: messages the members sent, by kind: ${[...kinds].sort((a, b) => b[1].count - a[1].count).map(([k, v]) => `${k} ${v.count} (${(v.bytes / 1024).toFixed(0)} KiB)`).join(', ')}.`)
   const sum = { proofsTaken: 0, proofsBuilt: 0, fallbacks: 0, resent: 0, proofsRefused: 0 }
   let any = false
   for (const st of statuses) {
@@ -67,8 +98,14 @@ async function noteAggregation(phase: string, id: string, group: PeerProcess[]):
   if (any) notes.push(`${phase}, aggregated votes over all members: ${sum.proofsTaken} proofs taken, ${sum.proofsBuilt} built, ${sum.fallbacks} broadcast fallbacks, ${sum.resent} votes re-sent to new aggregators, ${sum.proofsRefused} proofs refused.`)
 }
 
+/** Each process's CPU so far (ms), from its status of a conversation it is not in. */
+async function cpuOf(group: readonly PeerProcess[]): Promise<number[]> {
+  return Promise.all(group.map(async (p) => (await p.status('-', 10_000).catch(() => undefined))?.cpuMs ?? 0))
+}
+
 async function staggered(): Promise<void> {
   const id = 'staggered'
+  const cpuBefore = await cpuOf(peers)
   await peers[0]!.request({ type: 'create', conversationId: id, admission: 'open' })
   const t0 = Date.now()
   const latencies = await Promise.all(
@@ -79,7 +116,12 @@ async function staggered(): Promise<void> {
   )
   await waitFor('30 converged', 60_000, () => converged(id, peers, SIZE, 30_000), 1_000)
   const formedS = (Date.now() - t0) / 1000
-  await noteAggregation('staggered', id, peers)
+  await noteAggregation('staggered', id, peers, cpuBefore)
+  // What the formed group costs when nothing happens (attestations, gossipsub heartbeats, libp2p's own traffic).
+  const idleBefore = await cpuOf(peers)
+  await sleep(IDLE_MS)
+  const idle = (await cpuOf(peers)).reduce((sum, ms, i) => sum + ms - idleBefore[i]!, 0)
+  notes.push(`staggered: the formed group idle for ${IDLE_MS / 1000} s: ${(idle / 1000).toFixed(1)} s of CPU over all ${SIZE} members (${((100 * idle) / IDLE_MS / cpus().length).toFixed(0)} % of the machine).`)
   measurements.push(summarise(`join, ${SIZE - 1} staggered by ${STAGGER_MS} ms (per joiner)`, latencies, { peers: SIZE }))
   // Issue 56: 1 s apart, one group within 45 s (the last joiner starts at 28 s).
   target(`${SIZE} peers ${STAGGER_MS} ms apart form one group`, formedS, 17 + ((SIZE - 2) * STAGGER_MS) / 1000, 's')
@@ -90,6 +132,7 @@ async function burst(): Promise<void> {
   // Peers 1–BURST: each dialled its predecessor, so they and the creator form a connected
   // subgraph (gossipsub relays a topic only through peers subscribed to it).
   const joiners = peers.slice(1, 1 + BURST)
+  const cpuBefore = await cpuOf([peers[0]!, ...joiners])
   await peers[0]!.request({ type: 'create', conversationId: id, admission: 'open' })
   const t0 = Date.now()
   const latencies = await Promise.all(joiners.map((p) => join(p, id, 120_000)))
@@ -99,7 +142,7 @@ async function burst(): Promise<void> {
   target(`${BURST} concurrent joiners all admitted`, admittedS, 30, 's')
   try {
     await waitFor(`${BURST + 1} converged`, 60_000, () => converged(id, [peers[0]!, ...joiners], BURST + 1, 30_000), 1_000)
-    await noteAggregation('burst', id, [peers[0]!, ...joiners])
+    await noteAggregation('burst', id, [peers[0]!, ...joiners], cpuBefore)
   } catch (err) {
     // Where each member stands, for the notes.
     const statuses = await Promise.all([peers[0]!, ...joiners].map((p) => p.status(id, 10_000).catch(() => undefined)))
@@ -292,13 +335,14 @@ try {
 } finally {
   clearTimeout(watchdog)
   notes.unshift(
-    `A fresh swarm per phase (${SIZE}, ${BURST + 1} and ${SOAK_PEERS} peer processes, one OS process each) over libp2p gossipsub on 127.0.0.1, LAN_TIMING, real time, on this ${cpus().length}-core machine; each peer dials up to 3 earlier peers.`,
+    `A fresh swarm per phase (${SIZE}, ${BURST + 1} and ${SOAK_PEERS} peer processes, one OS process each) over libp2p gossipsub on 127.0.0.1, LAN_TIMING${process.env.DEMO_SN_MAX ? ` with steward lists of up to ${process.env.DEMO_SN_MAX} (DEMO_SN_MAX)` : ''}, real time, on this ${cpus().length}-core machine; each peer dials up to 3 earlier peers.`,
   )
-  // DEMO_CONSENSUS=aggregated (the BLS plug-in in every peer) writes its own report beside the reference one.
+  // DEMO_CONSENSUS=aggregated (the BLS plug-in in every peer) and DEMO_SN_MAX write reports of their own beside the reference one.
   const aggregated = process.env.DEMO_CONSENSUS === 'aggregated'
+  const snMax = Number(process.env.DEMO_SN_MAX ?? 0)
   writeReport({
-    package: aggregated ? '@demls-dev/demo-aggregated' : '@demls-dev/demo',
-    title: `the real network: peer processes over gossipsub${aggregated ? ', BLS aggregated votes (issue 55)' : ''}`,
+    package: `@demls-dev/demo${aggregated ? '-aggregated' : ''}${snMax > 0 ? `-snmax${snMax}` : ''}`,
+    title: `the real network: peer processes over gossipsub${aggregated ? ', BLS aggregated votes (issue 55)' : ''}${snMax > 0 ? `, steward lists of up to ${snMax}` : ''}`,
     measurements,
     comparisons,
     notes,
