@@ -114,7 +114,12 @@ async function staggered(): Promise<void> {
       return join(p, id, 120_000)
     }),
   )
-  await waitFor('30 converged', 60_000, () => converged(id, peers, SIZE, 30_000), 1_000)
+  try {
+    await waitFor('30 converged', 60_000, () => converged(id, peers, SIZE, 30_000), 1_000)
+  } catch (err) {
+    await noteShapes('staggered', id, peers)
+    throw err
+  }
   const formedS = (Date.now() - t0) / 1000
   await noteAggregation('staggered', id, peers, cpuBefore)
   // What the formed group costs when nothing happens (attestations, gossipsub heartbeats, libp2p's own traffic).
@@ -144,16 +149,20 @@ async function burst(): Promise<void> {
     await waitFor(`${BURST + 1} converged`, 60_000, () => converged(id, [peers[0]!, ...joiners], BURST + 1, 30_000), 1_000)
     await noteAggregation('burst', id, [peers[0]!, ...joiners], cpuBefore)
   } catch (err) {
-    // Where each member stands, for the notes.
-    const statuses = await Promise.all([peers[0]!, ...joiners].map((p) => p.status(id, 10_000).catch(() => undefined)))
-    const shapes = new Map<string, number>()
-    for (const st of statuses) {
-      const k = st === undefined ? 'no answer' : `${st.state} epoch ${st.epoch} with ${st.members.length} members`
-      shapes.set(k, (shapes.get(k) ?? 0) + 1)
-    }
-    notes.push(`burst: not converged after 60 s: ${[...shapes].map(([k, n]) => `${n} × ${k}`).join('; ')}`)
+    await noteShapes('burst', id, [peers[0]!, ...joiners])
     throw err
   }
+}
+
+/** Where each member stands (state, epoch, members, authenticator), for the notes of a phase that did not converge. */
+async function noteShapes(phase: string, id: string, group: PeerProcess[]): Promise<void> {
+  const statuses = await Promise.all(group.map((p) => p.status(id, 10_000).catch(() => undefined)))
+  const shapes = new Map<string, string[]>()
+  for (const [i, st] of statuses.entries()) {
+    const k = st === undefined ? 'no answer' : `${st.state} epoch ${st.epoch} with ${st.members.length} members, authenticator ${st.authenticator.slice(0, 8)}`
+    shapes.set(k, [...(shapes.get(k) ?? []), group[i]!.name])
+  }
+  notes.push(`${phase}: not converged after 60 s: ${[...shapes].map(([k, names]) => `${names.length} × ${k} (${names.join(' ')})`).join('; ')}`)
 }
 
 async function soak(): Promise<void> {
