@@ -152,8 +152,8 @@ function stewardBounds(): { stewardList?: { snMax: number } } {
   return Number.isInteger(snMax) && snMax > 0 ? { stewardList: { snMax } } : {}
 }
 
-const loopDelay = monitorEventLoopDelay({ resolution: 20 })
-loopDelay.enable()
+const loopDelay = monitorEventLoopDelay({ resolution: 100 })
+if (process.env.DEMO_LOOP_DELAY !== '0') loopDelay.enable()
 
 function loopDelayMs(): Status['loopDelayMs'] {
   const ms = (ns: number) => Math.round(ns / 1e6)
