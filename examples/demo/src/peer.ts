@@ -152,6 +152,7 @@ function stewardBounds(): { stewardList?: { snMax: number } } {
   return Number.isInteger(snMax) && snMax > 0 ? { stewardList: { snMax } } : {}
 }
 
+/** How late this process's event loop runs timers (the soak's notes); DEMO_LOOP_DELAY=0 turns the sampling off. */
 const loopDelay = monitorEventLoopDelay({ resolution: 100 })
 if (process.env.DEMO_LOOP_DELAY !== '0') loopDelay.enable()
 
