@@ -40,6 +40,16 @@ export function keyFor(i: number): Uint8Array {
 /** The fast timing profile exported by @demls/session (commit inactivity 2 s, freeze 1 s, auto-votes after 0.3 s, …). */
 export const FAST: ConversationConfigInit = FAST_TIMING
 
+/**
+ * DEMO_SN_MAX=n: steward lists of up to n members instead of the reference's 2 (an election every
+ * n-th change, not every 2nd); undefined when unset or not a positive integer. A group rule: every
+ * peer of a run reads the same value, and the soak names its report after it.
+ */
+export function demoSnMax(): number | undefined {
+  const n = Number(process.env.DEMO_SN_MAX ?? 0)
+  return Number.isInteger(n) && n > 0 ? n : undefined
+}
+
 /** Lower-case hex of bytes (member ids travel over IPC as hex). */
 export const hex = toHex
 

@@ -33,7 +33,7 @@ import { levelStorage } from '@demls/storage'
 import { gossipsubTransport } from '@demls/transport-gossipsub'
 import { DemlsError, systemClock, topicFor } from '@demls/wire'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { FAST, hex, keyFor, unhex } from './keys.js'
+import { FAST, demoSnMax, hex, keyFor, unhex } from './keys.js'
 import type { Command, EventSummary, Report, Status } from './protocol.js'
 
 /** The one-line message of an error (`shortMessage` of a `DemlsError`). */
@@ -143,15 +143,6 @@ function status(conversationId: string): Status {
   }
 }
 
-/**
- * DEMO_SN_MAX=n: steward lists of up to n members instead of the reference's 2 (an election every
- * n-th change, not every 2nd). A group rule: every peer of a run gets the same value.
- */
-function stewardBounds(): { stewardList?: { snMax: number } } {
-  const snMax = Number(process.env.DEMO_SN_MAX ?? 0)
-  return Number.isInteger(snMax) && snMax > 0 ? { stewardList: { snMax } } : {}
-}
-
 /** How late this process's event loop runs timers (the soak's notes); DEMO_LOOP_DELAY=0 turns the sampling off. */
 const loopDelay = monitorEventLoopDelay({ resolution: 100 })
 if (process.env.DEMO_LOOP_DELAY !== '0') loopDelay.enable()
@@ -177,13 +168,14 @@ async function run(cmd: Command): Promise<Omit<Extract<Report, { type: 'reply' }
     case 'start': {
       const transport = gossipsubTransport({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: cmd.bootstrap })
       const privateKey = keyFor(cmd.index)
+      const snMax = demoSnMax()
       // Encrypted at rest by default: User.create unlocks it with a key derived from privateKey.
       const storage = cmd.storage === undefined ? undefined : await levelStorage({ location: cmd.storage })
       user = await User.create({
         privateKey,
         transport,
         clock: systemClock,
-        config: { ...(cmd.timing === 'lan' ? LAN_TIMING : FAST), ...stewardBounds() },
+        config: { ...(cmd.timing === 'lan' ? LAN_TIMING : FAST), ...(snMax !== undefined ? { stewardList: { snMax } } : {}) },
         ...(storage !== undefined ? { storage } : {}),
         // DEMO_CONSENSUS=aggregated: the BLS plug-in (issue 55), votes on adds and removals to the aggregators.
         ...(process.env.DEMO_CONSENSUS === 'aggregated'

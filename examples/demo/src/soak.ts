@@ -24,6 +24,7 @@
 import { type Comparison, type Measurement, compareToLimit, summarise, writeReport } from '@demls-dev/bench-kit'
 import { appendFileSync } from 'node:fs'
 import { cpus } from 'node:os'
+import { demoSnMax } from './keys.js'
 import type { PeerProcess } from './peers.js'
 import { converged, sleep, startSwarm, waitFor } from './swarm.js'
 
@@ -39,6 +40,8 @@ const SOAK_PEERS = 20
 /** How long the formed group of phase 1 is left idle to measure what it costs when nothing happens, ms. */
 const IDLE_MS = 20_000
 const SOAK_MS = Number(process.env.SOAK_MINUTES ?? 8) * 60_000
+/** DEMO_SN_MAX, as every peer reads it (`keys.ts`). */
+const snMax = demoSnMax()
 const peers: PeerProcess[] = []
 const measurements: Measurement[] = []
 const comparisons: Comparison[] = []
@@ -62,20 +65,20 @@ async function join(p: PeerProcess, id: string, timeoutMs: number): Promise<numb
 }
 
 /**
- * For the notes: the CPU each member's process spent during the phase (median and most), what the
- * members sent by message kind, and, in a group on aggregated votes, how its members decided
- * (proofs taken and built, broadcast fallbacks).
+ * For the notes: the CPU each member's process spent during the phase (median and most), how late
+ * their event loops ran, what the members sent by message kind, and, in a group on aggregated
+ * votes, how its members decided (proofs taken and built, broadcast fallbacks).
  */
-async function noteAggregation(phase: string, id: string, group: PeerProcess[], cpuBefore: readonly number[]): Promise<void> {
+async function notePhase(phase: string, id: string, group: PeerProcess[], cpuBefore: readonly number[]): Promise<void> {
   const statuses = await Promise.all(group.map((p) => p.status(id, 10_000).catch(() => undefined)))
-  const cpu = statuses.flatMap((st, i) => (st === undefined ? [] : [st.cpuMs - (cpuBefore[i] ?? 0)])).sort((a, b) => a - b)
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
+  const cpu = statuses.flatMap((st, i) => (st === undefined ? [] : [st.cpuMs - (cpuBefore[i] ?? 0)]))
   if (cpu.length > 0) {
     const total = cpu.reduce((a, b) => a + b, 0)
-    notes.push(`${phase}: CPU per member process during the phase: median ${(cpu[cpu.length >> 1]! / 1000).toFixed(1)} s, most ${(cpu.at(-1)! / 1000).toFixed(1)} s, all ${(total / 1000).toFixed(0)} s.`)
+    notes.push(`${phase}: CPU per member process during the phase: median ${(median(cpu) / 1000).toFixed(1)} s, most ${(Math.max(...cpu) / 1000).toFixed(1)} s, all ${(total / 1000).toFixed(0)} s.`)
   }
   const lag = statuses.flatMap((st) => (st === undefined ? [] : [st.loopDelayMs]))
   if (lag.length > 0) {
-    const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!
     notes.push(
       `${phase}: event-loop delay of the member processes (medians over members): p50 ${median(lag.map((l) => l.p50))} ms, p99 ${median(lag.map((l) => l.p99))} ms, max ${median(lag.map((l) => l.max))} ms (worst member ${Math.max(...lag.map((l) => l.max))} ms).`,
     )
@@ -121,7 +124,7 @@ async function staggered(): Promise<void> {
     throw err
   }
   const formedS = (Date.now() - t0) / 1000
-  await noteAggregation('staggered', id, peers, cpuBefore)
+  await notePhase('staggered', id, peers, cpuBefore)
   // What the formed group costs when nothing happens (attestations, gossipsub heartbeats, libp2p's own traffic).
   const idleBefore = await cpuOf(peers)
   await sleep(IDLE_MS)
@@ -147,7 +150,7 @@ async function burst(): Promise<void> {
   target(`${BURST} concurrent joiners all admitted`, admittedS, 30, 's')
   try {
     await waitFor(`${BURST + 1} converged`, 60_000, () => converged(id, [peers[0]!, ...joiners], BURST + 1, 30_000), 1_000)
-    await noteAggregation('burst', id, [peers[0]!, ...joiners], cpuBefore)
+    await notePhase('burst', id, [peers[0]!, ...joiners], cpuBefore)
   } catch (err) {
     await noteShapes('burst', id, [peers[0]!, ...joiners])
     throw err
@@ -344,14 +347,13 @@ try {
 } finally {
   clearTimeout(watchdog)
   notes.unshift(
-    `A fresh swarm per phase (${SIZE}, ${BURST + 1} and ${SOAK_PEERS} peer processes, one OS process each) over libp2p gossipsub on 127.0.0.1, LAN_TIMING${process.env.DEMO_SN_MAX ? ` with steward lists of up to ${process.env.DEMO_SN_MAX} (DEMO_SN_MAX)` : ''}, real time, on this ${cpus().length}-core machine; each peer dials up to 3 earlier peers.`,
+    `A fresh swarm per phase (${SIZE}, ${BURST + 1} and ${SOAK_PEERS} peer processes, one OS process each) over libp2p gossipsub on 127.0.0.1, LAN_TIMING${snMax !== undefined ? ` with steward lists of up to ${snMax} (DEMO_SN_MAX)` : ''}, real time, on this ${cpus().length}-core machine; each peer dials up to 3 earlier peers.`,
   )
   // DEMO_CONSENSUS=aggregated (the BLS plug-in in every peer) and DEMO_SN_MAX write reports of their own beside the reference one.
   const aggregated = process.env.DEMO_CONSENSUS === 'aggregated'
-  const snMax = Number(process.env.DEMO_SN_MAX ?? 0)
   writeReport({
-    package: `@demls-dev/demo${aggregated ? '-aggregated' : ''}${snMax > 0 ? `-snmax${snMax}` : ''}`,
-    title: `the real network: peer processes over gossipsub${aggregated ? ', BLS aggregated votes (issue 55)' : ''}${snMax > 0 ? `, steward lists of up to ${snMax}` : ''}`,
+    package: `@demls-dev/demo${aggregated ? '-aggregated' : ''}${snMax !== undefined ? `-snmax${snMax}` : ''}`,
+    title: `the real network: peer processes over gossipsub${aggregated ? ', BLS aggregated votes (issue 55)' : ''}${snMax !== undefined ? `, steward lists of up to ${snMax}` : ''}`,
     measurements,
     comparisons,
     notes,
