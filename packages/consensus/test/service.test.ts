@@ -167,6 +167,26 @@ describe('ConsensusService — thresholds, ties and timeouts', () => {
     expect(g[2]!.recordProvenOutcome(S, 999_999, true, T0)).toBeUndefined()
   })
 
+  it('abandonProposal closes an active session without an event, once; votes after it are late', () => {
+    const g = group(3)
+    const p = g[0]!.createProposal(S, { payload, expectedVotersCount: 3, vote: true }, T0)
+    g[1]!.receiveProposal(S, wireP(p), T0)
+    g[2]!.receiveProposal(S, wireP(p), T0)
+    g[0]!.drainEvents()
+    expect(g[1]!.activeProposals(S)).toHaveLength(1)
+    expect(g[1]!.abandonProposal(S, p.proposalId, T0 + 1_000)).toBe(true)
+    expect(g[1]!.getSession(S, p.proposalId)?.state).toBe('failed')
+    expect(g[1]!.activeProposals(S)).toEqual([])
+    expect(g[1]!.drainEvents()).toEqual([])
+    // Nothing decides it afterwards: not a vote, not the timer, not a second abandon.
+    expect(g[1]!.receiveVote(S, wireV(g[2]!.castVote(S, p.proposalId, true, T0)), T0 + 2_000).status).toBe('late')
+    expect(g[1]!.handleTimeout(S, p.proposalId, T0 + 30_000)).toEqual({ status: 'failed' })
+    expect(g[1]!.abandonProposal(S, p.proposalId, T0 + 3_000)).toBe(false)
+    expect(g[1]!.drainEvents()).toEqual([])
+    // A decided or unknown session is left alone.
+    expect(g[0]!.abandonProposal(S, 999_999, T0)).toBe(false)
+  })
+
   it('timeout with liveness false and a 2–2 weight fails, idempotently, with one ConsensusFailed', () => {
     const g = group(4)
     const p = g[0]!.createProposal(S, { payload, expectedVotersCount: 4, vote: true, livenessCriteriaYes: false }, T0)

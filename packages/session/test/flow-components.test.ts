@@ -905,6 +905,7 @@ describe('sync/catch-up onControl on ControlComponents: every reply and event is
       branch,
       steward: { currentList: () => undefined, isSteward: () => false },
       consensus: { getProposal: (_scope, proposalId) => held.get(proposalId) },
+      voting: { voided: new Set() },
       sm: { state: 'working' },
     }
     return { s, held, released }

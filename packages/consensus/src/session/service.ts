@@ -639,6 +639,34 @@ export class ConsensusService {
   }
 
   /**
+   * Close an active session without an outcome: it becomes `failed` and
+   * emits nothing (no `ConsensusFailed`: the caller ended it, not the
+   * votes or the timer). Later votes on it are `late` and a copy of the
+   * proposal is a duplicate, as for any resolved session, and it no longer
+   * holds one of the scope's session slots. For a caller whose own rules
+   * end a vote, for example a proposal the next MLS epoch made moot.
+   * Returns whether the session was active (false for a resolved or
+   * unknown one, which is left as it is).
+   *
+   * @example
+   * ```ts
+   * import { ConsensusService } from '@demls/consensus'
+   * declare const service: ConsensusService
+   * declare const proposalId: number
+   * if (service.abandonProposal('chat', proposalId, Date.now())) console.log('closed without an outcome')
+   * ```
+   */
+  abandonProposal(scope: string, proposalId: number, now: number): boolean {
+    const session = this.#storage.getSession(scope, proposalId)
+    if (session === undefined || session.state !== 'active') return false
+    session.state = 'failed'
+    session.resolvedAt = Number(nowSeconds(now))
+    this.#rememberResolved(scope, proposalId)
+    this.#storage.saveSession(session)
+    return true
+  }
+
+  /**
    * Apply the consensus timeout (call it when the proposal's timer fires):
    * evaluate with silent voters counted; decided → `reached`, else `failed`.
    * Idempotent: a resolved session returns its outcome without emitting

@@ -103,6 +103,15 @@ export type ConversationEvent =
       request: ConversationUpdateRequest | undefined
     }
   /**
+   * An add or removal opened before the epoch that just began, still open
+   * here or approved only at its timeout, was voided by the commit (one
+   * outcome for the whole group: `docs/architecture.md`, "One outcome per
+   * proposal"). No `consensus-reached` follows for `proposalId`. When it
+   * was ours, `reproposedAs` is the proposal that asks the new electorate
+   * for the same change.
+   */
+  | { type: 'proposal-voided'; proposalId: number; request: ConversationUpdateRequest; reproposedAs?: number }
+  /**
    * A commit merged, however it reached us: `source` says how (see
    * {@link CommitSource}), `batch` is the approved work of ours it carried
    * (in approval order) and `empty` is `batch.length === 0`. Fired for

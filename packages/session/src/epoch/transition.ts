@@ -27,6 +27,7 @@ import { buildSync } from '../sync/conversation-sync.js'
 import { recordEpoch } from '../sync/steward-sync.js'
 import { bindingsForSync, settleBindings } from '../voting/aggregation.js'
 import { takeApprovedCertificates } from '../voting/certificates.js'
+import { reproposeVoided, voidCrossedProposals } from '../voting/crossed-proposals.js'
 import { resendPendingLeave } from '../voting/self-leave.js'
 
 /**
@@ -201,6 +202,8 @@ export async function completeEpochTransition(core: ConversationCore, m: MergedC
     return
   }
   recordMerged(core, epoch - 1n, m.candidate, now, { committer: m.committer, commitHash: fromHex(m.hashHex), everyone: contested || m.source !== 'freeze' })
+  // Open adds and removals of the epoch we left, and those approved only at a timeout, are void for everyone.
+  const voided = voidCrossedProposals(core, now)
   // Membership diff events.
   const delta = membershipDelta(m.membersBefore, core.mls.members())
   for (const x of delta.joined) core.emit({ type: 'member-joined', memberId: x, epoch })
@@ -212,6 +215,7 @@ export async function completeEpochTransition(core: ConversationCore, m: MergedC
     await publishWelcome(core, m.welcome, m.joinerIds, now)
   }
   await onConversationUpdated(core, now)
+  await reproposeVoided(core, voided, now)
   // The Welcomes we kept for the abandoned commit's joiners lead to the abandoned state: keep this commit's instead.
   if (m.source === 'fork-switch') for (const ch of merge.changes) if (ch.action === 'add') core.catchUp.welcomes.delete(toHex(ch.memberId))
   if (m.welcome === undefined) await keepCarriedWelcome(core, m.candidate, merge.changes, now)

@@ -69,4 +69,9 @@ export class VotingState {
    * {@link EQUIVOCATIONS_KEPT}.
    */
   readonly equivocations = new Map<string, EquivocationEvidence>()
+  /**
+   * Proposals an epoch change voided here (`voting/crossed-proposals.ts`),
+   * the newest few hundred: we answer no `ProposalRequest` for them.
+   */
+  readonly voided = new Set<ProposalId>()
 }

@@ -500,6 +500,7 @@ export type ControlComponents = ClaimsComponents &
     readonly branch: ConversationCore['branch']
     readonly steward: Pick<ConversationCore['steward'], 'currentList' | 'isSteward'>
     readonly consensus: Pick<ConversationCore['consensus'], 'getProposal'>
+    readonly voting: Pick<ConversationCore['voting'], 'voided'>
     readonly sm: Pick<ConversationCore['sm'], 'state'>
   }
 
@@ -565,7 +566,8 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
     const p = core.consensus.getProposal(core.id, id)
     // One we miss too: its owner's re-send will reach us, so we need not ask for it ourselves just now.
     if (p === undefined) noteHeardProposalRequest(core.catchUp, id, now)
-    if (p === undefined || !bytesEqual(p.proposalOwner, core.memberId)) return effects
+    // A proposal an epoch change voided is asked of the new electorate by a new one.
+    if (p === undefined || !bytesEqual(p.proposalOwner, core.memberId) || core.voting.voided.has(id)) return effects
     const m = core.catchUp.proposalResendAt
     if (now - (m.get(id) ?? Number.NEGATIVE_INFINITY) < REPLY_INTERVAL_MS) return effects
     m.set(id, now)

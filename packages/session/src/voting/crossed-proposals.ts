@@ -1,0 +1,166 @@
+import { type ConversationUpdateRequest, type Proposal, bytesEqual, toHex } from '@demls/wire'
+import type { ConversationCore } from '../conversation/core.js'
+import { decodeRequest, targetOf, targetSatisfied } from '../rules/targets.js'
+import { evictOldest } from '../state/bounded.js'
+import { certifies, localCertificate } from './certificates.js'
+import { initiateProposal, targetInFlight } from './proposals.js'
+
+/** How many voided proposal ids a member remembers (it answers no `ProposalRequest` for them). */
+export const VOIDED_KEPT = 256
+
+/**
+ * A proposal a commit crossed, voided at the epoch change
+ * ({@link voidCrossedProposals}): what it asked for, and whether it was ours
+ * (we open it again at the new epoch, {@link reproposeVoided}).
+ */
+export interface VoidedProposal {
+  proposalId: number
+  request: ConversationUpdateRequest
+  /** Our own proposal: we open it again at the new epoch. */
+  own: boolean
+  /** Its options, kept for the new proposal. */
+  name: string | undefined
+  livenessCriteriaYes: boolean
+  /** Our YES was in it: the new proposal carries our YES too. */
+  votedYes: boolean
+}
+
+/**
+ * Whether the signed votes we hold for an approved proposal pass the
+ * group's rule before any timeout over the members of an epoch whose size
+ * is the proposal's electorate (the epoch it was opened in): a certificate
+ * every member can check, the proof a commit carrying it needs. The votes
+ * were checked by the consensus service when they reached us; this only
+ * counts them.
+ */
+export function heldVotesApprove(core: ConversationCore, proposalId: number): boolean {
+  const cert = localCertificate(core, proposalId)
+  const p = cert?.proposal
+  if (p === undefined) return false
+  const n = p.expectedVotersCount
+  const electorates: ReadonlySet<string>[] = []
+  const now = core.memberSet()
+  if (now.size === n) electorates.push(now)
+  for (const m of [...core.membership.epochHistory.values()].slice(-5)) if (m.members.length === n) electorates.push(new Set(m.members.map(toHex)))
+  if (core.membership.joinElectorate?.size === n) electorates.push(core.membership.joinElectorate)
+  return electorates.some((members) => {
+    const choices = new Map<string, boolean>()
+    for (const v of p.votes) {
+      const owner = toHex(v.voteOwner)
+      if (members.has(owner) && !choices.has(owner)) choices.set(owner, v.vote)
+    }
+    const yes = [...choices.values()].filter((c) => c).length
+    const no = choices.size - yes
+    return core.plugins.consensus.rule({ expectedVoters: n, yes, no, livenessCriteriaYes: p.livenessCriteriaYes, timedOut: false }) === 'yes'
+  })
+}
+
+/** Whether `p` is an ordinary add or removal (not a self-leave, which is its own proof at any epoch). */
+function isCrossable(p: Proposal, request: ConversationUpdateRequest | undefined): request is ConversationUpdateRequest {
+  if (request === undefined || (request.payload !== 'memberInvite' && request.payload !== 'removeMember')) return false
+  const target = targetOf(request)
+  if (target === undefined || p.expectedVotersCount <= 1) return false
+  return !(target.action === 'remove' && bytesEqual(target.member, p.proposalOwner))
+}
+
+/**
+ * One outcome for a proposal a commit crossed (issue 56; beyond the
+ * reference, `docs/deviations.md`). Called at every epoch change, once the
+ * commit's own work has left the queues: each add and removal opened
+ * before it that is
+ *
+ * - still open here, or
+ * - approved here only with silence counted (at the timeout), so that no
+ *   member can check the approval ({@link heldVotesApprove} fails), and not
+ *   carried by the commit, nor proven by an aggregate proof,
+ *
+ * is void: its session closes without an outcome, the work leaves the
+ * approved queue, and it is reported (`proposal-voided`). Every member
+ * treats it the same way, however its copies and votes reached it around
+ * the commit: a member that merged first drops the proposal as a packet of
+ * the epoch it left, one that held it votes it no further. Before, those
+ * that held it decided it at their timeout over the electorate the group
+ * had left (silent voters counted YES), the others never did, and a
+ * steward among the first committed work the others could not verify: a
+ * lasting fork (`docs/fault-runs.md`, "a join proposal that crossed a
+ * commit"). An approval every member can verify (the signed votes pass the
+ * rule) stands: it is the same everywhere, and its commit carries the
+ * proof. The work is proposed again at the new epoch: by its owner
+ * ({@link reproposeVoided}), and, for buffered adds and removals, by the
+ * stewards as for any buffered update.
+ *
+ * Not in a group that runs the reference's uncertified path
+ * (`ReferenceGaps.uncertifiedChanges`), which keeps the reference's rule.
+ *
+ * @returns the voided proposals
+ */
+export function voidCrossedProposals(core: ConversationCore, now: number): VoidedProposal[] {
+  if (!certifies(core)) return []
+  const voided: VoidedProposal[] = []
+  const note = (p: Proposal, request: ConversationUpdateRequest) => {
+    voided.push({
+      proposalId: p.proposalId,
+      request,
+      own: bytesEqual(p.proposalOwner, core.memberId),
+      name: p.name,
+      livenessCriteriaYes: p.livenessCriteriaYes,
+      votedYes: p.votes.some((v) => v.vote && bytesEqual(v.voteOwner, core.memberId)),
+    })
+    core.voting.voided.add(p.proposalId)
+  }
+  for (const p of core.consensus.activeProposals(core.id)) {
+    const request = core.voting.requests.get(p.proposalId) ?? decodeRequest(p.payload)
+    if (!isCrossable(p, request)) continue
+    core.consensus.abandonProposal(core.id, p.proposalId, now)
+    core.voting.autoVotes.clear(p.proposalId)
+    core.voting.timeouts.clear(p.proposalId)
+    core.voting.voteEchoes.clear(p.proposalId)
+    core.voting.requests.delete(p.proposalId)
+    core.queues.voting.delete(p.proposalId)
+    core.queues.resolved.add(p.proposalId)
+    note(p, request)
+  }
+  for (const [id, request] of [...core.queues.approved]) {
+    const p = core.consensus.getProposal(core.id, id)
+    if (p === undefined || !isCrossable(p, decodeRequest(p.payload))) continue
+    if (core.aggregate.proven.has(id) || heldVotesApprove(core, id)) continue
+    core.queues.approved.delete(id)
+    note(p, request)
+  }
+  evictOldest(core.voting.voided, VOIDED_KEPT)
+  return voided
+}
+
+/**
+ * Once Working at the new epoch: report each voided proposal
+ * (`proposal-voided`), and open our own again for the new electorate: the
+ * same request, name and liveness value, with our YES when the voided one
+ * carried it (`reproposedAs` in the event is the new id). Not opened again
+ * when the work is done (the member joined or left), or already open or
+ * approved here (a steward proposed it again from its buffered updates, or
+ * a proof brought it).
+ *
+ * @returns the ids of the new proposals
+ */
+export async function reproposeVoided(core: ConversationCore, voided: readonly VoidedProposal[], now: number): Promise<number[]> {
+  const opened: number[] = []
+  const members = core.memberSet()
+  for (const v of voided) {
+    const target = targetOf(v.request)
+    const again = v.own && !core.left && target !== undefined && !targetSatisfied(target, (h) => members.has(h)) && !targetInFlight(core, v.request)
+    let id: number | undefined
+    if (again) {
+      try {
+        id = await initiateProposal(core, v.request, v.votedYes ? 'yes' : 'deferred', now, {
+          ...(v.name !== undefined && v.name !== '' ? { name: v.name } : {}),
+          livenessCriteriaYes: v.livenessCriteriaYes,
+        })
+        opened.push(id)
+      } catch (err) {
+        core.error('repropose-voided', err)
+      }
+    }
+    core.emit({ type: 'proposal-voided', proposalId: v.proposalId, request: v.request, ...(id !== undefined ? { reproposedAs: id } : {}) })
+  }
+  return opened
+}

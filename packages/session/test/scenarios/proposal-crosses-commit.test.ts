@@ -1,0 +1,88 @@
+import { decodeAppMessage } from '@demls/wire'
+import { describe, expect, it } from 'vitest'
+import { type ConversationOutbound, FAST_TIMING } from '../../src/index.js'
+import { Bed } from '../sansio.js'
+import { hex, memberIdOf } from './harness.js'
+
+const isCandidate = (p: ConversationOutbound) => p.subtopic === 'app' && p.payload[0] !== 0 && decodeAppMessage(p.payload).commitCandidate !== undefined
+type Held = { from: number; to: number; p: ConversationOutbound }
+
+// The fork traced in the real-network soak (docs/fault-runs.md, "a join proposal that crossed a commit"),
+// made deterministic: a proposal opened at the epoch a commit is about to end reaches some members (A: its
+// proposer and a steward) before that commit, and the others (B) only after they merged it. B drops it as a
+// packet of the epoch it left, and its re-send as opened for another electorate. Without the void, A decided
+// it at its timeout (silent voters YES) over the electorate the group had left, A's steward committed it, and
+// B refused that commit for good ("no verifiable approval"): two branches. The second case has A decide it
+// at its timeout before the commit lands.
+describe('a proposal that crosses a commit', () => {
+  it.each([
+    ['still open when the commit lands', 0],
+    ['approved at its timeout, before the commit lands', 1_700],
+  ])('%s: has one outcome for the whole group', async (_, holdMs) => {
+    const bed = await Bed.create('cross', 7, { ...FAST_TIMING, admission: 'open' })
+    for (const i of [1, 2, 3, 4, 5, 6]) await bed.add(i)
+    await bed.run(3_000)
+    const all = [0, 1, 2, 3, 4, 5, 6]
+    const stewards = all.filter((i) => bed.conv(i).isSteward())
+    const epochSteward = all.find((i) => bed.conv(i).isEpochSteward())!
+    const other = stewards.find((i) => i !== epochSteward)!
+    const plain = all.filter((i) => !stewards.includes(i))
+    const y = plain[0]!
+    const removed1 = plain[1]!
+    const removed2 = plain[2]!
+    // A: the proposer of the crossing proposal and a steward; B: everyone else.
+    const A = [y, other]
+    const B = all.filter((i) => !A.includes(i))
+    const epoch = bed.conv(0).epoch()
+    // P1: a removal every member approves.
+    await bed.conv(y).removeMember(memberIdOf(removed1), bed.now)
+    await bed.flush()
+    await bed.until(() => all.every((i) => bed.conv(i).approvedCount() === 1), 10_000, 20)
+    // Candidates are held; so is everything A sends to B.
+    const held: Held[] = []
+    // (The epoch steward's other packets too: its replays would bring the commit.)
+    bed.intercept = (from, to, p) => {
+      if (isCandidate(p) || from === epochSteward || (A.includes(from) && B.includes(to))) {
+        held.push({ from, to, p })
+        return undefined
+      }
+      return p
+    }
+    // P2, opened at the epoch the commit is about to end: only A holds it.
+    await bed.conv(y).removeMember(memberIdOf(removed2), bed.now)
+    await bed.flush()
+    await bed.until(() => held.some((h) => isCandidate(h.p)), 10_000, 20)
+    await bed.run(holdMs, 20)
+    if (holdMs > 0) for (const i of A) expect(bed.conv(i).approvedProposals()).toHaveLength(2)
+    // The commit reaches everyone; then A's packets reach B.
+    const deliver = async (pick: (h: Held) => boolean) => {
+      const now = held.filter(pick)
+      for (const h of now) held.splice(held.indexOf(h), 1)
+      for (const h of now) if (bed.peers[h.to]!.conversation) await bed.conv(h.to).receive(h.p, bed.clock(h.to))
+    }
+    await deliver((h) => isCandidate(h.p))
+    await deliver((h) => !(A.includes(h.from) && B.includes(h.to)))
+    bed.intercept = (from, to, p) => {
+      if (!(A.includes(from) && B.includes(to) && bed.conv(to).epoch() === epoch)) return p
+      held.push({ from, to, p })
+      return undefined
+    }
+    await bed.until(() => B.filter((i) => i !== removed1).every((i) => bed.conv(i).epoch() > epoch), 10_000, 20)
+    bed.intercept = undefined
+    await deliver(() => true)
+    await bed.flush()
+    const live = all.filter((i) => i !== removed1)
+    await bed.run(30_000, 100)
+    const stay = live.filter((i) => i !== removed2)
+    const auth = hex(bed.conv(stay[0]!).epochAuthenticator())
+    for (const i of stay) {
+      expect(hex(bed.conv(i).epochAuthenticator())).toBe(auth)
+      expect(bed.conv(i).state()).toBe('working')
+      // One outcome: the removal was voided, asked again of the new electorate, and done.
+      expect(bed.conv(i).members().map(hex)).not.toContain(hex(memberIdOf(removed2)))
+    }
+    const voided = bed.eventsOf(y, 'proposal-voided')
+    expect(voided.length).toBeGreaterThan(0)
+    expect(voided.some((e) => e.reproposedAs !== undefined)).toBe(true)
+  }, 120_000)
+})
