@@ -1,6 +1,7 @@
 import type { CommitInput, MergeResult } from '@demls/mls'
 import type { ScoreOp } from '@demls/scoring'
 import { type CommitCandidate, bytesEqual, fromHex, toHex } from '@demls/wire'
+import type { ConversationConfig } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { keyOfTarget, targetKey } from '../rules/targets.js'
 import { openTargetKeys } from '../voting/proposals.js'
@@ -302,9 +303,62 @@ export function expectedCandidates(core: ConversationCore): number {
  */
 export function phaseDeadline(core: ConversationCore, now: number): number | undefined {
   const anchor = core.sm.anchor
-  if (core.sm.state === 'freezing') return anchor === undefined ? 0 : anchor + core.config.freezeDurationMs
+  if (core.sm.state === 'freezing') return anchor === undefined ? 0 : freezeEnd(core, anchor)
   if (!freezePending(core, now)) return undefined
   return anchor === undefined ? 0 : windowStart(core, anchor, now) + freezeEntryWindow(core, now)
+}
+
+/**
+ * When the freeze that began at `anchor` ends (issue 56, beyond the
+ * reference): one freeze window after it began, as in the reference; but
+ * while we hold no other member's candidate and the epoch steward was
+ * not suspect when the freeze began (heard within the suspect window,
+ * `suspectWindowMs`), {@link liveStewardGraceMs} later. A steward we hear from is
+ * alive, and under load its candidate can be seconds behind: on the real
+ * network's 30 peers, members that froze on their own window concluded
+ * their round holding no candidate while the epoch steward's was 1 to 3 s
+ * away, entered Reelection and filed a recovery election, and the old
+ * list's commit and the new list's forked the epoch (`docs/fault-runs.md`,
+ * "a freeze that gave up on a live epoch steward"). A suspect steward
+ * gets no more time than before, and nor does any round in
+ * recovery mode (every member mints there) or one where we are the epoch
+ * steward.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { freezeEnd } from '../freeze/commit-flow.js'
+ * declare const core: ConversationCore
+ * const end = core.sm.state === 'freezing' && core.sm.anchor !== undefined ? freezeEnd(core, core.sm.anchor) : undefined
+ * ```
+ */
+export function freezeEnd(core: Pick<ConversationCore, 'config' | 'sm' | 'epochSteward' | 'memberId' | 'rounds' | 'epoch' | 'liveness' | 'isSuspect'>, anchor: number): number {
+  const end = anchor + core.config.freezeDurationMs
+  if (core.sm.mode === 'recovery') return end
+  const steward = core.epochSteward()
+  if (steward === undefined || bytesEqual(steward, core.memberId)) return end
+  if (core.rounds.candidates(core.epoch()).some((c) => !c.isLocal)) return end
+  // Alive by the group's own measure when the freeze began: heard within the suspect window.
+  const hex = toHex(steward)
+  if (!core.liveness.lastSeen.has(hex) || core.isSuspect(hex, anchor)) return end
+  return end + liveStewardGraceMs(core.config)
+}
+
+/**
+ * How much longer a freeze waits for a live epoch steward's candidate
+ * ({@link freezeEnd}): one freeze window, or half a commit-inactivity
+ * window when that is longer (`LAN_TIMING`: 3 s; `FAST_TIMING`: 1 s; the
+ * defaults: 30 s).
+ *
+ * @example
+ * ```ts
+ * import { LAN_TIMING, resolveConfig } from '@demls/session'
+ * import { liveStewardGraceMs } from '../freeze/commit-flow.js'
+ * liveStewardGraceMs(resolveConfig(LAN_TIMING)) // 3_000
+ * ```
+ */
+export function liveStewardGraceMs(config: Pick<ConversationConfig, 'freezeDurationMs' | 'commitInactivityMs'>): number {
+  return Math.max(config.freezeDurationMs, Math.floor(config.commitInactivityMs / 2))
 }
 
 /**
@@ -321,7 +375,7 @@ export async function advanceFreeze(core: ConversationCore, now: number): Promis
     core.rounds.lastProgress = received
     core.emit({ type: 'freeze-progress', received, expected })
   }
-  const deadline = (core.sm.anchor ?? now) + core.config.freezeDurationMs
+  const deadline = freezeEnd(core, core.sm.anchor ?? now)
   if (now >= deadline || (received >= expected && !awaitsOpenWork(core))) {
     core.sm.startSelection()
     core.phaseChanged()

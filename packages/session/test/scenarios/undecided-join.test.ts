@@ -27,10 +27,12 @@ describe('an undecided membership vote is not a rejection for the joiner', () =>
     expect(carol.out.error).toBeUndefined()
     expect(handle?.state()).toBe('working')
     expect(conv(s, 0, id).members()).toHaveLength(3)
-    // It took a second vote.
+    // It took a second vote: a new one, or the certificate of the one alice's timer failed, once bob could vote
+    // (the group's outcome wins over her timer's); the failed one came first.
     const invites = eventsOf(s, 0, 'consensus-reached').filter((e) => e.request?.payload === 'memberInvite')
-    expect(invites.at(-1)?.approved).toBe(true)
-    expect(invites.length).toBeGreaterThanOrEqual(2)
+    const firstFailed = invites.findIndex((e) => e.failed && !e.approved)
+    expect(firstFailed).toBeGreaterThanOrEqual(0)
+    expect(invites.slice(firstFailed + 1).some((e) => e.approved)).toBe(true)
     await s.stop()
   }, 60_000)
 })

@@ -1,6 +1,8 @@
 import { decodeAppMessage, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { phaseDeadline, startFreezeOnInactivity } from '../../src/freeze/commit-flow.js'
+import { freezeEnd, liveStewardGraceMs, phaseDeadline, startFreezeOnInactivity } from '../../src/freeze/commit-flow.js'
+import type { BufferedCandidate } from '../../src/freeze/candidate-buffer.js'
+import { suspectWindowMs } from '../../src/conversation/config.js'
 import { onControl } from '../../src/sync/catch-up.js'
 import { attestation } from '../availability/forge.js'
 import { coreFixture } from '../core-fixture.js'
@@ -68,5 +70,59 @@ describe('freeze: a late epoch steward gets its window from when it reached the 
     expect(phaseDeadline(core, t)).toBe(t + window)
     onControl(core, decodeAppMessage(attestation(ID, keyFor(2), { epoch: core.epoch(), signedAtMs: BigInt(t + 500) })).demlsControl!, t + 500)
     expect(phaseDeadline(core, t + 500)).toBe(t + window)
+  })
+})
+
+/**
+ * `freeze/commit-flow.ts freezeEnd`: the same core, frozen on its own
+ * window at `t` with no candidate of another member; bob, the epoch
+ * steward, heard from at various times.
+ */
+describe('freeze: a round waits a little longer for a live epoch steward', () => {
+  const setup = async () => {
+    const { core, others } = await coreFixture({ id: 'live-steward', members: 3 })
+    const [bob, carol] = others as [(typeof others)[0], (typeof others)[0]]
+    for (const at of [core.epoch(), core.epoch() - 1n]) {
+      core.steward.installList(at, [bob.memberId, core.memberId], 2)
+      if (toHex(core.epochSteward()!) === toHex(bob.memberId)) break
+    }
+    core.queues.approved.set(5, { payload: 'removeMember', removeMember: { memberId: carol.memberId } })
+    const t = core.now
+    const heard = (at: number) => core.liveness.lastSeen.set(toHex(bob.memberId), at)
+    const end = t + core.config.freezeDurationMs
+    return { core, bob, t, heard, end, grace: liveStewardGraceMs(core.config) }
+  }
+
+  it('heard within the suspect window when the freeze began: one grace period more; suspect: none', async () => {
+    const { core, t, heard, end, grace } = await setup()
+    heard(t - 1_000)
+    expect(freezeEnd(core, t)).toBe(end + grace)
+    heard(t - suspectWindowMs(core.config, core.memberCount()))
+    expect(freezeEnd(core, t)).toBe(end)
+    core.liveness.lastSeen.clear()
+    expect(freezeEnd(core, t)).toBe(end)
+  })
+
+  it('no grace once another member’s candidate is held, in recovery, or when we are the epoch steward', async () => {
+    const { core, bob, t, heard, end } = await setup()
+    heard(t - 1_000)
+    core.rounds.open(core.epoch())
+    const candidate = { conversationId: core.idBytes, mlsProposals: [], commitMessage: new Uint8Array([1]), stewardMemberId: bob.memberId, demlsWelcome: new Uint8Array(0) }
+    const theirs: BufferedCandidate = { candidate, stewardMemberId: bob.memberId, hashHex: 'aa', commitHash: new Uint8Array(32), isLocal: false, proposalCount: 1 }
+    expect(core.rounds.offer(theirs, core.epoch(), 3, true).kind).not.toBe('dropped')
+    expect(freezeEnd(core, t)).toBe(end)
+    core.rounds.clear()
+    expect(freezeEnd(core, t)).toBe(end + liveStewardGraceMs(core.config))
+    core.steward.installList(core.epoch(), [core.memberId], 1)
+    expect(freezeEnd(core, t)).toBe(end)
+    core.steward.installList(core.epoch(), [bob.memberId], 1)
+    core.sm.enterRecovery()
+    expect(freezeEnd(core, t)).toBe(end)
+  })
+
+  it('the grace is a freeze window, or half a commit-inactivity window when longer', () => {
+    expect(liveStewardGraceMs({ freezeDurationMs: 1_000, commitInactivityMs: 6_000 })).toBe(3_000)
+    expect(liveStewardGraceMs({ freezeDurationMs: 1_000, commitInactivityMs: 2_000 })).toBe(1_000)
+    expect(liveStewardGraceMs({ freezeDurationMs: 30_000, commitInactivityMs: 60_000 })).toBe(30_000)
   })
 })

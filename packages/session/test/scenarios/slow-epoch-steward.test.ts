@@ -1,0 +1,51 @@
+import { decodeAppMessage } from '@demls/wire'
+import { describe, expect, it } from 'vitest'
+import { type ConversationOutbound, FAST_TIMING } from '../../src/index.js'
+import { Bed } from '../sansio.js'
+import { hex, memberIdOf } from './harness.js'
+
+const isCandidate = (p: ConversationOutbound) => p.subtopic === 'app' && p.payload[0] !== 0 && decodeAppMessage(p.payload).commitCandidate !== undefined
+
+// The real-network soak's first fork shape (docs/fault-runs.md, "a freeze that gave up on a live epoch
+// steward"), made deterministic: the epoch steward, alive and heard from, is slow once it froze, so its
+// candidate reaches the members after the freeze they entered on their own commit-inactivity window would
+// end. They used to conclude that round with no candidate, enter Reelection and file a recovery election
+// against a steward that was committing; now they wait for it a little longer and merge its commit.
+describe('an epoch steward that is slow, not gone', () => {
+  it('members that froze on their own window wait for its candidate instead of re-electing', async () => {
+    const bed = await Bed.create('slow', 5, { ...FAST_TIMING, admission: 'open', stewardList: { snMin: 1, snMax: 1 } })
+    for (const i of [1, 2, 3, 4]) await bed.add(i)
+    await bed.run(3_000)
+    const all = [0, 1, 2, 3, 4]
+    const s = all.find((i) => bed.conv(i).isEpochSteward())!
+    const plain = all.filter((i) => i !== s)
+    const [proposer, target] = plain as [number, number]
+    const epoch = bed.conv(s).epoch()
+    // From its candidate on, everything the steward sends takes 4 s to arrive.
+    const late: { at: number; to: number; p: ConversationOutbound }[] = []
+    bed.intercept = (from, to, p) => {
+      if (from !== s || (!isCandidate(p) && bed.conv(s).epoch() === epoch)) return p
+      late.push({ at: bed.now + 4_000, to, p })
+      return undefined
+    }
+    const reelections = () => plain.filter((i) => bed.eventsOf(i, 'phase-change').some((e) => e.state === 'reelection'))
+    const before = reelections()
+    await bed.conv(proposer).removeMember(memberIdOf(target), bed.now)
+    await bed.flush()
+    const end = bed.now + 20_000
+    while (bed.now < end && !all.filter((i) => i !== target).every((i) => bed.conv(i).epoch() > epoch)) {
+      bed.now += 20
+      for (const h of late.filter((l) => l.at <= bed.now)) {
+        late.splice(late.indexOf(h), 1)
+        if (bed.peers[h.to]!.conversation) await bed.conv(h.to).receive(h.p, bed.clock(h.to))
+      }
+      await bed.poll()
+    }
+    bed.intercept = undefined
+    const stay = all.filter((i) => i !== target)
+    for (const i of stay) expect(bed.conv(i).members().map(hex)).not.toContain(hex(memberIdOf(target)))
+    // Nobody gave up on it: no Reelection, no election, one commit for the epoch.
+    expect(reelections()).toEqual(before)
+    for (const i of stay) expect(bed.eventsOf(i, 'commit-applied').filter((e) => e.epoch === epoch + 1n).map((e) => hex(e.committer))).toEqual([hex(memberIdOf(s))])
+  }, 60_000)
+})
