@@ -1,6 +1,6 @@
 import { type ConversationUpdateRequest, type Proposal, bytesEqual, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
-import { decodeRequest, targetOf, targetSatisfied } from '../rules/targets.js'
+import { decodeRequest, targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
 import { evictOldest } from '../state/bounded.js'
 import { certifies, localCertificate } from './certificates.js'
 import { initiateProposal, targetInFlight } from './proposals.js'
@@ -30,29 +30,40 @@ export interface VoidedProposal {
  * group's rule before any timeout over the members of an epoch whose size
  * is the proposal's electorate (the epoch it was opened in): a certificate
  * every member can check, the proof a commit carrying it needs. The votes
- * were checked by the consensus service when they reached us; this only
- * counts them.
+ * were checked by the consensus service when they reached us, and a
+ * certificate we took the approval from (a hand-over, a replay) when we
+ * took it; this only counts them.
  */
 export function heldVotesApprove(core: ConversationCore, proposalId: number): boolean {
-  const cert = localCertificate(core, proposalId)
-  const p = cert?.proposal
-  if (p === undefined) return false
-  const n = p.expectedVotersCount
-  const electorates: ReadonlySet<string>[] = []
+  const local = localCertificate(core, proposalId)?.proposal
+  const request = decodeRequest((local ?? core.consensus.getProposal(core.id, proposalId))?.payload ?? new Uint8Array(0))
+  // A certificate we took the approval from (handed over, or offered with a replay) was verified then.
+  const key = request === undefined ? undefined : targetKey(request)
+  const kept = key === undefined ? undefined : core.certificates.approved.get(key)?.proposal
+  const proofs = [local, kept?.proposalId === proposalId ? kept : undefined].filter((x): x is Proposal => x !== undefined)
+  return proofs.some((proof) => electoratesOf(core, proof.expectedVotersCount).some((members) => ruleApproves(core, proof, members)))
+}
+
+/** The member sets a proposal opened for `n` voters may have been counted over: now, recent epochs, our electorate at join. */
+function electoratesOf(core: ConversationCore, n: number): ReadonlySet<string>[] {
+  const out: ReadonlySet<string>[] = []
   const now = core.memberSet()
-  if (now.size === n) electorates.push(now)
-  for (const m of [...core.membership.epochHistory.values()].slice(-5)) if (m.members.length === n) electorates.push(new Set(m.members.map(toHex)))
-  if (core.membership.joinElectorate?.size === n) electorates.push(core.membership.joinElectorate)
-  return electorates.some((members) => {
-    const choices = new Map<string, boolean>()
-    for (const v of p.votes) {
-      const owner = toHex(v.voteOwner)
-      if (members.has(owner) && !choices.has(owner)) choices.set(owner, v.vote)
-    }
-    const yes = [...choices.values()].filter((c) => c).length
-    const no = choices.size - yes
-    return core.plugins.consensus.rule({ expectedVoters: n, yes, no, livenessCriteriaYes: p.livenessCriteriaYes, timedOut: false }) === 'yes'
-  })
+  if (now.size === n) out.push(now)
+  for (const m of [...core.membership.epochHistory.values()].slice(-5)) if (m.members.length === n) out.push(new Set(m.members.map(toHex)))
+  if (core.membership.joinElectorate?.size === n) out.push(core.membership.joinElectorate)
+  return out
+}
+
+/** Whether the votes of `p` by members of `members` (the first of each) pass the group's rule before any timeout. */
+function ruleApproves(core: ConversationCore, p: Proposal, members: ReadonlySet<string>): boolean {
+  const choices = new Map<string, boolean>()
+  for (const v of p.votes) {
+    const owner = toHex(v.voteOwner)
+    if (members.has(owner) && !choices.has(owner)) choices.set(owner, v.vote)
+  }
+  const yes = [...choices.values()].filter((c) => c).length
+  const no = choices.size - yes
+  return core.plugins.consensus.rule({ expectedVoters: p.expectedVotersCount, yes, no, livenessCriteriaYes: p.livenessCriteriaYes, timedOut: false }) === 'yes'
 }
 
 /** Whether `p` is an ordinary add or removal (not a self-leave, which is its own proof at any epoch). */
@@ -111,6 +122,8 @@ export function voidCrossedProposals(core: ConversationCore, now: number): Voide
   for (const p of core.consensus.activeProposals(core.id)) {
     const request = core.voting.requests.get(p.proposalId) ?? decodeRequest(p.payload)
     if (!isCrossable(p, request)) continue
+    // Decided here already, whatever the session says (a verified certificate or proof): judged with the approvals below.
+    if (core.queues.resolved.has(p.proposalId)) continue
     core.consensus.abandonProposal(core.id, p.proposalId, now)
     core.voting.autoVotes.clear(p.proposalId)
     core.voting.timeouts.clear(p.proposalId)

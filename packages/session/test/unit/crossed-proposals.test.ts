@@ -1,8 +1,9 @@
 import { EthereumSigner, createProposal } from '@demls/consensus'
-import { type ConversationUpdateRequestInit, decodeAppMessage, encodeAppMessage, encodeConversationUpdateRequest } from '@demls/wire'
+import { type ConversationUpdateRequestInit, decodeAppMessage, decodeConversationUpdateRequest, encodeAppMessage, encodeConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import type { ConversationCore } from '../../src/conversation/core.js'
 import { onControl } from '../../src/sync/catch-up.js'
+import { takeGroupApproval } from '../../src/voting/certificates.js'
 import { heldVotesApprove, reproposeVoided, voidCrossedProposals } from '../../src/voting/crossed-proposals.js'
 import { handleOutcomes } from '../../src/voting/outcome.js'
 import { castVote, initiateProposal, onIncomingProposal, onIncomingVote } from '../../src/voting/proposals.js'
@@ -68,6 +69,19 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
     const voided = voidCrossedProposals(core, core.now + 31_000)
     expect(voided.map((v) => v.proposalId)).toEqual([62])
     expect([...core.queues.approved.keys()]).toEqual([61])
+  })
+
+  it('keeps an approval taken from a certificate it verified, though its own votes fall short', async () => {
+    const { core } = await coreFixture({ id: 'crossed', members: 4, config: { admission: 'open' } })
+    // 63: we hold Bob's YES only; the group's certificate (Bob, Carol, Dave) reaches us and we take it.
+    const p = fromBob(core, 63, removal(carol))
+    const { votes, bindings } = boundVotes(core.id, p, [{ signer: bob, choice: true }, { signer: carol, choice: true }, { signer: dave, choice: true }], core.now)
+    const cert = { proposal: { ...p, votes }, voteBindings: bindings }
+    takeGroupApproval(core, 63, decodeConversationUpdateRequest(p.payload), core.memberSet(), core.now, { key: `remove:${toHex(carol.identity)}`, cert })
+    expect(core.queues.approved.has(63)).toBe(true)
+    expect(heldVotesApprove(core, 63)).toBe(true)
+    expect(voidCrossedProposals(core, core.now + 1_000)).toEqual([])
+    expect(core.queues.approved.has(63)).toBe(true)
   })
 
   it('opens our own voided proposal again and reports each one once', async () => {
