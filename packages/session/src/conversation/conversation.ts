@@ -78,6 +78,7 @@ import {
   revokeInviteLink,
 } from '../join/invite-link.js'
 import { beginProvisional, electorateBefore, healStranded } from '../join/rewelcome.js'
+import { timeOutCrossed } from '../voting/crossed-proposals.js'
 import { INVITATION_ID_MAX_BYTES } from '../state/invitations.js'
 import { type AggregationKeyList, adoptSyncedBindings, orderedAggregationKeys } from '../voting/aggregation.js'
 
@@ -587,6 +588,8 @@ export class Conversation {
       if (core.left) return
       this.#tick(now)
       const steps: [string, () => Promise<void>][] = [
+        // Proposals a commit crossed are void at their timeout, not decided by silence.
+        ['crossed-timeouts', async () => void (await timeOutCrossed(core, now))],
         ['tick-deadlines', () => tickDeadlines(core, now)],
         // A backup aggregator's proof, when no proof came within its rank's delay.
         ['backup-proofs', () => publishBackupProofs(core, now)],

@@ -74,4 +74,10 @@ export class VotingState {
    * the newest few hundred: we answer no `ProposalRequest` for them.
    */
   readonly voided = new Set<ProposalId>()
+  /**
+   * Open adds and removals a commit crossed (opened at an epoch we have
+   * left), the newest few hundred: signed votes may still decide them,
+   * their timeout voids them (`voting/crossed-proposals.ts`).
+   */
+  readonly crossed = new Set<ProposalId>()
 }

@@ -76,72 +76,111 @@ function isCrossable(p: Proposal, request: ConversationUpdateRequest | undefined
 
 /**
  * One outcome for a proposal a commit crossed (issue 56; beyond the
- * reference, `docs/deviations.md`). Called at every epoch change, once the
- * commit's own work has left the queues: each add and removal opened
- * before it that is
+ * reference, `docs/deviations.md`). A proposal is decided over the
+ * electorate of the epoch it was opened in by signed votes, or at its
+ * timeout (silent voters counted) only while that epoch lasts. Called at
+ * every epoch change, once the commit's own work has left the queues:
  *
- * - still open here, or
- * - approved here only with silence counted (at the timeout), so that no
- *   member can check the approval ({@link heldVotesApprove} fails), and not
- *   carried by the commit, nor proven by an aggregate proof,
+ * - each add and removal opened before it and still open here is marked
+ *   crossed: signed votes may still decide it (its late votes count, and
+ *   its approval is then one every member can check), but at its timeout
+ *   it is void instead of decided by silence ({@link timeOutCrossed});
+ * - each one approved here only with silence counted (at the timeout), so
+ *   that no member can check the approval ({@link heldVotesApprove}
+ *   fails), not carried by the commit, nor proven by an aggregate proof,
+ *   is void now: the work leaves the approved queue.
  *
- * is void: its session closes without an outcome, the work leaves the
- * approved queue, and it is reported (`proposal-voided`). Every member
- * treats it the same way, however its copies and votes reached it around
- * the commit: a member that merged first drops the proposal as a packet of
- * the epoch it left, one that held it votes it no further. Before, those
- * that held it decided it at their timeout over the electorate the group
- * had left (silent voters counted YES), the others never did, and a
- * steward among the first committed work the others could not verify: a
- * lasting fork (`docs/fault-runs.md`, "a join proposal that crossed a
- * commit"). An approval every member can verify (the signed votes pass the
- * rule) stands: it is the same everywhere, and its commit carries the
- * proof. The work is proposed again at the new epoch: by its owner
+ * Every member treats such a proposal the same way, however its copies
+ * and votes reached it around the commit: a member that merged first drops
+ * the proposal as a packet of the epoch it left, one that held it lets no
+ * timer decide it. Before, those that held it decided it at their timeout
+ * over the electorate the group had left (silent voters counted YES), the
+ * others never did, and a steward among the first committed work the
+ * others could not verify: a lasting fork (`docs/fault-runs.md`, "a join
+ * proposal that crossed a commit"). A voided proposal is reported
+ * (`proposal-voided`) and proposed again at the new epoch: by its owner
  * ({@link reproposeVoided}), and, for buffered adds and removals, by the
  * stewards as for any buffered update.
  *
  * Not in a group that runs the reference's uncertified path
  * (`ReferenceGaps.uncertifiedChanges`), which keeps the reference's rule.
  *
- * @returns the voided proposals
+ * @returns the proposals voided now
  */
-export function voidCrossedProposals(core: ConversationCore, now: number): VoidedProposal[] {
+export function voidCrossedProposals(core: ConversationCore, _now: number): VoidedProposal[] {
   if (!certifies(core)) return []
   const voided: VoidedProposal[] = []
-  const note = (p: Proposal, request: ConversationUpdateRequest) => {
-    voided.push({
-      proposalId: p.proposalId,
-      request,
-      own: bytesEqual(p.proposalOwner, core.memberId),
-      name: p.name,
-      livenessCriteriaYes: p.livenessCriteriaYes,
-      votedYes: p.votes.some((v) => v.vote && bytesEqual(v.voteOwner, core.memberId)),
-    })
-    core.voting.voided.add(p.proposalId)
-  }
   for (const p of core.consensus.activeProposals(core.id)) {
     const request = core.voting.requests.get(p.proposalId) ?? decodeRequest(p.payload)
     if (!isCrossable(p, request)) continue
     // Decided here already, whatever the session says (a verified certificate or proof): judged with the approvals below.
     if (core.queues.resolved.has(p.proposalId)) continue
-    core.consensus.abandonProposal(core.id, p.proposalId, now)
-    core.voting.autoVotes.clear(p.proposalId)
-    core.voting.timeouts.clear(p.proposalId)
-    core.voting.voteEchoes.clear(p.proposalId)
-    core.voting.requests.delete(p.proposalId)
-    core.queues.voting.delete(p.proposalId)
-    core.queues.resolved.add(p.proposalId)
-    note(p, request)
+    core.voting.crossed.add(p.proposalId)
   }
+  evictOldest(core.voting.crossed, VOIDED_KEPT)
   for (const [id, request] of [...core.queues.approved]) {
     const p = core.consensus.getProposal(core.id, id)
     if (p === undefined || !isCrossable(p, decodeRequest(p.payload))) continue
     if (core.aggregate.proven.has(id) || heldVotesApprove(core, id)) continue
     core.queues.approved.delete(id)
-    note(p, request)
+    voided.push(noteVoided(core, p, request))
   }
   evictOldest(core.voting.voided, VOIDED_KEPT)
   return voided
+}
+
+/** Record `p` as voided here and describe it for {@link reproposeVoided}. */
+function noteVoided(core: ConversationCore, p: Proposal, request: ConversationUpdateRequest): VoidedProposal {
+  core.voting.voided.add(p.proposalId)
+  core.voting.crossed.delete(p.proposalId)
+  return {
+    proposalId: p.proposalId,
+    request,
+    own: bytesEqual(p.proposalOwner, core.memberId),
+    name: p.name,
+    livenessCriteriaYes: p.livenessCriteriaYes,
+    votedYes: p.votes.some((v) => v.vote && bytesEqual(v.voteOwner, core.memberId)),
+  }
+}
+
+/**
+ * First step of `poll`, before `tickDeadlines`: the consensus timeouts due
+ * now of proposals a commit crossed ({@link voidCrossedProposals}). One
+ * still open is void instead of decided with silent voters counted: its
+ * session closes without an outcome, it is reported, and ours is opened
+ * again for the electorate of now. While we cannot open a proposal
+ * (Freezing, Selection, Reelection) its timeout is put off by the
+ * recovery-inactivity window, as an auto-vote is. Returns how many were
+ * voided.
+ */
+export async function timeOutCrossed(core: ConversationCore, now: number): Promise<number> {
+  if (core.voting.crossed.size === 0) return 0
+  let count = 0
+  for (const [id] of core.voting.timeouts.due(now)) {
+    if (!core.voting.crossed.has(id)) continue
+    const p = core.consensus.getProposal(core.id, id)
+    const request = p === undefined ? undefined : (core.voting.requests.get(id) ?? decodeRequest(p.payload))
+    if (p === undefined || core.consensus.getSession(core.id, id)?.state !== 'active' || !isCrossable(p, request)) {
+      core.voting.crossed.delete(id)
+      continue
+    }
+    if (core.sm.state !== 'working') {
+      core.voting.timeouts.set(id, now + core.config.recoveryInactivityMs)
+      continue
+    }
+    core.voting.timeouts.clear(id)
+    core.consensus.abandonProposal(core.id, id, now)
+    core.voting.autoVotes.clear(id)
+    core.voting.voteEchoes.clear(id)
+    core.voting.requests.delete(id)
+    core.queues.voting.delete(id)
+    core.queues.resolved.add(id)
+    const voided = noteVoided(core, p, request)
+    evictOldest(core.voting.voided, VOIDED_KEPT)
+    await reproposeVoided(core, [voided], now)
+    count++
+  }
+  return count
 }
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { ConversationCore } from '../../src/conversation/core.js'
 import { onControl } from '../../src/sync/catch-up.js'
 import { takeGroupApproval } from '../../src/voting/certificates.js'
-import { heldVotesApprove, reproposeVoided, voidCrossedProposals } from '../../src/voting/crossed-proposals.js'
+import { heldVotesApprove, reproposeVoided, timeOutCrossed, voidCrossedProposals } from '../../src/voting/crossed-proposals.js'
 import { handleOutcomes } from '../../src/voting/outcome.js'
 import { castVote, initiateProposal, onIncomingProposal, onIncomingVote } from '../../src/voting/proposals.js'
 import { boundVotes } from '../bound-votes.js'
@@ -28,28 +28,42 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
   }
   const voidedEvents = (core: ConversationCore) => core.outbox.events.flatMap((e) => (e.type === 'proposal-voided' ? [e] : []))
 
-  it('voids open adds and removals, ours and others’, and leaves elections alone', async () => {
+  it('marks open adds and removals crossed: signed votes may still decide them, their timeout voids them', async () => {
     const { core } = await coreFixture({ id: 'crossed', members: 4, config: { admission: 'open' } })
     const ours = await initiateProposal(core, removal(dave), 'yes', core.now)
-    fromBob(core, 51, removal(carol))
+    const bobs = fromBob(core, 51, removal(carol))
     fromBob(core, 52, { stewardElection: { proposedStewards: [bob.identity], electionEpoch: core.epoch(), retryRound: 0 } })
     expect(core.consensus.activeProposals(core.id).map((p) => p.proposalId).sort()).toEqual([51, 52, ours].sort())
-    const voided = voidCrossedProposals(core, core.now + 1_000)
-    expect(voided.map((v) => [v.proposalId, v.own, v.votedYes])).toEqual([
-      [ours, true, true],
-      [51, false, false],
-    ])
-    for (const id of [ours, 51]) {
-      expect(core.consensus.getSession(core.id, id)?.state).toBe('failed')
-      expect(core.voting.timeouts.has(id)).toBe(false)
-      expect(core.voting.voided.has(id)).toBe(true)
-    }
-    expect(core.consensus.activeProposals(core.id).map((p) => p.proposalId)).toEqual([52])
-    // Nothing decides a voided proposal later, and no outcome is reported for it.
-    const late = boundVotes(core.id, core.consensus.getProposal(core.id, 51)!, [{ signer: carol, choice: true }], core.now)
-    onIncomingVote(core, late.votes[0]!, carol.identity, core.now + 1_100, late.bindings[0])
+    expect(voidCrossedProposals(core, core.now + 1_000)).toEqual([])
+    expect([...core.voting.crossed].sort()).toEqual([51, ours].sort())
+    // 51: Carol's and Dave's signed YES arrive late (votes of the epoch we left count): with Bob's, three of four.
+    const late = boundVotes(core.id, bobs, [{ signer: bob, choice: true }, { signer: carol, choice: true }, { signer: dave, choice: true }], core.now)
+    for (const i of [1, 2]) onIncomingVote(core, late.votes[i]!, [carol, dave][i - 1]!.identity, core.now + 1_100, late.bindings[i])
     await handleOutcomes(core, core.now + 1_200)
-    expect(core.outbox.events.filter((e) => e.type === 'consensus-reached')).toEqual([])
+    expect(core.queues.approved.has(51)).toBe(true)
+    // Ours times out with only our YES: void, not approved by silence, and opened again.
+    core.outbox.events.length = 0
+    expect(await timeOutCrossed(core, core.now + 60_000)).toBe(1)
+    await handleOutcomes(core, core.now + 60_000)
+    expect(core.consensus.getSession(core.id, ours)?.state).toBe('failed')
+    expect(core.voting.voided.has(ours)).toBe(true)
+    expect(core.queues.approved.has(ours)).toBe(false)
+    expect(core.outbox.events.filter((e) => e.type === 'consensus-reached' && e.proposalId === ours)).toEqual([])
+    const again = voidedEvents(core).find((e) => e.proposalId === ours)?.reproposedAs
+    expect(again).toBeDefined()
+    expect(core.consensus.getSession(core.id, again!)?.state).toBe('active')
+    // The election is no add or removal: its timeout is the consensus service's as always.
+    expect(core.voting.crossed.has(52)).toBe(false)
+  })
+
+  it('puts a crossed timeout off while we cannot open a proposal', async () => {
+    const { core } = await coreFixture({ id: 'crossed', members: 4, config: { admission: 'open' } })
+    const ours = await initiateProposal(core, removal(dave), 'yes', core.now)
+    voidCrossedProposals(core, core.now)
+    core.sm.startFreezing(core.now)
+    expect(await timeOutCrossed(core, core.now + 60_000)).toBe(0)
+    expect(core.consensus.getSession(core.id, ours)?.state).toBe('active')
+    expect(core.voting.timeouts.get(ours)?.at).toBe(core.now + 60_000 + core.config.recoveryInactivityMs)
   })
 
   it('voids an approval only silence decided, keeps one the signed votes prove', async () => {
@@ -86,11 +100,18 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
 
   it('opens our own voided proposal again and reports each one once', async () => {
     const { core } = await coreFixture({ id: 'crossed', members: 4, config: { admission: 'open' } })
+    // Both approved at their timeout (silence counted): void at the epoch change.
     const ours = await initiateProposal(core, removal(dave), 'yes', core.now)
     fromBob(core, 51, removal(carol))
-    const voided = voidCrossedProposals(core, core.now + 1_000)
+    for (const id of [ours, 51]) core.consensus.handleTimeout(core.id, id, core.now + 30_000)
+    await handleOutcomes(core, core.now + 30_000)
+    const voided = voidCrossedProposals(core, core.now + 31_000)
+    expect(voided.map((v) => [v.proposalId, v.own, v.votedYes])).toEqual([
+      [ours, true, true],
+      [51, false, false],
+    ])
     core.outbox.events.length = 0
-    const opened = await reproposeVoided(core, voided, core.now + 1_000)
+    const opened = await reproposeVoided(core, voided, core.now + 31_000)
     expect(opened).toHaveLength(1)
     expect(opened[0]).not.toBe(ours)
     const again = core.consensus.getProposal(core.id, opened[0]!)!
@@ -111,13 +132,17 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
       onControl(core, decodeAppMessage(encodeAppMessage({ demlsControl: { proposalRequest: { proposalId: ours, memberId: bob.identity } } })).demlsControl!, core.now + 5_000)
     expect(ask().resendProposal?.proposalId).toBe(ours)
     voidCrossedProposals(core, core.now + 6_000)
+    await timeOutCrossed(core, core.now + 60_000)
     expect(ask().resendProposal).toBeUndefined()
   })
 
   it('keeps the reference rule on its uncertified path', async () => {
     const { core } = await coreFixture({ id: 'crossed', members: 4, config: { admission: 'open', referenceGaps: { uncertifiedChanges: true } } })
     fromBob(core, 51, removal(carol))
-    expect(voidCrossedProposals(core, core.now + 1_000)).toEqual([])
-    expect(core.consensus.activeProposals(core.id)).toHaveLength(1)
+    core.consensus.handleTimeout(core.id, 51, core.now + 30_000)
+    await handleOutcomes(core, core.now + 30_000)
+    expect(voidCrossedProposals(core, core.now + 31_000)).toEqual([])
+    expect(core.voting.crossed.size).toBe(0)
+    expect(core.queues.approved.has(51)).toBe(true)
   })
 })
