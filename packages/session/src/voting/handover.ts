@@ -52,8 +52,9 @@ function contexts(core: ConversationCore, proposal: Proposal): CertificateContex
  * Whether an incoming proposal is a hand-over to take through
  * {@link onHandedOver} rather than the vote path: it carries bindings of
  * more than one vote, and either its sender is not its owner (only a
- * certificate can come that way), or we already hold the proposal and have
- * not approved it (the owner's copy with the votes we missed).
+ * certificate can come that way), or we have not approved it (the owner's
+ * copy with the votes we missed, whether or not we hold the proposal: an
+ * owner sends other members' votes only in a hand-over).
  *
  * @example
  * ```ts
@@ -75,7 +76,11 @@ export function isHandOver(
   if (!certifies(core) || proposal.expectedVotersCount <= 1) return false
   if (bindings.filter((b) => b.length > 0).length < 2 || proposal.votes.length < 2) return false
   if (!bytesEqual(sender, proposal.proposalOwner)) return true
-  return core.consensus.getProposal(core.id, proposal.proposalId) !== undefined && !core.queues.approved.has(proposal.proposalId)
+  // From its owner: an ordinary send carries the owner's vote at most, so other members' bound votes make it a
+  // hand-over, also to a member that never held the proposal (it reached it only after the epoch it was opened
+  // in, and the vote path would drop it as opened for another electorate: churn seed 79, stewards that never
+  // held an approved removal while the members froze for it, round after round).
+  return !core.queues.approved.has(proposal.proposalId)
 }
 
 /**
@@ -147,8 +152,6 @@ export async function onHandedOver(
  */
 export async function handOverApprovedWork(core: ConversationCore, now: number, minIntervalMs: number): Promise<number> {
   if (!certifies(core) || core.left) return 0
-  const members = core.memberSet()
-  const ctx: CertificateContext = { conversationId: core.id, rule: core.plugins.consensus.rule, verifier: core.plugins.consensus.signer, members }
   const sentAt = core.catchUp.proposalResendAt
   let sent = 0
   for (const entry of core.prefix()) {
@@ -157,7 +160,8 @@ export async function handOverApprovedWork(core: ConversationCore, now: number, 
     const p = cert?.proposal
     if (cert === undefined || p === undefined || p.expectedVotersCount <= 1) continue
     if (now - (sentAt.get(p.proposalId) ?? Number.NEGATIVE_INFINITY) < minIntervalMs) continue
-    if (!verifyCertificate(cert, ctx).ok) continue
+    // Checked as the receivers check it: against the members now, or of the epoch it was opened in.
+    if (!contexts(core, p).some((ctx) => verifyCertificate(cert, ctx).ok)) continue
     sentAt.set(p.proposalId, now)
     await core.sendEncrypted({ proposal: p, demlsVoteBindings: cert.voteBindings })
     sent++
