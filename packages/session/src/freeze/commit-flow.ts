@@ -311,7 +311,7 @@ export function phaseDeadline(core: ConversationCore, now: number): number | und
 /**
  * When the freeze that began at `anchor` ends (issue 56, beyond the
  * reference): one freeze window after it began, as in the reference; but
- * while we hold no other member's candidate and the epoch steward was
+ * while we hold no candidate at all and the epoch steward was
  * not suspect when the freeze began (heard within the suspect window,
  * `suspectWindowMs`), {@link liveStewardGraceMs} later. A steward we hear from is
  * alive, and under load its candidate can be seconds behind: on the real
@@ -337,7 +337,9 @@ export function freezeEnd(core: Pick<ConversationCore, 'config' | 'sm' | 'epochS
   if (core.sm.mode === 'recovery') return end
   const steward = core.epochSteward()
   if (steward === undefined || bytesEqual(steward, core.memberId)) return end
-  if (core.rounds.candidates(core.epoch()).some((c) => !c.isLocal)) return end
+  // Only a round that holds no candidate at all: a steward holding its own selects it at the usual end, as
+  // before (waiting, it merged it by replay from the others and applied none of the round's scores).
+  if (core.rounds.count(core.epoch()) > 0) return end
   // Alive by the group's own measure when the freeze began: heard within the suspect window.
   const hex = toHex(steward)
   if (!core.liveness.lastSeen.has(hex) || core.isSuspect(hex, anchor)) return end

@@ -103,13 +103,18 @@ describe('freeze: a round waits a little longer for a live epoch steward', () =>
     expect(freezeEnd(core, t)).toBe(end)
   })
 
-  it('no grace once another member’s candidate is held, in recovery, or when we are the epoch steward', async () => {
+  it('no grace once any candidate is held, in recovery, or when we are the epoch steward', async () => {
     const { core, bob, t, heard, end } = await setup()
     heard(t - 1_000)
     core.rounds.open(core.epoch())
     const candidate = { conversationId: core.idBytes, mlsProposals: [], commitMessage: new Uint8Array([1]), stewardMemberId: bob.memberId, demlsWelcome: new Uint8Array(0) }
     const theirs: BufferedCandidate = { candidate, stewardMemberId: bob.memberId, hashHex: 'aa', commitHash: new Uint8Array(32), isLocal: false, proposalCount: 1 }
     expect(core.rounds.offer(theirs, core.epoch(), 3, true).kind).not.toBe('dropped')
+    expect(freezeEnd(core, t)).toBe(end)
+    core.rounds.clear()
+    // Our own candidate too: a steward selects it at the usual end.
+    core.rounds.open(core.epoch())
+    expect(core.rounds.offer({ ...theirs, stewardMemberId: core.memberId, hashHex: 'bb', isLocal: true }, core.epoch(), 3, true).kind).not.toBe('dropped')
     expect(freezeEnd(core, t)).toBe(end)
     core.rounds.clear()
     expect(freezeEnd(core, t)).toBe(end + liveStewardGraceMs(core.config))
