@@ -207,11 +207,34 @@ function countApproval(
   ctx: CertificateContext,
 ): { ok: true; request: ConversationUpdateRequest; yes: ReadonlySet<string>; voters: number } | { ok: false; reason: CertificateRefusal } {
   if (p.votes.length > certificateVoteLimit(ctx.members.size)) return { ok: false, reason: 'too-many-votes' }
+  const { yes, no } = tallyVotes(p, ctx.members, (vote, i) => voteHolds(vote, p, cert.voteBindings[i], ctx))
+  const outcome = ctx.rule({ expectedVoters: ctx.members.size, yes: yes.size, no, livenessCriteriaYes: p.livenessCriteriaYes, timedOut: false })
+  if (outcome !== 'yes') return { ok: false, reason: 'not-approved' }
+  return { ok: true, request, yes, voters: yes.size + no }
+}
+
+/**
+ * The votes of `p` counted over `members`: each member's votes that hold
+ * (`holds`, given the vote and its index in `p.votes`), a member whose
+ * holding votes go both ways (equivocation) for neither side. The one
+ * tally of a certificate ({@link verifyApproval}) and of votes a member
+ * checked already when they reached it.
+ *
+ * @example
+ * ```ts
+ * import { tallyVotes } from '@demls/session/rules'
+ * import type { Proposal } from '@demls/wire'
+ * declare const p: Proposal
+ * declare const members: ReadonlySet<string>
+ * const { yes, no } = tallyVotes(p, members, () => true) // votes the consensus service checked on receipt
+ * console.log(`${yes.size} YES, ${no} NO of ${members.size}`)
+ * ```
+ */
+export function tallyVotes(p: Proposal, members: ReadonlySet<string>, holds: (vote: Vote, index: number) => boolean): { yes: ReadonlySet<string>; no: number } {
   const choices = new Map<string, boolean | 'equivocated'>()
   for (const [i, vote] of p.votes.entries()) {
     const owner = toHex(vote.voteOwner)
-    if (!ctx.members.has(owner)) continue
-    if (!voteHolds(vote, p, cert.voteBindings[i], ctx)) continue
+    if (!members.has(owner) || !holds(vote, i)) continue
     const seen = choices.get(owner)
     if (seen === undefined) choices.set(owner, vote.vote)
     else if (seen !== vote.vote) choices.set(owner, 'equivocated')
@@ -222,9 +245,7 @@ function countApproval(
     if (c === true) yes.add(owner)
     else if (c === false) no++
   }
-  const outcome = ctx.rule({ expectedVoters: ctx.members.size, yes: yes.size, no, livenessCriteriaYes: p.livenessCriteriaYes, timedOut: false })
-  if (outcome !== 'yes') return { ok: false, reason: 'not-approved' }
-  return { ok: true, request, yes, voters: yes.size + no }
+  return { yes, no }
 }
 
 /**

@@ -14,6 +14,7 @@
  * - Fork choice: {@link winsFork}, {@link committerRank},
  *   {@link prefersAttested}; replayed commits: {@link checkReplay};
  *   approval certificates: {@link verifyCertificate}, {@link verifyVoteBinding},
+ *   the tally of their votes ({@link tallyVotes}),
  *   the proof of an outcome that overrides a member's own view ({@link verifyGroupOutcome});
  *   votes cast both ways: {@link equivocationOf}, {@link verifyEquivocation};
  *   a joiner's branch: {@link judgeJoinedBranch}, {@link authenticatorHash};
@@ -42,6 +43,7 @@ export {
   verifyApproval,
   verifyCertificate,
   verifyGroupOutcome,
+  tallyVotes,
   verifyVoteBinding,
   voteBindingPayload,
 } from './certificate.js'

@@ -187,10 +187,7 @@ export function takeGroupApproval(
   now: number,
   certificate?: { key: string; cert: ApprovalCertificate },
 ): ConsensusApplyResult | undefined {
-  core.queues.resolved.add(proposalId)
-  core.voting.autoVotes.clear(proposalId)
-  core.voting.timeouts.clear(proposalId)
-  core.voting.requests.delete(proposalId)
+  closeVoteState(core, proposalId)
   const result = applyConsensusResult(core.queues, proposalId, true, request, (h) => members.has(h))
   if (!core.queues.approved.has(proposalId)) return undefined
   core.queues.bufferUpdate(request, core.epoch())
@@ -198,6 +195,27 @@ export function takeGroupApproval(
   core.queues.noteApproved(proposalId, now)
   core.emit({ type: 'consensus-reached', proposalId, approved: true, failed: false, request })
   return result
+}
+
+/**
+ * Close our side of a proposal's vote without deciding it: it is resolved
+ * here, and its auto-vote, timeout and open request are forgotten. Shared
+ * by an approval the group proved ({@link takeGroupApproval}) and a
+ * crossed proposal voided at its timeout.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { closeVoteState } from '../voting/certificates.js'
+ * declare const core: ConversationCore
+ * closeVoteState(core, 42)
+ * ```
+ */
+export function closeVoteState(core: Pick<ConversationCore, 'queues' | 'voting'>, proposalId: number): void {
+  core.queues.resolved.add(proposalId)
+  core.voting.autoVotes.clear(proposalId)
+  core.voting.timeouts.clear(proposalId)
+  core.voting.requests.delete(proposalId)
 }
 
 /**
@@ -264,7 +282,7 @@ export function authorizeChanges(
     const full = withLocalVotes(core, cert)
     // Votes a member sent one way to some members and the other way to us meet here.
     if (full.proposal !== undefined) noteEquivocationsIn(core, full.proposal)
-    const checked = [members, ...votersOf(core, full, members)]
+    const checked = electoratesOf(core, full.proposal?.expectedVotersCount, members)
       .map((m) => verifyCertificate(full, { ...ctx, members: m }))
       .find((r) => r.ok)
       if (checked === undefined || !checked.ok) continue
@@ -332,21 +350,32 @@ function heldCertificate(core: Pick<CertificatesComponents, 'certificates'>, key
 }
 
 /**
- * Other electorates a certificate may be checked against: a proposal opened
- * before the last membership change was voted by the members of the epoch
- * it was opened in (its `expected_voters_count` of them), which we remember
- * for the last few epochs. Each such set must pass the rule on its own, so
- * a quorum of any of them holds honest voters as long as fewer than a
- * third of that epoch's members are Byzantine.
+ * The member sets a certificate of a proposal opened for `n` voters is
+ * checked against, the one rule its sender (the hand-over of approved work),
+ * its readers ({@link authorizeChanges}, a hand-over) and the void rule of
+ * crossed proposals share: `current` first, then the members of each
+ * remembered epoch of `n` members and our electorate at join when it has
+ * `n` (a proposal opened before the last membership change was voted by
+ * the members of the epoch it was opened in), the last five of those.
+ * Each set must pass the rule on its own, so a quorum of any of them
+ * holds honest voters as long as fewer than a third of that epoch's
+ * members are Byzantine.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { electoratesOf } from '../voting/certificates.js'
+ * declare const core: ConversationCore
+ * const sets = electoratesOf(core, 7, core.memberSet()) // now, then recent epochs of 7 members
+ * ```
  */
-function votersOf(core: Pick<CertificatesComponents, 'membership'>, cert: ApprovalCertificate, current: ReadonlySet<string>): ReadonlySet<string>[] {
-  const n = cert.proposal?.expectedVotersCount
-  if (n === undefined || n === current.size) return []
-  const out: ReadonlySet<string>[] = []
-  for (const m of core.membership.epochHistory.values()) if (m.members.length === n) out.push(new Set(m.members.map(toHex)))
+export function electoratesOf(core: Pick<CertificatesComponents, 'membership'>, n: number | undefined, current: ReadonlySet<string>): ReadonlySet<string>[] {
+  if (n === undefined) return [current]
+  const past: ReadonlySet<string>[] = []
+  for (const m of core.membership.epochHistory.values()) if (m.members.length === n) past.push(new Set(m.members.map(toHex)))
   // Opened before we joined: the members our Welcome shows for the epoch before it.
-  if (core.membership.joinElectorate?.size === n) out.push(core.membership.joinElectorate)
-  return out.slice(-5)
+  if (core.membership.joinElectorate?.size === n) past.push(core.membership.joinElectorate)
+  return [current, ...past.slice(-5)]
 }
 
 /** The certificates of approved work a commit carried (for the commit log), and forget them as approved. */

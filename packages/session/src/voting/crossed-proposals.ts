@@ -1,8 +1,9 @@
-import { type ConversationUpdateRequest, type Proposal, bytesEqual, toHex } from '@demls/wire'
+import { type ConversationUpdateRequest, type Proposal, bytesEqual } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
+import { tallyVotes } from '../rules/certificate.js'
 import { decodeRequest, targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
 import { evictOldest } from '../state/bounded.js'
-import { certifies, localCertificate } from './certificates.js'
+import { certifies, closeVoteState, electoratesOf, localCertificate } from './certificates.js'
 import { initiateProposal, targetInFlight } from './proposals.js'
 
 /** How many voided proposal ids a member remembers (it answers no `ProposalRequest` for them). */
@@ -41,29 +42,13 @@ export function heldVotesApprove(core: ConversationCore, proposalId: number): bo
   const key = request === undefined ? undefined : targetKey(request)
   const kept = key === undefined ? undefined : core.certificates.approved.get(key)?.proposal
   const proofs = [local, kept?.proposalId === proposalId ? kept : undefined].filter((x): x is Proposal => x !== undefined)
-  return proofs.some((proof) => electoratesOf(core, proof.expectedVotersCount).some((members) => ruleApproves(core, proof, members)))
-}
-
-/** The member sets a proposal opened for `n` voters may have been counted over: now, recent epochs, our electorate at join. */
-function electoratesOf(core: ConversationCore, n: number): ReadonlySet<string>[] {
-  const out: ReadonlySet<string>[] = []
-  const now = core.memberSet()
-  if (now.size === n) out.push(now)
-  for (const m of [...core.membership.epochHistory.values()].slice(-5)) if (m.members.length === n) out.push(new Set(m.members.map(toHex)))
-  if (core.membership.joinElectorate?.size === n) out.push(core.membership.joinElectorate)
-  return out
-}
-
-/** Whether the votes of `p` by members of `members` (the first of each) pass the group's rule before any timeout. */
-function ruleApproves(core: ConversationCore, p: Proposal, members: ReadonlySet<string>): boolean {
-  const choices = new Map<string, boolean>()
-  for (const v of p.votes) {
-    const owner = toHex(v.voteOwner)
-    if (members.has(owner) && !choices.has(owner)) choices.set(owner, v.vote)
-  }
-  const yes = [...choices.values()].filter((c) => c).length
-  const no = choices.size - yes
-  return core.plugins.consensus.rule({ expectedVoters: p.expectedVotersCount, yes, no, livenessCriteriaYes: p.livenessCriteriaYes, timedOut: false }) === 'yes'
+  const rule = core.plugins.consensus.rule
+  return proofs.some((proof) =>
+    electoratesOf(core, proof.expectedVotersCount, core.memberSet()).some((members) => {
+      const { yes, no } = tallyVotes(proof, members, () => true)
+      return rule({ expectedVoters: members.size, yes: yes.size, no, livenessCriteriaYes: proof.livenessCriteriaYes, timedOut: false }) === 'yes'
+    }),
+  )
 }
 
 /** Whether `p` is an ordinary add or removal (not a self-leave, which is its own proof at any epoch). */
@@ -107,7 +92,7 @@ function isCrossable(p: Proposal, request: ConversationUpdateRequest | undefined
  *
  * @returns the proposals voided now
  */
-export function voidCrossedProposals(core: ConversationCore, _now: number): VoidedProposal[] {
+export function voidCrossedProposals(core: ConversationCore): VoidedProposal[] {
   if (!certifies(core)) return []
   const voided: VoidedProposal[] = []
   for (const p of core.consensus.activeProposals(core.id)) {
@@ -125,13 +110,13 @@ export function voidCrossedProposals(core: ConversationCore, _now: number): Void
     core.queues.approved.delete(id)
     voided.push(noteVoided(core, p, request))
   }
-  evictOldest(core.voting.voided, VOIDED_KEPT)
   return voided
 }
 
 /** Record `p` as voided here and describe it for {@link reproposeVoided}. */
 function noteVoided(core: ConversationCore, p: Proposal, request: ConversationUpdateRequest): VoidedProposal {
   core.voting.voided.add(p.proposalId)
+  evictOldest(core.voting.voided, VOIDED_KEPT)
   core.voting.crossed.delete(p.proposalId)
   return {
     proposalId: p.proposalId,
@@ -168,15 +153,11 @@ export async function timeOutCrossed(core: ConversationCore, now: number): Promi
       core.voting.timeouts.set(id, now + core.config.recoveryInactivityMs)
       continue
     }
-    core.voting.timeouts.clear(id)
     core.consensus.abandonProposal(core.id, id, now)
-    core.voting.autoVotes.clear(id)
+    closeVoteState(core, id)
     core.voting.voteEchoes.clear(id)
-    core.voting.requests.delete(id)
     core.queues.voting.delete(id)
-    core.queues.resolved.add(id)
     const voided = noteVoided(core, p, request)
-    evictOldest(core.voting.voided, VOIDED_KEPT)
     await reproposeVoided(core, [voided], now)
     count++
   }

@@ -1,9 +1,9 @@
-import { type ApprovalCertificate, type Proposal, bytesEqual, toHex } from '@demls/wire'
+import { type ApprovalCertificate, type Proposal, bytesEqual } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { type CertificateContext, verifyCertificate } from '../rules/certificate.js'
 import { decodeRequest, keyOfTarget, targetOf, targetSatisfied } from '../rules/targets.js'
 import { initiateStewardElection } from '../stewardship/stewardship.js'
-import { certifies, takeGroupApproval } from './certificates.js'
+import { certifies, electoratesOf, takeGroupApproval } from './certificates.js'
 
 /**
  * Hand-over of approved work (issue 56, beyond the reference): one outcome
@@ -34,18 +34,10 @@ export const HANDOVER_LIMITS = Object.freeze({
   perHandover: 8,
 })
 
-/** What a certificate handed to us is checked against: the members now, or of the epoch the proposal was counted in. */
+/** What a certificate handed to us is checked against: the members now, or of the epoch the proposal was opened in. */
 function contexts(core: ConversationCore, proposal: Proposal): CertificateContext[] {
   const base = { conversationId: core.id, rule: core.plugins.consensus.rule, verifier: core.plugins.consensus.signer }
-  const now = core.memberSet()
-  const out: CertificateContext[] = [{ ...base, members: now }]
-  const n = proposal.expectedVotersCount
-  if (n !== now.size) {
-    for (const m of [...core.membership.epochHistory.values()].slice(-5)) {
-      if (m.members.length === n) out.push({ ...base, members: new Set(m.members.map(toHex)) })
-    }
-  }
-  return out
+  return electoratesOf(core, proposal.expectedVotersCount, core.memberSet()).map((members) => ({ ...base, members }))
 }
 
 /**

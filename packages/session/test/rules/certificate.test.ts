@@ -1,7 +1,7 @@
 import { EthereumSigner, consensusResult, createProposal } from '@demls/consensus'
 import { type Proposal, type Vote, encodeConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { MAX_CERTIFICATE_VOTES, certificateVoteLimit, proposalDigest, verifyCertificate, verifyVoteBinding } from '../../src/rules/certificate.js'
+import { MAX_CERTIFICATE_VOTES, certificateVoteLimit, proposalDigest, tallyVotes, verifyCertificate, verifyVoteBinding } from '../../src/rules/certificate.js'
 import { boundVotes } from '../bound-votes.js'
 import { keyFor } from '../scenarios/harness.js'
 
@@ -90,6 +90,21 @@ describe('rules/certificate: an approval a member verifies itself', () => {
     const flip = vote(p, [3], [3]) // member 3 also signed a NO
     const c = { proposal: { ...p, votes: [...yes.votes, ...flip.votes] }, voteBindings: [...yes.bindings, ...flip.bindings] }
     expect(verifyCertificate(c, ctx(5))).toEqual({ ok: false, reason: 'not-approved' }) // 3 YES < q
+  })
+
+  it('tallyVotes: members only, first of each, both ways for neither side, only the votes that hold', () => {
+    const p = removal()
+    const yes = vote(p, [0, 1, 2, 3], [2])
+    const flip = vote(p, [3], [3])
+    const outsider = vote(p, [5])
+    const q = { ...p, votes: [...yes.votes, ...flip.votes, ...outsider.votes, yes.votes[0]!] }
+    const all = tallyVotes(q, members(5), () => true)
+    expect([...all.yes].sort()).toEqual([0, 1].map((i) => toHex(signers[i]!.identity)).sort())
+    expect(all.no).toBe(1) // member 2; member 3 voted both ways, member 5 is no member, member 0 counted once
+    // A predicate that refuses member 1's vote (a bad signature, in a certificate) leaves it out.
+    const held = tallyVotes(q, members(5), (v) => toHex(v.voteOwner) !== toHex(signers[1]!.identity))
+    expect(held.yes.size).toBe(1)
+    expect(held.no).toBe(1)
   })
 
   it('a vote outside the proposal window does not count', () => {

@@ -1,6 +1,7 @@
 import { EthereumSigner, createProposal } from '@demls/consensus'
 import { type Proposal, encodeConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
+import { electoratesOf } from '../../src/voting/certificates.js'
 import { handOverApprovedWork, isHandOver } from '../../src/voting/handover.js'
 import { boundVotes } from '../bound-votes.js'
 import { coreFixture } from '../core-fixture.js'
@@ -49,5 +50,21 @@ describe('hand-over of work approved by an earlier electorate', () => {
     // Approved here already: nothing to hand over.
     core.queues.approved.set(77, { payload: 'removeMember', removeMember: { memberId: new Uint8Array(20) } })
     expect(isHandOver(core, certified, us.identity, bindings)).toBe(false)
+  })
+
+  it('sender, readers and the void rule share one electorate rule: now first, then the recent epochs of its size', async () => {
+    const { core } = await setup()
+    const now = core.memberSet()
+    const three = electoratesOf(core, 3, now)
+    expect(three[0]).toBe(now)
+    expect(three.slice(1).map((m) => [...m].sort())).toEqual([[us, bob, carol].map((s) => toHex(s.identity)).sort()])
+    // An earlier epoch of the same size as now (one joined, one left) is checked too: the old rule skipped it.
+    const swapped = [...now].slice(0, 4).concat(toHex(new Uint8Array(20).fill(9)))
+    core.membership.epochHistory.set(core.epoch() - 2n, { members: swapped.map((h) => Uint8Array.from(Buffer.from(h, 'hex'))), joinEpochs: new Map() })
+    expect(electoratesOf(core, now.size, now)).toHaveLength(2)
+    // At most five past electorates, the most recent ones.
+    for (let e = 10n; e < 20n; e++) core.membership.epochHistory.set(core.epoch() + e, { members: [us.identity, bob.identity, carol.identity], joinEpochs: new Map() })
+    expect(electoratesOf(core, 3, now)).toHaveLength(6)
+    expect(electoratesOf(core, undefined, now)).toEqual([now])
   })
 })
