@@ -35,7 +35,7 @@ export const WAKEUP_SOURCES: { readonly [K in WakeupSource]: (core: Conversation
   phase: phaseDeadline,
   history: historyDeadline,
   // Deviation 8 can be turned off (the reference ignores the takeover when it sleeps).
-  takeover: (core) => (core.config.referenceGaps?.wakeupIgnoresTakeover ? undefined : takeoverDeadline(core)),
+  takeover: (core, now) => (core.config.referenceGaps?.wakeupIgnoresTakeover ? undefined : takeoverDeadline(core, now)),
   'catch-up': catchUpDeadline,
   'awaited-election': (core) => core.stewardship.awaitedElection?.until,
   reelection: reelectionDeadline,

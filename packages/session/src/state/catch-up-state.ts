@@ -36,6 +36,12 @@ export interface OwnCandidate {
 export class CatchUpState {
   /** When we last sent our steward list to a member (hex) holding an older one. */
   readonly listSentAt = new Map<string, number>()
+  /**
+   * The epoch steward of our list attested, signed, at our epoch (`epoch`), a steward list older than ours (`stamp`,
+   * ours then, as `epoch:round`): it does not know it is the epoch steward and proposes nothing. Evidence on which
+   * the backup steward takes buffered updates over at once (`stewardship/stewardship.ts`).
+   */
+  stewardListLag: { epoch: bigint; steward: string; stamp: string } | undefined
   /** When a member (hex) first attested a list older than ours (`stamp`: ours then, as `epoch:round`): we answer only if it still does later. */
   readonly listLagSeenAt = new Map<string, { stamp: string; at: number }>()
   /** Merged commit candidates by the epoch they left (as a decimal string). */

@@ -1,3 +1,4 @@
+import { bytesEqual, toHex } from '@demls/wire'
 import { settledMembers } from '@demls/steward'
 import { joinProposalSlots, votingInactivityWindow } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
@@ -195,7 +196,7 @@ export async function driveBufferedProposals(core: ConversationCore, now: number
   }
   if (!core.isEpochSteward(now)) {
     core.stewardship.takeoverAnchor ??= now
-    if (now < core.stewardship.takeoverAnchor + votingInactivityWindow(core.config)) return
+    if (now < core.stewardship.takeoverAnchor + takeoverWindow(core, now)) return
   }
   core.stewardship.takeoverAnchor = now
   await drainBufferedUpdates(core, now)
@@ -207,7 +208,47 @@ export async function driveBufferedProposals(core: ConversationCore, now: number
  * window, or `0` (poll at once) when updates wait and no poll anchored
  * them yet — they arrive outside `poll`.
  */
-export function takeoverDeadline(core: ConversationCore): number | undefined {
-  if (core.stewardship.takeoverAnchor !== undefined) return core.stewardship.takeoverAnchor + votingInactivityWindow(core.config)
+export function takeoverDeadline(core: ConversationCore, now: number): number | undefined {
+  if (core.stewardship.takeoverAnchor !== undefined) return core.stewardship.takeoverAnchor + takeoverWindow(core, now)
   return takeoverPending(core) ? 0 : undefined
+}
+
+/**
+ * How long a steward that is not the epoch steward lets buffered updates
+ * wait before it proposes them: the voting-inactivity window, or nothing
+ * for the backup steward when the epoch steward showed it cannot act
+ * ({@link epochStewardLags}).
+ */
+function takeoverWindow(core: ConversationCore, now: number): number {
+  return epochStewardLags(core, now) ? 0 : votingInactivityWindow(core.config)
+}
+
+/**
+ * Whether we are the backup steward and the epoch steward showed, in its
+ * own signed attestation of our epoch, a steward list older than ours
+ * (issue 56: a newly elected steward that missed its election held every
+ * join until the backup's window passed). It does not know it is the
+ * epoch steward and proposes nothing until a list notice reaches it; the
+ * backup proposes the buffered updates at once instead. Evidence, not
+ * silence: a lost attestation changes nothing, and a steward that is only
+ * slow keeps its window. The epoch steward still commits (its list comes
+ * with the notices); a proposal it opens for a target the backup's
+ * proposal already holds is not opened (`targetInFlight`).
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { epochStewardLags } from '../stewardship/stewardship.js'
+ * declare const core: ConversationCore
+ * if (epochStewardLags(core, core.now)) console.log('the epoch steward is on an older list: we propose the joins')
+ * ```
+ */
+export function epochStewardLags(core: ConversationCore, now: number): boolean {
+  const lag = core.catchUp.stewardListLag
+  const list = core.steward.currentList()
+  if (lag === undefined || list === undefined || lag.epoch !== core.epoch() || lag.stamp !== `${list.electionEpoch}:${list.retryRound}`) return false
+  const steward = core.epochSteward()
+  if (steward === undefined || toHex(steward) !== lag.steward) return false
+  const { backup } = core.actingStewards(now)
+  return backup !== undefined && bytesEqual(backup, core.memberId)
 }

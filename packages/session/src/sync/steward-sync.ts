@@ -14,6 +14,7 @@ import { electionIn, quorumElection } from '../stewardship/election-check.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { listNewer, sameMembers, stewardListRefusal } from '../rules/steward-list.js'
 import { evictOldest } from '../state/bounded.js'
+import { attestedByMember } from './claims.js'
 
 /**
  * Steward-list sync (beyond the reference). A member that missed a steward
@@ -91,7 +92,9 @@ export async function onListAttested(core: ConversationCore, a: EpochAttestation
   if (ours === undefined || a.epoch !== core.epoch() || a.stewardListEpoch === 0n || core.sm.blocksMessaging) return
   const key = toHex(a.memberId)
   const lag = core.catchUp.listLagSeenAt
-  if (!listNewer({ epoch: ours.electionEpoch, round: ours.retryRound }, { epoch: a.stewardListEpoch, round: a.stewardListRound })) {
+  const behind = listNewer({ epoch: ours.electionEpoch, round: ours.retryRound }, { epoch: a.stewardListEpoch, round: a.stewardListRound })
+  noteStewardListLag(core, a, behind, `${ours.electionEpoch}:${ours.retryRound}`, now)
+  if (!behind) {
     lag.delete(key)
     return
   }
@@ -116,6 +119,24 @@ export async function onListAttested(core: ConversationCore, a: EpochAttestation
   // the group to elect again, by signed votes, at the epoch we are all at.
   if (elected && !electionCertified(core, notice) && isAmongClosest(listAnswerTarget(a), core.memberSet(), key, core.memberHex, 1)) return 'regenerate'
   return undefined
+}
+
+/**
+ * Keep (or clear) the evidence that the epoch steward of our list does not
+ * know it is: its own signed attestation of our epoch names an older list
+ * (`behind`). Only the epoch steward's, checked against its key
+ * (`attestedByMember`): anyone can publish an attestation, and a forged
+ * one must not move the takeover. Cleared when it attests our list.
+ */
+function noteStewardListLag(core: ConversationCore, a: EpochAttestation, behind: boolean, stamp: string, now: number): void {
+  const steward = core.epochSteward()
+  if (steward === undefined || !bytesEqual(steward, a.memberId)) return
+  const key = toHex(a.memberId)
+  if (!behind) {
+    if (core.catchUp.stewardListLag?.steward === key) core.catchUp.stewardListLag = undefined
+    return
+  }
+  if (attestedByMember(core, a, now)) core.catchUp.stewardListLag = { epoch: a.epoch, steward: key, stamp }
 }
 
 /**

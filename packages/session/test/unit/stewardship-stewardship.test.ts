@@ -1,4 +1,5 @@
-import { toHex } from '@demls/wire'
+import { EthereumSigner } from '@demls/consensus'
+import { bytesEqual, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { defaultPlugins } from '../../src/index.js'
 import { joinProposalSlots, votingInactivityWindow } from '../../src/conversation/config.js'
@@ -10,8 +11,12 @@ import {
   freeProposalSlots,
   initiateStewardElection,
   reconcileStewardList,
+  epochStewardLags,
   takeoverDeadline,
 } from '../../src/stewardship/stewardship.js'
+import { signAttestation } from '../../src/join/signing.js'
+import { onListAttested } from '../../src/sync/steward-sync.js'
+import { keyFor } from '../scenarios/harness.js'
 import { electionPool } from '../../src/stewardship/election-check.js'
 import { coreFixture } from '../core-fixture.js'
 
@@ -99,13 +104,49 @@ describe('stewardship/stewardship', () => {
     })
     expect(list).toBeDefined()
     expect(core.steward.isSteward(core.memberId)).toBe(true)
-    expect(takeoverDeadline(core)).toBe(0) // waiting, not anchored yet: poll at once
+    expect(takeoverDeadline(core, core.now)).toBe(0) // waiting, not anchored yet: poll at once
     await driveBufferedProposals(core, core.now)
     expect(core.queues.voting.size).toBe(0)
-    expect(takeoverDeadline(core)).toBe(core.now + votingInactivityWindow(core.config))
+    expect(takeoverDeadline(core, core.now)).toBe(core.now + votingInactivityWindow(core.config))
     await driveBufferedProposals(core, core.now + votingInactivityWindow(core.config) - 1)
     expect(core.queues.voting.size).toBe(0)
     await driveBufferedProposals(core, core.now + votingInactivityWindow(core.config))
     expect(core.queues.voting.size).toBe(1)
+  })
+
+  it('takeover on evidence: the backup proposes at once when the epoch steward attests, signed, an older list than ours', async () => {
+    const { core, others, invite } = await setup(4, { stewardList: { snMin: 1, snMax: 4 } })
+    core.queues.bufferUpdate(await invite(72), core.epoch())
+    // Our list (some round r ≥ 1) where another member is the epoch steward and we are its backup.
+    const pool = [core.memberId, ...others.map((o) => o.memberId)]
+    const round = Array.from({ length: 40 }, (_, r) => r + 1).find((r) => {
+      core.steward.installList(core.epoch(), pool, 4, r)
+      const { epochSteward, backup } = core.actingStewards(core.now)
+      return epochSteward !== undefined && !bytesEqual(epochSteward, core.memberId) && backup !== undefined && bytesEqual(backup, core.memberId)
+    })
+    expect(round).toBeDefined()
+    const steward = core.epochSteward()!
+    const index = others.findIndex((o) => bytesEqual(o.memberId, steward))
+    // The fixture's member i + 1 holds key i + 1 (ours is 0).
+    const signer = new EthereumSigner(keyFor(index + 1))
+    expect(bytesEqual(signer.identity, steward)).toBe(true)
+    const attest = (r: number, by = signer) =>
+      signAttestation(by, core.id, { epoch: core.epoch(), stewardListEpoch: core.epoch(), stewardListRound: r, signedAtMs: BigInt(core.now) })
+    await driveBufferedProposals(core, core.now)
+    expect(core.queues.voting.size).toBe(0) // no evidence: the window
+    // A forged attestation in the steward's name (another key) is no evidence.
+    const forged = { ...attest(round! - 1), signature: attest(round! - 1, new EthereumSigner(keyFor(9))).signature }
+    await onListAttested(core, forged as never, core.now)
+    expect(epochStewardLags(core, core.now)).toBe(false)
+    // Its own signed word that it holds an older round: it does not know it is the epoch steward.
+    // (One signature check per member per half second: a forged copy delays the genuine one that long at most.)
+    await onListAttested(core, attest(round! - 1) as never, core.now + 600)
+    expect(epochStewardLags(core, core.now + 600)).toBe(true)
+    expect(takeoverDeadline(core, core.now + 600)).toBe(core.stewardship.takeoverAnchor)
+    await driveBufferedProposals(core, core.now + 600)
+    expect(core.queues.voting.size).toBe(1)
+    // Once it attests our list, the evidence is gone.
+    await onListAttested(core, attest(round!) as never, core.now + 2_000)
+    expect(epochStewardLags(core, core.now + 2_000)).toBe(false)
   })
 })

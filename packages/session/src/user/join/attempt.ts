@@ -37,7 +37,7 @@ import {
 import { PROBE_NONCE_LENGTH } from '../../join/responder.js'
 import { pluginMismatch } from '../../sync/conversation-sync.js'
 import type { ConversationHandle } from '../handle.js'
-import { Backoff, type JoinRetryInit } from './backoff.js'
+import { ANNOUNCE_FIRST_MS, Backoff, type JoinRetryInit } from './backoff.js'
 import { JOIN_PHASES, type JoinPhase, type JoinProgress } from './progress.js'
 import { JoinTrust } from './trust.js'
 import { SeenAnnouncements } from './seen-announcements.js'
@@ -139,6 +139,15 @@ export class JoinAttempt {
   readonly #held = new Map<string, MemberWelcome>()
   readonly #probeBackoff: Backoff
   readonly #announceBackoff: Backoff
+  /**
+   * Once admitted, the announcement repeats at its first interval and no longer backs off: the commit that adds us
+   * is due, and a member that merged it re-sends its Welcome when it hears us again. Backing off, a joiner whose
+   * Welcome was lost announced twice in the next 20 s, and the group removed it as inactive before either
+   * reached a steward (churn seed 74, FAST_TIMING at 20 % loss); its next join was refused as not invited.
+   */
+  readonly #welcomeWait: Backoff
+  /** A member told us the group approved our join (`admitted`). */
+  #admitted = false
   readonly #announcement: Uint8Array | undefined
   #welcomeChain: Promise<void> = Promise.resolve()
   #resolve!: (h: ConversationHandle) => void
@@ -167,6 +176,8 @@ export class JoinAttempt {
     this.#topic = topicFor(conversationId, 'welcome')
     this.#probeBackoff = new Backoff(settings.probeRetry, host.random)
     this.#announceBackoff = new Backoff(settings.retry, host.random)
+    const first = settings.retry.initialMs ?? ANNOUNCE_FIRST_MS
+    this.#welcomeWait = new Backoff({ initialMs: first, maxMs: first }, host.random)
     this.#seenAnnouncements = new SeenAnnouncements(host.memberId)
     this.#knockBackoff = new Backoff(KNOCK_RETRY, host.random)
     const kpHash = settings.keyPackage === undefined ? undefined : toHex(sha256(settings.keyPackage))
@@ -448,7 +459,7 @@ export class JoinAttempt {
     this.#host.publish(this.conversationId, 'welcome', this.#announcement)
     if (this.#phaseBefore('acked')) this.#emit({ phase: 'announcing', announcements: this.#announcements })
     // Keep republishing until the Welcome: a member that already added us re-sends it.
-    this.#retry('announce', this.#announceTick, this.#announceBackoff)
+    this.#retry('announce', this.#announceTick, this.#admitted ? this.#welcomeWait : this.#announceBackoff)
   }
 
   #onStatus(st: JoinStatus): void {
@@ -461,6 +472,14 @@ export class JoinAttempt {
     } else if (st.status === JoinStatusKind.JOIN_STATUS_ADMITTED) {
       this.#reachable = true
       if (this.#probingDone()) this.#clearTimer('probe')
+      if (!this.#admitted && this.#phaseBefore('welcomed')) {
+        this.#admitted = true
+        // The next announcement one first interval from now, not after the backoff reached so far.
+        if (this.#timers.has('announce')) {
+          this.#clearTimer('announce')
+          this.#retry('announce', this.#announceTick, this.#welcomeWait)
+        }
+      }
       this.#emit({ phase: 'admitted', responder: st.responder, proposalId: st.proposalId })
     } else if (st.status === JoinStatusKind.JOIN_STATUS_REJECTED) {
       if (!this.#phaseBefore('welcomed')) return

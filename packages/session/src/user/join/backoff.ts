@@ -16,6 +16,9 @@ export interface JoinRetryInit {
   maxMs?: number
 }
 
+/** The first retry interval of a join's announcement (and of any backoff not given `initialMs`), ms. */
+export const ANNOUNCE_FIRST_MS = 3_000
+
 /**
  * Exponential backoff with jitter (calimero's join retry): the delay starts
  * at `initialMs`, doubles up to `maxMs`, and each delay gets a jitter of up
@@ -29,7 +32,7 @@ export class Backoff {
   #step: number
 
   constructor(init: JoinRetryInit, random: () => number) {
-    this.#step = init.initialMs ?? 3_000
+    this.#step = init.initialMs ?? ANNOUNCE_FIRST_MS
     this.#max = Math.max(this.#step, init.maxMs ?? 30_000)
     this.#random = random
   }
