@@ -38,10 +38,11 @@ export class CatchUpState {
   readonly listSentAt = new Map<string, number>()
   /**
    * The epoch steward of our list attested, signed, at our epoch (`epoch`), a steward list older than ours (`stamp`,
-   * ours then, as `epoch:round`): it does not know it is the epoch steward and proposes nothing. Evidence on which
-   * the backup steward takes buffered updates over at once (`stewardship/stewardship.ts`).
+   * ours then, as `epoch:round`), first and last at these signing times (ms): once they are far enough apart, it
+   * does not know it is the epoch steward and proposes nothing. Evidence on which the backup steward takes
+   * buffered updates over at once (`stewardship/stewardship.ts`).
    */
-  stewardListLag: { epoch: bigint; steward: string; stamp: string } | undefined
+  stewardListLag: { epoch: bigint; steward: string; stamp: string; firstSignedAt: number; lastSignedAt: number } | undefined
   /** When a member (hex) first attested a list older than ours (`stamp`: ours then, as `epoch:round`): we answer only if it still does later. */
   readonly listLagSeenAt = new Map<string, { stamp: string; at: number }>()
   /** Merged commit candidates by the epoch they left (as a decimal string). */

@@ -225,7 +225,8 @@ function takeoverWindow(core: ConversationCore, now: number): number {
 
 /**
  * Whether we are the backup steward and the epoch steward showed, in its
- * own signed attestation of our epoch, a steward list older than ours
+ * own signed attestations of our epoch (two, half an attestation interval
+ * apart), a steward list older than ours
  * (issue 56: a newly elected steward that missed its election held every
  * join until the backup's window passed). It does not know it is the
  * epoch steward and proposes nothing until a list notice reaches it; the
@@ -247,6 +248,8 @@ export function epochStewardLags(core: ConversationCore, now: number): boolean {
   const lag = core.catchUp.stewardListLag
   const list = core.steward.currentList()
   if (lag === undefined || list === undefined || lag.epoch !== core.epoch() || lag.stamp !== `${list.electionEpoch}:${list.retryRound}`) return false
+  // Attested the old list once is no evidence (it may install the elected one a moment later): twice, half an attestation interval apart.
+  if (lag.lastSignedAt - lag.firstSignedAt < core.config.attestationIntervalMs / 2) return false
   const steward = core.epochSteward()
   if (steward === undefined || toHex(steward) !== lag.steward) return false
   const { backup } = core.actingStewards(now)

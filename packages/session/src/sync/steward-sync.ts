@@ -123,20 +123,31 @@ export async function onListAttested(core: ConversationCore, a: EpochAttestation
 
 /**
  * Keep (or clear) the evidence that the epoch steward of our list does not
- * know it is: its own signed attestation of our epoch names an older list
- * (`behind`). Only the epoch steward's, checked against its key
- * (`attestedByMember`): anyone can publish an attestation, and a forged
- * one must not move the takeover. Cleared when it attests our list.
+ * know it is: its own signed attestations of our epoch name an older list
+ * (`behind`), the first and the latest signed at least half an attestation
+ * interval apart. One such attestation is no evidence: a steward attests
+ * when it merges, and may install the elected list from the election's own
+ * votes a moment later (as `stillLagging` has it for the notices). Only the
+ * epoch steward's, checked against its key (`attestedByMember`): anyone can
+ * publish an attestation, and a forged one must not move the takeover.
+ * Cleared when it attests our list.
  */
 function noteStewardListLag(core: ConversationCore, a: EpochAttestation, behind: boolean, stamp: string, now: number): void {
   const steward = core.epochSteward()
   if (steward === undefined || !bytesEqual(steward, a.memberId)) return
   const key = toHex(a.memberId)
+  const seen = core.catchUp.stewardListLag
   if (!behind) {
-    if (core.catchUp.stewardListLag?.steward === key) core.catchUp.stewardListLag = undefined
+    if (seen?.steward === key) core.catchUp.stewardListLag = undefined
     return
   }
-  if (attestedByMember(core, a, now)) core.catchUp.stewardListLag = { epoch: a.epoch, steward: key, stamp }
+  if (!attestedByMember(core, a, now)) return
+  const signedAt = Number(a.signedAtMs)
+  if (seen === undefined || seen.epoch !== a.epoch || seen.steward !== key || seen.stamp !== stamp) {
+    core.catchUp.stewardListLag = { epoch: a.epoch, steward: key, stamp, firstSignedAt: signedAt, lastSignedAt: signedAt }
+  } else if (signedAt > seen.lastSignedAt) {
+    core.catchUp.stewardListLag = { ...seen, lastSignedAt: signedAt }
+  }
 }
 
 /**
