@@ -25,7 +25,7 @@ export class MembershipState {
    * The members of the epoch before the one we joined at, as our Welcome
    * shows them (the members minus its joiners): who voted on proposals
    * opened before we joined and committed after (`voting/certificates.ts`
-   * `votersOf`). A claim of the committer that welcomed us, as our whole
+   * `electoratesOf`). A claim of the committer that welcomed us, as our whole
    * view of the group is at first; a member that also left in that commit
    * is missing, so such a set matches no certificate.
    */
