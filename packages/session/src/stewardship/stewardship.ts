@@ -6,6 +6,7 @@ import { targetOf, targetSatisfied } from '../rules/targets.js'
 import { withInvitation } from '../join/invite.js'
 import { takeLinkJoin } from '../join/invite-link.js'
 import { initiateProposal, targetInFlight } from '../voting/proposals.js'
+import { listStampKey } from '../sync/steward-sync.js'
 import { electionPool } from './election-check.js'
 
 /**
@@ -247,7 +248,7 @@ function takeoverWindow(core: ConversationCore, now: number): number {
 export function epochStewardLags(core: ConversationCore, now: number): boolean {
   const lag = core.catchUp.stewardListLag
   const list = core.steward.currentList()
-  if (lag === undefined || list === undefined || lag.epoch !== core.epoch() || lag.stamp !== `${list.electionEpoch}:${list.retryRound}`) return false
+  if (lag === undefined || list === undefined || lag.epoch !== core.epoch() || lag.stamp !== listStampKey(list)) return false
   // Attested the old list once is no evidence (it may install the elected one a moment later): twice, half an attestation interval apart.
   if (lag.lastSignedAt - lag.firstSignedAt < core.config.attestationIntervalMs / 2) return false
   const steward = core.epochSteward()

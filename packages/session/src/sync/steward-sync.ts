@@ -45,6 +45,20 @@ export function listStamp(core: { readonly steward: Pick<ConversationCore['stewa
 }
 
 /**
+ * A list's stamp as the lag records key it (`epoch:round`): what
+ * `listLagSeenAt` and `stewardListLag` compare against the list we hold.
+ *
+ * @example
+ * ```ts
+ * import { listStampKey } from '../sync/steward-sync.js'
+ * listStampKey({ electionEpoch: 4n, retryRound: 1 }) // '4:1'
+ * ```
+ */
+export function listStampKey(l: { readonly electionEpoch: bigint; readonly retryRound: number }): string {
+  return `${l.electionEpoch}:${l.retryRound}`
+}
+
+/**
  * How many members answer one attestation of a member behind them: on an
  * older steward list ({@link onListAttested}), or at an older epoch or on a
  * worse branch (`sync/catch-up.ts`, with their own attestation).
@@ -93,14 +107,15 @@ export async function onListAttested(core: ConversationCore, a: EpochAttestation
   const key = toHex(a.memberId)
   const lag = core.catchUp.listLagSeenAt
   const behind = listNewer({ epoch: ours.electionEpoch, round: ours.retryRound }, { epoch: a.stewardListEpoch, round: a.stewardListRound })
-  noteStewardListLag(core, a, behind, `${ours.electionEpoch}:${ours.retryRound}`, now)
+  const stamp = listStampKey(ours)
+  noteStewardListLag(core, a, behind, stamp, now)
   if (!behind) {
     lag.delete(key)
     return
   }
   if (bytesEqual(a.memberId, core.memberId) || !core.mls.isMember(a.memberId)) return
   // Every member keeps the clock; only the few this attestation picks answer it.
-  if (!stillLagging(lag, key, `${ours.electionEpoch}:${ours.retryRound}`, now, core.config.attestationIntervalMs / 2)) return
+  if (!stillLagging(lag, key, stamp, now, core.config.attestationIntervalMs / 2)) return
   if (!answersAttestation(core, a)) return
   const sent = core.catchUp.listSentAt
   if (now - (sent.get(key) ?? Number.NEGATIVE_INFINITY) < core.config.attestationIntervalMs) return
