@@ -324,7 +324,9 @@ async function stopSwarm(): Promise<void> {
     const lines = peers.flatMap((p) => p.events.map((e) => JSON.stringify({ swarm: swarmLabel, peer: p.name, at: e.at, ...e.event })))
     appendFileSync(process.env.SOAK_EVENTS, `${lines.join('\n')}\n`)
   }
-  await Promise.all(peers.map((p) => p.stop(2_000).catch(() => p.kill())))
+  // A profiled peer (DEMO_PROFILE_PEER) writes its profile on exit: give it the time to.
+  const graceMs = process.env.DEMO_PROFILE_PEER ? 30_000 : 2_000
+  await Promise.all(peers.map((p) => p.stop(graceMs).catch(() => p.kill())))
 }
 
 try {

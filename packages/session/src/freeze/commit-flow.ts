@@ -491,20 +491,36 @@ function planSelection(
  * merge it when it validates: the winner, or undefined with its penalty
  * (if any) pushed onto `penalties`.
  */
-async function tryCandidate(core: ConversationCore, plan: SelectionPlan, c: BufferedCandidate, index: number, penalties: ScoreOp[]): Promise<Winner | undefined> {
+async function tryCandidate(
+  core: ConversationCore,
+  plan: SelectionPlan,
+  c: BufferedCandidate,
+  index: number,
+  penalties: ScoreOp[],
+  why: string[],
+): Promise<Winner | undefined> {
   const lagsRecently = (changes: readonly CommitAction[]) => lagsRecentApprovals(changes, plan.prefix, core.queues.approvedAt, plan.now - core.config.commitInactivityMs)
   if (c.isLocal) {
-    if (c === plan.lagging && !lagsRecently(c.changes ?? [])) return undefined
+    if (c === plan.lagging && !lagsRecently(c.changes ?? [])) {
+      why.push('ours: lags our approvals')
+      return undefined
+    }
     try {
       const merge = await mergeLocal(core, plan.epoch, c)
+      if (merge === undefined) why.push('ours: not held')
       return merge === undefined ? undefined : { candidate: c, merge, committer: core.memberId, index }
     } catch (err) {
+      why.push('ours: merge failed')
       core.error('merge-own-commit', new CommitFailedError('merge-own', core.epoch(), err))
       return undefined
     }
   }
   const staged = await core.mls.stageRemoteCommit({ proposals: c.candidate.mlsProposals, commit: c.candidate.commitMessage })
-  if (staged.status === 'aborted') return undefined // unauthenticated: no penalty
+  const who = toHex(c.candidate.stewardMemberId).slice(0, 8)
+  if (staged.status === 'aborted') {
+    why.push(`${who}: does not stage`)
+    return undefined // unauthenticated: no penalty
+  }
   const verdict = judgeStaged(staged, {
     claimed: c.candidate.stewardMemberId, // a committer claiming another steward: BrokenCommit on the committer
     recovery: core.sm.mode === 'recovery',
@@ -516,12 +532,23 @@ async function tryCandidate(core: ConversationCore, plan: SelectionPlan, c: Buff
   })
   if (verdict !== 'ok') {
     if (verdict !== 'late') penalties.push(verdict)
+    const ours = new Set(plan.prefix.map((e) => keyOfTarget({ action: e.action, member: e.memberId })))
+    const theirs = staged.changes.map((ch) => keyOfTarget({ action: ch.action, member: ch.memberId }))
+    const open = openTargetKeys(core)
+    // Each change as `action:<first 8 hex of the target>`; beyond our prefix, whether it is still being voted on here.
+    const short = (k: string) => k.slice(0, k.indexOf(':') + 9)
+    const extra = theirs.filter((k) => !ours.has(k)).map((k) => `${short(k)} (${open.has(k) ? 'open here' : 'not approved here'})`)
+    const lacking = [...ours].filter((k) => !theirs.includes(k)).map(short)
+    why.push(
+      `${who}: ${verdict === 'late' ? 'carries work still open here' : verdict.event}; carries ${extra.length === 0 ? 'nothing' : extra.join(', ')} beyond our prefix of ${plan.prefix.length}, leaves out ${lacking.length === 0 ? 'nothing' : lacking.join(', ')}`,
+    )
     await core.mls.discardStagedCommit()
     return undefined
   }
   try {
     return { candidate: c, merge: await core.mls.mergeStagedCommit(), committer: staged.committer, index }
   } catch (err) {
+    why.push(`${who}: merge failed`)
     core.error('merge-staged-commit', new CommitFailedError('merge-staged', core.epoch(), err))
     await core.mls.discardStagedCommit()
     return undefined
@@ -533,9 +560,16 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   const plan = planSelection(core, now)
   const penalties: ScoreOp[] = []
   let winner: Winner | undefined
+  const why: string[] = []
   for (const [index, c] of plan.ordered.entries()) {
-    winner = await tryCandidate(core, plan, c, index, penalties)
+    winner = await tryCandidate(core, plan, c, index, penalties, why)
     if (winner !== undefined) break
+  }
+  if (winner === undefined && plan.prefix.length > 0) {
+    // Why the freeze ends without a commit: each candidate held and what it failed on.
+    const passed = core.rounds.candidates(plan.epoch).filter((c) => !plan.ordered.includes(c))
+    for (const c of passed) why.push(`${c.isLocal ? 'ours' : toHex(c.stewardMemberId).slice(0, 8)}: carries ${c.proposalCount} of our ${plan.prefix.length} approved`)
+    core.emit({ type: 'dropped', reason: 'candidate', detail: `no candidate applied: ${why.length === 0 ? 'none held' : why.join('; ')}` })
   }
   await concludeSelection(core, plan, winner, penalties)
 }
@@ -572,7 +606,7 @@ async function finalizeOnBest(core: ConversationCore, now: number): Promise<void
   // It ranks first by construction (the round holds one candidate per committer; a lagging one is put first); checked, not assumed.
   if (plan.ordered[0] !== theirs) return
   const penalties: ScoreOp[] = []
-  const winner = await tryCandidate(core, plan, theirs, 0, penalties)
+  const winner = await tryCandidate(core, plan, theirs, 0, penalties, [])
   if (winner === undefined) {
     core.rounds.noteTriedEarly(theirs.hashHex)
     return

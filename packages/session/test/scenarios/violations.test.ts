@@ -1,4 +1,4 @@
-import { encodeAppMessage } from '@demls/wire'
+import { encodeAppMessage, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import type { ConversationConfigInit, ConversationEvent } from '../../src/index.js'
 import { capturingPlugins } from './capture-groups.js'
@@ -93,6 +93,12 @@ describe('violations detected in Selection (reference 3.0 core_violations)', () 
     // freeze ended with approved work and no valid candidate from the epoch steward (Layer 2).
     expect(scoreOf(s, observer, steward)).toBe(before - 30n - 40n)
     expect(events.some((e) => e.type === 'phase-change' && e.state === 'reelection')).toBe(true)
+    // The freeze says why it ended without a commit: the candidate, its verdict, and how it differs from our prefix.
+    const why = events.flatMap((e) => (e.type === 'dropped' && e.detail?.startsWith('no candidate applied') ? [e.detail] : []))
+    const short = (i: number) => toHex(memberIdOf(i)).slice(0, 8)
+    expect(why).toEqual([
+      `no candidate applied: ${short(steward)}: BrokenMlsProposal; carries remove:${short(observer)} (not approved here) beyond our prefix of 1, leaves out remove:${short(target)}`,
+    ])
     await s.stop()
   })
 
