@@ -175,7 +175,7 @@ async function run(cmd: Command): Promise<Omit<Extract<Report, { type: 'reply' }
         privateKey,
         transport,
         clock: systemClock,
-        config: { ...(cmd.timing === 'lan' ? LAN_TIMING : FAST), ...(snMax !== undefined ? { stewardList: { snMax } } : {}) },
+        config: { ...(cmd.timing === 'lan' ? LAN_TIMING : FAST), ...(process.env.DEMO_MAX_SESSIONS ? { maxConsensusSessions: Number(process.env.DEMO_MAX_SESSIONS) } : {}), ...(snMax !== undefined ? { stewardList: { snMax } } : {}) },
         ...(storage !== undefined ? { storage } : {}),
         // DEMO_CONSENSUS=aggregated: the BLS plug-in (issue 55), votes on adds and removals to the aggregators.
         ...(process.env.DEMO_CONSENSUS === 'aggregated'

@@ -1,5 +1,5 @@
 import type { CommitInput, MergeResult } from '@demls/mls'
-import type { ScoreOp } from '@demls/scoring'
+import { type ScoreOp, ScoreEvent } from '@demls/scoring'
 import { type CommitCandidate, bytesEqual, fromHex, toHex } from '@demls/wire'
 import type { ConversationConfig } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
@@ -11,7 +11,7 @@ import { appliedScores, censorshipSuspect, judgeStaged, noCandidateScores } from
 import { initiateStewardElection } from '../stewardship/stewardship.js'
 import { CommitFailedError } from '../errors.js'
 import type { BranchPoint } from '../state/branch-point.js'
-import { groupMovedOn, inactivityAnchor } from '../sync/catch-up.js'
+import { groupMovedOn, inactivityAnchor, requestCatchUp } from '../sync/catch-up.js'
 import { captureBranchPoint } from '../sync/fork.js'
 import { keepOwnCandidate, noteMinted, ownCandidateState, reusableCandidate } from '../sync/own-candidates.js'
 import { isCandidateEchoer } from '../rules/candidate-echo.js'
@@ -497,8 +497,9 @@ async function tryCandidate(
   c: BufferedCandidate,
   index: number,
   penalties: ScoreOp[],
-  why: string[],
+  notes: SelectionNotes,
 ): Promise<Winner | undefined> {
+  const why = notes.why
   const lagsRecently = (changes: readonly CommitAction[]) => lagsRecentApprovals(changes, plan.prefix, core.queues.approvedAt, plan.now - core.config.commitInactivityMs)
   if (c.isLocal) {
     if (c === plan.lagging && !lagsRecently(c.changes ?? [])) {
@@ -532,6 +533,8 @@ async function tryCandidate(
   })
   if (verdict !== 'ok') {
     if (verdict !== 'late') penalties.push(verdict)
+    // It failed only on our view of the approvals: the group may hold the proof we lack.
+    if (verdict === 'late' || (verdict.event === ScoreEvent.BrokenMlsProposal && staged.otherProposals === 0)) notes.disputed.push(c)
     const ours = new Set(plan.prefix.map((e) => keyOfTarget({ action: e.action, member: e.memberId })))
     const theirs = staged.changes.map((ch) => keyOfTarget({ action: ch.action, member: ch.memberId }))
     const open = openTargetKeys(core)
@@ -560,18 +563,37 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   const plan = planSelection(core, now)
   const penalties: ScoreOp[] = []
   let winner: Winner | undefined
-  const why: string[] = []
+  const notes: SelectionNotes = { why: [], disputed: [] }
+  const why = notes.why
   for (const [index, c] of plan.ordered.entries()) {
-    winner = await tryCandidate(core, plan, c, index, penalties, why)
+    winner = await tryCandidate(core, plan, c, index, penalties, notes)
     if (winner !== undefined) break
   }
   if (winner === undefined && plan.prefix.length > 0) {
     // Why the freeze ends without a commit: each candidate held and what it failed on.
     const passed = core.rounds.candidates(plan.epoch).filter((c) => !plan.ordered.includes(c))
-    for (const c of passed) why.push(`${c.isLocal ? 'ours' : toHex(c.stewardMemberId).slice(0, 8)}: carries ${c.proposalCount} of our ${plan.prefix.length} approved`)
+    for (const c of passed) {
+      why.push(`${c.isLocal ? 'ours' : toHex(c.stewardMemberId).slice(0, 8)}: carries ${c.proposalCount} of our ${plan.prefix.length} approved`)
+      // More than we know approved: its committer may have seen approvals we have not (or approved before we joined).
+      if (!c.isLocal && c.proposalCount > plan.prefix.length && core.steward.isSteward(c.stewardMemberId)) notes.disputed.push(c)
+    }
     core.emit({ type: 'dropped', reason: 'candidate', detail: `no candidate applied: ${why.length === 0 ? 'none held' : why.join('; ')}` })
   }
   await concludeSelection(core, plan, winner, penalties)
+  // Issue 56: a steward's commit we refused only because our view of the approvals differs (work approved before
+  // we joined, votes still on their way) is one the others may merge. Ask for it with its proof at once (a replay
+  // carries each change's certificate, checked as any replay is) instead of waiting to learn that the group moved on.
+  if (winner === undefined && !core.left) {
+    const disputed = notes.disputed.find((c) => plan.epochSteward !== undefined && bytesEqual(c.stewardMemberId, plan.epochSteward)) ?? notes.disputed[0]
+    if (disputed !== undefined) requestCatchUp(core, now, plan.epoch, disputed.commitHash)
+  }
+}
+
+/** What a selection's candidates failed on: for its `dropped` event, and the commits whose proof we lack. */
+interface SelectionNotes {
+  why: string[]
+  /** Remote candidates that staged and failed only on our view of the approvals. */
+  disputed: BufferedCandidate[]
 }
 
 /**
@@ -606,7 +628,7 @@ async function finalizeOnBest(core: ConversationCore, now: number): Promise<void
   // It ranks first by construction (the round holds one candidate per committer; a lagging one is put first); checked, not assumed.
   if (plan.ordered[0] !== theirs) return
   const penalties: ScoreOp[] = []
-  const winner = await tryCandidate(core, plan, theirs, 0, penalties, [])
+  const winner = await tryCandidate(core, plan, theirs, 0, penalties, { why: [], disputed: [] })
   if (winner === undefined) {
     core.rounds.noteTriedEarly(theirs.hashHex)
     return

@@ -1,4 +1,5 @@
-import { encodeAppMessage, toHex } from '@demls/wire'
+import { decodeAppMessage, encodeAppMessage, toHex } from '@demls/wire'
+import { commitHashOf } from '../../src/rules/candidate-check.js'
 import { describe, expect, it } from 'vitest'
 import type { ConversationConfigInit, ConversationEvent } from '../../src/index.js'
 import { capturingPlugins } from './capture-groups.js'
@@ -38,6 +39,20 @@ async function deliverCandidate(
   await c.receive({ subtopic: 'app', payload }, s.net.clock.now())
   await c.poll(s.net.clock.now() + 10_000) // past the freeze window: selection runs
   return c.drainEvents()
+}
+
+/** The commit hashes (hex) of the catch-up requests `member` has queued to send. */
+function commitRequestsOf(s: Awaited<ReturnType<typeof setup>>['s'], member: number): string[] {
+  return conv(s, member, 'v')
+    .conversation.drainOutbound()
+    .flatMap((p) => {
+      try {
+        const r = decodeAppMessage(p.payload).demlsControl?.commitRequest
+        return r === undefined ? [] : [toHex(r.commitHash)]
+      } catch {
+        return []
+      }
+    })
 }
 
 const scoreOf = (s: Awaited<ReturnType<typeof setup>>['s'], observer: number, member: number) =>
@@ -99,6 +114,9 @@ describe('violations detected in Selection (reference 3.0 core_violations)', () 
     expect(why).toEqual([
       `no candidate applied: ${short(steward)}: BrokenMlsProposal; carries remove:${short(observer)} (not approved here) beyond our prefix of 1, leaves out remove:${short(target)}`,
     ])
+    // And it asks the group for that commit with its proof at once: whoever merged it answers with each change's
+    // certificate (here nobody did, so it stays refused).
+    expect(commitRequestsOf(s, observer)).toEqual([toHex(commitHashOf(built.commit))])
     await s.stop()
   })
 
@@ -119,6 +137,8 @@ describe('violations detected in Selection (reference 3.0 core_violations)', () 
     expect(events.some((e) => e.type === 'commit-applied')).toBe(false)
     // The reference charges CensorshipInactivity (−40): the steward did commit, against approvals we lacked.
     expect(scoreOf(s, observer, steward)).toBe(before)
+    // The approval we lack may be the group's: ask for that commit with its proof at once.
+    expect(commitRequestsOf(s, observer)).toEqual([toHex(commitHashOf(built.commit))])
     await s.stop()
   })
 
