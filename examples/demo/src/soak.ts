@@ -17,7 +17,9 @@
  * JSON lines (swarm, peer, at, kind, …), for tracing a missed delivery.
  * SOAK_PHASES=staggered,burst runs only those phases; DEMO_CONSENSUS=aggregated
  * (BLS votes) and DEMO_SN_MAX=n (steward lists of up to n) write reports of
- * their own. The notes give, per phase, the CPU of each member process, what
+ * their own; DEMO_MAX_SESSIONS=n sets every peer's `maxConsensusSessions`
+ * (the join slots of a batch follow it), for experiments only. DEMO_PROFILE_PEER
+ * (`peers.ts`) has those peers write CPU profiles. The notes give, per phase, the CPU of each member process, what
  * the members sent by kind, how late their event loops ran, and (phase 1) what
  * the formed group costs idle.
  */

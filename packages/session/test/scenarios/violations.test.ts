@@ -1,5 +1,4 @@
 import { decodeAppMessage, encodeAppMessage, toHex } from '@demls/wire'
-import { commitHashOf } from '../../src/rules/candidate-check.js'
 import { describe, expect, it } from 'vitest'
 import type { ConversationConfigInit, ConversationEvent } from '../../src/index.js'
 import { capturingPlugins } from './capture-groups.js'
@@ -41,14 +40,14 @@ async function deliverCandidate(
   return c.drainEvents()
 }
 
-/** The commit hashes (hex) of the catch-up requests `member` has queued to send. */
+/** The catch-up requests `member` has queued to send, as `from <epoch>` (plus the commit hash a request names). */
 function commitRequestsOf(s: Awaited<ReturnType<typeof setup>>['s'], member: number): string[] {
   return conv(s, member, 'v')
     .conversation.drainOutbound()
     .flatMap((p) => {
       try {
         const r = decodeAppMessage(p.payload).demlsControl?.commitRequest
-        return r === undefined ? [] : [toHex(r.commitHash)]
+        return r === undefined ? [] : [`from ${r.fromEpoch}${r.commitHash.length > 0 ? ` ${toHex(r.commitHash)}` : ''}`]
       } catch {
         return []
       }
@@ -114,9 +113,9 @@ describe('violations detected in Selection (reference 3.0 core_violations)', () 
     expect(why).toEqual([
       `no candidate applied: ${short(steward)}: BrokenMlsProposal; carries remove:${short(observer)} (not approved here) beyond our prefix of 1, leaves out remove:${short(target)}`,
     ])
-    // And it asks the group for that commit with its proof at once: whoever merged it answers with each change's
-    // certificate (here nobody did, so it stays refused).
-    expect(commitRequestsOf(s, observer)).toEqual([toHex(commitHashOf(built.commit))])
+    // And it asks the group for the commit that left its epoch, with its proof, at once: the committer and the
+    // stewards answer with each change's certificate (here nobody merged one, so nothing comes).
+    expect(commitRequestsOf(s, observer)).toEqual([`from ${conv(s, observer, 'v').conversation.epoch()}`])
     await s.stop()
   })
 
@@ -137,8 +136,8 @@ describe('violations detected in Selection (reference 3.0 core_violations)', () 
     expect(events.some((e) => e.type === 'commit-applied')).toBe(false)
     // The reference charges CensorshipInactivity (−40): the steward did commit, against approvals we lacked.
     expect(scoreOf(s, observer, steward)).toBe(before)
-    // The approval we lack may be the group's: ask for that commit with its proof at once.
-    expect(commitRequestsOf(s, observer)).toEqual([toHex(commitHashOf(built.commit))])
+    // The approval we lack may be the group's: ask for the commit that left our epoch, with its proof, at once.
+    expect(commitRequestsOf(s, observer)).toEqual([`from ${conv(s, observer, 'v').conversation.epoch()}`])
     await s.stop()
   })
 
