@@ -517,7 +517,7 @@ async function tryCandidate(
     }
   }
   const staged = await core.mls.stageRemoteCommit({ proposals: c.candidate.mlsProposals, commit: c.candidate.commitMessage })
-  const who = toHex(c.candidate.stewardMemberId).slice(0, 8)
+  const who = shortCommitter(c)
   if (staged.status === 'aborted') {
     why.push(`${who}: does not stage`)
     return undefined // unauthenticated: no penalty
@@ -534,7 +534,7 @@ async function tryCandidate(
   if (verdict !== 'ok') {
     if (verdict !== 'late') penalties.push(verdict)
     // It failed only on our view of the approvals: the group may hold the proof we lack.
-    if (verdict === 'late' || (verdict.event === ScoreEvent.BrokenMlsProposal && staged.otherProposals === 0)) notes.disputed.push(c)
+    if (verdict === 'late' || (verdict.event === ScoreEvent.BrokenMlsProposal && staged.otherProposals === 0)) notes.disputed = true
     const ours = new Set(plan.prefix.map((e) => keyOfTarget({ action: e.action, member: e.memberId })))
     const theirs = staged.changes.map((ch) => keyOfTarget({ action: ch.action, member: ch.memberId }))
     const open = openTargetKeys(core)
@@ -563,7 +563,7 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   const plan = planSelection(core, now)
   const penalties: ScoreOp[] = []
   let winner: Winner | undefined
-  const notes: SelectionNotes = { why: [], disputed: [] }
+  const notes: SelectionNotes = { why: [], disputed: false }
   const why = notes.why
   for (const [index, c] of plan.ordered.entries()) {
     winner = await tryCandidate(core, plan, c, index, penalties, notes)
@@ -573,9 +573,9 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
     // Why the freeze ends without a commit: each candidate held and what it failed on.
     const passed = core.rounds.candidates(plan.epoch).filter((c) => !plan.ordered.includes(c))
     for (const c of passed) {
-      why.push(`${c.isLocal ? 'ours' : toHex(c.stewardMemberId).slice(0, 8)}: carries ${c.proposalCount} of our ${plan.prefix.length} approved`)
+      why.push(`${c.isLocal ? 'ours' : shortCommitter(c)}: carries ${c.proposalCount} of our ${plan.prefix.length} approved`)
       // More than we know approved: its committer may have seen approvals we have not (or approved before we joined).
-      if (!c.isLocal && c.proposalCount > plan.prefix.length && core.steward.isSteward(c.stewardMemberId)) notes.disputed.push(c)
+      if (!c.isLocal && c.proposalCount > plan.prefix.length && core.steward.isSteward(c.stewardMemberId)) notes.disputed = true
     }
     core.emit({ type: 'dropped', reason: 'candidate', detail: `no candidate applied: ${why.length === 0 ? 'none held' : why.join('; ')}` })
   }
@@ -585,14 +585,19 @@ export async function finalizeFreeze(core: ConversationCore, now: number): Promi
   // its proof at once (a replay carries each change's certificate, checked as any replay is) instead of waiting to
   // learn that the group moved on. A plain request, not one naming the commit: only its committer and the stewards
   // answer (on the real network, with every member that held the commit answering, 30 peers sent 1.8 MB of replays).
-  if (winner === undefined && !core.left && notes.disputed.length > 0) requestCatchUp(core, now, plan.epoch)
+  if (winner === undefined && !core.left && notes.disputed) requestCatchUp(core, now, plan.epoch)
 }
 
 /** What a selection's candidates failed on: for its `dropped` event, and the commits whose proof we lack. */
 interface SelectionNotes {
   why: string[]
-  /** Remote candidates that staged and failed only on our view of the approvals. */
-  disputed: BufferedCandidate[]
+  /** A steward's candidate failed only on our view of the approvals (it staged, or carries more than we hold approved). */
+  disputed: boolean
+}
+
+/** A received candidate's committer (MLS-authenticated) as the `dropped` detail names it: the first 8 hex digits. */
+function shortCommitter(c: BufferedCandidate): string {
+  return toHex(c.stewardMemberId).slice(0, 8)
 }
 
 /**
@@ -627,7 +632,7 @@ async function finalizeOnBest(core: ConversationCore, now: number): Promise<void
   // It ranks first by construction (the round holds one candidate per committer; a lagging one is put first); checked, not assumed.
   if (plan.ordered[0] !== theirs) return
   const penalties: ScoreOp[] = []
-  const winner = await tryCandidate(core, plan, theirs, 0, penalties, { why: [], disputed: [] })
+  const winner = await tryCandidate(core, plan, theirs, 0, penalties, { why: [], disputed: false })
   if (winner === undefined) {
     core.rounds.noteTriedEarly(theirs.hashHex)
     return
