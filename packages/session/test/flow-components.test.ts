@@ -44,6 +44,7 @@ import { authenticatorHash } from '../src/rules/joined-branch.js'
 import type { BranchPoint } from '../src/state/branch-point.js'
 import { CertificateState } from '../src/state/certificate-state.js'
 import { ProvisionalJoin } from '../src/state/provisional-join.js'
+import { LivenessState } from '../src/state/liveness-state.js'
 import { HistoryState } from '../src/state/history-state.js'
 import { JoinResponderState } from '../src/state/responder-state.js'
 import {
@@ -126,7 +127,7 @@ describe('stewardship/liveness on LivenessComponents', () => {
     config: resolveConfig({}),
     memberHex: hex(1),
     memberSet: () => new Set(members.map(hex)),
-    liveness: { lastSeen: new Map(), inactiveProposedAt: new Map() },
+    liveness: new LivenessState(),
   })
 
   it('syncLastSeen follows the membership: new members get a grace period from now, departed ones are forgotten, a restart resets everyone', () => {
@@ -896,7 +897,7 @@ describe('sync/catch-up onControl on ControlComponents: every reply and event is
       memberSet: () => members,
       isMemberHex: (h) => members.has(h),
       membership: { epochHistory: new Map() },
-      liveness: { lastSeen: new Map([[toHex(bob!.identity), NOW - 10_000]]), inactiveProposedAt: new Map() },
+      liveness: Object.assign(new LivenessState(), { lastSeen: new Map([[toHex(bob!.identity), NOW - 10_000]]) }),
       provisional: undefined,
       mls: { epochAuthenticator: () => ours },
       plugins: { consensus: { signer: alice! }, mls: { releaseKeyPackage: (conversationId) => released.push(conversationId) > 0 } },

@@ -80,7 +80,7 @@ import {
 import { beginProvisional, electorateBefore, healStranded } from '../join/rewelcome.js'
 import { timeOutCrossed } from '../voting/crossed-proposals.js'
 import { INVITATION_ID_MAX_BYTES } from '../state/invitations.js'
-import { type AggregationKeyList, adoptSyncedBindings, orderedAggregationKeys } from '../voting/aggregation.js'
+import { type AggregationKeyList, adoptSyncedBindings, orderedAggregationKeys, warmAggregationKeys } from '../voting/aggregation.js'
 
 /** A chat message or an invitation waiting in the send queue, with its promise. */
 type QueuedSend =
@@ -375,6 +375,8 @@ export class Conversation {
     core.now = init.now
     // Heard from everyone now: a restart is not evidence that the others went quiet.
     syncLastSeen(core, init.now, true)
+    // The members' aggregation keys, parsed once here (a group that aggregates), not at the next proof.
+    warmAggregationKeys(core)
     restoreOpenProposals(core, savedOpenProposals(read.saved), init.now)
     // What the group said while we were down (within the members' history bound).
     requestHistory(core, read.saved.savedAt, init.now)

@@ -17,6 +17,7 @@ import { CatchUpState } from '../state/catch-up-state.js'
 import { CertificateState } from '../state/certificate-state.js'
 import { DeadlineTable, type WakeupSource } from '../state/deadlines.js'
 import { LivenessState } from '../state/liveness-state.js'
+import { verifyAttestation } from '../join/signing.js'
 import { Outbox } from '../state/outbox.js'
 import { MembershipState } from '../state/membership-state.js'
 import { StewardshipState } from '../state/stewardship-state.js'
@@ -87,8 +88,11 @@ export class ConversationCore {
   readonly outbox = new Outbox()
   /** Auto-votes, vote echoes, our signed votes, timeouts and decoded requests of open proposals, equivocation evidence (`voting/`). */
   readonly voting = new VotingState()
-  /** When we last heard from each member, and our removals for inactivity. */
-  readonly liveness = new LivenessState()
+  /** When we last heard from each member, our removals for inactivity, and the attestations whose check can wait. */
+  readonly liveness = new LivenessState(
+    (a) => verifyAttestation(this.plugins.consensus.signer, this.id, a),
+    (a) => this.certificates.keepMerge(a),
+  )
   /** Join epochs, membership of recent epochs, our electorate at join. */
   readonly membership = new MembershipState()
   /** Timers of the steward flows (takeover, awaited election). */
@@ -237,8 +241,9 @@ export class ConversationCore {
   /** Whether we have not heard from `hex` for the suspect window (never true for us). */
   isSuspect(hex: string, now: number): boolean {
     if (hex === this.memberHex) return false
-    const seen = this.liveness.lastSeen.get(hex)
-    return seen !== undefined && now - seen >= suspectWindowMs(this.config, this.memberCount())
+    const window = suspectWindowMs(this.config, this.memberCount())
+    const seen = this.liveness.seenAt(hex, now, window)
+    return seen !== undefined && now - seen >= window
   }
 
   /**

@@ -25,7 +25,7 @@ import { drainBufferedUpdates, initiateStewardElection, reconcileStewardList } f
 import { keepWelcome, recordMerged, recordWelcome } from '../sync/catch-up.js'
 import { buildSync } from '../sync/conversation-sync.js'
 import { recordEpoch } from '../sync/steward-sync.js'
-import { bindingsForSync, settleBindings } from '../voting/aggregation.js'
+import { bindingsForSync, settleBindings, warmAggregationKeys } from '../voting/aggregation.js'
 import { takeApprovedCertificates } from '../voting/certificates.js'
 import { reproposeVoided, voidCrossedProposals } from '../voting/crossed-proposals.js'
 import { resendPendingLeave } from '../voting/self-leave.js'
@@ -224,6 +224,8 @@ export async function completeEpochTransition(core: ConversationCore, m: MergedC
   await sweepScoreRemovals(core, now)
   // Our leave, still pending: every member of this epoch must hold it (those that dropped it at the epoch change, the joiners).
   await resendPendingLeave(core)
+  // The new member set's aggregation keys, parsed now rather than when the next proof arrives.
+  warmAggregationKeys(core)
 }
 
 /**

@@ -1,9 +1,30 @@
+import { type EpochAttestation, bytesEqual } from '@demls/wire'
+
+/** An attestation kept unchecked ({@link LivenessState.defer}): what it says once its signature checks. */
+interface Deferred {
+  readonly attestation: EpochAttestation
+  /** When it shows its member alive: its signing time, at most the time it arrived. */
+  readonly seenAt: number
+}
+
+/** Unchecked attestations kept per member: one more makes us check them (so a flood of forged copies cannot displace a real one). */
+export const DEFERRED_PER_MEMBER = 2
+/** Members with unchecked attestations kept (the oldest go first). */
+const DEFERRED_MEMBERS_KEPT = 1024
+
 /**
  * The liveness slice: when we last heard from each member, and our
  * removals for inactivity (`stewardship/liveness.ts`,
  * `stewardship/dead-members.ts`). Local observations: a fork switch keeps
  * them, and a restart starts them afresh (every member gets a grace
  * period).
+ *
+ * It also holds the signed attestations whose check can wait
+ * ({@link LivenessState.defer}): a member's word that it merged the very
+ * commit we merged tells us nothing new but that it is alive and one more
+ * merge to hand out with replays, so its signature is checked only when
+ * either matters ({@link LivenessState.settle}): the member would
+ * otherwise look silent, or its merge is counted or handed out.
  *
  * @example
  * ```ts
@@ -23,4 +44,79 @@ export class LivenessState {
   readonly lastSeen = new Map<string, number>()
   /** When we last proposed each member's removal for inactivity, and how often since we last heard it (hex → entry). */
   readonly inactiveProposedAt = new Map<string, { at: number; attempts: number }>()
+  readonly #deferred = new Map<string, Deferred[]>()
+  readonly #check: (a: EpochAttestation) => boolean
+  readonly #keepMerge: (a: EpochAttestation) => void
+
+  /**
+   * @param check - whether an attestation's signature is its member's (refuses all by default)
+   * @param keepMerge - keep a checked attestation as merge evidence
+   */
+  constructor(check: (a: EpochAttestation) => boolean = () => false, keepMerge: (a: EpochAttestation) => void = () => {}) {
+    this.#check = check
+    this.#keepMerge = keepMerge
+  }
+
+  /**
+   * Keep `attestation` of member `hex` unchecked. When the member already
+   * has {@link DEFERRED_PER_MEMBER} waiting, they are checked first
+   * ({@link settle}). A copy of one already waiting is not kept twice.
+   */
+  defer(hex: string, attestation: EpochAttestation, seenAt: number): void {
+    let list = this.#deferred.get(hex)
+    if (list !== undefined && list.length >= DEFERRED_PER_MEMBER) {
+      this.settle(hex)
+      list = undefined
+    }
+    if (list?.some((d) => bytesEqual(d.attestation.signature, attestation.signature)) === true) return
+    if (list === undefined) {
+      list = []
+      this.#deferred.set(hex, list)
+      if (this.#deferred.size > DEFERRED_MEMBERS_KEPT) this.settle(this.#deferred.keys().next().value as string)
+    }
+    list.push({ attestation, seenAt })
+  }
+
+  /** How many members have unchecked attestations waiting. */
+  deferredMembers(): number {
+    return this.#deferred.size
+  }
+
+  /**
+   * Check the waiting attestations of member `hex` (of every member when
+   * omitted): each that checks shows its member alive at its time (a
+   * member we track) and is kept as merge evidence; the others are
+   * dropped. Returns whether any checked.
+   */
+  settle(hex?: string): boolean {
+    const members = hex === undefined ? [...this.#deferred.keys()] : [hex]
+    let any = false
+    for (const m of members) {
+      const list = this.#deferred.get(m)
+      if (list === undefined) continue
+      this.#deferred.delete(m)
+      for (const d of list) {
+        if (!this.#check(d.attestation)) continue
+        any = true
+        const seen = this.lastSeen.get(m)
+        if (seen !== undefined && seen < d.seenAt) {
+          this.lastSeen.set(m, d.seenAt)
+          this.inactiveProposedAt.delete(m)
+        }
+        this.#keepMerge(d.attestation)
+      }
+    }
+    return any
+  }
+
+  /**
+   * When we last heard from `hex`, checking its waiting attestations first
+   * when what we heard otherwise is at least `staleAfterMs` old at `now`.
+   */
+  seenAt(hex: string, now: number, staleAfterMs: number): number | undefined {
+    const seen = this.lastSeen.get(hex)
+    if (seen === undefined || now - seen < staleAfterMs || !this.#deferred.has(hex)) return seen
+    this.settle(hex)
+    return this.lastSeen.get(hex)
+  }
 }

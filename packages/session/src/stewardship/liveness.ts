@@ -85,8 +85,9 @@ export function syncLastSeen(core: LivenessComponents, now: number, restart = fa
 /** Whether we have not heard from `target` (hex) for the dead-member window. */
 export function looksDead(core: LivenessComponents, hex: string, now: number): boolean {
   if (hex === core.memberHex) return false
-  const seen = core.liveness.lastSeen.get(hex)
-  return seen !== undefined && now - seen >= deadMemberWindowMs(core.config, core.memberSet().size)
+  const window = deadMemberWindowMs(core.config, core.memberSet().size)
+  const seen = core.liveness.seenAt(hex, now, window)
+  return seen !== undefined && now - seen >= window
 }
 
 /**

@@ -155,6 +155,28 @@ function noteSignedAttestation(core: ControlComponents, a: EpochAttestation, now
   noteSeenAt(core, a.memberId, Math.min(now, signedAt))
 }
 
+/**
+ * Whether an attestation's signature check can wait ({@link LivenessState.defer}):
+ * a current member other than us and other than a steward attests, within
+ * our suspect window, that it merged the very commit we merged to reach
+ * our epoch, and we are not a joiner judging its branch. Such a word
+ * changes nothing here at once (no epoch, branch or steward progress to
+ * learn): only the member's liveness and the merges we hand out with
+ * replays, which check it when they need it. Most attestations of a
+ * membership change are these: checked at once, they cost every member
+ * a signature recovery per attester (a sixth of a plain member's CPU of
+ * a removal at 100 members).
+ */
+function deferrable(core: ControlComponents, a: EpochAttestation, now: number): boolean {
+  if (core.provisional !== undefined || a.epoch !== core.epoch() || a.commitHash.length === 0) return false
+  const bp = core.branch
+  if (bp === undefined || bp.epoch + 1n !== a.epoch || toHex(a.commitHash) !== bp.hashHex) return false
+  const hex = toHex(a.memberId)
+  if (hex === core.memberHex || !core.isMemberHex(hex) || core.steward.isSteward(a.memberId)) return false
+  const signedAt = Number(a.signedAtMs)
+  return signedAt !== 0 && Math.abs(now - signedAt) <= suspectWindowMs(core.config, core.memberSet().size)
+}
+
 /** Broadcast Welcomes kept until a merge matches them. */
 const UNMATCHED_WELCOME_LIMIT = 16
 
@@ -310,7 +332,7 @@ export function groupMovedOn(core: ConversationCore, now: number): boolean {
 }
 
 /** Our last merge as the fork-choice rule sees it. */
-function branchTip(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' | 'certificates'>): BranchTip | undefined {
+function branchTip(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' | 'certificates' | 'liveness'>): BranchTip | undefined {
   const bp = core.branch
   return bp === undefined ? undefined : { epoch: bp.epoch, ...branchClaim(core, bp.committer, fromHex(bp.hashHex)) }
 }
@@ -321,7 +343,7 @@ function branchTip(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' 
  * attests it (an attested claim here, the commit a replay carries in
  * `sync/fork.ts stageOnBranchPoint`).
  */
-export function branchClaim(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' | 'certificates'>, committer: Uint8Array, commitHash: Uint8Array): BranchClaim {
+export function branchClaim(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' | 'certificates' | 'liveness'>, committer: Uint8Array, commitHash: Uint8Array): BranchClaim {
   const bp = core.branch
   const list = bp?.session.steward?.list ?? core.steward.currentList()
   return { committerRank: committerRank(list, bp?.epoch ?? core.epoch() - 1n, committer), commitHash, majority: mergedByMajority(core, commitHash) }
@@ -333,10 +355,13 @@ export function branchClaim(core: Pick<ControlComponents, 'branch' | 'steward' |
  * rule then prefers that commit whatever its committer's rank
  * (`rules/fork-choice.ts winsFork`).
  */
-export function mergedByMajority(core: Pick<ControlComponents, 'branch' | 'certificates'>, commitHash: Uint8Array): boolean {
+export function mergedByMajority(core: Pick<ControlComponents, 'branch' | 'certificates' | 'liveness'>, commitHash: Uint8Array): boolean {
   const bp = core.branch
   if (bp?.members === undefined) return false
   const majority = Math.floor(bp.members.size / 2) + 1
+  if (core.certificates.mergeSupport(bp.epoch + 1n, commitHash, bp.members, majority) >= majority) return true
+  // Merges waiting unchecked may make the majority: check them (a member's few, once) and count again.
+  if (core.liveness.deferredMembers() === 0 || !core.liveness.settle()) return false
   return core.certificates.mergeSupport(bp.epoch + 1n, commitHash, bp.members, majority) >= majority
 }
 
@@ -347,7 +372,7 @@ export function mergedByMajority(core: Pick<ControlComponents, 'branch' | 'certi
  * the commit of the better branch we still want at our epoch; undefined
  * when we want neither.
  */
-function wantedCommit(core: Pick<ControlComponents, 'catchUp' | 'branch' | 'steward' | 'epoch' | 'certificates'>): { fromEpoch: bigint; commitHash: Uint8Array | undefined } | undefined {
+function wantedCommit(core: Pick<ControlComponents, 'catchUp' | 'branch' | 'steward' | 'epoch' | 'certificates' | 'liveness'>): { fromEpoch: bigint; commitHash: Uint8Array | undefined } | undefined {
   // The commit that left our epoch does not stage on our state: ask for the group's commit of the epoch before.
   if (offBranch(core)) return { fromEpoch: core.epoch() - 1n, commitHash: undefined }
   if (isBehind(core)) return { fromEpoch: core.epoch(), commitHash: undefined }
@@ -576,6 +601,10 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
   }
   if (control.attestation !== undefined) {
     const a = control.attestation
+    if (deferrable(core, a, now)) {
+      core.liveness.defer(toHex(a.memberId), a, Math.min(now, Number(a.signedAtMs)))
+      return effects
+    }
     noteSignedAttestation(core, a, now)
     report(noteJoinAttestation(core, a))
     // Only a current member's signed word makes us believe the group is ahead or on another branch.
@@ -647,6 +676,8 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
     // With the certificate of the election that put the committer on the list, for a member that missed it.
     const election = electionForReplay(core, req.fromEpoch, candidate.stewardMemberId)
     const certificates = [...(core.certificates.log.get(key) ?? []), ...(election === undefined ? [] : [election])]
+    // The merges we hand out are checked ones: check those still waiting first.
+    core.liveness.settle()
     const mergedBy = core.certificates.mergedBy(req.fromEpoch + 1n, commitHashOf(candidate.commitMessage))
     const bytes =
       candidate.commitMessage.length +

@@ -186,6 +186,7 @@ export function adoptSyncedBindings(core: AggregationComponents, sync: Pick<Conv
     }
     core.blsBindings.setMember(hex, { binding, publicKey: verdict.publicKey })
   }
+  warmAggregationKeys(core)
   return refused
 }
 
@@ -211,6 +212,19 @@ export type AggregationKeyList =
   | { ok: false; reason: 'invalid-list'; error: Error }
 
 const previousLists = new WeakMap<BlsBindingBook, AggregationMemberKeys>()
+
+/**
+ * Parse the keys of the epoch's members now, once: the list is kept, so
+ * the next proof's check (the hot path of a membership change) parses
+ * none, and a membership change later parses only its joiners' keys.
+ * Called where the member set changes (a merged commit, a Welcome) and
+ * where the state is restored; a no-op in a group that does not aggregate
+ * or while a member's binding is missing (the proof's check then builds
+ * the list when the binding arrives).
+ */
+export function warmAggregationKeys(core: AggregationComponents): void {
+  if (aggregationOf(core) !== undefined) orderedAggregationKeys(core)
+}
 
 /**
  * Build the epoch's ordered key list ({@link AggregationKeyList}); the
