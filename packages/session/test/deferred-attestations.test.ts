@@ -139,7 +139,7 @@ describe('attestations of the commit we merged are checked when their word matte
     expect(checks()).toBe(0)
     const request = control({ commitRequest: signCommitRequest({ ...s, memberId: dave.identity, plugins: { consensus: { signer: dave } } }, { fromEpoch: 4n }, NOW + 100) })
     const replay = onControl(s, request, NOW + 100).send[0]?.demlsControl?.commitReplay
-    expect(replay?.mergedBy.map((a) => toHex(a.memberId as Uint8Array))).toEqual([hex(bob)])
+    expect(replay?.mergedBy?.map((a) => toHex(a.memberId as Uint8Array))).toEqual([hex(bob)])
     expect(checks()).toBe(2)
   })
 
