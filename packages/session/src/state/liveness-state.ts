@@ -1,10 +1,12 @@
-import { type EpochAttestation, bytesEqual } from '@demls/wire'
+import { type EpochAttestation, bytesEqual, toHex } from '@demls/wire'
 
 /** An attestation kept unchecked ({@link LivenessState.defer}): what it says once its signature checks. */
 interface Deferred {
   readonly attestation: EpochAttestation
   /** When it shows its member alive: its signing time, at most the time it arrived. */
   readonly seenAt: number
+  /** Its commit hash, hex. */
+  readonly commitHashHex: string
 }
 
 /** Unchecked attestations kept per member: one more makes us check them (so a flood of forged copies cannot displace a real one). */
@@ -74,12 +76,21 @@ export class LivenessState {
       this.#deferred.set(hex, list)
       if (this.#deferred.size > DEFERRED_MEMBERS_KEPT) this.settle(this.#deferred.keys().next().value as string)
     }
-    list.push({ attestation, seenAt })
+    list.push({ attestation, seenAt, commitHashHex: toHex(attestation.commitHash) })
   }
 
   /** How many members have unchecked attestations waiting. */
   deferredMembers(): number {
     return this.#deferred.size
+  }
+
+  /** The members of `among` (hex) with an unchecked attestation waiting that they merged `commitHashHex` to reach `epoch`. */
+  deferredMerges(epoch: bigint, commitHashHex: string, among: ReadonlySet<string>): string[] {
+    const out: string[] = []
+    for (const [m, list] of this.#deferred) {
+      if (among.has(m) && list.some((d) => d.attestation.epoch === epoch && d.commitHashHex === commitHashHex)) out.push(m)
+    }
+    return out
   }
 
   /**

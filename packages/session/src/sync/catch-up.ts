@@ -359,9 +359,13 @@ export function mergedByMajority(core: Pick<ControlComponents, 'branch' | 'certi
   const bp = core.branch
   if (bp?.members === undefined) return false
   const majority = Math.floor(bp.members.size / 2) + 1
-  if (core.certificates.mergeSupport(bp.epoch + 1n, commitHash, bp.members, majority) >= majority) return true
-  // Merges waiting unchecked may make the majority: check them (a member's few, once) and count again.
-  if (core.liveness.deferredMembers() === 0 || !core.liveness.settle()) return false
+  const checked = core.certificates.mergeSupport(bp.epoch + 1n, commitHash, bp.members)
+  if (checked >= majority) return true
+  // Merges waiting unchecked may make the majority: then check those (each once) and count again.
+  if (core.liveness.deferredMembers() === 0) return false
+  const waiting = core.liveness.deferredMerges(bp.epoch + 1n, toHex(commitHash), bp.members)
+  if (checked + waiting.length < majority) return false
+  for (const m of waiting) core.liveness.settle(m)
   return core.certificates.mergeSupport(bp.epoch + 1n, commitHash, bp.members, majority) >= majority
 }
 
