@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest'
 import { deadMemberWindowMs, resolveConfig } from '../src/conversation/config.js'
 import { signAttestation, verifyAttestation } from '../src/join/signing.js'
 import { commitHashOf } from '../src/rules/candidate-check.js'
+import { authenticatorHash } from '../src/rules/joined-branch.js'
+import { ProvisionalJoin } from '../src/state/provisional-join.js'
 import type { BranchPoint } from '../src/state/branch-point.js'
 import { CatchUpState } from '../src/state/catch-up-state.js'
 import { CertificateState } from '../src/state/certificate-state.js'
@@ -26,9 +28,14 @@ const candidate = decodeCommitCandidate(encodeCommitCandidate({ conversationId: 
 /** The commit we merged from epoch 4 to reach 5. */
 const merged = commitHashOf(candidate.commitMessage)
 const control = (c: NonNullable<AppMessageInit['demlsControl']>) => decodeAppMessage(encodeAppMessage({ demlsControl: c })).demlsControl!
+const OUR_AUTHENTICATOR = new Uint8Array(32).fill(5)
+/** The state we hold at epoch 5, as attestations name it. */
+const OUR_STATE = authenticatorHash(OUR_AUTHENTICATOR)
+/** Another state at epoch 5 (another branch). */
+const OTHER_STATE = authenticatorHash(new Uint8Array(32).fill(6))
 
 /** Alice's view at epoch 5 of a group of four, having merged `merged` from epoch 4; `checks` counts signature checks. */
-function view(options: { stewards?: EthereumSigner[]; provisional?: boolean } = {}) {
+function view(options: { stewards?: EthereumSigner[]; provisional?: ProvisionalJoin } = {}) {
   const members = new Set([alice, bob, carol, dave].map(hex))
   const certificates = new CertificateState()
   let checks = 0
@@ -37,11 +44,16 @@ function view(options: { stewards?: EthereumSigner[]; provisional?: boolean } = 
       checks++
       return verifyAttestation(alice, 'chat', a)
     },
-    (a) => certificates.keepMerge(a),
+    (a) => {
+      certificates.keepMerge(a)
+      // As the conversation core does: a checked word of a member's state is noted while we are provisional.
+      s.provisional?.note(toHex(a.memberId), { epoch: a.epoch, authenticatorHash: a.authenticatorHash }, Number(a.signedAtMs))
+    },
   )
   for (const m of members) liveness.lastSeen.set(m, NOW - 10_000)
   const branch = { epoch: 4n, hashHex: toHex(merged), committer: alice.identity, members, session: { steward: undefined } } as unknown as BranchPoint
   const stewards = new Set((options.stewards ?? []).map(hex))
+  const released: string[] = []
   const s: ControlComponents = {
     id: 'chat',
     memberId: alice.identity,
@@ -52,9 +64,9 @@ function view(options: { stewards?: EthereumSigner[]; provisional?: boolean } = 
     isMemberHex: (h) => members.has(h),
     membership: { epochHistory: new Map() },
     liveness,
-    provisional: options.provisional === true ? ({ attestedAt: () => undefined, note: () => {} } as unknown as ControlComponents['provisional']) : undefined,
-    mls: { epochAuthenticator: () => new Uint8Array(32) },
-    plugins: { consensus: { signer: alice }, mls: { releaseKeyPackage: () => true } },
+    provisional: options.provisional,
+    mls: { epochAuthenticator: () => OUR_AUTHENTICATOR },
+    plugins: { consensus: { signer: alice }, mls: { releaseKeyPackage: () => released.push('chat') > 0 } },
     catchUp: new CatchUpState(),
     certificates,
     branch,
@@ -63,12 +75,13 @@ function view(options: { stewards?: EthereumSigner[]; provisional?: boolean } = 
     voting: { voided: new Set() },
     sm: { state: 'working' },
   }
-  return { s, checks: () => checks }
+  return { s, checks: () => checks, released }
 }
 
-/** `by`'s signed word that it merged `commitHash` to reach epoch 5, signed at `at`. */
-function attestation(by: EthereumSigner, at: number, commitHash = merged): EpochAttestation {
-  return control({ attestation: signAttestation(by, 'chat', { epoch: 5n, commitHash, signedAtMs: at }) }).attestation!
+/** `by`'s signed word that it merged `commitHash` to reach epoch 5 (holding `state`, when given), signed at `at`. */
+function attestation(by: EthereumSigner, at: number, commitHash = merged, state?: Uint8Array): EpochAttestation {
+  return control({ attestation: signAttestation(by, 'chat', { epoch: 5n, commitHash, signedAtMs: at, ...(state !== undefined ? { authenticatorHash: state } : {}) }) })
+    .attestation!
 }
 
 /** A copy of `a` whose signature is not its member's: one byte of the signature changed. */
@@ -157,12 +170,12 @@ describe('attestations of the commit we merged are checked when their word matte
     expect(s.liveness.deferredMembers()).toBe(0)
   })
 
-  it('checked at once, as before: a steward\'s attestation, one of another commit or epoch, and any while we are a joiner judging our branch', () => {
+  it('checked at once, as before: a steward\'s attestation, one of another commit or epoch, and one of another state while we are a joiner judging our branch', () => {
     const cases: [string, ReturnType<typeof view>, EpochAttestation, number][] = [
       ['a steward', view({ stewards: [bob] }), attestation(bob, NOW), NOW],
       ['another commit', view(), attestation(bob, NOW, new Uint8Array(32).fill(0xee)), NOW],
       ['another epoch', view(), control({ attestation: signAttestation(bob, 'chat', { epoch: 6n, commitHash: merged, signedAtMs: NOW }) }).attestation!, NOW],
-      ['a provisional joiner', view({ provisional: true }), attestation(bob, NOW), NOW],
+      ['a provisional joiner, of another state', view({ provisional: new ProvisionalJoin(new Uint8Array([1]), 4n, 2_000) }), attestation(bob, NOW, merged, OTHER_STATE), NOW],
       // Too old to be a sign of life: ignored, neither checked nor kept.
       ['signed outside our suspect window', view(), attestation(bob, NOW - 10 * 60_000), NOW - 10_000],
     ]
@@ -171,5 +184,49 @@ describe('attestations of the commit we merged are checked when their word matte
       expect(s.liveness.deferredMembers(), name).toBe(0)
       expect(s.liveness.lastSeen.get(hex(bob)), name).toBe(seen)
     }
+  })
+
+  describe('a provisional joiner (welcomed at epoch 4, now at 5)', () => {
+    const joiner = () => new ProvisionalJoin(new Uint8Array([1]), 4n, 2_000)
+
+    it('confirmations of our state wait until they could make the majority of our roster; then they are checked and confirm us', () => {
+      const { s, checks, released } = view({ provisional: joiner() })
+      expect(onControl(s, { attestation: attestation(bob, NOW, merged, OUR_STATE) }, NOW).events).toEqual([])
+      expect(checks()).toBe(0)
+      expect(s.provisional).toBeDefined()
+      // Bob and Carol of the three others: a strict majority, if both check.
+      onControl(s, { attestation: attestation(carol, NOW, merged, OUR_STATE) }, NOW)
+      expect(checks()).toBe(2)
+      expect(s.provisional).toBeUndefined()
+      expect(released).toEqual(['chat'])
+    })
+
+    it('forged confirmations do not confirm us: a majority of checked words is needed', () => {
+      const p = joiner()
+      const { s, checks } = view({ provisional: p })
+      onControl(s, { attestation: attestation(bob, NOW, merged, OUR_STATE) }, NOW)
+      onControl(s, { attestation: tampered(attestation(carol, NOW, merged, OUR_STATE)) }, NOW)
+      expect(checks()).toBe(2)
+      expect(s.provisional).toBe(p)
+      expect(p.countOf(5n, toHex(OUR_STATE))).toBe(1)
+      onControl(s, { attestation: attestation(dave, NOW + 1, merged, OUR_STATE) }, NOW + 1)
+      expect(s.provisional).toBeUndefined()
+    })
+
+    it('a waiting confirmation is checked before we call ourselves stranded: it is that member\'s later word', () => {
+      const p = joiner()
+      // Carol and Dave once held another state here (checked then).
+      p.note(hex(carol), { epoch: 5n, authenticatorHash: OTHER_STATE }, NOW - 5_000)
+      p.note(hex(dave), { epoch: 5n, authenticatorHash: OTHER_STATE }, NOW - 5_000)
+      const { s } = view({ provisional: p })
+      // Carol's later word: our state (waits: one confirmation of three cannot confirm us).
+      onControl(s, { attestation: attestation(carol, NOW, merged, OUR_STATE) }, NOW)
+      expect(s.liveness.deferredMembers()).toBe(1)
+      // Dave attests the other state again: on what was checked, two of three hold it and we would be stranded.
+      const effects = onControl(s, { attestation: attestation(dave, NOW + 1, new Uint8Array(32).fill(0xee), OTHER_STATE) }, NOW + 1)
+      expect(effects.events.filter((e) => e.type === 'stranded')).toEqual([])
+      expect(p.target).toBeUndefined()
+      expect(p.countOf(5n, toHex(OTHER_STATE))).toBe(1)
+    })
   })
 })

@@ -91,7 +91,11 @@ export class ConversationCore {
   /** When we last heard from each member, our removals for inactivity, and the attestations whose check can wait. */
   readonly liveness = new LivenessState(
     (a) => verifyAttestation(this.plugins.consensus.signer, this.id, a),
-    (a) => this.certificates.keepMerge(a),
+    (a) => {
+      this.certificates.keepMerge(a)
+      // While we are a provisional joiner, a checked word that a member holds our state confirms us (judged at the next attestation or merge).
+      this.provisional?.note(toHex(a.memberId), { epoch: a.epoch, authenticatorHash: a.authenticatorHash }, Number(a.signedAtMs))
+    },
   )
   /** Join epochs, membership of recent epochs, our electorate at join. */
   readonly membership = new MembershipState()

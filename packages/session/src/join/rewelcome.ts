@@ -64,7 +64,7 @@ export function beginProvisional(core: ConversationCore, welcome: MemberWelcome)
  * const slices: JoinAttestationComponents = core // or plain objects with these members, in a test
  * ```
  */
-export type JoinAttestationComponents = Pick<ConversationCore, 'id' | 'memberHex' | 'provisional' | 'epoch' | 'memberSet' | 'isMemberHex'> & {
+export type JoinAttestationComponents = Pick<ConversationCore, 'id' | 'memberHex' | 'provisional' | 'epoch' | 'memberSet' | 'isMemberHex' | 'liveness'> & {
   readonly mls: Pick<ConversationCore['mls'], 'epochAuthenticator'>
   readonly plugins: {
     readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer'>
@@ -128,7 +128,11 @@ export function judge(core: ConversationCore): void {
 function judgeBranch(core: JoinAttestationComponents): ConversationEvent | undefined {
   const p = core.provisional
   if (p === undefined) return undefined
-  const verdict = judgeAgainstRoster(core, p, ownState(core))
+  const own = ownState(core)
+  let verdict = judgeAgainstRoster(core, p, own)
+  // Confirmations of our state waiting unchecked (`confirmWaiting`) may be the later word of members counted for
+  // another state: check them before calling us stranded (each checked one replaces that member's earlier word).
+  if (verdict.kind === 'stranded' && core.liveness.deferredMembers() > 0 && core.liveness.settle()) verdict = judgeAgainstRoster(core, p, own)
   if (verdict.kind === 'with-majority') {
     p.target = undefined
     // The majority followed us past the epoch we joined at: no fork can take us back there.
@@ -140,6 +144,27 @@ function judgeBranch(core: JoinAttestationComponents): ConversationEvent | undef
     return { type: 'stranded', epoch: core.epoch(), attesters: verdict.attesters, majorityState: verdict.target }
   }
   return undefined
+}
+
+/**
+ * While provisional: the members' words that they hold our state wait
+ * unchecked (`sync/catch-up.ts deferrable`) until they could confirm us,
+ * that is until those checked and those waiting make a strict majority
+ * of the other members of our roster; then the waiting ones are checked
+ * (each checked one is noted, `ConversationCore.liveness`) and our branch
+ * judged. Returns the judgement's event, as {@link noteJoinAttestation}.
+ */
+export function confirmWaiting(core: JoinAttestationComponents & Pick<ConversationCore, 'branch'>): ConversationEvent | undefined {
+  const p = core.provisional
+  const bp = core.branch
+  if (p === undefined || bp === undefined) return undefined
+  const own = ownState(core)
+  const roster = core.memberSet()
+  const others = roster.size - (roster.has(core.memberHex) ? 1 : 0)
+  const waiting = core.liveness.deferredMerges(own.epoch, bp.hashHex, roster)
+  if (2 * (p.countOf(own.epoch, toHex(own.authenticatorHash)) + waiting.length) <= others) return undefined
+  for (const m of waiting) core.liveness.settle(m)
+  return judgeBranch(core)
 }
 
 /**

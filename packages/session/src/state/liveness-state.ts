@@ -52,7 +52,7 @@ export class LivenessState {
 
   /**
    * @param check - whether an attestation's signature is its member's (refuses all by default)
-   * @param keepMerge - keep a checked attestation as merge evidence
+   * @param keepMerge - take a checked attestation (merge evidence, a provisional joiner's confirmation)
    */
   constructor(check: (a: EpochAttestation) => boolean = () => false, keepMerge: (a: EpochAttestation) => void = () => {}) {
     this.#check = check

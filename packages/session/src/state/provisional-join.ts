@@ -122,6 +122,11 @@ export class ProvisionalJoin {
     if (states?.size === 0) this.#states.delete(old.epoch)
   }
 
+  /** How many members' latest attestations at `epoch` name the state `stateHex` (hex of its authenticator hash). */
+  countOf(epoch: bigint, stateHex: string): number {
+    return this.#states.get(epoch)?.get(stateHex) ?? 0
+  }
+
   /**
    * Whether some state at `epoch` is attested by more than half of
    * `otherCount` members, counting every attestation we keep (ours and

@@ -23,7 +23,7 @@ import { type ClaimsComponents, attestedByMember, commitRequestRefusal, signComm
 import { AVAILABILITY_LIMITS } from './limits.js'
 import { attestationPeriodMs, suspectWindowMs } from '../conversation/config.js'
 import { signAttestation, verifyAttestation } from '../join/signing.js'
-import { type JoinAttestationComponents, noteJoinAttestation, ownState } from '../join/rewelcome.js'
+import { type JoinAttestationComponents, confirmWaiting, noteJoinAttestation, ownState } from '../join/rewelcome.js'
 import { type LivenessComponents, noteSeenAt } from '../stewardship/liveness.js'
 import { answersAttestation, electionForReplay, listStamp } from './steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
@@ -159,18 +159,21 @@ function noteSignedAttestation(core: ControlComponents, a: EpochAttestation, now
  * Whether an attestation's signature check can wait ({@link LivenessState.defer}):
  * a current member other than us and other than a steward attests, within
  * our suspect window, that it merged the very commit we merged to reach
- * our epoch, and we are not a joiner judging its branch. Such a word
- * changes nothing here at once (no epoch, branch or steward progress to
- * learn): only the member's liveness and the merges we hand out with
- * replays, which check it when they need it. Most attestations of a
+ * our epoch (and, while we are a provisional joiner, that it holds our
+ * very state). Such a word changes nothing here at once (no epoch, branch
+ * or steward progress to learn): only the member's liveness, the merges we
+ * hand out with replays and the confirmations of a joiner, which check it
+ * when they need it (`confirmWaiting` once they could make the majority). Most attestations of a
  * membership change are these: checked at once, they cost every member
  * a signature recovery per attester (a sixth of a plain member's CPU of
  * a removal at 100 members).
  */
 function deferrable(core: ControlComponents, a: EpochAttestation, now: number): boolean {
-  if (core.provisional !== undefined || a.epoch !== core.epoch() || a.commitHash.length === 0) return false
+  if (a.epoch !== core.epoch() || a.commitHash.length === 0) return false
   const bp = core.branch
   if (bp === undefined || bp.epoch + 1n !== a.epoch || toHex(a.commitHash) !== bp.hashHex) return false
+  // A provisional joiner judges its branch by the states members attest: only a word that it holds our very state waits.
+  if (core.provisional !== undefined && !bytesEqual(a.authenticatorHash, ownState(core).authenticatorHash)) return false
   const hex = toHex(a.memberId)
   if (hex === core.memberHex || !core.isMemberHex(hex) || core.steward.isSteward(a.memberId)) return false
   const signedAt = Number(a.signedAtMs)
@@ -607,6 +610,8 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
     const a = control.attestation
     if (deferrable(core, a, now)) {
       core.liveness.defer(toHex(a.memberId), a, Math.min(now, Number(a.signedAtMs)))
+      // A provisional joiner: these are confirmations of our state, checked once they could make the majority.
+      if (core.provisional !== undefined) report(confirmWaiting(core))
       return effects
     }
     noteSignedAttestation(core, a, now)
