@@ -229,4 +229,36 @@ describe('attestations of the commit we merged are checked when their word matte
       expect(p.countOf(5n, toHex(OTHER_STATE))).toBe(1)
     })
   })
+
+  it('a member\'s waiting words: two per epoch (a third is checked with them), those of epochs before the one before dropped unchecked, each counted once per commit', () => {
+    let checks = 0
+    const kept: bigint[] = []
+    const liveness = new LivenessState(
+      (a) => {
+        checks++
+        return verifyAttestation(alice, 'chat', a)
+      },
+      (a) => kept.push(a.epoch),
+    )
+    const members = new Set([hex(bob)])
+    const at = (epoch: bigint, t: number, hash = merged) => control({ attestation: signAttestation(bob, 'chat', { epoch, commitHash: hash, signedAtMs: t }) }).attestation!
+    const other = new Uint8Array(32).fill(3)
+    liveness.defer(hex(bob), at(5n, NOW), NOW)
+    liveness.defer(hex(bob), at(5n, NOW + 1), NOW + 1) // a periodic re-attestation: two of epoch 5
+    expect(liveness.deferredMerges(5n, toHex(merged), members)).toEqual([hex(bob)])
+    liveness.defer(hex(bob), at(6n, NOW + 2, other), NOW + 2)
+    liveness.defer(hex(bob), at(7n, NOW + 3, other), NOW + 3) // epoch 5's words are dropped, unchecked
+    expect(checks).toBe(0)
+    expect(liveness.deferredMerges(5n, toHex(merged), members)).toEqual([])
+    expect(liveness.deferredMerges(6n, toHex(other), members, 1)).toEqual([hex(bob)])
+    expect(liveness.deferredMerges(6n, toHex(other), members, 2)).toEqual([]) // fewer waiting than asked for: no walk
+    liveness.defer(hex(bob), at(7n, NOW + 4, other), NOW + 4)
+    liveness.defer(hex(bob), at(7n, NOW + 5, other), NOW + 5) // a third of epoch 7: all three waiting are checked first
+    expect(checks).toBe(3)
+    expect(kept).toEqual([6n, 7n, 7n])
+    expect(liveness.deferredMembers()).toBe(1) // the newest waits
+    liveness.settle()
+    expect(liveness.deferredMembers()).toBe(0)
+    expect(liveness.deferredMerges(7n, toHex(other), members)).toEqual([])
+  })
 })

@@ -161,8 +161,10 @@ export function confirmWaiting(core: JoinAttestationComponents & Pick<Conversati
   const own = ownState(core)
   const roster = core.memberSet()
   const others = roster.size - (roster.has(core.memberHex) ? 1 : 0)
-  const waiting = core.liveness.deferredMerges(own.epoch, bp.hashHex, roster)
-  if (2 * (p.countOf(own.epoch, toHex(own.authenticatorHash)) + waiting.length) <= others) return undefined
+  // A strict majority of the others: how many more than those checked, and are that many waiting?
+  const needed = Math.floor(others / 2) + 1 - p.countOf(own.epoch, toHex(own.authenticatorHash))
+  const waiting = needed > 0 ? core.liveness.deferredMerges(own.epoch, bp.hashHex, roster, needed) : []
+  if (waiting.length < needed) return undefined
   for (const m of waiting) core.liveness.settle(m)
   return judgeBranch(core)
 }

@@ -9,7 +9,7 @@ interface Deferred {
   readonly commitHashHex: string
 }
 
-/** Unchecked attestations kept per member: one more makes us check them (so a flood of forged copies cannot displace a real one). */
+/** Unchecked attestations kept per member and epoch: one more makes us check them (so a flood of forged copies cannot displace a real one). */
 export const DEFERRED_PER_MEMBER = 2
 /** Members with unchecked attestations kept (the oldest go first). */
 const DEFERRED_MEMBERS_KEPT = 1024
@@ -61,22 +61,37 @@ export class LivenessState {
 
   /**
    * Keep `attestation` of member `hex` unchecked. When the member already
-   * has {@link DEFERRED_PER_MEMBER} waiting, they are checked first
-   * ({@link settle}). A copy of one already waiting is not kept twice.
+   * has {@link DEFERRED_PER_MEMBER} waiting of that epoch, they are checked
+   * first ({@link settle}); its waiting words of epochs before the one
+   * before are dropped unchecked (a later word of the member supersedes
+   * them as a sign of life, and merges are handed out for the commits of
+   * the last two epochs). A copy of one already waiting is not kept twice.
    */
   defer(hex: string, attestation: EpochAttestation, seenAt: number): void {
     let list = this.#deferred.get(hex)
-    if (list !== undefined && list.length >= DEFERRED_PER_MEMBER) {
-      this.settle(hex)
-      list = undefined
+    if (list !== undefined) {
+      this.#uncount(list)
+      list = list.filter((d) => d.attestation.epoch + 1n >= attestation.epoch)
+      if (list.filter((d) => d.attestation.epoch === attestation.epoch).length >= DEFERRED_PER_MEMBER) {
+        this.#deferred.set(hex, list)
+        this.#count(list)
+        this.settle(hex)
+        list = []
+      }
     }
-    if (list?.some((d) => bytesEqual(d.attestation.signature, attestation.signature)) === true) return
-    if (list === undefined) {
-      list = []
+    if (list?.some((d) => bytesEqual(d.attestation.signature, attestation.signature))) {
       this.#deferred.set(hex, list)
-      if (this.#deferred.size > DEFERRED_MEMBERS_KEPT) this.settle(this.#deferred.keys().next().value as string)
+      this.#count(list)
+      return
+    }
+    if (list === undefined || list.length === 0) {
+      this.#deferred.delete(hex)
+      if (this.#deferred.size >= DEFERRED_MEMBERS_KEPT) this.settle(this.#deferred.keys().next().value as string)
+      list = []
     }
     list.push({ attestation, seenAt, commitHashHex: toHex(attestation.commitHash) })
+    this.#deferred.set(hex, list)
+    this.#count(list)
   }
 
   /** How many members have unchecked attestations waiting. */
@@ -84,13 +99,39 @@ export class LivenessState {
     return this.#deferred.size
   }
 
-  /** The members of `among` (hex) with an unchecked attestation waiting that they merged `commitHashHex` to reach `epoch`. */
-  deferredMerges(epoch: bigint, commitHashHex: string, among: ReadonlySet<string>): string[] {
+  /**
+   * The members of `among` (hex) with an unchecked attestation waiting that
+   * they merged `commitHashHex` to reach `epoch`; none at once (no walk)
+   * when fewer than `atLeast` members have one at all.
+   */
+  deferredMerges(epoch: bigint, commitHashHex: string, among: ReadonlySet<string>, atLeast = 0): string[] {
+    const key = `${epoch}:${commitHashHex}`
+    const total = this.#byKey.get(key) ?? 0
+    if (total === 0 || total < atLeast) return []
     const out: string[] = []
     for (const [m, list] of this.#deferred) {
       if (among.has(m) && list.some((d) => d.attestation.epoch === epoch && d.commitHashHex === commitHashHex)) out.push(m)
     }
     return out
+  }
+
+  /** Members with a waiting word per `epoch:commit hash hex` (what {@link deferredMerges} reads before it walks). */
+  readonly #byKey = new Map<string, number>()
+
+  #keysOf(list: readonly Deferred[]): Set<string> {
+    return new Set(list.map((d) => `${d.attestation.epoch}:${d.commitHashHex}`))
+  }
+
+  #count(list: readonly Deferred[]): void {
+    for (const k of this.#keysOf(list)) this.#byKey.set(k, (this.#byKey.get(k) ?? 0) + 1)
+  }
+
+  #uncount(list: readonly Deferred[]): void {
+    for (const k of this.#keysOf(list)) {
+      const n = (this.#byKey.get(k) ?? 0) - 1
+      if (n > 0) this.#byKey.set(k, n)
+      else this.#byKey.delete(k)
+    }
   }
 
   /**
@@ -106,6 +147,7 @@ export class LivenessState {
       const list = this.#deferred.get(m)
       if (list === undefined) continue
       this.#deferred.delete(m)
+      this.#uncount(list)
       for (const d of list) {
         if (!this.#check(d.attestation)) continue
         any = true

@@ -366,7 +366,7 @@ export function mergedByMajority(core: Pick<ControlComponents, 'branch' | 'certi
   if (checked >= majority) return true
   // Merges waiting unchecked may make the majority: then check those (each once) and count again.
   if (core.liveness.deferredMembers() === 0) return false
-  const waiting = core.liveness.deferredMerges(bp.epoch + 1n, toHex(commitHash), bp.members)
+  const waiting = core.liveness.deferredMerges(bp.epoch + 1n, toHex(commitHash), bp.members, majority - checked)
   if (checked + waiting.length < majority) return false
   for (const m of waiting) core.liveness.settle(m)
   return core.certificates.mergeSupport(bp.epoch + 1n, commitHash, bp.members, majority) >= majority
