@@ -23,10 +23,12 @@ const DEFERRED_MEMBERS_KEPT = 1024
  *
  * It also holds the signed attestations whose check can wait
  * ({@link LivenessState.defer}): a member's word that it merged the very
- * commit we merged tells us nothing new but that it is alive and one more
- * merge to hand out with replays, so its signature is checked only when
- * either matters ({@link LivenessState.settle}): the member would
- * otherwise look silent, or its merge is counted or handed out.
+ * commit we merged tells us nothing new but that it is alive, one more
+ * merge to hand out with replays and, while we are a provisional joiner,
+ * one more confirmation of our state; so its signature is checked only
+ * when one of those matters ({@link LivenessState.settle}): the member
+ * would otherwise look silent, or its merge or confirmation is counted or
+ * handed out.
  *
  * @example
  * ```ts
@@ -68,30 +70,28 @@ export class LivenessState {
    * the last two epochs). A copy of one already waiting is not kept twice.
    */
   defer(hex: string, attestation: EpochAttestation, seenAt: number): void {
-    let list = this.#deferred.get(hex)
-    if (list !== undefined) {
-      this.#uncount(list)
-      list = list.filter((d) => d.attestation.epoch + 1n >= attestation.epoch)
-      if (list.filter((d) => d.attestation.epoch === attestation.epoch).length >= DEFERRED_PER_MEMBER) {
-        this.#deferred.set(hex, list)
-        this.#count(list)
-        this.settle(hex)
-        list = []
-      }
-    }
-    if (list?.some((d) => bytesEqual(d.attestation.signature, attestation.signature))) {
-      this.#deferred.set(hex, list)
-      this.#count(list)
-      return
-    }
-    if (list === undefined || list.length === 0) {
-      this.#deferred.delete(hex)
-      if (this.#deferred.size >= DEFERRED_MEMBERS_KEPT) this.settle(this.#deferred.keys().next().value as string)
+    const held = this.#deferred.get(hex)
+    let list = held?.filter((d) => d.attestation.epoch + 1n >= attestation.epoch) ?? []
+    if (held !== undefined) this.#put(hex, held, list)
+    if (list.some((d) => bytesEqual(d.attestation.signature, attestation.signature))) return
+    if (list.filter((d) => d.attestation.epoch === attestation.epoch).length >= DEFERRED_PER_MEMBER) {
+      this.settle(hex)
       list = []
     }
-    list.push({ attestation, seenAt, commitHashHex: toHex(attestation.commitHash) })
-    this.#deferred.set(hex, list)
-    this.#count(list)
+    if (list.length === 0 && this.#deferred.size >= DEFERRED_MEMBERS_KEPT) {
+      const oldest = this.#deferred.keys().next().value as string
+      if (oldest !== hex) this.settle(oldest)
+    }
+    this.#put(hex, list, [...list, { attestation, seenAt, commitHashHex: toHex(attestation.commitHash) }])
+  }
+
+  /** Replace member `hex`'s waiting list `before` by `after` (none when empty), keeping the per-commit counts. */
+  #put(hex: string, before: readonly Deferred[], after: Deferred[]): void {
+    if (this.#deferred.has(hex)) this.#uncount(before)
+    this.#deferred.delete(hex)
+    if (after.length === 0) return
+    this.#deferred.set(hex, after)
+    this.#count(after)
   }
 
   /** How many members have unchecked attestations waiting. */
