@@ -3,7 +3,7 @@ import { type ScoreOp, ScoreEvent } from '@demls/scoring'
 import { type CommitCandidate, bytesEqual, fromHex, toHex } from '@demls/wire'
 import type { ConversationConfig } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
-import { keyOfTarget, targetKey } from '../rules/targets.js'
+import { targetKey } from '../rules/targets.js'
 import { openTargetKeys } from '../voting/proposals.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { freezeEntryWindowFor, selectionAwaitsOpenWork } from '../rules/freeze-window.js'
@@ -26,12 +26,14 @@ import {
   type CommitAction,
   KEY_PACKAGE_EXPIRY_TOLERANCE_MS,
   type PrefixEntry,
+  actionKey,
   actionSetKey,
   coversPrefix,
   deferredAdds,
   expiredAdds,
   lagsRecentApprovals,
   orderCandidates,
+  prefixDifference,
 } from '../rules/selection-order.js'
 
 /** Our freeze-entry window ({@link freezeEntryWindowFor}) for our current role. */
@@ -535,13 +537,12 @@ async function tryCandidate(
     if (verdict !== 'late') penalties.push(verdict)
     // It failed only on our view of the approvals: the group may hold the proof we lack.
     if (verdict === 'late' || (verdict.event === ScoreEvent.BrokenMlsProposal && staged.otherProposals === 0)) notes.disputed = true
-    const ours = new Set(plan.prefix.map((e) => keyOfTarget({ action: e.action, member: e.memberId })))
-    const theirs = staged.changes.map((ch) => keyOfTarget({ action: ch.action, member: ch.memberId }))
+    const difference = prefixDifference(staged.changes, plan.prefix)
     const open = openTargetKeys(core)
     // Each change as `action:<first 8 hex of the target>`; beyond our prefix, whether it is still being voted on here.
     const short = (k: string) => k.slice(0, k.indexOf(':') + 9)
-    const extra = theirs.filter((k) => !ours.has(k)).map((k) => `${short(k)} (${open.has(k) ? 'open here' : 'not approved here'})`)
-    const lacking = [...ours].filter((k) => !theirs.includes(k)).map(short)
+    const extra = difference.extra.map((k) => `${short(k)} (${open.has(k) ? 'open here' : 'not approved here'})`)
+    const lacking = difference.lacking.map((e) => short(actionKey(e)))
     why.push(
       `${who}: ${verdict === 'late' ? 'carries work still open here' : verdict.event}; carries ${extra.length === 0 ? 'nothing' : extra.join(', ')} beyond our prefix of ${plan.prefix.length}, leaves out ${lacking.length === 0 ? 'nothing' : lacking.join(', ')}`,
     )
@@ -706,8 +707,7 @@ async function onApplied(
   // expired, as we checked when validating it) leave the approved queue on
   // every member that merged it; the joiner is told REJECTED. What a lagging
   // epoch steward's commit left out (`lagsRecentApprovals`) stays approved.
-  const carried = new Set(winner.merge.changes.map((ch) => keyOfTarget({ action: ch.action, member: ch.memberId })))
-  const leftOut = prefix.filter((e) => !carried.has(keyOfTarget({ action: e.action, member: e.memberId })))
+  const leftOut = prefixDifference(winner.merge.changes, prefix).lacking
   const expired = dropExpired(core, expiredAdds(leftOut, now + KEY_PACKAGE_EXPIRY_TOLERANCE_MS), now)
   const welcome = winner.candidate.isLocal ? winner.merge.welcome : undefined
   await completeEpochTransition(core, {
@@ -754,8 +754,7 @@ async function onNoCandidate(
  * at least one such change.
  */
 function carriesOnlyOpenWork(core: ConversationCore, changes: readonly CommitAction[], prefix: readonly PrefixEntry[]): boolean {
-  const wanted = new Set(prefix.map((e) => keyOfTarget({ action: e.action, member: e.memberId })))
-  const extra = changes.map((c) => keyOfTarget({ action: c.action, member: c.memberId })).filter((k) => !wanted.has(k))
+  const { extra } = prefixDifference(changes, prefix)
   if (extra.length === 0) return false
   const open = openTargetKeys(core)
   return extra.every((k) => open.has(k))

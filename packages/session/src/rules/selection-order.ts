@@ -192,14 +192,27 @@ export function coversPrefix(
 }
 
 /** {@link keyOfTarget} of an action (`add:<hex>`). */
-const actionKey = (a: CommitAction): string => keyOfTarget({ action: a.action, member: a.memberId })
+export const actionKey = (a: CommitAction): string => keyOfTarget({ action: a.action, member: a.memberId })
+
+/**
+ * How a commit doing `changes` differs from the commit prefix `prefix`:
+ * the target keys ({@link actionKey}) it carries beyond it, each once, and
+ * the entries of the prefix it leaves out. The one comparison behind
+ * {@link coversPrefix}, {@link lagsRecentApprovals} and what a freeze says
+ * of a candidate it refused (`freeze/commit-flow.ts`).
+ *
+ * @internal
+ */
+export function prefixDifference(changes: readonly CommitAction[], prefix: readonly PrefixEntry[]): { extra: string[]; lacking: PrefixEntry[] } {
+  const wanted = new Set(prefix.map(actionKey))
+  const carried = new Set(changes.map(actionKey))
+  return { extra: [...carried].filter((k) => !wanted.has(k)), lacking: prefix.filter((e) => !carried.has(actionKey(e))) }
+}
 
 /** The entries of `prefix` a commit doing `changes` leaves out, or undefined when it does anything outside `prefix`. */
 function omittedFrom(changes: readonly CommitAction[], prefix: readonly PrefixEntry[]): PrefixEntry[] | undefined {
-  const wanted = new Set(prefix.map(actionKey))
-  const carried = new Set(changes.map(actionKey))
-  for (const k of carried) if (!wanted.has(k)) return undefined
-  return prefix.filter((e) => !carried.has(actionKey(e)))
+  const { extra, lacking } = prefixDifference(changes, prefix)
+  return extra.length > 0 ? undefined : lacking
 }
 
 /**
