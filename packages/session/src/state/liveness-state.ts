@@ -11,8 +11,13 @@ interface Deferred {
 
 /** Unchecked attestations kept per member and epoch: one more makes us check them (so a flood of forged copies cannot displace a real one). */
 export const DEFERRED_PER_MEMBER = 2
-/** Members with unchecked attestations kept (the oldest go first). */
-const DEFERRED_MEMBERS_KEPT = 1024
+/**
+ * Members with unchecked attestations kept (the oldest are checked and go
+ * first). Only current members' words wait, so a group of up to this many
+ * never evicts: about n/3 members attest each commit, and at 10,000
+ * members a bound of 1,024 would have had every change check 2,300 of them.
+ */
+const DEFERRED_MEMBERS_KEPT = 16_384
 
 /**
  * The liveness slice: when we last heard from each member, and our
