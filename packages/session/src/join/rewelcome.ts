@@ -162,10 +162,8 @@ export function confirmWaiting(core: JoinAttestationComponents & Pick<Conversati
   const roster = core.memberSet()
   const others = roster.size - (roster.has(core.memberHex) ? 1 : 0)
   // A strict majority of the others: how many more than those checked, and are that many waiting?
-  const needed = Math.floor(others / 2) + 1 - p.countOf(own.epoch, toHex(own.authenticatorHash))
-  const waiting = needed > 0 ? core.liveness.deferredMerges(own.epoch, bp.hashHex, roster, needed) : []
-  if (waiting.length < needed) return undefined
-  for (const m of waiting) core.liveness.settle(m)
+  const lacking = () => Math.floor(others / 2) + 1 - p.countOf(own.epoch, toHex(own.authenticatorHash))
+  if (!core.liveness.settleWaiting(own.epoch, bp.hashHex, roster, lacking)) return undefined
   return judgeBranch(core)
 }
 

@@ -55,15 +55,15 @@ export class LivenessState {
   readonly inactiveProposedAt = new Map<string, { at: number; attempts: number }>()
   readonly #deferred = new Map<string, Deferred[]>()
   readonly #check: (a: EpochAttestation) => boolean
-  readonly #keepMerge: (a: EpochAttestation) => void
+  readonly #onChecked: (a: EpochAttestation) => void
 
   /**
    * @param check - whether an attestation's signature is its member's (refuses all by default)
-   * @param keepMerge - take a checked attestation (merge evidence, a provisional joiner's confirmation)
+   * @param onChecked - take a checked attestation (merge evidence, a provisional joiner's confirmation)
    */
-  constructor(check: (a: EpochAttestation) => boolean = () => false, keepMerge: (a: EpochAttestation) => void = () => {}) {
+  constructor(check: (a: EpochAttestation) => boolean = () => false, onChecked: (a: EpochAttestation) => void = () => {}) {
     this.#check = check
-    this.#keepMerge = keepMerge
+    this.#onChecked = onChecked
   }
 
   /**
@@ -120,6 +120,25 @@ export class LivenessState {
     return out
   }
 
+  /**
+   * Check the waiting words that members of `among` merged `commitHashHex`
+   * to reach `epoch`, when they could make a count: `needed()` says how
+   * many more than those already checked the count lacks (asked only when
+   * someone waits with that commit). Returns false when too few wait (then
+   * nothing is checked), true when the count needs none or they were
+   * checked: the caller counts again. What the fork choice's majority of
+   * merges and a provisional joiner's confirmation both do.
+   */
+  settleWaiting(epoch: bigint, commitHashHex: string, among: ReadonlySet<string>, needed: () => number): boolean {
+    if (!this.#byKey.has(`${epoch}:${commitHashHex}`)) return needed() <= 0
+    const n = needed()
+    if (n <= 0) return true
+    const waiting = this.deferredMerges(epoch, commitHashHex, among, n)
+    if (waiting.length < n) return false
+    for (const m of waiting) this.settle(m)
+    return true
+  }
+
   /** Members with a waiting word per `epoch:commit hash hex` (what {@link deferredMerges} reads before it walks). */
   readonly #byKey = new Map<string, number>()
 
@@ -161,7 +180,7 @@ export class LivenessState {
           this.lastSeen.set(m, d.seenAt)
           this.inactiveProposedAt.delete(m)
         }
-        this.#keepMerge(d.attestation)
+        this.#onChecked(d.attestation)
       }
     }
     return any

@@ -360,16 +360,15 @@ export function branchClaim(core: Pick<ControlComponents, 'branch' | 'steward' |
  */
 export function mergedByMajority(core: Pick<ControlComponents, 'branch' | 'certificates' | 'liveness'>, commitHash: Uint8Array): boolean {
   const bp = core.branch
-  if (bp?.members === undefined) return false
-  const majority = Math.floor(bp.members.size / 2) + 1
-  const checked = core.certificates.mergeSupport(bp.epoch + 1n, commitHash, bp.members)
-  if (checked >= majority) return true
+  const members = bp?.members
+  if (bp === undefined || members === undefined) return false
+  const majority = Math.floor(members.size / 2) + 1
+  const epoch = bp.epoch + 1n
+  if (core.certificates.mergeSupport(epoch, commitHash, members, majority) >= majority) return true
   // Merges waiting unchecked may make the majority: then check those (each once) and count again.
-  if (core.liveness.deferredMembers() === 0) return false
-  const waiting = core.liveness.deferredMerges(bp.epoch + 1n, toHex(commitHash), bp.members, majority - checked)
-  if (checked + waiting.length < majority) return false
-  for (const m of waiting) core.liveness.settle(m)
-  return core.certificates.mergeSupport(bp.epoch + 1n, commitHash, bp.members, majority) >= majority
+  const lacking = () => majority - core.certificates.mergeSupport(epoch, commitHash, members)
+  if (!core.liveness.settleWaiting(epoch, toHex(commitHash), members, lacking)) return false
+  return core.certificates.mergeSupport(epoch, commitHash, members, majority) >= majority
 }
 
 /**
