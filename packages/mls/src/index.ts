@@ -76,7 +76,7 @@ export {
 } from './errors.js'
 export { createMlsClient, type KeyRetention, type MlsClientInit } from './client/mls-client.js'
 export type { CryptoBackend, MaybePromise, X25519Backend } from './crypto/backend.js'
-export type { CryptoChoice } from './crypto/select.js'
+export { type CryptoChoice, platformCryptoBackend } from './crypto/select.js'
 export { webCryptoBackend } from './crypto/web-backend.js'
 export { CIPHERSUITE_NAME } from './crypto/provider.js'
 export {

@@ -1,10 +1,18 @@
 // Seeded churn runs on the memory network (issue 56): 12 members, invite
 // admission, then 5 min of faults while two invited members join, one is
 // removed by explicit votes, one leaves and chat flows; 20 min to settle.
-// Prints one line per failed seed and a summary row per timing.
+// Prints one line per failed seed and a summary row per timing. Every random
+// draw is seeded and the clock is virtual: a seed repeats exactly (its
+// fingerprint says so), so a failing seed can be traced again alone.
 // Run: pnpm --filter @demls/session faults:churn
 //   SEEDS=1-40  TIMINGS=default,fast  LOSS=0.2  CHURN_SIZE=12  CHURN_DETAIL=1 (member lines of failed runs)
+//   CHURN_TRACE=file: every member event of every run, with its virtual time (trace one seed)
+import { appendFileSync, writeFileSync } from 'node:fs'
 import { type ChurnRunReport, churnRun } from '../test/scenarios/churn-run.js'
+
+const traceFile = process.env.CHURN_TRACE
+if (traceFile) writeFileSync(traceFile, '')
+const shown = (_: string, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex').slice(0, 8) : typeof v === 'bigint' ? Number(v) : v)
 
 const [from, to] = (process.env.SEEDS ?? '1-20').split('-').map(Number) as [number, number]
 const timings = (process.env.TIMINGS ?? 'default,fast').split(',') as Array<'default' | 'fast'>
@@ -14,10 +22,21 @@ for (const timing of timings) {
   const reports: ChurnRunReport[] = []
   const started = Date.now()
   for (let seed = from; seed <= (Number.isFinite(to) ? to : from); seed++) {
-    const r = await churnRun({ seed, loss, timing, size })
+    let lines: string[] = []
+    const trace = traceFile
+      ? (i: number, e: { type: string }, now: number) => {
+          lines.push(`${now} p${i} ${JSON.stringify(e, shown).slice(0, 400)}`)
+          if (lines.length >= 1_000) {
+            appendFileSync(traceFile, `${lines.join('\n')}\n`)
+            lines = []
+          }
+        }
+      : undefined
+    const r = await churnRun({ seed, loss, timing, size, ...(trace ? { trace } : {}) })
+    if (traceFile) appendFileSync(traceFile, `${lines.join('\n')}\nseed ${seed} ${timing}: ${r.outcome} (run ${r.fingerprint})\n`)
     reports.push(r)
     if (r.outcome !== 'converged') {
-      console.log(`seed ${seed} ${timing} loss ${loss}: ${r.outcome} ${r.forks.join('; ')}`)
+      console.log(`seed ${seed} ${timing} loss ${loss}: ${r.outcome} ${r.forks.join('; ')} (run ${r.fingerprint})`)
       if (process.env.CHURN_DETAIL) for (const d of r.detail) console.log(`  ${d}`)
     }
   }

@@ -34,6 +34,29 @@ export interface ResolvedCrypto {
   readonly provider: CryptoProvider
 }
 
+/**
+ * The backend that `'auto'` resolves to on this platform (`node:crypto`
+ * and libsodium in Node, WebCrypto elsewhere), as an object to wrap: an
+ * application or a simulation may replace one primitive and pass the
+ * result as `crypto`, e.g. seeded `randomBytes` and `ed25519Keygen` so
+ * that a simulated run repeats exactly (never in production: every secret
+ * would follow from the seed).
+ *
+ * @example
+ * ```ts
+ * import { type CryptoBackend, createMlsClient, platformCryptoBackend } from '@demls/mls'
+ * const base = await platformCryptoBackend()
+ * let draws = 0
+ * const counted: CryptoBackend = { ...base, randomBytes: (n) => (draws++, crypto.getRandomValues(new Uint8Array(n))) }
+ * const client = await createMlsClient({ memberId: new Uint8Array(20).fill(1), crypto: counted })
+ * await client.generateKeyPackage()
+ * console.log(client.cryptoName, draws > 0) // the wrapped backend served the key package's randomness
+ * ```
+ */
+export function platformCryptoBackend(): Promise<CryptoBackend> {
+  return createPlatformCryptoBackend()
+}
+
 /** Resolve a {@link CryptoChoice} to a provider. */
 export async function resolveCrypto(choice: CryptoChoice = 'auto'): Promise<ResolvedCrypto> {
   try {

@@ -7,10 +7,12 @@
 // member leaves and chat flows; then the faults stop and the group has
 // `settleMs` (20 min) to settle. Shared by the table (bench/churn.ts →
 // docs/fault-runs.md) and the pass/fail test (test/scenarios/churn.test.ts).
+import { createHash } from 'node:crypto'
 import { seededRandom } from '@demls-dev/bench-kit'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { type ConversationConfigInit, type ConversationHandle, FAST_TIMING, User, type UserEvent } from '../../src/index.js'
 import { keyFor } from './harness.js'
+import { seedGlobalRandom, seededCryptoBackend, warmUpOnce } from './seeded-crypto.js'
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 
@@ -44,10 +46,29 @@ export interface ChurnRunReport {
   forks: string[]
   /** One line per member when the run failed; the last drop reasons seen. */
   detail: string[]
+  /**
+   * A digest of every member's events and final state: the same seed, loss
+   * and timing give the same fingerprint (every random draw is seeded and
+   * the clock is virtual), so a failing seed can be traced again.
+   */
+  fingerprint: string
 }
+
+/** The virtual time a run starts at: fixed, so timestamps (and the hashes over them) repeat. */
+const RUN_START_MS = Date.UTC(2026, 10, 1)
 
 /** Run one churn run. Never throws for protocol failures: they are in the report. */
 export async function churnRun(init: ChurnRunInit): Promise<ChurnRunReport> {
+  await warmUpOnce()
+  const restore = seedGlobalRandom(init.seed)
+  try {
+    return await run(init)
+  } finally {
+    restore()
+  }
+}
+
+async function run(init: ChurnRunInit): Promise<ChurnRunReport> {
   const { seed } = init
   const loss = init.loss ?? 0.2
   const timing = init.timing ?? 'default'
@@ -55,7 +76,7 @@ export async function churnRun(init: ChurnRunInit): Promise<ChurnRunReport> {
   const churnMs = init.churnMs ?? 300_000
   const settleMs = init.settleMs ?? 1_200_000
   const config: ConversationConfigInit = timing === 'fast' ? { ...FAST_TIMING } : {}
-  const net = new MemoryNetwork({ seed, startTime: Math.floor(Date.now() / 1000) * 1000 })
+  const net = new MemoryNetwork({ seed, startTime: RUN_START_MS })
   const total = size + 2
   const joinerA = size
   const joinerB = size + 1
@@ -63,15 +84,26 @@ export async function churnRun(init: ChurnRunInit): Promise<ChurnRunReport> {
   const leaver = size - 2
   const users: User[] = []
   for (let i = 0; i < total; i++) {
-    users.push(await User.create({ privateKey: keyFor(i), transport: net.createTransport(`p${i}`), clock: net.clock, config, random: seededRandom(seed * 1000 + i) }))
+    users.push(
+      await User.create({
+        privateKey: keyFor(i),
+        transport: net.createTransport(`p${i}`),
+        clock: net.clock,
+        config,
+        random: seededRandom(seed * 1000 + i),
+        plugins: { crypto: await seededCryptoBackend(seed * 1000 + i) },
+      }),
+    )
   }
   const id = 'churn'
-  const report: ChurnRunReport = { seed, loss, timing, outcome: 'converged', settledAfterMs: undefined, forks: [], detail: [] }
+  const report: ChurnRunReport = { seed, loss, timing, outcome: 'converged', settledAfterMs: undefined, forks: [], detail: [], fingerprint: '' }
+  const events = createHash('sha256')
   const drops: string[][] = Array.from({ length: total }, () => [])
   const removedId = hex(users[removed]!.memberId)
   for (const [i, u] of users.entries()) {
     u.events$.subscribe((e) => {
       init.trace?.(i, e, net.clock.now())
+      events.update(`${i}:${net.clock.now()}:${e.type};`)
       if (e.type === 'dropped') {
         const line = `${e.reason}: ${(e.detail ?? '').slice(0, 100)}`
         if (drops[i]!.at(-1) !== line) drops[i]!.push(line)
@@ -202,6 +234,11 @@ export async function churnRun(init: ChurnRunInit): Promise<ChurnRunReport> {
     report.outcome = report.forks.length > 0 ? 'forked' : 'stalled'
     report.detail.push(...describe())
   }
+  for (const i of first(total)) {
+    const c = conv(i)
+    events.update(c ? `${i}@${c.epoch()}:${hex(c.epochAuthenticator())};` : `${i}@-;`)
+  }
+  report.fingerprint = events.digest('hex').slice(0, 16)
   for (const u of users) await u.stop()
   return report
 

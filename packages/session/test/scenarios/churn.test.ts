@@ -15,4 +15,14 @@ describe('churn: joins, a removal by vote and a leave at once', () => {
     const r = await churnRun({ seed, loss, timing: 'fast', churnMs: 120_000, settleMs: 600_000 })
     expect(r.outcome, r.detail.join('\n')).toBe('converged')
   }, 180_000)
+
+  it('a seed repeats exactly: the same events and the same end, so a failing seed can be traced again', async () => {
+    const once = { seed: 5, loss: 0.2, timing: 'fast' as const, size: 6, churnMs: 30_000, settleMs: 120_000 }
+    const a = await churnRun(once)
+    const b = await churnRun(once)
+    const other = await churnRun({ ...once, seed: 6 })
+    expect(a.outcome, a.detail.join('\n')).toBe('converged')
+    expect(b.fingerprint).toBe(a.fingerprint)
+    expect(other.fingerprint).not.toBe(a.fingerprint)
+  }, 180_000)
 })
