@@ -1,13 +1,13 @@
 import type { CommitInput, MergeResult } from '@demls/mls'
 import { type ScoreOp, ScoreEvent } from '@demls/scoring'
 import { type CommitCandidate, bytesEqual, fromHex, toHex } from '@demls/wire'
-import type { ConversationConfig } from '../conversation/config.js'
+import { type ConversationConfig, suspectWindowMs } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { targetKey } from '../rules/targets.js'
 import { openTargetKeys } from '../voting/proposals.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { freezeEntryWindowFor, selectionAwaitsOpenWork } from '../rules/freeze-window.js'
-import { appliedScores, censorshipSuspect, judgeStaged, noCandidateScores } from '../rules/selection-scores.js'
+import { type WorkEvidence, appliedScores, censorshipSuspect, heldWork, judgeStaged, noCandidateScores } from '../rules/selection-scores.js'
 import { initiateStewardElection } from '../stewardship/stewardship.js'
 import { CommitFailedError } from '../errors.js'
 import type { BranchPoint } from '../state/branch-point.js'
@@ -646,8 +646,11 @@ async function finalizeOnBest(core: ConversationCore, now: number): Promise<void
 /** The end of a selection: apply the winner, or (Layer 2) penalise and re-elect. */
 async function concludeSelection(core: ConversationCore, plan: SelectionPlan, winner: Winner | undefined, penalties: ScoreOp[]): Promise<void> {
   core.rounds.clear()
-  // It did its job unless its candidate was broken (penalised above).
-  const suspect = censorshipSuspect(plan.epochSteward, plan.sentCandidate, penalties)
+  // It did its job unless its candidate was broken (penalised above). A steward we heard from after
+  // the work was opened cannot have withheld work nothing shows it held; a silent one is penalised as in the reference.
+  const steward = plan.epochSteward
+  const held = steward !== undefined && (!heardSinceWorkOpened(core, steward, plan.prefix, plan.now) || heldWork(steward, workEvidence(core, plan.prefix)))
+  const suspect = censorshipSuspect(plan.epochSteward, plan.sentCandidate, penalties, held)
   if (winner === undefined) {
     const view = selectionView(core, plan.prefix, plan.omittable)
     for (const c of plan.ordered) if (!c.isLocal) core.rounds.noteRefused(c.hashHex, plan.epoch, view)
@@ -724,6 +727,40 @@ async function onApplied(
     expired,
     now,
   })
+}
+
+/**
+ * What the changes due show about who held them: each proposal's owner and
+ * the voters whose signed votes we hold (the consensus session's, checked
+ * on arrival, and those of a certificate we took for it); a change decided
+ * by an aggregate proof counts as held by every member.
+ */
+function workEvidence(core: ConversationCore, prefix: readonly PrefixEntry[]): WorkEvidence[] {
+  return prefix.map((e) => {
+    const p = core.consensus.getProposal(core.id, e.proposalId)
+    const key = targetKey(e.request)
+    const cert = key === undefined ? undefined : core.certificates.approved.get(key)
+    const voters = [...(p?.votes ?? []), ...(cert?.proposal?.votes ?? [])].map((v) => v.voteOwner)
+    const owner = p?.proposalOwner ?? cert?.proposal?.proposalOwner ?? new Uint8Array(0)
+    return { owner, voters, byProof: core.aggregate.proven.has(e.proposalId) }
+  })
+}
+
+/**
+ * Whether we heard from `steward` after the first change due was opened
+ * here (a whole second after, since sessions note the second they were
+ * created). A steward silent since then is penalised as the reference
+ * does, whatever it held.
+ */
+function heardSinceWorkOpened(core: ConversationCore, steward: Uint8Array, prefix: readonly PrefixEntry[], now: number): boolean {
+  let opened = Number.POSITIVE_INFINITY
+  for (const e of prefix) {
+    const session = core.consensus.getSession(core.id, e.proposalId)
+    if (session !== undefined) opened = Math.min(opened, session.createdAt * 1000)
+  }
+  if (!Number.isFinite(opened)) return false
+  const seen = core.liveness.seenAt(toHex(steward), now, suspectWindowMs(core.config, core.memberCount()))
+  return seen !== undefined && seen >= opened + 1000
 }
 
 /** No candidate applied (Layer 2): penalise the epoch steward and re-elect, or go back to work. */

@@ -78,8 +78,10 @@ export {
   type AppliedSelection,
   type RankedSteward,
   type StagedJudgement,
+  type WorkEvidence,
   appliedScores,
   censorshipSuspect,
+  heldWork,
   judgeStaged,
   noCandidateScores,
 } from './selection-scores.js'

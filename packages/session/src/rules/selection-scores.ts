@@ -68,26 +68,73 @@ export function judgeStaged(staged: StagedCommit, j: StagedJudgement): ScoreOp |
 /**
  * The epoch steward to penalise for censorship, if any: it did its job when
  * it sent a candidate (even one our view of the approvals filtered out),
- * unless that candidate earned a penalty in this selection.
+ * unless that candidate earned a penalty in this selection. Beyond the
+ * reference, one that sent no candidate is not penalised when nothing
+ * shows that it held the work (`heldWork` false: see {@link heldWork}; the
+ * caller also counts a steward we have not heard from lately as holding
+ * it, so a silent one is penalised as in the reference): our own timer is
+ * no evidence that a live steward which never saw the proposal withheld it.
  *
  * @param sentCandidate - whether the epoch steward sent a candidate this round
  * @param penalties - the penalties of this selection so far
+ * @param heldWork - whether it provably held some of the work due ({@link heldWork})
  *
  * @example
  * ```ts
  * import { censorshipSuspect } from '@demls/session/rules'
  * const epochSteward = new Uint8Array(20).fill(2)
  * censorshipSuspect(epochSteward, false, []) // the epoch steward: it sent no candidate
+ * censorshipSuspect(epochSteward, false, [], false) // undefined: a live steward, nothing shows it held the work
  * ```
  */
 export function censorshipSuspect(
   epochSteward: Uint8Array | undefined,
   sentCandidate: boolean,
   penalties: readonly ScoreOp[],
+  heldWork = true,
 ): Uint8Array | undefined {
-  if (epochSteward === undefined) return undefined
+  if (epochSteward === undefined || (!sentCandidate && !heldWork)) return undefined
   const submitted = sentCandidate && !penalties.some((p) => bytesEqual(p.memberId, epochSteward))
   return submitted ? undefined : epochSteward
+}
+
+/**
+ * What one approved change due in a commit shows about who held it.
+ *
+ * @example
+ * ```ts
+ * import { type WorkEvidence, heldWork } from '@demls/session/rules'
+ * const [alice, bob] = [1, 2].map((n) => new Uint8Array(20).fill(n))
+ * const work: WorkEvidence[] = [{ owner: alice!, voters: [alice!] }]
+ * heldWork(bob!, work) // false: bob neither proposed it nor signed a vote on it
+ * ```
+ */
+export interface WorkEvidence {
+  /** The proposal's owner. */
+  owner: Uint8Array
+  /** The members whose signed votes on it we hold. */
+  voters: readonly Uint8Array[]
+  /** Decided by an aggregate proof, whose signers are not listed: every member counts as having held it. */
+  byProof?: boolean
+}
+
+/**
+ * Whether `member` provably held some of the work due: it owns one of the
+ * proposals, or we hold its signed vote on one (or one was decided by an
+ * aggregate proof). A steward that missed every proposal and vote under
+ * loss did not censor it, and a censorship penalty for each change it
+ * missed, as the reference gives, lets the group vote an honest member out
+ * (its score falls below the threshold in every member's view alike).
+ *
+ * @example
+ * ```ts
+ * import { heldWork } from '@demls/session/rules'
+ * const [alice, bob] = [1, 2].map((n) => new Uint8Array(20).fill(n))
+ * heldWork(bob!, [{ owner: alice!, voters: [alice!, bob!] }]) // true: bob voted on it
+ * ```
+ */
+export function heldWork(member: Uint8Array, work: readonly WorkEvidence[]): boolean {
+  return work.some((w) => w.byProof === true || bytesEqual(w.owner, member) || w.voters.some((v) => bytesEqual(v, member)))
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ScoreEvent } from '@demls/scoring'
 import { describe, expect, it } from 'vitest'
 import { id, staged } from './fixtures.js'
-import { appliedScores, censorshipSuspect, judgeStaged, noCandidateScores } from '../../src/rules/selection-scores.js'
+import { appliedScores, censorshipSuspect, heldWork, judgeStaged, noCandidateScores } from '../../src/rules/selection-scores.js'
 
 const stewards = new Set([1, 2])
 const judge = { claimed: id(1), recovery: false, listKnown: true, isSteward: (m: Uint8Array) => stewards.has(m[0]!), coversPrefix: () => true, lateView: () => false }
@@ -32,6 +32,18 @@ describe('rules/selection-scores: the score deltas of a selection', () => {
     expect(censorshipSuspect(id(1), true, [{ memberId: id(1), event: ScoreEvent.BrokenCommit }])).toEqual(id(1))
     expect(censorshipSuspect(id(1), true, [{ memberId: id(2), event: ScoreEvent.BrokenCommit }])).toBeUndefined()
     expect(censorshipSuspect(undefined, false, [])).toBeUndefined()
+    // Beyond the reference: a steward that sent nothing is spared only when nothing shows it held the work;
+    // one that sent a broken candidate is penalised whatever it held.
+    expect(censorshipSuspect(id(1), false, [], false)).toBeUndefined()
+    expect(censorshipSuspect(id(1), true, [{ memberId: id(1), event: ScoreEvent.BrokenCommit }], false)).toEqual(id(1))
+  })
+
+  it('heldWork: the owner, a voter whose signed vote we hold, or anyone when an aggregate proof decided it', () => {
+    expect(heldWork(id(1), [])).toBe(false)
+    expect(heldWork(id(1), [{ owner: id(2), voters: [id(2), id(3)] }])).toBe(false)
+    expect(heldWork(id(1), [{ owner: id(1), voters: [] }])).toBe(true)
+    expect(heldWork(id(1), [{ owner: id(2), voters: [id(3)] }, { owner: id(2), voters: [id(1)] }])).toBe(true)
+    expect(heldWork(id(1), [{ owner: id(2), voters: [], byProof: true }])).toBe(true)
   })
 
   it('appliedScores: penalties, censorship of a silent epoch steward, honest or misbehaving losers', () => {

@@ -75,4 +75,36 @@ describe('steward failures and emergencies (reference §13.2, protocol_freeze)',
     expect(ecps.some((e) => e.approved)).toBe(true)
     await s.stop()
   }, 120_000)
+
+  it('a live epoch steward that never received the work is not penalised for censorship (issue 56: honest members voted out under loss)', async () => {
+    // The same group and penalty as above, but the epoch steward only stops hearing the group: it
+    // still talks (attestations), holds no vote or proposal of the removal, and sends no candidate.
+    // The backup commits; nobody penalises the steward, so no score ECP removes it, and once it
+    // hears the group again it catches up. Without the evidence rule, -200 takes it below the
+    // threshold at the backup's commit and the group votes it out.
+    const s = await scenario(4, {
+      config: { stewardList: { snMin: 1, snMax: 3 } },
+      plugins: () => ({ makeScoring: (init) => defaultPeerScoring({ ...init, deltas: { CensorshipInactivity: -200 } }) }),
+    })
+    await bootstrap(s, 'deaf', 3)
+    const joining = s.members[3]!.user.join('deaf')
+    await s.until(() => s.members[3]!.user.conversation('deaf') !== undefined)
+    await joining
+    await s.until(() => converged(s, 'deaf') && conv(s, 0, 'deaf').conversation.stewards().length === 3)
+    const deaf = [0, 1, 2].find((i) => conv(s, i, 'deaf').conversation.isEpochSteward())!
+    const actor = [0, 1, 2].find((i) => i !== deaf)!
+    const rest = [0, 1, 2].filter((i) => i !== deaf)
+    const epoch = conv(s, actor, 'deaf').epoch()
+    s.net.mute(s.members[deaf]!.name, { outbound: false, inbound: true })
+    await conv(s, actor, 'deaf').removeMember(memberIdOf(3))
+    await s.until(() => rest.every((i) => conv(s, i, 'deaf').epoch() > epoch), 120_000)
+    for (const i of rest) expect(conv(s, i, 'deaf').members().map(hex)).not.toContain(hex(memberIdOf(3)))
+    await s.net.advance(60_000)
+    s.net.unmute(s.members[deaf]!.name)
+    await s.until(() => converged(s, 'deaf', [0, 1, 2]) && conv(s, deaf, 'deaf').members().length === 3, 300_000)
+    for (const i of [0, 1, 2]) expect(conv(s, i, 'deaf').members().map(hex)).toContain(hex(memberIdOf(deaf)))
+    const ecps = rest.flatMap((i) => eventsOf(s, i, 'own-proposal-submitted')).filter((e) => e.request?.payload === 'emergencyCriteria')
+    expect(ecps).toEqual([])
+    await s.stop()
+  }, 120_000)
 })
