@@ -1,8 +1,8 @@
 // Trace one seeded fault run (test/scenarios/fault-run.ts): the report, then
 // with VERBOSE=1 every member event and every packet member 1 published.
 // Run: pnpm --filter @demls/session fault-trace <seed>   (LOSS=0.1 and 5 members by
-// default; FAULT_SIZE=12 as in bench/faults.ts). Runs do not repeat exactly (MLS keys
-// are random, the clock starts at the current second): a stalled seed may converge here.
+// default; FAULT_SIZE=12 as in bench/faults.ts). A seed repeats exactly (every random
+// draw is seeded and the clock is virtual), so a failing seed fails here too.
 import type { UserEvent } from '../src/index.js'
 import { faultRun } from '../test/scenarios/fault-run.js'
 

@@ -1,16 +1,17 @@
-import type { MlsService } from '@demls/mls'
+import type { CryptoChoice, MlsService } from '@demls/mls'
 import { defaultPlugins } from '../../src/index.js'
 import { keyFor } from './harness.js'
 
 /**
  * Default plug-ins for members `0..n-1` that record each member's MLS group
  * (created or joined), so a test can act as a misbehaving member with it.
+ * `crypto`: each member's MLS crypto choice (seeded ones in seeded runs).
  */
-export async function capturingPlugins(n: number) {
+export async function capturingPlugins(n: number, crypto?: (i: number) => Promise<CryptoChoice>) {
   const groups = new Map<number, MlsService>()
   const factories = await Promise.all(
     Array.from({ length: n }, async (_, i) => {
-      const d = await defaultPlugins(keyFor(i))
+      const d = await defaultPlugins(keyFor(i), crypto === undefined ? {} : { crypto: await crypto(i) })
       return {
         ...d,
         createMls: async (id: string, now: number) => {

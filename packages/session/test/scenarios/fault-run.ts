@@ -16,6 +16,7 @@ import { encodeAppMessage } from '@demls/wire'
 import { type ConversationConfig, FAST_TIMING, User, type UserEvent, resolveConfig } from '../../src/index.js'
 import { keyFor } from './harness.js'
 import { capturingPlugins } from './capture-groups.js'
+import { seedGlobalRandom, seededCryptoBackend, warmUpOnce } from './seeded-crypto.js'
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 
@@ -99,21 +100,32 @@ export function joinBoundMs(c: ConversationConfig = FAULT_CONFIG): number {
   return Math.ceil(Math.max(...ANNOUNCE_GAPS_MS) + protocolMs(c))
 }
 
-/** Run one seeded fault run. Never throws for protocol failures: they are in the report. */
+/** Run one seeded fault run. Never throws for protocol failures: they are in the report. Repeats exactly for a seed (every random draw is seeded, the clock virtual). */
 export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
+  await warmUpOnce()
+  const restore = seedGlobalRandom(init.seed)
+  try {
+    return await run(init)
+  } finally {
+    restore()
+  }
+}
+
+async function run(init: FaultRunInit): Promise<FaultRunReport> {
   const { seed, loss } = init
   const variants = init.variants ?? true
   const size = init.size ?? 5
   const net = new MemoryNetwork({
     seed,
-    startTime: Math.floor(Date.now() / 1000) * 1000,
+    startTime: Date.UTC(2026, 10, 1),
     faults: { loss, duplicate: 0.05, reorder: 0.1, reorderWindowMs: 50, jitterMs: 20 },
   })
   const users: User[] = []
   // Seeds ≡ 5 (mod 10): a steward turns malicious during the removal (see below); its MLS group is captured.
-  const malicious = variants && seed % 10 === 5 ? await capturingPlugins(size) : undefined
+  const crypto = (i: number) => seededCryptoBackend(seed * 1000 + i)
+  const malicious = variants && seed % 10 === 5 ? await capturingPlugins(size, crypto) : undefined
   for (let i = 0; i < size; i++) {
-    const plugins = malicious === undefined ? {} : { plugins: malicious.plugins(i) }
+    const plugins = { plugins: malicious === undefined ? { crypto: await crypto(i) } : malicious.plugins(i) }
     users.push(
       await User.create({ privateKey: keyFor(i), transport: net.createTransport(`p${i}`), clock: net.clock, config: FAULT_CONFIG, random: () => 0.5, ...plugins }),
     )
