@@ -28,7 +28,7 @@ import { recordEpoch } from '../sync/steward-sync.js'
 import { bindingsForSync, settleBindings, warmAggregationKeys } from '../voting/aggregation.js'
 import { takeApprovedCertificates } from '../voting/certificates.js'
 import { reproposeVoided, voidCrossedProposals } from '../voting/crossed-proposals.js'
-import { resendPendingLeave } from '../voting/self-leave.js'
+import { requeueSelfLeaves, resendPendingLeave } from '../voting/self-leave.js'
 
 /**
  * A commit just merged into `core.mls`, however it was chosen: what
@@ -217,11 +217,13 @@ export async function completeEpochTransition(core: ConversationCore, m: MergedC
   await onConversationUpdated(core, now)
   await reproposeVoided(core, voided, now)
   // The Welcomes we kept for the abandoned commit's joiners lead to the abandoned state: keep this commit's instead.
-  if (m.source === 'fork-switch') for (const ch of merge.changes) if (ch.action === 'add') core.catchUp.welcomes.delete(toHex(ch.memberId))
+  if (m.source === 'fork-switch' && m.welcome === undefined) for (const ch of merge.changes) if (ch.action === 'add') core.catchUp.welcomes.delete(toHex(ch.memberId))
   if (m.welcome === undefined) await keepCarriedWelcome(core, m.candidate, merge.changes, now)
   // Joined and not yet confirmed: the majority may already have attested the state we reached.
   judge(core)
   await sweepScoreRemovals(core, now)
+  // Self-leaves approved on the branch we left: still their owners' intent and their own proof.
+  if (m.source === 'fork-switch') requeueSelfLeaves(core, now)
   // Our leave, still pending: every member of this epoch must hold it (those that dropped it at the epoch change, the joiners).
   await resendPendingLeave(core)
   // The new member set's aggregation keys, parsed now rather than when the next proof arrives.

@@ -160,6 +160,7 @@ export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCo
   core.catchUp.offBranch = undefined
   core.adoptGroup(switched.mls)
   const merge = switched.own ? await core.mls.mergeOwnCommit() : await core.mls.mergeStagedCommit()
+  const ownWelcome = switched.own ? merge.welcome : undefined
   if (core.sm.state !== 'working') core.sm.startWorking()
   core.emit({
     type: 'fork-healed',
@@ -178,8 +179,10 @@ export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCo
     hashHex,
     membersBefore: switched.membersBefore,
     ops: [],
-    welcome: undefined,
-    joinerIds: [],
+    // Our own commit won the fork: its joiners need its Welcome (the first selection merged another commit,
+    // so we never published it), and we must keep it to re-send.
+    welcome: ownWelcome,
+    joinerIds: ownWelcome === undefined ? [] : merge.changes.filter((ch) => ch.action === 'add').map((ch) => ch.memberId),
     branch,
     source: 'fork-switch',
     ...(switched.certificates !== undefined ? { certificates: switched.certificates } : {}),

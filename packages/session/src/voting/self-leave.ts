@@ -1,4 +1,4 @@
-import type { Proposal } from '@demls/wire'
+import { type Proposal, fromHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { keyOfTarget } from '../rules/targets.js'
 import { bindingsOf } from './certificates.js'
@@ -18,7 +18,7 @@ import { selfLeaveProposalId } from './proposals.js'
  * @example
  * ```ts
  * import type { ConversationCore } from '../conversation/core.js'
- * import type { Proposal } from '@demls/wire'
+ * import { type Proposal, fromHex } from '@demls/wire'
  * import { sendSelfLeave } from '../voting/self-leave.js'
  * declare const core: ConversationCore
  * declare const proposal: Proposal // our self-leave, with our YES
@@ -60,4 +60,38 @@ export async function resendPendingLeave(core: ConversationCore): Promise<boolea
   if (proposal === undefined || !proposal.votes.some((v) => v.vote)) return false
   await sendSelfLeave(core, proposal)
   return true
+}
+
+/**
+ * After a fork switch: the work queue went back to the branch point, so a
+ * self-leave approved here since then (on the branch we left) is no longer
+ * queued, though it is still its owner's intent and its own proof (the
+ * leaver's signed YES; it needs no electorate). Queue again every
+ * self-leave our consensus sessions approved whose leaver is still a
+ * member. Without it the leave was never committed: the leaver no longer
+ * re-sent it (it was not approved in its own queue either) and every
+ * member already held its session, so a new call to `leave` was a no-op
+ * (churn seed 154, default timing). Returns how many were queued.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { requeueSelfLeaves } from '../voting/self-leave.js'
+ * declare const core: ConversationCore
+ * requeueSelfLeaves(core, core.now) // at the end of a fork switch's epoch transition
+ * ```
+ */
+export function requeueSelfLeaves(core: ConversationCore, now: number): number {
+  let queued = 0
+  for (const hex of core.memberSet()) {
+    const memberId = fromHex(hex)
+    const id = selfLeaveProposalId(memberId)
+    if (core.queues.approved.has(id)) continue
+    const session = core.consensus.getSession(core.id, id)
+    if (session?.state !== 'reached' || session.result !== true) continue
+    core.queues.approved.set(id, { payload: 'removeMember', removeMember: { memberId } })
+    core.queues.noteApproved(id, now)
+    queued++
+  }
+  return queued
 }
