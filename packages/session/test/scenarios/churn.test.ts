@@ -16,6 +16,15 @@ describe('churn: joins, a removal by vote and a leave at once', () => {
     expect(r.outcome, r.detail.join('\n')).toBe('converged')
   }, 180_000)
 
+  // Seeds repeat exactly, so a seed that once failed is a regression scenario of its shape (each failed before its fix).
+  it.each([
+    { seed: 93, shape: 'joiner welcomed by the losing commit' },
+    { seed: 154, shape: 'leave approved on an abandoned branch' },
+  ])('default timing, 20 % loss, seed $seed ($shape): one branch, the expected members', async ({ seed }) => {
+    const r = await churnRun({ seed, loss: 0.2, timing: 'default' })
+    expect(r.outcome, r.detail.join('\n')).toBe('converged')
+  }, 180_000)
+
   it('a seed repeats exactly: the same events and the same end, so a failing seed can be traced again', async () => {
     const once = { seed: 5, loss: 0.2, timing: 'fast' as const, size: 6, churnMs: 30_000, settleMs: 120_000 }
     const a = await churnRun(once)
