@@ -11,7 +11,7 @@ import { authorizeChanges } from '../voting/certificates.js'
 import { adoptOfferedProposals } from '../voting/late-proposals.js'
 import { type ReplayedCommit, precheckReplay, requestCatchUp } from './catch-up.js'
 import { NOT_PREFERRED, NO_BRANCH_POINT, captureBranchPoint, stageOnBranchPoint } from './fork.js'
-import { openState, ownCandidateState } from './own-candidates.js'
+import { keepOwnCandidate, openState, ownCandidateState } from './own-candidates.js'
 import { adoptListFromReplay, adoptMissedList } from './steward-sync.js'
 
 /**
@@ -123,6 +123,25 @@ export async function applyReplay(core: ConversationCore, replay: ReplayedCommit
 }
 
 /**
+ * Our candidate of the round at this epoch, pending in the state a fork
+ * switch leaves: members on that branch may still merge it (and may come
+ * back to it), so keep the state that has it pending, as a lost round does.
+ * Before, it was dropped with the state, and a replay of it later found
+ * nothing to merge ("replayed commit is ours but no longer held"); we had
+ * also noted it as minted, so we would not mint those changes again at
+ * this epoch either, and stayed behind for good (churn seed 13, default
+ * timing: the member flipped between two commits of one epoch while its
+ * next commit was out).
+ */
+function keepPendingCandidate(core: ConversationCore): void {
+  if (!core.mls.hasPendingCommit()) return
+  const local = core.rounds.candidates(core.epoch()).find((c) => c.isLocal)
+  if (local === undefined) return
+  const sent = local.changesKey !== undefined ? { candidate: local.candidate, changesKey: local.changesKey } : undefined
+  keepOwnCandidate(core, { epoch: core.epoch(), mlsState: core.mls.snapshot(), pendingHashHex: local.hashHex }, local.joinerIds ?? [], sent)
+}
+
+/**
  * Fork healing: the group merged `c` (it wins the fork choice, `winsFork`) at the epoch we
  * left by merging another commit. Validate it against our saved branch
  * point and, if it holds, adopt it in place of ours. Returns whether we
@@ -158,6 +177,7 @@ export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCo
   const { hashHex: _old, committer: _oldCommitter, ...branch } = switched.branch
   // On the group's branch now: what comes next is the commit that left this epoch.
   core.catchUp.offBranch = undefined
+  keepPendingCandidate(core)
   core.adoptGroup(switched.mls)
   const merge = switched.own ? await core.mls.mergeOwnCommit() : await core.mls.mergeStagedCommit()
   const ownWelcome = switched.own ? merge.welcome : undefined

@@ -20,6 +20,7 @@ describe('churn: joins, a removal by vote and a leave at once', () => {
   it.each([
     { seed: 93, shape: 'joiner welcomed by the losing commit' },
     { seed: 154, shape: 'leave approved on an abandoned branch' },
+    { seed: 13, shape: 'own next commit pending on a branch left and rejoined' },
   ])('default timing, 20 % loss, seed $seed ($shape): one branch, the expected members', async ({ seed }) => {
     const r = await churnRun({ seed, loss: 0.2, timing: 'default' })
     expect(r.outcome, r.detail.join('\n')).toBe('converged')
