@@ -140,7 +140,7 @@ export async function buildOwnCandidate(core: ConversationCore, now: number): Pr
   // members may even have merged it): offer that one again; a second
   // signature over the same changes is evidence of equivocation.
   const changesKey = actionSetKey(included)
-  const earlier = reusableCandidate(core, core.epoch(), changesKey)
+  const earlier = reusableCandidate(core, core.epoch(), changesKey, toHex(core.mls.epochAuthenticator()))
   if (earlier === 'abstain') return
   if (earlier !== 'mint') {
     offerOwn(core, earlier.candidate, earlier.hashHex, earlier.joinerIds, included, changesKey)

@@ -24,6 +24,12 @@ export interface OwnCandidate {
   candidate?: CommitCandidate
   /** Key of its changes (`actionSetKey`). */
   changesKey?: string
+  /**
+   * The epoch authenticator (hex) of the state it was minted on, when it was
+   * kept from a branch a fork switch left: it is offered again only on
+   * that branch (absent: kept on ours, or read back from a save).
+   */
+  branchHex?: string
 }
 
 /**

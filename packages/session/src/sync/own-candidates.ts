@@ -40,11 +40,12 @@ export function keepOwnCandidate(
   branch: Pick<BranchPoint, 'epoch' | 'mlsState' | 'pendingHashHex'>,
   joinerIds: Uint8Array[],
   sent?: { candidate: CommitCandidate; changesKey: string },
+  branchHex?: string,
 ): void {
   const own = core.catchUp.ownCandidates
   for (const [k, v] of own) if (v.epoch + 1n < branch.epoch) own.delete(k)
   if (branch.pendingHashHex === undefined) return
-  own.set(branch.pendingHashHex, { epoch: branch.epoch, mlsState: branch.mlsState, joinerIds, ...(sent ?? {}) })
+  own.set(branch.pendingHashHex, { epoch: branch.epoch, mlsState: branch.mlsState, joinerIds, ...(sent ?? {}), ...(branchHex !== undefined ? { branchHex } : {}) })
   evictOldest(own, OWN_CANDIDATES_KEPT)
 }
 
@@ -64,13 +65,15 @@ export function noteMinted(core: OwnCandidatesComponents, epoch: bigint, changes
  * Before minting at `epoch` a commit with changes `changesKey` (issue 15: a
  * committer that signs two commits with the same changes at one epoch has
  * equivocated): `'mint'` when we signed none; the earlier candidate to
- * offer again when we still hold it; `'abstain'` when we signed one and no
- * longer hold its state (evicted), or the memory of which is full.
+ * offer again when we still hold it (and, when kept from a branch a fork
+ * switch left, `branchHex` is that branch); `'abstain'` when we signed one
+ * and no longer hold its state (evicted), or the memory of which is full.
  */
 export function reusableCandidate(
   core: OwnCandidatesComponents,
   epoch: bigint,
   changesKey: string,
+  branchHex?: string,
 ): 'mint' | 'abstain' | (OwnCandidate & { hashHex: string; candidate: CommitCandidate }) {
   const minted = core.catchUp.minted
   if (minted?.epoch !== epoch) return 'mint'
@@ -78,6 +81,8 @@ export function reusableCandidate(
   if (hashHex === undefined) return minted.byChanges.size >= MINTED_KEPT ? 'abstain' : 'mint'
   const kept = core.catchUp.ownCandidates.get(hashHex)
   if (kept?.epoch !== epoch || kept.candidate === undefined) return 'abstain'
+  // Minted on a branch of this epoch we have left: its members may merge it, but it is no commit for ours.
+  if (kept.branchHex !== undefined && branchHex !== undefined && kept.branchHex !== branchHex) return 'abstain'
   return { ...kept, hashHex, candidate: kept.candidate }
 }
 
@@ -92,12 +97,15 @@ export async function ownCandidateState(
   epoch: bigint,
   hashHex: string,
   branch: Pick<BranchPoint, 'epoch' | 'mlsState' | 'pendingHashHex'> | undefined,
-): Promise<{ mls: MlsService; joinerIds: Uint8Array[] } | undefined> {
+): Promise<{ mls: MlsService; joinerIds: Uint8Array[]; branchHex?: string } | undefined> {
   const kept = core.catchUp.ownCandidates.get(hashHex)
-  const state = branch?.epoch === epoch && branch.pendingHashHex === hashHex ? branch.mlsState : kept?.epoch === epoch ? kept.mlsState : undefined
+  const fromBranch = branch?.epoch === epoch && branch.pendingHashHex === hashHex
+  const state = fromBranch ? branch.mlsState : kept?.epoch === epoch ? kept.mlsState : undefined
   if (state === undefined) return undefined
   const mls = await openState(core.plugins.mls, state)
-  return mls.hasPendingCommit() ? { mls, joinerIds: kept?.joinerIds ?? [] } : undefined
+  if (!mls.hasPendingCommit()) return undefined
+  const branchHex = fromBranch ? undefined : kept?.branchHex
+  return { mls, joinerIds: kept?.joinerIds ?? [], ...(branchHex !== undefined ? { branchHex } : {}) }
 }
 
 /** A kept MLS state as a group of its own: restored from the snapshot, or imported from the bytes a saved state held. */

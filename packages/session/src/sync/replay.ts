@@ -52,6 +52,16 @@ export async function applyReplay(core: ConversationCore, replay: ReplayedCommit
       core.emit({ type: 'dropped', reason: 'candidate', detail: 'replayed commit is ours but no longer held' })
       return false
     }
+    if (kept.branchHex !== undefined && kept.branchHex !== toHex(core.mls.epochAuthenticator())) {
+      // Minted on a branch of our epoch that a fork switch left: the fork choice decides whether we go back there
+      // (ask for the commit that made our epoch, as for a commit that does not stage); then the replay merges.
+      core.emit({ type: 'dropped', reason: 'candidate', detail: 'replayed commit is ours, minted on a branch we left' })
+      if (core.branch !== undefined && core.branch.epoch + 1n === core.epoch()) {
+        if (core.catchUp.offBranch?.epoch !== core.epoch()) core.catchUp.offBranch = { epoch: core.epoch(), at: now }
+        requestCatchUp(core, now, core.epoch() - 1n)
+      }
+      return false
+    }
     core.adoptGroup(kept.mls)
     ownMerge = true
     joinerIds = kept.joinerIds
@@ -138,7 +148,8 @@ function keepPendingCandidate(core: ConversationCore): void {
   const local = core.rounds.candidates(core.epoch()).find((c) => c.isLocal)
   if (local === undefined) return
   const sent = local.changesKey !== undefined ? { candidate: local.candidate, changesKey: local.changesKey } : undefined
-  keepOwnCandidate(core, { epoch: core.epoch(), mlsState: core.mls.snapshot(), pendingHashHex: local.hashHex }, local.joinerIds ?? [], sent)
+  const branchHex = toHex(core.mls.epochAuthenticator())
+  keepOwnCandidate(core, { epoch: core.epoch(), mlsState: core.mls.snapshot(), pendingHashHex: local.hashHex }, local.joinerIds ?? [], sent, branchHex)
 }
 
 /**
