@@ -1,8 +1,9 @@
 import { createMlsClient } from '@demls/mls'
+import type { CommitCandidate } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import type { ConversationCore } from '../src/conversation/core.js'
 import { CatchUpState } from '../src/state/catch-up-state.js'
-import { keepOwnCandidate, ownCandidateState } from '../src/sync/own-candidates.js'
+import { keepOwnCandidate, noteMinted, ownCandidateState, reusableCandidate } from '../src/sync/own-candidates.js'
 import { memberIdOf } from './scenarios/harness.js'
 
 // Found by the real-network staggered run (issue 21): a steward's candidate
@@ -50,5 +51,21 @@ describe('own candidates that lost their round', () => {
     expect(core.catchUp.ownCandidates.size).toBe(4)
     keepOwnCandidate(core, { epoch: branch.epoch + 2n, mlsState: branch.mlsState, pendingHashHex: 'y' }, [])
     expect([...core.catchUp.ownCandidates.keys()]).toEqual(['y'])
+  })
+
+  it('one kept from a branch a fork switch left is offered again, and merged, only on that branch (churn seed 13)', async () => {
+    const [steward, other] = await Promise.all([0, 1].map((i) => createMlsClient({ memberId: memberIdOf(i) })))
+    const group = await steward!.createGroup('own-branch')
+    const next = await group.createCommitCandidate([{ action: 'add', keyPackage: await other!.generateKeyPackage() }])
+    const core = { catchUp: new CatchUpState(), plugins: { mls: steward } } as unknown as ConversationCore
+    const epoch = group.epoch()
+    noteMinted(core, epoch, 'add:1', 'c1')
+    const candidate = { commitMessage: next.commit } as unknown as CommitCandidate
+    keepOwnCandidate(core, { epoch, mlsState: group.snapshot(), pendingHashHex: 'c1' }, [], { candidate, changesKey: 'add:1' }, 'aa')
+    // On the branch it was minted on: offered again; on another branch of the epoch: neither offered nor signed anew.
+    expect(reusableCandidate(core, epoch, 'add:1', 'aa')).toMatchObject({ hashHex: 'c1' })
+    expect(reusableCandidate(core, epoch, 'add:1', 'bb')).toBe('abstain')
+    // The replay path learns which branch it belongs to.
+    expect((await ownCandidateState(core, epoch, 'c1', undefined))?.branchHex).toBe('aa')
   })
 })
