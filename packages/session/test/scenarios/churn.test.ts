@@ -18,11 +18,12 @@ describe('churn: joins, a removal by vote and a leave at once', () => {
 
   // Seeds repeat exactly, so a seed that once failed is a regression scenario of its shape (each failed before its fix).
   it.each([
-    { seed: 93, shape: 'joiner welcomed by the losing commit' },
-    { seed: 154, shape: 'leave approved on an abandoned branch' },
-    { seed: 13, shape: 'own next commit pending on a branch left and rejoined' },
-  ])('default timing, 20 % loss, seed $seed ($shape): one branch, the expected members', async ({ seed }) => {
-    const r = await churnRun({ seed, loss: 0.2, timing: 'default' })
+    { seed: 93, timing: 'default' as const, shape: 'joiner welcomed by the losing commit' },
+    { seed: 154, timing: 'default' as const, shape: 'leave approved on an abandoned branch' },
+    { seed: 13, timing: 'default' as const, shape: 'own next commit pending on a branch left and rejoined' },
+    { seed: 112, timing: 'fast' as const, shape: 'lagging steward voted out by score' },
+  ])('$timing timing, 20 % loss, seed $seed ($shape): one branch, the expected members', async ({ seed, timing }) => {
+    const r = await churnRun({ seed, loss: 0.2, timing })
     expect(r.outcome, r.detail.join('\n')).toBe('converged')
   }, 180_000)
 
