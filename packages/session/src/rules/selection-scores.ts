@@ -70,14 +70,14 @@ export function judgeStaged(staged: StagedCommit, j: StagedJudgement): ScoreOp |
  * it sent a candidate (even one our view of the approvals filtered out),
  * unless that candidate earned a penalty in this selection. Beyond the
  * reference, one that sent no candidate is not penalised when nothing
- * shows that it held the work (`heldWork` false: see {@link heldWork}; the
+ * shows that it held the work (`workHeld` false: see {@link heldWork}; the
  * caller also counts a steward we have not heard from lately as holding
  * it, so a silent one is penalised as in the reference): our own timer is
  * no evidence that a live steward which never saw the proposal withheld it.
  *
  * @param sentCandidate - whether the epoch steward sent a candidate this round
  * @param penalties - the penalties of this selection so far
- * @param heldWork - whether it provably held some of the work due ({@link heldWork})
+ * @param workHeld - whether it provably held some of the work due ({@link heldWork})
  *
  * @example
  * ```ts
@@ -91,9 +91,9 @@ export function censorshipSuspect(
   epochSteward: Uint8Array | undefined,
   sentCandidate: boolean,
   penalties: readonly ScoreOp[],
-  heldWork = true,
+  workHeld = true,
 ): Uint8Array | undefined {
-  if (epochSteward === undefined || (!sentCandidate && !heldWork)) return undefined
+  if (epochSteward === undefined || (!sentCandidate && !workHeld)) return undefined
   const submitted = sentCandidate && !penalties.some((p) => bytesEqual(p.memberId, epochSteward))
   return submitted ? undefined : epochSteward
 }
