@@ -649,7 +649,8 @@ async function concludeSelection(core: ConversationCore, plan: SelectionPlan, wi
   // It did its job unless its candidate was broken (penalised above). A steward we heard from after
   // the work was opened cannot have withheld work nothing shows it held; a silent one is penalised as in the reference.
   const steward = plan.epochSteward
-  const held = steward !== undefined && (!heardSinceWorkOpened(core, steward, plan.prefix, plan.now) || heldWork(steward, workEvidence(core, plan.prefix)))
+  const held =
+    plan.sentCandidate || (steward !== undefined && (!heardSinceWorkOpened(core, steward, plan.prefix, plan.now) || heldWork(steward, workEvidence(core, plan.prefix))))
   const suspect = censorshipSuspect(plan.epochSteward, plan.sentCandidate, penalties, held)
   if (winner === undefined) {
     const view = selectionView(core, plan.prefix, plan.omittable)

@@ -56,10 +56,7 @@ export async function applyReplay(core: ConversationCore, replay: ReplayedCommit
       // Minted on a branch of our epoch that a fork switch left: the fork choice decides whether we go back there
       // (ask for the commit that made our epoch, as for a commit that does not stage); then the replay merges.
       core.emit({ type: 'dropped', reason: 'candidate', detail: 'replayed commit is ours, minted on a branch we left' })
-      if (core.branch !== undefined && core.branch.epoch + 1n === core.epoch()) {
-        if (core.catchUp.offBranch?.epoch !== core.epoch()) core.catchUp.offBranch = { epoch: core.epoch(), at: now }
-        requestCatchUp(core, now, core.epoch() - 1n)
-      }
+      askForOurEpochsCommit(core, now)
       return false
     }
     core.adoptGroup(kept.mls)
@@ -77,10 +74,7 @@ export async function applyReplay(core: ConversationCore, replay: ReplayedCommit
       // A member: our epoch is another branch of the group's (issue 56, churn seed 40: alone on the losing commit of
       // an epoch the group had already left, asking for the next commit for good). Ask for the group's commit of the
       // epoch we branched from; the fork choice decides the switch (`applyForkSwitch`).
-      if (core.provisional === undefined && core.branch !== undefined && core.branch.epoch + 1n === core.epoch()) {
-        if (core.catchUp.offBranch?.epoch !== core.epoch()) core.catchUp.offBranch = { epoch: core.epoch(), at: now }
-        requestCatchUp(core, now, core.epoch() - 1n)
-      }
+      if (core.provisional === undefined) askForOurEpochsCommit(core, now)
       return false
     }
     const epoch = core.epoch()
@@ -130,6 +124,18 @@ export async function applyReplay(core: ConversationCore, replay: ReplayedCommit
     now,
   })
   return true
+}
+
+/**
+ * Our epoch may be another branch of the group's: when we hold the branch
+ * point of the commit that made it, note that we are off the branch and ask
+ * for the group's commit of the epoch we branched from; the fork choice
+ * decides the switch (`applyForkSwitch`).
+ */
+function askForOurEpochsCommit(core: ConversationCore, now: number): void {
+  if (core.branch === undefined || core.branch.epoch + 1n !== core.epoch()) return
+  if (core.catchUp.offBranch?.epoch !== core.epoch()) core.catchUp.offBranch = { epoch: core.epoch(), at: now }
+  requestCatchUp(core, now, core.epoch() - 1n)
 }
 
 /**

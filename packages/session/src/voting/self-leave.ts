@@ -18,7 +18,7 @@ import { selfLeaveProposalId } from './proposals.js'
  * @example
  * ```ts
  * import type { ConversationCore } from '../conversation/core.js'
- * import { type Proposal, fromHex } from '@demls/wire'
+ * import type { Proposal } from '@demls/wire'
  * import { sendSelfLeave } from '../voting/self-leave.js'
  * declare const core: ConversationCore
  * declare const proposal: Proposal // our self-leave, with our YES

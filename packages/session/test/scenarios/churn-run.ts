@@ -12,7 +12,7 @@ import { seededRandom } from '@demls-dev/bench-kit'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { type ConversationConfigInit, type ConversationHandle, FAST_TIMING, User, type UserEvent } from '../../src/index.js'
 import { keyFor } from './harness.js'
-import { seedGlobalRandom, seededCryptoBackend, warmUpOnce } from './seeded-crypto.js'
+import { SEEDED_RUN_START_MS, seededCryptoBackend, withSeededRandom } from './seeded-crypto.js'
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 
@@ -54,18 +54,9 @@ export interface ChurnRunReport {
   fingerprint: string
 }
 
-/** The virtual time a run starts at: fixed, so timestamps (and the hashes over them) repeat. */
-const RUN_START_MS = Date.UTC(2026, 10, 1)
-
 /** Run one churn run. Never throws for protocol failures: they are in the report. */
-export async function churnRun(init: ChurnRunInit): Promise<ChurnRunReport> {
-  await warmUpOnce()
-  const restore = seedGlobalRandom(init.seed)
-  try {
-    return await run(init)
-  } finally {
-    restore()
-  }
+export function churnRun(init: ChurnRunInit): Promise<ChurnRunReport> {
+  return withSeededRandom(init.seed, () => run(init))
 }
 
 async function run(init: ChurnRunInit): Promise<ChurnRunReport> {
@@ -76,7 +67,7 @@ async function run(init: ChurnRunInit): Promise<ChurnRunReport> {
   const churnMs = init.churnMs ?? 300_000
   const settleMs = init.settleMs ?? 1_200_000
   const config: ConversationConfigInit = timing === 'fast' ? { ...FAST_TIMING } : {}
-  const net = new MemoryNetwork({ seed, startTime: RUN_START_MS })
+  const net = new MemoryNetwork({ seed, startTime: SEEDED_RUN_START_MS })
   const total = size + 2
   const joinerA = size
   const joinerB = size + 1

@@ -2,6 +2,26 @@ import { defaultPeerScoring, deadlock, brokenCommit } from '@demls/scoring'
 import { describe, expect, it } from 'vitest'
 import { bootstrap, conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
 
+/**
+ * Members 0–2 stewards (lists of up to 3), member 3 a plain member, a
+ * censorship penalty of -200 (one takes a member below the threshold);
+ * the epoch steward and another steward to act.
+ */
+async function stewardsOfFour(id: string) {
+  const s = await scenario(4, {
+    config: { stewardList: { snMin: 1, snMax: 3 } },
+    plugins: () => ({ makeScoring: (init) => defaultPeerScoring({ ...init, deltas: { CensorshipInactivity: -200 } }) }),
+  })
+  await bootstrap(s, id, 3)
+  const joining = s.members[3]!.user.join(id)
+  await s.until(() => s.members[3]!.user.conversation(id) !== undefined)
+  await joining
+  await s.until(() => converged(s, id) && conv(s, 0, id).conversation.stewards().length === 3)
+  const epochSteward = [0, 1, 2].find((i) => conv(s, i, id).conversation.isEpochSteward())!
+  const actor = [0, 1, 2].find((i) => i !== epochSteward)!
+  return { s, epochSteward, actor }
+}
+
 describe('steward failures and emergencies (reference §13.2, protocol_freeze)', () => {
   it('silent_steward_drives_observer_to_reelection', async () => {
     // As the reference: two members, sn = (1, 1); the steward goes silent once the removal is approved.
@@ -48,17 +68,7 @@ describe('steward failures and emergencies (reference §13.2, protocol_freeze)',
   })
 
   it('a silent epoch steward is penalised by the backup commit, falls below threshold and is removed by a score ECP', async () => {
-    const s = await scenario(4, {
-      config: { stewardList: { snMin: 1, snMax: 3 } },
-      plugins: () => ({ makeScoring: (init) => defaultPeerScoring({ ...init, deltas: { CensorshipInactivity: -200 } }) }),
-    })
-    await bootstrap(s, 'sc', 3)
-    const joining = s.members[3]!.user.join('sc')
-    await s.until(() => s.members[3]!.user.conversation('sc') !== undefined)
-    await joining
-    await s.until(() => converged(s, 'sc') && conv(s, 0, 'sc').conversation.stewards().length === 3)
-    const silent = [0, 1, 2].find((i) => conv(s, i, 'sc').conversation.isEpochSteward())!
-    const actor = [0, 1, 2].find((i) => i !== silent)!
+    const { s, epochSteward: silent, actor } = await stewardsOfFour('sc')
     s.net.mute(s.members[silent]!.name)
     await conv(s, actor, 'sc').removeMember(memberIdOf(3))
     // The backup commits after the inactivity window; the silent steward is penalised,
@@ -82,17 +92,7 @@ describe('steward failures and emergencies (reference §13.2, protocol_freeze)',
     // The backup commits; nobody penalises the steward, so no score ECP removes it, and once it
     // hears the group again it catches up. Without the evidence rule, -200 takes it below the
     // threshold at the backup's commit and the group votes it out.
-    const s = await scenario(4, {
-      config: { stewardList: { snMin: 1, snMax: 3 } },
-      plugins: () => ({ makeScoring: (init) => defaultPeerScoring({ ...init, deltas: { CensorshipInactivity: -200 } }) }),
-    })
-    await bootstrap(s, 'deaf', 3)
-    const joining = s.members[3]!.user.join('deaf')
-    await s.until(() => s.members[3]!.user.conversation('deaf') !== undefined)
-    await joining
-    await s.until(() => converged(s, 'deaf') && conv(s, 0, 'deaf').conversation.stewards().length === 3)
-    const deaf = [0, 1, 2].find((i) => conv(s, i, 'deaf').conversation.isEpochSteward())!
-    const actor = [0, 1, 2].find((i) => i !== deaf)!
+    const { s, epochSteward: deaf, actor } = await stewardsOfFour('deaf')
     const rest = [0, 1, 2].filter((i) => i !== deaf)
     const epoch = conv(s, actor, 'deaf').epoch()
     s.net.mute(s.members[deaf]!.name, { outbound: false, inbound: true })

@@ -16,7 +16,7 @@ import { encodeAppMessage } from '@demls/wire'
 import { type ConversationConfig, FAST_TIMING, User, type UserEvent, resolveConfig } from '../../src/index.js'
 import { keyFor } from './harness.js'
 import { capturingPlugins } from './capture-groups.js'
-import { seedGlobalRandom, seededCryptoBackend, warmUpOnce } from './seeded-crypto.js'
+import { SEEDED_RUN_START_MS, seededCryptoBackend, withSeededRandom } from './seeded-crypto.js'
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 
@@ -101,14 +101,8 @@ export function joinBoundMs(c: ConversationConfig = FAULT_CONFIG): number {
 }
 
 /** Run one seeded fault run. Never throws for protocol failures: they are in the report. Repeats exactly for a seed (every random draw is seeded, the clock virtual). */
-export async function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
-  await warmUpOnce()
-  const restore = seedGlobalRandom(init.seed)
-  try {
-    return await run(init)
-  } finally {
-    restore()
-  }
+export function faultRun(init: FaultRunInit): Promise<FaultRunReport> {
+  return withSeededRandom(init.seed, () => run(init))
 }
 
 async function run(init: FaultRunInit): Promise<FaultRunReport> {
@@ -117,7 +111,7 @@ async function run(init: FaultRunInit): Promise<FaultRunReport> {
   const size = init.size ?? 5
   const net = new MemoryNetwork({
     seed,
-    startTime: Date.UTC(2026, 10, 1),
+    startTime: SEEDED_RUN_START_MS,
     faults: { loss, duplicate: 0.05, reorder: 0.1, reorderWindowMs: 50, jitterMs: 20 },
   })
   const users: User[] = []

@@ -89,3 +89,17 @@ export function seedGlobalRandom(seed: number): () => void {
     else Object.defineProperty(target, 'getRandomValues', had)
   }
 }
+
+/** The virtual time a seeded run starts at: fixed, so timestamps (and the hashes over them) repeat. */
+export const SEEDED_RUN_START_MS = Date.UTC(2026, 10, 1)
+
+/** Run `run` with the process's random sources seeded from `seed` (after {@link warmUpOnce}), restored after. */
+export async function withSeededRandom<T>(seed: number, run: () => Promise<T>): Promise<T> {
+  await warmUpOnce()
+  const restore = seedGlobalRandom(seed)
+  try {
+    return await run()
+  } finally {
+    restore()
+  }
+}
