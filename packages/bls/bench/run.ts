@@ -21,6 +21,7 @@ import {
   blsSign,
   blsVoteMessage,
   buildApprovalProof,
+  createKeyBinding,
   encodeApprovalProof,
   nativeBlsBackend,
   nativeBlsBackendUnavailableReason,
@@ -28,6 +29,8 @@ import {
   prepareMemberKeys,
   signerBitmap,
   verifyApprovalProof,
+  verifyKeyBinding,
+  verifyKeyBindings,
 } from '../src/index.js'
 
 const native = nativeBlsBackend()
@@ -139,7 +142,23 @@ const at10k = (sides: 1 | 2) =>
     ...(sides === 2 ? { no: { signers: signerBitmap(range(10_000).filter((i) => i % 2 === 1), 10_000), signature: sig96 } } : {}),
   }).length
 
+// A joiner takes every member's key binding from its Welcome: checked one by one, or together (random weights, one final
+// exponentiation; the same verdicts). Interleaved in the same rounds, on the platform's backend (native blst here).
+const joinBindings = Array.from({ length: 100 }, (_, i) => {
+  const key = new Uint8Array(32).fill(0)
+  new DataView(key.buffer).setUint32(28, i + 1)
+  return createKeyBinding(new EthereumSigner(key), key)
+})
+const bindingRuns = measureInterleaved(
+  [
+    { name: 'a joiner checks 100 key bindings one by one (verifyKeyBinding)', batch: 1, fn: () => joinBindings.map((b) => verifyKeyBinding(b)) },
+    { name: 'a joiner checks 100 key bindings together (verifyKeyBindings)', batch: 1, fn: () => verifyKeyBindings(joinBindings) },
+  ],
+  { minTimeMs: 4000, minSamples: 5 },
+)
+
 const comparisons: Comparison[] = []
+comparisons.push(compare('100 key bindings from a Welcome: checked together vs one by one', bindingRuns[1]!, bindingRuns[0]!, undefined, median))
 for (const [i, n] of SIZES.entries()) {
   const floor = byName(`${n} EIP-191 vote checks · native`)
   comparisons.push(compare(`N = ${n}: approval proof vs ${n} EIP-191 vote checks · native`, byName(`approval proof of ${n} signers · native`), floor, undefined, median))
@@ -174,7 +193,7 @@ comparisons.push({ name: "modelled CPU of an aggregator (steward) per change at 
 writeReport({
   package: '@demls/bls',
   title: 'BLS aggregate approval proofs vs individual EIP-191 votes (native blst / noble)',
-  measurements: [...m, ...nobleFloors, ...once],
+  measurements: [...m, ...nobleFloors, ...once, ...bindingRuns],
   comparisons,
   notes: [
     `Default backend at load: ${blsBackendName()}. Both backends are called explicitly.`,

@@ -47,6 +47,7 @@ export {
   encodeKeyBinding,
   keyBindingDigest,
   verifyKeyBinding,
+  verifyKeyBindings,
 } from './binding.js'
 export { type BitmapRefusal, MAX_BITMAP_BYTES, MAX_PROOF_MEMBERS, bitmapSigners, signerBitmap } from './bitmap.js'
 export {

@@ -1,4 +1,5 @@
 import {
+  type AggregationBindingVerdict,
   type AggregationMemberKeys,
   type ConsensusAggregation,
   type ConsensusPlugin,
@@ -10,7 +11,7 @@ import {
   consensusResult,
 } from '@demls/consensus'
 import type { BlsBackend } from './backend/types.js'
-import { BLS_KEY_BINDING_LENGTH, type BlsKeyBinding, createKeyBinding, decodeKeyBinding, encodeKeyBinding, verifyKeyBinding } from './binding.js'
+import { BLS_KEY_BINDING_LENGTH, type BlsKeyBinding, createKeyBinding, decodeKeyBinding, encodeKeyBinding, verifyKeyBinding, verifyKeyBindings } from './binding.js'
 import { BLS_SIGNATURE_DST } from './ciphersuite.js'
 import { BlsArgumentError } from './errors.js'
 import { blsKeyFromMemberKey, blsSign } from './keys.js'
@@ -161,6 +162,23 @@ function blsAggregation(binding: BlsKeyBinding, secret: Uint8Array, rule: Consen
       }
       const r = verifyKeyBinding(decoded, memberId)
       return r.ok ? { ok: true, memberId: decoded.memberId, publicKey: decoded.publicKey } : r
+    },
+    verifyBindings(list) {
+      const decoded = list.map((bytes): BlsKeyBinding | undefined => {
+        try {
+          return decodeKeyBinding(bytes)
+        } catch {
+          return undefined
+        }
+      })
+      const valid = decoded.filter((b): b is BlsKeyBinding => b !== undefined)
+      const verdicts = verifyKeyBindings(valid)
+      let next = 0
+      return decoded.map((b): AggregationBindingVerdict => {
+        if (b === undefined) return { ok: false, reason: 'undecodable' }
+        const r = verdicts[next++]!
+        return r.ok ? { ok: true, memberId: b.memberId, publicKey: b.publicKey } : r
+      })
     },
     signVote: (ctx, vote) => blsSign(secret, blsVoteMessage(ctx, vote), backend),
     memberKeys: (ordered, previous) =>

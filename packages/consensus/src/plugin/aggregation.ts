@@ -150,6 +150,15 @@ export interface ConsensusAggregation {
    * (with `memberId`) naming that member. Never throws.
    */
   verifyBinding(binding: Uint8Array, memberId?: Uint8Array): AggregationBindingVerdict
+  /**
+   * Optional: {@link ConsensusAggregation.verifyBinding} for many bindings
+   * at once (a joiner takes every member's from its Welcome), one verdict
+   * per binding in order, each exactly what `verifyBinding(binding)` would
+   * say, but cheaper when the scheme can check them together (`@demls/bls`
+   * batches the proofs of possession). Sessions fall back to one call per
+   * binding when a plug-in leaves it out. Never throws.
+   */
+  verifyBindings?(bindings: readonly Uint8Array[]): AggregationBindingVerdict[]
   /** This member's signature of its vote `vote` in `ctx`. */
   signVote(ctx: AggregateVoteContext, vote: boolean): Uint8Array
   /**

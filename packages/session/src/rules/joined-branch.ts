@@ -4,6 +4,11 @@ import { sha256 } from '@noble/hashes/sha2.js'
 /** Domain tag of {@link authenticatorHash}. */
 export const AUTHENTICATOR_HASH_DOMAIN = 'demls/epoch-authenticator/v1'
 
+const AUTHENTICATOR_TAG = new TextEncoder().encode(AUTHENTICATOR_HASH_DOMAIN)
+/** {@link authenticatorHash}es kept: a process holds a few conversations' current states at once. */
+const RECENT_HASHES = 8
+const recentHashes: { authenticator: Uint8Array; hash: Uint8Array }[] = []
+
 /**
  * What a member's signed attestation says about its MLS state: SHA-256 of
  * `"demls/epoch-authenticator/v1" ‖ 0x00 ‖ epoch authenticator`. Two members
@@ -18,11 +23,15 @@ export const AUTHENTICATOR_HASH_DOMAIN = 'demls/epoch-authenticator/v1'
  * ```
  */
 export function authenticatorHash(authenticator: Uint8Array): Uint8Array {
-  const tag = new TextEncoder().encode(AUTHENTICATOR_HASH_DOMAIN)
-  const buf = new Uint8Array(tag.length + 1 + authenticator.length)
-  buf.set(tag, 0)
-  buf.set(authenticator, tag.length + 1)
-  return sha256(buf)
+  // Every attestation a member sends or weighs asks for its own state's hash: the last few are kept (a copy is handed out).
+  for (const kept of recentHashes) if (bytesEqual(kept.authenticator, authenticator)) return kept.hash.slice()
+  const buf = new Uint8Array(AUTHENTICATOR_TAG.length + 1 + authenticator.length)
+  buf.set(AUTHENTICATOR_TAG, 0)
+  buf.set(authenticator, AUTHENTICATOR_TAG.length + 1)
+  const hash = sha256(buf)
+  recentHashes.unshift({ authenticator: authenticator.slice(), hash: hash.slice() })
+  if (recentHashes.length > RECENT_HASHES) recentHashes.pop()
+  return hash
 }
 
 /**

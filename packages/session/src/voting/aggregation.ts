@@ -163,7 +163,8 @@ export function bindingsForSync(core: AggregationComponents): Uint8Array[] {
 
 /**
  * A joiner takes the members' bindings from the Welcome's sync: each is
- * verified by the plug-in and kept only for a current member it names (at
+ * verified by the plug-in (all together when it offers `verifyBindings`,
+ * the same verdicts for less) and kept only for a current member it names (at
  * most one per member, at most as many as members; the rest is ignored).
  * Returns how many were refused.
  */
@@ -172,9 +173,14 @@ export function adoptSyncedBindings(core: AggregationComponents, sync: Pick<Conv
   if (aggregation === undefined) return 0
   ensureOwnBinding(core)
   const members = core.memberSet()
+  const offered = sync.demlsBlsBindings.slice(0, members.size)
+  // Checked together when the plug-in can (a batch of pairings), each alone otherwise; oversized ones not at all.
+  const sized = offered.filter((b) => b.length <= aggregation.maxBindingBytes)
+  const checked = aggregation.verifyBindings?.(sized) ?? sized.map((b) => aggregation.verifyBinding(b))
+  let next = 0
   let refused = 0
-  for (const binding of sync.demlsBlsBindings.slice(0, members.size)) {
-    const verdict = binding.length > aggregation.maxBindingBytes ? undefined : aggregation.verifyBinding(binding)
+  for (const binding of offered) {
+    const verdict = binding.length > aggregation.maxBindingBytes ? undefined : checked[next++]
     const hex = verdict?.ok === true ? toHex(verdict.memberId) : undefined
     if (verdict?.ok !== true || hex === undefined || !members.has(hex) || core.blsBindings.member(hex) !== undefined) {
       refused++

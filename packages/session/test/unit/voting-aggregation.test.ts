@@ -151,6 +151,33 @@ describe('aggregation key bindings', () => {
     expect(b.blsBindings.member(toHex(id(5)))).toBeUndefined()
   })
 
+  it('a joiner checks the synced bindings together (one batch call, no one-by-one checks), and refuses two whose proofs are valid only summed', () => {
+    const real = plugin(1)
+    let batches = 0
+    let singles = 0
+    const aggregation = {
+      ...real.aggregation,
+      verifyBinding: (b: Uint8Array, m?: Uint8Array) => {
+        singles++
+        return real.aggregation.verifyBinding(b, m)
+      },
+      verifyBindings: (list: readonly Uint8Array[]) => {
+        batches++
+        return real.aggregation.verifyBindings!(list)
+      },
+    }
+    const b = member(1, [0, 1, 2, 3, 4], { ...real, aggregation })
+    // Members 2 and 3 (one owner) swap their proofs of possession: each invalid alone, their sum the valid one.
+    const [p2, p3] = [decodeKeyBinding(plugin(2).aggregation.binding), decodeKeyBinding(plugin(3).aggregation.binding)]
+    const swapped = [encodeKeyBinding({ ...p2, possession: p3.possession }), encodeKeyBinding({ ...p3, possession: p2.possession })]
+    const synced = [plugin(0).aggregation.binding, swapped[0]!, swapped[1]!, plugin(4).aggregation.binding]
+    const before = singles
+    expect(adoptSyncedBindings(b, { demlsBlsBindings: synced })).toBe(2)
+    expect(batches).toBe(1)
+    expect(singles - before).toBe(1) // our own binding, checked once when first needed
+    expect([0, 2, 3, 4].map((i) => b.blsBindings.member(toHex(id(i))) !== undefined)).toEqual([true, false, false, true])
+  })
+
   it('survive a save and restore: the restored book builds the same list', () => {
     const a = member(0, [0, 1])
     noteJoinBinding(a, join(1, plugin(1).aggregation.binding))
