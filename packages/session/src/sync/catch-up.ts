@@ -15,6 +15,7 @@ import {
   fromHex,
   toHex,
 } from '@demls/wire'
+import type { StewardList } from '@demls/steward'
 import type { ConversationCore } from '../conversation/core.js'
 import type { ConversationEvent } from '../conversation/events.js'
 import { evictOldest, trimOldestBytes } from '../state/bounded.js'
@@ -348,8 +349,33 @@ function branchTip(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' 
  */
 export function branchClaim(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' | 'certificates' | 'liveness'>, committer: Uint8Array, commitHash: Uint8Array): BranchClaim {
   const bp = core.branch
-  const list = bp?.session.steward?.list ?? core.steward.currentList()
-  return { committerRank: committerRank(list, bp?.epoch ?? core.epoch() - 1n, committer), commitHash, majority: mergedByMajority(core, commitHash) }
+  const epoch = bp?.epoch ?? core.epoch() - 1n
+  return { committerRank: committerRank(rankingList(core), epoch, committer), commitHash, majority: mergedByMajority(core, commitHash) }
+}
+
+/**
+ * The steward list a commit leaving our branch point's epoch is ranked on:
+ * of the list we held at the branch point and the one installed since,
+ * the newer that serves that epoch (a later election epoch, or a later
+ * retry round of the same one). An election the group decided at that
+ * epoch reaches some members only after they merged a commit from it, made
+ * by the epoch steward of the list before; ranked on the lists they held,
+ * the two sides of such a fork each rank their own committer first and
+ * never switch (churn `FAST_TIMING` seed 383: a lasting split, one side
+ * then committing an epoch further). Once every member holds the election,
+ * every member ranks on the same list. Without a branch point: the list
+ * installed now.
+ */
+export function rankingList(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch'>): StewardList | undefined {
+  const current = core.steward.currentList()
+  const bp = core.branch
+  const held = bp?.session.steward?.list
+  if (bp === undefined || held === undefined || current === undefined) return held ?? current
+  const serves = (l: StewardList) => l.electionEpoch <= bp.epoch && bp.epoch - l.electionEpoch < BigInt(l.members.length)
+  if (!serves(current)) return held
+  if (!serves(held)) return current
+  const newer = current.electionEpoch > held.electionEpoch || (current.electionEpoch === held.electionEpoch && current.retryRound > held.retryRound)
+  return newer ? current : held
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type ApprovalCertificate, type CommitCandidate, type EpochAttestation, bytesEqual, fromHex, toHex } from '@demls/wire'
 import type { MlsSnapshot } from '@demls/mls'
+import type { StewardList } from '@demls/steward'
 import type { ConversationCore } from '../conversation/core.js'
 import { winsFork } from '../rules/fork-choice.js'
 import { checkReplay } from '../rules/replay-check.js'
@@ -7,7 +8,7 @@ import { targetKey } from '../rules/targets.js'
 import { authorizeChanges } from '../voting/certificates.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { electableLists } from '../stewardship/stewardship.js'
-import { branchClaim, keepVerifiedMerge, mergedByMajority } from './catch-up.js'
+import { branchClaim, keepVerifiedMerge, mergedByMajority, rankingList } from './catch-up.js'
 import { openState, ownCandidateState } from './own-candidates.js'
 import { captureSession, restoreSession } from './rollback.js'
 import { adoptMissedList, certifiedListFor, onStewardListNotice } from './steward-sync.js'
@@ -82,7 +83,9 @@ export async function stageOnBranchPoint(
     const ours = await ownCandidateState(core, bp.epoch, hashHex, bp)
     if (ours === undefined) return 'our candidate is no longer pending'
     const membersBefore = ours.mls.members()
+    const ranked = rankingList(core)
     restoreSession(core, bp.session)
+    keepRankingList(core, ranked)
     return { mls: ours.mls, committer: core.memberId, membersBefore, branch: bp, own: true }
   }
   const alt = await openState(core.plugins.mls, bp.mlsState)
@@ -107,8 +110,26 @@ export async function stageOnBranchPoint(
   const merge = { epoch: staged.epoch, commitHash: fromHex(hashHex), committer: staged.committer, attestations: mergedBy }
   const auth = authorizeChanges(core, staged.changes, offered, new Set(membersBefore.map(toHex)), approvedKeys, merge)
   if (!auth.ok) return auth.reason
+  const ranked = rankingList(core)
   restoreSession(core, bp.session)
+  keepRankingList(core, ranked)
   if (check.inferred) adoptMissedList(core, bp.epoch, check.inferred.members, check.inferred.retryRound)
   if (certified !== undefined) onStewardListNotice(core, certified, { certificateRequired: true })
   return { mls: alt, committer: staged.committer, membersBefore, branch: bp, own: false, certificates: auth.certificates }
+}
+
+/**
+ * After a switch rolled the session back to the branch point: keep the
+ * list the switch was ranked on when it is newer than the one held there
+ * (`rankingList`: an election of the branch point's epoch that landed here
+ * after our merge). It was elected by the branch point's members, the same
+ * on either branch, and the members already on the winning branch hold it:
+ * rolled back to the older list, we would name other epoch stewards than
+ * they do from then on.
+ */
+function keepRankingList(core: ConversationCore, ranked: StewardList | undefined): void {
+  const held = core.steward.currentList()
+  if (ranked === undefined || held === undefined || ranked === held) return
+  if (ranked.electionEpoch === held.electionEpoch && ranked.retryRound === held.retryRound) return
+  core.steward.installList(ranked.electionEpoch, ranked.members, ranked.members.length, ranked.retryRound)
 }
