@@ -29,7 +29,9 @@ export interface ElectableList {
  * was exhausted there, on a list a missed election could have installed
  * (`electable`, computed only when needed; `inferred`: install it with the
  * commit). The approved prefix is not
- * checked: we may have missed the votes.
+ * checked: we may have missed the votes. A refusal for a committer on no
+ * list we hold says so (`notSteward`): a caller holding stronger evidence
+ * than our lists (a majority's signed merges) may overrule that one.
  *
  * @example
  * ```ts
@@ -49,7 +51,7 @@ export function checkReplay(
   recovery: boolean,
   stewards: readonly Uint8Array[] | undefined,
   electable: () => readonly ElectableList[] = () => [],
-): { ok: false; reason: string } | { ok: true; inferred?: ElectableList } {
+): { ok: false; reason: string; notSteward?: true } | { ok: true; inferred?: ElectableList } {
   if (staged.bundleSenderMismatch) return { ok: false, reason: 'bundle sender mismatch' }
   if (!bytesEqual(staged.committer, candidate.stewardMemberId)) return { ok: false, reason: 'committer is not the claimed steward' }
   if (staged.otherProposals > 0) return { ok: false, reason: 'carries non add/remove proposals' }
@@ -58,5 +60,5 @@ export function checkReplay(
   const inferred = electable().find((l) => on(l.members))
   if (inferred !== undefined) return { ok: true, inferred }
   const short = (m: Uint8Array) => toHex(m).slice(0, 8)
-  return { ok: false, reason: `committer ${short(staged.committer)} not on the steward list [${stewards.map(short).join(', ')}]` }
+  return { ok: false, reason: `committer ${short(staged.committer)} not on the steward list [${stewards.map(short).join(', ')}]`, notSteward: true }
 }
