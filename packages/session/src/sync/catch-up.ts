@@ -388,8 +388,15 @@ export function mergedByMajority(core: Pick<ControlComponents, 'branch' | 'certi
   const bp = core.branch
   const members = bp?.members
   if (bp === undefined || members === undefined) return false
+  return majorityMerged(core, bp.epoch + 1n, commitHash, members)
+}
+
+/**
+ * Whether a strict majority of `members` signed (their attestations we
+ * hold, checked) that they merged `commitHash` to reach `epoch`.
+ */
+export function majorityMerged(core: Pick<ControlComponents, 'certificates' | 'liveness'>, epoch: bigint, commitHash: Uint8Array, members: ReadonlySet<string>): boolean {
   const majority = Math.floor(members.size / 2) + 1
-  const epoch = bp.epoch + 1n
   if (core.certificates.mergeSupport(epoch, commitHash, members, majority) >= majority) return true
   // Merges waiting unchecked may make the majority: then check those (each once) and count again.
   const lacking = () => majority - core.certificates.mergeSupport(epoch, commitHash, members)

@@ -1,4 +1,4 @@
-import { type ApprovalCertificate, bytesEqual, fromHex, toHex } from '@demls/wire'
+import { type ApprovalCertificate, type EpochAttestation, bytesEqual, fromHex, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { completeEpochTransition } from '../epoch/transition.js'
 import { checkSwitchedCommits } from '../freeze/commit-equivocation.js'
@@ -9,7 +9,7 @@ import { targetKey } from '../rules/targets.js'
 import { electableLists } from '../stewardship/stewardship.js'
 import { authorizeChanges } from '../voting/certificates.js'
 import { adoptOfferedProposals } from '../voting/late-proposals.js'
-import { type ReplayedCommit, precheckReplay, requestCatchUp } from './catch-up.js'
+import { type ReplayedCommit, keepVerifiedMerge, majorityMerged, precheckReplay, requestCatchUp } from './catch-up.js'
 import { NOT_PREFERRED, NO_BRANCH_POINT, captureBranchPoint, stageOnBranchPoint } from './fork.js'
 import { keepOwnCandidate, openState, ownCandidateState } from './own-candidates.js'
 import { adoptListFromReplay, adoptMissedList } from './steward-sync.js'
@@ -86,6 +86,8 @@ export async function applyReplay(core: ConversationCore, replay: ReplayedCommit
     // inference takes the first, which need not be the one the group elected (members then held
     // different lists at one epoch: the 12-member fault runs).
     if ((!check.ok || check.inferred !== undefined) && adoptListFromReplay(core, offered, staged.committer)) check = judge()
+    // A commit a strict majority of our epoch's members signed they merged: their word outweighs our list (as in a fork switch).
+    if (!check.ok && check.notSteward === true && majorityMergedReplay(core, staged.epoch, commitHashOf(c.commitMessage), mergedBy)) check = { ok: true }
     if (!check.ok) {
       await core.mls.discardStagedCommit()
       core.emit({ type: 'dropped', reason: 'candidate', detail: `replayed commit refused: ${check.reason}` })
@@ -226,4 +228,19 @@ export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCo
     now,
   })
   return true
+}
+
+/**
+ * Whether a strict majority of our epoch's members signed that they merged
+ * the replayed commit (`commitHash`, reaching `epoch`): the attestations
+ * the replay carries from them are checked and kept first (at most two per
+ * member are looked at).
+ */
+function majorityMergedReplay(core: ConversationCore, epoch: bigint, commitHash: Uint8Array, mergedBy: readonly EpochAttestation[]): boolean {
+  const members = core.memberSet()
+  for (const a of mergedBy.slice(0, 2 * members.size)) {
+    if (a.epoch !== epoch || !bytesEqual(a.commitHash, commitHash) || !members.has(toHex(a.memberId))) continue
+    keepVerifiedMerge(core, a)
+  }
+  return majorityMerged(core, epoch, commitHash, members)
 }
