@@ -1,6 +1,16 @@
 import { EthereumSigner, createProposal, ethereumAddress } from '@demls/consensus'
 import { StewardListService } from '@demls/steward'
-import { type ApprovalCertificate, type CommitCandidate, encodeApprovalCertificate, encodeConversationUpdateRequest, toHex } from '@demls/wire'
+import {
+  type ApprovalCertificate,
+  type CommitCandidate,
+  decodeEpochAttestation,
+  encodeApprovalCertificate,
+  encodeConversationUpdateRequest,
+  encodeEpochAttestation,
+  toHex,
+} from '@demls/wire'
+import { signAttestation } from '../../src/join/signing.js'
+import { commitHashOf } from '../../src/rules/candidate-check.js'
 import { describe, expect, it } from 'vitest'
 import { buildCore } from '../../src/conversation/build-core.js'
 import { readSavedConversation, restoreInto, saveConversation } from '../../src/persist/snapshot.js'
@@ -90,6 +100,31 @@ describe('sync/replay: a replayed commit of our epoch', () => {
     ])
     expect(core.outbox.drops.totals().candidate).toBe(3)
     expect(core.epoch()).toBe(epoch)
+  })
+
+  it('a commit by a member off our steward list merges when a strict majority of our epoch signed they merged it; one word, or forged ones, change nothing (churn seed 340)', async () => {
+    const { core, bob, carol, mint, drops } = await setup()
+    const epoch = core.epoch()
+    core.queues.approved.set(5, { payload: 'removeMember', removeMember: { memberId: bob.memberId } })
+    const c = await mint(carol, bob.memberId)
+    const merged = (signer: EthereumSigner, as?: Uint8Array) => {
+      const a = decodeEpochAttestation(
+        encodeEpochAttestation(signAttestation(signer, core.id, { epoch: epoch + 1n, commitHash: commitHashOf(c.commitMessage), committer: carol.memberId, signedAtMs: BigInt(core.now) })),
+      )
+      return as === undefined ? a : { ...a, memberId: as }
+    }
+    const [bobKey, carolKey] = [new EthereumSigner(keyFor(1)), new EthereumSigner(keyFor(2))]
+    expect(toHex(bobKey.identity)).toBe(toHex(bob.memberId))
+    // Carol's own word: one of three, no majority.
+    expect(await applyReplay(core, { candidate: c, certificates: [], mergedBy: [merged(carolKey)] }, core.now)).toBe(false)
+    // Carol signing in bob's name too: the forged word does not count.
+    expect(await applyReplay(core, { candidate: c, certificates: [], mergedBy: [merged(carolKey), merged(carolKey, bob.memberId)] }, core.now)).toBe(false)
+    expect(core.epoch()).toBe(epoch)
+    // Refused for the list both times (a repeated drop of one epoch is counted, not reported again).
+    expect(drops()).toEqual([`candidate: replayed commit refused: committer ${toHex(carol.memberId).slice(0, 8)} not on the steward list [${toHex(bob.memberId).slice(0, 8)}]`])
+    // Bob's and carol's signed words: two of three, a strict majority merged it.
+    expect(await applyReplay(core, { candidate: c, certificates: [], mergedBy: [merged(carolKey), merged(bobKey)] }, core.now)).toBe(true)
+    expect(core.epoch()).toBe(epoch + 1n)
   })
 
   it('a commit by a steward elected in an election we missed merges when its replay carries that election’s certificate; a forged or unverifiable one changes nothing', async () => {
