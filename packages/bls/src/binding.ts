@@ -225,7 +225,10 @@ function checkPossession(binding: BlsKeyBinding): BindingVerdict {
  * console.log(verdicts.every((v) => v.ok)) // true
  * ```
  */
-export function verifyKeyBindings(bindings: readonly BlsKeyBinding[], expectedMemberIds: readonly (Uint8Array | undefined)[] = []): BindingVerdict[] {
+export function verifyKeyBindings(
+  bindings: readonly BlsKeyBinding[],
+  expectedMemberIds: readonly (Uint8Array | undefined)[] = [],
+): ({ ok: true } | { ok: false; reason: KeyBindingRefusal })[] {
   const verdicts: (BindingVerdict | undefined)[] = bindings.map((b, i) => checkBeforePairing(b, expectedMemberIds[i]))
   const pending = [...verdicts.keys()].filter((i) => verdicts[i] === undefined)
   const batch = platformBackend.verifyBatch
