@@ -11,7 +11,7 @@ import {
   consensusResult,
 } from '@demls/consensus'
 import type { BlsBackend } from './backend/types.js'
-import { BLS_KEY_BINDING_LENGTH, type BlsKeyBinding, createKeyBinding, decodeKeyBinding, encodeKeyBinding, verifyKeyBinding, verifyKeyBindings } from './binding.js'
+import { BLS_KEY_BINDING_LENGTH, type BlsKeyBinding, createKeyBinding, decodeKeyBinding, encodeKeyBinding, verifyKeyBindings } from './binding.js'
 import { BLS_SIGNATURE_DST } from './ciphersuite.js'
 import { BlsArgumentError } from './errors.js'
 import { blsKeyFromMemberKey, blsSign } from './keys.js'
@@ -146,6 +146,33 @@ function asMemberKeys(keys: AggregationMemberKeys): BlsMemberKeys {
   return k as BlsMemberKeys
 }
 
+/**
+ * Decode and verify encoded bindings, one verdict each in order
+ * (`memberIds[i]`: the member binding `i` must name): undecodable bytes
+ * are refused as such, the rest go to {@link verifyKeyBindings} together
+ * (a single one is exactly `verifyKeyBinding`).
+ */
+function verifyEncodedBindings(list: readonly Uint8Array[], memberIds: readonly (Uint8Array | undefined)[] = []): AggregationBindingVerdict[] {
+  const decoded = list.map((bytes): BlsKeyBinding | undefined => {
+    try {
+      return decodeKeyBinding(bytes)
+    } catch {
+      return undefined
+    }
+  })
+  const present = [...decoded.keys()].filter((i) => decoded[i] !== undefined)
+  const verdicts = verifyKeyBindings(
+    present.map((i) => decoded[i]!),
+    present.map((i) => memberIds[i]),
+  )
+  const byIndex = new Map(present.map((i, k) => [i, verdicts[k]!]))
+  return decoded.map((b, i): AggregationBindingVerdict => {
+    const r = byIndex.get(i)
+    if (b === undefined || r === undefined) return { ok: false, reason: 'undecodable' }
+    return r.ok ? { ok: true, memberId: b.memberId, publicKey: b.publicKey } : r
+  })
+}
+
 /** The {@link ConsensusAggregation} of a BLS member: bytes in, bytes out, untrusted input refused with a reason. */
 function blsAggregation(binding: BlsKeyBinding, secret: Uint8Array, rule: ConsensusRule, backend: BlsBackend | undefined): ConsensusAggregation {
   const encoded = encodeKeyBinding(binding)
@@ -153,33 +180,8 @@ function blsAggregation(binding: BlsKeyBinding, secret: Uint8Array, rule: Consen
     scheme: 'bls12-381-min-pk',
     binding: encoded,
     maxBindingBytes: BLS_KEY_BINDING_LENGTH,
-    verifyBinding(bytes, memberId) {
-      let decoded: BlsKeyBinding
-      try {
-        decoded = decodeKeyBinding(bytes)
-      } catch {
-        return { ok: false, reason: 'undecodable' }
-      }
-      const r = verifyKeyBinding(decoded, memberId)
-      return r.ok ? { ok: true, memberId: decoded.memberId, publicKey: decoded.publicKey } : r
-    },
-    verifyBindings(list) {
-      const decoded = list.map((bytes): BlsKeyBinding | undefined => {
-        try {
-          return decodeKeyBinding(bytes)
-        } catch {
-          return undefined
-        }
-      })
-      const valid = decoded.filter((b): b is BlsKeyBinding => b !== undefined)
-      const verdicts = verifyKeyBindings(valid)
-      let next = 0
-      return decoded.map((b): AggregationBindingVerdict => {
-        if (b === undefined) return { ok: false, reason: 'undecodable' }
-        const r = verdicts[next++]!
-        return r.ok ? { ok: true, memberId: b.memberId, publicKey: b.publicKey } : r
-      })
-    },
+    verifyBinding: (bytes, memberId) => verifyEncodedBindings([bytes], [memberId])[0]!,
+    verifyBindings: (list) => verifyEncodedBindings(list),
     signVote: (ctx, vote) => blsSign(secret, blsVoteMessage(ctx, vote), backend),
     memberKeys: (ordered, previous) =>
       prepareMemberKeys(ordered, backend ?? (previous === undefined ? undefined : asMemberKeys(previous).backend), previous === undefined ? {} : { reuse: asMemberKeys(previous) }),

@@ -15,7 +15,7 @@ import {
   fromHex,
   toHex,
 } from '@demls/wire'
-import type { StewardList } from '@demls/steward'
+import { type StewardList, isListExhausted } from '@demls/steward'
 import type { ConversationCore } from '../conversation/core.js'
 import type { ConversationEvent } from '../conversation/events.js'
 import { evictOldest, trimOldestBytes } from '../state/bounded.js'
@@ -366,14 +366,14 @@ export function branchClaim(core: Pick<ControlComponents, 'branch' | 'steward' |
  * every member ranks on the same list. Without a branch point: the list
  * installed now.
  */
-export function rankingList(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch'>): StewardList | undefined {
+export function rankingList(core: Pick<ControlComponents, 'branch' | 'steward'>): StewardList | undefined {
   const current = core.steward.currentList()
   const bp = core.branch
   const held = bp?.session.steward?.list
   if (bp === undefined || held === undefined || current === undefined) return held ?? current
-  const serves = (l: StewardList) => l.electionEpoch <= bp.epoch && bp.epoch - l.electionEpoch < BigInt(l.members.length)
-  if (!serves(current)) return held
-  if (!serves(held)) return current
+  // A list that does not serve the epoch ranks no committer there (`committerRank`).
+  if (isListExhausted(current, bp.epoch)) return held
+  if (isListExhausted(held, bp.epoch)) return current
   const newer = current.electionEpoch > held.electionEpoch || (current.electionEpoch === held.electionEpoch && current.retryRound > held.retryRound)
   return newer ? current : held
 }
@@ -389,6 +389,25 @@ export function mergedByMajority(core: Pick<ControlComponents, 'branch' | 'certi
   const members = bp?.members
   if (bp === undefined || members === undefined) return false
   return majorityMerged(core, bp.epoch + 1n, commitHash, members)
+}
+
+/**
+ * Keep the signed attestations a replay carries (`mergedBy`) of `members`
+ * that merged `commitHash` to reach `epoch`, each signature checked once
+ * (at most two per member are looked at): what {@link majorityMerged}
+ * then counts.
+ */
+export function keepReplayMerges(
+  core: Pick<ControlComponents, 'certificates' | 'plugins' | 'id'>,
+  epoch: bigint,
+  commitHash: Uint8Array,
+  members: ReadonlySet<string>,
+  mergedBy: readonly EpochAttestation[],
+): void {
+  for (const a of mergedBy.slice(0, 2 * members.size)) {
+    if (a.epoch !== epoch || !bytesEqual(a.commitHash, commitHash) || !members.has(toHex(a.memberId))) continue
+    keepVerifiedMerge(core, a)
+  }
 }
 
 /**

@@ -1,6 +1,5 @@
 import { type ApprovalCertificate, type CommitCandidate, type EpochAttestation, bytesEqual, fromHex, toHex } from '@demls/wire'
 import type { MlsSnapshot } from '@demls/mls'
-import type { StewardList } from '@demls/steward'
 import type { ConversationCore } from '../conversation/core.js'
 import { winsFork } from '../rules/fork-choice.js'
 import { checkReplay } from '../rules/replay-check.js'
@@ -8,7 +7,7 @@ import { targetKey } from '../rules/targets.js'
 import { authorizeChanges } from '../voting/certificates.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { electableLists } from '../stewardship/stewardship.js'
-import { branchClaim, keepVerifiedMerge, mergedByMajority, rankingList } from './catch-up.js'
+import { branchClaim, keepReplayMerges, mergedByMajority, rankingList } from './catch-up.js'
 import { openState, ownCandidateState } from './own-candidates.js'
 import { captureSession, restoreSession } from './rollback.js'
 import { adoptMissedList, certifiedListFor, onStewardListNotice } from './steward-sync.js'
@@ -36,14 +35,6 @@ export const NO_BRANCH_POINT = 'no branch point'
 /** Why a fork switch was not even tried: our branch wins the fork choice (not worth an event). */
 export const NOT_PREFERRED = 'not preferred by the fork choice'
 
-/** Keep the signed attestations a replay carries of members at the branch point that merged its commit (counted by {@link mergedByMajority}). */
-function keepBranchAttestations(core: ConversationCore, bp: BranchPoint, commitHash: Uint8Array, mergedBy: readonly EpochAttestation[]): void {
-  const members = bp.members ?? new Set<string>()
-  for (const a of mergedBy.slice(0, 2 * members.size)) {
-    if (a.epoch !== bp.epoch + 1n || !bytesEqual(a.commitHash, commitHash) || !members.has(toHex(a.memberId))) continue
-    keepVerifiedMerge(core, a)
-  }
-}
 
 /**
  * Switch to the branch of `candidate`, merged at our branch point by other
@@ -72,7 +63,8 @@ export async function stageOnBranchPoint(
 > {
   const bp = core.branch
   if (bp === undefined) return NO_BRANCH_POINT
-  keepBranchAttestations(core, bp, fromHex(hashHex), mergedBy)
+  // The signed merges it carries of members at the branch point (counted by mergedByMajority).
+  keepReplayMerges(core, bp.epoch + 1n, fromHex(hashHex), bp.members ?? new Set<string>(), mergedBy)
   // Ranked by the claimed committer first (cheap); staging below makes sure the claim is the MLS committer.
   if (!winsFork(branchClaim(core, candidate.stewardMemberId, fromHex(hashHex)), branchClaim(core, bp.committer, fromHex(bp.hashHex)))) {
     return NOT_PREFERRED
@@ -83,9 +75,7 @@ export async function stageOnBranchPoint(
     const ours = await ownCandidateState(core, bp.epoch, hashHex, bp)
     if (ours === undefined) return 'our candidate is no longer pending'
     const membersBefore = ours.mls.members()
-    const ranked = rankingList(core)
-    restoreSession(core, bp.session)
-    keepRankingList(core, ranked)
+    restoreKeepingRankingList(core, bp)
     return { mls: ours.mls, committer: core.memberId, membersBefore, branch: bp, own: true }
   }
   const alt = await openState(core.plugins.mls, bp.mlsState)
@@ -115,16 +105,14 @@ export async function stageOnBranchPoint(
   const merge = { epoch: staged.epoch, commitHash: fromHex(hashHex), committer: staged.committer, attestations: mergedBy }
   const auth = authorizeChanges(core, staged.changes, offered, new Set(membersBefore.map(toHex)), approvedKeys, merge)
   if (!auth.ok) return auth.reason
-  const ranked = rankingList(core)
-  restoreSession(core, bp.session)
-  keepRankingList(core, ranked)
+  restoreKeepingRankingList(core, bp)
   if (check.inferred) adoptMissedList(core, bp.epoch, check.inferred.members, check.inferred.retryRound)
   if (certified !== undefined) onStewardListNotice(core, certified, { certificateRequired: true })
   return { mls: alt, committer: staged.committer, membersBefore, branch: bp, own: false, certificates: auth.certificates }
 }
 
 /**
- * After a switch rolled the session back to the branch point: keep the
+ * Roll the session back to the branch point for a switch, but keep the
  * list the switch was ranked on when it is newer than the one held there
  * (`rankingList`: an election of the branch point's epoch that landed here
  * after our merge). It was elected by the branch point's members, the same
@@ -132,9 +120,11 @@ export async function stageOnBranchPoint(
  * rolled back to the older list, we would name other epoch stewards than
  * they do from then on.
  */
-function keepRankingList(core: ConversationCore, ranked: StewardList | undefined): void {
+function restoreKeepingRankingList(core: ConversationCore, bp: BranchPoint): void {
+  const ranked = rankingList(core)
+  restoreSession(core, bp.session)
   const held = core.steward.currentList()
-  if (ranked === undefined || held === undefined || ranked === held) return
+  if (ranked === undefined || held === undefined) return
   if (ranked.electionEpoch === held.electionEpoch && ranked.retryRound === held.retryRound) return
   core.steward.installList(ranked.electionEpoch, ranked.members, ranked.members.length, ranked.retryRound)
 }

@@ -9,7 +9,7 @@ import { targetKey } from '../rules/targets.js'
 import { electableLists } from '../stewardship/stewardship.js'
 import { authorizeChanges } from '../voting/certificates.js'
 import { adoptOfferedProposals } from '../voting/late-proposals.js'
-import { type ReplayedCommit, keepVerifiedMerge, majorityMerged, precheckReplay, requestCatchUp } from './catch-up.js'
+import { type ReplayedCommit, keepReplayMerges, majorityMerged, precheckReplay, requestCatchUp } from './catch-up.js'
 import { NOT_PREFERRED, NO_BRANCH_POINT, captureBranchPoint, stageOnBranchPoint } from './fork.js'
 import { keepOwnCandidate, openState, ownCandidateState } from './own-candidates.js'
 import { adoptListFromReplay, adoptMissedList } from './steward-sync.js'
@@ -233,14 +233,10 @@ export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCo
 /**
  * Whether a strict majority of our epoch's members signed that they merged
  * the replayed commit (`commitHash`, reaching `epoch`): the attestations
- * the replay carries from them are checked and kept first (at most two per
- * member are looked at).
+ * the replay carries from them are checked and kept first.
  */
 function majorityMergedReplay(core: ConversationCore, epoch: bigint, commitHash: Uint8Array, mergedBy: readonly EpochAttestation[]): boolean {
   const members = core.memberSet()
-  for (const a of mergedBy.slice(0, 2 * members.size)) {
-    if (a.epoch !== epoch || !bytesEqual(a.commitHash, commitHash) || !members.has(toHex(a.memberId))) continue
-    keepVerifiedMerge(core, a)
-  }
+  keepReplayMerges(core, epoch, commitHash, members, mergedBy)
   return majorityMerged(core, epoch, commitHash, members)
 }
