@@ -6,6 +6,7 @@
 // fingerprint says so), so a failing seed can be traced again alone.
 // Run: pnpm --filter @demls/session faults:churn
 //   SEEDS=1-40  TIMINGS=default,fast  LOSS=0.2  CHURN_SIZE=12  CHURN_DETAIL=1 (member lines of failed runs)
+//   CHURN_CONSENSUS=aggregated: the @demls/bls plug-in (votes to the stewards, one proof to all)
 //   CHURN_TRACE=file: every member event of every run, with its virtual time (trace one seed)
 import { appendFileSync, writeFileSync } from 'node:fs'
 import { type ChurnRunReport, churnRun } from '../test/scenarios/churn-run.js'
@@ -18,6 +19,7 @@ const [from, to] = (process.env.SEEDS ?? '1-20').split('-').map(Number) as [numb
 const timings = (process.env.TIMINGS ?? 'default,fast').split(',') as Array<'default' | 'fast'>
 const loss = Number(process.env.LOSS ?? 0.2)
 const size = Number(process.env.CHURN_SIZE ?? 12)
+const consensus = process.env.CHURN_CONSENSUS === 'aggregated' ? 'aggregated' : 'default'
 for (const timing of timings) {
   const reports: ChurnRunReport[] = []
   const started = Date.now()
@@ -32,7 +34,7 @@ for (const timing of timings) {
           }
         }
       : undefined
-    const r = await churnRun({ seed, loss, timing, size, ...(trace ? { trace } : {}) })
+    const r = await churnRun({ seed, loss, timing, size, consensus, ...(trace ? { trace } : {}) })
     if (traceFile) appendFileSync(traceFile, `${lines.join('\n')}\nseed ${seed} ${timing}: ${r.outcome} (run ${r.fingerprint})\n`)
     reports.push(r)
     if (r.outcome !== 'converged') {
@@ -43,8 +45,12 @@ for (const timing of timings) {
   const count = (o: ChurnRunReport['outcome']) => reports.filter((r) => r.outcome === o).length
   const settle = reports.flatMap((r) => (r.settledAfterMs === undefined ? [] : [r.settledAfterMs])).sort((a, b) => a - b)
   const bad = reports.filter((r) => r.outcome !== 'converged').map((r) => `${r.seed}:${r.outcome}`)
+  if (consensus === 'aggregated') {
+    const sum = (k: 'proofsTaken' | 'fallbacks' | 'proofsRefused' | 'conflicts') => reports.reduce((n, r) => n + (r.aggregate?.[k] ?? 0), 0)
+    console.log(`aggregated ${timing}: outcomes taken from proofs ${sum('proofsTaken')}, broadcast fallbacks ${sum('fallbacks')}, proofs refused ${sum('proofsRefused')}, conflicts ${sum('conflicts')} (summed over the members at the end of every run)`)
+  }
   console.log(
-    `| ${timing} | ${loss * 100} % | ${reports.length} | ${count('converged')} | ${count('forked')} | ${count('stalled')} | ${count('setup-failed')} | ${((settle[Math.floor(settle.length / 2)] ?? 0) / 1000).toFixed(0)} / ${((settle.at(-1) ?? 0) / 1000).toFixed(0)} | ${bad.join(' ') || '—'} | ${((Date.now() - started) / 1000).toFixed(0)} s |`,
+    `| ${timing}${consensus === 'aggregated' ? ' [aggregated]' : ''} | ${loss * 100} % | ${reports.length} | ${count('converged')} | ${count('forked')} | ${count('stalled')} | ${count('setup-failed')} | ${((settle[Math.floor(settle.length / 2)] ?? 0) / 1000).toFixed(0)} / ${((settle.at(-1) ?? 0) / 1000).toFixed(0)} | ${bad.join(' ') || '—'} | ${((Date.now() - started) / 1000).toFixed(0)} s |`,
   )
 }
 process.exit(0)

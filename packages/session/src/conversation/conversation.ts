@@ -1168,7 +1168,10 @@ export class Conversation {
    * Every member of the epoch builds the same list.
    */
   aggregationKeys(): AggregationKeyList {
-    return orderedAggregationKeys(this.#core)
+    const list = orderedAggregationKeys(this.#core)
+    // The session keeps this list for the epoch's votes and proofs: the caller gets arrays of its own.
+    if (list.ok) return { ...list, members: list.members.map((m) => m.slice()), publicKeys: list.publicKeys.map((k) => k.slice()) }
+    return list.reason === 'missing' ? { ...list, missing: list.missing.map((m) => m.slice()) } : list
   }
 
   /**

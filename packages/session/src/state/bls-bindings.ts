@@ -38,6 +38,12 @@ export class BlsBindingBook {
   readonly #members = new Map<string, BindingEntry>()
   readonly #pending = new Map<string, BindingEntry>()
   readonly #conflicting = new Set<string>()
+  #version = 0
+
+  /** Bumped whenever a member binding is added or dropped: what a list built from the members' keys is valid for. */
+  get version(): number {
+    return this.#version
+  }
 
   /** The binding of member `memberHex`, if we hold it. */
   member(memberHex: string): BindingEntry | undefined {
@@ -58,6 +64,7 @@ export class BlsBindingBook {
   setMember(memberHex: string, entry: BindingEntry): void {
     this.#members.set(memberHex, entry)
     this.#pending.delete(memberHex)
+    this.#version++
   }
 
   /**
@@ -103,6 +110,7 @@ export class BlsBindingBook {
     for (const [m, e] of [...this.#members]) {
       if (members.has(m)) continue
       this.#members.delete(m)
+      this.#version++
       if (!this.#conflicting.has(m)) this.offerPending(m, e)
     }
   }
@@ -121,6 +129,7 @@ export class BlsBindingBook {
     for (const [m, binding, publicKey] of saved.members) this.#members.set(m, { binding, publicKey })
     for (const [m, binding, publicKey] of saved.pending) this.#pending.set(m, { binding, publicKey })
     for (const m of saved.conflicting) this.#conflicting.add(m)
+    this.#version++
   }
 
   /** Number of member bindings held. */

@@ -240,7 +240,20 @@ export function orderedAggregationKeys(core: AggregationComponents): Aggregation
   const aggregation = aggregationOf(core)
   if (aggregation === undefined) return { ok: false, reason: 'not-aggregating' }
   ensureOwnBinding(core)
-  const order = [...core.memberSet()].sort()
+  // Every vote an aggregator collects and every proof a member checks asks for the list: build it once per member set and bindings.
+  const memberSet = core.memberSet()
+  const held = builtLists.get(core.blsBindings)
+  if (held !== undefined && held.memberSet === memberSet && held.size === memberSet.size && held.version === core.blsBindings.version && held.aggregation === aggregation) return held.list
+  const list = buildAggregationKeys(core, aggregation, memberSet)
+  builtLists.set(core.blsBindings, { memberSet, size: memberSet.size, version: core.blsBindings.version, aggregation, list })
+  return list
+}
+
+/** The last list built per book, and what it was built from (the member set object is the epoch's: a new one per epoch and MLS instance). */
+const builtLists = new WeakMap<BlsBindingBook, { memberSet: ReadonlySet<string>; size: number; version: number; aggregation: ConsensusAggregation; list: AggregationKeyList }>()
+
+function buildAggregationKeys(core: AggregationComponents, aggregation: ConsensusAggregation, memberSet: ReadonlySet<string>): AggregationKeyList {
+  const order = [...memberSet].sort()
   const missing = order.filter((m) => core.blsBindings.member(m) === undefined)
   if (missing.length > 0) return { ok: false, reason: 'missing', missing: missing.map((m) => fromHex(m)) }
   const publicKeys = order.map((m) => core.blsBindings.member(m)!.publicKey)

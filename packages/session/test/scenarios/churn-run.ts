@@ -9,6 +9,8 @@
 // docs/fault-runs.md) and the pass/fail test (test/scenarios/churn.test.ts).
 import { createHash } from 'node:crypto'
 import { seededRandom } from '@demls-dev/bench-kit'
+import { blsConsensusPlugin } from '@demls/bls'
+import type { ConsensusSigner, EthereumSigner } from '@demls/consensus'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { type ConversationConfigInit, type ConversationHandle, FAST_TIMING, User, type UserEvent } from '../../src/index.js'
 import { keyFor } from './harness.js'
@@ -23,6 +25,8 @@ export interface ChurnRunInit {
   loss?: number
   /** `default` (the conversation defaults) or `fast` ({@link FAST_TIMING}). @default 'default' */
   timing?: 'default' | 'fast'
+  /** `default` (the reference path: every vote an MLS message to all) or `aggregated` (`@demls/bls`: votes on joins and removals to the stewards, one proof to all). @default 'default' */
+  consensus?: 'default' | 'aggregated'
   /** Members before the churn. @default 12 */
   size?: number
   /** Virtual ms of churn under faults. @default 300_000 */
@@ -52,6 +56,8 @@ export interface ChurnRunReport {
    * the clock is virtual), so a failing seed can be traced again.
    */
   fingerprint: string
+  /** With `consensus: 'aggregated'`: what the members still in the conversation at the end counted (`aggregateStats`, summed). */
+  aggregate?: { proofsTaken: number; fallbacks: number; proofsRefused: number; conflicts: number }
 }
 
 /** Run one churn run. Never throws for protocol failures: they are in the report. */
@@ -67,6 +73,7 @@ async function run(init: ChurnRunInit): Promise<ChurnRunReport> {
   const churnMs = init.churnMs ?? 300_000
   const settleMs = init.settleMs ?? 1_200_000
   const config: ConversationConfigInit = timing === 'fast' ? { ...FAST_TIMING } : {}
+  const aggregated = init.consensus === 'aggregated'
   const net = new MemoryNetwork({ seed, startTime: SEEDED_RUN_START_MS })
   const total = size + 2
   const joinerA = size
@@ -82,7 +89,10 @@ async function run(init: ChurnRunInit): Promise<ChurnRunReport> {
         clock: net.clock,
         config,
         random: seededRandom(seed * 1000 + i),
-        plugins: { crypto: await seededCryptoBackend(seed * 1000 + i) },
+        plugins: {
+          crypto: await seededCryptoBackend(seed * 1000 + i),
+          ...(aggregated ? { consensus: (signer: ConsensusSigner) => blsConsensusPlugin(signer as EthereumSigner, { memberSecretKey: keyFor(i) }) } : {}),
+        },
       }),
     )
   }
@@ -230,6 +240,14 @@ async function run(init: ChurnRunInit): Promise<ChurnRunReport> {
     events.update(c ? `${i}@${c.epoch()}:${hex(c.epochAuthenticator())};` : `${i}@-;`)
   }
   report.fingerprint = events.digest('hex').slice(0, 16)
+  if (aggregated) {
+    const sum = { proofsTaken: 0, fallbacks: 0, proofsRefused: 0, conflicts: 0 }
+    for (const i of first(total)) {
+      const st = conv(i)?.aggregateStats()
+      if (st) for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += st[k]
+    }
+    report.aggregate = sum
+  }
   for (const u of users) await u.stop()
   return report
 

@@ -190,4 +190,36 @@ describe('aggregation key bindings', () => {
     expect(after.members).toEqual(before.members)
     expect(restored.blsBindings.save()).toEqual(a.blsBindings.save())
   })
+
+  it('build the list once per member set and bindings: a new epoch set, a binding that arrives or one replaced rebuilds it', () => {
+    let memberKeys = 0
+    const consensus = plugin(0)
+    const memberKeysOnce = (...args: Parameters<typeof consensus.aggregation.memberKeys>) => {
+      memberKeys++
+      return consensus.aggregation.memberKeys(...args)
+    }
+    const counting = { ...consensus, aggregation: { ...consensus.aggregation, memberKeys: memberKeysOnce } }
+    const a = member(0, [0, 1], counting)
+    let set: ReadonlySet<string> = a.set
+    a.memberSet = () => set
+    expect(orderedAggregationKeys(a)).toMatchObject({ ok: false, reason: 'missing' })
+    noteJoinBinding(a, join(1, plugin(1).aggregation.binding))
+    settleBindings(a)
+    const first = orderedAggregationKeys(a)
+    expect(first.ok).toBe(true)
+    // Every vote and proof of the epoch asks again: the same list, built once.
+    for (let i = 0; i < 10; i++) expect(orderedAggregationKeys(a)).toBe(first)
+    expect(memberKeys).toBe(1)
+    // The next epoch's member set (a new set object, same members) builds it again.
+    set = new Set(set)
+    const next = orderedAggregationKeys(a)
+    expect(next).not.toBe(first)
+    expect(next).toEqual(first)
+    // A member's binding replaced (a fork switch's restore) rebuilds it from the new key.
+    a.blsBindings.setMember(toHex(id(1)), { binding: plugin(3).aggregation.binding, publicKey: decodeKeyBinding(plugin(3).aggregation.binding).publicKey })
+    const replaced = orderedAggregationKeys(a)
+    if (!replaced.ok || !first.ok) throw new Error('no list')
+    expect(replaced.publicKeys[replaced.members.findIndex((m) => toHex(m) === toHex(id(1)))]).toEqual(decodeKeyBinding(plugin(3).aggregation.binding).publicKey)
+    expect(memberKeys).toBe(3)
+  })
 })
