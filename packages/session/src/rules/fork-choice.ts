@@ -1,3 +1,4 @@
+import { isListExhausted } from '@demls/steward'
 import { compareBytes, toHex } from '@demls/wire'
 
 /**
@@ -62,8 +63,8 @@ export interface RankList {
  */
 export function committerRank(list: RankList | undefined, epoch: bigint, committer: Uint8Array | undefined): number {
   if (list === undefined || committer === undefined || committer.length === 0) return Number.POSITIVE_INFINITY
+  if (isListExhausted(list, epoch)) return Number.POSITIVE_INFINITY
   const len = list.members.length
-  if (len === 0 || epoch < list.electionEpoch || epoch - list.electionEpoch >= BigInt(len)) return Number.POSITIVE_INFINITY
   const index = list.members.findIndex((m) => toHex(m) === toHex(committer))
   if (index < 0) return Number.POSITIVE_INFINITY
   const slot = Number(epoch - list.electionEpoch) % len

@@ -7,6 +7,8 @@ const everyone: Eligibility = () => true
 /**
  * Whether `epoch` is outside the list's span `[electionEpoch,
  * electionEpoch + length)`: before the election epoch, or at/after its end.
+ * Only the list's length and election epoch are read, so any list with
+ * those two (a rank list of `@demls/session/rules`) can be asked.
  *
  * @example
  * ```ts
@@ -16,7 +18,7 @@ const everyone: Eligibility = () => true
  * if (isListExhausted(list, 100n)) console.log('time for an election')
  * ```
  */
-export function isListExhausted(list: StewardList, epoch: EpochInput): boolean {
+export function isListExhausted(list: Pick<StewardList, 'electionEpoch'> & { readonly members: readonly unknown[] }, epoch: EpochInput): boolean {
   const e = toEpoch(epoch)
   if (e < list.electionEpoch) return true
   return e - list.electionEpoch >= BigInt(list.members.length)
