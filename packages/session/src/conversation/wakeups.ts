@@ -1,4 +1,4 @@
-import { aggregatorsChanged } from '../voting/aggregate-votes.js'
+import { resendDue } from '../voting/aggregate-votes.js'
 import { phaseDeadline } from '../freeze/commit-flow.js'
 import { joinAnswerDeadline } from '../join/responder.js'
 import { rewelcomeDeadline } from '../join/rewelcome.js'
@@ -29,8 +29,8 @@ import type { ConversationCore } from './core.js'
 export const WAKEUP_SOURCES: { readonly [K in WakeupSource]: (core: ConversationCore, now: number) => number | undefined } = {
   'auto-votes': (core) => core.voting.autoVotes.next(),
   'vote-echoes': (core) => core.voting.voteEchoes.next(),
-  // Due at once when the aggregators changed under our open votes.
-  'backup-proofs': (core, now) => (aggregatorsChanged(core) ? now : core.aggregate.backupProofs.next()),
+  // Due at once when the aggregators changed under our open votes and the step can send them (resendDue).
+  'backup-proofs': (core, now) => (resendDue(core) ? now : core.aggregate.backupProofs.next()),
   timeouts: (core) => core.voting.timeouts.next(),
   phase: phaseDeadline,
   history: historyDeadline,

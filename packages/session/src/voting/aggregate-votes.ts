@@ -151,6 +151,28 @@ export function aggregatorsChanged(core: ConversationCore): boolean {
 }
 
 /**
+ * Whether {@link resendToNewAggregators} would act now: the aggregators
+ * changed under our open votes and we may send (not while an epoch change
+ * is in flight). The wake-up asks this, not {@link aggregatorsChanged}
+ * alone: a wake-up due at once that its step cannot serve is due again at
+ * once, a loop of zero-delay wake-ups (in a frozen member, until its freeze
+ * ended; on the memory network's virtual clock, for ever, as time never
+ * moved past that instant). After the freeze the step that ends it
+ * registers the wake-ups again, and the resend is due then.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { resendDue } from '../voting/aggregate-votes.js'
+ * declare const core: ConversationCore
+ * if (resendDue(core)) console.log('our open votes go to the new aggregators in this step')
+ * ```
+ */
+export function resendDue(core: ConversationCore): boolean {
+  return core.plugins.consensus.aggregation !== undefined && !core.sm.blocksMessaging && aggregatorsChanged(core)
+}
+
+/**
  * Send our votes again to the aggregators when they changed before a
  * proof came (a vote sent to the old list would be lost with it): same
  * signature, same epoch; a vote of an epoch we left, or of a proposal no
@@ -158,7 +180,7 @@ export function aggregatorsChanged(core: ConversationCore): boolean {
  */
 export async function resendToNewAggregators(core: ConversationCore, now: number): Promise<void> {
   const aggregation = core.plugins.consensus.aggregation
-  if (aggregation === undefined || core.aggregate.sent.size === 0 || core.sm.blocksMessaging) return
+  if (aggregation === undefined || !resendDue(core)) return
   const key = aggregatorKey(aggregators(core))
   for (const [id, { vote, to }] of [...core.aggregate.sent]) {
     if (to === key) continue

@@ -9,6 +9,7 @@ import { type AggregateVoteContext, type ConsensusAggregation, ConsensusService,
 import { type DemlsAggregateVote, type Proposal, decodeAppMessage, encodeAppMessage, encodeConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import type { ConversationCore } from '../../src/conversation/core.js'
+import { WAKEUP_SOURCES } from '../../src/conversation/wakeups.js'
 import { dispatchInbound, receiveInbound } from '../../src/inbound/dispatch.js'
 import { proposalDigest } from '../../src/rules/certificate.js'
 import { AGGREGATE_LIMITS } from '../../src/state/aggregate-votes.js'
@@ -18,6 +19,7 @@ import {
   isAggregator,
   onAggregateProof,
   onAggregateVote,
+  resendDue,
   resendToNewAggregators,
   sendAggregateVote,
   settledOutcome,
@@ -315,6 +317,28 @@ describe('aggregated voting on a real core', () => {
     expect(core.outbox.packets.slice(before).map((o) => o.subtopic)).toEqual(['votes'])
     expect(core.aggregate.stats.resent).toBe(1)
     expect(aggregatorsChanged(core)).toBe(false)
+  })
+
+  it('a frozen member whose aggregators changed is not woken at once until it can send (no zero-delay wake-up loop)', async () => {
+    const core = await blsCore([1, 2])
+    const p = removal(core)
+    await sendAggregateVote(core, p, true, core.now)
+    core.steward.installList(core.epoch(), [memberIdOf(2), memberIdOf(3)], 2)
+    expect(WAKEUP_SOURCES['backup-proofs'](core, core.now)).toBe(core.now)
+    // An epoch change in flight: the resend cannot go out, so the wake-up is not due at once (it was, for ever, on the virtual clock).
+    expect(core.sm.startFreezing(core.now)).toBe(true)
+    expect(resendDue(core)).toBe(false)
+    expect(WAKEUP_SOURCES['backup-proofs'](core, core.now)).toBeUndefined()
+    const before = core.outbox.packets.length
+    await resendToNewAggregators(core, core.now)
+    expect(core.outbox.packets.length).toBe(before)
+    expect(aggregatorsChanged(core)).toBe(true)
+    // The freeze over, the step that ended it registers the wake-ups again: the resend is due, and goes out.
+    core.sm.startWorking()
+    expect(WAKEUP_SOURCES['backup-proofs'](core, core.now)).toBe(core.now)
+    await resendToNewAggregators(core, core.now)
+    expect(core.outbox.packets.slice(before).map((o) => o.subtopic)).toEqual(['votes'])
+    expect(WAKEUP_SOURCES['backup-proofs'](core, core.now)).toBeUndefined()
   })
 })
 
