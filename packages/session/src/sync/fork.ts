@@ -35,7 +35,6 @@ export const NO_BRANCH_POINT = 'no branch point'
 /** Why a fork switch was not even tried: our branch wins the fork choice (not worth an event). */
 export const NOT_PREFERRED = 'not preferred by the fork choice'
 
-
 /**
  * Switch to the branch of `candidate`, merged at our branch point by other
  * members: stage it against the saved state in a separate MLS instance,

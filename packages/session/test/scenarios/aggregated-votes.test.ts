@@ -3,19 +3,19 @@
 // only (the `votes` subtopic), one proof decides the proposal for every
 // member, and when aggregation fails (a withholding or lying aggregator)
 // the broadcast path decides it as before.
-import { blsConsensusPlugin } from '@demls/bls'
-import type { ConsensusPlugin, ConsensusSigner, EthereumSigner } from '@demls/consensus'
+import type { ConsensusPlugin, ConsensusSigner } from '@demls/consensus'
 import { topicFor } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
+import { blsPluginFor } from './bls-plugin.js'
 import type { AggregateStats } from '../../src/state/aggregate-votes.js'
-import { type Scenario, bootstrap, conv, converged, eventsOf, hex, keyFor, memberIdOf, scenario } from './harness.js'
+import { type Scenario, bootstrap, conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
 
 const ID = 'agg-chat'
 const N = 7
 /** Three stewards on the list: the aggregators. */
 const CONFIG = { stewardList: { snMin: 1, snMax: 3 } }
 
-const bls = (i: number) => (signer: ConsensusSigner) => blsConsensusPlugin(signer as EthereumSigner, { memberSecretKey: keyFor(i) })
+const bls = blsPluginFor
 
 /** Member i's plug-in with its aggregation capability changed by `change` (a malicious aggregator). */
 const tampered =

@@ -6,13 +6,14 @@ import { blsConsensusPlugin, blsKeyFromMemberKey, decodeKeyBinding, encodeKeyBin
 import { type ConsensusPlugin, type ConsensusSigner, EthereumSigner } from '@demls/consensus'
 import { memoryStorage } from '@demls/storage'
 import { describe, expect, it } from 'vitest'
+import { blsPluginFor } from './bls-plugin.js'
 import { type AggregationKeyList, FAST_TIMING, User } from '../../src/index.js'
 import { crashable } from '../durable/stores.js'
 import { type Member, type Scenario, bootstrap, conv, converged, eventsOf, hex, keyFor, memberIdOf, scenario } from './harness.js'
 
 const ID = 'bls-chat'
 
-const bls = (i: number) => (signer: ConsensusSigner) => blsConsensusPlugin(signer as EthereumSigner, { memberSecretKey: keyFor(i) })
+const bls = blsPluginFor
 
 /** Member i's BLS plug-in announcing `binding` instead of its own (a malicious joiner). */
 const announcing = (i: number, binding: (own: Uint8Array) => Uint8Array) => (signer: ConsensusSigner): ConsensusPlugin => {

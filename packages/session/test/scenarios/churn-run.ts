@@ -9,10 +9,9 @@
 // docs/fault-runs.md) and the pass/fail test (test/scenarios/churn.test.ts).
 import { createHash } from 'node:crypto'
 import { seededRandom } from '@demls-dev/bench-kit'
-import { blsConsensusPlugin } from '@demls/bls'
-import type { ConsensusSigner, EthereumSigner } from '@demls/consensus'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { type ConversationConfigInit, type ConversationHandle, FAST_TIMING, User, type UserEvent } from '../../src/index.js'
+import { blsPluginFor } from './bls-plugin.js'
 import { keyFor } from './harness.js'
 import { SEEDED_RUN_START_MS, seededCryptoBackend, withSeededRandom } from './seeded-crypto.js'
 
@@ -91,7 +90,7 @@ async function run(init: ChurnRunInit): Promise<ChurnRunReport> {
         random: seededRandom(seed * 1000 + i),
         plugins: {
           crypto: await seededCryptoBackend(seed * 1000 + i),
-          ...(aggregated ? { consensus: (signer: ConsensusSigner) => blsConsensusPlugin(signer as EthereumSigner, { memberSecretKey: keyFor(i) }) } : {}),
+          ...(aggregated ? { consensus: blsPluginFor(i) } : {}),
         },
       }),
     )

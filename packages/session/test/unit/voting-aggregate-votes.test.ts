@@ -4,10 +4,11 @@
 // attacks: forged, wrong-proposal, stale, non-member and omission proofs,
 // votes from outsiders, of other epochs, oversized or forged, equivocating
 // voters, a flood past the proof budget, two valid proofs that disagree.
-import { blsConsensusPlugin, decodeApprovalProof, encodeApprovalProof } from '@demls/bls'
-import { type AggregateVoteContext, type ConsensusAggregation, ConsensusService, type ConsensusSigner, EthereumSigner } from '@demls/consensus'
+import { decodeApprovalProof, encodeApprovalProof } from '@demls/bls'
+import { type AggregateVoteContext, type ConsensusAggregation, ConsensusService, EthereumSigner } from '@demls/consensus'
 import { type DemlsAggregateVote, type Proposal, decodeAppMessage, encodeAppMessage, encodeConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
+import { blsPluginFor } from '../scenarios/bls-plugin.js'
 import type { ConversationCore } from '../../src/conversation/core.js'
 import { WAKEUP_SOURCES } from '../../src/conversation/wakeups.js'
 import { dispatchInbound, receiveInbound } from '../../src/inbound/dispatch.js'
@@ -29,7 +30,7 @@ import { orderedAggregationKeys } from '../../src/voting/aggregation.js'
 import { coreFixture, droppedOf } from '../core-fixture.js'
 import { keyFor, memberIdOf } from '../scenarios/harness.js'
 
-const bls = (i: number) => (signer: ConsensusSigner) => blsConsensusPlugin(signer as EthereumSigner, { memberSecretKey: keyFor(i) })
+const bls = blsPluginFor
 const aggregations = new Map<number, ConsensusAggregation>()
 
 /** Member i's aggregation capability, as its own plug-in holds it. */
