@@ -43,6 +43,7 @@ import { keyOfTarget } from '../src/rules/targets.js'
 import { authenticatorHash } from '../src/rules/joined-branch.js'
 import type { BranchPoint } from '../src/state/branch-point.js'
 import { CertificateState } from '../src/state/certificate-state.js'
+import { BlsBindingBook } from '../src/state/bls-bindings.js'
 import { ProvisionalJoin } from '../src/state/provisional-join.js'
 import { LivenessState } from '../src/state/liveness-state.js'
 import { HistoryState } from '../src/state/history-state.js'
@@ -532,6 +533,8 @@ describe('voting/certificates on CertificatesComponents', () => {
     const s: CertificatesComponents = {
       id: 'chat',
       memberId: signers[0]!.identity,
+      memberHex: toHex(signers[0]!.identity),
+      blsBindings: new BlsBindingBook(),
       config: { referenceGaps },
       certificates: new CertificateState(),
       consensus: { getProposal: (_scope, proposalId) => held.get(proposalId) },
@@ -611,7 +614,7 @@ describe('voting/certificates on CertificatesComponents', () => {
   it('authorizeChanges: our own approval, else an offered certificate verified against the members the commit leaves (with the votes we hold), else the merge quorum; nothing proves a change: refused', () => {
     const p = removal(3)
     const votes = votesOn(p, [0, 1, 2, 3])
-    const offered = (voters: number[]) => ({ proposal: { ...p, votes: voters.map((i) => votes[i]!) }, voteBindings: voters.map((i) => bindingOf(p, votes[i]!, i)) })
+    const offered = (voters: number[]) => ({ proposal: { ...p, votes: voters.map((i) => votes[i]!) }, voteBindings: voters.map((i) => bindingOf(p, votes[i]!, i)), demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n })
     const key = keyOfTarget({ action: 'remove', member: target })
     expect(authorizeChanges(view().s, [change], [], members, new Set([key]))).toEqual({ ok: true, certificates: [] })
     expect(authorizeChanges(view({ uncertifiedChanges: true }).s, [change], [], members, new Set())).toEqual({ ok: true, certificates: [] })
@@ -646,7 +649,7 @@ describe('voting/certificates on CertificatesComponents', () => {
     const no = votesOn(p, [2], [2])
     held.set(4, { ...p, votes: yes })
     noteBindings(s, 4, yes.slice(1), [bindingOf(p, yes[1]!, 1), bindingOf(p, yes[2]!, 2)])
-    const cert = { proposal: { ...p, votes: no }, voteBindings: [bindingOf(p, no[0]!, 2)] }
+    const cert = { proposal: { ...p, votes: no }, voteBindings: [bindingOf(p, no[0]!, 2)], demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }
     authorizeChanges(s, [change], [cert], members, new Set())
     expect(scores).toEqual([{ memberId: signers[2]!.identity, event: ScoreEvent.EquivocatingVote }])
     expect(events.map((e) => e.type)).toEqual(['equivocation'])

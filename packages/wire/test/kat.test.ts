@@ -28,6 +28,8 @@ import {
   encodeDemlsAggregateVote,
   decodeDemlsAggregateVote,
   encodeDemlsAggregateProof,
+  encodeApprovalCertificate,
+  decodeApprovalCertificate,
   encodeEpochAttestation,
   encodeStewardListNotice,
   decodeCommitCandidate,
@@ -796,6 +798,13 @@ describe('demls aggregated votes (issue 55)', () => {
   it('DemlsAggregateProof: proposal = 1, proof = 2, inside AppMessage.demls_aggregate_proof = 103 (ba 06)', () => {
     expectBytes(encodeDemlsAggregateProof({ proposal: {}, proof: hex('cc') }), '0a 00 12 01 cc')
     expectBytes(encodeAppMessage({ demlsAggregateProof: { proof: hex('cc') } }), 'ba 06 03 12 01 cc')
+  })
+  it('ApprovalCertificate.demls_aggregate_proof = 3 (1a), demls_aggregate_epoch = 4 (20); absent = the earlier bytes', () => {
+    const cert = { voteBindings: [hex('01')], demlsAggregateProof: hex('dd'), demlsAggregateEpoch: 7n }
+    expectBytes(encodeApprovalCertificate(cert), '12 01 01 1a 01 dd 20 07')
+    expect(decodeApprovalCertificate(hex('120101' + '1a01dd' + '2007'))).toStrictEqual(cert)
+    expectBytes(encodeApprovalCertificate({ voteBindings: [hex('01')] }), '12 01 01')
+    expect(decodeApprovalCertificate(hex('120101'))).toStrictEqual({ voteBindings: [hex('01')], demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n })
   })
   it('Envelope subtopic SUBTOPIC_DEMLS_VOTES = 100 (18 64)', () => {
     expect(Subtopic.SUBTOPIC_DEMLS_VOTES).toBe(100)

@@ -14,6 +14,8 @@
  * - Fork choice: {@link winsFork}, {@link committerRank},
  *   {@link prefersAttested}; replayed commits: {@link checkReplay};
  *   approval certificates: {@link verifyCertificate}, {@link verifyVoteBinding},
+ *   those an aggregate proof makes ({@link verifyAggregateCertificate}, what
+ *   signed votes settle: {@link settledBySignedVotes}),
  *   the tally of their votes ({@link tallyVotes}),
  *   the proof of an outcome that overrides a member's own view ({@link verifyGroupOutcome});
  *   votes cast both ways: {@link equivocationOf}, {@link verifyEquivocation};
@@ -28,6 +30,12 @@
  *
  * @packageDocumentation
  */
+export {
+  type AggregateCertificateContext,
+  type AggregateCertificateRefusal,
+  settledBySignedVotes,
+  verifyAggregateCertificate,
+} from './aggregate-certificate.js'
 export { MEMBER_ANSWER_SPREAD, type AnswerDelayInput, probeAnswerDelay } from './answer-delay.js'
 export { type ConsensusApplyResult, applyConsensusResult } from './apply-result.js'
 export { type CandidateDropReason, type MlsMessageKind, commitHashOf, precheckCandidate } from './candidate-check.js'

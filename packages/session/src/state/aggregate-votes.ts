@@ -37,6 +37,12 @@ export interface CollectedVote {
   signature: Uint8Array
 }
 
+/** The proof that decided a proposal, and the epoch its votes were signed in (the proof's context). */
+export interface ProvenBy {
+  proof: Uint8Array
+  epoch: bigint
+}
+
 /** What an aggregator holds for one proposal. */
 export interface Collection {
   /** The epoch the votes were signed in (every vote of a proposal is of one epoch). */
@@ -99,8 +105,8 @@ export class AggregateVoteState {
   #pendingCount = 0
   /** Proposal id → the outcome a verified proof decided. */
   readonly proven = new Map<number, boolean>()
-  /** Proposal id → the proof that decided it (for its certificate). */
-  readonly proofs = new Map<number, Uint8Array>()
+  /** Proposal id → the proof that decided it and the epoch its votes were signed in (its certificate's proof). */
+  readonly proofs = new Map<number, ProvenBy>()
   /** Our aggregatable votes of open proposals, with the aggregators they went to (sent again when those change). */
   readonly sent = new Map<number, { vote: DemlsAggregateVote; to: string }>()
   /** Backup aggregators' proofs (the encoded message, by proposal id), published when due unless a proof came first. */
@@ -139,7 +145,7 @@ export class AggregateVoteState {
   }
 
   /** Remember a proposal's proven outcome (bounded). */
-  noteProven(proposalId: number, outcome: boolean, proof?: Uint8Array): void {
+  noteProven(proposalId: number, outcome: boolean, proof?: ProvenBy): void {
     this.proven.delete(proposalId)
     this.proven.set(proposalId, outcome)
     if (proof !== undefined) this.proofs.set(proposalId, proof)

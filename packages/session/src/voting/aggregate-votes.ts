@@ -2,9 +2,10 @@ import type { AggregateProofContext, AggregateVote, ConsensusAggregation } from 
 import { type DemlsAggregateProof, type DemlsAggregateVote, type Proposal, bytesEqual, encodeAppMessage, toHex } from '@demls/wire'
 import { ScoreEvent } from '@demls/scoring'
 import type { ConversationCore } from '../conversation/core.js'
+import { settledBySignedVotes } from '../rules/aggregate-certificate.js'
 import { proposalDigest } from '../rules/certificate.js'
-import { decodeRequest, targetOf } from '../rules/targets.js'
-import { AGGREGATE_LIMITS } from '../state/aggregate-votes.js'
+import { decodeRequest, targetKey } from '../rules/targets.js'
+import { AGGREGATE_LIMITS, type ProvenBy } from '../state/aggregate-votes.js'
 import { type AggregationKeyList, orderedAggregationKeys } from './aggregation.js'
 import { takeGroupApproval } from './certificates.js'
 
@@ -261,14 +262,10 @@ async function collectVote(core: ConversationCore, aggregation: ConsensusAggrega
 }
 
 /**
- * The outcome `yes` signed YES and `no` signed NO decide **whatever the
- * members not counted would say**: the rule gives YES even with every
- * uncounted member voting NO (or NO with every one voting YES). Stricter
- * than the rule before a timeout, where silent members may weigh as the
- * proposal's liveness value: an aggregator that left out some NO votes
- * could otherwise turn an undecided tally into YES, and only the voters
- * left out would know. Under this test no omission changes an outcome a
- * proof proves. `undefined` when the votes do not settle it.
+ * Whether the signed votes alone settle the proposal, whatever the
+ * members not counted would say: `settledBySignedVotes` with the group's
+ * rule (the test an aggregator applies before proving, and a member to
+ * every proof it takes). `undefined` when the votes do not settle it.
  *
  * @example
  * ```ts
@@ -282,19 +279,7 @@ async function collectVote(core: ConversationCore, aggregation: ConsensusAggrega
  * ```
  */
 export function settledOutcome(core: Pick<ConversationCore, 'plugins'>, proposal: Proposal, yes: number, no: number): 'yes' | 'no' | undefined {
-  const n = proposal.expectedVotersCount
-  const uncounted = Math.max(0, n - yes - no)
-  const rule = core.plugins.consensus.rule
-  const tally = (y: number, nn: number) => {
-    try {
-      return rule({ expectedVoters: n, yes: y, no: nn, livenessCriteriaYes: proposal.livenessCriteriaYes, timedOut: false })
-    } catch {
-      return 'undecided'
-    }
-  }
-  if (tally(yes, no + uncounted) === 'yes') return 'yes'
-  if (tally(yes + uncounted, no) === 'no') return 'no'
-  return undefined
+  return settledBySignedVotes(core.plugins.consensus.rule, proposal, yes, no)
 }
 
 /** Build the proof from the collected votes; when it decides, take it and publish it (a backup later). */
@@ -331,7 +316,7 @@ async function prove(
   c.proved = true
   core.aggregate.stats.proofsBuilt++
   const message = encodeAppMessage({ demlsAggregateProof: { proposal: publishedProposal(proposal), proof: built.proof } })
-  await takeOutcome(core, proposal, verdict.outcome === 'yes', now, built.proof)
+  await takeOutcome(core, proposal, verdict.outcome === 'yes', now, { proof: built.proof, epoch: c.epoch })
   // After taking it (taking a proof cancels a backup's pending one): a backup waits for its turn.
   const rank = aggregatorRank(core, now)
   if (rank === 0) await publishProof(core, message)
@@ -418,7 +403,7 @@ export async function onAggregateProof(
     core.emit({ type: 'dropped', reason: 'duplicate', detail: 'aggregate proof of a decided proposal' })
     return 'known'
   }
-  if (ours !== undefined && bytesEqual(ours, message.proof)) return known()
+  if (ours !== undefined && bytesEqual(ours.proof, message.proof)) return known()
   // Another proof of a proposal a proof decided here: checked only while our own backup proof waits (a valid one
   // cancels it) — and then a valid proof of the other outcome is a conflict the group must hear of.
   if (core.aggregate.proven.has(id) && !core.aggregate.backupProofs.has(id)) return known()
@@ -457,7 +442,7 @@ export async function onAggregateProof(
     adoptProposal(offered)
   }
   core.aggregate.stats.proofsTaken++
-  await takeOutcome(core, proposal, verdict.outcome === 'yes', now, message.proof)
+  await takeOutcome(core, proposal, verdict.outcome === 'yes', now, { proof: message.proof, epoch: core.epoch() })
   return 'taken'
 }
 
@@ -493,13 +478,16 @@ function penaliseForgery(core: ConversationCore, sender: Uint8Array, proposalId:
  * removal is queued directly (as a handed-over certificate is). The proof
  * is kept beside the outcome (`AggregateVoteState.proofs`).
  */
-async function takeOutcome(core: ConversationCore, proposal: Proposal, approved: boolean, now: number, proof: Uint8Array): Promise<void> {
+async function takeOutcome(core: ConversationCore, proposal: Proposal, approved: boolean, now: number, proof: ProvenBy): Promise<void> {
   const id = proposal.proposalId
   core.aggregate.noteProven(id, approved, proof)
   core.voting.voteEchoes.clear(id)
   const state = core.consensus.recordProvenOutcome(core.id, id, approved, now)
   if (state !== undefined || !approved) return
   const request = decodeRequest(proposal.payload)
-  if (request === undefined || targetOf(request) === undefined) return
-  takeGroupApproval(core, id, request, core.memberSet(), now)
+  const key = request === undefined ? undefined : targetKey(request)
+  if (request === undefined || key === undefined) return
+  // The proof is this change's certificate: it proves the change to members that missed the proof.
+  const cert = { proposal: publishedProposal(proposal), voteBindings: [], demlsAggregateProof: proof.proof, demlsAggregateEpoch: proof.epoch }
+  takeGroupApproval(core, id, request, core.memberSet(), now, { key, cert })
 }

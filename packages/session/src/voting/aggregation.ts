@@ -252,16 +252,49 @@ export function orderedAggregationKeys(core: AggregationComponents): Aggregation
 /** The last list built per book, and what it was built from (the member set object is the epoch's: a new one per epoch and MLS instance). */
 const builtLists = new WeakMap<BlsBindingBook, { memberSet: ReadonlySet<string>; size: number; version: number; aggregation: ConsensusAggregation; list: AggregationKeyList }>()
 
-function buildAggregationKeys(core: AggregationComponents, aggregation: ConsensusAggregation, memberSet: ReadonlySet<string>): AggregationKeyList {
+function buildAggregationKeys(
+  core: AggregationComponents,
+  aggregation: ConsensusAggregation,
+  memberSet: ReadonlySet<string>,
+  bindingOf: (memberHex: string) => { publicKey: Uint8Array } | undefined = (m) => core.blsBindings.member(m),
+  keep = true,
+): AggregationKeyList {
   const order = [...memberSet].sort()
-  const missing = order.filter((m) => core.blsBindings.member(m) === undefined)
+  const missing = order.filter((m) => bindingOf(m) === undefined)
   if (missing.length > 0) return { ok: false, reason: 'missing', missing: missing.map((m) => fromHex(m)) }
-  const publicKeys = order.map((m) => core.blsBindings.member(m)!.publicKey)
+  const publicKeys = order.map((m) => bindingOf(m)!.publicKey)
   try {
     const keys = aggregation.memberKeys(publicKeys, previousLists.get(core.blsBindings))
-    previousLists.set(core.blsBindings, keys)
+    if (keep) previousLists.set(core.blsBindings, keys)
     return { ok: true, members: order.map((m) => fromHex(m)), publicKeys, keys }
   } catch (error) {
     return { ok: false, reason: 'invalid-list', error: error as Error }
   }
+}
+
+/**
+ * The ordered key list of any member set `members` (hex ids): the
+ * epoch's list ({@link orderedAggregationKeys}) when `members` are the
+ * current members, else one built (not kept) from the bindings we hold for
+ * them, a former member's too (its binding went back to pending when it
+ * left). What a member checks an aggregate certificate against when the
+ * commit leaves an epoch that is not its own (a fork switch).
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { aggregationKeysFor } from '../voting/aggregation.js'
+ * declare const core: ConversationCore
+ * declare const membersBefore: ReadonlySet<string> // the members of the epoch a commit leaves
+ * const list = aggregationKeysFor(core, membersBefore)
+ * if (!list.ok) console.log('a proof over that epoch cannot be checked here:', list.reason)
+ * ```
+ */
+export function aggregationKeysFor(core: AggregationComponents, members: ReadonlySet<string>): AggregationKeyList {
+  const aggregation = aggregationOf(core)
+  if (aggregation === undefined) return { ok: false, reason: 'not-aggregating' }
+  const current = core.memberSet()
+  if (members === current || (members.size === current.size && [...members].every((m) => current.has(m)))) return orderedAggregationKeys(core)
+  ensureOwnBinding(core)
+  return buildAggregationKeys(core, aggregation, members, (m) => core.blsBindings.member(m) ?? core.blsBindings.pending(m), false)
 }

@@ -11,10 +11,13 @@ import {
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { type ConsensusApplyResult, applyConsensusResult } from '../rules/apply-result.js'
+import { verifyAggregateCertificate } from '../rules/aggregate-certificate.js'
 import { certificateVoteLimit, proposalDigest, verifyCertificate, verifyVoteBinding, voteBindingPayload } from '../rules/certificate.js'
 import { honestQuorum } from '../rules/group-ahead.js'
 import { keyOfTarget, targetKey } from '../rules/targets.js'
 import { verifyAttestation } from '../join/signing.js'
+import type { AggregateVoteState } from '../state/aggregate-votes.js'
+import { type AggregationComponents, aggregationKeysFor } from './aggregation.js'
 import { type EquivocationComponents, noteEquivocationsIn } from './equivocation.js'
 
 /**
@@ -34,13 +37,14 @@ import { type EquivocationComponents, noteEquivocationsIn } from './equivocation
  * const slices: CertificatesComponents = core // or plain objects with these members, in a test
  * ```
  */
-export interface CertificatesComponents extends EquivocationComponents {
+export interface CertificatesComponents extends EquivocationComponents, Omit<AggregationComponents, 'plugins'> {
   readonly id: string
   readonly memberId: Uint8Array
   readonly config: Pick<ConversationCore['config'], 'referenceGaps'>
   readonly certificates: ConversationCore['certificates']
   readonly consensus: Pick<ConversationCore['consensus'], 'getProposal'>
-  readonly plugins: { readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer' | 'rule'> }
+  readonly plugins: { readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer' | 'rule' | 'aggregation'> }
+  readonly aggregate?: Pick<AggregateVoteState, 'proofs' | 'proven'>
   memberSet(): ReadonlySet<string>
   readonly membership: Pick<ConversationCore['membership'], 'epochHistory' | 'joinElectorate'>
 }
@@ -48,7 +52,8 @@ export interface CertificatesComponents extends EquivocationComponents {
 /**
  * What binding votes and building our certificates need: our ids, the
  * `uncertifiedChanges` gap, the certificate state, the proposals the
- * consensus service holds and the vote signer.
+ * consensus service holds, the vote signer, and (in a group that
+ * aggregates votes) the proofs that decided proposals.
  *
  * @example
  * ```ts
@@ -68,7 +73,7 @@ export interface CertificatesComponents extends EquivocationComponents {
  * localCertificate(slices, 1)
  * ```
  */
-export interface BindingsComponents extends Pick<CertificatesComponents, 'id' | 'memberId' | 'config' | 'certificates' | 'consensus'> {
+export interface BindingsComponents extends Pick<CertificatesComponents, 'id' | 'memberId' | 'config' | 'certificates' | 'consensus' | 'aggregate'> {
   readonly plugins: { readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer'> }
 }
 
@@ -136,7 +141,13 @@ export function noteBindings(
   }
 }
 
-/** The certificate we can build for a proposal from the votes and bindings we hold (votes without a binding are left out). */
+/**
+ * The certificate we can build for a proposal from the votes and bindings
+ * we hold (votes without a binding are left out), with the aggregate proof
+ * that approved it when one did (`demls_aggregate_proof`: a change
+ * decided by a proof has few signed votes or none, and the proof proves it
+ * to members that missed it).
+ */
 export function localCertificate(core: Omit<BindingsComponents, 'config'>, proposalId: number): ApprovalCertificate | undefined {
   const p = core.consensus.getProposal(core.id, proposalId)
   if (p === undefined) return undefined
@@ -148,7 +159,14 @@ export function localCertificate(core: Omit<BindingsComponents, 'config'>, propo
     votes.push(v)
     voteBindings.push(b)
   }
-  return { proposal: { ...p, votes }, voteBindings }
+  return withProof({ proposal: { ...p, votes }, voteBindings, demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }, core, proposalId)
+}
+
+/** `cert` with the proof that approved `proposalId` here, when a proof did and `cert` carries none. */
+function withProof(cert: ApprovalCertificate, core: Pick<BindingsComponents, 'aggregate'>, proposalId: number): ApprovalCertificate {
+  if (cert.demlsAggregateProof.length > 0 || core.aggregate?.proven.get(proposalId) !== true) return cert
+  const by = core.aggregate.proofs.get(proposalId)
+  return by === undefined ? cert : { ...cert, demlsAggregateProof: by.proof, demlsAggregateEpoch: by.epoch }
 }
 
 /** An add/remove was approved here: keep its certificate until it is committed. */
@@ -249,7 +267,8 @@ function unionVotes(a: ApprovalCertificate, b: ApprovalCertificate, limit: numbe
     votes.push(v)
     voteBindings.push(b.voteBindings[i] ?? new Uint8Array(0))
   }
-  return { proposal: { ...p, votes }, voteBindings }
+  const proof = a.demlsAggregateProof.length > 0 ? a : b
+  return { proposal: { ...p, votes }, voteBindings, demlsAggregateProof: proof.demlsAggregateProof, demlsAggregateEpoch: proof.demlsAggregateEpoch }
 }
 
 /**
@@ -282,10 +301,9 @@ export function authorizeChanges(
     const full = withLocalVotes(core, cert)
     // Votes a member sent one way to some members and the other way to us meet here.
     if (full.proposal !== undefined) noteEquivocationsIn(core, full.proposal)
-    const checked = electoratesOf(core, full.proposal?.expectedVotersCount, members)
-      .map((m) => verifyCertificate(full, { ...ctx, members: m }))
-      .find((r) => r.ok)
-      if (checked === undefined || !checked.ok) continue
+    const electorates = electoratesOf(core, full.proposal?.expectedVotersCount, members)
+    const checked = electorates.map((m) => verifyCertificate(full, { ...ctx, members: m })).find((r) => r.ok) ?? aggregateApproval(core, full, electorates)
+    if (checked === undefined || !checked.ok) continue
     const key = keyOfTarget(checked.target)
     if (!pending.delete(key)) continue
     certificates.push(cert)
@@ -301,6 +319,26 @@ export function authorizeChanges(
     return { ok: true, certificates }
   }
   return { ok: false, reason: `no verifiable approval for ${missing.slice(0, 15)}` }
+}
+
+/**
+ * The approval an aggregate proof in `cert` proves (`verifyAggregateCertificate`),
+ * over the first of `electorates` of the proposal's size whose key list we
+ * can build; `undefined` in a group that does not aggregate, for a
+ * certificate with no proof, or when no electorate's list verifies it.
+ */
+function aggregateApproval(core: CertificatesComponents, cert: ApprovalCertificate, electorates: readonly ReadonlySet<string>[]): ReturnType<typeof verifyAggregateCertificate> | undefined {
+  const aggregation = core.plugins.consensus.aggregation
+  const n = cert.proposal?.expectedVotersCount
+  if (aggregation === undefined || cert.demlsAggregateProof.length === 0 || n === undefined) return undefined
+  for (const members of electorates) {
+    if (members.size !== n) continue
+    const list = aggregationKeysFor(core, members)
+    if (!list.ok) continue
+    const r = verifyAggregateCertificate(cert, { conversationId: core.id, members, rule: core.plugins.consensus.rule, aggregation, keys: list.keys })
+    if (r.ok) return r
+  }
+  return undefined
 }
 
 /** A replayed commit as members attested it: the epoch it reached, its hash, and their signed attestations. */

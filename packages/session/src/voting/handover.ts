@@ -100,7 +100,7 @@ export async function onHandedOver(
   bindings: readonly Uint8Array[],
   now: number,
 ): Promise<'taken' | 'held' | 'refused'> {
-  const cert: ApprovalCertificate = { proposal, voteBindings: [...bindings] }
+  const cert: ApprovalCertificate = { proposal, voteBindings: [...bindings], demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }
   // Cheap checks first: work we hold or that is done costs no signature check.
   const claimed = decodeRequest(proposal.payload)
   const claimedTarget = claimed === undefined ? undefined : targetOf(claimed)
@@ -130,8 +130,8 @@ export async function onHandedOver(
 /**
  * We froze for approved work and got no candidate: send the certificate of
  * each add and removal the next commit must carry that verifies by the
- * group's rule (work approved at a timeout holds no such proof and stays
- * ours alone), at most {@link HANDOVER_LIMITS}.perHandover, each at most
+ * group's rule, or the aggregate proof of this epoch that decided it (work
+ * approved at a timeout holds no such proof and stays ours alone), at most {@link HANDOVER_LIMITS}.perHandover, each at most
  * once per `minIntervalMs`. Returns how many were sent.
  *
  * @example
@@ -153,10 +153,16 @@ export async function handOverApprovedWork(core: ConversationCore, now: number, 
     if (cert === undefined || p === undefined || p.expectedVotersCount <= 1) continue
     if (now - (sentAt.get(p.proposalId) ?? Number.NEGATIVE_INFINITY) < minIntervalMs) continue
     // Checked as the receivers check it: against the members now, or of the epoch it was opened in.
-    if (!contexts(core, p).some((ctx) => verifyCertificate(cert, ctx).ok)) continue
-    sentAt.set(p.proposalId, now)
-    await core.sendEncrypted({ proposal: p, demlsVoteBindings: cert.voteBindings })
-    sent++
+    if (contexts(core, p).some((ctx) => verifyCertificate(cert, ctx).ok)) {
+      sentAt.set(p.proposalId, now)
+      await core.sendEncrypted({ proposal: p, demlsVoteBindings: cert.voteBindings })
+      sent++
+    } else if (cert.demlsAggregateProof.length > 0 && cert.demlsAggregateEpoch === core.epoch()) {
+      // Decided by an aggregate proof of this epoch: the proof again, which members check as on its first delivery.
+      sentAt.set(p.proposalId, now)
+      await core.sendEncrypted({ demlsAggregateProof: { proposal: p, proof: cert.demlsAggregateProof } })
+      sent++
+    }
   }
   return sent
 }

@@ -32,7 +32,7 @@ function vote(p: Proposal, voters: number[], no: number[] = []): { votes: Vote[]
 
 function cert(p: Proposal, voters: number[], no: number[] = []) {
   const { votes, bindings } = vote(p, voters, no)
-  return { proposal: { ...p, votes }, voteBindings: bindings }
+  return { proposal: { ...p, votes }, voteBindings: bindings, demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }
 }
 
 describe('rules/certificate: an approval a member verifies itself', () => {
@@ -61,7 +61,7 @@ describe('rules/certificate: an approval a member verifies itself', () => {
       NOW,
     )
     expect(proposalDigest(forged)).not.toEqual(proposalDigest(real.proposal))
-    const moved = { proposal: { ...forged, votes: real.proposal.votes }, voteBindings: real.voteBindings }
+    const moved = { proposal: { ...forged, votes: real.proposal.votes }, voteBindings: real.voteBindings, demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }
     expect(verifyCertificate(moved, ctx(5))).toEqual({ ok: false, reason: 'not-approved' })
     expect(verifyVoteBinding(signers[0]!, CONVERSATION, forged, real.proposal.votes[0]!, real.voteBindings[0])).toBe(false)
   })
@@ -80,7 +80,7 @@ describe('rules/certificate: an approval a member verifies itself', () => {
     expect(verifyCertificate(badSig, ctx(5))).toEqual({ ok: false, reason: 'not-approved' })
     const noBinding = { ...c, voteBindings: c.voteBindings.slice(0, 3) }
     expect(verifyCertificate(noBinding, ctx(5))).toEqual({ ok: false, reason: 'not-approved' })
-    const repeated = { proposal: { ...c.proposal, votes: [...c.proposal.votes.slice(0, 3), c.proposal.votes[0]!] }, voteBindings: [...c.voteBindings.slice(0, 3), c.voteBindings[0]!] }
+    const repeated = { proposal: { ...c.proposal, votes: [...c.proposal.votes.slice(0, 3), c.proposal.votes[0]!] }, voteBindings: [...c.voteBindings.slice(0, 3), c.voteBindings[0]!], demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }
     expect(verifyCertificate(repeated, ctx(5))).toEqual({ ok: false, reason: 'not-approved' })
   })
 
@@ -88,7 +88,7 @@ describe('rules/certificate: an approval a member verifies itself', () => {
     const p = removal()
     const yes = vote(p, [0, 1, 2, 3])
     const flip = vote(p, [3], [3]) // member 3 also signed a NO
-    const c = { proposal: { ...p, votes: [...yes.votes, ...flip.votes] }, voteBindings: [...yes.bindings, ...flip.bindings] }
+    const c = { proposal: { ...p, votes: [...yes.votes, ...flip.votes] }, voteBindings: [...yes.bindings, ...flip.bindings], demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }
     expect(verifyCertificate(c, ctx(5))).toEqual({ ok: false, reason: 'not-approved' }) // 3 YES < q
   })
 
@@ -133,7 +133,7 @@ describe('rules/certificate: an approval a member verifies itself', () => {
       NOW,
     )
     expect(verifyCertificate(cert(election, [0, 1, 2, 3]), ctx(5))).toEqual({ ok: false, reason: 'not-membership-work' })
-    expect(verifyCertificate({ proposal: undefined, voteBindings: [] }, ctx(5))).toEqual({ ok: false, reason: 'no-proposal' })
+    expect(verifyCertificate({ proposal: undefined, voteBindings: [], demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }, ctx(5))).toEqual({ ok: false, reason: 'no-proposal' })
     const garbage = { ...removal(), payload: new Uint8Array([0xff, 0xff, 0xff]) }
     expect(verifyCertificate(cert(garbage, [0, 1, 2, 3]), ctx(5))).toEqual({ ok: false, reason: 'undecodable-payload' })
   })
@@ -143,7 +143,7 @@ describe('rules/certificate: an approval a member verifies itself', () => {
     expect(certificateVoteLimit(10_000)).toBe(20_000)
     // 4,097 copies of one YES: refused unread in a group of five, read (and counted once: not enough) in one of 5,000.
     const one = cert(removal(), [0])
-    const padded = { proposal: { ...one.proposal, votes: Array(4097).fill(one.proposal.votes[0]!) }, voteBindings: Array(4097).fill(one.voteBindings[0]!) }
+    const padded = { proposal: { ...one.proposal, votes: Array(4097).fill(one.proposal.votes[0]!) }, voteBindings: Array(4097).fill(one.voteBindings[0]!), demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }
     const big = new Set([...members(5), ...Array.from({ length: 4995 }, (_, i) => i.toString(16).padStart(40, '0'))])
     expect(verifyCertificate(padded, ctx(5))).toEqual({ ok: false, reason: 'too-many-votes' })
     expect(verifyCertificate(padded, { ...ctx(5), members: big })).toEqual({ ok: false, reason: 'not-approved' })

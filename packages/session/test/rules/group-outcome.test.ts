@@ -33,7 +33,7 @@ function cert(p: Proposal, voters: number[], no: number[] = [], signedBy: Record
     votes.push({ ...v!, voteOwner: ids[i]! })
     voteBindings.push(b!)
   }
-  return { proposal: { ...p, votes }, voteBindings }
+  return { proposal: { ...p, votes }, voteBindings, demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }
 }
 
 describe('rules/verifyGroupOutcome: the proof of an outcome that overrides a member’s view', () => {

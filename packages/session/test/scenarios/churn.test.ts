@@ -46,6 +46,14 @@ describe('churn: joins, a removal by vote and a leave at once', () => {
     expect(r.outcome, r.detail.join('\n')).toBe('converged')
   }, 180_000)
 
+  // Seed 107 stalled before the aggregate proof travelled with the change: seven members refused the replay of a removal a proof had
+  // decided (`no verifiable approval for remove:…`), as its certificate held the owner's signed vote alone and five merges of twelve
+  // are no quorum. The proof is the change's certificate now (`ApprovalCertificate.demls_aggregate_proof`).
+  it('on the aggregated plug-in, default timing, 20 % loss, seed 107 (the replay of a removal a proof decided): one branch', async () => {
+    const r = await churnRun({ seed: 107, loss: 0.2, timing: 'default', consensus: 'aggregated' })
+    expect(r.outcome, r.detail.join('\n')).toBe('converged')
+  }, 180_000)
+
   it('a seed repeats exactly: the same events and the same end, so a failing seed can be traced again', async () => {
     const once = { seed: 5, loss: 0.2, timing: 'fast' as const, size: 6, churnMs: 30_000, settleMs: 120_000 }
     const a = await churnRun(once)

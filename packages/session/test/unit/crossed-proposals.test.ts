@@ -90,7 +90,7 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
     // 63: we hold Bob's YES only; the group's certificate (Bob, Carol, Dave) reaches us and we take it.
     const p = fromBob(core, 63, removal(carol))
     const { votes, bindings } = boundVotes(core.id, p, [{ signer: bob, choice: true }, { signer: carol, choice: true }, { signer: dave, choice: true }], core.now)
-    const cert = { proposal: { ...p, votes }, voteBindings: bindings }
+    const cert = { proposal: { ...p, votes }, voteBindings: bindings, demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }
     takeGroupApproval(core, 63, decodeConversationUpdateRequest(p.payload), core.memberSet(), core.now, { key: `remove:${toHex(carol.identity)}`, cert })
     expect(core.queues.approved.has(63)).toBe(true)
     expect(heldVotesApprove(core, 63)).toBe(true)

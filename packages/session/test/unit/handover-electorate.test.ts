@@ -32,7 +32,7 @@ describe('hand-over of work approved by an earlier electorate', () => {
   it('is sent: checked against the members of the epoch it was opened in, as its readers check it', async () => {
     const { core, eve, request, certified, bindings } = await setup()
     core.queues.approved.set(77, request)
-    core.certificates.keepApproved(`remove:${toHex(eve)}`, { proposal: certified, voteBindings: bindings })
+    core.certificates.keepApproved(`remove:${toHex(eve)}`, { proposal: certified, voteBindings: bindings, demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n })
     // Three YES of the five members of now would not pass the rule; of the three of its epoch, they do.
     expect(await handOverApprovedWork(core, core.now, 1_000)).toBe(1)
     expect(core.outbox.packets.filter((p) => p.subtopic === 'app')).toHaveLength(1)

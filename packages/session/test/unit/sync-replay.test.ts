@@ -34,7 +34,7 @@ function electionCertificate(conversationId: string, electionEpoch: bigint, retr
     now,
   )
   const { votes, bindings } = boundVotes(conversationId, proposal, signers.map((signer) => ({ signer, choice: true })), now + 1)
-  return { proposal: { ...proposal, votes }, voteBindings: bindings }
+  return { proposal: { ...proposal, votes }, voteBindings: bindings, demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }
 }
 
 /**

@@ -6,7 +6,8 @@
 // voters, a flood past the proof budget, two valid proofs that disagree.
 import { decodeApprovalProof, encodeApprovalProof } from '@demls/bls'
 import { type AggregateVoteContext, type ConsensusAggregation, ConsensusService, EthereumSigner } from '@demls/consensus'
-import { type DemlsAggregateVote, type Proposal, decodeAppMessage, encodeAppMessage, encodeConversationUpdateRequest, toHex } from '@demls/wire'
+import type { MembershipChange, MlsService } from '@demls/mls'
+import { type ApprovalCertificate, type DemlsAggregateVote, type Proposal, decodeAppMessage, decodeConversationUpdateRequest, encodeAppMessage, encodeConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { blsPluginFor } from '../scenarios/bls-plugin.js'
 import type { ConversationCore } from '../../src/conversation/core.js'
@@ -27,6 +28,9 @@ import {
   takePendingAggregateVotes,
 } from '../../src/voting/aggregate-votes.js'
 import { orderedAggregationKeys } from '../../src/voting/aggregation.js'
+import { authorizeChanges, localCertificate, takeGroupApproval } from '../../src/voting/certificates.js'
+import { handOverApprovedWork } from '../../src/voting/handover.js'
+import { verifyAggregateCertificate } from '../../src/rules/aggregate-certificate.js'
 import { coreFixture, droppedOf } from '../core-fixture.js'
 import { keyFor, memberIdOf } from '../scenarios/harness.js'
 
@@ -45,7 +49,12 @@ function memberAggregation(i: number): ConsensusAggregation {
 
 /** A core of a 4-member BLS group whose stewards (the aggregators) are `stewards` (we are member 0), every binding known. */
 async function blsCore(stewards: number[] = [0, 1]): Promise<ConversationCore> {
-  const { core } = await coreFixture({ members: 4, overrides: (i) => ({ consensus: bls(i) }) })
+  return (await blsGroup(stewards)).core
+}
+
+/** {@link blsCore}, with the other members' MLS groups (to read what we sent). */
+async function blsGroup(stewards: number[] = [0, 1]): Promise<{ core: ConversationCore; others: MlsService[] }> {
+  const { core, others } = await coreFixture({ members: 4, overrides: (i) => ({ consensus: bls(i) }) })
   for (let i = 0; i < 4; i++) {
     const a = memberAggregation(i)
     const v = a.verifyBinding(a.binding, memberIdOf(i))
@@ -54,7 +63,7 @@ async function blsCore(stewards: number[] = [0, 1]): Promise<ConversationCore> {
   }
   core.steward.installList(core.epoch(), stewards.map(memberIdOf), stewards.length)
   for (let i = 0; i < 4; i++) core.scoring.addMember(memberIdOf(i))
-  return core
+  return { core, others }
 }
 
 /** A removal of member 3 proposed by us (our YES bundled), held by our consensus service. */
@@ -343,3 +352,85 @@ describe('aggregated voting on a real core', () => {
   })
 })
 
+
+describe('an aggregate proof is the certificate of the change it decided (a replay, a fork switch)', () => {
+  /** The certificate member 0 holds once a proof (YES from `yes`, NO from `no`) decided its removal of member 3. */
+  async function provenCertificate(yes: number[] = [0, 1, 2], no: number[] = []) {
+    const { core, others } = await blsGroup([1, 2])
+    const p = removal(core)
+    expect(await onAggregateProof(core, { proposal: p, proof: proofOf(core, p, yes, no) }, memberIdOf(1), core.now)).toBe('taken')
+    const cert = localCertificate(core, p.proposalId)!
+    return { core, others, p, cert }
+  }
+  const removalOf3 = [{ action: 'remove' as const, memberId: memberIdOf(3) }]
+
+  it('carries the proof and its epoch; a member that missed the proof verifies it and takes the commit', async () => {
+    const { core, cert } = await provenCertificate()
+    expect(cert.demlsAggregateProof.length).toBeGreaterThan(0)
+    expect(cert.demlsAggregateEpoch).toBe(core.epoch())
+    // One signed vote (the owner's, bundled), far from the rule: the EIP-191 votes alone prove nothing.
+    // The same certificate without its proof: refused, as the churn runs' replays were (seed 107).
+    const laggard = await blsCore([1, 2])
+    const bare = { ...cert, demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }
+    expect(authorizeChanges(laggard, removalOf3, [bare], laggard.memberSet(), new Set())).toMatchObject({ ok: false })
+    const auth = authorizeChanges(laggard, removalOf3, [cert], laggard.memberSet(), new Set())
+    expect(auth).toEqual({ ok: true, certificates: [cert] })
+    // Kept with the other offers of the proposal: a later replay without the proof holds too.
+    expect(authorizeChanges(laggard, removalOf3, [bare], laggard.memberSet(), new Set()).ok).toBe(true)
+  })
+
+  it('refuses a proof moved to another epoch, proposal, target, electorate or outcome, and an unsettled one', async () => {
+    const { cert } = await provenCertificate()
+    const laggard = await blsCore([1, 2])
+    const members = laggard.memberSet()
+    const refused = (c: ApprovalCertificate, changes: MembershipChange[] = removalOf3, m: ReadonlySet<string> = members) =>
+      authorizeChanges(laggard, changes, [c], m, new Set()).ok
+    expect(refused({ ...cert, demlsAggregateEpoch: cert.demlsAggregateEpoch + 1n })).toBe(false) // the votes signed another epoch
+    const p = cert.proposal!
+    const moved = { ...cert, proposal: { ...p, payload: encodeConversationUpdateRequest({ removeMember: { memberId: memberIdOf(2) } }) } }
+    expect(refused(moved, [{ action: 'remove', memberId: memberIdOf(2) }])).toBe(false) // another proposal's digest
+    expect(refused({ ...cert, proposal: { ...p, proposalId: p.proposalId + 1 } })).toBe(false)
+    expect(refused(cert, [{ action: 'remove', memberId: memberIdOf(2) }])).toBe(false) // proves member 3's removal, not 2's
+    // An electorate the bitmap does not index: three of the members, or one with an outsider whose key we lack.
+    const three = new Set([...members].slice(0, 3))
+    expect(refused(cert, removalOf3, three)).toBe(false)
+    expect(refused(cert, removalOf3, new Set([...three, toHex(memberIdOf(7))]))).toBe(false)
+    // A NO, and two YES of four (silence weighs YES before a timeout, never in a proof).
+    expect(refused((await provenCertificate([], [0, 1, 2])).cert)).toBe(false)
+    expect(refused((await provenCertificate([0, 1, 2], [])).cert)).toBe(true)
+  })
+
+  it('a member frozen for work a proof decided hands the proof over; another member takes the outcome from it', async () => {
+    const { core, others, p, cert } = await provenCertificate()
+    // The outcome flow queues the removal with its certificate (the proof): what the next commit must carry.
+    takeGroupApproval(core, p.proposalId, decodeConversationUpdateRequest(p.payload), core.memberSet(), core.now, { key: `remove:${toHex(memberIdOf(3))}`, cert })
+    expect(core.prefix()).toHaveLength(1)
+    expect(await handOverApprovedWork(core, core.now, 6_000)).toBe(1)
+    const sent = decodeAppMessage((await others[0]!.decrypt(core.outbox.packets.at(-1)!.payload)).plaintext)
+    expect(sent.demlsAggregateProof?.proof).toEqual(cert.demlsAggregateProof)
+    const other = await blsCore([1, 2])
+    expect(await onAggregateProof(other, sent.demlsAggregateProof!, memberIdOf(0), other.now, (q) => other.consensus.receiveProposal(other.id, q, other.now))).toBe('taken')
+    expect(other.consensus.getResult(other.id, p.proposalId)).toBe(true)
+    // Of another epoch, the proof is not sent (members check proofs against their own epoch).
+    const stale = await blsCore([1, 2])
+    const staleCert = { ...cert, demlsAggregateEpoch: cert.demlsAggregateEpoch - 1n }
+    takeGroupApproval(stale, p.proposalId, decodeConversationUpdateRequest(p.payload), stale.memberSet(), stale.now, { key: `remove:${toHex(memberIdOf(3))}`, cert: staleCert })
+    expect(await handOverApprovedWork(stale, stale.now, 6_000)).toBe(0)
+  })
+
+  it('the pure rule names why (`verifyAggregateCertificate`)', async () => {
+    const { core, cert } = await provenCertificate()
+    const list = orderedAggregationKeys(core)
+    if (!list.ok) throw new Error(list.reason)
+    const ctx = { conversationId: core.id, members: core.memberSet(), rule: core.plugins.consensus.rule, aggregation: memberAggregation(0), keys: list.keys }
+    expect(verifyAggregateCertificate(cert, ctx)).toMatchObject({ ok: true, voters: 3, target: { action: 'remove' } })
+    expect(verifyAggregateCertificate({ ...cert, demlsAggregateProof: new Uint8Array(0) }, ctx)).toEqual({ ok: false, reason: 'no-aggregate-proof' })
+    expect(verifyAggregateCertificate({ ...cert, proposal: undefined }, ctx)).toEqual({ ok: false, reason: 'no-proposal' })
+    expect(verifyAggregateCertificate(cert, { ...ctx, members: new Set([...ctx.members].slice(0, 3)) })).toEqual({ ok: false, reason: 'wrong-electorate' })
+    expect(verifyAggregateCertificate(cert, { ...ctx, conversationId: 'other' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^proof:/) })
+    const election = { ...cert, proposal: { ...cert.proposal!, payload: encodeConversationUpdateRequest({ stewardElection: { proposedStewards: [memberIdOf(0)], electionEpoch: 1n } }) } }
+    expect(verifyAggregateCertificate(election, ctx)).toEqual({ ok: false, reason: 'not-membership-work' })
+    const garbage = { ...cert, proposal: { ...cert.proposal!, payload: new Uint8Array([0xff, 0xff]) } }
+    expect(verifyAggregateCertificate(garbage, ctx)).toEqual({ ok: false, reason: 'undecodable-payload' })
+  })
+})

@@ -45,10 +45,10 @@ describe('self-leave: the leave is its own proof, and reaches every member of th
     expect(app.demlsVoteBindings).toHaveLength(1)
     const members = new Set(core.mls.members().map(toHex))
     const ctx = { conversationId: core.id, members, rule: core.plugins.consensus.rule, verifier: core.plugins.consensus.signer }
-    const checked = verifyCertificate({ proposal: app.proposal!, voteBindings: app.demlsVoteBindings }, ctx)
+    const checked = verifyCertificate({ proposal: app.proposal!, voteBindings: app.demlsVoteBindings, demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }, ctx)
     expect(checked.ok && [checked.target.action, toHex(checked.target.member), checked.voters]).toEqual(['remove', toHex(core.memberId), 1])
     // Without the binding (what a self-leave carried before), the same proposal proves nothing.
-    expect(verifyCertificate({ proposal: app.proposal!, voteBindings: [] }, ctx)).toEqual({ ok: false, reason: 'not-approved' })
+    expect(verifyCertificate({ proposal: app.proposal!, voteBindings: [], demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }, ctx)).toEqual({ ok: false, reason: 'not-approved' })
   })
 
   it('resendPendingLeave sends it again while it is approved and not committed, never after we left', async () => {

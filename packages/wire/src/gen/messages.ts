@@ -681,7 +681,8 @@ export function decodeAppMessage(bytes: Uint8Array): AppMessage {
  * @example
  * ```ts
  * import { type ApprovalCertificate, decodeApprovalCertificate, encodeApprovalCertificate } from '@demls/wire'
- * const approvalCertificate: ApprovalCertificate = decodeApprovalCertificate(encodeApprovalCertificate({}))
+ * const approvalCertificate: ApprovalCertificate = decodeApprovalCertificate(encodeApprovalCertificate({ demlsAggregateProof: new Uint8Array([1, 2, 3]) }))
+ * console.log(approvalCertificate.demlsAggregateProof) // Uint8Array [1, 2, 3]
  * ```
  */
 export interface ApprovalCertificate {
@@ -689,6 +690,10 @@ export interface ApprovalCertificate {
   proposal?: Proposal
   /** field 2, repeated bytes */
   voteBindings: Uint8Array[]
+  /** field 3, bytes */
+  demlsAggregateProof: Uint8Array
+  /** field 4, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  demlsAggregateEpoch: bigint
 }
 
 /**
@@ -697,7 +702,7 @@ export interface ApprovalCertificate {
  * @example
  * ```ts
  * import { type ApprovalCertificateInit, encodeApprovalCertificate } from '@demls/wire'
- * const init: ApprovalCertificateInit = {}
+ * const init: ApprovalCertificateInit = { demlsAggregateProof: new Uint8Array([1, 2, 3]) }
  * const bytes = encodeApprovalCertificate(init)
  * ```
  */
@@ -706,18 +711,26 @@ export interface ApprovalCertificateInit {
   proposal?: ProposalInit | null
   /** field 2, repeated bytes */
   voteBindings?: readonly (Uint8Array)[] | null
+  /** field 3, bytes */
+  demlsAggregateProof?: Uint8Array | null
+  /** field 4, uint64 (bigint on decode; bigint or safe-integer number on encode) */
+  demlsAggregateEpoch?: bigint | number | null
 }
 
 function toApprovalCertificate(v: ApprovalCertificateInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
   if (v.proposal != null) o.proposal = toProposal(v.proposal)
   if (v.voteBindings != null && v.voteBindings.length > 0) o.voteBindings = v.voteBindings.map((x) => bytesIn(x))
+  if (v.demlsAggregateProof != null) o.demlsAggregateProof = bytesIn(v.demlsAggregateProof)
+  if (v.demlsAggregateEpoch != null) o.demlsAggregateEpoch = u64In(v.demlsAggregateEpoch)
   return o
 }
 
 function fromApprovalCertificate(m: Record<string, unknown>): ApprovalCertificate {
   const v: ApprovalCertificate = {
     voteBindings: ((m.voteBindings as unknown[] | undefined) ?? []).map((x) => bytesOut(x)),
+    demlsAggregateProof: bytesOut(m.demlsAggregateProof),
+    demlsAggregateEpoch: u64Out(m.demlsAggregateEpoch),
   }
   if (Object.hasOwn(m, 'proposal') && m.proposal != null) {
     v.proposal = fromProposal(m.proposal as Record<string, unknown>)
@@ -734,7 +747,7 @@ function fromApprovalCertificate(m: Record<string, unknown>): ApprovalCertificat
  * @example
  * ```ts
  * import { encodeApprovalCertificate } from '@demls/wire'
- * const bytes = encodeApprovalCertificate({}) // canonical protobuf bytes
+ * const bytes = encodeApprovalCertificate({ demlsAggregateProof: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
  * ```
  */
 export function encodeApprovalCertificate(value: ApprovalCertificateInit): Uint8Array<ArrayBuffer> {
@@ -749,7 +762,7 @@ export function encodeApprovalCertificate(value: ApprovalCertificateInit): Uint8
  * @example
  * ```ts
  * import { DecodeError, decodeApprovalCertificate, encodeApprovalCertificate } from '@demls/wire'
- * const approvalCertificate = decodeApprovalCertificate(encodeApprovalCertificate({}))
+ * const approvalCertificate = decodeApprovalCertificate(encodeApprovalCertificate({ demlsAggregateProof: new Uint8Array([1, 2, 3]) }))
  * try {
  *   decodeApprovalCertificate(new Uint8Array([0xff, 0xff]))
  * } catch (err) {
@@ -5267,6 +5280,8 @@ export const schema = {
     fields: [
       { name: 'proposal', id: 1, kind: 'message', repeated: false, ref: 'Proposal' },
       { name: 'voteBindings', id: 2, kind: 'bytes', repeated: true },
+      { name: 'demlsAggregateProof', id: 3, kind: 'bytes', repeated: false },
+      { name: 'demlsAggregateEpoch', id: 4, kind: 'uint64', repeated: false },
     ],
   },
   DemlsAggregateVote: {

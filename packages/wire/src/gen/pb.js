@@ -643,6 +643,8 @@ export const de_mls = $root.de_mls = (() => {
 
                 ApprovalCertificate.prototype.proposal = null;
                 ApprovalCertificate.prototype.voteBindings = $util.emptyArray;
+                ApprovalCertificate.prototype.demlsAggregateProof = $util.newBuffer([]);
+                ApprovalCertificate.prototype.demlsAggregateEpoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
                 ApprovalCertificate.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -656,6 +658,10 @@ export const de_mls = $root.de_mls = (() => {
                     if (message.voteBindings != null && message.voteBindings.length)
                         for (let i = 0; i < message.voteBindings.length; ++i)
                             writer.uint32(18).bytes(message.voteBindings[i]);
+                    if (message.demlsAggregateProof != null && $Object.hasOwnProperty.call(message, "demlsAggregateProof") && message.demlsAggregateProof.length)
+                        writer.uint32(26).bytes(message.demlsAggregateProof);
+                    if (message.demlsAggregateEpoch != null && $Object.hasOwnProperty.call(message, "demlsAggregateEpoch") && (typeof message.demlsAggregateEpoch === "object" ? message.demlsAggregateEpoch.low || message.demlsAggregateEpoch.high : message.demlsAggregateEpoch !== 0))
+                        writer.uint32(32).uint64(message.demlsAggregateEpoch);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -701,6 +707,24 @@ export const de_mls = $root.de_mls = (() => {
                                 if (!(message.voteBindings && message.voteBindings.length))
                                     message.voteBindings = [];
                                 message.voteBindings.push(reader.bytes());
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.demlsAggregateProof = value;
+                                else
+                                    delete message.demlsAggregateProof;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.demlsAggregateEpoch = value;
+                                else
+                                    delete message.demlsAggregateEpoch;
                                 continue;
                             }
                         }
