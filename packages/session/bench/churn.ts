@@ -37,6 +37,7 @@ for (const timing of timings) {
     const r = await churnRun({ seed, loss, timing, size, consensus, ...(trace ? { trace } : {}) })
     if (traceFile) appendFileSync(traceFile, `${lines.join('\n')}\nseed ${seed} ${timing}: ${r.outcome} (run ${r.fingerprint})\n`)
     reports.push(r)
+    for (const loop of r.wakeupLoops) console.log(`seed ${seed} ${timing} loss ${loss}: wake-up loop ${loop}`)
     if (r.outcome !== 'converged') {
       console.log(`seed ${seed} ${timing} loss ${loss}: ${r.outcome} ${r.forks.join('; ')} (run ${r.fingerprint})`)
       if (process.env.CHURN_DETAIL) for (const d of r.detail) console.log(`  ${d}`)
@@ -45,6 +46,8 @@ for (const timing of timings) {
   const count = (o: ChurnRunReport['outcome']) => reports.filter((r) => r.outcome === o).length
   const settle = reports.flatMap((r) => (r.settledAfterMs === undefined ? [] : [r.settledAfterMs])).sort((a, b) => a - b)
   const bad = reports.filter((r) => r.outcome !== 'converged').map((r) => `${r.seed}:${r.outcome}`)
+  const looped = reports.filter((r) => r.wakeupLoops.length > 0).map((r) => r.seed)
+  console.log(`${timing}: runs with a wake-up loop (WakeupLoopError) ${looped.length}${looped.length > 0 ? ` (seeds ${looped.join(' ')})` : ''}`)
   if (consensus === 'aggregated') {
     const sum = (k: 'proofsTaken' | 'fallbacks' | 'proofsRefused' | 'conflicts') => reports.reduce((n, r) => n + (r.aggregate?.[k] ?? 0), 0)
     console.log(`aggregated ${timing}: outcomes taken from proofs ${sum('proofsTaken')}, broadcast fallbacks ${sum('fallbacks')}, proofs refused ${sum('proofsRefused')}, conflicts ${sum('conflicts')} (summed over the members at the end of every run)`)

@@ -817,6 +817,63 @@ export class StateCorruptError extends DemlsError {
 }
 
 /**
+ * A conversation asked to be woken at the instant it had just been woken
+ * at, {@link WAKEUP_LOOP_LIMIT} polls in a row: a timed flow is due at
+ * once and its own step does not serve it (a defect of that flow;
+ * `sources` names the wake-up sources due). Reported once per instant as
+ * an `error` event (operation `poll`); the conversation goes on, woken at
+ * most every {@link WAKEUP_LOOP_BACKOFF_MS} until time moves on, instead
+ * of spinning (a zero-delay timer loop in a deployment, a clock that
+ * never advances in a simulation). Code `WAKEUP_LOOP`.
+ *
+ * @example
+ * ```ts
+ * import { type UserEvent, WakeupLoopError } from '@demls/session'
+ * declare const event: UserEvent
+ * if (event.type === 'error' && event.error instanceof WakeupLoopError) console.log(`report a bug: ${event.error.sources.join(', ')} due at once`)
+ * ```
+ */
+export class WakeupLoopError extends DemlsError {
+  /** The wake-up sources due at the instant (`WakeupSource` names). */
+  readonly sources: readonly string[]
+  /** The instant (ms) the conversation kept being woken at. */
+  readonly at: number
+
+  constructor(sources: readonly string[], at: number, options: DemlsErrorOptions = {}) {
+    super(`woken ${WAKEUP_LOOP_LIMIT} times in a row at ${at} for ${sources.join(', ') || 'no source'} (a flow due at once that its step does not serve)`, 'WAKEUP_LOOP', options)
+    this.name = 'WakeupLoopError'
+    this.sources = [...sources]
+    this.at = at
+  }
+}
+
+/**
+ * Polls in a row at one instant after which a conversation reports a
+ * {@link WakeupLoopError} and wakes at most every
+ * {@link WAKEUP_LOOP_BACKOFF_MS}. A flow due at once is served by the
+ * next poll: a handful of polls at one instant is normal, 64 is a loop.
+ *
+ * @example
+ * ```ts
+ * import { WAKEUP_LOOP_LIMIT } from '@demls/session'
+ * console.log(`a loop is ${WAKEUP_LOOP_LIMIT} polls at one instant`)
+ * ```
+ */
+export const WAKEUP_LOOP_LIMIT = 64
+
+/**
+ * The least delay (ms) between the wake-ups of a conversation caught in a
+ * wake-up loop ({@link WakeupLoopError}), until time moves on.
+ *
+ * @example
+ * ```ts
+ * import { WAKEUP_LOOP_BACKOFF_MS } from '@demls/session'
+ * console.log(`at most ${1000 / WAKEUP_LOOP_BACKOFF_MS} polls a second in a loop`)
+ * ```
+ */
+export const WAKEUP_LOOP_BACKOFF_MS = 50
+
+/**
  * The `storage` given to `User.create` holds another member's state: each
  * store belongs to one private key. Code `STORAGE_OWNER_MISMATCH`. A
  * default store (`levelStorage({ location })`, encrypted with the key

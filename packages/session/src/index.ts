@@ -97,6 +97,9 @@ export {
   UnknownInviteLinkError,
   UnknownKnockError,
   UserStoppedError,
+  WAKEUP_LOOP_BACKOFF_MS,
+  WAKEUP_LOOP_LIMIT,
+  WakeupLoopError,
   WelcomeTimeoutError,
 } from './errors.js'
 export {

@@ -8,6 +8,8 @@ import type { WakeupSource } from '../src/state/deadlines.js'
 import { ProvisionalJoin } from '../src/state/provisional-join.js'
 import { reelectionRetryMs } from '../src/stewardship/reelection.js'
 import { coreFixture } from './core-fixture.js'
+import { Bed } from './sansio.js'
+import { WAKEUP_LOOP_BACKOFF_MS, WAKEUP_LOOP_LIMIT, WakeupLoopError } from '../src/errors.js'
 
 /**
  * `nextWakeupAt` is the earliest entry of one table (`core.wakeups`) that
@@ -187,5 +189,38 @@ describe('conversation/wakeups: one deadline table', () => {
     expect(tables).toBeGreaterThanOrEqual(4)
     // The scan sees the sources it guards.
     expect(sources(src).filter((f) => /export function \w+Deadline\(/.test(readFileSync(f, 'utf8'))).length).toBeGreaterThanOrEqual(6)
+  })
+})
+
+describe('conversation/wakeups: a source due at once that its step does not serve', () => {
+  // Every source the table lists, made due at once for good (as `backup-proofs` once was while frozen, churn seed 9 on the
+  // aggregated plug-in): the conversation reports the loop once with that source and wakes at most every 50 ms, whichever it is.
+  it.each(Object.keys(WAKEUP_SOURCES) as WakeupSource[])('%s: reported once as WAKEUP_LOOP after 64 polls at one instant, then woken 50 ms later, not at once', async (source) => {
+    const bed = await Bed.create(`loop-${source}`, 1, { admission: 'open' })
+    const alice = bed.conv(0)
+    const table = WAKEUP_SOURCES as Record<WakeupSource, (core: unknown, now: number) => number | undefined>
+    const real = table[source]
+    table[source] = (_core, now) => now
+    try {
+      const t = bed.now
+      await alice.poll(t)
+      let polls = 1
+      while (alice.nextWakeupAt()! <= t && polls < 1_000) {
+        await alice.poll(t)
+        polls++
+      }
+      expect(polls).toBe(WAKEUP_LOOP_LIMIT)
+      expect(alice.nextWakeupAt()).toBe(t + WAKEUP_LOOP_BACKOFF_MS)
+      const loops = bed.eventsOf(0, 'error').map((e) => e.error)
+      expect(loops).toHaveLength(1)
+      expect(loops[0]).toBeInstanceOf(WakeupLoopError)
+      expect((loops[0] as WakeupLoopError).sources).toContain(source)
+      expect((loops[0] as WakeupLoopError).code).toBe('WAKEUP_LOOP')
+      // Time moved: the count starts again (a source due at once is served by the next poll in a healthy flow).
+      await alice.poll(t + WAKEUP_LOOP_BACKOFF_MS)
+      expect(alice.nextWakeupAt()).toBe(t + WAKEUP_LOOP_BACKOFF_MS)
+    } finally {
+      table[source] = real
+    }
   })
 })

@@ -22,6 +22,9 @@ import {
   InvalidSyncError,
   SendQueueFullError,
   StateCorruptError,
+  WAKEUP_LOOP_BACKOFF_MS,
+  WAKEUP_LOOP_LIMIT,
+  WakeupLoopError,
 } from '../errors.js'
 import { advanceFreeze, startFreezeOnInactivity } from '../freeze/commit-flow.js'
 import { heartbeat, retryCatchUp, startHeartbeat } from '../sync/catch-up.js'
@@ -589,6 +592,7 @@ export class Conversation {
       const core = this.#core
       if (core.left) return
       this.#tick(now)
+      this.#notePollInstant()
       const steps: [string, () => Promise<void>][] = [
         // Proposals a commit crossed are void at their timeout, not decided by silence.
         ['crossed-timeouts', async () => void (await timeOutCrossed(core, now))],
@@ -685,7 +689,34 @@ export class Conversation {
    */
   nextWakeupAt(): number | undefined {
     const core = this.#core
-    return core.left ? undefined : core.wakeups.next()
+    if (core.left) return undefined
+    const next = core.wakeups.next()
+    // Caught in a wake-up loop (WakeupLoopError): not again at that instant, at most every WAKEUP_LOOP_BACKOFF_MS.
+    const loop = this.#pollInstant
+    if (next === undefined || loop.polls < WAKEUP_LOOP_LIMIT || next > loop.at) return next
+    return loop.at + WAKEUP_LOOP_BACKOFF_MS
+  }
+
+  /** The instant of the last polls and how many in a row ran at it (a wake-up loop's count). */
+  #pollInstant = { at: Number.NEGATIVE_INFINITY, polls: 0 }
+
+  /**
+   * Count the polls at one instant. A flow due at once is served by the
+   * next poll, so many polls in a row at one instant mean a source due at
+   * once that its step does not serve: reported once as a
+   * {@link WakeupLoopError} (with the sources due), and `nextWakeupAt`
+   * backs off from then on until time moves.
+   */
+  #notePollInstant(): void {
+    const core = this.#core
+    if (core.now !== this.#pollInstant.at) {
+      this.#pollInstant = { at: core.now, polls: 1 }
+      return
+    }
+    this.#pollInstant.polls++
+    if (this.#pollInstant.polls !== WAKEUP_LOOP_LIMIT) return
+    const sources = core.wakeups.due(core.now).map(([source]) => source)
+    core.emit({ type: 'error', operation: 'poll', error: new WakeupLoopError(sources, core.now) })
   }
 
   /**

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto'
 import { seededRandom } from '@demls-dev/bench-kit'
 import { MemoryNetwork } from '@demls/transport-memory'
-import { type ConversationConfigInit, type ConversationHandle, FAST_TIMING, User, type UserEvent } from '../../src/index.js'
+import { type ConversationConfigInit, type ConversationHandle, FAST_TIMING, User, type UserEvent, WakeupLoopError } from '../../src/index.js'
 import { blsPluginFor } from './bls-plugin.js'
 import { keyFor } from './harness.js'
 import { SEEDED_RUN_START_MS, seededCryptoBackend, withSeededRandom } from './seeded-crypto.js'
@@ -55,6 +55,8 @@ export interface ChurnRunReport {
    * the clock is virtual), so a failing seed can be traced again.
    */
   fingerprint: string
+  /** Wake-up loops the members reported (`WakeupLoopError`: a source due at once that its step does not serve), as `p<i>: <message>`; none in a healthy run. */
+  wakeupLoops: string[]
   /** With `consensus: 'aggregated'`: what the members still in the conversation at the end counted (`aggregateStats`, summed). */
   aggregate?: { proofsTaken: number; fallbacks: number; proofsRefused: number; conflicts: number }
 }
@@ -96,7 +98,7 @@ async function run(init: ChurnRunInit): Promise<ChurnRunReport> {
     )
   }
   const id = 'churn'
-  const report: ChurnRunReport = { seed, loss, timing, outcome: 'converged', settledAfterMs: undefined, forks: [], detail: [], fingerprint: '' }
+  const report: ChurnRunReport = { seed, loss, timing, outcome: 'converged', settledAfterMs: undefined, forks: [], detail: [], fingerprint: '', wakeupLoops: [] }
   const events = createHash('sha256')
   const drops: string[][] = Array.from({ length: total }, () => [])
   const removedId = hex(users[removed]!.memberId)
@@ -104,6 +106,7 @@ async function run(init: ChurnRunInit): Promise<ChurnRunReport> {
     u.events$.subscribe((e) => {
       init.trace?.(i, e, net.clock.now())
       events.update(`${i}:${net.clock.now()}:${e.type};`)
+      if (e.type === 'error' && e.error instanceof WakeupLoopError && report.wakeupLoops.length < 20) report.wakeupLoops.push(`p${i}: ${e.error.message}`)
       if (e.type === 'dropped') {
         const line = `${e.reason}: ${(e.detail ?? '').slice(0, 100)}`
         if (drops[i]!.at(-1) !== line) drops[i]!.push(line)
