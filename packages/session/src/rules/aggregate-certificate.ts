@@ -98,17 +98,43 @@ export type AggregateCertificateRefusal =
   | `proof:${string}`
 
 /**
- * Verify an approval certificate whose proof is an aggregate signature
- * (`ApprovalCertificate.demls_aggregate_proof`, the proof that decided the
- * proposal in a group whose consensus plug-in aggregates votes): the
- * proposal is an add or a removal opened for exactly the members of
- * `ctx.members`, the proof verifies over their keys for this conversation,
- * this proposal's digest and the epoch the certificate names (the votes
- * signed it: a wrong epoch fails the signature, it is no claim), it
- * decides YES, and its signed votes settle YES whatever the members it
- * leaves out said ({@link settledBySignedVotes}). The same test a member
- * applies to a proof on arrival, so a change one member took from a proof
- * is provable to every member that missed it.
+ * Verify that an aggregate proof (`ApprovalCertificate.demls_aggregate_proof`,
+ * the proof that decided the proposal in a group whose consensus plug-in
+ * aggregates votes) approved the certificate's proposal, whatever its
+ * request: the proposal was opened for exactly the members of
+ * `ctx.members`, the proof verifies over their keys for this
+ * conversation, this proposal's digest and the epoch the certificate
+ * names (the votes signed it: a wrong epoch fails the signature, it is no
+ * claim), it decides YES, and its signed votes settle YES whatever the
+ * members it leaves out said ({@link settledBySignedVotes}). `yes` is the
+ * number of members whose signed YES it counts. The test a member applies
+ * to a proof on arrival, so an outcome one member took from a proof is
+ * provable to every member that missed it.
+ *
+ * @example
+ * ```ts
+ * import { type AggregateCertificateContext, verifyAggregateApproval } from '@demls/session/rules'
+ * import type { ApprovalCertificate } from '@demls/wire'
+ * declare const cert: ApprovalCertificate // e.g. StewardListNotice.certificate of an election a proof decided
+ * declare const ctx: AggregateCertificateContext // the members of the election's epoch
+ * const r = verifyAggregateApproval(cert, ctx)
+ * if (r.ok && r.request.stewardElection) console.log(`${r.yes} of ${ctx.members.size} members signed YES`)
+ * ```
+ *
+ * @returns the approved request, or why the certificate proves nothing
+ */
+export function verifyAggregateApproval(
+  cert: ApprovalCertificate,
+  ctx: AggregateCertificateContext,
+): { ok: true; request: ConversationUpdateRequest; yes: number; voters: number } | { ok: false; reason: AggregateCertificateRefusal } {
+  const decoded = decodeAggregated(cert)
+  return decoded.ok ? checkProof(cert, decoded.proposal, decoded.request, ctx) : decoded
+}
+
+/**
+ * Verify an approval certificate of an add or remove whose proof is an
+ * aggregate signature ({@link verifyAggregateApproval}), and read its
+ * target from the payload.
  *
  * @example
  * ```ts
@@ -126,17 +152,35 @@ export function verifyAggregateCertificate(
   cert: ApprovalCertificate,
   ctx: AggregateCertificateContext,
 ): { ok: true; target: Target; request: ConversationUpdateRequest; voters: number } | { ok: false; reason: AggregateCertificateRefusal } {
+  const decoded = decodeAggregated(cert)
+  if (!decoded.ok) return decoded
+  // Cheap checks first: a certificate of other work costs no pairing.
+  const target = targetOf(decoded.request)
+  if (target === undefined) return { ok: false, reason: 'not-membership-work' }
+  const checked = checkProof(cert, decoded.proposal, decoded.request, ctx)
+  return checked.ok ? { ok: true, target, request: checked.request, voters: checked.voters } : checked
+}
+
+/** The certificate's proposal and request, when it carries a proof. */
+function decodeAggregated(
+  cert: ApprovalCertificate,
+): { ok: true; proposal: Proposal; request: ConversationUpdateRequest } | { ok: false; reason: AggregateCertificateRefusal } {
   const p = cert.proposal
   if (p === undefined) return { ok: false, reason: 'no-proposal' }
   if (cert.demlsAggregateProof.length === 0) return { ok: false, reason: 'no-aggregate-proof' }
-  let request: ConversationUpdateRequest
   try {
-    request = decodeConversationUpdateRequest(p.payload)
+    return { ok: true, proposal: p, request: decodeConversationUpdateRequest(p.payload) }
   } catch {
     return { ok: false, reason: 'undecodable-payload' }
   }
-  const target = targetOf(request)
-  if (target === undefined) return { ok: false, reason: 'not-membership-work' }
+}
+
+function checkProof(
+  cert: ApprovalCertificate,
+  p: Proposal,
+  request: ConversationUpdateRequest,
+  ctx: AggregateCertificateContext,
+): { ok: true; request: ConversationUpdateRequest; yes: number; voters: number } | { ok: false; reason: AggregateCertificateRefusal } {
   if (p.expectedVotersCount !== ctx.members.size || ctx.keys.size !== ctx.members.size) return { ok: false, reason: 'wrong-electorate' }
   const verdict = ctx.aggregation.verifyProof(
     cert.demlsAggregateProof,
@@ -152,5 +196,5 @@ export function verifyAggregateCertificate(
   )
   if (!verdict.ok) return { ok: false, reason: `proof:${verdict.reason}` }
   if (verdict.outcome !== 'yes' || settledBySignedVotes(ctx.rule, p, verdict.yes.length, verdict.no.length) !== 'yes') return { ok: false, reason: 'not-settled' }
-  return { ok: true, target, request, voters: verdict.yes.length + verdict.no.length }
+  return { ok: true, request, yes: verdict.yes.length, voters: verdict.yes.length + verdict.no.length }
 }

@@ -14,7 +14,8 @@
  * - Fork choice: {@link winsFork}, {@link committerRank},
  *   {@link prefersAttested}; replayed commits: {@link checkReplay};
  *   approval certificates: {@link verifyCertificate}, {@link verifyVoteBinding},
- *   those an aggregate proof makes ({@link verifyAggregateCertificate}, what
+ *   those an aggregate proof makes ({@link verifyAggregateCertificate},
+ *   {@link verifyAggregateApproval} for any request; what
  *   signed votes settle: {@link settledBySignedVotes}),
  *   the tally of their votes ({@link tallyVotes}),
  *   the proof of an outcome that overrides a member's own view ({@link verifyGroupOutcome});
@@ -34,6 +35,7 @@ export {
   type AggregateCertificateContext,
   type AggregateCertificateRefusal,
   settledBySignedVotes,
+  verifyAggregateApproval,
   verifyAggregateCertificate,
 } from './aggregate-certificate.js'
 export { MEMBER_ANSWER_SPREAD, type AnswerDelayInput, probeAnswerDelay } from './answer-delay.js'

@@ -2,8 +2,10 @@ import { settledMembers } from '@demls/steward'
 import { type ApprovalCertificate, type StewardElectionProposal, decodeConversationUpdateRequest } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { verifyGroupOutcome } from '../rules/certificate.js'
+import { honestQuorum } from '../rules/group-ahead.js'
 import { electionRegenerates } from '../rules/steward-list.js'
 import { toHex } from '../util/bytes.js'
+import { approvedByProof } from '../voting/certificates.js'
 
 /**
  * The two candidate pools of an election over `members` at `epoch`: the
@@ -84,7 +86,9 @@ function sameElection(a: StewardElectionProposal, b: StewardElectionProposal): b
  * The steward election `certificate` proves the group approved: its valid
  * signed votes of the members of the election's epoch pass the group's
  * rule with at least one honest YES among them (`verifyGroupOutcome`;
- * silence never makes a certificate), and its list holds only members of
+ * silence never makes a certificate) — or, in a group that aggregates
+ * votes, the aggregate proof that decided it settles YES over their keys
+ * with as many signed YES (`approvedByProof`) — and its list holds only members of
  * that epoch. Undefined otherwise, or when we do not remember that epoch's
  * members. One outcome per proposal: an honest member votes YES on an
  * election only when it regenerates over its own candidate pool
@@ -106,7 +110,10 @@ export function quorumElection(core: ConversationCore, certificate: ApprovalCert
     rule: core.plugins.consensus.rule,
     verifier: core.plugins.consensus.signer,
   })
-  const e = checked.ok ? checked.request.stewardElection : undefined
+  // Or, in a group that aggregates votes, the proof that decided it (with as many honest signed YES).
+  const proven = checked.ok ? undefined : approvedByProof(core, certificate, ids)
+  const request = checked.ok ? checked.request : proven !== undefined && proven.yes >= honestQuorum(ids.size) ? proven.request : undefined
+  const e = request?.stewardElection
   if (e === undefined || e.proposedStewards.length === 0 || !e.proposedStewards.every((m) => ids.has(toHex(m)))) return undefined
   return e
 }

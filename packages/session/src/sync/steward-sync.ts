@@ -9,7 +9,7 @@ import {
 import { sha256 } from '@noble/hashes/sha2.js'
 import { verifyApproval } from '../rules/certificate.js'
 import { isAmongClosest } from '../rules/closest-members.js'
-import { certifies } from '../voting/certificates.js'
+import { approvedByProof, certifies } from '../voting/certificates.js'
 import { electionIn, quorumElection } from '../stewardship/election-check.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { listNewer, sameMembers, stewardListRefusal } from '../rules/steward-list.js'
@@ -325,18 +325,21 @@ function electionOf(core: { readonly certificates: Pick<ConversationCore['certif
  * Whether a notice's certificate proves the group elected exactly its
  * list: an election proposal for that epoch, round and list, approved by
  * the signed, bound votes of the members of the election epoch (as we
- * saw them, or our current members when we no longer remember).
+ * saw them, or our current members when we no longer remember), or by the
+ * aggregate proof that decided it over their keys.
  */
 function electionCertified(core: ConversationCore, n: StewardListNotice): boolean {
   if (n.certificate === undefined) return false
   const seen = core.membership.epochHistory.get(n.electionEpoch)?.members ?? core.mls.members()
+  const members = new Set(seen.map(toHex))
   const checked = verifyApproval(n.certificate, {
     conversationId: core.id,
-    members: new Set(seen.map(toHex)),
+    members,
     rule: core.plugins.consensus.rule,
     verifier: core.plugins.consensus.signer,
   })
-  const e = checked.ok ? checked.request.stewardElection : undefined
+  // Or the aggregate proof that decided the election, in a group that aggregates votes.
+  const e = checked.ok ? checked.request.stewardElection : approvedByProof(core, n.certificate, members)?.request.stewardElection
   return (
     e !== undefined &&
     e.electionEpoch === n.electionEpoch &&

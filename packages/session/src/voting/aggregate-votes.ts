@@ -14,7 +14,8 @@ import { takeGroupApproval } from './certificates.js'
  * consensus plug-in aggregates votes (`ConsensusPlugin.aggregation`, e.g.
  * `@demls/bls`).
  *
- * A member's vote on an add or a removal goes to the **aggregators** (the
+ * A member's vote on an add, a removal or a routine steward election
+ * ({@link aggregatesProposal}) goes to the **aggregators** (the
  * stewards of the installed list) on the conversation's `votes` subtopic,
  * which only they subscribe to: one MLS application message carrying the
  * plug-in's signature of (conversation, epoch, proposal id, proposal
@@ -38,11 +39,41 @@ import { takeGroupApproval } from './certificates.js'
  */
 
 /**
- * What aggregated voting is for: adds and removals (what changes the
- * membership, N votes each), of the current membership (the key list is
- * the epoch's), in a group whose plug-in aggregates and whose steward list
- * names an aggregator. Elections, emergencies and self-leaves keep the
+ * What aggregated voting is for: adds, removals and steward elections
+ * (what every membership change brings, N votes each), of the current
+ * membership (the key list is the epoch's), in a group whose plug-in
+ * aggregates and whose steward list names an aggregator. We send our vote
+ * on such a proposal to the aggregators when {@link aggregatesProposal}
+ * says so; an aggregator collects votes on it, and a member takes a proof
+ * of it, whenever it is aggregatable (a vote or proof that comes is
+ * counted whatever our own state). Emergencies and self-leaves keep the
  * broadcast path.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import type { Proposal } from '@demls/wire'
+ * import { aggregatable } from '../voting/aggregate-votes.js'
+ * declare const core: ConversationCore
+ * declare const proposal: Proposal
+ * if (aggregatable(core, proposal)) console.log('a proof of it may decide it here')
+ * ```
+ */
+export function aggregatable(core: ConversationCore, proposal: Proposal): boolean {
+  if (core.plugins.consensus.aggregation === undefined) return false
+  if (proposal.expectedVotersCount <= 1 || proposal.expectedVotersCount !== core.memberSet().size) return false
+  const kind = decodeRequest(proposal.payload)?.payload
+  if (kind !== 'memberInvite' && kind !== 'removeMember' && kind !== 'stewardElection') return false
+  return aggregators(core).length > 0
+}
+
+/**
+ * Whether our vote on `proposal` goes to the aggregators: an
+ * {@link aggregatable} add or removal; a steward election only when it
+ * is the list's routine rotation as we see it (first round, normal mode,
+ * not in Reelection: the installed list's stewards, its aggregators, are
+ * live). An election that recovers from stewards who went silent keeps
+ * the broadcast path, where no vote waits on a steward.
  *
  * @example
  * ```ts
@@ -55,11 +86,10 @@ import { takeGroupApproval } from './certificates.js'
  * ```
  */
 export function aggregatesProposal(core: ConversationCore, proposal: Proposal): boolean {
-  if (core.plugins.consensus.aggregation === undefined) return false
-  if (proposal.expectedVotersCount <= 1 || proposal.expectedVotersCount !== core.memberSet().size) return false
-  const request = decodeRequest(proposal.payload)
-  if (request?.payload !== 'memberInvite' && request?.payload !== 'removeMember') return false
-  return aggregators(core).length > 0
+  if (!aggregatable(core, proposal)) return false
+  const election = decodeRequest(proposal.payload)?.stewardElection
+  if (election === undefined) return true
+  return election.retryRound === 0 && core.sm.mode === 'normal' && core.sm.state !== 'reelection'
 }
 
 /** The aggregators: the eligible stewards of the installed list. */
@@ -240,7 +270,7 @@ export async function takePendingAggregateVotes(core: ConversationCore, proposal
 
 async function collectVote(core: ConversationCore, aggregation: ConsensusAggregation, vote: DemlsAggregateVote, sender: Uint8Array, now: number): Promise<void> {
   const proposal = core.consensus.getProposal(core.id, vote.proposalId)
-  if (proposal === undefined || !aggregatesProposal(core, proposal) || core.aggregate.proven.has(vote.proposalId)) return
+  if (proposal === undefined || !aggregatable(core, proposal) || core.aggregate.proven.has(vote.proposalId)) return
   const c = core.aggregate.collection(vote.proposalId, vote.epoch)
   if (c.proved) return
   const hex = toHex(sender)
@@ -412,7 +442,7 @@ export async function onAggregateProof(
   const digest = proposalDigest(offered)
   if (held !== undefined && !bytesEqual(proposalDigest(held), digest)) return refuse('another proposal under a held id')
   const proposal = held ?? offered
-  if (!aggregatesProposal(core, proposal)) return refuse('not an aggregated proposal of our membership')
+  if (!aggregatable(core, proposal)) return refuse('not an aggregated proposal of our membership')
   if (!core.aggregate.proofBudget.take(now)) {
     core.emit({ type: 'dropped', reason: 'quota', detail: 'aggregate proof past the verification budget' })
     return 'unchecked'

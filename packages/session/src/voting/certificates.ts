@@ -11,7 +11,7 @@ import {
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { type ConsensusApplyResult, applyConsensusResult } from '../rules/apply-result.js'
-import { verifyAggregateCertificate } from '../rules/aggregate-certificate.js'
+import { verifyAggregateApproval, verifyAggregateCertificate } from '../rules/aggregate-certificate.js'
 import { certificateVoteLimit, proposalDigest, verifyCertificate, verifyVoteBinding, voteBindingPayload } from '../rules/certificate.js'
 import { honestQuorum } from '../rules/group-ahead.js'
 import { keyOfTarget, targetKey } from '../rules/targets.js'
@@ -339,6 +339,39 @@ function aggregateApproval(core: CertificatesComponents, cert: ApprovalCertifica
     if (r.ok) return r
   }
   return undefined
+}
+
+/**
+ * What the aggregate proof in `cert` approved, checked over the keys of
+ * `members` (`verifyAggregateApproval`: any request, a steward election
+ * too): the request and how many members' signed YES it counts, or
+ * `undefined` in a group that does not aggregate, for a certificate with
+ * no proof, or when it does not verify. The proof-carrying counterpart of
+ * `verifyApproval` for the election checks (`quorumElection`, a steward
+ * list notice).
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ApprovalCertificate } from '@demls/wire'
+ * import { approvedByProof } from '../voting/certificates.js'
+ * declare const core: ConversationCore
+ * declare const cert: ApprovalCertificate // an election's certificate
+ * const r = approvedByProof(core, cert, core.memberSet())
+ * if (r?.request.stewardElection) console.log(`elected by ${r.yes} signed YES`)
+ * ```
+ */
+export function approvedByProof(
+  core: Pick<CertificatesComponents, 'id' | 'plugins' | 'memberId' | 'memberHex' | 'blsBindings' | 'memberSet'>,
+  cert: ApprovalCertificate,
+  members: ReadonlySet<string>,
+): { request: ConversationUpdateRequest; yes: number } | undefined {
+  const aggregation = core.plugins.consensus.aggregation
+  if (aggregation === undefined || cert.demlsAggregateProof.length === 0 || cert.proposal?.expectedVotersCount !== members.size) return undefined
+  const list = aggregationKeysFor(core, members)
+  if (!list.ok) return undefined
+  const r = verifyAggregateApproval(cert, { conversationId: core.id, members, rule: core.plugins.consensus.rule, aggregation, keys: list.keys })
+  return r.ok ? { request: r.request, yes: r.yes } : undefined
 }
 
 /** A replayed commit as members attested it: the epoch it reached, its hash, and their signed attestations. */

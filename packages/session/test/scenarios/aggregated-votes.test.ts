@@ -1,5 +1,6 @@
 // Aggregated voting with real users, real MLS and real BLS over the memory
-// transport (issue 55): votes on adds and removals go to the aggregators
+// transport (issue 55): votes on adds, removals and routine steward
+// elections go to the aggregators
 // only (the `votes` subtopic), one proof decides the proposal for every
 // member, and when aggregation fails (a withholding or lying aggregator)
 // the broadcast path decides it as before.
@@ -90,6 +91,31 @@ describe('aggregated voting in a BLS group', () => {
     }
     expect(s.net.topicStats(topicFor(ID, 'votes')).delivered).toBeGreaterThan(votesTopic)
     for (const i of rest) expect(conv(s, i, ID).members().map(hex)).not.toContain(hex(memberIdOf(target)))
+    await s.stop()
+  })
+
+  it('a routine steward election is decided by one proof too: every member installs the list without a broadcast vote', async () => {
+    const s = await scenario(N, { plugins: (i) => ({ consensus: bls(i) }), config: CONFIG, userInit: () => ({ relayVotes: false }) })
+    const all = await ready(s)
+    const aggregators = stewardIndexes(s, all)
+    const before = all.map((i) => ({ ...stats(s, i) }))
+    // An election over the members (the admin regeneration: first round, normal mode).
+    const id = await conv(s, aggregators[0]!, ID).regenerateStewardList()
+    expect(id).toBeDefined()
+    await s.until(() => all.every((i) => eventsOf(s, i, 'consensus-reached').some((e) => e.proposalId === id && e.approved)), 120_000)
+    await s.until(() => converged(s, ID, all), 120_000)
+    for (const i of all) {
+      const d = delta(s, i, before)
+      expect(d.fallbacks, `member ${i} fallbacks`).toBe(0)
+      expect(d.proofsRefused, `member ${i} refused proofs`).toBe(0)
+    }
+    // The members off the list decided it from a proof and never collected a vote.
+    for (const i of all.filter((i) => !aggregators.includes(i))) {
+      expect(delta(s, i, before).proofsTaken, `member ${i} proofs taken`).toBe(1)
+      expect(delta(s, i, before).votesCollected, `member ${i} votes collected`).toBe(0)
+    }
+    const lists = new Set(all.map((i) => conv(s, i, ID).conversation.stewards().map(hex).join()))
+    expect(lists.size).toBe(1)
     await s.stop()
   })
 

@@ -16,6 +16,7 @@ import { dispatchInbound, receiveInbound } from '../../src/inbound/dispatch.js'
 import { proposalDigest } from '../../src/rules/certificate.js'
 import { AGGREGATE_LIMITS } from '../../src/state/aggregate-votes.js'
 import {
+  aggregatable,
   aggregatesProposal,
   aggregatorsChanged,
   isAggregator,
@@ -30,6 +31,7 @@ import {
 import { orderedAggregationKeys } from '../../src/voting/aggregation.js'
 import { authorizeChanges, localCertificate, takeGroupApproval } from '../../src/voting/certificates.js'
 import { handOverApprovedWork } from '../../src/voting/handover.js'
+import { quorumElection } from '../../src/stewardship/election-check.js'
 import { verifyAggregateCertificate } from '../../src/rules/aggregate-certificate.js'
 import { coreFixture, droppedOf } from '../core-fixture.js'
 import { keyFor, memberIdOf } from '../scenarios/harness.js'
@@ -98,14 +100,27 @@ function proofOf(core: ConversationCore, p: Proposal, yes: number[], no: number[
 }
 
 describe('aggregated voting on a real core', () => {
-  it('aggregates only adds and removals of the current membership in a BLS group with aggregators', async () => {
+  it('aggregates adds, removals and routine steward elections of the current membership in a BLS group with aggregators', async () => {
     const core = await blsCore()
     const p = removal(core)
     expect(isAggregator(core)).toBe(true)
     expect(aggregatesProposal(core, p)).toBe(true)
     expect(aggregatesProposal(core, { ...p, expectedVotersCount: 3 })).toBe(false)
-    const election = { ...p, payload: encodeConversationUpdateRequest({ stewardElection: { proposedStewards: [memberIdOf(0)], electionEpoch: 1n } }) }
-    expect(aggregatesProposal(core, election)).toBe(false)
+    expect(aggregatable(core, { ...p, expectedVotersCount: 3 })).toBe(false)
+    const electionOf = (retryRound: number) => ({
+      ...p,
+      payload: encodeConversationUpdateRequest({ stewardElection: { proposedStewards: [memberIdOf(0)], electionEpoch: 1n, retryRound } }),
+    })
+    // The list's routine rotation: our vote goes to the installed list's stewards.
+    expect(aggregatesProposal(core, electionOf(0))).toBe(true)
+    // A retry round, or an election while we wait in Reelection (stewards silent): the broadcast path, though a proof of it is still taken.
+    expect(aggregatesProposal(core, electionOf(1))).toBe(false)
+    expect(aggregatable(core, electionOf(1))).toBe(true)
+    core.sm.startReelection()
+    expect(aggregatesProposal(core, electionOf(0))).toBe(false)
+    expect(aggregatable(core, electionOf(0))).toBe(true)
+    const emergency = { ...p, payload: encodeConversationUpdateRequest({ emergencyCriteria: { evidence: { targetMemberId: memberIdOf(3) } } }) }
+    expect(aggregatable(core, emergency)).toBe(false)
     // Off the list: we do not aggregate (and drop the votes subtopic before decrypting anything).
     const plain = await blsCore([1, 2])
     expect(isAggregator(plain)).toBe(false)
@@ -432,5 +447,36 @@ describe('an aggregate proof is the certificate of the change it decided (a repl
     expect(verifyAggregateCertificate(election, ctx)).toEqual({ ok: false, reason: 'not-membership-work' })
     const garbage = { ...cert, proposal: { ...cert.proposal!, payload: new Uint8Array([0xff, 0xff]) } }
     expect(verifyAggregateCertificate(garbage, ctx)).toEqual({ ok: false, reason: 'undecodable-payload' })
+  })
+})
+
+describe('a steward election decided by an aggregate proof', () => {
+  it('its certificate carries the proof; a member that missed it installs the list from the certificate alone, a forged or unsettled one proves nothing', async () => {
+    const core = await blsCore([1, 2])
+    const list = [memberIdOf(2), memberIdOf(3)]
+    const election = core.consensus.createProposal(
+      core.id,
+      {
+        payload: encodeConversationUpdateRequest({ stewardElection: { proposedStewards: list, electionEpoch: core.epoch(), retryRound: 0 } }),
+        expectedVotersCount: 4,
+        vote: true,
+        livenessCriteriaYes: true,
+      },
+      core.now,
+    )
+    expect(aggregatable(core, election)).toBe(true)
+    expect(await onAggregateProof(core, { proposal: election, proof: proofOf(core, election, [0, 1, 2]) }, memberIdOf(1), core.now)).toBe('taken')
+    const cert = localCertificate(core, election.proposalId)!
+    expect(cert.demlsAggregateProof.length).toBeGreaterThan(0)
+    // Another member: our signed votes are not in it (one bundled vote), the proof is.
+    const other = await blsCore([1, 2])
+    expect(quorumElection(other, cert)?.proposedStewards.map(toHex)).toEqual(list.map(toHex))
+    expect(quorumElection(other, { ...cert, demlsAggregateProof: new Uint8Array(0) })).toBeUndefined()
+    expect(quorumElection(other, { ...cert, demlsAggregateEpoch: cert.demlsAggregateEpoch + 1n })).toBeUndefined()
+    const swapped = encodeConversationUpdateRequest({ stewardElection: { proposedStewards: [memberIdOf(1)], electionEpoch: core.epoch(), retryRound: 0 } })
+    expect(quorumElection(other, { ...cert, proposal: { ...cert.proposal!, payload: swapped } })).toBeUndefined()
+    // Two YES of four settle nothing: no proof of it verifies as a certificate either.
+    const unsettled = { ...cert, demlsAggregateProof: proofOf(core, election, [0, 1]) }
+    expect(quorumElection(other, unsettled)).toBeUndefined()
   })
 })
