@@ -1,4 +1,4 @@
-import { type ApprovalCertificate, type ConversationUpdateRequest, toHex } from '@demls/wire'
+import { type ConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { ConversationQueues } from '../src/conversation/queues.js'
 import type { CommitSource, ConversationEvent } from '../src/conversation/events.js'
@@ -110,7 +110,7 @@ describe('epoch/transition: a switch back to the branch point restores the certi
     const bob = others[0]!.memberId
     const removal: ConversationUpdateRequest = { payload: 'removeMember', removeMember: { memberId: bob } }
     const key = `remove:${toHex(bob)}`
-    const cert = { proposal: undefined, voteBindings: [] } as unknown as ApprovalCertificate
+    const cert = { voteBindings: [], demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }
     core.certificates.keepApproved(key, cert)
     await mergeApprovedRemoval(core, removal, 'freeze')
     // The merge carried the work: its certificate went to the commit log with it.

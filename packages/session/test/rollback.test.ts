@@ -1,5 +1,5 @@
 import { ScoreEvent } from '@demls/scoring'
-import { type ApprovalCertificate, type ConversationUpdateRequest, toHex } from '@demls/wire'
+import { type ConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { ConversationQueues, QUEUE_FIELDS_KEPT_ACROSS_FORKS } from '../src/conversation/queues.js'
 import { CORE_FIELDS } from '../src/persist/core-fields.js'
@@ -56,7 +56,7 @@ describe('rollback: a switch puts every slice back as it was at the branch point
     core.queues.bufferUpdate({ payload: 'removeMember', removeMember: { memberId: carol } }, core.epoch())
     core.queues.pendingRemovalTargets.add(toHex(carol))
     core.membership.joinEpochs.set(toHex(carol), 1n)
-    const cert = { proposal: undefined, voteBindings: [] } as unknown as ApprovalCertificate
+    const cert = { voteBindings: [], demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }
     core.certificates.keepApproved(`remove:${toHex(bob)}`, cert)
     const before = captureSession(core)
 
@@ -83,7 +83,7 @@ describe('rollback: a switch puts every slice back as it was at the branch point
   it('a certificate approved after the branch point stays: the restore adds back what the merge took, and removes nothing', async () => {
     const { core, others } = await coreFixture({ id: 'rollback-certs', members: 2 })
     const before = captureSession(core)
-    const later = { proposal: undefined, voteBindings: [] } as unknown as ApprovalCertificate
+    const later = { voteBindings: [], demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }
     core.certificates.keepApproved(`remove:${toHex(others[0]!.memberId)}`, later)
     restoreSession(core, before)
     expect(core.certificates.approved.get(`remove:${toHex(others[0]!.memberId)}`)).toBe(later)

@@ -11,7 +11,7 @@ import {
 } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { type ConsensusApplyResult, applyConsensusResult } from '../rules/apply-result.js'
-import { verifyAggregateApproval, verifyAggregateCertificate } from '../rules/aggregate-certificate.js'
+import { type AggregateCertificateContext, verifyAggregateApproval, verifyAggregateCertificate } from '../rules/aggregate-certificate.js'
 import { certificateVoteLimit, proposalDigest, verifyCertificate, verifyVoteBinding, voteBindingPayload } from '../rules/certificate.js'
 import { honestQuorum } from '../rules/group-ahead.js'
 import { keyOfTarget, targetKey } from '../rules/targets.js'
@@ -323,20 +323,15 @@ export function authorizeChanges(
 
 /**
  * The approval an aggregate proof in `cert` proves (`verifyAggregateCertificate`),
- * over the first of `electorates` of the proposal's size whose key list we
- * can build; `undefined` in a group that does not aggregate, for a
- * certificate with no proof, or when no electorate's list verifies it.
+ * over the first of `electorates` whose key list verifies it; `undefined`
+ * in a group that does not aggregate, for a certificate with no proof, or
+ * when none does.
  */
 function aggregateApproval(core: CertificatesComponents, cert: ApprovalCertificate, electorates: readonly ReadonlySet<string>[]): ReturnType<typeof verifyAggregateCertificate> | undefined {
-  const aggregation = core.plugins.consensus.aggregation
-  const n = cert.proposal?.expectedVotersCount
-  if (aggregation === undefined || cert.demlsAggregateProof.length === 0 || n === undefined) return undefined
   for (const members of electorates) {
-    if (members.size !== n) continue
-    const list = aggregationKeysFor(core, members)
-    if (!list.ok) continue
-    const r = verifyAggregateCertificate(cert, { conversationId: core.id, members, rule: core.plugins.consensus.rule, aggregation, keys: list.keys })
-    if (r.ok) return r
+    const ctx = aggregateContext(core, cert, members)
+    const r = ctx === undefined ? undefined : verifyAggregateCertificate(cert, ctx)
+    if (r?.ok === true) return r
   }
   return undefined
 }
@@ -361,17 +356,21 @@ function aggregateApproval(core: CertificatesComponents, cert: ApprovalCertifica
  * if (r?.request.stewardElection) console.log(`elected by ${r.yes} signed YES`)
  * ```
  */
-export function approvedByProof(
-  core: Pick<CertificatesComponents, 'id' | 'plugins' | 'memberId' | 'memberHex' | 'blsBindings' | 'memberSet'>,
-  cert: ApprovalCertificate,
-  members: ReadonlySet<string>,
-): { request: ConversationUpdateRequest; yes: number } | undefined {
+export function approvedByProof(core: AggregateProofComponents, cert: ApprovalCertificate, members: ReadonlySet<string>): { request: ConversationUpdateRequest; yes: number } | undefined {
+  const ctx = aggregateContext(core, cert, members)
+  const r = ctx === undefined ? undefined : verifyAggregateApproval(cert, ctx)
+  return r?.ok === true ? { request: r.request, yes: r.yes } : undefined
+}
+
+/** What checking an aggregate certificate reads: the plug-in, the key bindings, the members now. */
+type AggregateProofComponents = Pick<CertificatesComponents, 'id' | 'plugins' | 'memberId' | 'memberHex' | 'blsBindings' | 'memberSet'>
+
+/** The context an aggregate certificate is checked in over `members`, when it can be (a proof, a plug-in that aggregates, the proposal's size, their keys). */
+function aggregateContext(core: AggregateProofComponents, cert: ApprovalCertificate, members: ReadonlySet<string>): AggregateCertificateContext | undefined {
   const aggregation = core.plugins.consensus.aggregation
   if (aggregation === undefined || cert.demlsAggregateProof.length === 0 || cert.proposal?.expectedVotersCount !== members.size) return undefined
   const list = aggregationKeysFor(core, members)
-  if (!list.ok) return undefined
-  const r = verifyAggregateApproval(cert, { conversationId: core.id, members, rule: core.plugins.consensus.rule, aggregation, keys: list.keys })
-  return r.ok ? { request: r.request, yes: r.yes } : undefined
+  return list.ok ? { conversationId: core.id, members, rule: core.plugins.consensus.rule, aggregation, keys: list.keys } : undefined
 }
 
 /** A replayed commit as members attested it: the epoch it reached, its hash, and their signed attestations. */

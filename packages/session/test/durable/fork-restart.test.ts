@@ -1,5 +1,5 @@
 import { memoryStorage } from '@demls/storage'
-import { type ApprovalCertificate, type EpochAttestation, fromHex, toHex } from '@demls/wire'
+import { type EpochAttestation, fromHex, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { buildCore } from '../../src/conversation/build-core.js'
 import { readSavedConversation, restoreInto, saveConversation } from '../../src/persist/snapshot.js'
@@ -29,7 +29,7 @@ describe('durable state: a fork that spans a restart', () => {
     core.queues.bufferUpdate({ payload: 'removeMember', removeMember: { memberId: carol } }, core.epoch())
     core.queues.pendingRemovalTargets.add(toHex(carol))
     core.membership.joinEpochs.set(toHex(carol), 1n)
-    core.certificates.keepApproved(`remove:${toHex(bob)}`, { voteBindings: [] } as unknown as ApprovalCertificate)
+    core.certificates.keepApproved(`remove:${toHex(bob)}`, { voteBindings: [], demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n })
     const bp = captureBranchPoint(core)
     const { commit } = await core.mls.createCommitCandidate([{ action: 'remove', memberId: bob }], { nowMs: core.now })
     await core.mls.mergeOwnCommit()

@@ -63,7 +63,7 @@ describe('late proposals: a laggard votes on the proposal of a refused replay', 
     const { core, carol, certificate } = await setup()
     const removal = [{ action: 'remove' as const, memberId: carol.memberId }]
     expect(adoptOfferedProposals(core, [certificate()], [], core.now)).toBe(0)
-    expect(adoptOfferedProposals(core, [{ voteBindings: [], demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n } as unknown as ApprovalCertificate], removal, core.now)).toBe(0)
+    expect(adoptOfferedProposals(core, [{ voteBindings: [], demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }], removal, core.now)).toBe(0)
     expect(adoptOfferedProposals(core, [certificate()], removal, core.now)).toBe(1)
     // Held now: our own session decides it, and a second offer takes nothing.
     expect(adoptOfferedProposals(core, [certificate()], removal, core.now)).toBe(0)
