@@ -1,4 +1,4 @@
-import type { AggregationMemberKeys, ConsensusAggregation, ConsensusRule } from '@demls/consensus'
+import type { AggregateProofContext, AggregationMemberKeys, ConsensusAggregation, ConsensusRule } from '@demls/consensus'
 import { type ApprovalCertificate, type ConversationUpdateRequest, type Proposal, decodeConversationUpdateRequest } from '@demls/wire'
 import { proposalDigest } from './certificate.js'
 import { type Target, targetOf } from './targets.js'
@@ -41,6 +41,31 @@ export function settledBySignedVotes(
   if (tally(yes, no + uncounted) === 'yes') return 'yes'
   if (tally(yes + uncounted, no) === 'no') return 'no'
   return undefined
+}
+
+/**
+ * What a vote on `proposal` signed at `epoch` signs, and so what its
+ * proof is checked against: the conversation, the epoch, the proposal's
+ * id and digest (`proposalDigest`), and its liveness flag. The one context
+ * of a vote, its aggregator's proof, a proof on arrival and a proof in a
+ * certificate.
+ *
+ * @example
+ * ```ts
+ * import { aggregateProofContext } from '@demls/session/rules'
+ * import type { Proposal } from '@demls/wire'
+ * declare const proposal: Proposal
+ * const ctx = aggregateProofContext('chat', proposal, 7n) // what a vote of epoch 7 on it signs
+ * ```
+ */
+export function aggregateProofContext(conversationId: string, proposal: Proposal, epoch: bigint): AggregateProofContext {
+  return {
+    conversationId,
+    epoch,
+    proposalId: proposal.proposalId,
+    proposalDigest: proposalDigest(proposal),
+    livenessCriteriaYes: proposal.livenessCriteriaYes,
+  }
 }
 
 /**
@@ -182,18 +207,9 @@ function checkProof(
   ctx: AggregateCertificateContext,
 ): { ok: true; request: ConversationUpdateRequest; yes: number; voters: number } | { ok: false; reason: AggregateCertificateRefusal } {
   if (p.expectedVotersCount !== ctx.members.size || ctx.keys.size !== ctx.members.size) return { ok: false, reason: 'wrong-electorate' }
-  const verdict = ctx.aggregation.verifyProof(
-    cert.demlsAggregateProof,
-    {
-      conversationId: ctx.conversationId,
-      epoch: cert.demlsAggregateEpoch,
-      proposalId: p.proposalId,
-      proposalDigest: proposalDigest(p),
-      livenessCriteriaYes: p.livenessCriteriaYes,
-    },
-    ctx.keys,
-    { requireApproval: true },
-  )
+  const verdict = ctx.aggregation.verifyProof(cert.demlsAggregateProof, aggregateProofContext(ctx.conversationId, p, cert.demlsAggregateEpoch), ctx.keys, {
+    requireApproval: true,
+  })
   if (!verdict.ok) return { ok: false, reason: `proof:${verdict.reason}` }
   if (verdict.outcome !== 'yes' || settledBySignedVotes(ctx.rule, p, verdict.yes.length, verdict.no.length) !== 'yes') return { ok: false, reason: 'not-settled' }
   return { ok: true, request, yes: verdict.yes.length, voters: verdict.yes.length + verdict.no.length }

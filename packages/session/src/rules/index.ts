@@ -16,7 +16,8 @@
  *   approval certificates: {@link verifyCertificate}, {@link verifyVoteBinding},
  *   those an aggregate proof makes ({@link verifyAggregateCertificate},
  *   {@link verifyAggregateApproval} for any request; what
- *   signed votes settle: {@link settledBySignedVotes}),
+ *   signed votes settle: {@link settledBySignedVotes}; what a vote and its
+ *   proof sign: {@link aggregateProofContext}),
  *   the tally of their votes ({@link tallyVotes}),
  *   the proof of an outcome that overrides a member's own view ({@link verifyGroupOutcome});
  *   votes cast both ways: {@link equivocationOf}, {@link verifyEquivocation};
@@ -34,6 +35,7 @@
 export {
   type AggregateCertificateContext,
   type AggregateCertificateRefusal,
+  aggregateProofContext,
   settledBySignedVotes,
   verifyAggregateApproval,
   verifyAggregateCertificate,

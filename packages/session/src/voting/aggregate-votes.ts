@@ -1,8 +1,8 @@
-import type { AggregateProofContext, AggregateVote, ConsensusAggregation } from '@demls/consensus'
-import { type DemlsAggregateProof, type DemlsAggregateVote, type Proposal, bytesEqual, encodeAppMessage, toHex } from '@demls/wire'
+import type { AggregateVote, ConsensusAggregation } from '@demls/consensus'
+import { type ConversationUpdateRequest, type DemlsAggregateProof, type DemlsAggregateVote, type Proposal, bytesEqual, encodeAppMessage, toHex } from '@demls/wire'
 import { ScoreEvent } from '@demls/scoring'
 import type { ConversationCore } from '../conversation/core.js'
-import { settledBySignedVotes } from '../rules/aggregate-certificate.js'
+import { aggregateProofContext, settledBySignedVotes } from '../rules/aggregate-certificate.js'
 import { proposalDigest } from '../rules/certificate.js'
 import { decodeRequest, targetKey } from '../rules/targets.js'
 import { AGGREGATE_LIMITS, type ProvenBy } from '../state/aggregate-votes.js'
@@ -60,11 +60,17 @@ import { takeGroupApproval } from './certificates.js'
  * ```
  */
 export function aggregatable(core: ConversationCore, proposal: Proposal): boolean {
-  if (core.plugins.consensus.aggregation === undefined) return false
-  if (proposal.expectedVotersCount <= 1 || proposal.expectedVotersCount !== core.memberSet().size) return false
-  const kind = decodeRequest(proposal.payload)?.payload
-  if (kind !== 'memberInvite' && kind !== 'removeMember' && kind !== 'stewardElection') return false
-  return aggregators(core).length > 0
+  return aggregatableRequest(core, proposal) !== undefined
+}
+
+/** The request of an {@link aggregatable} proposal (decoded once for both tests), else `undefined`. */
+function aggregatableRequest(core: ConversationCore, proposal: Proposal): ConversationUpdateRequest | undefined {
+  if (core.plugins.consensus.aggregation === undefined) return undefined
+  if (proposal.expectedVotersCount <= 1 || proposal.expectedVotersCount !== core.memberSet().size) return undefined
+  const request = decodeRequest(proposal.payload)
+  const kind = request?.payload
+  if (kind !== 'memberInvite' && kind !== 'removeMember' && kind !== 'stewardElection') return undefined
+  return aggregators(core).length > 0 ? request : undefined
 }
 
 /**
@@ -86,8 +92,9 @@ export function aggregatable(core: ConversationCore, proposal: Proposal): boolea
  * ```
  */
 export function aggregatesProposal(core: ConversationCore, proposal: Proposal): boolean {
-  if (!aggregatable(core, proposal)) return false
-  const election = decodeRequest(proposal.payload)?.stewardElection
+  const request = aggregatableRequest(core, proposal)
+  if (request === undefined) return false
+  const election = request.stewardElection
   if (election === undefined) return true
   return election.retryRound === 0 && core.sm.mode === 'normal' && core.sm.state !== 'reelection'
 }
@@ -113,16 +120,6 @@ export function isAggregator(core: Pick<ConversationCore, 'plugins' | 'steward' 
   return core.plugins.consensus.aggregation !== undefined && !core.left && core.steward.isSteward(core.memberId)
 }
 
-function contextOf(core: Pick<ConversationCore, 'id'>, proposal: Proposal, epoch: bigint): AggregateProofContext {
-  return {
-    conversationId: core.id,
-    epoch,
-    proposalId: proposal.proposalId,
-    proposalDigest: proposalDigest(proposal),
-    livenessCriteriaYes: proposal.livenessCriteriaYes,
-  }
-}
-
 /**
  * Send our vote on an aggregated proposal to the aggregators (and count it
  * ourselves when we are one). The caller keeps our broadcast vote as the
@@ -142,7 +139,7 @@ export async function sendAggregateVote(core: ConversationCore, proposal: Propos
   const aggregation = core.plugins.consensus.aggregation
   if (aggregation === undefined) return false
   const epoch = core.epoch()
-  const signature = aggregation.signVote(contextOf(core, proposal, epoch), choice)
+  const signature = aggregation.signVote(aggregateProofContext(core.id, proposal, epoch), choice)
   const vote: DemlsAggregateVote = { proposalId: proposal.proposalId, vote: choice, signature, epoch }
   core.aggregate.stats.votesSent++
   await deliverVote(core, aggregation, vote, now)
@@ -328,7 +325,7 @@ async function prove(
     const member = index.get(hex)
     if (member !== undefined) for (const v of vs) votes.push({ member, vote: v.vote, signature: v.signature })
   }
-  const ctx = contextOf(core, proposal, c.epoch)
+  const ctx = aggregateProofContext(core.id, proposal, c.epoch)
   const built = aggregation.buildProof(ctx, list.keys, votes)
   if (built.proof === undefined) return
   // Invalid signatures were left out: the proof must still decide (one pairing check on our own proof).
@@ -449,7 +446,7 @@ export async function onAggregateProof(
   }
   const list: AggregationKeyList = orderedAggregationKeys(core)
   if (!list.ok) return refuse(`no key list (${list.reason})`)
-  const verdict = aggregation.verifyProof(message.proof, contextOf(core, proposal, core.epoch()), list.keys)
+  const verdict = aggregation.verifyProof(message.proof, aggregateProofContext(core.id, proposal, core.epoch()), list.keys)
   if (!verdict.ok) {
     penaliseForgery(core, sender, id, verdict.reason)
     return refuse(verdict.reason)
