@@ -2,7 +2,6 @@ import type { ConversationUpdateRequest } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { defaultPlugins } from '../src/index.js'
 import { freezeEntryWindow } from '../src/freeze/commit-flow.js'
-import { waveWindowMs } from '../src/rules/freeze-window.js'
 import { coreFixture } from './core-fixture.js'
 
 /** The epoch steward's freeze-entry window around a wave of joins (`freeze/commit-flow.ts freezeEntryWindow`). */
@@ -17,15 +16,13 @@ describe('freeze window: the epoch steward waits for the rest of a wave of joins
     return { core, others, invite }
   }
 
-  it('approved joins with another join still voting: the wave window (here the consensus timeout); once it resolves, the batching window', async () => {
+  it('approved joins with another join still voting: the batching window plus one freeze duration; once it resolves, the batching window', async () => {
     const { core, invite } = await setup()
     expect(core.isEpochSteward(core.now)).toBe(true)
     core.queues.approved.set(1, await invite(51))
     const open = await invite(52)
     core.voting.requests.set(2, open)
-    // Consensus timeout 30 s (the default), commit inactivity 60 s, freeze 1 s: every member decided the wave by 30 s.
-    expect(freezeEntryWindow(core, core.now)).toBe(waveWindowMs(core.config))
-    expect(freezeEntryWindow(core, core.now)).toBe(30_000)
+    expect(freezeEntryWindow(core, core.now)).toBe(1_100)
     core.queues.resolved.add(2)
     expect(freezeEntryWindow(core, core.now)).toBe(100)
   })

@@ -30,10 +30,10 @@ export interface FreezeRole {
 /**
  * How long approved work may wait in Working before we enter Freezing
  * ourselves: the epoch steward commits after the short batching window
- * (beyond the reference: when the approved work is joins only, it waits
- * up to {@link waveWindowMs} while other joins are still being voted on,
- * so that a wave of joins approved seconds apart goes into one commit
- * instead of two epochs; a removal never waits);
+ * (beyond the reference: when the approved work is joins only, extended
+ * by at most one freeze duration while other joins are still being voted
+ * on, so that a wave of joins approved a few hundred milliseconds apart
+ * goes into one commit instead of two epochs; a removal never waits);
  * other stewards after the commit-inactivity window (the epoch steward is
  * then inactive); plain members after commit + recovery inactivity; in
  * recovery or after a rejected election, the recovery window.
@@ -48,39 +48,12 @@ export interface FreezeRole {
  */
 export function freezeEntryWindowFor(
   role: FreezeRole,
-  config: Pick<ConversationConfig, 'recoveryInactivityMs' | 'commitBatchWindowMs' | 'commitInactivityMs' | 'consensusTimeoutMs' | 'freezeDurationMs'>,
+  config: Pick<ConversationConfig, 'recoveryInactivityMs' | 'commitBatchWindowMs' | 'commitInactivityMs' | 'freezeDurationMs'>,
 ): number {
   if (role.recovering) return config.recoveryInactivityMs
-  if (role.actingEpochSteward) return role.waveOpen === true ? waveWindowMs(config) : config.commitBatchWindowMs
+  if (role.actingEpochSteward) return config.commitBatchWindowMs + (role.waveOpen === true ? config.freezeDurationMs : 0)
   if (role.mayCommit) return config.commitInactivityMs
   return config.commitInactivityMs + config.recoveryInactivityMs
-}
-
-/**
- * The longest the epoch steward holds approved joins in Working while
- * other joins of their wave are still being voted on (beyond the
- * reference; the window closes at the batching window as soon as the
- * wave is decided): the batching window plus one freeze duration, or,
- * when longer, the consensus timeout (by which every member has decided
- * the wave) but no more than the commit-inactivity window less one freeze
- * duration (the steward's candidate then has a freeze duration to reach
- * the other stewards before their own window ends). In `LAN_TIMING` it is
- * 5 s, so a wave whose votes reach the steward seconds apart on a loaded
- * machine is decided before the commit instead of crossed by it (a
- * crossed join is voided at its timeout and proposed again: an extra
- * epoch); in `FAST_TIMING` (1.1 s) and the defaults (31 s) the first bound
- * holds, as before.
- *
- * @example
- * ```ts
- * import { waveWindowMs } from '@demls/session/rules'
- * import { LAN_TIMING, resolveConfig } from '@demls/session'
- * waveWindowMs(resolveConfig(LAN_TIMING)) // 5_000
- * ```
- */
-export function waveWindowMs(config: Pick<ConversationConfig, 'commitBatchWindowMs' | 'commitInactivityMs' | 'consensusTimeoutMs' | 'freezeDurationMs'>): number {
-  const decided = Math.min(config.consensusTimeoutMs, config.commitInactivityMs - config.freezeDurationMs)
-  return Math.max(config.commitBatchWindowMs + config.freezeDurationMs, decided)
 }
 
 /**

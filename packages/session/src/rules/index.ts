@@ -61,7 +61,7 @@ export {
 } from './certificate.js'
 export { type EquivocationEvidence, equivocationOf, equivocationsIn, verifyEquivocation } from './equivocation.js'
 export { type BranchClaim, type BranchTip, type RankList, committerRank, prefersAttested, winsFork } from './fork-choice.js'
-export { type FreezeRole, freezeEntryWindowFor, selectionAwaitsOpenWork, waveWindowMs } from './freeze-window.js'
+export { type FreezeRole, freezeEntryWindowFor, selectionAwaitsOpenWork } from './freeze-window.js'
 export { type AheadClaim, honestQuorum, groupAhead } from './group-ahead.js'
 export {
   AUTHENTICATOR_HASH_DOMAIN,

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_CONVERSATION_CONFIG, FAST_TIMING, LAN_TIMING, resolveConfig } from '../../src/index.js'
-import { freezeEntryWindowFor, selectionAwaitsOpenWork, waveWindowMs } from '../../src/rules/freeze-window.js'
+import { freezeEntryWindowFor, selectionAwaitsOpenWork } from '../../src/rules/freeze-window.js'
 
-const config = { recoveryInactivityMs: 7_000, commitBatchWindowMs: 300, commitInactivityMs: 2_000, consensusTimeoutMs: 1_500, freezeDurationMs: 1_000 }
+const config = { recoveryInactivityMs: 7_000, commitBatchWindowMs: 300, commitInactivityMs: 2_000, freezeDurationMs: 1_000 }
 const role = { recovering: false, actingEpochSteward: false, mayCommit: false }
 
 describe('rules/freeze-window: how long approved work waits before we freeze', () => {
@@ -30,32 +29,6 @@ describe('rules/freeze-window: how long approved work waits before we freeze', (
     expect(freezeEntryWindowFor({ ...role, mayCommit: true, waveOpen: true }, config)).toBe(2_000)
     expect(freezeEntryWindowFor({ ...role, waveOpen: true }, config)).toBe(9_000)
     expect(freezeEntryWindowFor({ recovering: true, actingEpochSteward: true, mayCommit: true, waveOpen: true }, config)).toBe(7_000)
-  })
-})
-
-describe('rules/freeze-window: how long the epoch steward holds a wave of joins', () => {
-  it('LAN_TIMING: until the consensus timeout (5 s), by which every member decided the wave; FAST_TIMING and the defaults: batching window plus one freeze duration', () => {
-    expect(waveWindowMs(resolveConfig(LAN_TIMING))).toBe(5_000)
-    expect(waveWindowMs(resolveConfig(FAST_TIMING))).toBe(1_100)
-    expect(waveWindowMs(DEFAULT_CONVERSATION_CONFIG)).toBe(31_000)
-  })
-
-  it('never past the commit-inactivity window less one freeze duration, never below batching plus one freeze duration', () => {
-    const base = { commitBatchWindowMs: 100, freezeDurationMs: 1_000 }
-    // A long consensus timeout: the other stewards' window bounds the wait.
-    expect(waveWindowMs({ ...base, consensusTimeoutMs: 30_000, commitInactivityMs: 6_000 })).toBe(5_000)
-    // A short one: the wave is decided everywhere by then.
-    expect(waveWindowMs({ ...base, consensusTimeoutMs: 3_000, commitInactivityMs: 6_000 })).toBe(3_000)
-    // Both short: the batching window plus one freeze duration, as before.
-    expect(waveWindowMs({ ...base, consensusTimeoutMs: 500, commitInactivityMs: 1_500 })).toBe(1_100)
-  })
-
-  it('in every preset the steward with a wave open still freezes before the other stewards would', () => {
-    for (const preset of [resolveConfig(LAN_TIMING), resolveConfig(FAST_TIMING), DEFAULT_CONVERSATION_CONFIG]) {
-      const steward = freezeEntryWindowFor({ ...role, actingEpochSteward: true, mayCommit: true, waveOpen: true }, preset)
-      expect(steward).toBe(waveWindowMs(preset))
-      expect(steward).toBeLessThan(freezeEntryWindowFor({ ...role, mayCommit: true }, preset))
-    }
   })
 })
 
