@@ -3,6 +3,7 @@ import {
   DEFAULT_CONVERSATION_CONFIG,
   FAST_TIMING,
   LAN_TIMING,
+  joinProposalSlots,
   applyTiming,
   mergeConfigInit,
   resolveConfig,
@@ -108,6 +109,9 @@ describe('ConversationConfig (reference config.rs cases)', () => {
     expect([lan.consensusTimeoutMs, lan.commitInactivityMs, lan.attestationIntervalMs]).toEqual([5_000, 6_000, 4_000])
     expect(suspectWindowMs(lan)).toBe(9_000)
     expect(deadMemberWindowMs(lan)).toBe(27_000)
+    // A burst of joiners in batches of 21 instead of 5 (join-wave.test.ts, "a burst of joins goes into few commits").
+    expect([lan.maxConsensusSessions, joinProposalSlots(lan)]).toEqual([32, 21])
+    expect([fast.maxConsensusSessions, joinProposalSlots(fast)]).toEqual([10, 5])
   })
 
   it('voting inactivity derives commit + recovery when 0', () => {

@@ -92,6 +92,21 @@ export interface ConversationConfig {
    * @default false
    */
   reserveVoters: boolean
+  /**
+   * Beyond the reference, and not readable by it: our automatic votes that
+   * fall due together (within half a voting delay of each other: the votes
+   * on a batch of joins the epoch steward opened at once) go out as one
+   * encrypted message (`AppMessage.demls_votes`, at most 32 votes, each
+   * with its binding) instead of one
+   * message each; so do their echoes. A lone vote is sent as the reference
+   * sends it. Every member decrypts one message instead of one per vote,
+   * and the network carries one. Receiving is always on; this only
+   * decides how we send. A Rust reference peer reads none of the bundled
+   * votes, so turn it on only in groups of demls peers. On in
+   * {@link LAN_TIMING}. Local: not synced.
+   * @default false
+   */
+  voteBundles: boolean
   /** Consensus sessions kept per conversation. @default 10 */
   maxConsensusSessions: number
   /**
@@ -282,6 +297,7 @@ export const DEFAULT_CONVERSATION_CONFIG: Readonly<ConversationConfig> = Object.
   electionVotingDelayMs: 5_000,
   livenessCriteriaYes: true,
   reserveVoters: false,
+  voteBundles: false,
   maxConsensusSessions: 10,
   maxSessionsPerMember: 0,
   proposalClockSkewMs: 0,
@@ -335,6 +351,17 @@ export const FAST_TIMING: Readonly<ConversationConfigInit> = Object.freeze({
  * A freeze also ends as soon as the epoch steward's candidate carrying the
  * whole commit prefix is held and valid ({@link ConversationConfig.freezeEndsOnBestCandidate}),
  * instead of waiting for a backup steward whose CPU is behind.
+ * Up to 32 consensus sessions instead of the reference's 10, so the epoch
+ * steward opens up to 21 queued joins at once ({@link joinProposalSlots})
+ * instead of 5: a burst of joiners goes into two or three commits, not six
+ * or seven, with an election every second one. Every member of a group
+ * should run the same cap: a member with a smaller one refuses a batch
+ * larger than its own quotas allow (`quota` drops), and those joins wait
+ * for the next batch.
+ * Votes cast together travel together ({@link ConversationConfig.voteBundles}):
+ * the 21 votes a member casts on such a batch are one message, not 21. A
+ * group on LAN_TIMING is a group of demls peers: the Rust reference reads
+ * no bundled vote.
  *
  * @example
  * ```ts
@@ -347,6 +374,8 @@ export const LAN_TIMING: Readonly<ConversationConfigInit> = Object.freeze({
   consensusTimeoutMs: 5_000,
   attestationIntervalMs: 4_000,
   freezeEndsOnBestCandidate: true,
+  maxConsensusSessions: 32,
+  voteBundles: true,
 })
 
 /**
@@ -385,6 +414,7 @@ const FIELD_RULES: Readonly<Record<Exclude<keyof ConversationConfig, 'stewardLis
   electionVotingDelayMs: { kind: 'int', min: 1 },
   livenessCriteriaYes: { kind: 'bool' },
   reserveVoters: { kind: 'bool' },
+  voteBundles: { kind: 'bool' },
   freezeEndsOnBestCandidate: { kind: 'bool' },
   maxConsensusSessions: { kind: 'int', min: 1 },
   maxSessionsPerMember: { kind: 'int', min: 0 },
@@ -613,6 +643,13 @@ export function consensusQuotas(c: ConversationConfig): SessionQuotas {
  * bytes. Bounds what a voter can add to a session it votes on.
  */
 export const MAX_VOTE_BYTES = 1_024
+
+/**
+ * Beyond the reference: the most votes one bundle (`AppMessage.demls_votes`,
+ * {@link ConversationConfig.voteBundles}) may carry; a received bundle with
+ * more is dropped whole (`undecodable`). Our own bundles are split at it.
+ */
+export const MAX_BUNDLED_VOTES = 32
 
 /**
  * The most ordinary proposals one member can have open at once under

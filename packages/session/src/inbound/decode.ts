@@ -23,6 +23,7 @@ import {
 } from '@demls/wire'
 import type { InboundDropReason } from '../conversation/events.js'
 import { isSelfLeave } from '../rules/targets.js'
+import { MAX_BUNDLED_VOTES } from '../conversation/config.js'
 
 /**
  * Why an inbound packet was dropped while decoding it: the fields of the
@@ -85,6 +86,7 @@ export type Inbound =
   | { kind: 'chat'; sender: Uint8Array; body: Uint8Array; epoch: bigint; payload: Uint8Array }
   | { kind: 'proposal'; sender: Uint8Array; proposal: Proposal; bindings: Uint8Array[] }
   | { kind: 'vote'; sender: Uint8Array; vote: Vote; binding: Uint8Array | undefined }
+  | { kind: 'votes'; sender: Uint8Array; votes: { vote: Vote; binding: Uint8Array }[] }
   | { kind: 'aggregate-vote'; sender: Uint8Array; vote: DemlsAggregateVote }
   | { kind: 'aggregate-proof'; sender: Uint8Array; proof: DemlsAggregateProof }
   | { kind: 'membership-notice'; sender: Uint8Array }
@@ -222,7 +224,7 @@ async function decodeJustLeft(payload: Uint8Array, mls: DecodeMls): Promise<Inbo
   const { app, decrypted } = read
   // A member the commit removed still holds that epoch's keys: nothing it frames there counts any more.
   if (!mls.isMember(decrypted.sender)) return dropped('unauthorized', { detail: 'a packet of the epoch we just left from a member no longer in the group' })
-  if (app.payload === 'vote' || app.payload === 'conversationMessage') return classifyEncrypted(app, decrypted, payload)
+  if (app.payload === 'vote' || app.payload === 'demlsVotes' || app.payload === 'conversationMessage') return classifyEncrypted(app, decrypted, payload)
   // A self-leave is its own proof, whatever epoch framed it: dropped here, this member would never learn of a
   // leave the members still at that epoch approved (and the group would disagree on what to commit next).
   if (app.payload === 'proposal' && isSelfLeave(app.proposal!, decrypted.sender)) return classifyEncrypted(app, decrypted, payload)
@@ -263,6 +265,8 @@ function classifyEncrypted(app: AppMessage, decrypted: { sender: Uint8Array; epo
       return { kind: 'proposal', sender, proposal: app.proposal!, bindings: app.demlsVoteBindings }
     case 'vote':
       return { kind: 'vote', sender, vote: app.vote!, binding: app.demlsVoteBindings[0] }
+    case 'demlsVotes':
+      return voteBundle(app.demlsVotes!.votes, app.demlsVoteBindings, sender)
     case 'demlsAggregateVote':
       return { kind: 'aggregate-vote', sender, vote: app.demlsAggregateVote! }
     case 'demlsAggregateProof':
@@ -286,6 +290,19 @@ function classifyEncrypted(app: AppMessage, decrypted: { sender: Uint8Array; epo
     default:
       return dropped('legacy', { detail: app.payload ?? 'empty', sender })
   }
+}
+
+/**
+ * A bundle of the sender's votes (`voteBundles`): at most
+ * `MAX_BUNDLED_VOTES`, at least one, and one binding each; otherwise
+ * dropped whole (each vote is then checked as a lone one would be).
+ */
+function voteBundle(votes: Vote[], bindings: Uint8Array[], sender: Uint8Array): Inbound {
+  if (votes.length === 0 || votes.length > MAX_BUNDLED_VOTES) {
+    return dropped('undecodable', { detail: `a vote bundle of ${votes.length} votes (1 to ${MAX_BUNDLED_VOTES})`, sender })
+  }
+  if (bindings.length !== votes.length) return dropped('undecodable', { detail: `a vote bundle of ${votes.length} votes with ${bindings.length} bindings`, sender })
+  return { kind: 'votes', sender, votes: votes.map((vote, i) => ({ vote, binding: bindings[i]! })) }
 }
 
 /**

@@ -138,6 +138,12 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
     // A proven equivocation penalised the voter: stewards file its removal if it fell to the threshold.
     if (onIncomingVote(core, vote, sender, now, binding)) await sweepScoreRemovals(core, now)
   },
+  votes: async (core, { votes, sender }, now) => {
+    // Each vote of a bundle as a lone one (`voteBundles`); one sweep if any proved an equivocation.
+    let penalised = false
+    for (const { vote, binding } of votes) penalised = onIncomingVote(core, vote, sender, now, binding) || penalised
+    if (penalised) await sweepScoreRemovals(core, now)
+  },
   'membership-notice': (core, { sender }) => core.emit({ type: 'membership-notice', member: sender }),
   'ban-request': (core, { request }, now) => onBanRequest(core, request.userToBan, now),
   'steward-list': (core, { notice }) => onStewardListNotice(core, notice),

@@ -27,6 +27,7 @@ import { BAN_REMOVAL_NAME, judgeEvidence, silenceIsNo } from './judge-evidence.j
 import { INACTIVE_REMOVAL_NAME, judgeInactiveRemoval } from '../stewardship/liveness.js'
 import { groupMovedOn, requestProposal } from '../sync/catch-up.js'
 import { evictOldest } from '../state/bounded.js'
+import { type OutgoingVote, bundleWindowMs, sendVotes } from './vote-bundles.js'
 import { savedVote } from '../persist/snapshot.js'
 import { proposalBytesFit } from './proposal-bytes.js'
 import { noteEquivocation } from './equivocation.js'
@@ -387,7 +388,7 @@ export function judgeInactive(core: ConversationCore, target: Uint8Array, now: n
  * vote. In larger groups a resolved proposal is not echoed, so they do not
  * pay O(N²) extra decryptions per proposal.
  */
-export async function castVote(core: ConversationCore, proposalId: number, choice: boolean, now: number): Promise<void> {
+export async function castVote(core: ConversationCore, proposalId: number, choice: boolean, now: number, bundle?: OutgoingVote[]): Promise<void> {
   core.voting.autoVotes.clear(proposalId)
   const vote = core.consensus.castVote(core.id, proposalId, choice, now)
   core.voting.ownVotes.set(proposalId, vote)
@@ -397,7 +398,9 @@ export async function castVote(core: ConversationCore, proposalId: number, choic
   // In a group whose plug-in aggregates votes, an add or removal is voted to the aggregators; our broadcast
   // vote (kept, signed, bound) goes out at its echo time only if no verified proof decided it by then.
   const aggregated = proposal !== undefined && aggregatesProposal(core, proposal) && (await sendAggregateVote(core, proposal, choice, now))
-  if (!aggregated) await core.sendEncrypted({ vote, demlsVoteBindings: ownBinding(core, vote) })
+  // With `bundle` (votes cast together, `voteBundles`), the caller sends it with the others.
+  if (!aggregated && bundle !== undefined) bundle.push({ vote, binding: ownBinding(core, vote)[0] })
+  else if (!aggregated) await core.sendEncrypted({ vote, demlsVoteBindings: ownBinding(core, vote) })
   core.voting.voteEchoes.set(proposalId, now + Math.floor(core.config.consensusTimeoutMs / 2), vote)
 }
 
@@ -415,6 +418,7 @@ function votePivotal(core: ConversationCore, proposalId: number): boolean {
 
 /** Send our votes again at their echo time (see {@link castVote}). */
 async function echoVotes(core: ConversationCore, now: number): Promise<void> {
+  const bundle: OutgoingVote[] | undefined = core.config.voteBundles ? [] : undefined
   for (const [id, e] of core.voting.voteEchoes.due(now)) {
     if (core.sm.blocksMessaging) {
       // Not while the epoch changes (it would be framed in the old epoch); once it settles.
@@ -438,12 +442,14 @@ async function echoVotes(core: ConversationCore, now: number): Promise<void> {
         await core.sendEncrypted({ proposal, demlsVoteBindings: bindingsOf(core, proposal, proposal.votes) })
       } else {
         if (session?.state === 'active' && aggregatesProposal(core, session.proposal)) core.aggregate.stats.fallbacks++
-        await core.sendEncrypted({ vote: e.value, demlsVoteBindings: ownBinding(core, e.value) })
+        if (bundle !== undefined) bundle.push({ vote: e.value, binding: ownBinding(core, e.value)[0] })
+        else await core.sendEncrypted({ vote: e.value, demlsVoteBindings: ownBinding(core, e.value) })
       }
     } catch (err) {
       core.error('vote-echo', err)
     }
   }
+  if (bundle !== undefined && bundle.length > 0) await sendVotes(core, bundle).catch((err) => core.error('vote-echo', err))
 }
 
 /**
@@ -474,7 +480,9 @@ function reserveVoteAt(core: ConversationCore, proposalId: number, now: number):
  * outcomes are left in the consensus event queue.
  */
 export async function tickDeadlines(core: ConversationCore, now: number): Promise<void> {
-  const dueVotes = core.voting.autoVotes.due(now)
+  // Votes due together go out together (`voteBundles`): also those due within the bundle window.
+  const dueVotes = core.voting.autoVotes.due(now + bundleWindowMs(core.config))
+  const bundle: OutgoingVote[] | undefined = core.config.voteBundles ? [] : undefined
   const dueTimeouts = core.voting.timeouts.due(now)
   for (const [id, { value: a }] of dueVotes) {
     core.voting.autoVotes.clear(id)
@@ -505,11 +513,12 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
         core.voting.autoVotes.set(id, reserveVoteAt(core, id, now), { choice, reserveWaited: true })
         continue
       }
-      await castVote(core, id, choice, now)
+      await castVote(core, id, choice, now, bundle)
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'ALREADY_VOTED') core.error('auto-vote', err)
     }
   }
+  if (bundle !== undefined && bundle.length > 0) await sendVotes(core, bundle).catch((err) => core.error('auto-vote', err))
   await echoVotes(core, now)
   for (const [id] of dueTimeouts) {
     core.voting.timeouts.clear(id)

@@ -70,3 +70,30 @@ describe('a staggered wave of joins keeps up with the announcements', () => {
     await s.stop()
   }, 180_000)
 })
+
+/**
+ * A burst: 29 joiners at once into a group of one, on LAN_TIMING (the
+ * real-network bench's phase 2). The epoch steward opens the queued joins
+ * `joinProposalSlots` at a time: 5 under the reference's cap of 10
+ * sessions, so 29 joins took six or seven commits with an election after
+ * every second one, each epoch seconds long on a loaded machine. LAN_TIMING
+ * keeps 32 sessions, 21 joins a batch: the burst goes into a few commits.
+ */
+describe('a burst of joins goes into few commits', () => {
+  it('29 joiners at once on LAN_TIMING: all admitted, in at most 4 commits, no recovery mode, no re-join', async () => {
+    const n = 30
+    const s = await scenario(n, { seed: 5, config: LAN_TIMING, faults: { delayMs: 5, jitterMs: 20 } })
+    await s.members[0]!.user.createConversation('burst', { admission: 'open' })
+    const joins = Array.from({ length: n - 1 }, (_, k) => joining(s, k + 1, 'burst', { timeoutMs: 60_000 }))
+    await s.until(() => joins.every((j) => j.out.done), 60_000)
+    for (const j of joins) expect(j.out.error).toBeUndefined()
+    await s.until(() => converged(s, 'burst') && conv(s, 0, 'burst').members().length === n, 30_000)
+    const commitsWithAdds = eventsOf(s, 0, 'commit-applied').filter((e) => e.conversationId === 'burst' && e.batch.some((b) => b.payload === 'memberInvite'))
+    expect(commitsWithAdds.length).toBeLessThanOrEqual(4)
+    for (let i = 0; i < n; i++) {
+      expect(eventsOf(s, i, 'rejoined')).toHaveLength(0)
+      expect(eventsOf(s, i, 'mode-change').filter((e) => e.mode === 'recovery')).toHaveLength(0)
+    }
+    await s.stop()
+  }, 180_000)
+})

@@ -476,7 +476,7 @@ export function decodeVote(bytes: Uint8Array): Vote {
  */
 export interface AppMessage {
   /** Which member of oneof `payload` is set, if any. */
-  payload?: 'conversationMessage' | 'banRequest' | 'proposal' | 'vote' | 'votePayload' | 'userVote' | 'proposalAdded' | 'commitCandidate' | 'conversationSync' | 'memberWelcome' | 'membershipChange' | 'demlsControl' | 'demlsAggregateVote' | 'demlsAggregateProof'
+  payload?: 'conversationMessage' | 'banRequest' | 'proposal' | 'vote' | 'votePayload' | 'userVote' | 'proposalAdded' | 'commitCandidate' | 'conversationSync' | 'memberWelcome' | 'membershipChange' | 'demlsControl' | 'demlsAggregateVote' | 'demlsAggregateProof' | 'demlsVotes'
   /** field 1, ConversationMessage */
   conversationMessage?: ConversationMessage
   /** field 2, BanRequest */
@@ -507,6 +507,8 @@ export interface AppMessage {
   demlsAggregateVote?: DemlsAggregateVote
   /** field 103, DemlsAggregateProof */
   demlsAggregateProof?: DemlsAggregateProof
+  /** field 104, DemlsVotes */
+  demlsVotes?: DemlsVotes
 }
 
 /**
@@ -521,7 +523,7 @@ export interface AppMessage {
  */
 export interface AppMessageInit {
   /** Optional: the member of oneof `payload` that is set (must then name it). */
-  payload?: 'conversationMessage' | 'banRequest' | 'proposal' | 'vote' | 'votePayload' | 'userVote' | 'proposalAdded' | 'commitCandidate' | 'conversationSync' | 'memberWelcome' | 'membershipChange' | 'demlsControl' | 'demlsAggregateVote' | 'demlsAggregateProof'
+  payload?: 'conversationMessage' | 'banRequest' | 'proposal' | 'vote' | 'votePayload' | 'userVote' | 'proposalAdded' | 'commitCandidate' | 'conversationSync' | 'memberWelcome' | 'membershipChange' | 'demlsControl' | 'demlsAggregateVote' | 'demlsAggregateProof' | 'demlsVotes'
   /** field 1, ConversationMessage */
   conversationMessage?: ConversationMessageInit | null
   /** field 2, BanRequest */
@@ -552,11 +554,13 @@ export interface AppMessageInit {
   demlsAggregateVote?: DemlsAggregateVoteInit | null
   /** field 103, DemlsAggregateProof */
   demlsAggregateProof?: DemlsAggregateProofInit | null
+  /** field 104, DemlsVotes */
+  demlsVotes?: DemlsVotesInit | null
 }
 
 function toAppMessage(v: AppMessageInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
-  oneofIn('de_mls.messages.v1.AppMessage', 'payload', v, ['conversationMessage', 'banRequest', 'proposal', 'vote', 'votePayload', 'userVote', 'proposalAdded', 'commitCandidate', 'conversationSync', 'memberWelcome', 'membershipChange', 'demlsControl', 'demlsAggregateVote', 'demlsAggregateProof'])
+  oneofIn('de_mls.messages.v1.AppMessage', 'payload', v, ['conversationMessage', 'banRequest', 'proposal', 'vote', 'votePayload', 'userVote', 'proposalAdded', 'commitCandidate', 'conversationSync', 'memberWelcome', 'membershipChange', 'demlsControl', 'demlsAggregateVote', 'demlsAggregateProof', 'demlsVotes'])
   if (v.conversationMessage != null) o.conversationMessage = toConversationMessage(v.conversationMessage)
   if (v.banRequest != null) o.banRequest = toBanRequest(v.banRequest)
   if (v.proposal != null) o.proposal = toProposal(v.proposal)
@@ -572,6 +576,7 @@ function toAppMessage(v: AppMessageInit): Record<string, unknown> {
   if (v.demlsVoteBindings != null && v.demlsVoteBindings.length > 0) o.demlsVoteBindings = v.demlsVoteBindings.map((x) => bytesIn(x))
   if (v.demlsAggregateVote != null) o.demlsAggregateVote = toDemlsAggregateVote(v.demlsAggregateVote)
   if (v.demlsAggregateProof != null) o.demlsAggregateProof = toDemlsAggregateProof(v.demlsAggregateProof)
+  if (v.demlsVotes != null) o.demlsVotes = toDemlsVotes(v.demlsVotes)
   return o
 }
 
@@ -634,6 +639,10 @@ function fromAppMessage(m: Record<string, unknown>): AppMessage {
   if (Object.hasOwn(m, 'demlsAggregateProof') && m.demlsAggregateProof != null) {
     v.demlsAggregateProof = fromDemlsAggregateProof(m.demlsAggregateProof as Record<string, unknown>)
     v.payload = 'demlsAggregateProof'
+  }
+  if (Object.hasOwn(m, 'demlsVotes') && m.demlsVotes != null) {
+    v.demlsVotes = fromDemlsVotes(m.demlsVotes as Record<string, unknown>)
+    v.payload = 'demlsVotes'
   }
   return v
 }
@@ -772,6 +781,85 @@ export function encodeApprovalCertificate(value: ApprovalCertificateInit): Uint8
  */
 export function decodeApprovalCertificate(bytes: Uint8Array): ApprovalCertificate {
   return decodeWith('de_mls.messages.v1.ApprovalCertificate', pb.de_mls.messages.v1.ApprovalCertificate, bytes, fromApprovalCertificate)
+}
+
+/**
+ * `de_mls.messages.v1.DemlsVotes` as returned by {@link decodeDemlsVotes}: every field present,
+ * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type DemlsVotes, decodeDemlsVotes, encodeDemlsVotes } from '@demls/wire'
+ * const demlsVotes: DemlsVotes = decodeDemlsVotes(encodeDemlsVotes({}))
+ * ```
+ */
+export interface DemlsVotes {
+  /** field 1, repeated consensus.v1.Vote */
+  votes: Vote[]
+}
+
+/**
+ * Input of {@link encodeDemlsVotes}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type DemlsVotesInit, encodeDemlsVotes } from '@demls/wire'
+ * const init: DemlsVotesInit = {}
+ * const bytes = encodeDemlsVotes(init)
+ * ```
+ */
+export interface DemlsVotesInit {
+  /** field 1, repeated consensus.v1.Vote */
+  votes?: readonly (VoteInit)[] | null
+}
+
+function toDemlsVotes(v: DemlsVotesInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.votes != null && v.votes.length > 0) o.votes = v.votes.map((x) => toVote(x))
+  return o
+}
+
+function fromDemlsVotes(m: Record<string, unknown>): DemlsVotes {
+  const v: DemlsVotes = {
+    votes: ((m.votes as unknown[] | undefined) ?? []).map((x) => fromVote(x as Record<string, unknown>)),
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.DemlsVotes` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeDemlsVotes } from '@demls/wire'
+ * const bytes = encodeDemlsVotes({}) // canonical protobuf bytes
+ * ```
+ */
+export function encodeDemlsVotes(value: DemlsVotesInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.DemlsVotes', pb.de_mls.messages.v1.DemlsVotes, () => toDemlsVotes(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.DemlsVotes` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeDemlsVotes, encodeDemlsVotes } from '@demls/wire'
+ * const demlsVotes = decodeDemlsVotes(encodeDemlsVotes({}))
+ * try {
+ *   decodeDemlsVotes(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
+ */
+export function decodeDemlsVotes(bytes: Uint8Array): DemlsVotes {
+  return decodeWith('de_mls.messages.v1.DemlsVotes', pb.de_mls.messages.v1.DemlsVotes, bytes, fromDemlsVotes)
 }
 
 /**
@@ -5273,6 +5361,7 @@ export const schema = {
       { name: 'demlsVoteBindings', id: 101, kind: 'bytes', repeated: true },
       { name: 'demlsAggregateVote', id: 102, kind: 'message', repeated: false, ref: 'DemlsAggregateVote', oneof: 'payload' },
       { name: 'demlsAggregateProof', id: 103, kind: 'message', repeated: false, ref: 'DemlsAggregateProof', oneof: 'payload' },
+      { name: 'demlsVotes', id: 104, kind: 'message', repeated: false, ref: 'DemlsVotes', oneof: 'payload' },
     ],
   },
   ApprovalCertificate: {
@@ -5282,6 +5371,12 @@ export const schema = {
       { name: 'voteBindings', id: 2, kind: 'bytes', repeated: true },
       { name: 'demlsAggregateProof', id: 3, kind: 'bytes', repeated: false },
       { name: 'demlsAggregateEpoch', id: 4, kind: 'uint64', repeated: false },
+    ],
+  },
+  DemlsVotes: {
+    fullName: 'de_mls.messages.v1.DemlsVotes',
+    fields: [
+      { name: 'votes', id: 1, kind: 'message', repeated: true, ref: 'Vote' },
     ],
   },
   DemlsAggregateVote: {

@@ -15,6 +15,7 @@ export declare const de_mls: {
     v1: {
       AppMessage: PbMessageType
       ApprovalCertificate: PbMessageType
+      DemlsVotes: PbMessageType
       DemlsAggregateVote: PbMessageType
       DemlsAggregateProof: PbMessageType
       DemlsControl: PbMessageType

@@ -425,12 +425,13 @@ export const de_mls = $root.de_mls = (() => {
                 AppMessage.prototype.demlsControl = null;
                 AppMessage.prototype.demlsAggregateVote = null;
                 AppMessage.prototype.demlsAggregateProof = null;
+                AppMessage.prototype.demlsVotes = null;
                 AppMessage.prototype.demlsVoteBindings = $util.emptyArray;
 
                 let $oneOfFields;
 
                 $Object.defineProperty(AppMessage.prototype, "payload", {
-                    get: $util.oneOfGetter($oneOfFields = ["conversationMessage", "banRequest", "proposal", "vote", "votePayload", "userVote", "proposalAdded", "commitCandidate", "conversationSync", "memberWelcome", "membershipChange", "demlsControl", "demlsAggregateVote", "demlsAggregateProof"]),
+                    get: $util.oneOfGetter($oneOfFields = ["conversationMessage", "banRequest", "proposal", "vote", "votePayload", "userVote", "proposalAdded", "commitCandidate", "conversationSync", "memberWelcome", "membershipChange", "demlsControl", "demlsAggregateVote", "demlsAggregateProof", "demlsVotes"]),
                     set: $util.oneOfSetter($oneOfFields)
                 });
 
@@ -472,6 +473,8 @@ export const de_mls = $root.de_mls = (() => {
                         $root.de_mls.messages.v1.DemlsAggregateVote.encode(message.demlsAggregateVote, writer.uint32(818).fork(), _depth + 1).ldelim();
                     if (message.demlsAggregateProof != null && $Object.hasOwnProperty.call(message, "demlsAggregateProof"))
                         $root.de_mls.messages.v1.DemlsAggregateProof.encode(message.demlsAggregateProof, writer.uint32(826).fork(), _depth + 1).ldelim();
+                    if (message.demlsVotes != null && $Object.hasOwnProperty.call(message, "demlsVotes"))
+                        $root.de_mls.messages.v1.DemlsVotes.encode(message.demlsVotes, writer.uint32(834).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -601,6 +604,13 @@ export const de_mls = $root.de_mls = (() => {
                                     break;
                                 message.demlsAggregateProof = $root.de_mls.messages.v1.DemlsAggregateProof.decode(reader, reader.size(), $undefined, _depth + 1, message.demlsAggregateProof);
                                 message.payload = "demlsAggregateProof";
+                                continue;
+                            }
+                        case 104: {
+                                if (wireType !== 2)
+                                    break;
+                                message.demlsVotes = $root.de_mls.messages.v1.DemlsVotes.decode(reader, reader.size(), $undefined, _depth + 1, message.demlsVotes);
+                                message.payload = "demlsVotes";
                                 continue;
                             }
                         case 101: {
@@ -745,6 +755,89 @@ export const de_mls = $root.de_mls = (() => {
                 };
 
                 return ApprovalCertificate;
+            })();
+
+            v1.DemlsVotes = (function() {
+
+                const DemlsVotes = function (properties) {
+                    this.votes = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                DemlsVotes.prototype.votes = $util.emptyArray;
+
+                DemlsVotes.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.votes != null && message.votes.length)
+                        for (let i = 0; i < message.votes.length; ++i)
+                            $root.consensus.v1.Vote.encode(message.votes[i], writer.uint32(10).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                DemlsVotes.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.DemlsVotes();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.votes && message.votes.length))
+                                    message.votes = [];
+                                message.votes.push($root.consensus.v1.Vote.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return DemlsVotes;
             })();
 
             v1.DemlsAggregateVote = (function() {
