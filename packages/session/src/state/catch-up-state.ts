@@ -51,6 +51,8 @@ export class CatchUpState {
   stewardListLag: { epoch: bigint; steward: string; stamp: string; firstSignedAt: number; lastSignedAt: number } | undefined
   /** When a member (hex) first attested a list older than ours (`stamp`: ours then, as `epoch:round`): we answer only if it still does later. */
   readonly listLagSeenAt = new Map<string, { stamp: string; at: number }>()
+  /** Our list stamps (`epoch:round`) we already had the group elect again for ({@link onListAttested}'s `regenerate`): once each. */
+  readonly reelectedStamps = new Set<string>()
   /** Merged commit candidates by the epoch they left (as a decimal string). */
   readonly log = new Map<string, CommitCandidate>()
   /** App-channel packets framed in epochs we have not reached. */

@@ -11,6 +11,7 @@ import { verifyApproval } from '../rules/certificate.js'
 import { isAmongClosest } from '../rules/closest-members.js'
 import { approvedByProof, certifies } from '../voting/certificates.js'
 import { electionIn, quorumElection } from '../stewardship/election-check.js'
+import type { ConversationConfig } from '../conversation/config.js'
 import type { ConversationCore } from '../conversation/core.js'
 import { listNewer, sameMembers, stewardListRefusal } from '../rules/steward-list.js'
 import { evictOldest } from '../state/bounded.js'
@@ -131,9 +132,35 @@ export async function onListAttested(core: ConversationCore, a: EpochAttestation
   await core.sendEncrypted({ demlsControl: { stewardList: notice } })
   // An election decided at its timeout (silent voters weigh YES) carries too few signed votes to prove
   // itself, and a member that missed it refuses every notice of it for good: the closest answerer asks
-  // the group to elect again, by signed votes, at the epoch we are all at.
-  if (elected && !electionCertified(core, notice) && isAmongClosest(listAnswerTarget(a), core.memberSet(), key, core.memberHex, 1)) return 'regenerate'
-  return undefined
+  // the group to elect again, by signed votes, at the epoch we are all at. Not before the member behind
+  // had the time to decide the election itself (its voting delay and timeout, and one attestation to say
+  // so: a member seconds behind on its CPU is not one that missed it), and once per list of ours: an
+  // election again that a slow group also decides at its timeout must not open another, and another
+  // (an election storm of one list, six times at one epoch in a 30-process burst).
+  if (!elected || electionCertified(core, notice) || !isAmongClosest(listAnswerTarget(a), core.memberSet(), key, core.memberHex, 1)) return undefined
+  const since = lag.get(key)?.at ?? now
+  if (now - since < reelectGraceMs(core.config) || core.catchUp.reelectedStamps.has(stamp)) return undefined
+  core.catchUp.reelectedStamps.add(stamp)
+  evictOldest(core.catchUp.reelectedStamps, 64)
+  return 'regenerate'
+}
+
+/**
+ * How long a member must attest an older list than ours before we have
+ * the group elect ours again ({@link onListAttested}): the election's
+ * voting delay and consensus timeout (after which a member that received
+ * it decides it on its own) and one attestation interval (for its
+ * attestation to show it).
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from '@demls/session'
+ * import { reelectGraceMs } from '../sync/steward-sync.js'
+ * reelectGraceMs(resolveConfig({ electionVotingDelayMs: 300, consensusTimeoutMs: 5_000, attestationIntervalMs: 4_000 })) // 9_300
+ * ```
+ */
+export function reelectGraceMs(config: Pick<ConversationConfig, 'electionVotingDelayMs' | 'consensusTimeoutMs' | 'attestationIntervalMs'>): number {
+  return config.electionVotingDelayMs + config.consensusTimeoutMs + config.attestationIntervalMs
 }
 
 /**

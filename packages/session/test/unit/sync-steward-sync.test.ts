@@ -1,7 +1,8 @@
-import { type EpochAttestation, type StewardListNotice, decodeAppMessage, toHex } from '@demls/wire'
+import { createProposal } from '@demls/consensus'
+import { type EpochAttestation, type StewardListNotice, decodeAppMessage, encodeConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { isAmongClosest } from '../../src/rules/closest-members.js'
-import { LIST_ANSWERERS, listAnswerTarget, listStamp, onListAttested, onStewardListNotice, recordEpoch } from '../../src/sync/steward-sync.js'
+import { LIST_ANSWERERS, listAnswerTarget, listStamp, onListAttested, onStewardListNotice, recordEpoch, reelectGraceMs } from '../../src/sync/steward-sync.js'
 import { coreFixture, droppedOf } from '../core-fixture.js'
 
 /** `sync/steward-sync.ts` on a core over a real 3-member MLS group (member 0 ours). */
@@ -55,6 +56,39 @@ describe('sync/steward-sync', () => {
     expect(core.outbox.packets).toHaveLength(1) // within the interval
     await onListAttested(core, attest(0), core.now + grace + core.config.attestationIntervalMs)
     expect(core.outbox.packets).toHaveLength(2)
+  })
+
+  it('a list whose election cannot prove itself is elected again only once the member behind had the time to decide it itself, and once per list', async () => {
+    const { core, others, epoch } = await setup()
+    const members = core.mls.members()
+    core.steward.installList(epoch, members, 2, 1)
+    // The election that installed it, decided at its timeout: its certificate holds no signed vote.
+    const payload = encodeConversationUpdateRequest({ stewardElection: { proposedStewards: core.steward.currentList()!.members, electionEpoch: epoch, retryRound: 1 } })
+    core.certificates.keepElection({ proposal: createProposal({ owner: core.memberId, payload, expectedVotersCount: 3, livenessCriteriaYes: true, proposalId: 7 }, core.now), voteBindings: [], demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n })
+    const bob = others[0]!
+    // Attestations of an older list whose answerer is us (the closest of the members to its target).
+    const at = (ms: number): EpochAttestation => {
+      for (let k = 0; ; k++) {
+        const a: EpochAttestation = { memberId: bob.memberId, epoch, commitHash: new Uint8Array(), committer: new Uint8Array(), authenticatorHash: new Uint8Array(), stewardListEpoch: epoch, stewardListRound: 0, signedAtMs: BigInt(ms + k), signature: new Uint8Array() }
+        if (isAmongClosest(listAnswerTarget(a), core.memberSet(), toHex(bob.memberId), core.memberHex, 1)) return a
+      }
+    }
+    const grace = reelectGraceMs(core.config)
+    const interval = core.config.attestationIntervalMs
+    const t0 = core.now
+    expect(await onListAttested(core, at(t0), t0)).toBeUndefined()
+    // Answered with our list after half an interval, but not elected again: it may be deciding the election itself.
+    expect(await onListAttested(core, at(t0 + interval / 2), t0 + interval / 2)).toBeUndefined()
+    expect(core.outbox.packets).toHaveLength(1)
+    let asked = 0
+    for (let t = t0 + interval / 2 + interval; t < t0 + grace + 6 * interval; t += interval) {
+      if ((await onListAttested(core, at(t), t)) === 'regenerate') {
+        asked++
+        expect(t - t0).toBeGreaterThanOrEqual(grace)
+      }
+    }
+    // Once: an election again that is itself decided at its timeout opens no other.
+    expect(asked).toBe(1)
   })
 
   it('a member that attests our list in between starts the clock again: a lagging member that caught up is not answered', async () => {
