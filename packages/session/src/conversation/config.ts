@@ -102,8 +102,9 @@ export interface ConversationConfig {
    * sends it. Every member decrypts one message instead of one per vote,
    * and the network carries one. Receiving is always on; this only
    * decides how we send. A Rust reference peer reads none of the bundled
-   * votes, so turn it on only in groups of demls peers. On in
-   * {@link LAN_TIMING}. Local: not synced.
+   * votes, so turn it on only in groups of demls peers. Off in
+   * {@link LAN_TIMING} too: over gossipsub on 2 cores it did not shorten a
+   * 30-process burst (`docs/fault-runs.md`). Local: not synced.
    * @default false
    */
   voteBundles: boolean
@@ -358,10 +359,6 @@ export const FAST_TIMING: Readonly<ConversationConfigInit> = Object.freeze({
  * should run the same cap: a member with a smaller one refuses a batch
  * larger than its own quotas allow (`quota` drops), and those joins wait
  * for the next batch.
- * Votes cast together travel together ({@link ConversationConfig.voteBundles}):
- * the 21 votes a member casts on such a batch are one message, not 21. A
- * group on LAN_TIMING is a group of demls peers: the Rust reference reads
- * no bundled vote.
  *
  * @example
  * ```ts
@@ -375,7 +372,6 @@ export const LAN_TIMING: Readonly<ConversationConfigInit> = Object.freeze({
   attestationIntervalMs: 4_000,
   freezeEndsOnBestCandidate: true,
   maxConsensusSessions: 32,
-  voteBundles: true,
 })
 
 /**
