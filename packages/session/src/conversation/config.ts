@@ -97,11 +97,10 @@ export interface ConversationConfig {
    * fall due together (within half a voting delay of each other: the votes
    * on a batch of joins the epoch steward opened at once) go out as one
    * encrypted message (`AppMessage.demls_votes`, at most 32 votes, each
-   * with its binding) instead of one
-   * message each; so do their echoes. A lone vote is sent as the reference
-   * sends it. Every member decrypts one message instead of one per vote,
-   * and the network carries one. Receiving is always on; this only
-   * decides how we send. A Rust reference peer reads none of the bundled
+   * with its binding) instead of one message each; so do their echoes. A
+   * lone vote is sent as the reference sends it. Every member decrypts one
+   * message instead of one per vote, and the network carries one.
+   * Receiving is always on; this only decides how we send. A Rust reference peer reads none of the bundled
    * votes, so turn it on only in groups of demls peers. Off in
    * {@link LAN_TIMING} too: over gossipsub on 2 cores it did not shorten a
    * 30-process burst (`docs/fault-runs.md`). Local: not synced.
