@@ -399,15 +399,21 @@ export async function castVote(core: ConversationCore, proposalId: number, choic
   // vote (kept, signed, bound) goes out at its echo time only if no verified proof decided it by then.
   const aggregated = proposal !== undefined && aggregatesProposal(core, proposal) && (await sendAggregateVote(core, proposal, choice, now))
   // With `bundle` (votes cast together, `voteBundles`), the caller sends it with the others.
-  if (!aggregated && bundle !== undefined) bundle.push({ vote, binding: ownBinding(core, vote)[0] })
-  else if (!aggregated) await core.sendEncrypted({ vote, demlsVoteBindings: ownBinding(core, vote) })
+  if (!aggregated) await sendOrBundle(core, vote, bundle)
   core.voting.voteEchoes.set(proposalId, now + Math.floor(core.config.consensusTimeoutMs / 2), vote)
 }
 
-/** The binding of our vote (empty when we no longer hold its proposal). */
-function ownBinding(core: ConversationCore, vote: Vote): Uint8Array[] {
+/** Our vote with its binding: into `bundle` when we bundle, else sent now (as the reference sends a vote). */
+async function sendOrBundle(core: ConversationCore, vote: Vote, bundle: OutgoingVote[] | undefined): Promise<void> {
+  const out = { vote, binding: ownBinding(core, vote) }
+  if (bundle !== undefined) bundle.push(out)
+  else await sendVotes(core, [out])
+}
+
+/** The binding of our vote (none when we no longer hold its proposal, or in a group that does not certify). */
+function ownBinding(core: ConversationCore, vote: Vote): Uint8Array | undefined {
   const p = core.consensus.getProposal(core.id, vote.proposalId)
-  return p === undefined ? [] : bindingsOf(core, p, [vote])
+  return p === undefined ? undefined : bindingsOf(core, p, [vote])[0]
 }
 
 /** Whether our vote on an open proposal is pivotal ({@link isVotePivotal}). */
@@ -442,8 +448,7 @@ async function echoVotes(core: ConversationCore, now: number): Promise<void> {
         await core.sendEncrypted({ proposal, demlsVoteBindings: bindingsOf(core, proposal, proposal.votes) })
       } else {
         if (session?.state === 'active' && aggregatesProposal(core, session.proposal)) core.aggregate.stats.fallbacks++
-        if (bundle !== undefined) bundle.push({ vote: e.value, binding: ownBinding(core, e.value)[0] })
-        else await core.sendEncrypted({ vote: e.value, demlsVoteBindings: ownBinding(core, e.value) })
+        await sendOrBundle(core, e.value, bundle)
       }
     } catch (err) {
       core.error('vote-echo', err)
