@@ -189,6 +189,11 @@ async function protocolRun(
     await users[0]!.createConversation(id, { admission: 'open' })
     for (let from = 1; from < n; from += batch) await admitBatch(net, users, id, from, Math.min(n, from + batch))
   })
+  // LARGE_KINDS: what formed the group, per topic and (members' own messages) per kind.
+  if (process.env.LARGE_KINDS) {
+    for (const [t, v] of Object.entries(net.stats().topics)) log(`  topic ${t}: ${v.published} published, ${v.delivered} delivered`)
+    log(`  sent by kind (members): ${[...sentTotals(users, id, n)].map(([k, v]) => `${k} ${v.count}`).join(', ')}`)
+  }
   const records: ReplayRecord[][] = []
   const voteBytes: VoteTraffic[] = []
   for (let k = 1; k <= removes; k++) {

@@ -18,7 +18,7 @@ export interface BindingEntry {
 /** Bindings of join proposals kept at most (the oldest is forgotten first). */
 export const PENDING_BINDINGS_MAX = 1024
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
+import { toHex as hex } from '@demls/wire'
 
 /**
  * The bindings of a conversation's members (member id hex → entry) and of
@@ -38,7 +38,54 @@ export class BlsBindingBook {
   readonly #members = new Map<string, BindingEntry>()
   readonly #pending = new Map<string, BindingEntry>()
   readonly #conflicting = new Set<string>()
+  /** Key hex → the members and joiners (hex) whose entry, member or pending, binds it: {@link BlsBindingBook.keyOwner} without a scan. */
+  readonly #owners = new Map<string, Set<string>>()
   #version = 0
+
+  #index(memberHex: string, entry: BindingEntry): void {
+    const k = hex(entry.publicKey)
+    const set = this.#owners.get(k) ?? new Set<string>()
+    set.add(memberHex)
+    this.#owners.set(k, set)
+  }
+
+  /** Forget `memberHex` as an owner of `entry`'s key, unless its other entry (member or pending) binds the same key. */
+  #unindex(memberHex: string, entry: BindingEntry | undefined): void {
+    if (entry === undefined) return
+    const k = hex(entry.publicKey)
+    const other = this.#members.get(memberHex) ?? this.#pending.get(memberHex)
+    if (other !== undefined && hex(other.publicKey) === k) return
+    const set = this.#owners.get(k)
+    set?.delete(memberHex)
+    if (set?.size === 0) this.#owners.delete(k)
+  }
+
+  #setPending(memberHex: string, entry: BindingEntry): void {
+    const old = this.#pending.get(memberHex)
+    this.#pending.set(memberHex, entry)
+    this.#unindex(memberHex, old)
+    this.#index(memberHex, entry)
+    while (this.#pending.size > PENDING_BINDINGS_MAX) this.#deletePending(this.#pending.keys().next().value as string)
+  }
+
+  #deletePending(memberHex: string): void {
+    const old = this.#pending.get(memberHex)
+    this.#pending.delete(memberHex)
+    this.#unindex(memberHex, old)
+  }
+
+  #setMemberEntry(memberHex: string, entry: BindingEntry): void {
+    const old = this.#members.get(memberHex)
+    this.#members.set(memberHex, entry)
+    this.#unindex(memberHex, old)
+    this.#index(memberHex, entry)
+  }
+
+  #deleteMember(memberHex: string): void {
+    const old = this.#members.get(memberHex)
+    this.#members.delete(memberHex)
+    this.#unindex(memberHex, old)
+  }
 
   /** Bumped whenever a member binding is added or dropped: what a list built from the members' keys is valid for. */
   get version(): number {
@@ -62,8 +109,8 @@ export class BlsBindingBook {
 
   /** Record a member's verified binding. */
   setMember(memberHex: string, entry: BindingEntry): void {
-    this.#members.set(memberHex, entry)
-    this.#pending.delete(memberHex)
+    this.#setMemberEntry(memberHex, entry)
+    this.#deletePending(memberHex)
     this.#version++
   }
 
@@ -82,17 +129,17 @@ export class BlsBindingBook {
       return 'conflict'
     }
     if (this.#conflicting.has(memberHex)) return 'conflict'
-    this.#pending.set(memberHex, entry)
-    while (this.#pending.size > PENDING_BINDINGS_MAX) this.#pending.delete(this.#pending.keys().next().value as string)
+    this.#setPending(memberHex, entry)
     return 'added'
   }
 
   /** The member (hex) other than `exceptHex` whose binding (member or pending) binds `publicKey`, if any. */
   keyOwner(publicKey: Uint8Array, exceptHex: string): string | undefined {
-    const k = hex(publicKey)
-    for (const map of [this.#members, this.#pending]) {
-      for (const [m, e] of map) if (m !== exceptHex && hex(e.publicKey) === k) return m
-    }
+    const owners = this.#owners.get(hex(publicKey))
+    if (owners === undefined) return undefined
+    // Members first, then joiners, as a scan of both would find them.
+    for (const m of owners) if (m !== exceptHex && this.#members.has(m)) return m
+    for (const m of owners) if (m !== exceptHex) return m
     return undefined
   }
 
@@ -109,7 +156,7 @@ export class BlsBindingBook {
     }
     for (const [m, e] of [...this.#members]) {
       if (members.has(m)) continue
-      this.#members.delete(m)
+      this.#deleteMember(m)
       this.#version++
       if (!this.#conflicting.has(m)) this.offerPending(m, e)
     }
@@ -126,8 +173,8 @@ export class BlsBindingBook {
 
   /** Take back a {@link BlsBindingBook.save}d state (entries were verified before they were saved). */
   restore(saved: ReturnType<BlsBindingBook['save']>): void {
-    for (const [m, binding, publicKey] of saved.members) this.#members.set(m, { binding, publicKey })
-    for (const [m, binding, publicKey] of saved.pending) this.#pending.set(m, { binding, publicKey })
+    for (const [m, binding, publicKey] of saved.members) this.#setMemberEntry(m, { binding, publicKey })
+    for (const [m, binding, publicKey] of saved.pending) this.#setPending(m, { binding, publicKey })
     for (const m of saved.conflicting) this.#conflicting.add(m)
     this.#version++
   }

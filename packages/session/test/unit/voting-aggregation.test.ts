@@ -4,7 +4,7 @@ import { blsConsensusPlugin, createKeyBinding, decodeKeyBinding, encodeKeyBindin
 import { EthereumSigner, defaultConsensusPlugin } from '@demls/consensus'
 import { type ConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { BlsBindingBook } from '../../src/state/bls-bindings.js'
+import { BlsBindingBook, PENDING_BINDINGS_MAX } from '../../src/state/bls-bindings.js'
 import {
   type AggregationComponents,
   adoptSyncedBindings,
@@ -221,5 +221,32 @@ describe('aggregation key bindings', () => {
     if (!replaced.ok || !first.ok) throw new Error('no list')
     expect(replaced.publicKeys[replaced.members.findIndex((m) => toHex(m) === toHex(id(1)))]).toEqual(decodeKeyBinding(plugin(3).aggregation.binding).publicKey)
     expect(memberKeys).toBe(3)
+  })
+
+  it('answer who binds a key (keyOwner) through every move of a binding: pending, member, back to pending, evicted, restored', () => {
+    const book = new BlsBindingBook()
+    const k = (n: number) => new Uint8Array(48).fill(n)
+    const e = (n: number) => ({ binding: new Uint8Array([n]), publicKey: k(n) })
+    expect(book.offerPending('aa', e(1))).toBe('added')
+    expect(book.keyOwner(k(1), 'zz')).toBe('aa')
+    expect(book.keyOwner(k(1), 'aa')).toBeUndefined()
+    book.setMember('aa', e(1))
+    expect(book.keyOwner(k(1), 'zz')).toBe('aa')
+    // Two holders of one key (a copied key): a member is named before a joiner, and each is named when the other is excepted.
+    book.offerPending('bb', { binding: new Uint8Array([9]), publicKey: k(1) })
+    expect(book.keyOwner(k(1), 'zz')).toBe('aa')
+    expect(book.keyOwner(k(1), 'aa')).toBe('bb')
+    // A member that left: its binding goes back to pending and still owns the key; dropped from pending, it owns nothing.
+    book.settle(new Set())
+    expect(book.member('aa')).toBeUndefined()
+    expect(book.keyOwner(k(1), 'bb')).toBe('aa')
+    for (let n = 0; n < PENDING_BINDINGS_MAX; n++) book.offerPending(`p${n}`, { binding: new Uint8Array([2, n & 255, n >> 8]), publicKey: new Uint8Array(48).fill(100).fill(n & 255, 0, 1).fill(n >> 8, 1, 2) })
+    expect(book.keyOwner(k(1), 'zz')).toBeUndefined()
+    // A restored book answers as the saved one.
+    book.setMember('cc', e(3))
+    const restored = new BlsBindingBook()
+    restored.restore(book.save())
+    expect(restored.keyOwner(k(3), 'zz')).toBe('cc')
+    expect(restored.keyOwner(k(1), 'zz')).toBeUndefined()
   })
 })
