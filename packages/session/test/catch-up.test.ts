@@ -1,6 +1,7 @@
 import { decodeAppMessage, encodeAppMessage, encodeWelcomeChannelMessage } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { Bed } from './sansio.js'
+import { proposalRequestGraceMs } from '../src/sync/missing-proposals.js'
 import { hex, memberIdOf } from './scenarios/harness.js'
 
 /** Catch-up claims of `docs/deviations.md` ("catch-up and fork safety") and the session README ("Under message loss"). */
@@ -27,29 +28,38 @@ describe('catch-up: attestations and lost proposals', () => {
     }
   })
 
-  it('a member holding votes for a proposal it never received asks for it, and the owner re-sends it, so it resolves there too', async () => {
+  it('a member holding votes for a proposal it never received asks for it once it is still missing after the grace, and the owner re-sends it', async () => {
     const bed = await Bed.create('lost-proposal', 4)
     await bed.add(1)
     await bed.add(2)
     const [alice, bob] = [bed.conv(0), bed.conv(1)]
-    // Alice's proposal never reaches bob on its first sending.
+    // Alice's proposal never reaches bob on its first sending; watch bob's requests and alice's re-sends.
     let dropped = 0
+    const requestsAt: number[] = []
+    let resent = 0
     bed.intercept = (from, to, p) => {
       if (from === 0 && to === 1 && p.subtopic === 'app' && dropped === 0) {
         dropped++
         return undefined
       }
+      if (p.subtopic === 'app' && p.payload[0] !== 0 && to === 0) {
+        const m = decodeAppMessage(p.payload)
+        if (from === 1 && m.demlsControl?.proposalRequest !== undefined) requestsAt.push(bed.now)
+      }
+      if (from === 0 && to === 1 && requestsAt.length > 0 && p.subtopic === 'app') resent++
       return p
     }
     const id = await alice.addMember(await bed.peers[3]!.plugins.generateKeyPackage(bed.now), bed.now)
     await bed.flush()
     expect(dropped).toBe(1)
     expect(bed.eventsOf(1, 'vote-requested').some((e) => e.proposalId === id)).toBe(false)
-    // Carol's vote reaches bob, who holds it and asks alice for the proposal; bob resolves it well before the timeout.
+    // Carol's vote reaches bob after her voting delay; bob asks only once the proposal has been missing for the grace.
     const t0 = bed.now
-    await bed.until(() => bed.eventsOf(1, 'consensus-reached').some((e) => e.proposalId === id), bob.config().consensusTimeoutMs, 10)
-    expect(bed.now - t0).toBeLessThan(bob.config().consensusTimeoutMs)
-    expect(bed.eventsOf(1, 'consensus-reached').find((e) => e.proposalId === id)?.approved).toBe(true)
+    await bed.until(() => requestsAt.length > 0, bob.config().consensusTimeoutMs, 10)
+    expect(requestsAt[0]! - t0).toBeGreaterThanOrEqual(bob.config().votingDelayMs + proposalRequestGraceMs(bob.config()))
+    expect(requestsAt[0]! - t0).toBeLessThan(bob.config().consensusTimeoutMs)
+    // Alice answers (the re-sent proposal); the group, bob included, ends with the joiner.
+    await bed.until(() => resent > 0 && [0, 1, 2].every((i) => bed.conv(i).members().length === 4), 10_000, 10)
   })
 
   it('every member echoes a new commit candidate once', async () => {

@@ -7,6 +7,7 @@ import { WAKEUP_SOURCES, registerWakeups } from '../src/conversation/wakeups.js'
 import type { WakeupSource } from '../src/state/deadlines.js'
 import { ProvisionalJoin } from '../src/state/provisional-join.js'
 import { reelectionRetryMs } from '../src/stewardship/reelection.js'
+import { proposalRequestGraceMs } from '../src/sync/missing-proposals.js'
 import { coreFixture } from './core-fixture.js'
 import { Bed } from './sansio.js'
 import { WAKEUP_LOOP_BACKOFF_MS, WAKEUP_LOOP_LIMIT, WakeupLoopError } from '../src/errors.js'
@@ -49,6 +50,7 @@ describe('conversation/wakeups: one deadline table', () => {
     core.provisional = p
     core.stewardship.reelectionAt = t + 12_000 - reelectionRetryMs(core.config)
     core.aggregate.backupProofs.set(5, t + 13_000, new Uint8Array(1))
+    core.catchUp.missingProposals.set(6, t + 14_000 - proposalRequestGraceMs(core.config))
 
     registerWakeups(core, core.now)
     const expected: Record<WakeupSource, number> = {
@@ -65,6 +67,7 @@ describe('conversation/wakeups: one deadline table', () => {
       rewelcome: t + 11_000,
       reelection: t + 12_000,
       'backup-proofs': t + 13_000,
+      'proposal-requests': t + 14_000,
     }
     for (const source of Object.keys(WAKEUP_SOURCES) as WakeupSource[]) {
       expect(core.wakeups.get(source)?.at, source).toBe(expected[source])
@@ -110,6 +113,7 @@ describe('conversation/wakeups: one deadline table', () => {
           core.catchUp.knownEpoch = core.epoch()
         },
       ],
+      'proposal-requests': [() => core.catchUp.missingProposals.set(1, t + 9), () => core.catchUp.missingProposals.clear()],
       'awaited-election': [
         () => {
           core.stewardship.awaitElection(core.epoch(), t + 8)

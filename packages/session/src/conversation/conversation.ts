@@ -28,6 +28,7 @@ import {
 } from '../errors.js'
 import { advanceFreeze, startFreezeOnInactivity } from '../freeze/commit-flow.js'
 import { heartbeat, retryCatchUp, startHeartbeat } from '../sync/catch-up.js'
+import { askMissingProposals } from '../sync/missing-proposals.js'
 import { answerDueProbes } from '../join/responder.js'
 import { submitEmergency } from '../stewardship/emergency.js'
 import type { EquivocationEvidence } from '../rules/equivocation.js'
@@ -611,6 +612,8 @@ export class Conversation {
         ['advance-freeze', () => advanceFreeze(core, now)],
         // Still behind the group, or on a losing branch: ask again.
         ['catch-up', async () => retryCatchUp(core, now)],
+        // Proposals whose votes came and which did not follow within the grace: ask their owners.
+        ['proposal-requests', async () => askMissingProposals(core, now)],
         // Welcomed into a state the group abandoned: re-join from the Welcome that leads to the majority's.
         ['rewelcome', async () => void (await healStranded(core, now))],
         // Re-attest our epoch now and then (signed), so cut-off members learn where the group is and everyone that we are alive.

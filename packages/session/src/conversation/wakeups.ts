@@ -7,6 +7,7 @@ import { reelectionDeadline } from '../stewardship/reelection.js'
 import { takeoverDeadline } from '../stewardship/stewardship.js'
 import { historyDeadline } from '../sync/backfill.js'
 import { attestationDeadline, catchUpDeadline } from '../sync/catch-up.js'
+import { missingProposalsDeadline } from '../sync/missing-proposals.js'
 import type { ConversationCore } from './core.js'
 
 /**
@@ -37,6 +38,8 @@ export const WAKEUP_SOURCES: { readonly [K in WakeupSource]: (core: Conversation
   // Deviation 8 can be turned off (the reference ignores the takeover when it sleeps).
   takeover: (core, now) => (core.config.referenceGaps?.wakeupIgnoresTakeover ? undefined : takeoverDeadline(core, now)),
   'catch-up': catchUpDeadline,
+  // A vote for a proposal we do not hold: the proposal gets a grace to arrive before we ask for it.
+  'proposal-requests': missingProposalsDeadline,
   'awaited-election': (core) => core.stewardship.awaitedElection?.until,
   reelection: reelectionDeadline,
   // Due at once, at the step's time.

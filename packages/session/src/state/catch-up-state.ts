@@ -85,6 +85,8 @@ export class CatchUpState {
   stewardsReached: { epoch: bigint; at: Map<string, number> } = { epoch: -1n, at: new Map() }
   /** The last commit request of another member that stands for ours (`sync/heard-requests.ts`): what it asked for, and when. */
   heardCommitRequest: { key: string; at: number } | undefined
+  /** Our epoch when we first learnt that the group is one epoch ahead, and when (`sync/heard-requests.ts`). */
+  oneBehindSince: { epoch: bigint; at: number } | undefined
   /** Highest epoch the group is known to have reached (from members' attestations and future packets). */
   knownEpoch = 0n
   /** When {@link CatchUpState.knownEpoch} was last raised or confirmed: a claim that never materialises decays. */
@@ -112,6 +114,8 @@ export class CatchUpState {
   /** Budget of handed-over certificates of approved work we verify (`voting/handover.ts`). */
   readonly handoverBudget = new TokenBucket(AVAILABILITY_LIMITS.handoverVerifications, AVAILABILITY_LIMITS.budgetPeriodMs)
   lastAttestAt = Number.NEGATIVE_INFINITY
+  /** Proposals we hold votes for but not the proposal, by id: since when (`sync/missing-proposals.ts`). */
+  readonly missingProposals = new Map<number, number>()
   /** Rate limits of proposal requests (ours) and re-sends (as owner), by proposal id. */
   readonly proposalRequestAt = new Map<number, number>()
   readonly proposalResendAt = new Map<number, number>()

@@ -88,6 +88,7 @@ export type WakeupSource =
   | 'history'
   | 'takeover'
   | 'catch-up'
+  | 'proposal-requests'
   | 'awaited-election'
   | 'reelection'
   | 'attestation'

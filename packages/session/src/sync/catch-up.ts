@@ -31,7 +31,7 @@ import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
 import { type BranchClaim, type BranchTip, committerRank, prefersAttested, winsFork } from '../rules/fork-choice.js'
 import { groupAhead } from '../rules/group-ahead.js'
 import { attestsMergeAtOnce } from '../rules/merge-attesters.js'
-import { heardCommitRequestUntil, noteHeardCommitRequest, noteHeardProposalRequest } from './heard-requests.js'
+import { heardCommitRequestUntil, inFlightEnd, inFlightUntil, noteHeardCommitRequest, noteHeardProposalRequest } from './heard-requests.js'
 
 /** Commits kept for replay to members that missed them. */
 const COMMIT_LOG_SIZE = 16
@@ -68,6 +68,9 @@ export function recordMerged(
   // A fork switch keeps the epoch number: start the request backoff over on every merge, not only on a new epoch
   // (a member that healed onto the group's branch late must ask for the commits it missed at once).
   core.catchUp.requestEpoch = -1n
+  // A merge at an epoch number we already held (a fork switch) after learning that the group was ahead: the commit
+  // we lack was sent while we were on the other branch, and is not on its way now (`inFlightUntil`).
+  if (core.catchUp.oneBehindSince?.epoch === core.epoch()) core.catchUp.oneBehindSince = { epoch: core.epoch(), at: Number.NEGATIVE_INFINITY }
   const steward = core.epochSteward()
   const must = attestation.everyone || (steward !== undefined && bytesEqual(steward, core.memberId))
   // The commit's hash only decides who else attests (the caller's, when it has one: the commit can be megabytes).
@@ -451,7 +454,9 @@ export function catchUpDeadline(core: ConversationCore): number | undefined {
   const c = core.catchUp
   // Another member's request for what we would ask for stands for ours a while (`sync/heard-requests.ts`).
   const heard = heardCommitRequestUntil(c, want.fromEpoch, want.commitHash)
-  const retry = Math.max(c.lastRequestAt + c.requestBackoffMs, heard ?? Number.NEGATIVE_INFINITY)
+  // So may the commit that leaves our epoch be, when the group is one epoch ahead (`inFlightUntil`).
+  const inFlight = oneAheadOf(core, want.fromEpoch, want.commitHash) ? inFlightEnd(c, want.fromEpoch) : undefined
+  const retry = Math.max(c.lastRequestAt + c.requestBackoffMs, heard ?? Number.NEGATIVE_INFINITY, inFlight ?? Number.NEGATIVE_INFINITY)
   // The claim's expiry, when it comes first.
   const expiry = Math.min(
     isBehind(core) ? c.knownEpochAt : Number.POSITIVE_INFINITY,
@@ -476,6 +481,17 @@ export function requestCatchUp(core: ConversationCore, now: number, fromEpoch = 
   if (message !== undefined) core.sendPlain(message)
 }
 
+/**
+ * A plain request for the commit that leaves our epoch while the group is
+ * known one epoch ahead, no further, by a member the group confirmed. A
+ * joiner not yet confirmed asks at once: a replay that does not fit its
+ * state is how it learns that it was welcomed into a branch the group
+ * left (`join/rewelcome.ts requestJoinedBranch`).
+ */
+function oneAheadOf(core: Pick<ControlComponents, 'catchUp' | 'epoch' | 'provisional'>, fromEpoch: bigint, commitHash: Uint8Array | undefined): boolean {
+  return core.provisional === undefined && commitHash === undefined && fromEpoch === core.epoch() && core.catchUp.knownEpoch === fromEpoch + 1n
+}
+
 /** {@link requestCatchUp}, returning the signed request to send (none while backing off) instead of sending it. */
 function catchUpRequest(core: ControlComponents, now: number, fromEpoch: bigint, commitHash: Uint8Array | undefined): AppMessageInit | undefined {
   const c = core.catchUp
@@ -486,8 +502,10 @@ function catchUpRequest(core: ControlComponents, now: number, fromEpoch: bigint,
   }
   // A member's request for the same commit was just heard: its replay reaches us too.
   if (now < (heardCommitRequestUntil(c, fromEpoch, commitHash) ?? Number.NEGATIVE_INFINITY)) return undefined
-  // We ask at once, even in our own freeze round with the candidate in hand: waiting there let an approval only
-  // its committer can vouch for go unmerged at 10 % loss (docs/fault-runs.md). Replays of one commit are spaced instead.
+  // The group just one epoch ahead: the commit that leaves ours is probably on its way.
+  if (oneAheadOf(core, fromEpoch, commitHash) && now < inFlightUntil(c, fromEpoch, now)) return undefined
+  // Otherwise we ask at once, even in our own freeze round with the candidate in hand: waiting there let an approval
+  // only its committer can vouch for go unmerged at 10 % loss (docs/fault-runs.md). Replays of one commit are spaced.
   if (now - c.lastRequestAt < c.requestBackoffMs) return undefined
   if (c.lastRequestAt !== Number.NEGATIVE_INFINITY && now - c.lastRequestAt < 4 * c.requestBackoffMs) {
     c.requestBackoffMs = Math.min(AVAILABILITY_LIMITS.requestBackoffMaxMs, 2 * c.requestBackoffMs)

@@ -25,7 +25,8 @@ import { onInviteProposed } from '../join/responder.js'
 import { bindingsOf, noteBindings } from './certificates.js'
 import { BAN_REMOVAL_NAME, judgeEvidence, silenceIsNo } from './judge-evidence.js'
 import { INACTIVE_REMOVAL_NAME, judgeInactiveRemoval } from '../stewardship/liveness.js'
-import { groupMovedOn, requestProposal } from '../sync/catch-up.js'
+import { groupMovedOn } from '../sync/catch-up.js'
+import { noteMissingProposal } from '../sync/missing-proposals.js'
 import { evictOldest } from '../state/bounded.js'
 import { type OutgoingVote, bundleWindowMs, sendVotes } from './vote-bundles.js'
 import { savedVote } from '../persist/snapshot.js'
@@ -334,8 +335,8 @@ export function onIncomingVote(core: ConversationCore, vote: Vote, sender: Uint8
       core.emit({ type: 'dropped', reason: 'duplicate' })
     } else if (r.status === 'duplicate') core.emit({ type: 'dropped', reason: 'duplicate' })
     else if (r.status === 'late') core.emit({ type: 'dropped', reason: 'late' })
-    // A vote for a proposal we never received: it was lost; ask its owner for it.
-    else if (r.status === 'buffered') requestProposal(core, vote.proposalId, now)
+    // A vote for a proposal we do not hold: it may be on its way; ask its owner for it if it does not come.
+    else if (r.status === 'buffered') noteMissingProposal(core, vote.proposalId, now)
   } catch (err) {
     core.emit({ type: 'dropped', reason: dropReasonOf(err), detail: shortMessageOf(err), error: err as Error })
   }

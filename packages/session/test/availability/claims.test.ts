@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { AVAILABILITY_LIMITS } from '../../src/index.js'
 import { Bed } from '../sansio.js'
 import { keyFor, memberIdOf } from '../scenarios/harness.js'
+import { proposalRequestGraceMs } from '../../src/sync/missing-proposals.js'
 import { attestation, commitRequest, futureCiphertext } from './forge.js'
 
 const ID = 'claims'
@@ -91,6 +92,9 @@ describe('claims that make members send must come from members, and decay', () =
       await bed.conv(0).receive({ subtopic: 'app', payload }, bed.now)
     }
     await bed.flush()
+    // Each proposal first gets a grace to arrive (sync/missing-proposals.ts): nothing is asked yet.
+    expect(controls(bed, 0, (c) => c.proposalRequest).length - before).toBe(0)
+    await bed.run(proposalRequestGraceMs(bed.conv(0).config()) + 100)
     // 50 valid votes for 50 unknown proposals; without the budget, 50 requests.
     expect(controls(bed, 0, (c) => c.proposalRequest).length - before).toBe(AVAILABILITY_LIMITS.proposalRequests)
     expect(AVAILABILITY_LIMITS.proposalRequests).toBeLessThan(50)

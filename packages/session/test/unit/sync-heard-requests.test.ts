@@ -1,6 +1,6 @@
 import { decodeAppMessage } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { HEARD_REQUEST_MS } from '../../src/sync/heard-requests.js'
+import { HEARD_REQUEST_MS, IN_FLIGHT_MS } from '../../src/sync/heard-requests.js'
 import { catchUpDeadline, onControl, requestCatchUp, requestProposal } from '../../src/sync/catch-up.js'
 import { commitRequest } from '../availability/forge.js'
 import { coreFixture } from '../core-fixture.js'
@@ -8,16 +8,18 @@ import { keyFor, memberIdOf } from '../scenarios/harness.js'
 
 /**
  * `sync/heard-requests.ts` through `sync/catch-up.ts` on a core over a real
- * 3-member MLS group (member 0 ours, behind the group by one epoch): a
- * member's request for what we would ask for stands for ours a while, and
- * no one can keep us from asking.
+ * 3-member MLS group (member 0 ours, behind the group by two epochs, so
+ * nothing but the requests we hear holds ours back): a member's request
+ * for what we would ask for stands for ours a while, and no one can keep
+ * us from asking. Then, one epoch behind: the commit that leaves our epoch
+ * gets a moment to arrive before we ask for it.
  */
 describe('sync/heard-requests: another member asked for the same commit or proposal', () => {
   const ID = 'heard'
   const setup = async () => {
     const { core } = await coreFixture({ id: ID, members: 3 })
     const epoch = core.epoch()
-    core.catchUp.knownEpoch = epoch + 1n
+    core.catchUp.knownEpoch = epoch + 2n
     core.catchUp.knownEpochAt = core.now
     const sentRequests = () => core.outbox.packets.filter((p) => decodeAppMessage(p.payload).demlsControl?.commitRequest !== undefined).length
     /** Hand `core` a commit request as it arrives: decoded from the bytes a member (or a forger) sent. */
@@ -82,5 +84,30 @@ describe('sync/heard-requests: another member asked for the same commit or propo
     expect(sentProposalRequests()).toBe(1)
     requestProposal(core, 43, t + HEARD_REQUEST_MS) // another proposal: asked at once
     expect(sentProposalRequests()).toBe(2)
+  })
+
+  it('one epoch behind: the commit that leaves our epoch gets IN_FLIGHT_MS to arrive, from the first sign; two behind, or a named commit, is asked at once', async () => {
+    const { core, epoch, sentRequests } = await setup()
+    const t = core.now
+    core.catchUp.knownEpoch = epoch + 1n
+    requestCatchUp(core, t)
+    expect(sentRequests()).toBe(0)
+    expect(catchUpDeadline(core)).toBe(t + IN_FLIGHT_MS)
+    // Later signs of the same epoch do not move the moment on.
+    requestCatchUp(core, t + IN_FLIGHT_MS / 2)
+    expect(sentRequests()).toBe(0)
+    expect(catchUpDeadline(core)).toBe(t + IN_FLIGHT_MS)
+    requestCatchUp(core, t + IN_FLIGHT_MS)
+    expect(sentRequests()).toBe(1)
+    // The group two epochs ahead: at once (after our own spacing).
+    const again = await setup()
+    again.core.catchUp.knownEpoch = again.epoch + 2n
+    requestCatchUp(again.core, again.core.now)
+    expect(again.sentRequests()).toBe(1)
+    // A named commit (a branch we want) is never held back by it.
+    const branch = await setup()
+    branch.core.catchUp.knownEpoch = branch.epoch + 1n
+    requestCatchUp(branch.core, branch.core.now, branch.epoch, new Uint8Array(32).fill(3))
+    expect(branch.sentRequests()).toBe(1)
   })
 })
