@@ -7,6 +7,8 @@
  * (`voting/aggregation.ts`); this slice holds them and answers lookups.
  */
 
+import { toHex as hex } from '@demls/wire'
+
 /** One verified binding. */
 export interface BindingEntry {
   /** The encoded binding as the member signed it. */
@@ -17,8 +19,6 @@ export interface BindingEntry {
 
 /** Bindings of join proposals kept at most (the oldest is forgotten first). */
 export const PENDING_BINDINGS_MAX = 1024
-
-import { toHex as hex } from '@demls/wire'
 
 /**
  * The bindings of a conversation's members (member id hex → entry) and of

@@ -72,7 +72,7 @@ export function heardCommitRequestUntil(c: CatchUpState, fromEpoch: bigint, comm
  */
 export function inFlightUntil(c: CatchUpState, epoch: bigint, now: number): number {
   if (c.oneBehindSince?.epoch !== epoch) c.oneBehindSince = { epoch, at: now }
-  return c.oneBehindSince.at + IN_FLIGHT_MS
+  return inFlightEnd(c, epoch) as number
 }
 
 /** {@link inFlightUntil} without noting anything: `undefined` when we have not learnt it at `epoch`. */
