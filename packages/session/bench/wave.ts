@@ -24,7 +24,7 @@ for (let seed = from; seed <= (Number.isFinite(to) ? to : from); seed++) {
   let lines: string[] = []
   const trace = traceFile
     ? (i: number, e: { type: string }, now: number) => {
-        lines.push(`${now} p${i} ${JSON.stringify(e, shown).slice(0, 400)}`)
+        lines.push(`${now} p${i} ${JSON.stringify(e, shown).slice(0, Number(process.env.WAVE_TRACE_CHARS ?? 400))}`)
         if (lines.length >= 1_000) {
           appendFileSync(traceFile, `${lines.join('\n')}\n`)
           lines = []

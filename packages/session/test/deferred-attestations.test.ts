@@ -70,6 +70,7 @@ function view(options: { stewards?: EthereumSigner[]; provisional?: ProvisionalJ
     catchUp: new CatchUpState(),
     certificates,
     branch,
+    priorBranches: [],
     steward: { currentList: () => undefined, isSteward: (id) => stewards.has(toHex(id)) },
     consensus: { getProposal: () => undefined },
     voting: { voided: new Set() },

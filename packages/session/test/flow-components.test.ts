@@ -41,6 +41,7 @@ import { PluginMismatchError } from '../src/errors.js'
 import { verifyCertificate, voteBindingPayload } from '../src/rules/certificate.js'
 import { keyOfTarget } from '../src/rules/targets.js'
 import { authenticatorHash } from '../src/rules/joined-branch.js'
+import { commitHashOf } from '../src/rules/candidate-check.js'
 import type { BranchPoint } from '../src/state/branch-point.js'
 import { CertificateState } from '../src/state/certificate-state.js'
 import { BlsBindingBook } from '../src/state/bls-bindings.js'
@@ -907,6 +908,7 @@ describe('sync/catch-up onControl on ControlComponents: every reply and event is
       catchUp: new CatchUpState(),
       certificates: new CertificateState(),
       branch,
+      priorBranches: [],
       steward: { currentList: () => undefined, isSteward: () => false },
       consensus: { getProposal: (_scope, proposalId) => held.get(proposalId) },
       voting: { voided: new Set() },
@@ -1021,6 +1023,24 @@ describe('sync/catch-up onControl on ControlComponents: every reply and event is
     expect(endorsed.events).toEqual([])
     expect(confirmed.provisional).toBeUndefined()
     expect(released).toEqual(['chat'])
+  })
+
+  it('replays of an epoch before our branch point: a fork switch only once we asked for one (our branch point\'s epoch did not stage), and only of another commit than ours', () => {
+    const bp = (epoch: bigint, hashHex: string) => ({ epoch, hashHex, committer: alice!.identity, session: { steward: undefined } }) as unknown as BranchPoint
+    const { s } = view(bp(4n, '11'.repeat(32)))
+    ;(s as { priorBranches: BranchPoint[] }).priorBranches = [bp(3n, '22'.repeat(32))]
+    // A member on the group's branch never asked: a late or forged commit of an old epoch changes nothing.
+    expect(onControl(s, replayed(3n), NOW).replay).toBeUndefined()
+    // The group's commit of epoch 4 did not stage on our state there (`askBeforeBranchPoint`): we asked for epoch 3's.
+    s.catchUp.offBranch = { epoch: 5n, at: NOW, from: 3n }
+    expect(onControl(s, replayed(3n), NOW).replay?.kind).toBe('fork')
+    // Our own commit of epoch 3 (the group merged it too): nothing to switch to there.
+    ;(s as { priorBranches: BranchPoint[] }).priorBranches = [bp(3n, toHex(commitHashOf(candidate.commitMessage)))]
+    expect(onControl(s, replayed(3n), NOW).replay).toBeUndefined()
+    // Asked at another epoch of ours (the claim is per epoch): nothing.
+    ;(s as { priorBranches: BranchPoint[] }).priorBranches = [bp(3n, '22'.repeat(32))]
+    s.catchUp.offBranch = { epoch: 4n, at: NOW, from: 3n }
+    expect(onControl(s, replayed(3n), NOW).replay).toBeUndefined()
   })
 
   it('proposal requests: the owner returns its proposal to send again (votes cleared, round 1), once per interval; not someone else\'s', () => {

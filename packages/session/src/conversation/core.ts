@@ -111,6 +111,15 @@ export class ConversationCore {
   left = false
   /** State before the last merge, to heal a fork on the next epoch. */
   branch: BranchPoint | undefined
+  /**
+   * The branch points of the merges before {@link branch}, newest first (at
+   * most `PRIOR_BRANCH_DEPTH`, `epoch/transition.ts`): a member that merged a
+   * commit of an epoch the group later settled on another commit, and then
+   * went on an epoch or two on its own branch, heals from the one at the
+   * fork (`sync/fork.ts branchPointFor`). Memory only: a restart keeps
+   * {@link branch} alone.
+   */
+  priorBranches: BranchPoint[] = []
   /** While we joined and no majority has confirmed our state yet: what lets us re-join another branch (`join/rewelcome.ts`). */
   provisional: ProvisionalJoin | undefined
   /**

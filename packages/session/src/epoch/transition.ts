@@ -145,6 +145,15 @@ export function membershipDelta(before: readonly Uint8Array[], after: readonly U
 }
 
 /**
+ * How many branch points a member keeps before its last one
+ * (`ConversationCore.priorBranches`): a member that went on two epochs on
+ * a branch the group left still heals to the group's at the fork. Each is
+ * an MLS state object (no copy: states are immutable) and the session
+ * slices of its epoch.
+ */
+export const PRIOR_BRANCH_DEPTH = 2
+
+/**
  * Everything that follows a merged commit, whichever way it was chosen (a
  * selection, a catch-up replay, a fork switch): the round ends, the branch
  * point is kept, the commit's work leaves the queues, certificates and
@@ -167,6 +176,9 @@ export async function completeEpochTransition(core: ConversationCore, m: MergedC
   // More than one commit of the epoch we left reached us: the fork choice and stranded joiners count attestations of a majority.
   const contested = core.rounds.count(epoch - 1n) > 1
   core.rounds.clear()
+  // The earlier branch points stay while they lie before this merge's (a switch drops those of the branch it left).
+  const prior = core.branch === undefined ? core.priorBranches : [core.branch, ...core.priorBranches]
+  core.priorBranches = prior.filter((b) => b.epoch < m.branch.epoch).slice(0, PRIOR_BRANCH_DEPTH)
   core.branch = { ...m.branch, hashHex: m.hashHex, committer: m.committer }
   // Keep what proves the commit's changes, for the members we replay it to.
   const own = takeApprovedCertificates(core, merge.changes)

@@ -295,6 +295,7 @@ async function adopt(core: ConversationCore, group: MlsService, offer: OfferedWe
   core.membership.joinElectorate = electorateBefore(members, welcome.joinerIdentities)
   core.rounds.clear()
   core.branch = undefined
+  core.priorBranches = []
   core.queues.welcomeHashes.add(offer.hashHex)
   recordEpoch(core)
   syncLastSeen(core, now)

@@ -89,6 +89,10 @@ export const CORE_FIELDS: { readonly [K in CoreField]: FieldFate } = {
   },
   stewardship: { forkSwitch: { kept: LOCAL_TIMING }, save: { notSaved: 'a restarted member learns the list from the group' } },
   branch: { forkSwitch: { kept: 'replaced by the transition after the switch' }, save: { saved: ['branch'] } },
+  priorBranches: {
+    forkSwitch: { kept: 'the transition after the switch keeps those before its branch point' },
+    save: { notSaved: 'memory only (MLS states held by reference); a restart heals from the last branch point alone' },
+  },
   provisional: { forkSwitch: { kept: 'our own join, which a re-join replaces' }, save: { notSaved: 'a restart ends the provisional window' } },
   now: { forkSwitch: { kept: LOCAL_TIMING }, save: { saved: ['savedAt'] } },
   aggregate: {

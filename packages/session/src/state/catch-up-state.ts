@@ -122,9 +122,11 @@ export class CatchUpState {
   /**
    * A replay of the commit that left our epoch did not stage on our state: the group's epoch is not ours (we are
    * on another branch of it). We ask for the group's commit of the epoch we branched from until we switch, move
-   * on, or the claim decays (`sync/replay.ts applyReplay`).
+   * on, or the claim decays (`sync/replay.ts applyReplay`). `from`: the epoch of that commit when it is not the
+   * one before ours (the group's commit of our branch point's epoch did not stage there either: the fork lies
+   * earlier, at a prior branch point, `ConversationCore.priorBranches`).
    */
-  offBranch: { epoch: bigint; at: number } | undefined
+  offBranch: { epoch: bigint; at: number; from?: bigint } | undefined
   /** A better branch attested at our epoch, which we keep asking for until we switch (or the claim decays). */
   wantBranch: { epoch: bigint; commitHash: Uint8Array; committerRank: number; at: number } | undefined
   readonly lastReplyAt = new Map<string, number>()

@@ -28,6 +28,7 @@ import { type JoinAttestationComponents, confirmWaiting, noteJoinAttestation, ow
 import { type LivenessComponents, noteSeenAt } from '../stewardship/liveness.js'
 import { answersAttestation, electionForReplay, listStamp } from './steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
+import type { BranchPoint } from '../state/branch-point.js'
 import { type BranchClaim, type BranchTip, committerRank, prefersAttested, winsFork } from '../rules/fork-choice.js'
 import { groupAhead } from '../rules/group-ahead.js'
 import { attestsMergeAtOnce } from '../rules/merge-attesters.js'
@@ -294,9 +295,10 @@ export function keepVerifiedMerge(core: Pick<ControlComponents, 'certificates' |
  * `CatchUpState.offBranch`) and we still hold the branch point to switch
  * from.
  */
-export function offBranch(core: Pick<ConversationCore, 'catchUp' | 'epoch' | 'branch'>): boolean {
+export function offBranch(core: Pick<ConversationCore, 'catchUp' | 'epoch' | 'branch' | 'priorBranches'>): boolean {
   const off = core.catchUp.offBranch
-  return off !== undefined && off.epoch === core.epoch() && core.branch !== undefined && core.branch.epoch + 1n === core.epoch()
+  if (off === undefined || off.epoch !== core.epoch() || core.branch === undefined || core.branch.epoch + 1n !== core.epoch()) return false
+  return off.from === undefined || core.priorBranches.some((b) => b.epoch === off.from)
 }
 
 /** Whether we know the group is ahead of us. */
@@ -350,10 +352,14 @@ function branchTip(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' 
  * attests it (an attested claim here, the commit a replay carries in
  * `sync/fork.ts stageOnBranchPoint`).
  */
-export function branchClaim(core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' | 'certificates' | 'liveness'>, committer: Uint8Array, commitHash: Uint8Array): BranchClaim {
-  const bp = core.branch
+export function branchClaim(
+  core: Pick<ControlComponents, 'branch' | 'steward' | 'epoch' | 'certificates' | 'liveness'>,
+  committer: Uint8Array,
+  commitHash: Uint8Array,
+  bp: BranchPoint | undefined = core.branch,
+): BranchClaim {
   const epoch = bp?.epoch ?? core.epoch() - 1n
-  return { committerRank: committerRank(rankingList(core), epoch, committer), commitHash, majority: mergedByMajority(core, commitHash) }
+  return { committerRank: committerRank(rankingList(core, bp), epoch, committer), commitHash, majority: mergedByMajority(core, commitHash, bp) }
 }
 
 /**
@@ -369,9 +375,8 @@ export function branchClaim(core: Pick<ControlComponents, 'branch' | 'steward' |
  * every member ranks on the same list. Without a branch point: the list
  * installed now.
  */
-export function rankingList(core: Pick<ControlComponents, 'branch' | 'steward'>): StewardList | undefined {
+export function rankingList(core: Pick<ControlComponents, 'branch' | 'steward'>, bp: BranchPoint | undefined = core.branch): StewardList | undefined {
   const current = core.steward.currentList()
-  const bp = core.branch
   const held = bp?.session.steward?.list
   if (bp === undefined || held === undefined || current === undefined) return held ?? current
   // A list that does not serve the epoch ranks no committer there (`committerRank`).
@@ -387,8 +392,11 @@ export function rankingList(core: Pick<ControlComponents, 'branch' | 'steward'>)
  * rule then prefers that commit whatever its committer's rank
  * (`rules/fork-choice.ts winsFork`).
  */
-export function mergedByMajority(core: Pick<ControlComponents, 'branch' | 'certificates' | 'liveness'>, commitHash: Uint8Array): boolean {
-  const bp = core.branch
+export function mergedByMajority(
+  core: Pick<ControlComponents, 'branch' | 'certificates' | 'liveness'>,
+  commitHash: Uint8Array,
+  bp: BranchPoint | undefined = core.branch,
+): boolean {
   const members = bp?.members
   if (bp === undefined || members === undefined) return false
   return majorityMerged(core, bp.epoch + 1n, commitHash, members)
@@ -433,9 +441,12 @@ export function majorityMerged(core: Pick<ControlComponents, 'certificates' | 'l
  * the commit of the better branch we still want at our epoch; undefined
  * when we want neither.
  */
-function wantedCommit(core: Pick<ControlComponents, 'catchUp' | 'branch' | 'steward' | 'epoch' | 'certificates' | 'liveness'>): { fromEpoch: bigint; commitHash: Uint8Array | undefined } | undefined {
-  // The commit that left our epoch does not stage on our state: ask for the group's commit of the epoch before.
-  if (offBranch(core)) return { fromEpoch: core.epoch() - 1n, commitHash: undefined }
+function wantedCommit(
+  core: Pick<ControlComponents, 'catchUp' | 'branch' | 'priorBranches' | 'steward' | 'epoch' | 'certificates' | 'liveness'>,
+): { fromEpoch: bigint; commitHash: Uint8Array | undefined } | undefined {
+  // The commit that left our epoch does not stage on our state: ask for the group's commit of the epoch before
+  // (or of an earlier one, when the group's commit of that epoch did not stage on our branch point either).
+  if (offBranch(core)) return { fromEpoch: core.catchUp.offBranch?.from ?? core.epoch() - 1n, commitHash: undefined }
   if (isBehind(core)) return { fromEpoch: core.epoch(), commitHash: undefined }
   const w = core.catchUp.wantBranch
   // The better branch we asked for, while it still beats ours.
@@ -599,6 +610,7 @@ export type ControlComponents = ClaimsComponents &
     readonly catchUp: ConversationCore['catchUp']
     readonly certificates: Pick<ConversationCore['certificates'], 'elections' | 'holdsMerge' | 'keepMerge' | 'log' | 'mergedBy' | 'mergeSupport'>
     readonly branch: ConversationCore['branch']
+    readonly priorBranches: ConversationCore['priorBranches']
     readonly steward: Pick<ConversationCore['steward'], 'currentList' | 'isSteward'>
     readonly consensus: Pick<ConversationCore['consensus'], 'getProposal'>
     readonly voting: Pick<ConversationCore['voting'], 'voided'>
@@ -778,6 +790,13 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
     for (const a of r.mergedBy) report(noteJoinAttestation(core, a))
     if (r.fromEpoch === core.epoch()) return { ...effects, replay: { kind: 'catch-up', candidate: r.candidate!, ...proofs } }
     if (r.fromEpoch + 1n === core.epoch()) return { ...effects, replay: { kind: 'fork', candidate: r.candidate!, ...proofs } }
+    // The group's commit of an earlier epoch than our branch point's, which we asked for (the group's commit of our
+    // branch point's epoch did not stage there, `sync/replay.ts askBeforeBranchPoint`), where we merged another one.
+    const off = core.catchUp.offBranch
+    const deeper = off !== undefined && off.epoch === core.epoch() && off.from === r.fromEpoch
+    if (deeper && core.priorBranches.some((b) => b.epoch === r.fromEpoch && b.hashHex !== toHex(commitHashOf(r.candidate!.commitMessage)))) {
+      return { ...effects, replay: { kind: 'fork', candidate: r.candidate!, ...proofs } }
+    }
     return effects
   }
   return effects

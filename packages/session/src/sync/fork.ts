@@ -29,8 +29,22 @@ export function captureBranchPoint(
   }
 }
 
+/**
+ * The branch point a commit framed in `epoch` would replace our merge at:
+ * our last one, or a prior one (`ConversationCore.priorBranches`) when the
+ * fork lies an epoch or two before it. Undefined when we hold none there.
+ */
+export function branchPointFor(core: Pick<ConversationCore, 'branch' | 'priorBranches'>, epoch: bigint | undefined): BranchPoint | undefined {
+  if (epoch === undefined) return undefined
+  if (core.branch?.epoch === epoch) return core.branch
+  return core.priorBranches.find((b) => b.epoch === epoch)
+}
+
 /** Why a fork switch could not be tried: we merged nothing since we joined (or restarted). */
 export const NO_BRANCH_POINT = 'no branch point'
+
+/** How a refusal begins when MLS refused the commit at the branch point: our state there is not the committer's. */
+export const STAGING_ABORTED = 'staging aborted'
 
 /** Why a fork switch was not even tried: our branch wins the fork choice (not worth an event). */
 export const NOT_PREFERRED = 'not preferred by the fork choice'
@@ -60,15 +74,15 @@ export async function stageOnBranchPoint(
     }
   | string
 > {
-  const bp = core.branch
-  if (bp === undefined) return NO_BRANCH_POINT
+  if (core.branch === undefined) return NO_BRANCH_POINT
+  const bp = branchPointFor(core, core.mls.inspectMessageEpoch(candidate.commitMessage))
+  if (bp === undefined) return 'framed in another epoch'
   // The signed merges it carries of members at the branch point (counted by mergedByMajority).
   keepReplayMerges(core, bp.epoch + 1n, fromHex(hashHex), bp.members ?? new Set<string>(), mergedBy)
   // Ranked by the claimed committer first (cheap); staging below makes sure the claim is the MLS committer.
-  if (!winsFork(branchClaim(core, candidate.stewardMemberId, fromHex(hashHex)), branchClaim(core, bp.committer, fromHex(bp.hashHex)))) {
+  if (!winsFork(branchClaim(core, candidate.stewardMemberId, fromHex(hashHex), bp), branchClaim(core, bp.committer, fromHex(bp.hashHex), bp))) {
     return NOT_PREFERRED
   }
-  if (core.mls.inspectMessageEpoch(candidate.commitMessage) !== bp.epoch) return 'framed in another epoch'
   if (bytesEqual(candidate.stewardMemberId, core.memberId)) {
     // Ours: the state that has exactly this commit pending (we may have minted another since).
     const ours = await ownCandidateState(core, bp.epoch, hashHex, bp)
@@ -80,7 +94,7 @@ export async function stageOnBranchPoint(
   const alt = await openState(core.plugins.mls, bp.mlsState)
   if (alt.hasPendingCommit()) await alt.discardOwnCommit()
   const staged = await alt.stageRemoteCommit({ proposals: candidate.mlsProposals, commit: candidate.commitMessage })
-  if (staged.status === 'aborted') return `staging aborted: ${staged.reason} ${staged.error.message}`
+  if (staged.status === 'aborted') return `${STAGING_ABORTED}: ${staged.reason} ${staged.error.message}`
   // The list at the branch point, or the one installed since: an election
   // for that epoch may have resolved here only after we merged.
   const stewards = [...(bp.session.steward?.list.members ?? []), ...(core.steward.currentList()?.members ?? [])]
@@ -96,7 +110,7 @@ export async function stageOnBranchPoint(
   // its committer against the list they held. Ours disagrees (an election only we and a few counted, at a
   // timeout, after the group had moved on: churn FAST_TIMING seed 484); their signed word outweighs our view of
   // who should be steward. Everything else about the commit is still checked: MLS, its changes' approvals.
-  if (!check.ok && check.notSteward === true && mergedByMajority(core, fromHex(hashHex))) check = { ok: true }
+  if (!check.ok && check.notSteward === true && mergedByMajority(core, fromHex(hashHex), bp)) check = { ok: true }
   if (!check.ok) return check.reason
   const membersBefore = alt.members()
   // The other branch's changes need our approval at the branch point, or certificates we verify.
@@ -120,7 +134,7 @@ export async function stageOnBranchPoint(
  * they do from then on.
  */
 function restoreKeepingRankingList(core: ConversationCore, bp: BranchPoint): void {
-  const ranked = rankingList(core)
+  const ranked = rankingList(core, bp)
   restoreSession(core, bp.session)
   const held = core.steward.currentList()
   if (ranked === undefined || held === undefined) return

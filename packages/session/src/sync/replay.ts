@@ -10,7 +10,8 @@ import { electableLists } from '../stewardship/stewardship.js'
 import { authorizeChanges } from '../voting/certificates.js'
 import { adoptOfferedProposals } from '../voting/late-proposals.js'
 import { type ReplayedCommit, keepReplayMerges, majorityMerged, precheckReplay, requestCatchUp } from './catch-up.js'
-import { NOT_PREFERRED, NO_BRANCH_POINT, captureBranchPoint, stageOnBranchPoint } from './fork.js'
+import type { BranchPoint } from '../state/branch-point.js'
+import { NOT_PREFERRED, NO_BRANCH_POINT, STAGING_ABORTED, branchPointFor, captureBranchPoint, stageOnBranchPoint } from './fork.js'
 import { keepOwnCandidate, openState, ownCandidateState } from './own-candidates.js'
 import { adoptListFromReplay, adoptMissedList } from './steward-sync.js'
 
@@ -141,6 +142,26 @@ function askForOurEpochsCommit(core: ConversationCore, now: number): void {
 }
 
 /**
+ * The group's commit of a branch point's epoch does not stage on the state
+ * we saved there: our state at that epoch is not the group's either, so
+ * the fork lies earlier (we merged a commit the group left, then went on
+ * on our own branch: the creator of a wave at 1.5 s jitter, alone an epoch
+ * ahead for good). When we hold a branch point before that one
+ * (`ConversationCore.priorBranches`), ask for the group's commit of its
+ * epoch; the fork choice decides the switch there as at the last one
+ * (`applyForkSwitch`). Only a replay we asked for this way is taken as a
+ * fork that deep (`sync/catch-up.ts onControl`): a late or forged commit
+ * of an old epoch never pulls a member on the group's branch back.
+ */
+function askBeforeBranchPoint(core: ConversationCore, failed: BranchPoint, now: number): void {
+  const earlier = core.priorBranches.find((b) => b.epoch < failed.epoch)
+  if (earlier === undefined || core.branch === undefined || core.branch.epoch + 1n !== core.epoch()) return
+  if (core.catchUp.offBranch?.epoch === core.epoch() && core.catchUp.offBranch.from !== undefined && core.catchUp.offBranch.from <= earlier.epoch) return
+  core.catchUp.offBranch = { epoch: core.epoch(), at: now, from: earlier.epoch }
+  requestCatchUp(core, now, earlier.epoch)
+}
+
+/**
  * Our candidate of the round at this epoch, pending in the state a fork
  * switch leaves: members on that branch may still merge it (and may come
  * back to it), so keep the state that has it pending, as a lost round does.
@@ -181,8 +202,9 @@ function keepPendingCandidate(core: ConversationCore): void {
 export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCommit, now: number): Promise<boolean> {
   const { candidate: c, certificates: offered, mergedBy } = replay
   const hashHex = toHex(commitHashOf(c.commitMessage))
-  const abandoned = core.branch?.hashHex
-  const before = core.branch
+  // Our last branch point, or a prior one when the fork lies before it.
+  const before = branchPointFor(core, core.mls.inspectMessageEpoch(c.commitMessage))
+  const abandoned = before?.hashHex
   const abandonedCandidate = before === undefined ? undefined : core.catchUp.log.get(before.epoch.toString())
   const switched = await stageOnBranchPoint(core, c, hashHex, offered, mergedBy)
   if (typeof switched === 'string' || abandoned === undefined) {
@@ -191,6 +213,7 @@ export async function applyForkSwitch(core: ConversationCore, replay: ReplayedCo
     if (typeof switched === 'string' && !expected) {
       core.emit({ type: 'dropped', reason: 'candidate', detail: `fork switch refused: ${switched}` })
     }
+    if (typeof switched === 'string' && switched.startsWith(STAGING_ABORTED) && before !== undefined) askBeforeBranchPoint(core, before, now)
     return false
   }
   const { hashHex: _old, committer: _oldCommitter, ...branch } = switched.branch
