@@ -60,7 +60,7 @@ import {
   onJoinProbe,
   onRepeatedAnnouncement,
 } from '../src/join/responder.js'
-import { signAttestation, signJoinBeacon, verifyJoinBeacon, verifyJoinStatus } from '../src/join/signing.js'
+import { signAttestation, signJoinBeacon, verifyAttestation, verifyJoinBeacon, verifyJoinStatus } from '../src/join/signing.js'
 import {
   type BackfillComponents,
   HISTORY_LIMITS,
@@ -107,7 +107,7 @@ import {
 } from '../src/join/invite.js'
 import { INVITATION_LIFETIME_MS } from '../src/state/invitations.js'
 import { type OwnCandidatesComponents, keepOwnCandidate, ownCandidateState } from '../src/sync/own-candidates.js'
-import { CatchUpState } from '../src/state/catch-up-state.js'
+import { CatchUpState, PAST_STATE_INTERVAL_MS } from '../src/state/catch-up-state.js'
 import { InvitationBook } from '../src/state/invitations.js'
 import { type AdmissionComponents, creatorVoteFor, judgeAdmission, proposalLiveness, silentAdmissionRefusal } from '../src/voting/admission.js'
 import { type EquivocationComponents, noteEquivocation } from '../src/voting/equivocation.js'
@@ -1041,6 +1041,38 @@ describe('sync/catch-up onControl on ControlComponents: every reply and event is
     ;(s as { priorBranches: BranchPoint[] }).priorBranches = [bp(3n, '22'.repeat(32))]
     s.catchUp.offBranch = { epoch: 4n, at: NOW, from: 3n }
     expect(onControl(s, replayed(3n), NOW).replay).toBeUndefined()
+  })
+
+  it('requests that want past states: we send our signed word about the epoch asked of, marked past (once per epoch per interval, two in all); at our epoch our attestation; without the flag, nothing', () => {
+    const { s } = view()
+    const state = (n: number) => ({ commitHash: new Uint8Array(32).fill(n), committer: bob!.identity, authenticatorHash: new Uint8Array(32).fill(0x40 + n) })
+    for (const e of [2, 3, 4]) s.catchUp.pastStates.set(String(e), state(e))
+    const ask = (fromEpoch: bigint, at: number, pastStates = true) =>
+      control({ commitRequest: signCommitRequest({ ...s, memberId: bob!.identity, plugins: { consensus: { signer: bob! } } }, { fromEpoch, pastStates }, at) })
+    const words = (at: number, fromEpoch: bigint, pastStates = true) => onControl(s, ask(fromEpoch, at, pastStates), at).send.flatMap((m) => (m.demlsControl?.attestation ? [m.demlsControl.attestation] : []))
+    const [word] = words(NOW, 3n)
+    expect(word && { epoch: word.epoch, past: word.demlsPastState, hash: word.commitHash, state: word.authenticatorHash }).toEqual({ epoch: 4n, past: true, hash: state(4).commitHash, state: state(4).authenticatorHash })
+    const decoded = decodeAppMessage(encodeAppMessage({ demlsControl: { attestation: word! } })).demlsControl!.attestation!
+    expect(verifyAttestation(alice!, 'chat', decoded)).toBe(true)
+    // The flag is signed: the same word read as a current attestation does not verify.
+    expect(verifyAttestation(alice!, 'chat', { ...decoded, demlsPastState: false })).toBe(false)
+    expect(words(NOW + 600, 3n)).toEqual([]) // that epoch again within the interval
+    expect(words(NOW + 1_200, 2n).map((a) => a.epoch)).toEqual([3n]) // another epoch: the second of the window
+    expect(words(NOW + 1_800, 1n)).toEqual([]) // two in all per interval (epoch 2 would be the third)
+    expect(words(NOW + 2_400, 3n, false)).toEqual([]) // a plain request: no word
+    // At our own epoch: our attestation, not a past one.
+    const [current] = words(NOW + PAST_STATE_INTERVAL_MS + 3_000, 4n)
+    expect(current && { epoch: current.epoch, past: current.demlsPastState ?? false }).toEqual({ epoch: 5n, past: false })
+    expect(words(NOW + PAST_STATE_INTERVAL_MS + 3_600, 3n).map((a) => a.epoch)).toEqual([4n]) // the interval passed
+  })
+
+  it('a member\'s word about an epoch it left is evidence, not a sign that it is behind: no attestation of ours answers it', () => {
+    const { s } = view()
+    expect(onControl(s, attested(bob!, 3n, NOW), NOW).send.map((m) => m.demlsControl?.attestation?.epoch)).toEqual([5n])
+    const { s: other } = view()
+    const past = control({ attestation: signAttestation(bob!, 'chat', { epoch: 3n, signedAtMs: NOW, demlsPastState: true }) })
+    expect(onControl(other, past, NOW).send).toEqual([])
+    expect(other.liveness.lastSeen.get(toHex(bob!.identity))).toBe(NOW) // still a sign of life
   })
 
   it('proposal requests: the owner returns its proposal to send again (votes cleared, round 1), once per interval; not someone else\'s', () => {

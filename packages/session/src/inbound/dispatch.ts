@@ -175,7 +175,9 @@ async function onPlainControl(core: ConversationCore, control: Extract<Inbound, 
   const { events, send, replay, resendProposal } = onControl(core, control, now)
   for (const event of events) core.emit(event)
   for (const message of send) core.sendPlain(message)
-  if (control.attestation !== undefined && (await onListAttested(core, control.attestation, now)) === 'regenerate') await electAgain(core, now)
+  // A member's word about an epoch it left (`demls_past_state`) says nothing about the list it holds now.
+  const listStamped = control.attestation !== undefined && !control.attestation.demlsPastState
+  if (listStamped && (await onListAttested(core, control.attestation!, now)) === 'regenerate') await electAgain(core, now)
   if (replay?.kind === 'catch-up') await applyReplay(core, replay, now)
   else if (replay?.kind === 'fork') await applyForkSwitch(core, replay, now)
   else if (resendProposal !== undefined && !core.sm.blocksMessaging) {

@@ -103,8 +103,10 @@ export function offerWelcome(core: ConversationCore, welcome: MemberWelcome): vo
  */
 export function noteJoinAttestation(core: JoinAttestationComponents, a: EpochAttestation): ConversationEvent | undefined {
   const p = core.provisional
-  // Our epoch is judged; later ones endorse the Welcome of a later commit that added us again (or come before our next merge).
-  if (p === undefined || a.authenticatorHash.length !== 32 || a.epoch < core.epoch() || a.epoch > core.epoch() + ATTESTED_EPOCHS_AHEAD) return undefined
+  // Our epoch is judged; later ones endorse the Welcome of a later commit that added us again (or come before our next merge):
+  // a few epochs ahead, and any epoch a Welcome we were offered leads to.
+  if (p === undefined || a.authenticatorHash.length !== 32 || a.epoch < core.epoch()) return undefined
+  if (a.epoch > core.epoch() + ATTESTED_EPOCHS_AHEAD && !leadsToEpoch(p, a.epoch)) return undefined
   const hex = toHex(a.memberId)
   if (hex === core.memberHex || !core.isMemberHex(hex)) return undefined
   const signedAt = Number(a.signedAtMs)
@@ -116,6 +118,12 @@ export function noteJoinAttestation(core: JoinAttestationComponents, a: EpochAtt
   }
   p.note(hex, state, signedAt)
   return judgeBranch(core)
+}
+
+/** Whether a Welcome we were offered (and tried) leads to a state at `epoch`. */
+function leadsToEpoch(p: ProvisionalJoin, epoch: bigint): boolean {
+  for (const o of p.offered.values()) if (o.leadsTo?.epoch === epoch) return true
+  return false
 }
 
 /** Judge our branch from what the other members attested (`judgeJoinedBranch`), and report a `stranded` verdict. */
@@ -177,7 +185,8 @@ export function requestJoinedBranch(core: ConversationCore, now: number): void {
   const p = core.provisional
   if (p === undefined || now - p.lastBranchRequestAt < BRANCH_REQUEST_INTERVAL_MS) return
   p.lastBranchRequestAt = now
-  core.sendPlain({ demlsControl: { commitRequest: signCommitRequest(core, { fromEpoch: core.epoch() - 1n }, now) } })
+  // Members that left our epoch also send their signed word about it (`sync/catch-up.ts pastAttestation`).
+  core.sendPlain({ demlsControl: { commitRequest: signCommitRequest(core, { fromEpoch: core.epoch() - 1n, pastStates: true }, now) } })
 }
 
 /**
@@ -227,7 +236,11 @@ export async function healStranded(core: ConversationCore, now: number): Promise
   if (p === undefined || p.target === undefined) return false
   for (const o of [...p.offered.values()]) {
     const known = o.leadsTo
-    if (known === null || (known !== undefined && !endorsed(core, p, known))) continue
+    if (known === null) continue
+    if (known !== undefined && !endorsed(core, p, known)) {
+      askForEndorsement(core, p, known, now)
+      continue
+    }
     let group: MlsService | undefined
     try {
       group = await core.plugins.welcomeMls(o.welcome.welcomeBytes, undefined, { retainKeyPackage: true })
@@ -239,12 +252,32 @@ export async function healStranded(core: ConversationCore, now: number): Promise
       continue
     }
     o.leadsTo = { epoch: group.epoch(), authenticatorHash: authenticatorHash(group.epochAuthenticator()) }
-    if (!endorsed(core, p, o.leadsTo)) continue
+    if (!endorsed(core, p, o.leadsTo)) {
+      askForEndorsement(core, p, o.leadsTo, now)
+      continue
+    }
     if (await adopt(core, group, o, now)) return true
     o.leadsTo = null
   }
   reannounce(core, p, now)
   return false
+}
+
+/**
+ * A Welcome of a later commit that added us again leads to `state`, which
+ * too few members of our roster attested while the group was at its epoch
+ * (the merge attesters, and the group moved on before the periodic ones:
+ * three joiners of a wave stranded for good, `faults:wave` seed 73). Ask
+ * for the commit that made that epoch with members' past states: its
+ * replay carries the merging members' signed attestations, and members
+ * that left that epoch send their word about it
+ * (`sync/catch-up.ts pastAttestation`). Rate-limited with our other branch
+ * requests.
+ */
+function askForEndorsement(core: ConversationCore, p: ProvisionalJoin, state: AttestedState, now: number): void {
+  if (state.epoch <= core.epoch() || now - p.lastBranchRequestAt < BRANCH_REQUEST_INTERVAL_MS) return
+  p.lastBranchRequestAt = now
+  core.sendPlain({ demlsControl: { commitRequest: signCommitRequest(core, { fromEpoch: state.epoch - 1n, pastStates: true }, now) } })
 }
 
 function reannounce(core: ConversationCore, p: ProvisionalJoin, now: number): void {

@@ -32,6 +32,16 @@ export interface OwnCandidate {
   branchHex?: string
 }
 
+/** How long we wait before we send our word about the same past epoch again, whoever asks (`sync/catch-up.ts pastAttestation`). */
+export const PAST_STATE_INTERVAL_MS = 10_000
+
+/**
+ * How many words about past epochs we send per {@link PAST_STATE_INTERVAL_MS}
+ * in all: a member that asks about every epoch we keep makes each member
+ * send at most this many, not one per epoch.
+ */
+export const PAST_STATES_PER_WINDOW = 2
+
 /**
  * Catch-up state of one conversation (beyond the reference; landscape
  * §2.1.4): the log of merged commits, packets from epochs we have not
@@ -55,6 +65,17 @@ export class CatchUpState {
   readonly reelectedStamps = new Set<string>()
   /** Merged commit candidates by the epoch they left (as a decimal string). */
   readonly log = new Map<string, CommitCandidate>()
+  /**
+   * What we held at each epoch we reached (decimal string): the commit that
+   * brought us there, its committer and our state's authenticator hash, kept
+   * as long as the log, for our signed word about an epoch we have left
+   * (`sync/catch-up.ts pastAttestation`).
+   */
+  readonly pastStates = new Map<string, { commitHash: Uint8Array; committer: Uint8Array; authenticatorHash: Uint8Array }>()
+  /** When we last sent our word about each past epoch (decimal string), for its rate limit. */
+  readonly pastStateSentAt = new Map<string, number>()
+  /** Our words about past epochs, whatever the epoch and whoever asks: `PAST_STATES_PER_WINDOW` per `PAST_STATE_INTERVAL_MS`. */
+  readonly pastStateBudget = new TokenBucket(PAST_STATES_PER_WINDOW, PAST_STATE_INTERVAL_MS)
   /** App-channel packets framed in epochs we have not reached. */
   readonly future: { epoch: bigint; payload: Uint8Array }[] = []
   /** Welcomes recorded, by joiner (hex), for re-sending to joiners who missed them (see {@link recordWelcome}). */

@@ -29,6 +29,7 @@ import { type LivenessComponents, noteSeenAt } from '../stewardship/liveness.js'
 import { answersAttestation, electionForReplay, listStamp } from './steward-sync.js'
 import { commitHashOf, precheckCandidate } from '../rules/candidate-check.js'
 import type { BranchPoint } from '../state/branch-point.js'
+import { PAST_STATE_INTERVAL_MS } from '../state/catch-up-state.js'
 import { type BranchClaim, type BranchTip, committerRank, prefersAttested, winsFork } from '../rules/fork-choice.js'
 import { groupAhead } from '../rules/group-ahead.js'
 import { attestsMergeAtOnce } from '../rules/merge-attesters.js'
@@ -66,6 +67,15 @@ export function recordMerged(
 ): void {
   core.catchUp.log.set(String(fromEpoch), candidate)
   evictOldest(core.catchUp.log, COMMIT_LOG_SIZE)
+  // What we hold now (a fork switch replaces what we held at this epoch number): our word about it once we left it.
+  const reached = String(fromEpoch + 1n)
+  core.catchUp.pastStates.delete(reached)
+  core.catchUp.pastStates.set(reached, {
+    commitHash: attestation.commitHash ?? commitHashOf(candidate.commitMessage),
+    committer: attestation.committer,
+    authenticatorHash: ownState(core).authenticatorHash,
+  })
+  evictOldest(core.catchUp.pastStates, COMMIT_LOG_SIZE)
   // A fork switch keeps the epoch number: start the request backoff over on every merge, not only on a new epoch
   // (a member that healed onto the group's branch late must ask for the commits it missed at once).
   core.catchUp.requestEpoch = -1n
@@ -117,6 +127,40 @@ export function heartbeat(core: ConversationCore, now: number): void {
 function attest(core: ConversationCore, now: number): void {
   const message = attestation(core, now)
   if (message !== undefined) core.sendPlain(message)
+}
+
+/**
+ * Our signed word about `epoch`, an epoch we have left (a request that
+ * wants members' past states, `CommitRequest.demls_past_states`): the
+ * commit that brought us there and the state we held, marked
+ * `demls_past_state` so that no one reads it as a sign that we are at that
+ * epoch. The evidence a member on a branch the group left there needs, a
+ * strict majority's word about one epoch, is scarce once the group has
+ * moved on: members sign their state at once after a merge only if they
+ * are among the merge attesters (a third plus 3), then every few seconds
+ * while at that epoch (`faults:wave`: joiners stranded for good, and
+ * members that could not count the majority's merge of the commit that
+ * outranked theirs). None when we kept no state for it, and at most once
+ * per `PAST_STATE_INTERVAL_MS` per epoch and `PAST_STATES_PER_WINDOW` in all.
+ */
+function pastAttestation(core: ControlComponents, epoch: bigint, now: number): AppMessageInit | undefined {
+  const key = String(epoch)
+  const past = core.catchUp.pastStates.get(key)
+  if (past === undefined || epoch >= core.epoch()) return undefined
+  const sent = core.catchUp.pastStateSentAt
+  if (now - (sent.get(key) ?? Number.NEGATIVE_INFINITY) < PAST_STATE_INTERVAL_MS || !core.catchUp.pastStateBudget.take(now)) return undefined
+  sent.delete(key)
+  sent.set(key, now)
+  evictOldest(sent, COMMIT_LOG_SIZE)
+  const attestation = signAttestation(core.plugins.consensus.signer, core.id, {
+    epoch,
+    commitHash: past.commitHash,
+    committer: past.committer,
+    signedAtMs: Math.max(0, Math.floor(now)),
+    authenticatorHash: past.authenticatorHash,
+    demlsPastState: true,
+  })
+  return { demlsControl: { attestation } }
 }
 
 /** {@link attest}, returning the message to send (none within the re-send interval) instead of sending it. */
@@ -522,7 +566,9 @@ function catchUpRequest(core: ControlComponents, now: number, fromEpoch: bigint,
     c.requestBackoffMs = Math.min(AVAILABILITY_LIMITS.requestBackoffMaxMs, 2 * c.requestBackoffMs)
   }
   c.lastRequestAt = now
-  return { demlsControl: { commitRequest: signCommitRequest(core, { fromEpoch, ...(commitHash ? { commitHash } : {}) }, now) } }
+  // The commit that made our epoch, or an earlier one: we are on another branch there, and count the members' word about it.
+  const pastStates = fromEpoch < core.epoch()
+  return { demlsControl: { commitRequest: signCommitRequest(core, { fromEpoch, ...(commitHash ? { commitHash } : {}), ...(pastStates ? { pastStates } : {}) }, now) } }
 }
 
 /**
@@ -700,7 +746,9 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
     // Only a current member's signed word makes us believe the group is ahead or on another branch.
     const fromMember = a.epoch >= core.epoch() && attestedByMember(core, a, now)
     if (fromMember) noteEpoch(core, a.epoch, now)
-    if (fromMember && a.epoch === core.epoch() && core.steward.isSteward(a.memberId)) noteStewardReached(core.catchUp, a.epoch, toHex(a.memberId), now)
+    // A word about an epoch its member has left (`pastAttestation`): evidence of that state, never of where it is now.
+    const past = a.demlsPastState
+    if (fromMember && !past && a.epoch === core.epoch() && core.steward.isSteward(a.memberId)) noteStewardReached(core.catchUp, a.epoch, toHex(a.memberId), now)
     if (fromMember && a.epoch > core.epoch()) noteAhead(core, toHex(a.memberId), a.epoch, now)
     // What it merged: evidence for members we replay that commit to.
     // (Checked again: `attestedByMember` trusts a member's later attestations of an epoch it checked once.)
@@ -731,10 +779,10 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
       // attestation picks answer (every member used to: in a group of 25 whose commit took seconds to reach
       // everyone, each attestation of the old epoch drew 24 attestations, which slowed everyone further);
       // its next attestation picks other few, and members' own attestations of each merge reach it anyway.
-      if (answersAttestation(core, a)) queue(attestation(core, now))
+      if (!past && answersAttestation(core, a)) queue(attestation(core, now))
     } else if (a.epoch < core.epoch()) {
       // Someone is behind: our attestation tells it to catch up (the few it picks, as above).
-      if (answersAttestation(core, a)) queue(attestation(core, now))
+      if (!past && answersAttestation(core, a)) queue(attestation(core, now))
     }
     return effects
   }
@@ -744,14 +792,18 @@ export function onControl(core: ControlComponents, control: DemlsControl, now: n
     const candidate = core.catchUp.log.get(key)
     // Without the commit we cannot answer, but a member's request for the one we would ask for stands for ours.
     const asksAsWeWould = candidate === undefined && asksForWhatWeWant(core, req)
-    if (candidate === undefined && !asksAsWeWould) return effects
+    // A member on another branch there also wants our word about the epoch that commit reached.
+    const wantsOurWord = req.demlsPastStates && req.fromEpoch < core.epoch()
+    if (candidate === undefined && !asksAsWeWould && !wantsOurWord) return effects
     const refused = commitRequestRefusal(core, req, now)
     if (refused !== undefined) {
       if (refused !== 'commit request rate') report({ type: 'dropped', reason: 'unauthorized', detail: refused })
       return effects
     }
+    // Every member that left that epoch answers (the requester counts a majority); at our own epoch, our attestation.
+    if (wantsOurWord) queue(req.fromEpoch + 1n === core.epoch() ? attestation(core, now) : pastAttestation(core, req.fromEpoch + 1n, now))
     if (candidate === undefined) {
-      noteHeardCommitRequest(core.catchUp, req, now)
+      if (asksAsWeWould) noteHeardCommitRequest(core.catchUp, req, now)
       return effects
     }
     if (req.commitHash.length > 0) {

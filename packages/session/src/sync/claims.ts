@@ -61,11 +61,16 @@ function commitRequestPayload(conversationId: string, r: CommitRequestInit): Uin
 }
 
 /** Our commit request, signed by our member key. */
-export function signCommitRequest(core: ClaimsComponents, fields: { fromEpoch: bigint; commitHash?: Uint8Array }, now: number): CommitRequestInit {
+export function signCommitRequest(
+  core: ClaimsComponents,
+  fields: { fromEpoch: bigint; commitHash?: Uint8Array; pastStates?: boolean },
+  now: number,
+): CommitRequestInit {
   const unsigned: CommitRequestInit = {
     fromEpoch: fields.fromEpoch,
     memberId: core.memberId,
     ...(fields.commitHash !== undefined ? { commitHash: fields.commitHash } : {}),
+    ...(fields.pastStates === true ? { demlsPastStates: true } : {}),
     signedAtMs: BigInt(Math.max(0, Math.floor(now))),
   }
   return { ...unsigned, signature: core.plugins.consensus.signer.sign(commitRequestPayload(core.id, unsigned)) }

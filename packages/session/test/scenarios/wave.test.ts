@@ -23,4 +23,25 @@ describe('wave runs (issue 56)', () => {
     expect(r.outcome, r.detail.join('\n')).toBe('converged')
     expect(r.formedAfterLastMs).toBeLessThan(30_000)
   }, 240_000)
+
+  /**
+   * Seeds 73 and 112: members on the losing commit of an epoch the group
+   * left within seconds could not count a majority's signed word about
+   * that epoch (the merge attesters are a third of the group plus 3, and
+   * the group moved on before most periodic attestations). In 73, three
+   * joiners welcomed by the losing commit held the Welcome of the commit
+   * that added them again and 9 of the 10 attestations of its state they
+   * needed; in 112, two members on the losing commit could not count the
+   * majority's merge of the commit that outranked theirs. Both stalled for
+   * good. Their requests now ask for members' past states, and every
+   * member that left the epoch sends its signed word about it.
+   */
+  for (const seed of [73, 112]) {
+    it(`seed ${seed}: members on the losing commit of an epoch the group left get a majority's word about it, and the wave converges`, async () => {
+      const r = await waveRun({ seed })
+      expect(r.wakeupLoops).toEqual([])
+      expect(r.outcome, r.detail.join('\n')).toBe('converged')
+      expect(r.formedAfterLastMs).toBeLessThan(30_000)
+    }, 240_000)
+  }
 })

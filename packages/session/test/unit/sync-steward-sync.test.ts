@@ -36,6 +36,7 @@ describe('sync/steward-sync', () => {
       commitHash: new Uint8Array(),
       committer: new Uint8Array(),
       authenticatorHash: new Uint8Array(),
+      demlsPastState: false,
       stewardListEpoch: listEpoch,
       stewardListRound: round,
       signedAtMs: BigInt(core.now),
@@ -69,7 +70,7 @@ describe('sync/steward-sync', () => {
     // Attestations of an older list whose answerer is us (the closest of the members to its target).
     const at = (ms: number): EpochAttestation => {
       for (let k = 0; ; k++) {
-        const a: EpochAttestation = { memberId: bob.memberId, epoch, commitHash: new Uint8Array(), committer: new Uint8Array(), authenticatorHash: new Uint8Array(), stewardListEpoch: epoch, stewardListRound: 0, signedAtMs: BigInt(ms + k), signature: new Uint8Array() }
+        const a: EpochAttestation = { memberId: bob.memberId, epoch, commitHash: new Uint8Array(), committer: new Uint8Array(), authenticatorHash: new Uint8Array(), demlsPastState: false, stewardListEpoch: epoch, stewardListRound: 0, signedAtMs: BigInt(ms + k), signature: new Uint8Array() }
         if (isAmongClosest(listAnswerTarget(a), core.memberSet(), toHex(bob.memberId), core.memberHex, 1)) return a
       }
     }
@@ -100,6 +101,7 @@ describe('sync/steward-sync', () => {
       commitHash: new Uint8Array(),
       committer: new Uint8Array(),
       authenticatorHash: new Uint8Array(),
+      demlsPastState: false,
       stewardListEpoch: epoch,
       stewardListRound: round,
       signedAtMs: BigInt(core.now),
@@ -128,6 +130,7 @@ describe('sync/steward-sync', () => {
         commitHash: new Uint8Array(),
         committer: new Uint8Array(),
         authenticatorHash: new Uint8Array(),
+        demlsPastState: false,
         stewardListEpoch: big.epoch(),
         stewardListRound: 0,
         signedAtMs: BigInt(now),

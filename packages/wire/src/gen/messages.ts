@@ -2103,6 +2103,8 @@ export interface EpochAttestation {
   committer: Uint8Array
   /** field 9, bytes */
   authenticatorHash: Uint8Array
+  /** field 10, bool */
+  demlsPastState: boolean
 }
 
 /**
@@ -2134,6 +2136,8 @@ export interface EpochAttestationInit {
   committer?: Uint8Array | null
   /** field 9, bytes */
   authenticatorHash?: Uint8Array | null
+  /** field 10, bool */
+  demlsPastState?: boolean | null
 }
 
 function toEpochAttestation(v: EpochAttestationInit): Record<string, unknown> {
@@ -2147,6 +2151,7 @@ function toEpochAttestation(v: EpochAttestationInit): Record<string, unknown> {
   if (v.signature != null) o.signature = bytesIn(v.signature)
   if (v.committer != null) o.committer = bytesIn(v.committer)
   if (v.authenticatorHash != null) o.authenticatorHash = bytesIn(v.authenticatorHash)
+  if (v.demlsPastState != null) o.demlsPastState = v.demlsPastState
   return o
 }
 
@@ -2161,6 +2166,7 @@ function fromEpochAttestation(m: Record<string, unknown>): EpochAttestation {
     signature: bytesOut(m.signature),
     committer: bytesOut(m.committer),
     authenticatorHash: bytesOut(m.authenticatorHash),
+    demlsPastState: (m.demlsPastState as boolean | undefined) ?? false,
   }
   return v
 }
@@ -2223,6 +2229,8 @@ export interface CommitRequest {
   signedAtMs: bigint
   /** field 5, bytes */
   signature: Uint8Array
+  /** field 6, bool */
+  demlsPastStates: boolean
 }
 
 /**
@@ -2246,6 +2254,8 @@ export interface CommitRequestInit {
   signedAtMs?: bigint | number | null
   /** field 5, bytes */
   signature?: Uint8Array | null
+  /** field 6, bool */
+  demlsPastStates?: boolean | null
 }
 
 function toCommitRequest(v: CommitRequestInit): Record<string, unknown> {
@@ -2255,6 +2265,7 @@ function toCommitRequest(v: CommitRequestInit): Record<string, unknown> {
   if (v.commitHash != null) o.commitHash = bytesIn(v.commitHash)
   if (v.signedAtMs != null) o.signedAtMs = u64In(v.signedAtMs)
   if (v.signature != null) o.signature = bytesIn(v.signature)
+  if (v.demlsPastStates != null) o.demlsPastStates = v.demlsPastStates
   return o
 }
 
@@ -2265,6 +2276,7 @@ function fromCommitRequest(m: Record<string, unknown>): CommitRequest {
     commitHash: bytesOut(m.commitHash),
     signedAtMs: u64Out(m.signedAtMs),
     signature: bytesOut(m.signature),
+    demlsPastStates: (m.demlsPastStates as boolean | undefined) ?? false,
   }
   return v
 }
@@ -5498,6 +5510,7 @@ export const schema = {
       { name: 'signature', id: 7, kind: 'bytes', repeated: false },
       { name: 'committer', id: 8, kind: 'bytes', repeated: false },
       { name: 'authenticatorHash', id: 9, kind: 'bytes', repeated: false },
+      { name: 'demlsPastState', id: 10, kind: 'bool', repeated: false },
     ],
   },
   CommitRequest: {
@@ -5508,6 +5521,7 @@ export const schema = {
       { name: 'commitHash', id: 3, kind: 'bytes', repeated: false },
       { name: 'signedAtMs', id: 4, kind: 'uint64', repeated: false },
       { name: 'signature', id: 5, kind: 'bytes', repeated: false },
+      { name: 'demlsPastStates', id: 6, kind: 'bool', repeated: false },
     ],
   },
   CommitReplay: {

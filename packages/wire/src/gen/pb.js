@@ -2241,6 +2241,7 @@ export const de_mls = $root.de_mls = (() => {
                 EpochAttestation.prototype.signature = $util.newBuffer([]);
                 EpochAttestation.prototype.committer = $util.newBuffer([]);
                 EpochAttestation.prototype.authenticatorHash = $util.newBuffer([]);
+                EpochAttestation.prototype.demlsPastState = false;
 
                 EpochAttestation.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -2267,6 +2268,8 @@ export const de_mls = $root.de_mls = (() => {
                         writer.uint32(66).bytes(message.committer);
                     if (message.authenticatorHash != null && $Object.hasOwnProperty.call(message, "authenticatorHash") && message.authenticatorHash.length)
                         writer.uint32(74).bytes(message.authenticatorHash);
+                    if (message.demlsPastState != null && $Object.hasOwnProperty.call(message, "demlsPastState") && message.demlsPastState !== false)
+                        writer.uint32(80).bool(message.demlsPastState);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -2381,6 +2384,15 @@ export const de_mls = $root.de_mls = (() => {
                                     delete message.authenticatorHash;
                                 continue;
                             }
+                        case 10: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.bool())
+                                    message.demlsPastState = value;
+                                else
+                                    delete message.demlsPastState;
+                                continue;
+                            }
                         }
                         reader.skipType(wireType, _depth, tag);
                         if (!reader.discardUnknown) {
@@ -2415,6 +2427,7 @@ export const de_mls = $root.de_mls = (() => {
                 CommitRequest.prototype.commitHash = $util.newBuffer([]);
                 CommitRequest.prototype.signedAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
                 CommitRequest.prototype.signature = $util.newBuffer([]);
+                CommitRequest.prototype.demlsPastStates = false;
 
                 CommitRequest.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -2433,6 +2446,8 @@ export const de_mls = $root.de_mls = (() => {
                         writer.uint32(32).uint64(message.signedAtMs);
                     if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
                         writer.uint32(42).bytes(message.signature);
+                    if (message.demlsPastStates != null && $Object.hasOwnProperty.call(message, "demlsPastStates") && message.demlsPastStates !== false)
+                        writer.uint32(48).bool(message.demlsPastStates);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -2509,6 +2524,15 @@ export const de_mls = $root.de_mls = (() => {
                                     message.signature = value;
                                 else
                                     delete message.signature;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.bool())
+                                    message.demlsPastStates = value;
+                                else
+                                    delete message.demlsPastStates;
                                 continue;
                             }
                         }
