@@ -22,6 +22,7 @@ import {
   Subtopic,
   ViolationType,
   decodeAppMessage,
+  decodeCommitRequest,
   decodeEpochAttestation,
   decodeStewardListNotice,
   encodeDemlsControl,
@@ -30,6 +31,7 @@ import {
   encodeDemlsAggregateProof,
   encodeApprovalCertificate,
   decodeApprovalCertificate,
+  encodeCommitRequest,
   encodeEpochAttestation,
   encodeStewardListNotice,
   decodeCommitCandidate,
@@ -733,17 +735,18 @@ describe('demls control: steward list sync', () => {
       signature: new Uint8Array(),
       committer: new Uint8Array(),
       authenticatorHash: new Uint8Array(),
+      demlsPastState: false,
     })
   })
   it('EpochAttestation signed_at_ms = 6 (0x30) and signature = 7 (0x3a) follow the list fields', () => {
     const a = { epoch: 7n, commitHash: hex('aa'), memberId: hex('bb'), stewardListEpoch: 5n, stewardListRound: 1, signedAtMs: 300n, signature: hex('cc') }
     expectBytes(encodeEpochAttestation(a), `${attestationBytes} 30 ac 02 3a 01 cc`)
-    expect(decodeEpochAttestation(hex(`${attestationBytes}30ac023a01cc`))).toStrictEqual({ ...a, committer: new Uint8Array(), authenticatorHash: new Uint8Array() })
+    expect(decodeEpochAttestation(hex(`${attestationBytes}30ac023a01cc`))).toStrictEqual({ ...a, committer: new Uint8Array(), authenticatorHash: new Uint8Array(), demlsPastState: false })
   })
   it('EpochAttestation committer = 8 (0x42) follows the signature', () => {
     const a = { epoch: 7n, commitHash: hex('aa'), memberId: hex('bb'), stewardListEpoch: 5n, stewardListRound: 1, signedAtMs: 300n, signature: hex('cc'), committer: hex('dd') }
     expectBytes(encodeEpochAttestation(a), `${attestationBytes} 30 ac 02 3a 01 cc 42 01 dd`)
-    expect(decodeEpochAttestation(hex(`${attestationBytes}30ac023a01cc4201dd`))).toStrictEqual({ ...a, authenticatorHash: new Uint8Array() })
+    expect(decodeEpochAttestation(hex(`${attestationBytes}30ac023a01cc4201dd`))).toStrictEqual({ ...a, authenticatorHash: new Uint8Array(), demlsPastState: false })
   })
   it('EpochAttestation authenticator_hash = 9 (0x4a) follows the committer', () => {
     const a = {
@@ -758,7 +761,21 @@ describe('demls control: steward list sync', () => {
       authenticatorHash: hex('ee'),
     }
     expectBytes(encodeEpochAttestation(a), `${attestationBytes} 30 ac 02 3a 01 cc 42 01 dd 4a 01 ee`)
-    expect(decodeEpochAttestation(hex(`${attestationBytes}30ac023a01cc4201dd4a01ee`))).toStrictEqual(a)
+    expect(decodeEpochAttestation(hex(`${attestationBytes}30ac023a01cc4201dd4a01ee`))).toStrictEqual({ ...a, demlsPastState: false })
+  })
+  it('EpochAttestation demls_past_state = 10 (0x50) follows the authenticator hash; absent when false', () => {
+    const a = { epoch: 7n, commitHash: hex('aa'), memberId: hex('bb'), stewardListEpoch: 5n, stewardListRound: 1, signedAtMs: 300n, signature: hex('cc'), committer: hex('dd'), authenticatorHash: hex('ee') }
+    expectBytes(encodeEpochAttestation({ ...a, demlsPastState: true }), `${attestationBytes} 30 ac 02 3a 01 cc 42 01 dd 4a 01 ee 50 01`)
+    expectBytes(encodeEpochAttestation({ ...a, demlsPastState: false }), `${attestationBytes} 30 ac 02 3a 01 cc 42 01 dd 4a 01 ee`)
+    expect(decodeEpochAttestation(hex(`${attestationBytes}30ac023a01cc4201dd4a01ee5001`))).toStrictEqual({ ...a, demlsPastState: true })
+  })
+  it('CommitRequest demls_past_states = 6 (0x30) follows the signature; absent when false', () => {
+    const r = { fromEpoch: 4n, memberId: hex('bb'), commitHash: hex('aa'), signedAtMs: 300n, signature: hex('cc') }
+    const bytes = '08 04 12 01 bb 1a 01 aa 20 ac 02 2a 01 cc'
+    expectBytes(encodeCommitRequest(r), bytes)
+    expectBytes(encodeCommitRequest({ ...r, demlsPastStates: true }), `${bytes} 30 01`)
+    expect(decodeCommitRequest(hex(`${bytes.replace(/ /g, '')}3001`))).toStrictEqual({ ...r, demlsPastStates: true })
+    expect(decodeCommitRequest(hex(bytes.replace(/ /g, '')))).toStrictEqual({ ...r, demlsPastStates: false })
   })
   it('an attestation without list fields is the original three-field encoding', () => {
     expectBytes(encodeEpochAttestation({ epoch: 7n, commitHash: hex('aa'), memberId: hex('bb') }), '08 07 12 01 aa 1a 01 bb')
