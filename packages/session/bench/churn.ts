@@ -27,7 +27,7 @@ for (const timing of timings) {
     let lines: string[] = []
     const trace = traceFile
       ? (i: number, e: { type: string }, now: number) => {
-          lines.push(`${now} p${i} ${JSON.stringify(e, shown).slice(0, 400)}`)
+          lines.push(`${now} p${i} ${JSON.stringify(e, shown).slice(0, Number(process.env.CHURN_TRACE_CHARS ?? 400))}`)
           if (lines.length >= 1_000) {
             appendFileSync(traceFile, `${lines.join('\n')}\n`)
             lines = []

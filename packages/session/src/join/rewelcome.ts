@@ -104,9 +104,11 @@ export function offerWelcome(core: ConversationCore, welcome: MemberWelcome): vo
 export function noteJoinAttestation(core: JoinAttestationComponents, a: EpochAttestation): ConversationEvent | undefined {
   const p = core.provisional
   // Our epoch is judged; later ones endorse the Welcome of a later commit that added us again (or come before our next merge):
-  // a few epochs ahead, and any epoch a Welcome we were offered leads to.
-  if (p === undefined || a.authenticatorHash.length !== 32 || a.epoch < core.epoch()) return undefined
-  if (a.epoch > core.epoch() + ATTESTED_EPOCHS_AHEAD && !leadsToEpoch(p, a.epoch)) return undefined
+  // a few epochs ahead, and any epoch a Welcome we were offered leads to (an earlier one too: the group's branch may have
+  // added us an epoch before the commit that welcomed us into the branch it left).
+  if (p === undefined || a.authenticatorHash.length !== 32) return undefined
+  const window = a.epoch >= core.epoch() && a.epoch <= core.epoch() + ATTESTED_EPOCHS_AHEAD
+  if (!window && !leadsToEpoch(p, a.epoch)) return undefined
   const hex = toHex(a.memberId)
   if (hex === core.memberHex || !core.isMemberHex(hex)) return undefined
   const signedAt = Number(a.signedAtMs)
@@ -191,12 +193,15 @@ export function requestJoinedBranch(core: ConversationCore, now: number): void {
 
 /**
  * Whether a strict majority of the other members of our roster signed that
- * they hold `state` (an epoch at or after ours): the only thing that makes
- * a Welcome's state one we may adopt. Our roster, not the Welcome's: a
- * group of someone's making can list puppets of its own.
+ * they hold (or held) `state`: the only thing that makes a Welcome's state
+ * one we may adopt. Our roster, not the Welcome's: a group of someone's
+ * making can list puppets of its own. At any epoch: a later one (a later
+ * commit added us again), or an earlier one (the group's branch added us
+ * an epoch before the commit that welcomed us into the branch it left: a
+ * churn run, `FAST_TIMING` seed 7, where the joiner stayed stranded for
+ * good while it held only Welcomes of later epochs to adopt).
  */
 function endorsed(core: ConversationCore, p: ProvisionalJoin, state: AttestedState): boolean {
-  if (state.epoch < core.epoch()) return false
   return judgeAgainstRoster(core, p, state).kind === 'with-majority'
 }
 
@@ -226,10 +231,13 @@ export function rewelcomeDeadline(core: ConversationCore, now: number): number |
 /**
  * Every poll, while stranded: try the Welcomes addressed to us (each is
  * processed once to learn the state it leads to) and adopt one whose state
- * a majority of our roster attests: the state they hold at our epoch, or a
+ * a majority of our roster attests: the state they hold at our epoch, a
  * later one (a later commit that added us again, when the one the group
- * kept had not); else announce our key package again so that a steward
- * re-sends the group's Welcome. Returns whether we re-joined.
+ * kept had not) or an earlier one (the group's branch added us before the
+ * commit that welcomed us), asking for their word about its epoch when it
+ * is short (`askForEndorsement`); else announce our key package again so
+ * that a steward re-sends the group's Welcome. Returns whether we
+ * re-joined.
  */
 export async function healStranded(core: ConversationCore, now: number): Promise<boolean> {
   const p = core.provisional
@@ -264,7 +272,8 @@ export async function healStranded(core: ConversationCore, now: number): Promise
 }
 
 /**
- * A Welcome of a later commit that added us again leads to `state`, which
+ * A Welcome of another commit that added us (a later one, or the group's
+ * at an earlier epoch) leads to `state`, which
  * too few members of our roster attested while the group was at its epoch
  * (the merge attesters, and the group moved on before the periodic ones:
  * three joiners of a wave stranded for good, `faults:wave` seed 73). Ask
@@ -275,7 +284,7 @@ export async function healStranded(core: ConversationCore, now: number): Promise
  * requests.
  */
 function askForEndorsement(core: ConversationCore, p: ProvisionalJoin, state: AttestedState, now: number): void {
-  if (state.epoch <= core.epoch() || now - p.lastBranchRequestAt < BRANCH_REQUEST_INTERVAL_MS) return
+  if (state.epoch === core.epoch() || now - p.lastBranchRequestAt < BRANCH_REQUEST_INTERVAL_MS) return
   p.lastBranchRequestAt = now
   core.sendPlain({ demlsControl: { commitRequest: signCommitRequest(core, { fromEpoch: state.epoch - 1n, pastStates: true }, now) } })
 }

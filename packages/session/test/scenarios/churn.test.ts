@@ -27,6 +27,7 @@ describe('churn: joins, a removal by vote and a leave at once', () => {
     { seed: 383, timing: 'fast' as const, shape: 'an election landing after the commits it ranks, on half the group' },
     { seed: 484, timing: 'fast' as const, shape: 'a lagging steward elected again by a few at a timeout refuses the commit a majority merged' },
     { seed: 340, timing: 'fast' as const, shape: 'laggards refuse the replay of a commit a majority merged, its committer on none of their lists' },
+    { seed: 7, timing: 'fast' as const, shape: 'a joiner stranded on a branch left, added by the group an epoch before the commit that welcomed it' },
   ])('$timing timing, 20 % loss, seed $seed ($shape): one branch, the expected members', async ({ seed, timing }) => {
     const r = await churnRun({ seed, loss: 0.2, timing })
     expect(r.outcome, r.detail.join('\n')).toBe('converged')
