@@ -316,6 +316,7 @@ async function adopt(core: ConversationCore, group: MlsService, offer: OfferedWe
   if (sync === undefined) return false
   const abandoned = ownState(core).authenticatorHash
   const old = core.mls
+  const oldEpoch = core.epoch()
   core.adoptGroup(group)
   let refused: string | undefined
   try {
@@ -339,6 +340,10 @@ async function adopt(core: ConversationCore, group: MlsService, offer: OfferedWe
   core.branch = undefined
   core.priorBranches = []
   core.queues.welcomeHashes.add(offer.hashHex)
+  // Back to an epoch we had passed on the branch we leave (the group added us before the commit that welcomed us
+  // there): what we merged and logged from that epoch on is that branch's, and the group's commits from there must
+  // merge (`faults:wave` seed 38: the group's next commit refused as "already merged", for good).
+  if (group.epoch() <= oldEpoch) forgetFrom(core, group.epoch())
   recordEpoch(core)
   syncLastSeen(core, now)
   if (core.sm.state !== 'working') core.sm.startWorking()
@@ -352,6 +357,13 @@ async function adopt(core: ConversationCore, group: MlsService, offer: OfferedWe
   await core.sendEncrypted({ membershipChange: { conversationId: core.id, member: core.memberId, changeType: TypeMembershipChange.Add } })
   judge(core)
   return true
+}
+
+/** Forget the commits we merged and logged, and the states we held, from `epoch` on (a re-join to an earlier state). */
+function forgetFrom(core: ConversationCore, epoch: bigint): void {
+  core.queues.committedHashes.clear()
+  for (const key of [...core.catchUp.log.keys()]) if (BigInt(key) >= epoch) core.catchUp.log.delete(key)
+  for (const key of [...core.catchUp.pastStates.keys()]) if (BigInt(key) >= epoch) core.catchUp.pastStates.delete(key)
 }
 
 /** The members of the epoch before a Welcome's: its group's members minus the joiners it names. */

@@ -66,6 +66,11 @@ export class BoundedSet<T> {
     return this.#items.size
   }
 
+  /** Forget every item. */
+  clear(): void {
+    this.#items.clear()
+  }
+
   values(): T[] {
     return [...this.#items]
   }

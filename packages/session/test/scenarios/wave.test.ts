@@ -34,9 +34,14 @@ describe('wave runs (issue 56)', () => {
    * needed; in 112, two members on the losing commit could not count the
    * majority's merge of the commit that outranked theirs. Both stalled for
    * good. Their requests now ask for members' past states, and every
-   * member that left the epoch sends its signed word about it.
+   * member that left the epoch sends its signed word about it. Seed 38: a
+   * joiner stranded at epoch 10 re-joined from the group's Welcome of epoch
+   * 9 (the group had added it an epoch before the commit that welcomed it
+   * into the branch it left) and then refused the group's next commit as
+   * one it had already merged on that branch; a re-join to an earlier
+   * state now forgets what it merged and logged from there.
    */
-  for (const seed of [73, 112]) {
+  for (const seed of [73, 112, 38]) {
     it(`seed ${seed}: members on the losing commit of an epoch the group left get a majority's word about it, and the wave converges`, async () => {
       const r = await waveRun({ seed })
       expect(r.wakeupLoops).toEqual([])
