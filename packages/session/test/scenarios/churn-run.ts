@@ -13,6 +13,7 @@ import { MemoryNetwork } from '@demls/transport-memory'
 import { type ConversationConfigInit, type ConversationHandle, FAST_TIMING, User, type UserEvent, WakeupLoopError } from '../../src/index.js'
 import { blsPluginFor } from './bls-plugin.js'
 import { keyFor } from './harness.js'
+import { forksAmong, memberLine, noteDrop, settledAmong } from './run-report.js'
 import { SEEDED_RUN_START_MS, seededCryptoBackend, withSeededRandom } from './seeded-crypto.js'
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
@@ -107,11 +108,7 @@ async function run(init: ChurnRunInit): Promise<ChurnRunReport> {
       init.trace?.(i, e, net.clock.now())
       events.update(`${i}:${net.clock.now()}:${e.type};`)
       if (e.type === 'error' && e.error instanceof WakeupLoopError && report.wakeupLoops.length < 20) report.wakeupLoops.push(`p${i}: ${e.error.message}`)
-      if (e.type === 'dropped') {
-        const line = `${e.reason}: ${(e.detail ?? '').slice(0, 100)}`
-        if (drops[i]!.at(-1) !== line) drops[i]!.push(line)
-        if (drops[i]!.length > 6) drops[i]!.shift()
-      }
+      noteDrop(drops[i]!, e)
       // Every member votes YES, explicitly, on the removal of `removed`.
       if (e.type === 'vote-requested' && e.request?.payload === 'removeMember' && e.request.removeMember && hex(e.request.removeMember.memberId) === removedId) {
         u.conversation(id)?.vote(e.proposalId, true).catch(() => {})
@@ -121,22 +118,8 @@ async function run(init: ChurnRunInit): Promise<ChurnRunReport> {
   const handle = (i: number): ConversationHandle | undefined => users[i]!.conversation(id)
   const conv = (i: number) => handle(i)?.conversation
   const first = (n: number) => [...Array(n).keys()]
-  const forks = (among: number[]): string[] => {
-    const byEpoch = new Map<bigint, Map<string, string[]>>()
-    for (const i of among) {
-      const c = conv(i)
-      if (!c) continue
-      const auths = byEpoch.get(c.epoch()) ?? new Map<string, string[]>()
-      const a = hex(c.epochAuthenticator()).slice(0, 12)
-      auths.set(a, [...(auths.get(a) ?? []), `p${i}`])
-      byEpoch.set(c.epoch(), auths)
-    }
-    return [...byEpoch].filter(([, a]) => a.size > 1).map(([epoch, a]) => `epoch ${epoch}: ${[...a].map(([x, who]) => `${who.join('+')}@${x}`).join(' vs ')}`)
-  }
-  const settled = (among: number[], members: number) => {
-    const cs = among.map(conv)
-    return cs.every((c) => c?.state() === 'working' && c.epoch() === cs[0]!.epoch() && c.members().length === members) && forks(among).length === 0
-  }
+  const forks = (among: number[]) => forksAmong(conv, among)
+  const settled = (among: number[], members: number) => settledAmong(conv, among, members)
   /** Wait on virtual time (whoever drives the clock). */
   const sleep = (ms: number) => new Promise<void>((resolve) => net.clock.setTimer(resolve, ms))
   /** Retry an API call the group cannot serve right now (a freeze) until it can, on virtual time. */
@@ -254,12 +237,6 @@ async function run(init: ChurnRunInit): Promise<ChurnRunReport> {
   return report
 
   function describe(): string[] {
-    return users.map((_, i) => {
-      const c = conv(i)
-      const state = c
-        ? `epoch ${c.epoch()} ${c.state()}/${c.mode()} auth ${hex(c.epochAuthenticator()).slice(0, 8)} members ${c.members().length} stewards ${c.stewards().map((s) => hex(s).slice(0, 4)).join(',')}`
-        : 'not in the conversation'
-      return `p${i}${i === removed ? ' (removed)' : i === leaver ? ' (leaver)' : i >= size ? ' (joiner)' : ''}: ${state}; drops: ${drops[i]!.join(' | ')}`
-    })
+    return users.map((_, i) => memberLine(conv, i, i === removed ? ' (removed)' : i === leaver ? ' (leaver)' : i >= size ? ' (joiner)' : '', drops[i]!))
   }
 }

@@ -12,6 +12,7 @@ import { seededRandom } from '@demls-dev/bench-kit'
 import { MemoryNetwork } from '@demls/transport-memory'
 import { LAN_TIMING, User, type UserEvent, WakeupLoopError } from '../../src/index.js'
 import { keyFor } from './harness.js'
+import { forksAmong, memberLine, noteDrop, settledAmong } from './run-report.js'
 import { SEEDED_RUN_START_MS, seededCryptoBackend, withSeededRandom } from './seeded-crypto.js'
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
@@ -107,31 +108,13 @@ async function run(init: WaveRunInit): Promise<WaveRunReport> {
       if (e.type === 'rejoined') report.events.rejoined++
       if (e.type === 'stranded') report.events.stranded++
       if (e.type === 'mode-change' && e.mode === 'recovery') report.events.recovery++
-      if (e.type === 'dropped') {
-        const line = `${e.reason}: ${(e.detail ?? '').slice(0, 100)}`
-        if (drops[i]!.at(-1) !== line) drops[i]!.push(line)
-        if (drops[i]!.length > 6) drops[i]!.shift()
-      }
+      noteDrop(drops[i]!, e)
     })
   }
   const conv = (i: number) => users[i]!.conversation(id)?.conversation
   const all = [...Array(size).keys()]
-  const forks = (): string[] => {
-    const byEpoch = new Map<bigint, Map<string, string[]>>()
-    for (const i of all) {
-      const c = conv(i)
-      if (!c) continue
-      const auths = byEpoch.get(c.epoch()) ?? new Map<string, string[]>()
-      const a = hex(c.epochAuthenticator()).slice(0, 12)
-      auths.set(a, [...(auths.get(a) ?? []), `p${i}`])
-      byEpoch.set(c.epoch(), auths)
-    }
-    return [...byEpoch].filter(([, a]) => a.size > 1).map(([epoch, a]) => `epoch ${epoch}: ${[...a].map(([x, who]) => `${who.join('+')}@${x}`).join(' vs ')}`)
-  }
-  const settled = () => {
-    const cs = all.map(conv)
-    return cs.every((c) => c?.state() === 'working' && c.epoch() === cs[0]!.epoch() && c.members().length === size) && forks().length === 0
-  }
+  const forks = () => forksAmong(conv, all)
+  const settled = () => settledAmong(conv, all, size)
   await users[0]!.createConversation(id, { admission: 'open' })
   // As a person would: a join that timed out is asked again.
   const joins: Promise<unknown>[] = []
@@ -165,15 +148,6 @@ async function run(init: WaveRunInit): Promise<WaveRunReport> {
   return report
 
   function describe(): string[] {
-    return users.map((_, i) => {
-      const c = conv(i)
-      const state = c
-        ? `epoch ${c.epoch()} ${c.state()}/${c.mode()} auth ${hex(c.epochAuthenticator()).slice(0, 8)} members ${c.members().length} stewards ${c
-            .stewards()
-            .map((s) => hex(s).slice(0, 4))
-            .join(',')}`
-        : 'not in the conversation'
-      return `p${i}: ${state}; drops: ${drops[i]!.join(' | ')}`
-    })
+    return users.map((_, i) => memberLine(conv, i, '', drops[i]!))
   }
 }
