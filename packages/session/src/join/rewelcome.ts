@@ -220,10 +220,17 @@ function judgeAgainstRoster(core: Pick<JoinAttestationComponents, 'memberSet' | 
   return tallyJoinedBranch(state, others, (h) => h !== core.memberHex && roster.has(h), p.atEpoch(state.epoch))
 }
 
-/** When stranded: now if a Welcome waits to be tried or leads to a state now endorsed, else the next re-announcement. */
+/**
+ * When stranded: now if a Welcome waits to be tried or leads to a state now
+ * endorsed, else the next re-announcement. When not (yet) stranded: now if
+ * a strict majority of our roster attests a state at a later epoch and a
+ * Welcome we were offered waits to be tried or leads to a later state now
+ * endorsed ({@link adoptLaterWelcome}).
+ */
 export function rewelcomeDeadline(core: ConversationCore, now: number): number | undefined {
   const p = core.provisional
-  if (p?.target === undefined) return undefined
+  if (p === undefined) return undefined
+  if (p.target === undefined) return laterWelcomeDue(core, p) ? now : undefined
   for (const o of p.offered.values()) if (o.leadsTo === undefined || (o.leadsTo !== null && endorsed(core, p, o.leadsTo))) return now
   return p.lastAnnounceAt + p.announceIntervalMs
 }
@@ -241,7 +248,8 @@ export function rewelcomeDeadline(core: ConversationCore, now: number): number |
  */
 export async function healStranded(core: ConversationCore, now: number): Promise<boolean> {
   const p = core.provisional
-  if (p === undefined || p.target === undefined) return false
+  if (p === undefined) return false
+  if (p.target === undefined) return adoptLaterWelcome(core, p, now)
   for (const o of [...p.offered.values()]) {
     const known = o.leadsTo
     if (known === null) continue
@@ -249,17 +257,8 @@ export async function healStranded(core: ConversationCore, now: number): Promise
       askForEndorsement(core, p, known, now)
       continue
     }
-    let group: MlsService | undefined
-    try {
-      group = await core.plugins.welcomeMls(o.welcome.welcomeBytes, undefined, { retainKeyPackage: true })
-    } catch {
-      group = undefined
-    }
-    if (group === undefined || group.conversationId !== core.id) {
-      o.leadsTo = null
-      continue
-    }
-    o.leadsTo = { epoch: group.epoch(), authenticatorHash: authenticatorHash(group.epochAuthenticator()) }
+    const group = await tryWelcome(core, o)
+    if (group === undefined || o.leadsTo == null) continue
     if (!endorsed(core, p, o.leadsTo)) {
       askForEndorsement(core, p, o.leadsTo, now)
       continue
@@ -268,6 +267,76 @@ export async function healStranded(core: ConversationCore, now: number): Promise
     o.leadsTo = null
   }
   reannounce(core, p, now)
+  return false
+}
+
+/** Process an offered Welcome to learn the state it leads to (`leadsTo`; `null` when it is not one of ours). */
+async function tryWelcome(core: ConversationCore, o: OfferedWelcome): Promise<MlsService | undefined> {
+  let group: MlsService | undefined
+  try {
+    group = await core.plugins.welcomeMls(o.welcome.welcomeBytes, undefined, { retainKeyPackage: true })
+  } catch {
+    group = undefined
+  }
+  if (group === undefined || group.conversationId !== core.id) {
+    o.leadsTo = null
+    return undefined
+  }
+  o.leadsTo = { epoch: group.epoch(), authenticatorHash: authenticatorHash(group.epochAuthenticator()) }
+  return group
+}
+
+/**
+ * A state at an epoch after ours that a strict majority of the other
+ * members of our roster attests: the group is past us. Either we are
+ * behind on its branch, or we joined a branch it left and no majority
+ * could still sign the state it held at our epoch (the members of that
+ * epoch gone on; `faults:wave` with 29 joiners at once, seed 13: two
+ * joiners welcomed by the losing commit of their epoch, re-added by the
+ * group a commit later, held at their join epoch for good).
+ */
+function laterMajorityState(core: ConversationCore, p: ProvisionalJoin): AttestedState | undefined {
+  const roster = core.memberSet()
+  const others = roster.size - (roster.has(core.memberHex) ? 1 : 0)
+  const none = new Uint8Array(0)
+  for (let e = core.epoch() + ATTESTED_EPOCHS_AHEAD; e > core.epoch(); e--) {
+    if (!p.mayHaveMajority(e, others)) continue
+    const v = tallyJoinedBranch({ epoch: e, authenticatorHash: none }, others, (h) => h !== core.memberHex && roster.has(h), p.atEpoch(e))
+    if (v.kind === 'stranded') return { epoch: e, authenticatorHash: v.target }
+  }
+  return undefined
+}
+
+/** Whether {@link adoptLaterWelcome} has work now: a later majority state, and a Welcome untried or leading past us to a state now endorsed. */
+function laterWelcomeDue(core: ConversationCore, p: ProvisionalJoin): boolean {
+  let due = false
+  for (const o of p.offered.values()) {
+    if (o.leadsTo === undefined || (o.leadsTo !== null && o.leadsTo.epoch > core.epoch() && endorsed(core, p, o.leadsTo))) due = true
+  }
+  return due && laterMajorityState(core, p) !== undefined
+}
+
+/**
+ * Provisional, not stranded at our epoch, and a strict majority of our
+ * roster attests a state at a later one ({@link laterMajorityState}): try
+ * the Welcomes we were offered (each once) and adopt one that leads to a
+ * later state a strict majority of our roster attests (a later commit
+ * added us again: the commit that welcomed us is not on the group's
+ * branch). Nothing is announced: a joiner merely behind on the group's
+ * branch holds no such Welcome and catches up as any member does.
+ * Returns whether we re-joined.
+ */
+async function adoptLaterWelcome(core: ConversationCore, p: ProvisionalJoin, now: number): Promise<boolean> {
+  if (laterMajorityState(core, p) === undefined) return false
+  for (const o of [...p.offered.values()]) {
+    if (o.leadsTo === null) continue
+    const known = o.leadsTo
+    if (known !== undefined && (known.epoch <= core.epoch() || !endorsed(core, p, known))) continue
+    const group = await tryWelcome(core, o)
+    if (group === undefined || o.leadsTo == null || o.leadsTo.epoch <= core.epoch() || !endorsed(core, p, o.leadsTo)) continue
+    if (await adopt(core, group, o, now)) return true
+    o.leadsTo = null
+  }
   return false
 }
 

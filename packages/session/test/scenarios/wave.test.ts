@@ -50,4 +50,25 @@ describe('wave runs (issue 56)', () => {
       expect(r.formedAfterLastMs).toBeLessThan(60_000)
     }, 240_000)
   }
+
+  /**
+   * 29 joiners at once (`gapMs: 0`), seed 13: two commits of epoch 3, both
+   * adding joiners; two joiners took the Welcome of the commit the group
+   * left, and the group added them again a commit later. No majority of
+   * their roster could sign the group's state at epoch 3 any more (most
+   * of the roster joined at epoch 3 and holds no word about it), so they
+   * never learned they were stranded, and held the group's later Welcome
+   * untried for good, while 18 of their 20 fellow members attested the
+   * state it leads to. A provisional joiner now tries its Welcomes when a
+   * strict majority of its roster attests a later epoch, and adopts one
+   * that leads to a state that majority attests.
+   */
+  it('29 at once, seed 13: joiners on a commit the group left take the later Welcome a majority attests, and the burst converges', async () => {
+    const r = await waveRun({ seed: 13, gapMs: 0 })
+    expect(r.wakeupLoops).toEqual([])
+    expect(r.outcome, r.detail.join('\n')).toBe('converged')
+    // 14.6 s after the announcements; a stall is the 3 minutes.
+    expect(r.formedAfterLastMs).toBeLessThan(60_000)
+    expect(r.events.rejoined).toBeGreaterThan(0)
+  }, 240_000)
 })

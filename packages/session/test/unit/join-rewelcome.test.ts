@@ -107,4 +107,38 @@ describe('join/rewelcome', () => {
     requestJoinedBranch(core, core.now + 10_000)
     expect(core.outbox.packets).toHaveLength(2)
   })
+
+  it('not stranded, a majority attesting a later epoch: a Welcome waiting is tried once, nothing is announced; with no later majority it waits untried', async () => {
+    const { core, bob, carol, welcome } = await setup()
+    const p = core.provisional!
+    offerWelcome(core, welcome([core.memberId]))
+    // No majority anywhere: a joiner on the group's branch tries nothing.
+    expect(rewelcomeDeadline(core, core.now)).toBeUndefined()
+    const later = { epoch: core.epoch() + 1n, authenticatorHash: new Uint8Array(32).fill(5) }
+    p.note(bob, later, 1)
+    expect(rewelcomeDeadline(core, core.now)).toBeUndefined() // one of two others is no majority
+    p.note(carol, later, 1)
+    expect(rewelcomeDeadline(core, core.now)).toBe(core.now)
+    expect(await healStranded(core, core.now)).toBe(false)
+    expect([...p.offered.values()][0]!.leadsTo).toBeNull() // tried once: garbage
+    expect(core.outbox.packets).toHaveLength(0) // not stranded: no key package announced
+    expect(p.target).toBeUndefined()
+    expect(rewelcomeDeadline(core, core.now)).toBeUndefined() // nothing left to try: no wake-up loop
+  })
+
+  it('not stranded: a Welcome leading to a later state the majority does not attest is not adopted, and not due', async () => {
+    const { core, bob, carol, welcome } = await setup()
+    const p = core.provisional!
+    offerWelcome(core, welcome([core.memberId]))
+    const offered = [...p.offered.values()][0]!
+    // A Welcome (of someone's making) that leads to a later state of its own.
+    offered.leadsTo = { epoch: core.epoch() + 1n, authenticatorHash: new Uint8Array(32).fill(6) }
+    const majority = { epoch: core.epoch() + 1n, authenticatorHash: new Uint8Array(32).fill(5) }
+    p.note(bob, majority, 1)
+    p.note(carol, majority, 1)
+    expect(rewelcomeDeadline(core, core.now)).toBeUndefined()
+    expect(await healStranded(core, core.now)).toBe(false)
+    expect(core.outbox.events.filter((e) => e.type === 'rejoined')).toHaveLength(0)
+    expect(offered.leadsTo?.authenticatorHash[0]).toBe(6)
+  })
 })
