@@ -1,9 +1,9 @@
-import { type ConversationUpdateRequest, type Proposal, bytesEqual } from '@demls/wire'
+import { type ConversationUpdateRequest, type Proposal, bytesEqual, toHex } from '@demls/wire'
 import type { ConversationCore } from '../conversation/core.js'
 import { tallyVotes } from '../rules/certificate.js'
 import { decodeRequest, targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
 import { evictOldest } from '../state/bounded.js'
-import { certifies, closeVoteState, electoratesOf, localCertificate } from './certificates.js'
+import { certifies, closeVoteState, localCertificate } from './certificates.js'
 import { initiateProposal, targetInFlight } from './proposals.js'
 
 /** How many voided proposal ids a member remembers (it answers no `ProposalRequest` for them). */
@@ -27,10 +27,57 @@ export interface VoidedProposal {
 }
 
 /**
+ * The oldest epoch whose members every member of ours can check a
+ * certificate against: the one before the latest join among our members.
+ * A member welcomed at epoch k knows the members of k − 1 from its Welcome
+ * (`MembershipState.joinElectorate`) and those of every epoch after from
+ * its own history, and of no epoch before.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../conversation/core.js'
+ * import { oldestCheckableEpoch } from '../voting/crossed-proposals.js'
+ * declare const core: ConversationCore
+ * if (oldestCheckableEpoch(core) === core.epoch()) console.log('the last commit added members')
+ * ```
+ */
+export function oldestCheckableEpoch(core: Pick<ConversationCore, 'memberSet' | 'membership'>): bigint {
+  let latest = 0n
+  for (const h of core.memberSet()) {
+    const joined = core.membership.joinEpochs.get(h)
+    if (joined !== undefined && joined > latest) latest = joined
+  }
+  return latest > 0n ? latest - 1n : 0n
+}
+
+/**
+ * The member sets of `n` members a certificate can be checked against by
+ * every member of ours ({@link oldestCheckableEpoch}): ours now, then those
+ * of remembered epochs since that epoch, and our electorate at join when
+ * it is one of them. Narrower than `electoratesOf` (what a reader accepts):
+ * a steward that commits work approved by an electorate older than that
+ * commits work some members cannot verify.
+ */
+function checkableElectorates(core: ConversationCore, n: number): ReadonlySet<string>[] {
+  const from = oldestCheckableEpoch(core)
+  const out: ReadonlySet<string>[] = [core.memberSet()]
+  for (const [epoch, m] of core.membership.epochHistory) {
+    if (epoch >= from && epoch < core.epoch() && m.members.length === n) out.push(new Set(m.members.map(toHex)))
+  }
+  const ownJoin = core.membership.joinEpochs.get(core.memberHex)
+  if (ownJoin !== undefined && ownJoin - 1n >= from && core.membership.joinElectorate?.size === n) out.push(core.membership.joinElectorate)
+  return out
+}
+
+/**
  * Whether the signed votes we hold for an approved proposal pass the
  * group's rule before any timeout over the members of an epoch whose size
- * is the proposal's electorate (the epoch it was opened in): a certificate
- * every member can check, the proof a commit carrying it needs. The votes
+ * is the proposal's electorate (the epoch it was opened in), an epoch
+ * whose members every member of ours knows ({@link checkableElectorates}):
+ * a certificate every member can check, the proof a commit carrying it
+ * needs (29 joiners at once, `faults:wave` seed 33: an add approved by
+ * the 3 members of epoch 1, committed at epoch 3 after 12 of its 19
+ * members joined: those 12 refused it for good, the others went on). The votes
  * were checked by the consensus service when they reached us, and a
  * certificate we took the approval from (a hand-over, a replay) when we
  * took it; this only counts them.
@@ -44,7 +91,7 @@ export function heldVotesApprove(core: ConversationCore, proposalId: number): bo
   const proofs = [local, kept?.proposalId === proposalId ? kept : undefined].filter((x): x is Proposal => x !== undefined)
   const rule = core.plugins.consensus.rule
   return proofs.some((proof) =>
-    electoratesOf(core, proof.expectedVotersCount, core.memberSet()).some((members) => {
+    checkableElectorates(core, proof.expectedVotersCount).some((members) => {
       const { yes, no } = tallyVotes(proof, members, () => true)
       return rule({ expectedVoters: members.size, yes: yes.size, no, livenessCriteriaYes: proof.livenessCriteriaYes, timedOut: false }) === 'yes'
     }),
@@ -70,10 +117,15 @@ function isCrossable(p: Proposal, request: ConversationUpdateRequest | undefined
  *   crossed: signed votes may still decide it (its late votes count, and
  *   its approval is then one every member can check), but at its timeout
  *   it is void instead of decided by silence ({@link timeOutCrossed});
- * - each one approved here only with silence counted (at the timeout), so
- *   that no member can check the approval ({@link heldVotesApprove}
- *   fails), not carried by the commit, nor proven by an aggregate proof,
- *   is void now: the work leaves the approved queue.
+ * - each one approved here only with silence counted (at the timeout), or
+ *   by the signed votes of an electorate some member of ours does not know
+ *   (it joined since), so that not every member can check the approval
+ *   ({@link heldVotesApprove} fails), not carried by the commit, nor
+ *   proven by an aggregate proof, is void now: the work leaves the
+ *   approved queue;
+ * - one still open that an earlier commit crossed already (opened two
+ *   epochs back or more) is void now when a member joined since: its
+ *   signed votes could no longer approve it for everyone.
  *
  * Every member treats such a proposal the same way, however its copies
  * and votes reached it around the commit: a member that merged first drops
@@ -95,11 +147,21 @@ function isCrossable(p: Proposal, request: ConversationUpdateRequest | undefined
 export function voidCrossedProposals(core: ConversationCore): VoidedProposal[] {
   if (!certifies(core)) return []
   const voided: VoidedProposal[] = []
+  // A proposal crossed before was opened two epochs back or more: once a member joined since, its signed votes can no longer approve it for everyone.
+  const olderUncheckable = oldestCheckableEpoch(core) > core.epoch() - 2n
   for (const p of core.consensus.activeProposals(core.id)) {
     const request = core.voting.requests.get(p.proposalId) ?? decodeRequest(p.payload)
     if (!isCrossable(p, request)) continue
     // Decided here already, whatever the session says (a verified certificate or proof): judged with the approvals below.
     if (core.queues.resolved.has(p.proposalId)) continue
+    if (olderUncheckable && core.voting.crossed.has(p.proposalId)) {
+      core.consensus.abandonProposal(core.id, p.proposalId, core.now)
+      closeVoteState(core, p.proposalId)
+      core.voting.voteEchoes.clear(p.proposalId)
+      core.queues.voting.delete(p.proposalId)
+      voided.push(noteVoided(core, p, request))
+      continue
+    }
     core.voting.crossed.add(p.proposalId)
   }
   evictOldest(core.voting.crossed, VOIDED_KEPT)

@@ -71,4 +71,22 @@ describe('wave runs (issue 56)', () => {
     expect(r.formedAfterLastMs).toBeLessThan(60_000)
     expect(r.events.rejoined).toBeGreaterThan(0)
   }, 240_000)
+
+  /**
+   * 29 joiners at once, seed 33: the creator held an add approved by the
+   * signed votes of the 3 members of epoch 1, which the commits of epochs
+   * 2 and 3 did not carry, and committed it at epoch 3, after 12 of its 19
+   * members had joined. They know the members of epoch 2 and later only,
+   * so they could not check the approval and refused the commit for good;
+   * the 7 others and the joiners went on without them. An approval some
+   * member of ours cannot check (its electorate is older than the epoch
+   * before the latest join) is now void at the epoch change and proposed
+   * again, as one decided only at its timeout is.
+   */
+  it('29 at once, seed 33: an approval by an electorate members joined since cannot check is proposed again, and the burst converges', async () => {
+    const r = await waveRun({ seed: 33, gapMs: 0 })
+    expect(r.wakeupLoops).toEqual([])
+    expect(r.outcome, r.detail.join('\n')).toBe('converged')
+    expect(r.formedAfterLastMs).toBeLessThan(60_000)
+  }, 240_000)
 })

@@ -85,6 +85,41 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
     expect([...core.queues.approved.keys()]).toEqual([61])
   })
 
+  it('voids an approval signed by an electorate that a member joined since does not know, keeps it while every member knows it', async () => {
+    const [erin, frank, gus] = [4, 5, 6].map((i) => new EthereumSigner(keyFor(i))) as [EthereumSigner, EthereumSigner, EthereumSigner]
+    for (const daveJoined of ['now', 'long ago'] as const) {
+      const { core } = await coreFixture({ id: 'crossed', members: 4, config: { admission: 'open' } })
+      const epoch = core.epoch() + 5n
+      core.epoch = () => epoch
+      // Two epochs back the members were Bob, Erin, Frank and Gus; Dave joined at this epoch (he knows the members of the one before only), or long ago.
+      core.membership.epochHistory.set(epoch - 2n, { members: [bob.identity, erin.identity, frank.identity, gus.identity], joinEpochs: new Map() })
+      core.membership.joinEpochs.set(toHex(dave.identity), daveJoined === 'now' ? epoch : 1n)
+      // 71, opened then: Bob, Erin and Frank signed YES (three of those four), and we took the certificate; not carried by the commits since.
+      const p = fromBob(core, 71, removal(carol))
+      const { votes, bindings } = boundVotes(core.id, p, [{ signer: bob, choice: true }, { signer: erin, choice: true }, { signer: frank, choice: true }], core.now)
+      const cert = { proposal: { ...p, votes }, voteBindings: bindings, demlsAggregateProof: new Uint8Array(0), demlsAggregateEpoch: 0n }
+      takeGroupApproval(core, 71, decodeConversationUpdateRequest(p.payload), core.memberSet(), core.now, { key: `remove:${toHex(carol.identity)}`, cert })
+      expect(core.queues.approved.has(71)).toBe(true)
+      expect(heldVotesApprove(core, 71)).toBe(daveJoined === 'long ago')
+      expect(voidCrossedProposals(core).map((v) => v.proposalId)).toEqual(daveJoined === 'now' ? [71] : [])
+    }
+  })
+
+  it('voids at once a proposal still open that an earlier commit crossed, once a member joined since', async () => {
+    const { core } = await coreFixture({ id: 'crossed', members: 4, config: { admission: 'open' } })
+    fromBob(core, 81, removal(carol))
+    expect(voidCrossedProposals(core)).toEqual([]) // the first commit crosses it: its signed votes may still decide it
+    expect(core.voting.crossed.has(81)).toBe(true)
+    const epoch = core.epoch()
+    core.epoch = () => epoch + 1n
+    expect(voidCrossedProposals(core)).toEqual([]) // the next commit added nobody: every member knows its electorate
+    core.epoch = () => epoch + 2n
+    core.membership.joinEpochs.set(toHex(dave.identity), epoch + 2n)
+    expect(voidCrossedProposals(core).map((v) => v.proposalId)).toEqual([81]) // Dave joined since: void now, not at its timeout
+    expect(core.consensus.getSession(core.id, 81)?.state).not.toBe('active')
+    expect(core.voting.voided.has(81)).toBe(true)
+  })
+
   it('keeps an approval taken from a certificate it verified, though its own votes fall short', async () => {
     const { core } = await coreFixture({ id: 'crossed', members: 4, config: { admission: 'open' } })
     // 63: we hold Bob's YES only; the group's certificate (Bob, Carol, Dave) reaches us and we take it.
