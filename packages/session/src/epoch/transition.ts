@@ -215,7 +215,7 @@ export async function completeEpochTransition(core: ConversationCore, m: MergedC
   }
   recordMerged(core, epoch - 1n, m.candidate, now, { committer: m.committer, commitHash: fromHex(m.hashHex), everyone: contested || m.source !== 'freeze' })
   // Open adds and removals of the epoch we left, and those approved only at a timeout, are void for everyone.
-  const voided = voidCrossedProposals(core)
+  const voided = voidCrossedProposals(core, now)
   // Membership diff events.
   const delta = membershipDelta(m.membersBefore, core.mls.members())
   for (const x of delta.joined) core.emit({ type: 'member-joined', memberId: x, epoch })

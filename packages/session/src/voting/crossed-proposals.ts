@@ -144,7 +144,7 @@ function isCrossable(p: Proposal, request: ConversationUpdateRequest | undefined
  *
  * @returns the proposals voided now
  */
-export function voidCrossedProposals(core: ConversationCore): VoidedProposal[] {
+export function voidCrossedProposals(core: ConversationCore, now: number): VoidedProposal[] {
   if (!certifies(core)) return []
   const voided: VoidedProposal[] = []
   // A proposal crossed before was opened two epochs back or more: once a member joined since, its signed votes can no longer approve it for everyone.
@@ -155,7 +155,7 @@ export function voidCrossedProposals(core: ConversationCore): VoidedProposal[] {
     // Decided here already, whatever the session says (a verified certificate or proof): judged with the approvals below.
     if (core.queues.resolved.has(p.proposalId)) continue
     if (olderUncheckable && core.voting.crossed.has(p.proposalId)) {
-      core.consensus.abandonProposal(core.id, p.proposalId, core.now)
+      core.consensus.abandonProposal(core.id, p.proposalId, now)
       closeVoteState(core, p.proposalId)
       core.voting.voteEchoes.clear(p.proposalId)
       core.queues.voting.delete(p.proposalId)

@@ -34,7 +34,7 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
     const bobs = fromBob(core, 51, removal(carol))
     fromBob(core, 52, { stewardElection: { proposedStewards: [bob.identity], electionEpoch: core.epoch(), retryRound: 0 } })
     expect(core.consensus.activeProposals(core.id).map((p) => p.proposalId).sort()).toEqual([51, 52, ours].sort())
-    expect(voidCrossedProposals(core)).toEqual([])
+    expect(voidCrossedProposals(core, core.now)).toEqual([])
     expect([...core.voting.crossed].sort()).toEqual([51, ours].sort())
     // 51: Carol's and Dave's signed YES arrive late (votes of the epoch we left count): with Bob's, three of four.
     const late = boundVotes(core.id, bobs, [{ signer: bob, choice: true }, { signer: carol, choice: true }, { signer: dave, choice: true }], core.now)
@@ -59,7 +59,7 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
   it('puts a crossed timeout off while we cannot open a proposal', async () => {
     const { core } = await coreFixture({ id: 'crossed', members: 4, config: { admission: 'open' } })
     const ours = await initiateProposal(core, removal(dave), 'yes', core.now)
-    voidCrossedProposals(core)
+    voidCrossedProposals(core, core.now)
     core.sm.startFreezing(core.now)
     expect(await timeOutCrossed(core, core.now + 60_000)).toBe(0)
     expect(core.consensus.getSession(core.id, ours)?.state).toBe('active')
@@ -80,7 +80,7 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
     expect([...core.queues.approved.keys()].sort()).toEqual([61, 62])
     expect(heldVotesApprove(core, 61)).toBe(true)
     expect(heldVotesApprove(core, 62)).toBe(false)
-    const voided = voidCrossedProposals(core)
+    const voided = voidCrossedProposals(core, core.now)
     expect(voided.map((v) => v.proposalId)).toEqual([62])
     expect([...core.queues.approved.keys()]).toEqual([61])
   })
@@ -101,21 +101,21 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
       takeGroupApproval(core, 71, decodeConversationUpdateRequest(p.payload), core.memberSet(), core.now, { key: `remove:${toHex(carol.identity)}`, cert })
       expect(core.queues.approved.has(71)).toBe(true)
       expect(heldVotesApprove(core, 71)).toBe(daveJoined === 'long ago')
-      expect(voidCrossedProposals(core).map((v) => v.proposalId)).toEqual(daveJoined === 'now' ? [71] : [])
+      expect(voidCrossedProposals(core, core.now).map((v) => v.proposalId)).toEqual(daveJoined === 'now' ? [71] : [])
     }
   })
 
   it('voids at once a proposal still open that an earlier commit crossed, once a member joined since', async () => {
     const { core } = await coreFixture({ id: 'crossed', members: 4, config: { admission: 'open' } })
     fromBob(core, 81, removal(carol))
-    expect(voidCrossedProposals(core)).toEqual([]) // the first commit crosses it: its signed votes may still decide it
+    expect(voidCrossedProposals(core, core.now)).toEqual([]) // the first commit crosses it: its signed votes may still decide it
     expect(core.voting.crossed.has(81)).toBe(true)
     const epoch = core.epoch()
     core.epoch = () => epoch + 1n
-    expect(voidCrossedProposals(core)).toEqual([]) // the next commit added nobody: every member knows its electorate
+    expect(voidCrossedProposals(core, core.now)).toEqual([]) // the next commit added nobody: every member knows its electorate
     core.epoch = () => epoch + 2n
     core.membership.joinEpochs.set(toHex(dave.identity), epoch + 2n)
-    expect(voidCrossedProposals(core).map((v) => v.proposalId)).toEqual([81]) // Dave joined since: void now, not at its timeout
+    expect(voidCrossedProposals(core, core.now).map((v) => v.proposalId)).toEqual([81]) // Dave joined since: void now, not at its timeout
     expect(core.consensus.getSession(core.id, 81)?.state).not.toBe('active')
     expect(core.voting.voided.has(81)).toBe(true)
   })
@@ -129,7 +129,7 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
     takeGroupApproval(core, 63, decodeConversationUpdateRequest(p.payload), core.memberSet(), core.now, { key: `remove:${toHex(carol.identity)}`, cert })
     expect(core.queues.approved.has(63)).toBe(true)
     expect(heldVotesApprove(core, 63)).toBe(true)
-    expect(voidCrossedProposals(core)).toEqual([])
+    expect(voidCrossedProposals(core, core.now)).toEqual([])
     expect(core.queues.approved.has(63)).toBe(true)
   })
 
@@ -140,7 +140,7 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
     fromBob(core, 51, removal(carol))
     for (const id of [ours, 51]) core.consensus.handleTimeout(core.id, id, core.now + 30_000)
     await handleOutcomes(core, core.now + 30_000)
-    const voided = voidCrossedProposals(core)
+    const voided = voidCrossedProposals(core, core.now)
     expect(voided.map((v) => [v.proposalId, v.own, v.votedYes])).toEqual([
       [ours, true, true],
       [51, false, false],
@@ -166,7 +166,7 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
     const ask = () =>
       onControl(core, decodeAppMessage(encodeAppMessage({ demlsControl: { proposalRequest: { proposalId: ours, memberId: bob.identity } } })).demlsControl!, core.now + 5_000)
     expect(ask().resendProposal?.proposalId).toBe(ours)
-    voidCrossedProposals(core)
+    voidCrossedProposals(core, core.now)
     await timeOutCrossed(core, core.now + 60_000)
     expect(ask().resendProposal).toBeUndefined()
   })
@@ -176,7 +176,7 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
     fromBob(core, 51, removal(carol))
     core.consensus.handleTimeout(core.id, 51, core.now + 30_000)
     await handleOutcomes(core, core.now + 30_000)
-    expect(voidCrossedProposals(core)).toEqual([])
+    expect(voidCrossedProposals(core, core.now)).toEqual([])
     expect(core.voting.crossed.size).toBe(0)
     expect(core.queues.approved.has(51)).toBe(true)
   })
