@@ -65,6 +65,7 @@ export function beginProvisional(core: ConversationCore, welcome: MemberWelcome)
  * ```
  */
 export type JoinAttestationComponents = Pick<ConversationCore, 'id' | 'memberHex' | 'provisional' | 'epoch' | 'memberSet' | 'isMemberHex' | 'liveness'> & {
+  readonly membership: Pick<ConversationCore['membership'], 'joinElectorate'>
   readonly mls: Pick<ConversationCore['mls'], 'epochAuthenticator'>
   readonly plugins: {
     readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer'>
@@ -169,11 +170,10 @@ export function confirmWaiting(core: JoinAttestationComponents & Pick<Conversati
   const bp = core.branch
   if (p === undefined || bp === undefined) return undefined
   const own = ownState(core)
-  const roster = core.memberSet()
-  const others = roster.size - (roster.has(core.memberHex) ? 1 : 0)
-  // A strict majority of the others: how many more than those checked, and are that many waiting?
-  const lacking = () => Math.floor(others / 2) + 1 - p.countOf(own.epoch, toHex(own.authenticatorHash))
-  if (!core.liveness.settleWaiting(own.epoch, bp.hashHex, roster, lacking)) return undefined
+  const among = witnesses(core)
+  // A strict majority of the witnesses: how many more than those checked, and are that many waiting?
+  const lacking = () => Math.floor(among.size / 2) + 1 - p.countOf(own.epoch, toHex(own.authenticatorHash))
+  if (!core.liveness.settleWaiting(own.epoch, bp.hashHex, among, lacking)) return undefined
   return judgeBranch(core)
 }
 
@@ -208,16 +208,42 @@ function endorsed(core: ConversationCore, p: ProvisionalJoin, state: AttestedSta
 const UNDECIDED: JoinedBranchVerdict = { kind: 'undecided' }
 
 /**
- * `judgeJoinedBranch` of `state` against the members of our roster other
- * than us (hex): whose signed word counts. Without a state attested by
- * more than half of them in all we keep, it is `undecided` at once (a
- * joiner that no majority attested yet judges on every attestation).
+ * Whose signed word judges our branch: the members of our roster that
+ * were members before the commit that welcomed us (our electorate at
+ * join, `MembershipState.joinElectorate`), not those it welcomed with us.
+ * Those hold whatever state the same Welcome gave them, so they confirm
+ * any branch; when a commit adds more members than the group had, they
+ * alone were a strict majority of our roster (`faults:wave` seed 32: 14
+ * joiners of a commit the group left confirmed each other for good, while
+ * all 8 members before them attested the group's state). The members a
+ * malicious committer added with us no longer count either. The whole
+ * roster but us when none of those members is left. Kept per roster and
+ * electorate (both are replaced, not changed, when they change).
  */
-function judgeAgainstRoster(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex'>, p: ProvisionalJoin, state: AttestedState): JoinedBranchVerdict {
+function witnesses(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex' | 'membership'>): ReadonlySet<string> {
   const roster = core.memberSet()
-  const others = roster.size - (roster.has(core.memberHex) ? 1 : 0)
-  if (!p.mayHaveMajority(state.epoch, others)) return UNDECIDED
-  return tallyJoinedBranch(state, others, (h) => h !== core.memberHex && roster.has(h), p.atEpoch(state.epoch))
+  const before = core.membership.joinElectorate
+  const cached = witnessCache.get(roster)
+  if (cached !== undefined && cached.before === before && cached.self === core.memberHex) return cached.set
+  const set = new Set<string>()
+  if (before !== undefined) for (const h of before) if (h !== core.memberHex && roster.has(h)) set.add(h)
+  if (set.size === 0) for (const h of roster) if (h !== core.memberHex) set.add(h)
+  witnessCache.set(roster, { before, self: core.memberHex, set })
+  return set
+}
+
+const witnessCache = new WeakMap<ReadonlySet<string>, { before: ReadonlySet<string> | undefined; self: string; set: ReadonlySet<string> }>()
+
+/**
+ * `judgeJoinedBranch` of `state` against our {@link witnesses}: whose
+ * signed word counts. Without a state attested by more than half of them
+ * in all we keep, it is `undecided` at once (a joiner that no majority
+ * attested yet judges on every attestation).
+ */
+function judgeAgainstRoster(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex' | 'membership'>, p: ProvisionalJoin, state: AttestedState): JoinedBranchVerdict {
+  const among = witnesses(core)
+  if (!p.mayHaveMajority(state.epoch, among.size)) return UNDECIDED
+  return tallyJoinedBranch(state, among.size, (h) => among.has(h), p.atEpoch(state.epoch))
 }
 
 /**
@@ -296,12 +322,11 @@ async function tryWelcome(core: ConversationCore, o: OfferedWelcome): Promise<Ml
  * group a commit later, held at their join epoch for good).
  */
 function laterMajorityState(core: ConversationCore, p: ProvisionalJoin): AttestedState | undefined {
-  const roster = core.memberSet()
-  const others = roster.size - (roster.has(core.memberHex) ? 1 : 0)
+  const among = witnesses(core)
   const none = new Uint8Array(0)
   for (let e = core.epoch() + ATTESTED_EPOCHS_AHEAD; e > core.epoch(); e--) {
-    if (!p.mayHaveMajority(e, others)) continue
-    const v = tallyJoinedBranch({ epoch: e, authenticatorHash: none }, others, (h) => h !== core.memberHex && roster.has(h), p.atEpoch(e))
+    if (!p.mayHaveMajority(e, among.size)) continue
+    const v = tallyJoinedBranch({ epoch: e, authenticatorHash: none }, among.size, (h) => among.has(h), p.atEpoch(e))
     if (v.kind === 'stranded') return { epoch: e, authenticatorHash: v.target }
   }
   return undefined

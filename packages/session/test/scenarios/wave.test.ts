@@ -89,4 +89,21 @@ describe('wave runs (issue 56)', () => {
     expect(r.outcome, r.detail.join('\n')).toBe('converged')
     expect(r.formedAfterLastMs).toBeLessThan(60_000)
   }, 240_000)
+
+  /**
+   * Seed 32 (1 s apart): two commits of epoch 5; the one the group left
+   * welcomed 14 joiners into a group of 8. A joiner judged its branch by a
+   * strict majority of the other 21 members of its roster, and its 13
+   * fellow joiners, holding the state the same Welcome gave them, were
+   * that majority: they confirmed each other for good while all 8 members
+   * before them attested the group's state (a fork at epoch 5, the group
+   * at epoch 6 without them). A joiner now judges by the members before
+   * its join only.
+   */
+  it('seed 32: joiners of a commit the group left do not confirm each other, and the wave converges', async () => {
+    const r = await waveRun({ seed: 32 })
+    expect(r.wakeupLoops).toEqual([])
+    expect(r.outcome, r.detail.join('\n')).toBe('converged')
+    expect(r.formedAfterLastMs).toBeLessThan(60_000)
+  }, 240_000)
 })

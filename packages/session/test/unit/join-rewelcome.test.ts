@@ -141,4 +141,27 @@ describe('join/rewelcome', () => {
     expect(core.outbox.events.filter((e) => e.type === 'rejoined')).toHaveLength(0)
     expect(offered.leadsTo?.authenticatorHash[0]).toBe(6)
   })
+
+  it('judges by the members before our join: those welcomed with us neither confirm us nor keep us from seeing we are stranded', async () => {
+    const { core, ours, theirs, bob, carol } = await setup()
+    const p = core.provisional!
+    // Carol joined with us (the Welcome named us both); Bob was a member before.
+    core.membership.joinElectorate = new Set([bob])
+    p.note(carol, ours, 1)
+    judge(core)
+    expect(p.target).toBeUndefined()
+    expect(core.outbox.events.filter((e) => e.type === 'stranded')).toHaveLength(0)
+    p.joinedEpoch = core.epoch() - 1n
+    judge(core)
+    expect(core.provisional).toBeDefined() // Carol's word alone does not confirm us past our join
+    p.note(bob, theirs, 1)
+    judge(core)
+    expect(toHex(p.target!)).toBe(toHex(theirs.authenticatorHash)) // Bob, the one member before us, holds another state
+    // With no member before us left in our roster, the roster judges as before.
+    core.membership.joinElectorate = new Set(['ff'.repeat(20)])
+    p.note(bob, ours, 2)
+    p.note(carol, ours, 2)
+    judge(core)
+    expect(p.target).toBeUndefined()
+  })
 })
