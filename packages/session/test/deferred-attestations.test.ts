@@ -62,7 +62,7 @@ function view(options: { stewards?: EthereumSigner[]; provisional?: ProvisionalJ
     epoch: () => 5n,
     memberSet: () => members,
     isMemberHex: (h) => members.has(h),
-    membership: { epochHistory: new Map(), joinElectorate: undefined },
+    membership: { epochHistory: new Map() },
     liveness,
     provisional: options.provisional,
     mls: { epochAuthenticator: () => OUR_AUTHENTICATOR },

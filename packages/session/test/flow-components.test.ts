@@ -900,7 +900,7 @@ describe('sync/catch-up onControl on ControlComponents: every reply and event is
       epoch: () => 5n,
       memberSet: () => members,
       isMemberHex: (h) => members.has(h),
-      membership: { epochHistory: new Map(), joinElectorate: undefined },
+      membership: { epochHistory: new Map() },
       liveness: Object.assign(new LivenessState(), { lastSeen: new Map([[toHex(bob!.identity), NOW - 10_000]]) }),
       provisional: undefined,
       mls: { epochAuthenticator: () => ours },

@@ -46,6 +46,7 @@ export function beginProvisional(core: ConversationCore, welcome: MemberWelcome)
   const keyPackage = core.plugins.mls.retainedKeyPackage(core.id)
   if (keyPackage === undefined) return
   const p = new ProvisionalJoin(keyPackage, core.epoch(), REANNOUNCE_FIRST_MS)
+  p.joinedWith = joinedWith(core, welcome)
   p.offer(welcome, ownState(core))
   core.provisional = p
 }
@@ -65,7 +66,6 @@ export function beginProvisional(core: ConversationCore, welcome: MemberWelcome)
  * ```
  */
 export type JoinAttestationComponents = Pick<ConversationCore, 'id' | 'memberHex' | 'provisional' | 'epoch' | 'memberSet' | 'isMemberHex' | 'liveness'> & {
-  readonly membership: Pick<ConversationCore['membership'], 'joinElectorate'>
   readonly mls: Pick<ConversationCore['mls'], 'epochAuthenticator'>
   readonly plugins: {
     readonly consensus: Pick<ConversationCore['plugins']['consensus'], 'signer'>
@@ -207,32 +207,37 @@ function endorsed(core: ConversationCore, p: ProvisionalJoin, state: AttestedSta
 
 const UNDECIDED: JoinedBranchVerdict = { kind: 'undecided' }
 
+/** The members a Welcome names besides us (hex). */
+function joinedWith(core: Pick<ConversationCore, 'memberHex'>, welcome: MemberWelcome): ReadonlySet<string> {
+  return new Set(welcome.joinerIdentities.map(toHex).filter((h) => h !== core.memberHex))
+}
+
 /**
- * Whose signed word judges our branch: the members of our roster that
- * were members before the commit that welcomed us (our electorate at
- * join, `MembershipState.joinElectorate`), not those it welcomed with us.
- * Those hold whatever state the same Welcome gave them, so they confirm
- * any branch; when a commit adds more members than the group had, they
- * alone were a strict majority of our roster (`faults:wave` seed 32: 14
- * joiners of a commit the group left confirmed each other for good, while
- * all 8 members before them attested the group's state). The members a
- * malicious committer added with us no longer count either. The whole
- * roster but us when none of those members is left. Kept per roster and
- * electorate (both are replaced, not changed, when they change).
+ * Whose signed word judges our branch: the members of our roster but us
+ * and those the Welcome we joined with named besides us
+ * (`ProvisionalJoin.joinedWith`). Those hold whatever state the same
+ * Welcome gave them, so they confirm any branch; when a commit adds more
+ * members than the group had, they alone were a strict majority of our
+ * roster (`faults:wave` seed 32: 14 joiners of a commit the group left
+ * confirmed each other for good, while all 8 members before them attested
+ * the group's state). Members that joined later count: they hold what
+ * later commits gave them. The whole roster but us when no one else is
+ * left. Kept per roster (replaced, not changed, at each epoch).
  */
-function witnesses(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex' | 'membership'>): ReadonlySet<string> {
+function witnesses(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex' | 'provisional'>): ReadonlySet<string> {
   const roster = core.memberSet()
-  const before = core.membership.joinElectorate
+  const exclude = core.provisional?.joinedWith ?? NO_ONE
   const cached = witnessCache.get(roster)
-  if (cached !== undefined && cached.before === before && cached.self === core.memberHex) return cached.set
+  if (cached !== undefined && cached.exclude === exclude && cached.self === core.memberHex) return cached.set
   const set = new Set<string>()
-  if (before !== undefined) for (const h of before) if (h !== core.memberHex && roster.has(h)) set.add(h)
+  for (const h of roster) if (h !== core.memberHex && !exclude.has(h)) set.add(h)
   if (set.size === 0) for (const h of roster) if (h !== core.memberHex) set.add(h)
-  witnessCache.set(roster, { before, self: core.memberHex, set })
+  witnessCache.set(roster, { exclude, self: core.memberHex, set })
   return set
 }
 
-const witnessCache = new WeakMap<ReadonlySet<string>, { before: ReadonlySet<string> | undefined; self: string; set: ReadonlySet<string> }>()
+const NO_ONE: ReadonlySet<string> = new Set()
+const witnessCache = new WeakMap<ReadonlySet<string>, { exclude: ReadonlySet<string>; self: string; set: ReadonlySet<string> }>()
 
 /**
  * `judgeJoinedBranch` of `state` against our {@link witnesses}: whose
@@ -240,7 +245,7 @@ const witnessCache = new WeakMap<ReadonlySet<string>, { before: ReadonlySet<stri
  * in all we keep, it is `undecided` at once (a joiner that no majority
  * attested yet judges on every attestation).
  */
-function judgeAgainstRoster(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex' | 'membership'>, p: ProvisionalJoin, state: AttestedState): JoinedBranchVerdict {
+function judgeAgainstRoster(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex' | 'provisional'>, p: ProvisionalJoin, state: AttestedState): JoinedBranchVerdict {
   const among = witnesses(core)
   if (!p.mayHaveMajority(state.epoch, among.size)) return UNDECIDED
   return tallyJoinedBranch(state, among.size, (h) => among.has(h), p.atEpoch(state.epoch))
@@ -445,6 +450,7 @@ async function adopt(core: ConversationCore, group: MlsService, offer: OfferedWe
   p.target = undefined
   // The commit that made this epoch can still lose to a better-ranked one: provisional until we are past it.
   p.joinedEpoch = group.epoch()
+  p.joinedWith = joinedWith(core, welcome)
   core.emit({ type: 'rejoined', epoch: group.epoch(), abandoned, adopted: ownState(core).authenticatorHash })
   core.phaseChanged()
   // Members on this branch could not read what we said on the other one.

@@ -36,6 +36,13 @@ export class ProvisionalJoin {
    * so we stay provisional until the majority attests us past it).
    */
   joinedEpoch: bigint
+  /**
+   * The members the Welcome we joined with named besides us (hex): they
+   * hold whatever state that Welcome gave them, so their word proves
+   * nothing about our branch (`join/rewelcome.ts witnesses`). Replaced on
+   * a re-join.
+   */
+  joinedWith: ReadonlySet<string> = new Set()
   readonly offered = new Map<string, OfferedWelcome>()
   /** The newest signed state each member attested at each epoch, by `member hex:epoch`. */
   readonly #attested = new Map<string, Attested>()

@@ -97,11 +97,25 @@ describe('wave runs (issue 56)', () => {
    * fellow joiners, holding the state the same Welcome gave them, were
    * that majority: they confirmed each other for good while all 8 members
    * before them attested the group's state (a fork at epoch 5, the group
-   * at epoch 6 without them). A joiner now judges by the members before
-   * its join only.
+   * at epoch 6 without them). A joiner now judges without those welcomed
+   * with it.
    */
   it('seed 32: joiners of a commit the group left do not confirm each other, and the wave converges', async () => {
     const r = await waveRun({ seed: 32 })
+    expect(r.wakeupLoops).toEqual([])
+    expect(r.outcome, r.detail.join('\n')).toBe('converged')
+    expect(r.formedAfterLastMs).toBeLessThan(60_000)
+  }, 240_000)
+
+  /**
+   * 29 at once, seed 11: a check of the rule above. Judged by the members
+   * before its join only, a joiner welcomed at epoch 1 by the creator
+   * alone had one witness: the creator's word about a branch it later
+   * left sent that joiner back from epoch 4 to a Welcome of epoch 2, for
+   * good. Members that joined after it count.
+   */
+  it('29 at once, seed 11: a joiner welcomed early is judged by the members after it too, and the burst converges', async () => {
+    const r = await waveRun({ seed: 11, gapMs: 0 })
     expect(r.wakeupLoops).toEqual([])
     expect(r.outcome, r.detail.join('\n')).toBe('converged')
     expect(r.formedAfterLastMs).toBeLessThan(60_000)

@@ -142,11 +142,11 @@ describe('join/rewelcome', () => {
     expect(offered.leadsTo?.authenticatorHash[0]).toBe(6)
   })
 
-  it('judges by the members before our join: those welcomed with us neither confirm us nor keep us from seeing we are stranded', async () => {
+  it('judges without those welcomed with us: they neither confirm us nor keep us from seeing we are stranded', async () => {
     const { core, ours, theirs, bob, carol } = await setup()
     const p = core.provisional!
-    // Carol joined with us (the Welcome named us both); Bob was a member before.
-    core.membership.joinElectorate = new Set([bob])
+    // Carol joined with us (the Welcome named us both); Bob did not.
+    p.joinedWith = new Set([carol])
     p.note(carol, ours, 1)
     judge(core)
     expect(p.target).toBeUndefined()
@@ -156,12 +156,13 @@ describe('join/rewelcome', () => {
     expect(core.provisional).toBeDefined() // Carol's word alone does not confirm us past our join
     p.note(bob, theirs, 1)
     judge(core)
-    expect(toHex(p.target!)).toBe(toHex(theirs.authenticatorHash)) // Bob, the one member before us, holds another state
-    // With no member before us left in our roster, the roster judges as before.
-    core.membership.joinElectorate = new Set(['ff'.repeat(20)])
+    expect(toHex(p.target!)).toBe(toHex(theirs.authenticatorHash)) // Bob, the one other witness, holds another state
+    // With everyone else welcomed with us, the roster judges as before.
+    p.joinedWith = new Set([bob, carol])
     p.note(bob, ours, 2)
     p.note(carol, ours, 2)
     judge(core)
     expect(p.target).toBeUndefined()
   })
+
 })
