@@ -170,7 +170,7 @@ export function confirmWaiting(core: JoinAttestationComponents & Pick<Conversati
   const bp = core.branch
   if (p === undefined || bp === undefined) return undefined
   const own = ownState(core)
-  const among = witnesses(core)
+  const among = witnesses(core, own.epoch)
   // A strict majority of the witnesses: how many more than those checked, and are that many waiting?
   const lacking = () => Math.floor(among.size / 2) + 1 - p.countOf(own.epoch, toHex(own.authenticatorHash))
   if (!core.liveness.settleWaiting(own.epoch, bp.hashHex, among, lacking)) return undefined
@@ -213,31 +213,41 @@ function joinedWith(core: Pick<ConversationCore, 'memberHex'>, welcome: MemberWe
 }
 
 /**
- * Whose signed word judges our branch: the members of our roster but us
- * and those the Welcome we joined with named besides us
- * (`ProvisionalJoin.joinedWith`). Those hold whatever state the same
- * Welcome gave them, so they confirm any branch; when a commit adds more
- * members than the group had, they alone were a strict majority of our
- * roster (`faults:wave` seed 32: 14 joiners of a commit the group left
- * confirmed each other for good, while all 8 members before them attested
- * the group's state). Members that joined later count: they hold what
- * later commits gave them. The whole roster but us when no one else is
- * left. Kept per roster (replaced, not changed, at each epoch).
+ * Whose signed word about our state at `epoch` judges our branch: the
+ * members of our roster but us, and at the epoch we joined at, not those
+ * the Welcome we joined with named besides us (`ProvisionalJoin.joinedWith`).
+ * There they hold whatever state the same Welcome gave them, so they
+ * confirm any branch; when a commit adds more members than the group had,
+ * they alone were a strict majority of our roster (`faults:wave` seed 32:
+ * 14 joiners of a commit the group left confirmed each other for good,
+ * while all 8 members before them attested the group's state). At later
+ * epochs each merged the commits it followed, as every member did, and
+ * counts (counting only the members before our join left a joiner
+ * welcomed by the creator alone with one witness for good: 29 at once,
+ * seed 11). The whole roster but us when no one else is left. Kept per
+ * roster (replaced, not changed, at each epoch).
  */
-function witnesses(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex' | 'provisional'>): ReadonlySet<string> {
+function witnesses(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex' | 'provisional'>, epoch: bigint): ReadonlySet<string> {
   const roster = core.memberSet()
-  const exclude = core.provisional?.joinedWith ?? NO_ONE
-  const cached = witnessCache.get(roster)
-  if (cached !== undefined && cached.exclude === exclude && cached.self === core.memberHex) return cached.set
+  const p = core.provisional
+  const exclude = p !== undefined && epoch === p.joinedEpoch ? p.joinedWith : NO_ONE
+  let cached = witnessCache.get(roster)
+  if (cached === undefined || cached.self !== core.memberHex) {
+    cached = { self: core.memberHex, sets: new Map() }
+    witnessCache.set(roster, cached)
+  }
+  const kept = cached.sets.get(exclude)
+  if (kept !== undefined) return kept
   const set = new Set<string>()
   for (const h of roster) if (h !== core.memberHex && !exclude.has(h)) set.add(h)
   if (set.size === 0) for (const h of roster) if (h !== core.memberHex) set.add(h)
-  witnessCache.set(roster, { exclude, self: core.memberHex, set })
+  if (cached.sets.size >= 4) cached.sets.clear()
+  cached.sets.set(exclude, set)
   return set
 }
 
 const NO_ONE: ReadonlySet<string> = new Set()
-const witnessCache = new WeakMap<ReadonlySet<string>, { exclude: ReadonlySet<string>; self: string; set: ReadonlySet<string> }>()
+const witnessCache = new WeakMap<ReadonlySet<string>, { self: string; sets: Map<ReadonlySet<string>, ReadonlySet<string>> }>()
 
 /**
  * `judgeJoinedBranch` of `state` against our {@link witnesses}: whose
@@ -246,7 +256,7 @@ const witnessCache = new WeakMap<ReadonlySet<string>, { exclude: ReadonlySet<str
  * attested yet judges on every attestation).
  */
 function judgeAgainstRoster(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex' | 'provisional'>, p: ProvisionalJoin, state: AttestedState): JoinedBranchVerdict {
-  const among = witnesses(core)
+  const among = witnesses(core, state.epoch)
   if (!p.mayHaveMajority(state.epoch, among.size)) return UNDECIDED
   return tallyJoinedBranch(state, among.size, (h) => among.has(h), p.atEpoch(state.epoch))
 }
@@ -327,9 +337,9 @@ async function tryWelcome(core: ConversationCore, o: OfferedWelcome): Promise<Ml
  * group a commit later, held at their join epoch for good).
  */
 function laterMajorityState(core: ConversationCore, p: ProvisionalJoin): AttestedState | undefined {
-  const among = witnesses(core)
   const none = new Uint8Array(0)
   for (let e = core.epoch() + ATTESTED_EPOCHS_AHEAD; e > core.epoch(); e--) {
+    const among = witnesses(core, e)
     if (!p.mayHaveMajority(e, among.size)) continue
     const v = tallyJoinedBranch({ epoch: e, authenticatorHash: none }, among.size, (h) => among.has(h), p.atEpoch(e))
     if (v.kind === 'stranded') return { epoch: e, authenticatorHash: v.target }

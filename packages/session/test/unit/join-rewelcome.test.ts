@@ -142,7 +142,7 @@ describe('join/rewelcome', () => {
     expect(offered.leadsTo?.authenticatorHash[0]).toBe(6)
   })
 
-  it('judges without those welcomed with us: they neither confirm us nor keep us from seeing we are stranded', async () => {
+  it('at our join epoch, judges without those welcomed with us; later, they count as every member does', async () => {
     const { core, ours, theirs, bob, carol } = await setup()
     const p = core.provisional!
     // Carol joined with us (the Welcome named us both); Bob did not.
@@ -150,19 +150,23 @@ describe('join/rewelcome', () => {
     p.note(carol, ours, 1)
     judge(core)
     expect(p.target).toBeUndefined()
-    expect(core.outbox.events.filter((e) => e.type === 'stranded')).toHaveLength(0)
-    p.joinedEpoch = core.epoch() - 1n
-    judge(core)
-    expect(core.provisional).toBeDefined() // Carol's word alone does not confirm us past our join
     p.note(bob, theirs, 1)
     judge(core)
-    expect(toHex(p.target!)).toBe(toHex(theirs.authenticatorHash)) // Bob, the one other witness, holds another state
-    // With everyone else welcomed with us, the roster judges as before.
+    // Carol's word counts for nothing here: Bob, the one other witness, holds another state.
+    expect(toHex(p.target!)).toBe(toHex(theirs.authenticatorHash))
+    // With everyone else welcomed with us, the roster judges as before: one each, no majority.
+    p.target = undefined
     p.joinedWith = new Set([bob, carol])
+    judge(core)
+    expect(p.target).toBeUndefined()
+    // Past our join epoch Carol counts: Bob and Carol attesting our state confirm us.
+    p.joinedWith = new Set([carol])
+    p.joinedEpoch = core.epoch() - 1n
     p.note(bob, ours, 2)
     p.note(carol, ours, 2)
     judge(core)
-    expect(p.target).toBeUndefined()
+    expect(core.provisional).toBeUndefined()
   })
+
 
 })
