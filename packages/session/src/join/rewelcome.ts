@@ -224,30 +224,26 @@ function joinedWith(core: Pick<ConversationCore, 'memberHex'>, welcome: MemberWe
  * epochs each merged the commits it followed, as every member did, and
  * counts (counting only the members before our join left a joiner
  * welcomed by the creator alone with one witness for good: 29 at once,
- * seed 11). The whole roster but us when no one else is left. Kept per
- * roster (replaced, not changed, at each epoch).
+ * seed 11). The whole roster but us when no one else is left.
  */
-function witnesses(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex' | 'provisional'>, epoch: bigint): ReadonlySet<string> {
+function witnesses(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex' | 'provisional'>, epoch: bigint): Witnesses {
   const roster = core.memberSet()
+  const me = core.memberHex
+  const others = roster.size - (roster.has(me) ? 1 : 0)
   const p = core.provisional
-  const exclude = p !== undefined && epoch === p.joinedEpoch ? p.joinedWith : NO_ONE
-  let cached = witnessCache.get(roster)
-  if (cached === undefined || cached.self !== core.memberHex) {
-    cached = { self: core.memberHex, sets: new Map() }
-    witnessCache.set(roster, cached)
+  if (p !== undefined && epoch === p.joinedEpoch) {
+    let left = 0
+    for (const h of p.joinedWith) if (roster.has(h)) left++
+    if (left < others) return { size: others - left, has: (h) => h !== me && roster.has(h) && !p.joinedWith.has(h) }
   }
-  const kept = cached.sets.get(exclude)
-  if (kept !== undefined) return kept
-  const set = new Set<string>()
-  for (const h of roster) if (h !== core.memberHex && !exclude.has(h)) set.add(h)
-  if (set.size === 0) for (const h of roster) if (h !== core.memberHex) set.add(h)
-  if (cached.sets.size >= 4) cached.sets.clear()
-  cached.sets.set(exclude, set)
-  return set
+  return { size: others, has: (h) => h !== me && roster.has(h) }
 }
 
-const NO_ONE: ReadonlySet<string> = new Set()
-const witnessCache = new WeakMap<ReadonlySet<string>, { self: string; sets: Map<ReadonlySet<string>, ReadonlySet<string>> }>()
+/** {@link witnesses}: how many, and who. */
+interface Witnesses {
+  readonly size: number
+  has(memberHex: string): boolean
+}
 
 /**
  * `judgeJoinedBranch` of `state` against our {@link witnesses}: whose
@@ -258,7 +254,7 @@ const witnessCache = new WeakMap<ReadonlySet<string>, { self: string; sets: Map<
 function judgeAgainstRoster(core: Pick<JoinAttestationComponents, 'memberSet' | 'memberHex' | 'provisional'>, p: ProvisionalJoin, state: AttestedState): JoinedBranchVerdict {
   const among = witnesses(core, state.epoch)
   if (!p.mayHaveMajority(state.epoch, among.size)) return UNDECIDED
-  return tallyJoinedBranch(state, among.size, (h) => among.has(h), p.atEpoch(state.epoch))
+  return tallyJoinedBranch(state, among.size, among.has, p.atEpoch(state.epoch))
 }
 
 /**
@@ -341,7 +337,7 @@ function laterMajorityState(core: ConversationCore, p: ProvisionalJoin): Atteste
   for (let e = core.epoch() + ATTESTED_EPOCHS_AHEAD; e > core.epoch(); e--) {
     const among = witnesses(core, e)
     if (!p.mayHaveMajority(e, among.size)) continue
-    const v = tallyJoinedBranch({ epoch: e, authenticatorHash: none }, among.size, (h) => among.has(h), p.atEpoch(e))
+    const v = tallyJoinedBranch({ epoch: e, authenticatorHash: none }, among.size, among.has, p.atEpoch(e))
     if (v.kind === 'stranded') return { epoch: e, authenticatorHash: v.target }
   }
   return undefined
@@ -349,10 +345,9 @@ function laterMajorityState(core: ConversationCore, p: ProvisionalJoin): Atteste
 
 /** Whether {@link adoptLaterWelcome} has work now: a later majority state, and a Welcome untried or leading past us to a state now endorsed. */
 function laterWelcomeDue(core: ConversationCore, p: ProvisionalJoin): boolean {
-  let due = false
-  for (const o of p.offered.values()) {
-    if (o.leadsTo === undefined || (o.leadsTo !== null && o.leadsTo.epoch > core.epoch() && endorsed(core, p, o.leadsTo))) due = true
-  }
+  const due = [...p.offered.values()].some(
+    (o) => o.leadsTo === undefined || (o.leadsTo !== null && o.leadsTo.epoch > core.epoch() && endorsed(core, p, o.leadsTo)),
+  )
   return due && laterMajorityState(core, p) !== undefined
 }
 

@@ -109,7 +109,7 @@ export class LivenessState {
    * they merged `commitHashHex` to reach `epoch`; none at once (no walk)
    * when fewer than `atLeast` members have one at all.
    */
-  deferredMerges(epoch: bigint, commitHashHex: string, among: ReadonlySet<string>, atLeast = 0): string[] {
+  deferredMerges(epoch: bigint, commitHashHex: string, among: Pick<ReadonlySet<string>, 'has'>, atLeast = 0): string[] {
     const key = `${epoch}:${commitHashHex}`
     const total = this.#byKey.get(key) ?? 0
     if (total === 0 || total < atLeast) return []
@@ -129,7 +129,7 @@ export class LivenessState {
    * checked: the caller counts again. What the fork choice's majority of
    * merges and a provisional joiner's confirmation both do.
    */
-  settleWaiting(epoch: bigint, commitHashHex: string, among: ReadonlySet<string>, needed: () => number): boolean {
+  settleWaiting(epoch: bigint, commitHashHex: string, among: Pick<ReadonlySet<string>, 'has'>, needed: () => number): boolean {
     if (!this.#byKey.has(`${epoch}:${commitHashHex}`)) return needed() <= 0
     const n = needed()
     if (n <= 0) return true

@@ -155,11 +155,7 @@ export function voidCrossedProposals(core: ConversationCore, now: number): Voide
     // Decided here already, whatever the session says (a verified certificate or proof): judged with the approvals below.
     if (core.queues.resolved.has(p.proposalId)) continue
     if (olderUncheckable && core.voting.crossed.has(p.proposalId)) {
-      core.consensus.abandonProposal(core.id, p.proposalId, now)
-      closeVoteState(core, p.proposalId)
-      core.voting.voteEchoes.clear(p.proposalId)
-      core.queues.voting.delete(p.proposalId)
-      voided.push(noteVoided(core, p, request))
+      voided.push(abandonCrossed(core, p, request, now))
       continue
     }
     core.voting.crossed.add(p.proposalId)
@@ -173,6 +169,15 @@ export function voidCrossedProposals(core: ConversationCore, now: number): Voide
     voided.push(noteVoided(core, p, request))
   }
   return voided
+}
+
+/** Close a crossed proposal still open without an outcome: its session, our vote state and its echoes, then {@link noteVoided}. */
+function abandonCrossed(core: ConversationCore, p: Proposal, request: ConversationUpdateRequest, now: number): VoidedProposal {
+  core.consensus.abandonProposal(core.id, p.proposalId, now)
+  closeVoteState(core, p.proposalId)
+  core.voting.voteEchoes.clear(p.proposalId)
+  core.queues.voting.delete(p.proposalId)
+  return noteVoided(core, p, request)
 }
 
 /** Record `p` as voided here and describe it for {@link reproposeVoided}. */
@@ -215,12 +220,7 @@ export async function timeOutCrossed(core: ConversationCore, now: number): Promi
       core.voting.timeouts.set(id, now + core.config.recoveryInactivityMs)
       continue
     }
-    core.consensus.abandonProposal(core.id, id, now)
-    closeVoteState(core, id)
-    core.voting.voteEchoes.clear(id)
-    core.queues.voting.delete(id)
-    const voided = noteVoided(core, p, request)
-    await reproposeVoided(core, [voided], now)
+    await reproposeVoided(core, [abandonCrossed(core, p, request, now)], now)
     count++
   }
   return count
