@@ -139,6 +139,8 @@ export {
 export {
   JOIN_BEACON_DOMAIN,
   JOIN_STATUS_DOMAIN,
+  MAX_BEACON_NONCES,
+  beaconNonces,
   joinBeaconSigningPayload,
   joinStatusSigningPayload,
   signJoinBeacon,

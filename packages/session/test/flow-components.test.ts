@@ -60,7 +60,7 @@ import {
   onJoinProbe,
   onRepeatedAnnouncement,
 } from '../src/join/responder.js'
-import { signAttestation, signJoinBeacon, verifyAttestation, verifyJoinBeacon, verifyJoinStatus } from '../src/join/signing.js'
+import { beaconNonces, signAttestation, signJoinBeacon, verifyAttestation, verifyJoinBeacon, verifyJoinStatus } from '../src/join/signing.js'
 import {
   type BackfillComponents,
   HISTORY_LIMITS,
@@ -828,11 +828,19 @@ describe('join/responder on ResponderComponents', () => {
     onJoinProbe(s, probe(7, 1), NOW) // the same probe
     onJoinProbe(s, probe(7, 2), NOW + 1) // the same prober
     onJoinProbe(s, { ...probe(7, 3), nonce: new Uint8Array(3) }, NOW + 1)
+    // Probes right after our beacon wait half a step (250 ms) and share the next one.
     onJoinProbe(s, probe(8, 4), NOW + 2)
-    onJoinProbe(s, probe(9, 5), NOW + 3) // the third beacon in a second
+    onJoinProbe(s, probe(9, 5), NOW + 3)
+    expect(s.outbox.packets).toHaveLength(1)
+    expect(joinAnswerDeadline(s)).toBe(NOW + 250)
+    answerDueProbes(s, NOW + 250)
+    const shared = welcomeOf(s)[1]!.joinBeacon!
+    expect(verifyJoinBeacon(alice!, shared)).toBe(true)
+    expect([shared.nonce, ...shared.moreNonces].map(toHex)).toEqual([probe(8, 4).nonce, probe(9, 5).nonce].map(toHex))
+    onJoinProbe(s, probe(11, 7), NOW + 600) // the third beacon in a second
     expect(s.outbox.packets).toHaveLength(2)
     sm.state = 'freezing'
-    onJoinProbe(s, probe(10, 6), NOW + 4)
+    onJoinProbe(s, probe(10, 6), NOW + 700)
     expect(drops(events)).toEqual([
       'duplicate: join probe',
       'rate-limited: join probe: prober answered recently',
@@ -840,6 +848,29 @@ describe('join/responder on ResponderComponents', () => {
       'rate-limited: join probe: beacon budget exhausted',
       'not-working: join probe',
     ])
+  })
+
+  it('one beacon answers at most 32 probes: more due at once go out in further beacons, each within the budget', async () => {
+    const { s } = await view(true, 3)
+    onJoinProbe(s, probe(1, 1), NOW)
+    for (let k = 2; k <= 66; k++) onJoinProbe(s, probe(k, k), NOW + 1)
+    expect(s.joinResponder.pending.size).toBe(64) // two full beacons wait; the 65th probe was dropped
+    answerDueProbes(s, NOW + 250)
+    const beacons = welcomeOf(s).map((m) => m.joinBeacon!)
+    expect(beacons.map((b) => 1 + b.moreNonces.length)).toEqual([1, 32, 32])
+    expect(beacons.every((b) => verifyJoinBeacon(alice!, b))).toBe(true)
+  })
+
+  it('a beacon naming more than 32 probes is malformed: a member does not take it as an answer, whatever its signature', async () => {
+    const { s } = await view(false)
+    onJoinProbe(s, probe(7, 1), NOW)
+    const many = Array.from({ length: 32 }, (_, k) => probe(100 + k, 100 + k).nonce)
+    const fromBob = decodeWelcomeChannelMessage(
+      encodeWelcomeChannelMessage({ joinBeacon: signJoinBeacon(bob!, { conversationId: 'chat', epoch: 4n, memberCount: 2, nonce: probe(7, 1).nonce, moreNonces: many, signedAtMs: NOW }) }),
+    ).joinBeacon!
+    expect(beaconNonces(fromBob)).toBeUndefined()
+    onJoinBeacon(s, fromBob, NOW + 10)
+    expect(s.joinResponder.pending.size).toBe(1)
   })
 
   it('another member waits its delay: a member\'s valid beacon answers for it, else it answers when due', async () => {
@@ -853,6 +884,19 @@ describe('join/responder on ResponderComponents', () => {
       encodeWelcomeChannelMessage({ joinBeacon: signJoinBeacon(bob!, { conversationId: 'chat', epoch: 4n, memberCount: 2, nonce: probe(7, 1).nonce, signedAtMs: NOW }) }),
     ).joinBeacon!
     onJoinBeacon(s, fromBob, NOW + 10)
+    expect(s.joinResponder.pending.size).toBe(1)
+    // A beacon answering several probes answers for each of them (and only if its signature holds).
+    onJoinProbe(s, probe(12, 12), NOW + 20)
+    onJoinProbe(s, probe(13, 13), NOW + 20)
+    const forged = { ...fromBob, moreNonces: [probe(12, 12).nonce] }
+    onJoinBeacon(s, forged, NOW + 30)
+    expect(s.joinResponder.pending.size).toBe(3)
+    const both = decodeWelcomeChannelMessage(
+      encodeWelcomeChannelMessage({
+        joinBeacon: signJoinBeacon(bob!, { conversationId: 'chat', epoch: 4n, memberCount: 2, nonce: probe(12, 12).nonce, moreNonces: [probe(13, 13).nonce], signedAtMs: NOW }),
+      }),
+    ).joinBeacon!
+    onJoinBeacon(s, both, NOW + 40)
     expect(s.joinResponder.pending.size).toBe(1)
     answerDueProbes(s, due - 1)
     expect(s.outbox.packets).toEqual([])

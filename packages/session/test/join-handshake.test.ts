@@ -68,6 +68,18 @@ describe('signed beacons and statuses', () => {
     expect(verifyJoinBeacon(alice, { ...beacon, responder: bob.identity })).toBe(false)
     expect(verifyJoinBeacon(alice, { ...beacon, signature: beacon.signature.subarray(0, 64) })).toBe(false)
     expect(verifyJoinBeacon(alice, { ...beacon, signature: new Uint8Array(65) })).toBe(false)
+    expect(verifyJoinBeacon(alice, { ...beacon, moreNonces: [new Uint8Array(16)] })).toBe(false)
+  })
+
+  it('a beacon answering one probe encodes as before the field for more (same bytes, same signature); the extra nonces are signed', () => {
+    const single = encodeJoinBeacon(signJoinBeacon(alice, beaconFields))
+    expect(encodeJoinBeacon(signJoinBeacon(alice, { ...beaconFields, moreNonces: [] }))).toEqual(single)
+    const more = [new Uint8Array(16).fill(1), new Uint8Array(16).fill(2)]
+    const shared = decodeJoinBeacon(encodeJoinBeacon(signJoinBeacon(alice, { ...beaconFields, moreNonces: more })))
+    expect(shared.moreNonces).toEqual(more)
+    expect(verifyJoinBeacon(bob, shared)).toBe(true)
+    expect(verifyJoinBeacon(bob, { ...shared, moreNonces: more.slice(1) })).toBe(false)
+    expect(verifyJoinBeacon(bob, { ...shared, moreNonces: [...more, new Uint8Array(16).fill(3)] })).toBe(false)
   })
 
   it('statuses are domain-separated from beacons', () => {
@@ -126,6 +138,19 @@ describe('what a joiner believes (JoinTrust)', () => {
     expect(t.acceptBeacon(beacon(alice, { conversationId: 'other' }))).toBe(false)
     expect(t.acceptBeacon({ ...beacon(alice), responder: bob.identity })).toBe(false)
     expect(t.acceptBeacon(beacon(alice))).toBe(true)
+  })
+
+  it('a beacon answering several probes counts for each prober it names, and for no one when it names more than 32', () => {
+    const t = trust()
+    t.probed(nonce)
+    const others = (n: number) => Array.from({ length: n }, (_, k) => new Uint8Array(16).fill(k + 1))
+    // Ours among others, first or not.
+    expect(t.acceptBeacon(beacon(alice, { nonce: new Uint8Array(16).fill(9), moreNonces: [...others(3), nonce] }))).toBe(true)
+    expect(trust().acceptBeacon(beacon(alice, { nonce: new Uint8Array(16).fill(9), moreNonces: others(3) }))).toBe(false) // not ours
+    const t2 = trust()
+    t2.probed(nonce)
+    expect(t2.acceptBeacon(beacon(alice, { moreNonces: others(31) }))).toBe(true) // 32 in all
+    expect(t2.acceptBeacon(beacon(alice, { moreNonces: others(32) }))).toBe(false) // 33: malformed
   })
 
   it('a status must be about our key package and for us', () => {

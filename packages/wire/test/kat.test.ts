@@ -563,16 +563,27 @@ describe('demls.transport.v1 Envelope and WelcomeChannelMessage', () => {
     signature: hex('05'),
   })
   it('JoinBeacon', () => {
-    const beacon = { ...beaconFields(), plugins: [] }
+    const beacon = { ...beaconFields(), plugins: [], moreNonces: [] }
     expectBytes(encodeJoinBeacon(beacon), beaconBytes)
     expect(decodeJoinBeacon(hex(beaconBytes))).toStrictEqual(beacon)
+  })
+  it('JoinBeacon answering several probes (more_nonces, field 10, after the signature and the plug-ins; signed with them)', () => {
+    const beacon = { ...beaconFields(), plugins: [], moreNonces: [hex('0a0b'), hex('0c')] }
+    const moreBytes = [
+      '52 02 0a0b', // more_nonces (10<<3|2), 2 bytes
+      '52 01 0c', // more_nonces, 1 byte
+    ].join('')
+    expectBytes(encodeJoinBeacon(beacon), beaconBytes + moreBytes)
+    expect(decodeJoinBeacon(hex(beaconBytes + moreBytes))).toStrictEqual(beacon)
+    const unsigned = beaconBytes.replace("42 01 05", '')
+    expectBytes(encodeJoinBeacon({ ...beacon, signature: null }), unsigned + moreBytes)
   })
   it('JoinBeacon with plug-in descriptors (field 9, after the signature; covered by it since it is signed with the signature empty)', () => {
     const plugins = [
       { role: 'mls', id: 'm', version: '1' },
       { role: 's', id: '', version: '2' },
     ]
-    const beacon = { ...beaconFields(), plugins }
+    const beacon = { ...beaconFields(), plugins, moreNonces: [] }
     const pluginBytes = [
       '4a 0b', // plugins (9<<3|2), 11 bytes:
       '0a 03 6d6c73', //   role (1<<3|2) "mls"

@@ -171,13 +171,16 @@ export interface ConversationConfig {
    * Beyond the reference: how long a member that is not the epoch steward
    * waits per rank before answering a join probe (another steward waits one
    * step per position on the list, a plain member more); it stays silent if
-   * it heard another member's beacon for the probe meanwhile.
+   * it heard another member's beacon for the probe meanwhile. Probes that
+   * come within half a step of a beacon we sent share our next beacon (one
+   * beacon answers up to 32 probes).
    * @default 500
    */
   probeAnswerDelayMs: number
   /**
    * Beyond the reference: at most this many join beacons per second in
-   * total, whoever asks (bounds amplification by forged prober ids).
+   * total, whoever asks (bounds amplification by forged prober ids); a
+   * beacon answering several probes counts once.
    * @default 20
    */
   probeAnswersPerSecond: number

@@ -14,7 +14,7 @@ import { pluginVersions } from '../conversation/plugins.js'
 import { probeAnswerDelay } from '../rules/answer-delay.js'
 import { evictOldest } from '../state/bounded.js'
 import { type AdmissionComponents, rejectionReason } from '../voting/admission.js'
-import { signJoinBeacon, signJoinStatus, verifyJoinBeacon } from './signing.js'
+import { MAX_BEACON_NONCES, beaconNonces, signJoinBeacon, signJoinStatus, verifyJoinBeacon } from './signing.js'
 
 /**
  * What the joiner handshake's responder reads and writes: the responder
@@ -66,8 +66,8 @@ type ReasonSlices = Pick<ResponderComponents, 'id' | 'config' | 'invitations' | 
 
 /** Length of a probe nonce. */
 export const PROBE_NONCE_LENGTH = 16
-/** Probes waiting for our (delayed) answer at most. */
-const MAX_PENDING_ANSWERS = 32
+/** Probes waiting for our (delayed) answer at most: two full beacons. */
+const MAX_PENDING_ANSWERS = 2 * MAX_BEACON_NONCES
 /** Prober ids whose last answer time we remember. */
 const MAX_PROBERS = 256
 
@@ -115,38 +115,52 @@ export function onJoinProbe(core: ResponderComponents, probe: JoinProbe, now: nu
     }
   }
   const delay = answerDelay(core, probe.nonce, now)
-  if (delay === 0) {
-    answer(core, probe.memberId, probe.nonce, now)
+  // Right after a beacon of ours, a probe waits a little to share the next one with any probe
+  // that comes meanwhile (many joining at once): half a step, so the next steward still waits for it.
+  const shareAt = state.lastBeaconAt + coalesceMs(core)
+  if (delay === 0 && now >= shareAt) {
+    sendBeacon(core, [{ prober: probe.memberId, nonce: probe.nonce }], now)
     return
   }
   if (state.pending.size >= MAX_PENDING_ANSWERS) {
     core.emit({ type: 'dropped', reason: 'rate-limited', detail: 'join probe: too many waiting' })
     return
   }
-  state.pending.set(nonceHex, { prober: probe.memberId, nonce: probe.nonce, fireAt: now + delay })
+  state.pending.set(nonceHex, { prober: probe.memberId, nonce: probe.nonce, fireAt: delay === 0 ? shareAt : now + delay })
 }
+
+/** How long after a beacon of ours probes wait to share the next one: half an answer step. */
+function coalesceMs(core: Pick<ResponderComponents, 'config'>): number {
+  return Math.floor(core.config.probeAnswerDelayMs / 2)
+}
+
 
 /**
  * Another member's beacon: if it is valid (signed by a current member, for
- * this conversation) its probe is answered, so we stay silent, and it
- * counts against its prober's rate limit as if we had sent it (the group
- * answers a prober about once per `probeAnswerIntervalMs`, not once per
- * member).
+ * this conversation) the probes it names are answered, so we stay silent
+ * on them, and it counts against each prober's rate limit as if we had
+ * sent it (the group answers a prober about once per
+ * `probeAnswerIntervalMs`, not once per member).
  */
 export function onJoinBeacon(core: Pick<ResponderComponents, 'id' | 'joinResponder' | 'mls' | 'plugins'>, beacon: JoinBeacon, now: number): void {
   const state = core.joinResponder
-  const nonceHex = toHex(beacon.nonce)
-  const proberHex = state.proberOf.get(nonceHex)
-  if (proberHex === undefined || state.answered.has(nonceHex)) return
+  const nonces = beaconNonces(beacon)
+  if (nonces === undefined) return
+  // The probes it answers that we heard and did not see answered yet (checked before the signature).
+  const open = nonces.map(toHex).filter((h) => state.proberOf.has(h) && !state.answered.has(h))
+  if (open.length === 0) return
   if (beacon.conversationId !== core.id || !core.mls.isMember(beacon.responder)) return
   if (!verifyJoinBeacon(core.plugins.consensus.signer, beacon)) return
-  state.pending.delete(nonceHex)
-  state.answered.add(nonceHex)
-  const last = state.lastAnswerAt.get(proberHex) ?? Number.NEGATIVE_INFINITY
-  if (now > last) {
-    state.lastAnswerAt.delete(proberHex)
-    state.lastAnswerAt.set(proberHex, now)
-    evictOldest(state.lastAnswerAt, MAX_PROBERS)
+  for (const nonceHex of open) {
+    const proberHex = state.proberOf.get(nonceHex) as string
+    state.pending.delete(nonceHex)
+    state.answered.add(nonceHex)
+    const last = state.lastAnswerAt.get(proberHex) ?? Number.NEGATIVE_INFINITY
+    if (now > last) {
+      state.lastAnswerAt.delete(proberHex)
+      state.lastAnswerAt.set(proberHex, now)
+      evictOldest(state.lastAnswerAt, MAX_PROBERS)
+    }
   }
 }
 
@@ -157,21 +171,31 @@ export function joinAnswerDeadline(core: Pick<ResponderComponents, 'joinResponde
   return at
 }
 
-/** Every poll: answer the probes nobody answered in time. */
+/** Every poll: answer the probes nobody answered in time, all that fell due together in one beacon (or a few). */
 export function answerDueProbes(core: Omit<ResponderComponents, 'consensus' | 'queues' | 'isEpochSteward' | 'steward'>, now: number): void {
   const state = core.joinResponder
+  const due: { prober: Uint8Array; nonce: Uint8Array }[] = []
   for (const [nonceHex, p] of [...state.pending]) {
     if (p.fireAt > now) continue
     state.pending.delete(nonceHex)
     if (core.sm.state !== 'working') continue
     if (now - (state.lastAnswerAt.get(toHex(p.prober)) ?? Number.NEGATIVE_INFINITY) < core.config.probeAnswerIntervalMs) continue
-    answer(core, p.prober, p.nonce, now)
+    // One answer per prober in a beacon (a prober waits for one answer at a time: `onJoinProbe`).
+    if (due.some((d) => bytesEqual(d.prober, p.prober))) continue
+    due.push({ prober: p.prober, nonce: p.nonce })
   }
+  for (let i = 0; i < due.length; i += MAX_BEACON_NONCES) sendBeacon(core, due.slice(i, i + MAX_BEACON_NONCES), now)
 }
 
-/** Send a signed beacon for one probe, within the global budget. */
-function answer(core: Omit<ResponderComponents, 'consensus' | 'queues' | 'isEpochSteward' | 'steward'>, prober: Uint8Array, nonce: Uint8Array, now: number): void {
+/** Send one signed beacon answering up to {@link MAX_BEACON_NONCES} probes, within the global budget (a beacon counts once). */
+function sendBeacon(
+  core: Omit<ResponderComponents, 'consensus' | 'queues' | 'isEpochSteward' | 'steward'>,
+  probes: readonly { prober: Uint8Array; nonce: Uint8Array }[],
+  now: number,
+): void {
   const state = core.joinResponder
+  const [first, ...rest] = probes
+  if (first === undefined) return
   if (now - state.windowStart >= 1_000) {
     state.windowStart = now
     state.windowCount = 0
@@ -181,16 +205,20 @@ function answer(core: Omit<ResponderComponents, 'consensus' | 'queues' | 'isEpoc
     return
   }
   state.windowCount++
-  state.lastAnswerAt.delete(toHex(prober))
-  state.lastAnswerAt.set(toHex(prober), now)
-  evictOldest(state.lastAnswerAt, MAX_PROBERS)
-  state.answered.add(toHex(nonce))
+  state.lastBeaconAt = now
+  for (const p of probes) {
+    state.lastAnswerAt.delete(toHex(p.prober))
+    state.lastAnswerAt.set(toHex(p.prober), now)
+    evictOldest(state.lastAnswerAt, MAX_PROBERS)
+    state.answered.add(toHex(p.nonce))
+  }
   const joinBeacon = signJoinBeacon(core.plugins.consensus.signer, {
     conversationId: core.id,
     epoch: core.epoch(),
     epochSteward: core.epochSteward() ?? null,
     memberCount: core.mls.members().length,
-    nonce,
+    nonce: first.nonce,
+    moreNonces: rest.map((p) => p.nonce),
     signedAtMs: Math.max(0, Math.floor(now)),
     // Signed with the rest: a joiner running other plug-ins refuses before announcing.
     plugins: pluginVersions(core.plugins, core.scoring),

@@ -129,6 +129,34 @@ export function verifyJoinBeacon(verifier: Pick<ConsensusSigner, 'verify'>, beac
 }
 
 /**
+ * Probes one beacon answers at most (`nonce` and `more_nonces`): 512 bytes
+ * of nonces. A beacon naming more is malformed; nobody takes it.
+ *
+ * @example
+ * ```ts
+ * import { MAX_BEACON_NONCES } from '@demls/session'
+ * const fits = (moreNonces: readonly Uint8Array[]) => 1 + moreNonces.length <= MAX_BEACON_NONCES
+ * ```
+ */
+export const MAX_BEACON_NONCES = 32
+
+/**
+ * The nonces a beacon answers: `nonce` and `more_nonces`, or `undefined`
+ * when it names more than {@link MAX_BEACON_NONCES} (malformed: nobody
+ * takes it, whatever its signature).
+ *
+ * @example
+ * ```ts
+ * import { beaconNonces } from '@demls/session'
+ * beaconNonces({ nonce: new Uint8Array(16), moreNonces: [new Uint8Array(16).fill(1)] })?.length // 2
+ * ```
+ */
+export function beaconNonces(beacon: Pick<JoinBeacon, 'nonce' | 'moreNonces'>): readonly Uint8Array[] | undefined {
+  if (beacon.moreNonces.length >= MAX_BEACON_NONCES) return undefined
+  return beacon.moreNonces.length === 0 ? [beacon.nonce] : [beacon.nonce, ...beacon.moreNonces]
+}
+
+/**
  * Whether a status's signature is by its `responder`. Never throws.
  *
  * @example

@@ -27,4 +27,6 @@ export class JoinResponderState {
   /** Global budget: beacons sent in the current one-second window. */
   windowStart = Number.NEGATIVE_INFINITY
   windowCount = 0
+  /** When we last sent a beacon (probes right after it wait to share the next one). */
+  lastBeaconAt = Number.NEGATIVE_INFINITY
 }

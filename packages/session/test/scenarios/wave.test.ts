@@ -64,13 +64,17 @@ describe('wave runs (issue 56)', () => {
    * untried for good, while 18 of their 20 fellow members attested the
    * state it leads to. A provisional joiner now tries its Welcomes when a
    * strict majority of its roster attests a later epoch, and adopts one
-   * that leads to a state that majority attests.
+   * that leads to a state that majority attests (pinned step by step in
+   * `unit/join-rewelcome.test.ts`, *not stranded, a majority attesting a
+   * later epoch …*). Since beacons answer the probes that come together
+   * (one beacon for many), the seed's run no longer takes that path (in
+   * seeds 1–90 of the burst none does, all converge): it stays as a burst
+   * that must form.
    */
-  it('29 at once, seed 13: joiners on a commit the group left take the later Welcome a majority attests, and the burst converges', async () => {
+  it('29 at once, seed 13 (joiners on a commit the group left took the later Welcome a majority attests): the burst converges', async () => {
     const r = await waveRun({ seed: 13, gapMs: 0 })
-    // 14.6 s after the announcements; a stall is the 3 minutes.
+    // 12.7 s after the announcements; a stall is the 3 minutes.
     expectFormed(r, 60_000)
-    expect(r.events.rejoined).toBeGreaterThan(0)
   }, 240_000)
 
   /**

@@ -4754,6 +4754,8 @@ export interface JoinBeacon {
   signature: Uint8Array
   /** field 9, repeated de_mls.messages.v1.PluginVersion */
   plugins: PluginVersion[]
+  /** field 10, repeated bytes */
+  moreNonces: Uint8Array[]
 }
 
 /**
@@ -4785,6 +4787,8 @@ export interface JoinBeaconInit {
   signature?: Uint8Array | null
   /** field 9, repeated de_mls.messages.v1.PluginVersion */
   plugins?: readonly (PluginVersionInit)[] | null
+  /** field 10, repeated bytes */
+  moreNonces?: readonly (Uint8Array)[] | null
 }
 
 function toJoinBeacon(v: JoinBeaconInit): Record<string, unknown> {
@@ -4798,6 +4802,7 @@ function toJoinBeacon(v: JoinBeaconInit): Record<string, unknown> {
   if (v.signedAtMs != null) o.signedAtMs = u64In(v.signedAtMs)
   if (v.signature != null) o.signature = bytesIn(v.signature)
   if (v.plugins != null && v.plugins.length > 0) o.plugins = v.plugins.map((x) => toPluginVersion(x))
+  if (v.moreNonces != null && v.moreNonces.length > 0) o.moreNonces = v.moreNonces.map((x) => bytesIn(x))
   return o
 }
 
@@ -4812,6 +4817,7 @@ function fromJoinBeacon(m: Record<string, unknown>): JoinBeacon {
     signedAtMs: u64Out(m.signedAtMs),
     signature: bytesOut(m.signature),
     plugins: ((m.plugins as unknown[] | undefined) ?? []).map((x) => fromPluginVersion(x as Record<string, unknown>)),
+    moreNonces: ((m.moreNonces as unknown[] | undefined) ?? []).map((x) => bytesOut(x)),
   }
   return v
 }
@@ -5752,6 +5758,7 @@ export const schema = {
       { name: 'signedAtMs', id: 7, kind: 'uint64', repeated: false },
       { name: 'signature', id: 8, kind: 'bytes', repeated: false },
       { name: 'plugins', id: 9, kind: 'message', repeated: true, ref: 'PluginVersion' },
+      { name: 'moreNonces', id: 10, kind: 'bytes', repeated: true },
     ],
   },
   InviteLink: {

@@ -5435,6 +5435,7 @@ export const demls = $root.demls = (() => {
 
                 const JoinBeacon = function (properties) {
                     this.plugins = [];
+                    this.moreNonces = [];
                     if (properties)
                         for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                             if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -5450,6 +5451,7 @@ export const demls = $root.demls = (() => {
                 JoinBeacon.prototype.signedAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
                 JoinBeacon.prototype.signature = $util.newBuffer([]);
                 JoinBeacon.prototype.plugins = $util.emptyArray;
+                JoinBeacon.prototype.moreNonces = $util.emptyArray;
 
                 JoinBeacon.encode = function (message, writer, _depth) {
                     if (!writer)
@@ -5477,6 +5479,9 @@ export const demls = $root.demls = (() => {
                     if (message.plugins != null && message.plugins.length)
                         for (let i = 0; i < message.plugins.length; ++i)
                             $root.de_mls.messages.v1.PluginVersion.encode(message.plugins[i], writer.uint32(74).fork(), _depth + 1).ldelim();
+                    if (message.moreNonces != null && message.moreNonces.length)
+                        for (let i = 0; i < message.moreNonces.length; ++i)
+                            writer.uint32(82).bytes(message.moreNonces[i]);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -5588,6 +5593,14 @@ export const demls = $root.demls = (() => {
                                 if (!(message.plugins && message.plugins.length))
                                     message.plugins = [];
                                 message.plugins.push($root.de_mls.messages.v1.PluginVersion.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 10: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.moreNonces && message.moreNonces.length))
+                                    message.moreNonces = [];
+                                message.moreNonces.push(reader.bytes());
                                 continue;
                             }
                         }

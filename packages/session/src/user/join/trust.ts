@@ -1,7 +1,7 @@
 import type { ConsensusSigner } from '@demls/consensus'
 import { type JoinBeacon, type JoinStatus, JoinStatusKind, type KnockAnswer, bytesEqual, toHex } from '@demls/wire'
 import { knockAnswerFor, verifyKnockAnswer } from '../../join/knock.js'
-import { verifyJoinBeacon, verifyJoinStatus } from '../../join/signing.js'
+import { beaconNonces, verifyJoinBeacon, verifyJoinStatus } from '../../join/signing.js'
 import { evictOldest } from '../../state/bounded.js'
 
 /** Bound of every per-join set (nonces, responders, ackers). */
@@ -62,7 +62,8 @@ export class JoinTrust {
 
   /** Whether a beacon answers one of our probes (and remember who answered). */
   acceptBeacon(b: JoinBeacon): boolean {
-    if (b.conversationId !== this.#conversationId || !this.#nonces.has(toHex(b.nonce))) return false
+    const nonces = beaconNonces(b)
+    if (b.conversationId !== this.#conversationId || nonces === undefined || !nonces.some((n) => this.#nonces.has(toHex(n)))) return false
     if (!this.#trusts(b.responder) || !verifyJoinBeacon(this.#verifier, b)) return false
     remember(this.#responders, toHex(b.responder))
     remember(this.#signers, toHex(b.responder))
