@@ -253,6 +253,30 @@ describe('members answer probes (only when working, staggered, rate-limited)', (
     await s.stop()
   })
 
+  it('40 joiners probing at once are answered within half an answer step by three beacons of the epoch steward, none refused for the budget', async () => {
+    const s = await scenario(3)
+    await bootstrap(s, 'burst')
+    const obs = await tap(s, 'observer', 'burst')
+    const sent = s.net.clock.now()
+    const nonces = new Set<string>()
+    for (let k = 0; k < 40; k++) {
+      const nonce = new Uint8Array(16).fill(k + 1)
+      nonces.add(hex(nonce))
+      obs.publish({ joinProbe: { memberId: new Uint8Array(20).fill(k + 1), nonce, sentAtMs: sent } })
+    }
+    const answered = () => new Set(beaconsIn(obs.seen).flatMap((b) => [b.nonce, ...b.moreNonces].map(hex)))
+    await s.until(() => [...nonces].every((n) => answered().has(n)), 10_000)
+    // The first probe at once, the others in the beacons of half a step later (250 ms), 32 at most each.
+    expect(s.net.clock.now() - sent).toBeLessThanOrEqual(250 + 100)
+    await s.net.advance(5_000)
+    const beacons = beaconsIn(obs.seen)
+    expect(beacons).toHaveLength(3)
+    const steward = [0, 1, 2].find((i) => conv(s, i, 'burst').conversation.isEpochSteward())!
+    expect(beacons.every((b) => hex(b.responder) === hex(memberIdOf(steward)))).toBe(true)
+    expect([0, 1, 2].flatMap((i) => eventsOf(s, i, 'dropped').filter((e) => e.reason === 'rate-limited'))).toEqual([])
+    await s.stop()
+  })
+
   it('when the epoch steward is silent, another member answers after its stagger delay', async () => {
     const s = await scenario(3)
     await bootstrap(s, 'backup')
