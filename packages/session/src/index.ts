@@ -61,10 +61,10 @@ export {
   toTiming,
   validateConfigInit,
   votingInactivityWindow,
-} from './conversation/config.js'
-export type { ProposalKind } from './conversation/proposal-kind.js'
-export type { ProposalId } from './conversation/queues.js'
-export type { ConversationState, OperatingMode } from './conversation/state-machine.js'
+} from './core/config.js'
+export type { ProposalKind } from './core/proposal-kind.js'
+export type { ProposalId } from './core/queues.js'
+export type { ConversationState, OperatingMode } from './core/state-machine.js'
 export type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntry } from './conversation/queries.js'
 export {
   AlreadyMemberError,
@@ -110,8 +110,8 @@ export {
   type RestoreConversationInit,
 } from './conversation/conversation.js'
 export { DEFAULT_MLS_PLUGIN, type PluginOverrides, defaultPlugins } from './conversation/default-plugins.js'
-export type { CommitSource, ConversationEvent, ConversationOutbound, InboundDropReason } from './conversation/events.js'
-export { type ConversationPluginsFactory, type PluginIdentity, type ScoringInit, pluginVersions } from './conversation/plugins.js'
+export type { CommitSource, ConversationEvent, ConversationOutbound, InboundDropReason } from './core/events.js'
+export { type ConversationPluginsFactory, type PluginIdentity, type ScoringInit, pluginVersions } from './core/plugins.js'
 export { type CreatorVote, selfLeaveProposalId } from './voting/proposals.js'
 export { ConversationHandle } from './user/handle.js'
 export { HISTORY_LIMITS } from './sync/backfill.js'

@@ -1,6 +1,6 @@
 import { type ConversationUpdateRequest, ViolationType } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { ConversationQueues } from '../src/conversation/queues.js'
+import { ConversationQueues } from '../src/core/queues.js'
 import { toHex } from '../src/util/bytes.js'
 import { applyConsensusResult } from '../src/rules/apply-result.js'
 

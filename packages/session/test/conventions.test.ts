@@ -120,6 +120,24 @@ describe('conventions (README "Conventions", architecture.md)', () => {
     expect(deps('session')).toEqual(['@demls/consensus', '@demls/mls', '@demls/scoring', '@demls/steward', '@demls/storage', '@demls/wire'])
   })
 
+  it("the session's folders point down: the flows, core/, state/ and rules/ never import conversation/ (only user/ and the index do), and core/ imports no flow but its two leaf modules", () => {
+    const src = join(packagesDir, 'session', 'src')
+    const folder = (file: string) => file.slice(src.length + 1).split('/')[0]!
+    const offenders: string[] = []
+    for (const file of sources(src)) {
+      const from = folder(file)
+      for (const dep of relativeImports(file)) {
+        const to = folder(dep)
+        if (to === 'conversation' && !['conversation', 'user', 'index.ts'].includes(from)) offenders.push(`${file.slice(src.length)} → ${dep.slice(src.length)}`)
+        if (from === 'core' && !['core', 'state', 'rules', 'util', 'errors.ts'].includes(to)) {
+          const leaf = dep.slice(src.length)
+          if (leaf !== '/freeze/candidate-buffer.ts' && leaf !== '/join/signing.ts') offenders.push(`${file.slice(src.length)} → ${leaf}`)
+        }
+      }
+    }
+    expect(offenders).toEqual([])
+  })
+
   it('every exported error class is a named DemlsError subclass', () => {
     const modules: Record<string, Record<string, unknown>> = { wire, mls, consensus, steward, scoring, session, memory }
     const classes: string[] = []

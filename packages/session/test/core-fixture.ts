@@ -1,8 +1,8 @@
 import type { MlsService } from '@demls/mls'
 import { type ConversationConfigInit, type ConversationPluginsFactory, type PluginOverrides, defaultPlugins } from '../src/index.js'
 import { buildCore } from '../src/conversation/build-core.js'
-import { resolveConfig } from '../src/conversation/config.js'
-import type { ConversationCore } from '../src/conversation/core.js'
+import { resolveConfig } from '../src/core/config.js'
+import type { ConversationCore } from '../src/core/core.js'
 import { keyFor } from './scenarios/harness.js'
 
 /**

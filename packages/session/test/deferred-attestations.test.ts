@@ -7,7 +7,7 @@
 import { EthereumSigner } from '@demls/consensus'
 import { type AppMessageInit, type EpochAttestation, decodeAppMessage, decodeCommitCandidate, encodeAppMessage, encodeCommitCandidate, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { deadMemberWindowMs, resolveConfig } from '../src/conversation/config.js'
+import { deadMemberWindowMs, resolveConfig } from '../src/core/config.js'
 import { signAttestation, verifyAttestation } from '../src/join/signing.js'
 import { commitHashOf } from '../src/rules/candidate-check.js'
 import { authenticatorHash } from '../src/rules/joined-branch.js'

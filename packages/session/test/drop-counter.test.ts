@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DropCounter } from '../src/conversation/drop-counter.js'
+import { DropCounter } from '../src/core/drop-counter.js'
 
 describe('DropCounter: repeated drops are counted, not emitted one by one', () => {
   it('emits the first drop of each reason and detail per epoch and counts the repeats', () => {

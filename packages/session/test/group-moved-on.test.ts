@@ -1,6 +1,6 @@
 import { type AppMessageInit, decodeAppMessage, encodeAppMessage, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { deadMemberWindowMs } from '../src/conversation/config.js'
+import { deadMemberWindowMs } from '../src/core/config.js'
 import { enterFreezing, freezePending } from '../src/freeze/commit-flow.js'
 import { proposeDeadMembers } from '../src/stewardship/dead-members.js'
 import { judgeInactive } from '../src/voting/proposals.js'

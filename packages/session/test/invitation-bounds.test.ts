@@ -10,7 +10,7 @@ import {
   toHex,
 } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import type { ConversationEvent } from '../src/conversation/events.js'
+import type { ConversationEvent } from '../src/core/events.js'
 import { InvitationLimitError, RejectedError } from '../src/errors.js'
 import {
   type InviteComponents,

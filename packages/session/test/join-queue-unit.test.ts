@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConversationQueues } from '../src/conversation/queues.js'
+import { ConversationQueues } from '../src/core/queues.js'
 import { targetKey } from '../src/rules/targets.js'
 
 const invite = (id: number, kp: number[]) => ({

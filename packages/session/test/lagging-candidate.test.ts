@@ -1,8 +1,8 @@
 import type { MlsService } from '@demls/mls'
 import { type CommitCandidate, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import type { ConversationConfigInit } from '../src/conversation/config.js'
-import type { ConversationCore } from '../src/conversation/core.js'
+import type { ConversationConfigInit } from '../src/core/config.js'
+import type { ConversationCore } from '../src/core/core.js'
 import { advanceFreeze, enterFreezing, finalizeFreeze, onCandidateReceived } from '../src/freeze/commit-flow.js'
 import { coreFixture } from './core-fixture.js'
 

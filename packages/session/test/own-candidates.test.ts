@@ -1,7 +1,7 @@
 import { createMlsClient } from '@demls/mls'
 import type { CommitCandidate } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import type { ConversationCore } from '../src/conversation/core.js'
+import type { ConversationCore } from '../src/core/core.js'
 import { CatchUpState } from '../src/state/catch-up-state.js'
 import { keepOwnCandidate, noteMinted, ownCandidateState, reusableCandidate } from '../src/sync/own-candidates.js'
 import { memberIdOf } from './scenarios/harness.js'

@@ -1,7 +1,7 @@
 import { deadlock, emergencyUpdateRequest, scoreBelowThreshold, withCreator } from '@demls/scoring'
 import type { ConversationUpdateRequest } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { ConversationQueues } from '../src/conversation/queues.js'
+import { ConversationQueues } from '../src/core/queues.js'
 import { BoundedSet } from '../src/state/bounded.js'
 import { commitPrefix } from '../src/rules/selection-order.js'
 import { toHex } from '../src/util/bytes.js'

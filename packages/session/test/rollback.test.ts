@@ -1,7 +1,7 @@
 import { ScoreEvent } from '@demls/scoring'
 import { type ConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { ConversationQueues, QUEUE_FIELDS_KEPT_ACROSS_FORKS } from '../src/conversation/queues.js'
+import { ConversationQueues, QUEUE_FIELDS_KEPT_ACROSS_FORKS } from '../src/core/queues.js'
 import { CORE_FIELDS } from '../src/persist/core-fields.js'
 import { readSavedConversation, saveConversation } from '../src/persist/snapshot.js'
 import { ROLLBACK_SLICES, captureSession, restoreSession } from '../src/sync/rollback.js'

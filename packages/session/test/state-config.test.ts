@@ -12,9 +12,9 @@ import {
   votingInactivityWindow,
   suspectWindowMs,
   deadMemberWindowMs,
-} from '../src/conversation/config.js'
-import { isLowerPriority, proposalKindOf } from '../src/conversation/proposal-kind.js'
-import { StateMachine } from '../src/conversation/state-machine.js'
+} from '../src/core/config.js'
+import { isLowerPriority, proposalKindOf } from '../src/core/proposal-kind.js'
+import { StateMachine } from '../src/core/state-machine.js'
 import { InvalidConfigError } from '../src/errors.js'
 
 describe('StateMachine (reference state_machine.rs + phase_timer.rs cases)', () => {

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Vote } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { votingInactivityWindow } from '../src/conversation/config.js'
+import { votingInactivityWindow } from '../src/core/config.js'
 import { WAKEUP_SOURCES, registerWakeups } from '../src/conversation/wakeups.js'
 import type { WakeupSource } from '../src/state/deadlines.js'
 import { ProvisionalJoin } from '../src/state/provisional-join.js'
@@ -183,7 +183,7 @@ describe('conversation/wakeups: one deadline table', () => {
     }
     // The core's deadline tables: its own, and those of the state slices it holds (core.voting.timeouts, …).
     let tables = 0
-    for (const file of [join(src, 'conversation', 'core.ts'), ...sources(join(src, 'state'))]) {
+    for (const file of [join(src, 'core', 'core.ts'), ...sources(join(src, 'state'))]) {
       for (const m of readFileSync(file, 'utf8').matchAll(/readonly (\w+) = new DeadlineTable</g)) {
         tables++
         if (m[1] !== 'wakeups' && !new RegExp(`core(\\.\\w+)?\\.${m[1]}\\.next\\(\\)`).test(registry)) missing.push(`${file}: ${m[1]}`)

@@ -1,8 +1,8 @@
 import { ConsensusService } from '@demls/consensus'
 import type { MlsService } from '@demls/mls'
-import { type ConversationConfig, MAX_VOTE_BYTES, consensusQuotas } from './config.js'
-import { ConversationCore } from './core.js'
-import type { ConversationPluginsFactory } from './plugins.js'
+import { type ConversationConfig, MAX_VOTE_BYTES, consensusQuotas } from '../core/config.js'
+import { ConversationCore } from '../core/core.js'
+import type { ConversationPluginsFactory } from '../core/plugins.js'
 
 /**
  * The state of a conversation around its MLS group: the consensus,
@@ -14,7 +14,7 @@ import type { ConversationPluginsFactory } from './plugins.js'
  * ```ts
  * import { defaultPlugins } from '@demls/session'
  * import { buildCore } from '../conversation/build-core.js'
- * import { resolveConfig } from '../conversation/config.js'
+ * import { resolveConfig } from '../core/config.js'
  * const plugins = await defaultPlugins(crypto.getRandomValues(new Uint8Array(32)))
  * const mls = await plugins.createMls('chat', Date.now())
  * const core = buildCore('chat', plugins, mls, resolveConfig({}))

@@ -35,7 +35,7 @@ import type { EquivocationEvidence } from '../rules/equivocation.js'
 import type { CommitEquivocation } from '../state/commit-evidence.js'
 import { proposeDeadMembers } from '../stewardship/dead-members.js'
 import { syncLastSeen } from '../stewardship/liveness.js'
-import { suspectWindowMs } from './config.js'
+import { suspectWindowMs } from '../core/config.js'
 import { driveBufferedProposals, expireAwaitedElection, proposeRegeneratedList } from '../stewardship/stewardship.js'
 import { retryReelection } from '../stewardship/reelection.js'
 import { applySync } from '../sync/conversation-sync.js'
@@ -54,11 +54,11 @@ import {
   targetInFlight,
   tickDeadlines,
 } from '../voting/proposals.js'
-import { type ConversationConfig, type ConversationConfigInit, resolveConfig } from './config.js'
-import type { ConversationCore } from './core.js'
+import { type ConversationConfig, type ConversationConfigInit, resolveConfig } from '../core/config.js'
+import type { ConversationCore } from '../core/core.js'
 import { buildCore } from './build-core.js'
-import type { ConversationEvent, ConversationOutbound, InboundDropReason } from './events.js'
-import type { ConversationPluginsFactory } from './plugins.js'
+import type { ConversationEvent, ConversationOutbound, InboundDropReason } from '../core/events.js'
+import type { ConversationPluginsFactory } from '../core/plugins.js'
 import {
   type ApprovedProposal,
   type FreezeCandidateCount,
@@ -69,7 +69,7 @@ import {
   memberRoles,
   pendingLeaves,
 } from './queries.js'
-import type { ConversationState, OperatingMode } from './state-machine.js'
+import type { ConversationState, OperatingMode } from '../core/state-machine.js'
 import { adoptSyncedInvitations, invitationLimitError, ownInvitationBound, sendInvitation } from '../join/invite.js'
 import {
   type CreatedInviteLink,

@@ -2,7 +2,7 @@ import { type ConsensusPlugin, EthereumSigner, defaultConsensusPlugin, ethereumA
 import { CIPHERSUITE_NAME, type CryptoChoice, type MlsClient, createMlsClient } from '@demls/mls'
 import { type PeerScoringPlugin, defaultPeerScoring } from '@demls/scoring'
 import { DEFAULT_STEWARD_LIST_PLUGIN, type StewardListPlugin, StewardListService } from '@demls/steward'
-import type { ConversationPluginsFactory, PluginIdentity, ScoringInit } from './plugins.js'
+import type { ConversationPluginsFactory, PluginIdentity, ScoringInit } from '../core/plugins.js'
 
 /** Identity of the default MLS layer. */
 export const DEFAULT_MLS_PLUGIN: PluginIdentity = Object.freeze({ id: `ts-mls/${CIPHERSUITE_NAME}`, version: '1' })

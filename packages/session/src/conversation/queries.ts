@@ -2,8 +2,8 @@ import { type ConversationUpdateRequest, toHex } from '@demls/wire'
 import { countedCandidates } from '../freeze/candidate-auth.js'
 import { expectedCandidates } from '../freeze/commit-flow.js'
 import { selfLeaveProposalId } from '../voting/proposals.js'
-import type { ConversationCore } from './core.js'
-import type { ProposalId } from './queues.js'
+import type { ConversationCore } from '../core/core.js'
+import type { ProposalId } from '../core/queues.js'
 
 /**
  * A member's role in the current epoch (the reference's `MemberRole`):

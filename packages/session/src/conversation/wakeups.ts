@@ -8,7 +8,7 @@ import { takeoverDeadline } from '../stewardship/stewardship.js'
 import { historyDeadline } from '../sync/backfill.js'
 import { attestationDeadline, catchUpDeadline } from '../sync/catch-up.js'
 import { missingProposalsDeadline } from '../sync/missing-proposals.js'
-import type { ConversationCore } from './core.js'
+import type { ConversationCore } from '../core/core.js'
 
 /**
  * The deadline of each wake-up source, read from the state of its flow
@@ -21,7 +21,7 @@ import type { ConversationCore } from './core.js'
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { WAKEUP_SOURCES } from '../conversation/wakeups.js'
  * declare const core: ConversationCore
  * const phase = WAKEUP_SOURCES.phase(core, Date.now()) // when the freeze phase wants a poll, if it does
@@ -57,7 +57,7 @@ export const WAKEUP_SOURCES: { readonly [K in WakeupSource]: (core: Conversation
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { registerWakeups } from '../conversation/wakeups.js'
  * declare const core: ConversationCore
  * registerWakeups(core, Date.now())

@@ -11,9 +11,9 @@ import {
   toHex,
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
-import type { ConversationCore } from '../conversation/core.js'
-import type { CommitSource } from '../conversation/events.js'
-import type { ConversationQueues } from '../conversation/queues.js'
+import type { ConversationCore } from '../core/core.js'
+import type { CommitSource } from '../core/events.js'
+import type { ConversationQueues } from '../core/queues.js'
 import { onInviteResolved } from '../join/responder.js'
 import { endProvisional, judge } from '../join/rewelcome.js'
 import { type PrefixEntry, expiredAdds } from '../rules/selection-order.js'
@@ -38,7 +38,7 @@ import { requeueSelfLeaves, resendPendingLeave } from '../voting/self-leave.js'
  * ```ts
  * import type { MergeResult } from '@demls/mls'
  * import type { CommitCandidate } from '@demls/wire'
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { MergedCommit } from '../epoch/transition.js'
  * import { captureBranchPoint } from '../sync/fork.js'
  * declare const core: ConversationCore
@@ -84,7 +84,7 @@ export interface MergedCommit {
  *
  * @example
  * ```ts
- * import { ConversationQueues } from '../conversation/queues.js'
+ * import { ConversationQueues } from '../core/queues.js'
  * import type { CarriedWorkSlices } from '../epoch/transition.js'
  * const slices: CarriedWorkSlices = { queues: new ConversationQueues(), membership: { joinEpochs: new Map() } }
  * ```
@@ -101,7 +101,7 @@ export interface CarriedWorkSlices {
  *
  * @example
  * ```ts
- * import { ConversationQueues } from '../conversation/queues.js'
+ * import { ConversationQueues } from '../core/queues.js'
  * import { settleCarriedWork } from '../epoch/transition.js'
  * const slices = { queues: new ConversationQueues(), membership: { joinEpochs: new Map<string, bigint>() } }
  * const joiner = new Uint8Array(20).fill(7)
@@ -163,7 +163,7 @@ export const PRIOR_BRANCH_DEPTH = 2
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { type MergedCommit, completeEpochTransition } from '../epoch/transition.js'
  * declare const core: ConversationCore
  * declare const merged: MergedCommit // see MergedCommit
@@ -248,7 +248,7 @@ export async function completeEpochTransition(core: ConversationCore, m: MergedC
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { dropExpired } from '../epoch/transition.js'
  * import { expiredAdds } from '../rules/selection-order.js'
  * declare const core: ConversationCore

@@ -1,5 +1,5 @@
 import { bytesEqual, type CommitCandidate } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 
 /**
  * The member MLS authenticates as the committer of a received candidate

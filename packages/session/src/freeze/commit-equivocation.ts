@@ -1,7 +1,7 @@
 import type { MlsService } from '@demls/mls'
 import { ScoreEvent } from '@demls/scoring'
 import { type CommitCandidate, bytesEqual, toHex } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { commitHashOf } from '../rules/candidate-check.js'
 import { actionSetKey } from '../rules/selection-order.js'
 import { evictOldest } from '../state/bounded.js'
@@ -34,7 +34,7 @@ export type CommitChecker = Pick<MlsService, 'epoch' | 'stageRemoteCommit' | 'di
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { CommitEquivocationComponents } from '../freeze/commit-equivocation.js'
  * declare const core: ConversationCore
  * const slices: CommitEquivocationComponents = core // or just these four members, in a test

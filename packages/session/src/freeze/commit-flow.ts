@@ -1,8 +1,8 @@
 import type { CommitInput, MergeResult } from '@demls/mls'
 import { type ScoreOp, ScoreEvent } from '@demls/scoring'
 import { type CommitCandidate, bytesEqual, fromHex, toHex } from '@demls/wire'
-import { type ConversationConfig, suspectWindowMs } from '../conversation/config.js'
-import type { ConversationCore } from '../conversation/core.js'
+import { type ConversationConfig, suspectWindowMs } from '../core/config.js'
+import type { ConversationCore } from '../core/core.js'
 import { targetKey } from '../rules/targets.js'
 import { openTargetKeys } from '../voting/proposals.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
@@ -328,7 +328,7 @@ export function phaseDeadline(core: ConversationCore, now: number): number | und
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { freezeEnd } from '../freeze/commit-flow.js'
  * declare const core: ConversationCore
  * const end = core.sm.state === 'freezing' && core.sm.anchor !== undefined ? freezeEnd(core, core.sm.anchor) : undefined

@@ -21,9 +21,9 @@ import {
   decodeAppMessage,
   decodeWelcomeChannelMessage,
 } from '@demls/wire'
-import type { InboundDropReason } from '../conversation/events.js'
+import type { InboundDropReason } from '../core/events.js'
 import { isSelfLeave } from '../rules/targets.js'
-import { MAX_BUNDLED_VOTES } from '../conversation/config.js'
+import { MAX_BUNDLED_VOTES } from '../core/config.js'
 
 /**
  * Why an inbound packet was dropped while decoding it: the fields of the

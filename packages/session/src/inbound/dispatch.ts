@@ -11,7 +11,7 @@ import {
   toHex,
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
 import { advanceFreeze, onCandidateReceived } from '../freeze/commit-flow.js'
 import { onInvitation, onJoinProposal } from '../join/invite.js'
@@ -48,7 +48,7 @@ import { decodeRequest, keyOfTarget } from '../rules/targets.js'
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { receiveInbound } from '../inbound/dispatch.js'
  * declare const core: ConversationCore
  * declare const payload: Uint8Array
@@ -73,7 +73,7 @@ export async function receiveInbound(core: ConversationCore, packet: { subtopic:
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { decodeInbound } from '../inbound/decode.js'
  * import { dispatchInbound } from '../inbound/dispatch.js'
  * declare const core: ConversationCore
@@ -207,7 +207,7 @@ async function backfill(core: ConversationCore, reply: HistoryReply, now: number
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { feedBackfill } from '../inbound/dispatch.js'
  * import { takeStoredPackets } from '../sync/backfill.js'
  * declare const core: ConversationCore
@@ -238,7 +238,7 @@ export async function feedBackfill(core: ConversationCore, packets: readonly Uin
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { drainFuture } from '../inbound/dispatch.js'
  * declare const core: ConversationCore
  * await drainFuture(core, core.now)

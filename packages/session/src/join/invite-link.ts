@@ -18,7 +18,7 @@ import {
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { randomBytes } from '@noble/hashes/utils.js'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { InvalidArgumentError, InvalidInviteLinkError, InviteLinkLimitError, UnknownInviteLinkError } from '../errors.js'
 import {
   INVITE_LINKS_MAX,
@@ -64,7 +64,7 @@ const encoder = new TextEncoder()
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { InviteLinkComponents } from '../join/invite-link.js'
  * declare const core: ConversationCore
  * const slices: InviteLinkComponents = core // or plain objects with these members, in a test

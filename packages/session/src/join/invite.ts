@@ -1,6 +1,6 @@
 import type { ConsensusSigner } from '@demls/consensus'
 import { type ConversationUpdateRequest, bytesEqual, encodeMemberInvitation, type MemberInvitation, type MemberInvitationInit, toHex } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { InvitationLimitError } from '../errors.js'
 import {
   INVITATIONS_MAX,
@@ -19,7 +19,7 @@ import { signedPayload } from './signing.js'
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { InviteComponents } from '../join/invite.js'
  * declare const core: ConversationCore
  * const slices: InviteComponents = core // or plain objects with these members, in a test
@@ -279,7 +279,7 @@ export async function sendInvitation(core: InviteComponents, invitee: Uint8Array
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { JoinEvidenceComponents } from '../join/invite.js'
  * declare const core: ConversationCore
  * const slices: JoinEvidenceComponents = core

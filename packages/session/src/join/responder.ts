@@ -9,8 +9,8 @@ import {
   toHex,
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
-import type { ConversationCore } from '../conversation/core.js'
-import { pluginVersions } from '../conversation/plugins.js'
+import type { ConversationCore } from '../core/core.js'
+import { pluginVersions } from '../core/plugins.js'
 import { probeAnswerDelay } from '../rules/answer-delay.js'
 import { evictOldest } from '../state/bounded.js'
 import { type AdmissionComponents, rejectionReason } from '../voting/admission.js'
@@ -28,7 +28,7 @@ import { MAX_BEACON_NONCES, beaconNonces, signJoinBeacon, signJoinStatus, verify
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { type ResponderComponents, joinAnswerDeadline } from '../join/responder.js'
  * declare const core: ConversationCore
  * const slices: ResponderComponents = core // or plain objects with these members, in a test

@@ -9,8 +9,8 @@ import {
   encodeWelcomeChannelMessage,
   toHex,
 } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
-import type { ConversationEvent } from '../conversation/events.js'
+import type { ConversationCore } from '../core/core.js'
+import type { ConversationEvent } from '../core/events.js'
 import { type AttestedState, type JoinedBranchVerdict, authenticatorHash, tallyJoinedBranch } from '../rules/joined-branch.js'
 import { type OfferedWelcome, ProvisionalJoin } from '../state/provisional-join.js'
 import { syncLastSeen } from '../stewardship/liveness.js'
@@ -59,7 +59,7 @@ export function beginProvisional(core: ConversationCore, welcome: MemberWelcome)
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { type JoinAttestationComponents, noteJoinAttestation } from '../join/rewelcome.js'
  * declare const core: ConversationCore
  * const slices: JoinAttestationComponents = core // or plain objects with these members, in a test

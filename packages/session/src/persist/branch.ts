@@ -7,8 +7,8 @@ import {
   encodeConversationUpdateRequest,
   fromHex,
 } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
-import type { ProposalId } from '../conversation/queues.js'
+import type { ConversationCore } from '../core/core.js'
+import type { ProposalId } from '../core/queues.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import { mergedByMajority } from '../sync/catch-up.js'
 import { exportedState } from '../sync/own-candidates.js'

@@ -1,4 +1,4 @@
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import type { SessionRollback } from '../state/branch-point.js'
 import type { SavedConversation } from './snapshot.js'
 

@@ -23,11 +23,11 @@ import {
   encodeInviteLinkState,
   fromHex,
 } from '@demls/wire'
-import type { ConversationConfig } from '../conversation/config.js'
-import type { ConversationCore } from '../conversation/core.js'
-import type { ConversationOutbound } from '../conversation/events.js'
-import type { ProposalId } from '../conversation/queues.js'
-import type { OperatingMode } from '../conversation/state-machine.js'
+import type { ConversationConfig } from '../core/config.js'
+import type { ConversationCore } from '../core/core.js'
+import type { ConversationOutbound } from '../core/events.js'
+import type { ProposalId } from '../core/queues.js'
+import type { OperatingMode } from '../core/state-machine.js'
 import type { EpochMembership } from '../state/epoch-history.js'
 import type { BufferedCandidate } from '../freeze/candidate-buffer.js'
 import { exportedState } from '../sync/own-candidates.js'

@@ -1,5 +1,5 @@
 import { type ConversationUpdateRequest, ViolationType } from '@demls/wire'
-import type { ConversationQueues, ProposalId } from '../conversation/queues.js'
+import type { ConversationQueues, ProposalId } from '../core/queues.js'
 import { keyOfTarget, targetOf, targetSatisfied } from './targets.js'
 import { toHex } from '../util/bytes.js'
 

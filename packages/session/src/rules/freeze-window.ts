@@ -1,4 +1,4 @@
-import type { ConversationConfig } from '../conversation/config.js'
+import type { ConversationConfig } from '../core/config.js'
 
 /**
  * Our role as the freeze-entry window sees it.

@@ -108,8 +108,8 @@ export {
   primaryVoterMargin,
   primaryVoterTarget,
 } from './primary-voters.js'
-export { type ProposalKind, isLowerPriority, proposalKindOf } from '../conversation/proposal-kind.js'
+export { type ProposalKind, isLowerPriority, proposalKindOf } from '../core/proposal-kind.js'
 // State types the rules above read.
-export { ConversationQueues, type PendingUpdate, type ProposalId, type QueueWork, QUEUE_FIELDS_KEPT_ACROSS_FORKS } from '../conversation/queues.js'
+export { ConversationQueues, type PendingUpdate, type ProposalId, type QueueWork, QUEUE_FIELDS_KEPT_ACROSS_FORKS } from '../core/queues.js'
 export { BoundedSet } from '../state/bounded.js'
 export type { EpochMembership } from '../state/epoch-history.js'

@@ -1,6 +1,6 @@
 import { decodeKeyPackage } from '@demls/mls'
 import type { ConversationUpdateRequest } from '@demls/wire'
-import type { ProposalId } from '../conversation/queues.js'
+import type { ProposalId } from '../core/queues.js'
 import { compareBytes, toHex } from '../util/bytes.js'
 import { keyOfTarget } from './targets.js'
 

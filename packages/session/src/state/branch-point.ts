@@ -2,7 +2,7 @@ import type { MlsSnapshot } from '@demls/mls'
 import type { PeerScoreEntry } from '@demls/scoring'
 import type { StewardListSnapshot } from '@demls/steward'
 import type { ApprovalCertificate } from '@demls/wire'
-import type { QueueWork } from '../conversation/queues.js'
+import type { QueueWork } from '../core/queues.js'
 
 /**
  * Everything needed to undo the last merge: the MLS state and the session

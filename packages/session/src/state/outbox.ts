@@ -1,5 +1,5 @@
-import { DropCounter } from '../conversation/drop-counter.js'
-import type { ConversationEvent, ConversationOutbound } from '../conversation/events.js'
+import { DropCounter } from '../core/drop-counter.js'
+import type { ConversationEvent, ConversationOutbound } from '../core/events.js'
 
 /**
  * The outbox slice: what the flows produce for the outside, in order — the

@@ -1,5 +1,5 @@
 import type { StewardElectionProposal, Vote, ViolationEvidence } from '@demls/wire'
-import type { ProposalId } from '../conversation/queues.js'
+import type { ProposalId } from '../core/queues.js'
 import type { ConversationUpdateRequest } from '@demls/wire'
 import type { EquivocationEvidence } from '../rules/equivocation.js'
 import { DeadlineTable } from './deadlines.js'

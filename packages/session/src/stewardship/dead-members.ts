@@ -1,6 +1,6 @@
 import { toHex } from '@demls/wire'
-import { deadMemberWindowMs } from '../conversation/config.js'
-import type { ConversationCore } from '../conversation/core.js'
+import { deadMemberWindowMs } from '../core/config.js'
+import type { ConversationCore } from '../core/core.js'
 import { groupMovedOn } from '../sync/catch-up.js'
 import { initiateProposal, targetInFlight } from '../voting/proposals.js'
 import { INACTIVE_REMOVAL_NAME, inactiveReproposeDelayMs, looksDead } from './liveness.js'

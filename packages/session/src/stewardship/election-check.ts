@@ -1,6 +1,6 @@
 import { settledMembers } from '@demls/steward'
 import { type ApprovalCertificate, type StewardElectionProposal, decodeConversationUpdateRequest } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { verifyGroupOutcome } from '../rules/certificate.js'
 import { honestQuorum } from '../rules/group-ahead.js'
 import { electionRegenerates } from '../rules/steward-list.js'

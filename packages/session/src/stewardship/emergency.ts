@@ -1,6 +1,6 @@
 import { deadlock, emergencyUpdateRequest, scoreBelowThreshold, withCreator } from '@demls/scoring'
 import { type ViolationEvidenceInit, bytesEqual, toHex } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { initiateProposal } from '../voting/proposals.js'
 import { silenceIsNo } from '../voting/judge-evidence.js'
 import { electionPool } from './election-check.js'

@@ -1,6 +1,6 @@
 import { toHex } from '@demls/wire'
-import { deadMemberWindowMs } from '../conversation/config.js'
-import type { ConversationCore } from '../conversation/core.js'
+import { deadMemberWindowMs } from '../core/config.js'
+import type { ConversationCore } from '../core/core.js'
 
 /**
  * What the liveness flow reads and writes of the conversation state (the
@@ -9,7 +9,7 @@ import type { ConversationCore } from '../conversation/core.js'
  *
  * @example
  * ```ts
- * import { resolveConfig } from '../conversation/config.js'
+ * import { resolveConfig } from '../core/config.js'
  * import { type LivenessComponents, looksDead, noteSeen } from '../stewardship/liveness.js'
  * const liveness: LivenessComponents = {
  *   config: resolveConfig({}),

@@ -1,6 +1,6 @@
 import { toHex } from '@demls/wire'
-import type { ConversationConfig } from '../conversation/config.js'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationConfig } from '../core/config.js'
+import type { ConversationCore } from '../core/core.js'
 import { groupMovedOn, isBehind } from '../sync/catch-up.js'
 import { initiateProposal, selfLeaveProposalId } from '../voting/proposals.js'
 import { resendPendingLeave } from '../voting/self-leave.js'

@@ -1,7 +1,7 @@
 import { bytesEqual, toHex } from '@demls/wire'
 import { settledMembers } from '@demls/steward'
-import { joinProposalSlots, votingInactivityWindow } from '../conversation/config.js'
-import type { ConversationCore } from '../conversation/core.js'
+import { joinProposalSlots, votingInactivityWindow } from '../core/config.js'
+import type { ConversationCore } from '../core/core.js'
 import { targetOf, targetSatisfied } from '../rules/targets.js'
 import { withInvitation } from '../join/invite.js'
 import { takeLinkJoin } from '../join/invite-link.js'
@@ -239,7 +239,7 @@ function takeoverWindow(core: ConversationCore, now: number): number {
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { epochStewardLags } from '../stewardship/stewardship.js'
  * declare const core: ConversationCore
  * if (epochStewardLags(core, core.now)) console.log('the epoch steward is on an older list: we propose the joins')

@@ -1,6 +1,6 @@
 import { type HistoryReply, type HistoryRequest, type HistoryRequestInit, encodeHistoryRequest, toHex } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { signedPayload } from '../join/signing.js'
 import { evictOldest } from '../state/bounded.js'
 
@@ -54,7 +54,7 @@ export const HISTORY_LIMITS = Object.freeze({
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { type BackfillComponents, keepChat } from '../sync/backfill.js'
  * declare const core: ConversationCore
  * const slices: BackfillComponents = core // or plain objects with these members, in a test
@@ -191,7 +191,7 @@ function takeNew(core: Pick<BackfillComponents, 'history'>, packets: readonly Ui
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { storeBackfillSince } from '../sync/backfill.js'
  * declare const core: ConversationCore
  * const sinceMs = storeBackfillSince(core) // undefined unless restored
@@ -211,7 +211,7 @@ export function storeBackfillSince(core: Pick<BackfillComponents, 'history'>): n
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { takeStoredPackets } from '../sync/backfill.js'
  * declare const core: ConversationCore
  * declare const fromStore: Uint8Array[]

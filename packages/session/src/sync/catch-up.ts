@@ -16,13 +16,13 @@ import {
   toHex,
 } from '@demls/wire'
 import { type StewardList, isListExhausted } from '@demls/steward'
-import type { ConversationCore } from '../conversation/core.js'
-import type { ConversationEvent } from '../conversation/events.js'
+import type { ConversationCore } from '../core/core.js'
+import type { ConversationEvent } from '../core/events.js'
 import { evictOldest, trimOldestBytes } from '../state/bounded.js'
 import { memberWelcomeBytes } from '../util/bytes.js'
 import { type ClaimsComponents, attestedByMember, commitRequestRefusal, signCommitRequest } from './claims.js'
 import { AVAILABILITY_LIMITS } from './limits.js'
-import { attestationPeriodMs, suspectWindowMs } from '../conversation/config.js'
+import { attestationPeriodMs, suspectWindowMs } from '../core/config.js'
 import { signAttestation, verifyAttestation } from '../join/signing.js'
 import { type JoinAttestationComponents, confirmWaiting, noteJoinAttestation, ownState } from '../join/rewelcome.js'
 import { type LivenessComponents, noteSeenAt } from '../stewardship/liveness.js'
@@ -644,7 +644,7 @@ export interface ReplayedCommit {
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { type ControlComponents, onControl } from '../sync/catch-up.js'
  * declare const core: ConversationCore
  * const slices: ControlComponents = core // or plain objects with these members, in a test
@@ -671,7 +671,7 @@ export type ControlComponents = ClaimsComponents &
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { type ControlEffects, onControl } from '../sync/catch-up.js'
  * import type { DemlsControl } from '@demls/wire'
  * declare const core: ConversationCore
@@ -701,7 +701,7 @@ export interface ControlEffects {
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { onControl } from '../sync/catch-up.js'
  * import type { DemlsControl } from '@demls/wire'
  * declare const core: ConversationCore

@@ -1,5 +1,5 @@
 import { type CommitRequest, type CommitRequestInit, type EpochAttestation, encodeCommitRequest, toHex } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { signedPayload, verifyAttestation } from '../join/signing.js'
 import { evictOldest } from '../state/bounded.js'
 import { AVAILABILITY_LIMITS } from './limits.js'
@@ -11,7 +11,7 @@ import { AVAILABILITY_LIMITS } from './limits.js'
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { ClaimsComponents } from '../sync/claims.js'
  * declare const core: ConversationCore
  * const slices: ClaimsComponents = core // or plain objects with these members, in a test

@@ -1,7 +1,7 @@
 import type { ConversationSync, ConversationSyncInit, PluginVersion, PluginVersionInit } from '@demls/wire'
-import { applyTiming, toTiming } from '../conversation/config.js'
-import type { ConversationCore } from '../conversation/core.js'
-import { pluginVersions } from '../conversation/plugins.js'
+import { applyTiming, toTiming } from '../core/config.js'
+import type { ConversationCore } from '../core/core.js'
+import { pluginVersions } from '../core/plugins.js'
 import { PluginMismatchError } from '../errors.js'
 import { type SyncRejectReason, validateSync } from '../rules/validate-sync.js'
 import { admissionFromWire, admissionToWire } from '../voting/admission.js'
@@ -16,7 +16,7 @@ import { type InviteLinkComponents, inviteLinksForSync } from '../join/invite-li
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { type ConversationSyncComponents, buildSync } from '../sync/conversation-sync.js'
  * declare const core: ConversationCore
  * const slices: ConversationSyncComponents = core // or plain objects with these members, in a test

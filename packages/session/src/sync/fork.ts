@@ -1,6 +1,6 @@
 import { type ApprovalCertificate, type CommitCandidate, type EpochAttestation, bytesEqual, fromHex, toHex } from '@demls/wire'
 import type { MlsSnapshot } from '@demls/mls'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { winsFork } from '../rules/fork-choice.js'
 import { checkReplay } from '../rules/replay-check.js'
 import { targetKey } from '../rules/targets.js'

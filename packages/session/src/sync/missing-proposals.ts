@@ -1,5 +1,5 @@
-import type { ConversationConfig } from '../conversation/config.js'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationConfig } from '../core/config.js'
+import type { ConversationCore } from '../core/core.js'
 import { evictOldest } from '../state/bounded.js'
 import { requestProposal } from './catch-up.js'
 

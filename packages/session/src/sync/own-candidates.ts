@@ -1,6 +1,6 @@
 import type { MlsClient, MlsService, MlsSnapshot } from '@demls/mls'
 import type { CommitCandidate } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { evictOldest } from '../state/bounded.js'
 import type { BranchPoint } from '../state/branch-point.js'
 import type { OwnCandidate } from '../state/catch-up-state.js'
@@ -12,7 +12,7 @@ import type { OwnCandidate } from '../state/catch-up-state.js'
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { OwnCandidatesComponents } from '../sync/own-candidates.js'
  * declare const core: ConversationCore
  * const slices: OwnCandidatesComponents = { catchUp: core.catchUp, plugins: { mls: core.plugins.mls } }

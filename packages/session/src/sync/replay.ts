@@ -1,5 +1,5 @@
 import { type ApprovalCertificate, type EpochAttestation, bytesEqual, fromHex, toHex } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { completeEpochTransition } from '../epoch/transition.js'
 import { checkSwitchedCommits } from '../freeze/commit-equivocation.js'
 import { requestJoinedBranch } from '../join/rewelcome.js'
@@ -24,7 +24,7 @@ import { adoptListFromReplay, adoptMissedList } from './steward-sync.js'
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { onControl } from '../sync/catch-up.js'
  * import { applyReplay } from '../sync/replay.js'
  * import type { DemlsControl } from '@demls/wire'
@@ -189,7 +189,7 @@ function keepPendingCandidate(core: ConversationCore): void {
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { onControl } from '../sync/catch-up.js'
  * import { applyForkSwitch } from '../sync/replay.js'
  * import type { DemlsControl } from '@demls/wire'

@@ -1,5 +1,5 @@
 import { toHex } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import type { SessionRollback } from '../state/branch-point.js'
 
 /**
@@ -24,7 +24,7 @@ export interface SliceRollback<S> {
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { ROLLBACK_SLICES } from '../sync/rollback.js'
  * declare const core: ConversationCore
  * const work = ROLLBACK_SLICES.queues.capture(core)

@@ -2,7 +2,7 @@ import { type AbortOptions, type ViolationEvidenceInit, throwIfAborted } from '@
 import { type Observable, defer, filter, map, startWith } from 'rxjs'
 import type { Conversation } from '../conversation/conversation.js'
 import type { ApprovedProposal, FreezeCandidateCount, MemberRole, MemberRoleEntry } from '../conversation/queries.js'
-import type { ConversationState, OperatingMode } from '../conversation/state-machine.js'
+import type { ConversationState, OperatingMode } from '../core/state-machine.js'
 import { UserStoppedError } from '../errors.js'
 import type { CreatedInviteLink, InviteLinkInfo, InviteLinkOptions } from '../join/invite-link.js'
 import { type KnockInfo, decline, letIn, openKnocks } from '../join/knock.js'

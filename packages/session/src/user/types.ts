@@ -1,6 +1,6 @@
 import type { Clock } from '@demls/wire'
 import type { Observable } from 'rxjs'
-import type { ConversationEvent } from '../conversation/events.js'
+import type { ConversationEvent } from '../core/events.js'
 import type { KnockAnsweredEvent, KnockComponents, KnockEvent } from '../join/knock.js'
 
 /**

@@ -1,5 +1,5 @@
 import { InvalidConversationIdError, InvalidPrivateKeyError, InvalidUserInitError } from '../errors.js'
-import { validateConfigInit } from '../conversation/config.js'
+import { validateConfigInit } from '../core/config.js'
 
 /** The longest conversation id, in UTF-8 bytes. */
 export const MAX_CONVERSATION_ID_BYTES = 128

@@ -1,6 +1,6 @@
 import { type ConversationUpdateRequest, DemlsAdmission, JoinRejectReason, type Proposal, toHex } from '@demls/wire'
-import type { AdmissionPolicy } from '../conversation/config.js'
-import type { ConversationCore } from '../conversation/core.js'
+import type { AdmissionPolicy } from '../core/config.js'
+import type { ConversationCore } from '../core/core.js'
 import { type InviteLinkVerdict, type LinkJudgeComponents, inviteLinkVerdict } from '../join/invite-link.js'
 import { decodeRequest } from '../rules/targets.js'
 
@@ -10,7 +10,7 @@ import { decodeRequest } from '../rules/targets.js'
  *
  * @example
  * ```ts
- * import { resolveConfig } from '../conversation/config.js'
+ * import { resolveConfig } from '../core/config.js'
  * import { InvitationBook } from '../state/invitations.js'
  * import type { AdmissionComponents } from '../voting/admission.js'
  * const admission: AdmissionComponents = {

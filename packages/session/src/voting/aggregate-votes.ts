@@ -1,7 +1,7 @@
 import type { AggregateVote, ConsensusAggregation } from '@demls/consensus'
 import { type ConversationUpdateRequest, type DemlsAggregateProof, type DemlsAggregateVote, type Proposal, bytesEqual, encodeAppMessage, toHex } from '@demls/wire'
 import { ScoreEvent } from '@demls/scoring'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { aggregateProofContext, settledBySignedVotes } from '../rules/aggregate-certificate.js'
 import { proposalDigest } from '../rules/certificate.js'
 import { decodeRequest, targetKey } from '../rules/targets.js'
@@ -51,7 +51,7 @@ import { takeGroupApproval } from './certificates.js'
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { Proposal } from '@demls/wire'
  * import { aggregatable } from '../voting/aggregate-votes.js'
  * declare const core: ConversationCore
@@ -83,7 +83,7 @@ function aggregatableRequest(core: ConversationCore, proposal: Proposal): Conver
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { Proposal } from '@demls/wire'
  * import { aggregatesProposal } from '../voting/aggregate-votes.js'
  * declare const core: ConversationCore
@@ -110,7 +110,7 @@ export function aggregators(core: Pick<ConversationCore, 'steward' | 'eligibilit
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { isAggregator } from '../voting/aggregate-votes.js'
  * declare const core: ConversationCore
  * console.log(isAggregator(core) ? 'subscribe to the votes subtopic' : 'votes never reach us')
@@ -127,7 +127,7 @@ export function isAggregator(core: Pick<ConversationCore, 'plugins' | 'steward' 
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { Proposal } from '@demls/wire'
  * import { sendAggregateVote } from '../voting/aggregate-votes.js'
  * declare const core: ConversationCore
@@ -165,7 +165,7 @@ function aggregatorKey(list: readonly Uint8Array[]): string {
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { aggregatorsChanged } from '../voting/aggregate-votes.js'
  * declare const core: ConversationCore
  * if (aggregatorsChanged(core)) console.log('our open votes go to the new aggregators')
@@ -190,7 +190,7 @@ export function aggregatorsChanged(core: ConversationCore): boolean {
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { resendDue } from '../voting/aggregate-votes.js'
  * declare const core: ConversationCore
  * if (resendDue(core)) console.log('our open votes go to the new aggregators in this step')
@@ -230,7 +230,7 @@ export async function resendToNewAggregators(core: ConversationCore, now: number
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { DemlsAggregateVote } from '@demls/wire'
  * import { onAggregateVote } from '../voting/aggregate-votes.js'
  * declare const core: ConversationCore
@@ -296,7 +296,7 @@ async function collectVote(core: ConversationCore, aggregation: ConsensusAggrega
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { Proposal } from '@demls/wire'
  * import { settledOutcome } from '../voting/aggregate-votes.js'
  * declare const core: ConversationCore
@@ -398,7 +398,7 @@ export async function publishBackupProofs(core: ConversationCore, now: number): 
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { DemlsAggregateProof } from '@demls/wire'
  * import { onAggregateProof } from '../voting/aggregate-votes.js'
  * declare const core: ConversationCore

@@ -19,7 +19,7 @@ import type { BlsBindingBook } from '../state/bls-bindings.js'
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { AggregationComponents } from '../voting/aggregation.js'
  * declare const core: ConversationCore
  * const slices: AggregationComponents = core
@@ -282,7 +282,7 @@ function buildAggregationKeys(
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { aggregationKeysFor } from '../voting/aggregation.js'
  * declare const core: ConversationCore
  * declare const membersBefore: ReadonlySet<string> // the members of the epoch a commit leaves

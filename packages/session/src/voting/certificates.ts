@@ -9,7 +9,7 @@ import {
   decodeConversationUpdateRequest,
   toHex,
 } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { type ConsensusApplyResult, applyConsensusResult } from '../rules/apply-result.js'
 import { type AggregateCertificateContext, verifyAggregateApproval, verifyAggregateCertificate } from '../rules/aggregate-certificate.js'
 import { certificateVoteLimit, proposalDigest, verifyCertificate, verifyVoteBinding, voteBindingPayload } from '../rules/certificate.js'
@@ -31,7 +31,7 @@ import { type EquivocationComponents, noteEquivocationsIn } from './equivocation
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { type CertificatesComponents, authorizeChanges } from '../voting/certificates.js'
  * declare const core: ConversationCore
  * const slices: CertificatesComponents = core // or plain objects with these members, in a test
@@ -188,7 +188,7 @@ export function certifyApproval(core: Omit<BindingsComponents, 'config'>, propos
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { ConversationUpdateRequest } from '@demls/wire'
  * import { takeGroupApproval } from '../voting/certificates.js'
  * declare const core: ConversationCore
@@ -223,7 +223,7 @@ export function takeGroupApproval(
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { closeVoteState } from '../voting/certificates.js'
  * declare const core: ConversationCore
  * closeVoteState(core, 42)
@@ -347,7 +347,7 @@ function aggregateApproval(core: CertificatesComponents, cert: ApprovalCertifica
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { ApprovalCertificate } from '@demls/wire'
  * import { approvedByProof } from '../voting/certificates.js'
  * declare const core: ConversationCore
@@ -433,7 +433,7 @@ function heldCertificate(core: Pick<CertificatesComponents, 'certificates'>, key
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { electoratesOf } from '../voting/certificates.js'
  * declare const core: ConversationCore
  * const sets = electoratesOf(core, 7, core.memberSet()) // now, then recent epochs of 7 members

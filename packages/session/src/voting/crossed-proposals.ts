@@ -1,5 +1,5 @@
 import { type ConversationUpdateRequest, type Proposal, bytesEqual, toHex } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { tallyVotes } from '../rules/certificate.js'
 import { decodeRequest, targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
 import { evictOldest } from '../state/bounded.js'
@@ -35,7 +35,7 @@ export interface VoidedProposal {
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { oldestCheckableEpoch } from '../voting/crossed-proposals.js'
  * declare const core: ConversationCore
  * if (oldestCheckableEpoch(core) === core.epoch()) console.log('the last commit added members')

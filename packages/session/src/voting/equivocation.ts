@@ -1,6 +1,6 @@
 import { ScoreEvent } from '@demls/scoring'
 import { type Proposal, toHex } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { EQUIVOCATIONS_KEPT } from '../state/voting-state.js'
 import { type EquivocationEvidence, equivocationsIn, verifyEquivocation } from '../rules/equivocation.js'
 import { evictOldest } from '../state/bounded.js'
@@ -11,7 +11,7 @@ import { evictOldest } from '../state/bounded.js'
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { type EquivocationComponents, noteEquivocationsIn } from '../voting/equivocation.js'
  * declare const core: ConversationCore
  * const slices: EquivocationComponents = core // or just these four members (a vote signer for `plugins`), in a test

@@ -1,5 +1,5 @@
 import { type ApprovalCertificate, type Proposal, bytesEqual } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { type CertificateContext, verifyCertificate } from '../rules/certificate.js'
 import { decodeRequest, keyOfTarget, targetOf, targetSatisfied } from '../rules/targets.js'
 import { initiateStewardElection } from '../stewardship/stewardship.js'
@@ -50,7 +50,7 @@ function contexts(core: ConversationCore, proposal: Proposal): CertificateContex
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { Proposal } from '@demls/wire'
  * import { isHandOver } from '../voting/handover.js'
  * declare const core: ConversationCore
@@ -84,7 +84,7 @@ export function isHandOver(
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { Proposal } from '@demls/wire'
  * import { onHandedOver } from '../voting/handover.js'
  * declare const core: ConversationCore
@@ -136,7 +136,7 @@ export async function onHandedOver(
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { handOverApprovedWork } from '../voting/handover.js'
  * declare const core: ConversationCore
  * await handOverApprovedWork(core, core.now, 6_000) // on entering Reelection, and at each retry

@@ -1,5 +1,5 @@
 import { type ViolationEvidence, ViolationType, toHex } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 
 /**
  * What {@link judgeEvidence} reads: our epoch and our view of who went silent.

@@ -1,6 +1,6 @@
 import type { MembershipChange } from '@demls/mls'
 import { type ApprovalCertificate, bytesEqual } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { verifyVoteBinding } from '../rules/certificate.js'
 import { decodeRequest, keyOfTarget, targetKey } from '../rules/targets.js'
 import { takeAttachedInvitation } from '../join/invite.js'

@@ -1,6 +1,6 @@
 import { emergencyScoreOps } from '@demls/scoring'
 import { type ConversationUpdateRequest, ViolationType, toHex } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { enterFreezing, replayStashedCandidates } from '../freeze/commit-flow.js'
 import { fileDeadlock, sweepScoreRemovals } from '../stewardship/emergency.js'
 import { drainBufferedUpdates, initiateStewardElection } from '../stewardship/stewardship.js'

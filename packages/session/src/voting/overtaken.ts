@@ -1,5 +1,5 @@
 import type { ViolationEvidence } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 
 /**
  * What {@link overtakenEmergency} reads: our epoch and the MLS membership.

@@ -1,5 +1,5 @@
 import { type Proposal, bytesEqual } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 
 /**
  * Byte bounds on the proposals a member holds per conversation (beyond the

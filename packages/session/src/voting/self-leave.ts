@@ -1,5 +1,5 @@
 import { type Proposal, fromHex } from '@demls/wire'
-import type { ConversationCore } from '../conversation/core.js'
+import type { ConversationCore } from '../core/core.js'
 import { keyOfTarget } from '../rules/targets.js'
 import { bindingsOf } from './certificates.js'
 import { selfLeaveProposalId } from './proposals.js'
@@ -17,7 +17,7 @@ import { selfLeaveProposalId } from './proposals.js'
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import type { Proposal } from '@demls/wire'
  * import { sendSelfLeave } from '../voting/self-leave.js'
  * declare const core: ConversationCore
@@ -45,7 +45,7 @@ export async function sendSelfLeave(core: Pick<ConversationCore, 'id' | 'memberI
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { resendPendingLeave } from '../voting/self-leave.js'
  * declare const core: ConversationCore
  * await resendPendingLeave(core) // at the end of every epoch transition
@@ -75,7 +75,7 @@ export async function resendPendingLeave(core: ConversationCore): Promise<boolea
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../conversation/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { requeueSelfLeaves } from '../voting/self-leave.js'
  * declare const core: ConversationCore
  * requeueSelfLeaves(core, core.now) // at the end of a fork switch's epoch transition

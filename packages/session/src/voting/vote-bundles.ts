@@ -1,6 +1,6 @@
 import type { Vote } from '@demls/wire'
-import { type ConversationConfig, MAX_BUNDLED_VOTES } from '../conversation/config.js'
-import type { ConversationCore } from '../conversation/core.js'
+import { type ConversationConfig, MAX_BUNDLED_VOTES } from '../core/config.js'
+import type { ConversationCore } from '../core/core.js'
 
 /**
  * Votes cast together, sent together (beyond the reference,

@@ -7,7 +7,7 @@ import {
   deadMemberWindowMs,
   resolveConfig,
   suspectWindowMs,
-} from '../../src/conversation/config.js'
+} from '../../src/core/config.js'
 import { looksDead, syncLastSeen } from '../../src/stewardship/liveness.js'
 import { attestationDeadline, heartbeat, startHeartbeat } from '../../src/sync/catch-up.js'
 import { coreFixture } from '../core-fixture.js'

@@ -1,7 +1,7 @@
 import { EthereumSigner, createProposal } from '@demls/consensus'
 import { type ConversationUpdateRequestInit, decodeAppMessage, decodeConversationUpdateRequest, encodeAppMessage, encodeConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import type { ConversationCore } from '../../src/conversation/core.js'
+import type { ConversationCore } from '../../src/core/core.js'
 import { onControl } from '../../src/sync/catch-up.js'
 import { takeGroupApproval } from '../../src/voting/certificates.js'
 import { heldVotesApprove, reproposeVoided, timeOutCrossed, voidCrossedProposals } from '../../src/voting/crossed-proposals.js'

@@ -2,7 +2,7 @@ import { EthereumSigner } from '@demls/consensus'
 import { bytesEqual, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { defaultPlugins } from '../../src/index.js'
-import { joinProposalSlots, votingInactivityWindow } from '../../src/conversation/config.js'
+import { joinProposalSlots, votingInactivityWindow } from '../../src/core/config.js'
 import {
   driveBufferedProposals,
   drainBufferedUpdates,

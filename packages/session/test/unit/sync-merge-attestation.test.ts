@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, it } from 'vitest'
-import { FAST_TIMING, attestationPeriodMs } from '../../src/conversation/config.js'
+import { FAST_TIMING, attestationPeriodMs } from '../../src/core/config.js'
 import { commitHashOf } from '../../src/rules/candidate-check.js'
 import { attestsMergeAtOnce, mergeAttesterCount } from '../../src/rules/merge-attesters.js'
 import { attestationDeadline, recordMerged, startHeartbeat } from '../../src/sync/catch-up.js'

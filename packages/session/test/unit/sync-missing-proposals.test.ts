@@ -1,7 +1,7 @@
 import { EthereumSigner, createProposal } from '@demls/consensus'
 import { decodeAppMessage, encodeConversationUpdateRequest } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import type { ConversationCore } from '../../src/conversation/core.js'
+import type { ConversationCore } from '../../src/core/core.js'
 import { WAKEUP_SOURCES } from '../../src/conversation/wakeups.js'
 import { askMissingProposals, proposalRequestGraceMs } from '../../src/sync/missing-proposals.js'
 import { onIncomingProposal, onIncomingVote } from '../../src/voting/proposals.js'

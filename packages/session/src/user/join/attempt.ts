@@ -20,9 +20,9 @@ import {
 } from '@demls/wire'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { randomBytes } from '@noble/hashes/utils.js'
-import type { ConversationConfigInit } from '../../conversation/config.js'
+import type { ConversationConfigInit } from '../../core/config.js'
 import { Conversation } from '../../conversation/conversation.js'
-import { type ConversationPluginsFactory, pluginVersions } from '../../conversation/plugins.js'
+import { type ConversationPluginsFactory, pluginVersions } from '../../core/plugins.js'
 import { type MlsService, inspectMessageEpoch } from '@demls/mls'
 import {
   ForeignWelcomeError,

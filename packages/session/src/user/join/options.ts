@@ -1,5 +1,5 @@
 import type { AbortOptions } from '@demls/wire'
-import type { ConversationConfigInit } from '../../conversation/config.js'
+import type { ConversationConfigInit } from '../../core/config.js'
 import type { JoinRetryInit } from './backoff.js'
 import type { JoinProgress } from './progress.js'
 
