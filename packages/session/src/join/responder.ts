@@ -134,6 +134,12 @@ function coalesceMs(core: Pick<ResponderComponents, 'config'>): number {
   return Math.floor(core.config.probeAnswerDelayMs / 2)
 }
 
+/** `proberHex` was answered at `now`: the newest entry of the per-prober rate limit (bounded). */
+function rememberAnswer(state: ResponderComponents['joinResponder'], proberHex: string, now: number): void {
+  state.lastAnswerAt.delete(proberHex)
+  state.lastAnswerAt.set(proberHex, now)
+  evictOldest(state.lastAnswerAt, MAX_PROBERS)
+}
 
 /**
  * Another member's beacon: if it is valid (signed by a current member, for
@@ -155,12 +161,7 @@ export function onJoinBeacon(core: Pick<ResponderComponents, 'id' | 'joinRespond
     const proberHex = state.proberOf.get(nonceHex) as string
     state.pending.delete(nonceHex)
     state.answered.add(nonceHex)
-    const last = state.lastAnswerAt.get(proberHex) ?? Number.NEGATIVE_INFINITY
-    if (now > last) {
-      state.lastAnswerAt.delete(proberHex)
-      state.lastAnswerAt.set(proberHex, now)
-      evictOldest(state.lastAnswerAt, MAX_PROBERS)
-    }
+    if (now > (state.lastAnswerAt.get(proberHex) ?? Number.NEGATIVE_INFINITY)) rememberAnswer(state, proberHex, now)
   }
 }
 
@@ -180,8 +181,7 @@ export function answerDueProbes(core: Omit<ResponderComponents, 'consensus' | 'q
     state.pending.delete(nonceHex)
     if (core.sm.state !== 'working') continue
     if (now - (state.lastAnswerAt.get(toHex(p.prober)) ?? Number.NEGATIVE_INFINITY) < core.config.probeAnswerIntervalMs) continue
-    // One answer per prober in a beacon (a prober waits for one answer at a time: `onJoinProbe`).
-    if (due.some((d) => bytesEqual(d.prober, p.prober))) continue
+    // (At most one probe per prober waits: `onJoinProbe`.)
     due.push({ prober: p.prober, nonce: p.nonce })
   }
   for (let i = 0; i < due.length; i += MAX_BEACON_NONCES) sendBeacon(core, due.slice(i, i + MAX_BEACON_NONCES), now)
@@ -207,9 +207,7 @@ function sendBeacon(
   state.windowCount++
   state.lastBeaconAt = now
   for (const p of probes) {
-    state.lastAnswerAt.delete(toHex(p.prober))
-    state.lastAnswerAt.set(toHex(p.prober), now)
-    evictOldest(state.lastAnswerAt, MAX_PROBERS)
+    rememberAnswer(state, toHex(p.prober), now)
     state.answered.add(toHex(p.nonce))
   }
   const joinBeacon = signJoinBeacon(core.plugins.consensus.signer, {

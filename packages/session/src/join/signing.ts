@@ -153,7 +153,7 @@ export const MAX_BEACON_NONCES = 32
  */
 export function beaconNonces(beacon: Pick<JoinBeacon, 'nonce' | 'moreNonces'>): readonly Uint8Array[] | undefined {
   if (beacon.moreNonces.length >= MAX_BEACON_NONCES) return undefined
-  return beacon.moreNonces.length === 0 ? [beacon.nonce] : [beacon.nonce, ...beacon.moreNonces]
+  return [beacon.nonce, ...beacon.moreNonces]
 }
 
 /**
