@@ -71,6 +71,8 @@ function summarize(e: UserEvent): EventSummary | undefined {
       return { kind: e.type, proposalId: e.proposalId, ...describeRequest(e.request) }
     case 'consensus-reached':
       return { kind: e.type, proposalId: e.proposalId, approved: e.approved, failed: e.failed, ...describeRequest(e.request) }
+    case 'proposal-voided':
+      return { kind: e.type, proposalId: e.proposalId, ...(e.reproposedAs !== undefined ? { reproposedAs: e.reproposedAs } : {}), ...describeRequest(e.request) }
     case 'invite':
       return { kind: e.type, by: hex(e.inviter), member: hex(e.invitee) }
     case 'commit-applied':

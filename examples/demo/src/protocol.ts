@@ -76,6 +76,8 @@ export interface EventSummary {
   /** The member a join / leave / proposal is about. */
   member?: string
   proposalId?: number
+  /** A voided proposal opened again: the new proposal's id. */
+  reproposedAs?: number
   /** `add`, `remove`, `steward-election`, `emergency`. */
   proposal?: string
   stewards?: string[]

@@ -313,18 +313,32 @@ export function phaseDeadline(core: ConversationCore, now: number): number | und
 /**
  * When the freeze that began at `anchor` ends (issue 56, beyond the
  * reference): one freeze window after it began, as in the reference; but
- * while we hold no candidate at all and the epoch steward was
- * not suspect when the freeze began (heard within the suspect window,
- * `suspectWindowMs`), {@link liveStewardGraceMs} later. A steward we hear from is
- * alive, and under load its candidate can be seconds behind: on the real
- * network's 30 peers, members that froze on their own window concluded
- * their round holding no candidate while the epoch steward's was 1 to 3 s
- * away, entered Reelection and filed a recovery election, and the old
- * list's commit and the new list's forked the epoch (`docs/fault-runs.md`,
- * "a freeze that gave up on a live epoch steward"). A suspect steward
- * gets no more time than before, and nor does any round in
- * recovery mode (every member mints there) or one where we are the epoch
- * steward.
+ * {@link liveStewardGraceMs} later while the epoch steward's candidate is
+ * not in and the epoch steward is alive by evidence:
+ *
+ * - the round holds no candidate at all, and the epoch steward was not
+ *   suspect when the freeze began (heard within the suspect window,
+ *   `suspectWindowMs`). Under load its candidate can be seconds behind: on
+ *   the real network's 30 peers, members that froze on their own window
+ *   concluded their round holding no candidate while the epoch steward's
+ *   was 1 to 3 s away, entered Reelection and filed a recovery election,
+ *   and the old list's commit and the new list's forked the epoch
+ *   (`docs/fault-runs.md`, "a freeze that gave up on a live epoch
+ *   steward");
+ * - the round holds other candidates (a backup steward's, our own), and we
+ *   heard the epoch steward within one freeze window before the round
+ *   began or since ({@link recentlyHeardSteward}): it is talking, only
+ *   behind. A backup steward used to select its own candidate at its
+ *   window's end and publish its Welcome while the epoch steward's
+ *   candidate of the same work was a second away: the members split
+ *   between the two commits, and the joiners welcomed into the losing one
+ *   were stranded (the real network's staggered wave, 2026-11-28). A steward
+ *   that went quiet (its last packet older than that) gets no more time,
+ *   so a backup still replaces one that stalled at the usual end.
+ *
+ * Never in recovery mode (every member mints there), nor when we are the
+ * epoch steward. Evaluated at every poll: hearing from the epoch steward
+ * during the round moves the end.
  *
  * @example
  * ```ts
@@ -339,13 +353,24 @@ export function freezeEnd(core: Pick<ConversationCore, 'config' | 'sm' | 'epochS
   if (core.sm.mode === 'recovery') return end
   const steward = core.epochSteward()
   if (steward === undefined || bytesEqual(steward, core.memberId)) return end
-  // Only a round that holds no candidate at all: a steward holding its own selects it at the usual end, as
-  // before (waiting, it merged it by replay from the others and applied none of the round's scores).
-  if (core.rounds.count(core.epoch()) > 0) return end
-  // Alive by the group's own measure when the freeze began: heard within the suspect window.
+  const held = core.rounds.candidates(core.epoch())
+  if (held.some((c) => bytesEqual(c.stewardMemberId, steward))) return end
   const hex = toHex(steward)
+  if (held.length > 0) return recentlyHeardSteward(core, hex, anchor) ? end + liveStewardGraceMs(core.config) : end
+  // Alive by the group's own measure when the freeze began: heard within the suspect window.
   if (!core.liveness.lastSeen.has(hex) || core.isSuspect(hex, anchor)) return end
   return end + liveStewardGraceMs(core.config)
+}
+
+/**
+ * Whether we heard the epoch steward `hex` (an MLS-authenticated packet, or
+ * its signed attestation) at most one freeze window before the round that
+ * began at `anchor`, or since: a steward that is talking now, whose
+ * candidate may only be behind its other packets ({@link freezeEnd}).
+ */
+function recentlyHeardSteward(core: Pick<ConversationCore, 'config' | 'liveness'>, hex: string, anchor: number): boolean {
+  const seen = core.liveness.lastSeen.get(hex)
+  return seen !== undefined && seen >= anchor - core.config.freezeDurationMs
 }
 
 /**

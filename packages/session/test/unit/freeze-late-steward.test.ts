@@ -103,7 +103,7 @@ describe('freeze: a round waits a little longer for a live epoch steward', () =>
     expect(freezeEnd(core, t)).toBe(end)
   })
 
-  it('no grace once any candidate is held, in recovery, or when we are the epoch steward', async () => {
+  it("no grace once the epoch steward's candidate is held, in recovery, or when we are the epoch steward", async () => {
     const { core, bob, t, heard, end } = await setup()
     heard(t - 1_000)
     core.rounds.open(core.epoch())
@@ -112,16 +112,36 @@ describe('freeze: a round waits a little longer for a live epoch steward', () =>
     expect(core.rounds.offer(theirs, core.epoch(), 3, true).kind).not.toBe('dropped')
     expect(freezeEnd(core, t)).toBe(end)
     core.rounds.clear()
-    // Our own candidate too: a steward selects it at the usual end.
-    core.rounds.open(core.epoch())
-    expect(core.rounds.offer({ ...theirs, stewardMemberId: core.memberId, hashHex: 'bb', isLocal: true }, core.epoch(), 3, true).kind).not.toBe('dropped')
-    expect(freezeEnd(core, t)).toBe(end)
-    core.rounds.clear()
     expect(freezeEnd(core, t)).toBe(end + liveStewardGraceMs(core.config))
     core.steward.installList(core.epoch(), [core.memberId], 1)
     expect(freezeEnd(core, t)).toBe(end)
     core.steward.installList(core.epoch(), [bob.memberId], 1)
     core.sm.enterRecovery()
+    expect(freezeEnd(core, t)).toBe(end)
+  })
+
+  it("holding only other stewards' candidates (or our own): a grace only while the epoch steward is talking", async () => {
+    const { core, bob, t, heard, end, grace } = await setup()
+    core.rounds.open(core.epoch())
+    const candidate = { conversationId: core.idBytes, mlsProposals: [], commitMessage: new Uint8Array([1]), stewardMemberId: core.memberId, demlsWelcome: new Uint8Array(0) }
+    const ours: BufferedCandidate = { candidate, stewardMemberId: core.memberId, hashHex: 'bb', commitHash: new Uint8Array(32), isLocal: true, proposalCount: 1 }
+    expect(core.rounds.offer(ours, core.epoch(), 3, true).kind).not.toBe('dropped')
+    const freeze = core.config.freezeDurationMs
+    // Heard within one freeze window before the round began, or since: alive and behind, its candidate may follow.
+    heard(t - freeze)
+    expect(freezeEnd(core, t)).toBe(end + grace)
+    heard(t + 200)
+    expect(freezeEnd(core, t)).toBe(end + grace)
+    // Quiet for longer, though not yet suspect (the stalled steward a backup replaces): the usual end.
+    core.liveness.lastSeen.set(toHex(bob.memberId), t - freeze - 1)
+    expect(suspectWindowMs(core.config, core.memberCount())).toBeGreaterThan(freeze + 1)
+    expect(freezeEnd(core, t)).toBe(end)
+    core.liveness.lastSeen.clear()
+    expect(freezeEnd(core, t)).toBe(end)
+    // Its candidate in: the usual end, however recently we heard it.
+    heard(t)
+    const its: BufferedCandidate = { ...ours, candidate: { ...candidate, stewardMemberId: bob.memberId }, stewardMemberId: bob.memberId, hashHex: 'cc', isLocal: false }
+    expect(core.rounds.offer(its, core.epoch(), 3, true).kind).not.toBe('dropped')
     expect(freezeEnd(core, t)).toBe(end)
   })
 
