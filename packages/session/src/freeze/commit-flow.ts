@@ -1,7 +1,7 @@
 import type { CommitInput, MergeResult } from '@demls/mls'
 import { type ScoreOp, ScoreEvent } from '@demls/scoring'
 import { type CommitCandidate, bytesEqual, fromHex, toHex } from '@demls/wire'
-import { type ConversationConfig, suspectWindowMs } from '../core/config.js'
+import { type ConversationConfig, attestationPeriodMs, suspectWindowMs } from '../core/config.js'
 import type { ConversationCore } from '../core/core.js'
 import { targetKey } from '../rules/targets.js'
 import { openTargetKeys } from '../voting/proposals.js'
@@ -326,7 +326,7 @@ export function phaseDeadline(core: ConversationCore, now: number): number | und
  *   (`docs/fault-runs.md`, "a freeze that gave up on a live epoch
  *   steward");
  * - the round holds other candidates (a backup steward's, our own), and we
- *   heard the epoch steward within one freeze window before the round
+ *   heard the epoch steward within one attestation period before the round
  *   began or since ({@link recentlyHeardSteward}): it is talking, only
  *   behind. A backup steward used to select its own candidate at its
  *   window's end and publish its Welcome while the epoch steward's
@@ -348,7 +348,10 @@ export function phaseDeadline(core: ConversationCore, now: number): number | und
  * const end = core.sm.state === 'freezing' && core.sm.anchor !== undefined ? freezeEnd(core, core.sm.anchor) : undefined
  * ```
  */
-export function freezeEnd(core: Pick<ConversationCore, 'config' | 'sm' | 'epochSteward' | 'memberId' | 'rounds' | 'epoch' | 'liveness' | 'isSuspect'>, anchor: number): number {
+export function freezeEnd(
+  core: Pick<ConversationCore, 'config' | 'sm' | 'epochSteward' | 'memberId' | 'rounds' | 'epoch' | 'liveness' | 'isSuspect' | 'memberCount'>,
+  anchor: number,
+): number {
   const end = anchor + core.config.freezeDurationMs
   if (core.sm.mode === 'recovery') return end
   const steward = core.epochSteward()
@@ -364,13 +367,17 @@ export function freezeEnd(core: Pick<ConversationCore, 'config' | 'sm' | 'epochS
 
 /**
  * Whether we heard the epoch steward `hex` (an MLS-authenticated packet, or
- * its signed attestation) at most one freeze window before the round that
- * began at `anchor`, or since: a steward that is talking now, whose
- * candidate may only be behind its other packets ({@link freezeEnd}).
+ * its signed attestation) at most one attestation period before the round
+ * that began at `anchor` (`attestationPeriodMs` at the group's size: every
+ * member is heard at least that often when it keeps up), or since: a
+ * steward that is talking now, whose candidate may only be behind its
+ * other packets ({@link freezeEnd}). Half the suspect window: a steward
+ * that went quiet for longer is not waited for while a backup's candidate
+ * is held.
  */
-function recentlyHeardSteward(core: Pick<ConversationCore, 'config' | 'liveness'>, hex: string, anchor: number): boolean {
+function recentlyHeardSteward(core: Pick<ConversationCore, 'config' | 'liveness' | 'memberCount'>, hex: string, anchor: number): boolean {
   const seen = core.liveness.lastSeen.get(hex)
-  return seen !== undefined && seen >= anchor - core.config.freezeDurationMs
+  return seen !== undefined && seen >= anchor - attestationPeriodMs(core.config, core.memberCount())
 }
 
 /**

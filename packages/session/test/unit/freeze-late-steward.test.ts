@@ -2,7 +2,7 @@ import { decodeAppMessage, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { freezeEnd, liveStewardGraceMs, phaseDeadline, startFreezeOnInactivity } from '../../src/freeze/commit-flow.js'
 import type { BufferedCandidate } from '../../src/freeze/candidate-buffer.js'
-import { suspectWindowMs } from '../../src/core/config.js'
+import { attestationPeriodMs, suspectWindowMs } from '../../src/core/config.js'
 import { onControl } from '../../src/sync/catch-up.js'
 import { attestation } from '../availability/forge.js'
 import { coreFixture } from '../core-fixture.js'
@@ -126,15 +126,15 @@ describe('freeze: a round waits a little longer for a live epoch steward', () =>
     const candidate = { conversationId: core.idBytes, mlsProposals: [], commitMessage: new Uint8Array([1]), stewardMemberId: core.memberId, demlsWelcome: new Uint8Array(0) }
     const ours: BufferedCandidate = { candidate, stewardMemberId: core.memberId, hashHex: 'bb', commitHash: new Uint8Array(32), isLocal: true, proposalCount: 1 }
     expect(core.rounds.offer(ours, core.epoch(), 3, true).kind).not.toBe('dropped')
-    const freeze = core.config.freezeDurationMs
-    // Heard within one freeze window before the round began, or since: alive and behind, its candidate may follow.
-    heard(t - freeze)
+    const period = attestationPeriodMs(core.config, core.memberCount())
+    // Heard within one attestation period before the round began, or since: alive and behind, its candidate may follow.
+    heard(t - period)
     expect(freezeEnd(core, t)).toBe(end + grace)
     heard(t + 200)
     expect(freezeEnd(core, t)).toBe(end + grace)
     // Quiet for longer, though not yet suspect (the stalled steward a backup replaces): the usual end.
-    core.liveness.lastSeen.set(toHex(bob.memberId), t - freeze - 1)
-    expect(suspectWindowMs(core.config, core.memberCount())).toBeGreaterThan(freeze + 1)
+    core.liveness.lastSeen.set(toHex(bob.memberId), t - period - 1)
+    expect(suspectWindowMs(core.config, core.memberCount())).toBeGreaterThan(period + 1)
     expect(freezeEnd(core, t)).toBe(end)
     core.liveness.lastSeen.clear()
     expect(freezeEnd(core, t)).toBe(end)
