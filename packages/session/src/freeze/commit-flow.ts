@@ -371,9 +371,9 @@ export function freezeEnd(
  * that began at `anchor` (`attestationPeriodMs` at the group's size: every
  * member is heard at least that often when it keeps up), or since: a
  * steward that is talking now, whose candidate may only be behind its
- * other packets ({@link freezeEnd}). Half the suspect window: a steward
- * that went quiet for longer is not waited for while a backup's candidate
- * is held.
+ * other packets ({@link freezeEnd}). Shorter than the suspect window (two
+ * periods and a freeze window): a steward that went quiet for longer is
+ * not waited for while a backup's candidate is held.
  */
 function recentlyHeardSteward(core: Pick<ConversationCore, 'config' | 'liveness' | 'memberCount'>, hex: string, anchor: number): boolean {
   const seen = core.liveness.lastSeen.get(hex)
