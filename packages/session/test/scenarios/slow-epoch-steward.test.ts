@@ -6,6 +6,26 @@ import { hex, memberIdOf } from './harness.js'
 
 const isCandidate = (p: ConversationOutbound) => p.subtopic === 'app' && p.payload[0] !== 0 && decodeAppMessage(p.payload).commitCandidate !== undefined
 
+/** A packet an interceptor held back, delivered to member `to` at bed time `at`. */
+type Held = { at: number; to: number; p: ConversationOutbound }
+
+/**
+ * Advance the bed 20 ms at a time for at most 20 s until `done`: `each`
+ * first, then every held packet now due, then a poll of every member.
+ */
+async function runHolding(bed: Bed, late: Held[], done: () => boolean, each: () => Promise<void> = async () => {}): Promise<void> {
+  const end = bed.now + 20_000
+  while (bed.now < end && !done()) {
+    bed.now += 20
+    await each()
+    for (const h of late.filter((l) => l.at <= bed.now)) {
+      late.splice(late.indexOf(h), 1)
+      if (bed.peers[h.to]!.conversation) await bed.conv(h.to).receive(h.p, bed.clock(h.to))
+    }
+    await bed.poll()
+  }
+}
+
 // The real-network soak's first fork shape (docs/fault-runs.md, "a freeze that gave up on a live epoch
 // steward"), made deterministic: the epoch steward, alive and heard from, is slow once it froze, so its
 // candidate reaches the members after the freeze they entered on their own commit-inactivity window would
@@ -22,7 +42,7 @@ describe('an epoch steward that is slow, not gone', () => {
     const [proposer, target] = plain as [number, number]
     const epoch = bed.conv(s).epoch()
     // From its candidate on, everything the steward sends takes 4 s to arrive.
-    const late: { at: number; to: number; p: ConversationOutbound }[] = []
+    const late: Held[] = []
     bed.intercept = (from, to, p) => {
       if (from !== s || (!isCandidate(p) && bed.conv(s).epoch() === epoch)) return p
       late.push({ at: bed.now + 4_000, to, p })
@@ -32,17 +52,9 @@ describe('an epoch steward that is slow, not gone', () => {
     const before = reelections()
     await bed.conv(proposer).removeMember(memberIdOf(target), bed.now)
     await bed.flush()
-    const end = bed.now + 20_000
-    while (bed.now < end && !all.filter((i) => i !== target).every((i) => bed.conv(i).epoch() > epoch)) {
-      bed.now += 20
-      for (const h of late.filter((l) => l.at <= bed.now)) {
-        late.splice(late.indexOf(h), 1)
-        if (bed.peers[h.to]!.conversation) await bed.conv(h.to).receive(h.p, bed.clock(h.to))
-      }
-      await bed.poll()
-    }
-    bed.intercept = undefined
     const stay = all.filter((i) => i !== target)
+    await runHolding(bed, late, () => stay.every((i) => bed.conv(i).epoch() > epoch))
+    bed.intercept = undefined
     for (const i of stay) expect(bed.conv(i).members().map(hex)).not.toContain(hex(memberIdOf(target)))
     // Nobody gave up on it: no Reelection, no election, one commit for the epoch.
     expect(reelections()).toEqual(before)
@@ -65,7 +77,7 @@ describe('an epoch steward that is slow, not gone', () => {
     const epoch = bed.conv(s).epoch()
     // The epoch steward's process is behind: every packet to it and from it takes 1.7 s. It is talking all
     // the while (its user chats every half second; in the wave, its votes on the next joins).
-    const late: { at: number; to: number; p: ConversationOutbound }[] = []
+    const late: Held[] = []
     bed.intercept = (from, to, p) => {
       if (from !== s && to !== s) return p
       late.push({ at: bed.now + 1_700, to, p })
@@ -74,22 +86,19 @@ describe('an epoch steward that is slow, not gone', () => {
     await bed.conv(proposer).removeMember(memberIdOf(target), bed.now)
     await bed.flush()
     const stay = all.filter((i) => i !== target)
-    const end = bed.now + 20_000
     let chatAt = bed.now
-    while (bed.now < end && !stay.every((i) => bed.conv(i).epoch() > epoch)) {
-      bed.now += 20
-      if (bed.now >= chatAt + 500 && bed.conv(s).epoch() === epoch) {
+    await runHolding(
+      bed,
+      late,
+      () => stay.every((i) => bed.conv(i).epoch() > epoch),
+      async () => {
+        if (bed.now < chatAt + 500 || bed.conv(s).epoch() !== epoch) return
         chatAt = bed.now
         // Not awaited: a send during its freeze is queued and settles later.
         void bed.conv(s).sendMessage(new TextEncoder().encode('still here'), bed.clock(s)).catch(() => undefined)
         await bed.flush()
-      }
-      for (const h of late.filter((l) => l.at <= bed.now)) {
-        late.splice(late.indexOf(h), 1)
-        if (bed.peers[h.to]!.conversation) await bed.conv(h.to).receive(h.p, bed.clock(h.to))
-      }
-      await bed.poll()
-    }
+      },
+    )
     bed.intercept = undefined
     // The backup did mint its own candidate: it froze on its window with the epoch steward's not in.
     expect(bed.candidatesSent(b).length).toBeGreaterThan(0)
