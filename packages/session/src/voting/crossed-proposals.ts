@@ -1,4 +1,5 @@
 import { type ConversationUpdateRequest, type Proposal, bytesEqual, toHex } from '@demls/wire'
+import { liveStewardGraceMs } from '../core/config.js'
 import type { ConversationCore } from '../core/core.js'
 import { tallyVotes } from '../rules/certificate.js'
 import { decodeRequest, targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
@@ -19,6 +20,8 @@ export interface VoidedProposal {
   request: ConversationUpdateRequest
   /** Our own proposal: we open it again at the new epoch. */
   own: boolean
+  /** Its owner, hex. */
+  owner: string
   /** Its options, kept for the new proposal. */
   name: string | undefined
   livenessCriteriaYes: boolean
@@ -189,6 +192,7 @@ function noteVoided(core: ConversationCore, p: Proposal, request: ConversationUp
     proposalId: p.proposalId,
     request,
     own: bytesEqual(p.proposalOwner, core.memberId),
+    owner: toHex(p.proposalOwner),
     name: p.name,
     livenessCriteriaYes: p.livenessCriteriaYes,
     votedYes: p.votes.some((v) => v.vote && bytesEqual(v.voteOwner, core.memberId)),
@@ -256,6 +260,45 @@ export async function reproposeVoided(core: ConversationCore, voided: readonly V
       }
     }
     core.emit({ type: 'proposal-voided', proposalId: v.proposalId, request: v.request, ...(id !== undefined ? { reproposedAs: id } : {}) })
+    const key = targetKey(v.request)
+    if (!v.own && key !== undefined && members.has(v.owner)) {
+      core.voting.reopening.delete(key)
+      core.voting.reopening.set(key, { owner: v.owner, until: now + liveStewardGraceMs(core.config) })
+      evictOldest(core.voting.reopening, VOIDED_KEPT)
+    }
   }
   return opened
+}
+
+/**
+ * Whether a steward leaves the target `key` of a buffered add or removal
+ * to the member that owned its voided proposal ({@link reproposeVoided}):
+ * that member opens it again when it merges the commit that voided it, so
+ * a steward proposing it from its buffered updates too (the new epoch
+ * steward does so at once) would open the same work twice, each before it
+ * holds the other's, and every member would vote on both (the real
+ * network's staggered wave, 2026-11-28: two voided joins proposed twice,
+ * 1.4 s apart). Until {@link liveStewardGraceMs} after the void, while
+ * the owner is a member; past that (an owner gone quiet, its proposal
+ * lost) the stewards propose the work as any buffered update. The wait
+ * ends early once the owner's proposal is open here (`targetInFlight`).
+ */
+export function awaitsOwner(core: Pick<ConversationCore, 'voting' | 'memberSet'>, key: string, now: number): boolean {
+  const r = core.voting.reopening.get(key)
+  if (r === undefined) return false
+  if (now < r.until && core.memberSet().has(r.owner)) return true
+  core.voting.reopening.delete(key)
+  return false
+}
+
+/** The earliest end after `now` of a wait of {@link awaitsOwner} among `keys`, or `undefined`; ended waits are forgotten. */
+export function ownerWaitDeadline(core: Pick<ConversationCore, 'voting'>, keys: Iterable<string>, now: number): number | undefined {
+  let at: number | undefined
+  for (const key of keys) {
+    const r = core.voting.reopening.get(key)
+    if (r === undefined) continue
+    if (r.until <= now) core.voting.reopening.delete(key)
+    else if (at === undefined || r.until < at) at = r.until
+  }
+  return at
 }
