@@ -20,8 +20,6 @@ export interface VoidedProposal {
   request: ConversationUpdateRequest
   /** Our own proposal: we open it again at the new epoch. */
   own: boolean
-  /** Its owner, hex. */
-  owner: string
   /** Its options, kept for the new proposal. */
   name: string | undefined
   livenessCriteriaYes: boolean
@@ -169,7 +167,7 @@ export function voidCrossedProposals(core: ConversationCore, now: number): Voide
     if (p === undefined || !isCrossable(p, decodeRequest(p.payload))) continue
     if (core.aggregate.proven.has(id) || heldVotesApprove(core, id)) continue
     core.queues.approved.delete(id)
-    voided.push(noteVoided(core, p, request))
+    voided.push(noteVoided(core, p, request, now))
   }
   return voided
 }
@@ -180,19 +178,29 @@ function abandonCrossed(core: ConversationCore, p: Proposal, request: Conversati
   closeVoteState(core, p.proposalId)
   core.voting.voteEchoes.clear(p.proposalId)
   core.queues.voting.delete(p.proposalId)
-  return noteVoided(core, p, request)
+  return noteVoided(core, p, request, now)
 }
 
-/** Record `p` as voided here and describe it for {@link reproposeVoided}. */
-function noteVoided(core: ConversationCore, p: Proposal, request: ConversationUpdateRequest): VoidedProposal {
+/**
+ * Record `p` as voided here and describe it for {@link reproposeVoided}.
+ * Another member's: its target is left to that owner for a grace
+ * ({@link awaitsOwner}), from now on, before the epoch change drains our
+ * buffered updates.
+ */
+function noteVoided(core: ConversationCore, p: Proposal, request: ConversationUpdateRequest, now: number): VoidedProposal {
   core.voting.voided.add(p.proposalId)
   evictOldest(core.voting.voided, VOIDED_KEPT)
   core.voting.crossed.delete(p.proposalId)
+  const key = targetKey(request)
+  if (key !== undefined && !bytesEqual(p.proposalOwner, core.memberId)) {
+    core.voting.reopening.delete(key)
+    core.voting.reopening.set(key, { owner: toHex(p.proposalOwner), until: now + liveStewardGraceMs(core.config) })
+    evictOldest(core.voting.reopening, VOIDED_KEPT)
+  }
   return {
     proposalId: p.proposalId,
     request,
     own: bytesEqual(p.proposalOwner, core.memberId),
-    owner: toHex(p.proposalOwner),
     name: p.name,
     livenessCriteriaYes: p.livenessCriteriaYes,
     votedYes: p.votes.some((v) => v.vote && bytesEqual(v.voteOwner, core.memberId)),
@@ -260,12 +268,6 @@ export async function reproposeVoided(core: ConversationCore, voided: readonly V
       }
     }
     core.emit({ type: 'proposal-voided', proposalId: v.proposalId, request: v.request, ...(id !== undefined ? { reproposedAs: id } : {}) })
-    const key = targetKey(v.request)
-    if (!v.own && key !== undefined && members.has(v.owner)) {
-      core.voting.reopening.delete(key)
-      core.voting.reopening.set(key, { owner: v.owner, until: now + liveStewardGraceMs(core.config) })
-      evictOldest(core.voting.reopening, VOIDED_KEPT)
-    }
   }
   return opened
 }
@@ -273,12 +275,13 @@ export async function reproposeVoided(core: ConversationCore, voided: readonly V
 /**
  * Whether a steward leaves the target `key` of a buffered add or removal
  * to the member that owned its voided proposal ({@link reproposeVoided}):
- * that member opens it again when it merges the commit that voided it, so
- * a steward proposing it from its buffered updates too (the new epoch
- * steward does so at once) would open the same work twice, each before it
- * holds the other's, and every member would vote on both (the real
- * network's staggered wave, 2026-11-28: two voided joins proposed twice,
- * 1.4 s apart). Until {@link liveStewardGraceMs} after the void, while
+ * that member opens it again when it voids it too (at the epoch change or
+ * at the proposal's timeout), so a steward proposing it from its buffered
+ * updates as well (the new epoch steward does so at once) would open the
+ * same work twice, each before it holds the other's, and every member
+ * would vote on both (the real network's staggered wave, 2026-11-28: two
+ * voided joins proposed twice, 1.4 s apart; `proposal-crosses-commit`
+ * scenarios: a removal proposed three times). Until {@link liveStewardGraceMs} after the void, while
  * the owner is a member; past that (an owner gone quiet, its proposal
  * lost) the stewards propose the work as any buffered update. The wait
  * ends early once the owner's proposal is open here (`targetInFlight`).

@@ -2,8 +2,7 @@ import { EthereumSigner } from '@demls/consensus'
 import { bytesEqual, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import { defaultPlugins } from '../../src/index.js'
-import { joinProposalSlots, liveStewardGraceMs, votingInactivityWindow } from '../../src/core/config.js'
-import { reproposeVoided } from '../../src/voting/crossed-proposals.js'
+import { joinProposalSlots, votingInactivityWindow } from '../../src/core/config.js'
 import {
   driveBufferedProposals,
   drainBufferedUpdates,
@@ -113,38 +112,6 @@ describe('stewardship/stewardship', () => {
     expect(core.queues.voting.size).toBe(0)
     await driveBufferedProposals(core, core.now + votingInactivityWindow(core.config))
     expect(core.queues.voting.size).toBe(1)
-  })
-
-  it('a buffered join whose voided proposal another member owns is left to that owner to open again, for a grace; then proposed as any', async () => {
-    const { core, others, invite } = await setup(3)
-    core.steward.installList(core.epoch(), [core.memberId], 1)
-    const bob = others[0]!.memberId
-    const join = await invite(73)
-    core.queues.bufferUpdate(join, core.epoch())
-    const voided = (owner: Uint8Array, own = false) => ({ proposalId: 900, request: join, own, owner: toHex(owner), name: undefined, livenessCriteriaYes: true, votedYes: false })
-    // Bob's proposal of this join was voided by the commit we just merged: Bob opens it again; we do not open it too.
-    await reproposeVoided(core, [voided(bob)], core.now)
-    expect(core.queues.voting.size).toBe(0)
-    await driveBufferedProposals(core, core.now)
-    expect(core.queues.voting.size).toBe(0)
-    const grace = liveStewardGraceMs(core.config)
-    expect(takeoverDeadline(core, core.now)).toBe(core.now + grace)
-    await driveBufferedProposals(core, core.now + grace - 1)
-    expect(core.queues.voting.size).toBe(0)
-    // Bob's did not come (lost, or Bob went quiet): we propose it as any buffered update.
-    await driveBufferedProposals(core, core.now + grace)
-    expect([...core.queues.voting.values()].map((r) => toHex(r.memberInvite!.memberId))).toEqual([toHex(join.memberInvite.memberId)])
-    // Our own voided proposal we open again ourselves (reproposeVoided); one whose owner is no member leaves nothing to wait for.
-    for (const [owner, own] of [[core.memberId, true], [new Uint8Array(20).fill(7), false]] as const) {
-      const fresh = await setup(3)
-      fresh.core.steward.installList(fresh.core.epoch(), [fresh.core.memberId], 1)
-      const j = await fresh.invite(74)
-      fresh.core.queues.bufferUpdate(j, fresh.core.epoch())
-      await reproposeVoided(fresh.core, [{ ...voided(owner, own), request: j }], fresh.core.now)
-      await driveBufferedProposals(fresh.core, fresh.core.now)
-      expect(fresh.core.queues.voting.size).toBe(1)
-      expect(fresh.core.voting.reopening.size).toBe(0)
-    }
   })
 
   it('takeover on evidence: the backup proposes at once when the epoch steward attests, signed and twice, an older list than ours', async () => {
