@@ -6,7 +6,7 @@ import { targetOf, targetSatisfied } from '../rules/targets.js'
 import { withInvitation } from '../join/invite.js'
 import { takeLinkJoin } from '../join/invite-link.js'
 import { initiateProposal, targetInFlight } from '../voting/proposals.js'
-import { awaitsOwner, ownerWaitDeadline } from '../voting/crossed-proposals.js'
+import { awaitsOwner, ownerWaitDeadline } from '../voting/owner-wait.js'
 import { listStampKey } from '../sync/steward-sync.js'
 import { electionPool } from './election-check.js'
 

@@ -1,11 +1,11 @@
 import { type ConversationUpdateRequest, type Proposal, bytesEqual, toHex } from '@demls/wire'
-import { liveStewardGraceMs } from '../core/config.js'
 import type { ConversationCore } from '../core/core.js'
 import { tallyVotes } from '../rules/certificate.js'
 import { decodeRequest, targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
 import { evictOldest } from '../state/bounded.js'
 import { certifies, closeVoteState, localCertificate } from './certificates.js'
 import { initiateProposal, targetInFlight } from './proposals.js'
+import { leaveToOwner } from './owner-wait.js'
 
 /** How many voided proposal ids a member remembers (it answers no `ProposalRequest` for them). */
 export const VOIDED_KEPT = 256
@@ -184,19 +184,14 @@ function abandonCrossed(core: ConversationCore, p: Proposal, request: Conversati
 /**
  * Record `p` as voided here and describe it for {@link reproposeVoided}.
  * Another member's: its target is left to that owner for a grace
- * ({@link awaitsOwner}), from now on, before the epoch change drains our
+ * (`voting/owner-wait.ts awaitsOwner`), from now on, before the epoch change drains our
  * buffered updates.
  */
 function noteVoided(core: ConversationCore, p: Proposal, request: ConversationUpdateRequest, now: number): VoidedProposal {
   core.voting.voided.add(p.proposalId)
   evictOldest(core.voting.voided, VOIDED_KEPT)
   core.voting.crossed.delete(p.proposalId)
-  const key = targetKey(request)
-  if (key !== undefined && !bytesEqual(p.proposalOwner, core.memberId)) {
-    core.voting.reopening.delete(key)
-    core.voting.reopening.set(key, { owner: toHex(p.proposalOwner), until: now + liveStewardGraceMs(core.config) })
-    evictOldest(core.voting.reopening, VOIDED_KEPT)
-  }
+  if (!bytesEqual(p.proposalOwner, core.memberId)) leaveToOwner(core, request, p.proposalOwner, now)
   return {
     proposalId: p.proposalId,
     request,
@@ -270,38 +265,4 @@ export async function reproposeVoided(core: ConversationCore, voided: readonly V
     core.emit({ type: 'proposal-voided', proposalId: v.proposalId, request: v.request, ...(id !== undefined ? { reproposedAs: id } : {}) })
   }
   return opened
-}
-
-/**
- * Whether a steward leaves the target `key` of a buffered add or removal
- * to the member that owned its voided proposal ({@link reproposeVoided}):
- * that member opens it again when it voids it too (at the epoch change or
- * at the proposal's timeout), so a steward proposing it from its buffered
- * updates as well (the new epoch steward does so at once) would open the
- * same work twice, each before it holds the other's, and every member
- * would vote on both (the real network's staggered wave, 2026-11-28: two
- * voided joins proposed twice, 1.4 s apart; `proposal-crosses-commit`
- * scenarios: a removal proposed three times). Until {@link liveStewardGraceMs} after the void, while
- * the owner is a member; past that (an owner gone quiet, its proposal
- * lost) the stewards propose the work as any buffered update. The wait
- * ends early once the owner's proposal is open here (`targetInFlight`).
- */
-export function awaitsOwner(core: Pick<ConversationCore, 'voting' | 'memberSet'>, key: string, now: number): boolean {
-  const r = core.voting.reopening.get(key)
-  if (r === undefined) return false
-  if (now < r.until && core.memberSet().has(r.owner)) return true
-  core.voting.reopening.delete(key)
-  return false
-}
-
-/** The earliest end after `now` of a wait of {@link awaitsOwner} among `keys`, or `undefined`; ended waits are forgotten. */
-export function ownerWaitDeadline(core: Pick<ConversationCore, 'voting'>, keys: Iterable<string>, now: number): number | undefined {
-  let at: number | undefined
-  for (const key of keys) {
-    const r = core.voting.reopening.get(key)
-    if (r === undefined) continue
-    if (r.until <= now) core.voting.reopening.delete(key)
-    else if (at === undefined || r.until < at) at = r.until
-  }
-  return at
 }

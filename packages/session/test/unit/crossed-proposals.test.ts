@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { ConversationCore } from '../../src/core/core.js'
 import { liveStewardGraceMs } from '../../src/core/config.js'
 import { driveBufferedProposals, takeoverDeadline } from '../../src/stewardship/stewardship.js'
+import { dispatchInbound } from '../../src/inbound/dispatch.js'
 import { onControl } from '../../src/sync/catch-up.js'
 import { takeGroupApproval } from '../../src/voting/certificates.js'
 import { heldVotesApprove, reproposeVoided, timeOutCrossed, voidCrossedProposals } from '../../src/voting/crossed-proposals.js'
@@ -163,7 +164,7 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
   })
 
   it("leaves another member's voided work to its owner for a grace before a steward proposes it from its buffered updates", async () => {
-    for (const ending of ['owner opens it again', 'owner silent', 'owner gone'] as const) {
+    for (const ending of ['owner opens it again', 'owner silent', 'owner gone', 'owner behind', 'owner behind, a packet of the epoch we left'] as const) {
       const { core } = await coreFixture({ id: 'crossed', members: 4, config: { admission: 'open' } })
       core.steward.installList(core.epoch(), [core.memberId], 1) // we are the epoch steward
       // Bob's removal of Carol, approved here at its timeout only (silence): void at the epoch change; we hold it buffered.
@@ -186,7 +187,22 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
       }
       expect(ownOpen()).toHaveLength(0)
       expect(takeoverDeadline(core, at)).toBe(at + grace)
-      if (ending === 'owner opens it again') {
+      if (ending === 'owner behind') {
+        // Bob opens it again for the 3 members of an epoch we left: nobody here can vote on it, so we propose it now.
+        fromBob(core, 52, removal(carol), 3)
+        expect(core.consensus.getProposal(core.id, 52)).toBeUndefined()
+        await driveBufferedProposals(core, at + 1)
+        expect(ownOpen()).toHaveLength(1)
+      } else if (ending === 'owner behind, a packet of the epoch we left') {
+        const stale = createProposal({ owner: bob.identity, payload: encodeConversationUpdateRequest(removal(carol)), expectedVotersCount: 4, livenessCriteriaYes: true, proposalId: 53 }, core.now)
+        // Carol cannot end the wait for Bob's work; Bob's own stale packet does.
+        await dispatchInbound(core, { kind: 'dropped', drop: { reason: 'late' }, sender: carol.identity, staleProposal: stale }, at + 1)
+        await driveBufferedProposals(core, at + 1)
+        expect(ownOpen()).toHaveLength(0)
+        await dispatchInbound(core, { kind: 'dropped', drop: { reason: 'late' }, sender: bob.identity, staleProposal: stale }, at + 1)
+        await driveBufferedProposals(core, at + 1)
+        expect(ownOpen()).toHaveLength(1)
+      } else if (ending === 'owner opens it again') {
         fromBob(core, 52, removal(carol))
         await driveBufferedProposals(core, at + grace)
         expect(ownOpen()).toHaveLength(0)
