@@ -6,7 +6,7 @@ import { targetOf, targetSatisfied } from '../rules/targets.js'
 import { withInvitation } from '../join/invite.js'
 import { takeLinkJoin } from '../join/invite-link.js'
 import { initiateProposal, targetInFlight } from '../voting/proposals.js'
-import { awaitsOwner, ownerWaitDeadline } from '../voting/owner-wait.js'
+import { awaitsOwner, ownerWaitEnd } from '../voting/owner-wait.js'
 import { listStampKey } from '../sync/steward-sync.js'
 import { electionPool } from './election-check.js'
 
@@ -219,7 +219,7 @@ export function takeoverDeadline(core: ConversationCore, now: number): number | 
   if (core.stewardship.takeoverAnchor !== undefined) return core.stewardship.takeoverAnchor + takeoverWindow(core, now)
   if (takeoverPending(core, now)) return 0
   // Updates left to the owners of voided proposals: looked at again when the wait ends.
-  return core.sm.state === 'working' && core.steward.isSteward(core.memberId) ? ownerWaitDeadline(core, core.queues.pendingUpdates.keys(), now) : undefined
+  return core.sm.state === 'working' && core.steward.isSteward(core.memberId) ? ownerWaitEnd(core, core.queues.pendingUpdates.keys(), now) : undefined
 }
 
 /**

@@ -62,7 +62,7 @@ export function ownerIsBehind(core: Pick<ConversationCore, 'voting'>, sender: Ui
 }
 
 /** The earliest end after `now` of a wait of {@link awaitsOwner} among `keys`, or `undefined`; ended waits are forgotten. */
-export function ownerWaitDeadline(core: Pick<ConversationCore, 'voting'>, keys: Iterable<string>, now: number): number | undefined {
+export function ownerWaitEnd(core: Pick<ConversationCore, 'voting'>, keys: Iterable<string>, now: number): number | undefined {
   let at: number | undefined
   for (const key of keys) {
     const r = core.voting.reopening.get(key)

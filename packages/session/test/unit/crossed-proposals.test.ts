@@ -5,6 +5,7 @@ import type { ConversationCore } from '../../src/core/core.js'
 import { liveStewardGraceMs } from '../../src/core/config.js'
 import { driveBufferedProposals, takeoverDeadline } from '../../src/stewardship/stewardship.js'
 import { dispatchInbound } from '../../src/inbound/dispatch.js'
+import { awaitsOwner, ownerWaitEnd } from '../../src/voting/owner-wait.js'
 import { onControl } from '../../src/sync/catch-up.js'
 import { takeGroupApproval } from '../../src/voting/certificates.js'
 import { heldVotesApprove, reproposeVoided, timeOutCrossed, voidCrossedProposals } from '../../src/voting/crossed-proposals.js'
@@ -186,6 +187,9 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
         continue
       }
       expect(ownOpen()).toHaveLength(0)
+      const key = `remove:${toHex(carol.identity)}`
+      expect(awaitsOwner(core, key, at + grace - 1)).toBe(true)
+      expect(ownerWaitEnd(core, [key], at)).toBe(at + grace)
       expect(takeoverDeadline(core, at)).toBe(at + grace)
       if (ending === 'owner behind') {
         // Bob opens it again for the 3 members of an epoch we left: nobody here can vote on it, so we propose it now.
