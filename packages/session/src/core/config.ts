@@ -891,9 +891,9 @@ export function applyTiming(c: ConversationConfig, t: TimingConfig): Conversatio
  * How long a member's lag is given before others act in its place: how
  * much longer a freeze waits for a live epoch steward's candidate
  * (`freeze/commit-flow.ts freezeEnd`), and how long a steward leaves a
- * voided proposal to its owner to open again
- * (`voting/crossed-proposals.ts reproposeVoided`): one freeze window, or half a commit-inactivity
- * window when that is longer (`LAN_TIMING`: 3 s; `FAST_TIMING`: 1 s; the
+ * voided proposal to its owner to open again (`voting/owner-wait.ts
+ * awaitsOwner`): one freeze window, or half a commit-inactivity window
+ * when that is longer (`LAN_TIMING`: 3 s; `FAST_TIMING`: 1 s; the
  * defaults: 30 s).
  *
  * @example

@@ -380,7 +380,6 @@ function recentlyHeardSteward(core: Pick<ConversationCore, 'config' | 'liveness'
   return seen !== undefined && seen >= anchor - attestationPeriodMs(core.config, core.memberCount())
 }
 
-
 /**
  * Every poll while Freezing: report progress; move to Selection when all
  * candidates are in (and none waits on proposals still being voted on:

@@ -99,7 +99,7 @@ export type Inbound =
       kind: 'dropped'
       drop: InboundDrop
       sender?: Uint8Array
-      /** A proposal its sender opened at the epoch we just left (it is behind): a hint for `voting/crossed-proposals.ts ownerIsBehind`. */
+      /** A proposal its sender opened at the epoch we just left (it is behind): a hint for `voting/owner-wait.ts ownerIsBehind`. */
       staleProposal?: Proposal
     }
 

@@ -85,7 +85,7 @@ export class VotingState {
    * member, by target key (`add:<hex>`, `remove:<hex>`): its owner opens
    * the work again at the new epoch, so a steward leaves the target to it
    * until `until` rather than proposing it from its buffered updates as
-   * well (`voting/crossed-proposals.ts awaitsOwner`). The newest few hundred.
+   * well (`voting/owner-wait.ts awaitsOwner`). The newest few hundred.
    */
   readonly reopening = new Map<string, { owner: string; until: number }>()
 }
