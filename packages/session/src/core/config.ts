@@ -886,23 +886,3 @@ export function applyTiming(c: ConversationConfig, t: TimingConfig): Conversatio
     votingInactivityMs: pick(t.votingInactivityDurationMs, c.votingInactivityMs),
   }
 }
-
-/**
- * How long a member's lag is given before others act in its place: how
- * much longer a freeze waits for a live epoch steward's candidate
- * (`freeze/commit-flow.ts freezeEnd`), and how long a steward leaves a
- * voided proposal to its owner to open again (`voting/owner-wait.ts
- * awaitsOwner`): one freeze window, or half a commit-inactivity window
- * when that is longer (`LAN_TIMING`: 3 s; `FAST_TIMING`: 1 s; the
- * defaults: 30 s).
- *
- * @example
- * ```ts
- * import { LAN_TIMING, resolveConfig } from '@demls/session'
- * import { liveStewardGraceMs } from '../core/config.js'
- * liveStewardGraceMs(resolveConfig(LAN_TIMING)) // 3_000
- * ```
- */
-export function liveStewardGraceMs(config: Pick<ConversationConfig, 'freezeDurationMs' | 'commitInactivityMs'>): number {
-  return Math.max(config.freezeDurationMs, Math.floor(config.commitInactivityMs / 2))
-}

@@ -95,13 +95,7 @@ export type Inbound =
   | { kind: 'invitation'; sender: Uint8Array; invitation: MemberInvitation }
   | { kind: 'invite-link'; sender: Uint8Array; record: InviteLinkRecord }
   | { kind: 'invite-link-revocation'; sender: Uint8Array; revocation: InviteLinkRevocation }
-  | {
-      kind: 'dropped'
-      drop: InboundDrop
-      sender?: Uint8Array
-      /** A proposal its sender opened at the epoch we just left (it is behind): a hint for `voting/owner-wait.ts ownerIsBehind`. */
-      staleProposal?: Proposal
-    }
+  | { kind: 'dropped'; drop: InboundDrop; sender?: Uint8Array }
 
 /**
  * What {@link decodeInbound} needs of the MLS group: the current epoch, the
@@ -234,8 +228,7 @@ async function decodeJustLeft(payload: Uint8Array, mls: DecodeMls): Promise<Inbo
   // A self-leave is its own proof, whatever epoch framed it: dropped here, this member would never learn of a
   // leave the members still at that epoch approved (and the group would disagree on what to commit next).
   if (app.payload === 'proposal' && isSelfLeave(app.proposal!, decrypted.sender)) return classifyEncrypted(app, decrypted, payload)
-  const late = dropped('late', { detail: `${app.payload ?? 'empty'} of the epoch we just left`, sender: decrypted.sender })
-  return app.proposal === undefined ? late : { ...late, staleProposal: app.proposal }
+  return dropped('late', { detail: `${app.payload ?? 'empty'} of the epoch we just left`, sender: decrypted.sender })
 }
 
 /** Decrypt with the retained keys of a past epoch and decode: the message and its decryption, or the drop. */

@@ -40,7 +40,6 @@ import { initiateProposal, onIncomingProposal, onIncomingVote, selfLeaveProposal
 import { resendPendingLeave } from '../voting/self-leave.js'
 import { type Inbound, decodeInbound, decodePastChat } from './decode.js'
 import { decodeRequest, keyOfTarget } from '../rules/targets.js'
-import { ownerIsBehind } from '../voting/owner-wait.js'
 
 /**
  * Decode one inbound packet ({@link decodeInbound}) and route what arrived
@@ -93,10 +92,7 @@ type Route<K extends Inbound['kind']> = (core: ConversationCore, inbound: Extrac
 
 /** Where each kind of packet goes (typed over every kind: a new variant needs its route). */
 const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
-  dropped: (core, { drop, sender, staleProposal }) => {
-    if (sender !== undefined && staleProposal !== undefined) ownerIsBehind(core, sender, staleProposal)
-    core.emit({ type: 'dropped', ...drop })
-  },
+  dropped: (core, { drop }) => core.emit({ type: 'dropped', ...drop }),
   'key-package': (core, { invite }, now) => sponsor(core, invite, now),
   'join-probe': (core, { probe }, now) => onJoinProbe(core, probe, now),
   'join-beacon': (core, { beacon }, now) => onJoinBeacon(core, beacon, now),

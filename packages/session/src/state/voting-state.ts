@@ -80,12 +80,4 @@ export class VotingState {
    * their timeout voids them (`voting/crossed-proposals.ts`).
    */
   readonly crossed = new Set<ProposalId>()
-  /**
-   * Adds and removals an epoch change voided here whose owner is another
-   * member, by target key (`add:<hex>`, `remove:<hex>`): its owner opens
-   * the work again at the new epoch, so a steward leaves the target to it
-   * until `until` rather than proposing it from its buffered updates as
-   * well (`voting/owner-wait.ts awaitsOwner`). The newest few hundred.
-   */
-  readonly reopening = new Map<string, { owner: string; until: number }>()
 }

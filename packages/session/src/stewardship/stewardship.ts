@@ -6,7 +6,6 @@ import { targetOf, targetSatisfied } from '../rules/targets.js'
 import { withInvitation } from '../join/invite.js'
 import { takeLinkJoin } from '../join/invite-link.js'
 import { initiateProposal, targetInFlight } from '../voting/proposals.js'
-import { awaitsOwner, ownerWaitEnd } from '../voting/owner-wait.js'
 import { listStampKey } from '../sync/steward-sync.js'
 import { electionPool } from './election-check.js'
 
@@ -131,17 +130,13 @@ export async function proposeRegeneratedList(core: ConversationCore, now: number
   )
 }
 
-/**
- * Buffered add/remove requests worth proposing now: not done, not open or
- * approved here, and not left to the owner of a voided proposal that opens
- * it again (`awaitsOwner`).
- */
-function actionableUpdates(core: ConversationCore, now: number) {
+/** Buffered add/remove requests worth proposing now. */
+function actionableUpdates(core: ConversationCore) {
   const members = core.memberSet()
-  return [...core.queues.pendingUpdates].flatMap(([key, u]) => {
+  return [...core.queues.pendingUpdates.values()].filter((u) => {
     const target = targetOf(u.request)
-    if (target === undefined || targetInFlight(core, u.request) || targetSatisfied(target, (h) => members.has(h))) return []
-    return awaitsOwner(core, key, now) ? [] : [u]
+    if (target === undefined || targetInFlight(core, u.request)) return false
+    return !targetSatisfied(target, (h) => members.has(h))
   })
 }
 
@@ -160,7 +155,7 @@ export function freeProposalSlots(core: ConversationCore): number {
  * proposal resolves), in the same order.
  */
 export async function drainBufferedUpdates(core: ConversationCore, now: number): Promise<void> {
-  for (const u of actionableUpdates(core, now)) {
+  for (const u of actionableUpdates(core)) {
     if (freeProposalSlots(core) <= 0) return
     try {
       // A join carries the invitation we hold for its joiner: every member checks the vouch itself.
@@ -178,13 +173,13 @@ export async function drainBufferedUpdates(core: ConversationCore, now: number):
 }
 
 /** Whether buffered updates wait for us to propose them: we are a steward, Working, with nothing approved. */
-function takeoverPending(core: ConversationCore, now: number): boolean {
+function takeoverPending(core: ConversationCore): boolean {
   return (
     core.sm.state === 'working' &&
     core.queues.approved.size === 0 &&
     core.steward.isSteward(core.memberId) &&
     freeProposalSlots(core) > 0 &&
-    actionableUpdates(core, now).length > 0
+    actionableUpdates(core).length > 0
   )
 }
 
@@ -196,7 +191,7 @@ function takeoverPending(core: ConversationCore, now: number): boolean {
  * window later.
  */
 export async function driveBufferedProposals(core: ConversationCore, now: number): Promise<void> {
-  if (!takeoverPending(core, now)) {
+  if (!takeoverPending(core)) {
     core.stewardship.takeoverAnchor = undefined
     return
   }
@@ -206,20 +201,17 @@ export async function driveBufferedProposals(core: ConversationCore, now: number
   }
   core.stewardship.takeoverAnchor = now
   await drainBufferedUpdates(core, now)
-  if (!takeoverPending(core, now)) core.stewardship.takeoverAnchor = undefined
+  if (!takeoverPending(core)) core.stewardship.takeoverAnchor = undefined
 }
 
 /**
  * Deadline of the backup takeover (deviation 8): the anchor plus the
  * window, or `0` (poll at once) when updates wait and no poll anchored
- * them yet — they arrive outside `poll`; at a steward, otherwise, the end
- * of the first wait for a voided proposal's owner (`awaitsOwner`).
+ * them yet — they arrive outside `poll`.
  */
 export function takeoverDeadline(core: ConversationCore, now: number): number | undefined {
   if (core.stewardship.takeoverAnchor !== undefined) return core.stewardship.takeoverAnchor + takeoverWindow(core, now)
-  if (takeoverPending(core, now)) return 0
-  // Updates left to the owners of voided proposals: looked at again when the wait ends.
-  return core.sm.state === 'working' && core.steward.isSteward(core.memberId) ? ownerWaitEnd(core, core.queues.pendingUpdates.keys(), now) : undefined
+  return takeoverPending(core) ? 0 : undefined
 }
 
 /**

@@ -5,7 +5,6 @@ import { decodeRequest, targetKey, targetOf, targetSatisfied } from '../rules/ta
 import { evictOldest } from '../state/bounded.js'
 import { certifies, closeVoteState, localCertificate } from './certificates.js'
 import { initiateProposal, targetInFlight } from './proposals.js'
-import { leaveToOwner } from './owner-wait.js'
 
 /** How many voided proposal ids a member remembers (it answers no `ProposalRequest` for them). */
 export const VOIDED_KEPT = 256
@@ -167,7 +166,7 @@ export function voidCrossedProposals(core: ConversationCore, now: number): Voide
     if (p === undefined || !isCrossable(p, decodeRequest(p.payload))) continue
     if (core.aggregate.proven.has(id) || heldVotesApprove(core, id)) continue
     core.queues.approved.delete(id)
-    voided.push(noteVoided(core, p, request, now))
+    voided.push(noteVoided(core, p, request))
   }
   return voided
 }
@@ -178,20 +177,14 @@ function abandonCrossed(core: ConversationCore, p: Proposal, request: Conversati
   closeVoteState(core, p.proposalId)
   core.voting.voteEchoes.clear(p.proposalId)
   core.queues.voting.delete(p.proposalId)
-  return noteVoided(core, p, request, now)
+  return noteVoided(core, p, request)
 }
 
-/**
- * Record `p` as voided here and describe it for {@link reproposeVoided}.
- * Another member's: its target is left to that owner for a grace
- * (`voting/owner-wait.ts awaitsOwner`), from now on, before the epoch change drains our
- * buffered updates.
- */
-function noteVoided(core: ConversationCore, p: Proposal, request: ConversationUpdateRequest, now: number): VoidedProposal {
+/** Record `p` as voided here and describe it for {@link reproposeVoided}. */
+function noteVoided(core: ConversationCore, p: Proposal, request: ConversationUpdateRequest): VoidedProposal {
   core.voting.voided.add(p.proposalId)
   evictOldest(core.voting.voided, VOIDED_KEPT)
   core.voting.crossed.delete(p.proposalId)
-  if (!bytesEqual(p.proposalOwner, core.memberId)) leaveToOwner(core, request, p.proposalOwner, now)
   return {
     proposalId: p.proposalId,
     request,

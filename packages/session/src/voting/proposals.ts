@@ -36,7 +36,6 @@ import { equivocationOf } from '../rules/equivocation.js'
 import { noteJoinBinding } from './aggregation.js'
 import { creatorVoteFor, invitesRequired, joinerOf, judgeAdmission, proposalLiveness, removedOf, silentAdmissionRefusal } from './admission.js'
 import { judgeElection } from '../stewardship/election-check.js'
-import { ownerIsBehind } from './owner-wait.js'
 
 /**
  * Who votes first on a proposal we open: we bundle YES, or we vote later like everyone.
@@ -229,10 +228,7 @@ export function onIncomingProposal(
   try {
     result = core.consensus.receiveProposal(core.id, proposal, now, options)
   } catch (err) {
-    const reason = dropReasonOf(err)
-    // Opened for another member count: its owner is behind (or ahead), and none of us can vote on it.
-    if (reason === 'membership-changed') ownerIsBehind(core, sender, proposal)
-    core.emit({ type: 'dropped', reason, detail: shortMessageOf(err), error: err as Error })
+    core.emit({ type: 'dropped', reason: dropReasonOf(err), detail: shortMessageOf(err), error: err as Error })
     return
   }
   if (result.status !== 'accepted') {

@@ -2,10 +2,6 @@ import { EthereumSigner, createProposal } from '@demls/consensus'
 import { type ConversationUpdateRequestInit, decodeAppMessage, decodeConversationUpdateRequest, encodeAppMessage, encodeConversationUpdateRequest, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
 import type { ConversationCore } from '../../src/core/core.js'
-import { liveStewardGraceMs } from '../../src/core/config.js'
-import { driveBufferedProposals, takeoverDeadline } from '../../src/stewardship/stewardship.js'
-import { dispatchInbound } from '../../src/inbound/dispatch.js'
-import { awaitsOwner, ownerWaitEnd } from '../../src/voting/owner-wait.js'
 import { onControl } from '../../src/sync/catch-up.js'
 import { takeGroupApproval } from '../../src/voting/certificates.js'
 import { heldVotesApprove, reproposeVoided, timeOutCrossed, voidCrossedProposals } from '../../src/voting/crossed-proposals.js'
@@ -162,63 +158,6 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
     ])
     // Bob's is Bob's to ask again (and the stewards' from their buffered updates): we do not.
     expect(core.consensus.activeProposals(core.id)).toHaveLength(1)
-  })
-
-  it("leaves another member's voided work to its owner for a grace before a steward proposes it from its buffered updates", async () => {
-    for (const ending of ['owner opens it again', 'owner silent', 'owner gone', 'owner behind', 'owner behind, a packet of the epoch we left'] as const) {
-      const { core } = await coreFixture({ id: 'crossed', members: 4, config: { admission: 'open' } })
-      core.steward.installList(core.epoch(), [core.memberId], 1) // we are the epoch steward
-      // Bob's removal of Carol, approved here at its timeout only (silence): void at the epoch change; we hold it buffered.
-      fromBob(core, 51, removal(carol))
-      core.consensus.handleTimeout(core.id, 51, core.now + 30_000)
-      await handleOutcomes(core, core.now + 30_000)
-      const at = core.now + 31_000
-      const voided = voidCrossedProposals(core, at)
-      expect(voided.map((v) => v.proposalId)).toEqual([51])
-      expect(core.queues.pendingUpdates.has(`remove:${toHex(carol.identity)}`)).toBe(true)
-      if (ending === 'owner gone') core.memberSet = () => new Set([core.memberHex, toHex(carol.identity), toHex(dave.identity)])
-      await reproposeVoided(core, voided, at)
-      await driveBufferedProposals(core, at)
-      const grace = liveStewardGraceMs(core.config)
-      const ownOpen = () => [...core.queues.voting.values()].filter((r) => r.payload === 'removeMember')
-      if (ending === 'owner gone') {
-        // Bob is no member: nothing to wait for.
-        expect(ownOpen()).toHaveLength(1)
-        continue
-      }
-      expect(ownOpen()).toHaveLength(0)
-      const key = `remove:${toHex(carol.identity)}`
-      expect(awaitsOwner(core, key, at + grace - 1)).toBe(true)
-      expect(ownerWaitEnd(core, [key], at)).toBe(at + grace)
-      expect(takeoverDeadline(core, at)).toBe(at + grace)
-      if (ending === 'owner behind') {
-        // Bob opens it again for the 3 members of an epoch we left: nobody here can vote on it, so we propose it now.
-        fromBob(core, 52, removal(carol), 3)
-        expect(core.consensus.getProposal(core.id, 52)).toBeUndefined()
-        await driveBufferedProposals(core, at + 1)
-        expect(ownOpen()).toHaveLength(1)
-      } else if (ending === 'owner behind, a packet of the epoch we left') {
-        const stale = createProposal({ owner: bob.identity, payload: encodeConversationUpdateRequest(removal(carol)), expectedVotersCount: 4, livenessCriteriaYes: true, proposalId: 53 }, core.now)
-        // Carol cannot end the wait for Bob's work; Bob's own stale packet does.
-        await dispatchInbound(core, { kind: 'dropped', drop: { reason: 'late' }, sender: carol.identity, staleProposal: stale }, at + 1)
-        await driveBufferedProposals(core, at + 1)
-        expect(ownOpen()).toHaveLength(0)
-        await dispatchInbound(core, { kind: 'dropped', drop: { reason: 'late' }, sender: bob.identity, staleProposal: stale }, at + 1)
-        await driveBufferedProposals(core, at + 1)
-        expect(ownOpen()).toHaveLength(1)
-      } else if (ending === 'owner opens it again') {
-        fromBob(core, 52, removal(carol))
-        await driveBufferedProposals(core, at + grace)
-        expect(ownOpen()).toHaveLength(0)
-        expect(core.consensus.activeProposals(core.id).map((p) => p.proposalId)).toEqual([52])
-      } else {
-        await driveBufferedProposals(core, at + grace - 1)
-        expect(ownOpen()).toHaveLength(0)
-        // Bob's did not come (lost, or Bob went quiet): we propose it as any buffered update.
-        await driveBufferedProposals(core, at + grace)
-        expect(ownOpen()).toHaveLength(1)
-      }
-    }
   })
 
   it('answers no ProposalRequest for a voided proposal', async () => {
