@@ -6,6 +6,7 @@ import { votingInactivityWindow } from '../src/core/config.js'
 import { WAKEUP_SOURCES, registerWakeups } from '../src/conversation/wakeups.js'
 import type { WakeupSource } from '../src/state/deadlines.js'
 import { ProvisionalJoin } from '../src/state/provisional-join.js'
+import type { DeferredVoided } from '../src/state/voting-state.js'
 import { reelectionRetryMs } from '../src/stewardship/reelection.js'
 import { proposalRequestGraceMs } from '../src/sync/missing-proposals.js'
 import { coreFixture } from './core-fixture.js'
@@ -20,6 +21,7 @@ import { WAKEUP_LOOP_BACKOFF_MS, WAKEUP_LOOP_LIMIT, WakeupLoopError } from '../s
  */
 
 const src = new URL('../src/', import.meta.url).pathname
+const deferredVoided: DeferredVoided = { proposalId: 1, request: { payload: 'removeMember', removeMember: { memberId: new Uint8Array(20) } }, name: undefined, livenessCriteriaYes: true, votedYes: true }
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -51,6 +53,7 @@ describe('conversation/wakeups: one deadline table', () => {
     core.stewardship.reelectionAt = t + 12_000 - reelectionRetryMs(core.config)
     core.aggregate.backupProofs.set(5, t + 13_000, new Uint8Array(1))
     core.catchUp.missingProposals.set(6, t + 14_000 - proposalRequestGraceMs(core.config))
+    core.voting.deferredReproposals.set('remove:ab', t + 15_000, { voided: deferredVoided, steward: 'ab' })
 
     registerWakeups(core, core.now)
     const expected: Record<WakeupSource, number> = {
@@ -68,6 +71,7 @@ describe('conversation/wakeups: one deadline table', () => {
       reelection: t + 12_000,
       'backup-proofs': t + 13_000,
       'proposal-requests': t + 14_000,
+      'deferred-reproposals': t + 15_000,
     }
     for (const source of Object.keys(WAKEUP_SOURCES) as WakeupSource[]) {
       expect(core.wakeups.get(source)?.at, source).toBe(expected[source])
@@ -114,6 +118,10 @@ describe('conversation/wakeups: one deadline table', () => {
         },
       ],
       'proposal-requests': [() => core.catchUp.missingProposals.set(1, t + 9), () => core.catchUp.missingProposals.clear()],
+      'deferred-reproposals': [
+        () => core.voting.deferredReproposals.set('remove:ab', t + 10, { voided: deferredVoided, steward: 'ab' }),
+        () => core.voting.deferredReproposals.clearAll(),
+      ],
       'awaited-election': [
         () => {
           core.stewardship.awaitElection(core.epoch(), t + 8)

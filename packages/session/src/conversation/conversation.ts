@@ -82,7 +82,7 @@ import {
   revokeInviteLink,
 } from '../join/invite-link.js'
 import { beginProvisional, electorateBefore, healStranded } from '../join/rewelcome.js'
-import { timeOutCrossed } from '../voting/crossed-proposals.js'
+import { reproposeDeferred, timeOutCrossed } from '../voting/crossed-proposals.js'
 import { INVITATION_ID_MAX_BYTES } from '../state/invitations.js'
 import { type AggregationKeyList, adoptSyncedBindings, orderedAggregationKeys, warmAggregationKeys } from '../voting/aggregation.js'
 
@@ -606,6 +606,8 @@ export class Conversation {
         ['consensus-outcomes', () => handleOutcomes(core, now)],
         ['advance-freeze', () => advanceFreeze(core, now)],
         ['buffered-proposals', () => driveBufferedProposals(core, now)],
+        // Voided work of ours we left to the epoch steward: ours to open again if it has not by the end of the wait.
+        ['deferred-reproposals', async () => void (await reproposeDeferred(core, now))],
         ['history-request', async () => retryHistory(core, now)],
         ['freeze-on-inactivity', () => startFreezeOnInactivity(core, now)],
         // Our own candidate may have completed the round.

@@ -46,6 +46,8 @@ export const WAKEUP_SOURCES: { readonly [K in WakeupSource]: (core: Conversation
   attestation: attestationDeadline,
   'join-probes': joinAnswerDeadline,
   rewelcome: rewelcomeDeadline,
+  // Voided work of ours left to the epoch steward: the end of the wait.
+  'deferred-reproposals': (core) => core.voting.deferredReproposals.next(),
 }
 
 /**

@@ -886,3 +886,22 @@ export function applyTiming(c: ConversationConfig, t: TimingConfig): Conversatio
     votingInactivityMs: pick(t.votingInactivityDurationMs, c.votingInactivityMs),
   }
 }
+
+/**
+ * How much longer a freeze waits for a live epoch steward's candidate
+ * (`freeze/commit-flow.ts freezeEnd`), and how long the owner of voided
+ * work waits for the epoch steward to open it
+ * (`voting/crossed-proposals.ts reproposeVoided`): one freeze window, or
+ * half a commit-inactivity window when that is longer (`LAN_TIMING`: 3 s; `FAST_TIMING`: 1 s; the
+ * defaults: 30 s).
+ *
+ * @example
+ * ```ts
+ * import { LAN_TIMING, resolveConfig } from '@demls/session'
+ * import { liveStewardGraceMs } from '../core/config.js'
+ * liveStewardGraceMs(resolveConfig(LAN_TIMING)) // 3_000
+ * ```
+ */
+export function liveStewardGraceMs(config: Pick<ConversationConfig, 'freezeDurationMs' | 'commitInactivityMs'>): number {
+  return Math.max(config.freezeDurationMs, Math.floor(config.commitInactivityMs / 2))
+}

@@ -108,7 +108,10 @@ export type ConversationEvent =
    * outcome for the whole group: `docs/architecture.md`, "One outcome per
    * proposal"). No `consensus-reached` follows for `proposalId`. When it
    * was ours, `reproposedAs` is the proposal that asks the new electorate
-   * for the same change.
+   * for the same change; absent when the epoch steward, which holds the
+   * change buffered (its vote on the voided proposal reached us), opens it
+   * (we open it ourselves only if no proposal for it is open here a
+   * `liveStewardGraceMs` later: an `own-proposal-submitted` event then).
    */
   | { type: 'proposal-voided'; proposalId: number; request: ConversationUpdateRequest; reproposedAs?: number }
   /**

@@ -1,7 +1,7 @@
 import type { CommitInput, MergeResult } from '@demls/mls'
 import { type ScoreOp, ScoreEvent } from '@demls/scoring'
 import { type CommitCandidate, bytesEqual, fromHex, toHex } from '@demls/wire'
-import { type ConversationConfig, attestationPeriodMs, suspectWindowMs } from '../core/config.js'
+import { attestationPeriodMs, liveStewardGraceMs, suspectWindowMs } from '../core/config.js'
 import type { ConversationCore } from '../core/core.js'
 import { targetKey } from '../rules/targets.js'
 import { openTargetKeys } from '../voting/proposals.js'
@@ -378,23 +378,6 @@ export function freezeEnd(
 function recentlyHeardSteward(core: Pick<ConversationCore, 'config' | 'liveness' | 'memberCount'>, hex: string, anchor: number): boolean {
   const seen = core.liveness.lastSeen.get(hex)
   return seen !== undefined && seen >= anchor - attestationPeriodMs(core.config, core.memberCount())
-}
-
-/**
- * How much longer a freeze waits for a live epoch steward's candidate
- * ({@link freezeEnd}): one freeze window, or half a commit-inactivity
- * window when that is longer (`LAN_TIMING`: 3 s; `FAST_TIMING`: 1 s; the
- * defaults: 30 s).
- *
- * @example
- * ```ts
- * import { LAN_TIMING, resolveConfig } from '@demls/session'
- * import { liveStewardGraceMs } from '../freeze/commit-flow.js'
- * liveStewardGraceMs(resolveConfig(LAN_TIMING)) // 3_000
- * ```
- */
-export function liveStewardGraceMs(config: Pick<ConversationConfig, 'freezeDurationMs' | 'commitInactivityMs'>): number {
-  return Math.max(config.freezeDurationMs, Math.floor(config.commitInactivityMs / 2))
 }
 
 /**

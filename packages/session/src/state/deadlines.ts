@@ -94,3 +94,4 @@ export type WakeupSource =
   | 'attestation'
   | 'join-probes'
   | 'rewelcome'
+  | 'deferred-reproposals'

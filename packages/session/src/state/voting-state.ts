@@ -80,4 +80,26 @@ export class VotingState {
    * their timeout voids them (`voting/crossed-proposals.ts`).
    */
   readonly crossed = new Set<ProposalId>()
+  /**
+   * Voided work of ours left to the acting epoch steward (hex), which
+   * holds it buffered, by target key, until the end of the wait: opened
+   * by us only if no proposal for it is open here by then
+   * (`voting/crossed-proposals.ts reproposeDeferred`). Not saved: after a
+   * restart every steward still holds the work buffered.
+   */
+  readonly deferredReproposals = new DeadlineTable<string, { voided: DeferredVoided; steward: string }>()
+}
+
+/**
+ * What {@link VotingState.deferredReproposals} keeps of a voided proposal
+ * to open it again (`VoidedProposal` of `voting/crossed-proposals.ts`).
+ *
+ * @internal
+ */
+export interface DeferredVoided {
+  readonly proposalId: ProposalId
+  readonly request: ConversationUpdateRequest
+  readonly name: string | undefined
+  readonly livenessCriteriaYes: boolean
+  readonly votedYes: boolean
 }

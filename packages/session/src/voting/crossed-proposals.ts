@@ -1,9 +1,14 @@
 import { type ConversationUpdateRequest, type Proposal, bytesEqual, toHex } from '@demls/wire'
+import { liveStewardGraceMs } from '../core/config.js'
 import type { ConversationCore } from '../core/core.js'
 import { tallyVotes } from '../rules/certificate.js'
 import { decodeRequest, targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
 import { evictOldest } from '../state/bounded.js'
+import type { DeferredVoided } from '../state/voting-state.js'
 import { certifies, closeVoteState, localCertificate } from './certificates.js'
+import { INACTIVE_REMOVAL_NAME } from '../stewardship/liveness.js'
+import { proposalLiveness } from './admission.js'
+import { BAN_REMOVAL_NAME } from './judge-evidence.js'
 import { initiateProposal, targetInFlight } from './proposals.js'
 
 /** How many voided proposal ids a member remembers (it answers no `ProposalRequest` for them). */
@@ -24,6 +29,8 @@ export interface VoidedProposal {
   livenessCriteriaYes: boolean
   /** Our YES was in it: the new proposal carries our YES too. */
   votedYes: boolean
+  /** Members whose vote on it we hold (hex): each received it, so holds its request buffered. */
+  voters: ReadonlySet<string>
 }
 
 /**
@@ -35,7 +42,8 @@ export interface VoidedProposal {
  *
  * @example
  * ```ts
- * import type { ConversationCore } from '../core/core.js'
+ * import { liveStewardGraceMs } from '../core/config.js'
+import type { ConversationCore } from '../core/core.js'
  * import { oldestCheckableEpoch } from '../voting/crossed-proposals.js'
  * declare const core: ConversationCore
  * if (oldestCheckableEpoch(core) === core.epoch()) console.log('the last commit added members')
@@ -192,6 +200,7 @@ function noteVoided(core: ConversationCore, p: Proposal, request: ConversationUp
     name: p.name,
     livenessCriteriaYes: p.livenessCriteriaYes,
     votedYes: p.votes.some((v) => v.vote && bytesEqual(v.voteOwner, core.memberId)),
+    voters: new Set(p.votes.map((v) => toHex(v.voteOwner))),
   }
 }
 
@@ -235,27 +244,94 @@ export async function timeOutCrossed(core: ConversationCore, now: number): Promi
  * approved here (a steward proposed it again from its buffered updates, or
  * a proof brought it).
  *
+ * Nor opened at once when the acting epoch steward will open it
+ * ({@link leftToEpochSteward}): its vote on the voided proposal shows it
+ * holds the request buffered, and it proposes buffered updates as soon as
+ * it can, so two proposals would ask every member for the same vote (issue
+ * 56: each voided removal of the `proposal-crosses-commit` scenarios was
+ * proposed three times). We open it ourselves only if no proposal for its
+ * target is open here {@link liveStewardGraceMs} later
+ * ({@link reproposeDeferred}); `reproposedAs` is then absent.
+ *
  * @returns the ids of the new proposals
  */
 export async function reproposeVoided(core: ConversationCore, voided: readonly VoidedProposal[], now: number): Promise<number[]> {
   const opened: number[] = []
-  const members = core.memberSet()
   for (const v of voided) {
-    const target = targetOf(v.request)
-    const again = v.own && !core.left && target !== undefined && !targetSatisfied(target, (h) => members.has(h)) && !targetInFlight(core, v.request)
     let id: number | undefined
-    if (again) {
-      try {
-        id = await initiateProposal(core, v.request, v.votedYes ? 'yes' : 'deferred', now, {
-          ...(v.name !== undefined && v.name !== '' ? { name: v.name } : {}),
-          livenessCriteriaYes: v.livenessCriteriaYes,
-        })
-        opened.push(id)
-      } catch (err) {
-        core.error('repropose-voided', err)
-      }
+    const key = targetKey(v.request)
+    if (v.own && key !== undefined && stillWanted(core, v.request)) {
+      const steward = leftToEpochSteward(core, v, now)
+      if (steward !== undefined) core.voting.deferredReproposals.set(key, now + liveStewardGraceMs(core.config), { voided: v, steward })
+      else id = await openAgain(core, v, now)
+      if (id !== undefined) opened.push(id)
     }
     core.emit({ type: 'proposal-voided', proposalId: v.proposalId, request: v.request, ...(id !== undefined ? { reproposedAs: id } : {}) })
+  }
+  return opened
+}
+
+/** Whether our voided work still needs a proposal: we are a member, its target is not done, and nothing asks for it here. */
+function stillWanted(core: ConversationCore, request: ConversationUpdateRequest): boolean {
+  const target = targetOf(request)
+  if (core.left || target === undefined) return false
+  const members = core.memberSet()
+  return !targetSatisfied(target, (h) => members.has(h)) && !targetInFlight(core, request)
+}
+
+/** Open voided work of ours again, with its name, liveness value and our YES when the voided one carried it. */
+async function openAgain(core: ConversationCore, v: DeferredVoided, now: number): Promise<number | undefined> {
+  try {
+    return await initiateProposal(core, v.request, v.votedYes ? 'yes' : 'deferred', now, {
+      ...(v.name !== undefined && v.name !== '' ? { name: v.name } : {}),
+      livenessCriteriaYes: v.livenessCriteriaYes,
+    })
+  } catch (err) {
+    core.error('repropose-voided', err)
+    return undefined
+  }
+}
+
+/**
+ * The acting epoch steward (hex) that will open voided work of ours from
+ * its buffered updates, or `undefined` when we open it at once: it is
+ * another member, its vote on the voided proposal reached us (so it
+ * received the proposal and buffered its request), and what it would open
+ * is what we would: `drainBufferedUpdates` opens a buffered update with the
+ * group's liveness value and a name of no meaning, so a removal the name
+ * gives its rule to (a ban, decided by explicit votes; a removal for
+ * inactivity, judged from each voter's own observation) stays ours.
+ */
+function leftToEpochSteward(core: ConversationCore, v: VoidedProposal, now: number): string | undefined {
+  const steward = core.actingEpochSteward(now)
+  if (steward === undefined || bytesEqual(steward, core.memberId)) return undefined
+  const hex = toHex(steward)
+  if (!v.voters.has(hex) || v.name === BAN_REMOVAL_NAME || v.name === INACTIVE_REMOVAL_NAME) return undefined
+  return v.livenessCriteriaYes === proposalLiveness(core, v.request, core.config.livenessCriteriaYes) ? hex : undefined
+}
+
+/**
+ * Every poll, once Working: voided work of ours that we left to the epoch
+ * steward ({@link reproposeVoided}). Dropped once a proposal for its target
+ * is open or approved here, or its target is done; opened by us at the end
+ * of the wait, or at once when another member became acting epoch steward
+ * meanwhile (the one we waited for no longer proposes buffered updates at
+ * once). Returns the ids opened.
+ */
+export async function reproposeDeferred(core: ConversationCore, now: number): Promise<number[]> {
+  const deferred = core.voting.deferredReproposals
+  if (deferred.size === 0 || core.sm.state !== 'working') return []
+  const opened: number[] = []
+  const acting = core.actingEpochSteward(now)
+  for (const [key, { at: until, value: entry }] of deferred.due(Number.POSITIVE_INFINITY)) {
+    if (!stillWanted(core, entry.voided.request)) {
+      deferred.clear(key)
+      continue
+    }
+    if (now < until && acting !== undefined && toHex(acting) === entry.steward) continue
+    deferred.clear(key)
+    const id = await openAgain(core, entry.voided, now)
+    if (id !== undefined) opened.push(id)
   }
   return opened
 }

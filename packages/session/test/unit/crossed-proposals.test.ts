@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest'
 import type { ConversationCore } from '../../src/core/core.js'
 import { onControl } from '../../src/sync/catch-up.js'
 import { takeGroupApproval } from '../../src/voting/certificates.js'
-import { heldVotesApprove, reproposeVoided, timeOutCrossed, voidCrossedProposals } from '../../src/voting/crossed-proposals.js'
+import { liveStewardGraceMs } from '../../src/core/config.js'
+import { heldVotesApprove, reproposeDeferred, reproposeVoided, timeOutCrossed, voidCrossedProposals } from '../../src/voting/crossed-proposals.js'
+import { BAN_REMOVAL_NAME } from '../../src/voting/judge-evidence.js'
 import { handleOutcomes } from '../../src/voting/outcome.js'
 import { castVote, initiateProposal, onIncomingProposal, onIncomingVote } from '../../src/voting/proposals.js'
 import { boundVotes } from '../bound-votes.js'
@@ -158,6 +160,79 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
     ])
     // Bob's is Bob's to ask again (and the stewards' from their buffered updates): we do not.
     expect(core.consensus.activeProposals(core.id)).toHaveLength(1)
+  })
+
+  describe('our voided work, when the epoch steward holds it buffered', () => {
+    /**
+     * Bob is the epoch steward (a list of one); our removal of Dave got Bob's
+     * signed YES (`bobVoted`), then timed out crossed: void.
+     */
+    const voidOurs = async (opts: { bobVoted?: boolean; name?: string } = {}) => {
+      const { core } = await coreFixture({ id: 'crossed', members: 4, config: { admission: 'open' } })
+      core.steward.installList(core.epoch(), [bob.identity], 1)
+      expect(toHex(core.actingEpochSteward(core.now)!)).toBe(toHex(bob.identity))
+      const ours = await initiateProposal(core, removal(dave), 'yes', core.now, opts.name !== undefined ? { name: opts.name, livenessCriteriaYes: false } : {})
+      if (opts.bobVoted !== false) {
+        const { votes, bindings } = boundVotes(core.id, core.consensus.getProposal(core.id, ours)!, [{ signer: bob, choice: true }], core.now)
+        onIncomingVote(core, votes[0]!, bob.identity, core.now + 100, bindings[0])
+      }
+      voidCrossedProposals(core, core.now)
+      core.outbox.events.length = 0
+      const t = core.now + 60_000
+      expect(await timeOutCrossed(core, t)).toBe(1)
+      return { core, t, ours, end: t + liveStewardGraceMs(core.config) }
+    }
+    const openRemovals = (core: ConversationCore) => core.consensus.activeProposals(core.id).map((p) => p.proposalId)
+
+    it('waits for it instead of opening the same work beside it, and ends the wait once its proposal is here', async () => {
+      const { core, t, end } = await voidOurs()
+      expect(voidedEvents(core).map((e) => e.reproposedAs)).toEqual([undefined])
+      expect(openRemovals(core)).toEqual([])
+      expect(core.voting.deferredReproposals.next()).toBe(end)
+      expect(await reproposeDeferred(core, end - 1)).toEqual([])
+      // Bob opens it from his buffered updates: one proposal for the group to vote on.
+      fromBob(core, 61, removal(dave))
+      expect(await reproposeDeferred(core, t + 10)).toEqual([])
+      expect(core.voting.deferredReproposals.next()).toBeUndefined()
+      expect(openRemovals(core)).toEqual([61])
+    })
+
+    it('opens it at the end of the wait when no proposal for it came, with our YES', async () => {
+      const { core, end } = await voidOurs()
+      const [again] = await reproposeDeferred(core, end)
+      expect(openRemovals(core)).toEqual([again])
+      expect(core.consensus.getProposal(core.id, again!)!.votes.map((v) => [toHex(v.voteOwner), v.vote])).toEqual([[core.memberHex, true]])
+      expect(core.voting.deferredReproposals.next()).toBeUndefined()
+    })
+
+    it('opens it at once when the steward it waits for no longer acts (unheard for the suspect window)', async () => {
+      const { core, t } = await voidOurs()
+      core.liveness.lastSeen.set(toHex(bob.identity), t - 600_000)
+      expect(core.actingEpochSteward(t + 10)).toBeUndefined()
+      expect(await reproposeDeferred(core, t + 10)).toHaveLength(1)
+    })
+
+    it('drops a wait whose work is done (a removal of a member no longer in the group)', async () => {
+      const { core, t } = await voidOurs()
+      const gone = new EthereumSigner(keyFor(9)).identity
+      const request = decodeConversationUpdateRequest(encodeConversationUpdateRequest(removal(new EthereumSigner(keyFor(9)))))
+      const key = `remove:${toHex(gone)}`
+      core.voting.deferredReproposals.set(key, t + 1_000, { voided: { proposalId: 9, request, name: undefined, livenessCriteriaYes: true, votedYes: true }, steward: toHex(bob.identity) })
+      expect(await reproposeDeferred(core, t + 2_000)).toEqual([])
+      expect(core.voting.deferredReproposals.has(key)).toBe(false)
+      expect(core.voting.deferredReproposals.size).toBe(1) // Dave's, still waiting for Bob
+    })
+
+    it.each([
+      ['without its vote (it may never have received ours)', { bobVoted: false }],
+      ['for a ban, whose name gives it its rule (a buffered update is opened without it)', { name: BAN_REMOVAL_NAME }],
+    ])('opens it at once %s', async (_, opts) => {
+      const { core } = await voidOurs(opts)
+      const again = voidedEvents(core)[0]?.reproposedAs
+      expect(again).toBeDefined()
+      expect(openRemovals(core)).toEqual([again])
+      expect(core.voting.deferredReproposals.next()).toBeUndefined()
+    })
   })
 
   it('answers no ProposalRequest for a voided proposal', async () => {

@@ -1,6 +1,7 @@
 import { decodeAppMessage, toHex } from '@demls/wire'
 import { describe, expect, it } from 'vitest'
-import { freezeEnd, liveStewardGraceMs, phaseDeadline, startFreezeOnInactivity } from '../../src/freeze/commit-flow.js'
+import { liveStewardGraceMs } from '../../src/core/config.js'
+import { freezeEnd, phaseDeadline, startFreezeOnInactivity } from '../../src/freeze/commit-flow.js'
 import type { BufferedCandidate } from '../../src/freeze/candidate-buffer.js'
 import { attestationPeriodMs, suspectWindowMs } from '../../src/core/config.js'
 import { onControl } from '../../src/sync/catch-up.js'
