@@ -316,11 +316,18 @@ function leftToEpochSteward(core: ConversationCore, v: VoidedProposal, now: numb
  * is open or approved here, or its target is done; opened by us at the end
  * of the wait, or at once when another member became acting epoch steward
  * meanwhile (the one we waited for no longer proposes buffered updates at
- * once). Returns the ids opened.
+ * once). While we cannot open a proposal (Freezing, Selection,
+ * Reelection), a wait that ended is put off by the recovery-inactivity
+ * window. Returns the ids opened.
  */
 export async function reproposeDeferred(core: ConversationCore, now: number): Promise<number[]> {
   const deferred = core.voting.deferredReproposals
-  if (deferred.size === 0 || core.sm.state !== 'working') return []
+  if (deferred.size === 0) return []
+  if (core.sm.state !== 'working') {
+    // We cannot open a proposal now (Freezing, Selection, Reelection): a wait that ended is put off, as a crossed timeout is.
+    for (const [key, { value }] of deferred.due(now)) deferred.set(key, now + core.config.recoveryInactivityMs, value)
+    return []
+  }
   const opened: number[] = []
   const acting = core.actingEpochSteward(now)
   for (const [key, { at: until, value: entry }] of deferred.due(Number.POSITIVE_INFINITY)) {

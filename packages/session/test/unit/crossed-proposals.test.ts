@@ -212,6 +212,15 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
       expect(await reproposeDeferred(core, t + 10)).toHaveLength(1)
     })
 
+    it('puts an ended wait off while we cannot open a proposal (no wake-up at once that nothing serves)', async () => {
+      const { core, end } = await voidOurs()
+      core.sm.startFreezing(end)
+      expect(await reproposeDeferred(core, end)).toEqual([])
+      expect(core.voting.deferredReproposals.next()).toBe(end + core.config.recoveryInactivityMs)
+      core.sm.startWorking()
+      expect(await reproposeDeferred(core, end + core.config.recoveryInactivityMs)).toHaveLength(1)
+    })
+
     it('drops a wait whose work is done (a removal of a member no longer in the group)', async () => {
       const { core, t } = await voidOurs()
       const gone = new EthereumSigner(keyFor(9)).identity
