@@ -36,6 +36,7 @@ import { onListAttested, onStewardListNotice } from '../sync/steward-sync.js'
 import { BAN_REMOVAL_NAME } from '../voting/judge-evidence.js'
 import { handleOutcomes } from '../voting/outcome.js'
 import { isHandOver, onHandedOver } from '../voting/handover.js'
+import { takeLateApproval } from '../voting/late-approval.js'
 import { initiateProposal, onIncomingProposal, onIncomingVote, selfLeaveProposalId, targetInFlight } from '../voting/proposals.js'
 import { resendPendingLeave } from '../voting/self-leave.js'
 import { type Inbound, decodeInbound, decodePastChat } from './decode.js'
@@ -137,11 +138,16 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
   vote: async (core, { vote, sender, binding }, now) => {
     // A proven equivocation penalised the voter: stewards file its removal if it fell to the threshold.
     if (onIncomingVote(core, vote, sender, now, binding)) await sweepScoreRemovals(core, now)
+    // A vote on a proposal we voided: the group may have approved it after all.
+    await takeLateApproval(core, vote, sender, now, binding)
   },
   votes: async (core, { votes, sender }, now) => {
     // Each vote of a bundle as a lone one (`voteBundles`); one sweep if any proved an equivocation.
     let penalised = false
-    for (const { vote, binding } of votes) penalised = onIncomingVote(core, vote, sender, now, binding) || penalised
+    for (const { vote, binding } of votes) {
+      penalised = onIncomingVote(core, vote, sender, now, binding) || penalised
+      await takeLateApproval(core, vote, sender, now, binding)
+    }
     if (penalised) await sweepScoreRemovals(core, now)
   },
   'membership-notice': (core, { sender }) => core.emit({ type: 'membership-notice', member: sender }),

@@ -8,6 +8,8 @@ import { DeadlineTable } from './deadlines.js'
 export const OWN_VOTES_KEPT = 64
 /** Equivocation evidence kept (two votes of at most a few hundred bytes each). */
 export const EQUIVOCATIONS_KEPT = 64
+/** Voided proposals whose late signed votes {@link VotingState.lateVotes} keeps (at most one vote per member each). */
+export const LATE_VOTES_KEPT = 32
 
 /**
  * A scheduled auto-vote (its time is its entry's deadline in
@@ -88,6 +90,12 @@ export class VotingState {
    * restart every steward still holds the work buffered.
    */
   readonly deferredReproposals = new DeadlineTable<string, { voided: DeferredVoided; steward: string }>()
+  /**
+   * Signed votes that reached us after we voided their proposal, by
+   * proposal and voter (hex), each with its binding; the newest
+   * {@link LATE_VOTES_KEPT} proposals (`voting/late-approval.ts`).
+   */
+  readonly lateVotes = new Map<ProposalId, Map<string, { vote: Vote; binding: Uint8Array }>>()
 }
 
 /**

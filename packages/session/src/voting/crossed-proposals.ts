@@ -66,7 +66,7 @@ export function oldestCheckableEpoch(core: Pick<ConversationCore, 'memberSet' | 
  * a steward that commits work approved by an electorate older than that
  * commits work some members cannot verify.
  */
-function checkableElectorates(core: ConversationCore, n: number): ReadonlySet<string>[] {
+export function checkableElectorates(core: ConversationCore, n: number): ReadonlySet<string>[] {
   const from = oldestCheckableEpoch(core)
   const out: ReadonlySet<string>[] = [core.memberSet()]
   for (const [epoch, m] of core.membership.epochHistory) {
@@ -97,13 +97,17 @@ export function heldVotesApprove(core: ConversationCore, proposalId: number): bo
   const key = request === undefined ? undefined : targetKey(request)
   const kept = key === undefined ? undefined : core.certificates.approved.get(key)?.proposal
   const proofs = [local, kept?.proposalId === proposalId ? kept : undefined].filter((x): x is Proposal => x !== undefined)
-  const rule = core.plugins.consensus.rule
-  return proofs.some((proof) =>
-    checkableElectorates(core, proof.expectedVotersCount).some((members) => {
-      const { yes, no } = tallyVotes(proof, members, () => true)
-      return rule({ expectedVoters: members.size, yes: yes.size, no, livenessCriteriaYes: proof.livenessCriteriaYes, timedOut: false }) === 'yes'
-    }),
-  )
+  return proofs.some((proof) => checkableElectorates(core, proof.expectedVotersCount).some((members) => countedVotesPass(core, proof, members)))
+}
+
+/**
+ * Whether the votes `proof` holds pass the group's rule over `members`
+ * before any timeout, counted as they are (their signatures were checked
+ * when they reached us, or will be by the caller).
+ */
+export function countedVotesPass(core: Pick<ConversationCore, 'plugins'>, proof: Proposal, members: ReadonlySet<string>): boolean {
+  const { yes, no } = tallyVotes(proof, members, () => true)
+  return core.plugins.consensus.rule({ expectedVoters: members.size, yes: yes.size, no, livenessCriteriaYes: proof.livenessCriteriaYes, timedOut: false }) === 'yes'
 }
 
 /** Whether `p` is an ordinary add or removal (not a self-leave, which is its own proof at any epoch). */
