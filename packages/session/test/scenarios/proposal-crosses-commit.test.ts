@@ -96,3 +96,65 @@ describe('a proposal that crosses a commit', () => {
     expect(voided.every((e) => e.reproposedAs === undefined)).toBe(true)
   }, 120_000)
 })
+
+// The split that started the real network's void cascades (docs/fault-runs.md, "Voided work opened once"): a
+// removal the others approved from signed votes after a commit crossed it, voided by a member whose votes were late
+// (cut off until its crossed timeout passed). The votes then reach it before the commit that carries the removal.
+// Before, it dropped them as votes on a closed proposal, never approved the removal, and merged that commit only by
+// catching up (a replay with its certificate); now it takes the approval from them and merges the commit from its
+// own selection, as the others do.
+describe('a crossed proposal the others approved, voided by a member whose votes were late', () => {
+  it('takes the approval from the late signed votes and merges the commit that carries it', async () => {
+    const bed = await Bed.create('late', 7, { ...FAST_TIMING, admission: 'open' })
+    for (const i of [1, 2, 3, 4, 5, 6]) await bed.add(i)
+    await bed.run(3_000)
+    const all = [0, 1, 2, 3, 4, 5, 6]
+    const plain = all.filter((i) => !bed.conv(i).isSteward())
+    const [y, z, removed1, removed2] = plain as [number, number, number, number]
+    const r2 = hex(memberIdOf(removed2))
+    const epoch = bed.conv(0).epoch()
+    await bed.conv(z).removeMember(memberIdOf(removed1), bed.now)
+    await bed.flush()
+    await bed.until(() => all.every((i) => bed.conv(i).approvedCount() === 1), 10_000, 20)
+    // The commit of removed1 waits (candidates held) while z opens the removal of removed2, which reaches everyone.
+    const held: Held[] = []
+    let cutY = false
+    bed.intercept = (from, to, p) => {
+      if ((isCandidate(p) && bed.conv(to).epoch() === epoch && !cutY) || (cutY && to === y)) {
+        held.push({ from, to, p })
+        return undefined
+      }
+      return p
+    }
+    await bed.until(() => held.some((h) => isCandidate(h.p)), 10_000, 20)
+    await bed.conv(z).removeMember(memberIdOf(removed2), bed.now)
+    await bed.flush()
+    const p2 = () => bed.eventsOf(y, 'vote-requested').find((e) => e.request?.payload === 'removeMember' && hex(e.request.removeMember!.memberId) === r2)?.proposalId
+    await bed.until(() => p2() !== undefined, 10_000, 20)
+    // From now on y hears nothing, except the commit of removed1, which crosses the removal of removed2 everywhere.
+    cutY = true
+    for (const h of held.splice(0, held.length)) if (bed.peers[h.to]!.conversation) await bed.conv(h.to).receive(h.p, bed.clock(h.to))
+    await bed.flush()
+    await bed.until(() => all.filter((i) => i !== removed1).every((i) => bed.conv(i).epoch() > epoch), 10_000, 20)
+    // y voids it at its timeout (its own vote and z's are all it holds); the others approve it from their signed votes and commit it.
+    await bed.until(() => bed.eventsOf(y, 'proposal-voided').some((e) => e.proposalId === p2()), 20_000, 20)
+    const others = all.filter((i) => i !== y && i !== removed1 && i !== removed2)
+    await bed.until(() => others.every((i) => !bed.conv(i).members().map(hex).includes(r2)), 20_000, 20)
+    // y hears again: the votes first, then the commit that carries the removal.
+    cutY = false
+    bed.intercept = undefined
+    const commitsBefore = bed.eventsOf(y, 'commit-applied').length
+    for (const h of held.splice(0, held.length)) if (bed.peers[h.to]!.conversation) await bed.conv(h.to).receive(h.p, bed.clock(h.to))
+    await bed.flush()
+    await bed.run(10_000, 50)
+    expect(bed.eventsOf(y, 'consensus-reached').filter((e) => e.proposalId === p2())).toMatchObject([{ approved: true }])
+    const merged = bed.eventsOf(y, 'commit-applied').slice(commitsBefore)
+    expect(merged.length).toBeGreaterThan(0)
+    expect(merged.map((e) => e.source)).toEqual(merged.map(() => 'freeze'))
+    const auth = hex(bed.conv(others[0]!).epochAuthenticator())
+    for (const i of [...others, y]) {
+      expect(hex(bed.conv(i).epochAuthenticator())).toBe(auth)
+      expect(bed.conv(i).members().map(hex)).not.toContain(r2)
+    }
+  }, 120_000)
+})
