@@ -106,7 +106,10 @@ export type ConversationEvent =
    * An add or removal opened before the epoch that just began, still open
    * here or approved only at its timeout, was voided by the commit (one
    * outcome for the whole group: `docs/architecture.md`, "One outcome per
-   * proposal"). No `consensus-reached` follows for `proposalId`. When it
+   * proposal"). No `consensus-reached` follows for `proposalId`, unless
+   * signed votes that pass the group's rule reach us after the void (the
+   * others approved it in time): then one with `approved: true` does
+   * (`voting/late-approval.ts`). When it
    * was ours, `reproposedAs` is the proposal that asks the new electorate
    * for the same change; absent when the epoch steward, which holds the
    * change buffered (its vote on the voided proposal reached us), opens it
