@@ -2,6 +2,7 @@ import type { StewardElectionProposal, Vote, ViolationEvidence } from '@demls/wi
 import type { ProposalId } from '../core/queues.js'
 import type { ConversationUpdateRequest } from '@demls/wire'
 import type { EquivocationEvidence } from '../rules/equivocation.js'
+import { evictOldest } from './bounded.js'
 import { DeadlineTable } from './deadlines.js'
 
 /** How many of our own signed votes {@link VotingState.ownVotes} keeps. */
@@ -96,6 +97,31 @@ export class VotingState {
    * {@link LATE_VOTES_KEPT} proposals (`voting/late-approval.ts`).
    */
   readonly lateVotes = new Map<ProposalId, Map<string, { vote: Vote; binding: Uint8Array }>>()
+  /**
+   * Proposals decided here at their consensus timeout (silent voters
+   * counted), the newest {@link LATE_VOTES_KEPT}: their late signed votes
+   * are kept too, and may prove the approval at the next epoch change
+   * (`voting/late-approval.ts`).
+   */
+  readonly timedOut = new Set<ProposalId>()
+}
+
+/**
+ * Record that `proposalId` was decided at its consensus timeout
+ * ({@link VotingState.timedOut}), keeping the newest few.
+ *
+ * @example
+ * ```ts
+ * import { VotingState, noteTimedOut } from '../state/voting-state.js'
+ * const voting = new VotingState()
+ * noteTimedOut(voting, 7)
+ * ```
+ *
+ * @internal
+ */
+export function noteTimedOut(voting: VotingState, proposalId: ProposalId): void {
+  voting.timedOut.add(proposalId)
+  evictOldest(voting.timedOut, LATE_VOTES_KEPT)
 }
 
 /**

@@ -1,10 +1,10 @@
-import { type ConversationUpdateRequest, type Proposal, bytesEqual, toHex } from '@demls/wire'
+import { type ApprovalCertificate, type ConversationUpdateRequest, type Proposal, type Vote, bytesEqual, toHex } from '@demls/wire'
 import { liveStewardGraceMs } from '../core/config.js'
 import type { ConversationCore } from '../core/core.js'
-import { tallyVotes } from '../rules/certificate.js'
-import { decodeRequest, targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
+import { tallyVotes, verifyCertificate } from '../rules/certificate.js'
+import { decodeRequest, keyOfTarget, targetKey, targetOf, targetSatisfied } from '../rules/targets.js'
 import { evictOldest } from '../state/bounded.js'
-import type { DeferredVoided } from '../state/voting-state.js'
+import { type DeferredVoided, LATE_VOTES_KEPT } from '../state/voting-state.js'
 import { certifies, closeVoteState, localCertificate } from './certificates.js'
 import { INACTIVE_REMOVAL_NAME } from '../stewardship/liveness.js'
 import { proposalLiveness } from './admission.js'
@@ -132,9 +132,10 @@ function isCrossable(p: Proposal, request: ConversationUpdateRequest | undefined
  * - each one approved here only with silence counted (at the timeout), or
  *   by the signed votes of an electorate some member of ours does not know
  *   (it joined since), so that not every member can check the approval
- *   ({@link heldVotesApprove} fails), not carried by the commit, nor
- *   proven by an aggregate proof, is void now: the work leaves the
- *   approved queue;
+ *   ({@link heldVotesApprove} fails, nor with the signed votes that
+ *   reached us after its timeout: {@link lateCertificate}), not carried by
+ *   the commit, nor proven by an aggregate proof, is void now: the work
+ *   leaves the approved queue;
  * - one still open that an earlier commit crossed already (opened two
  *   epochs back or more) is void now when a member joined since: its
  *   signed votes could no longer approve it for everyone.
@@ -177,6 +178,14 @@ export function voidCrossedProposals(core: ConversationCore, now: number): Voide
     const p = core.consensus.getProposal(core.id, id)
     if (p === undefined || !isCrossable(p, decodeRequest(p.payload))) continue
     if (core.aggregate.proven.has(id) || heldVotesApprove(core, id)) continue
+    // Approved at its timeout, and proven by the signed votes that reached us since (kept as late votes): it stands.
+    const late = core.voting.lateVotes.has(id) ? lateCertificate(core, id, now) : undefined
+    const key = targetKey(request)
+    if (late !== undefined && key !== undefined) {
+      core.certificates.keepApproved(key, late)
+      core.voting.lateVotes.delete(id)
+      continue
+    }
     core.queues.approved.delete(id)
     voided.push(noteVoided(core, p, request))
   }
@@ -345,4 +354,66 @@ export async function reproposeDeferred(core: ConversationCore, now: number): Pr
     if (id !== undefined) opened.push(id)
   }
   return opened
+}
+
+/**
+ * Keep a signed vote that reached us after its proposal closed here
+ * (`late` at the consensus service), when it may still prove an approval:
+ * the proposal is an add or removal we voided, or one we approved at its
+ * timeout with silent voters counted (`VotingState.timedOut`), whose
+ * next epoch change voids it unless signed votes prove it. Only a vote
+ * sent by its owner (MLS-authenticated), with its binding, one per member
+ * and none we held already, for the newest {@link LATE_VOTES_KEPT}
+ * proposals; nothing for work already done. Its signature is checked
+ * with the others' when they would pass ({@link lateCertificate}).
+ * Returns whether it was kept.
+ */
+export function keepLateVote(core: ConversationCore, vote: Vote, sender: Uint8Array, binding: Uint8Array | undefined): boolean {
+  const id = vote.proposalId
+  const voided = core.voting.voided.has(id)
+  if (!voided && !(core.voting.timedOut.has(id) && core.queues.approved.has(id))) return false
+  if (binding === undefined || binding.length === 0 || !bytesEqual(vote.voteOwner, sender)) return false
+  const p = core.consensus.getProposal(core.id, id)
+  const request = p === undefined ? undefined : decodeRequest(p.payload)
+  const target = request === undefined ? undefined : targetOf(request)
+  if (p === undefined || target === undefined || !isCrossable(p, request)) return false
+  const members = core.memberSet()
+  // Done, or (voided) approved here since by a proof or a new proposal: nothing to prove.
+  if (targetSatisfied(target, (h) => members.has(h)) || (voided && core.queues.isApprovedTarget(keyOfTarget(target)))) return false
+  const voter = toHex(vote.voteOwner)
+  const kept = core.voting.lateVotes.get(id) ?? new Map<string, { vote: Vote; binding: Uint8Array }>()
+  if (kept.has(voter) || p.votes.some((v) => bytesEqual(v.voteOwner, vote.voteOwner))) return false
+  kept.set(voter, { vote, binding })
+  core.voting.lateVotes.set(id, kept)
+  evictOldest(core.voting.lateVotes, LATE_VOTES_KEPT)
+  return true
+}
+
+/**
+ * The certificate of an add or removal made of the signed votes we held
+ * when it closed here and those kept since ({@link keepLateVote}), when
+ * it proves the approval for every member of ours: counted first as they
+ * are, then, once they would pass the group's rule before any timeout over
+ * an electorate every member knows ({@link checkableElectorates}), each
+ * vote checked (`verifyCertificate`: signature, window, binding; a vote
+ * that does not hold is not counted), within the hand-over budget.
+ */
+export function lateCertificate(core: ConversationCore, proposalId: number, now: number): ApprovalCertificate | undefined {
+  const kept = core.voting.lateVotes.get(proposalId)
+  const held = localCertificate(core, proposalId)
+  if (kept === undefined || held?.proposal === undefined) return undefined
+  const late = [...kept.values()]
+  const cert: ApprovalCertificate = {
+    ...held,
+    proposal: { ...held.proposal, votes: [...held.proposal.votes, ...late.map((k) => k.vote)] },
+    voteBindings: [...held.voteBindings, ...late.map((k) => k.binding)],
+  }
+  const electorates = checkableElectorates(core, held.proposal.expectedVotersCount)
+  if (!electorates.some((m) => countedVotesPass(core, cert.proposal!, m))) return undefined
+  if (!core.catchUp.handoverBudget.take(now)) {
+    core.emit({ type: 'dropped', reason: 'quota', detail: 'late votes past the verification budget' })
+    return undefined
+  }
+  const context = { conversationId: core.id, rule: core.plugins.consensus.rule, verifier: core.plugins.consensus.signer }
+  return electorates.some((m) => verifyCertificate(cert, { ...context, members: m }).ok) ? cert : undefined
 }

@@ -1,12 +1,9 @@
-import { type ApprovalCertificate, type Vote, bytesEqual, toHex } from '@demls/wire'
+import type { Vote } from '@demls/wire'
 import type { ConversationCore } from '../core/core.js'
-import { verifyCertificate } from '../rules/certificate.js'
-import { decodeRequest, keyOfTarget, targetOf, targetSatisfied } from '../rules/targets.js'
-import { evictOldest } from '../state/bounded.js'
-import { LATE_VOTES_KEPT } from '../state/voting-state.js'
+import { decodeRequest, keyOfTarget, targetOf } from '../rules/targets.js'
 import { initiateStewardElection } from '../stewardship/stewardship.js'
-import { localCertificate, takeGroupApproval } from './certificates.js'
-import { checkableElectorates, countedVotesPass } from './crossed-proposals.js'
+import { takeGroupApproval } from './certificates.js'
+import { keepLateVote, lateCertificate } from './crossed-proposals.js'
 
 /**
  * A proposal we voided that the group approved (issue 56, one outcome per
@@ -25,8 +22,8 @@ import { checkableElectorates, countedVotesPass } from './crossed-proposals.js'
  * and opened it again.
  *
  * Now a vote that reaches us late for a proposal we voided, sent by its
- * owner (MLS-authenticated), with its binding, is kept (one per member,
- * for the newest {@link LATE_VOTES_KEPT} voided proposals). Once the votes
+ * owner (MLS-authenticated), with its binding, is kept
+ * (`keepLateVote`: one per member, for the newest 32 proposals). Once the votes
  * we held at the void and those kept since pass the group's rule over an
  * electorate every member of ours can check (`checkableElectorates`, the
  * void rule's own), the certificate they make is verified
@@ -36,6 +33,13 @@ import { checkableElectorates, countedVotesPass } from './crossed-proposals.js'
  * `consensus-reached` with `approved: true`, the work queued with its
  * certificate). A vote that does not hold is not counted; it cannot make
  * an approval the signed votes do not.
+ *
+ * The same votes also keep an approval we decided at the consensus
+ * timeout with silent voters counted: its late votes are kept too, and at
+ * the next epoch change `voidCrossedProposals` keeps the approval when
+ * they prove it ({@link lateCertificate}) instead of voiding it (in the
+ * slowest staggered wave of 2026-11-28, 4 members voided a join that way
+ * while 19 approved it from signed votes).
  *
  * @returns whether we took the approval
  *
@@ -53,41 +57,15 @@ import { checkableElectorates, countedVotesPass } from './crossed-proposals.js'
  */
 export async function takeLateApproval(core: ConversationCore, vote: Vote, sender: Uint8Array, now: number, binding: Uint8Array | undefined): Promise<boolean> {
   const id = vote.proposalId
-  if (!core.voting.voided.has(id) || binding === undefined || binding.length === 0 || !bytesEqual(vote.voteOwner, sender)) return false
-  const p = core.consensus.getProposal(core.id, id)
-  const request = p === undefined ? undefined : decodeRequest(p.payload)
+  // An approval decided at its timeout waits for the epoch change with the votes kept (`voidCrossedProposals`).
+  if (!keepLateVote(core, vote, sender, binding) || !core.voting.voided.has(id)) return false
+  const cert = lateCertificate(core, id, now)
+  const request = cert?.proposal === undefined ? undefined : decodeRequest(cert.proposal.payload)
   const target = request === undefined ? undefined : targetOf(request)
-  if (p === undefined || request === undefined || target === undefined) return false
-  const members = core.memberSet()
-  const key = keyOfTarget(target)
-  // Done, or approved here already (a proof, our new proposal): nothing to take.
-  if (core.queues.isApprovedTarget(key) || targetSatisfied(target, (h) => members.has(h))) return false
-  const voter = toHex(vote.voteOwner)
-  const kept = core.voting.lateVotes.get(id) ?? new Map<string, { vote: Vote; binding: Uint8Array }>()
-  if (kept.has(voter) || p.votes.some((v) => bytesEqual(v.voteOwner, vote.voteOwner))) return false
-  kept.set(voter, { vote, binding })
-  core.voting.lateVotes.set(id, kept)
-  evictOldest(core.voting.lateVotes, LATE_VOTES_KEPT)
-  const held = localCertificate(core, id)
-  if (held?.proposal === undefined) return false
-  const late = [...kept.values()]
-  const cert: ApprovalCertificate = {
-    ...held,
-    proposal: { ...held.proposal, votes: [...held.proposal.votes, ...late.map((k) => k.vote)] },
-    voteBindings: [...held.voteBindings, ...late.map((k) => k.binding)],
-  }
-  // Counted first as they are (cheap); their signatures only once they would pass.
-  const electorates = checkableElectorates(core, p.expectedVotersCount)
-  if (!electorates.some((m) => countedVotesPass(core, cert.proposal!, m))) return false
-  if (!core.catchUp.handoverBudget.take(now)) {
-    core.emit({ type: 'dropped', reason: 'quota', detail: 'late votes past the verification budget' })
-    return false
-  }
-  const context = { conversationId: core.id, rule: core.plugins.consensus.rule, verifier: core.plugins.consensus.signer }
-  if (!electorates.some((m) => verifyCertificate(cert, { ...context, members: m }).ok)) return false
+  if (cert === undefined || request === undefined || target === undefined) return false
   core.voting.voided.delete(id)
   core.voting.lateVotes.delete(id)
-  const result = takeGroupApproval(core, id, request, members, now, { key, cert })
+  const result = takeGroupApproval(core, id, request, core.memberSet(), now, { key: keyOfTarget(target), cert })
   if (result?.kind === 'queued-removal' && core.steward.isSteward(result.target)) await initiateStewardElection(core, true, now)
   return result !== undefined
 }

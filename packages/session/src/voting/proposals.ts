@@ -14,7 +14,7 @@ import {
 import { sha256 } from '@noble/hashes/sha2.js'
 import { proposalClockTolerance } from '../core/config.js'
 import type { ConversationCore } from '../core/core.js'
-import { OWN_VOTES_KEPT } from '../state/voting-state.js'
+import { OWN_VOTES_KEPT, noteTimedOut } from '../state/voting-state.js'
 import type { InboundDropReason } from '../core/events.js'
 import { type ProposalKind, isLowerPriority, proposalKindOf } from '../core/proposal-kind.js'
 import { decodeRequest, isSelfLeave, targetKey } from '../rules/targets.js'
@@ -531,7 +531,8 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
     const session = core.consensus.getSession(core.id, id)
     if (session === undefined || session.state !== 'active') continue
     try {
-      core.consensus.handleTimeout(core.id, id, now)
+      // Decided with silent voters counted: signed votes that come later may still prove it (`voting/late-approval.ts`).
+      if (core.consensus.handleTimeout(core.id, id, now).status === 'reached') noteTimedOut(core.voting, id)
     } catch (err) {
       core.error('consensus-timeout', err)
     }

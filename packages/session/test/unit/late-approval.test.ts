@@ -3,8 +3,9 @@ import { type ConversationUpdateRequestInit, encodeConversationUpdateRequest, to
 import { describe, expect, it } from 'vitest'
 import type { ConversationCore } from '../../src/core/core.js'
 import { timeOutCrossed, voidCrossedProposals } from '../../src/voting/crossed-proposals.js'
+import { handleOutcomes } from '../../src/voting/outcome.js'
 import { takeLateApproval } from '../../src/voting/late-approval.js'
-import { onIncomingProposal, onIncomingVote } from '../../src/voting/proposals.js'
+import { onIncomingProposal, onIncomingVote, tickDeadlines } from '../../src/voting/proposals.js'
 import { boundVotes } from '../bound-votes.js'
 import { coreFixture } from '../core-fixture.js'
 import { keyFor } from '../scenarios/harness.js'
@@ -76,5 +77,44 @@ describe('late approval: a proposal we voided that the group approved', () => {
     for (const [i, who] of [carol, dave].entries()) expect(await takeLateApproval(core, late.votes[i]!, who.identity, t + 100, late.bindings[i])).toBe(false)
     expect(core.queues.approved.has(51)).toBe(false)
     expect(core.voting.lateVotes.size).toBe(0)
+  })
+
+  describe('an approval decided here at its timeout (silent voters counted)', () => {
+    /** Bob's removal of Dave with Bob's YES only, approved here at its timeout; Carol's and Dave's signed YES come after. */
+    const approvedAtTimeout = async () => {
+      const { core } = await coreFixture({ id: 'late', members: 4, config: { admission: 'open' } })
+      const proposal = createProposal({ owner: bob.identity, payload: encodeConversationUpdateRequest(removal(dave)), expectedVotersCount: 4, livenessCriteriaYes: true, proposalId: 51 }, core.now)
+      const own = boundVotes(core.id, proposal, [{ signer: bob, choice: true }], core.now)
+      onIncomingProposal(core, { ...proposal, votes: own.votes }, bob.identity, core.now, own.bindings)
+      core.voting.autoVotes.clearAll() // we stay silent
+      const t = core.now + 60_000
+      await tickDeadlines(core, t)
+      await handleOutcomes(core, t)
+      expect(core.queues.approved.has(51)).toBe(true)
+      expect(core.voting.timedOut.has(51)).toBe(true)
+      const late = boundVotes(core.id, proposal, [{ signer: carol, choice: true }, { signer: dave, choice: true }], core.now + 500)
+      return { core, t, late }
+    }
+
+    it('keeps it at the epoch change when the signed votes that reached us after the timeout prove it', async () => {
+      const { core, t, late } = await approvedAtTimeout()
+      for (const [i, who] of [carol, dave].entries()) {
+        onIncomingVote(core, late.votes[i]!, who.identity, t + 100, late.bindings[i]) // late: the session is closed
+        expect(await takeLateApproval(core, late.votes[i]!, who.identity, t + 100, late.bindings[i])).toBe(false) // kept for the epoch change
+      }
+      expect(core.voting.lateVotes.get(51)?.size).toBe(2)
+      // The next commit does not carry it: without the late votes it would be void now.
+      expect(voidCrossedProposals(core, t + 1_000)).toEqual([])
+      expect(core.queues.approved.has(51)).toBe(true)
+      const cert = core.certificates.approved.get(`remove:${toHex(dave.identity)}`)
+      expect(cert?.proposal?.votes.map((v) => toHex(v.voteOwner)).sort()).toEqual([bob, carol, dave].map((s) => toHex(s.identity)).sort())
+    })
+
+    it('voids it at the epoch change when they do not (one late YES: two of four)', async () => {
+      const { core, t, late } = await approvedAtTimeout()
+      await takeLateApproval(core, late.votes[0]!, carol.identity, t + 100, late.bindings[0])
+      expect(voidCrossedProposals(core, t + 1_000).map((v) => v.proposalId)).toEqual([51])
+      expect(core.queues.approved.has(51)).toBe(false)
+    })
   })
 })
