@@ -42,8 +42,7 @@ export interface VoidedProposal {
  *
  * @example
  * ```ts
- * import { liveStewardGraceMs } from '../core/config.js'
-import type { ConversationCore } from '../core/core.js'
+ * import type { ConversationCore } from '../core/core.js'
  * import { oldestCheckableEpoch } from '../voting/crossed-proposals.js'
  * declare const core: ConversationCore
  * if (oldestCheckableEpoch(core) === core.epoch()) console.log('the last commit added members')
