@@ -892,8 +892,8 @@ export function applyTiming(c: ConversationConfig, t: TimingConfig): Conversatio
  * (`freeze/commit-flow.ts freezeEnd`), and how long the owner of voided
  * work waits for the epoch steward to open it
  * (`voting/crossed-proposals.ts reproposeVoided`): one freeze window, or
- * half a commit-inactivity window when that is longer (`LAN_TIMING`: 3 s; `FAST_TIMING`: 1 s; the
- * defaults: 30 s).
+ * half a commit-inactivity window when that is longer (`LAN_TIMING`: 3 s;
+ * `FAST_TIMING`: 1 s; the defaults: 30 s).
  *
  * @example
  * ```ts

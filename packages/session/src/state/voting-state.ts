@@ -98,7 +98,7 @@ export class VotingState {
    */
   readonly lateVotes = new Map<ProposalId, Map<string, { vote: Vote; binding: Uint8Array }>>()
   /**
-   * Proposals decided here at their consensus timeout (silent voters
+   * Proposals approved here at their consensus timeout (silent voters
    * counted), the newest {@link LATE_VOTES_KEPT}: their late signed votes
    * are kept too, and may prove the approval at the next epoch change
    * (`voting/late-approval.ts`).
@@ -107,7 +107,7 @@ export class VotingState {
 }
 
 /**
- * Record that `proposalId` was decided at its consensus timeout
+ * Record that `proposalId` was approved at its consensus timeout
  * ({@link VotingState.timedOut}), keeping the newest few.
  *
  * @example

@@ -531,8 +531,9 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
     const session = core.consensus.getSession(core.id, id)
     if (session === undefined || session.state !== 'active') continue
     try {
-      // Decided with silent voters counted: signed votes that come later may still prove it (`voting/late-approval.ts`).
-      if (core.consensus.handleTimeout(core.id, id, now).status === 'reached') noteTimedOut(core.voting, id)
+      // Approved with silent voters counted: signed votes that come later may still prove it (`voting/late-approval.ts`).
+      const outcome = core.consensus.handleTimeout(core.id, id, now)
+      if (outcome.status === 'reached' && outcome.result) noteTimedOut(core.voting, id)
     } catch (err) {
       core.error('consensus-timeout', err)
     }
