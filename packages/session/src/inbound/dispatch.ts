@@ -20,7 +20,7 @@ import { onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/respo
 import { offerWelcome } from '../join/rewelcome.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { noteSeen } from '../stewardship/liveness.js'
-import { drainBufferedUpdates, proposeRegeneratedList } from '../stewardship/stewardship.js'
+import { drainBufferedUpdates, electOnStewardRemoval, proposeRegeneratedList } from '../stewardship/stewardship.js'
 import { answerHistory, keepChat, takeHistoryReply } from '../sync/backfill.js'
 import {
   hasCurrentFuture,
@@ -40,7 +40,7 @@ import { takeLateApproval } from '../voting/late-approval.js'
 import { initiateProposal, onIncomingProposal, onIncomingVote, selfLeaveProposalId, targetInFlight } from '../voting/proposals.js'
 import { resendPendingLeave } from '../voting/self-leave.js'
 import { type Inbound, decodeInbound, decodePastChat } from './decode.js'
-import { decodeRequest, keyOfTarget } from '../rules/targets.js'
+import { decodeRequest, keyOfTarget, targetOf } from '../rules/targets.js'
 
 /**
  * Decode one inbound packet ({@link decodeInbound}) and route what arrived
@@ -133,8 +133,15 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
     }
   },
   'aggregate-vote': (core, { vote, sender }, now) => onAggregateVote(core, vote, sender, now),
-  'aggregate-proof': async (core, { proof, sender }, now) =>
-    void (await onAggregateProof(core, proof, sender, now, (p) => onIncomingProposal(core, p, p.proposalOwner, now))),
+  'aggregate-proof': async (core, { proof, sender }, now) => {
+    if ((await onAggregateProof(core, proof, sender, now, (p) => onIncomingProposal(core, p, p.proposalOwner, now))) !== 'taken') return
+    // A removal the proof approved and we queued (a proposal we could not take into the consensus service is
+    // queued directly, without the outcome flow): a steward's removal opens the election, as on every other path.
+    const id = proof.proposal?.proposalId
+    const request = proof.proposal === undefined ? undefined : decodeRequest(proof.proposal.payload)
+    const target = request === undefined ? undefined : targetOf(request)
+    if (id !== undefined && target?.action === 'remove' && core.queues.approved.has(id)) await electOnStewardRemoval(core, target.member, now)
+  },
   vote: async (core, { vote, sender, binding }, now) => {
     // A proven equivocation penalised the voter: stewards file its removal if it fell to the threshold.
     if (onIncomingVote(core, vote, sender, now, binding)) await sweepScoreRemovals(core, now)

@@ -104,6 +104,29 @@ export async function initiateStewardElection(core: ConversationCore, recovery: 
 }
 
 /**
+ * After an approved removal was queued: when it removes a member of the
+ * installed steward list, open the election that replaces the list at
+ * once (no steward commits its own removal; without it the group waits
+ * for the steward's commit-inactivity window). Every way an approval is
+ * taken calls it: our own outcome, an urgent removal, a handed-over
+ * certificate, late votes on a voided proposal, an aggregate proof.
+ * Opens nothing when an election is already open or we are not the one
+ * to propose it (`initiateStewardElection`).
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../core/core.js'
+ * import { electOnStewardRemoval } from '../stewardship/stewardship.js'
+ * declare const core: ConversationCore
+ * declare const removed: Uint8Array // the target of a removal just queued
+ * await electOnStewardRemoval(core, removed, core.now)
+ * ```
+ */
+export async function electOnStewardRemoval(core: ConversationCore, target: Uint8Array, now: number): Promise<void> {
+  if (core.steward.isSteward(target)) await initiateStewardElection(core, true, now)
+}
+
+/**
  * The admin `regenerateStewardList`: open a steward election over the
  * settled members at the current epoch, with the live retry round as seed,
  * whether or not the installed list is exhausted. The reference's

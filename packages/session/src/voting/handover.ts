@@ -2,7 +2,7 @@ import { type ApprovalCertificate, type Proposal, bytesEqual } from '@demls/wire
 import type { ConversationCore } from '../core/core.js'
 import { type CertificateContext, verifyCertificate } from '../rules/certificate.js'
 import { decodeRequest, keyOfTarget, targetOf, targetSatisfied } from '../rules/targets.js'
-import { initiateStewardElection } from '../stewardship/stewardship.js'
+import { electOnStewardRemoval } from '../stewardship/stewardship.js'
 import { certifies, electoratesOf, takeGroupApproval } from './certificates.js'
 
 /**
@@ -123,7 +123,7 @@ export async function onHandedOver(
   // The group's outcome: our own (a timer's failure, a NO from a partial view) no longer counts.
   const result = takeGroupApproval(core, id, checked.request, before, now, { key, cert })
   if (result === undefined) return 'held'
-  if (result.kind === 'queued-removal' && core.steward.isSteward(result.target)) await initiateStewardElection(core, true, now)
+  if (result.kind === 'queued-removal') await electOnStewardRemoval(core, result.target, now)
   return 'taken'
 }
 

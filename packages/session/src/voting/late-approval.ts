@@ -1,7 +1,7 @@
 import type { Vote } from '@demls/wire'
 import type { ConversationCore } from '../core/core.js'
 import { decodeRequest, keyOfTarget, targetOf } from '../rules/targets.js'
-import { initiateStewardElection } from '../stewardship/stewardship.js'
+import { electOnStewardRemoval } from '../stewardship/stewardship.js'
 import { takeGroupApproval } from './certificates.js'
 import { keepLateVote, lateCertificate } from './crossed-proposals.js'
 
@@ -66,6 +66,6 @@ export async function takeLateApproval(core: ConversationCore, vote: Vote, sende
   core.voting.voided.delete(id)
   core.voting.lateVotes.delete(id)
   const result = takeGroupApproval(core, id, request, core.memberSet(), now, { key: keyOfTarget(target), cert })
-  if (result?.kind === 'queued-removal' && core.steward.isSteward(result.target)) await initiateStewardElection(core, true, now)
+  if (result?.kind === 'queued-removal') await electOnStewardRemoval(core, result.target, now)
   return result !== undefined
 }

@@ -3,7 +3,7 @@ import { type ConversationUpdateRequest, ViolationType, toHex } from '@demls/wir
 import type { ConversationCore } from '../core/core.js'
 import { enterFreezing, replayStashedCandidates } from '../freeze/commit-flow.js'
 import { fileDeadlock, sweepScoreRemovals } from '../stewardship/emergency.js'
-import { drainBufferedUpdates, initiateStewardElection } from '../stewardship/stewardship.js'
+import { drainBufferedUpdates, electOnStewardRemoval, initiateStewardElection } from '../stewardship/stewardship.js'
 import { electionInstallable, judgeElection } from '../stewardship/election-check.js'
 import { onInviteResolved } from '../join/responder.js'
 import { applyConsensusResult } from '../rules/apply-result.js'
@@ -73,10 +73,10 @@ async function handleOutcome(
       break
     case 'urgent-removal':
       await enterFreezing(core, now, true)
-      if (core.steward.isSteward(result.target)) await initiateStewardElection(core, true, now)
+      await electOnStewardRemoval(core, result.target, now)
       break
     case 'queued-removal':
-      if (core.steward.isSteward(result.target)) await initiateStewardElection(core, true, now)
+      await electOnStewardRemoval(core, result.target, now)
       break
     case 'rejected-membership':
       for (const [key, u] of [...core.queues.pendingUpdates]) {

@@ -276,6 +276,30 @@ describe('aggregated voting on a real core', () => {
     expect(core3.queues.approved.has(p.proposalId)).toBe(false)
   })
 
+  it('a steward’s removal queued from a proof of a proposal we could not take opens the election, as every other path does', async () => {
+    const electionOpen = (core: ConversationCore) => [...core.queues.voting.values()].some((r) => r.payload === 'stewardElection')
+    // We (member 0) and member 2 are the stewards; member 1 proposed removing member 2. The proposal names another
+    // owner than its signed vote's, so it is not taken into the consensus service: the approval is queued directly.
+    const removalOf = (core: ConversationCore, target: number) => {
+      const owner = new ConsensusService({ plugin: bls(1)(new EthereumSigner(keyFor(1))), maxSessionsPerScope: 100 })
+      const payload = encodeConversationUpdateRequest({ removeMember: { memberId: memberIdOf(target) } })
+      const p = owner.createProposal(core.id, { payload, expectedVotersCount: 4, expirationSeconds: 60, livenessCriteriaYes: false, vote: true }, core.now)
+      return { ...p, proposalOwner: memberIdOf(target === 3 ? 2 : 3) }
+    }
+    const core = await blsCore([0, 2])
+    const forged = removalOf(core, 2)
+    await dispatchInbound(core, { kind: 'aggregate-proof', sender: memberIdOf(1), proof: { proposal: forged, proof: proofOf(core, forged, [0, 1, 3]) } }, core.now)
+    expect(core.consensus.getProposal(core.id, forged.proposalId)).toBeUndefined()
+    expect(core.queues.approved.has(forged.proposalId)).toBe(true)
+    expect(electionOpen(core)).toBe(true)
+    // The removal of a member off the list opens none.
+    const other = await blsCore([0, 2])
+    const plain = removalOf(other, 3)
+    await dispatchInbound(other, { kind: 'aggregate-proof', sender: memberIdOf(1), proof: { proposal: plain, proof: proofOf(other, plain, [0, 1, 2]) } }, other.now)
+    expect(other.queues.approved.has(plain.proposalId)).toBe(true)
+    expect(electionOpen(other)).toBe(false)
+  })
+
   it('a NO proof decides NO; a stale epoch is refused', async () => {
     const core = await blsCore([1, 2])
     const p = removal(core, false)
