@@ -23,7 +23,8 @@ import { keepLateVote, lateCertificate } from './crossed-proposals.js'
  *
  * Now a vote that reaches us late for a proposal we voided, sent by its
  * owner (MLS-authenticated), with its binding, is kept
- * (`keepLateVote`: one per member, for the newest 32 proposals). Once the votes
+ * (`keepLateVote`: one per member, for the newest `LATE_VOTES_KEPT`
+ * proposals of `state/voting-state.ts`). Once the votes
  * we held at the void and those kept since pass the group's rule over an
  * electorate every member of ours can check (`checkableElectorates`, the
  * void rule's own), the certificate they make is verified
