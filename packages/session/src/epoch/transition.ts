@@ -21,7 +21,7 @@ import { keyOfTarget, targetKey, targetOf, targetSatisfied } from '../rules/targ
 import type { BranchPoint } from '../state/branch-point.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { syncLastSeen } from '../stewardship/liveness.js'
-import { drainBufferedUpdates, initiateStewardElection, reconcileStewardList } from '../stewardship/stewardship.js'
+import { drainBufferedUpdates, initiateStewardElection, opensBufferedUpdates, reconcileStewardList } from '../stewardship/stewardship.js'
 import { keepWelcome, recordMerged, recordWelcome } from '../sync/catch-up.js'
 import { buildSync } from '../sync/conversation-sync.js'
 import { recordEpoch } from '../sync/steward-sync.js'
@@ -324,5 +324,5 @@ async function onConversationUpdated(core: ConversationCore, now: number): Promi
   core.phaseChanged()
   // Joins announced while we froze are proposed at once at the new epoch,
   // not only when their joiner announces again (its backoff reaches 30 s).
-  if (core.isEpochSteward(now)) await drainBufferedUpdates(core, now)
+  if (opensBufferedUpdates(core, now)) await drainBufferedUpdates(core, now)
 }

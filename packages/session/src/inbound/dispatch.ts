@@ -20,7 +20,7 @@ import { onJoinBeacon, onJoinProbe, onRepeatedAnnouncement } from '../join/respo
 import { offerWelcome } from '../join/rewelcome.js'
 import { sweepScoreRemovals } from '../stewardship/emergency.js'
 import { noteSeen } from '../stewardship/liveness.js'
-import { drainBufferedUpdates, electOnStewardRemoval, proposeRegeneratedList } from '../stewardship/stewardship.js'
+import { drainBufferedUpdates, electOnStewardRemoval, headOfOpenElection, opensBufferedUpdates, proposeRegeneratedList } from '../stewardship/stewardship.js'
 import { answerHistory, keepChat, takeHistoryReply } from '../sync/backfill.js'
 import {
   hasCurrentFuture,
@@ -122,6 +122,8 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
     }
     const known = core.consensus.getSession(core.id, proposal.proposalId) !== undefined
     onIncomingProposal(core, proposal, sender, now, bindings)
+    // An election naming us head: we open the joins that wait while it is voted on (headOfOpenElection).
+    if (!known && core.sm.state === 'working' && headOfOpenElection(core)) await drainBufferedUpdates(core, now)
     // Aggregatable votes that came before the proposal.
     if (!known) await takePendingAggregateVotes(core, proposal.proposalId, now)
     // A join proposal we just accepted: take the invitation it carries, or relay ours when it carries none;
@@ -351,5 +353,5 @@ async function sponsor(core: ConversationCore, invite: MemberInvite, now: number
     core.emit({ type: 'dropped', reason: 'not-working', detail: 'key-package announcement (queued)' })
     return
   }
-  if (core.isEpochSteward(now)) await drainBufferedUpdates(core, now)
+  if (opensBufferedUpdates(core, now)) await drainBufferedUpdates(core, now)
 }

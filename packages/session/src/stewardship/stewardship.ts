@@ -7,7 +7,7 @@ import { withInvitation } from '../join/invite.js'
 import { takeLinkJoin } from '../join/invite-link.js'
 import { initiateProposal, targetInFlight } from '../voting/proposals.js'
 import { listStampKey } from '../sync/steward-sync.js'
-import { electionPool } from './election-check.js'
+import { electionPool, judgeElection } from './election-check.js'
 
 /**
  * After a merged commit: keep the steward list covering the epoch
@@ -153,6 +153,54 @@ export async function proposeRegeneratedList(core: ConversationCore, now: number
   )
 }
 
+/**
+ * Whether we are the head of the list an open steward election at our
+ * epoch proposes, a list we would vote for ourselves (`judgeElection`):
+ * the epoch steward once it lands. Beyond the reference (issue 56): an
+ * exhausted list has no epoch steward, so the joins announced meanwhile
+ * used to wait for the election's vote before their own could start, a
+ * second vote round in a row every time the list ran out (every second
+ * commit with `snMax` 2). The head opens them while the election is
+ * voted on; no commit carries them before the election lands
+ * (`freezePending`), and any member may propose a join, so the head
+ * gains no power it did not have.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../core/core.js'
+ * import { headOfOpenElection } from '../stewardship/stewardship.js'
+ * declare const core: ConversationCore
+ * if (headOfOpenElection(core)) console.log('we open the joins while the election is voted on')
+ * ```
+ */
+export function headOfOpenElection(core: ConversationCore): boolean {
+  const epoch = core.epoch()
+  for (const [id, r] of core.voting.requests) {
+    const e = r?.stewardElection
+    if (r?.payload !== 'stewardElection' || e === undefined || core.queues.resolved.has(id)) continue
+    const head = e.proposedStewards[0]
+    if (e.electionEpoch === epoch && head !== undefined && bytesEqual(head, core.memberId) && judgeElection(core, e)) return true
+  }
+  return false
+}
+
+/**
+ * Whether we open buffered joins and removals at once: we are the acting
+ * epoch steward, or the head of the list an open election proposes
+ * ({@link headOfOpenElection}).
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../core/core.js'
+ * import { drainBufferedUpdates, opensBufferedUpdates } from '../stewardship/stewardship.js'
+ * declare const core: ConversationCore
+ * if (opensBufferedUpdates(core, core.now)) await drainBufferedUpdates(core, core.now)
+ * ```
+ */
+export function opensBufferedUpdates(core: ConversationCore, now: number): boolean {
+  return core.isEpochSteward(now) || headOfOpenElection(core)
+}
+
 /** Buffered add/remove requests worth proposing now. */
 function actionableUpdates(core: ConversationCore) {
   const members = core.memberSet()
@@ -195,12 +243,12 @@ export async function drainBufferedUpdates(core: ConversationCore, now: number):
   }
 }
 
-/** Whether buffered updates wait for us to propose them: we are a steward, Working, with nothing approved. */
+/** Whether buffered updates wait for us to propose them: we are a steward (or the head of an open election), Working, with nothing approved. */
 function takeoverPending(core: ConversationCore): boolean {
   return (
     core.sm.state === 'working' &&
     core.queues.approved.size === 0 &&
-    core.steward.isSteward(core.memberId) &&
+    (core.steward.isSteward(core.memberId) || headOfOpenElection(core)) &&
     freeProposalSlots(core) > 0 &&
     actionableUpdates(core).length > 0
   )
@@ -218,7 +266,7 @@ export async function driveBufferedProposals(core: ConversationCore, now: number
     core.stewardship.takeoverAnchor = undefined
     return
   }
-  if (!core.isEpochSteward(now)) {
+  if (!opensBufferedUpdates(core, now)) {
     core.stewardship.takeoverAnchor ??= now
     if (now < core.stewardship.takeoverAnchor + takeoverWindow(core, now)) return
   }

@@ -12,6 +12,7 @@ import {
   initiateStewardElection,
   reconcileStewardList,
   epochStewardLags,
+  headOfOpenElection,
   takeoverDeadline,
 } from '../../src/stewardship/stewardship.js'
 import { signAttestation } from '../../src/join/signing.js'
@@ -84,6 +85,41 @@ describe('stewardship/stewardship', () => {
     const order = [...core.queues.voting.values()].map((r) => toHex(r.memberInvite!.memberId))
     const buffered = [...core.queues.pendingUpdates.values()].map((u) => toHex(u.request.memberInvite!.memberId))
     expect(order).toEqual(buffered.slice(0, slots))
+  })
+
+  it('the head of the list an open election proposes opens buffered joins at once; not the head of a list we would not vote for, nor once the election is decided', async () => {
+    // Which member heads the elected list depends on the conversation id: take a group where it is us.
+    let found: { core: Awaited<ReturnType<typeof setup>>['core']; others: Awaited<ReturnType<typeof setup>>['others']; list: Uint8Array[] } | undefined
+    for (let k = 0; found === undefined && k < 40; k++) {
+      const { core, others } = await coreFixture({ id: `head-${k}`, members: 4, config: { stewardList: { snMin: 1, snMax: 2 } } })
+      const list = core.steward.electableList(core.epoch(), electionPool(core, false), 0).members
+      if (bytesEqual(list[0]!, core.memberId)) found = { core, others, list: [...list] }
+    }
+    if (found === undefined) throw new Error('no group of the 40 has us at the head of its elected list')
+    const { core, others, list } = found
+    const p = await defaultPlugins(new Uint8Array(32).fill(90))
+    core.queues.bufferUpdate({ payload: 'memberInvite', memberInvite: { keyPackageBytes: await p.generateKeyPackage(core.now), memberId: p.mls.memberId } }, core.epoch())
+    core.steward.installList(0n, [others[0]!.memberId], 1) // exhausted at our epoch, and we are not on it
+    const opened = () => [...core.queues.voting.values()].filter((r) => r.payload === 'memberInvite').length
+    await driveBufferedProposals(core, core.now)
+    expect(opened()).toBe(0)
+
+    // A list of someone's choosing that names us first: we would vote NO, so we open nothing.
+    const second = others.map((o) => o.memberId).find((m) => !bytesEqual(m, list[1]!))!
+    core.voting.requests.set(6, { payload: 'stewardElection', stewardElection: { proposedStewards: [core.memberId, second], electionEpoch: core.epoch(), retryRound: 0 } })
+    expect(headOfOpenElection(core)).toBe(false)
+    await driveBufferedProposals(core, core.now)
+    expect(opened()).toBe(0)
+    core.voting.requests.delete(6)
+
+    // The election we would propose ourselves, naming us first: we open the join at once, no takeover window.
+    core.voting.requests.set(7, { payload: 'stewardElection', stewardElection: { proposedStewards: list, electionEpoch: core.epoch(), retryRound: 0 } })
+    expect(headOfOpenElection(core)).toBe(true)
+    await driveBufferedProposals(core, core.now)
+    expect(opened()).toBe(1)
+    // Decided: no longer.
+    core.queues.resolved.add(7)
+    expect(headOfOpenElection(core)).toBe(false)
   })
 
   it('takeover: the epoch steward proposes buffered updates at once; another steward only after the voting-inactivity window', async () => {
