@@ -2,7 +2,7 @@ import type { ConsensusService } from '@demls/consensus'
 import type { MlsService } from '@demls/mls'
 import type { PeerScoringPlugin, ScoreOp } from '@demls/scoring'
 import type { StewardListService, StewardListSnapshot } from '@demls/steward'
-import { type AppMessageInit, encodeAppMessage, toHex } from '@demls/wire'
+import { type AppMessageInit, type StewardElectionProposal, encodeAppMessage, toHex } from '@demls/wire'
 import { FreezeRounds } from '../freeze/candidate-buffer.js'
 import { type PrefixEntry, commitPrefix } from '../rules/selection-order.js'
 import { CommitEvidenceState } from '../state/commit-evidence.js'
@@ -308,11 +308,15 @@ export class ConversationCore {
   /** Whether a steward election proposal for the current epoch (or a later one) is open here (not resolved yet). */
   electionProposed(): boolean {
     const epoch = this.epoch()
-    for (const [id, r] of this.voting.requests) {
-      if (r?.payload !== 'stewardElection' || this.queues.resolved.has(id)) continue
-      if ((r.stewardElection?.electionEpoch ?? -1n) >= epoch) return true
-    }
+    for (const e of this.openElections()) if (e.electionEpoch >= epoch) return true
     return false
+  }
+
+  /** The steward elections proposed here and not resolved yet, whatever their epoch. */
+  *openElections(): Generator<StewardElectionProposal> {
+    for (const [id, r] of this.voting.requests) {
+      if (r?.payload === 'stewardElection' && r.stewardElection !== undefined && !this.queues.resolved.has(id)) yield r.stewardElection
+    }
   }
 
   /** The steward list service's snapshot (what a branch point and a saved state keep), or `undefined` while no list is installed. */

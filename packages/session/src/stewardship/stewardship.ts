@@ -175,10 +175,9 @@ export async function proposeRegeneratedList(core: ConversationCore, now: number
  */
 export function headOfOpenElection(core: ConversationCore): boolean {
   const epoch = core.epoch()
-  for (const [id, r] of core.voting.requests) {
-    const e = r?.stewardElection
-    if (r?.payload !== 'stewardElection' || e === undefined || core.queues.resolved.has(id)) continue
+  for (const e of core.openElections()) {
     const head = e.proposedStewards[0]
+    // Regenerating the list (judgeElection) costs a hash per member: only for an election naming us first.
     if (e.electionEpoch === epoch && head !== undefined && bytesEqual(head, core.memberId) && judgeElection(core, e)) return true
   }
   return false
@@ -243,14 +242,19 @@ export async function drainBufferedUpdates(core: ConversationCore, now: number):
   }
 }
 
-/** Whether buffered updates wait for us to propose them: we are a steward (or the head of an open election), Working, with nothing approved. */
+/**
+ * Whether buffered updates wait for us to propose them: we are a steward
+ * (or the head of an open election), Working, with nothing approved.
+ * Read at every step (`takeoverDeadline`): the role, which may regenerate
+ * an elected list, is checked last.
+ */
 function takeoverPending(core: ConversationCore): boolean {
   return (
     core.sm.state === 'working' &&
     core.queues.approved.size === 0 &&
-    (core.steward.isSteward(core.memberId) || headOfOpenElection(core)) &&
     freeProposalSlots(core) > 0 &&
-    actionableUpdates(core).length > 0
+    actionableUpdates(core).length > 0 &&
+    (core.steward.isSteward(core.memberId) || headOfOpenElection(core))
   )
 }
 
