@@ -1,6 +1,6 @@
 import { platformBackend } from '#bls-platform'
 import { type ConsensusOutcome, type ConsensusRule, consensusResult } from '@demls/consensus'
-import type { BlsBackend } from './backend/types.js'
+import type { BlsBackend, BlsParsedKey } from './backend/types.js'
 import { MAX_BITMAP_BYTES, bitmapSigners, signerBitmap } from './bitmap.js'
 import { BLS_SIGNATURE_LENGTH } from './ciphersuite.js'
 import { BlsArgumentError, BlsDecodeError } from './errors.js'
@@ -381,6 +381,13 @@ export interface BuiltProof {
   equivocators: number[]
 }
 
+/** The sum of `signatures` when it verifies for `keys` ({@link BlsBackend.aggregateAndVerify}, or its two steps). */
+function aggregateChecked(backend: BlsBackend, keys: readonly BlsParsedKey[], message: Uint8Array, signatures: readonly Uint8Array[]): Uint8Array | undefined {
+  if (backend.aggregateAndVerify !== undefined) return backend.aggregateAndVerify(keys, message, signatures)
+  const sum = backend.aggregateSignatures(signatures)
+  return sum !== undefined && backend.fastAggregateVerify(keys, message, sum) ? sum : undefined
+}
+
 /**
  * Aggregate members' votes into an approval proof (the aggregator's
  * side). Each side's votes are checked together first (one aggregation
@@ -420,8 +427,8 @@ export function buildApprovalProof(ctx: BlsVoteContext, members: BlsMemberKeys, 
   const alone = (m: number, name: 'yes' | 'no', signature: Uint8Array) => backend.fastAggregateVerify([members.keys[m]!], messages[name], signature)
   /** The votes of a side that hold: all of them when their aggregate verifies (one pairing), else each checked alone. */
   const check = (name: 'yes' | 'no', entries: [number, { i: number; signature: Uint8Array }][]) => {
-    const all = entries.length === 0 ? undefined : backend.aggregateSignatures(entries.map(([, e]) => e.signature))
-    const batchOk = all !== undefined && backend.fastAggregateVerify(entries.map(([m]) => members.keys[m]!), messages[name], all)
+    const all = entries.length === 0 ? undefined : aggregateChecked(backend, entries.map(([m]) => members.keys[m]!), messages[name], entries.map(([, e]) => e.signature))
+    const batchOk = all !== undefined
     const kept = new Map<number, { i: number; signature: Uint8Array }>()
     for (const [m, e] of entries) {
       if (batchOk || alone(m, name, e.signature)) kept.set(m, e)

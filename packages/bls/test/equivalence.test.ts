@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { bls12_381 } from '@noble/curves/bls12-381.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import fc from 'fast-check'
@@ -207,6 +208,45 @@ describe('adversarial points: both backends refuse them the same way', () => {
     expect(native().aggregateSignatures([sigs[1]!, identity(96)])).toBeUndefined()
     expect(noble.aggregateSignatures([])).toBeUndefined()
     expect(native().aggregateSignatures([])).toBeUndefined()
+  })
+
+  it('aggregateAndVerify: the same checked sum from both backends, or nothing', () => {
+    const b = [native(), noble]
+    const keysOf = (backend: BlsBackend, idx: number[]) => idx.map((i) => backend.parsePublicKey(pks[i]!)!)
+    const sum = blsAggregateSignatures(sigs.slice(0, 4))!
+    for (const backend of b) {
+      // Every signer's key: the sum of the signatures, as aggregateSignatures gives it.
+      expect(hex(backend.aggregateAndVerify!(keysOf(backend, [0, 1, 2, 3]), msg, sigs.slice(0, 4)))).toBe(hex(sum))
+      // A key short, a key too many, another message: nothing.
+      expect(backend.aggregateAndVerify!(keysOf(backend, [0, 1, 2]), msg, sigs.slice(0, 4))).toBeUndefined()
+      expect(backend.aggregateAndVerify!(keysOf(backend, [0, 1, 2, 3, 4]), msg, sigs.slice(0, 4))).toBeUndefined()
+      expect(backend.aggregateAndVerify!(keysOf(backend, [0, 1, 2, 3]), new Uint8Array(3), sigs.slice(0, 4))).toBeUndefined()
+      // One signature replaced by an invalid one of each kind: nothing.
+      for (const bad of Object.values(badSigs)) expect(backend.aggregateAndVerify!(keysOf(backend, [0, 1]), msg, [sigs[0]!, bad])).toBeUndefined()
+      expect(backend.aggregateAndVerify!(keysOf(backend, [0]), msg, [sigs[0]!.subarray(0, 95)])).toBeUndefined()
+      expect(backend.aggregateAndVerify!([], msg, [])).toBeUndefined()
+      expect(backend.aggregateAndVerify!(keysOf(backend, [0]), msg, [])).toBeUndefined()
+    }
+  })
+
+  it('aggregateAndVerify checks the subgroup on the sum: parts outside it that cancel give the valid signature of the keys (native), never a part alone', () => {
+    // σ1 = s1 + P and σ2 = s2 − P, P on the curve outside the subgroup (−P: the compressed sign bit flipped).
+    const lib = createRequire(import.meta.url)('@chainsafe/blst') as { Signature: { fromBytes(b: Uint8Array, v?: boolean): unknown }; aggregateSignatures(p: unknown[], check?: boolean): { toBytes(c: boolean): Uint8Array } }
+    const p = g2NotInSubgroup()
+    const minusP = Uint8Array.from(p)
+    minusP[0]! ^= 0x20
+    const part = (s: Uint8Array, q: Uint8Array) => lib.aggregateSignatures([lib.Signature.fromBytes(s, false), lib.Signature.fromBytes(q, false)], false).toBytes(true)
+    const parts = [part(sigs[1]!, p), part(sigs[2]!, minusP)]
+    for (const [i, s] of parts.entries()) expect(bothVerify(pks[i + 1]!, msg, s)).toBe(false)
+    const n = native()
+    const keys = [1, 2].map((i) => n.parsePublicKey(pks[i]!)!)
+    const got = n.aggregateAndVerify!(keys, msg, parts)
+    expect(hex(got)).toBe(hex(blsAggregateSignatures([sigs[1]!, sigs[2]!])))
+    expect(n.fastAggregateVerify(keys, msg, got!)).toBe(true)
+    // noble decodes a point only with its subgroup check: it refuses the parts themselves.
+    expect(noble.aggregateAndVerify!([1, 2].map((i) => noble.parsePublicKey(pks[i]!)!), msg, parts)).toBeUndefined()
+    // One such part alone never verifies, with its key or with any other.
+    expect(n.aggregateAndVerify!([keys[0]!], msg, [parts[0]!])).toBeUndefined()
   })
 
   it('keys that cancel (pk and −pk): the identity aggregate key is refused by both, whatever the signature', () => {

@@ -67,6 +67,11 @@ export const nobleBlsBackend: BlsBackend = {
     if (sum.is0()) return false
     return pairingHolds(sum, sigs.hash(message, BLS_SIGNATURE_DST), sig)
   },
+  aggregateAndVerify(keys, message, signatures) {
+    // @noble/curves decodes a point only with its subgroup check: two steps, as a backend without the method.
+    const sum = nobleBlsBackend.aggregateSignatures(signatures)
+    return sum !== undefined && nobleBlsBackend.fastAggregateVerify(keys, message, sum) ? sum : undefined
+  },
   aggregateSignatures(signatures) {
     if (signatures.length === 0) return undefined
     let sum: G2 | undefined
