@@ -9,6 +9,7 @@ import {
   isListExhausted,
   isValidListSize,
   computeListSize,
+  sortStewardCandidates,
   stewardListConfig,
   stewardSortKey,
   validateStewardList,
@@ -262,5 +263,37 @@ describe('steward_list/list.rs', () => {
       validateStewardList({ proposed: list.members, epoch: 7, pool: list.members, conversationId: 'conv', config: { snMin: 2, snMax: 4 }, retryRound })
     expect(v(2)).toBe(true)
     expect(v(0)).toBe(false)
+  })
+})
+
+describe('sortStewardCandidates: the order of recent inputs is kept', () => {
+  /** The order from the sort keys themselves, computed here without the module's kept orders. */
+  const direct = (epoch: bigint, retry: number, conv: string, mems: readonly Uint8Array[]) =>
+    [...mems]
+      .map((id) => ({ id, key: toHex(stewardSortKey(epoch, retry, id, conv)) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : toHex(a.id) < toHex(b.id) ? -1 : 1))
+      .map((x) => toHex(x.id))
+
+  it('a repeat gives the same order, made of the instances passed this time', () => {
+    const first = members([...Array(12).keys()].map((i) => i + 1))
+    const again = first.map((id) => Uint8Array.from(id))
+    const a = sortStewardCandidates(9n, 0, 'memo', first)
+    const b = sortStewardCandidates(9n, 0, 'memo', again)
+    expect(b.map(toHex)).toEqual(a.map(toHex))
+    expect(b.map(toHex)).toEqual(direct(9n, 0, 'memo', first))
+    for (const id of b) expect(again.some((x) => x === id)).toBe(true)
+    // Input order does not matter, kept or not.
+    expect(sortStewardCandidates(9n, 0, 'memo', [...again].reverse()).map(toHex)).toEqual(a.map(toHex))
+  })
+
+  it('any change of epoch, retry round, conversation or members is a new order, also past the orders kept', () => {
+    const mems = members([...Array(9).keys()].map((i) => i + 1))
+    const inputs: [bigint, number, string, Uint8Array[]][] = []
+    for (let e = 0n; e < 20n; e++) inputs.push([e, 0, 'memo', mems])
+    inputs.push([3n, 1, 'memo', mems], [3n, 0, 'other', mems], [3n, 0, 'memo', mems.slice(1)], [3n, 0, 'memo', [...mems.slice(1), member(200)]])
+    // Twice over: the second pass reads some inputs back from the kept orders and recomputes the evicted ones.
+    for (let pass = 0; pass < 2; pass++) {
+      for (const [e, r, c, m] of inputs) expect(sortStewardCandidates(e, r, c, m).map(toHex)).toEqual(direct(e, r, c, m))
+    }
   })
 })

@@ -32,10 +32,54 @@ export function sortStewardCandidates(
 ): MemberId[] {
   const prefix = sortKeyPrefix(toEpoch(epoch), toRetryRound(retryRound))
   const conversation = conversationIdBytes(conversationId)
-  const keyed = members.map((id) => ({ id, key: sortKeyWith(prefix, id, conversation) }))
+  // Members regenerate the same list many times at one epoch (every election check, every list they are shown):
+  // the order of the last few inputs is kept, as positions in the input, so a repeat costs a copy of the ids, not a hash per member.
+  const memo = memoKey(prefix, conversation, members)
+  const held = orders.get(memo)
+  if (held !== undefined) {
+    orders.delete(memo)
+    orders.set(memo, held)
+    return held.map((i) => members[i] as MemberId)
+  }
+  const keyed = members.map((id, i) => ({ id, i, key: sortKeyWith(prefix, id, conversation) }))
   keyed.sort((a, b) => compareBytes(a.key, b.key) || compareBytes(a.id, b.id))
+  orders.set(
+    memo,
+    keyed.map((k) => k.i),
+  )
+  if (orders.size > ORDERS_KEPT) orders.delete(orders.keys().next().value as string)
   return keyed.map((k) => k.id)
 }
+
+/**
+ * The inputs of one ordering as a string (one char per byte, every length
+ * written before its bytes): cheaper to build than hex, and unambiguous.
+ */
+function memoKey(prefix: Uint8Array, conversation: Uint8Array, members: readonly MemberId[]): string {
+  let size = prefix.length + 4 + conversation.length
+  for (const id of members) size += 4 + id.length
+  const bytes = new Uint8Array(size)
+  const view = new DataView(bytes.buffer)
+  let at = 0
+  const put = (b: Uint8Array, withLength: boolean) => {
+    if (withLength) {
+      view.setUint32(at, b.length)
+      at += 4
+    }
+    bytes.set(b, at)
+    at += b.length
+  }
+  put(prefix, false)
+  put(conversation, true)
+  for (const id of members) put(id, true)
+  let key = ''
+  for (let i = 0; i < size; i += 8192) key += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[])
+  return key
+}
+
+/** How many candidate orders {@link sortStewardCandidates} keeps (least recently used out). */
+const ORDERS_KEPT = 16
+const orders = new Map<string, number[]>()
 
 /**
  * Generate a steward list value: the first `size` candidates in steward
