@@ -40,7 +40,7 @@ for (const n of [10, 100, 1000]) {
     { minTimeMs: 800, params: { hashes: n } },
   )
   // The same list again (a member checks an election, a list notice, an attestation's list at one epoch): the order
-  // of the last inputs is kept, so a repeat costs the members' hex, not a hash each.
+  // of the last inputs is kept, so a repeat costs a copy of the ids, not a hash each.
   const again = await measure(
     `generateStewardList n=${n}, the same input again`,
     () => generateStewardList({ epoch: 7n, members, conversationId, config: { snMin: 1, snMax: 5 } }),
