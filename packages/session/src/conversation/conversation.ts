@@ -13,7 +13,7 @@ import {
   encodeConversationUpdateRequest,
   toHex,
 } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 import {
   AlreadyMemberError,
   ConversationBlockedError,

@@ -10,7 +10,7 @@ import {
   fromHex,
   toHex,
 } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 import type { ConversationCore } from '../core/core.js'
 import type { CommitSource } from '../core/events.js'
 import type { ConversationQueues } from '../core/queues.js'

@@ -10,7 +10,7 @@ import {
   encodeConversationUpdateRequest,
   toHex,
 } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 import type { ConversationCore } from '../core/core.js'
 import { ConversationBlockedError, PartialFreezeError } from '../errors.js'
 import { advanceFreeze, onCandidateReceived } from '../freeze/commit-flow.js'

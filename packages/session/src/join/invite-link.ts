@@ -16,7 +16,7 @@ import {
   encodeInviteLinkRevocation,
   toHex,
 } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { ConversationCore } from '../core/core.js'
 import { InvalidArgumentError, InvalidInviteLinkError, InviteLinkLimitError, UnknownInviteLinkError } from '../errors.js'

@@ -12,7 +12,7 @@ import {
   encodeWelcomeChannelMessage,
   toHex,
 } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import { InvalidArgumentError, UnknownKnockError } from '../errors.js'
 import {

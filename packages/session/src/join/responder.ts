@@ -8,7 +8,7 @@ import {
   encodeWelcomeChannelMessage,
   toHex,
 } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 import type { ConversationCore } from '../core/core.js'
 import { pluginVersions } from '../core/plugins.js'
 import { probeAnswerDelay } from '../rules/answer-delay.js'

@@ -10,7 +10,7 @@ import {
   encodeJoinBeacon,
   encodeJoinStatus,
 } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 
 /** Domain tag of {@link signJoinBeacon} signatures. */
 export const JOIN_BEACON_DOMAIN = 'demls/join-beacon/v1'

@@ -1,5 +1,5 @@
 import { bytesEqual } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 
 /** Plain members spread their answers over this many delay steps. */
 export const MEMBER_ANSWER_SPREAD = 8

@@ -1,5 +1,5 @@
 import type { CommitCandidate } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 import { toHex } from '../util/bytes.js'
 
 /**

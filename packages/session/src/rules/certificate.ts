@@ -8,7 +8,7 @@ import {
   encodeProposal,
   toHex,
 } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 import { honestQuorum } from './group-ahead.js'
 import { type Target, targetOf } from './targets.js'
 

@@ -1,5 +1,5 @@
 import { bytesEqual, toHex } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 
 /** Domain tag of {@link authenticatorHash}. */
 export const AUTHENTICATOR_HASH_DOMAIN = 'demls/epoch-authenticator/v1'

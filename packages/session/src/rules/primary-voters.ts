@@ -1,6 +1,6 @@
 import { requiredVotes } from '@demls/consensus'
 import { toHex } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 import { type MemberIds, includesMember, isAmongClosest, memberCount } from './closest-members.js'
 
 /** Domain tag of {@link primaryVoterTarget}. */

@@ -1,5 +1,5 @@
 import { type MemberWelcome, toHex } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 import { memberWelcomeBytes } from '../util/bytes.js'
 import type { AttestedState } from '../rules/joined-branch.js'
 import { evictOldest } from './bounded.js'

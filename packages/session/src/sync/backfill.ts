@@ -1,5 +1,5 @@
 import { type HistoryReply, type HistoryRequest, type HistoryRequestInit, encodeHistoryRequest, toHex } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 import type { ConversationCore } from '../core/core.js'
 import { signedPayload } from '../join/signing.js'
 import { evictOldest } from '../state/bounded.js'

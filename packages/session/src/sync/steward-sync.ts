@@ -6,7 +6,7 @@ import {
   bytesEqual,
   toHex,
 } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 import { verifyApproval } from '../rules/certificate.js'
 import { isAmongClosest } from '../rules/closest-members.js'
 import { approvedByProof, certifies } from '../voting/certificates.js'

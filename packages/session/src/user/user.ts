@@ -11,7 +11,7 @@ import {
   toHex,
   topicFor,
 } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 import { type Observable, Subject, filter, map } from 'rxjs'
 import { type ConversationConfigInit, mergeConfigInit, resolveConfig } from '../core/config.js'
 import { Conversation } from '../conversation/conversation.js'

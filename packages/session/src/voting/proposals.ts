@@ -11,7 +11,7 @@ import {
   encodeConversationUpdateRequest,
   toHex,
 } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../util/hash.js'
 import { proposalClockTolerance } from '../core/config.js'
 import type { ConversationCore } from '../core/core.js'
 import { OWN_VOTES_KEPT, noteTimedOut } from '../state/voting-state.js'

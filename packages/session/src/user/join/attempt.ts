@@ -18,7 +18,7 @@ import {
   toHex,
   topicFor,
 } from '@demls/wire'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../../util/hash.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { ConversationConfigInit } from '../../core/config.js'
 import { Conversation } from '../../conversation/conversation.js'
