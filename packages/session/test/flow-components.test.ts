@@ -837,28 +837,43 @@ describe('join/responder on ResponderComponents', () => {
     const shared = welcomeOf(s)[1]!.joinBeacon!
     expect(verifyJoinBeacon(alice!, shared)).toBe(true)
     expect([shared.nonce, ...shared.moreNonces].map(toHex)).toEqual([probe(8, 4).nonce, probe(9, 5).nonce].map(toHex))
-    onJoinProbe(s, probe(11, 7), NOW + 600) // the third beacon in a second
+    onJoinProbe(s, probe(11, 7), NOW + 600) // the third beacon in a second: it waits for the next second's budget
     expect(s.outbox.packets).toHaveLength(2)
+    expect(joinAnswerDeadline(s)).toBe(NOW + 1_000)
     sm.state = 'freezing'
     onJoinProbe(s, probe(10, 6), NOW + 700)
     expect(drops(events)).toEqual([
       'duplicate: join probe',
       'rate-limited: join probe: prober answered recently',
       'undecodable: malformed join probe',
-      'rate-limited: join probe: beacon budget exhausted',
+      'rate-limited: join probe: beacon budget exhausted, the answer waits',
       'not-working: join probe',
     ])
+    sm.state = 'working'
+    answerDueProbes(s, NOW + 1_000)
+    const third = welcomeOf(s)[2]!.joinBeacon!
+    expect(verifyJoinBeacon(alice!, third)).toBe(true)
+    expect([third.nonce, ...third.moreNonces].map(toHex)).toEqual([toHex(probe(11, 7).nonce)])
   })
 
   it('one beacon answers at most 32 probes: more due at once go out in further beacons, each within the budget', async () => {
-    const { s } = await view(true, 3)
+    const { s, events } = await view(true, 3)
     onJoinProbe(s, probe(1, 1), NOW)
     for (let k = 2; k <= 66; k++) onJoinProbe(s, probe(k, k), NOW + 1)
-    expect(s.joinResponder.pending.size).toBe(64) // two full beacons wait; the 65th probe was dropped
+    expect(s.joinResponder.pending.size).toBe(65) // all wait: up to what 3 beacons a second answer (96)
     answerDueProbes(s, NOW + 250)
     const beacons = welcomeOf(s).map((m) => m.joinBeacon!)
-    expect(beacons.map((b) => 1 + b.moreNonces.length)).toEqual([1, 32, 32])
+    expect(beacons.map((b) => 1 + b.moreNonces.length)).toEqual([1, 32, 32]) // the budget's 3 beacons this second
     expect(beacons.every((b) => verifyJoinBeacon(alice!, b))).toBe(true)
+    // The last probe waits for the next second's budget instead of being dropped.
+    expect(s.joinResponder.pending.size).toBe(1)
+    expect(joinAnswerDeadline(s)).toBe(NOW + 1_000)
+    answerDueProbes(s, NOW + 1_000)
+    expect(welcomeOf(s).map((m) => 1 + m.joinBeacon!.moreNonces.length)).toEqual([1, 32, 32, 1])
+    // Past the cap (96 waiting with a budget of 3) a probe is dropped, to be answered at its prober's next probe.
+    for (let k = 100; k < 100 + 97; k++) onJoinProbe(s, probe(k, k & 0xff), NOW + 1_100)
+    expect(s.joinResponder.pending.size).toBe(96)
+    expect(drops(events).filter((d) => d.includes('too many waiting'))).toHaveLength(1)
   })
 
   it('a beacon naming more than 32 probes is malformed: a member does not take it as an answer, whatever its signature', async () => {

@@ -66,8 +66,23 @@ type ReasonSlices = Pick<ResponderComponents, 'id' | 'config' | 'invitations' | 
 
 /** Length of a probe nonce. */
 export const PROBE_NONCE_LENGTH = 16
-/** Probes waiting for our (delayed) answer at most: two full beacons. */
-const MAX_PENDING_ANSWERS = 2 * MAX_BEACON_NONCES
+/**
+ * Probes waiting for our (delayed) answer at most: what our beacon budget
+ * answers in one second (`probeAnswersPerSecond` beacons of
+ * {@link MAX_BEACON_NONCES} probes each), and never fewer than two full
+ * beacons. It was two full beacons (64) whatever the budget: a burst of
+ * more joiners than that at once (200 people following one invite link)
+ * had the rest of their probes dropped, so they announced only after the
+ * group had taken the first ones in, and every member then voted on each
+ * of their joins (with 200 at once, 130 made the first commit and the other
+ * 69 cost the 131 members minutes of CPU). The budget still bounds what
+ * the answers cost: beacons per second, nonces per beacon.
+ *
+ * @internal
+ */
+export function pendingAnswersMax(config: Pick<ConversationCore['config'], 'probeAnswersPerSecond'>): number {
+  return MAX_BEACON_NONCES * Math.max(2, config.probeAnswersPerSecond)
+}
 /** Prober ids whose last answer time we remember. */
 const MAX_PROBERS = 256
 
@@ -96,9 +111,11 @@ export function onJoinProbe(core: ResponderComponents, probe: JoinProbe, now: nu
   const state = core.joinResponder
   const nonceHex = toHex(probe.nonce)
   const proberHex = toHex(probe.memberId)
+  const pendingMax = pendingAnswersMax(core.config)
   if (!state.proberOf.has(nonceHex)) {
     state.proberOf.set(nonceHex, proberHex)
-    evictOldest(state.proberOf, 512)
+    // Every waiting probe's prober stays known (a beacon another member sends for it counts).
+    evictOldest(state.proberOf, Math.max(512, 2 * pendingMax))
   }
   if (state.answered.has(nonceHex) || state.pending.has(nonceHex)) {
     core.emit({ type: 'dropped', reason: 'duplicate', detail: 'join probe' })
@@ -118,16 +135,19 @@ export function onJoinProbe(core: ResponderComponents, probe: JoinProbe, now: nu
   // Right after a beacon of ours, a probe waits a little to share the next one with any probe
   // that comes meanwhile (many joining at once): half a step, so the next steward still waits for it.
   const shareAt = state.lastBeaconAt + coalesceMs(core)
-  if (delay === 0 && now >= shareAt) {
-    sendBeacon(core, [{ prober: probe.memberId, nonce: probe.nonce }], now)
-    return
-  }
-  if (state.pending.size >= MAX_PENDING_ANSWERS) {
+  const answerNow = delay === 0 && now >= shareAt
+  if (answerNow && sendBeacon(core, [{ prober: probe.memberId, nonce: probe.nonce }], now)) return
+  if (state.pending.size >= pendingMax) {
     core.emit({ type: 'dropped', reason: 'rate-limited', detail: 'join probe: too many waiting' })
     return
   }
-  state.pending.set(nonceHex, { prober: probe.memberId, nonce: probe.nonce, fireAt: delay === 0 ? shareAt : now + delay })
+  // Past this second's beacon budget the answer waits for the next second's (bounded by the cap above).
+  const fireAt = answerNow ? state.windowStart + BUDGET_WINDOW_MS : delay === 0 ? shareAt : now + delay
+  state.pending.set(nonceHex, { prober: probe.memberId, nonce: probe.nonce, fireAt })
 }
+
+/** The global beacon budget counts beacons per window of this length. */
+const BUDGET_WINDOW_MS = 1_000
 
 /** How long after a beacon of ours probes wait to share the next one: half an answer step. */
 function coalesceMs(core: Pick<ResponderComponents, 'config'>): number {
@@ -184,25 +204,36 @@ export function answerDueProbes(core: Omit<ResponderComponents, 'consensus' | 'q
     // (At most one probe per prober waits: `onJoinProbe`.)
     due.push({ prober: p.prober, nonce: p.nonce })
   }
-  for (let i = 0; i < due.length; i += MAX_BEACON_NONCES) sendBeacon(core, due.slice(i, i + MAX_BEACON_NONCES), now)
+  for (let i = 0; i < due.length; i += MAX_BEACON_NONCES) {
+    if (sendBeacon(core, due.slice(i, i + MAX_BEACON_NONCES), now)) continue
+    // This second's budget is spent: the rest wait for the next second's, still answerable by another member meanwhile.
+    const next = state.windowStart + BUDGET_WINDOW_MS
+    for (const p of due.slice(i)) state.pending.set(toHex(p.nonce), { prober: p.prober, nonce: p.nonce, fireAt: next })
+    break
+  }
 }
 
-/** Send one signed beacon answering up to {@link MAX_BEACON_NONCES} probes, within the global budget (a beacon counts once). */
+/**
+ * Send one signed beacon answering up to {@link MAX_BEACON_NONCES} probes,
+ * within the global budget (a beacon counts once). Returns false, sending
+ * nothing, when this second's budget is spent (the caller keeps the probes
+ * waiting for the next second's).
+ */
 function sendBeacon(
   core: Omit<ResponderComponents, 'consensus' | 'queues' | 'isEpochSteward' | 'steward'>,
   probes: readonly { prober: Uint8Array; nonce: Uint8Array }[],
   now: number,
-): void {
+): boolean {
   const state = core.joinResponder
   const [first, ...rest] = probes
-  if (first === undefined) return
-  if (now - state.windowStart >= 1_000) {
+  if (first === undefined) return true
+  if (now - state.windowStart >= BUDGET_WINDOW_MS) {
     state.windowStart = now
     state.windowCount = 0
   }
   if (state.windowCount >= core.config.probeAnswersPerSecond) {
-    core.emit({ type: 'dropped', reason: 'rate-limited', detail: 'join probe: beacon budget exhausted' })
-    return
+    core.emit({ type: 'dropped', reason: 'rate-limited', detail: 'join probe: beacon budget exhausted, the answer waits' })
+    return false
   }
   state.windowCount++
   state.lastBeaconAt = now
@@ -222,6 +253,7 @@ function sendBeacon(
     plugins: pluginVersions(core.plugins, core.scoring),
   })
   core.outbox.packets.push({ subtopic: 'welcome', payload: encodeWelcomeChannelMessage({ joinBeacon }) })
+  return true
 }
 
 /** Publish a signed status about a joiner's key package. */

@@ -333,11 +333,71 @@ describe('members answer probes (only when working, staggered, rate-limited)', (
     }
     await s.net.advance(900)
     // Both members answer (the second after its stagger delay, for probes nobody answered), each within
-    // budget: beacons, and the probes they answer (at most 32 a beacon), and the bytes.
+    // budget: at most 2 beacons in each of its one-second windows (so at most 4 in any 900 ms, which
+    // can touch two), each answering at most 32 probes.
+    const perMember = (bs: JoinBeacon[]) => {
+      const counts = new Map<string, number>()
+      for (const b of bs) counts.set(hex(b.responder), (counts.get(hex(b.responder)) ?? 0) + 1)
+      return [...counts.values()]
+    }
     const beacons = beaconsIn(obs.seen)
-    expect(beacons.length).toBeLessThanOrEqual(2 * 2)
-    expect(beacons.reduce((n, b) => n + 1 + b.moreNonces.length, 0)).toBeLessThanOrEqual(2 * 2 * 32)
+    for (const n of perMember(beacons)) expect(n).toBeLessThanOrEqual(2 * 2)
+    expect(beacons.reduce((n, b) => n + 1 + b.moreNonces.length, 0)).toBeLessThanOrEqual(2 * 2 * 2 * 32)
     expect([0, 1].flatMap((i) => eventsOf(s, i, 'dropped').filter((e) => e.detail?.includes('budget') || e.detail?.includes('too many waiting'))).length).toBeGreaterThan(0)
+    // Over longer, the budget still holds per window; the probes it deferred are answered in later windows
+    // (every probe a member kept waiting: its cap is what its budget answers in a second, 2 × 32), and the
+    // ones past the cap were dropped, to be answered at the prober's next probe.
+    await s.net.advance(2_100)
+    const later = beaconsIn(obs.seen)
+    for (const n of perMember(later)) expect(n).toBeLessThanOrEqual(2 * 4)
+    expect(new Set(later.flatMap((b) => [b.nonce, ...b.moreNonces].map(hex))).size).toBeGreaterThanOrEqual(2 * 32)
+    expect([0, 1].flatMap((i) => eventsOf(s, i, 'dropped').filter((e) => e.detail?.includes('too many waiting'))).length).toBeGreaterThan(0)
+    await s.stop()
+  })
+
+  it('a burst of more probes than two beacons hold is answered within the budget, none dropped as too many waiting', async () => {
+    // 200 people following one invite link probe within a second: a member keeps as many probes
+    // waiting as its budget answers in a second (here 5 beacons of 32), not two beacons' worth
+    // (64), so none of them has to wait for its next probe and join in a later, costlier wave.
+    const s = await scenario(2, { config: { probeAnswersPerSecond: 5 } })
+    await bootstrap(s, 'burst-probes')
+    const obs = await tap(s, 'observer', 'burst-probes')
+    const sent = new Set<string>()
+    for (let k = 0; k < 150; k++) {
+      const id = new Uint8Array(20)
+      id[0] = k
+      id[1] = 0xb0
+      const nonce = new Uint8Array(16)
+      nonce[0] = k
+      nonce[1] = 0xb0
+      sent.add(hex(nonce))
+      obs.publish({ joinProbe: { memberId: id, nonce, sentAtMs: k } })
+    }
+    await s.net.advance(2_000)
+    const beacons = beaconsIn(obs.seen)
+    const answered = new Set(beacons.flatMap((b) => [b.nonce, ...b.moreNonces].map(hex)).filter((h) => sent.has(h)))
+    expect(answered.size).toBe(150)
+    expect([0, 1].flatMap((i) => eventsOf(s, i, 'dropped').filter((e) => e.detail?.includes('too many waiting')))).toEqual([])
+    // Within the budget: at most 5 beacons a second per member, each answering at most 32 probes.
+    expect(beacons.length).toBeLessThanOrEqual(2 * 2 * 5)
+    await s.stop()
+  })
+
+  it('a flood of probes beyond what the budget answers in a second is bounded: the rest wait for the prober\'s next probe', async () => {
+    const s = await scenario(2, { config: { probeAnswersPerSecond: 2 } })
+    await bootstrap(s, 'probe-flood')
+    const obs = await tap(s, 'observer', 'probe-flood')
+    for (let k = 0; k < 200; k++) {
+      const id = new Uint8Array(20)
+      id[0] = k
+      id[1] = 0xf1
+      const nonce = new Uint8Array(16)
+      nonce[0] = k
+      nonce[1] = 0xf1
+      obs.publish({ joinProbe: { memberId: id, nonce, sentAtMs: k } })
+    }
+    await s.net.advance(900)
+    for (const i of [0, 1]) expect(conv(s, i, 'probe-flood').conversation.dropCounts()['rate-limited'] ?? 0).toBeGreaterThanOrEqual(200 - 2 * 32 - 2 * 32)
     await s.stop()
   })
 
