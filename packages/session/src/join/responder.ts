@@ -70,13 +70,12 @@ export const PROBE_NONCE_LENGTH = 16
  * Probes waiting for our (delayed) answer at most: what our beacon budget
  * answers in one second (`probeAnswersPerSecond` beacons of
  * {@link MAX_BEACON_NONCES} probes each), and never fewer than two full
- * beacons. It was two full beacons (64) whatever the budget: a burst of
- * more joiners than that at once (200 people following one invite link)
- * had the rest of their probes dropped, so they announced only after the
- * group had taken the first ones in, and every member then voted on each
- * of their joins (with 200 at once, 130 made the first commit and the other
- * 69 cost the 131 members minutes of CPU). The budget still bounds what
- * the answers cost: beacons per second, nonces per beacon.
+ * beacons. A burst of joiners (many following one invite link) is then
+ * answered within a second or two, so they all announce before the next
+ * commit: a joiner whose probe was dropped announces only after the group
+ * took the others in, and then every member votes on its join. The budget
+ * bounds what the answers cost (beacons per second, nonces per beacon);
+ * this cap bounds the memory a flood of forged probes holds.
  *
  * @internal
  */
