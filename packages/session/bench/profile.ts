@@ -113,16 +113,26 @@ async function grow(): Promise<Flow> {
  * group of N formed unprofiled in one batch, then REMOVES members removed
  * by vote one after another under the profiler.
  */
-async function remove(): Promise<Flow> {
+/**
+ * N users on a fresh memory network with the large-group bench's
+ * configuration for one batch of N − 1 joiners; with
+ * PROFILE_CONSENSUS=aggregated, the BLS plug-in (issue 55): votes to the
+ * aggregators and one proof per change.
+ */
+async function largeGroupUsers(): Promise<{ net: MemoryNetwork; users: User[] }> {
   const net = new MemoryNetwork({ seed: 1000 + N, startTime: Math.floor(Date.now() / 1000) * 1000 })
   const config = largeGroupConfig(N - 1)
   const users: User[] = []
-  // PROFILE_CONSENSUS=aggregated: the BLS plug-in (issue 55), votes to the aggregators and one proof per change.
   const aggregated = process.env.PROFILE_CONSENSUS === 'aggregated'
   for (let i = 0; i < N; i++) {
     const plugins = aggregated ? { plugins: { consensus: aggregatedConsensus(key(i)) } } : {}
     users.push(await User.create({ privateKey: key(i), transport: net.createTransport(`m${i}`), clock: net.clock, config, random: () => 0.5, ...plugins }))
   }
+  return { net, users }
+}
+
+async function remove(): Promise<Flow> {
+  const { net, users } = await largeGroupUsers()
   const id = 'profile-remove'
   const conv = (i: number) => users[i]!.conversation(id)!
   await users[0]!.createConversation(id, { admission: 'open' })
@@ -149,14 +159,7 @@ async function remove(): Promise<Flow> {
  * creator, alone, votes them in and admits them in one commit.
  */
 async function form(): Promise<Flow> {
-  const net = new MemoryNetwork({ seed: 1000 + N, startTime: Math.floor(Date.now() / 1000) * 1000 })
-  const config = largeGroupConfig(N - 1)
-  const users: User[] = []
-  const aggregated = process.env.PROFILE_CONSENSUS === 'aggregated'
-  for (let i = 0; i < N; i++) {
-    const plugins = aggregated ? { plugins: { consensus: aggregatedConsensus(key(i)) } } : {}
-    users.push(await User.create({ privateKey: key(i), transport: net.createTransport(`m${i}`), clock: net.clock, config, random: () => 0.5, ...plugins }))
-  }
+  const { net, users } = await largeGroupUsers()
   const id = 'profile-form'
   return {
     async run() {

@@ -50,6 +50,22 @@ async function tap(s: Scenario, name: string, conversationId: string) {
   return { t, seen, publish, on: (l: (m: WelcomeChannelMessage) => void) => listeners.push(l) }
 }
 
+/** `count` probes at once, each from its own forged id (`tag` keeps the ids and nonces of one test apart); returns their nonces (hex). */
+function probesFromForgedIds(obs: { publish(m: Parameters<typeof encodeWelcomeChannelMessage>[0]): void }, count: number, tag: number): Set<string> {
+  const nonces = new Set<string>()
+  for (let k = 0; k < count; k++) {
+    const id = new Uint8Array(20)
+    id[0] = k
+    id[1] = tag
+    const nonce = new Uint8Array(16)
+    nonce[0] = k
+    nonce[1] = tag
+    nonces.add(hex(nonce))
+    obs.publish({ joinProbe: { memberId: id, nonce, sentAtMs: k } })
+  }
+  return nonces
+}
+
 const beaconsIn = (seen: WelcomeChannelMessage[]) => seen.filter((m) => m.joinBeacon !== undefined).map((m) => m.joinBeacon!)
 const probesIn = (seen: WelcomeChannelMessage[]) => seen.filter((m) => m.joinProbe !== undefined).map((m) => m.joinProbe!)
 
@@ -324,13 +340,7 @@ describe('members answer probes (only when working, staggered, rate-limited)', (
     const s = await scenario(2, { config: { probeAnswersPerSecond: 2 } })
     await bootstrap(s, 'budget')
     const obs = await tap(s, 'observer', 'budget')
-    for (let k = 0; k < 100; k++) {
-      const id = new Uint8Array(20)
-      id[0] = k
-      const nonce = new Uint8Array(16)
-      nonce[0] = k
-      obs.publish({ joinProbe: { memberId: id, nonce, sentAtMs: k } })
-    }
+    probesFromForgedIds(obs, 100, 0)
     await s.net.advance(900)
     // Both members answer (the second after its stagger delay, for probes nobody answered), each within
     // budget: at most 2 beacons in each of its one-second windows (so at most 4 in any 900 ms, which
@@ -362,17 +372,7 @@ describe('members answer probes (only when working, staggered, rate-limited)', (
     const s = await scenario(2, { config: { probeAnswersPerSecond: 5 } })
     await bootstrap(s, 'burst-probes')
     const obs = await tap(s, 'observer', 'burst-probes')
-    const sent = new Set<string>()
-    for (let k = 0; k < 150; k++) {
-      const id = new Uint8Array(20)
-      id[0] = k
-      id[1] = 0xb0
-      const nonce = new Uint8Array(16)
-      nonce[0] = k
-      nonce[1] = 0xb0
-      sent.add(hex(nonce))
-      obs.publish({ joinProbe: { memberId: id, nonce, sentAtMs: k } })
-    }
+    const sent = probesFromForgedIds(obs, 150, 0xb0)
     await s.net.advance(2_000)
     const beacons = beaconsIn(obs.seen)
     const answered = new Set(beacons.flatMap((b) => [b.nonce, ...b.moreNonces].map(hex)).filter((h) => sent.has(h)))
@@ -387,15 +387,7 @@ describe('members answer probes (only when working, staggered, rate-limited)', (
     const s = await scenario(2, { config: { probeAnswersPerSecond: 2 } })
     await bootstrap(s, 'probe-flood')
     const obs = await tap(s, 'observer', 'probe-flood')
-    for (let k = 0; k < 200; k++) {
-      const id = new Uint8Array(20)
-      id[0] = k
-      id[1] = 0xf1
-      const nonce = new Uint8Array(16)
-      nonce[0] = k
-      nonce[1] = 0xf1
-      obs.publish({ joinProbe: { memberId: id, nonce, sentAtMs: k } })
-    }
+    probesFromForgedIds(obs, 200, 0xf1)
     await s.net.advance(900)
     for (const i of [0, 1]) expect(conv(s, i, 'probe-flood').conversation.dropCounts()['rate-limited'] ?? 0).toBeGreaterThanOrEqual(200 - 2 * 32 - 2 * 32)
     await s.stop()
