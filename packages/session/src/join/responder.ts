@@ -141,12 +141,17 @@ export function onJoinProbe(core: ResponderComponents, probe: JoinProbe, now: nu
     return
   }
   // Past this second's beacon budget the answer waits for the next second's (bounded by the cap above).
-  const fireAt = answerNow ? state.windowStart + BUDGET_WINDOW_MS : delay === 0 ? shareAt : now + delay
+  const fireAt = answerNow ? nextBudgetWindow(state) : delay === 0 ? shareAt : now + delay
   state.pending.set(nonceHex, { prober: probe.memberId, nonce: probe.nonce, fireAt })
 }
 
 /** The global beacon budget counts beacons per window of this length. */
 const BUDGET_WINDOW_MS = 1_000
+
+/** When the next window of the global beacon budget opens (for answers this window's budget could not send). */
+function nextBudgetWindow(state: ResponderComponents['joinResponder']): number {
+  return state.windowStart + BUDGET_WINDOW_MS
+}
 
 /** How long after a beacon of ours probes wait to share the next one: half an answer step. */
 function coalesceMs(core: Pick<ResponderComponents, 'config'>): number {
@@ -206,7 +211,7 @@ export function answerDueProbes(core: Omit<ResponderComponents, 'consensus' | 'q
   for (let i = 0; i < due.length; i += MAX_BEACON_NONCES) {
     if (sendBeacon(core, due.slice(i, i + MAX_BEACON_NONCES), now)) continue
     // This second's budget is spent: the rest wait for the next second's, still answerable by another member meanwhile.
-    const next = state.windowStart + BUDGET_WINDOW_MS
+    const next = nextBudgetWindow(state)
     for (const p of due.slice(i)) state.pending.set(toHex(p.nonce), { prober: p.prober, nonce: p.nonce, fireAt: next })
     break
   }

@@ -50,6 +50,13 @@ async function tap(s: Scenario, name: string, conversationId: string) {
   return { t, seen, publish, on: (l: (m: WelcomeChannelMessage) => void) => listeners.push(l) }
 }
 
+/** Two members of conversation `id` with a beacon budget of `probeAnswersPerSecond`, and an observer on its welcome channel. */
+async function probedPair(id: string, probeAnswersPerSecond: number) {
+  const s = await scenario(2, { config: { probeAnswersPerSecond } })
+  await bootstrap(s, id)
+  return { s, obs: await tap(s, 'observer', id) }
+}
+
 /** `count` probes at once, each from its own forged id (`tag` keeps the ids and nonces of one test apart); returns their nonces (hex). */
 function probesFromForgedIds(obs: { publish(m: Parameters<typeof encodeWelcomeChannelMessage>[0]): void }, count: number, tag: number): Set<string> {
   const nonces = new Set<string>()
@@ -337,9 +344,7 @@ describe('members answer probes (only when working, staggered, rate-limited)', (
   })
 
   it('probes from many forged ids are bounded by the global budget', async () => {
-    const s = await scenario(2, { config: { probeAnswersPerSecond: 2 } })
-    await bootstrap(s, 'budget')
-    const obs = await tap(s, 'observer', 'budget')
+    const { s, obs } = await probedPair('budget', 2)
     probesFromForgedIds(obs, 100, 0)
     await s.net.advance(900)
     // Both members answer (the second after its stagger delay, for probes nobody answered), each within
@@ -369,9 +374,7 @@ describe('members answer probes (only when working, staggered, rate-limited)', (
     // 200 people following one invite link probe within a second: a member keeps as many probes
     // waiting as its budget answers in a second (here 5 beacons of 32), not two beacons' worth
     // (64), so none of them has to wait for its next probe and join in a later, costlier wave.
-    const s = await scenario(2, { config: { probeAnswersPerSecond: 5 } })
-    await bootstrap(s, 'burst-probes')
-    const obs = await tap(s, 'observer', 'burst-probes')
+    const { s, obs } = await probedPair('burst-probes', 5)
     const sent = probesFromForgedIds(obs, 150, 0xb0)
     await s.net.advance(2_000)
     const beacons = beaconsIn(obs.seen)
@@ -384,9 +387,7 @@ describe('members answer probes (only when working, staggered, rate-limited)', (
   })
 
   it('a flood of probes beyond what the budget answers in a second is bounded: the rest wait for the prober\'s next probe', async () => {
-    const s = await scenario(2, { config: { probeAnswersPerSecond: 2 } })
-    await bootstrap(s, 'probe-flood')
-    const obs = await tap(s, 'observer', 'probe-flood')
+    const { s, obs } = await probedPair('probe-flood', 2)
     probesFromForgedIds(obs, 200, 0xf1)
     await s.net.advance(900)
     for (const i of [0, 1]) expect(conv(s, i, 'probe-flood').conversation.dropCounts()['rate-limited'] ?? 0).toBeGreaterThanOrEqual(200 - 2 * 32 - 2 * 32)
