@@ -2,10 +2,10 @@ import { bytesEqual, toHex } from '@demls/wire'
 import { settledMembers } from '@demls/steward'
 import { joinProposalSlots, votingInactivityWindow } from '../core/config.js'
 import type { ConversationCore } from '../core/core.js'
-import { targetOf, targetSatisfied } from '../rules/targets.js'
+import { keyOfTarget, targetOf, targetSatisfied } from '../rules/targets.js'
 import { withInvitation } from '../join/invite.js'
 import { takeLinkJoin } from '../join/invite-link.js'
-import { initiateProposal, targetInFlight } from '../voting/proposals.js'
+import { inFlightTargetKeys, initiateProposal } from '../voting/proposals.js'
 import { listStampKey } from '../sync/steward-sync.js'
 import { electionPool, judgeElection } from './election-check.js'
 
@@ -203,11 +203,13 @@ export function opensBufferedUpdates(core: ConversationCore, now: number): boole
 /** Buffered add/remove requests worth proposing now. */
 function actionableUpdates(core: ConversationCore) {
   const members = core.memberSet()
-  return [...core.queues.pendingUpdates.values()].filter((u) => {
+  const inFlight = inFlightTargetKeys(core)
+  const actionable = []
+  for (const u of core.queues.pendingUpdates.values()) {
     const target = targetOf(u.request)
-    if (target === undefined || targetInFlight(core, u.request)) return false
-    return !targetSatisfied(target, (h) => members.has(h))
-  })
+    if (target !== undefined && !inFlight.has(keyOfTarget(target)) && !targetSatisfied(target, (h) => members.has(h))) actionable.push(u)
+  }
+  return actionable
 }
 
 /**

@@ -543,8 +543,25 @@ export async function tickDeadlines(core: ConversationCore, now: number): Promis
 /** Whether an add/remove for this request's target is already in flight or approved. */
 export function targetInFlight(core: ConversationCore, request: ConversationUpdateRequest): boolean {
   const key = targetKey(request)
-  if (key === undefined) return false
-  return core.queues.isApprovedTarget(key) || core.queues.isVotingTarget(key) || openTargetKeys(core).has(key)
+  return key !== undefined && inFlightTargetKeys(core).has(key)
+}
+
+/**
+ * Target keys of every add/remove in flight or approved here: approved,
+ * our open proposals, and every open proposal of the consensus service. A
+ * caller that checks many requests (a steward's buffer of joiners) builds
+ * it once: one pass over each queue, not one per request.
+ */
+export function inFlightTargetKeys(core: ConversationCore): Set<string> {
+  const keys = openTargetKeys(core)
+  for (const r of core.queues.approved.values()) addTargetKey(keys, r)
+  for (const r of core.queues.voting.values()) addTargetKey(keys, r)
+  return keys
+}
+
+function addTargetKey(keys: Set<string>, request: ConversationUpdateRequest): void {
+  const key = targetKey(request)
+  if (key !== undefined) keys.add(key)
 }
 
 /** Target keys (`add:<hex>`, `remove:<hex>`) of the add/remove proposals open in our consensus service, from the decoded requests we keep. */
