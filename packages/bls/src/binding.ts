@@ -1,6 +1,7 @@
 import { addressEquals, recoverPersonalMessageAddress } from '@demls/eip191'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { nobleG1 } from './backend/noble.js'
+import type { BlsParsedKey } from './backend/types.js'
 import { BLS_PUBLIC_KEY_LENGTH, BLS_SIGNATURE_LENGTH } from './ciphersuite.js'
 import { BlsArgumentError, BlsDecodeError } from './errors.js'
 import { blsKeyFromMemberKey as deriveKey, blsPublicKey, blsSign, blsVerify } from './keys.js'
@@ -229,9 +230,30 @@ export function verifyKeyBindings(
   bindings: readonly BlsKeyBinding[],
   expectedMemberIds: readonly (Uint8Array | undefined)[] = [],
 ): ({ ok: true } | { ok: false; reason: KeyBindingRefusal })[] {
+  return verifyKeyBindingsKeepingKeys(bindings, expectedMemberIds).verdicts
+}
+
+/**
+ * {@link verifyKeyBindings}, and the key of each binding that passed as
+ * the platform's backend parsed and validated it (`keys[i]`, undefined
+ * where refused): a member key list built from them parses none again.
+ * Same verdicts: a key the backend does not parse is refused as
+ * `'invalid-public-key'` before any pairing, as the pairing check would.
+ */
+export function verifyKeyBindingsKeepingKeys(
+  bindings: readonly BlsKeyBinding[],
+  expectedMemberIds: readonly (Uint8Array | undefined)[] = [],
+): { verdicts: BindingVerdict[]; keys: (BlsParsedKey | undefined)[] } {
   const verdicts: (BindingVerdict | undefined)[] = bindings.map((b, i) => checkBeforePairing(b, expectedMemberIds[i]))
+  const keys: (BlsParsedKey | undefined)[] = bindings.map(() => undefined)
+  for (const [i, b] of bindings.entries()) {
+    if (verdicts[i] !== undefined) continue
+    const key = platformBackend.parsePublicKey(b.publicKey)
+    if (key === undefined) verdicts[i] = { ok: false, reason: 'invalid-public-key' }
+    else keys[i] = key
+  }
   const pending = [...verdicts.keys()].filter((i) => verdicts[i] === undefined)
-  const batch = platformBackend.verifyBatch
+  const batch = platformBackend.verifyParsedBatch
   if (pending.length >= 2 && batch !== undefined) {
     let together = false
     try {
@@ -239,7 +261,7 @@ export function verifyKeyBindings(
         platformBackend,
         pending.map((i) => {
           const b = bindings[i]!
-          return { publicKey: b.publicKey, message: possessionMessage(b.publicKey, b.memberId), signature: b.possession }
+          return { key: keys[i]!, message: possessionMessage(b.publicKey, b.memberId), signature: b.possession }
         }),
       )
     } catch {
@@ -247,7 +269,19 @@ export function verifyKeyBindings(
     }
     if (together) for (const i of pending) verdicts[i] = { ok: true }
   }
-  return verdicts.map((v, i) => v ?? checkPossession(bindings[i]!))
+  const final = verdicts.map((v, i) => v ?? checkParsedPossession(bindings[i]!, keys[i]!))
+  return { verdicts: final, keys: keys.map((k, i) => (final[i]!.ok ? k : undefined)) }
+}
+
+/** The pairing check of {@link verifyKeyBinding} on a key the platform's backend parsed: one signature with its one key. */
+function checkParsedPossession(binding: BlsKeyBinding, key: BlsParsedKey): BindingVerdict {
+  try {
+    return platformBackend.fastAggregateVerify([key], possessionMessage(binding.publicKey, binding.memberId), binding.possession)
+      ? { ok: true }
+      : { ok: false, reason: 'bad-possession' }
+  } catch {
+    return { ok: false, reason: 'bad-member-signature' }
+  }
 }
 
 function blsVerifyPossessionKeyOnly(publicKey: Uint8Array): boolean {

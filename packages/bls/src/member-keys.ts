@@ -49,12 +49,21 @@ export function prepareMemberKeys(
   backend: BlsBackend = platformBackend,
   options: { reuse?: BlsMemberKeys } = {},
 ): BlsMemberKeys {
-  if (!Array.isArray(publicKeys) || publicKeys.length === 0) throw new BlsMemberKeysError(-1, 'empty')
-  if (publicKeys.length > MAX_PROOF_MEMBERS) throw new BlsMemberKeysError(-1, 'too-many')
   // Keys already parsed for the previous epoch (same backend) are taken as they are: a change of one member parses one key.
   const known = new Map<string, BlsParsedKey>()
   const previous = options.reuse
   if (previous !== undefined && previous.backend === backend) for (const k of previous.keys) known.set(charString(k.bytes), k)
+  return prepareMemberKeysKnowing(publicKeys, backend, known)
+}
+
+/**
+ * {@link prepareMemberKeys} taking the keys in `known` (by
+ * {@link parsedKeyId}) as parsed: each must have been parsed and
+ * validated by `backend` itself.
+ */
+export function prepareMemberKeysKnowing(publicKeys: readonly Uint8Array[], backend: BlsBackend, known: ReadonlyMap<string, BlsParsedKey>): BlsMemberKeys {
+  if (!Array.isArray(publicKeys) || publicKeys.length === 0) throw new BlsMemberKeysError(-1, 'empty')
+  if (publicKeys.length > MAX_PROOF_MEMBERS) throw new BlsMemberKeysError(-1, 'too-many')
   const seen = new Set<string>()
   const keys: BlsParsedKey[] = []
   for (const [i, bytes] of publicKeys.entries()) {
@@ -67,6 +76,11 @@ export function prepareMemberKeys(
     keys.push(parsed)
   }
   return Object.freeze({ size: keys.length, backend, keys: Object.freeze(keys) })
+}
+
+/** The map key of a public key's bytes in {@link prepareMemberKeysKnowing}'s `known`. */
+export function parsedKeyId(publicKey: Uint8Array): string {
+  return charString(publicKey)
 }
 
 /** One char per byte: a compact map key. */

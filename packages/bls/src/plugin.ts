@@ -10,12 +10,14 @@ import {
   InMemoryConsensusStorage,
   consensusResult,
 } from '@demls/consensus'
-import type { BlsBackend } from './backend/types.js'
-import { BLS_KEY_BINDING_LENGTH, type BlsKeyBinding, createKeyBinding, decodeKeyBinding, encodeKeyBinding, verifyKeyBindings } from './binding.js'
+import { platformBackend } from '#bls-platform'
+import type { BlsBackend, BlsParsedKey } from './backend/types.js'
+import { MAX_PROOF_MEMBERS } from './bitmap.js'
+import { BLS_KEY_BINDING_LENGTH, type BlsKeyBinding, createKeyBinding, decodeKeyBinding, encodeKeyBinding, verifyKeyBindingsKeepingKeys } from './binding.js'
 import { BLS_SIGNATURE_DST } from './ciphersuite.js'
 import { BlsArgumentError } from './errors.js'
 import { blsKeyFromMemberKey, blsSign } from './keys.js'
-import { type BlsMemberKeys, prepareMemberKeys } from './member-keys.js'
+import { type BlsMemberKeys, parsedKeyId, prepareMemberKeysKnowing } from './member-keys.js'
 import { buildApprovalProof, decodeApprovalProof, encodeApprovalProof, verifyOutcomeProof } from './proof.js'
 import { type BlsVoteContext, blsVoteMessage } from './vote-message.js'
 
@@ -150,9 +152,10 @@ function asMemberKeys(keys: AggregationMemberKeys): BlsMemberKeys {
  * Decode and verify encoded bindings, one verdict each in order
  * (`memberIds[i]`: the member binding `i` must name): undecodable bytes
  * are refused as such, the rest go to {@link verifyKeyBindings} together
- * (a single one is exactly `verifyKeyBinding`).
+ * (a single one is exactly `verifyKeyBinding`). The keys of the bindings
+ * that pass go to `keep`, as the platform's backend parsed them.
  */
-function verifyEncodedBindings(list: readonly Uint8Array[], memberIds: readonly (Uint8Array | undefined)[] = []): AggregationBindingVerdict[] {
+function verifyEncodedBindings(list: readonly Uint8Array[], memberIds: readonly (Uint8Array | undefined)[], keep: VerifiedKeys): AggregationBindingVerdict[] {
   const decoded = list.map((bytes): BlsKeyBinding | undefined => {
     try {
       return decodeKeyBinding(bytes)
@@ -161,10 +164,11 @@ function verifyEncodedBindings(list: readonly Uint8Array[], memberIds: readonly 
     }
   })
   const present = [...decoded.keys()].filter((i) => decoded[i] !== undefined)
-  const verdicts = verifyKeyBindings(
+  const { verdicts, keys } = verifyKeyBindingsKeepingKeys(
     present.map((i) => decoded[i]!),
     present.map((i) => memberIds[i]),
   )
+  for (const key of keys) if (key !== undefined) keep.add(key)
   const byIndex = new Map(present.map((i, k) => [i, verdicts[k]!]))
   return decoded.map((b, i): AggregationBindingVerdict => {
     const r = byIndex.get(i)
@@ -173,18 +177,50 @@ function verifyEncodedBindings(list: readonly Uint8Array[], memberIds: readonly 
   })
 }
 
+/**
+ * The keys of bindings a member verified and has not yet put in a member
+ * key list, as the platform's backend parsed them: the list of the epoch
+ * that adds their members takes them instead of validating each key again
+ * (a joiner verifies every member's binding from its Welcome, then builds
+ * the list from the same keys). At most {@link MAX_PROOF_MEMBERS}, oldest
+ * out first (bindings of joins never committed).
+ */
+class VerifiedKeys {
+  readonly #keys = new Map<string, BlsParsedKey>()
+
+  add(key: BlsParsedKey): void {
+    const id = parsedKeyId(key.bytes)
+    this.#keys.delete(id)
+    this.#keys.set(id, key)
+    if (this.#keys.size > MAX_PROOF_MEMBERS) this.#keys.delete(this.#keys.keys().next().value as string)
+  }
+
+  /** The member key list of `ordered` on `backend`, kept keys taken as parsed; those it uses leave the store (the next list reuses this one). */
+  memberKeys(ordered: readonly Uint8Array[], backend: BlsBackend, previous: BlsMemberKeys | undefined): BlsMemberKeys {
+    const known = new Map<string, BlsParsedKey>()
+    if (previous !== undefined && previous.backend === backend) for (const k of previous.keys) known.set(parsedKeyId(k.bytes), k)
+    if (backend === platformBackend) for (const [id, k] of this.#keys) if (!known.has(id)) known.set(id, k)
+    const keys = prepareMemberKeysKnowing(ordered, backend, known)
+    for (const k of keys.keys) this.#keys.delete(parsedKeyId(k.bytes))
+    return keys
+  }
+}
+
 /** The {@link ConsensusAggregation} of a BLS member: bytes in, bytes out, untrusted input refused with a reason. */
 function blsAggregation(binding: BlsKeyBinding, secret: Uint8Array, rule: ConsensusRule, backend: BlsBackend | undefined): ConsensusAggregation {
   const encoded = encodeKeyBinding(binding)
+  const verified = new VerifiedKeys()
   return {
     scheme: 'bls12-381-min-pk',
     binding: encoded,
     maxBindingBytes: BLS_KEY_BINDING_LENGTH,
-    verifyBinding: (bytes, memberId) => verifyEncodedBindings([bytes], [memberId])[0]!,
-    verifyBindings: (list) => verifyEncodedBindings(list),
+    verifyBinding: (bytes, memberId) => verifyEncodedBindings([bytes], [memberId], verified)[0]!,
+    verifyBindings: (list) => verifyEncodedBindings(list, [], verified),
     signVote: (ctx, vote) => blsSign(secret, blsVoteMessage(ctx, vote), backend),
-    memberKeys: (ordered, previous) =>
-      prepareMemberKeys(ordered, backend ?? (previous === undefined ? undefined : asMemberKeys(previous).backend), previous === undefined ? {} : { reuse: asMemberKeys(previous) }),
+    memberKeys: (ordered, previous) => {
+      const reuse = previous === undefined ? undefined : asMemberKeys(previous)
+      return verified.memberKeys(ordered, backend ?? reuse?.backend ?? platformBackend, reuse)
+    },
     buildProof(ctx, members, votes) {
       const built = buildApprovalProof(ctx, asMemberKeys(members), votes)
       return { proof: built.proof === undefined ? undefined : encodeApprovalProof(built.proof), invalid: built.invalid, equivocators: built.equivocators }

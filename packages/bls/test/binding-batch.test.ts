@@ -1,6 +1,6 @@
 import { EthereumSigner } from '@demls/consensus'
 import { bls12_381 } from '@noble/curves/bls12-381.js'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   type BlsKeyBinding,
   blsAggregateSignatures,
@@ -11,11 +11,13 @@ import {
   blsPublicKey,
   blsSign,
   createKeyBinding,
+  defaultBlsBackend,
   encodeKeyBinding,
   keyBindingDigest,
   verifyKeyBinding,
   verifyKeyBindings,
 } from '../src/index.js'
+import { verifyKeyBindingsKeepingKeys } from '../src/binding.js'
 import { g1NotInSubgroup, identity, native, noble, subG1 } from './helpers.js'
 
 const memberKey = (n: number) => new Uint8Array(32).fill(n)
@@ -111,5 +113,71 @@ describe('key bindings verified together', () => {
     const together = aggregation.verifyBindings?.(list)
     expect(together).toEqual(list.map((bytes) => aggregation.verifyBinding(bytes)))
     expect(together?.map((v) => (v.ok ? 'ok' : v.reason))).toEqual(['ok', 'undecodable', 'bad-possession', 'ok', 'undecodable', 'bad-possession'])
+  })
+})
+
+describe('keys parsed once: a binding check hands its keys to the member key list', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+
+  it('keeps the parsed key of each binding that passes, and only of those', () => {
+    const valid = [1, 2, 3].map(bindingOf)
+    const [a, b] = cancellingPair()
+    const bad = g1NotInSubgroup()
+    const list = [valid[0]!, a, valid[1]!, { ...valid[2]!, publicKey: bad, memberSignature: signer(3).sign(keyBindingDigest(valid[2]!.memberId, bad)) }, b, valid[2]!]
+    const { verdicts, keys } = verifyKeyBindingsKeepingKeys(list)
+    expect(verdicts).toEqual(verifyKeyBindings(list))
+    expect(verdicts.map((v) => (v.ok ? 'ok' : v.reason))).toEqual(['ok', 'bad-possession', 'ok', 'invalid-public-key', 'bad-possession', 'ok'])
+    expect(keys.map((k) => k !== undefined)).toEqual([true, false, true, false, false, true])
+    for (const [i, k] of keys.entries()) if (k !== undefined) expect(k.bytes).toEqual(list[i]!.publicKey)
+    // One binding alone: the same verdict as verifyKeyBinding, and its key.
+    const one = verifyKeyBindingsKeepingKeys([valid[0]!])
+    expect(one.verdicts).toEqual([verifyKeyBinding(valid[0]!)])
+    expect(one.keys[0]?.bytes).toEqual(valid[0]!.publicKey)
+    expect(verifyKeyBindingsKeepingKeys([a]).keys).toEqual([undefined])
+  })
+
+  it('the plug-in builds the member key list from the keys its binding checks parsed: none is validated twice, any other key still is', () => {
+    const backend = defaultBlsBackend()
+    const aggregation = blsConsensusPlugin(signer(0x51), { memberSecretKey: memberKey(0x51) }).aggregation!
+    const members = [1, 2, 3, 4, 5].map(bindingOf)
+    const parse = vi.spyOn(backend, 'parsePublicKey')
+    expect(aggregation.verifyBindings?.(members.map(encodeKeyBinding)).every((v) => v.ok)).toBe(true)
+    expect(parse).toHaveBeenCalledTimes(5)
+    const first = aggregation.memberKeys(members.map((m) => m.publicKey))
+    expect(parse).toHaveBeenCalledTimes(5)
+    // A joiner's binding checked alone, then the next epoch's list: only the joiner's key is new, and it was parsed by its check.
+    const joiner = bindingOf(6)
+    expect(aggregation.verifyBinding(encodeKeyBinding(joiner), joiner.memberId).ok).toBe(true)
+    expect(parse).toHaveBeenCalledTimes(6)
+    const second = aggregation.memberKeys([...members, joiner].map((m) => m.publicKey), first)
+    expect(parse).toHaveBeenCalledTimes(6)
+    // A key no binding check passed is parsed and validated as before: refused if invalid, whatever was checked.
+    const unchecked = bindingOf(7)
+    aggregation.memberKeys([...members, joiner, unchecked].map((m) => m.publicKey), second)
+    expect(parse).toHaveBeenCalledTimes(7)
+    expect(() => aggregation.memberKeys([...members.map((m) => m.publicKey), g1NotInSubgroup()], second)).toThrow(/invalid-key/)
+    // A refused binding leaves nothing behind: its key is parsed again when a list names it.
+    const [a] = cancellingPair()
+    expect(aggregation.verifyBinding(encodeKeyBinding(a), a.memberId).ok).toBe(false)
+    const calls = parse.mock.calls.length
+    aggregation.memberKeys([...members.map((m) => m.publicKey), a.publicKey], first)
+    expect(parse).toHaveBeenCalledTimes(calls + 1)
+  })
+
+  it('native backend: verifyParsedBatch is verifyBatch over parsed keys, and refuses a key another backend parsed', () => {
+    const backend = native()
+    const sets = [1, 2, 3].map((n) => {
+      const sk = blsKeyFromSeed(new Uint8Array(32).fill(n))
+      const message = new TextEncoder().encode(`message ${n}`)
+      return { publicKey: blsPublicKey(sk), message, signature: blsSign(sk, message) }
+    })
+    const keyed = sets.map((s) => ({ key: backend.parsePublicKey(s.publicKey)!, message: s.message, signature: s.signature }))
+    expect(backend.verifyParsedBatch?.(keyed)).toBe(true)
+    expect(backend.verifyParsedBatch?.([keyed[0]!, { ...keyed[1]!, signature: sets[2]!.signature }])).toBe(false)
+    expect(backend.verifyParsedBatch?.([keyed[0]!, { ...keyed[1]!, key: noble.parsePublicKey(sets[1]!.publicKey)! }])).toBe(false)
+    expect(backend.verifyParsedBatch?.([])).toBe(false)
+    expect(noble.verifyParsedBatch).toBeUndefined()
   })
 })

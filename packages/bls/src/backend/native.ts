@@ -80,6 +80,22 @@ export function loadNativeBlsBackend(): BlsBackend | Error {
     if ((sum.toBytes(true)[0]! & 0x40) !== 0) return false
     return verifyPoint(sum, message, sig)
   }
+  const verifyParsedBatch = (sets: readonly { key: BlsParsedKey; message: Uint8Array; signature: Uint8Array }[]): boolean => {
+    if (sets.length === 0) return false
+    const parsed: { msg: Uint8Array; pk: BlstPoint; sig: BlstPoint }[] = []
+    for (const s of sets) {
+      if (s.key.backend !== 'native' || !(s.message instanceof Uint8Array)) return false
+      const sig = g2(s.signature)
+      if (sig === undefined) return false
+      parsed.push({ msg: s.message, pk: s.key.point as BlstPoint, sig })
+    }
+    try {
+      // blst weights each set by a random 64-bit scalar; keys and signatures were validated when parsed.
+      return lib.verifyMultipleAggregateSignatures(parsed, false, false)
+    } catch {
+      return false
+    }
+  }
   // Known answer: secret key 1 signs "demls bls ciphersuite check" to this
   // (computed with @noble/curves under BLS_SIGNATURE_DST). A binary with
   // another DST would fail it, and is not used.
@@ -107,21 +123,15 @@ export function loadNativeBlsBackend(): BlsBackend | Error {
     parsePublicKey: parse,
     fastAggregateVerify,
     verifyBatch(sets) {
-      if (sets.length === 0) return false
-      const parsed: { msg: Uint8Array; pk: BlstPoint; sig: BlstPoint }[] = []
+      const keyed: { key: BlsParsedKey; message: Uint8Array; signature: Uint8Array }[] = []
       for (const s of sets) {
-        const pk = parse(s.publicKey)
-        const sig = pk === undefined ? undefined : g2(s.signature)
-        if (pk === undefined || sig === undefined || !(s.message instanceof Uint8Array)) return false
-        parsed.push({ msg: s.message, pk: pk.point as BlstPoint, sig })
+        const key = parse(s.publicKey)
+        if (key === undefined) return false
+        keyed.push({ key, message: s.message, signature: s.signature })
       }
-      try {
-        // blst weights each set by a random 64-bit scalar; keys and signatures were validated when parsed.
-        return lib.verifyMultipleAggregateSignatures(parsed, false, false)
-      } catch {
-        return false
-      }
+      return verifyParsedBatch(keyed)
     },
+    verifyParsedBatch,
     aggregateAndVerify(keys, message, signatures) {
       if (keys.length === 0 || signatures.length === 0) return undefined
       // Decompressed only (on the curve, not yet in the subgroup): the sum's subgroup check, in fastAggregateVerify, is the one the pairing needs.

@@ -77,6 +77,14 @@ export interface BlsBackend {
    * without it is checked set by set.
    */
   verifyBatch?(sets: readonly { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array }[]): boolean
+  /**
+   * Optional: {@link BlsBackend.verifyBatch} over keys this backend already
+   * parsed ({@link BlsBackend.parsePublicKey}), so a caller that keeps the
+   * parsed keys (a joiner builds its epoch's member key list from the very
+   * keys whose proofs of possession it checked) validates each key once.
+   * `false` for a key another backend parsed.
+   */
+  verifyParsedBatch?(sets: readonly { key: BlsParsedKey; message: Uint8Array; signature: Uint8Array }[]): boolean
 }
 
 /**
