@@ -26,6 +26,15 @@ const bindingOf = (n: number) => createKeyBinding(signer(n), memberKey(n))
 
 const g2 = (bytes: Uint8Array) => bls12_381.G2.Point.fromBytes(bytes)
 
+/** Three keys, each signing a message of its own. */
+function signedSets() {
+  return [1, 2, 3].map((n) => {
+    const sk = blsKeyFromSeed(new Uint8Array(32).fill(n))
+    const message = new TextEncoder().encode(`message ${n}`)
+    return { publicKey: blsPublicKey(sk), message, signature: blsSign(sk, message) }
+  })
+}
+
 /**
  * Two of mallory's bindings whose proofs of possession are each shifted by
  * ±X: each is invalid alone, and their sum is the sum of the two valid
@@ -86,11 +95,7 @@ describe('key bindings verified together', () => {
 
   it('native backend: verifyBatch accepts valid sets and refuses a cancelling pair, a bad point or an empty list; noble checks set by set', () => {
     const backend = native()
-    const sets = [1, 2, 3].map((n) => {
-      const sk = blsKeyFromSeed(new Uint8Array(32).fill(n))
-      const message = new TextEncoder().encode(`message ${n}`)
-      return { publicKey: blsPublicKey(sk), message, signature: blsSign(sk, message) }
-    })
+    const sets = signedSets()
     expect(backend.verifyBatch?.(sets)).toBe(true)
     const x = g2(sets[2]!.signature)
     const shifted = [
@@ -168,11 +173,7 @@ describe('keys parsed once: a binding check hands its keys to the member key lis
 
   it('native backend: verifyParsedBatch is verifyBatch over parsed keys, and refuses a key another backend parsed', () => {
     const backend = native()
-    const sets = [1, 2, 3].map((n) => {
-      const sk = blsKeyFromSeed(new Uint8Array(32).fill(n))
-      const message = new TextEncoder().encode(`message ${n}`)
-      return { publicKey: blsPublicKey(sk), message, signature: blsSign(sk, message) }
-    })
+    const sets = signedSets()
     const keyed = sets.map((s) => ({ key: backend.parsePublicKey(s.publicKey)!, message: s.message, signature: s.signature }))
     expect(backend.verifyParsedBatch?.(keyed)).toBe(true)
     expect(backend.verifyParsedBatch?.([keyed[0]!, { ...keyed[1]!, signature: sets[2]!.signature }])).toBe(false)
