@@ -38,7 +38,8 @@ export interface OwnProcess {
 /** The own-process measurements of the large-group reports (`docs/bench/demls-session-large*.json`). */
 export function ownProcessOf(report: { package: string; machine?: { date?: string }; measurements: { name: string; p50Ms: number; params?: { n?: number } }[] }): OwnProcess[] {
   return report.measurements
-    .filter((m) => m.name.includes('one plain member in its own process') && m.params?.n !== undefined)
+    // The model is the reference design's (every vote broadcast): the aggregated rows of the same reports are not its measure.
+    .filter((m) => m.name.includes('one plain member in its own process') && !m.name.includes('[aggregated]') && m.params?.n !== undefined)
     .map((m) => ({ n: m.params?.n as number, ms: m.p50Ms, source: `${report.package}, ${report.machine?.date ?? 'undated'}` }))
 }
 
