@@ -94,13 +94,16 @@ describe('plug-ins through the public API', () => {
     await s.stop()
   })
 
-  it('an invalid sync (rejected by the joiner) is refused and the joiner leaves; the reference would join anyway', async () => {
+  it.each([
+    ['probing first', true],
+    ['with probe: false (no beacon: the Welcome is all it checks)', false],
+  ])('an invalid sync (rejected by the joiner) is refused and the joiner leaves, %s; the reference would join anyway', async (_, probe) => {
     // The joiner's default score (0) is not above the group's threshold (0): its validation rejects the sync.
     const s = await scenario(3, {
       plugins: (i) => (i === 2 ? { makeScoring: (init) => defaultPeerScoring({ ...init, defaultScore: 0n }) } : {}),
     })
     await bootstrap(s, 'bad-sync', 2)
-    const j = joining(s, 2, 'bad-sync')
+    const j = joining(s, 2, 'bad-sync', probe ? {} : { probe: false })
     await s.until(() => j.out.done)
     expect(j.out.error).toBeInstanceOf(InvalidSyncError)
     expect((j.out.error as Error).message).toContain('threshold-not-below-default-score')
