@@ -1,10 +1,9 @@
 import { addressEquals, recoverPersonalMessageAddress } from '@demls/eip191'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { nobleG1 } from './backend/noble.js'
 import type { BlsParsedKey } from './backend/types.js'
 import { BLS_PUBLIC_KEY_LENGTH, BLS_SIGNATURE_LENGTH } from './ciphersuite.js'
 import { BlsArgumentError, BlsDecodeError } from './errors.js'
-import { blsKeyFromMemberKey as deriveKey, blsPublicKey, blsSign, blsVerify } from './keys.js'
+import { blsKeyFromMemberKey as deriveKey, blsPublicKey, blsSign } from './keys.js'
 import { pbDecode, pbEncode } from './protobuf.js'
 import { platformBackend } from '#bls-platform'
 
@@ -169,9 +168,7 @@ export type KeyBindingRefusal = 'invalid-public-key' | 'bad-possession' | 'bad-m
  * ```
  */
 export function verifyKeyBinding(binding: BlsKeyBinding, expectedMemberId?: Uint8Array): { ok: true } | { ok: false; reason: KeyBindingRefusal } {
-  const pre = checkBeforePairing(binding, expectedMemberId)
-  if (pre !== undefined) return pre
-  return checkPossession(binding)
+  return verifyKeyBindingsKeepingKeys([binding], [expectedMemberId]).verdicts[0]!
 }
 
 type BindingVerdict = { ok: true } | { ok: false; reason: KeyBindingRefusal }
@@ -186,20 +183,6 @@ function checkBeforePairing(binding: BlsKeyBinding, expectedMemberId?: Uint8Arra
     const signer = recoverPersonalMessageAddress(keyBindingDigest(binding.memberId, binding.publicKey), binding.memberSignature)
     if (signer === undefined || !addressEquals(signer, binding.memberId)) return { ok: false, reason: 'bad-member-signature' }
     return undefined
-  } catch {
-    return { ok: false, reason: 'bad-member-signature' }
-  }
-}
-
-/** The pairing check of {@link verifyKeyBinding}: the proof of possession. */
-function checkPossession(binding: BlsKeyBinding): BindingVerdict {
-  try {
-    // One pairing check on the platform's backend (native blst in Node): a binding costs about a millisecond.
-    if (!blsVerify(binding.publicKey, possessionMessage(binding.publicKey, binding.memberId), binding.possession)) {
-      // Tell an invalid point from a bad proof.
-      return { ok: false, reason: blsVerifyPossessionKeyOnly(binding.publicKey) ? 'bad-possession' : 'invalid-public-key' }
-    }
-    return { ok: true }
   } catch {
     return { ok: false, reason: 'bad-member-signature' }
   }
@@ -273,7 +256,7 @@ export function verifyKeyBindingsKeepingKeys(
   return { verdicts: final, keys: keys.map((k, i) => (final[i]!.ok ? k : undefined)) }
 }
 
-/** The pairing check of {@link verifyKeyBinding} on a key the platform's backend parsed: one signature with its one key. */
+/** The pairing check of a binding, on a key the platform's backend parsed: one signature with its one key. */
 function checkParsedPossession(binding: BlsKeyBinding, key: BlsParsedKey): BindingVerdict {
   try {
     return platformBackend.fastAggregateVerify([key], possessionMessage(binding.publicKey, binding.memberId), binding.possession)
@@ -282,10 +265,6 @@ function checkParsedPossession(binding: BlsKeyBinding, key: BlsParsedKey): Bindi
   } catch {
     return { ok: false, reason: 'bad-member-signature' }
   }
-}
-
-function blsVerifyPossessionKeyOnly(publicKey: Uint8Array): boolean {
-  return nobleG1(publicKey) !== undefined
 }
 
 /**

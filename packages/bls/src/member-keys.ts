@@ -49,11 +49,17 @@ export function prepareMemberKeys(
   backend: BlsBackend = platformBackend,
   options: { reuse?: BlsMemberKeys } = {},
 ): BlsMemberKeys {
-  // Keys already parsed for the previous epoch (same backend) are taken as they are: a change of one member parses one key.
+  return prepareMemberKeysKnowing(publicKeys, backend, reusableKeys(backend, options.reuse))
+}
+
+/**
+ * The keys of the previous epoch's list, by {@link parsedKeyId}, when it
+ * was parsed by the same backend: a change of one member parses one key.
+ */
+export function reusableKeys(backend: BlsBackend, previous: BlsMemberKeys | undefined): Map<string, BlsParsedKey> {
   const known = new Map<string, BlsParsedKey>()
-  const previous = options.reuse
   if (previous !== undefined && previous.backend === backend) for (const k of previous.keys) known.set(charString(k.bytes), k)
-  return prepareMemberKeysKnowing(publicKeys, backend, known)
+  return known
 }
 
 /**

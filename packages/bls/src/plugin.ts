@@ -17,7 +17,7 @@ import { BLS_KEY_BINDING_LENGTH, type BlsKeyBinding, createKeyBinding, decodeKey
 import { BLS_SIGNATURE_DST } from './ciphersuite.js'
 import { BlsArgumentError } from './errors.js'
 import { blsKeyFromMemberKey, blsSign } from './keys.js'
-import { type BlsMemberKeys, parsedKeyId, prepareMemberKeysKnowing } from './member-keys.js'
+import { type BlsMemberKeys, parsedKeyId, prepareMemberKeysKnowing, reusableKeys } from './member-keys.js'
 import { buildApprovalProof, decodeApprovalProof, encodeApprovalProof, verifyOutcomeProof } from './proof.js'
 import { type BlsVoteContext, blsVoteMessage } from './vote-message.js'
 
@@ -197,8 +197,7 @@ class VerifiedKeys {
 
   /** The member key list of `ordered` on `backend`, kept keys taken as parsed; those it uses leave the store (the next list reuses this one). */
   memberKeys(ordered: readonly Uint8Array[], backend: BlsBackend, previous: BlsMemberKeys | undefined): BlsMemberKeys {
-    const known = new Map<string, BlsParsedKey>()
-    if (previous !== undefined && previous.backend === backend) for (const k of previous.keys) known.set(parsedKeyId(k.bytes), k)
+    const known = reusableKeys(backend, previous)
     if (backend === platformBackend) for (const [id, k] of this.#keys) if (!known.has(id)) known.set(id, k)
     const keys = prepareMemberKeysKnowing(ordered, backend, known)
     for (const k of keys.keys) this.#keys.delete(parsedKeyId(k.bytes))
