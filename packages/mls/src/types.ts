@@ -584,7 +584,14 @@ export interface MlsClient {
    * whether one was retained.
    */
   releaseKeyPackage(conversationId: string): boolean
-  /** Restore a group from {@link MlsService.exportState} bytes. */
+  /**
+   * Restore a group from {@link MlsService.exportState} bytes. Throws
+   * `MlsDecodeError` for bytes that do not decode, and `InvalidStateError`
+   * for another member's state or one whose ratchet tree (or its pending
+   * commit's) does not hash to the tree hash its group context commits to
+   * (a corrupt or altered store). The check hashes the whole tree once, so
+   * the first commit after the import re-hashes only the nodes it changes.
+   */
   importGroup(state: Uint8Array, options?: AbortOptions): Promise<MlsService>
   /**
    * A group in the state of `snapshot` ({@link MlsService.snapshot}): what

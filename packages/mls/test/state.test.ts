@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidStateError, MlsDecodeError, type MlsService } from '../src/index.js'
+import { defaultClientConfig } from '#ts-mls/clientConfig.js'
+import { decodeExportedState, encodeExportedState } from '../src/state/codec.js'
 import { assertExchange, client, groupOf, str, text } from './helpers.js'
 
 describe('state export / import', () => {
@@ -59,5 +61,44 @@ describe('state export / import', () => {
     await expect(a.importGroup(new Uint8Array([1, 2, 3]))).rejects.toBeInstanceOf(MlsDecodeError)
     await expect(a.importGroup(bytes.subarray(0, bytes.length - 5))).rejects.toBeInstanceOf(MlsDecodeError)
     await expect((await client()).importGroup(bytes)).rejects.toBeInstanceOf(InvalidStateError)
+  })
+})
+
+describe('an imported state is checked against its group context', () => {
+  /** `bytes` with member `leaf`'s leaf node blanked in the tree of the state (or of its pending commit's state). */
+  const blankLeaf = (bytes: Uint8Array, leaf: number, inPending = false): Uint8Array => {
+    const decoded = decodeExportedState(bytes, defaultClientConfig)
+    const target = inPending ? decoded.pending!.newState : decoded.state
+    const tree = target.ratchetTree.slice()
+    expect(tree[2 * leaf]).toBeDefined()
+    tree[2 * leaf] = undefined
+    const tampered = { ...target, ratchetTree: tree }
+    return encodeExportedState(inPending ? { ...decoded, pending: { ...decoded.pending!, newState: tampered } } : { ...decoded, state: tampered })
+  }
+
+  it('refuses a state whose ratchet tree does not hash to the tree hash of its group context', async () => {
+    const [a, b, c] = await Promise.all([client(), client(), client()])
+    const [ga] = await groupOf([a, b, c])
+    const bytes = ga!.exportState()
+    // Decoded and encoded again untouched, it imports.
+    expect((await a.importGroup(encodeExportedState(decodeExportedState(bytes, defaultClientConfig)))).members()).toHaveLength(3)
+    // Member 2's leaf gone from the tree: the context still names a tree with it.
+    const err = await a.importGroup(blankLeaf(bytes, 2)).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(InvalidStateError)
+    expect((err as InvalidStateError).code).toBe('MLS_INVALID_STATE')
+    expect((err as Error).message).toMatch(/ratchet tree does not hash to the group context's tree hash/)
+  })
+
+  it("refuses a pending own commit whose state's tree does not match its context", async () => {
+    const [a, b, c] = await Promise.all([client(), client(), client()])
+    const [ga] = await groupOf([a, b, c])
+    const x = await client()
+    await ga!.createCommitCandidate([{ action: 'add', keyPackage: await x.generateKeyPackage() }])
+    const bytes = ga!.exportState()
+    expect((await a.importGroup(bytes)).hasPendingCommit()).toBe(true)
+    // The joiner's new leaf (leaf 3) blanked in the pending state only.
+    const err = await a.importGroup(blankLeaf(bytes, 3, true)).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(InvalidStateError)
+    expect((err as Error).message).toMatch(/pending commit's ratchet tree/)
   })
 })

@@ -17,6 +17,7 @@ import {
   joinGroup,
 } from '#ts-mls'
 import { makeKeyPackageRef } from '#ts-mls/keyPackage.js'
+import { treeHashRoot } from '#ts-mls/treeHash.js'
 import { CIPHERSUITE_NAME } from '../crypto/provider.js'
 import { type CryptoChoice, resolveCrypto } from '../crypto/select.js'
 import {
@@ -307,7 +308,24 @@ class TsMlsClient implements MlsClient {
     throwIfAborted(options.signal)
     const decoded = decodeExportedState(bytes, this.#config)
     this.#assertOwnState(decoded.state)
+    await this.#assertTreeMatches(decoded.state, 'the ratchet tree')
+    if (decoded.pending !== undefined) await this.#assertTreeMatches(decoded.pending.newState, "the pending commit's ratchet tree")
+    throwIfAborted(options.signal)
     return new TsMlsGroup(decoded.state, this.#deps(decoded.publicHandshakes), decoded.pending)
+  }
+
+  /**
+   * An imported state's ratchet tree must hash to the tree hash its group
+   * context commits to: the context is what the epoch's keys were derived
+   * from, and a tree that does not match it (a corrupt or tampered store)
+   * would stage commits against members the group does not have. Hashing it
+   * here also fills the tree-hash cache (UPSTREAM.md §10), so the first
+   * commit after a restore re-hashes only the nodes it replaces, as in a
+   * process that never stopped, instead of every node of the tree.
+   */
+  async #assertTreeMatches(state: ClientState, what: string): Promise<void> {
+    const hash = await treeHashRoot(state.ratchetTree, this.#impl.hash)
+    if (!bytesEqual(hash, state.groupContext.treeHash)) throw new InvalidStateError(`${what} does not hash to the group context's tree hash`)
   }
 
   async restoreGroup(snapshot: MlsSnapshot, options: AbortOptions = {}): Promise<MlsService> {
