@@ -37,6 +37,7 @@ export {
 export * from './gen/messages.js'
 export {
   ENVELOPE_VERSION,
+  MAX_CONTACT_BYTES,
   MAX_MESSAGE_BYTES,
   type TransportEnvelope,
   decodeTransportEnvelope,

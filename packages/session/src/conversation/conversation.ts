@@ -1,13 +1,16 @@
 import { isAggregator, publishBackupProofs } from '../voting/aggregate-votes.js'
+import { aggregatesSoon, aggregatorContacts, announceContact } from '../voting/aggregator-contacts.js'
 import type { AggregateStats } from '../state/aggregate-votes.js'
 import type { MlsService } from '@demls/mls'
 import {
   AbortError,
   type AbortOptions,
+  MAX_CONTACT_BYTES,
   type MemberWelcome,
   type SubtopicName,
   TypeMembershipChange,
   type ViolationEvidenceInit,
+  bytesEqual,
   decodeAppMessage,
   decodeConversationUpdateRequest,
   encodeConversationUpdateRequest,
@@ -600,6 +603,8 @@ export class Conversation {
         ['tick-deadlines', () => tickDeadlines(core, now)],
         // A backup aggregator's proof, when no proof came within its rank's delay.
         ['backup-proofs', () => publishBackupProofs(core, now)],
+        // Our transport contact, to the members, when we aggregate and they lack it.
+        ['aggregator-contact', () => announceContact(core)],
         ['election-wait', async () => expireAwaitedElection(core, now)],
         // Reelection nobody moved (its responsible proposer never saw the work): the next member in line files the election.
         ['reelection', () => retryReelection(core, now)],
@@ -1219,9 +1224,77 @@ export class Conversation {
     return isAggregator(this.#core)
   }
 
+  /**
+   * Whether an open steward election names us in a group that aggregates
+   * votes (and we do not aggregate yet): `User` subscribes to the `votes`
+   * subtopic ahead, so that the members' transports know us as a
+   * subscriber by the time the list is installed and the open votes are
+   * sent to its aggregators.
+   *
+   * @example
+   * ```ts
+   * import type { Conversation } from '@demls/session'
+   * declare const conversation: Conversation
+   * const readVotesTopic = conversation.readsVotes() || conversation.aggregatesSoon()
+   * ```
+   */
+  aggregatesSoon(): boolean {
+    return aggregatesSoon(this.#core)
+  }
+
   /** Whether the group's consensus plug-in aggregates votes (then its votes travel on the `votes` subtopic). */
   aggregatesVotes(): boolean {
     return this.#core.plugins.consensus.aggregation !== undefined && !this.#core.left
+  }
+
+  /**
+   * Give the conversation our transport's contact (`Transport.contact()`),
+   * or `undefined` when it has none. While we aggregate this group's votes
+   * we announce it to the members (MLS-encrypted), when we become an
+   * aggregator, when it changes and whenever members joined since, so they
+   * can dial us (`Transport.dialContact`) and send us their votes directly
+   * instead of through relays. `User` calls it; nothing is sent from here,
+   * the next `poll` does it (the wake-up is due at once).
+   *
+   * @example
+   * ```ts
+   * import type { Conversation } from '@demls/session'
+   * import type { Transport } from '@demls/wire'
+   * declare const conversation: Conversation
+   * declare const transport: Transport
+   * conversation.setTransportContact(transport.contact?.())
+   * ```
+   */
+  setTransportContact(contact: Uint8Array | undefined): void {
+    const core = this.#core
+    const held = core.aggregate.ownContact
+    if (contact !== undefined && (contact.length === 0 || contact.length > MAX_CONTACT_BYTES)) contact = undefined
+    if (held === contact || (held !== undefined && contact !== undefined && bytesEqual(held, contact))) return
+    core.aggregate.ownContact = contact?.slice()
+    registerWakeups(core, core.now)
+  }
+
+  /**
+   * The group's current vote aggregators other than us (`current: true`),
+   * each with the transport contact it announced (`undefined` until one
+   * came), then the members an open steward election names that announced
+   * theirs ahead (`current: false`). Empty in a group that does not
+   * aggregate votes. `User` dials these contacts (the upcoming ones ahead,
+   * so they are reached when the list is installed), and stops relaying
+   * the `votes` subtopic once it reached every current aggregator
+   * (`relayVotes: 'auto'`).
+   *
+   * @example
+   * ```ts
+   * import type { Conversation } from '@demls/session'
+   * import type { Transport } from '@demls/wire'
+   * declare const conversation: Conversation
+   * declare const transport: Transport
+   * for (const { contact } of conversation.aggregatorContacts()) if (contact !== undefined) await transport.dialContact?.(contact)
+   * ```
+   */
+  aggregatorContacts(): { member: Uint8Array; contact: Uint8Array | undefined; current: boolean }[] {
+    return aggregatorContacts(this.#core).map(({ member, contact, current }) => ({ member: member.slice(), contact: contact?.slice(), current }))
   }
 
   /**

@@ -1,4 +1,5 @@
 import { resendDue } from '../voting/aggregate-votes.js'
+import { contactDue } from '../voting/aggregator-contacts.js'
 import { phaseDeadline } from '../freeze/commit-flow.js'
 import { joinAnswerDeadline } from '../join/responder.js'
 import { rewelcomeDeadline } from '../join/rewelcome.js'
@@ -32,6 +33,8 @@ export const WAKEUP_SOURCES: { readonly [K in WakeupSource]: (core: Conversation
   'vote-echoes': (core) => core.voting.voteEchoes.next(),
   // Due at once when the aggregators changed under our open votes and the step can send them (resendDue).
   'backup-proofs': (core, now) => (resendDue(core) ? now : core.aggregate.backupProofs.next()),
+  // Due at once when we aggregate and owe the group our transport contact (new to the list, or members joined since).
+  'aggregator-contact': (core, now) => (contactDue(core) ? now : undefined),
   timeouts: (core) => core.voting.timeouts.next(),
   phase: phaseDeadline,
   history: historyDeadline,

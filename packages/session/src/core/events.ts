@@ -37,6 +37,7 @@ export type InboundDropReason =
   | 'invitation-limit' // a valid invitation past a bound on open invitations: its inviter's (INVITATIONS_PER_INVITER) or all (INVITATIONS_MAX); nothing held is evicted for it (also invite links: INVITE_LINKS_PER_CREATOR, INVITE_LINKS_MAX)
   | 'invalid-invite-link' // an invite link record or revocation not by a member, expired, malformed or badly signed
   | 'invalid-bls-binding' // in a group whose plug-in aggregates votes: a join announcement whose key binding is missing, invalid, conflicting or binds a key another member holds
+  | 'invalid-contact' // in a group whose plug-in aggregates votes: an aggregator contact from a member that is not an aggregator, empty or over MAX_CONTACT_BYTES, or a second change within AGGREGATE_LIMITS.contactChangeMs
   | 'legacy' // a legacy or unknown AppMessage variant
   | 'self'
 

@@ -1,5 +1,6 @@
 import type { MlsService } from '@demls/mls'
 import {
+  type AggregatorContact,
   type AppMessage,
   type BanRequest,
   type CommitCandidate,
@@ -56,7 +57,7 @@ export interface InboundDrop {
  * in an epoch we have not reached), `control`, `member-welcome`.
  * App channel, MLS: `future` (sent in an epoch we have not reached), `chat`,
  * `proposal`, `vote`, `membership-notice`, `ban-request`, `steward-list`,
- * `invitation`, `invite-link`, `invite-link-revocation`.
+ * `invitation`, `invite-link`, `invite-link-revocation`, `aggregator-contact`.
  *
  * @example
  * ```ts
@@ -95,6 +96,7 @@ export type Inbound =
   | { kind: 'invitation'; sender: Uint8Array; invitation: MemberInvitation }
   | { kind: 'invite-link'; sender: Uint8Array; record: InviteLinkRecord }
   | { kind: 'invite-link-revocation'; sender: Uint8Array; revocation: InviteLinkRevocation }
+  | { kind: 'aggregator-contact'; sender: Uint8Array; contact: AggregatorContact }
   | { kind: 'dropped'; drop: InboundDrop; sender?: Uint8Array }
 
 /**
@@ -279,13 +281,14 @@ function classifyEncrypted(app: AppMessage, decrypted: { sender: Uint8Array; epo
     case 'conversationSync':
       return dropped('duplicate', { detail: 'sync after join is a no-op', sender })
     case 'demlsControl':
-      // Only the steward-list notice, invitations and invite links travel encrypted (their sender must be a member).
+      // Only the steward-list notice, invitations, invite links and aggregator contacts travel encrypted (their sender must be a member).
       if (app.demlsControl?.stewardList !== undefined) return { kind: 'steward-list', sender, notice: app.demlsControl.stewardList }
       if (app.demlsControl?.invitation !== undefined) return { kind: 'invitation', sender, invitation: app.demlsControl.invitation }
       if (app.demlsControl?.inviteLink !== undefined) return { kind: 'invite-link', sender, record: app.demlsControl.inviteLink }
       if (app.demlsControl?.inviteLinkRevocation !== undefined) {
         return { kind: 'invite-link-revocation', sender, revocation: app.demlsControl.inviteLinkRevocation }
       }
+      if (app.demlsControl?.aggregatorContact !== undefined) return { kind: 'aggregator-contact', sender, contact: app.demlsControl.aggregatorContact }
       return dropped('legacy', { detail: 'encrypted control other than a steward list', sender })
     default:
       return dropped('legacy', { detail: app.payload ?? 'empty', sender })

@@ -1,5 +1,6 @@
 import { isAggregator, onAggregateProof, onAggregateVote, takePendingAggregateVotes } from '../voting/aggregate-votes.js'
 import { aggregationOf, joinBindingRefusal } from '../voting/aggregation.js'
+import { onAggregatorContact } from '../voting/aggregator-contacts.js'
 import {
   type HistoryReply,
   type MemberInvite,
@@ -165,6 +166,7 @@ const ROUTES: { readonly [K in Inbound['kind']]: Route<K> } = {
   invitation: (core, { invitation, sender }, now) => onInvitation(core, invitation, sender, now),
   'invite-link': (core, { record, sender }, now) => onInviteLinkRecord(core, record, sender, now),
   'invite-link-revocation': (core, { revocation, sender }, now) => onInviteLinkRevocation(core, revocation, sender, now),
+  'aggregator-contact': (core, { contact, sender }, now) => onAggregatorContact(core, contact, sender, now),
 }
 
 /**

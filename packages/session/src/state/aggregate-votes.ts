@@ -29,6 +29,10 @@ export const AGGREGATE_LIMITS = Object.freeze({
   proven: 256,
   /** A backup aggregator of rank r publishes its proof r × this after the decision, unless one came. */
   backupDelayMs: 400,
+  /** Shortest time between two different contacts taken from one aggregator (each new one makes every member dial). */
+  contactChangeMs: 10_000,
+  /** Aggregator contacts kept (past it, those of members no longer aggregators are forgotten). */
+  contacts: 32,
 })
 
 /** One aggregatable vote an aggregator holds. */
@@ -112,6 +116,16 @@ export class AggregateVoteState {
   /** Backup aggregators' proofs (the encoded message, by proposal id), published when due unless a proof came first. */
   readonly backupProofs = new DeadlineTable<number, Uint8Array>()
   readonly proofBudget = new TokenBucket(AGGREGATE_LIMITS.proofVerifications, AGGREGATE_LIMITS.budgetPeriodMs)
+  /**
+   * The aggregators' transport contacts (`DemlsControl.aggregator_contact`),
+   * by member hex, with when each was taken: only from members that were
+   * aggregators when it came, read back only for the current ones.
+   */
+  readonly contacts = new Map<string, { contact: Uint8Array; at: number }>()
+  /** Our own transport contact, as the application last gave it (`Conversation.setTransportContact`). */
+  ownContact: Uint8Array | undefined
+  /** What we last announced as an aggregator: the contact (hex) and the members it went to. */
+  contactSent: { contactHex: string; members: ReadonlySet<string> } | undefined
   readonly stats: AggregateStats = { votesSent: 0, votesCollected: 0, proofsBuilt: 0, proofsPublished: 0, proofsTaken: 0, proofsRefused: 0, fallbacks: 0, resent: 0, conflicts: 0 }
 
   /** The collection of a proposal, opened (evicting the oldest past the bound) when absent. */

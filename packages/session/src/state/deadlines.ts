@@ -83,6 +83,7 @@ export type WakeupSource =
   | 'auto-votes'
   | 'vote-echoes'
   | 'backup-proofs'
+  | 'aggregator-contact'
   | 'timeouts'
   | 'phase'
   | 'history'

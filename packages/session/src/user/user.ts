@@ -97,16 +97,32 @@ export interface UserInit {
    * In a conversation whose consensus plug-in aggregates votes (e.g.
    * `@demls/bls`): whether a member that is not an aggregator still
    * subscribes to the conversation's `votes` subtopic, to relay the votes
-   * (it never decrypts them). On gossipsub a member whose peers include no
-   * aggregator can reach the aggregators only through members subscribed
-   * to the topic, so without relays most votes are lost and every change
-   * waits for the broadcast fallback. `false` saves each member the votes'
-   * bytes where every member is connected to the aggregators (a full
-   * mesh, the memory transport).
-   * @default true
+   * (it never decrypts them, but receives every one). On gossipsub a
+   * member whose peers include no aggregator can reach the aggregators
+   * only through members subscribed to the topic, so without relays most
+   * votes are lost and every change waits for the broadcast fallback.
+   *
+   * - `'auto'`: each aggregator announces its transport contact to the
+   *   group; we dial it (`Transport.dialContact`) and relay only until we
+   *   are connected to every current aggregator (then our votes reach
+   *   them in one hop), or for good when the transport cannot dial
+   *   contacts.
+   * - `true`: always relay.
+   * - `false`: never (every member is connected to the aggregators: a
+   *   full mesh, the memory transport).
+   * @default 'auto'
    */
-  relayVotes?: boolean
+  relayVotes?: boolean | 'auto'
 }
+
+/** How often an aggregator reads its transport's contact again (`Transport.contact`). */
+const CONTACT_REFRESH_MS = 30_000
+/** A failed dial of an aggregator contact is tried again after this long. */
+const CONTACT_RETRY_MS = 30_000
+/** A reached aggregator contact is dialled again after this long (a no-op while connected; a reconnect after a drop). */
+const CONTACT_RECHECK_MS = 60_000
+/** Aggregator contacts whose dials we remember (the oldest is forgotten first). */
+const MAX_CONTACT_DIALS = 64
 
 /** Storage keys: the owner record and each conversation's state. */
 const OWNER_KEY = ['user', 'member-id']
@@ -197,7 +213,11 @@ export class User {
   /** Timers of pending re-publishes of chat that reached nobody. */
   readonly #retries = new Set<TimerHandle>()
   readonly #storage: Storage | undefined
-  readonly #relayVotes: boolean
+  readonly #relayVotes: boolean | 'auto'
+  /** Aggregator contacts we dialled (hex), with the outcome: reached, or when the last dial failed or began. */
+  readonly #contactDials = new Map<string, { state: 'dialing' | 'reached' | 'failed'; at: number }>()
+  /** Our transport's contact, read at most every {@link CONTACT_REFRESH_MS}. */
+  #ownContact: { contact: Uint8Array | undefined; at: number } | undefined
   /** Saved conversations that could not be read (`onCorruptState: 'skip'`), reported once events can be seen. */
   #unreadable: StateCorruptError[] = []
   #stopped = false
@@ -228,7 +248,7 @@ export class User {
     this.#config = init.config ?? {}
     this.#random = init.random ?? Math.random
     this.#storage = init.storage
-    this.#relayVotes = init.relayVotes ?? true
+    this.#relayVotes = init.relayVotes ?? 'auto'
     this.messages$ = this.events$.pipe(
       filter((e): e is Extract<UserEvent, { type: 'message' }> => e.type === 'message'),
       map((e) => ({ conversationId: e.conversationId, sender: e.sender, body: e.body, epoch: e.epoch, id: e.id })),
@@ -770,7 +790,10 @@ export class User {
    * relay them); unsubscribe otherwise (issue 55).
    */
   #syncVotesTopic(id: string, conversation: Conversation): void {
-    const want = conversation.readsVotes() || (this.#relayVotes && conversation.aggregatesVotes())
+    // Every member of an aggregating group may be elected: the conversation announces it when it aggregates or an open election names it.
+    if (conversation.aggregatesVotes()) conversation.setTransportContact(this.#transportContact())
+    // An upcoming aggregator subscribes ahead (its subscription must have reached the voters by the time they send to it).
+    const want = conversation.readsVotes() || conversation.aggregatesSoon() || (conversation.aggregatesVotes() && this.#relaysVotes(id, conversation))
     if (want === this.#votesTopics.has(id)) return
     if (want) {
       this.#votesTopics.add(id)
@@ -779,6 +802,64 @@ export class User {
       this.#votesTopics.delete(id)
       this.transport.unsubscribe(topicFor(id, 'votes'))
     }
+  }
+
+  /** Our transport's contact, read again at most every {@link CONTACT_REFRESH_MS} (addresses change rarely). */
+  #transportContact(): Uint8Array | undefined {
+    const now = this.clock.now()
+    const held = this.#ownContact
+    if (held !== undefined && now - held.at < CONTACT_REFRESH_MS) return held.contact
+    const contact = this.transport.contact?.()
+    this.#ownContact = { contact, at: now }
+    return contact
+  }
+
+  /**
+   * Whether we relay the `votes` subtopic of `conversation` (it aggregates
+   * votes, we are not an aggregator): always or never as configured; with
+   * `'auto'`, until we are connected to every current aggregator, whose
+   * contacts we dial here as they come (and again every
+   * {@link CONTACT_RECHECK_MS}, a cheap no-op while connected), and those
+   * of the members an open election names, ahead.
+   */
+  #relaysVotes(id: string, conversation: Conversation): boolean {
+    if (this.#relayVotes !== 'auto') return this.#relayVotes
+    if (this.transport.dialContact === undefined) return true
+    const now = this.clock.now()
+    let reachedAll = true
+    for (const { contact, current } of conversation.aggregatorContacts()) {
+      if (contact === undefined) {
+        reachedAll = false
+        continue
+      }
+      const key = toHex(contact)
+      const dial = this.#contactDials.get(key)
+      // An upcoming aggregator (named in an open election) is dialled ahead, and does not hold the decision.
+      if (current && dial?.state !== 'reached') reachedAll = false
+      const due = dial === undefined || (dial.state === 'failed' && now - dial.at >= CONTACT_RETRY_MS) || (dial.state === 'reached' && now - dial.at >= CONTACT_RECHECK_MS)
+      if (due && !this.#stopped) this.#dialContact(id, key, contact, now)
+    }
+    return !reachedAll
+  }
+
+  /** Dial one aggregator contact in the background; the conversation is flushed again when it settles (the relay decision may change). */
+  #dialContact(id: string, key: string, contact: Uint8Array, now: number): void {
+    const was = this.#contactDials.get(key)
+    // A recheck of a reached contact keeps it reached while it runs.
+    this.#contactDials.set(key, { state: was?.state === 'reached' ? 'reached' : 'dialing', at: now })
+    while (this.#contactDials.size > MAX_CONTACT_DIALS) this.#contactDials.delete(this.#contactDials.keys().next().value as string)
+    const settle = (ok: boolean) => {
+      this.#contactDials.set(key, { state: ok ? 'reached' : 'failed', at: this.clock.now() })
+      if (ok !== (was?.state === 'reached')) this.#flush(id)
+    }
+    this.#spawn(
+      (this.transport.dialContact as NonNullable<Transport['dialContact']>).call(this.transport, contact).then(settle, (err: unknown) => {
+        settle(false)
+        throw err
+      }),
+      id,
+      'dial-contact',
+    )
   }
 
   #register(conversation: Conversation): ConversationHandle {

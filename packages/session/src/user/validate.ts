@@ -127,7 +127,9 @@ export function validateUserInit(init: unknown): void {
     if (st.closed === true) throw new InvalidUserInitError('storage', 'is closed')
     if (st.locked === true && typeof st.unlock !== 'function') throw new InvalidUserInitError('storage', 'is locked and has no unlock()')
   }
-  if (o.relayVotes !== undefined && typeof o.relayVotes !== 'boolean') throw new InvalidUserInitError('relayVotes', `must be a boolean (got ${typeof o.relayVotes})`)
+  if (o.relayVotes !== undefined && typeof o.relayVotes !== 'boolean' && o.relayVotes !== 'auto') {
+    throw new InvalidUserInitError('relayVotes', `must be a boolean or 'auto' (got ${typeof o.relayVotes === 'string' ? `'${o.relayVotes}'` : typeof o.relayVotes})`)
+  }
   if (o.onCorruptState !== undefined && o.onCorruptState !== 'throw' && o.onCorruptState !== 'skip') {
     throw new InvalidUserInitError('onCorruptState', `must be 'throw' or 'skip' (got ${String(o.onCorruptState)})`)
   }

@@ -5,11 +5,14 @@
 // member, and when aggregation fails (a withholding or lying aggregator)
 // the broadcast path decides it as before.
 import type { ConsensusPlugin, ConsensusSigner } from '@demls/consensus'
-import { topicFor } from '@demls/wire'
+import { type Transport, encodeAppMessage, topicFor } from '@demls/wire'
+import type { MlsService } from '@demls/mls'
+import { defaultPlugins } from '../../src/conversation/default-plugins.js'
+import type { ConversationPluginsFactory } from '../../src/core/plugins.js'
 import { describe, expect, it } from 'vitest'
 import { blsPluginFor } from './bls-plugin.js'
 import type { AggregateStats } from '../../src/state/aggregate-votes.js'
-import { type Scenario, bootstrap, conv, converged, eventsOf, hex, memberIdOf, scenario } from './harness.js'
+import { type Scenario, bootstrap, conv, converged, eventsOf, hex, keyFor, memberIdOf, scenario } from './harness.js'
 
 const ID = 'agg-chat'
 const N = 7
@@ -119,8 +122,8 @@ describe('aggregated voting in a BLS group', () => {
     await s.stop()
   })
 
-  it('with relays (the default) every member subscribes to the votes subtopic, and only the aggregators decrypt votes', async () => {
-    const s = await scenario(N, { plugins: (i) => ({ consensus: bls(i) }), config: CONFIG })
+  it('with relays (relayVotes: true) every member subscribes to the votes subtopic, and only the aggregators decrypt votes', async () => {
+    const s = await scenario(N, { plugins: (i) => ({ consensus: bls(i) }), config: CONFIG, userInit: () => ({ relayVotes: true }) })
     const all = await ready(s)
     for (const i of all) expect(s.members[i]!.user.transport.getTopics()).toContain(topicFor(ID, 'votes'))
     const aggregators = stewardIndexes(s, all)
@@ -195,6 +198,118 @@ describe('aggregated voting in a BLS group', () => {
     // The honest aggregators decided from their own proofs (a forgery never counted anywhere: the removal went through
     // because the honest proofs approve it, and every member agrees on the roster).
     for (const i of aggregators.filter((i) => i !== liarIndex)) expect(stats(s, i).proofsBuilt, `aggregator ${i}`).toBeGreaterThan(0)
+    await s.stop()
+  })
+})
+
+describe('aggregator contacts (relayVotes: the default, auto)', () => {
+  const votes = topicFor(ID, 'votes')
+
+  /** Every member's BLS plug-ins, with its MLS group kept (to forge what a member could send). */
+  async function factories(): Promise<{ plugins: ConversationPluginsFactory[]; mls: (MlsService | undefined)[] }> {
+    const mls: (MlsService | undefined)[] = []
+    const plugins = await Promise.all(
+      [...Array(N).keys()].map(async (i) => {
+        const defaults = await defaultPlugins(keyFor(i), { consensus: bls(i) })
+        return {
+          ...defaults,
+          createMls: async (id: string, now: number) => (mls[i] = await defaults.createMls(id, now)),
+          welcomeMls: async (...args: Parameters<ConversationPluginsFactory['welcomeMls']>) => {
+            const g = await defaults.welcomeMls(...args)
+            if (g !== undefined) mls[i] = g
+            return g
+          },
+        } satisfies ConversationPluginsFactory
+      }),
+    )
+    return { plugins, mls }
+  }
+
+  /** Record every contact member i's transport dials. */
+  function spyDials(s: Scenario, i: number): string[] {
+    const dialled: string[] = []
+    const t = s.members[i]!.user.transport as Transport & { dialContact: NonNullable<Transport['dialContact']> }
+    const dial = t.dialContact.bind(t)
+    t.dialContact = (contact, options) => {
+      dialled.push(hex(contact))
+      return dial(contact, options)
+    }
+    return dialled
+  }
+
+  it('each aggregator announces its contact, every member dials it and stops relaying; a removal then reaches no plain member as a vote', async () => {
+    const s = await scenario(N, { plugins: (i) => ({ consensus: bls(i) }), config: CONFIG })
+    const dialled = [...Array(N).keys()].map((i) => spyDials(s, i))
+    const all = await ready(s)
+    const aggregators = stewardIndexes(s, all)
+    const plain = all.filter((i) => !aggregators.includes(i))
+    // Every plain member holds each aggregator's own contact, dialled it, and reads the votes subtopic no more.
+    await s.until(() => plain.every((i) => !s.members[i]!.user.transport.getTopics().includes(votes)))
+    for (const i of plain) {
+      const held = conv(s, i, ID).conversation.aggregatorContacts()
+      expect(held.map((a) => hex(a.member)).sort()).toEqual(aggregators.map((a) => hex(memberIdOf(a))).sort())
+      for (const { member, contact } of held) {
+        const a = aggregators.find((j) => hex(memberIdOf(j)) === hex(member))!
+        expect(hex(contact!)).toBe(hex(s.members[a]!.user.transport.contact!()!))
+        expect(dialled[i]).toContain(hex(contact!))
+      }
+    }
+    for (const i of aggregators) expect(s.members[i]!.user.transport.getTopics()).toContain(votes)
+    // The removal: plain members receive no vote at all, and decide from the proof.
+    const received = all.map(() => 0)
+    for (const i of all) s.members[i]!.user.transport.addEventListener('message', (e) => void (e.detail.envelope.subtopic === 'votes' && received[i]!++))
+    const before = all.map((i) => ({ ...stats(s, i) }))
+    const target = await removePlain(s, all)
+    for (const i of plain.filter((i) => i !== target)) {
+      expect(received[i], `member ${i} votes received`).toBe(0)
+      expect(delta(s, i, before).proofsTaken, `member ${i}`).toBe(1)
+      expect(delta(s, i, before).fallbacks, `member ${i}`).toBe(0)
+    }
+    expect(aggregators.reduce((n, i) => n + received[i]!, 0)).toBeGreaterThan(0)
+    await s.stop()
+  })
+
+  it('a contact from a member that is no aggregator, an oversized one and a second change within the interval are dropped, and nobody dials them', async () => {
+    const { plugins, mls } = await factories()
+    const s = await scenario(N, { plugins: (i) => plugins[i]!, config: CONFIG })
+    const dialled = [...Array(N).keys()].map((i) => spyDials(s, i))
+    const all = await ready(s)
+    const aggregators = stewardIndexes(s, all)
+    const plain = all.filter((i) => !aggregators.includes(i))
+    await s.until(() => plain.every((i) => conv(s, i, ID).conversation.aggregatorContacts().every((a) => a.contact !== undefined)))
+    /** Member `from` sends `contact` as its aggregator contact (MLS-encrypted, as a member can). */
+    const send = async (from: number, contact: Uint8Array) => {
+      const payload = await mls[from]!.encrypt(encodeAppMessage({ demlsControl: { aggregatorContact: { contact } } }))
+      await s.members[from]!.user.transport.publish({ conversationId: ID, subtopic: 'app', payload })
+      await s.net.advance(200)
+    }
+    const drops = (i: number) => eventsOf(s, i, 'dropped').filter((e) => e.reason === 'invalid-contact').map((e) => e.detail)
+    const liar = plain[0]!
+    // "Send your votes there."
+    const forged = new TextEncoder().encode('demls-memory/1/somewhere-else')
+    await send(liar, forged)
+    for (const i of all.filter((i) => i !== liar)) {
+      expect(drops(i), `member ${i}`).toEqual(['aggregator contact from a member that is neither an aggregator nor elected in an open election'])
+      expect(dialled[i]).not.toContain(hex(forged))
+    }
+    // An aggregator: an oversized contact, then a new one (taken), then another within the interval (dropped).
+    const a = aggregators[0]!
+    await send(a, new Uint8Array(2048).fill(1))
+    // Its first contact came within the change interval: a new one is taken once the interval passed.
+    await s.net.advance(10_000)
+    const moved = new TextEncoder().encode(`demls-memory/1/${s.members[plain[1]!]!.name}`)
+    await send(a, moved)
+    const third = new TextEncoder().encode(`demls-memory/1/${s.members[plain[2]!]!.name}`)
+    await send(a, third)
+    await s.net.advance(200)
+    for (const i of plain.filter((i) => i !== liar)) {
+      // The change it was allowed is dialled; the one too soon after it is not.
+      expect(dialled[i]).toContain(hex(moved))
+      expect(dialled[i]).not.toContain(hex(third))
+      expect(drops(i).slice(1), `member ${i}`).toEqual(['aggregator contact of 2048 bytes (1 to 1024)', 'aggregator contact changed again within the change interval'])
+      const held = conv(s, i, ID).conversation.aggregatorContacts().find((e) => hex(e.member) === hex(memberIdOf(a)))
+      expect(hex(held!.contact!)).toBe(hex(moved))
+    }
     await s.stop()
   })
 })

@@ -26,6 +26,7 @@ import {
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { type FoundPeer, Rendezvous } from '../discovery/rendezvous.js'
 import { DialFailedError, InvalidNodeError, PublishFailedError } from '../errors.js'
+import { decodeContact, encodeContact } from './contact.js'
 import { type GossipsubNode, type GossipsubNodeInit, MDNS_DIALS_PER_MINUTE } from '../node/create-node.js'
 import { Redialer } from '../redial/redialer.js'
 import type { GossipsubTransportInit } from './init.js'
@@ -221,6 +222,68 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
   multiaddrs(): Multiaddr[] {
     if (!this.#started || this.#node === undefined) return []
     return this.#node.getMultiaddrs()
+  }
+
+  /**
+   * Our contact (`Transport.contact`): our peer id and up to 8 of our
+   * dialable addresses, for another demls gossipsub transport's
+   * {@link dialContact}; undefined while stopped or without an address.
+   *
+   * @example
+   * ```ts
+   * import { gossipsubTransport } from '@demls/transport-gossipsub'
+   * const aggregator = gossipsubTransport({ listen: ['/ip4/127.0.0.1/tcp/0'] })
+   * const member = gossipsubTransport({ listen: ['/ip4/127.0.0.1/tcp/0'] })
+   * await Promise.all([aggregator.start(), member.start()])
+   * const contact = aggregator.contact()
+   * if (contact !== undefined) console.log(await member.dialContact(contact)) // true: connected, one hop away
+   * await Promise.all([aggregator.stop(), member.stop()])
+   * ```
+   */
+  contact(): Uint8Array | undefined {
+    const node = this.#node
+    if (!this.#started || node === undefined) return undefined
+    return encodeContact(node.getMultiaddrs(), node.peerId.toString())
+  }
+
+  /**
+   * Connect to the peer whose {@link contact} gave `contact`
+   * (`Transport.dialContact`), so our publishes on topics it subscribes to
+   * reach it directly (gossipsub's fanout and flood publish pick the
+   * subscribed peers we are connected to, subscribed ourselves or not).
+   * `false` without dialling for a malformed contact, our own, or while
+   * stopped; `false` when every address fails within `dialTimeoutMs`; `true`
+   * at once when already connected. The address is not remembered for
+   * redials: whoever handed out the contact hands it out again.
+   *
+   * @example
+   * ```ts
+   * import { gossipsubTransport } from '@demls/transport-gossipsub'
+   * declare const contact: Uint8Array // another demls node's transport.contact()
+   * const transport = gossipsubTransport({ listen: ['/ip4/127.0.0.1/tcp/0'] })
+   * await transport.start()
+   * if (!(await transport.dialContact(contact, { signal: AbortSignal.timeout(10_000) }))) console.log('not reachable: keep relaying')
+   * ```
+   *
+   * @throws {AbortError} when `options.signal` aborts
+   */
+  async dialContact(contact: Uint8Array, options: AbortOptions = {}): Promise<boolean> {
+    throwIfAborted(options.signal)
+    const node = this.#node
+    if (!this.#started || node === undefined) return false
+    const decoded = decodeContact(contact)
+    if (decoded === undefined || decoded.peerId === node.peerId.toString()) return false
+    const peer = peerIdFromString(decoded.peerId)
+    if (node.getConnections(peer).some((c) => c.status === 'open')) return true
+    const timeout = AbortSignal.timeout(this.#dialTimeoutMs)
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
+    try {
+      await node.dial(decoded.addrs, { signal })
+      return true
+    } catch {
+      if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason })
+      return false
+    }
   }
 
   /**

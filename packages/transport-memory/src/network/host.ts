@@ -11,4 +11,6 @@ export interface NetworkHost<T> {
   send(transport: T, topic: string, bytes: Uint8Array): { recipients: number; duplicate: boolean }
   onLifecycle(transport: T): void
   onSubscription(transport: T, topic: string): void
+  /** The started transport named `peerId` on this network, if any. */
+  startedPeer(peerId: string): T | undefined
 }

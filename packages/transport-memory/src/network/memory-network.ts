@@ -182,6 +182,7 @@ export class MemoryNetwork {
         }
         this.refresh(topic)
       },
+      startedPeer: (peerId) => this.startedPeer(peerId),
     }
   }
 
@@ -377,6 +378,11 @@ export class MemoryNetwork {
   }
 
   // ── internals ────────────────────────────────────────────────────────
+
+  private startedPeer(peerId: string): MemoryTransportImpl | undefined {
+    const t = this.transports.get(peerId)
+    return t?.isStarted ? t : undefined
+  }
 
   private get(peer: PeerRef): MemoryTransportImpl {
     const peerId = typeof peer === 'string' ? peer : peer.peerId

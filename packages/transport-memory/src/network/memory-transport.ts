@@ -1,5 +1,6 @@
 import {
   type AbortOptions,
+  MAX_CONTACT_BYTES,
   NoPeersError,
   type OutboundPacket,
   type PublishOptions,
@@ -18,6 +19,9 @@ import type { SeededRandom } from '../random/seeded-random.js'
 import type { NetworkHost } from './host.js'
 import type { SeenCache } from './seen-cache.js'
 import type { MemoryTransport } from './types.js'
+
+/** What a memory transport's contact starts with, before its peer id. */
+const CONTACT_PREFIX = 'demls-memory/1/'
 
 /** The transport a {@link MemoryNetwork} hands out (internal class). */
 export class MemoryTransportImpl extends TypedEventEmitter<TransportEvents> implements MemoryTransport {
@@ -106,6 +110,44 @@ export class MemoryTransportImpl extends TypedEventEmitter<TransportEvents> impl
       else this.counters.noPeers++
     }
     return { topic, bytes: bytes.length, recipients }
+  }
+
+  /**
+   * Our contact (`Transport.contact`): this network's name for us. The
+   * network is a full mesh, so {@link dialContact} only checks that the
+   * peer it names is there.
+   *
+   * @example
+   * ```ts
+   * import { MemoryNetwork } from '@demls/transport-memory'
+   * const net = new MemoryNetwork()
+   * const [a, b] = [net.createTransport('a'), net.createTransport('b')]
+   * await Promise.all([a.start(), b.start()])
+   * console.log(await a.dialContact(b.contact()!)) // true
+   * ```
+   */
+  contact(): Uint8Array | undefined {
+    return this.started ? new TextEncoder().encode(`${CONTACT_PREFIX}${this.peerId}`) : undefined
+  }
+
+  /**
+   * `Transport.dialContact` on a full mesh: `true` when `contact` names
+   * another started peer of this network (every peer already reaches every
+   * subscriber), `false` for our own, a malformed or oversized one, or a
+   * peer that is stopped or gone.
+   */
+  async dialContact(contact: Uint8Array, options: AbortOptions = {}): Promise<boolean> {
+    throwIfAborted(options.signal)
+    if (!this.started || !(contact instanceof Uint8Array) || contact.length > MAX_CONTACT_BYTES) return false
+    let text: string
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(contact)
+    } catch {
+      return false
+    }
+    if (!text.startsWith(CONTACT_PREFIX)) return false
+    const peerId = text.slice(CONTACT_PREFIX.length)
+    return peerId !== this.peerId && this.host.startedPeer(peerId) !== undefined
   }
 
   publishStats(): PublishStats {

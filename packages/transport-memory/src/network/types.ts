@@ -1,4 +1,4 @@
-import type { PublishStats, Transport } from '@demls/wire'
+import type { AbortOptions, PublishStats, Transport } from '@demls/wire'
 import type { NetworkDropReason } from '../stats/traffic-stats.js'
 
 /**
@@ -21,6 +21,14 @@ export interface MemoryTransport extends Transport {
    * subscriber, or dropped as a duplicate). A snapshot.
    */
   publishStats(): PublishStats
+  /** This network's name for us (`Transport.contact`); `undefined` while stopped. */
+  contact(): Uint8Array | undefined
+  /**
+   * `Transport.dialContact` on a full mesh: `true` when `contact` names
+   * another started peer of the network (every peer already reaches every
+   * subscriber), `false` otherwise.
+   */
+  dialContact(contact: Uint8Array, options?: AbortOptions): Promise<boolean>
 }
 
 /**

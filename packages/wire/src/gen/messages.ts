@@ -1060,7 +1060,7 @@ export function decodeDemlsAggregateProof(bytes: Uint8Array): DemlsAggregateProo
  */
 export interface DemlsControl {
   /** Which member of oneof `body` is set, if any. */
-  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList' | 'historyRequest' | 'historyReply' | 'invitation' | 'inviteLink' | 'inviteLinkRevocation'
+  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList' | 'historyRequest' | 'historyReply' | 'invitation' | 'inviteLink' | 'inviteLinkRevocation' | 'aggregatorContact'
   /** field 1, EpochAttestation */
   attestation?: EpochAttestation
   /** field 2, CommitRequest */
@@ -1081,6 +1081,8 @@ export interface DemlsControl {
   inviteLink?: InviteLinkRecord
   /** field 22, InviteLinkRevocation */
   inviteLinkRevocation?: InviteLinkRevocation
+  /** field 23, AggregatorContact */
+  aggregatorContact?: AggregatorContact
 }
 
 /**
@@ -1095,7 +1097,7 @@ export interface DemlsControl {
  */
 export interface DemlsControlInit {
   /** Optional: the member of oneof `body` that is set (must then name it). */
-  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList' | 'historyRequest' | 'historyReply' | 'invitation' | 'inviteLink' | 'inviteLinkRevocation'
+  body?: 'attestation' | 'commitRequest' | 'commitReplay' | 'proposalRequest' | 'stewardList' | 'historyRequest' | 'historyReply' | 'invitation' | 'inviteLink' | 'inviteLinkRevocation' | 'aggregatorContact'
   /** field 1, EpochAttestation */
   attestation?: EpochAttestationInit | null
   /** field 2, CommitRequest */
@@ -1116,11 +1118,13 @@ export interface DemlsControlInit {
   inviteLink?: InviteLinkRecordInit | null
   /** field 22, InviteLinkRevocation */
   inviteLinkRevocation?: InviteLinkRevocationInit | null
+  /** field 23, AggregatorContact */
+  aggregatorContact?: AggregatorContactInit | null
 }
 
 function toDemlsControl(v: DemlsControlInit): Record<string, unknown> {
   const o: Record<string, unknown> = {}
-  oneofIn('de_mls.messages.v1.DemlsControl', 'body', v, ['attestation', 'commitRequest', 'commitReplay', 'proposalRequest', 'stewardList', 'historyRequest', 'historyReply', 'invitation', 'inviteLink', 'inviteLinkRevocation'])
+  oneofIn('de_mls.messages.v1.DemlsControl', 'body', v, ['attestation', 'commitRequest', 'commitReplay', 'proposalRequest', 'stewardList', 'historyRequest', 'historyReply', 'invitation', 'inviteLink', 'inviteLinkRevocation', 'aggregatorContact'])
   if (v.attestation != null) o.attestation = toEpochAttestation(v.attestation)
   if (v.commitRequest != null) o.commitRequest = toCommitRequest(v.commitRequest)
   if (v.commitReplay != null) o.commitReplay = toCommitReplay(v.commitReplay)
@@ -1131,6 +1135,7 @@ function toDemlsControl(v: DemlsControlInit): Record<string, unknown> {
   if (v.invitation != null) o.invitation = toMemberInvitation(v.invitation)
   if (v.inviteLink != null) o.inviteLink = toInviteLinkRecord(v.inviteLink)
   if (v.inviteLinkRevocation != null) o.inviteLinkRevocation = toInviteLinkRevocation(v.inviteLinkRevocation)
+  if (v.aggregatorContact != null) o.aggregatorContact = toAggregatorContact(v.aggregatorContact)
   return o
 }
 
@@ -1177,6 +1182,10 @@ function fromDemlsControl(m: Record<string, unknown>): DemlsControl {
     v.inviteLinkRevocation = fromInviteLinkRevocation(m.inviteLinkRevocation as Record<string, unknown>)
     v.body = 'inviteLinkRevocation'
   }
+  if (Object.hasOwn(m, 'aggregatorContact') && m.aggregatorContact != null) {
+    v.aggregatorContact = fromAggregatorContact(m.aggregatorContact as Record<string, unknown>)
+    v.body = 'aggregatorContact'
+  }
   return v
 }
 
@@ -1214,6 +1223,86 @@ export function encodeDemlsControl(value: DemlsControlInit): Uint8Array<ArrayBuf
  */
 export function decodeDemlsControl(bytes: Uint8Array): DemlsControl {
   return decodeWith('de_mls.messages.v1.DemlsControl', pb.de_mls.messages.v1.DemlsControl, bytes, fromDemlsControl)
+}
+
+/**
+ * `de_mls.messages.v1.AggregatorContact` as returned by {@link decodeAggregatorContact}: every field present,
+ * proto3 defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type AggregatorContact, decodeAggregatorContact, encodeAggregatorContact } from '@demls/wire'
+ * const aggregatorContact: AggregatorContact = decodeAggregatorContact(encodeAggregatorContact({ contact: new Uint8Array([1, 2, 3]) }))
+ * console.log(aggregatorContact.contact) // Uint8Array [1, 2, 3]
+ * ```
+ */
+export interface AggregatorContact {
+  /** field 1, bytes */
+  contact: Uint8Array
+}
+
+/**
+ * Input of {@link encodeAggregatorContact}: every field optional; absent and default values are not written.
+ *
+ * @example
+ * ```ts
+ * import { type AggregatorContactInit, encodeAggregatorContact } from '@demls/wire'
+ * const init: AggregatorContactInit = { contact: new Uint8Array([1, 2, 3]) }
+ * const bytes = encodeAggregatorContact(init)
+ * ```
+ */
+export interface AggregatorContactInit {
+  /** field 1, bytes */
+  contact?: Uint8Array | null
+}
+
+function toAggregatorContact(v: AggregatorContactInit): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  if (v.contact != null) o.contact = bytesIn(v.contact)
+  return o
+}
+
+function fromAggregatorContact(m: Record<string, unknown>): AggregatorContact {
+  const v: AggregatorContact = {
+    contact: bytesOut(m.contact),
+  }
+  return v
+}
+
+/**
+ * Encode `de_mls.messages.v1.AggregatorContact` canonically (prost-identical bytes: ascending field
+ * numbers, proto3 defaults omitted).
+ *
+ * @throws {InvalidMessageError} when the value cannot be encoded (e.g. two members of one oneof set, an integer out of its field's range, a string with a lone UTF-16 surrogate)
+ *
+ * @example
+ * ```ts
+ * import { encodeAggregatorContact } from '@demls/wire'
+ * const bytes = encodeAggregatorContact({ contact: new Uint8Array([1, 2, 3]) }) // canonical protobuf bytes
+ * ```
+ */
+export function encodeAggregatorContact(value: AggregatorContactInit): Uint8Array<ArrayBuffer> {
+  return encodeWith('de_mls.messages.v1.AggregatorContact', pb.de_mls.messages.v1.AggregatorContact, () => toAggregatorContact(value))
+}
+
+/**
+ * Decode `de_mls.messages.v1.AggregatorContact` from untrusted bytes.
+ *
+ * @throws {DecodeError} on any malformed input (never another error type)
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, decodeAggregatorContact, encodeAggregatorContact } from '@demls/wire'
+ * const aggregatorContact = decodeAggregatorContact(encodeAggregatorContact({ contact: new Uint8Array([1, 2, 3]) }))
+ * try {
+ *   decodeAggregatorContact(new Uint8Array([0xff, 0xff]))
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code) // 'DECODE_ERROR'
+ * }
+ * ```
+ */
+export function decodeAggregatorContact(bytes: Uint8Array): AggregatorContact {
+  return decodeWith('de_mls.messages.v1.AggregatorContact', pb.de_mls.messages.v1.AggregatorContact, bytes, fromAggregatorContact)
 }
 
 /**
@@ -5426,6 +5515,13 @@ export const schema = {
       { name: 'invitation', id: 20, kind: 'message', repeated: false, ref: 'MemberInvitation', oneof: 'body' },
       { name: 'inviteLink', id: 21, kind: 'message', repeated: false, ref: 'InviteLinkRecord', oneof: 'body' },
       { name: 'inviteLinkRevocation', id: 22, kind: 'message', repeated: false, ref: 'InviteLinkRevocation', oneof: 'body' },
+      { name: 'aggregatorContact', id: 23, kind: 'message', repeated: false, ref: 'AggregatorContact', oneof: 'body' },
+    ],
+  },
+  AggregatorContact: {
+    fullName: 'de_mls.messages.v1.AggregatorContact',
+    fields: [
+      { name: 'contact', id: 1, kind: 'bytes', repeated: false },
     ],
   },
   InviteLinkRecord: {

@@ -19,6 +19,7 @@ export declare const de_mls: {
       DemlsAggregateVote: PbMessageType
       DemlsAggregateProof: PbMessageType
       DemlsControl: PbMessageType
+      AggregatorContact: PbMessageType
       InviteLinkRecord: PbMessageType
       InviteLinkRevocation: PbMessageType
       InviteLinkProof: PbMessageType

@@ -1068,11 +1068,12 @@ export const de_mls = $root.de_mls = (() => {
                 DemlsControl.prototype.invitation = null;
                 DemlsControl.prototype.inviteLink = null;
                 DemlsControl.prototype.inviteLinkRevocation = null;
+                DemlsControl.prototype.aggregatorContact = null;
 
                 let $oneOfFields;
 
                 $Object.defineProperty(DemlsControl.prototype, "body", {
-                    get: $util.oneOfGetter($oneOfFields = ["attestation", "commitRequest", "commitReplay", "proposalRequest", "stewardList", "historyRequest", "historyReply", "invitation", "inviteLink", "inviteLinkRevocation"]),
+                    get: $util.oneOfGetter($oneOfFields = ["attestation", "commitRequest", "commitReplay", "proposalRequest", "stewardList", "historyRequest", "historyReply", "invitation", "inviteLink", "inviteLinkRevocation", "aggregatorContact"]),
                     set: $util.oneOfSetter($oneOfFields)
                 });
 
@@ -1103,6 +1104,8 @@ export const de_mls = $root.de_mls = (() => {
                         $root.de_mls.messages.v1.InviteLinkRecord.encode(message.inviteLink, writer.uint32(170).fork(), _depth + 1).ldelim();
                     if (message.inviteLinkRevocation != null && $Object.hasOwnProperty.call(message, "inviteLinkRevocation"))
                         $root.de_mls.messages.v1.InviteLinkRevocation.encode(message.inviteLinkRevocation, writer.uint32(178).fork(), _depth + 1).ldelim();
+                    if (message.aggregatorContact != null && $Object.hasOwnProperty.call(message, "aggregatorContact"))
+                        $root.de_mls.messages.v1.AggregatorContact.encode(message.aggregatorContact, writer.uint32(186).fork(), _depth + 1).ldelim();
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -1206,6 +1209,13 @@ export const de_mls = $root.de_mls = (() => {
                                 message.body = "inviteLinkRevocation";
                                 continue;
                             }
+                        case 23: {
+                                if (wireType !== 2)
+                                    break;
+                                message.aggregatorContact = $root.de_mls.messages.v1.AggregatorContact.decode(reader, reader.size(), $undefined, _depth + 1, message.aggregatorContact);
+                                message.body = "aggregatorContact";
+                                continue;
+                            }
                         }
                         reader.skipType(wireType, _depth, tag);
                         if (!reader.discardUnknown) {
@@ -1224,6 +1234,88 @@ export const de_mls = $root.de_mls = (() => {
                 };
 
                 return DemlsControl;
+            })();
+
+            v1.AggregatorContact = (function() {
+
+                const AggregatorContact = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                AggregatorContact.prototype.contact = $util.newBuffer([]);
+
+                AggregatorContact.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.contact != null && $Object.hasOwnProperty.call(message, "contact") && message.contact.length)
+                        writer.uint32(10).bytes(message.contact);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                AggregatorContact.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.de_mls.messages.v1.AggregatorContact();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.contact = value;
+                                else
+                                    delete message.contact;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return AggregatorContact;
             })();
 
             v1.InviteLinkRecord = (function() {

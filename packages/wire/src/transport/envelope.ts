@@ -14,6 +14,20 @@ export const ENVELOPE_VERSION = 1
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024 - 64 * 1024
 
 /**
+ * Largest transport contact ({@link Transport.contact}) a demls transport
+ * gives out or takes in {@link Transport.dialContact}: 1 KiB, room for a peer id
+ * and a few addresses. A longer one is refused unread.
+ *
+ * @example
+ * ```ts
+ * import { MAX_CONTACT_BYTES } from '@demls/wire'
+ * const contact = new Uint8Array(2048)
+ * if (contact.length > MAX_CONTACT_BYTES) console.log('not a contact any demls transport takes')
+ * ```
+ */
+export const MAX_CONTACT_BYTES = 1024
+
+/**
  * What every demls transport publishes: the application payload tagged
  * with the conversation, the subtopic and the sender's app id (used to drop
  * our own messages, which gossipsub does not filter).

@@ -319,6 +319,25 @@ export interface Transport extends TypedEventTarget<TransportEvents> {
    * @throws {AbortError} when `options.signal` aborts
    */
   fetchStored?(topic: string, options: FetchStoredOptions): AsyncIterable<InboundPacket>
+  /**
+   * How another instance of this transport reaches us directly: opaque
+   * bytes (at most `MAX_CONTACT_BYTES`) to hand to its {@link dialContact}; on
+   * gossipsub our peer id and listen addresses. `undefined` before `start`
+   * or while we have no address to give. Optional, with {@link dialContact}: a
+   * transport without them routes every topic through its subscribers.
+   */
+  contact?(): Uint8Array | undefined
+  /**
+   * Connect directly to the instance whose {@link contact} gave `contact`,
+   * so that what we publish on a topic it subscribes to reaches it in one
+   * hop, whether or not we subscribe to that topic ourselves (gossipsub:
+   * its fanout). Resolves `true` once connected, `false` for a contact
+   * that is malformed, longer than `MAX_CONTACT_BYTES`, our own or another
+   * transport's, or that cannot be dialled: never throws for bad input.
+   *
+   * @throws {AbortError} when `options.signal` aborts
+   */
+  dialContact?(contact: Uint8Array, options?: AbortOptions): Promise<boolean>
 }
 
 export type { SubtopicName }
