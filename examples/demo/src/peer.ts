@@ -141,8 +141,17 @@ function status(conversationId: string): Status {
     cpuMs: cpuMs(),
     loopDelayMs: loopDelayMs(),
     sent: c.conversation.sentByKind(),
-    ...(c.conversation.aggregatesVotes() ? { aggregate: c.conversation.aggregateStats() } : {}),
+    ...(c.conversation.aggregatesVotes() ? { aggregate: c.conversation.aggregateStats(), votesReceived: { ...(votesReceived.get(conversationId) ?? { packets: 0, bytes: 0 }) } } : {}),
   }
+}
+
+/** Packets of each conversation's `votes` subtopic our transport delivered, and their bytes. */
+const votesReceived = new Map<string, { packets: number; bytes: number }>()
+
+/** DEMO_RELAY_VOTES=true|false|auto: `UserInit.relayVotes` (the default, auto, when unset). */
+function relayVotes(): boolean | 'auto' {
+  const v = process.env.DEMO_RELAY_VOTES
+  return v === 'true' ? true : v === 'false' ? false : 'auto'
 }
 
 /** How late this process's event loop runs timers (the soak's notes); DEMO_LOOP_DELAY=0 turns the sampling off. */
@@ -179,10 +188,19 @@ async function run(cmd: Command): Promise<Omit<Extract<Report, { type: 'reply' }
         clock: systemClock,
         config: { ...(cmd.timing === 'lan' ? LAN_TIMING : FAST), ...(process.env.DEMO_MAX_SESSIONS ? { maxConsensusSessions: Number(process.env.DEMO_MAX_SESSIONS) } : {}), ...(snMax !== undefined ? { stewardList: { snMax } } : {}) },
         ...(storage !== undefined ? { storage } : {}),
+        relayVotes: relayVotes(),
         // DEMO_CONSENSUS=aggregated: the BLS plug-in (issue 55), votes on adds and removals to the aggregators.
         ...(process.env.DEMO_CONSENSUS === 'aggregated'
           ? { plugins: { consensus: (signer: ConsensusSigner) => blsConsensusPlugin(signer as EthereumSigner, { memberSecretKey: privateKey }) } }
           : {}),
+      })
+      transport.addEventListener('message', (e) => {
+        const { conversationId, subtopic, payload } = e.detail.envelope
+        if (subtopic !== 'votes') return
+        const v = votesReceived.get(conversationId) ?? { packets: 0, bytes: 0 }
+        v.packets++
+        v.bytes += payload.length
+        votesReceived.set(conversationId, v)
       })
       user.events$.subscribe((e) => {
         const event = summarize(e)

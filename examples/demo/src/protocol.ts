@@ -63,6 +63,8 @@ export interface Status {
   sent?: Record<string, { count: number; bytes: number }>
   /** Aggregated voting counters (`Conversation.aggregateStats()`), in a group on the BLS plug-in. */
   aggregate?: { proofsTaken: number; proofsBuilt: number; fallbacks: number; resent: number; proofsRefused: number }
+  /** Packets of the conversation's `votes` subtopic this peer's transport delivered (relayed or read) and their payload bytes. */
+  votesReceived?: { packets: number; bytes: number }
 }
 
 /** A `UserEvent`, flattened to JSON-friendly fields. */

@@ -247,7 +247,7 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
   }
 
   /**
-   * Connect to the peer whose {@link contact} gave `contact`
+   * Connect to the peer whose {@link GossipsubTransport.contact} gave `contact`
    * (`Transport.dialContact`), so our publishes on topics it subscribes to
    * reach it directly (gossipsub's fanout and flood publish pick the
    * subscribed peers we are connected to, subscribed ourselves or not).

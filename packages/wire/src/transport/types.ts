@@ -328,7 +328,7 @@ export interface Transport extends TypedEventTarget<TransportEvents> {
    */
   contact?(): Uint8Array | undefined
   /**
-   * Connect directly to the instance whose {@link contact} gave `contact`,
+   * Connect directly to the instance whose {@link Transport.contact} gave `contact`,
    * so that what we publish on a topic it subscribes to reaches it in one
    * hop, whether or not we subscribe to that topic ourselves (gossipsub:
    * its fanout). Resolves `true` once connected, `false` for a contact
