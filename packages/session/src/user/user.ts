@@ -102,15 +102,20 @@ export interface UserInit {
    * only through members subscribed to the topic, so without relays most
    * votes are lost and every change waits for the broadcast fallback.
    *
-   * - `'auto'`: each aggregator announces its transport contact to the
-   *   group; we dial it (`Transport.dialContact`) and relay only until we
-   *   are connected to every current aggregator (then our votes reach
-   *   them in one hop), or for good when the transport cannot dial
-   *   contacts.
    * - `true`: always relay.
+   * - `'auto'`: we announce our transport contact while we aggregate (or
+   *   an open election names us), dial the contacts the aggregators
+   *   announce (`Transport.dialContact`), and relay only until we are
+   *   connected to every current aggregator (then our votes reach them in
+   *   one hop), or for good when the transport cannot dial contacts. It
+   *   saves each member the votes' bytes at the cost of a connection to
+   *   every aggregator, kept: on 30 peer processes sharing 2 cores it
+   *   halved the votes a member received while joins came 1 s apart, but
+   *   took more CPU and formed the group later than relaying
+   *   (`docs/fault-runs.md`), so it is not the default.
    * - `false`: never (every member is connected to the aggregators: a
    *   full mesh, the memory transport).
-   * @default 'auto'
+   * @default true
    */
   relayVotes?: boolean | 'auto'
 }
@@ -248,7 +253,7 @@ export class User {
     this.#config = init.config ?? {}
     this.#random = init.random ?? Math.random
     this.#storage = init.storage
-    this.#relayVotes = init.relayVotes ?? 'auto'
+    this.#relayVotes = init.relayVotes ?? true
     this.messages$ = this.events$.pipe(
       filter((e): e is Extract<UserEvent, { type: 'message' }> => e.type === 'message'),
       map((e) => ({ conversationId: e.conversationId, sender: e.sender, body: e.body, epoch: e.epoch, id: e.id })),
@@ -790,8 +795,9 @@ export class User {
    * relay them); unsubscribe otherwise (issue 55).
    */
   #syncVotesTopic(id: string, conversation: Conversation): void {
-    // Every member of an aggregating group may be elected: the conversation announces it when it aggregates or an open election names it.
-    if (conversation.aggregatesVotes()) conversation.setTransportContact(this.#transportContact())
+    // With 'auto', every member of an aggregating group may be elected: the conversation announces our contact when
+    // we aggregate or an open election names us. Otherwise we offer none (members that relay need none).
+    if (conversation.aggregatesVotes() && this.#relayVotes === 'auto') conversation.setTransportContact(this.#transportContact())
     // An upcoming aggregator subscribes ahead (its subscription must have reached the voters by the time they send to it).
     const want = conversation.readsVotes() || conversation.aggregatesSoon() || (conversation.aggregatesVotes() && this.#relaysVotes(id, conversation))
     if (want === this.#votesTopics.has(id)) return

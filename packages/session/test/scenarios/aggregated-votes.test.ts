@@ -122,10 +122,12 @@ describe('aggregated voting in a BLS group', () => {
     await s.stop()
   })
 
-  it('with relays (relayVotes: true) every member subscribes to the votes subtopic, and only the aggregators decrypt votes', async () => {
-    const s = await scenario(N, { plugins: (i) => ({ consensus: bls(i) }), config: CONFIG, userInit: () => ({ relayVotes: true }) })
+  it('with relays (relayVotes: true, the default) every member subscribes to the votes subtopic, and only the aggregators decrypt votes', async () => {
+    const s = await scenario(N, { plugins: (i) => ({ consensus: bls(i) }), config: CONFIG })
     const all = await ready(s)
     for (const i of all) expect(s.members[i]!.user.transport.getTopics()).toContain(topicFor(ID, 'votes'))
+    // Nobody offers a contact: members that relay need none.
+    for (const i of all) expect(conv(s, i, ID).conversation.aggregatorContacts().every((a) => a.contact === undefined), `member ${i}`).toBe(true)
     const aggregators = stewardIndexes(s, all)
     const before = all.map((i) => ({ ...stats(s, i) }))
     const target = await removePlain(s, all)
@@ -202,7 +204,7 @@ describe('aggregated voting in a BLS group', () => {
   })
 })
 
-describe('aggregator contacts (relayVotes: the default, auto)', () => {
+describe("aggregator contacts (relayVotes: 'auto')", () => {
   const votes = topicFor(ID, 'votes')
 
   /** Every member's BLS plug-ins, with its MLS group kept (to forge what a member could send). */
@@ -238,7 +240,7 @@ describe('aggregator contacts (relayVotes: the default, auto)', () => {
   }
 
   it('each aggregator announces its contact, every member dials it and stops relaying; a removal then reaches no plain member as a vote', async () => {
-    const s = await scenario(N, { plugins: (i) => ({ consensus: bls(i) }), config: CONFIG })
+    const s = await scenario(N, { plugins: (i) => ({ consensus: bls(i) }), config: CONFIG, userInit: () => ({ relayVotes: 'auto' }) })
     const dialled = [...Array(N).keys()].map((i) => spyDials(s, i))
     const all = await ready(s)
     const aggregators = stewardIndexes(s, all)
@@ -271,7 +273,7 @@ describe('aggregator contacts (relayVotes: the default, auto)', () => {
 
   it('a contact from a member that is no aggregator, an oversized one and a second change within the interval are dropped, and nobody dials them', async () => {
     const { plugins, mls } = await factories()
-    const s = await scenario(N, { plugins: (i) => plugins[i]!, config: CONFIG })
+    const s = await scenario(N, { plugins: (i) => plugins[i]!, config: CONFIG, userInit: () => ({ relayVotes: 'auto' }) })
     const dialled = [...Array(N).keys()].map((i) => spyDials(s, i))
     const all = await ready(s)
     const aggregators = stewardIndexes(s, all)
