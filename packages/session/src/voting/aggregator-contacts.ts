@@ -1,4 +1,4 @@
-import { type AggregatorContact, MAX_CONTACT_BYTES, toHex } from '@demls/wire'
+import { type AggregatorContact, MAX_CONTACT_BYTES, bytesEqual, toHex } from '@demls/wire'
 import type { ConversationCore } from '../core/core.js'
 import { AGGREGATE_LIMITS } from '../state/aggregate-votes.js'
 import { aggregators, isAggregator } from './aggregate-votes.js'
@@ -30,25 +30,22 @@ import { aggregators, isAggregator } from './aggregate-votes.js'
  * costs: the broadcast fallback.
  */
 
-/**
- * Whether `memberHex` is one of the aggregators, or named in the list an
- * open steward election proposes (it may be one soon: its contact is taken
- * and announced ahead, so the members reach it as soon as the list is
- * installed, instead of relaying the votes subtopic until it announces).
- */
-function mayAnnounce(core: ConversationCore, memberHex: string): boolean {
-  if (aggregators(core).some((m) => toHex(m) === memberHex)) return true
-  for (const e of core.openElections()) if (e.proposedStewards.some((m) => toHex(m) === memberHex)) return true
+/** Whether the list an open steward election proposes names `member` (it may be an aggregator soon). */
+function namedInOpenElection(core: ConversationCore, member: Uint8Array): boolean {
+  for (const e of core.openElections()) if (e.proposedStewards.some((m) => bytesEqual(m, member))) return true
   return false
 }
 
 /** Why an aggregator contact was refused, or `undefined` when it is taken. */
-function refusal(core: ConversationCore, contact: Uint8Array, senderHex: string, now: number): string | undefined {
+function refusal(core: ConversationCore, contact: Uint8Array, sender: Uint8Array, now: number): string | undefined {
   if (core.plugins.consensus.aggregation === undefined) return 'aggregator contact in a group that does not aggregate votes'
-  if (!mayAnnounce(core, senderHex)) return 'aggregator contact from a member that is neither an aggregator nor elected in an open election'
+  // An aggregator, or one an open election names (announced ahead, so the members reach it as soon as the list is installed).
+  if (!aggregators(core).some((m) => bytesEqual(m, sender)) && !namedInOpenElection(core, sender)) {
+    return 'aggregator contact from a member that is neither an aggregator nor elected in an open election'
+  }
   if (contact.length === 0 || contact.length > MAX_CONTACT_BYTES) return `aggregator contact of ${contact.length} bytes (1 to ${MAX_CONTACT_BYTES})`
-  const held = core.aggregate.contacts.get(senderHex)
-  if (held !== undefined && toHex(held.contact) !== toHex(contact) && now - held.at < AGGREGATE_LIMITS.contactChangeMs) {
+  const held = core.aggregate.contacts.get(toHex(sender))
+  if (held !== undefined && !bytesEqual(held.contact, contact) && now - held.at < AGGREGATE_LIMITS.contactChangeMs) {
     return 'aggregator contact changed again within the change interval'
   }
   return undefined
@@ -71,15 +68,15 @@ function refusal(core: ConversationCore, contact: Uint8Array, senderHex: string,
  * ```
  */
 export function onAggregatorContact(core: ConversationCore, message: AggregatorContact, sender: Uint8Array, now: number): void {
-  const senderHex = toHex(sender)
   const contact = message.contact
-  const why = refusal(core, contact, senderHex, now)
+  const why = refusal(core, contact, sender, now)
   if (why !== undefined) {
     core.emit({ type: 'dropped', reason: 'invalid-contact', detail: why })
     return
   }
+  const senderHex = toHex(sender)
   const held = core.aggregate.contacts.get(senderHex)
-  if (held !== undefined && toHex(held.contact) === toHex(contact)) return
+  if (held !== undefined && bytesEqual(held.contact, contact)) return
   core.aggregate.contacts.set(senderHex, { contact: contact.slice(), at: now })
   // Only aggregators' are taken, but lists change: forget the contacts of members that are no longer aggregators.
   if (core.aggregate.contacts.size > AGGREGATE_LIMITS.contacts) {
@@ -139,15 +136,12 @@ export function aggregatorContacts(core: ConversationCore): { member: Uint8Array
  */
 export function aggregatesSoon(core: ConversationCore): boolean {
   if (core.plugins.consensus.aggregation === undefined || core.left || isAggregator(core)) return false
-  for (const e of core.openElections()) if (e.proposedStewards.some((m) => toHex(m) === core.memberHex)) return true
-  return false
+  return namedInOpenElection(core, core.memberId)
 }
 
 /** Whether we hand out our contact: we aggregate, or an open election names us. */
 function announces(core: ConversationCore): boolean {
-  if (isAggregator(core)) return true
-  if (core.plugins.consensus.aggregation === undefined || core.left) return false
-  return mayAnnounce(core, core.memberHex)
+  return isAggregator(core) || aggregatesSoon(core)
 }
 
 /**
