@@ -148,10 +148,10 @@ function status(conversationId: string): Status {
 /** Packets of each conversation's `votes` subtopic our transport delivered, and their bytes. */
 const votesReceived = new Map<string, { packets: number; bytes: number }>()
 
-/** DEMO_RELAY_VOTES=true|false|auto: `UserInit.relayVotes` (the default, auto, when unset). */
+/** DEMO_RELAY_VOTES=true|false|auto: `UserInit.relayVotes` (the library's default, true, when unset). */
 function relayVotes(): boolean | 'auto' {
   const v = process.env.DEMO_RELAY_VOTES
-  return v === 'true' ? true : v === 'false' ? false : 'auto'
+  return v === 'false' ? false : v === 'auto' ? 'auto' : true
 }
 
 /** How late this process's event loop runs timers (the soak's notes); DEMO_LOOP_DELAY=0 turns the sampling off. */

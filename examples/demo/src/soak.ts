@@ -15,8 +15,8 @@
  * Writes `docs/bench/demls-dev-demo.json` (rendered into docs/benchmarks.md).
  * SOAK_EVENTS=<file> appends every peer's events of each phase to it as
  * JSON lines (swarm, peer, at, kind, …), for tracing a missed delivery.
- * SOAK_PHASES=staggered,burst runs only those phases; DEMO_RELAY_VOTES=true|false
- * sets the peers' relayVotes (auto when unset); DEMO_CONSENSUS=aggregated
+ * SOAK_PHASES=staggered,burst runs only those phases; DEMO_RELAY_VOTES=auto|false
+ * sets the peers' relayVotes (true, the library's default, when unset); DEMO_CONSENSUS=aggregated
  * (BLS votes) and DEMO_SN_MAX=n (steward lists of up to n) write reports of
  * their own; DEMO_MAX_SESSIONS=n sets every peer's `maxConsensusSessions`
  * (the join slots of a batch follow it), for experiments only. DEMO_PROFILE_PEER
@@ -106,7 +106,7 @@ async function notePhase(phase: string, id: string, group: PeerProcess[], cpuBef
   if (received.length > 0) {
     const bytes = received.map((v) => v.bytes)
     notes.push(
-      `${phase}, votes-subtopic packets each member's transport delivered (relayed or read; relayVotes ${process.env.DEMO_RELAY_VOTES ?? 'auto'}): median ${median(received.map((v) => v.packets))} (${(median(bytes) / 1024).toFixed(1)} KiB), most ${Math.max(...received.map((v) => v.packets))} (${(Math.max(...bytes) / 1024).toFixed(1)} KiB), all ${received.reduce((n, v) => n + v.packets, 0)}.`,
+      `${phase}, votes-subtopic packets each member's transport delivered (relayed or read; relayVotes ${process.env.DEMO_RELAY_VOTES ?? 'true'}): median ${median(received.map((v) => v.packets))} (${(median(bytes) / 1024).toFixed(1)} KiB), most ${Math.max(...received.map((v) => v.packets))} (${(Math.max(...bytes) / 1024).toFixed(1)} KiB), all ${received.reduce((n, v) => n + v.packets, 0)}.`,
     )
   }
 }
