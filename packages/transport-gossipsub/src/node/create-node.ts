@@ -1,4 +1,4 @@
-import { noise } from '@chainsafe/libp2p-noise'
+import { type ICryptoInterface, noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { type GossipSub, type GossipsubOpts, StrictNoSign, gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
@@ -418,6 +418,8 @@ export interface NodePlatform {
   denyOutboundRelayedConnection?(init: GossipsubNodeInit): ((source: PeerId, destination: PeerId) => boolean) | undefined
   /** SHA-256 for message ids (native in Node: every packet, at every hop, is hashed). @default noble's sha256 */
   sha256?: (data: Uint8Array) => Uint8Array
+  /** The crypto noise seals every frame with (native in Node). @default noise's own */
+  noiseCrypto?(): ICryptoInterface | undefined
 }
 
 /**
@@ -472,6 +474,7 @@ export async function buildGossipsubNode(platform: NodePlatform, init: Gossipsub
   const gossip = demlsGossipsubOptions(init.gossipsub, init.scoring, platform.sha256)
   if (platform.limitedConnections?.(init) === true) gossip.runOnLimitedConnection = true
   const datastore = platform.datastore?.(init)
+  const crypto = platform.noiseCrypto?.()
   const node = await createLibp2p<{ identify: Identify; pubsub: GossipSub }>({
     start: false,
     ...(datastore !== undefined ? { datastore } : {}),
@@ -481,7 +484,7 @@ export async function buildGossipsubNode(platform: NodePlatform, init: Gossipsub
       ...(init.announce !== undefined && init.announce.length > 0 ? { appendAnnounce: [...init.announce] } : {}),
     },
     transports: platform.transports(init),
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise(crypto !== undefined ? { crypto } : {})],
     streamMuxers: [yamux()],
     connectionMonitor: { abortConnectionOnPingFailure: false },
     connectionManager: {

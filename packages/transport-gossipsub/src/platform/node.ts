@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { autoNAT } from '@libp2p/autonat'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
@@ -24,6 +23,7 @@ import {
   buildGossipsubNode,
 } from '../node/create-node.js'
 import { GossipsubTransport } from '../transport/gossipsub-transport.js'
+import { nodeNoiseCrypto, nodeSha256 } from './node-noise.js'
 import type { GossipsubTransportInit } from '../transport/init.js'
 
 /**
@@ -92,7 +92,8 @@ export const nodePlatform: NodePlatform = {
     const relay = relayOptions(init.relay)
     return relay === undefined ? undefined : relayedConnectLimiter(relay.connectsPerPeerPerMinute)
   },
-  sha256: (data) => new Uint8Array(createHash('sha256').update(data).digest()),
+  sha256: nodeSha256,
+  noiseCrypto: nodeNoiseCrypto,
   services: (init) => {
     const services: ReturnType<NodePlatform['services']> = {}
     const relay = relayOptions(init.relay)
