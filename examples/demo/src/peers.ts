@@ -40,10 +40,11 @@ export class PeerProcess {
     const profile = (process.env.DEMO_PROFILE_PEER ?? '').split(',').includes(String(index)) ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DEMO_PROFILE_DIR ?? 'profiles'}`] : []
     this.#child = fork(PEER_PATH, [], { execArgv: ['--import', TSX_LOADER, ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     this.#child.on('message', (r: Report) => {
-      if (r.type === 'event') {
-        const e = { at: r.at, event: r.event }
-        this.events.push(e)
-        onEvent(this, e)
+      if (r.type === 'events') {
+        for (const e of r.events) {
+          this.events.push(e)
+          onEvent(this, e)
+        }
         return
       }
       const p = this.#pending.get(r.seq)

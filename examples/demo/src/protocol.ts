@@ -109,4 +109,5 @@ export type Report =
       proposalId?: number
       status?: Status
     }
-  | { type: 'event'; at: number; event: EventSummary }
+  /** The peer's events since its last report, oldest first (`at`: when each happened, ms). */
+  | { type: 'events'; events: { at: number; event: EventSummary }[] }
