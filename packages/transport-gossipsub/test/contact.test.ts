@@ -99,6 +99,41 @@ describe('transport contacts (contact / dialContact)', () => {
     await expect(a!.dialContact(contact, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' })
   })
 
+  it('releaseContact closes the connection a contact dial opened, only once no contact dialled to that peer is held, and never one we had before', async () => {
+    const [a, b, c] = await nodes.create(3, { started: false })
+    for (const t of [a, b, c]) await t!.start()
+    const connected = (from: typeof a, to: typeof a) => from!.node!.getConnections(to!.node!.peerId).some((x) => x.status === 'open')
+    // Two contacts of b (the second with one address fewer: the same peer, other bytes).
+    const full = b!.contact()!
+    const decoded = decodeContact(full)!
+    const trimmed = encodeContact(decoded.addrs.slice(0, 1), decoded.peerId)!
+    expect(trimmed).not.toEqual(full)
+    expect(await a!.dialContact(full)).toBe(true)
+    expect(await a!.dialContact(trimmed)).toBe(true)
+    await a!.releaseContact(full)
+    expect(connected(a, b)).toBe(true) // the other contact still holds it
+    await a!.releaseContact(trimmed)
+    await waitUntil(() => !connected(a, b), 5_000, 'the contact connection closed')
+    // Released twice, or unknown, or malformed: nothing happens.
+    await a!.releaseContact(trimmed)
+    await a!.releaseContact(new Uint8Array([9, 9, 9]))
+    // A peer we dialled ourselves before its contact: a and c are connected by dial(); the contact dial adds nothing to close.
+    await a!.dial(c!.multiaddrs()[0]!)
+    expect(await a!.dialContact(c!.contact()!)).toBe(true)
+    await a!.releaseContact(c!.contact()!)
+    await sleep(300)
+    expect(connected(a, c)).toBe(true)
+    // A contact connection that dropped and came back by other means is not closed by a late release.
+    expect(await a!.dialContact(full)).toBe(true)
+    await a!.node!.hangUp(b!.node!.peerId)
+    await waitUntil(() => !connected(a, b), 5_000, 'hung up')
+    await b!.dial(a!.multiaddrs()[0]!)
+    await waitUntil(() => connected(a, b), 5_000, 'b dialled a')
+    await a!.releaseContact(full)
+    await sleep(300)
+    expect(connected(a, b)).toBe(true)
+  })
+
   it('encodes as many addresses as fit, each with our peer id, and skips addresses of another peer', () => {
     const peer = '12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp'
     const otherPeer = '12D3KooWHFrmLWTTDD4NodngtRMEVYgxrsDMp4F9iSwYntZ9WjHa'

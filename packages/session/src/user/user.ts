@@ -220,7 +220,9 @@ export class User {
   readonly #storage: Storage | undefined
   readonly #relayVotes: boolean | 'auto'
   /** Aggregator contacts we dialled (hex), with the outcome: reached, or when the last dial failed or began. */
-  readonly #contactDials = new Map<string, { state: 'dialing' | 'reached' | 'failed'; at: number }>()
+  readonly #contactDials = new Map<string, { state: 'dialing' | 'reached' | 'failed'; at: number; contact: Uint8Array }>()
+  /** Per conversation, the aggregator contacts (hex) it wants a direct route to: its current and upcoming aggregators'. */
+  readonly #wantedContacts = new Map<string, ReadonlySet<string>>()
   /** Our transport's contact, read at most every {@link CONTACT_REFRESH_MS}. */
   #ownContact: { contact: Uint8Array | undefined; at: number } | undefined
   /** Saved conversations that could not be read (`onCorruptState: 'skip'`), reported once events can be seen. */
@@ -784,6 +786,7 @@ export class User {
     this.transport.unsubscribe(topicFor(id, 'app'))
     this.transport.unsubscribe(topicFor(id, 'welcome'))
     if (this.#votesTopics.delete(id)) this.transport.unsubscribe(topicFor(id, 'votes'))
+    this.#wantContacts(id, new Set())
   }
 
   /** Conversations whose `votes` subtopic we read (we aggregate their votes). */
@@ -799,7 +802,10 @@ export class User {
     // we aggregate or an open election names us. Otherwise we offer none (members that relay need none).
     if (conversation.aggregatesVotes() && this.#relayVotes === 'auto') conversation.setTransportContact(this.#transportContact())
     // An upcoming aggregator subscribes ahead (its subscription must have reached the voters by the time they send to it).
-    const want = conversation.readsVotes() || conversation.aggregatesSoon() || (conversation.aggregatesVotes() && this.#relaysVotes(id, conversation))
+    const reads = conversation.readsVotes() || conversation.aggregatesSoon()
+    const want = reads || (conversation.aggregatesVotes() && this.#relaysVotes(id, conversation))
+    // Direct routes only while we neither read the votes ourselves nor relay them all: the rest are released.
+    if (reads || !conversation.aggregatesVotes()) this.#wantContacts(id, new Set())
     if (want === this.#votesTopics.has(id)) return
     if (want) {
       this.#votesTopics.add(id)
@@ -833,29 +839,70 @@ export class User {
     if (this.transport.dialContact === undefined) return true
     const now = this.clock.now()
     let reachedAll = true
+    const wanted = new Set<string>()
     for (const { contact, current } of conversation.aggregatorContacts()) {
       if (contact === undefined) {
         reachedAll = false
         continue
       }
       const key = toHex(contact)
+      wanted.add(key)
       const dial = this.#contactDials.get(key)
       // An upcoming aggregator (named in an open election) is dialled ahead, and does not hold the decision.
       if (current && dial?.state !== 'reached') reachedAll = false
       const due = dial === undefined || (dial.state === 'failed' && now - dial.at >= CONTACT_RETRY_MS) || (dial.state === 'reached' && now - dial.at >= CONTACT_RECHECK_MS)
       if (due && !this.#stopped) this.#dialContact(id, key, contact, now)
     }
+    this.#wantContacts(id, wanted)
     return !reachedAll
+  }
+
+  /**
+   * Record the aggregator contacts conversation `id` wants a direct route
+   * to, and release (`Transport.releaseContact`) every contact we dialled
+   * that no conversation wants any more: a former aggregator's connection
+   * is closed instead of kept for good (issue 55).
+   */
+  #wantContacts(id: string, wanted: ReadonlySet<string>): void {
+    if (wanted.size === 0) this.#wantedContacts.delete(id)
+    else this.#wantedContacts.set(id, wanted)
+    for (const [key, dial] of this.#contactDials) {
+      if (this.#contactWanted(key)) continue
+      this.#contactDials.delete(key)
+      // A dial still under way is released when it settles (see #dialContact).
+      if (dial.state === 'reached') this.#releaseContact(id, dial.contact)
+    }
+  }
+
+  #contactWanted(key: string): boolean {
+    for (const wanted of this.#wantedContacts.values()) if (wanted.has(key)) return true
+    return false
+  }
+
+  #releaseContact(id: string, contact: Uint8Array): void {
+    const release = this.transport.releaseContact
+    if (release === undefined || this.#stopped) return
+    this.#spawn(release.call(this.transport, contact), id, 'release-contact')
   }
 
   /** Dial one aggregator contact in the background; the conversation is flushed again when it settles (the relay decision may change). */
   #dialContact(id: string, key: string, contact: Uint8Array, now: number): void {
     const was = this.#contactDials.get(key)
     // A recheck of a reached contact keeps it reached while it runs.
-    this.#contactDials.set(key, { state: was?.state === 'reached' ? 'reached' : 'dialing', at: now })
-    while (this.#contactDials.size > MAX_CONTACT_DIALS) this.#contactDials.delete(this.#contactDials.keys().next().value as string)
+    this.#contactDials.set(key, { state: was?.state === 'reached' ? 'reached' : 'dialing', at: now, contact })
+    while (this.#contactDials.size > MAX_CONTACT_DIALS) {
+      const [oldest, entry] = this.#contactDials.entries().next().value as [string, { state: string; contact: Uint8Array }]
+      this.#contactDials.delete(oldest)
+      if (entry.state === 'reached') this.#releaseContact(id, entry.contact)
+    }
     const settle = (ok: boolean) => {
-      this.#contactDials.set(key, { state: ok ? 'reached' : 'failed', at: this.clock.now() })
+      // No longer wanted while it ran (the aggregators changed): the route it opened is released at once.
+      if (!this.#contactWanted(key)) {
+        this.#contactDials.delete(key)
+        if (ok) this.#releaseContact(id, contact)
+        return
+      }
+      this.#contactDials.set(key, { state: ok ? 'reached' : 'failed', at: this.clock.now(), contact })
       if (ok !== (was?.state === 'reached')) this.#flush(id)
     }
     this.#spawn(

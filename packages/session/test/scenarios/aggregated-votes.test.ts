@@ -271,6 +271,35 @@ describe("aggregator contacts (relayVotes: 'auto')", () => {
     await s.stop()
   })
 
+  it('a member releases the direct route to a former aggregator once the list changed, and keeps the current ones', async () => {
+    const s = await scenario(N, { plugins: (i) => ({ consensus: bls(i) }), config: CONFIG, userInit: () => ({ relayVotes: 'auto' }) })
+    // The memory transport is one full mesh (it opens nothing to release): record what each member releases.
+    const released = [...Array(N).keys()].map((i) => {
+      const out: string[] = []
+      s.members[i]!.user.transport.releaseContact = async (contact) => void out.push(hex(contact))
+      return out
+    })
+    let live = await ready(s)
+    const first = stewardIndexes(s, live)
+    const contactOf = (i: number) => hex(s.members[i]!.user.transport.contact!()!)
+    // The group removes an aggregator: an election replaces the list at once.
+    const gone = first[2]!
+    await conv(s, first[0]!, ID).removeMember(memberIdOf(gone))
+    live = live.filter((i) => i !== gone)
+    await s.until(() => converged(s, ID, live) && live.every((i) => conv(s, i, ID).members().length === live.length && conv(s, i, ID).conversation.stewards().length === 3), 120_000)
+    const now = stewardIndexes(s, live)
+    const former = first.filter((i) => !now.includes(i))
+    expect(former).toContain(gone)
+    const plain = live.filter((i) => !now.includes(i) && !first.includes(i))
+    expect(plain.length).toBeGreaterThan(0)
+    // Each plain member released every former aggregator's route, and none of the current ones'.
+    await s.until(() => plain.every((i) => former.every((f) => released[i]!.includes(contactOf(f)))), 60_000)
+    for (const i of plain) for (const a of now) expect(released[i], `member ${i} kept aggregator ${a}`).not.toContain(contactOf(a))
+    // And still reaches the current ones without relaying.
+    await s.until(() => plain.every((i) => !s.members[i]!.user.transport.getTopics().includes(votes)), 60_000)
+    await s.stop()
+  })
+
   it('a contact from a member that is no aggregator, an oversized one and a second change within the interval are dropped, and nobody dials them', async () => {
     const { plugins, mls } = await factories()
     const s = await scenario(N, { plugins: (i) => plugins[i]!, config: CONFIG, userInit: () => ({ relayVotes: 'auto' }) })

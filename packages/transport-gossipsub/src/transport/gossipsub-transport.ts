@@ -20,6 +20,7 @@ import {
   parseTopic,
   systemClock,
   throwIfAborted,
+  toHex,
   unwrapInbound,
   wrapOutbound,
 } from '@demls/wire'
@@ -169,6 +170,8 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
   #node: GossipsubNode | undefined
   readonly #ownNode: boolean
   #started = false
+  /** Peers whose connection a {@link GossipsubTransport.dialContact} opened (peer id → the contacts, hex, dialled to it and not released). */
+  readonly #contactPeers = new Map<string, Set<string>>()
   #starting: Promise<void> | undefined
   #refreshTimer: ReturnType<typeof setTimeout> | undefined
   #detach: (() => void) | undefined
@@ -274,17 +277,53 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
     const decoded = decodeContact(contact)
     if (decoded === undefined || decoded.peerId === node.peerId.toString()) return false
     const peer = peerIdFromString(decoded.peerId)
-    if (node.getConnections(peer).some((c) => c.status === 'open')) return true
+    const key = toHex(contact)
+    if (node.getConnections(peer).some((c) => c.status === 'open')) {
+      // Held by another contact of ours to the same peer: this one holds it too.
+      this.#contactPeers.get(decoded.peerId)?.add(key)
+      return true
+    }
     const timeout = AbortSignal.timeout(this.#dialTimeoutMs)
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
     try {
       await node.dial(decoded.addrs, { signal })
+      const held = this.#contactPeers.get(decoded.peerId) ?? new Set<string>()
+      held.add(key)
+      this.#contactPeers.set(decoded.peerId, held)
       return true
     } catch {
       if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason })
       return false
     }
   }
+  /**
+   * Close the connection {@link GossipsubTransport.dialContact} opened to
+   * `contact`'s peer once no contact dialled to that peer is held any
+   * more (`Transport.releaseContact`). A connection we had before the dial
+   * (a bootstrap peer, one the peer opened) is never closed here, and a
+   * malformed or unknown contact is ignored.
+   *
+   * @example
+   * ```ts
+   * import { gossipsubTransport } from '@demls/transport-gossipsub'
+   * declare const contact: Uint8Array // a former aggregator's transport.contact()
+   * const transport = gossipsubTransport({ listen: ['/ip4/127.0.0.1/tcp/0'] })
+   * await transport.start()
+   * await transport.dialContact(contact)
+   * await transport.releaseContact(contact) // the connection the dial opened is closed
+   * ```
+   */
+  async releaseContact(contact: Uint8Array): Promise<void> {
+    const node = this.#node
+    const decoded = decodeContact(contact)
+    if (decoded === undefined) return
+    const held = this.#contactPeers.get(decoded.peerId)
+    if (held === undefined || !held.delete(toHex(contact)) || held.size > 0) return
+    this.#contactPeers.delete(decoded.peerId)
+    if (!this.#started || node === undefined) return
+    await node.hangUp(peerIdFromString(decoded.peerId)).catch(() => undefined)
+  }
+
 
   /**
    * Start the node (if owned), subscribe our topics and dial the bootstrap
@@ -343,6 +382,7 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
     if (this.#starting !== undefined) await this.#starting.catch(() => undefined)
     if (!this.#started) return
     this.#started = false
+    this.#contactPeers.clear()
     this.#redialer.cancel()
     this.#rendezvous?.stop()
     this.#detach?.()
@@ -669,6 +709,8 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
       this.#scheduleRefresh()
     }
     const onDisconnect = (e: CustomEvent<PeerId>) => {
+      // A connection that went is no longer one a contact opened (a later one may be anyone's).
+      this.#contactPeers.delete(e.detail.toString())
       onChange()
       this.#redialer.onDisconnect(e.detail.toString())
     }

@@ -338,6 +338,16 @@ export interface Transport extends TypedEventTarget<TransportEvents> {
    * @throws {AbortError} when `options.signal` aborts
    */
   dialContact?(contact: Uint8Array, options?: AbortOptions): Promise<boolean>
+  /**
+   * We no longer need the direct route to the instance whose contact is
+   * `contact`: close the connection {@link Transport.dialContact} opened
+   * for it, once no other contact of the same instance that we dialled is
+   * still held. A connection we had before dialling it (a bootstrap peer,
+   * one the other side opened) is left as it is; a malformed or unknown
+   * contact is ignored. Optional, with {@link Transport.dialContact}: without it,
+   * connections opened for contacts stay open.
+   */
+  releaseContact?(contact: Uint8Array): Promise<void>
 }
 
 export type { SubtopicName }
