@@ -40,6 +40,9 @@ interface Run {
   /** Plain members throughout, and how many of them are directly connected to every aggregator after the removal. */
   plain: number
   direct: number
+  /** With 'auto', routes from plain members to an aggregator the group then removed (dialled by contact, not chain neighbours): still open, and in all. */
+  formerOpen: number
+  formerRoutes: number
 }
 
 describe('aggregator contacts on real gossipsub', () => {
@@ -109,7 +112,7 @@ describe('aggregator contacts on real gossipsub', () => {
     const remaining = plain.filter((p) => p !== target && !isSteward(p))
     // Directly connected to every aggregator of the list now: dialled by its contact with 'auto'; with relays, the chain leaves most members without.
     const direct = remaining.filter((p) => rest.filter(isSteward).every((a) => connected(p, a))).length
-    return {
+    const result: Run = {
       plainVotes: remaining.map((p) => p.votes.packets),
       plainVoteBytes: remaining.map((p) => p.votes.bytes),
       aggregatorVotes: aggregators.reduce((n, p) => n + p.votes.packets, 0),
@@ -117,13 +120,32 @@ describe('aggregator contacts on real gossipsub', () => {
       fallbacks: after.reduce((n, a, k) => n + a.fallbacks - before[k]!.fallbacks, 0),
       plain: remaining.length,
       direct,
+      formerOpen: 0,
+      formerRoutes: 0,
     }
+    // With 'auto', the group then removes an aggregator: every plain member hangs up the route its contact dial opened
+    // to it (a chain neighbour's connection is not one a contact opened).
+    const neighbours = (a: Peer, b: Peer) => Math.abs(peers.indexOf(a) - peers.indexOf(b)) === 1
+    if (relayVotes === 'auto') {
+      const gone = rest.filter(isSteward).find((a) => a !== aggregators[0])!
+      const left = rest.filter((p) => p !== gone)
+      const routes = remaining.filter((p) => !neighbours(p, gone) && connected(p, gone)).map((p) => [p, gone] as const)
+      expect(routes.length).toBeGreaterThan(0)
+      await conv(aggregators[0]!)!.removeMember(gone.user.memberId)
+      await waitUntil(() => left.every((p) => conv(p)?.members().length === N - 2 && conv(p)?.state() === 'working'), 120_000, 'the aggregator removed')
+      await waitUntil(() => routes.every(([p, f]) => !connected(p, f)), 15_000, 'routes to the removed aggregator closed').catch(() => undefined)
+      result.formerOpen = routes.filter(([p, f]) => connected(p, f)).length
+      result.formerRoutes = routes.length
+    }
+    return result
   }
 
   it("relayVotes 'auto': plain members dial the aggregators and receive no vote; relayVotes true: they receive them all", async () => {
     const auto = await run('contacts-auto', 'auto', 10)
-    console.log(`auto: votes at plain members ${auto.plainVotes.join(", ")} (${auto.plainVoteBytes.join(", ")} bytes), at the aggregators ${auto.aggregatorVotes}; proofs taken ${auto.proofsTaken.join(", ")}, fallbacks ${auto.fallbacks}; ${auto.direct} of ${auto.plain} plain members connected to every aggregator`)
+    console.log(`auto: votes at plain members ${auto.plainVotes.join(", ")} (${auto.plainVoteBytes.join(", ")} bytes), at the aggregators ${auto.aggregatorVotes}; proofs taken ${auto.proofsTaken.join(", ")}, fallbacks ${auto.fallbacks}; ${auto.direct} of ${auto.plain} plain members connected to every aggregator; ${auto.formerOpen} of ${auto.formerRoutes} routes to a removed aggregator still open`)
     expect(auto.direct).toBe(auto.plain)
+    // Routes to an aggregator the group removed are hung up.
+    expect(auto.formerOpen).toBe(0)
     expect(auto.plainVotes.every((n) => n === 0)).toBe(true)
     expect(auto.aggregatorVotes).toBeGreaterThan(0)
     // The removal (and the election that may follow it) decided from proofs.
