@@ -47,7 +47,7 @@ let user: User | undefined
 /**
  * Events waiting for the next flush. A busy peer reports thousands of
  * events (every dropped packet is one); one IPC message per event cost it
- * about 3 % of its CPU in the 30-process waves, and woke the parent as
+ * about 2 % of its CPU in the 30-process waves, and woke the parent as
  * often. They go in batches instead: every 100 ms, at 256 events, and
  * before any reply, so a reply never overtakes an event that came first.
  */

@@ -108,11 +108,12 @@ export interface UserInit {
    *   announce (`Transport.dialContact`), and relay only until we are
    *   connected to every current aggregator (then our votes reach them in
    *   one hop), or for good when the transport cannot dial contacts. It
-   *   saves each member the votes' bytes at the cost of a connection to
-   *   every aggregator, kept: on 30 peer processes sharing 2 cores it
-   *   halved the votes a member received while joins came 1 s apart, but
-   *   took more CPU and formed the group later than relaying
-   *   (`docs/fault-runs.md`), so it is not the default.
+   *   saves each member most of the votes' bytes at the cost of a
+   *   connection to each current aggregator (a former aggregator's is
+   *   released, `Transport.releaseContact`). On 30 peer processes sharing
+   *   2 cores, two pairs of runs formed the group sooner and on less CPU
+   *   than relaying (`docs/fault-runs.md`); too few runs yet to make it
+   *   the default.
    * - `false`: never (every member is connected to the aggregators: a
    *   full mesh, the memory transport).
    * @default true
@@ -128,6 +129,8 @@ const CONTACT_RETRY_MS = 30_000
 const CONTACT_RECHECK_MS = 60_000
 /** Aggregator contacts whose dials we remember (the oldest is forgotten first). */
 const MAX_CONTACT_DIALS = 64
+/** No direct routes wanted (shared: it is passed on every flush of a conversation that reads or relays the votes). */
+const NO_CONTACTS: ReadonlySet<string> = new Set()
 
 /** Storage keys: the owner record and each conversation's state. */
 const OWNER_KEY = ['user', 'member-id']
@@ -786,7 +789,7 @@ export class User {
     this.transport.unsubscribe(topicFor(id, 'app'))
     this.transport.unsubscribe(topicFor(id, 'welcome'))
     if (this.#votesTopics.delete(id)) this.transport.unsubscribe(topicFor(id, 'votes'))
-    this.#wantContacts(id, new Set())
+    this.#wantContacts(id, NO_CONTACTS)
   }
 
   /** Conversations whose `votes` subtopic we read (we aggregate their votes). */
@@ -805,7 +808,7 @@ export class User {
     const reads = conversation.readsVotes() || conversation.aggregatesSoon()
     const want = reads || (conversation.aggregatesVotes() && this.#relaysVotes(id, conversation))
     // Direct routes only while we neither read the votes ourselves nor relay them all: the rest are released.
-    if (reads || !conversation.aggregatesVotes()) this.#wantContacts(id, new Set())
+    if (reads || !conversation.aggregatesVotes()) this.#wantContacts(id, NO_CONTACTS)
     if (want === this.#votesTopics.has(id)) return
     if (want) {
       this.#votesTopics.add(id)

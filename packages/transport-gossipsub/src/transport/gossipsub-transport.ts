@@ -296,6 +296,7 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
       return false
     }
   }
+
   /**
    * Close the connection {@link GossipsubTransport.dialContact} opened to
    * `contact`'s peer once no contact dialled to that peer is held any
@@ -323,7 +324,6 @@ export class GossipsubTransport extends TypedEventEmitter<TransportEvents> imple
     if (!this.#started || node === undefined) return
     await node.hangUp(peerIdFromString(decoded.peerId)).catch(() => undefined)
   }
-
 
   /**
    * Start the node (if owned), subscribe our topics and dial the bootstrap
