@@ -84,8 +84,9 @@ export class VotingState {
    */
   readonly crossed = new Set<ProposalId>()
   /**
-   * Voided work of ours left to the acting epoch steward (hex), which
-   * holds it buffered, by target key, until the end of the wait: opened
+   * Voided work of ours left to the member (hex) that opens buffered
+   * updates at once (the acting epoch steward, or the head of a due
+   * election's list), which holds it buffered, by target key, until the end of the wait: opened
    * by us only if no proposal for it is open here by then
    * (`voting/crossed-proposals.ts reproposeDeferred`). Not saved: after a
    * restart every steward still holds the work buffered.

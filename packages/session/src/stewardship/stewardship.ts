@@ -200,6 +200,32 @@ export function opensBufferedUpdates(core: ConversationCore, now: number): boole
   return core.isEpochSteward(now) || headOfOpenElection(core)
 }
 
+/**
+ * The member that proposes buffered joins and removals at once now
+ * ({@link opensBufferedUpdates} there), as far as we can tell: the acting
+ * epoch steward; while an exhausted list waits for its election, the head
+ * of the open election at our epoch that we would vote for, or else the
+ * head of the list we would propose ourselves (the one an honest election
+ * at this epoch proposes). `undefined` when nobody does: a stewardless
+ * group, or an election of another kind.
+ *
+ * @example
+ * ```ts
+ * import type { ConversationCore } from '../core/core.js'
+ * import { bufferedUpdatesOpener } from '../stewardship/stewardship.js'
+ * declare const core: ConversationCore
+ * const opener = bufferedUpdatesOpener(core, core.now) // who will open what a commit voided
+ * ```
+ */
+export function bufferedUpdatesOpener(core: ConversationCore, now: number): Uint8Array | undefined {
+  const acting = core.actingEpochSteward(now)
+  if (acting !== undefined || !core.electionOpen()) return acting
+  const epoch = core.epoch()
+  for (const e of core.openElections()) if (e.electionEpoch === epoch && judgeElection(core, e)) return e.proposedStewards[0]
+  const pool = electionPool(core, false)
+  return pool.length === 0 ? undefined : core.steward.electableList(epoch, pool, core.steward.nextElectionRound).members[0]
+}
+
 /** Buffered add/remove requests worth proposing now. */
 function actionableUpdates(core: ConversationCore) {
   const members = core.memberSet()

@@ -9,6 +9,7 @@ import { certifies, closeVoteState, localCertificate } from './certificates.js'
 import { INACTIVE_REMOVAL_NAME } from '../stewardship/liveness.js'
 import { proposalLiveness } from './admission.js'
 import { BAN_REMOVAL_NAME } from './judge-evidence.js'
+import { bufferedUpdatesOpener } from '../stewardship/stewardship.js'
 import { initiateProposal, targetInFlight } from './proposals.js'
 
 /** How many voided proposal ids a member remembers (it answers no `ProposalRequest` for them). */
@@ -256,14 +257,16 @@ export async function timeOutCrossed(core: ConversationCore, now: number): Promi
  * approved here (a steward proposed it again from its buffered updates, or
  * a proof brought it).
  *
- * Nor opened at once when the acting epoch steward will open it
- * ({@link leftToEpochSteward}): its vote on the voided proposal shows it
- * holds the request buffered, and it proposes buffered updates as soon as
- * it can, so two proposals would ask every member for the same vote (issue
- * 56: each voided removal of the `proposal-crosses-commit` scenarios was
- * proposed three times). We open it ourselves only if no proposal for its
- * target is open here {@link liveStewardGraceMs} later
- * ({@link reproposeDeferred}); `reproposedAs` is then absent.
+ * Nor opened at once when another member will open it
+ * ({@link leftToOpener}): the acting epoch steward, or while an election
+ * is due the head of the list it elects, proposes buffered updates as soon
+ * as it can, and it holds this one buffered, so two proposals would ask
+ * every member for the same vote (issue 56: each voided removal of the
+ * `proposal-crosses-commit` scenarios was proposed three times; on the
+ * memory network's wave, 18 joins in 10 seeds were proposed by both).
+ * We open it ourselves only if no proposal for its target is open here
+ * {@link liveStewardGraceMs} later ({@link reproposeDeferred});
+ * `reproposedAs` is then absent.
  *
  * @returns the ids of the new proposals
  */
@@ -273,7 +276,7 @@ export async function reproposeVoided(core: ConversationCore, voided: readonly V
     let id: number | undefined
     const key = targetKey(v.request)
     if (v.own && key !== undefined && stillWanted(core, v.request)) {
-      const steward = leftToEpochSteward(core, v, now)
+      const steward = leftToOpener(core, v, now)
       if (steward !== undefined) core.voting.deferredReproposals.set(key, now + liveStewardGraceMs(core.config), { voided: v, steward })
       else id = await openAgain(core, v, now)
       if (id !== undefined) opened.push(id)
@@ -305,30 +308,41 @@ async function openAgain(core: ConversationCore, v: DeferredVoided, now: number)
 }
 
 /**
- * The acting epoch steward (hex) that will open voided work of ours from
- * its buffered updates, or `undefined` when we open it at once: it is
- * another member, its vote on the voided proposal reached us (so it
- * received the proposal and buffered its request), and what it would open
- * is what we would: `drainBufferedUpdates` opens a buffered update with the
- * group's liveness value and a name of no meaning, so a removal the name
- * gives its rule to (a ban, decided by explicit votes; a removal for
- * inactivity, judged from each voter's own observation) stays ours.
+ * The member (hex) that will open voided work of ours from its buffered
+ * updates ({@link bufferedUpdatesOpener}: the acting epoch steward, or
+ * while an election is due the head of the list it elects), or
+ * `undefined` when we open it at once. That member is another one, it
+ * holds the request buffered (its vote on the voided proposal reached us,
+ * or it was a member before this epoch, so the proposal reached it as it
+ * reached us), and what it would open is what we would:
+ * `drainBufferedUpdates` opens a buffered update with the group's
+ * liveness value and a name of no meaning, so a removal the name gives
+ * its rule to (a ban, decided by explicit votes; a removal for
+ * inactivity, judged from each voter's own observation) stays ours. If it
+ * does not open it after all, we do at the end of the wait.
  */
-function leftToEpochSteward(core: ConversationCore, v: VoidedProposal, now: number): string | undefined {
-  const steward = core.actingEpochSteward(now)
-  if (steward === undefined || bytesEqual(steward, core.memberId)) return undefined
-  const hex = toHex(steward)
-  if (!v.voters.has(hex) || v.name === BAN_REMOVAL_NAME || v.name === INACTIVE_REMOVAL_NAME) return undefined
+function leftToOpener(core: ConversationCore, v: VoidedProposal, now: number): string | undefined {
+  const opener = bufferedUpdatesOpener(core, now)
+  if (opener === undefined || bytesEqual(opener, core.memberId)) return undefined
+  const hex = toHex(opener)
+  if (v.name === BAN_REMOVAL_NAME || v.name === INACTIVE_REMOVAL_NAME) return undefined
+  if (!v.voters.has(hex) && !memberBefore(core, hex)) return undefined
   return v.livenessCriteriaYes === proposalLiveness(core, v.request, core.config.livenessCriteriaYes) ? hex : undefined
 }
 
+/** Whether `hex` was a member of the epoch before ours (it joined earlier). */
+function memberBefore(core: ConversationCore, hex: string): boolean {
+  const joined = core.membership.joinEpochs.get(hex)
+  return joined !== undefined && joined < core.epoch()
+}
+
 /**
- * Every poll, once Working: voided work of ours that we left to the epoch
- * steward ({@link reproposeVoided}). Dropped once a proposal for its target
+ * Every poll, once Working: voided work of ours that we left to another
+ * member ({@link reproposeVoided}). Dropped once a proposal for its target
  * is open or approved here, or its target is done; opened by us at the end
- * of the wait, or at once when another member became acting epoch steward
- * meanwhile (the one we waited for no longer proposes buffered updates at
- * once). While we cannot open a proposal (Freezing, Selection,
+ * of the wait, or at once when another member (or nobody) became the one
+ * that opens buffered updates meanwhile (the one we waited for no longer
+ * proposes them at once). While we cannot open a proposal (Freezing, Selection,
  * Reelection), a wait that ended is put off by the recovery-inactivity
  * window. Returns the ids opened.
  */
@@ -341,13 +355,15 @@ export async function reproposeDeferred(core: ConversationCore, now: number): Pr
     return []
   }
   const opened: number[] = []
-  const acting = core.actingEpochSteward(now)
+  let opener: Uint8Array | undefined | null = null
   for (const [key, { at: until, value: entry }] of deferred.due(Number.POSITIVE_INFINITY)) {
     if (!stillWanted(core, entry.voided.request)) {
       deferred.clear(key)
       continue
     }
-    if (now < until && acting !== undefined && toHex(acting) === entry.steward) continue
+    // Who opens buffered updates now, read once and only while a wait is running (while an election is due it hashes the pool).
+    if (now < until) opener = opener === null ? bufferedUpdatesOpener(core, now) : opener
+    if (now < until && opener !== undefined && opener !== null && toHex(opener) === entry.steward) continue
     deferred.clear(key)
     const id = await openAgain(core, entry.voided, now)
     if (id !== undefined) opened.push(id)

@@ -5,6 +5,8 @@ import { Bed } from '../sansio.js'
 import { hex, memberIdOf } from './harness.js'
 
 const isCandidate = (p: ConversationOutbound) => p.subtopic === 'app' && p.payload[0] !== 0 && decodeAppMessage(p.payload).commitCandidate !== undefined
+// An MLS message (a vote among them); candidates, Welcomes and announcements travel as plain AppMessages.
+const isEncrypted = (p: ConversationOutbound) => p.subtopic === 'app' && p.payload[0] === 0
 type Held = { from: number; to: number; p: ConversationOutbound }
 
 // The fork traced in the real-network soak (docs/fault-runs.md, "a join proposal that crossed a commit"),
@@ -13,12 +15,15 @@ type Held = { from: number; to: number; p: ConversationOutbound }
 // packet of the epoch it left, and its re-send as opened for another electorate. Without the void, A decided
 // it at its timeout (silent voters YES) over the electorate the group had left, A's steward committed it, and
 // B refused that commit for good ("no verifiable approval"): two branches. The second case has A decide it
-// at its timeout before the commit lands.
+// at its timeout before the commit lands. The third has the next epoch steward's vote on it lost on its way to its
+// proposer, which then cannot tell from a vote that the steward holds it (issue 56: on the memory network's wave, 8
+// joins in 10 seeds were proposed again by their owner and by the epoch steward that way).
 describe('a proposal that crosses a commit', () => {
   it.each([
-    ['still open when the commit lands', 0],
-    ['approved at its timeout, before the commit lands', 1_700],
-  ])('%s: has one outcome for the whole group', async (_, holdMs) => {
+    ['still open when the commit lands', 0, false],
+    ['approved at its timeout, before the commit lands', 1_700, false],
+    ["still open when the commit lands, the next epoch steward's vote on it lost on its way to its proposer", 0, true],
+  ])('%s: has one outcome for the whole group', async (_, holdMs, loseStewardVote) => {
     const bed = await Bed.create('cross', 7, { ...FAST_TIMING, admission: 'open' })
     for (const i of [1, 2, 3, 4, 5, 6]) await bed.add(i)
     await bed.run(3_000)
@@ -40,8 +45,17 @@ describe('a proposal that crosses a commit', () => {
     await bed.until(() => all.every((i) => bed.conv(i).approvedCount() === 1), 10_000, 20)
     // Candidates are held; so is everything A sends to B.
     const held: Held[] = []
+    let lostVotes = 0
     // (The epoch steward's other packets too: its replays would bring the commit.)
+    // Everything the next epoch steward encrypts for y until y voided P2 is lost, its vote on P2 with it (sent
+    // once its voting delay passed, whichever epoch it reached by then).
+    const lost = (from: number, to: number, p: ConversationOutbound) => {
+      const lose = loseStewardVote && from === other && to === y && isEncrypted(p) && bed.eventsOf(y, 'proposal-voided').length === 0
+      if (lose) lostVotes++
+      return lose
+    }
     bed.intercept = (from, to, p) => {
+      if (lost(from, to, p)) return undefined
       if (isCandidate(p) || from === epochSteward || (A.includes(from) && B.includes(to))) {
         held.push({ from, to, p })
         return undefined
@@ -63,12 +77,13 @@ describe('a proposal that crosses a commit', () => {
     await deliver((h) => isCandidate(h.p))
     await deliver((h) => !(A.includes(h.from) && B.includes(h.to)))
     bed.intercept = (from, to, p) => {
+      if (lost(from, to, p)) return undefined
       if (!(A.includes(from) && B.includes(to) && bed.conv(to).epoch() === epoch)) return p
       held.push({ from, to, p })
       return undefined
     }
     await bed.until(() => B.filter((i) => i !== removed1).every((i) => bed.conv(i).epoch() > epoch), 10_000, 20)
-    bed.intercept = undefined
+    bed.intercept = (from, to, p) => (lost(from, to, p) ? undefined : p)
     await deliver(() => true)
     await bed.flush()
     const live = all.filter((i) => i !== removed1)
@@ -85,7 +100,8 @@ describe('a proposal that crosses a commit', () => {
     expect(voided.length).toBeGreaterThan(0)
     // Asked again once (issue 56: three times before, by y and by the next epoch steward, each before it held the
     // other's): the next epoch steward opens it from its buffered updates, and y, which holds its vote on P2 (so knows
-    // it received P2), leaves it to it instead of opening it too.
+    // it received P2) or knows it was a member when P2 was sent, leaves it to it instead of opening it too.
+    if (loseStewardVote) expect(lostVotes).toBeGreaterThan(0)
     const r2 = hex(memberIdOf(removed2))
     const forR2 = (e: ConversationEvent) =>
       (e.type === 'vote-requested' || e.type === 'own-proposal-submitted') && e.request?.payload === 'removeMember' && hex(e.request.removeMember!.memberId) === r2

@@ -7,6 +7,8 @@ import { takeGroupApproval } from '../../src/voting/certificates.js'
 import { liveStewardGraceMs } from '../../src/core/config.js'
 import { heldVotesApprove, reproposeDeferred, reproposeVoided, timeOutCrossed, voidCrossedProposals } from '../../src/voting/crossed-proposals.js'
 import { BAN_REMOVAL_NAME } from '../../src/voting/judge-evidence.js'
+import { electionPool } from '../../src/stewardship/election-check.js'
+import { bufferedUpdatesOpener } from '../../src/stewardship/stewardship.js'
 import { handleOutcomes } from '../../src/voting/outcome.js'
 import { castVote, initiateProposal, onIncomingProposal, onIncomingVote } from '../../src/voting/proposals.js'
 import { boundVotes } from '../bound-votes.js'
@@ -167,8 +169,10 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
      * Bob is the epoch steward (a list of one); our removal of Dave got Bob's
      * signed YES (`bobVoted`), then timed out crossed: void.
      */
-    const voidOurs = async (opts: { bobVoted?: boolean; name?: string } = {}) => {
+    const voidOurs = async (opts: { bobVoted?: boolean; name?: string; bobJoined?: bigint; before?: (core: ConversationCore) => void } = {}) => {
       const { core } = await coreFixture({ id: 'crossed', members: 4, config: { admission: 'open' } })
+      // When Bob joined (unknown unless set): a member of the epoch before ours received our proposal as we did.
+      if (opts.bobJoined !== undefined) core.membership.joinEpochs.set(toHex(bob.identity), opts.bobJoined)
       core.steward.installList(core.epoch(), [bob.identity], 1)
       expect(toHex(core.actingEpochSteward(core.now)!)).toBe(toHex(bob.identity))
       const ours = await initiateProposal(core, removal(dave), 'yes', core.now, opts.name !== undefined ? { name: opts.name, livenessCriteriaYes: false } : {})
@@ -179,6 +183,7 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
       voidCrossedProposals(core, core.now)
       core.outbox.events.length = 0
       const t = core.now + 60_000
+      opts.before?.(core)
       expect(await timeOutCrossed(core, t)).toBe(1)
       return { core, t, ours, end: t + liveStewardGraceMs(core.config) }
     }
@@ -232,8 +237,44 @@ describe('crossed proposals: one outcome for adds and removals a commit crossed'
       expect(core.voting.deferredReproposals.size).toBe(1) // Dave's, still waiting for Bob
     })
 
+    it('waits for it without its vote when it was a member of the epoch before ours (so ours reached it as it reached us)', async () => {
+      const { core, end } = await voidOurs({ bobVoted: false, bobJoined: 0n })
+      expect(core.epoch()).toBeGreaterThan(0n)
+      expect(voidedEvents(core).map((e) => e.reproposedAs)).toEqual([undefined])
+      expect(openRemovals(core)).toEqual([])
+      expect(core.voting.deferredReproposals.next()).toBe(end)
+    })
+
+    it('waits, while an election is due, for the head of the list it elects, and opens it at once once another list acts', async () => {
+      let head: Uint8Array | undefined
+      const { core, t, end } = await voidOurs({
+        bobVoted: false,
+        bobJoined: 0n,
+        before: (c) => {
+          // Bob is unheard for the suspect window: no acting epoch steward, and the group waits for an election.
+          c.liveness.lastSeen.set(toHex(bob.identity), c.now + 60_000 - 600_000)
+          c.stewardship.awaitElection(c.epoch(), c.now + 120_000)
+          for (const m of c.mls.members()) c.membership.joinEpochs.set(toHex(m), 0n)
+          const headNow = () => c.steward.electableList(c.epoch(), electionPool(c, false), c.steward.nextElectionRound).members[0]
+          // A retry round whose list another member heads (round 0 names us with these keys).
+          while (toHex(headNow()!) === c.memberHex) c.steward.bumpRetry()
+          head = headNow()
+        },
+      })
+      expect(core.actingEpochSteward(t)).toBeUndefined()
+      expect(head).toBeDefined()
+      expect(toHex(bufferedUpdatesOpener(core, t)!)).toBe(toHex(head!))
+      expect(openRemovals(core)).toEqual([])
+      expect(core.voting.deferredReproposals.next()).toBe(end)
+      expect(await reproposeDeferred(core, t + 10)).toEqual([])
+      // The election lands on a list with us at its head: the one we waited for no longer opens buffered updates.
+      core.stewardship.stopWaiting()
+      core.steward.installList(core.epoch(), [core.memberId], 1)
+      expect(await reproposeDeferred(core, t + 20)).toHaveLength(1)
+    })
+
     it.each([
-      ['without its vote (it may never have received ours)', { bobVoted: false }],
+      ['without its vote, when it joined at our epoch (it may never have received ours)', { bobVoted: false, bobJoined: 1n }],
       ['for a ban, whose name gives it its rule (a buffered update is opened without it)', { name: BAN_REMOVAL_NAME }],
     ])('opens it at once %s', async (_, opts) => {
       const { core } = await voidOurs(opts)
