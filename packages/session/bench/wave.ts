@@ -37,7 +37,7 @@ for (let seed = from; seed <= (Number.isFinite(to) ? to : from); seed++) {
   for (const loop of r.wakeupLoops) console.log(`seed ${seed}: wake-up loop ${loop}`)
   const ev = r.events
   console.log(
-    `seed ${seed} jitter ${jitterMs}: ${r.outcome}${r.formedAfterLastMs === undefined ? '' : ` ${(r.formedAfterLastMs / 1000).toFixed(1)} s after the last`} healed ${ev.forkHealed} rejoined ${ev.rejoined} stranded ${ev.stranded} recovery ${ev.recovery}; delivered ${r.delivered}; commit requests ${r.sent['plain:control:commitRequest'] ?? 0}, replays ${r.sent['plain:control:commitReplay'] ?? 0}, proposal requests ${r.sent['plain:control:proposalRequest'] ?? 0} (run ${r.fingerprint})`,
+    `seed ${seed} jitter ${jitterMs}: ${r.outcome}${r.formedAfterLastMs === undefined ? '' : ` ${(r.formedAfterLastMs / 1000).toFixed(1)} s after the last`} healed ${ev.forkHealed} rejoined ${ev.rejoined} stranded ${ev.stranded} recovery ${ev.recovery}; delivered ${r.delivered}; commit requests ${r.sent['plain:control:commitRequest'] ?? 0}, replays ${r.sent['plain:control:commitReplay'] ?? 0}, proposal requests ${r.sent['plain:control:proposalRequest'] ?? 0}, proposals ${r.sent.proposal ?? 0}, votes ${r.sent.vote ?? 0} (run ${r.fingerprint})`,
   )
   if (r.outcome !== 'converged') {
     console.log(`  ${r.forks.join('; ')}`)
@@ -51,4 +51,5 @@ const mean = (f: (r: WaveRunReport) => number) => (reports.reduce((n, r) => n + 
 console.log(
   `| ${jitterMs} ms | ${reports.length} | ${count('converged')} | ${count('forked')} | ${count('stalled')} | ${((formed[Math.floor(formed.length / 2)] ?? 0) / 1000).toFixed(1)} / ${((formed.at(-1) ?? 0) / 1000).toFixed(1)} | ${mean((r) => r.delivered)} | ${mean((r) => r.sent['plain:control:commitRequest'] ?? 0)} | ${mean((r) => r.sent['plain:control:commitReplay'] ?? 0)} | ${mean((r) => r.sent['plain:control:proposalRequest'] ?? 0)} | ${bad.join(' ') || '—'} | ${((Date.now() - started) / 1000).toFixed(0)} s |`,
 )
+console.log(`proposals and votes sent, means per run: ${mean((r) => r.sent.proposal ?? 0)} proposals, ${mean((r) => r.sent.vote ?? 0)} votes`)
 process.exit(0)

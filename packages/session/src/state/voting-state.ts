@@ -86,10 +86,10 @@ export class VotingState {
   /**
    * Voided work of ours left to the member (hex) that opens buffered
    * updates at once (the acting epoch steward, or the head of a due
-   * election's list), which holds it buffered, by target key, until the end of the wait: opened
-   * by us only if no proposal for it is open here by then
-   * (`voting/crossed-proposals.ts reproposeDeferred`). Not saved: after a
-   * restart every steward still holds the work buffered.
+   * election's list), which holds it buffered, by target key, until the
+   * end of the wait: opened by us only if no proposal for it is open here
+   * by then (`voting/crossed-proposals.ts reproposeDeferred`). Not saved:
+   * after a restart every steward still holds the work buffered.
    */
   readonly deferredReproposals = new DeadlineTable<string, { voided: DeferredVoided; steward: string }>()
   /**

@@ -206,8 +206,9 @@ export function opensBufferedUpdates(core: ConversationCore, now: number): boole
  * epoch steward; while an exhausted list waits for its election, the head
  * of the open election at our epoch that we would vote for, or else the
  * head of the list we would propose ourselves (the one an honest election
- * at this epoch proposes). `undefined` when nobody does: a stewardless
- * group, or an election of another kind.
+ * at this epoch proposes). `undefined` when we know of nobody: no acting
+ * epoch steward and no election due (every steward unheard lately), or no
+ * settled member to elect.
  *
  * @example
  * ```ts

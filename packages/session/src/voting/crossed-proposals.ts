@@ -263,7 +263,7 @@ export async function timeOutCrossed(core: ConversationCore, now: number): Promi
  * as it can, and it holds this one buffered, so two proposals would ask
  * every member for the same vote (issue 56: each voided removal of the
  * `proposal-crosses-commit` scenarios was proposed three times; on the
- * memory network's wave, 18 joins in 10 seeds were proposed by both).
+ * memory network's wave, 19 joins in 10 seeds were proposed by both).
  * We open it ourselves only if no proposal for its target is open here
  * {@link liveStewardGraceMs} later ({@link reproposeDeferred});
  * `reproposedAs` is then absent.
