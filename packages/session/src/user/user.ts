@@ -111,9 +111,9 @@ export interface UserInit {
    *   saves each member most of the votes' bytes at the cost of a
    *   connection to each current aggregator (a former aggregator's is
    *   released, `Transport.releaseContact`). On 30 peer processes sharing
-   *   2 cores, two pairs of runs formed the group sooner and on less CPU
-   *   than relaying (`docs/fault-runs.md`); too few runs yet to make it
-   *   the default.
+   *   2 cores, four pairs of runs against relaying won five phases of
+   *   eight and lost one by 70 %, a cascade of votes that fell back to the
+   *   broadcast path (`docs/fault-runs.md`): not the default yet.
    * - `false`: never (every member is connected to the aggregators: a
    *   full mesh, the memory transport).
    * @default true
