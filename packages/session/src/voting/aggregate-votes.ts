@@ -146,12 +146,19 @@ export async function sendAggregateVote(core: ConversationCore, proposal: Propos
   return true
 }
 
-/** Count our vote when we aggregate, and send it to the other aggregators (they alone read the votes subtopic). */
+/**
+ * Count our vote when we aggregate, and send it to the other aggregators
+ * (they alone read the votes subtopic). A vote our transport could hand to
+ * nobody (no subscriber of the subtopic known yet: an aggregator we have
+ * just dialled, whose subscription has not reached us; no relay among our
+ * peers) is published again a few times (`retryUnreached`), as a chat is,
+ * instead of being lost until the broadcast fallback decides the proposal.
+ */
 async function deliverVote(core: ConversationCore, aggregation: ConsensusAggregation, vote: DemlsAggregateVote, now: number): Promise<void> {
   const to = aggregators(core)
   core.aggregate.noteSent(vote.proposalId, vote, aggregatorKey(to))
   if (isAggregator(core)) await collectVote(core, aggregation, vote, core.memberId, now)
-  if (to.some((a) => !bytesEqual(a, core.memberId))) await core.sendEncrypted({ demlsAggregateVote: vote }, { subtopic: 'votes' })
+  if (to.some((a) => !bytesEqual(a, core.memberId))) await core.sendEncrypted({ demlsAggregateVote: vote }, { subtopic: 'votes', retryUnreached: true })
 }
 
 function aggregatorKey(list: readonly Uint8Array[]): string {

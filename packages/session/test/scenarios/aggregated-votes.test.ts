@@ -97,6 +97,34 @@ describe('aggregated voting in a BLS group', () => {
     await s.stop()
   })
 
+  it('a vote published while no aggregator is a known subscriber of the votes subtopic is published again, not lost to the fallback', async () => {
+    const s = await scenario(N, { plugins: (i) => ({ consensus: bls(i) }), config: CONFIG, userInit: () => ({ relayVotes: false }) })
+    const all = await ready(s)
+    const aggregators = stewardIndexes(s, all)
+    const before = all.map((i) => ({ ...stats(s, i) }))
+    // The aggregators' subscriptions are unknown to the voters for a while (on gossipsub: a route just dialled, its
+    // subscription not yet exchanged): every vote sent then reaches nobody.
+    const votes = topicFor(ID, 'votes')
+    for (const i of aggregators) s.members[i]!.user.transport.unsubscribe(votes)
+    const stewards = stewardIndexes(s, all)
+    const target = all.filter((i) => !stewards.includes(i)).at(-1)!
+    const delivered = s.net.topicStats(votes).delivered
+    await conv(s, stewards[0]!, ID).removeMember(memberIdOf(target))
+    const rest = all.filter((i) => i !== target)
+    await s.until(() => rest.every((i) => stats(s, i).votesSent > before[i]!.votesSent))
+    await s.net.advance(100)
+    expect(s.net.topicStats(votes).delivered).toBe(delivered)
+    for (const i of aggregators) s.members[i]!.user.transport.subscribe(votes)
+    await s.until(() => rest.every((i) => conv(s, i, ID).members().length === N - 1) && converged(s, ID, rest), 120_000)
+    expect(s.net.topicStats(votes).delivered).toBeGreaterThan(delivered)
+    for (const i of rest) {
+      // Every vote reached the aggregators once they were subscribers again: one proof decided, nobody fell back.
+      expect(delta(s, i, before).fallbacks, `member ${i} fallbacks`).toBe(0)
+    }
+    for (const i of rest.filter((i) => !aggregators.includes(i))) expect(delta(s, i, before).proofsTaken, `member ${i} proofs taken`).toBe(1)
+    await s.stop()
+  })
+
   it('a routine steward election is decided by one proof too: every member installs the list without a broadcast vote', async () => {
     const s = await scenario(N, { plugins: (i) => ({ consensus: bls(i) }), config: CONFIG, userInit: () => ({ relayVotes: false }) })
     const all = await ready(s)
