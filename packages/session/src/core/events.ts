@@ -240,10 +240,11 @@ export interface ConversationOutbound {
   subtopic: SubtopicName
   payload: Uint8Array
   /**
-   * Chat: if its publish reaches nobody (no reachable subscriber yet), the
-   * driver publishes it again a few times with a growing delay (the `User`
-   * does, for about 8 s); losing it silently would lose a message the
-   * application was told was sent.
+   * Chat, and a vote on the `votes` subtopic: if its publish reaches
+   * nobody (no reachable subscriber yet), the driver publishes it again a
+   * few times with a growing delay (the `User` does, for about 8 s); losing
+   * it silently would lose a message the application was told was sent, or
+   * leave a vote to the broadcast fallback.
    */
   retryUnreached?: boolean
 }

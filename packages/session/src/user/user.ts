@@ -992,7 +992,7 @@ export class User {
   }
 
   /**
-   * A chat packet reached nobody (no reachable subscriber yet: a new
+   * A chat packet or a vote reached nobody (no reachable subscriber yet: a new
    * connection, a short partition): publish it again after
    * {@link UNREACHED_RETRY_MS}[attempt], while we still hold the
    * conversation. The transport did not mark unreached bytes as seen, so
