@@ -322,10 +322,10 @@ async function openAgain(core: ConversationCore, v: DeferredVoided, now: number)
  * does not open it after all, we do at the end of the wait.
  */
 function leftToOpener(core: ConversationCore, v: VoidedProposal, now: number): string | undefined {
+  if (v.name === BAN_REMOVAL_NAME || v.name === INACTIVE_REMOVAL_NAME) return undefined
   const opener = bufferedUpdatesOpener(core, now)
   if (opener === undefined || bytesEqual(opener, core.memberId)) return undefined
   const hex = toHex(opener)
-  if (v.name === BAN_REMOVAL_NAME || v.name === INACTIVE_REMOVAL_NAME) return undefined
   if (!v.voters.has(hex) && !memberBefore(core, hex)) return undefined
   return v.livenessCriteriaYes === proposalLiveness(core, v.request, core.config.livenessCriteriaYes) ? hex : undefined
 }
@@ -355,15 +355,21 @@ export async function reproposeDeferred(core: ConversationCore, now: number): Pr
     return []
   }
   const opened: number[] = []
-  let opener: Uint8Array | undefined | null = null
+  // Who opens buffered updates now (hex), read once and only while a wait is running (while an election is due it hashes the pool).
+  let opener: { hex: string | undefined } | undefined
+  const openerNow = () => {
+    if (opener === undefined) {
+      const id = bufferedUpdatesOpener(core, now)
+      opener = { hex: id === undefined ? undefined : toHex(id) }
+    }
+    return opener.hex
+  }
   for (const [key, { at: until, value: entry }] of deferred.due(Number.POSITIVE_INFINITY)) {
     if (!stillWanted(core, entry.voided.request)) {
       deferred.clear(key)
       continue
     }
-    // Who opens buffered updates now, read once and only while a wait is running (while an election is due it hashes the pool).
-    if (now < until) opener = opener === null ? bufferedUpdatesOpener(core, now) : opener
-    if (now < until && opener !== undefined && opener !== null && toHex(opener) === entry.steward) continue
+    if (now < until && openerNow() === entry.steward) continue
     deferred.clear(key)
     const id = await openAgain(core, entry.voided, now)
     if (id !== undefined) opened.push(id)
